@@ -1,0 +1,359 @@
+"""``check_gradients``: judge a claimed gradient entry by entry.
+
+Modes
+-----
+``full``
+    every entry (2P loss evaluations with ``central``, P with ``complex``).
+``sampled``
+    ``samples`` entries per tensor: the entry with the largest analytic
+    magnitude plus one random entry from each of ``samples - 1`` equal strata
+    of the flattened tensor (seeded).
+``directional``
+    one random unit direction per tensor (and one across all tensors):
+    2 to 4 evaluations each. A failing tensor is localised by bisection:
+    the direction is restricted to half of the entries, recursively, down to
+    blocks checked entry by entry.
+``auto``
+    ``full`` up to :data:`AUTO_FULL_LIMIT` parameters, ``directional`` above.
+
+Every entry that fails its first estimate gets a second opinion
+(:func:`gradcheck.numeric.refine`, and the complex step where the loss allows
+it) before it is called ``fail``: see :func:`_second_opinion`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from gradcheck import numeric as nm
+from gradcheck.compare import SAFETY, judge, scale_floor, validate_rtol
+from gradcheck.kinks import subgradient_status
+from gradcheck.problem import Problem
+from gradcheck.result import EntryEvidence, GradientReport, TensorResult, worst_status
+
+MODES = ("auto", "full", "sampled", "directional")
+#: ``auto`` checks every entry up to this many parameters (2 x 20k evaluations
+#: of a small net take seconds), and switches to directional checks above.
+AUTO_FULL_LIMIT = 20_000
+#: Entries kept as evidence per tensor in the report.
+MAX_EVIDENCE = 5
+#: Blocks at most this size are checked entry by entry during localisation.
+LEAF_SIZE = 8
+
+
+def _validate_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    return value
+
+
+def _validate_int(value: Any, name: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+class _Checker:
+    """Holds the oracle and the resolved method for one check."""
+
+    def __init__(self, oracle: nm.Oracle, method: str, rtol: float, analytic, notes: list[str]):
+        self.oracle, self.rtol, self.notes = oracle, rtol, notes
+        self.complex_safe = method in ("auto", "complex") and self._probe(analytic)
+        if method == "auto":
+            # Per entry, central differences cost two real evaluations and resolve
+            # float64 gradients far below rtol; a complex evaluation costs several
+            # real ones, so it is kept for second opinions and directions, except
+            # in float32, where central differences resolve only ~1e-3.
+            low_precision = np.finfo(oracle.dtype).bits < 64
+            method = "complex" if self.complex_safe and low_precision else "central"
+        elif method == "complex" and not self.complex_safe:
+            method = "richardson"
+            notes.append("complex step unavailable, fell back to richardson")
+        self.method = method
+
+    def _probe(self, analytic: Mapping[str, np.ndarray]) -> bool:
+        entries = [(n, int(np.argmax(np.abs(g.reshape(-1))))) for n, g in analytic.items()]
+        reason = nm.probe_complex_safety(self.oracle, entries)
+        if reason is not None:
+            self.notes.append(f"complex step not used: {reason}")
+        return reason is None
+
+    def primary(self, name: str, idx: np.ndarray) -> list[nm.Estimate]:
+        o = self.oracle
+        if self.method == "scipy":
+            return nm.scipy_derivatives(o, name, idx)
+        if self.method == "fprime":
+            return nm.fprime_derivatives(o, name, idx)
+        one = {"central": nm.central, "richardson": nm.richardson, "complex": nm.complex_step}
+        return [one[self.method](o, name, int(j)) for j in idx]
+
+    def second_opinion(self, name: str, j: int, g: float, first: nm.Estimate, floor: float):
+        """Re-examine a failing entry; return ``(status, estimate)``."""
+        refined = nm.refine(self.oracle, name, j)
+        scale = max(abs(g), abs(first.value), floor)
+        if refined.kink:
+            return subgradient_status(g, refined, self.rtol * scale), refined
+        others = [first, refined]
+        if self.complex_safe and first.estimator != "complex":
+            others.append(nm.complex_step(self.oracle, name, j))
+        best = min(others, key=lambda e: e.error if np.isfinite(e.value) else np.inf)
+        verdict = judge([g], [best.value], [best.error], self.rtol, floor)
+        if verdict.ok[0]:
+            return ("pass" if verdict.resolved[0] else "inconclusive"), best
+        agree = [
+            abs(best.value - e.value) <= SAFETY * (best.error + e.error) + self.rtol * scale
+            for e in others
+            if e is not best and np.isfinite(e.value)
+        ]
+        reliable = verdict.resolved[0] and any(agree)
+        return ("fail" if reliable else "inconclusive"), best
+
+
+def _evidence(idx, shape, g, n, err, jd, statuses, estimates) -> list[EntryEvidence]:
+    out = []
+    for k, j in enumerate(idx):
+        e = estimates[k]
+        out.append(
+            EntryEvidence(
+                index=tuple(int(i) for i in np.unravel_index(int(j), shape)),
+                analytic=float(g[k]),
+                numeric=float(n[k]),
+                numeric_error=float(err[k]),
+                abs_error=float(jd.abs_error[k]),
+                rel_error=float(jd.rel_error[k]),
+                tolerance=float(jd.tolerance[k]),
+                status=statuses[k],
+                left=e.left,
+                right=e.right,
+                estimator=e.estimator,
+            )
+        )
+    return out
+
+
+def _check_entries(ch: _Checker, name: str, idx: np.ndarray, g_flat: np.ndarray, shape):
+    """Check entries ``idx`` of one tensor; return evidence for each."""
+    estimates = ch.primary(name, idx)
+    n = np.array([e.value for e in estimates])
+    err = np.array([e.error for e in estimates])
+    g = g_flat[idx]
+    floor = scale_floor(n[np.isfinite(n)], ch.oracle.dtype)
+    jd = judge(g, n, err, ch.rtol, floor)
+    statuses = ["pass" if ok else "fail" for ok in jd.ok]
+    for k in np.flatnonzero(~jd.ok):
+        statuses[k], estimates[k] = ch.second_opinion(name, int(idx[k]), g[k], estimates[k], floor)
+        n[k], err[k] = estimates[k].value, estimates[k].error
+    jd = judge(g, n, err, ch.rtol, floor)
+    return _evidence(idx, shape, g, n, err, jd, statuses, estimates)
+
+
+def _select(mode: str, g: np.ndarray, samples: int, rng: np.random.Generator) -> np.ndarray:
+    size = g.size
+    if mode == "full" or size <= samples:
+        return np.arange(size)
+    strata = np.array_split(np.arange(size), samples - 1)
+    picks = {int(np.argmax(np.abs(g)))} | {int(rng.choice(s)) for s in strata if s.size}
+    return np.array(sorted(picks))
+
+
+def _tensor_result(name, shape, evidence, evaluations, size) -> TensorResult:
+    statuses = [e.status for e in evidence]
+    counts = {s: statuses.count(s) for s in sorted(set(statuses))}
+    bad = [e for e in evidence if e.status != "pass"]
+    ranked = sorted(bad, key=lambda e: (e.status != "fail", -e.rel_error)) + sorted(
+        (e for e in evidence if e.status == "pass"), key=lambda e: -e.rel_error
+    )
+    worst = ranked[0] if ranked else None
+    return TensorResult(
+        name=name,
+        shape=tuple(shape),
+        status=worst_status(statuses),
+        max_abs_error=max((e.abs_error for e in evidence), default=0.0),
+        max_rel_error=max((e.rel_error for e in evidence), default=0.0),
+        worst_index=worst.index if worst else (),
+        analytic=worst.analytic if worst else 0.0,
+        numeric=worst.numeric if worst else 0.0,
+        checked=len(evidence),
+        size=size,
+        counts=counts,
+        evaluations=evaluations,
+        worst=tuple(ranked[:MAX_EVIDENCE]),
+    )
+
+
+def _directional_block(ch: _Checker, name: str, g: np.ndarray, v: np.ndarray, mask) -> tuple[bool, float, float, float]:
+    """Directional check of ``g`` along ``v`` restricted to ``mask`` (flat bool).
+
+    Returns ``(ok, analytic, numeric, tolerance)``. Tolerance: the per-entry
+    allowance ``rtol |g_i v_i|`` added in quadrature plus ``rtol |g.v|``, and
+    the estimator's error; so one wrong entry stands out of the noise of the
+    others instead of drowning in the sum of their magnitudes.
+    """
+    o = ch.oracle
+    d = np.where(mask, v, 0.0).reshape(o.work[name].shape)
+    gv = g * np.where(mask, v, 0.0)
+    analytic = float(gv.sum())
+    h = o.h0 * max(1.0, float(np.max(np.abs(o.work[name]))))
+    if ch.complex_safe:
+        cwork = dict(o.cwork)
+        cwork[name] = o.cwork[name] + 1j * nm.COMPLEX_STEP * d
+        value = o.problem.call_loss(cwork)
+        o.evaluations += 1
+        num = complex(value).imag / nm.COMPLEX_STEP
+        err = nm.COMPLEX_ULPS * float(np.finfo(np.float64).eps) * float(np.abs(gv).sum())
+    else:
+        vals = [o.loss_along({name: d}, s * h) for s in (1.0, -1.0, 0.5, -0.5)]
+        d1, d2 = (vals[0] - vals[1]) / (2 * h), (vals[2] - vals[3]) / h
+        num = (4 * d2 - d1) / 3
+        err = abs(d1 - d2) / 3 + 3 * o.u * (abs(vals[0]) + abs(vals[1])) / (2 * h)
+    tol = ch.rtol * (float(np.sqrt(np.sum(gv * gv))) + abs(analytic)) + SAFETY * err
+    return abs(analytic - num) <= tol, analytic, num, tol
+
+
+def _localize(ch, name, g_flat, v, block: np.ndarray, budget: list[int]) -> list[np.ndarray]:
+    """Bisect ``block`` (flat indices) down to leaves that fail; ``budget`` limits depth."""
+    if block.size <= LEAF_SIZE or budget[0] <= 0:
+        return [block]
+    half = np.array_split(block, 2)
+    found = []
+    for part in half:
+        mask = np.zeros(g_flat.size, bool)
+        mask[part] = True
+        budget[0] -= 1
+        ok, *_ = _directional_block(ch, name, g_flat, v, mask)
+        if not ok:
+            found += _localize(ch, name, g_flat, v, part, budget)
+    return found if found else [block]
+
+
+def _check_directional(ch, name, g, rng, samples) -> list[EntryEvidence]:
+    g_flat = g.reshape(-1)
+    v = rng.standard_normal(g.size)
+    v /= np.linalg.norm(v)
+    ok, *_ = _directional_block(ch, name, g_flat, v, np.ones(g.size, bool))
+    if ok:
+        idx = _select("sampled", g_flat, min(samples, 3), rng)
+        return _check_entries(ch, name, idx, g_flat, g.shape)
+    leaves = _localize(ch, name, g_flat, v, np.arange(g.size), budget=[4 * int(np.log2(g.size) + 1) + 16])
+    idx = np.unique(np.concatenate([leaf[: max(LEAF_SIZE, samples)] for leaf in leaves]))
+    return _check_entries(ch, name, idx, g_flat, g.shape)
+
+
+def check_gradients(
+    loss: Callable,
+    grad: Callable | Mapping[str, Any],
+    params: Mapping[str, Any] | Any,
+    *,
+    method: str = "auto",
+    mode: str = "auto",
+    rtol: float | None = None,
+    seed: int = 0,
+    samples: int = 8,
+) -> GradientReport:
+    """Check a claimed gradient against numerical derivatives, entry by entry.
+
+    Parameters
+    ----------
+    loss : callable
+        ``loss(params) -> float``: a scalar function of the parameters.
+    grad : callable or mapping
+        ``grad(params) -> {name: array}``, or the gradient itself.
+    params : mapping of str to array_like, or one array
+        The point to check at (float32 or float64). Not modified.
+    method : {'auto', 'central', 'richardson', 'complex', 'scipy', 'fprime'}
+        Numerical estimator. ``auto``: central differences per entry (the
+        complex step for float32 parameters), with the complex step for
+        directions and second opinions wherever the loss is complex-safe
+        (probed first; see :func:`gradcheck.numeric.probe_complex_safety`).
+    mode : {'auto', 'full', 'sampled', 'directional'}
+        Which entries to check (see module docstring).
+    rtol : float, optional
+        Relative tolerance; default ``sqrt(eps)`` of the parameters' dtype.
+    seed : int
+        Seed for every random choice (sampled entries, directions).
+    samples : int
+        Entries per tensor in ``sampled`` mode (>= 2).
+
+    Returns
+    -------
+    GradientReport
+        ``status`` ('pass', 'fail', 'kink', 'inconclusive'), ``passed``,
+        per-tensor results with the worst entries as evidence, ``notes``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For invalid inputs, naming the argument or tensor.
+    gradcheck.problem.UserFunctionError
+        When ``loss`` or ``grad`` raises (the original is chained).
+
+    Notes
+    -----
+    The comparison rule and its constants are in :mod:`gradcheck.compare`.
+    Failing entries get a second, independent estimate before being called
+    ``fail``; where the estimators disagree the entry is ``inconclusive``,
+    and where the one-sided slopes reveal a kink with the analytic value
+    between them, ``kink``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> loss = lambda p: np.sum(np.sin(p["w"]))
+    >>> grad = lambda p: {"w": np.cos(p["w"])}
+    >>> report = check_gradients(loss, grad, {"w": np.array([0.1, 0.2, 0.3])})
+    >>> report.status, report.method
+    ('pass', 'central')
+    >>> bad = lambda p: {"w": -np.cos(p["w"])}
+    >>> check_gradients(loss, bad, {"w": np.array([0.1, 0.2, 0.3])}).tensors[0].status
+    'fail'
+    """
+    start = time.perf_counter()
+    _validate_choice(method, "method", nm.METHODS)
+    _validate_choice(mode, "mode", MODES)
+    seed = _validate_int(seed, "seed", 0)
+    samples = _validate_int(samples, "samples", 2)
+    problem = Problem.create(loss, grad if callable(grad) else None, params)
+    analytic = problem.analytic(None if callable(grad) else grad)
+    rtol = validate_rtol(rtol, problem.dtype)
+    notes: list[str] = []
+    oracle = nm.Oracle(problem)
+    ch = _Checker(oracle, method, rtol, analytic, notes)
+    if mode == "auto":
+        mode = "full" if problem.size <= AUTO_FULL_LIMIT else "directional"
+    rng = np.random.default_rng(seed)
+    tensors, numeric = [], {}
+    for name, g in analytic.items():
+        before = oracle.evaluations
+        if mode == "directional":
+            evidence = _check_directional(ch, name, g, rng, samples)
+        else:
+            idx = _select(mode, g.reshape(-1), samples, rng)
+            evidence = _check_entries(ch, name, idx, g.reshape(-1), g.shape)
+        tensors.append(_tensor_result(name, g.shape, evidence, oracle.evaluations - before, g.size))
+        numeric[name] = _numeric_array(g.shape, evidence)
+    oracle.assert_unmodified()
+    return GradientReport(
+        status=worst_status(t.status for t in tensors),
+        tensors=tuple(tensors),
+        method=ch.method,
+        mode=mode,
+        seed=seed,
+        rtol=rtol,
+        dtype=str(problem.dtype),
+        evaluations=oracle.evaluations,
+        elapsed=time.perf_counter() - start,
+        notes=tuple(notes),
+        analytic=analytic,
+        numeric=numeric,
+    )
+
+
+def _numeric_array(shape, evidence: list[EntryEvidence]) -> np.ndarray:
+    out = np.full(shape, np.nan)
+    for e in evidence:
+        out[e.index] = e.numeric
+    return out

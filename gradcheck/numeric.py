@@ -1,0 +1,370 @@
+"""Numerical estimators of the gradient of a black-box scalar loss.
+
+Every estimator returns an :class:`Estimate`: a value *and* an estimate of its
+absolute error, because a numerical derivative without its error cannot be
+used to judge anything.
+
+Estimators
+----------
+``central``
+    ``(L(t + h e_k) - L(t - h e_k)) / (2h)``, ``h = eps**(1/3) * max(1, |t_k|)``,
+    the step made exactly representable (``(t + h) - t``). Truncation error is
+    ``h**2 L'''/6``, rounding error ``~ u |L| / h``; ``eps**(1/3)`` balances the
+    two. The error reported is the rounding bound only; truncation is measured
+    by :func:`refine` when an entry needs it.
+``richardson``
+    central at ``h`` and ``h/2`` extrapolated, ``(4 D(h/2) - D(h)) / 3``:
+    ``O(h**4)`` truncation, and ``|D(h) - D(h/2)| / 3`` as an error estimate.
+``complex``
+    ``Im L(t + i h e_k) / h`` with ``h = 1e-20``: no subtraction, so no
+    cancellation; accurate to a few ulps. Valid only where the loss is
+    complex-safe (analytic in each parameter); see :func:`probe_complex_safety`.
+``scipy``
+    :func:`scipy.differentiate.derivative` (adaptive, with its own error estimate).
+``fprime``
+    :func:`scipy.optimize.approx_fprime` forward differences (the familiar
+    baseline; ``h = sqrt(eps)``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradcheck.problem import Problem, UserFunctionError
+
+METHODS = ("auto", "central", "richardson", "complex", "scipy", "fprime")
+
+#: Relative accuracy assumed for one loss evaluation, in units of the dtype's eps.
+#: The loss at t+h and t-h is computed by the same sequence of operations, so
+#: most rounding is common to both and cancels in the difference; what remains
+#: is about an ulp of each value. This is a realistic estimate, not a bound:
+#: an entry that fails against it gets a second opinion (``refine``) whose
+#: error is *measured* from the spread between step sizes, so a noisier loss
+#: is never failed on this assumption alone.
+LOSS_ULPS = 2.0
+
+#: Complex step. Any h below ~1e-150 gives the same answer: the h**2 term of
+#: the Taylor expansion is below the underflow of the real part's rounding.
+COMPLEX_STEP = 1e-20
+
+#: Relative accuracy of a complex-step derivative, in ulps of float64: it has no
+#: cancellation, but the imaginary part accumulates the rounding of the
+#: forward pass (a handful of operations per layer).
+COMPLEX_ULPS = 64.0
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A numerical derivative and its estimated absolute error.
+
+    Attributes
+    ----------
+    value : float
+        The estimate.
+    error : float
+        Estimated absolute error (``inf`` when the loss was not finite nearby).
+    estimator : str
+        Name of the estimator.
+    left, right : float or None
+        One-sided slopes (set by :func:`refine`).
+    kink : bool
+        True when the one-sided slopes differ by a jump that does not shrink
+        with the step: the loss is not differentiable there.
+    """
+
+    value: float
+    error: float
+    estimator: str
+    left: float | None = None
+    right: float | None = None
+    kink: bool = False
+
+
+def step_base(dtype: np.dtype) -> float:
+    """Base relative step ``eps**(1/3)`` of a dtype (optimal for central differences).
+
+    Examples
+    --------
+    >>> round(step_base(np.float64), 8)
+    6.06e-06
+    """
+    return float(np.finfo(dtype).eps) ** (1.0 / 3.0)
+
+
+class Oracle:
+    """Evaluates the loss with single entries (or directions) perturbed.
+
+    Works on private copies of the parameters, restores every entry after
+    use and counts evaluations.
+    """
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        self.dtype = problem.dtype
+        self.work = {k: v.copy() for k, v in problem.params.items()}
+        self.flat = {k: v.reshape(-1) for k, v in self.work.items()}
+        self.h0 = step_base(self.dtype)
+        self.u = LOSS_ULPS * float(np.finfo(self.dtype).eps)
+        self.evaluations = 0
+        self._cwork: dict[str, np.ndarray] | None = None
+        self.L0 = problem.base_loss()
+        self.evaluations += 1
+        self.assert_unmodified()
+
+    def assert_unmodified(self) -> None:
+        """Raise if the user's loss changed its argument in place."""
+        for name, original in self.problem.params.items():
+            if not np.array_equal(self.work[name], original):
+                raise UserFunctionError(
+                    f"loss(params) modified params[{name!r}] in place; gradcheck needs a loss "
+                    "without side effects (copy before updating)"
+                )
+
+    def _real(self, value) -> float:
+        self.evaluations += 1
+        if isinstance(value, complex):
+            value = value.real
+        return float(value) if np.isfinite(value) else float("nan")
+
+    def loss_at(self, name: str, j: int, value: float) -> float:
+        """Loss with entry ``j`` of ``name`` set to ``value`` (NaN if not finite)."""
+        flat = self.flat[name]
+        original = flat[j]
+        flat[j] = value
+        try:
+            out = self.problem.call_loss(self.work)
+        finally:
+            flat[j] = original
+        return self._real(out)
+
+    def loss_along(self, direction: Mapping[str, np.ndarray], step: float) -> float:
+        """Loss at ``t + step * direction`` (direction given for some tensors)."""
+        moved = dict(self.work)
+        for name, v in direction.items():
+            moved[name] = (self.work[name] + step * v).astype(self.dtype)
+        return self._real(self.problem.call_loss(moved))
+
+    @property
+    def cwork(self) -> dict[str, np.ndarray]:
+        """complex128 copies of the parameters (made on first use)."""
+        if self._cwork is None:
+            self._cwork = {k: v.astype(np.complex128) for k, v in self.work.items()}
+        return self._cwork
+
+    def complex_loss_at(self, name: str, j: int, h: float = COMPLEX_STEP) -> complex:
+        """Loss with entry ``j`` of ``name`` moved by ``i h``."""
+        cflat = self.cwork[name].reshape(-1)
+        original = cflat[j]
+        cflat[j] = original + 1j * h
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", np.exceptions.ComplexWarning)
+                out = self.problem.call_loss(self.cwork)
+        finally:
+            cflat[j] = original
+        self.evaluations += 1
+        return complex(out)
+
+
+def _steps(oracle: Oracle, name: str, j: int, scale: float) -> tuple[float, float, float]:
+    """``(t, t + h, t - h)`` with both points representable in the dtype."""
+    t = oracle.flat[name][j]
+    h = oracle.h0 * scale * max(1.0, abs(float(t)))
+    cast = oracle.dtype.type
+    return float(t), float(cast(t + h)), float(cast(t - h))
+
+
+@dataclass(frozen=True)
+class _Pair:
+    t: float
+    tp: float
+    tm: float
+    Lp: float
+    Lm: float
+
+    def central(self, u: float) -> tuple[float, float]:
+        width = self.tp - self.tm
+        value = (self.Lp - self.Lm) / width
+        return value, u * (abs(self.Lp) + abs(self.Lm)) / width
+
+
+def _pair(oracle: Oracle, name: str, j: int, scale: float) -> _Pair:
+    t, tp, tm = _steps(oracle, name, j, scale)
+    return _Pair(t, tp, tm, oracle.loss_at(name, j, tp), oracle.loss_at(name, j, tm))
+
+
+def _finite(*values: float) -> bool:
+    return all(np.isfinite(v) for v in values)
+
+
+def central(oracle: Oracle, name: str, j: int) -> Estimate:
+    """Central difference for entry ``j`` of ``name`` (2 evaluations).
+
+    Returns
+    -------
+    Estimate
+        ``error`` is the rounding bound ``u (|L+| + |L-|) / 2h``.
+    """
+    p = _pair(oracle, name, j, 1.0)
+    if not _finite(p.Lp, p.Lm):
+        return Estimate(float("nan"), float("inf"), "central")
+    value, err = p.central(oracle.u)
+    return Estimate(value, err, "central")
+
+
+def richardson(oracle: Oracle, name: str, j: int) -> Estimate:
+    """Central differences at ``h`` and ``h/2`` extrapolated (4 evaluations).
+
+    Returns
+    -------
+    Estimate
+        ``value = (4 D(h/2) - D(h)) / 3``; ``error = |D(h) - D(h/2)| / 3``
+        (the truncation of ``D(h/2)``, an upper estimate for the extrapolated
+        value) plus the rounding bound of the combination.
+    """
+    p1, p2 = _pair(oracle, name, j, 1.0), _pair(oracle, name, j, 0.5)
+    if not _finite(p1.Lp, p1.Lm, p2.Lp, p2.Lm):
+        return Estimate(float("nan"), float("inf"), "richardson")
+    (d1, e1), (d2, e2) = p1.central(oracle.u), p2.central(oracle.u)
+    value = (4.0 * d2 - d1) / 3.0
+    return Estimate(value, abs(d1 - d2) / 3.0 + (4.0 * e2 + e1) / 3.0, "richardson")
+
+
+def complex_step(oracle: Oracle, name: str, j: int) -> Estimate:
+    """Complex-step derivative ``Im L(t + i h e_j) / h`` (1 evaluation)."""
+    value = oracle.complex_loss_at(name, j).imag / COMPLEX_STEP
+    if not np.isfinite(value):
+        return Estimate(float("nan"), float("inf"), "complex")
+    return Estimate(value, COMPLEX_ULPS * float(np.finfo(np.float64).eps) * abs(value), "complex")
+
+
+def _one_sided(oracle: Oracle, p: _Pair) -> tuple[float, float, float]:
+    """Left slope, right slope and their rounding bound at one step."""
+    L0 = oracle.L0
+    right = (p.Lp - L0) / (p.tp - p.t)
+    left = (L0 - p.Lm) / (p.t - p.tm)
+    noise = oracle.u * (abs(p.Lp) + abs(L0) + abs(p.Lm)) / min(p.tp - p.t, p.t - p.tm)
+    return left, right, noise
+
+
+def refine(oracle: Oracle, name: str, j: int) -> Estimate:
+    """Second opinion for an entry that failed its first check (6 evaluations).
+
+    Central differences at ``h``, ``h/2`` and ``h/4`` give a Richardson value
+    from the finest pair with its error estimate, and the one-sided slopes at
+    ``h/2`` and ``h/4`` tell a kink from a smooth point.
+
+    Returns
+    -------
+    Estimate
+        ``kink=True`` when the gap between the one-sided slopes does not
+        shrink with the step (a jump in the derivative, e.g. ReLU at 0):
+        ``left``/``right`` then bound the valid subgradients.
+
+    Notes
+    -----
+    For a smooth loss the gap ``right - left`` is ``h L'' + O(h**3)``, halving
+    with the step; at a kink it tends to the jump. Gaps that stay above three
+    quarters of their previous size, and clear of rounding, are kinks.
+    """
+    p1, p2, p4 = (_pair(oracle, name, j, s) for s in (1.0, 0.5, 0.25))
+    if not _finite(p1.Lp, p1.Lm, p2.Lp, p2.Lm, p4.Lp, p4.Lm):
+        return Estimate(float("nan"), float("inf"), "richardson")
+    (d1, e1), (d2, e2), (d4, e4) = (p.central(oracle.u) for p in (p1, p2, p4))
+    l2, r2, _ = _one_sided(oracle, p2)
+    l4, r4, noise4 = _one_sided(oracle, p4)
+    gap2, gap4 = r2 - l2, r4 - l4
+    if abs(gap4) > 8.0 * noise4 and abs(gap4) > 0.75 * abs(gap2):
+        slack = abs(l2 - l4) + abs(r2 - r4) + noise4
+        return Estimate(d4, slack, "one-sided", left=l4, right=r4, kink=True)
+    value = (4.0 * d4 - d2) / 3.0
+    error = abs(d2 - d4) / 3.0 + (4.0 * e4 + e2) / 3.0
+    return Estimate(value, error, "richardson", left=l4, right=r4)
+
+
+def probe_complex_safety(oracle: Oracle, entries: list[tuple[str, int]]) -> str | None:
+    """Is the loss complex-safe? ``None`` if so, else the reason.
+
+    The loss must accept complex parameters without raising or warning
+    (a ``ComplexWarning`` means it silently dropped imaginary parts), return
+    the same real value, and its complex-step derivative must match a
+    Richardson estimate at ``entries`` (catches ``abs``, ``np.real`` and other
+    non-analytic operations that keep the types happy).
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            warnings.simplefilter("error", RuntimeWarning)
+            value = oracle.problem.call_loss(oracle.cwork)
+        oracle.evaluations += 1
+    except (UserFunctionError, TypeError, ValueError, np.exceptions.ComplexWarning) as exc:
+        cause = exc.__cause__ or exc
+        return f"the loss does not accept complex parameters ({type(cause).__name__}: {cause})"
+    if not isinstance(value, complex):
+        return "the loss returns a real value for complex parameters (imaginary part dropped)"
+    if not np.isclose(value.real, oracle.L0, rtol=1e-10, atol=0.0):
+        return "the loss's value changes when given complex parameters"
+    for name, j in entries:
+        try:
+            c = complex_step(oracle, name, j)
+        except (UserFunctionError, np.exceptions.ComplexWarning) as exc:
+            return f"complex evaluation failed at {name} entry {j} ({exc})"
+        r = richardson(oracle, name, j)
+        scale = max(abs(r.value), abs(c.value))
+        if not abs(c.value - r.value) <= 4.0 * r.error + 1e-6 * scale:
+            return (
+                f"complex step ({c.value:.6g}) disagrees with central differences "
+                f"({r.value:.6g}) on {name}: the loss is not analytic (abs, max, clip or similar)"
+            )
+    return None
+
+
+def scipy_derivatives(oracle: Oracle, name: str, idx: np.ndarray) -> list[Estimate]:
+    """:func:`scipy.differentiate.derivative` for entries ``idx`` of ``name``.
+
+    One vectorised call per tensor; scipy's own error estimate is reported.
+    """
+    from scipy.differentiate import derivative
+
+    flat = oracle.flat[name]
+    x0 = flat[idx].astype(np.float64)
+
+    def f(x, ids):
+        out = np.empty(x.shape)
+        ids = np.broadcast_to(ids, x.shape)
+        for k in np.ndindex(x.shape):
+            out[k] = oracle.loss_at(name, int(ids[k]), x[k])
+        return out
+
+    step = 1e-2 * np.maximum(1.0, np.abs(x0))
+    res = derivative(f, x0, args=(idx.astype(float),), initial_step=step, order=4)
+    errors = np.where(res.success, res.error, np.inf)
+    return [Estimate(float(v), float(e), "scipy") for v, e in zip(res.df, errors)]
+
+
+def fprime_derivatives(oracle: Oracle, name: str, idx: np.ndarray) -> list[Estimate]:
+    """:func:`scipy.optimize.approx_fprime` (forward differences) for entries ``idx``.
+
+    Error: rounding ``2u|L|/h`` plus the truncation bound ``h |L''| / 2``
+    estimated from the curvature seen between the forward and a backward step.
+    """
+    from scipy.optimize import approx_fprime
+
+    flat = oracle.flat[name]
+    eps = float(np.finfo(oracle.dtype).eps) ** 0.5
+    out = []
+    for j in idx:
+        t = float(flat[j])
+
+        def f(x, j=int(j)):
+            return oracle.loss_at(name, j, x[0])
+
+        fwd = float(approx_fprime(np.array([t]), f, eps)[0])
+        bwd = float(approx_fprime(np.array([t]), f, -eps)[0])
+        err = abs(fwd - bwd) / 2.0 + 2.0 * oracle.u * abs(oracle.L0) / eps
+        out.append(Estimate(fwd, err, "fprime"))
+    return out

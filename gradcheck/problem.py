@@ -1,0 +1,271 @@
+"""A gradient-checking problem: named parameters, a scalar loss and its claimed gradient.
+
+Everything the user hands in is validated here, at the public boundary, so the
+rest of the package can assume finite float tensors with matching names and
+shapes. Every error names the argument, the tensor and (for non-finite
+values) the entry, and says what to do.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gradcheck.result import format_index
+
+LossFn = Callable[[Mapping[str, np.ndarray]], float]
+GradFn = Callable[[Mapping[str, np.ndarray]], Mapping[str, np.ndarray]]
+
+#: Name given to a single array passed as ``params``.
+SINGLE_NAME = "x"
+
+
+class UserFunctionError(RuntimeError):
+    """The user's ``loss`` or ``grad`` raised; the original is ``__cause__``."""
+
+
+class GradientShapeError(ValueError):
+    """A gradient's shape differs from its parameter's shape.
+
+    Attributes
+    ----------
+    name : str
+        The tensor.
+    expected, got : tuple of int
+        Parameter shape and gradient shape.
+    """
+
+    def __init__(self, name: str, expected: tuple[int, ...], got: tuple[int, ...]):
+        self.name, self.expected, self.got = name, expected, got
+        hint = ""
+        if len(got) == len(expected) + 1 and tuple(got[1:]) == tuple(expected):
+            hint = (
+                f" It has one gradient per sample ({got[0]} rows): sum it over the batch "
+                "axis (axis=0)."
+            )
+        elif int(np.prod(got)) == int(np.prod(expected)):
+            hint = " Same number of entries: reshape it, or check for a transposed layout."
+        super().__init__(
+            f"gradient {name!r} has shape {tuple(got)} but parameter {name!r} has shape "
+            f"{tuple(expected)}.{hint}"
+        )
+
+
+def _first_nonfinite(name: str, arr: np.ndarray) -> str:
+    bad = np.argwhere(~np.isfinite(arr))[0]
+    value = arr[tuple(bad)]
+    return f"{value} at {format_index(name, tuple(int(i) for i in bad))}"
+
+
+def _as_param(name: str, value: Any) -> np.ndarray:
+    arr = np.asarray(value)
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(
+            f"params[{name!r}] has dtype {arr.dtype}; parameters must be float arrays "
+            f"(numpy float32 or float64)"
+        )
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(
+            f"params[{name!r}] is complex ({arr.dtype}); pass real float parameters, "
+            "complex-step differentiation is done by gradcheck itself"
+        )
+    if not np.issubdtype(arr.dtype, np.floating):
+        raise TypeError(
+            f"params[{name!r}] has integer dtype {arr.dtype}; gradients need floating-point "
+            f"parameters: pass {name}.astype(float)"
+        )
+    if arr.dtype not in (np.float32, np.float64):
+        raise TypeError(f"params[{name!r}] has dtype {arr.dtype}; use float32 or float64")
+    if arr.size == 0:
+        raise ValueError(f"params[{name!r}] is empty (shape {arr.shape}): nothing to check")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(
+            f"params[{name!r}] has a non-finite value {_first_nonfinite(name, arr)}; "
+            "check the initialisation"
+        )
+    return np.array(arr, copy=True)
+
+
+def normalize_params(params: Any) -> dict[str, np.ndarray]:
+    """Validate ``params`` and return private copies, keyed by name.
+
+    Parameters
+    ----------
+    params : mapping of str to array_like, or array_like
+        Named parameters; a single array is named ``"x"``.
+
+    Returns
+    -------
+    dict of str to ndarray
+        Copies, float32 or float64, finite, non-empty.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the parameter and what to do.
+
+    Examples
+    --------
+    >>> sorted(normalize_params({"W": [[1.0, 2.0]], "b": [0.5]}))
+    ['W', 'b']
+    """
+    if isinstance(params, np.ndarray) or isinstance(params, (list, tuple, numbers.Real)):
+        params = {SINGLE_NAME: params}
+    if not isinstance(params, Mapping):
+        raise TypeError(
+            f"params must be a mapping of name -> array (or one array), got {type(params).__name__}"
+        )
+    if not params:
+        raise ValueError("params is empty: pass at least one named parameter")
+    out = {}
+    for name, value in params.items():
+        if not isinstance(name, str):
+            raise TypeError(f"params keys must be strings, got {name!r}")
+        out[name] = _as_param(name, value)
+    return out
+
+
+def _scalar_loss(value: Any) -> float | complex:
+    """Validate a loss value; return it as a Python scalar."""
+    if isinstance(value, (bool, np.bool_)) or value is None or isinstance(value, (str, bytes)):
+        raise TypeError(
+            f"loss(params) returned {type(value).__name__} ({value!r}); it must return a real scalar"
+        )
+    arr = np.asarray(value)
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(
+            f"loss(params) returned {type(value).__name__}; it must return a real scalar"
+        )
+    if arr.size != 1:
+        raise ValueError(
+            f"loss(params) returned an array of shape {arr.shape}; it must return one scalar "
+            "(reduce it, e.g. with .mean() or .sum())"
+        )
+    return arr.reshape(()).item()
+
+
+@dataclass
+class Problem:
+    """Validated inputs of one gradient check.
+
+    Attributes
+    ----------
+    params : dict of str to ndarray
+        Private copies of the parameters.
+    loss_fn, grad_fn : callable
+        The user's functions.
+    dtype : numpy.dtype
+        Result dtype of all parameters (the computation's precision).
+    """
+
+    params: dict[str, np.ndarray]
+    loss_fn: LossFn
+    grad_fn: GradFn | None
+    dtype: np.dtype
+    single: bool = False
+
+    @classmethod
+    def create(cls, loss: LossFn, grad: GradFn | None, params: Any) -> Problem:
+        """Validate and build; see :func:`gradcheck.check_gradients`."""
+        if not callable(loss):
+            raise TypeError(f"loss must be callable, got {type(loss).__name__}")
+        if grad is not None and not callable(grad):
+            raise TypeError(
+                f"grad must be callable or a mapping of gradients, got {type(grad).__name__}"
+            )
+        single = not isinstance(params, Mapping)
+        clean = normalize_params(params)
+        dtype = np.result_type(*clean.values())
+        return cls(clean, loss, grad, dtype, single)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Parameter names in order."""
+        return tuple(self.params)
+
+    @property
+    def size(self) -> int:
+        """Total number of scalar parameters."""
+        return sum(p.size for p in self.params.values())
+
+    def _call_args(self, params: Mapping[str, np.ndarray]):
+        return params[SINGLE_NAME] if self.single else params
+
+    def call_loss(self, params: Mapping[str, np.ndarray]) -> float | complex:
+        """Evaluate the user's loss (no validation of finiteness)."""
+        try:
+            value = self.loss_fn(self._call_args(params))
+        except Exception as exc:  # the user's code: report it, keep the cause
+            raise UserFunctionError(f"loss(params) raised {type(exc).__name__}: {exc}") from exc
+        return _scalar_loss(value)
+
+    def base_loss(self) -> float:
+        """Loss at the given parameters, checked to be a finite real scalar."""
+        value = self.call_loss(self.params)
+        if isinstance(value, complex):
+            raise TypeError("loss(params) returned a complex number for real parameters")
+        if not np.isfinite(value):
+            raise ValueError(f"loss(params) returned {value} at the given parameters")
+        return float(value)
+
+    def analytic(self, grads: Any = None) -> dict[str, np.ndarray]:
+        """Call ``grad`` (or take ``grads``) and validate names, shapes and values."""
+        if grads is None:
+            if self.grad_fn is None:
+                raise TypeError("grad is required: a callable grad(params) or a mapping of gradients")
+            try:
+                grads = self.grad_fn(self._call_args({k: v.copy() for k, v in self.params.items()}))
+            except Exception as exc:
+                raise UserFunctionError(f"grad(params) raised {type(exc).__name__}: {exc}") from exc
+        if self.single and not isinstance(grads, Mapping):
+            grads = {SINGLE_NAME: grads}
+        return validate_gradients(grads, self.params)
+
+
+def validate_gradients(grads: Any, params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Check a claimed gradient against the parameters it belongs to.
+
+    Parameters
+    ----------
+    grads : mapping of str to array_like
+        The claimed gradient.
+    params : mapping of str to ndarray
+        The (validated) parameters.
+
+    Returns
+    -------
+    dict of str to ndarray
+        float64 copies in the parameters' order.
+
+    Raises
+    ------
+    TypeError, ValueError, GradientShapeError
+        Naming the tensor (and the entry for non-finite values).
+    """
+    if not isinstance(grads, Mapping):
+        raise TypeError(
+            f"grad(params) must return a mapping of name -> array, got {type(grads).__name__}"
+        )
+    names = ", ".join(params)
+    for key in grads:
+        if key not in params:
+            raise ValueError(
+                f"grad(params) returned {key!r}, which is not a parameter (parameters: {names})"
+            )
+    out = {}
+    for name, p in params.items():
+        if name not in grads:
+            raise ValueError(f"grad(params) returned no gradient for {name!r} (expected: {names})")
+        g = np.asarray(grads[name])
+        if g.dtype == object or not (np.issubdtype(g.dtype, np.floating) or np.issubdtype(g.dtype, np.integer)):
+            raise TypeError(f"gradient {name!r} has dtype {g.dtype}; it must be a real float array")
+        if g.shape != p.shape:
+            raise GradientShapeError(name, p.shape, g.shape)
+        if not np.all(np.isfinite(g)):
+            raise ValueError(f"gradient {name!r} has a non-finite value {_first_nonfinite(name, g)}")
+        out[name] = np.array(g, dtype=np.float64)
+    return out

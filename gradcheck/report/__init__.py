@@ -1,0 +1,1 @@
+"""Renderers of reports: text, markdown, json (and, for audits, junit, gradescope, html)."""

@@ -1,0 +1,271 @@
+"""Loss functions and their gradients with respect to the network output.
+
+Convention
+----------
+Samples are rows: predictions and targets have shape ``(N, n_out)`` (any shape
+works, as long as both match).  Every loss is the **mean over all entries**
+(``N * n_out`` of them), not a sum and not a per-sample mean of per-row sums:
+
+* ``mse(yhat, y) = mean((yhat - y)**2)``, so
+  ``dL/dyhat = 2 * (yhat - y) / (N * n_out)``;
+* ``bce(p, y) = -mean(y log p + (1 - y) log(1 - p))``, so
+  ``dL/dp = (-(y / p) + (1 - y) / (1 - p)) / (N * n_out)``;
+* ``bce_with_logits(z, y) = mean(softplus(z) - y * z)`` (equal to
+  ``bce(sigmoid(z), y)``), so ``dL/dz = (sigmoid(z) - y) / (N * n_out)``.
+
+``mse`` and ``bce_with_logits`` are complex-step safe (squares are ``d * d``,
+never through ``abs``); ``bce`` clips its probabilities and is not.
+Real input gives a real numpy scalar; complex input a complex one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .activations import as_float_array, sigmoid, softplus
+
+__all__ = [
+    "Loss",
+    "LOSSES",
+    "get_loss",
+    "mse",
+    "mse_grad",
+    "bce",
+    "bce_grad",
+    "bce_with_logits",
+    "bce_with_logits_grad",
+]
+
+
+def _pair(yhat: object, y: object, first: str) -> tuple[np.ndarray, np.ndarray]:
+    """Validate a (prediction, target) pair: numeric, same shape, non-empty.
+
+    The target is cast to the prediction's dtype when the prediction is
+    floating/complex so that float32 predictions stay float32.
+    """
+    yhat = as_float_array(yhat, first)
+    y = as_float_array(y, "y")
+    if yhat.shape != y.shape:
+        raise ValueError(
+            f"{first} and y must have the same shape, got {first} {yhat.shape} and y {y.shape}"
+        )
+    if yhat.size == 0:
+        raise ValueError(f"{first} must be non-empty, got shape {yhat.shape}")
+    if y.dtype.kind == "c" and yhat.dtype.kind != "c":
+        yhat = yhat.astype(np.result_type(yhat.dtype, y.dtype))
+    return yhat, y.astype(yhat.dtype, copy=False)
+
+
+def mse(yhat: np.ndarray, y: np.ndarray) -> np.floating | np.complexfloating:
+    """Mean squared error over all entries: ``mean((yhat - y) * (yhat - y))``.
+
+    Parameters
+    ----------
+    yhat : array_like
+        Predictions, e.g. shape ``(N, n_out)``; real or complex.
+    y : array_like
+        Targets, same shape as ``yhat``.
+
+    Returns
+    -------
+    numpy scalar
+        The loss (real for real input, complex for complex input).
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ or the arrays are empty.
+
+    Examples
+    --------
+    >>> float(mse(np.array([[1.0, 2.0]]), np.array([[0.0, 0.0]])))
+    2.5
+    """
+    yhat, y = _pair(yhat, y, "yhat")
+    d = yhat - y
+    return np.mean(d * d)
+
+
+def mse_grad(yhat: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Gradient of :func:`mse` with respect to ``yhat``.
+
+    Parameters
+    ----------
+    yhat, y : array_like
+        Predictions and targets of the same shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``2 * (yhat - y) / yhat.size``.
+    """
+    yhat, y = _pair(yhat, y, "yhat")
+    return 2 * (yhat - y) / yhat.size
+
+
+def _clip_probability(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Clip ``p`` to ``[eps, 1 - eps]`` and return (clipped, inside-mask).
+
+    ``eps = np.finfo(p.dtype).eps`` is the smallest step distinguishable from
+    1 in this dtype: it keeps ``log(p)`` and ``log(1 - p)`` finite (at most
+    ``-log(eps)``, about 36 in float64) while ``1 - eps`` still differs from 1.
+    """
+    eps = np.finfo(p.dtype).eps
+    inside = (p >= eps) & (p <= 1 - eps)
+    return np.clip(p, eps, 1 - eps), inside
+
+
+def bce(p: np.ndarray, y: np.ndarray) -> np.floating:
+    """Binary cross-entropy on probabilities, mean over all entries.
+
+    Parameters
+    ----------
+    p : array_like
+        Predicted probabilities, real, shape e.g. ``(N, n_out)``.
+    y : array_like
+        Targets in [0, 1], same shape.
+
+    Returns
+    -------
+    numpy scalar
+        ``-mean(y log p + (1 - y) log(1 - p))`` with ``p`` clipped.
+
+    Notes
+    -----
+    ``p`` is clipped to ``[eps, 1 - eps]`` with ``eps = np.finfo(p.dtype).eps``
+    so that the logarithms stay finite.  Because of the clip this function is
+    NOT complex-step safe: differentiate :func:`bce_with_logits` instead.
+
+    Examples
+    --------
+    >>> round(float(bce(np.array([0.5]), np.array([1.0]))), 6)
+    0.693147
+    """
+    p, y = _pair(p, y, "p")
+    if p.dtype.kind == "c":
+        raise TypeError("p must be real for bce (clipping is not complex safe); "
+                        "use bce_with_logits for complex-step differentiation")
+    pc, _ = _clip_probability(p)
+    return -np.mean(y * np.log(pc) + (1 - y) * np.log(1 - pc))
+
+
+def bce_grad(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Gradient of :func:`bce` with respect to ``p``.
+
+    Parameters
+    ----------
+    p, y : array_like
+        Probabilities and targets of the same shape (real).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(-(y / p) + (1 - y) / (1 - p)) / p.size`` where ``eps <= p <= 1 - eps``,
+        and 0 where ``p`` was clipped (the clipped loss is flat there).
+    """
+    p, y = _pair(p, y, "p")
+    if p.dtype.kind == "c":
+        raise TypeError("p must be real for bce_grad (clipping is not complex safe)")
+    pc, inside = _clip_probability(p)
+    g = (-(y / pc) + (1 - y) / (1 - pc)) / p.size
+    return np.where(inside, g, 0).astype(p.dtype, copy=False)
+
+
+def bce_with_logits(z: np.ndarray, y: np.ndarray) -> np.floating | np.complexfloating:
+    """Binary cross-entropy from logits: ``mean(softplus(z) - y * z)``.
+
+    Parameters
+    ----------
+    z : array_like
+        Logits (pre-sigmoid), real or complex, shape e.g. ``(N, n_out)``.
+    y : array_like
+        Targets in [0, 1], same shape.
+
+    Returns
+    -------
+    numpy scalar
+        Equal to ``bce(sigmoid(z), y)`` without clipping.
+
+    Notes
+    -----
+    Stable for ``|z|`` up to 1e3 and beyond (no overflow) through the masked
+    :func:`~reference_nets.activations.softplus`; complex-step safe.
+
+    Examples
+    --------
+    >>> round(float(bce_with_logits(np.array([0.0]), np.array([1.0]))), 6)
+    0.693147
+    """
+    z, y = _pair(z, y, "z")
+    return np.mean(softplus(z) - y * z)
+
+
+def bce_with_logits_grad(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Gradient of :func:`bce_with_logits` with respect to the logits ``z``.
+
+    Parameters
+    ----------
+    z, y : array_like
+        Logits and targets of the same shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(sigmoid(z) - y) / z.size``.
+    """
+    z, y = _pair(z, y, "z")
+    return (sigmoid(z) - y) / z.size
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss with its gradient with respect to its first argument.
+
+    Attributes
+    ----------
+    name : str
+        Registry name.
+    f : callable
+        ``f(prediction, y) -> scalar``.
+    grad : callable
+        ``grad(prediction, y) -> array`` shaped like the prediction.
+    """
+
+    name: str
+    f: Callable[[np.ndarray, np.ndarray], object]
+    grad: Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+LOSSES: dict[str, Loss] = {
+    "mse": Loss("mse", mse, mse_grad),
+    "bce": Loss("bce", bce, bce_grad),
+    "bce_with_logits": Loss("bce_with_logits", bce_with_logits, bce_with_logits_grad),
+}
+
+
+def get_loss(name: str) -> Loss:
+    """Look up a loss by name ('mse', 'bce', 'bce_with_logits').
+
+    Parameters
+    ----------
+    name : str
+        Registry name.
+
+    Returns
+    -------
+    Loss
+        The registered loss.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is unknown; the message lists the valid names.
+    """
+    try:
+        return LOSSES[name]
+    except (KeyError, TypeError):
+        valid = ", ".join(repr(k) for k in LOSSES)
+        raise ValueError(f"unknown loss {name!r}; valid names: {valid}") from None

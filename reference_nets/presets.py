@@ -1,0 +1,216 @@
+"""Named networks from the seed reports, and the standard suite of check cases.
+
+A :class:`Preset` is a configuration plus the dataset it was trained on in a
+student report (8-3-8 autoencoders, logic gates, the 1-D threshold task, the
+2-D linear/XOR point clouds).  A :class:`Case` is what a gradient checker
+needs: one network, one fixed batch and one parameter point (by seed).
+:func:`standard_suite` covers every hidden activation x loss x depth, a few
+mixed and regularised nets, and every preset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from .datasets import make_dataset
+from .mlp import HIDDEN_ACTIVATIONS, MLP, MLPConfig
+
+__all__ = ["Preset", "PRESETS", "get_preset", "Case", "standard_suite"]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named network configuration with its dataset.
+
+    Attributes
+    ----------
+    name : str
+        Registry name, e.g. ``'autoencoder-8-3-8-sigmoid'``.
+    config : MLPConfig
+        Architecture and loss.
+    dataset : str
+        Name in :data:`reference_nets.datasets.DATASETS`.
+    dataset_kwargs : mapping
+        Keyword arguments of the dataset generator (read-only).
+    description : str
+        Where the network comes from.
+    """
+
+    name: str
+    config: MLPConfig
+    dataset: str
+    dataset_kwargs: Mapping[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dataset_kwargs", MappingProxyType(dict(self.dataset_kwargs)))
+
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The preset's dataset ``(X, Y)`` (fresh arrays on every call)."""
+        return make_dataset(self.dataset, **self.dataset_kwargs)
+
+    def case(self, seed: int = 0) -> Case:
+        """This preset as a check :class:`Case` named ``'preset:<name>'``."""
+        X, Y = self.data()
+        return Case(f"preset:{self.name}", self.config, X, Y, seed, self.description)
+
+
+def _preset(name: str, sizes: tuple, hidden: tuple, loss: str, dataset: str,
+            kwargs: dict, description: str, **config_kw: Any) -> Preset:
+    config = MLPConfig(sizes, hidden, output="sigmoid", loss=loss, **config_kw)
+    return Preset(name, config, dataset, kwargs, description)
+
+
+_PRESET_LIST = [
+    _preset("autoencoder-8-3-8-sigmoid", (8, 3, 8), ("sigmoid",), "mse", "one_hot_identity",
+            {"n": 8}, "8-3-8 one-hot autoencoder, sigmoid hidden and output, MSE"),
+    _preset("autoencoder-8-3-8-relu", (8, 3, 8), ("relu",), "mse", "one_hot_identity",
+            {"n": 8}, "8-3-8 one-hot autoencoder, ReLU hidden, sigmoid output, MSE"),
+    _preset("gates-2-4-1-and", (2, 4, 1), ("sigmoid",), "bce", "logic_gate",
+            {"name": "and"}, "AND gate, 2-4-1 sigmoid, BCE"),
+    _preset("gates-2-4-1-or", (2, 4, 1), ("sigmoid",), "bce", "logic_gate",
+            {"name": "or"}, "OR gate, 2-4-1 sigmoid, BCE"),
+    _preset("gates-2-8-1-xor", (2, 8, 1), ("sigmoid",), "bce", "logic_gate",
+            {"name": "xor"}, "XOR gate, 2-8-1 sigmoid (more hidden units), BCE"),
+    _preset("threshold-1-4-1-sigmoid", (1, 4, 1), ("sigmoid",), "bce", "threshold_1d",
+            {"n": 64, "seed": 0}, "1-D threshold x >= 0, 1-4-1 sigmoid hidden, BCE"),
+    _preset("threshold-1-4-1-tanh", (1, 4, 1), ("tanh",), "bce", "threshold_1d",
+            {"n": 64, "seed": 0}, "1-D threshold x >= 0, 1-4-1 tanh hidden, BCE"),
+    _preset("xor-2-5-5-1-nobias", (2, 5, 5, 1), ("sigmoid", "sigmoid"), "mse", "xor_points",
+            {"n": 100, "seed": 0}, "2-D XOR regions, 2-5-5-1 sigmoid without biases, MSE",
+            bias=False),
+    _preset("points-2-16-16-1-relu", (2, 16, 16, 1), ("relu", "relu"), "mse", "linear_points",
+            {"n": 100, "seed": 0}, "2-D points split by a line, 2-16-16-1 ReLU, sigmoid out, MSE"),
+]
+
+PRESETS: dict[str, Preset] = {p.name: p for p in _PRESET_LIST}
+
+
+def get_preset(name: str) -> Preset:
+    """Look up a preset by name.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`PRESETS`.
+
+    Returns
+    -------
+    Preset
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is unknown; the message lists the valid names.
+
+    Examples
+    --------
+    >>> get_preset("gates-2-4-1-and").config.label
+    '2-4-1 sigmoid|sigmoid bce'
+    """
+    if not isinstance(name, str) or name not in PRESETS:
+        raise ValueError(f"unknown preset {name!r}; valid names: {', '.join(PRESETS)}")
+    return PRESETS[name]
+
+
+@dataclass(frozen=True, eq=False)
+class Case:
+    """One network, one fixed batch and one parameter point to check.
+
+    Attributes
+    ----------
+    name : str
+        Unique name, e.g. ``'tanh-bce-d2'`` or ``'preset:gates-2-4-1-and'``.
+    config : MLPConfig
+        The network.
+    X, Y : numpy.ndarray
+        The fixed batch, ``(N, n_in)`` and ``(N, n_out)``.
+    seed : int
+        Seed of :meth:`MLP.init_params` for the parameter point.
+    description : str
+        Human description.
+    """
+
+    name: str
+    config: MLPConfig
+    X: np.ndarray
+    Y: np.ndarray
+    seed: int = 0
+    description: str = ""
+
+    def mlp(self) -> MLP:
+        """A fresh :class:`MLP` for ``config``."""
+        return MLP(self.config)
+
+    def params(self, dtype: object = np.float64) -> dict[str, np.ndarray]:
+        """The parameter point: ``MLP(config).init_params(seed, dtype)``."""
+        return self.mlp().init_params(seed=self.seed, dtype=dtype)
+
+    def closures(self) -> tuple[Callable, Callable]:
+        """``(loss_fn, grad_fn)`` of the network on this case's fixed batch."""
+        return self.mlp().closures(self.X, self.Y)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (no arrays): name, label, seed, sizes, description."""
+        return {
+            "name": self.name,
+            "label": self.config.label,
+            "seed": self.seed,
+            "n_params": self.config.n_params,
+            "batch_size": int(self.X.shape[0]),
+            "description": self.description,
+        }
+
+
+_WIDTHS = (5, 4, 3)   # hidden widths of the matrix cases, first 1-3 used
+_N_IN, _N_OUT, _BATCH = 3, 2, 16
+
+
+def _matrix_case(name: str, hidden: tuple, loss: str, seed: int, index: int,
+                 l2: float = 0.0) -> Case:
+    sizes = (_N_IN, *_WIDTHS[: len(hidden)], _N_OUT)
+    output = "identity" if loss == "mse" else "sigmoid"
+    config = MLPConfig(sizes, hidden, output=output, loss=loss, l2=l2)
+    rng = np.random.default_rng([seed, index])   # independent batch per case
+    X = rng.normal(size=(_BATCH, _N_IN))
+    if loss == "mse":
+        Y = rng.normal(size=(_BATCH, _N_OUT))
+    else:
+        Y = rng.integers(0, 2, size=(_BATCH, _N_OUT)).astype(np.float64)
+    return Case(name, config, X, Y, seed, f"{config.label}, batch {_BATCH}")
+
+
+_MIXED = [
+    (("relu", "tanh", "sigmoid"), "bce"),
+    (("tanh", "relu"), "mse"),
+    (("sigmoid", "relu", "tanh"), "mse"),
+]
+
+
+def standard_suite(seed: int = 0) -> list[Case]:
+    """The standard set of cases checked by ``python -m gradcheck run``.
+
+    Parameters
+    ----------
+    seed : int
+        Seeds both the random batches and the parameter points.
+
+    Returns
+    -------
+    list of Case
+        Every hidden activation x loss ('mse' with identity output, 'bce' with
+        sigmoid output) x depth 1-3 (names like ``'tanh-bce-d2'``), three
+        mixed-activation nets, one L2 net (``'tanh-mse-d2-l2'``) and every
+        preset (``'preset:<name>'``): 31 cases with unique names.
+    """
+    specs = [(f"{act}-{loss}-d{d}", (act,) * d, loss, 0.0)
+             for act in HIDDEN_ACTIVATIONS for loss in ("mse", "bce") for d in (1, 2, 3)]
+    specs += [(f"mixed-{'-'.join(h)}-{loss}-d{len(h)}", h, loss, 0.0) for h, loss in _MIXED]
+    specs.append(("tanh-mse-d2-l2", ("tanh", "tanh"), "mse", 0.01))
+    cases = [_matrix_case(name, hidden, loss, seed, i, l2)
+             for i, (name, hidden, loss, l2) in enumerate(specs)]
+    return cases + [preset.case(seed) for preset in PRESETS.values()]
