@@ -212,16 +212,23 @@ class Problem:
             raise ValueError(f"loss(params) returned {value} at the given parameters")
         return float(value)
 
-    def analytic(self, grads: Any = None) -> dict[str, np.ndarray]:
-        """Call ``grad`` (or take ``grads``) and validate names, shapes and values."""
-        if grads is None:
-            if self.grad_fn is None:
-                raise TypeError("grad is required: a callable grad(params) or a mapping of gradients")
-            try:
-                grads = self.grad_fn(self._call_args({k: v.copy() for k, v in self.params.items()}))
-            except Exception as exc:
-                raise UserFunctionError(f"grad(params) raised {type(exc).__name__}: {exc}") from exc
+    def call_grad(self) -> Any:
+        """Call the user's ``grad`` on a copy of the parameters (raw result)."""
+        if self.grad_fn is None:
+            raise TypeError("grad is required: a callable grad(params) or a mapping of gradients")
+        try:
+            grads = self.grad_fn(self._call_args({k: v.copy() for k, v in self.params.items()}))
+        except Exception as exc:
+            raise UserFunctionError(f"grad(params) raised {type(exc).__name__}: {exc}") from exc
         if self.single and not isinstance(grads, Mapping):
+            grads = {SINGLE_NAME: grads}
+        return grads
+
+    def analytic(self, grads: Any = None) -> dict[str, np.ndarray]:
+        """Validate ``grads`` (by default the result of :meth:`call_grad`)."""
+        if grads is None:
+            grads = self.call_grad()
+        elif self.single and not isinstance(grads, Mapping):
             grads = {SINGLE_NAME: grads}
         return validate_gradients(grads, self.params)
 

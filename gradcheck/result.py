@@ -301,3 +301,72 @@ class GradientReport:
             "tensors": [t.to_dict() for t in self.tensors],
             "diagnoses": [d.to_dict() for d in self.diagnoses],
         }
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One configuration of ``python -m gradcheck run``.
+
+    Attributes
+    ----------
+    config : str
+        Case name (``tanh-bce-d2``, ``preset:...``).
+    label : str
+        Architecture in words (``3-5-4-2 tanh,tanh|sigmoid bce``).
+    n_params : int
+        Number of scalar parameters.
+    report : GradientReport
+        The check's full report.
+    """
+
+    config: str
+    label: str
+    n_params: int
+    report: GradientReport
+
+    @property
+    def status(self) -> str:
+        """The report's status."""
+        return self.report.status
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form: ``{config, status, tensors, diagnoses, ...}``."""
+        d = self.report.to_dict()
+        return {"config": self.config, "label": self.label, "n_params": self.n_params, **d}
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """Result of ``python -m gradcheck run``: ``{status, results}``.
+
+    Attributes
+    ----------
+    status : str
+        Worst status over the results.
+    results : tuple of CaseResult
+        One per configuration, in suite order.
+    method, mode : str
+        As requested on the command line.
+    seed : int
+        Seed to reproduce.
+    elapsed : float
+        Wall-clock seconds for the whole run.
+    """
+
+    status: str
+    results: tuple[CaseResult, ...]
+    method: str
+    mode: str
+    seed: int
+    elapsed: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form per DESIGN.md."""
+        return {
+            "status": self.status,
+            "method": self.method,
+            "mode": self.mode,
+            "seed": self.seed,
+            "elapsed": round(self.elapsed, 3),
+            "results": [r.to_dict() for r in self.results],
+        }

@@ -4,8 +4,9 @@ This package never imports ``gradcheck``: it is the trusted side of a gradient
 check.  Modules: :mod:`~reference_nets.activations` (activations and both
 forms of their derivatives), :mod:`~reference_nets.losses` (MSE, BCE, BCE from
 logits), :mod:`~reference_nets.mlp` (the network and its staged backward),
-:mod:`~reference_nets.datasets` (small seeded datasets) and
-:mod:`~reference_nets.presets` (named networks and the standard check suite).
+:mod:`~reference_nets.datasets` (small seeded datasets),
+:mod:`~reference_nets.presets` (named networks and the standard check suite) and
+:mod:`~reference_nets.zoo` (mutants: the reference MLP with one planted backprop bug).
 Forward passes and losses are complex-step safe.
 """
 
@@ -51,6 +52,18 @@ from .losses import (
 )
 from .mlp import MLP, Cache, MLPConfig
 from .presets import PRESETS, Case, Preset, get_preset, standard_suite
+from .zoo import (
+    DIAGNOSIS_CODES,
+    MUTANTS,
+    ZOO_CONFIGS,
+    Mutant,
+    MutantSpec,
+    ZooCase,
+    candidates,
+    get_mutant,
+    zoo_cases,
+    zoo_data,
+)
 
 __all__ = [
     # activations
@@ -69,4 +82,7 @@ __all__ = [
     "DATASETS", "make_dataset", "xor", "logic_gate", "linear_points", "xor_points",
     "one_hot_identity", "threshold_1d", "regression",
     "Preset", "PRESETS", "get_preset", "Case", "standard_suite",
+    # mutant zoo
+    "DIAGNOSIS_CODES", "Mutant", "MutantSpec", "MUTANTS", "get_mutant", "candidates",
+    "ZooCase", "ZOO_CONFIGS", "zoo_data", "zoo_cases",
 ]

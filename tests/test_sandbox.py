@@ -67,14 +67,15 @@ def _processes_with(marker: str) -> list[int]:
 
 
 def _private_dirs() -> set[str]:
-    return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("gradcheck-sbx-")}
+    mine = f"gradcheck-sbx-{os.getpid()}-"  # only this process's (other test runs may be concurrent)
+    return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith(mine)}
 
 
 def _cgroup_dirs() -> set[str]:
     caps = sandbox._detect()
     if not caps.cgroup_base:
         return set()
-    return {p for p in os.listdir(caps.cgroup_base) if p.startswith("gradcheck-")}
+    return {p for p in os.listdir(caps.cgroup_base) if p.startswith(f"gradcheck-{os.getpid()}-")}
 
 
 @pytest.fixture

@@ -682,7 +682,7 @@ def run_sandboxed(
     isolation = ["rlimits", "session"]
     if env is None:
         isolation.append("env-scrubbed")
-    private = tempfile.mkdtemp(prefix="gradcheck-sbx-")  # outside the workdir
+    private = tempfile.mkdtemp(prefix=f"gradcheck-sbx-{os.getpid()}-")  # outside the workdir
     out_path = os.path.join(private, "stdout")
     err_path = os.path.join(private, "stderr")
     cgroup_dir: str | None = None

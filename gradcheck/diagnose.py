@@ -1,0 +1,476 @@
+"""Name the bug: from the numbers alone, and by fingerprint where the network is known.
+
+Two sources of evidence, ranked together by confidence:
+
+Signatures (numbers only)
+    Per tensor, the least-squares ratio ``c = (a . n) / (n . n)`` of the
+    analytic ``a`` to the numeric ``n`` and its relative residual. A constant
+    ratio shared by every tensor is a convention or a factor (-1: sign flip;
+    N: sum instead of mean; 2 or 1/2: the MSE factor; otherwise a uniform
+    scale); a constant ratio on some tensors only is a per-tensor scale (0:
+    zero gradient, -1: sign flip); a square tensor equal to the numeric
+    transposed is a transposed layout. Which tensors are wrong and which are
+    right localises the bug to a layer.
+Fingerprints (known architecture)
+    Where the network behind the loss is a reference MLP (its closures carry
+    it) every catalogued mutant of that architecture is evaluated at the same
+    parameters and data; mutants whose gradients match the claimed gradient
+    name the bug precisely ("tanh derivative evaluated at the activation in
+    layer 1").
+
+A passing report is never diagnosed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from gradcheck.result import Diagnosis, GradientReport
+
+#: The fixed vocabulary (add codes, never rename).
+CODES = (
+    "derivative_at_activation",
+    "derivative_at_preactivation",
+    "wrong_activation_derivative",
+    "missing_activation_derivative",
+    "extra_activation_derivative",
+    "sign_flip",
+    "uniform_scale",
+    "missing_batch_mean",
+    "missing_mse_factor",
+    "tensor_scale",
+    "bias_not_summed",
+    "transposed",
+    "zero_gradient",
+    "wrong_cached_tensor",
+    "regularization_mismatch",
+    "forward_mismatch",
+    "kink",
+    "localized",
+)
+
+#: A ratio is constant when the least-squares residual is below this fraction
+#: of the gradient's norm: numeric noise is ~1e-8 relative, real activation or
+#: caching bugs leave residuals of order 1e-2 and above.
+RATIO_RESIDUAL = 1e-4
+#: Two factors are "the same" within this relative difference.
+FACTOR_MATCH = 1e-3
+#: A mutant matches the claimed gradient when every tensor agrees to this
+#: fraction of the tensor's largest entry (both are exact up to rounding).
+FINGERPRINT_RTOL = 1e-6
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    """What is known about the network behind a loss (for fingerprints).
+
+    Attributes
+    ----------
+    network : reference_nets.mlp.MLP
+        The reference network (architecture, loss).
+    X, Y : ndarray
+        The fixed batch.
+    """
+
+    network: Any
+    X: np.ndarray
+    Y: np.ndarray
+
+    @classmethod
+    def from_function(cls, fn: Any) -> Context | None:
+        """The context attached to a reference net's closure, if any."""
+        network, data = getattr(fn, "network", None), getattr(fn, "data", None)
+        if network is None or data is None or not hasattr(network, "config"):
+            return None
+        return cls(network, *data)
+
+    @classmethod
+    def discover(cls, *functions: Any) -> Context | None:
+        """Find the reference network and batch behind user functions.
+
+        Looks at the attributes set by :meth:`reference_nets.mlp.MLP.closures`,
+        then at what the functions close over (``lambda p: net.loss(p, X, Y)``),
+        ``functools.partial`` objects and bound methods. Returns None when
+        nothing unambiguous is found: diagnosis then uses the numbers alone.
+        """
+        for fn in functions:
+            found = cls.from_function(fn) or _from_closure(fn)
+            if found is not None:
+                return found
+        return None
+
+    @property
+    def batch_size(self) -> int:
+        """Number of samples."""
+        return int(self.X.shape[0])
+
+
+def _closure_items(fn: Any, depth: int = 0) -> list[tuple[str, Any]]:
+    """``(name, value)`` pairs a function can see: free variables, partial args, bound self."""
+    items: list[tuple[str, Any]] = []
+    if hasattr(fn, "func") and hasattr(fn, "args"):  # functools.partial
+        items += [(f"arg{i}", a) for i, a in enumerate(fn.args)] + list((fn.keywords or {}).items())
+        fn = fn.func
+    if hasattr(fn, "__self__"):
+        items.append(("self", fn.__self__))
+    code, cells = getattr(fn, "__code__", None), getattr(fn, "__closure__", None) or ()
+    names = code.co_freevars if code is not None else ()
+    for name, cell in zip(names, cells):
+        try:
+            value = cell.cell_contents
+        except ValueError:  # empty cell
+            continue
+        items.append((name, value))
+        if depth < 1 and callable(value) and not isinstance(value, type):
+            items += _closure_items(value, depth + 1)
+    if code is not None and getattr(fn, "__globals__", None) is not None:
+        items += [(n, fn.__globals__[n]) for n in code.co_names if n in fn.__globals__]
+    return items
+
+
+def _from_closure(fn: Any) -> Context | None:
+    items = _closure_items(fn)
+    nets = [v for _, v in items if hasattr(v, "config") and hasattr(v, "backward") and hasattr(v, "forward")]
+    if not nets:
+        return None
+    sizes = nets[0].config.sizes
+    arrays = [(n.lower(), v) for n, v in items if isinstance(v, np.ndarray) and v.ndim == 2]
+    xs = [(n, a) for n, a in arrays if a.shape[1] == sizes[0]]
+    ys = [(n, a) for n, a in arrays if a.shape[1] == sizes[-1]]
+    X = _pick(xs, ("x", "input", "data"))
+    Y = _pick([(n, a) for n, a in ys if a is not X], ("y", "target", "label", "t"))
+    if X is None or Y is None or X.shape[0] != Y.shape[0]:
+        return None
+    return Context(nets[0], X, Y)
+
+
+def _pick(cands: list[tuple[str, np.ndarray]], hints: tuple[str, ...]) -> np.ndarray | None:
+    for hint in hints:
+        named = [a for n, a in cands if n == hint or n.startswith(hint)]
+        if len(named) == 1:
+            return named[0]
+    return cands[0][1] if len(cands) == 1 else None
+
+
+def layer_of(name: str) -> int | None:
+    """Layer number of a tensor name (``W2``, ``b_2``, ``weights[1]`` -> 2).
+
+    Examples
+    --------
+    >>> layer_of("W2"), layer_of("weights[0]"), layer_of("gamma")
+    (2, 1, None)
+    """
+    m = re.search(r"\[(\d+)\]\s*$", name)
+    if m:
+        return int(m.group(1)) + 1
+    m = re.search(r"(\d+)\D*$", name)
+    return int(m.group(1)) if m else None
+
+
+# ----------------------------------------------------------------- signatures
+@dataclasses.dataclass(frozen=True)
+class _Ratio:
+    name: str
+    factor: float | None  # None: not a constant ratio
+    residual: float
+    failing: bool
+    transposed: bool
+
+
+def _ratio(name: str, a: np.ndarray, n: np.ndarray, failing: bool) -> _Ratio:
+    mask = np.isfinite(n)
+    av, nv = a[mask], n[mask]
+    nn = float(nv @ nv)
+    transposed = bool(
+        a.ndim == 2 and a.shape[0] == a.shape[1] and a.shape[0] > 1 and mask.all()
+        and np.linalg.norm(a - n.T) <= RATIO_RESIDUAL * np.linalg.norm(n)
+        and np.linalg.norm(n - n.T) > 10 * RATIO_RESIDUAL * np.linalg.norm(n)
+    )
+    if nn == 0.0:
+        return _Ratio(name, None, float("inf"), failing, transposed)
+    c = float(av @ nv) / nn
+    scale = max(float(np.linalg.norm(av)), float(np.linalg.norm(c * nv)), np.finfo(float).tiny)
+    residual = float(np.linalg.norm(av - c * nv)) / scale
+    if not np.any(av):
+        c, residual = 0.0, 0.0
+    return _Ratio(name, c if residual <= RATIO_RESIDUAL else None, residual, failing, transposed)
+
+
+def _near(c: float | None, x: float) -> bool:
+    return c is not None and abs(c - x) <= FACTOR_MATCH * abs(x)
+
+
+def _uniform(c: float, batch: int | None, loss: str | None) -> Diagnosis:
+    if _near(c, -1.0):
+        return Diagnosis("sign_flip", None, MESSAGES["sign_flip_all"], 0.85, {"factor": c})
+    for n in [batch] if batch else []:
+        if n > 1 and (_near(c, n) or _near(c, 1.0 / n)):
+            key = "missing_batch_mean" if c > 1 else "double_batch_mean"
+            return Diagnosis("missing_batch_mean", None, MESSAGES[key].format(n=n), 0.85,
+                             {"factor": c, "batch_size": n})
+    if loss in (None, "mse") and (_near(c, 2.0) or _near(c, 0.5)):
+        key = "mse_half" if c < 1 else "mse_double"
+        return Diagnosis("missing_mse_factor", None, MESSAGES[key], 0.8, {"factor": c})
+    if batch is None and c > 2.5 and _near(c, round(c)):
+        return Diagnosis("missing_batch_mean", None, MESSAGES["missing_batch_mean"].format(n=round(c)),
+                         0.55, {"factor": c})
+    return Diagnosis("uniform_scale", None, MESSAGES["uniform_scale"].format(c=c), 0.7, {"factor": c})
+
+
+def _per_tensor(r: _Ratio) -> Diagnosis | None:
+    if r.transposed:
+        return Diagnosis("transposed", r.name, MESSAGES["transposed"].format(t=r.name), 0.75, {})
+    if r.factor is None:
+        return None
+    if r.factor == 0.0:
+        return Diagnosis("zero_gradient", r.name, MESSAGES["zero_gradient"].format(t=r.name), 0.75, {})
+    if _near(r.factor, -1.0):
+        return Diagnosis("sign_flip", r.name, MESSAGES["sign_flip"].format(t=r.name), 0.75,
+                         {"factor": r.factor})
+    return Diagnosis("tensor_scale", r.name, MESSAGES["tensor_scale"].format(t=r.name, c=r.factor), 0.65,
+                     {"factor": r.factor, "residual": r.residual})
+
+
+def signatures(report: GradientReport, *, batch_size: int | None = None, loss: str | None = None) -> list[Diagnosis]:
+    """Diagnoses from the analytic and numeric values alone.
+
+    Parameters
+    ----------
+    report : GradientReport
+        A failing report (with ``analytic`` and ``numeric`` arrays).
+    batch_size : int, optional
+        Enables the ``missing_batch_mean`` signature.
+    loss : {'mse', 'bce'}, optional
+        Tells the MSE factor from other uniform factors.
+
+    Returns
+    -------
+    list of Diagnosis
+        Best first; may be empty.
+    """
+    ratios = [
+        _ratio(t.name, np.asarray(report.analytic[t.name], float), np.asarray(report.numeric[t.name], float),
+               t.status == "fail")
+        for t in report.tensors
+    ]
+    factors = [r.factor for r in ratios if r.factor is not None and r.factor != 0.0]
+    if len(factors) == len(ratios) and ratios and all(_near(f, factors[0]) for f in factors) \
+            and not _near(factors[0], 1.0):
+        return [_uniform(float(np.mean(factors)), batch_size, loss)]
+    found = [d for r in ratios if r.failing and (d := _per_tensor(r)) is not None]
+    zero_layers = _group_zero_layers(found)
+    loc = localize(report)
+    return zero_layers + [d for d in found if d.code != "zero_gradient" or not zero_layers] + ([loc] if loc else [])
+
+
+def _group_zero_layers(found: list[Diagnosis]) -> list[Diagnosis]:
+    by_layer: dict[int | None, list[str]] = {}
+    for d in found:
+        if d.code == "zero_gradient":
+            by_layer.setdefault(layer_of(d.tensor), []).append(d.tensor)
+    return [Diagnosis("zero_gradient", ", ".join(ts), MESSAGES["zero_gradient"].format(t=" and ".join(ts)),
+                      0.8, {"layer": layer}) for layer, ts in by_layer.items() if len(ts) > 1]
+
+
+def localize(report: GradientReport) -> Diagnosis | None:
+    """Which layers are wrong and which are right, as a ``localized`` diagnosis."""
+    wrong = [t.name for t in report.tensors if t.status == "fail"]
+    right = [t.name for t in report.tensors if t.status in ("pass", "kink")]
+    layers = [layer_of(n) for n in wrong]
+    if not wrong or None in layers:
+        return None
+    top = max(layers)
+    above = [n for n in right if (layer_of(n) or 0) > top]
+    n_layers = max((layer_of(t.name) or 0) for t in report.tensors)
+    bias_right = f"b{top}" in right and f"W{top}" in wrong
+    if bias_right:
+        where = (f"the product forming dW{top} (the cached input activation or a stray factor): "
+                 f"db{top} is right, so the delta of layer {top} is right")
+    elif top == n_layers:
+        where = (f"the output layer's backward step (layer {top}: the loss derivative or the output "
+                 "activation's derivative), which every layer below inherits")
+    else:
+        where = (f"the backward step of layer {top} (its activation derivative, or the delta "
+                 f"propagated into it from layer {top + 1})")
+    msg = f"{', '.join(wrong)} wrong" + (f"; {', '.join(above)} right" if above else "") + f": the bug is in {where}."
+    return Diagnosis("localized", ", ".join(wrong), msg, 0.3, {"wrong": wrong, "right": right, "layer": top})
+
+
+# ---------------------------------------------------------------- fingerprints
+def _matches(claimed: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> bool:
+    if set(claimed) != set(grads):
+        return False
+    for name, g in grads.items():
+        a = np.asarray(claimed[name], float)
+        g = np.asarray(g, float)
+        if a.shape != g.shape:
+            return False
+        top = max(float(np.max(np.abs(g))), float(np.max(np.abs(a))), np.finfo(float).tiny)
+        if float(np.max(np.abs(a - g))) > FINGERPRINT_RTOL * top:
+            return False
+    return True
+
+
+def fingerprints(claimed: Mapping[str, Any], params: Mapping[str, np.ndarray], context: Context) -> list[Diagnosis]:
+    """Mutants of the known architecture whose gradient equals ``claimed``.
+
+    Parameters
+    ----------
+    claimed : mapping of str to array
+        The gradient under suspicion (shapes may be wrong).
+    params : mapping of str to ndarray
+        Parameters it was computed at.
+    context : Context
+        The reference network and batch.
+
+    Returns
+    -------
+    list of Diagnosis
+        One per matching mutant, confidence shared among the matches.
+    """
+    from reference_nets.zoo import MUTANTS, candidates
+
+    p = {k: np.asarray(v, np.float64) for k, v in params.items()}
+    hits = []
+    for name, layer, net in candidates(context.network.config):
+        try:
+            _, cache = net.forward(p, context.X)
+            grads = net.backward(p, cache, context.Y)
+        except (ValueError, IndexError):  # a mutant that cannot run at these shapes
+            continue
+        if _matches(claimed, grads):
+            hits.append((MUTANTS[name], layer))
+    return [_from_mutant(spec, layer, context, len(hits)) for spec, layer in hits]
+
+
+def _from_mutant(spec, layer: int | None, context: Context, n_hits: int) -> Diagnosis:
+    cfg = context.network.config
+    act = cfg.hidden[layer - 1] if layer and layer <= len(cfg.hidden) else cfg.output
+    tensor = f"W{layer}, b{layer}" if layer and cfg.bias else (f"W{layer}" if layer else None)
+    where = f" (layer {layer}, {act})" if layer else ""
+    message = f"{spec.description}{where}. {FIXES.get(spec.code, '').format(l=layer or '', act=act)}".strip()
+    return Diagnosis(spec.code, tensor, message, 0.95 / n_hits,
+                     {"mutant": spec.name, "layer": layer, "matched": "fingerprint"})
+
+
+# ----------------------------------------------------------------------- entry
+def diagnose(report: GradientReport, *, params: Mapping[str, np.ndarray] | None = None,
+             context: Context | None = None, batch_size: int | None = None,
+             loss: str | None = None) -> GradientReport:
+    """Return ``report`` with its ``diagnoses`` filled in, best first.
+
+    Parameters
+    ----------
+    report : GradientReport
+        The check's report; a passing one is returned unchanged.
+    params : mapping, optional
+        The parameters checked (needed for fingerprints).
+    context : Context, optional
+        The reference network and batch behind the loss (fingerprints).
+    batch_size : int, optional
+        Number of samples (defaults to the context's).
+    loss : {'mse', 'bce'}, optional
+        The loss (defaults to the context's).
+
+    Returns
+    -------
+    GradientReport
+        A copy with ``diagnoses`` set.
+    """
+    if report.passed:
+        return dataclasses.replace(report, diagnoses=())
+    if context is not None:
+        batch_size = batch_size or context.batch_size
+        loss = loss or context.network.config.loss
+    found = []
+    if context is not None and params is not None:
+        found += fingerprints(report.analytic, params, context)
+    found += signatures(report, batch_size=batch_size, loss=loss)
+    return dataclasses.replace(report, diagnoses=tuple(_rank(found)))
+
+
+def _rank(found: list[Diagnosis]) -> list[Diagnosis]:
+    seen, out = set(), []
+    for d in sorted(found, key=lambda d: -d.confidence):
+        key = (d.code, d.tensor)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def diagnose_shape_error(exc, claimed: Mapping[str, Any], params: Mapping[str, np.ndarray],
+                         context: Context | None = None) -> list[Diagnosis]:
+    """Diagnoses for a gradient refused because of its shape.
+
+    Parameters
+    ----------
+    exc : gradcheck.problem.GradientShapeError
+        The refusal (tensor name, expected and actual shape).
+    claimed, params : mapping
+        The raw claimed gradient and the parameters.
+    context : Context, optional
+        For fingerprints and the batch size.
+    """
+    found = fingerprints(claimed, params, context) if context is not None else []
+    batch = context.batch_size if context is not None else None
+    name, want, got = exc.name, tuple(exc.expected), tuple(exc.got)
+    per_sample = (len(got) == len(want) + 1 and got[1:] == want) or (
+        len(want) == 1 and len(got) == 1 and batch is not None and got[0] == batch)
+    if per_sample and (batch is None or got[0] == batch):
+        found.append(Diagnosis("bias_not_summed", name, MESSAGES["bias_not_summed_shape"].format(
+            t=name, got=got, want=want), 0.8, {"expected": list(want), "got": list(got)}))
+    elif len(want) == 2 and got == want[::-1]:
+        found.append(Diagnosis("transposed", name, MESSAGES["transposed"].format(t=name), 0.8,
+                               {"expected": list(want), "got": list(got)}))
+    return _rank(found)
+
+
+MESSAGES = {
+    "sign_flip_all": ("Every gradient has the wrong sign (ratio -1 in every tensor): the error is "
+                      "y - yhat where the gradient of the loss needs yhat - y. Use yhat - y, or keep "
+                      "y - yhat and update with W += lr * dW."),
+    "sign_flip": "{t}'s gradient has the wrong sign (ratio -1) while other tensors are right.",
+    "missing_batch_mean": ("Every gradient is N = {n} times too large: the loss is a mean over the "
+                           "batch but the gradient is a sum. Divide the output delta by N."),
+    "double_batch_mean": ("Every gradient is N = {n} times too small: the batch mean is taken twice "
+                          "(the output delta is already divided by N)."),
+    "mse_half": ("Every gradient is half the true one: d/dyhat of mean((yhat - y)**2) is "
+                 "2 * (yhat - y) / N, and the factor 2 is missing."),
+    "mse_double": ("Every gradient is twice the true one: the MSE factor 2 is applied twice (or the "
+                   "loss is 0.5 * mean((yhat - y)**2) while the gradient keeps the 2)."),
+    "uniform_scale": ("Every gradient is {c:.6g} times the true one: a loss convention (a different "
+                      "normalisation), not broken backprop. Make the gradient match the loss you report."),
+    "tensor_scale": "{t}'s gradient is {c:.6g} times the true one while the other tensors are right.",
+    "transposed": ("{t}'s gradient is transposed: with W of shape (in, out), use dW = A_prev.T @ dZ "
+                   "(not dZ.T @ A_prev)."),
+    "zero_gradient": "{t}'s gradient is zero although the loss depends on it: it is never computed or never stored.",
+    "bias_not_summed_shape": ("{t}'s gradient has shape {got} instead of {want}: one gradient per "
+                              "sample, not summed over the batch. Use db = dZ.sum(axis=0)."),
+}
+
+FIXES = {
+    "derivative_at_activation": ("Evaluate the derivative at the pre-activation: dZ{l} = dA{l} * "
+                                 "f'(Z{l}), or use the output form with the activation (1 - A{l}**2 for "
+                                 "tanh, A{l} * (1 - A{l}) for sigmoid)."),
+    "derivative_at_preactivation": ("The output-form helper (a * (1 - a), 1 - a**2) expects the "
+                                    "activation A{l}, not Z{l}."),
+    "wrong_activation_derivative": "Use the derivative of the activation layer {l} actually applies ({act}).",
+    "missing_activation_derivative": "Multiply by the activation's derivative: dZ{l} = dA{l} * f'(Z{l}).",
+    "extra_activation_derivative": ("With BCE on a sigmoid output, dL/dz = (yhat - y) / N already "
+                                    "includes sigma'; do not multiply by sigma'(z) again."),
+    "sign_flip": "Check the sign of the error term (yhat - y) and of the update.",
+    "missing_batch_mean": "Divide by the batch size once, where the output delta is formed.",
+    "missing_mse_factor": "d/dyhat mean((yhat - y)**2) = 2 * (yhat - y) / N.",
+    "tensor_scale": "Remove the stray factor in this layer's gradient.",
+    "bias_not_summed": "db{l} = dZ{l}.sum(axis=0): one entry per unit, summed over the batch.",
+    "transposed": "dW{l} = A{prev}.T @ dZ{l} for W of shape (in, out).".replace("{prev}", "_prev"),
+    "zero_gradient": "Compute and store this layer's gradient.",
+    "wrong_cached_tensor": "dW{l} = A_prev.T @ dZ{l} uses the previous layer's activation, not its pre-activation.",
+    "regularization_mismatch": "The gradient of (l2 / 2) * sum(W**2) is l2 * W, added once to dW.",
+}
