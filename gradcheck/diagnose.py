@@ -345,17 +345,25 @@ def fingerprints(claimed: Mapping[str, Any], params: Mapping[str, np.ndarray], c
             continue
         if _matches(claimed, grads):
             hits.append((MUTANTS[name], layer))
-    return [_from_mutant(spec, layer, context, len(hits)) for spec, layer in hits]
+    hits.sort(key=lambda h: isinstance(h[1], tuple))  # the most specific placement first
+    codes = len({spec.code for spec, _ in hits})
+    return [_from_mutant(spec, layer, context, codes) for spec, layer in hits]
 
 
 def _from_mutant(spec, layer: int | None, context: Context, n_hits: int) -> Diagnosis:
     cfg = context.network.config
-    act = cfg.hidden[layer - 1] if layer and layer <= len(cfg.hidden) else cfg.output
-    tensor = f"W{layer}, b{layer}" if layer and cfg.bias else (f"W{layer}" if layer else None)
-    where = f" (layer {layer}, {act})" if layer else ""
-    message = f"{spec.description}{where}. {FIXES.get(spec.code, '').format(l=layer or '', act=act)}".strip()
+    layers = layer if isinstance(layer, tuple) else ((layer,) if layer else ())
+    first = layers[0] if layers else None
+    act = cfg.hidden[first - 1] if first and first <= len(cfg.hidden) else cfg.output
+    tensor = ", ".join(f"W{x}, b{x}" if cfg.bias else f"W{x}" for x in layers) or None
+    where = ""
+    if layers:
+        where = f" (layer{'s' if len(layers) > 1 else ''} {' and '.join(map(str, layers))}, {act})"
+    fix = FIXES.get(spec.code, "").format(l=first or "", act=act)
+    message = f"{spec.description}{where}. {fix}".strip()
     return Diagnosis(spec.code, tensor, message, 0.95 / n_hits,
-                     {"mutant": spec.name, "layer": layer, "matched": "fingerprint"})
+                     {"mutant": spec.name, "layer": list(layers) if len(layers) > 1 else first,
+                      "matched": "fingerprint"})
 
 
 # ----------------------------------------------------------------------- entry

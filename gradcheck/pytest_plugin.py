@@ -135,8 +135,35 @@ def _record(nodeid: str, report: Any = None, error: BaseException | None = None)
     return {"nodeid": nodeid, "status": "error", "error": f"{type(error).__name__}: {error}"}
 
 
+class GradientChecker:
+    """The callable the ``gradcheck`` fixture returns (see :func:`gradcheck`)."""
+
+    def __init__(self, nodeid: str, options: dict[str, Any], records: list[dict[str, Any]]):
+        self.nodeid, self.options, self.records = nodeid, options, records
+
+    def __repr__(self) -> str:
+        shown = " ".join(f"{k}={v}" for k, v in self.options.items())
+        return f"<gradcheck fixture {shown}>".replace(" >", ">")
+
+    def __call__(self, loss, grad, params, **overrides: Any):
+        """Assert ``grad`` is the gradient of ``loss``; return the report."""
+        __tracebackhide__ = True
+        from gradcheck.testing import assert_gradients_close
+
+        try:
+            report = assert_gradients_close(loss, grad, params, **{**self.options, **overrides})
+        except AssertionError as exc:
+            self.records.append(_record(self.nodeid, getattr(exc, "report", None), exc))
+            raise
+        except Exception as exc:
+            self.records.append(_record(self.nodeid, error=exc))
+            raise
+        self.records.append(_record(self.nodeid, report))
+        return report
+
+
 @pytest.fixture
-def gradcheck(request: pytest.FixtureRequest):
+def gradcheck(request: pytest.FixtureRequest) -> GradientChecker:
     """``gradcheck(loss, grad, params, **overrides)``: assert a gradient is right.
 
     Runs :func:`gradcheck.testing.assert_gradients_close` with the
@@ -144,27 +171,8 @@ def gradcheck(request: pytest.FixtureRequest):
     marker, overridden by ``overrides``; records the report for the session
     summary and ``--gradcheck-report``; returns the report.
     """
-    from gradcheck.testing import GradientAssertionError, assert_gradients_close
-
-    base = {**_cli_options(request.config), **_marker_options(request.node)}
-    records = request.config.stash[_RECORDS]
-    nodeid = request.node.nodeid
-
-    def check(loss, grad, params, **overrides):
-        __tracebackhide__ = True
-        options = {**base, **overrides}
-        try:
-            report = assert_gradients_close(loss, grad, params, **options)
-        except GradientAssertionError as exc:
-            records.append(_record(nodeid, exc.report))
-            raise
-        except Exception as exc:
-            records.append(_record(nodeid, error=exc))
-            raise
-        records.append(_record(nodeid, report))
-        return report
-
-    return check
+    options = {**_cli_options(request.config), **_marker_options(request.node)}
+    return GradientChecker(request.node.nodeid, options, request.config.stash[_RECORDS])
 
 
 def _worst_tensor(record: dict[str, Any]) -> str:

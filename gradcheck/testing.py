@@ -2,8 +2,8 @@
 
 :func:`assert_gradients_close` runs :func:`gradcheck.check_gradients` and
 returns the report when the gradient passes (status ``pass`` or ``kink``); it
-raises :class:`GradientAssertionError`, an :class:`AssertionError`, otherwise.
-The message carries the evidence, in the manner of :mod:`numpy.testing`: a
+raises :class:`AssertionError` otherwise, with the report attached as its
+``report`` attribute. The message carries the evidence, in the manner of :mod:`numpy.testing`: a
 header line, then one aligned row per failing entry (``W1[3, 7]``, analytic,
 numeric, their absolute and relative errors, the tolerance and the numeric
 error estimate), the named bug where one is recognised, and a line that
@@ -24,30 +24,20 @@ from gradcheck.compare import default_rtol
 from gradcheck.result import EntryEvidence, GradientReport, TensorResult, format_index
 
 __all__ = [
-    "GradientAssertionError",
     "assert_gradients_close",
     "assert_model_gradients",
     "failure_message",
 ]
 
+# unittest drops the frames of modules that define ``__unittest`` from the
+# traceback of a failed assertion (as pytest does for ``__tracebackhide__``):
+# the traceback ends at the user's test line.
+__unittest = True
+
 #: Failing entries shown per tensor (the report keeps a few more).
 MAX_ROWS = 5
 _PASSING = ("pass", "kink")
 _COLUMNS = ("entry", "status", "analytic", "numeric", "abs err", "rel err", "tolerance", "numeric err")
-
-
-class GradientAssertionError(AssertionError):
-    """A gradient check did not pass.
-
-    Attributes
-    ----------
-    report : GradientReport
-        The full report (with diagnoses, when a diagnosis was possible).
-    """
-
-    def __init__(self, message: str, report: GradientReport):
-        super().__init__(message)
-        self.report = report
 
 
 def _diagnosed(report: GradientReport, context: Mapping[str, Any]) -> GradientReport:
@@ -189,12 +179,13 @@ def assert_gradients_close(
 
     Raises
     ------
-    GradientAssertionError
-        An :class:`AssertionError` naming every failing entry (``W1[3, 7]``)
-        with its analytic and numeric values, errors and tolerance, the
-        diagnosis and the call that reproduces the check. Raised for status
-        ``inconclusive`` as well, with a message saying the numeric side was
-        unreliable. The report is its ``report`` attribute.
+    AssertionError
+        Naming every failing entry (``W1[3, 7]``) with its analytic and
+        numeric values, errors and tolerance, the diagnosis and the call that
+        reproduces the check. Raised for status ``inconclusive`` as well, with
+        a message saying the numeric side was unreliable. The full report
+        (a plain :class:`AssertionError`, as :mod:`numpy.testing` raises, so
+        that unittest and pytest show it as such) is its ``report`` attribute.
     TypeError, ValueError
         For invalid inputs (see :func:`gradcheck.check_gradients`).
 
@@ -207,14 +198,16 @@ def assert_gradients_close(
     >>> assert_gradients_close(loss, lambda p: {"w": p["w"]}, {"w": np.ones(3)})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    gradcheck.testing.GradientAssertionError: Gradients not close: 1 of 1 tensors failed ...
+    AssertionError: Gradients not close: 1 of 1 tensors failed ...
     """
     __tracebackhide__ = True
     report = check_gradients(loss, grad, params, **options)
     if report.passed:
         return report
     report = _diagnosed(report, {"params": params})
-    raise GradientAssertionError(failure_message(report, options), report)
+    error = AssertionError(failure_message(report, options))
+    error.report = report
+    raise error
 
 
 def _as_net(net_or_config: Any) -> Any:
@@ -255,7 +248,7 @@ def assert_model_gradients(
 
     Raises
     ------
-    GradientAssertionError
+    AssertionError
         As :func:`assert_gradients_close`.
     TypeError
         If ``net_or_config`` is neither an MLP nor an MLPConfig.

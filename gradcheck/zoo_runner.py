@@ -36,7 +36,7 @@ class MutantResult:
     name: str
     mutant: str
     config: str
-    layer: int | None
+    layer: int | tuple[int, ...] | None
     expected_code: str
     detected: bool
     diagnoses: tuple[Diagnosis, ...]
@@ -49,9 +49,16 @@ class MutantResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form per DESIGN.md."""
-        return {"name": self.name, "mutant": self.mutant, "config": self.config, "layer": self.layer,
+        layer = list(self.layer) if isinstance(self.layer, tuple) else self.layer
+        return {"name": self.name, "mutant": self.mutant, "config": self.config, "layer": layer,
                 "status": self.status, "detected": self.detected, "named": self.named,
                 "expected_code": self.expected_code, "diagnoses": [d.to_dict() for d in self.diagnoses]}
+
+
+def _layer_text(layer) -> str:
+    if layer is None:
+        return ""
+    return " L" + "+".join(str(x) for x in (layer if isinstance(layer, (tuple, list)) else (layer,)))
 
 
 def run_case(case, seed: int = 0) -> MutantResult:
@@ -87,7 +94,7 @@ def render_text(results: list[MutantResult], elapsed: float) -> str:
     """The zoo table: mutant, config, detected?, top diagnosis, expected, match?"""
     from gradcheck.report.text import table
 
-    rows = [[r.mutant, r.config + (f" L{r.layer}" if r.layer else ""), "yes" if r.detected else "NO",
+    rows = [[r.mutant, r.config + _layer_text(r.layer), "yes" if r.detected else "NO",
              r.diagnoses[0].code if r.diagnoses else "-", r.expected_code, "yes" if r.named else "NO"]
             for r in results]
     det = sum(r.detected for r in results)
@@ -102,7 +109,7 @@ def render_markdown(results: list[MutantResult], elapsed: float) -> str:
     """The zoo table as markdown."""
     from gradcheck.report.markdown import md_table
 
-    rows = [[f"`{r.mutant}`", r.config + (f" L{r.layer}" if r.layer else ""), "yes" if r.detected else "**NO**",
+    rows = [[f"`{r.mutant}`", r.config + _layer_text(r.layer), "yes" if r.detected else "**NO**",
              f"`{r.diagnoses[0].code}`" if r.diagnoses else "-", f"`{r.expected_code}`",
              "yes" if r.named else "**NO**"] for r in results]
     ok = all(r.detected and r.named for r in results)

@@ -87,13 +87,20 @@ class Mutant(MLP):
 
 
 class _HiddenDerivative(Mutant):
-    """Replaces ``f_l'(z_l)`` of hidden layer ``self.layer`` by :meth:`_buggy_prime`."""
+    """Replaces ``f_l'(z_l)`` of hidden layer ``self.layer`` by :meth:`_buggy_prime`.
+
+    ``layer`` may also be a tuple of layers: a student who misuses a
+    derivative helper usually does so in every hidden layer that uses it.
+    """
+
+    multi_layer = True
 
     def _buggy_prime(self, name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
     def _hidden_delta(self, layer, upstream_da, cache, params):
-        if layer != self.layer:
+        layers = self.layer if isinstance(self.layer, tuple) else (self.layer,)
+        if layer not in layers:
             return super()._hidden_delta(layer, upstream_da, cache, params)
         name = self.config.activation(layer).name
         return upstream_da * self._buggy_prime(name, cache.zs[layer - 1], cache.activations[layer])
@@ -422,6 +429,12 @@ class MutantSpec:
             of :meth:`layers`; the message names mutant, config and layer.
         """
         valid = self.layers(config)
+        if isinstance(layer, tuple) and getattr(self.cls, "multi_layer", False):
+            bad = [x for x in layer if x not in valid]
+            if len(layer) < 2 or bad:
+                raise ValueError(f"mutant {self.name!r}: layers {layer!r} must be two or more of "
+                                 f"{valid} for config {config.label!r}")
+            return self.cls(config, tuple(int(x) for x in layer))
         if layer is not None and (isinstance(layer, bool)
                                   or not isinstance(layer, (int, np.integer))):
             raise ValueError(f"mutant {self.name!r}: layer must be an int or None, got {layer!r}")
@@ -570,8 +583,13 @@ def candidates(config: MLPConfig) -> list[tuple[str, int | None, Mutant]]:
     The fingerprints a diagnoser compares a failing gradient against, in
     catalogue order then layer order.
     """
-    return [(spec.name, layer, spec.build(config, layer))
-            for spec in MUTANTS.values() for layer in spec.layers(config)]
+    out = []
+    for spec in MUTANTS.values():
+        layers = spec.layers(config)
+        out += [(spec.name, layer, spec.build(config, layer)) for layer in layers]
+        if getattr(spec.cls, "multi_layer", False) and len(layers) >= 2:
+            out.append((spec.name, tuple(layers), spec.build(config, tuple(layers))))
+    return out
 
 
 # ======================================================================== zoo
@@ -607,13 +625,14 @@ ZOO_CONFIGS: dict[str, MLPConfig] = {
 _MIX3, _MIX2 = "mixed-relu-tanh-sigmoid-bce-d3", "mixed-tanh-relu-mse-d2"
 
 # mutant -> [(config name, layer)]: several activations / losses / depths / layers each
-_ZOO_TABLE: dict[str, list[tuple[str, int | None]]] = {
-    "derivative-at-activation": [("tanh-bce-d2", 1), ("tanh-bce-d2", 2), ("sigmoid-mse-d1", 1),
+_ZOO_TABLE: dict[str, list[tuple[str, int | tuple[int, ...] | None]]] = {
+    "derivative-at-activation": [("tanh-bce-d2", 1), ("tanh-bce-d2", 2), ("tanh-bce-d2", (1, 2)),
+                                 ("tanh-bce-d3", (1, 2, 3)), ("sigmoid-mse-d1", 1),
                                  (_MIX3, 2), (_MIX3, 3), ("tanh-mse-d2-l2", 1)],
     "output-derivative-at-activation": [("sigmoid-mse-sigout-d1", None),
                                         ("tanh-mse-sigout-d2", None),
                                         ("relu-mse-sigout-d2-l2", None)],
-    "derivative-at-preactivation": [("sigmoid-bce-d2", 1), ("sigmoid-bce-d2", 2),
+    "derivative-at-preactivation": [("sigmoid-bce-d2", 1), ("sigmoid-bce-d2", 2), ("sigmoid-bce-d2", (1, 2)),
                                     ("tanh-mse-d2", 2), (_MIX2, 1), (_MIX3, 3)],
     "output-derivative-at-preactivation": [("sigmoid-mse-sigout-d1", None),
                                            ("relu-mse-sigout-d2", None)],
@@ -623,7 +642,7 @@ _ZOO_TABLE: dict[str, list[tuple[str, int | None]]] = {
                                       (_MIX3, 1), (_MIX2, 2)],
     "relu-derivative-ones": [("relu-mse-d2", 1), ("relu-bce-d1", 1), (_MIX2, 2),
                              ("relu-mse-sigout-d2", 2)],
-    "missing-activation-derivative": [("sigmoid-bce-d2", 1), ("sigmoid-bce-d2", 2),
+    "missing-activation-derivative": [("sigmoid-bce-d2", 1), ("sigmoid-bce-d2", 2), ("tanh-bce-d3", (1, 2, 3)),
                                       ("tanh-mse-d2", 1), ("tanh-bce-d3", 2),
                                       ("sigmoid-mse-sigout-d1", 1), ("tanh-mse-d2-nobias", 2)],
     "missing-output-derivative": [("sigmoid-mse-sigout-d1", None), ("tanh-mse-sigout-d2", None),
@@ -771,7 +790,7 @@ def zoo_cases(seed: int = 0) -> list[ZooCase]:
             config = ZOO_CONFIGS[config_name]
             spec.build(config, layer)   # validates the placement
             X, Y = zoo_data(config_name, seed)
-            suffix = "" if layer is None else f"/L{layer}"
+            suffix = "" if layer is None else "/L" + "+".join(map(str, np.atleast_1d(layer)))
             cases.append(ZooCase(f"{mutant}@{config_name}{suffix}", mutant, layer,
                                  config, X, Y, seed))
     return cases

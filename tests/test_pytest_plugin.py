@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -11,7 +12,10 @@ pytest_plugins = ["pytester"]
 
 # ``-p gradcheck`` loads the plugin by its pytest11 entry-point name, so the
 # tests also run under PYTEST_DISABLE_PLUGIN_AUTOLOAD (a no-op otherwise).
-PLUGIN = ("-p", "gradcheck")
+# Unrelated plugins are kept out of the inner sessions: pytester restores
+# sys.modules after each in-process run, so hypothesis would be re-imported
+# (about 1 s) every time.
+PLUGIN = ("-p", "gradcheck", "-p", "no:hypothesispytest", "-p", "no:benchmark", "-p", "no:cacheprovider")
 
 NET = """
 import numpy as np
@@ -206,6 +210,7 @@ def test_help_documents_the_options(pytester):
     ])
 
 
+@pytest.mark.skipif(bool(os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")), reason="entry points disabled")
 def test_entry_point_loads_plugin_lazily(pytester):
     """A fresh interpreter finds the plugin through the entry point alone, and a
     session that never requests the fixture never imports gradcheck.testing."""
@@ -217,6 +222,6 @@ def pytest_sessionfinish(session):
     print("plugin loaded:", session.config.pluginmanager.has_plugin("gradcheck"))
 """)
     pytester.makepyfile(test_plain="def test_plain():\n    assert True\n")
-    result = pytester.runpytest_subprocess("-s")
+    result = pytester.runpytest_subprocess("-s", "-p", "no:hypothesispytest", "-p", "no:benchmark")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*testing imported: False*", "*plugin loaded: True*"])
