@@ -269,7 +269,8 @@ def refine(oracle: Oracle, name: str, j: int) -> Estimate:
     -----
     For a smooth loss the gap ``right - left`` is ``h L'' + O(h**3)``, halving
     with the step; at a kink it tends to the jump. Gaps that stay above three
-    quarters of their previous size, and clear of rounding, are kinks.
+    quarters of their previous size, clear of rounding, with each one-sided
+    slope stable between the two steps (noise is not), are kinks.
     """
     p1, p2, p4 = (_pair(oracle, name, j, s) for s in (1.0, 0.5, 0.25))
     if not _finite(p1.Lp, p1.Lm, p2.Lp, p2.Lm, p4.Lp, p4.Lm):
@@ -278,7 +279,8 @@ def refine(oracle: Oracle, name: str, j: int) -> Estimate:
     l2, r2, _ = _one_sided(oracle, p2)
     l4, r4, noise4 = _one_sided(oracle, p4)
     gap2, gap4 = r2 - l2, r4 - l4
-    if abs(gap4) > 8.0 * noise4 and abs(gap4) > 0.75 * abs(gap2):
+    drift = abs(l2 - l4) + abs(r2 - r4)  # one-sided slopes must be stable across steps
+    if abs(gap4) > 8.0 * noise4 and abs(gap4) > 0.75 * abs(gap2) and drift < 0.25 * abs(gap4):
         slack = abs(l2 - l4) + abs(r2 - r4) + noise4
         return Estimate(d4, slack, "one-sided", left=l4, right=r4, kink=True)
     value = (4.0 * d4 - d2) / 3.0

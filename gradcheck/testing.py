@@ -2,12 +2,12 @@
 
 :func:`assert_gradients_close` runs :func:`gradcheck.check_gradients` and
 returns the report when the gradient passes (status ``pass`` or ``kink``); it
-raises :class:`AssertionError` otherwise, with the report attached as its
-``report`` attribute. The message carries the evidence, in the manner of :mod:`numpy.testing`: a
-header line, then one aligned row per failing entry (``W1[3, 7]``, analytic,
-numeric, their absolute and relative errors, the tolerance and the numeric
-error estimate), the named bug where one is recognised, and a line that
-reproduces the check.
+raises :class:`AssertionError` otherwise, with the report as its ``report``
+attribute. The message carries the evidence, in the manner of
+:mod:`numpy.testing`: a header line, then one aligned row per failing entry
+(``W1[3, 7]``, analytic, numeric, their absolute and relative errors, the
+tolerance and the numeric error estimate), the named bug where one is
+recognised, and a line that reproduces the check.
 
 Nothing is printed on success: autograders treat any output on stderr as a
 failure.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from gradcheck.check import check_gradients
@@ -34,7 +35,7 @@ __all__ = [
 # the traceback ends at the user's test line.
 __unittest = True
 
-#: Failing entries shown per tensor (the report keeps a few more).
+#: Failing entries shown per tensor (the report keeps ``check.MAX_EVIDENCE``).
 MAX_ROWS = 5
 _PASSING = ("pass", "kink")
 _COLUMNS = ("entry", "status", "analytic", "numeric", "abs err", "rel err", "tolerance", "numeric err")
@@ -65,8 +66,6 @@ def _diagnosed(report: GradientReport, context: Mapping[str, Any]) -> GradientRe
 
 
 def _with_notes(report: GradientReport, *notes: str) -> GradientReport:
-    from dataclasses import replace
-
     return replace(report, notes=tuple(report.notes) + notes)
 
 

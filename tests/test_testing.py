@@ -70,6 +70,14 @@ def test_correct_gradient_returns_report_and_prints_nothing(capfd):
     assert capfd.readouterr() == ("", "")
 
 
+def test_loss_that_is_not_complex_safe_passes_silently(capfd, recwarn):
+    # float() discards an imaginary part: the complex-step probe must fall back quietly.
+    report = assert_gradients_close(lambda p: float(loss(p)), make_grad(), PARAMS)
+    assert report.status == "pass"
+    assert capfd.readouterr() == ("", "")
+    assert not recwarn.list
+
+
 def test_options_are_passed_on():
     report = assert_gradients_close(loss, make_grad(), PARAMS, method="richardson", mode="sampled",
                                     seed=3, samples=3)

@@ -1,0 +1,177 @@
+"""The per-assignment audit spec (TOML): what auto-detection cannot infer.
+
+Every key is optional; auto-detection fills whatever the spec omits. Unknown
+keys and wrong types are errors that name the file, the key and what is
+expected, so a typo never silently changes a grade.
+
+Example (``python -m gradcheck audit --init-spec FILE`` writes a commented one)::
+
+    [entry]
+    class = "NeuralNetwork"          # or function = "train_step"
+    init_args = [2, 4, 1]
+    backward = "backward"
+
+    [network]
+    hidden = ["tanh"]                # activation per hidden layer; inferred from the forward pass if absent
+    output = "sigmoid"
+
+    [loss]
+    name = "bce"                     # mse | bce | auto
+    reduction = "mean"               # mean | sum
+    accept = [0.5]                   # uniform factors accepted as conventions (passed with a note)
+
+    [data]
+    n = 16
+    seed = 0
+
+    [points]
+    gradient = 8
+    forward = 2
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Every section and key, with the type(s) it accepts.
+SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
+    "entry": {"class": (str,), "function": (str,), "init_args": (list,), "init_kwargs": (dict,),
+              "forward": (str,), "backward": (str,), "lr_arg": (str,), "run_toplevel": (bool,)},
+    "network": {"hidden": (list, str), "output": (str,), "params": (list,), "grads": (list,),
+                "samples_as_columns": (bool,), "layout": (str,)},
+    "loss": {"name": (str,), "reduction": (str,), "scale": (int, float), "accept": (list,)},
+    "data": {"n": (int,), "seed": (int,), "file": (str,), "n_in": (int,), "n_out": (int,)},
+    "limits": {"wall_seconds": (int, float), "cpu_seconds": (int,), "memory_mb": (int,)},
+    "check": {"rtol": (float,), "method": (str,)},
+    "points": {"gradient": (int, float), "forward": (int, float)},
+}
+CHOICES = {
+    ("loss", "name"): ("auto", "mse", "bce"),
+    ("loss", "reduction"): ("mean", "sum"),
+    ("network", "output"): ("sigmoid", "identity"),
+    ("network", "layout"): ("auto", "in_out", "out_in"),
+}
+
+
+class SpecError(ValueError):
+    """A malformed spec; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class AuditSpec:
+    """A validated spec: the raw sections plus typed accessors.
+
+    Attributes
+    ----------
+    sections : dict
+        Validated TOML content.
+    path : Path or None
+        Where it came from (None for the defaults).
+    """
+
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    path: Path | None = None
+
+    def get(self, section: str, key: str, default: Any = None) -> Any:
+        """One value, or ``default``."""
+        return self.sections.get(section, {}).get(key, default)
+
+    @property
+    def loss(self) -> str:
+        """Declared loss (``auto`` when absent)."""
+        return self.get("loss", "name", "auto")
+
+    @property
+    def reduction(self) -> str:
+        """``mean`` (default) or ``sum``."""
+        return self.get("loss", "reduction", "mean")
+
+    @property
+    def scale(self) -> float:
+        """Constant factor on the loss (default 1)."""
+        return float(self.get("loss", "scale", 1.0))
+
+    @property
+    def accepted_factors(self) -> tuple[float, ...]:
+        """Uniform gradient factors accepted as conventions."""
+        return tuple(float(x) for x in self.get("loss", "accept", []))
+
+    @property
+    def hidden(self) -> tuple[str, ...] | None:
+        """Declared hidden activations, or None to infer them."""
+        h = self.get("network", "hidden")
+        return (h,) if isinstance(h, str) else (tuple(h) if h else None)
+
+    def worker_spec(self) -> dict[str, Any]:
+        """The part of the spec the in-sandbox worker needs."""
+        e, n = self.sections.get("entry", {}), self.sections.get("network", {})
+        out = {k: v for k, v in {
+            "entry": e.get("class") or e.get("function"), "init_args": e.get("init_args"),
+            "init_kwargs": e.get("init_kwargs"), "forward": e.get("forward"), "backward": e.get("backward"),
+            "lr_arg": e.get("lr_arg"), "run_toplevel": e.get("run_toplevel"), "params": n.get("params"),
+            "grads": n.get("grads"), "samples_as_columns": n.get("samples_as_columns"),
+        }.items() if v is not None}
+        return out
+
+
+def parse_spec(data: dict[str, Any], where: str = "spec") -> AuditSpec:
+    """Validate a parsed TOML document.
+
+    Raises
+    ------
+    SpecError
+        Naming ``where``, the section and key, and what is accepted.
+    """
+    for section, body in data.items():
+        if section not in SCHEMA:
+            raise SpecError(f"{where}: unknown section [{section}]; valid sections: {', '.join(SCHEMA)}")
+        if not isinstance(body, dict):
+            raise SpecError(f"{where}: [{section}] must be a table of keys")
+        for key, value in body.items():
+            _check_key(where, section, key, value)
+    return AuditSpec({s: dict(b) for s, b in data.items()})
+
+
+def _check_key(where: str, section: str, key: str, value: Any) -> None:
+    allowed = SCHEMA[section]
+    if key not in allowed:
+        raise SpecError(f"{where}: unknown key {key!r} in [{section}]; valid keys: {', '.join(allowed)}")
+    types = allowed[key]
+    if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+        names = " or ".join(t.__name__ for t in types)
+        raise SpecError(f"{where}: [{section}] {key} must be {names}, got {type(value).__name__} ({value!r})")
+    choices = CHOICES.get((section, key))
+    if choices and value not in choices:
+        raise SpecError(f"{where}: [{section}] {key} must be one of {', '.join(choices)}, got {value!r}")
+    if section == "network" and key == "hidden":
+        for act in [value] if isinstance(value, str) else value:
+            if act not in ("sigmoid", "relu", "tanh"):
+                raise SpecError(f"{where}: [network] hidden entries must be sigmoid, relu or tanh, got {act!r}")
+
+
+def load_spec(path: Path | str | None) -> AuditSpec:
+    """Read and validate a spec file (None: the defaults).
+
+    Raises
+    ------
+    SpecError
+        For a missing file, TOML syntax errors (with line) and schema errors.
+    """
+    if path is None:
+        return AuditSpec()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(f"spec file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"spec file {path} cannot be read: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"spec file {path} is not valid TOML: {exc}") from None
+    spec = parse_spec(data, str(path))
+    return AuditSpec(spec.sections, path)
