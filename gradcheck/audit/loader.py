@@ -423,7 +423,11 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
     if str(p.parent) not in sys.path:
         sys.path.insert(0, str(p.parent))
     sys.meta_path.insert(0, _SubmissionFinder(p.parent, run_toplevel, notes))
-    if run_toplevel:
+    if run_toplevel:  # "everything" includes the `if __name__ == "__main__":` block
         notes.append("spec.run_toplevel is set: all top-level code was run")
-    exec_statements(stmts, module.__dict__, str(p), run_toplevel, loaded.locate, notes)
+        module.__dict__["__name__"] = "__main__"
+    try:
+        exec_statements(stmts, module.__dict__, str(p), run_toplevel, loaded.locate, notes)
+    finally:
+        module.__dict__["__name__"] = MODULE_NAME
     return loaded

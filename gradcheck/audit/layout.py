@@ -1,0 +1,133 @@
+"""Map a student's parameters onto the reference MLP's layout, and back.
+
+Students store weights in x out or out x in, biases as (out,), (1, out) or
+(out, 1), or no biases at all. A :class:`Layout` records, layer by layer, the
+student's weight and bias names and orientation; :meth:`Layout.to_reference`
+turns any mapping in student form (parameters *or* gradients: the maps are
+transposes and reshapes, so they carry gradients along unchanged) into the
+reference form ``W1, b1, ...`` (in x out, biases (out,)).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+
+class LayoutError(ValueError):
+    """The parameters do not chain from the inputs to the outputs."""
+
+
+@dataclass(frozen=True)
+class LayerMap:
+    """One layer: student weight (and bias) names, orientation, sizes."""
+
+    weight: str
+    bias: str | None
+    transposed: bool  # True: the student stores W as (out, in)
+    n_in: int
+    n_out: int
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The student's layout of every layer, in order.
+
+    Attributes
+    ----------
+    layers : tuple of LayerMap
+        From the input layer to the output layer.
+    """
+
+    layers: tuple[LayerMap, ...]
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """``(n_in, h1, ..., n_out)``."""
+        return (self.layers[0].n_in, *(lay.n_out for lay in self.layers))
+
+    @property
+    def has_bias(self) -> bool:
+        """Every layer has a bias."""
+        return all(lay.bias is not None for lay in self.layers)
+
+    def names(self) -> dict[str, str]:
+        """Reference name -> student name (``W1 -> self.w_ih``)."""
+        out = {}
+        for i, lay in enumerate(self.layers, 1):
+            out[f"W{i}"] = lay.weight
+            if lay.bias is not None:
+                out[f"b{i}"] = lay.bias
+        return out
+
+    def to_reference(self, tensors: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Student-form tensors (params or grads) in reference form."""
+        out = {}
+        for i, lay in enumerate(self.layers, 1):
+            W = tensors[lay.weight]
+            out[f"W{i}"] = W.T if lay.transposed else W
+            if lay.bias is not None:
+                out[f"b{i}"] = tensors[lay.bias].reshape(lay.n_out)
+        return out
+
+
+def _named_bias(name: str) -> bool:
+    """``b1``, ``biases[0]``, ``layers[0].bias.data``: never a weight."""
+    low = name.lower().rsplit(".", 2)
+    leaf = low[-1] if low[-1] not in ("data", "value") else low[-2] if len(low) > 1 else low[-1]
+    return leaf.startswith("b") or "bias" in leaf
+
+
+def _named_weight(name: str) -> bool:
+    """``W2``, ``weights[1]``, ``syn1``: never a bias."""
+    return not _named_bias(name) and any(k in name.lower() for k in ("w", "weight", "syn", "theta"))
+
+
+def _is_bias(shape: tuple[int, ...], width: int) -> bool:
+    return shape in ((width,), (1, width), (width, 1))
+
+
+def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int) -> list[Layout]:
+    """Every consistent layout of ``shapes`` (student names, in layer order).
+
+    Each weight may be stored in x out or out x in, and may be followed by a
+    bias of shape (out,), (1, out) or (out, 1). All readings that chain from
+    ``n_in`` inputs to ``n_out`` outputs are returned, those where every layer
+    has a bias (or none has) first; the forward pass decides between them.
+
+    Raises
+    ------
+    LayoutError
+        When no reading chains, listing the shapes and the spec key to set.
+    """
+    names = [n for n in shapes]
+    shp = {n: tuple(int(d) for d in shapes[n]) for n in names}
+
+    def search(k: int, width: int) -> list[list[LayerMap]]:
+        if k == len(names):
+            return [[]] if width == n_out else []
+        shape = shp[names[k]]
+        if len(shape) != 2 or _named_bias(names[k]):
+            return []
+        found = []
+        square = shape[0] == shape[1]
+        for transposed, fits in ((False, shape[0] == width), (True, shape[1] == width and not (square and shape[0] == 1))):
+            if not fits:
+                continue
+            out = shape[0] if transposed else shape[1]
+            nxt = names[k + 1] if k + 1 < len(names) else None
+            if nxt is not None and _is_bias(shp[nxt], out) and not _named_weight(nxt):
+                found += [[LayerMap(names[k], nxt, transposed, width, out), *r] for r in search(k + 2, out)]
+            found += [[LayerMap(names[k], None, transposed, width, out), *r] for r in search(k + 1, out)]
+        return found
+
+    layouts = [Layout(tuple(c)) for c in search(0, n_in) if c]
+    if not layouts:
+        listing = ", ".join(f"{n} {shp[n]}" for n in names)
+        raise LayoutError(f"the parameters ({listing}) do not chain from {n_in} inputs to {n_out} outputs; "
+                          "set [network] params in the spec to list them in layer order")
+    uniform = [lay for lay in layouts if len({x.bias is None for x in lay.layers}) == 1]
+    return uniform + [lay for lay in layouts if lay not in uniform]

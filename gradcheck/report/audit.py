@@ -1,0 +1,82 @@
+"""Renderers of audit reports: text, markdown and JUnit XML."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from gradcheck.report.markdown import md_table
+from gradcheck.report.text import MARK, table
+
+
+def _top(s) -> str:
+    return s.diagnoses[0].code if s.diagnoses else ""
+
+
+def _wrong(s) -> str:
+    bad = [t for t in s.tensors if t.status == "fail"]
+    return ", ".join(t.location for t in bad[:3]) + (" ..." if len(bad) > 3 else "")
+
+
+def render_text(report) -> str:
+    """Summary table (one row per submission) and, per failing submission, the evidence."""
+    rows = [[s.path, MARK[s.status], s.shape or "-", _wrong(s) or "-", _top(s) or "-",
+             f"{s.elapsed:.1f}s"] for s in report.submissions]
+    out = [table(["submission", "verdict", "shape", "wrong entries", "diagnosis", "time"], rows)]
+    for s in report.submissions:
+        if not s.passed:
+            out += ["", *detail_lines(s)]
+    counts = {}
+    for s in report.submissions:
+        counts[s.status] = counts.get(s.status, 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    out += ["", f"{len(report.submissions)} submissions: {summary}; {report.elapsed:.1f} s"]
+    return "\n".join(out)
+
+
+def detail_lines(s) -> list[str]:
+    """What a student needs: verdict, wrong tensors, diagnosis, evidence, how to reproduce."""
+    lines = [f"== {s.path}: {MARK[s.status]}" + (f" ({s.entry})" if s.entry else "")]
+    if s.error:
+        lines.append(f"   error: {s.error}")
+    for t in s.tensors:
+        if t.status != "pass":
+            lines.append(f"   {t.name}: {t.status}, worst {t.location}: analytic {t.analytic:.8g} vs numeric "
+                         f"{t.numeric:.8g} (rel err {t.max_rel_error:.2e})")
+    for d in s.diagnoses[:3]:
+        where = f" [{d.tensor}]" if d.tensor else ""
+        lines.append(f"   diagnosis {d.code}{where}: {d.message}")
+    if s.forward is not None and s.forward.status != "match":
+        lines.append(f"   forward: {s.forward.status} ({s.forward.note})")
+    lines += [f"   note: {n}" for n in s.notes[:4]]
+    if s.command:
+        lines.append(f"   reproduce: {s.command}")
+    return lines
+
+
+def render_markdown(report) -> str:
+    """The audit as markdown: summary table, then one section per non-passing submission."""
+    rows = [[f"`{s.path}`", MARK[s.status], s.shape or "", _wrong(s), f"`{_top(s)}`" if _top(s) else "",
+             f"{s.score:g}/{s.max_score:g}" if s.max_score is not None else ""] for s in report.submissions]
+    out = [f"# gradcheck audit: {report.status.upper()}", "",
+           md_table(["submission", "verdict", "shape", "wrong entries", "diagnosis", "points"], rows)]
+    for s in report.submissions:
+        if not s.passed:
+            out += ["", f"## {s.path}", "", "```", *detail_lines(s), "```"]
+    return "\n".join(out) + "\n"
+
+
+def render_junit(report) -> str:
+    """JUnit XML: one testcase per submission (CI systems and LMS importers read it)."""
+    bad = sum(s.status == "fail" for s in report.submissions)
+    err = sum(s.status in ("error", "timeout") for s in report.submissions)
+    suite = ET.Element("testsuite", name="gradcheck-audit", tests=str(len(report.submissions)),
+                       failures=str(bad), errors=str(err), time=f"{report.elapsed:.3f}")
+    for s in report.submissions:
+        case = ET.SubElement(suite, "testcase", classname="gradcheck.audit", name=s.path, time=f"{s.elapsed:.3f}")
+        text = "\n".join(detail_lines(s))
+        if s.status == "fail" or s.status == "inconclusive":
+            ET.SubElement(case, "failure", message=_top(s) or s.status, type=s.status).text = text
+        elif s.status in ("error", "timeout"):
+            ET.SubElement(case, "error", message=(s.error or s.status)[:200], type=s.status).text = text
+    ET.indent(suite)
+    return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
