@@ -378,7 +378,10 @@ def check_gradients(
         analytic=analytic,
         numeric=numeric,
     )
-    return diagnose(report, params=problem.params, context=context) if name_bugs else report
+    if not name_bugs or report.passed:
+        return report
+    context = context or Context.infer(loss, problem.params)
+    return diagnose(report, params=problem.params, context=context)
 
 
 def _numeric_array(shape, evidence: list[EntryEvidence]) -> np.ndarray:

@@ -24,6 +24,7 @@ A passing report is never diagnosed.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -80,6 +81,37 @@ class Context:
     network: Any
     X: np.ndarray
     Y: np.ndarray
+    layout: Any = None
+    scale: float = 1.0
+
+    def to_reference(self, tensors: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        """Tensors in the user's names and layout, in reference form (``W1``, in x out)."""
+        arrays = {k: np.asarray(v, np.float64) for k, v in tensors.items()}
+        return arrays if self.layout is None else self.layout.to_reference(arrays)
+
+    def user_name(self, reference_name: str) -> str:
+        """The user's name for a reference tensor name."""
+        return reference_name if self.layout is None else self.layout.names().get(reference_name, reference_name)
+
+    @classmethod
+    def infer(cls, loss: Any, params: Mapping[str, np.ndarray]) -> Context | None:
+        """Identify a hand-written MLP loss with a reference network.
+
+        The batch is looked for among the arrays the loss can see (closure,
+        globals); the layout comes from the parameter shapes; activations,
+        output and loss (and a constant factor, e.g. 0.5 * MSE) are found by
+        evaluating every candidate reference network at two parameter points
+        and keeping the one whose loss is proportional to the user's at both.
+
+        Returns
+        -------
+        Context or None
+            None when no candidate reproduces the loss.
+        """
+        try:
+            return _infer(loss, {k: np.asarray(v, np.float64) for k, v in params.items()})
+        except Exception:  # inference is best effort: never let it break a report
+            return None
 
     @classmethod
     def from_function(cls, fn: Any) -> Context | None:
@@ -147,6 +179,50 @@ def _from_closure(fn: Any) -> Context | None:
     if X is None or Y is None or X.shape[0] != Y.shape[0]:
         return None
     return Context(nets[0], X, Y)
+
+
+def _batches(items) -> list[tuple[np.ndarray, np.ndarray]]:
+    arrays = [v for _, v in items if isinstance(v, np.ndarray) and v.ndim in (1, 2) and v.dtype.kind in "fiub"]
+    out = []
+    for X in arrays:
+        for Y in arrays:
+            if X is not Y and X.ndim == 2 and X.shape[0] == Y.shape[0]:
+                out.append((X.astype(float), (Y if Y.ndim == 2 else Y[:, None]).astype(float)))
+    return out
+
+
+def _user_loss(loss, params) -> float:
+    value = loss(params)
+    return float(np.asarray(value).reshape(()))
+
+
+def _infer(loss, params) -> Context | None:
+    from gradcheck.audit.layout import LayoutError, infer_layouts
+    from reference_nets.mlp import MLP, MLPConfig
+
+    L0 = _user_loss(loss, params)
+    rng = np.random.default_rng(0)
+    moved = {k: v + 0.01 * rng.standard_normal(v.shape) for k, v in params.items()}
+    L1 = _user_loss(loss, moved)
+    for X, Y in _batches(_closure_items(loss)):
+        try:
+            layouts = infer_layouts({k: v.shape for k, v in params.items()}, X.shape[1], Y.shape[1])
+        except LayoutError:
+            continue
+        for layout in layouts:
+            ref0, ref1 = layout.to_reference(params), layout.to_reference(moved)
+            for hidden in itertools.product(("sigmoid", "tanh", "relu"), repeat=len(layout.layers) - 1):
+                for output, name in (("identity", "mse"), ("sigmoid", "mse"), ("sigmoid", "bce")):
+                    cfg = MLPConfig(layout.sizes, hidden, output=output, loss=name, bias=layout.has_bias)
+                    net = MLP(cfg)
+                    v0, v1 = net.loss(ref0, X, Y), net.loss(ref1, X, Y)
+                    if v0 > 0 and v1 > 0 and _close(L0 / v0, L1 / v1):
+                        return Context(net, X, Y, layout, L0 / v0)
+    return None
+
+
+def _close(a: float, b: float) -> bool:
+    return np.isfinite(a) and a > 0 and abs(a - b) <= 1e-9 * abs(a)
 
 
 def _pick(cands: list[tuple[str, np.ndarray]], hints: tuple[str, ...]) -> np.ndarray | None:
@@ -335,7 +411,11 @@ def fingerprints(claimed: Mapping[str, Any], params: Mapping[str, np.ndarray], c
     """
     from reference_nets.zoo import MUTANTS, candidates
 
-    p = {k: np.asarray(v, np.float64) for k, v in params.items()}
+    try:
+        p = context.to_reference(params)
+        claimed = {k: v / context.scale for k, v in context.to_reference(claimed).items()}
+    except (KeyError, ValueError):  # a gradient too malformed to map: compare as given
+        p = {k: np.asarray(v, np.float64) for k, v in params.items()}
     hits = []
     for name, layer, net in candidates(context.network.config):
         try:
@@ -355,12 +435,18 @@ def _from_mutant(spec, layer: int | None, context: Context, n_hits: int) -> Diag
     layers = layer if isinstance(layer, tuple) else ((layer,) if layer else ())
     first = layers[0] if layers else None
     act = cfg.hidden[first - 1] if first and first <= len(cfg.hidden) else cfg.output
-    tensor = ", ".join(f"W{x}, b{x}" if cfg.bias else f"W{x}" for x in layers) or None
+    refs = [n for x in layers for n in ((f"W{x}", f"b{x}") if cfg.bias else (f"W{x}",))]
+    tensor = ", ".join(context.user_name(n) for n in refs) or None
     where = ""
     if layers:
         where = f" (layer{'s' if len(layers) > 1 else ''} {' and '.join(map(str, layers))}, {act})"
     fix = FIXES.get(spec.code, "").format(l=first or "", act=act)
-    message = f"{spec.description}{where}. {fix}".strip()
+    sentence = SENTENCES.get(spec.name)
+    if sentence:
+        where_words = f"layer{'s' if len(layers) > 1 else ''} {' and '.join(map(str, layers))}" if layers else ""
+        message = f"{sentence.format(act=act, l=first or '', where=where_words, L=cfg.n_layers)} {fix}".strip()
+    else:
+        message = f"{spec.description}{where}. {fix}".strip()
     return Diagnosis(spec.code, tensor, message, 0.95 / n_hits,
                      {"mutant": spec.name, "layer": list(layers) if len(layers) > 1 else first,
                       "matched": "fingerprint"})
@@ -481,4 +567,45 @@ FIXES = {
     "zero_gradient": "Compute and store this layer's gradient.",
     "wrong_cached_tensor": "dW{l} = A_prev.T @ dZ{l} uses the previous layer's activation, not its pre-activation.",
     "regularization_mismatch": "The gradient of (l2 / 2) * sum(W**2) is l2 * W, added once to dW.",
+}
+
+#: What each mutant means, in a student's words ({where}: "layer 1" / "layers 1 and 2").
+SENTENCES = {
+    "derivative-at-activation": ("The {act} derivative in {where} is evaluated at the activation "
+                                 "A = {act}(Z) instead of at the pre-activation Z: f'(f(Z)) where f'(Z) belongs."),
+    "output-derivative-at-activation": ("The output sigmoid's derivative is evaluated at the prediction "
+                                        "yhat = sigmoid(Z) instead of at Z: sigmoid'(yhat) where sigmoid'(Z) belongs."),
+    "derivative-at-preactivation": ("An output-form derivative helper (a * (1 - a) for sigmoid, 1 - a**2 for tanh) "
+                                    "is applied to the pre-activation Z in {where} instead of to the activation A."),
+    "output-derivative-at-preactivation": ("The output-form helper yhat * (1 - yhat) is applied to the output "
+                                           "pre-activation Z instead of to yhat."),
+    "wrong-activation-derivative": "{where} uses the derivative of a different activation than the {act} it applies.",
+    "relu-derivative-threshold-one": "The ReLU derivative in {where} is (Z > 1); it must be (Z > 0).",
+    "relu-derivative-ones": ("The ReLU derivative in {where} is 1 everywhere (or missing): units with Z <= 0 "
+                             "must pass no gradient, (Z > 0)."),
+    "missing-activation-derivative": ("The {act} derivative is missing in {where}: the delta is propagated "
+                                      "through W but never multiplied by f'(Z)."),
+    "missing-output-derivative": ("The output sigmoid's derivative is missing: with MSE on a sigmoid output, "
+                                  "dZ = 2 * (yhat - y) / N * sigmoid'(Z)."),
+    "bce-extra-sigmoid-derivative": ("The output delta is multiplied by sigmoid'(Z) twice: with BCE on a sigmoid "
+                                     "output, dL/dZ = (yhat - y) / N already includes it."),
+    "sign-flip-tensor": "The gradient of {where}'s weights has the wrong sign while the rest is right.",
+    "sign-flip-all": ("Every gradient has the wrong sign: the error is y - yhat where the gradient needs "
+                      "yhat - y (fine only if the update is then W += lr * dW)."),
+    "sum-over-batch": ("Every gradient is N times too large: the loss is a mean over the batch but the "
+                       "gradient sums over it."),
+    "mse-factor-dropped": "Every gradient is half the true one: the 2 of d/dyhat (yhat - y)**2 = 2 (yhat - y) is missing.",
+    "mse-factor-doubled": "Every gradient is twice the true one: the MSE factor 2 is applied twice.",
+    "tensor-scaled": "The weight gradient of {where} carries a stray factor while the rest is right.",
+    "bias-first-sample": "The bias gradient of {where} is taken from the first sample only, not summed over the batch.",
+    "bias-not-summed": "The bias gradient of {where} is not summed over the batch (one row per sample).",
+    "bias-wrong-axis": "The bias gradient of {where} is summed over the units (axis=1) instead of the samples (axis=0).",
+    "dW-from-preactivation": ("dW in {where} uses the previous layer's pre-activation Z where its activation A "
+                              "belongs: dW = A_prev.T @ dZ."),
+    "dW-from-wrong-layer": "dW in {where} is formed with another layer's activation instead of the layer's input.",
+    "l2-missing": "The weight-decay term is missing from the weight gradients: add l2 * W.",
+    "l2-doubled": "The weight-decay term is doubled: d/dW (l2 / 2) * sum(W**2) is l2 * W, not 2 * l2 * W.",
+    "l2-on-bias": "Weight decay is added to the bias gradients, but the loss does not decay the biases.",
+    "transposed": "dW in {where} is transposed: for W of shape (in, out) it is A_prev.T @ dZ, not dZ.T @ A_prev.",
+    "zero-gradient": "The gradient of {where} is left at zero: it is never computed or never stored.",
 }

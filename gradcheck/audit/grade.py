@@ -291,20 +291,9 @@ def _accept_convention(report, ex, layout, config, X, Y, factor, seed, spec, not
 
 
 def _diagnose(report, ex, layout, net, X, Y, factor) -> list[Diagnosis]:
-    names = layout.names()
-    claimed = {k: v / factor for k, v in layout.to_reference(ex.grads).items()}
-    params = layout.to_reference(ex.params)
-    found = fingerprints(claimed, params, Context(net, X, Y))
-    found = [_rename(d, names) for d in found]
+    found = fingerprints(ex.grads, ex.params, Context(net, X, Y, layout, factor))
     found += signatures(report, batch_size=X.shape[0], loss=net.config.loss)
     return _rank(found)
-
-
-def _rename(d: Diagnosis, names: Mapping[str, str]) -> Diagnosis:
-    if not d.tensor:
-        return d
-    tensor = ", ".join(names.get(t.strip(), t.strip()) for t in d.tensor.split(","))
-    return dataclasses.replace(d, tensor=tensor)
 
 
 def _shape_diag(exc: GradientShapeError) -> list[Diagnosis]:
