@@ -40,9 +40,10 @@ import numpy as np
 #: Factor over the estimated numeric error: estimates are first-order, not bounds.
 SAFETY = 4.0
 
-#: An entry whose numeric error exceeds this fraction of its scale is not resolved
-#: by the estimator: a discrepancy there is ``inconclusive``, not ``fail``.
-UNRESOLVED = 0.1
+#: An entry whose numeric error (times SAFETY) exceeds this fraction of its own
+#: scale is not resolved by the estimator: agreement within such an error bar
+#: (a 5% error bar cannot vouch for a gradient) is ``inconclusive``, not ``pass``.
+UNRESOLVED = 0.05
 
 
 def default_rtol(dtype: np.dtype) -> float:

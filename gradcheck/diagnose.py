@@ -417,26 +417,49 @@ def fingerprints(claimed: Mapping[str, Any], params: Mapping[str, np.ndarray], c
     except (KeyError, ValueError):  # a gradient too malformed to map: compare as given
         p = {k: np.asarray(v, np.float64) for k, v in params.items()}
     hits = []
+    reference = _gradient(_reference_net(context), p, context)
     for name, layer, net in candidates(context.network.config):
-        try:
-            _, cache = net.forward(p, context.X)
-            grads = net.backward(p, cache, context.Y)
-        except (ValueError, IndexError):  # a mutant that cannot run at these shapes
-            continue
-        if _matches(claimed, grads):
-            hits.append((MUTANTS[name], layer))
+        grads = _gradient(net, p, context)
+        if grads is not None and _matches(claimed, grads):
+            hits.append((MUTANTS[name], layer, _changed(grads, reference)))
     hits.sort(key=lambda h: isinstance(h[1], tuple))  # the most specific placement first
-    codes = len({spec.code for spec, _ in hits})
-    return [_from_mutant(spec, layer, context, codes) for spec, layer in hits]
+    codes = len({spec.code for spec, _, _ in hits})
+    return [_from_mutant(spec, layer, context, codes, changed) for spec, layer, changed in hits]
 
 
-def _from_mutant(spec, layer: int | None, context: Context, n_hits: int) -> Diagnosis:
+def _reference_net(context: Context):
+    from reference_nets.mlp import MLP
+
+    return MLP(context.network.config)
+
+
+def _gradient(net, p, context: Context) -> dict[str, np.ndarray] | None:
+    try:
+        _, cache = net.forward(p, context.X)
+        return net.backward(p, cache, context.Y)
+    except (ValueError, IndexError):  # a mutant that cannot run at these shapes
+        return None
+
+
+def _changed(grads: Mapping[str, np.ndarray], reference: Mapping[str, np.ndarray] | None) -> list[str]:
+    """The tensors a mutant changes: where its bug shows."""
+    if reference is None:
+        return list(grads)
+    out = []
+    for k, g in grads.items():
+        r = reference[k]
+        if g.shape != r.shape or not np.allclose(g, r, rtol=FINGERPRINT_RTOL, atol=0.0):
+            out.append(k)
+    return out
+
+
+def _from_mutant(spec, layer: int | None, context: Context, n_hits: int, changed: list[str]) -> Diagnosis:
     cfg = context.network.config
     layers = layer if isinstance(layer, tuple) else ((layer,) if layer else ())
     first = layers[0] if layers else None
     act = cfg.hidden[first - 1] if first and first <= len(cfg.hidden) else cfg.output
-    refs = [n for x in layers for n in ((f"W{x}", f"b{x}") if cfg.bias else (f"W{x}",))]
-    tensor = ", ".join(context.user_name(n) for n in refs) or None
+    everything = layer is None and len(changed) == len(cfg.param_names)
+    tensor = None if everything else (", ".join(context.user_name(n) for n in changed) or None)
     where = ""
     if layers:
         where = f" (layer{'s' if len(layers) > 1 else ''} {' and '.join(map(str, layers))}, {act})"

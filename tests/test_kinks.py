@@ -119,12 +119,24 @@ def test_relu_kink_wrong_value_outside_slopes_fails(relu_at_zero, method, side):
     assert all(t.status in ("pass", "kink") for t in report.tensors if t.name != "b1")
 
 
-def test_maximum_at_a_tie_falls_back_from_complex_and_is_kink():
+def test_maximum_at_a_tie_falls_back_from_complex_with_a_note():
     # np.maximum of complex numbers compares lexicographically: at a tie the complex
-    # step returns a one-sided slope. The checker must notice and not use it.
+    # step returns the right slope (1.1 here), not a derivative. The checker must
+    # notice, say so, and still call the valid subgradient 0.1 a kink.
+    report = check_gradients(lambda v: np.sum(np.maximum(v, 0.0) + 0.1 * v), lambda v: np.array([0.1]),
+                             np.array([0.0]), method="complex")
+    assert report.method == "richardson"
+    assert any(n.startswith("complex step not used") and "not analytic" in n for n in report.notes)
+    assert "complex step unavailable, fell back to richardson" in report.notes
+    assert report.status == "kink"
+    e = report.tensors[0].worst[0]
+    assert (e.left, e.right) == (pytest.approx(0.1, abs=1e-6), pytest.approx(1.1, abs=1e-6))
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_maximum_tie_away_from_the_probed_entry_is_never_fail(method):
     x = np.array([0.0, 0.7])
     report = check_gradients(lambda v: np.sum(np.maximum(v, 0.0) + v**2), lambda v: np.array([0.0, 1 + 1.4]), x,
-                             method="complex")
-    assert report.method != "complex"
-    assert any("complex step" in n for n in report.notes)
+                             method=method)
     assert report.status in ("kink", "pass")
+    assert report.tensors[0].worst[0].index == (0,)

@@ -398,7 +398,7 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
     if not p.is_file():
         raise AuditError(f"submission file not found: {path}", where="loading", type_="FileNotFoundError")
     notes: list[str] = []
-    if install_fake_matplotlib():
+    if install_fake_matplotlib() and "matplotlib" in p.read_text(encoding="utf-8", errors="replace"):
         notes.append("matplotlib is not installed: a no-op stand-in was used")
     module = types.ModuleType(MODULE_NAME)
     module.__file__ = str(p)

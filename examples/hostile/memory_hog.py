@@ -1,0 +1,65 @@
+"""Hostile (expected status: error, MemoryError): backward "caches" 50 GB of activations in 256 MB blocks (every page touched); RLIMIT_AS (2 GB by default) must turn that into a MemoryError after ~7 blocks (1-8 s of page faults depending on load: use a wall limit >= 20 s)."""
+import os; assert os.environ.get("GRADCHECK_SANDBOX_RUN"), "run only under gradcheck's sandbox"
+
+import numpy as np
+
+
+def _require_sandbox():
+    # the top-level assert is skipped when only definitions are loaded: check again
+    # right before doing anything nasty
+    if not os.environ.get("GRADCHECK_SANDBOX_RUN"):
+        raise RuntimeError("hostile example: run only under gradcheck's sandbox")
+
+
+def _allocate_cache(total_gb=50, block_mb=256):
+    _require_sandbox()
+    blocks = []
+    per_block = block_mb * 1024 ** 2 // 8
+    for _ in range(total_gb * 1024 // block_mb):
+        block = np.empty(per_block)
+        block[::512] = 1.0                  # touch every 4 KB page so it is really resident
+        blocks.append(block)
+    return blocks
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+class NeuralNetwork:
+    """2-4-1 sigmoid network, binary cross-entropy, in-place gradient descent."""
+
+    def __init__(self, input_size=2, hidden_size=4, output_size=1):
+        self.W1 = np.random.randn(input_size, hidden_size) * 0.5
+        self.b1 = np.zeros((1, hidden_size))
+        self.W2 = np.random.randn(hidden_size, output_size) * 0.5
+        self.b2 = np.zeros((1, output_size))
+
+    def forward(self, X):
+        self.a1 = sigmoid(X @ self.W1 + self.b1)
+        self.a2 = sigmoid(self.a1 @ self.W2 + self.b2)
+        return self.a2
+
+    def backward(self, X, y, learning_rate=0.1):
+        self._cache = _allocate_cache()
+        n = y.shape[0]
+        dz2 = (self.a2 - y) / n          # sigmoid + cross-entropy: dL/dz2
+        dW2 = self.a1.T @ dz2
+        db2 = dz2.sum(axis=0, keepdims=True)
+        dz1 = (dz2 @ self.W2.T) * self.a1 * (1 - self.a1)
+        dW1 = X.T @ dz1
+        db1 = dz1.sum(axis=0, keepdims=True)
+        self.W1 -= learning_rate * dW1
+        self.b1 -= learning_rate * db1
+        self.W2 -= learning_rate * dW2
+        self.b2 -= learning_rate * db2
+
+
+if __name__ == "__main__":
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([[0], [1], [1], [0]], dtype=float)
+    net = NeuralNetwork()
+    for epoch in range(10000):
+        net.forward(X)
+        net.backward(X, y, 0.5)
+    print(net.forward(X).round(3))

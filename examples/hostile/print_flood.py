@@ -1,0 +1,57 @@
+"""Hostile (expected status: error, output limit): backward prints 1 GB of "debug output" (1 MB lines). RLIMIT_FSIZE on the captured stdout (64 MB by default) must stop it; Python ignores SIGXFSZ, so print raises OSError [Errno 27] File too large (a process that kept SIGXFSZ would be killed by it instead: also error)."""
+import os; assert os.environ.get("GRADCHECK_SANDBOX_RUN"), "run only under gradcheck's sandbox"
+
+import numpy as np
+
+
+def _require_sandbox():
+    # the top-level assert is skipped when only definitions are loaded: check again
+    # right before doing anything nasty
+    if not os.environ.get("GRADCHECK_SANDBOX_RUN"):
+        raise RuntimeError("hostile example: run only under gradcheck's sandbox")
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+class NeuralNetwork:
+    """2-4-1 sigmoid network, binary cross-entropy, in-place gradient descent."""
+
+    def __init__(self, input_size=2, hidden_size=4, output_size=1):
+        self.W1 = np.random.randn(input_size, hidden_size) * 0.5
+        self.b1 = np.zeros((1, hidden_size))
+        self.W2 = np.random.randn(hidden_size, output_size) * 0.5
+        self.b2 = np.zeros((1, output_size))
+
+    def forward(self, X):
+        self.a1 = sigmoid(X @ self.W1 + self.b1)
+        self.a2 = sigmoid(self.a1 @ self.W2 + self.b2)
+        return self.a2
+
+    def backward(self, X, y, learning_rate=0.1):
+        _require_sandbox()
+        line = "debug " + "#" * (1024 ** 2 - 7)
+        for i in range(1024):          # 1024 x 1 MB = 1 GB
+            print(line)
+        n = y.shape[0]
+        dz2 = (self.a2 - y) / n          # sigmoid + cross-entropy: dL/dz2
+        dW2 = self.a1.T @ dz2
+        db2 = dz2.sum(axis=0, keepdims=True)
+        dz1 = (dz2 @ self.W2.T) * self.a1 * (1 - self.a1)
+        dW1 = X.T @ dz1
+        db1 = dz1.sum(axis=0, keepdims=True)
+        self.W1 -= learning_rate * dW1
+        self.b1 -= learning_rate * db1
+        self.W2 -= learning_rate * dW2
+        self.b2 -= learning_rate * db2
+
+
+if __name__ == "__main__":
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([[0], [1], [1], [0]], dtype=float)
+    net = NeuralNetwork()
+    for epoch in range(10000):
+        net.forward(X)
+        net.backward(X, y, 0.5)
+    print(net.forward(X).round(3))

@@ -1,0 +1,6 @@
+import numpy as np
+
+
+class Net:
+    def forward(self, X)
+        return X
