@@ -85,6 +85,10 @@ class Mutant(MLP):
         where = "" if self.layer is None else f", layer={self.layer}"
         return f"Mutant({self.mutant_name!r}, {self.config.label!r}{where})"
 
+    def _at(self, layer: int) -> bool:
+        """Does the bug sit in ``layer``? (``self.layer`` may be a tuple of layers.)"""
+        return layer in self.layer if isinstance(self.layer, tuple) else layer == self.layer
+
 
 class _HiddenDerivative(Mutant):
     """Replaces ``f_l'(z_l)`` of hidden layer ``self.layer`` by :meth:`_buggy_prime`.
@@ -267,32 +271,36 @@ class _L2OnBias(_PostProcessed):
 
 class _Transposed(Mutant):
     mutant_name = "transposed"
+    multi_layer = True
 
     def _weight_grad(self, layer, a_prev, delta):
-        if layer != self.layer:
+        if not self._at(layer):
             return super()._weight_grad(layer, a_prev, delta)
         return delta.T @ a_prev
 
 
 class _BiasFirstSample(Mutant):
     mutant_name = "bias-first-sample"
+    multi_layer = True
 
     def _bias_grad(self, layer, delta):
-        return delta[0] if layer == self.layer else super()._bias_grad(layer, delta)
+        return delta[0] if self._at(layer) else super()._bias_grad(layer, delta)
 
 
 class _BiasNotSummed(Mutant):
     mutant_name = "bias-not-summed"
+    multi_layer = True
 
     def _bias_grad(self, layer, delta):
-        return delta if layer == self.layer else super()._bias_grad(layer, delta)
+        return delta if self._at(layer) else super()._bias_grad(layer, delta)
 
 
 class _BiasWrongAxis(Mutant):
     mutant_name = "bias-wrong-axis"
+    multi_layer = True
 
     def _bias_grad(self, layer, delta):
-        return delta.sum(axis=1) if layer == self.layer else super()._bias_grad(layer, delta)
+        return delta.sum(axis=1) if self._at(layer) else super()._bias_grad(layer, delta)
 
 
 class _WrongWeightInput(Mutant):
@@ -303,27 +311,29 @@ class _WrongWeightInput(Mutant):
     bug is planted by handing it a cache whose ``activations[l - 1]`` is swapped.
     """
 
-    def _wrong_input(self, cache: Cache) -> np.ndarray:
+    def _wrong_input(self, cache: Cache, layer: int) -> np.ndarray:
         raise NotImplementedError
 
     def backward(self, params, cache, Y):
         acts = list(cache.activations)
-        acts[self.layer - 1] = self._wrong_input(cache)
+        for layer in (self.layer if isinstance(self.layer, tuple) else (self.layer,)):
+            acts[layer - 1] = self._wrong_input(cache, layer)
         return super().backward(params, Cache(list(cache.zs), acts), Y)
 
 
 class _DWFromPreactivation(_WrongWeightInput):
     mutant_name = "dW-from-preactivation"
+    multi_layer = True
 
-    def _wrong_input(self, cache):
-        return cache.zs[self.layer - 2]            # z_{l-1} instead of a_{l-1}
+    def _wrong_input(self, cache, layer):
+        return cache.zs[layer - 2]                 # z_{l-1} instead of a_{l-1}
 
 
 class _DWFromWrongLayer(_WrongWeightInput):
     mutant_name = "dW-from-wrong-layer"
 
-    def _wrong_input(self, cache):
-        return cache.activations[self.layer - 2]   # a_{l-2} (X for l = 2) instead of a_{l-1}
+    def _wrong_input(self, cache, layer):
+        return cache.activations[layer - 2]        # a_{l-2} (X for l = 2) instead of a_{l-1}
 
 
 class _L2Missing(Mutant):
@@ -660,9 +670,9 @@ _ZOO_TABLE: dict[str, list[tuple[str, int | tuple[int, ...] | None]]] = {
                            ("tanh-mse-d2-l2", None)],
     "tensor-scaled": [("tanh-bce-d2", 2), ("sigmoid-mse-d1", 1), ("tanh-mse-d2-l2", 3),
                       ("relu-mse-d2", 1)],
-    "bias-first-sample": [("tanh-mse-d2", 1), ("tanh-mse-d2", 3), ("sigmoid-bce-d2", 2),
+    "bias-first-sample": [("tanh-mse-d2", 1), ("tanh-mse-d2", 3), ("sigmoid-bce-d2", 2), ("tanh-mse-d2", (1, 2, 3)),
                           ("relu-bce-d1", 1)],
-    "bias-not-summed": [("tanh-mse-d2", 1), ("sigmoid-bce-d2", 3), ("relu-bce-d1", 2)],
+    "bias-not-summed": [("tanh-mse-d2", 1), ("sigmoid-bce-d2", 3), ("relu-bce-d1", 2), ("relu-bce-d1", (1, 2))],
     "bias-wrong-axis": [("tanh-mse-d2", 2), ("sigmoid-bce-d2", 1), ("relu-bce-d1", 2)],
     "dW-from-preactivation": [("tanh-mse-d2", 2), ("tanh-mse-d2", 3), ("sigmoid-bce-d2", 3),
                               ("relu-bce-d1", 2), (_MIX3, 4)],

@@ -248,19 +248,17 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base) -> SubmissionRes
     factor = spec.scale * (X.shape[0] if spec.reduction == "sum" else 1.0)
     notes = list(base.pop("notes"))
     try:
-        tried = [(_check(ex, layout, _config_with_loss(config, name), X, Y, factor, seed), name)
+        tried = [_attempt(ex, layout, _config_with_loss(config, name), X, Y, factor, seed, spec, name)
                  for name in _loss_choices(spec, config)]
     except GradientShapeError as exc:
         return SubmissionResult(status="fail", error=str(exc), diagnoses=tuple(_shape_diag(exc)),
                                 forward=forward, rules=ex.rules, notes=tuple(notes), **base)
-    (net, report), loss_name = min(tried, key=lambda t: (not t[0][1].passed, _worst(t[0][1])))
+    best = max(tried, key=lambda t: t["score"])
+    report, diagnoses, loss_name = best["report"], list(best["diagnoses"]), best["loss"]
+    notes += best["notes"]
     if spec.loss == "auto":
         notes.append(f"loss not declared: the gradient was checked against {loss_name.upper()} "
-                     f"({spec.reduction}), the convention it fits best")
-    report, accepted = _accept_convention(report, ex, layout, net.config, X, Y, factor, seed, spec, notes)
-    diagnoses = []
-    if not report.passed:
-        diagnoses = _diagnose(report, ex, layout, net, X, Y, factor)
+                     f"({spec.reduction}), the loss it fits best; declare [loss] name in a spec to fix it")
     status = report.status
     if forward.status == "mismatch":
         status = "fail" if status in ("pass", "kink") else status
@@ -271,6 +269,24 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base) -> SubmissionRes
             0.9, {"max_abs_error": forward.max_abs_error}))
     return SubmissionResult(status=status, tensors=report.tensors, diagnoses=tuple(diagnoses), forward=forward,
                             rules=ex.rules, loss=f"{loss_name} ({spec.reduction})", notes=tuple(notes), **base)
+
+
+def _attempt(ex, layout, config, X, Y, factor, seed, spec, name) -> dict[str, Any]:
+    """Check against one candidate loss; score how well it explains the submission.
+
+    When the loss is not declared, the candidate that passes wins; failing
+    that, the one under which most tensors are right, then the one whose
+    failure is best explained (a fingerprint or a uniform factor beats a
+    vague localisation), then the smallest error.
+    """
+    net, report = _check(ex, layout, config, X, Y, factor, seed)
+    notes: list[str] = []
+    report, _ = _accept_convention(report, ex, layout, net.config, X, Y, factor, seed, spec, notes)
+    diagnoses = [] if report.passed else _diagnose(report, ex, layout, net, X, Y, factor)
+    right = sum(t.status in ("pass", "kink") for t in report.tensors)
+    explained = max((d.confidence for d in diagnoses if d.code != "localized"), default=0.0)
+    score = (report.passed, right, explained, -_worst(report))
+    return {"report": report, "diagnoses": diagnoses, "loss": name, "notes": notes, "score": score}
 
 
 def _accept_convention(report, ex, layout, config, X, Y, factor, seed, spec, notes):
