@@ -114,9 +114,20 @@ def limits_for(spec: AuditSpec, timeout: float | None = None) -> Limits:
     return Limits(wall_seconds=wall, cpu_seconds=cpu, memory_bytes=mem)
 
 
-def audit_one(path: Path, spec: AuditSpec, *, limits: Limits, seed: int = 0) -> SubmissionResult:
-    """Run one submission in the sandbox and judge what it returned."""
-    start = time.perf_counter()
+def run_worker(path: Path, spec: AuditSpec, *, limits: Limits):
+    """Run the worker on one submission in the sandbox.
+
+    Returns
+    -------
+    box : SandboxResult or None
+        What the sandbox saw (None if it could not start).
+    result : dict or None
+        The worker's result JSON (None if it wrote none).
+    data : tuple of ndarray or None
+        The batch sent (None: the worker chose it and returned it).
+    failure : str or None
+        Why nothing ran, when box is None.
+    """
     data = make_data(spec, None, None)
     workdir = make_workdir(path)
     try:
@@ -126,11 +137,17 @@ def audit_one(path: Path, spec: AuditSpec, *, limits: Limits, seed: int = 0) -> 
                             workdir=workdir, limits=limits, env=env)
         result_file = workdir / "result.json"
         result = json.loads(result_file.read_text()) if result_file.exists() else None
+        return box, result, data, None
     except (OSError, ValueError) as exc:
-        box, result = None, None
-        failure = f"could not run the submission: {exc}"
+        return None, None, data, f"could not run the submission: {exc}"
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def audit_one(path: Path, spec: AuditSpec, *, limits: Limits, seed: int = 0) -> SubmissionResult:
+    """Run one submission in the sandbox and judge what it returned."""
+    start = time.perf_counter()
+    box, result, data, failure = run_worker(path, spec, limits=limits)
     common = dict(path=str(path), command=reproduce_command(path, spec))
     if box is None:
         out = SubmissionResult(status="error", error=failure, **common)
@@ -165,12 +182,16 @@ def _replace(r: SubmissionResult, **kw) -> SubmissionResult:
 
 
 def _finish(r: SubmissionResult, spec: AuditSpec, elapsed: float) -> SubmissionResult:
-    """Points from ``[points]``: gradient (every tensor right) and forward (it matches)."""
+    """Points from ``[points]``: gradient (shared by the tensors) and forward (it matches)."""
     g = float(spec.get("points", "gradient", 1.0))
     f = float(spec.get("points", "forward", 0.0))
-    gradient_ok = bool(r.tensors) and all(t.status in ("pass", "kink") for t in r.tensors)
+    if r.status in ("error", "timeout") or not r.tensors:
+        return _replace(r, elapsed=elapsed, score=0.0, max_score=g + f)
+    # the gradient's points are split evenly over the tensors (as in the Gradescope results)
+    right = sum(t.status in ("pass", "kink") for t in r.tensors)
     forward_ok = r.forward is not None and r.forward.status == "match"
-    return _replace(r, elapsed=elapsed, score=g * gradient_ok + f * forward_ok, max_score=g + f)
+    score = round(g * right / len(r.tensors) + f * forward_ok, 6)
+    return _replace(r, elapsed=elapsed, score=score, max_score=g + f)
 
 
 def audit_batch(paths: list[Path], spec: AuditSpec, *, folder: Path, jobs: int = 1, seed: int = 0,

@@ -82,8 +82,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     if args.gradescope_template:
         from gradcheck.audit.gradescope import write_template
+        from gradcheck.audit.spec import SpecError
 
-        for f in write_template(args.gradescope_template, spec=args.spec):
+        try:
+            written = write_template(args.gradescope_template, spec=args.spec)
+        except (SpecError, OSError) as exc:
+            raise CliError(f"cannot write the Gradescope template: {exc}") from None
+        for f in written:
             print(f"wrote {f}", file=sys.stderr)
         return 0
     if not args.paths:
@@ -100,7 +105,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.init_spec:
         from gradcheck.audit.initspec import write_spec
 
-        write_spec(paths[0], args.init_spec, spec)
+        try:
+            write_spec(paths[0], args.init_spec, spec)
+        except (ValueError, OSError) as exc:
+            raise CliError(str(exc)) from None
         print(f"wrote {args.init_spec} from {paths[0]}", file=sys.stderr)
         return 0
     if args.resume is not None and not args.resume.is_dir():
@@ -139,7 +147,7 @@ def render_all(report, spec) -> dict[str, str]:
     try:
         from gradcheck.report.html import render_html
 
-        out["html"] = render_html(report)
+        out["html"] = render_html(report, rtol=spec.get("check", "rtol"))
     except ImportError:
         pass
     return out
