@@ -171,6 +171,9 @@ def _check_entries(ch: _Checker, name: str, idx: np.ndarray, g_flat: np.ndarray,
             break  # the estimators agreed on the worst entries: the rest stand as measured
         statuses[k], estimates[k] = ch.second_opinion(name, int(idx[k]), g[k], estimates[k], floor)
         n[k], err[k] = estimates[k].value, estimates[k].error
+        if estimates[k].kink:  # compare with the nearest valid subgradient, not the slopes' average
+            lo, hi = sorted((estimates[k].left, estimates[k].right))
+            n[k] = min(max(g[k], lo), hi)
     jd = judge(g, n, err, ch.rtol, floor)
     return _evidence(idx, shape, g, n, err, jd, statuses, estimates)
 

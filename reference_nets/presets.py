@@ -133,6 +133,8 @@ class Case:
         Seed of :meth:`MLP.init_params` for the parameter point.
     description : str
         Human description.
+    zero_biases : tuple of int
+        Layers whose biases are zeroed in :meth:`params` (kink cases).
     """
 
     name: str
@@ -141,14 +143,22 @@ class Case:
     Y: np.ndarray
     seed: int = 0
     description: str = ""
+    zero_biases: tuple[int, ...] = ()
 
     def mlp(self) -> MLP:
         """A fresh :class:`MLP` for ``config``."""
         return MLP(self.config)
 
     def params(self, dtype: object = np.float64) -> dict[str, np.ndarray]:
-        """The parameter point: ``MLP(config).init_params(seed, dtype)``."""
-        return self.mlp().init_params(seed=self.seed, dtype=dtype)
+        """The parameter point: ``MLP(config).init_params(seed, dtype)``.
+
+        The biases of the layers in ``zero_biases`` are set to zero, so that a
+        zero input row puts those units exactly on their kink.
+        """
+        params = self.mlp().init_params(seed=self.seed, dtype=dtype)
+        for layer in self.zero_biases:
+            params[f"b{layer}"][:] = 0
+        return params
 
     def closures(self) -> tuple[Callable, Callable]:
         """``(loss_fn, grad_fn)`` of the network on this case's fixed batch."""
@@ -205,7 +215,8 @@ def standard_suite(seed: int = 0) -> list[Case]:
         Every hidden activation x loss ('mse' with identity output, 'bce' with
         sigmoid output) x depth 1-3 (names like ``'tanh-bce-d2'``), three
         mixed-activation nets, one L2 net (``'tanh-mse-d2-l2'``) and every
-        preset (``'preset:<name>'``): 31 cases with unique names.
+        preset (``'preset:<name>'``), and one ReLU net exactly at its kinks
+        (``'relu-mse-d2-at-kink'``): 32 cases with unique names.
     """
     specs = [(f"{act}-{loss}-d{d}", (act,) * d, loss, 0.0)
              for act in HIDDEN_ACTIVATIONS for loss in ("mse", "bce") for d in (1, 2, 3)]
@@ -213,4 +224,18 @@ def standard_suite(seed: int = 0) -> list[Case]:
     specs.append(("tanh-mse-d2-l2", ("tanh", "tanh"), "mse", 0.01))
     cases = [_matrix_case(name, hidden, loss, seed, i, l2)
              for i, (name, hidden, loss, l2) in enumerate(specs)]
-    return cases + [preset.case(seed) for preset in PRESETS.values()]
+    return cases + [_kink_case(seed)] + [preset.case(seed) for preset in PRESETS.values()]
+
+
+def _kink_case(seed: int) -> Case:
+    """A ReLU net checked exactly at a kink: one zero input row, zero first-layer biases.
+
+    Every first-layer unit has z = 0 on that sample, so the loss is not
+    differentiable along the first-layer biases; a checker must report those
+    entries as kinks (relu'(0) = 0 is a valid subgradient), never as failures.
+    """
+    case = _matrix_case("relu-mse-d2-at-kink", ("relu", "relu"), "mse", seed, 99)
+    X = case.X.copy()
+    X[0] = 0.0
+    return Case(case.name, case.config, X, case.Y, seed,
+                f"{case.config.label}, ReLU units exactly at their kink on sample 0", zero_biases=(1,))

@@ -119,18 +119,20 @@ def test_relu_kink_wrong_value_outside_slopes_fails(relu_at_zero, method, side):
     assert all(t.status in ("pass", "kink") for t in report.tensors if t.name != "b1")
 
 
-def test_maximum_at_a_tie_falls_back_from_complex_with_a_note():
+def test_maximum_at_a_tie_is_a_kink_under_the_complex_step():
     # np.maximum of complex numbers compares lexicographically: at a tie the complex
-    # step returns the right slope (1.1 here), not a derivative. The checker must
-    # notice, say so, and still call the valid subgradient 0.1 a kink.
+    # step returns one branch's slope (1.1 here). That is consistent with the loss (it
+    # is one of the one-sided slopes), so the complex step stays in use, and the valid
+    # subgradient 0.1 is reported as a kink with both slopes as evidence.
     report = check_gradients(lambda v: np.sum(np.maximum(v, 0.0) + 0.1 * v), lambda v: np.array([0.1]),
                              np.array([0.0]), method="complex")
-    assert report.method == "richardson"
-    assert any(n.startswith("complex step not used") and "not analytic" in n for n in report.notes)
-    assert "complex step unavailable, fell back to richardson" in report.notes
+    assert report.method == "complex"
     assert report.status == "kink"
     e = report.tensors[0].worst[0]
     assert (e.left, e.right) == (pytest.approx(0.1, abs=1e-6), pytest.approx(1.1, abs=1e-6))
+    wrong = check_gradients(lambda v: np.sum(np.maximum(v, 0.0) + 0.1 * v), lambda v: np.array([2.0]),
+                            np.array([0.0]), method="complex")
+    assert wrong.status == "fail"
 
 
 @pytest.mark.parametrize("method", METHODS)

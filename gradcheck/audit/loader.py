@@ -43,6 +43,8 @@ __all__ = [
     "LoadedSubmission",
     "load_submission",
     "install_fake_matplotlib",
+    "install_fake_sklearn",
+    "train_test_split",
 ]
 
 MODULE_NAME = "__student__"
@@ -151,6 +153,118 @@ def install_fake_matplotlib() -> bool:
         sys.modules.setdefault(name, mod)
     sys.modules["matplotlib"].pyplot = sys.modules["matplotlib.pyplot"]  # type: ignore[attr-defined]
     return True
+
+
+# --------------------------------------------------------------------------- fake sklearn
+def _n_samples(a: Any) -> int:
+    shape = getattr(a, "shape", None)
+    if shape is not None and len(shape) > 0:
+        return int(shape[0])
+    return len(a)
+
+
+def _take(a: Any, idx) -> Any:
+    if hasattr(a, "iloc"):  # pandas
+        return a.iloc[idx]
+    if hasattr(a, "shape") and hasattr(a, "__getitem__") and not isinstance(a, (list, tuple)):
+        return a[idx]
+    return [a[i] for i in idx]
+
+
+def train_test_split(*arrays: Any, test_size: Any = None, train_size: Any = None, random_state: Any = None,
+                     shuffle: bool = True, stratify: Any = None) -> list:
+    """Stand-in for ``sklearn.model_selection.train_test_split`` (used only when sklearn is missing).
+
+    Same split as scikit-learn's for the same ``random_state``: ``n_test = ceil(test_size * n)``
+    (0.25 by default), a permutation from ``RandomState(random_state)`` (the global numpy
+    generator when None), test indices first. ``stratify`` is not supported.
+    """
+    import math
+
+    import numpy as np
+
+    if not arrays:
+        raise ValueError("At least one array required as input")
+    n = _n_samples(arrays[0])
+    lengths = [_n_samples(a) for a in arrays]
+    if len(set(lengths)) != 1:
+        raise ValueError(f"Found input variables with inconsistent numbers of samples: {lengths}")
+    if stratify is not None:
+        raise ValueError("stratify is not supported by the gradcheck stand-in for train_test_split "
+                         "(scikit-learn is not installed in the audit sandbox)")
+    if test_size is None and train_size is None:
+        test_size = 0.25
+
+    def count(size: Any) -> int | None:
+        """Number of samples for a size given as a fraction (float) or a count (int)."""
+        if size is None:
+            return None
+        if np.asarray(size).dtype.kind == "f":
+            if not 0 < float(size) < 1:
+                raise ValueError(f"test_size/train_size={size} should be in the (0, 1) range")
+            return -1  # marker: a fraction, resolved below
+        return int(size)
+
+    n_test, n_train = count(test_size), count(train_size)
+    if n_test == -1:
+        n_test = math.ceil(float(test_size) * n)
+    if n_train == -1:
+        n_train = math.floor(float(train_size) * n)
+    if n_test is None:
+        n_test = n - n_train
+    if n_train is None:
+        n_train = n - n_test
+    if n_train + n_test > n or n_train <= 0:
+        raise ValueError(f"the resulting train set would be empty or too large (n={n}, "
+                         f"test_size={test_size}, train_size={train_size})")
+    if shuffle:
+        if isinstance(random_state, np.random.RandomState):
+            rng = random_state
+        elif random_state is None:
+            rng = np.random.mtrand._rand
+        else:
+            rng = np.random.RandomState(random_state)
+        perm = rng.permutation(n)
+        test, train = perm[:n_test], perm[n_test:n_test + n_train]
+    else:
+        train, test = np.arange(n_train), np.arange(n_train, n_train + n_test)
+    out: list = []
+    for a in arrays:
+        out += [_take(a, train), _take(a, test)]
+    return out
+
+
+_SKLEARN_WORD = re.compile(r"\bsklearn\b")
+
+
+def install_fake_sklearn(source: str | None = None) -> bool:
+    """A stand-in ``sklearn.model_selection.train_test_split`` when scikit-learn is missing.
+
+    Installed only if ``source`` (when given) mentions sklearn; returns True if installed.
+    """
+    if source is not None and not _SKLEARN_WORD.search(source):
+        return False
+    if "sklearn" in sys.modules:
+        return bool(getattr(sys.modules["sklearn"], "__gradcheck_stand_in__", False))
+    try:
+        if importlib.util.find_spec("sklearn") is not None:
+            return False
+    except (ImportError, ValueError):
+        pass
+    pkg = types.ModuleType("sklearn")
+    pkg.__path__ = []  # type: ignore[attr-defined]
+    pkg.__gradcheck_stand_in__ = True  # type: ignore[attr-defined]
+    ms = types.ModuleType("sklearn.model_selection")
+    ms.train_test_split = train_test_split  # type: ignore[attr-defined]
+    pkg.model_selection = ms  # type: ignore[attr-defined]
+    sys.modules["sklearn"] = pkg
+    sys.modules["sklearn.model_selection"] = ms
+    return True
+
+
+SKLEARN_NOTE = ("scikit-learn is not installed: a stand-in sklearn.model_selection.train_test_split "
+                "was used (same split as scikit-learn's for an integer random_state; other sklearn "
+                "imports fail)")
 
 
 # --------------------------------------------------------------------------- statement filter
@@ -272,16 +386,23 @@ def _kept_between(stmts: list[ast.stmt], after: int, before: int) -> bool:
 
 
 # --------------------------------------------------------------------------- notebooks
-_MAGIC = re.compile(r"^\s*(%|!)")
+_MAGIC = re.compile(r"^\s*(%|!)"                       # %matplotlib inline, !pip install x
+                    r"|^\s*[\w.,\s]+=\s*[!%]"             # files = !ls, t = %timeit f()
+                    r"|^\s*[\w.]+\s*\?\??\s*$"             # np.dot?  np.dot??
+                    r"|^\s*\?\??[\w.]+\s*$")              # ?np.dot
 
 
 def read_notebook(path: Path, notes: list[str]) -> tuple[list[str], str]:
     """Code cells of a notebook (magics and shell lines blanked) and the reader used."""
     text = path.read_text(encoding="utf-8", errors="replace")
     try:
+        import warnings
+
         import nbformat  # type: ignore
 
-        nb = nbformat.reads(text, as_version=4)
+        with warnings.catch_warnings():  # e.g. MissingIDFieldWarning on hand-made notebooks
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(text, as_version=4)
         cells = [c for c in nb.cells]
         reader = "nbformat"
     except ImportError:
@@ -291,7 +412,7 @@ def read_notebook(path: Path, notes: list[str]) -> tuple[list[str], str]:
             raise AuditError(f"notebook {path.name} is not valid JSON: {exc}",
                              where="loading", type_="NotebookError") from None
         cells = nb.get("cells") or [c for ws in nb.get("worksheets", []) for c in ws.get("cells", [])]
-        reader = "json"
+        reader = "json (nbformat is not installed: pip install 'gradcheck[notebook]' to read notebooks with it)"
     sources = []
     for c in cells:
         if c.get("cell_type") != "code":
@@ -320,7 +441,8 @@ def combine_cells(sources: list[str | None], notes: list[str]) -> tuple[list[ast
         stripped = 0
         for i, line in enumerate(lines):
             if _MAGIC.match(line) or "get_ipython()" in line:
-                lines[i] = ""
+                indent = line[:len(line) - len(line.lstrip())]
+                lines[i] = indent + "pass" if indent else ""  # keeps an indented block non-empty
                 stripped += 1
         if stripped:
             notes.append(f"cell {cell_no}: {stripped} IPython magic/shell line(s) removed")
@@ -398,8 +520,11 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
     if not p.is_file():
         raise AuditError(f"submission file not found: {path}", where="loading", type_="FileNotFoundError")
     notes: list[str] = []
-    if install_fake_matplotlib() and "matplotlib" in p.read_text(encoding="utf-8", errors="replace"):
+    text = p.read_text(encoding="utf-8", errors="replace")
+    if install_fake_matplotlib() and "matplotlib" in text:
         notes.append("matplotlib is not installed: a no-op stand-in was used")
+    if install_fake_sklearn(text):
+        notes.append(SKLEARN_NOTE)
     module = types.ModuleType(MODULE_NAME)
     module.__file__ = str(p)
     sys.modules[MODULE_NAME] = module

@@ -1,0 +1,646 @@
+"""Script-style submissions: run the training script under a tracer, stop before the first update.
+
+Runs inside the sandboxed audit worker. Many submissions have no function to
+call: weights, forward, backward and update are written inline in a top-level
+training loop (often in a notebook, often several times with different
+settings). The spec names the weight and gradient variables; this module runs
+the whole script statement by statement with :func:`sys.settrace` enabled on
+the script's own top-level frames only (functions it calls, numpy included, are
+not line-traced), watches those module globals after every line, and stops the
+script as soon as
+
+* every gradient variable has been (re)assigned since the weights last changed
+  (a *round*: the backward pass of one iteration), and
+* a weight then changes (the update), or the script ends.
+
+The weights, gradients, forward output and data captured are those of the line
+*before* the update ran, so gradients and weights are consistent: the long
+training loop never runs past its first update. Updates interleaved with the
+backward pass (``W2 -= lr * dW2`` before ``dW1`` is computed) are allowed: the
+weights reported are those at the start of the round.
+
+Notebooks are run as the combined source of their code cells (magics and shell
+lines removed, see :mod:`gradcheck.audit.loader`); every place is reported as
+``cell N, line M``. A ``.py`` file with ``# %%`` (or ``# In[ ]:``) markers is
+split into cells the same way. ``spec["cell"]`` (or ``spec["line"]``) says from
+which cell (line) on a capture counts: earlier cells run untraced, so a
+notebook that trains several networks is audited on the one the spec names.
+
+A statement that raises before the capture point is skipped with a note when it
+is an import, or when its cell only plots or prints; any other error stops the
+audit and names its cell and line.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import time
+import traceback
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gradcheck.audit import loader
+from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
+
+__all__ = ["Capture", "ScriptRun", "prepare", "run", "looks_like_script", "display_only"]
+
+#: Defaults of the budget before the gradients must be bound (spec trace_seconds / trace_lines).
+TRACE_SECONDS = 30.0
+TRACE_LINES = 5_000_000
+#: Executed lines of the capturing statement kept for the report.
+MAX_LINES_KEPT = 200
+
+_MISSING = object()
+_PY_CELL = re.compile(r"^#\s*(%%|In\s*\[[\s\d]*\]\s*:)")
+
+#: Call roots of statements that only show things (plots, prints, display).
+DISPLAY_ROOTS = {"plt", "pyplot", "matplotlib", "sns", "seaborn", "ax", "axs", "axes", "ax1", "ax2",
+                 "fig", "figure", "display", "print", "pprint", "IPython", "Image", "HTML",
+                 "Markdown", "clear_output", "tqdm"}
+DISPLAY_MODULES = ("matplotlib", "seaborn", "IPython", "pprint", "tqdm", "plotly")
+
+DATA_X_NAMES = ["x_batch", "xb", "batch_x", "x_train", "train_x", "x", "inputs", "features", "data",
+                "x_in", "xs"]
+DATA_Y_NAMES = ["y_batch", "yb", "batch_y", "y_train", "train_y", "y", "targets", "labels", "target",
+                "y_true", "ys", "t"]
+OUTPUT_NAMES = ["y_pred", "ypred", "y_hat", "yhat", "output", "out", "pred", "preds", "prediction",
+                "predictions", "predicted", "y_predicted", "a_out", "final_output", "probs", "a2", "al"]
+
+
+class _Stop(BaseException):
+    """Raised from the tracer to stop the script (BaseException: ``except Exception`` passes it)."""
+
+
+class _Budget(BaseException):
+    """The line or time budget ran out before the gradients were captured."""
+
+
+# =========================================================================== results
+@dataclass
+class Capture:
+    """What the script held right before its first update."""
+
+    params: dict[str, np.ndarray]
+    grads: dict[str, np.ndarray]
+    forward: np.ndarray | None
+    forward_name: str | None
+    X: np.ndarray | None
+    Y: np.ndarray | None
+    data_names: tuple[str | None, str | None]
+    line: int  # line (combined source for notebooks) where the last gradient was assigned
+    update_line: int | None  # the update that ended the round (None: the script ended)
+    grad_lines: dict[str, int]
+    executed: list[int]  # lines of the capturing statement executed before the capture
+    interleaved: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ScriptRun:
+    """A prepared script: its loaded-submission shell (namespace, line map) and statements."""
+
+    loaded: LoadedSubmission
+    stmts: list[ast.stmt]
+    cells: dict[int, int]  # line -> cell number (notebooks and .py files with cell markers)
+    lines: list[str]  # source lines (combined source for notebooks), 1-based via lines[n - 1]
+
+    def cell_of(self, lineno: int) -> int | None:
+        return self.cells.get(lineno)
+
+    def where(self, lineno: int | None) -> str:
+        """``cell 10, line 27`` (notebook), ``line 80 (cell 10)`` (.py with markers) or ``line 80``."""
+        if lineno is None:
+            return "?"
+        text = self.loaded.locate(lineno)
+        if self.loaded.kind == "py" and lineno in self.cells:
+            text += f" (cell {self.cells[lineno]})"
+        return text
+
+    def code(self, lineno: int) -> str:
+        return self.lines[lineno - 1].strip() if 0 < lineno <= len(self.lines) else ""
+
+
+# =========================================================================== preparing
+def _py_cells(lines: list[str]) -> dict[int, int]:
+    """Cells of a ``.py`` file from ``# %%`` / ``# In[3]:`` markers; {} when it has none."""
+    marks = [i + 1 for i, line in enumerate(lines) if _PY_CELL.match(line)]
+    if not marks:
+        return {}
+    before = any(line.strip() and not line.lstrip().startswith("#") for line in lines[:marks[0] - 1])
+    cell = 1 if before else 0
+    out = {}
+    for i in range(1, len(lines) + 1):
+        if i in marks:
+            cell += 1
+        out[i] = max(cell, 1)
+    return out
+
+
+def prepare(path: str | Path, notes: list[str]) -> ScriptRun:
+    """Read and parse a ``.py`` or ``.ipynb`` submission for a traced run (nothing is executed).
+
+    Raises
+    ------
+    AuditError
+        The file is missing, or a ``.py`` file has a syntax error.
+    """
+    p = Path(path).resolve()
+    if not p.is_file():
+        raise AuditError(f"submission file not found: {path}", where="loading", type_="FileNotFoundError")
+    text = p.read_text(encoding="utf-8", errors="replace")
+    module = types.ModuleType(loader.MODULE_NAME)
+    module.__file__ = str(p)
+    kind = "ipynb" if p.suffix == ".ipynb" else "py"
+    loaded = LoadedSubmission(module=module, path=p, kind=kind, notes=notes)
+    if kind == "ipynb":
+        sources, reader = loader.read_notebook(p, notes)
+        notes.append(f"notebook read with {reader}")
+        stmts, loaded.line_map, combined = loader.combine_cells(sources, notes)
+        lines = combined.split("\n")
+        cells = {n: c for n, (c, _) in loaded.line_map.items()}
+    else:
+        try:
+            stmts = ast.parse(text, str(p)).body
+        except SyntaxError as exc:
+            err = AuditError(f"syntax error at line {exc.lineno}: {exc.msg}"
+                             + (f": {exc.text.strip()}" if exc.text else ""),
+                             where=f"loading (line {exc.lineno})", type_="SyntaxError")
+            err.traceback = "".join(traceback.format_exception_only(type(exc), exc))
+            raise err from None
+        lines = text.split("\n")
+        cells = _py_cells(lines)
+    loaded.class_nodes = {s.name: s for s in stmts if isinstance(s, ast.ClassDef)}
+    return ScriptRun(loaded, stmts, cells, lines)
+
+
+# =========================================================================== classification
+def _root_name(node: ast.AST) -> str | None:
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        elif isinstance(node, ast.Name):
+            return node.id
+        else:
+            return None
+
+
+def display_only(stmt: ast.stmt) -> bool:
+    """Whether a statement only plots, prints or displays (heuristic on its call roots)."""
+    if isinstance(stmt, (ast.Pass,)):
+        return True
+    if isinstance(stmt, ast.Expr):
+        if isinstance(stmt.value, ast.Constant):
+            return True
+        return isinstance(stmt.value, ast.Call) and _root_name(stmt.value) in DISPLAY_ROOTS
+    if isinstance(stmt, ast.Assign):  # fig, ax = plt.subplots()
+        return isinstance(stmt.value, ast.Call) and _root_name(stmt.value) in DISPLAY_ROOTS
+    if isinstance(stmt, ast.Import):
+        return all(a.name.split(".")[0] in DISPLAY_MODULES for a in stmt.names)
+    if isinstance(stmt, ast.ImportFrom):
+        return (stmt.module or "").split(".")[0] in DISPLAY_MODULES
+    if isinstance(stmt, (ast.For, ast.While, ast.If, ast.With)):
+        body = stmt.body + getattr(stmt, "orelse", [])
+        return bool(body) and all(display_only(s) for s in body)
+    return False
+
+
+def _assigned_names(stmts: list[ast.stmt]) -> set[str]:
+    """Names bound by module-level code (loops and ifs included, function and class bodies not)."""
+    out: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            return
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            out.add(node.id)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    for s in stmts:
+        visit(s)
+    return out
+
+
+def _is_identifier(text: Any) -> bool:
+    return isinstance(text, str) and text.isidentifier()
+
+
+def looks_like_script(run_: ScriptRun, spec: dict) -> bool:
+    """Automatic script mode: the spec names plain gradient variables that top-level code assigns,
+    and the submission has no model class or backward function to call."""
+    from gradcheck.audit.adapters import BACKWARD_NAMES, GRAD_METHODS, TRAIN_METHODS
+
+    grads = spec.get("grads") or []
+    if not grads or not all(_is_identifier(g) for g in grads) or spec.get("entry") or spec.get("backward"):
+        return False
+    if not set(grads) <= _assigned_names(run_.stmts):
+        return False
+    methods = set(GRAD_METHODS) | set(TRAIN_METHODS) | {"loss"}
+    for s in run_.stmts:
+        if isinstance(s, ast.ClassDef) and any(
+                isinstance(b, ast.FunctionDef) and b.name in methods for b in s.body):
+            return False
+        if isinstance(s, ast.FunctionDef) and s.name in BACKWARD_NAMES:
+            return False
+    return True
+
+
+# =========================================================================== the tracer
+def _copy(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        return v.copy()
+    if isinstance(v, (list, tuple)):
+        try:
+            return np.array(v, dtype=float)
+        except (TypeError, ValueError):
+            return None
+    return v
+
+
+def _same(v: Any, obj: Any, snap: Any) -> bool:
+    """Is ``v`` the same binding with the same content as when (obj, snap) was recorded?"""
+    if v is not obj:
+        return False
+    if isinstance(v, np.ndarray):
+        return isinstance(snap, np.ndarray) and v.shape == snap.shape and np.array_equal(v, snap, equal_nan=True)
+    if isinstance(v, (list, tuple)):
+        try:
+            return np.array_equal(np.array(v, dtype=float), snap, equal_nan=True)
+        except (TypeError, ValueError):
+            return True
+    return True
+
+
+class _Watch:
+    """The traced state machine (see the module docstring)."""
+
+    def __init__(self, ns: dict, params: list[str], grads: list[str], extra: list[str],
+                 seconds: float, max_lines: int):
+        self.ns, self.params, self.grads, self.extra = ns, params, grads, extra
+        self.deadline = time.monotonic() + seconds
+        self.seconds, self.max_lines = seconds, max_lines
+        self.codes: set[types.CodeType] = set()
+        self.active = False
+        self.events = 0
+        self.cur_line: int | None = None
+        self.w_state = [self._state(n) for n in params]
+        self.g_state = [self._state(n) for n in grads]
+        self.round_w: list[Any] | None = None
+        self.round_set: set[int] = set()
+        self.grad_lines: dict[str, int] = {}
+        self.last_grad_line: int | None = None
+        self.refs: dict[str, Any] = {}
+        self.captured: Capture | None = None
+        self.executed: list[int] = []
+        self.interleaved: list[str] = []
+        self.ever_bound: set[str] = set()
+        self.stopped_at: int | None = None
+
+    def _state(self, name: str) -> tuple[Any, Any]:
+        v = self.ns.get(name, _MISSING)
+        return (v, _copy(v)) if v is not _MISSING else (_MISSING, None)
+
+    def reset_baseline(self) -> None:
+        """Start watching from the current globals (bindings made so far are not changes)."""
+        self.w_state = [self._state(n) for n in self.params]
+        self.g_state = [self._state(n) for n in self.grads]
+        self.round_w, self.round_set, self.executed = None, set(), []
+
+    # ---------------------------------------------------------------- settrace callbacks
+    def global_trace(self, frame, event, arg):
+        if frame.f_code in self.codes:
+            return self.local_trace
+        return None
+
+    def local_trace(self, frame, event, arg):
+        if event == "line":
+            self.events += 1
+            if self.events > self.max_lines or (self.events & 1023 == 0 and time.monotonic() > self.deadline):
+                self.stopped_at = frame.f_lineno
+                raise _Budget()
+            if self.active:
+                self.observe(self.cur_line)
+                if self.captured is not None:
+                    raise _Stop()
+                if len(self.executed) < MAX_LINES_KEPT:
+                    self.executed.append(frame.f_lineno)
+            self.cur_line = frame.f_lineno
+        elif event == "return" and self.active:
+            self.observe(frame.f_lineno)
+            self.cur_line = None
+        return self.local_trace
+
+    # ---------------------------------------------------------------- the rounds
+    def _bound(self, i: int) -> bool:
+        return self.w_state[i][0] is not _MISSING
+
+    def observe(self, executed: int | None, final: bool = False) -> None:
+        """Look at the watched globals after line ``executed`` ran."""
+        ns = self.ns
+        w_changed = [i for i, n in enumerate(self.params)
+                     if not _same(ns.get(n, _MISSING), *self.w_state[i])]
+        g_changed = [i for i, n in enumerate(self.grads)
+                     if not _same(ns.get(n, _MISSING), *self.g_state[i])]
+        armed = self.round_w is not None and len(self.round_set) == len(self.grads)
+        if (w_changed and armed) or (final and armed):
+            self._capture(None if final else executed)
+            return
+        if w_changed:
+            ok = (self.round_w is not None and all(
+                i < len(self.grads) and i in self.round_set for i in w_changed))
+            if ok:
+                note = (f"{', '.join(self.params[i] for i in w_changed)} updated at line {executed} "
+                        "before every gradient was computed (update interleaved with the backward pass)")
+                self.interleaved.append(note)
+            else:
+                self.round_w, self.round_set = None, set()
+        pre_w = [s[1] for s in self.w_state]
+        for i in w_changed:
+            self.w_state[i] = self._state(self.params[i])
+        if g_changed:
+            for i in g_changed:
+                if ns.get(self.grads[i], _MISSING) is not _MISSING:
+                    self.ever_bound.add(self.grads[i])
+            fresh = [i for i in g_changed if ns.get(self.grads[i], _MISSING) is not _MISSING]
+            if fresh:
+                if self.round_w is None:
+                    if all(w is not None for w in pre_w):
+                        self.round_w, self.round_set = pre_w, set()
+                if self.round_w is not None:
+                    self.round_set.update(fresh)
+                    for i in fresh:
+                        self.grad_lines[self.grads[i]] = executed
+                    self.last_grad_line = executed
+            for i in g_changed:
+                self.g_state[i] = self._state(self.grads[i])
+        if self.round_w is not None and len(self.round_set) == len(self.grads):
+            self.refs = {n: ns.get(n, _MISSING) for n in self.extra}
+
+    def _capture(self, update_line: int | None) -> None:
+        params = {n: np.array(w, dtype=float) for n, w in zip(self.params, self.round_w or [])}
+        grads = {n: np.array(s[1], dtype=float) for n, s in zip(self.grads, self.g_state)}
+        line = self.last_grad_line or 0
+        executed = [n for n in self.executed if n != update_line or n == line]
+        if update_line is not None and executed and executed[-1] == update_line:
+            executed = executed[:-1]
+        self.captured = Capture(params=params, grads=grads, forward=None, forward_name=None, X=None, Y=None,
+                                data_names=(None, None), line=line, update_line=update_line,
+                                grad_lines=dict(self.grad_lines), executed=executed,
+                                interleaved=list(self.interleaved))
+        self.captured_refs = dict(self.refs)
+
+    def missing_text(self) -> str:
+        never = [g for g in self.grads if g not in self.ever_bound]
+        parts = []
+        if never:
+            parts.append(f"{', '.join(never)} {'was' if len(never) == 1 else 'were'} never assigned by "
+                         "top-level code")
+        stale = [self.grads[i] for i in range(len(self.grads))
+                 if self.grads[i] in self.ever_bound and i not in self.round_set]
+        if stale and not never:
+            parts.append(f"{', '.join(stale)} {'was' if len(stale) == 1 else 'were'} not assigned again "
+                         "after the weights last changed")
+        unbound = [n for i, n in enumerate(self.params) if not self._bound(i)]
+        if unbound:
+            parts.append(f"weight variable(s) {', '.join(unbound)} never assigned")
+        return "; ".join(parts) or "no complete set of gradients"
+
+
+# =========================================================================== running
+def _spec_list(spec: dict, key: str) -> list[str]:
+    vals = spec.get(key) or []
+    if isinstance(vals, str):
+        vals = [vals]
+    bad = [v for v in vals if not _is_identifier(v)]
+    if bad:
+        raise AuditError(f"script mode: spec.{key} must be plain module-level variable names, got "
+                         f"{bad}", where="spec", type_="SpecError")
+    return list(vals)
+
+
+def _data_names(spec: dict) -> tuple[str | None, str | None]:
+    data = spec.get("data") if isinstance(spec.get("data"), dict) else {}
+    return (spec.get("data_x") or data.get("X") or data.get("x"),
+            spec.get("data_y") or data.get("Y") or data.get("y"))
+
+
+def _start_index(sr: ScriptRun, spec: dict, notes: list[str]) -> int:
+    cell, line = spec.get("cell"), spec.get("line")
+    if cell is None and line is None:
+        return 0
+    for i, s in enumerate(sr.stmts):
+        end = getattr(s, "end_lineno", s.lineno) or s.lineno
+        if cell is not None:
+            c = sr.cell_of(s.lineno)
+            if c is None:
+                raise AuditError(f"spec.cell = {cell} but {sr.loaded.path.name} has no cells (a .py file "
+                                 "needs '# %%' cell markers): use spec.line", where="spec", type_="SpecError")
+            if c >= int(cell):
+                if c != int(cell):
+                    notes.append(f"spec.cell = {cell} has no code; tracing starts at cell {c}")
+                return i
+        elif end >= int(line):
+            return i
+    what = f"cell {cell}" if cell is not None else f"line {line}"
+    raise AuditError(f"spec names {what} but the submission has no code there or after it",
+                     where="spec", type_="SpecError")
+
+
+def _cell_stmts(sr: ScriptRun, idx: int) -> list[int]:
+    cell = sr.cell_of(sr.stmts[idx].lineno)
+    if cell is None:
+        return [idx]
+    return [i for i, s in enumerate(sr.stmts) if sr.cell_of(s.lineno) == cell]
+
+
+def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
+    """Run the prepared script under the tracer and return the capture.
+
+    Parameters
+    ----------
+    sr
+        From :func:`prepare`.
+    spec
+        ``params`` and ``grads`` (variable names, required); optional ``forward_output``,
+        ``data`` ({"X": name, "Y": name}) or ``data_x``/``data_y``, ``cell`` or ``line``
+        (captures count from there on), ``trace_seconds``, ``trace_lines``.
+    notes
+        Appended to.
+
+    Raises
+    ------
+    AuditError
+        Bad spec, budget exhausted, or the script ended without binding the gradients.
+    StudentCodeError
+        A statement that is not an import or a display-only cell raised before the capture.
+    """
+    params, grads = _spec_list(spec, "params"), _spec_list(spec, "grads")
+    if not params or not grads:
+        raise AuditError("script mode needs spec.params and spec.grads: the names of the weight and "
+                         "gradient variables (e.g. [\"W1\", \"b1\"] and [\"dW1\", \"db1\"])",
+                         where="spec", type_="SpecError")
+    if len(params) != len(grads):
+        raise AuditError(f"spec.params ({len(params)}) and spec.grads ({len(grads)}) must pair up one "
+                         "to one", where="spec", type_="SpecError")
+    fwd_name = spec.get("forward_output")
+    xn, yn = _data_names(spec)
+    extra = [n for n in dict.fromkeys([fwd_name, xn, yn]) if n]
+    module, path = sr.loaded.module, sr.loaded.path
+    ns = module.__dict__
+    source = "\n".join(sr.lines)
+    if loader.install_fake_matplotlib() and "matplotlib" in source:
+        notes.append("matplotlib is not installed: a no-op stand-in was used")
+    if loader.install_fake_sklearn(source):
+        notes.append(loader.SKLEARN_NOTE)
+    sys.modules[loader.MODULE_NAME] = module
+    if str(path.parent) not in sys.path:
+        sys.path.insert(0, str(path.parent))
+    sys.meta_path.insert(0, loader._SubmissionFinder(path.parent, True, notes))
+    ns["__name__"] = "__main__"
+    start = _start_index(sr, spec, notes)
+    watch = _Watch(ns, params, grads, extra, float(spec.get("trace_seconds", TRACE_SECONDS)),
+                   int(spec.get("trace_lines", TRACE_LINES)))
+    skip: set[int] = set()
+    filename = str(path)
+    try:
+        for idx, stmt in enumerate(sr.stmts):
+            if idx in skip:
+                continue
+            code = compile(ast.Module(body=[stmt], type_ignores=[]), filename, "exec")
+            watch.codes = {code}
+            if idx == start:
+                watch.active = True
+                watch.reset_baseline()
+            watch.executed = [] if watch.round_w is None else watch.executed
+            sys.settrace(watch.global_trace)
+            try:
+                exec(code, ns)
+            except _Stop:
+                break
+            except _Budget:
+                raise
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - student code, SystemExit included
+                sys.settrace(None)
+                if watch.captured is not None:
+                    break
+                _failed(sr, idx, stmt, exc, skip, notes)
+            finally:
+                sys.settrace(None)
+            if watch.captured is not None:
+                break
+            if watch.active:
+                watch.cur_line = None
+        if watch.captured is None and watch.active:
+            watch.observe(None, final=True)
+            if watch.captured is not None:
+                notes.append("the script ended without updating the weights after its gradients; "
+                             "the last values were captured")
+    except _Budget:
+        what = (f"{watch.max_lines} traced lines" if watch.events > watch.max_lines
+                else f"{watch.seconds:g} s")
+        at = sr.where(watch.stopped_at)
+        if not watch.active:
+            raise AuditError(f"the script did not reach the code the spec names within {what} (stopped "
+                             f"at {at})", where=f"running the script ({at})", type_="TraceBudget") from None
+        raise AuditError(f"no complete set of gradients within {what} of the script (stopped at {at}): "
+                         f"{watch.missing_text()}; check spec.grads", where=f"running the script ({at})",
+                         type_="GradsNotFound") from None
+    finally:
+        sys.settrace(None)
+        ns["__name__"] = loader.MODULE_NAME
+    if watch.captured is None:
+        raise AuditError(f"the script ran to its end without a complete set of gradients: "
+                         f"{watch.missing_text()} (spec.grads = {grads})", where="running the script",
+                         type_="GradsNotFound")
+    cap = watch.captured
+    _attach_data(cap, getattr(watch, "captured_refs", {}), ns, fwd_name, xn, yn, notes)
+    return cap
+
+
+def _failed(sr: ScriptRun, idx: int, stmt: ast.stmt, exc: BaseException, skip: set[int],
+            notes: list[str]) -> None:
+    """A statement raised before the capture: skip it (imports, display-only cells) or stop."""
+    where = sr.where(_exc_line(exc, str(sr.loaded.path)) or stmt.lineno)
+    msg = f"{type(exc).__name__}: {str(exc)[:200]}"
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)) and not isinstance(exc, SystemExit):
+        notes.append(f"{where}: import failed ({msg}); skipped")
+        return
+    group = _cell_stmts(sr, idx)
+    if not isinstance(exc, SystemExit) and all(display_only(sr.stmts[i]) for i in group):
+        cell = sr.cell_of(stmt.lineno)
+        what = f"cell {cell}" if cell is not None else f"the statement at {where}"
+        notes.append(f"{what} only plots/prints and raised {msg} at {where}; skipped")
+        skip.update(i for i in group if i > idx)
+        return
+    frames = exc.__traceback__.tb_next if exc.__traceback__ is not None else None
+    tb = "".join(traceback.format_exception(type(exc), exc, frames))
+    raise StudentCodeError("running the script", exc, tb) from None
+
+
+def _exc_line(exc: BaseException, filename: str) -> int | None:
+    tb, hit = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            hit = tb.tb_lineno
+        tb = tb.tb_next
+    return hit
+
+
+def _as_array(v: Any) -> np.ndarray | None:
+    if v is _MISSING or v is None:
+        return None
+    try:
+        a = np.array(v, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return a if a.ndim >= 1 and a.size else None
+
+
+def _pick(ns: dict, prefs: list[str], ok) -> str | None:
+    by_low: dict[str, list[str]] = {}
+    for k, v in ns.items():
+        if not k.startswith("_") and isinstance(v, np.ndarray) and v.dtype.kind in "fiub":
+            by_low.setdefault(k.lower(), []).append(k)
+    for p in prefs:
+        for k in by_low.get(p, []):
+            if ok(ns[k]):
+                return k
+    return None
+
+
+def _attach_data(cap: Capture, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[str]) -> None:
+    def get(name):
+        return refs[name] if name in refs else ns.get(name, _MISSING)
+
+    if fwd_name:
+        cap.forward = _as_array(get(fwd_name))
+        if cap.forward is None:
+            notes.append(f"spec forward_output {fwd_name!r} is not an array at the capture point")
+    else:
+        fwd_name = _pick(ns, OUTPUT_NAMES, lambda v: v.ndim >= 1)
+        if fwd_name:
+            cap.forward = _as_array(ns[fwd_name])
+            notes.append(f"forward output guessed: {fwd_name} (set spec forward_output to name it)")
+    cap.forward_name = fwd_name if cap.forward is not None else None
+    n = cap.forward.shape[0] if cap.forward is not None else None
+    guessed = []
+    if not xn:
+        xn = _pick(ns, DATA_X_NAMES, lambda v: n is None or v.shape[0] == n or v.shape[-1] == n)
+        guessed.append(xn)
+    if not yn:
+        yn = _pick(ns, DATA_Y_NAMES, lambda v: n is None or v.size == cap.forward.size)
+        guessed.append(yn)
+    cap.X = _as_array(get(xn)) if xn else None
+    cap.Y = _as_array(get(yn)) if yn else None
+    cap.data_names = (xn if cap.X is not None else None, yn if cap.Y is not None else None)
+    if any(guessed) and cap.X is not None and cap.Y is not None:
+        notes.append(f"data guessed: X = {xn}, Y = {yn} (set spec data_x / data_y to name them)")

@@ -1,0 +1,213 @@
+"""The 16 example submissions: one in-process CLI audit, judged against examples/submissions/EXPECTED.toml."""
+
+import contextlib
+import io
+import json
+import tomllib
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from gradcheck.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+FOLDER = ROOT / "examples" / "submissions"
+EXPECTED = tomllib.loads((FOLDER / "EXPECTED.toml").read_text())["files"]
+FAILING = sorted(n for n, e in EXPECTED.items() if e["verdict"] == "fail")
+PASSING = sorted(n for n, e in EXPECTED.items() if e["verdict"] == "pass")
+TENSOR_KEYS = {"name", "shape", "status", "max_abs_error", "max_rel_error", "worst_index", "analytic", "numeric"}
+SUBMISSION_KEYS = {"path", "status", "tensors", "diagnoses", "forward", "error"}
+DIAGNOSIS_KEYS = {"code", "tensor", "message", "confidence"}
+STATUSES = {"pass", "fail", "kink", "inconclusive", "error", "timeout"}
+
+#: The names each student gave their parameters, in their order (what the report must use).
+STUDENT_NAMES = {
+    "autoencoder_838_relu_bug.py": ["W1", "b1", "W2", "b2"],
+    "autoencoder_838_sigmoid_correct.py": ["W1", "b1", "W2", "b2"],
+    "columns_correct.py": ["W1", "b1", "W2", "b2"],
+    "cs231n_loss_correct.py": ["params['W1']", "params['b1']", "params['W2']", "params['b2']"],
+    "grads_dict_correct.py": ["W1", "b1", "W2", "b2"],
+    "grads_tuple_sign_bug.py": ["W1", "b1", "W2", "b2"],
+    "inplace_ascent_correct.py": ["W1", "b1", "W2", "b2"],
+    "inplace_correct.py": ["W1", "b1", "W2", "b2"],
+    "inplace_tanh_bug.py": ["W1", "b1", "W2", "b2"],
+    "lists_bias_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "logic_gates_correct.py": ["W1", "b1", "W2", "b2"],
+    "missing_derivative_bug.py": [f"params['{n}']" for n in ("W1", "b1", "W2", "b2", "W3", "b3")],
+    "module_stack_correct.py": ["layers[0].weight", "layers[0].bias", "layers[2].weight", "layers[2].bias",
+                                "layers[4].weight", "layers[4].bias"],
+    "nobias_2hidden_output_bug.py": ["W1", "W2", "W3"],
+    "stored_grads_batch_bug.py": ["W1", "b1", "W2", "b2"],
+    "transposed_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+}
+
+
+def _cli(argv):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _only_folder(out: Path) -> Path:
+    folders = [p for p in out.iterdir() if p.is_dir()]
+    assert len(folders) == 1, folders
+    return folders[0]
+
+
+@pytest.fixture(scope="module")
+def audit(tmp_path_factory):
+    """One audit of every example, in-process, --format json, 2 jobs."""
+    out = tmp_path_factory.mktemp("examples-audit")
+    code, stdout, stderr = _cli(["audit", str(FOLDER), "--format", "json", "--jobs", "2", "--output", str(out)])
+    data = json.loads(stdout)
+    by_name = {Path(s["path"]).name: s for s in data["submissions"]}
+    return {"code": code, "data": data, "by_name": by_name, "folder": _only_folder(out), "stderr": stderr}
+
+
+def test_every_expected_file_is_audited(audit):
+    assert set(audit["by_name"]) == set(EXPECTED)
+    assert len(audit["data"]["submissions"]) == 16
+    assert set(STUDENT_NAMES) == set(EXPECTED)
+
+
+def test_top_level_json(audit):
+    data = audit["data"]
+    assert data["status"] == "fail"
+    assert isinstance(data["submissions"], list)
+    # sorted by path, in the order discovered
+    paths = [s["path"] for s in data["submissions"]]
+    assert paths == sorted(paths)
+
+
+def test_exit_code_1_when_some_fail(audit):
+    assert audit["code"] == 1, audit["stderr"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_verdict(audit, name):
+    s = audit["by_name"][name]
+    assert s["status"] == EXPECTED[name]["verdict"], (s["status"], s["error"], [d["code"] for d in s["diagnoses"]])
+
+
+@pytest.mark.parametrize("name", FAILING)
+def test_top_diagnosis(audit, name):
+    s = audit["by_name"][name]
+    assert s["diagnoses"], s
+    assert s["diagnoses"][0]["code"] == EXPECTED[name]["diagnosis"], [d["code"] for d in s["diagnoses"]]
+    assert s["error"] is None
+    assert any(t["status"] == "fail" for t in s["tensors"]) or s["diagnoses"][0]["code"] == "forward_mismatch"
+
+
+@pytest.mark.parametrize("name", PASSING)
+def test_passing_files_have_no_diagnoses(audit, name):
+    s = audit["by_name"][name]
+    assert s["diagnoses"] == []
+    assert s["error"] is None
+    assert all(t["status"] in ("pass", "kink") for t in s["tensors"])
+    assert s["forward"]["status"] == "match"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_submission_json_contract(audit, name):
+    s = audit["by_name"][name]
+    assert SUBMISSION_KEYS <= set(s)
+    assert s["status"] in STATUSES
+    assert s["path"] == str(FOLDER / name)
+    assert s["tensors"], "no tensors reported"
+    for t in s["tensors"]:
+        assert TENSOR_KEYS <= set(t), t.keys()
+        assert t["status"] in STATUSES
+        assert isinstance(t["shape"], list) and all(isinstance(d, int) for d in t["shape"])
+        assert isinstance(t["worst_index"], list) and len(t["worst_index"]) == len(t["shape"])
+        for key in ("max_abs_error", "max_rel_error", "analytic", "numeric"):
+            assert t[key] is None or isinstance(t[key], (int, float)), (key, t[key])
+    for d in s["diagnoses"]:
+        assert DIAGNOSIS_KEYS <= set(d)
+        assert 0.0 <= d["confidence"] <= 1.0
+        assert isinstance(d["message"], str) and d["message"]
+    fwd = s["forward"]
+    assert fwd is not None and {"status", "max_abs_error", "network"} <= set(fwd)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_tensors_use_the_students_names(audit, name):
+    s = audit["by_name"][name]
+    names = [t["name"] for t in s["tensors"]]
+    assert names == STUDENT_NAMES[name]
+    for d in s["diagnoses"]:
+        if d["tensor"] is not None:
+            assert set(d["tensor"].split(", ")) <= set(names), d["tensor"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_reproduce_command(audit, name):
+    s = audit["by_name"][name]
+    assert s["command"] == f"python -m gradcheck audit {FOLDER / name}"
+
+
+def test_per_submission_result_files(audit):
+    sub = audit["folder"] / "submissions"
+    files = sorted(p.name for p in sub.iterdir())
+    assert files == sorted(f"{n}.json" for n in EXPECTED)
+    for name in EXPECTED:
+        d = json.loads((sub / f"{name}.json").read_text())
+        assert d["status"] == audit["by_name"][name]["status"]
+        assert d["digest"]
+
+
+def test_report_json_file_matches_stdout(audit):
+    on_disk = json.loads((audit["folder"] / "report.json").read_text())
+    assert [(s["path"], s["status"]) for s in on_disk["submissions"]] == \
+        [(s["path"], s["status"]) for s in audit["data"]["submissions"]]
+
+
+def test_junit_xml(audit):
+    root = ET.parse(audit["folder"] / "junit.xml").getroot()
+    suite = root if root.tag == "testsuite" else root.find("testsuite")
+    cases = suite.findall("testcase")
+    assert len(cases) == 16
+    assert int(suite.get("tests")) == 16
+    assert int(suite.get("failures")) == len(FAILING)
+    assert int(suite.get("errors")) == 0
+    failed = {Path(c.get("name")).name for c in cases if c.find("failure") is not None}
+    assert failed == set(FAILING)
+    for c in cases:
+        f = c.find("failure")
+        if f is not None:
+            assert f.get("message") == EXPECTED[Path(c.get("name")).name]["diagnosis"]
+            assert "reproduce: python -m gradcheck audit" in f.text
+
+
+def test_markdown_summary_table(audit):
+    md = (audit["folder"] / "report.md").read_text()
+    assert md.startswith("# gradcheck audit: FAIL")
+    assert "| submission | verdict | shape | wrong entries | diagnosis | points |" in md
+    for name in EXPECTED:
+        row = next(line for line in md.splitlines() if line.startswith(f"| `{FOLDER / name}`"))
+        if name in FAILING:
+            assert f"`{EXPECTED[name]['diagnosis']}`" in row
+            assert f"## {FOLDER / name}" in md
+        else:
+            assert f"## {FOLDER / name}" not in md
+
+
+def test_other_report_files_written(audit):
+    for name in ("report.json", "report.md", "junit.xml", "results.json", "report.html"):
+        assert (audit["folder"] / name).stat().st_size > 0, name
+    json.loads((audit["folder"] / "results.json").read_text())
+
+
+def test_no_temp_files_left_in_report_folder(audit):
+    leftovers = [p for p in audit["folder"].rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+    assert leftovers == []
+
+
+def test_exit_code_0_on_correct_files_only(tmp_path):
+    paths = [str(FOLDER / n) for n in PASSING]
+    code, stdout, stderr = _cli(["audit", *paths, "--format", "json", "--jobs", "2", "--output", str(tmp_path)])
+    assert code == 0, stderr
+    data = json.loads(stdout)
+    assert data["status"] == "pass"
+    assert sorted(Path(s["path"]).name for s in data["submissions"]) == PASSING
