@@ -298,7 +298,7 @@ class _Watch:
         self.last_grad_line: int | None = None
         self.refs: dict[str, Any] = {}
         self.captured: Capture | None = None
-        self.executed: list[int] = []
+        self.executed: dict[int, None] = {}  # lines run since the weights were last set, in order
         self.interleaved: list[str] = []
         self.ever_bound: set[str] = set()
         self.stopped_at: int | None = None
@@ -311,7 +311,7 @@ class _Watch:
         """Start watching from the current globals (bindings made so far are not changes)."""
         self.w_state = [self._state(n) for n in self.params]
         self.g_state = [self._state(n) for n in self.grads]
-        self.round_w, self.round_set, self.executed = None, set(), []
+        self.round_w, self.round_set, self.executed = None, set(), {}
 
     # ---------------------------------------------------------------- settrace callbacks
     def global_trace(self, frame, event, arg):
@@ -325,12 +325,10 @@ class _Watch:
             if self.events > self.max_lines or (self.events & 1023 == 0 and time.monotonic() > self.deadline):
                 self.stopped_at = frame.f_lineno
                 raise _Budget()
-            if self.active:
+            if self.active and self.cur_line is not None:
                 self.observe(self.cur_line)
                 if self.captured is not None:
                     raise _Stop()
-                if len(self.executed) < MAX_LINES_KEPT:
-                    self.executed.append(frame.f_lineno)
             self.cur_line = frame.f_lineno
         elif event == "return" and self.active:
             self.observe(frame.f_lineno)
@@ -360,7 +358,9 @@ class _Watch:
                         "before every gradient was computed (update interleaved with the backward pass)")
                 self.interleaved.append(note)
             else:
-                self.round_w, self.round_set = None, set()
+                self.round_w, self.round_set, self.executed = None, set(), {}
+        if executed is not None and len(self.executed) < MAX_LINES_KEPT:
+            self.executed[executed] = None
         pre_w = [s[1] for s in self.w_state]
         for i in w_changed:
             self.w_state[i] = self._state(self.params[i])
@@ -387,9 +387,7 @@ class _Watch:
         params = {n: np.array(w, dtype=float) for n, w in zip(self.params, self.round_w or [])}
         grads = {n: np.array(s[1], dtype=float) for n, s in zip(self.grads, self.g_state)}
         line = self.last_grad_line or 0
-        executed = [n for n in self.executed if n != update_line or n == line]
-        if update_line is not None and executed and executed[-1] == update_line:
-            executed = executed[:-1]
+        executed = list(self.executed)
         self.captured = Capture(params=params, grads=grads, forward=None, forward_name=None, X=None, Y=None,
                                 data_names=(None, None), line=line, update_line=update_line,
                                 grad_lines=dict(self.grad_lines), executed=executed,
@@ -518,7 +516,6 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
             if idx == start:
                 watch.active = True
                 watch.reset_baseline()
-            watch.executed = [] if watch.round_w is None else watch.executed
             sys.settrace(watch.global_trace)
             try:
                 exec(code, ns)

@@ -14,12 +14,23 @@ Request (JSON)::
                                           # or the request's "n"/"seed"), echoed in the result
      "lrs": [0.001, 0.002],
      "spec": {"entry", "init_args", "init_kwargs", "forward", "backward", "params",
-              "grads", "samples_as_columns", "lr_arg", "run_toplevel", "loss"}}
+              "grads", "samples_as_columns", "lr_arg", "run_toplevel", "loss",
+              # script-style submissions (see gradcheck.audit.tracer):
+              "mode",                # "auto" (default) | "script"
+              "forward_output",      # the script's output variable, e.g. "y_pred"
+              "data" | "data_x", "data_y",   # {"X": "X_train", "Y": "y_train"} or the two names
+              "cell" | "line",       # captures count from this notebook cell / source line on
+              "trace_seconds", "trace_lines"}}   # budget before the gradients must be bound
 
 Result (JSON, written atomically, always, even on failure)::
 
     {"ok", "shape", "entry", "notes", "params", "grads", "forward", "forward_path",
      "samples_as_columns", "update", "error", "X", "Y"}
+
+Script mode (``shape: "script"``) adds ``cells`` (notebooks: ``{"backward": N,
+"update": N}``) and ``trace`` (where the gradients and the update are, and the
+lines the script ran before the capture), and always returns the script's own
+data as ``X``/``Y``: its gradients belong to that batch, not to the request's.
 
 Arrays are nested float lists; non-finite entries are the strings "nan", "inf", "-inf".
 Exit status: 0 when a result was written (even with ``ok: false``), 2 when the
@@ -46,7 +57,9 @@ __all__ = ["main", "run_request", "encode", "write_result"]
 
 TRACEBACK_LINES = 15
 SPEC_KEYS = {"entry", "init_args", "init_kwargs", "forward", "backward", "params", "grads",
-             "samples_as_columns", "lr_arg", "run_toplevel", "loss"}
+             "samples_as_columns", "lr_arg", "run_toplevel", "loss",
+             "mode", "forward_output", "data", "data_x", "data_y", "cell", "line",
+             "trace_seconds", "trace_lines"}
 
 
 def encode(value: Any) -> Any:
@@ -164,6 +177,32 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
     if spec.get("_unknown"):
         result["notes"].append(f"unknown spec keys ignored: {spec.pop('_unknown')}")
     loaded = None
+    mode = spec.get("mode", "auto")
+    if mode not in ("auto", "script", "function", "class"):
+        result["notes"].append(f"unknown spec mode {mode!r} ignored (auto, script)")
+        mode = "auto"
+    if mode == "script" or (mode == "auto" and spec.get("grads") and not spec.get("entry")
+                            and not spec.get("backward")):
+        from gradcheck.audit import tracer
+
+        try:
+            pre_notes: list[str] = []
+            sr = tracer.prepare(sub, pre_notes)
+            if mode == "script" or tracer.looks_like_script(sr, spec):
+                loaded = sr.loaded
+                result["notes"].extend(pre_notes)
+                sr.loaded.notes = result["notes"]
+                if mode == "auto":
+                    result["notes"].append("script mode: spec.grads are variables of the top-level code "
+                                           "and there is no model class or backward function")
+                _run_script(sr, spec, result, X is not None)
+                return out, result
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - includes SystemExit from student code
+            result["ok"] = False
+            result["error"] = _error_dict(exc, loaded)
+            return out, result
     try:
         loaded = loader.load_submission(sub, run_toplevel=bool(spec.get("run_toplevel")))
         result["notes"].extend(loaded.notes)
@@ -187,6 +226,68 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
         result["ok"] = False
         result["error"] = _error_dict(exc, loaded)
     return out, result
+
+
+def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> None:
+    """Script mode: run the script under the tracer and fill ``result`` from the capture."""
+    from gradcheck.audit import tracer
+
+    notes = result["notes"]
+    cap = tracer.run(sr, spec, notes)
+    cell = sr.cell_of(cap.line)
+    nb = sr.loaded.kind == "ipynb"
+    result["shape"] = "script"
+    result["entry"] = f"<cell {cell}>" if nb and cell is not None else f"line {cap.line}"
+    result["params"] = [{"name": n, "path": n, "shape": list(v.shape), "data": v} for n, v in cap.params.items()]
+    result["grads"] = [{"param": p, "path": g, "rule": "spec", "shape": list(v.shape), "data": v}
+                       for p, (g, v) in zip(cap.params, cap.grads.items())]
+    X, Y, fwd = cap.X, cap.Y, cap.forward
+    if X is not None and X.ndim == 1:
+        X = X[:, None]
+    if Y is not None and Y.ndim == 1:
+        Y = Y[:, None]
+    columns = spec.get("samples_as_columns")
+    if columns is None:
+        columns = bool(X is not None and fwd is not None and fwd.ndim == 2 and X.shape[0] != fwd.shape[0]
+                       and X.shape[1] == fwd.shape[1])
+    if columns and X is not None and Y is not None:
+        X, Y = X.T, Y.T  # the grader takes samples as rows
+        notes.append("samples are columns in the script; X and Y returned as rows")
+    result["samples_as_columns"] = bool(columns)
+    result["forward"], result["forward_path"] = fwd, cap.forward_name
+    result["X"], result["Y"] = X, Y
+    if X is None or Y is None:
+        notes.append("the script's data was not found: set spec data_x and data_y (the variables the "
+                     "gradients were computed on)")
+    elif request_has_data:
+        notes.append("the request's data was not used: a script computes its gradients on its own data "
+                      f"({cap.data_names[0]}, {cap.data_names[1]}), returned as X and Y")
+    upd = sr.where(cap.update_line) if cap.update_line is not None else None
+    notes.append(_capture_note(sr, cap.line, cap.update_line))
+    notes.extend(cap.interleaved[:3])
+    result["trace"] = {
+        "backward": sr.where(cap.line), "update": upd,
+        "grads": {g: {"where": sr.where(n), "code": sr.code(n)} for g, n in cap.grad_lines.items()},
+        "executed": [{"line": n, "where": sr.where(n), "code": sr.code(n)} for n in cap.executed],
+    }
+    if sr.cells:
+        result["cells"] = {"backward": cell,
+                           "update": sr.cell_of(cap.update_line) if cap.update_line is not None else None}
+    result["ok"] = bool(result["grads"])
+
+
+def _capture_note(sr: Any, line: int, update: int | None) -> str:
+    """``gradients captured in cell 11 at line 22, before the first update (cell 11, line 24)``."""
+    if sr.loaded.kind == "ipynb" and line in sr.loaded.line_map:
+        cell, in_cell = sr.loaded.line_map[line]
+        text = f"gradients captured in cell {cell} at line {in_cell}"
+        after = f"({sr.loaded.locate(update)})" if update is not None else ""
+    else:
+        cell = sr.cell_of(line)
+        text = f"gradients captured at line {line}" + (f" (cell {cell})" if cell is not None else "")
+        after = f"at line {update}" if update is not None else ""
+    return text + (f", before the first update {after}" if update is not None
+                   else ", at the end of the script (it never updated the weights)")
 
 
 def main(argv: list[str] | None = None) -> int:

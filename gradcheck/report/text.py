@@ -37,7 +37,7 @@ def render_report(report: GradientReport) -> str:
     fails = report.failures
     parts += [_evidence(name, e) for name, e in fails[:3]]
     if len(fails) > 3:
-        parts.append(f"  ... and more failing entries (see the JSON report)")
+        parts.append(f"  ... {len(fails) - 3} more failing entries recorded (report.failures)")
     parts += [f"note: {n}" for n in report.notes]
     parts += [f"diagnosis [{d.code}] ({d.confidence:.0%}): {d.message}" for d in report.diagnoses]
     return "\n".join(parts)
