@@ -251,50 +251,52 @@ def _slow_copies(folder: Path, n: int) -> list[Path]:
     return paths
 
 
-def _cli(args, **kw):
+def _cli(args, stdout=subprocess.PIPE, **kw):
     return subprocess.Popen([sys.executable, "-m", "gradcheck", "audit", *map(str, args)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+                            stdout=stdout, stderr=subprocess.PIPE, text=True, **kw)
 
 
-def _wait_for_results(sub: Path, proc, timeout=30.0) -> list[Path]:
+def _wait_for_first_result(out: Path, proc, timeout=30.0) -> Path:
+    """The report folder, once its first submissions/<name>.json exists."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = sorted(sub.glob("*.json")) if sub.is_dir() else []
+        found = list(out.glob("audit-*/submissions/*.json"))
         if found:
-            return found
+            return found[0].parent.parent
         assert proc.poll() is None, proc.communicate()
         time.sleep(0.02)
     raise AssertionError("no result file appeared")
 
 
+def _stop(proc) -> None:
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
+
+
 @pytest.fixture(scope="module")
 def killed(tmp_path_factory):
+    """6 slow submissions, one job; SIGKILL right after the first result; then --resume the folder."""
     tmp = tmp_path_factory.mktemp("killed")
     paths = _slow_copies(tmp / "class", N_SLOW)
     out = tmp / "reports"
-    proc = _cli([tmp / "class", "--jobs", "1", "--format", "json", "--output", out], start_new_session=True)
+    proc = _cli([tmp / "class", "--jobs", "1", "--format", "json", "--output", out])
     try:
-        folder_sub = None
-        deadline = time.monotonic() + 30
-        while folder_sub is None and time.monotonic() < deadline:
-            subs = list(out.glob("audit-*/submissions"))
-            folder_sub = subs[0] if subs else None
-            time.sleep(0.02)
-        if folder_sub is None:  # the folder is created before the first result
-            folder_sub = next(iter(out.glob("audit-*"))) / "submissions"
-        _wait_for_results(folder_sub, proc)
+        folder = _wait_for_first_result(out, proc)
         proc.kill()
-        proc.wait(timeout=10)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    folder = folder_sub.parent
-    after_kill = {p.name: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_text()) for p in folder_sub.iterdir()}
-    # resume the interrupted audit in the same folder
+        _stop(proc)
+    sub = folder / "submissions"
+    after_kill = {p.name: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_text()) for p in sub.iterdir()}
     resumed = _cli([tmp / "class", "--jobs", "2", "--format", "json", "--output", out, "--resume", folder])
-    stdout, stderr = resumed.communicate(timeout=60)
-    final = {p.name: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_text()) for p in folder_sub.iterdir()}
+    try:
+        stdout, stderr = resumed.communicate(timeout=60)
+    finally:
+        _stop(resumed)
+    final = {p.name: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_text()) for p in sub.iterdir()}
     return {"paths": paths, "folder": folder, "after_kill": after_kill, "final": final,
             "rc": resumed.returncode, "stdout": stdout, "stderr": stderr, "out": out}
 
@@ -342,21 +344,16 @@ def test_ctrl_c_stops_the_batch_promptly(tmp_path):
     """
     _slow_copies(tmp_path / "class", 4)
     out = tmp_path / "reports"
-    proc = _cli([tmp_path / "class", "--jobs", "1", "--format", "json", "--output", out])
+    proc = _cli([tmp_path / "class", "--jobs", "1", "--format", "json", "--output", out], stdout=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 30
-        while not list(out.glob("audit-*/submissions/*.json")):
-            assert time.monotonic() < deadline and proc.poll() is None
-            time.sleep(0.02)
+        _wait_for_first_result(out, proc)
         proc.send_signal(signal.SIGINT)
         t0 = time.monotonic()
         proc.wait(timeout=30)
         waited = time.monotonic() - t0
+        stderr = proc.stderr.read()
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    stderr = proc.stderr.read()
+        _stop(proc)
     assert proc.returncode == 130, stderr
     assert "interrupted" in stderr
     done = list(out.glob("audit-*/submissions/*.json"))

@@ -132,7 +132,8 @@ def guard(tmp_path, monkeypatch):
     sentinel_dir = tmp_path / "sentinel"
     sentinel_dir.mkdir()
     (sentinel_dir / "keep.txt").write_text("do not touch")
-    before_examples = _snapshot(ROOT / "examples")
+    watched = [ROOT / "examples" / "hostile", ROOT / "examples" / "submissions"]
+    before_examples = [_snapshot(w) for w in watched]
     before_sentinel = _snapshot(sentinel_dir)
     state = {"workdirs": workdirs, "boxes": boxes, "tmp": tmp_path}
     yield state
@@ -145,7 +146,7 @@ def guard(tmp_path, monkeypatch):
     assert left == [], f"processes of the run survived: {left}"
     for w in workdirs:
         assert not w.exists(), f"temp workdir {w} was not removed"
-    assert _snapshot(ROOT / "examples") == before_examples, "the examples folder was changed"
+    assert [_snapshot(w) for w in watched] == before_examples, "the examples folders were changed"
     assert _snapshot(sentinel_dir) == before_sentinel and (sentinel_dir / "keep.txt").read_text() == "do not touch"
     mine = [p for p in Path(tempfile.gettempdir()).glob(f"gradcheck-sbx-{os.getpid()}-*")]
     assert mine == [], f"private sandbox dirs left: {mine}"
@@ -179,15 +180,43 @@ def _check_honest(s):
 
 
 def _check_expected(name: str, s):
+    """Status and diagnosis of EXPECTED.toml (the reason is checked last, by _check_reason)."""
     exp = EXPECTED[name]
     assert s.status == exp["status"], (s.status, s.error)
-    if exp.get("reason"):
-        assert exp["reason"].lower() in (s.error or "").lower(), \
-            f"{name}: the reason should say {exp['reason']!r}, got {s.error!r}"
     if exp.get("diagnosis"):
         assert s.diagnoses and s.diagnoses[0].code == exp["diagnosis"], [d.code for d in s.diagnoses]
     if exp["status"] != "pass":
         assert not s.passed
+    if exp["status"] in ("error", "timeout"):
+        assert s.error, "an error or timeout needs a reason"
+
+
+def _check_reason(name: str, s):
+    """EXPECTED.toml's reason: a word the grader's reason (SubmissionResult.error) must contain."""
+    word = EXPECTED[name].get("reason")
+    if word:
+        assert word.lower() in (s.error or "").lower(), \
+            f"{name}: the reason should say {word!r}, got {s.error!r}"
+
+
+def test_leftover_detector_is_not_vacuous(tmp_path):
+    """The guard's process scan finds a marked descendant and a process sitting in a workdir."""
+    import subprocess
+
+    wd = tmp_path / "wd"
+    wd.mkdir()
+    marked = subprocess.Popen(["sleep", "30"], env={**os.environ, MARKER_ENV: "x"})
+    in_wd = subprocess.Popen(["sleep", "30"], cwd=wd, start_new_session=True)
+    try:
+        time.sleep(0.2)
+        found = _leftovers([wd])
+        assert any(f"pid {marked.pid} " in f for f in found), found
+        assert any(f"pid {in_wd.pid} " in f for f in found), found
+    finally:
+        for p in (marked, in_wd):
+            p.kill()
+            p.wait()
+    assert not any(f"pid {marked.pid} " in f for f in _leftovers([wd]))
 
 
 def test_every_hostile_example_has_a_test():
@@ -209,6 +238,7 @@ def test_timeouts(name, guard):
     assert WALL - 0.5 <= bad.elapsed <= WALL + 3.0, bad.elapsed
     assert took <= WALL + 4.0
     assert bad.tensors == () and bad.score == 0.0
+    _check_reason(name, bad)
 
 
 # ----------------------------------------------------------------------------- resources
@@ -218,12 +248,14 @@ def test_fork_bomb(guard):
     bad, good, _ = _pair("fork_bomb.py", guard)
     _check_expected("fork_bomb.py", bad)
     assert bad.elapsed < WALL, "the process cap, not the timeout, must end it"
+    _check_reason("fork_bomb.py", bad)
 
 
 def test_memory_hog(guard):
     bad, good, _ = _pair("memory_hog.py", guard)
     _check_expected("memory_hog.py", bad)
     assert bad.elapsed < WALL
+    _check_reason("memory_hog.py", bad)
 
 
 def test_print_flood(guard):
@@ -231,15 +263,19 @@ def test_print_flood(guard):
     _check_expected("print_flood.py", bad)
     assert len(bad.output_tail) <= 2000
     assert len(json.dumps(bad.to_dict())) < 20_000
-    box = next(b for w, b in guard["boxes"] if b.stdout_bytes > 0)
+    box = max((b for _, b in guard["boxes"]), key=lambda b: b.stdout_bytes)
     assert box.stdout_bytes <= 64 * 1024**2
-    assert len(box.stdout_tail) <= LIMITS.output_bytes
+    # the tail: at most output_bytes of output, after a one-line "[... N earlier bytes not shown ...]" note
+    assert len(box.stdout_tail) <= LIMITS.output_bytes + 200
+    assert "earlier bytes not shown" in box.stdout_tail.splitlines()[0]
+    _check_reason("print_flood.py", bad)
 
 
 def test_huge_file(guard):
     bad, good, _ = _pair("huge_file.py", guard)
     _check_expected("huge_file.py", bad)
     # checkpoint.bin lived in the workdir, which the guard checks is gone
+    _check_reason("huge_file.py", bad)
 
 
 # ----------------------------------------------------------------------------- exits
@@ -249,12 +285,14 @@ def test_sys_exit_midway(guard):
     bad, good, _ = _pair("exit_midway.py", guard)
     _check_expected("exit_midway.py", bad)
     assert bad.status == "error" and bad.tensors == ()
+    _check_reason("exit_midway.py", bad)
 
 
 def test_os_exit(guard):
     bad, good, _ = _pair("os_exit.py", guard)
     _check_expected("os_exit.py", bad)
     assert bad.status == "error" and bad.tensors == ()
+    _check_reason("os_exit.py", bad)
 
 
 # ----------------------------------------------------------------------------- forging

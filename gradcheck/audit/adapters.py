@@ -26,11 +26,11 @@ import copy
 import dataclasses
 import inspect
 import re
-import sys
 import traceback
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

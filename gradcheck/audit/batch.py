@@ -154,7 +154,11 @@ def audit_one(path: Path, spec: AuditSpec, *, limits: Limits, seed: int = 0) -> 
     else:
         common.update(output_tail=(box.stdout_tail + box.stderr_tail)[-2000:], isolation=box.isolation,
                       network_isolated=box.network_isolated)
-        out = _judge_box(box, result, data, spec, seed, common)
+        try:
+            out = _judge_box(box, result, data, spec, seed, common)
+        except Exception as exc:  # a defect of ours must not cost the batch this student's result
+            out = SubmissionResult(status="error", error=f"internal error while grading ({type(exc).__name__}: "
+                                   f"{exc}); please report it with this submission", **common)
     return _finish(out, spec, time.perf_counter() - start)
 
 

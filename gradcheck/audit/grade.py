@@ -253,6 +253,9 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base) -> SubmissionRes
     except GradientShapeError as exc:
         return SubmissionResult(status="fail", error=str(exc), diagnoses=tuple(_shape_diag(exc)),
                                 forward=forward, rules=ex.rules, notes=tuple(notes), **base)
+    except (ValueError, TypeError) as exc:  # e.g. NaN or inf in the student's gradient: a wrong gradient
+        return SubmissionResult(status="fail", error=f"the gradient cannot be checked: {exc}",
+                                forward=forward, rules=ex.rules, notes=tuple(notes), **base)
     best = max(tried, key=lambda t: t["score"])
     report, diagnoses, loss_name = best["report"], list(best["diagnoses"]), best["loss"]
     notes += best["notes"]

@@ -110,21 +110,21 @@ class LoadedSubmission:
 class _NoOp:
     """Absorbs any attribute access or call; unpacks as two no-ops (fig, ax)."""
 
-    def __getattr__(self, name: str) -> "_NoOp":
+    def __getattr__(self, name: str) -> _NoOp:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         return self
 
-    def __call__(self, *args: Any, **kwargs: Any) -> "_NoOp":
+    def __call__(self, *args: Any, **kwargs: Any) -> _NoOp:
         return self
 
     def __iter__(self):
         return iter((_NoOp(), _NoOp()))
 
-    def __getitem__(self, key: Any) -> "_NoOp":
+    def __getitem__(self, key: Any) -> _NoOp:
         return self
 
-    def __enter__(self) -> "_NoOp":
+    def __enter__(self) -> _NoOp:
         return self
 
     def __exit__(self, *exc: Any) -> bool:

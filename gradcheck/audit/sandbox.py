@@ -86,7 +86,11 @@ __all__ = [
 #: Environment variable carrying a unique per-run marker (used for leftover sweeps).
 MARKER_ENV = "GRADCHECK_SANDBOX_RUN"
 
-_PRESERVED_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+# OPENBLAS_*: set on some machines because older OpenBLAS kernels compute wrong
+# results there. COVERAGE_PROCESS_CONFIG: only present when the grader itself runs
+# under coverage.py with ``patch = subprocess`` (the project's own test suite), so
+# the worker's code is measured too; it carries coverage settings, no secrets.
+_PRESERVED_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "COVERAGE_PROCESS_CONFIG")
 
 
 # --------------------------------------------------------------------------- API types
