@@ -47,8 +47,6 @@ MAX_EVIDENCE = 5
 #: the tensor and further failing entries keep their first estimate (a sign
 #: flip in a 40k-entry tensor must not cost 7 evaluations per entry).
 CONFIRM_LIMIT = 16
-#: Blocks at most this size are checked entry by entry during localisation.
-LEAF_SIZE = 8
 
 
 def _validate_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
@@ -212,62 +210,21 @@ def _tensor_result(name, shape, evidence, evaluations, size) -> TensorResult:
     )
 
 
-def _directional_block(ch: _Checker, name: str, g: np.ndarray, v: np.ndarray, mask) -> tuple[bool, float, float, float]:
-    """Directional check of ``g`` along ``v`` restricted to ``mask`` (flat bool).
+def _check_directional(ch: _Checker, name: str, g: np.ndarray, rng, samples: int):
+    """Screen the tensor in one direction; localise and check entries only if it trips."""
+    from gradcheck import directional as dr
 
-    Returns ``(ok, analytic, numeric, tolerance)``. Tolerance: the per-entry
-    allowance ``rtol |g_i v_i|`` added in quadrature plus ``rtol |g.v|``, and
-    the estimator's error; so one wrong entry stands out of the noise of the
-    others instead of drowning in the sum of their magnitudes.
-    """
-    o = ch.oracle
-    d = np.where(mask, v, 0.0).reshape(o.work[name].shape)
-    gv = g * np.where(mask, v, 0.0)
-    analytic = float(gv.sum())
-    h = o.h0 * max(1.0, float(np.max(np.abs(o.work[name]))))
-    if ch.complex_safe:
-        cwork = dict(o.cwork)
-        cwork[name] = o.cwork[name] + 1j * nm.COMPLEX_STEP * d
-        value = o.problem.call_loss(cwork)
-        o.evaluations += 1
-        num = complex(value).imag / nm.COMPLEX_STEP
-        err = nm.COMPLEX_ULPS * float(np.finfo(np.float64).eps) * float(np.abs(gv).sum())
-    else:
-        vals = [o.loss_along({name: d}, s * h) for s in (1.0, -1.0, 0.5, -0.5)]
-        d1, d2 = (vals[0] - vals[1]) / (2 * h), (vals[2] - vals[3]) / h
-        num = (4 * d2 - d1) / 3
-        err = abs(d1 - d2) / 3 + 3 * o.u * (abs(vals[0]) + abs(vals[1])) / (2 * h)
-    tol = ch.rtol * (float(np.sqrt(np.sum(gv * gv))) + abs(analytic)) + SAFETY * err
-    return abs(analytic - num) <= tol, analytic, num, tol
-
-
-def _localize(ch, name, g_flat, v, block: np.ndarray, budget: list[int]) -> list[np.ndarray]:
-    """Bisect ``block`` (flat indices) down to leaves that fail; ``budget`` limits depth."""
-    if block.size <= LEAF_SIZE or budget[0] <= 0:
-        return [block]
-    half = np.array_split(block, 2)
-    found = []
-    for part in half:
-        mask = np.zeros(g_flat.size, bool)
-        mask[part] = True
-        budget[0] -= 1
-        ok, *_ = _directional_block(ch, name, g_flat, v, mask)
-        if not ok:
-            found += _localize(ch, name, g_flat, v, part, budget)
-    return found if found else [block]
-
-
-def _check_directional(ch, name, g, rng, samples) -> list[EntryEvidence]:
     g_flat = g.reshape(-1)
-    v = rng.standard_normal(g.size)
-    v /= np.linalg.norm(v)
-    ok, *_ = _directional_block(ch, name, g_flat, v, np.ones(g.size, bool))
-    if ok:
-        idx = _select("sampled", g_flat, min(samples, 3), rng)
-        return _check_entries(ch, name, idx, g_flat, g.shape)
-    leaves = _localize(ch, name, g_flat, v, np.arange(g.size), budget=[4 * int(np.log2(g.size) + 1) + 16])
-    idx = np.unique(np.concatenate([leaf[: max(LEAF_SIZE, samples)] for leaf in leaves]))
-    return _check_entries(ch, name, idx, g_flat, g.shape)
+    screener = dr.Screener(ch.oracle, ch.complex_safe, name, g_flat)
+    whole = screener.test(np.arange(g.size))
+    if whole.ok:
+        return [], whole
+    budget = 4 * int(np.log2(g.size) + 1) + 16
+    leaves = dr.localize(screener, whole, budget)
+    per_leaf = max(dr.LEAF_SIZE, samples)
+    idx = np.unique(np.concatenate([leaf if leaf.size <= per_leaf else rng.choice(leaf, per_leaf, replace=False)
+                                    for leaf in leaves]))
+    return _check_entries(ch, name, idx, g_flat, g.shape), whole
 
 
 def check_gradients(
@@ -377,12 +334,14 @@ def check_gradients(
     tensors, numeric = [], {}
     for name, g in analytic.items():
         before = oracle.evaluations
+        screen = None
         if mode == "directional":
-            evidence = _check_directional(ch, name, g, rng, samples)
+            evidence, screen = _check_directional(ch, name, g, rng, samples)
         else:
             idx = _select(mode, g.reshape(-1), samples, rng)
             evidence = _check_entries(ch, name, idx, g.reshape(-1), g.shape)
-        tensors.append(_tensor_result(name, g.shape, evidence, oracle.evaluations - before, g.size))
+        result = _tensor_result(name, g.shape, evidence, oracle.evaluations - before, g.size)
+        tensors.append(_with_screen(result, screen) if screen is not None else result)
         numeric[name] = _numeric_array(g.shape, evidence)
     oracle.assert_unmodified()
     report = GradientReport(
@@ -403,6 +362,17 @@ def check_gradients(
         return report
     context = context or Context.infer(loss, problem.params)
     return diagnose(report, params=problem.params, context=context)
+
+
+def _with_screen(result: TensorResult, screen) -> TensorResult:
+    """A tensor judged by its directional screen (and the entries it pointed to)."""
+    import dataclasses
+
+    rel = abs(screen.analytic - screen.numeric) / max(abs(screen.analytic), abs(screen.numeric), 1e-300)
+    status = result.status if result.checked else ("pass" if screen.ok else "inconclusive")
+    return dataclasses.replace(result, status=status, directional=screen.to_dict(),
+                               max_rel_error=max(result.max_rel_error, rel) if not result.checked else
+                               result.max_rel_error)
 
 
 def _numeric_array(shape, evidence: list[EntryEvidence]) -> np.ndarray:

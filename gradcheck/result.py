@@ -141,6 +141,9 @@ class TensorResult:
         Loss evaluations spent on this tensor.
     worst : tuple of EntryEvidence
         The worst entries (largest relative error first), failing ones first.
+    directional : dict or None
+        In ``directional`` mode, the screen of the whole tensor (analytic and
+        numeric directional derivatives, error, tolerance, ok).
     """
 
     name: str
@@ -156,6 +159,7 @@ class TensorResult:
     counts: Mapping[str, int]
     evaluations: int
     worst: tuple[EntryEvidence, ...] = ()
+    directional: Mapping[str, Any] | None = None
 
     @property
     def location(self) -> str:
@@ -178,6 +182,7 @@ class TensorResult:
             "counts": dict(self.counts),
             "evaluations": int(self.evaluations),
             "worst": [e.to_dict() for e in self.worst],
+            "directional": dict(self.directional) if self.directional else None,
         }
 
 

@@ -1,9 +1,11 @@
 """Batch auditing: discovery, data, points, atomic per-submission results, kill + --resume."""
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -277,6 +279,20 @@ def _stop(proc) -> None:
             pipe.close()
 
 
+def _clean_orphans(pid: int, text: str, wait: float = 5 * SLEEP) -> None:
+    """A SIGKILLed grader cannot remove the temp dirs of the run in flight: remove ours (same content)."""
+    tmp = Path(tempfile.gettempdir())
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        ours = [w for w in tmp.glob("gradcheck-work-*")
+                if any(f.name.startswith("student_") and f.read_text() == text for f in w.glob("student_*.py"))]
+        if all((w / "result.json").exists() for w in ours):
+            break
+        time.sleep(0.1)
+    for w in [*ours, *tmp.glob(f"gradcheck-sbx-{pid}-*")]:
+        shutil.rmtree(w, ignore_errors=True)
+
+
 @pytest.fixture(scope="module")
 def killed(tmp_path_factory):
     """6 slow submissions, one job; SIGKILL right after the first result; then --resume the folder."""
@@ -297,6 +313,7 @@ def killed(tmp_path_factory):
     finally:
         _stop(resumed)
     final = {p.name: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_text()) for p in sub.iterdir()}
+    _clean_orphans(proc.pid, paths[0].read_text())
     return {"paths": paths, "folder": folder, "after_kill": after_kill, "final": final,
             "rc": resumed.returncode, "stdout": stdout, "stderr": stderr, "out": out}
 

@@ -51,7 +51,7 @@ def _result(params: dict, grads: dict, forward) -> dict:
 
 
 def _case(layout, *, sizes=(3, 5, 2), hidden="tanh", loss="bce", plant=None, forward_delta=0.0):
-    """(result dict, X, Y, student tensor names) for a reference net, optionally with a planted bug."""
+    """(worker result dict, X, Y) for a reference net in the student's layout, optionally with a planted bug."""
     net, params = _net(sizes, hidden, loss)
     X, Y = _data(sizes[0], sizes[-1])
     yhat, cache = net.forward(params, X)

@@ -87,8 +87,7 @@ def test_square_middle_layer_both_orientations_outer_fixed():
 
 
 def test_uniform_bias_layouts_come_first():
-    # (1, 4) after W1 can be read as b1 (bias) - but then W2 (4, 1) ... every reading is offered,
-    # uniform ones first
+    # every reading is offered; those where every layer (or none) has a bias come first
     shapes = {"W1": (2, 4), "b1": (4,), "W2": (4, 1), "b2": (1,)}
     layouts = infer_layouts(shapes, 2, 1)
     uniform = [len({x.bias is None for x in lay.layers}) == 1 for lay in layouts]

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 import gradcheck
-from gradcheck.audit.grade import SubmissionResult, grade
+from gradcheck.audit.grade import SubmissionResult, grade, point_to_code
 from gradcheck.audit.sandbox import Limits, make_workdir, run_sandboxed, scrubbed_env
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.report.files import to_json, write_atomic
@@ -162,21 +162,50 @@ def audit_one(path: Path, spec: AuditSpec, *, limits: Limits, seed: int = 0) -> 
     return _finish(out, spec, time.perf_counter() - start)
 
 
+#: What a limit looks like from inside the worker, and the words a person needs.
+_LIMIT_WORDS = (
+    ("MemoryError", "", "the submission exceeded the sandbox's memory limit"),
+    ("", "Unable to allocate", "the submission exceeded the sandbox's memory limit"),
+    ("", "File too large", "the submission hit the sandbox's file-size limit (output or files too large)"),
+    ("BlockingIOError", "Resource temporarily unavailable", "the submission hit the sandbox's processes limit"),
+    ("", "Too many open files", "the submission hit the sandbox's open-files limit"),
+    ("WorkerDidNotFinish", "", "no result from the submission: it stopped the worker before it finished "
+                               "(os._exit, a signal or a resource limit)"),
+)
+
+
+def _worker_error(err: dict, box) -> str:
+    """The worker's error, with the exception type, where it happened and the limit it hit."""
+    kind, message, where = err.get("type", "Error"), err.get("message", ""), err.get("where")
+    text = f"{kind}: {message}" + (f" (in {where})" if where else "")
+    for k, m, words in _LIMIT_WORDS:
+        if (k and k == kind) or (m and m in message):
+            return f"{words}: {text}"
+    if box is not None and box.status != "ok":
+        text += f"; {box.reason}"
+    return text
+
+
 def _judge_box(box, result, data, spec, seed, common) -> SubmissionResult:
     if box.status == "timeout":
         return SubmissionResult(status="timeout", error=box.reason, **common)
     if result is None:
         why = box.reason if box.status != "ok" else "it exited before reporting (sys.exit or os._exit?)"
         return SubmissionResult(status="error", error=f"no result from the submission: {why}", **common)
-    if data is None:
+    if not result.get("ok", False) or result.get("error"):
+        error = _worker_error(result.get("error") or {}, box)
+        return SubmissionResult(status="error", error=error, shape=result.get("shape"), entry=result.get("entry"),
+                                notes=tuple(result.get("notes", [])), **common)
+    if data is None or result.get("shape") == "script":  # a script's gradients belong to its own batch
         if result.get("X") is None:
-            return SubmissionResult(status="error", error=result.get("error", {}).get("message")
-                                    or "the worker returned no data", **common)
+            return SubmissionResult(status="error", error="the worker returned no data", **common)
         data = (np.asarray(result["X"], float), np.asarray(result["Y"], float))
     graded = grade(result, data[0], data[1], spec, path=common["path"], seed=seed)
     if box.status == "error" and graded.status in ("pass", "kink"):
         graded = _replace(graded, status="error", error=box.reason)
-    return _replace(graded, **{k: v for k, v in common.items() if k != "path"})
+    graded = _replace(graded, cells=result.get("cells") or {}, trace=result.get("trace") or {},
+                      **{k: v for k, v in common.items() if k != "path"})
+    return point_to_code(graded)
 
 
 def _replace(r: SubmissionResult, **kw) -> SubmissionResult:
@@ -233,13 +262,18 @@ def audit_batch(paths: list[Path], spec: AuditSpec, *, folder: Path, jobs: int =
         write_atomic(_result_path(folder, p), to_json({"digest": _digest(p, spec), **r.to_dict()}))
         return r
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         futures = {pool.submit(one, p): p for p in todo}
         for fut in as_completed(futures):
             results[futures[fut]] = r = fut.result()
             failures += not r.passed
             if progress:
                 progress(len(results), len(paths), failures, time.perf_counter() - start)
+    except BaseException:  # Ctrl-C: drop what has not started; finished results are on disk
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     ordered = tuple(results[p] for p in paths)
     return AuditReport(worst_status(r.status for r in ordered), ordered, time.perf_counter() - start, folder)
 

@@ -82,6 +82,8 @@ class SubmissionResult:
     network_isolated: bool | None = None
     score: float | None = None
     max_score: float | None = None
+    cells: Mapping[str, Any] = field(default_factory=dict)
+    trace: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -99,6 +101,7 @@ class SubmissionResult:
             "rules": dict(self.rules), "loss": self.loss, "elapsed": round(self.elapsed, 3),
             "command": self.command, "output_tail": self.output_tail, "isolation": list(self.isolation),
             "network_isolated": self.network_isolated, "score": self.score, "max_score": self.max_score,
+            "cells": dict(self.cells), "trace": dict(self.trace),
         }
 
 
@@ -320,3 +323,34 @@ def _shape_diag(exc: GradientShapeError) -> list[Diagnosis]:
 
     return diagnose_shape_error(exc, {}, {}, None) or [
         Diagnosis("tensor_scale", exc.name, str(exc), 0.3, {})]
+
+
+#: Diagnosis codes whose bug sits in the line forming a layer's delta dZ.
+_DELTA_CODES = ("derivative_at_activation", "derivative_at_preactivation", "wrong_activation_derivative",
+                "missing_activation_derivative", "extra_activation_derivative")
+
+
+def point_to_code(result: SubmissionResult) -> SubmissionResult:
+    """Name the student's line where the top diagnosis points (script submissions).
+
+    For an activation-derivative bug in layer ``l``, the line that assigns the
+    layer's delta (``dZl = ...``, ``delta... =``) among the lines the script ran
+    before its gradients were captured.
+    """
+    import re
+
+    executed = (result.trace or {}).get("executed") or []
+    if not result.diagnoses or not executed:
+        return result
+    top = result.diagnoses[0]
+    layer = top.evidence.get("layer")
+    if top.code not in _DELTA_CODES or not isinstance(layer, int):
+        return result
+    pattern = re.compile(rf"^\s*(dZ{layer}|dz{layer}|delta{layer}|delta_{layer})\s*=")
+    hits = [e for e in executed if pattern.search(e.get("code", ""))]
+    if not hits:
+        return result
+    hit = hits[-1]
+    pointed = dataclasses.replace(top, message=f"{top.message} See {hit['where']}: `{hit['code'].strip()}`.",
+                                  evidence={**top.evidence, "where": hit["where"], "code": hit["code"].strip()})
+    return dataclasses.replace(result, diagnoses=(pointed, *result.diagnoses[1:]))

@@ -47,7 +47,9 @@ def detail_lines(s) -> list[str]:
         lines.append(f"   diagnosis {d.code}{where}: {d.message}")
     if s.forward is not None and s.forward.status != "match":
         lines.append(f"   forward: {s.forward.status} ({s.forward.note})")
-    lines += [f"   note: {n}" for n in s.notes[:4]]
+    if s.cells.get("backward") is not None:
+        lines.append(f"   backward cell: {s.cells['backward']}")
+    lines += [f"   note: {n}" for n in s.notes[:6]]
     if s.command:
         lines.append(f"   reproduce: {s.command}")
     return lines

@@ -1,0 +1,98 @@
+"""A thin slice of benchmarks/peers.py: gradcheck and the scipy peers on the 59-parameter net, --quick."""
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("bench_peers", ROOT / "benchmarks" / "peers.py")
+peers = importlib.util.module_from_spec(spec)
+sys.modules["bench_peers"] = peers
+spec.loader.exec_module(peers)
+
+CASES = ["correct", "act", "scale", "median-1e-04", "median-1e-05", "median-1e-06",
+         "max-1e-04", "max-1e-05", "max-1e-06"]
+GRADCHECK = ["gradcheck-auto", "gradcheck-full", "gradcheck-directional"]
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    args = peers.parse_args(["--sizes", "59", "--quick", "--peers", "gradcheck,scipy", "--output", str(out)])
+    data = peers.run(args)
+    md, js = peers.write_reports(data, out)
+    return {"data": data, "md": md.read_text(), "json": json.loads(js.read_text())}
+
+
+def _rows(bench):
+    (size,) = bench["data"]["sizes"]
+    return {row["key"]: row for row in size["rows"]}
+
+
+def test_one_row_per_selected_checker_and_one_cell_per_case(bench):
+    rows = _rows(bench)
+    assert list(rows) == GRADCHECK + ["scipy-check_grad", "scipy-check_grad-random", "scipy-differentiate"]
+    for row in rows.values():
+        assert list(row["cases"]) == CASES
+        for cell in row["cases"].values():
+            assert cell["verdict"] in peers.VERDICTS
+            assert cell["verdict"] != "error", cell["note"]
+
+
+def test_markdown_table_has_a_line_per_row_and_a_column_per_case(bench):
+    table = [line for line in bench["md"].splitlines() if line.startswith("| gradcheck") or
+             line.startswith("| scipy")]
+    assert len(table) == 6
+    header = next(line for line in bench["md"].splitlines() if line.startswith("| checker"))
+    columns = header.count(" | ") + 1
+    assert all(line.count(" | ") + 1 == columns for line in table)
+    assert "## Targets" in bench["md"]
+
+
+def test_gradcheck_passes_the_correct_gradient_and_fails_the_activation_bug(bench):
+    rows = _rows(bench)
+    for key in GRADCHECK:
+        assert rows[key]["cases"]["correct"]["verdict"] == "pass", key
+        assert rows[key]["cases"]["act"]["verdict"] == "fail", key
+        assert rows[key]["cases"]["act"]["localized"] is True, key
+
+
+def test_entry_bugs_name_the_planted_entry(bench):
+    (size,) = bench["data"]["sizes"]
+    where = size["entries"]["median"]["location"]
+    cell = _rows(bench)["gradcheck-auto"]["cases"]["median-1e-05"]
+    assert cell["verdict"] == "fail" and cell["flagged"] == [where]
+
+
+def test_json_has_units_targets_and_times(bench):
+    data = bench["json"]
+    (size,) = data["sizes"]
+    assert size["n_params"] == 59
+    assert set(size["units"]) == {"forward", "fwd_bwd", "pair"}
+    assert all(t["met"] in (True, False, None) for t in data["targets"])
+    cell = _rows(bench)["gradcheck-auto"]["cases"]["correct"]
+    assert cell["seconds"] > 0 and cell["evaluations"] > 0 and cell["units"] > 0
+
+
+def test_a_missing_peer_is_skipped_with_a_note_not_an_error(bench):
+    missing = peers.Checker("ghost", "ghost", lambda *a: peers.Verdict("pass"), lambda p: 1.0,
+                            requires=("no_such_module_for_gradcheck_bench",))
+    problem = peers.make_problem(59, unit_seconds=0.01)
+    row = peers.run_checker(missing, problem, repeats=1, budget=10.0)
+    assert "not installed" in row["note"]
+    assert {c["verdict"] for c in row["cases"].values()} == {"skipped"}
+
+
+def test_an_expensive_peer_is_skipped_with_its_estimate():
+    slow = peers.Checker("slow", "slow", lambda *a: peers.Verdict("pass"), lambda p: 1e12)
+    problem = peers.make_problem(59, unit_seconds=0.01)
+    row = peers.run_checker(slow, problem, repeats=1, budget=1.0)
+    assert row["note"].startswith("skipped: estimated")
+
+
+def test_unknown_peer_is_refused():
+    with pytest.raises(ValueError, match="unknown"):
+        peers.select_checkers(["nope"])
