@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -635,10 +636,13 @@ def audit_benchmark(count: int, jobs: int = 2) -> dict:
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=1800)
         seconds = time.perf_counter() - start
     try:
-        statuses = [s["status"] for s in json.loads(proc.stdout)["submissions"]]
+        judged = {Path(s["path"]).name: s["status"] for s in json.loads(proc.stdout)["submissions"]}
     except (ValueError, KeyError):
         return {"count": count, "jobs": jobs, "seconds": seconds, "error": proc.stderr[-500:]}
-    return {"count": count, "jobs": jobs, "seconds": seconds, "audited": len(statuses),
+    expected = tomllib.loads((ROOT / "examples" / "submissions" / "EXPECTED.toml").read_text())["files"]
+    wrong = sorted(n for n, status in judged.items() if status != expected[n.split("_", 1)[1]]["verdict"])
+    statuses = list(judged.values())
+    return {"count": count, "jobs": jobs, "seconds": seconds, "audited": len(judged), "wrong": wrong,
             "statuses": {s: statuses.count(s) for s in sorted(set(statuses))}}
 
 
@@ -728,8 +732,10 @@ def _t_audit(audit):
         return _target(name, "not measured", None)
     if "error" in audit:
         return _target(name, f"audit failed: {audit['error'][-200:]}", False)
+    statuses = ", ".join(f"{n} {k}" for k, n in audit["statuses"].items())
     return _target(name, f"{audit['audited']} audited in {audit['seconds']:.1f} s with {audit['jobs']} jobs "
-                   f"({audit['statuses']})", audit["count"] >= 200 and audit["seconds"] < 60)
+                   f"({statuses}; {len(audit['wrong'])} verdicts differ from EXPECTED.toml)",
+                   audit["audited"] >= 200 and audit["seconds"] < 60 and not audit["wrong"])
 
 
 # ------------------------------------------------------------------- reports

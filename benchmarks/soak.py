@@ -79,8 +79,14 @@ def soak_correct(count: int, start: int = 0) -> dict:
                 if e.status in ("kink", "inconclusive"):
                     reasons[f"{e.status}: {e.estimator}"] += 1
         if rep.status == "fail":
-            failures.append({"index": i, "config": cfg.label, "dtype": np.dtype(dtype).name,
-                             "tensors": [t.to_dict() for t in rep.tensors if t.status == "fail"][:2]})
+            failures.append(
+                {
+                    "index": i,
+                    "config": cfg.label,
+                    "dtype": np.dtype(dtype).name,
+                    "tensors": [t.to_dict() for t in rep.tensors if t.status == "fail"][:2],
+                }
+            )
     return {"count": count, "statuses": dict(statuses), "reasons": dict(reasons), "false_alarms": failures}
 
 
@@ -121,22 +127,41 @@ def soak_mutants(count: int, start: int = 0) -> dict:
         else:
             misnamed.append({"index": i, "mutant": spec.name, "layer": layer, "config": cfg.label, "top": codes[:2]})
     total = detected + len([m for m in missed if "note" not in m])
-    return {"count": count, "applicable": total, "equivalent": equivalent, "detected": detected, "named": named,
-            "missed": missed, "misnamed": misnamed}
+    return {
+        "count": count,
+        "applicable": total,
+        "equivalent": equivalent,
+        "detected": detected,
+        "named": named,
+        "missed": missed,
+        "misnamed": misnamed,
+    }
 
 
 def render(c: dict, m: dict, seconds: float) -> str:
-    lines = ["# Reliability", "", f"Measured by `python benchmarks/soak.py` ({seconds:.0f} s).", "",
-             "## False alarms (correct gradients)", "",
-             f"{c['count']} random correct configurations: " + ", ".join(f"{v} {k}" for k, v in sorted(c['statuses'].items())),
-             f"- **false alarms (`fail`): {len(c['false_alarms'])}**"]
+    lines = [
+        "# Reliability",
+        "",
+        f"Measured by `python benchmarks/soak.py` ({seconds:.0f} s).",
+        "",
+        "## False alarms (correct gradients)",
+        "",
+        f"{c['count']} random correct configurations: "
+        + ", ".join(f"{v} {k}" for k, v in sorted(c["statuses"].items())),
+        f"- **false alarms (`fail`): {len(c['false_alarms'])}**",
+    ]
     lines += [f"- {k}: {v} entries" for k, v in sorted(c["reasons"].items())]
-    lines += ["", "## Missed bugs (zoo mutants at random configurations)", "",
-              f"{m['count']} draws: {m['applicable']} non-equivalent mutants, {m['equivalent']} equivalent at their "
-              f"point (must pass, and did unless listed below)",
-              f"- detected: {m['detected']} / {m['applicable']}",
-              f"- named correctly (top diagnosis): {m['named']} / {m['detected']}",
-              f"- missed: {len(m['missed'])}", f"- misnamed: {len(m['misnamed'])}"]
+    lines += [
+        "",
+        "## Missed bugs (zoo mutants at random configurations)",
+        "",
+        f"{m['count']} draws: {m['applicable']} non-equivalent mutants, {m['equivalent']} equivalent at their "
+        f"point (must pass, and did unless listed below)",
+        f"- detected: {m['detected']} / {m['applicable']}",
+        f"- named correctly (top diagnosis): {m['named']} / {m['detected']}",
+        f"- missed: {len(m['missed'])}",
+        f"- misnamed: {len(m['misnamed'])}",
+    ]
     lines += [f"  - {x}" for x in (m["missed"] + m["misnamed"])[:30]]
     return "\n".join(lines) + "\n"
 

@@ -6,8 +6,7 @@ from gradcheck import check_gradients
 
 rng = np.random.default_rng(0)
 X, Y = rng.standard_normal((16, 3)), rng.random((16, 1))
-params = {"W1": rng.standard_normal((3, 4)), "b1": np.zeros(4),
-          "W2": rng.standard_normal((4, 1)), "b2": np.zeros(1)}
+params = {"W1": rng.standard_normal((3, 4)), "b1": np.zeros(4), "W2": rng.standard_normal((4, 1)), "b2": np.zeros(1)}
 
 
 def loss(p):

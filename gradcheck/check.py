@@ -31,8 +31,8 @@ import numpy as np
 
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, judge, scale_floor, validate_rtol
-from gradcheck.kinks import subgradient_status
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
+from gradcheck.kinks import subgradient_status
 from gradcheck.problem import GradientShapeError, Problem
 from gradcheck.result import EntryEvidence, GradientReport, TensorResult, worst_status
 
@@ -84,7 +84,8 @@ class _Checker:
         if self.oracle.noise:
             self.notes.append(
                 f"the loss is not deterministic: two evaluations at the same point differ by "
-                f"{self.oracle.noise / 2:.2g}; every numeric error includes that noise")
+                f"{self.oracle.noise / 2:.2g}; every numeric error includes that noise"
+            )
 
     def _probe(self, analytic: Mapping[str, np.ndarray]) -> bool:
         entries = [(n, int(np.argmax(np.abs(g.reshape(-1))))) for n, g in analytic.items()]
@@ -160,8 +161,10 @@ def _check_entries(ch: _Checker, name: str, idx: np.ndarray, g_flat: np.ndarray,
     floor = scale_floor(n[np.isfinite(n)], ch.oracle.dtype)
     jd = judge(g, n, err, ch.rtol, floor)
     # a pass that only the error bar allows, on an entry the estimator cannot resolve, says nothing
-    statuses = ["fail" if not ok else ("pass" if res or a <= ch.rtol * sc else "inconclusive")
-                for ok, res, a, sc in zip(jd.ok, jd.resolved, jd.abs_error, jd.scale)]
+    statuses = [
+        "fail" if not ok else ("pass" if res or a <= ch.rtol * sc else "inconclusive")
+        for ok, res, a, sc in zip(jd.ok, jd.resolved, jd.abs_error, jd.scale)
+    ]
     failing = np.flatnonzero(~jd.ok)
     failing = failing[np.argsort(-jd.rel_error[failing], kind="stable")]
     for count, k in enumerate(failing):
@@ -222,8 +225,11 @@ def _check_directional(ch: _Checker, name: str, g: np.ndarray, rng, samples: int
     budget = 4 * int(np.log2(g.size) + 1) + 16
     leaves = dr.localize(screener, whole, budget)
     per_leaf = max(dr.LEAF_SIZE, samples)
-    idx = np.unique(np.concatenate([leaf if leaf.size <= per_leaf else rng.choice(leaf, per_leaf, replace=False)
-                                    for leaf in leaves]))
+    idx = np.unique(
+        np.concatenate(
+            [leaf if leaf.size <= per_leaf else rng.choice(leaf, per_leaf, replace=False) for leaf in leaves]
+        )
+    )
     return _check_entries(ch, name, idx, g_flat, g.shape), whole
 
 
@@ -370,9 +376,12 @@ def _with_screen(result: TensorResult, screen) -> TensorResult:
 
     rel = abs(screen.analytic - screen.numeric) / max(abs(screen.analytic), abs(screen.numeric), 1e-300)
     status = result.status if result.checked else ("pass" if screen.ok else "inconclusive")
-    return dataclasses.replace(result, status=status, directional=screen.to_dict(),
-                               max_rel_error=max(result.max_rel_error, rel) if not result.checked else
-                               result.max_rel_error)
+    return dataclasses.replace(
+        result,
+        status=status,
+        directional=screen.to_dict(),
+        max_rel_error=max(result.max_rel_error, rel) if not result.checked else result.max_rel_error,
+    )
 
 
 def _numeric_array(shape, evidence: list[EntryEvidence]) -> np.ndarray:

@@ -25,21 +25,42 @@ class CliError(Exception):
 
 
 def _common(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
-    p.add_argument("--format", choices=formats, default="text",
-                   help="what to print on stdout: a table (text), markdown, or JSON for other tools")
-    p.add_argument("--output", type=Path, default=Path("reports"), metavar="DIR",
-                   help="folder for report files; each run writes a new subfolder (default: reports/)")
-    p.add_argument("--seed", type=int, default=0,
-                   help="seed of every random choice (sampled entries, directions); printed in every report")
+    p.add_argument(
+        "--format",
+        choices=formats,
+        default="text",
+        help="what to print on stdout: a table (text), markdown, or JSON for other tools",
+    )
+    p.add_argument(
+        "--output",
+        type=Path,
+        default=Path("reports"),
+        metavar="DIR",
+        help="folder for report files; each run writes a new subfolder (default: reports/)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of every random choice (sampled entries, directions); printed in every report",
+    )
 
 
 def _checker_options(p: argparse.ArgumentParser, default_method: str) -> None:
-    p.add_argument("--method", choices=METHODS, default=default_method,
-                   help="numerical estimator: central differences, richardson extrapolation, complex step, "
-                        "scipy.differentiate, scipy approx_fprime, or auto (default: %(default)s)")
-    p.add_argument("--mode", choices=MODES, default="auto",
-                   help="which entries to check: every entry (full), a stratified sample per tensor "
-                        "(sampled), random directions with bisection (directional), or auto by size")
+    p.add_argument(
+        "--method",
+        choices=METHODS,
+        default=default_method,
+        help="numerical estimator: central differences, richardson extrapolation, complex step, "
+        "scipy.differentiate, scipy approx_fprime, or auto (default: %(default)s)",
+    )
+    p.add_argument(
+        "--mode",
+        choices=MODES,
+        default="auto",
+        help="which entries to check: every entry (full), a stratified sample per tensor "
+        "(sampled), random directions with bisection (directional), or auto by size",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,21 +70,32 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check hand-written gradients against numerical ones, and name the bug.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = sub.add_parser("run", help="check every reference network's analytic gradient",
-                         description="Check the reference MLPs (every activation x loss x depth, "
-                                     "mixed nets and the seed-report presets).")
+    run = sub.add_parser(
+        "run",
+        help="check every reference network's analytic gradient",
+        description="Check the reference MLPs (every activation x loss x depth, "
+        "mixed nets and the seed-report presets).",
+    )
     _common(run)
     _checker_options(run, "central")
-    run.add_argument("--config", action="append", metavar="NAME",
-                     help="only configurations with this name or glob (repeatable), e.g. 'tanh-*'")
+    run.add_argument(
+        "--config",
+        action="append",
+        metavar="NAME",
+        help="only configurations with this name or glob (repeatable), e.g. 'tanh-*'",
+    )
     run.add_argument("--list", action="store_true", help="list the configurations and exit")
     run.set_defaults(handler=cmd_run)
-    zoo = sub.add_parser("zoo", help="run every mutant of the bug zoo and check it is caught and named",
-                         description="Plant every catalogued backprop bug in the reference MLPs and "
-                                     "check each is detected and correctly diagnosed.")
+    zoo = sub.add_parser(
+        "zoo",
+        help="run every mutant of the bug zoo and check it is caught and named",
+        description="Plant every catalogued backprop bug in the reference MLPs and "
+        "check each is detected and correctly diagnosed.",
+    )
     _common(zoo)
-    zoo.add_argument("--mutant", action="append", metavar="NAME",
-                     help="only mutants with this name or glob (repeatable)")
+    zoo.add_argument(
+        "--mutant", action="append", metavar="NAME", help="only mutants with this name or glob (repeatable)"
+    )
     zoo.add_argument("--list", action="store_true", help="list the mutants and exit")
     zoo.set_defaults(handler=cmd_zoo)
     _add_audit(sub)
@@ -90,8 +122,11 @@ def _write_files(output: Path, kind: str, files: dict[str, str]) -> Path | None:
         for name, text in files.items():
             write_atomic(folder / name, text)
     except OSError as exc:
-        print(f"gradcheck: could not write reports under {output}: {exc.strerror or exc}; "
-              "results are printed above; pass --output DIR to choose another folder", file=sys.stderr)
+        print(
+            f"gradcheck: could not write reports under {output}: {exc.strerror or exc}; "
+            "results are printed above; pass --output DIR to choose another folder",
+            file=sys.stderr,
+        )
         return None
     return folder
 
@@ -109,8 +144,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.list:
         from gradcheck.report.text import table
 
-        _emit(table(["config", "network", "params"],
-                    [[c.name, c.config.label, str(c.config.n_params)] for c in cases], right={2}))
+        _emit(
+            table(
+                ["config", "network", "params"],
+                [[c.name, c.config.label, str(c.config.n_params)] for c in cases],
+                right={2},
+            )
+        )
         return EXIT_OK
     run = run_cases(cases, method=args.method, mode=args.mode, seed=args.seed, progress=tty_progress())
     data = to_json({"kind": "run", **run.to_dict()})
@@ -142,6 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gradcheck {args.command}: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a defect of ours: say so plainly, no traceback
-        print(f"gradcheck {args.command}: internal error: {type(exc).__name__}: {exc}. "
-              "Please report it with the command line that produced it.", file=sys.stderr)
+        print(
+            f"gradcheck {args.command}: internal error: {type(exc).__name__}: {exc}. "
+            "Please report it with the command line that produced it.",
+            file=sys.stderr,
+        )
         return EXIT_USAGE

@@ -263,7 +263,10 @@ def _ratio(name: str, a: np.ndarray, n: np.ndarray, failing: bool, limit: float)
     av, nv = a[mask], n[mask]
     nn = float(nv @ nv)
     transposed = bool(
-        a.ndim == 2 and a.shape[0] == a.shape[1] and a.shape[0] > 1 and mask.all()
+        a.ndim == 2
+        and a.shape[0] == a.shape[1]
+        and a.shape[0] > 1
+        and mask.all()
         and np.linalg.norm(a - n.T) <= limit * np.linalg.norm(n)
         and np.linalg.norm(n - n.T) > 10 * limit * np.linalg.norm(n)
     )
@@ -287,14 +290,16 @@ def _uniform(c: float, batch: int | None, loss: str | None) -> Diagnosis:
     for n in [batch] if batch else []:
         if n > 1 and (_near(c, n) or _near(c, 1.0 / n)):
             key = "missing_batch_mean" if c > 1 else "double_batch_mean"
-            return Diagnosis("missing_batch_mean", None, MESSAGES[key].format(n=n), 0.85,
-                             {"factor": c, "batch_size": n})
+            return Diagnosis(
+                "missing_batch_mean", None, MESSAGES[key].format(n=n), 0.85, {"factor": c, "batch_size": n}
+            )
     if loss in (None, "mse") and (_near(c, 2.0) or _near(c, 0.5)):
         key = "mse_half" if c < 1 else "mse_double"
         return Diagnosis("missing_mse_factor", None, MESSAGES[key], 0.8, {"factor": c})
     if batch is None and c > 2.5 and _near(c, round(c)):
-        return Diagnosis("missing_batch_mean", None, MESSAGES["missing_batch_mean"].format(n=round(c)),
-                         0.55, {"factor": c})
+        return Diagnosis(
+            "missing_batch_mean", None, MESSAGES["missing_batch_mean"].format(n=round(c)), 0.55, {"factor": c}
+        )
     return Diagnosis("uniform_scale", None, MESSAGES["uniform_scale"].format(c=c), 0.7, {"factor": c})
 
 
@@ -306,10 +311,14 @@ def _per_tensor(r: _Ratio) -> Diagnosis | None:
     if r.factor == 0.0:
         return Diagnosis("zero_gradient", r.name, MESSAGES["zero_gradient"].format(t=r.name), 0.75, {})
     if _near(r.factor, -1.0):
-        return Diagnosis("sign_flip", r.name, MESSAGES["sign_flip"].format(t=r.name), 0.75,
-                         {"factor": r.factor})
-    return Diagnosis("tensor_scale", r.name, MESSAGES["tensor_scale"].format(t=r.name, c=r.factor), 0.65,
-                     {"factor": r.factor, "residual": r.residual})
+        return Diagnosis("sign_flip", r.name, MESSAGES["sign_flip"].format(t=r.name), 0.75, {"factor": r.factor})
+    return Diagnosis(
+        "tensor_scale",
+        r.name,
+        MESSAGES["tensor_scale"].format(t=r.name, c=r.factor),
+        0.65,
+        {"factor": r.factor, "residual": r.residual},
+    )
 
 
 def signatures(report: GradientReport, *, batch_size: int | None = None, loss: str | None = None) -> list[Diagnosis]:
@@ -330,13 +339,22 @@ def signatures(report: GradientReport, *, batch_size: int | None = None, loss: s
         Best first; may be empty.
     """
     ratios = [
-        _ratio(t.name, np.asarray(report.analytic[t.name], float), np.asarray(report.numeric[t.name], float),
-               t.status == "fail", RATIO_RESIDUAL * report.rtol)
+        _ratio(
+            t.name,
+            np.asarray(report.analytic[t.name], float),
+            np.asarray(report.numeric[t.name], float),
+            t.status == "fail",
+            RATIO_RESIDUAL * report.rtol,
+        )
         for t in report.tensors
     ]
     factors = [r.factor for r in ratios if r.factor is not None and r.factor != 0.0]
-    if len(factors) == len(ratios) and ratios and all(_near(f, factors[0]) for f in factors) \
-            and not _near(factors[0], 1.0):
+    if (
+        len(factors) == len(ratios)
+        and ratios
+        and all(_near(f, factors[0]) for f in factors)
+        and not _near(factors[0], 1.0)
+    ):
         return [_uniform(float(np.mean(factors)), batch_size, loss)]
     found = [d for r in ratios if r.failing and (d := _per_tensor(r)) is not None]
     zero_layers = _group_zero_layers(found)
@@ -349,8 +367,13 @@ def _group_zero_layers(found: list[Diagnosis]) -> list[Diagnosis]:
     for d in found:
         if d.code == "zero_gradient":
             by_layer.setdefault(layer_of(d.tensor), []).append(d.tensor)
-    return [Diagnosis("zero_gradient", ", ".join(ts), MESSAGES["zero_gradient"].format(t=" and ".join(ts)),
-                      0.8, {"layer": layer}) for layer, ts in by_layer.items() if len(ts) > 1]
+    return [
+        Diagnosis(
+            "zero_gradient", ", ".join(ts), MESSAGES["zero_gradient"].format(t=" and ".join(ts)), 0.8, {"layer": layer}
+        )
+        for layer, ts in by_layer.items()
+        if len(ts) > 1
+    ]
 
 
 def localize(report: GradientReport) -> Diagnosis | None:
@@ -365,14 +388,20 @@ def localize(report: GradientReport) -> Diagnosis | None:
     n_layers = max((layer_of(t.name) or 0) for t in report.tensors)
     bias_right = f"b{top}" in right and f"W{top}" in wrong
     if bias_right:
-        where = (f"the product forming dW{top} (the cached input activation or a stray factor): "
-                 f"db{top} is right, so the delta of layer {top} is right")
+        where = (
+            f"the product forming dW{top} (the cached input activation or a stray factor): "
+            f"db{top} is right, so the delta of layer {top} is right"
+        )
     elif top == n_layers:
-        where = (f"the output layer's backward step (layer {top}: the loss derivative or the output "
-                 "activation's derivative), which every layer below inherits")
+        where = (
+            f"the output layer's backward step (layer {top}: the loss derivative or the output "
+            "activation's derivative), which every layer below inherits"
+        )
     else:
-        where = (f"the backward step of layer {top} (its activation derivative, or the delta "
-                 f"propagated into it from layer {top + 1})")
+        where = (
+            f"the backward step of layer {top} (its activation derivative, or the delta "
+            f"propagated into it from layer {top + 1})"
+        )
     msg = f"{', '.join(wrong)} wrong" + (f"; {', '.join(above)} right" if above else "") + f": the bug is in {where}."
     return Diagnosis("localized", ", ".join(wrong), msg, 0.3, {"wrong": wrong, "right": right, "layer": top})
 
@@ -470,15 +499,24 @@ def _from_mutant(spec, layer: int | None, context: Context, n_hits: int, changed
         message = f"{sentence.format(act=act, l=first or '', where=where_words, L=cfg.n_layers)} {fix}".strip()
     else:
         message = f"{spec.description}{where}. {fix}".strip()
-    return Diagnosis(spec.code, tensor, message, 0.95 / n_hits,
-                     {"mutant": spec.name, "layer": list(layers) if len(layers) > 1 else first,
-                      "matched": "fingerprint"})
+    return Diagnosis(
+        spec.code,
+        tensor,
+        message,
+        0.95 / n_hits,
+        {"mutant": spec.name, "layer": list(layers) if len(layers) > 1 else first, "matched": "fingerprint"},
+    )
 
 
 # ----------------------------------------------------------------------- entry
-def diagnose(report: GradientReport, *, params: Mapping[str, np.ndarray] | None = None,
-             context: Context | None = None, batch_size: int | None = None,
-             loss: str | None = None) -> GradientReport:
+def diagnose(
+    report: GradientReport,
+    *,
+    params: Mapping[str, np.ndarray] | None = None,
+    context: Context | None = None,
+    batch_size: int | None = None,
+    loss: str | None = None,
+) -> GradientReport:
     """Return ``report`` with its ``diagnoses`` filled in, best first.
 
     Parameters
@@ -521,8 +559,9 @@ def _rank(found: list[Diagnosis]) -> list[Diagnosis]:
     return out
 
 
-def diagnose_shape_error(exc, claimed: Mapping[str, Any], params: Mapping[str, np.ndarray],
-                         context: Context | None = None) -> list[Diagnosis]:
+def diagnose_shape_error(
+    exc, claimed: Mapping[str, Any], params: Mapping[str, np.ndarray], context: Context | None = None
+) -> list[Diagnosis]:
     """Diagnoses for a gradient refused because of its shape.
 
     Parameters
@@ -538,49 +577,84 @@ def diagnose_shape_error(exc, claimed: Mapping[str, Any], params: Mapping[str, n
     batch = context.batch_size if context is not None else None
     name, want, got = exc.name, tuple(exc.expected), tuple(exc.got)
     per_sample = (len(got) == len(want) + 1 and got[1:] == want) or (
-        len(want) == 1 and len(got) == 1 and batch is not None and got[0] == batch)
+        len(want) == 1 and len(got) == 1 and batch is not None and got[0] == batch
+    )
     if per_sample and (batch is None or got[0] == batch):
-        found.append(Diagnosis("bias_not_summed", name, MESSAGES["bias_not_summed_shape"].format(
-            t=name, got=got, want=want), 0.8, {"expected": list(want), "got": list(got)}))
+        found.append(
+            Diagnosis(
+                "bias_not_summed",
+                name,
+                MESSAGES["bias_not_summed_shape"].format(t=name, got=got, want=want),
+                0.8,
+                {"expected": list(want), "got": list(got)},
+            )
+        )
     elif len(want) == 2 and got == want[::-1]:
-        found.append(Diagnosis("transposed", name, MESSAGES["transposed"].format(t=name), 0.8,
-                               {"expected": list(want), "got": list(got)}))
+        found.append(
+            Diagnosis(
+                "transposed",
+                name,
+                MESSAGES["transposed"].format(t=name),
+                0.8,
+                {"expected": list(want), "got": list(got)},
+            )
+        )
     return _rank(found)
 
 
 MESSAGES = {
-    "sign_flip_all": ("Every gradient has the wrong sign (ratio -1 in every tensor): the error is "
-                      "y - yhat where the gradient of the loss needs yhat - y. Use yhat - y, or keep "
-                      "y - yhat and update with W += lr * dW."),
+    "sign_flip_all": (
+        "Every gradient has the wrong sign (ratio -1 in every tensor): the error is "
+        "y - yhat where the gradient of the loss needs yhat - y. Use yhat - y, or keep "
+        "y - yhat and update with W += lr * dW."
+    ),
     "sign_flip": "{t}'s gradient has the wrong sign (ratio -1) while other tensors are right.",
-    "missing_batch_mean": ("Every gradient is N = {n} times too large: the loss is a mean over the "
-                           "batch but the gradient is a sum. Divide the output delta by N."),
-    "double_batch_mean": ("Every gradient is N = {n} times too small: the batch mean is taken twice "
-                          "(the output delta is already divided by N)."),
-    "mse_half": ("Every gradient is half the true one: d/dyhat of mean((yhat - y)**2) is "
-                 "2 * (yhat - y) / N, and the factor 2 is missing."),
-    "mse_double": ("Every gradient is twice the true one: the MSE factor 2 is applied twice (or the "
-                   "loss is 0.5 * mean((yhat - y)**2) while the gradient keeps the 2)."),
-    "uniform_scale": ("Every gradient is {c:.6g} times the true one: a loss convention (a different "
-                      "normalisation), not broken backprop. Make the gradient match the loss you report."),
+    "missing_batch_mean": (
+        "Every gradient is N = {n} times too large: the loss is a mean over the "
+        "batch but the gradient is a sum. Divide the output delta by N."
+    ),
+    "double_batch_mean": (
+        "Every gradient is N = {n} times too small: the batch mean is taken twice "
+        "(the output delta is already divided by N)."
+    ),
+    "mse_half": (
+        "Every gradient is half the true one: d/dyhat of mean((yhat - y)**2) is "
+        "2 * (yhat - y) / N, and the factor 2 is missing."
+    ),
+    "mse_double": (
+        "Every gradient is twice the true one: the MSE factor 2 is applied twice (or the "
+        "loss is 0.5 * mean((yhat - y)**2) while the gradient keeps the 2)."
+    ),
+    "uniform_scale": (
+        "Every gradient is {c:.6g} times the true one: a loss convention (a different "
+        "normalisation), not broken backprop. Make the gradient match the loss you report."
+    ),
     "tensor_scale": "{t}'s gradient is {c:.6g} times the true one while the other tensors are right.",
-    "transposed": ("{t}'s gradient is transposed: with W of shape (in, out), use dW = A_prev.T @ dZ "
-                   "(not dZ.T @ A_prev)."),
+    "transposed": (
+        "{t}'s gradient is transposed: with W of shape (in, out), use dW = A_prev.T @ dZ (not dZ.T @ A_prev)."
+    ),
     "zero_gradient": "{t}'s gradient is zero although the loss depends on it: it is never computed or never stored.",
-    "bias_not_summed_shape": ("{t}'s gradient has shape {got} instead of {want}: one gradient per "
-                              "sample, not summed over the batch. Use db = dZ.sum(axis=0)."),
+    "bias_not_summed_shape": (
+        "{t}'s gradient has shape {got} instead of {want}: one gradient per "
+        "sample, not summed over the batch. Use db = dZ.sum(axis=0)."
+    ),
 }
 
 FIXES = {
-    "derivative_at_activation": ("Evaluate the derivative at the pre-activation: dZ{l} = dA{l} * "
-                                 "f'(Z{l}), or use the output form with the activation (1 - A{l}**2 for "
-                                 "tanh, A{l} * (1 - A{l}) for sigmoid)."),
-    "derivative_at_preactivation": ("The output-form helper (a * (1 - a), 1 - a**2) expects the "
-                                    "activation A{l}, not Z{l}."),
+    "derivative_at_activation": (
+        "Evaluate the derivative at the pre-activation: dZ{l} = dA{l} * "
+        "f'(Z{l}), or use the output form with the activation (1 - A{l}**2 for "
+        "tanh, A{l} * (1 - A{l}) for sigmoid)."
+    ),
+    "derivative_at_preactivation": (
+        "The output-form helper (a * (1 - a), 1 - a**2) expects the activation A{l}, not Z{l}."
+    ),
     "wrong_activation_derivative": "Use the derivative of the activation layer {l} actually applies ({act}).",
     "missing_activation_derivative": "Multiply by the activation's derivative: dZ{l} = dA{l} * f'(Z{l}).",
-    "extra_activation_derivative": ("With BCE on a sigmoid output, dL/dz = (yhat - y) / N already "
-                                    "includes sigma'; do not multiply by sigma'(z) again."),
+    "extra_activation_derivative": (
+        "With BCE on a sigmoid output, dL/dz = (yhat - y) / N already "
+        "includes sigma'; do not multiply by sigma'(z) again."
+    ),
     "sign_flip": "Check the sign of the error term (yhat - y) and of the update.",
     "missing_batch_mean": "Divide by the batch size once, where the output delta is formed.",
     "missing_mse_factor": "d/dyhat mean((yhat - y)**2) = 2 * (yhat - y) / N.",
@@ -594,37 +668,60 @@ FIXES = {
 
 #: What each mutant means, in a student's words ({where}: "layer 1" / "layers 1 and 2").
 SENTENCES = {
-    "derivative-at-activation": ("The {act} derivative in {where} is evaluated at the activation "
-                                 "A = {act}(Z) instead of at the pre-activation Z: f'(f(Z)) where f'(Z) belongs."),
-    "output-derivative-at-activation": ("The output sigmoid's derivative is evaluated at the prediction "
-                                        "yhat = sigmoid(Z) instead of at Z: sigmoid'(yhat) where sigmoid'(Z) belongs."),
-    "derivative-at-preactivation": ("An output-form derivative helper (a * (1 - a) for sigmoid, 1 - a**2 for tanh) "
-                                    "is applied to the pre-activation Z in {where} instead of to the activation A."),
-    "output-derivative-at-preactivation": ("The output-form helper yhat * (1 - yhat) is applied to the output "
-                                           "pre-activation Z instead of to yhat."),
+    "derivative-at-activation": (
+        "The {act} derivative in {where} is evaluated at the activation "
+        "A = {act}(Z) instead of at the pre-activation Z: f'(f(Z)) where f'(Z) belongs."
+    ),
+    "output-derivative-at-activation": (
+        "The output sigmoid's derivative is evaluated at the prediction "
+        "yhat = sigmoid(Z) instead of at Z: sigmoid'(yhat) where sigmoid'(Z) belongs."
+    ),
+    "derivative-at-preactivation": (
+        "An output-form derivative helper (a * (1 - a) for sigmoid, 1 - a**2 for tanh) "
+        "is applied to the pre-activation Z in {where} instead of to the activation A."
+    ),
+    "output-derivative-at-preactivation": (
+        "The output-form helper yhat * (1 - yhat) is applied to the output pre-activation Z instead of to yhat."
+    ),
     "wrong-activation-derivative": "{where} uses the derivative of a different activation than the {act} it applies.",
     "relu-derivative-threshold-one": "The ReLU derivative in {where} is (Z > 1); it must be (Z > 0).",
-    "relu-derivative-ones": ("The ReLU derivative in {where} is 1 everywhere (or missing): units with Z <= 0 "
-                             "must pass no gradient, (Z > 0)."),
-    "missing-activation-derivative": ("The {act} derivative is missing in {where}: the delta is propagated "
-                                      "through W but never multiplied by f'(Z)."),
-    "missing-output-derivative": ("The output sigmoid's derivative is missing: with MSE on a sigmoid output, "
-                                  "dZ = 2 * (yhat - y) / N * sigmoid'(Z)."),
-    "bce-extra-sigmoid-derivative": ("The output delta is multiplied by sigmoid'(Z) twice: with BCE on a sigmoid "
-                                     "output, dL/dZ = (yhat - y) / N already includes it."),
+    "relu-derivative-ones": (
+        "The ReLU derivative in {where} is 1 everywhere (or missing): units with Z <= 0 must pass no gradient, (Z > 0)."
+    ),
+    "missing-activation-derivative": (
+        "The {act} derivative is missing in {where}: the delta is propagated through W but never multiplied by f'(Z)."
+    ),
+    "missing-output-derivative": (
+        "The output sigmoid's derivative is missing: with MSE on a sigmoid output, "
+        "dZ = 2 * (yhat - y) / N * sigmoid'(Z)."
+    ),
+    "bce-extra-sigmoid-derivative": (
+        "The output delta is multiplied by sigmoid'(Z) twice: with BCE on a sigmoid "
+        "output, dL/dZ = (yhat - y) / N already includes it."
+    ),
     "sign-flip-tensor": "The gradient of {where}'s weights has the wrong sign while the rest is right.",
-    "sign-flip-all": ("Every gradient has the wrong sign: the error is y - yhat where the gradient needs "
-                      "yhat - y (fine only if the update is then W += lr * dW)."),
-    "sum-over-batch": ("Every gradient is N times too large: the loss is a mean over the batch but the "
-                       "gradient sums over it."),
-    "mse-factor-dropped": "Every gradient is half the true one: the 2 of d/dyhat (yhat - y)**2 = 2 (yhat - y) is missing.",
+    "sign-flip-all": (
+        "Every gradient has the wrong sign: the error is y - yhat where the gradient needs "
+        "yhat - y (fine only if the update is then W += lr * dW)."
+    ),
+    "sum-over-batch": (
+        "Every gradient is N times too large: the loss is a mean over the batch but the gradient sums over it."
+    ),
+    "mse-factor-dropped": (
+        "Every gradient is half the true one: the 2 of d/dyhat (yhat - y)**2 = 2 (yhat - y) is missing."
+    ),
     "mse-factor-doubled": "Every gradient is twice the true one: the MSE factor 2 is applied twice.",
     "tensor-scaled": "The weight gradient of {where} carries a stray factor while the rest is right.",
-    "bias-first-sample": "The bias gradient of {where} is taken from the first sample only, not summed over the batch.",
+    "bias-first-sample": (
+        "The bias gradient of {where} is taken from the first sample only, not summed over the batch."
+    ),
     "bias-not-summed": "The bias gradient of {where} is not summed over the batch (one row per sample).",
-    "bias-wrong-axis": "The bias gradient of {where} is summed over the units (axis=1) instead of the samples (axis=0).",
-    "dW-from-preactivation": ("dW in {where} uses the previous layer's pre-activation Z where its activation A "
-                              "belongs: dW = A_prev.T @ dZ."),
+    "bias-wrong-axis": (
+        "The bias gradient of {where} is summed over the units (axis=1) instead of the samples (axis=0)."
+    ),
+    "dW-from-preactivation": (
+        "dW in {where} uses the previous layer's pre-activation Z where its activation A belongs: dW = A_prev.T @ dZ."
+    ),
     "dW-from-wrong-layer": "dW in {where} is formed with another layer's activation instead of the layer's input.",
     "l2-missing": "The weight-decay term is missing from the weight gradients: add l2 * W.",
     "l2-doubled": "The weight-decay term is doubled: d/dW (l2 / 2) * sum(W**2) is l2 * W, not 2 * l2 * W.",

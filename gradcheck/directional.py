@@ -64,8 +64,13 @@ class Screen:
 
     def to_dict(self) -> dict:
         """Plain-JSON form."""
-        return {"analytic": self.analytic, "numeric": self.numeric, "error": self.error,
-                "tolerance": self.tolerance, "ok": self.ok}
+        return {
+            "analytic": self.analytic,
+            "numeric": self.numeric,
+            "error": self.error,
+            "tolerance": self.tolerance,
+            "ok": self.ok,
+        }
 
 
 def signs(g: np.ndarray) -> np.ndarray:
@@ -111,8 +116,9 @@ class Screener:
     def infer(self, whole: Screen, part: Screen, rest: np.ndarray) -> Screen:
         """The complement's screen, ``D(rest) = D(whole) - D(part)``, without an evaluation."""
         gv = self.g[rest] * self.v[rest]
-        return self._judge(float(gv.sum()), whole.numeric - part.numeric, whole.error + part.error,
-                           float(np.abs(gv).sum()))
+        return self._judge(
+            float(gv.sum()), whole.numeric - part.numeric, whole.error + part.error, float(np.abs(gv).sum())
+        )
 
     def _judge(self, analytic: float, numeric: float, err: float, scale: float) -> Screen:
         tol = DIRECTIONAL_ULPS * self.eps * scale + SAFETY * err

@@ -43,15 +43,11 @@ class GradientShapeError(ValueError):
         self.name, self.expected, self.got = name, expected, got
         hint = ""
         if len(got) == len(expected) + 1 and tuple(got[1:]) == tuple(expected):
-            hint = (
-                f" It has one gradient per sample ({got[0]} rows): sum it over the batch "
-                "axis (axis=0)."
-            )
+            hint = f" It has one gradient per sample ({got[0]} rows): sum it over the batch axis (axis=0)."
         elif int(np.prod(got)) == int(np.prod(expected)):
             hint = " Same number of entries: reshape it, or check for a transposed layout."
         super().__init__(
-            f"gradient {name!r} has shape {tuple(got)} but parameter {name!r} has shape "
-            f"{tuple(expected)}.{hint}"
+            f"gradient {name!r} has shape {tuple(got)} but parameter {name!r} has shape {tuple(expected)}.{hint}"
         )
 
 
@@ -65,8 +61,7 @@ def _as_param(name: str, value: Any) -> np.ndarray:
     arr = np.asarray(value)
     if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
         raise TypeError(
-            f"params[{name!r}] has dtype {arr.dtype}; parameters must be float arrays "
-            f"(numpy float32 or float64)"
+            f"params[{name!r}] has dtype {arr.dtype}; parameters must be float arrays (numpy float32 or float64)"
         )
     if np.issubdtype(arr.dtype, np.complexfloating):
         raise TypeError(
@@ -84,8 +79,7 @@ def _as_param(name: str, value: Any) -> np.ndarray:
         raise ValueError(f"params[{name!r}] is empty (shape {arr.shape}): nothing to check")
     if not np.all(np.isfinite(arr)):
         raise ValueError(
-            f"params[{name!r}] has a non-finite value {_first_nonfinite(name, arr)}; "
-            "check the initialisation"
+            f"params[{name!r}] has a non-finite value {_first_nonfinite(name, arr)}; check the initialisation"
         )
     return np.array(arr, copy=True)
 
@@ -116,9 +110,7 @@ def normalize_params(params: Any) -> dict[str, np.ndarray]:
     if isinstance(params, np.ndarray) or isinstance(params, (list, tuple, numbers.Real)):
         params = {SINGLE_NAME: params}
     if not isinstance(params, Mapping):
-        raise TypeError(
-            f"params must be a mapping of name -> array (or one array), got {type(params).__name__}"
-        )
+        raise TypeError(f"params must be a mapping of name -> array (or one array), got {type(params).__name__}")
     if not params:
         raise ValueError("params is empty: pass at least one named parameter")
     out = {}
@@ -132,14 +124,10 @@ def normalize_params(params: Any) -> dict[str, np.ndarray]:
 def _scalar_loss(value: Any) -> float | complex:
     """Validate a loss value; return it as a Python scalar."""
     if isinstance(value, (bool, np.bool_)) or value is None or isinstance(value, (str, bytes)):
-        raise TypeError(
-            f"loss(params) returned {type(value).__name__} ({value!r}); it must return a real scalar"
-        )
+        raise TypeError(f"loss(params) returned {type(value).__name__} ({value!r}); it must return a real scalar")
     arr = np.asarray(value)
     if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(
-            f"loss(params) returned {type(value).__name__}; it must return a real scalar"
-        )
+        raise TypeError(f"loss(params) returned {type(value).__name__}; it must return a real scalar")
     if arr.size != 1:
         raise ValueError(
             f"loss(params) returned an array of shape {arr.shape}; it must return one scalar "
@@ -174,9 +162,7 @@ class Problem:
         if not callable(loss):
             raise TypeError(f"loss must be callable, got {type(loss).__name__}")
         if grad is not None and not callable(grad):
-            raise TypeError(
-                f"grad must be callable or a mapping of gradients, got {type(grad).__name__}"
-            )
+            raise TypeError(f"grad must be callable or a mapping of gradients, got {type(grad).__name__}")
         single = not isinstance(params, Mapping)
         clean = normalize_params(params)
         dtype = np.result_type(*clean.values())
@@ -254,15 +240,11 @@ def validate_gradients(grads: Any, params: Mapping[str, np.ndarray]) -> dict[str
         Naming the tensor (and the entry for non-finite values).
     """
     if not isinstance(grads, Mapping):
-        raise TypeError(
-            f"grad(params) must return a mapping of name -> array, got {type(grads).__name__}"
-        )
+        raise TypeError(f"grad(params) must return a mapping of name -> array, got {type(grads).__name__}")
     names = ", ".join(params)
     for key in grads:
         if key not in params:
-            raise ValueError(
-                f"grad(params) returned {key!r}, which is not a parameter (parameters: {names})"
-            )
+            raise ValueError(f"grad(params) returned {key!r}, which is not a parameter (parameters: {names})")
     out = {}
     for name, p in params.items():
         if name not in grads:

@@ -40,38 +40,50 @@ _MARKER_DOC = (
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the ``--gradcheck-*`` options in one group."""
     group = parser.getgroup("gradcheck", "gradient checks run through the gradcheck fixture")
     group.addoption(
-        "--gradcheck-method", metavar="NAME", default=None,
+        "--gradcheck-method",
+        metavar="NAME",
+        default=None,
         help="Numerical estimator for every check: auto (default: central differences, "
         "the complex step where the loss allows it), central, richardson, complex, scipy "
         "or fprime.",
     )
     group.addoption(
-        "--gradcheck-mode", metavar="NAME", default=None,
+        "--gradcheck-mode",
+        metavar="NAME",
+        default=None,
         help="Entries to check: auto (default: every entry up to 20000 parameters, random "
         "directions above), full, sampled or directional.",
     )
     group.addoption(
-        "--gradcheck-seed", metavar="N", type=int, default=0,
+        "--gradcheck-seed",
+        metavar="N",
+        type=int,
+        default=0,
         help="Seed of every random choice (sampled entries, directions). Default 0; the "
         "header shows it, so a failing run can be reproduced exactly.",
     )
     group.addoption(
-        "--gradcheck-rtol", metavar="X", type=float, default=None,
+        "--gradcheck-rtol",
+        metavar="X",
+        type=float,
+        default=None,
         help="Relative tolerance per entry. Default: sqrt(eps) of the parameters' dtype "
         "(1.5e-8 for float64, 3.5e-4 for float32).",
     )
     group.addoption(
-        "--gradcheck-report", metavar="PATH", default=None,
+        "--gradcheck-report",
+        metavar="PATH",
+        default=None,
         help="Write every check of the session to PATH as a JSON list of {nodeid, status, "
         "method, mode, seed, rtol, tensors, diagnoses, ...}, replaced atomically at the end.",
     )
 
 
 def _cli_options(config: pytest.Config) -> dict[str, Any]:
-    values = {name: config.getoption(f"--gradcheck-{name}", None) for name in OPTION_NAMES
-              if name != "samples"}
+    values = {name: config.getoption(f"--gradcheck-{name}", None) for name in OPTION_NAMES if name != "samples"}
     return {k: v for k, v in values.items() if v is not None}
 
 
@@ -85,9 +97,7 @@ def _validate_cli(config: pytest.Config) -> None:
 
         for flag, value, choices in (("method", method, METHODS), ("mode", mode, MODES)):
             if value is not None and value not in choices:
-                raise pytest.UsageError(
-                    f"--gradcheck-{flag} must be one of {', '.join(choices)}; got {value!r}"
-                )
+                raise pytest.UsageError(f"--gradcheck-{flag} must be one of {', '.join(choices)}; got {value!r}")
     if rtol is not None and not 0.0 < rtol < 1.0:
         raise pytest.UsageError(f"--gradcheck-rtol must be in (0, 1); got {rtol}")
     if seed is not None and seed < 0:
@@ -95,12 +105,14 @@ def _validate_cli(config: pytest.Config) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``gradcheck`` marker and the session's record of checks."""
     config.addinivalue_line("markers", _MARKER_DOC)
     _validate_cli(config)
     config.stash[_RECORDS] = []
 
 
 def pytest_report_header(config: pytest.Config) -> str:
+    """Method, mode and seed, so every run can be repeated."""
     opts = _cli_options(config)
     rtol = opts.get("rtol", "default")
     seed = opts.get("seed", 0)
@@ -123,8 +135,7 @@ def _marker_options(node: pytest.Item) -> dict[str, Any]:
     unknown = sorted(set(merged) - set(OPTION_NAMES))
     if unknown:
         raise TypeError(
-            f"@pytest.mark.gradcheck got unknown option(s) {', '.join(unknown)}; "
-            f"expected {', '.join(OPTION_NAMES)}"
+            f"@pytest.mark.gradcheck got unknown option(s) {', '.join(unknown)}; expected {', '.join(OPTION_NAMES)}"
         )
     return merged
 
@@ -186,6 +197,7 @@ def _worst_tensor(record: dict[str, Any]) -> str:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """List the checks run with their worst errors."""
     records = config.stash.get(_RECORDS, [])
     if not records:
         return
@@ -212,6 +224,7 @@ def _write_atomic(path: Path, records: list[dict[str, Any]]) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write ``--gradcheck-report`` atomically."""
     config = session.config
     path = config.getoption("--gradcheck-report")
     if not path or hasattr(config, "workerinput"):  # xdist workers: the controller writes

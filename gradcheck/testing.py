@@ -73,8 +73,18 @@ def _rows(tensor: TensorResult) -> list[tuple[str, ...]]:
     """Table rows for the non-passing entries of one tensor."""
     bad = [e for e in tensor.worst if e.status not in _PASSING][:MAX_ROWS]
     if not bad:  # no evidence kept: fall back to the tensor's worst entry
-        return [(tensor.location, tensor.status, f"{tensor.analytic:.10g}", f"{tensor.numeric:.10g}",
-                 f"{tensor.max_abs_error:.2e}", f"{tensor.max_rel_error:.2e}", "-", "-")]
+        return [
+            (
+                tensor.location,
+                tensor.status,
+                f"{tensor.analytic:.10g}",
+                f"{tensor.numeric:.10g}",
+                f"{tensor.max_abs_error:.2e}",
+                f"{tensor.max_rel_error:.2e}",
+                "-",
+                "-",
+            )
+        ]
     return [_row(tensor.name, e) for e in bad]
 
 
@@ -216,10 +226,7 @@ def _as_net(net_or_config: Any) -> Any:
         return MLP(net_or_config)
     if callable(getattr(net_or_config, "closures", None)):
         return net_or_config
-    raise TypeError(
-        "net_or_config must be a reference_nets MLP or MLPConfig, "
-        f"got {type(net_or_config).__name__}"
-    )
+    raise TypeError(f"net_or_config must be a reference_nets MLP or MLPConfig, got {type(net_or_config).__name__}")
 
 
 def assert_model_gradients(

@@ -50,9 +50,17 @@ class MutantResult:
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form per DESIGN.md."""
         layer = list(self.layer) if isinstance(self.layer, tuple) else self.layer
-        return {"name": self.name, "mutant": self.mutant, "config": self.config, "layer": layer,
-                "status": self.status, "detected": self.detected, "named": self.named,
-                "expected_code": self.expected_code, "diagnoses": [d.to_dict() for d in self.diagnoses]}
+        return {
+            "name": self.name,
+            "mutant": self.mutant,
+            "config": self.config,
+            "layer": layer,
+            "status": self.status,
+            "detected": self.detected,
+            "named": self.named,
+            "expected_code": self.expected_code,
+            "diagnoses": [d.to_dict() for d in self.diagnoses],
+        }
 
 
 def _layer_text(layer) -> str:
@@ -75,8 +83,9 @@ def run_case(case, seed: int = 0) -> MutantResult:
         context = Context(case.net(), case.X, case.Y)
         status, detected = "error", True
         diagnoses = tuple(getattr(exc, "diagnoses", None) or diagnose_shape_error(exc, grad(params), params, context))
-    return MutantResult(case.name, case.mutant, case.config.label, case.layer, spec.code, detected,
-                        tuple(diagnoses), status)
+    return MutantResult(
+        case.name, case.mutant, case.config.label, case.layer, spec.code, detected, tuple(diagnoses), status
+    )
 
 
 def run_zoo(patterns=None, seed: int = 0) -> tuple[list[MutantResult], float]:
@@ -94,14 +103,24 @@ def render_text(results: list[MutantResult], elapsed: float) -> str:
     """The zoo table: mutant, config, detected?, top diagnosis, expected, match?"""
     from gradcheck.report.text import table
 
-    rows = [[r.mutant, r.config + _layer_text(r.layer), "yes" if r.detected else "NO",
-             r.diagnoses[0].code if r.diagnoses else "-", r.expected_code, "yes" if r.named else "NO"]
-            for r in results]
+    rows = [
+        [
+            r.mutant,
+            r.config + _layer_text(r.layer),
+            "yes" if r.detected else "NO",
+            r.diagnoses[0].code if r.diagnoses else "-",
+            r.expected_code,
+            "yes" if r.named else "NO",
+        ]
+        for r in results
+    ]
     det = sum(r.detected for r in results)
     named = sum(r.named for r in results)
     n_mut = len({r.mutant for r in results})
-    foot = (f"{len(results)} cases of {n_mut} mutants: {det} detected ({det / max(1, len(results)):.0%}), "
-            f"{named} correctly named ({named / max(1, len(results)):.0%}); {elapsed:.1f} s")
+    foot = (
+        f"{len(results)} cases of {n_mut} mutants: {det} detected ({det / max(1, len(results)):.0%}), "
+        f"{named} correctly named ({named / max(1, len(results)):.0%}); {elapsed:.1f} s"
+    )
     return table(["mutant", "config", "detected", "top diagnosis", "expected", "match"], rows) + "\n" + foot
 
 
@@ -109,12 +128,23 @@ def render_markdown(results: list[MutantResult], elapsed: float) -> str:
     """The zoo table as markdown."""
     from gradcheck.report.markdown import md_table
 
-    rows = [[f"`{r.mutant}`", r.config + _layer_text(r.layer), "yes" if r.detected else "**NO**",
-             f"`{r.diagnoses[0].code}`" if r.diagnoses else "-", f"`{r.expected_code}`",
-             "yes" if r.named else "**NO**"] for r in results]
+    rows = [
+        [
+            f"`{r.mutant}`",
+            r.config + _layer_text(r.layer),
+            "yes" if r.detected else "**NO**",
+            f"`{r.diagnoses[0].code}`" if r.diagnoses else "-",
+            f"`{r.expected_code}`",
+            "yes" if r.named else "**NO**",
+        ]
+        for r in results
+    ]
     ok = all(r.detected and r.named for r in results)
-    return (f"# gradcheck zoo: {'PASS' if ok else 'FAIL'}\n\n{len(results)} cases, {elapsed:.1f} s\n\n"
-            + md_table(["mutant", "config", "detected", "top diagnosis", "expected", "match"], rows) + "\n")
+    return (
+        f"# gradcheck zoo: {'PASS' if ok else 'FAIL'}\n\n{len(results)} cases, {elapsed:.1f} s\n\n"
+        + md_table(["mutant", "config", "detected", "top diagnosis", "expected", "match"], rows)
+        + "\n"
+    )
 
 
 def main(args, emit, write_files) -> int:
@@ -127,17 +157,25 @@ def main(args, emit, write_files) -> int:
         from gradcheck.report.text import table
         from reference_nets.zoo import MUTANTS
 
-        emit(table(["mutant", "expected code", "description"],
-                   [[m.name, m.code, m.description] for m in MUTANTS.values()]))
+        emit(
+            table(
+                ["mutant", "expected code", "description"], [[m.name, m.code, m.description] for m in MUTANTS.values()]
+            )
+        )
         return 0
     results, elapsed = run_zoo(args.mutant, args.seed)
     if args.mutant and not results:
-        print(f"gradcheck zoo: error: --mutant {' '.join(args.mutant)} matches no mutant; see --list",
-              file=sys.stderr)
+        print(f"gradcheck zoo: error: --mutant {' '.join(args.mutant)} matches no mutant; see --list", file=sys.stderr)
         return 2
     ok = all(r.detected and r.named for r in results)
-    data = to_json({"kind": "zoo", "status": "pass" if ok else "fail", "seed": args.seed,
-                    "mutants": [r.to_dict() for r in results]})
+    data = to_json(
+        {
+            "kind": "zoo",
+            "status": "pass" if ok else "fail",
+            "seed": args.seed,
+            "mutants": [r.to_dict() for r in results],
+        }
+    )
     out = {"json": data, "markdown": render_markdown(results, elapsed), "text": render_text(results, elapsed)}
     emit(out[args.format])
     folder = write_files(args.output, "zoo", {"report.json": data, "report.md": out["markdown"]})

@@ -26,8 +26,8 @@ zero and invalid operations never occur.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -20,8 +20,8 @@ Real input gives a real numpy scalar; complex input a complex one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -49,9 +49,7 @@ def _pair(yhat: object, y: object, first: str) -> tuple[np.ndarray, np.ndarray]:
     yhat = as_float_array(yhat, first)
     y = as_float_array(y, "y")
     if yhat.shape != y.shape:
-        raise ValueError(
-            f"{first} and y must have the same shape, got {first} {yhat.shape} and y {y.shape}"
-        )
+        raise ValueError(f"{first} and y must have the same shape, got {first} {yhat.shape} and y {y.shape}")
     if yhat.size == 0:
         raise ValueError(f"{first} must be non-empty, got shape {yhat.shape}")
     if y.dtype.kind == "c" and yhat.dtype.kind != "c":
@@ -146,8 +144,10 @@ def bce(p: np.ndarray, y: np.ndarray) -> np.floating:
     """
     p, y = _pair(p, y, "p")
     if p.dtype.kind == "c":
-        raise TypeError("p must be real for bce (clipping is not complex safe); "
-                        "use bce_with_logits for complex-step differentiation")
+        raise TypeError(
+            "p must be real for bce (clipping is not complex safe); "
+            "use bce_with_logits for complex-step differentiation"
+        )
     pc, _ = _clip_probability(p)
     return -np.mean(y * np.log(pc) + (1 - y) * np.log(1 - pc))
 

@@ -23,8 +23,8 @@ directional derivative.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import numpy as np
 
@@ -55,9 +55,7 @@ def _check_sizes(sizes: tuple) -> None:
 
 def _check_hidden(hidden: tuple, depth: int) -> None:
     if len(hidden) != depth:
-        raise ValueError(
-            f"hidden must name one activation per hidden layer ({depth}), got {hidden!r}"
-        )
+        raise ValueError(f"hidden must name one activation per hidden layer ({depth}), got {hidden!r}")
     for h in hidden:
         if h not in HIDDEN_ACTIVATIONS:
             raise ValueError(f"hidden activation must be one of {HIDDEN_ACTIVATIONS}, got {h!r}")
@@ -112,8 +110,7 @@ class MLPConfig:
     def __post_init__(self) -> None:
         if not isinstance(self.sizes, (tuple, list)):
             raise ValueError(f"sizes must be a tuple of ints, got {self.sizes!r}")
-        object.__setattr__(self, "sizes", tuple(int(s) if isinstance(s, np.integer) else s
-                                                for s in self.sizes))
+        object.__setattr__(self, "sizes", tuple(int(s) if isinstance(s, np.integer) else s for s in self.sizes))
         _check_sizes(self.sizes)
         hidden = self.hidden
         if isinstance(hidden, str):
@@ -253,8 +250,7 @@ class MLP:
         return f"MLP({self.config.label!r})"
 
     # ------------------------------------------------------------------ params
-    def init_params(self, seed: int = 0, dtype: object = np.float64,
-                    scale: float = 1.0) -> dict[str, np.ndarray]:
+    def init_params(self, seed: int = 0, dtype: object = np.float64, scale: float = 1.0) -> dict[str, np.ndarray]:
         """Deterministic random parameters.
 
         Parameters
@@ -337,8 +333,7 @@ class MLP:
             raise ValueError(f"X must have shape (N, {n_in}), got {X.shape}")
         if X.dtype.kind not in "biufc":
             raise TypeError(f"X must be numeric, got dtype {X.dtype}")
-        return X.astype(np.result_type(dtype, X.dtype) if X.dtype.kind == "c" else dtype,
-                        copy=False)
+        return X.astype(np.result_type(dtype, X.dtype) if X.dtype.kind == "c" else dtype, copy=False)
 
     def _check_Y(self, Y: object, n_rows: int, dtype: np.dtype) -> np.ndarray:
         Y = np.asarray(Y)
@@ -393,8 +388,7 @@ class MLP:
     def _l2_term(self, params: dict[str, np.ndarray]) -> object:
         if not self.config.l2:
             return 0.0
-        total = sum(np.sum(params[f"W{l}"] * params[f"W{l}"])
-                    for l in range(1, self.config.n_layers + 1))
+        total = sum(np.sum(params[f"W{l}"] * params[f"W{l}"]) for l in range(1, self.config.n_layers + 1))
         return 0.5 * self.config.l2 * total
 
     def loss(self, params: Params, X: np.ndarray, Y: np.ndarray) -> float | complex:
@@ -434,8 +428,9 @@ class MLP:
         """``dL/da_{layer-1} = delta @ W_layer.T``."""
         return delta @ params[f"W{layer}"].T
 
-    def _hidden_delta(self, layer: int, upstream_da: np.ndarray, cache: Cache,
-                      params: dict[str, np.ndarray]) -> np.ndarray:
+    def _hidden_delta(
+        self, layer: int, upstream_da: np.ndarray, cache: Cache, params: dict[str, np.ndarray]
+    ) -> np.ndarray:
         """``dL/dz_layer = upstream_da * f_layer'(z_layer)`` (derivative at the PRE-activation)."""
         return upstream_da * self.config.activation(layer).prime(cache.zs[layer - 1])
 
@@ -473,8 +468,7 @@ class MLP:
         grads: dict[str, np.ndarray] = {}
         delta = self._output_delta(cache, Y)
         for l in range(self.config.n_layers, 0, -1):
-            grads[f"W{l}"] = (self._weight_grad(l, cache.activations[l - 1], delta)
-                              + self._l2_grad(f"W{l}", p[f"W{l}"]))
+            grads[f"W{l}"] = self._weight_grad(l, cache.activations[l - 1], delta) + self._l2_grad(f"W{l}", p[f"W{l}"])
             if self.config.bias:
                 grads[f"b{l}"] = self._bias_grad(l, delta)
             if l > 1:
@@ -482,8 +476,9 @@ class MLP:
                 delta = self._hidden_delta(l - 1, da, cache, p)
         return {n: np.asarray(grads[n]).astype(p[n].dtype, copy=False) for n in p}
 
-    def loss_and_grad(self, params: Params, X: np.ndarray,
-                      Y: np.ndarray) -> tuple[float | complex, dict[str, np.ndarray]]:
+    def loss_and_grad(
+        self, params: Params, X: np.ndarray, Y: np.ndarray
+    ) -> tuple[float | complex, dict[str, np.ndarray]]:
         """Loss and gradient in one forward pass.
 
         Returns
@@ -559,7 +554,6 @@ class MLP:
             d = cache.output - Y
             data = np.mean(d * d, axis=(1, 2))
         if self.config.l2:
-            sq = sum(np.sum(p[f"W{l}"] * p[f"W{l}"], axis=(1, 2))
-                     for l in range(1, self.config.n_layers + 1))
+            sq = sum(np.sum(p[f"W{l}"] * p[f"W{l}"], axis=(1, 2)) for l in range(1, self.config.n_layers + 1))
             data = data + 0.5 * self.config.l2 * sq
         return data

@@ -10,9 +10,10 @@ mixed and regularised nets, and every preset.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -54,37 +55,89 @@ class Preset:
         return make_dataset(self.dataset, **self.dataset_kwargs)
 
     def case(self, seed: int = 0) -> Case:
-        """This preset as a check :class:`Case` named ``'preset:<name>'``."""
+        """The preset as a check :class:`Case` named ``'preset:<name>'``."""
         X, Y = self.data()
         return Case(f"preset:{self.name}", self.config, X, Y, seed, self.description)
 
 
-def _preset(name: str, sizes: tuple, hidden: tuple, loss: str, dataset: str,
-            kwargs: dict, description: str, **config_kw: Any) -> Preset:
+def _preset(
+    name: str, sizes: tuple, hidden: tuple, loss: str, dataset: str, kwargs: dict, description: str, **config_kw: Any
+) -> Preset:
     config = MLPConfig(sizes, hidden, output="sigmoid", loss=loss, **config_kw)
     return Preset(name, config, dataset, kwargs, description)
 
 
 _PRESET_LIST = [
-    _preset("autoencoder-8-3-8-sigmoid", (8, 3, 8), ("sigmoid",), "mse", "one_hot_identity",
-            {"n": 8}, "8-3-8 one-hot autoencoder, sigmoid hidden and output, MSE"),
-    _preset("autoencoder-8-3-8-relu", (8, 3, 8), ("relu",), "mse", "one_hot_identity",
-            {"n": 8}, "8-3-8 one-hot autoencoder, ReLU hidden, sigmoid output, MSE"),
-    _preset("gates-2-4-1-and", (2, 4, 1), ("sigmoid",), "bce", "logic_gate",
-            {"name": "and"}, "AND gate, 2-4-1 sigmoid, BCE"),
-    _preset("gates-2-4-1-or", (2, 4, 1), ("sigmoid",), "bce", "logic_gate",
-            {"name": "or"}, "OR gate, 2-4-1 sigmoid, BCE"),
-    _preset("gates-2-8-1-xor", (2, 8, 1), ("sigmoid",), "bce", "logic_gate",
-            {"name": "xor"}, "XOR gate, 2-8-1 sigmoid (more hidden units), BCE"),
-    _preset("threshold-1-4-1-sigmoid", (1, 4, 1), ("sigmoid",), "bce", "threshold_1d",
-            {"n": 64, "seed": 0}, "1-D threshold x >= 0, 1-4-1 sigmoid hidden, BCE"),
-    _preset("threshold-1-4-1-tanh", (1, 4, 1), ("tanh",), "bce", "threshold_1d",
-            {"n": 64, "seed": 0}, "1-D threshold x >= 0, 1-4-1 tanh hidden, BCE"),
-    _preset("xor-2-5-5-1-nobias", (2, 5, 5, 1), ("sigmoid", "sigmoid"), "mse", "xor_points",
-            {"n": 100, "seed": 0}, "2-D XOR regions, 2-5-5-1 sigmoid without biases, MSE",
-            bias=False),
-    _preset("points-2-16-16-1-relu", (2, 16, 16, 1), ("relu", "relu"), "mse", "linear_points",
-            {"n": 100, "seed": 0}, "2-D points split by a line, 2-16-16-1 ReLU, sigmoid out, MSE"),
+    _preset(
+        "autoencoder-8-3-8-sigmoid",
+        (8, 3, 8),
+        ("sigmoid",),
+        "mse",
+        "one_hot_identity",
+        {"n": 8},
+        "8-3-8 one-hot autoencoder, sigmoid hidden and output, MSE",
+    ),
+    _preset(
+        "autoencoder-8-3-8-relu",
+        (8, 3, 8),
+        ("relu",),
+        "mse",
+        "one_hot_identity",
+        {"n": 8},
+        "8-3-8 one-hot autoencoder, ReLU hidden, sigmoid output, MSE",
+    ),
+    _preset(
+        "gates-2-4-1-and", (2, 4, 1), ("sigmoid",), "bce", "logic_gate", {"name": "and"}, "AND gate, 2-4-1 sigmoid, BCE"
+    ),
+    _preset(
+        "gates-2-4-1-or", (2, 4, 1), ("sigmoid",), "bce", "logic_gate", {"name": "or"}, "OR gate, 2-4-1 sigmoid, BCE"
+    ),
+    _preset(
+        "gates-2-8-1-xor",
+        (2, 8, 1),
+        ("sigmoid",),
+        "bce",
+        "logic_gate",
+        {"name": "xor"},
+        "XOR gate, 2-8-1 sigmoid (more hidden units), BCE",
+    ),
+    _preset(
+        "threshold-1-4-1-sigmoid",
+        (1, 4, 1),
+        ("sigmoid",),
+        "bce",
+        "threshold_1d",
+        {"n": 64, "seed": 0},
+        "1-D threshold x >= 0, 1-4-1 sigmoid hidden, BCE",
+    ),
+    _preset(
+        "threshold-1-4-1-tanh",
+        (1, 4, 1),
+        ("tanh",),
+        "bce",
+        "threshold_1d",
+        {"n": 64, "seed": 0},
+        "1-D threshold x >= 0, 1-4-1 tanh hidden, BCE",
+    ),
+    _preset(
+        "xor-2-5-5-1-nobias",
+        (2, 5, 5, 1),
+        ("sigmoid", "sigmoid"),
+        "mse",
+        "xor_points",
+        {"n": 100, "seed": 0},
+        "2-D XOR regions, 2-5-5-1 sigmoid without biases, MSE",
+        bias=False,
+    ),
+    _preset(
+        "points-2-16-16-1-relu",
+        (2, 16, 16, 1),
+        ("relu", "relu"),
+        "mse",
+        "linear_points",
+        {"n": 100, "seed": 0},
+        "2-D points split by a line, 2-16-16-1 ReLU, sigmoid out, MSE",
+    ),
 ]
 
 PRESETS: dict[str, Preset] = {p.name: p for p in _PRESET_LIST}
@@ -176,16 +229,15 @@ class Case:
         }
 
 
-_WIDTHS = (5, 4, 3)   # hidden widths of the matrix cases, first 1-3 used
+_WIDTHS = (5, 4, 3)  # hidden widths of the matrix cases, first 1-3 used
 _N_IN, _N_OUT, _BATCH = 3, 2, 16
 
 
-def _matrix_case(name: str, hidden: tuple, loss: str, seed: int, index: int,
-                 l2: float = 0.0) -> Case:
+def _matrix_case(name: str, hidden: tuple, loss: str, seed: int, index: int, l2: float = 0.0) -> Case:
     sizes = (_N_IN, *_WIDTHS[: len(hidden)], _N_OUT)
     output = "identity" if loss == "mse" else "sigmoid"
     config = MLPConfig(sizes, hidden, output=output, loss=loss, l2=l2)
-    rng = np.random.default_rng([seed, index])   # independent batch per case
+    rng = np.random.default_rng([seed, index])  # independent batch per case
     X = rng.normal(size=(_BATCH, _N_IN))
     if loss == "mse":
         Y = rng.normal(size=(_BATCH, _N_OUT))
@@ -218,12 +270,15 @@ def standard_suite(seed: int = 0) -> list[Case]:
         preset (``'preset:<name>'``), and one ReLU net exactly at its kinks
         (``'relu-mse-d2-at-kink'``): 32 cases with unique names.
     """
-    specs = [(f"{act}-{loss}-d{d}", (act,) * d, loss, 0.0)
-             for act in HIDDEN_ACTIVATIONS for loss in ("mse", "bce") for d in (1, 2, 3)]
+    specs = [
+        (f"{act}-{loss}-d{d}", (act,) * d, loss, 0.0)
+        for act in HIDDEN_ACTIVATIONS
+        for loss in ("mse", "bce")
+        for d in (1, 2, 3)
+    ]
     specs += [(f"mixed-{'-'.join(h)}-{loss}-d{len(h)}", h, loss, 0.0) for h, loss in _MIXED]
     specs.append(("tanh-mse-d2-l2", ("tanh", "tanh"), "mse", 0.01))
-    cases = [_matrix_case(name, hidden, loss, seed, i, l2)
-             for i, (name, hidden, loss, l2) in enumerate(specs)]
+    cases = [_matrix_case(name, hidden, loss, seed, i, l2) for i, (name, hidden, loss, l2) in enumerate(specs)]
     return cases + [_kink_case(seed)] + [preset.case(seed) for preset in PRESETS.values()]
 
 
@@ -237,5 +292,12 @@ def _kink_case(seed: int) -> Case:
     case = _matrix_case("relu-mse-d2-at-kink", ("relu", "relu"), "mse", seed, 99)
     X = case.X.copy()
     X[0] = 0.0
-    return Case(case.name, case.config, X, case.Y, seed,
-                f"{case.config.label}, ReLU units exactly at their kink on sample 0", zero_biases=(1,))
+    return Case(
+        case.name,
+        case.config,
+        X,
+        case.Y,
+        seed,
+        f"{case.config.label}, ReLU units exactly at their kink on sample 0",
+        zero_biases=(1,),
+    )

@@ -27,8 +27,9 @@ This module is numpy only and never imports ``gradcheck``.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -51,11 +52,23 @@ __all__ = [
 
 #: The diagnosis-code vocabulary of DESIGN.md (mirrored here: no gradcheck import).
 DIAGNOSIS_CODES = (
-    "derivative_at_activation", "derivative_at_preactivation", "wrong_activation_derivative",
-    "missing_activation_derivative", "extra_activation_derivative", "sign_flip",
-    "uniform_scale", "missing_batch_mean", "missing_mse_factor", "tensor_scale",
-    "bias_not_summed", "transposed", "zero_gradient", "wrong_cached_tensor",
-    "regularization_mismatch", "forward_mismatch", "kink",
+    "derivative_at_activation",
+    "derivative_at_preactivation",
+    "wrong_activation_derivative",
+    "missing_activation_derivative",
+    "extra_activation_derivative",
+    "sign_flip",
+    "uniform_scale",
+    "missing_batch_mean",
+    "missing_mse_factor",
+    "tensor_scale",
+    "bias_not_summed",
+    "transposed",
+    "zero_gradient",
+    "wrong_cached_tensor",
+    "regularization_mismatch",
+    "forward_mismatch",
+    "kink",
 )
 
 _BATCH = 16
@@ -114,14 +127,14 @@ class _DerivativeAtActivation(_HiddenDerivative):
     mutant_name = "derivative-at-activation"
 
     def _buggy_prime(self, name, z, a):
-        return get_activation(name).prime(a)          # f'(f(z)) with the z-form helper
+        return get_activation(name).prime(a)  # f'(f(z)) with the z-form helper
 
 
 class _DerivativeAtPreactivation(_HiddenDerivative):
     mutant_name = "derivative-at-preactivation"
 
     def _buggy_prime(self, name, z, a):
-        return get_activation(name).prime_from_output(z)   # a(1-a) / 1-a^2 applied to z
+        return get_activation(name).prime_from_output(z)  # a(1-a) / 1-a^2 applied to z
 
 
 _WRONG_DERIVATIVE = {"tanh": "sigmoid", "sigmoid": "tanh", "relu": "sigmoid"}
@@ -152,7 +165,7 @@ class _MissingActivationDerivative(_HiddenDerivative):
     mutant_name = "missing-activation-derivative"
 
     def _buggy_prime(self, name, z, a):
-        return np.ones_like(z)   # delta_l = upstream_da: f' simply not multiplied in
+        return np.ones_like(z)  # delta_l = upstream_da: f' simply not multiplied in
 
 
 # ------------------------------------------------------------- output-layer bugs
@@ -161,7 +174,7 @@ class _OutputDerivativeAtActivation(Mutant):
 
     def _output_delta(self, cache, Y):
         act = self.config.activation(self.config.n_layers)
-        return mse_grad(cache.output, Y) * act.prime(cache.output)   # sigma'(yhat)
+        return mse_grad(cache.output, Y) * act.prime(cache.output)  # sigma'(yhat)
 
 
 class _OutputDerivativeAtPreactivation(Mutant):
@@ -169,7 +182,7 @@ class _OutputDerivativeAtPreactivation(Mutant):
 
     def _output_delta(self, cache, Y):
         act = self.config.activation(self.config.n_layers)
-        return mse_grad(cache.output, Y) * act.prime_from_output(cache.zs[-1])   # z(1-z)
+        return mse_grad(cache.output, Y) * act.prime_from_output(cache.zs[-1])  # z(1-z)
 
 
 class _MissingOutputDerivative(Mutant):
@@ -316,7 +329,7 @@ class _WrongWeightInput(Mutant):
 
     def backward(self, params, cache, Y):
         acts = list(cache.activations)
-        for layer in (self.layer if isinstance(self.layer, tuple) else (self.layer,)):
+        for layer in self.layer if isinstance(self.layer, tuple) else (self.layer,):
             acts[layer - 1] = self._wrong_input(cache, layer)
         return super().backward(params, Cache(list(cache.zs), acts), Y)
 
@@ -326,14 +339,14 @@ class _DWFromPreactivation(_WrongWeightInput):
     multi_layer = True
 
     def _wrong_input(self, cache, layer):
-        return cache.zs[layer - 2]                 # z_{l-1} instead of a_{l-1}
+        return cache.zs[layer - 2]  # z_{l-1} instead of a_{l-1}
 
 
 class _DWFromWrongLayer(_WrongWeightInput):
     mutant_name = "dW-from-wrong-layer"
 
     def _wrong_input(self, cache, layer):
-        return cache.activations[layer - 2]        # a_{l-2} (X for l = 2) instead of a_{l-1}
+        return cache.activations[layer - 2]  # a_{l-2} (X for l = 2) instead of a_{l-1}
 
 
 class _L2Missing(Mutant):
@@ -354,6 +367,7 @@ class _L2Doubled(Mutant):
 def _hidden_layers(*acts: str) -> Callable[[MLPConfig], list]:
     def where(config: MLPConfig) -> list:
         return [l for l in range(1, config.depth + 1) if config.hidden[l - 1] in acts]
+
     return where
 
 
@@ -384,6 +398,7 @@ def _square_layers(config: MLPConfig) -> list:
 def _whole(predicate: Callable[[MLPConfig], bool]) -> Callable[[MLPConfig], list]:
     def where(config: MLPConfig) -> list:
         return [None] if predicate(config) else []
+
     return where
 
 
@@ -442,24 +457,26 @@ class MutantSpec:
         if isinstance(layer, tuple) and getattr(self.cls, "multi_layer", False):
             bad = [x for x in layer if x not in valid]
             if len(layer) < 2 or bad:
-                raise ValueError(f"mutant {self.name!r}: layers {layer!r} must be two or more of "
-                                 f"{valid} for config {config.label!r}")
+                raise ValueError(
+                    f"mutant {self.name!r}: layers {layer!r} must be two or more of {valid} for config {config.label!r}"
+                )
             return self.cls(config, tuple(int(x) for x in layer))
-        if layer is not None and (isinstance(layer, bool)
-                                  or not isinstance(layer, (int, np.integer))):
+        if layer is not None and (isinstance(layer, bool) or not isinstance(layer, (int, np.integer))):
             raise ValueError(f"mutant {self.name!r}: layer must be an int or None, got {layer!r}")
         if not valid:
-            raise ValueError(f"mutant {self.name!r} does not apply to config "
-                             f"{config.label!r} ({self._requirement()})")
+            raise ValueError(f"mutant {self.name!r} does not apply to config {config.label!r} ({self._requirement()})")
         if layer is None and self.layered:
-            raise ValueError(f"mutant {self.name!r} needs a layer for config {config.label!r}; "
-                             f"valid layers: {valid}")
+            raise ValueError(f"mutant {self.name!r} needs a layer for config {config.label!r}; valid layers: {valid}")
         if layer is not None and not self.layered:
-            raise ValueError(f"mutant {self.name!r} is not per-layer; got layer={layer!r} "
-                             f"for config {config.label!r} (pass layer=None)")
+            raise ValueError(
+                f"mutant {self.name!r} is not per-layer; got layer={layer!r} "
+                f"for config {config.label!r} (pass layer=None)"
+            )
         if layer not in valid:
-            raise ValueError(f"mutant {self.name!r} does not apply at layer {layer!r} of config "
-                             f"{config.label!r}; valid layers: {valid}")
+            raise ValueError(
+                f"mutant {self.name!r} does not apply at layer {layer!r} of config "
+                f"{config.label!r}; valid layers: {valid}"
+            )
         net = self.cls(config, None if layer is None else int(layer))
         return net
 
@@ -468,8 +485,7 @@ class MutantSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready ``{name, description, code, layered}``."""
-        return {"name": self.name, "description": self.description,
-                "code": self.code, "layered": self.layered}
+        return {"name": self.name, "description": self.description, "code": self.code, "layered": self.layered}
 
 
 _REQUIREMENTS = {
@@ -495,79 +511,202 @@ _REQUIREMENTS = {
 }
 
 _SPECS = [
-    MutantSpec("derivative-at-activation",
-               "hidden f'(f(z_l)): the z-form derivative evaluated at the activation",
-               "derivative_at_activation", True, _DerivativeAtActivation,
-               _hidden_layers("sigmoid", "tanh")),
-    MutantSpec("output-derivative-at-activation",
-               "MSE + sigmoid output: sigma'(yhat) (z-form derivative at the output activation)",
-               "derivative_at_activation", False, _OutputDerivativeAtActivation,
-               _whole(_mse_sigmoid)),
-    MutantSpec("derivative-at-preactivation",
-               "hidden a(1-a) or 1-a^2 (output-form derivative) applied to z_l",
-               "derivative_at_preactivation", True, _DerivativeAtPreactivation,
-               _hidden_layers("sigmoid", "tanh")),
-    MutantSpec("output-derivative-at-preactivation",
-               "MSE + sigmoid output: z_L(1-z_L) (output-form derivative applied to z_L)",
-               "derivative_at_preactivation", False, _OutputDerivativeAtPreactivation,
-               _whole(_mse_sigmoid)),
-    MutantSpec("wrong-activation-derivative",
-               "hidden layer uses another activation's derivative "
-               "(sigmoid' for tanh, tanh' for sigmoid, sigmoid' for relu)",
-               "wrong_activation_derivative", True, _WrongActivationDerivative,
-               _hidden_layers("sigmoid", "tanh", "relu")),
-    MutantSpec("relu-derivative-threshold-one", "relu'(z) = (z > 1) instead of (z > 0)",
-               "wrong_activation_derivative", True, _ReluThresholdOne, _hidden_layers("relu")),
-    MutantSpec("relu-derivative-ones",
-               "relu'(z) = 1 everywhere (also what dropping relu' gives)",
-               "wrong_activation_derivative", True, _ReluOnes, _hidden_layers("relu")),
-    MutantSpec("missing-activation-derivative",
-               "hidden sigmoid/tanh f' dropped: delta_l = delta_{l+1} @ W_{l+1}.T "
-               "(on relu this is relu-derivative-ones)",
-               "missing_activation_derivative", True, _MissingActivationDerivative,
-               _hidden_layers("sigmoid", "tanh")),
-    MutantSpec("missing-output-derivative",
-               "MSE + sigmoid output: sigma'(z_L) dropped, delta_L = 2(yhat-y)/n",
-               "missing_activation_derivative", False, _MissingOutputDerivative,
-               _whole(_mse_sigmoid)),
-    MutantSpec("bce-extra-sigmoid-derivative",
-               "BCE + sigmoid shortcut (yhat-y)/n multiplied by sigma'(z_L) again",
-               "extra_activation_derivative", False, _BceExtraSigmoidDerivative,
-               _whole(lambda c: c.loss == "bce")),
-    MutantSpec("sign-flip-tensor", "one weight gradient dW_l negated",
-               "sign_flip", True, _SignFlipTensor, _all_layers),
-    MutantSpec("sign-flip-all", "every gradient negated (error = y - yhat, not compensated)",
-               "sign_flip", False, _SignFlipAll, _whole(lambda c: True)),
-    MutantSpec("sum-over-batch",
-               "sum instead of mean over the batch: every data gradient x N (L2 term right)",
-               "missing_batch_mean", False, _SumOverBatch, _whole(lambda c: True)),
-    MutantSpec("mse-factor-dropped", "MSE derivative without the 2: data gradient x 1/2",
-               "missing_mse_factor", False, _MseFactorDropped, _whole(lambda c: c.loss == "mse")),
-    MutantSpec("mse-factor-doubled", "MSE derivative with the 2 applied twice: data gradient x 2",
-               "missing_mse_factor", False, _MseFactorDoubled, _whole(lambda c: c.loss == "mse")),
-    MutantSpec("tensor-scaled", "one weight gradient dW_l multiplied by 2",
-               "tensor_scale", True, _TensorScaled, _all_layers),
-    MutantSpec("bias-first-sample", "db_l = delta[0]: the first sample instead of the batch sum",
-               "bias_not_summed", True, _BiasFirstSample, _bias_layers),
-    MutantSpec("bias-not-summed", "db_l = delta, unsummed: shape (N, out) instead of (out,)",
-               "bias_not_summed", True, _BiasNotSummed, _bias_layers),
-    MutantSpec("bias-wrong-axis", "db_l = delta.sum(axis=1): shape (N,) instead of (out,)",
-               "bias_not_summed", True, _BiasWrongAxis, _bias_layers),
-    MutantSpec("dW-from-preactivation", "dW_l = z_{l-1}.T @ delta instead of a_{l-1}.T @ delta",
-               "wrong_cached_tensor", True, _DWFromPreactivation, _upper_layers),
-    MutantSpec("dW-from-wrong-layer", "dW_l = a_{l-2}.T @ delta (X for l=2) instead of a_{l-1}",
-               "wrong_cached_tensor", True, _DWFromWrongLayer, _equal_width_layers),
-    MutantSpec("l2-missing", "weight-decay term l2*W missing from the weight gradients",
-               "regularization_mismatch", False, _L2Missing, _whole(lambda c: c.l2 > 0)),
-    MutantSpec("l2-doubled", "weight-decay term doubled: 2*l2*W (l2*sum W^2 differentiated)",
-               "regularization_mismatch", False, _L2Doubled, _whole(lambda c: c.l2 > 0)),
-    MutantSpec("l2-on-bias", "weight-decay term l2*b added to bias gradients that are not decayed",
-               "regularization_mismatch", False, _L2OnBias,
-               _whole(lambda c: c.l2 > 0 and c.bias)),
-    MutantSpec("transposed", "dW_l = delta.T @ a_{l-1}: transposed, for a square layer",
-               "transposed", True, _Transposed, _square_layers),
-    MutantSpec("zero-gradient", "layer l's dW and db left at zero (never computed)",
-               "zero_gradient", True, _ZeroGradient, _all_layers),
+    MutantSpec(
+        "derivative-at-activation",
+        "hidden f'(f(z_l)): the z-form derivative evaluated at the activation",
+        "derivative_at_activation",
+        True,
+        _DerivativeAtActivation,
+        _hidden_layers("sigmoid", "tanh"),
+    ),
+    MutantSpec(
+        "output-derivative-at-activation",
+        "MSE + sigmoid output: sigma'(yhat) (z-form derivative at the output activation)",
+        "derivative_at_activation",
+        False,
+        _OutputDerivativeAtActivation,
+        _whole(_mse_sigmoid),
+    ),
+    MutantSpec(
+        "derivative-at-preactivation",
+        "hidden a(1-a) or 1-a^2 (output-form derivative) applied to z_l",
+        "derivative_at_preactivation",
+        True,
+        _DerivativeAtPreactivation,
+        _hidden_layers("sigmoid", "tanh"),
+    ),
+    MutantSpec(
+        "output-derivative-at-preactivation",
+        "MSE + sigmoid output: z_L(1-z_L) (output-form derivative applied to z_L)",
+        "derivative_at_preactivation",
+        False,
+        _OutputDerivativeAtPreactivation,
+        _whole(_mse_sigmoid),
+    ),
+    MutantSpec(
+        "wrong-activation-derivative",
+        "hidden layer uses another activation's derivative (sigmoid' for tanh, tanh' for sigmoid, sigmoid' for relu)",
+        "wrong_activation_derivative",
+        True,
+        _WrongActivationDerivative,
+        _hidden_layers("sigmoid", "tanh", "relu"),
+    ),
+    MutantSpec(
+        "relu-derivative-threshold-one",
+        "relu'(z) = (z > 1) instead of (z > 0)",
+        "wrong_activation_derivative",
+        True,
+        _ReluThresholdOne,
+        _hidden_layers("relu"),
+    ),
+    MutantSpec(
+        "relu-derivative-ones",
+        "relu'(z) = 1 everywhere (also what dropping relu' gives)",
+        "wrong_activation_derivative",
+        True,
+        _ReluOnes,
+        _hidden_layers("relu"),
+    ),
+    MutantSpec(
+        "missing-activation-derivative",
+        "hidden sigmoid/tanh f' dropped: delta_l = delta_{l+1} @ W_{l+1}.T (on relu this is relu-derivative-ones)",
+        "missing_activation_derivative",
+        True,
+        _MissingActivationDerivative,
+        _hidden_layers("sigmoid", "tanh"),
+    ),
+    MutantSpec(
+        "missing-output-derivative",
+        "MSE + sigmoid output: sigma'(z_L) dropped, delta_L = 2(yhat-y)/n",
+        "missing_activation_derivative",
+        False,
+        _MissingOutputDerivative,
+        _whole(_mse_sigmoid),
+    ),
+    MutantSpec(
+        "bce-extra-sigmoid-derivative",
+        "BCE + sigmoid shortcut (yhat-y)/n multiplied by sigma'(z_L) again",
+        "extra_activation_derivative",
+        False,
+        _BceExtraSigmoidDerivative,
+        _whole(lambda c: c.loss == "bce"),
+    ),
+    MutantSpec("sign-flip-tensor", "one weight gradient dW_l negated", "sign_flip", True, _SignFlipTensor, _all_layers),
+    MutantSpec(
+        "sign-flip-all",
+        "every gradient negated (error = y - yhat, not compensated)",
+        "sign_flip",
+        False,
+        _SignFlipAll,
+        _whole(lambda c: True),
+    ),
+    MutantSpec(
+        "sum-over-batch",
+        "sum instead of mean over the batch: every data gradient x N (L2 term right)",
+        "missing_batch_mean",
+        False,
+        _SumOverBatch,
+        _whole(lambda c: True),
+    ),
+    MutantSpec(
+        "mse-factor-dropped",
+        "MSE derivative without the 2: data gradient x 1/2",
+        "missing_mse_factor",
+        False,
+        _MseFactorDropped,
+        _whole(lambda c: c.loss == "mse"),
+    ),
+    MutantSpec(
+        "mse-factor-doubled",
+        "MSE derivative with the 2 applied twice: data gradient x 2",
+        "missing_mse_factor",
+        False,
+        _MseFactorDoubled,
+        _whole(lambda c: c.loss == "mse"),
+    ),
+    MutantSpec(
+        "tensor-scaled", "one weight gradient dW_l multiplied by 2", "tensor_scale", True, _TensorScaled, _all_layers
+    ),
+    MutantSpec(
+        "bias-first-sample",
+        "db_l = delta[0]: the first sample instead of the batch sum",
+        "bias_not_summed",
+        True,
+        _BiasFirstSample,
+        _bias_layers,
+    ),
+    MutantSpec(
+        "bias-not-summed",
+        "db_l = delta, unsummed: shape (N, out) instead of (out,)",
+        "bias_not_summed",
+        True,
+        _BiasNotSummed,
+        _bias_layers,
+    ),
+    MutantSpec(
+        "bias-wrong-axis",
+        "db_l = delta.sum(axis=1): shape (N,) instead of (out,)",
+        "bias_not_summed",
+        True,
+        _BiasWrongAxis,
+        _bias_layers,
+    ),
+    MutantSpec(
+        "dW-from-preactivation",
+        "dW_l = z_{l-1}.T @ delta instead of a_{l-1}.T @ delta",
+        "wrong_cached_tensor",
+        True,
+        _DWFromPreactivation,
+        _upper_layers,
+    ),
+    MutantSpec(
+        "dW-from-wrong-layer",
+        "dW_l = a_{l-2}.T @ delta (X for l=2) instead of a_{l-1}",
+        "wrong_cached_tensor",
+        True,
+        _DWFromWrongLayer,
+        _equal_width_layers,
+    ),
+    MutantSpec(
+        "l2-missing",
+        "weight-decay term l2*W missing from the weight gradients",
+        "regularization_mismatch",
+        False,
+        _L2Missing,
+        _whole(lambda c: c.l2 > 0),
+    ),
+    MutantSpec(
+        "l2-doubled",
+        "weight-decay term doubled: 2*l2*W (l2*sum W^2 differentiated)",
+        "regularization_mismatch",
+        False,
+        _L2Doubled,
+        _whole(lambda c: c.l2 > 0),
+    ),
+    MutantSpec(
+        "l2-on-bias",
+        "weight-decay term l2*b added to bias gradients that are not decayed",
+        "regularization_mismatch",
+        False,
+        _L2OnBias,
+        _whole(lambda c: c.l2 > 0 and c.bias),
+    ),
+    MutantSpec(
+        "transposed",
+        "dW_l = delta.T @ a_{l-1}: transposed, for a square layer",
+        "transposed",
+        True,
+        _Transposed,
+        _square_layers,
+    ),
+    MutantSpec(
+        "zero-gradient",
+        "layer l's dW and db left at zero (never computed)",
+        "zero_gradient",
+        True,
+        _ZeroGradient,
+        _all_layers,
+    ),
 ]
 
 #: Every mutant by name, in catalogue order.
@@ -636,59 +775,115 @@ _MIX3, _MIX2 = "mixed-relu-tanh-sigmoid-bce-d3", "mixed-tanh-relu-mse-d2"
 
 # mutant -> [(config name, layer)]: several activations / losses / depths / layers each
 _ZOO_TABLE: dict[str, list[tuple[str, int | tuple[int, ...] | None]]] = {
-    "derivative-at-activation": [("tanh-bce-d2", 1), ("tanh-bce-d2", 2), ("tanh-bce-d2", (1, 2)),
-                                 ("tanh-bce-d3", (1, 2, 3)), ("sigmoid-mse-d1", 1),
-                                 (_MIX3, 2), (_MIX3, 3), ("tanh-mse-d2-l2", 1)],
-    "output-derivative-at-activation": [("sigmoid-mse-sigout-d1", None),
-                                        ("tanh-mse-sigout-d2", None),
-                                        ("relu-mse-sigout-d2-l2", None)],
-    "derivative-at-preactivation": [("sigmoid-bce-d2", 1), ("sigmoid-bce-d2", 2), ("sigmoid-bce-d2", (1, 2)),
-                                    ("tanh-mse-d2", 2), (_MIX2, 1), (_MIX3, 3)],
-    "output-derivative-at-preactivation": [("sigmoid-mse-sigout-d1", None),
-                                           ("relu-mse-sigout-d2", None)],
-    "wrong-activation-derivative": [("tanh-bce-d2", 1), ("sigmoid-mse-d1", 1), ("relu-mse-d2", 2),
-                                    (_MIX3, 1), ("relu-bce-d1", 1)],
-    "relu-derivative-threshold-one": [("relu-mse-d2", 1), ("relu-mse-d2", 2), ("relu-bce-d1", 1),
-                                      (_MIX3, 1), (_MIX2, 2)],
-    "relu-derivative-ones": [("relu-mse-d2", 1), ("relu-bce-d1", 1), (_MIX2, 2),
-                             ("relu-mse-sigout-d2", 2)],
-    "missing-activation-derivative": [("sigmoid-bce-d2", 1), ("sigmoid-bce-d2", 2), ("tanh-bce-d3", (1, 2, 3)),
-                                      ("tanh-mse-d2", 1), ("tanh-bce-d3", 2),
-                                      ("sigmoid-mse-sigout-d1", 1), ("tanh-mse-d2-nobias", 2)],
-    "missing-output-derivative": [("sigmoid-mse-sigout-d1", None), ("tanh-mse-sigout-d2", None),
-                                  ("relu-mse-sigout-d2", None)],
-    "bce-extra-sigmoid-derivative": [("sigmoid-bce-d2", None), ("tanh-bce-d3", None),
-                                     ("relu-bce-d1", None), ("sigmoid-bce-d1-l2", None)],
-    "sign-flip-tensor": [("tanh-mse-d2", 1), ("tanh-mse-d2", 3), ("relu-bce-d1", 2),
-                         ("sigmoid-bce-d1-l2", 1), ("tanh-mse-d2-nobias", 2)],
+    "derivative-at-activation": [
+        ("tanh-bce-d2", 1),
+        ("tanh-bce-d2", 2),
+        ("tanh-bce-d2", (1, 2)),
+        ("tanh-bce-d3", (1, 2, 3)),
+        ("sigmoid-mse-d1", 1),
+        (_MIX3, 2),
+        (_MIX3, 3),
+        ("tanh-mse-d2-l2", 1),
+    ],
+    "output-derivative-at-activation": [
+        ("sigmoid-mse-sigout-d1", None),
+        ("tanh-mse-sigout-d2", None),
+        ("relu-mse-sigout-d2-l2", None),
+    ],
+    "derivative-at-preactivation": [
+        ("sigmoid-bce-d2", 1),
+        ("sigmoid-bce-d2", 2),
+        ("sigmoid-bce-d2", (1, 2)),
+        ("tanh-mse-d2", 2),
+        (_MIX2, 1),
+        (_MIX3, 3),
+    ],
+    "output-derivative-at-preactivation": [("sigmoid-mse-sigout-d1", None), ("relu-mse-sigout-d2", None)],
+    "wrong-activation-derivative": [
+        ("tanh-bce-d2", 1),
+        ("sigmoid-mse-d1", 1),
+        ("relu-mse-d2", 2),
+        (_MIX3, 1),
+        ("relu-bce-d1", 1),
+    ],
+    "relu-derivative-threshold-one": [
+        ("relu-mse-d2", 1),
+        ("relu-mse-d2", 2),
+        ("relu-bce-d1", 1),
+        (_MIX3, 1),
+        (_MIX2, 2),
+    ],
+    "relu-derivative-ones": [("relu-mse-d2", 1), ("relu-bce-d1", 1), (_MIX2, 2), ("relu-mse-sigout-d2", 2)],
+    "missing-activation-derivative": [
+        ("sigmoid-bce-d2", 1),
+        ("sigmoid-bce-d2", 2),
+        ("tanh-bce-d3", (1, 2, 3)),
+        ("tanh-mse-d2", 1),
+        ("tanh-bce-d3", 2),
+        ("sigmoid-mse-sigout-d1", 1),
+        ("tanh-mse-d2-nobias", 2),
+    ],
+    "missing-output-derivative": [
+        ("sigmoid-mse-sigout-d1", None),
+        ("tanh-mse-sigout-d2", None),
+        ("relu-mse-sigout-d2", None),
+    ],
+    "bce-extra-sigmoid-derivative": [
+        ("sigmoid-bce-d2", None),
+        ("tanh-bce-d3", None),
+        ("relu-bce-d1", None),
+        ("sigmoid-bce-d1-l2", None),
+    ],
+    "sign-flip-tensor": [
+        ("tanh-mse-d2", 1),
+        ("tanh-mse-d2", 3),
+        ("relu-bce-d1", 2),
+        ("sigmoid-bce-d1-l2", 1),
+        ("tanh-mse-d2-nobias", 2),
+    ],
     "sign-flip-all": [("tanh-mse-d2", None), ("sigmoid-bce-d2", None), ("relu-bce-d1", None)],
-    "sum-over-batch": [("tanh-mse-d2", None), ("sigmoid-bce-d2", None), ("tanh-mse-d2-l2", None),
-                       ("relu-mse-sigout-d2", None)],
-    "mse-factor-dropped": [("tanh-mse-d2", None), ("sigmoid-mse-sigout-d1", None),
-                           ("tanh-mse-d2-l2", None)],
-    "mse-factor-doubled": [("relu-mse-d2", None), ("tanh-mse-sigout-d2", None),
-                           ("tanh-mse-d2-l2", None)],
-    "tensor-scaled": [("tanh-bce-d2", 2), ("sigmoid-mse-d1", 1), ("tanh-mse-d2-l2", 3),
-                      ("relu-mse-d2", 1)],
-    "bias-first-sample": [("tanh-mse-d2", 1), ("tanh-mse-d2", 3), ("sigmoid-bce-d2", 2), ("tanh-mse-d2", (1, 2, 3)),
-                          ("relu-bce-d1", 1)],
+    "sum-over-batch": [
+        ("tanh-mse-d2", None),
+        ("sigmoid-bce-d2", None),
+        ("tanh-mse-d2-l2", None),
+        ("relu-mse-sigout-d2", None),
+    ],
+    "mse-factor-dropped": [("tanh-mse-d2", None), ("sigmoid-mse-sigout-d1", None), ("tanh-mse-d2-l2", None)],
+    "mse-factor-doubled": [("relu-mse-d2", None), ("tanh-mse-sigout-d2", None), ("tanh-mse-d2-l2", None)],
+    "tensor-scaled": [("tanh-bce-d2", 2), ("sigmoid-mse-d1", 1), ("tanh-mse-d2-l2", 3), ("relu-mse-d2", 1)],
+    "bias-first-sample": [
+        ("tanh-mse-d2", 1),
+        ("tanh-mse-d2", 3),
+        ("sigmoid-bce-d2", 2),
+        ("tanh-mse-d2", (1, 2, 3)),
+        ("relu-bce-d1", 1),
+    ],
     "bias-not-summed": [("tanh-mse-d2", 1), ("sigmoid-bce-d2", 3), ("relu-bce-d1", 2), ("relu-bce-d1", (1, 2))],
     "bias-wrong-axis": [("tanh-mse-d2", 2), ("sigmoid-bce-d2", 1), ("relu-bce-d1", 2)],
-    "dW-from-preactivation": [("tanh-mse-d2", 2), ("tanh-mse-d2", 3), ("sigmoid-bce-d2", 3),
-                              ("relu-bce-d1", 2), (_MIX3, 4)],
-    "dW-from-wrong-layer": [("tanh-mse-d2-square", 2), ("tanh-mse-d2-square", 3),
-                            ("sigmoid-bce-d3-square", 3), ("sigmoid-bce-d3-square", 4),
-                            ("relu-mse-d2-square", 2)],
-    "l2-missing": [("tanh-mse-d2-l2", None), ("sigmoid-bce-d1-l2", None),
-                   ("relu-mse-sigout-d2-l2", None)],
-    "l2-doubled": [("tanh-mse-d2-l2", None), ("sigmoid-bce-d1-l2", None),
-                   ("relu-mse-sigout-d2-l2", None)],
-    "l2-on-bias": [("tanh-mse-d2-l2", None), ("sigmoid-bce-d1-l2", None),
-                   ("relu-mse-sigout-d2-l2", None)],
-    "transposed": [("tanh-mse-d2-square", 2), ("sigmoid-bce-d3-square", 1),
-                   ("sigmoid-bce-d3-square", 3), ("relu-mse-d2-square", 2)],
-    "zero-gradient": [("tanh-mse-d2", 1), ("sigmoid-bce-d2", 3), ("tanh-mse-d2-nobias", 2),
-                      ("relu-bce-d1", 2)],
+    "dW-from-preactivation": [
+        ("tanh-mse-d2", 2),
+        ("tanh-mse-d2", 3),
+        ("sigmoid-bce-d2", 3),
+        ("relu-bce-d1", 2),
+        (_MIX3, 4),
+    ],
+    "dW-from-wrong-layer": [
+        ("tanh-mse-d2-square", 2),
+        ("tanh-mse-d2-square", 3),
+        ("sigmoid-bce-d3-square", 3),
+        ("sigmoid-bce-d3-square", 4),
+        ("relu-mse-d2-square", 2),
+    ],
+    "l2-missing": [("tanh-mse-d2-l2", None), ("sigmoid-bce-d1-l2", None), ("relu-mse-sigout-d2-l2", None)],
+    "l2-doubled": [("tanh-mse-d2-l2", None), ("sigmoid-bce-d1-l2", None), ("relu-mse-sigout-d2-l2", None)],
+    "l2-on-bias": [("tanh-mse-d2-l2", None), ("sigmoid-bce-d1-l2", None), ("relu-mse-sigout-d2-l2", None)],
+    "transposed": [
+        ("tanh-mse-d2-square", 2),
+        ("sigmoid-bce-d3-square", 1),
+        ("sigmoid-bce-d3-square", 3),
+        ("relu-mse-d2-square", 2),
+    ],
+    "zero-gradient": [("tanh-mse-d2", 1), ("sigmoid-bce-d2", 3), ("tanh-mse-d2-nobias", 2), ("relu-bce-d1", 2)],
 }
 
 
@@ -700,8 +895,7 @@ def zoo_data(config_name: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     The same (config, seed) always gives the same batch.
     """
     if config_name not in ZOO_CONFIGS:
-        raise ValueError(f"unknown zoo config {config_name!r}; "
-                         f"valid names: {', '.join(ZOO_CONFIGS)}")
+        raise ValueError(f"unknown zoo config {config_name!r}; valid names: {', '.join(ZOO_CONFIGS)}")
     config = ZOO_CONFIGS[config_name]
     rng = np.random.default_rng([seed, zlib.crc32(config_name.encode())])
     X = rng.normal(size=(_BATCH, config.sizes[0]))
@@ -774,10 +968,16 @@ class ZooCase:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (no arrays)."""
-        return {"name": self.name, "mutant": self.mutant, "layer": self.layer,
-                "config": self.config.label, "expected_code": self.expected_code,
-                "description": self.spec.description, "seed": self.seed,
-                "batch_size": int(self.X.shape[0])}
+        return {
+            "name": self.name,
+            "mutant": self.mutant,
+            "layer": self.layer,
+            "config": self.config.label,
+            "expected_code": self.expected_code,
+            "description": self.spec.description,
+            "seed": self.seed,
+            "batch_size": int(self.X.shape[0]),
+        }
 
 
 def zoo_cases(seed: int = 0) -> list[ZooCase]:
@@ -798,9 +998,8 @@ def zoo_cases(seed: int = 0) -> list[ZooCase]:
         spec = MUTANTS[mutant]
         for config_name, layer in placements:
             config = ZOO_CONFIGS[config_name]
-            spec.build(config, layer)   # validates the placement
+            spec.build(config, layer)  # validates the placement
             X, Y = zoo_data(config_name, seed)
             suffix = "" if layer is None else "/L" + "+".join(map(str, np.atleast_1d(layer)))
-            cases.append(ZooCase(f"{mutant}@{config_name}{suffix}", mutant, layer,
-                                 config, X, Y, seed))
+            cases.append(ZooCase(f"{mutant}@{config_name}{suffix}", mutant, layer, config, X, Y, seed))
     return cases

@@ -75,8 +75,7 @@ def test_values_against_naive_formulas():
     np.testing.assert_array_equal(act.identity(z), z)
 
 
-@pytest.mark.parametrize("f", [act.sigmoid, act.softplus, act.tanh, act.sigmoid_prime,
-                               act.tanh_prime, act.relu])
+@pytest.mark.parametrize("f", [act.sigmoid, act.softplus, act.tanh, act.sigmoid_prime, act.tanh_prime, act.relu])
 @pytest.mark.parametrize("complex_input", [False, True])
 def test_no_warnings_for_huge_arguments(f, complex_input):
     z = np.array([-1e3, -750.0, -40.0, 0.0, 40.0, 750.0, 1e3, -1e6, 1e6])
@@ -94,10 +93,16 @@ def test_sigmoid_saturates_exactly():
     assert act.softplus(np.array([1e3]))[0] == 1e3
 
 
-@pytest.mark.parametrize("dtype, out_dtype", [
-    (np.float32, np.float32), (np.float64, np.float64), (np.complex128, np.complex128),
-    (np.int64, np.float64), (np.bool_, np.float64),
-])
+@pytest.mark.parametrize(
+    "dtype, out_dtype",
+    [
+        (np.float32, np.float32),
+        (np.float64, np.float64),
+        (np.complex128, np.complex128),
+        (np.int64, np.float64),
+        (np.bool_, np.float64),
+    ],
+)
 @pytest.mark.parametrize("name", ["sigmoid", "relu", "tanh", "identity"])
 def test_result_dtype(name, dtype, out_dtype):
     a = act.ACTIVATIONS[name]

@@ -38,8 +38,18 @@ SLEEP = 1.0
 
 
 def test_discover_skips_private_hidden_and_other_suffixes(tmp_path):
-    for name in ("b.py", "a.py", "c.ipynb", "_helper.py", ".hidden.py", "notes.txt", "data.npz", "x.pyc",
-                 "_nb.ipynb", ".nb.ipynb"):
+    for name in (
+        "b.py",
+        "a.py",
+        "c.ipynb",
+        "_helper.py",
+        ".hidden.py",
+        "notes.txt",
+        "data.npz",
+        "x.pyc",
+        "_nb.ipynb",
+        ".nb.ipynb",
+    ):
         (tmp_path / name).write_text("")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "deep.py").write_text("")
@@ -254,8 +264,14 @@ def _slow_copies(folder: Path, n: int) -> list[Path]:
 
 
 def _cli(args, stdout=subprocess.PIPE, **kw):
-    return subprocess.Popen([sys.executable, "-m", "gradcheck", "audit", *map(str, args)], cwd=ROOT,
-                            stdout=stdout, stderr=subprocess.PIPE, text=True, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-m", "gradcheck", "audit", *map(str, args)],
+        cwd=ROOT,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
+    )
 
 
 def _wait_for_first_result(out: Path, proc, timeout=30.0) -> Path:
@@ -284,8 +300,11 @@ def _clean_orphans(pid: int, text: str, wait: float = 5 * SLEEP) -> None:
     tmp = Path(tempfile.gettempdir())
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
-        ours = [w for w in tmp.glob("gradcheck-work-*")
-                if any(f.name.startswith("student_") and f.read_text() == text for f in w.glob("student_*.py"))]
+        ours = [
+            w
+            for w in tmp.glob("gradcheck-work-*")
+            if any(f.name.startswith("student_") and f.read_text() == text for f in w.glob("student_*.py"))
+        ]
         if all((w / "result.json").exists() for w in ours):
             break
         time.sleep(0.1)
@@ -314,8 +333,16 @@ def killed(tmp_path_factory):
         _stop(resumed)
     final = {p.name: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_text()) for p in sub.iterdir()}
     _clean_orphans(proc.pid, paths[0].read_text())
-    return {"paths": paths, "folder": folder, "after_kill": after_kill, "final": final,
-            "rc": resumed.returncode, "stdout": stdout, "stderr": stderr, "out": out}
+    return {
+        "paths": paths,
+        "folder": folder,
+        "after_kill": after_kill,
+        "final": final,
+        "rc": resumed.returncode,
+        "stdout": stdout,
+        "stderr": stderr,
+        "out": out,
+    }
 
 
 def test_kill_leaves_only_complete_results(killed):
@@ -325,7 +352,7 @@ def test_kill_leaves_only_complete_results(killed):
     for name, (_, _, text) in after.items():
         assert not name.startswith(".") and not name.endswith(".tmp"), f"temp file left behind: {name}"
         d = json.loads(text)
-        assert d["status"] == "pass" and d["path"].endswith(name[:-len(".json")])
+        assert d["status"] == "pass" and d["path"].endswith(name[: -len(".json")])
 
 
 def test_kill_leaves_no_temp_files_in_the_report_folder(killed):
@@ -376,4 +403,3 @@ def test_ctrl_c_stops_the_batch_promptly(tmp_path):
     done = list(out.glob("audit-*/submissions/*.json"))
     assert len(done) < 4, f"every submission was still audited after Ctrl-C ({waited:.1f} s)"
     assert waited < 2 * SLEEP + 1.5
-

@@ -169,9 +169,14 @@ def test_gradescope_template_with_bad_spec_exit_2(tmp_path, capsys):
 
 
 def test_subprocess_entry_point_exit_codes(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "gradcheck", "audit", "--format", "json"],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.run(
+        [sys.executable, "-m", "gradcheck", "audit", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert "Traceback" not in proc.stderr

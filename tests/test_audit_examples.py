@@ -35,8 +35,14 @@ STUDENT_NAMES = {
     "lists_bias_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
     "logic_gates_correct.py": ["W1", "b1", "W2", "b2"],
     "missing_derivative_bug.py": [f"params['{n}']" for n in ("W1", "b1", "W2", "b2", "W3", "b3")],
-    "module_stack_correct.py": ["layers[0].weight", "layers[0].bias", "layers[2].weight", "layers[2].bias",
-                                "layers[4].weight", "layers[4].bias"],
+    "module_stack_correct.py": [
+        "layers[0].weight",
+        "layers[0].bias",
+        "layers[2].weight",
+        "layers[2].bias",
+        "layers[4].weight",
+        "layers[4].bias",
+    ],
     "nobias_2hidden_output_bug.py": ["W1", "W2", "W3"],
     "stored_grads_batch_bug.py": ["W1", "b1", "W2", "b2"],
     "transposed_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
@@ -159,8 +165,9 @@ def test_per_submission_result_files(audit):
 
 def test_report_json_file_matches_stdout(audit):
     on_disk = json.loads((audit["folder"] / "report.json").read_text())
-    assert [(s["path"], s["status"]) for s in on_disk["submissions"]] == \
-        [(s["path"], s["status"]) for s in audit["data"]["submissions"]]
+    assert [(s["path"], s["status"]) for s in on_disk["submissions"]] == [
+        (s["path"], s["status"]) for s in audit["data"]["submissions"]
+    ]
 
 
 def test_junit_xml(audit):

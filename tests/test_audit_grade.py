@@ -43,11 +43,17 @@ def _student(ref: dict, layout: str) -> dict:
 
 
 def _result(params: dict, grads: dict, forward) -> dict:
-    return {"ok": True, "shape": "grads-dict", "entry": "Net.backward", "notes": ["from a test"],
-            "params": [{"name": k, "data": v.tolist()} for k, v in params.items()],
-            "grads": [{"param": k, "data": v.tolist(), "rule": "returned"} for k, v in grads.items()],
-            "forward": None if forward is None else np.asarray(forward).tolist(),
-            "samples_as_columns": False, "error": None}
+    return {
+        "ok": True,
+        "shape": "grads-dict",
+        "entry": "Net.backward",
+        "notes": ["from a test"],
+        "params": [{"name": k, "data": v.tolist()} for k, v in params.items()],
+        "grads": [{"param": k, "data": v.tolist(), "rule": "returned"} for k, v in grads.items()],
+        "forward": None if forward is None else np.asarray(forward).tolist(),
+        "samples_as_columns": False,
+        "error": None,
+    }
 
 
 def _case(layout, *, sizes=(3, 5, 2), hidden="tanh", loss="bce", plant=None, forward_delta=0.0):
@@ -202,8 +208,15 @@ def test_declared_scale_and_sum_reduction():
 
 
 def test_worker_error_dict_is_status_error_with_message():
-    res = {"ok": False, "error": {"type": "ZeroDivisionError", "message": "division by zero",
-                                  "where": "backward (line 12)", "traceback": "..."}}
+    res = {
+        "ok": False,
+        "error": {
+            "type": "ZeroDivisionError",
+            "message": "division by zero",
+            "where": "backward (line 12)",
+            "traceback": "...",
+        },
+    }
     X, Y = _data(2, 1)
     r = grade(res, X, Y, AuditSpec(), path="s.py")
     assert r.status == "error"

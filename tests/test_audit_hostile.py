@@ -195,8 +195,7 @@ def _check_reason(name: str, s):
     """EXPECTED.toml's reason: a word the grader's reason (SubmissionResult.error) must contain."""
     word = EXPECTED[name].get("reason")
     if word:
-        assert word.lower() in (s.error or "").lower(), \
-            f"{name}: the reason should say {word!r}, got {s.error!r}"
+        assert word.lower() in (s.error or "").lower(), f"{name}: the reason should say {word!r}, got {s.error!r}"
 
 
 def test_leftover_detector_is_not_vacuous(tmp_path):
@@ -220,9 +219,21 @@ def test_leftover_detector_is_not_vacuous(tmp_path):
 
 
 def test_every_hostile_example_has_a_test():
-    tested = {"infinite_loop.py", "sleep_forever.py", "ignore_sigterm.py", "fork_bomb.py", "memory_hog.py",
-              "print_flood.py", "huge_file.py", "exit_midway.py", "os_exit.py", "monkeypatch.py",
-              "read_secrets.py", "network.py", "delete_outside.py"}
+    tested = {
+        "infinite_loop.py",
+        "sleep_forever.py",
+        "ignore_sigterm.py",
+        "fork_bomb.py",
+        "memory_hog.py",
+        "print_flood.py",
+        "huge_file.py",
+        "exit_midway.py",
+        "os_exit.py",
+        "monkeypatch.py",
+        "read_secrets.py",
+        "network.py",
+        "delete_outside.py",
+    }
     assert set(EXPECTED) == tested
     assert {p.name for p in HOSTILE.glob("*.py")} == tested
 
@@ -376,8 +387,12 @@ def _run_as_usable(user: str) -> str | None:
     """None if the grader's interpreter (with numpy) runs as ``user`` in the sandbox, else why not."""
     wd = make_workdir(HONEST)
     try:
-        box = run_sandboxed([sys.executable, "-c", "import numpy"], workdir=wd,
-                            limits=Limits(wall_seconds=20, run_as=user), env={"PYTHONPATH": str(ROOT)})
+        box = run_sandboxed(
+            [sys.executable, "-c", "import numpy"],
+            workdir=wd,
+            limits=Limits(wall_seconds=20, run_as=user),
+            env={"PYTHONPATH": str(ROOT)},
+        )
     except (ValueError, KeyError, OSError) as exc:
         return str(exc)
     finally:

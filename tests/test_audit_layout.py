@@ -40,22 +40,27 @@ def test_out_x_in_with_column_biases():
 def test_out_x_in_lists_names():
     shapes = {"weights[0]": (3, 2), "biases[0]": (3,), "weights[1]": (2, 3), "biases[1]": (2,)}
     lay = _first(shapes, 2, 2)
-    assert lay.layers == (LayerMap("weights[0]", "biases[0]", True, 2, 3),
-                          LayerMap("weights[1]", "biases[1]", True, 3, 2))
+    assert lay.layers == (
+        LayerMap("weights[0]", "biases[0]", True, 2, 3),
+        LayerMap("weights[1]", "biases[1]", True, 3, 2),
+    )
     assert lay.names() == {"W1": "weights[0]", "b1": "biases[0]", "W2": "weights[1]", "b2": "biases[1]"}
 
 
 def test_module_names_with_data_suffix():
-    shapes = {"layers[0].weight.data": (16, 2), "layers[0].bias.data": (16,),
-              "layers[2].weight.data": (1, 16), "layers[2].bias.data": (1,)}
+    shapes = {
+        "layers[0].weight.data": (16, 2),
+        "layers[0].bias.data": (16,),
+        "layers[2].weight.data": (1, 16),
+        "layers[2].bias.data": (1,),
+    }
     lay = _first(shapes, 2, 1)
     assert _orient(lay) == (True, True)
     assert [x.bias for x in lay.layers] == ["layers[0].bias.data", "layers[2].bias.data"]
 
 
 def test_module_names_without_data_suffix():
-    shapes = {"layers[0].weight": (16, 2), "layers[0].bias": (16,), "layers[2].weight": (1, 16),
-              "layers[2].bias": (1,)}
+    shapes = {"layers[0].weight": (16, 2), "layers[0].bias": (16,), "layers[2].weight": (1, 16), "layers[2].bias": (1,)}
     lay = _first(shapes, 2, 1)
     assert lay.names()["b2"] == "layers[2].bias"
 
@@ -105,8 +110,11 @@ def test_bias_named_tensor_is_never_a_weight():
 
 
 def test_layout_error_lists_shapes_and_spec_key():
-    with pytest.raises(LayoutError, match=r"^the parameters \(W1 \(2, 4\), b1 \(4,\), W2 \(5, 1\)\) do not chain "
-                                          r"from 2 inputs to 1 outputs; set \[network\] params in the spec"):
+    with pytest.raises(
+        LayoutError,
+        match=r"^the parameters \(W1 \(2, 4\), b1 \(4,\), W2 \(5, 1\)\) do not chain "
+        r"from 2 inputs to 1 outputs; set \[network\] params in the spec",
+    ):
         infer_layouts({"W1": (2, 4), "b1": (4,), "W2": (5, 1)}, 2, 1)
 
 
@@ -143,7 +151,9 @@ def _to_student(ref: dict, layout: str, bias_shape: str) -> dict:
     i = 1
     while f"W{i}" in ref:
         W, b = ref[f"W{i}"], ref[f"b{i}"]
-        name_w, name_b = (f"self.W{i}", f"self.b{i}") if layout == "in_out" else (f"weights[{i-1}]", f"biases[{i-1}]")
+        name_w, name_b = (
+            (f"self.W{i}", f"self.b{i}") if layout == "in_out" else (f"weights[{i - 1}]", f"biases[{i - 1}]")
+        )
         out[name_w] = W.copy() if layout == "in_out" else W.T.copy()
         out[name_b] = {"flat": b.copy(), "row": b.reshape(1, -1).copy(), "col": b.reshape(-1, 1).copy()}[bias_shape]
         i += 1

@@ -18,8 +18,11 @@ GOOD = ROOT / "examples" / "submissions" / "inplace_correct.py"
 
 
 def test_unknown_section_names_file_and_valid_sections():
-    with pytest.raises(SpecError, match=r"^hw3\.toml: unknown section \[entri\]; valid sections: "
-                                        r"entry, network, loss, data, limits, check, points$"):
+    with pytest.raises(
+        SpecError,
+        match=r"^hw3\.toml: unknown section \[entri\]; valid sections: "
+        r"entry, network, loss, data, limits, check, points$",
+    ):
         parse_spec({"entri": {"class": "Net"}}, "hw3.toml")
 
 
@@ -29,8 +32,11 @@ def test_section_must_be_a_table():
 
 
 def test_unknown_key_lists_valid_keys():
-    with pytest.raises(SpecError, match=r"^hw3\.toml: unknown key 'nmae' in \[loss\]; "
-                                        r"valid keys: name, reduction, scale, accept$"):
+    with pytest.raises(
+        SpecError,
+        match=r"^hw3\.toml: unknown key 'nmae' in \[loss\]; "
+        r"valid keys: name, reduction, scale, accept$",
+    ):
         parse_spec({"loss": {"nmae": "bce"}}, "hw3.toml")
 
 
@@ -67,8 +73,11 @@ def test_bad_layout_choice():
 
 
 def test_bad_hidden_activation_in_list():
-    with pytest.raises(SpecError, match=r"^s\.toml: \[network\] hidden entries must be sigmoid, relu or tanh, "
-                                        r"got 'gelu'$"):
+    with pytest.raises(
+        SpecError,
+        match=r"^s\.toml: \[network\] hidden entries must be sigmoid, relu or tanh, "
+        r"got 'gelu'$",
+    ):
         parse_spec({"network": {"hidden": ["tanh", "gelu"]}}, "s.toml")
 
 
@@ -172,15 +181,23 @@ forward = 2.5
     assert spec.accepted_factors == (0.5, 2.0)
     assert spec.hidden == ("tanh",)
     assert spec.worker_spec() == {
-        "entry": "NeuralNetwork", "init_args": [2, 4, 1], "init_kwargs": {"seed": 3}, "forward": "predict",
-        "backward": "backprop", "lr_arg": "eta", "run_toplevel": False,
-        "params": ["W1", "b1", "W2", "b2"], "grads": ["dW1", "db1", "dW2", "db2"], "samples_as_columns": True,
+        "entry": "NeuralNetwork",
+        "init_args": [2, 4, 1],
+        "init_kwargs": {"seed": 3},
+        "forward": "predict",
+        "backward": "backprop",
+        "lr_arg": "eta",
+        "run_toplevel": False,
+        "params": ["W1", "b1", "W2", "b2"],
+        "grads": ["dW1", "db1", "dW2", "db2"],
+        "samples_as_columns": True,
     }
 
 
 def test_worker_spec_uses_function_when_no_class_and_drops_absent_keys():
-    spec = parse_spec({"entry": {"function": "train_step"}, "network": {"hidden": ["relu", "tanh"]},
-                       "loss": {"name": "mse"}})
+    spec = parse_spec(
+        {"entry": {"function": "train_step"}, "network": {"hidden": ["relu", "tanh"]}, "loss": {"name": "mse"}}
+    )
     assert spec.worker_spec() == {"entry": "train_step"}
     assert spec.hidden == ("relu", "tanh")
 
@@ -227,9 +244,13 @@ def test_cli_malformed_spec_exit_2_with_message(tmp_path, capsys):
 def test_cli_spec_syntax_error_subprocess_no_traceback(tmp_path):
     f = tmp_path / "hw.toml"
     f.write_text("[entry\nclass = 'Net'\n")
-    proc = subprocess.run([sys.executable, "-m", "gradcheck", "audit", str(GOOD), "--spec", str(f),
-                           "--output", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT,
-                          timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "gradcheck", "audit", str(GOOD), "--spec", str(f), "--output", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert proc.returncode == 2, proc.stderr
     assert f"spec file {f} is not valid TOML" in proc.stderr
     assert "Traceback" not in proc.stderr

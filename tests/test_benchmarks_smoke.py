@@ -13,8 +13,17 @@ peers = importlib.util.module_from_spec(spec)
 sys.modules["bench_peers"] = peers
 spec.loader.exec_module(peers)
 
-CASES = ["correct", "act", "scale", "median-1e-04", "median-1e-05", "median-1e-06",
-         "max-1e-04", "max-1e-05", "max-1e-06"]
+CASES = [
+    "correct",
+    "act",
+    "scale",
+    "median-1e-04",
+    "median-1e-05",
+    "median-1e-06",
+    "max-1e-04",
+    "max-1e-05",
+    "max-1e-06",
+]
 GRADCHECK = ["gradcheck-auto", "gradcheck-full", "gradcheck-directional"]
 
 
@@ -43,8 +52,7 @@ def test_one_row_per_selected_checker_and_one_cell_per_case(bench):
 
 
 def test_markdown_table_has_a_line_per_row_and_a_column_per_case(bench):
-    table = [line for line in bench["md"].splitlines() if line.startswith("| gradcheck") or
-             line.startswith("| scipy")]
+    table = [line for line in bench["md"].splitlines() if line.startswith("| gradcheck") or line.startswith("| scipy")]
     assert len(table) == 6
     header = next(line for line in bench["md"].splitlines() if line.startswith("| checker"))
     columns = header.count(" | ") + 1
@@ -78,8 +86,13 @@ def test_json_has_units_targets_and_times(bench):
 
 
 def test_a_missing_peer_is_skipped_with_a_note_not_an_error(bench):
-    missing = peers.Checker("ghost", "ghost", lambda *a: peers.Verdict("pass"), lambda p: 1.0,
-                            requires=("no_such_module_for_gradcheck_bench",))
+    missing = peers.Checker(
+        "ghost",
+        "ghost",
+        lambda *a: peers.Verdict("pass"),
+        lambda p: 1.0,
+        requires=("no_such_module_for_gradcheck_bench",),
+    )
     problem = peers.make_problem(59, unit_seconds=0.01)
     row = peers.run_checker(missing, problem, repeats=1, budget=10.0)
     assert "not installed" in row["note"]

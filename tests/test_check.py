@@ -41,19 +41,26 @@ def _others_ok(report, name):
 
 
 # ------------------------------------------------------------ arguments
-@pytest.mark.parametrize("kw, exc, msg", [
-    ({"method": "forward"}, ValueError, r"method must be one of auto, central, richardson, complex, scipy, fprime; got 'forward'"),
-    ({"method": None}, ValueError, r"method must be one of .*; got None"),
-    ({"mode": "all"}, ValueError, r"mode must be one of auto, full, sampled, directional; got 'all'"),
-    ({"seed": -1}, ValueError, r"seed must be an integer >= 0, got -1"),
-    ({"seed": 1.5}, ValueError, r"seed must be an integer >= 0, got 1.5"),
-    ({"seed": True}, ValueError, r"seed must be an integer >= 0, got True"),
-    ({"samples": 1}, ValueError, r"samples must be an integer >= 2, got 1"),
-    ({"samples": "8"}, ValueError, r"samples must be an integer >= 2, got '8'"),
-    ({"rtol": 0.0}, ValueError, r"rtol must be in \(0, 1\), got 0.0"),
-    ({"rtol": 1.5}, ValueError, r"rtol must be in \(0, 1\), got 1.5"),
-    ({"rtol": "1e-6"}, TypeError, r"rtol must be a float, got str"),
-])
+@pytest.mark.parametrize(
+    "kw, exc, msg",
+    [
+        (
+            {"method": "forward"},
+            ValueError,
+            r"method must be one of auto, central, richardson, complex, scipy, fprime; got 'forward'",
+        ),
+        ({"method": None}, ValueError, r"method must be one of .*; got None"),
+        ({"mode": "all"}, ValueError, r"mode must be one of auto, full, sampled, directional; got 'all'"),
+        ({"seed": -1}, ValueError, r"seed must be an integer >= 0, got -1"),
+        ({"seed": 1.5}, ValueError, r"seed must be an integer >= 0, got 1.5"),
+        ({"seed": True}, ValueError, r"seed must be an integer >= 0, got True"),
+        ({"samples": 1}, ValueError, r"samples must be an integer >= 2, got 1"),
+        ({"samples": "8"}, ValueError, r"samples must be an integer >= 2, got '8'"),
+        ({"rtol": 0.0}, ValueError, r"rtol must be in \(0, 1\), got 0.0"),
+        ({"rtol": 1.5}, ValueError, r"rtol must be in \(0, 1\), got 1.5"),
+        ({"rtol": "1e-6"}, TypeError, r"rtol must be a float, got str"),
+    ],
+)
 def test_bad_options(kw, exc, msg):
     with pytest.raises(exc, match=msg):
         check_gradients(_loss, _grad, _params(), **kw)
@@ -83,8 +90,9 @@ def test_full_central_costs_two_evaluations_per_entry():
 
 
 def test_full_complex_costs_about_one_evaluation_per_entry():
-    report = check_gradients(lambda p: np.sum(np.sin(p["W"])) + np.sum(p["b"] ** 3), _grad, _params(),
-                             method="complex", mode="full")
+    report = check_gradients(
+        lambda p: np.sum(np.sin(p["W"])) + np.sum(p["b"] ** 3), _grad, _params(), method="complex", mode="full"
+    )
     assert report.method == "complex"
     assert [t.evaluations for t in report.tensors] == [12, 4]
 
@@ -174,8 +182,14 @@ def test_float32_auto_uses_the_complex_step():
 
 
 # ------------------------------------------------------------ planted bugs
-PLANT_CASES = ["tanh-bce-d2", "sigmoid-mse-d3", "mixed-relu-tanh-sigmoid-bce-d3", "preset:gates-2-8-1-xor",
-               "relu-mse-d2", "tanh-mse-d2-l2"]
+PLANT_CASES = [
+    "tanh-bce-d2",
+    "sigmoid-mse-d3",
+    "mixed-relu-tanh-sigmoid-bce-d3",
+    "preset:gates-2-8-1-xor",
+    "relu-mse-d2",
+    "tanh-mse-d2-l2",
+]
 
 
 def _plant_index(g, rng):
@@ -264,8 +278,11 @@ def _mutant_closures(cls, config, seed=0):
     net = cls(config)
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(16, config.sizes[0]))
-    Y = rng.integers(0, 2, (16, config.sizes[-1])).astype(float) if config.loss == "bce" \
+    Y = (
+        rng.integers(0, 2, (16, config.sizes[-1])).astype(float)
+        if config.loss == "bce"
         else rng.normal(size=(16, config.sizes[-1]))
+    )
     loss, grad = net.closures(X, Y)
     return loss, grad, MLP(config).init_params(seed=seed)
 
@@ -384,8 +401,7 @@ def test_complex_unsafe_loss_falls_back_with_a_note(kind):
 
 
 def test_complex_safe_loss_has_no_fallback_note():
-    report = check_gradients(lambda p: np.sum(np.sin(p["W"])) + np.sum(p["b"] ** 3), _grad, _params(),
-                             method="complex")
+    report = check_gradients(lambda p: np.sum(np.sin(p["W"])) + np.sum(p["b"] ** 3), _grad, _params(), method="complex")
     assert report.method == "complex" and report.notes == ()
 
 

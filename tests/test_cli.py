@@ -157,9 +157,25 @@ def test_zoo_exit_1_when_a_mutant_escapes(capsys, tmp_path, monkeypatch):
 
 def test_subprocess_run_json(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "gradcheck", "run", "--config", "tanh-bce-d1", "--config", "relu-mse-d1",
-         "--format", "json", "--output", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "gradcheck",
+            "run",
+            "--config",
+            "tanh-bce-d1",
+            "--config",
+            "relu-mse-d1",
+            "--format",
+            "json",
+            "--output",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert [r["config"] for r in data["results"]] == ["tanh-bce-d1", "relu-mse-d1"]

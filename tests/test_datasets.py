@@ -6,9 +6,15 @@ import pytest
 from reference_nets import datasets as D
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("and", [0, 0, 0, 1]), ("or", [0, 1, 1, 1]), ("xor", [0, 1, 1, 0]), ("XOR", [0, 1, 1, 0]),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("and", [0, 0, 0, 1]),
+        ("or", [0, 1, 1, 1]),
+        ("xor", [0, 1, 1, 0]),
+        ("XOR", [0, 1, 1, 0]),
+    ],
+)
 def test_logic_gates(name, expected):
     X, Y = D.logic_gate(name)
     assert X.tolist() == [[0, 0], [0, 1], [1, 0], [1, 1]]
@@ -22,15 +28,18 @@ def test_xor_is_xor_gate_and_returns_fresh_arrays():
     assert np.array_equal(D.xor()[1], D.logic_gate("xor")[1])
 
 
-@pytest.mark.parametrize("name, kwargs, n_in, n_out", [
-    ("linear_points", {"n": 50, "seed": 1}, 2, 1),
-    ("xor_points", {"n": 50, "seed": 1}, 2, 1),
-    ("threshold_1d", {"n": 64, "seed": 1}, 1, 1),
-    ("regression", {"n": 10, "n_in": 3, "n_out": 2, "seed": 1}, 3, 2),
-    ("one_hot_identity", {"n": 8}, 8, 8),
-    ("logic_gate", {"name": "or"}, 2, 1),
-    ("xor", {}, 2, 1),
-])
+@pytest.mark.parametrize(
+    "name, kwargs, n_in, n_out",
+    [
+        ("linear_points", {"n": 50, "seed": 1}, 2, 1),
+        ("xor_points", {"n": 50, "seed": 1}, 2, 1),
+        ("threshold_1d", {"n": 64, "seed": 1}, 1, 1),
+        ("regression", {"n": 10, "n_in": 3, "n_out": 2, "seed": 1}, 3, 2),
+        ("one_hot_identity", {"n": 8}, 8, 8),
+        ("logic_gate", {"name": "or"}, 2, 1),
+        ("xor", {}, 2, 1),
+    ],
+)
 def test_shapes_dtype_and_determinism(name, kwargs, n_in, n_out):
     X, Y = D.make_dataset(name, **kwargs)
     assert X.dtype == Y.dtype == np.float64
@@ -58,8 +67,15 @@ def test_labels_follow_their_rules():
 
 
 def test_registry_complete():
-    assert set(D.DATASETS) == {"xor", "logic_gate", "linear_points", "xor_points",
-                               "one_hot_identity", "threshold_1d", "regression"}
+    assert set(D.DATASETS) == {
+        "xor",
+        "logic_gate",
+        "linear_points",
+        "xor_points",
+        "one_hot_identity",
+        "threshold_1d",
+        "regression",
+    }
 
 
 def test_errors():

@@ -56,9 +56,16 @@ def test_diagnose_clears_a_passing_report(mse_net):
     assert diagnose(report, params=params).diagnoses == ()
 
 
-@pytest.mark.parametrize("factor, code", [
-    (-1.0, "sign_flip"), (16.0, "missing_batch_mean"), (2.0, "missing_mse_factor"), (0.5, "missing_mse_factor"),
-    (3.0, "uniform_scale")])
+@pytest.mark.parametrize(
+    "factor, code",
+    [
+        (-1.0, "sign_flip"),
+        (16.0, "missing_batch_mean"),
+        (2.0, "missing_mse_factor"),
+        (0.5, "missing_mse_factor"),
+        (3.0, "uniform_scale"),
+    ],
+)
 def test_uniform_factor_top_code(mse_net, factor, code):
     loss, grad, params = mse_net
     claimed = _scaled(grad, params, {k: factor for k in params})
@@ -69,9 +76,17 @@ def test_uniform_factor_top_code(mse_net, factor, code):
     assert top.tensor is None
 
 
-@pytest.mark.parametrize("factor, code", [
-    (-1.0, "sign_flip"), (16.0, "missing_batch_mean"), (1 / 16, "missing_batch_mean"), (2.0, "missing_mse_factor"),
-    (0.5, "missing_mse_factor"), (3.0, "uniform_scale")])
+@pytest.mark.parametrize(
+    "factor, code",
+    [
+        (-1.0, "sign_flip"),
+        (16.0, "missing_batch_mean"),
+        (1 / 16, "missing_batch_mean"),
+        (2.0, "missing_mse_factor"),
+        (0.5, "missing_mse_factor"),
+        (3.0, "uniform_scale"),
+    ],
+)
 def test_uniform_factor_signatures_from_numbers_alone(mse_net, factor, code):
     loss, grad, params = mse_net
     claimed = _scaled(grad, params, {k: factor for k in params})
@@ -160,14 +175,16 @@ def test_localize_output_layer_wording(mse_net):
 def test_localize_none_without_layer_numbers():
     rng = np.random.default_rng(0)
     params = {"gamma": rng.normal(size=4)}
-    report = check_gradients(lambda p: float(np.sum(p["gamma"] ** 2)), lambda p: {"gamma": p["gamma"]}, params,
-                             name_bugs=False)
+    report = check_gradients(
+        lambda p: float(np.sum(p["gamma"] ** 2)), lambda p: {"gamma": p["gamma"]}, params, name_bugs=False
+    )
     assert report.status == "fail"
     assert localize(report) is None
 
 
-@pytest.mark.parametrize("name, layer", [
-    ("W2", 2), ("b_2", 2), ("weights[1]", 2), ("biases[0]", 1), ("W10", 10), ("gamma", None)])
+@pytest.mark.parametrize(
+    "name, layer", [("W2", 2), ("b_2", 2), ("weights[1]", 2), ("biases[0]", 1), ("W10", 10), ("gamma", None)]
+)
 def test_layer_of(name, layer):
     assert layer_of(name) == layer
 

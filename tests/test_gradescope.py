@@ -28,48 +28,111 @@ REPO = Path(__file__).resolve().parents[1]
 def tensor(name, shape, status="pass", rel=1e-11, analytic=0.25, numeric=0.25, worst=()):
     size = math.prod(shape)
     index = worst[0].index if worst else tuple(0 for _ in shape)
-    return TensorResult(name=name, shape=tuple(shape), status=status, max_abs_error=abs(analytic - numeric),
-                        max_rel_error=rel, worst_index=index, analytic=analytic,
-                        numeric=numeric, checked=size, size=size, counts={status: size},
-                        evaluations=2 * size, worst=tuple(worst))
+    return TensorResult(
+        name=name,
+        shape=tuple(shape),
+        status=status,
+        max_abs_error=abs(analytic - numeric),
+        max_rel_error=rel,
+        worst_index=index,
+        analytic=analytic,
+        numeric=numeric,
+        checked=size,
+        size=size,
+        counts={status: size},
+        evaluations=2 * size,
+        worst=tuple(worst),
+    )
 
 
 MATCH = ForwardCheck("match", 1e-15, "2-4-1 tanh|sigmoid", "activations inferred from the forward output")
-DIAG = Diagnosis("missing_activation_derivative", "W1, b1",
-                 "The hidden layer's error is missing tanh'(z1): multiply by (1 - a1**2).", 0.92,
-                 {"ratio": 1.7})
+DIAG = Diagnosis(
+    "missing_activation_derivative",
+    "W1, b1",
+    "The hidden layer's error is missing tanh'(z1): multiply by (1 - a1**2).",
+    0.92,
+    {"ratio": 1.7},
+)
 
 
 def passing(path="alice.py"):
     return SubmissionResult(
-        path=path, status="pass", forward=MATCH, shape="class", entry="NeuralNetwork.backward",
+        path=path,
+        status="pass",
+        forward=MATCH,
+        shape="class",
+        entry="NeuralNetwork.backward",
         tensors=(tensor("W1", (2, 4)), tensor("b1", (4,)), tensor("W2", (4, 1)), tensor("b2", (1,))),
-        command=f"python -m gradcheck audit {path}", score=1.0, max_score=1.0, elapsed=0.8)
+        command=f"python -m gradcheck audit {path}",
+        score=1.0,
+        max_score=1.0,
+        elapsed=0.8,
+    )
 
 
 def failing(path="bob.py"):
-    ev = EntryEvidence(index=(1, 2), analytic=0.31, numeric=0.12, numeric_error=1e-11, abs_error=0.19,
-                       rel_error=0.61, tolerance=1e-9, status="fail")
-    ev2 = EntryEvidence(index=(0, 3), analytic=-0.2, numeric=-0.05, numeric_error=1e-11, abs_error=0.15,
-                        rel_error=0.75, tolerance=1e-9, status="fail")
+    ev = EntryEvidence(
+        index=(1, 2),
+        analytic=0.31,
+        numeric=0.12,
+        numeric_error=1e-11,
+        abs_error=0.19,
+        rel_error=0.61,
+        tolerance=1e-9,
+        status="fail",
+    )
+    ev2 = EntryEvidence(
+        index=(0, 3),
+        analytic=-0.2,
+        numeric=-0.05,
+        numeric_error=1e-11,
+        abs_error=0.15,
+        rel_error=0.75,
+        tolerance=1e-9,
+        status="fail",
+    )
     return SubmissionResult(
-        path=path, status="fail", forward=MATCH, shape="class", entry="NeuralNetwork.backward",
-        tensors=(tensor("W1", (2, 4), "fail", 0.75, -0.2, -0.05, (ev2, ev)), tensor("b1", (4,), "fail", 0.5, 1.0, 0.5),
-                 tensor("W2", (4, 1)), tensor("b2", (1,))),
-        diagnoses=(DIAG,), notes=("loss not declared: the gradient was checked against BCE (mean)",),
-        command=f"python -m gradcheck audit {path}", score=0.0, max_score=1.0, elapsed=0.9)
+        path=path,
+        status="fail",
+        forward=MATCH,
+        shape="class",
+        entry="NeuralNetwork.backward",
+        tensors=(
+            tensor("W1", (2, 4), "fail", 0.75, -0.2, -0.05, (ev2, ev)),
+            tensor("b1", (4,), "fail", 0.5, 1.0, 0.5),
+            tensor("W2", (4, 1)),
+            tensor("b2", (1,)),
+        ),
+        diagnoses=(DIAG,),
+        notes=("loss not declared: the gradient was checked against BCE (mean)",),
+        command=f"python -m gradcheck audit {path}",
+        score=0.0,
+        max_score=1.0,
+        elapsed=0.9,
+    )
 
 
 def erroring(path="carol.py"):
-    return SubmissionResult(path=path, status="error",
-                            error="ValueError: shapes (16,2) and (3,4) not aligned (in NeuralNetwork.backward)",
-                            output_tail="Traceback (most recent call last):\n  File \"carol.py\", line 12\n",
-                            command=f"python -m gradcheck audit {path}", score=0.0, max_score=1.0)
+    return SubmissionResult(
+        path=path,
+        status="error",
+        error="ValueError: shapes (16,2) and (3,4) not aligned (in NeuralNetwork.backward)",
+        output_tail='Traceback (most recent call last):\n  File "carol.py", line 12\n',
+        command=f"python -m gradcheck audit {path}",
+        score=0.0,
+        max_score=1.0,
+    )
 
 
 def timing_out(path="dave.py"):
-    return SubmissionResult(path=path, status="timeout", error="killed after 60 s (wall clock)",
-                            command=f"python -m gradcheck audit {path}", score=0.0, max_score=1.0)
+    return SubmissionResult(
+        path=path,
+        status="timeout",
+        error="killed after 60 s (wall clock)",
+        command=f"python -m gradcheck audit {path}",
+        score=0.0,
+        max_score=1.0,
+    )
 
 
 def report(*subs):
@@ -89,8 +152,17 @@ def points(gradient=None, forward=None):
 def check_schema(doc) -> None:
     """The Gradescope results.json format (the parts gradcheck writes)."""
     assert isinstance(doc, dict)
-    assert set(doc) <= {"score", "execution_time", "output", "visibility", "stdout_visibility", "tests",
-                        "extra_data", "output_format", "leaderboard"}
+    assert set(doc) <= {
+        "score",
+        "execution_time",
+        "output",
+        "visibility",
+        "stdout_visibility",
+        "tests",
+        "extra_data",
+        "output_format",
+        "leaderboard",
+    }
     assert isinstance(doc["score"], (int, float)) and not isinstance(doc["score"], bool)
     assert isinstance(doc["tests"], list)
     if "execution_time" in doc:
@@ -177,8 +249,12 @@ def test_points_from_the_spec_and_forward_test():
 def test_forward_mismatch_fails_the_forward_test():
     import dataclasses
 
-    s = dataclasses.replace(passing(), status="fail", forward=ForwardCheck("mismatch", 0.3, "2-4-1 tanh|sigmoid"),
-                            diagnoses=(Diagnosis("forward_mismatch", None, "The forward pass differs.", 0.9),))
+    s = dataclasses.replace(
+        passing(),
+        status="fail",
+        forward=ForwardCheck("mismatch", 0.3, "2-4-1 tanh|sigmoid"),
+        diagnoses=(Diagnosis("forward_mismatch", None, "The forward pass differs.", 0.9),),
+    )
     doc = render(report(s), points(gradient=1, forward=1))
     fwd = [t for t in doc["tests"] if t["name"] == "Forward pass"][0]
     assert fwd["status"] == "failed" and "differs" in fwd["output"] and doc["score"] == 1
@@ -187,30 +263,39 @@ def test_forward_mismatch_fails_the_forward_test():
 def test_uneven_split_adds_up():
     assert math.isclose(sum(split_points(1.0, 3)), 1.0)
     assert math.isclose(sum(split_points(7.0, 6)), 7.0)
-    s = SubmissionResult(path="x.py", status="pass", tensors=(tensor("W1", (2, 3)), tensor("W2", (3, 1)),
-                                                               tensor("W3", (1, 1))))
+    s = SubmissionResult(
+        path="x.py", status="pass", tensors=(tensor("W1", (2, 3)), tensor("W2", (3, 1)), tensor("W3", (1, 1)))
+    )
     doc = render(report(s))
     assert math.isclose(sum(t["max_score"] for t in doc["tests"]), 1.0) and math.isclose(doc["score"], 1.0)
 
 
 def test_inconclusive_and_kink():
-    s = SubmissionResult(path="x.py", status="inconclusive",
-                         tensors=(tensor("W1", (2, 2), "kink"), tensor("W2", (2, 1), "inconclusive", 1e-4)))
+    s = SubmissionResult(
+        path="x.py",
+        status="inconclusive",
+        tensors=(tensor("W1", (2, 2), "kink"), tensor("W2", (2, 1), "inconclusive", 1e-4)),
+    )
     doc = render(report(s))
     assert [t["status"] for t in doc["tests"]] == ["passed", "failed"]
     assert "instructor" in doc["tests"][1]["output"]
 
 
 def test_nan_errors_stay_valid_json():
-    s = SubmissionResult(path="x.py", status="fail",
-                         tensors=(tensor("W1", (2, 2), "fail", float("nan"), float("nan"), 0.1),))
+    s = SubmissionResult(
+        path="x.py", status="fail", tensors=(tensor("W1", (2, 2), "fail", float("nan"), float("nan"), 0.1),)
+    )
     doc = render(report(s))
     assert doc["score"] == 0 and "nan" in doc["tests"][0]["output"]
 
 
 def test_shape_error_without_tensors():
-    s = SubmissionResult(path="x.py", status="fail", error="gradient of W1 has shape (4, 2), expected (2, 4)",
-                         diagnoses=(Diagnosis("transposed", "W1", "dW1 is transposed.", 0.9),))
+    s = SubmissionResult(
+        path="x.py",
+        status="fail",
+        error="gradient of W1 has shape (4, 2), expected (2, 4)",
+        diagnoses=(Diagnosis("transposed", "W1", "dW1 is transposed.", 0.9),),
+    )
     doc = render(report(s))
     assert doc["tests"][0]["name"] == "Gradient check" and "transposed" in doc["tests"][0]["output"]
 
@@ -239,8 +324,12 @@ def test_render_all_has_gradescope_and_html():
 
 def _env(root: Path, **extra) -> dict:
     env = dict(os.environ)
-    env.update(AUTOGRADER_ROOT=str(root), PYTHON=sys.executable, GRADCHECK_REPORTS=str(root.parent / "reports"),
-               PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])))
+    env.update(
+        AUTOGRADER_ROOT=str(root),
+        PYTHON=sys.executable,
+        GRADCHECK_REPORTS=str(root.parent / "reports"),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
+    )
     env.update(extra)
     return env
 
@@ -254,8 +343,13 @@ def _autograder(tmp_path: Path, spec: Path | None = None) -> Path:
 
 
 def _run(root: Path, **env) -> dict:
-    proc = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=_env(root, **env),
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        ["bash", str(root / "source" / "run_autograder")],
+        env=_env(root, **env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     results = root / "results" / "results.json"
     assert results.exists(), proc.stderr
@@ -319,7 +413,7 @@ def test_run_autograder_fallback_when_gradcheck_crashes(tmp_path):
     assert doc["tests"][0]["max_score"] == 4  # out of the spec's points
 
 
-MLP = '''
+MLP = """
 import numpy as np
 
 
@@ -347,7 +441,7 @@ class NeuralNetwork:
 if __name__ == "__main__":
     net = NeuralNetwork()
     print(net.forward(np.ones((3, 2))))
-'''
+"""
 
 
 @pytest.mark.parametrize("bug", [False, True], ids=["correct", "missing_tanh_derivative"])
@@ -357,7 +451,8 @@ def test_run_autograder_end_to_end(tmp_path, bug):
     except ImportError as exc:
         pytest.skip(f"gradcheck.audit.worker cannot be imported yet ({exc}); the audit cannot run")
     spec = tmp_path / "spec.toml"
-    spec.write_text(textwrap.dedent("""\
+    spec.write_text(
+        textwrap.dedent("""\
         [entry]
         class = "NeuralNetwork"
         init_args = [2, 4, 1]
@@ -372,7 +467,8 @@ def test_run_autograder_end_to_end(tmp_path, bug):
         [points]
         gradient = 4
         forward = 1
-        """))
+        """)
+    )
     root = _autograder(tmp_path, spec)
     code = MLP.replace("HIDDEN_DERIVATIVE", "1.0" if bug else "(1 - self.a1 ** 2)")
     (root / "submission" / "mlp.py").write_text(code)

@@ -23,29 +23,62 @@ EVIL = "evil/<script>alert('x')</script>&.py"
 def tensor(name, shape, status="pass", rel=1e-11, analytic=0.25, numeric=0.25):
     size = math.prod(shape)
     worst = (EntryEvidence((0,) * len(shape), analytic, numeric, 1e-12, abs(analytic - numeric), rel, 1e-9, status),)
-    return TensorResult(name=name, shape=tuple(shape), status=status, max_abs_error=abs(analytic - numeric),
-                        max_rel_error=rel, worst_index=(0,) * len(shape), analytic=analytic, numeric=numeric,
-                        checked=size, size=size, counts={status: size}, evaluations=2 * size, worst=worst)
+    return TensorResult(
+        name=name,
+        shape=tuple(shape),
+        status=status,
+        max_abs_error=abs(analytic - numeric),
+        max_rel_error=rel,
+        worst_index=(0,) * len(shape),
+        analytic=analytic,
+        numeric=numeric,
+        checked=size,
+        size=size,
+        counts={status: size},
+        evaluations=2 * size,
+        worst=worst,
+    )
 
 
 def make_report() -> AuditReport:
     fwd = ForwardCheck("match", 1e-16, "2-4-1 tanh|sigmoid", "activations inferred from the forward output")
     subs = (
-        SubmissionResult("alice.py", "pass", (tensor("W1", (2, 4)), tensor("b1", (4,)), tensor("W2", (4, 1)),
-                                              tensor("b2", (1,), "kink", 0.0)),
-                         forward=fwd, command="python -m gradcheck audit alice.py", score=1.0, max_score=1.0,
-                         elapsed=0.4),
-        SubmissionResult("bob.py", "fail", (tensor("W1", (2, 4), "fail", 0.61, 0.3, 0.12),
-                                            tensor("b1", (4,), "fail", float("nan"), float("nan"), 0.1),
-                                            tensor("W2", (4, 1), "inconclusive", 3e-6), tensor("b2", (1,))),
-                         diagnoses=(Diagnosis("missing_activation_derivative", "W1, b1",
-                                              "Multiply by f'(z1) & check a < b.", 0.9),),
-                         forward=ForwardCheck("mismatch", 0.2, "2-4-1 tanh|sigmoid", "no reference network"),
-                         notes=("loss not declared",), command="python -m gradcheck audit bob.py",
-                         score=0.0, max_score=1.0, elapsed=0.5),
-        SubmissionResult(EVIL, "error", error="NameError: name '<b>np</b>' is not defined",
-                         output_tail="Traceback ...\n<script>x</script>", command=f"python -m gradcheck audit '{EVIL}'",
-                         score=0.0, max_score=1.0),
+        SubmissionResult(
+            "alice.py",
+            "pass",
+            (tensor("W1", (2, 4)), tensor("b1", (4,)), tensor("W2", (4, 1)), tensor("b2", (1,), "kink", 0.0)),
+            forward=fwd,
+            command="python -m gradcheck audit alice.py",
+            score=1.0,
+            max_score=1.0,
+            elapsed=0.4,
+        ),
+        SubmissionResult(
+            "bob.py",
+            "fail",
+            (
+                tensor("W1", (2, 4), "fail", 0.61, 0.3, 0.12),
+                tensor("b1", (4,), "fail", float("nan"), float("nan"), 0.1),
+                tensor("W2", (4, 1), "inconclusive", 3e-6),
+                tensor("b2", (1,)),
+            ),
+            diagnoses=(Diagnosis("missing_activation_derivative", "W1, b1", "Multiply by f'(z1) & check a < b.", 0.9),),
+            forward=ForwardCheck("mismatch", 0.2, "2-4-1 tanh|sigmoid", "no reference network"),
+            notes=("loss not declared",),
+            command="python -m gradcheck audit bob.py",
+            score=0.0,
+            max_score=1.0,
+            elapsed=0.5,
+        ),
+        SubmissionResult(
+            EVIL,
+            "error",
+            error="NameError: name '<b>np</b>' is not defined",
+            output_tail="Traceback ...\n<script>x</script>",
+            command=f"python -m gradcheck audit '{EVIL}'",
+            score=0.0,
+            max_score=1.0,
+        ),
         SubmissionResult("dave.ipynb", "timeout", error="killed after 60 s", score=0.0, max_score=1.0),
     )
     return AuditReport("error", subs, 2.5)
@@ -144,8 +177,15 @@ def test_everything_is_escaped():
 def test_content_of_a_failing_section():
     page = parse(render_html(make_report()))
     bob = "".join(next(sec for sec in page.sections.values() if "bob.py" in "".join(sec["text"]))["text"])
-    for words in ("missing_activation_derivative", "W1[0, 0]", "mismatch", "loss not declared",
-                  "python -m gradcheck audit bob.py", "nan", "rtol 1.5e-08"):
+    for words in (
+        "missing_activation_derivative",
+        "W1[0, 0]",
+        "mismatch",
+        "loss not declared",
+        "python -m gradcheck audit bob.py",
+        "nan",
+        "rtol 1.5e-08",
+    ):
         assert words in bob, words
 
 
@@ -174,9 +214,19 @@ def test_renders_in_headless_chromium(tmp_path):
     rep = make_report()
     page = tmp_path / "report.html"
     page.write_text(render_html(rep), encoding="utf-8")
-    flags = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}"]
+    flags = [
+        exe,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
     dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
     assert dom.returncode == 0, dom.stderr[-2000:]
     for s in rep.submissions:
@@ -184,8 +234,12 @@ def test_renders_in_headless_chromium(tmp_path):
     assert dom.stdout.count("<svg") == len(rep.submissions)
     assert "<script" not in dom.stdout
     shot = tmp_path / "page.png"
-    run = subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1200,900", page.as_uri()],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [*flags, f"--screenshot={shot}", "--window-size=1200,900", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0 and shot.exists(), run.stderr[-2000:]
     assert _png_size(shot) == (1200, 900)
     assert shot.stat().st_size > 20_000  # a drawn page, not a blank one

@@ -15,8 +15,9 @@ def est(left, right, error=1e-9):
     return Estimate((left + right) / 2, error, "one-sided", left=left, right=right, kink=True)
 
 
-@pytest.mark.parametrize("analytic, expected", [
-    (0.0, "kink"), (1.0, "kink"), (0.5, "kink"), (-1e-3, "fail"), (1.001, "fail"), (5.0, "fail")])
+@pytest.mark.parametrize(
+    "analytic, expected", [(0.0, "kink"), (1.0, "kink"), (0.5, "kink"), (-1e-3, "fail"), (1.001, "fail"), (5.0, "fail")]
+)
 def test_subgradient_status(analytic, expected):
     assert subgradient_status(analytic, est(0.0, 1.0), 1e-8) == expected
 
@@ -43,8 +44,9 @@ def test_abs_at_zero_valid_subgradient_is_not_fail(method, sub):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_abs_at_zero_sign_zero_is_kink_or_pass(method):
-    report = check_gradients(lambda x: float(np.abs(x).sum()), lambda x: np.sign(x), np.array([0.0, 2.0]),
-                             method=method)
+    report = check_gradients(
+        lambda x: float(np.abs(x).sum()), lambda x: np.sign(x), np.array([0.0, 2.0]), method=method
+    )
     assert report.status in ("kink", "pass")
 
 
@@ -91,7 +93,7 @@ def test_relu_kink_entry_is_kink_never_fail(relu_at_zero, method):
     assert e.status in ("kink", "pass")
     if e.status == "kink":
         assert e.left is not None and e.right is not None
-        assert abs(e.left - e.right) > 1e-3          # a real jump in the slope
+        assert abs(e.left - e.right) > 1e-3  # a real jump in the slope
         lo, hi = sorted((e.left, e.right))
         assert lo - 1e-6 <= e.analytic <= hi + 1e-6
 
@@ -124,21 +126,24 @@ def test_maximum_at_a_tie_is_a_kink_under_the_complex_step():
     # step returns one branch's slope (1.1 here). That is consistent with the loss (it
     # is one of the one-sided slopes), so the complex step stays in use, and the valid
     # subgradient 0.1 is reported as a kink with both slopes as evidence.
-    report = check_gradients(lambda v: np.sum(np.maximum(v, 0.0) + 0.1 * v), lambda v: np.array([0.1]),
-                             np.array([0.0]), method="complex")
+    report = check_gradients(
+        lambda v: np.sum(np.maximum(v, 0.0) + 0.1 * v), lambda v: np.array([0.1]), np.array([0.0]), method="complex"
+    )
     assert report.method == "complex"
     assert report.status == "kink"
     e = report.tensors[0].worst[0]
     assert (e.left, e.right) == (pytest.approx(0.1, abs=1e-6), pytest.approx(1.1, abs=1e-6))
-    wrong = check_gradients(lambda v: np.sum(np.maximum(v, 0.0) + 0.1 * v), lambda v: np.array([2.0]),
-                            np.array([0.0]), method="complex")
+    wrong = check_gradients(
+        lambda v: np.sum(np.maximum(v, 0.0) + 0.1 * v), lambda v: np.array([2.0]), np.array([0.0]), method="complex"
+    )
     assert wrong.status == "fail"
 
 
 @pytest.mark.parametrize("method", METHODS)
 def test_maximum_tie_away_from_the_probed_entry_is_never_fail(method):
     x = np.array([0.0, 0.7])
-    report = check_gradients(lambda v: np.sum(np.maximum(v, 0.0) + v**2), lambda v: np.array([0.0, 1 + 1.4]), x,
-                             method=method)
+    report = check_gradients(
+        lambda v: np.sum(np.maximum(v, 0.0) + v**2), lambda v: np.array([0.0, 1 + 1.4]), x, method=method
+    )
     assert report.status in ("kink", "pass")
     assert report.tensors[0].worst[0].index == (0,)

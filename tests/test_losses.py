@@ -125,13 +125,23 @@ def test_complex_input_gives_complex_scalar(batch):
     assert isinstance(L.bce_with_logits(yhat + 0j, y), np.complexfloating)
 
 
-@pytest.mark.parametrize("f, first", [
-    (L.mse, "yhat"), (L.mse_grad, "yhat"), (L.bce, "p"), (L.bce_grad, "p"),
-    (L.bce_with_logits, "z"), (L.bce_with_logits_grad, "z"),
-])
+@pytest.mark.parametrize(
+    "f, first",
+    [
+        (L.mse, "yhat"),
+        (L.mse_grad, "yhat"),
+        (L.bce, "p"),
+        (L.bce_grad, "p"),
+        (L.bce_with_logits, "z"),
+        (L.bce_with_logits_grad, "z"),
+    ],
+)
 def test_shape_mismatch_names_both_shapes(f, first):
-    with pytest.raises(ValueError, match=rf"{first} and y must have the same shape, "
-                                         rf"got {first} \(3, 1\) and y \(3,\)"):
+    with pytest.raises(
+        ValueError,
+        match=rf"{first} and y must have the same shape, "
+        rf"got {first} \(3, 1\) and y \(3,\)",
+    ):
         f(np.zeros((3, 1)), np.zeros(3))
 
 

@@ -163,8 +163,7 @@ def test_batched_loss_without_bias():
     net, _, X, Y = make_net("relu", "mse", 3, bias=False)
     sets = [net.init_params(seed=s) for s in range(3)]
     batch = {k: np.stack([p[k] for p in sets]) for k in sets[0]}
-    np.testing.assert_allclose(net.batched_loss(batch, X, Y),
-                               [net.loss(p, X, Y) for p in sets], rtol=1e-14)
+    np.testing.assert_allclose(net.batched_loss(batch, X, Y), [net.loss(p, X, Y) for p in sets], rtol=1e-14)
 
 
 def test_closures_do_not_mutate_and_match_methods():
@@ -243,28 +242,38 @@ def test_config_properties():
     assert full.param_names == ["W1", "b1", "W2", "b2"] and full.n_params == 17
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(sizes=(2, 1), hidden=()), r"sizes must have 3 to 5 entries .* got \(2, 1\)"),
-    (dict(sizes=(2, 3, 3, 3, 3, 1), hidden=("tanh",) * 4), r"sizes must have 3 to 5 entries"),
-    (dict(sizes=(2, 0, 1), hidden=("tanh",)), r"sizes must be positive integers, got 0 in \(2, 0, 1\)"),
-    (dict(sizes=(2, 2.5, 1), hidden=("tanh",)), r"sizes must be positive integers, got 2.5"),
-    (dict(sizes=(2, True, 1), hidden=("tanh",)), r"sizes must be positive integers, got True"),
-    (dict(sizes="241", hidden=("tanh",)), r"sizes must be a tuple of ints, got '241'"),
-    (dict(sizes=(2, 4, 1), hidden=("tanh", "tanh")),
-     r"hidden must name one activation per hidden layer \(1\), got \('tanh', 'tanh'\)"),
-    (dict(sizes=(2, 4, 1), hidden=("softmax",)),
-     r"hidden activation must be one of \('sigmoid', 'relu', 'tanh'\), got 'softmax'"),
-    (dict(sizes=(2, 4, 1), hidden=None), r"hidden must be a tuple of activation names, got None"),
-    (dict(sizes=(2, 4, 1), hidden=("tanh",), output="relu"),
-     r"output must be one of \('sigmoid', 'identity'\), got 'relu'"),
-    (dict(sizes=(2, 4, 1), hidden=("tanh",), loss="hinge"),
-     r"loss must be one of \('mse', 'bce'\), got 'hinge'"),
-    (dict(sizes=(2, 4, 1), hidden=("tanh",), loss="bce", output="identity"),
-     r"loss='bce' requires output='sigmoid', got output='identity'"),
-    (dict(sizes=(2, 4, 1), hidden=("tanh",), l2=-1.0), r"l2 must be a finite number >= 0, got -1.0"),
-    (dict(sizes=(2, 4, 1), hidden=("tanh",), l2=float("nan")), r"l2 must be a finite number >= 0, got nan"),
-    (dict(sizes=(2, 4, 1), hidden=("tanh",), bias="yes"), r"bias must be True or False, got 'yes'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(sizes=(2, 1), hidden=()), r"sizes must have 3 to 5 entries .* got \(2, 1\)"),
+        (dict(sizes=(2, 3, 3, 3, 3, 1), hidden=("tanh",) * 4), r"sizes must have 3 to 5 entries"),
+        (dict(sizes=(2, 0, 1), hidden=("tanh",)), r"sizes must be positive integers, got 0 in \(2, 0, 1\)"),
+        (dict(sizes=(2, 2.5, 1), hidden=("tanh",)), r"sizes must be positive integers, got 2.5"),
+        (dict(sizes=(2, True, 1), hidden=("tanh",)), r"sizes must be positive integers, got True"),
+        (dict(sizes="241", hidden=("tanh",)), r"sizes must be a tuple of ints, got '241'"),
+        (
+            dict(sizes=(2, 4, 1), hidden=("tanh", "tanh")),
+            r"hidden must name one activation per hidden layer \(1\), got \('tanh', 'tanh'\)",
+        ),
+        (
+            dict(sizes=(2, 4, 1), hidden=("softmax",)),
+            r"hidden activation must be one of \('sigmoid', 'relu', 'tanh'\), got 'softmax'",
+        ),
+        (dict(sizes=(2, 4, 1), hidden=None), r"hidden must be a tuple of activation names, got None"),
+        (
+            dict(sizes=(2, 4, 1), hidden=("tanh",), output="relu"),
+            r"output must be one of \('sigmoid', 'identity'\), got 'relu'",
+        ),
+        (dict(sizes=(2, 4, 1), hidden=("tanh",), loss="hinge"), r"loss must be one of \('mse', 'bce'\), got 'hinge'"),
+        (
+            dict(sizes=(2, 4, 1), hidden=("tanh",), loss="bce", output="identity"),
+            r"loss='bce' requires output='sigmoid', got output='identity'",
+        ),
+        (dict(sizes=(2, 4, 1), hidden=("tanh",), l2=-1.0), r"l2 must be a finite number >= 0, got -1.0"),
+        (dict(sizes=(2, 4, 1), hidden=("tanh",), l2=float("nan")), r"l2 must be a finite number >= 0, got nan"),
+        (dict(sizes=(2, 4, 1), hidden=("tanh",), bias="yes"), r"bias must be True or False, got 'yes'"),
+    ],
+)
 def test_config_errors(kwargs, message):
     with pytest.raises(ValueError, match=message):
         MLPConfig(**kwargs)

@@ -69,8 +69,12 @@ def test_standard_suite_names_unique_and_bounded():
 
 def test_standard_suite_coverage():
     suite = standard_suite()
-    combos = Counter((h, c.config.loss, c.config.depth) for c in suite
-                     for h in set(c.config.hidden) if len(set(c.config.hidden)) == 1)
+    combos = Counter(
+        (h, c.config.loss, c.config.depth)
+        for c in suite
+        for h in set(c.config.hidden)
+        if len(set(c.config.hidden)) == 1
+    )
     for act in ("sigmoid", "relu", "tanh"):
         for loss in ("mse", "bce"):
             for depth in (1, 2, 3):

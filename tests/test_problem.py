@@ -138,7 +138,9 @@ def test_loss_not_callable():
 
 
 def test_loss_returns_array():
-    with pytest.raises(ValueError, match=r"loss\(params\) returned an array of shape \(3, 4\); it must return one scalar"):
+    with pytest.raises(
+        ValueError, match=r"loss\(params\) returned an array of shape \(3, 4\); it must return one scalar"
+    ):
         check(loss=lambda p: np.sin(p["W"]))
 
 
@@ -178,7 +180,9 @@ def test_loss_raising_is_wrapped_with_cause():
     def loss(p):
         raise original
 
-    with pytest.raises(UserFunctionError, match=r"loss\(params\) raised ZeroDivisionError: division by zero in my loss") as info:
+    with pytest.raises(
+        UserFunctionError, match=r"loss\(params\) raised ZeroDivisionError: division by zero in my loss"
+    ) as info:
         check(loss=loss)
     assert info.value.__cause__ is original
 
@@ -252,16 +256,22 @@ def test_grad_as_mapping_is_accepted():
 
 
 def test_wrong_shape_transposed_hint():
-    with pytest.raises(GradientShapeError, match=r"gradient 'W' has shape \(4, 3\) but parameter 'W' has shape \(3, 4\)\. "
-                                                 r"Same number of entries: reshape it, or check for a transposed layout") as info:
+    with pytest.raises(
+        GradientShapeError,
+        match=r"gradient 'W' has shape \(4, 3\) but parameter 'W' has shape \(3, 4\)\. "
+        r"Same number of entries: reshape it, or check for a transposed layout",
+    ) as info:
         check(grad=lambda p: {"W": np.cos(p["W"]).T, "b": 2 * p["b"]})
     assert (info.value.name, info.value.expected, info.value.got) == ("W", (3, 4), (4, 3))
 
 
 def test_wrong_shape_per_sample_hint_without_context():
     per_sample = lambda p: {"W": np.cos(p["W"]), "b": np.tile(2 * p["b"], (7, 1)) / 7}  # noqa: E731
-    with pytest.raises(GradientShapeError, match=r"gradient 'b' has shape \(7, 4\) but parameter 'b' has shape \(4,\)\. "
-                                                 r"It has one gradient per sample \(7 rows\): sum it over the batch axis \(axis=0\)") as info:
+    with pytest.raises(
+        GradientShapeError,
+        match=r"gradient 'b' has shape \(7, 4\) but parameter 'b' has shape \(4,\)\. "
+        r"It has one gradient per sample \(7 rows\): sum it over the batch axis \(axis=0\)",
+    ) as info:
         check(grad=per_sample)
     assert [d.code for d in info.value.diagnoses][:1] == ["bias_not_summed"]
 
@@ -276,8 +286,11 @@ def test_wrong_shape_on_reference_closure_diagnoses_bias_not_summed():
     rng = np.random.default_rng(1)
     X, Y = rng.normal(size=(16, 3)), rng.normal(size=(16, 2))
     loss, grad = net.closures(X, Y)
-    with pytest.raises(GradientShapeError, match=r"gradient 'b1' has shape \(16, 5\) but parameter 'b1' has shape \(5,\)\. "
-                                                 r"It has one gradient per sample \(16 rows\)") as info:
+    with pytest.raises(
+        GradientShapeError,
+        match=r"gradient 'b1' has shape \(16, 5\) but parameter 'b1' has shape \(5,\)\. "
+        r"It has one gradient per sample \(16 rows\)",
+    ) as info:
         check_gradients(loss, grad, net.init_params(seed=0))
     top = info.value.diagnoses[0]
     assert top.code == "bias_not_summed"

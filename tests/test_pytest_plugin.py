@@ -39,7 +39,9 @@ def grad(p, flip=False):
     return g
 """
 
-PASS_AND_FAIL = NET + """
+PASS_AND_FAIL = (
+    NET
+    + """
 
 def test_good(gradcheck):
     report = gradcheck(loss, grad, PARAMS)
@@ -49,6 +51,7 @@ def test_good(gradcheck):
 def test_bad(gradcheck):
     gradcheck(loss, lambda p: grad(p, flip=True), PARAMS)
 """
+)
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
@@ -63,35 +66,43 @@ def test_passing_and_failing_checks(pytester):
     pytester.makepyfile(test_net=PASS_AND_FAIL)
     result = run(pytester)
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines([
-        "*Gradients not close: 1 of 2 tensors failed (method central, mode full, seed 0, rtol 1.5e-08)",
-        "*entry*status*analytic*numeric*abs err*rel err*tolerance*numeric err",
-        "*W2[[]0, 0[]]*fail*",
-        "*Reproduce: gradcheck.check_gradients(loss, grad, params, method='central', mode='full', seed=0)",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*Gradients not close: 1 of 2 tensors failed (method central, mode full, seed 0, rtol 1.5e-08)",
+            "*entry*status*analytic*numeric*abs err*rel err*tolerance*numeric err",
+            "*W2[[]0, 0[]]*fail*",
+            "*Reproduce: gradcheck.check_gradients(loss, grad, params, method='central', mode='full', seed=0)",
+        ]
+    )
     # the traceback ends in the test, not inside gradcheck
     assert not re.search(r"gradcheck[/\\](testing|pytest_plugin)\.py:\d+", result.stdout.str())
 
 
 def test_header_shows_options_and_seed(pytester):
     pytester.makepyfile(test_net=PASS_AND_FAIL)
-    run(pytester).stdout.fnmatch_lines([
-        "gradcheck: method=auto mode=auto seed=0 rtol=default (re-run with --gradcheck-seed=0 to reproduce)",
-    ])
+    run(pytester).stdout.fnmatch_lines(
+        [
+            "gradcheck: method=auto mode=auto seed=0 rtol=default (re-run with --gradcheck-seed=0 to reproduce)",
+        ]
+    )
     result = run(pytester, "--gradcheck-seed=7", "--gradcheck-rtol=1e-06", "--gradcheck-mode=sampled")
-    result.stdout.fnmatch_lines([
-        "gradcheck: method=auto mode=sampled seed=7 rtol=1e-06 (re-run with --gradcheck-seed=7 to reproduce)",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "gradcheck: method=auto mode=sampled seed=7 rtol=1e-06 (re-run with --gradcheck-seed=7 to reproduce)",
+        ]
+    )
 
 
 def test_terminal_summary_lists_every_check(pytester):
     pytester.makepyfile(test_net=PASS_AND_FAIL)
     result = run(pytester)
-    result.stdout.re_match_lines([
-        r"=+ gradcheck =+",
-        r"PASS  test_net\.py::test_good  worst W\d\[\d, \d\] rel err \d\.\d\de[-+]\d\d",
-        r"FAIL  test_net\.py::test_bad  worst W2\[\d, \d\] rel err 2\.00e\+00",
-    ])
+    result.stdout.re_match_lines(
+        [
+            r"=+ gradcheck =+",
+            r"PASS  test_net\.py::test_good  worst W\d\[\d, \d\] rel err \d\.\d\de[-+]\d\d",
+            r"FAIL  test_net\.py::test_bad  worst W2\[\d, \d\] rel err 2\.00e\+00",
+        ]
+    )
 
 
 def test_no_summary_section_without_checks(pytester):
@@ -124,7 +135,9 @@ def test_report_file_written_even_without_checks(pytester):
 
 
 def test_marker_overrides_options_and_call_overrides_marker(pytester):
-    pytester.makepyfile(test_net=NET + """
+    pytester.makepyfile(
+        test_net=NET
+        + """
 
 pytestmark = pytest.mark.gradcheck(method="richardson")
 
@@ -141,9 +154,16 @@ def test_marker(gradcheck):
 @pytest.mark.gradcheck(mode="sampled", seed=3, samples=2)
 def test_call(gradcheck):
     gradcheck(loss, grad, PARAMS, seed=9, method="central")
-""")
-    result = run(pytester, "--strict-markers", "--gradcheck-mode=full", "--gradcheck-seed=1",
-                 "--gradcheck-rtol=1e-6", "--gradcheck-report=gc.json")
+"""
+    )
+    result = run(
+        pytester,
+        "--strict-markers",
+        "--gradcheck-mode=full",
+        "--gradcheck-seed=1",
+        "--gradcheck-rtol=1e-6",
+        "--gradcheck-report=gc.json",
+    )
     result.assert_outcomes(passed=3)
     got = {r["nodeid"].split("::")[1]: (r["method"], r["mode"], r["seed"], r["rtol"]) for r in read_report(pytester)}
     assert got == {
@@ -160,23 +180,29 @@ def test_marker_is_registered(pytester):
 
 
 def test_unknown_marker_option_is_an_error(pytester):
-    pytester.makepyfile(test_net=NET + """
+    pytester.makepyfile(
+        test_net=NET
+        + """
 
 @pytest.mark.gradcheck(tolerance=1e-3)
 def test_x(gradcheck):
     gradcheck(loss, grad, PARAMS)
-""")
+"""
+    )
     result = run(pytester)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*@pytest.mark.gradcheck got unknown option(s) tolerance; expected method, mode*"])
 
 
 def test_invalid_input_is_recorded_as_error(pytester):
-    pytester.makepyfile(test_net=NET + """
+    pytester.makepyfile(
+        test_net=NET
+        + """
 
 def test_x(gradcheck):
     gradcheck(loss, grad, PARAMS, method="forward")
-""")
+"""
+    )
     run(pytester, "--gradcheck-report=gc.json").assert_outcomes(failed=1)
     [record] = read_report(pytester)
     assert record["status"] == "error"
@@ -200,14 +226,16 @@ def test_bad_option_is_a_usage_error(pytester, option, message):
 
 def test_help_documents_the_options(pytester):
     result = run(pytester, "--help")
-    result.stdout.fnmatch_lines([
-        "gradient checks run through the gradcheck fixture:",
-        "*--gradcheck-method=NAME*",
-        "*--gradcheck-mode=NAME*",
-        "*--gradcheck-seed=N*",
-        "*--gradcheck-rtol=X*",
-        "*--gradcheck-report=PATH*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "gradient checks run through the gradcheck fixture:",
+            "*--gradcheck-method=NAME*",
+            "*--gradcheck-mode=NAME*",
+            "*--gradcheck-seed=N*",
+            "*--gradcheck-rtol=X*",
+            "*--gradcheck-report=PATH*",
+        ]
+    )
 
 
 @pytest.mark.skipif(bool(os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")), reason="entry points disabled")

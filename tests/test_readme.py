@@ -53,8 +53,9 @@ def test_quickstart_code_is_the_example_file_and_prints_what_the_readme_shows():
     assert normalize(run(["examples/quickstart.py"])) == normalize(output)
 
 
-@pytest.mark.parametrize("block", [b for b in blocks("console") if "\n" in b.strip()],
-                         ids=lambda b: b.split("\n", 1)[0][:60])
+@pytest.mark.parametrize(
+    "block", [b for b in blocks("console") if "\n" in b.strip()], ids=lambda b: b.split("\n", 1)[0][:60]
+)
 def test_console_examples(block):
     command, shown = block.split("\n", 1)
     args = command.removeprefix("$ python ").split()
@@ -64,8 +65,9 @@ def test_console_examples(block):
 
 def test_audit_table_rows_are_real():
     table = next(b for b in blocks("text") if b.startswith("submission"))
-    real = normalize(run(["-m", "gradcheck", "audit", "examples/submissions/", "--output",
-                          str(ROOT / "reports" / "_readme_test")]))
+    real = normalize(
+        run(["-m", "gradcheck", "audit", "examples/submissions/", "--output", str(ROOT / "reports" / "_readme_test")])
+    )
     for row in normalize(table):
         assert row in real, row
     detail = next(b for b in blocks("text") if b.startswith("== examples/submissions/inplace_tanh_bug.py"))

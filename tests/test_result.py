@@ -7,8 +7,17 @@ import numpy as np
 import pytest
 
 from gradcheck import check_gradients
-from gradcheck.result import (STATUSES, CaseResult, Diagnosis, EntryEvidence, GradientReport, RunReport, TensorResult,
-                              format_index, worst_status)
+from gradcheck.result import (
+    STATUSES,
+    CaseResult,
+    Diagnosis,
+    EntryEvidence,
+    GradientReport,
+    RunReport,
+    TensorResult,
+    format_index,
+    worst_status,
+)
 
 TENSOR_KEYS = {"name", "shape", "status", "max_abs_error", "max_rel_error", "worst_index", "analytic", "numeric"}
 
@@ -30,10 +39,19 @@ def test_statuses_vocabulary():
     assert STATUSES == ("pass", "fail", "kink", "inconclusive", "error", "timeout")
 
 
-@pytest.mark.parametrize("statuses, expected", [
-    ([], "pass"), (["pass"], "pass"), (["pass", "kink"], "kink"), (["kink", "inconclusive"], "inconclusive"),
-    (["inconclusive", "fail", "pass"], "fail"), (["fail", "timeout"], "timeout"), (["timeout", "error"], "error"),
-    (iter(["pass", "fail"]), "fail")])
+@pytest.mark.parametrize(
+    "statuses, expected",
+    [
+        ([], "pass"),
+        (["pass"], "pass"),
+        (["pass", "kink"], "kink"),
+        (["kink", "inconclusive"], "inconclusive"),
+        (["inconclusive", "fail", "pass"], "fail"),
+        (["fail", "timeout"], "timeout"),
+        (["timeout", "error"], "error"),
+        (iter(["pass", "fail"]), "fail"),
+    ],
+)
 def test_worst_status(statuses, expected):
     assert worst_status(statuses) == expected
 
@@ -43,8 +61,10 @@ def test_worst_status_rejects_unknown():
         worst_status(["pass", "bogus"])
 
 
-@pytest.mark.parametrize("name, index, text", [
-    ("W1", (3, 7), "W1[3, 7]"), ("b", (0,), "b[0]"), ("s", (), "s"), ("W", (np.int64(2), np.int64(1)), "W[2, 1]")])
+@pytest.mark.parametrize(
+    "name, index, text",
+    [("W1", (3, 7), "W1[3, 7]"), ("b", (0,), "b[0]"), ("s", (), "s"), ("W", (np.int64(2), np.int64(1)), "W[2, 1]")],
+)
 def test_format_index(name, index, text):
     assert format_index(name, index) == text
 
@@ -84,8 +104,9 @@ def test_report_accessors():
 
 
 def test_passed_for_kink_and_not_for_inconclusive():
-    base = dict(tensors=(), method="central", mode="full", seed=0, rtol=1e-8, dtype="float64", evaluations=1,
-                elapsed=0.0)
+    base = dict(
+        tensors=(), method="central", mode="full", seed=0, rtol=1e-8, dtype="float64", evaluations=1, elapsed=0.0
+    )
     assert GradientReport(status="kink", **base).passed
     assert GradientReport(status="pass", **base).passed
     assert not GradientReport(status="inconclusive", **base).passed
@@ -100,8 +121,20 @@ def test_entry_evidence_to_dict():
 
 
 def test_tensor_result_to_dict_types():
-    t = TensorResult("W", (2, 3), "pass", np.float64(1e-9), np.float64(1e-8), (1, 2), np.float64(1.0),
-                     np.float64(1.0), np.int64(6), 6, {"pass": 6}, np.int64(12))
+    t = TensorResult(
+        "W",
+        (2, 3),
+        "pass",
+        np.float64(1e-9),
+        np.float64(1e-8),
+        (1, 2),
+        np.float64(1.0),
+        np.float64(1.0),
+        np.int64(6),
+        6,
+        {"pass": 6},
+        np.int64(12),
+    )
     d = t.to_dict()
     assert type(d["max_abs_error"]) is float and type(d["checked"]) is int and type(d["evaluations"]) is int
     assert d["worst_index"] == [1, 2]
@@ -110,8 +143,13 @@ def test_tensor_result_to_dict_types():
 
 def test_diagnosis_to_dict():
     d = Diagnosis("sign_flip", None, "msg", 0.123456789, {"factor": -1.0}).to_dict()
-    assert d == {"code": "sign_flip", "tensor": None, "message": "msg", "confidence": 0.1235,
-                 "evidence": {"factor": -1.0}}
+    assert d == {
+        "code": "sign_flip",
+        "tensor": None,
+        "message": "msg",
+        "confidence": 0.1235,
+        "evidence": {"factor": -1.0},
+    }
 
 
 def test_case_and_run_report_to_dict():

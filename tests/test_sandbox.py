@@ -15,7 +15,6 @@ import socket
 import sys
 import tempfile
 import textwrap
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -382,9 +381,7 @@ def test_native_program_gets_sigxfsz(workdir):
 
 
 def test_open_files_limit(workdir):
-    res, _ = run_code(
-        "fs = [open('f%d' % i, 'w') for i in range(1000)]\n", workdir, wall_seconds=5.0, open_files=64
-    )
+    res, _ = run_code("fs = [open('f%d' % i, 'w') for i in range(1000)]\n", workdir, wall_seconds=5.0, open_files=64)
     assert res.status == "error" and res.reason == "exceeded the limit of 64 open files"
 
 
@@ -615,7 +612,18 @@ def test_scrubbed_env_is_minimal(monkeypatch):
     env = scrubbed_env({"PYTHONPATH": "/x"}, home="/h")
     assert env["PYTHONPATH"] == "/x" and env["HOME"] == "/h" and env["OPENBLAS_CORETYPE"] == "Haswell"
     assert set(env) <= {
-        "PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "PYTHONDONTWRITEBYTECODE", "PYTHONHASHSEED",
-        "PYTHONUNBUFFERED", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-        "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "PYTHONPATH",
+        "PATH",
+        "LANG",
+        "LC_ALL",
+        "HOME",
+        "TMPDIR",
+        "PYTHONDONTWRITEBYTECODE",
+        "PYTHONHASHSEED",
+        "PYTHONUNBUFFERED",
+        "OPENBLAS_NUM_THREADS",
+        "OMP_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "OPENBLAS_CORETYPE",
+        "OPENBLAS_L2_SIZE",
+        "PYTHONPATH",
     }

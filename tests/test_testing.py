@@ -79,15 +79,15 @@ def test_loss_that_is_not_complex_safe_passes_silently(capfd, recwarn):
 
 
 def test_options_are_passed_on():
-    report = assert_gradients_close(loss, make_grad(), PARAMS, method="richardson", mode="sampled",
-                                    seed=3, samples=3)
+    report = assert_gradients_close(loss, make_grad(), PARAMS, method="richardson", mode="sampled", seed=3, samples=3)
     assert (report.method, report.mode, report.seed) == ("richardson", "sampled", 3)
 
 
 def test_kink_passes():
     # |w| at w = 0: any value in [-1, 1] is a subgradient; 0.5 is not the central difference (0).
-    report = assert_gradients_close(lambda w: np.sum(np.abs(w)), lambda w: np.where(w == 0, 0.5, np.sign(w)),
-                                    np.array([0.0, 1.0]))
+    report = assert_gradients_close(
+        lambda w: np.sum(np.abs(w)), lambda w: np.where(w == 0, 0.5, np.sign(w)), np.array([0.0, 1.0])
+    )
     assert report.status == "kink"
 
 
@@ -98,7 +98,9 @@ def test_one_entry_off_by_1e_4_is_named_with_its_values():
     with pytest.raises(AssertionError) as info:
         assert_gradients_close(loss, make_grad(bug="one_entry"), PARAMS)
     msg = str(info.value)
-    assert msg.startswith("Gradients not close: 1 of 4 tensors failed (method central, mode full, seed 0, rtol 1.5e-08)")
+    assert msg.startswith(
+        "Gradients not close: 1 of 4 tensors failed (method central, mode full, seed 0, rtol 1.5e-08)"
+    )
     row = next(line for line in msg.splitlines() if line.strip().startswith("W1[1, 2]"))
     good = make_grad()(PARAMS)["W1"][1, 2]
     analytic, numeric, abs_err, rel_err, tol, num_err = _numbers(row)
@@ -169,13 +171,23 @@ def test_invalid_input_is_not_an_assertion():
 
 def _report(status="fail", diagnoses=(), entry_status=None):
     entry_status = entry_status or status
-    e = EntryEvidence(index=(3, 7), analytic=0.5, numeric=0.25, numeric_error=1e-3, abs_error=0.25,
-                      rel_error=0.5, tolerance=4e-3, status=entry_status)
-    bad = TensorResult("W1", (4, 8), status, 0.25, 0.5, (3, 7), 0.5, 0.25, 32, 32,
-                       {entry_status: 1, "pass": 31}, 64, (e,))
+    e = EntryEvidence(
+        index=(3, 7),
+        analytic=0.5,
+        numeric=0.25,
+        numeric_error=1e-3,
+        abs_error=0.25,
+        rel_error=0.5,
+        tolerance=4e-3,
+        status=entry_status,
+    )
+    bad = TensorResult(
+        "W1", (4, 8), status, 0.25, 0.5, (3, 7), 0.5, 0.25, 32, 32, {entry_status: 1, "pass": 31}, 64, (e,)
+    )
     ok = TensorResult("b1", (8,), "pass", 0.0, 0.0, (0,), 1.0, 1.0, 8, 8, {"pass": 8}, 16, ())
-    return GradientReport(status, (bad, ok), "central", "full", 0, 1.5e-8, "float64", 80, 0.01,
-                          notes=("a note",), diagnoses=diagnoses)
+    return GradientReport(
+        status, (bad, ok), "central", "full", 0, 1.5e-8, "float64", 80, 0.01, notes=("a note",), diagnoses=diagnoses
+    )
 
 
 def test_diagnoses_in_message():

@@ -24,12 +24,12 @@ from gradcheck.audit import loader, tracer
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "notebook"
 NAMES = {"params": ["W1", "b1", "W2", "b2"], "grads": ["dW1", "db1", "dW2", "db2"]}
-SPEC = {"mode": "script", "cell": 11, **NAMES, "forward_output": "y_pred",
-        "data": {"X": "X_train", "Y": "y_train"}}
+SPEC = {"mode": "script", "cell": 11, **NAMES, "forward_output": "y_pred", "data": {"X": "X_train", "Y": "y_train"}}
 
 
-def run_worker(tmp_path: Path, name: str, spec: dict, source: str | None = None,
-               data: tuple | None = None, timeout: float = 60) -> tuple[dict, subprocess.CompletedProcess, float]:
+def run_worker(
+    tmp_path: Path, name: str, spec: dict, source: str | None = None, data: tuple | None = None, timeout: float = 60
+) -> tuple[dict, subprocess.CompletedProcess, float]:
     work = tmp_path / "work"
     work.mkdir(exist_ok=True)
     if source is not None:
@@ -40,8 +40,13 @@ def run_worker(tmp_path: Path, name: str, spec: dict, source: str | None = None,
     req = {"submission": name, "result": "result.json", "X": X, "Y": Y, "lrs": [1e-3, 2e-3], "spec": spec}
     (work / "req.json").write_text(json.dumps(req))
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "gradcheck.audit.worker", "req.json"], cwd=work,
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "gradcheck.audit.worker", "req.json"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     elapsed = time.perf_counter() - start
     assert proc.returncode == 0, proc.stderr
     return json.loads((work / "result.json").read_text()), proc, elapsed
@@ -64,8 +69,7 @@ def tanh_net_grads(p: dict, X: np.ndarray, Y: np.ndarray, buggy: bool) -> tuple[
     y_pred = np.clip(sigmoid(A1 @ p["W2"] + p["b2"]), 1e-9, 1 - 1e-9)
     dZ2 = (y_pred - Y) / X.shape[0]
     dZ1 = (dZ2 @ p["W2"].T) * (1 - np.tanh(A1 if buggy else Z1) ** 2)
-    return y_pred, {"W1": X.T @ dZ1, "b1": dZ1.sum(0, keepdims=True), "W2": A1.T @ dZ2,
-                    "b2": dZ2.sum(0, keepdims=True)}
+    return y_pred, {"W1": X.T @ dZ1, "b1": dZ1.sum(0, keepdims=True), "W2": A1.T @ dZ2, "b2": dZ2.sum(0, keepdims=True)}
 
 
 def bce_numeric_grads(p: dict, X: np.ndarray, Y: np.ndarray, h: float = 1e-6) -> dict:
@@ -104,7 +108,8 @@ def test_capture_is_the_first_iteration_of_the_named_cell(tmp_path, name):
     params, grads, X, Y = arrays(result)
     assert [p["name"] for p in result["params"]] == NAMES["params"]
     assert [(g["param"], g["path"], g["rule"]) for g in result["grads"]] == list(
-        zip(NAMES["params"], NAMES["grads"], ["spec"] * 4))
+        zip(NAMES["params"], NAMES["grads"], ["spec"] * 4)
+    )
     Xt, Yt = example_data()
     np.testing.assert_array_equal(X, Xt)
     np.testing.assert_array_equal(Y, Yt)
@@ -131,8 +136,7 @@ def test_notebook_reports_cells(tmp_path):
     trace = result["trace"]
     assert trace["grads"]["dW1"] == {"where": "cell 11, line 21", "code": "dW1 = X_train.T @ dZ1"}
     buggy = [e for e in trace["executed"] if "tanh_derivative" in e["code"]]
-    assert buggy == [{"line": buggy[0]["line"], "where": "cell 11, line 20",
-                      "code": "dZ1 = dA1 * tanh_derivative(A1)"}]
+    assert buggy == [{"line": buggy[0]["line"], "where": "cell 11, line 20", "code": "dZ1 = dA1 * tanh_derivative(A1)"}]
 
 
 def test_script_reports_lines_and_cells(tmp_path):
@@ -140,8 +144,7 @@ def test_script_reports_lines_and_cells(tmp_path):
     src = (EXAMPLES / "seed002_tanh_bug.py").read_text().split("\n")
     line = next(i + 1 for i, t in enumerate(src) if "db1 = dZ1.sum" in t and i > 100)
     assert result["entry"] == f"line {line}"
-    assert f"gradients captured at line {line} (cell 11), before the first update at line {line + 2}" in \
-        result["notes"]
+    assert f"gradients captured at line {line} (cell 11), before the first update at line {line + 2}" in result["notes"]
 
 
 def test_stand_in_notes(tmp_path):
@@ -214,7 +217,7 @@ def small_grads(result: dict) -> tuple[dict, dict]:
     p, g, X, Y = arrays(result)
     A1 = np.tanh(X @ p["W1"] + p["b1"])
     d = (A1 @ p["W2"] + p["b2"] - Y) / len(X)
-    dz = d @ p["W2"].T * (1 - A1 ** 2)
+    dz = d @ p["W2"].T * (1 - A1**2)
     return g, {"W1": X.T @ dz, "b1": dz.sum(0, keepdims=True), "W2": A1.T @ d, "b2": d.sum(0, keepdims=True)}
 
 
@@ -240,8 +243,9 @@ def test_missing_gradient_variable_is_named(tmp_path):
             W1 -= lr * gW1
             W2 -= lr * dW2
         """)
-    result, _, elapsed = run_worker(tmp_path, "s.py", {**SMALL_SPEC, "mode": "script", "trace_lines": 20000},
-                                    source=src)
+    result, _, elapsed = run_worker(
+        tmp_path, "s.py", {**SMALL_SPEC, "mode": "script", "trace_lines": 20000}, source=src
+    )
     assert not result["ok"]
     assert result["error"]["type"] == "GradsNotFound"
     assert "dW1, db1 were never assigned" in result["error"]["message"]
@@ -256,8 +260,9 @@ def test_script_that_ends_without_the_gradients(tmp_path):
 
 def test_time_budget(tmp_path):
     src = small("while True:\n    pass\n")
-    result, _, elapsed = run_worker(tmp_path, "s.py", {**SMALL_SPEC, "mode": "script", "trace_seconds": 0.5},
-                                    source=src)
+    result, _, elapsed = run_worker(
+        tmp_path, "s.py", {**SMALL_SPEC, "mode": "script", "trace_seconds": 0.5}, source=src
+    )
     assert result["error"]["type"] == "GradsNotFound" and "0.5 s" in result["error"]["message"]
     assert "dW1, db1, dW2, db2 were never assigned" in result["error"]["message"]
     assert elapsed < 10
@@ -313,14 +318,17 @@ def test_accumulated_gradients_are_taken_when_complete(tmp_path):
 
 
 def test_gradients_without_an_update_are_captured_at_the_end(tmp_path):
-    src = small(FORWARD.replace("    ", "") + textwrap.dedent("""\
+    src = small(
+        FORWARD.replace("    ", "")
+        + textwrap.dedent("""\
         dW2 = A1.T @ d
         db2 = d.sum(0, keepdims=True)
         dz = d @ W2.T * (1 - A1 ** 2)
         dW1 = X.T @ dz
         db1 = dz.sum(0, keepdims=True)
         print("done")
-        """))
+        """)
+    )
     result, _, _ = run_worker(tmp_path, "s.py", {**SMALL_SPEC, "mode": "script"}, source=src)
     assert_small_ok(result)
     assert any("at the end of the script" in n for n in result["notes"])
@@ -394,10 +402,22 @@ def test_data_and_output_are_guessed(tmp_path):
 
 # ----------------------------------------------------------------------------- notebooks
 def notebook(cells: list[tuple[str, str]]) -> str:
-    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
-                       "cells": [{"cell_type": t, "metadata": {}, "source": s,
-                                  **({"outputs": [], "execution_count": None} if t == "code" else {})}
-                                 for t, s in cells]})
+    return json.dumps(
+        {
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {},
+            "cells": [
+                {
+                    "cell_type": t,
+                    "metadata": {},
+                    "source": s,
+                    **({"outputs": [], "execution_count": None} if t == "code" else {}),
+                }
+                for t, s in cells
+            ],
+        }
+    )
 
 
 LOOP = textwrap.dedent("""\
@@ -413,8 +433,7 @@ LOOP = textwrap.dedent("""\
 
 
 def test_failing_cell_before_the_capture_is_reported_with_its_cell(tmp_path):
-    cells = [("markdown", "# lab"), ("code", HEAD), ("code", "scale = 2\nW1 = W1 @ np.ones((4, 4))\n"),
-             ("code", LOOP)]
+    cells = [("markdown", "# lab"), ("code", HEAD), ("code", "scale = 2\nW1 = W1 @ np.ones((4, 4))\n"), ("code", LOOP)]
     result, _, _ = run_worker(tmp_path, "lab.ipynb", {**SMALL_SPEC, "mode": "script"}, source=notebook(cells))
     assert not result["ok"]
     assert result["error"]["type"] == "ValueError"
@@ -422,11 +441,13 @@ def test_failing_cell_before_the_capture_is_reported_with_its_cell(tmp_path):
 
 
 def test_magics_shell_lines_and_plot_cells_are_tolerated(tmp_path):
-    cells = [("code", "%matplotlib inline\nfiles = !ls\n" + HEAD + "np.dot?\n"),
-             ("code", "import not_installed_anywhere\n"),
-             ("code", "import seaborn as sns\nfig, ax = plt.subplots()\nax.plot(history)\nprint('shown')\n"),
-             ("code", "%%time\nprint('never')\n"),
-             ("code", "for k in range(2):\n    %time print(k)\n" + LOOP)]
+    cells = [
+        ("code", "%matplotlib inline\nfiles = !ls\n" + HEAD + "np.dot?\n"),
+        ("code", "import not_installed_anywhere\n"),
+        ("code", "import seaborn as sns\nfig, ax = plt.subplots()\nax.plot(history)\nprint('shown')\n"),
+        ("code", "%%time\nprint('never')\n"),
+        ("code", "for k in range(2):\n    %time print(k)\n" + LOOP),
+    ]
     result, proc, _ = run_worker(tmp_path, "lab.ipynb", {**SMALL_SPEC, "mode": "script"}, source=notebook(cells))
     assert_small_ok(result)
     notes = " | ".join(result["notes"])
@@ -440,8 +461,12 @@ def test_magics_shell_lines_and_plot_cells_are_tolerated(tmp_path):
 
 
 def test_definitions_across_cells(tmp_path):
-    cells = [("code", "import numpy as np\n"), ("code", "def act(z):\n    return np.tanh(z)\n"),
-             ("code", HEAD), ("code", LOOP.replace("np.tanh(", "act("))]
+    cells = [
+        ("code", "import numpy as np\n"),
+        ("code", "def act(z):\n    return np.tanh(z)\n"),
+        ("code", HEAD),
+        ("code", LOOP.replace("np.tanh(", "act(")),
+    ]
     result, _, _ = run_worker(tmp_path, "lab.ipynb", {**SMALL_SPEC, "mode": "script"}, source=notebook(cells))
     assert_small_ok(result)
 
@@ -458,8 +483,7 @@ def test_auto_mode_keeps_function_submissions(tmp_path):
 
 
 def test_spec_cell_needs_cells(tmp_path):
-    result, _, _ = run_worker(tmp_path, "s.py", {**SMALL_SPEC, "mode": "script", "cell": 3},
-                              source=small(LOOP))
+    result, _, _ = run_worker(tmp_path, "s.py", {**SMALL_SPEC, "mode": "script", "cell": 3}, source=small(LOOP))
     assert result["error"]["type"] == "SpecError" and "'# %%'" in result["error"]["message"]
 
 
@@ -512,8 +536,7 @@ def test_grader_names_the_bug_on_the_scripts_own_batch(tmp_path):
     bug = verdicts["seed002_tanh_bug.ipynb"]
     assert bug["status"] == "fail" and bug["forward"]["status"] == "match"
     assert bug["diagnoses"][0]["code"] == "derivative_at_activation"
-    assert {t["name"]: t["status"] for t in bug["tensors"]} == {"W1": "fail", "b1": "fail", "W2": "pass",
-                                                               "b2": "pass"}
+    assert {t["name"]: t["status"] for t in bug["tensors"]} == {"W1": "fail", "b1": "fail", "W2": "pass", "b2": "pass"}
     assert verdicts["seed002_correct.ipynb"]["status"] == "pass"
 
 
@@ -527,14 +550,35 @@ def _spec_accepts_script_keys() -> bool:
     return spec.worker_spec().get("cell") == 11
 
 
-@pytest.mark.skipif(not _spec_accepts_script_keys(), reason="blocked on gradcheck/audit/spec.py: [entry] mode, "
-                    "cell, forward_output, data_x, data_y not yet accepted/passed to the worker")
-@pytest.mark.parametrize("name,status", [("seed002_tanh_bug.ipynb", "fail"), ("seed002_tanh_bug.py", "fail"),
-                                         ("seed002_correct.ipynb", "pass")])
+@pytest.mark.skipif(
+    not _spec_accepts_script_keys(),
+    reason="blocked on gradcheck/audit/spec.py: [entry] mode, "
+    "cell, forward_output, data_x, data_y not yet accepted/passed to the worker",
+)
+@pytest.mark.parametrize(
+    "name,status",
+    [("seed002_tanh_bug.ipynb", "fail"), ("seed002_tanh_bug.py", "fail"), ("seed002_correct.ipynb", "pass")],
+)
 def test_end_to_end_cli(tmp_path, name, status):
-    proc = subprocess.run([sys.executable, "-m", "gradcheck", "audit", str(EXAMPLES / name), "--spec",
-                           str(EXAMPLES / "seed002.toml"), "--format", "json", "--output", str(tmp_path)],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gradcheck",
+            "audit",
+            str(EXAMPLES / name),
+            "--spec",
+            str(EXAMPLES / "seed002.toml"),
+            "--format",
+            "json",
+            "--output",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     report = json.loads(proc.stdout)
     sub = report["submissions"][0]
     assert sub["status"] == status, sub

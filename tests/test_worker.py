@@ -26,8 +26,14 @@ Y = RNG.uniform(0.1, 0.9, size=(5, 2))
 LRS = [1e-3, 2e-3]
 
 
-def run_worker(tmp_path: Path, name: str, spec: dict | None = None, source: str | None = None,
-               request: dict | None = None, timeout: float = 30) -> tuple[dict, subprocess.CompletedProcess]:
+def run_worker(
+    tmp_path: Path,
+    name: str,
+    spec: dict | None = None,
+    source: str | None = None,
+    request: dict | None = None,
+    timeout: float = 30,
+) -> tuple[dict, subprocess.CompletedProcess]:
     """Copy a submission into a fresh dir, write req.json, run the worker there, read the result."""
     work = tmp_path / "work"
     work.mkdir()
@@ -38,13 +44,24 @@ def run_worker(tmp_path: Path, name: str, spec: dict | None = None, source: str 
         name = "train.py"
     else:
         shutil.copy(SUBMISSIONS / name, work / name)
-    req = {"submission": name, "result": "result.json", "X": X.tolist(), "Y": Y.tolist(),
-           "lrs": LRS, "spec": spec or {}}
+    req = {
+        "submission": name,
+        "result": "result.json",
+        "X": X.tolist(),
+        "Y": Y.tolist(),
+        "lrs": LRS,
+        "spec": spec or {},
+    }
     if request is not None:
         req = request
     (work / "req.json").write_text(json.dumps(req))
-    proc = subprocess.run([sys.executable, "-m", "gradcheck.audit.worker", "req.json"], cwd=work,
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "gradcheck.audit.worker", "req.json"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads((work / "result.json").read_text()), proc
 
@@ -58,19 +75,18 @@ def ident(z):
     return z
 
 
-def net(params: list[np.ndarray], x: np.ndarray, acts: list, layout: str = "rows",
-        biases: bool = True) -> np.ndarray:
+def net(params: list[np.ndarray], x: np.ndarray, acts: list, layout: str = "rows", biases: bool = True) -> np.ndarray:
     """Forward pass with samples as rows; returns (N, n_out) whatever the parameter layout."""
     step = 2 if biases else 1
     a = x
     for i, act in enumerate(acts):
         W = params[i * step]
         b = params[i * step + 1] if biases else 0.0
-        if layout == "rows":      # x @ W + b, W (in, out)
+        if layout == "rows":  # x @ W + b, W (in, out)
             a = act(a @ W + b)
         elif layout == "outxin":  # x @ W.T + b, W (out, in)
             a = act(a @ W.T + b)
-        else:                     # columns: W @ x + b, b (out, 1)
+        else:  # columns: W @ x + b, b (out, 1)
             a = act((W @ a.T + b).T)
     return a
 
@@ -119,42 +135,160 @@ def assert_grads_match(result: dict, loss, sign: float = 1.0) -> None:
 
 # name, spec, shape, rule, entry, columns, loss(params) , sign
 CASES = [
-    ("sgd_inplace.py", {}, "inplace-update", "update", "NeuralNetwork.backward", False,
-     lambda p: mse_half_mean(net(p, X, [sigmoid, ident]), Y), 1.0),
-    ("ascent_form.py", {}, "inplace-update", "update", "Network.backprop", False,
-     lambda p: mse_half_mean(net(p, X, [np.tanh, ident]), Y), 1.0),
-    ("wrong_sign.py", {}, "inplace-update", "update", "MLP.train_step", False,
-     lambda p: mse_half_mean(net(p, X, [sigmoid, ident]), Y), -1.0),
-    ("momentum.py", {}, "inplace-update", "update", "NeuralNet.backward", False,
-     lambda p: mse_half_mean(net(p, X, [np.tanh, ident]), Y), 1.0),
-    ("returns_dict.py", {}, "grads-dict", "name", "MLP.backward", False,
-     lambda p: bce_mean(net(p, X, [sigmoid, sigmoid]), Y), 1.0),
-    ("functions_tuple.py", {}, "grads-tuple", "position", "backward", False,
-     lambda p: mse_half_mean(net(p, X, [np.tanh, ident]), Y), 1.0),
-    ("stores_attrs.py", {}, "grads-attributes", "name", "Net.backprop", False,
-     lambda p: mse_half_mean(net(p, X, [sigmoid, ident]), Y), 1.0),
-    ("cs231n.py", {"init_kwargs": {"input_size": 3, "hidden_size": 6, "output_size": 2}},
-     "loss-and-grads", "name", "TwoLayerNet.loss", False,
-     lambda p: mse_half_mean(net(p, X, [np.tanh, ident]), Y), 1.0),
-    ("params_dict.py", {}, "grads-attributes", "name", "Model.backward", False,
-     lambda p: mse_half_mean(net(p, X, [np.tanh, ident]), Y), 1.0),
-    ("nielsen_lists.py", {}, "grads-tuple", "shape", "Network.backprop", True,
-     lambda p: sse_half(net(p, X, [sigmoid, sigmoid], "columns"), Y), 1.0),
-    ("layer_stack.py", {}, "parameter-objects", "name", "MLP.backward", False,
-     lambda p: mse_mean_all(net(p, X, [sigmoid, sigmoid], "outxin"), Y), 1.0),
-    ("nobias.py", {"init_args": [3, 4, 5, 2]}, "inplace-update", "update", "NeuralNetwork.backward",
-     False, lambda p: sse_half(net(p, X, [sigmoid] * 3, biases=False), Y), -1.0),
-    ("dlai_columns.py", {}, "grads-dict", "name", "backward_propagation", True,
-     lambda p: bce_mean(net(p, X, [np.tanh, sigmoid], "columns"), Y), 1.0),
-    ("dense_list.py", {}, "inplace-update", "update", "Network.backward", False,
-     lambda p: mse_mean_all(net(p, X, [np.tanh, ident]), Y), 1.0),
-    ("globals_script.py", {}, "inplace-update", "update", "backward_pass", False,
-     lambda p: mse_half_mean(net(p, X, [sigmoid, ident]), Y), 1.0),
+    (
+        "sgd_inplace.py",
+        {},
+        "inplace-update",
+        "update",
+        "NeuralNetwork.backward",
+        False,
+        lambda p: mse_half_mean(net(p, X, [sigmoid, ident]), Y),
+        1.0,
+    ),
+    (
+        "ascent_form.py",
+        {},
+        "inplace-update",
+        "update",
+        "Network.backprop",
+        False,
+        lambda p: mse_half_mean(net(p, X, [np.tanh, ident]), Y),
+        1.0,
+    ),
+    (
+        "wrong_sign.py",
+        {},
+        "inplace-update",
+        "update",
+        "MLP.train_step",
+        False,
+        lambda p: mse_half_mean(net(p, X, [sigmoid, ident]), Y),
+        -1.0,
+    ),
+    (
+        "momentum.py",
+        {},
+        "inplace-update",
+        "update",
+        "NeuralNet.backward",
+        False,
+        lambda p: mse_half_mean(net(p, X, [np.tanh, ident]), Y),
+        1.0,
+    ),
+    (
+        "returns_dict.py",
+        {},
+        "grads-dict",
+        "name",
+        "MLP.backward",
+        False,
+        lambda p: bce_mean(net(p, X, [sigmoid, sigmoid]), Y),
+        1.0,
+    ),
+    (
+        "functions_tuple.py",
+        {},
+        "grads-tuple",
+        "position",
+        "backward",
+        False,
+        lambda p: mse_half_mean(net(p, X, [np.tanh, ident]), Y),
+        1.0,
+    ),
+    (
+        "stores_attrs.py",
+        {},
+        "grads-attributes",
+        "name",
+        "Net.backprop",
+        False,
+        lambda p: mse_half_mean(net(p, X, [sigmoid, ident]), Y),
+        1.0,
+    ),
+    (
+        "cs231n.py",
+        {"init_kwargs": {"input_size": 3, "hidden_size": 6, "output_size": 2}},
+        "loss-and-grads",
+        "name",
+        "TwoLayerNet.loss",
+        False,
+        lambda p: mse_half_mean(net(p, X, [np.tanh, ident]), Y),
+        1.0,
+    ),
+    (
+        "params_dict.py",
+        {},
+        "grads-attributes",
+        "name",
+        "Model.backward",
+        False,
+        lambda p: mse_half_mean(net(p, X, [np.tanh, ident]), Y),
+        1.0,
+    ),
+    (
+        "nielsen_lists.py",
+        {},
+        "grads-tuple",
+        "shape",
+        "Network.backprop",
+        True,
+        lambda p: sse_half(net(p, X, [sigmoid, sigmoid], "columns"), Y),
+        1.0,
+    ),
+    (
+        "layer_stack.py",
+        {},
+        "parameter-objects",
+        "name",
+        "MLP.backward",
+        False,
+        lambda p: mse_mean_all(net(p, X, [sigmoid, sigmoid], "outxin"), Y),
+        1.0,
+    ),
+    (
+        "nobias.py",
+        {"init_args": [3, 4, 5, 2]},
+        "inplace-update",
+        "update",
+        "NeuralNetwork.backward",
+        False,
+        lambda p: sse_half(net(p, X, [sigmoid] * 3, biases=False), Y),
+        -1.0,
+    ),
+    (
+        "dlai_columns.py",
+        {},
+        "grads-dict",
+        "name",
+        "backward_propagation",
+        True,
+        lambda p: bce_mean(net(p, X, [np.tanh, sigmoid], "columns"), Y),
+        1.0,
+    ),
+    (
+        "dense_list.py",
+        {},
+        "inplace-update",
+        "update",
+        "Network.backward",
+        False,
+        lambda p: mse_mean_all(net(p, X, [np.tanh, ident]), Y),
+        1.0,
+    ),
+    (
+        "globals_script.py",
+        {},
+        "inplace-update",
+        "update",
+        "backward_pass",
+        False,
+        lambda p: mse_half_mean(net(p, X, [sigmoid, ident]), Y),
+        1.0,
+    ),
 ]
 
 
-@pytest.mark.parametrize("name,spec,shape,rule,entry,columns,loss,sign", CASES,
-                         ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("name,spec,shape,rule,entry,columns,loss,sign", CASES, ids=[c[0] for c in CASES])
 def test_extracts_true_gradient(tmp_path, name, spec, shape, rule, entry, columns, loss, sign):
     result, proc = run_worker(tmp_path, name, spec)
     assert result["ok"], result["error"]
@@ -170,8 +304,7 @@ def test_extracts_true_gradient(tmp_path, name, spec, shape, rule, entry, column
 
 def test_param_names_and_paths(tmp_path):
     result, _ = run_worker(tmp_path, "layer_stack.py")
-    assert [p["name"] for p in result["params"]] == [
-        "linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias"]
+    assert [p["name"] for p in result["params"]] == ["linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias"]
     assert result["params"][0]["path"] == "self.linear1.weight.data"
     assert result["params"][0]["shape"] == [5, 3]  # out x in, reported as is
     assert result["grads"][0]["path"] == "self.linear1.weight.grad"
@@ -211,9 +344,14 @@ def test_inplace_update_is_linear_and_reports_lr(tmp_path):
     assert result["grads"][0]["path"] == "(self.W1 before - after) / lr"
 
 
-@pytest.mark.parametrize("name,via", [("ascent_form.py", "attribute self.lr"),
-                                      ("globals_script.py", "global learning_rate"),
-                                      ("wrong_sign.py", "argument 'eta'")])
+@pytest.mark.parametrize(
+    "name,via",
+    [
+        ("ascent_form.py", "attribute self.lr"),
+        ("globals_script.py", "global learning_rate"),
+        ("wrong_sign.py", "argument 'eta'"),
+    ],
+)
 def test_learning_rate_is_set_where_the_student_reads_it(tmp_path, name, via):
     result, _ = run_worker(tmp_path, name)
     assert result["update"]["via"] == via
@@ -271,17 +409,31 @@ def test_spec_grads_from_return_value(tmp_path):
 
 # ----------------------------------------------------------------------------- notebooks
 def notebook(cells: list[tuple[str, str]]) -> str:
-    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
-                       "cells": [{"cell_type": t, "metadata": {}, "source": s.splitlines(True),
-                                  **({"outputs": [], "execution_count": None} if t == "code" else {})}
-                                 for t, s in cells]})
+    return json.dumps(
+        {
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {},
+            "cells": [
+                {
+                    "cell_type": t,
+                    "metadata": {},
+                    "source": s.splitlines(True),
+                    **({"outputs": [], "execution_count": None} if t == "code" else {}),
+                }
+                for t, s in cells
+            ],
+        }
+    )
 
 
 NB_CELLS = [
     ("markdown", "# Backprop lab"),
     ("code", "%matplotlib inline\nimport numpy as np\n!pip install numpy\nimport time"),
     ("code", "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))"),
-    ("code", textwrap.dedent("""\
+    (
+        "code",
+        textwrap.dedent("""\
         class Perceptron:
             def __init__(self, input_size, output_size, hidden_size=4):
                 self.W1 = np.random.randn(input_size, hidden_size)
@@ -302,7 +454,8 @@ NB_CELLS = [
                 self.b1 -= lr * dz.sum(0)
                 self.W2 -= lr * dW2
                 self.b2 -= lr * db2
-        """)),
+        """),
+    ),
     ("code", "%%time\nprint('TOPLEVEL-RAN')"),
     ("code", "net = Perceptron(3, 2)\nprint('TOPLEVEL-RAN')\ntime.sleep(100)"),
 ]
@@ -322,7 +475,10 @@ def test_notebook_with_magics(tmp_path):
 
 
 def test_notebook_error_reports_cell(tmp_path):
-    cells = NB_CELLS[:3] + [("code", textwrap.dedent("""\
+    cells = NB_CELLS[:3] + [
+        (
+            "code",
+            textwrap.dedent("""\
         class Net:
             def __init__(self, input_size, output_size):
                 self.W1 = np.random.randn(input_size, output_size)
@@ -332,7 +488,9 @@ def test_notebook_error_reports_cell(tmp_path):
 
             def backward(self, X, y):
                 raise ValueError("shapes not aligned")
-        """))]
+        """),
+        )
+    ]
     result, _ = run_worker(tmp_path, "lab.ipynb", source=notebook(cells))
     assert not result["ok"]
     assert result["error"]["type"] == "ValueError"
@@ -433,15 +591,17 @@ def test_bad_request_still_writes_result(tmp_path):
     assert "'submission'" in result["error"]["message"]
 
 
-@pytest.mark.parametrize("name,spec,sizes", [
-    ("nobias.py", {"init_args": [3, 4, 5, 2]}, (3, 2)),
-    ("globals_script.py", {}, (3, 2)),
-    ("layer_stack.py", {"init_args": [4, 1]}, (4, 1)),           # out x in weights
-    ("nielsen_lists.py", {"init_args": [[2, 3, 1]]}, (2, 1)),     # columns
-])
+@pytest.mark.parametrize(
+    "name,spec,sizes",
+    [
+        ("nobias.py", {"init_args": [3, 4, 5, 2]}, (3, 2)),
+        ("globals_script.py", {}, (3, 2)),
+        ("layer_stack.py", {"init_args": [4, 1]}, (4, 1)),  # out x in weights
+        ("nielsen_lists.py", {"init_args": [[2, 3, 1]]}, (2, 1)),  # columns
+    ],
+)
 def test_without_data_sizes_come_from_the_weights(tmp_path, name, spec, sizes):
-    request = {"submission": name, "result": "result.json", "X": None, "Y": None, "lrs": LRS,
-               "spec": spec, "n": 7}
+    request = {"submission": name, "result": "result.json", "X": None, "Y": None, "lrs": LRS, "spec": spec, "n": 7}
     result, _ = run_worker(tmp_path, name, request=request)
     assert result["ok"], result["error"]
     Xr, Yr = np.array(result["X"]), np.array(result["Y"])
@@ -475,8 +635,11 @@ def test_os_exit_in_student_code_leaves_provisional_result(tmp_path):
 
 
 def test_spec_paths_for_function_style(tmp_path):
-    spec = {"entry": "backward", "params": ["params['W1']", "params['b1']", "params['W2']", "params['b2']"],
-            "grads": ["ret[0]", "ret[1]", "ret[2]", "ret[3]"]}
+    spec = {
+        "entry": "backward",
+        "params": ["params['W1']", "params['b1']", "params['W2']", "params['b2']"],
+        "grads": ["ret[0]", "ret[1]", "ret[2]", "ret[3]"],
+    }
     result, _ = run_worker(tmp_path, "functions_tuple.py", spec)
     assert result["ok"], result["error"]
     assert {g["rule"] for g in result["grads"]} == {"spec"}

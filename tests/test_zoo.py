@@ -24,11 +24,23 @@ from reference_nets.zoo import (
 
 # DESIGN.md vocabulary, copied independently (codes may be added, never renamed)
 DESIGN_CODES = {
-    "derivative_at_activation", "derivative_at_preactivation", "wrong_activation_derivative",
-    "missing_activation_derivative", "extra_activation_derivative", "sign_flip",
-    "uniform_scale", "missing_batch_mean", "missing_mse_factor", "tensor_scale",
-    "bias_not_summed", "transposed", "zero_gradient", "wrong_cached_tensor",
-    "regularization_mismatch", "forward_mismatch", "kink",
+    "derivative_at_activation",
+    "derivative_at_preactivation",
+    "wrong_activation_derivative",
+    "missing_activation_derivative",
+    "extra_activation_derivative",
+    "sign_flip",
+    "uniform_scale",
+    "missing_batch_mean",
+    "missing_mse_factor",
+    "tensor_scale",
+    "bias_not_summed",
+    "transposed",
+    "zero_gradient",
+    "wrong_cached_tensor",
+    "regularization_mismatch",
+    "forward_mismatch",
+    "kink",
 }
 
 # The stable catalogue: name -> (expected code, layered)
@@ -77,8 +89,7 @@ def differs(g, r):
 
 
 def same_grad(a, b):
-    return all(np.shape(a[k]) == np.shape(b[k]) and np.allclose(a[k], b[k], rtol=1e-10, atol=1e-14)
-               for k in b)
+    return all(np.shape(a[k]) == np.shape(b[k]) and np.allclose(a[k], b[k], rtol=1e-10, atol=1e-14) for k in b)
 
 
 def grads_of(net, config_name, seed=0):
@@ -124,8 +135,12 @@ def test_get_mutant():
 
 def test_spec_to_dict():
     d = get_mutant("sign-flip-all").to_dict()
-    assert d == {"name": "sign-flip-all", "description": MUTANTS["sign-flip-all"].description,
-                 "code": "sign_flip", "layered": False}
+    assert d == {
+        "name": "sign-flip-all",
+        "description": MUTANTS["sign-flip-all"].description,
+        "code": "sign_flip",
+        "layered": False,
+    }
 
 
 def test_package_exports():
@@ -207,7 +222,7 @@ def test_case_forward_same_gradient_differs(case):
     else:
         assert not shapes_differ
     for k in params:
-        np.testing.assert_array_equal(params[k], before[k])   # nothing mutated
+        np.testing.assert_array_equal(params[k], before[k])  # nothing mutated
 
 
 def test_zoo_case_helpers():
@@ -252,7 +267,7 @@ def test_candidates_all_differ_and_are_distinct(config_name):
 
 
 def test_layers_follow_activations():
-    mixed = ZOO_CONFIGS["mixed-relu-tanh-sigmoid-bce-d3"]   # hidden: relu, tanh, sigmoid
+    mixed = ZOO_CONFIGS["mixed-relu-tanh-sigmoid-bce-d3"]  # hidden: relu, tanh, sigmoid
     assert get_mutant("derivative-at-activation").layers(mixed) == [2, 3]
     assert get_mutant("derivative-at-preactivation").layers(mixed) == [2, 3]
     assert get_mutant("missing-activation-derivative").layers(mixed) == [2, 3]
@@ -266,7 +281,7 @@ def test_layers_follow_activations():
     assert get_mutant("bce-extra-sigmoid-derivative").layers(mixed) == [None]
     assert get_mutant("mse-factor-dropped").layers(mixed) == []
     assert get_mutant("l2-missing").layers(mixed) == []
-    square = ZOO_CONFIGS["sigmoid-bce-d3-square"]            # 4-4-4-4-1
+    square = ZOO_CONFIGS["sigmoid-bce-d3-square"]  # 4-4-4-4-1
     assert get_mutant("transposed").layers(square) == [1, 2, 3]
     assert get_mutant("dW-from-wrong-layer").layers(square) == [2, 3, 4]
     nobias = ZOO_CONFIGS["tanh-mse-d2-nobias"]
@@ -282,24 +297,27 @@ def test_one_by_one_layer_is_not_transposable():
     assert get_mutant("transposed").layers(MLPConfig((1, 1, 1), ("tanh",))) == []
 
 
-@pytest.mark.parametrize("mutant, config_name, layer", [
-    ("derivative-at-activation", "relu-mse-d2", 1),          # relu'(relu z) == relu'(z)
-    ("derivative-at-activation", "mixed-tanh-relu-mse-d2", 2),
-    ("derivative-at-preactivation", "relu-bce-d1", 1),       # relu'-from-output(z) == relu'(z)
-    ("output-derivative-at-activation", "tanh-mse-d2", None),  # identity' == 1 everywhere
-    ("output-derivative-at-preactivation", "tanh-mse-d2", None),
-    ("missing-output-derivative", "tanh-mse-d2", None),
-    ("l2-missing", "tanh-mse-d2", None),                      # l2 = 0
-    ("l2-doubled", "sigmoid-bce-d2", None),
-    ("l2-on-bias", "tanh-mse-d2", None),
-])
+@pytest.mark.parametrize(
+    "mutant, config_name, layer",
+    [
+        ("derivative-at-activation", "relu-mse-d2", 1),  # relu'(relu z) == relu'(z)
+        ("derivative-at-activation", "mixed-tanh-relu-mse-d2", 2),
+        ("derivative-at-preactivation", "relu-bce-d1", 1),  # relu'-from-output(z) == relu'(z)
+        ("output-derivative-at-activation", "tanh-mse-d2", None),  # identity' == 1 everywhere
+        ("output-derivative-at-preactivation", "tanh-mse-d2", None),
+        ("missing-output-derivative", "tanh-mse-d2", None),
+        ("l2-missing", "tanh-mse-d2", None),  # l2 = 0
+        ("l2-doubled", "sigmoid-bce-d2", None),
+        ("l2-on-bias", "tanh-mse-d2", None),
+    ],
+)
 def test_excluded_placements_are_equivalent_to_reference(mutant, config_name, layer):
     spec = get_mutant(mutant)
     config = ZOO_CONFIGS[config_name]
     assert layer not in spec.layers(config)
     with pytest.raises(ValueError, match=re.escape(mutant)):
         spec.build(config, layer)
-    unchecked = spec.cls(config, layer)          # bypass validation: the bug has no effect
+    unchecked = spec.cls(config, layer)  # bypass validation: the bug has no effect
     assert same_grad(grads_of(unchecked, config_name), ref_grads(config_name))
 
 
@@ -316,8 +334,12 @@ def test_missing_derivative_on_relu_is_relu_ones():
 def test_scale_mutants_have_exact_factors():
     name = "tanh-mse-d2"
     config, ref = ZOO_CONFIGS[name], ref_grads(name)
-    for mutant, factor in (("sign-flip-all", -1.0), ("sum-over-batch", 16.0),
-                           ("mse-factor-dropped", 0.5), ("mse-factor-doubled", 2.0)):
+    for mutant, factor in (
+        ("sign-flip-all", -1.0),
+        ("sum-over-batch", 16.0),
+        ("mse-factor-dropped", 0.5),
+        ("mse-factor-doubled", 2.0),
+    ):
         g = grads_of(get_mutant(mutant).build(config), name)
         for k in ref:
             np.testing.assert_allclose(g[k], factor * ref[k], rtol=1e-12, atol=1e-15)
@@ -349,7 +371,7 @@ def test_sum_over_batch_keeps_l2_term_right():
 
 
 def test_bias_and_transpose_shapes():
-    name = "tanh-mse-d2"                       # 3-5-4-2, batch 16
+    name = "tanh-mse-d2"  # 3-5-4-2, batch 16
     config = ZOO_CONFIGS[name]
     assert grads_of(get_mutant("bias-not-summed").build(config, 1), name)["b1"].shape == (16, 5)
     assert grads_of(get_mutant("bias-wrong-axis").build(config, 2), name)["b2"].shape == (16,)
@@ -360,7 +382,7 @@ def test_bias_and_transpose_shapes():
 
 
 def test_dw_from_wrong_tensor():
-    name = "tanh-mse-d2-square"                # 3-3-3-2, tanh hidden, identity output, MSE
+    name = "tanh-mse-d2-square"  # 3-3-3-2, tanh hidden, identity output, MSE
     config = ZOO_CONFIGS[name]
     X, Y = zoo_data(name)
     params = MLP(config).init_params(0)
@@ -369,7 +391,7 @@ def test_dw_from_wrong_tensor():
     delta3 = 2 * (cache.output - Y) / Y.size
     delta2 = (delta3 @ params["W3"].T) * (1 - np.tanh(cache.zs[1]) ** 2)
     g = grads_of(get_mutant("dW-from-wrong-layer").build(config, 2), name)
-    np.testing.assert_allclose(g["W2"], X.T @ delta2, rtol=1e-10)           # a0 instead of a1
+    np.testing.assert_allclose(g["W2"], X.T @ delta2, rtol=1e-10)  # a0 instead of a1
     for k in ("W1", "b1", "b2", "W3", "b3"):
         np.testing.assert_array_equal(g[k], ref[k])
     g = grads_of(get_mutant("dW-from-preactivation").build(config, 3), name)
@@ -382,15 +404,20 @@ def test_dw_from_wrong_tensor():
 def test_build_errors_name_mutant_config_and_layer():
     tanh = ZOO_CONFIGS["tanh-mse-d2"]
     relu = ZOO_CONFIGS["relu-mse-d2"]
-    with pytest.raises(ValueError, match=r"'derivative-at-activation' does not apply to config "
-                                         r"'3-5-4-2 relu,relu\|identity mse'"):
+    with pytest.raises(
+        ValueError,
+        match=r"'derivative-at-activation' does not apply to config "
+        r"'3-5-4-2 relu,relu\|identity mse'",
+    ):
         get_mutant("derivative-at-activation").build(relu, 1)
-    with pytest.raises(ValueError, match=r"'derivative-at-activation' does not apply at layer 3 "
-                                         r"of config '3-5-4-2 tanh,tanh\|identity mse'; "
-                                         r"valid layers: \[1, 2\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"'derivative-at-activation' does not apply at layer 3 "
+        r"of config '3-5-4-2 tanh,tanh\|identity mse'; "
+        r"valid layers: \[1, 2\]",
+    ):
         get_mutant("derivative-at-activation").build(tanh, 3)
-    with pytest.raises(ValueError,
-                       match=r"'sign-flip-tensor' needs a layer.*valid layers: \[1, 2, 3\]"):
+    with pytest.raises(ValueError, match=r"'sign-flip-tensor' needs a layer.*valid layers: \[1, 2, 3\]"):
         get_mutant("sign-flip-tensor").build(tanh)
     with pytest.raises(ValueError, match=r"'sign-flip-all' is not per-layer; got layer=1"):
         get_mutant("sign-flip-all").build(tanh, 1)

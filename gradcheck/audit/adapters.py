@@ -43,43 +43,191 @@ __all__ = ["audit", "Tensor", "parse_path", "resolve", "canon", "strip_grad"]
 LINEAR_RTOL = 1e-6
 EPS = np.finfo(np.float64).eps
 
-FORWARD_NAMES = ["forward", "feedforward", "feed_forward", "forward_propagation", "forward_pass",
-                 "forward_prop", "predict", "__call__"]
-GRAD_METHODS = ["backward", "backprop", "backpropagation", "backward_propagation", "backward_pass",
-                "back_propagation", "backpropagate", "compute_gradients", "compute_grads",
-                "gradients", "get_gradients", "gradient", "loss_and_grad", "loss_and_gradients"]
+FORWARD_NAMES = [
+    "forward",
+    "feedforward",
+    "feed_forward",
+    "forward_propagation",
+    "forward_pass",
+    "forward_prop",
+    "predict",
+    "__call__",
+]
+GRAD_METHODS = [
+    "backward",
+    "backprop",
+    "backpropagation",
+    "backward_propagation",
+    "backward_pass",
+    "back_propagation",
+    "backpropagate",
+    "compute_gradients",
+    "compute_grads",
+    "gradients",
+    "get_gradients",
+    "gradient",
+    "loss_and_grad",
+    "loss_and_gradients",
+]
 #: Methods that (usually) also update the weights; tried after the gradient ones and CS231n ``loss``.
 TRAIN_METHODS = ["train_step", "fit_step", "step", "update", "train"]
 BACKWARD_NAMES = GRAD_METHODS + TRAIN_METHODS
-INIT_FUNC_NAMES = ["initialize_parameters", "init_params", "initialize_params", "init_parameters",
-                   "initialize_weights", "init_weights", "init_network", "initialize_network",
-                   "initialise_parameters", "initialise_weights", "create_params", "make_params",
-                   "init_model", "initialize", "init"]
+INIT_FUNC_NAMES = [
+    "initialize_parameters",
+    "init_params",
+    "initialize_params",
+    "init_parameters",
+    "initialize_weights",
+    "init_weights",
+    "init_network",
+    "initialize_network",
+    "initialise_parameters",
+    "initialise_weights",
+    "create_params",
+    "make_params",
+    "init_model",
+    "initialize",
+    "init",
+]
 MODEL_HINT = re.compile(r"(net|network|model|mlp|nn|perceptron|classifier|regressor)", re.I)
 LOSS_CLASS = re.compile(r"(loss|mse|bce|crossentropy|cross_entropy|cost)", re.I)
 OPTIM_CLASS = re.compile(r"^(sgd|adam|rmsprop|momentum|optimi[sz]er|adagrad)", re.I)
-LOSS_DERIV_FUNC = re.compile(r"((mse|bce|loss|cost|cross_?entropy|error).*(deriv|prime|grad|backward|diff))"
-                             r"|(^d_?(mse|loss|bce|cost|cross_?entropy)$)", re.I)
+LOSS_DERIV_FUNC = re.compile(
+    r"((mse|bce|loss|cost|cross_?entropy|error).*(deriv|prime|grad|backward|diff))"
+    r"|(^d_?(mse|loss|bce|cost|cross_?entropy)$)",
+    re.I,
+)
 
 ROLES: dict[str, set[str]] = {
-    "X": {"x", "inputs", "input", "input_data", "data", "features", "x_batch", "xb", "x_train",
-          "a", "a0", "samples", "x_in", "inp", "input_x", "xs", "batch_x", "in_data"},
-    "Y": {"y", "targets", "target", "labels", "label", "y_true", "ytrue", "t", "y_train", "yb",
-          "y_batch", "expected", "desired", "actual", "ground_truth", "y_target", "ys",
-          "batch_y", "true", "y_actual", "truth", "gt", "y_real"},
-    "out": {"output", "out", "o", "y_hat", "yhat", "y_pred", "ypred", "pred", "preds",
-            "prediction", "predictions", "predicted", "al", "outputs", "y_predicted", "a_out",
-            "final_output", "output_data", "logits", "scores", "probs"},
-    "lr": {"lr", "learning_rate", "eta", "alpha", "step_size", "learningrate", "lrate", "rate",
-           "l_rate", "learn_rate", "stepsize"},
+    "X": {
+        "x",
+        "inputs",
+        "input",
+        "input_data",
+        "data",
+        "features",
+        "x_batch",
+        "xb",
+        "x_train",
+        "a",
+        "a0",
+        "samples",
+        "x_in",
+        "inp",
+        "input_x",
+        "xs",
+        "batch_x",
+        "in_data",
+    },
+    "Y": {
+        "y",
+        "targets",
+        "target",
+        "labels",
+        "label",
+        "y_true",
+        "ytrue",
+        "t",
+        "y_train",
+        "yb",
+        "y_batch",
+        "expected",
+        "desired",
+        "actual",
+        "ground_truth",
+        "y_target",
+        "ys",
+        "batch_y",
+        "true",
+        "y_actual",
+        "truth",
+        "gt",
+        "y_real",
+    },
+    "out": {
+        "output",
+        "out",
+        "o",
+        "y_hat",
+        "yhat",
+        "y_pred",
+        "ypred",
+        "pred",
+        "preds",
+        "prediction",
+        "predictions",
+        "predicted",
+        "al",
+        "outputs",
+        "y_predicted",
+        "a_out",
+        "final_output",
+        "output_data",
+        "logits",
+        "scores",
+        "probs",
+    },
+    "lr": {
+        "lr",
+        "learning_rate",
+        "eta",
+        "alpha",
+        "step_size",
+        "learningrate",
+        "lrate",
+        "rate",
+        "l_rate",
+        "learn_rate",
+        "stepsize",
+    },
     "params": {"params", "parameters", "theta", "param", "network", "net", "model", "weights_dict"},
     "cache": {"cache", "caches", "forward_cache", "store", "memory", "cached", "intermediates"},
-    "dout": {"grad", "dout", "dy", "grad_output", "grad_out", "delta", "dl_dy", "d_out", "upstream",
-             "upstream_grad", "da", "dl", "dloss", "loss_grad", "output_gradient", "output_grad",
-             "gradient", "grad_y", "dvalues", "dz", "d_output", "dldy", "grad_in", "error_grad"},
-    "epochs": {"epochs", "epoch", "n_epochs", "num_epochs", "iterations", "iters", "n_iter",
-               "num_iter", "num_iterations", "n_iterations", "max_iter", "n_steps", "num_steps",
-               "num_iters", "n_iters", "max_iters", "n_epoch", "nepochs"},
+    "dout": {
+        "grad",
+        "dout",
+        "dy",
+        "grad_output",
+        "grad_out",
+        "delta",
+        "dl_dy",
+        "d_out",
+        "upstream",
+        "upstream_grad",
+        "da",
+        "dl",
+        "dloss",
+        "loss_grad",
+        "output_gradient",
+        "output_grad",
+        "gradient",
+        "grad_y",
+        "dvalues",
+        "dz",
+        "d_output",
+        "dldy",
+        "grad_in",
+        "error_grad",
+    },
+    "epochs": {
+        "epochs",
+        "epoch",
+        "n_epochs",
+        "num_epochs",
+        "iterations",
+        "iters",
+        "n_iter",
+        "num_iter",
+        "num_iterations",
+        "n_iterations",
+        "max_iter",
+        "n_steps",
+        "num_steps",
+        "num_iters",
+        "n_iters",
+        "max_iters",
+        "n_epoch",
+        "nepochs",
+    },
     "batch_size": {"batch_size", "batchsize", "mini_batch_size"},
     "verbose": {"verbose", "print_cost", "print_loss", "plot", "show", "log", "debug"},
     "seed": {"seed", "random_state", "rng_seed"},
@@ -150,8 +298,9 @@ def parse_path(text: str) -> tuple[str | None, tuple]:
     try:
         node = ast.parse(text, mode="eval").body
     except SyntaxError:
-        raise AuditError(f"spec path {text!r} is not a valid attribute/index expression",
-                         where="spec", type_="SpecError") from None
+        raise AuditError(
+            f"spec path {text!r} is not a valid attribute/index expression", where="spec", type_="SpecError"
+        ) from None
     steps: list[Step] = []
     while True:
         if isinstance(node, ast.Attribute):
@@ -160,8 +309,11 @@ def parse_path(text: str) -> tuple[str | None, tuple]:
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
             steps.append(("item", node.slice.value))
             node = node.value
-        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.UnaryOp) \
-                and isinstance(node.slice.operand, ast.Constant):
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.UnaryOp)
+            and isinstance(node.slice.operand, ast.Constant)
+        ):
             steps.append(("item", -node.slice.operand.value))
             node = node.value
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args:
@@ -171,8 +323,11 @@ def parse_path(text: str) -> tuple[str | None, tuple]:
             steps.append(("name", node.id))
             break
         else:
-            raise AuditError(f"spec path {text!r}: only names, .attributes, [constant] indexes "
-                             "and ()-calls are supported", where="spec", type_="SpecError")
+            raise AuditError(
+                f"spec path {text!r}: only names, .attributes, [constant] indexes and ()-calls are supported",
+                where="spec",
+                type_="SpecError",
+            )
     steps.reverse()
     head = steps[0][1]
     if head in ("ret", "returned", "result", "self"):
@@ -213,20 +368,29 @@ def strip_grad(name: str) -> str | None:
     return None
 
 
-_PARAM_NAME = re.compile(r"^(w|b|weights?|bias(es)?|theta|syn|kernel|wih|who|whh|bih|bhh|bho|u|v)"
-                         r"($|[_\d]|[a-z]{1,3}$)")
-_NOT_PARAM = re.compile(r"^(v|m|s|r|vel|velocity|velocities|mom|momentum|cache|prev|old|best|init|"
-                        r"initial|opt|adam|first|second|moment|sq|mean|var|running)(_|$|[A-Z0-9])")
+_PARAM_NAME = re.compile(
+    r"^(w|b|weights?|bias(es)?|theta|syn|kernel|wih|who|whh|bih|bhh|bho|u|v)"
+    r"($|[_\d]|[a-z]{1,3}$)"
+)
+_NOT_PARAM = re.compile(
+    r"^(v|m|s|r|vel|velocity|velocities|mom|momentum|cache|prev|old|best|init|"
+    r"initial|opt|adam|first|second|moment|sq|mean|var|running)(_|$|[A-Z0-9])"
+)
 _SKIP_CONTAINER = re.compile(
     r"^_*(d|grads?|gradients?|derivatives?|nablas?\w*|deltas?|cache|caches|activations?|"
     r"outputs?|inputs?|velocit(y|ies)|v|m|s|r|moments?|momentum|adam|history|hist|losses|"
     r"loss|errors?|prev\w*|old\w*|best\w*|init\w*|x|y|z|a|h|zs|as|optimi[sz]er|opt|"
-    r"m_\w+|v_\w+|s_\w+|config|memory|store|data_?\w*|train\w*|test\w*|val\w*)$", re.I)
+    r"m_\w+|v_\w+|s_\w+|config|memory|store|data_?\w*|train\w*|test\w*|val\w*)$",
+    re.I,
+)
 
 
 #: Sub-objects not searched for parameters (optimizers hold the same arrays plus state).
-_SKIP_OBJECT = re.compile(r"^_*(optimi[sz]er|opt|adam|sgd|momentum|scheduler|history|loss\w*|"
-                          r"criterion|best\w*|prev\w*|old\w*|init\w*|grads?|gradients?)$", re.I)
+_SKIP_OBJECT = re.compile(
+    r"^_*(optimi[sz]er|opt|adam|sgd|momentum|scheduler|history|loss\w*|"
+    r"criterion|best\w*|prev\w*|old\w*|init\w*|grads?|gradients?)$",
+    re.I,
+)
 
 
 def is_grad_name(name: str) -> bool:
@@ -266,13 +430,29 @@ def _is_float_array(v: Any) -> bool:
 
 
 def _is_param_object(v: Any) -> bool:
-    return (not isinstance(v, np.ndarray) and hasattr(type(v), "__dict__")
-            and _is_float_array(getattr(v, "data", None)) and hasattr(v, "grad"))
+    return (
+        not isinstance(v, np.ndarray)
+        and hasattr(type(v), "__dict__")
+        and _is_float_array(getattr(v, "data", None))
+        and hasattr(v, "grad")
+    )
 
 
 def _is_user_object(v: Any) -> bool:
-    if isinstance(v, (types.ModuleType, type, types.FunctionType, types.MethodType,
-                      types.BuiltinFunctionType, np.ndarray, np.generic, str, bytes)):
+    if isinstance(
+        v,
+        (
+            types.ModuleType,
+            type,
+            types.FunctionType,
+            types.MethodType,
+            types.BuiltinFunctionType,
+            np.ndarray,
+            np.generic,
+            str,
+            bytes,
+        ),
+    ):
         return False
     mod = getattr(type(v), "__module__", "") or ""
     return hasattr(v, "__dict__") and not mod.startswith(("numpy", "builtins", "scipy", "matplotlib"))
@@ -323,8 +503,7 @@ def discover_params(root: Any, root_is_namespace: bool = False) -> list[Tensor]:
                 name = f"{prefix}[{key}]"
                 leaf = prefix.rsplit(".", 1)[-1].split("[")[0] or "w"
             else:
-                name = f"{prefix}.{key}" if prefix and is_attr else (
-                    f"{prefix}[{key!r}]" if prefix else key)
+                name = f"{prefix}.{key}" if prefix and is_attr else (f"{prefix}[{key!r}]" if prefix else key)
                 leaf = key
             if isinstance(key, str) and key.startswith("__"):
                 continue
@@ -338,9 +517,13 @@ def discover_params(root: Any, root_is_namespace: bool = False) -> list[Tensor]:
                 if isinstance(key, str) and _SKIP_CONTAINER.match(key):
                     continue
                 is_params = isinstance(key, str) and key.lower() in (
-                    "params", "parameters", "param", "model_params", "weights_dict")
-                walk(val, here, name, depth + 1, is_params or (
-                    isinstance(key, int) and container_is_params))
+                    "params",
+                    "parameters",
+                    "param",
+                    "model_params",
+                    "weights_dict",
+                )
+                walk(val, here, name, depth + 1, is_params or (isinstance(key, int) and container_is_params))
             elif _is_user_object(val) and not (isinstance(key, str) and _SKIP_OBJECT.match(key)):
                 if root_is_namespace:
                     continue  # module-level objects are not the network's parameters
@@ -399,8 +582,14 @@ def call_student(where: str, fn: Callable, *args: Any, **kwargs: Any) -> Any:
         raise StudentCodeError(where, exc, tb) from None
 
 
-def bind_args(fn: Callable, ctx: dict[str, Callable[[], Any]], fallback: list[str], where: str,
-              lr_arg: str | None = None, spec_hint: str = "spec.backward") -> tuple[list, dict, list]:
+def bind_args(
+    fn: Callable,
+    ctx: dict[str, Callable[[], Any]],
+    fallback: list[str],
+    where: str,
+    lr_arg: str | None = None,
+    spec_hint: str = "spec.backward",
+) -> tuple[list, dict, list]:
     """Bind ``fn``'s parameters to roles by name; unknown required ones positionally to ``fallback``.
 
     Parameters with a default and no known role keep their default. Returns
@@ -424,8 +613,11 @@ def bind_args(fn: Callable, ctx: dict[str, Callable[[], Any]], fallback: list[st
                 keyword_mode = True
                 continue
             if not spare or spare[0] not in ctx:
-                raise AuditError(f"cannot tell what to pass as argument {p.name!r} of {where}{sig}: "
-                                 f"set {spec_hint}", where=where, type_="BindingError")
+                raise AuditError(
+                    f"cannot tell what to pass as argument {p.name!r} of {where}{sig}: set {spec_hint}",
+                    where=where,
+                    type_="BindingError",
+                )
             role = spare.pop(0)
         used.append(role)
         value = ctx[role]()
@@ -518,8 +710,12 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> tup
     def methods_of(cls):
         ms = _methods(cls)
         f = fname if fname in ms else next((n for n in FORWARD_NAMES if n in ms), None)
-        order = ([bname] if bname in ms else []) + [n for n in GRAD_METHODS if n in ms] + (
-            ["loss"] if "loss" in ms else []) + [n for n in TRAIN_METHODS if n in ms]
+        order = (
+            ([bname] if bname in ms else [])
+            + [n for n in GRAD_METHODS if n in ms]
+            + (["loss"] if "loss" in ms else [])
+            + [n for n in TRAIN_METHODS if n in ms]
+        )
         b = order[0] if order else None
         if b is not None:
             alternatives[cls] = list(dict.fromkeys(order[1:]))
@@ -549,17 +745,38 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> tup
             top = hinted or top
         if len(top) != 1:
             listed = " and ".join(sorted(c[0].__name__ for c in (top or cands)))
-            raise AuditError(f"found several candidate classes {listed}: set spec.entry",
-                             where="finding the model", type_="AmbiguousEntry")
+            raise AuditError(
+                f"found several candidate classes {listed}: set spec.entry",
+                where="finding the model",
+                type_="AmbiguousEntry",
+            )
         cands = top
     cls, f, b = cands[0]
     pick_class.alternatives = alternatives.get(cls, [])  # type: ignore[attr-defined]
     return cls, f, b
 
 
-SIZE_LIST_NAMES = {"layers", "sizes", "layer_sizes", "layer_dims", "layers_dims", "layer_dimensions",
-                   "architecture", "arch", "dims", "shape", "topology", "structure", "nodes",
-                   "neurons", "units", "layer_size", "layer_sizes_list", "layer_units", "net_size"}
+SIZE_LIST_NAMES = {
+    "layers",
+    "sizes",
+    "layer_sizes",
+    "layer_dims",
+    "layers_dims",
+    "layer_dimensions",
+    "architecture",
+    "arch",
+    "dims",
+    "shape",
+    "topology",
+    "structure",
+    "nodes",
+    "neurons",
+    "units",
+    "layer_size",
+    "layer_sizes_list",
+    "layer_units",
+    "net_size",
+}
 
 
 def _size_role(pname: str) -> str | None:
@@ -569,17 +786,35 @@ def _size_role(pname: str) -> str | None:
     toks = set(t for t in re.split(r"[_\d]+", low) if t)
     if toks & {"hidden", "hid", "h", "nh", "hiddens"} or low in ("n_h", "nh"):
         return "hidden"
-    if toks & {"output", "outputs", "out", "y", "ny", "classes", "nclasses", "noutput", "noutputs",
-               "outdim", "targets"}:
+    if toks & {
+        "output",
+        "outputs",
+        "out",
+        "y",
+        "ny",
+        "classes",
+        "nclasses",
+        "noutput",
+        "noutputs",
+        "outdim",
+        "targets",
+    }:
         return "n_out"
-    if toks & {"input", "inputs", "in", "x", "nx", "inp", "ninput", "ninputs", "indim", "features",
-               "feature", "din"}:
+    if toks & {"input", "inputs", "in", "x", "nx", "inp", "ninput", "ninputs", "indim", "features", "feature", "din"}:
         return "n_in"
     return None
 
 
-def infer_call_sizes(fn: Callable, label: str, n_in: int, n_out: int, X: np.ndarray, Y: np.ndarray,
-                     lr: float, spec_keys: str = "spec.init_args / spec.init_kwargs") -> tuple[list, dict, list[str]]:
+def infer_call_sizes(
+    fn: Callable,
+    label: str,
+    n_in: int,
+    n_out: int,
+    X: np.ndarray,
+    Y: np.ndarray,
+    lr: float,
+    spec_keys: str = "spec.init_args / spec.init_kwargs",
+) -> tuple[list, dict, list[str]]:
     """Arguments for a constructor/initializer from sizes, defaults and common names."""
     sig = _signature(fn)
     if sig is None:
@@ -590,11 +825,13 @@ def infer_call_sizes(fn: Callable, label: str, n_in: int, n_out: int, X: np.ndar
         if p.name == "self" or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             continue
         srole, role = _size_role(p.name), role_of(p.name)
-        if n_in is None and (srole in ("n_in", "n_out", "sizes") or role in ("X", "Y")) \
-                and p.default is p.empty:
-            raise AuditError(f"{label} needs {p.name!r} but no data was given: set the data sizes "
-                             f"(spec [data] n_in and n_out) or {spec_keys}", where=label,
-                             type_="ConstructorArguments")
+        if n_in is None and (srole in ("n_in", "n_out", "sizes") or role in ("X", "Y")) and p.default is p.empty:
+            raise AuditError(
+                f"{label} needs {p.name!r} but no data was given: set the data sizes "
+                f"(spec [data] n_in and n_out) or {spec_keys}",
+                where=label,
+                type_="ConstructorArguments",
+            )
         if n_in is None and (srole in ("n_in", "n_out", "sizes") or role in ("X", "Y")):
             keyword = True  # no data: the constructor's own default sizes
             continue
@@ -611,15 +848,21 @@ def infer_call_sizes(fn: Callable, label: str, n_in: int, n_out: int, X: np.ndar
             if isinstance(d, (list, tuple)) and len(d) >= 2:
                 value = [n_in, *list(d)[1:-1], n_out]
             else:
-                raise AuditError(f"cannot infer the layer sizes {p.name!r} of {label}: set "
-                                 f"{spec_keys} (e.g. [[{n_in}, 4, {n_out}]])",
-                                 where=f"{label}", type_="ConstructorArguments")
+                raise AuditError(
+                    f"cannot infer the layer sizes {p.name!r} of {label}: set "
+                    f"{spec_keys} (e.g. [[{n_in}, 4, {n_out}]])",
+                    where=f"{label}",
+                    type_="ConstructorArguments",
+                )
         elif p.default is not p.empty:
             keyword = True
             continue
         elif srole == "hidden":
-            raise AuditError(f"cannot infer the hidden layer size {p.name!r} of {label}: set "
-                             f"{spec_keys}", where=f"{label}", type_="ConstructorArguments")
+            raise AuditError(
+                f"cannot infer the hidden layer size {p.name!r} of {label}: set {spec_keys}",
+                where=f"{label}",
+                type_="ConstructorArguments",
+            )
         elif role == "lr":
             value = lr
         elif role == "epochs":
@@ -629,15 +872,17 @@ def infer_call_sizes(fn: Callable, label: str, n_in: int, n_out: int, X: np.ndar
         elif role == "verbose":
             value = False
         else:
-            raise AuditError(f"cannot infer constructor argument {p.name!r} of {label}: set "
-                             f"{spec_keys}", where=f"{label}", type_="ConstructorArguments")
+            raise AuditError(
+                f"cannot infer constructor argument {p.name!r} of {label}: set {spec_keys}",
+                where=f"{label}",
+                type_="ConstructorArguments",
+            )
         if keyword or p.kind == p.KEYWORD_ONLY:
             kwargs[p.name] = value
         else:
             args.append(value)
     shown = [a if not isinstance(a, np.ndarray) else "X" if a is X else "Y" for a in args]
-    notes.append(f"{label} called with inferred arguments {shown}"
-                 + (f" {kwargs}" if kwargs else ""))
+    notes.append(f"{label} called with inferred arguments {shown}" + (f" {kwargs}" if kwargs else ""))
     return args, kwargs, notes
 
 
@@ -649,43 +894,56 @@ def _deepcopy_or(base: Any, remake: Callable[[], Any], notes: list[str]) -> Call
             return copy.deepcopy(base)
         except Exception as exc:  # noqa: BLE001
             if not state["warned"]:
-                notes.append(f"the object cannot be deep-copied ({type(exc).__name__}); "
-                             "a new one is built (seed 0) for each run")
+                notes.append(
+                    f"the object cannot be deep-copied ({type(exc).__name__}); a new one is built (seed 0) for each run"
+                )
                 state["warned"] = True
             return remake()
+
     return fresh
 
 
-def class_target(cls: type, fname: str | None, bname: str, ns: dict, spec: dict, X, Y, lr,
-                 notes: list[str], instance: Any = None) -> Target:
+def class_target(
+    cls: type, fname: str | None, bname: str, ns: dict, spec: dict, X, Y, lr, notes: list[str], instance: Any = None
+) -> Target:
     n_in, n_out = (None, None) if X is None else (X.shape[1], Y.shape[1])
     if instance is None:
         if "init_args" in spec or "init_kwargs" in spec:
             args, kwargs = list(spec.get("init_args") or []), dict(spec.get("init_kwargs") or {})
         else:
-            args, kwargs, extra = infer_call_sizes(cls.__init__ if "__init__" in _methods(cls) else cls,
-                                                   cls.__name__, n_in, n_out, X, Y, lr)
+            args, kwargs, extra = infer_call_sizes(
+                cls.__init__ if "__init__" in _methods(cls) else cls, cls.__name__, n_in, n_out, X, Y, lr
+            )
             notes.extend(extra)
 
         def make():
             np.random.seed(0)
             return call_student(f"{cls.__name__}.__init__", cls, *args, **kwargs)
+
         base = make()
     else:
         base = instance
 
         def make():
             return copy.deepcopy(instance)
+
     fresh = _deepcopy_or(base, make, notes)
     drops_y = False
     if fname is None and bname == "loss":
         fname, drops_y = "loss", True
-    return Target(label=cls.__name__, root_name="self", fresh=fresh, forward_name=fname,
-                  backward_name=bname, namespace=ns,
-                  get_forward=(lambda r: getattr(r, fname)) if fname else (lambda r: None),
-                  get_backward=lambda r: getattr(r, bname), forward_drops_y=drops_y,
-                  lookup=getattr, alternatives=[] if spec.get("backward") else list(
-                      getattr(pick_class, "alternatives", [])))
+    return Target(
+        label=cls.__name__,
+        root_name="self",
+        fresh=fresh,
+        forward_name=fname,
+        backward_name=bname,
+        namespace=ns,
+        get_forward=(lambda r: getattr(r, fname)) if fname else (lambda r: None),
+        get_backward=lambda r: getattr(r, bname),
+        forward_drops_y=drops_y,
+        lookup=getattr,
+        alternatives=[] if spec.get("backward") else list(getattr(pick_class, "alternatives", [])),
+    )
 
 
 def _student_functions(ns: dict, loaded: LoadedSubmission) -> dict[str, Callable]:
@@ -699,15 +957,20 @@ def _student_functions(ns: dict, loaded: LoadedSubmission) -> dict[str, Callable
     return out
 
 
-def function_target(ns: dict, funcs: dict[str, Callable], loaded, spec: dict, X, Y, lr,
-                    notes: list[str], bname: str | None = None) -> Target | None:
+def function_target(
+    ns: dict, funcs: dict[str, Callable], loaded, spec: dict, X, Y, lr, notes: list[str], bname: str | None = None
+) -> Target | None:
     if bname is None:
-        bname = spec.get("backward") if spec.get("backward") in funcs else next(
-            (n for n in BACKWARD_NAMES if n in funcs), None)
+        bname = (
+            spec.get("backward")
+            if spec.get("backward") in funcs
+            else next((n for n in BACKWARD_NAMES if n in funcs), None)
+        )
     if bname is None:
         return None
-    fname = spec.get("forward") if spec.get("forward") in funcs else next(
-        (n for n in FORWARD_NAMES if n in funcs), None)
+    fname = (
+        spec.get("forward") if spec.get("forward") in funcs else next((n for n in FORWARD_NAMES if n in funcs), None)
+    )
     bfn = funcs[bname]
     wants_params = any(accepts_role(f, "params") for f in [bfn] + ([funcs[fname]] if fname else []))
     n_in, n_out = (None, None) if X is None else (X.shape[1], Y.shape[1])
@@ -723,20 +986,35 @@ def function_target(ns: dict, funcs: dict[str, Callable], loaded, spec: dict, X,
             base = call_student(init.__name__, init, *args, **kwargs)
             source = f"parameters from {init.__name__}()"
         else:
-            gname = next((n for n in ("params", "parameters", "weights", "theta", "model")
-                          if isinstance(ns.get(n), (dict, list))), None)
+            gname = next(
+                (
+                    n
+                    for n in ("params", "parameters", "weights", "theta", "model")
+                    if isinstance(ns.get(n), (dict, list))
+                ),
+                None,
+            )
             if gname is None:
-                raise AuditError(f"{bname} takes parameters but no initializer function or global "
-                                 "params dict was found: set spec.params / spec.init_args",
-                                 where="finding the parameters", type_="ParamsNotFound")
+                raise AuditError(
+                    f"{bname} takes parameters but no initializer function or global "
+                    "params dict was found: set spec.params / spec.init_args",
+                    where="finding the parameters",
+                    type_="ParamsNotFound",
+                )
             base = ns[gname]
             source = f"parameters from the global {gname!r}"
         notes.append(source)
         frozen = copy.deepcopy(base)
-        return Target(label="module", root_name="params", fresh=lambda: copy.deepcopy(frozen),
-                      forward_name=fname, backward_name=bname, namespace=ns,
-                      get_forward=(lambda r: funcs[fname]) if fname else (lambda r: None),
-                      get_backward=lambda r: funcs[bname])
+        return Target(
+            label="module",
+            root_name="params",
+            fresh=lambda: copy.deepcopy(frozen),
+            forward_name=fname,
+            backward_name=bname,
+            namespace=ns,
+            get_forward=(lambda r: funcs[fname]) if fname else (lambda r: None),
+            get_backward=lambda r: funcs[bname],
+        )
     # functions that use module globals: reset the global arrays before each run
     snapshot = {k: v.copy() for k, v in ns.items() if _is_float_array(v)}
 
@@ -744,11 +1022,19 @@ def function_target(ns: dict, funcs: dict[str, Callable], loaded, spec: dict, X,
         for k, v in snapshot.items():
             ns[k] = v.copy()
         return ns
+
     notes.append("parameters are module globals (reset before each run)")
-    return Target(label="module", root_name="", fresh=fresh, forward_name=fname, backward_name=bname,
-                  namespace=ns, root_is_namespace=True,
-                  get_forward=(lambda r: funcs[fname]) if fname else (lambda r: None),
-                  get_backward=lambda r: funcs[bname])
+    return Target(
+        label="module",
+        root_name="",
+        fresh=fresh,
+        forward_name=fname,
+        backward_name=bname,
+        namespace=ns,
+        root_is_namespace=True,
+        get_forward=(lambda r: funcs[fname]) if fname else (lambda r: None),
+        get_backward=lambda r: funcs[bname],
+    )
 
 
 def find_target(loaded: LoadedSubmission, spec: dict, X, Y, lr, notes: list[str]) -> Target:
@@ -760,36 +1046,49 @@ def find_target(loaded: LoadedSubmission, spec: dict, X, Y, lr, notes: list[str]
         head, _, meth = entry.partition(".")
         obj = ns.get(head)
         if obj is None:
-            hint = (" (an object made by top-level code does not exist unless "
-                    "spec.run_toplevel = true; or name its class in spec.entry)")
-            raise AuditError(f"spec.entry {entry!r}: {head!r} is not defined by the submission{hint}; "
-                             f"classes: {sorted(c.__name__ for c in classes)}, functions: "
-                             f"{sorted(funcs)}", where="finding the model", type_="EntryNotFound")
+            hint = (
+                " (an object made by top-level code does not exist unless "
+                "spec.run_toplevel = true; or name its class in spec.entry)"
+            )
+            raise AuditError(
+                f"spec.entry {entry!r}: {head!r} is not defined by the submission{hint}; "
+                f"classes: {sorted(c.__name__ for c in classes)}, functions: "
+                f"{sorted(funcs)}",
+                where="finding the model",
+                type_="EntryNotFound",
+            )
         if isinstance(obj, type) or _is_user_object(obj):
             cls = obj if isinstance(obj, type) else type(obj)
             picked = pick_class([cls], loaded, {**spec, "backward": meth or spec.get("backward")})
             if picked is None and not meth:
-                raise AuditError(f"spec.entry {entry!r} has no backward-ish method: set spec.backward",
-                                 where="finding the model", type_="EntryNotFound")
+                raise AuditError(
+                    f"spec.entry {entry!r} has no backward-ish method: set spec.backward",
+                    where="finding the model",
+                    type_="EntryNotFound",
+                )
             f = picked[1] if picked else spec.get("forward")
             b = meth or picked[2]
-            return class_target(cls, f, b, ns, spec, X, Y, lr, notes,
-                                instance=None if isinstance(obj, type) else obj)
+            return class_target(cls, f, b, ns, spec, X, Y, lr, notes, instance=None if isinstance(obj, type) else obj)
         if callable(obj):
             t = function_target(ns, {**funcs, head: obj}, loaded, spec, X, Y, lr, notes, bname=head)
             if t is not None:
                 return t
-        raise AuditError(f"spec.entry {entry!r} is neither a class nor a function",
-                         where="finding the model", type_="EntryNotFound")
+        raise AuditError(
+            f"spec.entry {entry!r} is neither a class nor a function", where="finding the model", type_="EntryNotFound"
+        )
     picked = pick_class(classes, loaded, spec)
     if picked is not None:
         return class_target(picked[0], picked[1], picked[2], ns, spec, X, Y, lr, notes)
     t = function_target(ns, funcs, loaded, spec, X, Y, lr, notes)
     if t is not None:
         return t
-    raise AuditError("no class with forward/backward methods and no backward function was found "
-                     f"(classes: {sorted(c.__name__ for c in classes)}, functions: {sorted(funcs)}): "
-                     "set spec.entry", where="finding the model", type_="EntryNotFound")
+    raise AuditError(
+        "no class with forward/backward methods and no backward function was found "
+        f"(classes: {sorted(c.__name__ for c in classes)}, functions: {sorted(funcs)}): "
+        "set spec.entry",
+        where="finding the model",
+        type_="EntryNotFound",
+    )
 
 
 # =========================================================================== loss (layer stacks)
@@ -801,28 +1100,39 @@ def find_loss(ns: dict, loaded: LoadedSubmission, spec: dict) -> tuple[str, Call
     cands: list[str] = []
     if name:
         if name not in classes and name not in funcs:
-            raise AuditError(f"spec.loss {name!r} is not defined by the submission",
-                             where="finding the loss", type_="LossNotFound")
+            raise AuditError(
+                f"spec.loss {name!r} is not defined by the submission", where="finding the loss", type_="LossNotFound"
+            )
         cands = [name]
     else:
-        cands = [n for n, c in classes.items() if LOSS_CLASS.search(n)
-                 and _methods(c) & {"backward", "derivative", "grad", "gradient", "prime", "backprop"}]
+        cands = [
+            n
+            for n, c in classes.items()
+            if LOSS_CLASS.search(n)
+            and _methods(c) & {"backward", "derivative", "grad", "gradient", "prime", "backprop"}
+        ]
         cands += [n for n in funcs if LOSS_DERIV_FUNC.search(n)]
     if not cands:
-        raise AuditError("backward needs the loss gradient dL/d(output) but no loss class or loss "
-                         "derivative function was found: set spec.loss", where="finding the loss",
-                         type_="LossNotFound")
+        raise AuditError(
+            "backward needs the loss gradient dL/d(output) but no loss class or loss "
+            "derivative function was found: set spec.loss",
+            where="finding the loss",
+            type_="LossNotFound",
+        )
     if len(cands) > 1:
-        raise AuditError(f"found several losses {' and '.join(sorted(cands))}: set spec.loss",
-                         where="finding the loss", type_="AmbiguousLoss")
+        raise AuditError(
+            f"found several losses {' and '.join(sorted(cands))}: set spec.loss",
+            where="finding the loss",
+            type_="AmbiguousLoss",
+        )
     name = cands[0]
     if name in funcs:
         fn = funcs[name]
 
         def grad_fn(yhat, y):
-            a, k, _ = bind_args(fn, {"out": lambda: yhat, "Y": lambda: y}, ["out", "Y"], name,
-                                spec_hint="spec.loss")
+            a, k, _ = bind_args(fn, {"out": lambda: yhat, "Y": lambda: y}, ["out", "Y"], name, spec_hint="spec.loss")
             return call_student(name, fn, *a, **k)
+
         return name, grad_fn
     cls = classes[name]
 
@@ -834,11 +1144,11 @@ def find_loss(ns: dict, loaded: LoadedSubmission, spec: dict) -> tuple[str, Call
             f = getattr(inst, fwd)
             a, k, _ = bind_args(f, ctx, ["out", "Y"], f"{name}.{fwd}", spec_hint="spec.loss")
             call_student(f"{name}.{fwd}", f, *a, **k)
-        bwd = next(m for m in ("backward", "derivative", "grad", "gradient", "prime", "backprop")
-                   if m in _methods(cls))
+        bwd = next(m for m in ("backward", "derivative", "grad", "gradient", "prime", "backprop") if m in _methods(cls))
         b = getattr(inst, bwd)
         a, k, _ = bind_args(b, ctx, [], f"{name}.{bwd}", spec_hint="spec.loss")
         return call_student(f"{name}.{bwd}", b, *a, **k)
+
     return name, grad_cls
 
 
@@ -873,8 +1183,16 @@ def _snapshot(root: Any, params: list[Tensor]) -> list[np.ndarray]:
 class Runner:
     """Runs forward+backward steps of a target and keeps what is needed to interpret them."""
 
-    def __init__(self, target: Target, params: list[Tensor], loaded: LoadedSubmission, spec: dict,
-                 X: np.ndarray, Y: np.ndarray, notes: list[str]):
+    def __init__(
+        self,
+        target: Target,
+        params: list[Tensor],
+        loaded: LoadedSubmission,
+        spec: dict,
+        X: np.ndarray,
+        Y: np.ndarray,
+        notes: list[str],
+    ):
         self.t, self.params, self.loaded, self.spec = target, params, loaded, spec
         self.X, self.Y, self.notes = X, Y, notes
         self.loss_name: str | None = None
@@ -893,8 +1211,7 @@ class Runner:
         names = [lr_arg] if lr_arg else LR_NAMES
         if self.t.root_name == "self":
             for n in names:
-                if isinstance(getattr(root, n, None), (int, float)) and not isinstance(
-                        getattr(root, n), bool):
+                if isinstance(getattr(root, n, None), (int, float)) and not isinstance(getattr(root, n), bool):
                     setattr(root, n, lr)
                     return f"attribute self.{n}"
         g = getattr(bfn, "__globals__", self.t.namespace)
@@ -924,9 +1241,15 @@ class Runner:
             a, k, _ = bind_args(fwd, ctx, ["X"], t.forward_path() or "forward", spec_hint="spec.forward")
             out = call_student("forward", fwd, *a, **k)
             state["out"] = out
-        ctx = {"X": lambda: Xc.copy(), "Y": lambda: Yc.copy(), "lr": lambda: lr, "epochs": lambda: 1,
-               "batch_size": lambda: Xc.shape[1] if columns else Xc.shape[0],
-               "verbose": lambda: False, "seed": lambda: 0}
+        ctx = {
+            "X": lambda: Xc.copy(),
+            "Y": lambda: Yc.copy(),
+            "lr": lambda: lr,
+            "epochs": lambda: 1,
+            "batch_size": lambda: Xc.shape[1] if columns else Xc.shape[0],
+            "verbose": lambda: False,
+            "seed": lambda: 0,
+        }
         if out is not None:
             ctx["out"] = lambda: _first_array(out)
             if isinstance(out, tuple) and len(out) >= 2:
@@ -990,8 +1313,9 @@ def _leaf(name: str) -> str:
     return parts[-1] if parts else name
 
 
-def match_entries(entries: list[tuple[str, str, np.ndarray]], params: list[Tensor],
-                  named: bool) -> tuple[list[Grad], str]:
+def match_entries(
+    entries: list[tuple[str, str, np.ndarray]], params: list[Tensor], named: bool
+) -> tuple[list[Grad], str]:
     """Match flattened returned arrays to params: by name, else position, else unique shape."""
     grads: list[Grad] = []
     if named:
@@ -1027,8 +1351,12 @@ def grads_from_return(ret: Any, params: list[Tensor]) -> tuple[list[Grad], str |
         return [], None, notes
     shape = "grads-dict" if isinstance(ret, dict) else "grads-tuple"
     value = ret
-    if isinstance(ret, (tuple, list)) and ret and isinstance(ret[0], (int, float, np.generic)) \
-            and not isinstance(ret[0], bool):
+    if (
+        isinstance(ret, (tuple, list))
+        and ret
+        and isinstance(ret[0], (int, float, np.generic))
+        and not isinstance(ret[0], bool)
+    ):
         shape = "loss-and-grads"
         notes.append(f"backward returned a loss value ({float(ret[0]):.6g}) and gradients")
         value = ret[1] if len(ret) == 2 else tuple(ret[1:])
@@ -1041,12 +1369,10 @@ def grads_from_return(ret: Any, params: list[Tensor]) -> tuple[list[Grad], str |
         _flatten(value, "ret" if shape != "loss-and-grads" else "ret[1]", [], entries)
     if not entries:
         return [], None, notes
-    named = isinstance(value, dict) or (isinstance(value, (list, tuple)) and any(
-        isinstance(v, dict) for v in value))
+    named = isinstance(value, dict) or (isinstance(value, (list, tuple)) and any(isinstance(v, dict) for v in value))
     grads, rule = match_entries(entries, params, named)
     if grads and rule == "position" and any(g.data.shape != params[g.param].shape for g in grads):
-        notes.append("returned gradients matched to the parameters by position although some "
-                      "shapes differ")
+        notes.append("returned gradients matched to the parameters by position although some shapes differ")
     return grads, shape, notes
 
 
@@ -1058,8 +1384,9 @@ def grads_stored(root: Any, params: list[Tensor], root_name: str) -> tuple[list[
         if p.param_obj is not None:
             g = getattr(resolve(root, p.param_obj), "grad", None)
             if isinstance(g, np.ndarray) and g.size and g.dtype.kind in "fiu":
-                grads.append(Grad(i, fmt_path(root_name, p.param_obj + (("attr", "grad"),)), "name",
-                                  np.asarray(g, float)))
+                grads.append(
+                    Grad(i, fmt_path(root_name, p.param_obj + (("attr", "grad"),)), "name", np.asarray(g, float))
+                )
                 kind = "parameter-objects"
                 continue
         hit = _stored_by_name(root, p, root_name)
@@ -1078,11 +1405,11 @@ def _stored_by_name(root: Any, p: Tensor, root_name: str) -> tuple[str, np.ndarr
     k = len(steps) - 1  # the step naming the param (list indexes are kept as a tail)
     while k > 0 and steps[k][0] == "item" and isinstance(steps[k][1], int):
         k -= 1
-    idx_tail, holder_steps, leaf = steps[k + 1:], steps[:k], str(steps[k][1])
+    idx_tail, holder_steps, leaf = steps[k + 1 :], steps[:k], str(steps[k][1])
     target = canon(leaf)
     places = [holder_steps]
     if k > 0 and steps[k][0] == "item":  # params['W1']: also look next to the params dict
-        places.append(steps[:k - 1])
+        places.append(steps[: k - 1])
     for where in places:
         try:
             holder = resolve(root, where)
@@ -1103,28 +1430,31 @@ def _stored_by_name(root: Any, p: Tensor, root_name: str) -> tuple[str, np.ndarr
                 except Exception:  # noqa: BLE001
                     continue
                 if isinstance(arr, np.ndarray) and arr.dtype.kind in "fiu":
-                    return (fmt_path(root_name, where + ((kind, name),) + idx_tail),
-                            np.asarray(arr, float))
+                    return (fmt_path(root_name, where + ((kind, name),) + idx_tail), np.asarray(arr, float))
             if isinstance(val, dict) and _GRAD_DICT.match(name):
                 for key, arr in val.items():
-                    if isinstance(key, str) and isinstance(arr, np.ndarray) and (
-                            canon(key) == target or strip_grad(key) == target):
-                        return (fmt_path(root_name, where + ((kind, name), ("item", key))),
-                                np.asarray(arr, float))
+                    if (
+                        isinstance(key, str)
+                        and isinstance(arr, np.ndarray)
+                        and (canon(key) == target or strip_grad(key) == target)
+                    ):
+                        return (fmt_path(root_name, where + ((kind, name), ("item", key))), np.asarray(arr, float))
     return None
 
 
 def grads_from_spec(spec_grads: list[str], step: Step1, params: list[Tensor], root_name: str) -> list[Grad]:
     grads = []
-    for i, text in enumerate(spec_grads[:len(params)]):
+    for i, text in enumerate(spec_grads[: len(params)]):
         head, steps = parse_path(text)
         base = step.ret if head in ("ret", "returned", "result") else step.root
         try:
             steps, arr = resolve_spec(base, steps)
         except Exception as exc:  # noqa: BLE001
-            raise AuditError(f"spec.grads[{i}] {text!r} not found after backward "
-                             f"({type(exc).__name__}: {exc})", where="reading gradients",
-                             type_="SpecError") from None
+            raise AuditError(
+                f"spec.grads[{i}] {text!r} not found after backward ({type(exc).__name__}: {exc})",
+                where="reading gradients",
+                type_="SpecError",
+            ) from None
         if _is_param_object(arr):
             arr = arr.grad
         grads.append(Grad(i, text, "spec", np.asarray(arr, float)))
@@ -1159,14 +1489,20 @@ def params_from_spec(spec_params: list[str], root: Any, root_name: str) -> list[
         try:
             steps, val = resolve_spec(root, steps)
         except Exception as exc:  # noqa: BLE001
-            raise AuditError(f"spec.params[{i}] {text!r} not found ({type(exc).__name__}: {exc})",
-                             where="finding the parameters", type_="SpecError") from None
+            raise AuditError(
+                f"spec.params[{i}] {text!r} not found ({type(exc).__name__}: {exc})",
+                where="finding the parameters",
+                type_="SpecError",
+            ) from None
         pobj = None
         if _is_param_object(val):
             pobj, steps, val = steps, steps + (("attr", "data"),), val.data
         if not isinstance(val, np.ndarray):
-            raise AuditError(f"spec.params[{i}] {text!r} is a {type(val).__name__}, not an array",
-                             where="finding the parameters", type_="SpecError")
+            raise AuditError(
+                f"spec.params[{i}] {text!r} is a {type(val).__name__}, not an array",
+                where="finding the parameters",
+                type_="SpecError",
+            )
         out.append(Tensor(text.removeprefix("self."), steps, tuple(val.shape), pobj, i))
     return out
 
@@ -1189,12 +1525,12 @@ def inferred(step: Step1, lr: float) -> list[np.ndarray]:
 
 
 # =========================================================================== audit
-def _choose_layout(runner: Runner, lr: float, spec: dict, params: list[Tensor], N: int, n_out: int,
-                   notes: list[str]) -> Step1:
+def _choose_layout(
+    runner: Runner, lr: float, spec: dict, params: list[Tensor], N: int, n_out: int, notes: list[str]
+) -> Step1:
     if spec.get("samples_as_columns") is not None:
         return runner.step(lr, bool(spec["samples_as_columns"]))
-    col_hint = any(len(p.shape) == 2 and p.shape[1] == 1 and p.shape[0] > 1 and is_bias(p.name)
-                   for p in params)
+    col_hint = any(len(p.shape) == 2 and p.shape[1] == 1 and p.shape[0] > 1 and is_bias(p.name) for p in params)
     order = [True, False] if col_hint else [False, True]
     first_err: BaseException | None = None
     fallback: Step1 | None = None
@@ -1210,8 +1546,7 @@ def _choose_layout(runner: Runner, lr: float, spec: dict, params: list[Tensor], 
         axis_ok = (out.shape[-1] == N) if cols and out.ndim == 2 else (out.shape[0] == N)
         if axis_ok:
             if cols != order[0]:
-                notes.append("the first layout tried failed; samples are "
-                             + ("columns" if cols else "rows"))
+                notes.append("the first layout tried failed; samples are " + ("columns" if cols else "rows"))
             return s
         fallback = fallback or s
     if fallback is not None:
@@ -1221,8 +1556,15 @@ def _choose_layout(runner: Runner, lr: float, spec: dict, params: list[Tensor], 
     raise first_err
 
 
-def audit(loaded: LoadedSubmission, X: np.ndarray | None, Y: np.ndarray | None, lrs: list[float],
-          spec: dict, partial: dict, data: dict | None = None) -> dict:
+def audit(
+    loaded: LoadedSubmission,
+    X: np.ndarray | None,
+    Y: np.ndarray | None,
+    lrs: list[float],
+    spec: dict,
+    partial: dict,
+    data: dict | None = None,
+) -> dict:
     """Run the submission's forward/backward on (X, Y) and extract the claimed gradient.
 
     Parameters
@@ -1260,9 +1602,12 @@ def audit(loaded: LoadedSubmission, X: np.ndarray | None, Y: np.ndarray | None, 
     else:
         params = discover_params(probe, target.root_is_namespace)
     if not params:
-        raise AuditError(f"no weight/bias arrays were found on {target.label} (looked for W1/b1, "
-                         "weights[i], params['W1'], layer .weight/.data): set spec.params",
-                         where="finding the parameters", type_="ParamsNotFound")
+        raise AuditError(
+            f"no weight/bias arrays were found on {target.label} (looked for W1/b1, "
+            "weights[i], params['W1'], layer .weight/.data): set spec.params",
+            where="finding the parameters",
+            type_="ParamsNotFound",
+        )
     partial["params"] = _params_out(params, _snapshot(probe, params), target.root_name)
     while True:
         try:
@@ -1280,13 +1625,11 @@ def _retarget(target: Target, name: str) -> Target:
     lookup = target.lookup or getattr
     t = dataclasses.replace(target, backward_name=name, get_backward=lambda r: lookup(r, name))
     if name == "loss" and target.forward_name is None:
-        t = dataclasses.replace(t, forward_name="loss", forward_drops_y=True,
-                                get_forward=lambda r: lookup(r, "loss"))
+        t = dataclasses.replace(t, forward_name="loss", forward_drops_y=True, get_forward=lambda r: lookup(r, "loss"))
     return t
 
 
-def _extract(target: Target, params: list[Tensor], loaded, X, Y, lrs, spec, partial, data,
-             notes) -> dict:
+def _extract(target: Target, params: list[Tensor], loaded, X, Y, lrs, spec, partial, data, notes) -> dict:
     """Run the target's step(s) on the batch and read the gradient by the first rule that applies."""
     if X is None:
         X, Y, runner, s1 = _invent_data(target, params, loaded, spec, lrs, notes, data)
@@ -1309,9 +1652,13 @@ def _extract(target: Target, params: list[Tensor], loaded, X, Y, lrs, spec, part
     else:
         grads, shape, rnotes = grads_from_return(s1.ret, params)
         notes.extend(rnotes)
-        if grads and shape == "grads-dict" and s1.lr_via and s1.lr_via.startswith("argument") \
-                and all(g.rule == "name" and canon(_leaf(g.path)) == canon(_leaf(params[g.param].name))
-                        for g in grads):
+        if (
+            grads
+            and shape == "grads-dict"
+            and s1.lr_via
+            and s1.lr_via.startswith("argument")
+            and all(g.rule == "name" and canon(_leaf(g.path)) == canon(_leaf(params[g.param].name)) for g in grads)
+        ):
             grads, shape, result["update"] = _returned_params(runner, s1, grads, params, lrs, notes)
         elif grads:
             if changed:
@@ -1325,9 +1672,13 @@ def _extract(target: Target, params: list[Tensor], loaded, X, Y, lrs, spec, part
             elif stored:
                 grads, shape = stored, kind
             else:
-                raise AuditError(f"{target.entry()} returned no gradients, changed no weights and "
-                                 "no stored gradients (dW1, grads[...], .grad) were found: set "
-                                 "spec.grads", where="reading gradients", type_="GradsNotFound")
+                raise AuditError(
+                    f"{target.entry()} returned no gradients, changed no weights and "
+                    "no stored gradients (dW1, grads[...], .grad) were found: set "
+                    "spec.grads",
+                    where="reading gradients",
+                    type_="GradsNotFound",
+                )
     missing = [params[i].name for i in range(len(params)) if i not in {g.param for g in grads}]
     if missing:
         notes.append(f"no gradient found for {', '.join(missing)}")
@@ -1337,23 +1688,27 @@ def _extract(target: Target, params: list[Tensor], loaded, X, Y, lrs, spec, part
 
 
 def _params_out(params: list[Tensor], values: list[np.ndarray], root_name: str) -> list[dict]:
-    return [{"name": p.name, "path": fmt_path(root_name, p.steps), "shape": list(v.shape), "data": v}
-            for p, v in zip(params, values)]
+    return [
+        {"name": p.name, "path": fmt_path(root_name, p.steps), "shape": list(v.shape), "data": v}
+        for p, v in zip(params, values)
+    ]
 
 
 def _grad_out(g: Grad, params: list[Tensor]) -> dict:
-    return {"param": params[g.param].name, "path": g.path, "rule": g.rule,
-            "shape": list(g.data.shape), "data": g.data}
+    return {"param": params[g.param].name, "path": g.path, "rule": g.rule, "shape": list(g.data.shape), "data": g.data}
 
 
-def _update_grads(runner: Runner, s1: Step1, params: list[Tensor], lrs: list[float],
-                  notes: list[str]) -> tuple[list[Grad], str, dict]:
+def _update_grads(
+    runner: Runner, s1: Step1, params: list[Tensor], lrs: list[float], notes: list[str]
+) -> tuple[list[Grad], str, dict]:
     lr1, lr2 = lrs[0], lrs[1] if len(lrs) > 1 else lrs[0] * 2
     upd: dict[str, Any] = {"lrs": [lr1, lr2], "via": s1.lr_via}
     if s1.lr_via is None:
-        notes.append("the weights changed in place but no learning rate argument, attribute or "
-                     "global was found: the raw update (before - after) is reported as if lr = 1 "
-                     "(set spec.lr_arg)")
+        notes.append(
+            "the weights changed in place but no learning rate argument, attribute or "
+            "global was found: the raw update (before - after) is reported as if lr = 1 "
+            "(set spec.lr_arg)"
+        )
         g = [b - a for b, a in zip(s1.before, s1.after)]
         upd.update(lrs=[1.0], linear=None, max_nonlinearity=None, note="learning rate unknown; lr = 1 assumed")
         return _upd_list(g, params, runner.t.root_name), "inplace-update", upd
@@ -1379,8 +1734,9 @@ def _update_grads(runner: Runner, s1: Step1, params: list[Tensor], lrs: list[flo
     g2 = inferred(s2, lr2)
     nonlin = _rel_diff(g1, g2)
     lin_lr = nonlin * max(gmax, 1e-300) <= LINEAR_RTOL * gmax + tol
-    upd.update(linear=bool(lin_lr and not stateful), linear_in_lr=bool(lin_lr), stateful=stateful,
-               max_nonlinearity=nonlin)
+    upd.update(
+        linear=bool(lin_lr and not stateful), linear_in_lr=bool(lin_lr), stateful=stateful, max_nonlinearity=nonlin
+    )
     msgs = []
     if not lin_lr:
         msgs.append("update is not linear in the learning rate (momentum, Adam, clipping?)")
@@ -1392,27 +1748,36 @@ def _update_grads(runner: Runner, s1: Step1, params: list[Tensor], lrs: list[flo
 
 
 def _upd_list(g: list[np.ndarray], params: list[Tensor], root_name: str) -> list[Grad]:
-    return [Grad(i, f"({fmt_path(root_name, p.steps)} before - after) / lr", "update", x)
-            for i, (p, x) in enumerate(zip(params, g))]
+    return [
+        Grad(i, f"({fmt_path(root_name, p.steps)} before - after) / lr", "update", x)
+        for i, (p, x) in enumerate(zip(params, g))
+    ]
 
 
-def _returned_params(runner: Runner, s1: Step1, grads: list[Grad], params: list[Tensor],
-                     lrs: list[float], notes: list[str]) -> tuple[list[Grad], str, dict | None]:
+def _returned_params(
+    runner: Runner, s1: Step1, grads: list[Grad], params: list[Tensor], lrs: list[float], notes: list[str]
+) -> tuple[list[Grad], str, dict | None]:
     """A dict keyed like the params and dependent on lr is the updated params, not gradients."""
     lr1, lr2 = lrs[0], lrs[1] if len(lrs) > 1 else lrs[0] * 2
     s2 = runner.step(lr2, s1.columns)
     g2, _, _ = grads_from_return(s2.ret, params)
     by = {g.param: g for g in g2}
     if not all(g.param in by and np.array_equal(g.data, by[g.param].data) for g in grads):
-        upd1 = [Grad(g.param, f"({params[g.param].name} - {g.path}) / lr", "update",
-                     (s1.before[g.param] - g.data) / lr1) for g in grads]
+        upd1 = [
+            Grad(g.param, f"({params[g.param].name} - {g.path}) / lr", "update", (s1.before[g.param] - g.data) / lr1)
+            for g in grads
+        ]
         upd2 = {g.param: (s2.before[g.param] - by[g.param].data) / lr2 for g in grads if g.param in by}
         nonlin = _rel_diff([g.data for g in upd1], [upd2[g.param] for g in upd1 if g.param in upd2])
         linear = nonlin <= LINEAR_RTOL + _update_tol(s1, [lr1, lr2])
         notes.append("backward returned updated parameters; gradient inferred from (before - returned) / lr")
-        upd = {"lrs": [lr1, lr2], "via": s1.lr_via, "linear": bool(linear), "max_nonlinearity": nonlin,
-               "note": "returned updated parameters" + ("" if linear else
-                                                       "; update is not linear in the learning rate")}
+        upd = {
+            "lrs": [lr1, lr2],
+            "via": s1.lr_via,
+            "linear": bool(linear),
+            "max_nonlinearity": nonlin,
+            "note": "returned updated parameters" + ("" if linear else "; update is not linear in the learning rate"),
+        }
         return upd1, "returns-updated-params", upd
     return grads, "grads-dict", None
 
@@ -1426,8 +1791,9 @@ def make_batch(n_in: int, n_out: int, n: int = 16, seed: int = 0) -> tuple[np.nd
 
 def size_candidates(params: list[Tensor]) -> list[tuple[int, int]]:
     """(n_in, n_out) read off the weight matrices, in x out chain first unless out x in fits better."""
-    ws = [p.shape for p in params if len(p.shape) == 2 and not is_bias(p.name)] or \
-        [p.shape for p in params if len(p.shape) == 2]
+    ws = [p.shape for p in params if len(p.shape) == 2 and not is_bias(p.name)] or [
+        p.shape for p in params if len(p.shape) == 2
+    ]
     if not ws:
         return []
     in_out = (ws[0][0], ws[-1][1])
@@ -1438,14 +1804,18 @@ def size_candidates(params: list[Tensor]) -> list[tuple[int, int]]:
     return list(dict.fromkeys(order))
 
 
-def _invent_data(target: Target, params: list[Tensor], loaded, spec: dict, lrs: list[float],
-                 notes: list[str], data: dict | None):
+def _invent_data(
+    target: Target, params: list[Tensor], loaded, spec: dict, lrs: list[float], notes: list[str], data: dict | None
+):
     n, seed = int((data or {}).get("n", 16)), int((data or {}).get("seed", 0))
     cands = size_candidates(params)
     if not cands:
-        raise AuditError("no data was given and the input/output sizes cannot be read off the "
-                         "weights: set the data sizes (spec [data] n_in and n_out)",
-                         where="making data", type_="DataSizes")
+        raise AuditError(
+            "no data was given and the input/output sizes cannot be read off the "
+            "weights: set the data sizes (spec [data] n_in and n_out)",
+            where="making data",
+            type_="DataSizes",
+        )
     first: BaseException | None = None
     for n_in, n_out in cands:
         X, Y = make_batch(n_in, n_out, n, seed)
@@ -1455,8 +1825,9 @@ def _invent_data(target: Target, params: list[Tensor], loaded, spec: dict, lrs: 
         except (StudentCodeError, AuditError) as exc:
             first = first or exc
             continue
-        notes.append(f"no data given: n_in = {n_in}, n_out = {n_out} read off the weights; "
-                     f"{n} samples made with seed {seed}")
+        notes.append(
+            f"no data given: n_in = {n_in}, n_out = {n_out} read off the weights; {n} samples made with seed {seed}"
+        )
         return X, Y, runner, s1
     assert first is not None
     raise first

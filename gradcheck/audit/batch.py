@@ -45,8 +45,12 @@ class AuditReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form per DESIGN.md."""
-        return {"kind": "audit", "status": self.status, "elapsed": round(self.elapsed, 3),
-                "submissions": [s.to_dict() for s in self.submissions]}
+        return {
+            "kind": "audit",
+            "status": self.status,
+            "elapsed": round(self.elapsed, 3),
+            "submissions": [s.to_dict() for s in self.submissions],
+        }
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -64,8 +68,9 @@ def discover(paths: list[Path]) -> list[Path]:
         if p.is_file():
             found.append(p)
             continue
-        found += sorted(f for f in p.iterdir() if f.is_file() and f.suffix in SUFFIXES
-                        and not f.name.startswith(("_", ".")))
+        found += sorted(
+            f for f in p.iterdir() if f.is_file() and f.suffix in SUFFIXES and not f.name.startswith(("_", "."))
+        )
     return found
 
 
@@ -98,9 +103,14 @@ def reproduce_command(path: Path, spec: AuditSpec) -> str:
 
 def _request(path: Path, workdir: Path, data, spec: AuditSpec) -> Path:
     X, Y = data if data is not None else (None, None)
-    req = {"submission": path.name, "result": "result.json",
-           "X": None if X is None else X.tolist(), "Y": None if Y is None else Y.tolist(),
-           "lrs": list(LEARNING_RATES), "spec": spec.worker_spec()}
+    req = {
+        "submission": path.name,
+        "result": "result.json",
+        "X": None if X is None else X.tolist(),
+        "Y": None if Y is None else Y.tolist(),
+        "lrs": list(LEARNING_RATES),
+        "spec": spec.worker_spec(),
+    }
     target = workdir / "request.json"
     target.write_text(json.dumps(req))
     return target
@@ -133,8 +143,9 @@ def run_worker(path: Path, spec: AuditSpec, *, limits: Limits):
     try:
         _request(path, workdir, data, spec)
         env = scrubbed_env({"PYTHONPATH": str(Path(gradcheck.__file__).resolve().parent.parent)})
-        box = run_sandboxed([sys.executable, "-m", "gradcheck.audit.worker", "request.json"],
-                            workdir=workdir, limits=limits, env=env)
+        box = run_sandboxed(
+            [sys.executable, "-m", "gradcheck.audit.worker", "request.json"], workdir=workdir, limits=limits, env=env
+        )
         result_file = workdir / "result.json"
         result = json.loads(result_file.read_text()) if result_file.exists() else None
         return box, result, data, None
@@ -152,13 +163,20 @@ def audit_one(path: Path, spec: AuditSpec, *, limits: Limits, seed: int = 0) -> 
     if box is None:
         out = SubmissionResult(status="error", error=failure, **common)
     else:
-        common.update(output_tail=(box.stdout_tail + box.stderr_tail)[-2000:], isolation=box.isolation,
-                      network_isolated=box.network_isolated)
+        common.update(
+            output_tail=(box.stdout_tail + box.stderr_tail)[-2000:],
+            isolation=box.isolation,
+            network_isolated=box.network_isolated,
+        )
         try:
             out = _judge_box(box, result, data, spec, seed, common)
         except Exception as exc:  # a defect of ours must not cost the batch this student's result
-            out = SubmissionResult(status="error", error=f"internal error while grading ({type(exc).__name__}: "
-                                   f"{exc}); please report it with this submission", **common)
+            out = SubmissionResult(
+                status="error",
+                error=f"internal error while grading ({type(exc).__name__}: "
+                f"{exc}); please report it with this submission",
+                **common,
+            )
     return _finish(out, spec, time.perf_counter() - start)
 
 
@@ -169,8 +187,12 @@ _LIMIT_WORDS = (
     ("", "File too large", "the submission hit the sandbox's file-size limit (output or files too large)"),
     ("BlockingIOError", "Resource temporarily unavailable", "the submission hit the sandbox's processes limit"),
     ("", "Too many open files", "the submission hit the sandbox's open-files limit"),
-    ("WorkerDidNotFinish", "", "no result from the submission: it stopped the worker before it finished "
-                               "(os._exit, a signal or a resource limit)"),
+    (
+        "WorkerDidNotFinish",
+        "",
+        "no result from the submission: it stopped the worker before it finished "
+        "(os._exit, a signal or a resource limit)",
+    ),
 )
 
 
@@ -194,8 +216,14 @@ def _judge_box(box, result, data, spec, seed, common) -> SubmissionResult:
         return SubmissionResult(status="error", error=f"no result from the submission: {why}", **common)
     if not result.get("ok", False) or result.get("error"):
         error = _worker_error(result.get("error") or {}, box)
-        return SubmissionResult(status="error", error=error, shape=result.get("shape"), entry=result.get("entry"),
-                                notes=tuple(result.get("notes", [])), **common)
+        return SubmissionResult(
+            status="error",
+            error=error,
+            shape=result.get("shape"),
+            entry=result.get("entry"),
+            notes=tuple(result.get("notes", [])),
+            **common,
+        )
     if data is None or result.get("shape") == "script":  # a script's gradients belong to its own batch
         if result.get("X") is None:
             return SubmissionResult(status="error", error="the worker returned no data", **common)
@@ -203,8 +231,12 @@ def _judge_box(box, result, data, spec, seed, common) -> SubmissionResult:
     graded = grade(result, data[0], data[1], spec, path=common["path"], seed=seed)
     if box.status == "error" and graded.status in ("pass", "kink"):
         graded = _replace(graded, status="error", error=box.reason)
-    graded = _replace(graded, cells=result.get("cells") or {}, trace=result.get("trace") or {},
-                      **{k: v for k, v in common.items() if k != "path"})
+    graded = _replace(
+        graded,
+        cells=result.get("cells") or {},
+        trace=result.get("trace") or {},
+        **{k: v for k, v in common.items() if k != "path"},
+    )
     return point_to_code(graded)
 
 
@@ -227,9 +259,17 @@ def _finish(r: SubmissionResult, spec: AuditSpec, elapsed: float) -> SubmissionR
     return _replace(r, elapsed=elapsed, score=score, max_score=g + f)
 
 
-def audit_batch(paths: list[Path], spec: AuditSpec, *, folder: Path, jobs: int = 1, seed: int = 0,
-                limits: Limits | None = None, resume: bool = False,
-                progress: Callable[[int, int, int, float], None] | None = None) -> AuditReport:
+def audit_batch(
+    paths: list[Path],
+    spec: AuditSpec,
+    *,
+    folder: Path,
+    jobs: int = 1,
+    seed: int = 0,
+    limits: Limits | None = None,
+    resume: bool = False,
+    progress: Callable[[int, int, int, float], None] | None = None,
+) -> AuditReport:
     """Audit every submission; per-submission JSON written atomically as each finishes.
 
     Parameters
@@ -298,18 +338,52 @@ def from_dict(d: dict[str, Any]) -> SubmissionResult:
     from gradcheck.audit.grade import ForwardCheck
     from gradcheck.result import Diagnosis, EntryEvidence, TensorResult
 
-    tensors = tuple(TensorResult(
-        name=t["name"], shape=tuple(t["shape"]), status=t["status"], max_abs_error=t["max_abs_error"],
-        max_rel_error=t["max_rel_error"], worst_index=tuple(t["worst_index"]), analytic=t["analytic"],
-        numeric=t["numeric"], checked=t.get("checked", 0), size=t.get("size", 0), counts=t.get("counts", {}),
-        evaluations=t.get("evaluations", 0),
-        worst=tuple(EntryEvidence(**{**e, "index": tuple(e["index"])}) for e in t.get("worst", [])))
-        for t in d.get("tensors", []))
-    diags = tuple(Diagnosis(x["code"], x["tensor"], x["message"], x["confidence"], x.get("evidence", {}))
-                  for x in d.get("diagnoses", []))
+    tensors = tuple(
+        TensorResult(
+            name=t["name"],
+            shape=tuple(t["shape"]),
+            status=t["status"],
+            max_abs_error=t["max_abs_error"],
+            max_rel_error=t["max_rel_error"],
+            worst_index=tuple(t["worst_index"]),
+            analytic=t["analytic"],
+            numeric=t["numeric"],
+            checked=t.get("checked", 0),
+            size=t.get("size", 0),
+            counts=t.get("counts", {}),
+            evaluations=t.get("evaluations", 0),
+            worst=tuple(EntryEvidence(**{**e, "index": tuple(e["index"])}) for e in t.get("worst", [])),
+        )
+        for t in d.get("tensors", [])
+    )
+    diags = tuple(
+        Diagnosis(x["code"], x["tensor"], x["message"], x["confidence"], x.get("evidence", {}))
+        for x in d.get("diagnoses", [])
+    )
     fwd = ForwardCheck(**d["forward"]) if d.get("forward") else None
-    keep = {k: d.get(k) for k in ("path", "status", "error", "shape", "entry", "loss", "command", "output_tail",
-                                  "network_isolated", "score", "max_score")}
-    return SubmissionResult(tensors=tensors, diagnoses=diags, forward=fwd, notes=tuple(d.get("notes", [])),
-                            rules=d.get("rules", {}), elapsed=d.get("elapsed", 0.0),
-                            isolation=tuple(d.get("isolation", [])), **keep)
+    keep = {
+        k: d.get(k)
+        for k in (
+            "path",
+            "status",
+            "error",
+            "shape",
+            "entry",
+            "loss",
+            "command",
+            "output_tail",
+            "network_isolated",
+            "score",
+            "max_score",
+        )
+    }
+    return SubmissionResult(
+        tensors=tensors,
+        diagnoses=diags,
+        forward=fwd,
+        notes=tuple(d.get("notes", [])),
+        rules=d.get("rules", {}),
+        elapsed=d.get("elapsed", 0.0),
+        isolation=tuple(d.get("isolation", [])),
+        **keep,
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -14,33 +13,71 @@ AUDIT_FORMATS = ("text", "markdown", "json", "junit", "gradescope", "html")
 def add_parser(sub) -> None:
     """Register the ``audit`` subcommand."""
     p = sub.add_parser(
-        "audit", help="audit student backprop submissions (.py, .ipynb) in a sandbox",
+        "audit",
+        help="audit student backprop submissions (.py, .ipynb) in a sandbox",
         description="Run every submission in its own sandboxed process, check its gradient against the "
-                    "declared network's numeric gradient, check its forward pass, and name the bug.")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help="submission files, or folders holding them (.py and .ipynb)")
-    p.add_argument("--spec", type=Path, metavar="FILE",
-                   help="the assignment's TOML spec (entry point, names, loss, data, points); optional "
-                        "for the common shapes")
-    p.add_argument("--init-spec", type=Path, metavar="FILE",
-                   help="write a commented spec inferred from the (first) submission to FILE and exit")
-    p.add_argument("--loss", choices=("auto", "mse", "bce"), help="the loss the gradient must match "
-                   "(overrides the spec; auto: whichever the gradient fits)")
+        "declared network's numeric gradient, check its forward pass, and name the bug.",
+    )
+    p.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="submission files, or folders holding them (.py and .ipynb)"
+    )
+    p.add_argument(
+        "--spec",
+        type=Path,
+        metavar="FILE",
+        help="the assignment's TOML spec (entry point, names, loss, data, points); optional for the common shapes",
+    )
+    p.add_argument(
+        "--init-spec",
+        type=Path,
+        metavar="FILE",
+        help="write a commented spec inferred from the (first) submission to FILE and exit",
+    )
+    p.add_argument(
+        "--loss",
+        choices=("auto", "mse", "bce"),
+        help="the loss the gradient must match (overrides the spec; auto: whichever the gradient fits)",
+    )
     p.add_argument("--reduction", choices=("mean", "sum"), help="loss reduction over the batch (default mean)")
     p.add_argument("--scale", type=float, help="constant factor on the loss, e.g. 0.5 for (1/2) MSE")
-    p.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
-                   help="submissions audited in parallel, each in its own sandbox (default: %(default)s)")
-    p.add_argument("--timeout", type=float, help="wall-clock seconds per submission before it is killed "
-                   "(default: the spec's [limits] wall_seconds, else 60)")
-    p.add_argument("--resume", type=Path, metavar="FOLDER",
-                   help="finish an interrupted audit in FOLDER, skipping submissions already judged")
-    p.add_argument("--gradescope-template", type=Path, metavar="DIR",
-                   help="write a Gradescope autograder (run_autograder, setup.sh) to DIR and exit")
-    p.add_argument("--format", choices=AUDIT_FORMATS, default="text",
-                   help="stdout format: table (text), markdown, json, junit XML, Gradescope results.json, "
-                        "or a self-contained HTML page")
-    p.add_argument("--output", type=Path, default=Path("reports"), metavar="DIR",
-                   help="folder for report files; each audit writes a new subfolder (default: reports/)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="submissions audited in parallel, each in its own sandbox (default: %(default)s)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        help="wall-clock seconds per submission before it is killed "
+        "(default: the spec's [limits] wall_seconds, else 60)",
+    )
+    p.add_argument(
+        "--resume",
+        type=Path,
+        metavar="FOLDER",
+        help="finish an interrupted audit in FOLDER, skipping submissions already judged",
+    )
+    p.add_argument(
+        "--gradescope-template",
+        type=Path,
+        metavar="DIR",
+        help="write a Gradescope autograder (run_autograder, setup.sh) to DIR and exit",
+    )
+    p.add_argument(
+        "--format",
+        choices=AUDIT_FORMATS,
+        default="text",
+        help="stdout format: table (text), markdown, json, junit XML, Gradescope results.json, "
+        "or a self-contained HTML page",
+    )
+    p.add_argument(
+        "--output",
+        type=Path,
+        default=Path("reports"),
+        metavar="DIR",
+        help="folder for report files; each audit writes a new subfolder (default: reports/)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the check; printed in every report")
     p.set_defaults(handler=cmd_audit)
 
@@ -78,7 +115,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     """Handler of ``gradcheck audit``."""
     from gradcheck.audit.batch import audit_batch, discover, limits_for
     from gradcheck.cli import CliError, _emit
-    from gradcheck.report.files import run_folder, to_json, write_atomic
+    from gradcheck.report.files import run_folder, write_atomic
 
     if args.gradescope_template:
         from gradcheck.audit.gradescope import write_template
@@ -118,13 +155,25 @@ def cmd_audit(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"cannot create a report folder under {args.output}: {exc.strerror or exc}") from None
     print(f"auditing {len(paths)} submission(s), results in {folder}", file=sys.stderr)
-    report = audit_batch(paths, spec, folder=folder, jobs=args.jobs, seed=args.seed,
-                         limits=limits_for(spec, args.timeout), resume=args.resume is not None,
-                         progress=_progress())
+    report = audit_batch(
+        paths,
+        spec,
+        folder=folder,
+        jobs=args.jobs,
+        seed=args.seed,
+        limits=limits_for(spec, args.timeout),
+        resume=args.resume is not None,
+        progress=_progress(),
+    )
     rendered = render_all(report, spec)
     _emit(rendered[args.format])
-    for name, key in (("report.json", "json"), ("report.md", "markdown"), ("junit.xml", "junit"),
-                      ("results.json", "gradescope"), ("report.html", "html")):
+    for name, key in (
+        ("report.json", "json"),
+        ("report.md", "markdown"),
+        ("junit.xml", "junit"),
+        ("results.json", "gradescope"),
+        ("report.html", "html"),
+    ):
         if key in rendered:
             write_atomic(folder / name, rendered[key])
     print(f"reports written to {folder}", file=sys.stderr)
@@ -136,8 +185,12 @@ def render_all(report, spec) -> dict[str, str]:
     from gradcheck.report import audit as ra
     from gradcheck.report.files import to_json
 
-    out = {"text": ra.render_text(report), "markdown": ra.render_markdown(report),
-           "json": to_json(report.to_dict()), "junit": ra.render_junit(report)}
+    out = {
+        "text": ra.render_text(report),
+        "markdown": ra.render_markdown(report),
+        "json": to_json(report.to_dict()),
+        "junit": ra.render_junit(report),
+    }
     try:
         from gradcheck.report.gradescope import render_gradescope
 

@@ -93,15 +93,26 @@ class SubmissionResult:
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form per DESIGN.md (keys may be added, not renamed)."""
         return {
-            "path": self.path, "status": self.status,
+            "path": self.path,
+            "status": self.status,
             "tensors": [t.to_dict() for t in self.tensors],
             "diagnoses": [d.to_dict() for d in self.diagnoses],
             "forward": self.forward.to_dict() if self.forward else None,
-            "error": self.error, "notes": list(self.notes), "shape": self.shape, "entry": self.entry,
-            "rules": dict(self.rules), "loss": self.loss, "elapsed": round(self.elapsed, 3),
-            "command": self.command, "output_tail": self.output_tail, "isolation": list(self.isolation),
-            "network_isolated": self.network_isolated, "score": self.score, "max_score": self.max_score,
-            "cells": dict(self.cells), "trace": dict(self.trace),
+            "error": self.error,
+            "notes": list(self.notes),
+            "shape": self.shape,
+            "entry": self.entry,
+            "rules": dict(self.rules),
+            "loss": self.loss,
+            "elapsed": round(self.elapsed, 3),
+            "command": self.command,
+            "output_tail": self.output_tail,
+            "isolation": list(self.isolation),
+            "network_isolated": self.network_isolated,
+            "score": self.score,
+            "max_score": self.max_score,
+            "cells": dict(self.cells),
+            "trace": dict(self.trace),
         }
 
 
@@ -131,8 +142,9 @@ class Extracted:
         grads = {g["param"]: _array(g["data"]) for g in result.get("grads", [])}
         rules = {g["param"]: g.get("rule", "?") for g in result.get("grads", [])}
         fwd = result.get("forward")
-        return cls(params, grads, rules, None if fwd is None else _array(fwd),
-                   bool(result.get("samples_as_columns", False)))
+        return cls(
+            params, grads, rules, None if fwd is None else _array(fwd), bool(result.get("samples_as_columns", False))
+        )
 
 
 def _forward_error(net: MLP, ref_params, X, student_out: np.ndarray) -> float:
@@ -154,7 +166,9 @@ def _candidates(spec: AuditSpec, depth: int):
     return [(h, o) for h in hidden for o in outputs]
 
 
-def infer_network(ex: Extracted, X: np.ndarray, Y: np.ndarray, spec: AuditSpec) -> tuple[Layout, MLPConfig, ForwardCheck]:
+def infer_network(
+    ex: Extracted, X: np.ndarray, Y: np.ndarray, spec: AuditSpec
+) -> tuple[Layout, MLPConfig, ForwardCheck]:
     """Layout, activations and the forward verdict, from the student's forward output."""
     n_in, n_out = X.shape[1], Y.shape[1]
     layouts = infer_layouts({k: v.shape for k, v in ex.params.items()}, n_in, n_out)
@@ -178,8 +192,16 @@ def infer_network(ex: Extracted, X: np.ndarray, Y: np.ndarray, spec: AuditSpec) 
         return layout, config, ForwardCheck("unavailable", None, label, "no forward output: activations assumed")
     scale = max(1.0, float(np.max(np.abs(ex.forward))))
     if err <= FORWARD_RTOL * scale:
-        return layout, config, ForwardCheck("match", err, label, "activations inferred from the forward output"
-                                            if not spec.hidden else "declared activations")
+        return (
+            layout,
+            config,
+            ForwardCheck(
+                "match",
+                err,
+                label,
+                "activations inferred from the forward output" if not spec.hidden else "declared activations",
+            ),
+        )
     return layout, config, ForwardCheck("mismatch", err, label, "no reference network reproduces the forward output")
 
 
@@ -211,8 +233,9 @@ def _worst(report: GradientReport) -> float:
     return max((t.max_rel_error for t in report.tensors), default=0.0)
 
 
-def grade(result: Mapping[str, Any], X: np.ndarray, Y: np.ndarray, spec: AuditSpec, *, path: str,
-          seed: int = 0) -> SubmissionResult:
+def grade(
+    result: Mapping[str, Any], X: np.ndarray, Y: np.ndarray, spec: AuditSpec, *, path: str, seed: int = 0
+) -> SubmissionResult:
     """Verdict for one submission from the worker's ``result``.
 
     Parameters
@@ -228,8 +251,7 @@ def grade(result: Mapping[str, Any], X: np.ndarray, Y: np.ndarray, spec: AuditSp
     seed : int
         Seed of the check.
     """
-    base = dict(path=path, shape=result.get("shape"), entry=result.get("entry"),
-                notes=tuple(result.get("notes", [])))
+    base = dict(path=path, shape=result.get("shape"), entry=result.get("entry"), notes=tuple(result.get("notes", [])))
     if not result.get("ok", False) or result.get("error"):
         err = result.get("error") or {}
         msg = f"{err.get('type', 'Error')}: {err.get('message', 'the submission could not be run')}"
@@ -238,8 +260,12 @@ def grade(result: Mapping[str, Any], X: np.ndarray, Y: np.ndarray, spec: AuditSp
     ex = Extracted.from_result(result)
     missing = [k for k in ex.params if k not in ex.grads]
     if missing:
-        return SubmissionResult(status="error", error=f"no gradient found for {', '.join(missing)}; set "
-                                "[network] grads in the spec", rules=ex.rules, **base)
+        return SubmissionResult(
+            status="error",
+            error=f"no gradient found for {', '.join(missing)}; set [network] grads in the spec",
+            rules=ex.rules,
+            **base,
+        )
     try:
         layout, config, forward = infer_network(ex, X, Y, spec)
     except LayoutError as exc:
@@ -251,30 +277,64 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base) -> SubmissionRes
     factor = spec.scale * (X.shape[0] if spec.reduction == "sum" else 1.0)
     notes = list(base.pop("notes"))
     try:
-        tried = [_attempt(ex, layout, _config_with_loss(config, name), X, Y, factor, seed, spec, name)
-                 for name in _loss_choices(spec, config)]
+        tried = [
+            _attempt(ex, layout, _config_with_loss(config, name), X, Y, factor, seed, spec, name)
+            for name in _loss_choices(spec, config)
+        ]
     except GradientShapeError as exc:
-        return SubmissionResult(status="fail", error=str(exc), diagnoses=tuple(_shape_diag(exc)),
-                                forward=forward, rules=ex.rules, notes=tuple(notes), **base)
+        return SubmissionResult(
+            status="fail",
+            error=str(exc),
+            diagnoses=tuple(_shape_diag(exc)),
+            forward=forward,
+            rules=ex.rules,
+            notes=tuple(notes),
+            **base,
+        )
     except (ValueError, TypeError) as exc:  # e.g. NaN or inf in the student's gradient: a wrong gradient
-        return SubmissionResult(status="fail", error=f"the gradient cannot be checked: {exc}",
-                                forward=forward, rules=ex.rules, notes=tuple(notes), **base)
+        return SubmissionResult(
+            status="fail",
+            error=f"the gradient cannot be checked: {exc}",
+            forward=forward,
+            rules=ex.rules,
+            notes=tuple(notes),
+            **base,
+        )
     best = max(tried, key=lambda t: t["score"])
     report, diagnoses, loss_name = best["report"], list(best["diagnoses"]), best["loss"]
     notes += best["notes"]
     if spec.loss == "auto":
-        notes.append(f"loss not declared: the gradient was checked against {loss_name.upper()} "
-                     f"({spec.reduction}), the loss it fits best; declare [loss] name in a spec to fix it")
+        notes.append(
+            f"loss not declared: the gradient was checked against {loss_name.upper()} "
+            f"({spec.reduction}), the loss it fits best; declare [loss] name in a spec to fix it"
+        )
     status = report.status
     if forward.status == "mismatch":
         status = "fail" if status in ("pass", "kink") else status
-        diagnoses.insert(0, Diagnosis("forward_mismatch", None, (
-            f"The forward pass does not compute a standard MLP: its output differs from the closest "
-            f"reference network ({forward.network}) by up to {forward.max_abs_error:.3g}. A gradient "
-            "check cannot see a wrong forward pass; check the activations and the order of operations."),
-            0.9, {"max_abs_error": forward.max_abs_error}))
-    return SubmissionResult(status=status, tensors=report.tensors, diagnoses=tuple(diagnoses), forward=forward,
-                            rules=ex.rules, loss=f"{loss_name} ({spec.reduction})", notes=tuple(notes), **base)
+        diagnoses.insert(
+            0,
+            Diagnosis(
+                "forward_mismatch",
+                None,
+                (
+                    f"The forward pass does not compute a standard MLP: its output differs from the closest "
+                    f"reference network ({forward.network}) by up to {forward.max_abs_error:.3g}. A gradient "
+                    "check cannot see a wrong forward pass; check the activations and the order of operations."
+                ),
+                0.9,
+                {"max_abs_error": forward.max_abs_error},
+            ),
+        )
+    return SubmissionResult(
+        status=status,
+        tensors=report.tensors,
+        diagnoses=tuple(diagnoses),
+        forward=forward,
+        rules=ex.rules,
+        loss=f"{loss_name} ({spec.reduction})",
+        notes=tuple(notes),
+        **base,
+    )
 
 
 def _attempt(ex, layout, config, X, Y, factor, seed, spec, name) -> dict[str, Any]:
@@ -306,8 +366,10 @@ def _accept_convention(report, ex, layout, config, X, Y, factor, seed, spec, not
             if abs(c - accepted) <= 1e-3 * abs(accepted):
                 _, again = _check(ex, layout, config, X, Y, factor * accepted, seed)
                 if again.passed:
-                    notes.append(f"every gradient is {accepted:g} x the declared loss's gradient: an accepted "
-                                 "convention ([loss] accept)")
+                    notes.append(
+                        f"every gradient is {accepted:g} x the declared loss's gradient: an accepted "
+                        "convention ([loss] accept)"
+                    )
                     return again, accepted
     return report, None
 
@@ -321,13 +383,17 @@ def _diagnose(report, ex, layout, net, X, Y, factor) -> list[Diagnosis]:
 def _shape_diag(exc: GradientShapeError) -> list[Diagnosis]:
     from gradcheck.diagnose import diagnose_shape_error
 
-    return diagnose_shape_error(exc, {}, {}, None) or [
-        Diagnosis("tensor_scale", exc.name, str(exc), 0.3, {})]
+    return diagnose_shape_error(exc, {}, {}, None) or [Diagnosis("tensor_scale", exc.name, str(exc), 0.3, {})]
 
 
 #: Diagnosis codes whose bug sits in the line forming a layer's delta dZ.
-_DELTA_CODES = ("derivative_at_activation", "derivative_at_preactivation", "wrong_activation_derivative",
-                "missing_activation_derivative", "extra_activation_derivative")
+_DELTA_CODES = (
+    "derivative_at_activation",
+    "derivative_at_preactivation",
+    "wrong_activation_derivative",
+    "missing_activation_derivative",
+    "extra_activation_derivative",
+)
 
 
 def point_to_code(result: SubmissionResult) -> SubmissionResult:
@@ -351,6 +417,9 @@ def point_to_code(result: SubmissionResult) -> SubmissionResult:
     if not hits:
         return result
     hit = hits[-1]
-    pointed = dataclasses.replace(top, message=f"{top.message} See {hit['where']}: `{hit['code'].strip()}`.",
-                                  evidence={**top.evidence, "where": hit["where"], "code": hit["code"].strip()})
+    pointed = dataclasses.replace(
+        top,
+        message=f"{top.message} See {hit['where']}: `{hit['code'].strip()}`.",
+        evidence={**top.evidence, "where": hit["where"], "code": hit["code"].strip()},
+    )
     return dataclasses.replace(result, diagnoses=(pointed, *result.diagnoses[1:]))

@@ -147,7 +147,8 @@ with open(sys.argv[2], "w", encoding="utf-8") as fh:
 PY
     # Last resort (Python itself unusable): a fixed, valid results file.
     if ! [ -s "$RESULTS" ]; then
-        printf '%s\n' '{"score": 0.0, "output": "The autograder could not run (Python is unavailable). Please contact your instructor.", "tests": []}' >"$RESULTS"
+        printf '%s\n' '{"score": 0.0, "output": "The autograder could not run (Python is unavailable). '\
+'Please contact your instructor.", "tests": []}' >"$RESULTS"
     fi
 fi
 cd / && rm -rf "$work"

@@ -10,7 +10,6 @@ reference form ``W1, b1, ...`` (in x out, biases (out,)).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -114,7 +113,10 @@ def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int) 
             return []
         found = []
         square = shape[0] == shape[1]
-        for transposed, fits in ((False, shape[0] == width), (True, shape[1] == width and not (square and shape[0] == 1))):
+        for transposed, fits in (
+            (False, shape[0] == width),
+            (True, shape[1] == width and not (square and shape[0] == 1)),
+        ):
             if not fits:
                 continue
             out = shape[0] if transposed else shape[1]
@@ -127,7 +129,9 @@ def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int) 
     layouts = [Layout(tuple(c)) for c in search(0, n_in) if c]
     if not layouts:
         listing = ", ".join(f"{n} {shp[n]}" for n in names)
-        raise LayoutError(f"the parameters ({listing}) do not chain from {n_in} inputs to {n_out} outputs; "
-                          "set [network] params in the spec to list them in layer order")
+        raise LayoutError(
+            f"the parameters ({listing}) do not chain from {n_in} inputs to {n_out} outputs; "
+            "set [network] params in the spec to list them in layer order"
+        )
     uniform = [lay for lay in layouts if len({x.bias is None for x in lay.layers}) == 1]
     return uniform + [lay for lay in layouts if lay not in uniform]

@@ -53,8 +53,25 @@ MAX_LITERAL_ELEMENTS = 100_000
 #: Call targets allowed on the right-hand side of a kept top-level assignment.
 SAFE_CALL_ROOTS = {"np", "numpy", "math", "random"}
 SAFE_BUILTINS = {
-    "float", "int", "bool", "str", "range", "list", "tuple", "dict", "set", "len",
-    "abs", "min", "max", "sum", "round", "zip", "enumerate", "sorted", "pow",
+    "float",
+    "int",
+    "bool",
+    "str",
+    "range",
+    "list",
+    "tuple",
+    "dict",
+    "set",
+    "len",
+    "abs",
+    "min",
+    "max",
+    "sum",
+    "round",
+    "zip",
+    "enumerate",
+    "sorted",
+    "pow",
 }
 
 
@@ -146,8 +163,14 @@ def install_fake_matplotlib() -> bool:
             return False
     except (ImportError, ValueError):
         pass
-    for name in ("matplotlib", "matplotlib.pyplot", "matplotlib.cm", "matplotlib.colors",
-                 "matplotlib.animation", "matplotlib.patches"):
+    for name in (
+        "matplotlib",
+        "matplotlib.pyplot",
+        "matplotlib.cm",
+        "matplotlib.colors",
+        "matplotlib.animation",
+        "matplotlib.patches",
+    ):
         mod = _FakeModule(name)
         mod.__path__ = []  # type: ignore[attr-defined]  # a package, so submodules import
         sys.modules.setdefault(name, mod)
@@ -171,8 +194,14 @@ def _take(a: Any, idx) -> Any:
     return [a[i] for i in idx]
 
 
-def train_test_split(*arrays: Any, test_size: Any = None, train_size: Any = None, random_state: Any = None,
-                     shuffle: bool = True, stratify: Any = None) -> list:
+def train_test_split(
+    *arrays: Any,
+    test_size: Any = None,
+    train_size: Any = None,
+    random_state: Any = None,
+    shuffle: bool = True,
+    stratify: Any = None,
+) -> list:
     """Stand-in for ``sklearn.model_selection.train_test_split`` (used only when sklearn is missing).
 
     Same split as scikit-learn's for the same ``random_state``: ``n_test = ceil(test_size * n)``
@@ -190,8 +219,10 @@ def train_test_split(*arrays: Any, test_size: Any = None, train_size: Any = None
     if len(set(lengths)) != 1:
         raise ValueError(f"Found input variables with inconsistent numbers of samples: {lengths}")
     if stratify is not None:
-        raise ValueError("stratify is not supported by the gradcheck stand-in for train_test_split "
-                         "(scikit-learn is not installed in the audit sandbox)")
+        raise ValueError(
+            "stratify is not supported by the gradcheck stand-in for train_test_split "
+            "(scikit-learn is not installed in the audit sandbox)"
+        )
     if test_size is None and train_size is None:
         test_size = 0.25
 
@@ -215,8 +246,10 @@ def train_test_split(*arrays: Any, test_size: Any = None, train_size: Any = None
     if n_train is None:
         n_train = n - n_test
     if n_train + n_test > n or n_train <= 0:
-        raise ValueError(f"the resulting train set would be empty or too large (n={n}, "
-                         f"test_size={test_size}, train_size={train_size})")
+        raise ValueError(
+            f"the resulting train set would be empty or too large (n={n}, "
+            f"test_size={test_size}, train_size={train_size})"
+        )
     if shuffle:
         if isinstance(random_state, np.random.RandomState):
             rng = random_state
@@ -225,7 +258,7 @@ def train_test_split(*arrays: Any, test_size: Any = None, train_size: Any = None
         else:
             rng = np.random.RandomState(random_state)
         perm = rng.permutation(n)
-        test, train = perm[:n_test], perm[n_test:n_test + n_train]
+        test, train = perm[:n_test], perm[n_test : n_test + n_train]
     else:
         train, test = np.arange(n_train), np.arange(n_train, n_train + n_test)
     out: list = []
@@ -262,9 +295,11 @@ def install_fake_sklearn(source: str | None = None) -> bool:
     return True
 
 
-SKLEARN_NOTE = ("scikit-learn is not installed: a stand-in sklearn.model_selection.train_test_split "
-                "was used (same split as scikit-learn's for an integer random_state; other sklearn "
-                "imports fail)")
+SKLEARN_NOTE = (
+    "scikit-learn is not installed: a stand-in sklearn.model_selection.train_test_split "
+    "was used (same split as scikit-learn's for an integer random_state; other sklearn "
+    "imports fail)"
+)
 
 
 # --------------------------------------------------------------------------- statement filter
@@ -289,7 +324,8 @@ def _is_safe_expr(node: ast.expr, depth: int = 0) -> bool:
         return len(node.elts) <= MAX_LITERAL_ELEMENTS and all(rec(e) for e in node.elts)
     if isinstance(node, ast.Dict):
         return len(node.keys) <= MAX_LITERAL_ELEMENTS and all(
-            (k is None or rec(k)) and rec(v) for k, v in zip(node.keys, node.values))
+            (k is None or rec(k)) and rec(v) for k, v in zip(node.keys, node.values)
+        )
     if isinstance(node, ast.BinOp):
         return rec(node.left) and rec(node.right)
     if isinstance(node, ast.UnaryOp):
@@ -305,8 +341,11 @@ def _is_safe_expr(node: ast.expr, depth: int = 0) -> bool:
     if isinstance(node, ast.Starred):
         return rec(node.value)
     if isinstance(node, ast.Call):
-        return (_is_safe_call_func(node.func) and all(rec(a) for a in node.args)
-                and all(rec(k.value) for k in node.keywords))
+        return (
+            _is_safe_call_func(node.func)
+            and all(rec(a) for a in node.args)
+            and all(rec(k.value) for k in node.keywords)
+        )
     return False
 
 
@@ -320,20 +359,19 @@ def _is_simple_target(t: ast.expr) -> bool:
 
 def is_definition(stmt: ast.stmt) -> bool:
     """Whether a top-level statement is kept when only definitions are loaded."""
-    if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.FunctionDef,
-                         ast.AsyncFunctionDef, ast.ClassDef, ast.Pass)):
+    if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Pass)):
         return True
     if isinstance(stmt, ast.Assign):
         return all(_is_simple_target(t) for t in stmt.targets) and _is_safe_expr(stmt.value)
     if isinstance(stmt, ast.AnnAssign):
-        return (isinstance(stmt.target, ast.Name)
-                and (stmt.value is None or _is_safe_expr(stmt.value)))
+        return isinstance(stmt.target, ast.Name) and (stmt.value is None or _is_safe_expr(stmt.value))
     if isinstance(stmt, ast.Expr):
         v = stmt.value
         if isinstance(v, ast.Constant):
             return True  # docstring
-        return (isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute)
-                and v.func.attr == "seed" and _is_safe_expr(v))
+        return (
+            isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr == "seed" and _is_safe_expr(v)
+        )
     if isinstance(stmt, ast.Try):  # try: import x / except ImportError: ...
         body = stmt.body + [s for h in stmt.handlers for s in h.body] + stmt.orelse
         return all(is_definition(s) for s in body)
@@ -356,8 +394,9 @@ def _range_text(ranges: list[tuple[int, int]], locate) -> str:
     return ", ".join(parts)
 
 
-def exec_statements(stmts: list[ast.stmt], namespace: dict, filename: str,
-                    run_toplevel: bool, locate, notes: list[str]) -> None:
+def exec_statements(
+    stmts: list[ast.stmt], namespace: dict, filename: str, run_toplevel: bool, locate, notes: list[str]
+) -> None:
     """Execute the kept statements one at a time; record skipped and failing ones."""
     skipped: list[tuple[int, int]] = []
     for stmt in stmts:
@@ -374,11 +413,13 @@ def exec_statements(stmts: list[ast.stmt], namespace: dict, filename: str,
         except BaseException as exc:  # noqa: BLE001 - student code, SystemExit included
             if isinstance(exc, KeyboardInterrupt):
                 raise
-            notes.append(f"{locate(stmt.lineno)}: statement raised {type(exc).__name__}: "
-                         f"{str(exc)[:200]} while loading; skipped")
+            notes.append(
+                f"{locate(stmt.lineno)}: statement raised {type(exc).__name__}: {str(exc)[:200]} while loading; skipped"
+            )
     if skipped:
-        notes.append("top-level code was not run: " + _range_text(skipped, locate)
-                     + " (set spec.run_toplevel = true to run it)")
+        notes.append(
+            "top-level code was not run: " + _range_text(skipped, locate) + " (set spec.run_toplevel = true to run it)"
+        )
 
 
 def _kept_between(stmts: list[ast.stmt], after: int, before: int) -> bool:
@@ -386,10 +427,12 @@ def _kept_between(stmts: list[ast.stmt], after: int, before: int) -> bool:
 
 
 # --------------------------------------------------------------------------- notebooks
-_MAGIC = re.compile(r"^\s*(%|!)"                       # %matplotlib inline, !pip install x
-                    r"|^\s*[\w.,\s]+=\s*[!%]"             # files = !ls, t = %timeit f()
-                    r"|^\s*[\w.]+\s*\?\??\s*$"             # np.dot?  np.dot??
-                    r"|^\s*\?\??[\w.]+\s*$")              # ?np.dot
+_MAGIC = re.compile(
+    r"^\s*(%|!)"  # %matplotlib inline, !pip install x
+    r"|^\s*[\w.,\s]+=\s*[!%]"  # files = !ls, t = %timeit f()
+    r"|^\s*[\w.]+\s*\?\??\s*$"  # np.dot?  np.dot??
+    r"|^\s*\?\??[\w.]+\s*$"
+)  # ?np.dot
 
 
 def read_notebook(path: Path, notes: list[str]) -> tuple[list[str], str]:
@@ -409,8 +452,9 @@ def read_notebook(path: Path, notes: list[str]) -> tuple[list[str], str]:
         try:
             nb = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise AuditError(f"notebook {path.name} is not valid JSON: {exc}",
-                             where="loading", type_="NotebookError") from None
+            raise AuditError(
+                f"notebook {path.name} is not valid JSON: {exc}", where="loading", type_="NotebookError"
+            ) from None
         cells = nb.get("cells") or [c for ws in nb.get("worksheets", []) for c in ws.get("cells", [])]
         reader = "json (nbformat is not installed: pip install 'gradcheck[notebook]' to read notebooks with it)"
     sources = []
@@ -441,7 +485,7 @@ def combine_cells(sources: list[str | None], notes: list[str]) -> tuple[list[ast
         stripped = 0
         for i, line in enumerate(lines):
             if _MAGIC.match(line) or "get_ipython()" in line:
-                indent = line[:len(line) - len(line.lstrip())]
+                indent = line[: len(line) - len(line.lstrip())]
                 lines[i] = indent + "pass" if indent else ""  # keeps an indented block non-empty
                 stripped += 1
         if stripped:
@@ -472,8 +516,9 @@ class _FilteredLoader(importlib.abc.Loader):
         source = Path(self.path).read_text(encoding="utf-8", errors="replace")
         tree = ast.parse(source, self.path)
         sub: list[str] = []
-        exec_statements(tree.body, module.__dict__, self.path, self.run_toplevel,
-                        lambda n: f"{Path(self.path).name} line {n}", sub)
+        exec_statements(
+            tree.body, module.__dict__, self.path, self.run_toplevel, lambda n: f"{Path(self.path).name} line {n}", sub
+        )
         self.notes.extend(f"{module.__name__}: {n}" for n in sub)
 
 
@@ -528,8 +573,7 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
     module = types.ModuleType(MODULE_NAME)
     module.__file__ = str(p)
     sys.modules[MODULE_NAME] = module
-    loaded = LoadedSubmission(module=module, path=p, kind="ipynb" if p.suffix == ".ipynb" else "py",
-                              notes=notes)
+    loaded = LoadedSubmission(module=module, path=p, kind="ipynb" if p.suffix == ".ipynb" else "py", notes=notes)
     if loaded.kind == "ipynb":
         sources, reader = read_notebook(p, notes)
         notes.append(f"notebook read with {reader}")
@@ -539,9 +583,11 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
         try:
             stmts = ast.parse(source, str(p)).body
         except SyntaxError as exc:
-            err = AuditError(f"syntax error at line {exc.lineno}: {exc.msg}"
-                             + (f": {exc.text.strip()}" if exc.text else ""),
-                             where=f"loading (line {exc.lineno})", type_="SyntaxError")
+            err = AuditError(
+                f"syntax error at line {exc.lineno}: {exc.msg}" + (f": {exc.text.strip()}" if exc.text else ""),
+                where=f"loading (line {exc.lineno})",
+                type_="SyntaxError",
+            )
             err.traceback = "".join(traceback.format_exception_only(type(exc), exc))
             raise err from None
     loaded.class_nodes = {s.name: s for s in stmts if isinstance(s, ast.ClassDef)}

@@ -69,9 +69,10 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 __all__ = [
     "Limits",
@@ -140,9 +141,11 @@ class SandboxResult:
 
     @property
     def ok(self) -> bool:
+        """The child exited 0 within its limits."""
         return self.status == "ok"
 
     def to_dict(self) -> dict:
+        """Plain-JSON form."""
         d = dataclasses.asdict(self)
         d["isolation"] = list(self.isolation)
         return d
@@ -175,9 +178,7 @@ def _default_path() -> str:
     return os.pathsep.join(seen)
 
 
-def scrubbed_env(
-    extra: Mapping[str, str] | None = None, *, home: str | os.PathLike | None = None
-) -> dict:
+def scrubbed_env(extra: Mapping[str, str] | None = None, *, home: str | os.PathLike | None = None) -> dict:
     """A minimal environment for the child; nothing else of the grader leaks.
 
     Contains PATH (the grader's interpreter directory first, then system dirs),
@@ -909,11 +910,29 @@ def _interpret(
         return "timeout", None, f"killed after {limits.wall_seconds:.1f} s wall-clock timeout", cpu, rss
     if fate is None:
         if "backstop" in report:
-            return "timeout", None, f"killed by the sandbox supervisor's backstop timer ({limits.wall_seconds:.1f} s wall-clock limit)", cpu, rss
+            return (
+                "timeout",
+                None,
+                f"killed by the sandbox supervisor's backstop timer ({limits.wall_seconds:.1f} s wall-clock limit)",
+                cpu,
+                rss,
+            )
         if outer_rc is not None and outer_rc < 0:
-            return "error", outer_rc, f"the sandbox supervisor was killed by {_signal_name(-outer_rc)} before the program finished", cpu, rss
+            return (
+                "error",
+                outer_rc,
+                f"the sandbox supervisor was killed by {_signal_name(-outer_rc)} before the program finished",
+                cpu,
+                rss,
+            )
         tail = err_tail.strip().splitlines()[-1:] or [""]
-        return "error", outer_rc, f"the sandbox failed to run the program (exit code {outer_rc}): {tail[0]}".rstrip(": "), cpu, rss
+        return (
+            "error",
+            outer_rc,
+            f"the sandbox failed to run the program (exit code {outer_rc}): {tail[0]}".rstrip(": "),
+            cpu,
+            rss,
+        )
 
     kind, num = fate
     if kind == "exit" and execfail and num == 127:
@@ -933,7 +952,9 @@ def _interpret(
         elif num == signal.SIGXFSZ:
             reason = f"killed by SIGXFSZ: output exceeded {fsz} file-size limit"
         elif num == signal.SIGSEGV:
-            reason = f"killed by SIGSEGV (segmentation fault; possibly a failed allocation under the {mem} memory limit)"
+            reason = (
+                f"killed by SIGSEGV (segmentation fault; possibly a failed allocation under the {mem} memory limit)"
+            )
         elif num == signal.SIGABRT:
             reason = "killed by SIGABRT (aborted; possibly a failed allocation)"
         else:

@@ -38,12 +38,30 @@ from typing import Any
 
 #: Every section and key, with the type(s) it accepts.
 SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
-    "entry": {"class": (str,), "function": (str,), "init_args": (list,), "init_kwargs": (dict,),
-              "forward": (str,), "backward": (str,), "lr_arg": (str,), "run_toplevel": (bool,),
-              "mode": (str,), "cell": (int,), "line": (int,), "forward_output": (str,),
-              "data_x": (str,), "data_y": (str,)},
-    "network": {"hidden": (list, str), "output": (str,), "params": (list,), "grads": (list,),
-                "samples_as_columns": (bool,), "layout": (str,)},
+    "entry": {
+        "class": (str,),
+        "function": (str,),
+        "init_args": (list,),
+        "init_kwargs": (dict,),
+        "forward": (str,),
+        "backward": (str,),
+        "lr_arg": (str,),
+        "run_toplevel": (bool,),
+        "mode": (str,),
+        "cell": (int,),
+        "line": (int,),
+        "forward_output": (str,),
+        "data_x": (str,),
+        "data_y": (str,),
+    },
+    "network": {
+        "hidden": (list, str),
+        "output": (str,),
+        "params": (list,),
+        "grads": (list,),
+        "samples_as_columns": (bool,),
+        "layout": (str,),
+    },
     "loss": {"name": (str,), "reduction": (str,), "scale": (int, float), "accept": (list,)},
     "data": {"n": (int,), "seed": (int,), "file": (str,), "n_in": (int,), "n_out": (int,)},
     "limits": {"wall_seconds": (int, float), "cpu_seconds": (int,), "memory_mb": (int,)},
@@ -111,14 +129,28 @@ class AuditSpec:
     def worker_spec(self) -> dict[str, Any]:
         """The part of the spec the in-sandbox worker needs."""
         e, n = self.sections.get("entry", {}), self.sections.get("network", {})
-        out = {k: v for k, v in {
-            "entry": e.get("class") or e.get("function"), "init_args": e.get("init_args"),
-            "init_kwargs": e.get("init_kwargs"), "forward": e.get("forward"), "backward": e.get("backward"),
-            "lr_arg": e.get("lr_arg"), "run_toplevel": e.get("run_toplevel"), "params": n.get("params"),
-            "grads": n.get("grads"), "samples_as_columns": n.get("samples_as_columns"),
-            "mode": e.get("mode"), "cell": e.get("cell"), "line": e.get("line"),
-            "forward_output": e.get("forward_output"), "data_x": e.get("data_x"), "data_y": e.get("data_y"),
-        }.items() if v is not None}
+        out = {
+            k: v
+            for k, v in {
+                "entry": e.get("class") or e.get("function"),
+                "init_args": e.get("init_args"),
+                "init_kwargs": e.get("init_kwargs"),
+                "forward": e.get("forward"),
+                "backward": e.get("backward"),
+                "lr_arg": e.get("lr_arg"),
+                "run_toplevel": e.get("run_toplevel"),
+                "params": n.get("params"),
+                "grads": n.get("grads"),
+                "samples_as_columns": n.get("samples_as_columns"),
+                "mode": e.get("mode"),
+                "cell": e.get("cell"),
+                "line": e.get("line"),
+                "forward_output": e.get("forward_output"),
+                "data_x": e.get("data_x"),
+                "data_y": e.get("data_y"),
+            }.items()
+            if v is not None
+        }
         return out
 
 

@@ -60,17 +60,65 @@ _MISSING = object()
 _PY_CELL = re.compile(r"^#\s*(%%|In\s*\[[\s\d]*\]\s*:)")
 
 #: Call roots of statements that only show things (plots, prints, display).
-DISPLAY_ROOTS = {"plt", "pyplot", "matplotlib", "sns", "seaborn", "ax", "axs", "axes", "ax1", "ax2",
-                 "fig", "figure", "display", "print", "pprint", "IPython", "Image", "HTML",
-                 "Markdown", "clear_output", "tqdm"}
+DISPLAY_ROOTS = {
+    "plt",
+    "pyplot",
+    "matplotlib",
+    "sns",
+    "seaborn",
+    "ax",
+    "axs",
+    "axes",
+    "ax1",
+    "ax2",
+    "fig",
+    "figure",
+    "display",
+    "print",
+    "pprint",
+    "IPython",
+    "Image",
+    "HTML",
+    "Markdown",
+    "clear_output",
+    "tqdm",
+}
 DISPLAY_MODULES = ("matplotlib", "seaborn", "IPython", "pprint", "tqdm", "plotly")
 
-DATA_X_NAMES = ["x_batch", "xb", "batch_x", "x_train", "train_x", "x", "inputs", "features", "data",
-                "x_in", "xs"]
-DATA_Y_NAMES = ["y_batch", "yb", "batch_y", "y_train", "train_y", "y", "targets", "labels", "target",
-                "y_true", "ys", "t"]
-OUTPUT_NAMES = ["y_pred", "ypred", "y_hat", "yhat", "output", "out", "pred", "preds", "prediction",
-                "predictions", "predicted", "y_predicted", "a_out", "final_output", "probs", "a2", "al"]
+DATA_X_NAMES = ["x_batch", "xb", "batch_x", "x_train", "train_x", "x", "inputs", "features", "data", "x_in", "xs"]
+DATA_Y_NAMES = [
+    "y_batch",
+    "yb",
+    "batch_y",
+    "y_train",
+    "train_y",
+    "y",
+    "targets",
+    "labels",
+    "target",
+    "y_true",
+    "ys",
+    "t",
+]
+OUTPUT_NAMES = [
+    "y_pred",
+    "ypred",
+    "y_hat",
+    "yhat",
+    "output",
+    "out",
+    "pred",
+    "preds",
+    "prediction",
+    "predictions",
+    "predicted",
+    "y_predicted",
+    "a_out",
+    "final_output",
+    "probs",
+    "a2",
+    "al",
+]
 
 
 class _Stop(BaseException):
@@ -110,6 +158,7 @@ class ScriptRun:
     lines: list[str]  # source lines (combined source for notebooks), 1-based via lines[n - 1]
 
     def cell_of(self, lineno: int) -> int | None:
+        """The notebook cell holding combined-source line ``lineno`` (None for a .py file)."""
         return self.cells.get(lineno)
 
     def where(self, lineno: int | None) -> str:
@@ -122,6 +171,7 @@ class ScriptRun:
         return text
 
     def code(self, lineno: int) -> str:
+        """The source text of combined-source line ``lineno``."""
         return self.lines[lineno - 1].strip() if 0 < lineno <= len(self.lines) else ""
 
 
@@ -131,7 +181,7 @@ def _py_cells(lines: list[str]) -> dict[int, int]:
     marks = [i + 1 for i, line in enumerate(lines) if _PY_CELL.match(line)]
     if not marks:
         return {}
-    before = any(line.strip() and not line.lstrip().startswith("#") for line in lines[:marks[0] - 1])
+    before = any(line.strip() and not line.lstrip().startswith("#") for line in lines[: marks[0] - 1])
     cell = 1 if before else 0
     out = {}
     for i in range(1, len(lines) + 1):
@@ -167,9 +217,11 @@ def prepare(path: str | Path, notes: list[str]) -> ScriptRun:
         try:
             stmts = ast.parse(text, str(p)).body
         except SyntaxError as exc:
-            err = AuditError(f"syntax error at line {exc.lineno}: {exc.msg}"
-                             + (f": {exc.text.strip()}" if exc.text else ""),
-                             where=f"loading (line {exc.lineno})", type_="SyntaxError")
+            err = AuditError(
+                f"syntax error at line {exc.lineno}: {exc.msg}" + (f": {exc.text.strip()}" if exc.text else ""),
+                where=f"loading (line {exc.lineno})",
+                type_="SyntaxError",
+            )
             err.traceback = "".join(traceback.format_exception_only(type(exc), exc))
             raise err from None
         lines = text.split("\n")
@@ -244,8 +296,7 @@ def looks_like_script(run_: ScriptRun, spec: dict) -> bool:
         return False
     methods = set(GRAD_METHODS) | set(TRAIN_METHODS) | {"loss"}
     for s in run_.stmts:
-        if isinstance(s, ast.ClassDef) and any(
-                isinstance(b, ast.FunctionDef) and b.name in methods for b in s.body):
+        if isinstance(s, ast.ClassDef) and any(isinstance(b, ast.FunctionDef) and b.name in methods for b in s.body):
             return False
         if isinstance(s, ast.FunctionDef) and s.name in BACKWARD_NAMES:
             return False
@@ -281,12 +332,15 @@ def _same(v: Any, obj: Any, snap: Any) -> bool:
 class _Watch:
     """The traced state machine (see the module docstring)."""
 
-    def __init__(self, ns: dict, params: list[str], grads: list[str], extra: list[str],
-                 seconds: float, max_lines: int):
+    def __init__(self, ns: dict, params: list[str], grads: list[str], extra: list[str], seconds: float, max_lines: int):
         self.ns, self.params, self.grads, self.extra = ns, params, grads, extra
         self.deadline = time.monotonic() + seconds
         self.seconds, self.max_lines = seconds, max_lines
         self.codes: set[types.CodeType] = set()
+        # The trace function installed before ours (a debugger, coverage.py) is set
+        # aside while the script runs and reinstalled after: chaining to it does not
+        # work, since coverage.py's tracer reinstalls itself when called.
+        self.previous: Any = None
         self.active = False
         self.events = 0
         self.cur_line: int | None = None
@@ -315,6 +369,7 @@ class _Watch:
 
     # ---------------------------------------------------------------- settrace callbacks
     def global_trace(self, frame, event, arg):
+        """Trace the student's top-level statements only."""
         if frame.f_code in self.codes:
             return self.local_trace
         return None
@@ -342,20 +397,19 @@ class _Watch:
     def observe(self, executed: int | None, final: bool = False) -> None:
         """Look at the watched globals after line ``executed`` ran."""
         ns = self.ns
-        w_changed = [i for i, n in enumerate(self.params)
-                     if not _same(ns.get(n, _MISSING), *self.w_state[i])]
-        g_changed = [i for i, n in enumerate(self.grads)
-                     if not _same(ns.get(n, _MISSING), *self.g_state[i])]
+        w_changed = [i for i, n in enumerate(self.params) if not _same(ns.get(n, _MISSING), *self.w_state[i])]
+        g_changed = [i for i, n in enumerate(self.grads) if not _same(ns.get(n, _MISSING), *self.g_state[i])]
         armed = self.round_w is not None and len(self.round_set) == len(self.grads)
         if (w_changed and armed) or (final and armed):
             self._capture(None if final else executed)
             return
         if w_changed:
-            ok = (self.round_w is not None and all(
-                i < len(self.grads) and i in self.round_set for i in w_changed))
+            ok = self.round_w is not None and all(i < len(self.grads) and i in self.round_set for i in w_changed)
             if ok:
-                note = (f"{', '.join(self.params[i] for i in w_changed)} updated at line {executed} "
-                        "before every gradient was computed (update interleaved with the backward pass)")
+                note = (
+                    f"{', '.join(self.params[i] for i in w_changed)} updated at line {executed} "
+                    "before every gradient was computed (update interleaved with the backward pass)"
+                )
                 self.interleaved.append(note)
             else:
                 self.round_w, self.round_set, self.executed = None, set(), {}
@@ -388,23 +442,37 @@ class _Watch:
         grads = {n: np.array(s[1], dtype=float) for n, s in zip(self.grads, self.g_state)}
         line = self.last_grad_line or 0
         executed = list(self.executed)
-        self.captured = Capture(params=params, grads=grads, forward=None, forward_name=None, X=None, Y=None,
-                                data_names=(None, None), line=line, update_line=update_line,
-                                grad_lines=dict(self.grad_lines), executed=executed,
-                                interleaved=list(self.interleaved))
+        self.captured = Capture(
+            params=params,
+            grads=grads,
+            forward=None,
+            forward_name=None,
+            X=None,
+            Y=None,
+            data_names=(None, None),
+            line=line,
+            update_line=update_line,
+            grad_lines=dict(self.grad_lines),
+            executed=executed,
+            interleaved=list(self.interleaved),
+        )
         self.captured_refs = dict(self.refs)
 
     def missing_text(self) -> str:
         never = [g for g in self.grads if g not in self.ever_bound]
         parts = []
         if never:
-            parts.append(f"{', '.join(never)} {'was' if len(never) == 1 else 'were'} never assigned by "
-                         "top-level code")
-        stale = [self.grads[i] for i in range(len(self.grads))
-                 if self.grads[i] in self.ever_bound and i not in self.round_set]
+            parts.append(f"{', '.join(never)} {'was' if len(never) == 1 else 'were'} never assigned by top-level code")
+        stale = [
+            self.grads[i]
+            for i in range(len(self.grads))
+            if self.grads[i] in self.ever_bound and i not in self.round_set
+        ]
         if stale and not never:
-            parts.append(f"{', '.join(stale)} {'was' if len(stale) == 1 else 'were'} not assigned again "
-                         "after the weights last changed")
+            parts.append(
+                f"{', '.join(stale)} {'was' if len(stale) == 1 else 'were'} not assigned again "
+                "after the weights last changed"
+            )
         unbound = [n for i, n in enumerate(self.params) if not self._bound(i)]
         if unbound:
             parts.append(f"weight variable(s) {', '.join(unbound)} never assigned")
@@ -418,15 +486,17 @@ def _spec_list(spec: dict, key: str) -> list[str]:
         vals = [vals]
     bad = [v for v in vals if not _is_identifier(v)]
     if bad:
-        raise AuditError(f"script mode: spec.{key} must be plain module-level variable names, got "
-                         f"{bad}", where="spec", type_="SpecError")
+        raise AuditError(
+            f"script mode: spec.{key} must be plain module-level variable names, got {bad}",
+            where="spec",
+            type_="SpecError",
+        )
     return list(vals)
 
 
 def _data_names(spec: dict) -> tuple[str | None, str | None]:
     data = spec.get("data") if isinstance(spec.get("data"), dict) else {}
-    return (spec.get("data_x") or data.get("X") or data.get("x"),
-            spec.get("data_y") or data.get("Y") or data.get("y"))
+    return (spec.get("data_x") or data.get("X") or data.get("x"), spec.get("data_y") or data.get("Y") or data.get("y"))
 
 
 def _start_index(sr: ScriptRun, spec: dict, notes: list[str]) -> int:
@@ -438,8 +508,12 @@ def _start_index(sr: ScriptRun, spec: dict, notes: list[str]) -> int:
         if cell is not None:
             c = sr.cell_of(s.lineno)
             if c is None:
-                raise AuditError(f"spec.cell = {cell} but {sr.loaded.path.name} has no cells (a .py file "
-                                 "needs '# %%' cell markers): use spec.line", where="spec", type_="SpecError")
+                raise AuditError(
+                    f"spec.cell = {cell} but {sr.loaded.path.name} has no cells (a .py file "
+                    "needs '# %%' cell markers): use spec.line",
+                    where="spec",
+                    type_="SpecError",
+                )
             if c >= int(cell):
                 if c != int(cell):
                     notes.append(f"spec.cell = {cell} has no code; tracing starts at cell {c}")
@@ -447,8 +521,9 @@ def _start_index(sr: ScriptRun, spec: dict, notes: list[str]) -> int:
         elif end >= int(line):
             return i
     what = f"cell {cell}" if cell is not None else f"line {line}"
-    raise AuditError(f"spec names {what} but the submission has no code there or after it",
-                     where="spec", type_="SpecError")
+    raise AuditError(
+        f"spec names {what} but the submission has no code there or after it", where="spec", type_="SpecError"
+    )
 
 
 def _cell_stmts(sr: ScriptRun, idx: int) -> list[int]:
@@ -481,12 +556,18 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
     """
     params, grads = _spec_list(spec, "params"), _spec_list(spec, "grads")
     if not params or not grads:
-        raise AuditError("script mode needs spec.params and spec.grads: the names of the weight and "
-                         "gradient variables (e.g. [\"W1\", \"b1\"] and [\"dW1\", \"db1\"])",
-                         where="spec", type_="SpecError")
+        raise AuditError(
+            "script mode needs spec.params and spec.grads: the names of the weight and "
+            'gradient variables (e.g. ["W1", "b1"] and ["dW1", "db1"])',
+            where="spec",
+            type_="SpecError",
+        )
     if len(params) != len(grads):
-        raise AuditError(f"spec.params ({len(params)}) and spec.grads ({len(grads)}) must pair up one "
-                         "to one", where="spec", type_="SpecError")
+        raise AuditError(
+            f"spec.params ({len(params)}) and spec.grads ({len(grads)}) must pair up one to one",
+            where="spec",
+            type_="SpecError",
+        )
     fwd_name = spec.get("forward_output")
     xn, yn = _data_names(spec)
     extra = [n for n in dict.fromkeys([fwd_name, xn, yn]) if n]
@@ -503,10 +584,17 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
     sys.meta_path.insert(0, loader._SubmissionFinder(path.parent, True, notes))
     ns["__name__"] = "__main__"
     start = _start_index(sr, spec, notes)
-    watch = _Watch(ns, params, grads, extra, float(spec.get("trace_seconds", TRACE_SECONDS)),
-                   int(spec.get("trace_lines", TRACE_LINES)))
+    watch = _Watch(
+        ns,
+        params,
+        grads,
+        extra,
+        float(spec.get("trace_seconds", TRACE_SECONDS)),
+        int(spec.get("trace_lines", TRACE_LINES)),
+    )
     skip: set[int] = set()
     filename = str(path)
+    watch.previous = sys.gettrace()
     try:
         for idx, stmt in enumerate(sr.stmts):
             if idx in skip:
@@ -526,12 +614,12 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:  # noqa: BLE001 - student code, SystemExit included
-                sys.settrace(None)
+                sys.settrace(watch.previous)
                 if watch.captured is not None:
                     break
                 _failed(sr, idx, stmt, exc, skip, notes)
             finally:
-                sys.settrace(None)
+                sys.settrace(watch.previous)
             if watch.captured is not None:
                 break
             if watch.active:
@@ -539,32 +627,40 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
         if watch.captured is None and watch.active:
             watch.observe(None, final=True)
             if watch.captured is not None:
-                notes.append("the script ended without updating the weights after its gradients; "
-                             "the last values were captured")
+                notes.append(
+                    "the script ended without updating the weights after its gradients; the last values were captured"
+                )
     except _Budget:
-        what = (f"{watch.max_lines} traced lines" if watch.events > watch.max_lines
-                else f"{watch.seconds:g} s")
+        what = f"{watch.max_lines} traced lines" if watch.events > watch.max_lines else f"{watch.seconds:g} s"
         at = sr.where(watch.stopped_at)
         if not watch.active:
-            raise AuditError(f"the script did not reach the code the spec names within {what} (stopped "
-                             f"at {at})", where=f"running the script ({at})", type_="TraceBudget") from None
-        raise AuditError(f"no complete set of gradients within {what} of the script (stopped at {at}): "
-                         f"{watch.missing_text()}; check spec.grads", where=f"running the script ({at})",
-                         type_="GradsNotFound") from None
+            raise AuditError(
+                f"the script did not reach the code the spec names within {what} (stopped at {at})",
+                where=f"running the script ({at})",
+                type_="TraceBudget",
+            ) from None
+        raise AuditError(
+            f"no complete set of gradients within {what} of the script (stopped at {at}): "
+            f"{watch.missing_text()}; check spec.grads",
+            where=f"running the script ({at})",
+            type_="GradsNotFound",
+        ) from None
     finally:
-        sys.settrace(None)
+        sys.settrace(watch.previous)
         ns["__name__"] = loader.MODULE_NAME
     if watch.captured is None:
-        raise AuditError(f"the script ran to its end without a complete set of gradients: "
-                         f"{watch.missing_text()} (spec.grads = {grads})", where="running the script",
-                         type_="GradsNotFound")
+        raise AuditError(
+            f"the script ran to its end without a complete set of gradients: "
+            f"{watch.missing_text()} (spec.grads = {grads})",
+            where="running the script",
+            type_="GradsNotFound",
+        )
     cap = watch.captured
     _attach_data(cap, getattr(watch, "captured_refs", {}), ns, fwd_name, xn, yn, notes)
     return cap
 
 
-def _failed(sr: ScriptRun, idx: int, stmt: ast.stmt, exc: BaseException, skip: set[int],
-            notes: list[str]) -> None:
+def _failed(sr: ScriptRun, idx: int, stmt: ast.stmt, exc: BaseException, skip: set[int], notes: list[str]) -> None:
     """A statement raised before the capture: skip it (imports, display-only cells) or stop."""
     where = sr.where(_exc_line(exc, str(sr.loaded.path)) or stmt.lineno)
     msg = f"{type(exc).__name__}: {str(exc)[:200]}"

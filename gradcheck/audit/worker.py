@@ -56,10 +56,28 @@ _dumps, _replace, _fdopen, _mkstemp = json.dumps, os.replace, os.fdopen, tempfil
 __all__ = ["main", "run_request", "encode", "write_result"]
 
 TRACEBACK_LINES = 15
-SPEC_KEYS = {"entry", "init_args", "init_kwargs", "forward", "backward", "params", "grads",
-             "samples_as_columns", "lr_arg", "run_toplevel", "loss",
-             "mode", "forward_output", "data", "data_x", "data_y", "cell", "line",
-             "trace_seconds", "trace_lines"}
+SPEC_KEYS = {
+    "entry",
+    "init_args",
+    "init_kwargs",
+    "forward",
+    "backward",
+    "params",
+    "grads",
+    "samples_as_columns",
+    "lr_arg",
+    "run_toplevel",
+    "loss",
+    "mode",
+    "forward_output",
+    "data",
+    "data_x",
+    "data_y",
+    "cell",
+    "line",
+    "trace_seconds",
+    "trace_lines",
+}
 
 
 def encode(value: Any) -> Any:
@@ -96,9 +114,21 @@ def write_result(path: Path, result: dict) -> None:
 
 
 def empty_result() -> dict:
-    return {"ok": False, "shape": None, "entry": None, "notes": [], "params": [], "grads": [],
-            "forward": None, "forward_path": None, "samples_as_columns": None, "update": None,
-            "error": None, "X": None, "Y": None}
+    return {
+        "ok": False,
+        "shape": None,
+        "entry": None,
+        "notes": [],
+        "params": [],
+        "grads": [],
+        "forward": None,
+        "forward_path": None,
+        "samples_as_columns": None,
+        "update": None,
+        "error": None,
+        "X": None,
+        "Y": None,
+    }
 
 
 def _error_dict(exc: BaseException, loaded: Any) -> dict:
@@ -181,8 +211,9 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
     if mode not in ("auto", "script", "function", "class"):
         result["notes"].append(f"unknown spec mode {mode!r} ignored (auto, script)")
         mode = "auto"
-    if mode == "script" or (mode == "auto" and spec.get("grads") and not spec.get("entry")
-                            and not spec.get("backward")):
+    if mode == "script" or (
+        mode == "auto" and spec.get("grads") and not spec.get("entry") and not spec.get("backward")
+    ):
         from gradcheck.audit import tracer
 
         try:
@@ -193,8 +224,10 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
                 result["notes"].extend(pre_notes)
                 sr.loaded.notes = result["notes"]
                 if mode == "auto":
-                    result["notes"].append("script mode: spec.grads are variables of the top-level code "
-                                           "and there is no model class or backward function")
+                    result["notes"].append(
+                        "script mode: spec.grads are variables of the top-level code "
+                        "and there is no model class or backward function"
+                    )
                 _run_script(sr, spec, result, X is not None)
                 return out, result
         except KeyboardInterrupt:
@@ -209,8 +242,9 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
         loaded.notes = result["notes"]
         partial: dict = {"notes": result["notes"]}
         try:
-            found = adapters.audit(loaded, X, Y, lrs, spec, partial,
-                                   data={k: req[k] for k in ("n", "seed") if k in req})
+            found = adapters.audit(
+                loaded, X, Y, lrs, spec, partial, data={k: req[k] for k in ("n", "seed") if k in req}
+            )
         finally:
             for key in ("entry", "forward_path", "params", "forward", "samples_as_columns", "X", "Y"):
                 if key in partial:
@@ -218,8 +252,12 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
         result.update(found)
         result["ok"] = bool(result["grads"])
         if not result["ok"]:
-            result["error"] = {"type": "GradsNotFound", "message": "no gradients were extracted: "
-                               "set spec.grads", "where": "reading gradients", "traceback": ""}
+            result["error"] = {
+                "type": "GradsNotFound",
+                "message": "no gradients were extracted: set spec.grads",
+                "where": "reading gradients",
+                "traceback": "",
+            }
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # noqa: BLE001 - includes SystemExit from student code
@@ -239,8 +277,10 @@ def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> No
     result["shape"] = "script"
     result["entry"] = f"<cell {cell}>" if nb and cell is not None else f"line {cap.line}"
     result["params"] = [{"name": n, "path": n, "shape": list(v.shape), "data": v} for n, v in cap.params.items()]
-    result["grads"] = [{"param": p, "path": g, "rule": "spec", "shape": list(v.shape), "data": v}
-                       for p, (g, v) in zip(cap.params, cap.grads.items())]
+    result["grads"] = [
+        {"param": p, "path": g, "rule": "spec", "shape": list(v.shape), "data": v}
+        for p, (g, v) in zip(cap.params, cap.grads.items())
+    ]
     X, Y, fwd = cap.X, cap.Y, cap.forward
     if X is not None and X.ndim == 1:
         X = X[:, None]
@@ -248,8 +288,13 @@ def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> No
         Y = Y[:, None]
     columns = spec.get("samples_as_columns")
     if columns is None:
-        columns = bool(X is not None and fwd is not None and fwd.ndim == 2 and X.shape[0] != fwd.shape[0]
-                       and X.shape[1] == fwd.shape[1])
+        columns = bool(
+            X is not None
+            and fwd is not None
+            and fwd.ndim == 2
+            and X.shape[0] != fwd.shape[0]
+            and X.shape[1] == fwd.shape[1]
+        )
     if columns and X is not None and Y is not None:
         X, Y = X.T, Y.T  # the grader takes samples as rows
         notes.append("samples are columns in the script; X and Y returned as rows")
@@ -257,22 +302,28 @@ def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> No
     result["forward"], result["forward_path"] = fwd, cap.forward_name
     result["X"], result["Y"] = X, Y
     if X is None or Y is None:
-        notes.append("the script's data was not found: set spec data_x and data_y (the variables the "
-                     "gradients were computed on)")
+        notes.append(
+            "the script's data was not found: set spec data_x and data_y (the variables the gradients were computed on)"
+        )
     elif request_has_data:
-        notes.append("the request's data was not used: a script computes its gradients on its own data "
-                      f"({cap.data_names[0]}, {cap.data_names[1]}), returned as X and Y")
+        notes.append(
+            "the request's data was not used: a script computes its gradients on its own data "
+            f"({cap.data_names[0]}, {cap.data_names[1]}), returned as X and Y"
+        )
     upd = sr.where(cap.update_line) if cap.update_line is not None else None
     notes.append(_capture_note(sr, cap.line, cap.update_line))
     notes.extend(cap.interleaved[:3])
     result["trace"] = {
-        "backward": sr.where(cap.line), "update": upd,
+        "backward": sr.where(cap.line),
+        "update": upd,
         "grads": {g: {"where": sr.where(n), "code": sr.code(n)} for g, n in cap.grad_lines.items()},
         "executed": [{"line": n, "where": sr.where(n), "code": sr.code(n)} for n in cap.executed],
     }
     if sr.cells:
-        result["cells"] = {"backward": cell,
-                           "update": sr.cell_of(cap.update_line) if cap.update_line is not None else None}
+        result["cells"] = {
+            "backward": cell,
+            "update": sr.cell_of(cap.update_line) if cap.update_line is not None else None,
+        }
     result["ok"] = bool(result["grads"])
 
 
@@ -286,11 +337,15 @@ def _capture_note(sr: Any, line: int, update: int | None) -> str:
         cell = sr.cell_of(line)
         text = f"gradients captured at line {line}" + (f" (cell {cell})" if cell is not None else "")
         after = f"at line {update}" if update is not None else ""
-    return text + (f", before the first update {after}" if update is not None
-                   else ", at the end of the script (it never updated the weights)")
+    return text + (
+        f", before the first update {after}"
+        if update is not None
+        else ", at the end of the script (it never updated the weights)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m gradcheck.audit.worker REQUEST_JSON``: load, run, extract, write the result."""
     argv = sys.argv if argv is None else argv
     if len(argv) != 2:
         print("usage: python -m gradcheck.audit.worker REQUEST_JSON_PATH", file=sys.stderr)
@@ -304,9 +359,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot read request {req_path}: {exc}", file=sys.stderr)
         return 2
     provisional = empty_result()
-    provisional["error"] = {"type": "WorkerDidNotFinish", "where": "worker", "traceback": "",
-                            "message": "the worker was stopped before it finished (time or memory "
-                                       "limit, or the student code ended the process)"}
+    provisional["error"] = {
+        "type": "WorkerDidNotFinish",
+        "where": "worker",
+        "traceback": "",
+        "message": "the worker was stopped before it finished (time or memory "
+        "limit, or the student code ended the process)",
+    }
     try:
         write_result(out, provisional)
     except OSError as exc:
@@ -316,8 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         out, result = run_request(req, base, req_path.parent)
     except (ValueError, TypeError) as exc:
         result = empty_result()
-        result["error"] = {"type": "RequestError", "message": str(exc), "where": "request",
-                           "traceback": ""}
+        result["error"] = {"type": "RequestError", "message": str(exc), "where": "request", "traceback": ""}
     write_result(out, result)
     return 0
 

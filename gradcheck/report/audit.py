@@ -19,8 +19,10 @@ def _wrong(s) -> str:
 
 def render_text(report) -> str:
     """Summary table (one row per submission) and, per failing submission, the evidence."""
-    rows = [[s.path, MARK[s.status], s.shape or "-", _wrong(s) or "-", _top(s) or "-",
-             f"{s.elapsed:.1f}s"] for s in report.submissions]
+    rows = [
+        [s.path, MARK[s.status], s.shape or "-", _wrong(s) or "-", _top(s) or "-", f"{s.elapsed:.1f}s"]
+        for s in report.submissions
+    ]
     out = [table(["submission", "verdict", "shape", "wrong entries", "diagnosis", "time"], rows)]
     for s in report.submissions:
         if not s.passed:
@@ -40,8 +42,10 @@ def detail_lines(s) -> list[str]:
         lines.append(f"   error: {s.error}")
     for t in s.tensors:
         if t.status != "pass":
-            lines.append(f"   {t.name}: {t.status}, worst {t.location}: analytic {t.analytic:.8g} vs numeric "
-                         f"{t.numeric:.8g} (rel err {t.max_rel_error:.2e})")
+            lines.append(
+                f"   {t.name}: {t.status}, worst {t.location}: analytic {t.analytic:.8g} vs numeric "
+                f"{t.numeric:.8g} (rel err {t.max_rel_error:.2e})"
+            )
     for d in s.diagnoses[:3]:
         where = f" [{d.tensor}]" if d.tensor else ""
         lines.append(f"   diagnosis {d.code}{where}: {d.message}")
@@ -57,10 +61,22 @@ def detail_lines(s) -> list[str]:
 
 def render_markdown(report) -> str:
     """The audit as markdown: summary table, then one section per non-passing submission."""
-    rows = [[f"`{s.path}`", MARK[s.status], s.shape or "", _wrong(s), f"`{_top(s)}`" if _top(s) else "",
-             f"{s.score:g}/{s.max_score:g}" if s.max_score is not None else ""] for s in report.submissions]
-    out = [f"# gradcheck audit: {report.status.upper()}", "",
-           md_table(["submission", "verdict", "shape", "wrong entries", "diagnosis", "points"], rows)]
+    rows = [
+        [
+            f"`{s.path}`",
+            MARK[s.status],
+            s.shape or "",
+            _wrong(s),
+            f"`{_top(s)}`" if _top(s) else "",
+            f"{s.score:g}/{s.max_score:g}" if s.max_score is not None else "",
+        ]
+        for s in report.submissions
+    ]
+    out = [
+        f"# gradcheck audit: {report.status.upper()}",
+        "",
+        md_table(["submission", "verdict", "shape", "wrong entries", "diagnosis", "points"], rows),
+    ]
     for s in report.submissions:
         if not s.passed:
             out += ["", f"## {s.path}", "", "```", *detail_lines(s), "```"]
@@ -71,8 +87,14 @@ def render_junit(report) -> str:
     """JUnit XML: one testcase per submission (CI systems and LMS importers read it)."""
     bad = sum(s.status == "fail" for s in report.submissions)
     err = sum(s.status in ("error", "timeout") for s in report.submissions)
-    suite = ET.Element("testsuite", name="gradcheck-audit", tests=str(len(report.submissions)),
-                       failures=str(bad), errors=str(err), time=f"{report.elapsed:.3f}")
+    suite = ET.Element(
+        "testsuite",
+        name="gradcheck-audit",
+        tests=str(len(report.submissions)),
+        failures=str(bad),
+        errors=str(err),
+        time=f"{report.elapsed:.3f}",
+    )
     for s in report.submissions:
         case = ET.SubElement(suite, "testcase", classname="gradcheck.audit", name=s.path, time=f"{s.elapsed:.3f}")
         text = "\n".join(detail_lines(s))

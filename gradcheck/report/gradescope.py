@@ -80,9 +80,14 @@ def split_points(total: float, n: int) -> list[float]:
 
 
 def _test(name: str, score: float, max_score: float, passed: bool, output: str) -> dict[str, Any]:
-    return {"name": name, "score": round(score, DIGITS), "max_score": round(max_score, DIGITS),
-            "status": "passed" if passed else "failed", "output": output.strip() + "\n",
-            "visibility": "visible"}
+    return {
+        "name": name,
+        "score": round(score, DIGITS),
+        "max_score": round(max_score, DIGITS),
+        "status": "passed" if passed else "failed",
+        "output": output.strip() + "\n",
+        "visibility": "visible",
+    }
 
 
 def _diagnosis_lines(s, tensor: str | None) -> list[str]:
@@ -100,16 +105,22 @@ def _tensor_output(s, t) -> str:
     shape = "x".join(map(str, t.shape)) or "scalar"
     if t.status in EARNING:
         extra = " (at a kink: your value is a valid subgradient)" if t.status == "kink" else ""
-        return (f"d(loss)/d({t.name}) ({shape}) matches the numerical gradient{extra}: largest relative "
-                f"error {t.max_rel_error:.2e}.")
+        return (
+            f"d(loss)/d({t.name}) ({shape}) matches the numerical gradient{extra}: largest relative "
+            f"error {t.max_rel_error:.2e}."
+        )
     lines = []
     if t.status == "inconclusive":
-        lines.append(f"d(loss)/d({t.name}) ({shape}) could not be confirmed: the numerical estimates disagree "
-                     "with each other here. Ask your instructor to review it.")
+        lines.append(
+            f"d(loss)/d({t.name}) ({shape}) could not be confirmed: the numerical estimates disagree "
+            "with each other here. Ask your instructor to review it."
+        )
     else:
         lines.append(f"d(loss)/d({t.name}) ({shape}) does not match the numerical gradient.")
-    lines.append(f"Worst entry {t.location}: your gradient {t.analytic:.8g}, numerical {t.numeric:.8g} "
-                 f"(relative error {t.max_rel_error:.2e}).")
+    lines.append(
+        f"Worst entry {t.location}: your gradient {t.analytic:.8g}, numerical {t.numeric:.8g} "
+        f"(relative error {t.max_rel_error:.2e})."
+    )
     bad = [e for e in t.worst if e.status == "fail"][1:4]
     for e in bad:
         lines.append(f"Also {format_index(t.name, e.index)}: yours {e.analytic:.8g}, numerical {e.numeric:.8g}.")
@@ -156,8 +167,12 @@ def submission_tests(s, gradient: float, forward: float) -> list[dict[str, Any]]
         if broken:
             out = _error_output(s)
         else:
-            out = "\n".join([f"Your gradient could not be checked: {s.error or 'no parameter tensors were found'}",
-                             *_diagnosis_lines(s, None)])
+            out = "\n".join(
+                [
+                    f"Your gradient could not be checked: {s.error or 'no parameter tensors were found'}",
+                    *_diagnosis_lines(s, None),
+                ]
+            )
         tests.append(_test("Gradient check", 0.0, gradient, False, out))
     if forward > 0:
         ok, out = _forward_output(s)
@@ -186,8 +201,12 @@ def render_gradescope(report, spec=None) -> str:
     gradient, forward = _points(spec, "gradient", 1.0), _points(spec, "forward", 0.0)
     subs = list(report.submissions)
     elapsed = getattr(report, "elapsed", 0.0) or 0.0
-    result: dict[str, Any] = {"score": 0.0, "execution_time": int(math.ceil(max(0.0, elapsed))),
-                              "visibility": "visible", "stdout_visibility": "hidden"}
+    result: dict[str, Any] = {
+        "score": 0.0,
+        "execution_time": int(math.ceil(max(0.0, elapsed))),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+    }
     if not subs:
         result["output"] = "No submission was found: upload your network as a .py file or a Jupyter notebook."
         result["tests"] = [_test("Gradient check", 0.0, gradient, False, result["output"])]
@@ -198,8 +217,10 @@ def render_gradescope(report, spec=None) -> str:
     parts = [header, "", *detail_lines(s)]
     if len(subs) > 1:
         ignored = ", ".join(x.path for x in subs[1:])
-        parts += ["", f"Note: {len(subs)} files were found; only {s.path} was graded (ignored: {ignored}). "
-                      "Submit a single file."]
+        parts += [
+            "",
+            f"Note: {len(subs)} files were found; only {s.path} was graded (ignored: {ignored}). Submit a single file.",
+        ]
     result["output"] = "\n".join(parts) + "\n"
     result["tests"] = tests
     result["score"] = round(sum(t["score"] for t in tests), DIGITS)

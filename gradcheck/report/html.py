@@ -21,8 +21,14 @@ from gradcheck.report.text import MARK
 from gradcheck.result import format_index
 
 #: Colour per status (bars and badges).
-COLOURS = {"pass": "#1a7f37", "kink": "#0a7c86", "fail": "#cf222e", "inconclusive": "#bf8700",
-           "error": "#6e7781", "timeout": "#8250df"}
+COLOURS = {
+    "pass": "#1a7f37",
+    "kink": "#0a7c86",
+    "fail": "#cf222e",
+    "inconclusive": "#bf8700",
+    "error": "#6e7781",
+    "timeout": "#8250df",
+}
 #: Decades shown on the chart's axis (relative error 1e-16 .. 1e2).
 LOG_MIN, LOG_MAX = -16, 2
 
@@ -115,20 +121,26 @@ def error_chart(tensors, rtol: float) -> str:
     def x(v: float) -> float:
         return left + (v - LOG_MIN) / (LOG_MAX - LOG_MIN) * plot
 
-    parts = [f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-label="largest relative error per tensor">',
-             "<title>Largest relative error per tensor (log scale)</title>",
-             f'<rect x="{left}" y="{top - 6}" width="{plot}" height="{n * row + 6}" fill="#f6f8fa"/>']
+    parts = [
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="largest relative error per tensor">',
+        "<title>Largest relative error per tensor (log scale)</title>",
+        f'<rect x="{left}" y="{top - 6}" width="{plot}" height="{n * row + 6}" fill="#f6f8fa"/>',
+    ]
     for d in range(LOG_MIN, LOG_MAX + 1, 2):
         xd = x(d)
         parts.append(f'<line x1="{xd:.1f}" y1="{top - 6}" x2="{xd:.1f}" y2="{top + n * row}" stroke="#d1d9e0"/>')
         parts.append(f'<text class="axis" x="{xd:.1f}" y="{top + n * row + 16}" text-anchor="middle">1e{d}</text>')
-    parts.append(f'<text class="axis" x="{left + plot / 2:.1f}" y="{top + n * row + 31}" text-anchor="middle">'
-                 "largest relative error (log10)</text>")
+    parts.append(
+        f'<text class="axis" x="{left + plot / 2:.1f}" y="{top + n * row + 31}" text-anchor="middle">'
+        "largest relative error (log10)</text>"
+    )
     labels: list[str] = []
     if not tensors:
-        parts.append(f'<rect x="{left + 6}" y="{top + 5}" width="{7.3 * 21 + 8:.1f}" height="{row - 10}" '
-                     f'fill="#f6f8fa"/><text x="{left + 10}" y="{top + row / 2 + 4}">no tensor was checked</text>')
+        parts.append(
+            f'<rect x="{left + 6}" y="{top + 5}" width="{7.3 * 21 + 8:.1f}" height="{row - 10}" '
+            f'fill="#f6f8fa"/><text x="{left + 10}" y="{top + row / 2 + 4}">no tensor was checked</text>'
+        )
     for i, t in enumerate(tensors):
         y = top + i * row
         colour = COLOURS.get(t.status, "#6e7781")
@@ -137,21 +149,30 @@ def error_chart(tensors, rtol: float) -> str:
         v = _log(t.max_rel_error)
         end = x(LOG_MAX if v is None else v)
         w = max(2.0, end - left)
-        tip = (f"{t.name}: {t.status}, max rel err {_num(t.max_rel_error)}, worst {t.location}")
+        tip = f"{t.name}: {t.status}, max rel err {_num(t.max_rel_error)}, worst {t.location}"
         fill = colour if v is not None else "url(#nan)"
-        parts.append(f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" rx="3" fill="{fill}">'
-                     f"<title>{_e(tip)}</title></rect>")
+        parts.append(
+            f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" rx="3" fill="{fill}">'
+            f"<title>{_e(tip)}</title></rect>"
+        )
         label = "nan" if v is None else _num(t.max_rel_error)
         lx, tw = left + w + 6, 7.3 * len(label)  # 12px monospace: ~0.6em per character
         bg = "#f6f8fa" if lx + tw <= left + plot else "#ffffff"
-        labels.append(f'<rect x="{lx - 2:.1f}" y="{y + 5}" width="{tw + 4:.1f}" height="{row - 10}" fill="{bg}"/>'
-                      f'<text x="{lx:.1f}" y="{y + row / 2 + 4:.1f}">{_e(label)}</text>')
+        labels.append(
+            f'<rect x="{lx - 2:.1f}" y="{y + 5}" width="{tw + 4:.1f}" height="{row - 10}" fill="{bg}"/>'
+            f'<text x="{lx:.1f}" y="{y + row / 2 + 4:.1f}">{_e(label)}</text>'
+        )
     if any(_log(t.max_rel_error) is None for t in tensors):
-        parts.insert(2, '<defs><pattern id="nan" width="8" height="8" patternUnits="userSpaceOnUse" '
-                        'patternTransform="rotate(45)"><rect width="4" height="8" fill="#cf222e"/></pattern></defs>')
+        parts.insert(
+            2,
+            '<defs><pattern id="nan" width="8" height="8" patternUnits="userSpaceOnUse" '
+            'patternTransform="rotate(45)"><rect width="4" height="8" fill="#cf222e"/></pattern></defs>',
+        )
     xr = x(_log(rtol) if rtol > 0 else LOG_MIN)
-    parts.append(f'<line x1="{xr:.1f}" y1="{top - 10}" x2="{xr:.1f}" y2="{top + n * row}" stroke="#1f2328" '
-                 'stroke-width="1.5" stroke-dasharray="5,3"/>')
+    parts.append(
+        f'<line x1="{xr:.1f}" y1="{top - 10}" x2="{xr:.1f}" y2="{top + n * row}" stroke="#1f2328" '
+        'stroke-width="1.5" stroke-dasharray="5,3"/>'
+    )
     parts.append(f'<text class="axis" x="{xr:.1f}" y="{top - 14}" text-anchor="middle">rtol {rtol:.1e}</text>')
     parts += labels  # after the rtol line, on their own background, so the line never hides a value
     parts.append("</svg>")
@@ -164,19 +185,25 @@ def _tensor_table(s) -> str:
     rows = []
     for t in s.tensors:
         shape = "\u00d7".join(map(str, t.shape)) or "scalar"
-        rows.append(f"<tr><td><code>{_e(t.name)}</code></td><td>{_e(shape)}</td><td>{_badge(t.status)}</td>"
-                    f'<td class="num">{_num(t.max_abs_error)}</td><td class="num">{_num(t.max_rel_error)}</td>'
-                    f"<td><code>{_e(t.location)}</code></td><td class=\"num\">{_num(t.analytic, '.6g')}</td>"
-                    f"<td class=\"num\">{_num(t.numeric, '.6g')}</td></tr>")
+        rows.append(
+            f"<tr><td><code>{_e(t.name)}</code></td><td>{_e(shape)}</td><td>{_badge(t.status)}</td>"
+            f'<td class="num">{_num(t.max_abs_error)}</td><td class="num">{_num(t.max_rel_error)}</td>'
+            f'<td><code>{_e(t.location)}</code></td><td class="num">{_num(t.analytic, ".6g")}</td>'
+            f'<td class="num">{_num(t.numeric, ".6g")}</td></tr>'
+        )
     extra = []
     for t in s.tensors:
         for e in [e for e in t.worst if e.status == "fail"][1:3]:
-            extra.append(f"<li><code>{_e(format_index(t.name, e.index))}</code>: analytic {_num(e.analytic, '.6g')}"
-                         f" vs numeric {_num(e.numeric, '.6g')} (rel err {_num(e.rel_error)})</li>")
+            extra.append(
+                f"<li><code>{_e(format_index(t.name, e.index))}</code>: analytic {_num(e.analytic, '.6g')}"
+                f" vs numeric {_num(e.numeric, '.6g')} (rel err {_num(e.rel_error)})</li>"
+            )
     more = f'<p class="muted">Other wrong entries:</p><ul>{"".join(extra)}</ul>' if extra else ""
-    return ("<table><thead><tr><th>tensor</th><th>shape</th><th>verdict</th><th>max abs err</th>"
-            "<th>max rel err</th><th>worst entry</th><th>analytic</th><th>numeric</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>{more}")
+    return (
+        "<table><thead><tr><th>tensor</th><th>shape</th><th>verdict</th><th>max abs err</th>"
+        "<th>max rel err</th><th>worst entry</th><th>analytic</th><th>numeric</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>{more}"
+    )
 
 
 def _forward(s) -> str:
@@ -187,16 +214,24 @@ def _forward(s) -> str:
     err = f", max abs error {_num(f.max_abs_error)}" if f.max_abs_error is not None else ""
     net = f" against <code>{_e(f.network)}</code>" if f.network else ""
     note = f' <span class="muted">({_e(f.note)})</span>' if f.note else ""
-    return (f'<p><span class="badge" style="background:{colour}">{_e(f.status)}</span>{net}{_e(err)}{note}</p>')
+    return f'<p><span class="badge" style="background:{colour}">{_e(f.status)}</span>{net}{_e(err)}{note}</p>'
 
 
 def _section(i: int, s, rtol: float) -> str:
     colour = COLOURS.get(s.status, "#6e7781")
-    meta = [("shape", s.shape), ("entry", s.entry), ("loss", s.loss), ("time", f"{s.elapsed:.1f} s"),
-            ("points", _points(s) if s.max_score is not None else None)]
+    meta = [
+        ("shape", s.shape),
+        ("entry", s.entry),
+        ("loss", s.loss),
+        ("time", f"{s.elapsed:.1f} s"),
+        ("points", _points(s) if s.max_score is not None else None),
+    ]
     meta_html = " &middot; ".join(f"{k} <code>{_e(v)}</code>" for k, v in meta if v)
-    out = [f'<section class="submission" id="{_anchor(i, s.path)}" style="border-left-color:{colour}">',
-           f"<h2>{_e(s.path)} {_badge(s.status)}</h2>", f'<p class="muted">{meta_html}</p>']
+    out = [
+        f'<section class="submission" id="{_anchor(i, s.path)}" style="border-left-color:{colour}">',
+        f"<h2>{_e(s.path)} {_badge(s.status)}</h2>",
+        f'<p class="muted">{meta_html}</p>',
+    ]
     if s.error:
         out.append(f'<p class="error"><strong>{_e(s.status)}:</strong> {_e(s.error)}</p>')
     out += ["<h3>Gradient error per tensor</h3>", error_chart(s.tensors, rtol), _tensor_table(s)]
@@ -205,8 +240,10 @@ def _section(i: int, s, rtol: float) -> str:
         items = []
         for d in s.diagnoses:
             where = f" on <code>{_e(d.tensor)}</code>" if d.tensor else ""
-            items.append(f'<li class="diag"><code>{_e(d.code)}</code>{where} '
-                         f'<span class="muted">(confidence {float(d.confidence):.2f})</span><br>{_e(d.message)}</li>')
+            items.append(
+                f'<li class="diag"><code>{_e(d.code)}</code>{where} '
+                f'<span class="muted">(confidence {float(d.confidence):.2f})</span><br>{_e(d.message)}</li>'
+            )
         out.append(f"<ol>{''.join(items)}</ol>")
     else:
         out.append('<p class="muted">none</p>')
@@ -214,8 +251,9 @@ def _section(i: int, s, rtol: float) -> str:
     if s.notes:
         out += ["<h3>Notes</h3>", "<ul>" + "".join(f"<li>{_e(n)}</li>" for n in s.notes) + "</ul>"]
     if s.output_tail and (s.status in ("error", "timeout") or s.error):
-        out.append(f"<details><summary>Output of the submission (tail)</summary><pre>{_e(s.output_tail)}</pre>"
-                   "</details>")
+        out.append(
+            f"<details><summary>Output of the submission (tail)</summary><pre>{_e(s.output_tail)}</pre></details>"
+        )
     if s.command:
         out += ["<h3>Reproduce</h3>", f"<pre><code>{_e(s.command)}</code></pre>"]
     out.append('<p><a href="#top">&uarr; back to the summary</a></p></section>')
@@ -233,27 +271,36 @@ def render_html(report, *, rtol: float | None = None) -> str:
         Where the chart's tolerance line goes (default: float64's ``sqrt(eps)``, the check's rtol).
     """
     if rtol is None:
-        rtol = math.sqrt(2.0 ** -52)
+        rtol = math.sqrt(2.0**-52)
     subs = list(report.submissions)
     counts: dict[str, int] = {}
     for s in subs:
         counts[s.status] = counts.get(s.status, 0) + 1
     order = list(COLOURS)
-    chips = " &middot; ".join(f"{n} {_badge(k)}" for k, n in
-                              sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
+    chips = " &middot; ".join(
+        f"{n} {_badge(k)}"
+        for k, n in sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+    )
     rows = []
     for i, s in enumerate(subs):
         top = s.diagnoses[0].code if s.diagnoses else ""
-        rows.append(f'<tr><td class="path"><a href="#{_anchor(i, s.path)}">{_e(s.path)}</a></td>'
-                    f"<td>{_badge(s.status)}</td><td><code>{_e(_wrong(s))}</code></td>"
-                    f"<td>{'<code>' + _e(top) + '</code>' if top else ''}</td>"
-                    f'<td class="num">{_e(_points(s))}</td></tr>')
+        rows.append(
+            f'<tr><td class="path"><a href="#{_anchor(i, s.path)}">{_e(s.path)}</a></td>'
+            f"<td>{_badge(s.status)}</td><td><code>{_e(_wrong(s))}</code></td>"
+            f"<td>{'<code>' + _e(top) + '</code>' if top else ''}</td>"
+            f'<td class="num">{_e(_points(s))}</td></tr>'
+        )
     status = str(report.status)
     elapsed = getattr(report, "elapsed", 0.0) or 0.0
     page = [
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>gradcheck audit: {_e(status.upper())}</title>", f"<style>{CSS}</style>", "</head>",
+        f"<title>gradcheck audit: {_e(status.upper())}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
         '<body id="top">',
         f"<h1>gradcheck audit {_badge(status)}</h1>",
         f'<p class="counts">{len(subs)} submission{"s" if len(subs) != 1 else ""}: {chips or "none"} '
@@ -263,6 +310,7 @@ def render_html(report, *, rtol: float | None = None) -> str:
         *(_section(i, s, rtol) for i, s in enumerate(subs)),
         '<p class="muted">Written by gradcheck. Bars: the largest scale-relative error of each tensor\'s '
         "checked entries; the dashed line is the check's rtol.</p>",
-        "</body>", "</html>",
+        "</body>",
+        "</html>",
     ]
     return "\n".join(page) + "\n"

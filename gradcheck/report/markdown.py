@@ -16,14 +16,29 @@ def md_table(headers: list[str], rows: list[list[str]]) -> str:
 
 def render_report(report: GradientReport) -> str:
     """One check as markdown: tensors, failing entries, notes, diagnoses."""
-    rows = [[t.name, "x".join(map(str, t.shape)), f"{t.checked}/{t.size}", f"{t.max_abs_error:.2e}",
-             f"{t.max_rel_error:.2e}", f"`{t.location}`", MARK[t.status]] for t in report.tensors]
-    out = [f"**{report.status.upper()}** — method `{report.method}`, mode `{report.mode}`, "
-           f"seed {report.seed}, rtol {report.rtol:.1e}", "",
-           md_table(["tensor", "shape", "checked", "max abs err", "max rel err", "worst entry", "verdict"], rows)]
+    rows = [
+        [
+            t.name,
+            "x".join(map(str, t.shape)),
+            f"{t.checked}/{t.size}",
+            f"{t.max_abs_error:.2e}",
+            f"{t.max_rel_error:.2e}",
+            f"`{t.location}`",
+            MARK[t.status],
+        ]
+        for t in report.tensors
+    ]
+    out = [
+        f"**{report.status.upper()}** — method `{report.method}`, mode `{report.mode}`, "
+        f"seed {report.seed}, rtol {report.rtol:.1e}",
+        "",
+        md_table(["tensor", "shape", "checked", "max abs err", "max rel err", "worst entry", "verdict"], rows),
+    ]
     for name, e in report.failures[:10]:
-        out.append(f"- `{format_index(name, e.index)}`: analytic {e.analytic:.10g}, numeric "
-                   f"{e.numeric:.10g}, rel err {e.rel_error:.2e} (tolerance {e.tolerance:.2e})")
+        out.append(
+            f"- `{format_index(name, e.index)}`: analytic {e.analytic:.10g}, numeric "
+            f"{e.numeric:.10g}, rel err {e.rel_error:.2e} (tolerance {e.tolerance:.2e})"
+        )
     out += [f"- note: {n}" for n in report.notes]
     out += [f"- **{d.code}** ({d.confidence:.0%}): {d.message}" for d in report.diagnoses]
     return "\n".join(out)
@@ -35,12 +50,24 @@ def render_run(run: RunReport) -> str:
     rows = []
     for r in run.results:
         errs = {t.name: t.max_rel_error for t in r.report.tensors}
-        rows.append([f"`{r.config}`", r.label, str(r.n_params), r.report.method,
-                     *[f"{errs[n]:.1e}" if n in errs else "" for n in names], MARK[r.status]])
-    out = [f"# gradcheck run: {run.status.upper()}", "",
-           f"method `{run.method}`, mode `{run.mode}`, seed {run.seed}, {len(run.results)} configurations, "
-           f"{run.elapsed:.1f} s. Cells: worst per-entry relative error of each tensor.", "",
-           md_table(["config", "network", "params", "method", *names, "verdict"], rows)]
+        rows.append(
+            [
+                f"`{r.config}`",
+                r.label,
+                str(r.n_params),
+                r.report.method,
+                *[f"{errs[n]:.1e}" if n in errs else "" for n in names],
+                MARK[r.status],
+            ]
+        )
+    out = [
+        f"# gradcheck run: {run.status.upper()}",
+        "",
+        f"method `{run.method}`, mode `{run.mode}`, seed {run.seed}, {len(run.results)} configurations, "
+        f"{run.elapsed:.1f} s. Cells: worst per-entry relative error of each tensor.",
+        "",
+        md_table(["config", "network", "params", "method", *names, "verdict"], rows),
+    ]
     for r in run.results:
         if not r.report.passed:
             out += ["", f"## {r.config}", "", render_report(r.report)]

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from gradcheck.result import GradientReport, RunReport, format_index
 
-MARK = {"pass": "ok", "kink": "ok (kink)", "fail": "FAIL", "inconclusive": "INCONCLUSIVE",
-        "error": "ERROR", "timeout": "TIMEOUT"}
+MARK = {
+    "pass": "ok",
+    "kink": "ok (kink)",
+    "fail": "FAIL",
+    "inconclusive": "INCONCLUSIVE",
+    "error": "ERROR",
+    "timeout": "TIMEOUT",
+}
 
 
 def _e(x: float) -> str:
@@ -26,14 +32,29 @@ def table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset
 def render_report(report: GradientReport) -> str:
     """Per-tensor table, the evidence of failing entries and the diagnoses."""
     rows = [
-        [t.name, "x".join(map(str, t.shape)) or "()", f"{t.checked}/{t.size}", _e(t.max_abs_error),
-         _e(t.max_rel_error), t.location, MARK[t.status]]
+        [
+            t.name,
+            "x".join(map(str, t.shape)) or "()",
+            f"{t.checked}/{t.size}",
+            _e(t.max_abs_error),
+            _e(t.max_rel_error),
+            t.location,
+            MARK[t.status],
+        ]
         for t in report.tensors
     ]
-    head = (f"gradient check: {report.status.upper()}  (method {report.method}, mode {report.mode}, "
-            f"seed {report.seed}, rtol {report.rtol:.1e}, {report.evaluations} loss evaluations)")
-    parts = [head, table(["tensor", "shape", "checked", "max abs err", "max rel err", "worst entry", "verdict"],
-                         rows, right={2, 3, 4})]
+    head = (
+        f"gradient check: {report.status.upper()}  (method {report.method}, mode {report.mode}, "
+        f"seed {report.seed}, rtol {report.rtol:.1e}, {report.evaluations} loss evaluations)"
+    )
+    parts = [
+        head,
+        table(
+            ["tensor", "shape", "checked", "max abs err", "max rel err", "worst entry", "verdict"],
+            rows,
+            right={2, 3, 4},
+        ),
+    ]
     fails = report.failures
     parts += [_evidence(name, e) for name, e in fails[:3]]
     if len(fails) > 3:
@@ -45,9 +66,11 @@ def render_report(report: GradientReport) -> str:
 
 def _evidence(name: str, e) -> str:
     where = format_index(name, e.index)
-    text = (f"  {where}: analytic {e.analytic:.10g}, numeric {e.numeric:.10g} "
-            f"(+/- {e.numeric_error:.1e}, {e.estimator}); abs err {e.abs_error:.2e}, "
-            f"rel err {e.rel_error:.2e} > tolerance {e.tolerance:.2e}")
+    text = (
+        f"  {where}: analytic {e.analytic:.10g}, numeric {e.numeric:.10g} "
+        f"(+/- {e.numeric_error:.1e}, {e.estimator}); abs err {e.abs_error:.2e}, "
+        f"rel err {e.rel_error:.2e} > tolerance {e.tolerance:.2e}"
+    )
     if e.left is not None and e.estimator == "one-sided":
         text += f"; one-sided slopes {e.left:.6g} / {e.right:.6g}"
     return text
@@ -65,8 +88,10 @@ def render_run(run: RunReport) -> str:
     headers = ["config", "network", "params", "method", *names, "verdict", "diagnosis"]
     counts = {s: sum(r.status == s for r in run.results) for s in MARK}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    foot = (f"{len(run.results)} configurations: {summary}; worst relative error per tensor shown; "
-            f"seed {run.seed}; {run.elapsed:.1f} s")
+    foot = (
+        f"{len(run.results)} configurations: {summary}; worst relative error per tensor shown; "
+        f"seed {run.seed}; {run.elapsed:.1f} s"
+    )
     return table(headers, rows, right={2, *range(4, 4 + len(names))}) + "\n" + foot
 
 
