@@ -284,23 +284,45 @@ def _near(c: float | None, x: float) -> bool:
     return c is not None and abs(c - x) <= FACTOR_MATCH * abs(x)
 
 
-def _uniform(c: float, batch: int | None, loss: str | None) -> Diagnosis:
-    if _near(c, -1.0):
-        return Diagnosis("sign_flip", None, MESSAGES["sign_flip_all"], 0.85, {"factor": c})
-    for n in [batch] if batch else []:
-        if n > 1 and (_near(c, n) or _near(c, 1.0 / n)):
-            key = "missing_batch_mean" if c > 1 else "double_batch_mean"
-            return Diagnosis(
-                "missing_batch_mean", None, MESSAGES[key].format(n=n), 0.85, {"factor": c, "batch_size": n}
-            )
-    if loss in (None, "mse") and (_near(c, 2.0) or _near(c, 0.5)):
-        key = "mse_half" if c < 1 else "mse_double"
-        return Diagnosis("missing_mse_factor", None, MESSAGES[key], 0.8, {"factor": c})
-    if batch is None and c > 2.5 and _near(c, round(c)):
-        return Diagnosis(
-            "missing_batch_mean", None, MESSAGES["missing_batch_mean"].format(n=round(c)), 0.55, {"factor": c}
-        )
-    return Diagnosis("uniform_scale", None, MESSAGES["uniform_scale"].format(c=c), 0.7, {"factor": c})
+def _factorize(size: float, batch: int | None, outputs: int | None, loss: str | None) -> dict[str, int] | None:
+    """``size`` as ``N**i * 2**j * n_out**k`` (exponents in -1, 0, 1), fewest factors first."""
+    bases = {"batch": batch if batch and batch > 1 else None, "outputs": outputs if outputs and outputs > 1 else None,
+             "mse": 2.0 if loss in (None, "mse") else None}
+    names = [k for k, v in bases.items() if v]
+    best = None
+    for exps in itertools.product((-1, 0, 1), repeat=len(names)):
+        value = float(np.prod([bases[n] ** e for n, e in zip(names, exps)])) if names else 1.0
+        if _near(size, value):
+            used = {n: e for n, e in zip(names, exps) if e}
+            rank = (len(used), "outputs" in used)  # a named bug explains more than a convention
+            if best is None or rank < (len(best), "outputs" in best):
+                best = used
+    return best
+
+
+def _uniform(c: float, batch: int | None, loss: str | None, outputs: int | None = None) -> list[Diagnosis]:
+    """Diagnoses for one factor ``c`` shared by every tensor (a sign, N, 2, or a convention)."""
+    out = []
+    if c < 0:
+        out.append(Diagnosis("sign_flip", None, MESSAGES["sign_flip_all"], 0.85, {"factor": c}))
+    parts = _factorize(abs(c), batch, outputs, loss)
+    if parts is None:
+        if batch is None and abs(c) > 2.5 and _near(abs(c), round(abs(c))):  # a batch size, unknown here
+            return out + [Diagnosis("missing_batch_mean", None,
+                                    MESSAGES["missing_batch_mean"].format(n=round(abs(c))), 0.55, {"factor": c})]
+        if not out:
+            out.append(Diagnosis("uniform_scale", None, MESSAGES["uniform_scale"].format(c=c), 0.7, {"factor": c}))
+        return out
+    if "batch" in parts:
+        key = "missing_batch_mean" if parts["batch"] > 0 else "double_batch_mean"
+        out.append(Diagnosis("missing_batch_mean", None, MESSAGES[key].format(n=batch), 0.85 - 0.05 * len(out),
+                             {"factor": c, "batch_size": batch}))
+    if "mse" in parts:
+        key = "mse_double" if parts["mse"] > 0 else "mse_half"
+        out.append(Diagnosis("missing_mse_factor", None, MESSAGES[key], 0.8 - 0.05 * len(out), {"factor": c}))
+    if "outputs" in parts and not out:
+        out.append(Diagnosis("uniform_scale", None, MESSAGES["uniform_scale"].format(c=c), 0.7, {"factor": c}))
+    return out
 
 
 def _per_tensor(r: _Ratio) -> Diagnosis | None:
@@ -321,7 +343,9 @@ def _per_tensor(r: _Ratio) -> Diagnosis | None:
     )
 
 
-def signatures(report: GradientReport, *, batch_size: int | None = None, loss: str | None = None) -> list[Diagnosis]:
+def signatures(
+    report: GradientReport, *, batch_size: int | None = None, loss: str | None = None, outputs: int | None = None
+) -> list[Diagnosis]:
     """Diagnoses from the analytic and numeric values alone.
 
     Parameters
@@ -332,6 +356,8 @@ def signatures(report: GradientReport, *, batch_size: int | None = None, loss: s
         Enables the ``missing_batch_mean`` signature.
     loss : {'mse', 'bce'}, optional
         Tells the MSE factor from other uniform factors.
+    outputs : int, optional
+        Number of outputs (a mean over them is a convention, not a bug).
 
     Returns
     -------
@@ -355,7 +381,7 @@ def signatures(report: GradientReport, *, batch_size: int | None = None, loss: s
         and all(_near(f, factors[0]) for f in factors)
         and not _near(factors[0], 1.0)
     ):
-        return [_uniform(float(np.mean(factors)), batch_size, loss)]
+        return _uniform(float(np.mean(factors)), batch_size, loss, outputs)
     found = [d for r in ratios if r.failing and (d := _per_tensor(r)) is not None]
     zero_layers = _group_zero_layers(found)
     loc = localize(report)
@@ -539,13 +565,15 @@ def diagnose(
     """
     if report.passed:
         return dataclasses.replace(report, diagnoses=())
+    outputs = None
     if context is not None:
         batch_size = batch_size or context.batch_size
         loss = loss or context.network.config.loss
+        outputs = context.network.config.sizes[-1]
     found = []
     if context is not None and params is not None:
         found += fingerprints(report.analytic, params, context)
-    found += signatures(report, batch_size=batch_size, loss=loss)
+    found += signatures(report, batch_size=batch_size, loss=loss, outputs=outputs)
     return dataclasses.replace(report, diagnoses=tuple(_rank(found)))
 
 

@@ -376,7 +376,7 @@ def _accept_convention(report, ex, layout, config, X, Y, factor, seed, spec, not
 
 def _diagnose(report, ex, layout, net, X, Y, factor) -> list[Diagnosis]:
     found = fingerprints(ex.grads, ex.params, Context(net, X, Y, layout, factor))
-    found += signatures(report, batch_size=X.shape[0], loss=net.config.loss)
+    found += signatures(report, batch_size=X.shape[0], loss=net.config.loss, outputs=net.config.sizes[-1])
     return _rank(found)
 
 
