@@ -286,8 +286,11 @@ def _near(c: float | None, x: float) -> bool:
 
 def _factorize(size: float, batch: int | None, outputs: int | None, loss: str | None) -> dict[str, int] | None:
     """``size`` as ``N**i * 2**j * n_out**k`` (exponents in -1, 0, 1), fewest factors first."""
-    bases = {"batch": batch if batch and batch > 1 else None, "outputs": outputs if outputs and outputs > 1 else None,
-             "mse": 2.0 if loss in (None, "mse") else None}
+    bases = {
+        "batch": batch if batch and batch > 1 else None,
+        "outputs": outputs if outputs and outputs > 1 else None,
+        "mse": 2.0 if loss in (None, "mse") else None,
+    }
     names = [k for k, v in bases.items() if v]
     best = None
     for exps in itertools.product((-1, 0, 1), repeat=len(names)):
@@ -308,15 +311,29 @@ def _uniform(c: float, batch: int | None, loss: str | None, outputs: int | None 
     parts = _factorize(abs(c), batch, outputs, loss)
     if parts is None:
         if batch is None and abs(c) > 2.5 and _near(abs(c), round(abs(c))):  # a batch size, unknown here
-            return out + [Diagnosis("missing_batch_mean", None,
-                                    MESSAGES["missing_batch_mean"].format(n=round(abs(c))), 0.55, {"factor": c})]
+            return out + [
+                Diagnosis(
+                    "missing_batch_mean",
+                    None,
+                    MESSAGES["missing_batch_mean"].format(n=round(abs(c))),
+                    0.55,
+                    {"factor": c},
+                )
+            ]
         if not out:
             out.append(Diagnosis("uniform_scale", None, MESSAGES["uniform_scale"].format(c=c), 0.7, {"factor": c}))
         return out
     if "batch" in parts:
         key = "missing_batch_mean" if parts["batch"] > 0 else "double_batch_mean"
-        out.append(Diagnosis("missing_batch_mean", None, MESSAGES[key].format(n=batch), 0.85 - 0.05 * len(out),
-                             {"factor": c, "batch_size": batch}))
+        out.append(
+            Diagnosis(
+                "missing_batch_mean",
+                None,
+                MESSAGES[key].format(n=batch),
+                0.85 - 0.05 * len(out),
+                {"factor": c, "batch_size": batch},
+            )
+        )
     if "mse" in parts:
         key = "mse_double" if parts["mse"] > 0 else "mse_half"
         out.append(Diagnosis("missing_mse_factor", None, MESSAGES[key], 0.8 - 0.05 * len(out), {"factor": c}))
