@@ -128,7 +128,7 @@ class Problem:
         for n in self.names:
             shape = self.params[n].shape
             size = int(np.prod(shape))
-            out[n] = x[k:k + size].reshape(shape)
+            out[n] = x[k : k + size].reshape(shape)
             k += size
         return out
 
@@ -179,17 +179,21 @@ def _planted_entries(g: np.ndarray) -> dict:
     flat = np.abs(g.reshape(-1))
     order = np.argsort(flat, kind="stable")
     picks = {"median": int(order[flat.size // 2]), "max": int(order[-1])}
-    return {k: {"index": tuple(int(i) for i in np.unravel_index(j, g.shape)), "g": float(g.reshape(-1)[j])}
-            for k, j in picks.items()}
+    return {
+        k: {"index": tuple(int(i) for i in np.unravel_index(j, g.shape)), "g": float(g.reshape(-1)[j])}
+        for k, j in picks.items()
+    }
 
 
 def make_cases(problem: Problem) -> tuple[tuple[Case, ...], dict]:
     """The correct gradient and every planted bug of ``problem``."""
     _, act_grad = ActivationBugMLP(problem.net.config).closures(problem.X, problem.Y)
     entries = _planted_entries(problem.grad_fn(problem.params)[ENTRY_TENSOR])
-    cases = [Case("correct", "correct", problem.grad_fn),
-             Case("act", "f'(a) in layer 1", _with_attrs(act_grad, problem.grad_fn), ("W1", "b1")),
-             Case("scale", "dW1 x 2", _scaled_grad(problem.grad_fn, "W1", 2.0), ("W1",))]
+    cases = [
+        Case("correct", "correct", problem.grad_fn),
+        Case("act", "f'(a) in layer 1", _with_attrs(act_grad, problem.grad_fn), ("W1", "b1")),
+        Case("scale", "dW1 x 2", _scaled_grad(problem.grad_fn, "W1", 2.0), ("W1",)),
+    ]
     for which, entry in entries.items():
         where = _where(ENTRY_TENSOR, entry["index"])
         for rel in ENTRY_ERRORS:
@@ -290,8 +294,11 @@ def _entrywise_verdict(problem: Problem, g: np.ndarray, n: np.ndarray, rtol=1e-6
     excess = np.abs(g - n) / (atol + rtol * np.abs(n))
     worst = int(np.argmax(excess))
     ok = bool(np.all(excess <= 1.0))
-    return Verdict("pass" if ok else "fail", () if ok else (problem.locate(worst),),
-                   f"worst |g-n|/(atol+rtol|n|) = {excess[worst]:.2g} at {problem.locate(worst)}")
+    return Verdict(
+        "pass" if ok else "fail",
+        () if ok else (problem.locate(worst),),
+        f"worst |g-n|/(atol+rtol|n|) = {excess[worst]:.2g} at {problem.locate(worst)}",
+    )
 
 
 def _scipy_differentiate_run(problem: Problem, case: Case, loss: Counted) -> Verdict:
@@ -316,7 +323,7 @@ def _split(cols: np.ndarray, problem: Problem) -> dict:
     out, k = {}, 0
     for n in problem.names:
         size = problem.params[n].size
-        out[n] = cols[:, k:k + size]
+        out[n] = cols[:, k : k + size]
         k += size
     return out
 
@@ -353,8 +360,7 @@ def _torch_run(fast: bool) -> Callable:
         from torch.autograd.gradcheck import GradcheckError
 
         fn = _torch_function(problem.names, loss, case.grad_fn)
-        inputs = tuple(torch.tensor(problem.params[n], dtype=torch.float64, requires_grad=True)
-                       for n in problem.names)
+        inputs = tuple(torch.tensor(problem.params[n], dtype=torch.float64, requires_grad=True) for n in problem.names)
         try:
             torch.autograd.gradcheck(fn, inputs, fast_mode=fast)
         except GradcheckError as exc:
@@ -448,23 +454,76 @@ def _auto_evals(p: int) -> float:
 
 CHECKERS = (
     Checker("gradcheck-auto", "gradcheck auto", _gradcheck_run("auto"), _auto_evals, rule=RULES["gradcheck"]),
-    Checker("gradcheck-full", "gradcheck full", _gradcheck_run("full"), lambda p: 2.0 * p + 20,
-            rule=RULES["gradcheck"], max_size=42_634, why="full mode costs 2P evaluations"),
-    Checker("gradcheck-directional", "gradcheck directional", _gradcheck_run("directional"), lambda p: 400.0,
-            rule=RULES["gradcheck"]),
-    Checker("scipy-check_grad", "scipy check_grad", _lazy(_check_grad_run, "all"), lambda p: p + 1.0,
-            ("scipy.optimize",), RULES["scipy-check_grad"], localizes=False),
-    Checker("scipy-check_grad-random", "scipy check_grad random", _lazy(_check_grad_run, "random"),
-            lambda p: 2.0, ("scipy.optimize",), RULES["scipy-check_grad-random"], localizes=False),
-    Checker("scipy-differentiate", "scipy.differentiate.jacobian", _scipy_differentiate_run, lambda p: 11.0 * p,
-            ("scipy.differentiate",), RULES["scipy-differentiate"], max_size=5_000,
-            why="jacobian holds P x P x 8 arrays"),
-    Checker("numdifftools", "numdifftools.Gradient", _numdifftools_run, lambda p: 30.0 * p,
-            ("numdifftools",), RULES["numdifftools"]),
-    Checker("torch-slow", "torch gradcheck", _torch_run(False), lambda p: 2.0 * p + 10, ("torch",), RULES["torch"],
-            localizes=False),
-    Checker("torch-fast", "torch gradcheck fast_mode", _torch_run(True), lambda p: 20.0, ("torch",),
-            RULES["torch"], localizes=False),
+    Checker(
+        "gradcheck-full",
+        "gradcheck full",
+        _gradcheck_run("full"),
+        lambda p: 2.0 * p + 20,
+        rule=RULES["gradcheck"],
+        max_size=42_634,
+        why="full mode costs 2P evaluations",
+    ),
+    Checker(
+        "gradcheck-directional",
+        "gradcheck directional",
+        _gradcheck_run("directional"),
+        lambda p: 400.0,
+        rule=RULES["gradcheck"],
+    ),
+    Checker(
+        "scipy-check_grad",
+        "scipy check_grad",
+        _lazy(_check_grad_run, "all"),
+        lambda p: p + 1.0,
+        ("scipy.optimize",),
+        RULES["scipy-check_grad"],
+        localizes=False,
+    ),
+    Checker(
+        "scipy-check_grad-random",
+        "scipy check_grad random",
+        _lazy(_check_grad_run, "random"),
+        lambda p: 2.0,
+        ("scipy.optimize",),
+        RULES["scipy-check_grad-random"],
+        localizes=False,
+    ),
+    Checker(
+        "scipy-differentiate",
+        "scipy.differentiate.jacobian",
+        _scipy_differentiate_run,
+        lambda p: 11.0 * p,
+        ("scipy.differentiate",),
+        RULES["scipy-differentiate"],
+        max_size=5_000,
+        why="jacobian holds P x P x 8 arrays",
+    ),
+    Checker(
+        "numdifftools",
+        "numdifftools.Gradient",
+        _numdifftools_run,
+        lambda p: 30.0 * p,
+        ("numdifftools",),
+        RULES["numdifftools"],
+    ),
+    Checker(
+        "torch-slow",
+        "torch gradcheck",
+        _torch_run(False),
+        lambda p: 2.0 * p + 10,
+        ("torch",),
+        RULES["torch"],
+        localizes=False,
+    ),
+    Checker(
+        "torch-fast",
+        "torch gradcheck fast_mode",
+        _torch_run(True),
+        lambda p: 20.0,
+        ("torch",),
+        RULES["torch"],
+        localizes=False,
+    ),
     Checker("jax", "jax check_grads rev", _jax_run, lambda p: 4.0, ("jax",), RULES["jax"], localizes=False),
     Checker("cs231n", "CS231n loop + Ng 1e-7", _cs231n_run, lambda p: 2.0 * p, (), RULES["cs231n"]),
 )
@@ -527,8 +586,14 @@ def run_case(checker: Checker, problem: Problem, case: Case, budget: float) -> d
     except Exception as exc:  # a peer's crash is a result, not the end of the benchmark
         v = Verdict("error", (), f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}")
     seconds = time.perf_counter() - start
-    return {"verdict": v.verdict, "seconds": seconds, "evaluations": loss.calls,
-            "flagged": list(v.flagged), "localized": _localized(checker, case, v), "note": v.note}
+    return {
+        "verdict": v.verdict,
+        "seconds": seconds,
+        "evaluations": loss.calls,
+        "flagged": list(v.flagged),
+        "localized": _localized(checker, case, v),
+        "note": v.note,
+    }
 
 
 def _localized(checker: Checker, case: Case, v: Verdict) -> bool | None:
@@ -542,8 +607,9 @@ def _localized(checker: Checker, case: Case, v: Verdict) -> bool | None:
     return all(b.split("[")[0] in case.expected for b in v.flagged)
 
 
-def _skip_reason(checker: Checker, problem: Problem, n_cases: int, repeats: int, budget: float,
-                 size_limits: bool) -> str | None:
+def _skip_reason(
+    checker: Checker, problem: Problem, n_cases: int, repeats: int, budget: float, size_limits: bool
+) -> str | None:
     module = missing_module(checker)
     if module:
         return f"skipped: {module} not installed (pip install -e '.[bench]')"
@@ -555,8 +621,14 @@ def _skip_reason(checker: Checker, problem: Problem, n_cases: int, repeats: int,
     return None
 
 
-def run_checker(checker: Checker, problem: Problem, repeats: int, budget: float, size_limits: bool = True,
-                log: Callable[[str], None] = lambda s: None) -> dict:
+def run_checker(
+    checker: Checker,
+    problem: Problem,
+    repeats: int,
+    budget: float,
+    size_limits: bool = True,
+    log: Callable[[str], None] = lambda s: None,
+) -> dict:
     """Every case of ``problem`` through ``checker``, ``repeats`` times each; medians per case."""
     reason = _skip_reason(checker, problem, len(problem.cases), repeats, budget, size_limits)
     row = {"key": checker.key, "label": checker.label, "rule": checker.rule, "note": reason or "", "cases": {}}
@@ -570,8 +642,10 @@ def run_checker(checker: Checker, problem: Problem, repeats: int, budget: float,
         runs = [run_case(checker, problem, case, budget) for _ in range(repeats)]
         spent += sum(r["seconds"] for r in runs)
         row["cases"][case.key] = _summarize(runs)
-        log(f"  {checker.key:<24} {case.key:<12} {row['cases'][case.key]['verdict']:<12} "
-            f"{row['cases'][case.key]['seconds']:.3g} s")
+        log(
+            f"  {checker.key:<24} {case.key:<12} {row['cases'][case.key]['verdict']:<12} "
+            f"{row['cases'][case.key]['seconds']:.3g} s"
+        )
     return row
 
 
@@ -588,8 +662,15 @@ def _warm_up(checker: Checker, problem: Problem, budget: float) -> None:
 
 
 def _skipped(note: str) -> dict:
-    return {"verdict": "skipped", "seconds": None, "evaluations": None, "flagged": [], "localized": None,
-            "note": note, "runs": 0}
+    return {
+        "verdict": "skipped",
+        "seconds": None,
+        "evaluations": None,
+        "flagged": [],
+        "localized": None,
+        "note": note,
+        "runs": 0,
+    }
 
 
 def _summarize(runs: list[dict]) -> dict:
@@ -603,23 +684,41 @@ def _summarize(runs: list[dict]) -> dict:
     return out
 
 
-def run_size(n_params: int, checkers: list[Checker], repeats: int, budget: float, unit_seconds: float,
-             size_limits: bool = True, log: Callable[[str], None] = lambda s: None) -> dict:
+def run_size(
+    n_params: int,
+    checkers: list[Checker],
+    repeats: int,
+    budget: float,
+    unit_seconds: float,
+    size_limits: bool = True,
+    log: Callable[[str], None] = lambda s: None,
+) -> dict:
     """Build the problem of ``n_params`` parameters and run every checker on it."""
     problem = make_problem(n_params, unit_seconds=unit_seconds)
-    log(f"{n_params:,} parameters ({problem.label}): forward {problem.units['forward'] * 1e3:.3g} ms, "
-        f"forward+backward {problem.units['fwd_bwd'] * 1e3:.3g} ms")
+    log(
+        f"{n_params:,} parameters ({problem.label}): forward {problem.units['forward'] * 1e3:.3g} ms, "
+        f"forward+backward {problem.units['fwd_bwd'] * 1e3:.3g} ms"
+    )
     rows = [run_checker(c, problem, repeats, budget, size_limits, log) for c in checkers]
     for row in rows:
         for result in row["cases"].values():
             s = result["seconds"]
             result["units"] = None if s is None else s / problem.units["fwd_bwd"]
-    entries = {k: {"index": list(v["index"]), "location": _where(ENTRY_TENSOR, v["index"]), "g": v["g"]}
-               for k, v in problem.entries.items()}
-    return {"n_params": n_params, "label": problem.label, "batch": BATCH, "units": problem.units,
-            "entries": entries, "cases": [{"key": c.key, "label": c.label, "entry": c.entry,
-                                           "expected": list(c.expected)} for c in problem.cases],
-            "rows": rows}
+    entries = {
+        k: {"index": list(v["index"]), "location": _where(ENTRY_TENSOR, v["index"]), "g": v["g"]}
+        for k, v in problem.entries.items()
+    }
+    return {
+        "n_params": n_params,
+        "label": problem.label,
+        "batch": BATCH,
+        "units": problem.units,
+        "entries": entries,
+        "cases": [
+            {"key": c.key, "label": c.label, "entry": c.entry, "expected": list(c.expected)} for c in problem.cases
+        ],
+        "rows": rows,
+    }
 
 
 def audit_benchmark(count: int, jobs: int = 2) -> dict:
@@ -630,8 +729,19 @@ def audit_benchmark(count: int, jobs: int = 2) -> dict:
         folder.mkdir()
         for i in range(count):
             shutil.copy(sources[i % len(sources)], folder / f"s{i:03d}_{sources[i % len(sources)].name}")
-        cmd = [sys.executable, "-m", "gradcheck", "audit", str(folder), "--jobs", str(jobs),
-               "--format", "json", "--output", str(out)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "gradcheck",
+            "audit",
+            str(folder),
+            "--jobs",
+            str(jobs),
+            "--format",
+            "json",
+            "--output",
+            str(out),
+        ]
         start = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=1800)
         seconds = time.perf_counter() - start
@@ -642,8 +752,14 @@ def audit_benchmark(count: int, jobs: int = 2) -> dict:
     expected = tomllib.loads((ROOT / "examples" / "submissions" / "EXPECTED.toml").read_text())["files"]
     wrong = sorted(n for n, status in judged.items() if status != expected[n.split("_", 1)[1]]["verdict"])
     statuses = list(judged.values())
-    return {"count": count, "jobs": jobs, "seconds": seconds, "audited": len(judged), "wrong": wrong,
-            "statuses": {s: statuses.count(s) for s in sorted(set(statuses))}}
+    return {
+        "count": count,
+        "jobs": jobs,
+        "seconds": seconds,
+        "audited": len(judged),
+        "wrong": wrong,
+        "statuses": {s: statuses.count(s) for s in sorted(set(statuses))},
+    }
 
 
 # ------------------------------------------------------------------- targets
@@ -665,8 +781,7 @@ def _target(name: str, measured: str, met: bool | None) -> dict:
 
 def targets(results: list[dict], audit: dict | None) -> list[dict]:
     """Each target of the issue with the value measured in this run and met / not met (None: not measured)."""
-    return [_t_false_failures(results), *_t_entry(results), *_t_auto_speed(results), *_t_full(results),
-            _t_audit(audit)]
+    return [_t_false_failures(results), *_t_entry(results), *_t_auto_speed(results), *_t_full(results), _t_audit(audit)]
 
 
 def _t_false_failures(results):
@@ -676,36 +791,51 @@ def _t_false_failures(results):
     bad = [f"{m}@{n:,}: {v}" for m, n, v in seen if v != "pass"]
     text = f"{len(seen)} runs, " + (f"non-pass: {'; '.join(bad)}" if bad else "all pass")
     fails = [b for b in bad if b.endswith("fail")]
-    return _target("correct gradients: zero false failures at every size, in every mode", text,
-                   None if not seen else not fails)
+    return _target(
+        "correct gradients: zero false failures at every size, in every mode", text, None if not seen else not fails
+    )
 
 
 def _t_entry(results):
     out = []
     for which in ("median", "max"):
         cells = {n: cs for n, cs in _by(results, "gradcheck-auto", f"{which}-1e-05").items() if n >= 42_634}
-        parts = [f"{n:,}: {c['verdict']}, localized {c['localized']}, {c['evaluations']} evaluations"
-                 for n, (c, _) in sorted(cells.items())]
-        met = None if len(cells) < 2 else all(c["verdict"] == "fail" and c["localized"] and c["evaluations"] < 200
-                                              for c, _ in cells.values())
+        parts = [
+            f"{n:,}: {c['verdict']}, localized {c['localized']}, {c['evaluations']} evaluations"
+            for n, (c, _) in sorted(cells.items())
+        ]
+        met = (
+            None
+            if len(cells) < 2
+            else all(c["verdict"] == "fail" and c["localized"] and c["evaluations"] < 200 for c, _ in cells.values())
+        )
         label = "typical (median-abs)" if which == "median" else "largest"
-        out.append(_target(f"one {label} entry off 1e-5 at 42,634 and 335,114: detected, localized, "
-                           "< 200 evaluations (auto)", "; ".join(parts) or "not measured", met))
+        out.append(
+            _target(
+                f"one {label} entry off 1e-5 at 42,634 and 335,114: detected, localized, < 200 evaluations (auto)",
+                "; ".join(parts) or "not measured",
+                met,
+            )
+        )
     return out
 
 
 def _t_auto_speed(results):
     auto = _by(results, "gradcheck-auto", "correct")
     big = auto.get(335_114)
-    t1 = _target("auto time to verdict at 335,114 within 50 forward+backward units",
-                 f"{big[0]['units']:.1f} units ({big[0]['seconds']:.3g} s)" if big else "not measured",
-                 None if not big else big[0]["units"] <= 50)
+    t1 = _target(
+        "auto time to verdict at 335,114 within 50 forward+backward units",
+        f"{big[0]['units']:.1f} units ({big[0]['seconds']:.3g} s)" if big else "not measured",
+        None if not big else big[0]["units"] <= 50,
+    )
     torch_fast = _by(results, "torch-fast", "correct")
     common = sorted(set(auto) & set(torch_fast))
     parts = [f"{n:,}: {auto[n][0]['seconds']:.3g} s vs {torch_fast[n][0]['seconds']:.3g} s" for n in common]
-    t2 = _target("auto at least as fast as torch fast_mode at every size (correct gradient)",
-                 "; ".join(parts) or "not measured",
-                 None if not common else all(auto[n][0]["seconds"] <= torch_fast[n][0]["seconds"] for n in common))
+    t2 = _target(
+        "auto at least as fast as torch fast_mode at every size (correct gradient)",
+        "; ".join(parts) or "not measured",
+        None if not common else all(auto[n][0]["seconds"] <= torch_fast[n][0]["seconds"] for n in common),
+    )
     return [t1, t2]
 
 
@@ -714,15 +844,20 @@ def _t_full(results):
     if full:
         cell, size = full
         ratio = cell["seconds"] / (2 * size["n_params"] * size["units"]["forward"])
-        t1 = _target("full at 42,634 within 1.3x of 2P forward evaluations",
-                     f"{ratio:.2f}x ({cell['seconds']:.3g} s; 2P forwards = "
-                     f"{2 * size['n_params'] * size['units']['forward']:.3g} s)", ratio <= 1.3)
+        t1 = _target(
+            "full at 42,634 within 1.3x of 2P forward evaluations",
+            f"{ratio:.2f}x ({cell['seconds']:.3g} s; 2P forwards = "
+            f"{2 * size['n_params'] * size['units']['forward']:.3g} s)",
+            ratio <= 1.3,
+        )
     else:
         t1 = _target("full at 42,634 within 1.3x of 2P forward evaluations", "not measured", None)
     slow = _by(results, "torch-slow", "correct").get(42_634)
-    t2 = _target("full at 42,634 faster than torch's slow mode",
-                 f"{full[0]['seconds']:.3g} s vs {slow[0]['seconds']:.3g} s" if full and slow else "not measured",
-                 None if not (full and slow) else full[0]["seconds"] < slow[0]["seconds"])
+    t2 = _target(
+        "full at 42,634 faster than torch's slow mode",
+        f"{full[0]['seconds']:.3g} s vs {slow[0]['seconds']:.3g} s" if full and slow else "not measured",
+        None if not (full and slow) else full[0]["seconds"] < slow[0]["seconds"],
+    )
     return [t1, t2]
 
 
@@ -733,15 +868,20 @@ def _t_audit(audit):
     if "error" in audit:
         return _target(name, f"audit failed: {audit['error'][-200:]}", False)
     statuses = ", ".join(f"{n} {k}" for k, n in audit["statuses"].items())
-    return _target(name, f"{audit['audited']} audited in {audit['seconds']:.1f} s with {audit['jobs']} jobs "
-                   f"({statuses}; {len(audit['wrong'])} verdicts differ from EXPECTED.toml)",
-                   audit["audited"] >= 200 and audit["seconds"] < 60 and not audit["wrong"])
+    return _target(
+        name,
+        f"{audit['audited']} audited in {audit['seconds']:.1f} s with {audit['jobs']} jobs "
+        f"({statuses}; {len(audit['wrong'])} verdicts differ from EXPECTED.toml)",
+        audit["audited"] >= 200 and audit["seconds"] < 60 and not audit["wrong"],
+    )
 
 
 # ------------------------------------------------------------------- reports
-LEGEND = ("Verdict cells: `fail ✓` blamed exactly the planted entry (entry bugs) or only the bug's tensors; "
-          "`fail ✗` blamed something else; plain `fail`: the checker names no location. Time and evaluations "
-          "are for the correct gradient (median of repeats); `x f+b` divides by one forward+backward pass.")
+LEGEND = (
+    "Verdict cells: `fail ✓` blamed exactly the planted entry (entry bugs) or only the bug's tensors; "
+    "`fail ✗` blamed something else; plain `fail`: the checker names no location. Time and evaluations "
+    "are for the correct gradient (median of repeats); `x f+b` divides by one forward+backward pass."
+)
 
 
 def _localizes(key: str) -> bool:
@@ -765,37 +905,58 @@ def size_table(size: dict) -> list[str]:
     """One size's markdown: header, table, notes."""
     cases = size["cases"]
     u = size["units"]
-    lines = [f"## {size['n_params']:,} parameters ({size['label']}, batch {size['batch']})", "",
-             f"One forward {u['forward'] * 1e3:.3g} ms, forward+backward {u['fwd_bwd'] * 1e3:.3g} ms, "
-             f"loss_fn + grad_fn {u['pair'] * 1e3:.3g} ms. Planted entries: "
-             + ", ".join(f"{'typical (median-abs)' if k == 'median' else 'largest'} {v['location']} "
-                         f"(g = {v['g']:.3g})" for k, v in size["entries"].items()), "",
-             "| checker | time (s) | x f+b | evals | " + " | ".join(c["label"] for c in cases) + " | localized |",
-             "|---|---:|---:|---:|" + "---|" * len(cases) + "---:|"]
+    lines = [
+        f"## {size['n_params']:,} parameters ({size['label']}, batch {size['batch']})",
+        "",
+        f"One forward {u['forward'] * 1e3:.3g} ms, forward+backward {u['fwd_bwd'] * 1e3:.3g} ms, "
+        f"loss_fn + grad_fn {u['pair'] * 1e3:.3g} ms. Planted entries: "
+        + ", ".join(
+            f"{'typical (median-abs)' if k == 'median' else 'largest'} {v['location']} (g = {v['g']:.3g})"
+            for k, v in size["entries"].items()
+        ),
+        "",
+        "| checker | time (s) | x f+b | evals | " + " | ".join(c["label"] for c in cases) + " | localized |",
+        "|---|---:|---:|---:|" + "---|" * len(cases) + "---:|",
+    ]
     notes = []
     for row in size["rows"]:
         correct = row["cases"]["correct"]
         loc = [c["localized"] for c in row["cases"].values() if c["localized"] is not None]
         cells = [_verdict_cell(row["cases"][c["key"]]) for c in cases]
         located = f"{sum(loc)}/{len(loc)}" if loc else ("n/a" if not _localizes(row["key"]) else "–")
-        lines.append(f"| {row['label']} | {_num(correct['seconds'], '.3g')} | {_num(correct.get('units'), '.3g')} "
-                     f"| {_num(correct['evaluations'], 'd')} | " + " | ".join(cells) + f" | {located} |")
+        lines.append(
+            f"| {row['label']} | {_num(correct['seconds'], '.3g')} | {_num(correct.get('units'), '.3g')} "
+            f"| {_num(correct['evaluations'], 'd')} | " + " | ".join(cells) + f" | {located} |"
+        )
         if row["note"]:
             notes.append(f"- {row['label']}: {_md(row['note'])}")
-        notes += [f"- {row['label']}, {k}: {_md(c['note'])}" for k, c in row["cases"].items()
-                  if c["verdict"] in ("error", "timeout") or "differ" in c["note"]]
+        notes += [
+            f"- {row['label']}, {k}: {_md(c['note'])}"
+            for k, c in row["cases"].items()
+            if c["verdict"] in ("error", "timeout") or "differ" in c["note"]
+        ]
     return lines + [""] + notes + ([""] if notes else [])
 
 
 def render_markdown(data: dict) -> str:
     meta = data["meta"]
-    lines = ["# gradcheck and its peers", "",
-             f"Run {meta['date']} on {meta['machine']} ({meta['cores']} cores), Python {meta['python']}, "
-             f"{meta['repeats']} repeat(s), budget {meta['budget']:g} s per checker and size, "
-             f"BLAS threads {meta['threads']['OPENBLAS_NUM_THREADS']}. "
-             "Versions: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items()) + ".", "",
-             "Command: `" + meta["command"] + "`", "", LEGEND, "", "## Targets", "",
-             "| target | measured | met |", "|---|---|---|"]
+    lines = [
+        "# gradcheck and its peers",
+        "",
+        f"Run {meta['date']} on {meta['machine']} ({meta['cores']} cores), Python {meta['python']}, "
+        f"{meta['repeats']} repeat(s), budget {meta['budget']:g} s per checker and size, "
+        f"BLAS threads {meta['threads']['OPENBLAS_NUM_THREADS']}. "
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items()) + ".",
+        "",
+        "Command: `" + meta["command"] + "`",
+        "",
+        LEGEND,
+        "",
+        "## Targets",
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+    ]
     for t in data["targets"]:
         met = {True: "met", False: "**not met**", None: "not measured"}[t["met"]]
         lines.append(f"| {_md(t['target'])} | {_md(t['measured'])} | {met} |")
@@ -828,23 +989,46 @@ def write_reports(data: dict, folder: Path) -> tuple[Path, Path]:
 
 # ----------------------------------------------------------------------- CLI
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--sizes", type=lambda s: [int(x) for x in s.replace("_", "").split(",")], default=None,
-                   help=f"comma-separated parameter counts among {sorted(SIZES)} "
-                        "(default: all; 59,337 with --quick)")
-    p.add_argument("--repeats", type=int, default=None,
-                   help="runs per checker and case; times are medians (default 3; 1 with --quick)")
-    p.add_argument("--peers", type=lambda s: [t for t in s.split(",") if t], default=None,
-                   help="checkers to run, by key or key prefix, e.g. gradcheck,scipy,torch-fast (default: all)")
-    p.add_argument("--budget", type=float, default=None,
-                   help="seconds per checker and size; estimated overruns are skipped, single calls "
-                        "stopped (default 300; 60 with --quick)")
-    p.add_argument("--audit", type=int, default=None, metavar="N",
-                   help="also time an audit of N copies of examples/submissions on 2 jobs "
-                        "(default 200; 0 with --quick)")
-    p.add_argument("--no-size-limits", action="store_true",
-                   help="run gradcheck full and scipy.differentiate above their default size limits")
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument(
+        "--sizes",
+        type=lambda s: [int(x) for x in s.replace("_", "").split(",")],
+        default=None,
+        help=f"comma-separated parameter counts among {sorted(SIZES)} (default: all; 59,337 with --quick)",
+    )
+    p.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="runs per checker and case; times are medians (default 3; 1 with --quick)",
+    )
+    p.add_argument(
+        "--peers",
+        type=lambda s: [t for t in s.split(",") if t],
+        default=None,
+        help="checkers to run, by key or key prefix, e.g. gradcheck,scipy,torch-fast (default: all)",
+    )
+    p.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        help="seconds per checker and size; estimated overruns are skipped, single calls "
+        "stopped (default 300; 60 with --quick)",
+    )
+    p.add_argument(
+        "--audit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="also time an audit of N copies of examples/submissions on 2 jobs (default 200; 0 with --quick)",
+    )
+    p.add_argument(
+        "--no-size-limits",
+        action="store_true",
+        help="run gradcheck full and scipy.differentiate above their default size limits",
+    )
     p.add_argument("--quick", action="store_true", help="a fast look: sizes 59,337, 1 repeat, small budget")
     p.add_argument("--output", type=Path, default=ROOT / "reports", help="folder for benchmarks.md/.json")
     args = p.parse_args(argv)
@@ -865,14 +1049,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def run(args: argparse.Namespace, log: Callable[[str], None] = lambda s: None) -> dict:
     """The whole benchmark as plain data (what benchmarks.json holds)."""
     checkers = select_checkers(args.peers)
-    sizes = [run_size(n, checkers, args.repeats, args.budget, args.unit_seconds, not args.no_size_limits, log)
-             for n in args.sizes]
+    sizes = [
+        run_size(n, checkers, args.repeats, args.budget, args.unit_seconds, not args.no_size_limits, log)
+        for n in args.sizes
+    ]
     audit = audit_benchmark(args.audit) if args.audit else None
-    meta = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": platform.machine(), "cores": os.cpu_count(),
-            "python": platform.python_version(), "versions": _versions(), "repeats": args.repeats,
-            "budget": args.budget, "command": "python benchmarks/peers.py " + " ".join(sys.argv[1:]),
-            "unit": "one forward+backward pass (MLP.loss_and_grad), median",
-            "threads": {v: os.environ.get(v, "unset") for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}}
+    meta = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "machine": platform.machine(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "versions": _versions(),
+        "repeats": args.repeats,
+        "budget": args.budget,
+        "command": "python benchmarks/peers.py " + " ".join(sys.argv[1:]),
+        "unit": "one forward+backward pass (MLP.loss_and_grad), median",
+        "threads": {v: os.environ.get(v, "unset") for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")},
+    }
     return {"meta": meta, "sizes": sizes, "audit": audit, "targets": targets(sizes, audit)}
 
 

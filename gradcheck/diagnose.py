@@ -588,10 +588,19 @@ def diagnose(
         loss = loss or context.network.config.loss
         outputs = context.network.config.sizes[-1]
     found = []
-    if context is not None and params is not None:
+    if context is not None and params is not None and not _isolated_entries(report):
         found += fingerprints(report.analytic, params, context)
     found += signatures(report, batch_size=batch_size, loss=loss, outputs=outputs)
     return dataclasses.replace(report, diagnoses=tuple(_rank(found)))
+
+
+def _isolated_entries(report: GradientReport) -> bool:
+    """A few wrong entries among right ones in every failing tensor: no catalogued bug
+    changes single entries, so comparing with the mutants is skipped."""
+    failing = [t for t in report.tensors if t.status == "fail"]
+    return bool(failing) and all(
+        t.counts.get("fail", 0) <= 2 and t.counts.get("pass", 0) + t.counts.get("kink", 0) > 0 for t in failing
+    )
 
 
 def _rank(found: list[Diagnosis]) -> list[Diagnosis]:
