@@ -46,7 +46,7 @@ def _common(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> Non
     )
 
 
-def _checker_options(p: argparse.ArgumentParser, default_method: str) -> None:
+def _checker_options(p: argparse.ArgumentParser, default_method: str, default_mode: str = "auto") -> None:
     p.add_argument(
         "--method",
         choices=METHODS,
@@ -57,9 +57,10 @@ def _checker_options(p: argparse.ArgumentParser, default_method: str) -> None:
     p.add_argument(
         "--mode",
         choices=MODES,
-        default="auto",
+        default=default_mode,
         help="which entries to check: every entry (full), a stratified sample per tensor "
-        "(sampled), random directions with bisection (directional), or auto by size",
+        "(sampled), sign-aligned directions with bisection (directional), or auto "
+        "(default: %(default)s)",
     )
 
 
@@ -77,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         "mixed nets and the seed-report presets).",
     )
     _common(run)
-    _checker_options(run, "central")
+    _checker_options(run, "central", default_mode="full")
     run.add_argument(
         "--config",
         action="append",

@@ -111,6 +111,10 @@ class Oracle:
         self.u = LOSS_ULPS * float(np.finfo(self.dtype).eps)
         self.evaluations = 0
         self._cwork: dict[str, np.ndarray] | None = None
+        # A loss may offer ``loss.batched(params_batch) -> losses``, evaluating K
+        # parameter sets (each tensor with a leading axis K) in one vectorised call;
+        # the reference networks' closures do.
+        self.batched = None if problem.single else getattr(problem.loss_fn, "batched", None)
         self.L0 = problem.base_loss()
         # A second evaluation at the same point: a deterministic loss repeats
         # itself exactly; a noisy one (dropout, sampling) shows its noise, which
@@ -218,6 +222,42 @@ def central(oracle: Oracle, name: str, j: int) -> Estimate:
         return Estimate(float("nan"), float("inf"), "central")
     value, err = p.central(oracle.u, oracle.noise)
     return Estimate(value, err, "central")
+
+
+#: Floats of perturbed copies one batched call may hold (32 MiB of float64).
+BATCH_FLOATS = 2**22
+#: Parameter sets per batched call, at most.
+BATCH_SETS = 256
+
+
+def batched_central(oracle: Oracle, name: str, idx: np.ndarray) -> list[Estimate]:
+    """Central differences for entries ``idx`` through ``oracle.batched``.
+
+    The 2K perturbed parameter sets of K entries go through the loss in one
+    vectorised call (chunked so memory stays bounded); the other tensors are
+    broadcast, not copied. Same values and error bounds as :func:`central`.
+    """
+    work = oracle.work
+    base = work[name]
+    per_call = max(2, min(BATCH_SETS, BATCH_FLOATS // max(1, base.size)) // 2 * 2)
+    out: list[Estimate] = []
+    for chunk in np.array_split(idx, max(1, int(np.ceil(2 * len(idx) / per_call)))):
+        steps = [_steps(oracle, name, int(j), 1.0) for j in chunk]
+        stack = np.repeat(base.reshape(1, -1), 2 * len(chunk), axis=0)
+        for k, (j, (_, tp, tm)) in enumerate(zip(chunk, steps)):
+            stack[2 * k, j], stack[2 * k + 1, j] = tp, tm
+        batch = {n: np.broadcast_to(v, (2 * len(chunk), *v.shape)) for n, v in work.items()}
+        batch[name] = stack.reshape(2 * len(chunk), *base.shape)
+        losses = np.asarray(oracle.batched(batch), dtype=np.float64).reshape(-1)
+        oracle.evaluations += 2 * len(chunk)
+        for k, (_, tp, tm) in enumerate(steps):
+            Lp, Lm = float(losses[2 * k]), float(losses[2 * k + 1])
+            if not _finite(Lp, Lm):
+                out.append(Estimate(float("nan"), float("inf"), "central"))
+                continue
+            value, err = _Pair(0.0, tp, tm, Lp, Lm).central(oracle.u, oracle.noise)
+            out.append(Estimate(value, err, "central"))
+    return out
 
 
 def richardson(oracle: Oracle, name: str, j: int) -> Estimate:

@@ -524,6 +524,8 @@ class MLP:
         # so this package stays free of any checker import.
         for fn in (loss_fn, grad_fn):
             fn.network, fn.data = self, (X, Y)
+        # K parameter sets in one vectorised forward (each tensor with a leading axis K)
+        loss_fn.batched = lambda params_batch: self.batched_loss(params_batch, X, Y)
         return loss_fn, grad_fn
 
     # ----------------------------------------------------------------- batched

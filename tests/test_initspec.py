@@ -24,8 +24,21 @@ def test_init_spec_writes_a_valid_spec_that_audits_the_same(tmp_path, capsys):
     assert spec.loss == "bce"
     assert "# detected shape: inplace-update" in text
     capsys.readouterr()
-    assert main(["audit", str(SUBMISSIONS / "inplace_tanh_bug.py"), "--spec", str(target), "--format", "json",
-                 "--output", str(tmp_path / "out")]) == 1
+    assert (
+        main(
+            [
+                "audit",
+                str(SUBMISSIONS / "inplace_tanh_bug.py"),
+                "--spec",
+                str(target),
+                "--format",
+                "json",
+                "--output",
+                str(tmp_path / "out"),
+            ]
+        )
+        == 1
+    )
     assert '"code": "derivative_at_activation"' in capsys.readouterr().out
 
 
@@ -40,8 +53,13 @@ def test_init_spec_from_an_unusable_submission_is_a_usage_error(tmp_path, capsys
 
 @pytest.mark.parametrize("network, hidden", [("2-4-1 tanh|sigmoid", '["tanh"]'), (None, None)])
 def test_render_spec_declares_what_was_inferred(network, hidden):
-    result = {"shape": "grads-dict", "entry": "forward_backward", "params": [{"name": "W1"}, {"name": "b1"}],
-              "grads": [{"param": "W1", "path": "ret['dW1']"}], "samples_as_columns": True}
+    result = {
+        "shape": "grads-dict",
+        "entry": "forward_backward",
+        "params": [{"name": "W1"}, {"name": "b1"}],
+        "grads": [{"param": "W1", "path": "ret['dW1']"}],
+        "samples_as_columns": True,
+    }
     text = render_spec(Path("s.py"), result, network, "mse (mean)")
     data = tomllib.loads(text)
     assert data["network"]["samples_as_columns"] is True

@@ -99,7 +99,7 @@ def test_one_entry_off_by_1e_4_is_named_with_its_values():
         assert_gradients_close(loss, make_grad(bug="one_entry"), PARAMS)
     msg = str(info.value)
     assert msg.startswith(
-        "Gradients not close: 1 of 4 tensors failed (method central, mode full, seed 0, rtol 1.5e-08)"
+        "Gradients not close: 1 of 4 tensors failed (method central, mode directional, seed 0, rtol 1.5e-08)"
     )
     row = next(line for line in msg.splitlines() if line.strip().startswith("W1[1, 2]"))
     good = make_grad()(PARAMS)["W1"][1, 2]
@@ -263,7 +263,7 @@ def test_works_in_plain_unittest(capfd):
     assert "W1[1, 2]" in traceback
     assert "testing.py" not in traceback.replace("test_testing.py", "")  # helper frames hidden
     assert traceback.splitlines()[-1] == (
-        "Reproduce: gradcheck.check_gradients(loss, grad, params, method='central', mode='full', seed=0)"
+        "Reproduce: gradcheck.check_gradients(loss, grad, params, method='central', mode='directional', seed=0)"
     )
     assert capfd.readouterr() == ("", "")
 

@@ -35,10 +35,10 @@ def render_report(report: GradientReport) -> str:
         [
             t.name,
             "x".join(map(str, t.shape)) or "()",
-            f"{t.checked}/{t.size}",
+            _checked(t),
             _e(t.max_abs_error),
             _e(t.max_rel_error),
-            t.location,
+            t.location if t.checked else "-",
             MARK[t.status],
         ]
         for t in report.tensors
@@ -62,6 +62,13 @@ def render_report(report: GradientReport) -> str:
     parts += [f"note: {n}" for n in report.notes]
     parts += [f"diagnosis [{d.code}] ({d.confidence:.0%}): {d.message}" for d in report.diagnoses]
     return "\n".join(parts)
+
+
+def _checked(t) -> str:
+    """``12/12`` entries checked, or ``screen`` for a tensor judged by its directional screen."""
+    if t.directional and not t.checked:
+        return "screen"
+    return f"{t.checked}/{t.size}" + (" +screen" if t.directional else "")
 
 
 def _evidence(name: str, e) -> str:

@@ -1,0 +1,649 @@
+"""gradcheck.audit.adapters: path helpers, argument binding, constructor-size inference,
+matching returned arrays to parameters, and the less common submission shapes run
+end to end through the worker (in-process): retries with another backward method,
+updates without a learning rate, returned updated parameters, spec errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+import threading
+import types
+
+import numpy as np
+import pytest
+
+from gradcheck.audit import adapters as ad
+from gradcheck.audit import worker
+from gradcheck.audit.loader import AuditError, StudentCodeError
+
+RNG = np.random.default_rng(7)
+X = RNG.normal(size=(6, 3))
+Y = RNG.normal(size=(6, 2))
+
+
+@pytest.fixture
+def clean_imports(monkeypatch):
+    """The in-process worker edits sys.path / sys.meta_path / sys.modules: undo it afterwards."""
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    before = set(sys.modules)
+    yield
+    for name in set(sys.modules) - before:
+        if name.startswith(("__student__", "matplotlib", "sklearn")):
+            del sys.modules[name]
+
+
+def audit(tmp_path, monkeypatch, source: str, spec: dict | None = None, data: bool = True) -> dict:
+    """Run the worker in-process on ``source``; the result as JSON would hold it."""
+    (tmp_path / "student.py").write_text(textwrap.dedent(source))
+    req = {"submission": "student.py", "spec": spec or {}, "lrs": [1e-3, 2e-3]}
+    if data:
+        req.update(X=X.tolist(), Y=Y.tolist())
+    (tmp_path / "req.json").write_text(json.dumps(req))
+    monkeypatch.chdir(tmp_path)
+    assert worker.main(["worker", "req.json"]) == 0
+    return json.loads((tmp_path / "result.json").read_text())
+
+
+def true_linear_grads(result: dict) -> list[np.ndarray]:
+    """d/dW, d/db of sum((X W + b - Y)^2) / (2 N) at the reported parameters."""
+    W, b = (np.asarray(p["data"], float) for p in result["params"])
+    d = (X @ W + b - Y) / len(X)
+    return [X.T @ d, d.sum(0)]
+
+
+def grads_of(result: dict) -> list[np.ndarray]:
+    return [np.asarray(g["data"], float) for g in result["grads"]]
+
+
+HEAD = """
+import numpy as np
+
+class Net:
+    def __init__(self, n_in, n_out):
+        rng = np.random.default_rng(0)
+        self.W1 = rng.normal(size=(n_in, n_out))
+        self.b1 = np.zeros(n_out) + 0.1
+
+    def forward(self, X):
+        self.X = X
+        self.out = X @ self.W1 + self.b1
+        return self.out
+
+    def _grads(self, Y):
+        d = (self.out - Y) / len(self.X)
+        return self.X.T @ d, d.sum(0)
+"""
+
+
+# --------------------------------------------------------------------------- paths
+
+
+class Obj:
+    pass
+
+
+def test_resolve_follows_attributes_items_and_calls():
+    o = Obj()
+    o.layers = [types.SimpleNamespace(parameters=lambda: {"w": 5})]
+    assert ad.resolve(o, (("attr", "layers"), ("item", 0), ("call", "parameters"), ("item", "w"))) == 5
+
+
+def test_assign_in_place_keeps_aliases_else_replaces():
+    o = Obj()
+    o.W = np.zeros(3)
+    alias = o.W
+    ad.assign(o, (("attr", "W"),), np.ones(3))
+    assert alias is o.W and alias.tolist() == [1, 1, 1]
+    o.L = [1.0, 2.0]  # not an array: replaced by a copy
+    value = np.array([3.0, 4.0])
+    ad.assign(o, (("attr", "L"),), value)
+    assert isinstance(o.L, np.ndarray) and o.L is not value and o.L.tolist() == [3, 4]
+    d = {"W": np.zeros(2)}
+    ad.assign(d, (("item", "W"),), np.ones((2, 2)))  # other shape: replaced
+    assert d["W"].shape == (2, 2)
+    ad.assign(o, (("attr", "missing"),), np.ones(1))  # not there yet: created
+    assert o.missing.tolist() == [1.0]
+
+
+def test_fmt_path_with_calls_and_globals():
+    assert ad.fmt_path("self", (("attr", "layers"), ("item", 0), ("call", "weight"))) == "self.layers[0].weight()"
+    assert ad.fmt_path("", (("call", "params"), ("item", "W1"))) == "params()['W1']"
+    assert ad.fmt_path("", (("item", 3),)) == "[3]"
+
+
+def test_parse_path_negative_index_and_calls():
+    assert ad.parse_path("self.layers[-1].weight") == ("self", (("attr", "layers"), ("item", -1), ("attr", "weight")))
+    assert ad.parse_path("model.parameters()[0]") == (
+        None,
+        (("name", "model"), ("call", "parameters"), ("item", 0)),
+    )
+    assert ad.parse_path("return['dW']") == ("ret", (("item", "dW"),))
+
+
+def test_parse_path_syntax_error():
+    with pytest.raises(AuditError, match=r"spec path 'self.W\[' is not a valid attribute/index expression"):
+        ad.parse_path("self.W[")
+
+
+def test_parse_path_unsupported_expression():
+    with pytest.raises(AuditError, match=r"only names, .attributes, \[constant\] indexes and \(\)-calls are supported"):
+        ad.parse_path("self.W[i]")
+
+
+def test_is_bias_looks_through_data():
+    assert ad.is_bias("layers[0].bias.data") is True
+    assert ad.is_bias("layers[0].weight.data") is False
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def test_discover_params_depth_limit_skipped_objects_and_namespace_objects():
+    class Param:
+        def __init__(self, data):
+            self.data, self.grad = data, np.zeros_like(data)
+
+    net = Obj()
+    net.W1 = np.ones((2, 2))
+    net.optimizer = Param(np.ones((2, 2)))  # an optimizer's copy is not a parameter
+    net.deep = {"a": {"b": {"c": {"d": {"W9": np.ones((2, 1))}}}}}  # deeper than 4 levels
+    net.weight = Param(np.ones((3, 1)))
+    found = ad.discover_params(net)
+    assert [t.name for t in found] == ["W1", "weight"]
+    assert found[1].steps == (("attr", "weight"), ("attr", "data")) and found[1].param_obj == (("attr", "weight"),)
+    ns = {"W1": np.ones((2, 2)), "model": net, "b1": np.zeros(2)}
+    assert [t.name for t in ad.discover_params(ns, root_is_namespace=True)] == ["W1", "b1"]
+
+
+# --------------------------------------------------------------------------- binding
+
+
+def test_role_lookup_through_builtins_without_signature():
+    assert ad.accepts_role(min, "X") is None
+    args, kwargs, used = ad.bind_args(min, {"X": lambda: 1, "Y": lambda: 2}, ["X", "Y", "lr"], "min")
+    assert (args, kwargs, used) == ([1, 2], {}, ["X", "Y", "lr"])
+
+
+def test_accepts_role_uses_spec_lr_arg():
+    def train(X, Y, step):
+        pass
+
+    assert ad.accepts_role(train, "lr") is None
+    assert ad.accepts_role(train, "lr", lr_arg="step") == "step"
+
+
+def test_bind_args_keyword_only_and_defaults():
+    def backward(X, *, y, alpha=0.1, note="n"):
+        pass
+
+    args, kwargs, used = ad.bind_args(
+        backward, {"X": lambda: "x", "Y": lambda: "y", "lr": lambda: 0.5}, ["X", "Y"], "backward"
+    )
+    assert (args, kwargs, used) == (["x"], {"y": "y", "alpha": 0.5}, ["X", "Y", "lr"])
+
+
+def test_bind_args_unknown_required_argument():
+    def backward(X, mystery):
+        pass
+
+    with pytest.raises(
+        AuditError, match=r"cannot tell what to pass as argument 'mystery' of bw\(X, mystery\): set spec"
+    ):
+        ad.bind_args(backward, {"X": lambda: 1}, ["X"], "bw")
+
+
+def test_call_student_lets_keyboard_interrupt_through():
+    def stop():
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ad.call_student("backward", stop)
+
+
+def test_call_student_wraps_system_exit():
+    with pytest.raises(StudentCodeError, match=r"SystemExit: 4") as info:
+        ad.call_student("backward", sys.exit, 4)
+    assert info.value.where == "backward" and isinstance(info.value.original, SystemExit)
+
+
+# --------------------------------------------------------------------------- constructor sizes
+
+
+def _sizes(fn, n_in=3, n_out=2):
+    return ad.infer_call_sizes(fn, "Net", n_in, n_out, X, Y, 0.05)
+
+
+def test_constructor_taking_the_data_and_training_settings():
+    def init(self, X, y, learning_rate, epochs, seed, verbose, hidden=4):
+        pass
+
+    args, kwargs, notes = _sizes(init)
+    assert args[:2] == [X, Y] and args[2:] == [0.05, 1, 0, False] and kwargs == {}
+    assert notes == ["Net called with inferred arguments ['X', 'Y', 0.05, 1, 0, False]"]
+
+
+def test_constructor_without_signature():
+    assert ad.infer_call_sizes(min, "Net", 3, 2, X, Y, 0.1) == ([], {}, [])
+
+
+@pytest.mark.parametrize(
+    ("init", "message"),
+    [
+        (lambda self, layers: None, r"cannot infer the layer sizes 'layers' of Net: set .* \(e.g. \[\[3, 4, 2\]\]\)"),
+        (lambda self, n_in, n_hidden: None, r"cannot infer the hidden layer size 'n_hidden' of Net"),
+        (lambda self, n_in, mystery: None, r"cannot infer constructor argument 'mystery' of Net"),
+    ],
+)
+def test_constructor_arguments_that_cannot_be_inferred(init, message):
+    with pytest.raises(AuditError, match=message):
+        _sizes(init)
+
+
+def test_constructor_with_default_layer_sizes_gets_the_data_sizes():
+    def init(self, layers=(5, 8, 8, 1), *, seed=1):
+        pass
+
+    args, kwargs, _ = _sizes(init)
+    assert args == [[3, 8, 8, 2]] and kwargs == {}
+
+
+def test_constructor_needing_sizes_without_data():
+    def init(self, n_in, n_out):
+        pass
+
+    with pytest.raises(AuditError, match=r"Net needs 'n_in' but no data was given: set the data sizes"):
+        ad.infer_call_sizes(init, "Net", None, None, None, None, 0.1)
+
+
+def test_object_that_cannot_be_deep_copied_is_rebuilt():
+    notes: list[str] = []
+    base = types.SimpleNamespace(lock=threading.Lock())
+    made = []
+    fresh = ad._deepcopy_or(base, lambda: made.append(1) or "rebuilt", notes)
+    assert fresh() == "rebuilt" and fresh() == "rebuilt"
+    assert len(made) == 2
+    assert notes == ["the object cannot be deep-copied (TypeError); a new one is built (seed 0) for each run"]
+
+
+# --------------------------------------------------------------------------- matching returned arrays
+
+
+def _t(name, shape):
+    return ad.Tensor(name, (("attr", name),), shape)
+
+
+def test_match_by_unique_shape_when_names_do_not_help():
+    params = [_t("W1", (3, 2)), _t("b1", (2,))]
+    entries = [("foo", "ret['foo']", np.ones(2)), ("bar", "ret['bar']", np.ones((3, 2)))]
+    grads, rule = ad.match_entries(entries, params, named=True)
+    assert rule == "shape" and [(g.param, g.path) for g in grads] == [(1, "ret['foo']"), (0, "ret['bar']")]
+
+
+def test_match_by_position_when_shapes_repeat():
+    params = [_t("W1", (2, 2)), _t("W2", (2, 2)), _t("b", (2,))]
+    entries = [("", "ret[0]", np.ones((2, 2))), ("", "ret[1]", np.ones((2, 2))), ("", "ret[2]", np.ones((1, 2)))]
+    grads, rule = ad.match_entries(entries, params, named=False)
+    assert rule == "position" and [g.param for g in grads] == [0, 1, 2]
+
+
+def test_no_match():
+    params = [_t("W1", (2, 2)), _t("W2", (2, 2))]
+    assert ad.match_entries([("", "ret[0]", np.ones(5))], params, named=False) == ([], "")
+
+
+def test_returned_gradients_with_other_shapes_are_flagged():
+    params = [_t("W1", (3, 2)), _t("b1", (2,))]
+    grads, shape, notes = ad.grads_from_return((np.ones((3, 2)), np.ones((1, 2))), params)
+    assert shape == "grads-tuple" and [g.param for g in grads] == [0, 1]
+    assert notes == ["returned gradients matched to the parameters by position although some shapes differ"]
+
+
+def test_returned_parameter_objects_and_loss_value():
+    class P:
+        def __init__(self, data):
+            self.data, self.grad = data, None
+
+    params = [_t("W1", (3, 2))]
+    grads, shape, notes = ad.grads_from_return((0.25, [P(np.full((3, 2), 2.0))]), params)
+    assert shape == "loss-and-grads" and grads[0].path == "ret[1][0].data"
+    assert notes == ["backward returned a loss value (0.25) and gradients"]
+    assert ad.grads_from_return(np.ones(4), params) == ([], None, [])
+    assert ad.grads_from_return({"note": "nothing here"}, params) == ([], None, [])
+
+
+def test_name_match_rules():
+    w = _t("layers[0].weight", (2, 2))
+    assert ad._name_match("", w, True) is False
+    assert ad._name_match("dweight[1]", w, True) is False  # other layer
+    assert ad._name_match("dweight", w, True) is False  # an index on one side only
+    assert ad._name_match("grad_weight[0]", w, False) is True
+
+
+def test_stored_gradients_next_to_lists_and_broken_holders():
+    net = Obj()
+    net.weights = [np.ones((2, 2)), np.ones((2, 1))]
+    net.dweights = [np.full((2, 2), 3.0)]  # only the first layer has one
+    params = [
+        ad.Tensor("weights[0]", (("attr", "weights"), ("item", 0)), (2, 2)),
+        ad.Tensor("weights[1]", (("attr", "weights"), ("item", 1)), (2, 1)),
+        ad.Tensor("gone.W", (("attr", "gone"), ("attr", "W")), (2, 2)),
+    ]
+    grads, kind = ad.grads_stored(net, params, "self")
+    assert kind == "grads-attributes"
+    assert [(g.param, g.path) for g in grads] == [(0, "self.dweights[0]")]
+    np.testing.assert_array_equal(grads[0].data, np.full((2, 2), 3.0))
+
+
+def test_spec_paths_errors_and_fallbacks():
+    root = {"W1": np.ones((2, 2)), "lr": 0.1}
+    # params['W1'] when the root is the params dict itself: the leading name is dropped
+    assert ad.resolve_spec(root, (("name", "params"), ("item", "W1")))[0] == (("item", "W1"),)
+    with pytest.raises(AuditError, match=r"spec.params\[0\] 'self.W9' not found \(AttributeError"):
+        ad.params_from_spec(["self.W9"], root, "params")
+    with pytest.raises(AuditError, match=r"spec.params\[0\] 'lr' is a float, not an array"):
+        ad.params_from_spec(["lr"], root, "params")
+
+
+def test_spec_params_and_grads_on_parameter_objects():
+    class P:
+        def __init__(self, data):
+            self.data, self.grad = data, data * 2
+
+    net = Obj()
+    net.fc = P(np.ones((2, 2)))
+    (t,) = ad.params_from_spec(["self.fc"], net, "self")
+    assert t.name == "fc" and t.param_obj == (("attr", "fc"),) and t.steps[-1] == ("attr", "data")
+    step = ad.Step1(net, [], [], None, None, None, False)
+    (g,) = ad.grads_from_spec(["self.fc"], step, [t], "self")
+    np.testing.assert_array_equal(g.data, np.full((2, 2), 2.0))
+    with pytest.raises(AuditError, match=r"spec.grads\[0\] 'self.dfc' not found after backward"):
+        ad.grads_from_spec(["self.dfc"], step, [t], "self")
+
+
+def test_size_candidates_need_a_matrix():
+    assert ad.size_candidates([_t("b1", (3,)), _t("b2", (2,))]) == []
+    assert ad.size_candidates([_t("W1", (4, 3)), _t("W2", (2, 4))]) == [(3, 2), (4, 4)]  # out x in chain: W2 @ W1
+
+
+# --------------------------------------------------------------------------- finding the model
+
+
+def test_entry_not_defined(tmp_path, monkeypatch, clean_imports):
+    r = audit(tmp_path, monkeypatch, HEAD, {"entry": "model.backward"})
+    assert r["error"]["type"] == "EntryNotFound"
+    assert r["error"]["message"].startswith(
+        "spec.entry 'model.backward': 'model' is not defined by the submission (an object made by top-level code"
+    )
+    assert "classes: ['Net'], functions: []" in r["error"]["message"]
+
+
+def test_entry_class_without_backward(tmp_path, monkeypatch, clean_imports):
+    r = audit(tmp_path, monkeypatch, HEAD, {"entry": "Net"})
+    assert r["error"]["message"] == "spec.entry 'Net' has no backward-ish method: set spec.backward"
+
+
+def test_entry_that_is_a_number(tmp_path, monkeypatch, clean_imports):
+    r = audit(tmp_path, monkeypatch, HEAD + "\nlr = 0.1\n", {"entry": "lr"})
+    assert r["error"]["message"] == "spec.entry 'lr' is neither a class nor a function"
+
+
+def test_no_parameters_found(tmp_path, monkeypatch, clean_imports):
+    source = """
+    class Net:
+        def __init__(self):
+            self.k = 3
+        def forward(self, X):
+            return X
+        def backward(self, X, Y):
+            return {}
+    """
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["error"]["type"] == "ParamsNotFound"
+    assert r["error"]["message"].startswith("no weight/bias arrays were found on Net (looked for W1/b1")
+
+
+def test_no_data_and_no_matrix_to_read_sizes_from(tmp_path, monkeypatch, clean_imports):
+    source = """
+    import numpy as np
+    class Net:
+        def __init__(self):
+            self.b1 = np.zeros(3)
+        def forward(self, X):
+            return X + self.b1
+        def backward(self, X, Y):
+            return {"b1": np.zeros(3)}
+    """
+    r = audit(tmp_path, monkeypatch, source, data=False)
+    assert r["error"]["type"] == "DataSizes"
+    assert r["error"]["message"].startswith("no data was given and the input/output sizes cannot be read off")
+
+
+# --------------------------------------------------------------------------- reading the gradient
+
+
+def test_next_backward_method_is_tried_when_the_first_gives_nothing(tmp_path, monkeypatch, clean_imports):
+    source = (
+        HEAD
+        + """
+    def backward(self, X, Y):
+        self.seen = True
+
+    def gradients(self, X, Y):
+        gW, gb = self._grads(Y)
+        return {"W1": gW, "b1": gb}
+"""
+    )
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["ok"], r["error"]
+    assert "Net.backward gave no gradients; trying Net.gradients" in r["notes"]
+    assert r["entry"] == "Net.gradients"
+    for got, want in zip(grads_of(r), true_linear_grads(r)):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_cs231n_loss_is_tried_as_forward_and_backward(tmp_path, monkeypatch, clean_imports):
+    source = """
+    import numpy as np
+
+    class TwoLayer:
+        def __init__(self, n_in, n_out):
+            rng = np.random.default_rng(0)
+            self.params = {"W1": rng.normal(size=(n_in, n_out)), "b1": np.zeros(n_out) + 0.1}
+
+        def backward(self, X, Y):
+            return None
+
+        def loss(self, X, y=None):
+            out = X @ self.params["W1"] + self.params["b1"]
+            if y is None:
+                return out
+            d = (out - y) / len(X)
+            return 0.5 * np.sum((out - y) ** 2) / len(X), {"W1": X.T @ d, "b1": d.sum(0)}
+    """
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["ok"], r["error"]
+    assert r["entry"] == "TwoLayer.loss" and r["shape"] == "loss-and-grads"
+    W, b = (np.asarray(p["data"], float) for p in r["params"])
+    np.testing.assert_allclose(r["forward"], X @ W + b, rtol=1e-12)  # loss(X) without y is the forward
+    for got, want in zip(grads_of(r), true_linear_grads(r)):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_spec_grads_when_backward_also_updates(tmp_path, monkeypatch, clean_imports):
+    source = (
+        HEAD
+        + """
+    def backward(self, X, Y):
+        self.dW1, self.db1 = self._grads(Y)
+        self.W1 -= 0.1 * self.dW1
+"""
+    )
+    r = audit(tmp_path, monkeypatch, source, {"grads": ["self.dW1", "self.db1"]})
+    assert r["ok"] and r["shape"] == "spec"
+    assert "backward also changed the weights; gradients read from spec.grads" in r["notes"]
+    for got, want in zip(grads_of(r), true_linear_grads(r)):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_returned_gradients_used_when_backward_also_updates(tmp_path, monkeypatch, clean_imports):
+    source = (
+        HEAD
+        + """
+    lr = 0.1
+
+    def backward(self, X, Y):
+        gW, gb = self._grads(Y)
+        self.W1 = self.W1 - self.lr * gW
+        return {"W1": gW, "b1": gb}
+"""
+    )
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["ok"] and r["shape"] == "grads-dict"
+    assert "backward also changed the weights; the returned gradients are used" in r["notes"]
+    for got, want in zip(grads_of(r), true_linear_grads(r)):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_missing_gradient_is_noted(tmp_path, monkeypatch, clean_imports):
+    source = (
+        HEAD
+        + """
+    def backward(self, X, Y):
+        return {"W1": self._grads(Y)[0]}
+"""
+    )
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["ok"] and [g["param"] for g in r["grads"]] == ["W1"]
+    assert "no gradient found for b1" in r["notes"]
+
+
+def test_update_with_a_hard_coded_learning_rate_is_the_raw_step(tmp_path, monkeypatch, clean_imports):
+    source = (
+        HEAD
+        + """
+    def backward(self, X, Y):
+        gW, gb = self._grads(Y)
+        self.W1 -= 0.5 * gW
+        self.b1 -= 0.5 * gb
+"""
+    )
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["ok"] and r["shape"] == "inplace-update"
+    assert r["update"]["lrs"] == [1.0] and r["update"]["note"] == "learning rate unknown; lr = 1 assumed"
+    assert any(n.startswith("the weights changed in place but no learning rate") for n in r["notes"])
+    for got, want in zip(grads_of(r), true_linear_grads(r)):
+        np.testing.assert_allclose(got, 0.5 * want, rtol=1e-9)
+
+
+def test_state_check_skipped_when_a_second_step_fails(tmp_path, monkeypatch, clean_imports):
+    source = (
+        HEAD
+        + """
+    calls = 0
+
+    def backward(self, X, Y, lr):
+        self.calls += 1
+        if self.calls > 1:
+            raise RuntimeError("this object was already trained")
+        gW, gb = self._grads(Y)
+        self.W1 -= lr * gW
+        self.b1 -= lr * gb
+"""
+    )
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["ok"] and r["shape"] == "inplace-update"
+    assert r["update"]["stateful"] is None and r["update"]["linear_in_lr"] is True
+    assert any(n.startswith("second update step for the state check failed (") for n in r["notes"])
+    for got, want in zip(grads_of(r), true_linear_grads(r)):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_backward_returning_updated_parameters(tmp_path, monkeypatch, clean_imports):
+    source = (
+        HEAD
+        + """
+    def backward(self, X, Y, lr):
+        gW, gb = self._grads(Y)
+        return {"W1": self.W1 - lr * gW, "b1": self.b1 - lr * gb}
+"""
+    )
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["ok"] and r["shape"] == "returns-updated-params"
+    assert r["update"]["linear"] is True and r["update"]["via"] == "argument 'lr'"
+    assert "backward returned updated parameters; gradient inferred from (before - returned) / lr" in r["notes"]
+    for got, want in zip(grads_of(r), true_linear_grads(r)):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+# --------------------------------------------------------------------------- loss of layer stacks
+
+STACK = """
+import numpy as np
+
+class Net:
+    def __init__(self, n_in, n_out):
+        rng = np.random.default_rng(0)
+        self.W1 = rng.normal(size=(n_in, n_out))
+        self.b1 = np.zeros(n_out) + 0.1
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W1 + self.b1
+
+    def backward(self, dout):
+        self.dW1 = self.x.T @ dout
+        self.db1 = dout.sum(0)
+"""
+
+
+def test_spec_loss_that_does_not_exist(tmp_path, monkeypatch, clean_imports):
+    r = audit(tmp_path, monkeypatch, STACK, {"loss": "HuberLoss"})
+    assert r["ok"] is False
+    assert r["error"]["message"] == "spec.loss 'HuberLoss' is not defined by the submission"
+
+
+def test_several_loss_derivatives_are_ambiguous(tmp_path, monkeypatch, clean_imports):
+    source = (
+        STACK
+        + """
+def mse_prime(y_pred, y):
+    return (y_pred - y) / len(y)
+
+def bce_prime(y_pred, y):
+    return (y_pred - y) / (y_pred * (1 - y_pred))
+"""
+    )
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["error"]["message"] == "found several losses bce_prime and mse_prime: set spec.loss"
+
+
+def test_loss_lookup_errors_keep_their_type_and_place(tmp_path, monkeypatch, clean_imports):
+    # DEFECT: find_loss runs inside call_student("loss gradient", ...) (Runner.step's ctx["dout"]),
+    # so the grader's own AuditError(type_="LossNotFound", where="finding the loss") is wrapped
+    # as if the student's code had raised it: reported as type "AuditError", where "loss gradient",
+    # with a traceback through gradcheck/audit/adapters.py.
+    r = audit(tmp_path, monkeypatch, STACK)
+    assert r["error"]["message"].startswith("backward needs the loss gradient dL/d(output) but no loss class")
+    assert (r["error"]["type"], r["error"]["where"]) == ("LossNotFound", "finding the loss")
+    assert "adapters.py" not in r["error"]["traceback"]
+
+
+def test_spec_loss_picks_the_derivative(tmp_path, monkeypatch, clean_imports):
+    source = (
+        STACK
+        + """
+def mse_prime(y_pred, y):
+    return (y_pred - y) / len(y)
+
+def bce_prime(y_pred, y):
+    return (y_pred - y) / (y_pred * (1 - y_pred))
+"""
+    )
+    r = audit(tmp_path, monkeypatch, source, {"loss": "mse_prime"})
+    assert r["ok"], r["error"]
+    assert "backward was given dL/d(output) from the student's mse_prime" in r["notes"]
+    for got, want in zip(grads_of(r), true_linear_grads(r)):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
