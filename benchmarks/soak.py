@@ -67,13 +67,15 @@ def random_case(i: int):
 
 
 def soak_correct(count: int, start: int = 0) -> dict:
-    statuses, reasons, failures = Counter(), Counter(), []
+    """``count`` random correct configurations; even indices in ``auto`` mode, odd in ``full``."""
+    statuses, reasons, failures, modes = Counter(), Counter(), [], Counter()
     for i in range(start, start + count):
         cfg, params, X, Y, dtype = random_case(i)
         net = MLP(cfg)
         loss, grad = net.closures(X, Y)
-        rep = check_gradients(loss, grad, params, seed=i)
+        rep = check_gradients(loss, grad, params, seed=i, mode="auto" if i % 2 == 0 else "full")
         statuses[rep.status] += 1
+        modes[rep.mode] += 1
         for t in rep.tensors:
             for e in t.worst:
                 if e.status in ("kink", "inconclusive"):
@@ -84,10 +86,24 @@ def soak_correct(count: int, start: int = 0) -> dict:
                     "index": i,
                     "config": cfg.label,
                     "dtype": np.dtype(dtype).name,
+                    "mode": rep.mode,
                     "tensors": [t.to_dict() for t in rep.tensors if t.status == "fail"][:2],
                 }
             )
-    return {"count": count, "statuses": dict(statuses), "reasons": dict(reasons), "false_alarms": failures}
+    return {
+        "count": count,
+        "statuses": dict(statuses),
+        "modes": dict(modes),
+        "reasons": dict(reasons),
+        "false_alarms": failures,
+    }
+
+
+def _top_codes(diags) -> set[str]:
+    if not diags:
+        return set()
+    best = max(d.confidence for d in diags)
+    return {d.code for d in diags if d.confidence >= best - 1e-9}
 
 
 def soak_mutants(count: int, start: int = 0) -> dict:
@@ -116,16 +132,24 @@ def soak_mutants(count: int, start: int = 0) -> dict:
             continue
         try:
             rep = check_gradients(loss, grad, params, seed=i)
-            ok, codes = rep.status == "fail", [d.code for d in rep.diagnoses]
+            ok, diags = rep.status == "fail", rep.diagnoses
         except GradientShapeError as exc:
-            ok, codes = True, [d.code for d in exc.diagnoses]
+            ok, diags = True, exc.diagnoses
         detected += ok
         if not ok:
             missed.append({"index": i, "mutant": spec.name, "layer": layer, "config": cfg.label})
-        elif codes and codes[0] == spec.code:
+        elif spec.code in _top_codes(diags):  # ties: mutants provably identical at this point (N = 2 and x2)
             named += 1
         else:
-            misnamed.append({"index": i, "mutant": spec.name, "layer": layer, "config": cfg.label, "top": codes[:2]})
+            misnamed.append(
+                {
+                    "index": i,
+                    "mutant": spec.name,
+                    "layer": layer,
+                    "config": cfg.label,
+                    "top": [d.code for d in diags][:2],
+                }
+            )
     total = detected + len([m for m in missed if "note" not in m])
     return {
         "count": count,
@@ -166,17 +190,46 @@ def render(c: dict, m: dict, seconds: float) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _merge(parts: list[dict]) -> tuple[dict, dict]:
+    c = {"count": 0, "statuses": Counter(), "modes": Counter(), "reasons": Counter(), "false_alarms": []}
+    m = {"count": 0, "applicable": 0, "equivalent": 0, "detected": 0, "named": 0, "missed": [], "misnamed": []}
+    for part in parts:
+        for key in ("statuses", "modes", "reasons"):
+            c[key].update(part["correct"].get(key, {}))
+        c["count"] += part["correct"]["count"]
+        c["false_alarms"] += part["correct"]["false_alarms"]
+        for key in ("count", "applicable", "equivalent", "detected", "named"):
+            m[key] += part["mutants"][key]
+        m["missed"] += part["mutants"]["missed"]
+        m["misnamed"] += part["mutants"]["misnamed"]
+    return c, m
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--correct", type=int, default=10_000, help="random correct configurations")
     ap.add_argument("--mutants", type=int, default=2_000, help="random mutant draws")
+    ap.add_argument("--start", type=int, default=0, help="index of the first configuration (to split a soak)")
+    ap.add_argument("--part", help="write reports/reliability-PART.json only (merge the parts with --merge)")
+    ap.add_argument("--merge", nargs="+", metavar="PART", help="render reliability.md from these parts")
+    ap.add_argument("--seconds", type=float, default=0.0, help="wall time to state when merging parts")
     ap.add_argument("--output", type=Path, default=ROOT / "reports")
     args = ap.parse_args()
-    t = time.perf_counter()
-    c = soak_correct(args.correct)
-    m = soak_mutants(args.mutants)
-    seconds = time.perf_counter() - t
     args.output.mkdir(parents=True, exist_ok=True)
+    if args.merge:
+        parts = [json.loads((args.output / f"reliability-{p}.json").read_text()) for p in args.merge]
+        c, m = _merge(parts)
+        seconds = args.seconds
+    else:
+        t = time.perf_counter()
+        c = soak_correct(args.correct, args.start)
+        m = soak_mutants(args.mutants, args.start)
+        seconds = time.perf_counter() - t
+        if args.part:
+            (args.output / f"reliability-{args.part}.json").write_text(
+                json.dumps({"correct": c, "mutants": m, "seconds": seconds}, indent=2, default=str)
+            )
+            return 0
     (args.output / "reliability.json").write_text(json.dumps({"correct": c, "mutants": m}, indent=2, default=str))
     (args.output / "reliability.md").write_text(render(c, m, seconds))
     print(render(c, m, seconds))
