@@ -303,6 +303,20 @@ SKLEARN_NOTE = (
 
 
 # --------------------------------------------------------------------------- statement filter
+def parse_python(source: str, path: Path) -> list[ast.stmt]:
+    """The statements of a .py submission; a syntax error becomes an AuditError with its line."""
+    try:
+        return ast.parse(source, str(path)).body
+    except SyntaxError as exc:
+        err = AuditError(
+            f"syntax error at line {exc.lineno}: {exc.msg}" + (f": {exc.text.strip()}" if exc.text else ""),
+            where=f"loading (line {exc.lineno})",
+            type_="SyntaxError",
+        )
+        err.traceback = "".join(traceback.format_exception_only(type(exc), exc))
+        raise err from None
+
+
 def _is_safe_call_func(func: ast.expr) -> bool:
     if isinstance(func, ast.Name):
         return func.id in SAFE_BUILTINS
@@ -579,17 +593,7 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
         notes.append(f"notebook read with {reader}")
         stmts, loaded.line_map, _ = combine_cells(sources, notes)
     else:
-        source = p.read_text(encoding="utf-8", errors="replace")
-        try:
-            stmts = ast.parse(source, str(p)).body
-        except SyntaxError as exc:
-            err = AuditError(
-                f"syntax error at line {exc.lineno}: {exc.msg}" + (f": {exc.text.strip()}" if exc.text else ""),
-                where=f"loading (line {exc.lineno})",
-                type_="SyntaxError",
-            )
-            err.traceback = "".join(traceback.format_exception_only(type(exc), exc))
-            raise err from None
+        stmts = parse_python(p.read_text(encoding="utf-8", errors="replace"), p)
     loaded.class_nodes = {s.name: s for s in stmts if isinstance(s, ast.ClassDef)}
     if str(p.parent) not in sys.path:
         sys.path.insert(0, str(p.parent))

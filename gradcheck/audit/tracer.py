@@ -214,16 +214,7 @@ def prepare(path: str | Path, notes: list[str]) -> ScriptRun:
         lines = combined.split("\n")
         cells = {n: c for n, (c, _) in loaded.line_map.items()}
     else:
-        try:
-            stmts = ast.parse(text, str(p)).body
-        except SyntaxError as exc:
-            err = AuditError(
-                f"syntax error at line {exc.lineno}: {exc.msg}" + (f": {exc.text.strip()}" if exc.text else ""),
-                where=f"loading (line {exc.lineno})",
-                type_="SyntaxError",
-            )
-            err.traceback = "".join(traceback.format_exception_only(type(exc), exc))
-            raise err from None
+        stmts = loader.parse_python(text, p)
         lines = text.split("\n")
         cells = _py_cells(lines)
     loaded.class_nodes = {s.name: s for s in stmts if isinstance(s, ast.ClassDef)}
