@@ -1463,7 +1463,15 @@ def grads_from_spec(spec_grads: list[str], step: Step1, params: list[Tensor], ro
             ) from None
         if _is_param_object(arr):
             arr = arr.grad
-        grads.append(Grad(i, text, "spec", np.asarray(arr, float)))
+        try:
+            values = np.asarray(arr, float)
+        except (TypeError, ValueError):
+            raise AuditError(
+                f"spec.grads[{i}] {text!r} is a {type(arr).__name__}, not an array of numbers",
+                where="reading gradients",
+                type_="SpecError",
+            ) from None
+        grads.append(Grad(i, text, "spec", values))
     return grads
 
 
