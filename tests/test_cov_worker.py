@@ -178,13 +178,12 @@ def test_unknown_spec_keys_and_mode_are_noted_and_ignored(tmp_path, monkeypatch,
     assert r["shape"] == "grads-dict"
 
 
-def test_a_spec_grad_that_is_not_numeric_is_reported_as_a_worker_error(tmp_path, monkeypatch, clean_imports):
+def test_a_spec_grad_that_is_not_numeric_is_a_spec_error(tmp_path, monkeypatch, clean_imports):
     spec = {"params": ["self.W1", "self.b1"], "grads": ["self.name", "self.b1"]}
     r = run_inprocess(tmp_path, monkeypatch, LINEAR, X=X.tolist(), Y=Y.tolist(), spec=spec)
     assert r["ok"] is False
-    assert (r["error"]["type"], r["error"]["where"]) == ("ValueError", "worker")
-    assert "could not convert string to float: 'linear'" in r["error"]["message"]
-    assert "Traceback (most recent call last)" in r["error"]["traceback"]
+    assert (r["error"]["type"], r["error"]["where"]) == ("SpecError", "reading gradients")
+    assert "spec.grads[0] 'self.name' is a str, not an array of numbers" in r["error"]["message"]
     assert [p["name"] for p in r["params"]] == ["W1", "b1"]  # what was found before the failure is kept
 
 
