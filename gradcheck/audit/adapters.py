@@ -1633,6 +1633,7 @@ def audit(
             notes.append(f"{target.entry()} gave no gradients; trying {target.label}.{nxt}")
             target = _retarget(target, nxt)
             partial["entry"] = target.entry()
+            partial["forward_path"] = target.forward_path()
 
 
 def _retarget(target: Target, name: str) -> Target:
