@@ -29,7 +29,7 @@ def _common(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> Non
         "--format",
         choices=formats,
         default="text",
-        help="what to print on stdout: a table (text), markdown, or JSON for other tools",
+        help=f"what to print on stdout: {', '.join(formats)} (text is a table; json is for other tools)",
     )
     p.add_argument(
         "--output",
@@ -42,7 +42,7 @@ def _common(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> Non
         "--seed",
         type=int,
         default=0,
-        help="seed of every random choice (sampled entries, directions); printed in every report",
+        help="seed of every random choice (sampled entries, directions, batches); printed in every report",
     )
 
 

@@ -64,21 +64,9 @@ def add_parser(sub) -> None:
         metavar="DIR",
         help="write a Gradescope autograder (run_autograder, setup.sh) to DIR and exit",
     )
-    p.add_argument(
-        "--format",
-        choices=AUDIT_FORMATS,
-        default="text",
-        help="stdout format: table (text), markdown, json, junit XML, Gradescope results.json, "
-        "or a self-contained HTML page",
-    )
-    p.add_argument(
-        "--output",
-        type=Path,
-        default=Path("reports"),
-        metavar="DIR",
-        help="folder for report files; each audit writes a new subfolder (default: reports/)",
-    )
-    p.add_argument("--seed", type=int, default=0, help="seed of the check; printed in every report")
+    from gradcheck.cli import _common
+
+    _common(p, AUDIT_FORMATS)  # --format, --output, --seed, as for run and zoo
     p.set_defaults(handler=cmd_audit)
 
 
