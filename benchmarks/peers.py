@@ -235,12 +235,26 @@ def make_problem(n_params: int, seed: int = 0, unit_seconds: float = 0.5) -> Pro
 
 
 class Counted:
-    """A loss that counts the parameter points it is evaluated at."""
+    """A loss that counts the parameter points it is evaluated at.
+
+    A loss with ``batched(params_batch)`` (K parameter sets in one call, each
+    tensor with a leading axis K; gradcheck's full mode uses it) counts K points
+    per batched call: ``functools.update_wrapper`` would otherwise copy the
+    loss's own ``batched`` onto this wrapper, and those points would go uncounted.
+    """
 
     def __init__(self, fn: Callable):
         self.fn, self.calls = fn, 0
         _with_attrs(self, fn)
         functools.update_wrapper(self, fn)
+        batched = getattr(fn, "batched", None)
+        if batched is not None:
+
+            def counted_batched(params_batch):
+                self.calls += len(next(iter(params_batch.values())))
+                return batched(params_batch)
+
+            self.batched = counted_batched
 
     def __call__(self, params):
         self.calls += 1

@@ -16,7 +16,10 @@ Fingerprints (known architecture)
     it) every catalogued mutant of that architecture is evaluated at the same
     parameters and data; mutants whose gradients match the claimed gradient
     name the bug precisely ("tanh derivative evaluated at the activation in
-    layer 1").
+    layer 1"). A match explains every entry, a signature one ratio: where a
+    mutant matches, the signatures rank below it. Mutants that match alike
+    (identical at this point, e.g. sum over a batch of 2 and a doubled MSE
+    factor) share the top confidence.
 
 A passing report is never diagnosed.
 """
@@ -64,6 +67,22 @@ FACTOR_MATCH = 1e-3
 #: A mutant matches the claimed gradient when every tensor agrees to this
 #: fraction of the tensor's largest entry (both are exact up to rounding).
 FINGERPRINT_RTOL = 1e-6
+#: How far below the fingerprints a signature ranks when a catalogued mutant
+#: reproduces the whole gradient: the match explains every entry of every tensor,
+#: a signature one ratio, often a symptom of the same bug (under sum-over-batch
+#: with weight decay only the bias tensors carry the pure factor N). The step is
+#: the one that already separates successive diagnoses of one factor.
+FINGERPRINT_MARGIN = 0.05
+#: Up to this many parameters the mutants are compared even when only a few entries
+#: fail: in a small net a catalogued bug may be confined or faint (bias-first-sample
+#: where a unit is live in one sample only; dW from Z on units where Z is nearly
+#: tanh(Z)) and fail just the one or two entries the numeric side resolves. The
+#: comparison costs one forward+backward pass per candidate (~50): measured 40 to
+#: 150 ms up to this size (the size up to which ``auto`` still checks entry by
+#: entry, ``gradcheck.check.AUTO_FULL_LIMIT``), and 270 ms at 335k parameters, more
+#: than the failing check itself (200 ms). Above it, a few wrong entries among right
+#: ones are taken for an isolated slip and the comparison is skipped.
+FINGERPRINT_ALWAYS_LIMIT = 20_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -284,23 +303,34 @@ def _near(c: float | None, x: float) -> bool:
     return c is not None and abs(c - x) <= FACTOR_MATCH * abs(x)
 
 
-def _factorize(size: float, batch: int | None, outputs: int | None, loss: str | None) -> dict[str, int] | None:
-    """``size`` as ``N**i * 2**j * n_out**k`` (exponents in -1, 0, 1), fewest factors first."""
+def _factorizations(size: float, batch: int | None, outputs: int | None, loss: str | None) -> list[dict[str, int]]:
+    """``size`` as ``N**i * 2**j * n_out**k`` (exponents in -1, 0, 1), fewest factors first.
+
+    Returns every factorization of the best rank: more than one where the
+    factors coincide (``N = 2`` and the MSE factor 2 give the same gradient,
+    so neither can be preferred). Empty when none matches.
+
+    Examples
+    --------
+    >>> _factorizations(16.0, 16, 1, "mse")
+    [{'batch': 1}]
+    >>> _factorizations(2.0, 2, 1, "mse")
+    [{'mse': 1}, {'batch': 1}]
+    """
     bases = {
         "batch": batch if batch and batch > 1 else None,
         "outputs": outputs if outputs and outputs > 1 else None,
         "mse": 2.0 if loss in (None, "mse") else None,
     }
     names = [k for k, v in bases.items() if v]
-    best = None
+    found = []
     for exps in itertools.product((-1, 0, 1), repeat=len(names)):
         value = float(np.prod([bases[n] ** e for n, e in zip(names, exps)])) if names else 1.0
         if _near(size, value):
             used = {n: e for n, e in zip(names, exps) if e}
-            rank = (len(used), "outputs" in used)  # a named bug explains more than a convention
-            if best is None or rank < (len(best), "outputs" in best):
-                best = used
-    return best
+            found.append(((len(used), "outputs" in used), used))  # a named bug explains more than a convention
+    best = min((rank for rank, _ in found), default=None)
+    return [used for rank, used in found if rank == best]
 
 
 def _uniform(c: float, batch: int | None, loss: str | None, outputs: int | None = None) -> list[Diagnosis]:
@@ -308,8 +338,8 @@ def _uniform(c: float, batch: int | None, loss: str | None, outputs: int | None 
     out = []
     if c < 0:
         out.append(Diagnosis("sign_flip", None, MESSAGES["sign_flip_all"], 0.85, {"factor": c}))
-    parts = _factorize(abs(c), batch, outputs, loss)
-    if parts is None:
+    alternatives = _factorizations(abs(c), batch, outputs, loss)
+    if not alternatives:
         if batch is None and abs(c) > 2.5 and _near(abs(c), round(abs(c))):  # a batch size, unknown here
             return out + [
                 Diagnosis(
@@ -323,6 +353,16 @@ def _uniform(c: float, batch: int | None, loss: str | None, outputs: int | None 
         if not out:
             out.append(Diagnosis("uniform_scale", None, MESSAGES["uniform_scale"].format(c=c), 0.7, {"factor": c}))
         return out
+    named = [_factor_diagnoses(c, parts, batch, len(out)) for parts in alternatives]
+    if len(named) > 1:  # the factor is explained equally well in several ways: a tie, at the lowest confidence
+        tied = min(d.confidence for ds in named for d in ds)
+        named = [[dataclasses.replace(d, confidence=tied) for d in ds] for ds in named]
+    return out + [d for ds in named for d in ds]
+
+
+def _factor_diagnoses(c: float, parts: dict[str, int], batch: int | None, before: int) -> list[Diagnosis]:
+    """The diagnoses of one factorization of ``|c|`` (``before``: diagnoses ranked above them)."""
+    out: list[Diagnosis] = []
     if "batch" in parts:
         key = "missing_batch_mean" if parts["batch"] > 0 else "double_batch_mean"
         out.append(
@@ -330,14 +370,16 @@ def _uniform(c: float, batch: int | None, loss: str | None, outputs: int | None 
                 "missing_batch_mean",
                 None,
                 MESSAGES[key].format(n=batch),
-                0.85 - 0.05 * len(out),
+                0.85 - 0.05 * (before + len(out)),
                 {"factor": c, "batch_size": batch},
             )
         )
     if "mse" in parts:
         key = "mse_double" if parts["mse"] > 0 else "mse_half"
-        out.append(Diagnosis("missing_mse_factor", None, MESSAGES[key], 0.8 - 0.05 * len(out), {"factor": c}))
-    if "outputs" in parts and not out:
+        out.append(
+            Diagnosis("missing_mse_factor", None, MESSAGES[key], 0.8 - 0.05 * (before + len(out)), {"factor": c})
+        )
+    if "outputs" in parts and not out and not before:
         out.append(Diagnosis("uniform_scale", None, MESSAGES["uniform_scale"].format(c=c), 0.7, {"factor": c}))
     return out
 
@@ -587,16 +629,30 @@ def diagnose(
         batch_size = batch_size or context.batch_size
         loss = loss or context.network.config.loss
         outputs = context.network.config.sizes[-1]
-    found = []
+    matched = []
     if context is not None and params is not None and not _isolated_entries(report):
-        found += fingerprints(report.analytic, params, context)
-    found += signatures(report, batch_size=batch_size, loss=loss, outputs=outputs)
-    return dataclasses.replace(report, diagnoses=tuple(_rank(found)))
+        matched = fingerprints(report.analytic, params, context)
+    found = signatures(report, batch_size=batch_size, loss=loss, outputs=outputs)
+    if matched:
+        found = _below(found, min(d.confidence for d in matched) - FINGERPRINT_MARGIN)
+    return dataclasses.replace(report, diagnoses=tuple(_rank(matched + found)))
+
+
+def _below(found: list[Diagnosis], ceiling: float) -> list[Diagnosis]:
+    """``found`` with every confidence capped at ``ceiling`` (never below 0)."""
+    ceiling = max(ceiling, 0.0)
+    return [d if d.confidence <= ceiling else dataclasses.replace(d, confidence=ceiling) for d in found]
 
 
 def _isolated_entries(report: GradientReport) -> bool:
-    """A few wrong entries among right ones in every failing tensor: no catalogued bug
-    changes single entries, so comparing with the mutants is skipped."""
+    """A few wrong entries among right ones in every failing tensor of a large net.
+
+    Comparing with the mutants is then skipped: no catalogued bug is likely
+    to show in one or two entries of a net that large, and the comparison
+    would cost more than the check (see :data:`FINGERPRINT_ALWAYS_LIMIT`).
+    """
+    if sum(t.size for t in report.tensors) <= FINGERPRINT_ALWAYS_LIMIT:
+        return False
     failing = [t for t in report.tensors if t.status == "fail"]
     return bool(failing) and all(
         t.counts.get("fail", 0) <= 2 and t.counts.get("pass", 0) + t.counts.get("kink", 0) > 0 for t in failing

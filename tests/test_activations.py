@@ -165,3 +165,14 @@ def test_sigmoid_properties(z):
     if abs(z) <= 600:  # beyond, h * sigma'(z) underflows below the normal range
         expected = complex_step(act.sigmoid, np.array([z]))[0]
         assert prime[0] == pytest.approx(expected, rel=1e-13, abs=0)
+
+
+@pytest.mark.parametrize("z", [-40.0, -30.0, -5.0, -2.3, 0.0, 2.3, 5.0, 30.0, 40.0])
+def test_softplus_complex_step_is_exact_where_numpy_complex_log1p_is_not(z):
+    # numpy's complex log1p(1e-13) keeps three digits; softplus must not inherit that
+    h = 1e-20
+    out = act.softplus(np.array([z + 1j * h]))[0]
+    exact_value = np.logaddexp(0.0, z)
+    exact_slope = 1.0 / (1.0 + np.exp(-z))
+    assert out.real == pytest.approx(exact_value, rel=1e-15, abs=0)
+    assert out.imag / h == pytest.approx(exact_slope, rel=1e-15, abs=0)

@@ -50,7 +50,21 @@ def test_bce_with_logits_grad_matches_complex_step(batch):
     z, _, y = batch
     g = L.bce_with_logits_grad(z, y)
     assert max_rel(g, complex_step_grad(L.bce_with_logits, z, y)) < 1e-13
-    np.testing.assert_allclose(g, (sigmoid(z) - y) / z.size, rtol=1e-15)
+    # the same quantity as the textbook sigmoid(z) - y, computed without its subtraction
+    np.testing.assert_allclose(g, (sigmoid(z) - y) / z.size, rtol=1e-13)
+
+
+@pytest.mark.parametrize("z, y", [(30.0, 1.0), (-30.0, 0.0), (40.0, 1.0)])
+def test_bce_with_logits_stays_exact_on_saturated_logits(z, y):
+    # exact values: the loss is softplus(-|z|) = log1p(exp(-|z|)) and its gradient
+    # -+ sigmoid(-|z|) = -+ 1 / (1 + e^|z|), both computed without cancellation
+    zz, yy = np.array([[z]]), np.array([[y]])
+    tail = np.exp(-abs(z))
+    exact_loss, exact_grad = np.log1p(tail), np.sign(-z) * tail / (1 + tail)
+    assert L.bce_with_logits(zz, yy) == pytest.approx(exact_loss, rel=1e-14)
+    assert L.bce_with_logits_grad(zz, yy)[0, 0] == pytest.approx(exact_grad, rel=1e-14)
+    # the complex step differentiates the loss exactly too (no cancellation in its imaginary part)
+    assert complex_step_grad(L.bce_with_logits, zz, yy)[0, 0] == pytest.approx(exact_grad, rel=1e-14)
 
 
 def test_bce_with_logits_matches_naive_formula_at_moderate_z(batch):
