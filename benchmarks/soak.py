@@ -81,9 +81,24 @@ def random_case(i: int):
     return cfg, params, X, Y, dtype
 
 
+def why(rep, cfg, dtype, loss_value: float) -> str:
+    """A short account of why a correct configuration ended ``kink`` or ``inconclusive``."""
+    kinked = "relu" in cfg.hidden
+    if rep.status == "kink":
+        return "ReLU units at or near their kink" if kinked else "smooth net, rounding read as a kink"
+    if np.dtype(dtype) == np.float32:
+        return "float32 rounding beyond rtol, not explained by the float64 gradient"
+    if abs(loss_value) < 1e-6:
+        return "saturated output (loss < 1e-6): estimators disagree beyond rtol"
+    if kinked:
+        return "ReLU kinks inside every step: estimators disagree"
+    return "estimators disagree (other)"
+
+
 def soak_correct(count: int, start: int = 0) -> dict:
     """``count`` random correct configurations; even indices in ``auto`` mode, odd in ``full``."""
-    statuses, reasons, failures, modes = Counter(), Counter(), [], Counter()
+    statuses, reasons, failures, modes, whys, notes = Counter(), Counter(), [], Counter(), Counter(), Counter()
+    unsure = []
     for i in range(start, start + count):
         cfg, params, X, Y, dtype = random_case(i)
         net = MLP(cfg)
@@ -91,10 +106,17 @@ def soak_correct(count: int, start: int = 0) -> dict:
         rep = check_gradients(loss, grad, params, seed=i, mode="auto" if i % 2 == 0 else "full")
         statuses[rep.status] += 1
         modes[rep.mode] += 1
+        for note in rep.notes:
+            if note.startswith(("float32 rounding", "complex step not used")):
+                notes[note.split(":")[0]] += 1
         for t in rep.tensors:
             for e in t.worst:
                 if e.status in ("kink", "inconclusive"):
                     reasons[f"{e.status}: {e.estimator}"] += 1
+        if rep.status in ("kink", "inconclusive"):
+            reason = why(rep, cfg, dtype, float(loss(params)))
+            whys[f"{rep.status}: {reason}"] += 1
+            unsure.append({"index": i, "status": rep.status, "mode": rep.mode, "config": cfg.label, "why": reason})
         if rep.status == "fail":
             failures.append(
                 {
@@ -110,6 +132,9 @@ def soak_correct(count: int, start: int = 0) -> dict:
         "statuses": dict(statuses),
         "modes": dict(modes),
         "reasons": dict(reasons),
+        "whys": dict(whys),
+        "notes": dict(notes),
+        "unsure": unsure,
         "false_alarms": failures,
     }
 
@@ -249,7 +274,9 @@ def render(c: dict, m: dict, seconds: float) -> str:
         + ", ".join(f"{v} {k}" for k, v in sorted(c["statuses"].items())),
         f"- **false alarms (`fail`): {len(c['false_alarms'])}**",
     ]
-    lines += [f"- {k}: {v} entries" for k, v in sorted(c["reasons"].items())]
+    lines += [f"- {k}: {v} configurations" for k, v in sorted(c.get("whys", {}).items())]
+    lines += [f"- entries shown as evidence, {k}: {v}" for k, v in sorted(c["reasons"].items())]
+    lines += [f"- reports noting {k!r}: {v}" for k, v in sorted(c.get("notes", {}).items())]
     lines += [
         "",
         "## Missed bugs (zoo mutants at random configurations)",
@@ -269,7 +296,16 @@ def render(c: dict, m: dict, seconds: float) -> str:
 
 
 def _merge(parts: list[dict]) -> tuple[dict, dict]:
-    c = {"count": 0, "statuses": Counter(), "modes": Counter(), "reasons": Counter(), "false_alarms": []}
+    c = {
+        "count": 0,
+        "statuses": Counter(),
+        "modes": Counter(),
+        "reasons": Counter(),
+        "whys": Counter(),
+        "notes": Counter(),
+        "unsure": [],
+        "false_alarms": [],
+    }
     counts = (
         "count",
         "applicable",
@@ -282,8 +318,9 @@ def _merge(parts: list[dict]) -> tuple[dict, dict]:
     )
     m = {key: 0 for key in counts} | {"missed": [], "misnamed": []}
     for part in parts:
-        for key in ("statuses", "modes", "reasons"):
+        for key in ("statuses", "modes", "reasons", "whys", "notes"):
             c[key].update(part["correct"].get(key, {}))
+        c["unsure"] += part["correct"].get("unsure", [])
         c["count"] += part["correct"]["count"]
         c["false_alarms"] += part["correct"]["false_alarms"]
         for key in counts:

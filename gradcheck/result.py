@@ -142,8 +142,10 @@ class TensorResult:
     worst : tuple of EntryEvidence
         The worst entries (largest relative error first), failing ones first.
     directional : dict or None
-        In ``directional`` mode, the screen of the whole tensor (analytic and
-        numeric directional derivatives, error, tolerance, ok).
+        In ``directional`` mode, the screen that judged the tensor: the
+        combined screen of every tensor when that passed, else the tensor's
+        own (analytic and numeric directional derivatives, error, tolerance,
+        ok, and ``tensors``: the names the screen covered).
     """
 
     name: str
