@@ -71,6 +71,10 @@ class _Checker:
 
     def __init__(self, oracle: nm.Oracle, method: str, rtol: float, analytic, notes: list[str]):
         self.oracle, self.rtol, self.notes = oracle, rtol, notes
+        self._wide: dict[str, np.ndarray] | None = None
+        self._ref: nm.Oracle | None = None  # the float64 reference oracle, made on first use
+        #: per tensor, entries whose float32 gradient is off by float32 rounding only
+        self.rounded: dict[str, int] = {}
         self._noise_note()
         self.complex_safe = method in ("auto", "complex") and self._probe(analytic)
         if method == "auto":
@@ -84,10 +88,6 @@ class _Checker:
             method = "richardson"
             notes.append("complex step unavailable, fell back to richardson")
         self.method = method
-        self._wide: dict[str, np.ndarray] | None = None
-        self._ref: nm.Oracle | None = None
-        #: per tensor, entries whose float32 gradient is off by float32 rounding only
-        self.rounded: dict[str, int] = {}
 
     def _noise_note(self) -> None:
         if self.oracle.noise:
@@ -118,7 +118,7 @@ class _Checker:
         biggest = max(names, key=lambda n: float(np.max(np.abs(analytic[n]), initial=0.0)))
         chosen = names if seen.safe is False else list(dict.fromkeys([names[0], names[-1], biggest]))
         entries = [(n, int(np.argmax(np.abs(analytic[n].reshape(-1))))) for n in chosen if analytic[n].size]
-        reason = nm.probe_complex_safety(self.oracle, entries)
+        reason = self._on_reference(lambda ref: nm.probe_complex_safety(self.oracle, entries, ref))
         if reason is not None:
             self.notes.append(f"complex step not used: {reason}")
         return reason is None
@@ -137,14 +137,11 @@ class _Checker:
 
     def second_opinion(self, name: str, j: int, g: float, first: nm.Estimate, floor: float):
         """Re-examine a failing entry; return ``(status, estimate)``."""
-        status, best = self._second_opinion(name, j, g, first, floor)
+        status, best, exact = self._second_opinion(name, j, g, first, floor)
+        # judged against the most accurate estimate there is: the complex step
+        # runs in complex128 whatever the parameters' dtype
         if status == "fail" and np.finfo(self.oracle.dtype).bits < 64:
-            # judged against the most accurate estimate there is: the complex step
-            # runs in complex128 whatever the parameters' dtype
-            exact = best
-            if self.complex_safe and best.estimator != "complex":
-                exact = first if first.estimator == "complex" else nm.complex_step(self.oracle, name, j)
-            if self._rounded_by_dtype(name, j, g, exact, floor):
+            if self._rounded_by_dtype(name, j, g, exact or best, floor):
                 status = "pass"
         return status, best
 
@@ -178,16 +175,21 @@ class _Checker:
         A float32 loss changes in quanta of ~1e-7 of itself: the small steps
         that tell a kink from a smooth point see only the quanta.
         """
+        return self._on_reference(lambda ref: nm.refine(ref, name, j))
+
+    def _on_reference(self, work):
+        """Run ``work(ref)`` on the check's one float64 reference oracle, counting its evaluations."""
         if self._ref is None:
             self._ref = nm.reference_oracle(self.oracle)
         before = self._ref.evaluations
         try:
-            return nm.refine(self._ref, name, j)
+            return work(self._ref)
         finally:
             if self._ref is not self.oracle:
                 self.oracle.evaluations += self._ref.evaluations - before
 
     def _second_opinion(self, name: str, j: int, g: float, first: nm.Estimate, floor: float):
+        """``(status, best estimate, complex step or None)`` for a failing entry."""
         refined = self._refine(name, j)
         scale = max(abs(g), abs(first.value), floor)
         exact = first if first.estimator == "complex" else None
@@ -200,8 +202,8 @@ class _Checker:
                 # At a true kink the complex step returns one branch's slope, so a g equal to
                 # it lies between the one-sided slopes; outside them and equal to it, the
                 # "kink" was the rounding of a saturated loss: the point is smooth and g right.
-                return "pass", exact
-            return status, refined
+                return "pass", exact, exact
+            return status, refined, exact
         others = [first, refined]
         if exact is not None and exact is not first:
             others.append(exact)
@@ -214,7 +216,7 @@ class _Checker:
         if verdict.ok[0]:
             # a pass the error bar alone allows is no pass after a failed first look
             sharp = verdict.abs_error[0] <= self.rtol * verdict.scale[0] or verdict.resolved[0]
-            return ("pass" if sharp else "inconclusive"), best
+            return ("pass" if sharp else "inconclusive"), best, exact
         # Fail only when the discrepancy stands clear of everything the numeric
         # side is unsure about: its own error and the spread between estimators.
         # A real difference of exactly zero saw the loss not change at all (a loss
@@ -227,16 +229,13 @@ class _Checker:
         spread = max((abs(best.value - e.value) - SAFETY * e.error for e in seen), default=0.0)
         uncertainty = max(best.error, spread)
         reliable = verdict.abs_error[0] > SAFETY * uncertainty + self.rtol * verdict.scale[0]
-        return ("fail" if reliable else "inconclusive"), best
+        return ("fail" if reliable else "inconclusive"), best, exact
 
 
 def _analytic_at_float64(problem: Problem) -> dict[str, np.ndarray]:
     """The user's gradient at the parameters cast to float64 ({} if that fails)."""
-    import dataclasses
-
-    wide = {k: v.astype(np.float64) for k, v in problem.params.items()}
     try:
-        return dataclasses.replace(problem, params=wide, dtype=np.dtype(np.float64)).analytic()
+        return problem.widened().analytic()
     except Exception:  # the user's code may refuse float64: then nothing is learnt from it
         return {}
 

@@ -35,28 +35,10 @@ from typing import Any
 import numpy as np
 
 from gradcheck.result import Diagnosis, GradientReport
+from reference_nets.zoo import DIAGNOSIS_CODES
 
 #: The fixed vocabulary (add codes, never rename).
-CODES = (
-    "derivative_at_activation",
-    "derivative_at_preactivation",
-    "wrong_activation_derivative",
-    "missing_activation_derivative",
-    "extra_activation_derivative",
-    "sign_flip",
-    "uniform_scale",
-    "missing_batch_mean",
-    "missing_mse_factor",
-    "tensor_scale",
-    "bias_not_summed",
-    "transposed",
-    "zero_gradient",
-    "wrong_cached_tensor",
-    "regularization_mismatch",
-    "forward_mismatch",
-    "kink",
-    "localized",
-)
+CODES = (*DIAGNOSIS_CODES, "localized")
 
 #: A ratio is constant when the least-squares residual is below this many
 #: times the check's rtol (relative to the gradient's norm): numeric noise sits

@@ -483,16 +483,13 @@ def reference_oracle(oracle: Oracle) -> Oracle:
     """
     if oracle.dtype == np.float64:
         return oracle
-    import dataclasses
-
-    wide = {k: v.astype(np.float64) for k, v in oracle.problem.params.items()}
     try:
-        return Oracle(dataclasses.replace(oracle.problem, params=wide, dtype=np.dtype(np.float64)))
+        return Oracle(oracle.problem.widened())
     except (UserFunctionError, TypeError, ValueError):
         return oracle
 
 
-def probe_complex_safety(oracle: Oracle, entries: list[tuple[str, int]]) -> str | None:
+def probe_complex_safety(oracle: Oracle, entries: list[tuple[str, int]], ref: Oracle | None = None) -> str | None:
     """Is the loss complex-safe? ``None`` if so, else the reason.
 
     The loss must accept complex parameters without raising or warning
@@ -506,7 +503,8 @@ def probe_complex_safety(oracle: Oracle, entries: list[tuple[str, int]]) -> str 
     the point (a ReLU net over a large batch), so wider steps with the noise
     measured (:func:`widened`) and narrower ones down to the kinks
     (:func:`refine`) get their say. Float32 losses are differenced at float64
-    parameters (:func:`reference_oracle`).
+    parameters (:func:`reference_oracle`; pass ``ref`` to reuse one, whose
+    evaluations the caller then counts).
     """
     try:
         with warnings.catch_warnings():
@@ -519,6 +517,8 @@ def probe_complex_safety(oracle: Oracle, entries: list[tuple[str, int]]) -> str 
         return f"the loss does not accept complex parameters ({type(cause).__name__}: {cause})"
     if not isinstance(value, complex):
         return "the loss returns a real value for complex parameters (imaginary part dropped)"
+    if ref is not None:
+        return _probe_entries(oracle, ref, value, entries)
     ref = reference_oracle(oracle)
     try:
         return _probe_entries(oracle, ref, value, entries)

@@ -8,6 +8,7 @@ values) the entry, and says what to do.
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -209,6 +210,13 @@ class Problem:
         if self.single and not isinstance(grads, Mapping):
             grads = {SINGLE_NAME: grads}
         return grads
+
+    def widened(self) -> Problem:
+        """The same problem at the parameters cast to float64 (itself when already float64)."""
+        if self.dtype == np.float64:
+            return self
+        wide = {k: v.astype(np.float64) for k, v in self.params.items()}
+        return dataclasses.replace(self, params=wide, dtype=np.dtype(np.float64))
 
     def analytic(self, grads: Any = None) -> dict[str, np.ndarray]:
         """Validate ``grads`` (by default the result of :meth:`call_grad`)."""
