@@ -183,7 +183,7 @@ def test_a_spec_grad_that_is_not_numeric_is_a_spec_error(tmp_path, monkeypatch, 
     r = run_inprocess(tmp_path, monkeypatch, LINEAR, X=X.tolist(), Y=Y.tolist(), spec=spec)
     assert r["ok"] is False
     assert (r["error"]["type"], r["error"]["where"]) == ("SpecError", "reading gradients")
-    assert "spec.grads[0] 'self.name' is a str, not an array of numbers" in r["error"]["message"]
+    assert "[network] grads[0] 'self.name' is a str, not an array of numbers" in r["error"]["message"]
     assert [p["name"] for p in r["params"]] == ["W1", "b1"]  # what was found before the failure is kept
 
 

@@ -107,6 +107,15 @@ class LoadedSubmission:
     class_nodes: dict[str, ast.ClassDef] = field(default_factory=dict)
     #: notebook only: line in the combined source -> (cell index, line in cell)
     line_map: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: the top-level statements of the entry file (run or not)
+    stmts: list[ast.stmt] = field(default_factory=list)
+    #: a folder submission: the folder (its modules import each other)
+    folder: Path | None = None
+
+    @property
+    def root(self) -> Path:
+        """The directory whose files are the student's own (the folder, or the file's directory)."""
+        return self.folder if self.folder is not None else self.path.parent
 
     def locate(self, lineno: int) -> str:
         """Human description of a line of the submission ("line 7" or "cell 3, line 2")."""
@@ -432,7 +441,9 @@ def exec_statements(
             )
     if skipped:
         notes.append(
-            "top-level code was not run: " + _range_text(skipped, locate) + " (set spec.run_toplevel = true to run it)"
+            "top-level code was not run: "
+            + _range_text(skipped, locate)
+            + " (set [entry] run_toplevel = true to run it)"
         )
 
 
@@ -594,12 +605,13 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
         stmts, loaded.line_map, _ = combine_cells(sources, notes)
     else:
         stmts = parse_python(p.read_text(encoding="utf-8", errors="replace"), p)
+    loaded.stmts = stmts
     loaded.class_nodes = {s.name: s for s in stmts if isinstance(s, ast.ClassDef)}
     if str(p.parent) not in sys.path:
         sys.path.insert(0, str(p.parent))
     sys.meta_path.insert(0, _SubmissionFinder(p.parent, run_toplevel, notes))
     if run_toplevel:  # "everything" includes the `if __name__ == "__main__":` block
-        notes.append("spec.run_toplevel is set: all top-level code was run")
+        notes.append("[entry] run_toplevel is set: all top-level code was run")
         module.__dict__["__name__"] = "__main__"
     try:
         exec_statements(stmts, module.__dict__, str(p), run_toplevel, loaded.locate, notes)
