@@ -62,7 +62,7 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
         "samples_as_columns": (bool,),
         "layout": (str,),
     },
-    "loss": {"name": (str,), "reduction": (str,), "scale": (int, float), "accept": (list,)},
+    "loss": {"name": (str,), "reduction": (str,), "scale": (int, float), "accept": (list,), "student": (str,)},
     "data": {"n": (int,), "seed": (int,), "file": (str,), "n_in": (int,), "n_out": (int,)},
     "limits": {"wall_seconds": (int, float), "cpu_seconds": (int,), "memory_mb": (int,)},
     "check": {"rtol": (float,), "method": (str,)},
@@ -148,6 +148,7 @@ class AuditSpec:
                 "forward_output": e.get("forward_output"),
                 "data_x": e.get("data_x"),
                 "data_y": e.get("data_y"),
+                "loss": self.sections.get("loss", {}).get("student"),
             }.items()
             if v is not None
         }

@@ -211,6 +211,8 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
     if mode not in ("auto", "script", "function", "class"):
         result["notes"].append(f"unknown spec mode {mode!r} ignored (auto, script)")
         mode = "auto"
+    if mode == "auto":  # a plain training script: its weights and gradients named by its own updates
+        spec = adapters.script_spec(sub, spec, result["notes"])
     if mode == "script" or (
         mode == "auto" and spec.get("grads") and not spec.get("entry") and not spec.get("backward")
     ):

@@ -27,10 +27,12 @@ from gradcheck.audit.adapters.driver import audit, find_target
 from gradcheck.audit.adapters.names import BACKWARD_NAMES, GRAD_METHODS, TRAIN_METHODS, canon, strip_grad
 from gradcheck.audit.adapters.params import Tensor
 from gradcheck.audit.adapters.paths import parse_path, resolve
+from gradcheck.audit.adapters.shapes.script import script_spec
 
 __all__ = [
     "audit",
     "find_target",
+    "script_spec",
     "Tensor",
     "parse_path",
     "resolve",

@@ -18,13 +18,21 @@ import numpy as np
 from gradcheck.audit.adapters import labels
 from gradcheck.audit.adapters.layout import choose_layout, per_sample, source_tree
 from gradcheck.audit.adapters.names import canon, leaf
+from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.params import discover_params, params_from_spec, params_out, snapshot
 from gradcheck.audit.adapters.readers.returned import grads_from_return
 from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
 from gradcheck.audit.adapters.readers.update import returned_params, update_grads
 from gradcheck.audit.adapters.shapes import SHAPES
-from gradcheck.audit.adapters.sizes import INVENTED_N, Sizes, invented_sizes, make_batch, size_candidates
+from gradcheck.audit.adapters.sizes import (
+    INVENTED_N,
+    Sizes,
+    invented_sizes,
+    make_batch,
+    output_size_hints,
+    size_candidates,
+)
 from gradcheck.audit.adapters.step import Grad, Runner, Step1
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
@@ -86,7 +94,12 @@ def audit(
     """
     notes: list[str] = partial.setdefault("notes", [])
     n, seed = int((data or {}).get("n", INVENTED_N)), int((data or {}).get("seed", 0))
-    schedule: list[Sizes | None] = [None] + invented_sizes() if X is None else [Sizes(X.shape[1], Y.shape[1])]
+    if X is None:
+        funcs = list(student_functions(loaded.module.__dict__, loaded).values())
+        funcs += [m for c in student_classes(loaded.module.__dict__, loaded) for m in vars(c).values() if callable(m)]
+        schedule: list[Sizes | None] = [None, *invented_sizes(output_size_hints(funcs))]
+    else:
+        schedule = [Sizes(X.shape[1], Y.shape[1])]
     first: BaseException | None = None
     while schedule:
         sizes = schedule.pop(0)
@@ -100,6 +113,8 @@ def audit(
             if sizes is None and not (isinstance(exc, AuditError) and exc.type in RETRY_WITH_SIZES):
                 notes.extend(attempt)
                 raise
+            if sizes is not None and isinstance(first, AuditError) and first.type in RETRY_WITH_SIZES:
+                first = exc  # what went wrong with sizes says more than "sizes needed"
             first = first or exc
             width = getattr(exc, "width", None)
             if width is not None and sizes is not None and all(s is None or s.n_out != width for s in schedule):
@@ -236,13 +251,15 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     if ctx.sizes is not None and ctx.sizes.invented:
         _check_invented(s1, runner)
     partial["X"], partial["Y"] = runner.X, runner.Y_used
-    partial["data_replaced"] = runner.form != "given" or runner.X is not ctx.X
+    for p, value in zip(params, s1.before):  # the layout tried last decides the shapes
+        p.shape = tuple(value.shape)
     partial["samples_as_columns"] = s1.columns
     partial["params"] = params_out(params, s1.before, target.root_name)
     partial["forward"] = s1.out if isinstance(s1.out, np.ndarray) else None
     if runner.loss_name:
         ctx.notes.append(f"backward was given dL/d(output) from the student's {runner.loss_name}")
     result: dict[str, Any] = {"update": None, "target_shape": target.shape}
+    result["data_replaced"] = runner.form != "given" or runner.X is not ctx.X
     grads, shape, s_used = _read(runner, s1, params, ctx, lrs, result)
     if s_used is not s1:
         partial["params"] = params_out(params, s_used.before, target.root_name)

@@ -45,9 +45,24 @@ class Sizes:
         return out
 
 
-def invented_sizes() -> list[Sizes]:
-    """The sizes tried, in order, when neither data nor weights give them."""
-    return [Sizes(INVENTED_N_IN, n, invented=True) for n in INVENTED_N_OUT]
+def invented_sizes(hints: tuple[int, ...] = ()) -> list[Sizes]:
+    """The sizes tried, in order, when neither data nor weights give them.
+
+    ``hints``: output sizes the code itself suggests (``one_hot(Y, n_classes=10)``).
+    """
+    outs = list(dict.fromkeys([*INVENTED_N_OUT, *hints]))
+    return [Sizes(INVENTED_N_IN, n, invented=True) for n in outs]
+
+
+def output_size_hints(funcs: list[Callable]) -> tuple[int, ...]:
+    """Integer defaults of output-size arguments (``n_classes=10``, ``num_labels=3``) in the student's functions."""
+    found = []
+    for fn in funcs:
+        sig = signature(fn)
+        for p in sig.parameters.values() if sig else ():
+            if size_role(p.name) == "n_out" and isinstance(p.default, int) and 1 < p.default <= 100:
+                found.append(p.default)
+    return tuple(dict.fromkeys(found))
 
 
 def make_batch(n_in: int, n_out: int, n: int = INVENTED_N, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -68,7 +83,13 @@ def size_candidates(params: list) -> list[tuple[int, int]]:
     io_chain = all(a[1] == b[0] for a, b in zip(ws, ws[1:]))
     oi_chain = all(a[0] == b[1] for a, b in zip(ws, ws[1:]))
     order = [out_in, in_out] if oi_chain and not io_chain else [in_out, out_in]
-    return list(dict.fromkeys(order))
+    # biases folded into the weights (a column of ones prepended): theta1 (n_in + 1, h), theta2 (h + 1, n_out)
+    folded = [(ws[0][0] - 1, ws[-1][1]), (ws[0][1] - 1, ws[-1][0])]
+    if len(ws) > 1 and all(a[1] + 1 == b[0] for a, b in zip(ws, ws[1:])) and not io_chain:
+        order = [folded[0], *order]
+    elif len(ws) > 1 and all(a[0] + 1 == b[1] for a, b in zip(ws, ws[1:])) and not oi_chain:
+        order = [folded[1], *order]
+    return [c for c in dict.fromkeys(order) if min(c) > 0]
 
 
 def _invented(sizes: Sizes, p, srole: str, label: str, notes: list[str]):

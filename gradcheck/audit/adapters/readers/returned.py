@@ -13,18 +13,19 @@ from gradcheck.audit.adapters.params import Tensor
 from gradcheck.audit.adapters.step import Grad
 
 
-def flatten(value: Any, path: str, names: list[str], out: list[tuple[str, str, np.ndarray]]) -> None:
-    """Arrays inside nested dict/list/tuple returns as (name, path, array)."""
-    if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
+def flatten(value: Any, path: str, names: list[str], out: list[tuple[str, str, np.ndarray]], scalars=False) -> None:
+    """Arrays inside nested dict/list/tuple returns as (name, path, array); numbers too when ``scalars``."""
+    number = isinstance(value, (float, np.floating)) or (isinstance(value, np.ndarray) and value.ndim == 0)
+    if (isinstance(value, np.ndarray) and value.ndim and value.dtype.kind in "fiu") or (scalars and number):
         out.append((names[-1] if names else "", path, np.asarray(value, dtype=float)))
     elif is_param_object(value):
         out.append((names[-1] if names else "", path + ".data", np.asarray(value.data, float)))
     elif isinstance(value, dict):
         for k, v in value.items():
-            flatten(v, f"{path}[{k!r}]", names + [str(k)], out)
+            flatten(v, f"{path}[{k!r}]", names + [str(k)], out, scalars)
     elif isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
-            flatten(v, f"{path}[{i}]", names + ([f"{names[-1]}[{i}]"] if names else []), out)
+            flatten(v, f"{path}[{i}]", names + ([f"{names[-1]}[{i}]"] if names else []), out, scalars)
 
 
 def name_match(entry_name: str, param: Tensor, allow_plain: bool) -> bool:
@@ -101,7 +102,13 @@ def grads_from_return(ret: Any, params: list[Tensor]) -> tuple[list[Grad], str |
         return [], None, notes
     value, shape = _loss_and_grads(ret, notes)
     entries: list[tuple[str, str, np.ndarray]] = []
-    flatten(value, "ret" if shape != "loss-and-grads" else "ret[1]", [], entries)
+    base = "ret" if shape != "loss-and-grads" else "ret[1]"
+    flatten(value, base, [], entries)
+    if len(entries) < len(params):  # a bias gradient summed down to a number: db = np.sum(dZ)
+        with_numbers: list[tuple[str, str, np.ndarray]] = []
+        flatten(value, base, [], with_numbers, scalars=True)
+        if len(with_numbers) == len(params):
+            entries = with_numbers
     if not entries:
         return [], None, notes
     named = isinstance(value, dict) or (isinstance(value, (list, tuple)) and any(isinstance(v, dict) for v in value))
