@@ -102,7 +102,7 @@ class LoadedSubmission:
 
     module: types.ModuleType
     path: Path
-    kind: str  # "py" | "ipynb"
+    kind: str  # "py" | "ipynb" | "folder"
     notes: list[str] = field(default_factory=list)
     class_nodes: dict[str, ast.ClassDef] = field(default_factory=dict)
     #: notebook only: line in the combined source -> (cell index, line in cell)
@@ -116,6 +116,18 @@ class LoadedSubmission:
     def root(self) -> Path:
         """The directory whose files are the student's own (the folder, or the file's directory)."""
         return self.folder if self.folder is not None else self.path.parent
+
+    def owns(self, filename: str) -> bool:
+        """Whether a traceback frame's file is part of the submission."""
+        if self.folder is None:
+            return filename == str(self.path)
+        return filename.startswith(str(self.folder) + os.sep)
+
+    def where(self, filename: str, lineno: int) -> str:
+        """``line 7``, ``cell 3, line 2``, or ``model.py line 7`` in a folder submission."""
+        if self.folder is None:
+            return self.locate(lineno)
+        return f"{Path(filename).relative_to(self.folder)} line {lineno}"
 
     def locate(self, lineno: int) -> str:
         """Human description of a line of the submission ("line 7" or "cell 3, line 2")."""
@@ -587,6 +599,10 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
         The file is missing, unreadable, or a ``.py`` file has a syntax error.
     """
     p = Path(path).resolve()
+    if p.is_dir():
+        from gradcheck.audit.projects import load_folder
+
+        return load_folder(p, run_toplevel)
     if not p.is_file():
         raise AuditError(f"submission file not found: {path}", where="loading", type_="FileNotFoundError")
     notes: list[str] = []

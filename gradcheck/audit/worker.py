@@ -159,10 +159,10 @@ def _student_line(exc: BaseException, loaded: Any) -> str | None:
     tb = exc.__traceback__
     hit = None
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename == str(loaded.path):
-            hit = tb.tb_lineno
+        if loaded.owns(tb.tb_frame.f_code.co_filename):
+            hit = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
         tb = tb.tb_next
-    return loaded.locate(hit) if hit else None
+    return loaded.where(*hit) if hit else None
 
 
 def _parse_request(req: dict, base: Path, alt: Path) -> tuple[Path, Path, np.ndarray, np.ndarray, list, dict]:
