@@ -202,7 +202,7 @@ def _judge_box(box, result, data, spec, seed, common) -> SubmissionResult:
             notes=tuple(result.get("notes", [])),
             **common,
         )
-    if data is None or result.get("shape") == "script":  # a script's gradients belong to its own batch
+    if data is None or result.get("shape") == "script" or result.get("data_replaced"):  # the batch the grads are of
         if result.get("X") is None:
             return SubmissionResult(status="error", error="the worker returned no data", **common)
         data = (np.asarray(result["X"], float), np.asarray(result["Y"], float))

@@ -12,54 +12,26 @@ then runs with the inferred architecture.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.layout import Layout, LayoutError, infer_layouts
+from gradcheck.audit.layout import LayoutError
+from gradcheck.audit.lossfit import LossChoice, LossError, choices
+from gradcheck.audit.network import ForwardCheck, infer_network, label, output_choices
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.check import check_gradients
 from gradcheck.diagnose import Context, _rank, fingerprints, signatures
 from gradcheck.problem import GradientShapeError
 from gradcheck.result import Diagnosis, GradientReport, TensorResult
-from reference_nets.mlp import MLP, MLPConfig
+from reference_nets.mlp import MLP
 
-#: The student's forward output matches the reference when it agrees to this
-#: fraction of its scale (both compute the same float64 expressions).
-FORWARD_RTOL = 1e-6
-HIDDEN = ("sigmoid", "tanh", "relu")
 #: Submissions up to this many parameters are checked entry by entry.
 AUDIT_FULL_LIMIT = 20_000
-OUTPUTS = ("sigmoid", "identity")
 
-
-@dataclass(frozen=True)
-class ForwardCheck:
-    """The student's forward pass against the reference forward.
-
-    Attributes
-    ----------
-    status : str
-        ``match``, ``mismatch`` or ``unavailable``.
-    max_abs_error : float or None
-        Largest difference with the closest reference network.
-    network : str or None
-        The reference network used (``2-4-1 tanh|sigmoid``).
-    note : str
-        How it was decided.
-    """
-
-    status: str
-    max_abs_error: float | None
-    network: str | None
-    note: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-JSON form."""
-        return dataclasses.asdict(self)
+__all__ = ["ForwardCheck", "SubmissionResult", "Extracted", "grade", "point_to_code"]
 
 
 @dataclass(frozen=True)
@@ -149,73 +121,11 @@ class Extracted:
         )
 
 
-def _forward_error(net: MLP, ref_params, X, student_out: np.ndarray) -> float:
-    yhat, _ = net.forward(ref_params, X)
-    out = student_out
-    if out.shape != yhat.shape and out.T.shape == yhat.shape:
-        out = out.T
-    if out.size != yhat.size:
-        return np.inf
-    out = out.reshape(yhat.shape)
-    return float(np.max(np.abs(out - yhat)))
-
-
-def _candidates(spec: AuditSpec, depth: int):
-    hidden = [spec.hidden] if spec.hidden else list(itertools.product(HIDDEN, repeat=depth))
-    if spec.hidden and len(spec.hidden) == 1 and depth > 1:
-        hidden = [spec.hidden * depth]
-    outputs = [spec.get("network", "output")] if spec.get("network", "output") else OUTPUTS
-    return [(h, o) for h in hidden for o in outputs]
-
-
-def infer_network(
-    ex: Extracted, X: np.ndarray, Y: np.ndarray, spec: AuditSpec
-) -> tuple[Layout, MLPConfig, ForwardCheck]:
-    """Layout, activations and the forward verdict, from the student's forward output."""
-    n_in, n_out = X.shape[1], Y.shape[1]
-    layouts = infer_layouts({k: v.shape for k, v in ex.params.items()}, n_in, n_out)
-    best = None
-    for layout in layouts:
-        ref = layout.to_reference(ex.params)
-        for hidden, output in _candidates(spec, len(layout.layers) - 1):
-            if len(hidden) != len(layout.layers) - 1:
-                continue
-            config = MLPConfig(layout.sizes, hidden, output=output, loss="mse", bias=layout.has_bias)
-            if not layout.has_bias and any(lay.bias for lay in layout.layers):
-                continue
-            err = _forward_error(MLP(config), ref, X, ex.forward) if ex.forward is not None else np.inf
-            if best is None or err < best[0]:
-                best = (err, layout, config)
-    if best is None:
-        raise LayoutError("no reference network fits these parameters (mixed biases?); declare [network] in the spec")
-    err, layout, config = best
-    label = f"{'-'.join(map(str, config.sizes))} {','.join(config.hidden)}|{config.output}"
-    if ex.forward is None:
-        return layout, config, ForwardCheck("unavailable", None, label, "no forward output: activations assumed")
-    scale = max(1.0, float(np.max(np.abs(ex.forward))))
-    if err <= FORWARD_RTOL * scale:
-        return (
-            layout,
-            config,
-            ForwardCheck(
-                "match",
-                err,
-                label,
-                "activations inferred from the forward output" if not spec.hidden else "declared activations",
-            ),
-        )
-    return layout, config, ForwardCheck("mismatch", err, label, "no reference network reproduces the forward output")
-
-
-def _loss_fn(net: MLP, layout: Layout, X, Y, factor: float):
+def _loss_fn(net: MLP, layout, X, Y, factor: float):
     def loss(params):
         return factor * net.loss(layout.to_reference(params), X, Y)
 
     return loss
-
-
-def _config_with_loss(config: MLPConfig, loss: str) -> MLPConfig:
-    return dataclasses.replace(config, loss=loss)
 
 
 def _check(ex, layout, config, X, Y, factor, seed):
@@ -230,14 +140,38 @@ def _check(ex, layout, config, X, Y, factor, seed):
     return net, report
 
 
-def _loss_choices(spec: AuditSpec, config: MLPConfig) -> list[str]:
-    if spec.loss != "auto":
-        return [spec.loss]
-    return ["bce", "mse"] if config.output == "sigmoid" else ["mse"]
-
-
 def _worst(report: GradientReport) -> float:
     return max((t.max_rel_error for t in report.tensors), default=0.0)
+
+
+def targets(Y: np.ndarray, n_out: int) -> np.ndarray:
+    """Targets as rows ``(N, n_out)``: integer class labels become one-hot, a flat vector a column."""
+    Y = np.asarray(Y, dtype=float)
+    if Y.ndim == 2:
+        return Y
+    if n_out > 1 and np.all(Y == np.round(Y)) and np.all((Y >= 0) & (Y < n_out)):
+        return np.eye(n_out)[Y.astype(int)]
+    return Y.reshape(-1, 1)
+
+
+def _n_out(ex: Extracted, Y: np.ndarray) -> int:
+    if Y.ndim == 2:
+        return Y.shape[1]
+    if ex.forward is not None and ex.forward.ndim == 2:
+        return ex.forward.shape[0] if ex.samples_as_columns else ex.forward.shape[1]
+    return 1
+
+
+def _unjudgeable(result: Mapping[str, Any]) -> str | None:
+    """Why the worker's gradient is no gradient (an update not linear in any learning rate)."""
+    upd = result.get("update") or {}
+    if upd.get("linear") is False:
+        return (
+            "the weights changed in place but the update is not plain gradient descent "
+            f"({upd.get('note') or 'not linear in the learning rate'}): the gradient cannot be read from it; "
+            "have backward return or store the gradient and set [network] grads to where it is"
+        )
+    return None
 
 
 def grade(
@@ -250,7 +184,7 @@ def grade(
     result : mapping
         The worker's result JSON.
     X, Y : ndarray
-        The batch the worker used (samples as rows).
+        The batch the worker used (samples as rows; Y may be integer class labels).
     spec : AuditSpec
         The assignment's spec.
     path : str
@@ -273,21 +207,28 @@ def grade(
             rules=ex.rules,
             **base,
         )
+    why = _unjudgeable(result)
+    if why:
+        return SubmissionResult(status="error", error=why, rules=ex.rules, **base)
+    Y = targets(Y, _n_out(ex, np.asarray(Y)))
     try:
-        layout, config, forward = infer_network(ex, X, Y, spec)
+        layout, config, forward = infer_network(ex.params, ex.forward, X, Y.shape[1], spec)
     except LayoutError as exc:
         return SubmissionResult(status="error", error=str(exc), rules=ex.rules, **base)
-    return _judge(ex, layout, config, forward, X, Y, spec, seed, base)
+    student = (result.get("student_loss"), result.get("student_loss_grad"))
+    return _judge(ex, layout, config, forward, X, Y, spec, seed, base, student)
 
 
-def _judge(ex, layout, config, forward, X, Y, spec, seed, base) -> SubmissionResult:
-    factor = spec.scale * (X.shape[0] if spec.reduction == "sum" else 1.0)
+def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student) -> SubmissionResult:
     notes = list(base.pop("notes"))
     try:
-        tried = [
-            _attempt(ex, layout, _config_with_loss(config, name), X, Y, factor, seed, spec, name)
-            for name in _loss_choices(spec, config)
-        ]
+        ref, outputs = layout.to_reference(ex.params), _outputs(config, forward, spec)
+        picks = choices(spec, outputs, student[0], ref, X, Y, notes, grad=student[1])
+        tried = [_attempt(ex, layout, c, X, Y, seed, spec) for c in picks]
+    except LossError as exc:
+        return SubmissionResult(
+            status="error", error=str(exc), forward=forward, rules=ex.rules, notes=tuple(notes), **base
+        )
     except GradientShapeError as exc:
         return SubmissionResult(
             status="fail",
@@ -308,43 +249,85 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base) -> SubmissionRes
             **base,
         )
     best = max(tried, key=lambda t: t["score"])
-    report, diagnoses, loss_name = best["report"], list(best["diagnoses"]), best["loss"]
+    report, diagnoses, choice = best["report"], list(best["diagnoses"]), best["choice"]
     notes += best["notes"]
-    if spec.loss == "auto":
-        notes.append(
-            f"loss not declared: the gradient was checked against {loss_name.upper()} "
-            f"({spec.reduction}), the loss it fits best; declare [loss] name in a spec to fix it"
-        )
+    notes.append(_loss_note(choice, spec))
+    if forward.on_logits:  # the loss told the output layer the scores could not
+        forward = dataclasses.replace(forward, network=label(choice.config))
     status = report.status
     if forward.status == "mismatch":
+        unmodelled = _unmodelled(forward, report, spec)
+        if unmodelled:
+            return SubmissionResult(
+                status="error", error=unmodelled, forward=forward, rules=ex.rules, notes=tuple(notes), **base
+            )
         status = "fail" if status in ("pass", "kink") else status
-        diagnoses.insert(
-            0,
-            Diagnosis(
-                "forward_mismatch",
-                None,
-                (
-                    f"The forward pass does not compute a standard MLP: its output differs from the closest "
-                    f"reference network ({forward.network}) by up to {forward.max_abs_error:.3g}. A gradient "
-                    "check cannot see a wrong forward pass; check the activations and the order of operations."
-                ),
-                0.9,
-                {"max_abs_error": forward.max_abs_error},
-            ),
-        )
+        diagnoses.insert(0, _forward_diagnosis(forward))
     return SubmissionResult(
         status=status,
         tensors=report.tensors,
         diagnoses=tuple(diagnoses),
         forward=forward,
         rules=ex.rules,
-        loss=f"{loss_name} ({spec.reduction})",
+        loss=choice.label,
         notes=tuple(notes),
         **base,
     )
 
 
-def _attempt(ex, layout, config, X, Y, factor, seed, spec, name) -> dict[str, Any]:
+def _outputs(config, forward: ForwardCheck, spec: AuditSpec) -> list:
+    """The candidate networks: the one found, or one per output layer when the forward returned scores."""
+    if not forward.on_logits:
+        return [config]
+    return [dataclasses.replace(config, output=o) for o in output_choices(spec, config.sizes[-1])]
+
+
+def _loss_note(choice: LossChoice, spec: AuditSpec) -> str:
+    if choice.source == "declared":
+        return f"checked against the declared loss: {choice.config.loss_formula}"
+    if choice.source == "auto":
+        return (
+            f"loss not declared: the gradient was checked against {choice.config.loss.upper()} "
+            f"({choice.config.loss_formula}), the loss it fits best; declare [loss] name in a spec to fix it"
+        )
+    sign = " (a log-likelihood the student maximizes: its negative)" if choice.factor < 0 else ""
+    return f"loss read off {choice.source}: {choice.config.loss_formula}{sign}; declare [loss] to enforce another"
+
+
+def _unmodelled(forward: ForwardCheck, report: GradientReport, spec: AuditSpec) -> str | None:
+    """An honest error when the forward matches no reference net and the gradient does not either.
+
+    A gradient right for the closest reference network with a different forward is a
+    wrong forward (a verdict); a gradient and a forward both unlike every reference
+    network are a network the reference nets do not model, or a wrong forward: not
+    decided on a wrong model. Declaring the network makes it a verdict.
+    """
+    if report.passed or spec.hidden or spec.get("network", "output"):
+        return None
+    return (
+        f"the forward pass matches no reference network (closest: {forward.network}, off by up to "
+        f"{forward.max_abs_error:.3g}): the network uses a layer the reference nets do not model "
+        "(hidden sigmoid, tanh, ReLU, leaky ReLU, ELU; output identity, sigmoid, tanh, softmax), or its "
+        "forward is wrong; the gradient was not judged. Declare [network] hidden and [network] output to "
+        "judge it against one"
+    )
+
+
+def _forward_diagnosis(forward: ForwardCheck) -> Diagnosis:
+    return Diagnosis(
+        "forward_mismatch",
+        None,
+        (
+            f"The forward pass does not compute a standard MLP: its output differs from the closest "
+            f"reference network ({forward.network}) by up to {forward.max_abs_error:.3g}. A gradient "
+            "check cannot see a wrong forward pass; check the activations and the order of operations."
+        ),
+        0.9,
+        {"max_abs_error": forward.max_abs_error},
+    )
+
+
+def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec) -> dict[str, Any]:
     """Check against one candidate loss; score how well it explains the submission.
 
     When the loss is not declared, the candidate that passes wins; failing
@@ -352,14 +335,14 @@ def _attempt(ex, layout, config, X, Y, factor, seed, spec, name) -> dict[str, An
     failure is best explained (a fingerprint or a uniform factor beats a
     vague localisation), then the smallest error.
     """
-    net, report = _check(ex, layout, config, X, Y, factor, seed)
+    net, report = _check(ex, layout, choice.config, X, Y, choice.factor, seed)
     notes: list[str] = []
-    report, _ = _accept_convention(report, ex, layout, net.config, X, Y, factor, seed, spec, notes)
-    diagnoses = [] if report.passed else _diagnose(report, ex, layout, net, X, Y, factor)
+    report, _ = _accept_convention(report, ex, layout, net.config, X, Y, choice.factor, seed, spec, notes)
+    diagnoses = [] if report.passed else _diagnose(report, ex, layout, net, X, Y, choice.factor)
     right = sum(t.status in ("pass", "kink") for t in report.tensors)
     explained = max((d.confidence for d in diagnoses if d.code != "localized"), default=0.0)
     score = (report.passed, right, explained, -_worst(report))
-    return {"report": report, "diagnoses": diagnoses, "loss": name, "notes": notes, "score": score}
+    return {"report": report, "diagnoses": diagnoses, "choice": choice, "notes": notes, "score": score}
 
 
 def _accept_convention(report, ex, layout, config, X, Y, factor, seed, spec, notes):

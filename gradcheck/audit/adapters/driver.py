@@ -19,6 +19,7 @@ from gradcheck.audit.adapters import labels
 from gradcheck.audit.adapters.layout import choose_layout, per_sample, source_tree
 from gradcheck.audit.adapters.names import canon, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
+from gradcheck.audit.adapters.outputs import thresholded
 from gradcheck.audit.adapters.params import discover_params, params_from_spec, params_out, snapshot
 from gradcheck.audit.adapters.readers.returned import grads_from_return
 from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
@@ -34,6 +35,7 @@ from gradcheck.audit.adapters.sizes import (
     size_candidates,
 )
 from gradcheck.audit.adapters.step import Grad, Runner, Step1
+from gradcheck.audit.adapters.studentloss import student_loss, student_loss_grad
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
 
@@ -255,7 +257,7 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
         p.shape = tuple(value.shape)
     partial["samples_as_columns"] = s1.columns
     partial["params"] = params_out(params, s1.before, target.root_name)
-    partial["forward"] = s1.out if isinstance(s1.out, np.ndarray) else None
+    partial["forward"] = _forward_out(s1, target, ctx.notes)
     if runner.loss_name:
         ctx.notes.append(f"backward was given dL/d(output) from the student's {runner.loss_name}")
     result: dict[str, Any] = {"update": None, "target_shape": target.shape}
@@ -263,13 +265,28 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     grads, shape, s_used = _read(runner, s1, params, ctx, lrs, result)
     if s_used is not s1:
         partial["params"] = params_out(params, s_used.before, target.root_name)
-        partial["forward"] = s_used.out if isinstance(s_used.out, np.ndarray) else None
+        partial["forward"] = _forward_out(s_used, target, [])
     missing = [params[i].name for i in range(len(params)) if i not in {g.param for g in grads}]
     if missing:
         ctx.notes.append(f"no gradient found for {', '.join(missing)}")
     grads = sorted(grads, key=lambda g: g.param)
     result.update(shape=shape, grads=[_grad_out(g, params) for g in grads])
+    result["student_loss"] = student_loss(target, s1, ctx.funcs, runner.targets(s1.columns))
+    if result["student_loss"] is None:
+        result["student_loss_grad"] = student_loss_grad(target, s1, ctx.funcs, runner.targets(s1.columns))
     return result
+
+
+def _forward_out(step: Step1, target: Target, notes: list[str]) -> np.ndarray | None:
+    """The forward output to compare with the reference, never class decisions (a thresholded predict)."""
+    if not isinstance(step.out, np.ndarray):
+        return None
+    if thresholded(step.out):
+        notes.append(
+            f"{target.forward_path()} returns class decisions, not the network's output: the forward is not checked"
+        )
+        return None
+    return step.out
 
 
 def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) -> tuple[list[Grad], str, Step1]:

@@ -85,8 +85,8 @@ def choose_layout(runner: Runner, lr: float, params: list[Tensor], notes: list[s
 def _form_note(form: str) -> str:
     return {
         "flat": "targets given as a flat vector (N,)",
-        "onehot": "softmax output: targets given as one-hot rows",
-        "int": "softmax output: targets given as integer class labels (N,)",
+        "onehot": "targets given as one-hot rows (a softmax output, or code that needs class targets)",
+        "int": "targets given as integer class labels (N,) (the code indexes with them)",
     }[form]
 
 

@@ -59,7 +59,9 @@ def network_output(fwd, ret: Any, root: Any, n: int | None) -> tuple[Any, str]:
 def thresholded(out: np.ndarray) -> bool:
     """An output of class decisions (0/1 or argmax integers), not of the network's activations."""
     a = np.asarray(out)
-    return a.size > 1 and (a.dtype.kind in "iub" or bool(np.all(a == np.round(a)))) and len(np.unique(a)) <= 10
+    distinct = len(np.unique(a))
+    integral = a.dtype.kind in "iub" or (bool(np.all(a == np.round(a))) and distinct >= 2)
+    return a.size > 1 and integral and distinct <= 10
 
 
 def is_output_name(name: str) -> bool:

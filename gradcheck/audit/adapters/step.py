@@ -85,6 +85,10 @@ class Runner:
             self.loss_name, self._loss_fn = find_loss(self.t.namespace, self.loaded, self.spec)
         return call_student("loss gradient", self._loss_fn, first_array(out), y)
 
+    def targets(self, columns: bool) -> np.ndarray:
+        """The targets as the student's code was given them."""
+        return self._data(columns)[1]
+
     def _data(self, columns: bool) -> tuple[np.ndarray, np.ndarray]:
         Yf = self.Y_used
         if columns:

@@ -47,6 +47,8 @@ def method_names(cls: type, spec: dict) -> Picked | None:
     )
     if not order:
         return None
+    if f == "predict" and not fname and "loss" in ms and cs231n.is_cs231n_loss(cls.loss):
+        f = None  # CS231n: loss(X) returns the scores, predict() only their argmax
     return Picked(cls, f, order[0], list(dict.fromkeys(order[1:])))
 
 
