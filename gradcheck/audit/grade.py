@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit.layout import LayoutError
-from gradcheck.audit.lossfit import LossChoice, LossError, choices
+from gradcheck.audit.lossfit import LossChoice, LossError, choices, other_conventions
 from gradcheck.audit.network import ForwardCheck, infer_network, label, output_choices
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.check import check_gradients
@@ -216,15 +216,19 @@ def grade(
     except LayoutError as exc:
         return SubmissionResult(status="error", error=str(exc), rules=ex.rules, **base)
     student = (result.get("student_loss"), result.get("student_loss_grad"))
-    return _judge(ex, layout, config, forward, X, Y, spec, seed, base, student)
+    upd = result.get("update") or {}
+    lr_unknown = upd.get("linear") is None and upd.get("lrs") == [1.0]
+    return _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown)
 
 
-def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student) -> SubmissionResult:
+def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False) -> SubmissionResult:
     notes = list(base.pop("notes"))
     try:
         ref, outputs = layout.to_reference(ex.params), _outputs(config, forward, spec)
         picks = choices(spec, outputs, student[0], ref, X, Y, notes, grad=student[1])
-        tried = [_attempt(ex, layout, c, X, Y, seed, spec) for c in picks]
+        tried = [_attempt(ex, layout, c, X, Y, seed, spec, lr_unknown) for c in picks]
+        if all(c.source == "auto" for c in picks) and not any(t["report"].passed for t in tried):
+            tried += _other_conventions(ex, layout, picks, X, Y, seed, spec)
     except LossError as exc:
         return SubmissionResult(
             status="error", error=str(exc), forward=forward, rules=ex.rules, notes=tuple(notes), **base
@@ -282,9 +286,23 @@ def _outputs(config, forward: ForwardCheck, spec: AuditSpec) -> list:
     return [dataclasses.replace(config, output=o) for o in output_choices(spec, config.sizes[-1])]
 
 
+def _other_conventions(ex, layout, picks, X, Y, seed, spec) -> list[dict[str, Any]]:
+    """The first other convention under which the gradient passes (none: nothing)."""
+    for choice in other_conventions(picks):
+        attempt = _attempt(ex, layout, choice, X, Y, seed, spec)
+        if attempt["report"].passed:
+            return [attempt]
+    return []
+
+
 def _loss_note(choice: LossChoice, spec: AuditSpec) -> str:
     if choice.source == "declared":
         return f"checked against the declared loss: {choice.config.loss_formula}"
+    if choice.source == "convention":
+        return (
+            f"no loss in the code and none declared: the gradient is exactly that of {choice.config.loss.upper()} "
+            f'as {choice.config.loss_formula}; declare [loss] (e.g. reduction = "mean") to require another'
+        )
     if choice.source == "auto":
         return (
             f"loss not declared: the gradient was checked against {choice.config.loss.upper()} "
@@ -327,7 +345,7 @@ def _forward_diagnosis(forward: ForwardCheck) -> Diagnosis:
     )
 
 
-def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec) -> dict[str, Any]:
+def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown: bool = False) -> dict[str, Any]:
     """Check against one candidate loss; score how well it explains the submission.
 
     When the loss is not declared, the candidate that passes wins; failing
@@ -338,6 +356,8 @@ def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec) -> dict[str, Any]
     net, report = _check(ex, layout, choice.config, X, Y, choice.factor, seed)
     notes: list[str] = []
     report, _ = _accept_convention(report, ex, layout, net.config, X, Y, choice.factor, seed, spec, notes)
+    if lr_unknown and not report.passed:
+        report = _unknown_rate(report, ex, layout, net.config, X, Y, choice.factor, seed, notes)
     diagnoses = [] if report.passed else _diagnose(report, ex, layout, net, X, Y, choice.factor)
     right = sum(t.status in ("pass", "kink") for t in report.tensors)
     explained = max((d.confidence for d in diagnoses if d.code != "localized"), default=0.0)
@@ -362,6 +382,21 @@ def _accept_convention(report, ex, layout, config, X, Y, factor, seed, spec, not
                     )
                     return again, accepted
     return report, None
+
+
+def _unknown_rate(report, ex, layout, config, X, Y, factor, seed, notes):
+    """With no learning rate found, (before - after) is lr x the gradient: a uniform positive factor is the lr."""
+    for d in signatures(report):
+        c = d.evidence.get("factor") if d.tensor is None else None
+        if c is not None and c > 0:
+            _, again = _check(ex, layout, config, X, Y, factor * c, seed)
+            if again.passed:
+                notes.append(
+                    f"no learning rate was found (hard-coded or none): the update is {c:.6g} x the loss's "
+                    "gradient, which a learning rate of that size explains; checked up to that factor"
+                )
+                return again
+    return report
 
 
 def _diagnose(report, ex, layout, net, X, Y, factor) -> list[Diagnosis]:

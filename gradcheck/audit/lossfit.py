@@ -93,6 +93,23 @@ def _distinct(found: list[LossChoice]) -> list[LossChoice]:
     return list({(c.config, c.factor): c for c in reversed(found)}.values())[::-1]
 
 
+def other_conventions(picks: list[LossChoice]) -> list[LossChoice]:
+    """Every other named convention of the losses picked: tried only when no usual one passes.
+
+    Code with no loss of its own may differentiate a sum over the batch (Nielsen's
+    ``update_mini_batch``) or a half MSE: a gradient exact for one of them is
+    not a bug. A convention is taken only when the gradient passes under it.
+    """
+    seen = {(c.config, c.factor) for c in picks}
+    out = []
+    for c in picks:
+        for cand in _all_conventions(c.config, c.config.loss):
+            if (cand, c.factor) not in seen:
+                seen.add((cand, c.factor))
+                out.append(LossChoice(cand, c.factor, "convention"))
+    return out
+
+
 def _output_grads(cand: MLPConfig, a: np.ndarray, Y: np.ndarray):
     """dL/d(output) and, for BCE and CE, dL/d(logits) (the shortcut students return), of one convention."""
     d = cand.convention.divisor(a.shape) / (0.5 if cand.half else 1.0)

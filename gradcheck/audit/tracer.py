@@ -574,6 +574,7 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
         sys.path.insert(0, str(path.parent))
     sys.meta_path.insert(0, loader._SubmissionFinder(path.parent, True, notes))
     ns["__name__"] = "__main__"
+    sys.argv = [str(path)]  # as if run as `python script.py`: argparse sees no worker arguments
     start = _start_index(sr, spec, notes)
     watch = _Watch(
         ns,

@@ -271,9 +271,10 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
         ctx.notes.append(f"no gradient found for {', '.join(missing)}")
     grads = sorted(grads, key=lambda g: g.param)
     result.update(shape=shape, grads=[_grad_out(g, params) for g in grads])
-    result["student_loss"] = student_loss(target, s1, ctx.funcs, runner.targets(s1.columns))
+    Xc, Yc = runner.batch(s1.columns)
+    result["student_loss"] = student_loss(target, s1, ctx.funcs, Yc, Xc)
     if result["student_loss"] is None:
-        result["student_loss_grad"] = student_loss_grad(target, s1, ctx.funcs, runner.targets(s1.columns))
+        result["student_loss_grad"] = student_loss_grad(target, s1, ctx.funcs, Yc)
     return result
 
 

@@ -14,8 +14,10 @@ FORMS = ("given", "flat", "onehot", "int")
 
 
 def class_labels(n: int, k: int) -> np.ndarray:
-    """Integer labels covering every class (so ``Y.max() + 1`` counts all ``k``)."""
-    return (np.arange(n) * 5 + 1) % k if k > 1 else np.zeros(n, dtype=int)
+    """Integer labels covering every class when n >= k (so ``Y.max() + 1`` counts all ``k``), in a seeded order."""
+    if k <= 1:
+        return np.zeros(n, dtype=int)
+    return np.random.default_rng(0).permutation(np.arange(n) % k)
 
 
 def convert(Y: np.ndarray, form: str) -> np.ndarray:

@@ -85,9 +85,9 @@ class Runner:
             self.loss_name, self._loss_fn = find_loss(self.t.namespace, self.loaded, self.spec)
         return call_student("loss gradient", self._loss_fn, first_array(out), y)
 
-    def targets(self, columns: bool) -> np.ndarray:
-        """The targets as the student's code was given them."""
-        return self._data(columns)[1]
+    def batch(self, columns: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(X, Y) as the student's code was given them."""
+        return self._data(columns)
 
     def _data(self, columns: bool) -> tuple[np.ndarray, np.ndarray]:
         Yf = self.Y_used
@@ -159,6 +159,8 @@ class Runner:
         out, found = network_output(fwd, ret, root, n)
         if self.t.output_of is not None:
             out = self.t.output_of(root, ret)
+        if isinstance(out, np.ndarray):  # a copy: backward may edit the array in place (probs[range(N), y] -= 1)
+            out = np.array(out, dtype=float, copy=True)
         named = named_values(fwd, ret)
         named["__ret__"] = ret
         return out, found, named

@@ -78,7 +78,7 @@ def student_loss_grad(target: Target, s1: Step1, funcs: dict, Yc: Any) -> dict |
     return None
 
 
-def student_loss(target: Target, s1: Step1, funcs: dict, Yc: Any) -> dict | None:
+def student_loss(target: Target, s1: Step1, funcs: dict, Yc: Any, Xc: Any = None) -> dict | None:
     """``{"source", "value"}``: the student's loss at the step's output and targets, or None."""
     if (
         isinstance(s1.ret, (tuple, list))
@@ -92,6 +92,8 @@ def student_loss(target: Target, s1: Step1, funcs: dict, Yc: Any) -> dict | None
     out = s1.out
     for source, fn in _candidates(target, s1.root, funcs):
         ctx = {"out": lambda: out.copy(), "Y": lambda: np.array(Yc, copy=True)}
+        if Xc is not None:
+            ctx["X"] = lambda: np.array(Xc, copy=True)
         if not plain_params(fn):
             continue
         try:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from gradcheck.audit.adapters.calling import bind_args, call_student, plain_params
 from gradcheck.audit.adapters.objects import methods
 from gradcheck.audit.adapters.params import discover_params
@@ -37,12 +39,18 @@ def _creators(obj: Any) -> list[str]:
 
 
 def ensure_params(obj: Any, ctx: Context) -> Any:
-    """``obj`` itself when it has weights, else after the first creator method that makes them."""
-    if discover_params(obj) or ctx.X is None:
+    """``obj`` itself when it has weights, else after the first creator method that makes them.
+
+    Without data yet, only creators that need no data are tried (``init_params()``);
+    their weights then give the sizes.
+    """
+    if discover_params(obj):
         return obj
     for name in _creators(obj):
         method = getattr(obj, name)
-        data = {"X": lambda: ctx.X.copy(), "Y": lambda: ctx.Y.copy(), "lr": lambda: ctx.lr}
+        if ctx.X is None and _required(method):
+            continue
+        data = {"X": lambda: np.array(ctx.X), "Y": lambda: np.array(ctx.Y), "lr": lambda: ctx.lr}
         data.update(epochs=lambda: 1, verbose=lambda: False, seed=lambda: 0)
         try:
             args, kwargs, _ = bind_args(method, data, ["X", "Y"][: len(_required(method))], name)
