@@ -17,7 +17,7 @@ import numpy as np
 
 from gradcheck.audit.adapters import labels
 from gradcheck.audit.adapters.layout import choose_layout, per_sample, source_tree
-from gradcheck.audit.adapters.names import canon, leaf
+from gradcheck.audit.adapters.names import canon, is_param_name, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
 from gradcheck.audit.adapters.params import discover_params, params_from_spec, params_out, snapshot
@@ -148,12 +148,7 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
     else:
         params = discover_params(probe, target.root_is_namespace)
     if not params:
-        raise AuditError(
-            f"no weight/bias arrays were found on {target.label} (looked for W1/b1, "
-            "weights[i], params['W1'], layer .weight/.data): set [network] params",
-            where="finding the parameters",
-            type_="ParamsNotFound",
-        )
+        raise _no_params(target, probe)
     partial["params"] = params_out(params, snapshot(probe, params), target.root_name)
     while True:
         try:
@@ -165,6 +160,28 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
             ctx.notes.append(f"{target.entry()} gave no gradients; trying {target.label}.{nxt}")
             target = _retarget(target, nxt)
             partial["entry"], partial["forward_path"] = target.entry(), target.forward_path()
+
+
+def _no_params(target: Target, probe: Any) -> AuditError:
+    scalars = (
+        [k for k, v in vars(probe).items() if is_param_name(k) and isinstance(v, float)]
+        if hasattr(probe, "__dict__")
+        else []
+    )
+    if scalars:
+        shown = ", ".join(f"self.{k}" for k in scalars[:6]) + (", ..." if len(scalars) > 6 else "")
+        return AuditError(
+            f"the weights of {target.label} are Python numbers ({shown}), one per connection: only numpy "
+            "arrays are supported as parameters (not a spec setting: the network needs weight matrices)",
+            where="finding the parameters",
+            type_="ParamsNotFound",
+        )
+    return AuditError(
+        f"no weight/bias arrays were found on {target.label} (looked for W1/b1, "
+        "weights[i], params['W1'], layer .weight/.data): set [network] params",
+        where="finding the parameters",
+        type_="ParamsNotFound",
+    )
 
 
 def _retarget(target: Target, name: str) -> Target:

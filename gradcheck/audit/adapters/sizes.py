@@ -125,7 +125,9 @@ def _other_value(p, role: str | None, data: dict, label: str):
     if role in ("X", "Y", "lr", "epochs", "seed", "verbose"):
         return data[role]
     raise AuditError(
-        f"cannot infer constructor argument {p.name!r} of {label}: set {CONSTRUCTOR_KEYS}",
+        f"cannot infer constructor argument {p.name!r} of {label}: set {CONSTRUCTOR_KEYS} (numbers, strings, "
+        "lists; a constructor taking objects the caller builds, such as layers, is a network assembled "
+        "outside the class, which the audit cannot build)",
         where=label,
         type_="ConstructorArguments",
     )

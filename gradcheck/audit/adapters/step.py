@@ -143,7 +143,8 @@ class Runner:
         after = snapshot(root, self.params)
         arg_lr = accepts_role(bfn, "lr", self.spec.get("lr_arg")) if "lr" in used else None
         via = str(knob) if knob is not None else (f"argument {arg_lr!r}" if arg_lr else None)
-        return Step1(root, before, after, ret, out, via, columns, found, arg_lr)
+        named.pop("__ret__", None)
+        return Step1(root, before, after, ret, out, via, columns, found, arg_lr, named)
 
     def _forward(self, fwd, root, Xc, Yc, params_obj, exact, n) -> tuple[Any, str, dict]:
         """(network output, how found, the forward's named returned values)."""

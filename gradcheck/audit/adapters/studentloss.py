@@ -92,6 +92,7 @@ def student_loss(target: Target, s1: Step1, funcs: dict, Yc: Any, Xc: Any = None
     out = s1.out
     for source, fn in _candidates(target, s1.root, funcs):
         ctx = {"out": lambda: out.copy(), "Y": lambda: np.array(Yc, copy=True)}
+        ctx.update({f"={k}": (lambda v=v: v) for k, v in s1.extra.items()})  # the forward's returned names
         if Xc is not None:
             ctx["X"] = lambda: np.array(Xc, copy=True)
         if not plain_params(fn):

@@ -8,6 +8,7 @@ Tried in the order of :data:`SHAPES` (the first that applies wins):
                 ``loss(X, y) -> (loss, grads)`` (:mod:`.cs231n`); weights made by ``fit()``
                 (:mod:`.fit`);
 ``positional``  functions taking the parameters one by one (``forward_prop(W1, b1, W2, b2, X)``);
+``derivatives`` one derivative function per parameter (``derivative_w2(Z, T, Y)``);
 ``functions``   functions taking a parameters dict (from an initializer, a global, or built
                 from the keys the code reads);
 ``globals_fn``  functions working on module-level weight arrays.
@@ -18,8 +19,16 @@ under the tracer with the weights and gradients their own updates name.
 A new shape is a new module here with its tests, added to :data:`SHAPES`.
 """
 
-from gradcheck.audit.adapters.shapes import classes, functions, globals_fn, layer_list, positional, spec_entry
+from gradcheck.audit.adapters.shapes import (
+    classes,
+    derivatives,
+    functions,
+    globals_fn,
+    layer_list,
+    positional,
+    spec_entry,
+)
 
-SHAPES = (spec_entry, layer_list, classes, positional, functions, globals_fn)
+SHAPES = (spec_entry, layer_list, classes, positional, derivatives, functions, globals_fn)
 
 __all__ = ["SHAPES"]

@@ -75,8 +75,15 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Pic
         top = [c for c in top if MODEL_HINT.search(c.cls.__name__)] or top
     if len(top) != 1:
         listed = " and ".join(sorted(c.cls.__name__ for c in (top or cands)))
+        layers = len(top) >= 3 and not any(MODEL_HINT.search(c.cls.__name__) for c in top)
+        why = (
+            ": they look like layers, and no model class uses them (the network is assembled by code the "
+            "audit does not run, a training script or notebook)"
+            if layers
+            else ""
+        )
         raise AuditError(
-            f"found several candidate classes {listed}: set [entry] class",
+            f"found several candidate classes {listed}{why}: set [entry] class",
             where="finding the model",
             type_="AmbiguousEntry",
         )

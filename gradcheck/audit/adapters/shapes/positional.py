@@ -23,7 +23,8 @@ from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.loader import AuditError
 
 
-def _param_args(fns: list[Callable]) -> list[str] | None:
+def param_args(fns: list[Callable]) -> list[str] | None:
+    """Parameter-named arguments of the functions (``W1, b1, W2, b2``) in layer order, or None."""
     names = [p.name for f in fns for p in plain_params(f)]
     return synth.layered_names(list(dict.fromkeys(names)))
 
@@ -46,8 +47,8 @@ def _from_initializer(funcs: dict, names: list[str], ctx: Context) -> dict | Non
     return {n: np.array(v, dtype=float) for n, v in zip(labels, made) if n in names}
 
 
-def _params_maker(funcs: dict, names: list[str], ctx: Context):
-    """(fresh, orient) for the parameters named ``names``."""
+def params_maker(funcs: dict, names: list[str], ctx: Context):
+    """(fresh, orient) for the parameters named ``names``: from an initializer, globals, or made."""
     made = _from_initializer(funcs, names, ctx)
     if made is None and all(isinstance(ctx.ns.get(n), np.ndarray) for n in names):
         made = {n: np.array(ctx.ns[n], dtype=float) for n in names}
@@ -75,10 +76,10 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
     if bname is None:
         return None
     fns = [funcs[bname]] + ([funcs[fname]] if fname else [])
-    names = _param_args(fns)
+    names = param_args(fns)
     if names is None:
         return None
-    fresh, orient = _params_maker(funcs, names, ctx)
+    fresh, orient = params_maker(funcs, names, ctx)
     return Target(
         label="module",
         root_name="params",
