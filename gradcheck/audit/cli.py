@@ -131,10 +131,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
         from gradcheck.audit.initspec import write_spec
 
         try:
-            write_spec(paths[0], args.init_spec, spec)
+            _, stopped = write_spec(paths[0], args.init_spec, spec)
         except (ValueError, OSError) as exc:
             raise CliError(str(exc)) from None
         print(f"wrote {args.init_spec} from {paths[0]}", file=sys.stderr)
+        if stopped:
+            print(f"the audit stopped ({stopped[:200]}): the spec has TODO lines to fill in", file=sys.stderr)
         return 0
     if args.resume is not None and not args.resume.is_dir():
         raise CliError(f"--resume {args.resume}: no such folder (give the folder of the interrupted audit)")

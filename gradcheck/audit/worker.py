@@ -227,7 +227,7 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
                 sr.loaded.notes = result["notes"]
                 if mode == "auto":
                     result["notes"].append(
-                        "script mode: spec.grads are variables of the top-level code "
+                        "script mode: [network] grads are variables of the top-level code "
                         "and there is no model class or backward function"
                     )
                 _run_script(sr, spec, result, X is not None)
@@ -256,7 +256,7 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
         if not result["ok"]:
             result["error"] = {
                 "type": "GradsNotFound",
-                "message": "no gradients were extracted: set spec.grads",
+                "message": "no gradients were extracted: set [network] grads",
                 "where": "reading gradients",
                 "traceback": "",
             }
@@ -305,7 +305,7 @@ def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> No
     result["X"], result["Y"] = X, Y
     if X is None or Y is None:
         notes.append(
-            "the script's data was not found: set spec data_x and data_y (the variables the gradients were computed on)"
+            "the script's data was not found: set [entry] data_x and [entry] data_y (the variables the gradients were computed on)"
         )
     elif request_has_data:
         notes.append(
