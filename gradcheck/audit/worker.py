@@ -305,7 +305,8 @@ def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> No
     result["X"], result["Y"] = X, Y
     if X is None or Y is None:
         notes.append(
-            "the script's data was not found: set [entry] data_x and [entry] data_y (the variables the gradients were computed on)"
+            "the script's data was not found: set [entry] data_x and [entry] data_y "
+            "(the variables the gradients were computed on)"
         )
     elif request_has_data:
         notes.append(
