@@ -173,6 +173,18 @@ def test_forward_unavailable_is_reported():
     res["forward"] = None
     r = grade(res, X, Y, BCE, path="s.py")
     assert r.forward.status == "unavailable"
+    # the network is the one under which the gradient is right (tanh here, not the first candidate)
+    assert r.status == "pass" and r.forward.network == "3-5-2 tanh|sigmoid", r.forward
+    assert "no forward output was found: the gradient is right for 3-5-2 tanh|sigmoid" in r.notes
+
+
+def test_forward_unavailable_and_no_network_fits_is_an_honest_error():
+    res, X, Y = _case("in_out", plant=_tanh_at_activation)
+    res["forward"] = None
+    r = grade(res, X, Y, BCE, path="s.py")
+    assert r.status == "error" and "the network cannot be identified" in r.error and "[entry] forward" in r.error
+    declared = parse_spec({"network": {"hidden": "tanh", "output": "sigmoid"}, "loss": {"name": "bce"}})
+    assert grade(res, X, Y, declared, path="s.py").status == "fail"  # declared: a verdict
 
 
 def test_accepted_convention_passes_with_note():

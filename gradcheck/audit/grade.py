@@ -20,7 +20,7 @@ import numpy as np
 
 from gradcheck.audit.layout import LayoutError
 from gradcheck.audit.lossfit import LossChoice, LossError, choices, other_conventions
-from gradcheck.audit.network import ForwardCheck, infer_network, label, output_choices
+from gradcheck.audit.network import ForwardCheck, candidates, infer_network, label, output_choices
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.check import check_gradients
 from gradcheck.diagnose import Context, _rank, fingerprints, signatures
@@ -218,7 +218,34 @@ def grade(
     student = (result.get("student_loss"), result.get("student_loss_grad"))
     upd = result.get("update") or {}
     lr_unknown = upd.get("linear") is None and upd.get("lrs") == [1.0]
+    if forward.status == "unavailable" and not spec.hidden and not spec.get("network", "output"):
+        return _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown)
     return _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown)
+
+
+def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> SubmissionResult:
+    """No forward output to identify the network: the candidate under which the gradient is right, or an error."""
+    for layout, config in candidates(ex.params, X, Y.shape[1], spec):
+        forward = ForwardCheck(
+            "unavailable",
+            None,
+            label(config),
+            "no forward output: the network is the one under which the gradient is right",
+        )
+        judged = _judge(ex, layout, config, forward, X, Y, spec, seed, dict(base), student, lr_unknown)
+        if judged.status in ("pass", "kink"):
+            note = f"no forward output was found: the gradient is right for {label(config)}"
+            return dataclasses.replace(judged, notes=(*judged.notes, note))
+    return SubmissionResult(
+        status="error",
+        error=(
+            "no forward output was found, so the network cannot be identified, and the gradient is right for "
+            "none of the candidate networks: name the forward ([entry] forward, or [entry] forward_output for a "
+            "script), or declare [network] hidden and [network] output to judge it against one"
+        ),
+        rules=ex.rules,
+        **base,
+    )
 
 
 def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False) -> SubmissionResult:

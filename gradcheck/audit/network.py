@@ -118,6 +118,26 @@ def _configs(layout: Layout, spec: AuditSpec):
             yield MLPConfig(layout.sizes, hidden, output=output, loss="mse", bias=layout.has_bias)
 
 
+def candidates(params: dict, X: np.ndarray, n_out: int, spec: AuditSpec):
+    """Every (layout, config) a network without a forward output could be (one hidden activation for all layers).
+
+    Leaky ReLU and ELU with their usual slope and alpha only: without an output to fit
+    them to, their parameter is a guess, said in the label.
+    """
+    for layout in infer_layouts({k: v.shape for k, v in params.items()}, X.shape[1], n_out):
+        depth = len(layout.layers) - 1
+        hidden = (
+            [spec.hidden * depth]
+            if spec.hidden and len(spec.hidden) == 1
+            else [spec.hidden]
+            if spec.hidden
+            else [(h,) * depth for h in HIDDEN_ACTIVATIONS]
+        )
+        for h in hidden:
+            for output in output_choices(spec, layout.sizes[-1]):
+                yield layout, MLPConfig(layout.sizes, h, output=output, loss="mse", bias=layout.has_bias)
+
+
 def _parameter_of(config: MLPConfig) -> str | None:
     kinds = {h for h in config.hidden if h in COMMON_PARAMETERS}
     return kinds.pop() if len(kinds) == 1 else None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 from pathlib import Path
 
 SUFFIXES = (".py", ".ipynb")
@@ -135,28 +136,20 @@ def discover(paths: list[Path]) -> list[Path]:
 
 
 def result_names(paths: list[Path]) -> dict[Path, str]:
-    """A unique relative name per submission: its file name, with as many parent folders as it takes.
+    """A unique name per submission: its file name, or, when names collide, its path relative to
+    the folder all of them are in.
 
-    ``alice/mlp.py`` and ``bob/mlp.py`` when both are called ``mlp.py``; a name that is
-    unique stays the bare file name.
+    A flat folder keeps bare file names (``inplace_correct.py``); a class export keeps
+    every student apart (``alice/mlp.py``, ``carol/hw4/mlp.py``).
     """
-    parts = {p: Path(p).resolve().parts for p in paths}
-    depth = {p: 1 for p in paths}
-    while True:
-        names: dict[str, list[Path]] = {}
-        for p in paths:
-            names.setdefault("/".join(parts[p][-depth[p] :]), []).append(p)
-        clashes = [ps for ps in names.values() if len(ps) > 1]
-        if not clashes:
-            return {p: n for n, ps in names.items() for p in ps}
-        grown = False
-        for ps in clashes:
-            for p in ps:
-                if depth[p] < len(parts[p]) - 1:
-                    depth[p] += 1
-                    grown = True
-        if not grown:
-            return {p: "/".join(parts[p][1:]) for p in paths}
+    if not paths:
+        return {}
+    if len({Path(p).name for p in paths}) == len(paths):
+        return {p: Path(p).name for p in paths}
+    resolved = {p: Path(p).resolve() for p in paths}
+    parents = [str(r.parent) for r in resolved.values()]
+    root = Path(os.path.commonpath(parents)) if len(set(parents)) > 1 else Path(parents[0])
+    return {p: r.relative_to(root).as_posix() for p, r in resolved.items()}
 
 
 def content_digest(path: Path) -> hashlib._Hash:

@@ -116,6 +116,11 @@ OUTPUT_NAMES = [
     "a_out",
     "final_output",
     "probs",
+    "prob",
+    "probabilities",
+    "p",
+    "y_out",
+    "a3",
     "a2",
     "al",
 ]

@@ -45,6 +45,8 @@ GRAD_METHODS = [
     "loss_and_grad",
     "loss_and_gradients",
     "_backward",
+    "_backprop",
+    "_back_prop",
 ]
 #: Methods that (usually) also update the weights; tried after the gradient ones and CS231n ``loss``.
 TRAIN_METHODS = ["train_step", "fit_step", "step", "update", "train"]
