@@ -5,7 +5,6 @@ every student's result kept apart when file names collide."""
 from __future__ import annotations
 
 import json
-import sys
 import textwrap
 from pathlib import Path
 
@@ -88,16 +87,6 @@ def test_missing_path_is_named(tmp_path):
 
 
 # --------------------------------------------------------------------------- loading a project
-
-
-@pytest.fixture
-def clean_imports(monkeypatch):
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
-    before = set(sys.modules)
-    yield
-    for name in set(sys.modules) - before:
-        del sys.modules[name]
 
 
 def test_project_modules_import_each_other_and_merge(tmp_path, clean_imports):

@@ -162,21 +162,16 @@ def choices(
     if spec.loss != "auto":
         fitting = [c for c in configs if spec.loss in LOSSES_FOR[c.output]]
         return _declared(spec, (fitting or configs)[0])
-    if student is not None:
-        found = [c for config in configs for c in from_student(student, config, ref, X, Y)]
-        if found:
-            return found
-        notes.append(
-            f"the student's loss ({student['source']} = {student['value']:.6g}) matches no known convention "
-            "of the losses this output allows; the usual ones were tried"
-        )
-    elif grad is not None:
-        found = [c for config in configs for c in from_student_grad(grad, config, ref, X, Y)]
-        if found:
-            return found
-        notes.append(
-            f"the student's loss derivative ({grad['source']}) matches no known convention; the usual losses were tried"
-        )
+    for read, fit, what in ((student, from_student, "loss"), (grad, from_student_grad, "loss derivative")):
+        if read is not None:
+            found = [c for config in configs for c in fit(read, config, ref, X, Y)]
+            if found:
+                return found
+            notes.append(
+                f"the student's {what} ({read['source']}) matches no known convention of the losses this "
+                "output allows; the usual ones were tried"
+            )
+            break
     return [
         LossChoice(_conventions(config, name, spec), spec.scale, "auto")
         for config in configs

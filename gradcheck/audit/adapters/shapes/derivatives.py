@@ -15,7 +15,7 @@ import re
 from gradcheck.audit.adapters.calling import plain_params
 from gradcheck.audit.adapters.names import FORWARD_NAMES, canon
 from gradcheck.audit.adapters.shapes import positional
-from gradcheck.audit.adapters.shapes.functions import first_named
+from gradcheck.audit.adapters.shapes.functions import first_named, params_target
 from gradcheck.audit.adapters.target import Context, Target
 
 DERIVATIVE = re.compile(r"^(derivative|deriv|grad|gradient|d)_?(?P<param>(w|b|weights?|bias)_?\d+)$", re.I)
@@ -64,16 +64,4 @@ def find(ctx: Context) -> Target | None:
     backward = _backward(funcs, by_param, names)
     label = ", ".join(sorted(by_param.values()))
     ctx.notes.append(f"one derivative function per parameter ({label}), called together as the backward")
-    return Target(
-        label="module",
-        root_name="params",
-        fresh=fresh,
-        forward_name=fname,
-        backward_name=label,
-        namespace=ctx.ns,
-        get_forward=lambda r: funcs[fname],
-        get_backward=lambda r: backward,
-        shape="derivative-functions",
-        orient=orient,
-        extra_args=lambda root: dict(root),
-    )
+    return params_target(ctx, fresh, fname, label, backward, funcs[fname], "derivative-functions", orient, by_name=True)

@@ -104,6 +104,17 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
     fresh, orient, note = _params_source(fns, ctx, funcs, bname)
     if note:
         ctx.notes.append(note)
+    return params_target(ctx, fresh, fname, bname, funcs[bname], funcs.get(fname), "functions", orient)
+
+
+def params_target(
+    ctx: Context, fresh, fname, bname, backward, forward, shape: str, orient=None, by_name=False
+) -> Target:
+    """A target over module functions whose root is a dict of the parameters.
+
+    ``by_name``: the parameters are also offered to the functions as arguments by
+    their names (``forward_prop(W1, b1, W2, b2, X)``).
+    """
     return Target(
         label="module",
         root_name="params",
@@ -111,8 +122,9 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
         forward_name=fname,
         backward_name=bname,
         namespace=ctx.ns,
-        get_forward=(lambda r: funcs[fname]) if fname else (lambda r: None),
-        get_backward=lambda r: funcs[bname],
-        shape="functions",
+        get_forward=lambda r: forward,
+        get_backward=lambda r: backward,
+        shape=shape,
         orient=orient,
+        extra_args=(lambda root: dict(root)) if by_name else None,
     )

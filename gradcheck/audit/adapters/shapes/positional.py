@@ -17,7 +17,7 @@ from gradcheck.audit.adapters import synth
 from gradcheck.audit.adapters.calling import call_student, plain_params
 from gradcheck.audit.adapters.names import INIT_FUNC_NAMES
 from gradcheck.audit.adapters.returns import returned_names
-from gradcheck.audit.adapters.shapes.functions import entry_functions, first_named
+from gradcheck.audit.adapters.shapes.functions import entry_functions, first_named, params_target
 from gradcheck.audit.adapters.sizes import infer_call_sizes
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.loader import AuditError
@@ -80,16 +80,4 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
     if names is None:
         return None
     fresh, orient = params_maker(funcs, names, ctx)
-    return Target(
-        label="module",
-        root_name="params",
-        fresh=fresh,
-        forward_name=fname,
-        backward_name=bname,
-        namespace=ctx.ns,
-        get_forward=(lambda r: funcs[fname]) if fname else (lambda r: None),
-        get_backward=lambda r: funcs[bname],
-        shape="positional",
-        orient=orient,
-        extra_args=lambda root: dict(root),
-    )
+    return params_target(ctx, fresh, fname, bname, funcs[bname], funcs.get(fname), "positional", orient, by_name=True)
