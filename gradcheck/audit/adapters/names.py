@@ -49,7 +49,19 @@ GRAD_METHODS = [
     "_back_prop",
 ]
 #: Methods that (usually) also update the weights; tried after the gradient ones and CS231n ``loss``.
-TRAIN_METHODS = ["train_step", "fit_step", "step", "update", "train"]
+TRAIN_METHODS = [
+    "train_step",
+    "fit_step",
+    "fit_batch",
+    "train_batch",
+    "train_on_batch",
+    "partial_fit",
+    "sgd_step",
+    "update_weights",
+    "step",
+    "update",
+    "train",
+]
 BACKWARD_NAMES = GRAD_METHODS + TRAIN_METHODS
 INIT_FUNC_NAMES = [
     "initialize_parameters",

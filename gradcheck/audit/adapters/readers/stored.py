@@ -62,8 +62,30 @@ def _in_grad_dict(val: dict, target: str) -> tuple[str, np.ndarray] | None:
     return None
 
 
+def _mirrored(root: Any, p: Tensor, root_name: str) -> tuple[str, np.ndarray] | None:
+    """``self.grads[0]["W"]`` for ``self.layers[0]["W"]``: a gradient container shaped like the parameters'."""
+    steps = p.steps
+    if len(steps) < 2 or steps[0][0] != "attr" or not is_user_object(root):
+        return None
+    for name in vars(root):
+        if name != steps[0][1] and GRAD_DICT.match(name):
+            where = (("attr", name),) + tuple(steps[1:])
+            try:
+                arr = resolve(root, where)
+            except Exception:  # noqa: BLE001
+                continue
+            if isinstance(arr, np.ndarray) and arr.dtype.kind in "fiu" and arr.shape == p.shape:
+                return fmt_path(root_name, where), np.asarray(arr, float)
+    return None
+
+
 def stored_by_name(root: Any, p: Tensor, root_name: str) -> tuple[str, np.ndarray] | None:
-    """Search the param's container, and grad dicts next to it, for its gradient by name."""
+    """Search the param's container, grad dicts next to it, and a container mirroring the parameters'."""
+    hit = _stored_in_holder(root, p, root_name)
+    return hit if hit is not None else _mirrored(root, p, root_name)
+
+
+def _stored_in_holder(root: Any, p: Tensor, root_name: str) -> tuple[str, np.ndarray] | None:
     idx_tail, _, leaf, places = _holder(p.steps)
     target = canon(leaf)
     for where in places:
