@@ -35,8 +35,9 @@ def add_parser(sub) -> None:
     )
     p.add_argument(
         "--loss",
-        choices=("auto", "mse", "bce"),
-        help="the loss the gradient must match (overrides the spec; auto: whichever the gradient fits)",
+        choices=("auto", "mse", "bce", "ce"),
+        help="the loss the gradient must match (overrides the spec; auto: the student's own loss, "
+        "else whichever the gradient fits)",
     )
     p.add_argument("--reduction", choices=("mean", "sum"), help="loss reduction over the batch (default mean)")
     p.add_argument("--scale", type=float, help="constant factor on the loss, e.g. 0.5 for (1/2) MSE")
