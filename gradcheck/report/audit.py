@@ -8,6 +8,23 @@ from gradcheck.report.markdown import md_table
 from gradcheck.report.text import MARK, table
 
 
+def points(score: float | None, max_score: float | None) -> str:
+    """``0.33/1``: points rounded to two decimals, trailing zeros dropped ("" when not graded).
+
+    Examples
+    --------
+    >>> points(1 / 3, 1.0), points(2.5, 4.0), points(None, None)
+    ('0.33/1', '2.5/4', '')
+    """
+    if max_score is None:
+        return ""
+
+    def short(x: float) -> str:
+        return f"{round(float(x or 0.0), 2):.2f}".rstrip("0").rstrip(".")
+
+    return f"{short(score)}/{short(max_score)}"
+
+
 def _top(s) -> str:
     return s.diagnoses[0].code if s.diagnoses else ""
 
@@ -17,13 +34,18 @@ def _wrong(s) -> str:
     return ", ".join(t.location for t in bad[:3]) + (" ..." if len(bad) > 3 else "")
 
 
-def render_text(report) -> str:
-    """Summary table (one row per submission) and, per failing submission, the evidence."""
+def render_text(report, width: int | None = None) -> str:
+    """Summary table (one row per submission) and, per failing submission, the evidence.
+
+    ``width``: a terminal's columns, which the table then fits (paths, shapes,
+    wrong entries and diagnoses wrap); None (files, pipes): full width.
+    """
     rows = [
         [s.path, MARK[s.status], s.shape or "-", _wrong(s) or "-", _top(s) or "-", f"{s.elapsed:.1f}s"]
         for s in report.submissions
     ]
-    out = [table(["submission", "verdict", "shape", "wrong entries", "diagnosis", "time"], rows)]
+    headers = ["submission", "verdict", "shape", "wrong entries", "diagnosis", "time"]
+    out = [table(headers, rows, width=width, wrap={0, 2, 3, 4})]
     for s in report.submissions:
         if not s.passed:
             out += ["", *detail_lines(s)]
@@ -68,7 +90,7 @@ def render_markdown(report) -> str:
             s.shape or "",
             _wrong(s),
             f"`{_top(s)}`" if _top(s) else "",
-            f"{s.score:g}/{s.max_score:g}" if s.max_score is not None else "",
+            points(s.score, s.max_score),
         ]
         for s in report.submissions
     ]

@@ -42,9 +42,9 @@ import json
 import math
 from typing import Any
 
+from gradcheck.naming import format_index
 from gradcheck.report.audit import detail_lines
 from gradcheck.report.text import MARK
-from gradcheck.result import format_index
 
 #: Statuses of a tensor that earn its points.
 EARNING = ("pass", "kink")

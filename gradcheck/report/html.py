@@ -17,8 +17,8 @@ import math
 import re
 from html import escape
 
+from gradcheck.naming import format_index
 from gradcheck.report.text import MARK
-from gradcheck.result import format_index
 
 #: Colour per status (bars and badges).
 COLOURS = {
