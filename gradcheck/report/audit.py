@@ -70,7 +70,8 @@ def detail_lines(s) -> list[str]:
             )
     for d in s.diagnoses[:3]:
         where = f" [{d.tensor}]" if d.tensor else ""
-        lines.append(f"   diagnosis {d.code}{where}: {d.message}")
+        said = d.message == s.error  # a verdict given before any check: its reason is the error above
+        lines.append(f"   diagnosis {d.code}{where}" + ("" if said else f": {d.message}"))
     if s.forward is not None and s.forward.status != "match":
         lines.append(f"   forward: {s.forward.status} ({s.forward.note})")
     if s.cells.get("backward") is not None:
