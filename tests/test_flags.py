@@ -175,3 +175,23 @@ def test_a_real_process_prints_one_line_and_no_traceback(tmp_path):
     )
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("toml", "words"),
+    [
+        ("[loss]\nscale = 0", "[loss] scale must be a finite number in (0, inf), got 0"),
+        ("[loss]\nscale = nan", "[loss] scale must be a finite number in (0, inf), got nan"),
+        ("[limits]\nwall_seconds = -5", "[limits] wall_seconds must be a finite number in (0, 86400], got -5"),
+        ("[limits]\nmemory_mb = 0", "[limits] memory_mb must be a finite number in [16, 1048576], got 0"),
+        ("[points]\ngradient = -1", "[points] gradient must be a finite number in [0, inf), got -1"),
+        ("[points]\nforward = inf", "[points] forward must be a finite number in [0, inf), got inf"),
+        ("[data]\nn = 0", "[data] n must be a finite number in [1, 1000000], got 0"),
+        ("[data]\nseed = -1", "[data] seed must be a finite number in [0, inf), got -1"),
+        ("[check]\nrtol = 1.0", "[check] rtol must be a finite number in (0, 0.5], got 1.0"),
+    ],
+)
+def test_spec_values_out_of_range_are_usage_errors(toml, words, capsys, tmp_path, no_work):
+    spec = tmp_path / "hw.toml"
+    spec.write_text(toml + "\n")
+    _usage_error(["audit", GOOD, "--spec", str(spec)], capsys, tmp_path, f"gradcheck audit: error: {spec}: {words}")
