@@ -115,27 +115,29 @@ def output_type(text: str) -> Path:
     return Path(text)
 
 
-def check_writable(folder: Path, flag: str = "--output") -> None:
-    """Raise :class:`CliError` unless report files can be written under ``folder``.
+def check_writable(folder: Path, flag: str = "--output", shown: Path | None = None) -> None:
+    """Raise :class:`CliError` unless files can be written under ``folder``.
 
     The nearest existing ancestor must be a folder in which a file can be
     created (tried for real, so read-only file systems and permissions are
-    both caught); nothing is left behind.
+    both caught); nothing is left behind. ``shown``: the path the user gave
+    when it is a file inside ``folder`` (``--gradcheck-report``).
     """
     folder = Path(folder)
+    where = f"{flag} {shown or folder}"
+    hint = "give a folder for the report files" if shown is None else "give a file in a folder you can write to"
     probe = folder
-    while not probe.exists():
-        if probe.parent == probe:
-            break
+    while not probe.exists() and probe.parent != probe:
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
-        where = "is a file" if probe == folder else f"is inside {probe}, which is a file"
-        raise CliError(f"{flag} {folder}: {where}, not a folder; give a folder for the report files")
+        what = "is a file, not a folder" if probe == folder and shown is None else f"is inside {probe}, which is a file"
+        raise CliError(f"{where}: {what}; {hint}")
     try:
         fd, tmp = tempfile.mkstemp(dir=probe, prefix=".gradcheck-write-test-")
     except OSError as exc:
         raise CliError(
-            f"{flag} {folder}: cannot write there ({exc.strerror or exc}); give a folder you can write to"
+            f"{where}: cannot write there (creating a file in {probe}: {exc.strerror or exc}); "
+            "give a folder you can write to"
         ) from None
     os.close(fd)
     os.unlink(tmp)

@@ -118,9 +118,9 @@ def _validate_report_path(path: Path) -> None:
     if path.is_dir():
         raise pytest.UsageError(f"--gradcheck-report {path} is a folder; give a file name, e.g. {path}/gradcheck.json")
     try:
-        check_writable(path.parent, "--gradcheck-report")
+        check_writable(path.parent, "--gradcheck-report", shown=path)
     except CliError as exc:
-        raise pytest.UsageError(str(exc).replace(str(path.parent), str(path), 1)) from None
+        raise pytest.UsageError(str(exc)) from None
 
 
 def pytest_configure(config: pytest.Config) -> None:
