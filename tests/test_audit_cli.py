@@ -179,3 +179,18 @@ def test_subprocess_entry_point_exit_codes(tmp_path):
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(("umask", "file_mode", "dir_mode"), [(0o022, 0o644, 0o755), (0o027, 0o640, 0o750)])
+def test_report_files_follow_the_umask(tmp_path, capsys, umask, file_mode, dir_mode):
+    old = os.umask(umask)
+    try:
+        assert main(["audit", str(GOOD), str(BAD), "--output", str(tmp_path / "out")]) == 1
+    finally:
+        os.umask(old)
+    (folder,) = _folders(tmp_path / "out")
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {*REPORT_FILES, "report.txt", f"{GOOD.name}.json", f"{BAD.name}.json"}
+    assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(file_mode)}  # group can read, as the umask says
+    assert oct(folder.stat().st_mode & 0o777) == oct(dir_mode)
+    assert oct((folder / "submissions").stat().st_mode & 0o777) == oct(dir_mode)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ET
 
 from gradcheck.report.markdown import md_table
-from gradcheck.report.text import MARK, table
+from gradcheck.report.text import MARK, fits, prose, table
 
 
 def points(score: float | None, max_score: float | None) -> str:
@@ -40,12 +41,7 @@ def render_text(report, width: int | None = None) -> str:
     ``width``: a terminal's columns, which the table then fits (paths, shapes,
     wrong entries and diagnoses wrap); None (files, pipes): full width.
     """
-    rows = [
-        [s.path, MARK[s.status], s.shape or "-", _wrong(s) or "-", _top(s) or "-", f"{s.elapsed:.1f}s"]
-        for s in report.submissions
-    ]
-    headers = ["submission", "verdict", "shape", "wrong entries", "diagnosis", "time"]
-    out = [table(headers, rows, width=width, wrap={0, 2, 3, 4})]
+    out = _summary_table(report.submissions, width)
     for s in report.submissions:
         if not s.passed:
             out += ["", *detail_lines(s)]
@@ -53,8 +49,32 @@ def render_text(report, width: int | None = None) -> str:
     for s in report.submissions:
         counts[s.status] = counts.get(s.status, 0) + 1
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-    out += ["", f"{len(report.submissions)} submissions: {summary}; {report.elapsed:.1f} s"]
+    n = len(report.submissions)
+    out += ["", prose(f"{n} submission{'' if n == 1 else 's'}: {summary}; {report.elapsed:.1f} s", width)]
     return "\n".join(out)
+
+
+def _summary_table(subs, width: int | None) -> list[str]:
+    """One row per submission; on a narrow terminal the shared folder is said once and ``shape`` goes."""
+    paths = [s.path for s in subs]
+    headers = ["submission", "verdict", "shape", "wrong entries", "diagnosis", "time"]
+    rows = [
+        [s.path, MARK[s.status], s.shape or "-", _wrong(s) or "-", _top(s) or "-", f"{s.elapsed:.1f}s"] for s in subs
+    ]
+    if fits(headers, rows, width):
+        return [table(headers, rows)]
+    folder = os.path.commonpath(paths) if len(paths) > 1 else os.path.dirname(paths[0]) if paths else ""
+    lead = []
+    if folder and all(p.startswith(folder + os.sep) for p in paths):
+        lead = [f"in {folder}{os.sep}:"]
+        for row in rows:
+            row[0] = row[0][len(folder) + 1 :]
+    if not fits(headers, rows, width):
+        headers, rows = (
+            [h for i, h in enumerate(headers) if i != 2],
+            [[c for i, c in enumerate(r) if i != 2] for r in rows],
+        )
+    return [*lead, table(headers, rows, width=width, wrap={0, 2, 3})]
 
 
 def detail_lines(s) -> list[str]:

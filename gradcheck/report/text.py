@@ -30,7 +30,7 @@ GAP = 2
 #: A wrapped column keeps at least this many characters.
 MIN_WRAP = 8
 #: Where a cell may be wrapped: after a separator of paths, names and lists.
-_BREAK = re.compile(r"(?<=[/_,\-.\]])|(?<= )")
+_BREAK = re.compile(r"(?<=[/_,\-\]|])|(?<= )")
 
 
 def _e(x: float) -> str:
@@ -49,17 +49,13 @@ def wrap_cell(text: str, width: int) -> list[str]:
         return [text]
     lines, line = [], ""
     for piece in (p for p in _BREAK.split(text) if p):
-        while len(piece) > width:  # a word longer than the column: cut it
-            if line:
-                lines.append(line.rstrip())
-                line = ""
-            lines.append(piece[:width])
-            piece = piece[width:]
-        if len(line) + len(piece) > width and line:
+        if line and len(line) + len(piece.rstrip()) > width:
             lines.append(line.rstrip())
-            line = piece.lstrip()
-        else:
-            line += piece
+            line = ""
+        line += piece.lstrip() if not line else piece
+        while len(line.rstrip()) > width:  # a word longer than the column: cut it
+            lines.append(line[:width])
+            line = line[width:].lstrip()
     return [*lines, line.rstrip()] if line.strip() else lines
 
 
@@ -204,7 +200,16 @@ def render_run(run, width: int | None = None) -> str:
         body = table([*head, "worst rel err", "verdict", "diagnosis"], compact, right={2}, width=width, wrap={0, 1, 6})
         shown = "worst relative error of each configuration shown (per tensor in report.md, or on a wider terminal)"
     foot = f"{len(run.results)} configurations: {summary}; {shown}; seed {run.seed}; {run.elapsed:.1f} s"
-    return body + "\n" + foot
+    return body + "\n" + prose(foot, width)
+
+
+def prose(text: str, width: int | None) -> str:
+    """``text`` wrapped at word boundaries to ``width`` (unchanged for None: files and pipes)."""
+    if width is None or len(text) <= width:
+        return text
+    import textwrap
+
+    return textwrap.fill(text, width, break_on_hyphens=False)
 
 
 def _tensor_columns(run) -> list[str]:
