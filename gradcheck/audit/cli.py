@@ -216,6 +216,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     if args.gradescope_template:
         return _template(args)
+    if args.format == "gradescope" and not args.init_spec:
+        return _gradescope(args)
     paths = _submissions(args)
     spec = _spec(args)
     if args.init_spec:
@@ -245,7 +247,34 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK if all(s.passed for s in report.submissions) else EXIT_FAIL
 
 
-def render_all(report, spec) -> dict[str, str]:
+def _gradescope(args: argparse.Namespace) -> int:
+    """``--format gradescope``: PATH is one student's upload; every file of it is judged (see report.gradescope)."""
+    from gradcheck.audit.batch import AuditReport, audit_batch
+    from gradcheck.audit.gradescope import plan_upload
+
+    if not args.paths:
+        raise CliError("give the student's upload (PATH), e.g. /autograder/submission")
+    spec = _spec(args)
+    try:
+        upload = plan_upload(args.paths, spec)
+    except (FileNotFoundError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    limits = _limits(spec, args.timeout)
+    folder = _report_folder(args)
+    print(f"grading {len(upload.judged)} file(s) of the upload {upload.root}, results in {folder}", file=sys.stderr)
+    report = AuditReport("error", (), 0.0, folder)
+    if upload.judged:
+        report = audit_batch(
+            list(upload.judged), spec, folder=folder, jobs=args.jobs, seed=args.seed, limits=limits, siblings=True
+        )
+    rendered = render_all(report, spec, upload)
+    emit(rendered["gradescope"])
+    _write_reports(folder, rendered)
+    passed = bool(report.submissions) and all(s.passed for s in report.submissions)
+    return EXIT_OK if passed else EXIT_FAIL
+
+
+def render_all(report, spec, upload=None) -> dict[str, str]:
     """Every format of the audit report."""
     from gradcheck.report import audit as ra
     from gradcheck.report.files import to_json
@@ -259,7 +288,7 @@ def render_all(report, spec) -> dict[str, str]:
     try:
         from gradcheck.report.gradescope import render_gradescope
 
-        out["gradescope"] = render_gradescope(report, spec)
+        out["gradescope"] = render_gradescope(report, spec, upload)
     except ImportError:
         pass
     try:

@@ -40,6 +40,7 @@ from typing import Any
 #: Every section and key, with the type(s) it accepts.
 SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
     "entry": {
+        "file": (str,),  # Gradescope: the one file of an upload that is graded (a path inside it)
         "class": (str,),
         "function": (str,),
         "init_args": (list,),

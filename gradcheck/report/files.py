@@ -53,18 +53,19 @@ def write_atomic(path: Path, text: str) -> Path:
 
 def to_json(data: Any) -> str:
     """Pretty, stable JSON (NaN written as null)."""
-    return json.dumps(_clean(data), indent=2, allow_nan=False) + "\n"
+    return json.dumps(json_safe(data), indent=2, allow_nan=False) + "\n"
 
 
-def _clean(x: Any) -> Any:
+def json_safe(x: Any) -> Any:
+    """``x`` with NaN and infinities replaced by None, for strict JSON."""
     if isinstance(x, float) and x != x:
         return None
     if isinstance(x, float) and x in (float("inf"), float("-inf")):
         return None
     if isinstance(x, dict):
-        return {k: _clean(v) for k, v in x.items()}
+        return {k: json_safe(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
-        return [_clean(v) for v in x]
+        return [json_safe(v) for v in x]
     return x
 
 
