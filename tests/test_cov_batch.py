@@ -92,7 +92,7 @@ def test_passing_grade_of_a_failed_run_is_an_error(monkeypatch):
 
 def test_audit_one_when_the_sandbox_cannot_run(monkeypatch):
     monkeypatch.setattr(
-        batch, "run_worker", lambda path, spec, limits: (None, None, None, "could not run the submission: disk full")
+        batch, "run_worker", lambda path, spec, limits, **kw: (None, None, None, "could not run the submission: disk full")
     )
     r = batch.audit_one(Path("hw.py"), SPEC, limits=Limits(wall_seconds=1))
     assert (r.status, r.error) == ("error", "could not run the submission: disk full")
@@ -105,7 +105,7 @@ def test_audit_one_survives_a_grading_defect(monkeypatch):
         raise ZeroDivisionError("division by zero")
 
     result = {"ok": True, "shape": "grads-dict", "X": [[1.0]], "Y": [[0.0]], "params": [], "grads": []}
-    monkeypatch.setattr(batch, "run_worker", lambda path, spec, limits: (box(), result, None, None))
+    monkeypatch.setattr(batch, "run_worker", lambda path, spec, limits, **kw: (box(), result, None, None))
     monkeypatch.setattr(batch, "grade", broken)
     r = batch.audit_one(Path("hw.py"), SPEC, limits=Limits(wall_seconds=1))
     assert r.status == "error"
