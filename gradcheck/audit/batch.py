@@ -394,5 +394,6 @@ def from_dict(d: dict[str, Any]) -> SubmissionResult:
         rules=d.get("rules", {}),
         elapsed=d.get("elapsed", 0.0),
         isolation=tuple(d.get("isolation", [])),
+        error_maps=d.get("error_maps") or {},
         **keep,
     )

@@ -23,6 +23,7 @@ from gradcheck.audit.layout import Layout, LayoutError, infer_layouts
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.check import check_gradients
 from gradcheck.diagnose import Context, _rank, fingerprints, signatures
+from gradcheck.errormap import error_maps
 from gradcheck.problem import GradientShapeError
 from gradcheck.result import Diagnosis, GradientReport, TensorResult
 from reference_nets.mlp import MLP, MLPConfig
@@ -86,6 +87,8 @@ class SubmissionResult:
     max_score: float | None = None
     cells: Mapping[str, Any] = field(default_factory=dict)
     trace: Mapping[str, Any] = field(default_factory=dict)
+    #: Per failing tensor, where its entries are wrong (see :func:`gradcheck.errormap.error_map`).
+    error_maps: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -115,6 +118,7 @@ class SubmissionResult:
             "max_score": self.max_score,
             "cells": dict(self.cells),
             "trace": dict(self.trace),
+            "error_maps": dict(self.error_maps),
         }
 
 
@@ -339,6 +343,7 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base) -> SubmissionRes
     return SubmissionResult(
         status=status,
         tensors=report.tensors,
+        error_maps=error_maps(report),
         diagnoses=tuple(diagnoses),
         forward=forward,
         rules=ex.rules,
