@@ -115,17 +115,20 @@ def output_type(text: str) -> Path:
     return Path(text)
 
 
-def check_writable(folder: Path, flag: str = "--output", shown: Path | None = None) -> None:
+def check_writable(
+    folder: Path, flag: str = "--output", shown: Path | None = None, files: str = "the report files"
+) -> None:
     """Raise :class:`CliError` unless files can be written under ``folder``.
 
     The nearest existing ancestor must be a folder in which a file can be
     created (tried for real, so read-only file systems and permissions are
     both caught); nothing is left behind. ``shown``: the path the user gave
-    when it is a file inside ``folder`` (``--gradcheck-report``).
+    when it is a file inside ``folder`` (``--gradcheck-report``); ``files``:
+    what the folder is for, in the message.
     """
     folder = Path(folder)
     where = f"{flag} {shown or folder}"
-    hint = "give a folder for the report files" if shown is None else "give a file in a folder you can write to"
+    hint = f"give a folder for {files}" if shown is None else "give a file in a folder you can write to"
     probe = folder
     while not probe.exists() and probe.parent != probe:
         probe = probe.parent

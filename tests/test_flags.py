@@ -195,3 +195,14 @@ def test_spec_values_out_of_range_are_usage_errors(toml, words, capsys, tmp_path
     spec = tmp_path / "hw.toml"
     spec.write_text(toml + "\n")
     _usage_error(["audit", GOOD, "--spec", str(spec)], capsys, tmp_path, f"gradcheck audit: error: {spec}: {words}")
+
+
+def test_audit_paths_and_targets_that_cannot_be_used(capsys, tmp_path, no_work):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not code")
+    _usage_error(["audit", str(notes)], capsys, tmp_path, f"{notes} is not a .py or .ipynb file")
+    _usage_error(["audit", GOOD, "--init-spec", str(tmp_path)], capsys, tmp_path, f"--init-spec {tmp_path} is a folder")
+    _usage_error(["audit", GOOD, "--init-spec", READ_ONLY + "/spec.toml"], capsys, tmp_path, "cannot write there")
+    argv = ["audit", "--gradescope-template", str(notes)]
+    _usage_error(argv, capsys, tmp_path, f"--gradescope-template {notes}: is a file, not a folder")
+    assert notes.read_text() == "not code"

@@ -129,6 +129,8 @@ def _template(args: argparse.Namespace) -> int:
     from gradcheck.audit.gradescope import write_template
     from gradcheck.audit.spec import SpecError
 
+    check_writable(args.gradescope_template, "--gradescope-template", files="the autograder files")
+
     try:
         written = write_template(args.gradescope_template, spec=args.spec)
     except (SpecError, OSError) as exc:
@@ -140,6 +142,10 @@ def _template(args: argparse.Namespace) -> int:
 
 def _init_spec(args: argparse.Namespace, first: Path, spec) -> int:
     from gradcheck.audit.initspec import write_spec
+
+    if args.init_spec.is_dir():
+        raise CliError(f"--init-spec {args.init_spec} is a folder; give a file name, e.g. {args.init_spec}/spec.toml")
+    check_writable(args.init_spec.parent, "--init-spec", shown=args.init_spec)
 
     try:
         write_spec(first, args.init_spec, spec)
@@ -154,6 +160,11 @@ def _submissions(args: argparse.Namespace) -> list[Path]:
 
     if not args.paths:
         raise CliError("give at least one submission file or folder (PATH)")
+    from gradcheck.audit.batch import SUFFIXES
+
+    for p in args.paths:
+        if p.is_file() and p.suffix not in SUFFIXES:
+            raise CliError(f"{p} is not a .py or .ipynb file; give a submission file or a folder of them")
     try:
         paths = discover(args.paths)
     except FileNotFoundError as exc:
