@@ -185,7 +185,7 @@ def check_schema(doc) -> None:
         total += t["score"]
     if any(t["name"] == "Score rule" for t in doc["tests"]):  # several files: the lowest file's score
         rule = doc["tests"][0]["output"]
-        helpers = rule.split("No network was found in ", 1)[1].split(": not graded")[0] if "No network" in rule else ""
+        helpers = rule.split("from them alone): ", 1)[1].strip().rstrip(".") if "from them alone" in rule else ""
         files = {}
         for t in doc["tests"][1:]:
             name = t["name"].split(": ", 1)[0]
@@ -355,7 +355,10 @@ def test_a_file_without_a_network_is_reported_not_counted():
     )
     doc = render(report(passing("mlp.py"), helper))
     assert doc["score"] == 1.0
-    assert "No network was found in utils.py: not graded" in doc["tests"][0]["output"]
+    assert (
+        "Not graded on their own (no network the autograder could run from them alone): utils.py."
+        in (doc["tests"][0]["output"])
+    )
     broken = SubmissionResult(path="old.py", status="error", error="SyntaxError: invalid syntax (old.py, line 3)")
     doc = render(report(passing("mlp.py"), broken))
     assert doc["score"] == 0.0  # a file that does not run is not a helper: it counts

@@ -229,7 +229,7 @@ def _why_not(path: Path) -> str:
     from gradcheck.audit.batch import SUFFIXES
 
     if path.suffix in SUFFIXES:  # named _x.py or .x.py
-        return "a helper module (its name starts with _ or .): used by the other files, not graded alone"
+        return "a private module or package file (its name starts with _ or .), not graded alone"
     return "not a .py or .ipynb file"
 
 

@@ -37,7 +37,8 @@ on its own (with a copy of its folder, so modules importing each other
 work), its tests named ``<file>: ...``, and the score is the **lowest** of
 the files' scores: a file with a bug is never hidden by a correct one. Files
 in which no network is found at all (helper modules) are reported and left
-out of that minimum, unless no file has a network. The rule is stated in the
+out of that minimum (as are library modules no network can be run from alone), unless no
+file has a network. The rule is stated in the
 output and in a ``Score rule`` test worth no points.
 
 **Students see a student-facing message set**: their own file names (never
@@ -64,8 +65,10 @@ EARNING = ("pass", "kink")
 DIGITS = 4
 #: Characters of the submission's own output shown for an error or timeout.
 TAIL = 1500
-#: Worker errors that mean the file has no network at all (a helper module): left out of the minimum.
-NO_NETWORK = ("EntryNotFound", "ParamsNotFound")
+#: Worker errors that mean no network could be run from the file by itself (a helper module, a
+#: library of layers, a class whose sizes only a script knows): left out of the minimum when
+#: another file of the upload was graded, since they say nothing of the student's gradient.
+NO_NETWORK = ("EntryNotFound", "ParamsNotFound", "ConstructorArguments", "AmbiguousEntry")
 #: Said to a student when a grader message had nothing left for them.
 ASK = "the autograder could not read your network; your instructor can see the details"
 
@@ -218,13 +221,19 @@ def _graded(subs) -> tuple[list, list]:
 
 def _rule(names: dict, counted, helpers, scores: dict, total: float) -> str:
     listing = ", ".join(f"{names[id(s)]} {_pts(scores[id(s)])}/{_pts(total)}" for s in counted)
-    text = (
-        f"Each of the {len(counted)} files of your upload with a network in it was graded on its own "
-        f"({listing}). Your score is the lowest of these, so that a file with a bug is never hidden by a "
-        "correct one: upload only the files of your solution."
-    )
+    if len(counted) == 1:
+        text = f"The one file of your upload with a network in it was graded ({listing})."
+    else:
+        text = (
+            f"Each of the {len(counted)} files of your upload with a network in it was graded on its own "
+            f"({listing}). Your score is the lowest of these, so that a file with a bug is never hidden by a "
+            "correct one: upload only the files of your solution."
+        )
     if helpers:
-        text += f" No network was found in {', '.join(names[id(s)] for s in helpers)}: not graded."
+        text += (
+            f" Not graded on their own (no network the autograder could run from them alone): "
+            f"{', '.join(names[id(s)] for s in helpers)}."
+        )
     return text
 
 
