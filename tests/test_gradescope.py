@@ -542,3 +542,14 @@ def test_run_autograder_end_to_end(tmp_path, bug):
         assert "derivative" in by["Gradient of W1"]["output"]
     else:
         assert doc["score"] == 5, doc["output"]
+
+
+def test_an_upload_with_no_runnable_network_says_so():
+    subs = [
+        SubmissionResult(path="layers.py", status="error", error="ConstructorArguments: Dense needs 'input_size'"),
+        SubmissionResult(path="losses.py", status="error", error="EntryNotFound: no class with forward/backward"),
+    ]
+    doc = render(report(*subs))
+    assert doc["score"] == 0
+    assert "No network could be run from any of the 2 files of your upload" in doc["tests"][0]["output"]
+    assert "with a network in it" not in doc["output"]

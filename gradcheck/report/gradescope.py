@@ -213,10 +213,17 @@ def _has_no_network(s) -> bool:
 
 
 def _graded(subs) -> tuple[list, list]:
-    """The files whose scores count, and the helper files left out (no network in them)."""
+    """The files whose scores count, and the helper files left out (no network in them).
+
+    When no file has a network the autograder can run, every file counts (and scores 0).
+    """
     helpers = [s for s in subs if _has_no_network(s)]
     counted = [s for s in subs if not _has_no_network(s)]
     return (counted, helpers) if counted else (list(subs), [])
+
+
+def _none_runnable(subs) -> bool:
+    return all(_has_no_network(s) for s in subs)
 
 
 def _rule(names: dict, counted, helpers, scores: dict, total: float) -> str:
@@ -313,6 +320,12 @@ def render_gradescope(report, spec=None, upload=None) -> str:
     per_file = {id(s): submission_tests(s, gradient, forward, say) for s in subs}
     scores = {k: round(sum(t["score"] for t in v), DIGITS) for k, v in per_file.items()}
     rule = _rule(names, counted, helpers, scores, gradient + forward) if len(subs) > 1 else None
+    if rule and _none_runnable(subs):
+        rule = (
+            f"No network could be run from any of the {len(subs)} files of your upload on its own, so none "
+            "could be graded (the reason for each file is below). Your instructor can see the details, and "
+            "can name the file of the assignment that is graded."
+        )
     tests = per_file[id(subs[0])] if len(subs) == 1 else _file_tests(subs, names, per_file, rule)
     parts = []
     for s in subs:
