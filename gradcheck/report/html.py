@@ -42,6 +42,9 @@ from gradcheck.report.svg import (
     score_histogram,
     verdict_bar,
 )
+from gradcheck.report.svg import (
+    number as _num,
+)
 from gradcheck.report.text import MARK
 
 #: Severity order of the verdicts (sorting the table by verdict puts the worst first).
@@ -75,15 +78,6 @@ def wrappable(text: str) -> str:
     'hw/<wbr>a_<wbr>b.<wbr>py'
     """
     return re.sub(r"([/_\-.,])", r"\1<wbr>", _e(text).replace("&#x27;", "'")).replace("'", "&#x27;")
-
-
-def _num(x, fmt: str = ".2e") -> str:
-    if x is None:
-        return "-"
-    try:
-        return format(float(x), fmt)
-    except (TypeError, ValueError):
-        return _e(x)
 
 
 def _wrong(s) -> str:

@@ -46,7 +46,8 @@ def _e(x) -> str:
     return escape(str(x), quote=True)
 
 
-def _num(x, fmt: str = ".2e") -> str:
+def number(x, fmt: str = ".2e") -> str:
+    """``x`` formatted with ``fmt`` for a report ("-" for None, escaped text for what is not a number)."""
     if x is None:
         return "-"
     try:
@@ -200,13 +201,13 @@ def error_chart(tensors, rtol: float) -> str:
         parts.append(f'<text x="{left - 8}" y="{y + row / 2 + 4:.1f}" text-anchor="end">{_e(name)}</text>')
         v = _log(t.max_rel_error)
         w = max(2.0, x(LOG_MAX if v is None else v) - left)
-        tip = f"{t.name}: {t.status}, max rel err {_num(t.max_rel_error)}, worst {t.location}"
+        tip = f"{t.name}: {t.status}, max rel err {number(t.max_rel_error)}, worst {t.location}"
         fill = COLOURS.get(t.status, "#6e7781") if v is not None else "url(#nan)"
         parts.append(
             f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" rx="3" fill="{fill}">'
             f"<title>{_e(tip)}</title></rect>"
         )
-        label = "nan" if v is None else _num(t.max_rel_error)
+        label = "nan" if v is None else number(t.max_rel_error)
         lx, tw = left + w + 6, CHAR * len(label)
         bg = "#f6f8fa" if lx + tw <= left + plot else "#ffffff"
         labels.append(
