@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import shutil
 import struct
 import subprocess
@@ -386,3 +387,12 @@ def test_screenshot_of_the_class_view(class_page):
     assert top.count(red) > 2000 and top.count(green) > 2000  # the FAIL and ok bars
     white = sum(p == b"\xff\xff\xff" for p in pixels)
     assert 0.3 < white / len(pixels) < 0.97
+
+
+def test_a_link_to_a_passing_student_opens_their_folded_section(class_page):
+    folder, page = class_page
+    html = render_html(_class())
+    anchor = re.search(r'id="(sub-2-[^"]+)"', html).group(1)  # student 2 passes: folded
+    assert re.search(rf'id="{anchor}"[^>]*>\s*<details>', html)
+    dom = _browser(folder, "--dump-dom", f"{page.as_uri()}#{anchor}").stdout
+    assert re.search(rf'id="{anchor}"[^>]*>\s*<details open', dom)
