@@ -639,11 +639,11 @@ def test_loss_lookup_errors_keep_their_type_and_place(tmp_path, monkeypatch, cle
     # DEFECT: find_loss runs inside call_student("loss gradient", ...) (Runner.step's ctx["dout"]),
     # so the grader's own AuditError(type_="LossNotFound", where="finding the loss") is wrapped
     # as if the student's code had raised it: reported as type "AuditError", where "loss gradient",
-    # with a traceback through gradcheck/audit/adapters.py.
+    # with a traceback through gradcheck/audit/adapters/.
     r = audit(tmp_path, monkeypatch, STACK)
     assert r["error"]["message"].startswith("backward needs the loss gradient dL/d(output) but no loss class")
     assert (r["error"]["type"], r["error"]["where"]) == ("LossNotFound", "finding the loss")
-    assert "adapters.py" not in r["error"]["traceback"]
+    assert "gradcheck/audit/adapters" not in r["error"]["traceback"]
 
 
 def test_spec_loss_picks_the_derivative(tmp_path, monkeypatch, clean_imports):

@@ -429,10 +429,6 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
         The file is missing, unreadable, or a ``.py`` file has a syntax error.
     """
     p = Path(path).resolve()
-    if p.is_dir():
-        from gradcheck.audit.projects import load_folder
-
-        return load_folder(p, run_toplevel)
     if not p.is_file():
         raise AuditError(f"submission file not found: {path}", where="loading", type_="FileNotFoundError")
     notes: list[str] = []

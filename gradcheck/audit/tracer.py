@@ -283,7 +283,7 @@ def _is_identifier(text: Any) -> bool:
 def looks_like_script(run_: ScriptRun, spec: dict) -> bool:
     """Automatic script mode: the spec names plain gradient variables that top-level code assigns,
     and the submission has no model class or backward function to call."""
-    from gradcheck.audit.adapters import BACKWARD_NAMES, GRAD_METHODS, TRAIN_METHODS
+    from gradcheck.audit.adapters.names import BACKWARD_NAMES, GRAD_METHODS, TRAIN_METHODS
 
     grads = spec.get("grads") or []
     if not grads or not all(_is_identifier(g) for g in grads) or spec.get("entry") or spec.get("backward"):

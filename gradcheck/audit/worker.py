@@ -199,7 +199,7 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
     Relative paths in the request are taken from ``base`` (the cwd), else from ``alt``
     (the request file's directory).
     """
-    from gradcheck.audit import adapters, loader
+    from gradcheck.audit import adapters, loading
 
     sub, out, X, Y, lrs, spec = _parse_request(req, base, alt or base)
     result = empty_result()
@@ -239,7 +239,7 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
             result["error"] = _error_dict(exc, loaded)
             return out, result
     try:
-        loaded = loader.load_submission(sub, run_toplevel=bool(spec.get("run_toplevel")))
+        loaded = loading.load(sub, run_toplevel=bool(spec.get("run_toplevel")))  # a file or a project folder
         result["notes"].extend(loaded.notes)
         loaded.notes = result["notes"]
         partial: dict = {"notes": result["notes"]}

@@ -21,7 +21,7 @@ from gradcheck.audit.adapters.names import canon, is_param_name, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
 from gradcheck.audit.adapters.params import discover_params, params_from_spec, params_out, snapshot
-from gradcheck.audit.adapters.readers.returned import grads_from_return
+from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_value_info
 from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
 from gradcheck.audit.adapters.readers.update import returned_params, update_grads
@@ -317,6 +317,8 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
         return grads_from_spec(list(ctx.spec["grads"]), s1, params, root_name), "spec", s1
     grads, shape, rnotes = grads_from_return(s1.ret, params)
     notes.extend(rnotes)
+    if shape == "loss-and-grads":  # the grader judges the returned loss too (a scalar?)
+        result["loss_value"] = loss_value_info(s1.ret)
     if grads and shape == "grads-dict" and s1.arg_lr and _keyed_like_params(grads, params):
         grads, shape, result["update"] = returned_params(runner, s1, grads, params, lrs, notes)
         return grads, shape, s1

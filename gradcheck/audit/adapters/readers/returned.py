@@ -77,18 +77,38 @@ def match_entries(
     return [], ""
 
 
+def is_array_loss_and_grads(ret: Any) -> bool:
+    """``(loss, grads)`` in the CS231n form whose loss is a numeric array rather than a number."""
+    return (
+        isinstance(ret, (tuple, list))
+        and len(ret) == 2
+        and isinstance(ret[0], np.ndarray)
+        and ret[0].dtype.kind in "fiu"
+        and isinstance(ret[1], dict)
+    )
+
+
+def loss_value_info(ret: Any) -> dict[str, Any] | None:
+    """What the grader needs to judge a returned loss: its shape and whether it is finite (None: no loss)."""
+    if not isinstance(ret, (tuple, list)) or not ret:
+        return None
+    value = np.asarray(ret[0])
+    if value.dtype.kind not in "fiu":
+        return None
+    return {"shape": list(value.shape), "finite": bool(np.all(np.isfinite(value)))}
+
+
 def _loss_and_grads(ret: Any, notes: list[str]) -> tuple[Any, str]:
     """Unwrap ``(loss, grads)`` / ``(loss, dW1, db1, ...)``: (value holding the grads, shape name)."""
-    if (
-        isinstance(ret, (tuple, list))
-        and ret
-        and isinstance(ret[0], (int, float, np.generic))
-        and not isinstance(ret[0], bool)
-    ):
+    number = isinstance(ret, (tuple, list)) and ret and isinstance(ret[0], (int, float, np.generic))
+    if number and not isinstance(ret[0], bool):
         notes.append(f"backward returned a loss value ({float(ret[0]):.6g}) and gradients")
-        value = ret[1] if len(ret) == 2 else tuple(ret[1:])
-        return ((value,) if isinstance(value, np.ndarray) else value), "loss-and-grads"
-    return ret, "grads-dict" if isinstance(ret, dict) else "grads-tuple"
+    elif is_array_loss_and_grads(ret):  # CS231n (loss, grads) whose loss is an array, not a scalar
+        notes.append(f"backward returned a loss of shape {np.shape(ret[0])} (not a scalar) and gradients")
+    else:
+        return ret, "grads-dict" if isinstance(ret, dict) else "grads-tuple"
+    value = ret[1] if len(ret) == 2 else tuple(ret[1:])
+    return ((value,) if isinstance(value, np.ndarray) else value), "loss-and-grads"
 
 
 def grads_from_return(ret: Any, params: list[Tensor]) -> tuple[list[Grad], str | None, list[str]]:
