@@ -96,6 +96,11 @@ def _network_lines(result: dict, network: str | None) -> list[str]:
 def _loss_lines(loss: str | None) -> list[str]:
     if not loss:
         return ['name = "auto"                    # mse | bce | ce | auto (read off the student\'s own loss)']
+    if loss.startswith("-"):  # a log-likelihood the student maximizes: only auto keeps its sign
+        return [
+            'name = "auto"                    # read off the student\'s own loss: a log-likelihood they maximize,',
+            f"#                                 checked as {loss[1:]} with the sign flipped",
+        ]
     name, _, rest = loss.lstrip("-").partition(" ")
     parts = rest.strip("()").split(", ") if rest else ["mean"]
     lines = [f"name = {_toml(name)}", f"reduction = {_toml(parts[0])}              # over the samples: mean | sum"]
@@ -104,8 +109,6 @@ def _loss_lines(loss: str | None) -> list[str]:
             lines.append(f"over_outputs = {_toml(part.split()[0])}")
         elif part == "half":
             lines.append("half = true                      # 0.5 * MSE")
-    if loss.startswith("-"):
-        lines.append("scale = -1                       # the student maximizes a log-likelihood")
     lines.append("# accept = [0.5]                 # uniform gradient factors accepted as conventions")
     return lines
 
