@@ -116,7 +116,12 @@ def test_scores_are_recognised_and_the_output_left_to_the_loss():
     config, params = _net(output="softmax", n_out=3, hidden=("relu",))
     a, cache = MLP(config).forward(params, X)
     _, found, fwd = infer_network(params, cache.zs[-1], X, 3, AuditSpec())
-    assert fwd.status == "match" and fwd.on_logits
+    # scores are an identity output's output: the forward matches; the grader lets the loss pick the output
+    assert fwd.status == "match" and found.output == "identity"
+    sig, sparams = _net(output="sigmoid", n_out=3, hidden=("relu",))
+    _, scores = MLP(sig).forward(sparams, X)
+    _, found, fwd = infer_network(sparams, MLP(sig).forward(sparams, X)[0], X, 3, AuditSpec())
+    assert found.output == "sigmoid" and not fwd.on_logits  # the output itself is preferred to scores
 
 
 def test_an_unmodelled_activation_is_a_mismatch_not_a_match():

@@ -259,7 +259,7 @@ def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> Submiss
 def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False) -> SubmissionResult:
     notes = list(base.pop("notes"))
     try:
-        ref, outputs = layout.to_reference(ex.params), _outputs(config, forward, spec)
+        ref, outputs = layout.to_reference(ex.params), _outputs(config, forward, spec, Y)
         picks = choices(spec, outputs, student[0], ref, X, Y, notes, grad=student[1])
         tried = [_attempt(ex, layout, c, X, Y, seed, spec, lr_unknown) for c in picks]
         if all(c.source == "auto" for c in picks) and not any(t["report"].passed for t in tried):
@@ -291,8 +291,8 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
     report, diagnoses, choice = best["report"], list(best["diagnoses"]), best["choice"]
     notes += best["notes"]
     notes.append(_loss_note(choice, spec))
-    if forward.on_logits:  # the loss told the output layer the scores could not
-        forward = dataclasses.replace(forward, network=label(choice.config))
+    if choice.config.output != config.output:  # the loss told the output layer the scores could not
+        forward = dataclasses.replace(forward, network=label(choice.config), on_logits=True)
     status = report.status
     if forward.status == "mismatch":
         unmodelled = _unmodelled(forward, report, spec)
@@ -315,11 +315,23 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
     )
 
 
-def _outputs(config, forward: ForwardCheck, spec: AuditSpec) -> list:
-    """The candidate networks: the one found, or one per output layer when the forward returned scores."""
-    if not forward.on_logits:
+def _outputs(config, forward: ForwardCheck, spec: AuditSpec, Y: np.ndarray) -> list:
+    """The candidate networks: the one found, or, when the forward may be scores, one per output layer.
+
+    Scores (logits) leave the output activation open: a forward that matched only on
+    them, or an identity output whose targets are class labels (one-hot rows) — the
+    scores of a classifier. The network found stays first.
+    """
+    scores = forward.on_logits or (config.output == "identity" and _class_rows(Y) and not spec.get("network", "output"))
+    if not scores:
         return [config]
-    return [dataclasses.replace(config, output=o) for o in output_choices(spec, config.sizes[-1])]
+    others = [o for o in output_choices(spec, config.sizes[-1]) if o != config.output]
+    return [config, *(dataclasses.replace(config, output=o) for o in others)]
+
+
+def _class_rows(Y: np.ndarray) -> bool:
+    """Targets that are class labels: one-hot rows over at least two classes."""
+    return Y.ndim == 2 and Y.shape[1] > 1 and bool(np.all((Y == 0) | (Y == 1))) and bool(np.all(Y.sum(axis=1) == 1))
 
 
 def _other_conventions(ex, layout, picks, X, Y, seed, spec) -> list[dict[str, Any]]:

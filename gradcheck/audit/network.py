@@ -85,9 +85,10 @@ def forward_errors(net: MLP, ref_params: dict, X: np.ndarray, student_out: np.nd
     return _distance(yhat, student_out), _distance(cache.zs[-1], student_out)
 
 
-def forward_error(net: MLP, ref_params: dict, X: np.ndarray, student_out: np.ndarray) -> float:
-    """Largest entry difference between the reference forward (output or logits) and the student's output."""
-    return min(forward_errors(net, ref_params, X, student_out))
+def forward_error(net: MLP, ref_params: dict, X: np.ndarray, student_out: np.ndarray, logits: bool = False) -> float:
+    """Largest entry difference between the reference output (or, with ``logits``, its scores too) and the student's."""
+    on_out, on_scores = forward_errors(net, ref_params, X, student_out)
+    return min(on_out, on_scores) if logits else on_out
 
 
 def _hidden_choices(spec: AuditSpec, depth: int) -> list[tuple[str, ...]]:
@@ -147,22 +148,22 @@ def _with(config: MLPConfig, kind: str, value: float) -> MLPConfig:
     return dataclasses.replace(config, **({"leaky_slope": value} if kind == "leaky_relu" else {"elu_alpha": value}))
 
 
-def _fit_parameter(config: MLPConfig, ref: dict, X, out, tol: float) -> tuple[float, MLPConfig]:
+def _fit_parameter(config: MLPConfig, ref: dict, X, out, tol: float, logits: bool) -> tuple[float, MLPConfig]:
     """The slope or alpha that reproduces the output best: the common ones, then a bounded search."""
     kind = _parameter_of(config)
     if kind is None:
-        return forward_error(MLP(config), ref, X, out), config
+        return forward_error(MLP(config), ref, X, out, logits), config
     tried = (_with(config, kind, v) for v in COMMON_PARAMETERS[kind])
-    best = min(((forward_error(MLP(c), ref, X, out), c) for c in tried), key=lambda t: t[0])
+    best = min(((forward_error(MLP(c), ref, X, out, logits), c) for c in tried), key=lambda t: t[0])
     if best[0] <= tol:
         return best
 
     def err(log10: float) -> float:
-        return forward_error(MLP(_with(config, kind, 10.0**log10)), ref, X, out)
+        return forward_error(MLP(_with(config, kind, 10.0**log10)), ref, X, out, logits)
 
     found = minimize_scalar(err, bounds=PARAMETER_RANGE, method="bounded", options={"xatol": 1e-10})
     fitted = _with(config, kind, float(10.0**found.x))
-    e = forward_error(MLP(fitted), ref, X, out)
+    e = forward_error(MLP(fitted), ref, X, out, logits)
     return (e, fitted) if e < best[0] else best
 
 
@@ -177,18 +178,23 @@ def label(config: MLPConfig) -> str:
 
 
 def _closest(layouts: list[Layout], params: dict, forward, X, spec: AuditSpec, tol: float):
-    """(error, layout, config) of the first candidate within ``tol``, else of the closest."""
+    """(error, layout, config) of the first candidate within ``tol``, else of the closest.
+
+    The output itself first; only when no candidate reproduces it, the scores (a
+    forward returning logits), which leave the output activation open.
+    """
     best = None
-    for layout in layouts:
-        ref = layout.to_reference(params)
-        for config in _configs(layout, spec):
-            if forward is None:
-                return np.inf, layout, config
-            err, fitted = _fit_parameter(config, ref, X, forward, tol)
-            if best is None or err < best[0]:
-                best = (err, layout, fitted)
-            if err <= tol:
-                return best
+    for logits in (False, True):
+        for layout in layouts:
+            ref = layout.to_reference(params)
+            for config in _configs(layout, spec):
+                if forward is None:
+                    return np.inf, layout, config
+                err, fitted = _fit_parameter(config, ref, X, forward, tol, logits)
+                if best is None or err < best[0]:
+                    best = (err, layout, fitted)
+                if err <= tol:
+                    return best
     return best
 
 
