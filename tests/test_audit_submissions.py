@@ -137,3 +137,27 @@ def test_every_student_result_is_kept_apart(export, tmp_path):
     for w in written:
         data = json.loads((tmp_path / "out" / "submissions" / w).read_text())
         assert w.removesuffix(".json").split("/")[-1] == Path(data["path"]).name
+
+
+def test_a_project_notebook_and_bad_module_names(tmp_path, clean_imports):
+    cells = [
+        ["from helpers import act\n", "class Net:\n", "    def f(self):\n        return act(1)\n"],
+        ["net = Net()\n", "net.train_forever()\n"],
+    ]
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {"cell_type": "code", "id": f"c{i}", "metadata": {}, "outputs": [], "execution_count": None, "source": c}
+            for i, c in enumerate(cells)
+        ],
+    }
+    write(tmp_path / "p" / "helpers.py", "def act(x):\n    return 2 * x\n")
+    write(tmp_path / "p" / "main.ipynb", json.dumps(nb))
+    write(tmp_path / "p" / "my-notes.py", "x = 1\n")
+    loaded = projects.load_folder(tmp_path / "p")
+    assert "Net" in loaded.module.__dict__, loaded.notes
+    assert loaded.module.__dict__["Net"]().f() == 2  # the notebook imports the project's module
+    assert "my-notes.py: not an importable module name; skipped" in loaded.notes
+    assert any(n.startswith("main.ipynb: ") and "top-level code was not run" in n for n in loaded.notes)

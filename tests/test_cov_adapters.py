@@ -662,3 +662,58 @@ def bce_prime(y_pred, y):
     assert "backward was given dL/d(output) from the student's mse_prime" in r["notes"]
     for got, want in zip(grads_of(r), true_linear_grads(r)):
         np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- outputs, positional parameters, projects
+
+
+def test_network_output_wherever_the_forward_leaves_it():
+    from gradcheck.audit.adapters.outputs import network_output, thresholded
+
+    out = np.arange(6.0).reshape(3, 2) / 7
+
+    def fwd(X):
+        Z1, A1, Z2, A2 = 1, 2, 3, 4
+        return Z1, A1, Z2, A2
+
+    assert network_output(fwd, (out + 1, out + 2, out + 3, out), None, 3)[1] == "returned A2"
+    inner = types.SimpleNamespace(output=out)
+    holder = type("Model", (), {})()
+    holder.dense = type("Dense", (), {})()
+    holder.loss_activation = type("Act", (), {})()
+    holder.loss_activation.output = out
+    found, how = network_output(None, 0.7, holder, 3)  # nnfs: forward returns the loss, the output is stored
+    assert how == "stored" and found is out
+    assert network_output(None, None, inner, 3)[0] is out  # stored on the object itself
+    assert network_output(None, None, {"output": out}, 3)[0] is None  # a dict is not searched
+    assert thresholded(np.array([0, 1, 1, 0])) and thresholded(np.array([[2.0], [0.0], [1.0]]))
+    assert not thresholded(out) and not thresholded(np.zeros(4))
+
+
+def test_parameters_from_an_initializer_returning_a_tuple(tmp_path, monkeypatch, clean_imports):
+    source = """
+    import numpy as np
+    def init_params(n_in=3, n_hidden=4, n_out=2):
+        W1 = np.random.randn(n_in, n_hidden)
+        b1 = np.zeros(n_hidden)
+        W2 = np.random.randn(n_hidden, n_out)
+        b2 = np.zeros(n_out)
+        return W1, b1, W2, b2
+    def forward_prop(X, W1, b1, W2, b2):
+        Z1 = X @ W1 + b1
+        A1 = np.tanh(Z1)
+        Z2 = A1 @ W2 + b2
+        return Z1, A1, Z2
+    def backward_prop(X, Y, Z1, A1, Z2, W2):
+        d2 = 2 * (Z2 - Y) / Y.size
+        d1 = d2 @ W2.T * (1 - A1 ** 2)
+        return X.T @ d1, d1.sum(0), A1.T @ d2, d2.sum(0)
+    """
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["ok"], r["error"]
+    assert "parameters from init_params()" in r["notes"]
+    assert [p["name"] for p in r["params"]] == ["W1", "b1", "W2", "b2"] and r["shape"] == "grads-tuple"
+    W1, b1, W2, b2 = (np.asarray(p["data"]) for p in r["params"])
+    A1 = np.tanh(X @ W1 + b1)
+    d2 = 2 * (A1 @ W2 + b2 - Y) / Y.size
+    assert np.allclose(grads_of(r)[2], A1.T @ d2)
