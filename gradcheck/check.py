@@ -36,7 +36,7 @@ import numpy as np
 
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, judge, scale_floor, validate_rtol
-from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
+from gradcheck.diagnose import Context, check_and_diagnose_shapes, diagnose, diagnose_shape_error
 from gradcheck.kinks import subgradient_status
 from gradcheck.problem import GradientShapeError, Problem
 from gradcheck.result import EntryEvidence, GradientReport, TensorResult, worst_status
@@ -470,6 +470,10 @@ def check_gradients(
         analytic = problem.analytic(raw)
     except GradientShapeError as exc:
         exc.diagnoses = diagnose_shape_error(exc, raw, problem.params, context)
+        # the other tensors checked and every bug named, around the mis-shaped ones
+        options = {"method": method, "mode": mode, "rtol": rtol, "seed": seed, "samples": samples}
+        exc.report = check_and_diagnose_shapes(loss, raw, problem.params, context, name_bugs, **options)
+        exc.diagnoses = exc.report.diagnoses if exc.report is not None and name_bugs else exc.diagnoses
         raise
     rtol = validate_rtol(rtol, problem.dtype)
     notes: list[str] = []

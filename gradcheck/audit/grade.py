@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.layout import Layout, LayoutError, infer_layouts
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.check import check_gradients
 from gradcheck.diagnose import Context, _rank, fingerprints, signatures
+from gradcheck.diagnose.layout import Layout, LayoutError, infer_layouts
 from gradcheck.problem import GradientShapeError
 from gradcheck.result import Diagnosis, GradientReport, TensorResult
 from reference_nets.mlp import MLP, MLPConfig
