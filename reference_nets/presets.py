@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .datasets import make_dataset
-from .mlp import HIDDEN_ACTIVATIONS, MLP, MLPConfig
+from .mlp import MLP, MLPConfig
 
 __all__ = ["Preset", "PRESETS", "get_preset", "Case", "standard_suite"]
 
@@ -230,6 +230,7 @@ class Case:
 
 
 _WIDTHS = (5, 4, 3)  # hidden widths of the matrix cases, first 1-3 used
+_MATRIX_ACTIVATIONS = ("sigmoid", "relu", "tanh")  # the first matrix (its batches are seeded by position)
 _N_IN, _N_OUT, _BATCH = 3, 2, 16
 
 
@@ -272,7 +273,7 @@ def standard_suite(seed: int = 0) -> list[Case]:
     """
     specs = [
         (f"{act}-{loss}-d{d}", (act,) * d, loss, 0.0)
-        for act in HIDDEN_ACTIVATIONS
+        for act in _MATRIX_ACTIVATIONS
         for loss in ("mse", "bce")
         for d in (1, 2, 3)
     ]
