@@ -28,8 +28,19 @@ LOSS_MATCH_RTOL = 1e-6
 #: The 2x2 system for ``(s, k)`` is solved only when better conditioned than this
 #: (the two parameter points must change the data loss and the weight norm differently).
 MAX_CONDITION = 1e8
-HIDDEN = ("sigmoid", "tanh", "relu")
-HEADS = (("identity", "mse"), ("sigmoid", "mse"), ("sigmoid", "bce"))
+#: Hidden activations tried, most common first.
+HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
+#: Leaky-ReLU slopes tried (the reference default 0.01, and the 0.1 and 0.2 of many courses).
+LEAKY_SLOPES = (0.01, 0.1, 0.2)
+#: (output activation, loss) pairs tried.
+HEADS = (
+    ("identity", "mse"),
+    ("sigmoid", "mse"),
+    ("sigmoid", "bce"),
+    ("tanh", "mse"),
+    ("softmax", "ce"),
+    ("softmax", "mse"),
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -191,6 +202,7 @@ def _pick(cands: list[tuple[str, np.ndarray]], hints: tuple[str, ...]) -> np.nda
 
 
 def _batches(items) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Candidate ``(X, Y)`` pairs among the arrays a loss can see (samples as rows, or as columns)."""
     arrays = [v for _, v in items if isinstance(v, np.ndarray) and v.ndim in (1, 2) and v.dtype.kind in "fiub"]
     out = []
     for X in arrays:
@@ -200,6 +212,11 @@ def _batches(items) -> list[tuple[np.ndarray, np.ndarray]]:
             elif X is not Y and X.ndim == 2 and Y.ndim == 2 and X.shape[1] == Y.shape[1] > 1:
                 out.append((X.T.astype(float), Y.T.astype(float)))  # samples as columns
     return out
+
+
+def _class_labels(Y: np.ndarray) -> bool:
+    """One column of non-negative integers: class indices for cross-entropy."""
+    return Y.shape[1] == 1 and bool(np.all(Y >= 0)) and bool(np.all(Y == np.round(Y))) and float(Y.max()) >= 1
 
 
 def _user_loss(loss, params) -> float:
@@ -220,33 +237,56 @@ def _infer(loss, params) -> Context | None:
     losses = [_user_loss(loss, p) for p in points]
     if not all(np.isfinite(losses)):
         return None
+    shapes = {k: v.shape for k, v in params.items()}
     for X, Y in _batches(closure_items(loss)):
-        try:
-            layouts = infer_layouts({k: v.shape for k, v in params.items()}, X.shape[1], Y.shape[1])
-        except LayoutError:
-            continue
-        for layout in layouts:
-            found = _match_layout(layout, points, losses, X, Y)
-            if found is not None:
-                return found
+        outputs = [Y.shape[1]]
+        if _class_labels(Y):  # integer labels: as many outputs as the last layer has units
+            outputs += sorted({int(d) for d in shapes[list(shapes)[-1]] if d > Y.max()}) or [int(Y.max()) + 1]
+        for n_out in outputs:
+            try:
+                layouts = infer_layouts(shapes, X.shape[1], n_out)
+            except LayoutError:
+                continue
+            for layout in layouts:
+                found = _match_layout(layout, points, losses, X, Y, labels="int" if n_out != Y.shape[1] else "onehot")
+                if found is not None:
+                    return found
     return None
 
 
-def _match_layout(layout, points, losses, X, Y) -> Context | None:
-    from reference_nets.mlp import MLP, MLPConfig
+def _configs(layout, labels: str):
+    """Candidate reference configurations for a layout, most common first."""
+    from reference_nets.mlp import MLPConfig
+
+    heads = [h for h in HEADS if h[1] == "ce"] if labels == "int" else HEADS
+    for hidden in itertools.product(HIDDEN, repeat=len(layout.layers) - 1):
+        slopes = LEAKY_SLOPES if "leaky_relu" in hidden else LEAKY_SLOPES[:1]
+        for (output, name), slope in itertools.product(heads, slopes):
+            extra = {"labels": labels} if labels == "int" else {}
+            try:
+                yield MLPConfig(
+                    layout.sizes, hidden, output=output, loss=name, bias=layout.has_bias, leaky_slope=slope, **extra
+                )
+            except ValueError:  # a head this layout cannot have (softmax over one output)
+                continue
+
+
+def _match_layout(layout, points, losses, X, Y, labels: str = "onehot") -> Context | None:
+    from reference_nets.mlp import MLP
 
     refs = [layout.to_reference(p) for p in points]
     decay = [0.5 * sum(float(np.sum(r[k] ** 2)) for k in r if k.startswith("W")) for r in refs]
-    for hidden in itertools.product(HIDDEN, repeat=len(layout.layers) - 1):
-        for output, name in HEADS:
-            cfg = MLPConfig(layout.sizes, hidden, output=output, loss=name, bias=layout.has_bias)
-            net = MLP(cfg)
+    for cfg in _configs(layout, labels):
+        net = MLP(cfg)
+        try:
             data = [net.loss(r, X, Y) for r in refs]
-            fit = _fit_scale_and_decay(losses, data, decay)
-            if fit is not None:
-                s, l2 = fit
-                net = MLP(dataclasses.replace(cfg, l2=l2)) if l2 else net
-                return Context(net, X, Y, layout, s)
+        except ValueError:  # targets this head cannot take (e.g. not class labels)
+            continue
+        fit = _fit_scale_and_decay(losses, data, decay)
+        if fit is not None:
+            s, l2 = fit
+            net = MLP(dataclasses.replace(cfg, l2=l2)) if l2 else net
+            return Context(net, X, Y, layout, s)
     return None
 
 

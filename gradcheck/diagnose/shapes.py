@@ -25,26 +25,39 @@ from gradcheck.result import Diagnosis, GradientReport, TensorResult, worst_stat
 def shape_kind(want: tuple[int, ...], got: tuple[int, ...], batch: int | None) -> str:
     """``bias_not_summed`` (an extra axis of samples), ``transposed``, or ``shape_mismatch``.
 
+    The extra axis is the batch when removing it (or, where the parameter has an
+    axis of length 1, putting the 1 back) gives the parameter's shape, and its
+    length is the batch size (when known).
+
     Examples
     --------
-    >>> shape_kind((4,), (16, 4), 16), shape_kind((1, 4), (16, 4), None), shape_kind((3, 4), (4, 3), 16)
-    ('bias_not_summed', 'bias_not_summed', 'transposed')
-    >>> shape_kind((4,), (), 16)
-    'shape_mismatch'
+    >>> shape_kind((4,), (16, 4), 16), shape_kind((1, 4), (16, 4), None), shape_kind((1, 1), (1, 12), 12)
+    ('bias_not_summed', 'bias_not_summed', 'bias_not_summed')
+    >>> shape_kind((3, 4), (4, 3), 16), shape_kind((4,), (), 16), shape_kind((4,), (16,), 16)
+    ('transposed', 'shape_mismatch', 'bias_not_summed')
     """
     want, got = tuple(want), tuple(got)
-    squeezed = tuple(d for d in want if d != 1)
-    extra = [d for d in got if d not in squeezed] if len(got) == len(squeezed) + 1 else []
-    if len(got) == len(squeezed) + 1 and len(extra) >= 1:
-        rest = list(got)
-        rest.remove(extra[0])
-        if tuple(rest) == squeezed and (batch is None or extra[0] == batch):
-            return "bias_not_summed"
-    if len(want) == 1 and got == (batch,) and batch is not None:  # summed over the units, not the samples
+    extra = _extra_axis(want, got)
+    if extra is not None and (batch is None or extra == batch) and extra > 1:
         return "bias_not_summed"
+    if len(want) == 1 and batch is not None and got in ((batch,), (batch, 1), (1, batch)) and batch != want[0]:
+        return "bias_not_summed"  # summed over the units instead of the samples
     if len(want) == 2 and got == want[::-1]:
         return "transposed"
     return "shape_mismatch"
+
+
+def _extra_axis(want: tuple[int, ...], got: tuple[int, ...]) -> int | None:
+    """The length of the one axis ``got`` has beyond ``want`` (as an added axis or in place of a 1), else None."""
+    if len(got) == len(want) + 1:
+        for i in range(len(got)):
+            if got[:i] + got[i + 1 :] == want:
+                return got[i]
+    if len(got) == len(want):
+        diff = [i for i in range(len(want)) if want[i] != got[i]]
+        if len(diff) == 1 and want[diff[0]] == 1:
+            return got[diff[0]]
+    return None
 
 
 def _hint(kind: str, want, got) -> str:
