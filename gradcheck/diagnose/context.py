@@ -173,8 +173,16 @@ def closure_items(fn: Any, depth: int = 0) -> list[tuple[str, Any]]:
         if depth < 1 and callable(value) and not isinstance(value, type):
             items += closure_items(value, depth + 1)
     if code is not None and getattr(fn, "__globals__", None) is not None:
-        items += [(n, fn.__globals__[n]) for n in code.co_names if n in fn.__globals__]
+        found = [(n, fn.__globals__[n]) for n in code.co_names if n in fn.__globals__]
+        items += found
+        if depth < 1:  # the user's own helpers (a forward() the loss calls) see the batch
+            items += [i for _, v in found if _own_function(v, fn) for i in closure_items(v, depth + 1)]
     return items
+
+
+def _own_function(value: Any, fn: Any) -> bool:
+    """A plain function defined in the same module as ``fn`` (not numpy, not a builtin)."""
+    return hasattr(value, "__code__") and getattr(value, "__module__", None) == getattr(fn, "__module__", "")
 
 
 def _from_closure(fn: Any) -> Context | None:
@@ -209,7 +217,7 @@ def _batches(items) -> list[tuple[np.ndarray, np.ndarray]]:
         for Y in arrays:
             if X is not Y and X.ndim == 2 and X.shape[0] == Y.shape[0]:
                 out.append((X.astype(float), (Y if Y.ndim == 2 else Y[:, None]).astype(float)))
-            elif X is not Y and X.ndim == 2 and Y.ndim == 2 and X.shape[1] == Y.shape[1] > 1:
+            if X is not Y and X.ndim == 2 and Y.ndim == 2 and X.shape[1] == Y.shape[1] > 1:
                 out.append((X.T.astype(float), Y.T.astype(float)))  # samples as columns
     return out
 

@@ -16,7 +16,6 @@ MESSAGES = {
         "y - yhat where the gradient of the loss needs yhat - y. Use yhat - y, or keep "
         "y - yhat and update with W += lr * dW."
     ),
-    "sign_flip": "{t}'s gradient has the wrong sign (ratio -1) while other tensors are right.",
     "missing_batch_mean": (
         "Every gradient is N = {n} times too large: the loss is a mean over the "
         "batch but the gradient is a sum. Divide the output delta by N."
@@ -130,7 +129,7 @@ SENTENCES = {
         "The output delta is multiplied by sigmoid'(Z) twice: with BCE on a sigmoid "
         "output, dL/dZ = (yhat - y) / N already includes it."
     ),
-    "sign-flip-tensor": "The gradient of {where}'s weights has the wrong sign while the rest is right.",
+    "sign-flip-tensor": "The gradient of {where}'s weights has the wrong sign.",
     "sign-flip-all": (
         "Every gradient has the wrong sign: the error is y - yhat where the gradient needs "
         "yhat - y (fine only if the update is then W += lr * dW)."
@@ -142,7 +141,7 @@ SENTENCES = {
         "Every gradient is half the true one: the 2 of d/dyhat (yhat - y)**2 = 2 (yhat - y) is missing."
     ),
     "mse-factor-doubled": "Every gradient is twice the true one: the MSE factor 2 is applied twice.",
-    "tensor-scaled": "The weight gradient of {where} carries a stray factor while the rest is right.",
+    "tensor-scaled": "The weight gradient of {where} carries a stray factor.",
     "bias-first-sample": (
         "The bias gradient of {where} is taken from the first sample only, not summed over the batch."
     ),

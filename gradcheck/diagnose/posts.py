@@ -211,7 +211,7 @@ def _per_tensor(base, claimed, masks, budget: int) -> tuple[dict, list[Bug]] | N
             return None
         out[t], bug = found
         bugs.append(bug)
-    bugs = _group_layers(bugs)
+    bugs = _norm_clip(_group_layers(bugs), claimed)
     return (out, bugs) if len(bugs) <= budget else None
 
 
@@ -321,7 +321,7 @@ def _with_globals(combo, base, claimed, params, budget) -> list[Bug] | None:
         bugs.append(Bug("gradient_clipping", "clip", None, tuple(claimed), {"clip": c}, True))
     elif not all(same(claimed[t], g) for t, g in final.items()):
         return None
-    return bugs + _norm_clip(tensor_bugs, claimed)
+    return bugs + tensor_bugs
 
 
 def explainable(a: np.ndarray, g: np.ndarray, w: np.ndarray | None, clip: float | None) -> bool:
