@@ -193,10 +193,11 @@ def assert_gradients_close(
         Naming every failing entry (``W1[3, 7]``) with its analytic and
         numeric values, errors and tolerance, the diagnosis and the call that
         reproduces the check. A gradient whose shape is not its parameter's
-        fails too, with the shape bug named and the other tensors checked. Raised for status ``inconclusive`` as well, with
-        a message saying the numeric side was unreliable. The full report
-        (a plain :class:`AssertionError`, as :mod:`numpy.testing` raises, so
-        that unittest and pytest show it as such) is its ``report`` attribute.
+        fails too, with the shape bug named and the other tensors checked.
+        Raised for status ``inconclusive`` as well, with a message saying
+        the numeric side was unreliable. The full report (a plain
+        :class:`AssertionError`, as :mod:`numpy.testing` raises, so that
+        unittest and pytest show it as such) is its ``report`` attribute.
     TypeError, ValueError
         For invalid inputs (see :func:`gradcheck.check_gradients`).
 

@@ -5,9 +5,9 @@ explanation; each correct one must pass with no diagnosis.
 """
 
 import pytest
+from heldout_backprop import CASES
 
 from gradcheck import GradientShapeError, check_gradients
-from heldout_backprop import CASES
 
 
 def _report(loss, grad, params):

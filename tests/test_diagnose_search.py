@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from gradcheck import GradientShapeError, check_gradients
-from gradcheck.diagnose import Context, fingerprints
-from gradcheck.diagnose import posts, search
+from gradcheck.diagnose import Context, fingerprints, posts, search
 from gradcheck.zoo_runner import named_codes, run_compound_case
 from reference_nets.compound import Compound, compound_cases
 from reference_nets.mlp import MLP
