@@ -19,7 +19,6 @@ import numpy as np
 from gradcheck.diagnose import messages, search
 from gradcheck.diagnose.calibration import confidence
 from gradcheck.diagnose.context import Context
-from gradcheck.diagnose.localize import localize
 from gradcheck.diagnose.posts import Bug
 from gradcheck.diagnose.shapes import check_around_shapes, misshaped, shape_diagnosis
 from gradcheck.diagnose.signatures import signatures
@@ -88,6 +87,7 @@ def _bug_diagnosis(bug: Bug, context: Context, index: int, total: int, basis: st
         "explanation": rank,
         "bugs": total,
         "basis": basis,
+        "tied": tied,
         **{k: v for k, v in bug.values.items() if v},
     }
     if bug.kind == "helper":
@@ -205,8 +205,8 @@ def diagnose(
     if found:
         named = {t.strip() for d in found for t in (d.tensor or "").split(",")}
         shapes = [d for d in shapes if d.tensor not in named]  # a shape the explanation already names
-        loc = localize(report)
-        return dataclasses.replace(report, diagnoses=tuple(rank_diagnoses(found + shapes) + ([loc] if loc else [])))
+        # every entry explained: where the wrong tensors sit adds nothing (and a clip or a factor sits nowhere)
+        return dataclasses.replace(report, diagnoses=tuple(rank_diagnoses(found + shapes)))
     if usable:
         found = _partial(report.analytic, params, context)
     found += shapes + signatures(report, batch_size=batch_size, loss=loss, outputs=outputs, params=params)

@@ -21,8 +21,8 @@ MESSAGES = {
         "batch but the gradient is a sum. Divide the output delta by N."
     ),
     "double_batch_mean": (
-        "Every gradient is N = {n} times too small: the batch mean is taken twice "
-        "(the output delta is already divided by N)."
+        "Every gradient is N = {n} times too small: the gradient divides by N where the loss does not "
+        "(a sum over the batch), or divides by N twice."
     ),
     "mse_half": (
         "Every gradient is half the true one: d/dyhat of mean((yhat - y)**2) is "
@@ -171,6 +171,23 @@ SENTENCES = {
 }
 
 
+#: A factor shared by every gradient that is a loss convention, by what it is.
+READINGS = {
+    "log10": (
+        "Every gradient is {c:.6g} times the loss's: the loss takes log base 10 (np.log10) while the gradient "
+        "is that of the natural log (a factor ln 10 = 2.303). Use np.log in the loss."
+    ),
+    "log2": (
+        "Every gradient is {c:.6g} times the loss's: the loss takes log base 2 (np.log2) while the gradient "
+        "is that of the natural log (a factor ln 2 = 0.693). Use np.log in the loss."
+    ),
+    "outputs": (
+        "Every gradient is {c:.6g} times the loss's: the loss and the gradient treat the outputs differently "
+        "(a mean over them in one, a sum in the other). Use the same reduction in both."
+    ),
+}
+
+
 # ---------------------------------------------------------------- one bug of an explanation
 def _layers_of(parts) -> tuple[list[int], bool]:
     """Hidden layers named by catalogue parts, and whether an output-layer part is among them."""
@@ -238,7 +255,7 @@ def fitted_message(bug: Bug, context, others_wrong: str = "") -> str:
     if bug.kind == "transposed":
         return MESSAGES["transposed"].format(t=t)
     if bug.kind == "uniform":
-        return uniform_message(bug.code, c, n)
+        return uniform_message(bug.code, c, n, bug.values.get("reading"))
     if bug.code == "missing_batch_mean":
         key = "layer_batch_mean" if abs(c) > 1 else "layer_double_mean"
         return MESSAGES[key].format(t=t, are=are, n=n, others=others)
@@ -249,8 +266,10 @@ def fitted_message(bug: Bug, context, others_wrong: str = "") -> str:
     return MESSAGES["tensor_scale"].format(t=t, c=c, others=others) + " " + FIXES["tensor_scale"]
 
 
-def uniform_message(code: str, c: float, n: int | None) -> str:
-    """Every gradient off by one factor ``c``."""
+def uniform_message(code: str, c: float, n: int | None, reading: str | None = None) -> str:
+    """Every gradient off by one factor ``c`` (``reading``: which named factor it is)."""
+    if reading in READINGS:
+        return READINGS[reading].format(c=c, inv=1 / c)
     if code == "sign_flip":
         return MESSAGES["sign_flip_all"]
     if code == "missing_batch_mean":

@@ -321,7 +321,21 @@ def _with_globals(combo, base, claimed, params, budget) -> list[Bug] | None:
         bugs.append(Bug("gradient_clipping", "clip", None, tuple(claimed), {"clip": c}, True))
     elif not all(same(claimed[t], g) for t, g in final.items()):
         return None
-    return bugs + tensor_bugs
+    return _one_clip(bugs + tensor_bugs)
+
+
+def _one_clip(bugs: list[Bug]) -> list[Bug]:
+    """A clip by norm and a clip by value at the same bound are one clip (a one-entry tensor's norm is its value)."""
+    norm = next((b for b in bugs if b.kind == "clip-norm"), None)
+    value = next((b for b in bugs if b.kind == "clip"), None)
+    if (
+        norm is None
+        or value is None
+        or abs(norm.values["clip"] - value.values["clip"]) > MATCH_RTOL * value.values["clip"]
+    ):
+        return bugs
+    merged = Bug(norm.code, "clip-norm", None, tuple(dict.fromkeys(norm.tensors + value.tensors)), norm.values, True)
+    return [merged if b is norm else b for b in bugs if b is not value]
 
 
 def explainable(a: np.ndarray, g: np.ndarray, w: np.ndarray | None, clip: float | None) -> bool:

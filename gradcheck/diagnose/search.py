@@ -75,18 +75,29 @@ class Explanation:
 
     @property
     def fitted(self) -> int:
-        """How many bugs carry a fitted constant."""
-        return sum(b.fitted for b in self.bugs)
+        """How many bugs carry an arbitrary fitted constant (N, 2, -1, 0 or a log base are named, not arbitrary)."""
+        return sum(b.fitted and not _named_constant(b) for b in self.bugs)
 
     @property
     def key(self) -> tuple:
-        """What the ranking compares: bugs, then fitted constants, then layers the bugs sit in."""
-        return (self.size, self.fitted, sum(_placements(b) for b in self.bugs))
+        """What the ranking compares: bugs, arbitrary constants, named ones, then layers the bugs sit in."""
+        named = sum(b.fitted for b in self.bugs) - self.fitted
+        return (self.size, self.fitted, named, sum(_placements(b) for b in self.bugs))
 
     @property
     def codes(self) -> tuple[str, ...]:
         """Codes of the bugs, in order."""
         return tuple(b.code for b in self.bugs)
+
+
+def _named_constant(bug: Bug) -> bool:
+    """A fitted factor that turned out to be a named one (a sign, a zero, N, the MSE 2, a log base)."""
+    return bool(bug.values.get("reading")) or bug.code in (
+        "sign_flip",
+        "zero_gradient",
+        "missing_batch_mean",
+        "missing_mse_factor",
+    )
 
 
 def _placements(bug: Bug) -> int:
@@ -207,7 +218,8 @@ class _Search:
         extra = posts.explain(grads, self.claimed, self.params, budget)
         if extra is None:
             return []
-        alternatives = itertools.product(*(_named(b, self.Y.shape[0], self.config.loss) for b in extra))
+        n, k = self.cache.activations[0].shape[0], self.config.sizes[-1]
+        alternatives = itertools.product(*(_named(b, n, self.config.loss, k) for b in extra))
         out = []
         for named in alternatives:
             bugs = tuple(c.bug for c in cores) + tuple(b for group in named for b in group)
@@ -332,7 +344,7 @@ def search(
 def _worth(found: list[Explanation], size: int) -> bool:
     """Could explanations of ``size`` bugs, none fitted, beat what was found?"""
     best = min((e.key for e in found), default=None)
-    return best is None or best[:2] > (size, 0)
+    return best is None or best[:3] > (size, 0, 0)
 
 
 def _combinations(s: _Search, k: int, budget: int) -> list[Explanation]:
@@ -398,7 +410,7 @@ def _best_partial(found: list[Explanation]) -> list[Explanation]:
     return out
 
 
-def _named(bug: Bug, n: int, loss: str) -> list[list[Bug]]:
+def _named(bug: Bug, n: int, loss: str, outputs: int = 1) -> list[list[Bug]]:
     """A fitted factor as the bugs it is: -1 a sign, 0 a zero, N a missing 1/N, 2 or 1/2 the MSE factor.
 
     A factor shared by every tensor is taken apart into its named factors
@@ -411,11 +423,30 @@ def _named(bug: Bug, n: int, loss: str) -> list[list[Bug]]:
     if bug.kind == "scale":
         return [[_renamed(bug, _tensor_code(c, n))]]
     sign = [_renamed(bug, "sign_flip", -1.0)] if c < 0 else []
-    readings = _factorizations(abs(c), n, loss)
+    bases = _bases(n, outputs, loss)
+    readings = _factorizations(abs(c), bases)
     if not readings:
         return [sign + ([_renamed(bug, "uniform_scale", abs(c))] if not _near(abs(c), 1.0) else [])]
-    codes = {"batch": ("missing_batch_mean", n), "mse": ("missing_mse_factor", 2.0)}
-    return [sign + [_renamed(bug, codes[k][0], codes[k][1] ** e) for k, e in r.items()] for r in readings]
+    return [sign + [_renamed(bug, CODES[k], bases[k] ** e, k) for k, e in r.items()] for r in readings]
+
+
+#: The code of each named factor a uniform factor is taken apart into.
+CODES = {
+    "batch": "missing_batch_mean",
+    "mse": "missing_mse_factor",
+    "outputs": "uniform_scale",
+    "log10": "uniform_scale",
+    "log2": "uniform_scale",
+}
+
+
+def _bases(n: int, outputs: int, loss: str) -> dict[str, float]:
+    """Factors a gradient can be off by, and what each means: N (a mean), 2 (MSE), K (outputs), a log base."""
+    out = {"batch": float(n) if n > 1 else None, "mse": 2.0 if loss == "mse" else None}
+    out["outputs"] = float(outputs) if outputs > 1 and outputs != n else None
+    if loss in ("bce", "ce"):  # np.log10 or np.log2 in the loss, the natural log's gradient
+        out.update({"log10": float(np.log(10.0)), "log2": float(np.log(2.0))})
+    return {k: v for k, v in out.items() if v}
 
 
 def _tensor_code(c: float, n: int) -> str:
@@ -428,20 +459,28 @@ def _tensor_code(c: float, n: int) -> str:
     return "tensor_scale"
 
 
-def _renamed(bug: Bug, code: str, factor: float | None = None) -> Bug:
+def _renamed(bug: Bug, code: str, factor: float | None = None, reading: str | None = None) -> Bug:
     values = dict(bug.values) if factor is None else {**bug.values, "factor": factor}
+    if reading is not None:
+        values["reading"] = reading
     return Bug(code, bug.kind, bug.layer, bug.tensors, values, bug.fitted, bug.parts)
 
 
-def _factorizations(c: float, n: int, loss: str) -> list[dict[str, int]]:
-    """``c`` as ``N**i * 2**j`` (exponents -1, 0, 1; ``2`` for MSE only) with the fewest factors."""
-    bases = {"batch": float(n) if n > 1 else None, "mse": 2.0 if loss == "mse" else None}
-    names = [k for k, v in bases.items() if v]
+def _factorizations(c: float, bases: dict[str, float]) -> list[dict[str, int]]:
+    """``c`` as a product of the ``bases`` (exponents -1, 0, 1) with the fewest factors (ties: every reading).
+
+    Examples
+    --------
+    >>> _factorizations(16.0, {"batch": 16.0, "mse": 2.0})
+    [{'batch': 1}]
+    >>> _factorizations(2.0, {"batch": 2.0, "mse": 2.0})
+    [{'batch': 1}, {'mse': 1}]
+    """
+    names = list(bases)
     found = []
     for exps in itertools.product((-1, 0, 1), repeat=len(names)):
-        value = float(np.prod([bases[k] ** e for k, e in zip(names, exps)])) if names else 1.0
         used = {k: e for k, e in zip(names, exps) if e}
-        if used and _near(c, value):
+        if used and len(used) <= 3 and _near(c, float(np.prod([bases[k] ** e for k, e in used.items()]))):
             found.append(used)
     fewest = min((len(u) for u in found), default=0)
     return [u for u in found if len(u) == fewest]

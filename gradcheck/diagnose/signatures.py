@@ -34,7 +34,7 @@ FACTOR_MATCH = 1e-3
 
 def diag(code: str, tensor: str | None, message: str, basis: str, evidence: dict | None = None, tied: int = 1):
     """A Diagnosis whose confidence is the calibrated one of its ``basis``."""
-    evidence = {**(evidence or {}), "basis": basis}
+    evidence = {**(evidence or {}), "basis": basis, "tied": tied}
     return Diagnosis(code, tensor, message, confidence(basis, tied), evidence)
 
 
@@ -138,7 +138,12 @@ def _factor_diagnoses(c: float, parts: dict[str, int], batch: int | None, tied: 
         message = MESSAGES["uniform_scale"].format(c=c)
         out.append(diag("uniform_scale", None, message, "signature:uniform-other", {"factor": c}))
     if tied > 1:
-        out = [dataclasses.replace(d, confidence=confidence(d.evidence["basis"], tied)) for d in out]
+        out = [
+            dataclasses.replace(
+                d, confidence=confidence(d.evidence["basis"], tied), evidence={**d.evidence, "tied": tied}
+            )
+            for d in out
+        ]
     return out
 
 
