@@ -79,10 +79,7 @@ FIXES = {
     ),
     "wrong_activation_derivative": "Use the derivative of the activation layer {l} actually applies ({act}).",
     "missing_activation_derivative": "Multiply by the activation's derivative: dZ{l} = dA{l} * f'(Z{l}).",
-    "extra_activation_derivative": (
-        "With BCE on a sigmoid output, dL/dz = (yhat - y) / N already "
-        "includes sigma'; do not multiply by sigma'(z) again."
-    ),
+    "extra_activation_derivative": "Use dZ = (yhat - y) / N at the output: drop the extra sigmoid'(Z).",
     "sign_flip": "Check the sign of the error term (yhat - y) and of the update.",
     "missing_batch_mean": "Divide by the batch size once, where the output delta is formed.",
     "missing_mse_factor": "d/dyhat mean((yhat - y)**2) = 2 * (yhat - y) / N.",
@@ -135,7 +132,7 @@ SENTENCES = {
         "yhat - y (fine only if the update is then W += lr * dW)."
     ),
     "sum-over-batch": (
-        "Every gradient is N times too large: the loss is a mean over the batch but the gradient sums over it."
+        "Every gradient is N = {n} times too large: the loss is a mean over the batch but the gradient sums over it."
     ),
     "mse-factor-dropped": (
         "Every gradient is half the true one: the 2 of d/dyhat (yhat - y)**2 = 2 (yhat - y) is missing."
@@ -165,7 +162,7 @@ SENTENCES = {
         "one number instead of one per unit."
     ),
     "layer-sum-over-batch": (
-        "The gradients of {where} are N times too large: this layer sums over the batch where the loss "
+        "The gradients of {where} are N = {n} times too large: this layer sums over the batch where the loss "
         "takes the mean (the 1/N is missing here only)."
     ),
 }
@@ -218,18 +215,19 @@ def catalogue_message(bug: Bug, context) -> str:
     act = cfg.hidden[first - 1] if first and first <= len(cfg.hidden) else cfg.output
     name = bug.parts[0][0]
     where = _where(layers, False)
+    n = context.batch_size
     fix = FIXES.get(bug.code, "").format(l=first or "", act=act)
     sentence = SENTENCES.get(name)
     if bug.kind == "helper":
         both = _where(layers, True)
-        text = f"{sentence.format(act=act, l=first or '', where=both, L=cfg.n_layers)}" if sentence else ""
+        text = f"{sentence.format(act=act, l=first or '', where=both, L=cfg.n_layers, n=n)}" if sentence else ""
         text += (
             " The same mistake sits in every layer that uses this derivative: one shared helper "
             "(one bug), so fix the helper or what it is called with."
         )
         return f"{text} {fix}".strip()
     if sentence:
-        return f"{sentence.format(act=act, l=first or '', where=where, L=cfg.n_layers)} {fix}".strip()
+        return f"{sentence.format(act=act, l=first or '', where=where, L=cfg.n_layers, n=n)} {fix}".strip()
     spec_where = f" ({where}, {act})" if where else ""
     from reference_nets.zoo import MUTANTS
 
