@@ -100,10 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     zoo.add_argument("--list", action="store_true", help="list the mutants and exit")
     zoo.add_argument(
         "--compound",
-        choices=("none", "pairs", "all"),
-        default="pairs",
-        help="two bugs at once: every compatible pair of mutants at one configuration (pairs, the default), "
-        "at three (all), or none",
+        choices=("none", "sample", "pairs", "all"),
+        default="sample",
+        help="two bugs at once: a sample of pairs in which every mutant meets three others (sample, the default), "
+        "every compatible pair of mutants at one configuration (pairs), at three (all), or none",
     )
     zoo.set_defaults(handler=cmd_zoo)
     _add_audit(sub)

@@ -21,9 +21,10 @@ from gradcheck.result import Diagnosis, GradientReport
 
 #: Both bugs of a compound case must be named in at least this fraction of the cases.
 COMPOUND_TARGET = 0.95
-#: Configurations per pair of mutants: ``--compound pairs`` (the default: every pair once)
-#: and ``--compound all`` (the full table, as in benchmarks/calibrate.py).
-PER_PAIR = {"none": 0, "pairs": 1, "all": 3}
+#: ``--compound``: which pairs, at how many configurations each. ``sample`` (the default, under
+#: a minute): every mutant with three partners, once; ``pairs``: every pair once; ``all``: every
+#: pair at three configurations (the full table, as in benchmarks/calibrate.py).
+COMPOUND_CHOICES = {"none": (None, 0), "sample": ("sample", 1), "pairs": (None, 1), "all": (None, 3)}
 
 
 @dataclass(frozen=True)
@@ -170,14 +171,20 @@ def run_compound_case(case, seed: int = 0) -> CompoundResult:
     )
 
 
-def run_compounds(patterns=None, seed: int = 0, per_pair: int = 1) -> tuple[list[CompoundResult], float]:
-    """Every compatible pair of mutants (with a name matching ``patterns``) at ``per_pair`` configurations."""
-    from reference_nets.compound import compound_cases
+def run_compounds(
+    patterns=None, seed: int = 0, per_pair: int = 1, sample: bool = False
+) -> tuple[list[CompoundResult], float]:
+    """Every compatible pair of mutants (with names matching ``patterns``) at ``per_pair`` configurations.
+
+    ``sample``: only the pairs of :func:`reference_nets.compound.sample_pairs`.
+    """
+    from reference_nets.compound import compound_cases, sample_pairs
+    from reference_nets.zoo import MUTANTS
 
     start = time.perf_counter()
     if per_pair < 1:
         return [], 0.0
-    cases = compound_cases(seed, per_pair=per_pair)
+    cases = compound_cases(seed, per_pair=per_pair, pairs=sample_pairs(list(MUTANTS)) if sample else None)
     if patterns:  # compounds made of the selected mutants only
         cases = [c for c in cases if all(any(fnmatch.fnmatchcase(m, p) for p in patterns) for m in c.mutants)]
     return [run_compound_case(c, seed) for c in cases], time.perf_counter() - start
@@ -334,8 +341,10 @@ def main(args, emit, write_files) -> int:
     if args.mutant and not results:
         print(f"gradcheck zoo: error: --mutant {' '.join(args.mutant)} matches no mutant; see --list", file=sys.stderr)
         return 2
-    per_pair = PER_PAIR[getattr(args, "compound", "pairs")]
-    compounds, c_elapsed = run_compounds(args.mutant, args.seed, per_pair)
+    which, per_pair = COMPOUND_CHOICES[getattr(args, "compound", "sample")]
+    # a --mutant selection runs every pair of the selected mutants, not the default sample
+    sample = which == "sample" and not args.mutant
+    compounds, c_elapsed = run_compounds(args.mutant, args.seed, per_pair, sample=sample)
     controls = run_controls(args.seed)
     ok = _verdict(results, compounds, controls)
     data = to_json(

@@ -33,7 +33,7 @@ import numpy as np
 from .mlp import MLP, MLPConfig
 from .zoo import MUTANTS, ZOO_CONFIGS, Mutant, get_mutant, zoo_data
 
-__all__ = ["Compound", "CompoundCase", "compound_cases", "hooks", "orderings", "visible"]
+__all__ = ["Compound", "CompoundCase", "compound_cases", "hooks", "orderings", "sample_pairs", "visible"]
 
 Part = tuple[str, Any]  # (mutant name, layer: int, tuple of ints or None)
 
@@ -283,7 +283,28 @@ def _pair_case(a: str, b: str, config_name: str, seed: int) -> CompoundCase | No
     return None
 
 
-def compound_cases(seed: int = 0, per_pair: int = 3, mutants: Sequence[str] | None = None) -> list[CompoundCase]:
+def sample_pairs(names: Sequence[str], partners: int = 3) -> list[tuple[str, str]]:
+    """A deterministic sample of pairs in which every mutant meets ``partners`` others or more.
+
+    Mutant ``i`` is paired with ``i + 1``, ``i + 7`` and ``i + 13`` (more partners: ``i + 19``)
+    in catalogue order, so that neighbours (similar bugs) and distant ones (bugs of
+    other layers) both meet.
+    """
+    n, out = len(names), []
+    for i in range(n):
+        for step in (1, 7, 13, 19)[:partners]:
+            pair = tuple(sorted((names[i], names[(i + step) % n]), key=list(names).index))
+            if pair[0] != pair[1] and pair not in out:
+                out.append(pair)
+    return out
+
+
+def compound_cases(
+    seed: int = 0,
+    per_pair: int = 3,
+    mutants: Sequence[str] | None = None,
+    pairs: Sequence[tuple[str, str]] | None = None,
+) -> list[CompoundCase]:
     """The compound zoo: every compatible pair of catalogued mutants at several configurations.
 
     Parameters
@@ -295,6 +316,8 @@ def compound_cases(seed: int = 0, per_pair: int = 3, mutants: Sequence[str] | No
         Configurations per pair (fewer where fewer configurations fit both).
     mutants : sequence of str, optional
         Restrict to pairs among these mutant names.
+    pairs : sequence of (str, str), optional
+        Only these pairs (e.g. :func:`sample_pairs`); default every pair.
 
     Returns
     -------
@@ -304,7 +327,8 @@ def compound_cases(seed: int = 0, per_pair: int = 3, mutants: Sequence[str] | No
     """
     names = list(MUTANTS) if mutants is None else [get_mutant(m).name for m in mutants]
     cases = []
-    for a, b in itertools.combinations(names, 2):
+    chosen = itertools.combinations(names, 2) if pairs is None else [p for p in pairs if set(p) <= set(names)]
+    for a, b in chosen:
         fits = [c for c, cfg in ZOO_CONFIGS.items() if MUTANTS[a].applies(cfg) and MUTANTS[b].applies(cfg)]
         fits.sort(key=lambda c: _rank(seed, a, b, c))
         taken = 0

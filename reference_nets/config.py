@@ -203,9 +203,10 @@ class MLPConfig:
 
     @property
     def loss_formula(self) -> str:
-        """The data loss in words, e.g. ``'mean over samples of mean over outputs of (yhat - y)**2'``."""
+        """The loss in words, e.g. ``'mean over samples of mean over outputs of (yhat - y)**2'``."""
         term = {"mse": "(yhat - y)**2", "bce": "-(y log yhat + (1 - y) log(1 - yhat))", "ce": "-y log yhat"}
-        return f"{self.convention.text} of {term[self.loss]}"
+        decay = " + (l2 / 2) * sum(W**2)" if self.l2 else ""
+        return f"{self.convention.text} of {term[self.loss]}{decay}"
 
     @property
     def label(self) -> str:

@@ -27,6 +27,7 @@ __all__ = [
     "spiral",
     "blobs",
     "sine",
+    "head_targets",
 ]
 
 Data = tuple[np.ndarray, np.ndarray]
@@ -287,6 +288,41 @@ def sine(n: int = 32, seed: int = 0) -> Data:
     n = _check_count(n, "n")
     X = np.random.default_rng(seed).uniform(-np.pi, np.pi, (n, 1))
     return X, 0.9 * np.sin(X)
+
+
+def head_targets(config: object, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Random targets that suit a network's output layer and loss (cross-entropy, tanh, softmax).
+
+    Parameters
+    ----------
+    config : reference_nets.config.MLPConfig
+        Read for ``loss``, ``output``, ``labels`` and ``sizes[-1]`` only.
+    n : int
+        Number of samples.
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    numpy.ndarray
+        Cross-entropy: ``n`` class labels (float, ``labels='int'``) or one-hot rows;
+        a tanh output: uniform in (-0.9, 0.9); softmax with MSE: target
+        distributions (Dirichlet(1) rows).
+
+    Raises
+    ------
+    ValueError
+        For other heads, whose targets their callers draw themselves.
+    """
+    k = config.sizes[-1]
+    if config.loss == "ce":
+        labels = rng.integers(0, k, n)
+        return labels.astype(np.float64) if config.labels == "int" else np.eye(k)[labels]
+    if config.output == "tanh":
+        return rng.uniform(-0.9, 0.9, (n, k))
+    if config.output == "softmax":
+        return rng.dirichlet(np.ones(k), n)
+    raise ValueError(f"head_targets covers cross-entropy, tanh and softmax outputs, got {config.label!r}")
 
 
 DATASETS: dict[str, Callable[..., Data]] = {

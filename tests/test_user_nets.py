@@ -102,3 +102,34 @@ def test_deep_layer_list_class_with_elu_leaky_tanh_and_softmax(rng):
     grads = {f"{n}{i + 1}": v for i, (w, b) in enumerate(zip(dW, db)) for n, v in (("W", w), ("b", b))}
     config = MLPConfig(sizes, ("elu", "leaky_relu", "tanh"), output="softmax", loss="ce")
     check_reference(config, params, X, Y, loss, grads, net.activations[-1])
+
+
+@pytest.mark.parametrize("labels", ["int", "onehot"])
+def test_separate_softmax_and_cross_entropy_layers_with_masked_elu(rng, labels):
+    X, y = rng.normal(size=(7, 3)), rng.integers(0, 4, 7)
+    Y = y if labels == "int" else np.eye(4)[y]
+    params = {"W1": rng.normal(size=(3, 5)), "b1": 0.1 * rng.normal(size=5)}
+    params |= {"W2": rng.normal(size=(5, 4)), "b2": 0.1 * rng.normal(size=4)}
+    loss, grads, p = U.layered_elu_softmax(params, X, Y, alpha=0.8)
+    config = MLPConfig((3, 5, 4), "elu", output="softmax", loss="ce", labels=labels, elu_alpha=0.8)
+    check_reference(config, params, X, Y, loss, grads, p, loss_rtol=1e-13)
+
+
+def test_masked_elu_overflows_to_nan_where_the_reference_does_not(rng):
+    z = np.array([[800.0, -2.0]])
+    with np.errstate(over="ignore", invalid="ignore"):
+        student = z * (z > 0) + 1.0 * (np.exp(z) - 1) * (z <= 0)
+    assert np.isnan(student[0, 0])
+    from reference_nets.rectifiers import elu
+
+    assert elu(z)[0, 0] == 800.0
+
+
+def test_cross_entropy_summed_over_the_batch_with_1e_7(rng):
+    X, Y = rng.normal(size=(6, 3)), np.eye(3)[rng.integers(0, 3, 6)]
+    params = {"W1": rng.normal(size=(3, 4)), "b1": 0.1 * rng.normal(size=4)}
+    params |= {"W2": rng.normal(size=(4, 3)), "b2": 0.1 * rng.normal(size=3)}
+    loss, grads, P = U.summed_ce_leaky(params, X, Y)
+    config = MLPConfig((3, 4, 3), "leaky_relu", output="softmax", loss="ce", over_samples="sum")
+    p_true = np.sum(P * Y, axis=1)
+    check_reference(config, params, X, Y, loss, grads, P, loss_rtol=2e-7 * len(Y) / p_true.min())

@@ -121,3 +121,62 @@ class DeepSoftmax:
             if i > 0:
                 delta = (delta @ self.weights[i].T) * self._deriv(self.acts[i - 1], self.zs[i - 1], self.activations[i])
         return dW, db
+
+
+class LayerSoftmax:
+    """A softmax layer whose backward builds each sample's Jacobian (diagflat(s) - s s^T), as course libraries do."""
+
+    def forward(self, z):
+        e = np.exp(z - np.max(z, axis=1, keepdims=True))
+        self.output = e / np.sum(e, axis=1, keepdims=True)
+        return self.output
+
+    def backward(self, dvalues):
+        dinputs = np.empty_like(dvalues)
+        for i, (s, d) in enumerate(zip(self.output, dvalues)):
+            s = s.reshape(-1, 1)
+            dinputs[i] = (np.diagflat(s) - s @ s.T) @ d
+        return dinputs
+
+
+class LayerCrossEntropy:
+    """CE on probabilities, clipped to [1e-7, 1 - 1e-7]; labels integer or one-hot; mean over samples."""
+
+    def forward(self, p, y):
+        p = np.clip(p, 1e-7, 1 - 1e-7)
+        picked = p[range(len(p)), y] if y.ndim == 1 else np.sum(p * y, axis=1)
+        return np.mean(-np.log(picked))
+
+    def backward(self, p, y):
+        if y.ndim == 1:
+            y = np.eye(p.shape[1])[y]
+        return -y / p / len(p)
+
+
+def layered_elu_softmax(params, X, y, alpha=1.0):
+    """ELU written with masks, x * (x > 0) + a * (exp(x) - 1) * (x <= 0); separate softmax and CE layers."""
+    z1 = X @ params["W1"] + params["b1"]
+    a1 = z1 * (z1 > 0) + alpha * (np.exp(z1) - 1) * (z1 <= 0)
+    z2 = a1 @ params["W2"] + params["b2"]
+    softmax, ce = LayerSoftmax(), LayerCrossEntropy()
+    p = softmax.forward(z2)
+    loss = ce.forward(p, y)
+    dz2 = softmax.backward(ce.backward(p, y))
+    dz1 = (dz2 @ params["W2"].T) * ((z1 > 0) + alpha * np.exp(z1) * (z1 <= 0))
+    grads = {"W1": X.T @ dz1, "b1": dz1.sum(0), "W2": a1.T @ dz2, "b2": dz2.sum(0)}
+    return loss, grads, p
+
+
+def summed_ce_leaky(params, X, Y, slope=0.01):
+    """Leaky ReLU (derivative 1 at 0), softmax, CE summed over the whole batch: -sum(Y * log(P + 1e-7))."""
+    z1 = X @ params["W1"] + params["b1"]
+    a1 = np.where(z1 > 0, z1, slope * z1)
+    z2 = a1 @ params["W2"] + params["b2"]
+    e = np.exp(z2 - np.max(z2, axis=1, keepdims=True))
+    P = e / e.sum(axis=1, keepdims=True)
+    loss = -np.sum(Y * np.log(P + 1e-7))
+    dz2 = P - Y
+    grad = np.ones_like(z1)
+    grad[z1 < 0] = slope
+    dz1 = dz2 @ params["W2"].T * grad
+    return loss, {"W1": X.T @ dz1, "b1": dz1.sum(0), "W2": a1.T @ dz2, "b2": dz2.sum(0)}, P

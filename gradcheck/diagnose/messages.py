@@ -9,6 +9,7 @@ bug among several, that the others are needed too.
 from __future__ import annotations
 
 from gradcheck.diagnose.posts import Bug
+from reference_nets.zoo import MUTANTS
 
 MESSAGES = {
     "sign_flip_all": (
@@ -216,7 +217,8 @@ def catalogue_message(bug: Bug, context) -> str:
     name = bug.parts[0][0]
     where = _where(layers, False)
     n = context.batch_size
-    fix = FIXES.get(bug.code, "").format(l=first or "", act=act)
+    spec = MUTANTS.get(name)
+    fix = (getattr(spec, "fix", "") or FIXES.get(bug.code, "")).format(l=first or "", act=act)
     sentence = SENTENCES.get(name)
     if bug.kind == "helper":
         both = _where(layers, True)
@@ -229,9 +231,7 @@ def catalogue_message(bug: Bug, context) -> str:
     if sentence:
         return f"{sentence.format(act=act, l=first or '', where=where, L=cfg.n_layers, n=n)} {fix}".strip()
     spec_where = f" ({where}, {act})" if where else ""
-    from reference_nets.zoo import MUTANTS
-
-    return f"{MUTANTS[name].description}{spec_where}. {fix}".strip()
+    return f"{spec.description}{spec_where}. {fix}".strip()
 
 
 def fitted_message(bug: Bug, context, others_wrong: str = "") -> str:
