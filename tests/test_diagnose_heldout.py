@@ -1,13 +1,18 @@
-"""Student-style backprop with one to three bugs (tests/heldout_backprop.py), through the public API.
+"""Student-style backprop with one to three bugs, through the public API.
 
-Each buggy implementation must fail with every planted bug named in the best
-explanation; each correct one must pass with no diagnosis.
+``heldout_backprop.py`` (first batch) and ``heldout_backprop2.py`` (second batch,
+written after the diagnosis was final, newer layers too). Each buggy implementation
+must fail with every planted bug named in the best explanation; each correct one must
+pass with no diagnosis.
 """
 
 import pytest
-from heldout_backprop import CASES
+from heldout_backprop import CASES as FIRST
+from heldout_backprop2 import CASES as SECOND
 
 from gradcheck import GradientShapeError, check_gradients
+
+CASES = {**FIRST, **SECOND}
 
 
 def _report(loss, grad, params):
