@@ -1,6 +1,6 @@
 """Calibrate the diagnoses' confidence on the zoo, and check it on seeds it was not tuned on.
 
-    python benchmarks/calibrate.py                  # tune on seeds 0 1, check on 2 3, ~10 min
+    python benchmarks/calibrate.py                  # tune on seeds 0 1, check on 2 3, ~20 min
     python benchmarks/calibrate.py --check-only     # check the table in the package, no tuning
 
 Every diagnosis rests on a kind of evidence, its ``basis`` (an exact catalogued
@@ -13,8 +13,8 @@ basis's confidence (``gradcheck/diagnose/calibration.json``). The check plants t
 same kinds of bug at other seeds (other batches, parameter points, layers and
 configurations of the pairs) and bins the diagnoses by the confidence they were
 given: a calibrated confidence has about 90% right among those given at 90%. The
-student-style backprop of ``tests/heldout_backprop.py`` (written apart from the
-zoo) is binned as a third, independent set.
+student-style backprop of ``tests/heldout_backprop.py`` and ``heldout_backprop2.py``
+(written apart from the zoo) is binned as a third, independent set.
 
 A diagnosis is right when its code is the code of a planted bug; ``localized`` is
 right when the layer it names holds a planted bug (the output layer for
@@ -135,11 +135,12 @@ def outside_records(seeds) -> list[dict]:
 
 
 def student_records() -> list[dict]:
-    """Diagnoses of the student-style backprop of tests/heldout_backprop.py."""
+    """Diagnoses of the student-style backprop of tests/heldout_backprop.py and heldout_backprop2.py."""
     from heldout_backprop import CASES
+    from heldout_backprop2 import CASES as SECOND
 
     recs = []
-    for build, codes in CASES.values():
+    for build, codes in [*CASES.values(), *SECOND.values()]:
         if codes:
             r = _report(*build(), 0)
             recs += _records(r.diagnoses, set(codes), None, "students")
@@ -206,7 +207,7 @@ def write(args, table, tune_named, check, check_named, students, elapsed) -> Non
         )
     lines += ["", "## Reliability on the check seeds (not tuned on)", "", *_bin_table(bins(check)), ""]
     lines += ["Every diagnosis listed counts, alternatives and `localized` included.", ""]
-    lines += ["## Reliability on student-style backprop (tests/heldout_backprop.py)", ""]
+    lines += ["## Reliability on student-style backprop (tests/heldout_backprop*.py)", ""]
     lines += [*_bin_table(bins(students)), ""]
     lines += ["## Per basis", "", *_basis_table(table, held), ""]
     lines += [
@@ -224,7 +225,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tune-seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--check-seeds", type=int, nargs="+", default=[2, 3])
-    parser.add_argument("--per-pair", type=int, default=3, help="configurations per pair of mutants")
+    parser.add_argument("--per-pair", type=int, default=2, help="configurations per pair of mutants")
     parser.add_argument("--check-only", action="store_true", help="keep the table in the package; only check it")
     args = parser.parse_args(argv)
     start = time.perf_counter()

@@ -320,6 +320,18 @@ def _verdict(results, compounds, controls) -> bool:
     return singles and named and clean and all(r.detected for r in compounds)
 
 
+def _render(results, elapsed, compounds, c_elapsed, controls) -> tuple[str, str]:
+    """The three tables as text and as markdown."""
+    text = render_text(results, elapsed)
+    markdown = render_markdown(results, elapsed)
+    if compounds:
+        text += "\n\n" + render_compounds(compounds, c_elapsed)
+        markdown += "\n## Two bugs at once\n\n" + render_compounds_markdown(compounds, c_elapsed)
+    text += "\n" + controls_footer(controls)
+    markdown += "\n" + controls_footer(controls) + "\n"
+    return text, markdown
+
+
 def _list(emit) -> int:
     from gradcheck.report.text import table
     from reference_nets.zoo import MUTANTS
@@ -357,13 +369,7 @@ def main(args, emit, write_files) -> int:
             "controls": [{"config": c, "status": st, "diagnoses": n} for c, st, n in controls],
         }
     )
-    text = render_text(results, elapsed)
-    markdown = render_markdown(results, elapsed)
-    if compounds:
-        text += "\n\n" + render_compounds(compounds, c_elapsed)
-        markdown += "\n## Two bugs at once\n\n" + render_compounds_markdown(compounds, c_elapsed)
-    text += "\n" + controls_footer(controls)
-    markdown += "\n" + controls_footer(controls) + "\n"
+    text, markdown = _render(results, elapsed, compounds, c_elapsed, controls)
     emit({"json": data, "markdown": markdown, "text": text}[args.format])
     folder = write_files(args.output, "zoo", {"report.json": data, "report.md": markdown})
     if folder is not None:

@@ -28,15 +28,21 @@ def relu(x):
     return np.maximum(0, x)
 
 
+def registry(cases: dict):
+    """A decorator ``case(*codes)`` that files a builder in ``cases`` with the codes of its bugs."""
+
+    def case(*codes):
+        def register(fn):
+            cases[fn.__name__] = (fn, tuple(codes))
+            return fn
+
+        return register
+
+    return case
+
+
 CASES = {}
-
-
-def case(*codes):
-    def register(fn):
-        CASES[fn.__name__] = (fn, tuple(codes))
-        return fn
-
-    return register
+case = registry(CASES)
 
 
 def _data(seed, n, d_in, d_out, kind):

@@ -7,16 +7,10 @@ labels, tanh outputs, leaky ReLU, ELU, deeper nets. ``CASES`` maps a name to
 """
 
 import numpy as np
+from heldout_backprop import registry
 
 CASES = {}
-
-
-def case(*codes):
-    def register(fn):
-        CASES[fn.__name__] = (fn, tuple(codes))
-        return fn
-
-    return register
+case = registry(CASES)
 
 
 def _sig(z):

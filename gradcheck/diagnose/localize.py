@@ -37,27 +37,30 @@ def _is_bias(name: str) -> bool:
     return bool(tokens) and (tokens[-1].startswith("b") or "bias" in tokens[-1])
 
 
-def _where(wrong: list[str], right: list[str], n_layers: int) -> str:
-    layers = sorted({layer_of(n) for n in wrong})
-    top = layers[-1]
-    in_layer = {lay: [n for n in wrong if layer_of(n) == lay] for lay in layers}
-    below_all = not any(layer_of(n) <= top for n in right)  # every tensor at or below the top wrong layer is wrong
-    if len(layers) == 1 and all(_is_bias(n) for n in wrong):
+def _one_kind(wrong: list[str], right: list[str], top: int) -> str | None:
+    """Only the bias (or only the weight) of one layer wrong: its sum over the batch (or its dW product)."""
+    if all(_is_bias(n) for n in wrong):
         weights = [n for n in right if layer_of(n) == top and not _is_bias(n)]
         shown = f"{', '.join(weights)} {'is' if len(weights) == 1 else 'are'} right, so" if weights else "so"
         return (
             f"the bias gradient of layer {top} (its sum over the batch, db{top} = dZ{top}.sum(axis=0)): "
             f"{shown} the delta of layer {top} is right"
         )
-    if (
-        len(layers) == 1
-        and not any(_is_bias(n) for n in wrong)
-        and any(layer_of(n) == top and _is_bias(n) for n in right)
-    ):
+    if not any(_is_bias(n) for n in wrong) and any(layer_of(n) == top and _is_bias(n) for n in right):
         return (
             f"the product forming dW{top} (the cached input activation or a stray factor): "
             f"db{top} is right, so the delta of layer {top} is right"
         )
+    return None
+
+
+def _where(wrong: list[str], right: list[str], n_layers: int) -> str:
+    layers = sorted({layer_of(n) for n in wrong})
+    top = layers[-1]
+    in_layer = {lay: [n for n in wrong if layer_of(n) == lay] for lay in layers}
+    below_all = not any(layer_of(n) <= top for n in right)  # every tensor at or below the top wrong layer is wrong
+    if len(layers) == 1 and (one := _one_kind(wrong, right, top)):
+        return one
     if below_all:
         if top == n_layers:
             return (
