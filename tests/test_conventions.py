@@ -105,3 +105,18 @@ def test_convention_errors(kwargs, message):
     if "half" not in kwargs:
         with pytest.raises(ValueError, match=message):
             L.mse(np.zeros(2), np.zeros(2), **kwargs)
+
+
+@pytest.mark.parametrize("over_samples, over_outputs", list(itertools.product(("mean", "sum"), repeat=2)))
+def test_bce_with_logits_conventions_match_mpmath(over_samples, over_outputs):
+    z = np.array([[0.3, -40.0], [12.0, 2.0], [-0.7, 700.0]])
+    y = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    with mp.workdps(50):
+        terms = [
+            [mp.log1p(mp.exp(-mp.mpf(float(v)))) if t else mp.log1p(mp.exp(mp.mpf(float(v)))) for v, t in zip(r, s)]
+            for r, s in zip(z, y)
+        ]
+        rows = [mp.fsum(r) / (2 if over_outputs == "mean" else 1) for r in terms]
+        exact = mp.fsum(rows) / (3 if over_samples == "mean" else 1)
+    got = L.bce_with_logits(z, y, over_samples=over_samples, over_outputs=over_outputs)
+    assert float(got) == pytest.approx(float(exact), rel=4e-16)
