@@ -10,10 +10,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-from gradcheck.audit.layout import infer_layouts
 from gradcheck.audit.lossfit import LossError, choices, from_student, from_student_grad, other_conventions
 from gradcheck.audit.network import infer_network
 from gradcheck.audit.spec import AuditSpec, parse_spec
+from gradcheck.diagnose.layout import infer_layouts
 from reference_nets.mlp import MLP, MLPConfig
 
 RNG = np.random.default_rng(3)

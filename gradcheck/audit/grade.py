@@ -18,12 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.layout import LayoutError
 from gradcheck.audit.lossfit import LossChoice, LossError, choices, other_conventions
 from gradcheck.audit.network import ForwardCheck, candidates, infer_network, label, output_choices
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.check import check_gradients
-from gradcheck.diagnose import Context, _rank, fingerprints, signatures
+from gradcheck.diagnose import Context, diagnose, signatures
+from gradcheck.diagnose.layout import LayoutError
 from gradcheck.errormap import error_maps
 from gradcheck.problem import GradientShapeError
 from gradcheck.result import Diagnosis, GradientReport, TensorResult
@@ -448,9 +448,8 @@ def _unknown_rate(report, ex, layout, config, X, Y, factor, seed, notes):
 
 
 def _diagnose(report, ex, layout, net, X, Y, factor) -> list[Diagnosis]:
-    found = fingerprints(ex.grads, ex.params, Context(net, X, Y, layout, factor))
-    found += signatures(report, batch_size=X.shape[0], loss=net.config.loss, outputs=net.config.sizes[-1])
-    return _rank(found)
+    # the same diagnosis as check_gradients: the fewest bugs explaining every entry, else what the numbers show
+    return list(diagnose(report, params=ex.params, context=Context(net, X, Y, layout, factor)).diagnoses)
 
 
 def _shape_diag(exc: GradientShapeError) -> list[Diagnosis]:

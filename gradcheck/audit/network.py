@@ -1,7 +1,7 @@
 """Which reference network a student's parameters and forward output describe.
 
 The student's weights are mapped onto the reference MLP in every consistent
-layout (:mod:`gradcheck.audit.layout`) and run through every candidate
+layout (:mod:`gradcheck.diagnose.layout`) and run through every candidate
 architecture: hidden sigmoid, tanh, ReLU, leaky ReLU and ELU (one per layer,
 their slope or alpha fitted to the output), output identity, sigmoid, tanh and
 softmax. The candidate that reproduces the student's own forward output is the
@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from gradcheck.audit.layout import Layout, LayoutError, infer_layouts
 from gradcheck.audit.spec import AuditSpec
+from gradcheck.diagnose.layout import Layout, LayoutError, infer_layouts
 from reference_nets.config import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from reference_nets.mlp import MLP, MLPConfig
 
