@@ -161,3 +161,15 @@ def test_a_project_notebook_and_bad_module_names(tmp_path, clean_imports):
     assert loaded.module.__dict__["Net"]().f() == 2  # the notebook imports the project's module
     assert "my-notes.py: not an importable module name; skipped" in loaded.notes
     assert any(n.startswith("main.ipynb: ") and "top-level code was not run" in n for n in loaded.notes)
+
+
+def test_relative_and_absolute_paths_together(tmp_path, monkeypatch):
+    from gradcheck.cli import main
+
+    a = write(tmp_path / "here" / "a.py", GOOD)
+    b = write(tmp_path / "elsewhere" / "b.py", GOOD)
+    monkeypatch.chdir(tmp_path / "here")
+    code = main(["audit", "a.py", str(b), "--format", "json", "--output", str(tmp_path / "out")])
+    assert code == 0 and a.exists()  # the report needs no common folder
+    (folder,) = (tmp_path / "out").iterdir()
+    assert (folder / "report.html").stat().st_size > 0 and (folder / "report.txt").stat().st_size > 0
