@@ -138,8 +138,9 @@ def _check(ex, layout, config, X, Y, factor, seed):
     # every entry of a class-sized network: the evidence a student reads, at little cost
     size = sum(v.size for v in ex.params.values())
     mode = "full" if size <= AUDIT_FULL_LIMIT else "auto"
+    context = Context(net, X, Y, layout, factor)  # the student's layout: the checker cannot find it in the loss
     report = check_gradients(
-        loss, {k: ex.grads[k] for k in ex.params}, ex.params, seed=seed, mode=mode, name_bugs=False
+        loss, {k: ex.grads[k] for k in ex.params}, ex.params, seed=seed, mode=mode, name_bugs=False, context=context
     )
     return net, report
 
