@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit.lossfit import LossChoice, LossError, choices, other_conventions
+from gradcheck.audit.lossverdict import settle
 from gradcheck.audit.network import ForwardCheck, candidates, infer_network, label, output_choices
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.check import check_gradients
@@ -224,12 +225,20 @@ def grade(
         layout, config, forward = infer_network(ex.params, ex.forward, X, Y.shape[1], spec)
     except LayoutError as exc:
         return SubmissionResult(status="error", error=str(exc), rules=ex.rules, **base)
-    student = (result.get("student_loss"), result.get("student_loss_grad"))
+    student = (_student_losses(result), result.get("student_loss_grad"))
     upd = result.get("update") or {}
     lr_unknown = upd.get("linear") is None and upd.get("lrs") == [1.0]
     if forward.status == "unavailable" and not spec.hidden and not spec.get("network", "output"):
         return _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown)
     return _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown)
+
+
+def _student_losses(result: Mapping[str, Any]) -> list[dict]:
+    """The values of the student's own loss the worker found (one ``student_loss`` in older results)."""
+    found = result.get("student_losses")
+    if found is None:
+        found = [result["student_loss"]] if result.get("student_loss") else []
+    return [dict(f) for f in found if f and f.get("value") is not None]
 
 
 def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> SubmissionResult:
@@ -242,7 +251,7 @@ def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> Submiss
             "no forward output: the network is the one under which the gradient is right",
         )
         judged = _judge(ex, layout, config, forward, X, Y, spec, seed, dict(base), student, lr_unknown)
-        if judged.status in ("pass", "kink"):
+        if judged.status in ("pass", "kink") or _undetermined(judged):
             note = f"no forward output was found: the gradient is right for {label(config)}"
             return dataclasses.replace(judged, notes=(*judged.notes, note))
     return SubmissionResult(
@@ -260,11 +269,11 @@ def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> Submiss
 def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False) -> SubmissionResult:
     notes = list(base.pop("notes"))
     try:
-        ref, outputs = layout.to_reference(ex.params), _outputs(config, forward, spec, Y)
+        ref, outputs = layout.to_reference(ex.params), _outputs(config, forward, spec, Y, bool(student[0]))
         picks = choices(spec, outputs, student[0], ref, X, Y, notes, grad=student[1])
         tried = [_attempt(ex, layout, c, X, Y, seed, spec, lr_unknown) for c in picks]
         if all(c.source == "auto" for c in picks) and not any(t["report"].passed for t in tried):
-            tried += _other_conventions(ex, layout, picks, X, Y, seed, spec)
+            tried += _other_conventions(ex, layout, picks, X, Y, seed, spec, tried)
     except LossError as exc:
         return SubmissionResult(
             status="error", error=str(exc), forward=forward, rules=ex.rules, notes=tuple(notes), **base
@@ -291,11 +300,13 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
     best = max(tried, key=lambda t: t["score"])
     report, diagnoses, choice = best["report"], list(best["diagnoses"]), best["choice"]
     notes += best["notes"]
-    notes.append(_loss_note(choice, spec))
+    notes.append(_loss_note(choice, spec, report.passed))
     if choice.config.output != config.output:  # the loss told the output layer the scores could not
         forward = dataclasses.replace(forward, network=label(choice.config), on_logits=True)
     status = report.status
-    if forward.status == "mismatch":
+    if forward.status != "mismatch":
+        status, diagnoses = settle(status, diagnoses, best, tried, None if forward.on_logits else config.output)
+    else:
         unmodelled = _unmodelled(forward, report, spec)
         if unmodelled:
             return SubmissionResult(
@@ -316,14 +327,21 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
     )
 
 
-def _outputs(config, forward: ForwardCheck, spec: AuditSpec, Y: np.ndarray) -> list:
+def _undetermined(judged: SubmissionResult) -> bool:
+    """Inconclusive only because the loss is open: the gradient is right for this network under some loss."""
+    return judged.status == "inconclusive" and any(d.code == "loss_undetermined" for d in judged.diagnoses)
+
+
+def _outputs(config, forward: ForwardCheck, spec: AuditSpec, Y: np.ndarray, own_loss: bool = False) -> list:
     """The candidate networks: the one found, or, when the forward may be scores, one per output layer.
 
     Scores (logits) leave the output activation open: a forward that matched only on
     them, or an identity output whose targets are class labels (one-hot rows) — the
-    scores of a classifier. The network found stays first.
+    scores of a classifier — or whose loss the student's code computes (its value
+    tells the output layer). The network found stays first.
     """
-    scores = forward.on_logits or (config.output == "identity" and _class_rows(Y) and not spec.get("network", "output"))
+    open_ = config.output == "identity" and (_class_rows(Y) or own_loss) and not spec.get("network", "output")
+    scores = forward.on_logits or open_
     if not scores:
         return [config]
     others = [o for o in output_choices(spec, config.sizes[-1]) if o != config.output]
@@ -335,18 +353,28 @@ def _class_rows(Y: np.ndarray) -> bool:
     return Y.ndim == 2 and Y.shape[1] > 1 and bool(np.all((Y == 0) | (Y == 1))) and bool(np.all(Y.sum(axis=1) == 1))
 
 
-def _other_conventions(ex, layout, picks, X, Y, seed, spec) -> list[dict[str, Any]]:
-    """The first other convention under which the gradient passes (none: nothing)."""
+def _other_conventions(ex, layout, picks, X, Y, seed, spec, tried) -> list[dict[str, Any]]:
+    """The first other convention under which the gradient passes; else the one under which more tensors are
+    right than under any loss tried (a missing 1/N in code that sums by design is not its bug), diagnosed."""
+    best_right, better = max(t["score"][1] for t in tried), None
     for choice in other_conventions(picks):
-        attempt = _attempt(ex, layout, choice, X, Y, seed, spec)
+        attempt = _attempt(ex, layout, choice, X, Y, seed, spec, diagnose=False)
         if attempt["report"].passed:
             return [attempt]
-    return []
+        if attempt["score"][1] > best_right:
+            best_right, better = attempt["score"][1], choice
+    return [_attempt(ex, layout, better, X, Y, seed, spec)] if better is not None else []
 
 
-def _loss_note(choice: LossChoice, spec: AuditSpec) -> str:
+def _loss_note(choice: LossChoice, spec: AuditSpec, passed: bool = True) -> str:
     if choice.source == "declared":
         return f"checked against the declared loss: {choice.config.loss_formula}"
+    if choice.source == "convention" and not passed:
+        return (
+            f"no loss in the code and none declared: checked against {choice.config.loss.upper()} as "
+            f"{choice.config.loss_formula}, the convention under which the most tensors are right; declare [loss] "
+            "to judge it against the assignment's loss"
+        )
     if choice.source == "convention":
         return (
             f"no loss in the code and none declared: the gradient is exactly that of {choice.config.loss.upper()} "
@@ -394,7 +422,7 @@ def _forward_diagnosis(forward: ForwardCheck) -> Diagnosis:
     )
 
 
-def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown: bool = False) -> dict[str, Any]:
+def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown=False, diagnose=True) -> dict[str, Any]:
     """Check against one candidate loss; score how well it explains the submission.
 
     When the loss is not declared, the candidate that passes wins; failing
@@ -407,7 +435,7 @@ def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown: bool 
     report, _ = _accept_convention(report, ex, layout, net.config, X, Y, choice.factor, seed, spec, notes)
     if lr_unknown and not report.passed:
         report = _unknown_rate(report, ex, layout, net.config, X, Y, choice.factor, seed, notes)
-    diagnoses = [] if report.passed else _diagnose(report, ex, layout, net, X, Y, choice.factor)
+    diagnoses = [] if report.passed or not diagnose else _diagnose(report, ex, layout, net, X, Y, choice.factor)
     right = sum(t.status in ("pass", "kink") for t in report.tensors)
     explained = max((d.confidence for d in diagnoses if d.code != "localized"), default=0.0)
     score = (report.passed, right, explained, -_worst(report))

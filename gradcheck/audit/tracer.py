@@ -45,7 +45,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit import loader
+from gradcheck.audit import hoist, loader
 from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
 
 __all__ = ["Capture", "ScriptRun", "prepare", "run", "looks_like_script", "display_only"]
@@ -151,6 +151,8 @@ class Capture:
     grad_lines: dict[str, int]
     executed: list[int]  # lines of the capturing statement executed before the capture
     interleaved: list[str] = field(default_factory=list)
+    #: how the gradients relate to the updates (the worker result's ``update``), for inline updates
+    update: dict | None = None
 
 
 @dataclass
@@ -288,7 +290,8 @@ def looks_like_script(run_: ScriptRun, spec: dict) -> bool:
     grads = spec.get("grads") or []
     if not grads or not all(_is_identifier(g) for g in grads) or spec.get("entry") or spec.get("backward"):
         return False
-    if not set(grads) <= _assigned_names(run_.stmts):
+    inline = {hoist.PREFIX + u["param"] for u in spec.get("inline_updates") or []}
+    if not set(grads) - inline <= _assigned_names(run_.stmts):
         return False
     methods = set(GRAD_METHODS) | set(TRAIN_METHODS) | {"loss"}
     for s in run_.stmts:
@@ -566,6 +569,9 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
         )
     fwd_name = spec.get("forward_output")
     xn, yn = _data_names(spec)
+    inline = spec.get("inline_updates") or []
+    if inline:  # ``syn1 += l1.T.dot(l2_delta)``: each inline gradient gets a name (see gradcheck.audit.hoist)
+        sr.stmts = hoist.rewrite(sr.stmts, [u["param"] for u in inline])
     extra = [n for n in dict.fromkeys([fwd_name, xn, yn]) if n]
     module, path = sr.loaded.module, sr.loaded.path
     ns = module.__dict__
@@ -653,8 +659,25 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
             type_="GradsNotFound",
         )
     cap = watch.captured
-    _attach_data(cap, getattr(watch, "captured_refs", {}), ns, fwd_name, xn, yn, notes)
+    _attach_data(cap, getattr(watch, "captured_refs", {}), ns, fwd_name, xn, yn, notes, sr.stmts)
+    if inline:
+        cap.update = _inline_update_info(inline, ns, notes)
     return cap
+
+
+def _inline_update_info(inline: list[dict], ns: dict, notes: list[str]) -> dict:
+    """The ``update`` of a result whose gradients an inline update implies: its learning rate, or none found."""
+    rates = {u["lr"] for u in inline}
+    shown = ", ".join(f"{u['param']} (line {u['line']})" for u in inline)
+    if None not in rates and all(isinstance(ns.get(r), (int, float)) for r in rates):
+        lrs = sorted({float(ns[r]) for r in rates})
+        notes.append(f"gradients read off the updates of {shown}: the increment without its learning rate")
+        return {"linear": True, "lrs": lrs, "via": ", ".join(sorted(rates)), "note": "lr x increment, by the code"}
+    notes.append(
+        f"gradients read off the updates of {shown}, which have no learning rate: the gradient is the increment "
+        "(its sign turned) up to a positive factor"
+    )
+    return {"linear": None, "lrs": [1.0], "via": None, "note": "no learning rate in the update"}
 
 
 def _failed(sr: ScriptRun, idx: int, stmt: ast.stmt, exc: BaseException, skip: set[int], notes: list[str]) -> None:
@@ -707,7 +730,22 @@ def _pick(ns: dict, prefs: list[str], ok) -> str | None:
     return None
 
 
-def _attach_data(cap: Capture, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[str]) -> None:
+def _compared_with_targets(stmts: list[ast.stmt], ns: dict) -> list[str]:
+    """Names a script subtracts from its targets or the targets from (``l2_error = y - l2``): its output."""
+    ys = {n for n in DATA_Y_NAMES if n in {k.lower() for k in ns}}
+    found = []
+    for node in ast.walk(ast.Module(body=list(stmts), type_ignores=[])):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
+            a, b = node.left, node.right
+            if isinstance(a, ast.Name) and isinstance(b, ast.Name):
+                if a.id.lower() in ys and b.id.lower() not in ys:
+                    found.append(b.id)
+                elif b.id.lower() in ys and a.id.lower() not in ys:
+                    found.append(a.id)
+    return [n.lower() for n in dict.fromkeys(found)]
+
+
+def _attach_data(cap: Capture, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[str], stmts=()) -> None:
     def get(name):
         return refs[name] if name in refs else ns.get(name, _MISSING)
 
@@ -716,7 +754,7 @@ def _attach_data(cap: Capture, refs: dict, ns: dict, fwd_name, xn, yn, notes: li
         if cap.forward is None:
             notes.append(f"[entry] forward_output {fwd_name!r} is not an array at the capture point")
     else:
-        fwd_name = _pick(ns, OUTPUT_NAMES, lambda v: v.ndim >= 1)
+        fwd_name = _pick(ns, OUTPUT_NAMES + _compared_with_targets(list(stmts), ns), lambda v: v.ndim >= 1)
         if fwd_name:
             cap.forward = _as_array(ns[fwd_name])
             notes.append(f"forward output guessed: {fwd_name} (set [entry] forward_output to name it)")

@@ -35,10 +35,12 @@ from gradcheck.audit.adapters.sizes import (
     size_candidates,
 )
 from gradcheck.audit.adapters.step import Grad, Runner, Step1
-from gradcheck.audit.adapters.studentloss import student_loss, student_loss_grad
+from gradcheck.audit.adapters.studentloss import student_loss_grad, student_losses
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
 
+#: A loss value this small at random weights is a softmax over a single class (see _check_degenerate).
+DEGENERATE_LOSS = 1e-8
 #: Errors after which invented sizes are tried (the code's own sizes did not do).
 RETRY_WITH_SIZES = ("NeedsSizes", "ParamsNotFound", "DataSizes")
 
@@ -103,8 +105,12 @@ def audit(
     else:
         schedule = [Sizes(X.shape[1], Y.shape[1])]
     first: BaseException | None = None
+    tried: set[Sizes] = set()
     while schedule:
         sizes = schedule.pop(0)
+        if sizes is not None and sizes in tried:
+            continue  # a width the output asked for that was tried already
+        tried.add(sizes)
         attempt: list[str] = []
         if sizes is not None and sizes.invented:
             X, Y = make_batch(sizes.n_in, sizes.n_out, n, seed)
@@ -264,6 +270,18 @@ def _check_invented(step: Step1, runner: Runner) -> None:
         raise exc
 
 
+def _check_degenerate(losses: list[dict], runner: Runner) -> None:
+    """A loss of exactly zero on random weights with one invented output: a softmax over a single class."""
+    # a real loss at random weights is of order 0.1 to 10; a softmax over one class is 0, or an
+    # epsilon inside its log (log(1 + 1e-12)), far below this
+    if runner.Y.shape[1] == 1 and any(abs(st["value"]) <= DEGENERATE_LOSS for st in losses):
+        exc = AuditError(
+            "the loss is 0 with one output (a softmax over one class)", where="making data", type_="NeedsSizes"
+        )
+        exc.width = 3  # type: ignore[attr-defined]
+        raise exc
+
+
 def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, seed: int) -> dict:
     """Run the target's step(s) on the batch and read the gradient by the first rule that applies."""
     runner, s1 = _first_step(target, params, ctx, lrs, n, seed)
@@ -289,9 +307,11 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     grads = sorted(grads, key=lambda g: g.param)
     result.update(shape=shape, grads=[_grad_out(g, params) for g in grads])
     Xc, Yc = runner.batch(s1.columns)
-    result["student_loss"] = student_loss(target, s1, ctx.funcs, Yc, Xc)
-    if result["student_loss"] is None:
-        result["student_loss_grad"] = student_loss_grad(target, s1, ctx.funcs, Yc)
+    result["student_losses"] = student_losses(runner, s1, ctx.funcs)
+    if ctx.sizes is not None and ctx.sizes.invented:
+        _check_degenerate(result["student_losses"], runner)
+    result["student_loss"] = result["student_losses"][0] if result["student_losses"] else None
+    result["student_loss_grad"] = student_loss_grad(target, s1, ctx.funcs, Yc)
     return result
 
 

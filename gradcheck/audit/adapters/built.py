@@ -1,0 +1,71 @@
+"""A model built the way the submission's own code builds it.
+
+Some constructors take what only the student's script makes: a list of layer
+objects (``Network([Dense(3, 16), ReLU(), Dense(16, 1)])``), layers as
+arguments (``Sequential(Linear(2, 8), Tanh(), Linear(8, 1))``). When the
+constructor's arguments cannot be inferred, or the object made from inferred
+ones holds no weights, the calls of the class in the submission's code (at top
+level, under ``if __name__ == "__main__":``, in ``main()``) are evaluated in the
+submission's namespace, provided every name they read is defined there
+(classes, constants, numpy): the first that gives an object with weights is used.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from gradcheck.audit.adapters.calling import call_student
+from gradcheck.audit.loader import LoadedSubmission, StudentCodeError
+
+#: Source files of a folder submission searched for constructions, at most.
+MAX_FILES = 50
+
+
+def _sources(loaded: LoadedSubmission) -> Iterator[tuple[str, ast.AST]]:
+    yield str(loaded.path), ast.Module(body=list(loaded.stmts), type_ignores=[])
+    if loaded.folder is None:
+        return
+    for path in sorted(Path(loaded.folder).rglob("*.py"))[:MAX_FILES]:
+        try:
+            yield str(path), ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+        except (SyntaxError, ValueError, OSError):
+            continue
+
+
+def _calls_of(tree: ast.AST, name: str) -> Iterator[ast.Call]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            f = node.func
+            called = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+            if called == name:
+                yield node
+
+
+def _resolvable(call: ast.Call, ns: dict) -> bool:
+    """Every name the call reads is defined in the namespace (no local variable of a function)."""
+    names = {n.id for n in ast.walk(call) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return all(n in ns or hasattr(builtins, n) for n in names)
+
+
+def built_in_code(cls: type, loaded: LoadedSubmission, has_params: Callable[[Any], bool]) -> tuple[Any, str] | None:
+    """(object, where and how it is built) from the submission's own construction of ``cls``, or None."""
+    ns = loaded.module.__dict__
+    seen: set[str] = set()
+    for filename, tree in _sources(loaded):
+        for call in _calls_of(tree, cls.__name__):
+            text = ast.unparse(call)
+            if text in seen or not _resolvable(call, ns):
+                continue
+            seen.add(text)
+            code = compile(ast.Expression(body=call), filename, "eval")
+            try:
+                obj = call_student(f"{cls.__name__}(...)", eval, code, ns)
+            except StudentCodeError:
+                continue
+            if isinstance(obj, cls) and has_params(obj):
+                return obj, f"{loaded.where(filename, call.lineno)}: `{text}`"
+    return None
