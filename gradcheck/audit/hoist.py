@@ -33,7 +33,10 @@ _WEIGHTY = ("synapse", "weight", "kernel", "theta", "syn")
 
 @dataclass(frozen=True)
 class InlineUpdate:
-    """``param op= [lr *] expr`` at ``line``: the gradient is ``sign * expr`` (lr: the scalar divided out)."""
+    """``param op= [lr *] expr`` at ``line``: the gradient is ``sign * expr``.
+
+    ``lr``: the learning rate divided out, a name (``alpha``) or a number as written (``"0.5"``).
+    """
 
     param: str
     sign: float
@@ -72,7 +75,14 @@ def _names_a_grad(expr: ast.expr, param: str) -> bool:
 
 
 def _is_rate(node: ast.expr) -> bool:
+    """A learning-rate name (``alpha``, ``lr``) or a positive number written in the update (``0.5 * ...``)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool) and node.value > 0
     return isinstance(node, ast.Name) and role_of(node.id) == "lr"
+
+
+def _rate_text(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else repr(node.value)
 
 
 def _split_rate(expr: ast.expr) -> tuple[str | None, ast.expr]:
@@ -82,7 +92,7 @@ def _split_rate(expr: ast.expr) -> tuple[str | None, ast.expr]:
     if isinstance(expr.op, ast.Mult):
         for a, b in ((expr.left, expr.right), (expr.right, expr.left)):
             if _is_rate(a):
-                return a.id, b
+                return _rate_text(a), b
     lr, rest = _split_rate(expr.left)  # (lr * A) @ B == lr * (A @ B)
     if lr is None:
         return None, expr

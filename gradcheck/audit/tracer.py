@@ -151,8 +151,8 @@ class Capture:
     grad_lines: dict[str, int]
     executed: list[int]  # lines of the capturing statement executed before the capture
     interleaved: list[str] = field(default_factory=list)
-    #: how the gradients relate to the updates (the worker result's ``update``), for inline updates
-    update: dict | None = None
+    #: result fields beyond the capture: ``update`` (inline updates), ``student_losses`` (the script's own loss)
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -661,16 +661,35 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
     cap = watch.captured
     _attach_data(cap, getattr(watch, "captured_refs", {}), ns, fwd_name, xn, yn, notes, sr.stmts)
     if inline:
-        cap.update = _inline_update_info(inline, ns, notes)
+        cap.extra["update"] = _inline_update_info(inline, ns, notes)
+    cap.extra["student_losses"] = _own_losses(sr, cap)
     return cap
+
+
+def _own_losses(sr: ScriptRun, cap: Capture) -> list[dict]:
+    """The loss values the script computes (see ``adapters.studentloss.script_losses``); none when it fails."""
+    from gradcheck.audit.adapters.studentloss import script_losses
+
+    try:
+        return script_losses(sr.loaded, sr.stmts, cap.forward, cap.X, cap.Y)
+    except Exception:  # noqa: BLE001 - a loss we cannot evaluate is a loss not found
+        return []
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _inline_update_info(inline: list[dict], ns: dict, notes: list[str]) -> dict:
     """The ``update`` of a result whose gradients an inline update implies: its learning rate, or none found."""
     rates = {u["lr"] for u in inline}
     shown = ", ".join(f"{u['param']} (line {u['line']})" for u in inline)
-    if None not in rates and all(isinstance(ns.get(r), (int, float)) for r in rates):
-        lrs = sorted({float(ns[r]) for r in rates})
+    values = {r: ns.get(r) if r in ns else _number(r) for r in rates if r is not None}
+    if None not in rates and all(isinstance(v, (int, float)) for v in values.values()):
+        lrs = sorted({float(v) for v in values.values()})
         notes.append(f"gradients read off the updates of {shown}: the increment without its learning rate")
         return {"linear": True, "lrs": lrs, "via": ", ".join(sorted(rates)), "note": "lr x increment, by the code"}
     notes.append(

@@ -21,7 +21,7 @@ from gradcheck.audit.adapters import inline
 from gradcheck.audit.adapters.calling import bind_args, call_student
 from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module
 from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC
-from gradcheck.audit.adapters.objects import methods, student_classes
+from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
 from gradcheck.audit.adapters.step import Runner, Step1
 from gradcheck.audit.adapters.target import Target
 from gradcheck.audit.loader import AuditError, StudentCodeError
@@ -161,4 +161,37 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict) -> list[dict]:
         where = loaded.where(loss.filename, loss.line)
         for v in _inline_values(loss, env, ns, model):
             found.append({"source": f"the loss `{loss.text()}` ({where})", "value": v, "tier": 3})
+    return found
+
+
+def script_losses(loaded, stmts: list[ast.stmt], out: Any, X: Any, Y: Any) -> list[dict]:
+    """The loss values a top-level script computes, at its capture point (its namespace as it stands).
+
+    Module loss functions are called on the script's output and targets; loss
+    expressions of the top-level code are evaluated as written, on the script's own
+    variables (the tracer stopped before the first update: they belong to the
+    captured weights).
+    """
+    ns = loaded.module.__dict__
+    funcs = student_functions(ns, loaded)
+    roles = {k: v for k, v in {"out": out, "X": X, "Y": Y}.items() if isinstance(v, np.ndarray)}
+    found = []
+    for cand in in_module(ns, funcs, student_classes(ns, loaded), set(), _make)[:MAX_CANDIDATES]:
+        for binding in bindings(cand.fn, set(), set(roles)):
+            try:
+                v = _scalar(call_student(cand.source, cand.fn, **{n: roles[r].copy() for n, r in binding}))
+            except (StudentCodeError, TypeError):
+                continue
+            if v is not None:
+                found.append({"source": f"the student's {cand.source}()", "value": v, "tier": 2})
+    tree = ast.Module(body=list(stmts), type_ignores=[])
+    for loss in list(inline.in_tree(tree, str(loaded.path)))[:MAX_CANDIDATES]:
+        try:
+            v = _scalar(
+                call_student("an inline loss", eval, compile(ast.Expression(body=loss.expr), "<loss>", "eval"), ns)
+            )
+        except StudentCodeError:
+            continue
+        if v is not None:
+            found.append({"source": f"the loss `{loss.text()}` ({loaded.locate(loss.line)})", "value": v, "tier": 3})
     return found
