@@ -268,6 +268,7 @@ def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> Submiss
 
 def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False) -> SubmissionResult:
     notes = list(base.pop("notes"))
+    picks: list[LossChoice] = []
     try:
         ref, outputs = layout.to_reference(ex.params), _outputs(config, forward, spec, Y, bool(student[0]))
         picks = choices(spec, outputs, student[0], ref, X, Y, notes, grad=student[1])
@@ -285,6 +286,7 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
             diagnoses=tuple(_shape_diag(exc)),
             forward=forward,
             rules=ex.rules,
+            loss=picks[0].label if picks else None,
             notes=tuple(notes),
             **base,
         )
@@ -356,13 +358,13 @@ def _class_rows(Y: np.ndarray) -> bool:
 def _other_conventions(ex, layout, picks, X, Y, seed, spec, tried) -> list[dict[str, Any]]:
     """The first other convention under which the gradient passes; else the one under which more tensors are
     right than under any loss tried (a missing 1/N in code that sums by design is not its bug), diagnosed."""
-    best_right, better = max(t["score"][1] for t in tried), None
+    best_right, better = max(t["score"][1:3] for t in tried), None
     for choice in other_conventions(picks):
         attempt = _attempt(ex, layout, choice, X, Y, seed, spec, diagnose=False)
         if attempt["report"].passed:
             return [attempt]
-        if attempt["score"][1] > best_right:
-            best_right, better = attempt["score"][1], choice
+        if attempt["score"][1:3] > best_right:
+            best_right, better = attempt["score"][1:3], choice
     return [_attempt(ex, layout, better, X, Y, seed, spec)] if better is not None else []
 
 
@@ -437,8 +439,11 @@ def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown=False,
         report = _unknown_rate(report, ex, layout, net.config, X, Y, choice.factor, seed, notes)
     diagnoses = [] if report.passed or not diagnose else _diagnose(report, ex, layout, net, X, Y, choice.factor)
     right = sum(t.status in ("pass", "kink") for t in report.tensors)
+    # the output layer's gradient is the loss's own derivative: of two readings with as many right
+    # tensors, the one under which the output layer is right names the loss the code differentiates
+    output_right = bool(report.tensors) and report.tensors[-1].status in ("pass", "kink")
     explained = max((d.confidence for d in diagnoses if d.code != "localized"), default=0.0)
-    score = (report.passed, right, explained, -_worst(report))
+    score = (report.passed, right, output_right, explained, -_worst(report))
     return {"report": report, "diagnoses": diagnoses, "choice": choice, "notes": notes, "score": score}
 
 

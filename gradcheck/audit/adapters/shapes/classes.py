@@ -145,7 +145,15 @@ def find(ctx: Context) -> Target | None:
     picked = pick_class(ctx.classes, ctx.loaded, ctx.spec)
     if picked is None:
         return None
-    alternatives = not ctx.spec.get("backward")
+    return made_or_built(picked, ctx, alternatives=not ctx.spec.get("backward"))
+
+
+def made_or_built(picked: Picked, ctx: Context, alternatives: bool) -> Target:
+    """A target on an instance made from inferred arguments, or built as the submission's code builds it.
+
+    The code's own construction is used when the arguments cannot be inferred or the
+    object they make holds no weights (a list of layers only the script builds).
+    """
     try:
         target = class_target(picked, ctx, alternatives=alternatives)
     except (AuditError, StudentCodeError) as exc:
