@@ -114,10 +114,7 @@ def _loss_lines(loss: str | None) -> list[str]:
 
 
 #: Said above a loss the gradient fits but neither the instructor nor the code named (``lossverdict``).
-LOSS_TODO = (
-    "# TODO: no loss in the code: the gradient fits the one below; set the assignment's loss "
-    "(for a sigmoid output, bce or mse)"
-)
+LOSS_TODO = "# TODO: no loss in the code: the gradient fits the one below; set the assignment's loss"
 
 
 def render_spec(

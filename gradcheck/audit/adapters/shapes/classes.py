@@ -74,10 +74,9 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Pic
     referenced = {n for c in cands for n in class_refs(c.cls, loaded) & names}
     bases = {b.__name__ for c in cands for b in c.cls.__mro__[1:]}
     top = [c for c in cands if c.cls.__name__ not in referenced and c.cls.__name__ not in bases]
-    if len(top) > 1:  # a layer (Tanh, Linear) is not the model; a class named like one, or that trains, is
+    if len(top) > 1:  # a layer (Tanh, Linear) is not the model; a class named like one is
         top = [c for c in top if not LAYER_CLASS.match(c.cls.__name__)] or top
         top = [c for c in top if MODEL_HINT.search(c.cls.__name__)] or top
-        top = [c for c in top if methods(c.cls) & set(TRAIN_METHODS)] or top
     if len(top) != 1:
         listed = " and ".join(sorted(c.cls.__name__ for c in (top or cands)))
         layers = len(top) >= 3 and not any(MODEL_HINT.search(c.cls.__name__) for c in top)
