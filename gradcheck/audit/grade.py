@@ -211,9 +211,18 @@ def grade(
         return SubmissionResult(status=status, error=diagnosis.message, diagnoses=(diagnosis,), rules=ex.rules, **base)
     missing = [k for k in ex.params if k not in ex.grads]
     if missing:
+        found = ", ".join(f"{g['param']} <- {g.get('path', '?')}" for g in result.get("grads", []))
         return SubmissionResult(
             status="error",
-            error=f"no gradient found for {', '.join(missing)}; set [network] grads in the spec",
+            error=(
+                f"no gradient found for {', '.join(missing)}"
+                + (
+                    f" (found: {found}): the code never computes it, or keeps it under a name not recognised"
+                    if found
+                    else ""
+                )
+                + "; set [network] grads in the spec"
+            ),
             rules=ex.rules,
             **base,
         )

@@ -5,7 +5,7 @@ objects (``Network([Dense(3, 16), ReLU(), Dense(16, 1)])``), layers as
 arguments (``Sequential(Linear(2, 8), Tanh(), Linear(8, 1))``). When the
 constructor's arguments cannot be inferred, or the object made from inferred
 ones holds no weights, the calls of the class in the submission's code (at top
-level, under ``if __name__ == "__main__":``, in ``main()``) are evaluated in the
+level, under ``if __name__ == "__main__":``, in ``main()``, in the project's notebooks) are evaluated in the
 submission's namespace, provided every name they read is defined there
 (classes, constants, numpy): the first that gives an object with weights is used.
 """
@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from gradcheck.audit import loader
 from gradcheck.audit.adapters.calling import call_student
 from gradcheck.audit.loader import LoadedSubmission, StudentCodeError
 
@@ -29,10 +30,16 @@ def _sources(loaded: LoadedSubmission) -> Iterator[tuple[str, ast.AST]]:
     yield str(loaded.path), ast.Module(body=list(loaded.stmts), type_ignores=[])
     if loaded.folder is None:
         return
-    for path in sorted(Path(loaded.folder).rglob("*.py"))[:MAX_FILES]:
+    files = sorted(p for p in Path(loaded.folder).rglob("*") if p.suffix in (".py", ".ipynb"))
+    for path in files[:MAX_FILES]:
         try:
-            yield str(path), ast.parse(path.read_text(encoding="utf-8", errors="replace"))
-        except (SyntaxError, ValueError, OSError):
+            if path.suffix == ".ipynb":  # the notebooks that build and train the network
+                cells, _ = loader.read_notebook(path, [])
+                stmts, _, _ = loader.combine_cells(cells, [])
+                yield str(path), ast.Module(body=stmts, type_ignores=[])
+            else:
+                yield str(path), ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+        except Exception:  # noqa: BLE001 - a file that cannot be read builds nothing
             continue
 
 

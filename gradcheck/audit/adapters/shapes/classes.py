@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import inspect
 from dataclasses import dataclass, field
 
@@ -166,7 +167,9 @@ def made_or_built(picked: Picked, ctx: Context, alternatives: bool) -> Target:
         if found is not None:
             obj, where = found
             ctx.notes.append(f"{picked.cls.__name__} built as the submission builds it ({where})")
-            return class_target(picked, ctx, instance=obj, alternatives=alternatives)
+            return dataclasses.replace(
+                class_target(picked, ctx, instance=obj, alternatives=alternatives), own_sizes=True
+            )
     if target is None:
         raise failed
     return target
