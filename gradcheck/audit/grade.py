@@ -365,16 +365,28 @@ def _class_rows(Y: np.ndarray) -> bool:
 
 
 def _other_conventions(ex, layout, picks, X, Y, seed, spec, tried) -> list[dict[str, Any]]:
-    """The first other convention under which the gradient passes; else the one under which more tensors are
-    right than under any loss tried (a missing 1/N in code that sums by design is not its bug), diagnosed."""
-    best_right, better = max(t["score"][1:3] for t in tried), None
+    """The first other convention under which the gradient passes; else those under which as many tensors are
+    right as under any loss tried (a missing 1/N in code that sums by design is not its bug), diagnosed so that
+    the fewest bugs explaining the gradient decide (at most ``CONVENTIONS_DIAGNOSED`` of them)."""
+    best = max(tried, key=lambda t: t["score"])
+    best_right, family = best["score"][1:3], best["choice"].config.loss
+    contenders = []
     for choice in other_conventions(picks):
         attempt = _attempt(ex, layout, choice, X, Y, seed, spec, diagnose=False)
         if attempt["report"].passed:
             return [attempt]
-        if attempt["score"][1:3] > best_right:
-            best_right, better = attempt["score"][1:3], choice
-    return [_attempt(ex, layout, better, X, Y, seed, spec)] if better is not None else []
+        right = attempt["score"][1:3]
+        if right > best_right or (right == best_right and choice.config.loss == family):
+            contenders.append(attempt)
+    if not contenders:
+        return []
+    contenders.sort(key=lambda a: a["score"], reverse=True)  # the most right tensors, then the smallest error
+    chosen = [a["choice"] for a in contenders[:CONVENTIONS_DIAGNOSED]]
+    return [_attempt(ex, layout, c, X, Y, seed, spec) for c in chosen]
+
+
+#: Other conventions diagnosed at most when none passes (each diagnosis searches the catalogue).
+CONVENTIONS_DIAGNOSED = 8
 
 
 def _loss_note(choice: LossChoice, spec: AuditSpec, passed: bool = True) -> str:
@@ -452,7 +464,8 @@ def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown=False,
     # tensors, the one under which the output layer is right names the loss the code differentiates
     output_right = bool(report.tensors) and report.tensors[-1].status in ("pass", "kink")
     explained = max((d.confidence for d in diagnoses if d.code != "localized"), default=0.0)
-    score = (report.passed, right, output_right, explained, -_worst(report))
+    bugs = diagnoses[0].evidence.get("bugs", 1) if diagnoses and diagnoses[0].code != "localized" else 9
+    score = (report.passed, right, output_right, -bugs, explained, -_worst(report))
     return {"report": report, "diagnoses": diagnoses, "choice": choice, "notes": notes, "score": score}
 
 
