@@ -59,8 +59,15 @@ def _aliases(tree: ast.AST, name: str) -> set[str]:
     """``name`` and the attributes it is stored in (``self.inodes = inputnodes``)."""
     found = {name}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == name:
-            for t in node.targets:
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:  # ``self.x = x`` and ``self.a, self.b = a, b``
+            pairs = [(target, node.value)]
+            if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
+                pairs = list(zip(target.elts, node.value.elts))
+            for t, v in pairs:
+                if not (isinstance(v, ast.Name) and v.id == name):
+                    continue
                 if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
                     found.add(f"self.{t.attr}")
                 elif isinstance(t, ast.Name):

@@ -33,7 +33,7 @@ LOSS_NAME = re.compile(r"(loss|cost|error|mse|cross_?entropy|nll|bce|objective|c
 #: Names that look like a loss but are not one (accuracy, helpers, derivatives).
 NOT_LOSS = re.compile(
     r"(accuracy|acc$|score|plot|print|history|rate|deriv|prime|grad|backward|delta|record|log_|save|show|"
-    r"train|fit|epoch|curve|learn|update|step|valid|test)",
+    r"train|fit|epoch|curve|learn|update|step|valid|test|(^|_)val(_|$))",
     re.I,
 )
 #: Methods of a loss object that compute the loss value, in order of preference.

@@ -25,6 +25,9 @@ INVENTED_N_IN = 3
 INVENTED_N_OUT = (1, 3)
 #: Samples in an invented batch (spec [data] n overrides).
 INVENTED_N = 16
+#: One-letter names that elsewhere mean data (``a`` activations, ``t`` targets, ``m`` samples)
+#: but, in a constructor whose body makes arrays of that shape, are sizes (``NN(a, b, c)``).
+SHORT_NAMES = {"a", "a0", "t", "m"}
 CONSTRUCTOR_KEYS = "[entry] init_args / [entry] init_kwargs"
 
 
@@ -162,7 +165,7 @@ def _size_roles(fn: Callable, plist: list) -> dict[str, str | None]:
         p.name
         for p in plist
         if known[p.name] is None
-        and role_of(p.name) is None
+        and (role_of(p.name) is None or p.name.lower() in SHORT_NAMES)
         and p.default is p.empty
         and argroles.used_as_size(fn, p.name)
     ]
@@ -194,7 +197,8 @@ def infer_call_sizes(
     plist = [p for p in sig.parameters.values() if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
     sroles = _size_roles(fn, plist)
     for p in plist:
-        role, srole = role_of(p.name), sroles[p.name]
+        srole = sroles[p.name]
+        role = None if srole and p.name.lower() in SHORT_NAMES else role_of(p.name)
         if sizes is None and (srole in ("n_in", "n_out", "sizes") or role in ("X", "Y")):
             if p.default is p.empty:
                 raise AuditError(f"{label} needs {p.name!r} but no data was given", where=label, type_="NeedsSizes")
