@@ -1653,6 +1653,7 @@ def _extract(target: Target, params: list[Tensor], loaded, X, Y, lrs, spec, part
         s1 = _choose_layout(runner, lrs[0], spec, params, X.shape[0], Y.shape[1], notes)
     partial["X"], partial["Y"] = X, Y
     partial["samples_as_columns"] = s1.columns
+    partial["probe_context"] = {"runner": runner, "s1": s1, "params": params}  # for gradcheck.audit.probes
     partial["params"] = _params_out(params, s1.before, target.root_name)
     partial["forward"] = _first_array(s1.out) if s1.out is not None else None
     if runner.loss_name:

@@ -1,15 +1,23 @@
 """Audit a folder of submissions: one sandboxed worker each, results written as they finish.
 
-Each submission's verdict is written atomically to ``<folder>/submissions/<name>.json``
-the moment it is known, so killing the batch at any point leaves a valid
-partial report; ``resume`` skips the submissions already judged (same content
-hash) and finishes the rest.
+Each submission is copied safely (:mod:`gradcheck.audit.intake`), run by the worker in
+the chosen sandbox backend (:mod:`gradcheck.audit.sandbox`), which answers through a
+channel only the grader holds, and judged here, in the grader. Its verdict is written
+atomically to ``<folder>/submissions/<name>.json`` the moment it is known, signed with
+the folder's key (:mod:`gradcheck.audit.signing`), so killing the batch at any point
+leaves a valid partial report; ``resume`` reloads the verdicts whose signature and
+digest (same content, same spec) verify, and audits the others again.
+
+:func:`audit_one` is the whole job for one submission (copy, run, judge): a remote
+task can call it as it is.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
+import secrets
 import shutil
 import sys
 import time
@@ -22,8 +30,9 @@ from typing import Any
 import numpy as np
 
 import gradcheck
+from gradcheck.audit import consistency, intake, signing
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code
-from gradcheck.audit.sandbox import Limits, make_workdir, run_sandboxed, scrubbed_env
+from gradcheck.audit.sandbox import Limits, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.report.files import to_json, write_atomic
 from gradcheck.result import worst_status
@@ -32,6 +41,25 @@ SUFFIXES = (".py", ".ipynb")
 #: Learning rates for in-place updaters: small, so the update stays linear in lr,
 #: and a power of two apart, so their ratio is exact.
 LEARNING_RATES = (2.0**-10, 2.0**-9)
+#: Everything the grader imports, imported before any submission runs.
+GRADER_MODULES = (
+    "gradcheck.audit.worker",
+    "gradcheck.audit.adapters",
+    "gradcheck.audit.loader",
+    "gradcheck.audit.tracer",
+    "gradcheck.audit.probes",
+    "gradcheck.audit.bwrap",
+    "gradcheck.audit.container",
+    "gradcheck.audit.layout",
+    "gradcheck.diagnose",
+    "gradcheck.check",
+    "gradcheck.report.audit",
+    "gradcheck.report.gradescope",
+    "gradcheck.report.html",
+    "gradcheck.report.files",
+    "gradcheck.cli",
+    "gradcheck.audit.cli",
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +79,12 @@ class AuditReport:
             "elapsed": round(self.elapsed, 3),
             "submissions": [s.to_dict() for s in self.submissions],
         }
+
+
+def preload() -> None:
+    """Import every module the grader uses, so no file a submission could touch is imported later."""
+    for name in GRADER_MODULES:
+        importlib.import_module(name)
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -89,8 +123,8 @@ def make_data(spec: AuditSpec, n_in: int | None, n_out: int | None) -> tuple[np.
     return rng.standard_normal((n, n_in)), (rng.random((n, n_out)) > 0.5).astype(float)
 
 
-def _digest(path: Path, spec: AuditSpec) -> str:
-    h = hashlib.sha256(path.read_bytes())
+def _digest(tree: str, spec: AuditSpec) -> str:
+    h = hashlib.sha256(tree.encode())
     h.update(json.dumps(spec.sections, sort_keys=True, default=str).encode())
     return h.hexdigest()[:16]
 
@@ -101,19 +135,25 @@ def reproduce_command(path: Path, spec: AuditSpec) -> str:
     return f"python -m gradcheck audit {path}{extra}"
 
 
-def _request(path: Path, workdir: Path, data, spec: AuditSpec) -> Path:
+def worker_argv() -> list[str]:
+    """How the worker starts in the sandbox: the interpreter, isolated mode, the package's folder on its path."""
+    parent = str(Path(gradcheck.__file__).resolve().parent.parent)
+    boot = f"import sys; sys.path.insert(0, {parent!r}); from gradcheck.audit.worker import serve; serve()"
+    return [sys.executable, "-I", "-B", "-u", "-c", boot]
+
+
+def _request(name: str, data, spec: AuditSpec, probe_seed: int | None) -> dict:
     X, Y = data if data is not None else (None, None)
     req = {
-        "submission": path.name,
-        "result": "result.json",
+        "submission": name,
         "X": None if X is None else X.tolist(),
         "Y": None if Y is None else Y.tolist(),
         "lrs": list(LEARNING_RATES),
         "spec": spec.worker_spec(),
     }
-    target = workdir / "request.json"
-    target.write_text(json.dumps(req))
-    return target
+    if probe_seed is not None:
+        req["probe_seed"] = probe_seed
+    return req
 
 
 def limits_for(spec: AuditSpec, timeout: float | None = None) -> Limits:
@@ -124,59 +164,96 @@ def limits_for(spec: AuditSpec, timeout: float | None = None) -> Limits:
     return Limits(wall_seconds=wall, cpu_seconds=cpu, memory_bytes=mem)
 
 
-def run_worker(path: Path, spec: AuditSpec, *, limits: Limits):
-    """Run the worker on one submission in the sandbox.
+def _parse_channel(raw: bytes) -> dict | None:
+    try:
+        result = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return result if isinstance(result, dict) else None
+
+
+def run_worker(workdir: Path, name: str, spec: AuditSpec, *, limits: Limits, backend: str, probe_seed: int | None):
+    """Run the worker on the submission copied in ``workdir`` (as ``name``), in the sandbox.
 
     Returns
     -------
-    box : SandboxResult or None
-        What the sandbox saw (None if it could not start).
+    box : SandboxResult
+        What the sandbox saw.
     result : dict or None
-        The worker's result JSON (None if it wrote none).
+        The worker's answer from the result channel (None if it sent none that parses).
     data : tuple of ndarray or None
         The batch sent (None: the worker chose it and returned it).
-    failure : str or None
-        Why nothing ran, when box is None.
     """
     data = make_data(spec, None, None)
-    workdir = make_workdir(path)
+    req = _request(name, data, spec, probe_seed)
+    box = run_sandboxed(
+        worker_argv(),
+        workdir=workdir,
+        limits=limits,
+        backend=backend,
+        stdin=lambda fd: json.dumps({**req, "result_fd": fd}).encode(),
+    )
+    return box, _parse_channel(box.channel), data
+
+
+def audit_one(
+    path: Path,
+    spec: AuditSpec,
+    *,
+    limits: Limits,
+    backend: str = "bwrap",
+    seed: int = 0,
+    probe_seed: int | None = None,
+) -> SubmissionResult:
+    """Copy one submission safely, run it in the sandbox and judge what it returned.
+
+    Parameters
+    ----------
+    path : Path
+        A submission file or folder.
+    spec : AuditSpec
+        The assignment's spec.
+    limits : Limits
+        The sandbox's limits.
+    backend : str
+        ``bwrap``, ``container`` or ``none``.
+    seed : int
+        Seed of the gradient checks.
+    probe_seed : int, optional
+        Seed of the grader's second point (default: a fresh random one).
+
+    Returns
+    -------
+    SubmissionResult
+        Never raises for anything the submission is or does.
+    """
+    start = time.perf_counter()
+    probe_seed = secrets.randbits(63) if probe_seed is None else probe_seed
+    common = dict(path=str(path), command=reproduce_command(path, spec))
     try:
-        _request(path, workdir, data, spec)
-        env = scrubbed_env({"PYTHONPATH": str(Path(gradcheck.__file__).resolve().parent.parent)})
-        box = run_sandboxed(
-            [sys.executable, "-m", "gradcheck.audit.worker", "request.json"], workdir=workdir, limits=limits, env=env
-        )
-        result_file = workdir / "result.json"
-        result = json.loads(result_file.read_text()) if result_file.exists() else None
-        return box, result, data, None
-    except (OSError, ValueError) as exc:
-        return None, None, data, f"could not run the submission: {exc}"
+        workdir = intake.copy_submission(path, max_bytes=limits.disk_bytes)
+    except intake.SubmissionRefused as exc:
+        return _finish(SubmissionResult(status="error", error=str(exc), **common), spec, time.perf_counter() - start)
+    except OSError as exc:
+        error = f"could not read the submission: {exc.strerror or exc}"
+        return _finish(SubmissionResult(status="error", error=error, **common), spec, time.perf_counter() - start)
+    try:
+        box, result, data = run_worker(workdir, path.name, spec, limits=limits, backend=backend, probe_seed=probe_seed)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-def audit_one(path: Path, spec: AuditSpec, *, limits: Limits, seed: int = 0) -> SubmissionResult:
-    """Run one submission in the sandbox and judge what it returned."""
-    start = time.perf_counter()
-    box, result, data, failure = run_worker(path, spec, limits=limits)
-    common = dict(path=str(path), command=reproduce_command(path, spec))
-    if box is None:
-        out = SubmissionResult(status="error", error=failure, **common)
-    else:
-        common.update(
-            output_tail=(box.stdout_tail + box.stderr_tail)[-2000:],
-            isolation=box.isolation,
-            network_isolated=box.network_isolated,
+    common.update(
+        output_tail=(box.stdout_tail + box.stderr_tail)[-2000:],
+        isolation=box.isolation,
+        network_isolated=box.network_isolated,
+    )
+    try:
+        out = _judge_box(box, result, data, spec, (seed, probe_seed), common)
+    except Exception as exc:  # a defect of ours must not cost the batch this student's result
+        out = SubmissionResult(
+            status="error",
+            error=f"internal error while grading ({type(exc).__name__}: {exc}); please report it with this submission",
+            **common,
         )
-        try:
-            out = _judge_box(box, result, data, spec, seed, common)
-        except Exception as exc:  # a defect of ours must not cost the batch this student's result
-            out = SubmissionResult(
-                status="error",
-                error=f"internal error while grading ({type(exc).__name__}: "
-                f"{exc}); please report it with this submission",
-                **common,
-            )
     return _finish(out, spec, time.perf_counter() - start)
 
 
@@ -208,7 +285,19 @@ def _worker_error(err: dict, box) -> str:
     return text
 
 
-def _judge_box(box, result, data, spec, seed, common) -> SubmissionResult:
+def _invented_batch_ok(result: dict) -> bool:
+    """Is the batch a worker returned the one the grader's rule makes from the weights' sizes?"""
+    from gradcheck.audit.adapters import make_batch
+
+    X, Y = np.asarray(result["X"], float), np.asarray(result["Y"], float)
+    if X.ndim != 2 or Y.ndim != 2 or X.shape[0] != Y.shape[0]:
+        return False
+    eX, eY = make_batch(X.shape[1], Y.shape[1], X.shape[0], 0)
+    return X.shape[0] == 16 and np.array_equal(X, eX) and np.array_equal(Y, eY)
+
+
+def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
+    seed, probe_seed = seeds
     if box.status == "timeout":
         return SubmissionResult(status="timeout", error=box.reason, **common)
     if result is None:
@@ -227,8 +316,11 @@ def _judge_box(box, result, data, spec, seed, common) -> SubmissionResult:
     if data is None or result.get("shape") == "script":  # a script's gradients belong to its own batch
         if result.get("X") is None:
             return SubmissionResult(status="error", error="the worker returned no data", **common)
+        if result.get("shape") != "script" and not _invented_batch_ok(result):
+            return SubmissionResult(status="error", error="the worker's batch is not the one the grader makes", **common)
         data = (np.asarray(result["X"], float), np.asarray(result["Y"], float))
     graded = grade(result, data[0], data[1], spec, path=common["path"], seed=seed)
+    graded = consistency.judge_probes(graded, result, data[0], data[1], spec, seed=seed, probe_seed=probe_seed)
     if box.status == "error" and graded.status in ("pass", "kink"):
         graded = _replace(graded, status="error", error=box.reason)
     graded = _replace(
@@ -247,16 +339,34 @@ def _replace(r: SubmissionResult, **kw) -> SubmissionResult:
 
 
 def _finish(r: SubmissionResult, spec: AuditSpec, elapsed: float) -> SubmissionResult:
-    """Points from ``[points]``: gradient (shared by the tensors) and forward (it matches)."""
+    """Points from ``[points]``: gradient (shared by the tensors) and forward (it matches).
+
+    A gradient that is not the student's backprop (numerical, changing from call to call)
+    earns no gradient points, whatever its tensors show.
+    """
     g = float(spec.get("points", "gradient", 1.0))
     f = float(spec.get("points", "forward", 0.0))
     if r.status in ("error", "timeout") or not r.tensors:
         return _replace(r, elapsed=elapsed, score=0.0, max_score=g + f)
     # the gradient's points are split evenly over the tensors (as in the Gradescope results)
     right = sum(t.status in ("pass", "kink") for t in r.tensors)
+    if any(d.code in ("numerical_gradient", "nondeterministic_gradient") for d in r.diagnoses):
+        right = 0
     forward_ok = r.forward is not None and r.forward.status == "match"
     score = round(g * right / len(r.tensors) + f * forward_ok, 6)
     return _replace(r, elapsed=elapsed, score=score, max_score=g + f)
+
+
+def submission_digest(path: Path, spec: AuditSpec, max_bytes: int) -> str:
+    """What ``--resume`` compares: the safely copied content (or why it is refused) and the spec."""
+    try:
+        workdir = intake.copy_submission(path, max_bytes=max_bytes)
+    except (intake.SubmissionRefused, OSError) as exc:
+        return _digest(f"unreadable: {exc}", spec)
+    try:
+        return _digest(intake.tree_digest(workdir), spec)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def audit_batch(
@@ -268,38 +378,52 @@ def audit_batch(
     seed: int = 0,
     limits: Limits | None = None,
     resume: bool = False,
+    backend: str = "bwrap",
     progress: Callable[[int, int, int, float], None] | None = None,
 ) -> AuditReport:
-    """Audit every submission; per-submission JSON written atomically as each finishes.
+    """Audit every submission; per-submission JSON written atomically (and signed) as each finishes.
 
     Parameters
     ----------
     paths : list of Path
-        Submission files.
+        Submission files or folders.
     folder : Path
-        Where results go (``submissions/<name>.json`` and the summary files).
+        Where results go (``submissions/<name>.json``, the summary files, the run's key).
     jobs : int
-        Submissions run in parallel.
+        Submissions run in parallel, each in its own sandbox.
     resume : bool
-        Skip submissions already judged in ``folder`` (same content and spec).
+        Reload the verdicts in ``folder`` that verify (signature, content and spec); audit the rest.
+    backend : str
+        The sandbox: ``bwrap``, ``container`` or ``none``.
     progress : callable, optional
         ``progress(done, total, failures, elapsed)``.
+
+    Raises
+    ------
+    gradcheck.audit.sandbox.SandboxUnavailable
+        If the backend cannot run here (before anything runs).
     """
     start = time.perf_counter()
+    get_backend(backend)
+    preload()
     limits = limits or limits_for(spec)
+    key = signing.run_key(folder)
+    (folder / "submissions").mkdir(mode=0o700, parents=True, exist_ok=True)
+    (folder / "submissions").chmod(0o700)
+    digests = {p: submission_digest(p, spec, limits.disk_bytes) for p in paths}
     results: dict[Path, SubmissionResult] = {}
-    todo = []
-    for p in paths:
-        cached = _cached(folder, p, spec) if resume else None
+    for p in paths if resume else ():
+        cached = _cached(folder, p, digests[p], key)
         if cached is not None:
             results[p] = cached
-        else:
-            todo.append(p)
+    todo = [p for p in paths if p not in results]
     failures = sum(not r.passed for r in results.values())
 
     def one(p: Path) -> SubmissionResult:
-        r = audit_one(p, spec, limits=limits, seed=seed)
-        write_atomic(_result_path(folder, p), to_json({"digest": _digest(p, spec), **r.to_dict()}))
+        probe_seed = signing.derive_seed(key, f"probe {digests[p]} {p.name}")
+        r = audit_one(p, spec, limits=limits, backend=backend, seed=seed, probe_seed=probe_seed)
+        record = json.loads(to_json({"digest": digests[p], **r.to_dict()}))
+        write_atomic(_result_path(folder, p), to_json({**record, "hmac": signing.sign(key, record)}))
         return r
 
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
@@ -322,13 +446,14 @@ def _result_path(folder: Path, p: Path) -> Path:
     return folder / "submissions" / f"{p.name}.json"
 
 
-def _cached(folder: Path, p: Path, spec: AuditSpec) -> SubmissionResult | None:
+def _cached(folder: Path, p: Path, digest: str, key: bytes) -> SubmissionResult | None:
+    """The verdict on disk, if its signature verifies under this folder's key and its digest is ``digest``."""
     f = _result_path(folder, p)
     try:
         data = json.loads(f.read_text())
     except (OSError, ValueError):
         return None
-    if data.get("digest") != _digest(p, spec):
+    if not isinstance(data, dict) or not signing.verify(key, data) or data.get("digest") != digest:
         return None
     return from_dict(data)
 

@@ -59,6 +59,14 @@ def add_parser(sub) -> None:
         help="finish an interrupted audit in FOLDER, skipping submissions already judged",
     )
     p.add_argument(
+        "--sandbox",
+        choices=("bwrap", "container", "none"),
+        default="bwrap",
+        help="how submissions are isolated: bwrap (bubblewrap namespaces, the default), container (an "
+        "unprivileged user of its own, for containers such as Gradescope's where bwrap cannot run), or "
+        "none (no isolation; only for code you trust)",
+    )
+    p.add_argument(
         "--gradescope-template",
         type=Path,
         metavar="DIR",
@@ -142,17 +150,23 @@ def cmd_audit(args: argparse.Namespace) -> int:
         folder = args.resume or run_folder(args.output, "audit")
     except OSError as exc:
         raise CliError(f"cannot create a report folder under {args.output}: {exc.strerror or exc}") from None
+    from gradcheck.audit.sandbox import SandboxUnavailable
+
     print(f"auditing {len(paths)} submission(s), results in {folder}", file=sys.stderr)
-    report = audit_batch(
-        paths,
-        spec,
-        folder=folder,
-        jobs=args.jobs,
-        seed=args.seed,
-        limits=limits_for(spec, args.timeout),
-        resume=args.resume is not None,
-        progress=_progress(),
-    )
+    try:
+        report = audit_batch(
+            paths,
+            spec,
+            folder=folder,
+            jobs=args.jobs,
+            seed=args.seed,
+            limits=limits_for(spec, args.timeout),
+            resume=args.resume is not None,
+            backend=args.sandbox,
+            progress=_progress(),
+        )
+    except SandboxUnavailable as exc:
+        raise CliError(f"--sandbox {args.sandbox}: {exc}") from None
     rendered = render_all(report, spec)
     _emit(rendered[args.format])
     for name, key in (

@@ -99,7 +99,7 @@ if [ -n "$SUBMISSION" ]; then
     target="$ROOT/submission/$SUBMISSION"
 fi
 # -P: never import from the current directory, so no uploaded file can stand in for gradcheck.
-args=(-P -m gradcheck audit "$target" --format gradescope --output "$REPORTS" --jobs 1)
+args=(-P -m gradcheck audit "$target" --format gradescope --output "$REPORTS" --jobs 1 --sandbox container)
 if [ -f "$SPEC" ]; then
     args+=(--spec "$SPEC")
 fi
