@@ -267,7 +267,10 @@ class BwrapBackend:
         args = ["--unshare-all", "--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID)]
         if limits.network:
             args.append("--share-net")
-        args += ["--disable-userns", "--die-with-parent", "--new-session", "--hostname", "localhost"]
+        # --as-pid-1: the program itself is init of its pid namespace. No process of bwrap's stays
+        # inside for the program to signal, trace or write into (/proc/1/mem); when the program
+        # ends, the kernel kills every process left in the namespace.
+        args += ["--disable-userns", "--die-with-parent", "--new-session", "--as-pid-1", "--hostname", "localhost"]
         if self.mode == "root":
             args += ["--cap-drop", "ALL"]
         args += ["--size", str(limits.disk_bytes), "--perms", "1777", "--tmpfs", "/tmp"]

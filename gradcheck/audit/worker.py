@@ -49,6 +49,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import signal
 import sys
 import tempfile
 import traceback
@@ -443,6 +444,9 @@ def serve() -> None:
         _exit(2)
     from gradcheck.audit import adapters, loader, probes, tracer  # noqa: F401 - before any student code
 
+    # No KeyboardInterrupt from a SIGINT the submission sends itself: as init of its pid
+    # namespace (bwrap) the worker then ignores it, elsewhere it ends the run as a signal.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     sys.argv = [str(req.get("submission", ""))]
     provisional = empty_result()
     provisional["error"] = dict(DID_NOT_FINISH)
