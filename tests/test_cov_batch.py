@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from gradcheck.audit import batch
@@ -31,7 +32,7 @@ def box(status="ok", reason="exited with code 0", returncode=0) -> SandboxResult
 
 
 def judge(b, result, data=None):
-    return batch._judge_box(b, result, data, SPEC, 0, dict(COMMON))
+    return batch._judge_box(b, result, data, SPEC, (0, None), dict(COMMON))
 
 
 def test_timeout_is_the_verdict():
@@ -92,7 +93,7 @@ def test_passing_grade_of_a_failed_run_is_an_error(monkeypatch):
 
 def test_audit_one_when_the_sandbox_cannot_run(monkeypatch):
     monkeypatch.setattr(
-        batch, "run_worker", lambda path, spec, limits: (None, None, None, "could not run the submission: disk full")
+        batch, "run_worker", lambda path, spec, limits, **kw: (None, None, None, "could not run the submission: disk full")
     )
     r = batch.audit_one(Path("hw.py"), SPEC, limits=Limits(wall_seconds=1))
     assert (r.status, r.error) == ("error", "could not run the submission: disk full")
@@ -105,7 +106,8 @@ def test_audit_one_survives_a_grading_defect(monkeypatch):
         raise ZeroDivisionError("division by zero")
 
     result = {"ok": True, "shape": "grads-dict", "X": [[1.0]], "Y": [[0.0]], "params": [], "grads": []}
-    monkeypatch.setattr(batch, "run_worker", lambda path, spec, limits: (box(), result, None, None))
+    data = (np.ones((1, 1)), np.zeros((1, 1)))
+    monkeypatch.setattr(batch, "run_worker", lambda path, spec, limits, **kw: (box(), result, data, None))
     monkeypatch.setattr(batch, "grade", broken)
     r = batch.audit_one(Path("hw.py"), SPEC, limits=Limits(wall_seconds=1))
     assert r.status == "error"

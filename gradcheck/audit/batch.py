@@ -172,28 +172,39 @@ def _parse_channel(raw: bytes) -> dict | None:
     return result if isinstance(result, dict) else None
 
 
-def run_worker(workdir: Path, name: str, spec: AuditSpec, *, limits: Limits, backend: str, probe_seed: int | None):
-    """Run the worker on the submission copied in ``workdir`` (as ``name``), in the sandbox.
+def run_worker(path: Path, spec: AuditSpec, *, limits: Limits, backend: str = "bwrap", probe_seed: int | None = None):
+    """Copy one submission safely and run the worker on it in the sandbox.
 
     Returns
     -------
-    box : SandboxResult
-        What the sandbox saw.
+    box : SandboxResult or None
+        What the sandbox saw (None if nothing ran).
     result : dict or None
         The worker's answer from the result channel (None if it sent none that parses).
     data : tuple of ndarray or None
         The batch sent (None: the worker chose it and returned it).
+    failure : str or None
+        Why nothing ran (a refused or unreadable submission), when box is None.
     """
     data = make_data(spec, None, None)
-    req = _request(name, data, spec, probe_seed)
-    box = run_sandboxed(
-        worker_argv(),
-        workdir=workdir,
-        limits=limits,
-        backend=backend,
-        stdin=lambda fd: json.dumps({**req, "result_fd": fd}).encode(),
-    )
-    return box, _parse_channel(box.channel), data
+    try:
+        workdir = intake.copy_submission(path, max_bytes=limits.disk_bytes)
+    except intake.SubmissionRefused as exc:
+        return None, None, data, str(exc)
+    except OSError as exc:
+        return None, None, data, f"could not read the submission: {exc.strerror or exc}"
+    req = _request(Path(path).name, data, spec, probe_seed)
+    try:
+        box = run_sandboxed(
+            worker_argv(),
+            workdir=workdir,
+            limits=limits,
+            backend=backend,
+            stdin=lambda fd: json.dumps({**req, "result_fd": fd}).encode(),
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return box, _parse_channel(box.channel), data, None
 
 
 def audit_one(
@@ -229,18 +240,10 @@ def audit_one(
     """
     start = time.perf_counter()
     probe_seed = secrets.randbits(63) if probe_seed is None else probe_seed
+    box, result, data, failure = run_worker(path, spec, limits=limits, backend=backend, probe_seed=probe_seed)
     common = dict(path=str(path), command=reproduce_command(path, spec))
-    try:
-        workdir = intake.copy_submission(path, max_bytes=limits.disk_bytes)
-    except intake.SubmissionRefused as exc:
-        return _finish(SubmissionResult(status="error", error=str(exc), **common), spec, time.perf_counter() - start)
-    except OSError as exc:
-        error = f"could not read the submission: {exc.strerror or exc}"
-        return _finish(SubmissionResult(status="error", error=error, **common), spec, time.perf_counter() - start)
-    try:
-        box, result, data = run_worker(workdir, path.name, spec, limits=limits, backend=backend, probe_seed=probe_seed)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    if box is None:
+        return _finish(SubmissionResult(status="error", error=failure, **common), spec, time.perf_counter() - start)
     common.update(
         output_tail=(box.stdout_tail + box.stderr_tail)[-2000:],
         isolation=box.isolation,
@@ -297,7 +300,8 @@ def _invented_batch_ok(result: dict) -> bool:
 
 
 def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
-    seed, probe_seed = seeds
+    """The verdict from what the sandbox saw and the worker answered; ``seeds`` is ``(seed, probe_seed)`` or a seed."""
+    seed, probe_seed = seeds if isinstance(seeds, tuple) else (seeds, None)
     if box.status == "timeout":
         return SubmissionResult(status="timeout", error=box.reason, **common)
     if result is None:

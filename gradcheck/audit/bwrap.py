@@ -63,6 +63,14 @@ WORKER_MODULES = (
 )
 #: Our distribution's top-level packages: hidden inside, except WORKER_MODULES.
 OWN_PACKAGES = ("gradcheck", "reference_nets")
+#: The kernel's global knobs under the fresh /proc, shown read-only (bwrap itself covers only
+#: /proc/irq and /proc/bus when it runs unprivileged): a sysctl or /proc/sysrq-trigger checks the
+#: file mode against the host's root user, which the sandbox's processes are when root starts bwrap.
+PROC_COVERS = [
+    op
+    for path in ("/proc/sys", "/proc/sysrq-trigger", "/proc/fs", "/proc/irq", "/proc/bus")
+    for op in ("--ro-bind-try", path, path)
+]
 INSTALL_HINT = (
     "bubblewrap (bwrap) is not installed: apt-get install bubblewrap (Debian/Ubuntu), "
     "dnf install bubblewrap (Fedora); in an unprivileged container such as Gradescope's, "
@@ -213,38 +221,10 @@ class BwrapBackend:
     def __init__(self, mode: str, view: View, bwrap: str, cgroup_base: Path | None = None):
         self.mode, self.view, self.bwrap, self.cgroup_base = mode, view, bwrap, cgroup_base
 
-    @classmethod
-    @functools.lru_cache(maxsize=1)
-    def get(cls) -> BwrapBackend:
-        """The backend for this machine and interpreter, probed once.
-
-        Raises
-        ------
-        SandboxUnavailable
-            bubblewrap or libseccomp missing, namespaces not allowed here, or (started
-            by root) no pids cgroup to cap the run's processes.
-        """
-        tool = shutil.which("bwrap", path="/usr/bin:/bin:/usr/local/bin:/usr/sbin:/sbin")
-        if tool is None:
-            raise SandboxUnavailable(INSTALL_HINT)
-        try:
-            seccomp.compiled_filter()
-        except seccomp.SeccompUnavailable as exc:
-            raise SandboxUnavailable(str(exc)) from None
-        view = View.of_this_interpreter()
-        if os.geteuid() != 0 or all(_reachable(p) for p in view.paths()):
-            backend = cls("unprivileged", view, tool)
-        else:
-            base = cgroup.pids_cgroup_base()
-            if base is None:
-                raise SandboxUnavailable(
-                    "the interpreter lives under a root-only path, so bubblewrap must be started by root, "
-                    "and no pids cgroup can be made here to cap the sandbox's processes: install gradcheck "
-                    "where every user can read it (e.g. a venv outside /root), or use --sandbox container"
-                )
-            backend = cls("root", view, tool, base)
-        backend.probe()
-        return backend
+    @staticmethod
+    def get() -> BwrapBackend:
+        """The backend for this machine and interpreter, probed once (see :func:`detect`)."""
+        return detect()
 
     def home(self, workdir: str) -> str:
         """HOME and TMPDIR inside: the work dir."""
@@ -275,7 +255,7 @@ class BwrapBackend:
             args += ["--cap-drop", "ALL"]
         args += ["--size", str(limits.disk_bytes), "--perms", "1777", "--tmpfs", "/tmp"]
         args += self.view.ops() + copy_ops + ["--chdir", WORKDIR]
-        args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev", "--remount-ro", "/"]
+        args += ["--proc", "/proc"] + PROC_COVERS + ["--dev", "/dev", "--remount-ro", "/dev", "--remount-ro", "/"]
         return args + ["--seccomp", str(seccomp_fd), "--json-status-fd", str(status_fd)]
 
     def layers(self, limits: Limits) -> tuple[str, ...]:
@@ -352,3 +332,35 @@ class BwrapBackend:
             close=close,
         )
 
+
+@functools.lru_cache(maxsize=1)
+def detect() -> BwrapBackend:
+    """The bwrap backend for this machine and interpreter, probed once.
+
+    Raises
+    ------
+    SandboxUnavailable
+        bubblewrap or libseccomp missing, namespaces not allowed here, or (started by root
+        for an interpreter under a root-only path) no pids cgroup to cap the run's processes.
+    """
+    tool = shutil.which("bwrap", path="/usr/bin:/bin:/usr/local/bin:/usr/sbin:/sbin")
+    if tool is None:
+        raise SandboxUnavailable(INSTALL_HINT)
+    try:
+        seccomp.compiled_filter()
+    except seccomp.SeccompUnavailable as exc:
+        raise SandboxUnavailable(str(exc)) from None
+    view = View.of_this_interpreter()
+    if os.geteuid() != 0 or all(_reachable(p) for p in view.paths()):
+        backend = BwrapBackend("unprivileged", view, tool)
+    else:
+        base = cgroup.pids_cgroup_base()
+        if base is None:
+            raise SandboxUnavailable(
+                "the interpreter lives under a root-only path, so bubblewrap must be started by root, "
+                "and no pids cgroup can be made here to cap the sandbox's processes: install gradcheck "
+                "where every user can read it (e.g. a venv outside /root), or use --sandbox container"
+            )
+        backend = BwrapBackend("root", view, tool, base)
+    backend.probe()
+    return backend

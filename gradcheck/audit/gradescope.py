@@ -84,6 +84,7 @@ RUN_AUTOGRADER = r"""#!/usr/bin/env bash
 #   AUTOGRADER_ROOT  default /autograder (set it to try the autograder locally)
 #   PYTHON           default python3
 #   SUBMISSION       the one file to audit, e.g. mlp.py (default: every .py/.ipynb uploaded)
+#   GRADCHECK_SANDBOX  default container (Gradescope's containers cannot run bubblewrap)
 set -u
 
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
@@ -99,7 +100,7 @@ if [ -n "$SUBMISSION" ]; then
     target="$ROOT/submission/$SUBMISSION"
 fi
 # -P: never import from the current directory, so no uploaded file can stand in for gradcheck.
-args=(-P -m gradcheck audit "$target" --format gradescope --output "$REPORTS" --jobs 1 --sandbox container)
+args=(-P -m gradcheck audit "$target" --format gradescope --output "$REPORTS" --jobs 1 --sandbox "${GRADCHECK_SANDBOX:-container}")
 if [ -f "$SPEC" ]; then
     args+=(--spec "$SPEC")
 fi

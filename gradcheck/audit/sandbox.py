@@ -278,7 +278,7 @@ def get_backend(name: str):
     if name in ("container", "none"):
         from gradcheck.audit.container import ContainerBackend, NoneBackend
 
-        return ContainerBackend() if name == "container" else NoneBackend()
+        return ContainerBackend.get() if name == "container" else NoneBackend()
     raise ValueError(f"unknown sandbox backend {name!r}: choose one of {', '.join(BACKENDS)}")
 
 

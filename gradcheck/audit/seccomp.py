@@ -39,6 +39,11 @@ DENIED = {
     "process_vm_readv": "read another process's memory",
     "process_vm_writev": "write another process's memory",
     "kcmp": "compare kernel objects of other processes",
+    "pidfd_getfd": "take another process's file descriptors",
+    "process_madvise": "act on another process's memory",
+    "io_uring_setup": "io_uring (a large attack surface that no submission needs)",
+    "io_uring_enter": "io_uring",
+    "io_uring_register": "io_uring",
     "keyctl": "the kernel keyrings (shared by every process of a user)",
     "add_key": "the kernel keyrings",
     "request_key": "the kernel keyrings",
@@ -67,6 +72,9 @@ DENIED = {
     "ioperm": "raw port access",
     "vhangup": "hang up the terminal",
     "lookup_dcookie": "kernel profiling",
+    "uselib": "obsolete loader call",
+    "ustat": "obsolete file-system call",
+    "sysfs": "obsolete file-system call",
 }
 
 #: clone() flags that make namespaces: clone() with any of them fails with EPERM.

@@ -1,6 +1,6 @@
 """Per-run signatures of the per-submission result files, so ``--resume`` reloads only its own.
 
-Each audit folder gets a random key (``.gradcheck-key``, mode 0600) when its first
+Each audit folder gets a random key (``signing.key``, mode 0600) when its first
 result is written. Every ``submissions/<name>.json`` carries an HMAC-SHA256 of its
 content under that key; ``--resume`` reloads a file only if its HMAC verifies (and its
 digest matches the submission and spec of now), and audits the others again. The key
@@ -20,7 +20,7 @@ from typing import Any
 
 __all__ = ["KEY_FILE", "run_key", "sign", "verify", "derive_seed"]
 
-KEY_FILE = ".gradcheck-key"
+KEY_FILE = "signing.key"
 KEY_BYTES = 32
 
 
