@@ -24,6 +24,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 
 from gradcheck.audit.sandbox import Launch, Limits, SandboxUnavailable, _kill_group
 
@@ -46,13 +47,17 @@ def _uid_in_use(uid: int) -> bool:
 
 
 def _processes_of(uid: int) -> list[int]:
+    """Live processes of ``uid`` (zombies, already dead, are not counted)."""
     found = []
     for d in os.listdir("/proc"):
         if d.isdigit():
             try:
-                if os.stat(f"/proc/{d}").st_uid == uid:
-                    found.append(int(d))
-            except OSError:
+                if os.stat(f"/proc/{d}").st_uid != uid:
+                    continue
+                with open(f"/proc/{d}/stat") as fh:
+                    if fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X"):
+                        found.append(int(d))
+            except (OSError, IndexError):
                 pass
     return found
 
@@ -144,7 +149,11 @@ class ContainerBackend:
 
     def sweep(self, uid: int) -> bool:
         """Kill every process of ``uid`` (as ``uid``), remove what it left in /tmp; True if none is left."""
-        subprocess.run(["/bin/sh", "-c", _SWEEP], user=uid, group=uid, extra_groups=[], check=False, timeout=30)
+        for _ in range(50):
+            subprocess.run(["/bin/sh", "-c", _SWEEP], user=uid, group=uid, extra_groups=[], check=False, timeout=30)
+            if not _processes_of(uid):
+                break
+            time.sleep(0.01)  # killed ones still exiting
         _remove_left_files(uid)
         return not _processes_of(uid)
 
