@@ -93,7 +93,9 @@ def test_passing_grade_of_a_failed_run_is_an_error(monkeypatch):
 
 def test_audit_one_when_the_sandbox_cannot_run(monkeypatch):
     monkeypatch.setattr(
-        batch, "run_worker", lambda path, spec, limits, **kw: (None, None, None, "could not run the submission: disk full")
+        batch,
+        "run_worker",
+        lambda path, spec, limits, **kw: (None, None, None, "could not run the submission: disk full"),
     )
     r = batch.audit_one(Path("hw.py"), SPEC, limits=Limits(wall_seconds=1))
     assert (r.status, r.error) == ("error", "could not run the submission: disk full")

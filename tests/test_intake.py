@@ -44,7 +44,12 @@ def test_a_folder_is_copied_recursively_without_caches(project):
     w = copy_submission(project, max_bytes=CAP)
     try:
         assert sorted(str(p.relative_to(w)) for p in w.rglob("*")) == [
-            "alice", "alice/lib", "alice/lib/__init__.py", "alice/lib/model.py", "alice/main.py", "alice/run.sh"
+            "alice",
+            "alice/lib",
+            "alice/lib/__init__.py",
+            "alice/lib/model.py",
+            "alice/main.py",
+            "alice/run.sh",
         ]
         assert os.access(w / "alice" / "run.sh", os.X_OK)
     finally:

@@ -27,7 +27,8 @@ def sigmoid(z):
 
 SUBMISSIONS = {
     # approx_fprime on the flattened weights: a numerical gradient in disguise
-    "scipy_fprime.py": HEAD + """
+    "scipy_fprime.py": HEAD
+    + """
 from scipy.optimize import approx_fprime
 
 class Net:
@@ -63,7 +64,8 @@ class Net:
         return grads
 """,
     # functions with a params dict: finite differences on a copied dict
-    "dict_copy_fd.py": HEAD + """
+    "dict_copy_fd.py": HEAD
+    + """
 import copy
 
 def init_params(n_in=3, n_h=4, n_out=2):
@@ -92,7 +94,8 @@ def backward(params, X, Y):
     return grads
 """,
     # backprop one sample at a time, calling forward per sample: NOT a numerical gradient
-    "per_sample.py": HEAD + """
+    "per_sample.py": HEAD
+    + """
 class Net:
     def __init__(self, n_in=3, n_h=4, n_out=2):
         rng = np.random.default_rng(2)
@@ -118,7 +121,8 @@ class Net:
         return {"d" + k: v for k, v in g.items()}
 """,
     # an updater that moves the (1, 1) output bias first, then calls its helpers: NOT numerical
-    "bias_first.py": HEAD + """
+    "bias_first.py": HEAD
+    + """
 class Net:
     def __init__(self, n_in=3, n_h=4):
         rng = np.random.default_rng(3)
@@ -253,14 +257,22 @@ def test_a_changed_gradient_on_the_same_weights():
 
 
 def test_weights_not_set_to_the_grader_point():
-    r = judge(_result(seed=11, repeat={"grads": [[0.5, 0.5]]}, point={"params": [[1.0, 2.0]], "grads": [[0.5, 0.5]]},
-                      calls={}))
+    r = judge(
+        _result(
+            seed=11, repeat={"grads": [[0.5, 0.5]]}, point={"params": [[1.0, 2.0]], "grads": [[0.5, 0.5]]}, calls={}
+        )
+    )
     assert r.status == "fail" and r.diagnoses[0].code == "inconsistent_gradient"
     assert r.diagnoses[0].evidence["weights_not_used"] == ["W"]
 
 
 def test_perturbed_evaluations_make_a_numerical_gradient():
-    calls = {"perturbed_evaluations": 8, "perturbed_places": 4, "perturbed_functions": {"loss": 8}, "calls": {"loss": 9}}
+    calls = {
+        "perturbed_evaluations": 8,
+        "perturbed_places": 4,
+        "perturbed_functions": {"loss": 8},
+        "calls": {"loss": 9},
+    }
     r = consistency._calls(_verdict(), {"calls": calls})
     assert r.status == "fail" and r.diagnoses[0].code == "numerical_gradient"
     few = {**calls, "perturbed_places": 1}

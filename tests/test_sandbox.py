@@ -78,8 +78,20 @@ def test_private_work_dir_with_the_files_and_nothing_else(box, workdir, monkeypa
     assert seen["cwd"] == bwrap.WORKDIR and seen["files"] == ["data.txt", "pkg"] and seen["sub"] == ["mod.py"]
     assert seen["data"] == "hello"
     assert seen["uid"] == seen["gid"] == bwrap.SANDBOX_UID
-    assert set(seen["root"]) <= {"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "sbin", "tmp", "usr",
-                                  *{Path(p).parts[1] for p in bwrap.View.of_this_interpreter().paths()}}
+    assert set(seen["root"]) <= {
+        "bin",
+        "dev",
+        "etc",
+        "lib",
+        "lib32",
+        "lib64",
+        "libx32",
+        "proc",
+        "sbin",
+        "tmp",
+        "usr",
+        *{Path(p).parts[1] for p in bwrap.View.of_this_interpreter().paths()},
+    }
     assert "work" in seen["tmp"]
     assert "GRADER_SECRET" not in seen["env"] and "s3cr3t" not in r.stdout_tail
     assert set(seen["env"]) <= set(scrubbed_env()) | {"PWD"}
@@ -101,21 +113,36 @@ def test_only_the_workers_modules_of_gradcheck_are_visible(box, workdir):
             except ImportError:
                 out[name] = False
         print(out)
-        """
-        % str(Path(bwrap.__file__).resolve().parents[2]),
+        """.replace("%r", repr(str(Path(bwrap.__file__).resolve().parents[2]))),
         workdir,
     )
     seen = eval(r.stdout_tail)  # noqa: S307 - our own program's repr
     assert seen["gradcheck.audit.worker"] and seen["gradcheck.audit.adapters"]
-    assert not any(seen[k] for k in ("gradcheck.check", "gradcheck.audit.grade", "gradcheck.report.audit",
-                                     "reference_nets.mlp", "gradcheck.diagnose"))
+    assert not any(
+        seen[k]
+        for k in (
+            "gradcheck.check",
+            "gradcheck.audit.grade",
+            "gradcheck.report.audit",
+            "reference_nets.mlp",
+            "gradcheck.diagnose",
+        )
+    )
 
 
 def test_everything_but_tmp_is_read_only(box, workdir):
     import site
 
-    targets = ["/x", "/usr/x", "/etc/x", "/dev/shm/x", site.getsitepackages()[0] + "/x.pth",
-               str(Path(bwrap.__file__).with_name("x.py")), "/tmp/ok", "ok"]
+    targets = [
+        "/x",
+        "/usr/x",
+        "/etc/x",
+        "/dev/shm/x",
+        site.getsitepackages()[0] + "/x.pth",
+        str(Path(bwrap.__file__).with_name("x.py")),
+        "/tmp/ok",
+        "ok",
+    ]
     knobs = ["/proc/sys/kernel/hostname", "/proc/sys/vm/drop_caches", "/proc/sys/kernel/panic", "/proc/sysrq-trigger"]
     r = py(
         f"""
@@ -136,7 +163,9 @@ def test_everything_but_tmp_is_read_only(box, workdir):
         """,
         workdir,
     )
-    lines = dict(line.rsplit(" ", 1) if line.endswith("written") else line.split(" ", 1) for line in r.stdout_tail.splitlines())
+    lines = dict(
+        line.rsplit(" ", 1) if line.endswith("written") else line.split(" ", 1) for line in r.stdout_tail.splitlines()
+    )
     assert lines.pop("/tmp/ok") == "written" and lines.pop("ok") == "written"
     assert not any(v == "written" for v in lines.values()), lines
     assert not (Path(bwrap.__file__).with_name("x.py")).exists()
@@ -182,8 +211,9 @@ def test_every_denied_system_call_fails_with_eperm(box, workdir):
     assert {"setns", "mount", "umount2", "ptrace", "unshare", "pivot_root", "keyctl", "bpf", "perf_event_open"} <= set(
         numbers
     )
-    r = run_sandboxed([sys.executable, "-I", "-c", SYSCALL_PROBE], workdir=workdir, limits=FAST,
-                      stdin=json.dumps(numbers))
+    r = run_sandboxed(
+        [sys.executable, "-I", "-c", SYSCALL_PROBE], workdir=workdir, limits=FAST, stdin=json.dumps(numbers)
+    )
     got = json.loads(r.stdout_tail)
     assert got == {name: os.strerror(errno.EPERM) for name in numbers}
 
@@ -191,8 +221,13 @@ def test_every_denied_system_call_fails_with_eperm(box, workdir):
 def test_the_filter_is_what_denies_them(workdir):
     """Control: without the sandbox (the grader's own user), several of them do not fail with EPERM."""
     numbers = {k: v for k, v in _syscall_numbers().items() if k in ("personality", "keyctl", "bpf", "kcmp")}
-    r = run_sandboxed([sys.executable, "-I", "-c", SYSCALL_PROBE], workdir=workdir, limits=FAST, backend="none",
-                      stdin=json.dumps(numbers))
+    r = run_sandboxed(
+        [sys.executable, "-I", "-c", SYSCALL_PROBE],
+        workdir=workdir,
+        limits=FAST,
+        backend="none",
+        stdin=json.dumps(numbers),
+    )
     got = json.loads(r.stdout_tail)
     assert sum(v != os.strerror(errno.EPERM) for v in got.values()) >= 2, got
 
@@ -411,9 +446,27 @@ def test_unprivileged_launch(box, workdir):
         pytest.skip("needs root to start bwrap as another user")
     view = bwrap.View(system=box.view.system, python=(), worker_files=(), hidden=())
     unpriv = bwrap.BwrapBackend("unprivileged", view, box.bwrap)
-    code = "import os\nn=0\ntry:\n    while n < 100:\n        pid = os.fork()\n        if pid == 0:\n            import time; time.sleep(20); os._exit(0)\n        n += 1\nexcept OSError: pass\nprint(os.getuid(), n)"
-    r = run_sandboxed(["/usr/bin/python3", "-I", "-c", code], workdir=workdir, limits=Limits(wall_seconds=20, processes=12),
-                      backend=unpriv)
+    code = textwrap.dedent(
+        """
+        import os, time
+        n = 0
+        try:
+            while n < 100:
+                if os.fork() == 0:
+                    time.sleep(20)
+                    os._exit(0)
+                n += 1
+        except OSError:
+            pass
+        print(os.getuid(), n)
+        """
+    )
+    r = run_sandboxed(
+        ["/usr/bin/python3", "-I", "-c", code],
+        workdir=workdir,
+        limits=Limits(wall_seconds=20, processes=12),
+        backend=unpriv,
+    )
     if not r.ok and "Permission denied" in r.stderr_tail + r.reason:
         pytest.skip("unprivileged user namespaces are not allowed here")
     uid, n = map(int, r.stdout_tail.split())
@@ -433,4 +486,3 @@ def test_seccomp_filter_fd_holds_the_program():
     finally:
         os.close(fd)
     assert data == seccomp.compiled_filter() and len(data) % 8 == 0 and len(data) // 8 > len(seccomp.DENIED)
-

@@ -19,12 +19,19 @@ from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run
 
 PY = "/usr/bin/python3"
 LIMITS = Limits(wall_seconds=20, cpu_seconds=20)
-pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not os.access(PY, os.X_OK), reason="needs root and /usr/bin/python3")
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or not os.access(PY, os.X_OK), reason="needs root and /usr/bin/python3"
+)
 
 
 def run(code: str, workdir, limits=LIMITS, backend=None, **kw):
-    return run_sandboxed([PY, "-I", "-c", textwrap.dedent(code)], workdir=workdir, limits=limits,
-                         backend=backend or ContainerBackend(), **kw)
+    return run_sandboxed(
+        [PY, "-I", "-c", textwrap.dedent(code)],
+        workdir=workdir,
+        limits=limits,
+        backend=backend or ContainerBackend(),
+        **kw,
+    )
 
 
 def alive(token: str) -> list[int]:
@@ -162,8 +169,12 @@ def test_get_refuses_a_grader_that_is_not_root(monkeypatch):
 
 
 def test_none_runs_as_the_grader_with_the_limits(workdir):
-    r = run("import os, resource; print(os.getuid(), resource.getrlimit(resource.RLIMIT_NOFILE)[0])", workdir,
-            limits=Limits(wall_seconds=20, open_files=77), backend=NoneBackend())
+    r = run(
+        "import os, resource; print(os.getuid(), resource.getrlimit(resource.RLIMIT_NOFILE)[0])",
+        workdir,
+        limits=Limits(wall_seconds=20, open_files=77),
+        backend=NoneBackend(),
+    )
     assert r.stdout_tail.split() == [str(os.getuid()), "77"] and r.isolation[0] == "none"
 
 
@@ -179,16 +190,24 @@ def test_none_runs_as_the_grader_with_the_limits(workdir):
     ],
 )
 def test_signals_are_named(workdir, sig, words):
-    r = run(f"import os, signal; signal.signal({int(sig)}, signal.SIG_DFL) if {int(sig)} != 9 else 0; os.kill(os.getpid(), {int(sig)})",
-            workdir, backend=NoneBackend())
+    reset = f"signal.signal({int(sig)}, signal.SIG_DFL)" if sig != signal.SIGKILL else "0"
+    r = run(
+        f"import os, signal; {reset}; os.kill(os.getpid(), {int(sig)})",
+        workdir,
+        backend=NoneBackend(),
+    )
     assert r.status == "error" and r.returncode == -int(sig) and words in r.reason
 
 
 def test_exit_code_exception_and_output_cap(workdir):
     r = run("raise ValueError('boom')", workdir, backend=NoneBackend())
     assert r.returncode == 1 and "ValueError: boom" in r.reason
-    r = run("import sys; sys.stdout.write('x' * 5_000_000)", workdir, backend=NoneBackend(),
-            limits=Limits(wall_seconds=20, file_bytes=1_000_000, output_bytes=100))
+    r = run(
+        "import sys; sys.stdout.write('x' * 5_000_000)",
+        workdir,
+        backend=NoneBackend(),
+        limits=Limits(wall_seconds=20, file_bytes=1_000_000, output_bytes=100),
+    )
     assert r.stdout_bytes <= 1_000_000 and "earlier bytes not shown" in r.stdout_tail
     r = run("import sys; sys.exit(0)", workdir, backend=NoneBackend(), stdin="ignored")
     assert r.ok and r.reason == "exited with code 0"

@@ -321,7 +321,9 @@ def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
         if result.get("X") is None:
             return SubmissionResult(status="error", error="the worker returned no data", **common)
         if result.get("shape") != "script" and not _invented_batch_ok(result):
-            return SubmissionResult(status="error", error="the worker's batch is not the one the grader makes", **common)
+            return SubmissionResult(
+                status="error", error="the worker's batch is not the one the grader makes", **common
+            )
         data = (np.asarray(result["X"], float), np.asarray(result["Y"], float))
     graded = grade(result, data[0], data[1], spec, path=common["path"], seed=seed)
     graded = consistency.judge_probes(graded, result, data[0], data[1], spec, seed=seed, probe_seed=probe_seed)

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gradcheck.audit import cgroup, seccomp
-from gradcheck.audit.sandbox import Launch, Limits, SandboxUnavailable, prlimit_argv
+from gradcheck.audit.sandbox import Launch, Limits, SandboxUnavailable
 
 __all__ = ["BwrapBackend", "WORKDIR", "WORKER_MODULES", "SANDBOX_UID"]
 
@@ -151,7 +151,7 @@ class View:
         return cls(tuple(_system_ops()), tuple(roots), tuple(files), hidden)
 
     def ops(self) -> list[str]:
-        """bwrap options building it (after the /tmp tmpfs, so binds under /tmp stay visible)."""
+        """Bwrap options building it (after the /tmp tmpfs, so binds under /tmp stay visible)."""
         ops = list(self.system)
         for root in self.python:
             ops += ["--ro-bind", root, root]

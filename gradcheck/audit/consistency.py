@@ -161,7 +161,9 @@ def _calls(r: SubmissionResult, probes: dict) -> SubmissionResult:
 def _script_allowed(spec: AuditSpec) -> bool:
     ws = spec.worker_spec()
     mode = ws.get("mode") or "auto"
-    return mode == "script" or (mode == "auto" and bool(ws.get("grads")) and not ws.get("entry") and not ws.get("backward"))
+    return mode == "script" or (
+        mode == "auto" and bool(ws.get("grads")) and not ws.get("entry") and not ws.get("backward")
+    )
 
 
 def judge_probes(

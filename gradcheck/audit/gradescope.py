@@ -100,7 +100,8 @@ if [ -n "$SUBMISSION" ]; then
     target="$ROOT/submission/$SUBMISSION"
 fi
 # -P: never import from the current directory, so no uploaded file can stand in for gradcheck.
-args=(-P -m gradcheck audit "$target" --format gradescope --output "$REPORTS" --jobs 1 --sandbox "${GRADCHECK_SANDBOX:-container}")
+args=(-P -m gradcheck audit "$target" --format gradescope --output "$REPORTS" --jobs 1
+      --sandbox "${GRADCHECK_SANDBOX:-container}")
 if [ -f "$SPEC" ]; then
     args+=(--spec "$SPEC")
 fi

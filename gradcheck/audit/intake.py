@@ -55,8 +55,7 @@ class _Budget:
         self.files += 1
         if self.bytes > self.max_bytes:
             raise SubmissionRefused(
-                f"{self.src}: larger than the sandbox's disk cap of {self.max_bytes} bytes "
-                f"(at {name}); it was not run"
+                f"{self.src}: larger than the sandbox's disk cap of {self.max_bytes} bytes (at {name}); it was not run"
             )
         if self.files > MAX_FILES:
             raise SubmissionRefused(f"{self.src}: more than {MAX_FILES} files; it was not run")

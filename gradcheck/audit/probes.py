@@ -72,6 +72,7 @@ class CallWatch:
         self.inspected = 0
 
     def __call__(self, frame, event, arg) -> None:
+        """The profile hook: on each call of a function of the submission, count it and compare."""
         if event != "call" or not frame.f_code.co_filename.startswith(self.root):
             return
         code = frame.f_code
@@ -142,7 +143,9 @@ def _grads_like_first(ctx, step, shape: str, lr: float) -> list[np.ndarray | Non
         return [(b - a) / lr_used for b, a in zip(step.before, step.after)]
     elif shape == "returns-updated-params":
         got, _, _ = ad.grads_from_return(step.ret, params)
-        return _in_order([ad.Grad(g.param, g.path, "update", (step.before[g.param] - g.data) / lr) for g in got], params)
+        return _in_order(
+            [ad.Grad(g.param, g.path, "update", (step.before[g.param] - g.data) / lr) for g in got], params
+        )
     elif shape in ("parameter-objects", "grads-attributes"):
         found, _ = ad.grads_stored(step.root, params, root_name)
     else:

@@ -70,7 +70,8 @@ DID_NOT_FINISH = {
     "type": "WorkerDidNotFinish",
     "where": "worker",
     "traceback": "",
-    "message": "the worker was stopped before it finished (time or memory limit, or the student code ended the process)",
+    "message": "the worker was stopped before it finished "
+    "(time or memory limit, or the student code ended the process)",
 }
 SPEC_KEYS = {
     "entry",
