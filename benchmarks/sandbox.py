@@ -132,7 +132,7 @@ def render(r: dict) -> str:
         f"(1, 5, 15 min) {r['load_before']} before and {r['load_after']} after (a shared machine: "
         "other work was running).",
         "",
-        "## One start: `python -I -c \"import numpy\"`",
+        '## One start: `python -I -c "import numpy"`',
         "",
         "| backend | median | p90 | min | overhead (median - bare) |",
         "|---|---|---|---|---|",
@@ -151,7 +151,8 @@ def render(r: dict) -> str:
         f"{c['seconds']} s in all ({c['per_submission_s']} s per submission; the median submission took "
         f"{c['median_submission_wall_s']} s from copy to verdict, second point and call watch included). "
         f"Target: under {c['target_seconds']} s: {'met' if c['met'] else 'NOT met'}. "
-        f"Verdicts matching examples/submissions/EXPECTED.toml: {c['verdicts_matching_expected']} of {c['submissions']}.",
+        "Verdicts matching examples/submissions/EXPECTED.toml: "
+        f"{c['verdicts_matching_expected']} of {c['submissions']}.",
         "",
     ]
     return "\n".join(lines)

@@ -33,8 +33,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from sandbox_util import bwrap_or_skip
 
-from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend
+from gradcheck.audit.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "examples" / "hostile"
@@ -43,15 +44,6 @@ BUGGY = ROOT / "examples" / "submissions" / "inplace_tanh_bug.py"
 EXPECTED = tomllib.loads((HOSTILE / "EXPECTED.toml").read_text())["files"]
 PORTS = (39457, 39458, 39459, 39460)
 SPEC = "[limits]\nwall_seconds = 8\nmemory_mb = 768\n"
-
-
-def _bwrap_or_skip() -> None:
-    try:
-        get_backend("bwrap")
-    except SandboxUnavailable as exc:
-        if os.environ.get("CI"):
-            raise  # CI installs bubblewrap: a missing backend there is a failure, not a skip
-        pytest.skip(f"the bwrap sandbox is not available here: {exc}")
 
 
 # ----------------------------------------------------------------------------- the traps
@@ -168,7 +160,7 @@ def _essence(s: dict) -> tuple:
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     """The batch: every hostile file + honest + buggy + a symlink to a root-only file, then --resume."""
-    _bwrap_or_skip()
+    bwrap_or_skip()
     token = uuid.uuid4().hex[:12]
     base = tmp_path_factory.mktemp("hostile")
     cwd, out, subs = base / "cwd", base / "out", base / "subs"

@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from sandbox_util import bwrap_or_skip, processes_with
 
 from gradcheck.audit import bwrap, seccomp
 from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed, scrubbed_env
@@ -24,12 +25,7 @@ FAST = Limits(wall_seconds=20, cpu_seconds=20)
 
 @pytest.fixture(scope="module")
 def box():
-    try:
-        return get_backend("bwrap")
-    except SandboxUnavailable as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"the bwrap sandbox is not available here: {exc}")
+    return bwrap_or_skip()
 
 
 @pytest.fixture
@@ -44,18 +40,6 @@ def workdir(tmp_path):
 
 def py(code: str, workdir, limits=FAST, **kw):
     return run_sandboxed([sys.executable, "-I", "-c", textwrap.dedent(code)], workdir=workdir, limits=limits, **kw)
-
-
-def leftovers(token: str) -> list[int]:
-    found = []
-    for d in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{d}/cmdline", "rb") as fh:
-                if token.encode() in fh.read():
-                    found.append(int(d))
-        except (OSError, ValueError):
-            pass
-    return [p for p in found if p != os.getpid()]
 
 
 # ----------------------------------------------------------------------------- what it sees
@@ -296,7 +280,7 @@ def test_timeout_kills_every_process_of_the_run(box, workdir):
         limits=Limits(wall_seconds=2),
     )
     assert r.status == "timeout" and "wall-clock" in r.reason
-    assert leftovers(token) == []
+    assert processes_with(token) == []
 
 
 def test_background_process_dies_with_a_normal_exit(box, workdir):
@@ -313,7 +297,7 @@ def test_background_process_dies_with_a_normal_exit(box, workdir):
     )
     assert r.ok and r.clean
     time.sleep(0.2)
-    assert leftovers(token) == []
+    assert processes_with(token) == []
 
 
 def test_process_cap(box, workdir):

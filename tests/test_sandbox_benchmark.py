@@ -2,13 +2,10 @@
 
 import importlib.util
 import json
-import os
 import sys
 from pathlib import Path
 
-import pytest
-
-from gradcheck.audit.sandbox import SandboxUnavailable, get_backend
+from sandbox_util import bwrap_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("bench_sandbox", ROOT / "benchmarks" / "sandbox.py")
@@ -18,12 +15,7 @@ spec.loader.exec_module(bench)
 
 
 def test_the_benchmark_runs_and_agrees_with_expected(tmp_path):
-    try:
-        get_backend("bwrap")
-    except SandboxUnavailable as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(str(exc))
+    bwrap_or_skip()
     bench.main(["--starts", "2", "--submissions", "4", "--jobs", "2", "--output", str(tmp_path)])
     data = json.loads((tmp_path / "sandbox.json").read_text())
     assert data["class"]["verdicts_matching_expected"] == 4

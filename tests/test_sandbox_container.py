@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from sandbox_util import processes_with
 
 from gradcheck.audit import container
 from gradcheck.audit.container import ContainerBackend, NoneBackend
@@ -32,18 +33,6 @@ def run(code: str, workdir, limits=LIMITS, backend=None, **kw):
         backend=backend or ContainerBackend(),
         **kw,
     )
-
-
-def alive(token: str) -> list[int]:
-    out = []
-    for d in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{d}/cmdline", "rb") as fh:
-                if token.encode() in fh.read():
-                    out.append(int(d))
-        except (OSError, ValueError):
-            pass
-    return out
 
 
 @pytest.fixture
@@ -90,7 +79,7 @@ def test_escaped_processes_and_left_files_are_removed(workdir):
     )
     assert r.ok and r.clean
     time.sleep(0.1)
-    assert alive(token) == []
+    assert processes_with(token) == []
     assert not Path(f"/tmp/gradcheck-left-{token}").exists()
 
 
@@ -108,7 +97,7 @@ def test_timeout_kills_the_session_and_the_escapees(workdir):
         limits=Limits(wall_seconds=1.5),
     )
     assert r.status == "timeout"
-    assert alive(token) == []
+    assert processes_with(token) == []
 
 
 def test_process_cap_counts_the_runs_uid(workdir):

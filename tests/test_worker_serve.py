@@ -25,7 +25,11 @@ def serve(tmp_path: Path, name: str, request: dict | bytes, src: Path | None = N
     with tempfile.TemporaryFile() as chan:
         data = request if isinstance(request, bytes) else json.dumps({**request, "result_fd": chan.fileno()}).encode()
         proc = subprocess.run(
-            [sys.executable, "-c", BOOT], input=data, cwd=work, capture_output=True, pass_fds=(chan.fileno(),),
+            [sys.executable, "-c", BOOT],
+            input=data,
+            cwd=work,
+            capture_output=True,
+            pass_fds=(chan.fileno(),),
             timeout=120,
         )
         chan.seek(0)
@@ -38,7 +42,8 @@ def _request(name: str, seed: int = 5) -> dict:
 
 
 def test_an_honest_submission_answers_with_probes(tmp_path):
-    proc, result = serve(tmp_path, "net.py", _request("net.py"), ROOT / "examples" / "submissions" / "inplace_correct.py")
+    honest = ROOT / "examples" / "submissions" / "inplace_correct.py"
+    proc, result = serve(tmp_path, "net.py", _request("net.py"), honest)
     assert proc.returncode == 0, proc.stderr
     assert result["ok"] and result["shape"] == "inplace-update"
     p = result["probes"]
