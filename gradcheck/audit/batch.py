@@ -32,7 +32,7 @@ import numpy as np
 import gradcheck
 from gradcheck.audit import consistency, intake, signing
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code
-from gradcheck.audit.sandbox import Limits, get_backend, run_sandboxed
+from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.report.files import to_json, write_atomic
 from gradcheck.result import worst_status
@@ -202,6 +202,8 @@ def run_worker(path: Path, spec: AuditSpec, *, limits: Limits, backend: str = "b
             backend=backend,
             stdin=lambda fd: json.dumps({**req, "result_fd": fd}).encode(),
         )
+    except (SandboxUnavailable, OSError) as exc:  # e.g. no free uid, no fds left: this one is not judged
+        return None, None, data, f"could not start the sandbox: {exc}"
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return box, _parse_channel(box.channel), data, None

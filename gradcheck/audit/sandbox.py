@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -37,6 +36,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from gradcheck.audit.outcome import interpret, read_tail
 
 __all__ = [
     "BACKENDS",
@@ -185,21 +186,6 @@ def _kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
     except OSError:
         pass
-
-
-def _fmt_bytes(n: int) -> str:
-    for unit, size in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
-        if n >= size:
-            v = n / size
-            return f"{v:.1f} {unit}" if v < 10 else f"{v:.0f} {unit}"
-    return f"{n} B"
-
-
-def _signal_name(num: int) -> str:
-    try:
-        return signal.Signals(num).name
-    except ValueError:
-        return f"signal {num}"
 
 
 def _default_path() -> str:
@@ -372,30 +358,34 @@ def run_sandboxed(
         return _drive(launch, argv, limits, (inp, out, err, chan), child_env, box.name)
 
 
-def _drive(launch: Launch, argv, limits: Limits, files, env, backend: str) -> SandboxResult:
+def _spawn(launch: Launch, files, env) -> subprocess.Popen:
     inp, out, err, chan = files
+    return subprocess.Popen(
+        launch.argv,
+        stdin=inp,
+        stdout=out,
+        stderr=err,
+        env=env,
+        cwd=launch.cwd,
+        user=launch.user,
+        group=launch.group,
+        extra_groups=[] if launch.user is not None else None,
+        start_new_session=True,
+        close_fds=True,
+        pass_fds=(chan.fileno(), *launch.pass_fds),
+    )
+
+
+def _drive(launch: Launch, argv, limits: Limits, files, env, backend: str) -> SandboxResult:
+    """Start the launch, wait (killing at the timeout), clean up, and say what happened."""
     start = time.monotonic()
     try:
         try:
-            proc = subprocess.Popen(
-                launch.argv,
-                stdin=inp,
-                stdout=out,
-                stderr=err,
-                env=env,
-                cwd=launch.cwd,
-                user=launch.user,
-                group=launch.group,
-                extra_groups=[] if launch.user is not None else None,
-                start_new_session=True,
-                close_fds=True,
-                pass_fds=(chan.fileno(), *launch.pass_fds),
-            )
+            proc = _spawn(launch, files, env)
         except OSError as exc:
             launch.after(-1)
-            return SandboxResult(
-                "error", None, f"could not start the sandbox: {exc}", "", "", 0.0, False, launch.layers, backend=backend
-            )
+            reason = f"could not start the sandbox: {exc}"
+            return SandboxResult("error", None, reason, "", "", 0.0, False, launch.layers, backend=backend)
         launch.close()
         status, ru, timed_out = _wait(proc.pid, start + limits.wall_seconds, launch.stop)
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -403,24 +393,28 @@ def _drive(launch: Launch, argv, limits: Limits, files, env, backend: str) -> Sa
         clean = launch.after(proc.pid)
     finally:
         launch.close()
-    elapsed = time.monotonic() - start
-    out_tail, out_size = _read_tail(out, limits.output_bytes)
-    err_tail, err_size = _read_tail(err, limits.output_bytes)
-    chan.seek(0)
-    rc = proc.returncode
+    return _result(launch, limits, files, backend, (proc.returncode, ru, timed_out, started, clean), start)
+
+
+def _result(launch: Launch, limits: Limits, files, backend: str, run, start: float) -> SandboxResult:
+    rc, ru, timed_out, started, clean = run
+    _, out, err, chan = files
+    out_tail, out_size = read_tail(out, limits.output_bytes)
+    err_tail, err_size = read_tail(err, limits.output_bytes)
     if launch.signal_offset is not None and rc is not None and rc > launch.signal_offset:
         rc = -(rc - launch.signal_offset)
     cpu = ru.ru_utime + ru.ru_stime
-    status_, rc, reason = _interpret(rc, timed_out, limits, (out_size, err_size), err_tail, started, cpu)
+    status, rc, reason = interpret(rc, timed_out, limits, (out_size, err_size), err_tail, started, cpu)
     if not clean:
         reason += " (warning: a process of the run could not be killed)"
+    chan.seek(0)
     return SandboxResult(
-        status=status_,
+        status=status,
         returncode=rc,
         reason=reason,
         stdout_tail=out_tail,
         stderr_tail=err_tail,
-        elapsed=round(elapsed, 4),
+        elapsed=round(time.monotonic() - start, 4),
         network_isolated=launch.network_isolated,
         isolation=launch.layers,
         stdout_bytes=out_size,
@@ -431,86 +425,3 @@ def _drive(launch: Launch, argv, limits: Limits, files, env, backend: str) -> Sa
         clean=clean,
         channel=chan.read(limits.file_bytes),
     )
-
-
-# --------------------------------------------------------------------------- output
-
-
-_EXC_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning))\b(:.*)?$")
-
-
-def _read_tail(f, limit: int) -> tuple[str, int]:
-    size = f.seek(0, os.SEEK_END)
-    if limit <= 0:
-        return "", size
-    f.seek(max(0, size - limit))
-    text = f.read(limit).decode("utf-8", errors="replace")
-    if size > limit:
-        nl = text.find("\n")
-        if 0 <= nl < len(text) - 1:
-            text = text[nl + 1 :]
-        text = f"[... {size - len(text.encode('utf-8', errors='replace'))} earlier bytes not shown ...]\n" + text
-    return text, size
-
-
-def _last_exception(stderr_tail: str) -> str | None:
-    for line in reversed(stderr_tail.strip().splitlines()[-40:]):
-        line = line.strip()
-        if _EXC_LINE.match(line):
-            return line
-    return None
-
-
-def _signal_reason(num: int, limits: Limits, cpu_hit: bool) -> str:
-    if num == signal.SIGXCPU:
-        return f"killed by SIGXCPU: CPU limit of {limits.cpu_seconds} s"
-    if num == signal.SIGKILL:
-        if cpu_hit:
-            return f"killed by SIGKILL at the CPU hard limit ({limits.cpu_seconds} s CPU limit, SIGXCPU ignored)"
-        return "killed by SIGKILL (e.g. by the out-of-memory killer)"
-    if num == signal.SIGXFSZ:
-        return f"killed by SIGXFSZ: output exceeded {_fmt_bytes(limits.file_bytes)} file-size limit"
-    if num == signal.SIGSEGV:
-        return (
-            "killed by SIGSEGV (segmentation fault; possibly a failed allocation under the "
-            f"{_fmt_bytes(limits.memory_bytes)} memory limit)"
-        )
-    if num == signal.SIGABRT:
-        return "killed by SIGABRT (aborted; possibly a failed allocation)"
-    return f"killed by {_signal_name(num)}"
-
-
-def _exit_reason(rc: int, limits: Limits, big_output: bool, err_tail: str) -> str:
-    exc = _last_exception(err_tail)
-    if exc and exc.split(":", 1)[0].endswith("MemoryError"):
-        return f"exceeded the {_fmt_bytes(limits.memory_bytes)} memory limit (MemoryError)"
-    if big_output:
-        return f"output exceeded {_fmt_bytes(limits.file_bytes)} file-size limit (exited with code {rc})"
-    for needles, words in (
-        (("File too large", "[Errno 27]"), f"exceeded the {_fmt_bytes(limits.file_bytes)} file-size limit"),
-        (("No space left on device", "[Errno 28]"), f"exceeded the {_fmt_bytes(limits.disk_bytes)} disk cap"),
-        (("Too many open files", "[Errno 24]"), f"exceeded the limit of {limits.open_files} open files"),
-        (
-            ("Resource temporarily unavailable", "[Errno 11]"),
-            f"hit the limit of {limits.processes} processes/threads",
-        ),
-    ):
-        if exc and any(n in exc for n in needles):
-            return f"{words} ({exc[:160]})"
-    return f"exited with code {rc} ({exc[:200]})" if exc else f"exited with code {rc}"
-
-
-def _interpret(rc, timed_out, limits: Limits, sizes, err_tail, started, cpu) -> tuple[str, int | None, str]:
-    """Map the run's outcome to (status, returncode, reason)."""
-    if timed_out:
-        return "timeout", None, f"killed after {limits.wall_seconds:.1f} s wall-clock timeout"
-    if started is False:
-        tail = (err_tail.strip().splitlines() or ["no message"])[-1]
-        return "error", rc, f"the sandbox could not start the program: {tail}"
-    if rc < 0:
-        return "error", rc, _signal_reason(-rc, limits, cpu >= limits.cpu_seconds)
-    big_output = max(sizes) >= limits.file_bytes
-    if rc == 0:
-        extra = f"; output truncated at the {_fmt_bytes(limits.file_bytes)} file-size limit" if big_output else ""
-        return "ok", 0, "exited with code 0" + extra
-    return "error", rc, _exit_reason(rc, limits, big_output, err_tail)
