@@ -470,3 +470,35 @@ def test_seccomp_filter_fd_holds_the_program():
     finally:
         os.close(fd)
     assert data == seccomp.compiled_filter() and len(data) % 8 == 0 and len(data) // 8 > len(seccomp.DENIED)
+
+
+# ----------------------------------------------------------------------------- the command line
+
+HONEST = Path(__file__).resolve().parents[1] / "examples" / "submissions" / "inplace_correct.py"
+
+
+def test_cli_names_the_missing_backend_and_exits_2(monkeypatch, tmp_path, capsys):
+    from gradcheck.cli import main
+
+    def unavailable():
+        raise SandboxUnavailable(bwrap.INSTALL_HINT)
+
+    monkeypatch.setattr(bwrap, "detect", unavailable)
+    assert main(["audit", str(HONEST), "--output", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "--sandbox bwrap: bubblewrap (bwrap) is not installed: apt-get install bubblewrap" in err
+    assert "Traceback" not in err
+
+
+def test_cli_sandbox_none_is_honoured(tmp_path, capsys):
+    from gradcheck.cli import main
+
+    assert main(["audit", str(HONEST), "--sandbox", "none", "--format", "json", "--output", str(tmp_path)]) == 0
+    got = json.loads(capsys.readouterr().out)["submissions"][0]
+    assert got["status"] == "pass" and got["isolation"][0] == "none" and got["network_isolated"] is False
+
+
+def test_the_gradescope_template_chooses_the_container_backend():
+    from gradcheck.audit.gradescope import RUN_AUTOGRADER
+
+    assert '--sandbox "${GRADCHECK_SANDBOX:-container}"' in RUN_AUTOGRADER
