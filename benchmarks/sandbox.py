@@ -3,8 +3,8 @@
     python benchmarks/sandbox.py [--starts 30] [--submissions 200] [--jobs 2]
 
 1. Starts: the same tiny program (``python -I -c "import numpy"``, what every worker does first)
-   run bare (plain subprocess), with ``--sandbox none`` (rlimits only), ``container`` (where it
-   works here) and ``bwrap``. The difference to the bare start is the backend's overhead.
+   run bare (plain subprocess, same scrubbed environment), with ``--sandbox none`` (rlimits
+   only), ``container`` (where it works here) and ``bwrap``. The difference to the bare start is the backend's overhead.
 2. A class: ``--submissions`` copies of the example submissions (examples/submissions, cycled,
    each under its own name) audited with ``--jobs`` in the bwrap sandbox, with the grader's
    second point and call watch; every verdict is compared with examples/submissions/EXPECTED.toml.
@@ -31,7 +31,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gradcheck.audit.batch import audit_batch  # noqa: E402
-from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed  # noqa: E402
+from gradcheck.audit.sandbox import (  # noqa: E402
+    Limits,
+    SandboxUnavailable,
+    get_backend,
+    run_sandboxed,
+    scrubbed_env,
+)
 from gradcheck.audit.spec import AuditSpec  # noqa: E402
 
 PROGRAM = [sys.executable, "-I", "-c", "import numpy"]
@@ -49,29 +55,30 @@ def _stats(times: list[float]) -> dict:
 
 
 def starts(n: int) -> dict:
-    out = {}
+    """Median start time per backend; the backends take turns in every round, so load drifts hit all."""
+    names = ["bare"]
+    skipped = {}
+    for name in ("none", "container", "bwrap"):
+        try:
+            get_backend(name)
+            names.append(name)
+        except SandboxUnavailable as exc:
+            skipped[name] = {"skipped": str(exc)}
+    times: dict[str, list[float]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory() as wd:
-        bare = []
         for _ in range(n):
-            t = time.perf_counter()
-            subprocess.run(PROGRAM, cwd=wd, check=True)
-            bare.append(time.perf_counter() - t)
-        out["bare"] = _stats(bare)
-        for name in ("none", "container", "bwrap"):
-            try:
-                get_backend(name)
-            except SandboxUnavailable as exc:
-                out[name] = {"skipped": str(exc)}
-                continue
-            times = []
-            for _ in range(n):
+            for name in names:
                 t = time.perf_counter()
-                r = run_sandboxed(PROGRAM, workdir=wd, limits=Limits(wall_seconds=60), backend=name)
-                times.append(time.perf_counter() - t)
-                assert r.ok, r.reason + r.stderr_tail
-            out[name] = _stats(times)
-            out[name]["overhead_ms"] = round(out[name]["median_ms"] - out["bare"]["median_ms"], 1)
-    return out
+                if name == "bare":  # the same scrubbed environment (one BLAS thread), no sandbox
+                    subprocess.run(PROGRAM, cwd=wd, env=scrubbed_env(home=wd), check=True)
+                else:
+                    r = run_sandboxed(PROGRAM, workdir=wd, limits=Limits(wall_seconds=60), backend=name)
+                    assert r.ok, r.reason + r.stderr_tail
+                times[name].append(time.perf_counter() - t)
+    out = {name: _stats(ts) for name, ts in times.items()}
+    for name in names[1:]:
+        out[name]["overhead_ms"] = round(out[name]["median_ms"] - out["bare"]["median_ms"], 1)
+    return {**out, **skipped}
 
 
 def a_class(count: int, jobs: int) -> dict:

@@ -108,8 +108,8 @@ def _point(r, result, probes, X, Y, spec, seed) -> SubmissionResult:
                 {"weights_not_used": off},
             ),
         )
-    at_p2 = _grade_at(result, point, X, Y, spec, r.path, seed)
-    if r.passed and not at_p2.passed:
+    at_p2 = _grade_at(result, point, X, Y, spec, r.path, seed, (r.loss or "").split(" ")[0] or None)
+    if at_p2 is not None and r.passed and not at_p2.passed:
         bad = [t.name for t in at_p2.tensors if t.status not in ("pass", "kink")]
         return _fail(
             r,
@@ -127,7 +127,9 @@ def _point(r, result, probes, X, Y, spec, seed) -> SubmissionResult:
     return r
 
 
-def _grade_at(result: dict, point: dict, X, Y, spec: AuditSpec, path: str, seed: int) -> SubmissionResult:
+def _grade_at(result: dict, point: dict, X, Y, spec: AuditSpec, path: str, seed: int, loss: str | None):
+    """The verdict at the grader's point: a quick auto-mode check under the loss that fitted at the
+    student's point, and the full grading (every loss, conventions) only if that does not pass."""
     params = [{**p, "data": v} for p, v in zip(result["params"], point["params"])]
     grads = [
         {"param": g["param"], "rule": g.get("rule", "?"), "data": v}
@@ -135,7 +137,29 @@ def _grade_at(result: dict, point: dict, X, Y, spec: AuditSpec, path: str, seed:
         if v is not None
     ]
     again = {**result, "params": params, "grads": grads, "forward": point.get("forward"), "probes": None}
+    if loss and _quick_pass(again, X, Y, spec, seed, loss):
+        return None
     return grade(again, X, Y, spec, path=path, seed=seed)
+
+
+def _quick_pass(again: dict, X, Y, spec: AuditSpec, seed: int, loss: str) -> bool:
+    from gradcheck.audit.grade import Extracted, _config_with_loss, _loss_fn, infer_network
+    from gradcheck.check import check_gradients
+    from reference_nets.mlp import MLP
+
+    try:
+        ex = Extracted.from_result(again)
+        if set(ex.grads) != set(ex.params):
+            return False
+        layout, config, _ = infer_network(ex, X, Y, spec)
+        factor = spec.scale * (X.shape[0] if spec.reduction == "sum" else 1.0)
+        fn = _loss_fn(MLP(_config_with_loss(config, loss)), layout, X, Y, factor)
+        report = check_gradients(
+            fn, {k: ex.grads[k] for k in ex.params}, ex.params, seed=seed, mode="auto", name_bugs=False
+        )
+    except (ValueError, TypeError, ArithmeticError):
+        return False
+    return report.passed
 
 
 def _calls(r: SubmissionResult, probes: dict) -> SubmissionResult:
