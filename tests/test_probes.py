@@ -296,3 +296,26 @@ def test_the_watch_counts_calls_and_perturbations(tmp_path):
     s = w.summary()
     assert s["calls"]["f"] == 4 and s["perturbed_evaluations"] == 3 and s["perturbed_places"] == 3
     assert json.dumps(s)
+
+
+def test_the_watch_by_direct_calls(tmp_path):
+    """The hook's body, called directly (a profile hook is not traced, so coverage cannot see it run)."""
+    import types
+
+    base = [np.zeros((2, 2))]
+    live = [base[0].copy()]
+    w = probes.CallWatch(str(tmp_path), lambda: [live[0].copy()], base)
+    code = compile("def loss(theta, opts=None):\n    return theta\n", str(tmp_path / "s.py"), "exec")
+    fcode = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    frame = types.SimpleNamespace(f_code=fcode, f_locals={"theta": np.zeros(4), "opts": {"a": np.ones(2)}})
+    w(frame, "call", None)
+    frame.f_locals = {"theta": np.array([1e-7, 0, 0, 0]), "opts": None}
+    w(frame, "call", None)
+    live[0] = np.array([[0.0, 1e-6], [0.0, 0.0]])
+    w(frame, "call", None)
+    live[0] = np.ones((2, 2))  # an update of every entry: not a probe
+    w(frame, "return", None)
+    w(types.SimpleNamespace(f_code=compile("0", "/elsewhere.py", "eval"), f_locals={}), "call", None)
+    s = w.summary()
+    assert s["calls"] == {"loss": 3} and s["perturbed_evaluations"] == 2 and s["perturbed_places"] == 2
+    assert w._params_hit() is None
