@@ -502,3 +502,30 @@ def test_the_gradescope_template_chooses_the_container_backend():
     from gradcheck.audit.gradescope import RUN_AUTOGRADER
 
     assert '--sandbox "${GRADCHECK_SANDBOX:-container}"' in RUN_AUTOGRADER
+
+
+def test_folders_made_for_binds_under_tmp_are_read_only(box, tmp_path, workdir):
+    """A checkout or venv in /tmp: the folders bwrap makes to hold its binds are not writable inside."""
+    pkg = tmp_path / "checkout" / "gradcheck" / "audit"
+    pkg.mkdir(parents=True)
+    (pkg / "worker.py").write_text("X = 1\n")
+    view = bwrap.View(
+        box.view.system, box.view.python, (*box.view.worker_files, str(pkg / "worker.py")), box.view.hidden
+    )
+    top = "/tmp/" + str(pkg).split("/")[2]
+    assert ["--tmpfs", top] == view.ops()[view.ops().index(top) - 1 : view.ops().index(top) + 1]
+    sealed = bwrap.BwrapBackend(box.mode, view, box.bwrap, box.cgroup_base)
+    targets = (str(pkg / "x.py"), top + "/x")
+    code = textwrap.dedent(
+        f"""
+        for t in {targets!r}:
+            try:
+                open(t, "w")
+                print("written")
+            except OSError as exc:
+                print(exc.strerror)
+        print(open({str(pkg / "worker.py")!r}).read().strip())
+        """
+    )
+    r = run_sandboxed([sys.executable, "-I", "-c", code], workdir=workdir, limits=FAST, backend=sealed)
+    assert r.stdout_tail.splitlines() == ["Read-only file system", "Read-only file system", "X = 1"], r.stderr_tail

@@ -151,15 +151,26 @@ class View:
         return cls(tuple(_system_ops()), tuple(roots), tuple(files), hidden)
 
     def ops(self) -> list[str]:
-        """Bwrap options building it (after the /tmp tmpfs, so binds under /tmp stay visible)."""
+        """Bwrap options building it (after the /tmp tmpfs, so binds under /tmp stay visible).
+
+        The folders bwrap makes to hold a bind under /tmp (a venv in /tmp, a checkout in /tmp)
+        would be writable parts of the program's /tmp: each top one becomes a tmpfs of its own,
+        read-only once the binds are in place, like the hidden package folders.
+        """
+        under_tmp = sorted(
+            {"/tmp/" + p.split("/")[2] for p in (*self.python, *self.worker_files) if p.startswith("/tmp/")}
+        )
+        sealed = [*under_tmp, *self.hidden]
         ops = list(self.system)
+        for folder in under_tmp:
+            ops += ["--perms", "0755", "--tmpfs", folder]
         for root in self.python:
             ops += ["--ro-bind", root, root]
         for folder in self.hidden:
             ops += ["--perms", "0755", "--tmpfs", folder]
         for f in self.worker_files:
             ops += ["--ro-bind", f, f]
-        for folder in self.hidden:
+        for folder in sealed:
             ops += ["--remount-ro", folder]
         return ops
 
