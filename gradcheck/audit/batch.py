@@ -172,8 +172,16 @@ def _parse_channel(raw: bytes) -> dict | None:
     return result if isinstance(result, dict) else None
 
 
-def run_worker(path: Path, spec: AuditSpec, *, limits: Limits, backend: str = "bwrap", probe_seed: int | None = None):
-    """Copy one submission safely and run the worker on it in the sandbox.
+def run_worker(
+    path: Path,
+    spec: AuditSpec,
+    *,
+    limits: Limits,
+    backend: str = "bwrap",
+    probe_seed: int | None = None,
+    siblings: bool = False,
+):
+    """Copy one submission safely (with its whole folder when ``siblings``) and run the worker on it in the sandbox.
 
     Returns
     -------
@@ -187,13 +195,15 @@ def run_worker(path: Path, spec: AuditSpec, *, limits: Limits, backend: str = "b
         Why nothing ran (a refused or unreadable submission), when box is None.
     """
     data = make_data(spec, None, None)
+    path = Path(path)
     try:
-        workdir = intake.copy_submission(path, max_bytes=limits.disk_bytes)
+        workdir = intake.copy_submission(path.parent if siblings else path, max_bytes=limits.disk_bytes)
     except intake.SubmissionRefused as exc:
         return None, None, data, str(exc)
     except OSError as exc:
         return None, None, data, f"could not read the submission: {exc.strerror or exc}"
-    req = _request(Path(path).name, data, spec, probe_seed)
+    name = f"{path.parent.name}/{path.name}" if siblings else path.name
+    req = _request(name, data, spec, probe_seed)
     try:
         box = run_sandboxed(
             worker_argv(),
@@ -217,6 +227,7 @@ def audit_one(
     backend: str = "bwrap",
     seed: int = 0,
     probe_seed: int | None = None,
+    siblings: bool = False,
 ) -> SubmissionResult:
     """Copy one submission safely, run it in the sandbox and judge what it returned.
 
@@ -234,6 +245,9 @@ def audit_one(
         Seed of the gradient checks.
     probe_seed : int, optional
         Seed of the grader's second point (default: a fresh random one).
+    siblings : bool
+        The sandbox gets a copy of the file's whole folder (one student's upload, whose
+        modules import each other), not of the file alone.
 
     Returns
     -------
@@ -242,7 +256,9 @@ def audit_one(
     """
     start = time.perf_counter()
     probe_seed = secrets.randbits(63) if probe_seed is None else probe_seed
-    box, result, data, failure = run_worker(path, spec, limits=limits, backend=backend, probe_seed=probe_seed)
+    box, result, data, failure = run_worker(
+        path, spec, limits=limits, backend=backend, probe_seed=probe_seed, siblings=siblings
+    )
     common = dict(path=str(path), command=reproduce_command(path, spec))
     if box is None:
         return _finish(SubmissionResult(status="error", error=failure, **common), spec, time.perf_counter() - start)
@@ -365,14 +381,14 @@ def _finish(r: SubmissionResult, spec: AuditSpec, elapsed: float) -> SubmissionR
     return _replace(r, elapsed=elapsed, score=score, max_score=g + f)
 
 
-def submission_digest(path: Path, spec: AuditSpec, max_bytes: int) -> str:
-    """What ``--resume`` compares: the safely copied content (or why it is refused) and the spec."""
+def submission_digest(path: Path, spec: AuditSpec, max_bytes: int, name: str = "") -> str:
+    """What ``--resume`` compares: the safely copied content (or why it is refused), the file graded, the spec."""
     try:
         workdir = intake.copy_submission(path, max_bytes=max_bytes)
     except (intake.SubmissionRefused, OSError) as exc:
         return _digest(f"unreadable: {exc}", spec)
     try:
-        return _digest(intake.tree_digest(workdir), spec)
+        return _digest(f"{name}\n{intake.tree_digest(workdir)}", spec)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -388,6 +404,7 @@ def audit_batch(
     resume: bool = False,
     backend: str = "bwrap",
     progress: Callable[[int, int, int, float], None] | None = None,
+    siblings: bool = False,
 ) -> AuditReport:
     """Audit every submission; per-submission JSON written atomically (and signed) as each finishes.
 
@@ -405,6 +422,8 @@ def audit_batch(
         The sandbox: ``bwrap``, ``container`` or ``none``.
     progress : callable, optional
         ``progress(done, total, failures, elapsed)``.
+    siblings : bool
+        Each submission runs with a copy of its folder (one student's upload), not alone.
 
     Raises
     ------
@@ -418,7 +437,7 @@ def audit_batch(
     key = signing.run_key(folder)
     (folder / "submissions").mkdir(mode=0o700, parents=True, exist_ok=True)
     (folder / "submissions").chmod(0o700)
-    digests = {p: submission_digest(p, spec, limits.disk_bytes) for p in paths}
+    digests = {p: submission_digest(p.parent if siblings else p, spec, limits.disk_bytes, p.name) for p in paths}
     results: dict[Path, SubmissionResult] = {}
     for p in paths if resume else ():
         cached = _cached(folder, p, digests[p], key)
@@ -429,7 +448,7 @@ def audit_batch(
 
     def one(p: Path) -> SubmissionResult:
         probe_seed = signing.derive_seed(key, f"probe {digests[p]} {p.name}")
-        r = audit_one(p, spec, limits=limits, backend=backend, seed=seed, probe_seed=probe_seed)
+        r = audit_one(p, spec, limits=limits, backend=backend, seed=seed, probe_seed=probe_seed, siblings=siblings)
         record = json.loads(to_json({"digest": digests[p], **r.to_dict()}))
         write_atomic(_result_path(folder, p), to_json({**record, "hmac": signing.sign(key, record)}))
         return r
@@ -518,5 +537,6 @@ def from_dict(d: dict[str, Any]) -> SubmissionResult:
         rules=d.get("rules", {}),
         elapsed=d.get("elapsed", 0.0),
         isolation=tuple(d.get("isolation", [])),
+        error_maps=d.get("error_maps") or {},
         **keep,
     )
