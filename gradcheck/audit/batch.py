@@ -435,8 +435,7 @@ def audit_batch(
     preload()
     limits = limits or limits_for(spec)
     key = signing.run_key(folder)
-    (folder / "submissions").mkdir(mode=0o700, parents=True, exist_ok=True)
-    (folder / "submissions").chmod(0o700)
+    (folder / "submissions").mkdir(parents=True, exist_ok=True)
     digests = {p: submission_digest(p.parent if siblings else p, spec, limits.disk_bytes, p.name) for p in paths}
     results: dict[Path, SubmissionResult] = {}
     for p in paths if resume else ():
