@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 
-from gradcheck.audit.sandbox import Launch, Limits, SandboxUnavailable, _kill_group
+from gradcheck.audit.isolation import Launch, Limits, SandboxUnavailable, kill_group
 
 __all__ = ["ContainerBackend", "NoneBackend", "UID_BASE", "WORLD_WRITABLE"]
 
@@ -163,10 +163,10 @@ class ContainerBackend:
         _give(workdir, uid, gid)
 
         def stop(pid: int) -> None:
-            _kill_group(pid)
+            kill_group(pid)
 
         def after(pid: int) -> bool:
-            _kill_group(pid)
+            kill_group(pid)
             try:
                 return self.sweep(uid)
             finally:
@@ -198,7 +198,7 @@ class NoneBackend:
         """Start ``inner`` in ``workdir`` as the grader's user."""
 
         def after(pid: int) -> bool:
-            _kill_group(pid)  # what the program left running in its session
+            kill_group(pid)  # what the program left running in its session
             return True
 
         return Launch(argv=inner, layers=("none", "rlimits", "session"), cwd=workdir, after=after)
