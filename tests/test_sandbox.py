@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import socket
+import subprocess
 import sys
 import textwrap
 import threading
@@ -531,3 +532,25 @@ def test_folders_made_for_binds_under_tmp_are_read_only(box, tmp_path, workdir):
     )
     r = run_sandboxed([sys.executable, "-I", "-c", code], workdir=workdir, limits=FAST, backend=sealed)
     assert r.stdout_tail.splitlines() == ["Read-only file system", "Read-only file system", "X = 1"], r.stderr_tail
+
+
+def test_the_grader_imports_nothing_after_the_preload(tmp_path):
+    """Every module the grader uses is imported before the first submission runs (report modules too)."""
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from gradcheck.audit import batch
+        from gradcheck.audit.spec import AuditSpec
+        batch.preload()
+        ours = lambda: {{m for m in sys.modules if m.startswith(("gradcheck", "reference_nets"))}}
+        before = ours()
+        report = batch.audit_batch([Path({str(HONEST)!r})], AuditSpec(), folder=Path({str(tmp_path)!r}), backend="none")
+        from gradcheck.audit.cli import render_all
+        render_all(report, AuditSpec())
+        print(sorted(ours() - before))
+        """
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"

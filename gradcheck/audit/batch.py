@@ -41,25 +41,8 @@ SUFFIXES = (".py", ".ipynb")
 #: Learning rates for in-place updaters: small, so the update stays linear in lr,
 #: and a power of two apart, so their ratio is exact.
 LEARNING_RATES = (2.0**-10, 2.0**-9)
-#: Everything the grader imports, imported before any submission runs.
-GRADER_MODULES = (
-    "gradcheck.audit.worker",
-    "gradcheck.audit.adapters",
-    "gradcheck.audit.loader",
-    "gradcheck.audit.tracer",
-    "gradcheck.audit.probes",
-    "gradcheck.audit.bwrap",
-    "gradcheck.audit.container",
-    "gradcheck.audit.layout",
-    "gradcheck.diagnose",
-    "gradcheck.check",
-    "gradcheck.report.audit",
-    "gradcheck.report.gradescope",
-    "gradcheck.report.html",
-    "gradcheck.report.files",
-    "gradcheck.cli",
-    "gradcheck.audit.cli",
-)
+#: Modules of ours the grader never needs (an entry point, a pytest plugin that needs pytest).
+NOT_PRELOADED = ("gradcheck.__main__", "gradcheck.pytest_plugin")
 
 
 @dataclass(frozen=True)
@@ -82,9 +65,22 @@ class AuditReport:
 
 
 def preload() -> None:
-    """Import every module the grader uses, so no file a submission could touch is imported later."""
-    for name in GRADER_MODULES:
-        importlib.import_module(name)
+    """Import every module of gradcheck and reference_nets before any submission runs.
+
+    Whatever the grader may import later (a report renderer, a diagnosis helper) is then
+    already in memory: no file a submission might have touched is read after it ran.
+    """
+    import pkgutil
+
+    import reference_nets
+
+    for package in (gradcheck, reference_nets):
+        for mod in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if mod.name not in NOT_PRELOADED:
+                try:
+                    importlib.import_module(mod.name)
+                except ImportError:  # an optional dependency (e.g. nbformat) that is not installed
+                    pass
 
 
 def discover(paths: list[Path]) -> list[Path]:
