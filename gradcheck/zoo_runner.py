@@ -10,6 +10,7 @@ zoo configuration (no diagnosis allowed).
 from __future__ import annotations
 
 import fnmatch
+import textwrap
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -281,7 +282,9 @@ def render_compounds(results: list[CompoundResult], elapsed: float, width: int |
 
     headers = ["mutants", "config", "detected", "named", "expected", "both"]
     rows = _compound_rows(results)
-    return table(headers, rows, width=width, wrap={0, 1, 3, 4}) + "\n" + compound_footer(results, elapsed)
+    foot = compound_footer(results, elapsed)
+    foot = textwrap.fill(foot, width) if width else foot
+    return table(headers, rows, width=width, wrap={0, 1, 3, 4}) + "\n" + foot
 
 
 def render_compounds_markdown(results: list[CompoundResult], elapsed: float) -> str:
