@@ -34,10 +34,10 @@ from gradcheck.audit import consistency, intake, signing
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code
 from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
+from gradcheck.audit.submissions import SUFFIXES, content_digest, discover, result_names  # noqa: F401 (used by cli, gradescope)
 from gradcheck.report.files import to_json, write_atomic
 from gradcheck.result import worst_status
 
-SUFFIXES = (".py", ".ipynb")
 #: Learning rates for in-place updaters: small, so the update stays linear in lr,
 #: and a power of two apart, so their ratio is exact.
 LEARNING_RATES = (2.0**-10, 2.0**-9)
@@ -81,27 +81,6 @@ def preload() -> None:
                     importlib.import_module(mod.name)
                 except ImportError:  # an optional dependency (e.g. nbformat) that is not installed
                     pass
-
-
-def discover(paths: list[Path]) -> list[Path]:
-    """Submissions: ``.py``/``.ipynb`` files given, or found in the folders given (sorted).
-
-    Raises
-    ------
-    FileNotFoundError
-        Naming a path that does not exist.
-    """
-    found: list[Path] = []
-    for p in map(Path, paths):
-        if not p.exists():
-            raise FileNotFoundError(f"{p} does not exist")
-        if p.is_file():
-            found.append(p)
-            continue
-        found += sorted(
-            f for f in p.iterdir() if f.is_file() and f.suffix in SUFFIXES and not f.name.startswith(("_", "."))
-        )
-    return found
 
 
 def make_data(spec: AuditSpec, n_in: int | None, n_out: int | None) -> tuple[np.ndarray, np.ndarray] | None:
@@ -331,7 +310,7 @@ def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
             notes=tuple(result.get("notes", [])),
             **common,
         )
-    if data is None or result.get("shape") == "script":  # a script's gradients belong to its own batch
+    if data is None or result.get("shape") == "script" or result.get("data_replaced"):  # the batch the grads are of
         if result.get("X") is None:
             return SubmissionResult(status="error", error="the worker returned no data", **common)
         if result.get("shape") != "script" and not _invented_batch_ok(result):
@@ -431,11 +410,12 @@ def audit_batch(
     preload()
     limits = limits or limits_for(spec)
     key = signing.run_key(folder)
+    names = result_names(paths)  # unique even when every student's file is called mlp.py
     (folder / "submissions").mkdir(parents=True, exist_ok=True)
     digests = {p: submission_digest(p.parent if siblings else p, spec, limits.disk_bytes, p.name) for p in paths}
     results: dict[Path, SubmissionResult] = {}
     for p in paths if resume else ():
-        cached = _cached(folder, p, digests[p], key)
+        cached = _cached(folder, p, digests[p], key, names)
         if cached is not None:
             results[p] = cached
     todo = [p for p in paths if p not in results]
@@ -445,7 +425,7 @@ def audit_batch(
         probe_seed = signing.derive_seed(key, f"probe {digests[p]} {p.name}")
         r = audit_one(p, spec, limits=limits, backend=backend, seed=seed, probe_seed=probe_seed, siblings=siblings)
         record = json.loads(to_json({"digest": digests[p], **r.to_dict()}))
-        write_atomic(_result_path(folder, p), to_json({**record, "hmac": signing.sign(key, record)}))
+        write_atomic(_result_path(folder, p, names), to_json({**record, "hmac": signing.sign(key, record)}))
         return r
 
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
@@ -464,13 +444,13 @@ def audit_batch(
     return AuditReport(worst_status(r.status for r in ordered), ordered, time.perf_counter() - start, folder)
 
 
-def _result_path(folder: Path, p: Path) -> Path:
-    return folder / "submissions" / f"{p.name}.json"
+def _result_path(folder: Path, p: Path, names: dict[Path, str] | None = None) -> Path:
+    return folder / "submissions" / f"{(names or {}).get(p, p.name)}.json"
 
 
-def _cached(folder: Path, p: Path, digest: str, key: bytes) -> SubmissionResult | None:
+def _cached(folder: Path, p: Path, digest: str, key: bytes, names: dict[Path, str]) -> SubmissionResult | None:
     """The verdict on disk, if its signature verifies under this folder's key and its digest is ``digest``."""
-    f = _result_path(folder, p)
+    f = _result_path(folder, p, names)
     try:
         data = json.loads(f.read_text())
     except (OSError, ValueError):

@@ -37,6 +37,7 @@ import os
 import shutil
 import signal
 import stat
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -45,23 +46,13 @@ from pathlib import Path
 from gradcheck.audit import cgroup, seccomp
 from gradcheck.audit.isolation import Launch, Limits, SandboxUnavailable
 
-__all__ = ["BwrapBackend", "WORKDIR", "WORKER_MODULES", "SANDBOX_UID"]
+__all__ = ["BwrapBackend", "WORKDIR", "SANDBOX_UID"]
 
 #: The work dir inside the sandbox (also HOME and, through TMPDIR's parent, the temp dir).
 WORKDIR = "/tmp/work"
 #: The uid (and gid) the program has inside, and outside when started unprivileged.
 SANDBOX_UID = 65534
-#: The only gradcheck modules visible inside: what the worker imports.
-WORKER_MODULES = (
-    "gradcheck",
-    "gradcheck.audit",
-    "gradcheck.audit.worker",
-    "gradcheck.audit.adapters",
-    "gradcheck.audit.loader",
-    "gradcheck.audit.tracer",
-    "gradcheck.audit.probes",
-)
-#: Our distribution's top-level packages: hidden inside, except WORKER_MODULES.
+#: Our distribution's top-level packages: hidden inside, except the worker's modules.
 OWN_PACKAGES = ("gradcheck", "reference_nets")
 #: The kernel's global knobs under the fresh /proc, shown read-only (bwrap itself covers only
 #: /proc/irq and /proc/bus when it runs unprivileged): a sysctl or /proc/sysrq-trigger checks the
@@ -101,16 +92,26 @@ def _python_roots() -> list[str]:
 
 
 def _worker_files() -> tuple[list[str], list[str]]:
-    """(files to show, package folders to hide): the worker's modules with their bytecode caches."""
-    files, hide = [], []
-    for name in WORKER_MODULES:
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.origin:
-            raise SandboxUnavailable(f"cannot find the module {name} to show inside the sandbox")
-        files.append(spec.origin)
-        cached = spec.cached
+    """(files to show, package folders to hide): the modules the worker loads, with their bytecode caches.
+
+    Found by asking the worker itself (:func:`gradcheck.audit.worker.preload`) in a fresh
+    interpreter, so a module moved or added in the worker's imports is shown without a list here.
+    """
+    parent = str(Path(importlib.util.find_spec("gradcheck").origin).parent.parent)
+    code = (
+        f"import json, sys; sys.path.insert(0, {parent!r}); "
+        "from gradcheck.audit.worker import preload; print(json.dumps(preload()))"
+    )
+    proc = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0:
+        raise SandboxUnavailable(f"cannot list the worker's modules: {proc.stderr.strip()[-300:]}")
+    files = []
+    for origin in json.loads(proc.stdout):
+        files.append(origin)
+        cached = importlib.util.cache_from_source(origin) if origin.endswith(".py") else None
         if cached and os.path.isfile(cached):
             files.append(cached)
+    hide = []
     for name in OWN_PACKAGES:
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.submodule_search_locations:

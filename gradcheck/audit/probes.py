@@ -130,26 +130,37 @@ def _float_arrays(value: Any) -> list[tuple[str, np.ndarray]]:
     return []
 
 
+def _knob(ctx: dict, update: dict | None):
+    """The learning-rate knob the first read verified (None: an argument or no update at all)."""
+    from gradcheck.audit.adapters.readers.update import knobs
+
+    via = (update or {}).get("via")
+    if not via:
+        return None
+    return next((k for k in knobs(ctx["runner"], ctx["s1"]) if str(k) == via), None)
+
+
 def _grads_like_first(ctx, step, shape: str, lr: float) -> list[np.ndarray | None]:
     """Read the gradient of ``step`` by the rule that read the first one (``shape``)."""
-    from gradcheck.audit import adapters as ad
+    from gradcheck.audit.adapters.readers.returned import grads_from_return
+    from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
+    from gradcheck.audit.adapters.readers.stored import grads_stored
 
     runner, params, spec = ctx["runner"], ctx["params"], ctx["spec"]
     root_name = runner.t.root_name
     if shape == "spec":
-        found = ad.grads_from_spec(list(spec["grads"]), step, params, root_name)
+        found = grads_from_spec(list(spec["grads"]), step, params, root_name)
     elif shape == "inplace-update":
-        lr_used = lr if step.lr_via else 1.0
+        lr_used = lr if ctx.get("knob") is not None or step.arg_lr else 1.0
         return [(b - a) / lr_used for b, a in zip(step.before, step.after)]
     elif shape == "returns-updated-params":
-        got, _, _ = ad.grads_from_return(step.ret, params)
-        return _in_order(
-            [ad.Grad(g.param, g.path, "update", (step.before[g.param] - g.data) / lr) for g in got], params
-        )
+        got, _, _ = grads_from_return(step.ret, params)
+        by = {g.param: (step.before[g.param] - g.data) / lr for g in got}
+        return [by.get(i) for i in range(len(params))]
     elif shape in ("parameter-objects", "grads-attributes"):
-        found, _ = ad.grads_stored(step.root, params, root_name)
+        found, _ = grads_stored(step.root, params, root_name)
     else:
-        found, _, _ = ad.grads_from_return(step.ret, params)
+        found, _, _ = grads_from_return(step.ret, params)
     return _in_order(found, params)
 
 
@@ -159,21 +170,23 @@ def _in_order(found, params) -> list[np.ndarray | None]:
 
 
 def _step_at(ctx, values: list[np.ndarray], watch: bool = False):
-    from gradcheck.audit import adapters as ad
+    from gradcheck.audit.adapters.params import snapshot
+    from gradcheck.audit.adapters.paths import assign
 
     runner, params, s1 = ctx["runner"], ctx["params"], ctx["s1"]
     root = runner.t.fresh()
     for p, v in zip(params, values):
-        ad.assign(root, p.steps, np.asarray(v, dtype=float))
+        assign(root, p.steps, np.asarray(v, dtype=float))
+    lr, knob = ctx["lrs"][0], ctx.get("knob")
     if not watch:
-        return runner.step(ctx["lrs"][0], s1.columns, root=root), None
+        return runner.step(lr, s1.columns, root=root, knob=knob), None
     import sys
 
-    w = CallWatch(ctx["root"], lambda: ad._snapshot(root, params), [np.asarray(v, float) for v in values])
+    w = CallWatch(ctx["root"], lambda: snapshot(root, params), [np.asarray(v, float) for v in values])
     previous = sys.getprofile()
     sys.setprofile(w)
     try:
-        step = runner.step(ctx["lrs"][0], s1.columns, root=root)
+        step = runner.step(lr, s1.columns, root=root, knob=knob)
     finally:
         removed = sys.getprofile() is not w
         sys.setprofile(previous)
@@ -186,12 +199,13 @@ def _encode_grads(values: list[np.ndarray | None]) -> list:
     return [None if v is None else np.asarray(v, dtype=float) for v in values]
 
 
-def run_probes(ctx: dict, shape: str, seed: int) -> dict[str, Any]:
+def run_probes(ctx: dict, shape: str, seed: int, update: dict | None = None) -> dict[str, Any]:
     """Repeat at P1, step at P2 = P1 + probe_delta(seed) under the call watch; plain data for the grader.
 
     ``ctx`` holds what the first read used: ``runner``, ``s1``, ``params``, ``spec``,
     ``lrs`` and ``root`` (the folder holding the submission's files).
     """
+    ctx = {**ctx, "knob": _knob(ctx, update)}
     s1, params, lr = ctx["s1"], ctx["params"], ctx["lrs"][0]
     p1 = [np.asarray(v, dtype=float) for v in s1.before]
     out: dict[str, Any] = {"seed": int(seed)}

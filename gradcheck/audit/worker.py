@@ -183,10 +183,10 @@ def _student_line(exc: BaseException, loaded: Any) -> str | None:
     tb = exc.__traceback__
     hit = None
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename == str(loaded.path):
-            hit = tb.tb_lineno
+        if loaded.owns(tb.tb_frame.f_code.co_filename):
+            hit = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
         tb = tb.tb_next
-    return loaded.locate(hit) if hit else None
+    return loaded.where(*hit) if hit else None
 
 
 def _parse_request(req: dict, base: Path, alt: Path) -> tuple[Path, Path, np.ndarray, np.ndarray, list, dict]:
@@ -223,7 +223,7 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
     Relative paths in the request are taken from ``base`` (the cwd), else from ``alt``
     (the request file's directory).
     """
-    from gradcheck.audit import adapters, loader
+    from gradcheck.audit import adapters, loading
 
     sub, out, X, Y, lrs, spec = _parse_request(req, base, alt or base)
     result = empty_result()
@@ -235,6 +235,8 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
     if mode not in ("auto", "script", "function", "class"):
         result["notes"].append(f"unknown spec mode {mode!r} ignored (auto, script)")
         mode = "auto"
+    if mode == "auto":  # a plain training script: its weights and gradients named by its own updates
+        spec = adapters.script_spec(sub, spec, result["notes"])
     if mode == "script" or (
         mode == "auto" and spec.get("grads") and not spec.get("entry") and not spec.get("backward")
     ):
@@ -249,7 +251,7 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
                 sr.loaded.notes = result["notes"]
                 if mode == "auto":
                     result["notes"].append(
-                        "script mode: spec.grads are variables of the top-level code "
+                        "script mode: [network] grads are variables of the top-level code "
                         "and there is no model class or backward function"
                     )
                 _run_script(sr, spec, result, X is not None)
@@ -261,7 +263,7 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
             result["error"] = _error_dict(exc, loaded)
             return out, result
     try:
-        loaded = loader.load_submission(sub, run_toplevel=bool(spec.get("run_toplevel")))
+        loaded = loading.load(sub, run_toplevel=bool(spec.get("run_toplevel")))  # a file or a project folder
         result["notes"].extend(loaded.notes)
         loaded.notes = result["notes"]
         partial: dict = {"notes": result["notes"]}
@@ -280,7 +282,7 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
         if not result["ok"]:
             result["error"] = {
                 "type": "GradsNotFound",
-                "message": "no gradients were extracted: set spec.grads",
+                "message": "no gradients were extracted: set [network] grads",
                 "where": "reading gradients",
                 "traceback": "",
             }
@@ -300,7 +302,8 @@ def _probe(partial: dict, result: dict, spec: dict, lrs: list, seed: Any, base: 
     try:
         if not ctx:
             raise RuntimeError("the gradient was not read from a forward/backward step")
-        return probes.run_probes({**ctx, "spec": spec, "lrs": lrs, "root": str(base)}, result["shape"], int(seed))
+        ctx = {**ctx, "spec": spec, "lrs": lrs, "root": str(base)}
+        return probes.run_probes(ctx, result["shape"], int(seed), result.get("update"))
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # noqa: BLE001 - student code raised at the grader's point
@@ -344,7 +347,8 @@ def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> No
     result["X"], result["Y"] = X, Y
     if X is None or Y is None:
         notes.append(
-            "the script's data was not found: set spec data_x and data_y (the variables the gradients were computed on)"
+            "the script's data was not found: set [entry] data_x and [entry] data_y "
+            "(the variables the gradients were computed on)"
         )
     elif request_has_data:
         notes.append(
@@ -415,6 +419,41 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+#: What the worker imports (packages with all their modules), before any student code runs.
+WORKER_IMPORTS = (
+    "gradcheck.audit.adapters",
+    "gradcheck.audit.loader",
+    "gradcheck.audit.loading",
+    "gradcheck.audit.projects",
+    "gradcheck.audit.standins",
+    "gradcheck.audit.tracer",
+    "gradcheck.audit.probes",
+)
+
+
+def preload() -> list[str]:
+    """Import :data:`WORKER_IMPORTS` (packages whole); return the files of every gradcheck module now loaded.
+
+    The sandbox shows exactly these files of gradcheck (:mod:`gradcheck.audit.bwrap`), so
+    the worker finds what it needs and a submission finds nothing else of the grader's.
+    """
+    import importlib
+    import pkgutil
+
+    for name in WORKER_IMPORTS:
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:
+            continue
+        for sub in pkgutil.walk_packages(getattr(mod, "__path__", []), name + "."):
+            importlib.import_module(sub.name)
+    return sorted(
+        m.__file__
+        for n, m in list(sys.modules.items())
+        if n.split(".")[0] == "gradcheck" and getattr(m, "__file__", None)
+    )
+
+
 def _read_request() -> tuple[dict, int]:
     """The request from stdin (then stdin becomes /dev/null) and the channel's fd."""
     chunks = []
@@ -443,7 +482,7 @@ def serve() -> None:
     except (OSError, ValueError, KeyError, AttributeError) as exc:
         print(f"cannot read the request: {exc}", file=sys.stderr)
         _exit(2)
-    from gradcheck.audit import adapters, loader, probes, tracer  # noqa: F401 - before any student code
+    preload()  # everything the worker may import, before any student code
 
     # No KeyboardInterrupt from a SIGINT the submission sends itself: as init of its pid
     # namespace (bwrap) the worker then ignores it, elsewhere it ends the run as a signal.
