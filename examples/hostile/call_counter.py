@@ -1,4 +1,4 @@
-"""Hostile (expected status: fail): the gradient is right on the first call and then drifts: a module-level call counter scales it by 1 + 0.1 * (calls so far), a learning-rate-decay idea gone wrong. The same weights give different gradients on two calls: fail, nondeterministic_gradient."""
+"""Hostile (expected status: fail): the gradient is right on the first call and then drifts: a module-level call counter scales it by 1 + 0.1 * (calls so far), a learning-rate-decay idea gone wrong (backward updates in place and returns the gradients). The same weights give different gradients on two calls: fail, nondeterministic_gradient."""
 import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
 
 import numpy as np
@@ -48,6 +48,7 @@ class NeuralNetwork:
         self.b1 -= learning_rate * db1
         self.W2 -= learning_rate * dW2
         self.b2 -= learning_rate * db2
+        return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
 
 
 if __name__ == "__main__":
