@@ -100,28 +100,53 @@ class Oracle:
 
     Works on private copies of the parameters, restores every entry after
     use and counts evaluations.
+
+    Attributes
+    ----------
+    noise : float
+        Error of one loss evaluation beyond the rounding model ``u |L|``: the
+        spread of a non-deterministic loss, or the loss's own rounding as
+        measured by :func:`gradcheck.noise.loss_noise` (a loss computed by
+        cancellation). Every real estimate's error includes it.
+    measured : gradcheck.noise.Noise or None
+        The measurement behind ``noise``, once made.
     """
 
-    def __init__(self, problem: Problem):
+    def __init__(self, problem: Problem, step_dtype: np.dtype | None = None):
         self.problem = problem
         self.dtype = problem.dtype
         self.work = {k: v.copy() for k, v in problem.params.items()}
         self.flat = {k: v.reshape(-1) for k, v in self.work.items()}
-        self.h0 = step_base(self.dtype)
-        self.u = LOSS_ULPS * float(np.finfo(self.dtype).eps)
+        # An extended-precision oracle steps as float64 does: its parameters are
+        # float64 values, and a loss returned through float() keeps float64's eps.
+        self.h0 = step_base(step_dtype or self.dtype)
         self.evaluations = 0
+        self.measured = None
         self._cwork: dict[str, np.ndarray] | None = None
         # A loss may offer ``loss.batched(params_batch) -> losses``, evaluating K
         # parameter sets (each tensor with a leading axis K) in one vectorised call;
         # the reference networks' closures do.
         self.batched = None if problem.single else getattr(problem.loss_fn, "batched", None)
-        self.L0 = problem.base_loss()
+        first = problem.base_loss()
+        # the rounding of the value the loss returns: a float() cast rounds an
+        # extended-precision loss to float64
+        if isinstance(first, np.longdouble):
+            returned = np.dtype(np.longdouble)
+        else:
+            returned = np.dtype(np.float64) if self.dtype == np.longdouble else self.dtype
+        self.u = LOSS_ULPS * float(np.finfo(returned).eps)
+        self.L0 = first
         # A second evaluation at the same point: a deterministic loss repeats
         # itself exactly; a noisy one (dropout, sampling) shows its noise, which
         # then enters every error estimate (twice the spread seen, for margin).
-        self.noise = 2.0 * abs(problem.base_loss() - self.L0)
+        self.noise = 2.0 * float(abs(problem.base_loss() - self.L0))
         self.evaluations += 2
         self.assert_unmodified()
+
+    @property
+    def extended(self) -> bool:
+        """True for an oracle evaluating the loss at extended-precision parameters."""
+        return self.dtype == np.longdouble and np.longdouble != np.float64
 
     def assert_unmodified(self) -> None:
         """Raise if the user's loss changed its argument in place."""
@@ -136,7 +161,10 @@ class Oracle:
         self.evaluations += 1
         if isinstance(value, complex):
             value = value.real
-        return float(value) if np.isfinite(value) else float("nan")
+        if not np.isfinite(value):
+            return float("nan")
+        # an extended-precision loss keeps its digits until the difference is taken
+        return value if isinstance(value, np.longdouble) else float(value)
 
     def loss_at(self, name: str, j: int, value: float) -> float:
         """Loss with entry ``j`` of ``name`` set to ``value`` (NaN if not finite)."""
@@ -171,6 +199,7 @@ class Oracle:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", np.exceptions.ComplexWarning)
+                warnings.simplefilter("ignore", RuntimeWarning)  # overflow in exp: the user's code, as they see it
                 out = self.problem.call_loss(self.cwork)
         finally:
             cflat[j] = original
@@ -183,6 +212,8 @@ def _steps(oracle: Oracle, name: str, j: int, scale: float) -> tuple[float, floa
     t = oracle.flat[name][j]
     h = oracle.h0 * scale * max(1.0, abs(float(t)))
     cast = oracle.dtype.type
+    if oracle.extended:  # keep the extended steps: t + h is exact there
+        return t, cast(t + h), cast(t - h)
     return float(t), float(cast(t + h)), float(cast(t - h))
 
 
@@ -196,8 +227,8 @@ class _Pair:
 
     def central(self, u: float, noise: float = 0.0) -> tuple[float, float]:
         width = self.tp - self.tm
-        value = (self.Lp - self.Lm) / width
-        return value, (u * (abs(self.Lp) + abs(self.Lm)) + 2.0 * noise) / width
+        value = float((self.Lp - self.Lm) / width)
+        return value, float((u * (abs(self.Lp) + abs(self.Lm)) + 2.0 * noise) / width)
 
 
 def _pair(oracle: Oracle, name: str, j: int, scale: float) -> _Pair:
@@ -289,10 +320,10 @@ def complex_step(oracle: Oracle, name: str, j: int) -> Estimate:
 def _one_sided(oracle: Oracle, p: _Pair) -> tuple[float, float, float]:
     """Left slope, right slope and their rounding bound at one step."""
     L0 = oracle.L0
-    right = (p.Lp - L0) / (p.tp - p.t)
-    left = (L0 - p.Lm) / (p.t - p.tm)
+    right = float((p.Lp - L0) / (p.tp - p.t))
+    left = float((L0 - p.Lm) / (p.t - p.tm))
     noise = (oracle.u * (max(abs(p.Lp), abs(p.Lm)) + abs(L0)) + 2.0 * oracle.noise) / min(p.tp - p.t, p.t - p.tm)
-    return left, right, noise
+    return left, right, float(noise)
 
 
 #: ``refine`` halves the step at most this many times (down to h/64): far
@@ -346,6 +377,8 @@ def refine(oracle: Oracle, name: str, j: int) -> Estimate:
             # the rounding model may understate a saturated loss's noise, whose gaps
             # then look like a jump: a kink must stand clear of the measured noise too
             if sigma is None:
+                from gradcheck.noise import measured_noise
+
                 sigma = measured_noise(oracle, name, j)
             measured = 2.0 * (sigma + oracle.noise) / min(cur.tp - cur.t, cur.t - cur.tm)
             if abs(gap1) > 4.0 * measured and drift < 0.02 * abs(gap1) + 2.0 * measured:
@@ -362,232 +395,6 @@ def refine(oracle: Oracle, name: str, j: int) -> Estimate:
         if k >= 3 and candidate.error > 4.0 * best.error:
             break  # the spread grows as the step shrinks: noise dominates, stop
     return best if best is not None else Estimate(float("nan"), float("inf"), "richardson")
-
-
-#: ``widened`` doubles the step up to this many times (h0 * 2**10, ~6e-3 relative in
-#: float64): far enough that a loss whose rounding is many ulps (a saturated
-#: output, a loss of 1e-12 computed by cancellation) is resolved by a step
-#: large enough that the noise divided by the step is small.
-WIDEN_DOUBLINGS = 10
-
-
-#: Points on each side of ``t`` for :func:`measured_noise`: three fourth differences a side.
-NOISE_POINTS = 6
-#: Spacings of those points, in central-difference steps. A loss rounded by
-#: cancellation is a staircase in ``t``: points closer than one stair see no
-#: noise at all, so a spacing of a whole step is tried too; the smooth part's
-#: fourth difference at that spacing, ``h**4 L`` (~1e-21 of ``L``), stays
-#: far below any rounding.
-NOISE_SPACINGS = (1.0 / 16.0, 1.0)
-
-
-def measured_noise(oracle: Oracle, name: str, j: int) -> float:
-    """Rounding noise of the loss near entry ``j``, measured (24 evaluations).
-
-    The loss at ``t + k d``, ``k = -6..6``, with ``d`` a fraction of the
-    central-difference step and the step itself: the smooth part of ``L`` is a
-    polynomial of low degree over so short a stretch, and its fourth
-    differences vanish, so the fourth differences measure the rounding
-    (``Var(Delta^4 noise) = 70 sigma^2`` for independent noise: the sum of the
-    squared binomial coefficients), as in More and Wild's ECnoise. Each side
-    of ``t`` is measured on its own and the quieter side kept: a kink at
-    ``t`` (or near it, on one side) is not noise. A loss computed by
-    cancellation (a saturated output whose loss is a difference of nearly
-    equal terms) rounds far above the few ulps of ``LOSS_ULPS``; this sees
-    it. Never less than the modelled rounding.
-    """
-    t = float(oracle.flat[name][j])
-    sigma = oracle.u * abs(oracle.L0)
-    for spacing in NOISE_SPACINGS:
-        d = oracle.h0 * max(1.0, abs(t)) * spacing
-        sides = []
-        for sign in (-1.0, 1.0):
-            values = [oracle.L0] + [
-                oracle.loss_at(name, j, float(oracle.dtype.type(t + sign * k * d))) for k in range(1, NOISE_POINTS + 1)
-            ]
-            fourth = np.diff(np.array(values), 4)
-            sides.append(float(np.sqrt(np.mean(fourth**2) / 70.0)) if np.all(np.isfinite(fourth)) else float("inf"))
-        sigma = max(sigma, min(sides))
-    return sigma
-
-
-def quantum(L0: float, values: list[float]) -> float:
-    """The loss's quantum, if ``values`` (at points other than ``t``) show it; else 0.
-
-    A loss computed by cancellation (``(z + s) - z`` with ``s`` far below
-    ``z``) is a staircase: exactly ``L0`` over a stretch of ``t``, then a jump
-    of one unit of ``z``'s last place, far above ``L0``'s own ulp. A value
-    equal to ``L0`` at a moved point is the tell; the smallest change seen
-    elsewhere is then the height of a stair.
-    """
-    finite = [v for v in values if np.isfinite(v)]
-    if not any(v == L0 for v in finite):
-        return 0.0
-    steps = [abs(v - L0) for v in finite if v != L0]
-    return min(steps) if steps else float("inf")  # flat everywhere: stairs of unknown height
-
-
-def widened(oracle: Oracle, name: str, j: int) -> Estimate:
-    """Richardson estimates from steps growing ``h, 2h, 4h, ...``; the most consistent one (46 evaluations).
-
-    The counterpart of :func:`refine` for a loss noisier than the rounding
-    model: its error is *measured* as the spread between consecutive
-    Richardson values, plus the rounding of the loss as measured by
-    :func:`measured_noise`, so a loss whose noise dominates small steps is
-    judged at a step where the noise no longer does, and a smooth one at a
-    step where truncation is still small.
-
-    Returns
-    -------
-    Estimate
-        The Richardson value with the smallest measured error (spread to
-        its neighbour plus the rounding bound).
-    """
-    sigma = measured_noise(oracle, name, j)
-    pairs = [_pair(oracle, name, j, 2.0**k) for k in range(WIDEN_DOUBLINGS + 1)]
-    sigma = max(sigma, quantum(oracle.L0, [v for p in pairs for v in (p.Lp, p.Lm)]) / 2.0)
-    rich = []
-    for small, big in zip(pairs, pairs[1:]):
-        if not _finite(small.Lp, small.Lm, big.Lp, big.Lm):
-            break
-        d1, d2 = small.central(0.0)[0], big.central(0.0)[0]
-        # rounding of (4 D(h) - D(2h)) / 3 with noise sigma on each value
-        rounding = (4.0 * 2.0 * sigma / (small.tp - small.tm) + 2.0 * sigma / (big.tp - big.tm)) / 3.0
-        rich.append(((4.0 * d1 - d2) / 3.0, rounding + 2.0 * oracle.noise / (small.tp - small.tm)))
-    best = Estimate(float("nan"), float("inf"), "richardson")
-    for (v0, r0), (v1, _) in zip(rich, rich[1:]):
-        err = abs(v0 - v1) + r0
-        if err < best.error:
-            best = Estimate(v0, err, "richardson")
-    return best
-
-
-#: How far the real part of the loss at complex parameters may stray from the real
-#: loss. This only catches gross misuse (a loss that returns the magnitude of a
-#: complex intermediate changes its value by orders more); numpy's complex
-#: elementary functions (log1p, expm1 of a complex argument go through log and
-#: exp) lose up to ``eps / |x|`` of a small result, so a loss of 1e-12 computed
-#: that way differs by ~1e-5 of itself with nothing wrong. ``eps**(1/4)`` of
-#: float64 (1.2e-4) sits between the two.
-VALUE_RTOL = float(np.finfo(np.float64).eps) ** 0.25
-
-
-def reference_oracle(oracle: Oracle) -> Oracle:
-    """An oracle for real reference derivatives at the precision of the complex evaluation.
-
-    The complex step runs in complex128 whatever the parameters' dtype; a
-    float32 loss's own rounding (its quantum is ~1e-7 of its value) would make
-    every real difference useless against it. The same loss at the parameters
-    cast to float64 is the fair reference; a loss that refuses float64 keeps
-    its own precision.
-    """
-    if oracle.dtype == np.float64:
-        return oracle
-    try:
-        return Oracle(oracle.problem.widened())
-    except (UserFunctionError, TypeError, ValueError):
-        return oracle
-
-
-def probe_complex_safety(oracle: Oracle, entries: list[tuple[str, int]], ref: Oracle | None = None) -> str | None:
-    """Is the loss complex-safe? ``None`` if so, else the reason.
-
-    The loss must accept complex parameters without raising or warning
-    (a ``ComplexWarning`` means it silently dropped imaginary parts), return
-    the same real value (to its measured rounding), and its complex-step
-    derivative must match a real estimate at ``entries`` (catches ``abs``,
-    ``np.real`` and other non-analytic operations that keep the types happy).
-
-    The real estimate is Richardson's; where that disagrees, the loss may be
-    noisier than the rounding model (a saturated output) or have kinks near
-    the point (a ReLU net over a large batch), so wider steps with the noise
-    measured (:func:`widened`) and narrower ones down to the kinks
-    (:func:`refine`) get their say. Float32 losses are differenced at float64
-    parameters (:func:`reference_oracle`; pass ``ref`` to reuse one, whose
-    evaluations the caller then counts).
-    """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", np.exceptions.ComplexWarning)
-            warnings.simplefilter("error", RuntimeWarning)
-            value = oracle.problem.call_loss(oracle.cwork)
-        oracle.evaluations += 1
-    except (UserFunctionError, TypeError, ValueError, np.exceptions.ComplexWarning) as exc:
-        cause = exc.__cause__ or exc
-        return f"the loss does not accept complex parameters ({type(cause).__name__}: {cause})"
-    if not isinstance(value, complex):
-        return "the loss returns a real value for complex parameters (imaginary part dropped)"
-    if ref is not None:
-        return _probe_entries(oracle, ref, value, entries)
-    ref = reference_oracle(oracle)
-    try:
-        return _probe_entries(oracle, ref, value, entries)
-    finally:
-        if ref is not oracle:
-            oracle.evaluations += ref.evaluations
-
-
-def _probe_entries(oracle: Oracle, ref: Oracle, value: complex, entries: list[tuple[str, int]]) -> str | None:
-    if not abs(value.real - ref.L0) <= VALUE_RTOL * abs(ref.L0):
-        return "the loss's value changes when given complex parameters"
-    for name, j in entries:
-        try:
-            c = complex_step(oracle, name, j)
-        except (UserFunctionError, np.exceptions.ComplexWarning) as exc:
-            return f"complex evaluation failed at {name} entry {j} ({exc})"
-        r = richardson(ref, name, j)
-        if not _consistent(c, r):
-            # the rounding model may understate a saturated or cancelling loss's
-            # noise: measure it over wider steps before calling the loss unsafe
-            r = widened(ref, name, j)
-        if not np.isfinite(r.error):
-            continue  # the loss does not change measurably with this entry: no evidence either way
-        if not _consistent(c, r) and not _near_kink(ref, name, j, c):
-            return (
-                f"complex step ({c.value:.6g}) disagrees with central differences "
-                f"({r.value:.6g}) on {name}: the loss is not analytic (abs, max, clip or similar)"
-            )
-    return None
-
-
-def _consistent(c: Estimate, r: Estimate) -> bool:
-    """A complex step agrees with a real estimate within that estimate's error.
-
-    The ``1e-6`` relative slack covers what a real estimate's error estimate
-    leaves out (it is first-order); a non-analytic operation on the loss's path
-    (``abs``, ``np.real``) changes the complex derivative by a whole term.
-    """
-    return abs(c.value - r.value) <= 4.0 * r.error + 1e-6 * max(abs(r.value), abs(c.value))
-
-
-def _near_kink(oracle: Oracle, name: str, j: int, c: Estimate) -> bool:
-    """The complex step is consistent with a kink at or near the point.
-
-    At a kink the complex step returns one branch's slope; near one (a ReLU
-    unit whose pre-activation crosses zero within the step, many of them over
-    a large batch), the smallest steps' one-sided slopes bracket the
-    derivative: the side without the kink is accurate, the other is pulled
-    by it. A complex step between them (widened by their error) or equal to
-    :func:`refine`'s estimate is consistent, not unsafe.
-    """
-    k = refine(oracle, name, j)
-    if not k.kink and _consistent(c, k):
-        return True
-    if k.left is None or k.right is None:
-        return False
-    lo, hi = sorted((k.left, k.right))
-    if lo - 4.0 * k.error <= c.value <= hi + 4.0 * k.error:
-        return True
-    # A one-sided slope at step s is off by s L''/2; on a strongly curved branch
-    # (a large loss, an exact kink at t) that can exceed the bracket's margin.
-    # Halving the step halves that error: 2 D(s/2) - D(s) removes it, and what
-    # is left is allowed up to the size of the correction itself.
-    (l0, r0, n0), (l1, r1, n1) = (_one_sided(oracle, _pair(oracle, name, j, 2.0**-k)) for k in (5, 6))
-    if not _finite(l0, r0, l1, r1):
-        return False
-    lo, hi = sorted((2.0 * l1 - l0, 2.0 * r1 - r0))
-    slack = abs(l1 - l0) + abs(r1 - r0) + 8.0 * (n0 + n1)
-    return lo - slack <= c.value <= hi + slack
 
 
 def scipy_derivatives(oracle: Oracle, name: str, idx: np.ndarray) -> list[Estimate]:
@@ -635,3 +442,25 @@ def fprime_derivatives(oracle: Oracle, name: str, idx: np.ndarray) -> list[Estim
         err = abs(fwd - bwd) / 2.0 + 2.0 * oracle.u * abs(oracle.L0) / eps
         out.append(Estimate(fwd, err, "fprime"))
     return out
+
+
+#: Names that moved to their own modules, still reachable here.
+_MOVED = {
+    "measured_noise": "gradcheck.noise",
+    "quantum": "gradcheck.noise",
+    "widened": "gradcheck.noise",
+    "WIDEN_DOUBLINGS": "gradcheck.noise",
+    "NOISE_POINTS": "gradcheck.noise",
+    "NOISE_SPACINGS": "gradcheck.noise",
+    "reference_oracle": "gradcheck.probe",
+    "probe_complex_safety": "gradcheck.probe",
+    "VALUE_RTOL": "gradcheck.probe",
+}
+
+
+def __getattr__(name: str):
+    if name in _MOVED:
+        import importlib
+
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,247 @@
+"""The loss's own noise, measured: how accurately is the loss evaluated?
+
+The rounding model of :mod:`gradcheck.numeric` (``LOSS_ULPS`` ulps of the
+loss) holds for a loss computed without cancellation. A loss written the way
+people write it often is not: ``log(1 - p)`` with ``p = 1/(1+exp(-z))`` near 1
+keeps ``16 - log10(1/(1-p))`` of float64's digits, ``log(p + 1e-8)`` moves in
+stairs, a ``float()`` cast rounds away any extra precision. Real differences
+of such a loss are off by its noise divided by the step, far above the model.
+
+Here the noise is *measured*, as in More and Wild, "Estimating computational
+noise", SIAM J. Sci. Comput. 33(3), 2011 (ECnoise): the loss at a few equally
+spaced points along a direction, whose smooth part is a polynomial of low
+degree over so short a stretch, so that its k-th differences vanish and what is
+left is the noise, ``Var(Delta^k noise) = C(2k, k) sigma**2`` for independent
+noise. The level ``k`` is chosen where consecutive estimates agree and the
+differences change sign (noise, not a trend). A loss flat over the stretch
+(stairs wider than the spacing) shows its quantum instead (:func:`quantum`).
+
+:func:`loss_noise` measures it once per check along a random direction through
+every tensor; :func:`measured_noise` near one entry; :func:`widened` resolves
+an entry with steps growing until the noise divided by the step is small.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradcheck.numeric import LOSS_ULPS, Estimate, Oracle, _finite, _pair
+
+#: Highest difference order :func:`ecnoise` looks at.
+ECNOISE_ORDERS = 6
+#: Consecutive noise levels "agree" within this factor (More and Wild use 4).
+ECNOISE_AGREE = 4.0
+
+
+def ecnoise(values) -> float:
+    """Noise level ``sigma`` of equally spaced function values, after More and Wild's ECnoise.
+
+    Parameters
+    ----------
+    values : sequence of float
+        ``f(t + k d)``, ``k = 0 .. m`` (m >= 4).
+
+    Returns
+    -------
+    float
+        The noise's standard deviation; ``inf`` if a value is not finite, 0 if
+        every difference vanishes.
+
+    Notes
+    -----
+    ``sigma_k = sqrt(mean((Delta^k f)**2) / C(2k, k))``. The first level ``k``
+    whose estimate agrees with the next two within ``ECNOISE_AGREE`` and whose
+    differences change sign is the noise; when none does (a smooth trend still
+    dominating, or too few points), the largest estimate from the fourth order
+    on, which overstates noise rather than understating it.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> sigma = ecnoise(1.0 + 0.01 * np.arange(9) ** 2 + 1e-9 * rng.standard_normal(9))
+    >>> 3e-10 < sigma < 3e-9
+    True
+    """
+    f = np.asarray(values, dtype=np.longdouble)
+    if not np.all(np.isfinite(f)):
+        return float("inf")
+    levels, signs = [], []
+    d = f
+    for k in range(1, min(ECNOISE_ORDERS, f.size - 1) + 1):
+        d = np.diff(d)
+        levels.append(float(np.sqrt(np.mean(d.astype(np.float64) ** 2) / math.comb(2 * k, k))))
+        signs.append(bool(np.any(d > 0) and np.any(d < 0)))
+    for k in range(len(levels) - 2):
+        trio = levels[k : k + 3]
+        if min(trio) > 0 and max(trio) <= ECNOISE_AGREE * min(trio) and signs[k]:
+            return levels[k]
+    return max(levels[3:], default=max(levels, default=0.0))
+
+
+@dataclass(frozen=True)
+class Noise:
+    """The loss's noise at the point, measured along a direction.
+
+    Attributes
+    ----------
+    sigma : float
+        Measured standard deviation of one evaluation (absolute).
+    model : float
+        What the rounding model assumes, ``u |L|``.
+    loss : float
+        The loss at the point.
+    eps : float
+        Machine epsilon of the loss's computation.
+    """
+
+    sigma: float
+    model: float
+    loss: float
+    eps: float
+
+    @property
+    def excess(self) -> float:
+        """How many times the model the measured noise is (>= 1)."""
+        return max(1.0, self.sigma / self.model) if self.model > 0 else 1.0
+
+    @property
+    def digits_lost(self) -> float:
+        """Decimal digits the loss loses beyond a correctly rounded evaluation."""
+        return max(0.0, math.log10(self.sigma / (self.eps * abs(self.loss)))) if self.sigma > 0 and self.loss else 0.0
+
+
+#: :func:`loss_noise` counts the loss as noisy above this many times the model:
+#: below it, the model's few ulps already cover what was measured.
+NOISY = 8.0
+#: Spacing of :func:`loss_noise`'s points, in central-difference steps: small enough
+#: that the smooth part's fourth difference along a direction through every entry
+#: stays below rounding, large enough to cross the stairs of a loss rounded by
+#: cancellation at the scale central differences see.
+LOSS_NOISE_SPACING = 0.25
+
+
+def loss_noise(oracle: Oracle, seed: int = 0) -> Noise:
+    """Measure the loss's noise at the point along a random direction (12 evaluations).
+
+    Every entry moves by ``+-d max(1, |t|)`` (random signs), ``d`` a quarter of
+    the central-difference step, at ``k = 1 .. NOISE_POINTS`` spacings on each
+    side of the point; each side's table gives an :func:`ecnoise` estimate and
+    the quieter side is kept (a kink on one side is not noise), never below
+    the quantum the values show nor the model.
+    """
+    rng = np.random.default_rng(seed)
+    moves = {
+        n: np.where(rng.random(w.shape) < 0.5, -1.0, 1.0) * np.maximum(1.0, np.abs(w.astype(np.float64)))
+        for n, w in oracle.work.items()
+    }
+    d = LOSS_NOISE_SPACING * oracle.h0
+    model = oracle.u * abs(float(oracle.L0))
+    sides, seen = [], []
+    for sign in (-1.0, 1.0):
+        values = [oracle.L0] + [oracle.loss_along(moves, sign * k * d) for k in range(1, NOISE_POINTS + 1)]
+        seen += values[1:]
+        sides.append(ecnoise(values))
+    sigma = max(min(sides), quantum(oracle.L0, seen) / 2.0, model)
+    eps = oracle.u / LOSS_ULPS
+    return Noise(float(sigma), float(model), float(oracle.L0), float(eps))
+
+
+#: ``widened`` doubles the step up to this many times (h0 * 2**10, ~6e-3 relative in
+#: float64): far enough that a loss whose rounding is many ulps (a saturated
+#: output, a loss of 1e-12 computed by cancellation) is resolved by a step
+#: large enough that the noise divided by the step is small.
+WIDEN_DOUBLINGS = 10
+
+
+#: Points on each side of ``t`` for :func:`measured_noise`: three fourth differences a side.
+NOISE_POINTS = 6
+#: Spacings of those points, in central-difference steps. A loss rounded by
+#: cancellation is a staircase in ``t``: points closer than one stair see no
+#: noise at all, so a spacing of a whole step is tried too; the smooth part's
+#: fourth difference at that spacing, ``h**4 L`` (~1e-21 of ``L``), stays
+#: far below any rounding.
+NOISE_SPACINGS = (1.0 / 16.0, 1.0)
+
+
+def measured_noise(oracle: Oracle, name: str, j: int) -> float:
+    """Rounding noise of the loss near entry ``j``, measured (24 evaluations).
+
+    The loss at ``t + k d``, ``k = -6..6``, with ``d`` a fraction of the
+    central-difference step and the step itself: the smooth part of ``L`` is a
+    polynomial of low degree over so short a stretch, and its fourth
+    differences vanish, so the fourth differences measure the rounding
+    (``Var(Delta^4 noise) = 70 sigma^2`` for independent noise: the sum of the
+    squared binomial coefficients), as in More and Wild's ECnoise
+    (:func:`ecnoise`). Each side
+    of ``t`` is measured on its own and the quieter side kept: a kink at
+    ``t`` (or near it, on one side) is not noise. A loss computed by
+    cancellation (a saturated output whose loss is a difference of nearly
+    equal terms) rounds far above the few ulps of ``LOSS_ULPS``; this sees
+    it. Never less than the modelled rounding.
+    """
+    t = float(oracle.flat[name][j])
+    sigma = oracle.u * abs(oracle.L0)
+    for spacing in NOISE_SPACINGS:
+        d = oracle.h0 * max(1.0, abs(t)) * spacing
+        sides = []
+        for sign in (-1.0, 1.0):
+            values = [oracle.L0] + [
+                oracle.loss_at(name, j, oracle.dtype.type(t + sign * k * d)) for k in range(1, NOISE_POINTS + 1)
+            ]
+            sides.append(ecnoise(values))
+        sigma = max(sigma, min(sides))
+    return sigma
+
+
+def quantum(L0: float, values: list[float]) -> float:
+    """The loss's quantum, if ``values`` (at points other than ``t``) show it; else 0.
+
+    A loss computed by cancellation (``(z + s) - z`` with ``s`` far below
+    ``z``) is a staircase: exactly ``L0`` over a stretch of ``t``, then a jump
+    of one unit of ``z``'s last place, far above ``L0``'s own ulp. A value
+    equal to ``L0`` at a moved point is the tell; the smallest change seen
+    elsewhere is then the height of a stair.
+    """
+    finite = [v for v in values if np.isfinite(v)]
+    if not any(v == L0 for v in finite):
+        return 0.0
+    steps = [abs(v - L0) for v in finite if v != L0]
+    return min(steps) if steps else float("inf")  # flat everywhere: stairs of unknown height
+
+
+def widened(oracle: Oracle, name: str, j: int) -> Estimate:
+    """Richardson estimates from steps growing ``h, 2h, 4h, ...``; the most consistent one (46 evaluations).
+
+    The counterpart of :func:`refine` for a loss noisier than the rounding
+    model: its error is *measured* as the spread between consecutive
+    Richardson values, plus the rounding of the loss as measured by
+    :func:`measured_noise`, so a loss whose noise dominates small steps is
+    judged at a step where the noise no longer does, and a smooth one at a
+    step where truncation is still small.
+
+    Returns
+    -------
+    Estimate
+        The Richardson value with the smallest measured error (spread to
+        its neighbour plus the rounding bound).
+    """
+    sigma = measured_noise(oracle, name, j)
+    pairs = [_pair(oracle, name, j, 2.0**k) for k in range(WIDEN_DOUBLINGS + 1)]
+    sigma = max(sigma, quantum(oracle.L0, [v for p in pairs for v in (p.Lp, p.Lm)]) / 2.0)
+    rich = []
+    for small, big in zip(pairs, pairs[1:]):
+        if not _finite(small.Lp, small.Lm, big.Lp, big.Lm):
+            break
+        d1, d2 = small.central(0.0)[0], big.central(0.0)[0]
+        # rounding of (4 D(h) - D(2h)) / 3 with noise sigma on each value
+        rounding = (4.0 * 2.0 * sigma / (small.tp - small.tm) + 2.0 * sigma / (big.tp - big.tm)) / 3.0
+        rich.append(((4.0 * d1 - d2) / 3.0, rounding + 2.0 * oracle.noise / (small.tp - small.tm)))
+    best = Estimate(float("nan"), float("inf"), "richardson")
+    for (v0, r0), (v1, _) in zip(rich, rich[1:]):
+        err = abs(v0 - v1) + r0
+        if err < best.error:
+            best = Estimate(v0, err, "richardson")
+    return best
