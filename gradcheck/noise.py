@@ -123,14 +123,17 @@ NOISY = 8.0
 LOSS_NOISE_SPACING = 0.25
 
 
-def loss_noise(oracle: Oracle, seed: int = 0) -> Noise:
-    """Measure the loss's noise at the point along a random direction (12 evaluations).
+def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True) -> Noise:
+    """Measure the loss's noise at the point along a random direction (12 evaluations, +1 extended).
 
     Every entry moves by ``+-d max(1, |t|)`` (random signs), ``d`` a quarter of
     the central-difference step, at ``k = 1 .. NOISE_POINTS`` spacings on each
     side of the point; each side's table gives an :func:`ecnoise` estimate and
     the quieter side is kept (a kink on one side is not noise), never below
-    the quantum the values show nor the model.
+    the quantum the values show nor the model. With ``extended``, the loss
+    at the same point in ``np.longdouble`` arithmetic (where the loss takes
+    it) bounds the noise from below by ``|L - L_extended|``: what a float64
+    evaluation lost to cancellation, flat stairs included.
     """
     rng = np.random.default_rng(seed)
     moves = {
@@ -144,7 +147,7 @@ def loss_noise(oracle: Oracle, seed: int = 0) -> Noise:
         values = [oracle.L0] + [oracle.loss_along(moves, sign * k * d) for k in range(1, NOISE_POINTS + 1)]
         seen += values[1:]
         sides.append(ecnoise(values))
-    sigma = max(min(sides), quantum(oracle.L0, seen) / 2.0, model)
+    sigma = max(min(sides), quantum(oracle.L0, seen) / 2.0, model, _extended_gap(oracle) if extended else 0.0)
     eps = oracle.u / LOSS_ULPS
     return Noise(float(sigma), float(model), float(oracle.L0), float(eps))
 
@@ -245,3 +248,17 @@ def widened(oracle: Oracle, name: str, j: int) -> Estimate:
         if err < best.error:
             best = Estimate(v0, err, "richardson")
     return best
+
+
+def _extended_gap(oracle: Oracle) -> float:
+    """``|L - L_extended|`` at the point (0 where there is no wider type or the loss refuses it)."""
+    problem = oracle.problem.extended() if oracle.dtype == np.float64 else None
+    if problem is None:
+        return 0.0
+    try:
+        wide = problem.base_loss()
+    except Exception:  # the user's loss may refuse longdouble: nothing learnt
+        return 0.0
+    finally:
+        oracle.evaluations += 1
+    return float(abs(np.longdouble(oracle.L0) - wide))

@@ -28,6 +28,7 @@ Estimators
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -74,6 +75,12 @@ class Estimate:
     kink : bool
         True when the one-sided slopes differ by a jump that does not shrink
         with the step: the loss is not differentiable there.
+    slope_error : float
+        Rounding bound of ``left`` and ``right`` (0 when not measured).
+    jump : bool
+        The gap between ``left`` and ``right`` kept its size at the last
+        halving of the step (it halves at a smooth point and doubles across a
+        jump in the loss itself): kinks inside the step.
     """
 
     value: float
@@ -82,6 +89,8 @@ class Estimate:
     left: float | None = None
     right: float | None = None
     kink: bool = False
+    slope_error: float = 0.0
+    jump: bool = False
 
 
 def step_base(dtype: np.dtype) -> float:
@@ -240,15 +249,17 @@ def _finite(*values: float) -> bool:
     return all(np.isfinite(v) for v in values)
 
 
-def central(oracle: Oracle, name: str, j: int) -> Estimate:
+def central(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
     """Central difference for entry ``j`` of ``name`` (2 evaluations).
+
+    ``scale`` multiplies the step (a noisy loss is differenced at a wider one).
 
     Returns
     -------
     Estimate
-        ``error`` is the rounding bound ``u (|L+| + |L-|) / 2h``.
+        ``error`` is the rounding bound ``(u (|L+| + |L-|) + 2 noise) / 2h``.
     """
-    p = _pair(oracle, name, j, 1.0)
+    p = _pair(oracle, name, j, scale)
     if not _finite(p.Lp, p.Lm):
         return Estimate(float("nan"), float("inf"), "central")
     value, err = p.central(oracle.u, oracle.noise)
@@ -315,6 +326,33 @@ def complex_step(oracle: Oracle, name: str, j: int) -> Estimate:
     if not np.isfinite(value):
         return Estimate(float("nan"), float("inf"), "complex")
     return Estimate(value, COMPLEX_ULPS * float(np.finfo(np.float64).eps) * abs(value), "complex")
+
+
+def complex_step_extended(oracle: Oracle, name: str, j: int) -> Estimate | None:
+    """The complex step in extended precision (``np.clongdouble``), or None where there is none.
+
+    The complex step has no cancellation of its own but inherits the loss's
+    (``log(1 - p)`` with ``p`` near 1 keeps the relative error of ``1 - p``,
+    a systematic offset no difference table sees); in extended arithmetic that
+    error is ``eps_longdouble / eps_float64`` (1/2048) as large.
+    """
+    if np.finfo(np.longdouble).eps >= np.finfo(np.float64).eps:
+        return None
+    cwork = {k: v.astype(np.clongdouble) for k, v in oracle.work.items()}
+    cwork[name].reshape(-1)[j] += 1j * COMPLEX_STEP
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out = oracle.problem.call_loss(cwork)
+    except (UserFunctionError, np.exceptions.ComplexWarning):
+        return None
+    finally:
+        oracle.evaluations += 1
+    value = float(np.imag(out) / COMPLEX_STEP)
+    if not isinstance(out, (np.clongdouble, complex)) or not np.isfinite(value):
+        return None
+    return Estimate(value, COMPLEX_ULPS * float(np.finfo(np.longdouble).eps) * abs(value), "complex-extended")
 
 
 def _one_sided(oracle: Oracle, p: _Pair) -> tuple[float, float, float]:
@@ -394,7 +432,12 @@ def refine(oracle: Oracle, name: str, j: int) -> Estimate:
             break  # converged: consecutive estimates agree to rounding
         if k >= 3 and candidate.error > 4.0 * best.error:
             break  # the spread grows as the step shrinks: noise dominates, stop
-    return best if best is not None else Estimate(float("nan"), float("inf"), "richardson")
+    if best is None:
+        return Estimate(float("nan"), float("inf"), "richardson")
+    # the one-sided slopes of the smallest step: with kinks inside every step they bracket the valid subgradients
+    # a jump in the derivative keeps its size; a smooth gap halves, a jump in the loss itself doubles
+    jump = 0.75 * abs(gap0) < abs(gap1) < 1.5 * abs(gap0) and abs(gap1) > 4.0 * noise
+    return dataclasses.replace(best, left=l1, right=r1, slope_error=noise, jump=bool(jump))
 
 
 def scipy_derivatives(oracle: Oracle, name: str, idx: np.ndarray) -> list[Estimate]:

@@ -66,6 +66,14 @@ def extended_oracle(oracle: Oracle) -> Oracle | None:
         ext = Oracle(problem, step_dtype=np.float64)
     except (UserFunctionError, TypeError, ValueError):
         return None
+    # extended precision loses fewer digits, not none: its own noise is measured too
+    from gradcheck.noise import NOISY, loss_noise
+
+    own = loss_noise(ext, extended=False)
+    if own.excess > NOISY:
+        ext.noise, ext.measured = max(ext.noise, 2.0 * own.sigma), own
+    oracle.evaluations += ext.evaluations
+    ext.evaluations = 0
     if ext.L0 == oracle.L0 and not isinstance(ext.L0, np.longdouble) and oracle.measured is not None:
         # the same float64 value to the last bit while float64 is noisy: no extra digits reached the loss
         if oracle.measured.excess > 1.0:
