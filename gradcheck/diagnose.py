@@ -38,7 +38,7 @@ from gradcheck.result import Diagnosis, GradientReport
 from reference_nets.zoo import DIAGNOSIS_CODES
 
 #: The fixed vocabulary (add codes, never rename).
-CODES = (*DIAGNOSIS_CODES, "localized")
+CODES = (*DIAGNOSIS_CODES, "localized", "loss_ill_conditioned")
 
 #: A ratio is constant when the least-squares residual is below this many
 #: times the check's rtol (relative to the gradient's norm): numeric noise sits

@@ -218,6 +218,25 @@ class Checker:
             self._wide = [g for g in (_analytic_at(p) for p in wider) if g]
         return self._wide
 
+    _twin_start = None
+
+    def twin(self):
+        """``(float64 reference oracle, the gradient code at float64)`` for a float32 loss, else None."""
+        if np.finfo(self.oracle.dtype).bits >= 64:
+            return None
+        wide = self.wide_gradients()
+        ref = self.on_reference(lambda r: r)
+        if not wide or ref is self.oracle or set(wide[0]) != set(self.analytic):
+            return None
+        self._twin_start = ref.evaluations
+        return ref, wide[0]
+
+    def count_twin(self) -> None:
+        """Add what the twin screens spent on the reference oracle to the check's evaluations."""
+        if self._twin_start is not None:
+            self.oracle.evaluations += self._ref.evaluations - self._twin_start
+            self._twin_start = None
+
     def refine(self, name: str, j: int) -> nm.Estimate:
         """:func:`gradcheck.numeric.refine` on the reference oracle (wider than a float32 or noisy loss)."""
         return self.on_reference(lambda ref: nm.refine(ref, name, j))
