@@ -138,7 +138,13 @@ def plant_all(form, loss, grad, params, truth, i) -> list[dict]:
 
 
 def soak(count: int, start: int) -> list[dict]:
-    return [check_one(i) for i in range(start, start + count)]
+    rows, t = [], time.perf_counter()
+    for i in range(start, start + count):
+        rows.append(check_one(i))
+        if len(rows) % 50 == 0:
+            fails = sum(r.get("status") == "fail" for r in rows)
+            print(f"{len(rows)}/{count} in {time.perf_counter() - t:.0f} s, {fails} fail", file=sys.stderr, flush=True)
+    return rows
 
 
 def summarize(rows: list[dict]) -> dict:

@@ -162,9 +162,10 @@ def _screens(ch: Checker, analytic: Mapping[str, np.ndarray]) -> dict[str, tuple
     """
     from gradcheck import directional as dr
 
-    if not ch.complex_safe:
-        return {n: (dr.Screener(ch.oracle, False, n, g.reshape(-1)), None, 0) for n, g in analytic.items()}
     twin = ch.twin()
+    if not ch.complex_safe:
+        oracle, grads = twin if twin is not None else (ch.oracle, analytic)
+        return {n: (dr.Screener(oracle, False, n, grads[n].reshape(-1)), None, 0) for n in analytic}
     if twin is not None:
         # float32: the screens judge the same gradient code at float64 against the float64 loss,
         # with float64's tolerance (at float32's, one entry off by 1e-2 hides in a tensor of a
@@ -314,7 +315,7 @@ def check_gradients(
     oracle = nm.Oracle(problem)
     ch = Checker(oracle, method, rtol, analytic, notes, seed)
     if mode == "auto":
-        mode = "directional" if ch.complex_safe or problem.size > AUTO_FULL_LIMIT else "full"
+        mode = "directional"
     rng = np.random.default_rng(seed)
     screens = _screens(ch, analytic) if mode == "directional" else {}
     tensors, numeric = [], {}
@@ -367,13 +368,26 @@ def _with_conditioning(report: GradientReport, ch: Checker, analytic) -> Gradien
         return report
     problem = ch.oracle.problem
     found = conditioning.trace(lambda p: problem.loss_fn(problem._call_args(p)), problem.params)
-    magnitudes = np.concatenate([np.abs(g).reshape(-1) for g in analytic.values()])
-    typical = float(np.median(magnitudes[magnitudes > 0])) if np.any(magnitudes > 0) else 0.0
-    reach = SAFETY * ch.noise.sigma / (ch.oracle.h0 * ch.step_scale())
-    resolution = reach / typical if typical > 0 else float("inf")
     digits = int(round(-np.log10(float(np.finfo(problem.dtype).eps))))
-    note = conditioning.diagnosis(ch.noise, found, resolution, digits, ch.complex_safe)
+    note = conditioning.diagnosis(ch.noise, found, _resolution(report, ch, analytic), digits, ch.complex_safe)
     return dataclasses.replace(report, diagnoses=(*report.diagnoses, note))
+
+
+def _resolution(report: GradientReport, ch: Checker, analytic) -> dict[str, float]:
+    """Per tensor, the smallest relative error at a typical (median-magnitude) entry this check could see.
+
+    A tensor judged by a directional screen could see an entry off by the
+    screen's tolerance (its direction weighs every entry alike); one checked
+    entry by entry, an entry off by the central difference's error bar.
+    """
+    per_entry = SAFETY * ch.oracle.noise / (ch.oracle.h0 * ch.step_scale())
+    out = {}
+    for t in report.tensors:
+        g = np.abs(analytic[t.name]).reshape(-1)
+        typical = float(np.median(g[g > 0])) if np.any(g > 0) else 0.0
+        reach = t.directional["tolerance"] if t.directional and not t.checked else per_entry
+        out[t.name] = reach / typical if typical > 0 else float("inf")
+    return out
 
 
 def _with_screen(result: TensorResult, screen) -> TensorResult:

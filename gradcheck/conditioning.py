@@ -86,8 +86,13 @@ def _note(ufunc, inputs, out) -> None:
         return
     k = np.unravel_index(int(np.argmin(ratio)), ratio.shape)
     _Traced.recorder.append(
-        Cancellation("1 - p" if ufunc is np.subtract else "a + b", tuple(int(i) for i in k), ratio.shape,
-                     float(big[k]), float(res[k]))
+        Cancellation(
+            "1 - p" if ufunc is np.subtract else "a + b",
+            tuple(int(i) for i in k),
+            ratio.shape,
+            float(big[k]),
+            float(res[k]),
+        )
     )
 
 
@@ -103,9 +108,14 @@ def trace(call_loss, params: dict[str, np.ndarray]) -> Cancellation | None:
     return max(seen, key=lambda c: c.digits, default=None)
 
 
-def diagnosis(noise, cancellation: Cancellation | None, resolution: float, digits: int, complex_safe: bool) -> Diagnosis:
-    """The ``loss_ill_conditioned`` note: what the loss loses, where, what the check could still see, the fix."""
+def diagnosis(noise, cancellation: Cancellation | None, resolution: dict, digits: int, complex_safe: bool) -> Diagnosis:
+    """The ``loss_ill_conditioned`` note: what the loss loses, where, what the check could still see, the fix.
+
+    ``resolution`` maps each tensor to the smallest relative error this check
+    could see at a typical entry of it.
+    """
     lost = noise.digits_lost
+    reach = ", ".join(f"{name} {r:.1g}" for name, r in resolution.items())
     where = ""
     if cancellation is not None:
         where = (
@@ -116,9 +126,13 @@ def diagnosis(noise, cancellation: Cancellation | None, resolution: float, digit
     message = (
         f"The loss loses about {lost:.1f} of its {digits} significant digits at this point (measured noise "
         f"{noise.sigma:.2g} against {noise.model:.2g} for a correctly rounded value): an output saturates and "
-        f"the loss is computed by cancellation.{where} The smallest relative error real differences of this "
-        f"loss could see at a typical gradient entry is about {resolution:.1g}"
-        + ("; the complex step, re-evaluated in extended precision, saw further" if complex_safe else "")
+        f"the loss is computed by cancellation.{where} The smallest relative error this check could see at a "
+        f"typical entry of each tensor: {reach}"
+        + (
+            "; where the complex step judged an entry, re-evaluated in extended precision, it saw further"
+            if complex_safe
+            else ""
+        )
         + f". Entries the noise hides are inconclusive, not failed. This is not a bug in the gradient. "
         f"To fix the loss, {FIX}."
     )
@@ -126,7 +140,7 @@ def diagnosis(noise, cancellation: Cancellation | None, resolution: float, digit
         "digits_lost": round(lost, 2),
         "noise": noise.sigma,
         "rounding_model": noise.model,
-        "resolution": resolution,
+        "resolution": dict(resolution),
     }
     if cancellation is not None:
         evidence |= {"where": cancellation.where(), "index": list(cancellation.index), "operand": cancellation.operand}
