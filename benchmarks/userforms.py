@@ -72,7 +72,8 @@ class Form:
         act = ",".join(self.hidden)
         cast = " float()" if self.cast else ""
         sat = f" sat{self.saturate:g}" if self.saturate else ""
-        return f"{'-'.join(map(str, self.sizes))} {act}|{self.head}{cast} {self.dtype} N={self.batch} w{self.scale:.2g}{sat}"
+        sizes = "-".join(map(str, self.sizes))
+        return f"{sizes} {act}|{self.head}{cast} {self.dtype} N={self.batch} w{self.scale:.2g}{sat}"
 
     @property
     def n_params(self) -> int:

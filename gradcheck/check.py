@@ -294,52 +294,15 @@ def check_gradients(
     'fail'
     """
     start = time.perf_counter()
-    _validate_choice(method, "method", nm.METHODS)
-    _validate_choice(mode, "mode", MODES)
-    seed = _validate_int(seed, "seed", 0)
-    samples = _validate_int(samples, "samples", 2)
-    if grad is None:
-        raise TypeError("grad is required: a callable grad(params) or a mapping of gradients")
-    if not callable(grad) and not isinstance(grad, Mapping) and isinstance(params, Mapping):
-        raise TypeError(f"grad must be callable or a mapping of gradients, got {type(grad).__name__}")
-    problem = Problem.create(loss, grad if callable(grad) else None, params)
-    context = context if context is not None else Context.discover(loss, grad)
-    raw = problem.call_grad() if callable(grad) else grad
-    try:
-        analytic = problem.analytic(raw)
-    except GradientShapeError as exc:
-        exc.diagnoses = diagnose_shape_error(exc, raw, problem.params, context)
-        raise
+    seed, samples = _validated_options(method, mode, seed, samples, grad, params)
+    problem, analytic, context = _inputs(loss, grad, params, context)
     rtol = validate_rtol(rtol, problem.dtype)
     notes: list[str] = []
-    oracle = nm.Oracle(problem)
-    ch = Checker(oracle, method, rtol, analytic, notes, seed)
-    if mode == "auto":
-        mode = "directional"
-    rng = np.random.default_rng(seed)
-    screens = _screens(ch, analytic) if mode == "directional" else {}
-    tensors, numeric = [], {}
-    for name, g in analytic.items():
-        before = oracle.evaluations
-        screen, spent = None, 0
-        if mode == "directional":
-            screener, screen, spent = screens[name]
-            evidence, screen = _check_directional(ch, name, g, rng, samples, screener, screen)
-        else:
-            idx = _select(mode, g.reshape(-1), samples, rng)
-            evidence = _check_entries(ch, name, idx, g.reshape(-1), g.shape)
-        result = _tensor_result(name, g.shape, evidence, oracle.evaluations - before + spent, g.size)
-        tensors.append(_with_screen(result, screen) if screen is not None else result)
-        numeric[name] = _numeric_array(g.shape, evidence)
-    ch.count_twin()
-    oracle.assert_unmodified()
-    if ch.rounded:
-        where = ", ".join(f"{n} ({k})" for n, k in ch.rounded.items())
-        wider = "float64" if problem.dtype == np.float32 else "extended precision (np.longdouble)"
-        notes.append(
-            f"{problem.dtype} rounding: entries of {where} differ from the derivative by more than rtol, and the same "
-            f"gradient code at {wider} agrees with it: {problem.dtype} arithmetic, not a bug"
-        )
+    ch = Checker(nm.Oracle(problem), method, rtol, analytic, notes, seed)  # probes the loss, measures its noise
+    mode = "directional" if mode == "auto" else mode
+    tensors, numeric = _check_tensors(ch, analytic, mode, np.random.default_rng(seed), samples)
+    ch.oracle.assert_unmodified()
+    notes += _rounding_notes(ch, problem.dtype)
     report = GradientReport(
         status=worst_status(t.status for t in tensors),
         tensors=tuple(tensors),
@@ -348,16 +311,73 @@ def check_gradients(
         seed=seed,
         rtol=rtol,
         dtype=str(problem.dtype),
-        evaluations=oracle.evaluations,
+        evaluations=ch.oracle.evaluations,
         elapsed=time.perf_counter() - start,
         notes=tuple(notes),
         analytic=analytic,
         numeric=numeric,
     )
     if name_bugs and not report.passed:
-        context = context or Context.infer(loss, problem.params)
-        report = diagnose(report, params=problem.params, context=context)
+        report = diagnose(report, params=problem.params, context=context or Context.infer(loss, problem.params))
     return _with_conditioning(report, ch, analytic)
+
+
+def _validated_options(method, mode, seed, samples, grad, params) -> tuple[int, int]:
+    """Check the options at the public boundary; return ``(seed, samples)`` as ints."""
+    _validate_choice(method, "method", nm.METHODS)
+    _validate_choice(mode, "mode", MODES)
+    seed = _validate_int(seed, "seed", 0)
+    samples = _validate_int(samples, "samples", 2)
+    if grad is None:
+        raise TypeError("grad is required: a callable grad(params) or a mapping of gradients")
+    if not callable(grad) and not isinstance(grad, Mapping) and isinstance(params, Mapping):
+        raise TypeError(f"grad must be callable or a mapping of gradients, got {type(grad).__name__}")
+    return seed, samples
+
+
+def _inputs(loss, grad, params, context):
+    """The validated problem, the claimed gradient and the context that names bugs."""
+    problem = Problem.create(loss, grad if callable(grad) else None, params)
+    context = context if context is not None else Context.discover(loss, grad)
+    raw = problem.call_grad() if callable(grad) else grad
+    try:
+        analytic = problem.analytic(raw)
+    except GradientShapeError as exc:
+        exc.diagnoses = diagnose_shape_error(exc, raw, problem.params, context)
+        raise
+    return problem, analytic, context
+
+
+def _check_tensors(ch: Checker, analytic, mode: str, rng, samples: int):
+    """Every tensor judged in ``mode``: ``(tensor results, numeric estimates)``."""
+    screens = _screens(ch, analytic) if mode == "directional" else {}
+    tensors, numeric = [], {}
+    for name, g in analytic.items():
+        before = ch.oracle.evaluations
+        screen, spent = None, 0
+        if mode == "directional":
+            screener, screen, spent = screens[name]
+            evidence, screen = _check_directional(ch, name, g, rng, samples, screener, screen)
+        else:
+            idx = _select(mode, g.reshape(-1), samples, rng)
+            evidence = _check_entries(ch, name, idx, g.reshape(-1), g.shape)
+        result = _tensor_result(name, g.shape, evidence, ch.oracle.evaluations - before + spent, g.size)
+        tensors.append(_with_screen(result, screen) if screen is not None else result)
+        numeric[name] = _numeric_array(g.shape, evidence)
+    ch.count_twin()
+    return tensors, numeric
+
+
+def _rounding_notes(ch: Checker, dtype) -> list[str]:
+    """The note naming entries off by the gradient code's own rounding (none if there are none)."""
+    if not ch.rounded:
+        return []
+    where = ", ".join(f"{n} ({k})" for n, k in ch.rounded.items())
+    wider = "float64" if dtype == np.float32 else "extended precision (np.longdouble)"
+    return [
+        f"{dtype} rounding: entries of {where} differ from the derivative by more than rtol, and the same "
+        f"gradient code at {wider} agrees with it: {dtype} arithmetic, not a bug"
+    ]
 
 
 def _with_conditioning(report: GradientReport, ch: Checker, analytic) -> GradientReport:

@@ -34,6 +34,9 @@ FIX = (
 )
 
 
+COMPLEX_FURTHER = "; where the complex step judged an entry, re-evaluated in extended precision, it saw further"
+
+
 @dataclass(frozen=True)
 class Cancellation:
     """The worst cancellation seen while evaluating the loss."""
