@@ -101,10 +101,18 @@ def random_form(i: int) -> Form:
     return Form(sizes, hidden, head, bool(rng.random() < 0.5), dtype, batch, scale, saturate, 90_000 + i)
 
 
+#: The benchmark sizes (parameters -> layer sizes), as in benchmarks/peers.py.
+BENCH_SIZES = {59: (8, 3, 8), 337: (2, 16, 16, 1), 42_634: (64, 128, 128, 128, 10), 335_114: (784, 256, 256, 256, 10)}
+
+
 def large_form(n_params: int, *, cast: bool = True, dtype: str = "float64") -> Form:
-    """The large tanh nets of the benchmarks (batch 64, BCE with clip, saturated outputs)."""
-    sizes = {42_634: (64, 128, 128, 128, 10), 335_114: (784, 256, 256, 256, 10)}[n_params]
-    return Form(sizes, ("tanh",) * 3, "bce_clip", cast, dtype, 64, 0.0, 0.0, n_params)
+    """The benchmark nets in user form: tanh, batch 64, BCE with clip, ``float()``; saturated outputs when wide.
+
+    Hidden layers are scaled ``1/sqrt(fan_in)``, the output layer is not, so
+    the logits of the wide nets reach 9 to 25 and ``log(1 - p)`` cancels.
+    """
+    sizes = BENCH_SIZES[n_params]
+    return Form(sizes, ("tanh",) * (len(sizes) - 2), "bce_clip", cast, dtype, 64, 0.0, 0.0, n_params)
 
 
 # ------------------------------------------------------------------ the data
@@ -154,8 +162,12 @@ def _act_prime(name: str, z, a):
     return (z > 0).astype(a.dtype)
 
 
-def build(form: Form):
-    """``(loss, grad, params)``: a numpy MLP and its hand-written backprop, closures over a fixed batch."""
+def build(form: Form, bug: str | None = None):
+    """``(loss, grad, params)``: a numpy MLP and its hand-written backprop, closures over a fixed batch.
+
+    ``bug="derivative_at_activation"`` writes layer 1's derivative at the
+    activation (``1 - tanh(a)**2``), the classic slip, for benchmarks.
+    """
     params, X, Y = data(form)
     clip = CLIP[form.dtype]
     layers = len(form.sizes) - 1
@@ -218,6 +230,8 @@ def build(form: Form):
             if k > 1:
                 z_prev = cache[k - 2][1]
                 a = _act(form.hidden[k - 2], z_prev)
+                if bug == "derivative_at_activation" and k == 2:
+                    z_prev, a = a, _act(form.hidden[0], a)
                 dz = (dz @ p[f"W{k}"].T) * _act_prime(form.hidden[k - 2], z_prev, a)
         return {name: out[name] for name in params}
 
