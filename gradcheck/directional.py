@@ -217,12 +217,25 @@ def _richardson3_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], h: float) 
     which a two-step screen has to assume: one wrong entry among thousands
     shows only against a tight error.
     """
+    value, err, _ = _richardson3_parts(o, moves, h)
+    return value, err
+
+
+def _richardson3_parts(o: nm.Oracle, moves: Mapping[str, np.ndarray], h: float) -> tuple[float, float, float]:
+    """:func:`_richardson3_along`'s value, error, and the rounding part of that error."""
     c = [_central_along(o, moves, h / 2**k) for k in range(3)]
     r1, r2 = (4 * c[1][0] - c[0][0]) / 3, (4 * c[2][0] - c[1][0]) / 3
     gap = abs(r1 - r2) / 15
-    e1 = 16 * gap + (4 * c[1][1] + c[0][1]) / 3
-    e2 = gap + (4 * c[2][1] + c[1][1]) / 3
-    return (r1, e1) if e1 < e2 else (r2, e2)
+    round1, round2 = (4 * c[1][1] + c[0][1]) / 3, (4 * c[2][1] + c[1][1]) / 3
+    e1, e2 = 16 * gap + round1, gap + round2
+    return (r1, e1, round1) if e1 < e2 else (r2, e2, round2)
+
+
+#: A real screen whose error is mostly truncation (kinks crossed by the step, strong
+#: curvature) is measured again at this fraction of its step, and the smaller error kept.
+SCREEN_RETRY = 1.0 / 8.0
+#: At most this many smaller steps are tried (down to 1/64 of the first).
+SCREEN_RETRIES = 2
 
 
 class Screener:
@@ -249,7 +262,17 @@ class Screener:
             return value, nm.COMPLEX_ULPS * np.finfo(np.float64).eps * scale
         excess = o.measured.excess if o.measured is not None else 1.0
         h = SCREEN_STEP * min(16.0, excess**0.2) * o.h0 * max(1.0, float(np.max(np.abs(o.flat[self.name][block]))))
-        return _richardson3_along(o, {self.name: d}, h)
+        value, err, rounding = _richardson3_parts(o, {self.name: d}, h)
+        for _ in range(SCREEN_RETRIES):
+            if err <= 4.0 * rounding:
+                break  # rounding dominates: a smaller step would only add noise
+            # truncation dominates (kinks inside the step, curvature): a smaller step
+            h *= SCREEN_RETRY
+            v2, e2, rounding = _richardson3_parts(o, {self.name: d}, h)
+            if e2 >= err:
+                break
+            value, err = v2, e2
+        return value, err
 
     def sums(self, block: np.ndarray | None = None) -> tuple[float, float]:
         """``g . v`` and ``sum |g_i v_i|`` over ``block`` (default: the whole tensor)."""

@@ -113,9 +113,12 @@ class Noise:
         return max(0.0, math.log10(self.sigma / (self.eps * abs(self.loss)))) if self.sigma > 0 and self.loss else 0.0
 
 
-#: :func:`loss_noise` counts the loss as noisy above this many times the model:
-#: below it, the model's few ulps already cover what was measured.
-NOISY = 8.0
+#: A loss is *noisy* (its extended-precision twin is used, the complex step is
+#: re-checked in extended precision, the ``loss_ill_conditioned`` note is given) when
+#: its measured noise is above this many times the rounding model: two decimal
+#: digits lost. Below it, a sum of many terms rounding a few dozen ulps is ordinary;
+#: the measured noise still enters every real error bar.
+NOISY = 100.0
 #: Spacing of :func:`loss_noise`'s points, in central-difference steps: small enough
 #: that the smooth part's fourth difference along a direction through every entry
 #: stays below rounding, large enough to cross the stairs of a loss rounded by
@@ -124,34 +127,43 @@ LOSS_NOISE_SPACING = 0.25
 
 
 def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True) -> Noise:
-    """Measure the loss's noise at the point along a random direction (12 evaluations, +1 extended).
+    """Measure the loss's noise at the point along a random direction (12 or 24 evaluations, +1 extended).
 
     Every entry moves by ``+-d max(1, |t|)`` (random signs), ``d`` a quarter of
     the central-difference step, at ``k = 1 .. NOISE_POINTS`` spacings on each
     side of the point; each side's table gives an :func:`ecnoise` estimate and
     the quieter side is kept (a kink on one side is not noise), never below
-    the model. With ``extended``, the loss
-    at the same point in ``np.longdouble`` arithmetic (where the loss takes
-    it) bounds the noise from below by ``|L - L_extended|``: what a float64
-    evaluation lost to cancellation, flat stairs included.
+    the model. With ``extended``, the loss at the same point in
+    ``np.longdouble`` arithmetic (where the loss takes it) bounds the noise
+    from below by ``|L - L_extended|``: what a float64 evaluation lost to
+    cancellation, flat stairs included; and the table is measured at a 64th
+    of the spacing too, keeping the smaller: many ReLU kinks along the
+    direction look like noise at one spacing, but they thin out as the
+    spacing shrinks, while rounding noise does not.
     """
     rng = np.random.default_rng(seed)
     moves = {
         n: np.where(rng.random(w.shape) < 0.5, -1.0, 1.0) * np.maximum(1.0, np.abs(w.astype(np.float64)))
         for n, w in oracle.work.items()
     }
-    d = LOSS_NOISE_SPACING * oracle.h0
     model = oracle.u * abs(float(oracle.L0))
+    spacings = (LOSS_NOISE_SPACING, LOSS_NOISE_SPACING / 64.0) if extended else (LOSS_NOISE_SPACING,)
+    table = min(_sided_noise(oracle, moves, s * oracle.h0) for s in spacings)
+    # (no stairs test here: along a random direction through every entry the loss can
+    # be exactly level by symmetry, sum |w| across a kink; flat stairs of a cancelling
+    # loss show in the extended-precision value instead)
+    sigma = max(table, model, _extended_gap(oracle) if extended else 0.0)
+    eps = oracle.u / LOSS_ULPS
+    return Noise(float(sigma), float(model), float(oracle.L0), float(eps))
+
+
+def _sided_noise(oracle: Oracle, moves, d: float) -> float:
+    """The quieter side's :func:`ecnoise` of the loss at ``k d``, ``k = 1 .. NOISE_POINTS``, along ``moves``."""
     sides = []
     for sign in (-1.0, 1.0):
         values = [oracle.L0] + [oracle.loss_along(moves, sign * k * d) for k in range(1, NOISE_POINTS + 1)]
         sides.append(ecnoise(values))
-    # (no stairs test here: along a random direction through every entry the loss can
-    # be exactly level by symmetry, sum |w| across a kink; flat stairs of a cancelling
-    # loss show in the extended-precision value instead)
-    sigma = max(min(sides), model, _extended_gap(oracle) if extended else 0.0)
-    eps = oracle.u / LOSS_ULPS
-    return Noise(float(sigma), float(model), float(oracle.L0), float(eps))
+    return min(sides)
 
 
 #: ``widened`` doubles the step up to this many times (h0 * 2**10, ~6e-3 relative in

@@ -368,6 +368,10 @@ def _one_sided(oracle: Oracle, p: _Pair) -> tuple[float, float, float]:
 #: enough to step inside the nearest kink of a ReLU net with a few hundred
 #: samples, while the rounding error (growing like 1/h) stays small.
 REFINE_HALVINGS = 6
+#: A growing spread between Richardson values is noise when it stays within this many
+#: times their rounding; far above it, a kink a little way off is still pulling the
+#: larger steps, and the halving goes on until the steps are inside it.
+NOISE_LIKE = 64.0
 
 
 def refine(oracle: Oracle, name: str, j: int) -> Estimate:
@@ -430,8 +434,8 @@ def refine(oracle: Oracle, name: str, j: int) -> Estimate:
             best = candidate
         if k >= 2 and spread <= 8.0 * rounding:
             break  # converged: consecutive estimates agree to rounding
-        if k >= 3 and candidate.error > 4.0 * best.error:
-            break  # the spread grows as the step shrinks: noise dominates, stop
+        if k >= 3 and candidate.error > 4.0 * best.error and spread <= NOISE_LIKE * rounding:
+            break  # the spread grows as the step shrinks, at the scale of the rounding: noise dominates, stop
     if best is None:
         return Estimate(float("nan"), float("inf"), "richardson")
     # the one-sided slopes of the smallest step: with kinks inside every step they bracket the valid subgradients

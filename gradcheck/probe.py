@@ -45,9 +45,22 @@ def reference_oracle(oracle: Oracle, noisy: bool = False) -> Oracle:
         ext = extended_oracle(oracle) if noisy else None
         return ext if ext is not None else oracle
     try:
-        return Oracle(oracle.problem.widened())
+        twin = Oracle(oracle.problem.widened())
     except (UserFunctionError, TypeError, ValueError):
         return oracle
+    _measure(twin, oracle, extended=True)  # the float64 twin may cancel too (a saturated output)
+    return twin
+
+
+def _measure(twin: Oracle, parent: Oracle, extended: bool) -> None:
+    """Measure ``twin``'s own noise into its error bars; its evaluations count as ``parent``'s."""
+    from gradcheck.noise import loss_noise
+
+    own = loss_noise(twin, extended=extended)
+    if own.excess > 1.0:
+        twin.noise, twin.measured = max(twin.noise, 2.0 * own.sigma), own
+    parent.evaluations += twin.evaluations
+    twin.evaluations = 0
 
 
 def extended_oracle(oracle: Oracle) -> Oracle | None:
@@ -66,14 +79,7 @@ def extended_oracle(oracle: Oracle) -> Oracle | None:
         ext = Oracle(problem, step_dtype=np.float64)
     except (UserFunctionError, TypeError, ValueError):
         return None
-    # extended precision loses fewer digits, not none: its own noise is measured too
-    from gradcheck.noise import NOISY, loss_noise
-
-    own = loss_noise(ext, extended=False)
-    if own.excess > NOISY:
-        ext.noise, ext.measured = max(ext.noise, 2.0 * own.sigma), own
-    oracle.evaluations += ext.evaluations
-    ext.evaluations = 0
+    _measure(ext, oracle, extended=False)  # extended precision loses fewer digits, not none
     if ext.L0 == oracle.L0 and not isinstance(ext.L0, np.longdouble) and oracle.measured is not None:
         # the same float64 value to the last bit while float64 is noisy: no extra digits reached the loss
         if oracle.measured.excess > 1.0:
