@@ -1,9 +1,15 @@
 """Command line: ``python -m gradcheck run | zoo | audit``.
 
 Exit codes: 0 everything checked passes; 1 a gradient fails (or a mutant
-escapes, or a submission fails); 2 usage or tool errors. Machine output
-(``--format json``) goes to stdout; progress and logs to stderr; files under
-``--output`` (default ``reports/``), one folder per run.
+escapes, or a submission fails); 2 usage or tool errors (every flag is checked
+when parsed, and ``--output`` is checked for writing before any work); 130
+interrupted. Machine output (``--format json``) goes to stdout; progress and
+logs to stderr; files under ``--output`` (default ``reports/``), one folder per
+run.
+
+Dependencies point one way: this module registers the subcommands;
+:mod:`gradcheck.flags` holds what they share; :mod:`gradcheck.audit.cli`
+(the ``audit`` subcommand) imports :mod:`gradcheck.flags`, never this module.
 """
 
 from __future__ import annotations
@@ -14,36 +20,22 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gradcheck.check import MODES
+from gradcheck.flags import (
+    EXIT_CODES_HELP,
+    EXIT_FAIL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    add_common,
+    add_subcommand,
+    check_writable,
+    emit,
+    terminal_width,
+)
 from gradcheck.numeric import METHODS
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-FORMATS = ("text", "markdown", "json")
-
-
-class CliError(Exception):
-    """A problem the user can fix; printed without a traceback, exit 2."""
-
-
-def _common(p: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
-    p.add_argument(
-        "--format",
-        choices=formats,
-        default="text",
-        help=f"what to print on stdout: {', '.join(formats)} (text is a table; json is for other tools)",
-    )
-    p.add_argument(
-        "--output",
-        type=Path,
-        default=Path("reports"),
-        metavar="DIR",
-        help="folder for report files; each run writes a new subfolder (default: reports/)",
-    )
-    p.add_argument(
-        "--seed",
-        type=int,
-        default=0,
-        help="seed of every random choice (sampled entries, directions, batches); printed in every report",
-    )
+__all__ = ["CliError", "build_parser", "main", "EXIT_OK", "EXIT_FAIL", "EXIT_USAGE"]
 
 
 def _checker_options(p: argparse.ArgumentParser, default_method: str, default_mode: str = "auto") -> None:
@@ -64,20 +56,33 @@ def _checker_options(p: argparse.ArgumentParser, default_method: str, default_mo
     )
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gradcheck")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (its help texts are the CLI's documentation)."""
     parser = argparse.ArgumentParser(
         prog="gradcheck",
         description="Check hand-written gradients against numerical ones, and name the bug.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"gradcheck {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = sub.add_parser(
+    run = add_subcommand(
+        sub,
         "run",
         help="check every reference network's analytic gradient",
         description="Check the reference MLPs (every activation x loss x depth, "
         "mixed nets and the seed-report presets).",
     )
-    _common(run)
+    add_common(run)
     _checker_options(run, "central", default_mode="full")
     run.add_argument(
         "--config",
@@ -87,13 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--list", action="store_true", help="list the configurations and exit")
     run.set_defaults(handler=cmd_run)
-    zoo = sub.add_parser(
+    zoo = add_subcommand(
+        sub,
         "zoo",
         help="run every mutant of the bug zoo and check it is caught and named",
         description="Plant every catalogued backprop bug in the reference MLPs and "
         "check each is detected and correctly diagnosed.",
     )
-    _common(zoo)
+    add_common(zoo)
     zoo.add_argument(
         "--mutant", action="append", metavar="NAME", help="only mutants with this name or glob (repeatable)"
     )
@@ -111,11 +117,8 @@ def _add_audit(sub) -> None:
     add_parser(sub)
 
 
-def _emit(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _write_files(output: Path, kind: str, files: dict[str, str]) -> Path | None:
+def _write_files(output: Path, kind: str, files: dict[str, str]) -> Path:
+    """Write a run's report files to a new folder under ``output``; CliError if that fails."""
     from gradcheck.report.files import run_folder, write_atomic
 
     try:
@@ -123,12 +126,10 @@ def _write_files(output: Path, kind: str, files: dict[str, str]) -> Path | None:
         for name, text in files.items():
             write_atomic(folder / name, text)
     except OSError as exc:
-        print(
-            f"gradcheck: could not write reports under {output}: {exc.strerror or exc}; "
-            "results are printed above; pass --output DIR to choose another folder",
-            file=sys.stderr,
-        )
-        return None
+        raise CliError(
+            f"could not write the reports under {output}: {exc.strerror or exc} "
+            "(the results are printed above); pass --output DIR to choose another folder"
+        ) from None
     return folder
 
 
@@ -143,23 +144,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from None
     if args.list:
-        from gradcheck.report.text import table
-
-        _emit(
-            table(
+        emit(
+            text.table(
                 ["config", "network", "params"],
                 [[c.name, c.config.label, str(c.config.n_params)] for c in cases],
                 right={2},
+                width=terminal_width(),
             )
         )
         return EXIT_OK
+    check_writable(args.output)
     run = run_cases(cases, method=args.method, mode=args.mode, seed=args.seed, progress=tty_progress())
     data = to_json({"kind": "run", **run.to_dict()})
-    rendered = {"text": text.render_run, "markdown": markdown.render_run}
-    _emit(data if args.format == "json" else rendered[args.format](run))
+    if args.format == "json":
+        emit(data)
+    elif args.format == "markdown":
+        emit(markdown.render_run(run))
+    else:
+        emit(text.render_run(run, width=terminal_width()))
     folder = _write_files(args.output, "run", {"report.json": data, "report.md": markdown.render_run(run)})
-    if folder is not None:
-        print(f"reports written to {folder}/report.json and report.md", file=sys.stderr)
+    print(f"reports written to {folder}/report.json and report.md", file=sys.stderr)
     return EXIT_OK if run.status in ("pass", "kink") else EXIT_FAIL
 
 
@@ -167,13 +171,18 @@ def cmd_zoo(args: argparse.Namespace) -> int:
     """``gradcheck zoo``: every mutant detected and named?"""
     from gradcheck.zoo_runner import main as zoo_main
 
-    return zoo_main(args, emit=_emit, write_files=_write_files)
+    if not args.list:
+        check_writable(args.output)
+    return zoo_main(args, emit=emit, write_files=_write_files)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m gradcheck`` and the ``gradcheck`` script."""
+    """Entry point of ``python -m gradcheck`` and the ``gradcheck`` script; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse printed the usage error (or --help / --version)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
         return args.handler(args)
     except CliError as exc:
@@ -181,11 +190,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"gradcheck {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:  # a defect of ours: say so plainly, no traceback
         print(
             f"gradcheck {args.command}: internal error: {type(exc).__name__}: {exc}. "
-            "Please report it with the command line that produced it.",
+            "This is a defect of gradcheck itself, not a verdict on what was checked; "
+            "please report it with the command line that produced it.",
             file=sys.stderr,
         )
         return EXIT_USAGE

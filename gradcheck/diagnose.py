@@ -559,7 +559,7 @@ def _from_mutant(spec, layer: int | None, context: Context, n_hits: int, changed
     where = ""
     if layers:
         where = f" (layer{'s' if len(layers) > 1 else ''} {' and '.join(map(str, layers))}, {act})"
-    fix = FIXES.get(spec.code, "").format(l=first or "", act=act)
+    fix = (getattr(spec, "fix", "") or FIXES.get(spec.code, "")).format(l=first or "", act=act)
     sentence = SENTENCES.get(spec.name)
     if sentence:
         where_words = f"layer{'s' if len(layers) > 1 else ''} {' and '.join(map(str, layers))}" if layers else ""

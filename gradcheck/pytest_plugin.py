@@ -22,8 +22,6 @@ numpy) are imported only when the fixture is first requested or a
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +30,7 @@ import pytest
 #: Options a check accepts from the command line, the marker or the call.
 OPTION_NAMES = ("method", "mode", "seed", "rtol", "samples")
 _RECORDS = pytest.StashKey[list]()
+_WRITE_ERROR = pytest.StashKey[str]()
 _MARKER_DOC = (
     "gradcheck(method=None, mode=None, seed=None, rtol=None, samples=None): options for "
     "the checks run through the gradcheck fixture in this test; they override the "
@@ -102,6 +101,26 @@ def _validate_cli(config: pytest.Config) -> None:
         raise pytest.UsageError(f"--gradcheck-rtol must be in (0, 1); got {rtol}")
     if seed is not None and seed < 0:
         raise pytest.UsageError(f"--gradcheck-seed must be >= 0; got {seed}")
+    report = _report_path(config)
+    if report is not None:
+        _validate_report_path(report)
+
+
+def _report_path(config: pytest.Config) -> Path | None:
+    path = config.getoption("--gradcheck-report")
+    return Path(config.invocation_params.dir, path) if path else None
+
+
+def _validate_report_path(path: Path) -> None:
+    """``--gradcheck-report`` must name a file that can be written: checked before any test runs."""
+    from gradcheck.flags import CliError, check_writable
+
+    if path.is_dir():
+        raise pytest.UsageError(f"--gradcheck-report {path} is a folder; give a file name, e.g. {path}/gradcheck.json")
+    try:
+        check_writable(path.parent, "--gradcheck-report", shown=path)
+    except CliError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -206,27 +225,33 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     for r in records:
         terminalreporter.write_line(f"{r['status'].upper():<{width}}  {r['nodeid']}  {_worst_tensor(r)}")
     path = config.getoption("--gradcheck-report")
-    if path:
+    error = config.stash.get(_WRITE_ERROR, None)
+    if error:
+        terminalreporter.write_line(error, red=True, bold=True)
+    elif path:
         terminalreporter.write_line(f"gradcheck report: {path}")
 
 
-def _write_atomic(path: Path, records: list[dict[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(records, f, indent=2, allow_nan=True)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Write ``--gradcheck-report`` atomically."""
+    """Write ``--gradcheck-report`` atomically.
+
+    A report that cannot be written (its folder removed during the run, a full
+    disk) is one line in the summary, after the test failures, and a non-zero
+    exit status; never a traceback in place of the failures.
+    """
     config = session.config
-    path = config.getoption("--gradcheck-report")
-    if not path or hasattr(config, "workerinput"):  # xdist workers: the controller writes
+    path = _report_path(config)
+    if path is None or hasattr(config, "workerinput"):  # xdist workers: the controller writes
         return
-    _write_atomic(Path(config.invocation_params.dir, path), config.stash.get(_RECORDS, []))
+    from gradcheck.report.files import write_atomic
+
+    records = config.stash.get(_RECORDS, [])
+    try:
+        write_atomic(path, json.dumps(records, indent=2, allow_nan=True) + "\n")
+    except OSError as exc:
+        config.stash[_WRITE_ERROR] = (
+            f"gradcheck: --gradcheck-report {path} could not be written: {exc.strerror or exc}; "
+            "the checks' results are in the summary above"
+        )
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.USAGE_ERROR

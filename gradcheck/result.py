@@ -28,6 +28,20 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.naming import format_index
+
+__all__ = [
+    "STATUSES",
+    "worst_status",
+    "format_index",
+    "EntryEvidence",
+    "TensorResult",
+    "Diagnosis",
+    "GradientReport",
+    "CaseResult",
+    "RunReport",
+]
+
 STATUSES = ("pass", "fail", "kink", "inconclusive", "error", "timeout")
 # Severity order used to aggregate statuses: the worst one wins.
 _SEVERITY = {"pass": 0, "kink": 1, "inconclusive": 2, "fail": 3, "timeout": 4, "error": 5}
@@ -44,19 +58,6 @@ def worst_status(statuses) -> str:
     'pass'
     """
     return max(statuses, key=_SEVERITY.__getitem__, default="pass")
-
-
-def format_index(name: str, index: tuple[int, ...]) -> str:
-    """Render a tensor entry as ``W1[3, 7]`` (``b`` for a 0-d tensor).
-
-    Examples
-    --------
-    >>> format_index("W1", (3, 7))
-    'W1[3, 7]'
-    """
-    if not index:
-        return name
-    return f"{name}[{', '.join(str(int(i)) for i in index)}]"
 
 
 def _num(x: float | None) -> float | None:
@@ -288,7 +289,11 @@ class GradientReport:
         raise KeyError(f"no tensor named {name!r}; tensors: {', '.join(t.name for t in self.tensors)}")
 
     def summary(self) -> str:
-        """A few lines a person reads at a glance."""
+        """A few lines a person reads at a glance (rendered by :mod:`gradcheck.report.text`).
+
+        The text renderer imports nothing from this module, so the dependency
+        points one way: results -> their text form.
+        """
         from gradcheck.report.text import render_report
 
         return render_report(self)

@@ -99,8 +99,8 @@ def run_zoo(patterns=None, seed: int = 0) -> tuple[list[MutantResult], float]:
     return [run_case(c, seed) for c in cases], time.perf_counter() - start
 
 
-def render_text(results: list[MutantResult], elapsed: float) -> str:
-    """The zoo table: mutant, config, detected?, top diagnosis, expected, match?"""
+def render_text(results: list[MutantResult], elapsed: float, width: int | None = None) -> str:
+    """The zoo table: mutant, config, detected?, top diagnosis, expected, match? (fitted to ``width``)"""
     from gradcheck.report.text import table
 
     rows = [
@@ -121,7 +121,8 @@ def render_text(results: list[MutantResult], elapsed: float) -> str:
         f"{len(results)} cases of {n_mut} mutants: {det} detected ({det / max(1, len(results)):.0%}), "
         f"{named} correctly named ({named / max(1, len(results)):.0%}); {elapsed:.1f} s"
     )
-    return table(["mutant", "config", "detected", "top diagnosis", "expected", "match"], rows) + "\n" + foot
+    headers = ["mutant", "config", "detected", "top diagnosis", "expected", "match"]
+    return table(headers, rows, width=width, wrap={0, 1, 3, 4}) + "\n" + foot
 
 
 def render_markdown(results: list[MutantResult], elapsed: float) -> str:
@@ -151,17 +152,15 @@ def main(args, emit, write_files) -> int:
     """Handler of ``gradcheck zoo``."""
     import sys
 
+    from gradcheck.flags import terminal_width
     from gradcheck.report.files import to_json
 
     if args.list:
         from gradcheck.report.text import table
         from reference_nets.zoo import MUTANTS
 
-        emit(
-            table(
-                ["mutant", "expected code", "description"], [[m.name, m.code, m.description] for m in MUTANTS.values()]
-            )
-        )
+        rows = [[m.name, m.code, m.description] for m in MUTANTS.values()]
+        emit(table(["mutant", "expected code", "description"], rows, width=terminal_width()))
         return 0
     results, elapsed = run_zoo(args.mutant, args.seed)
     if args.mutant and not results:
@@ -176,7 +175,8 @@ def main(args, emit, write_files) -> int:
             "mutants": [r.to_dict() for r in results],
         }
     )
-    out = {"json": data, "markdown": render_markdown(results, elapsed), "text": render_text(results, elapsed)}
+    text = render_text(results, elapsed, terminal_width())
+    out = {"json": data, "markdown": render_markdown(results, elapsed), "text": text}
     emit(out[args.format])
     folder = write_files(args.output, "zoo", {"report.json": data, "report.md": out["markdown"]})
     if folder is not None:

@@ -2,8 +2,15 @@
 
 This package never imports ``gradcheck``: it is the trusted side of a gradient
 check.  Modules: :mod:`~reference_nets.activations` (activations and both
-forms of their derivatives), :mod:`~reference_nets.losses` (MSE, BCE, BCE from
-logits), :mod:`~reference_nets.mlp` (the network and its staged backward),
+forms of their derivatives; :mod:`~reference_nets.rectifiers` leaky ReLU and
+ELU, :mod:`~reference_nets.softmax` softmax and its Jacobian,
+:mod:`~reference_nets.elementary` complex-safe helpers),
+:mod:`~reference_nets.losses` (MSE, BCE, BCE from logits, under a named
+:mod:`~reference_nets.conventions` convention), :mod:`~reference_nets.crossentropy`
+(categorical cross-entropy with integer or one-hot labels),
+:mod:`~reference_nets.config` (the validated :class:`MLPConfig`),
+:mod:`~reference_nets.heads` (output layer + loss: value and ``dL/dz_L``),
+:mod:`~reference_nets.mlp` (the network and its staged backward),
 :mod:`~reference_nets.datasets` (small seeded datasets),
 :mod:`~reference_nets.presets` (named networks and the standard check suite) and
 :mod:`~reference_nets.zoo` (mutants: the reference MLP with one planted backprop bug).
@@ -12,29 +19,50 @@ Forward passes and losses are complex-step safe.
 
 from .activations import (
     ACTIVATIONS,
+    ELU_ALPHA,
+    LEAKY_SLOPE,
     Activation,
+    elu,
+    elu_prime,
+    elu_prime_from_output,
     get_activation,
     identity,
     identity_prime,
     identity_prime_from_output,
+    leaky_relu,
+    leaky_relu_prime,
+    leaky_relu_prime_from_output,
     relu,
     relu_prime,
     relu_prime_from_output,
     sigmoid,
     sigmoid_prime,
     sigmoid_prime_from_output,
+    softmax,
     softplus,
     tanh,
     tanh_prime,
     tanh_prime_from_output,
 )
+from .config import HIDDEN_ACTIVATIONS, LABEL_FORMS, LOSS_NAMES, OUTPUT_ACTIVATIONS
+from .conventions import REDUCTIONS, Convention
+from .crossentropy import (
+    cross_entropy,
+    cross_entropy_grad,
+    cross_entropy_with_logits,
+    cross_entropy_with_logits_grad,
+    one_hot,
+)
 from .datasets import (
     DATASETS,
+    blobs,
     linear_points,
     logic_gate,
     make_dataset,
     one_hot_identity,
     regression,
+    sine,
+    spiral,
     threshold_1d,
     xor,
     xor_points,
@@ -52,6 +80,7 @@ from .losses import (
 )
 from .mlp import MLP, Cache, MLPConfig
 from .presets import PRESETS, Case, Preset, get_preset, standard_suite
+from .softmax import log_softmax, logsumexp, softmax_vjp
 from .zoo import (
     DIAGNOSIS_CODES,
     MUTANTS,
@@ -82,8 +111,22 @@ __all__ = [
     "identity",
     "identity_prime",
     "identity_prime_from_output",
+    "leaky_relu",
+    "leaky_relu_prime",
+    "leaky_relu_prime_from_output",
+    "elu",
+    "elu_prime",
+    "elu_prime_from_output",
+    "LEAKY_SLOPE",
+    "ELU_ALPHA",
+    "softmax",
+    "log_softmax",
+    "logsumexp",
+    "softmax_vjp",
     "softplus",
     # losses
+    "REDUCTIONS",
+    "Convention",
     "Loss",
     "LOSSES",
     "get_loss",
@@ -93,8 +136,17 @@ __all__ = [
     "bce_grad",
     "bce_with_logits",
     "bce_with_logits_grad",
+    "one_hot",
+    "cross_entropy",
+    "cross_entropy_grad",
+    "cross_entropy_with_logits",
+    "cross_entropy_with_logits_grad",
     # network
     "MLPConfig",
+    "HIDDEN_ACTIVATIONS",
+    "OUTPUT_ACTIVATIONS",
+    "LOSS_NAMES",
+    "LABEL_FORMS",
     "MLP",
     "Cache",
     # data and presets
@@ -107,6 +159,9 @@ __all__ = [
     "one_hot_identity",
     "threshold_1d",
     "regression",
+    "spiral",
+    "blobs",
+    "sine",
     "Preset",
     "PRESETS",
     "get_preset",

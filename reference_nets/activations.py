@@ -1,4 +1,8 @@
-"""Element-wise activation functions and their derivatives, complex-step safe.
+"""Activation functions and their derivatives, complex-step safe.
+
+All are element-wise except ``softmax`` (an output activation over the last
+axis, :mod:`reference_nets.softmax`), whose derivative is a Jacobian applied
+by :meth:`Activation.backprop`.
 
 Two families of derivative are provided, and every docstring says which
 argument it expects:
@@ -26,10 +30,25 @@ zero and invalid operations never occur.
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+from .elementary import as_float_array, softplus
+from .rectifiers import (
+    ELU_ALPHA,
+    LEAKY_SLOPE,
+    elu,
+    elu_prime,
+    elu_prime_from_output,
+    leaky_relu,
+    leaky_relu_prime,
+    leaky_relu_prime_from_output,
+)
+from .softmax import softmax, softmax_vjp
 
 __all__ = [
     "Activation",
@@ -47,38 +66,20 @@ __all__ = [
     "identity",
     "identity_prime",
     "identity_prime_from_output",
+    "leaky_relu",
+    "leaky_relu_prime",
+    "leaky_relu_prime_from_output",
+    "elu",
+    "elu_prime",
+    "elu_prime_from_output",
+    "softmax",
     "softplus",
+    "LEAKY_SLOPE",
+    "ELU_ALPHA",
 ]
 
+
 ArrayFn = Callable[[np.ndarray], np.ndarray]
-
-
-def as_float_array(x: object, name: str = "z") -> np.ndarray:
-    """Return ``x`` as a floating or complex array (ints/bools become float64).
-
-    Parameters
-    ----------
-    x : array_like
-        Numeric input.
-    name : str
-        Argument name used in the error message.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``x`` itself (no copy) when already float or complex, else float64.
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not numeric (e.g. strings or objects).
-    """
-    arr = np.asarray(x)
-    if arr.dtype.kind in "fc":
-        return arr
-    if arr.dtype.kind in "biu":
-        return arr.astype(np.float64)
-    raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -337,58 +338,11 @@ def identity_prime_from_output(a: np.ndarray) -> np.ndarray:
     return np.ones_like(as_float_array(a, "a"))
 
 
-def softplus(z: np.ndarray) -> np.ndarray:
-    """Softplus ``log(1 + exp(z))`` of ``z``, stable and complex safe.
-
-    Parameters
-    ----------
-    z : array_like
-        Real or complex input (typically a logit).
-
-    Returns
-    -------
-    numpy.ndarray
-        ``log(1 + exp(z))``; its derivative is ``sigmoid(z)``.
-
-    Notes
-    -----
-    ``z + log1p(exp(-z))`` where ``Re z > 0`` and ``log1p(exp(z))`` elsewhere,
-    on masked subsets, so ``exp`` never overflows (``np.logaddexp`` would be
-    stable too but is not defined for complex input).
-
-    Examples
-    --------
-    >>> float(softplus(1000.0)), float(softplus(-1000.0))
-    (1000.0, 0.0)
-    """
-    z = as_float_array(z)
-    out = np.empty_like(z)
-    pos = z.real > 0
-    zp = z[pos]
-    out[pos] = zp + _log1p(np.exp(-zp))
-    out[~pos] = _log1p(np.exp(z[~pos]))
-    return out
-
-
-def _log1p(w: np.ndarray) -> np.ndarray:
-    """``log(1 + w)``, accurate for small ``w`` in complex arithmetic too.
-
-    numpy's complex ``log1p`` is ``log(1 + w)``: for ``|w| = 1e-13`` it keeps
-    three digits. Below ``|w| = 0.1`` the Taylor series to ``w**17 / 17``
-    (truncation under ``0.1**17``, 1e-17 of the result) is used instead;
-    above it ``log(1 + w)`` loses at most ``eps / |w|``, ~2e-15. Real input
-    keeps numpy's own ``log1p``.
-    """
-    if not np.iscomplexobj(w):
-        return np.log1p(w)
-    w = np.asarray(w)
-    small = np.abs(w) < 0.1
-    out = np.log(1 + np.where(small, 0, w))
-    ws = np.where(small, w, 0)
-    series = np.zeros_like(ws)
-    for k in range(17, 0, -1):  # Horner: w (1 - w (1/2 - w (1/3 - ...)))
-        series = 1.0 / k - ws * series
-    return np.where(small, ws * series, out)
+def _not_elementwise(x: np.ndarray) -> np.ndarray:
+    raise TypeError(
+        "softmax is not element-wise: its derivative is a Jacobian, "
+        "applied with Activation.backprop(z, a, upstream) (reference_nets.softmax.softmax_vjp)"
+    )
 
 
 @dataclass(frozen=True)
@@ -398,19 +352,44 @@ class Activation:
     Attributes
     ----------
     name : str
-        Registry name ('sigmoid', 'relu', 'tanh', 'identity').
+        Registry name ('sigmoid', 'relu', 'tanh', 'identity', 'leaky_relu', 'elu', 'softmax').
     f : callable
         ``a = f(z)``.
     prime : callable
-        ``f'(z)``, takes the PRE-activation ``z``.
+        ``f'(z)``, takes the PRE-activation ``z`` (element-wise activations only).
     prime_from_output : callable
         ``f'(z)`` expressed through the OUTPUT: takes ``a = f(z)``.
+    parameter : float or None
+        The leaky ReLU slope or ELU alpha bound into the functions (None for the others).
+    elementwise : bool
+        False for softmax, whose ``prime`` raises: use :meth:`backprop`.
     """
 
     name: str
     f: ArrayFn
     prime: ArrayFn
     prime_from_output: ArrayFn
+    parameter: float | None = None
+    elementwise: bool = True
+
+    def backprop(self, z: np.ndarray, a: np.ndarray, upstream: np.ndarray) -> np.ndarray:
+        """``dL/dz`` from ``dL/da``: ``upstream * f'(z)``, or the softmax Jacobian product.
+
+        Parameters
+        ----------
+        z, a : numpy.ndarray
+            Pre-activation and activation ``a = f(z)``.
+        upstream : numpy.ndarray
+            ``dL/da``, same shape.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``dL/dz``.
+        """
+        if self.elementwise:
+            return upstream * self.prime(z)
+        return softmax_vjp(a, upstream)
 
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -418,34 +397,85 @@ ACTIVATIONS: dict[str, Activation] = {
     "relu": Activation("relu", relu, relu_prime, relu_prime_from_output),
     "tanh": Activation("tanh", tanh, tanh_prime, tanh_prime_from_output),
     "identity": Activation("identity", identity, identity_prime, identity_prime_from_output),
+    "leaky_relu": Activation("leaky_relu", leaky_relu, leaky_relu_prime, leaky_relu_prime_from_output, LEAKY_SLOPE),
+    "elu": Activation("elu", elu, elu_prime, elu_prime_from_output, ELU_ALPHA),
+    "softmax": Activation("softmax", softmax, _not_elementwise, _not_elementwise, elementwise=False),
 }
 
+#: Which keyword of :func:`get_activation` sets each parameterised activation's parameter.
+_PARAMETER = {"leaky_relu": ("slope", "a finite number >= 0"), "elu": ("alpha", "a finite number > 0")}
 
-def get_activation(name: str) -> Activation:
-    """Look up an activation by name.
+
+def check_parameter(name: str, value: object, argument: str) -> float:
+    """Validate the slope of leaky ReLU or the alpha of ELU.
 
     Parameters
     ----------
-    name : str
-        One of ``ACTIVATIONS`` ('sigmoid', 'relu', 'tanh', 'identity').
+    name : {'leaky_relu', 'elu'}
+        The activation.
+    value : object
+        The proposed value.
+    argument : str
+        The argument's name in the caller's words (used in the message).
 
     Returns
     -------
-    Activation
-        The registered activation.
+    float
 
     Raises
     ------
     ValueError
-        If ``name`` is unknown; the message lists the valid names.
+        Naming ``argument`` and the bad value.
+    """
+    ok = not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
+    ok = ok and math.isfinite(value) and (value >= 0 if name == "leaky_relu" else value > 0)
+    if not ok:
+        raise ValueError(f"{argument} must be {_PARAMETER[name][1]}, got {value!r}")
+    return float(value)
+
+
+def get_activation(name: str, *, slope: float = LEAKY_SLOPE, alpha: float = ELU_ALPHA) -> Activation:
+    """Look up an activation by name, with its parameter bound.
+
+    Parameters
+    ----------
+    name : str
+        One of ``ACTIVATIONS`` ('sigmoid', 'relu', 'tanh', 'identity',
+        'leaky_relu', 'elu', 'softmax').
+    slope : float
+        Negative-side slope of 'leaky_relu' (ignored by the others).
+    alpha : float
+        Negative-side scale of 'elu' (ignored by the others).
+
+    Returns
+    -------
+    Activation
+        The registered activation; for 'leaky_relu' and 'elu' one whose
+        functions carry ``slope`` / ``alpha``.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is unknown (the message lists the valid names) or the
+        parameter is out of range.
 
     Examples
     --------
     >>> get_activation("tanh").name
     'tanh'
+    >>> get_activation("elu", alpha=0.5).f(np.array([-1000.0])).tolist()
+    [-0.5]
     """
     try:
-        return ACTIVATIONS[name]
+        act = ACTIVATIONS[name]
     except (KeyError, TypeError):
         valid = ", ".join(repr(k) for k in ACTIVATIONS)
         raise ValueError(f"unknown activation {name!r}; valid names: {valid}") from None
+    if name not in _PARAMETER:
+        return act
+    keyword = _PARAMETER[name][0]
+    value = check_parameter(name, slope if name == "leaky_relu" else alpha, keyword)
+    if value == act.parameter:
+        return act
+    bind = [functools.partial(fn, **{keyword: value}) for fn in (act.f, act.prime, act.prime_from_output)]
+    return Activation(name, *bind, value)

@@ -1,7 +1,9 @@
 """Small seeded datasets of the kind used in backprop assignments.
 
 Every generator returns ``(X, Y)`` as float64 arrays with samples as rows:
-``X`` has shape ``(N, n_in)`` and ``Y`` is always 2-D, ``(N, n_out)``.
+``X`` has shape ``(N, n_in)`` and ``Y`` is 2-D, ``(N, n_out)``, except the
+classification sets asked for integer labels (``labels='int'``), whose ``Y``
+holds ``N`` int64 class indices.
 Random generators take a ``seed`` for ``np.random.default_rng`` and are
 deterministic.
 """
@@ -22,6 +24,10 @@ __all__ = [
     "one_hot_identity",
     "threshold_1d",
     "regression",
+    "spiral",
+    "blobs",
+    "sine",
+    "head_targets",
 ]
 
 Data = tuple[np.ndarray, np.ndarray]
@@ -179,6 +185,146 @@ def regression(n: int = 16, n_in: int = 3, n_out: int = 2, seed: int = 0) -> Dat
     return rng.normal(size=(n, n_in)), rng.normal(size=(n, n_out))
 
 
+def _check_labels_form(labels: object) -> str:
+    if labels not in ("onehot", "int"):
+        raise ValueError(f"labels must be 'onehot' or 'int', got {labels!r}")
+    return labels
+
+
+def _class_targets(index: np.ndarray, classes: int, labels: str) -> np.ndarray:
+    if labels == "int":
+        return index.astype(np.int64)
+    return np.eye(classes)[index]
+
+
+def spiral(n_per_class: int = 20, classes: int = 3, seed: int = 0, labels: str = "onehot") -> Data:
+    """Interleaved 2-D spirals, one per class (the CS231n softmax example).
+
+    Parameters
+    ----------
+    n_per_class : int
+        Points per class.
+    classes : int
+        Number of classes (arms), at least 2.
+    seed : int
+        Random seed (the angular noise).
+    labels : {'onehot', 'int'}
+        Targets as one-hot rows ``(N, classes)`` or integer labels ``(N,)``.
+
+    Returns
+    -------
+    X : numpy.ndarray, shape (n_per_class * classes, 2)
+    Y : numpy.ndarray
+        ``(N, classes)`` float one-hot rows, or ``(N,)`` int64 class indices
+        (the one exception to the 2-D targets of this module).
+
+    Examples
+    --------
+    >>> X, y = spiral(5, 3, labels="int")
+    >>> X.shape, y.tolist()[:6]
+    ((15, 2), [0, 0, 0, 0, 0, 1])
+    """
+    n = _check_count(n_per_class, "n_per_class")
+    k = _check_count(classes, "classes")
+    if k < 2:
+        raise ValueError(f"classes must be at least 2, got {classes!r}")
+    labels = _check_labels_form(labels)
+    rng = np.random.default_rng(seed)
+    radius = np.tile(np.linspace(0.0, 1.0, n), k)
+    index = np.repeat(np.arange(k), n)
+    theta = index * 4.0 + np.tile(np.linspace(0.0, 4.0, n), k) + 0.2 * rng.standard_normal(n * k)
+    X = np.column_stack([radius * np.sin(theta), radius * np.cos(theta)])
+    return X, _class_targets(index, k, labels)
+
+
+def blobs(n: int = 30, classes: int = 3, n_in: int = 4, seed: int = 0, labels: str = "onehot") -> Data:
+    """Gaussian clusters, one per class, in ``n_in`` dimensions (an iris-sized task).
+
+    Parameters
+    ----------
+    n : int
+        Number of samples (class ``i % classes`` for sample ``i``).
+    classes : int
+        Number of classes, at least 2.
+    n_in : int
+        Input width.
+    seed : int
+        Random seed.
+    labels : {'onehot', 'int'}
+        Targets as one-hot rows ``(N, classes)`` or integer labels ``(N,)``.
+
+    Returns
+    -------
+    X : numpy.ndarray, shape (n, n_in)
+        Centres ``N(0, 2^2)``, points ``N(centre, 1)``.
+    Y : numpy.ndarray
+        As in :func:`spiral`.
+    """
+    n, k, n_in = (_check_count(v, name) for v, name in ((n, "n"), (classes, "classes"), (n_in, "n_in")))
+    if k < 2:
+        raise ValueError(f"classes must be at least 2, got {classes!r}")
+    labels = _check_labels_form(labels)
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(0.0, 2.0, (k, n_in))
+    index = np.arange(n) % k
+    return centres[index] + rng.normal(size=(n, n_in)), _class_targets(index, k, labels)
+
+
+def sine(n: int = 32, seed: int = 0) -> Data:
+    """``y = 0.9 sin(x)``, ``x ~ U[-pi, pi]``: a target inside (-1, 1), for a tanh output.
+
+    Parameters
+    ----------
+    n : int
+        Number of samples.
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    X : numpy.ndarray, shape (n, 1)
+    Y : numpy.ndarray, shape (n, 1)
+    """
+    n = _check_count(n, "n")
+    X = np.random.default_rng(seed).uniform(-np.pi, np.pi, (n, 1))
+    return X, 0.9 * np.sin(X)
+
+
+def head_targets(config: object, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Random targets that suit a network's output layer and loss (cross-entropy, tanh, softmax).
+
+    Parameters
+    ----------
+    config : reference_nets.config.MLPConfig
+        Read for ``loss``, ``output``, ``labels`` and ``sizes[-1]`` only.
+    n : int
+        Number of samples.
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    numpy.ndarray
+        Cross-entropy: ``n`` class labels (float, ``labels='int'``) or one-hot rows;
+        a tanh output: uniform in (-0.9, 0.9); softmax with MSE: target
+        distributions (Dirichlet(1) rows).
+
+    Raises
+    ------
+    ValueError
+        For other heads, whose targets their callers draw themselves.
+    """
+    k = config.sizes[-1]
+    if config.loss == "ce":
+        labels = rng.integers(0, k, n)
+        return labels.astype(np.float64) if config.labels == "int" else np.eye(k)[labels]
+    if config.output == "tanh":
+        return rng.uniform(-0.9, 0.9, (n, k))
+    if config.output == "softmax":
+        return rng.dirichlet(np.ones(k), n)
+    raise ValueError(f"head_targets covers cross-entropy, tanh and softmax outputs, got {config.label!r}")
+
+
 DATASETS: dict[str, Callable[..., Data]] = {
     "xor": xor,
     "logic_gate": logic_gate,
@@ -187,6 +333,9 @@ DATASETS: dict[str, Callable[..., Data]] = {
     "one_hot_identity": one_hot_identity,
     "threshold_1d": threshold_1d,
     "regression": regression,
+    "spiral": spiral,
+    "blobs": blobs,
+    "sine": sine,
 }
 
 

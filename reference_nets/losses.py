@@ -3,8 +3,9 @@
 Convention
 ----------
 Samples are rows: predictions and targets have shape ``(N, n_out)`` (any shape
-works, as long as both match).  Every loss is the **mean over all entries**
-(``N * n_out`` of them), not a sum and not a per-sample mean of per-row sums:
+works, as long as both match).  By default every loss here is the **mean over
+all entries** (``N * n_out`` of them), not a sum and not a per-sample mean of
+per-row sums:
 
 * ``mse(yhat, y) = mean((yhat - y)**2)``, so
   ``dL/dyhat = 2 * (yhat - y) / (N * n_out)``;
@@ -13,9 +14,17 @@ works, as long as both match).  Every loss is the **mean over all entries**
 * ``bce_with_logits(z, y) = mean(softplus(z) - y * z)`` (equal to
   ``bce(sigmoid(z), y)``), so ``dL/dz = (sigmoid(z) - y) / (N * n_out)``.
 
+Other conventions are named, never a magic scale: every loss takes
+``over_samples`` and ``over_outputs`` (``'mean'`` or ``'sum'``: the reduction
+over the samples, the rows, and over the outputs, the last axis) and the MSE
+also ``half`` (a factor 1/2).  "0.5 * sum over the K outputs, mean over the N
+samples" is ``mse(yhat, y, over_samples='mean', over_outputs='sum', half=True)``,
+with gradient ``(yhat - y) / N``.  A :class:`Convention` carries the three.
+
 ``mse`` and ``bce_with_logits`` are complex-step safe (squares are ``d * d``,
 never through ``abs``); ``bce`` clips its probabilities and is not.
 Real input gives a real numpy scalar; complex input a complex one.
+Categorical cross-entropy lives in :mod:`reference_nets.crossentropy`.
 """
 
 from __future__ import annotations
@@ -25,9 +34,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import as_float_array, sigmoid, softplus
+from .activations import sigmoid
+from .conventions import REDUCTIONS, Convention
+from .crossentropy import cross_entropy, cross_entropy_grad, cross_entropy_with_logits, cross_entropy_with_logits_grad
+from .elementary import as_float_array, softplus
 
 __all__ = [
+    "REDUCTIONS",
+    "Convention",
     "Loss",
     "LOSSES",
     "get_loss",
@@ -37,7 +51,13 @@ __all__ = [
     "bce_grad",
     "bce_with_logits",
     "bce_with_logits_grad",
+    "cross_entropy",
+    "cross_entropy_grad",
+    "cross_entropy_with_logits",
+    "cross_entropy_with_logits_grad",
 ]
+
+_DEFAULT = Convention()
 
 
 def _pair(yhat: object, y: object, first: str) -> tuple[np.ndarray, np.ndarray]:
@@ -57,8 +77,26 @@ def _pair(yhat: object, y: object, first: str) -> tuple[np.ndarray, np.ndarray]:
     return yhat, y.astype(yhat.dtype, copy=False)
 
 
-def mse(yhat: np.ndarray, y: np.ndarray) -> np.floating | np.complexfloating:
-    """Mean squared error over all entries: ``mean((yhat - y) * (yhat - y))``.
+def _convention(over_samples: str, over_outputs: str, half: bool = False) -> Convention:
+    if over_samples == "mean" and over_outputs == "mean" and half is False:
+        return _DEFAULT
+    return Convention(over_samples, over_outputs, half)
+
+
+def _mse(d: np.ndarray, conv: Convention, lead: int = 0) -> np.ndarray:
+    """MSE of the differences ``d`` (``lead`` leading axes kept): no validation."""
+    return conv.reduce(d * d, lead)
+
+
+def _mse_grad(d: np.ndarray, conv: Convention) -> np.ndarray:
+    """``d(MSE)/d(yhat)`` from the differences ``d``: ``2 c d / divisor`` (c = 1/2 with ``half``)."""
+    return (1.0 if conv.half else 2) * d / conv.divisor(d.shape)
+
+
+def mse(
+    yhat: np.ndarray, y: np.ndarray, *, over_samples: str = "mean", over_outputs: str = "mean", half: bool = False
+) -> np.floating | np.complexfloating:
+    """Mean squared error: ``mean((yhat - y) * (yhat - y))`` over all entries by default.
 
     Parameters
     ----------
@@ -66,6 +104,10 @@ def mse(yhat: np.ndarray, y: np.ndarray) -> np.floating | np.complexfloating:
         Predictions, e.g. shape ``(N, n_out)``; real or complex.
     y : array_like
         Targets, same shape as ``yhat``.
+    over_samples, over_outputs : {'mean', 'sum'}
+        Reduction over the samples (rows) and over the outputs (last axis).
+    half : bool
+        Multiply by 1/2 (the ``0.5 * sum((yhat - y)**2)`` of many courses).
 
     Returns
     -------
@@ -75,33 +117,41 @@ def mse(yhat: np.ndarray, y: np.ndarray) -> np.floating | np.complexfloating:
     Raises
     ------
     ValueError
-        If the shapes differ or the arrays are empty.
+        If the shapes differ, the arrays are empty or a convention is unknown.
 
     Examples
     --------
-    >>> float(mse(np.array([[1.0, 2.0]]), np.array([[0.0, 0.0]])))
+    >>> yhat, y = np.array([[1.0, 2.0]]), np.array([[0.0, 0.0]])
+    >>> float(mse(yhat, y))
+    2.5
+    >>> float(mse(yhat, y, over_outputs="sum", half=True))
     2.5
     """
     yhat, y = _pair(yhat, y, "yhat")
-    d = yhat - y
-    return np.mean(d * d)
+    return _mse(yhat - y, _convention(over_samples, over_outputs, half))
 
 
-def mse_grad(yhat: np.ndarray, y: np.ndarray) -> np.ndarray:
+def mse_grad(
+    yhat: np.ndarray, y: np.ndarray, *, over_samples: str = "mean", over_outputs: str = "mean", half: bool = False
+) -> np.ndarray:
     """Gradient of :func:`mse` with respect to ``yhat``.
 
     Parameters
     ----------
     yhat, y : array_like
         Predictions and targets of the same shape.
+    over_samples, over_outputs, half
+        As in :func:`mse`.
 
     Returns
     -------
     numpy.ndarray
-        ``2 * (yhat - y) / yhat.size``.
+        ``2 * (yhat - y) / yhat.size`` by default; in general
+        ``c * (yhat - y) / D`` with ``c = 1`` if ``half`` else 2 and ``D`` the
+        product of N (samples mean) and n_out (outputs mean).
     """
     yhat, y = _pair(yhat, y, "yhat")
-    return 2 * (yhat - y) / yhat.size
+    return _mse_grad(yhat - y, _convention(over_samples, over_outputs, half))
 
 
 def _clip_probability(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -116,8 +166,8 @@ def _clip_probability(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(p, eps, 1 - eps), inside
 
 
-def bce(p: np.ndarray, y: np.ndarray) -> np.floating:
-    """Binary cross-entropy on probabilities, mean over all entries.
+def bce(p: np.ndarray, y: np.ndarray, *, over_samples: str = "mean", over_outputs: str = "mean") -> np.floating:
+    """Binary cross-entropy on probabilities, mean over all entries by default.
 
     Parameters
     ----------
@@ -125,6 +175,8 @@ def bce(p: np.ndarray, y: np.ndarray) -> np.floating:
         Predicted probabilities, real, shape e.g. ``(N, n_out)``.
     y : array_like
         Targets in [0, 1], same shape.
+    over_samples, over_outputs : {'mean', 'sum'}
+        Reduction over the samples (rows) and over the outputs (last axis).
 
     Returns
     -------
@@ -149,16 +201,18 @@ def bce(p: np.ndarray, y: np.ndarray) -> np.floating:
             "use bce_with_logits for complex-step differentiation"
         )
     pc, _ = _clip_probability(p)
-    return -np.mean(y * np.log(pc) + (1 - y) * np.log(1 - pc))
+    return -_convention(over_samples, over_outputs).reduce(y * np.log(pc) + (1 - y) * np.log(1 - pc))
 
 
-def bce_grad(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+def bce_grad(p: np.ndarray, y: np.ndarray, *, over_samples: str = "mean", over_outputs: str = "mean") -> np.ndarray:
     """Gradient of :func:`bce` with respect to ``p``.
 
     Parameters
     ----------
     p, y : array_like
         Probabilities and targets of the same shape (real).
+    over_samples, over_outputs : {'mean', 'sum'}
+        As in :func:`bce`; ``p.size`` below becomes the matching divisor.
 
     Returns
     -------
@@ -170,12 +224,14 @@ def bce_grad(p: np.ndarray, y: np.ndarray) -> np.ndarray:
     if p.dtype.kind == "c":
         raise TypeError("p must be real for bce_grad (clipping is not complex safe)")
     pc, inside = _clip_probability(p)
-    g = (-(y / pc) + (1 - y) / (1 - pc)) / p.size
+    g = (-(y / pc) + (1 - y) / (1 - pc)) / _convention(over_samples, over_outputs).divisor(p.shape)
     return np.where(inside, g, 0).astype(p.dtype, copy=False)
 
 
-def bce_with_logits(z: np.ndarray, y: np.ndarray) -> np.floating | np.complexfloating:
-    """Binary cross-entropy from logits: ``mean(softplus(z) - y * z)``.
+def bce_with_logits(
+    z: np.ndarray, y: np.ndarray, *, over_samples: str = "mean", over_outputs: str = "mean"
+) -> np.floating | np.complexfloating:
+    """Binary cross-entropy from logits: ``mean(softplus(z) - y * z)`` by default.
 
     Parameters
     ----------
@@ -183,6 +239,8 @@ def bce_with_logits(z: np.ndarray, y: np.ndarray) -> np.floating | np.complexflo
         Logits (pre-sigmoid), real or complex, shape e.g. ``(N, n_out)``.
     y : array_like
         Targets in [0, 1], same shape.
+    over_samples, over_outputs : {'mean', 'sum'}
+        Reduction over the samples (rows) and over the outputs (last axis).
 
     Returns
     -------
@@ -200,19 +258,28 @@ def bce_with_logits(z: np.ndarray, y: np.ndarray) -> np.floating | np.complexflo
     0.693147
     """
     z, y = _pair(z, y, "z")
+    return _bce_logits(z, y, _convention(over_samples, over_outputs))
+
+
+def _bce_logits(z: np.ndarray, y: np.ndarray, conv: Convention, lead: int = 0) -> np.ndarray:
+    """BCE from logits under ``conv`` (``lead`` leading axes kept): no validation."""
     # softplus(z) - y z, written without its subtraction (softplus(z) - z = softplus(-z)):
     # on a saturated logit the difference would keep only eps / loss of the digits, in
     # the value and in a complex step's imaginary part alike
-    return np.mean((1 - y) * softplus(z) + y * softplus(-z))
+    return conv.reduce((1 - y) * softplus(z) + y * softplus(-z), lead)
 
 
-def bce_with_logits_grad(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+def bce_with_logits_grad(
+    z: np.ndarray, y: np.ndarray, *, over_samples: str = "mean", over_outputs: str = "mean"
+) -> np.ndarray:
     """Gradient of :func:`bce_with_logits` with respect to the logits ``z``.
 
     Parameters
     ----------
     z, y : array_like
         Logits and targets of the same shape.
+    over_samples, over_outputs : {'mean', 'sum'}
+        As in :func:`bce_with_logits`; ``z.size`` below becomes the matching divisor.
 
     Returns
     -------
@@ -229,7 +296,11 @@ def bce_with_logits_grad(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     subtraction for 0/1 targets, so a reference gradient stays exact there.
     """
     z, y = _pair(z, y, "z")
-    return ((1 - y) * sigmoid(z) - y * sigmoid(-z)) / z.size
+    return _bce_logits_grad(z, y, _convention(over_samples, over_outputs))
+
+
+def _bce_logits_grad(z: np.ndarray, y: np.ndarray, conv: Convention) -> np.ndarray:
+    return ((1 - y) * sigmoid(z) - y * sigmoid(-z)) / conv.divisor(z.shape)
 
 
 @dataclass(frozen=True)
@@ -255,11 +326,13 @@ LOSSES: dict[str, Loss] = {
     "mse": Loss("mse", mse, mse_grad),
     "bce": Loss("bce", bce, bce_grad),
     "bce_with_logits": Loss("bce_with_logits", bce_with_logits, bce_with_logits_grad),
+    "ce": Loss("ce", cross_entropy, cross_entropy_grad),
+    "ce_with_logits": Loss("ce_with_logits", cross_entropy_with_logits, cross_entropy_with_logits_grad),
 }
 
 
 def get_loss(name: str) -> Loss:
-    """Look up a loss by name ('mse', 'bce', 'bce_with_logits').
+    """Look up a loss by name ('mse', 'bce', 'bce_with_logits', 'ce', 'ce_with_logits').
 
     Parameters
     ----------

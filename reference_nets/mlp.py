@@ -2,18 +2,22 @@
 
 Layout
 ------
-* Samples are rows: ``X`` has shape ``(N, n_in)``, ``Y`` has shape ``(N, n_out)``.
+* Samples are rows: ``X`` has shape ``(N, n_in)``, ``Y`` has shape ``(N, n_out)``
+  (or ``(N,)`` integer class labels when the config says ``labels='int'``).
 * Layer ``l`` (1-based, ``l = 1 .. L``) has weights ``W<l>`` of shape
   ``(fan_in, fan_out)`` (**in x out**, so ``W1`` is ``(n_in, h1)``) and bias
   ``b<l>`` of shape ``(fan_out,)``.
 * Forward: ``a0 = X``, ``z_l = a_{l-1} @ W_l + b_l``, ``a_l = f_l(z_l)``;
   ``yhat = a_L``.  Hidden layers use ``config.hidden``, the output layer
   ``config.output``.
-* Loss: the data loss of :mod:`reference_nets.losses` (mean over all
-  ``N * n_out`` entries) plus ``(l2 / 2) * sum_l sum(W_l * W_l)`` (biases are
-  not decayed).  BCE is computed from the output logits ``z_L`` through
-  :func:`~reference_nets.losses.bce_with_logits`, which is stable and complex
-  safe.
+* Loss: the data loss of :mod:`reference_nets.heads` (by default a mean over
+  all ``N * n_out`` entries for MSE and BCE, a mean over samples of the sum
+  over classes for cross-entropy; ``config.convention`` names other
+  conventions) plus ``(l2 / 2) * sum_l sum(W_l * W_l)`` (biases are not
+  decayed).  BCE and cross-entropy are computed from the output logits ``z_L``
+  (:func:`~reference_nets.losses.bce_with_logits`,
+  :func:`~reference_nets.crossentropy.cross_entropy_with_logits`), which are
+  stable and complex safe.
 
 The forward pass and the loss are complex-step safe: ``loss`` of complex128
 parameters returns a Python complex whose imaginary part carries the
@@ -28,153 +32,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import Activation, get_activation, softplus
-from .losses import bce_with_logits, bce_with_logits_grad, mse, mse_grad
+from . import heads
+from .config import HIDDEN_ACTIVATIONS, LABEL_FORMS, LOSS_NAMES, OUTPUT_ACTIVATIONS, MLPConfig
+from .crossentropy import one_hot
 
-__all__ = ["MLPConfig", "Cache", "MLP", "HIDDEN_ACTIVATIONS", "OUTPUT_ACTIVATIONS", "LOSS_NAMES"]
+__all__ = ["MLPConfig", "Cache", "MLP", "HIDDEN_ACTIVATIONS", "OUTPUT_ACTIVATIONS", "LOSS_NAMES", "LABEL_FORMS"]
 
-HIDDEN_ACTIVATIONS = ("sigmoid", "relu", "tanh")
-OUTPUT_ACTIVATIONS = ("sigmoid", "identity")
-LOSS_NAMES = ("mse", "bce")
-MAX_HIDDEN_LAYERS = 3
+#: Activations after which a layer's weights are drawn He-normal (Glorot otherwise).
+_RECTIFIERS = ("relu", "leaky_relu", "elu")
 
 Params = Mapping[str, np.ndarray]
-
-
-def _check_sizes(sizes: tuple) -> None:
-    n = len(sizes)
-    if not 3 <= n <= MAX_HIDDEN_LAYERS + 2:
-        raise ValueError(
-            f"sizes must have 3 to {MAX_HIDDEN_LAYERS + 2} entries "
-            f"(n_in, 1-{MAX_HIDDEN_LAYERS} hidden widths, n_out), got {sizes!r}"
-        )
-    for s in sizes:
-        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
-            raise ValueError(f"sizes must be positive integers, got {s!r} in {sizes!r}")
-
-
-def _check_hidden(hidden: tuple, depth: int) -> None:
-    if len(hidden) != depth:
-        raise ValueError(f"hidden must name one activation per hidden layer ({depth}), got {hidden!r}")
-    for h in hidden:
-        if h not in HIDDEN_ACTIVATIONS:
-            raise ValueError(f"hidden activation must be one of {HIDDEN_ACTIVATIONS}, got {h!r}")
-
-
-def _check_head(output: str, loss: str, l2: float, bias: bool) -> None:
-    if output not in OUTPUT_ACTIVATIONS:
-        raise ValueError(f"output must be one of {OUTPUT_ACTIVATIONS}, got {output!r}")
-    if loss not in LOSS_NAMES:
-        raise ValueError(f"loss must be one of {LOSS_NAMES}, got {loss!r}")
-    if loss == "bce" and output != "sigmoid":
-        raise ValueError(f"loss='bce' requires output='sigmoid', got output={output!r}")
-    if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not (0 <= l2 < math.inf):
-        raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
-    if not isinstance(bias, (bool, np.bool_)):
-        raise ValueError(f"bias must be True or False, got {bias!r}")
-
-
-@dataclass(frozen=True)
-class MLPConfig:
-    """Architecture and loss of a reference MLP.
-
-    Attributes
-    ----------
-    sizes : tuple of int
-        ``(n_in, h1[, h2[, h3]], n_out)``: 1 to 3 hidden layers.
-    hidden : tuple of str
-        One activation per hidden layer: 'sigmoid', 'relu' or 'tanh'.  A single
-        string is repeated for every hidden layer.
-    output : str
-        'sigmoid' or 'identity'.
-    loss : str
-        'mse' or 'bce' ('bce' requires ``output='sigmoid'``).
-    l2 : float
-        L2 weight decay: ``loss += (l2 / 2) * sum_l sum(W_l * W_l)`` (not biases).
-    bias : bool
-        Whether the layers have biases ``b1, b2, ...``.
-
-    Examples
-    --------
-    >>> MLPConfig((2, 4, 1), ("tanh",), loss="bce").label
-    '2-4-1 tanh|sigmoid bce'
-    """
-
-    sizes: tuple[int, ...]
-    hidden: tuple[str, ...]
-    output: str = "sigmoid"
-    loss: str = "mse"
-    l2: float = 0.0
-    bias: bool = True
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.sizes, (tuple, list)):
-            raise ValueError(f"sizes must be a tuple of ints, got {self.sizes!r}")
-        object.__setattr__(self, "sizes", tuple(int(s) if isinstance(s, np.integer) else s for s in self.sizes))
-        _check_sizes(self.sizes)
-        hidden = self.hidden
-        if isinstance(hidden, str):
-            hidden = (hidden,) * (len(self.sizes) - 2)
-        if not isinstance(hidden, (tuple, list)):
-            raise ValueError(f"hidden must be a tuple of activation names, got {hidden!r}")
-        object.__setattr__(self, "hidden", tuple(hidden))
-        _check_hidden(self.hidden, len(self.sizes) - 2)
-        _check_head(self.output, self.loss, self.l2, self.bias)
-        object.__setattr__(self, "l2", float(self.l2))
-        object.__setattr__(self, "bias", bool(self.bias))
-
-    @property
-    def n_layers(self) -> int:
-        """Number of weight layers ``L = len(sizes) - 1``."""
-        return len(self.sizes) - 1
-
-    @property
-    def depth(self) -> int:
-        """Number of hidden layers."""
-        return len(self.sizes) - 2
-
-    @property
-    def param_names(self) -> list[str]:
-        """``['W1', 'b1', 'W2', 'b2', ...]`` (no ``b`` names when ``bias=False``)."""
-        names = []
-        for l in range(1, self.n_layers + 1):
-            names.append(f"W{l}")
-            if self.bias:
-                names.append(f"b{l}")
-        return names
-
-    @property
-    def param_shapes(self) -> dict[str, tuple[int, ...]]:
-        """Mapping name -> shape, in ``param_names`` order."""
-        shapes: dict[str, tuple[int, ...]] = {}
-        for l in range(1, self.n_layers + 1):
-            shapes[f"W{l}"] = (self.sizes[l - 1], self.sizes[l])
-            if self.bias:
-                shapes[f"b{l}"] = (self.sizes[l],)
-        return shapes
-
-    @property
-    def n_params(self) -> int:
-        """Total number of scalar parameters."""
-        return sum(math.prod(s) for s in self.param_shapes.values())
-
-    @property
-    def label(self) -> str:
-        """Short human label, e.g. ``'2-4-1 tanh|sigmoid bce l2=0.01 nobias'``."""
-        text = "-".join(map(str, self.sizes))
-        text += f" {','.join(self.hidden)}|{self.output} {self.loss}"
-        if self.l2:
-            text += f" l2={self.l2:g}"
-        if not self.bias:
-            text += " nobias"
-        return text
-
-    def activation(self, layer: int) -> Activation:
-        """The activation applied after weight layer ``layer`` (1-based)."""
-        if not 1 <= layer <= self.n_layers:
-            raise ValueError(f"layer must be in 1..{self.n_layers}, got {layer!r}")
-        name = self.hidden[layer - 1] if layer <= self.depth else self.output
-        return get_activation(name)
 
 
 @dataclass(frozen=True)
@@ -218,8 +85,10 @@ class MLP:
     replace exactly one step:
 
     ``_output_delta(cache, Y)``
-        ``dL/dz_L``: ``(sigmoid(z_L) - Y) / Y.size`` for BCE, and
-        ``mse_grad(yhat, Y) * f_out'(z_L)`` for MSE.
+        ``dL/dz_L`` (:func:`reference_nets.heads.output_delta`):
+        ``(sigmoid(z_L) - Y) / Y.size`` for BCE, ``(softmax(z_L) - Y) / N`` for
+        cross-entropy, and ``dL/dyhat`` through ``f_out'(z_L)`` (or the softmax
+        Jacobian) for MSE.
     ``_propagate(layer, delta, params)``
         ``dL/da_{layer-1} = delta @ W_layer.T``.
     ``_hidden_delta(layer, upstream_da, cache, params)``
@@ -279,7 +148,7 @@ class MLP:
         params = {}
         for l in range(1, self.config.n_layers + 1):
             fan_in, fan_out = self.config.sizes[l - 1], self.config.sizes[l]
-            relu_next = self.config.activation(l).name == "relu"
+            relu_next = self.config.activation(l).name in _RECTIFIERS
             std = math.sqrt(2.0 / fan_in) if relu_next else math.sqrt(2.0 / (fan_in + fan_out))
             params[f"W{l}"] = (rng.normal(0.0, std, (fan_in, fan_out)) * scale).astype(dtype)
             if self.config.bias:
@@ -337,12 +206,31 @@ class MLP:
 
     def _check_Y(self, Y: object, n_rows: int, dtype: np.dtype) -> np.ndarray:
         Y = np.asarray(Y)
-        expected = (n_rows, self.config.sizes[-1])
-        if Y.shape != expected:
-            raise ValueError(f"Y must have shape {expected} (N rows of X, n_out), got {Y.shape}")
         if Y.dtype.kind not in "biufc":
             raise TypeError(f"Y must be numeric, got dtype {Y.dtype}")
+        if self.config.labels == "int":
+            return self._check_labels(Y, n_rows, dtype)
+        expected = (n_rows, self.config.sizes[-1])
+        if Y.shape != expected:
+            hint = ""
+            if self.config.loss == "ce" and Y.shape in ((n_rows,), (n_rows, 1)):
+                hint = "; for integer class labels set labels='int' in the MLPConfig"
+            raise ValueError(f"Y must have shape {expected} (N rows of X, n_out), got {Y.shape}{hint}")
         return Y.astype(dtype, copy=False)
+
+    def _check_labels(self, Y: np.ndarray, n_rows: int, dtype: np.dtype) -> np.ndarray:
+        """Integer class labels, shape ``(N,)`` or ``(N, 1)``: validated, returned as ``(N,)``."""
+        n_classes = self.config.sizes[-1]
+        if Y.shape not in ((n_rows,), (n_rows, 1)):
+            raise ValueError(
+                f"Y must hold {n_rows} integer class labels, shape ({n_rows},) or ({n_rows}, 1) "
+                f"(labels='int'), got {Y.shape}"
+            )
+        try:
+            one_hot(Y, n_classes)
+        except ValueError as exc:
+            raise ValueError(f"Y (labels='int'): {exc}") from None
+        return Y.reshape(n_rows).astype(dtype, copy=False)
 
     # ----------------------------------------------------------------- forward
     def _forward(self, params: dict[str, np.ndarray], X: np.ndarray, batched: bool) -> Cache:
@@ -381,9 +269,7 @@ class MLP:
         return cache.output, cache
 
     def _data_loss(self, cache: Cache, Y: np.ndarray) -> np.generic:
-        if self.config.loss == "bce":
-            return bce_with_logits(cache.zs[-1], Y)
-        return mse(cache.output, Y)
+        return heads.data_loss(self.config, cache.zs[-1], cache.output, Y)
 
     def _l2_term(self, params: dict[str, np.ndarray]) -> object:
         if not self.config.l2:
@@ -419,10 +305,7 @@ class MLP:
     # ---------------------------------------------------------------- backward
     def _output_delta(self, cache: Cache, Y: np.ndarray) -> np.ndarray:
         """``dL/dz_L`` for the configured loss and output activation."""
-        z_out = cache.zs[-1]
-        if self.config.loss == "bce":
-            return bce_with_logits_grad(z_out, Y)
-        return mse_grad(cache.output, Y) * self.config.activation(self.config.n_layers).prime(z_out)
+        return heads.output_delta(self.config, cache.zs[-1], cache.output, Y)
 
     def _propagate(self, layer: int, delta: np.ndarray, params: dict[str, np.ndarray]) -> np.ndarray:
         """``dL/da_{layer-1} = delta @ W_layer.T``."""
@@ -549,12 +432,7 @@ class MLP:
         X = self._check_X(X, _common_dtype(list(p.values())))
         cache = self._forward(p, X, batched=True)
         Y = self._check_Y(Y, X.shape[0], cache.output.dtype)
-        if self.config.loss == "bce":
-            z = cache.zs[-1]
-            data = np.mean(softplus(z) - Y * z, axis=(1, 2))
-        else:
-            d = cache.output - Y
-            data = np.mean(d * d, axis=(1, 2))
+        data = heads.data_loss(self.config, cache.zs[-1], cache.output, Y, lead=1)
         if self.config.l2:
             sq = sum(np.sum(p[f"W{l}"] * p[f"W{l}"], axis=(1, 2)) for l in range(1, self.config.n_layers + 1))
             data = data + 0.5 * self.config.l2 * sq

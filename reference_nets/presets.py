@@ -1,4 +1,4 @@
-"""Named networks from the seed reports, and the standard suite of check cases.
+"""Named networks from the seed reports and classes, and the standard suite of check cases.
 
 A :class:`Preset` is a configuration plus the dataset it was trained on in a
 student report (8-3-8 autoencoders, logic gates, the 1-D threshold task, the
@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from .datasets import make_dataset
-from .mlp import HIDDEN_ACTIVATIONS, MLP, MLPConfig
+from .datasets import head_targets, make_dataset
+from .mlp import MLP, MLPConfig
 
 __all__ = ["Preset", "PRESETS", "get_preset", "Case", "standard_suite"]
 
@@ -140,6 +140,38 @@ _PRESET_LIST = [
     ),
 ]
 
+# the newer output layers, as classes assign them
+_PRESET_LIST += [
+    Preset(
+        "spiral-2-16-3-softmax",
+        MLPConfig((2, 16, 3), "relu", output="softmax", loss="ce", labels="int", l2=2e-3),
+        "spiral",
+        {"n_per_class": 20, "classes": 3, "seed": 0, "labels": "int"},
+        "CS231n two-layer net on 3 spirals: ReLU, softmax, CE with integer labels, reg 1e-3 (l2 = 2 reg)",
+    ),
+    Preset(
+        "blobs-4-8-3-softmax-onehot",
+        MLPConfig((4, 8, 3), "tanh", output="softmax", loss="ce"),
+        "blobs",
+        {"n": 30, "classes": 3, "n_in": 4, "seed": 0},
+        "iris-sized 3-class blobs: tanh hidden, softmax, CE with one-hot labels",
+    ),
+    Preset(
+        "sine-1-10-1-tanh-out",
+        MLPConfig((1, 10, 1), "leaky_relu", output="tanh", over_outputs="sum", half=True),
+        "sine",
+        {"n": 32, "seed": 0},
+        "0.9 sin(x) regression: leaky ReLU hidden, tanh output, 0.5 * sum over outputs, mean over samples",
+    ),
+    Preset(
+        "blobs-4-8-8-3-elu-softmax",
+        MLPConfig((4, 8, 8, 3), "elu", output="softmax", loss="ce", labels="int"),
+        "blobs",
+        {"n": 30, "classes": 3, "n_in": 4, "seed": 1, "labels": "int"},
+        "3-class blobs: two ELU layers, softmax, CE with integer labels",
+    ),
+]
+
 PRESETS: dict[str, Preset] = {p.name: p for p in _PRESET_LIST}
 
 
@@ -230,6 +262,7 @@ class Case:
 
 
 _WIDTHS = (5, 4, 3)  # hidden widths of the matrix cases, first 1-3 used
+_MATRIX_ACTIVATIONS = ("sigmoid", "relu", "tanh")  # the first matrix (its batches are seeded by position)
 _N_IN, _N_OUT, _BATCH = 3, 2, 16
 
 
@@ -268,18 +301,88 @@ def standard_suite(seed: int = 0) -> list[Case]:
         sigmoid output) x depth 1-3 (names like ``'tanh-bce-d2'``), three
         mixed-activation nets, one L2 net (``'tanh-mse-d2-l2'``) and every
         preset (``'preset:<name>'``), and one ReLU net exactly at its kinks
-        (``'relu-mse-d2-at-kink'``): 32 cases with unique names.
+        (``'relu-mse-d2-at-kink'``); then the newer layers: leaky ReLU and ELU
+        hidden layers, softmax + cross-entropy with integer and one-hot
+        labels, tanh and softmax outputs under MSE, named loss conventions,
+        depth 5, and leaky ReLU / ELU (alpha 2) nets at their kinks.  Names are unique.
     """
     specs = [
         (f"{act}-{loss}-d{d}", (act,) * d, loss, 0.0)
-        for act in HIDDEN_ACTIVATIONS
+        for act in _MATRIX_ACTIVATIONS
         for loss in ("mse", "bce")
         for d in (1, 2, 3)
     ]
     specs += [(f"mixed-{'-'.join(h)}-{loss}-d{len(h)}", h, loss, 0.0) for h, loss in _MIXED]
     specs.append(("tanh-mse-d2-l2", ("tanh", "tanh"), "mse", 0.01))
     cases = [_matrix_case(name, hidden, loss, seed, i, l2) for i, (name, hidden, loss, l2) in enumerate(specs)]
-    return cases + [_kink_case(seed)] + [preset.case(seed) for preset in PRESETS.values()]
+    cases += [_kink_case(seed)] + [preset.case(seed) for preset in PRESETS.values()]
+    return cases + [_layer_case(seed, 100 + i, *spec) for i, spec in enumerate(_LAYER_SPECS)]
+
+
+# name, sizes, hidden, config keywords, at a kink: the newer layers (batches seeded from index 100 on)
+_LAYER_SPECS: list[tuple[str, tuple, Any, dict, bool]] = [
+    ("leaky_relu-mse-d1", (3, 5, 2), "leaky_relu", {"output": "identity"}, False),
+    ("leaky_relu-mse-d2", (3, 5, 4, 2), "leaky_relu", {"output": "identity"}, False),
+    ("leaky_relu-bce-d2", (3, 5, 4, 2), "leaky_relu", {"loss": "bce"}, False),
+    ("elu-mse-d1", (3, 5, 2), "elu", {"output": "identity"}, False),
+    ("elu-mse-d2", (3, 5, 4, 2), "elu", {"output": "identity"}, False),
+    ("elu-bce-d2", (3, 5, 4, 2), "elu", {"loss": "bce"}, False),
+    ("leaky_relu-s02-mse-d2", (3, 5, 4, 2), "leaky_relu", {"output": "identity", "leaky_slope": 0.2}, False),
+    ("elu-a05-mse-d2", (3, 5, 4, 2), "elu", {"output": "identity", "elu_alpha": 0.5}, False),
+    ("tanh-softmax-ce-int-d1", (3, 5, 3), "tanh", {"output": "softmax", "loss": "ce", "labels": "int"}, False),
+    ("relu-softmax-ce-onehot-d2", (3, 5, 4, 3), "relu", {"output": "softmax", "loss": "ce"}, False),
+    (
+        "elu-softmax-ce-int-d3-l2",
+        (3, 5, 4, 3, 3),
+        "elu",
+        {"output": "softmax", "loss": "ce", "labels": "int", "l2": 0.01},
+        False,
+    ),
+    (
+        "leaky_relu-softmax-ce-sum-d2",
+        (3, 5, 4, 4),
+        "leaky_relu",
+        {"output": "softmax", "loss": "ce", "over_samples": "sum"},
+        False,
+    ),
+    ("sigmoid-softmax-mse-d1", (3, 5, 3), "sigmoid", {"output": "softmax"}, False),
+    ("tanh-tanhout-mse-d2", (3, 5, 4, 2), "tanh", {"output": "tanh"}, False),
+    ("relu-tanhout-mse-half-sum-d1", (3, 5, 2), "relu", {"output": "tanh", "half": True, "over_outputs": "sum"}, False),
+    (
+        "sigmoid-mse-sum-d2",
+        (3, 5, 4, 2),
+        "sigmoid",
+        {"output": "identity", "over_samples": "sum", "over_outputs": "sum"},
+        False,
+    ),
+    ("elu-mse-d5", (3, 4, 4, 4, 4, 4, 2), "elu", {"output": "identity"}, False),
+    (
+        "mixed-5-softmax-ce-d5",
+        (3, 5, 4, 4, 4, 5, 3),
+        ("sigmoid", "tanh", "relu", "leaky_relu", "elu"),
+        {"output": "softmax", "loss": "ce"},
+        False,
+    ),
+    ("leaky_relu-mse-d2-at-kink", (3, 5, 4, 2), "leaky_relu", {"output": "identity"}, True),
+    ("elu-a2-mse-d2-at-kink", (3, 5, 4, 2), "elu", {"output": "identity", "elu_alpha": 2.0}, True),
+]
+
+
+def _layer_case(seed: int, index: int, name: str, sizes: tuple, hidden: Any, kw: dict, kink: bool) -> Case:
+    """A case of the newer layers; at a kink: sample 0 is zero and the first-layer biases are zero."""
+    config = MLPConfig(sizes, hidden, **kw)
+    rng = np.random.default_rng([seed, index])
+    X = rng.normal(size=(_BATCH, sizes[0]))
+    if config.loss == "ce" or config.output in ("tanh", "softmax"):
+        Y = head_targets(config, _BATCH, rng)
+    elif config.loss == "bce":
+        Y = rng.integers(0, 2, size=(_BATCH, sizes[-1])).astype(np.float64)
+    else:
+        Y = rng.normal(size=(_BATCH, sizes[-1]))
+    if kink:
+        X[0] = 0.0
+    where = ", units exactly at their kink on sample 0" if kink else ""
+    return Case(name, config, X, Y, seed, f"{config.label}, batch {_BATCH}{where}", (1,) if kink else ())
 
 
 def _kink_case(seed: int) -> Case:

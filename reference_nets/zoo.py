@@ -33,9 +33,12 @@ from typing import Any
 
 import numpy as np
 
+from . import heads
 from .activations import get_activation, sigmoid_prime
-from .losses import bce_with_logits_grad, mse_grad
+from .datasets import head_targets
 from .mlp import MLP, Cache, MLPConfig
+from .mutant import Mutant
+from .zoo_layers import LAYER_CONFIGS, LAYER_MUTANTS, LAYER_PLACEMENTS, LAYER_REQUIREMENTS
 
 __all__ = [
     "DIAGNOSIS_CODES",
@@ -69,40 +72,13 @@ DIAGNOSIS_CODES = (
     "regularization_mismatch",
     "forward_mismatch",
     "kink",
+    "wrong_label_index",
 )
 
 _BATCH = 16
 
 
 # =================================================================== mutant bases
-class Mutant(MLP):
-    """An MLP whose backward pass carries one planted bug.
-
-    Attributes
-    ----------
-    mutant_name : str
-        Name in :data:`MUTANTS`.
-    layer : int or None
-        Layer the bug sits in (``None`` for whole-network bugs).
-
-    Build mutants through :meth:`MutantSpec.build`, which validates the layer.
-    """
-
-    mutant_name = ""
-
-    def __init__(self, config: MLPConfig, layer: int | None = None) -> None:
-        super().__init__(config)
-        self.layer = layer
-
-    def __repr__(self) -> str:
-        where = "" if self.layer is None else f", layer={self.layer}"
-        return f"Mutant({self.mutant_name!r}, {self.config.label!r}{where})"
-
-    def _at(self, layer: int) -> bool:
-        """Does the bug sit in ``layer``? (``self.layer`` may be a tuple of layers.)"""
-        return layer in self.layer if isinstance(self.layer, tuple) else layer == self.layer
-
-
 class _HiddenDerivative(Mutant):
     """Replaces ``f_l'(z_l)`` of hidden layer ``self.layer`` by :meth:`_buggy_prime`.
 
@@ -174,7 +150,7 @@ class _OutputDerivativeAtActivation(Mutant):
 
     def _output_delta(self, cache, Y):
         act = self.config.activation(self.config.n_layers)
-        return mse_grad(cache.output, Y) * act.prime(cache.output)  # sigma'(yhat)
+        return heads.mse_output_grad(self.config, cache.output, Y) * act.prime(cache.output)  # sigma'(yhat)
 
 
 class _OutputDerivativeAtPreactivation(Mutant):
@@ -182,21 +158,21 @@ class _OutputDerivativeAtPreactivation(Mutant):
 
     def _output_delta(self, cache, Y):
         act = self.config.activation(self.config.n_layers)
-        return mse_grad(cache.output, Y) * act.prime_from_output(cache.zs[-1])  # z(1-z)
+        return heads.mse_output_grad(self.config, cache.output, Y) * act.prime_from_output(cache.zs[-1])  # z(1-z)
 
 
 class _MissingOutputDerivative(Mutant):
     mutant_name = "missing-output-derivative"
 
     def _output_delta(self, cache, Y):
-        return mse_grad(cache.output, Y)
+        return heads.mse_output_grad(self.config, cache.output, Y)
 
 
 class _BceExtraSigmoidDerivative(Mutant):
     mutant_name = "bce-extra-sigmoid-derivative"
 
     def _output_delta(self, cache, Y):
-        return bce_with_logits_grad(cache.zs[-1], Y) * sigmoid_prime(cache.zs[-1])
+        return super()._output_delta(cache, Y) * sigmoid_prime(cache.zs[-1])
 
 
 class _ScaledOutputDelta(Mutant):
@@ -429,6 +405,9 @@ class MutantSpec:
     layered: bool
     cls: type = field(repr=False, compare=False, default=Mutant)
     where: Callable[[MLPConfig], list] = field(repr=False, compare=False, default=_all_layers)
+    #: How to fix it, in the student's terms, where the code's general advice would not fit
+    #: (``{l}``: the layer); empty for most.
+    fix: str = field(repr=False, compare=False, default="")
 
     def layers(self, config: MLPConfig) -> list[int | None]:
         """Layers where the mutant applies and differs from the reference.
@@ -606,7 +585,7 @@ _SPECS = [
         "missing_batch_mean",
         False,
         _SumOverBatch,
-        _whole(lambda c: True),
+        _whole(lambda c: c.over_samples == "mean"),
     ),
     MutantSpec(
         "mse-factor-dropped",
@@ -708,6 +687,10 @@ _SPECS = [
         _all_layers,
     ),
 ]
+
+# the bugs of the softmax/tanh outputs, cross-entropy, leaky ReLU and ELU (reference_nets.zoo_layers)
+_SPECS += [MutantSpec(*row) for row in LAYER_MUTANTS]
+_REQUIREMENTS.update(LAYER_REQUIREMENTS)
 
 #: Every mutant by name, in catalogue order.
 MUTANTS: dict[str, MutantSpec] = {s.name: s for s in _SPECS}
@@ -886,12 +869,20 @@ _ZOO_TABLE: dict[str, list[tuple[str, int | tuple[int, ...] | None]]] = {
     "zero-gradient": [("tanh-mse-d2", 1), ("sigmoid-bce-d2", 3), ("tanh-mse-d2-nobias", 2), ("relu-bce-d1", 2)],
 }
 
+# the newer layers' configurations and placements (reference_nets.zoo_layers), after the older ones
+ZOO_CONFIGS.update(LAYER_CONFIGS)
+for _name, _placements in LAYER_PLACEMENTS.items():
+    _ZOO_TABLE[_name] = _ZOO_TABLE.get(_name, []) + _placements
+
 
 def zoo_data(config_name: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """The fixed batch of a zoo configuration: 16 seeded standard-normal rows.
 
     Targets suit the loss: standard normal for MSE with identity output,
-    uniform in (0, 1) for MSE with sigmoid output, 0/1 labels for BCE.
+    uniform in (0, 1) for MSE with sigmoid output, 0/1 labels for BCE;
+    class labels (integer or one-hot) for cross-entropy, uniform in (-0.9, 0.9)
+    for a tanh output and target distributions for softmax + MSE
+    (:func:`reference_nets.datasets.head_targets`).
     The same (config, seed) always gives the same batch.
     """
     if config_name not in ZOO_CONFIGS:
@@ -900,7 +891,9 @@ def zoo_data(config_name: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng([seed, zlib.crc32(config_name.encode())])
     X = rng.normal(size=(_BATCH, config.sizes[0]))
     shape = (_BATCH, config.sizes[-1])
-    if config.loss == "bce":
+    if config.loss == "ce" or config.output in ("tanh", "softmax"):
+        Y = head_targets(config, _BATCH, rng)
+    elif config.loss == "bce":
         Y = rng.integers(0, 2, size=shape).astype(np.float64)
     elif config.output == "sigmoid":
         Y = rng.uniform(0.0, 1.0, size=shape)

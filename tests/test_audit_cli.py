@@ -54,7 +54,7 @@ def test_jobs_below_one_exit_2(tmp_path, capsys, jobs):
     code = main(["audit", str(GOOD), "--jobs", jobs, "--output", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 2
-    assert f"--jobs must be at least 1, got {jobs}" in err
+    assert f"argument --jobs: must be an integer from 1 to 256, got '{jobs}'" in err
     assert _folders(tmp_path) == []
 
 
@@ -62,13 +62,12 @@ def test_resume_missing_folder_exit_2(tmp_path, capsys):
     code = main(["audit", str(GOOD), "--resume", str(tmp_path / "gone"), "--output", str(tmp_path)])
     err = capsys.readouterr().err
     assert code == 2
-    assert f"--resume {tmp_path / 'gone'}: no such folder" in err
+    assert f"argument --resume: {tmp_path / 'gone'}: no such folder" in err
 
 
 def test_bad_format_is_a_usage_error(tmp_path, capsys):
-    with pytest.raises(SystemExit) as info:
-        main(["audit", str(GOOD), "--format", "yaml", "--output", str(tmp_path)])
-    assert info.value.code == 2
+    assert main(["audit", str(GOOD), "--format", "yaml", "--output", str(tmp_path)]) == 2
+    assert "argument --format: invalid choice: 'yaml'" in capsys.readouterr().err
 
 
 def test_json_stdout_and_report_files(tmp_path, capsys):
@@ -180,3 +179,18 @@ def test_subprocess_entry_point_exit_codes(tmp_path):
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(("umask", "file_mode", "dir_mode"), [(0o022, 0o644, 0o755), (0o027, 0o640, 0o750)])
+def test_report_files_follow_the_umask(tmp_path, capsys, umask, file_mode, dir_mode):
+    old = os.umask(umask)
+    try:
+        assert main(["audit", str(GOOD), str(BAD), "--output", str(tmp_path / "out")]) == 1
+    finally:
+        os.umask(old)
+    (folder,) = _folders(tmp_path / "out")
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {*REPORT_FILES, "report.txt", f"{GOOD.name}.json", f"{BAD.name}.json"}
+    assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(file_mode)}  # group can read, as the umask says
+    assert oct(folder.stat().st_mode & 0o777) == oct(dir_mode)
+    assert oct((folder / "submissions").stat().st_mode & 0o777) == oct(dir_mode)

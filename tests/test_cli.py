@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 import gradcheck.suite
 from gradcheck.cli import main
@@ -78,16 +77,13 @@ def test_run_unknown_config(capsys, tmp_path):
 
 
 def test_run_bad_method_is_a_usage_error(capsys):
-    with pytest.raises(SystemExit) as info:
-        main(["run", "--method", "bogus"])
-    assert info.value.code == 2
+    assert main(["run", "--method", "bogus"]) == 2
     assert "invalid choice: 'bogus'" in capsys.readouterr().err
 
 
 def test_missing_command_is_a_usage_error(capsys):
-    with pytest.raises(SystemExit) as info:
-        main([])
-    assert info.value.code == 2
+    assert main([]) == 2
+    assert "the following arguments are required: COMMAND" in capsys.readouterr().err
 
 
 def test_run_exit_1_when_a_gradient_fails(capsys, tmp_path, monkeypatch):
@@ -104,16 +100,32 @@ def test_run_exit_1_when_a_gradient_fails(capsys, tmp_path, monkeypatch):
     assert result["diagnoses"][0]["code"] == "sign_flip"
 
 
-def test_unwritable_output_still_prints_results(capsys, tmp_path):
+def test_unwritable_output_is_a_usage_error_before_any_work(capsys, tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
+    monkeypatch.setattr(gradcheck.suite, "check_gradients", None)  # any check would raise
     code = main(["run", "--config", "tanh-bce-d1", "--format", "json", "--output", str(blocker)])
     captured = capsys.readouterr()
-    assert code == 0
-    assert json.loads(captured.out)["status"] == "pass"
-    assert f"could not write reports under {blocker}" in captured.err
+    assert code == 2
+    assert captured.out == ""
+    assert f"gradcheck run: error: --output {blocker}: is a file, not a folder" in captured.err
     assert "Traceback" not in captured.err
     assert blocker.read_text() == "not a directory"
+
+
+def test_reports_that_cannot_be_written_at_the_end_are_exit_2_after_the_results(capsys, tmp_path, monkeypatch):
+    from gradcheck.report import files
+
+    def full_disk(path, text):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "write_atomic", full_disk)
+    code = main(["run", "--config", "tanh-bce-d1", "--format", "json", "--output", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert json.loads(captured.out)["status"] == "pass"  # the results are printed all the same
+    assert f"could not write the reports under {tmp_path}: No space left on device" in captured.err
+    assert "Traceback" not in captured.err
 
 
 def test_zoo_list(capsys):

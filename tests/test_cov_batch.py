@@ -91,9 +91,10 @@ def test_passing_grade_of_a_failed_run_is_an_error(monkeypatch):
 
 
 def test_audit_one_when_the_sandbox_cannot_run(monkeypatch):
-    monkeypatch.setattr(
-        batch, "run_worker", lambda path, spec, limits: (None, None, None, "could not run the submission: disk full")
-    )
+    def cannot_run(path, spec, limits, **kw):
+        return None, None, None, "could not run the submission: disk full"
+
+    monkeypatch.setattr(batch, "run_worker", cannot_run)
     r = batch.audit_one(Path("hw.py"), SPEC, limits=Limits(wall_seconds=1))
     assert (r.status, r.error) == ("error", "could not run the submission: disk full")
     assert r.score == 0.0 and r.max_score == 1.0
@@ -105,7 +106,7 @@ def test_audit_one_survives_a_grading_defect(monkeypatch):
         raise ZeroDivisionError("division by zero")
 
     result = {"ok": True, "shape": "grads-dict", "X": [[1.0]], "Y": [[0.0]], "params": [], "grads": []}
-    monkeypatch.setattr(batch, "run_worker", lambda path, spec, limits: (box(), result, None, None))
+    monkeypatch.setattr(batch, "run_worker", lambda path, spec, limits, **kw: (box(), result, None, None))
     monkeypatch.setattr(batch, "grade", broken)
     r = batch.audit_one(Path("hw.py"), SPEC, limits=Limits(wall_seconds=1))
     assert r.status == "error"

@@ -75,7 +75,28 @@ def test_registry_complete():
         "one_hot_identity",
         "threshold_1d",
         "regression",
+        "spiral",
+        "blobs",
+        "sine",
     }
+
+
+@pytest.mark.parametrize("make", [D.spiral, D.blobs])
+def test_classification_sets_give_both_label_forms(make):
+    X, Y = make(seed=4)
+    X2, y = make(seed=4, labels="int")
+    assert np.array_equal(X, X2) and Y.dtype == np.float64 and y.dtype == np.int64
+    assert Y.shape == (X.shape[0], 3) and y.shape == (X.shape[0],)
+    assert np.array_equal(np.argmax(Y, axis=1), y) and np.array_equal(Y.sum(axis=1), np.ones(len(y)))
+    assert set(y.tolist()) == {0, 1, 2}
+
+
+def test_spiral_and_sine_shapes():
+    X, y = D.spiral(10, 4, labels="int")
+    assert X.shape == (40, 2) and np.all(np.linalg.norm(X, axis=1) <= 1 + 1e-12) and np.bincount(y).tolist() == [10] * 4
+    X, Y = D.sine(50, seed=1)
+    assert X.shape == Y.shape == (50, 1) and np.max(np.abs(Y)) <= 0.9
+    np.testing.assert_allclose(Y, 0.9 * np.sin(X))
 
 
 def test_errors():
@@ -91,3 +112,9 @@ def test_errors():
         D.regression(n_out=-1)
     with pytest.raises(ValueError, match=r"n must be a positive integer, got True"):
         D.one_hot_identity(True)
+    with pytest.raises(ValueError, match=r"classes must be at least 2, got 1"):
+        D.spiral(5, 1)
+    with pytest.raises(ValueError, match=r"classes must be at least 2, got 1"):
+        D.blobs(classes=1)
+    with pytest.raises(ValueError, match=r"labels must be 'onehot' or 'int', got 'index'"):
+        D.blobs(labels="index")

@@ -183,8 +183,38 @@ def check_schema(doc) -> None:
         assert isinstance(t.get("output", ""), str)
         assert t.get("visibility", "visible") in ("hidden", "after_due_date", "after_published", "visible")
         total += t["score"]
-    assert math.isclose(total, doc["score"], abs_tol=1e-9)
+    if any(t["name"] == "Score rule" for t in doc["tests"]):  # several files: the lowest file's score
+        rule = doc["tests"][0]["output"]
+        helpers = rule.split("from them alone): ", 1)[1].strip().rstrip(".") if "from them alone" in rule else ""
+        files = {}
+        for t in doc["tests"][1:]:
+            name = t["name"].split(": ", 1)[0]
+            if name not in helpers.split(", "):
+                files[name] = files.get(name, 0.0) + t["score"]
+        assert math.isclose(doc["score"], min(files.values()), abs_tol=1e-9)
+    else:
+        assert math.isclose(total, doc["score"], abs_tol=1e-9)
     assert doc["score"] <= sum(t["max_score"] for t in doc["tests"]) + 1e-9
+    assert_student_facing(doc)
+
+
+#: Words of the grader a student must never read (paths of the grader, spec vocabulary, commands).
+GRADER_WORDS = ("/autograder", "spec.", "spec ", "[loss]", "[network]", "--spec", ".toml", "gradcheck audit", "/tmp/")
+
+
+def student_text(doc) -> str:
+    """Everything Gradescope shows a student: the output and every visible test's name and output."""
+    parts = [doc.get("output", "")]
+    for t in doc["tests"]:
+        if t.get("visibility", "visible") != "hidden":
+            parts += [t["name"], t.get("output", "")]
+    return "\n".join(parts)
+
+
+def assert_student_facing(doc) -> None:
+    text = student_text(doc)
+    for word in GRADER_WORDS:
+        assert word not in text, (word, text)
 
 
 def render(rep, spec=None) -> dict:
@@ -217,7 +247,10 @@ def test_fail_shows_the_diagnosis_and_evidence():
     assert "W1[0, 3]" in out and "W1[1, 2]" in out  # the worst entry and another wrong one
     assert DIAG.message in by["Gradient of b1"]["output"]  # "W1, b1" names both tensors
     assert DIAG.message not in by["Gradient of W2"]["output"]
-    assert DIAG.message in doc["output"] and "reproduce:" in doc["output"]
+    assert DIAG.message in doc["output"]
+    assert "reproduce:" not in doc["output"] and "loss not declared" not in doc["output"]  # for instructors
+    (sub,) = doc["extra_data"]["gradcheck"]["submissions"]
+    assert sub["command"] == "python -m gradcheck audit bob.py" and sub["notes"]
 
 
 @pytest.mark.parametrize("make, words", [(erroring, "not aligned"), (timing_out, "timed out")])
@@ -300,10 +333,35 @@ def test_shape_error_without_tensors():
     assert doc["tests"][0]["name"] == "Gradient check" and "transposed" in doc["tests"][0]["output"]
 
 
-def test_several_submissions_grade_the_first_with_a_note():
-    doc = render(report(failing("a.py"), passing("b.py")))
-    assert doc["score"] == 0.5
-    assert "only a.py was graded" in doc["output"] and "b.py" in doc["output"]
+@pytest.mark.parametrize("order", ["buggy first", "buggy last"])
+def test_several_files_score_the_lowest_whatever_their_order(order):
+    subs = [failing("a.py"), passing("b.py")]
+    if order == "buggy last":
+        subs = [passing("a.py"), failing("b.py")]
+    doc = render(report(*subs))
+    assert doc["score"] == 0.5  # never the correct file's 1.0
+    rule = doc["tests"][0]
+    assert rule["name"] == "Score rule" and rule["max_score"] == 0
+    assert "the lowest of these" in rule["output"] and "never hidden by a correct one" in rule["output"]
+    assert "a.py" in doc["output"] and "b.py" in doc["output"]
+    names = [t["name"] for t in doc["tests"][1:]]
+    assert names[:4] == ["a.py: Gradient of W1", "a.py: Gradient of b1", "a.py: Gradient of W2", "a.py: Gradient of b2"]
+    assert len(names) == 8
+
+
+def test_a_file_without_a_network_is_reported_not_counted():
+    helper = SubmissionResult(
+        path="utils.py", status="error", error="ParamsNotFound: no weight/bias arrays were found on module"
+    )
+    doc = render(report(passing("mlp.py"), helper))
+    assert doc["score"] == 1.0
+    assert (
+        "Not graded on their own (no network the autograder could run from them alone): utils.py."
+        in (doc["tests"][0]["output"])
+    )
+    broken = SubmissionResult(path="old.py", status="error", error="SyntaxError: invalid syntax (old.py, line 3)")
+    doc = render(report(passing("mlp.py"), broken))
+    assert doc["score"] == 0.0  # a file that does not run is not a helper: it counts
 
 
 def test_no_submission():
@@ -342,7 +400,7 @@ def _autograder(tmp_path: Path, spec: Path | None = None) -> Path:
     return root
 
 
-def _run(root: Path, **env) -> dict:
+def _run(root: Path, stdout: bool = False, **env) -> dict:
     proc = subprocess.run(
         ["bash", str(root / "source" / "run_autograder")],
         env=_env(root, **env),
@@ -355,7 +413,7 @@ def _run(root: Path, **env) -> dict:
     assert results.exists(), proc.stderr
     doc = json.loads(results.read_text())
     check_schema(doc)
-    return doc
+    return (doc, proc.stdout) if stdout else doc
 
 
 def test_write_template(tmp_path):
@@ -396,7 +454,7 @@ def test_cli_writes_the_template(tmp_path):
 def test_run_autograder_fallback_when_nothing_to_grade(tmp_path):
     root = _autograder(tmp_path)  # empty submission folder: gradcheck exits 2
     doc = _run(root)
-    assert doc["score"] == 0 and "no .py or .ipynb" in doc["output"]
+    assert doc["score"] == 0 and "No .py or .ipynb file was found in your upload" in doc["output"]
 
 
 def test_run_autograder_fallback_when_gradcheck_crashes(tmp_path):
@@ -408,8 +466,10 @@ def test_run_autograder_fallback_when_gradcheck_crashes(tmp_path):
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text("")
     (fake / "__main__.py").write_text("print('not json'); raise RuntimeError('boom in gradcheck')\n")
-    doc = _run(root, PYTHONPATH=str(fake.parent))
-    assert doc["score"] == 0 and "boom in gradcheck" in doc["output"]
+    doc, stdout = _run(root, PYTHONPATH=str(fake.parent), stdout=True)
+    assert doc["score"] == 0 and "could not grade this submission" in doc["output"]
+    assert "boom in gradcheck" not in student_text(doc)  # the grader's error is for instructors:
+    assert "boom in gradcheck" in stdout  # on the autograder output
     assert doc["tests"][0]["max_score"] == 4  # out of the spec's points
 
 
@@ -482,3 +542,14 @@ def test_run_autograder_end_to_end(tmp_path, bug):
         assert "derivative" in by["Gradient of W1"]["output"]
     else:
         assert doc["score"] == 5, doc["output"]
+
+
+def test_an_upload_with_no_runnable_network_says_so():
+    subs = [
+        SubmissionResult(path="layers.py", status="error", error="ConstructorArguments: Dense needs 'input_size'"),
+        SubmissionResult(path="losses.py", status="error", error="EntryNotFound: no class with forward/backward"),
+    ]
+    doc = render(report(*subs))
+    assert doc["score"] == 0
+    assert "No network could be run from any of the 2 files of your upload" in doc["tests"][0]["output"]
+    assert "with a network in it" not in doc["output"]

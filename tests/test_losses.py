@@ -170,7 +170,7 @@ def test_non_numeric_target_rejected():
 
 
 def test_registry():
-    assert set(L.LOSSES) == {"mse", "bce", "bce_with_logits"}
+    assert set(L.LOSSES) == {"mse", "bce", "bce_with_logits", "ce", "ce_with_logits"}
     assert L.get_loss("mse").grad is L.mse_grad
     with pytest.raises(ValueError, match=r"unknown loss 'hinge'; valid names: 'mse', 'bce'"):
         L.get_loss("hinge")

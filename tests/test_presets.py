@@ -18,6 +18,10 @@ REQUIRED = {
     "threshold-1-4-1-tanh": ("1-4-1 tanh|sigmoid bce", (64, 1)),
     "xor-2-5-5-1-nobias": ("2-5-5-1 sigmoid,sigmoid|sigmoid mse nobias", (100, 1)),
     "points-2-16-16-1-relu": ("2-16-16-1 relu,relu|sigmoid mse", (100, 1)),
+    "spiral-2-16-3-softmax": ("2-16-3 relu|softmax ce int-labels l2=0.002", (60,)),
+    "blobs-4-8-3-softmax-onehot": ("4-8-3 tanh|softmax ce", (30, 3)),
+    "sine-1-10-1-tanh-out": ("1-10-1 leaky_relu|tanh mse half sum-outputs", (32, 1)),
+    "blobs-4-8-8-3-elu-softmax": ("4-8-8-3 elu,elu|softmax ce int-labels", (30,)),
 }
 
 
@@ -62,7 +66,7 @@ def test_preset_case():
 def test_standard_suite_names_unique_and_bounded():
     suite = standard_suite()
     names = [c.name for c in suite]
-    assert len(names) == len(set(names)) and len(suite) < 40
+    assert len(names) == len(set(names)) and len(suite) < 70
     assert {"tanh-bce-d2", "mixed-relu-tanh-sigmoid-bce-d3", "tanh-mse-d2-l2"} <= set(names)
     assert {f"preset:{p}" for p in PRESETS} <= set(names)
 
@@ -85,16 +89,19 @@ def test_standard_suite_coverage():
 
 
 def test_standard_suite_cases_are_valid_and_consistent():
-    for case in standard_suite(seed=1):
+    suite = standard_suite(seed=1)
+    first = suite[: suite.index(next(c for c in suite if c.name == "preset:points-2-16-16-1-relu")) + 1]
+    for case in suite:
         cfg = case.config
         assert isinstance(cfg, MLPConfig)
         assert cfg.loss != "bce" or cfg.output == "sigmoid"
-        if not case.name.startswith("preset:"):
+        if case in first and not case.name.startswith("preset:"):
             assert cfg.output == ("identity" if cfg.loss == "mse" else "sigmoid")
             assert case.X.shape == (16, 3) and case.Y.shape == (16, 2)
         if cfg.loss == "bce":
             assert set(np.unique(case.Y)) <= {0.0, 1.0}
-        assert case.X.shape[1] == cfg.sizes[0] and case.Y.shape[1] == cfg.sizes[-1]
+        labels = cfg.labels == "int"
+        assert case.X.shape[1] == cfg.sizes[0] and case.Y.shape[1:] == (() if labels else (cfg.sizes[-1],))
         loss_fn, grad_fn = case.closures()
         params = case.params()
         assert np.isfinite(loss_fn(params)), case.name
@@ -114,3 +121,28 @@ def test_case_params_dtype_and_mlp():
     assert case.mlp().config is case.config
     assert all(v.dtype == np.float32 for v in case.params(np.float32).values())
     assert isinstance(Preset, type)
+
+
+def test_standard_suite_covers_the_newer_layers():
+    suite = standard_suite()
+    configs = [c.config for c in suite]
+    hidden = {h for c in configs for h in c.hidden}
+    assert {"leaky_relu", "elu"} <= hidden
+    assert {c.output for c in configs} == {"identity", "sigmoid", "tanh", "softmax"}
+    assert {(c.loss, c.labels) for c in configs if c.loss == "ce"} == {("ce", "int"), ("ce", "onehot")}
+    assert any(c.half for c in configs) and any(c.over_samples == "sum" for c in configs)
+    assert max(c.depth for c in configs) >= 5
+    kinks = [c for c in suite if c.name.endswith("-at-kink")]
+    assert {c.config.hidden[0] for c in kinks} == {"relu", "leaky_relu", "elu"}
+    for case in kinks:
+        params = case.params()
+        assert np.all(case.X[0] == 0) and np.all(params["b1"] == 0)
+
+
+def test_the_first_32_cases_keep_their_batches():
+    """Cases are seeded by position: the newer layers were appended, not interleaved."""
+    suite = standard_suite()
+    assert [c.name for c in suite[:3]] == ["sigmoid-mse-d1", "sigmoid-mse-d2", "sigmoid-mse-d3"]
+    assert suite[31].name == "preset:points-2-16-16-1-relu"
+    rng = np.random.default_rng([0, 0])
+    np.testing.assert_array_equal(suite[0].X, rng.normal(size=(16, 3)))

@@ -254,3 +254,90 @@ def pytest_sessionfinish(session):
     result = pytester.runpytest_subprocess("-s", "-p", "no:hypothesispytest", "-p", "no:benchmark")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*testing imported: False*", "*plugin loaded: True*"])
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("a_folder", "--gradcheck-report */a_folder is a folder; give a file name, e.g. */a_folder/gradcheck.json"),
+        ("a_file/gc.json", "--gradcheck-report */a_file/gc.json: is inside */a_file, which is a file*"),
+        ("/proc/gradcheck/gc.json", "--gradcheck-report /proc/gradcheck/gc.json: cannot write there*"),
+    ],
+)
+def test_report_path_that_cannot_be_written_is_one_line_before_any_test(pytester, where, message):
+    (pytester.path / "a_folder").mkdir()
+    (pytester.path / "a_file").write_text("keep")
+    pytester.makepyfile(test_net=PASS_AND_FAIL)
+    result = run(pytester, f"--gradcheck-report={where}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {message}"])
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+    assert "INTERNALERROR" not in result.stderr.str() + result.stdout.str()
+    assert (pytester.path / "a_file").read_text() == "keep"
+
+
+VANISHING = (
+    PASS_AND_FAIL
+    + """
+
+def test_removes_the_report_folder():
+    import shutil
+
+    shutil.rmtree("out")
+    open("out", "w").close()  # and puts a file in its place: the report cannot be written
+"""
+)
+
+
+def test_report_that_cannot_be_written_at_the_end_keeps_the_failures(pytester):
+    (pytester.path / "out").mkdir()
+    pytester.makepyfile(test_net=VANISHING)
+    result = run(pytester, "--gradcheck-report=out/gc.json")
+    result.assert_outcomes(passed=2, failed=1)
+    out = result.stdout.str()
+    assert "INTERNALERROR" not in out and "Traceback" not in out
+    result.stdout.fnmatch_lines(
+        [
+            "*= FAILURES =*",
+            "*test_bad*",
+            "*Gradients not close*",
+            "*= gradcheck =*",
+            "gradcheck: --gradcheck-report */out/gc.json could not be written: *; the checks' results are in "
+            "the summary above",
+            "*= short test summary info =*",
+        ]
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_report_that_cannot_be_written_fails_an_otherwise_green_session(pytester):
+    (pytester.path / "out").mkdir()
+    pytester.makepyfile(
+        test_net=NET
+        + """
+
+def test_good(gradcheck):
+    gradcheck(loss, grad, PARAMS)
+
+
+def test_removes_the_report_folder():
+    import shutil
+
+    shutil.rmtree("out")
+    open("out", "w").close()
+"""
+    )
+    result = run(pytester, "--gradcheck-report=out/gc.json")
+    result.assert_outcomes(passed=2)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stdout.fnmatch_lines(["gradcheck: --gradcheck-report */out/gc.json could not be written*"])
+
+
+def test_report_file_is_readable_by_the_group(pytester):
+    pytester.makepyfile(test_plain="def test_plain():\n    assert True\n")
+    old = os.umask(0o022)
+    try:
+        run(pytester, "--gradcheck-report=gc.json").assert_outcomes(passed=1)
+    finally:
+        os.umask(old)
+    assert (pytester.path / "gc.json").stat().st_mode & 0o777 == 0o644

@@ -63,17 +63,67 @@ def test_console_examples(block):
     assert normalize(run(args)) == normalize(shown)
 
 
-def test_audit_table_rows_are_real(tmp_path):
+def _contiguous(shown: list[str], real: list[str]) -> bool:
+    """``shown`` appears in ``real`` as one block of consecutive lines."""
+    return any(real[i : i + len(shown)] == shown for i in range(len(real) - len(shown) + 1))
+
+
+@pytest.fixture(scope="module")
+def audit(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    text = run(["-m", "gradcheck", "audit", "examples/submissions/", "--output", str(out)])
+    (folder,) = out.iterdir()
+    return normalize(text), folder
+
+
+def test_audit_table_rows_are_real(audit):
+    real, _ = audit
     table = next(b for b in blocks("text") if b.startswith("submission"))
-    real = normalize(run(["-m", "gradcheck", "audit", "examples/submissions/", "--output", str(tmp_path)]))
     for row in normalize(table):
         assert row in real, row
+
+
+def test_audit_detail_block_is_the_real_one_line_for_line(audit):
+    real, _ = audit
     detail = next(b for b in blocks("text") if b.startswith("== examples/submissions/inplace_tanh_bug.py"))
-    for line in normalize(detail):
-        assert line in real, line
+    shown = normalize(detail)
+    assert any(line.startswith("note: ") for line in shown) and shown[-1].startswith("reproduce: ")
+    assert _contiguous(shown, real)
 
 
-def test_spec_example_is_valid():
+def test_report_files_named_in_the_readme_are_written(audit):
+    _, folder = audit
+    section = README.split("## Audit student submissions", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`(report\.\w+|junit\.xml|results\.json)`", section))
+    assert named == {"report.txt", "report.json", "report.md", "junit.xml", "results.json", "report.html"}
+    assert named <= {p.name for p in folder.iterdir()}
+    example = re.search(r"`(\w+\.py\.json)`", section).group(1)
+    assert (folder / "submissions" / example).is_file()
+    assert "submissions/<file>.json" in section
+
+
+def test_init_spec_block_is_what_init_spec_writes(tmp_path):
+    target = tmp_path / "spec.toml"
+    run(["-m", "gradcheck", "audit", "examples/submissions/inplace_tanh_bug.py", "--init-spec", str(target)])
+    assert blocks("toml")[0].strip() == target.read_text().strip()
+
+
+def test_pytest_example_is_the_example_file_and_fails_as_shown():
+    section = README.split("## In pytest and notebooks", 1)[1].split("\n## ", 1)[0]
+    code = re.findall(r"```python\n(.*?)```", section, flags=re.S)[0]
+    assert code.strip() in (ROOT / "examples" / "pytest_layer.py").read_text(encoding="utf-8")
+    shown = normalize(re.findall(r"```text\n(.*?)```", section, flags=re.S)[0])
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "examples/pytest_layer.py", "-p", "no:cacheprovider", "-p", "gradcheck"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    ).stdout
+    assert _contiguous(shown, normalize(out))
+
+
+def test_spec_example_is_valid():  # also what --init-spec writes (above)
     import tomllib
 
     from gradcheck.audit.spec import parse_spec

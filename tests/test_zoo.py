@@ -41,6 +41,7 @@ DESIGN_CODES = {
     "regularization_mismatch",
     "forward_mismatch",
     "kink",
+    "wrong_label_index",
 }
 
 # The stable catalogue: name -> (expected code, layered)
@@ -71,6 +72,23 @@ EXPECTED = {
     "l2-on-bias": ("regularization_mismatch", False),
     "transposed": ("transposed", True),
     "zero-gradient": ("zero_gradient", True),
+    # the newer layers (reference_nets.zoo_layers)
+    "ce-softmax-jacobian-again": ("extra_activation_derivative", False),
+    "ce-softmax-diagonal-again": ("extra_activation_derivative", False),
+    "ce-labels-as-onehot": ("wrong_label_index", False),
+    "ce-label-off-by-one": ("wrong_label_index", False),
+    "ce-label-columns-all-rows": ("wrong_label_index", False),
+    "tanh-output-derivative-missing": ("missing_activation_derivative", False),
+    "tanh-output-derivative-at-activation": ("derivative_at_activation", False),
+    "tanh-output-derivative-at-preactivation": ("derivative_at_preactivation", False),
+    "tanh-output-sigmoid-derivative": ("wrong_activation_derivative", False),
+    "softmax-mse-diagonal-jacobian": ("wrong_activation_derivative", False),
+    "mean-over-batch-in-gradient": ("missing_batch_mean", False),
+    "leaky-relu-slope-dropped": ("wrong_activation_derivative", True),
+    "leaky-relu-derivative-ones": ("wrong_activation_derivative", True),
+    "elu-derivative-at-activation": ("derivative_at_activation", True),
+    "elu-derivative-alpha-dropped": ("wrong_activation_derivative", True),
+    "elu-derivative-output-form-at-z": ("derivative_at_preactivation", True),
 }
 
 SHAPE_MUTANTS = {"bias-not-summed", "bias-wrong-axis"}
@@ -149,8 +167,9 @@ def test_package_exports():
         assert getattr(reference_nets, name) is not None
 
 
-def test_zoo_module_does_not_import_gradcheck():
-    tree = ast.parse(Path(reference_nets.zoo.__file__).read_text())
+@pytest.mark.parametrize("module", ["zoo", "zoo_layers", "mutant"])
+def test_zoo_module_does_not_import_gradcheck(module):
+    tree = ast.parse((Path(reference_nets.__file__).parent / f"{module}.py").read_text())
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             assert not any(a.name.split(".")[0] == "gradcheck" for a in node.names)
@@ -160,14 +179,15 @@ def test_zoo_module_does_not_import_gradcheck():
 
 # ------------------------------------------------------------------- zoo cases
 def test_zoo_cases_shape_of_benchmark():
-    assert 60 <= len(CASES) <= 130
+    assert 150 <= len(CASES) <= 220
     names = [c.name for c in CASES]
     assert len(set(names)) == len(names)
     for c in CASES:
         layers = c.layer if isinstance(c.layer, tuple) else (c.layer,)
         suffix = "" if c.layer is None else "/L" + "+".join(map(str, layers))
         assert re.fullmatch(re.escape(c.mutant) + r"@[a-z0-9-]+" + re.escape(suffix), c.name)
-        assert c.X.shape == (16, c.config.sizes[0]) and c.Y.shape == (16, c.config.sizes[-1])
+        labels = c.config.labels == "int"
+        assert c.X.shape == (16, c.config.sizes[0]) and c.Y.shape == ((16,) if labels else (16, c.config.sizes[-1]))
     assert "derivative-at-activation@tanh-bce-d2/L1" in names
     assert "derivative-at-activation@tanh-bce-d2/L1+2" in names
 
@@ -197,8 +217,17 @@ def test_zoo_targets_fit_the_loss():
     for c in CASES:
         if c.config.loss == "bce":
             assert set(np.unique(c.Y)) <= {0.0, 1.0}
+        elif c.config.labels == "int":
+            assert set(np.unique(c.Y)) <= set(range(c.config.sizes[-1])) and len(set(c.Y)) > 1
+        elif c.config.loss == "ce":
+            assert np.array_equal(c.Y.sum(axis=1), np.ones(16)) and set(np.unique(c.Y)) == {0.0, 1.0}
         elif c.config.output == "sigmoid":
             assert np.all((c.Y > 0) & (c.Y < 1))
+        elif c.config.output == "tanh":
+            assert np.all(np.abs(c.Y) < 0.9)
+        elif c.config.output == "softmax":
+            np.testing.assert_allclose(c.Y.sum(axis=1), 1.0)
+            assert np.all(c.Y > 0)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -1346,6 +1346,27 @@ def match_entries(
     return [], ""
 
 
+def is_array_loss_and_grads(ret: Any) -> bool:
+    """``(loss, grads)`` in the CS231n form whose loss is a numeric array rather than a number."""
+    return (
+        isinstance(ret, (tuple, list))
+        and len(ret) == 2
+        and isinstance(ret[0], np.ndarray)
+        and ret[0].dtype.kind in "fiu"
+        and isinstance(ret[1], dict)
+    )
+
+
+def loss_value_info(ret: Any) -> dict[str, Any] | None:
+    """What the grader needs to judge a returned loss: its shape and whether it is finite (None: no loss)."""
+    if not isinstance(ret, (tuple, list)) or not ret:
+        return None
+    value = np.asarray(ret[0])
+    if value.dtype.kind not in "fiu":
+        return None
+    return {"shape": list(value.shape), "finite": bool(np.all(np.isfinite(value)))}
+
+
 def grads_from_return(ret: Any, params: list[Tensor]) -> tuple[list[Grad], str | None, list[str]]:
     """Gradients in a backward's return value; (grads, shape name, notes)."""
     notes: list[str] = []
@@ -1365,6 +1386,12 @@ def grads_from_return(ret: Any, params: list[Tensor]) -> tuple[list[Grad], str |
     ):
         shape = "loss-and-grads"
         notes.append(f"backward returned a loss value ({float(ret[0]):.6g}) and gradients")
+        value = ret[1] if len(ret) == 2 else tuple(ret[1:])
+        if isinstance(value, np.ndarray):
+            value = (value,)
+    elif is_array_loss_and_grads(ret):  # CS231n (loss, grads) whose loss is an array, not a scalar
+        shape = "loss-and-grads"
+        notes.append(f"backward returned a loss of shape {np.shape(ret[0])} (not a scalar) and gradients")
         value = ret[1] if len(ret) == 2 else tuple(ret[1:])
         if isinstance(value, np.ndarray):
             value = (value,)
@@ -1667,6 +1694,8 @@ def _extract(target: Target, params: list[Tensor], loaded, X, Y, lrs, spec, part
     else:
         grads, shape, rnotes = grads_from_return(s1.ret, params)
         notes.extend(rnotes)
+        if shape == "loss-and-grads":  # the grader judges the returned loss too (a scalar?)
+            result["loss_value"] = loss_value_info(s1.ret)
         if (
             grads
             and shape == "grads-dict"

@@ -101,10 +101,10 @@ def reproduce_command(path: Path, spec: AuditSpec) -> str:
     return f"python -m gradcheck audit {path}{extra}"
 
 
-def _request(path: Path, workdir: Path, data, spec: AuditSpec) -> Path:
+def _request(path: Path, workdir: Path, data, spec: AuditSpec, siblings: bool = False) -> Path:
     X, Y = data if data is not None else (None, None)
     req = {
-        "submission": path.name,
+        "submission": f"{path.parent.name}/{path.name}" if siblings else path.name,
         "result": "result.json",
         "X": None if X is None else X.tolist(),
         "Y": None if Y is None else Y.tolist(),
@@ -124,7 +124,7 @@ def limits_for(spec: AuditSpec, timeout: float | None = None) -> Limits:
     return Limits(wall_seconds=wall, cpu_seconds=cpu, memory_bytes=mem)
 
 
-def run_worker(path: Path, spec: AuditSpec, *, limits: Limits):
+def run_worker(path: Path, spec: AuditSpec, *, limits: Limits, siblings: bool = False):
     """Run the worker on one submission in the sandbox.
 
     Returns
@@ -139,9 +139,9 @@ def run_worker(path: Path, spec: AuditSpec, *, limits: Limits):
         Why nothing ran, when box is None.
     """
     data = make_data(spec, None, None)
-    workdir = make_workdir(path)
+    workdir = make_workdir(path.parent if siblings else path)
     try:
-        _request(path, workdir, data, spec)
+        _request(path, workdir, data, spec, siblings)
         env = scrubbed_env({"PYTHONPATH": str(Path(gradcheck.__file__).resolve().parent.parent)})
         box = run_sandboxed(
             [sys.executable, "-m", "gradcheck.audit.worker", "request.json"], workdir=workdir, limits=limits, env=env
@@ -155,10 +155,16 @@ def run_worker(path: Path, spec: AuditSpec, *, limits: Limits):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def audit_one(path: Path, spec: AuditSpec, *, limits: Limits, seed: int = 0) -> SubmissionResult:
-    """Run one submission in the sandbox and judge what it returned."""
+def audit_one(
+    path: Path, spec: AuditSpec, *, limits: Limits, seed: int = 0, siblings: bool = False
+) -> SubmissionResult:
+    """Run one submission in the sandbox and judge what it returned.
+
+    ``siblings``: the sandbox gets a copy of the file's whole folder (one student's
+    upload, whose modules import each other), not of the file alone.
+    """
     start = time.perf_counter()
-    box, result, data, failure = run_worker(path, spec, limits=limits)
+    box, result, data, failure = run_worker(path, spec, limits=limits, siblings=siblings)
     common = dict(path=str(path), command=reproduce_command(path, spec))
     if box is None:
         out = SubmissionResult(status="error", error=failure, **common)
@@ -269,6 +275,7 @@ def audit_batch(
     limits: Limits | None = None,
     resume: bool = False,
     progress: Callable[[int, int, int, float], None] | None = None,
+    siblings: bool = False,
 ) -> AuditReport:
     """Audit every submission; per-submission JSON written atomically as each finishes.
 
@@ -284,6 +291,8 @@ def audit_batch(
         Skip submissions already judged in ``folder`` (same content and spec).
     progress : callable, optional
         ``progress(done, total, failures, elapsed)``.
+    siblings : bool
+        Each submission runs with a copy of its folder (one student's upload), not alone.
     """
     start = time.perf_counter()
     limits = limits or limits_for(spec)
@@ -298,7 +307,7 @@ def audit_batch(
     failures = sum(not r.passed for r in results.values())
 
     def one(p: Path) -> SubmissionResult:
-        r = audit_one(p, spec, limits=limits, seed=seed)
+        r = audit_one(p, spec, limits=limits, seed=seed, siblings=siblings)
         write_atomic(_result_path(folder, p), to_json({"digest": _digest(p, spec), **r.to_dict()}))
         return r
 
@@ -385,5 +394,6 @@ def from_dict(d: dict[str, Any]) -> SubmissionResult:
         rules=d.get("rules", {}),
         elapsed=d.get("elapsed", 0.0),
         isolation=tuple(d.get("isolation", [])),
+        error_maps=d.get("error_maps") or {},
         **keep,
     )

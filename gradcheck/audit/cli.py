@@ -7,12 +7,27 @@ import os
 import sys
 from pathlib import Path
 
+from gradcheck.flags import (
+    EXIT_FAIL,
+    EXIT_OK,
+    CliError,
+    add_common,
+    add_subcommand,
+    check_writable,
+    emit,
+    jobs_type,
+    scale_type,
+    terminal_width,
+    timeout_type,
+)
+
 AUDIT_FORMATS = ("text", "markdown", "json", "junit", "gradescope", "html")
 
 
 def add_parser(sub) -> None:
     """Register the ``audit`` subcommand."""
-    p = sub.add_parser(
+    p = add_subcommand(
+        sub,
         "audit",
         help="audit student backprop submissions (.py, .ipynb) in a sandbox",
         description="Run every submission in its own sandboxed process, check its gradient against the "
@@ -39,22 +54,29 @@ def add_parser(sub) -> None:
         help="the loss the gradient must match (overrides the spec; auto: whichever the gradient fits)",
     )
     p.add_argument("--reduction", choices=("mean", "sum"), help="loss reduction over the batch (default mean)")
-    p.add_argument("--scale", type=float, help="constant factor on the loss, e.g. 0.5 for (1/2) MSE")
+    p.add_argument(
+        "--scale",
+        type=scale_type,
+        metavar="X",
+        help="constant factor on the loss, a number > 0, e.g. 0.5 for (1/2) MSE (default: 1)",
+    )
     p.add_argument(
         "--jobs",
-        type=int,
+        type=jobs_type,
         default=min(4, os.cpu_count() or 1),
-        help="submissions audited in parallel, each in its own sandbox (default: %(default)s)",
+        metavar="N",
+        help="submissions audited in parallel, each in its own sandbox, 1 to 256 (default: %(default)s)",
     )
     p.add_argument(
         "--timeout",
-        type=float,
-        help="wall-clock seconds per submission before it is killed "
+        type=timeout_type,
+        metavar="SECONDS",
+        help="wall-clock seconds per submission before it is killed, a number in (0, 86400] "
         "(default: the spec's [limits] wall_seconds, else 60)",
     )
     p.add_argument(
         "--resume",
-        type=Path,
+        type=_existing_folder,
         metavar="FOLDER",
         help="finish an interrupted audit in FOLDER, skipping submissions already judged",
     )
@@ -64,15 +86,19 @@ def add_parser(sub) -> None:
         metavar="DIR",
         help="write a Gradescope autograder (run_autograder, setup.sh) to DIR and exit",
     )
-    from gradcheck.cli import _common
-
-    _common(p, AUDIT_FORMATS)  # --format, --output, --seed, as for run and zoo
+    add_common(p, AUDIT_FORMATS)  # --format, --output, --seed, as for run and zoo
     p.set_defaults(handler=cmd_audit)
+
+
+def _existing_folder(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: no such folder (give the folder of the interrupted audit)")
+    return path
 
 
 def _spec(args):
     from gradcheck.audit.spec import AuditSpec, SpecError, load_spec
-    from gradcheck.cli import CliError
 
     try:
         spec = load_spec(args.spec)
@@ -99,49 +125,116 @@ def _progress():
     return show
 
 
-def cmd_audit(args: argparse.Namespace) -> int:
-    """Handler of ``gradcheck audit``."""
-    from gradcheck.audit.batch import audit_batch, discover, limits_for
-    from gradcheck.cli import CliError, _emit
-    from gradcheck.report.files import run_folder, write_atomic
+def _template(args: argparse.Namespace) -> int:
+    from gradcheck.audit.gradescope import write_template
+    from gradcheck.audit.spec import SpecError
 
-    if args.gradescope_template:
-        from gradcheck.audit.gradescope import write_template
-        from gradcheck.audit.spec import SpecError
+    check_writable(args.gradescope_template, "--gradescope-template", files="the autograder files")
 
-        try:
-            written = write_template(args.gradescope_template, spec=args.spec)
-        except (SpecError, OSError) as exc:
-            raise CliError(f"cannot write the Gradescope template: {exc}") from None
-        for f in written:
-            print(f"wrote {f}", file=sys.stderr)
-        return 0
+    try:
+        written = write_template(args.gradescope_template, spec=args.spec)
+    except (SpecError, OSError) as exc:
+        raise CliError(f"cannot write the Gradescope template: {exc}") from None
+    for f in written:
+        print(f"wrote {f}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _init_spec(args: argparse.Namespace, first: Path, spec) -> int:
+    from gradcheck.audit.initspec import write_spec
+
+    if args.init_spec.is_dir():
+        raise CliError(f"--init-spec {args.init_spec} is a folder; give a file name, e.g. {args.init_spec}/spec.toml")
+    check_writable(args.init_spec.parent, "--init-spec", shown=args.init_spec)
+
+    try:
+        write_spec(first, args.init_spec, spec)
+    except (ValueError, OSError) as exc:
+        raise CliError(str(exc)) from None
+    print(f"wrote {args.init_spec} from {first}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _submissions(args: argparse.Namespace) -> list[Path]:
+    from gradcheck.audit.batch import discover
+
     if not args.paths:
         raise CliError("give at least one submission file or folder (PATH)")
-    if args.jobs < 1:
-        raise CliError(f"--jobs must be at least 1, got {args.jobs}")
-    spec = _spec(args)
+    from gradcheck.audit.batch import SUFFIXES
+
+    for p in args.paths:
+        if p.is_file() and p.suffix not in SUFFIXES:
+            raise CliError(f"{p} is not a .py or .ipynb file; give a submission file or a folder of them")
     try:
         paths = discover(args.paths)
     except FileNotFoundError as exc:
         raise CliError(f"{exc}; give a submission file or a folder of them") from None
     if not paths:
         raise CliError(f"no .py or .ipynb submissions in {', '.join(map(str, args.paths))}")
-    if args.init_spec:
-        from gradcheck.audit.initspec import write_spec
+    return paths
 
-        try:
-            write_spec(paths[0], args.init_spec, spec)
-        except (ValueError, OSError) as exc:
-            raise CliError(str(exc)) from None
-        print(f"wrote {args.init_spec} from {paths[0]}", file=sys.stderr)
-        return 0
-    if args.resume is not None and not args.resume.is_dir():
-        raise CliError(f"--resume {args.resume}: no such folder (give the folder of the interrupted audit)")
+
+def _limits(spec, timeout):
+    from gradcheck.audit.batch import limits_for
+
     try:
-        folder = args.resume or run_folder(args.output, "audit")
+        return limits_for(spec, timeout)
+    except (TypeError, ValueError) as exc:
+        where = f"spec {spec.path}: [limits]" if spec.path else "--timeout"
+        raise CliError(f"{where}: {exc}") from None
+
+
+def _report_folder(args: argparse.Namespace) -> Path:
+    from gradcheck.report.files import run_folder
+
+    if args.resume is not None:
+        return args.resume
+    check_writable(args.output)
+    try:
+        return run_folder(args.output, "audit")
     except OSError as exc:
         raise CliError(f"cannot create a report folder under {args.output}: {exc.strerror or exc}") from None
+
+
+#: Report files written to every audit's folder, and the format each holds.
+REPORT_FILES = (
+    ("report.txt", "text"),
+    ("report.json", "json"),
+    ("report.md", "markdown"),
+    ("junit.xml", "junit"),
+    ("results.json", "gradescope"),
+    ("report.html", "html"),
+)
+
+
+def _write_reports(folder: Path, rendered: dict[str, str]) -> None:
+    from gradcheck.report.files import write_atomic
+
+    try:
+        for name, key in REPORT_FILES:
+            if key in rendered:
+                write_atomic(folder / name, rendered[key])
+    except OSError as exc:
+        raise CliError(
+            f"could not write the reports in {folder}: {exc.strerror or exc} (the verdicts are printed "
+            "above and kept in its submissions/ folder); pass --output DIR to choose another folder"
+        ) from None
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Handler of ``gradcheck audit``: every check of the command line first, then the work."""
+    from gradcheck.audit.batch import audit_batch
+
+    if args.gradescope_template:
+        return _template(args)
+    if args.format == "gradescope" and not args.init_spec:
+        return _gradescope(args)
+    paths = _submissions(args)
+    spec = _spec(args)
+    if args.init_spec:
+        return _init_spec(args, paths[0], spec)
+    limits = _limits(spec, args.timeout)
+    folder = _report_folder(args)
     print(f"auditing {len(paths)} submission(s), results in {folder}", file=sys.stderr)
     report = audit_batch(
         paths,
@@ -149,26 +242,50 @@ def cmd_audit(args: argparse.Namespace) -> int:
         folder=folder,
         jobs=args.jobs,
         seed=args.seed,
-        limits=limits_for(spec, args.timeout),
+        limits=limits,
         resume=args.resume is not None,
         progress=_progress(),
     )
     rendered = render_all(report, spec)
-    _emit(rendered[args.format])
-    for name, key in (
-        ("report.json", "json"),
-        ("report.md", "markdown"),
-        ("junit.xml", "junit"),
-        ("results.json", "gradescope"),
-        ("report.html", "html"),
-    ):
-        if key in rendered:
-            write_atomic(folder / name, rendered[key])
+    if args.format == "text":
+        from gradcheck.report.audit import render_text
+
+        emit(render_text(report, width=terminal_width()))
+    else:
+        emit(rendered[args.format])
+    _write_reports(folder, rendered)
     print(f"reports written to {folder}", file=sys.stderr)
-    return 0 if all(s.passed for s in report.submissions) else 1
+    return EXIT_OK if all(s.passed for s in report.submissions) else EXIT_FAIL
 
 
-def render_all(report, spec) -> dict[str, str]:
+def _gradescope(args: argparse.Namespace) -> int:
+    """``--format gradescope``: PATH is one student's upload; every file of it is judged (see report.gradescope)."""
+    from gradcheck.audit.batch import AuditReport, audit_batch
+    from gradcheck.audit.gradescope import plan_upload
+
+    if not args.paths:
+        raise CliError("give the student's upload (PATH), e.g. /autograder/submission")
+    spec = _spec(args)
+    try:
+        upload = plan_upload(args.paths, spec)
+    except (FileNotFoundError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    limits = _limits(spec, args.timeout)
+    folder = _report_folder(args)
+    print(f"grading {len(upload.judged)} file(s) of the upload {upload.root}, results in {folder}", file=sys.stderr)
+    report = AuditReport("error", (), 0.0, folder)
+    if upload.judged:
+        report = audit_batch(
+            list(upload.judged), spec, folder=folder, jobs=args.jobs, seed=args.seed, limits=limits, siblings=True
+        )
+    rendered = render_all(report, spec, upload)
+    emit(rendered["gradescope"])
+    _write_reports(folder, rendered)
+    passed = bool(report.submissions) and all(s.passed for s in report.submissions)
+    return EXIT_OK if passed else EXIT_FAIL
+
+
+def render_all(report, spec, upload=None) -> dict[str, str]:
     """Every format of the audit report."""
     from gradcheck.report import audit as ra
     from gradcheck.report.files import to_json
@@ -182,7 +299,7 @@ def render_all(report, spec) -> dict[str, str]:
     try:
         from gradcheck.report.gradescope import render_gradescope
 
-        out["gradescope"] = render_gradescope(report, spec)
+        out["gradescope"] = render_gradescope(report, spec, upload)
     except ImportError:
         pass
     try:

@@ -23,6 +23,7 @@ from gradcheck.audit.layout import Layout, LayoutError, infer_layouts
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.check import check_gradients
 from gradcheck.diagnose import Context, _rank, fingerprints, signatures
+from gradcheck.errormap import error_maps
 from gradcheck.problem import GradientShapeError
 from gradcheck.result import Diagnosis, GradientReport, TensorResult
 from reference_nets.mlp import MLP, MLPConfig
@@ -86,6 +87,8 @@ class SubmissionResult:
     max_score: float | None = None
     cells: Mapping[str, Any] = field(default_factory=dict)
     trace: Mapping[str, Any] = field(default_factory=dict)
+    #: Per failing tensor, where its entries are wrong (see :func:`gradcheck.errormap.error_map`).
+    error_maps: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -115,6 +118,7 @@ class SubmissionResult:
             "max_score": self.max_score,
             "cells": dict(self.cells),
             "trace": dict(self.trace),
+            "error_maps": dict(self.error_maps),
         }
 
 
@@ -265,6 +269,10 @@ def grade(
         where = f" (in {err['where']})" if err.get("where") else ""
         return SubmissionResult(status="error", error=msg + where, **base)
     ex = Extracted.from_result(result)
+    refused = refuse(result, ex)
+    if refused is not None:
+        status, diagnosis = refused
+        return SubmissionResult(status=status, error=diagnosis.message, diagnoses=(diagnosis,), rules=ex.rules, **base)
     missing = [k for k in ex.params if k not in ex.grads]
     if missing:
         return SubmissionResult(
@@ -298,10 +306,10 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base) -> SubmissionRes
             notes=tuple(notes),
             **base,
         )
-    except (ValueError, TypeError) as exc:  # e.g. NaN or inf in the student's gradient: a wrong gradient
+    except (ValueError, TypeError) as exc:  # not the student's gradient (refuse() judged that): ours
         return SubmissionResult(
-            status="fail",
-            error=f"the gradient cannot be checked: {exc}",
+            status="error",
+            error=f"the gradient could not be checked: {exc}",
             forward=forward,
             rules=ex.rules,
             notes=tuple(notes),
@@ -335,6 +343,7 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base) -> SubmissionRes
     return SubmissionResult(
         status=status,
         tensors=report.tensors,
+        error_maps=error_maps(report),
         diagnoses=tuple(diagnoses),
         forward=forward,
         rules=ex.rules,
@@ -388,9 +397,57 @@ def _diagnose(report, ex, layout, net, X, Y, factor) -> list[Diagnosis]:
 
 
 def _shape_diag(exc: GradientShapeError) -> list[Diagnosis]:
+    """What the shapes suggest (a bias not summed, a transpose), then the plain fact: ``shape_mismatch``."""
     from gradcheck.diagnose import diagnose_shape_error
 
-    return diagnose_shape_error(exc, {}, {}, None) or [Diagnosis("tensor_scale", exc.name, str(exc), 0.3, {})]
+    named = [d for d in diagnose_shape_error(exc, {}, {}, None) if d.code != "shape_mismatch"]
+    fact = Diagnosis(
+        "shape_mismatch",
+        exc.name,
+        f"The gradient of {exc.name} has shape {tuple(exc.got)} but {exc.name} has shape {tuple(exc.expected)}: "
+        "a gradient has the shape of its parameter.",
+        0.95 if not named else min(0.95, named[0].confidence) - 0.01,
+        {"expected": list(exc.expected), "got": list(exc.got)},
+    )
+    return [*named, fact]
+
+
+#: Verdict codes the grader gives before any numerical check (diagnosis codes: add, never rename).
+#: ``nonfinite_gradient`` and ``shape_mismatch`` are failures of the gradient; ``nonfinite_parameter``
+#: and ``loss_not_scalar`` are errors: the submission cannot be graded as it stands.
+VERDICT_CODES = ("loss_not_scalar", "nonfinite_parameter", "nonfinite_gradient", "shape_mismatch")
+
+
+def _first_bad(name: str, arr: np.ndarray) -> str:
+    from gradcheck.naming import format_index
+
+    bad = np.argwhere(~np.isfinite(arr))
+    where = format_index(name, tuple(int(i) for i in bad[0]))
+    return f"{len(bad)} of its {arr.size} entries are NaN or infinite (first: {where} = {arr[tuple(bad[0])]})"
+
+
+def refuse(result: Mapping[str, Any], ex: Extracted) -> tuple[str, Diagnosis] | None:
+    """A verdict given before any check: a loss that is not a scalar, non-finite parameters or gradients.
+
+    Returns ``(status, diagnosis)``, or None when the submission can be checked.
+    """
+    lv = result.get("loss_value")
+    if lv and int(np.prod(lv.get("shape") or [1])) != 1:
+        shape = tuple(lv["shape"])
+        msg = (
+            f"The loss returned with the gradients is an array of shape {shape}, not a scalar: reduce it "
+            "over the batch (for example with .mean() or .sum()) so that it is one number."
+        )
+        return "error", Diagnosis("loss_not_scalar", None, msg, 1.0, {"shape": list(shape)})
+    for name, arr in ex.params.items():
+        if not np.all(np.isfinite(arr)):
+            msg = f"Parameter {name} is not finite: {_first_bad(name, arr)}. Check the initialisation."
+            return "error", Diagnosis("nonfinite_parameter", name, msg, 1.0, {})
+    for name, arr in ex.grads.items():
+        if not np.all(np.isfinite(arr)):
+            msg = f"The gradient of {name} is not finite: {_first_bad(name, arr)}."
+            return "fail", Diagnosis("nonfinite_gradient", name, msg, 1.0, {})
+    return None
 
 
 #: Diagnosis codes whose bug sits in the line forming a layer's delta dZ.

@@ -26,7 +26,10 @@ name, e.g. ``mlp.py``: audit only that file of the upload instead of every
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 SETUP_SH = r"""#!/usr/bin/env bash
@@ -80,10 +83,16 @@ RUN_AUTOGRADER = r"""#!/usr/bin/env bash
 # the grade must be written to $ROOT/results/results.json. A valid results.json is written
 # whatever happens: if gradcheck fails, a fallback with score 0 and its error is written.
 #
+# What students see is results.json: their verdicts, evidence and named bugs, in their own file
+# names. What instructors need besides (every note, the grader's paths, the command that
+# reproduces the audit) is printed here, on the autograder output, which Gradescope shows to
+# instructors only (results.json sets "stdout_visibility": "hidden").
+#
 # Environment (all optional):
 #   AUTOGRADER_ROOT  default /autograder (set it to try the autograder locally)
 #   PYTHON           default python3
-#   SUBMISSION       the one file to audit, e.g. mlp.py (default: every .py/.ipynb uploaded)
+#   SUBMISSION       the one file to grade, e.g. mlp.py (default: the spec's [entry] file, else
+#                    every .py/.ipynb file uploaded, the score being the lowest of them)
 set -u
 
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
@@ -91,7 +100,7 @@ PYTHON="${PYTHON:-python3}"
 SUBMISSION="${SUBMISSION:-}"
 SPEC="$ROOT/source/spec.toml"
 RESULTS="$ROOT/results/results.json"
-REPORTS="${GRADCHECK_REPORTS:-/tmp/gradcheck-reports}"
+REPORTS="${GRADCHECK_REPORTS:-$(mktemp -d 2>/dev/null || echo /tmp/gradcheck-reports)}"
 
 mkdir -p "$ROOT/results" "$REPORTS"
 target="$ROOT/submission"
@@ -110,7 +119,12 @@ out="$work/stdout"
 err="$work/stderr"
 "$PYTHON" "${args[@]}" >"$out" 2>"$err"
 code=$?
-cat "$err" >&2    # shown to instructors in Gradescope's autograder output
+echo "== gradcheck (exit code $code), for instructors =="
+cat "$err"
+latest="$(ls -td "$REPORTS"/audit-* 2>/dev/null | head -n 1)"
+if [ -n "$latest" ] && [ -f "$latest/report.txt" ]; then
+    cat "$latest/report.txt"
+fi
 
 # Exit code 1 only means the submission failed: the results are still good. Accept the
 # output whenever it is a results file; otherwise write the fallback.
@@ -137,8 +151,11 @@ try:  # the spec's [points], so the fallback is out of the same total
     points = float(p.get("gradient", 1.0)) + float(p.get("forward", 0.0))
 except Exception:
     pass
-message = ("The autograder could not grade this submission (gradcheck exit code "
-           f"{os.environ.get('GRADCHECK_EXIT', '?')}).\n\n{tail or '(no error output)'}\n")
+# Students get a plain message; the error itself (grader paths and all) is in the autograder
+# output above, which only instructors see.
+message = ("The autograder could not grade this submission. This is a problem of the autograder, "
+           "not of your code: your instructor can see the details.\n")
+print(f"gradcheck exit code {os.environ.get('GRADCHECK_EXIT', '?')}; no results file:\n{tail}")
 result = {"score": 0.0, "output": message, "visibility": "visible", "stdout_visibility": "hidden",
           "tests": [{"name": "Gradient check", "score": 0.0, "max_score": points, "status": "failed",
                      "output": message, "visibility": "visible"}]}
@@ -154,6 +171,107 @@ fi
 cd / && rm -rf "$work"
 exit 0
 """
+
+
+#: At most this many files of one upload are graded (each runs in its own sandbox).
+MAX_FILES = 40
+#: Folders of an upload that hold no student work.
+_NOT_WORK = ("__pycache__", "__MACOSX", ".ipynb_checkpoints", ".git")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What one student uploaded, and which of it is graded.
+
+    Attributes
+    ----------
+    root : Path
+        The upload's folder (``/autograder/submission``).
+    judged : tuple of Path
+        The files graded, each in its own sandbox with a copy of its folder.
+    not_graded : tuple of (str, str)
+        Every other uploaded file, by its name in the upload, with the reason.
+    entry : str or None
+        The file the spec names (``[entry] file``), if any.
+    missing : bool
+        The spec names a file the upload does not have.
+    """
+
+    root: Path
+    judged: tuple[Path, ...]
+    not_graded: tuple[tuple[str, str], ...] = ()
+    entry: str | None = None
+    missing: bool = False
+
+    def name(self, path: str | Path) -> str:
+        """``path`` as the student knows it: relative to the upload."""
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return Path(path).name
+
+
+def _uploaded(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(
+        p for p in root.rglob("*") if p.is_file() and not any(part in _NOT_WORK for part in p.relative_to(root).parts)
+    )
+
+
+def _is_code(path: Path) -> bool:
+    from gradcheck.audit.batch import SUFFIXES
+
+    return path.suffix in SUFFIXES and not path.name.startswith(("_", "."))
+
+
+def _why_not(path: Path) -> str:
+    from gradcheck.audit.batch import SUFFIXES
+
+    if path.suffix in SUFFIXES:  # named _x.py or .x.py
+        return "a private module or package file (its name starts with _ or .), not graded alone"
+    return "not a .py or .ipynb file"
+
+
+def plan_upload(paths: list[Path], spec=None) -> Upload:
+    """Which files of one student's upload are graded: the spec's ``[entry] file``, else every code file.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The upload's folder (or files of it), as given on the command line.
+    spec : AuditSpec, optional
+        Its ``[entry] file`` names the one file graded (a path inside the upload).
+
+    Raises
+    ------
+    FileNotFoundError
+        Naming a path that does not exist.
+    """
+    roots = [Path(p) for p in paths]
+    for p in roots:
+        if not p.exists():
+            raise FileNotFoundError(f"{p} does not exist")
+    root = (
+        roots[0]
+        if len(roots) == 1 and roots[0].is_dir()
+        else Path(os.path.commonpath([p.parent if p.is_file() else p for p in roots]))
+    )
+    files = [f for p in roots for f in _uploaded(p)]
+    entry = spec.get("entry", "file") if spec is not None else None
+    upload = Upload(root, (), entry=entry)
+    if entry:
+        if Path(entry).is_absolute() or ".." in Path(entry).parts:
+            raise ValueError(f'[entry] file must be a path inside the upload, like "mlp.py"; got {entry!r}')
+        target = root / entry
+        others = tuple((upload.name(f), f"not graded: the assignment grades {entry}") for f in files if f != target)
+        if not target.is_file():
+            return dataclasses.replace(upload, not_graded=others, missing=True)
+        return dataclasses.replace(upload, judged=(target,), not_graded=others)
+    code = [f for f in files if _is_code(f)]
+    skipped = [(upload.name(f), _why_not(f)) for f in files if not _is_code(f)]
+    skipped += [(upload.name(f), f"not graded: at most {MAX_FILES} files of an upload are") for f in code[MAX_FILES:]]
+    return dataclasses.replace(upload, judged=tuple(code[:MAX_FILES]), not_graded=tuple(skipped))
 
 
 def write_template(directory: Path, spec: Path | None = None) -> list[Path]:

@@ -31,6 +31,7 @@ Example (``python -m gradcheck audit --init-spec FILE`` writes a commented one):
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ from typing import Any
 #: Every section and key, with the type(s) it accepts.
 SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
     "entry": {
+        "file": (str,),  # Gradescope: the one file of an upload that is graded (a path inside it)
         "class": (str,),
         "function": (str,),
         "init_args": (list,),
@@ -74,6 +76,22 @@ CHOICES = {
     ("loss", "reduction"): ("mean", "sum"),
     ("network", "output"): ("sigmoid", "identity"),
     ("network", "layout"): ("auto", "in_out", "out_in"),
+}
+
+#: Numeric keys and the values they accept (low, high, low included): a typo such as
+#: ``scale = 0`` would otherwise fail a whole class.
+RANGES = {
+    ("loss", "scale"): (0.0, math.inf, False),
+    ("limits", "wall_seconds"): (0.0, 86_400.0, False),
+    ("limits", "cpu_seconds"): (1, 86_400, True),
+    ("limits", "memory_mb"): (16, 1_048_576, True),
+    ("check", "rtol"): (0.0, 0.5, False),
+    ("points", "gradient"): (0.0, math.inf, True),
+    ("points", "forward"): (0.0, math.inf, True),
+    ("data", "n"): (1, 1_000_000, True),
+    ("data", "seed"): (0, math.inf, True),
+    ("data", "n_in"): (1, math.inf, True),
+    ("data", "n_out"): (1, math.inf, True),
 }
 
 
@@ -180,6 +198,7 @@ def _check_key(where: str, section: str, key: str, value: Any) -> None:
     if isinstance(value, bool) and bool not in types or not isinstance(value, types):
         names = " or ".join(t.__name__ for t in types)
         raise SpecError(f"{where}: [{section}] {key} must be {names}, got {type(value).__name__} ({value!r})")
+    _check_range(where, section, key, value)
     choices = CHOICES.get((section, key))
     if choices and value not in choices:
         raise SpecError(f"{where}: [{section}] {key} must be one of {', '.join(choices)}, got {value!r}")
@@ -187,6 +206,18 @@ def _check_key(where: str, section: str, key: str, value: Any) -> None:
         for act in [value] if isinstance(value, str) else value:
             if act not in ("sigmoid", "relu", "tanh"):
                 raise SpecError(f"{where}: [network] hidden entries must be sigmoid, relu or tanh, got {act!r}")
+
+
+def _check_range(where: str, section: str, key: str, value: Any) -> None:
+    bounds = RANGES.get((section, key))
+    if bounds is None:
+        return
+    low, high, closed = bounds
+    inside = math.isfinite(value) and (value >= low if closed else value > low) and value <= high
+    if not inside:
+        left = "[" if closed else "("
+        top = "inf)" if math.isinf(high) else f"{high:.15g}]"
+        raise SpecError(f"{where}: [{section}] {key} must be a finite number in {left}{low:.15g}, {top}, got {value!r}")
 
 
 def load_spec(path: Path | str | None) -> AuditSpec:

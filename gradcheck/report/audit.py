@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ET
 
 from gradcheck.report.markdown import md_table
-from gradcheck.report.text import MARK, table
+from gradcheck.report.text import MARK, fits, prose, table
+
+
+def points(score: float | None, max_score: float | None) -> str:
+    """``0.33/1``: points rounded to two decimals, trailing zeros dropped ("" when not graded).
+
+    Examples
+    --------
+    >>> points(1 / 3, 1.0), points(2.5, 4.0), points(None, None)
+    ('0.33/1', '2.5/4', '')
+    """
+    if max_score is None:
+        return ""
+
+    def short(x: float) -> str:
+        return f"{round(float(x or 0.0), 2):.2f}".rstrip("0").rstrip(".")
+
+    return f"{short(score)}/{short(max_score)}"
 
 
 def _top(s) -> str:
@@ -17,13 +35,13 @@ def _wrong(s) -> str:
     return ", ".join(t.location for t in bad[:3]) + (" ..." if len(bad) > 3 else "")
 
 
-def render_text(report) -> str:
-    """Summary table (one row per submission) and, per failing submission, the evidence."""
-    rows = [
-        [s.path, MARK[s.status], s.shape or "-", _wrong(s) or "-", _top(s) or "-", f"{s.elapsed:.1f}s"]
-        for s in report.submissions
-    ]
-    out = [table(["submission", "verdict", "shape", "wrong entries", "diagnosis", "time"], rows)]
+def render_text(report, width: int | None = None) -> str:
+    """Summary table (one row per submission) and, per failing submission, the evidence.
+
+    ``width``: a terminal's columns, which the table then fits (paths, shapes,
+    wrong entries and diagnoses wrap); None (files, pipes): full width.
+    """
+    out = _summary_table(report.submissions, width)
     for s in report.submissions:
         if not s.passed:
             out += ["", *detail_lines(s)]
@@ -31,8 +49,32 @@ def render_text(report) -> str:
     for s in report.submissions:
         counts[s.status] = counts.get(s.status, 0) + 1
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-    out += ["", f"{len(report.submissions)} submissions: {summary}; {report.elapsed:.1f} s"]
+    n = len(report.submissions)
+    out += ["", prose(f"{n} submission{'' if n == 1 else 's'}: {summary}; {report.elapsed:.1f} s", width)]
     return "\n".join(out)
+
+
+def _summary_table(subs, width: int | None) -> list[str]:
+    """One row per submission; on a narrow terminal the shared folder is said once and ``shape`` goes."""
+    paths = [s.path for s in subs]
+    headers = ["submission", "verdict", "shape", "wrong entries", "diagnosis", "time"]
+    rows = [
+        [s.path, MARK[s.status], s.shape or "-", _wrong(s) or "-", _top(s) or "-", f"{s.elapsed:.1f}s"] for s in subs
+    ]
+    if fits(headers, rows, width):
+        return [table(headers, rows)]
+    folder = os.path.commonpath(paths) if len(paths) > 1 else os.path.dirname(paths[0]) if paths else ""
+    lead = []
+    if folder and all(p.startswith(folder + os.sep) for p in paths):
+        lead = [f"in {folder}{os.sep}:"]
+        for row in rows:
+            row[0] = row[0][len(folder) + 1 :]
+    if not fits(headers, rows, width):
+        headers, rows = (
+            [h for i, h in enumerate(headers) if i != 2],
+            [[c for i, c in enumerate(r) if i != 2] for r in rows],
+        )
+    return [*lead, table(headers, rows, width=width, wrap={0, 2, 3})]
 
 
 def detail_lines(s) -> list[str]:
@@ -48,7 +90,8 @@ def detail_lines(s) -> list[str]:
             )
     for d in s.diagnoses[:3]:
         where = f" [{d.tensor}]" if d.tensor else ""
-        lines.append(f"   diagnosis {d.code}{where}: {d.message}")
+        said = d.message == s.error  # a verdict given before any check: its reason is the error above
+        lines.append(f"   diagnosis {d.code}{where}" + ("" if said else f": {d.message}"))
     if s.forward is not None and s.forward.status != "match":
         lines.append(f"   forward: {s.forward.status} ({s.forward.note})")
     if s.cells.get("backward") is not None:
@@ -68,7 +111,7 @@ def render_markdown(report) -> str:
             s.shape or "",
             _wrong(s),
             f"`{_top(s)}`" if _top(s) else "",
-            f"{s.score:g}/{s.max_score:g}" if s.max_score is not None else "",
+            points(s.score, s.max_score),
         ]
         for s in report.submissions
     ]

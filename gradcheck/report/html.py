@@ -1,69 +1,58 @@
-"""The audit as ONE self-contained HTML page: inline CSS and SVG, no scripts, no external resources.
+"""The audit as ONE self-contained HTML page: the class view an instructor opens first.
 
-Layout: title and counts per verdict; a summary table (submission, verdict,
-wrong entries, diagnosis, points) whose rows link to one section per
-submission. Each section draws the per-tensor largest relative error on a
-log10 scale as an inline SVG bar chart, with a dashed line at the check's
-``rtol`` (an entry passes when its error is within about ``rtol``; the exact
-tolerance also allows for the numerical estimate's own error), followed by
-the tensor table, the diagnoses, the forward check, the notes, the output of
-a crashed submission and the command that reproduces the audit. Every piece
-of text from a submission is escaped with :func:`html.escape`.
+Layout, top to bottom:
+
+* the verdict of the class and its counts;
+* a summary in three cards: the verdicts as a stacked bar, the most common bugs
+  (the top diagnosis of each submission, counted) and a histogram of the scores;
+* the class table, one row per submission (verdict, points rounded to two
+  decimals, diagnosis, wrong entries, API shape, time), sortable by any
+  column and filterable by name, verdict and bug; clicking a verdict or a bug
+  in the summary filters it too;
+* one section per submission: the largest relative error per tensor (a log
+  scale bar chart with the check's ``rtol``), a heatmap per failing tensor of
+  the relative error of every entry (a wrong row, column or diagonal shows at
+  a glance), the tensor table, the diagnoses, the forward check, the notes,
+  the output of a crashed submission and the command that reproduces it.
+  Passing submissions are folded.
+
+Everything is inline: CSS, SVG and a small script (``assets/class_view.js``);
+no network, no external file. Without the script the page is complete (every
+row, in the audit's order). Every piece of text from a submission is escaped
+with :func:`html.escape`; file names wrap at their separators, never mid-word.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
 from html import escape
+from importlib.resources import files
 
+from gradcheck.naming import format_index
+from gradcheck.report.audit import points
+from gradcheck.report.svg import (
+    COLOURS,
+    DEFS,
+    bug_chart,
+    error_chart,
+    heat_legend,
+    heatmap,
+    score_histogram,
+    verdict_bar,
+)
+from gradcheck.report.svg import (
+    number as _num,
+)
 from gradcheck.report.text import MARK
-from gradcheck.result import format_index
 
-#: Colour per status (bars and badges).
-COLOURS = {
-    "pass": "#1a7f37",
-    "kink": "#0a7c86",
-    "fail": "#cf222e",
-    "inconclusive": "#bf8700",
-    "error": "#6e7781",
-    "timeout": "#8250df",
-}
-#: Decades shown on the chart's axis (relative error 1e-16 .. 1e2).
-LOG_MIN, LOG_MAX = -16, 2
+#: Severity order of the verdicts (sorting the table by verdict puts the worst first).
+SEVERITY = {"error": 0, "timeout": 1, "fail": 2, "inconclusive": 3, "kink": 4, "pass": 5}
 
-CSS = """
-:root { --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #ffffff; --soft: #f6f8fa; }
-* { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 1100px; padding: 24px 28px 64px; color: var(--fg); background: var(--bg);
-       font: 15px/1.5 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
-h1 { font-size: 26px; margin: 0 0 6px; }
-h2 { font-size: 19px; margin: 0 0 4px; word-break: break-all; }
-h3 { font-size: 15px; margin: 18px 0 6px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
-a { color: #0969da; text-decoration: none; } a:hover { text-decoration: underline; }
-code, pre { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px;
-      overflow-x: auto; white-space: pre-wrap; word-break: break-all; margin: 0; }
-.muted { color: var(--muted); }
-.badge { display: inline-block; padding: 1px 9px; border-radius: 999px; color: #fff; font-size: 12px;
-         font-weight: 600; letter-spacing: .03em; vertical-align: middle; white-space: nowrap; }
-.counts { margin: 0 0 18px; }
-table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; }
-th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { background: var(--soft); font-size: 13px; color: var(--muted); }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.path { word-break: break-all; }
-section.submission { border: 1px solid var(--line); border-left: 6px solid var(--line); border-radius: 8px;
-                     padding: 16px 20px; margin: 22px 0; }
-.error { background: #ffebe9; border: 1px solid #ffcecb; border-radius: 6px; padding: 8px 12px; }
-.diag { margin: 4px 0 8px; } .diag code { background: var(--soft); padding: 1px 5px; border-radius: 4px; }
-svg.chart { display: block; max-width: 100%; height: auto; }
-svg.chart text { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fill: #1f2328; }
-svg.chart .axis { fill: #59636e; font-size: 11px; }
-ul, ol { margin: 4px 0; padding-left: 22px; }
-details summary { cursor: pointer; color: var(--muted); }
-@media print { section.submission { break-inside: avoid; } }
-"""
+
+def _asset(name: str) -> str:
+    return files("gradcheck.report").joinpath("assets", name).read_text(encoding="utf-8")
 
 
 def _e(x) -> str:
@@ -80,13 +69,15 @@ def _anchor(i: int, path: str) -> str:
     return f"sub-{i + 1}-{stem}" if stem else f"sub-{i + 1}"
 
 
-def _num(x, fmt: str = ".2e") -> str:
-    if x is None:
-        return "-"
-    try:
-        return format(float(x), fmt)
-    except (TypeError, ValueError):
-        return _e(x)
+def wrappable(text: str) -> str:
+    """Escaped ``text`` with a line-break opportunity after each separator (``/ _ - . ,``).
+
+    Examples
+    --------
+    >>> wrappable("hw/a_b.py")
+    'hw/<wbr>a_<wbr>b.<wbr>py'
+    """
+    return re.sub(r"([/_\-.,])", r"\1<wbr>", _e(text).replace("&#x27;", "'")).replace("'", "&#x27;")
 
 
 def _wrong(s) -> str:
@@ -94,91 +85,115 @@ def _wrong(s) -> str:
     return ", ".join(t.location for t in bad[:3]) + (" ..." if len(bad) > 3 else "")
 
 
-def _points(s) -> str:
+def _top(s) -> str:
+    return s.diagnoses[0].code if s.diagnoses else ""
+
+
+def _fraction(s) -> float | None:
     if s.max_score is None:
-        return "-"
-    return f"{s.score or 0:g}/{s.max_score:g}"
-
-
-def _log(x: float) -> float | None:
-    """log10 of an error, clamped to the axis; None for NaN."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
         return None
-    if x <= 0:
-        return float(LOG_MIN)
-    if math.isinf(x):
-        return float(LOG_MAX)
-    return min(float(LOG_MAX), max(float(LOG_MIN), math.log10(x)))
+    return (s.score or 0.0) / s.max_score if s.max_score > 0 else 1.0
 
 
-def error_chart(tensors, rtol: float) -> str:
-    """Inline SVG: one horizontal bar per tensor, length log10(max_rel_error), a line at ``rtol``."""
-    left, right, top, row, width = 120, 90, 30, 26, 760
-    plot = width - left - right
-    n = max(1, len(tensors))
-    height = top + n * row + 34
+# --------------------------------------------------------------------------- class summary and table
+def _summary(subs) -> str:
+    counts: dict[str, int] = {}
+    bugs: dict[str, int] = {}
+    for s in subs:
+        counts[s.status] = counts.get(s.status, 0) + 1
+        if _top(s) and not s.passed:
+            bugs[_top(s)] = bugs.get(_top(s), 0) + 1
+    ranked = sorted(bugs.items(), key=lambda kv: (-kv[1], kv[0]))
+    fractions = [f for f in map(_fraction, subs) if f is not None]
+    failing = sum(not s.passed for s in subs)
+    return (
+        '<div class="summary">'
+        f'<div class="card"><h2>Verdicts</h2>{verdict_bar(counts) if subs else ""}</div>'
+        f'<div class="card"><h2>Most common bugs</h2>{bug_chart(ranked, failing)}</div>'
+        f'<div class="card"><h2>Scores</h2>{score_histogram(fractions)}</div>'
+        "</div>"
+    )
 
-    def x(v: float) -> float:
-        return left + (v - LOG_MIN) / (LOG_MAX - LOG_MIN) * plot
 
-    parts = [
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="largest relative error per tensor">',
-        "<title>Largest relative error per tensor (log scale)</title>",
-        f'<rect x="{left}" y="{top - 6}" width="{plot}" height="{n * row + 6}" fill="#f6f8fa"/>',
+def _cell(key: str, value, html: str, cls: str = "") -> str:
+    klass = f' class="{cls}"' if cls else ""
+    return f'<td{klass} data-col="{key}" data-value="{_e(value)}">{html}</td>'
+
+
+def _folder(subs) -> str:
+    """The folder every submission is in (said once above the table), or ""."""
+    paths = [s.path for s in subs]
+    if len(paths) < 2:
+        return ""
+    folder = os.path.commonpath(paths)
+    return folder if folder and all(p.startswith(folder + os.sep) for p in paths) else ""
+
+
+def _row(i: int, s, folder: str) -> str:
+    top, frac = _top(s), _fraction(s)
+    name = s.path[len(folder) + 1 :] if folder else s.path
+    search = f"{name} {top} {s.status} {MARK.get(s.status, s.status)}".lower()
+    link = f'<a href="#{_anchor(i, s.path)}" title="{_e(s.path)}">{wrappable(name)}</a>'
+    cells = [
+        _cell("n", i + 1, str(i + 1), "num"),
+        _cell("path", name, link, "path"),
+        _cell("verdict", SEVERITY.get(s.status, 9), _badge(s.status)),
+        _cell("points", "" if frac is None else f"{frac:.4f}", _e(points(s.score, s.max_score) or "-"), "num"),
+        _cell("bug", top, f"<code>{_e(top)}</code>" if top else ""),
+        _cell("wrong", _wrong(s), f"<code>{wrappable(_wrong(s))}</code>" if _wrong(s) else "", "wrong"),
+        _cell("shape", s.shape or "", _e(s.shape or ""), "shape"),
+        _cell("time", f"{s.elapsed:.3f}", f"{s.elapsed:.1f}&nbsp;s", "num"),
     ]
-    for d in range(LOG_MIN, LOG_MAX + 1, 2):
-        xd = x(d)
-        parts.append(f'<line x1="{xd:.1f}" y1="{top - 6}" x2="{xd:.1f}" y2="{top + n * row}" stroke="#d1d9e0"/>')
-        parts.append(f'<text class="axis" x="{xd:.1f}" y="{top + n * row + 16}" text-anchor="middle">1e{d}</text>')
-    parts.append(
-        f'<text class="axis" x="{left + plot / 2:.1f}" y="{top + n * row + 31}" text-anchor="middle">'
-        "largest relative error (log10)</text>"
+    return (
+        f'<tr data-index="{i}" data-verdict="{_e(s.status)}" data-bug="{_e(top)}" data-search="{_e(search)}">'
+        + "".join(cells)
+        + "</tr>"
     )
-    labels: list[str] = []
-    if not tensors:
-        parts.append(
-            f'<rect x="{left + 6}" y="{top + 5}" width="{7.3 * 21 + 8:.1f}" height="{row - 10}" '
-            f'fill="#f6f8fa"/><text x="{left + 10}" y="{top + row / 2 + 4}">no tensor was checked</text>'
-        )
-    for i, t in enumerate(tensors):
-        y = top + i * row
-        colour = COLOURS.get(t.status, "#6e7781")
-        name = t.name if len(t.name) <= 14 else t.name[:13] + "\u2026"
-        parts.append(f'<text x="{left - 8}" y="{y + row / 2 + 4:.1f}" text-anchor="end">{_e(name)}</text>')
-        v = _log(t.max_rel_error)
-        end = x(LOG_MAX if v is None else v)
-        w = max(2.0, end - left)
-        tip = f"{t.name}: {t.status}, max rel err {_num(t.max_rel_error)}, worst {t.location}"
-        fill = colour if v is not None else "url(#nan)"
-        parts.append(
-            f'<rect x="{left}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" rx="3" fill="{fill}">'
-            f"<title>{_e(tip)}</title></rect>"
-        )
-        label = "nan" if v is None else _num(t.max_rel_error)
-        lx, tw = left + w + 6, 7.3 * len(label)  # 12px monospace: ~0.6em per character
-        bg = "#f6f8fa" if lx + tw <= left + plot else "#ffffff"
-        labels.append(
-            f'<rect x="{lx - 2:.1f}" y="{y + 5}" width="{tw + 4:.1f}" height="{row - 10}" fill="{bg}"/>'
-            f'<text x="{lx:.1f}" y="{y + row / 2 + 4:.1f}">{_e(label)}</text>'
-        )
-    if any(_log(t.max_rel_error) is None for t in tensors):
-        parts.insert(
-            2,
-            '<defs><pattern id="nan" width="8" height="8" patternUnits="userSpaceOnUse" '
-            'patternTransform="rotate(45)"><rect width="4" height="8" fill="#cf222e"/></pattern></defs>',
-        )
-    xr = x(_log(rtol) if rtol > 0 else LOG_MIN)
-    parts.append(
-        f'<line x1="{xr:.1f}" y1="{top - 10}" x2="{xr:.1f}" y2="{top + n * row}" stroke="#1f2328" '
-        'stroke-width="1.5" stroke-dasharray="5,3"/>'
-    )
-    parts.append(f'<text class="axis" x="{xr:.1f}" y="{top - 14}" text-anchor="middle">rtol {rtol:.1e}</text>')
-    parts += labels  # after the rtol line, on their own background, so the line never hides a value
-    parts.append("</svg>")
-    return "\n".join(parts)
 
 
+#: Column headers: (key, label, first sort direction).
+COLUMNS = (
+    ("n", "#", "asc"),
+    ("path", "submission", "asc"),
+    ("verdict", "verdict", "asc"),
+    ("points", "points", "asc"),
+    ("bug", "diagnosis", "asc"),
+    ("wrong", "wrong entries", "asc"),
+    ("shape", "shape", "asc"),
+    ("time", "time", "desc"),
+)
+
+
+def _controls(subs) -> str:
+    verdicts = [k for k in SEVERITY if any(s.status == k for s in subs)]
+    bugs = sorted({_top(s) for s in subs if _top(s)})
+    v_opts = "".join(f'<option value="{_e(k)}">{_e(MARK.get(k, k))}</option>' for k in verdicts)
+    b_opts = "".join(f'<option value="{_e(b)}">{_e(b)}</option>' for b in bugs)
+    return (
+        '<div class="controls">'
+        '<input type="search" id="filter-text" placeholder="filter by name or diagnosis" aria-label="filter">'
+        f'<select id="filter-verdict" aria-label="verdict"><option value="">every verdict</option>{v_opts}</select>'
+        f'<select id="filter-bug" aria-label="diagnosis"><option value="">every diagnosis</option>{b_opts}</select>'
+        f'<span class="shown" id="shown">{len(subs)} submissions</span>'
+        "</div>"
+    )
+
+
+def _class_table(subs) -> str:
+    folder = _folder(subs)
+    heads = "".join(f'<th data-key="{k}" data-first="{d}" scope="col">{_e(label)}</th>' for k, label, d in COLUMNS)
+    rows = "".join(_row(i, s, folder) for i, s in enumerate(subs))
+    where = f'<p class="muted folder">in <code>{wrappable(folder + os.sep)}</code></p>' if folder else ""
+    return f'{where}<table class="class"><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+def _verdict_line(subs) -> str:
+    counts = {k: sum(s.status == k for s in subs) for k in COLOURS}  # the order of the verdict bar
+    parts = [f"{n}&nbsp;{_badge(k)}" for k, n in counts.items() if n]
+    return " &middot; ".join(parts) or "none"
+
+
+# --------------------------------------------------------------------------- one submission
 def _tensor_table(s) -> str:
     if not s.tensors:
         return ""
@@ -206,6 +221,25 @@ def _tensor_table(s) -> str:
     )
 
 
+def _heatmaps(s, rtol: float) -> list[str]:
+    maps = getattr(s, "error_maps", None) or {}
+    figures = []
+    for t in s.tensors:
+        if t.name in maps:
+            shape = "\u00d7".join(map(str, t.shape)) or "scalar"
+            figures.append(
+                f"<figure><figcaption><code>{_e(t.name)}</code> ({_e(shape)})</figcaption>"
+                f"{heatmap(t.name, maps[t.name], rtol)}</figure>"
+            )
+    if not figures:
+        return []
+    return [
+        "<h3>Where the gradient is wrong: relative error of every entry</h3>",
+        f'<div class="heatmaps">{"".join(figures)}</div>',
+        heat_legend(rtol),
+    ]
+
+
 def _forward(s) -> str:
     f = s.forward
     if f is None:
@@ -217,36 +251,41 @@ def _forward(s) -> str:
     return f'<p><span class="badge" style="background:{colour}">{_e(f.status)}</span>{net}{_e(err)}{note}</p>'
 
 
+def _diagnoses(s) -> list[str]:
+    if not s.diagnoses:
+        return ["<h3>Diagnoses</h3>", '<p class="muted">none</p>']
+    items = []
+    for d in s.diagnoses:
+        where = f" on <code>{_e(d.tensor)}</code>" if d.tensor else ""
+        items.append(
+            f'<li class="diag"><code>{_e(d.code)}</code>{where} '
+            f'<span class="muted">(confidence {float(d.confidence):.2f})</span><br>{_e(d.message)}</li>'
+        )
+    return ["<h3>Diagnoses</h3>", f"<ol>{''.join(items)}</ol>"]
+
+
 def _section(i: int, s, rtol: float) -> str:
-    colour = COLOURS.get(s.status, "#6e7781")
     meta = [
         ("shape", s.shape),
         ("entry", s.entry),
         ("loss", s.loss),
         ("time", f"{s.elapsed:.1f} s"),
-        ("points", _points(s) if s.max_score is not None else None),
+        ("points", points(s.score, s.max_score) or None),
     ]
     meta_html = " &middot; ".join(f"{k} <code>{_e(v)}</code>" for k, v in meta if v)
     out = [
-        f'<section class="submission" id="{_anchor(i, s.path)}" style="border-left-color:{colour}">',
-        f"<h2>{_e(s.path)} {_badge(s.status)}</h2>",
-        f'<p class="muted">{meta_html}</p>',
+        f'<section class="submission" id="{_anchor(i, s.path)}" '
+        f'style="border-left-color:{COLOURS.get(s.status, "#6e7781")}">',
+        f"<details{'' if s.passed else ' open'}><summary>",
+        f"<h2>{wrappable(s.path)} {_badge(s.status)}</h2>",
+        f'<p class="muted">{meta_html}</p></summary>',
     ]
     if s.error:
         out.append(f'<p class="error"><strong>{_e(s.status)}:</strong> {_e(s.error)}</p>')
-    out += ["<h3>Gradient error per tensor</h3>", error_chart(s.tensors, rtol), _tensor_table(s)]
-    out.append("<h3>Diagnoses</h3>")
-    if s.diagnoses:
-        items = []
-        for d in s.diagnoses:
-            where = f" on <code>{_e(d.tensor)}</code>" if d.tensor else ""
-            items.append(
-                f'<li class="diag"><code>{_e(d.code)}</code>{where} '
-                f'<span class="muted">(confidence {float(d.confidence):.2f})</span><br>{_e(d.message)}</li>'
-            )
-        out.append(f"<ol>{''.join(items)}</ol>")
-    else:
-        out.append('<p class="muted">none</p>')
+    out += ["<h3>Gradient error per tensor</h3>", error_chart(s.tensors, rtol)]
+    out += _heatmaps(s, rtol)
+    out.append(_tensor_table(s))
+    out += _diagnoses(s)
     out += ["<h3>Forward pass</h3>", _forward(s)]
     if s.notes:
         out += ["<h3>Notes</h3>", "<ul>" + "".join(f"<li>{_e(n)}</li>" for n in s.notes) + "</ul>"]
@@ -256,60 +295,51 @@ def _section(i: int, s, rtol: float) -> str:
         )
     if s.command:
         out += ["<h3>Reproduce</h3>", f"<pre><code>{_e(s.command)}</code></pre>"]
-    out.append('<p><a href="#top">&uarr; back to the summary</a></p></section>')
+    out.append('<p><a href="#top">&uarr; back to the class</a></p></details></section>')
     return "\n".join(out)
 
 
 def render_html(report, *, rtol: float | None = None) -> str:
-    """The audit as one self-contained HTML page.
+    """The audit as one self-contained HTML page (see the module docstring).
 
     Parameters
     ----------
     report : AuditReport
         The audit.
     rtol : float, optional
-        Where the chart's tolerance line goes (default: float64's ``sqrt(eps)``, the check's rtol).
+        Where the charts' tolerance line goes (default: float64's ``sqrt(eps)``, the check's rtol).
     """
     if rtol is None:
-        rtol = math.sqrt(2.0**-52)
+        rtol = math.sqrt(float(2.0**-52))
     subs = list(report.submissions)
-    counts: dict[str, int] = {}
-    for s in subs:
-        counts[s.status] = counts.get(s.status, 0) + 1
-    order = list(COLOURS)
-    chips = " &middot; ".join(
-        f"{n} {_badge(k)}"
-        for k, n in sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
-    )
-    rows = []
-    for i, s in enumerate(subs):
-        top = s.diagnoses[0].code if s.diagnoses else ""
-        rows.append(
-            f'<tr><td class="path"><a href="#{_anchor(i, s.path)}">{_e(s.path)}</a></td>'
-            f"<td>{_badge(s.status)}</td><td><code>{_e(_wrong(s))}</code></td>"
-            f"<td>{'<code>' + _e(top) + '</code>' if top else ''}</td>"
-            f'<td class="num">{_e(_points(s))}</td></tr>'
-        )
     status = str(report.status)
     elapsed = getattr(report, "elapsed", 0.0) or 0.0
+    head = (
+        f'<p class="counts">{len(subs)} submission{"s" if len(subs) != 1 else ""}: {_verdict_line(subs)} '
+        f'<span class="muted">&middot; audited in {elapsed:.1f} s</span></p>'
+    )
     page = [
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        '<html lang="en" class="no-js">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>gradcheck audit: {_e(status.upper())}</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{_asset('class_view.css')}</style>",
         "</head>",
         '<body id="top">',
-        f"<h1>gradcheck audit {_badge(status)}</h1>",
-        f'<p class="counts">{len(subs)} submission{"s" if len(subs) != 1 else ""}: {chips or "none"} '
-        f'<span class="muted">&middot; {elapsed:.1f} s</span></p>',
-        "<table><thead><tr><th>submission</th><th>verdict</th><th>wrong entries</th><th>diagnosis</th>"
-        f"<th>points</th></tr></thead><tbody>{''.join(rows)}</tbody></table>",
+        DEFS,
+        "<h1>gradcheck audit</h1>",
+        head,
+        _summary(subs),
+        '<h3 id="class">The class</h3>',
+        _controls(subs),
+        _class_table(subs),
         *(_section(i, s, rtol) for i, s in enumerate(subs)),
         '<p class="muted">Written by gradcheck. Bars: the largest scale-relative error of each tensor\'s '
-        "checked entries; the dashed line is the check's rtol.</p>",
+        "checked entries; the dashed line is the check's rtol. Heatmaps: the relative error of each entry "
+        "of a failing tensor, a vector shown as one row.</p>",
+        f"<script>{_asset('class_view.js')}</script>",
         "</body>",
         "</html>",
     ]

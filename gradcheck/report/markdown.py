@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from gradcheck.naming import format_index
 from gradcheck.report.text import MARK, _tensor_columns
-from gradcheck.result import GradientReport, RunReport, format_index
 
 
 def md_table(headers: list[str], rows: list[list[str]]) -> str:
@@ -14,7 +14,7 @@ def md_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def render_report(report: GradientReport) -> str:
+def render_report(report) -> str:
     """One check as markdown: tensors, failing entries, notes, diagnoses."""
     rows = [
         [
@@ -44,7 +44,7 @@ def render_report(report: GradientReport) -> str:
     return "\n".join(out)
 
 
-def render_run(run: RunReport) -> str:
+def render_run(run) -> str:
     """The ``run`` table and, for each non-passing configuration, its details."""
     names = _tensor_columns(run)
     rows = []

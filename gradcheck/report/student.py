@@ -1,0 +1,116 @@
+"""The student-facing message set: what a student reads about their own submission.
+
+Students see their own file names, the verdict, the evidence (their value and
+the numerical one at the worst entries), the named bug, the error their code
+raised and the tail of what it printed. They never see the grader's
+machinery: no path of the grader's machine (``/autograder/...``, the sandbox's
+temporary folders, gradcheck's own files), no spec vocabulary (``set
+spec.run_toplevel = true``, ``declare [loss] name in a spec``, ``--spec``) and
+no command that reproduces the audit. Those stay in the instructor's report.
+
+:func:`for_students` rewrites a grader message accordingly: absolute paths
+become the student's own file name (or the bare name of a file that is not
+theirs), hints addressed to the instructor are cut, and any sentence that
+still speaks the grader's language is dropped, so an unforeseen message can
+lose words but never leak them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from gradcheck.naming import format_index
+from gradcheck.report.text import MARK
+
+#: A parenthesised hint for the instructor: "(set spec.run_toplevel = true to run it)".
+_HINT_PAREN = re.compile(r"\s*\([^()]*(?:\bspec\b|--[a-z][\w-]*|\[[a-z]+\])[^()]*\)")
+#: A trailing clause for the instructor: "; set spec.grads", ": set spec.params", "; declare [loss] name ...".
+_HINT_CLAUSE = re.compile(
+    r"\s*[;:,]\s*(?:then\s+)?(?:set|declare|add|give|use|pass|see|check)\b[^;(]*?"
+    r"(?:\bspec\b|--[a-z][\w-]*|\[[a-z]+\])[^;(]*?(?=;|\s\(|\.\s|\.?$)"
+)
+#: An absolute path (POSIX), as in tracebacks and grader messages.
+_PATH = re.compile(r"(?<![\w.])/(?:[\w.@+~-]+/)*[\w.@+~-]+")
+#: Words of the grader a student must never read.
+FORBIDDEN = re.compile(
+    r"\bspec\b|\bspec\.\w|--spec|\.toml\b|/autograder|\bgradcheck\b|"
+    r"\[(?:entry|network|loss|data|limits|check|points)\]"
+)
+_SENTENCE = re.compile(r"(?<!e\.g\.)(?<=[.;!?])\s+(?=[A-Z`'\"(\[])")
+
+
+def student_path(path: str, names: Iterable[str] = ()) -> str:
+    """An absolute path as the student knows it: their file's name in the upload, else the bare name.
+
+    Examples
+    --------
+    >>> student_path("/tmp/gradcheck-work-x1/submission/hw/mlp.py", ["hw/mlp.py"])
+    'hw/mlp.py'
+    >>> student_path("/usr/lib/python3/dist-packages/numpy/core/fromnumeric.py")
+    'fromnumeric.py'
+    """
+    for name in sorted(names, key=len, reverse=True):
+        if path == name or path.endswith("/" + name):
+            return name
+    return path.rsplit("/", 1)[-1]
+
+
+def paths_only(text: str, names: Iterable[str] = ()) -> str:
+    """``text`` with every absolute path replaced by what the student knows it as (their own output)."""
+    names = list(names)
+    return _PATH.sub(lambda m: student_path(m.group(0), names), text)
+
+
+def for_students(text: str | None, names: Iterable[str] = ()) -> str:
+    """A grader message rewritten for a student (see the module docstring); "" if nothing is left.
+
+    Examples
+    --------
+    >>> for_students("top-level code was not run: lines 64-66 (set spec.run_toplevel = true to run it)")
+    'top-level code was not run: lines 64-66'
+    >>> for_students("GradsNotFound: no gradients were extracted: set spec.grads (in reading gradients)")
+    'GradsNotFound: no gradients were extracted (in reading gradients)'
+    """
+    if not text:
+        return ""
+    out = []
+    for line in paths_only(text, names).splitlines():
+        line = _HINT_CLAUSE.sub("", _HINT_PAREN.sub("", line))
+        kept = [s for s in _SENTENCE.split(line) if not FORBIDDEN.search(s)]
+        line = " ".join(kept).rstrip(" ;:,")
+        if line.strip():
+            out.append(line)
+    return "\n".join(out)
+
+
+def student_lines(s, name: str, names: Iterable[str] = ()) -> list[str]:
+    """What a student reads about one graded file: verdict, wrong tensors, diagnoses, error, forward check."""
+    names = list(names)
+    entry = for_students(s.entry, names)
+    lines = [f"{name}: {MARK.get(s.status, s.status)}" + (f" ({entry})" if entry else "")]
+    error = for_students(s.error, names)
+    if error:
+        lines.append(f"   {'timed out' if s.status == 'timeout' else 'error'}: {error}")
+    for t in s.tensors:
+        if t.status not in ("pass", "kink"):
+            lines.append(
+                f"   {t.name}: {t.status}, worst {t.location}: your gradient {t.analytic:.8g}, numerical "
+                f"{t.numeric:.8g} (relative error {t.max_rel_error:.2e})"
+            )
+    for d in s.diagnoses[:3]:
+        message = for_students(d.message, names)
+        if message and message != error:
+            where = f" [{d.tensor}]" if d.tensor else ""
+            lines.append(f"   likely bug ({d.code}{where}): {message}")
+    f = s.forward
+    if f is not None and f.status == "mismatch":
+        err = f"{f.max_abs_error:.3g}" if f.max_abs_error is not None else "?"
+        lines.append(f"   forward pass: differs from the reference network ({f.network}) by up to {err}")
+    return lines
+
+
+def other_wrong_entries(t, limit: int = 3) -> list[str]:
+    """More wrong entries of a tensor than the worst one, as evidence."""
+    bad = [e for e in t.worst if e.status == "fail"][1 : 1 + limit]
+    return [f"Also {format_index(t.name, e.index)}: yours {e.analytic:.8g}, numerical {e.numeric:.8g}." for e in bad]
