@@ -233,8 +233,10 @@ def main() -> int:
             rows += part["rows"]
             seconds += part["seconds"]
         summary = summarize(rows)
-        (args.output / "reliability-userforms.md").write_text(render(summary, seconds, args.merge))
-        print(render(summary, seconds, args.merge))
+        text = render(summary, seconds, args.merge)
+        (args.output / "reliability-userforms.md").write_text(text)
+        _into_reliability(args.output / "reliability.md", text)
+        print(text)
         return 0 if not summary["fails"] else 1
     path = args.output / f"reliability-userforms-{args.part}.json"
 
@@ -249,6 +251,21 @@ def main() -> int:
     print(json.dumps({k: s[k] for k in ("count", "checked", "statuses", "excluded", "power")}, default=str, indent=1))
     print(f"{len(s['fails'])} fails; {seconds:.0f} s")
     return 0
+
+
+BEGIN, END = "<!-- user-form soak: begin -->", "<!-- user-form soak: end -->"
+
+
+def _into_reliability(path: Path, text: str) -> None:
+    """Put the user-form section into ``reliability.md`` (between its markers, replacing an older one)."""
+    old = path.read_text() if path.exists() else "# Reliability\n"
+    block = f"{BEGIN}\n{text}{END}\n"
+    if BEGIN in old and END in old:
+        head, rest = old.split(BEGIN, 1)
+        old = head + block + rest.split(END, 1)[1].lstrip("\n")
+        path.write_text(old)
+    else:
+        path.write_text(old.rstrip("\n") + "\n\n" + block)
 
 
 def render(s: dict, seconds: float, parts: list[str]) -> str:

@@ -147,3 +147,14 @@ def test_float32_one_entry_off_by_1e2_never_passes_in_auto(index):
     entry = tuple(int(i) for i in np.unravel_index(j, truth.grad[name].shape))
     report = check_gradients(loss, uf.plant(grad, name, entry, 1e-2), params, seed=index, name_bugs=False)
     assert report.status != "pass", report.summary()
+
+
+def test_the_soak_smoke_checks_reports_and_renders():
+    import soak_userforms as soak
+
+    rows = [soak.check_one(i) for i in (0, 4)]  # index 4 also gets the planted errors
+    assert all("status" in r or "excluded" in r for r in rows)
+    assert rows[1].get("planted") and {p["delta"] for p in rows[1]["planted"]} == set(soak.PLANTED)
+    summary = soak.summarize(rows)
+    text = soak.render(summary, 1.0, ["smoke"])
+    assert "false fails: 0" in text and "Detection power" in text
