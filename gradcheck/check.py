@@ -28,6 +28,7 @@ it) before it is called ``fail``: see :func:`_second_opinion`.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -165,7 +166,7 @@ def _screens(ch: Checker, analytic: Mapping[str, np.ndarray]) -> dict[str, tuple
     twin = ch.twin()
     if not ch.complex_safe:
         oracle, grads = twin if twin is not None else (ch.oracle, analytic)
-        return {n: (dr.Screener(oracle, False, n, grads[n].reshape(-1)), None, 0) for n in analytic}
+        return _real_screeners(oracle, {n: grads[n].reshape(-1) for n in analytic})
     if twin is not None:
         # float32: the screens judge the same gradient code at float64 against the float64 loss,
         # with float64's tolerance (at float32's, one entry off by 1e-2 hides in a tensor of a
@@ -179,6 +180,33 @@ def _screens(ch: Checker, analytic: Mapping[str, np.ndarray]) -> dict[str, tuple
     if whole.ok:
         return {n: (combined.screeners[n], whole, 0) for n in analytic}
     return {n: (combined.screeners[n], screen, spent) for n, (screen, spent) in combined.split(whole).items()}
+
+
+def _leaves(screener, whole, rng, samples: int) -> np.ndarray:
+    """Entries a tripped screen points to: bisected down to leaves, sampled where the errors are dense."""
+    from gradcheck import directional as dr
+
+    budget = 4 * int(np.log2(screener.g.size) + 1) + 16
+    leaves = dr.localize(screener, whole, budget)
+    per_leaf = max(dr.LEAF_SIZE, samples)
+    return np.unique(
+        np.concatenate(
+            [leaf if leaf.size <= per_leaf else rng.choice(leaf, per_leaf, replace=False) for leaf in leaves]
+        )
+    )
+
+
+def _real_screeners(oracle, flats: Mapping[str, np.ndarray]) -> dict[str, tuple[Any, Any, int]]:
+    """A real screen per large tensor; the small ones (``GROUP_SHARE`` of the parameters) share one."""
+    from gradcheck import directional as dr
+
+    total = sum(g.size for g in flats.values())
+    small = [n for n, g in flats.items() if g.size < dr.GROUP_SHARE * total]
+    group = dr.GroupScreener(oracle, {n: flats[n] for n in small}) if len(small) > 1 else None
+    return {
+        n: (group if group is not None and n in small else dr.Screener(oracle, False, n, g), None, 0)
+        for n, g in flats.items()
+    }
 
 
 def _check_directional(ch: Checker, name: str, g: np.ndarray, rng, samples: int, screener=None, whole=None):
@@ -196,17 +224,23 @@ def _check_directional(ch: Checker, name: str, g: np.ndarray, rng, samples: int,
     note = f"directional screens (sign-aligned directions, {how}); entries checked where a screen tripped"
     if note not in ch.notes:
         ch.notes.append(note)
+    if isinstance(screener, dr.GroupScreener):
+        # one screen (and one search) for the whole group, run for its first tensor
+        if not screener.results:
+            whole = screener.test(np.arange(screener.g.size))
+            picks = np.array([], dtype=int) if whole.ok else _leaves(screener, whole, rng, samples)
+            screener.results = {n: (whole, idx) for n, idx in screener.split(picks).items()}
+            screener.results.setdefault(screener.names[0], (whole, np.array([], dtype=int)))
+            screener.whole = whole
+        whole, idx = screener.results.get(name, (screener.whole, np.array([], dtype=int)))
+        if idx.size == 0:
+            # a tripped group screen whose search cleared this tensor: its entries lie in blocks that passed
+            return [], whole if whole.ok else dataclasses.replace(whole, ok=True)
+        return _check_entries(ch, name, idx, g_flat, g.shape), whole
     whole = whole if whole is not None else screener.test(np.arange(g.size))
     if whole.ok:
         return [], whole
-    budget = 4 * int(np.log2(g.size) + 1) + 16
-    leaves = dr.localize(screener, whole, budget)
-    per_leaf = max(dr.LEAF_SIZE, samples)
-    idx = np.unique(
-        np.concatenate(
-            [leaf if leaf.size <= per_leaf else rng.choice(leaf, per_leaf, replace=False) for leaf in leaves]
-        )
-    )
+    idx = _leaves(screener, whole, rng, samples)
     # A complex-step screen resolves errors relative to the entries themselves; so must
     # the entries it points to: central differences would hide a wrong 1e-20 entry
     # under their 1e-11 error.

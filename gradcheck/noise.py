@@ -127,7 +127,7 @@ LOSS_NOISE_SPACING = 0.25
 
 
 def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True) -> Noise:
-    """Measure the loss's noise at the point along a random direction (12 or 24 evaluations, +1 extended).
+    """Measure the loss's noise at the point along a random direction (12 to 24 evaluations, +1 extended).
 
     Every entry moves by ``+-d max(1, |t|)`` (random signs), ``d`` a quarter of
     the central-difference step, at ``k = 1 .. NOISE_POINTS`` spacings on each
@@ -136,8 +136,9 @@ def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True) -> Noise:
     the model. With ``extended``, the loss at the same point in
     ``np.longdouble`` arithmetic (where the loss takes it) bounds the noise
     from below by ``|L - L_extended|``: what a float64 evaluation lost to
-    cancellation, flat stairs included; and the table is measured at a 64th
-    of the spacing too, keeping the smaller: many ReLU kinks along the
+    cancellation, flat stairs included; and where the table shows more than
+    four times what the model and that value explain, it is measured at a
+    64th of the spacing too, keeping the smaller: many ReLU kinks along the
     direction look like noise at one spacing, but they thin out as the
     spacing shrinks, while rounding noise does not.
     """
@@ -147,12 +148,16 @@ def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True) -> Noise:
         for n, w in oracle.work.items()
     }
     model = oracle.u * abs(float(oracle.L0))
-    spacings = (LOSS_NOISE_SPACING, LOSS_NOISE_SPACING / 64.0) if extended else (LOSS_NOISE_SPACING,)
-    table = min(_sided_noise(oracle, moves, s * oracle.h0) for s in spacings)
+    gap = _extended_gap(oracle) if extended else 0.0
+    table = _sided_noise(oracle, moves, LOSS_NOISE_SPACING * oracle.h0)
+    if extended and table > 4.0 * max(model, gap):
+        # more than the model and the extended value explain: kinks along the direction, or
+        # rounding noise? kinks thin out at a 64th of the spacing, rounding does not
+        table = min(table, _sided_noise(oracle, moves, LOSS_NOISE_SPACING / 64.0 * oracle.h0))
     # (no stairs test here: along a random direction through every entry the loss can
     # be exactly level by symmetry, sum |w| across a kink; flat stairs of a cancelling
     # loss show in the extended-precision value instead)
-    sigma = max(table, model, _extended_gap(oracle) if extended else 0.0)
+    sigma = max(table, model, gap)
     eps = oracle.u / LOSS_ULPS
     return Noise(float(sigma), float(model), float(oracle.L0), float(eps))
 

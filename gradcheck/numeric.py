@@ -374,8 +374,10 @@ REFINE_HALVINGS = 6
 NOISE_LIKE = 64.0
 
 
-def refine(oracle: Oracle, name: str, j: int) -> Estimate:
+def refine(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
     """Second opinion for an entry that failed its first check (6 to 14 evaluations).
+
+    ``scale`` multiplies the first step (a loss with measured noise starts wider).
 
     Central differences at ``h, h/2, h/4, ...`` give Richardson values from
     consecutive pairs, and one-sided slopes tell a kink from a smooth point.
@@ -403,10 +405,10 @@ def refine(oracle: Oracle, name: str, j: int) -> Estimate:
     crossed by the larger steps only (a unit close to, not at, zero) shows as
     disagreeing Richardson values at those steps, and the halving goes on.
     """
-    pairs = [_pair(oracle, name, j, 1.0)]
+    pairs = [_pair(oracle, name, j, scale)]
     last_r, best, sigma = None, None, None
     for k in range(1, REFINE_HALVINGS + 1):
-        pairs.append(_pair(oracle, name, j, 0.5**k))
+        pairs.append(_pair(oracle, name, j, scale * 0.5**k))
         prev, cur = pairs[-2], pairs[-1]
         if not _finite(prev.Lp, prev.Lm, cur.Lp, cur.Lm):
             break

@@ -110,7 +110,7 @@ class Checker:
         A central difference's error is ``sigma / h + h**2 L''' / 6``: its best
         step grows as the cube root of the noise.
         """
-        return min(64.0, self.noise.excess ** (1.0 / 3.0)) if self.noisy else 1.0
+        return min(64.0, self.noise.excess ** (1.0 / 3.0)) if self.noise is not None else 1.0
 
     # ------------------------------------------------------------ complex safety
     #: ``(directional.Combined, its screen or None)`` once :meth:`_probe` ran
@@ -270,7 +270,7 @@ class Checker:
 
     def refine(self, name: str, j: int) -> nm.Estimate:
         """:func:`gradcheck.numeric.refine` on the reference oracle (wider than a float32 or noisy loss)."""
-        return self.on_reference(lambda ref: nm.refine(ref, name, j))
+        return self.on_reference(lambda ref: nm.refine(ref, name, j, self.step_scale() if ref is self.oracle else 1.0))
 
     def on_reference(self, work: Callable):
         """Run ``work(ref)`` on the check's one reference oracle, counting its evaluations."""
