@@ -78,9 +78,9 @@ class Estimate:
     slope_error : float
         Rounding bound of ``left`` and ``right`` (0 when not measured).
     jump : bool
-        The gap between ``left`` and ``right`` kept its size at the last
-        halving of the step (it halves at a smooth point and doubles across a
-        jump in the loss itself): kinks inside the step.
+        ``left`` and ``right`` differ by more than their rounding and their
+        gap did not double at the last halving of the step (as it does across
+        a jump in the loss itself): kinks inside the step, or curvature.
     """
 
     value: float
@@ -441,8 +441,10 @@ def refine(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
     if best is None:
         return Estimate(float("nan"), float("inf"), "richardson")
     # the one-sided slopes of the smallest step: with kinks inside every step they bracket the valid subgradients
-    # a jump in the derivative keeps its size; a smooth gap halves, a jump in the loss itself doubles
-    jump = 0.75 * abs(gap0) < abs(gap1) < 1.5 * abs(gap0) and abs(gap1) > 4.0 * noise
+    # one-sided slopes that differ by more than their rounding, and not by a jump in the loss
+    # itself (whose gap doubles as the step halves): kinks inside the step (they keep the gap)
+    # or curvature (it halves it, and brackets only what is within h L'' of the derivative)
+    jump = abs(gap1) < 1.5 * abs(gap0) and abs(gap1) > 4.0 * noise
     return dataclasses.replace(best, left=l1, right=r1, slope_error=noise, jump=bool(jump))
 
 

@@ -188,7 +188,7 @@ class Checker:
         (``noise / h``), and against :data:`ANALYTIC_ULPS` of the largest entry.
         """
         o = self.oracle
-        rounding = max(o.u * abs(float(o.L0)), self.noise.sigma if self.noisy else 0.0)
+        rounding = max(o.u * abs(float(o.L0)), self.noise.sigma if self.noise is not None else 0.0)
         loss_floor = rounding / (o.h0 * self.step_scale())
         return max(tensor_floor, self.analytic_floor, loss_floor)
 
@@ -290,7 +290,8 @@ class Checker:
         exact = first if first.estimator == "complex" else None
         if self.complex_safe and exact is None:
             exact = nm.complex_step(self.oracle, name, j)
-        if exact is not None and self.noise is None and not refined.kink and _disagree(exact, refined):
+        suspect = exact is not None and not refined.kink and _disagree(exact, refined)
+        if suspect and self.noise is None:
             # the complex step and a real estimate disagree: a loss computed by cancellation
             # misleads both; measure its noise once, and refine again on its extended twin
             self.measure_noise()
@@ -305,8 +306,8 @@ class Checker:
                 # "kink" was the rounding of a saturated loss: the point is smooth and g right.
                 return "pass", exact, exact
             return status, refined, exact
-        if exact is not None and self.noisy:
-            # the complex step inherits the cancellation that makes the loss noisy: the
+        if exact is not None and (self.noisy or suspect):
+            # the complex step inherits the cancellation of a loss computed by it: the
             # same step in extended precision measures its error, and replaces it
             wide = nm.complex_step_extended(self.oracle, name, j)
             if wide is not None:
@@ -335,6 +336,10 @@ class Checker:
             # kinks in bulk: the step never got inside every unit's kink, so no smooth value
             # converged, but the one-sided slopes at the smallest step bracket g
             return "kink", refined, exact
+        flat = all(e.value == 0.0 for e in others if np.isfinite(e.value)) or (best.value == 0.0 == best.error)
+        if exact is None and flat:
+            # the loss did not move at all at any step (flat in its last digits): no evidence
+            return "inconclusive", best, exact
         # Fail only when the discrepancy stands clear of everything the numeric
         # side is unsure about: its own error and the spread between estimators.
         # A real difference of exactly zero saw the loss not change at all (a loss
