@@ -434,6 +434,13 @@ def refine(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
         candidate = Estimate(value, spread + rounding, "richardson", left=l1, right=r1)
         if best is None or candidate.error < best.error:
             best = candidate
+        if abs(gap1) <= 4.0 * noise and abs(gap0) > 16.0 * noise:
+            # the step just got inside a kink that pulled the larger ones (their slopes differed,
+            # these agree to rounding): this step's central difference is clean, and beats
+            # Richardson values that mix it with the polluted steps
+            clean = Estimate(d1, e1 + abs(gap1), "central", left=l1, right=r1)
+            if clean.error < best.error:
+                best = clean
         if k >= 2 and spread <= 8.0 * rounding:
             break  # converged: consecutive estimates agree to rounding
         if k >= 3 and candidate.error > 4.0 * best.error and spread <= NOISE_LIKE * rounding:
