@@ -37,7 +37,7 @@ import numpy as np
 
 from gradcheck import conditioning
 from gradcheck import numeric as nm
-from gradcheck.compare import SAFETY, judge, scale_floor, validate_rtol
+from gradcheck.compare import SAFETY, scale_floor, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
 from gradcheck.opinions import Checker
 from gradcheck.problem import GradientShapeError, Problem
@@ -97,7 +97,7 @@ def _check_entries(ch: Checker, name: str, idx: np.ndarray, g_flat: np.ndarray, 
     err = np.array([e.error for e in estimates])
     g = g_flat[idx]
     floor = ch.floor(scale_floor(n[np.isfinite(n)], ch.oracle.dtype))
-    jd = judge(g, n, err, ch.rtol, floor)
+    jd = ch.judge(g, n, err, floor)
     # a pass that only the error bar allows, on an entry the estimator cannot resolve, says nothing
     statuses = [
         "fail" if not ok else ("pass" if res or a <= ch.rtol * sc else "inconclusive")
@@ -116,7 +116,7 @@ def _check_entries(ch: Checker, name: str, idx: np.ndarray, g_flat: np.ndarray, 
         if estimates[k].kink:  # compare with the nearest valid subgradient, not the slopes' average
             lo, hi = sorted((estimates[k].left, estimates[k].right))
             n[k] = min(max(g[k], lo), hi)
-    jd = judge(g, n, err, ch.rtol, floor)
+    jd = ch.judge(g, n, err, floor)
     return _evidence(idx, shape, g, n, err, jd, statuses, estimates)
 
 

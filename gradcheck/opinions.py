@@ -181,6 +181,10 @@ class Checker:
         return [one[method](o, name, int(j)) for j in idx]
 
     # ------------------------------------------------------------ second opinions
+    def judge(self, g, n, err, floor: float):
+        """:func:`gradcheck.compare.judge` at the check's rtol, with the gradient code's rounding."""
+        return judge(g, n, err, self.rtol, floor, self.analytic_floor)
+
     def floor(self, tensor_floor: float) -> float:
         """The scale floor of an entry: its tensor's, never below what the loss or the gradient code resolve.
 
@@ -226,7 +230,7 @@ class Checker:
             # grows with its arguments may keep more of it: the square root of the ratio is
             # allowed). A bug is in both results alike and is not explained.
             own = np.sqrt(eps / narrow) * abs(g - gw)
-            wide_ok = judge([gw], [best.value], [best.error + own], self.rtol, floor).ok[0]
+            wide_ok = judge([gw], [best.value], [best.error + own], self.rtol, floor, self.analytic_floor).ok[0]
             explained = abs(g - best.value) <= SAFETY * (abs(g - gw) + best.error) + self.rtol * max(abs(g), floor)
             if wide_ok and explained:
                 self.rounded[name] = self.rounded.get(name, 0) + 1
@@ -303,7 +307,7 @@ class Checker:
                 refined = self.refine(name, j)
         if refined.kink:
             status = subgradient_status(g, refined, self.rtol * scale)
-            agrees = exact is not None and judge([g], [exact.value], [exact.error], self.rtol, floor).ok[0]
+            agrees = exact is not None and self.judge([g], [exact.value], [exact.error], floor).ok[0]
             if status == "fail" and agrees:
                 # At a true kink the complex step returns one branch's slope, so a g equal to
                 # it lies between the one-sided slopes; outside them and equal to it, the
@@ -311,7 +315,7 @@ class Checker:
                 return "pass", exact, exact
             return status, refined, exact
         subtle = exact is not None and abs(g - exact.value) < SUBTLE * max(abs(g), abs(exact.value), floor)
-        misses = exact is not None and not judge([g], [exact.value], [exact.error], self.rtol, floor).ok[0]
+        misses = exact is not None and not self.judge([g], [exact.value], [exact.error], floor).ok[0]
         if exact is not None and (self.noisy or suspect or (subtle and misses)):
             # the complex step inherits the cancellation of a loss computed by it: the
             # same step in extended precision measures its error, and replaces it
@@ -333,7 +337,7 @@ class Checker:
         # estimates; a complex step has no such blind spot and stays in.
         trusted = others if first.estimator == "complex" else others[1:]
         best = min((e for e in trusted if np.isfinite(e.value)), key=lambda e: e.error, default=refined)
-        verdict = judge([g], [best.value], [best.error], self.rtol, floor)
+        verdict = self.judge([g], [best.value], [best.error], floor)
         if verdict.ok[0]:
             # a pass the error bar alone allows is no pass after a failed first look
             sharp = verdict.abs_error[0] <= self.rtol * verdict.scale[0] or verdict.resolved[0]
