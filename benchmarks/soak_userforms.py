@@ -241,7 +241,7 @@ def main() -> int:
     path = args.output / f"reliability-userforms-{args.part}.json"
 
     def save(rows, seconds):
-        path.write_text(json.dumps({"rows": rows, "seconds": seconds}, indent=1, default=str))
+        path.write_text(json.dumps({"rows": rows, "seconds": seconds}, default=str))
 
     t = time.perf_counter()
     rows = soak(args.count, args.start, save)
@@ -264,8 +264,9 @@ def _into_reliability(path: Path, text: str) -> None:
         head, rest = old.split(BEGIN, 1)
         old = head + block + rest.split(END, 1)[1].lstrip("\n")
         path.write_text(old)
-    else:
-        path.write_text(old.rstrip("\n") + "\n\n" + block)
+    else:  # first time: right under the title, before the reference-net soak
+        title, _, rest = old.partition("\n")
+        path.write_text(f"{title}\n\n{block}\n{rest.lstrip(chr(10))}")
 
 
 def render(s: dict, seconds: float, parts: list[str]) -> str:
