@@ -55,10 +55,10 @@ PLANT_EVERY = 4
 
 def form_key(form: uf.Form) -> str:
     """The form's category for the report: head, cast, dtype, saturation, hidden kinds."""
-    kinds = "+".join(sorted(set(form.hidden)))
+    relu = " relu" if "relu" in form.hidden else ""
     sat = " saturated" if form.saturate else ""
     tiny = " tiny-w" if form.scale and form.scale < 0.01 else ""
-    return f"{form.head}{' float()' if form.cast else ''} {form.dtype}{sat}{tiny} [{kinds}]"
+    return f"{form.head}{' float()' if form.cast else ''} {form.dtype}{sat}{tiny}{relu}"
 
 
 def visible(g: dict, truth: dict, name: str, index, delta: float, dtype) -> bool:

@@ -355,7 +355,7 @@ class Checker:
             # converged, but the one-sided slopes at the smallest step bracket g
             return "kink", refined, exact
         flat = all(e.value == 0.0 for e in others if np.isfinite(e.value)) or (best.value == 0.0 == best.error)
-        if exact is None and flat:
+        if flat and (exact is None or exact.value == 0.0):
             # the loss did not move at all at any step (flat in its last digits): no evidence
             return "inconclusive", best, exact
         # Fail only when the discrepancy stands clear of everything the numeric
