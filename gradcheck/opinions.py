@@ -354,9 +354,9 @@ class Checker:
             # kinks in bulk: the step never got inside every unit's kink, so no smooth value
             # converged, but the one-sided slopes at the smallest step bracket g
             return "kink", refined, exact
-        flat = all(e.value == 0.0 for e in others if np.isfinite(e.value)) or (best.value == 0.0 == best.error)
-        if flat and (exact is None or exact.value == 0.0):
-            # the loss did not move at all at any step (flat in its last digits): no evidence
+        if refined.value == 0.0 == refined.error:
+            # the loss did not move at all at any real step (flat in its last digits): the entry
+            # is below what the loss as evaluated resolves, whatever a complex step reads there
             return "inconclusive", best, exact
         # Fail only when the discrepancy stands clear of everything the numeric
         # side is unsure about: its own error and the spread between estimators.
