@@ -40,7 +40,7 @@ from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, scale_floor, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
 from gradcheck.opinions import Checker
-from gradcheck.problem import GradientShapeError, Problem
+from gradcheck.problem import GradientShapeError, Problem, misshaped
 from gradcheck.result import EntryEvidence, GradientReport, TensorResult, worst_status
 
 MODES = ("auto", "full", "sampled", "directional")
@@ -329,7 +329,8 @@ def check_gradients(
     """
     start = time.perf_counter()
     seed, samples = _validated_options(method, mode, seed, samples, grad, params)
-    problem, analytic, context = _inputs(loss, grad, params, context)
+    options = {"method": method, "mode": mode, "rtol": rtol, "seed": seed, "samples": samples}
+    problem, analytic, context = _inputs(loss, grad, params, context, name_bugs, options)
     rtol = validate_rtol(rtol, problem.dtype)
     notes: list[str] = []
     ch = Checker(nm.Oracle(problem), method, rtol, analytic, notes, seed)  # probes the loss, measures its noise
@@ -369,7 +370,7 @@ def _validated_options(method, mode, seed, samples, grad, params) -> tuple[int, 
     return seed, samples
 
 
-def _inputs(loss, grad, params, context):
+def _inputs(loss, grad, params, context, name_bugs: bool, options: dict):
     """The validated problem, the claimed gradient and the context that names bugs."""
     problem = Problem.create(loss, grad if callable(grad) else None, params)
     context = context if context is not None else Context.discover(loss, grad)
@@ -378,6 +379,9 @@ def _inputs(loss, grad, params, context):
         analytic = problem.analytic(raw)
     except GradientShapeError as exc:
         exc.diagnoses = diagnose_shape_error(exc, raw, problem.params, context)
+        # the other tensors checked and every bug named, around the mis-shaped ones
+        exc.report = _around_shapes(loss, raw, problem.params, context, name_bugs, options)
+        exc.diagnoses = exc.report.diagnoses if exc.report is not None and name_bugs else exc.diagnoses
         raise
     return problem, analytic, context
 
@@ -469,3 +473,75 @@ def _numeric_array(shape, evidence: list[EntryEvidence]) -> np.ndarray:
     for e in evidence:
         out[e.index] = e.numeric
     return out
+
+
+def _around_shapes(loss, raw, params, context, name_bugs: bool, options: dict) -> GradientReport | None:
+    """The report of a gradient with mis-shaped tensors: the others checked, every bug named.
+
+    None when the rest of the gradient cannot be checked either (a missing tensor,
+    a non-finite value: the checker's own error then says what is wrong).
+    """
+    try:
+        report = check_around_shapes(loss, raw, params, **options)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not name_bugs:
+        return report
+    return diagnose(report, params=params, context=context or Context.infer(loss, params))
+
+
+def check_around_shapes(
+    loss: Callable, raw: Mapping[str, Any], params: Mapping[str, np.ndarray], **options: Any
+) -> GradientReport:
+    """Check every gradient of the right shape; mark the mis-shaped ones failed.
+
+    Parameters
+    ----------
+    loss : callable
+        The user's ``loss(params)``.
+    raw : mapping
+        The claimed gradient, as returned (some shapes wrong).
+    params : mapping of str to ndarray
+        The parameters (validated).
+    **options
+        Passed on to :func:`check_gradients` (``method``, ``mode``, ``rtol``,
+        ``seed``, ``samples``); no diagnosis is made there.
+
+    Returns
+    -------
+    GradientReport
+        Status ``fail``; the mis-shaped tensors have status ``fail``, no checked
+        entries and NaN errors; ``analytic`` holds them as given.
+    """
+    bad = misshaped(raw, params)
+    good = {k: v for k, v in params.items() if k not in bad}
+    fixed = {k: params[k] for k in bad}
+
+    def partial_loss(sub):
+        return loss({k: (sub[k] if k in sub else fixed[k]) for k in params})
+
+    analytic = {k: np.asarray(raw[k], float) for k in params}
+    numeric = {k: np.full(np.shape(params[k]), np.nan) for k in bad}
+    checked = None
+    if good:
+        checked = check_gradients(partial_loss, {k: raw[k] for k in good}, good, **{**options, "name_bugs": False})
+        numeric.update(checked.numeric)
+    results = {t.name: t for t in checked.tensors} if checked else {}
+    tensors = tuple(results.get(k) or _failed_by_shape(k, bad[k][0], int(np.size(params[k]))) for k in params)
+    rtol = options.get("rtol") or float(np.sqrt(np.finfo(float).eps))  # the checker's float64 default
+    base = checked or GradientReport("fail", (), "-", "-", options.get("seed", 0), rtol, "float64", 0, 0.0)
+    listed = ", ".join(f"{k} {got} for {want}" for k, (want, got) in bad.items())
+    note = f"gradient of the wrong shape ({listed}): not comparable entry by entry; the other tensors were checked"
+    return dataclasses.replace(
+        base,
+        status=worst_status([t.status for t in tensors]),
+        tensors=tensors,
+        analytic=analytic,
+        numeric=numeric,
+        notes=(*base.notes, note),
+    )
+
+
+def _failed_by_shape(name: str, want: tuple[int, ...], size: int) -> TensorResult:
+    nan = float("nan")
+    return TensorResult(name, want, "fail", nan, nan, (), nan, nan, 0, size, {"fail": 0}, 0)

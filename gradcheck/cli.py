@@ -104,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--mutant", action="append", metavar="NAME", help="only mutants with this name or glob (repeatable)"
     )
     zoo.add_argument("--list", action="store_true", help="list the mutants and exit")
+    zoo.add_argument(
+        "--compound",
+        choices=("none", "sample", "pairs", "all"),
+        default="sample",
+        help="two bugs at once: a sample of pairs in which every mutant meets three others (sample, the default), "
+        "every compatible pair of mutants at one configuration (pairs), at three (all), or none",
+    )
     zoo.set_defaults(handler=cmd_zoo)
     _add_audit(sub)
     return parser

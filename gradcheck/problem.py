@@ -279,3 +279,12 @@ def validate_gradients(grads: Any, params: Mapping[str, np.ndarray]) -> dict[str
             raise ValueError(f"gradient {name!r} has a non-finite value {_first_nonfinite(name, g)}")
         out[name] = np.array(g, dtype=np.float64)
     return out
+
+
+def misshaped(raw: Mapping[str, Any], params: Mapping[str, np.ndarray]) -> dict[str, tuple]:
+    """``{name: (expected shape, got shape)}`` for every gradient whose shape is not its parameter's."""
+    out = {}
+    for name, p in params.items():
+        if name in raw and np.shape(raw[name]) != np.shape(p):
+            out[name] = (tuple(np.shape(p)), tuple(np.shape(raw[name])))
+    return out

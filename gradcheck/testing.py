@@ -22,6 +22,7 @@ from typing import Any
 
 from gradcheck.check import check_gradients
 from gradcheck.compare import default_rtol
+from gradcheck.problem import GradientShapeError
 from gradcheck.result import EntryEvidence, GradientReport, TensorResult, format_index
 
 __all__ = [
@@ -191,10 +192,12 @@ def assert_gradients_close(
     AssertionError
         Naming every failing entry (``W1[3, 7]``) with its analytic and
         numeric values, errors and tolerance, the diagnosis and the call that
-        reproduces the check. Raised for status ``inconclusive`` as well, with
-        a message saying the numeric side was unreliable. The full report
-        (a plain :class:`AssertionError`, as :mod:`numpy.testing` raises, so
-        that unittest and pytest show it as such) is its ``report`` attribute.
+        reproduces the check. A gradient whose shape is not its parameter's
+        fails too, with the shape bug named and the other tensors checked.
+        Raised for status ``inconclusive`` as well, with a message saying
+        the numeric side was unreliable. The full report (a plain
+        :class:`AssertionError`, as :mod:`numpy.testing` raises, so that
+        unittest and pytest show it as such) is its ``report`` attribute.
     TypeError, ValueError
         For invalid inputs (see :func:`gradcheck.check_gradients`).
 
@@ -210,7 +213,12 @@ def assert_gradients_close(
     AssertionError: Gradients not close: 1 of 1 tensors failed ...
     """
     __tracebackhide__ = True
-    report = check_gradients(loss, grad, params, **options)
+    try:
+        report = check_gradients(loss, grad, params, **options)
+    except GradientShapeError as exc:  # a gradient of the wrong shape is a wrong gradient, named as such
+        if getattr(exc, "report", None) is None:
+            raise
+        report = exc.report
     if report.passed:
         return report
     report = _diagnosed(report, {"params": params})

@@ -996,3 +996,128 @@ def zoo_cases(seed: int = 0) -> list[ZooCase]:
             suffix = "" if layer is None else "/L" + "+".join(map(str, np.atleast_1d(layer)))
             cases.append(ZooCase(f"{mutant}@{config_name}{suffix}", mutant, layer, config, X, Y, seed))
     return cases
+
+
+# ============================================ clipping, weight decay, shapes, one layer's 1/N
+# Appended as a block (the catalogue above is unchanged): each class overrides one step, as above.
+class _GradientClipping(_PostProcessed):
+    """Every gradient entry clipped to ``[-clip, clip]``: ``np.clip(g, -c, c)`` on every tensor.
+
+    ``clip`` None: a round number (1, 2 or 5 times a power of ten) below the third
+    largest ``|entry|`` of the gradient it receives, so that the clip bites on three
+    entries at least, as a clip at 1 or 5 does on a gradient summed over a batch.
+    """
+
+    mutant_name = "gradient-clipping"
+    clip: float | None = None
+    last_step = True  # applied to the finished gradient, after every other bug
+
+    def _corrupt(self, grads, params):
+        c = self.clip
+        if c is None:
+            flat = np.sort(np.concatenate([np.abs(g).ravel() for g in grads.values()]))
+            c = _round_below(float(flat[-min(3, flat.size)]))
+        for name in grads:
+            grads[name] = np.clip(grads[name], -c, c)
+
+
+def _round_below(x: float) -> float:
+    """The largest of 1, 2, 5 times a power of ten that is below ``x`` (``x > 0``)."""
+    power = 10.0 ** np.floor(np.log10(x))
+    return float(max(m * power for m in (1, 2, 5) if m * power < x) if power < x else power / 2)
+
+
+class _L2GradientOnly(Mutant):
+    """Weight decay ``decay * W`` added to the weight gradients of a loss that has none."""
+
+    mutant_name = "l2-gradient-only"
+    decay = 0.01
+
+    def _l2_grad(self, name, W):
+        return self.decay * W
+
+
+class _BiasSummedAll(Mutant):
+    """``db_l = delta.sum()``: summed over the units as well as the samples (a scalar)."""
+
+    mutant_name = "bias-summed-all"
+    multi_layer = True
+
+    def _bias_grad(self, layer, delta):
+        return delta.sum() if self._at(layer) else super()._bias_grad(layer, delta)
+
+
+class _LayerSumOverBatch(Mutant):
+    """Layer ``l``'s ``dW`` and ``db`` N times too large (its data part; the L2 term is right).
+
+    Code that leaves the 1/N out of the output delta and divides each layer's
+    ``dW``/``db`` by N instead, forgetting one layer.
+    """
+
+    mutant_name = "layer-sum-over-batch"
+
+    def _weight_grad(self, layer, a_prev, delta):
+        g = super()._weight_grad(layer, a_prev, delta)
+        return g * delta.shape[0] if self._at(layer) else g
+
+    def _bias_grad(self, layer, delta):
+        g = super()._bias_grad(layer, delta)
+        return g * delta.shape[0] if self._at(layer) else g
+
+
+def _wide_bias_layers(config: MLPConfig) -> list:
+    # a bias of one unit summed over everything keeps its values (only its shape changes)
+    return [l for l in _bias_layers(config) if config.sizes[l] > 1]
+
+
+_NEW_SPECS = [
+    MutantSpec(
+        "gradient-clipping",
+        "every gradient entry clipped to [-c, c] (np.clip)",
+        "gradient_clipping",
+        False,
+        _GradientClipping,
+        _whole(lambda c: True),
+    ),
+    MutantSpec(
+        "l2-gradient-only",
+        "weight decay 0.01*W added to the weight gradients; the loss has no L2 term",
+        "regularization_mismatch",
+        False,
+        _L2GradientOnly,
+        _whole(lambda c: c.l2 == 0),
+    ),
+    MutantSpec(
+        "bias-summed-all",
+        "db_l = delta.sum(): a scalar summed over units and samples instead of shape (out,)",
+        "shape_mismatch",
+        True,
+        _BiasSummedAll,
+        _wide_bias_layers,
+    ),
+    MutantSpec(
+        "layer-sum-over-batch",
+        "one layer's dW_l, db_l not divided by N (the other layers are)",
+        "missing_batch_mean",
+        True,
+        _LayerSumOverBatch,
+        _all_layers,
+    ),
+]
+MUTANTS.update({s.name: s for s in _NEW_SPECS})
+_REQUIREMENTS.update(
+    {
+        "l2-gradient-only": "needs l2 == 0",
+        "bias-summed-all": "needs bias=True and a layer wider than 1",
+    }
+)
+_ZOO_TABLE.update(
+    {
+        "gradient-clipping": [("tanh-mse-d2", None), ("sigmoid-bce-d2", None), ("relu-mse-sigout-d2-l2", None)],
+        "l2-gradient-only": [("tanh-mse-d2", None), ("relu-bce-d1", None), ("tanh-bce-d3", None)],
+        "bias-summed-all": [("tanh-mse-d2", 1), ("sigmoid-bce-d2", 2), ("relu-bce-d1", (1, 2))],
+        "layer-sum-over-batch": [("tanh-mse-d2", 1), ("sigmoid-bce-d2", 3), ("relu-mse-sigout-d2-l2", 2)],
+    }
+)
+#: Codes added to the vocabulary (DESIGN.md: add, never rename).
+DIAGNOSIS_CODES = (*DIAGNOSIS_CODES, "gradient_clipping", "shape_mismatch")

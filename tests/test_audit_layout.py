@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gradcheck.audit.layout import LayerMap, Layout, LayoutError, infer_layouts
+from gradcheck.diagnose.layout import LayerMap, Layout, LayoutError, infer_layouts
 from reference_nets.mlp import MLP, MLPConfig
 
 

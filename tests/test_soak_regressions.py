@@ -55,8 +55,10 @@ def test_fingerprints_outrank_signatures():
     _, report = _checked(2638)
     prints = [d for d in report.diagnoses if d.evidence.get("matched") == "fingerprint"]
     others = [d for d in report.diagnoses if d.evidence.get("matched") != "fingerprint"]
-    assert prints and others
-    assert max(d.confidence for d in others) < min(d.confidence for d in prints)
+    assert prints and prints[0] is report.diagnoses[0]
+    # the per-tensor x2 symptoms of the bias tensors are not shown beside a bug that explains every entry
+    assert all(d.confidence < min(p.confidence for p in prints) for d in others)
+    assert not any(d.code == "tensor_scale" for d in report.diagnoses)
 
 
 def test_batch_two_and_mse_factor_tie_from_numbers_alone():

@@ -91,7 +91,19 @@ EXPECTED = {
     "elu-derivative-output-form-at-z": ("derivative_at_preactivation", True),
 }
 
-SHAPE_MUTANTS = {"bias-not-summed", "bias-wrong-axis"}
+# Appended mutants: clipping, weight decay in the gradient only, a bias summed over every axis, one layer's 1/N
+EXPECTED.update(
+    {
+        "gradient-clipping": ("gradient_clipping", False),
+        "l2-gradient-only": ("regularization_mismatch", False),
+        "bias-summed-all": ("shape_mismatch", True),
+        "layer-sum-over-batch": ("missing_batch_mean", True),
+    }
+)
+# Codes added to the vocabulary since (DESIGN.md lists them as candidates)
+DESIGN_CODES |= {"gradient_clipping", "shape_mismatch"}
+
+SHAPE_MUTANTS = {"bias-not-summed", "bias-wrong-axis", "bias-summed-all"}
 CASES = zoo_cases(seed=0)
 
 

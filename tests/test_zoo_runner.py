@@ -1,5 +1,6 @@
 """gradcheck.zoo_runner: every catalogued mutant is caught and named."""
 
+import dataclasses
 import json
 import re
 
@@ -82,3 +83,74 @@ def test_markdown_marks_escapes():
     md = render_markdown([r], 0.0)
     assert md.startswith("# gradcheck zoo: FAIL") and "**NO**" in md
     assert "cfg L2" in render_text([r], 0.0)
+
+
+# ------------------------------------------------------------------ two bugs at once
+from gradcheck.cli import main as cli_main  # noqa: E402
+from gradcheck.zoo_runner import (  # noqa: E402
+    CompoundResult,
+    compound_footer,
+    controls_footer,
+    named_codes,
+    render_compounds,
+    render_compounds_markdown,
+    run_compounds,
+    run_controls,
+)
+
+
+def test_compounds_filtered_to_the_selected_mutants_and_both_named():
+    results, elapsed = run_compounds(["bce-extra*", "sum-over-batch"], per_pair=2)
+    assert results and all(set(r.mutants) == {"bce-extra-sigmoid-derivative", "sum-over-batch"} for r in results)
+    assert all(r.detected and r.named for r in results)
+    assert run_compounds(["sum-over-batch"], per_pair=1)[0] == []  # a pair needs both mutants selected
+    assert run_compounds(None, per_pair=0) == ([], 0.0)
+
+
+def test_compound_result_named_needs_every_planted_code_in_the_best_explanation():
+    from gradcheck.result import Diagnosis
+
+    best = Diagnosis("sign_flip", None, "", 0.9, {"explanation": 1})
+    other = Diagnosis("missing_batch_mean", None, "", 0.4, {"explanation": 2})
+    r = CompoundResult(
+        "a+b@c", ("a", "b"), (None, None), "cfg", ("sign_flip", "missing_batch_mean"), True, (best, other), "fail"
+    )
+    assert not r.named and named_codes(r.diagnoses) == ["sign_flip"]
+    both = dataclasses.replace(other, evidence={"explanation": 1})
+    assert dataclasses.replace(r, diagnoses=(best, both)).named
+    d = r.to_dict()
+    assert d["expected_codes"] == ["sign_flip", "missing_batch_mean"] and d["named"] is False
+    json.dumps(d)
+
+
+def test_compound_renderers_and_footers():
+    results, elapsed = run_compounds(["gradient-clipping", "sum-over-batch"], per_pair=1)
+    txt = render_compounds(results, elapsed)
+    assert txt.splitlines()[0].split() == ["mutants", "config", "detected", "named", "expected", "both"]
+    assert "1 compound cases of 1 pairs: 1 detected (100%), both bugs named in 1 (100.0%; target 95%)" in txt
+    md = render_compounds_markdown(results, elapsed)
+    assert md.startswith("| mutants |") and "**NO**" not in md
+    miss = dataclasses.replace(results[0], diagnoses=())
+    assert "both bugs named in 0 (0.0%" in compound_footer([miss], 0.0)
+
+
+def test_controls_pass_without_a_diagnosis():
+    controls = run_controls()
+    assert controls and all(status in ("pass", "kink") and n == 0 for _, status, n in controls)
+    assert controls_footer(controls) == f"{len(controls)} correct networks: {len(controls)} pass without a diagnosis"
+
+
+def test_cli_zoo_json_has_compounds_and_controls(capsys, tmp_path):
+    code = cli_main(["zoo", "--mutant", "l2-*", "--compound", "all", "--format", "json", "--output", str(tmp_path)])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["status"] == "pass"
+    assert data["compounds"] and all(c["named"] for c in data["compounds"])
+    assert {"config", "status", "diagnoses"} <= set(data["controls"][0])
+
+
+def test_cli_zoo_compound_none_and_bad_choice(capsys, tmp_path):
+    assert cli_main(["zoo", "--mutant", "transposed", "--compound", "none", "--output", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "compound cases" not in out and "correct networks" in out
+    assert cli_main(["zoo", "--compound", "some"]) == 2
+    assert "argument --compound: invalid choice: 'some'" in capsys.readouterr().err

@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.layout import Layout, LayoutError, infer_layouts
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.check import check_gradients
-from gradcheck.diagnose import Context, _rank, fingerprints, signatures
+from gradcheck.diagnose import Context, diagnose, signatures
+from gradcheck.diagnose.layout import Layout, LayoutError, infer_layouts
 from gradcheck.errormap import error_maps
 from gradcheck.problem import GradientShapeError
 from gradcheck.result import Diagnosis, GradientReport, TensorResult
@@ -391,9 +391,8 @@ def _accept_convention(report, ex, layout, config, X, Y, factor, seed, spec, not
 
 
 def _diagnose(report, ex, layout, net, X, Y, factor) -> list[Diagnosis]:
-    found = fingerprints(ex.grads, ex.params, Context(net, X, Y, layout, factor))
-    found += signatures(report, batch_size=X.shape[0], loss=net.config.loss, outputs=net.config.sizes[-1])
-    return _rank(found)
+    # the same diagnosis as check_gradients: the fewest bugs explaining every entry, else what the numbers show
+    return list(diagnose(report, params=ex.params, context=Context(net, X, Y, layout, factor)).diagnoses)
 
 
 def _shape_diag(exc: GradientShapeError) -> list[Diagnosis]:

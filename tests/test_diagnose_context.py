@@ -1,0 +1,106 @@
+"""Context.infer: the network behind a hand-written loss, from loss values alone.
+
+Every loss here is plain numpy in a student's conventions; inference must name the
+architecture, the output and loss, the factor between the two losses and the
+weight decay.
+"""
+
+import numpy as np
+import pytest
+
+from gradcheck.diagnose import Context
+
+RNG = np.random.default_rng(3)
+X = RNG.normal(size=(12, 3))
+P = {"W1": RNG.normal(size=(3, 4)), "b1": RNG.normal(size=4) * 0.1, "W2": RNG.normal(size=(4, 3)), "b2": np.zeros(3)}
+LABELS = RNG.integers(0, 3, size=12)
+ONEHOT = np.eye(3)[LABELS]
+REAL = RNG.normal(size=(12, 3))
+
+
+def _hidden(p, act):
+    z = X @ p["W1"] + p["b1"]
+    return {
+        "tanh": np.tanh(z),
+        "sigmoid": 1 / (1 + np.exp(-z)),
+        "relu": np.maximum(z, 0),
+        "leaky": np.where(z > 0, z, 0.1 * z),
+        "elu": np.where(z > 0, z, np.exp(np.minimum(z, 0)) - 1),
+    }[act]
+
+
+def _softmax(s):
+    e = np.exp(s - s.max(1, keepdims=True))
+    return e / e.sum(1, keepdims=True)
+
+
+def ce_int(p):
+    probs = _softmax(_hidden(p, "relu") @ p["W2"] + p["b2"])
+    return -np.mean(np.log(probs[np.arange(12), LABELS]))
+
+
+def ce_onehot_sum(p):
+    probs = _softmax(_hidden(p, "tanh") @ p["W2"] + p["b2"])
+    return -np.sum(ONEHOT * np.log(probs + 1e-12))
+
+
+def tanh_out_half_sse(p):
+    out = np.tanh(_hidden(p, "leaky") @ p["W2"] + p["b2"])
+    return 0.5 * np.sum((out - REAL) ** 2) / len(X)
+
+
+def elu_mse_l2(p):
+    pred = _hidden(p, "elu") @ p["W2"] + p["b2"]
+    return np.mean((pred - REAL) ** 2) + 0.03 * (np.sum(p["W1"] ** 2) + np.sum(p["W2"] ** 2))
+
+
+@pytest.mark.parametrize(
+    "loss, output, name, scale, hidden, extra",
+    [
+        (ce_int, "softmax", "ce", 1.0, "relu", {"labels": "int"}),
+        (ce_onehot_sum, "softmax", "ce", 12.0, "tanh", {}),
+        (tanh_out_half_sse, "tanh", "mse", 1.5, "leaky_relu", {"leaky_slope": 0.1}),
+        (elu_mse_l2, "identity", "mse", 1.0, "elu", {"l2": 0.06}),
+    ],
+)
+def test_infer_names_head_convention_and_decay(loss, output, name, scale, hidden, extra):
+    ctx = Context.infer(loss, P)
+    assert ctx is not None
+    cfg = ctx.network.config
+    assert (cfg.output, cfg.loss, cfg.hidden) == (output, name, (hidden,))
+    assert ctx.scale == pytest.approx(scale, rel=1e-6)
+    for key, value in extra.items():
+        assert getattr(cfg, key) == pytest.approx(value) if isinstance(value, float) else getattr(cfg, key) == value
+
+
+def test_infer_samples_as_columns():
+    Xc, Yc = X.T.copy(), REAL.T.copy()
+    params = {"W1": P["W1"].T.copy(), "b1": P["b1"][:, None], "W2": P["W2"].T.copy(), "b2": np.zeros((3, 1))}
+
+    def loss(p):
+        A = np.tanh(p["W1"] @ Xc + p["b1"])
+        return np.sum((p["W2"] @ A + p["b2"] - Yc) ** 2) / Xc.shape[1]
+
+    ctx = Context.infer(loss, params)
+    assert ctx is not None and ctx.layout.layers[0].transposed and ctx.batch_size == 12
+    assert ctx.user_name("W2") == "W2" and ctx.reference_name("b1") == "b1"
+
+
+def test_infer_gives_none_for_an_unknown_loss():
+    def loss(p):
+        return float(np.sum(np.sin(X @ p["W1"])) + np.sum(p["W2"] ** 4))
+
+    assert Context.infer(loss, P) is None
+
+
+def test_to_reference_keeps_an_unsummed_bias_in_samples_as_rows():
+    Xc, Yc = X.T.copy(), REAL.T.copy()
+    params = {"W1": P["W1"].T.copy(), "b1": P["b1"][:, None], "W2": P["W2"].T.copy(), "b2": np.zeros((3, 1))}
+
+    def loss(p):
+        return np.mean((p["W2"] @ np.tanh(p["W1"] @ Xc + p["b1"]) + p["b2"] - Yc) ** 2)
+
+    ctx = Context.infer(loss, params)
+    unsummed = {**params, "b1": np.ones((4, 12))}
+    assert ctx.to_reference(unsummed)["b1"].shape == (12, 4)
+    assert ctx.to_reference({**params, "b1": np.ones(())})["b1"].shape == ()
