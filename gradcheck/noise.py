@@ -28,57 +28,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradcheck.numeric import LOSS_ULPS, Estimate, Oracle, _finite, _pair
-
-#: Highest difference order :func:`ecnoise` looks at.
-ECNOISE_ORDERS = 6
-#: Consecutive noise levels "agree" within this factor (More and Wild use 4).
-ECNOISE_AGREE = 4.0
-
-
-def ecnoise(values) -> float:
-    """Noise level ``sigma`` of equally spaced function values, after More and Wild's ECnoise.
-
-    Parameters
-    ----------
-    values : sequence of float
-        ``f(t + k d)``, ``k = 0 .. m`` (m >= 4).
-
-    Returns
-    -------
-    float
-        The noise's standard deviation; ``inf`` if a value is not finite, 0 if
-        every difference vanishes.
-
-    Notes
-    -----
-    ``sigma_k = sqrt(mean((Delta^k f)**2) / C(2k, k))``. The first level ``k``
-    whose estimate agrees with the next two within ``ECNOISE_AGREE`` and whose
-    differences change sign is the noise; when none does (a smooth trend still
-    dominating, or too few points), the largest estimate from the fourth order
-    on, which overstates noise rather than understating it.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> sigma = ecnoise(1.0 + 0.01 * np.arange(9) ** 2 + 1e-9 * rng.standard_normal(9))
-    >>> 3e-10 < sigma < 3e-9
-    True
-    """
-    f = np.asarray(values, dtype=np.longdouble)
-    if not np.all(np.isfinite(f)):
-        return float("inf")
-    levels, signs = [], []
-    d = f
-    for k in range(1, min(ECNOISE_ORDERS, f.size - 1) + 1):
-        d = np.diff(d)
-        levels.append(float(np.sqrt(np.mean(d.astype(np.float64) ** 2) / math.comb(2 * k, k))))
-        signs.append(bool(np.any(d > 0) and np.any(d < 0)))
-    for k in range(len(levels) - 2):
-        trio = levels[k : k + 3]
-        if min(trio) > 0 and max(trio) <= ECNOISE_AGREE * min(trio) and signs[k]:
-            return levels[k]
-    return max(levels[3:], default=max(levels, default=0.0))
+from gradcheck.numeric import (  # noqa: F401  (ecnoise, measured_noise: the noise model, defined where refine needs them)
+    LOSS_ULPS,
+    NOISE_POINTS,
+    NOISE_SPACINGS,
+    Estimate,
+    Oracle,
+    _finite,
+    _pair,
+    ecnoise,
+    measured_noise,
+)
 
 
 @dataclass(frozen=True)
@@ -176,46 +136,6 @@ def _sided_noise(oracle: Oracle, moves, d: float) -> float:
 #: output, a loss of 1e-12 computed by cancellation) is resolved by a step
 #: large enough that the noise divided by the step is small.
 WIDEN_DOUBLINGS = 10
-
-
-#: Points on each side of ``t`` for :func:`measured_noise`: three fourth differences a side.
-NOISE_POINTS = 6
-#: Spacings of those points, in central-difference steps. A loss rounded by
-#: cancellation is a staircase in ``t``: points closer than one stair see no
-#: noise at all, so a spacing of a whole step is tried too; the smooth part's
-#: fourth difference at that spacing, ``h**4 L`` (~1e-21 of ``L``), stays
-#: far below any rounding.
-NOISE_SPACINGS = (1.0 / 16.0, 1.0)
-
-
-def measured_noise(oracle: Oracle, name: str, j: int) -> float:
-    """Rounding noise of the loss near entry ``j``, measured (24 evaluations).
-
-    The loss at ``t + k d``, ``k = -6..6``, with ``d`` a fraction of the
-    central-difference step and the step itself: the smooth part of ``L`` is a
-    polynomial of low degree over so short a stretch, and its fourth
-    differences vanish, so the fourth differences measure the rounding
-    (``Var(Delta^4 noise) = 70 sigma^2`` for independent noise: the sum of the
-    squared binomial coefficients), as in More and Wild's ECnoise
-    (:func:`ecnoise`). Each side
-    of ``t`` is measured on its own and the quieter side kept: a kink at
-    ``t`` (or near it, on one side) is not noise. A loss computed by
-    cancellation (a saturated output whose loss is a difference of nearly
-    equal terms) rounds far above the few ulps of ``LOSS_ULPS``; this sees
-    it. Never less than the modelled rounding.
-    """
-    t = float(oracle.flat[name][j])
-    sigma = oracle.u * abs(oracle.L0)
-    for spacing in NOISE_SPACINGS:
-        d = oracle.h0 * max(1.0, abs(t)) * spacing
-        sides = []
-        for sign in (-1.0, 1.0):
-            values = [oracle.L0] + [
-                oracle.loss_at(name, j, oracle.dtype.type(t + sign * k * d)) for k in range(1, NOISE_POINTS + 1)
-            ]
-            sides.append(ecnoise(values))
-        sigma = max(sigma, min(sides))
-    return sigma
 
 
 def quantum(L0: float, values: list[float]) -> float:

@@ -29,6 +29,7 @@ Estimators
 from __future__ import annotations
 
 import dataclasses
+import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -364,6 +365,97 @@ def _one_sided(oracle: Oracle, p: _Pair) -> tuple[float, float, float]:
     return left, right, float(noise)
 
 
+#: Highest difference order :func:`ecnoise` looks at.
+ECNOISE_ORDERS = 6
+#: Consecutive noise levels "agree" within this factor (More and Wild use 4).
+ECNOISE_AGREE = 4.0
+
+
+def ecnoise(values) -> float:
+    """Noise level ``sigma`` of equally spaced function values, after More and Wild's ECnoise.
+
+    Parameters
+    ----------
+    values : sequence of float
+        ``f(t + k d)``, ``k = 0 .. m`` (m >= 4).
+
+    Returns
+    -------
+    float
+        The noise's standard deviation; ``inf`` if a value is not finite, 0 if
+        every difference vanishes.
+
+    Notes
+    -----
+    ``sigma_k = sqrt(mean((Delta^k f)**2) / C(2k, k))``. The first level ``k``
+    whose estimate agrees with the next two within ``ECNOISE_AGREE`` and whose
+    differences change sign is the noise; when none does (a smooth trend still
+    dominating, or too few points), the largest estimate from the fourth order
+    on, which overstates noise rather than understating it.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> sigma = ecnoise(1.0 + 0.01 * np.arange(9) ** 2 + 1e-9 * rng.standard_normal(9))
+    >>> 3e-10 < sigma < 3e-9
+    True
+    """
+    f = np.asarray(values, dtype=np.longdouble)
+    if not np.all(np.isfinite(f)):
+        return float("inf")
+    levels, signs = [], []
+    d = f
+    for k in range(1, min(ECNOISE_ORDERS, f.size - 1) + 1):
+        d = np.diff(d)
+        levels.append(float(np.sqrt(np.mean(d.astype(np.float64) ** 2) / math.comb(2 * k, k))))
+        signs.append(bool(np.any(d > 0) and np.any(d < 0)))
+    for k in range(len(levels) - 2):
+        trio = levels[k : k + 3]
+        if min(trio) > 0 and max(trio) <= ECNOISE_AGREE * min(trio) and signs[k]:
+            return levels[k]
+    return max(levels[3:], default=max(levels, default=0.0))
+
+
+#: Points on each side of ``t`` for :func:`measured_noise`: three fourth differences a side.
+NOISE_POINTS = 6
+#: Spacings of those points, in central-difference steps. A loss rounded by
+#: cancellation is a staircase in ``t``: points closer than one stair see no
+#: noise at all, so a spacing of a whole step is tried too; the smooth part's
+#: fourth difference at that spacing, ``h**4 L`` (~1e-21 of ``L``), stays
+#: far below any rounding.
+NOISE_SPACINGS = (1.0 / 16.0, 1.0)
+
+
+def measured_noise(oracle: Oracle, name: str, j: int) -> float:
+    """Rounding noise of the loss near entry ``j``, measured (24 evaluations).
+
+    The loss at ``t + k d``, ``k = -6..6``, with ``d`` a fraction of the
+    central-difference step and the step itself: the smooth part of ``L`` is a
+    polynomial of low degree over so short a stretch, and its fourth
+    differences vanish, so the fourth differences measure the rounding
+    (``Var(Delta^4 noise) = 70 sigma^2`` for independent noise: the sum of the
+    squared binomial coefficients), as in More and Wild's ECnoise
+    (:func:`ecnoise`). Each side
+    of ``t`` is measured on its own and the quieter side kept: a kink at
+    ``t`` (or near it, on one side) is not noise. A loss computed by
+    cancellation (a saturated output whose loss is a difference of nearly
+    equal terms) rounds far above the few ulps of ``LOSS_ULPS``; this sees
+    it. Never less than the modelled rounding.
+    """
+    t = float(oracle.flat[name][j])
+    sigma = oracle.u * abs(oracle.L0)
+    for spacing in NOISE_SPACINGS:
+        d = oracle.h0 * max(1.0, abs(t)) * spacing
+        sides = []
+        for sign in (-1.0, 1.0):
+            values = [oracle.L0] + [
+                oracle.loss_at(name, j, oracle.dtype.type(t + sign * k * d)) for k in range(1, NOISE_POINTS + 1)
+            ]
+            sides.append(ecnoise(values))
+        sigma = max(sigma, min(sides))
+    return sigma
+
+
 #: ``refine`` halves the step at most this many times (down to h/64): far
 #: enough to step inside the nearest kink of a ReLU net with a few hundred
 #: samples, while the rounding error (growing like 1/h) stays small.
@@ -421,8 +513,6 @@ def refine(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
             # the rounding model may understate a saturated loss's noise, whose gaps
             # then look like a jump: a kink must stand clear of the measured noise too
             if sigma is None:
-                from gradcheck.noise import measured_noise
-
                 sigma = measured_noise(oracle, name, j)
             measured = 2.0 * (sigma + oracle.noise) / min(cur.tp - cur.t, cur.t - cur.tm)
             if abs(gap1) > 4.0 * measured and drift < 0.02 * abs(gap1) + 2.0 * measured:
@@ -500,25 +590,3 @@ def fprime_derivatives(oracle: Oracle, name: str, idx: np.ndarray) -> list[Estim
         err = abs(fwd - bwd) / 2.0 + 2.0 * oracle.u * abs(oracle.L0) / eps
         out.append(Estimate(fwd, err, "fprime"))
     return out
-
-
-#: Names that moved to their own modules, still reachable here.
-_MOVED = {
-    "measured_noise": "gradcheck.noise",
-    "quantum": "gradcheck.noise",
-    "widened": "gradcheck.noise",
-    "WIDEN_DOUBLINGS": "gradcheck.noise",
-    "NOISE_POINTS": "gradcheck.noise",
-    "NOISE_SPACINGS": "gradcheck.noise",
-    "reference_oracle": "gradcheck.probe",
-    "probe_complex_safety": "gradcheck.probe",
-    "VALUE_RTOL": "gradcheck.probe",
-}
-
-
-def __getattr__(name: str):
-    if name in _MOVED:
-        import importlib
-
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
