@@ -96,7 +96,8 @@ def _check_entries(ch: Checker, name: str, idx: np.ndarray, g_flat: np.ndarray, 
     n = np.array([e.value for e in estimates])
     err = np.array([e.error for e in estimates])
     g = g_flat[idx]
-    floor = ch.floor(scale_floor(n[np.isfinite(n)], ch.oracle.dtype))
+    by_complex = all(e.estimator == "complex" for e in estimates)
+    floor = ch.floor(scale_floor(n[np.isfinite(n)], ch.oracle.dtype), by_complex)
     jd = ch.judge(g, n, err, floor)
     # a pass that only the error bar allows, on an entry the estimator cannot resolve, says nothing
     statuses = [

@@ -23,11 +23,9 @@ Why these terms:
   ``rel`` stays near or below ``rtol`` at every size. Detection is then
   limited by physics only: a discrepancy is caught once it exceeds the
   estimator's own error.
-* ``a``: the analytic side's rounding, ``ANALYTIC_ULPS * eps * max |g|`` over
-  every tensor (``gradcheck.opinions``): a hand-written backprop rounds each
-  entry relative to the terms it sums (``1 - a**2`` of a saturated tanh is
-  exactly 0 in float64), so an entry 1e-14 of the gradient's largest is only
-  known to about that, absolutely; 0 when ``judge`` is called without it.
+* ``a``: an absolute allowance, 0 in every check ``check_gradients`` makes
+  (the analytic side's rounding is told apart by re-running the gradient
+  code at a wider precision instead, in ``gradcheck.opinions``).
 * ``floor_T``: an entry far below its tensor's scale (a nearly dead unit)
   is measured against a floor even for the complex step, whose error is
   relative; ``eps**(1/3)`` is the relative resolution of a central difference.

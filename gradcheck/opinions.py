@@ -185,10 +185,16 @@ class Checker:
 
     # ------------------------------------------------------------ second opinions
     def judge(self, g, n, err, floor: float):
-        """:func:`gradcheck.compare.judge` at the check's rtol, with the gradient code's rounding."""
-        return judge(g, n, err, self.rtol, floor, self.analytic_floor)
+        """:func:`gradcheck.compare.judge` at the check's rtol and ``floor``.
 
-    def floor(self, tensor_floor: float) -> float:
+        No absolute allowance for the gradient code's rounding: a mutant whose wrong
+        entries are 1e-20 where 0 belongs (a dead unit's derivative taken as 1) must
+        still fail, so that rounding is told apart by the wider rerun instead
+        (:meth:`_rounded`).
+        """
+        return judge(g, n, err, self.rtol, floor)
+
+    def floor(self, tensor_floor: float, complex_step: bool = False) -> float:
         """The scale floor of an entry: its tensor's, never below what the loss or the gradient code resolve.
 
         An entry ``g`` moves the loss by ``g h`` over a central-difference step
@@ -197,11 +203,18 @@ class Checker:
         gradient code, subject to the same cancellations, does not determine it
         either: such entries are measured against that resolution
         (``noise / h``), and against :data:`ANALYTIC_ULPS` of the largest entry.
+        Entries judged by the complex step, which has no such blind spot, keep
+        only the latter, unless the loss's noise was measured: a loss computed
+        by cancellation misleads the complex step as well.
         """
+        if complex_step and self.noise is None:  # the complex step resolves what real differences cannot
+            return max(tensor_floor, self.analytic_floor)
+        return max(tensor_floor, self.analytic_floor, self._loss_floor())
+
+    def _loss_floor(self) -> float:
         o = self.oracle
         rounding = max(o.u * abs(float(o.L0)), self.noise.sigma if self.noise is not None else 0.0)
-        loss_floor = rounding / (o.h0 * self.step_scale())
-        return max(tensor_floor, self.analytic_floor, loss_floor)
+        return rounding / (o.h0 * self.step_scale())
 
     def wants_second_opinion(self, unresolved: bool) -> bool:
         """Re-examine an entry that passed only within an unresolved error bar? (a noisy loss only)"""
@@ -238,7 +251,7 @@ class Checker:
             # grows with its arguments may keep more of it: the square root of the ratio is
             # allowed). A bug is in both results alike and is not explained.
             own = np.sqrt(eps / narrow) * abs(g - gw)
-            wide_ok = judge([gw], [best.value], [best.error + own], self.rtol, floor, self.analytic_floor).ok[0]
+            wide_ok = judge([gw], [best.value], [best.error + own], self.rtol, floor).ok[0]
             explained = abs(g - best.value) <= SAFETY * (abs(g - gw) + best.error) + self.rtol * max(abs(g), floor)
             if wide_ok and explained:
                 self.rounded[name] = self.rounded.get(name, 0) + 1
@@ -313,6 +326,8 @@ class Checker:
             self.measure_noise()
             if self.noisy:
                 refined = self.refine(name, j)
+        if self.noise is not None:
+            floor = max(floor, self._loss_floor())
         if refined.kink:
             status = subgradient_status(g, refined, self.rtol * scale)
             agrees = exact is not None and self.judge([g], [exact.value], [exact.error], floor).ok[0]
@@ -354,9 +369,11 @@ class Checker:
             # kinks in bulk: the step never got inside every unit's kink, so no smooth value
             # converged, but the one-sided slopes at the smallest step bracket g
             return "kink", refined, exact
-        if refined.value == 0.0 == refined.error:
+        if refined.value == 0.0 and (refined.error == 0.0 or (exact is not None and exact.value != 0.0)):
             # the loss did not move at all at any real step (flat in its last digits): the entry
-            # is below what the loss as evaluated resolves, whatever a complex step reads there
+            # is below what the loss as evaluated resolves, and a nonzero complex step there
+            # (which sees through the flatness, and through the user's rounding alike) cannot
+            # tell a bug from a gradient code rounding to 0; an exactly zero one can
             return "inconclusive", best, exact
         # Fail only when the discrepancy stands clear of everything the numeric
         # side is unsure about: its own error and the spread between estimators.

@@ -29,7 +29,11 @@ import userforms as uf  # noqa: E402
 #: Once false fails, by class (indices of ``userforms.random_form``).
 SATURATED_COMPLEX = [2, 9, 16, 28, 58, 85, 150, 181]  # the complex step and the backprop inherit the cancellation
 SATURATED_REAL = [18, 44, 153]  # float() cast: real differences of a loss losing digits
-FLOAT32 = [124, 164]  # float32 backprop of saturated outputs
+FLOAT32 = [124]  # float32 backprop of saturated outputs
+#: Still false fails, kept visible: 164, float32 tanh outputs saturated at |z| ~ 10 whose entries
+#: of ~1e-11 the user's float32 ``1 - a**2`` rounds far off while the complex step (which a
+#: planted relu-derivative bug at 1e-20 needs) resolves them; 457, tanh hidden units at |z| ~ 30.
+KNOWN_FALSE_FAILS = [164, 457]
 KINKS = [32]  # ReLU units crossing zero inside the steps
 
 
@@ -58,6 +62,13 @@ def test_a_correct_user_form_gradient_is_never_failed(index):
     *_, report = _check(index, name_bugs=False)
     failing = [(t.name, t.worst_index) for t in report.tensors if t.status == "fail"]
     assert report.status != "fail", (index, form.label, failing, report.notes)
+
+
+@pytest.mark.xfail(strict=True, reason="known false fail (see KNOWN_FALSE_FAILS)")
+@pytest.mark.parametrize("index", KNOWN_FALSE_FAILS)
+def test_known_false_fails_still_fail(index):
+    *_, report = _check(index, name_bugs=False)
+    assert report.status != "fail"
 
 
 def test_the_oracle_agrees_with_50_digit_numerical_differentiation():
