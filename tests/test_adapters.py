@@ -13,8 +13,11 @@ import math
 import numpy as np
 import pytest
 
-from gradcheck.audit import adapters as A
 from gradcheck.audit import loader as L
+from gradcheck.audit.adapters import calling, names, paths, sizes
+from gradcheck.audit.adapters import params as aparams
+from gradcheck.audit.adapters.readers import returned, stored
+from gradcheck.audit.adapters.shapes import classes
 from gradcheck.audit.worker import encode
 
 
@@ -34,7 +37,7 @@ from gradcheck.audit.worker import encode
     ],
 )
 def test_canon(name, expected):
-    assert A.canon(name) == expected
+    assert names.canon(name) == expected
 
 
 @pytest.mark.parametrize(
@@ -53,7 +56,7 @@ def test_canon(name, expected):
     ],
 )
 def test_strip_grad(name, expected):
-    assert A.strip_grad(name) == expected
+    assert names.strip_grad(name) == expected
 
 
 @pytest.mark.parametrize(
@@ -76,7 +79,7 @@ def test_strip_grad(name, expected):
     ],
 )
 def test_param_names(name):
-    assert A.is_param_name(name)
+    assert names.is_param_name(name)
 
 
 @pytest.mark.parametrize(
@@ -100,7 +103,7 @@ def test_param_names(name):
     ],
 )
 def test_not_param_names(name):
-    assert not A.is_param_name(name)
+    assert not names.is_param_name(name)
 
 
 # ----------------------------------------------------------------------------- paths
@@ -116,12 +119,12 @@ def test_not_param_names(name):
     ],
 )
 def test_parse_path(text, head, steps):
-    assert A.parse_path(text) == (head, steps)
+    assert paths.parse_path(text) == (head, steps)
 
 
 def test_parse_path_rejects_expressions():
     with pytest.raises(L.AuditError, match="only names"):
-        A.parse_path("W1 + W2")
+        paths.parse_path("W1 + W2")
 
 
 def test_fmt_and_resolve_roundtrip():
@@ -131,9 +134,9 @@ def test_fmt_and_resolve_roundtrip():
     o = O()
     o.params = {"W1": np.ones((2, 3))}
     steps = (("attr", "params"), ("item", "W1"))
-    assert A.fmt_path("self", steps) == "self.params['W1']"
-    assert A.resolve(o, steps) is o.params["W1"]
-    A.assign(o, steps, np.zeros((2, 3)))
+    assert paths.fmt_path("self", steps) == "self.params['W1']"
+    assert paths.resolve(o, steps) is o.params["W1"]
+    paths.assign(o, steps, np.zeros((2, 3)))
     assert not o.params["W1"].any()
 
 
@@ -161,7 +164,7 @@ def test_discover_attributes_in_layer_order():
             self.Z1 = np.zeros((5, 4))  # cache
             self.lr = 0.1
 
-    names = [t.name for t in A.discover_params(N())]
+    names = [t.name for t in aparams.discover_params(N())]
     assert names == ["W1", "b1", "W2", "b2"]
 
 
@@ -172,14 +175,14 @@ def test_discover_lists_dicts_and_parameter_objects():
             self.biases = [np.zeros(4), np.zeros(2)]
             self.grads = {"W1": np.zeros((3, 4))}
 
-    assert [t.name for t in A.discover_params(N())] == ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+    assert [t.name for t in aparams.discover_params(N())] == ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
 
     class M:
         def __init__(self):
             self.layers = [Lin(3, 4), object(), Lin(4, 2)]
             self.optimizer_state = None
 
-    found = A.discover_params(M())
+    found = aparams.discover_params(M())
     assert [t.name for t in found] == ["layers[0].weight", "layers[0].bias", "layers[2].weight", "layers[2].bias"]
     assert found[0].shape == (4, 3) and found[0].param_obj == (("attr", "layers"), ("item", 0), ("attr", "weight"))
 
@@ -190,15 +193,15 @@ def test_discover_params_dict_and_shared_arrays_once():
             self.params = {"W1": np.ones((3, 4)), "b1": np.zeros(4)}
             self.W1 = self.params["W1"]  # alias: reported once
 
-    assert [t.name for t in A.discover_params(N())] == ["params['W1']", "params['b1']"]
+    assert [t.name for t in aparams.discover_params(N())] == ["params['W1']", "params['b1']"]
 
 
 # ----------------------------------------------------------------------------- matching
 P = [
-    A.Tensor("W1", (("attr", "W1"),), (3, 4)),
-    A.Tensor("b1", (("attr", "b1"),), (4,)),
-    A.Tensor("W2", (("attr", "W2"),), (4, 2)),
-    A.Tensor("b2", (("attr", "b2"),), (2,)),
+    aparams.Tensor("W1", (("attr", "W1"),), (3, 4)),
+    aparams.Tensor("b1", (("attr", "b1"),), (4,)),
+    aparams.Tensor("W2", (("attr", "W2"),), (4, 2)),
+    aparams.Tensor("b2", (("attr", "b2"),), (2,)),
 ]
 
 
@@ -209,7 +212,7 @@ def arrays():
 def test_returned_dict_matched_by_name_in_any_order():
     a = arrays()
     ret = {"db2": a[3], "dW1": a[0], "dW2": a[2], "db1": a[1]}
-    grads, shape, _ = A.grads_from_return(ret, P)
+    grads, shape, _ = returned.grads_from_return(ret, P)
     assert shape == "grads-dict"
     assert {(P[g.param].name, g.path, g.rule) for g in grads} == {
         ("W1", "ret['dW1']", "name"),
@@ -221,19 +224,19 @@ def test_returned_dict_matched_by_name_in_any_order():
 
 def test_returned_tuple_position_then_shape():
     a = arrays()
-    grads, shape, _ = A.grads_from_return(tuple(a), P)
+    grads, shape, _ = returned.grads_from_return(tuple(a), P)
     assert shape == "grads-tuple" and {g.rule for g in grads} == {"position"}
     shuffled = (a[1], a[3], a[0], a[2])  # (db1, db2, dW1, dW2): shapes are unique
-    grads, _, _ = A.grads_from_return(shuffled, P)
+    grads, _, _ = returned.grads_from_return(shuffled, P)
     assert {g.rule for g in grads} == {"shape"}
     assert sorted((g.param, g.path) for g in grads) == [(0, "ret[2]"), (1, "ret[0]"), (2, "ret[3]"), (3, "ret[1]")]
 
 
 def test_loss_and_grads_and_lone_input_gradient():
     a = arrays()
-    grads, shape, notes = A.grads_from_return((0.5, {"W1": a[0], "b1": a[1]}), P)
+    grads, shape, notes = returned.grads_from_return((0.5, {"W1": a[0], "b1": a[1]}), P)
     assert shape == "loss-and-grads" and len(grads) == 2 and "loss value" in notes[0]
-    assert A.grads_from_return(np.ones((5, 3)), P)[0] == []  # dX of a layer stack, not grads
+    assert returned.grads_from_return(np.ones((5, 3)), P)[0] == []  # dX of a layer stack, not grads
 
 
 def test_stored_grads_next_to_params():
@@ -242,13 +245,13 @@ def test_stored_grads_next_to_params():
 
     n = N()
     n.weights, n.nabla_w = [np.ones((2, 2))], [np.full((2, 2), 7.0)]
-    t = [A.Tensor("weights[0]", (("attr", "weights"), ("item", 0)), (2, 2))]
-    grads, kind = A.grads_stored(n, t, "self")
+    t = [aparams.Tensor("weights[0]", (("attr", "weights"), ("item", 0)), (2, 2))]
+    grads, kind = stored.grads_stored(n, t, "self")
     assert kind == "grads-attributes" and grads[0].path == "self.nabla_w[0]"
     m = N()
     m.params, m.grads = {"W1": np.ones(2)}, {"dW1": np.full(2, 3.0)}
-    t = [A.Tensor("params['W1']", (("attr", "params"), ("item", "W1")), (2,))]
-    grads, _ = A.grads_stored(m, t, "self")
+    t = [aparams.Tensor("params['W1']", (("attr", "params"), ("item", "W1")), (2,))]
+    grads, _ = stored.grads_stored(m, t, "self")
     assert grads[0].path == "self.grads['dW1']"
 
 
@@ -258,7 +261,7 @@ def test_bind_args_by_name_and_defaults():
         pass
 
     ctx = {"X": lambda: "X", "Y": lambda: "Y", "lr": lambda: 0.001, "epochs": lambda: 1}
-    args, kwargs, used = A.bind_args(backward, ctx, ["X", "Y"], "backward")
+    args, kwargs, used = calling.bind_args(backward, ctx, ["X", "Y"], "backward")
     assert args == ["X", "Y", 0.001, 1] and kwargs == {}
     assert used == ["X", "Y", "lr", "epochs"]
 
@@ -268,19 +271,19 @@ def test_bind_args_positional_fallback_and_error():
         pass
 
     ctx = {"X": lambda: "X", "Y": lambda: "Y"}
-    assert A.bind_args(backward, ctx, ["X", "Y"], "backward")[0] == ["X", "Y"]
+    assert calling.bind_args(backward, ctx, ["X", "Y"], "backward")[0] == ["X", "Y"]
 
     def weird(X, foo, bar):
         pass
 
-    with pytest.raises(L.AuditError, match="argument 'bar' of backward.*set spec.backward"):
-        A.bind_args(weird, ctx, ["X", "Y"], "backward")
+    with pytest.raises(L.AuditError, match=r"argument 'bar' of backward.*set \[entry\] backward"):
+        calling.bind_args(weird, ctx, ["X", "Y"], "backward")
 
 
 def test_backward_fallback_for_layer_stacks():
     ctx = {"X": 1, "Y": 1, "dout": 1}
-    assert A.backward_fallback(lambda g: None, ctx) == ["dout"]
-    assert A.backward_fallback(lambda x, y: None, ctx) == ["X", "Y"]
+    assert calling.backward_fallback(lambda g: None, ctx) == ["dout"]
+    assert calling.backward_fallback(lambda x, y: None, ctx) == ["X", "Y"]
 
 
 @pytest.mark.parametrize(
@@ -298,7 +301,7 @@ def test_backward_fallback_for_layer_stacks():
     ],
 )
 def test_size_roles(name, role):
-    assert A._size_role(name) == role
+    assert names.size_role(name) == role
 
 
 def test_infer_call_sizes_from_defaults():
@@ -306,10 +309,10 @@ def test_infer_call_sizes_from_defaults():
         def __init__(self, sizes=[2, 8, 8, 1], lr=0.1):  # noqa: B006 (student-style code under test)
             pass
 
-    args, kwargs, _ = A.infer_call_sizes(Net.__init__, "Net", 3, 2, None, None, 0.001)
+    args, kwargs, _ = sizes.infer_call_sizes(Net.__init__, "Net", sizes.Sizes(3, 2), None, None, 0.001)
     assert args == [[3, 8, 8, 2]] and kwargs == {}
-    with pytest.raises(L.AuditError, match="hidden layer size 'n_hidden'.*spec.init_args"):
-        A.infer_call_sizes(lambda n_in, n_hidden, n_out: None, "f", 3, 2, None, None, 0.1)
+    args, _, notes = sizes.infer_call_sizes(lambda n_in, n_hidden, n_out: None, "f", sizes.Sizes(3, 2), None, None, 0.1)
+    assert args == [3, 4, 2] and "f: n_hidden = 4 invented (the gradient check does not depend on sizes)" in notes
 
 
 # ----------------------------------------------------------------------------- loader
@@ -397,8 +400,8 @@ def test_pick_class_prefers_the_container():
         kind="py",  # type: ignore[arg-type]
         class_nodes={n.name: n for n in ast.parse(src).body},
     )
-    cls, f, b = A.pick_class([ns["Layer"], ns["Model"]], loaded, {})
-    assert cls.__name__ == "Model" and (f, b) == ("forward", "backward")
+    picked = classes.pick_class([ns["Layer"], ns["Model"]], loaded, {})
+    assert picked.cls.__name__ == "Model" and (picked.forward, picked.backward) == ("forward", "backward")
 
 
 # ----------------------------------------------------------------------------- encoding
@@ -415,4 +418,9 @@ def test_discover_layer_objects_named_like_caches():
             self.optimizer = type("SGD", (), {})()
             self.optimizer.params = [self.hidden.weight]
 
-    assert [t.name for t in A.discover_params(M())] == ["hidden.weight", "hidden.bias", "output.weight", "output.bias"]
+    assert [t.name for t in aparams.discover_params(M())] == [
+        "hidden.weight",
+        "hidden.bias",
+        "output.weight",
+        "output.bias",
+    ]

@@ -54,7 +54,8 @@ def test_discover_skips_private_hidden_and_other_suffixes(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "deep.py").write_text("")
     (tmp_path / "dir.py").mkdir()  # a folder named like a submission is not a file
-    assert discover([tmp_path]) == [tmp_path / "a.py", tmp_path / "b.py", tmp_path / "c.ipynb"]
+    found = discover([tmp_path])  # sub-folders are searched too (class exports: a folder per student)
+    assert found == [tmp_path / "a.py", tmp_path / "b.py", tmp_path / "c.ipynb", tmp_path / "sub" / "deep.py"]
 
 
 def test_discover_explicit_files_and_folders_in_order(tmp_path):

@@ -173,6 +173,18 @@ def test_forward_unavailable_is_reported():
     res["forward"] = None
     r = grade(res, X, Y, BCE, path="s.py")
     assert r.forward.status == "unavailable"
+    # the network is the one under which the gradient is right (tanh here, not the first candidate)
+    assert r.status == "pass" and r.forward.network == "3-5-2 tanh|sigmoid", r.forward
+    assert "no forward output was found: the gradient is right for 3-5-2 tanh|sigmoid" in r.notes
+
+
+def test_forward_unavailable_and_no_network_fits_is_an_honest_error():
+    res, X, Y = _case("in_out", plant=_tanh_at_activation)
+    res["forward"] = None
+    r = grade(res, X, Y, BCE, path="s.py")
+    assert r.status == "error" and "the network cannot be identified" in r.error and "[entry] forward" in r.error
+    declared = parse_spec({"network": {"hidden": "tanh", "output": "sigmoid"}, "loss": {"name": "bce"}})
+    assert grade(res, X, Y, declared, path="s.py").status == "fail"  # declared: a verdict
 
 
 def test_accepted_convention_passes_with_note():
@@ -277,3 +289,36 @@ def test_to_dict_contract():
         assert TENSOR_KEYS <= set(t)
     for x in d["diagnoses"]:
         assert {"code", "tensor", "message", "confidence"} <= set(x)
+
+
+def test_a_misshaped_gradient_in_a_transposed_layout_is_a_fail_not_our_error(tmp_path, clean_imports):
+    """Samples as columns, W out x in, db = 1/m * np.sum(dZ) (a number): the checker must be given the
+    student's layout to map the other tensors (it once guessed the network and fed it W1 untransposed)."""
+    import textwrap
+    from pathlib import Path
+
+    from gradcheck.audit.worker import run_request
+
+    (tmp_path / "s.py").write_text(
+        textwrap.dedent("""
+        import numpy as np
+        def init_params(n_in=8, n_hidden=16, n_out=3):
+            return (np.random.randn(n_hidden, n_in), np.zeros((n_hidden, 1)),
+                    np.random.randn(n_out, n_hidden), np.zeros((n_out, 1)))
+        def forward_prop(X, W1, b1, W2, b2):
+            Z1 = W1 @ X + b1
+            A1 = np.maximum(Z1, 0)
+            Z2 = W2 @ A1 + b2
+            return Z1, A1, Z2
+        def backward_prop(Z1, A1, Z2, W2, X, Y):
+            m = X.shape[1]
+            dZ2 = 2 * (Z2 - Y) / Y.size
+            dZ1 = W2.T @ dZ2 * (Z1 > 0)
+            return dZ1 @ X.T, np.sum(dZ1), dZ2 @ A1.T, np.sum(dZ2)
+    """)
+    )
+    _, result = run_request({"submission": "s.py", "X": None, "Y": None}, Path(tmp_path))
+    assert result["ok"], result["error"]
+    r = grade(result, np.asarray(result["X"]), np.asarray(result["Y"]), AuditSpec(), path="s.py")
+    assert r.status == "fail", r.error
+    assert any(d.code == "shape_mismatch" and d.tensor == "b1" for d in r.diagnoses), r.diagnoses

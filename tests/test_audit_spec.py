@@ -35,7 +35,7 @@ def test_unknown_key_lists_valid_keys():
     with pytest.raises(
         SpecError,
         match=r"^hw3\.toml: unknown key 'nmae' in \[loss\]; "
-        r"valid keys: name, reduction, scale, accept$",
+        r"valid keys: name, reduction, over_outputs, half, scale, accept, student$",
     ):
         parse_spec({"loss": {"nmae": "bce"}}, "hw3.toml")
 
@@ -63,7 +63,7 @@ def test_wrong_type_with_two_accepted_types():
 
 
 def test_bad_choice_lists_choices():
-    with pytest.raises(SpecError, match=r"^s\.toml: \[loss\] name must be one of auto, mse, bce, got 'hinge'$"):
+    with pytest.raises(SpecError, match=r"^s\.toml: \[loss\] name must be one of auto, mse, bce, ce, got 'hinge'$"):
         parse_spec({"loss": {"name": "hinge"}}, "s.toml")
 
 
@@ -75,14 +75,14 @@ def test_bad_layout_choice():
 def test_bad_hidden_activation_in_list():
     with pytest.raises(
         SpecError,
-        match=r"^s\.toml: \[network\] hidden entries must be sigmoid, relu or tanh, "
+        match=r"^s\.toml: \[network\] hidden entries must be sigmoid, relu, tanh, leaky_relu, elu, "
         r"got 'gelu'$",
     ):
         parse_spec({"network": {"hidden": ["tanh", "gelu"]}}, "s.toml")
 
 
 def test_bad_hidden_activation_as_string():
-    with pytest.raises(SpecError, match=r"hidden entries must be sigmoid, relu or tanh, got 'softplus'"):
+    with pytest.raises(SpecError, match=r"hidden entries must be sigmoid, relu, tanh, leaky_relu, elu, got 'softplus'"):
         parse_spec({"network": {"hidden": "softplus"}}, "s.toml")
 
 
@@ -236,7 +236,7 @@ def test_cli_malformed_spec_exit_2_with_message(tmp_path, capsys):
     code = main(["audit", str(GOOD), "--spec", str(f), "--output", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 2
-    assert f"{f}: [loss] name must be one of auto, mse, bce, got 'hinge'" in err
+    assert f"{f}: [loss] name must be one of auto, mse, bce, ce, got 'hinge'" in err
     assert "Traceback" not in err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 

@@ -293,6 +293,7 @@ def test_sibling_module_outside_the_folder_is_not_filtered(tmp_path, clean_impor
     loaded = load_submission(sub)
     assert loaded.module.VALUE == 42
     assert loaded.module.json is json  # a stdlib module is not loaded through the submission finder
-    assert "cov_helper: top-level code was not run: cov_helper.py line 2 (set spec.run_toplevel = true to run it)" in (
-        loaded.notes
+    assert (
+        "cov_helper: top-level code was not run: cov_helper.py line 2 (set [entry] run_toplevel = true to run it)"
+        in (loaded.notes)
     )

@@ -183,7 +183,7 @@ def test_a_spec_grad_that_is_not_numeric_is_a_spec_error(tmp_path, monkeypatch, 
     r = run_inprocess(tmp_path, monkeypatch, LINEAR, X=X.tolist(), Y=Y.tolist(), spec=spec)
     assert r["ok"] is False
     assert (r["error"]["type"], r["error"]["where"]) == ("SpecError", "reading gradients")
-    assert "spec.grads[0] 'self.name' is a str, not an array of numbers" in r["error"]["message"]
+    assert "[network] grads[0] 'self.name' is a str, not an array of numbers" in r["error"]["message"]
     assert [p["name"] for p in r["params"]] == ["W1", "b1"]  # what was found before the failure is kept
 
 
@@ -247,8 +247,8 @@ def test_script_whose_data_is_not_a_variable(tmp_path):
     r = run_subprocess(tmp_path, source, spec={"mode": "script", "params": ["W", "b"], "grads": ["dW", "db"]})
     assert r["ok"] and r["X"] is None and r["Y"] is None
     assert (
-        "the script's data was not found: set spec data_x and data_y (the variables the gradients were computed on)"
-        in r["notes"]
+        "the script's data was not found: set [entry] data_x and [entry] data_y "
+        "(the variables the gradients were computed on)" in r["notes"]
     )
     x = np.linspace(0, 1, 8)[:, None]
     np.testing.assert_allclose(r["grads"][0]["data"], x.T @ (x * 0.5 + 0.1 - 1.0) / 8, rtol=1e-12)

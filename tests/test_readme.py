@@ -130,3 +130,10 @@ def test_spec_example_is_valid():  # also what --init-spec writes (above)
 
     spec = parse_spec(tomllib.loads(blocks("toml")[0]), "README")
     assert spec.hidden == ("tanh",) and spec.loss == "bce"
+
+
+def test_init_spec_example_is_what_init_spec_writes(tmp_path):
+    shown = blocks("toml")[1]
+    target = tmp_path / "spec.toml"
+    run(["-m", "gradcheck", "audit", "examples/submissions/tanh_output_correct.py", "--init-spec", str(target)])
+    assert normalize(target.read_text()) == normalize(shown)

@@ -8,7 +8,6 @@ hash) and finishes the rest.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sys
@@ -25,10 +24,10 @@ import gradcheck
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code
 from gradcheck.audit.sandbox import Limits, make_workdir, run_sandboxed, scrubbed_env
 from gradcheck.audit.spec import AuditSpec
+from gradcheck.audit.submissions import SUFFIXES, content_digest, discover, result_names  # noqa: F401 (used by cli, gradescope)
 from gradcheck.report.files import to_json, write_atomic
 from gradcheck.result import worst_status
 
-SUFFIXES = (".py", ".ipynb")
 #: Learning rates for in-place updaters: small, so the update stays linear in lr,
 #: and a power of two apart, so their ratio is exact.
 LEARNING_RATES = (2.0**-10, 2.0**-9)
@@ -53,27 +52,6 @@ class AuditReport:
         }
 
 
-def discover(paths: list[Path]) -> list[Path]:
-    """Submissions: ``.py``/``.ipynb`` files given, or found in the folders given (sorted).
-
-    Raises
-    ------
-    FileNotFoundError
-        Naming a path that does not exist.
-    """
-    found: list[Path] = []
-    for p in map(Path, paths):
-        if not p.exists():
-            raise FileNotFoundError(f"{p} does not exist")
-        if p.is_file():
-            found.append(p)
-            continue
-        found += sorted(
-            f for f in p.iterdir() if f.is_file() and f.suffix in SUFFIXES and not f.name.startswith(("_", "."))
-        )
-    return found
-
-
 def make_data(spec: AuditSpec, n_in: int | None, n_out: int | None) -> tuple[np.ndarray, np.ndarray] | None:
     """The batch: from ``[data] file``, or seeded random (X normal, Y in {0, 1})."""
     file = spec.get("data", "file")
@@ -90,7 +68,7 @@ def make_data(spec: AuditSpec, n_in: int | None, n_out: int | None) -> tuple[np.
 
 
 def _digest(path: Path, spec: AuditSpec) -> str:
-    h = hashlib.sha256(path.read_bytes())
+    h = content_digest(path)  # a folder submission: every file of it
     h.update(json.dumps(spec.sections, sort_keys=True, default=str).encode())
     return h.hexdigest()[:16]
 
@@ -230,7 +208,7 @@ def _judge_box(box, result, data, spec, seed, common) -> SubmissionResult:
             notes=tuple(result.get("notes", [])),
             **common,
         )
-    if data is None or result.get("shape") == "script":  # a script's gradients belong to its own batch
+    if data is None or result.get("shape") == "script" or result.get("data_replaced"):  # the batch the grads are of
         if result.get("X") is None:
             return SubmissionResult(status="error", error="the worker returned no data", **common)
         data = (np.asarray(result["X"], float), np.asarray(result["Y"], float))
@@ -296,10 +274,11 @@ def audit_batch(
     """
     start = time.perf_counter()
     limits = limits or limits_for(spec)
+    names = result_names(paths)  # unique even when every student's file is called mlp.py
     results: dict[Path, SubmissionResult] = {}
     todo = []
     for p in paths:
-        cached = _cached(folder, p, spec) if resume else None
+        cached = _cached(folder, p, spec, names) if resume else None
         if cached is not None:
             results[p] = cached
         else:
@@ -308,7 +287,7 @@ def audit_batch(
 
     def one(p: Path) -> SubmissionResult:
         r = audit_one(p, spec, limits=limits, seed=seed, siblings=siblings)
-        write_atomic(_result_path(folder, p), to_json({"digest": _digest(p, spec), **r.to_dict()}))
+        write_atomic(_result_path(folder, p, names), to_json({"digest": _digest(p, spec), **r.to_dict()}))
         return r
 
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
@@ -327,12 +306,12 @@ def audit_batch(
     return AuditReport(worst_status(r.status for r in ordered), ordered, time.perf_counter() - start, folder)
 
 
-def _result_path(folder: Path, p: Path) -> Path:
-    return folder / "submissions" / f"{p.name}.json"
+def _result_path(folder: Path, p: Path, names: dict[Path, str] | None = None) -> Path:
+    return folder / "submissions" / f"{(names or {}).get(p, p.name)}.json"
 
 
-def _cached(folder: Path, p: Path, spec: AuditSpec) -> SubmissionResult | None:
-    f = _result_path(folder, p)
+def _cached(folder: Path, p: Path, spec: AuditSpec, names: dict[Path, str] | None = None) -> SubmissionResult | None:
+    f = _result_path(folder, p, names)
     try:
         data = json.loads(f.read_text())
     except (OSError, ValueError):

@@ -50,8 +50,9 @@ def add_parser(sub) -> None:
     )
     p.add_argument(
         "--loss",
-        choices=("auto", "mse", "bce"),
-        help="the loss the gradient must match (overrides the spec; auto: whichever the gradient fits)",
+        choices=("auto", "mse", "bce", "ce"),
+        help="the loss the gradient must match (overrides the spec; auto: the student's own loss, "
+        "else whichever the gradient fits)",
     )
     p.add_argument("--reduction", choices=("mean", "sum"), help="loss reduction over the batch (default mean)")
     p.add_argument(
@@ -148,10 +149,12 @@ def _init_spec(args: argparse.Namespace, first: Path, spec) -> int:
     check_writable(args.init_spec.parent, "--init-spec", shown=args.init_spec)
 
     try:
-        write_spec(first, args.init_spec, spec)
+        _, stopped = write_spec(first, args.init_spec, spec)
     except (ValueError, OSError) as exc:
         raise CliError(str(exc)) from None
     print(f"wrote {args.init_spec} from {first}", file=sys.stderr)
+    if stopped:
+        print(f"the audit stopped ({stopped[:200]}): the spec has TODO lines to fill in", file=sys.stderr)
     return EXIT_OK
 
 

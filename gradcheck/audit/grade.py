@@ -12,55 +12,27 @@ then runs with the inferred architecture.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.lossfit import LossChoice, LossError, choices, other_conventions
+from gradcheck.audit.network import ForwardCheck, candidates, infer_network, label, output_choices
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.check import check_gradients
 from gradcheck.diagnose import Context, diagnose, signatures
-from gradcheck.diagnose.layout import Layout, LayoutError, infer_layouts
+from gradcheck.diagnose.layout import LayoutError
 from gradcheck.errormap import error_maps
 from gradcheck.problem import GradientShapeError
 from gradcheck.result import Diagnosis, GradientReport, TensorResult
-from reference_nets.mlp import MLP, MLPConfig
+from reference_nets.mlp import MLP
 
-#: The student's forward output matches the reference when it agrees to this
-#: fraction of its scale (both compute the same float64 expressions).
-FORWARD_RTOL = 1e-6
-HIDDEN = ("sigmoid", "tanh", "relu")
 #: Submissions up to this many parameters are checked entry by entry.
 AUDIT_FULL_LIMIT = 20_000
-OUTPUTS = ("sigmoid", "identity")
 
-
-@dataclass(frozen=True)
-class ForwardCheck:
-    """The student's forward pass against the reference forward.
-
-    Attributes
-    ----------
-    status : str
-        ``match``, ``mismatch`` or ``unavailable``.
-    max_abs_error : float or None
-        Largest difference with the closest reference network.
-    network : str or None
-        The reference network used (``2-4-1 tanh|sigmoid``).
-    note : str
-        How it was decided.
-    """
-
-    status: str
-    max_abs_error: float | None
-    network: str | None
-    note: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-JSON form."""
-        return dataclasses.asdict(self)
+__all__ = ["ForwardCheck", "SubmissionResult", "Extracted", "grade", "point_to_code"]
 
 
 @dataclass(frozen=True)
@@ -153,73 +125,11 @@ class Extracted:
         )
 
 
-def _forward_error(net: MLP, ref_params, X, student_out: np.ndarray) -> float:
-    yhat, _ = net.forward(ref_params, X)
-    out = student_out
-    if out.shape != yhat.shape and out.T.shape == yhat.shape:
-        out = out.T
-    if out.size != yhat.size:
-        return np.inf
-    out = out.reshape(yhat.shape)
-    return float(np.max(np.abs(out - yhat)))
-
-
-def _candidates(spec: AuditSpec, depth: int):
-    hidden = [spec.hidden] if spec.hidden else list(itertools.product(HIDDEN, repeat=depth))
-    if spec.hidden and len(spec.hidden) == 1 and depth > 1:
-        hidden = [spec.hidden * depth]
-    outputs = [spec.get("network", "output")] if spec.get("network", "output") else OUTPUTS
-    return [(h, o) for h in hidden for o in outputs]
-
-
-def infer_network(
-    ex: Extracted, X: np.ndarray, Y: np.ndarray, spec: AuditSpec
-) -> tuple[Layout, MLPConfig, ForwardCheck]:
-    """Layout, activations and the forward verdict, from the student's forward output."""
-    n_in, n_out = X.shape[1], Y.shape[1]
-    layouts = infer_layouts({k: v.shape for k, v in ex.params.items()}, n_in, n_out)
-    best = None
-    for layout in layouts:
-        ref = layout.to_reference(ex.params)
-        for hidden, output in _candidates(spec, len(layout.layers) - 1):
-            if len(hidden) != len(layout.layers) - 1:
-                continue
-            config = MLPConfig(layout.sizes, hidden, output=output, loss="mse", bias=layout.has_bias)
-            if not layout.has_bias and any(lay.bias for lay in layout.layers):
-                continue
-            err = _forward_error(MLP(config), ref, X, ex.forward) if ex.forward is not None else np.inf
-            if best is None or err < best[0]:
-                best = (err, layout, config)
-    if best is None:
-        raise LayoutError("no reference network fits these parameters (mixed biases?); declare [network] in the spec")
-    err, layout, config = best
-    label = f"{'-'.join(map(str, config.sizes))} {','.join(config.hidden)}|{config.output}"
-    if ex.forward is None:
-        return layout, config, ForwardCheck("unavailable", None, label, "no forward output: activations assumed")
-    scale = max(1.0, float(np.max(np.abs(ex.forward))))
-    if err <= FORWARD_RTOL * scale:
-        return (
-            layout,
-            config,
-            ForwardCheck(
-                "match",
-                err,
-                label,
-                "activations inferred from the forward output" if not spec.hidden else "declared activations",
-            ),
-        )
-    return layout, config, ForwardCheck("mismatch", err, label, "no reference network reproduces the forward output")
-
-
-def _loss_fn(net: MLP, layout: Layout, X, Y, factor: float):
+def _loss_fn(net: MLP, layout, X, Y, factor: float):
     def loss(params):
         return factor * net.loss(layout.to_reference(params), X, Y)
 
     return loss
-
-
-def _config_with_loss(config: MLPConfig, loss: str) -> MLPConfig:
-    return dataclasses.replace(config, loss=loss)
 
 
 def _check(ex, layout, config, X, Y, factor, seed):
@@ -228,20 +138,45 @@ def _check(ex, layout, config, X, Y, factor, seed):
     # every entry of a class-sized network: the evidence a student reads, at little cost
     size = sum(v.size for v in ex.params.values())
     mode = "full" if size <= AUDIT_FULL_LIMIT else "auto"
+    context = Context(net, X, Y, layout, factor)  # the student's layout: the checker cannot find it in the loss
     report = check_gradients(
-        loss, {k: ex.grads[k] for k in ex.params}, ex.params, seed=seed, mode=mode, name_bugs=False
+        loss, {k: ex.grads[k] for k in ex.params}, ex.params, seed=seed, mode=mode, name_bugs=False, context=context
     )
     return net, report
 
 
-def _loss_choices(spec: AuditSpec, config: MLPConfig) -> list[str]:
-    if spec.loss != "auto":
-        return [spec.loss]
-    return ["bce", "mse"] if config.output == "sigmoid" else ["mse"]
-
-
 def _worst(report: GradientReport) -> float:
     return max((t.max_rel_error for t in report.tensors), default=0.0)
+
+
+def targets(Y: np.ndarray, n_out: int) -> np.ndarray:
+    """Targets as rows ``(N, n_out)``: integer class labels become one-hot, a flat vector a column."""
+    Y = np.asarray(Y, dtype=float)
+    if Y.ndim == 2:
+        return Y
+    if n_out > 1 and np.all(Y == np.round(Y)) and np.all((Y >= 0) & (Y < n_out)):
+        return np.eye(n_out)[Y.astype(int)]
+    return Y.reshape(-1, 1)
+
+
+def _n_out(ex: Extracted, Y: np.ndarray) -> int:
+    if Y.ndim == 2:
+        return Y.shape[1]
+    if ex.forward is not None and ex.forward.ndim == 2:
+        return ex.forward.shape[0] if ex.samples_as_columns else ex.forward.shape[1]
+    return 1
+
+
+def _unjudgeable(result: Mapping[str, Any]) -> str | None:
+    """Why the worker's gradient is no gradient (an update not linear in any learning rate)."""
+    upd = result.get("update") or {}
+    if upd.get("linear") is False:
+        return (
+            "the weights changed in place but the update is not plain gradient descent "
+            f"({upd.get('note') or 'not linear in the learning rate'}): the gradient cannot be read from it; "
+            "have backward return or store the gradient and set [network] grads to where it is"
+        )
+    return None
 
 
 def grade(
@@ -254,7 +189,7 @@ def grade(
     result : mapping
         The worker's result JSON.
     X, Y : ndarray
-        The batch the worker used (samples as rows).
+        The batch the worker used (samples as rows; Y may be integer class labels).
     spec : AuditSpec
         The assignment's spec.
     path : str
@@ -281,21 +216,59 @@ def grade(
             rules=ex.rules,
             **base,
         )
+    why = _unjudgeable(result)
+    if why:
+        return SubmissionResult(status="error", error=why, rules=ex.rules, **base)
+    Y = targets(Y, _n_out(ex, np.asarray(Y)))
     try:
-        layout, config, forward = infer_network(ex, X, Y, spec)
+        layout, config, forward = infer_network(ex.params, ex.forward, X, Y.shape[1], spec)
     except LayoutError as exc:
         return SubmissionResult(status="error", error=str(exc), rules=ex.rules, **base)
-    return _judge(ex, layout, config, forward, X, Y, spec, seed, base)
+    student = (result.get("student_loss"), result.get("student_loss_grad"))
+    upd = result.get("update") or {}
+    lr_unknown = upd.get("linear") is None and upd.get("lrs") == [1.0]
+    if forward.status == "unavailable" and not spec.hidden and not spec.get("network", "output"):
+        return _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown)
+    return _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown)
 
 
-def _judge(ex, layout, config, forward, X, Y, spec, seed, base) -> SubmissionResult:
-    factor = spec.scale * (X.shape[0] if spec.reduction == "sum" else 1.0)
+def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> SubmissionResult:
+    """No forward output to identify the network: the candidate under which the gradient is right, or an error."""
+    for layout, config in candidates(ex.params, X, Y.shape[1], spec):
+        forward = ForwardCheck(
+            "unavailable",
+            None,
+            label(config),
+            "no forward output: the network is the one under which the gradient is right",
+        )
+        judged = _judge(ex, layout, config, forward, X, Y, spec, seed, dict(base), student, lr_unknown)
+        if judged.status in ("pass", "kink"):
+            note = f"no forward output was found: the gradient is right for {label(config)}"
+            return dataclasses.replace(judged, notes=(*judged.notes, note))
+    return SubmissionResult(
+        status="error",
+        error=(
+            "no forward output was found, so the network cannot be identified, and the gradient is right for "
+            "none of the candidate networks: name the forward ([entry] forward, or [entry] forward_output for a "
+            "script), or declare [network] hidden and [network] output to judge it against one"
+        ),
+        rules=ex.rules,
+        **base,
+    )
+
+
+def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False) -> SubmissionResult:
     notes = list(base.pop("notes"))
     try:
-        tried = [
-            _attempt(ex, layout, _config_with_loss(config, name), X, Y, factor, seed, spec, name)
-            for name in _loss_choices(spec, config)
-        ]
+        ref, outputs = layout.to_reference(ex.params), _outputs(config, forward, spec, Y)
+        picks = choices(spec, outputs, student[0], ref, X, Y, notes, grad=student[1])
+        tried = [_attempt(ex, layout, c, X, Y, seed, spec, lr_unknown) for c in picks]
+        if all(c.source == "auto" for c in picks) and not any(t["report"].passed for t in tried):
+            tried += _other_conventions(ex, layout, picks, X, Y, seed, spec)
+    except LossError as exc:
+        return SubmissionResult(
+            status="error", error=str(exc), forward=forward, rules=ex.rules, notes=tuple(notes), **base
+        )
     except GradientShapeError as exc:
         return SubmissionResult(
             status="fail",
@@ -316,30 +289,20 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base) -> SubmissionRes
             **base,
         )
     best = max(tried, key=lambda t: t["score"])
-    report, diagnoses, loss_name = best["report"], list(best["diagnoses"]), best["loss"]
+    report, diagnoses, choice = best["report"], list(best["diagnoses"]), best["choice"]
     notes += best["notes"]
-    if spec.loss == "auto":
-        notes.append(
-            f"loss not declared: the gradient was checked against {loss_name.upper()} "
-            f"({spec.reduction}), the loss it fits best; declare [loss] name in a spec to fix it"
-        )
+    notes.append(_loss_note(choice, spec))
+    if choice.config.output != config.output:  # the loss told the output layer the scores could not
+        forward = dataclasses.replace(forward, network=label(choice.config), on_logits=True)
     status = report.status
     if forward.status == "mismatch":
+        unmodelled = _unmodelled(forward, report, spec)
+        if unmodelled:
+            return SubmissionResult(
+                status="error", error=unmodelled, forward=forward, rules=ex.rules, notes=tuple(notes), **base
+            )
         status = "fail" if status in ("pass", "kink") else status
-        diagnoses.insert(
-            0,
-            Diagnosis(
-                "forward_mismatch",
-                None,
-                (
-                    f"The forward pass does not compute a standard MLP: its output differs from the closest "
-                    f"reference network ({forward.network}) by up to {forward.max_abs_error:.3g}. A gradient "
-                    "check cannot see a wrong forward pass; check the activations and the order of operations."
-                ),
-                0.9,
-                {"max_abs_error": forward.max_abs_error},
-            ),
-        )
+        diagnoses.insert(0, _forward_diagnosis(forward))
     return SubmissionResult(
         status=status,
         tensors=report.tensors,
@@ -347,13 +310,91 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base) -> SubmissionRes
         diagnoses=tuple(diagnoses),
         forward=forward,
         rules=ex.rules,
-        loss=f"{loss_name} ({spec.reduction})",
+        loss=choice.label,
         notes=tuple(notes),
         **base,
     )
 
 
-def _attempt(ex, layout, config, X, Y, factor, seed, spec, name) -> dict[str, Any]:
+def _outputs(config, forward: ForwardCheck, spec: AuditSpec, Y: np.ndarray) -> list:
+    """The candidate networks: the one found, or, when the forward may be scores, one per output layer.
+
+    Scores (logits) leave the output activation open: a forward that matched only on
+    them, or an identity output whose targets are class labels (one-hot rows) — the
+    scores of a classifier. The network found stays first.
+    """
+    scores = forward.on_logits or (config.output == "identity" and _class_rows(Y) and not spec.get("network", "output"))
+    if not scores:
+        return [config]
+    others = [o for o in output_choices(spec, config.sizes[-1]) if o != config.output]
+    return [config, *(dataclasses.replace(config, output=o) for o in others)]
+
+
+def _class_rows(Y: np.ndarray) -> bool:
+    """Targets that are class labels: one-hot rows over at least two classes."""
+    return Y.ndim == 2 and Y.shape[1] > 1 and bool(np.all((Y == 0) | (Y == 1))) and bool(np.all(Y.sum(axis=1) == 1))
+
+
+def _other_conventions(ex, layout, picks, X, Y, seed, spec) -> list[dict[str, Any]]:
+    """The first other convention under which the gradient passes (none: nothing)."""
+    for choice in other_conventions(picks):
+        attempt = _attempt(ex, layout, choice, X, Y, seed, spec)
+        if attempt["report"].passed:
+            return [attempt]
+    return []
+
+
+def _loss_note(choice: LossChoice, spec: AuditSpec) -> str:
+    if choice.source == "declared":
+        return f"checked against the declared loss: {choice.config.loss_formula}"
+    if choice.source == "convention":
+        return (
+            f"no loss in the code and none declared: the gradient is exactly that of {choice.config.loss.upper()} "
+            f'as {choice.config.loss_formula}; declare [loss] (e.g. reduction = "mean") to require another'
+        )
+    if choice.source == "auto":
+        return (
+            f"loss not declared: the gradient was checked against {choice.config.loss.upper()} "
+            f"({choice.config.loss_formula}), the loss it fits best; declare [loss] name in a spec to fix it"
+        )
+    sign = " (a log-likelihood the student maximizes: its negative)" if choice.factor < 0 else ""
+    return f"loss read off {choice.source}: {choice.config.loss_formula}{sign}; declare [loss] to enforce another"
+
+
+def _unmodelled(forward: ForwardCheck, report: GradientReport, spec: AuditSpec) -> str | None:
+    """An honest error when the forward matches no reference net and the gradient does not either.
+
+    A gradient right for the closest reference network with a different forward is a
+    wrong forward (a verdict); a gradient and a forward both unlike every reference
+    network are a network the reference nets do not model, or a wrong forward: not
+    decided on a wrong model. Declaring the network makes it a verdict.
+    """
+    if report.passed or spec.hidden or spec.get("network", "output"):
+        return None
+    return (
+        f"the forward pass matches no reference network (closest: {forward.network}, off by up to "
+        f"{forward.max_abs_error:.3g}): the network uses a layer the reference nets do not model "
+        "(hidden sigmoid, tanh, ReLU, leaky ReLU, ELU; output identity, sigmoid, tanh, softmax), or its "
+        "forward is wrong; the gradient was not judged. Declare [network] hidden and [network] output to "
+        "judge it against one"
+    )
+
+
+def _forward_diagnosis(forward: ForwardCheck) -> Diagnosis:
+    return Diagnosis(
+        "forward_mismatch",
+        None,
+        (
+            f"The forward pass does not compute a standard MLP: its output differs from the closest "
+            f"reference network ({forward.network}) by up to {forward.max_abs_error:.3g}. A gradient "
+            "check cannot see a wrong forward pass; check the activations and the order of operations."
+        ),
+        0.9,
+        {"max_abs_error": forward.max_abs_error},
+    )
+
+
+def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown: bool = False) -> dict[str, Any]:
     """Check against one candidate loss; score how well it explains the submission.
 
     When the loss is not declared, the candidate that passes wins; failing
@@ -361,14 +402,16 @@ def _attempt(ex, layout, config, X, Y, factor, seed, spec, name) -> dict[str, An
     failure is best explained (a fingerprint or a uniform factor beats a
     vague localisation), then the smallest error.
     """
-    net, report = _check(ex, layout, config, X, Y, factor, seed)
+    net, report = _check(ex, layout, choice.config, X, Y, choice.factor, seed)
     notes: list[str] = []
-    report, _ = _accept_convention(report, ex, layout, net.config, X, Y, factor, seed, spec, notes)
-    diagnoses = [] if report.passed else _diagnose(report, ex, layout, net, X, Y, factor)
+    report, _ = _accept_convention(report, ex, layout, net.config, X, Y, choice.factor, seed, spec, notes)
+    if lr_unknown and not report.passed:
+        report = _unknown_rate(report, ex, layout, net.config, X, Y, choice.factor, seed, notes)
+    diagnoses = [] if report.passed else _diagnose(report, ex, layout, net, X, Y, choice.factor)
     right = sum(t.status in ("pass", "kink") for t in report.tensors)
     explained = max((d.confidence for d in diagnoses if d.code != "localized"), default=0.0)
     score = (report.passed, right, explained, -_worst(report))
-    return {"report": report, "diagnoses": diagnoses, "loss": name, "notes": notes, "score": score}
+    return {"report": report, "diagnoses": diagnoses, "choice": choice, "notes": notes, "score": score}
 
 
 def _accept_convention(report, ex, layout, config, X, Y, factor, seed, spec, notes):
@@ -388,6 +431,21 @@ def _accept_convention(report, ex, layout, config, X, Y, factor, seed, spec, not
                     )
                     return again, accepted
     return report, None
+
+
+def _unknown_rate(report, ex, layout, config, X, Y, factor, seed, notes):
+    """With no learning rate found, (before - after) is lr x the gradient: a uniform positive factor is the lr."""
+    for d in signatures(report):
+        c = d.evidence.get("factor") if d.tensor is None else None
+        if c is not None and c > 0:
+            _, again = _check(ex, layout, config, X, Y, factor * c, seed)
+            if again.passed:
+                notes.append(
+                    f"no learning rate was found (hard-coded or none): the update is {c:.6g} x the loss's "
+                    "gradient, which a learning rate of that size explains; checked up to that factor"
+                )
+                return again
+    return report
 
 
 def _diagnose(report, ex, layout, net, X, Y, factor) -> list[Diagnosis]:

@@ -1,76 +1,153 @@
-"""``gradcheck audit --init-spec FILE``: a commented spec written from one submission.
+"""``gradcheck audit --init-spec FILE``: a commented spec written from one submission, always.
 
-The submission is run once in the sandbox like any audit; what auto-detection
-found (entry point, parameter and gradient names, layout, activations, loss)
-is written down as a spec the instructor can read, correct and reuse for the
-whole class.
+The submission is run once in the sandbox like any audit. What auto-detection
+found (entry point, parameter and gradient names, layout, activations, loss,
+sizes) is written down as a spec the instructor can read, correct and reuse for
+the whole class. What it could not infer, above all when the audit stopped,
+becomes ``# TODO`` lines naming the key to set and why; the file is valid TOML
+either way.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from gradcheck.audit.batch import limits_for, run_worker
 from gradcheck.audit.spec import AuditSpec
+
+#: What to set when the audit stopped with an error of this type.
+TODOS: dict[str, list[str]] = {
+    "EntryNotFound": [
+        '[entry] class = "..."  or  function = "..."   # the model class, or the backward function',
+    ],
+    "AmbiguousEntry": ['[entry] class = "..."   # several classes could be the model: name it'],
+    "NeedsSizes": ["[data] n_in = ...  and  n_out = ...   # the assignment's input and output sizes"],
+    "ConstructorArguments": ["[entry] init_args = [...]   # the constructor's (or initializer's) arguments"],
+    "ParamsNotFound": ['[network] params = ["...", ...]   # where the weights and biases are, in layer order'],
+    "GradsNotFound": ['[network] grads = ["...", ...]   # where backward leaves the gradients, in params order'],
+    "LossNotFound": ['[loss] student = "..."   # the loss class or derivative function the backward starts from'],
+    "AmbiguousLoss": ['[loss] student = "..."   # which of the student\'s losses the backward starts from'],
+    "BindingError": ['[entry] backward = "..."   # the backward method or function to call'],
+    "DataSizes": ["[data] n_in = ...  and  n_out = ...   # the assignment's input and output sizes"],
+    "SpecError": ["fix the key the error names"],
+}
+GENERIC_TODO = ['[entry] class = "..."  or  function = "..."   # then rerun --init-spec to fill the rest']
 
 
 def _toml(value) -> str:
     return json.dumps(value)  # TOML strings, numbers and arrays of them are JSON-compatible
 
 
-def render_spec(path: Path, result: dict, network: str | None, loss: str | None) -> str:
-    """The commented TOML text for one worker result."""
+def _entry_lines(result: dict) -> list[str]:
+    entry = result.get("entry") or ""
+    head = entry.split(".")[0]
+    lines = [f"# detected shape: {result.get('shape')}; called: {entry or 'nothing'}"]
+    if not entry or not head.isidentifier():
+        return lines + ['# class = "NeuralNetwork"   # or function = "backward"']
+    key = "class" if "." in entry and result.get("shape") != "script" else "function"
+    if result.get("shape") == "script":
+        return lines + ["# a script: its weights and gradients are named in [network] params / grads"]
+    lines.append(f"{key} = {_toml(head)}")
+    if key == "function" and result.get("forward_path"):
+        lines.append(f"forward = {_toml(result['forward_path'])}")
+    return lines
+
+
+def _invented(notes: list[str]) -> tuple[int, int] | None:
+    for n in notes:
+        m = re.match(r"no data and no sizes given: (\d+) inputs and (\d+) output", n)
+        if m:
+            return int(m.group(1)), int(m.group(2))
+    return None
+
+
+def _data_lines(result: dict) -> list[str]:
+    lines = ["n = 16                           # samples in the checked batch (seeded)", "seed = 0"]
+    invented = _invented(result.get("notes", []))
+    if invented:
+        lines.append(
+            f"# TODO: [data] n_in = {invented[0]} and n_out = {invented[1]} were invented (no sizes in the code); "
+            "set the assignment's to check at its own sizes"
+        )
+    return lines
+
+
+def _network_lines(result: dict, network: str | None) -> list[str]:
     params = [p["name"] for p in result.get("params", [])]
     grads = {g["param"]: g.get("path", "") for g in result.get("grads", [])}
-    entry = (result.get("entry") or "").split(".")[0]
     hidden, output = None, None
     if network and "|" in network:
-        acts, output = network.split(" ", 1)[1].split("|")
+        acts, output = network.split(" ", 2)[1].split("|")
         hidden = acts.split(",")
+    lines = [f"params = {_toml(params)}   # in layer order" if params else '# params = ["W1", "b1", "W2", "b2"]']
+    if grads:
+        lines.append(f"# gradients found at: {', '.join(f'{k} <- {v}' for k, v in grads.items())}")
+    lines.append(
+        f"hidden = {_toml(hidden)}" if hidden else '# hidden = ["sigmoid"]   # sigmoid relu tanh leaky_relu elu'
+    )
+    lines.append(f"output = {_toml(output)}" if output else '# output = "sigmoid"   # identity sigmoid tanh softmax')
+    if result.get("samples_as_columns") is not None:
+        lines.append(f"samples_as_columns = {str(bool(result.get('samples_as_columns'))).lower()}")
+    return lines
+
+
+def _loss_lines(loss: str | None) -> list[str]:
+    if not loss:
+        return ['name = "auto"                    # mse | bce | ce | auto (read off the student\'s own loss)']
+    if loss.startswith("-"):  # a log-likelihood the student maximizes: only auto keeps its sign
+        return [
+            'name = "auto"                    # read off the student\'s own loss: a log-likelihood they maximize,',
+            f"#                                 checked as {loss[1:]} with the sign flipped",
+        ]
+    name, _, rest = loss.lstrip("-").partition(" ")
+    parts = rest.strip("()").split(", ") if rest else ["mean"]
+    lines = [f"name = {_toml(name)}", f"reduction = {_toml(parts[0])}              # over the samples: mean | sum"]
+    for part in parts[1:]:
+        if part.endswith("over outputs"):
+            lines.append(f"over_outputs = {_toml(part.split()[0])}")
+        elif part == "half":
+            lines.append("half = true                      # 0.5 * MSE")
+    lines.append("# accept = [0.5]                 # uniform gradient factors accepted as conventions")
+    return lines
+
+
+def render_spec(path: Path, result: dict, network: str | None, loss: str | None, error: str | None = None) -> str:
+    """The commented TOML text for one worker result (and the error that stopped the audit, if any)."""
     lines = [
         f"# gradcheck audit spec, written from {path.name} by `gradcheck audit --init-spec`.",
         "# Every key is optional: delete what auto-detection gets right, correct what it gets wrong.",
-        "",
-        "[entry]",
-        f"# detected shape: {result.get('shape')}; called: {result.get('entry')}",
-        f"class = {_toml(entry)}" if entry else '# class = "NeuralNetwork"   # or function = "train_step"',
-        "# init_args = []                 # constructor arguments, if the defaults do not fit the data",
-        "",
-        "[network]",
-        f"params = {_toml(params)}   # in layer order",
-        f"# gradients found at: {', '.join(f'{k} <- {v}' for k, v in grads.items())}",
-        f"hidden = {_toml(hidden)}" if hidden else '# hidden = ["sigmoid"]',
-        f"output = {_toml(output)}" if output else '# output = "sigmoid"',
-        f"samples_as_columns = {str(bool(result.get('samples_as_columns'))).lower()}",
-        "",
-        "[loss]",
-        f"name = {_toml(loss.split()[0])}" if loss else 'name = "auto"',
-        'reduction = "mean"              # mean | sum over the batch',
-        "# accept = [0.5]                 # uniform gradient factors accepted as conventions",
-        "",
-        "[data]",
-        "n = 16                           # samples in the checked batch (seeded)",
-        "seed = 0",
-        "",
-        "[points]",
-        "gradient = 1                     # split evenly over the tensors",
-        "forward = 0",
-        "",
     ]
+    if error:
+        kind = error.split(":", 1)[0]
+        lines += [f"# The audit of {path.name} stopped: {error[:300]}", "# TODO: set what it could not infer:"]
+        lines += [f"# TODO: {t}" for t in TODOS.get(kind, GENERIC_TODO)]
+    lines += ["", "[entry]", *_entry_lines(result), "# init_args = []                 # constructor arguments"]
+    lines += ["", "[network]", *_network_lines(result, network)]
+    lines += ["", "[loss]", *_loss_lines(loss)]
+    lines += ["", "[data]", *_data_lines(result)]
+    lines += ["", "[points]", "gradient = 1                     # split evenly over the tensors", "forward = 0", ""]
     return "\n".join(lines)
 
 
-def write_spec(path: Path, target: Path, spec: AuditSpec) -> Path:
-    """Audit ``path`` once and write the spec it suggests to ``target``."""
+def write_spec(path: Path, target: Path, spec: AuditSpec) -> tuple[Path, str | None]:
+    """Audit ``path`` once and write the spec it suggests to ``target``; (target, why the audit stopped or None)."""
     from gradcheck.audit.batch import _judge_box, reproduce_command
 
     box, result, data, failure = run_worker(path, spec, limits=limits_for(spec))
+    error = None
+    network = loss = None
     if result is None or not result.get("ok"):
-        why = failure or (result or {}).get("error", {}).get("message") or (box.reason if box else "no result")
-        raise ValueError(f"cannot write a spec from {path}: {why}")
-    graded = _judge_box(box, result, data, spec, 0, {"path": str(path), "command": reproduce_command(path, spec)})
-    network = graded.forward.network if graded.forward else None
+        err = (result or {}).get("error") or {}
+        why = failure or err.get("message") or (box.reason if box else "no result")
+        error = f"{err.get('type', 'Error')}: {why}"
+    else:
+        graded = _judge_box(box, result, data, spec, 0, {"path": str(path), "command": reproduce_command(path, spec)})
+        network = graded.forward.network if graded.forward else None
+        loss = graded.loss
+        if graded.status == "error":
+            error = graded.error
     target = Path(target)
-    target.write_text(render_spec(path, result, network, graded.loss), encoding="utf-8")
-    return target
+    target.write_text(render_spec(path, result or {}, network, loss, error), encoding="utf-8")
+    return target, error

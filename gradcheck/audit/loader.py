@@ -35,7 +35,6 @@ import traceback
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 __all__ = [
     "AuditError",
@@ -102,11 +101,32 @@ class LoadedSubmission:
 
     module: types.ModuleType
     path: Path
-    kind: str  # "py" | "ipynb"
+    kind: str  # "py" | "ipynb" | "folder"
     notes: list[str] = field(default_factory=list)
     class_nodes: dict[str, ast.ClassDef] = field(default_factory=dict)
     #: notebook only: line in the combined source -> (cell index, line in cell)
     line_map: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: the top-level statements of the entry file (run or not)
+    stmts: list[ast.stmt] = field(default_factory=list)
+    #: a folder submission: the folder (its modules import each other)
+    folder: Path | None = None
+
+    @property
+    def root(self) -> Path:
+        """The directory whose files are the student's own (the folder, or the file's directory)."""
+        return self.folder if self.folder is not None else self.path.parent
+
+    def owns(self, filename: str) -> bool:
+        """Whether a traceback frame's file is part of the submission."""
+        if self.folder is None:
+            return filename == str(self.path)
+        return filename.startswith(str(self.folder) + os.sep)
+
+    def where(self, filename: str, lineno: int) -> str:
+        """``line 7``, ``cell 3, line 2``, or ``model.py line 7`` in a folder submission."""
+        if self.folder is None:
+            return self.locate(lineno)
+        return f"{Path(filename).relative_to(self.folder)} line {lineno}"
 
     def locate(self, lineno: int) -> str:
         """Human description of a line of the submission ("line 7" or "cell 3, line 2")."""
@@ -123,182 +143,13 @@ class LoadedSubmission:
         return pat.sub(lambda m: f"{m.group(0)} ({self.locate(int(m.group(2)))})", text)
 
 
-# --------------------------------------------------------------------------- fake matplotlib
-class _NoOp:
-    """Absorbs any attribute access or call; unpacks as two no-ops (fig, ax)."""
-
-    def __getattr__(self, name: str) -> _NoOp:
-        if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(name)
-        return self
-
-    def __call__(self, *args: Any, **kwargs: Any) -> _NoOp:
-        return self
-
-    def __iter__(self):
-        return iter((_NoOp(), _NoOp()))
-
-    def __getitem__(self, key: Any) -> _NoOp:
-        return self
-
-    def __enter__(self) -> _NoOp:
-        return self
-
-    def __exit__(self, *exc: Any) -> bool:
-        return False
-
-
-class _FakeModule(types.ModuleType):
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(name)
-        return _NoOp()
-
-
-def install_fake_matplotlib() -> bool:
-    """Make ``import matplotlib.pyplot`` harmless; returns True if a fake was installed."""
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    try:
-        if importlib.util.find_spec("matplotlib") is not None:
-            return False
-    except (ImportError, ValueError):
-        pass
-    for name in (
-        "matplotlib",
-        "matplotlib.pyplot",
-        "matplotlib.cm",
-        "matplotlib.colors",
-        "matplotlib.animation",
-        "matplotlib.patches",
-    ):
-        mod = _FakeModule(name)
-        mod.__path__ = []  # type: ignore[attr-defined]  # a package, so submodules import
-        sys.modules.setdefault(name, mod)
-    sys.modules["matplotlib"].pyplot = sys.modules["matplotlib.pyplot"]  # type: ignore[attr-defined]
-    return True
-
-
-# --------------------------------------------------------------------------- fake sklearn
-def _n_samples(a: Any) -> int:
-    shape = getattr(a, "shape", None)
-    if shape is not None and len(shape) > 0:
-        return int(shape[0])
-    return len(a)
-
-
-def _take(a: Any, idx) -> Any:
-    if hasattr(a, "iloc"):  # pandas
-        return a.iloc[idx]
-    if hasattr(a, "shape") and hasattr(a, "__getitem__") and not isinstance(a, (list, tuple)):
-        return a[idx]
-    return [a[i] for i in idx]
-
-
-def train_test_split(
-    *arrays: Any,
-    test_size: Any = None,
-    train_size: Any = None,
-    random_state: Any = None,
-    shuffle: bool = True,
-    stratify: Any = None,
-) -> list:
-    """Stand-in for ``sklearn.model_selection.train_test_split`` (used only when sklearn is missing).
-
-    Same split as scikit-learn's for the same ``random_state``: ``n_test = ceil(test_size * n)``
-    (0.25 by default), a permutation from ``RandomState(random_state)`` (the global numpy
-    generator when None), test indices first. ``stratify`` is not supported.
-    """
-    import math
-
-    import numpy as np
-
-    if not arrays:
-        raise ValueError("At least one array required as input")
-    n = _n_samples(arrays[0])
-    lengths = [_n_samples(a) for a in arrays]
-    if len(set(lengths)) != 1:
-        raise ValueError(f"Found input variables with inconsistent numbers of samples: {lengths}")
-    if stratify is not None:
-        raise ValueError(
-            "stratify is not supported by the gradcheck stand-in for train_test_split "
-            "(scikit-learn is not installed in the audit sandbox)"
-        )
-    if test_size is None and train_size is None:
-        test_size = 0.25
-
-    def count(size: Any) -> int | None:
-        """Number of samples for a size given as a fraction (float) or a count (int)."""
-        if size is None:
-            return None
-        if np.asarray(size).dtype.kind == "f":
-            if not 0 < float(size) < 1:
-                raise ValueError(f"test_size/train_size={size} should be in the (0, 1) range")
-            return -1  # marker: a fraction, resolved below
-        return int(size)
-
-    n_test, n_train = count(test_size), count(train_size)
-    if n_test == -1:
-        n_test = math.ceil(float(test_size) * n)
-    if n_train == -1:
-        n_train = math.floor(float(train_size) * n)
-    if n_test is None:
-        n_test = n - n_train
-    if n_train is None:
-        n_train = n - n_test
-    if n_train + n_test > n or n_train <= 0:
-        raise ValueError(
-            f"the resulting train set would be empty or too large (n={n}, "
-            f"test_size={test_size}, train_size={train_size})"
-        )
-    if shuffle:
-        if isinstance(random_state, np.random.RandomState):
-            rng = random_state
-        elif random_state is None:
-            rng = np.random.mtrand._rand
-        else:
-            rng = np.random.RandomState(random_state)
-        perm = rng.permutation(n)
-        test, train = perm[:n_test], perm[n_test : n_test + n_train]
-    else:
-        train, test = np.arange(n_train), np.arange(n_train, n_train + n_test)
-    out: list = []
-    for a in arrays:
-        out += [_take(a, train), _take(a, test)]
-    return out
-
-
-_SKLEARN_WORD = re.compile(r"\bsklearn\b")
-
-
-def install_fake_sklearn(source: str | None = None) -> bool:
-    """A stand-in ``sklearn.model_selection.train_test_split`` when scikit-learn is missing.
-
-    Installed only if ``source`` (when given) mentions sklearn; returns True if installed.
-    """
-    if source is not None and not _SKLEARN_WORD.search(source):
-        return False
-    if "sklearn" in sys.modules:
-        return bool(getattr(sys.modules["sklearn"], "__gradcheck_stand_in__", False))
-    try:
-        if importlib.util.find_spec("sklearn") is not None:
-            return False
-    except (ImportError, ValueError):
-        pass
-    pkg = types.ModuleType("sklearn")
-    pkg.__path__ = []  # type: ignore[attr-defined]
-    pkg.__gradcheck_stand_in__ = True  # type: ignore[attr-defined]
-    ms = types.ModuleType("sklearn.model_selection")
-    ms.train_test_split = train_test_split  # type: ignore[attr-defined]
-    pkg.model_selection = ms  # type: ignore[attr-defined]
-    sys.modules["sklearn"] = pkg
-    sys.modules["sklearn.model_selection"] = ms
-    return True
-
-
-SKLEARN_NOTE = (
-    "scikit-learn is not installed: a stand-in sklearn.model_selection.train_test_split "
-    "was used (same split as scikit-learn's for an integer random_state; other sklearn "
-    "imports fail)"
+from gradcheck.audit.standins import (  # noqa: E402,F401 - the stand-ins are part of loading
+    SKLEARN_NOTE,
+    _FakeModule,
+    _NoOp,
+    install_fake_matplotlib,
+    install_fake_sklearn,
+    train_test_split,
 )
 
 
@@ -432,7 +283,9 @@ def exec_statements(
             )
     if skipped:
         notes.append(
-            "top-level code was not run: " + _range_text(skipped, locate) + " (set spec.run_toplevel = true to run it)"
+            "top-level code was not run: "
+            + _range_text(skipped, locate)
+            + " (set [entry] run_toplevel = true to run it)"
         )
 
 
@@ -594,12 +447,13 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
         stmts, loaded.line_map, _ = combine_cells(sources, notes)
     else:
         stmts = parse_python(p.read_text(encoding="utf-8", errors="replace"), p)
+    loaded.stmts = stmts
     loaded.class_nodes = {s.name: s for s in stmts if isinstance(s, ast.ClassDef)}
     if str(p.parent) not in sys.path:
         sys.path.insert(0, str(p.parent))
     sys.meta_path.insert(0, _SubmissionFinder(p.parent, run_toplevel, notes))
     if run_toplevel:  # "everything" includes the `if __name__ == "__main__":` block
-        notes.append("spec.run_toplevel is set: all top-level code was run")
+        notes.append("[entry] run_toplevel is set: all top-level code was run")
         module.__dict__["__name__"] = "__main__"
     try:
         exec_statements(stmts, module.__dict__, str(p), run_toplevel, loaded.locate, notes)

@@ -16,9 +16,12 @@ Example (``python -m gradcheck audit --init-spec FILE`` writes a commented one):
     output = "sigmoid"
 
     [loss]
-    name = "bce"                     # mse | bce | auto
-    reduction = "mean"               # mean | sum
+    name = "bce"                     # mse | bce | ce | auto (auto: read off the student's own loss)
+    reduction = "mean"               # over the samples: mean | sum
+    over_outputs = "mean"            # over the outputs: mean | sum (default: mean for mse/bce, sum for ce)
+    half = false                     # 0.5 * MSE
     accept = [0.5]                   # uniform factors accepted as conventions (passed with a note)
+    student = "MSELoss"              # the student's loss class/derivative a layer stack's backward starts from
 
     [data]
     n = 16
@@ -36,6 +39,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from reference_nets.config import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 
 #: Every section and key, with the type(s) it accepts.
 SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
@@ -64,7 +69,15 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
         "samples_as_columns": (bool,),
         "layout": (str,),
     },
-    "loss": {"name": (str,), "reduction": (str,), "scale": (int, float), "accept": (list,)},
+    "loss": {
+        "name": (str,),
+        "reduction": (str,),
+        "over_outputs": (str,),
+        "half": (bool,),
+        "scale": (int, float),
+        "accept": (list,),
+        "student": (str,),
+    },
     "data": {"n": (int,), "seed": (int,), "file": (str,), "n_in": (int,), "n_out": (int,)},
     "limits": {"wall_seconds": (int, float), "cpu_seconds": (int,), "memory_mb": (int,)},
     "check": {"rtol": (float,), "method": (str,)},
@@ -72,9 +85,10 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
 }
 CHOICES = {
     ("entry", "mode"): ("auto", "script"),
-    ("loss", "name"): ("auto", "mse", "bce"),
+    ("loss", "name"): ("auto", "mse", "bce", "ce"),
     ("loss", "reduction"): ("mean", "sum"),
-    ("network", "output"): ("sigmoid", "identity"),
+    ("loss", "over_outputs"): ("mean", "sum"),
+    ("network", "output"): OUTPUT_ACTIVATIONS,
     ("network", "layout"): ("auto", "in_out", "out_in"),
 }
 
@@ -166,6 +180,7 @@ class AuditSpec:
                 "forward_output": e.get("forward_output"),
                 "data_x": e.get("data_x"),
                 "data_y": e.get("data_y"),
+                "loss": self.sections.get("loss", {}).get("student"),
             }.items()
             if v is not None
         }
@@ -204,8 +219,10 @@ def _check_key(where: str, section: str, key: str, value: Any) -> None:
         raise SpecError(f"{where}: [{section}] {key} must be one of {', '.join(choices)}, got {value!r}")
     if section == "network" and key == "hidden":
         for act in [value] if isinstance(value, str) else value:
-            if act not in ("sigmoid", "relu", "tanh"):
-                raise SpecError(f"{where}: [network] hidden entries must be sigmoid, relu or tanh, got {act!r}")
+            if act not in HIDDEN_ACTIVATIONS:
+                raise SpecError(
+                    f"{where}: [network] hidden entries must be {', '.join(HIDDEN_ACTIVATIONS)}, got {act!r}"
+                )
 
 
 def _check_range(where: str, section: str, key: str, value: Any) -> None:

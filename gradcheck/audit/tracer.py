@@ -116,6 +116,11 @@ OUTPUT_NAMES = [
     "a_out",
     "final_output",
     "probs",
+    "prob",
+    "probabilities",
+    "p",
+    "y_out",
+    "a3",
     "a2",
     "al",
 ]
@@ -278,7 +283,7 @@ def _is_identifier(text: Any) -> bool:
 def looks_like_script(run_: ScriptRun, spec: dict) -> bool:
     """Automatic script mode: the spec names plain gradient variables that top-level code assigns,
     and the submission has no model class or backward function to call."""
-    from gradcheck.audit.adapters import BACKWARD_NAMES, GRAD_METHODS, TRAIN_METHODS
+    from gradcheck.audit.adapters.names import BACKWARD_NAMES, GRAD_METHODS, TRAIN_METHODS
 
     grads = spec.get("grads") or []
     if not grads or not all(_is_identifier(g) for g in grads) or spec.get("entry") or spec.get("backward"):
@@ -500,14 +505,14 @@ def _start_index(sr: ScriptRun, spec: dict, notes: list[str]) -> int:
             c = sr.cell_of(s.lineno)
             if c is None:
                 raise AuditError(
-                    f"spec.cell = {cell} but {sr.loaded.path.name} has no cells (a .py file "
-                    "needs '# %%' cell markers): use spec.line",
+                    f"[entry] cell = {cell} but {sr.loaded.path.name} has no cells (a .py file "
+                    "needs '# %%' cell markers): set [entry] line instead",
                     where="spec",
                     type_="SpecError",
                 )
             if c >= int(cell):
                 if c != int(cell):
-                    notes.append(f"spec.cell = {cell} has no code; tracing starts at cell {c}")
+                    notes.append(f"[entry] cell = {cell} has no code; tracing starts at cell {c}")
                 return i
         elif end >= int(line):
             return i
@@ -548,14 +553,14 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
     params, grads = _spec_list(spec, "params"), _spec_list(spec, "grads")
     if not params or not grads:
         raise AuditError(
-            "script mode needs spec.params and spec.grads: the names of the weight and "
+            "script mode needs [network] params and [network] grads: the names of the weight and "
             'gradient variables (e.g. ["W1", "b1"] and ["dW1", "db1"])',
             where="spec",
             type_="SpecError",
         )
     if len(params) != len(grads):
         raise AuditError(
-            f"spec.params ({len(params)}) and spec.grads ({len(grads)}) must pair up one to one",
+            f"[network] params ({len(params)}) and [network] grads ({len(grads)}) must pair up one to one",
             where="spec",
             type_="SpecError",
         )
@@ -574,6 +579,7 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
         sys.path.insert(0, str(path.parent))
     sys.meta_path.insert(0, loader._SubmissionFinder(path.parent, True, notes))
     ns["__name__"] = "__main__"
+    sys.argv = [str(path)]  # as if run as `python script.py`: argparse sees no worker arguments
     start = _start_index(sr, spec, notes)
     watch = _Watch(
         ns,
@@ -632,7 +638,7 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
             ) from None
         raise AuditError(
             f"no complete set of gradients within {what} of the script (stopped at {at}): "
-            f"{watch.missing_text()}; check spec.grads",
+            f"{watch.missing_text()}; check [network] grads",
             where=f"running the script ({at})",
             type_="GradsNotFound",
         ) from None
@@ -642,7 +648,7 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
     if watch.captured is None:
         raise AuditError(
             f"the script ran to its end without a complete set of gradients: "
-            f"{watch.missing_text()} (spec.grads = {grads})",
+            f"{watch.missing_text()} ([network] grads = {grads})",
             where="running the script",
             type_="GradsNotFound",
         )
@@ -708,12 +714,12 @@ def _attach_data(cap: Capture, refs: dict, ns: dict, fwd_name, xn, yn, notes: li
     if fwd_name:
         cap.forward = _as_array(get(fwd_name))
         if cap.forward is None:
-            notes.append(f"spec forward_output {fwd_name!r} is not an array at the capture point")
+            notes.append(f"[entry] forward_output {fwd_name!r} is not an array at the capture point")
     else:
         fwd_name = _pick(ns, OUTPUT_NAMES, lambda v: v.ndim >= 1)
         if fwd_name:
             cap.forward = _as_array(ns[fwd_name])
-            notes.append(f"forward output guessed: {fwd_name} (set spec forward_output to name it)")
+            notes.append(f"forward output guessed: {fwd_name} (set [entry] forward_output to name it)")
     cap.forward_name = fwd_name if cap.forward is not None else None
     n = cap.forward.shape[0] if cap.forward is not None else None
     guessed = []
@@ -727,4 +733,4 @@ def _attach_data(cap: Capture, refs: dict, ns: dict, fwd_name, xn, yn, notes: li
     cap.Y = _as_array(get(yn)) if yn else None
     cap.data_names = (xn if cap.X is not None else None, yn if cap.Y is not None else None)
     if any(guessed) and cap.X is not None and cap.Y is not None:
-        notes.append(f"data guessed: X = {xn}, Y = {yn} (set spec data_x / data_y to name them)")
+        notes.append(f"data guessed: X = {xn}, Y = {yn} (set [entry] data_x and [entry] data_y to name them)")

@@ -159,10 +159,10 @@ def _student_line(exc: BaseException, loaded: Any) -> str | None:
     tb = exc.__traceback__
     hit = None
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename == str(loaded.path):
-            hit = tb.tb_lineno
+        if loaded.owns(tb.tb_frame.f_code.co_filename):
+            hit = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
         tb = tb.tb_next
-    return loaded.locate(hit) if hit else None
+    return loaded.where(*hit) if hit else None
 
 
 def _parse_request(req: dict, base: Path, alt: Path) -> tuple[Path, Path, np.ndarray, np.ndarray, list, dict]:
@@ -199,7 +199,7 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
     Relative paths in the request are taken from ``base`` (the cwd), else from ``alt``
     (the request file's directory).
     """
-    from gradcheck.audit import adapters, loader
+    from gradcheck.audit import adapters, loading
 
     sub, out, X, Y, lrs, spec = _parse_request(req, base, alt or base)
     result = empty_result()
@@ -211,6 +211,8 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
     if mode not in ("auto", "script", "function", "class"):
         result["notes"].append(f"unknown spec mode {mode!r} ignored (auto, script)")
         mode = "auto"
+    if mode == "auto":  # a plain training script: its weights and gradients named by its own updates
+        spec = adapters.script_spec(sub, spec, result["notes"])
     if mode == "script" or (
         mode == "auto" and spec.get("grads") and not spec.get("entry") and not spec.get("backward")
     ):
@@ -225,7 +227,7 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
                 sr.loaded.notes = result["notes"]
                 if mode == "auto":
                     result["notes"].append(
-                        "script mode: spec.grads are variables of the top-level code "
+                        "script mode: [network] grads are variables of the top-level code "
                         "and there is no model class or backward function"
                     )
                 _run_script(sr, spec, result, X is not None)
@@ -237,7 +239,7 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
             result["error"] = _error_dict(exc, loaded)
             return out, result
     try:
-        loaded = loader.load_submission(sub, run_toplevel=bool(spec.get("run_toplevel")))
+        loaded = loading.load(sub, run_toplevel=bool(spec.get("run_toplevel")))  # a file or a project folder
         result["notes"].extend(loaded.notes)
         loaded.notes = result["notes"]
         partial: dict = {"notes": result["notes"]}
@@ -254,7 +256,7 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
         if not result["ok"]:
             result["error"] = {
                 "type": "GradsNotFound",
-                "message": "no gradients were extracted: set spec.grads",
+                "message": "no gradients were extracted: set [network] grads",
                 "where": "reading gradients",
                 "traceback": "",
             }
@@ -303,7 +305,8 @@ def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> No
     result["X"], result["Y"] = X, Y
     if X is None or Y is None:
         notes.append(
-            "the script's data was not found: set spec data_x and data_y (the variables the gradients were computed on)"
+            "the script's data was not found: set [entry] data_x and [entry] data_y "
+            "(the variables the gradients were computed on)"
         )
     elif request_has_data:
         notes.append(

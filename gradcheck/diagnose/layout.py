@@ -29,6 +29,15 @@ class LayerMap:
     transposed: bool  # True: the student stores W as (out, in)
     n_in: int
     n_out: int
+    folded: int | None = None  # the bias is row 0 (or -1) of the in x out weight (a column of ones in the input)
+
+    def split(self, W: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """(weight in x out, folded bias or None) of a student-form weight."""
+        W = W.T if self.transposed else W
+        if self.folded is None:
+            return W, None
+        rest = W[1:] if self.folded == 0 else W[:-1]
+        return rest, W[self.folded]
 
 
 @dataclass(frozen=True)
@@ -50,26 +59,28 @@ class Layout:
 
     @property
     def has_bias(self) -> bool:
-        """Every layer has a bias."""
-        return all(lay.bias is not None for lay in self.layers)
+        """Every layer has a bias (its own array, or folded into the weight)."""
+        return all(lay.bias is not None or lay.folded is not None for lay in self.layers)
 
     def names(self) -> dict[str, str]:
         """Reference name -> student name (``W1 -> self.w_ih``)."""
         out = {}
         for i, lay in enumerate(self.layers, 1):
             out[f"W{i}"] = lay.weight
-            if lay.bias is not None:
-                out[f"b{i}"] = lay.bias
+            if lay.bias is not None or lay.folded is not None:
+                out[f"b{i}"] = lay.bias or lay.weight
         return out
 
     def to_reference(self, tensors: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Student-form tensors (params or grads) in reference form."""
         out = {}
         for i, lay in enumerate(self.layers, 1):
-            W = tensors[lay.weight]
-            out[f"W{i}"] = W.T if lay.transposed else W
+            W, folded = lay.split(tensors[lay.weight])
+            out[f"W{i}"] = W
             if lay.bias is not None:
                 out[f"b{i}"] = tensors[lay.bias].reshape(lay.n_out)
+            elif folded is not None:
+                out[f"b{i}"] = folded
         return out
 
 
@@ -124,14 +135,25 @@ def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int) 
             if nxt is not None and _is_bias(shp[nxt], out) and not _named_weight(nxt):
                 found += [[LayerMap(names[k], nxt, transposed, width, out), *r] for r in search(k + 2, out)]
             found += [[LayerMap(names[k], None, transposed, width, out), *r] for r in search(k + 1, out)]
+        for transposed, fits in ((False, shape[0] == width + 1), (True, shape[1] == width + 1)):
+            if fits:  # a bias folded into the weight: one more input, a column of ones
+                out = shape[0] if transposed else shape[1]
+                for end in (0, -1):
+                    found += [[LayerMap(names[k], None, transposed, width, out, end), *r] for r in search(k + 1, out)]
         return found
 
-    layouts = [Layout(tuple(c)) for c in search(0, n_in) if c]
+    # biases are folded into every weight (a column of ones at each layer's input) or into none
+    layouts = [Layout(tuple(c)) for c in search(0, n_in) if c and len({x.folded is None for x in c}) == 1]
     if not layouts:
         listing = ", ".join(f"{n} {shp[n]}" for n in names)
         raise LayoutError(
             f"the parameters ({listing}) do not chain from {n_in} inputs to {n_out} outputs; "
             "set [network] params in the spec to list them in layer order"
         )
-    uniform = [lay for lay in layouts if len({x.bias is None for x in lay.layers}) == 1]
-    return uniform + [lay for lay in layouts if lay not in uniform]
+
+    def biased(x: LayerMap) -> bool:
+        return x.bias is not None or x.folded is not None
+
+    uniform = [lay for lay in layouts if len({biased(x) for x in lay.layers}) == 1]
+    plain = [lay for lay in uniform if all(x.folded is None for x in lay.layers)]
+    return plain + [lay for lay in uniform if lay not in plain] + [lay for lay in layouts if lay not in uniform]

@@ -63,7 +63,10 @@ def _summary_table(subs, width: int | None) -> list[str]:
     ]
     if fits(headers, rows, width):
         return [table(headers, rows)]
-    folder = os.path.commonpath(paths) if len(paths) > 1 else os.path.dirname(paths[0]) if paths else ""
+    try:  # relative and absolute paths mixed have no common folder
+        folder = os.path.commonpath(paths) if len(paths) > 1 else os.path.dirname(paths[0]) if paths else ""
+    except ValueError:
+        folder = ""
     lead = []
     if folder and all(p.startswith(folder + os.sep) for p in paths):
         lead = [f"in {folder}{os.sep}:"]

@@ -125,7 +125,10 @@ def _folder(subs) -> str:
     paths = [s.path for s in subs]
     if len(paths) < 2:
         return ""
-    folder = os.path.commonpath(paths)
+    try:
+        folder = os.path.commonpath(paths)
+    except ValueError:  # relative and absolute paths mixed
+        return ""
     return folder if folder and all(p.startswith(folder + os.sep) for p in paths) else ""
 
 

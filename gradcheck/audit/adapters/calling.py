@@ -1,0 +1,120 @@
+"""Call student code: bind its arguments by role, and turn whatever it raises into StudentCodeError."""
+
+from __future__ import annotations
+
+import inspect
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from gradcheck.audit.adapters.names import role_of
+from gradcheck.audit.loader import AuditError, StudentCodeError
+
+
+def signature(fn: Callable) -> inspect.Signature | None:
+    """``inspect.signature`` or None (builtins, C callables)."""
+    try:
+        return inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None
+
+
+def plain_params(fn: Callable) -> list[inspect.Parameter]:
+    """The named parameters of ``fn`` (no ``*args``/``**kwargs``), or [] without a signature."""
+    sig = signature(fn)
+    if sig is None:
+        return []
+    return [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
+def accepts_role(fn: Callable, role: str, lr_arg: str | None = None) -> str | None:
+    """Name of ``fn``'s parameter that plays ``role`` (``spec.lr_arg`` names the lr one)."""
+    sig = signature(fn)
+    if sig is None:
+        return None
+    for p in sig.parameters.values():
+        if role == "lr" and lr_arg:
+            if p.name == lr_arg:
+                return p.name
+        elif role_of(p.name) == role:
+            return p.name
+    return None
+
+
+def call_student(where: str, fn: Callable, *args: Any, **kwargs: Any) -> Any:
+    """Call student code; any exception (SystemExit included) becomes StudentCodeError."""
+    try:
+        return fn(*args, **kwargs)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - student code
+        frames = exc.__traceback__.tb_next if exc.__traceback__ is not None else None  # drop ours
+        tb = "".join(traceback.format_exception(type(exc), exc, frames, chain=False))
+        raise StudentCodeError(where, exc, tb) from None
+
+
+def bind_args(
+    fn: Callable,
+    ctx: dict[str, Callable[[], Any]],
+    fallback: list[str],
+    where: str,
+    lr_arg: str | None = None,
+    spec_hint: str = "[entry] backward",
+) -> tuple[list, dict, list]:
+    """Bind ``fn``'s parameters to roles by name; unknown required ones positionally to ``fallback``.
+
+    ``ctx`` maps roles (``X``, ``Y``, ``lr``...) and exact argument names (a forward's
+    returned ``Z1``, a parameter ``W1``) to value makers; an exact name wins over a
+    role. Parameters with a default and no known role keep their default. Returns
+    (args, kwargs, roles used).
+    """
+    sig = signature(fn)
+    if sig is None:
+        return [ctx[r]() for r in fallback if r in ctx], {}, list(fallback)
+    plist = [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    roles = {p.name: _role(p.name, ctx, lr_arg) for p in plist}
+    named = {r for r in roles.values() if r in ctx}
+    spare = [r for r in fallback if r not in named]
+    args: list = []
+    kwargs: dict = {}
+    used: list[str] = []
+    keyword_mode = False
+    for p in plist:
+        role = roles[p.name]
+        if role not in ctx:
+            if p.default is not p.empty:
+                keyword_mode = True
+                continue
+            if not spare or spare[0] not in ctx:
+                raise AuditError(
+                    f"cannot tell what to pass as argument {p.name!r} of {where}{sig}: set {spec_hint}",
+                    where=where,
+                    type_="BindingError",
+                )
+            role = spare.pop(0)
+        used.append(role)
+        value = ctx[role]()
+        if keyword_mode or p.kind == p.KEYWORD_ONLY:
+            kwargs[p.name] = value
+        else:
+            args.append(value)
+    return args, kwargs, used
+
+
+def _role(name: str, ctx: dict, lr_arg: str | None) -> str | None:
+    if lr_arg and name == lr_arg:
+        return "lr"
+    if f"={name}" in ctx:  # an exact name offered by the caller
+        return f"={name}"
+    return role_of(name)
+
+
+def backward_fallback(fn: Callable, ctx: dict) -> list[str]:
+    """Positional guess for unrecognized backward arguments: ``(X, Y)``, or ``dout`` alone."""
+    sig = signature(fn)
+    if sig is None or "dout" not in ctx:
+        return ["X", "Y"]
+    plist = [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    unknown = [p for p in plist if role_of(p.name) is None and p.default is p.empty]
+    has_xy = any(role_of(p.name) in ("X", "Y") for p in plist)
+    return ["dout"] if len(unknown) == 1 and not has_xy else ["X", "Y"]

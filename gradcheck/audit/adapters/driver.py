@@ -1,0 +1,353 @@
+"""The short driver: find the shape, the parameters and the batch, run a step, read the gradient.
+
+Shapes are tried in the order of :data:`gradcheck.audit.adapters.shapes.SHAPES`;
+gradients are read by the first reader that applies (``[network] grads``, the
+backward's return value, gradients stored on the object, the in-place update).
+When neither data nor weights give the sizes, small ones are invented and tried
+in turn (see :mod:`gradcheck.audit.adapters.sizes`).
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from gradcheck.audit.adapters import labels
+from gradcheck.audit.adapters.layout import choose_layout, per_sample, source_tree
+from gradcheck.audit.adapters.names import canon, is_param_name, leaf
+from gradcheck.audit.adapters.objects import student_classes, student_functions
+from gradcheck.audit.adapters.outputs import thresholded
+from gradcheck.audit.adapters.params import discover_params, params_from_spec, params_out, snapshot
+from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_value_info
+from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
+from gradcheck.audit.adapters.readers.stored import grads_stored
+from gradcheck.audit.adapters.readers.update import returned_params, update_grads
+from gradcheck.audit.adapters.shapes import SHAPES
+from gradcheck.audit.adapters.sizes import (
+    INVENTED_N,
+    Sizes,
+    invented_sizes,
+    make_batch,
+    output_size_hints,
+    size_candidates,
+)
+from gradcheck.audit.adapters.step import Grad, Runner, Step1
+from gradcheck.audit.adapters.studentloss import student_loss, student_loss_grad
+from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
+
+#: Errors after which invented sizes are tried (the code's own sizes did not do).
+RETRY_WITH_SIZES = ("NeedsSizes", "ParamsNotFound", "DataSizes")
+
+
+def find_target(ctx: Context) -> Target:
+    """The first shape that applies."""
+    for shape in SHAPES:
+        target = shape.find(ctx)
+        if target is not None:
+            return target
+    raise AuditError(
+        "no class with forward/backward methods and no backward function was found "
+        f"(classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)}): "
+        "set [entry] class or [entry] function",
+        where="finding the model",
+        type_="EntryNotFound",
+    )
+
+
+def audit(
+    loaded: LoadedSubmission,
+    X: np.ndarray | None,
+    Y: np.ndarray | None,
+    lrs: list[float],
+    spec: dict,
+    partial: dict,
+    data: dict | None = None,
+) -> dict:
+    """Run the submission's forward/backward on (X, Y) and extract the claimed gradient.
+
+    Parameters
+    ----------
+    loaded
+        The loaded submission.
+    X, Y
+        Samples as rows: (N, n_in) and (N, n_out). None: sizes are read off the
+        student's weights, or invented, and a seeded batch is made; the batch used
+        is put in ``partial["X"]``/``partial["Y"]``.
+    lrs
+        Two small learning rates, used when the backward updates weights in place.
+    spec
+        Optional keys: entry, init_args, init_kwargs, forward, backward, params, grads,
+        samples_as_columns, lr_arg, loss.
+    partial
+        Filled in as the audit proceeds (entry, params, forward, ...) so a caller can
+        still report what was found when a later stage raises.
+    data
+        ``n`` and ``seed`` of the batch made when X is None (default 16, 0).
+
+    Returns
+    -------
+    dict
+        The result fields: shape, entry, notes, params, grads, forward, forward_path,
+        samples_as_columns, update, data_replaced.
+    """
+    notes: list[str] = partial.setdefault("notes", [])
+    n, seed = int((data or {}).get("n", INVENTED_N)), int((data or {}).get("seed", 0))
+    if X is None:
+        funcs = list(student_functions(loaded.module.__dict__, loaded).values())
+        funcs += [m for c in student_classes(loaded.module.__dict__, loaded) for m in vars(c).values() if callable(m)]
+        schedule: list[Sizes | None] = [None, *invented_sizes(output_size_hints(funcs))]
+    else:
+        schedule = [Sizes(X.shape[1], Y.shape[1])]
+    first: BaseException | None = None
+    while schedule:
+        sizes = schedule.pop(0)
+        attempt: list[str] = []
+        if sizes is not None and sizes.invented:
+            X, Y = make_batch(sizes.n_in, sizes.n_out, n, seed)
+        ctx = Context(loaded, spec, X, Y, lrs[0], attempt, sizes)
+        try:
+            found = _audit_with(ctx, lrs, partial, n, seed)
+        except (AuditError, StudentCodeError) as exc:
+            if sizes is None and not (isinstance(exc, AuditError) and exc.type in RETRY_WITH_SIZES):
+                notes.extend(attempt)
+                raise
+            if sizes is not None and isinstance(first, AuditError) and first.type in RETRY_WITH_SIZES:
+                first = exc  # what went wrong with sizes says more than "sizes needed"
+            first = first or exc
+            width = getattr(exc, "width", None)
+            if width is not None and sizes is not None and all(s is None or s.n_out != width for s in schedule):
+                schedule.insert(0, Sizes(sizes.n_in, width, invented=True))
+            continue
+        if sizes is not None and sizes.invented:
+            attempt.insert(0, _invented_note(sizes, n, seed))
+        notes.extend(attempt)
+        return found
+    assert first is not None
+    raise first
+
+
+def _invented_note(sizes: Sizes, n: int, seed: int) -> str:
+    return (
+        f"no data and no sizes given: {sizes.n_in} inputs and {sizes.n_out} output(s) invented, {n} samples "
+        f"made with seed {seed} (the gradient check does not depend on sizes)"
+    )
+
+
+def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int) -> dict:
+    target = find_target(ctx)
+    partial["entry"], partial["forward_path"] = target.entry(), target.forward_path()
+    if target.orient is not None:
+        target.orient(False)
+    probe = target.fresh()
+    if ctx.spec.get("params"):
+        params = params_from_spec(list(ctx.spec["params"]), probe, target.root_name)
+    else:
+        params = discover_params(probe, target.root_is_namespace)
+    if not params:
+        raise _no_params(target, probe)
+    partial["params"] = params_out(params, snapshot(probe, params), target.root_name)
+    while True:
+        try:
+            return _extract(target, params, ctx, lrs, partial, n, seed)
+        except AuditError as exc:
+            if exc.type != "GradsNotFound" or not target.alternatives:
+                raise
+            nxt = target.alternatives.pop(0)
+            ctx.notes.append(f"{target.entry()} gave no gradients; trying {target.label}.{nxt}")
+            target = _retarget(target, nxt)
+            partial["entry"], partial["forward_path"] = target.entry(), target.forward_path()
+
+
+def _no_params(target: Target, probe: Any) -> AuditError:
+    scalars = (
+        [k for k, v in vars(probe).items() if is_param_name(k) and isinstance(v, float)]
+        if hasattr(probe, "__dict__")
+        else []
+    )
+    if scalars:
+        shown = ", ".join(f"self.{k}" for k in scalars[:6]) + (", ..." if len(scalars) > 6 else "")
+        return AuditError(
+            f"the weights of {target.label} are Python numbers ({shown}), one per connection: only numpy "
+            "arrays are supported as parameters (not a spec setting: the network needs weight matrices)",
+            where="finding the parameters",
+            type_="ParamsNotFound",
+        )
+    return AuditError(
+        f"no weight/bias arrays were found on {target.label} (looked for W1/b1, "
+        "weights[i], params['W1'], layer .weight/.data): set [network] params",
+        where="finding the parameters",
+        type_="ParamsNotFound",
+    )
+
+
+def _retarget(target: Target, name: str) -> Target:
+    lookup = target.lookup or getattr
+    t = dataclasses.replace(target, backward_name=name, get_backward=lambda r: lookup(r, name))
+    if name == "loss" and target.forward_name is None:
+        t = dataclasses.replace(t, forward_name="loss", forward_drops_y=True, get_forward=lambda r: lookup(r, "loss"))
+    return t
+
+
+def _one_sample(target: Target, ctx: Context) -> bool:
+    trees = [t for t in (source_tree(c) for c in ctx.classes) if t is not None]
+    trees += [t for t in (source_tree(f) for f in ctx.funcs.values()) if t is not None]
+    trees.append(ast.Module(body=list(ctx.loaded.stmts), type_ignores=[]))
+    return per_sample(trees, target.backward_name.rsplit(".", 1)[-1]) or per_sample(trees, "predict")
+
+
+def _first_step(target: Target, params, ctx: Context, lrs, n: int, seed: int) -> tuple[Runner, Step1]:
+    """A runner and its first step: on the batch, else (per-sample code) on one sample."""
+    X, Y = ctx.X, ctx.Y
+    if X is None:
+        return _invent_data(target, params, ctx, lrs, n, seed)
+    if _one_sample(target, ctx) and X.shape[0] > 1:
+        ctx.notes.append("the student's own code calls it one sample at a time: checked on one sample")
+        X, Y = X[:1], Y[:1]
+    runner = Runner(target, params, ctx.loaded, ctx.spec, X, Y, ctx.notes)
+    try:
+        return runner, choose_layout(runner, lrs[0], params, ctx.notes)
+    except StudentCodeError as exc:
+        if X.shape[0] == 1 or not isinstance(exc.original, (ValueError, IndexError)):
+            raise  # only shape errors suggest one-sample code (never a resource limit)
+        failed = exc
+    one = Runner(target, params, ctx.loaded, ctx.spec, X[:1], Y[:1], [])
+    try:
+        step = choose_layout(one, lrs[0], params, one.notes)
+    except (StudentCodeError, AuditError):
+        raise failed from None
+    ctx.notes.extend(one.notes)
+    ctx.notes.append("the code fails on a batch but runs on one sample: checked on one sample")
+    one.notes = ctx.notes
+    return one, step
+
+
+def _invent_data(target: Target, params, ctx: Context, lrs, n: int, seed: int) -> tuple[Runner, Step1]:
+    cands = size_candidates(params)
+    if not cands:
+        raise AuditError(
+            "no data was given and the input/output sizes cannot be read off the weights: "
+            "set [data] n_in and [data] n_out",
+            where="making data",
+            type_="DataSizes",
+        )
+    first: BaseException | None = None
+    for n_in, n_out in cands:
+        X, Y = make_batch(n_in, n_out, n, seed)
+        sub = dataclasses.replace(ctx, X=X, Y=Y)
+        try:
+            runner, step = _first_step(target, params, sub, lrs, n, seed)
+        except (StudentCodeError, AuditError) as exc:
+            first = first or exc
+            continue
+        ctx.notes.append(
+            f"no data given: n_in = {n_in}, n_out = {n_out} read off the weights; {n} samples made with seed {seed}"
+        )
+        return runner, step
+    assert first is not None
+    raise first
+
+
+def _check_invented(step: Step1, runner: Runner) -> None:
+    """Invented sizes the network does not take: its output has another width, or is a constant softmax."""
+    out = step.out
+    if not isinstance(out, np.ndarray) or out.ndim != 2:
+        return
+    width = out.shape[0] if step.columns else out.shape[1]
+    n_out = runner.Y.shape[1]
+    if width != n_out or (n_out == 1 and out.size > 1 and bool(np.all(out == 1.0))):
+        exc = AuditError(f"the output has {width} column(s), not {n_out}", where="making data", type_="NeedsSizes")
+        exc.width = width if width != n_out else 3  # type: ignore[attr-defined]
+        raise exc
+
+
+def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, seed: int) -> dict:
+    """Run the target's step(s) on the batch and read the gradient by the first rule that applies."""
+    runner, s1 = _first_step(target, params, ctx, lrs, n, seed)
+    if ctx.sizes is not None and ctx.sizes.invented:
+        _check_invented(s1, runner)
+    partial["X"], partial["Y"] = runner.X, runner.Y_used
+    for p, value in zip(params, s1.before):  # the layout tried last decides the shapes
+        p.shape = tuple(value.shape)
+    partial["samples_as_columns"] = s1.columns
+    partial["params"] = params_out(params, s1.before, target.root_name)
+    partial["forward"] = _forward_out(s1, target, ctx.notes)
+    if runner.loss_name:
+        ctx.notes.append(f"backward was given dL/d(output) from the student's {runner.loss_name}")
+    result: dict[str, Any] = {"update": None, "target_shape": target.shape}
+    result["data_replaced"] = runner.form != "given" or runner.X is not ctx.X
+    grads, shape, s_used = _read(runner, s1, params, ctx, lrs, result)
+    if s_used is not s1:
+        partial["params"] = params_out(params, s_used.before, target.root_name)
+        partial["forward"] = _forward_out(s_used, target, [])
+    missing = [params[i].name for i in range(len(params)) if i not in {g.param for g in grads}]
+    if missing:
+        ctx.notes.append(f"no gradient found for {', '.join(missing)}")
+    grads = sorted(grads, key=lambda g: g.param)
+    result.update(shape=shape, grads=[_grad_out(g, params) for g in grads])
+    Xc, Yc = runner.batch(s1.columns)
+    result["student_loss"] = student_loss(target, s1, ctx.funcs, Yc, Xc)
+    if result["student_loss"] is None:
+        result["student_loss_grad"] = student_loss_grad(target, s1, ctx.funcs, Yc)
+    return result
+
+
+def _forward_out(step: Step1, target: Target, notes: list[str]) -> np.ndarray | None:
+    """The forward output to compare with the reference, never class decisions (a thresholded predict)."""
+    if not isinstance(step.out, np.ndarray):
+        return None
+    if thresholded(step.out):
+        notes.append(
+            f"{target.forward_path()} returns class decisions, not the network's output: the forward is not checked"
+        )
+        return None
+    return step.out
+
+
+def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) -> tuple[list[Grad], str, Step1]:
+    """(grads, shape name, the step they belong to) by the first reader that applies."""
+    notes, root_name = ctx.notes, runner.t.root_name
+    changed = any(not np.array_equal(b, a, equal_nan=True) for b, a in zip(s1.before, s1.after))
+    if ctx.spec.get("grads"):
+        if changed:
+            notes.append("backward also changed the weights; gradients read from [network] grads")
+        return grads_from_spec(list(ctx.spec["grads"]), s1, params, root_name), "spec", s1
+    grads, shape, rnotes = grads_from_return(s1.ret, params)
+    notes.extend(rnotes)
+    if shape == "loss-and-grads":  # the grader judges the returned loss too (a scalar?)
+        result["loss_value"] = loss_value_info(s1.ret)
+    if grads and shape == "grads-dict" and s1.arg_lr and _keyed_like_params(grads, params):
+        grads, shape, result["update"] = returned_params(runner, s1, grads, params, lrs, notes)
+        return grads, shape, s1
+    if grads:
+        if changed:
+            notes.append("backward also changed the weights; the returned gradients are used")
+        return grads, shape, s1
+    stored, kind = grads_stored(s1.root, params, root_name)
+    if stored and not changed:
+        return stored, kind, s1
+    if changed:
+        grads, shape, result["update"], step = update_grads(runner, s1, params, lrs, notes)
+        return grads, shape, step
+    if stored:
+        return stored, kind, s1
+    raise AuditError(
+        f"{runner.t.entry()} returned no gradients, changed no weights and no stored gradients "
+        "(dW1, grads[...], .grad) were found: set [network] grads",
+        where="reading gradients",
+        type_="GradsNotFound",
+    )
+
+
+def _keyed_like_params(grads: list[Grad], params) -> bool:
+    return all(g.rule == "name" and canon(leaf(g.path)) == canon(leaf(params[g.param].name)) for g in grads)
+
+
+def _grad_out(g: Grad, params) -> dict:
+    return {"param": params[g.param].name, "path": g.path, "rule": g.rule, "shape": list(g.data.shape), "data": g.data}
+
+
+__all__ = ["audit", "find_target", "labels"]

@@ -1,0 +1,120 @@
+"""How the student's code wants its batch: samples as rows or columns, targets in which form, how many.
+
+Tried in turn until one runs and its output shows the sample axis: rows and
+columns (columns first when a bias is (out, 1)), target forms (one-hot or integer
+labels for a softmax output), and, for code that handles one sample at a time
+(it raises on a batch, or its own training loop calls it per sample), one sample.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+
+import numpy as np
+
+from gradcheck.audit.adapters import labels
+from gradcheck.audit.adapters.names import is_bias
+from gradcheck.audit.adapters.params import Tensor
+from gradcheck.audit.adapters.step import Runner, Step1
+from gradcheck.audit.loader import AuditError, StudentCodeError
+
+
+def _axis_ok(out, columns: bool, n: int) -> bool:
+    if not isinstance(out, np.ndarray) or out.ndim == 0:
+        return True
+    return (out.shape[-1] == n) if columns and out.ndim == 2 else (out.shape[0] == n)
+
+
+def _orders(runner: Runner, params: list[Tensor]) -> list[bool]:
+    if runner.spec.get("samples_as_columns") is not None:
+        return [bool(runner.spec["samples_as_columns"])]
+    col_hint = any(len(p.shape) == 2 and p.shape[1] == 1 and p.shape[0] > 1 and is_bias(p.name) for p in params)
+    return [True, False] if col_hint else [False, True]
+
+
+def _try_layouts(
+    runner: Runner, lr: float, orders: list[bool], notes: list[str]
+) -> tuple[Step1 | None, Step1 | None, BaseException | None]:
+    """(step whose output shows the sample axis, a step that ran, first error)."""
+    n = runner.X.shape[0]
+    first_err, fallback = None, None
+    for cols in orders:
+        try:
+            s = runner.step(lr, cols)
+        except (StudentCodeError, AuditError) as exc:
+            first_err = first_err or exc
+            continue
+        if s.out is None or _axis_ok(s.out, cols, n):
+            if cols != orders[0]:
+                notes.append("the first layout tried failed; samples are " + ("columns" if cols else "rows"))
+            return s, s, first_err
+        fallback = fallback or s
+    return None, fallback, first_err
+
+
+def choose_layout(runner: Runner, lr: float, params: list[Tensor], notes: list[str]) -> Step1:
+    """The first step that runs, over layouts and target forms (a softmax output gets class labels)."""
+    orders = _orders(runner, params)
+    first_err: BaseException | None = None
+    forms = ["given", "flat"] if runner.Y.shape[1] == 1 else ["given", "onehot", "int"]
+    tried: set[str] = set()
+    while forms:
+        runner.form = forms.pop(0)
+        tried.add(runner.form)
+        good, ran, err = _try_layouts(runner, lr, orders, notes)
+        first_err = first_err or err
+        step = good or ran
+        if step is None:
+            continue
+        if isinstance(step.out, np.ndarray) and labels.softmax_like(step.out, step.columns):
+            wanted = [f for f in labels.applicable(runner.Y, classifier=True) if f not in tried]
+            if runner.form not in ("onehot", "int") and wanted:
+                forms = wanted
+                continue
+        if good is None:
+            notes.append("forward output shape does not show the sample axis; layout guessed")
+        if runner.form != "given":
+            notes.append(_form_note(runner.form))
+        return step
+    assert first_err is not None
+    raise first_err
+
+
+def _form_note(form: str) -> str:
+    return {
+        "flat": "targets given as a flat vector (N,)",
+        "onehot": "targets given as one-hot rows (a softmax output, or code that needs class targets)",
+        "int": "targets given as integer class labels (N,) (the code indexes with them)",
+    }[form]
+
+
+def per_sample(trees: list[ast.AST], name: str) -> bool:
+    """Whether the student's own code calls ``name`` once per sample (``for x, y in data: net.name(x, y)``)."""
+    for tree in trees:
+        for loop in ast.walk(tree):
+            if not isinstance(loop, ast.For):
+                continue
+            bound = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+            if len(bound) < 2:
+                continue
+            for call in ast.walk(loop):
+                if isinstance(call, ast.Call) and _called(call) == name:
+                    used = {n.id for a in call.args for n in ast.walk(a) if isinstance(n, ast.Name)}
+                    if len(used & bound) >= 2:
+                        return True
+    return False
+
+
+def source_tree(obj) -> ast.AST | None:
+    """The parsed source of a function or class, or None."""
+    try:
+        return ast.parse(textwrap.dedent(inspect.getsource(obj)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return None
+
+
+def _called(call: ast.Call) -> str | None:
+    f = call.func
+    return f.attr if isinstance(f, ast.Attribute) else (f.id if isinstance(f, ast.Name) else None)

@@ -1,0 +1,240 @@
+"""The vocabulary students use: method, argument and parameter names, and what they mean.
+
+Pure string rules, no student code: which method names mean "forward" or "backward",
+which argument names play which role (``X``, ``Y``, ``lr``, ``cache``...), which array
+names are weights, biases or gradients, and how to put a parameter name in canonical
+form so that ``weights_ih``, ``W_ih`` and ``dW_ih`` meet.
+"""
+
+from __future__ import annotations
+
+import re
+
+FORWARD_NAMES = [
+    "forward",
+    "feedforward",
+    "feed_forward",
+    "forward_propagation",
+    "forward_pass",
+    "forward_prop",
+    "l_model_forward",
+    "model_forward",
+    "predict_proba",
+    "query",
+    "_forward",
+    "__call__",
+    "predict",
+]
+GRAD_METHODS = [
+    "backward",
+    "backprop",
+    "backpropagation",
+    "backward_propagation",
+    "backward_pass",
+    "back_propagation",
+    "backpropagate",
+    "backward_prop",
+    "back_prop",
+    "l_model_backward",
+    "model_backward",
+    "compute_gradients",
+    "compute_grads",
+    "gradients",
+    "get_gradients",
+    "gradient",
+    "loss_and_grad",
+    "loss_and_gradients",
+    "_backward",
+    "_backprop",
+    "_back_prop",
+]
+#: Methods that (usually) also update the weights; tried after the gradient ones and CS231n ``loss``.
+TRAIN_METHODS = [
+    "train_step",
+    "fit_step",
+    "fit_batch",
+    "train_batch",
+    "train_on_batch",
+    "partial_fit",
+    "sgd_step",
+    "update_weights",
+    "step",
+    "update",
+    "train",
+]
+BACKWARD_NAMES = GRAD_METHODS + TRAIN_METHODS
+INIT_FUNC_NAMES = [
+    "initialize_parameters",
+    "initialize_parameters_deep",
+    "init_params",
+    "initialize_params",
+    "init_parameters",
+    "initialize_weights",
+    "init_weights",
+    "init_network",
+    "initialize_network",
+    "initialise_parameters",
+    "initialise_weights",
+    "create_params",
+    "make_params",
+    "init_model",
+    "initialize",
+    "init",
+]
+MODEL_HINT = re.compile(r"(net|network|model|mlp|nn|perceptron|classifier|regressor)", re.I)
+LOSS_CLASS = re.compile(r"(loss|mse|bce|crossentropy|cross_entropy|cost|criterion)", re.I)
+OPTIM_CLASS = re.compile(r"^(sgd|adam|rmsprop|momentum|optimi[sz]er|adagrad)", re.I)
+LOSS_DERIV_FUNC = re.compile(
+    r"((mse|bce|loss|cost|cross_?entropy|error).*(deriv|prime|grad|backward|diff))"
+    r"|(^d_?(mse|loss|bce|cost|cross_?entropy)$)",
+    re.I,
+)
+
+_ROLE_NAMES: dict[str, str] = {
+    "X": "x inputs input input_data data features x_batch xb x_train a a0 samples x_in inp input_x xs "
+    "batch_x in_data input_list inputs_list",
+    "Y": "y targets target labels label y_true ytrue t y_train yb y_batch expected desired actual "
+    "ground_truth y_target ys batch_y true y_actual truth gt y_real one_hot_y y_onehot target_list "
+    "targets_list y_one_hot",
+    "out": "output out o y_hat yhat y_pred ypred pred preds prediction predictions predicted al outputs "
+    "y_predicted a_out final_output output_data logits scores probs output_activations",
+    "lr": "lr learning_rate eta alpha step_size learningrate lrate rate l_rate learn_rate stepsize",
+    "params": "params parameters theta param network net model weights_dict",
+    "cache": "cache caches forward_cache store memory cached intermediates",
+    "dout": "grad dout dy grad_output grad_out delta dl_dy d_out upstream upstream_grad da dl dloss "
+    "loss_grad output_gradient output_grad gradient grad_y dvalues dz d_output dldy grad_in error_grad",
+    "epochs": "epochs epoch n_epochs num_epochs iterations iters n_iter num_iter num_iterations "
+    "n_iterations max_iter n_steps num_steps num_iters n_iters max_iters n_epoch nepochs",
+    "batch_size": "batch_size batchsize mini_batch_size m n_samples num_samples num_examples n_examples",
+    "verbose": "verbose print_cost print_loss plot show log debug",
+    "seed": "seed random_state rng_seed",
+}
+ROLES: dict[str, set[str]] = {role: set(names.split()) for role, names in _ROLE_NAMES.items()}
+ROLE_OF = {name: role for role, names in ROLES.items() for name in names}
+LR_NAMES = sorted(ROLES["lr"])
+
+SIZE_LIST_NAMES = set(
+    "layers sizes layer_sizes layer_dims layers_dims layer_dimensions architecture arch dims shape "
+    "topology structure nodes neurons units layer_size layer_sizes_list layer_units net_size "
+    "hidden_layer_sizes hidden_sizes hidden_layers".split()
+)
+_HIDDEN_TOKENS = {"hidden", "hid", "h", "nh", "hiddens", "neurons", "units"}
+_OUT_TOKENS = set("output outputs out y ny classes nclasses noutput noutputs outdim targets labels num_labels".split())
+_IN_TOKENS = set("input inputs in x nx inp ninput ninputs indim features feature din".split())
+
+
+def snake(name: str) -> str:
+    """``learningRate`` -> ``learning_rate``."""
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def role_of(pname: str) -> str | None:
+    """The role an argument named ``pname`` plays (``X``, ``Y``, ``lr``, ...), or None."""
+    low = pname.lower()
+    if low in ROLE_OF:
+        return ROLE_OF[low]
+    return ROLE_OF.get(snake(pname))
+
+
+def size_role(pname: str) -> str | None:
+    """``n_in`` / ``hidden`` / ``n_out`` / ``sizes`` for a size-like constructor argument."""
+    low = snake(pname)
+    if low in SIZE_LIST_NAMES and low not in ("hidden_layer_sizes", "hidden_sizes", "hidden_layers"):
+        return "sizes"
+    if low in ("hidden_layer_sizes", "hidden_sizes", "hidden_layers"):
+        return "hidden_sizes"
+    toks = {t for t in re.split(r"[_\d]+", low) if t}
+    if toks & _HIDDEN_TOKENS or low in ("n_h", "nh"):
+        return "hidden"
+    if toks & _OUT_TOKENS:
+        return "n_out"
+    if toks & _IN_TOKENS:
+        return "n_in"
+    return None
+
+
+def canon(name: str) -> str:
+    """Canonical parameter name: ``weights_ih`` -> ``wih``, ``W1`` -> ``w1``, ``bias2`` -> ``b2``."""
+    name = name.lstrip("_").lower()
+    tokens = [t for t in re.split(r"[_\W]+", name) if t]
+    out = []
+    for t in tokens:
+        m = re.match(r"^(weights?|bias(?:es)?|w|b)(\d*)$", t)
+        if m:
+            out.append(("w" if m.group(1).startswith("w") else "b") + m.group(2))
+        else:
+            out.append(t)
+    return "".join(out)
+
+
+_GRAD_PREFIX = re.compile(r"^(dl_?d_?|dloss_?d_?|grads?_?|gradients?_?|nablas?_?|d_?|g_)(?=[a-z])")
+_GRAD_SUFFIX = re.compile(r"(_?grads?|_?gradients?|_?deriv(ative)?s?)$")
+
+
+def strip_grad(name: str) -> str | None:
+    """``dW1``/``grad_W1``/``W1_grad``/``nabla_w`` -> canonical param name; None if not grad-like."""
+    low = name.lstrip("_").lower()
+    for pat in (_GRAD_SUFFIX, _GRAD_PREFIX):
+        stripped = pat.sub("", low, count=1)
+        if stripped != low and stripped:
+            return canon(stripped)
+    return None
+
+
+_PARAM_NAME = re.compile(
+    r"^(w|b|weights?|bias(es)?|theta|syn|kernel|wih|who|whh|bih|bhh|bho|u|v)"
+    r"($|[_\d]|[a-z]{1,3}$)"
+)
+_NOT_PARAM = re.compile(
+    r"^(v|m|s|r|vel|velocity|velocities|mom|momentum|cache|prev|old|best|init|"
+    r"initial|opt|adam|first|second|moment|sq|mean|var|running)(_|$|[A-Z0-9])"
+)
+SKIP_CONTAINER = re.compile(
+    r"^_*(d|grads?|gradients?|derivatives?|nablas?\w*|deltas?|cache|caches|activations?|"
+    r"outputs?|inputs?|velocit(y|ies)|v|m|s|r|moments?|momentum|adam|history|hist|losses|"
+    r"loss|errors?|prev\w*|old\w*|best\w*|init\w*|x|y|z|a|h|zs|as|optimi[sz]er|opt|"
+    r"m_\w+|v_\w+|s_\w+|config|memory|store|data_?\w*|train\w*|test\w*|val\w*)$",
+    re.I,
+)
+#: Sub-objects not searched for parameters (optimizers hold the same arrays plus state).
+SKIP_OBJECT = re.compile(
+    r"^_*(optimi[sz]er|opt|adam|sgd|momentum|scheduler|history|loss\w*|"
+    r"criterion|best\w*|prev\w*|old\w*|init\w*|grads?|gradients?)$",
+    re.I,
+)
+PARAM_CONTAINERS = ("params", "parameters", "param", "model_params", "weights_dict")
+
+
+def is_grad_name(name: str) -> bool:
+    """``dW1``, ``grad_w``, ``W1_grad``, ``nabla_b``: a gradient, not a parameter."""
+    low = name.lstrip("_").lower()
+    if _GRAD_SUFFIX.search(low) and _GRAD_SUFFIX.sub("", low):
+        return True
+    stripped = _GRAD_PREFIX.sub("", low, count=1)
+    return stripped != low and bool(_PARAM_NAME.match(stripped))
+
+
+def is_param_name(name: str) -> bool:
+    """Whether an array named ``name`` looks like a weight/bias (not a grad, cache or velocity)."""
+    bare = name.lstrip("_")
+    if is_grad_name(bare):
+        return False
+    if _NOT_PARAM.match(bare) and not re.match(r"^(syn|u|v)\d*$", bare.lower()):
+        return False
+    return bool(_PARAM_NAME.match(bare.lower()))
+
+
+def layer_key(name: str) -> tuple[int, ...]:
+    """The numbers in a parameter's name (``W12`` -> (12,)), for ordering layers."""
+    return tuple(int(n) for n in re.findall(r"\d+", name))
+
+
+def leaf(name: str) -> str:
+    """The last word of a display name: ``layers[0].weight.data`` -> ``weight``."""
+    parts = [p for p in re.split(r"[.\[\]'\"]+", name) if p and not p.isdigit() and p != "data"]
+    return parts[-1] if parts else name
+
+
+def is_bias(name: str) -> bool:
+    """Whether a parameter's display name (``b1``, ``layers[0].bias``) names a bias."""
+    return canon(leaf(name)).startswith("b")

@@ -1,0 +1,69 @@
+"""The network's output, wherever a forward leaves it.
+
+Forwards return the output, a tuple ``(A2, cache)`` or ``(Z1, A1, Z2, A2)``, a
+loss (nnfs-style ``forward(X, y)``), or nothing at all (the output is stored on
+the object, ``self.output``). The output is the array the grader compares with
+the reference network's, never a thresholded ``predict``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcheck.audit.adapters.names import role_of
+from gradcheck.audit.adapters.objects import is_user_object
+from gradcheck.audit.adapters.returns import output_index, returned_names
+
+#: Attribute names searched for a stored output, best first.
+STORED = ("output", "out", "y_hat", "yhat", "probs", "predictions", "a_out", "final_output", "outputs", "A2", "a2")
+
+
+def _samples_axis_ok(a: Any, n: int | None) -> bool:
+    return isinstance(a, np.ndarray) and a.ndim >= 1 and a.dtype.kind in "fiu" and (n is None or n in a.shape[:2])
+
+
+def stored_output(root: Any, n: int | None, depth: int = 0) -> np.ndarray | None:
+    """An output-named array on ``root`` or on its sub-objects (the last layer's ``.output`` last)."""
+    if not is_user_object(root) or depth > 2:
+        return None
+    attrs = vars(root)
+    for name in STORED:
+        if _samples_axis_ok(attrs.get(name), n):
+            return attrs[name]
+    for val in reversed(list(attrs.values())):
+        if is_user_object(val):
+            found = stored_output(val, n, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def network_output(fwd, ret: Any, root: Any, n: int | None) -> tuple[Any, str]:
+    """(output array or None, how it was found) from a forward's return value ``ret``."""
+    if isinstance(ret, np.ndarray) and ret.ndim >= 1:
+        return ret, "returned"
+    if isinstance(ret, tuple) and ret:
+        names = returned_names(fwd) if fwd is not None else []
+        i = output_index(names if len(names) == len(ret) else [], ret, n)
+        if isinstance(ret[i], np.ndarray):
+            label = names[i] if len(names) == len(ret) and names[i] else f"element {i}"
+            return ret[i], f"returned {label}"
+    stored = stored_output(root, n)
+    if stored is not None:
+        return stored, "stored"
+    return None, "none"
+
+
+def thresholded(out: np.ndarray) -> bool:
+    """An output of class decisions (0/1 or argmax integers), not of the network's activations."""
+    a = np.asarray(out)
+    distinct = len(np.unique(a))
+    integral = a.dtype.kind in "iub" or (bool(np.all(a == np.round(a))) and distinct >= 2)
+    return a.size > 1 and integral and distinct <= 10
+
+
+def is_output_name(name: str) -> bool:
+    """``y_hat``, ``probs``, ``output``..."""
+    return role_of(name) == "out"

@@ -1,0 +1,148 @@
+"""Find a network's weights and biases under a root object (object, dict, list or module namespace)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gradcheck.audit.adapters.names import (
+    PARAM_CONTAINERS,
+    SKIP_CONTAINER,
+    SKIP_OBJECT,
+    is_bias,
+    is_param_name,
+    layer_key,
+)
+from gradcheck.audit.adapters.objects import is_float_array, is_param_object, is_user_object
+from gradcheck.audit.adapters.paths import fmt_path, parse_path, resolve, resolve_spec
+from gradcheck.audit.loader import AuditError
+
+#: Objects nested deeper than this under the root are not searched.
+MAX_DEPTH = 4
+
+
+@dataclass
+class Tensor:
+    """A found parameter: display name, access steps from the root, shape and grad steps."""
+
+    name: str
+    steps: tuple
+    shape: tuple
+    param_obj: tuple | None = None  # steps of the Parameter-like object (grad at .grad)
+    order: int = 0
+
+
+class _Walk:
+    """One search of a root for parameter arrays (each array reported once)."""
+
+    def __init__(self, root: Any, root_is_namespace: bool):
+        self.root, self.namespace = root, root_is_namespace
+        self.found: list[Tensor] = []
+        self.seen: set[int] = set()
+
+    def add(self, name: str, steps: tuple, arr: np.ndarray, pobj: tuple | None = None) -> None:
+        key = id(arr) if pobj is None else id(resolve(self.root, pobj))
+        if key not in self.seen:
+            self.seen.add(key)
+            self.found.append(Tensor(name, steps, tuple(arr.shape), pobj, len(self.found)))
+
+    def walk(self, obj: Any, steps: tuple, prefix: str, depth: int, params_container: bool) -> None:
+        if depth > MAX_DEPTH:
+            return
+        if isinstance(obj, dict):
+            items = [(k, v) for k, v in obj.items() if isinstance(k, (str, int))]
+        elif isinstance(obj, (list, tuple)):
+            items = list(enumerate(obj))
+        elif is_user_object(obj):
+            items = list(vars(obj).items())
+        else:
+            return
+        is_attr = not isinstance(obj, (dict, list, tuple))
+        for key, val in items:
+            if isinstance(key, str) and key.startswith("__"):
+                continue
+            step = ("item", key) if (self.namespace and depth == 0) or not is_attr else ("attr", key)
+            self.visit(key, val, steps + (step,), prefix, depth, params_container, is_attr)
+
+    def visit(self, key, val, here: tuple, prefix: str, depth: int, params_container: bool, is_attr: bool) -> None:
+        if isinstance(key, int):
+            name = f"{prefix}[{key}]"
+            leaf = prefix.rsplit(".", 1)[-1].split("[")[0] or "w"
+        else:
+            name = f"{prefix}.{key}" if prefix and is_attr else (f"{prefix}[{key!r}]" if prefix else key)
+            leaf = key
+        named = isinstance(key, str)
+        if is_float_array(val):
+            if params_container or is_param_name(leaf):
+                self.add(name, here, val)
+        elif is_param_object(val):
+            if not (named and SKIP_OBJECT.match(key)):
+                self.add(name, here + (("attr", "data"),), val.data, here)
+        elif isinstance(val, (dict, list, tuple)):
+            if named and SKIP_CONTAINER.match(key):
+                return
+            is_params = named and key.lower() in PARAM_CONTAINERS
+            self.walk(val, here, name, depth + 1, is_params or (isinstance(key, int) and params_container))
+        elif is_user_object(val) and not (named and SKIP_OBJECT.match(key)) and not self.namespace:
+            self.walk(val, here, name, depth + 1, False)  # module-level objects are not the network's
+
+
+def discover_params(root: Any, root_is_namespace: bool = False) -> list[Tensor]:
+    """Find weight/bias arrays under ``root`` (object, dict, list or module namespace)."""
+    w = _Walk(root, root_is_namespace)
+    w.walk(root, (), "", 0, False)
+    return order_params(w.found)
+
+
+def order_params(found: list[Tensor]) -> list[Tensor]:
+    """Layer order: by the numbers in the names when every name has one, else as found."""
+    if found and all(layer_key(t.name) for t in found):
+        return sorted(found, key=lambda t: (layer_key(t.name), is_bias(t.name), t.order))
+    return found
+
+
+def params_from_spec(spec_params: list[str], root: Any, root_name: str) -> list[Tensor]:
+    """The parameters ``[network] params`` names, resolved on ``root``."""
+    out = []
+    for i, text in enumerate(spec_params):
+        _, steps = parse_path(text)
+        try:
+            steps, val = resolve_spec(root, steps)
+        except Exception as exc:  # noqa: BLE001
+            raise AuditError(
+                f"[network] params[{i}] {text!r} not found ({type(exc).__name__}: {exc})",
+                where="finding the parameters",
+                type_="SpecError",
+            ) from None
+        pobj = None
+        if is_param_object(val):
+            pobj, steps, val = steps, steps + (("attr", "data"),), val.data
+        if not isinstance(val, np.ndarray):
+            raise AuditError(
+                f"[network] params[{i}] {text!r} is a {type(val).__name__}, not an array",
+                where="finding the parameters",
+                type_="SpecError",
+            )
+        out.append(Tensor(text.removeprefix("self."), steps, tuple(val.shape), pobj, i))
+    return out
+
+
+def snapshot(root: Any, params: list[Tensor]) -> list[np.ndarray]:
+    """Copies of the parameters' current values (NaN-filled where one has disappeared)."""
+    out = []
+    for t in params:
+        try:
+            out.append(np.array(resolve(root, t.steps), dtype=float, copy=True))
+        except Exception:  # noqa: BLE001 - the student may have deleted/renamed it
+            out.append(np.full(t.shape, np.nan))
+    return out
+
+
+def params_out(params: list[Tensor], values: list[np.ndarray], root_name: str) -> list[dict]:
+    """The ``params`` field of the worker's result."""
+    return [
+        {"name": p.name, "path": fmt_path(root_name, p.steps), "shape": list(v.shape), "data": v}
+        for p, v in zip(params, values)
+    ]

@@ -1,0 +1,138 @@
+"""Gradients the backward returns: a dict, a tuple or list, nested lists, or ``(loss, grads)``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from gradcheck.audit.adapters.names import canon, leaf, strip_grad
+from gradcheck.audit.adapters.objects import is_param_object
+from gradcheck.audit.adapters.params import Tensor
+from gradcheck.audit.adapters.step import Grad
+
+
+def flatten(value: Any, path: str, names: list[str], out: list[tuple[str, str, np.ndarray]], scalars=False) -> None:
+    """Arrays inside nested dict/list/tuple returns as (name, path, array); numbers too when ``scalars``."""
+    number = isinstance(value, (float, np.floating)) or (isinstance(value, np.ndarray) and value.ndim == 0)
+    if (isinstance(value, np.ndarray) and value.ndim and value.dtype.kind in "fiu") or (scalars and number):
+        out.append((names[-1] if names else "", path, np.asarray(value, dtype=float)))
+    elif is_param_object(value):
+        out.append((names[-1] if names else "", path + ".data", np.asarray(value.data, float)))
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            flatten(v, f"{path}[{k!r}]", names + [str(k)], out, scalars)
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            flatten(v, f"{path}[{i}]", names + ([f"{names[-1]}[{i}]"] if names else []), out, scalars)
+
+
+def name_match(entry_name: str, param: Tensor, allow_plain: bool) -> bool:
+    """Does a grad entry named like ``dW1``/``nabla_w[0]``/``W1`` belong to ``param``?"""
+    if not entry_name:
+        return False
+    pname = param.name
+    p_idx, e_idx = re.findall(r"\[(\d+)\]", pname), re.findall(r"\[(\d+)\]", entry_name)
+    if p_idx and e_idx and p_idx[-1:] != e_idx[-1:]:
+        return False
+    if bool(p_idx) != bool(e_idx):
+        return False
+    stripped = strip_grad(leaf(entry_name))
+    target = canon(leaf(pname))
+    if stripped is not None and stripped == target:
+        return True
+    return allow_plain and canon(leaf(entry_name)) == target
+
+
+def _by_name(entries, params) -> list[Grad]:
+    grads: list[Grad] = []
+    used: set[int] = set()
+    for i, p in enumerate(params):
+        for j, (n, path, arr) in enumerate(entries):
+            if j not in used and name_match(n, p, allow_plain=True):
+                grads.append(Grad(i, path, "name", arr))
+                used.add(j)
+                break
+    return grads
+
+
+def match_entries(
+    entries: list[tuple[str, str, np.ndarray]], params: list[Tensor], named: bool
+) -> tuple[list[Grad], str]:
+    """Match flattened returned arrays to params: by name, else position, else unique shape."""
+    if named:
+        grads = _by_name(entries, params)
+        if grads:
+            return grads, "name"
+    if len(entries) == len(params) and all(a.shape == p.shape for (_, _, a), p in zip(entries, params)):
+        return [Grad(i, path, "position", a) for i, (_, path, a) in enumerate(entries)], "position"
+    shapes = [p.shape for p in params]
+    if len(set(shapes)) == len(shapes):
+        eshapes = [a.shape for _, _, a in entries]
+        if len(set(eshapes)) == len(eshapes) and set(eshapes) <= set(shapes):
+            return [Grad(shapes.index(a.shape), path, "shape", a) for _, path, a in entries], "shape"
+    if len(entries) == len(params):
+        return [Grad(i, path, "position", a) for i, (_, path, a) in enumerate(entries)], "position"
+    return [], ""
+
+
+def is_array_loss_and_grads(ret: Any) -> bool:
+    """``(loss, grads)`` in the CS231n form whose loss is a numeric array rather than a number."""
+    return (
+        isinstance(ret, (tuple, list))
+        and len(ret) == 2
+        and isinstance(ret[0], np.ndarray)
+        and ret[0].dtype.kind in "fiu"
+        and isinstance(ret[1], dict)
+    )
+
+
+def loss_value_info(ret: Any) -> dict[str, Any] | None:
+    """What the grader needs to judge a returned loss: its shape and whether it is finite (None: no loss)."""
+    if not isinstance(ret, (tuple, list)) or not ret:
+        return None
+    value = np.asarray(ret[0])
+    if value.dtype.kind not in "fiu":
+        return None
+    return {"shape": list(value.shape), "finite": bool(np.all(np.isfinite(value)))}
+
+
+def _loss_and_grads(ret: Any, notes: list[str]) -> tuple[Any, str]:
+    """Unwrap ``(loss, grads)`` / ``(loss, dW1, db1, ...)``: (value holding the grads, shape name)."""
+    number = isinstance(ret, (tuple, list)) and ret and isinstance(ret[0], (int, float, np.generic))
+    if number and not isinstance(ret[0], bool):
+        notes.append(f"backward returned a loss value ({float(ret[0]):.6g}) and gradients")
+    elif is_array_loss_and_grads(ret):  # CS231n (loss, grads) whose loss is an array, not a scalar
+        notes.append(f"backward returned a loss of shape {np.shape(ret[0])} (not a scalar) and gradients")
+    else:
+        return ret, "grads-dict" if isinstance(ret, dict) else "grads-tuple"
+    value = ret[1] if len(ret) == 2 else tuple(ret[1:])
+    return ((value,) if isinstance(value, np.ndarray) else value), "loss-and-grads"
+
+
+def grads_from_return(ret: Any, params: list[Tensor]) -> tuple[list[Grad], str | None, list[str]]:
+    """Gradients in a backward's return value; (grads, shape name, notes)."""
+    notes: list[str] = []
+    if ret is None or isinstance(ret, (int, float, np.generic)):
+        return [], None, notes
+    if isinstance(ret, np.ndarray):
+        if len(params) == 1 and ret.shape == params[0].shape:
+            return [Grad(0, "ret", "position", np.asarray(ret, float))], "grads-tuple", notes
+        return [], None, notes
+    value, shape = _loss_and_grads(ret, notes)
+    entries: list[tuple[str, str, np.ndarray]] = []
+    base = "ret" if shape != "loss-and-grads" else "ret[1]"
+    flatten(value, base, [], entries)
+    if len(entries) < len(params):  # a bias gradient summed down to a number: db = np.sum(dZ)
+        with_numbers: list[tuple[str, str, np.ndarray]] = []
+        flatten(value, base, [], with_numbers, scalars=True)
+        if len(with_numbers) == len(params):
+            entries = with_numbers
+    if not entries:
+        return [], None, notes
+    named = isinstance(value, dict) or (isinstance(value, (list, tuple)) and any(isinstance(v, dict) for v in value))
+    grads, rule = match_entries(entries, params, named)
+    if grads and rule == "position" and any(g.data.shape != params[g.param].shape for g in grads):
+        notes.append("returned gradients matched to the parameters by position although some shapes differ")
+    return grads, shape, notes

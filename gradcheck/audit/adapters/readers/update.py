@@ -1,0 +1,184 @@
+"""Gradients implied by an in-place update: ``W -= lr * dW`` gives ``dW = (before - after) / lr``.
+
+The learning rate is whatever the update is *verified* linear in: each candidate
+(an argument, then numeric attributes of the object, then module globals; names
+like ``lr`` or ``learning_rate`` are tried first, but a name alone decides
+nothing) is set to two small values; it is the learning rate when the two
+inferred gradients agree. An ELU's ``self.alpha`` changes the forward, so the
+two disagree and it is rejected. A second step from the first one's weights,
+compared with a fresh object put at those weights, shows optimizer state
+(momentum, Adam). The sign comes from the update's direction, so both
+``W -= lr*dW`` and the ascent form ``W += lr*(y - yhat)...`` are read right.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gradcheck.audit.adapters.names import LR_NAMES
+from gradcheck.audit.adapters.params import Tensor
+from gradcheck.audit.adapters.paths import assign, fmt_path
+from gradcheck.audit.adapters.step import Grad, Knob, Runner, Step1
+from gradcheck.audit.loader import AuditError, StudentCodeError
+
+#: Relative agreement of the gradients inferred with the two learning rates (and of
+#: a second step with a state-free first step) below which an update is "linear".
+LINEAR_RTOL = 1e-6
+EPS = np.finfo(np.float64).eps
+
+
+def rel_diff(a: list[np.ndarray], b: list[np.ndarray]) -> float:
+    """Largest entry difference over the largest entry."""
+    num = max((float(np.max(np.abs(x - y))) if x.size else 0.0) for x, y in zip(a, b))
+    den = max((float(np.max(np.abs(x))) if x.size else 0.0) for x in a + b)
+    return num / den if den > 0 else 0.0
+
+
+def update_tol(step: Step1, lrs: list[float]) -> float:
+    """Rounding floor for (before - after)/lr: a few ulps of |W| divided by the learning rate."""
+    wmax = max((float(np.max(np.abs(w))) for w in step.before if w.size), default=1.0)
+    return 100 * EPS * wmax / min(lrs)
+
+
+def inferred(step: Step1, lr: float) -> list[np.ndarray]:
+    """(before - after) / lr for every parameter."""
+    return [(b - a) / lr for b, a in zip(step.before, step.after)]
+
+
+def _scalar(v: Any) -> bool:
+    return isinstance(v, (float, int, np.floating)) and not isinstance(v, (bool, np.bool_))
+
+
+def knobs(runner: Runner, s1: Step1) -> list[Knob]:
+    """Learning-rate candidates, lr-like names first; each is verified before it is used."""
+    lr_arg = runner.spec.get("lr_arg")
+    found: list[Knob] = []
+    if s1.arg_lr:
+        found.append(Knob("argument", s1.arg_lr))
+    names = [lr_arg] if lr_arg else list(LR_NAMES)
+    if runner.t.root_name == "self":
+        attrs = vars(s1.root) if hasattr(s1.root, "__dict__") else {}
+        scalars = [k for k, v in attrs.items() if _scalar(v) and isinstance(v, float)]
+        found += [Knob("attribute", k) for k in sorted(scalars, key=lambda k: (k not in names, k))]
+    g = getattr(runner.t.get_backward(s1.root), "__globals__", runner.t.namespace)
+    gl = [k for k, v in g.items() if isinstance(v, float) and not k.startswith("_")]
+    found += [Knob("global", k, g) for k in sorted(gl, key=lambda k: (k not in names, k)) if k in names or len(gl) <= 8]
+    return found
+
+
+def _linear(runner: Runner, s1: Step1, knob: Knob, lrs: list[float]) -> tuple[bool, Step1, Step1, float]:
+    a = runner.step(lrs[0], s1.columns, knob=knob)
+    b = runner.step(lrs[1], s1.columns, knob=knob)
+    g1, g2 = inferred(a, lrs[0]), inferred(b, lrs[1])
+    gmax = max((float(np.max(np.abs(x))) for x in g1 if x.size), default=0.0)
+    nonlin = rel_diff(g1, g2)
+    ok = gmax > 0 and nonlin * gmax <= LINEAR_RTOL * gmax + update_tol(a, lrs)
+    return ok, a, b, nonlin
+
+
+def _stateful(runner: Runner, a: Step1, knob: Knob, params: list[Tensor], lr: float, notes: list[str]) -> tuple:
+    """(stateful or None, state effect): a continued step against a fresh object at the same weights."""
+    try:
+        cont = runner.step(lr, a.columns, root=a.root, knob=knob)
+        reset = runner.t.fresh()
+        for p, w in zip(params, a.after):
+            assign(reset, p.steps, w)
+        again = runner.step(lr, a.columns, root=reset, knob=knob)
+    except (StudentCodeError, AuditError) as exc:
+        notes.append(f"second update step for the state check failed ({exc}); skipped")
+        return None, None
+    g = inferred(cont, lr)
+    gmax = max((float(np.max(np.abs(x))) for x in g if x.size), default=0.0)
+    diff = rel_diff(g, inferred(again, lr))
+    return not (diff * max(gmax, 1e-300) <= LINEAR_RTOL * gmax + update_tol(a, [lr])), diff
+
+
+def update_grads(
+    runner: Runner, s1: Step1, params: list[Tensor], lrs: list[float], notes: list[str]
+) -> tuple[list[Grad], str, dict, Step1]:
+    """Gradients from (before - after) / lr with the verified learning rate; (grads, shape, update info, step)."""
+    lrs = [lrs[0], lrs[1] if len(lrs) > 1 else lrs[0] * 2]
+    tried: list[str] = []
+    for knob in knobs(runner, s1):
+        try:
+            ok, a, _, nonlin = _linear(runner, s1, knob, lrs)
+        except (StudentCodeError, AuditError):
+            continue
+        if not ok:
+            tried.append(str(knob))
+            continue
+        stateful, diff = _stateful(runner, a, knob, params, lrs[0], notes)
+        upd = {
+            "lrs": lrs,
+            "via": str(knob),
+            "linear": not stateful,
+            "linear_in_lr": True,
+            "stateful": stateful,
+            "max_nonlinearity": nonlin,
+            "max_state_effect": diff,
+        }
+        msg = "update depends on optimizer state kept between steps (momentum, Adam?)" if stateful else ""
+        upd["note"] = msg or f"gradient inferred from (before - after) / lr, lr = {knob}"
+        if msg:
+            notes.append(msg)
+        if tried:
+            notes.append(f"not the learning rate (the update is not linear in it): {', '.join(tried)}")
+        return _as_grads(inferred(a, lrs[0]), params, runner.t.root_name), "inplace-update", upd, a
+    return _raw(s1, params, runner, tried, notes)
+
+
+def _raw(s1: Step1, params, runner: Runner, tried: list[str], notes: list[str]):
+    """No verified learning rate: the raw step (before - after), reported as if lr = 1."""
+    if tried:
+        notes.append(
+            "the weights changed in place but the update is not linear in any learning-rate candidate "
+            f"({', '.join(tried)}): momentum, Adam or clipping?"
+        )
+        upd = {"lrs": [1.0], "linear": False, "max_nonlinearity": None, "note": "update not linear in a learning rate"}
+    else:
+        notes.append(
+            "the weights changed in place but no learning rate argument, attribute or global was found: "
+            "the raw update (before - after) is reported as if lr = 1 (set [entry] lr_arg)"
+        )
+        upd = {"lrs": [1.0], "linear": None, "max_nonlinearity": None, "note": "learning rate unknown; lr = 1 assumed"}
+    g = [b - a for b, a in zip(s1.before, s1.after)]
+    return _as_grads(g, params, runner.t.root_name), "inplace-update", upd, s1
+
+
+def _as_grads(g: list[np.ndarray], params: list[Tensor], root_name: str) -> list[Grad]:
+    return [
+        Grad(i, f"({fmt_path(root_name, p.steps)} before - after) / lr", "update", x)
+        for i, (p, x) in enumerate(zip(params, g))
+    ]
+
+
+def returned_params(
+    runner: Runner, s1: Step1, grads: list[Grad], params: list[Tensor], lrs: list[float], notes: list[str]
+):
+    """A dict keyed like the params and dependent on lr is the updated params, not gradients."""
+    from gradcheck.audit.adapters.readers.returned import grads_from_return
+
+    lr1, lr2 = lrs[0], lrs[1] if len(lrs) > 1 else lrs[0] * 2
+    s2 = runner.step(lr2, s1.columns)
+    g2, _, _ = grads_from_return(s2.ret, params)
+    by = {g.param: g for g in g2}
+    if all(g.param in by and np.array_equal(g.data, by[g.param].data) for g in grads):
+        return grads, "grads-dict", None
+    upd1 = [
+        Grad(g.param, f"({params[g.param].name} - {g.path}) / lr", "update", (s1.before[g.param] - g.data) / lr1)
+        for g in grads
+    ]
+    upd2 = {g.param: (s2.before[g.param] - by[g.param].data) / lr2 for g in grads if g.param in by}
+    nonlin = rel_diff([g.data for g in upd1], [upd2[g.param] for g in upd1 if g.param in upd2])
+    linear = nonlin <= LINEAR_RTOL + update_tol(s1, [lr1, lr2])
+    notes.append("backward returned updated parameters; gradient inferred from (before - returned) / lr")
+    upd = {
+        "lrs": [lr1, lr2],
+        "via": s1.lr_via,
+        "linear": bool(linear),
+        "max_nonlinearity": nonlin,
+        "note": "returned updated parameters" + ("" if linear else "; update is not linear in the learning rate"),
+    }
+    return upd1, "returns-updated-params", upd

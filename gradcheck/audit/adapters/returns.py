@@ -1,0 +1,54 @@
+"""What a function returns, read from its source: the names in ``return Z1, A1, Z2, A2``."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from gradcheck.audit.adapters.names import role_of
+
+
+def returned_names(fn: Callable) -> list[str | None]:
+    """Element names of the last ``return a, b, c`` in ``fn`` (None for non-name elements)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return []
+    rets = [n for n in ast.walk(tree) if isinstance(n, ast.Return) and n.value is not None]
+    if not rets:
+        return []
+    value = rets[-1].value
+    elts = value.elts if isinstance(value, ast.Tuple) else [value]
+    return [e.id if isinstance(e, ast.Name) else (e.attr if isinstance(e, ast.Attribute) else None) for e in elts]
+
+
+def named_values(fn: Callable, value: Any) -> dict[str, Any]:
+    """``{"Z1": ..., "A1": ...}`` for a returned tuple whose elements the source names."""
+    names = returned_names(fn)
+    if not isinstance(value, tuple) or len(names) != len(value):
+        return {}
+    return {n: v for n, v in zip(names, value) if n}
+
+
+_ACTIVATION = re.compile(r"^(a|A|h|H|layer|out|o)_?(\d+)$")
+
+
+def output_index(names: list[str | None], values: tuple, n: int | None) -> int:
+    """Which element of a returned tuple is the network's output.
+
+    By name (``y_hat``, ``probs``, ``output``; else the highest-numbered activation
+    ``A2`` over ``A1``), else the first array (the common ``(out, cache)`` order).
+    """
+    for i, name in enumerate(names):
+        if name and role_of(name) == "out":
+            return i
+    numbered = [(int(m.group(2)), i) for i, name in enumerate(names) if name and (m := _ACTIVATION.match(name))]
+    if numbered:
+        return max(numbered)[1]
+    return next((i for i, v in enumerate(values) if isinstance(v, np.ndarray)), 0)

@@ -1,0 +1,34 @@
+"""One module per API shape a submission comes in; each answers ``find(ctx) -> Target | None``.
+
+Tried in the order of :data:`SHAPES` (the first that applies wins):
+
+``spec_entry``  the spec names the class or function (``[entry] class`` / ``function``);
+``layer_list``  a module-level list of layer objects (``network = [Dense(2, 3), Tanh(), ...]``);
+``classes``     a model class with forward-ish and backward-ish methods, or a CS231n
+                ``loss(X, y) -> (loss, grads)`` (:mod:`.cs231n`); weights made by ``fit()``
+                (:mod:`.fit`);
+``positional``  functions taking the parameters one by one (``forward_prop(W1, b1, W2, b2, X)``);
+``derivatives`` one derivative function per parameter (``derivative_w2(Z, T, Y)``);
+``functions``   functions taking a parameters dict (from an initializer, a global, or built
+                from the keys the code reads);
+``globals_fn``  functions working on module-level weight arrays.
+
+Top-level scripts (:mod:`.script`) have no function to call: the worker runs them
+under the tracer with the weights and gradients their own updates name.
+
+A new shape is a new module here with its tests, added to :data:`SHAPES`.
+"""
+
+from gradcheck.audit.adapters.shapes import (
+    classes,
+    derivatives,
+    functions,
+    globals_fn,
+    layer_list,
+    positional,
+    spec_entry,
+)
+
+SHAPES = (spec_entry, layer_list, classes, positional, derivatives, functions, globals_fn)
+
+__all__ = ["SHAPES"]

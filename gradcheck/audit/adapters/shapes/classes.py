@@ -1,0 +1,143 @@
+"""A model class: forward-ish and backward-ish methods (or a CS231n ``loss``) on one object."""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gradcheck.audit.adapters.calling import call_student
+from gradcheck.audit.adapters.names import (
+    FORWARD_NAMES,
+    GRAD_METHODS,
+    LOSS_CLASS,
+    MODEL_HINT,
+    OPTIM_CLASS,
+    TRAIN_METHODS,
+)
+from gradcheck.audit.adapters.objects import class_refs, methods
+from gradcheck.audit.adapters.shapes import cs231n, fit
+from gradcheck.audit.adapters.sizes import infer_call_sizes
+from gradcheck.audit.adapters.target import Context, Target, deepcopy_or
+from gradcheck.audit.loader import AuditError, LoadedSubmission
+
+
+@dataclass
+class Picked:
+    """The model class, its forward and backward method names, and other backward-ish methods."""
+
+    cls: type
+    forward: str | None
+    backward: str
+    alternatives: list[str] = field(default_factory=list)
+
+
+def method_names(cls: type, spec: dict) -> Picked | None:
+    """Forward and backward method names of ``cls`` (spec names first), or None."""
+    ms = methods(cls)
+    fname, bname = spec.get("forward"), spec.get("backward")
+    f = fname if fname in ms else next((n for n in FORWARD_NAMES if n in ms), None)
+    order = (
+        ([bname] if bname in ms else [])
+        + [n for n in GRAD_METHODS if n in ms]
+        + (["loss"] if "loss" in ms else [])
+        + [n for n in TRAIN_METHODS if n in ms]
+    )
+    if not order:
+        return None
+    if f == "predict" and not fname and "loss" in ms and cs231n.is_cs231n_loss(cls.loss):
+        f = None  # CS231n: loss(X) returns the scores, predict() only their argmax
+    return Picked(cls, f, order[0], list(dict.fromkeys(order[1:])))
+
+
+def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Picked | None:
+    """The model class and its forward/backward method names, or None if no class fits.
+
+    Several candidates: the one no other references or inherits from (the model, not
+    its layers), preferring names like ``Net``/``Model``/``MLP``.
+    """
+    cands = []
+    for cls in classes:
+        if LOSS_CLASS.search(cls.__name__) or OPTIM_CLASS.match(cls.__name__) or inspect.isabstract(cls):
+            continue
+        picked = method_names(cls, spec)
+        if picked is not None:
+            cands.append(picked)
+    if len(cands) <= 1:
+        return cands[0] if cands else None
+    names = {c.cls.__name__ for c in cands}
+    referenced = {n for c in cands for n in class_refs(c.cls, loaded) & names}
+    bases = {b.__name__ for c in cands for b in c.cls.__mro__[1:]}
+    top = [c for c in cands if c.cls.__name__ not in referenced and c.cls.__name__ not in bases]
+    if len(top) > 1:
+        top = [c for c in top if MODEL_HINT.search(c.cls.__name__)] or top
+    if len(top) != 1:
+        listed = " and ".join(sorted(c.cls.__name__ for c in (top or cands)))
+        layers = len(top) >= 3 and not any(MODEL_HINT.search(c.cls.__name__) for c in top)
+        why = (
+            ": they look like layers, and no model class uses them (the network is assembled by code the "
+            "audit does not run, a training script or notebook)"
+            if layers
+            else ""
+        )
+        raise AuditError(
+            f"found several candidate classes {listed}{why}: set [entry] class",
+            where="finding the model",
+            type_="AmbiguousEntry",
+        )
+    return top[0]
+
+
+def _constructor(cls: type, ctx: Context):
+    if "init_args" in ctx.spec or "init_kwargs" in ctx.spec:
+        return list(ctx.spec.get("init_args") or []), dict(ctx.spec.get("init_kwargs") or {})
+    init = cls.__init__ if "__init__" in methods(cls) else cls
+    args, kwargs, notes = infer_call_sizes(init, cls.__name__, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
+    ctx.notes.extend(notes)
+    return args, kwargs
+
+
+def class_target(picked: Picked, ctx: Context, instance=None, alternatives: bool = True) -> Target:
+    """A target calling ``picked``'s methods on a fresh instance (or copies of ``instance``)."""
+    cls = picked.cls
+    if instance is None:
+        args, kwargs = _constructor(cls, ctx)
+
+        def make():
+            np.random.seed(0)
+            obj = call_student(f"{cls.__name__}.__init__", cls, *args, **kwargs)
+            return fit.ensure_params(obj, ctx)
+
+        base = make()
+    else:
+        base = instance
+
+        def make():
+            return copy.deepcopy(instance)
+
+    fname, drops_y = cs231n.as_forward(picked.forward, picked.backward)
+    bname = picked.backward
+    return Target(
+        label=cls.__name__,
+        root_name="self",
+        fresh=deepcopy_or(base, make, ctx.notes),
+        forward_name=fname,
+        backward_name=bname,
+        namespace=ctx.ns,
+        get_forward=(lambda r: getattr(r, fname)) if fname else (lambda r: None),
+        get_backward=lambda r: getattr(r, bname),
+        forward_drops_y=drops_y,
+        lookup=getattr,
+        alternatives=list(picked.alternatives) if alternatives else [],
+        shape="class",
+    )
+
+
+def find(ctx: Context) -> Target | None:
+    """A model class among the student's classes."""
+    picked = pick_class(ctx.classes, ctx.loaded, ctx.spec)
+    if picked is None:
+        return None
+    return class_target(picked, ctx, alternatives=not ctx.spec.get("backward"))

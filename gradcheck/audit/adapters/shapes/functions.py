@@ -1,0 +1,130 @@
+"""Module functions taking a parameters dict: ``forward(X, params)``, ``backward(params, cache, X, Y)``.
+
+The dict comes from the submission's initializer (``initialize_parameters(n_x,
+n_h, n_y)``), from a module-level dict, or, when nothing creates it, is made by
+the grader from the keys the functions read (``parameters["W1"]``).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+import numpy as np
+
+from gradcheck.audit.adapters import synth
+from gradcheck.audit.adapters.calling import accepts_role, call_student
+from gradcheck.audit.adapters.names import BACKWARD_NAMES, FORWARD_NAMES, INIT_FUNC_NAMES
+from gradcheck.audit.adapters.sizes import infer_call_sizes
+from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.loader import AuditError
+
+GLOBAL_PARAMS = ("params", "parameters", "weights", "theta", "model")
+
+
+def first_named(funcs: dict[str, Callable], names: list[str], wanted: str | None = None) -> str | None:
+    """``wanted`` when defined, else the first of ``names`` defined (case-insensitively)."""
+    if wanted in funcs:
+        return wanted
+    lower = {k.lower(): k for k in funcs}
+    return next((lower[n] for n in names if n in lower), None)
+
+
+def entry_functions(ctx: Context, bname: str | None, funcs: dict) -> tuple[str | None, str | None]:
+    """(forward name, backward name) among ``funcs``."""
+    bname = bname or first_named(funcs, BACKWARD_NAMES, ctx.spec.get("backward"))
+    fname = first_named(funcs, FORWARD_NAMES, ctx.spec.get("forward"))
+    return (fname if fname != bname else None), bname
+
+
+def _from_initializer(init: Callable, ctx: Context):
+    if "init_args" in ctx.spec or "init_kwargs" in ctx.spec:
+        args, kwargs = list(ctx.spec.get("init_args") or []), dict(ctx.spec.get("init_kwargs") or {})
+    else:
+        args, kwargs, extra = infer_call_sizes(init, init.__name__, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
+        ctx.notes.extend(extra)
+    np.random.seed(0)
+    return call_student(init.__name__, init, *args, **kwargs)
+
+
+def _never_created(fns: list[Callable], arg: str, ctx: Context):
+    """A maker of the dict the functions read but nothing builds, or None."""
+    keys = []
+    for fn in fns:
+        keys += synth.keys_read(fn, arg)
+    names = synth.layered_names(list(dict.fromkeys(keys)))
+    if names is None:
+        return None
+    if ctx.sizes is None:
+        raise AuditError(
+            f"{arg} is read but never created: sizes needed", where="finding the parameters", type_="NeedsSizes"
+        )
+    layout = {"columns": False}
+    ctx.notes.append(
+        f"{arg}[...] is read but never created: the grader made {', '.join(names)} "
+        f"for {ctx.sizes.n_in} inputs and {ctx.sizes.n_out} outputs"
+    )
+    return lambda: synth.make(names, ctx.sizes, layout["columns"]), layout
+
+
+def _params_source(fns: list[Callable], ctx: Context, funcs: dict, bname: str):
+    """(fresh maker, orient hook or None, note) for the parameters dict."""
+    init_name = first_named(funcs, INIT_FUNC_NAMES)
+    if init_name is not None:
+        base = _from_initializer(funcs[init_name], ctx)
+        if isinstance(base, (dict, list)):
+            frozen = copy.deepcopy(base)
+            return (lambda: copy.deepcopy(frozen)), None, f"parameters from {init_name}()"
+    gname = next((n for n in GLOBAL_PARAMS if isinstance(ctx.ns.get(n), (dict, list))), None)
+    if gname is not None:
+        frozen = copy.deepcopy(ctx.ns[gname])
+        return (lambda: copy.deepcopy(frozen)), None, f"parameters from the global {gname!r}"
+    arg = next((a for a in (accepts_role(f, "params") for f in fns) if a), None)
+    made = _never_created(fns, arg, ctx) if arg else None
+    if made is None:
+        raise AuditError(
+            f"{bname} takes parameters but no initializer function, global params dict or "
+            "parameter keys read by the code were found: set [network] params, or [entry] init_args",
+            where="finding the parameters",
+            type_="ParamsNotFound",
+        )
+    fresh, layout = made
+    return fresh, (lambda columns: layout.update(columns=columns)), None
+
+
+def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> Target | None:
+    """Functions that take a parameters dict (None when they take none)."""
+    funcs = ctx.funcs if funcs is None else funcs
+    fname, bname = entry_functions(ctx, bname, funcs)
+    if bname is None:
+        return None
+    fns = [funcs[bname]] + ([funcs[fname]] if fname else [])
+    if not any(accepts_role(f, "params") for f in fns):
+        return None
+    fresh, orient, note = _params_source(fns, ctx, funcs, bname)
+    if note:
+        ctx.notes.append(note)
+    return params_target(ctx, fresh, fname, bname, funcs[bname], funcs.get(fname), "functions", orient)
+
+
+def params_target(
+    ctx: Context, fresh, fname, bname, backward, forward, shape: str, orient=None, by_name=False
+) -> Target:
+    """A target over module functions whose root is a dict of the parameters.
+
+    ``by_name``: the parameters are also offered to the functions as arguments by
+    their names (``forward_prop(W1, b1, W2, b2, X)``).
+    """
+    return Target(
+        label="module",
+        root_name="params",
+        fresh=fresh,
+        forward_name=fname,
+        backward_name=bname,
+        namespace=ctx.ns,
+        get_forward=lambda r: forward,
+        get_backward=lambda r: backward,
+        shape=shape,
+        orient=orient,
+        extra_args=(lambda root: dict(root)) if by_name else None,
+    )

@@ -1,0 +1,83 @@
+"""Functions taking the parameters one by one: ``forward_prop(W1, b1, W2, b2, X)``.
+
+The parameters come from an initializer returning them as a tuple
+(``W1, b1, W2, b2 = init_params()``), from module globals of those names, or
+are made by the grader when nothing creates them. The backward's other
+arguments (``Z1, A1, Z2, A2``) are the forward's returned values, matched by
+the names in the forward's ``return`` statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from gradcheck.audit.adapters import synth
+from gradcheck.audit.adapters.calling import call_student, plain_params
+from gradcheck.audit.adapters.names import INIT_FUNC_NAMES
+from gradcheck.audit.adapters.returns import returned_names
+from gradcheck.audit.adapters.shapes.functions import entry_functions, first_named, params_target
+from gradcheck.audit.adapters.sizes import infer_call_sizes
+from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.loader import AuditError
+
+
+def param_args(fns: list[Callable]) -> list[str] | None:
+    """Parameter-named arguments of the functions (``W1, b1, W2, b2``) in layer order, or None."""
+    names = [p.name for f in fns for p in plain_params(f)]
+    return synth.layered_names(list(dict.fromkeys(names)))
+
+
+def _from_initializer(funcs: dict, names: list[str], ctx: Context) -> dict | None:
+    init_name = first_named(funcs, INIT_FUNC_NAMES)
+    if init_name is None:
+        return None
+    init = funcs[init_name]
+    args, kwargs, notes = infer_call_sizes(init, init_name, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
+    np.random.seed(0)
+    made = call_student(init_name, init, *args, **kwargs)
+    if not isinstance(made, (tuple, list)) or len(made) != len(returned_names(init) or made):
+        return None
+    labels = [n for n in returned_names(init) if n] or names
+    if set(names) - set(labels):
+        labels = names if len(made) == len(names) else labels
+    ctx.notes.extend(notes)
+    ctx.notes.append(f"parameters from {init_name}()")
+    return {n: np.array(v, dtype=float) for n, v in zip(labels, made) if n in names}
+
+
+def params_maker(funcs: dict, names: list[str], ctx: Context):
+    """(fresh, orient) for the parameters named ``names``: from an initializer, globals, or made."""
+    made = _from_initializer(funcs, names, ctx)
+    if made is None and all(isinstance(ctx.ns.get(n), np.ndarray) for n in names):
+        made = {n: np.array(ctx.ns[n], dtype=float) for n in names}
+        ctx.notes.append("parameters from the module globals " + ", ".join(names))
+    if made is not None:
+        return (lambda: {k: v.copy() for k, v in made.items()}), None
+    if ctx.sizes is None:
+        raise AuditError(
+            "parameters passed one by one, never created: sizes needed",
+            where="finding the parameters",
+            type_="NeedsSizes",
+        )
+    layout = {"columns": False}
+    ctx.notes.append(
+        f"parameters {', '.join(names)} are passed one by one and nothing creates them: the grader made "
+        f"them for {ctx.sizes.n_in} inputs and {ctx.sizes.n_out} outputs"
+    )
+    return (lambda: synth.make(names, ctx.sizes, layout["columns"])), (lambda c: layout.update(columns=c))
+
+
+def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> Target | None:
+    """Forward/backward functions with parameter-named arguments (``W1``, ``b1``...)."""
+    funcs = ctx.funcs if funcs is None else funcs
+    fname, bname = entry_functions(ctx, bname, funcs)
+    if bname is None:
+        return None
+    fns = [funcs[bname]] + ([funcs[fname]] if fname else [])
+    names = param_args(fns)
+    if names is None:
+        return None
+    fresh, orient = params_maker(funcs, names, ctx)
+    return params_target(ctx, fresh, fname, bname, funcs[bname], funcs.get(fname), "positional", orient, by_name=True)

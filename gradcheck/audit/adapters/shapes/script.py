@@ -1,0 +1,101 @@
+"""Top-level scripts: no function to call, the training loop is module-level code.
+
+Found from the update statements of the script itself (``W1 -= learning_rate *
+dW1`` or ``W1 = W1 - lr * dW1`` at module level, loops included): each names a
+weight and its gradient variable. The script is then run under the tracer
+(:mod:`gradcheck.audit.tracer`), which stops it right before its first update.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from gradcheck.audit.adapters.names import canon, is_param_name, layer_key, strip_grad
+
+
+def _top_level(stmts: list[ast.stmt]):
+    """Module-level nodes, loops and ifs included, function and class bodies not."""
+    stack = list(stmts)
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _grad_in(expr: ast.AST, param: str) -> str | None:
+    """The gradient variable of ``param`` used in an update expression (``lr * dW1``)."""
+    for n in ast.walk(expr):
+        if isinstance(n, ast.Name) and n.id != param and strip_grad(n.id) == canon(param):
+            return n.id
+    return None
+
+
+def _update_pair(node: ast.AST) -> tuple[str, str] | None:
+    if (
+        isinstance(node, ast.AugAssign)
+        and isinstance(node.target, ast.Name)
+        and isinstance(node.op, (ast.Sub, ast.Add))
+    ):
+        p = node.target.id
+        g = _grad_in(node.value, p)
+        return (p, g) if g and is_param_name(p) else None
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        p, v = node.targets[0].id, node.value
+        if (
+            isinstance(v, ast.BinOp)
+            and isinstance(v.op, (ast.Sub, ast.Add))
+            and isinstance(v.left, ast.Name)
+            and v.left.id == p
+        ):
+            g = _grad_in(v.right, p)
+            return (p, g) if g and is_param_name(p) else None
+    return None
+
+
+def infer_spec(stmts: list[ast.stmt]) -> dict:
+    """``{"params": [...], "grads": [...]}`` read off the script's own updates, or {}."""
+    pairs: dict[str, str] = {}
+    assigned = set()
+    for node in _top_level(stmts):
+        pair = _update_pair(node)
+        if pair and pair[0] not in pairs:
+            pairs[pair[0]] = pair[1]
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            assigned.add(node.id)
+    pairs = {p: g for p, g in pairs.items() if g in assigned}
+    if not pairs:
+        return {}
+    params = (
+        sorted(pairs, key=lambda p: (layer_key(p), canon(p).startswith("b")))
+        if all(layer_key(p) for p in pairs)
+        else list(pairs)
+    )
+    return {"params": params, "grads": [pairs[p] for p in params]}
+
+
+def script_spec(path, spec: dict, notes: list[str]) -> dict:
+    """``spec`` with the script's weights and gradients when ``path`` is a plain training script.
+
+    Unchanged when the spec already names an entry or gradients, when the
+    submission is a folder, or when it has a model class or backward function.
+    """
+    from pathlib import Path
+
+    from gradcheck.audit import tracer
+
+    if spec.get("grads") or spec.get("entry") or spec.get("backward") or not Path(path).is_file():
+        return spec
+    try:
+        sr = tracer.prepare(path, [])
+    except Exception:  # noqa: BLE001 - a file the loader will report on
+        return spec
+    found = infer_spec(sr.stmts)
+    if not found or not tracer.looks_like_script(sr, {**spec, **found}):
+        return spec
+    pairs = ", ".join(f"{p} <- {g}" for p, g in zip(found["params"], found["grads"]))
+    notes.append(
+        f"a script without a model class or backward function: weights and gradients read off its updates ({pairs})"
+    )
+    return {**spec, **found}

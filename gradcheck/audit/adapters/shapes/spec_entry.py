@@ -1,0 +1,59 @@
+"""The spec names the entry point: ``[entry] class = "Net"`` or ``[entry] function = "backward"``."""
+
+from __future__ import annotations
+
+from gradcheck.audit.adapters.objects import is_user_object
+from gradcheck.audit.adapters.shapes import classes, functions, positional
+from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.loader import AuditError
+
+
+def _not_found(entry: str, ctx: Context) -> AuditError:
+    hint = (
+        " (an object made by top-level code does not exist unless [entry] run_toplevel = true; "
+        "or name its class in [entry] class)"
+    )
+    return AuditError(
+        f"the entry {entry!r}: {entry.partition('.')[0]!r} is not defined by the submission{hint}; "
+        f"classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)}",
+        where="finding the model",
+        type_="EntryNotFound",
+    )
+
+
+def _class_entry(obj, meth: str, ctx: Context, entry: str) -> Target:
+    cls = obj if isinstance(obj, type) else type(obj)
+    picked = classes.method_names(cls, {**ctx.spec, "backward": meth or ctx.spec.get("backward")})
+    if picked is None and not meth:
+        raise AuditError(
+            f"the entry {entry!r} has no backward-ish method: set [entry] backward",
+            where="finding the model",
+            type_="EntryNotFound",
+        )
+    if picked is None:
+        picked = classes.Picked(cls, ctx.spec.get("forward"), meth)
+    elif meth:
+        picked.backward = meth
+    instance = None if isinstance(obj, type) else obj
+    return classes.class_target(picked, ctx, instance=instance, alternatives=False)
+
+
+def find(ctx: Context) -> Target | None:
+    """The class, instance or function ``[entry]`` names; None when the spec names none."""
+    entry = ctx.spec.get("entry")
+    if not entry:
+        return None
+    head, _, meth = entry.partition(".")
+    obj = ctx.ns.get(head)
+    if obj is None:
+        raise _not_found(entry, ctx)
+    if isinstance(obj, type) or is_user_object(obj):
+        return _class_entry(obj, meth, ctx, entry)
+    if callable(obj):
+        funcs = {**ctx.funcs, head: obj}
+        t = positional.find(ctx, bname=head, funcs=funcs) or functions.find(ctx, bname=head, funcs=funcs)
+        if t is not None:
+            return t
+    raise AuditError(
+        f"the entry {entry!r} is neither a class nor a function", where="finding the model", type_="EntryNotFound"
+    )

@@ -1,0 +1,184 @@
+"""Sizes a network is built with: read off its weights, taken from the data, or invented.
+
+A gradient check does not depend on the layer sizes, so where the assignment's
+sizes are unknown (no data declared, a constructor needing ``hidden_size``) small
+consistent ones are invented and said in a note. The invented widths differ from
+each other and from the input and output sizes, so that every weight has its own
+shape and the layer order can be read off the shapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradcheck.audit.adapters.calling import signature
+from gradcheck.audit.adapters.names import is_bias, role_of, size_role
+from gradcheck.audit.loader import AuditError
+
+#: Inputs of an invented batch, and the output sizes tried: one output (regression,
+#: binary), then three (classes: a softmax needs at least two to have a gradient).
+INVENTED_N_IN = 3
+INVENTED_N_OUT = (1, 3)
+#: Samples in an invented batch (spec [data] n overrides).
+INVENTED_N = 16
+CONSTRUCTOR_KEYS = "[entry] init_args / [entry] init_kwargs"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Input and output sizes of the batch, and whether they were invented."""
+
+    n_in: int
+    n_out: int
+    invented: bool = False
+
+    def hidden(self, count: int = 1) -> list[int]:
+        """``count`` small hidden widths, distinct from each other and from n_in and n_out."""
+        out, w = [], 4
+        while len(out) < count:
+            if w not in (self.n_in, self.n_out):
+                out.append(w)
+            w += 1
+        return out
+
+
+def invented_sizes(hints: tuple[int, ...] = ()) -> list[Sizes]:
+    """The sizes tried, in order, when neither data nor weights give them.
+
+    ``hints``: output sizes the code itself suggests (``one_hot(Y, n_classes=10)``).
+    """
+    outs = list(dict.fromkeys([*INVENTED_N_OUT, *hints]))
+    return [Sizes(INVENTED_N_IN, n, invented=True) for n in outs]
+
+
+def output_size_hints(funcs: list[Callable]) -> tuple[int, ...]:
+    """Integer defaults of output-size arguments (``n_classes=10``, ``num_labels=3``) in the student's functions."""
+    found = []
+    for fn in funcs:
+        sig = signature(fn)
+        for p in sig.parameters.values() if sig else ():
+            if size_role(p.name) == "n_out" and isinstance(p.default, int) and 1 < p.default <= 100:
+                found.append(p.default)
+    return tuple(dict.fromkeys(found))
+
+
+def make_batch(n_in: int, n_out: int, n: int = INVENTED_N, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The grader's default batch: X standard normal (n, n_in), Y in {0, 1} (n, n_out)."""
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n, n_in)), (rng.random((n, n_out)) > 0.5).astype(float)
+
+
+def size_candidates(params: list) -> list[tuple[int, int]]:
+    """(n_in, n_out) read off the weight matrices, in x out chain first unless out x in fits better."""
+    ws = [p.shape for p in params if len(p.shape) == 2 and not is_bias(p.name)] or [
+        p.shape for p in params if len(p.shape) == 2
+    ]
+    if not ws:
+        return []
+    in_out = (ws[0][0], ws[-1][1])
+    out_in = (ws[0][1], ws[-1][0])
+    io_chain = all(a[1] == b[0] for a, b in zip(ws, ws[1:]))
+    oi_chain = all(a[0] == b[1] for a, b in zip(ws, ws[1:]))
+    order = [out_in, in_out] if oi_chain and not io_chain else [in_out, out_in]
+    # biases folded into the weights (a column of ones prepended): theta1 (n_in + 1, h), theta2 (h + 1, n_out)
+    folded = [(ws[0][0] - 1, ws[-1][1]), (ws[0][1] - 1, ws[-1][0])]
+    if len(ws) > 1 and all(a[1] + 1 == b[0] for a, b in zip(ws, ws[1:])) and not io_chain:
+        order = [folded[0], *order]
+    elif len(ws) > 1 and all(a[0] + 1 == b[1] for a, b in zip(ws, ws[1:])) and not oi_chain:
+        order = [folded[1], *order]
+    return [c for c in dict.fromkeys(order) if min(c) > 0]
+
+
+def _invented(sizes: Sizes, p, srole: str, label: str, notes: list[str]):
+    """An invented value for a hidden width, a tuple of hidden widths or a full size list."""
+    if srole == "hidden":  # each hidden argument its own width: hidden_size1 = 4, hidden_size2 = 5
+        k = sum(n.startswith(f"{label}: ") and "] invented" not in n for n in notes)
+        value = sizes.hidden(k + 1)[k]
+    elif srole == "hidden_sizes":
+        value = sizes.hidden(1)
+    else:
+        value = [sizes.n_in, *sizes.hidden(1), sizes.n_out]
+    notes.append(f"{label}: {p.name} = {value} invented (the gradient check does not depend on sizes)")
+    return value
+
+
+def _size_value(p, srole: str, sizes: Sizes, label: str, notes: list[str]):
+    """The value of a size-like argument, or None to keep its default."""
+    if srole == "n_in":
+        return sizes.n_in
+    if srole == "n_out":
+        return sizes.n_out
+    if srole == "sizes" and isinstance(p.default, (list, tuple)) and len(p.default) >= 2:
+        return [sizes.n_in, *list(p.default)[1:-1], sizes.n_out]
+    if p.default is not p.empty:
+        return None
+    return _invented(sizes, p, srole, label, notes)
+
+
+def _other_value(p, role: str | None, data: dict, label: str):
+    """The value of a non-size argument: the data, the learning rate, 1 epoch, seed 0..."""
+    if p.name in ("X", "x"):
+        return data["X"]
+    if role in ("X", "Y", "lr", "epochs", "seed", "verbose"):
+        return data[role]
+    raise AuditError(
+        f"cannot infer constructor argument {p.name!r} of {label}: set {CONSTRUCTOR_KEYS} (numbers, strings, "
+        "lists; a constructor taking objects the caller builds, such as layers, is a network assembled "
+        "outside the class, which the audit cannot build)",
+        where=label,
+        type_="ConstructorArguments",
+    )
+
+
+def infer_call_sizes(
+    fn: Callable,
+    label: str,
+    sizes: Sizes | None,
+    X: np.ndarray | None,
+    Y: np.ndarray | None,
+    lr: float,
+) -> tuple[list, dict, list[str]]:
+    """Arguments for a constructor/initializer from sizes, defaults and common names.
+
+    ``sizes`` None (no data yet): the constructor keeps its own default sizes, and an
+    argument without a default that needs sizes or data raises ``ConstructorArguments``
+    (the caller then invents sizes and calls again). Hidden widths without a default
+    are invented, with a note.
+    """
+    sig = signature(fn)
+    if sig is None:
+        return [], {}, []
+    args, kwargs, notes = [], {}, []
+    data = {"X": X, "Y": Y, "lr": lr, "epochs": 1, "seed": 0, "verbose": False}
+    keyword = False
+    for p in sig.parameters.values():
+        if p.name == "self" or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        role = role_of(p.name)
+        srole = None if role in ("X", "Y") or p.name in ("X", "x") else size_role(p.name)
+        if sizes is None and (srole in ("n_in", "n_out", "sizes") or role in ("X", "Y")):
+            if p.default is p.empty:
+                raise AuditError(f"{label} needs {p.name!r} but no data was given", where=label, type_="NeedsSizes")
+            keyword = True
+            continue
+        if srole is not None and sizes is not None:
+            value = _size_value(p, srole, sizes, label, notes)
+        elif srole in ("hidden", "hidden_sizes") and p.default is p.empty:
+            value = _invented(Sizes(INVENTED_N_IN, INVENTED_N_OUT[0], True), p, srole, label, notes)
+        elif p.default is not p.empty:
+            value = None
+        else:
+            value = _other_value(p, role, data, label)
+        if value is None:
+            keyword = True
+            continue
+        if keyword or p.kind == p.KEYWORD_ONLY:
+            kwargs[p.name] = value
+        else:
+            args.append(value)
+    shown = [a if not isinstance(a, np.ndarray) else "X" if a is X else "Y" for a in args]
+    notes.append(f"{label} called with inferred arguments {shown}" + (f" {kwargs}" if kwargs else ""))
+    return args, kwargs, notes

@@ -1,0 +1,167 @@
+"""One forward + backward step of a target on the batch, and what it left behind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gradcheck.audit.adapters import labels
+from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student
+from gradcheck.audit.adapters.loss import find_loss
+from gradcheck.audit.adapters.outputs import network_output
+from gradcheck.audit.adapters.params import Tensor, snapshot
+from gradcheck.audit.adapters.returns import named_values
+from gradcheck.audit.adapters.target import Target
+from gradcheck.audit.loader import LoadedSubmission
+
+
+@dataclass
+class Grad:
+    """A gradient found for parameter ``param`` (index), where, and by which rule."""
+
+    param: int
+    path: str
+    rule: str
+    data: np.ndarray
+
+
+@dataclass
+class Knob:
+    """Where a learning rate goes: an argument, an attribute of the root, or a module global."""
+
+    kind: str  # "argument" | "attribute" | "global"
+    name: str
+    where: Any = None  # the globals dict of a "global" knob
+
+    def __str__(self) -> str:
+        return {"argument": "argument", "attribute": "attribute self.", "global": "global"}[self.kind] + (
+            f" {self.name!r}" if self.kind == "argument" else self.name if self.kind == "attribute" else f" {self.name}"
+        )
+
+
+@dataclass
+class Step1:
+    """Parameters before and after one step, the backward's return value and the forward output."""
+
+    root: Any
+    before: list[np.ndarray]
+    after: list[np.ndarray]
+    ret: Any
+    out: Any
+    lr_via: str | None
+    columns: bool
+    output_found: str = "none"
+    arg_lr: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def first_array(v: Any) -> Any:
+    """The first element of a returned ``(output, cache)`` tuple, else ``v``."""
+    if isinstance(v, tuple) and v and isinstance(v[0], np.ndarray):
+        return v[0]
+    return v
+
+
+class Runner:
+    """Runs forward+backward steps of a target and keeps what is needed to interpret them."""
+
+    def __init__(self, target: Target, params: list[Tensor], loaded: LoadedSubmission, spec: dict, X, Y, notes):
+        self.t, self.params, self.loaded, self.spec = target, params, loaded, spec
+        self.X, self.Y, self.notes = X, Y, notes
+        self.form = "given"
+        self.loss_name: str | None = None
+        self._loss_fn = None
+
+    @property
+    def Y_used(self) -> np.ndarray:
+        """The targets in the form the student's code was given (samples as rows)."""
+        return labels.convert(self.Y, self.form)
+
+    def _student_dout(self, out: Any, y: Any) -> Any:
+        """The loss gradient: found by the grader (its errors are ours), computed by the student's code."""
+        if self._loss_fn is None:
+            self.loss_name, self._loss_fn = find_loss(self.t.namespace, self.loaded, self.spec)
+        return call_student("loss gradient", self._loss_fn, first_array(out), y)
+
+    def batch(self, columns: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(X, Y) as the student's code was given them."""
+        return self._data(columns)
+
+    def _data(self, columns: bool) -> tuple[np.ndarray, np.ndarray]:
+        Yf = self.Y_used
+        if columns:
+            return self.X.T.copy(), labels.as_columns(Yf)
+        return self.X.copy(), Yf.copy()
+
+    def _set_knob(self, root: Any, knob: Knob | None, lr: float) -> None:
+        if knob is None or knob.kind == "argument":
+            return
+        if knob.kind == "attribute":
+            setattr(root, knob.name, lr)
+        else:
+            (knob.where if knob.where is not None else self.t.namespace)[knob.name] = lr
+
+    def step(self, lr: float, columns: bool, root: Any = None, knob: Knob | None = None) -> Step1:
+        """One forward and one backward on a fresh root (or ``root``); the lr goes through ``knob``."""
+        t = self.t
+        if root is None:
+            if t.orient is not None:
+                t.orient(columns)
+            root = t.fresh()
+        Xc, Yc = self._data(columns)
+        before = snapshot(root, self.params)
+        fwd, bfn = t.get_forward(root), t.get_backward(root)
+        self._set_knob(root, knob, lr)
+        exact = {f"={k}": (lambda v=v: v) for k, v in (t.extra_args(root) if t.extra_args else {}).items()}
+        params_obj = root if t.root_name == "params" else None
+        n = Xc.shape[1] if columns else Xc.shape[0]
+        out, found, named = self._forward(fwd, root, Xc, Yc, params_obj, exact, n)
+        ctx = {
+            "X": lambda: Xc.copy(),
+            "Y": lambda: Yc.copy(),
+            "lr": lambda: lr,
+            "epochs": lambda: 1,
+            "batch_size": lambda: Xc.shape[1] if columns else Xc.shape[0],
+            "verbose": lambda: False,
+            "seed": lambda: 0,
+            **exact,
+            **{f"={k}": (lambda v=v: v) for k, v in named.items()},
+        }
+        raw = named.get("__ret__")
+        if out is not None:
+            ctx["out"] = lambda: out
+            if isinstance(raw, tuple) and len(raw) >= 2:
+                ctx["cache"] = lambda: raw[1] if len(raw) == 2 else raw[1:]
+            ctx["dout"] = lambda: self._student_dout(out, Yc)
+        if params_obj is not None:
+            ctx["params"] = lambda: params_obj
+        fallback = backward_fallback(bfn, ctx)
+        a, k, used = bind_args(bfn, ctx, fallback, t.entry(), lr_arg=self.spec.get("lr_arg"))
+        ret = call_student("backward", bfn, *a, **k)
+        after = snapshot(root, self.params)
+        arg_lr = accepts_role(bfn, "lr", self.spec.get("lr_arg")) if "lr" in used else None
+        via = str(knob) if knob is not None else (f"argument {arg_lr!r}" if arg_lr else None)
+        named.pop("__ret__", None)
+        return Step1(root, before, after, ret, out, via, columns, found, arg_lr, named)
+
+    def _forward(self, fwd, root, Xc, Yc, params_obj, exact, n) -> tuple[Any, str, dict]:
+        """(network output, how found, the forward's named returned values)."""
+        if fwd is None:
+            return None, "none", {}
+        ctx = {"X": lambda: Xc.copy(), **exact}
+        if not self.t.forward_drops_y:
+            ctx["Y"] = lambda: Yc.copy()
+        if params_obj is not None:
+            ctx["params"] = lambda: params_obj
+        a, k, _ = bind_args(fwd, ctx, ["X"], self.t.forward_path() or "forward", spec_hint="[entry] forward")
+        ret = call_student("forward", fwd, *a, **k)
+        out, found = network_output(fwd, ret, root, n)
+        if self.t.output_of is not None:
+            out = self.t.output_of(root, ret)
+        if isinstance(out, np.ndarray):  # a copy: backward may edit the array in place (probs[range(N), y] -= 1)
+            out = np.array(out, dtype=float, copy=True)
+        named = named_values(fwd, ret)
+        named["__ret__"] = ret
+        return out, found, named

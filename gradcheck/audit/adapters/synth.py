@@ -1,0 +1,74 @@
+"""Parameters the grader makes itself, for code that reads weights it never creates.
+
+``forward_prop(W1, b1, W2, b2, X)`` with no initializer, or ``parameters["W1"]``
+read from a dict nothing builds: the names say how many layers there are and
+which arrays are weights or biases; the sizes are the batch's (or invented),
+and the layout (samples as rows: W in x out, b (out,); as columns: W out x in,
+b (out, 1)) is tried both ways by the driver.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+
+import numpy as np
+
+from gradcheck.audit.adapters.names import is_bias, is_param_name
+from gradcheck.audit.adapters.sizes import Sizes
+
+_LAYERED = re.compile(r"^(?P<kind>[A-Za-z_]+?)_?(?P<n>\d+)$")
+#: Weights are drawn with this standard deviation (small enough for no saturation,
+#: large enough that every unit is active and every gradient entry nonzero).
+WEIGHT_STD = 0.5
+
+
+def layered_names(names: list[str]) -> list[str] | None:
+    """Parameter names of a numbered layer stack (``W1 b1 W2 b2``) in layer order, or None."""
+    picked = [n for n in names if is_param_name(n) and _LAYERED.match(n)]
+    if not picked or not any(not is_bias(n) for n in picked):
+        return None
+    layers = sorted({int(_LAYERED.match(n).group("n")) for n in picked})
+    if layers != list(range(layers[0], layers[0] + len(layers))):
+        return None
+    return sorted(picked, key=lambda n: (int(_LAYERED.match(n).group("n")), is_bias(n)))
+
+
+def make(names: list[str], sizes: Sizes, columns: bool, seed: int = 0) -> dict[str, np.ndarray]:
+    """Arrays for ``names`` (layer order) chaining n_in -> hidden... -> n_out."""
+    depth = len({_LAYERED.match(n).group("n") for n in names})
+    widths = [sizes.n_in, *sizes.hidden(depth - 1), sizes.n_out]
+    rng = np.random.default_rng(seed)
+    out: dict[str, np.ndarray] = {}
+    layer_of = {n: int(_LAYERED.match(n).group("n")) for n in names}
+    first = min(layer_of.values())
+    for n in names:
+        k = layer_of[n] - first
+        fan_in, fan_out = widths[k], widths[k + 1]
+        if is_bias(n):
+            shape = (fan_out, 1) if columns else (fan_out,)
+            out[n] = rng.normal(0.0, 0.1, shape)
+        else:
+            shape = (fan_out, fan_in) if columns else (fan_in, fan_out)
+            out[n] = rng.normal(0.0, WEIGHT_STD, shape)
+    return out
+
+
+def keys_read(fn, arg: str) -> list[str]:
+    """String keys the function reads from its argument ``arg`` (``arg["W1"]``)."""
+    try:
+        tree = ast.parse(inspect.getsource(fn).lstrip() if not isinstance(fn, str) else fn)
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return []
+    keys = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == arg
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)
+        ):
+            keys.append(node.slice.value)
+    return list(dict.fromkeys(keys))

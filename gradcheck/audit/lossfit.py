@@ -1,0 +1,180 @@
+"""Which loss the student's gradient must match: declared, read off the student's own loss, or the usual ones.
+
+The instructor's ``[loss]`` wins. Otherwise the value of the student's own loss
+function on the checked batch (reported by the worker) is compared with every
+named convention of the losses the output allows (``reference_nets.conventions``:
+mean or sum over the samples, mean or sum over the outputs, a 1/2 in front of
+an MSE; a log-likelihood the student maximizes is a cross-entropy with the sign
+flipped). Without either, the losses usual for the output are tried (sigmoid:
+BCE then MSE; softmax: cross-entropy; identity and tanh: MSE), mean over the batch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradcheck.audit.spec import AuditSpec
+from reference_nets.mlp import MLP, MLPConfig
+
+#: The student's loss value matches a convention's to this relative precision (a
+#: student's ``log(p + 1e-8)`` or ``np.clip(p, 1e-7, ...)`` moves it far less).
+VALUE_RTOL = 1e-6
+#: Losses each output layer allows, most usual first.
+LOSSES_FOR = {"sigmoid": ("bce", "mse"), "softmax": ("ce", "mse"), "identity": ("mse",), "tanh": ("mse",)}
+
+
+class LossError(ValueError):
+    """A declared loss the network cannot have (BCE on a softmax output...)."""
+
+
+@dataclass(frozen=True)
+class LossChoice:
+    """A loss to check against: the reference config (loss and convention), a constant factor, where it came from."""
+
+    config: MLPConfig
+    factor: float
+    source: str
+
+    @property
+    def label(self) -> str:
+        """``bce (mean)``, ``mse (sum)``, ``mse (mean, sum over outputs, half)``, ``-ce (sum)``..."""
+        c = self.config
+        parts = [c.over_samples]
+        if c.over_outputs is not None:
+            parts.append(f"{c.over_outputs} over outputs")
+        if c.half:
+            parts.append("half")
+        return f"{'-' if self.factor < 0 else ''}{c.loss} ({', '.join(parts)})"
+
+
+def _declared(spec: AuditSpec, config: MLPConfig) -> list[LossChoice]:
+    name = spec.loss
+    allowed = LOSSES_FOR[config.output]
+    if name not in allowed:
+        raise LossError(
+            f"[loss] name = {name!r} does not fit the network's {config.output} output (it allows "
+            f"{', '.join(allowed)}): set [loss] name to one of them, or [network] output"
+        )
+    return [LossChoice(_conventions(config, name, spec), spec.scale, "declared")]
+
+
+def _conventions(config: MLPConfig, name: str, spec: AuditSpec) -> MLPConfig:
+    half = bool(spec.get("loss", "half", False)) and name == "mse"
+    over_outputs = spec.get("loss", "over_outputs")
+    return dataclasses.replace(config, loss=name, over_samples=spec.reduction, over_outputs=over_outputs, half=half)
+
+
+def _all_conventions(config: MLPConfig, name: str):
+    for over_samples, over_outputs, half in itertools.product(("mean", "sum"), ("mean", "sum"), (False, True)):
+        if half and name != "mse":
+            continue
+        yield dataclasses.replace(config, loss=name, over_samples=over_samples, over_outputs=over_outputs, half=half)
+
+
+def from_student(student: dict, config: MLPConfig, ref: dict, X: np.ndarray, Y: np.ndarray) -> list[LossChoice]:
+    """The conventions whose value equals the student's loss value (sign flipped for a log-likelihood)."""
+    value = float(student["value"])
+    found = []
+    for name in LOSSES_FOR[config.output]:
+        for cand in _all_conventions(config, name):
+            ref_value = float(np.real(MLP(cand).loss(ref, X, Y)))
+            for sign in (1.0, -1.0):
+                if abs(sign * ref_value - value) <= VALUE_RTOL * max(1.0, abs(value)):
+                    found.append(LossChoice(cand, sign, student["source"]))
+    return _distinct(found)
+
+
+def _distinct(found: list[LossChoice]) -> list[LossChoice]:
+    """One choice per (config, sign): a batch or output count of 1 makes conventions coincide."""
+    return list({(c.config, c.factor): c for c in reversed(found)}.values())[::-1]
+
+
+def other_conventions(picks: list[LossChoice]) -> list[LossChoice]:
+    """Every other named convention of the losses picked: tried only when no usual one passes.
+
+    Code with no loss of its own may differentiate a sum over the batch (Nielsen's
+    ``update_mini_batch``) or a half MSE: a gradient exact for one of them is
+    not a bug. A convention is taken only when the gradient passes under it.
+    """
+    seen = {(c.config, c.factor) for c in picks}
+    out = []
+    for c in picks:
+        for cand in _all_conventions(c.config, c.config.loss):
+            if (cand, c.factor) not in seen:
+                seen.add((cand, c.factor))
+                out.append(LossChoice(cand, c.factor, "convention"))
+    return out
+
+
+def _output_grads(cand: MLPConfig, a: np.ndarray, Y: np.ndarray):
+    """dL/d(output) and, for BCE and CE, dL/d(logits) (the shortcut students return), of one convention."""
+    d = cand.convention.divisor(a.shape) / (0.5 if cand.half else 1.0)
+    if cand.loss == "mse":
+        yield 2.0 * (a - Y) / d
+    elif cand.loss == "bce":
+        yield (a - Y) / (a * (1.0 - a)) / d
+        yield (a - Y) / d
+    else:
+        yield -Y / a / d
+        yield (a * Y.sum(axis=1, keepdims=True) - Y) / d
+
+
+def from_student_grad(student: dict, config: MLPConfig, ref: dict, X, Y) -> list[LossChoice]:
+    """The conventions whose dL/d(output) equals the student's loss derivative (``mse_prime``...).
+
+    ``yhat - y`` is both the 1/2-MSE's derivative and BCE's through the sigmoid: every
+    match is returned, and the gradient check decides between them.
+    """
+    g = np.asarray(student["value"], dtype=float)
+    a, _ = MLP(config).forward(ref, X)
+    if g.shape != a.shape:
+        g = g.T if g.T.shape == a.shape else g
+    if g.shape != a.shape:
+        return []
+    scale = max(float(np.max(np.abs(g))), np.finfo(float).tiny)
+    found = []
+    for name in LOSSES_FOR[config.output]:
+        for cand in _all_conventions(config, name):
+            for ref_g in _output_grads(cand, a, Y):
+                for sign in (1.0, -1.0):
+                    if float(np.max(np.abs(sign * ref_g - g))) <= VALUE_RTOL * scale:
+                        found.append(LossChoice(cand, sign, student["source"]))
+    return _distinct(found)
+
+
+def choices(
+    spec: AuditSpec, configs: list[MLPConfig], student: dict | None, ref: dict, X, Y, notes: list[str], grad=None
+) -> list[LossChoice]:
+    """The losses to check the gradient against, best first.
+
+    ``configs``: the candidate networks (one, or one per output activation when the
+    forward returned scores and cannot tell the output layer).
+
+    Raises
+    ------
+    LossError
+        A declared loss no candidate output layer allows.
+    """
+    if spec.loss != "auto":
+        fitting = [c for c in configs if spec.loss in LOSSES_FOR[c.output]]
+        return _declared(spec, (fitting or configs)[0])
+    for read, fit, what in ((student, from_student, "loss"), (grad, from_student_grad, "loss derivative")):
+        if read is not None:
+            found = [c for config in configs for c in fit(read, config, ref, X, Y)]
+            if found:
+                return found
+            notes.append(
+                f"the student's {what} ({read['source']}) matches no known convention of the losses this "
+                "output allows; the usual ones were tried"
+            )
+            break
+    return [
+        LossChoice(_conventions(config, name, spec), spec.scale, "auto")
+        for config in configs
+        for name in LOSSES_FOR[config.output]
+        if name != "mse" or config.output != "softmax"
+    ]

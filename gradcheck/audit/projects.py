@@ -1,0 +1,115 @@
+"""Load a folder submission: one student's project whose modules import each other.
+
+Runs inside the sandboxed audit worker, on the copy of the folder in its work
+directory. Every code file of the project is loaded as a module of its own
+(``model.py`` as ``model``, ``lib/combo.py`` as ``lib.combo``; notebooks by their
+name), definitions only as for a single file, so that ``from layers import
+Dense`` resolves to the student's ``layers.py``. Their namespaces are merged
+into one, in which the adapters look for the entry point across files.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import sys
+import types
+from pathlib import Path
+
+from gradcheck.audit import loader
+from gradcheck.audit.loader import AuditError, LoadedSubmission
+from gradcheck.audit.submissions import SKIP_DIRS, SUFFIXES, source_of
+
+#: Folders and files of a project that are not the student's model code.
+TEST_DIRS = {"test", "tests", "testing"}
+
+
+def project_files(folder: Path) -> list[Path]:
+    """The project's code files, top level first, test suites and caches left out."""
+    out = []
+    for f in sorted(folder.rglob("*"), key=lambda q: (len(q.relative_to(folder).parts), str(q))):
+        rel = f.relative_to(folder).parts
+        if f.suffix not in SUFFIXES or not f.is_file() or f.is_symlink():
+            continue
+        if any(p in SKIP_DIRS or p in TEST_DIRS or p.startswith(".") for p in rel[:-1]):
+            continue
+        if f.name.startswith(("test_", ".")) or f.stem.endswith("_test") or f.name in ("setup.py", "conftest.py"):
+            continue
+        out.append(f)
+    return out
+
+
+def _module_name(folder: Path, f: Path) -> str:
+    rel = f.relative_to(folder).with_suffix("")
+    parts = [p for p in rel.parts]
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _notebook_module(f: Path, name: str, run_toplevel: bool, notes: list[str]) -> tuple[types.ModuleType, list]:
+    sub: list[str] = []
+    sources, _ = loader.read_notebook(f, sub)
+    stmts, _, _ = loader.combine_cells(sources, sub)
+    module = types.ModuleType(name)
+    module.__file__ = str(f)
+    sys.modules[name] = module
+    loader.exec_statements(stmts, module.__dict__, str(f), run_toplevel, lambda n: f"{f.name} line {n}", sub)
+    notes.extend(f"{f.name}: {n}" for n in sub)
+    return module, stmts
+
+
+def _load_one(folder: Path, f: Path, run_toplevel: bool, notes: list[str]) -> tuple[types.ModuleType | None, list]:
+    name = _module_name(folder, f)
+    if not name or not all(p.isidentifier() for p in name.split(".")):
+        notes.append(f"{f.relative_to(folder)}: not an importable module name; skipped")
+        return None, []
+    try:
+        if f.suffix == ".ipynb":
+            return _notebook_module(f, name, run_toplevel, notes)
+        module = importlib.import_module(name)
+        return module, loader.parse_python(f.read_text(encoding="utf-8", errors="replace"), f)
+    except AuditError as exc:
+        notes.append(f"{f.relative_to(folder)}: {exc.message}; skipped")
+    except Exception as exc:  # noqa: BLE001 - student code: the file is left out, with the reason
+        notes.append(f"{f.relative_to(folder)}: {type(exc).__name__}: {str(exc)[:200]} while loading; skipped")
+    return None, []
+
+
+def load_folder(folder: Path, run_toplevel: bool = False) -> LoadedSubmission:
+    """Load every code file of a project folder and merge their namespaces.
+
+    Raises
+    ------
+    AuditError
+        The folder holds no code file.
+    """
+    folder = Path(folder).resolve()
+    files = project_files(folder)
+    if not files:
+        raise AuditError(
+            f"submission folder {folder.name} holds no .py or .ipynb file", where="loading", type_="FileNotFoundError"
+        )
+    listed = ", ".join(str(f.relative_to(folder)) for f in files[:8]) + (", ..." if len(files) > 8 else "")
+    notes: list[str] = [f"a project folder: {len(files)} code file(s) loaded ({listed})"]
+    text = "\n".join(source_of(f) for f in files)
+    if loader.install_fake_matplotlib() and "matplotlib" in text:
+        notes.append("matplotlib is not installed: a no-op stand-in was used")
+    if loader.install_fake_sklearn(text):
+        notes.append(loader.SKLEARN_NOTE)
+    merged = types.ModuleType(loader.MODULE_NAME)
+    merged.__file__ = str(folder)
+    sys.modules[loader.MODULE_NAME] = merged
+    sys.path.insert(0, str(folder))
+    sys.meta_path.insert(0, loader._SubmissionFinder(folder, run_toplevel, notes))
+    loaded = LoadedSubmission(module=merged, path=folder, kind="folder", notes=notes, folder=folder)
+    for f in files:
+        module, stmts = _load_one(folder, f, run_toplevel, notes)
+        if module is None:
+            continue
+        loaded.stmts += stmts
+        loaded.class_nodes.update({s.name: s for s in stmts if isinstance(s, ast.ClassDef)})
+        for k, v in vars(module).items():
+            if not k.startswith("__"):
+                merged.__dict__.setdefault(k, v)
+    return loaded

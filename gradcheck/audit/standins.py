@@ -1,0 +1,195 @@
+"""Stand-ins for libraries a student imports but the audit sandbox does not have.
+
+``import matplotlib.pyplot as plt`` and ``plt.plot(...)`` become harmless no-ops;
+``from sklearn.model_selection import train_test_split`` gets a stand-in with
+scikit-learn's split for an integer ``random_state``. Installed only when the real
+library is missing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import sys
+import types
+from typing import Any
+
+
+# --------------------------------------------------------------------------- fake matplotlib
+class _NoOp:
+    """Absorbs any attribute access or call; unpacks as two no-ops (fig, ax)."""
+
+    def __getattr__(self, name: str) -> _NoOp:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return self
+
+    def __call__(self, *args: Any, **kwargs: Any) -> _NoOp:
+        return self
+
+    def __iter__(self):
+        return iter((_NoOp(), _NoOp()))
+
+    def __getitem__(self, key: Any) -> _NoOp:
+        return self
+
+    def __enter__(self) -> _NoOp:
+        return self
+
+    def __exit__(self, *exc: Any) -> bool:
+        return False
+
+
+class _FakeModule(types.ModuleType):
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return _NoOp()
+
+
+def install_fake_matplotlib() -> bool:
+    """Make ``import matplotlib.pyplot`` harmless; returns True if a fake was installed."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    try:
+        if importlib.util.find_spec("matplotlib") is not None:
+            return False
+    except (ImportError, ValueError):
+        pass
+    for name in (
+        "matplotlib",
+        "matplotlib.pyplot",
+        "matplotlib.cm",
+        "matplotlib.colors",
+        "matplotlib.animation",
+        "matplotlib.patches",
+    ):
+        mod = _FakeModule(name)
+        mod.__path__ = []  # type: ignore[attr-defined]  # a package, so submodules import
+        sys.modules.setdefault(name, mod)
+    sys.modules["matplotlib"].pyplot = sys.modules["matplotlib.pyplot"]  # type: ignore[attr-defined]
+    return True
+
+
+# --------------------------------------------------------------------------- fake sklearn
+def _n_samples(a: Any) -> int:
+    shape = getattr(a, "shape", None)
+    if shape is not None and len(shape) > 0:
+        return int(shape[0])
+    return len(a)
+
+
+def _take(a: Any, idx) -> Any:
+    if hasattr(a, "iloc"):  # pandas
+        return a.iloc[idx]
+    if hasattr(a, "shape") and hasattr(a, "__getitem__") and not isinstance(a, (list, tuple)):
+        return a[idx]
+    return [a[i] for i in idx]
+
+
+def train_test_split(
+    *arrays: Any,
+    test_size: Any = None,
+    train_size: Any = None,
+    random_state: Any = None,
+    shuffle: bool = True,
+    stratify: Any = None,
+) -> list:
+    """Stand-in for ``sklearn.model_selection.train_test_split`` (used only when sklearn is missing).
+
+    Same split as scikit-learn's for the same ``random_state``: ``n_test = ceil(test_size * n)``
+    (0.25 by default), a permutation from ``RandomState(random_state)`` (the global numpy
+    generator when None), test indices first. ``stratify`` is not supported.
+    """
+    import math
+
+    import numpy as np
+
+    if not arrays:
+        raise ValueError("At least one array required as input")
+    n = _n_samples(arrays[0])
+    lengths = [_n_samples(a) for a in arrays]
+    if len(set(lengths)) != 1:
+        raise ValueError(f"Found input variables with inconsistent numbers of samples: {lengths}")
+    if stratify is not None:
+        raise ValueError(
+            "stratify is not supported by the gradcheck stand-in for train_test_split "
+            "(scikit-learn is not installed in the audit sandbox)"
+        )
+    if test_size is None and train_size is None:
+        test_size = 0.25
+
+    def count(size: Any) -> int | None:
+        """Number of samples for a size given as a fraction (float) or a count (int)."""
+        if size is None:
+            return None
+        if np.asarray(size).dtype.kind == "f":
+            if not 0 < float(size) < 1:
+                raise ValueError(f"test_size/train_size={size} should be in the (0, 1) range")
+            return -1  # marker: a fraction, resolved below
+        return int(size)
+
+    n_test, n_train = count(test_size), count(train_size)
+    if n_test == -1:
+        n_test = math.ceil(float(test_size) * n)
+    if n_train == -1:
+        n_train = math.floor(float(train_size) * n)
+    if n_test is None:
+        n_test = n - n_train
+    if n_train is None:
+        n_train = n - n_test
+    if n_train + n_test > n or n_train <= 0:
+        raise ValueError(
+            f"the resulting train set would be empty or too large (n={n}, "
+            f"test_size={test_size}, train_size={train_size})"
+        )
+    if shuffle:
+        if isinstance(random_state, np.random.RandomState):
+            rng = random_state
+        elif random_state is None:
+            rng = np.random.mtrand._rand
+        else:
+            rng = np.random.RandomState(random_state)
+        perm = rng.permutation(n)
+        test, train = perm[:n_test], perm[n_test : n_test + n_train]
+    else:
+        train, test = np.arange(n_train), np.arange(n_train, n_train + n_test)
+    out: list = []
+    for a in arrays:
+        out += [_take(a, train), _take(a, test)]
+    return out
+
+
+_SKLEARN_WORD = re.compile(r"\bsklearn\b")
+
+
+def install_fake_sklearn(source: str | None = None) -> bool:
+    """A stand-in ``sklearn.model_selection.train_test_split`` when scikit-learn is missing.
+
+    Installed only if ``source`` (when given) mentions sklearn; returns True if installed.
+    """
+    if source is not None and not _SKLEARN_WORD.search(source):
+        return False
+    if "sklearn" in sys.modules:
+        return bool(getattr(sys.modules["sklearn"], "__gradcheck_stand_in__", False))
+    try:
+        if importlib.util.find_spec("sklearn") is not None:
+            return False
+    except (ImportError, ValueError):
+        pass
+    pkg = types.ModuleType("sklearn")
+    pkg.__path__ = []  # type: ignore[attr-defined]
+    pkg.__gradcheck_stand_in__ = True  # type: ignore[attr-defined]
+    ms = types.ModuleType("sklearn.model_selection")
+    ms.train_test_split = train_test_split  # type: ignore[attr-defined]
+    pkg.model_selection = ms  # type: ignore[attr-defined]
+    sys.modules["sklearn"] = pkg
+    sys.modules["sklearn.model_selection"] = ms
+    return True
+
+
+SKLEARN_NOTE = (
+    "scikit-learn is not installed: a stand-in sklearn.model_selection.train_test_split "
+    "was used (same split as scikit-learn's for an integer random_state; other sklearn "
+    "imports fail)"
+)

@@ -1,0 +1,165 @@
+"""What a submission is: a file, or a folder holding one student's project; and where its result goes.
+
+``discover`` turns the paths an instructor gives into submissions:
+
+* a ``.py`` or ``.ipynb`` file is one submission;
+* a folder is one submission (a *project*) when its code imports its own modules
+  (``from layers import Dense``, ``import lib.combo``) or it is a package
+  (``__init__.py``): its files are copied into the sandbox together;
+* any other folder holds submissions: each of its code files, and, recursively,
+  each of its sub-folders (class exports: a folder per student, at any depth).
+
+Results are kept apart by a unique relative path (``alice/mlp.py`` and
+``bob/mlp.py`` when every file is called ``mlp.py``).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+from pathlib import Path
+
+SUFFIXES = (".py", ".ipynb")
+#: Folders never searched: caches, environments, version control, test suites.
+SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints", ".git", ".venv", "venv", "env", "site-packages", "node_modules"}
+#: Files that are never a submission's entry (set-up and test files of a project).
+SKIP_FILES = {"setup.py", "conftest.py", "__init__.py", "__main__.py"}
+
+
+def _visible(p: Path) -> bool:
+    return not p.name.startswith((".", "_")) or p.name == "__init__.py"
+
+
+def code_files(folder: Path) -> list[Path]:
+    """The ``.py``/``.ipynb`` files directly in ``folder`` (sorted, hidden ones left out)."""
+    return sorted(f for f in folder.iterdir() if f.is_file() and f.suffix in SUFFIXES and _visible(f))
+
+
+def subfolders(folder: Path) -> list[Path]:
+    """Sub-folders searched for submissions or project modules (never links out of the tree)."""
+    return sorted(
+        d for d in folder.iterdir() if d.is_dir() and not d.is_symlink() and d.name not in SKIP_DIRS and _visible(d)
+    )
+
+
+def source_of(path: Path) -> str:
+    """The code of a ``.py`` file, or of a notebook's code cells ("" when unreadable)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    if path.suffix != ".ipynb":
+        return text
+    try:
+        cells = json.loads(text).get("cells", [])
+    except (ValueError, AttributeError):
+        return ""
+    lines = []
+    for c in cells:
+        if isinstance(c, dict) and c.get("cell_type") == "code":
+            src = c.get("source", "")
+            lines.append("".join(src) if isinstance(src, list) else str(src))
+    return "\n".join(lines)
+
+
+def imported_names(path: Path) -> set[str]:
+    """First components of the modules a file imports (``from lib.combo import X`` -> ``lib``; relative: ``.``)."""
+    text = source_of(path)
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return _imports_by_line(text)
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            names.add("." if node.level else (node.module or "").split(".")[0])
+    return names
+
+
+def _imports_by_line(text: str) -> set[str]:
+    """Imports of a file that does not parse as a whole (magics, Python 2): line by line."""
+    names: set[str] = set()
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("import "):
+            names |= {p.strip().split(" ")[0].split(".")[0] for p in stripped[7:].split(",")}
+        elif stripped.startswith("from ") and " import " in stripped:
+            mod = stripped[5:].split(" import ")[0].strip()
+            names.add("." if mod.startswith(".") else mod.split(".")[0])
+    return names
+
+
+def local_modules(folder: Path) -> set[str]:
+    """Names the folder's code can import from itself: its ``.py`` stems and its sub-folders."""
+    stems = {f.stem for f in code_files(folder) if f.suffix == ".py"}
+    return stems | {d.name for d in subfolders(folder) if any(d.rglob("*.py"))}
+
+
+def is_project(folder: Path) -> bool:
+    """One student's project: a package, or code files that import each other."""
+    files = code_files(folder)
+    if any(f.name == "__init__.py" for f in files):
+        return True
+    local = local_modules(folder)
+    return any(imported_names(f) & (local - {f.stem}) or "." in imported_names(f) for f in files)
+
+
+def _search(folder: Path, depth: int = 0) -> list[Path]:
+    if depth > 12:
+        return []
+    if is_project(folder):
+        return [folder]
+    found = [f for f in code_files(folder) if f.name not in SKIP_FILES]
+    for d in subfolders(folder):
+        found += _search(d, depth + 1)
+    return found
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Submissions: files given, project folders, and the files and projects found in other folders.
+
+    Raises
+    ------
+    FileNotFoundError
+        Naming a path that does not exist.
+    """
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if not p.exists():
+            raise FileNotFoundError(f"{p} does not exist")
+        found += [p] if p.is_file() else _search(p)
+    return list(dict.fromkeys(found))
+
+
+def result_names(paths: list[Path]) -> dict[Path, str]:
+    """A unique name per submission: its file name, or, when names collide, its path relative to
+    the folder all of them are in.
+
+    A flat folder keeps bare file names (``inplace_correct.py``); a class export keeps
+    every student apart (``alice/mlp.py``, ``carol/hw4/mlp.py``).
+    """
+    if not paths:
+        return {}
+    if len({Path(p).name for p in paths}) == len(paths):
+        return {p: Path(p).name for p in paths}
+    resolved = {p: Path(p).resolve() for p in paths}
+    parents = [str(r.parent) for r in resolved.values()]
+    root = Path(os.path.commonpath(parents)) if len(set(parents)) > 1 else Path(parents[0])
+    return {p: r.relative_to(root).as_posix() for p, r in resolved.items()}
+
+
+def content_digest(path: Path) -> hashlib._Hash:
+    """A hash of a file's bytes, or of every file of a folder (relative names and bytes, sorted)."""
+    h = hashlib.sha256()
+    path = Path(path)
+    if path.is_file():
+        h.update(path.read_bytes())
+        return h
+    for f in sorted(q for q in path.rglob("*") if q.is_file() and not q.is_symlink() and "__pycache__" not in q.parts):
+        h.update(str(f.relative_to(path)).encode())
+        h.update(f.read_bytes())
+    return h

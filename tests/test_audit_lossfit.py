@@ -1,0 +1,141 @@
+"""Which loss a gradient is judged against (gradcheck.audit.lossfit) and which network a forward is
+(gradcheck.audit.network): conventions read off a student's loss value or derivative, slopes and
+alphas fitted to the output, scores taken as the forward. Student values are computed here with
+plain numpy (independently of reference_nets)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from gradcheck.audit.lossfit import LossError, choices, from_student, from_student_grad, other_conventions
+from gradcheck.audit.network import infer_network
+from gradcheck.audit.spec import AuditSpec, parse_spec
+from gradcheck.diagnose.layout import infer_layouts
+from reference_nets.mlp import MLP, MLPConfig
+
+RNG = np.random.default_rng(3)
+X = RNG.normal(size=(8, 3))
+
+
+def _net(output="identity", hidden=("tanh",), n_out=2, **kw):
+    config = MLPConfig((3, 4, n_out), hidden, output=output, loss="mse", **kw)
+    net = MLP(config)
+    return config, net.init_params(seed=1)
+
+
+def _labels(k=3):
+    return np.eye(k)[[0, 1, 2, 0, 1, 2, 1, 0]]
+
+
+@pytest.mark.parametrize(
+    "student, loss, over_samples, over_outputs, half",
+    [
+        (lambda a, y: np.mean((a - y) ** 2), "mse", "mean", None, False),
+        (lambda a, y: 0.5 * np.sum((a - y) ** 2), "mse", "sum", "sum", True),
+        (lambda a, y: np.mean(np.sum((a - y) ** 2, axis=1)), "mse", "mean", "sum", False),
+        (lambda a, y: np.sum((a - y) ** 2) / len(a), "mse", "mean", "sum", False),
+    ],
+)
+def test_mse_convention_read_off_the_students_value(student, loss, over_samples, over_outputs, half):
+    config, params = _net(n_out=3)  # 3 outputs: with 2, "half" and "mean over outputs" give the same number
+    Y = RNG.normal(size=(8, 3))
+    a, _ = MLP(config).forward(params, X)
+    found = from_student({"source": "error()", "value": float(student(a, Y))}, config, params, X, Y)
+    assert found, "no convention matched"
+    c = found[0].config
+    assert (c.loss, c.over_samples, c.over_outputs, c.half) == (loss, over_samples, over_outputs, half)
+
+
+def test_log_likelihood_is_cross_entropy_with_the_sign_flipped():
+    config, params = _net(output="softmax", n_out=3)
+    Y = _labels()
+    a, _ = MLP(config).forward(params, X)
+    found = from_student({"source": "cost()", "value": float(np.sum(Y * np.log(a)))}, config, params, X, Y)
+    assert [(c.config.loss, c.config.over_samples, c.factor) for c in found] == [("ce", "sum", -1.0)]
+
+
+def test_a_value_matching_nothing_falls_back_to_the_usual_losses_with_a_note():
+    config, params = _net(output="sigmoid", n_out=1)
+    Y = (RNG.random((8, 1)) > 0.5).astype(float)
+    notes: list[str] = []
+    picks = choices(AuditSpec(), [config], {"source": "f()", "value": 123.0}, params, X, Y, notes)
+    assert [c.config.loss for c in picks] == ["bce", "mse"] and "matches no known convention" in notes[0]
+
+
+@pytest.mark.parametrize(
+    "derivative, expected",
+    [
+        (lambda a, y: a - y, {("mse", "mean", True), ("mse", "sum", True)}),  # N = 1 below: mean == sum
+        (lambda a, y: 2 * (a - y) / a.size, {("mse", "mean", False)}),
+    ],
+)
+def test_convention_read_off_the_students_derivative(derivative, expected):
+    config, params = _net(output="identity", n_out=1)
+    x, y = X[:1], RNG.normal(size=(1, 1))
+    a, _ = MLP(config).forward(params, x)
+    found = from_student_grad({"source": "mse_prime()", "value": derivative(a, y)}, config, params, x, y)
+    assert {(c.config.loss, c.config.over_samples, c.config.half) for c in found} >= expected
+
+
+def test_a_declared_loss_the_output_cannot_have_is_an_error():
+    config, params = _net(output="softmax", n_out=3)
+    spec = parse_spec({"loss": {"name": "bce"}})
+    with pytest.raises(LossError, match=r"\[loss\] name = 'bce' does not fit the network's softmax output"):
+        choices(spec, [config], None, params, X, _labels(), [])
+
+
+def test_other_conventions_exclude_the_ones_already_tried():
+    config, params = _net(output="sigmoid", n_out=1)
+    picks = choices(AuditSpec(), [config], None, params, X, np.ones((8, 1)), [])
+    others = other_conventions(picks)
+    assert others and not {(c.config, c.factor) for c in others} & {(c.config, c.factor) for c in picks}
+
+
+# ------------------------------------------------------------------------------------------------ network
+
+
+@pytest.mark.parametrize(
+    "hidden, kw, label",
+    [
+        (("leaky_relu",), {"leaky_slope": 0.2}, "slope=0.2"),
+        (("leaky_relu",), {"leaky_slope": 0.037}, "slope=0.037"),  # not a common value: searched
+        (("elu",), {"elu_alpha": 0.5}, "alpha=0.5"),
+    ],
+)
+def test_slope_and_alpha_are_fitted_to_the_forward(hidden, kw, label):
+    config, params = _net(hidden=hidden, output="sigmoid", **kw)
+    out, _ = MLP(config).forward(params, X)
+    _, found, fwd = infer_network(params, out, X, 2, AuditSpec())
+    assert fwd.status == "match" and found.hidden == hidden and label in fwd.network, fwd
+
+
+def test_scores_are_recognised_and_the_output_left_to_the_loss():
+    config, params = _net(output="softmax", n_out=3, hidden=("relu",))
+    a, cache = MLP(config).forward(params, X)
+    _, found, fwd = infer_network(params, cache.zs[-1], X, 3, AuditSpec())
+    # scores are an identity output's output: the forward matches; the grader lets the loss pick the output
+    assert fwd.status == "match" and found.output == "identity"
+    sig, sparams = _net(output="sigmoid", n_out=3, hidden=("relu",))
+    _, scores = MLP(sig).forward(sparams, X)
+    _, found, fwd = infer_network(sparams, MLP(sig).forward(sparams, X)[0], X, 3, AuditSpec())
+    assert found.output == "sigmoid" and not fwd.on_logits  # the output itself is preferred to scores
+
+
+def test_an_unmodelled_activation_is_a_mismatch_not_a_match():
+    config, params = _net(hidden=("tanh",), output="identity")
+    layout = infer_layouts({k: v.shape for k, v in params.items()}, 3, 2)[0]
+    ref = layout.to_reference(params)
+    out = np.log1p(np.exp(X @ ref["W1"] + ref["b1"])) @ ref["W2"] + ref["b2"]  # softplus: not a reference layer
+    _, _, fwd = infer_network(params, out, X, 2, AuditSpec())
+    assert fwd.status == "mismatch"
+
+
+def test_declared_network_is_the_only_candidate():
+    config, params = _net(hidden=("tanh",), output="identity")
+    out, _ = MLP(dataclasses.replace(config, output="identity")).forward(params, X)
+    spec = parse_spec({"network": {"hidden": ["sigmoid"], "output": "identity"}})
+    _, found, fwd = infer_network(params, out, X, 2, spec)
+    assert found.hidden == ("sigmoid",) and fwd.status == "mismatch"

@@ -1,0 +1,175 @@
+"""What a submission is (gradcheck.audit.submissions) and how a project folder loads (gradcheck.audit.projects):
+files, project folders whose modules import each other, class exports searched at any depth, and
+every student's result kept apart when file names collide."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from gradcheck.audit import projects
+from gradcheck.audit.batch import audit_batch
+from gradcheck.audit.sandbox import Limits
+from gradcheck.audit.spec import AuditSpec
+from gradcheck.audit.submissions import content_digest, discover, is_project, result_names
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = (ROOT / "examples" / "submissions" / "inplace_correct.py").read_text()
+SIGN_BUG = (ROOT / "examples" / "submissions" / "grads_tuple_sign_bug.py").read_text()
+
+
+def write(path: Path, text: str = "") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+@pytest.fixture
+def export(tmp_path):
+    """A class export: a folder per student (at different depths), every file called mlp.py; one project."""
+    write(tmp_path / "export" / "alice" / "mlp.py", GOOD)
+    write(tmp_path / "export" / "bob" / "hw3" / "mlp.py", SIGN_BUG)
+    write(tmp_path / "export" / "carol" / "model.py", "from layers import Dense\n")
+    write(tmp_path / "export" / "carol" / "layers.py", "class Dense:\n    pass\n")
+    write(tmp_path / "export" / "dave" / "__pycache__" / "mlp.py", "broken(")
+    return tmp_path / "export"
+
+
+def test_class_export_is_searched_at_any_depth(export):
+    found = discover([export])
+    assert found == [export / "alice" / "mlp.py", export / "bob" / "hw3" / "mlp.py", export / "carol"]
+
+
+def test_result_names_are_unique_relative_paths(export):
+    names = result_names(discover([export]))
+    assert sorted(names.values()) == ["alice/mlp.py", "bob/hw3/mlp.py", "carol"]
+    # a unique name stays the bare file name
+    assert result_names([Path("/x/a.py"), Path("/y/b.py")]) == {Path("/x/a.py"): "a.py", Path("/y/b.py"): "b.py"}
+
+
+@pytest.mark.parametrize(
+    "files,project",
+    [
+        ({"model.py": "from layers import Dense\n", "layers.py": ""}, True),
+        ({"model.py": "import layers as L\n", "layers.py": ""}, True),
+        ({"__init__.py": "", "net.py": ""}, True),
+        ({"net.py": "from .helpers import f\n", "helpers.py": ""}, True),
+        ({"main.ipynb": None, "lib/combo.py": ""}, True),  # a notebook importing its own package
+        ({"a.py": "import numpy as np\n", "b.py": "import numpy as np\n"}, False),  # two students' files
+        ({"a.py": "import b\n"}, False),  # b.py is not there
+        ({"broken.py": "%matplotlib inline\nfrom util import f\n", "util.py": ""}, True),  # does not parse
+    ],
+)
+def test_project_detection(tmp_path, files, project):
+    for name, text in files.items():
+        if text is None:
+            nb = {"cells": [{"cell_type": "code", "source": ["from lib.combo import Net\n"]}]}
+            write(tmp_path / name, json.dumps(nb))
+        else:
+            write(tmp_path / name, text)
+    assert is_project(tmp_path) is project
+
+
+def test_folder_digest_covers_every_file(export):
+    carol = export / "carol"
+    before = content_digest(carol).hexdigest()
+    (carol / "layers.py").write_text("class Dense:\n    x = 1\n")
+    assert content_digest(carol).hexdigest() != before
+    assert content_digest(export / "alice" / "mlp.py").hexdigest() != before
+
+
+def test_missing_path_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope does not exist"):
+        discover([tmp_path / "nope"])
+
+
+# --------------------------------------------------------------------------- loading a project
+
+
+def test_project_modules_import_each_other_and_merge(tmp_path, clean_imports):
+    write(
+        tmp_path / "p" / "layers.py", "import numpy as np\nclass Linear:\n    def forward(self, x):\n        return x\n"
+    )
+    write(
+        tmp_path / "p" / "model.py",
+        "from layers import Linear\nclass Net:\n    def __init__(self):\n        self.l = Linear()\n",
+    )
+    write(tmp_path / "p" / "train.py", "from model import Net\nnet = Net()\nnet.train_forever()\n")
+    write(tmp_path / "p" / "gui.py", "import PyQt5_not_installed\n")
+    write(tmp_path / "p" / "tests" / "test_model.py", "raise SystemExit\n")
+    loaded = projects.load_folder(tmp_path / "p")
+    ns = loaded.module.__dict__
+    assert ns["Net"]().l.__class__ is ns["Linear"]
+    assert loaded.kind == "folder" and loaded.root == (tmp_path / "p").resolve()
+    assert {"Net", "Linear"} <= set(loaded.class_nodes)
+    failed = "gui: gui.py line 1: statement raised ModuleNotFoundError: No module named 'PyQt5_not_installed'"
+    assert failed + " while loading; skipped" in loaded.notes
+    assert any("train: top-level code was not run" in n for n in loaded.notes)  # definitions only
+    assert not any("test_model" in n for n in loaded.notes)
+    assert loaded.owns(str(tmp_path / "p" / "model.py")) and not loaded.owns(str(tmp_path / "q.py"))
+    assert loaded.where(str((tmp_path / "p" / "model.py").resolve()), 4) == "model.py line 4"
+
+
+def test_empty_folder_is_an_error(tmp_path, clean_imports):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(Exception, match="holds no .py or .ipynb file"):
+        projects.load_folder(tmp_path / "empty")
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def test_every_student_result_is_kept_apart(export, tmp_path):
+    write(
+        export / "carol" / "model.py",
+        GOOD.replace("import numpy as np", "import numpy as np\nfrom layers import Dense"),
+    )
+    report = audit_batch(discover([export]), AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    by_name = {Path(s.path).relative_to(export).as_posix(): s.status for s in report.submissions}
+    assert by_name == {"alice/mlp.py": "pass", "bob/hw3/mlp.py": "fail", "carol": "pass"}
+    written = sorted(
+        p.relative_to(tmp_path / "out" / "submissions").as_posix() for p in (tmp_path / "out").rglob("*.json")
+    )
+    assert len(written) == 3 and len({Path(w).name for w in written}) == 2  # two results named mlp.py.json, apart
+    for w in written:
+        data = json.loads((tmp_path / "out" / "submissions" / w).read_text())
+        assert w.removesuffix(".json").split("/")[-1] == Path(data["path"]).name
+
+
+def test_a_project_notebook_and_bad_module_names(tmp_path, clean_imports):
+    cells = [
+        ["from helpers import act\n", "class Net:\n", "    def f(self):\n        return act(1)\n"],
+        ["net = Net()\n", "net.train_forever()\n"],
+    ]
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {"cell_type": "code", "id": f"c{i}", "metadata": {}, "outputs": [], "execution_count": None, "source": c}
+            for i, c in enumerate(cells)
+        ],
+    }
+    write(tmp_path / "p" / "helpers.py", "def act(x):\n    return 2 * x\n")
+    write(tmp_path / "p" / "main.ipynb", json.dumps(nb))
+    write(tmp_path / "p" / "my-notes.py", "x = 1\n")
+    loaded = projects.load_folder(tmp_path / "p")
+    assert "Net" in loaded.module.__dict__, loaded.notes
+    assert loaded.module.__dict__["Net"]().f() == 2  # the notebook imports the project's module
+    assert "my-notes.py: not an importable module name; skipped" in loaded.notes
+    assert any(n.startswith("main.ipynb: ") and "top-level code was not run" in n for n in loaded.notes)
+
+
+def test_relative_and_absolute_paths_together(tmp_path, monkeypatch):
+    from gradcheck.cli import main
+
+    a = write(tmp_path / "here" / "a.py", GOOD)
+    b = write(tmp_path / "elsewhere" / "b.py", GOOD)
+    monkeypatch.chdir(tmp_path / "here")
+    code = main(["audit", "a.py", str(b), "--format", "json", "--output", str(tmp_path / "out")])
+    assert code == 0 and a.exists()  # the report needs no common folder
+    (folder,) = (tmp_path / "out").iterdir()
+    assert (folder / "report.html").stat().st_size > 0 and (folder / "report.txt").stat().st_size > 0
