@@ -85,6 +85,8 @@ def _array_of(g: dict) -> np.ndarray:
 
 
 def _point(r, result, probes, X, Y, spec, seed) -> SubmissionResult:
+    if not r.passed:  # already wrong at the student's own weights: a second point adds nothing
+        return r
     if probes.get("point") is None and probes.get("unavailable"):
         return dataclasses.replace(r, notes=(*r.notes, f"not checked at a second point: {probes['unavailable']}"))
     point = probes.get("point") or {}
