@@ -81,7 +81,7 @@ def starts(n: int) -> dict:
     return {**out, **skipped}
 
 
-def a_class(count: int, jobs: int) -> dict:
+def a_class(count: int, jobs: int, backend: str = "bwrap") -> dict:
     expected = tomllib.loads((EXAMPLES / "EXPECTED.toml").read_text())["files"]
     sources = sorted(p for p in EXAMPLES.glob("*.py") if p.name in expected)
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,7 +95,9 @@ def a_class(count: int, jobs: int) -> dict:
             paths.append(dst)
             want[dst.name] = expected[src.name]["verdict"]
         t = time.perf_counter()
-        report = audit_batch(paths, AuditSpec(), folder=Path(tmp) / "out", jobs=jobs, limits=Limits(wall_seconds=60))
+        report = audit_batch(
+            paths, AuditSpec(), folder=Path(tmp) / "out", jobs=jobs, limits=Limits(wall_seconds=60), backend=backend
+        )
         took = time.perf_counter() - t
     agree = sum(want[Path(s.path).name] == s.status for s in report.submissions)
     each = [s.elapsed for s in report.submissions]
@@ -122,6 +124,10 @@ def main(argv=None) -> int:
     result = {"cpus": os.cpu_count(), "load_before": [round(x, 2) for x in load_before]}
     result["starts"] = starts(args.starts)
     result["class"] = a_class(args.submissions, args.jobs)
+    result["class_unsandboxed"] = a_class(args.submissions, args.jobs, backend="none")
+    result["class"]["sandbox_overhead_per_submission_s"] = round(
+        (result["class"]["seconds"] - result["class_unsandboxed"]["seconds"]) / args.submissions * args.jobs, 3
+    )
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
     result["when"] = time.strftime("%Y-%m-%d %H:%M")
     args.output.mkdir(parents=True, exist_ok=True)
@@ -160,6 +166,10 @@ def render(r: dict) -> str:
         f"Target: under {c['target_seconds']} s: {'met' if c['met'] else 'NOT met'}. "
         "Verdicts matching examples/submissions/EXPECTED.toml: "
         f"{c['verdicts_matching_expected']} of {c['submissions']}.",
+        "",
+        f"The same class with `--sandbox none`: {r['class_unsandboxed']['seconds']} s. The sandbox's own cost is "
+        f"the difference: {c['sandbox_overhead_per_submission_s']} s per submission and job slot; the rest "
+        "is the worker and the grading (the diagnosis of the failing files dominates).",
         "",
     ]
     return "\n".join(lines)
