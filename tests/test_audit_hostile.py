@@ -301,6 +301,26 @@ def test_no_secret_in_any_report(run):
         assert readme_line not in data, f"the checkout's README leaked into {path}"
 
 
+def test_no_control_character_in_any_report(run):
+    # a student's escapes must not reach the instructor's terminal or break the class's junit.xml
+    for path, data in run["written"].items():
+        if path.endswith((".txt", ".md", ".xml", ".html", ".json")):
+            text = data.decode("utf-8")
+            bad = sorted({c for c in text if (ord(c) < 32 and c not in "\n\t\r") or 0x7F <= ord(c) <= 0x9F})
+            assert not bad, f"{path} holds control characters {bad!r}"
+
+
+def test_junit_parses_with_one_testcase_per_submission(run):
+    import xml.etree.ElementTree as ET
+
+    junit = next(data for path, data in run["written"].items() if path.endswith("junit.xml"))
+    cases = ET.fromstring(junit).findall("testcase")
+    assert len(cases) == len(run["main"]["submissions"])
+    assert not [c for c in cases if c.get("name") == "injected"]
+    html = next(data for path, data in run["written"].items() if path.endswith("report.html")).decode()
+    assert '<script>alert("xss")' not in html and "&lt;script&gt;alert(" in html
+
+
 def test_no_listener_was_reached(run):
     assert any(v == 0 for v in run["hits"].values())
     assert all(v == 0 for v in run["hits"].values()), run["hits"]

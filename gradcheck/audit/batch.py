@@ -35,6 +35,7 @@ from gradcheck.audit.grade import SubmissionResult, grade, point_to_code
 from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.audit.submissions import SUFFIXES, content_digest, discover, result_names  # noqa: F401 (used by cli, gradescope)
+from gradcheck.printable import printable, printable_tree
 from gradcheck.report.files import to_json, write_atomic
 from gradcheck.result import worst_status
 
@@ -144,7 +145,7 @@ def _parse_channel(raw: bytes) -> dict | None:
         result = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return None
-    return result if isinstance(result, dict) else None
+    return printable_tree(result) if isinstance(result, dict) else None
 
 
 def run_worker(
@@ -238,7 +239,7 @@ def audit_one(
     if box is None:
         return _finish(SubmissionResult(status="error", error=failure, **common), spec, time.perf_counter() - start)
     common.update(
-        output_tail=(box.stdout_tail + box.stderr_tail)[-2000:],
+        output_tail=printable((box.stdout_tail + box.stderr_tail)[-2000:]),
         isolation=box.isolation,
         network_isolated=box.network_isolated,
     )
