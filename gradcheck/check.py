@@ -35,10 +35,11 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck import conditioning
 from gradcheck import numeric as nm
-from gradcheck.compare import SAFETY, judge, scale_floor, validate_rtol
+from gradcheck.compare import SAFETY, scale_floor, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
-from gradcheck.kinks import subgradient_status
+from gradcheck.opinions import Checker
 from gradcheck.problem import GradientShapeError, Problem, misshaped
 from gradcheck.result import EntryEvidence, GradientReport, TensorResult, worst_status
 
@@ -67,180 +68,6 @@ def _validate_int(value: Any, name: str, low: int) -> int:
     return int(value)
 
 
-class _Checker:
-    """Holds the oracle and the resolved method for one check."""
-
-    def __init__(self, oracle: nm.Oracle, method: str, rtol: float, analytic, notes: list[str]):
-        self.oracle, self.rtol, self.notes = oracle, rtol, notes
-        self._wide: dict[str, np.ndarray] | None = None
-        self._ref: nm.Oracle | None = None  # the float64 reference oracle, made on first use
-        #: per tensor, entries whose float32 gradient is off by float32 rounding only
-        self.rounded: dict[str, int] = {}
-        self._noise_note()
-        self.complex_safe = method in ("auto", "complex") and self._probe(analytic)
-        if method == "auto":
-            # Per entry, central differences cost two real evaluations and resolve
-            # float64 gradients far below rtol; a complex evaluation costs several
-            # real ones, so it is kept for second opinions and directions, except
-            # in float32, where central differences resolve only ~1e-3.
-            low_precision = np.finfo(oracle.dtype).bits < 64
-            method = "complex" if self.complex_safe and low_precision else "central"
-        elif method == "complex" and not self.complex_safe:
-            method = "richardson"
-            notes.append("complex step unavailable, fell back to richardson")
-        self.method = method
-
-    def _noise_note(self) -> None:
-        if self.oracle.noise:
-            self.notes.append(
-                f"the loss is not deterministic: two evaluations at the same point differ by "
-                f"{self.oracle.noise / 2:.2g}; every numeric error includes that noise"
-            )
-
-    #: ``(directional.Combined, its screen or None)`` once :meth:`_probe` ran
-    combined = None
-
-    def _probe(self, analytic: Mapping[str, np.ndarray]) -> bool:
-        from gradcheck import directional as dr
-
-        # One complex evaluation along the combined screening direction, confirmed by
-        # a real estimate along it, shows a loss complex-safe at 3 to 7 evaluations, and is
-        # kept as the combined screen of every tensor (see gradcheck.directional).
-        combined = dr.Combined(self.oracle, analytic)
-        seen = dr.probe(self.oracle, combined)
-        self.combined = (combined, seen.screen)
-        if seen.safe:
-            return True
-        # Not shown there: the per-entry probe decides, at the largest analytic entry of
-        # the first, last and largest tensors (a complex step and real estimates each),
-        # or of every tensor when the directional derivatives disagreed: the trouble
-        # may be on any tensor's path (an L1 term on one weight matrix).
-        names = [n for n, g in analytic.items() if g.size] or list(analytic)
-        biggest = max(names, key=lambda n: float(np.max(np.abs(analytic[n]), initial=0.0)))
-        chosen = names if seen.safe is False else list(dict.fromkeys([names[0], names[-1], biggest]))
-        entries = [(n, int(np.argmax(np.abs(analytic[n].reshape(-1))))) for n in chosen if analytic[n].size]
-        reason = self._on_reference(lambda ref: nm.probe_complex_safety(self.oracle, entries, ref))
-        if reason is not None:
-            self.notes.append(f"complex step not used: {reason}")
-        return reason is None
-
-    def primary(self, name: str, idx: np.ndarray, method: str | None = None) -> list[nm.Estimate]:
-        o = self.oracle
-        method = method or self.method
-        if method == "scipy":
-            return nm.scipy_derivatives(o, name, idx)
-        if method == "fprime":
-            return nm.fprime_derivatives(o, name, idx)
-        if method == "central" and o.batched is not None and len(idx) > 1:
-            return nm.batched_central(o, name, idx)
-        one = {"central": nm.central, "richardson": nm.richardson, "complex": nm.complex_step}
-        return [one[method](o, name, int(j)) for j in idx]
-
-    def second_opinion(self, name: str, j: int, g: float, first: nm.Estimate, floor: float):
-        """Re-examine a failing entry; return ``(status, estimate)``."""
-        status, best, exact = self._second_opinion(name, j, g, first, floor)
-        # judged against the most accurate estimate there is: the complex step
-        # runs in complex128 whatever the parameters' dtype
-        if status == "fail" and np.finfo(self.oracle.dtype).bits < 64:
-            if self._rounded_by_dtype(name, j, g, exact or best, floor):
-                status = "pass"
-        return status, best
-
-    def _rounded_by_dtype(self, name: str, j: int, g: float, best: nm.Estimate, floor: float) -> bool:
-        """A float32 gradient off by its own rounding, not by a bug.
-
-        Backprop in float32 rounds each entry relative to the terms it sums,
-        not to the entry: a small entry of a saturated net can be off by more
-        than ``sqrt(eps32)`` of itself with nothing wrong. The same gradient
-        code run on the parameters cast to float64 tells the two apart: a bug
-        is in both results, float32 rounding only in one. The entry passes
-        when the float64 result agrees with the numeric estimate and the
-        float32 one differs from it by no more than ``|g32 - g64|`` allows.
-        """
-        if self._wide is None:
-            self._wide = _analytic_at_float64(self.oracle.problem)
-        if name not in self._wide:
-            return False
-        g64 = float(self._wide[name].reshape(-1)[j])
-        eps64 = float(np.finfo(np.float64).eps)
-        wide_ok = judge([g64], [best.value], [best.error], float(np.sqrt(eps64)), floor).ok[0]
-        explained = abs(g - best.value) <= SAFETY * (abs(g - g64) + best.error) + self.rtol * max(abs(g), floor)
-        if wide_ok and explained:
-            self.rounded[name] = self.rounded.get(name, 0) + 1
-            return True
-        return False
-
-    def _refine(self, name: str, j: int) -> nm.Estimate:
-        """:func:`gradcheck.numeric.refine`, on float64 parameters for a float32 loss.
-
-        A float32 loss changes in quanta of ~1e-7 of itself: the small steps
-        that tell a kink from a smooth point see only the quanta.
-        """
-        return self._on_reference(lambda ref: nm.refine(ref, name, j))
-
-    def _on_reference(self, work):
-        """Run ``work(ref)`` on the check's one float64 reference oracle, counting its evaluations."""
-        if self._ref is None:
-            self._ref = nm.reference_oracle(self.oracle)
-        before = self._ref.evaluations
-        try:
-            return work(self._ref)
-        finally:
-            if self._ref is not self.oracle:
-                self.oracle.evaluations += self._ref.evaluations - before
-
-    def _second_opinion(self, name: str, j: int, g: float, first: nm.Estimate, floor: float):
-        """``(status, best estimate, complex step or None)`` for a failing entry."""
-        refined = self._refine(name, j)
-        scale = max(abs(g), abs(first.value), floor)
-        exact = first if first.estimator == "complex" else None
-        if self.complex_safe and exact is None:
-            exact = nm.complex_step(self.oracle, name, j)
-        if refined.kink:
-            status = subgradient_status(g, refined, self.rtol * scale)
-            agrees = exact is not None and judge([g], [exact.value], [exact.error], self.rtol, floor).ok[0]
-            if status == "fail" and agrees:
-                # At a true kink the complex step returns one branch's slope, so a g equal to
-                # it lies between the one-sided slopes; outside them and equal to it, the
-                # "kink" was the rounding of a saturated loss: the point is smooth and g right.
-                return "pass", exact, exact
-            return status, refined, exact
-        others = [first, refined]
-        if exact is not None and exact is not first:
-            others.append(exact)
-        # A central difference's error leaves out what the second opinion
-        # measures (truncation, a kink crossed by the step): trust the later
-        # estimates; a complex step has no such blind spot and stays in.
-        trusted = others if first.estimator == "complex" else others[1:]
-        best = min((e for e in trusted if np.isfinite(e.value)), key=lambda e: e.error, default=refined)
-        verdict = judge([g], [best.value], [best.error], self.rtol, floor)
-        if verdict.ok[0]:
-            # a pass the error bar alone allows is no pass after a failed first look
-            sharp = verdict.abs_error[0] <= self.rtol * verdict.scale[0] or verdict.resolved[0]
-            return ("pass" if sharp else "inconclusive"), best, exact
-        # Fail only when the discrepancy stands clear of everything the numeric
-        # side is unsure about: its own error and the spread between estimators.
-        # A real difference of exactly zero saw the loss not change at all (a loss
-        # rounded in stairs wider than the step): no evidence against a nonzero
-        # complex step, which sees through the stairs.
-        blind = exact is not None and exact.value != 0.0
-        seen = [e for e in others if np.isfinite(e.value) and not (blind and e is not exact and e.value == 0.0)]
-        # ... and estimators disagree only beyond their own error bars: a Richardson
-        # estimate 1e-11 off a 1e-17 entry, with an error of 1e-11, contradicts nothing.
-        spread = max((abs(best.value - e.value) - SAFETY * e.error for e in seen), default=0.0)
-        uncertainty = max(best.error, spread)
-        reliable = verdict.abs_error[0] > SAFETY * uncertainty + self.rtol * verdict.scale[0]
-        return ("fail" if reliable else "inconclusive"), best, exact
-
-
-def _analytic_at_float64(problem: Problem) -> dict[str, np.ndarray]:
-    """The user's gradient at the parameters cast to float64 ({} if that fails)."""
-    try:
-        return problem.widened().analytic()
-    except Exception:  # the user's code may refuse float64: then nothing is learnt from it
-        return {}
-
-
 def _evidence(idx, shape, g, n, err, jd, statuses, estimates) -> list[EntryEvidence]:
     out = []
     for k, j in enumerate(idx):
@@ -263,21 +90,25 @@ def _evidence(idx, shape, g, n, err, jd, statuses, estimates) -> list[EntryEvide
     return out
 
 
-def _check_entries(ch: _Checker, name: str, idx: np.ndarray, g_flat: np.ndarray, shape, method: str | None = None):
+def _check_entries(ch: Checker, name: str, idx: np.ndarray, g_flat: np.ndarray, shape, method: str | None = None):
     """Check entries ``idx`` of one tensor (with ``method``, default the check's); return evidence for each."""
     estimates = ch.primary(name, idx, method)
     n = np.array([e.value for e in estimates])
     err = np.array([e.error for e in estimates])
     g = g_flat[idx]
-    floor = scale_floor(n[np.isfinite(n)], ch.oracle.dtype)
-    jd = judge(g, n, err, ch.rtol, floor)
+    by_complex = all(e.estimator == "complex" for e in estimates)
+    floor = ch.floor(scale_floor(n[np.isfinite(n)], ch.oracle.dtype), by_complex)
+    jd = ch.judge(g, n, err, floor)
     # a pass that only the error bar allows, on an entry the estimator cannot resolve, says nothing
     statuses = [
         "fail" if not ok else ("pass" if res or a <= ch.rtol * sc else "inconclusive")
         for ok, res, a, sc in zip(jd.ok, jd.resolved, jd.abs_error, jd.scale)
     ]
+    # failing entries, worst first, then (for a noisy loss) entries the first look could not resolve
     failing = np.flatnonzero(~jd.ok)
     failing = failing[np.argsort(-jd.rel_error[failing], kind="stable")]
+    unresolved = [k for k, s in enumerate(statuses) if ch.wants_second_opinion(s == "inconclusive")]
+    failing = np.concatenate([failing, np.array(unresolved[:CONFIRM_LIMIT], dtype=int)])
     for count, k in enumerate(failing):
         if count >= CONFIRM_LIMIT and all(statuses[j] == "fail" for j in failing[:count]):
             break  # the estimators agreed on the worst entries: the rest stand as measured
@@ -286,7 +117,7 @@ def _check_entries(ch: _Checker, name: str, idx: np.ndarray, g_flat: np.ndarray,
         if estimates[k].kink:  # compare with the nearest valid subgradient, not the slopes' average
             lo, hi = sorted((estimates[k].left, estimates[k].right))
             n[k] = min(max(g[k], lo), hi)
-    jd = judge(g, n, err, ch.rtol, floor)
+    jd = ch.judge(g, n, err, floor)
     return _evidence(idx, shape, g, n, err, jd, statuses, estimates)
 
 
@@ -324,7 +155,7 @@ def _tensor_result(name, shape, evidence, evaluations, size) -> TensorResult:
     )
 
 
-def _screens(ch: _Checker, analytic: Mapping[str, np.ndarray]) -> dict[str, tuple[Any, Any, int]]:
+def _screens(ch: Checker, analytic: Mapping[str, np.ndarray]) -> dict[str, tuple[Any, Any, int]]:
     """Per tensor: its screener, the screen that judges it (None: not yet run) and evaluations spent on it.
 
     With the complex step, one combined screen over every tensor (kept from the
@@ -333,9 +164,18 @@ def _screens(ch: _Checker, analytic: Mapping[str, np.ndarray]) -> dict[str, tupl
     """
     from gradcheck import directional as dr
 
+    twin = ch.twin()
     if not ch.complex_safe:
-        return {n: (dr.Screener(ch.oracle, False, n, g.reshape(-1)), None, 0) for n, g in analytic.items()}
-    combined, whole = ch.combined if ch.combined is not None else (dr.Combined(ch.oracle, analytic), None)
+        oracle, grads = twin if twin is not None else (ch.oracle, analytic)
+        return _real_screeners(oracle, {n: grads[n].reshape(-1) for n in analytic})
+    if twin is not None:
+        # float32: the screens judge the same gradient code at float64 against the float64 loss,
+        # with float64's tolerance (at float32's, one entry off by 1e-2 hides in a tensor of a
+        # few hundred); the entries they point to are then checked as the user computed them
+        ref, wide = twin
+        combined, whole = dr.Combined(ref, wide), None
+    else:
+        combined, whole = ch.combined if ch.combined is not None else (dr.Combined(ch.oracle, analytic), None)
     if whole is None:
         whole = combined.test()
     if whole.ok:
@@ -343,7 +183,34 @@ def _screens(ch: _Checker, analytic: Mapping[str, np.ndarray]) -> dict[str, tupl
     return {n: (combined.screeners[n], screen, spent) for n, (screen, spent) in combined.split(whole).items()}
 
 
-def _check_directional(ch: _Checker, name: str, g: np.ndarray, rng, samples: int, screener=None, whole=None):
+def _leaves(screener, whole, rng, samples: int) -> np.ndarray:
+    """Entries a tripped screen points to: bisected down to leaves, sampled where the errors are dense."""
+    from gradcheck import directional as dr
+
+    budget = 4 * int(np.log2(screener.g.size) + 1) + 16
+    leaves = dr.localize(screener, whole, budget)
+    per_leaf = max(dr.LEAF_SIZE, samples)
+    return np.unique(
+        np.concatenate(
+            [leaf if leaf.size <= per_leaf else rng.choice(leaf, per_leaf, replace=False) for leaf in leaves]
+        )
+    )
+
+
+def _real_screeners(oracle, flats: Mapping[str, np.ndarray]) -> dict[str, tuple[Any, Any, int]]:
+    """A real screen per large tensor; the small ones (``GROUP_SHARE`` of the parameters) share one."""
+    from gradcheck import directional as dr
+
+    total = sum(g.size for g in flats.values())
+    small = [n for n, g in flats.items() if g.size < dr.GROUP_SHARE * total]
+    group = dr.GroupScreener(oracle, {n: flats[n] for n in small}) if len(small) > 1 else None
+    return {
+        n: (group if group is not None and n in small else dr.Screener(oracle, False, n, g), None, 0)
+        for n, g in flats.items()
+    }
+
+
+def _check_directional(ch: Checker, name: str, g: np.ndarray, rng, samples: int, screener=None, whole=None):
     """Judge the tensor by its screen; localise and check entries only if it trips.
 
     ``screener`` and ``whole`` come from :func:`_screens`: ``whole`` is the
@@ -358,17 +225,23 @@ def _check_directional(ch: _Checker, name: str, g: np.ndarray, rng, samples: int
     note = f"directional screens (sign-aligned directions, {how}); entries checked where a screen tripped"
     if note not in ch.notes:
         ch.notes.append(note)
+    if isinstance(screener, dr.GroupScreener):
+        # one screen (and one search) for the whole group, run for its first tensor
+        if not screener.results:
+            whole = screener.test(np.arange(screener.g.size))
+            picks = np.array([], dtype=int) if whole.ok else _leaves(screener, whole, rng, samples)
+            screener.results = {n: (whole, idx) for n, idx in screener.split(picks).items()}
+            screener.results.setdefault(screener.names[0], (whole, np.array([], dtype=int)))
+            screener.whole = whole
+        whole, idx = screener.results.get(name, (screener.whole, np.array([], dtype=int)))
+        if idx.size == 0:
+            # a tripped group screen whose search cleared this tensor: its entries lie in blocks that passed
+            return [], whole if whole.ok else dataclasses.replace(whole, ok=True)
+        return _check_entries(ch, name, idx, g_flat, g.shape), whole
     whole = whole if whole is not None else screener.test(np.arange(g.size))
     if whole.ok:
         return [], whole
-    budget = 4 * int(np.log2(g.size) + 1) + 16
-    leaves = dr.localize(screener, whole, budget)
-    per_leaf = max(dr.LEAF_SIZE, samples)
-    idx = np.unique(
-        np.concatenate(
-            [leaf if leaf.size <= per_leaf else rng.choice(leaf, per_leaf, replace=False) for leaf in leaves]
-        )
-    )
+    idx = _leaves(screener, whole, rng, samples)
     # A complex-step screen resolves errors relative to the entries themselves; so must
     # the entries it points to: central differences would hide a wrong 1e-20 entry
     # under their 1e-11 error.
@@ -456,54 +329,16 @@ def check_gradients(
     'fail'
     """
     start = time.perf_counter()
-    _validate_choice(method, "method", nm.METHODS)
-    _validate_choice(mode, "mode", MODES)
-    seed = _validate_int(seed, "seed", 0)
-    samples = _validate_int(samples, "samples", 2)
-    if grad is None:
-        raise TypeError("grad is required: a callable grad(params) or a mapping of gradients")
-    if not callable(grad) and not isinstance(grad, Mapping) and isinstance(params, Mapping):
-        raise TypeError(f"grad must be callable or a mapping of gradients, got {type(grad).__name__}")
-    problem = Problem.create(loss, grad if callable(grad) else None, params)
-    context = context if context is not None else Context.discover(loss, grad)
-    raw = problem.call_grad() if callable(grad) else grad
-    try:
-        analytic = problem.analytic(raw)
-    except GradientShapeError as exc:
-        exc.diagnoses = diagnose_shape_error(exc, raw, problem.params, context)
-        # the other tensors checked and every bug named, around the mis-shaped ones
-        options = {"method": method, "mode": mode, "rtol": rtol, "seed": seed, "samples": samples}
-        exc.report = _around_shapes(loss, raw, problem.params, context, name_bugs, options)
-        exc.diagnoses = exc.report.diagnoses if exc.report is not None and name_bugs else exc.diagnoses
-        raise
+    seed, samples = _validated_options(method, mode, seed, samples, grad, params)
+    options = {"method": method, "mode": mode, "rtol": rtol, "seed": seed, "samples": samples}
+    problem, analytic, context = _inputs(loss, grad, params, context, name_bugs, options)
     rtol = validate_rtol(rtol, problem.dtype)
     notes: list[str] = []
-    oracle = nm.Oracle(problem)
-    ch = _Checker(oracle, method, rtol, analytic, notes)
-    if mode == "auto":
-        mode = "directional" if ch.complex_safe or problem.size > AUTO_FULL_LIMIT else "full"
-    rng = np.random.default_rng(seed)
-    screens = _screens(ch, analytic) if mode == "directional" else {}
-    tensors, numeric = [], {}
-    for name, g in analytic.items():
-        before = oracle.evaluations
-        screen, spent = None, 0
-        if mode == "directional":
-            screener, screen, spent = screens[name]
-            evidence, screen = _check_directional(ch, name, g, rng, samples, screener, screen)
-        else:
-            idx = _select(mode, g.reshape(-1), samples, rng)
-            evidence = _check_entries(ch, name, idx, g.reshape(-1), g.shape)
-        result = _tensor_result(name, g.shape, evidence, oracle.evaluations - before + spent, g.size)
-        tensors.append(_with_screen(result, screen) if screen is not None else result)
-        numeric[name] = _numeric_array(g.shape, evidence)
-    oracle.assert_unmodified()
-    if ch.rounded:
-        where = ", ".join(f"{n} ({k})" for n, k in ch.rounded.items())
-        notes.append(
-            f"float32 rounding: entries of {where} differ from the derivative by more than rtol, and the same "
-            "gradient code at float64 agrees with it: float32 arithmetic, not a bug"
-        )
+    ch = Checker(nm.Oracle(problem), method, rtol, analytic, notes, seed)  # probes the loss, measures its noise
+    mode = "directional" if mode == "auto" else mode
+    tensors, numeric = _check_tensors(ch, analytic, mode, np.random.default_rng(seed), samples)
+    ch.oracle.assert_unmodified()
+    notes += _rounding_notes(ch, problem.dtype)
     report = GradientReport(
         status=worst_status(t.status for t in tensors),
         tensors=tuple(tensors),
@@ -512,16 +347,106 @@ def check_gradients(
         seed=seed,
         rtol=rtol,
         dtype=str(problem.dtype),
-        evaluations=oracle.evaluations,
+        evaluations=ch.oracle.evaluations,
         elapsed=time.perf_counter() - start,
         notes=tuple(notes),
         analytic=analytic,
         numeric=numeric,
     )
-    if not name_bugs or report.passed:
+    if name_bugs and not report.passed:
+        report = diagnose(report, params=problem.params, context=context or Context.infer(loss, problem.params))
+    return _with_conditioning(report, ch, analytic)
+
+
+def _validated_options(method, mode, seed, samples, grad, params) -> tuple[int, int]:
+    """Check the options at the public boundary; return ``(seed, samples)`` as ints."""
+    _validate_choice(method, "method", nm.METHODS)
+    _validate_choice(mode, "mode", MODES)
+    seed = _validate_int(seed, "seed", 0)
+    samples = _validate_int(samples, "samples", 2)
+    if grad is None:
+        raise TypeError("grad is required: a callable grad(params) or a mapping of gradients")
+    if not callable(grad) and not isinstance(grad, Mapping) and isinstance(params, Mapping):
+        raise TypeError(f"grad must be callable or a mapping of gradients, got {type(grad).__name__}")
+    return seed, samples
+
+
+def _inputs(loss, grad, params, context, name_bugs: bool, options: dict):
+    """The validated problem, the claimed gradient and the context that names bugs."""
+    problem = Problem.create(loss, grad if callable(grad) else None, params)
+    context = context if context is not None else Context.discover(loss, grad)
+    raw = problem.call_grad() if callable(grad) else grad
+    try:
+        analytic = problem.analytic(raw)
+    except GradientShapeError as exc:
+        exc.diagnoses = diagnose_shape_error(exc, raw, problem.params, context)
+        # the other tensors checked and every bug named, around the mis-shaped ones
+        exc.report = _around_shapes(loss, raw, problem.params, context, name_bugs, options)
+        exc.diagnoses = exc.report.diagnoses if exc.report is not None and name_bugs else exc.diagnoses
+        raise
+    return problem, analytic, context
+
+
+def _check_tensors(ch: Checker, analytic, mode: str, rng, samples: int):
+    """Every tensor judged in ``mode``: ``(tensor results, numeric estimates)``."""
+    screens = _screens(ch, analytic) if mode == "directional" else {}
+    tensors, numeric = [], {}
+    for name, g in analytic.items():
+        before = ch.oracle.evaluations
+        screen, spent = None, 0
+        if mode == "directional":
+            screener, screen, spent = screens[name]
+            evidence, screen = _check_directional(ch, name, g, rng, samples, screener, screen)
+        else:
+            idx = _select(mode, g.reshape(-1), samples, rng)
+            evidence = _check_entries(ch, name, idx, g.reshape(-1), g.shape)
+        result = _tensor_result(name, g.shape, evidence, ch.oracle.evaluations - before + spent, g.size)
+        tensors.append(_with_screen(result, screen) if screen is not None else result)
+        numeric[name] = _numeric_array(g.shape, evidence)
+    ch.count_twin()
+    return tensors, numeric
+
+
+def _rounding_notes(ch: Checker, dtype) -> list[str]:
+    """The note naming entries off by the gradient code's own rounding (none if there are none)."""
+    if not ch.rounded:
+        return []
+    where = ", ".join(f"{n} ({k})" for n, k in ch.rounded.items())
+    wider = "float64" if dtype == np.float32 else "extended precision (np.longdouble)"
+    return [
+        f"{dtype} rounding: entries of {where} differ from the derivative by more than rtol, and the same "
+        f"gradient code at {wider} agrees with it: {dtype} arithmetic, not a bug"
+    ]
+
+
+def _with_conditioning(report: GradientReport, ch: Checker, analytic) -> GradientReport:
+    """Add the ``loss_ill_conditioned`` note when the loss's measured noise is far above the model."""
+    import dataclasses
+
+    if not ch.noisy:
         return report
-    context = context or Context.infer(loss, problem.params)
-    return diagnose(report, params=problem.params, context=context)
+    problem = ch.oracle.problem
+    found = conditioning.trace(lambda p: problem.loss_fn(problem._call_args(p)), problem.params)
+    digits = int(round(-np.log10(float(np.finfo(problem.dtype).eps))))
+    note = conditioning.diagnosis(ch.noise, found, _resolution(report, ch, analytic), digits, ch.complex_safe)
+    return dataclasses.replace(report, diagnoses=(*report.diagnoses, note))
+
+
+def _resolution(report: GradientReport, ch: Checker, analytic) -> dict[str, float]:
+    """Per tensor, the smallest relative error at a typical (median-magnitude) entry this check could see.
+
+    A tensor judged by a directional screen could see an entry off by the
+    screen's tolerance (its direction weighs every entry alike); one checked
+    entry by entry, an entry off by the central difference's error bar.
+    """
+    per_entry = SAFETY * ch.oracle.noise / (ch.oracle.h0 * ch.step_scale())
+    out = {}
+    for t in report.tensors:
+        g = np.abs(analytic[t.name]).reshape(-1)
+        typical = float(np.median(g[g > 0])) if np.any(g > 0) else 0.0
+        reach = t.directional["tolerance"] if t.directional and not t.checked else per_entry
+        out[t.name] = reach / typical if typical > 0 else float("inf")
+    return out
 
 
 def _with_screen(result: TensorResult, screen) -> TensorResult:

@@ -6,7 +6,7 @@ estimated absolute error ``e``)::
     scale_i = max(|g_i|, |n_i|, floor_T, e_i / rtol)
     floor_T = eps**(1/3) * max_j |n_j|              (over T's checked entries)
     rel_i   = |g_i - n_i| / scale_i
-    pass   <=>  |g_i - n_i| <= rtol * scale_i + SAFETY * e_i
+    pass   <=>  |g_i - n_i| <= rtol * scale_i + SAFETY * e_i + a
     rtol    = sqrt(eps) of the parameters' dtype     (1.5e-8 float64, 3.5e-4 float32)
 
 Why these terms:
@@ -23,6 +23,9 @@ Why these terms:
   ``rel`` stays near or below ``rtol`` at every size. Detection is then
   limited by physics only: a discrepancy is caught once it exceeds the
   estimator's own error.
+* ``a``: an absolute allowance, 0 in every check ``check_gradients`` makes
+  (the analytic side's rounding is told apart by re-running the gradient
+  code at a wider precision instead, in ``gradcheck.opinions``).
 * ``floor_T``: an entry far below its tensor's scale (a nearly dead unit)
   is measured against a floor even for the complex step, whose error is
   relative; ``eps**(1/3)`` is the relative resolution of a central difference.
@@ -100,14 +103,19 @@ class Judgement:
     resolved: np.ndarray
 
 
-def judge(g, n, err, rtol: float, floor: float) -> Judgement:
-    """Compare analytic ``g`` with numeric ``n`` (error ``err``) entry by entry."""
+def judge(g, n, err, rtol: float, floor: float, atol: float = 0.0) -> Judgement:
+    """Compare analytic ``g`` with numeric ``n`` (error ``err``) entry by entry.
+
+    ``atol`` is the analytic side's own rounding, absolute (0 for an exact
+    ``g``): a hand-written backprop rounds each entry relative to the terms it
+    sums, not to the entry (see :data:`gradcheck.opinions.ANALYTIC_ULPS`).
+    """
     g, n, err = (np.asarray(a, dtype=np.float64) for a in (g, n, err))
     abs_error = np.abs(g - n)
     own = np.maximum(np.maximum(np.abs(g), np.abs(n)), floor)
     with np.errstate(invalid="ignore", over="ignore"):
         scale = np.maximum(own, err / rtol)
-        tolerance = rtol * scale + SAFETY * err
+        tolerance = rtol * scale + SAFETY * err + atol
         ok = abs_error <= tolerance
         resolved = np.isfinite(n) & (SAFETY * err <= UNRESOLVED * own)
     return Judgement(abs_error, abs_error / scale, scale, tolerance, ok, resolved)

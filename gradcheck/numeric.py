@@ -28,6 +28,8 @@ Estimators
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -74,6 +76,12 @@ class Estimate:
     kink : bool
         True when the one-sided slopes differ by a jump that does not shrink
         with the step: the loss is not differentiable there.
+    slope_error : float
+        Rounding bound of ``left`` and ``right`` (0 when not measured).
+    jump : bool
+        ``left`` and ``right`` differ by more than their rounding and their
+        gap did not double at the last halving of the step (as it does across
+        a jump in the loss itself): kinks inside the step, or curvature.
     """
 
     value: float
@@ -82,6 +90,8 @@ class Estimate:
     left: float | None = None
     right: float | None = None
     kink: bool = False
+    slope_error: float = 0.0
+    jump: bool = False
 
 
 def step_base(dtype: np.dtype) -> float:
@@ -100,28 +110,53 @@ class Oracle:
 
     Works on private copies of the parameters, restores every entry after
     use and counts evaluations.
+
+    Attributes
+    ----------
+    noise : float
+        Error of one loss evaluation beyond the rounding model ``u |L|``: the
+        spread of a non-deterministic loss, or the loss's own rounding as
+        measured by :func:`gradcheck.noise.loss_noise` (a loss computed by
+        cancellation). Every real estimate's error includes it.
+    measured : gradcheck.noise.Noise or None
+        The measurement behind ``noise``, once made.
     """
 
-    def __init__(self, problem: Problem):
+    def __init__(self, problem: Problem, step_dtype: np.dtype | None = None):
         self.problem = problem
         self.dtype = problem.dtype
         self.work = {k: v.copy() for k, v in problem.params.items()}
         self.flat = {k: v.reshape(-1) for k, v in self.work.items()}
-        self.h0 = step_base(self.dtype)
-        self.u = LOSS_ULPS * float(np.finfo(self.dtype).eps)
+        # An extended-precision oracle steps as float64 does: its parameters are
+        # float64 values, and a loss returned through float() keeps float64's eps.
+        self.h0 = step_base(step_dtype or self.dtype)
         self.evaluations = 0
+        self.measured = None
         self._cwork: dict[str, np.ndarray] | None = None
         # A loss may offer ``loss.batched(params_batch) -> losses``, evaluating K
         # parameter sets (each tensor with a leading axis K) in one vectorised call;
         # the reference networks' closures do.
         self.batched = None if problem.single else getattr(problem.loss_fn, "batched", None)
-        self.L0 = problem.base_loss()
+        first = problem.base_loss()
+        # the rounding of the value the loss returns: a float() cast rounds an
+        # extended-precision loss to float64
+        if isinstance(first, np.longdouble):
+            returned = np.dtype(np.longdouble)
+        else:
+            returned = np.dtype(np.float64) if self.dtype == np.longdouble else self.dtype
+        self.u = LOSS_ULPS * float(np.finfo(returned).eps)
+        self.L0 = first
         # A second evaluation at the same point: a deterministic loss repeats
         # itself exactly; a noisy one (dropout, sampling) shows its noise, which
         # then enters every error estimate (twice the spread seen, for margin).
-        self.noise = 2.0 * abs(problem.base_loss() - self.L0)
+        self.noise = 2.0 * float(abs(problem.base_loss() - self.L0))
         self.evaluations += 2
         self.assert_unmodified()
+
+    @property
+    def extended(self) -> bool:
+        """True for an oracle evaluating the loss at extended-precision parameters."""
+        return self.dtype == np.longdouble and np.longdouble != np.float64
 
     def assert_unmodified(self) -> None:
         """Raise if the user's loss changed its argument in place."""
@@ -136,7 +171,10 @@ class Oracle:
         self.evaluations += 1
         if isinstance(value, complex):
             value = value.real
-        return float(value) if np.isfinite(value) else float("nan")
+        if not np.isfinite(value):
+            return float("nan")
+        # an extended-precision loss keeps its digits until the difference is taken
+        return value if isinstance(value, np.longdouble) else float(value)
 
     def loss_at(self, name: str, j: int, value: float) -> float:
         """Loss with entry ``j`` of ``name`` set to ``value`` (NaN if not finite)."""
@@ -171,6 +209,7 @@ class Oracle:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", np.exceptions.ComplexWarning)
+                warnings.simplefilter("ignore", RuntimeWarning)  # overflow in exp: the user's code, as they see it
                 out = self.problem.call_loss(self.cwork)
         finally:
             cflat[j] = original
@@ -183,6 +222,8 @@ def _steps(oracle: Oracle, name: str, j: int, scale: float) -> tuple[float, floa
     t = oracle.flat[name][j]
     h = oracle.h0 * scale * max(1.0, abs(float(t)))
     cast = oracle.dtype.type
+    if oracle.extended:  # keep the extended steps: t + h is exact there
+        return t, cast(t + h), cast(t - h)
     return float(t), float(cast(t + h)), float(cast(t - h))
 
 
@@ -196,8 +237,8 @@ class _Pair:
 
     def central(self, u: float, noise: float = 0.0) -> tuple[float, float]:
         width = self.tp - self.tm
-        value = (self.Lp - self.Lm) / width
-        return value, (u * (abs(self.Lp) + abs(self.Lm)) + 2.0 * noise) / width
+        value = float((self.Lp - self.Lm) / width)
+        return value, float((u * (abs(self.Lp) + abs(self.Lm)) + 2.0 * noise) / width)
 
 
 def _pair(oracle: Oracle, name: str, j: int, scale: float) -> _Pair:
@@ -209,15 +250,17 @@ def _finite(*values: float) -> bool:
     return all(np.isfinite(v) for v in values)
 
 
-def central(oracle: Oracle, name: str, j: int) -> Estimate:
+def central(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
     """Central difference for entry ``j`` of ``name`` (2 evaluations).
+
+    ``scale`` multiplies the step (a noisy loss is differenced at a wider one).
 
     Returns
     -------
     Estimate
-        ``error`` is the rounding bound ``u (|L+| + |L-|) / 2h``.
+        ``error`` is the rounding bound ``(u (|L+| + |L-|) + 2 noise) / 2h``.
     """
-    p = _pair(oracle, name, j, 1.0)
+    p = _pair(oracle, name, j, scale)
     if not _finite(p.Lp, p.Lm):
         return Estimate(float("nan"), float("inf"), "central")
     value, err = p.central(oracle.u, oracle.noise)
@@ -286,23 +329,147 @@ def complex_step(oracle: Oracle, name: str, j: int) -> Estimate:
     return Estimate(value, COMPLEX_ULPS * float(np.finfo(np.float64).eps) * abs(value), "complex")
 
 
+def complex_step_extended(oracle: Oracle, name: str, j: int) -> Estimate | None:
+    """The complex step in extended precision (``np.clongdouble``), or None where there is none.
+
+    The complex step has no cancellation of its own but inherits the loss's
+    (``log(1 - p)`` with ``p`` near 1 keeps the relative error of ``1 - p``,
+    a systematic offset no difference table sees); in extended arithmetic that
+    error is ``eps_longdouble / eps_float64`` (1/2048) as large.
+    """
+    if np.finfo(np.longdouble).eps >= np.finfo(np.float64).eps:
+        return None
+    cwork = {k: v.astype(np.clongdouble) for k, v in oracle.work.items()}
+    cwork[name].reshape(-1)[j] += 1j * COMPLEX_STEP
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out = oracle.problem.call_loss(cwork)
+    except (UserFunctionError, np.exceptions.ComplexWarning):
+        return None
+    finally:
+        oracle.evaluations += 1
+    value = float(np.imag(out) / COMPLEX_STEP)
+    if not isinstance(out, (np.clongdouble, complex)) or not np.isfinite(value):
+        return None
+    return Estimate(value, COMPLEX_ULPS * float(np.finfo(np.longdouble).eps) * abs(value), "complex-extended")
+
+
 def _one_sided(oracle: Oracle, p: _Pair) -> tuple[float, float, float]:
     """Left slope, right slope and their rounding bound at one step."""
     L0 = oracle.L0
-    right = (p.Lp - L0) / (p.tp - p.t)
-    left = (L0 - p.Lm) / (p.t - p.tm)
+    right = float((p.Lp - L0) / (p.tp - p.t))
+    left = float((L0 - p.Lm) / (p.t - p.tm))
     noise = (oracle.u * (max(abs(p.Lp), abs(p.Lm)) + abs(L0)) + 2.0 * oracle.noise) / min(p.tp - p.t, p.t - p.tm)
-    return left, right, noise
+    return left, right, float(noise)
+
+
+#: Highest difference order :func:`ecnoise` looks at.
+ECNOISE_ORDERS = 6
+#: Consecutive noise levels "agree" within this factor (More and Wild use 4).
+ECNOISE_AGREE = 4.0
+
+
+def ecnoise(values) -> float:
+    """Noise level ``sigma`` of equally spaced function values, after More and Wild's ECnoise.
+
+    Parameters
+    ----------
+    values : sequence of float
+        ``f(t + k d)``, ``k = 0 .. m`` (m >= 4).
+
+    Returns
+    -------
+    float
+        The noise's standard deviation; ``inf`` if a value is not finite, 0 if
+        every difference vanishes.
+
+    Notes
+    -----
+    ``sigma_k = sqrt(mean((Delta^k f)**2) / C(2k, k))``. The first level ``k``
+    whose estimate agrees with the next two within ``ECNOISE_AGREE`` and whose
+    differences change sign is the noise; when none does (a smooth trend still
+    dominating, or too few points), the largest estimate from the fourth order
+    on, which overstates noise rather than understating it.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> sigma = ecnoise(1.0 + 0.01 * np.arange(9) ** 2 + 1e-9 * rng.standard_normal(9))
+    >>> 3e-10 < sigma < 3e-9
+    True
+    """
+    f = np.asarray(values, dtype=np.longdouble)
+    if not np.all(np.isfinite(f)):
+        return float("inf")
+    levels, signs = [], []
+    d = f
+    for k in range(1, min(ECNOISE_ORDERS, f.size - 1) + 1):
+        d = np.diff(d)
+        levels.append(float(np.sqrt(np.mean(d.astype(np.float64) ** 2) / math.comb(2 * k, k))))
+        signs.append(bool(np.any(d > 0) and np.any(d < 0)))
+    for k in range(len(levels) - 2):
+        trio = levels[k : k + 3]
+        if min(trio) > 0 and max(trio) <= ECNOISE_AGREE * min(trio) and signs[k]:
+            return levels[k]
+    return max(levels[3:], default=max(levels, default=0.0))
+
+
+#: Points on each side of ``t`` for :func:`measured_noise`: three fourth differences a side.
+NOISE_POINTS = 6
+#: Spacings of those points, in central-difference steps. A loss rounded by
+#: cancellation is a staircase in ``t``: points closer than one stair see no
+#: noise at all, so a spacing of a whole step is tried too; the smooth part's
+#: fourth difference at that spacing, ``h**4 L`` (~1e-21 of ``L``), stays
+#: far below any rounding.
+NOISE_SPACINGS = (1.0 / 16.0, 1.0)
+
+
+def measured_noise(oracle: Oracle, name: str, j: int) -> float:
+    """Rounding noise of the loss near entry ``j``, measured (24 evaluations).
+
+    The loss at ``t + k d``, ``k = -6..6``, with ``d`` a fraction of the
+    central-difference step and the step itself: the smooth part of ``L`` is a
+    polynomial of low degree over so short a stretch, and its fourth
+    differences vanish, so the fourth differences measure the rounding
+    (``Var(Delta^4 noise) = 70 sigma^2`` for independent noise: the sum of the
+    squared binomial coefficients), as in More and Wild's ECnoise
+    (:func:`ecnoise`). Each side
+    of ``t`` is measured on its own and the quieter side kept: a kink at
+    ``t`` (or near it, on one side) is not noise. A loss computed by
+    cancellation (a saturated output whose loss is a difference of nearly
+    equal terms) rounds far above the few ulps of ``LOSS_ULPS``; this sees
+    it. Never less than the modelled rounding.
+    """
+    t = float(oracle.flat[name][j])
+    sigma = oracle.u * abs(oracle.L0)
+    for spacing in NOISE_SPACINGS:
+        d = oracle.h0 * max(1.0, abs(t)) * spacing
+        sides = []
+        for sign in (-1.0, 1.0):
+            values = [oracle.L0] + [
+                oracle.loss_at(name, j, oracle.dtype.type(t + sign * k * d)) for k in range(1, NOISE_POINTS + 1)
+            ]
+            sides.append(ecnoise(values))
+        sigma = max(sigma, min(sides))
+    return sigma
 
 
 #: ``refine`` halves the step at most this many times (down to h/64): far
 #: enough to step inside the nearest kink of a ReLU net with a few hundred
 #: samples, while the rounding error (growing like 1/h) stays small.
 REFINE_HALVINGS = 6
+#: A growing spread between Richardson values is noise when it stays within this many
+#: times their rounding; far above it, a kink a little way off is still pulling the
+#: larger steps, and the halving goes on until the steps are inside it.
+NOISE_LIKE = 64.0
 
 
-def refine(oracle: Oracle, name: str, j: int) -> Estimate:
+def refine(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
     """Second opinion for an entry that failed its first check (6 to 14 evaluations).
+
+    ``scale`` multiplies the first step (a loss with measured noise starts wider).
 
     Central differences at ``h, h/2, h/4, ...`` give Richardson values from
     consecutive pairs, and one-sided slopes tell a kink from a smooth point.
@@ -330,10 +497,10 @@ def refine(oracle: Oracle, name: str, j: int) -> Estimate:
     crossed by the larger steps only (a unit close to, not at, zero) shows as
     disagreeing Richardson values at those steps, and the halving goes on.
     """
-    pairs = [_pair(oracle, name, j, 1.0)]
+    pairs = [_pair(oracle, name, j, scale)]
     last_r, best, sigma = None, None, None
     for k in range(1, REFINE_HALVINGS + 1):
-        pairs.append(_pair(oracle, name, j, 0.5**k))
+        pairs.append(_pair(oracle, name, j, scale * 0.5**k))
         prev, cur = pairs[-2], pairs[-1]
         if not _finite(prev.Lp, prev.Lm, cur.Lp, cur.Lm):
             break
@@ -357,237 +524,25 @@ def refine(oracle: Oracle, name: str, j: int) -> Estimate:
         candidate = Estimate(value, spread + rounding, "richardson", left=l1, right=r1)
         if best is None or candidate.error < best.error:
             best = candidate
+        if abs(gap1) <= 4.0 * noise and abs(gap0) > 16.0 * noise:
+            # the step just got inside a kink that pulled the larger ones (their slopes differed,
+            # these agree to rounding): this step's central difference is clean, and beats
+            # Richardson values that mix it with the polluted steps
+            clean = Estimate(d1, e1 + abs(gap1), "central", left=l1, right=r1)
+            if clean.error < best.error:
+                best = clean
         if k >= 2 and spread <= 8.0 * rounding:
             break  # converged: consecutive estimates agree to rounding
-        if k >= 3 and candidate.error > 4.0 * best.error:
-            break  # the spread grows as the step shrinks: noise dominates, stop
-    return best if best is not None else Estimate(float("nan"), float("inf"), "richardson")
-
-
-#: ``widened`` doubles the step up to this many times (h0 * 2**10, ~6e-3 relative in
-#: float64): far enough that a loss whose rounding is many ulps (a saturated
-#: output, a loss of 1e-12 computed by cancellation) is resolved by a step
-#: large enough that the noise divided by the step is small.
-WIDEN_DOUBLINGS = 10
-
-
-#: Points on each side of ``t`` for :func:`measured_noise`: three fourth differences a side.
-NOISE_POINTS = 6
-#: Spacings of those points, in central-difference steps. A loss rounded by
-#: cancellation is a staircase in ``t``: points closer than one stair see no
-#: noise at all, so a spacing of a whole step is tried too; the smooth part's
-#: fourth difference at that spacing, ``h**4 L`` (~1e-21 of ``L``), stays
-#: far below any rounding.
-NOISE_SPACINGS = (1.0 / 16.0, 1.0)
-
-
-def measured_noise(oracle: Oracle, name: str, j: int) -> float:
-    """Rounding noise of the loss near entry ``j``, measured (24 evaluations).
-
-    The loss at ``t + k d``, ``k = -6..6``, with ``d`` a fraction of the
-    central-difference step and the step itself: the smooth part of ``L`` is a
-    polynomial of low degree over so short a stretch, and its fourth
-    differences vanish, so the fourth differences measure the rounding
-    (``Var(Delta^4 noise) = 70 sigma^2`` for independent noise: the sum of the
-    squared binomial coefficients), as in More and Wild's ECnoise. Each side
-    of ``t`` is measured on its own and the quieter side kept: a kink at
-    ``t`` (or near it, on one side) is not noise. A loss computed by
-    cancellation (a saturated output whose loss is a difference of nearly
-    equal terms) rounds far above the few ulps of ``LOSS_ULPS``; this sees
-    it. Never less than the modelled rounding.
-    """
-    t = float(oracle.flat[name][j])
-    sigma = oracle.u * abs(oracle.L0)
-    for spacing in NOISE_SPACINGS:
-        d = oracle.h0 * max(1.0, abs(t)) * spacing
-        sides = []
-        for sign in (-1.0, 1.0):
-            values = [oracle.L0] + [
-                oracle.loss_at(name, j, float(oracle.dtype.type(t + sign * k * d))) for k in range(1, NOISE_POINTS + 1)
-            ]
-            fourth = np.diff(np.array(values), 4)
-            sides.append(float(np.sqrt(np.mean(fourth**2) / 70.0)) if np.all(np.isfinite(fourth)) else float("inf"))
-        sigma = max(sigma, min(sides))
-    return sigma
-
-
-def quantum(L0: float, values: list[float]) -> float:
-    """The loss's quantum, if ``values`` (at points other than ``t``) show it; else 0.
-
-    A loss computed by cancellation (``(z + s) - z`` with ``s`` far below
-    ``z``) is a staircase: exactly ``L0`` over a stretch of ``t``, then a jump
-    of one unit of ``z``'s last place, far above ``L0``'s own ulp. A value
-    equal to ``L0`` at a moved point is the tell; the smallest change seen
-    elsewhere is then the height of a stair.
-    """
-    finite = [v for v in values if np.isfinite(v)]
-    if not any(v == L0 for v in finite):
-        return 0.0
-    steps = [abs(v - L0) for v in finite if v != L0]
-    return min(steps) if steps else float("inf")  # flat everywhere: stairs of unknown height
-
-
-def widened(oracle: Oracle, name: str, j: int) -> Estimate:
-    """Richardson estimates from steps growing ``h, 2h, 4h, ...``; the most consistent one (46 evaluations).
-
-    The counterpart of :func:`refine` for a loss noisier than the rounding
-    model: its error is *measured* as the spread between consecutive
-    Richardson values, plus the rounding of the loss as measured by
-    :func:`measured_noise`, so a loss whose noise dominates small steps is
-    judged at a step where the noise no longer does, and a smooth one at a
-    step where truncation is still small.
-
-    Returns
-    -------
-    Estimate
-        The Richardson value with the smallest measured error (spread to
-        its neighbour plus the rounding bound).
-    """
-    sigma = measured_noise(oracle, name, j)
-    pairs = [_pair(oracle, name, j, 2.0**k) for k in range(WIDEN_DOUBLINGS + 1)]
-    sigma = max(sigma, quantum(oracle.L0, [v for p in pairs for v in (p.Lp, p.Lm)]) / 2.0)
-    rich = []
-    for small, big in zip(pairs, pairs[1:]):
-        if not _finite(small.Lp, small.Lm, big.Lp, big.Lm):
-            break
-        d1, d2 = small.central(0.0)[0], big.central(0.0)[0]
-        # rounding of (4 D(h) - D(2h)) / 3 with noise sigma on each value
-        rounding = (4.0 * 2.0 * sigma / (small.tp - small.tm) + 2.0 * sigma / (big.tp - big.tm)) / 3.0
-        rich.append(((4.0 * d1 - d2) / 3.0, rounding + 2.0 * oracle.noise / (small.tp - small.tm)))
-    best = Estimate(float("nan"), float("inf"), "richardson")
-    for (v0, r0), (v1, _) in zip(rich, rich[1:]):
-        err = abs(v0 - v1) + r0
-        if err < best.error:
-            best = Estimate(v0, err, "richardson")
-    return best
-
-
-#: How far the real part of the loss at complex parameters may stray from the real
-#: loss. This only catches gross misuse (a loss that returns the magnitude of a
-#: complex intermediate changes its value by orders more); numpy's complex
-#: elementary functions (log1p, expm1 of a complex argument go through log and
-#: exp) lose up to ``eps / |x|`` of a small result, so a loss of 1e-12 computed
-#: that way differs by ~1e-5 of itself with nothing wrong. ``eps**(1/4)`` of
-#: float64 (1.2e-4) sits between the two.
-VALUE_RTOL = float(np.finfo(np.float64).eps) ** 0.25
-
-
-def reference_oracle(oracle: Oracle) -> Oracle:
-    """An oracle for real reference derivatives at the precision of the complex evaluation.
-
-    The complex step runs in complex128 whatever the parameters' dtype; a
-    float32 loss's own rounding (its quantum is ~1e-7 of its value) would make
-    every real difference useless against it. The same loss at the parameters
-    cast to float64 is the fair reference; a loss that refuses float64 keeps
-    its own precision.
-    """
-    if oracle.dtype == np.float64:
-        return oracle
-    try:
-        return Oracle(oracle.problem.widened())
-    except (UserFunctionError, TypeError, ValueError):
-        return oracle
-
-
-def probe_complex_safety(oracle: Oracle, entries: list[tuple[str, int]], ref: Oracle | None = None) -> str | None:
-    """Is the loss complex-safe? ``None`` if so, else the reason.
-
-    The loss must accept complex parameters without raising or warning
-    (a ``ComplexWarning`` means it silently dropped imaginary parts), return
-    the same real value (to its measured rounding), and its complex-step
-    derivative must match a real estimate at ``entries`` (catches ``abs``,
-    ``np.real`` and other non-analytic operations that keep the types happy).
-
-    The real estimate is Richardson's; where that disagrees, the loss may be
-    noisier than the rounding model (a saturated output) or have kinks near
-    the point (a ReLU net over a large batch), so wider steps with the noise
-    measured (:func:`widened`) and narrower ones down to the kinks
-    (:func:`refine`) get their say. Float32 losses are differenced at float64
-    parameters (:func:`reference_oracle`; pass ``ref`` to reuse one, whose
-    evaluations the caller then counts).
-    """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", np.exceptions.ComplexWarning)
-            warnings.simplefilter("error", RuntimeWarning)
-            value = oracle.problem.call_loss(oracle.cwork)
-        oracle.evaluations += 1
-    except (UserFunctionError, TypeError, ValueError, np.exceptions.ComplexWarning) as exc:
-        cause = exc.__cause__ or exc
-        return f"the loss does not accept complex parameters ({type(cause).__name__}: {cause})"
-    if not isinstance(value, complex):
-        return "the loss returns a real value for complex parameters (imaginary part dropped)"
-    if ref is not None:
-        return _probe_entries(oracle, ref, value, entries)
-    ref = reference_oracle(oracle)
-    try:
-        return _probe_entries(oracle, ref, value, entries)
-    finally:
-        if ref is not oracle:
-            oracle.evaluations += ref.evaluations
-
-
-def _probe_entries(oracle: Oracle, ref: Oracle, value: complex, entries: list[tuple[str, int]]) -> str | None:
-    if not abs(value.real - ref.L0) <= VALUE_RTOL * abs(ref.L0):
-        return "the loss's value changes when given complex parameters"
-    for name, j in entries:
-        try:
-            c = complex_step(oracle, name, j)
-        except (UserFunctionError, np.exceptions.ComplexWarning) as exc:
-            return f"complex evaluation failed at {name} entry {j} ({exc})"
-        r = richardson(ref, name, j)
-        if not _consistent(c, r):
-            # the rounding model may understate a saturated or cancelling loss's
-            # noise: measure it over wider steps before calling the loss unsafe
-            r = widened(ref, name, j)
-        if not np.isfinite(r.error):
-            continue  # the loss does not change measurably with this entry: no evidence either way
-        if not _consistent(c, r) and not _near_kink(ref, name, j, c):
-            return (
-                f"complex step ({c.value:.6g}) disagrees with central differences "
-                f"({r.value:.6g}) on {name}: the loss is not analytic (abs, max, clip or similar)"
-            )
-    return None
-
-
-def _consistent(c: Estimate, r: Estimate) -> bool:
-    """A complex step agrees with a real estimate within that estimate's error.
-
-    The ``1e-6`` relative slack covers what a real estimate's error estimate
-    leaves out (it is first-order); a non-analytic operation on the loss's path
-    (``abs``, ``np.real``) changes the complex derivative by a whole term.
-    """
-    return abs(c.value - r.value) <= 4.0 * r.error + 1e-6 * max(abs(r.value), abs(c.value))
-
-
-def _near_kink(oracle: Oracle, name: str, j: int, c: Estimate) -> bool:
-    """The complex step is consistent with a kink at or near the point.
-
-    At a kink the complex step returns one branch's slope; near one (a ReLU
-    unit whose pre-activation crosses zero within the step, many of them over
-    a large batch), the smallest steps' one-sided slopes bracket the
-    derivative: the side without the kink is accurate, the other is pulled
-    by it. A complex step between them (widened by their error) or equal to
-    :func:`refine`'s estimate is consistent, not unsafe.
-    """
-    k = refine(oracle, name, j)
-    if not k.kink and _consistent(c, k):
-        return True
-    if k.left is None or k.right is None:
-        return False
-    lo, hi = sorted((k.left, k.right))
-    if lo - 4.0 * k.error <= c.value <= hi + 4.0 * k.error:
-        return True
-    # A one-sided slope at step s is off by s L''/2; on a strongly curved branch
-    # (a large loss, an exact kink at t) that can exceed the bracket's margin.
-    # Halving the step halves that error: 2 D(s/2) - D(s) removes it, and what
-    # is left is allowed up to the size of the correction itself.
-    (l0, r0, n0), (l1, r1, n1) = (_one_sided(oracle, _pair(oracle, name, j, 2.0**-k)) for k in (5, 6))
-    if not _finite(l0, r0, l1, r1):
-        return False
-    lo, hi = sorted((2.0 * l1 - l0, 2.0 * r1 - r0))
-    slack = abs(l1 - l0) + abs(r1 - r0) + 8.0 * (n0 + n1)
-    return lo - slack <= c.value <= hi + slack
+        if k >= 3 and candidate.error > 4.0 * best.error and spread <= NOISE_LIKE * rounding:
+            break  # the spread grows as the step shrinks, at the scale of the rounding: noise dominates, stop
+    if best is None:
+        return Estimate(float("nan"), float("inf"), "richardson")
+    # the one-sided slopes of the smallest step: with kinks inside every step they bracket the valid subgradients
+    # one-sided slopes that differ by more than their rounding, and not by a jump in the loss
+    # itself (whose gap doubles as the step halves): kinks inside the step (they keep the gap)
+    # or curvature (it halves it, and brackets only what is within h L'' of the derivative)
+    jump = abs(gap1) < 1.5 * abs(gap0) and abs(gap1) > 4.0 * noise
+    return dataclasses.replace(best, left=l1, right=r1, slope_error=noise, jump=bool(jump))
 
 
 def scipy_derivatives(oracle: Oracle, name: str, idx: np.ndarray) -> list[Estimate]:

@@ -197,7 +197,7 @@ class Problem:
             raise TypeError("loss(params) returned a complex number for real parameters")
         if not np.isfinite(value):
             raise ValueError(f"loss(params) returned {value} at the given parameters")
-        return float(value)
+        return value if isinstance(value, np.longdouble) else float(value)
 
     def call_grad(self) -> Any:
         """Call the user's ``grad`` on a copy of the parameters (raw result)."""
@@ -217,6 +217,19 @@ class Problem:
             return self
         wide = {k: v.astype(np.float64) for k, v in self.params.items()}
         return dataclasses.replace(self, params=wide, dtype=np.dtype(np.float64))
+
+    def extended(self) -> Problem | None:
+        """The same problem at the parameters cast to ``np.longdouble``; None where that is no wider than float64.
+
+        Every float32 and float64 value is exact in ``np.longdouble`` (64-bit
+        significand on x86), so this is the same point; a numpy loss written
+        without casts then computes in extended precision, and its cancellations
+        lose ``eps_longdouble / eps_float64`` (1/2048) as much.
+        """
+        if np.finfo(np.longdouble).eps >= np.finfo(np.float64).eps:
+            return None
+        wide = {k: v.astype(np.longdouble) for k, v in self.params.items()}
+        return dataclasses.replace(self, params=wide, dtype=np.dtype(np.longdouble))
 
     def analytic(self, grads: Any = None) -> dict[str, np.ndarray]:
         """Validate ``grads`` (by default the result of :meth:`call_grad`)."""

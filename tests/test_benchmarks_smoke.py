@@ -30,7 +30,9 @@ GRADCHECK = ["gradcheck-auto", "gradcheck-full", "gradcheck-directional"]
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
-    args = peers.parse_args(["--sizes", "59", "--quick", "--peers", "gradcheck,scipy", "--output", str(out)])
+    args = peers.parse_args(
+        ["--sizes", "59", "--quick", "--peers", "gradcheck,scipy", "--workloads", "reference", "--output", str(out)]
+    )
     data = peers.run(args)
     md, js = peers.write_reports(data, out)
     return {"data": data, "md": md.read_text(), "json": json.loads(js.read_text())}
@@ -109,3 +111,19 @@ def test_an_expensive_peer_is_skipped_with_its_estimate():
 def test_unknown_peer_is_refused():
     with pytest.raises(ValueError, match="unknown"):
         peers.select_checkers(["nope"])
+
+
+def test_the_user_form_workload_passes_correct_and_pins_a_planted_entry():
+    problem = peers.make_userform_problem(59, unit_seconds=0.01)
+    assert problem.net is None and "user-form" in problem.label
+    auto = next(c for c in peers.CHECKERS if c.key == "gradcheck-auto")
+    cases = {c.key: c for c in problem.cases}
+    correct = peers.run_case(auto, problem, cases["correct"], budget=60.0)
+    planted = peers.run_case(auto, problem, cases["median-1e-04"], budget=60.0)
+    assert correct["verdict"] == "pass", correct["note"]
+    assert planted["verdict"] == "fail" and planted["localized"] is True, planted
+
+
+def test_user_form_targets_are_reported_as_not_measured_without_the_big_sizes():
+    rows = [t for t in peers.targets([], None) if t["target"].startswith("user-form")]
+    assert len(rows) == 3 and all(t["met"] is None for t in rows)

@@ -106,7 +106,7 @@ def test_the_named_circles_are_gone(a, b):
 #: Layers, lowest first; a module may import its own layer or lower ones only.
 LAYERS = [
     ("reference_nets",),
-    ("gradcheck.naming", "gradcheck.flags"),
+    ("gradcheck.naming", "gradcheck.flags", "gradcheck.printable"),
     ("gradcheck.report.text", "gradcheck.report.files", "gradcheck.report.markdown"),
     (
         "gradcheck.result",
@@ -114,6 +114,10 @@ LAYERS = [
         "gradcheck.compare",
         "gradcheck.kinks",
         "gradcheck.numeric",
+        "gradcheck.noise",
+        "gradcheck.probe",
+        "gradcheck.opinions",
+        "gradcheck.conditioning",
         "gradcheck.directional",
         "gradcheck.check",
         "gradcheck.errormap",

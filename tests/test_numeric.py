@@ -5,6 +5,7 @@ import pytest
 
 from gradcheck import UserFunctionError
 from gradcheck import numeric as nm
+from gradcheck import probe as pb
 from gradcheck.problem import Problem
 
 W0 = np.array([0.3, -1.7, 2.5, 40.0])
@@ -149,7 +150,7 @@ def test_refine_kink_of_relu_with_offset_slopes():
 # ---------------------------------------------------------- complex safety
 def test_probe_accepts_complex_safe_loss():
     o = oracle(smooth)
-    assert nm.probe_complex_safety(o, [("w", 0), ("w", 3)]) is None
+    assert pb.probe_complex_safety(o, [("w", 0), ("w", 3)]) is None
 
 
 def test_probe_accepts_complex_safe_float32_loss():
@@ -158,31 +159,31 @@ def test_probe_accepts_complex_safe_float32_loss():
     # is rounding of the float32 forward pass, not a changed loss.
     params = {"w": np.array([0.3, -1.7, 2.5], np.float32)}
     o = oracle(lambda p: np.sum(np.sin(p["w"]) * np.exp(0.1 * p["w"])), params)
-    assert nm.probe_complex_safety(o, [("w", 0)]) is None
+    assert pb.probe_complex_safety(o, [("w", 0)]) is None
 
 
 def test_probe_rejects_float():
     o = oracle(lambda p: float(np.sum(p["w"][:3] ** 2)))
-    reason = nm.probe_complex_safety(o, [("w", 0)])
+    reason = pb.probe_complex_safety(o, [("w", 0)])
     assert reason is not None and "does not accept complex parameters" in reason
 
 
 def test_probe_rejects_abs():
     o = oracle(lambda p: abs(np.sum(p["w"])))
-    reason = nm.probe_complex_safety(o, [("w", 0)])
+    reason = pb.probe_complex_safety(o, [("w", 0)])
     assert reason is not None and "returns a real value" in reason
 
 
 def test_probe_rejects_conjugate_products():
     # complex-typed but not analytic: w * conj(w) = |w|**2 has a zero complex-step derivative
     o = oracle(lambda p: np.sum(p["w"] * np.conj(p["w"])))
-    reason = nm.probe_complex_safety(o, [("w", 1)])
+    reason = pb.probe_complex_safety(o, [("w", 1)])
     assert reason is not None and "disagrees with central differences" in reason and "on w" in reason
 
 
 def test_probe_rejects_a_loss_whose_value_changes():
     o = oracle(lambda p: np.sum(p["w"]) + (1.0 if np.iscomplexobj(p["w"]) else 0.0))
-    reason = nm.probe_complex_safety(o, [("w", 1)])
+    reason = pb.probe_complex_safety(o, [("w", 1)])
     assert reason is not None and "value changes" in reason
 
 
@@ -192,7 +193,7 @@ def test_probe_rejects_a_raising_loss():
             raise ValueError("no complex here")
         return float(np.sum(p["w"]))
 
-    reason = nm.probe_complex_safety(oracle(loss), [("w", 0)])
+    reason = pb.probe_complex_safety(oracle(loss), [("w", 0)])
     assert reason is not None and "ValueError: no complex here" in reason
 
 

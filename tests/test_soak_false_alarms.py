@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gradcheck import check_gradients
+from gradcheck import noise as ns
 from gradcheck import numeric as nm
 from gradcheck.problem import Problem
 from reference_nets.mlp import MLP
@@ -113,9 +114,9 @@ def test_measured_noise_sees_a_loss_rounded_far_above_its_ulps():
 
 
 def test_quantum_reads_the_height_of_a_staircase():
-    assert nm.quantum(1.0, [1.0, 1.0 + 2**-40, 1.0 - 2**-40]) == 2**-40
-    assert nm.quantum(1.0, [1.1, 0.9]) == 0.0  # no point equal to L0: not a staircase
-    assert nm.quantum(1.0, [1.0, 1.0]) == float("inf")  # flat everywhere: stairs of unknown height
+    assert ns.quantum(1.0, [1.0, 1.0 + 2**-40, 1.0 - 2**-40]) == 2**-40
+    assert ns.quantum(1.0, [1.1, 0.9]) == 0.0  # no point equal to L0: not a staircase
+    assert ns.quantum(1.0, [1.0, 1.0]) == float("inf")  # flat everywhere: stairs of unknown height
 
 
 def test_widened_resolves_a_staircase_loss_that_central_differences_call_flat():
@@ -128,7 +129,7 @@ def test_widened_resolves_a_staircase_loss_that_central_differences_call_flat():
 
     o = _oracle(loss, {"t": np.array([0.0])})
     assert nm.central(o, "t", 0).value == 0.0
-    w = nm.widened(o, "t", 0)
+    w = ns.widened(o, "t", 0)
     assert abs(w.value - 1e-11) <= 4 * w.error + 1e-6 * 1e-11
     assert w.error < 0.2e-11  # resolved, and honest about how well
 
@@ -138,5 +139,5 @@ def test_widened_says_it_cannot_tell_when_the_loss_never_changes():
         z = 30.0 + 20.0 * float(p["t"][0])
         return (z + (1e-13 + 1e-15 * float(p["t"][0]))) - z
 
-    w = nm.widened(_oracle(loss, {"t": np.array([0.0])}), "t", 0)
+    w = ns.widened(_oracle(loss, {"t": np.array([0.0])}), "t", 0)
     assert w.error == float("inf")

@@ -41,7 +41,7 @@ from gradcheck.diagnose.signatures import signatures
 from reference_nets.zoo import DIAGNOSIS_CODES
 
 #: The fixed vocabulary (add codes, never rename).
-CODES = (*DIAGNOSIS_CODES, "localized")
+CODES = (*DIAGNOSIS_CODES, "localized", "loss_ill_conditioned")
 
 #: Former private name of :func:`rank_diagnoses`, kept for callers that import it.
 _rank = rank_diagnoses

@@ -1,0 +1,320 @@
+"""Independent soak: user-form nets (``benchmarks/userforms.py``) against an arbitrary-precision oracle.
+
+    nice python benchmarks/soak_userforms.py --count 10000 --part p0 --start 0
+    python benchmarks/soak_userforms.py --merge p0 p1 ...
+
+False fails
+    Every configuration is correct code: the user's gradient is the exact
+    derivative of the user's loss (confirmed by the oracle; configurations where
+    ``np.clip`` is active or a ReLU unit sits within rounding of its kink are
+    not correct by construction and are counted apart). Each is checked by
+    ``check_gradients`` in ``auto`` mode, as a user would; any ``fail`` is a
+    false fail, reported by form; every ``inconclusive`` with its stated reason.
+Detection power
+    Every ``PLANT_EVERY``-th configuration also gets one entry multiplied by
+    ``1 + delta`` for each planted size; the entry is drawn among the entries at
+    least a tenth of their tensor's largest. A planted error is *visible* when
+    the checker's own rule, applied with the oracle as a perfect numeric side,
+    fails it; power is reported per size, over visible plants.
+
+Writes ``reports/reliability-userforms-PART.json``; ``--merge`` renders
+``reports/reliability-userforms.md`` (included in ``reliability.md``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+from collections import Counter
+from pathlib import Path
+
+if __name__ == "__main__":
+    # one BLAS thread: on 2 shared cores a second one waiting for a busy core slows every matmul 30-fold
+    for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import userforms as uf  # noqa: E402
+
+from gradcheck import check_gradients  # noqa: E402
+from gradcheck.compare import default_rtol, judge, scale_floor  # noqa: E402
+
+PLANTED = (1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
+#: One configuration in this many also gets the planted errors (five more checks each).
+PLANT_EVERY = 4
+
+
+def form_key(form: uf.Form) -> str:
+    """The form's category for the report: head, cast, dtype, saturation, hidden kinds."""
+    relu = " relu" if "relu" in form.hidden else ""
+    sat = " saturated" if form.saturate else ""
+    tiny = " tiny-w" if form.scale and form.scale < 0.01 else ""
+    return f"{form.head}{' float()' if form.cast else ''} {form.dtype}{sat}{tiny}{relu}"
+
+
+def visible(g: dict, truth: dict, name: str, index, delta: float, dtype) -> bool:
+    """Would a perfect numeric side fail entry ``index`` of ``name`` off by ``delta``?"""
+    rtol = default_rtol(np.dtype(dtype))
+    t = truth[name]
+    bad = float(g[name][index]) * (1 + delta)
+    jd = judge([bad], [float(t[index])], [0.0], rtol, scale_floor(t.reshape(-1), np.dtype(dtype)))
+    return not bool(jd.ok[0])
+
+
+def resolvable(loss, params: dict, name: str, index, exact: float, delta: float, g: float) -> bool:
+    """Could real differences of the loss *as written* see this planted error at all?
+
+    Richardson estimates of the entry's derivative on the float64 (or float32)
+    loss at steps ``h0 * 4**k``, ``k = 0 .. 3``, compared with the exact
+    derivative: the planted error must exceed four times the best of their
+    actual errors (an optimistic bound: no checker knows which step was best).
+    """
+    t = params[name][index]
+    h0 = float(np.finfo(np.float64).eps) ** (1 / 3) * max(1.0, abs(float(t)))
+    best = float("inf")
+    work = {k: v.astype(np.float64) for k, v in params.items()}  # a float32 loss: its float64 twin, as checked
+
+    def at(value):
+        work[name][index] = value
+        out = float(loss(work))
+        work[name][index] = t
+        return out
+
+    for k in range(4):
+        h = h0 * 4**k
+        c1 = (at(t + h) - at(t - h)) / (2 * h)
+        c2 = (at(t + h / 2) - at(t - h / 2)) / h
+        best = min(best, abs((4 * c2 - c1) / 3 - exact))
+    return abs(delta * g) > 4 * best
+
+
+def pick_entry(truth: dict, rng: np.random.Generator):
+    """A random entry at least a tenth of its tensor's largest (a typical, not a dead, entry)."""
+    names = [n for n, t in truth.items() if np.max(np.abs(t)) > 0]
+    if not names:
+        return None
+    name = names[int(rng.integers(len(names)))]
+    t = np.abs(truth[name])
+    big = np.argwhere(t >= 0.1 * t.max())
+    return name, tuple(int(i) for i in big[int(rng.integers(len(big)))])
+
+
+def check_one(i: int) -> dict:
+    form = uf.random_form(i)
+    loss, grad, params = uf.build(form)
+    truth = uf.oracle(form)
+    out = {"index": i, "label": form.label, "key": form_key(form), "n_params": form.n_params}
+    if not uf.correct_by_construction(form, truth):
+        out["excluded"] = "clip active" if truth.clipped else "ReLU unit within rounding of its kink"
+        return out
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if not np.isfinite(float(loss(params))):
+            out["excluded"] = "the loss as written is not finite at the point (log of an underflowed probability)"
+            return out
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # exp overflow in the user's sigmoid, as users see it
+        rep = check_gradients(loss, grad, params, seed=i, name_bugs=False)
+    out.update(status=rep.status, mode=rep.mode, evaluations=rep.evaluations, seconds=rep.elapsed)
+    if rep.status in ("fail", "inconclusive", "kink"):
+        out["notes"] = list(rep.notes)
+        out["tensors"] = [
+            {"name": t.name, "status": t.status, "worst": t.worst[0].to_dict() if t.worst else None}
+            for t in rep.tensors
+            if t.status != "pass"
+        ][:3]
+        out["diagnoses"] = [d.to_dict() for d in rep.diagnoses]
+    if i % PLANT_EVERY == 0:
+        out["planted"] = plant_all(form, loss, grad, params, truth, i)
+    return out
+
+
+def plant_all(form, loss, grad, params, truth, i) -> list[dict]:
+    rng = np.random.default_rng(i)
+    where = pick_entry(truth.grad, rng)
+    if where is None:
+        return []
+    name, index = where
+    g = grad(params)
+    rows = []
+    for delta in PLANTED:
+        bad = uf.plant(grad, name, index, delta)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            rep = check_gradients(loss, bad, params, seed=i, name_bugs=False)
+        pinned = any(t.name == name and t.status == "fail" and t.worst_index == index for t in rep.tensors)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            seen = resolvable(loss, params, name, index, float(truth.grad[name][index]), delta, float(g[name][index]))
+        rows.append(
+            {
+                "delta": delta,
+                "visible": visible(g, truth.grad, name, index, delta, form.dtype),
+                "resolvable": bool(seen),
+                "status": rep.status,
+                "pinned": pinned,
+                "evaluations": rep.evaluations,
+            }
+        )
+    return rows
+
+
+def soak(count: int, start: int, save=None) -> list[dict]:
+    """Configurations ``start .. start + count - 1``; ``save(rows, seconds)`` every 100 (kept if stopped)."""
+    rows, t = [], time.perf_counter()
+    for i in range(start, start + count):
+        rows.append(check_one(i))
+        if len(rows) % 100 == 0:
+            fails = sum(r.get("status") == "fail" for r in rows)
+            print(f"{len(rows)}/{count} in {time.perf_counter() - t:.0f} s, {fails} fail", file=sys.stderr, flush=True)
+            if save:
+                save(rows, time.perf_counter() - t)
+    return rows
+
+
+def summarize(rows: list[dict]) -> dict:
+    checked = [r for r in rows if "status" in r]
+    statuses = Counter(r["status"] for r in checked)
+    by_form = {}
+    for r in checked:
+        f = by_form.setdefault(r["key"], Counter())
+        f[r["status"]] += 1
+    power = {}
+    for r in checked:
+        for p in r.get("planted", []):
+            key = f"{p['delta']:.0e}"
+            cell = power.setdefault(key, Counter())
+            cell["planted"] += 1
+            cell["visible"] += p["visible"]
+            both = p["visible"] and p.get("resolvable", True)
+            cell["resolvable"] += both
+            cell["caught_resolvable"] += both and p["status"] == "fail"
+            if p["visible"]:
+                cell["caught"] += p["status"] == "fail"
+                cell["pinned"] += p["pinned"]
+                cell["inconclusive"] += p["status"] == "inconclusive"
+            else:
+                cell["invisible_failed"] += p["status"] == "fail"
+    return {
+        "count": len(rows),
+        "checked": len(checked),
+        "excluded": Counter(r["excluded"] for r in rows if "excluded" in r),
+        "statuses": statuses,
+        "by_form": by_form,
+        "power": power,
+        "fails": [r for r in checked if r["status"] == "fail"],
+        "inconclusive": [r for r in checked if r["status"] == "inconclusive"],
+        "kinks": len([r for r in checked if r["status"] == "kink"]),
+        "evaluations": float(np.median([r["evaluations"] for r in checked])) if checked else 0.0,
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--start", type=int, default=0)
+    ap.add_argument("--part", default="all")
+    ap.add_argument("--merge", nargs="+", metavar="PART")
+    ap.add_argument("--output", type=Path, default=ROOT / "reports")
+    args = ap.parse_args()
+    if args.merge:
+        rows, seconds = [], 0.0
+        for p in args.merge:
+            part = json.loads((args.output / f"reliability-userforms-{p}.json").read_text())
+            rows += part["rows"]
+            seconds += part["seconds"]
+        summary = summarize(rows)
+        text = render(summary, seconds, args.merge)
+        (args.output / "reliability-userforms.md").write_text(text)
+        _into_reliability(args.output / "reliability.md", text)
+        print(text)
+        return 0 if not summary["fails"] else 1
+    path = args.output / f"reliability-userforms-{args.part}.json"
+
+    def save(rows, seconds):
+        path.write_text(json.dumps({"rows": rows, "seconds": seconds}, default=str))
+
+    t = time.perf_counter()
+    rows = soak(args.count, args.start, save)
+    seconds = time.perf_counter() - t
+    save(rows, seconds)
+    s = summarize(rows)
+    print(json.dumps({k: s[k] for k in ("count", "checked", "statuses", "excluded", "power")}, default=str, indent=1))
+    print(f"{len(s['fails'])} fails; {seconds:.0f} s")
+    return 0
+
+
+BEGIN, END = "<!-- user-form soak: begin -->", "<!-- user-form soak: end -->"
+
+
+def _into_reliability(path: Path, text: str) -> None:
+    """Put the user-form section into ``reliability.md`` (between its markers, replacing an older one)."""
+    old = path.read_text() if path.exists() else "# Reliability\n"
+    block = f"{BEGIN}\n{text}{END}\n"
+    if BEGIN in old and END in old:
+        head, rest = old.split(BEGIN, 1)
+        old = head + block + rest.split(END, 1)[1].lstrip("\n")
+        path.write_text(old)
+    else:  # first time: right under the title, before the reference-net soak
+        title, _, rest = old.partition("\n")
+        path.write_text(f"{title}\n\n{block}\n{rest.lstrip(chr(10))}")
+
+
+def render(s: dict, seconds: float, parts: list[str]) -> str:
+    lines = [
+        "## User-form nets against an arbitrary-precision oracle",
+        "",
+        f"`python benchmarks/soak_userforms.py`, parts {', '.join(parts)} ({seconds:.0f} s of soak time in total).",
+        "",
+        f"{s['count']} configurations: {s['checked']} correct by construction and checked in `auto` mode, "
+        + ", ".join(f"{v} excluded ({k})" for k, v in sorted(s["excluded"].items())),
+        "",
+        "Verdicts: " + ", ".join(f"{v} {k}" for k, v in sorted(s["statuses"].items())) + ".",
+        f"- **false fails: {len(s['fails'])}**",
+        f"- inconclusive: {len(s['inconclusive'])} ({100.0 * len(s['inconclusive']) / max(1, s['checked']):.2f}%)",
+        f"- median loss evaluations per check: {s['evaluations']:.0f}",
+        "",
+        "### By form",
+        "",
+        "| form | checked | pass | kink | inconclusive | fail |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for key, c in sorted(s["by_form"].items()):
+        total = sum(c.values())
+        lines.append(f"| {key} | {total} | {c['pass']} | {c['kink']} | {c['inconclusive']} | {c['fail']} |")
+    lines += [
+        "",
+        "### Detection power (one entry off by delta relative)",
+        "",
+        "| delta | planted | visible to a perfect numeric side | caught (fail) | pinned to the entry | "
+        "inconclusive | invisible ones failed | also resolvable through the loss as written | caught of those |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key, c in sorted(s["power"].items(), key=lambda kv: -float(kv[0])):
+        vis = max(1, c["visible"])
+        lines.append(
+            f"| {key} | {c['planted']} | {c['visible']} | {c['caught']} ({100.0 * c['caught'] / vis:.1f}%) "
+            f"| {c['pinned']} | {c['inconclusive']} | {c['invisible_failed']} | {c['resolvable']} "
+            f"| {c['caught_resolvable']} ({100.0 * c['caught_resolvable'] / max(1, c['resolvable']):.1f}%) |"
+        )
+    lines += ["", "### Every inconclusive, with its stated reason", ""]
+    for r in s["inconclusive"][:200]:
+        reason = next((n for n in r.get("notes", []) if "loss" in n or "noise" in n), "; ".join(r.get("notes", [])))
+        lines.append(f"- {r['index']} `{r['label']}`: {reason[:300]}")
+    if s["fails"]:
+        lines += ["", "### False fails", ""]
+        lines += [f"- {r['index']} `{r['label']}`: {json.dumps(r.get('tensors'))[:400]}" for r in s["fails"]]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""The loss's own noise, measured: how accurately is the loss evaluated?
+
+The rounding model of :mod:`gradcheck.numeric` (``LOSS_ULPS`` ulps of the
+loss) holds for a loss computed without cancellation. A loss written the way
+people write it often is not: ``log(1 - p)`` with ``p = 1/(1+exp(-z))`` near 1
+keeps ``16 - log10(1/(1-p))`` of float64's digits, ``log(p + 1e-8)`` moves in
+stairs, a ``float()`` cast rounds away any extra precision. Real differences
+of such a loss are off by its noise divided by the step, far above the model.
+
+Here the noise is *measured*, as in More and Wild, "Estimating computational
+noise", SIAM J. Sci. Comput. 33(3), 2011 (ECnoise): the loss at a few equally
+spaced points along a direction, whose smooth part is a polynomial of low
+degree over so short a stretch, so that its k-th differences vanish and what is
+left is the noise, ``Var(Delta^k noise) = C(2k, k) sigma**2`` for independent
+noise. The level ``k`` is chosen where consecutive estimates agree and the
+differences change sign (noise, not a trend). A loss flat over the stretch
+(stairs wider than the spacing) shows its quantum instead (:func:`quantum`).
+
+:func:`loss_noise` measures it once per check along a random direction through
+every tensor; :func:`measured_noise` near one entry; :func:`widened` resolves
+an entry with steps growing until the noise divided by the step is small.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradcheck.numeric import (  # noqa: F401  (ecnoise, measured_noise: the noise model, defined where refine needs them)
+    LOSS_ULPS,
+    NOISE_POINTS,
+    NOISE_SPACINGS,
+    Estimate,
+    Oracle,
+    _finite,
+    _pair,
+    ecnoise,
+    measured_noise,
+)
+
+
+@dataclass(frozen=True)
+class Noise:
+    """The loss's noise at the point, measured along a direction.
+
+    Attributes
+    ----------
+    sigma : float
+        Measured standard deviation of one evaluation (absolute).
+    model : float
+        What the rounding model assumes, ``u |L|``.
+    loss : float
+        The loss at the point.
+    eps : float
+        Machine epsilon of the loss's computation.
+    """
+
+    sigma: float
+    model: float
+    loss: float
+    eps: float
+
+    @property
+    def excess(self) -> float:
+        """How many times the model the measured noise is (>= 1)."""
+        return max(1.0, self.sigma / self.model) if self.model > 0 else 1.0
+
+    @property
+    def digits_lost(self) -> float:
+        """Decimal digits the loss loses beyond a correctly rounded evaluation."""
+        return max(0.0, math.log10(self.sigma / (self.eps * abs(self.loss)))) if self.sigma > 0 and self.loss else 0.0
+
+
+#: A loss is *noisy* (its extended-precision twin is used, the complex step is
+#: re-checked in extended precision, the ``loss_ill_conditioned`` note is given) when
+#: its measured noise is above this many times the rounding model: two decimal
+#: digits lost. Below it, a sum of many terms rounding a few dozen ulps is ordinary;
+#: the measured noise still enters every real error bar.
+NOISY = 100.0
+#: Spacing of :func:`loss_noise`'s points, in central-difference steps: small enough
+#: that the smooth part's fourth difference along a direction through every entry
+#: stays below rounding, large enough to cross the stairs of a loss rounded by
+#: cancellation at the scale central differences see.
+LOSS_NOISE_SPACING = 0.25
+
+
+def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True) -> Noise:
+    """Measure the loss's noise at the point along a random direction (12 to 24 evaluations, +1 extended).
+
+    Every entry moves by ``+-d max(1, |t|)`` (random signs), ``d`` a quarter of
+    the central-difference step, at ``k = 1 .. NOISE_POINTS`` spacings on each
+    side of the point; each side's table gives an :func:`ecnoise` estimate and
+    the quieter side is kept (a kink on one side is not noise), never below
+    the model. With ``extended``, the loss at the same point in
+    ``np.longdouble`` arithmetic (where the loss takes it) bounds the noise
+    from below by ``|L - L_extended|``: what a float64 evaluation lost to
+    cancellation, flat stairs included; and where the table shows more than
+    four times what the model and that value explain, it is measured at a
+    64th of the spacing too, keeping the smaller: many ReLU kinks along the
+    direction look like noise at one spacing, but they thin out as the
+    spacing shrinks, while rounding noise does not.
+    """
+    rng = np.random.default_rng(seed)
+    moves = {
+        n: np.where(rng.random(w.shape) < 0.5, -1.0, 1.0) * np.maximum(1.0, np.abs(w.astype(np.float64)))
+        for n, w in oracle.work.items()
+    }
+    model = oracle.u * abs(float(oracle.L0))
+    gap = _extended_gap(oracle) if extended else 0.0
+    table = _sided_noise(oracle, moves, LOSS_NOISE_SPACING * oracle.h0)
+    if extended and table > 4.0 * max(model, gap):
+        # more than the model and the extended value explain: kinks along the direction, or
+        # rounding noise? kinks thin out at a 64th of the spacing, rounding does not
+        table = min(table, _sided_noise(oracle, moves, LOSS_NOISE_SPACING / 64.0 * oracle.h0))
+    # (no stairs test here: along a random direction through every entry the loss can
+    # be exactly level by symmetry, sum |w| across a kink; flat stairs of a cancelling
+    # loss show in the extended-precision value instead)
+    sigma = max(table, model, gap)
+    eps = oracle.u / LOSS_ULPS
+    return Noise(float(sigma), float(model), float(oracle.L0), float(eps))
+
+
+def _sided_noise(oracle: Oracle, moves, d: float) -> float:
+    """The quieter side's :func:`ecnoise` of the loss at ``k d``, ``k = 1 .. NOISE_POINTS``, along ``moves``."""
+    sides = []
+    for sign in (-1.0, 1.0):
+        values = [oracle.L0] + [oracle.loss_along(moves, sign * k * d) for k in range(1, NOISE_POINTS + 1)]
+        sides.append(ecnoise(values))
+    return min(sides)
+
+
+#: ``widened`` doubles the step up to this many times (h0 * 2**10, ~6e-3 relative in
+#: float64): far enough that a loss whose rounding is many ulps (a saturated
+#: output, a loss of 1e-12 computed by cancellation) is resolved by a step
+#: large enough that the noise divided by the step is small.
+WIDEN_DOUBLINGS = 10
+
+
+def quantum(L0: float, values: list[float]) -> float:
+    """The loss's quantum, if ``values`` (at points other than ``t``) show it; else 0.
+
+    A loss computed by cancellation (``(z + s) - z`` with ``s`` far below
+    ``z``) is a staircase: exactly ``L0`` over a stretch of ``t``, then a jump
+    of one unit of ``z``'s last place, far above ``L0``'s own ulp. A value
+    equal to ``L0`` at a moved point is the tell; the smallest change seen
+    elsewhere is then the height of a stair.
+    """
+    finite = [v for v in values if np.isfinite(v)]
+    if not any(v == L0 for v in finite):
+        return 0.0
+    steps = [abs(v - L0) for v in finite if v != L0]
+    return min(steps) if steps else float("inf")  # flat everywhere: stairs of unknown height
+
+
+def widened(oracle: Oracle, name: str, j: int) -> Estimate:
+    """Richardson estimates from steps growing ``h, 2h, 4h, ...``; the most consistent one (46 evaluations).
+
+    The counterpart of :func:`refine` for a loss noisier than the rounding
+    model: its error is *measured* as the spread between consecutive
+    Richardson values, plus the rounding of the loss as measured by
+    :func:`measured_noise`, so a loss whose noise dominates small steps is
+    judged at a step where the noise no longer does, and a smooth one at a
+    step where truncation is still small.
+
+    Returns
+    -------
+    Estimate
+        The Richardson value with the smallest measured error (spread to
+        its neighbour plus the rounding bound).
+    """
+    sigma = measured_noise(oracle, name, j)
+    pairs = [_pair(oracle, name, j, 2.0**k) for k in range(WIDEN_DOUBLINGS + 1)]
+    sigma = max(sigma, quantum(oracle.L0, [v for p in pairs for v in (p.Lp, p.Lm)]) / 2.0)
+    rich = []
+    for small, big in zip(pairs, pairs[1:]):
+        if not _finite(small.Lp, small.Lm, big.Lp, big.Lm):
+            break
+        d1, d2 = small.central(0.0)[0], big.central(0.0)[0]
+        # rounding of (4 D(h) - D(2h)) / 3 with noise sigma on each value
+        rounding = (4.0 * 2.0 * sigma / (small.tp - small.tm) + 2.0 * sigma / (big.tp - big.tm)) / 3.0
+        rich.append(((4.0 * d1 - d2) / 3.0, rounding + 2.0 * oracle.noise / (small.tp - small.tm)))
+    best = Estimate(float("nan"), float("inf"), "richardson")
+    for (v0, r0), (v1, _) in zip(rich, rich[1:]):
+        err = abs(v0 - v1) + r0
+        if err < best.error:
+            best = Estimate(v0, err, "richardson")
+    return best
+
+
+def _extended_gap(oracle: Oracle) -> float:
+    """``|L - L_extended|`` at the point (0 where there is no wider type or the loss refuses it)."""
+    problem = oracle.problem.extended() if oracle.dtype == np.float64 else None
+    if problem is None:
+        return 0.0
+    try:
+        wide = problem.base_loss()
+    except Exception:  # the user's loss may refuse longdouble: nothing learnt
+        return 0.0
+    finally:
+        oracle.evaluations += 1
+    return float(abs(np.longdouble(oracle.L0) - wide))

@@ -1,0 +1,420 @@
+"""The state of one check, and the second opinions that stand between a first look and ``fail``.
+
+A :class:`Checker` holds the loss's oracle, whether the loss is complex-safe
+(probed once), the loss's measured noise (once something needs it), and the
+references a failing entry is re-examined against:
+
+* the loss's *reference oracle*: the float64 twin of a float32 loss, the
+  extended-precision (``np.longdouble``) twin of a float64 loss whose measured
+  noise is far above the rounding model (:func:`gradcheck.probe.reference_oracle`);
+* the *wider gradients*: the user's gradient code run at those wider
+  parameters. A correct backprop in float32 or float64 rounds each entry
+  relative to the terms it sums, not to the entry (``1 - a**2`` of a saturated
+  tanh, ``p - y`` of a saturated sigmoid), so an entry can be off by far more
+  than ``rtol`` of itself with nothing wrong; the same code at wider precision
+  tells rounding (in one result only) from a bug (in both).
+
+An entry that fails its first estimate is called ``fail`` only when every
+opinion agrees (:meth:`Checker.second_opinion`); where the estimators disagree
+it is ``inconclusive``; where one-sided slopes bracket the analytic value, ``kink``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from gradcheck import noise as ns
+from gradcheck import numeric as nm
+from gradcheck.compare import SAFETY, judge
+from gradcheck.kinks import subgradient_status
+from gradcheck.probe import probe_complex_safety, reference_oracle
+
+#: The user's gradient code rounds each entry relative to the terms it sums; an
+#: entry is never measured against less than this many ulps of the gradient's
+#: largest entry (over every tensor): below it a correct backprop's rounding
+#: (a handful of roundings of terms up to that size) can exceed the entry itself.
+ANALYTIC_ULPS = 64.0
+#: Up to this many parameters the loss is also evaluated once in extended precision
+#: to measure its noise (numpy's longdouble matmul has no BLAS: ~50x a float64
+#: forward of a large net, a few times that of a small one).
+EXTENDED_LIMIT = 50_000
+#: A complex step that misses the analytic value by less than this fraction of it is
+#: re-evaluated in extended precision before anything is concluded: a subtle miss is
+#: where a loss's cancellation shows (a gross one, a sign or a factor, is no rounding).
+SUBTLE = 1e-2
+#: ... on an entry above this many times its tensor's scale floor (``eps**(1/3)`` of the
+#: tensor's largest entry): a sizeable entry, which rounding does not move by percents.
+GROSS_FLOORS = 1e3
+
+
+class Checker:
+    """Holds the oracle, the resolved method and the references for one check."""
+
+    def __init__(self, oracle: nm.Oracle, method: str, rtol: float, analytic, notes: list[str], seed: int = 0):
+        self.oracle, self.rtol, self.notes, self.seed = oracle, rtol, notes, seed
+        self.analytic = analytic
+        self._wide: list[dict[str, np.ndarray]] | None = None
+        self._wide_eps: list[float] = []
+        self._ref: nm.Oracle | None = None  # the reference oracle, made on first use
+        self.noise: ns.Noise | None = None
+        #: per tensor, entries whose gradient is off by the code's own rounding
+        self.rounded: dict[str, int] = {}
+        gmax = max((float(np.max(np.abs(g), initial=0.0)) for g in analytic.values()), default=0.0)
+        self.analytic_floor = ANALYTIC_ULPS * float(np.finfo(oracle.dtype).eps) * gmax
+        self._noise_note()
+        self.complex_safe = method in ("auto", "complex") and self._probe(analytic)
+        if not self.complex_safe and method in ("auto", "complex", "central", "richardson"):
+            self.measure_noise()  # every estimate will be a real difference: its error bar needs the noise
+        if method == "auto":
+            # Per entry, central differences cost two real evaluations and resolve
+            # float64 gradients far below rtol; a complex evaluation costs several
+            # real ones, so it is kept for second opinions and directions, except
+            # in float32, where central differences resolve only ~1e-3.
+            low_precision = np.finfo(oracle.dtype).bits < 64
+            method = "complex" if self.complex_safe and low_precision else "central"
+        elif method == "complex" and not self.complex_safe:
+            method = "richardson"
+            notes.append("complex step unavailable, fell back to richardson")
+        self.method = method
+
+    def _noise_note(self) -> None:
+        if self.oracle.noise:
+            self.notes.append(
+                f"the loss is not deterministic: two evaluations at the same point differ by "
+                f"{self.oracle.noise / 2:.2g}; every numeric error includes that noise"
+            )
+
+    # ------------------------------------------------------------ the loss's noise
+    @property
+    def noisy(self) -> bool:
+        """The loss's measured noise is far above the rounding model."""
+        return self.noise is not None and self.noise.excess > ns.NOISY
+
+    def measure_noise(self) -> ns.Noise:
+        """Measure the loss's noise once (12 evaluations, and one in extended precision).
+
+        Every later real error bar includes it. The extended-precision value of
+        the loss (where the platform has one and the problem is small enough
+        for its slower arithmetic) shows digits lost to a cancellation that no
+        difference table sees: a saturated sample whose ``log(1 - p)`` moves in
+        stairs wider than any step is flat, not noisy, in float64.
+        """
+        if self.noise is None:
+            small = self.oracle.problem.size <= EXTENDED_LIMIT and self.oracle.dtype == np.float64
+            self.noise = ns.loss_noise(self.oracle, self.seed, extended=small)
+            if self.noise.excess > 1.0:  # every real error bar includes what was measured
+                self.oracle.noise = max(self.oracle.noise, 2.0 * self.noise.sigma)
+                self.oracle.measured = self.noise
+            if self.noisy:
+                self._ref = None  # a noisy float64 loss is referred to its extended twin
+        return self.noise
+
+    def step_scale(self) -> float:
+        """Step multiplier balancing a noisy loss's noise against truncation (1 for a quiet loss).
+
+        A central difference's error is ``sigma / h + h**2 L''' / 6``: its best
+        step grows as the cube root of the noise.
+        """
+        return min(64.0, self.noise.excess ** (1.0 / 3.0)) if self.noise is not None else 1.0
+
+    # ------------------------------------------------------------ complex safety
+    #: ``(directional.Combined, its screen or None)`` once :meth:`_probe` ran
+    combined = None
+
+    def _probe(self, analytic: Mapping[str, np.ndarray]) -> bool:
+        from gradcheck import directional as dr
+
+        # One complex evaluation along the combined screening direction, confirmed by
+        # a real estimate along it, shows a loss complex-safe at 3 to 7 evaluations, and is
+        # kept as the combined screen of every tensor (see gradcheck.directional).
+        combined = dr.Combined(self.oracle, analytic)
+        seen = dr.probe(self.oracle, combined)
+        self.combined = (combined, seen.screen)
+        if seen.safe:
+            return True
+        # Not shown there: the per-entry probe decides, at the largest analytic entry of
+        # the first, last and largest tensors (a complex step and real estimates each),
+        # or of every tensor when the directional derivatives disagreed: the trouble
+        # may be on any tensor's path (an L1 term on one weight matrix).
+        names = [n for n, g in analytic.items() if g.size] or list(analytic)
+        biggest = max(names, key=lambda n: float(np.max(np.abs(analytic[n]), initial=0.0)))
+        chosen = names if seen.safe is False else list(dict.fromkeys([names[0], names[-1], biggest]))
+        entries = [(n, int(np.argmax(np.abs(analytic[n].reshape(-1))))) for n in chosen if analytic[n].size]
+        if seen.safe is False:
+            # the real and complex directional derivatives disagreed: a noisy loss (a
+            # saturated output computed by cancellation) is probed on its extended twin
+            self.measure_noise()
+        reason = self.on_reference(lambda ref: probe_complex_safety(self.oracle, entries, ref))
+        if reason is not None:
+            self.notes.append(f"complex step not used: {reason}")
+        return reason is None
+
+    # ------------------------------------------------------------ first estimates
+    def primary(self, name: str, idx: np.ndarray, method: str | None = None) -> list[nm.Estimate]:
+        """First estimates of entries ``idx`` of ``name`` (with ``method``, default the check's).
+
+        Real differences of a float32 loss are taken on its float64 twin, and
+        those of a noisy float64 loss (small enough) on its extended twin:
+        the loss as given rounds at ~1e-7 of itself (or worse), and an entry
+        off by 1e-2 would hide in that.
+        """
+        method = method or self.method
+        if method in ("central", "richardson") and self.quieter_twin():
+            return self.on_reference(lambda ref: self._estimates(ref, name, idx, method))
+        return self._estimates(self.oracle, name, idx, method)
+
+    def quieter_twin(self) -> bool:
+        """Is there a twin of the loss (float64, extended) that real differences should use?"""
+        low = np.finfo(self.oracle.dtype).bits < 64
+        return low or (self.noisy and self.oracle.problem.size <= EXTENDED_LIMIT)
+
+    def _estimates(self, o: nm.Oracle, name: str, idx: np.ndarray, method: str) -> list[nm.Estimate]:
+        if method == "scipy":
+            return nm.scipy_derivatives(o, name, idx)
+        if method == "fprime":
+            return nm.fprime_derivatives(o, name, idx)
+        scale = self.step_scale() if o is self.oracle else 1.0
+        if method == "central" and o.batched is not None and len(idx) > 1 and scale == 1.0:
+            return nm.batched_central(o, name, idx)
+        if method == "central":
+            return [nm.central(o, name, int(j), scale) for j in idx]
+        one = {"richardson": nm.richardson, "complex": nm.complex_step}
+        return [one[method](o, name, int(j)) for j in idx]
+
+    # ------------------------------------------------------------ second opinions
+    def judge(self, g, n, err, floor: float):
+        """:func:`gradcheck.compare.judge` at the check's rtol and ``floor``.
+
+        No absolute allowance for the gradient code's rounding: a mutant whose wrong
+        entries are 1e-20 where 0 belongs (a dead unit's derivative taken as 1) must
+        still fail, so that rounding is told apart by the wider rerun instead
+        (:meth:`_rounded`).
+        """
+        return judge(g, n, err, self.rtol, floor)
+
+    def floor(self, tensor_floor: float, complex_step: bool = False) -> float:
+        """The scale floor of an entry: its tensor's, never below what the loss or the gradient code resolve.
+
+        An entry ``g`` moves the loss by ``g h`` over a central-difference step
+        ``h``; below the loss's own rounding (``u |L|``, or its measured noise)
+        the loss as evaluated does not register it at all, and the user's
+        gradient code, subject to the same cancellations, does not determine it
+        either: such entries are measured against that resolution
+        (``noise / h``), and against :data:`ANALYTIC_ULPS` of the largest entry.
+        Entries judged by the complex step, which has no such blind spot, keep
+        only the latter, unless the loss's noise was measured: a loss computed
+        by cancellation misleads the complex step as well.
+        """
+        if complex_step and self.noise is None:  # the complex step resolves what real differences cannot
+            return max(tensor_floor, self.analytic_floor)
+        return max(tensor_floor, self.analytic_floor, self._loss_floor())
+
+    def _loss_floor(self) -> float:
+        o = self.oracle
+        rounding = max(o.u * abs(float(o.L0)), self.noise.sigma if self.noise is not None else 0.0)
+        return rounding / (o.h0 * self.step_scale())
+
+    def wants_second_opinion(self, unresolved: bool) -> bool:
+        """Re-examine an entry that passed only within an unresolved error bar? (a noisy loss only)"""
+        return unresolved and self.noisy
+
+    def second_opinion(self, name: str, j: int, g: float, first: nm.Estimate, floor: float):
+        """Re-examine a failing entry; return ``(status, estimate)``."""
+        status, best, exact = self._second_opinion(name, j, g, first, floor)
+        ref = exact or best
+        size = max(abs(g), abs(ref.value))
+        # rounding explains a subtle miss, or any miss on an entry far below its tensor's scale;
+        # a gross miss on a sizeable entry (a sign, a factor) is no rounding: no wider run for it
+        gross = abs(g - ref.value) > SUBTLE * size and size > GROSS_FLOORS * floor
+        if status in ("fail", "inconclusive") and not gross and self._rounded(name, j, g, ref, floor):
+            status = "pass"
+        return status, best
+
+    def _rounded(self, name: str, j: int, g: float, best: nm.Estimate, floor: float) -> bool:
+        """The gradient entry is off by its own rounding, not by a bug.
+
+        The same gradient code run on the parameters cast to a wider type
+        (float64 for float32, ``np.longdouble`` for float64) tells the two
+        apart: a bug is in both results, rounding only in one. The entry
+        passes when a wider result agrees with the numeric estimate and the
+        entry differs from it by no more than ``|g - g_wide|`` allows.
+        """
+        narrow = float(np.finfo(self.oracle.dtype).eps)
+        wides = self.wide_gradients()
+        for eps, wide in zip(self._wide_eps, wides):
+            if name not in wide:
+                continue
+            gw = float(wide[name].reshape(-1)[j])
+            # The wider result rounds too, less by the ratio of the eps (a cancellation that
+            # grows with its arguments may keep more of it: the square root of the ratio is
+            # allowed). A bug is in both results alike and is not explained.
+            own = np.sqrt(eps / narrow) * abs(g - gw)
+            wide_ok = judge([gw], [best.value], [best.error + own], self.rtol, floor).ok[0]
+            explained = abs(g - best.value) <= SAFETY * (abs(g - gw) + best.error) + self.rtol * max(abs(g), floor)
+            if wide_ok and explained:
+                self.rounded[name] = self.rounded.get(name, 0) + 1
+                return True
+        return False
+
+    def wide_gradients(self) -> list[dict[str, np.ndarray]]:
+        """The user's gradient at wider parameters: float64 (for float32), then ``np.longdouble``."""
+        if self._wide is None:
+            problem = self.oracle.problem
+            wider = [problem.widened()] if problem.dtype != np.float64 else []
+            ext = problem.extended()
+            wider += [ext] if ext is not None else []
+            pairs = [(float(np.finfo(p.dtype).eps), _analytic_at(p)) for p in wider]
+            pairs = [(eps, g) for eps, g in pairs if g]
+            self._wide_eps = [eps for eps, _ in pairs]
+            self._wide = [g for _, g in pairs]
+        return self._wide
+
+    _twin_start = None
+
+    def twin(self):
+        """``(reference oracle, the gradient code there)`` for the screens, or None to screen as given.
+
+        A float32 loss is screened as its float64 twin; a noisy float64 loss
+        (small enough for extended arithmetic) as its extended-precision twin,
+        whose noise is 2048 times smaller: one wrong entry stands out of it.
+        """
+        low = np.finfo(self.oracle.dtype).bits < 64
+        if not self.quieter_twin():
+            return None
+        ref = self.on_reference(lambda r: r)
+        wide = self.wide_gradients()
+        twin = wide[0] if (low and wide) else (wide[-1] if wide and ref.extended else None)
+        if twin is None or ref is self.oracle or set(twin) != set(self.analytic):
+            return None
+        self._twin_start = ref.evaluations
+        return ref, twin
+
+    def count_twin(self) -> None:
+        """Add what the twin screens spent on the reference oracle to the check's evaluations."""
+        if self._twin_start is not None:
+            self.oracle.evaluations += self._ref.evaluations - self._twin_start
+            self._twin_start = None
+
+    def refine(self, name: str, j: int) -> nm.Estimate:
+        """:func:`gradcheck.numeric.refine` on the reference oracle (wider than a float32 or noisy loss)."""
+        return self.on_reference(lambda ref: nm.refine(ref, name, j, self.step_scale() if ref is self.oracle else 1.0))
+
+    def on_reference(self, work: Callable):
+        """Run ``work(ref)`` on the check's one reference oracle, counting its evaluations."""
+        if self._ref is None:
+            self._ref = reference_oracle(self.oracle, noisy=self.noisy)
+        before = self._ref.evaluations
+        try:
+            return work(self._ref)
+        finally:
+            if self._ref is not self.oracle:
+                self.oracle.evaluations += self._ref.evaluations - before
+
+    def _second_opinion(self, name: str, j: int, g: float, first: nm.Estimate, floor: float):
+        """``(status, best estimate, complex step or None)`` for a failing entry."""
+        refined = self.refine(name, j)
+        scale = max(abs(g), abs(first.value), floor)
+        exact = first if first.estimator == "complex" else None
+        if self.complex_safe and exact is None:
+            exact = nm.complex_step(self.oracle, name, j)
+        suspect = exact is not None and not refined.kink and _disagree(exact, refined)
+        if suspect and self.noise is None:
+            # the complex step and a real estimate disagree: a loss computed by cancellation
+            # misleads both; measure its noise once, and refine again on its extended twin
+            self.measure_noise()
+            if self.noisy:
+                refined = self.refine(name, j)
+        if self.noise is not None:
+            floor = max(floor, self._loss_floor())
+        if refined.kink:
+            status = subgradient_status(g, refined, self.rtol * scale)
+            agrees = exact is not None and self.judge([g], [exact.value], [exact.error], floor).ok[0]
+            if status == "fail" and agrees:
+                # At a true kink the complex step returns one branch's slope, so a g equal to
+                # it lies between the one-sided slopes; outside them and equal to it, the
+                # "kink" was the rounding of a saturated loss: the point is smooth and g right.
+                return "pass", exact, exact
+            return status, refined, exact
+        subtle = exact is not None and abs(g - exact.value) < SUBTLE * max(abs(g), abs(exact.value), floor)
+        misses = exact is not None and not self.judge([g], [exact.value], [exact.error], floor).ok[0]
+        if exact is not None and (self.noisy or suspect or (subtle and misses)):
+            # the complex step inherits the cancellation of a loss computed by it: the
+            # same step in extended precision measures its error, and replaces it
+            wide = nm.complex_step_extended(self.oracle, name, j)
+            if wide is not None:
+                gap = abs(exact.value - wide.value)
+                # its own error: the gap shrunk by the square root of the eps ratio (as for the
+                # gradient code: a cancellation may keep more than the ratio promises)
+                ratio = float(np.finfo(np.longdouble).eps / np.finfo(np.float64).eps)
+                wide = nm.Estimate(wide.value, max(wide.error, np.sqrt(ratio) * gap), wide.estimator)
+                widened = nm.Estimate(exact.value, max(exact.error, gap), exact.estimator)
+                first = widened if first is exact else first
+                exact = wide
+        others = [first, refined]
+        if exact is not None and exact is not first:
+            others.append(exact)
+        # A central difference's error leaves out what the second opinion
+        # measures (truncation, a kink crossed by the step): trust the later
+        # estimates; a complex step has no such blind spot and stays in.
+        trusted = others if first.estimator == "complex" else others[1:]
+        best = min((e for e in trusted if np.isfinite(e.value)), key=lambda e: e.error, default=refined)
+        verdict = self.judge([g], [best.value], [best.error], floor)
+        if verdict.ok[0]:
+            # a pass the error bar alone allows is no pass after a failed first look
+            sharp = verdict.abs_error[0] <= self.rtol * verdict.scale[0] or verdict.resolved[0]
+            return ("pass" if sharp else "inconclusive"), best, exact
+        if exact is None and _bracketed(g, refined, self.rtol * scale):
+            # kinks in bulk: the step never got inside every unit's kink, so no smooth value
+            # converged, but the one-sided slopes at the smallest step bracket g
+            return "kink", refined, exact
+        if refined.value == 0.0 and (refined.error == 0.0 or (exact is not None and exact.value != 0.0)):
+            # the loss did not move at all at any real step (flat in its last digits): the entry
+            # is below what the loss as evaluated resolves, and a nonzero complex step there
+            # (which sees through the flatness, and through the user's rounding alike) cannot
+            # tell a bug from a gradient code rounding to 0; an exactly zero one can
+            return "inconclusive", best, exact
+        # Fail only when the discrepancy stands clear of everything the numeric
+        # side is unsure about: its own error and the spread between estimators.
+        # A real difference of exactly zero saw the loss not change at all (a loss
+        # rounded in stairs wider than the step): no evidence against a nonzero
+        # complex step, which sees through the stairs.
+        blind = exact is not None and exact.value != 0.0
+        seen = [e for e in others if np.isfinite(e.value) and not (blind and e is not exact and e.value == 0.0)]
+        # ... and estimators disagree only beyond their own error bars: a Richardson
+        # estimate 1e-11 off a 1e-17 entry, with an error of 1e-11, contradicts nothing.
+        spread = max((abs(best.value - e.value) - SAFETY * e.error for e in seen), default=0.0)
+        uncertainty = max(best.error, spread)
+        reliable = verdict.abs_error[0] > SAFETY * uncertainty + self.rtol * verdict.scale[0]
+        return ("fail" if reliable else "inconclusive"), best, exact
+
+
+def _disagree(a: nm.Estimate, b: nm.Estimate) -> bool:
+    return bool(np.isfinite(b.value) and abs(a.value - b.value) > SAFETY * (a.error + b.error))
+
+
+def _bracketed(g: float, refined: nm.Estimate, tolerance: float) -> bool:
+    """``g`` lies between one-sided slopes that differ by a jump, not by noise.
+
+    :func:`gradcheck.numeric.refine` reports the one-sided slopes of its
+    smallest step. At a smooth point they differ by ``h L''`` (tiny) and a
+    wrong ``g`` is never between them; with kinks inside the step (many ReLU
+    units near zero) they differ by the jumps, and a valid subgradient lies
+    between them. Their gap must stand clear of the estimate's error (noise
+    divided by the step), or noise would pass for a jump.
+    """
+    if refined.left is None or refined.right is None or not refined.jump:
+        return False
+    lo, hi = sorted((refined.left, refined.right))
+    if hi - lo <= SAFETY * refined.slope_error:
+        return False
+    return lo - tolerance <= g <= hi + tolerance
+
+
+def _analytic_at(problem) -> dict[str, np.ndarray]:
+    """The user's gradient at ``problem``'s parameters ({} if that fails)."""
+    try:
+        return problem.analytic()
+    except Exception:  # the user's code may refuse a wider type: then nothing is learnt from it
+        return {}
