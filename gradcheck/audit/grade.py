@@ -62,6 +62,8 @@ class SubmissionResult:
     trace: Mapping[str, Any] = field(default_factory=dict)
     #: Per failing tensor, where its entries are wrong (see :func:`gradcheck.errormap.error_map`).
     error_maps: Mapping[str, Any] = field(default_factory=dict)
+    #: The loss the verdict was reached under (not serialised): a second point is judged under the same one.
+    loss_choice: LossChoice | None = field(default=None, compare=False, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -181,7 +183,14 @@ def _unjudgeable(result: Mapping[str, Any]) -> str | None:
 
 
 def grade(
-    result: Mapping[str, Any], X: np.ndarray, Y: np.ndarray, spec: AuditSpec, *, path: str, seed: int = 0
+    result: Mapping[str, Any],
+    X: np.ndarray,
+    Y: np.ndarray,
+    spec: AuditSpec,
+    *,
+    path: str,
+    seed: int = 0,
+    loss: LossChoice | None = None,
 ) -> SubmissionResult:
     """Verdict for one submission from the worker's ``result``.
 
@@ -197,6 +206,9 @@ def grade(
         The submission, as shown in reports.
     seed : int
         Seed of the check.
+    loss : LossChoice, optional
+        The loss to judge under, instead of choosing one (a second point is judged under the
+        first point's loss: the student's loss values found in the code belong to the first).
     """
     base = dict(path=path, shape=result.get("shape"), entry=result.get("entry"), notes=tuple(result.get("notes", [])))
     if not result.get("ok", False) or result.get("error"):
@@ -234,7 +246,7 @@ def grade(
         layout, config, forward = infer_network(ex.params, ex.forward, X, Y.shape[1], spec)
     except LayoutError as exc:
         return SubmissionResult(status="error", error=str(exc), rules=ex.rules, **base)
-    student = (_student_losses(result), result.get("student_loss_grad"))
+    student = (_student_losses(result), result.get("student_loss_grad"), loss)
     upd = result.get("update") or {}
     lr_unknown = upd.get("linear") is None and upd.get("lrs") == [1.0]
     if forward.status == "unavailable" and not spec.hidden and not spec.get("network", "output"):
@@ -280,7 +292,11 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
     picks: list[LossChoice] = []
     try:
         ref, outputs = layout.to_reference(ex.params), _outputs(config, forward, spec, Y, bool(student[0]))
-        picks = choices(spec, outputs, student[0], ref, X, Y, notes, grad=student[1])
+        picks = (
+            [student[2]]
+            if student[2] is not None
+            else choices(spec, outputs, student[0], ref, X, Y, notes, grad=student[1])
+        )
         tried = [_attempt(ex, layout, c, X, Y, seed, spec, lr_unknown) for c in picks]
         if all(c.source == "auto" for c in picks) and not any(t["report"].passed for t in tried):
             tried += _other_conventions(ex, layout, picks, X, Y, seed, spec, tried)
@@ -334,6 +350,7 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
         rules=ex.rules,
         loss=choice.label,
         notes=tuple(notes),
+        loss_choice=choice,
         **base,
     )
 
