@@ -235,6 +235,61 @@ SHAPES = {
                 return dWs, dbs
         """
     ),
+    "J_per_sample_float": SIGMOID
+    + textwrap.dedent(
+        """
+        def init(n_x, n_h, n_y):
+            rng = np.random.default_rng(7)
+            return {"W1": rng.normal(0, 0.5, (n_x, n_h)), "b1": np.zeros((1, n_h)),
+                    "W2": rng.normal(0, 0.5, (n_h, n_y)), "b2": np.zeros((1, n_y))}
+
+
+        def forward(theta, X):
+            A1 = np.tanh(X @ theta["W1"] + theta["b1"])
+            return sigmoid(A1 @ theta["W2"] + theta["b2"]), A1
+
+
+        def J(theta, X, Y):
+            A2, _ = forward(theta, X)
+            total = 0.0
+            for a, y in zip(A2.ravel(), Y.ravel()):
+                total += -(y * np.log(a) + (1 - y) * np.log(1 - a))
+            return float(total / len(Y))
+
+
+        def backward(theta, X, Y):
+            A2, A1 = forward(theta, X)
+            N = len(X)
+            dZ2 = DELTA
+            dZ1 = (dZ2 @ theta["W2"].T) * (1 - A1 ** 2)
+            return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0, keepdims=True), "W2": A1.T @ dZ2, "b2": dZ2.sum(axis=0, keepdims=True)}
+        """
+    ),
+    "log_loss_named": SIGMOID
+    + textwrap.dedent(
+        """
+        def log_loss(y_true, y_prob):
+            return -np.mean(y_true * np.log(y_prob) + (1 - y_true) * np.log(1 - y_prob))
+
+
+        class Classifier:
+            def __init__(self, n_in=3, n_hidden=5):
+                rs = np.random.RandomState(2)
+                self.W1, self.b1 = rs.randn(n_in, n_hidden) * 0.5, np.zeros(n_hidden)
+                self.W2, self.b2 = rs.randn(n_hidden, 1) * 0.5, np.zeros(1)
+
+            def forward(self, X):
+                self.X, self.A1 = X, np.tanh(X @ self.W1 + self.b1)
+                self.A2 = sigmoid(self.A1 @ self.W2 + self.b2)
+                return self.A2
+
+            def backward(self, Y):
+                A2, N = self.A2, len(Y)
+                dZ2 = DELTA
+                dZ1 = dZ2 @ self.W2.T * (1 - self.A1 ** 2)
+                return {"W1": self.X.T @ dZ1, "b1": dZ1.sum(0), "W2": self.A1.T @ dZ2, "b2": dZ2.sum(0)}
+        """
+    ),
 }
 
 #: Output deltas: the right one, and gradients of another loss (the top diagnosis expected).

@@ -29,10 +29,11 @@ from gradcheck.audit.adapters.calling import plain_params
 from gradcheck.audit.adapters.names import LOSS_CLASS, LOSS_DERIV_FUNC, role_of
 from gradcheck.audit.adapters.objects import is_user_object, methods
 
-LOSS_NAME = re.compile(r"(loss|cost|error|mse|cross_?entropy|nll|bce|objective|criterion)", re.I)
+#: Names of a loss (``J``, ``J_cost`` as in course notes; a log-likelihood, maximised, its sign turned).
+LOSS_NAME = re.compile(r"(loss|cost|error|mse|cross_?entropy|nll|bce|objective|criterion|likelihood|^j$|^j_)", re.I)
 #: Names that look like a loss but are not one (accuracy, helpers, derivatives).
 NOT_LOSS = re.compile(
-    r"(accuracy|acc$|score|plot|print|history|rate|deriv|prime|grad|backward|delta|record|log_|save|show|"
+    r"(accuracy|acc$|score|plot|print|history|rate|deriv|prime|grad|backward|delta|record|^log_(?!loss|likelihood)|save|show|"
     r"train|fit|epoch|curve|learn|update|step|valid|test|(^|_)val(_|$))",
     re.I,
 )
