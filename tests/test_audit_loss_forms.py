@@ -262,7 +262,8 @@ SHAPES = {
             N = len(X)
             dZ2 = DELTA
             dZ1 = (dZ2 @ theta["W2"].T) * (1 - A1 ** 2)
-            return {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0, keepdims=True), "W2": A1.T @ dZ2, "b2": dZ2.sum(axis=0, keepdims=True)}
+            db1, db2 = dZ1.sum(axis=0, keepdims=True), dZ2.sum(axis=0, keepdims=True)
+            return {"W1": X.T @ dZ1, "b1": db1, "W2": A1.T @ dZ2, "b2": db2}
         """
     ),
     "log_loss_named": SIGMOID
