@@ -291,3 +291,29 @@ def test_sklearn_metrics_stand_in(monkeypatch):
     from sklearn.metrics import r2_score  # type: ignore[import-not-found]
 
     assert np.isnan(r2_score([1.0], [1.0]))
+
+
+# --------------------------------------------------------------------------- a network built inside main()
+def test_a_call_reading_a_local_list_is_built_from_the_list():
+    from gradcheck.audit.adapters.built import _inlined
+
+    tree = ast.parse("def main():\n    x = load()\n    layers = [Dense(2, 3), Tanh()]\n    model = Net(layers)\n")
+    call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "Net")
+    ns = {"Net": object, "Dense": object, "Tanh": object, "layers": types.ModuleType("layers")}
+    assert ast.unparse(_inlined(call, tree, ns)) == "Net([Dense(2, 3), Tanh()])"
+    assert ast.unparse(_inlined(call, tree, {**ns, "layers": [1]})) == "Net(layers)"  # a real value is kept
+
+
+def test_a_loss_is_known_by_its_base_class():
+    from gradcheck.audit.adapters.names import loss_named
+
+    class Loss:
+        pass
+
+    class MeanSquared(Loss):
+        pass
+
+    class Sequential:
+        pass
+
+    assert loss_named(MeanSquared) and loss_named(Loss) and not loss_named(Sequential)

@@ -73,6 +73,7 @@ STUDENT_NAMES = {
     "myonn_fixed_correct.py": ["wih", "who"],
     "train_step_layers_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "classifier_project_correct": ["layers[0].weight", "layers[0].bias", "layers[2].weight", "layers[2].bias"],
+    "sequential_main_bug": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "trask_script_preact_bug.py": ["syn0", "syn1"],
     "lists_init_network_bias_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
 }

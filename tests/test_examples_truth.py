@@ -299,6 +299,25 @@ def case_classifier_project():
     return ps, claimed, lambda: ce(softmax_rows(net.forward(X)), Y)
 
 
+def case_sequential_main():
+    """main() builds the layer list and trains with the loss object; one epoch's update at lr 0.1."""
+    sys.path.insert(0, str(FOLDER / "sequential_main_bug"))
+    try:
+        layers, losses, model = (importlib.import_module(f"tinynet.{n}") for n in ("layers", "losses", "model"))
+    finally:
+        sys.path.pop(0)
+        for name in [n for n in sys.modules if n == "tinynet" or n.startswith("tinynet.")]:
+            sys.modules.pop(name)
+    np.random.seed(3)
+    net = model.Sequential([layers.Dense(3, 5), layers.Tanh(), layers.Dense(5, 3), layers.Softmax()])
+    Y, loss = np.eye(3)[[0, 1, 2, 2, 1, 0, 1]], losses.CrossEntropy()
+    dense = net.layers[::2]
+    ps = [a for d in dense for a in (d.W, d.b)]
+    claimed = _inplace(ps, lambda: net.train(X, Y, loss, epochs=1, learning_rate=0.1, verbose=False), 0.1)
+    names = ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"]
+    return ps, claimed, lambda: ce(softmax_rows(np.tanh(X @ ps[0] + ps[1]) @ ps[2] + ps[3]), Y), names
+
+
 def case_trask_script():
     """The loop body's first pass, with the weights it starts from; gradient = minus the increment (lr 1)."""
     source = (FOLDER / "trask_script_preact_bug.py").read_text()
@@ -347,6 +366,7 @@ CASES = {
     "classifier_project_correct": case_classifier_project,
     "trask_script_preact_bug.py": case_trask_script,
     "lists_init_network_bias_bug.py": case_lists_init_network,
+    "sequential_main_bug": case_sequential_main,
 }
 NAMES = ["W1", "b1", "W2", "b2"]
 

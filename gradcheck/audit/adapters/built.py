@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,9 +27,10 @@ from gradcheck.audit.loader import LoadedSubmission, StudentCodeError
 MAX_FILES = 50
 
 
-def _sources(loaded: LoadedSubmission) -> Iterator[tuple[str, ast.AST]]:
-    yield str(loaded.path), ast.Module(body=list(loaded.stmts), type_ignores=[])
+def sources(loaded: LoadedSubmission) -> Iterator[tuple[str, ast.AST]]:
+    """(file name, syntax tree) of the submission's code: the loaded statements, then a folder's files."""
     if loaded.folder is None:
+        yield str(loaded.path), ast.Module(body=list(loaded.stmts), type_ignores=[])
         return
     files = sorted(p for p in Path(loaded.folder).rglob("*") if p.suffix in (".py", ".ipynb"))
     for path in files[:MAX_FILES]:
@@ -58,12 +60,46 @@ def _resolvable(call: ast.Call, ns: dict) -> bool:
     return all(n in ns or hasattr(builtins, n) for n in names)
 
 
+def _inlined(call: ast.Call, tree: ast.AST, ns: dict) -> ast.Call:
+    """``call`` with each name it reads that the namespace lacks replaced by the value last assigned to it
+    before the call (``layers = [Dense(784, 128), ReLU()]`` then ``Sequential(layers)`` in ``main()``)."""
+    missing = {  # a module of a project (``layers.py``) is no value a constructor takes
+        n.id
+        for n in ast.walk(call)
+        if isinstance(n, ast.Name)
+        and (isinstance(ns.get(n.id), types.ModuleType) or (n.id not in ns and not hasattr(builtins, n.id)))
+    }
+    if not missing:
+        return call
+    values: dict[str, ast.expr] = {}
+    assigns = [
+        a
+        for a in ast.walk(tree)
+        if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
+    ]
+    for a in sorted(assigns, key=lambda a: a.lineno):
+        if a.targets[0].id in missing and a.lineno < call.lineno:
+            values[a.targets[0].id] = a.value
+
+    class Inline(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.expr:
+            return values.get(node.id, node) if isinstance(node.ctx, ast.Load) else node
+
+    out = Inline().visit(ast.parse(ast.unparse(call), mode="eval").body)
+    for node in ast.walk(out):  # one line: the call's own, so errors point to it
+        if "lineno" in node._attributes:
+            node.lineno = node.end_lineno = call.lineno
+            node.col_offset, node.end_col_offset = 0, 1
+    return out
+
+
 def built_in_code(cls: type, loaded: LoadedSubmission, has_params: Callable[[Any], bool]) -> tuple[Any, str] | None:
     """(object, where and how it is built) from the submission's own construction of ``cls``, or None."""
     ns = loaded.module.__dict__
     seen: set[str] = set()
-    for filename, tree in _sources(loaded):
-        for call in _calls_of(tree, cls.__name__):
+    for filename, tree in sources(loaded):
+        for found in _calls_of(tree, cls.__name__):
+            call = _inlined(found, tree, ns)
             text = ast.unparse(call)
             if text in seen or not _resolvable(call, ns):
                 continue

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gradcheck.audit.adapters.calling import plain_params
-from gradcheck.audit.adapters.names import LOSS_CLASS, LOSS_DERIV_FUNC, role_of
+from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, loss_named, role_of
 from gradcheck.audit.adapters.objects import is_user_object, methods
 
 #: Names of a loss (``J``, ``J_cost`` as in course notes; a log-likelihood, maximised, its sign turned).
@@ -119,7 +119,7 @@ def _value_method(obj: Any) -> tuple[str, Callable] | None:
 
 
 def _looks_like_loss_object(obj: Any) -> bool:
-    return is_user_object(obj) and bool(LOSS_CLASS.search(type(obj).__name__)) and _value_method(obj) is not None
+    return is_user_object(obj) and loss_named(type(obj)) and _value_method(obj) is not None
 
 
 def held_by(root: Any, label: str, skip: set[str]) -> list[Candidate]:
@@ -144,7 +144,7 @@ def in_module(ns: dict, funcs: dict, classes: list[type], skip: set[str], make: 
             vname, fn = _value_method(value)
             found.append(Candidate(f"{name}.{vname}", fn, 2))
     for cls in classes:
-        if LOSS_CLASS.search(cls.__name__) and any(m in methods(cls) for m in VALUE_METHODS):
+        if loss_named(cls) and any(m in methods(cls) for m in VALUE_METHODS):
             obj = make(cls)
             if obj is not None and _value_method(obj) is not None:
                 vname, fn = _value_method(obj)

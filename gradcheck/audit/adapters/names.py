@@ -87,7 +87,16 @@ INIT_FUNC_NAMES = [
     "init",
 ]
 MODEL_HINT = re.compile(r"(net|network|model|mlp|nn|perceptron|classifier|regressor)", re.I)
-LOSS_CLASS = re.compile(r"(loss|mse|bce|crossentropy|cross_entropy|cost|criterion|squared_?error|entropy|nll)", re.I)
+LOSS_CLASS = re.compile(
+    r"(loss|mse|bce|crossentropy|cross_entropy|cost|criterion|squared_?error|mean_?squared|entropy|nll)", re.I
+)
+
+
+def loss_named(cls: type) -> bool:
+    """A class named like a loss, or deriving from one (``class MeanSquared(Loss)``)."""
+    return any(LOSS_CLASS.search(c.__name__) for c in getattr(cls, "__mro__", (cls,))[:-1])
+
+
 #: Classes named like one layer of a network (not the model): ``Tanh``, ``Linear``, ``DenseLayer``.
 LAYER_CLASS = re.compile(
     r"^(tanh|relu|leaky_?relu|l?relu|sigmoid|softmax|linear|dense|layer|activation|elu|identity|dropout|"

@@ -9,7 +9,7 @@ import numpy as np
 
 from gradcheck.audit.adapters import labels, prime
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student
-from gradcheck.audit.adapters.loss import find_loss
+from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, loss_object
 from gradcheck.audit.adapters.outputs import network_output
 from gradcheck.audit.adapters.params import Tensor, snapshot
 from gradcheck.audit.adapters.returns import named_values
@@ -130,6 +130,8 @@ class Runner:
             **exact,
             **{f"={k}": (lambda v=v: v) for k, v in named.items()},
         }
+        for name in LOSS_ARGS:  # train(X, y, loss, epochs): the student's own loss, as the script passes it
+            ctx.setdefault(f"={name}", lambda: loss_object(t.namespace, self.loaded, self.spec))
         raw = named.get("__ret__")
         if out is not None:
             ctx["out"] = lambda: out

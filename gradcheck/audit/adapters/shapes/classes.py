@@ -15,10 +15,10 @@ from gradcheck.audit.adapters.names import (
     FORWARD_NAMES,
     GRAD_METHODS,
     LAYER_CLASS,
-    LOSS_CLASS,
     MODEL_HINT,
     OPTIM_CLASS,
     TRAIN_METHODS,
+    loss_named,
 )
 from gradcheck.audit.adapters.objects import class_refs, methods
 from gradcheck.audit.adapters.params import discover_params
@@ -64,7 +64,7 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Pic
     """
     cands = []
     for cls in classes:
-        if LOSS_CLASS.search(cls.__name__) or OPTIM_CLASS.match(cls.__name__) or inspect.isabstract(cls):
+        if loss_named(cls) or OPTIM_CLASS.match(cls.__name__) or inspect.isabstract(cls):
             continue
         picked = method_names(cls, spec)
         if picked is not None:
