@@ -211,3 +211,13 @@ def test_declared_network_is_the_only_candidate():
     spec = parse_spec({"network": {"hidden": ["sigmoid"], "output": "identity"}})
     _, found, fwd = infer_network(params, out, X, 2, spec)
     assert found.hidden == ("sigmoid",) and fwd.status == "mismatch"
+
+
+def test_only_a_prediction_target_pair_is_ever_swapped():
+    from gradcheck.audit.adapters.lossfind import swapped
+
+    assert swapped([("self", "self"), ("y", "Y"), ("p", "out")]) == [("self", "self"), ("y", "out"), ("p", "Y")]
+    assert swapped([("y", "=y"), ("p", "Y")]) == [("y", "Y"), ("p", "=y")]
+    assert swapped([("params", "params"), ("X", "X"), ("Y", "Y")]) is None
+    assert swapped([("a", "out"), ("X", "X"), ("Y", "Y")]) is None
+    assert swapped([("a", "out"), ("b", "out")]) is None

@@ -127,16 +127,19 @@ def _unname_twins(known: list[tuple[str, str | None]]) -> list[tuple[str, str | 
 
 
 def swapped(binding: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
-    """``binding`` with its one prediction (``out``) and its one target (``Y``) exchanged; None if it has not both.
+    """``binding`` with its one prediction (``out`` or a value named by the network) and its one target exchanged.
+
+    None if it has not exactly one of each.
 
     A loss's argument names (``y``, ``p``) are a guess at its order: the grader
     falls back on the swapped order only when the named one is none of the losses
     the reference networks model.
     """
+    preds = [r for _, r in binding if r == "out" or r.startswith("=")]
     roles = [r for _, r in binding]
-    if roles.count("out") != 1 or roles.count("Y") != 1:
-        return None
-    flip = {"out": "Y", "Y": "out"}
+    if len(preds) != 1 or roles.count("Y") != 1 or len([r for r in roles if r != "self"]) != 2:
+        return None  # only a loss of (prediction, target): one taking inputs or parameters says its order
+    flip = {preds[0]: "Y", "Y": preds[0]}
     return [(n, flip.get(r, r)) for n, r in binding]
 
 
