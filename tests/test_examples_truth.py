@@ -273,7 +273,7 @@ def _myonn(rel: str):
     x, t = RNG.random(3), RNG.random(2) * 0.98 + 0.01
     ps = [net.wih, net.who]
     claimed = _inplace(ps, lambda: net.train(x, t), 0.1)
-    return ps, claimed, lambda: 0.5 * np.sum((t[:, None] - net.query(x)) ** 2)
+    return ps, claimed, lambda: 0.5 * np.sum((t[:, None] - net.query(x)) ** 2), ["wih", "who"]
 
 
 def case_train_step_layers():
