@@ -79,6 +79,8 @@ STUDENT_NAMES = {
     "lists_init_network_bias_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
     "binary_mlp_t_y_correct.py": ["W1", "b1", "W2", "b2"],
     "binary_mlp_t_y_bias_bug.py": ["W1", "b1", "W2", "b2"],
+    "proba_ravel_correct.py": ["W1", "b1", "W2", "b2"],
+    "proba_ravel_double_mean_bug.py": ["W1", "b1", "W2", "b2"],
     "lists_pres_acts_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
     "lists_pres_acts_clip_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
 }

@@ -221,3 +221,18 @@ def test_only_a_prediction_target_pair_is_ever_swapped():
     assert swapped([("params", "params"), ("X", "X"), ("Y", "Y")]) is None
     assert swapped([("a", "out"), ("X", "X"), ("Y", "Y")]) is None
     assert swapped([("a", "out"), ("b", "out")]) is None
+
+
+def test_a_flat_forward_output_meets_column_targets_in_their_shape():
+    """predict_proba(X).ravel() against (N, 1) targets: a loss would broadcast them to N x N."""
+    from gradcheck.audit.adapters.studentloss import _like_targets
+
+    p = np.linspace(0.1, 0.9, 5)
+    y = np.array([[0.0], [1.0], [1.0], [0.0], [1.0]])
+    shaped = _like_targets(p, y)
+    assert shaped.shape == (5, 1)
+    bce = -np.mean(y * np.log(shaped) + (1 - y) * np.log(1 - shaped))
+    assert np.isclose(bce, -np.mean(y.ravel() * np.log(p) + (1 - y.ravel()) * np.log(1 - p)))
+    scores = np.ones((5, 3))
+    assert _like_targets(scores, np.array([0, 2, 1, 1, 0])) is scores  # class scores and labels differ in size
+    assert _like_targets(None, y) is None

@@ -370,6 +370,19 @@ def _lists_pres_acts(rel: str):
     return [W[0], B[0], W[1], B[1]], [dW[0], dB[0], dW[1], dB[1]], loss, names
 
 
+def _proba_ravel(rel: str):
+    m = definitions(FOLDER / rel, rel)
+    net = m.ShallowClassifier(hidden_units=4, n_iter=0).fit(X, np.zeros(7))
+    y = (RNG.random((7, 1)) > 0.5).astype(float)
+    net._forward(X)
+    ps = [net.W1, net.b1, net.W2, net.b2]
+    return (
+        ps,
+        list(net._gradients(X, y)),
+        lambda: bce(1 / (1 + np.exp(-(np.maximum(X @ ps[0] + ps[1], 0) @ ps[2] + ps[3]))), y),
+    )
+
+
 CASES = {
     "cs231n_softmax_correct.py": case_cs231n_softmax,
     "positional_softmax_correct.py": case_positional_softmax,
@@ -401,6 +414,8 @@ CASES = {
     "binary_mlp_t_y_bias_bug.py": lambda: _binary_mlp("binary_mlp_t_y_bias_bug.py"),
     "lists_pres_acts_correct.py": lambda: _lists_pres_acts("lists_pres_acts_correct.py"),
     "lists_pres_acts_clip_bug.py": lambda: _lists_pres_acts("lists_pres_acts_clip_bug.py"),
+    "proba_ravel_correct.py": lambda: _proba_ravel("proba_ravel_correct.py"),
+    "proba_ravel_double_mean_bug.py": lambda: _proba_ravel("proba_ravel_double_mean_bug.py"),
 }
 NAMES = ["W1", "b1", "W2", "b2"]
 

@@ -79,13 +79,27 @@ def _make(cls: type) -> Any:
         return None
 
 
+def _like_targets(out: Any, Y: Any) -> np.ndarray | None:
+    """The forward output in the targets' shape when only the shape differs.
+
+    A forward read through ``predict_proba`` may return ``(N,)`` where the targets are
+    ``(N, 1)``: passed as they are, a loss ``mean(y * log(p))`` broadcasts them to an
+    N x N matrix, a value no loss of the network has.
+    """
+    if not isinstance(out, np.ndarray):
+        return None
+    if isinstance(Y, np.ndarray) and out.shape != Y.shape and out.size == Y.size:
+        return out.reshape(Y.shape)
+    return out
+
+
 class _Env:
     """The values a loss may be called with: prediction, targets, inputs, parameters, the model, exact names."""
 
     def __init__(self, runner: Runner, s1: Step1):
         self.root, out, self.named = runner.forward_state(s1.columns)
         Xc, Yc = runner.batch(s1.columns)
-        roles = {"out": out if isinstance(out, np.ndarray) else None, "Y": Yc, "X": Xc}
+        roles = {"out": _like_targets(out, Yc), "Y": Yc, "X": Xc}
         roles["params"] = self.root if runner.t.root_name == "params" else None
         roles["self"] = self.root if runner.t.root_name == "self" else None
         self.roles = {k: v for k, v in roles.items() if v is not None}
