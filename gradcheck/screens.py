@@ -36,7 +36,6 @@ import numpy as np
 
 from gradcheck import directional as dr
 from gradcheck.entries import check_entries
-from gradcheck.opinions import SUBTLE
 from gradcheck.search import LEAF_SIZE, Search, accounted
 
 
@@ -109,15 +108,25 @@ def _real_screeners(oracle, flats: Mapping[str, np.ndarray]) -> dict[str, tuple[
     }
 
 
+#: Entries per tensor that :func:`tie_to_twin` checks one by one, largest difference first.
+TIE_LIMIT = 16
+
+
 def tie_to_twin(ch, name: str, g: np.ndarray, checked: set[int]) -> np.ndarray:
     """Entries of the user's gradient to check one by one, after a twin's screens judged the wider run.
 
     The screens judged the user's gradient code run at wider precision; the
-    user's own result differs from it by its rounding. Differences within
-    ``rtol``, below what the loss as evaluated resolves (:meth:`Checker.resolution`),
-    or below :data:`gradcheck.opinions.SUBTLE` of the entry are that rounding
-    (counted for the note); a larger one on an entry the loss resolves is
-    checked as the user computed it. ``checked``: flat indices already checked.
+    user's own result differs from it by its rounding. A difference is taken
+    as rounding without a look only where it is of rounding size: within
+    ``rtol``, on an entry below what the loss as evaluated resolves
+    (:meth:`Checker.resolution`), or within :data:`gradcheck.opinions.ANALYTIC_ULPS`
+    ulps of the gradient's largest entry times the loss's measured excess over
+    the rounding model (the cancellation the gradient code shares with the
+    loss). Larger differences are checked as the user computed them, the
+    largest :data:`TIE_LIMIT` of them (a second opinion then tells rounding from
+    a bug, :meth:`gradcheck.opinions.Checker._rounded`); an error of 1% on one
+    entry is among them unless that many entries round by more. The rest are
+    counted as rounding for the note. ``checked``: flat indices already checked.
     """
     twin = ch.twin_gradient()
     if twin is None or name not in twin:
@@ -127,11 +136,14 @@ def tie_to_twin(ch, name: str, g: np.ndarray, checked: set[int]) -> np.ndarray:
     diff = np.abs(flat - gw)
     size = np.maximum(np.abs(flat), np.abs(gw))
     off = diff > ch.rtol * np.maximum(size, ch.analytic_floor)
-    rounding = off & ((size <= ch.resolution()) | (diff <= SUBTLE * size))
-    fresh = np.array([j for j in np.flatnonzero(rounding) if int(j) not in checked], dtype=int)
-    if fresh.size:
-        ch.rounded[name] = ch.rounded.get(name, 0) + int(fresh.size)
-    return np.array([j for j in np.flatnonzero(off & ~rounding) if int(j) not in checked], dtype=int)
+    excess = max(1.0, ch.noise.excess) if ch.noise is not None else 1.0
+    rounding = off & ((size <= ch.resolution()) | (diff <= excess * ch.analytic_floor))
+    suspects = np.array([j for j in np.flatnonzero(off & ~rounding) if int(j) not in checked], dtype=int)
+    suspects = suspects[np.argsort(-diff[suspects], kind="stable")]
+    fresh = [j for j in np.flatnonzero(rounding) if int(j) not in checked] + suspects[TIE_LIMIT:].tolist()
+    if fresh:
+        ch.rounded[name] = ch.rounded.get(name, 0) + len(fresh)
+    return np.sort(suspects[:TIE_LIMIT])
 
 
 # ------------------------------------------------------------------ checking by screens
@@ -215,7 +227,7 @@ def _searched(screener, whole, rng, samples: int, check) -> tuple[dict[int, Any]
         leaves, dense = search.leaves, search.dense
         search.leaves, search.dense = [], []
         per_block = max(LEAF_SIZE, samples)
-        picks = [b for b, _ in leaves] + [rng.choice(b, min(per_block, b.size), replace=False) for b, _ in dense]
+        picks = [b for b, _ in leaves] + [sample(screener.g, b, per_block, rng) for b, _ in dense]
         wanted = np.unique(np.concatenate(picks)) if picks else np.array([], dtype=int)
         wanted = wanted[[int(i) not in found for i in wanted]] if wanted.size else wanted
         if wanted.size:
@@ -235,6 +247,25 @@ def _searched(screener, whole, rng, samples: int, check) -> tuple[dict[int, Any]
         resumed = True
         search.resume(open_dense)
     return found, search.unexplained
+
+
+def sample(g: np.ndarray, block: np.ndarray, size: int, rng) -> np.ndarray:
+    """``size`` entries of a dense ``block`` to check: every entry that dominates its norm, then a random draw.
+
+    The entries with ``g_i**2 >= sum_B g**2 / size`` (at most ``size`` of
+    them) are always taken: an error of a given relative size on one of them
+    moves the block's directional derivative the most, and a random draw must
+    never leave the largest entry out (an error of 1% there, missed while a
+    sample of the small ones passes, is the worst miss there is).
+    """
+    if block.size <= size:
+        return block
+    mag = np.abs(g[block])
+    dominant = block[mag * mag >= float(np.sum(mag * mag)) / size]
+    dominant = dominant[np.argsort(-np.abs(g[dominant]), kind="stable")][:size]
+    rest = np.setdiff1d(block, dominant, assume_unique=True)
+    drawn = rng.choice(rest, min(size - dominant.size, rest.size), replace=False) if size > dominant.size else rest[:0]
+    return np.concatenate([dominant, drawn])
 
 
 def _width(e) -> float:
