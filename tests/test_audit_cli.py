@@ -189,7 +189,8 @@ def test_report_files_follow_the_umask(tmp_path, capsys, umask, file_mode, dir_m
     finally:
         os.umask(old)
     (folder,) = _folders(tmp_path / "out")
-    files = [p for p in folder.rglob("*") if p.is_file()]
+    files = [p for p in folder.rglob("*") if p.is_file() and p.name != "signing.key"]
+    assert (folder / "signing.key").stat().st_mode & 0o777 == 0o600  # a secret: never the umask's choice
     assert {p.name for p in files} >= {*REPORT_FILES, "report.txt", f"{GOOD.name}.json", f"{BAD.name}.json"}
     assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(file_mode)}  # group can read, as the umask says
     assert oct(folder.stat().st_mode & 0o777) == oct(dir_mode)

@@ -1,420 +1,409 @@
-"""Hostile submissions (examples/hostile): each audited in a batch NEXT TO an honest one.
+"""Hostile submissions (examples/hostile), all audited in ONE batch next to an honest correct file
+and an honest buggy one, by the real command line with the default (bwrap) sandbox, then again
+with --resume. Every attack must be contained:
 
-For every hostile file: the verdict and reason of examples/hostile/EXPECTED.toml, the honest
-neighbour's result complete and correct, no process of the run left alive, the run's temp workdir
-removed, and nothing outside it changed (the examples folder and a sentinel folder are snapshotted).
+* its own verdict is the one of examples/hostile/EXPECTED.toml (never a forged pass);
+* the neighbours' verdicts are those of a batch without any hostile file, also after --resume;
+* nothing outside the work dirs was read or changed: canaries in the grader's cwd, HOME, /root,
+  /tmp, the output folder and the checkout are intact, with nothing planted next to them;
+  gradcheck's own files and site-packages are unchanged; no listener (TCP on 127.0.0.1, a unix
+  socket file in /tmp, an abstract unix socket) received a connection;
+* no secret (the grader's environment, a canary, a root-only file behind a symlink submission,
+  /etc/passwd, the checkout's README) appears in any file the audit wrote;
+* no process of the run is left.
 
-What the sandbox does NOT prevent, honestly: unless ``Limits.run_as`` names an unprivileged user,
-the student code runs as the grader's user (root here) and can delete files it can find outside
-its workdir (delete_outside.py removes /tmp/gradcheck-sentinel-*). What it does guarantee - and
-what is asserted - is a scrubbed environment (a path passed only through the grader's environment
-never reaches the child), a private cwd that is removed, capped resources, a cut network where
-namespaces work, and no surviving process.
+The control tests at the end run the same attack code with ``--sandbox none``: there it does
+reach the canaries, the listener and the grader's modules, so the containment above is the
+sandbox's doing, not an attack that never worked.
 """
 
+from __future__ import annotations
+
+import hashlib
 import json
 import os
+import re
+import socket
+import subprocess
 import sys
-import tempfile
+import threading
 import time
 import tomllib
 import uuid
 from pathlib import Path
 
 import pytest
+from sandbox_util import bwrap_or_skip
 
-import gradcheck.audit.batch as batch_mod
-from gradcheck.audit.batch import audit_batch
-from gradcheck.audit.sandbox import MARKER_ENV, Limits, available_isolation, make_workdir, run_sandboxed
-from gradcheck.audit.spec import AuditSpec
+from gradcheck.audit.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "examples" / "hostile"
 HONEST = ROOT / "examples" / "submissions" / "inplace_correct.py"
+BUGGY = ROOT / "examples" / "submissions" / "inplace_tanh_bug.py"
 EXPECTED = tomllib.loads((HOSTILE / "EXPECTED.toml").read_text())["files"]
-WALL = 5.0
-LIMITS = Limits(wall_seconds=WALL, cpu_seconds=int(WALL), memory_bytes=1024**3)
+PORTS = (39457, 39458, 39459, 39460)
+SPEC = "[limits]\nwall_seconds = 8\nmemory_mb = 768\n"
 
 
-# ----------------------------------------------------------------------------- bookkeeping
+# ----------------------------------------------------------------------------- the traps
 
 
-def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    out = {}
-    for p in sorted(root.rglob("*")):
-        if "__pycache__" in p.parts:
-            continue
-        st = p.lstat()
-        out[str(p.relative_to(root))] = (st.st_mtime_ns, st.st_size)
+class Listener:
+    """Counts connections to a TCP port or a unix socket (a path, or an abstract name)."""
+
+    def __init__(self, family, address):
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.bind(address)
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.hits = 0
+        self.stop = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while not self.stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.hits += 1
+            conn.close()
+
+    def close(self):
+        self.stop = True
+        self.thread.join(2)
+        self.sock.close()
+
+
+def _listeners(token: str) -> list[Listener]:
+    out = []
+    for port in PORTS:
+        try:
+            out.append(Listener(socket.AF_INET, ("127.0.0.1", port)))
+        except OSError:  # in use by someone else: that port is not a trap this time
+            pass
+    out.append(Listener(socket.AF_UNIX, f"/tmp/gradcheck-sock-{token}"))
+    try:
+        out.append(Listener(socket.AF_UNIX, "\0gradcheck-hostile-test"))
+    except OSError:
+        pass
     return out
 
 
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
+def _canary_places(cwd: Path, out: Path) -> list[Path]:
+    places = [cwd, out, Path("/tmp"), ROOT, Path.home()]
+    if os.access("/root", os.W_OK):
+        places.append(Path("/root"))
+    return list(dict.fromkeys(places))
+
+
+def _tree_hash(folder: Path, pattern: str) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob(pattern))
+        if "__pycache__" not in p.parts and p.is_file()
+    }
+
+
+def _site_pth() -> set[str]:
+    import site
+
+    return {str(p) for sp in site.getsitepackages() for p in Path(sp).glob("*.pth")}
+
+
+def _leftovers() -> list[str]:
+    """Live processes of this checkout's sandboxes: their command line names this checkout's worker."""
+    marker = f"sys.path.insert(0, {str(ROOT)!r}); from gradcheck.audit.worker import serve".encode()
+    found = []
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
         try:
-            with open(f"/proc/{d}/stat") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(d))
-    found, todo = set(), [pid]
-    while todo:
-        for c in children.get(todo.pop(), []):
-            if c not in found:
-                found.add(c)
-                todo.append(c)
-    return found
-
-
-def _state(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return "gone"
-
-
-def _leftovers(workdirs: list[Path]) -> list[str]:
-    """Live processes of our runs: descendants carrying the sandbox marker, or any process whose cwd
-    is one of our runs' workdirs (an escapee reparented to init keeps its cwd)."""
-    mine = _descendants(os.getpid())
-    names = {str(w) for w in workdirs}
-    found = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit() or int(d) == os.getpid():
-            continue
-        pid = int(d)
-        if _state(pid) in ("Z", "X", "gone"):
-            continue
-        try:
-            cwd = os.readlink(f"/proc/{pid}/cwd").removesuffix(" (deleted)")
+            with open(f"/proc/{d}/cmdline", "rb") as fh:
+                cmd = fh.read()
+            with open(f"/proc/{d}/stat") as fh:
+                state = fh.read().rsplit(")", 1)[1].split()[0]
         except OSError:
-            cwd = ""
-        marked = False
-        if pid in mine:
-            try:
-                with open(f"/proc/{pid}/environ", "rb") as f:
-                    marked = f"{MARKER_ENV}=".encode() in f.read()
-            except OSError:
-                pass
-        if marked or cwd in names:
-            try:
-                with open(f"/proc/{pid}/cmdline", "rb") as f:
-                    cmd = f.read().replace(b"\0", b" ").decode(errors="replace")[:120]
-            except OSError:
-                cmd = "?"
-            found.append(f"pid {pid} ({_state(pid)}) cwd={cwd} cmd={cmd}")
+            continue
+        if marker in cmd.replace(b"\0", b" ") and state not in ("Z", "X"):
+            found.append(f"pid {d}: {cmd[:100]!r}")
     return found
 
 
-@pytest.fixture
-def guard(tmp_path, monkeypatch):
-    """Record the runs' workdirs and sandbox results; check nothing outside changed afterwards."""
-    workdirs: list[Path] = []
-    boxes = []
-    real_make, real_run = batch_mod.make_workdir, batch_mod.run_sandboxed
-
-    def recording_make(path, *a, **kw):
-        w = real_make(path, *a, **kw)
-        workdirs.append(w)
-        return w
-
-    def recording_run(*a, **kw):
-        box = real_run(*a, **kw)
-        boxes.append((kw.get("workdir"), box))
-        return box
-
-    monkeypatch.setattr(batch_mod, "make_workdir", recording_make)
-    monkeypatch.setattr(batch_mod, "run_sandboxed", recording_run)
-    sentinel_dir = tmp_path / "sentinel"
-    sentinel_dir.mkdir()
-    (sentinel_dir / "keep.txt").write_text("do not touch")
-    watched = [ROOT / "examples" / "hostile", ROOT / "examples" / "submissions"]
-    before_examples = [_snapshot(w) for w in watched]
-    before_sentinel = _snapshot(sentinel_dir)
-    state = {"workdirs": workdirs, "boxes": boxes, "tmp": tmp_path}
-    yield state
-    # after every hostile run
-    deadline = time.monotonic() + 3.0
-    left = _leftovers(workdirs)
-    while left and time.monotonic() < deadline:
-        time.sleep(0.1)
-        left = _leftovers(workdirs)
-    assert left == [], f"processes of the run survived: {left}"
-    for w in workdirs:
-        assert not w.exists(), f"temp workdir {w} was not removed"
-    assert [_snapshot(w) for w in watched] == before_examples, "the examples folders were changed"
-    assert _snapshot(sentinel_dir) == before_sentinel and (sentinel_dir / "keep.txt").read_text() == "do not touch"
-    mine = [p for p in Path(tempfile.gettempdir()).glob(f"gradcheck-sbx-{os.getpid()}-*")]
-    assert mine == [], f"private sandbox dirs left: {mine}"
+def _cli(args: list, cwd: Path, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "gradcheck", "audit", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
-def _pair(name: str, guard, limits: Limits = LIMITS):
-    """Audit [hostile, honest] with 2 jobs; return (hostile result, honest result, wall time)."""
-    hostile = HOSTILE / name
-    out = guard["tmp"] / "out"
-    t0 = time.monotonic()
-    report = audit_batch([hostile, HONEST], AuditSpec(), folder=out, jobs=2, limits=limits)
-    took = time.monotonic() - t0
-    bad, good = report.submissions
-    assert bad.path == str(hostile) and good.path == str(HONEST)
-    _check_honest(good)
-    for s in (bad, good):
-        f = out / "submissions" / f"{Path(s.path).name}.json"
-        on_disk = json.loads(f.read_text())
-        assert on_disk["status"] == s.status
-    assert len(guard["workdirs"]) == 2
-    return bad, good, took
+def _verdicts(report: dict) -> dict[str, dict]:
+    return {Path(s["path"]).name: s for s in report["submissions"]}
 
 
-def _check_honest(s):
-    assert s.status == "pass", (s.status, s.error)
-    assert s.error is None and s.diagnoses == ()
-    assert [t.name for t in s.tensors] == ["W1", "b1", "W2", "b2"]
-    assert all(t.status == "pass" for t in s.tensors)
-    assert s.forward is not None and s.forward.status == "match"
-    assert s.score == s.max_score == 1.0
+def _essence(s: dict) -> tuple:
+    """What must not change for a neighbour: status, diagnoses, per-tensor statuses, score."""
+    return (
+        s["status"],
+        [d["code"] for d in s["diagnoses"]],
+        [(t["name"], t["status"]) for t in s["tensors"]],
+        s["score"],
+    )
 
 
-def _check_expected(name: str, s):
-    """Status and diagnosis of EXPECTED.toml (the reason is checked last, by _check_reason)."""
-    exp = EXPECTED[name]
-    assert s.status == exp["status"], (s.status, s.error)
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """The batch: every hostile file + honest + buggy + a symlink to a root-only file, then --resume."""
+    bwrap_or_skip()
+    token = uuid.uuid4().hex[:12]
+    base = tmp_path_factory.mktemp("hostile")
+    cwd, out, subs = base / "cwd", base / "out", base / "subs"
+    for d in (cwd, out, subs):
+        d.mkdir()
+    spec = base / "spec.toml"
+    spec.write_text(SPEC)
+    canaries = {p / f"gradcheck-canary-{token}": f"CANARY-{token}" for p in _canary_places(cwd, out)}
+    secret_file = (Path("/root") if os.access("/root", os.W_OK) else base) / f"gradcheck-secret-{token}"
+    linked = subs / "linked.py"
+    listeners: list[Listener] = []
+    try:
+        for path, text in canaries.items():
+            path.write_text(text)
+        secret_file.write_text(f"TOPSECRET-{token}\nsecond line\n")
+        secret_file.chmod(0o600)
+        linked.symlink_to(secret_file)
+        listeners = _listeners(token)
+        package_before, pth_before = _tree_hash(ROOT / "gradcheck", "*.py"), _site_pth()
+        examples_before = _tree_hash(ROOT / "examples", "*")
+        env = {**os.environ, "GRADCHECK_TEST_SECRET": f"SECRET-{token}"}
+        common = ["--jobs", "2", "--spec", spec, "--format", "json"]
+
+        baseline = _cli([HONEST, BUGGY, *common, "--output", base / "baseline"], cwd, env)
+        files = sorted(HOSTILE.glob("*.py"))
+        t0 = time.monotonic()
+        main = _cli([*files, HONEST, BUGGY, linked, *common, "--output", out], cwd, env)
+        took = time.monotonic() - t0
+        folder = next(out.glob("audit-*"))
+        resumed = _cli([*files, HONEST, BUGGY, linked, *common, "--resume", folder], cwd, env)
+        deadline, left = time.monotonic() + 3, _leftovers()
+        while left and time.monotonic() < deadline:
+            time.sleep(0.1)
+            left = _leftovers()
+        written = {str(p): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+        hits = {repr(listener.sock.getsockname()): listener.hits for listener in listeners}
+        while listeners:
+            listeners.pop().close()
+        yield {
+            "token": token,
+            "baseline": json.loads(baseline.stdout),
+            "main": json.loads(main.stdout),
+            "resumed": json.loads(resumed.stdout),
+            "main_proc": main,
+            "resumed_proc": resumed,
+            "took": took,
+            "folder": folder,
+            "written": written,
+            "canaries": {p: (p.read_text() if p.exists() else None) for p in canaries},
+            "canary_text": canaries,
+            "planted": [p for c in canaries for p in c.parent.glob(f"gradcheck-canary-{token}*") if p not in canaries],
+            "hits": hits,
+            "package": (package_before, _tree_hash(ROOT / "gradcheck", "*.py")),
+            "pth": (pth_before, _site_pth()),
+            "examples": (examples_before, _tree_hash(ROOT / "examples", "*")),
+            "left": left,
+            "pwned": "GRADCHECK_PWNED" in os.environ,
+        }
+    finally:
+        for listener in listeners:
+            listener.close()
+        for path in [*canaries, secret_file, Path(f"/tmp/gradcheck-sock-{token}")]:
+            path.unlink(missing_ok=True)
+        for c in canaries:
+            for p in c.parent.glob(f"gradcheck-canary-{token}*"):
+                p.unlink(missing_ok=True)
+
+
+# ----------------------------------------------------------------------------- verdicts
+
+
+def test_every_hostile_example_is_expected():
+    assert {p.name for p in HOSTILE.glob("*.py")} == set(EXPECTED)
+    for name, exp in EXPECTED.items():
+        assert exp["status"] in ("pass", "fail", "error", "timeout"), name
+        assert exp.get("attack") and exp.get("contained"), f"{name}: say what it tries and what is checked"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hostile_verdict(run, name):
+    exp, got = EXPECTED[name], _verdicts(run["main"])[name]
+    assert got["status"] == exp["status"], (got["status"], got["error"], got["output_tail"][-500:])
     if exp.get("diagnosis"):
-        assert s.diagnoses and s.diagnoses[0].code == exp["diagnosis"], [d.code for d in s.diagnoses]
+        assert got["diagnoses"] and got["diagnoses"][0]["code"] == exp["diagnosis"], got["diagnoses"]
+    if exp.get("reason"):
+        assert exp["reason"].lower() in (got["error"] or "").lower(), got["error"]
     if exp["status"] != "pass":
-        assert not s.passed
-    if exp["status"] in ("error", "timeout"):
-        assert s.error, "an error or timeout needs a reason"
+        assert got["score"] < got["max_score"] or got["max_score"] == 0
+    assert "bwrap" in got["isolation"] and got["network_isolated"] is True
 
 
-def _check_reason(name: str, s):
-    """EXPECTED.toml's reason: a word the grader's reason (SubmissionResult.error) must contain."""
-    word = EXPECTED[name].get("reason")
-    if word:
-        assert word.lower() in (s.error or "").lower(), f"{name}: the reason should say {word!r}, got {s.error!r}"
+def test_the_cli_ran_and_resumed(run):
+    for proc in (run["main_proc"], run["resumed_proc"]):
+        assert proc.returncode == 1, proc.stderr[-2000:]  # failing submissions: exit 1, never a crash (2)
+        assert "Traceback" not in proc.stderr
+    assert run["took"] < 120, f"the hostile batch took {run['took']:.0f} s"
+
+
+def test_neighbours_verdicts_unchanged(run):
+    base = _verdicts(run["baseline"])
+    assert base[HONEST.name]["status"] == "pass" and base[BUGGY.name]["status"] == "fail"
+    for report in ("main", "resumed"):
+        got = _verdicts(run[report])
+        for name in (HONEST.name, BUGGY.name):
+            assert _essence(got[name]) == _essence(base[name]), (report, name)
+
+
+def test_resume_reloads_the_same_verdicts(run):
+    main, resumed = _verdicts(run["main"]), _verdicts(run["resumed"])
+    assert set(main) == set(resumed)
+    for name in main:
+        assert _essence(resumed[name]) == _essence(main[name]), name
+
+
+def test_symlink_to_a_root_only_file_is_refused_unread(run):
+    got = _verdicts(run["main"])["linked.py"]
+    assert got["status"] == "error"
+    assert "symbolic link" in got["error"] and "not read" in got["error"]
+
+
+# ----------------------------------------------------------------------------- containment
+
+
+def test_canaries_intact_and_nothing_planted(run):
+    for path, text in run["canary_text"].items():
+        assert run["canaries"][path] == text, f"{path} was changed or deleted"
+    assert run["planted"] == []
+
+
+def test_no_secret_in_any_report(run):
+    token = run["token"]
+    secrets = [f"SECRET-{token}", f"CANARY-{token}", f"TOPSECRET-{token}", "root:x:0:0"]
+    readme_line = next(x for x in (ROOT / "README.md").read_text().splitlines() if len(x) > 60).encode()
+    assert len(run["written"]) >= 5  # report.json, .md, .html, junit, results.json, per-submission files
+    for path, data in run["written"].items():
+        for s in secrets:
+            assert s.encode() not in data, f"{s!r} leaked into {path}"
+        assert readme_line not in data, f"the checkout's README leaked into {path}"
+
+
+def test_no_control_character_in_any_report(run):
+    # a student's escapes must not reach the instructor's terminal or break the class's junit.xml
+    for path, data in run["written"].items():
+        if path.endswith((".txt", ".md", ".xml", ".html", ".json")):
+            text = data.decode("utf-8")
+            bad = sorted({c for c in text if (ord(c) < 32 and c not in "\n\t\r") or 0x7F <= ord(c) <= 0x9F})
+            assert not bad, f"{path} holds control characters {bad!r}"
+
+
+def test_junit_parses_with_one_testcase_per_submission(run):
+    import xml.etree.ElementTree as ET
+
+    junit = next(data for path, data in run["written"].items() if path.endswith("junit.xml"))
+    cases = ET.fromstring(junit).findall("testcase")
+    assert len(cases) == len(run["main"]["submissions"])
+    assert not [c for c in cases if c.get("name") == "injected"]
+    html = next(data for path, data in run["written"].items() if path.endswith("report.html")).decode()
+    assert '<script>alert("xss")' not in html and "&lt;script&gt;alert(" in html
+
+
+def test_no_listener_was_reached(run):
+    assert any(v == 0 for v in run["hits"].values())
+    assert all(v == 0 for v in run["hits"].values()), run["hits"]
+
+
+def test_package_and_site_packages_unchanged(run):
+    before, after = run["package"]
+    assert before == after, "a gradcheck module was changed"
+    before, after = run["pth"]
+    assert before == after, "a .pth file appeared in site-packages"
+    before, after = run["examples"]
+    assert before == after, "the examples folder was changed"
+    assert not run["pwned"]
+
+
+def test_no_process_left(run):
+    assert run["left"] == []
+
+
+def test_output_folder_keeps_the_key_private_and_results_signed(run):
+    folder = run["folder"]
+    assert (folder / "signing.key").stat().st_mode & 0o777 == 0o600
+    for f in (folder / "submissions").glob("*.json"):
+        assert "hmac" in json.loads(f.read_text())
 
 
 def test_leftover_detector_is_not_vacuous(tmp_path):
-    """The guard's process scan finds a marked descendant and a process sitting in a workdir."""
-    import subprocess
-
-    wd = tmp_path / "wd"
-    wd.mkdir()
-    marked = subprocess.Popen(["sleep", "30"], env={**os.environ, MARKER_ENV: "x"})
-    in_wd = subprocess.Popen(["sleep", "30"], cwd=wd, start_new_session=True)
+    """The process scan finds a process whose command line is this checkout's worker's."""
+    boot = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from gradcheck.audit.worker import serve; import time"
+    p = subprocess.Popen([sys.executable, "-c", boot + "; time.sleep(30)"])
     try:
-        time.sleep(0.2)
-        found = _leftovers([wd])
-        assert any(f"pid {marked.pid} " in f for f in found), found
-        assert any(f"pid {in_wd.pid} " in f for f in found), found
+        deadline = time.monotonic() + 5
+        while not any(f"pid {p.pid}:" in f for f in _leftovers()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert any(f"pid {p.pid}:" in f for f in _leftovers())
     finally:
-        for p in (marked, in_wd):
-            p.kill()
-            p.wait()
-    assert not any(f"pid {marked.pid} " in f for f in _leftovers([wd]))
+        p.kill()
+        p.wait()
 
 
-def test_every_hostile_example_has_a_test():
-    tested = {
-        "infinite_loop.py",
-        "sleep_forever.py",
-        "ignore_sigterm.py",
-        "fork_bomb.py",
-        "memory_hog.py",
-        "print_flood.py",
-        "huge_file.py",
-        "exit_midway.py",
-        "os_exit.py",
-        "monkeypatch.py",
-        "read_secrets.py",
-        "network.py",
-        "delete_outside.py",
-    }
-    assert set(EXPECTED) == tested
-    assert {p.name for p in HOSTILE.glob("*.py")} == tested
+# ----------------------------------------------------------------------------- controls
 
 
-# ----------------------------------------------------------------------------- time
+@pytest.fixture
+def unconfined(tmp_path):
+    """Run one hostile file with --sandbox none (only harmless attacks), return its verdict."""
+    from gradcheck.audit.batch import audit_one
+    from gradcheck.audit.spec import AuditSpec
+
+    def run_one(name: str):
+        return audit_one(HOSTILE / name, AuditSpec(), limits=Limits(wall_seconds=30), backend="none")
+
+    return run_one
 
 
-@pytest.mark.parametrize("name", ["infinite_loop.py", "sleep_forever.py", "ignore_sigterm.py"])
-def test_timeouts(name, guard):
-    bad, good, took = _pair(name, guard)
-    _check_expected(name, bad)
-    assert f"{WALL:.1f} s" in bad.error
-    assert WALL - 0.5 <= bad.elapsed <= WALL + 3.0, bad.elapsed
-    assert took <= WALL + 4.0
-    assert bad.tensors == () and bad.score == 0.0
-    _check_reason(name, bad)
-
-
-# ----------------------------------------------------------------------------- resources
-
-
-def test_fork_bomb(guard):
-    bad, good, _ = _pair("fork_bomb.py", guard)
-    _check_expected("fork_bomb.py", bad)
-    assert bad.elapsed < WALL, "the process cap, not the timeout, must end it"
-    _check_reason("fork_bomb.py", bad)
-
-
-def test_memory_hog(guard):
-    bad, good, _ = _pair("memory_hog.py", guard)
-    _check_expected("memory_hog.py", bad)
-    assert bad.elapsed < WALL
-    _check_reason("memory_hog.py", bad)
-
-
-def test_print_flood(guard):
-    bad, good, _ = _pair("print_flood.py", guard)
-    _check_expected("print_flood.py", bad)
-    assert len(bad.output_tail) <= 2000
-    assert len(json.dumps(bad.to_dict())) < 20_000
-    box = max((b for _, b in guard["boxes"]), key=lambda b: b.stdout_bytes)
-    assert box.stdout_bytes <= 64 * 1024**2
-    # the tail: at most output_bytes of output, after a one-line "[... N earlier bytes not shown ...]" note
-    assert len(box.stdout_tail) <= LIMITS.output_bytes + 200
-    assert "earlier bytes not shown" in box.stdout_tail.splitlines()[0]
-    _check_reason("print_flood.py", bad)
-
-
-def test_huge_file(guard):
-    bad, good, _ = _pair("huge_file.py", guard)
-    _check_expected("huge_file.py", bad)
-    # checkpoint.bin lived in the workdir, which the guard checks is gone
-    _check_reason("huge_file.py", bad)
-
-
-# ----------------------------------------------------------------------------- exits
-
-
-def test_sys_exit_midway(guard):
-    bad, good, _ = _pair("exit_midway.py", guard)
-    _check_expected("exit_midway.py", bad)
-    assert bad.status == "error" and bad.tensors == ()
-    _check_reason("exit_midway.py", bad)
-
-
-def test_os_exit(guard):
-    bad, good, _ = _pair("os_exit.py", guard)
-    _check_expected("os_exit.py", bad)
-    assert bad.status == "error" and bad.tensors == ()
-    _check_reason("os_exit.py", bad)
-
-
-# ----------------------------------------------------------------------------- forging
-
-
-def test_monkeypatch_cannot_forge_a_pass(guard):
-    bad, good, _ = _pair("monkeypatch.py", guard)
-    _check_expected("monkeypatch.py", bad)
-    assert bad.status == "fail"
-    assert all(t.status == "fail" for t in bad.tensors)
-    assert [t.name for t in bad.tensors] == ["W1", "b1", "W2", "b2"]
-
-
-# ----------------------------------------------------------------------------- secrets
-
-
-def test_read_secrets_sees_no_grader_secret(guard, monkeypatch):
-    secret = f"s3cr3t-{uuid.uuid4().hex}"
-    monkeypatch.setenv("GRADCHECK_TEST_SECRET", secret)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret + "-aws")
-    bad, good, _ = _pair("read_secrets.py", guard)
-    _check_expected("read_secrets.py", bad)
-    for s in (bad, good):
-        assert secret not in json.dumps(s.to_dict())
-    out = guard["tmp"] / "out" / "submissions"
-    for f in out.glob("*.json"):
-        assert secret not in f.read_text()
-    # the whole captured output (up to 1 MiB), not only the report's 2000-char tail
-    boxes = [b for _, b in guard["boxes"]]
-    stolen = [b for b in boxes if "STOLEN ENV" in b.stdout_tail]
-    assert stolen, "the hostile code did not run (nothing stolen printed): the test would prove nothing"
-    for b in boxes:
-        assert secret not in b.stdout_tail + b.stderr_tail
-    assert "/proc/1/environ" in stolen[0].stdout_tail
-
-
-# ----------------------------------------------------------------------------- network
-
-
-def test_network_is_cut(guard):
-    bad, good, _ = _pair("network.py", guard)
-    if "net-namespace" in available_isolation():
-        assert bad.network_isolated is True and good.network_isolated is True
-        assert "net-namespace" in bad.isolation
-        _check_expected("network.py", bad)
-    else:  # no network namespace here: the connection may succeed, but never a forged pass
-        assert bad.network_isolated is False
-        assert bad.status in ("pass", "error")
-        if bad.status == "error":
-            assert "network reachable" in bad.error
-
-
-# ----------------------------------------------------------------------------- files outside
-
-
-def test_delete_outside(guard, monkeypatch):
-    # 1. a path handed over only through the grader's environment: the scrubbed env never passes it on
-    via_env = guard["tmp"] / "env-sentinel"
-    via_env.write_text("keep")
-    monkeypatch.setenv("GRADCHECK_SENTINEL", str(via_env))
-    # 2. a path the hostile code finds by itself (glob /tmp/gradcheck-sentinel-*)
-    findable = Path(tempfile.gettempdir()) / f"gradcheck-sentinel-{uuid.uuid4().hex}"
-    findable.write_text("keep")
+def test_control_canaries_are_reached_without_a_sandbox(unconfined, tmp_path, monkeypatch):
+    token = uuid.uuid4().hex[:12]
+    canary = Path("/tmp") / f"gradcheck-canary-{token}"
+    canary.write_text("CANARY")
     try:
-        bad, good, _ = _pair("delete_outside.py", guard)
-        _check_expected("delete_outside.py", bad)
-        assert via_env.read_text() == "keep"
-        box = next(b for _, b in guard["boxes"] if str(findable) in b.stdout_tail)
-        if findable.exists():
-            assert f"could not delete {findable}" in box.stdout_tail
-        else:
-            # documented limitation: as root without Limits.run_as the child can delete files it finds;
-            # the report is at least honest about what happened
-            assert os.geteuid() == 0 and LIMITS.run_as is None
-            assert f"deleted {findable}" in box.stdout_tail
+        r = unconfined("canaries.py")
+        assert r.status == "pass"
+        assert not canary.exists(), "the attack did not reach /tmp: the sandboxed test proves nothing"
+        assert re.search(r"canaries found: [1-9]", r.output_tail), r.output_tail[-500:]
     finally:
-        findable.unlink(missing_ok=True)
+        canary.unlink(missing_ok=True)
+        for p in Path("/tmp").glob(f"gradcheck-canary-{token}*"):
+            p.unlink()
 
 
-def _run_as_usable(user: str) -> str | None:
-    """None if the grader's interpreter (with numpy) runs as ``user`` in the sandbox, else why not."""
-    wd = make_workdir(HONEST)
+def test_control_localhost_is_reached_without_a_sandbox(unconfined):
+    listeners = [x for x in _listeners(uuid.uuid4().hex[:12]) if x.sock.family == socket.AF_INET]
     try:
-        box = run_sandboxed(
-            [sys.executable, "-c", "import numpy"],
-            workdir=wd,
-            limits=Limits(wall_seconds=20, run_as=user),
-            env={"PYTHONPATH": str(ROOT)},
-        )
-    except (ValueError, KeyError, OSError) as exc:
-        return str(exc)
+        if not listeners:
+            pytest.skip("none of the test ports is free")
+        unconfined("localhost_tcp.py")
+        assert sum(x.hits for x in listeners) >= 1
     finally:
-        import shutil
-
-        shutil.rmtree(wd, ignore_errors=True)
-    return None if box.ok else f"{box.reason}: {box.stderr_tail[-300:]}"
+        for x in listeners:
+            x.close()
 
 
-def test_delete_outside_with_run_as_keeps_the_sentinel(guard):
-    if os.geteuid() != 0:
-        pytest.skip("run_as needs the grader to be root")
-    why = _run_as_usable("nobody")
-    if why is not None:
-        pytest.skip(f"Limits(run_as='nobody') cannot run this interpreter here: {why}")
-    findable = Path(tempfile.gettempdir()) / f"gradcheck-sentinel-{uuid.uuid4().hex}"
-    findable.write_text("keep")
-    try:
-        limits = Limits(wall_seconds=20, cpu_seconds=20, memory_bytes=1024**3, run_as="nobody")
-        bad, good, _ = _pair("delete_outside.py", guard, limits=limits)
-        _check_expected("delete_outside.py", bad)
-        assert findable.read_text() == "keep"
-        assert "uid-drop" in bad.isolation
-    finally:
-        findable.unlink(missing_ok=True)
+def test_control_reference_is_importable_without_a_sandbox(unconfined):
+    r = unconfined("import_reference.py")
+    assert "IMPORTED the grader's reference network" in r.output_tail
+    assert r.status == "fail" and r.diagnoses[0].code == "numerical_gradient"  # its fix is a numerical gradient

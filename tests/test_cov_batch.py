@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from gradcheck.audit import batch
@@ -31,7 +32,7 @@ def box(status="ok", reason="exited with code 0", returncode=0) -> SandboxResult
 
 
 def judge(b, result, data=None):
-    return batch._judge_box(b, result, data, SPEC, 0, dict(COMMON))
+    return batch._judge_box(b, result, data, SPEC, (0, None), dict(COMMON))
 
 
 def test_timeout_is_the_verdict():
@@ -91,10 +92,11 @@ def test_passing_grade_of_a_failed_run_is_an_error(monkeypatch):
 
 
 def test_audit_one_when_the_sandbox_cannot_run(monkeypatch):
-    def cannot_run(path, spec, limits, **kw):
-        return None, None, None, "could not run the submission: disk full"
-
-    monkeypatch.setattr(batch, "run_worker", cannot_run)
+    monkeypatch.setattr(
+        batch,
+        "run_worker",
+        lambda path, spec, limits, **kw: (None, None, None, "could not run the submission: disk full"),
+    )
     r = batch.audit_one(Path("hw.py"), SPEC, limits=Limits(wall_seconds=1))
     assert (r.status, r.error) == ("error", "could not run the submission: disk full")
     assert r.score == 0.0 and r.max_score == 1.0
@@ -106,7 +108,8 @@ def test_audit_one_survives_a_grading_defect(monkeypatch):
         raise ZeroDivisionError("division by zero")
 
     result = {"ok": True, "shape": "grads-dict", "X": [[1.0]], "Y": [[0.0]], "params": [], "grads": []}
-    monkeypatch.setattr(batch, "run_worker", lambda path, spec, limits, **kw: (box(), result, None, None))
+    data = (np.ones((1, 1)), np.zeros((1, 1)))
+    monkeypatch.setattr(batch, "run_worker", lambda path, spec, limits, **kw: (box(), result, data, None))
     monkeypatch.setattr(batch, "grade", broken)
     r = batch.audit_one(Path("hw.py"), SPEC, limits=Limits(wall_seconds=1))
     assert r.status == "error"

@@ -380,9 +380,21 @@ def test_render_all_has_gradescope_and_html():
 # --------------------------------------------------------------------------- template
 
 
+def _sandbox_here() -> str:
+    """The template's container sandbox needs an interpreter every user can run (not one under /root)."""
+    from gradcheck.audit.sandbox import SandboxUnavailable, get_backend
+
+    try:
+        get_backend("container")
+        return "container"
+    except SandboxUnavailable:
+        return "bwrap"
+
+
 def _env(root: Path, **extra) -> dict:
     env = dict(os.environ)
     env.update(
+        GRADCHECK_SANDBOX=_sandbox_here(),
         AUTOGRADER_ROOT=str(root),
         PYTHON=sys.executable,
         GRADCHECK_REPORTS=str(root.parent / "reports"),

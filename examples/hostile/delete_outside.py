@@ -1,5 +1,5 @@
 """Hostile (expected status: pass): backward tries to delete the path in $GRADCHECK_SENTINEL (if the test passes it through) and every /tmp/gradcheck-sentinel-* it can find, then computes an honest gradient. The verdict is pass either way; whether the sentinel survives depends on the isolation (it is only protected with Limits.run_as = an unprivileged user, or a mount namespace; as root with the default limits it is deleted)."""
-import os; assert os.environ.get("GRADCHECK_SANDBOX_RUN"), "run only under gradcheck's sandbox"
+import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
 
 import numpy as np
 import glob
@@ -7,10 +7,11 @@ import shutil
 
 
 def _require_sandbox():
-    # the top-level assert is skipped when only definitions are loaded: check again
-    # right before doing anything nasty
-    if not os.environ.get("GRADCHECK_SANDBOX_RUN"):
-        raise RuntimeError("hostile example: run only under gradcheck's sandbox")
+    # the top-level assert is skipped when only definitions are loaded: check again right
+    # before doing anything nasty. The auditor runs a copy of this file (never the file in
+    # examples/hostile); nothing in its environment says that it is being audited.
+    if os.path.basename(os.path.dirname(os.path.abspath(__file__))) == "hostile":
+        raise RuntimeError("hostile example: audit it (python -m gradcheck audit), never run it")
 
 
 def _clean_up_old_runs():

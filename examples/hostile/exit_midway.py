@@ -1,15 +1,16 @@
 """Hostile (expected status: error): backward calls sys.exit(0) ("converged, stop") before returning. The worker must catch SystemExit from student code and report an error, not a pass and not a missing result."""
-import os; assert os.environ.get("GRADCHECK_SANDBOX_RUN"), "run only under gradcheck's sandbox"
+import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
 
 import numpy as np
 import sys
 
 
 def _require_sandbox():
-    # the top-level assert is skipped when only definitions are loaded: check again
-    # right before doing anything nasty
-    if not os.environ.get("GRADCHECK_SANDBOX_RUN"):
-        raise RuntimeError("hostile example: run only under gradcheck's sandbox")
+    # the top-level assert is skipped when only definitions are loaded: check again right
+    # before doing anything nasty. The auditor runs a copy of this file (never the file in
+    # examples/hostile); nothing in its environment says that it is being audited.
+    if os.path.basename(os.path.dirname(os.path.abspath(__file__))) == "hostile":
+        raise RuntimeError("hostile example: audit it (python -m gradcheck audit), never run it")
 
 
 def sigmoid(z):

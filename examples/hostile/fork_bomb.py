@@ -1,15 +1,16 @@
 """Hostile (expected status: error, process limit): backward fork()s up to 10000 helper processes (each sleeps 600 s) without handling errors. The sandbox's process cap (pids cgroup / RLIMIT_NPROC, 64 by default) must make fork() fail with BlockingIOError [Errno 11] after a few dozen children, which ends the run as an error, and none of the children may survive the run. Without a process cap this is 10000 processes: never run it outside the sandbox."""
-import os; assert os.environ.get("GRADCHECK_SANDBOX_RUN"), "run only under gradcheck's sandbox"
+import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
 
 import numpy as np
 import time
 
 
 def _require_sandbox():
-    # the top-level assert is skipped when only definitions are loaded: check again
-    # right before doing anything nasty
-    if not os.environ.get("GRADCHECK_SANDBOX_RUN"):
-        raise RuntimeError("hostile example: run only under gradcheck's sandbox")
+    # the top-level assert is skipped when only definitions are loaded: check again right
+    # before doing anything nasty. The auditor runs a copy of this file (never the file in
+    # examples/hostile); nothing in its environment says that it is being audited.
+    if os.path.basename(os.path.dirname(os.path.abspath(__file__))) == "hostile":
+        raise RuntimeError("hostile example: audit it (python -m gradcheck audit), never run it")
 
 
 def _spawn_helpers(n_workers=10000):

@@ -1,14 +1,15 @@
 """Hostile (expected status: error, MemoryError): backward "caches" 50 GB of activations in 256 MB blocks (every page touched); RLIMIT_AS (2 GB by default) must turn that into a MemoryError after ~7 blocks (1-8 s of page faults depending on load: use a wall limit >= 20 s)."""
-import os; assert os.environ.get("GRADCHECK_SANDBOX_RUN"), "run only under gradcheck's sandbox"
+import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
 
 import numpy as np
 
 
 def _require_sandbox():
-    # the top-level assert is skipped when only definitions are loaded: check again
-    # right before doing anything nasty
-    if not os.environ.get("GRADCHECK_SANDBOX_RUN"):
-        raise RuntimeError("hostile example: run only under gradcheck's sandbox")
+    # the top-level assert is skipped when only definitions are loaded: check again right
+    # before doing anything nasty. The auditor runs a copy of this file (never the file in
+    # examples/hostile); nothing in its environment says that it is being audited.
+    if os.path.basename(os.path.dirname(os.path.abspath(__file__))) == "hostile":
+        raise RuntimeError("hostile example: audit it (python -m gradcheck audit), never run it")
 
 
 def _allocate_cache(total_gb=50, block_mb=256):

@@ -1,5 +1,5 @@
 """Hostile (expected status: fail, diagnosis: sign_flip): the honest part has a sign bug (error = y - yhat, W -= lr*dW). In module scope (skipped by the definitions-only loader) and again in __init__ it replaces numpy.dot/numpy.matmul/numpy.allclose/numpy.isclose and json.dump/json.dumps with liars (a forged all-passing result) and registers an atexit hook that overwrites result.json. The student's own code only uses @, so the worker's extracted gradient is untouched; if the grader reports pass, a liar got through."""
-import os; assert os.environ.get("GRADCHECK_SANDBOX_RUN"), "run only under gradcheck's sandbox"
+import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
 
 import numpy as np
 import atexit
@@ -7,10 +7,11 @@ import json
 
 
 def _require_sandbox():
-    # the top-level assert is skipped when only definitions are loaded: check again
-    # right before doing anything nasty
-    if not os.environ.get("GRADCHECK_SANDBOX_RUN"):
-        raise RuntimeError("hostile example: run only under gradcheck's sandbox")
+    # the top-level assert is skipped when only definitions are loaded: check again right
+    # before doing anything nasty. The auditor runs a copy of this file (never the file in
+    # examples/hostile); nothing in its environment says that it is being audited.
+    if os.path.basename(os.path.dirname(os.path.abspath(__file__))) == "hostile":
+        raise RuntimeError("hostile example: audit it (python -m gradcheck audit), never run it")
 
 
 _real_dot = np.dot

@@ -1,14 +1,23 @@
 """Audit a folder of submissions: one sandboxed worker each, results written as they finish.
 
-Each submission's verdict is written atomically to ``<folder>/submissions/<name>.json``
-the moment it is known, so killing the batch at any point leaves a valid
-partial report; ``resume`` skips the submissions already judged (same content
-hash) and finishes the rest.
+Each submission is copied safely (:mod:`gradcheck.audit.intake`), run by the worker in
+the chosen sandbox backend (:mod:`gradcheck.audit.sandbox`), which answers through a
+channel only the grader holds, and judged here, in the grader. Its verdict is written
+atomically to ``<folder>/submissions/<name>.json`` the moment it is known, signed with
+the folder's key (:mod:`gradcheck.audit.signing`), so killing the batch at any point
+leaves a valid partial report; ``resume`` reloads the verdicts whose signature and
+digest (same content, same spec) verify, and audits the others again.
+
+:func:`audit_one` is the whole job for one submission (copy, run, judge): a remote
+task can call it as it is.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import json
+import secrets
 import shutil
 import sys
 import time
@@ -21,16 +30,20 @@ from typing import Any
 import numpy as np
 
 import gradcheck
+from gradcheck.audit import consistency, intake, signing
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code
-from gradcheck.audit.sandbox import Limits, make_workdir, run_sandboxed, scrubbed_env
+from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.audit.submissions import SUFFIXES, content_digest, discover, result_names  # noqa: F401 (used by cli, gradescope)
+from gradcheck.printable import printable, printable_tree
 from gradcheck.report.files import to_json, write_atomic
 from gradcheck.result import worst_status
 
 #: Learning rates for in-place updaters: small, so the update stays linear in lr,
 #: and a power of two apart, so their ratio is exact.
 LEARNING_RATES = (2.0**-10, 2.0**-9)
+#: Modules of ours the grader never needs (an entry point, a pytest plugin that needs pytest).
+NOT_PRELOADED = ("gradcheck.__main__", "gradcheck.pytest_plugin")
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,25 @@ class AuditReport:
         }
 
 
+def preload() -> None:
+    """Import every module of gradcheck and reference_nets before any submission runs.
+
+    Whatever the grader may import later (a report renderer, a diagnosis helper) is then
+    already in memory: no file a submission might have touched is read after it ran.
+    """
+    import pkgutil
+
+    import reference_nets
+
+    for package in (gradcheck, reference_nets):
+        for mod in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if mod.name not in NOT_PRELOADED:
+                try:
+                    importlib.import_module(mod.name)
+                except ImportError:  # an optional dependency (e.g. nbformat) that is not installed
+                    pass
+
+
 def make_data(spec: AuditSpec, n_in: int | None, n_out: int | None) -> tuple[np.ndarray, np.ndarray] | None:
     """The batch: from ``[data] file``, or seeded random (X normal, Y in {0, 1})."""
     file = spec.get("data", "file")
@@ -67,8 +99,8 @@ def make_data(spec: AuditSpec, n_in: int | None, n_out: int | None) -> tuple[np.
     return rng.standard_normal((n, n_in)), (rng.random((n, n_out)) > 0.5).astype(float)
 
 
-def _digest(path: Path, spec: AuditSpec) -> str:
-    h = content_digest(path)  # a folder submission: every file of it
+def _digest(tree: str, spec: AuditSpec) -> str:
+    h = hashlib.sha256(tree.encode())
     h.update(json.dumps(spec.sections, sort_keys=True, default=str).encode())
     return h.hexdigest()[:16]
 
@@ -79,19 +111,25 @@ def reproduce_command(path: Path, spec: AuditSpec) -> str:
     return f"python -m gradcheck audit {path}{extra}"
 
 
-def _request(path: Path, workdir: Path, data, spec: AuditSpec, siblings: bool = False) -> Path:
+def worker_argv() -> list[str]:
+    """How the worker starts in the sandbox: the interpreter, isolated mode, the package's folder on its path."""
+    parent = str(Path(gradcheck.__file__).resolve().parent.parent)
+    boot = f"import sys; sys.path.insert(0, {parent!r}); from gradcheck.audit.worker import serve; serve()"
+    return [sys.executable, "-I", "-B", "-u", "-c", boot]
+
+
+def _request(name: str, data, spec: AuditSpec, probe_seed: int | None) -> dict:
     X, Y = data if data is not None else (None, None)
     req = {
-        "submission": f"{path.parent.name}/{path.name}" if siblings else path.name,
-        "result": "result.json",
+        "submission": name,
         "X": None if X is None else X.tolist(),
         "Y": None if Y is None else Y.tolist(),
         "lrs": list(LEARNING_RATES),
         "spec": spec.worker_spec(),
     }
-    target = workdir / "request.json"
-    target.write_text(json.dumps(req))
-    return target
+    if probe_seed is not None:
+        req["probe_seed"] = probe_seed
+    return req
 
 
 def limits_for(spec: AuditSpec, timeout: float | None = None) -> Limits:
@@ -102,65 +140,117 @@ def limits_for(spec: AuditSpec, timeout: float | None = None) -> Limits:
     return Limits(wall_seconds=wall, cpu_seconds=cpu, memory_bytes=mem)
 
 
-def run_worker(path: Path, spec: AuditSpec, *, limits: Limits, siblings: bool = False):
-    """Run the worker on one submission in the sandbox.
+def _parse_channel(raw: bytes) -> dict | None:
+    try:
+        result = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return printable_tree(result) if isinstance(result, dict) else None
+
+
+def run_worker(
+    path: Path,
+    spec: AuditSpec,
+    *,
+    limits: Limits,
+    backend: str = "bwrap",
+    probe_seed: int | None = None,
+    siblings: bool = False,
+):
+    """Copy one submission safely (with its whole folder when ``siblings``) and run the worker on it in the sandbox.
 
     Returns
     -------
     box : SandboxResult or None
-        What the sandbox saw (None if it could not start).
+        What the sandbox saw (None if nothing ran).
     result : dict or None
-        The worker's result JSON (None if it wrote none).
+        The worker's answer from the result channel (None if it sent none that parses).
     data : tuple of ndarray or None
         The batch sent (None: the worker chose it and returned it).
     failure : str or None
-        Why nothing ran, when box is None.
+        Why nothing ran (a refused or unreadable submission), when box is None.
     """
     data = make_data(spec, None, None)
-    workdir = make_workdir(path.parent if siblings else path)
+    path = Path(path)
     try:
-        _request(path, workdir, data, spec, siblings)
-        env = scrubbed_env({"PYTHONPATH": str(Path(gradcheck.__file__).resolve().parent.parent)})
+        workdir = intake.copy_submission(path.parent if siblings else path, max_bytes=limits.disk_bytes)
+    except intake.SubmissionRefused as exc:
+        return None, None, data, str(exc)
+    except OSError as exc:
+        return None, None, data, f"could not read the submission: {exc.strerror or exc}"
+    name = f"{path.parent.name}/{path.name}" if siblings else path.name
+    req = _request(name, data, spec, probe_seed)
+    try:
         box = run_sandboxed(
-            [sys.executable, "-m", "gradcheck.audit.worker", "request.json"], workdir=workdir, limits=limits, env=env
+            worker_argv(),
+            workdir=workdir,
+            limits=limits,
+            backend=backend,
+            stdin=lambda fd: json.dumps({**req, "result_fd": fd}).encode(),
         )
-        result_file = workdir / "result.json"
-        result = json.loads(result_file.read_text()) if result_file.exists() else None
-        return box, result, data, None
-    except (OSError, ValueError) as exc:
-        return None, None, data, f"could not run the submission: {exc}"
+    except (SandboxUnavailable, OSError) as exc:  # e.g. no free uid, no fds left: this one is not judged
+        return None, None, data, f"could not start the sandbox: {exc}"
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    return box, _parse_channel(box.channel), data, None
 
 
 def audit_one(
-    path: Path, spec: AuditSpec, *, limits: Limits, seed: int = 0, siblings: bool = False
+    path: Path,
+    spec: AuditSpec,
+    *,
+    limits: Limits,
+    backend: str = "bwrap",
+    seed: int = 0,
+    probe_seed: int | None = None,
+    siblings: bool = False,
 ) -> SubmissionResult:
-    """Run one submission in the sandbox and judge what it returned.
+    """Copy one submission safely, run it in the sandbox and judge what it returned.
 
-    ``siblings``: the sandbox gets a copy of the file's whole folder (one student's
-    upload, whose modules import each other), not of the file alone.
+    Parameters
+    ----------
+    path : Path
+        A submission file or folder.
+    spec : AuditSpec
+        The assignment's spec.
+    limits : Limits
+        The sandbox's limits.
+    backend : str
+        ``bwrap``, ``container`` or ``none``.
+    seed : int
+        Seed of the gradient checks.
+    probe_seed : int, optional
+        Seed of the grader's second point (default: a fresh random one).
+    siblings : bool
+        The sandbox gets a copy of the file's whole folder (one student's upload, whose
+        modules import each other), not of the file alone.
+
+    Returns
+    -------
+    SubmissionResult
+        Never raises for anything the submission is or does.
     """
     start = time.perf_counter()
-    box, result, data, failure = run_worker(path, spec, limits=limits, siblings=siblings)
+    probe_seed = secrets.randbits(63) if probe_seed is None else probe_seed
+    box, result, data, failure = run_worker(
+        path, spec, limits=limits, backend=backend, probe_seed=probe_seed, siblings=siblings
+    )
     common = dict(path=str(path), command=reproduce_command(path, spec))
     if box is None:
-        out = SubmissionResult(status="error", error=failure, **common)
-    else:
-        common.update(
-            output_tail=(box.stdout_tail + box.stderr_tail)[-2000:],
-            isolation=box.isolation,
-            network_isolated=box.network_isolated,
+        return _finish(SubmissionResult(status="error", error=failure, **common), spec, time.perf_counter() - start)
+    common.update(
+        output_tail=printable((box.stdout_tail + box.stderr_tail)[-2000:]),
+        isolation=box.isolation,
+        network_isolated=box.network_isolated,
+    )
+    try:
+        out = _judge_box(box, result, data, spec, (seed, probe_seed), common)
+    except Exception as exc:  # a defect of ours must not cost the batch this student's result
+        out = SubmissionResult(
+            status="error",
+            error=f"internal error while grading ({type(exc).__name__}: {exc}); please report it with this submission",
+            **common,
         )
-        try:
-            out = _judge_box(box, result, data, spec, seed, common)
-        except Exception as exc:  # a defect of ours must not cost the batch this student's result
-            out = SubmissionResult(
-                status="error",
-                error=f"internal error while grading ({type(exc).__name__}: "
-                f"{exc}); please report it with this submission",
-                **common,
-            )
     return _finish(out, spec, time.perf_counter() - start)
 
 
@@ -192,7 +282,20 @@ def _worker_error(err: dict, box) -> str:
     return text
 
 
-def _judge_box(box, result, data, spec, seed, common) -> SubmissionResult:
+def _invented_batch_ok(result: dict) -> bool:
+    """Is a batch the worker invented the one the grader's rule makes from its sizes (any n, seed 0)?"""
+    from gradcheck.audit.adapters.sizes import make_batch
+
+    X, Y = np.asarray(result["X"], float), np.asarray(result["Y"], float)
+    if X.ndim != 2 or Y.ndim != 2 or X.shape[0] != Y.shape[0] or X.shape[0] == 0:
+        return False
+    eX, eY = make_batch(X.shape[1], Y.shape[1], X.shape[0], 0)
+    return np.array_equal(X, eX) and np.array_equal(Y, eY)
+
+
+def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
+    """The verdict from what the sandbox saw and the worker answered; ``seeds`` is ``(seed, probe_seed)`` or a seed."""
+    seed, probe_seed = seeds if isinstance(seeds, tuple) else (seeds, None)
     if box.status == "timeout":
         return SubmissionResult(status="timeout", error=box.reason, **common)
     if result is None:
@@ -211,8 +314,14 @@ def _judge_box(box, result, data, spec, seed, common) -> SubmissionResult:
     if data is None or result.get("shape") == "script" or result.get("data_replaced"):  # the batch the grads are of
         if result.get("X") is None:
             return SubmissionResult(status="error", error="the worker returned no data", **common)
+        invented = data is None and result.get("shape") != "script" and not result.get("data_replaced")
+        if invented and not _invented_batch_ok(result):
+            return SubmissionResult(
+                status="error", error="the worker's batch is not the one the grader makes", **common
+            )
         data = (np.asarray(result["X"], float), np.asarray(result["Y"], float))
     graded = grade(result, data[0], data[1], spec, path=common["path"], seed=seed)
+    graded = consistency.judge_probes(graded, result, data[0], data[1], spec, seed=seed, probe_seed=probe_seed)
     if box.status == "error" and graded.status in ("pass", "kink"):
         graded = _replace(graded, status="error", error=box.reason)
     graded = _replace(
@@ -231,16 +340,34 @@ def _replace(r: SubmissionResult, **kw) -> SubmissionResult:
 
 
 def _finish(r: SubmissionResult, spec: AuditSpec, elapsed: float) -> SubmissionResult:
-    """Points from ``[points]``: gradient (shared by the tensors) and forward (it matches)."""
+    """Points from ``[points]``: gradient (shared by the tensors) and forward (it matches).
+
+    A gradient that is not the student's backprop (numerical, changing from call to call)
+    earns no gradient points, whatever its tensors show.
+    """
     g = float(spec.get("points", "gradient", 1.0))
     f = float(spec.get("points", "forward", 0.0))
     if r.status in ("error", "timeout") or not r.tensors:
         return _replace(r, elapsed=elapsed, score=0.0, max_score=g + f)
     # the gradient's points are split evenly over the tensors (as in the Gradescope results)
     right = sum(t.status in ("pass", "kink") for t in r.tensors)
+    if any(d.code in ("numerical_gradient", "nondeterministic_gradient") for d in r.diagnoses):
+        right = 0
     forward_ok = r.forward is not None and r.forward.status == "match"
     score = round(g * right / len(r.tensors) + f * forward_ok, 6)
     return _replace(r, elapsed=elapsed, score=score, max_score=g + f)
+
+
+def submission_digest(path: Path, spec: AuditSpec, max_bytes: int, name: str = "") -> str:
+    """What ``--resume`` compares: the safely copied content (or why it is refused), the file graded, the spec."""
+    try:
+        workdir = intake.copy_submission(path, max_bytes=max_bytes)
+    except (intake.SubmissionRefused, OSError) as exc:
+        return _digest(f"unreadable: {exc}", spec)
+    try:
+        return _digest(f"{name}\n{intake.tree_digest(workdir)}", spec)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def audit_batch(
@@ -252,42 +379,55 @@ def audit_batch(
     seed: int = 0,
     limits: Limits | None = None,
     resume: bool = False,
+    backend: str = "bwrap",
     progress: Callable[[int, int, int, float], None] | None = None,
     siblings: bool = False,
 ) -> AuditReport:
-    """Audit every submission; per-submission JSON written atomically as each finishes.
+    """Audit every submission; per-submission JSON written atomically (and signed) as each finishes.
 
     Parameters
     ----------
     paths : list of Path
-        Submission files.
+        Submission files or folders.
     folder : Path
-        Where results go (``submissions/<name>.json`` and the summary files).
+        Where results go (``submissions/<name>.json``, the summary files, the run's key).
     jobs : int
-        Submissions run in parallel.
+        Submissions run in parallel, each in its own sandbox.
     resume : bool
-        Skip submissions already judged in ``folder`` (same content and spec).
+        Reload the verdicts in ``folder`` that verify (signature, content and spec); audit the rest.
+    backend : str
+        The sandbox: ``bwrap``, ``container`` or ``none``.
     progress : callable, optional
         ``progress(done, total, failures, elapsed)``.
     siblings : bool
         Each submission runs with a copy of its folder (one student's upload), not alone.
+
+    Raises
+    ------
+    gradcheck.audit.sandbox.SandboxUnavailable
+        If the backend cannot run here (before anything runs).
     """
     start = time.perf_counter()
+    get_backend(backend)
+    preload()
     limits = limits or limits_for(spec)
+    key = signing.run_key(folder)
     names = result_names(paths)  # unique even when every student's file is called mlp.py
+    (folder / "submissions").mkdir(parents=True, exist_ok=True)
+    digests = {p: submission_digest(p.parent if siblings else p, spec, limits.disk_bytes, p.name) for p in paths}
     results: dict[Path, SubmissionResult] = {}
-    todo = []
-    for p in paths:
-        cached = _cached(folder, p, spec, names) if resume else None
+    for p in paths if resume else ():
+        cached = _cached(folder, p, digests[p], key, names)
         if cached is not None:
             results[p] = cached
-        else:
-            todo.append(p)
+    todo = [p for p in paths if p not in results]
     failures = sum(not r.passed for r in results.values())
 
     def one(p: Path) -> SubmissionResult:
-        r = audit_one(p, spec, limits=limits, seed=seed, siblings=siblings)
-        write_atomic(_result_path(folder, p, names), to_json({"digest": _digest(p, spec), **r.to_dict()}))
+        probe_seed = signing.derive_seed(key, f"probe {digests[p]} {p.name}")
+        r = audit_one(p, spec, limits=limits, backend=backend, seed=seed, probe_seed=probe_seed, siblings=siblings)
+        record = json.loads(to_json({"digest": digests[p], **r.to_dict()}))
+        write_atomic(_result_path(folder, p, names), to_json({**record, "hmac": signing.sign(key, record)}))
         return r
 
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
@@ -310,13 +450,14 @@ def _result_path(folder: Path, p: Path, names: dict[Path, str] | None = None) ->
     return folder / "submissions" / f"{(names or {}).get(p, p.name)}.json"
 
 
-def _cached(folder: Path, p: Path, spec: AuditSpec, names: dict[Path, str] | None = None) -> SubmissionResult | None:
+def _cached(folder: Path, p: Path, digest: str, key: bytes, names: dict[Path, str]) -> SubmissionResult | None:
+    """The verdict on disk, if its signature verifies under this folder's key and its digest is ``digest``."""
     f = _result_path(folder, p, names)
     try:
         data = json.loads(f.read_text())
     except (OSError, ValueError):
         return None
-    if data.get("digest") != _digest(p, spec):
+    if not isinstance(data, dict) or not signing.verify(key, data) or data.get("digest") != digest:
         return None
     return from_dict(data)
 

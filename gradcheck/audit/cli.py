@@ -82,6 +82,14 @@ def add_parser(sub) -> None:
         help="finish an interrupted audit in FOLDER, skipping submissions already judged",
     )
     p.add_argument(
+        "--sandbox",
+        choices=("bwrap", "container", "none"),
+        default="bwrap",
+        help="how submissions are isolated: bwrap (bubblewrap namespaces, the default), container (an "
+        "unprivileged user of its own, for containers such as Gradescope's where bwrap cannot run), or "
+        "none (no isolation; only for code you trust)",
+    )
+    p.add_argument(
         "--gradescope-template",
         type=Path,
         metavar="DIR",
@@ -239,7 +247,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     limits = _limits(spec, args.timeout)
     folder = _report_folder(args)
     print(f"auditing {len(paths)} submission(s), results in {folder}", file=sys.stderr)
-    report = audit_batch(
+    report = _sandboxed(
+        args,
+        audit_batch,
         paths,
         spec,
         folder=folder,
@@ -261,6 +271,16 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK if all(s.passed for s in report.submissions) else EXIT_FAIL
 
 
+def _sandboxed(args: argparse.Namespace, audit_batch, *a, **kw):
+    """``audit_batch`` in the sandbox ``--sandbox`` chose; a backend that cannot run here is a usage error."""
+    from gradcheck.audit.sandbox import SandboxUnavailable
+
+    try:
+        return audit_batch(*a, backend=args.sandbox, **kw)
+    except SandboxUnavailable as exc:
+        raise CliError(f"--sandbox {args.sandbox}: {exc}") from None
+
+
 def _gradescope(args: argparse.Namespace) -> int:
     """``--format gradescope``: PATH is one student's upload; every file of it is judged (see report.gradescope)."""
     from gradcheck.audit.batch import AuditReport, audit_batch
@@ -278,8 +298,16 @@ def _gradescope(args: argparse.Namespace) -> int:
     print(f"grading {len(upload.judged)} file(s) of the upload {upload.root}, results in {folder}", file=sys.stderr)
     report = AuditReport("error", (), 0.0, folder)
     if upload.judged:
-        report = audit_batch(
-            list(upload.judged), spec, folder=folder, jobs=args.jobs, seed=args.seed, limits=limits, siblings=True
+        report = _sandboxed(
+            args,
+            audit_batch,
+            list(upload.judged),
+            spec,
+            folder=folder,
+            jobs=args.jobs,
+            seed=args.seed,
+            limits=limits,
+            siblings=True,
         )
     rendered = render_all(report, spec, upload)
     emit(rendered["gradescope"])

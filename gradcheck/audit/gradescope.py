@@ -93,6 +93,7 @@ RUN_AUTOGRADER = r"""#!/usr/bin/env bash
 #   PYTHON           default python3
 #   SUBMISSION       the one file to grade, e.g. mlp.py (default: the spec's [entry] file, else
 #                    every .py/.ipynb file uploaded, the score being the lowest of them)
+#   GRADCHECK_SANDBOX  default container (Gradescope's containers cannot run bubblewrap)
 set -u
 
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
@@ -108,7 +109,8 @@ if [ -n "$SUBMISSION" ]; then
     target="$ROOT/submission/$SUBMISSION"
 fi
 # -P: never import from the current directory, so no uploaded file can stand in for gradcheck.
-args=(-P -m gradcheck audit "$target" --format gradescope --output "$REPORTS" --jobs 1)
+args=(-P -m gradcheck audit "$target" --format gradescope --output "$REPORTS" --jobs 1
+      --sandbox "${GRADCHECK_SANDBOX:-container}")
 if [ -f "$SPEC" ]; then
     args+=(--spec "$SPEC")
 fi

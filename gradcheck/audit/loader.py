@@ -46,7 +46,7 @@ __all__ = [
     "train_test_split",
 ]
 
-MODULE_NAME = "__student__"
+MODULE_NAME = "__main__"  # what a student's own script is called: nothing says "graded"
 #: Literal containers longer than this are not "small literals" (skipped).
 MAX_LITERAL_ELEMENTS = 100_000
 #: Call targets allowed on the right-hand side of a kept top-level assignment.
@@ -408,7 +408,7 @@ class _SubmissionFinder(importlib.abc.MetaPathFinder):
 
 # --------------------------------------------------------------------------- entry point
 def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> LoadedSubmission:
-    """Load a ``.py`` or ``.ipynb`` submission as module ``__student__``.
+    """Load a ``.py`` or ``.ipynb`` submission as module ``__main__``.
 
     Parameters
     ----------

@@ -1,10 +1,17 @@
-"""Audit worker: ``python -m gradcheck.audit.worker REQUEST_JSON_PATH``.
+"""Audit worker: runs *inside* the sandbox, next to the untrusted submission.
 
-Runs *inside* the sandbox (cwd = a temp dir holding a copy of the submission),
-loads the untrusted submission, finds its parameters, runs its forward and
-backward on the request's data and writes the claimed gradient as a RESULT JSON.
-It never judges correctness: the grader compares the returned arrays with
-numerical gradients itself. Imports stay light (numpy, json, stdlib).
+Started by the grader as ``python -I -c "... serve()"`` (:func:`serve`): the request
+comes on stdin, the result goes to the result channel, a file the grader opened and
+whose fd number the request names (``result_fd``); no file in any folder carries
+either. For tests and debugging, ``python -m gradcheck.audit.worker REQUEST_JSON_PATH``
+(:func:`main`) reads the request from a file and writes ``result.json`` in the cwd.
+
+The worker loads the submission, finds its parameters, runs its forward and backward
+on the request's data and returns the claimed gradient; with ``probe_seed`` in the
+request it also asks again at the same weights and at weights the grader chose, and
+watches the backward's calls (:mod:`gradcheck.audit.probes`). It never judges
+correctness: the grader compares the returned arrays with numerical gradients itself.
+Imports stay light (numpy, json, stdlib).
 
 Request (JSON)::
 
@@ -42,6 +49,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import signal
 import sys
 import tempfile
 import traceback
@@ -52,10 +60,19 @@ import numpy as np
 
 # Bind what is needed to write the result before student code can monkeypatch modules.
 _dumps, _replace, _fdopen, _mkstemp = json.dumps, os.replace, os.fdopen, tempfile.mkstemp
+_ftruncate, _pwrite, _exit = os.ftruncate, os.pwrite, os._exit
 
-__all__ = ["main", "run_request", "encode", "write_result"]
+__all__ = ["main", "serve", "run_request", "encode", "write_result", "send_result"]
 
 TRACEBACK_LINES = 15
+#: The result in place while the worker runs: what the grader finds if the process is stopped.
+DID_NOT_FINISH = {
+    "type": "WorkerDidNotFinish",
+    "where": "worker",
+    "traceback": "",
+    "message": "the worker was stopped before it finished "
+    "(time or memory limit, or the student code ended the process)",
+}
 SPEC_KEYS = {
     "entry",
     "init_args",
@@ -111,6 +128,13 @@ def write_result(path: Path, result: dict) -> None:
     with _fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     _replace(tmp, str(path))
+
+
+def send_result(fd: int, result: dict) -> None:
+    """Replace the channel's content with ``result`` (the last complete write is the answer)."""
+    data = _dumps(encode(result), indent=None, allow_nan=False).encode("utf-8")
+    _ftruncate(fd, 0)
+    _pwrite(fd, data, 0)
 
 
 def empty_result() -> dict:
@@ -253,6 +277,8 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
                     result[key] = partial[key]
         result.update(found)
         result["ok"] = bool(result["grads"])
+        if result["ok"] and "probe_seed" in req:
+            result["probes"] = _probe(partial, result, spec, lrs, req["probe_seed"], base)
         if not result["ok"]:
             result["error"] = {
                 "type": "GradsNotFound",
@@ -266,6 +292,22 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
         result["ok"] = False
         result["error"] = _error_dict(exc, loaded)
     return out, result
+
+
+def _probe(partial: dict, result: dict, spec: dict, lrs: list, seed: Any, base: Path) -> dict:
+    """The probes of :mod:`gradcheck.audit.probes`, or why there are none."""
+    from gradcheck.audit import probes
+
+    ctx = partial.get("probe_context")
+    try:
+        if not ctx:
+            raise RuntimeError("the gradient was not read from a forward/backward step")
+        ctx = {**ctx, "spec": spec, "lrs": lrs, "root": str(base)}
+        return probes.run_probes(ctx, result["shape"], int(seed), result.get("update"))
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - student code raised at the grader's point
+        return {"seed": int(seed), "error": _error_dict(exc, None)}
 
 
 def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> None:
@@ -362,13 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot read request {req_path}: {exc}", file=sys.stderr)
         return 2
     provisional = empty_result()
-    provisional["error"] = {
-        "type": "WorkerDidNotFinish",
-        "where": "worker",
-        "traceback": "",
-        "message": "the worker was stopped before it finished (time or memory "
-        "limit, or the student code ended the process)",
-    }
+    provisional["error"] = dict(DID_NOT_FINISH)
     try:
         write_result(out, provisional)
     except OSError as exc:
@@ -381,6 +417,89 @@ def main(argv: list[str] | None = None) -> int:
         result["error"] = {"type": "RequestError", "message": str(exc), "where": "request", "traceback": ""}
     write_result(out, result)
     return 0
+
+
+#: What the worker imports (packages with all their modules), before any student code runs.
+WORKER_IMPORTS = (
+    "gradcheck.audit.adapters",
+    "gradcheck.audit.loader",
+    "gradcheck.audit.loading",
+    "gradcheck.audit.projects",
+    "gradcheck.audit.standins",
+    "gradcheck.audit.tracer",
+    "gradcheck.audit.probes",
+)
+
+
+def preload() -> list[str]:
+    """Import :data:`WORKER_IMPORTS` (packages whole); return the files of every gradcheck module now loaded.
+
+    The sandbox shows exactly these files of gradcheck (:mod:`gradcheck.audit.bwrap`), so
+    the worker finds what it needs and a submission finds nothing else of the grader's.
+    """
+    import importlib
+    import pkgutil
+
+    for name in WORKER_IMPORTS:
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:
+            continue
+        for sub in pkgutil.walk_packages(getattr(mod, "__path__", []), name + "."):
+            importlib.import_module(sub.name)
+    return sorted(
+        m.__file__
+        for n, m in list(sys.modules.items())
+        if n.split(".")[0] == "gradcheck" and getattr(m, "__file__", None)
+    )
+
+
+def _read_request() -> tuple[dict, int]:
+    """The request from stdin (then stdin becomes /dev/null) and the channel's fd."""
+    chunks = []
+    while chunk := os.read(0, 1 << 20):
+        chunks.append(chunk)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    req = json.loads(b"".join(chunks))
+    fd = req.pop("result_fd")
+    if not isinstance(fd, int) or isinstance(fd, bool) or fd < 3:
+        raise ValueError(f"result_fd must be an open fd >= 3, got {fd!r}")
+    os.fstat(fd)
+    return req, fd
+
+
+def serve() -> None:
+    """Inside the sandbox: answer the request on stdin through the result channel; never returns.
+
+    Everything the worker needs is imported before the submission is loaded. The
+    student code sees ``sys.argv == [<submission>]`` and runs as module ``__main__``.
+    Exit status 0 when a result was sent, 2 when the request could not be read.
+    """
+    try:
+        req, fd = _read_request()
+    except (OSError, ValueError, KeyError, AttributeError) as exc:
+        print(f"cannot read the request: {exc}", file=sys.stderr)
+        _exit(2)
+    preload()  # everything the worker may import, before any student code
+
+    # No KeyboardInterrupt from a SIGINT the submission sends itself: as init of its pid
+    # namespace (bwrap) the worker then ignores it, elsewhere it ends the run as a signal.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    sys.argv = [str(req.get("submission", ""))]
+    provisional = empty_result()
+    provisional["error"] = dict(DID_NOT_FINISH)
+    send_result(fd, provisional)
+    try:
+        _, result = run_request(req, Path.cwd())
+    except (ValueError, TypeError) as exc:
+        result = empty_result()
+        result["error"] = {"type": "RequestError", "message": str(exc), "where": "request", "traceback": ""}
+    send_result(fd, result)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    _exit(0)  # skip interpreter teardown: student atexit hooks/threads cannot block or rewrite
 
 
 if __name__ == "__main__":

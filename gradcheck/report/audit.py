@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import xml.etree.ElementTree as ET
 
+from gradcheck.printable import printable
 from gradcheck.report.markdown import md_table
 from gradcheck.report.text import MARK, fits, prose, table
 
@@ -51,7 +52,7 @@ def render_text(report, width: int | None = None) -> str:
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
     n = len(report.submissions)
     out += ["", prose(f"{n} submission{'' if n == 1 else 's'}: {summary}; {report.elapsed:.1f} s", width)]
-    return "\n".join(out)
+    return printable("\n".join(out))  # file names come from the students too
 
 
 def _summary_table(subs, width: int | None) -> list[str]:
@@ -126,7 +127,7 @@ def render_markdown(report) -> str:
     for s in report.submissions:
         if not s.passed:
             out += ["", f"## {s.path}", "", "```", *detail_lines(s), "```"]
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out)) + "\n"
 
 
 def render_junit(report) -> str:
@@ -142,11 +143,13 @@ def render_junit(report) -> str:
         time=f"{report.elapsed:.3f}",
     )
     for s in report.submissions:
-        case = ET.SubElement(suite, "testcase", classname="gradcheck.audit", name=s.path, time=f"{s.elapsed:.3f}")
-        text = "\n".join(detail_lines(s))
+        name = printable(s.path)
+        case = ET.SubElement(suite, "testcase", classname="gradcheck.audit", name=name, time=f"{s.elapsed:.3f}")
+        text = printable("\n".join(detail_lines(s)))
         if s.status == "fail" or s.status == "inconclusive":
-            ET.SubElement(case, "failure", message=_top(s) or s.status, type=s.status).text = text
+            ET.SubElement(case, "failure", message=printable(_top(s) or s.status), type=s.status).text = text
         elif s.status in ("error", "timeout"):
-            ET.SubElement(case, "error", message=(s.error or s.status)[:200], type=s.status).text = text
+            message = printable((s.error or s.status)[:200])
+            ET.SubElement(case, "error", message=message, type=s.status).text = text
     ET.indent(suite)
     return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"

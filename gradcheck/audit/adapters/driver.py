@@ -280,6 +280,7 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     result: dict[str, Any] = {"update": None, "target_shape": target.shape}
     result["data_replaced"] = runner.form != "given" or runner.X is not ctx.X
     grads, shape, s_used = _read(runner, s1, params, ctx, lrs, result)
+    partial["probe_context"] = {"runner": runner, "s1": s_used, "params": params}  # gradcheck.audit.probes
     if s_used is not s1:
         partial["params"] = params_out(params, s_used.before, target.root_name)
         partial["forward"] = _forward_out(s_used, target, [])

@@ -1,0 +1,75 @@
+"""Hostile (expected status: pass): backward writes 1 GiB outside its work dir, 16 MiB at a time, in /tmp, /var/tmp, /dev/shm, HOME and the parent of its work dir. Only /tmp is writable in the sandbox, and the tmpfs behind it is capped (256 MiB): the writes stop with ENOSPC, nothing reaches the host's disk, and the honest gradient passes."""
+import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
+
+import numpy as np
+
+
+def _require_sandbox():
+    # the top-level assert is skipped when only definitions are loaded: check again right
+    # before doing anything nasty. The auditor runs a copy of this file (never the file in
+    # examples/hostile); nothing in its environment says that it is being audited.
+    if os.path.basename(os.path.dirname(os.path.abspath(__file__))) == "hostile":
+        raise RuntimeError("hostile example: audit it (python -m gradcheck audit), never run it")
+
+def _attack():
+    _require_sandbox()
+    chunk = b"\0" * (16 * 1024**2)
+    for folder in ("/tmp", "/var/tmp", "/dev/shm", os.path.expanduser("~"), os.path.dirname(os.getcwd())):
+        path, written = os.path.join(folder, "gradcheck-fill.bin"), 0
+        try:
+            with open(path, "wb") as fh:
+                for _ in range(64):
+                    fh.write(chunk)
+                    fh.flush()
+                    written += len(chunk)
+        except OSError as exc:
+            print("stopped in", folder, "after", written, "bytes:", exc.strerror)
+        else:
+            print("WROTE 1 GiB in", folder)
+        try:
+            os.remove(path)
+        except OSError:
+            pass
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+class NeuralNetwork:
+    """2-4-1 sigmoid network, binary cross-entropy, in-place gradient descent."""
+
+    def __init__(self, input_size=2, hidden_size=4, output_size=1):
+        self.W1 = np.random.randn(input_size, hidden_size) * 0.5
+        self.b1 = np.zeros((1, hidden_size))
+        self.W2 = np.random.randn(hidden_size, output_size) * 0.5
+        self.b2 = np.zeros((1, output_size))
+
+    def forward(self, X):
+        self.a1 = sigmoid(X @ self.W1 + self.b1)
+        self.a2 = sigmoid(self.a1 @ self.W2 + self.b2)
+        return self.a2
+
+    def backward(self, X, y, learning_rate=0.1):
+        _attack()
+        n = y.shape[0]
+        dz2 = (self.a2 - y) / n          # sigmoid + cross-entropy: dL/dz2
+        dW2 = self.a1.T @ dz2
+        db2 = dz2.sum(axis=0, keepdims=True)
+        dz1 = (dz2 @ self.W2.T) * self.a1 * (1 - self.a1)
+        dW1 = X.T @ dz1
+        db1 = dz1.sum(axis=0, keepdims=True)
+        self.W1 -= learning_rate * dW1
+        self.b1 -= learning_rate * db1
+        self.W2 -= learning_rate * dW2
+        self.b2 -= learning_rate * db2
+
+
+if __name__ == "__main__":
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([[0], [1], [1], [0]], dtype=float)
+    net = NeuralNetwork()
+    for epoch in range(10000):
+        net.forward(X)
+        net.backward(X, y, 0.5)
+    print(net.forward(X).round(3))

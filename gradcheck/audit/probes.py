@@ -1,0 +1,230 @@
+"""Probes of a student's gradient beyond its own starting point (run by the worker, in the sandbox).
+
+After the worker has read the gradient at the student's own weights, it asks again,
+the same way:
+
+* ``repeat``: at the same weights, from a fresh object. A gradient that changes from
+  call to call (random, counting, caching the first answer) shows here.
+* ``point``: at weights the grader chose, ``P2 = P1 + delta`` with ``delta`` drawn from
+  a seed the grader picked for this run (:func:`probe_delta`, recomputed by the grader).
+  A gradient that is hard-coded, computed for other weights, or taken from another
+  function's output is right at most at the student's own point.
+* ``calls``: during the step at P2, every call of a function of the submission is
+  watched (``sys.setprofile``). A call made while the weights, or a float array
+  argument, differ from their unperturbed values in one or two entries by a small
+  step is an evaluation at a perturbed point: several of them, at different entries,
+  are a numerical gradient in disguise.
+
+The grader judges all of it (:mod:`gradcheck.audit.consistency`); this module only
+collects. Nothing here can be trusted more than the submission it runs next to.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+__all__ = ["PERTURBATION_RTOL", "probe_delta", "run_probes", "CallWatch"]
+
+#: A difference up to this fraction of max(1, |x|) is a finite-difference step, not an update.
+PERTURBATION_RTOL = 1e-3
+#: The probe point moves each tensor by this fraction of its RMS (at least of 0.1).
+PROBE_SCALE = 0.3
+#: Watching stops comparing after this many calls (a long backward stays affordable).
+MAX_INSPECTED = 5000
+
+
+def probe_delta(shapes: list[tuple[int, ...]], values: list[np.ndarray], seed: int) -> list[np.ndarray]:
+    """The grader's move from P1 to P2: ``PROBE_SCALE * max(rms(P1_t), 0.1) * N(0, 1)`` per tensor."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for shape, v in zip(shapes, values):
+        v = np.asarray(v, dtype=float)
+        rms = float(np.sqrt(np.mean(v**2))) if v.size else 0.0
+        out.append(PROBE_SCALE * max(rms, 0.1) * rng.standard_normal(shape))
+    return out
+
+
+def _small_diff(a: np.ndarray, b: np.ndarray) -> tuple[int, ...] | None:
+    """The entries (1 or 2) where ``a`` differs from ``b`` by a finite-difference step, else None."""
+    if a.shape != b.shape or a.size == 0:
+        return None
+    d = np.abs(a - b)
+    idx = np.flatnonzero(d)
+    if not 1 <= idx.size <= 2:
+        return None
+    if np.any(d.flat[idx] > PERTURBATION_RTOL * np.maximum(1.0, np.abs(b.flat[idx]))):
+        return None
+    return tuple(int(i) for i in idx)
+
+
+class CallWatch:
+    """Counts the submission's function calls and the evaluations made at perturbed points."""
+
+    def __init__(self, root: str, snapshot, base: list[np.ndarray]):
+        self.root, self.snapshot, self.base = root.rstrip("/") + "/", snapshot, base
+        self.calls: Counter[str] = Counter()
+        self.perturbed: Counter[str] = Counter()
+        self.where: set[tuple] = set()
+        self.first: dict[tuple, np.ndarray] = {}
+        self.inspected = 0
+
+    def __call__(self, frame, event, arg) -> None:
+        """The profile hook: on each call of a function of the submission, count it and compare."""
+        if event != "call" or not frame.f_code.co_filename.startswith(self.root):
+            return
+        code = frame.f_code
+        name = code.co_qualname if hasattr(code, "co_qualname") else code.co_name
+        self.calls[name] += 1
+        if self.inspected >= MAX_INSPECTED:
+            return
+        self.inspected += 1
+        hit = self._params_hit() or self._args_hit(code, frame.f_locals)
+        if hit is not None:
+            self.perturbed[name] += 1
+            self.where.add(hit)
+
+    def _params_hit(self) -> tuple | None:
+        """One tensor of the weights moved by a small step in one or two entries, the rest untouched."""
+        try:
+            now = self.snapshot()
+        except Exception:  # noqa: BLE001 - the student may have replaced the arrays
+            return None
+        moved = []
+        for i, (n, b) in enumerate(zip(now, self.base)):
+            if n.shape == b.shape and np.array_equal(n, b):
+                continue
+            hit = _small_diff(n, b)
+            if hit is None:
+                return None  # changed by more than a step: an update, not a probe
+            moved.append(("param", i, *hit))
+        return moved[0] if len(moved) == 1 else None
+
+    def _args_hit(self, code, local_vars: dict) -> tuple | None:
+        for arg in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]:
+            for key, arr in _float_arrays(local_vars.get(arg)):
+                slot = (code, arg, key)
+                ref = self.first.setdefault(slot, arr.copy())
+                hit = _small_diff(arr, ref)
+                if hit is not None:
+                    return (code.co_name, arg, key, *hit)
+        return None
+
+    def summary(self) -> dict[str, Any]:
+        """Plain-JSON evidence: calls per function, perturbed evaluations, distinct perturbed places."""
+        return {
+            "calls": dict(self.calls),
+            "perturbed_evaluations": int(sum(self.perturbed.values())),
+            "perturbed_places": len(self.where),
+            "perturbed_functions": dict(self.perturbed),
+        }
+
+
+def _float_arrays(value: Any) -> list[tuple[str, np.ndarray]]:
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f" and 0 < value.size <= 100_000:
+        return [("", value)]
+    if isinstance(value, dict):
+        return [(str(k), v) for k, v in value.items() if isinstance(v, np.ndarray) and v.dtype.kind == "f"]
+    return []
+
+
+def _knob(ctx: dict, update: dict | None):
+    """The learning-rate knob the first read verified (None: an argument or no update at all)."""
+    from gradcheck.audit.adapters.readers.update import knobs
+
+    via = (update or {}).get("via")
+    if not via:
+        return None
+    return next((k for k in knobs(ctx["runner"], ctx["s1"]) if str(k) == via), None)
+
+
+def _grads_like_first(ctx, step, shape: str, lr: float) -> list[np.ndarray | None]:
+    """Read the gradient of ``step`` by the rule that read the first one (``shape``)."""
+    from gradcheck.audit.adapters.readers.returned import grads_from_return
+    from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
+    from gradcheck.audit.adapters.readers.stored import grads_stored
+
+    runner, params, spec = ctx["runner"], ctx["params"], ctx["spec"]
+    root_name = runner.t.root_name
+    if shape == "spec":
+        found = grads_from_spec(list(spec["grads"]), step, params, root_name)
+    elif shape == "inplace-update":
+        lr_used = lr if ctx.get("knob") is not None or step.arg_lr else 1.0
+        return [(b - a) / lr_used for b, a in zip(step.before, step.after)]
+    elif shape == "returns-updated-params":
+        got, _, _ = grads_from_return(step.ret, params)
+        by = {g.param: (step.before[g.param] - g.data) / lr for g in got}
+        return [by.get(i) for i in range(len(params))]
+    elif shape in ("parameter-objects", "grads-attributes"):
+        found, _ = grads_stored(step.root, params, root_name)
+    else:
+        found, _, _ = grads_from_return(step.ret, params)
+    return _in_order(found, params)
+
+
+def _in_order(found, params) -> list[np.ndarray | None]:
+    by = {g.param: g.data for g in found}
+    return [by.get(i) for i in range(len(params))]
+
+
+def _step_at(ctx, values: list[np.ndarray], watch: bool = False):
+    from gradcheck.audit.adapters.params import snapshot
+    from gradcheck.audit.adapters.paths import assign
+
+    runner, params, s1 = ctx["runner"], ctx["params"], ctx["s1"]
+    root = runner.t.fresh()
+    for p, v in zip(params, values):
+        assign(root, p.steps, np.asarray(v, dtype=float))
+    lr, knob = ctx["lrs"][0], ctx.get("knob")
+    if not watch:
+        return runner.step(lr, s1.columns, root=root, knob=knob), None
+    import sys
+
+    w = CallWatch(ctx["root"], lambda: snapshot(root, params), [np.asarray(v, float) for v in values])
+    previous = sys.getprofile()
+    sys.setprofile(w)
+    try:
+        step = runner.step(lr, s1.columns, root=root, knob=knob)
+    finally:
+        removed = sys.getprofile() is not w
+        sys.setprofile(previous)
+    summary = w.summary()
+    summary["watch_removed"] = removed
+    return step, summary
+
+
+def _encode_grads(values: list[np.ndarray | None]) -> list:
+    return [None if v is None else np.asarray(v, dtype=float) for v in values]
+
+
+def run_probes(ctx: dict, shape: str, seed: int, update: dict | None = None) -> dict[str, Any]:
+    """Repeat at P1, step at P2 = P1 + probe_delta(seed) under the call watch; plain data for the grader.
+
+    ``ctx`` holds what the first read used: ``runner``, ``s1``, ``params``, ``spec``,
+    ``lrs`` and ``root`` (the folder holding the submission's files).
+    """
+    ctx = {**ctx, "knob": _knob(ctx, update)}
+    s1, params, lr = ctx["s1"], ctx["params"], ctx["lrs"][0]
+    p1 = [np.asarray(v, dtype=float) for v in s1.before]
+    out: dict[str, Any] = {"seed": int(seed)}
+    step, _ = _step_at(ctx, p1)
+    out["repeat"] = {"grads": _encode_grads(_grads_like_first(ctx, step, shape, lr))}
+    if getattr(ctx["runner"].t, "extra_args", None) is not None:  # weights handed over one by one
+        out["point"], out["calls"] = None, {}
+        out["unavailable"] = "the weights are passed to this code one by one: the grader cannot set them"
+        return out
+    p2 = [a + d for a, d in zip(p1, probe_delta([p.shape for p in params], p1, seed))]
+    step, calls = _step_at(ctx, p2, watch=True)
+    out["point"] = {
+        "params": [np.asarray(v, dtype=float) for v in step.before],
+        "grads": _encode_grads(_grads_like_first(ctx, step, shape, lr)),
+        "forward": None if step.out is None else np.asarray(_first(step.out), dtype=float),
+    }
+    out["calls"] = calls
+    return out
+
+
+def _first(out: Any) -> Any:
+    return out[0] if isinstance(out, tuple) and out else out

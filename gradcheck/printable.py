@@ -1,0 +1,41 @@
+"""Text from untrusted code made safe to show: no terminal escapes, nothing XML cannot hold.
+
+A student's exception message, printed output or file name reaches the
+instructor's terminal and every report format. Control characters in it could
+clear the terminal or retitle it (``ESC [2J``, ``ESC ]0;...BEL``) and make the
+JUnit file unparseable (XML 1.0 has no C0 control characters but tab and
+newline), which would cost the whole class its report. Each such character is
+shown as its ``\\xNN`` escape instead: visible, harmless, and still telling.
+A leaf module: the audit's intake and the renderers both use it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# C0 controls but tab and newline, DEL, and the C1 controls (0x80-0x9f: CSI and
+# OSC have single-character forms there); lone surrogates cannot be encoded at all.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with every control character shown as its escape.
+
+    Examples
+    --------
+    >>> printable("loss\x1b[2J done\n")
+    'loss\\x1b[2J done\n'
+    """
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else "\\ufffd", text)
+
+
+def printable_tree(value: Any) -> Any:
+    """``value`` (parsed JSON) with :func:`printable` applied to every string, keys included."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable_tree(k): printable_tree(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [printable_tree(v) for v in value]
+    return value

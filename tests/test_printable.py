@@ -1,0 +1,27 @@
+"""Untrusted text is shown, never obeyed: control characters become visible escapes."""
+
+import pytest
+
+from gradcheck.printable import printable, printable_tree
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("\x1b[2J", "\\x1b[2J"),
+        ("title\x1b]0;owned\x07", "title\\x1b]0;owned\\x07"),
+        ("\x9b31m", "\\x9b31m"),
+        ("nul\x00", "nul\\x00"),
+        ("del\x7f", "del\\x7f"),
+        ("bad\ud800", "bad\\ufffd"),
+        ("lines\nand\ttabs stay", "lines\nand\ttabs stay"),
+        ("ünïcode ∂L/∂W", "ünïcode ∂L/∂W"),
+    ],
+)
+def test_printable(raw, shown):
+    assert printable(raw) == shown
+
+
+def test_printable_tree_reaches_keys_values_and_lists_and_keeps_numbers():
+    tree = {"err\x1b": ["a\x07", {"k": "v\x1b"}], "n": 1.5, "ok": None}
+    assert printable_tree(tree) == {"err\\x1b": ["a\\x07", {"k": "v\\x1b"}], "n": 1.5, "ok": None}

@@ -1,0 +1,320 @@
+"""The second point, the repeat and the watch on the backward's calls (gradcheck.audit.probes, run by
+the worker) and how the grader judges them (gradcheck.audit.consistency). Submissions are written
+the way students write them: a numerical gradient through scipy, one through a copied params dict,
+a per-sample loop, an updater that moves a bias before calling its helpers."""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+
+import numpy as np
+import pytest
+from sandbox_util import bwrap_or_skip
+
+from gradcheck.audit import consistency, probes
+from gradcheck.audit.batch import audit_batch
+from gradcheck.audit.grade import SubmissionResult
+from gradcheck.audit.sandbox import Limits
+from gradcheck.audit.spec import AuditSpec, parse_spec
+
+HEAD = """
+import numpy as np
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+"""
+
+SUBMISSIONS = {
+    # approx_fprime on the flattened weights: a numerical gradient in disguise
+    "scipy_fprime.py": HEAD
+    + """
+from scipy.optimize import approx_fprime
+
+class Net:
+    def __init__(self, n_in=3, n_h=4, n_out=2):
+        rng = np.random.default_rng(0)
+        self.W1, self.b1 = rng.normal(size=(n_in, n_h)) * 0.5, np.zeros(n_h)
+        self.W2, self.b2 = rng.normal(size=(n_h, n_out)) * 0.5, np.zeros(n_out)
+
+    def forward(self, X):
+        return sigmoid(sigmoid(X @ self.W1 + self.b1) @ self.W2 + self.b2)
+
+    def backward(self, X, Y):
+        names = ["W1", "b1", "W2", "b2"]
+        shapes = [getattr(self, n).shape for n in names]
+        flat = np.concatenate([getattr(self, n).ravel() for n in names])
+
+        def loss(theta):
+            parts, i = [], 0
+            for s in shapes:
+                k = int(np.prod(s))
+                parts.append(theta[i:i + k].reshape(s))
+                i += k
+            W1, b1, W2, b2 = parts
+            out = sigmoid(sigmoid(X @ W1 + b1) @ W2 + b2)
+            return np.mean((out - Y) ** 2)
+
+        g = approx_fprime(flat, loss, 1e-7)
+        grads, i = {}, 0
+        for n, s in zip(names, shapes):
+            k = int(np.prod(s))
+            grads["d" + n] = g[i:i + k].reshape(s)
+            i += k
+        return grads
+""",
+    # functions with a params dict: finite differences on a copied dict
+    "dict_copy_fd.py": HEAD
+    + """
+import copy
+
+def init_params(n_in=3, n_h=4, n_out=2):
+    rng = np.random.default_rng(1)
+    return {"W1": rng.normal(size=(n_in, n_h)) * 0.5, "b1": np.zeros((1, n_h)),
+            "W2": rng.normal(size=(n_h, n_out)) * 0.5, "b2": np.zeros((1, n_out))}
+
+def forward(params, X):
+    h = sigmoid(X @ params["W1"] + params["b1"])
+    return sigmoid(h @ params["W2"] + params["b2"])
+
+def compute_loss(params, X, Y):
+    return np.mean((forward(params, X) - Y) ** 2)
+
+def backward(params, X, Y):
+    grads = {}
+    for k in params:
+        g = np.zeros_like(params[k])
+        for idx in np.ndindex(params[k].shape):
+            p = copy.deepcopy(params)
+            p[k][idx] += 1e-5
+            up = compute_loss(p, X, Y)
+            p[k][idx] -= 2e-5
+            g[idx] = (up - compute_loss(p, X, Y)) / 2e-5
+        grads["d" + k] = g
+    return grads
+""",
+    # backprop one sample at a time, calling forward per sample: NOT a numerical gradient
+    "per_sample.py": HEAD
+    + """
+class Net:
+    def __init__(self, n_in=3, n_h=4, n_out=2):
+        rng = np.random.default_rng(2)
+        self.W1, self.b1 = rng.normal(size=(n_in, n_h)) * 0.5, np.zeros(n_h)
+        self.W2, self.b2 = rng.normal(size=(n_h, n_out)) * 0.5, np.zeros(n_out)
+
+    def forward(self, X):
+        self.h = sigmoid(X @ self.W1 + self.b1)
+        return sigmoid(self.h @ self.W2 + self.b2)
+
+    def backward(self, X, Y):
+        n = X.shape[0]
+        g = {k: np.zeros_like(getattr(self, k)) for k in ("W1", "b1", "W2", "b2")}
+        for i in range(n):
+            x, y = X[i:i + 1], Y[i:i + 1]
+            out = self.forward(x)
+            d2 = 2 * (out - y) / (n * Y.shape[1]) * out * (1 - out)
+            d1 = (d2 @ self.W2.T) * self.h * (1 - self.h)
+            g["W2"] += self.h.T @ d2
+            g["b2"] += d2[0]
+            g["W1"] += x.T @ d1
+            g["b1"] += d1[0]
+        return {"d" + k: v for k, v in g.items()}
+""",
+    # an updater that moves the (1, 1) output bias first, then calls its helpers: NOT numerical
+    "bias_first.py": HEAD
+    + """
+class Net:
+    def __init__(self, n_in=3, n_h=4):
+        rng = np.random.default_rng(3)
+        self.W1, self.b1 = rng.normal(size=(n_in, n_h)) * 0.5, np.zeros((1, n_h))
+        self.W2, self.b2 = rng.normal(size=(n_h, 1)) * 0.5, np.zeros((1, 1))
+
+    def forward(self, X):
+        self.h = sigmoid(X @ self.W1 + self.b1)
+        self.out = sigmoid(self.h @ self.W2 + self.b2)
+        return self.out
+
+    def _delta_out(self, Y):
+        return 2 * (self.out - Y) / Y.size * self._dsig(self.out)
+
+    def _dsig(self, a):
+        return a * (1 - a)
+
+    def backward(self, X, Y, lr=0.1):
+        d2 = self._delta_out(Y)
+        self.b2 -= lr * d2.sum(axis=0, keepdims=True)
+        d1 = (d2 @ self.W2.T) * self._dsig(self.h)
+        d1 = d1 * self._dsig(self.h) / self._dsig(self.h)
+        self.W2 -= lr * (self.h.T @ d2)
+        self.b1 -= lr * d1.sum(axis=0, keepdims=True)
+        self.W1 -= lr * (X.T @ d1)
+""",
+}
+EXPECT = {
+    "scipy_fprime.py": ("fail", "numerical_gradient"),
+    "dict_copy_fd.py": ("fail", "numerical_gradient"),
+    "per_sample.py": ("pass", None),
+    "bias_first.py": ("pass", None),
+}
+
+
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory):
+    bwrap_or_skip()
+    folder = tmp_path_factory.mktemp("lookalikes")
+    paths = []
+    for name, text in SUBMISSIONS.items():
+        (folder / name).write_text(textwrap.dedent(text))
+        paths.append(folder / name)
+    spec = parse_spec({"data": {"n_in": 3, "n_out": 2}, "loss": {"name": "mse"}})
+    report = audit_batch(paths, spec, folder=folder / "out", jobs=2, limits=Limits(wall_seconds=60))
+    return {os.path.basename(s.path): s for s in report.submissions}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECT))
+def test_lookalike_verdicts(verdicts, name):
+    status, code = EXPECT[name]
+    got = verdicts[name]
+    if name == "bias_first.py":  # its n_out is 1: the spec's n_out = 2 does not fit; the point is no flag
+        assert not any(d.code in consistency.AUDIT_CODES for d in got.diagnoses), got.diagnoses
+        return
+    assert got.status == status, (got.status, got.error, [d.code for d in got.diagnoses])
+    if code:
+        assert got.diagnoses[0].code == code
+        assert got.score == 0.0
+    else:
+        assert not any(d.code in consistency.AUDIT_CODES for d in got.diagnoses)
+        assert "checked again at the same weights and at weights the grader chose" in got.notes
+
+
+# ----------------------------------------------------------------------------- the pieces
+
+
+def test_probe_delta_is_reproducible_and_moves_every_tensor():
+    p1 = [np.zeros((2, 3)), np.full(4, 5.0)]
+    d1 = probes.probe_delta([a.shape for a in p1], p1, seed=7)
+    d2 = probes.probe_delta([a.shape for a in p1], p1, seed=7)
+    assert all(np.array_equal(a, b) for a, b in zip(d1, d2))
+    assert np.std(d1[0]) > 0.01 and np.std(d1[1]) > 0.5  # scaled by max(rms, 0.1)
+    assert not np.array_equal(d1[0], probes.probe_delta([(2, 3)], [p1[0]], seed=8)[0])
+
+
+def test_small_diff_sees_a_step_not_an_update():
+    base = np.arange(6.0).reshape(2, 3)
+    step = base.copy()
+    step[1, 2] += 1e-6
+    assert probes._small_diff(step, base) == (5,)
+    assert probes._small_diff(base - 1e-3 * np.ones_like(base), base) is None  # every entry: an update
+    big = base.copy()
+    big[0, 0] += 1.0
+    assert probes._small_diff(big, base) is None
+
+
+def _result(**probe):
+    params = [{"name": "W", "path": "self.W", "shape": [2], "data": [1.0, 2.0]}]
+    grads = [{"param": "W", "path": "ret", "rule": "name", "shape": [2], "data": [0.5, 0.5]}]
+    return {"ok": True, "shape": "grads-dict", "params": params, "grads": grads, "probes": probe or None}
+
+
+def _verdict():
+    from gradcheck.result import TensorResult
+
+    t = TensorResult("W", (2,), "pass", 0.0, 0.0, (0,), 0.5, 0.5, checked=2, size=2, counts={}, evaluations=0)
+    return SubmissionResult(path="hw.py", status="pass", tensors=(t,))
+
+
+def judge(result, seed=11, spec=None):
+    X, Y = np.ones((2, 2)), np.ones((2, 1))
+    return consistency.judge_probes(_verdict(), result, X, Y, spec or AuditSpec(), seed=0, probe_seed=seed)
+
+
+def test_an_answer_without_this_runs_probes_is_an_error():
+    assert judge(_result()).status == "error"
+    assert judge(_result(seed=12, repeat={"grads": []})).status == "error"
+
+
+def test_a_script_answer_is_checked_at_its_own_weights_only():
+    r = _result()
+    r["shape"] = "script"
+    ok = judge(r)
+    assert ok.status == "pass" and "own weights only" in ok.notes[-1]
+
+
+def test_student_code_failing_at_the_grader_point_fails():
+    r = judge(_result(seed=11, error={"type": "ValueError", "message": "boom"}))
+    assert r.status == "fail" and r.diagnoses[0].code == "inconsistent_gradient" and "boom" in r.diagnoses[0].message
+
+
+def test_a_changed_gradient_on_the_same_weights():
+    r = judge(_result(seed=11, repeat={"grads": [[0.5, 0.6]]}, point={}, calls={}))
+    assert r.status == "fail" and r.diagnoses[0].code == "nondeterministic_gradient"
+
+
+def test_weights_not_set_to_the_grader_point():
+    r = judge(
+        _result(
+            seed=11, repeat={"grads": [[0.5, 0.5]]}, point={"params": [[1.0, 2.0]], "grads": [[0.5, 0.5]]}, calls={}
+        )
+    )
+    assert r.status == "fail" and r.diagnoses[0].code == "inconsistent_gradient"
+    assert r.diagnoses[0].evidence["weights_not_used"] == ["W"]
+
+
+def test_perturbed_evaluations_make_a_numerical_gradient():
+    calls = {
+        "perturbed_evaluations": 8,
+        "perturbed_places": 4,
+        "perturbed_functions": {"loss": 8},
+        "calls": {"loss": 9},
+    }
+    r = consistency._calls(_verdict(), {"calls": calls})
+    assert r.status == "fail" and r.diagnoses[0].code == "numerical_gradient"
+    few = {**calls, "perturbed_places": 1}
+    assert consistency._calls(_verdict(), {"calls": few}).status == "pass"
+
+
+def test_the_watch_counts_calls_and_perturbations(tmp_path):
+    base = [np.zeros((2, 2))]
+    live = [np.zeros((2, 2))]
+    w = probes.CallWatch(str(tmp_path), lambda: [live[0].copy()], base)
+    code = compile("def f(v):\n    return v\n", str(tmp_path / "s.py"), "exec")
+    ns: dict = {}
+    exec(code, ns)
+    import sys
+
+    sys.setprofile(w)
+    try:
+        ns["f"](np.zeros(3))
+        for i in range(3):
+            live[0] = np.zeros((2, 2))
+            live[0].flat[i] = 1e-6
+            ns["f"](np.zeros(3))
+    finally:
+        sys.setprofile(None)
+    s = w.summary()
+    assert s["calls"]["f"] == 4 and s["perturbed_evaluations"] == 3 and s["perturbed_places"] == 3
+    assert json.dumps(s)
+
+
+def test_the_watch_by_direct_calls(tmp_path):
+    """The hook's body, called directly (a profile hook is not traced, so coverage cannot see it run)."""
+    import types
+
+    base = [np.zeros((2, 2))]
+    live = [base[0].copy()]
+    w = probes.CallWatch(str(tmp_path), lambda: [live[0].copy()], base)
+    code = compile("def loss(theta, opts=None):\n    return theta\n", str(tmp_path / "s.py"), "exec")
+    fcode = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    frame = types.SimpleNamespace(f_code=fcode, f_locals={"theta": np.zeros(4), "opts": {"a": np.ones(2)}})
+    w(frame, "call", None)
+    frame.f_locals = {"theta": np.array([1e-7, 0, 0, 0]), "opts": None}
+    w(frame, "call", None)
+    live[0] = np.array([[0.0, 1e-6], [0.0, 0.0]])
+    w(frame, "call", None)
+    live[0] = np.ones((2, 2))  # an update of every entry: not a probe
+    w(frame, "return", None)
+    w(types.SimpleNamespace(f_code=compile("0", "/elsewhere.py", "eval"), f_locals={}), "call", None)
+    s = w.summary()
+    assert s["calls"] == {"loss": 3} and s["perturbed_evaluations"] == 2 and s["perturbed_places"] == 2
+    assert w._params_hit() is None
