@@ -32,8 +32,9 @@ SATURATED_REAL = [18, 44, 153]  # float() cast: real differences of a loss losin
 #: float32 backprop of saturated outputs; 164: tanh outputs saturated at |z| ~ 10 whose entries
 #: the user's float32 ``1 - a**2`` rounds far off (the float64 run of the same code agrees)
 FLOAT32 = [124, 164]
-#: Still a false fail, kept visible: 457, tanh hidden units at |z| ~ 30.
-KNOWN_FALSE_FAILS = [457]
+#: Entries below what a cancelling loss resolves, where the loss moves in stairs (457: tanh hidden
+#: units at |z| ~ 30, exactly 1 in float64; the user's own entries are off by 1% there)
+BELOW_RESOLUTION = [457]
 KINKS = [32]  # ReLU units crossing zero inside the steps
 
 
@@ -46,7 +47,7 @@ def _check(i: int, **kw):
 
 
 def _pinned(test):
-    for i in reversed(SATURATED_COMPLEX + SATURATED_REAL + FLOAT32 + KINKS):
+    for i in reversed(SATURATED_COMPLEX + SATURATED_REAL + FLOAT32 + KINKS + BELOW_RESOLUTION):
         test = example(index=i)(test)
     return test
 
@@ -64,11 +65,15 @@ def test_a_correct_user_form_gradient_is_never_failed(index):
     assert report.status != "fail", (index, form.label, failing, report.notes)
 
 
-@pytest.mark.xfail(strict=True, reason="known false fail (see KNOWN_FALSE_FAILS)")
-@pytest.mark.parametrize("index", KNOWN_FALSE_FAILS)
-def test_known_false_fails_still_fail(index):
-    *_, report = _check(index, name_bugs=False)
-    assert report.status != "fail"
+def test_entries_below_a_cancelling_loss_resolution_are_inconclusive_not_passed():
+    # 457: the user's float64 entries are off by ~1% (a saturated tanh rounds to exactly 1) where
+    # the loss does not move at all; the check can neither confirm nor refute them
+    (index,) = BELOW_RESOLUTION
+    form, *_, report = _check(index, name_bugs=False)
+    truth = uf.oracle(form)
+    assert uf.correct_by_construction(form, truth)
+    assert report.status == "inconclusive", report.summary()
+    assert any(d.code == "loss_ill_conditioned" for d in report.diagnoses)
 
 
 def test_the_oracle_agrees_with_50_digit_numerical_differentiation():
