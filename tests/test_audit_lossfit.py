@@ -10,7 +10,14 @@ import dataclasses
 import numpy as np
 import pytest
 
-from gradcheck.audit.lossfit import LossError, choices, from_student, from_student_grad, other_conventions
+from gradcheck.audit.lossfit import (
+    LossDisagrees,
+    LossError,
+    choices,
+    from_student,
+    from_student_grad,
+    other_conventions,
+)
 from gradcheck.audit.network import infer_network
 from gradcheck.audit.spec import AuditSpec, parse_spec
 from gradcheck.diagnose.layout import infer_layouts
@@ -57,12 +64,77 @@ def test_log_likelihood_is_cross_entropy_with_the_sign_flipped():
     assert [(c.config.loss, c.config.over_samples, c.factor) for c in found] == [("ce", "sum", -1.0)]
 
 
-def test_a_value_matching_nothing_falls_back_to_the_usual_losses_with_a_note():
+def test_a_value_matching_nothing_is_no_verdict_on_a_guessed_loss():
+    """The code's loss is none the reference nets model: no fitted loss may stand in for it."""
     config, params = _net(output="sigmoid", n_out=1)
     Y = (RNG.random((8, 1)) > 0.5).astype(float)
+    with pytest.raises(LossDisagrees, match=r"f\(\) = 123.*not judged against a guessed loss.*\[loss\] name"):
+        choices(AuditSpec(), [config], [{"source": "f()", "value": 123.0, "tier": 2}], params, X, Y, [])
+
+
+def test_no_loss_in_the_code_falls_back_to_the_usual_losses():
+    config, params = _net(output="sigmoid", n_out=1)
+    Y = (RNG.random((8, 1)) > 0.5).astype(float)
+    picks = choices(AuditSpec(), [config], [], params, X, Y, [])
+    assert [(c.config.loss, c.source) for c in picks] == [("bce", "auto"), ("mse", "auto")]
+
+
+def test_the_best_tier_that_matches_decides_and_the_others_are_noted():
+    """The loss the model holds (tier 1) over a module helper (tier 2) that computes something else."""
+    config, params = _net(output="sigmoid", n_out=1)
+    Y = (RNG.random((8, 1)) > 0.5).astype(float)
+    a, _ = MLP(config).forward(params, X)
+    bce = float(-np.mean(Y * np.log(a) + (1 - Y) * np.log(1 - a)))
+    found = [{"source": "accuracy_ish()", "value": 0.625, "tier": 2}, {"source": "Net.loss()", "value": bce, "tier": 1}]
     notes: list[str] = []
-    picks = choices(AuditSpec(), [config], {"source": "f()", "value": 123.0}, params, X, Y, notes)
-    assert [c.config.loss for c in picks] == ["bce", "mse"] and "matches no known convention" in notes[0]
+    picks = choices(AuditSpec(), [config], found, params, X, Y, notes)
+    assert [(c.config.loss, c.config.over_samples, c.config.half, c.source) for c in picks] == [
+        ("bce", "mean", False, "Net.loss()")
+    ]
+    assert "accuracy_ish() = 0.625" in notes[0]
+
+
+def _bce_both_orders():
+    """A ``_loss(self, y, p)`` called as its names say, and the other way round (plain numpy, clipped as written)."""
+    config, params = _net(output="sigmoid", n_out=1)
+    Y = (RNG.random((8, 1)) > 0.5).astype(float)
+    a, _ = MLP(config).forward(params, X)
+
+    def loss(y, p):
+        p = np.clip(p, 1e-12, 1 - 1e-12)
+        return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+    return config, params, Y, loss(a, Y), loss(Y, a)
+
+
+def test_the_swapped_order_is_kept_only_when_the_named_one_is_no_loss():
+    config, params, Y, named_wrong, other = _bce_both_orders()
+    found = [
+        {"source": "the student's BinaryMLP._loss()", "value": named_wrong, "tier": 1},
+        {"source": "the student's BinaryMLP._loss()", "value": other, "tier": 1, "swapped": True},
+    ]
+    notes: list[str] = []
+    picks = choices(AuditSpec(), [config], found, params, X, Y, notes)
+    assert [(c.config.loss, c.config.over_samples) for c in picks] == [("bce", "mean")]
+    assert notes == [
+        "the student's BinaryMLP._loss() takes its prediction and target the other way round from what their names say"
+    ]
+    # the named order right: the swapped value is never weighed, nor noted
+    found = [{**found[0], "value": other}, {**found[1], "value": named_wrong}]
+    notes = []
+    assert [c.config.loss for c in choices(AuditSpec(), [config], found, params, X, Y, notes)] == ["bce"]
+    assert notes == []
+
+
+def test_neither_order_a_loss_is_an_error_naming_the_order_as_written():
+    config, params, Y, _, _ = _bce_both_orders()
+    found = [
+        {"source": "f()", "value": 123.0, "tier": 2},
+        {"source": "f()", "value": 456.0, "tier": 2, "swapped": True},
+    ]
+    with pytest.raises(LossDisagrees, match=r"f\(\) = 123\) is none") as err:
+        choices(AuditSpec(), [config], found, params, X, Y, [])
+    assert "456" not in str(err.value)
 
 
 @pytest.mark.parametrize(
@@ -139,3 +211,13 @@ def test_declared_network_is_the_only_candidate():
     spec = parse_spec({"network": {"hidden": ["sigmoid"], "output": "identity"}})
     _, found, fwd = infer_network(params, out, X, 2, spec)
     assert found.hidden == ("sigmoid",) and fwd.status == "mismatch"
+
+
+def test_only_a_prediction_target_pair_is_ever_swapped():
+    from gradcheck.audit.adapters.lossfind import swapped
+
+    assert swapped([("self", "self"), ("y", "Y"), ("p", "out")]) == [("self", "self"), ("y", "out"), ("p", "Y")]
+    assert swapped([("y", "=y"), ("p", "Y")]) == [("y", "Y"), ("p", "=y")]
+    assert swapped([("params", "params"), ("X", "X"), ("Y", "Y")]) is None
+    assert swapped([("a", "out"), ("X", "X"), ("Y", "Y")]) is None
+    assert swapped([("a", "out"), ("b", "out")]) is None
