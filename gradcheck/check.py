@@ -35,13 +35,15 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck import conditioning
+from gradcheck import conditioning, screens
 from gradcheck import numeric as nm
-from gradcheck.compare import SAFETY, scale_floor, validate_rtol
+from gradcheck.compare import SAFETY, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
+from gradcheck.entries import check_entries
 from gradcheck.opinions import Checker
 from gradcheck.problem import GradientShapeError, Problem, misshaped
 from gradcheck.result import EntryEvidence, GradientReport, TensorResult, worst_status
+from gradcheck.search import excess_note
 
 MODES = ("auto", "full", "sampled", "directional")
 #: Without a complex-safe loss, ``auto`` checks every entry up to this many parameters (2 x 20k evaluations
@@ -49,11 +51,6 @@ MODES = ("auto", "full", "sampled", "directional")
 AUTO_FULL_LIMIT = 20_000
 #: Entries kept as evidence per tensor in the report.
 MAX_EVIDENCE = 5
-#: Failing entries per tensor that get a second opinion. When the second
-#: estimator confirms every one of these, the numeric side is shown reliable for
-#: the tensor and further failing entries keep their first estimate (a sign
-#: flip in a 40k-entry tensor must not cost 7 evaluations per entry).
-CONFIRM_LIMIT = 16
 
 
 def _validate_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
@@ -66,59 +63,6 @@ def _validate_int(value: Any, name: str, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
     return int(value)
-
-
-def _evidence(idx, shape, g, n, err, jd, statuses, estimates) -> list[EntryEvidence]:
-    out = []
-    for k, j in enumerate(idx):
-        e = estimates[k]
-        out.append(
-            EntryEvidence(
-                index=tuple(int(i) for i in np.unravel_index(int(j), shape)),
-                analytic=float(g[k]),
-                numeric=float(n[k]),
-                numeric_error=float(err[k]),
-                abs_error=float(jd.abs_error[k]),
-                rel_error=float(jd.rel_error[k]),
-                tolerance=float(jd.tolerance[k]),
-                status=statuses[k],
-                left=e.left,
-                right=e.right,
-                estimator=e.estimator,
-            )
-        )
-    return out
-
-
-def _check_entries(ch: Checker, name: str, idx: np.ndarray, g_flat: np.ndarray, shape, method: str | None = None):
-    """Check entries ``idx`` of one tensor (with ``method``, default the check's); return evidence for each."""
-    estimates = ch.primary(name, idx, method)
-    n = np.array([e.value for e in estimates])
-    err = np.array([e.error for e in estimates])
-    g = g_flat[idx]
-    by_complex = all(e.estimator == "complex" for e in estimates)
-    floor = ch.floor(scale_floor(n[np.isfinite(n)], ch.oracle.dtype), by_complex)
-    jd = ch.judge(g, n, err, floor)
-    # a pass that only the error bar allows, on an entry the estimator cannot resolve, says nothing
-    statuses = [
-        "fail" if not ok else ("pass" if res or a <= ch.rtol * sc else "inconclusive")
-        for ok, res, a, sc in zip(jd.ok, jd.resolved, jd.abs_error, jd.scale)
-    ]
-    # failing entries, worst first, then (for a noisy loss) entries the first look could not resolve
-    failing = np.flatnonzero(~jd.ok)
-    failing = failing[np.argsort(-jd.rel_error[failing], kind="stable")]
-    unresolved = [k for k, s in enumerate(statuses) if ch.wants_second_opinion(s == "inconclusive")]
-    failing = np.concatenate([failing, np.array(unresolved[:CONFIRM_LIMIT], dtype=int)])
-    for count, k in enumerate(failing):
-        if count >= CONFIRM_LIMIT and all(statuses[j] == "fail" for j in failing[:count]):
-            break  # the estimators agreed on the worst entries: the rest stand as measured
-        statuses[k], estimates[k] = ch.second_opinion(name, int(idx[k]), g[k], estimates[k], floor)
-        n[k], err[k] = estimates[k].value, estimates[k].error
-        if estimates[k].kink:  # compare with the nearest valid subgradient, not the slopes' average
-            lo, hi = sorted((estimates[k].left, estimates[k].right))
-            n[k] = min(max(g[k], lo), hi)
-    jd = ch.judge(g, n, err, floor)
-    return _evidence(idx, shape, g, n, err, jd, statuses, estimates)
 
 
 def _select(mode: str, g: np.ndarray, samples: int, rng: np.random.Generator) -> np.ndarray:
@@ -153,99 +97,6 @@ def _tensor_result(name, shape, evidence, evaluations, size) -> TensorResult:
         evaluations=evaluations,
         worst=tuple(ranked[:MAX_EVIDENCE]),
     )
-
-
-def _screens(ch: Checker, analytic: Mapping[str, np.ndarray]) -> dict[str, tuple[Any, Any, int]]:
-    """Per tensor: its screener, the screen that judges it (None: not yet run) and evaluations spent on it.
-
-    With the complex step, one combined screen over every tensor (kept from the
-    probe when it ran there); only when it trips, a screen per tensor. Without
-    it, each tensor gets its own Richardson screen in :func:`_check_directional`.
-    """
-    from gradcheck import directional as dr
-
-    twin = ch.twin()
-    if not ch.complex_safe:
-        oracle, grads = twin if twin is not None else (ch.oracle, analytic)
-        return _real_screeners(oracle, {n: grads[n].reshape(-1) for n in analytic})
-    if twin is not None:
-        # float32: the screens judge the same gradient code at float64 against the float64 loss,
-        # with float64's tolerance (at float32's, one entry off by 1e-2 hides in a tensor of a
-        # few hundred); the entries they point to are then checked as the user computed them
-        ref, wide = twin
-        combined, whole = dr.Combined(ref, wide), None
-    else:
-        combined, whole = ch.combined if ch.combined is not None else (dr.Combined(ch.oracle, analytic), None)
-    if whole is None:
-        whole = combined.test()
-    if whole.ok:
-        return {n: (combined.screeners[n], whole, 0) for n in analytic}
-    return {n: (combined.screeners[n], screen, spent) for n, (screen, spent) in combined.split(whole).items()}
-
-
-def _leaves(screener, whole, rng, samples: int) -> np.ndarray:
-    """Entries a tripped screen points to: bisected down to leaves, sampled where the errors are dense."""
-    from gradcheck import directional as dr
-
-    budget = 4 * int(np.log2(screener.g.size) + 1) + 16
-    leaves = dr.localize(screener, whole, budget)
-    per_leaf = max(dr.LEAF_SIZE, samples)
-    return np.unique(
-        np.concatenate(
-            [leaf if leaf.size <= per_leaf else rng.choice(leaf, per_leaf, replace=False) for leaf in leaves]
-        )
-    )
-
-
-def _real_screeners(oracle, flats: Mapping[str, np.ndarray]) -> dict[str, tuple[Any, Any, int]]:
-    """A real screen per large tensor; the small ones (``GROUP_SHARE`` of the parameters) share one."""
-    from gradcheck import directional as dr
-
-    total = sum(g.size for g in flats.values())
-    small = [n for n, g in flats.items() if g.size < dr.GROUP_SHARE * total]
-    group = dr.GroupScreener(oracle, {n: flats[n] for n in small}) if len(small) > 1 else None
-    return {
-        n: (group if group is not None and n in small else dr.Screener(oracle, False, n, g), None, 0)
-        for n, g in flats.items()
-    }
-
-
-def _check_directional(ch: Checker, name: str, g: np.ndarray, rng, samples: int, screener=None, whole=None):
-    """Judge the tensor by its screen; localise and check entries only if it trips.
-
-    ``screener`` and ``whole`` come from :func:`_screens`: ``whole`` is the
-    combined screen of every tensor when that passed, else the tensor's own
-    (run here when None).
-    """
-    from gradcheck import directional as dr
-
-    g_flat = g.reshape(-1)
-    screener = screener if screener is not None else dr.Screener(ch.oracle, ch.complex_safe, name, g_flat)
-    how = "complex step" if ch.complex_safe else "richardson extrapolation"
-    note = f"directional screens (sign-aligned directions, {how}); entries checked where a screen tripped"
-    if note not in ch.notes:
-        ch.notes.append(note)
-    if isinstance(screener, dr.GroupScreener):
-        # one screen (and one search) for the whole group, run for its first tensor
-        if not screener.results:
-            whole = screener.test(np.arange(screener.g.size))
-            picks = np.array([], dtype=int) if whole.ok else _leaves(screener, whole, rng, samples)
-            screener.results = {n: (whole, idx) for n, idx in screener.split(picks).items()}
-            screener.results.setdefault(screener.names[0], (whole, np.array([], dtype=int)))
-            screener.whole = whole
-        whole, idx = screener.results.get(name, (screener.whole, np.array([], dtype=int)))
-        if idx.size == 0:
-            # a tripped group screen whose search cleared this tensor: its entries lie in blocks that passed
-            return [], whole if whole.ok else dataclasses.replace(whole, ok=True)
-        return _check_entries(ch, name, idx, g_flat, g.shape), whole
-    whole = whole if whole is not None else screener.test(np.arange(g.size))
-    if whole.ok:
-        return [], whole
-    idx = _leaves(screener, whole, rng, samples)
-    # A complex-step screen resolves errors relative to the entries themselves; so must
-    # the entries it points to: central differences would hide a wrong 1e-20 entry
-    # under their 1e-11 error.
-    return _check_entries(ch, name, idx, g_flat, g.shape, "complex" if ch.complex_safe else None), whole
 
 
 def check_gradients(
@@ -334,8 +185,9 @@ def check_gradients(
     problem, analytic, context = _inputs(loss, grad, params, context, name_bugs, options)
     rtol = validate_rtol(rtol, problem.dtype)
     notes: list[str] = []
-    ch = Checker(nm.Oracle(problem), method, rtol, analytic, notes, seed)  # probes the loss, measures its noise
     mode = "directional" if mode == "auto" else mode
+    # probes the loss; its noise is measured up front where every estimate will be a real difference
+    ch = Checker(nm.Oracle(problem), method, rtol, analytic, notes, seed, lazy_noise=mode == "directional")
     tensors, numeric = _check_tensors(ch, analytic, mode, np.random.default_rng(seed), samples)
     ch.oracle.assert_unmodified()
     notes += _rounding_notes(ch, problem.dtype)
@@ -389,22 +241,34 @@ def _inputs(loss, grad, params, context, name_bugs: bool, options: dict):
 
 def _check_tensors(ch: Checker, analytic, mode: str, rng, samples: int):
     """Every tensor judged in ``mode``: ``(tensor results, numeric estimates)``."""
-    screens = _screens(ch, analytic) if mode == "directional" else {}
+    plan = screens.plan(ch, analytic) if mode == "directional" else {}
     tensors, numeric = [], {}
     for name, g in analytic.items():
         before = ch.oracle.evaluations
-        screen, spent = None, 0
+        screen, spent, unexplained = None, 0, []
         if mode == "directional":
-            screener, screen, spent = screens[name]
-            evidence, screen = _check_directional(ch, name, g, rng, samples, screener, screen)
+            screener, screen, spent = plan[name]
+            evidence, screen, unexplained = screens.check_directional(ch, name, g, rng, samples, screener, screen)
+            evidence += _tied_to_twin(ch, name, g, evidence)
         else:
             idx = _select(mode, g.reshape(-1), samples, rng)
-            evidence = _check_entries(ch, name, idx, g.reshape(-1), g.shape)
+            evidence = check_entries(ch, name, idx, g.reshape(-1), g.shape)
         result = _tensor_result(name, g.shape, evidence, ch.oracle.evaluations - before + spent, g.size)
-        tensors.append(_with_screen(result, screen) if screen is not None else result)
+        result = _with_screen(result, screen) if screen is not None else result
+        if unexplained and result.status != "fail":
+            ch.notes.append(excess_note(name, unexplained))
+            result = dataclasses.replace(result, status=worst_status([result.status, "inconclusive"]))
+        tensors.append(result)
         numeric[name] = _numeric_array(g.shape, evidence)
     ch.count_twin()
     return tensors, numeric
+
+
+def _tied_to_twin(ch: Checker, name: str, g: np.ndarray, evidence: list[EntryEvidence]) -> list[EntryEvidence]:
+    """The user's own entries that differ from the twin's screened ones by more than rounding, checked."""
+    checked = {int(np.ravel_multi_index(e.index, g.shape)) for e in evidence} if g.ndim else set()
+    idx = screens.tie_to_twin(ch, name, g, checked)
+    return check_entries(ch, name, idx, g.reshape(-1), g.shape) if idx.size else []
 
 
 def _rounding_notes(ch: Checker, dtype) -> list[str]:

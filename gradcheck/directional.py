@@ -118,6 +118,13 @@ class Screen:
         What ``|analytic - numeric|`` was allowed.
     tensors : tuple of str
         The tensors the direction moves: one, or all of them for the combined screen.
+    scale : float
+        ``sum |g_i v_i|`` over the block (the analytic sum's own rounding is relative to it).
+    noise_gain : float
+        How much ``error`` grows per unit of the loss's noise (real screens: the
+        extrapolation's rounding is the noise over the steps), so that a screen
+        judged with the rounding model can be judged again once the noise is
+        measured, without evaluating anything (:meth:`Screener.rejudge`).
     """
 
     ok: bool
@@ -126,6 +133,13 @@ class Screen:
     error: float
     tolerance: float
     tensors: tuple[str, ...] = ()
+    scale: float = 0.0
+    noise_gain: float = 0.0
+
+    @property
+    def excess(self) -> float:
+        """How far ``|analytic - numeric|`` exceeds the tolerance (<= 0 for a passing screen)."""
+        return abs(self.analytic - self.numeric) - self.tolerance
 
     def to_dict(self) -> dict:
         """Plain-JSON form."""
@@ -197,84 +211,120 @@ def _richardson_along(
     return (4 * d2 - d1) / 3, abs(d1 - d2) / 3 + 6 * r1
 
 
-#: Steps of a real screen, in per-entry central-difference steps: a Richardson
-#: value's truncation falls as ``h**4`` while its rounding (the loss's noise over
-#: the step) grows as ``1/h``; the real screens extrapolate from three steps
-#: ``h, h/2, h/4`` starting this many central steps out, times the noise's fifth
-#: root above the rounding model (the optimum of ``A h**4 + sigma / h``).
+def _lagrange_at_zero(nodes: tuple[float, ...]) -> np.ndarray:
+    """Weights that extrapolate values at ``x = nodes`` to ``x = 0`` through the polynomial they define."""
+    x = np.asarray(nodes, dtype=float)
+    return np.array([np.prod([x[m] / (x[m] - x[k]) for m in range(x.size) if m != k]) for k in range(x.size)])
+
+
+#: A real screen evaluates the loss at ``t + k d v``, ``k = +-1 .. +-4`` (8 evaluations),
+#: and extrapolates the central differences at ``d, 2d, 3d, 4d`` to a zero step through
+#: the polynomial in ``(k d)**2`` they define: error ``O(d**8)`` from the four of them,
+#: ``O(d**6)`` from the first three; their difference is the error estimate of the
+#: latter, kept (conservatively) for the former. Steps in ratio 1:2:3:4 amplify the
+#: noise of the smallest step less (by ``sum |w_k| / k``, 2.1) than halvings would.
+SCREEN_NODES = 4
+_W4 = _lagrange_at_zero(tuple(float(k * k) for k in range(1, SCREEN_NODES + 1)))
+_W3 = _lagrange_at_zero(tuple(float(k * k) for k in range(1, SCREEN_NODES)))
+#: Largest step ``4 d`` of a real screen, in per-entry central-difference steps (times the
+#: largest ``|t|`` of the block, and the ninth root of the noise's excess over the rounding
+#: model: the optimum of ``A d**8 + sigma / d``). Where truncation still dominates (a
+#: direction through hundreds of thousands of entries curves strongly), the screen is
+#: measured once more at the step where the measured truncation (falling as ``d**6``)
+#: meets the rounding (:data:`SCREEN_RETRY_LIMIT`).
 SCREEN_STEP = 4.0
+#: The retried step is never below this fraction of the first.
+SCREEN_RETRY_LIMIT = 1.0 / 16.0
 
 
-def _richardson3_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], h: float) -> tuple[float, float]:
-    """Richardson directional derivative from steps ``h, h/2, h/4``, with a measured error (6 evaluations).
+@dataclass(frozen=True)
+class Along:
+    """A real directional derivative from :func:`extrapolated_along`.
 
-    Two extrapolated values ``R(h, h/2)`` and ``R(h/2, h/4)``; their
-    truncation shrinks 16-fold per halving, so ``|R1 - R2| / 15`` is the
-    truncation of the second and ``16 |R1 - R2| / 15`` of the first. Each
-    value's error adds its rounding (the loss's noise, measured or modelled,
-    over the steps); the value with the smaller total is returned. This is far
-    tighter than ``|D(h) - D(h/2)| / 3``, the error of a central difference,
-    which a two-step screen has to assume: one wrong entry among thousands
-    shows only against a tight error.
+    ``error = truncation + rounding``; ``rounding`` grows by ``noise_gain`` per unit
+    of the loss's noise beyond what it was computed with.
     """
-    value, err, _ = _richardson3_parts(o, moves, h)
-    return value, err
+
+    value: float
+    truncation: float
+    rounding: float
+    noise_gain: float
+
+    @property
+    def error(self) -> float:
+        """Truncation plus rounding."""
+        return self.truncation + self.rounding
 
 
-def _richardson3_parts(o: nm.Oracle, moves: Mapping[str, np.ndarray], h: float) -> tuple[float, float, float]:
-    """:func:`_richardson3_along`'s value, error, and the rounding part of that error."""
-    c = [_central_along(o, moves, h / 2**k) for k in range(3)]
-    r1, r2 = (4 * c[1][0] - c[0][0]) / 3, (4 * c[2][0] - c[1][0]) / 3
-    gap = abs(r1 - r2) / 15
-    round1, round2 = (4 * c[1][1] + c[0][1]) / 3, (4 * c[2][1] + c[1][1]) / 3
-    e1, e2 = 16 * gap + round1, gap + round2
-    return (r1, e1, round1) if e1 < e2 else (r2, e2, round2)
+def extrapolated_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], d: float) -> Along:
+    """Directional derivative along ``moves`` from steps ``d .. 4d`` (8 evaluations); see :data:`SCREEN_NODES`."""
+    c, r, gain = [], [], 0.0
+    for k in range(1, SCREEN_NODES + 1):
+        Lp, Lm = o.loss_along(moves, k * d), o.loss_along(moves, -k * d)
+        c.append((Lp - Lm) / (2 * k * d))
+        r.append((o.u * (abs(Lp) + abs(Lm)) + 2 * o.noise) / (2 * k * d))
+        gain += 2.0 * abs(_W4[k - 1]) / (2 * k * d)
+    value = float(np.dot(_W4, c))
+    trunc = abs(value - float(np.dot(_W3, c[:-1])))
+    return Along(value, trunc if np.isfinite(trunc) else float("inf"), float(np.dot(np.abs(_W4), r)), gain)
 
 
-#: A real screen whose error is mostly truncation (kinks crossed by the step, strong
-#: curvature) is measured again at this fraction of its step, and the smaller error kept.
-SCREEN_RETRY = 1.0 / 8.0
-#: At most this many smaller steps are tried (down to 1/64 of the first).
-SCREEN_RETRIES = 2
+def real_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], largest: float) -> Along:
+    """:func:`extrapolated_along` at the screen's step, retried once where truncation dominates (8 or 16 evals)."""
+    excess = o.measured.excess if o.measured is not None else 1.0
+    d = SCREEN_STEP / SCREEN_NODES * min(16.0, excess ** (1.0 / 9.0)) * o.h0 * max(1.0, largest)
+    first = extrapolated_along(o, moves, d)
+    if not first.truncation > 4.0 * first.rounding:
+        return first
+    # truncation (~d**6) meets rounding (~1/d) at d (rounding / truncation)**(1/7)
+    shrink = max(SCREEN_RETRY_LIMIT, (first.rounding / first.truncation) ** (1.0 / 7.0)) if first.truncation else 1.0
+    second = extrapolated_along(o, moves, d * shrink)
+    return second if second.error < first.error else first
 
 
 class Screener:
-    """Directional tests of blocks of one tensor's entries, along :func:`screen_direction`."""
+    """Directional tests of blocks of one tensor's entries, along :func:`screen_direction`.
 
-    def __init__(self, oracle: nm.Oracle, complex_safe: bool, name: str, g_flat: np.ndarray, weight: float = 1.0):
-        self.oracle, self.complex_safe, self.name = oracle, complex_safe, name
+    ``shadow``: for a screener on the extended-precision twin of a float64 loss
+    with the complex step, the float64 oracle. Each complex screen is then
+    evaluated in both (``np.clongdouble`` and ``complex128``), and the error of
+    the extended one is their gap shrunk by the square root of the eps ratio:
+    the complex step inherits the loss's cancellation (``log(1 - p)`` of a
+    saturated output), so its error is measured, not assumed.
+    """
+
+    def __init__(
+        self,
+        oracle: nm.Oracle,
+        complex_safe: bool,
+        name: str,
+        g_flat: np.ndarray,
+        weight: float = 1.0,
+        shadow: nm.Oracle | None = None,
+    ):
+        self.oracle, self.complex_safe, self.name, self.shadow = oracle, complex_safe, name, shadow
         self.g = g_flat
         self.v = screen_direction(g_flat, weight)
-        self.eps = float(np.finfo(oracle.dtype).eps)
+        # the analytic sum is float64 (validated gradients are), whatever the oracle computes in
+        self.eps = float(np.finfo(np.float64 if oracle.extended else oracle.dtype).eps)
 
     def _direction(self, block: np.ndarray) -> np.ndarray:
         d = np.zeros(self.g.size)
         d[block] = self.v[block]
         return d.reshape(self.oracle.work[self.name].shape)
 
-    def _numeric(self, block: np.ndarray, scale: float) -> tuple[float, float]:
+    def _numeric(self, block: np.ndarray, scale: float) -> tuple[float, float, float]:
+        """``(value, error, noise_gain)`` of the numeric directional derivative over ``block``."""
         o = self.oracle
-        if self.complex_safe:
-            d = self._direction(block)
-            cwork = dict(o.cwork)
-            cwork[self.name] = o.cwork[self.name] + 1j * nm.COMPLEX_STEP * d
-            value = complex(o.problem.call_loss(cwork)).imag / nm.COMPLEX_STEP
-            o.evaluations += 1
-            return value, nm.COMPLEX_ULPS * np.finfo(np.float64).eps * scale
-        excess = o.measured.excess if o.measured is not None else 1.0
-        h = SCREEN_STEP * min(16.0, excess**0.2) * o.h0 * max(1.0, self._largest(block))
         moves = self._moves(block)
-        value, err, rounding = _richardson3_parts(o, moves, h)
-        for _ in range(SCREEN_RETRIES):
-            if err <= 4.0 * rounding:
-                break  # rounding dominates: a smaller step would only add noise
-            # truncation dominates (kinks inside the step, curvature): a smaller step
-            h *= SCREEN_RETRY
-            v2, e2, rounding = _richardson3_parts(o, moves, h)
-            if e2 >= err:
-                break
-            value, err = v2, e2
-        return value, err
+        if self.complex_safe:
+            value = complex_along(o, moves)
+            err = nm.COMPLEX_ULPS * float(np.finfo(o.dtype if o.extended else np.float64).eps) * scale
+            if self.shadow is not None:
+                err += inherited_error(value, complex_along(self.shadow, moves))
+            return value, err, 0.0
+        along = real_along(o, moves, self._largest(block))
+        return along.value, along.error, along.noise_gain
 
     def _moves(self, block: np.ndarray) -> dict[str, np.ndarray]:
         return {self.name: self._direction(block)}
@@ -290,21 +340,61 @@ class Screener:
     def test(self, block: np.ndarray) -> Screen:
         """Evaluate the directional derivative over ``block``."""
         analytic, scale = self.sums(block)
-        value, err = self._numeric(block, scale)
-        return self._judge(analytic, value, err, scale)
+        value, err, gain = self._numeric(block, scale)
+        return self._judge(analytic, value, err, scale, gain)
 
     def infer(self, whole: Screen, part: Screen, rest: np.ndarray) -> Screen:
         """The complement's screen, ``D(rest) = D(whole) - D(part)``, without an evaluation."""
-        return self.judge_sums(self.sums(rest), whole.numeric - part.numeric, whole.error + part.error)
+        gain = whole.noise_gain + part.noise_gain
+        return self.judge_sums(self.sums(rest), whole.numeric - part.numeric, whole.error + part.error, gain)
 
-    def judge_sums(self, sums: tuple[float, float], numeric: float, err: float) -> Screen:
+    def judge_sums(self, sums: tuple[float, float], numeric: float, err: float, gain: float = 0.0) -> Screen:
         """A screen from ``(g . v, sum |g_i v_i|)`` and a numeric value measured or inferred elsewhere."""
-        return self._judge(sums[0], numeric, err, sums[1])
+        return self._judge(sums[0], numeric, err, sums[1], gain)
 
-    def _judge(self, analytic: float, numeric: float, err: float, scale: float) -> Screen:
+    def rejudge(self, screen: Screen, extra_noise: float) -> Screen:
+        """``screen`` judged again with the loss's noise ``extra_noise`` above what it was measured with."""
+        err = screen.error + screen.noise_gain * max(0.0, extra_noise)
+        return self._judge(screen.analytic, screen.numeric, err, screen.scale, screen.noise_gain)
+
+    def _judge(self, analytic: float, numeric: float, err: float, scale: float, gain: float = 0.0) -> Screen:
         tol = DIRECTIONAL_ULPS * self.eps * scale + SAFETY * err
         ok = bool(np.isfinite(numeric) and abs(analytic - numeric) <= tol)
-        return Screen(ok, analytic, numeric, err, tol, tuple(getattr(self, "names", (self.name,))))
+        return Screen(ok, analytic, numeric, err, tol, tuple(getattr(self, "names", (self.name,))), scale, gain)
+
+
+def _complex_moved(o: nm.Oracle, moves: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The parameters moved by ``i h`` along ``moves`` (``np.clongdouble`` on an extended oracle)."""
+    ctype = np.clongdouble if o.extended else np.complex128
+    moved = {}
+    for name, w in o.work.items():
+        c = np.empty(w.shape, ctype)
+        c.real = w
+        c.imag = nm.COMPLEX_STEP * moves[name] if name in moves else 0.0
+        moved[name] = c
+    return moved
+
+
+def complex_along(o: nm.Oracle, moves: Mapping[str, np.ndarray]) -> float:
+    """``Im L(t + i h v) / h`` along ``moves`` (1 evaluation)."""
+    try:
+        value = o.problem.call_loss(_complex_moved(o, moves))
+    finally:
+        o.evaluations += 1
+    return float(np.imag(value) / nm.COMPLEX_STEP)
+
+
+def inherited_error(extended: float, plain: float) -> float:
+    """Error of an extended-precision complex step, from its gap to the float64 one.
+
+    A loss computed by cancellation passes the cancellation's relative error
+    on to the complex step; extended arithmetic shrinks it by the eps ratio
+    (1/2048); the square root of that ratio is allowed, as for the gradient
+    code (:meth:`gradcheck.opinions.Checker._rounded`).
+    """
+    ratio = float(np.finfo(np.longdouble).eps / np.finfo(np.float64).eps)
+    gap = abs(extended - plain)
+    return np.sqrt(ratio) * gap if np.isfinite(gap) else float("inf")
 
 
 #: Real screens: tensors holding less than this share of the parameters are screened
@@ -350,41 +440,42 @@ class GroupScreener(Screener):
 
 
 class Combined:
-    """The combined screen: every tensor along its weighted sign direction, one complex evaluation."""
+    """The combined screen: every tensor along its weighted sign direction, one complex evaluation.
 
-    def __init__(self, oracle: nm.Oracle, analytic: Mapping[str, np.ndarray]):
-        self.oracle = oracle
+    ``shadow``: see :class:`Screener` (an extended-precision combined screen of a
+    noisy loss, its error measured against the float64 one).
+    """
+
+    def __init__(self, oracle: nm.Oracle, analytic: Mapping[str, np.ndarray], shadow: nm.Oracle | None = None):
+        self.oracle, self.shadow = oracle, shadow
         flat = {n: g.reshape(-1) for n, g in analytic.items()}
         totals = {n: (g.size, float(np.dot(np.abs(g), spread(g.size)))) for n, g in flat.items()}
         w = weights(totals)
-        self.screeners = {n: Screener(oracle, True, n, g, w[n]) for n, g in flat.items()}
+        self.screeners = {n: Screener(oracle, True, n, g, w[n], shadow) for n, g in flat.items()}
         # g_i v_i = w_T |g_i| spread_i >= 0, so g . v = sum |g_i v_i| = w_T sum_T |g_i| spread_i
         self.sums = {n: (w[n] * totals[n][1],) * 2 for n in analytic}
         self.analytic = float(sum(a for a, _ in self.sums.values()))
         self.scale = float(sum(c for _, c in self.sums.values()))
-        self.eps = float(np.finfo(oracle.dtype).eps)
+        self.eps = float(np.finfo(np.float64 if oracle.extended else oracle.dtype).eps)
 
-    def _moved(self) -> dict[str, np.ndarray]:
-        moved = {}
-        for name, w in self.oracle.work.items():
-            c = np.empty(w.shape, np.complex128)
-            c.real = w
-            c.imag = nm.COMPLEX_STEP * self.screeners[name].v.reshape(w.shape) if name in self.screeners else 0.0
-            moved[name] = c
-        return moved
+    @property
+    def moves(self) -> dict[str, np.ndarray]:
+        """The combined direction, per tensor."""
+        return {n: s.v.reshape(self.oracle.work[n].shape) for n, s in self.screeners.items()}
 
-    def judge(self, numeric: float) -> Screen:
-        """The combined screen for a measured complex directional derivative."""
-        err = nm.COMPLEX_ULPS * float(np.finfo(np.float64).eps) * self.scale
+    def judge(self, numeric: float, inherited: float = 0.0) -> Screen:
+        """The combined screen for a measured complex directional derivative (and its inherited error)."""
+        eps = float(np.finfo(self.oracle.dtype if self.oracle.extended else np.float64).eps)
+        err = nm.COMPLEX_ULPS * eps * self.scale + inherited
         tol = DIRECTIONAL_ULPS * self.eps * self.scale + SAFETY * err
         ok = bool(np.isfinite(numeric) and abs(self.analytic - numeric) <= tol)
-        return Screen(ok, self.analytic, numeric, err, tol, tuple(self.screeners))
+        return Screen(ok, self.analytic, numeric, err, tol, tuple(self.screeners), self.scale)
 
     def test(self) -> Screen:
-        """Evaluate the combined screen (one complex evaluation)."""
-        value = complex(self.oracle.problem.call_loss(self._moved())).imag / nm.COMPLEX_STEP
-        self.oracle.evaluations += 1
-        return self.judge(value)
+        """Evaluate the combined screen (one complex evaluation; two with a shadow)."""
+        value = complex_along(self.oracle, self.moves)
+        inherited = inherited_error(value, complex_along(self.shadow, self.moves)) if self.shadow else 0.0
+        return self.judge(value, inherited)
 
     def split(self, whole: Screen) -> dict[str, tuple[Screen, int]]:
         """Per-tensor screens after the combined one tripped, with the evaluations each took.
@@ -397,6 +488,7 @@ class Combined:
         names = list(self.screeners)
         last = max(names, key=lambda n: self.sums[n][1])
         out = {}
+        per = 2 if self.shadow is not None else 1
         for n in names:
             s = self.screeners[n]
             if n == last:
@@ -404,7 +496,7 @@ class Combined:
             if s.g.size == 0:
                 out[n] = (s.judge_sums((0.0, 0.0), 0.0, 0.0), 0)
             else:
-                out[n] = (s.test(np.arange(s.g.size)), 1)
+                out[n] = (s.test(np.arange(s.g.size)), per)
         numeric = whole.numeric - sum(s.numeric for s, _ in out.values())
         err = whole.error + sum(s.error for s, _ in out.values())
         out[last] = (self.screeners[last].judge_sums(self.sums[last], numeric, err), 0)
@@ -424,10 +516,14 @@ class Probe:
         per-entry probe, at every tensor, tells which). None: not probed here.
     screen : Screen or None
         The combined screen, whenever the complex evaluation went through.
+    error : Exception or None
+        What the complex evaluation raised, if it did (the per-entry probe words
+        it without evaluating the loss at complex parameters again).
     """
 
     safe: bool | None
     screen: Screen | None = None
+    error: Exception | None = None
 
 
 def probe(oracle: nm.Oracle, combined: Combined) -> Probe:
@@ -456,9 +552,9 @@ def probe(oracle: nm.Oracle, combined: Combined) -> Probe:
         with warnings.catch_warnings():
             warnings.simplefilter("error", np.exceptions.ComplexWarning)
             warnings.simplefilter("error", RuntimeWarning)
-            value = oracle.problem.call_loss(combined._moved())
-    except Exception:  # whatever it was, the per-entry probe meets it again and words it
-        return Probe(None)
+            value = oracle.problem.call_loss(_complex_moved(oracle, combined.moves))
+    except Exception as exc:  # whatever it was, the per-entry probe words it
+        return Probe(None, error=exc)
     finally:
         oracle.evaluations += 1
     if not isinstance(value, complex) or not abs(value.real - oracle.L0) <= np.sqrt(combined.eps) * abs(oracle.L0):
@@ -467,7 +563,7 @@ def probe(oracle: nm.Oracle, combined: Combined) -> Probe:
     if not np.isfinite(c):
         return Probe(None)
     screen = combined.judge(c)
-    moves = {n: s.v.reshape(oracle.work[n].shape) for n, s in combined.screeners.items()}
+    moves = combined.moves
     t_max = max((float(np.max(np.abs(oracle.flat[n]))) for n in moves if oracle.flat[n].size), default=0.0)
     h = PROBE_STEP * oracle.h0 * max(1.0, t_max)
 
@@ -486,45 +582,3 @@ def probe(oracle: nm.Oracle, combined: Combined) -> Probe:
         if agree(*estimate()):
             return Probe(True, screen)
     return Probe(False, screen)
-
-
-def localize(screener: Screener, whole: Screen, budget: int) -> list[np.ndarray]:
-    """Blocks (flat indices) that hold the wrong entries, by bisection.
-
-    Parameters
-    ----------
-    screener : Screener
-        The tensor's screener.
-    whole : Screen
-        The failing screen of the whole tensor.
-    budget : int
-        Evaluations allowed for the search.
-
-    Returns
-    -------
-    list of ndarray
-        Leaves of at most ``LEAF_SIZE`` entries, or, once the errors prove
-        dense or the budget runs out, the failing blocks at that level.
-    """
-    level = [(np.arange(screener.g.size), whole)]
-    while True:
-        if all(b.size <= LEAF_SIZE for b, _ in level) or len(level) > MAX_BLOCKS or budget <= 0:
-            return [b for b, _ in level]
-        nxt = []
-        for block, screen in level:
-            if block.size <= LEAF_SIZE:
-                nxt.append((block, screen))
-                continue
-            a, b = np.array_split(block, 2)
-            sa = screener.test(a)
-            budget -= 1
-            sb = screener.infer(screen, sa, b)
-            if sa.ok and sb.ok and not screener.complex_safe:
-                # a real screen's error shrinks with the block (less curvature along it),
-                # while the inferred half carries the whole's and its sibling's: measure it
-                sb = screener.test(b)
-                budget -= 1
-            nxt += [(part, s) for part, s in ((a, sa), (b, sb)) if not s.ok]
-        if not nxt:  # the halves agree where the whole did not: rounding; check the block itself
-            return [b for b, _ in level]
-        level = nxt

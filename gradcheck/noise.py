@@ -86,7 +86,14 @@ NOISY = 100.0
 LOSS_NOISE_SPACING = 0.25
 
 
-def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True) -> Noise:
+#: Spacing of a quick measurement (:func:`loss_noise` with ``quick``), in central-difference
+#: steps: a single table at a 64th of :data:`LOSS_NOISE_SPACING`, where ReLU kinks along the
+#: direction have thinned out and rounding noise has not; flat stairs wider than that
+#: spacing read as no noise at all, which only makes a screen judged with it stricter.
+QUICK_SPACING = LOSS_NOISE_SPACING / 64.0
+
+
+def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True, quick: bool = False) -> Noise:
     """Measure the loss's noise at the point along a random direction (12 to 24 evaluations, +1 extended).
 
     Every entry moves by ``+-d max(1, |t|)`` (random signs), ``d`` a quarter of
@@ -96,11 +103,12 @@ def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True) -> Noise:
     the model. With ``extended``, the loss at the same point in
     ``np.longdouble`` arithmetic (where the loss takes it) bounds the noise
     from below by ``|L - L_extended|``: what a float64 evaluation lost to
-    cancellation, flat stairs included; and where the table shows more than
-    four times what the model and that value explain, it is measured at a
-    64th of the spacing too, keeping the smaller: many ReLU kinks along the
-    direction look like noise at one spacing, but they thin out as the
-    spacing shrinks, while rounding noise does not.
+    cancellation, flat stairs included (:func:`with_extended_gap`). Where the
+    table shows more than four times what the model and that value explain, it
+    is measured at a 64th of the spacing too, keeping the smaller: many ReLU
+    kinks along the direction look like noise at one spacing, but they thin
+    out as the spacing shrinks, while rounding noise does not. ``quick``: only
+    that smaller spacing (12 evaluations; see :data:`QUICK_SPACING`).
     """
     rng = np.random.default_rng(seed)
     moves = {
@@ -109,17 +117,26 @@ def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True) -> Noise:
     }
     model = oracle.u * abs(float(oracle.L0))
     gap = _extended_gap(oracle) if extended else 0.0
-    table = _sided_noise(oracle, moves, LOSS_NOISE_SPACING * oracle.h0)
-    if extended and table > 4.0 * max(model, gap):
-        # more than the model and the extended value explain: kinks along the direction, or
-        # rounding noise? kinks thin out at a 64th of the spacing, rounding does not
-        table = min(table, _sided_noise(oracle, moves, LOSS_NOISE_SPACING / 64.0 * oracle.h0))
+    if quick:
+        table = _sided_noise(oracle, moves, QUICK_SPACING * oracle.h0)
+    else:
+        table = _sided_noise(oracle, moves, LOSS_NOISE_SPACING * oracle.h0)
+        if table > 4.0 * max(model, gap):
+            # more than the model and the extended value explain: kinks along the direction, or
+            # rounding noise? kinks thin out at a 64th of the spacing, rounding does not
+            table = min(table, _sided_noise(oracle, moves, QUICK_SPACING * oracle.h0))
     # (no stairs test here: along a random direction through every entry the loss can
     # be exactly level by symmetry, sum |w| across a kink; flat stairs of a cancelling
     # loss show in the extended-precision value instead)
     sigma = max(table, model, gap)
     eps = oracle.u / LOSS_ULPS
     return Noise(float(sigma), float(model), float(oracle.L0), float(eps))
+
+
+def with_extended_gap(oracle: Oracle, noise: Noise) -> Noise:
+    """``noise`` bounded from below by ``|L - L_extended|`` (one evaluation in extended precision)."""
+    gap = _extended_gap(oracle)
+    return Noise(max(noise.sigma, gap), noise.model, noise.loss, noise.eps) if gap > noise.sigma else noise
 
 
 def _sided_noise(oracle: Oracle, moves, d: float) -> float:

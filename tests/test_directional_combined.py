@@ -231,9 +231,17 @@ def test_relu_kinks_crossed_by_the_step_do_not_cost_the_complex_step():
 def test_without_the_complex_step_large_tensors_have_their_own_screen_and_small_ones_share_one(net42k):
     from gradcheck.directional import GROUP_SHARE
 
-    loss, grad, params, _ = net42k
+    loss, grad, params, g = net42k
     report = check_gradients(loss, grad, params, method="central", mode="directional")
     assert report.passed
+    # a correct gradient: one real screen through every tensor judges them all
+    assert all(t.directional["tensors"] == list(params) for t in report.tensors)
+    assert report.evaluations <= 16, report.summary()
+    # once it trips: a screen per large tensor, one shared by the small ones, and the entry pinned
+    bad, ix = _planted(g, "W2", "median", 1e-4)
+    report = check_gradients(loss, bad, params, method="central", mode="directional", name_bugs=False)
+    assert [(t.name, t.worst_index) for t in report.tensors if t.status == "fail"] == [("W2", ix)]
+    assert report.evaluations < 400, report.summary()  # #12's budget for a real-difference search
     total = sum(p.size for p in params.values())
     small = [n for n, p in params.items() if p.size < GROUP_SHARE * total]
     assert len(small) > 1

@@ -119,6 +119,9 @@ LAYERS = [
         "gradcheck.opinions",
         "gradcheck.conditioning",
         "gradcheck.directional",
+        "gradcheck.search",
+        "gradcheck.entries",
+        "gradcheck.screens",
         "gradcheck.check",
         "gradcheck.errormap",
         "gradcheck.diagnose",  # check_gradients names the bugs it finds

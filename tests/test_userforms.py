@@ -29,12 +29,16 @@ import userforms as uf  # noqa: E402
 #: Once false fails, by class (indices of ``userforms.random_form``).
 SATURATED_COMPLEX = [2, 9, 16, 28, 58, 85, 150, 181]  # the complex step and the backprop inherit the cancellation
 SATURATED_REAL = [18, 44, 153]  # float() cast: real differences of a loss losing digits
-FLOAT32 = [124]  # float32 backprop of saturated outputs
-#: Still false fails, kept visible: 164, float32 tanh outputs saturated at |z| ~ 10 whose entries
-#: of ~1e-11 the user's float32 ``1 - a**2`` rounds far off while the complex step (which a
-#: planted relu-derivative bug at 1e-20 needs) resolves them; 457, tanh hidden units at |z| ~ 30.
-KNOWN_FALSE_FAILS = [164, 457]
+#: float32 backprop of saturated outputs; 164: tanh outputs saturated at |z| ~ 10 whose entries
+#: the user's float32 ``1 - a**2`` rounds far off (the float64 run of the same code agrees)
+FLOAT32 = [124, 164]
+#: Entries below what a cancelling loss resolves, where the loss moves in stairs (457: tanh hidden
+#: units at |z| ~ 30, exactly 1 in float64; the user's own entries are off by 1% there)
+BELOW_RESOLUTION = [457]
 KINKS = [32]  # ReLU units crossing zero inside the steps
+#: Still a false fail, kept visible: 4625, float32 ReLU net with a unit 6e-6 from its kink, whose
+#: one-sided slopes (curvature not allowed for) miss the analytic value by 0.3% outside them.
+KNOWN_FALSE_FAILS = [4625]
 
 
 def _check(i: int, **kw):
@@ -46,7 +50,7 @@ def _check(i: int, **kw):
 
 
 def _pinned(test):
-    for i in reversed(SATURATED_COMPLEX + SATURATED_REAL + FLOAT32 + KINKS):
+    for i in reversed(SATURATED_COMPLEX + SATURATED_REAL + FLOAT32 + KINKS + BELOW_RESOLUTION):
         test = example(index=i)(test)
     return test
 
@@ -69,6 +73,17 @@ def test_a_correct_user_form_gradient_is_never_failed(index):
 def test_known_false_fails_still_fail(index):
     *_, report = _check(index, name_bugs=False)
     assert report.status != "fail"
+
+
+def test_entries_below_a_cancelling_loss_resolution_are_inconclusive_not_passed():
+    # 457: the user's float64 entries are off by ~1% (a saturated tanh rounds to exactly 1) where
+    # the loss does not move at all; the check can neither confirm nor refute them
+    (index,) = BELOW_RESOLUTION
+    form, *_, report = _check(index, name_bugs=False)
+    truth = uf.oracle(form)
+    assert uf.correct_by_construction(form, truth)
+    assert report.status == "inconclusive", report.summary()
+    assert any(d.code == "loss_ill_conditioned" for d in report.diagnoses)
 
 
 def test_the_oracle_agrees_with_50_digit_numerical_differentiation():

@@ -1,0 +1,73 @@
+"""Checking single entries: first estimates, second opinions, and the evidence kept of them.
+
+Every mode ends here for the entries it looks at: ``full`` and ``sampled``
+choose them, ``directional`` checks the ones its screens point to
+(:mod:`gradcheck.screens`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradcheck.compare import scale_floor
+from gradcheck.opinions import Checker
+from gradcheck.result import EntryEvidence
+
+#: Failing entries per tensor that get a second opinion. When the second
+#: estimator confirms every one of these, the numeric side is shown reliable for
+#: the tensor and further failing entries keep their first estimate (a sign
+#: flip in a 40k-entry tensor must not cost 7 evaluations per entry).
+CONFIRM_LIMIT = 16
+
+
+def _evidence(idx, shape, g, n, err, jd, statuses, estimates) -> list[EntryEvidence]:
+    out = []
+    for k, j in enumerate(idx):
+        e = estimates[k]
+        out.append(
+            EntryEvidence(
+                index=tuple(int(i) for i in np.unravel_index(int(j), shape)),
+                analytic=float(g[k]),
+                numeric=float(n[k]),
+                numeric_error=float(err[k]),
+                abs_error=float(jd.abs_error[k]),
+                rel_error=float(jd.rel_error[k]),
+                tolerance=float(jd.tolerance[k]),
+                status=statuses[k],
+                left=e.left,
+                right=e.right,
+                estimator=e.estimator,
+            )
+        )
+    return out
+
+
+def check_entries(ch: Checker, name: str, idx: np.ndarray, g_flat: np.ndarray, shape, method: str | None = None):
+    """Check entries ``idx`` of one tensor (with ``method``, default the check's); return evidence for each."""
+    estimates = ch.primary(name, idx, method)
+    n = np.array([e.value for e in estimates])
+    err = np.array([e.error for e in estimates])
+    g = g_flat[idx]
+    by_complex = all(e.estimator == "complex" for e in estimates)
+    floor = ch.floor(scale_floor(n[np.isfinite(n)], ch.oracle.dtype), by_complex)
+    jd = ch.judge(g, n, err, floor)
+    # a pass that only the error bar allows, on an entry the estimator cannot resolve, says nothing
+    statuses = [
+        "fail" if not ok else ("pass" if res or a <= ch.rtol * sc else "inconclusive")
+        for ok, res, a, sc in zip(jd.ok, jd.resolved, jd.abs_error, jd.scale)
+    ]
+    # failing entries, worst first, then (for a noisy loss) entries the first look could not resolve
+    failing = np.flatnonzero(~jd.ok)
+    failing = failing[np.argsort(-jd.rel_error[failing], kind="stable")]
+    unresolved = [k for k, s in enumerate(statuses) if ch.wants_second_opinion(s == "inconclusive")]
+    failing = np.concatenate([failing, np.array(unresolved[:CONFIRM_LIMIT], dtype=int)])
+    for count, k in enumerate(failing):
+        if count >= CONFIRM_LIMIT and all(statuses[j] == "fail" for j in failing[:count]):
+            break  # the estimators agreed on the worst entries: the rest stand as measured
+        statuses[k], estimates[k] = ch.second_opinion(name, int(idx[k]), g[k], estimates[k], floor)
+        n[k], err[k] = estimates[k].value, estimates[k].error
+        if estimates[k].kink:  # compare with the nearest valid subgradient, not the slopes' average
+            lo, hi = sorted((estimates[k].left, estimates[k].right))
+            n[k] = min(max(g[k], lo), hi)
+    jd = ch.judge(g, n, err, floor)
+    return _evidence(idx, shape, g, n, err, jd, statuses, estimates)

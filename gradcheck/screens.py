@@ -1,0 +1,275 @@
+"""Which directional screens judge a check, cheapest first.
+
+``plan`` returns, per tensor, the screener that judges it, the screen already
+measured (None: the tensor's own screen is still to run) and the evaluations
+it cost. The order of the work:
+
+complex-safe losses
+    The combined complex-step screen of every tensor (kept from the
+    complex-safety probe: no evaluation of its own). Where it trips, the loss's
+    noise is measured: a float64 loss computed by cancellation (a saturated
+    ``log(1 - p)``) passes its cancellation on to the complex step, and such a
+    loss is screened again as its extended-precision twin, the user's gradient
+    code run at ``np.longdouble`` against the complex step in
+    ``np.clongdouble``, whose error is measured from its gap to the float64 one.
+    A float32 loss is always screened as its float64 twin.
+other losses
+    One real screen through every tensor, judged first with the rounding model
+    (a model that understates the noise only makes a screen stricter), then,
+    if it trips, with the loss's noise measured quickly (no extended
+    evaluation), from the same evaluations. Where it still trips, or passes
+    only within the noise of a noisy loss small enough for its extended twin
+    (a saturated ``log(1 - p)`` behind a ``float()`` cast), the noise is
+    measured in full, the twin chosen, and a real screen run per large tensor
+    (the small ones share one).
+
+Where a twin judged the gradient code at wider precision, the user's own
+gradient is tied to it entry by entry afterwards (:func:`tie_to_twin`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from gradcheck import directional as dr
+from gradcheck.entries import check_entries
+from gradcheck.search import LEAF_SIZE, Search, accounted
+
+
+def plan(ch, analytic: Mapping[str, np.ndarray]) -> dict[str, tuple[Any, Any, int]]:
+    """Per tensor: ``(screener, screen or None, evaluations spent on it)``."""
+    if ch.complex_safe:
+        return _complex_plan(ch, analytic)
+    return _real_plan(ch, analytic)
+
+
+def _complex_plan(ch, analytic) -> dict[str, tuple[Any, Any, int]]:
+    twin = ch.twin()
+    if twin is not None:
+        # float32: the screens judge the same gradient code at float64 against the float64 loss,
+        # with float64's tolerance (at float32's, one entry off by 1e-2 hides in a tensor of a
+        # few hundred); the entries they point to are then checked as the user computed them
+        ref, wide = twin
+        combined = dr.Combined(ref, wide, shadow=ch.oracle if ref.extended else None)
+        whole = combined.test()
+    else:
+        combined, whole = ch.combined if ch.combined is not None else (dr.Combined(ch.oracle, analytic), None)
+        whole = whole if whole is not None else combined.test()
+        if not whole.ok:
+            combined, whole = _extended_combined(ch, combined, whole)
+    if whole.ok:
+        return {n: (combined.screeners[n], whole, 0) for n in analytic}
+    return {n: (combined.screeners[n], screen, spent) for n, (screen, spent) in combined.split(whole).items()}
+
+
+def _extended_combined(ch, combined, whole):
+    """The combined screen again as the extended-precision twin, where the loss proved noisy."""
+    ch.measure_noise()
+    if not ch.noisy:
+        return combined, whole
+    twin = ch.twin()
+    if twin is None or not twin[0].extended:
+        return combined, whole
+    wide = dr.Combined(twin[0], twin[1], shadow=ch.oracle)
+    return wide, wide.test()
+
+
+def _real_plan(ch, analytic) -> dict[str, tuple[Any, Any, int]]:
+    low = np.finfo(ch.oracle.dtype).bits < 64
+    oracle, grads = (ch.twin() or (ch.oracle, analytic)) if low else (ch.oracle, analytic)
+    flats = {n: grads[n].reshape(-1) for n in analytic}
+    group = dr.GroupScreener(oracle, flats)
+    before = oracle.noise
+    whole = group.test(np.arange(group.g.size))
+    if not whole.ok and ch.noise is None and oracle is ch.oracle:
+        ch.measure_noise(quick=True)  # the same evaluations, judged with the noise they carry
+        whole = group.rejudge(whole, ch.oracle.noise - before)
+    if whole.ok and not (ch.noisy and ch.quieter_twin()):
+        group.results = {n: ([], whole, []) for n in analytic}
+        return {n: (group, whole, 0) for n in analytic}
+    # tripped, or passed only within the noise of a loss that has a quieter twin to screen instead
+    ch.measure_noise()
+    twin = ch.twin()
+    oracle, grads = twin if twin is not None else (ch.oracle, analytic)
+    return _real_screeners(oracle, {n: grads[n].reshape(-1) for n in analytic})
+
+
+def _real_screeners(oracle, flats: Mapping[str, np.ndarray]) -> dict[str, tuple[Any, Any, int]]:
+    """A real screen per large tensor; the small ones (``GROUP_SHARE`` of the parameters) share one."""
+    total = sum(g.size for g in flats.values())
+    small = [n for n, g in flats.items() if g.size < dr.GROUP_SHARE * total]
+    group = dr.GroupScreener(oracle, {n: flats[n] for n in small}) if len(small) > 1 else None
+    return {
+        n: (group if group is not None and n in small else dr.Screener(oracle, False, n, g), None, 0)
+        for n, g in flats.items()
+    }
+
+
+#: Entries per tensor that :func:`tie_to_twin` checks one by one, largest difference first.
+TIE_LIMIT = 16
+
+
+def tie_to_twin(ch, name: str, g: np.ndarray, checked: set[int]) -> np.ndarray:
+    """Entries of the user's gradient to check one by one, after a twin's screens judged the wider run.
+
+    The screens judged the user's gradient code run at wider precision; the
+    user's own result differs from it by its rounding. A difference is taken
+    as rounding without a look only where it is of rounding size: within
+    ``rtol``, on an entry below what the loss as evaluated resolves
+    (:meth:`Checker.resolution`), or within :data:`gradcheck.opinions.ANALYTIC_ULPS`
+    ulps of the gradient's largest entry times the loss's measured excess over
+    the rounding model (the cancellation the gradient code shares with the
+    loss). Larger differences are checked as the user computed them, the
+    largest :data:`TIE_LIMIT` of them (a second opinion then tells rounding from
+    a bug, :meth:`gradcheck.opinions.Checker._rounded`); an error of 1% on one
+    entry is among them unless that many entries round by more. The rest are
+    counted as rounding for the note. ``checked``: flat indices already checked.
+    """
+    twin = ch.twin_gradient()
+    if twin is None or name not in twin:
+        return np.array([], dtype=int)
+    gw = twin[name].reshape(-1)
+    flat = g.reshape(-1)
+    diff = np.abs(flat - gw)
+    size = np.maximum(np.abs(flat), np.abs(gw))
+    off = diff > ch.rtol * np.maximum(size, ch.analytic_floor)
+    excess = max(1.0, ch.noise.excess) if ch.noise is not None else 1.0
+    rounding = off & ((size <= ch.resolution()) | (diff <= excess * ch.analytic_floor))
+    suspects = np.array([j for j in np.flatnonzero(off & ~rounding) if int(j) not in checked], dtype=int)
+    suspects = suspects[np.argsort(-diff[suspects], kind="stable")]
+    fresh = [j for j in np.flatnonzero(rounding) if int(j) not in checked] + suspects[TIE_LIMIT:].tolist()
+    if fresh:
+        ch.rounded[name] = ch.rounded.get(name, 0) + len(fresh)
+    return np.sort(suspects[:TIE_LIMIT])
+
+
+# ------------------------------------------------------------------ checking by screens
+def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=None, whole=None):
+    """Judge one tensor by its screen; search and check entries only where it trips.
+
+    Returns ``(evidence, screen, unexplained)``: the entries checked, the
+    screen that judged the tensor, and the tripped blocks (of the tensor's own
+    flat indices) whose excess the entries checked do not account for
+    (:mod:`gradcheck.search`). A screener shared by several tensors (a
+    :class:`gradcheck.directional.GroupScreener`) is searched once, for the
+    first of them.
+    """
+    g_flat = g.reshape(-1)
+    screener = screener if screener is not None else dr.Screener(ch.oracle, ch.complex_safe, name, g_flat)
+    how = "complex step" if ch.complex_safe else "richardson extrapolation"
+    note = f"directional screens (sign-aligned directions, {how}); entries checked where a screen tripped"
+    if note not in ch.notes:
+        ch.notes.append(note)
+    if isinstance(screener, dr.GroupScreener):
+        if not screener.results:
+            whole = whole if whole is not None else screener.test(np.arange(screener.g.size))
+            screener.results = _searched_group(ch, screener, whole, rng, samples)
+        return screener.results[name]
+    whole = whole if whole is not None else screener.test(np.arange(g.size))
+    if whole.ok:
+        return [], whole, []
+    method = "complex" if ch.complex_safe else None
+
+    def check(idx: np.ndarray) -> dict[int, Any]:
+        return dict(zip(idx.tolist(), check_entries(ch, name, idx, g_flat, g.shape, method)))
+
+    found, unexplained = _searched(screener, whole, rng, samples, check)
+    return list(found.values()), whole, unexplained
+
+
+def _searched_group(ch, screener, whole, rng, samples: int) -> dict[str, tuple]:
+    """The search of a group screen, its evidence and unexplained blocks handed to each tensor."""
+    if whole.ok:
+        return {n: ([], whole, []) for n in screener.names}
+    grads = {n: ch.analytic[n].reshape(-1) for n in screener.names}
+    shapes = {n: ch.analytic[n].shape for n in screener.names}
+
+    def check(idx: np.ndarray) -> dict[int, Any]:
+        out = {}
+        for n, mine in screener.split(idx).items():
+            start = int(screener.starts[n])
+            for j, e in zip(mine.tolist(), check_entries(ch, n, mine, grads[n], shapes[n])):
+                out[start + j] = e
+        return out
+
+    found, unexplained = _searched(screener, whole, rng, samples, check)
+    results = {}
+    for n in screener.names:
+        start, size = int(screener.starts[n]), int(screener.sizes[n])
+        mine = [e for i, e in found.items() if start <= i < start + size]
+        open_blocks = [(b[(b >= start) & (b < start + size)] - start, s) for b, s in unexplained]
+        open_blocks = [(b, s) for b, s in open_blocks if b.size]
+        # a tripped group screen whose search cleared this tensor: its entries lie in blocks that passed
+        screen = whole if (mine or open_blocks) else _cleared(whole)
+        results[n] = (mine, screen, open_blocks)
+    return results
+
+
+def _cleared(whole):
+    import dataclasses
+
+    return dataclasses.replace(whole, ok=True)
+
+
+def _searched(screener, whole, rng, samples: int, check) -> tuple[dict[int, Any], list]:
+    """Search a tripped screen, check the entries it points to, and account for its excess.
+
+    ``check(idx)`` checks entries (screener indices) and maps each to its
+    evidence. Returns that evidence and the blocks still unaccounted for.
+    """
+    search = Search.start(screener, whole)
+    found: dict[int, Any] = {}
+    resumed = False
+    while True:
+        leaves, dense = search.leaves, search.dense
+        search.leaves, search.dense = [], []
+        per_block = max(LEAF_SIZE, samples)
+        picks = [b for b, _ in leaves] + [sample(screener.g, b, per_block, rng) for b, _ in dense]
+        wanted = np.unique(np.concatenate(picks)) if picks else np.array([], dtype=int)
+        wanted = wanted[[int(i) not in found for i in wanted]] if wanted.size else wanted
+        if wanted.size:
+            found.update(check(wanted))
+        if any(e.status == "fail" for e in found.values()):
+            return found, []  # a failing entry settles the verdict: nothing left to account for
+        entries = {i: (e.numeric, e.numeric_error, _width(e)) for i, e in found.items()}
+        open_leaves = [(b, s) for b, s in leaves if not accounted(screener, b, s, entries)]
+        open_dense = [(b, s) for b, s in dense if not accounted(screener, b, s, entries)]
+        search.unexplained += open_leaves
+        if not open_dense:
+            break
+        if resumed:
+            search.unexplained += open_dense
+            break
+        # a sample that passes is no evidence about the rest: search the dense blocks on
+        resumed = True
+        search.resume(open_dense)
+    return found, search.unexplained
+
+
+def sample(g: np.ndarray, block: np.ndarray, size: int, rng) -> np.ndarray:
+    """``size`` entries of a dense ``block`` to check: every entry that dominates its norm, then a random draw.
+
+    The entries with ``g_i**2 >= sum_B g**2 / size`` (at most ``size`` of
+    them) are always taken: an error of a given relative size on one of them
+    moves the block's directional derivative the most, and a random draw must
+    never leave the largest entry out (an error of 1% there, missed while a
+    sample of the small ones passes, is the worst miss there is).
+    """
+    if block.size <= size:
+        return block
+    mag = np.abs(g[block])
+    dominant = block[mag * mag >= float(np.sum(mag * mag)) / size]
+    dominant = dominant[np.argsort(-np.abs(g[dominant]), kind="stable")][:size]
+    rest = np.setdiff1d(block, dominant, assume_unique=True)
+    drawn = rng.choice(rest, min(size - dominant.size, rest.size), replace=False) if size > dominant.size else rest[:0]
+    return np.concatenate([dominant, drawn])
+
+
+def _width(e) -> float:
+    """The gap between an entry's one-sided slopes where it was judged at a kink (else 0)."""
+    if e.status != "kink" or e.left is None or e.right is None:
+        return 0.0
+    return abs(e.right - e.left)
