@@ -338,7 +338,8 @@ def _class_rows(Y: np.ndarray) -> bool:
 def _other_conventions(ex, layout, picks, X, Y, seed, spec) -> list[dict[str, Any]]:
     """The first other convention under which the gradient passes (none: nothing)."""
     for choice in other_conventions(picks):
-        attempt = _attempt(ex, layout, choice, X, Y, seed, spec)
+        # only a passing convention is kept, and a pass has nothing to diagnose
+        attempt = _attempt(ex, layout, choice, X, Y, seed, spec, explain=False)
         if attempt["report"].passed:
             return [attempt]
     return []
@@ -394,20 +395,23 @@ def _forward_diagnosis(forward: ForwardCheck) -> Diagnosis:
     )
 
 
-def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown: bool = False) -> dict[str, Any]:
+def _attempt(
+    ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown: bool = False, explain: bool = True
+) -> dict[str, Any]:
     """Check against one candidate loss; score how well it explains the submission.
 
     When the loss is not declared, the candidate that passes wins; failing
     that, the one under which most tensors are right, then the one whose
     failure is best explained (a fingerprint or a uniform factor beats a
-    vague localisation), then the smallest error.
+    vague localisation), then the smallest error. ``explain=False`` skips the diagnosis
+    of a failure (for a candidate kept only if it passes).
     """
     net, report = _check(ex, layout, choice.config, X, Y, choice.factor, seed)
     notes: list[str] = []
     report, _ = _accept_convention(report, ex, layout, net.config, X, Y, choice.factor, seed, spec, notes)
     if lr_unknown and not report.passed:
         report = _unknown_rate(report, ex, layout, net.config, X, Y, choice.factor, seed, notes)
-    diagnoses = [] if report.passed else _diagnose(report, ex, layout, net, X, Y, choice.factor)
+    diagnoses = [] if report.passed or not explain else _diagnose(report, ex, layout, net, X, Y, choice.factor)
     right = sum(t.status in ("pass", "kink") for t in report.tensors)
     explained = max((d.confidence for d in diagnoses if d.code != "localized"), default=0.0)
     score = (report.passed, right, explained, -_worst(report))
