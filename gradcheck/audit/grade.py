@@ -241,7 +241,8 @@ def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> Submiss
             label(config),
             "no forward output: the network is the one under which the gradient is right",
         )
-        judged = _judge(ex, layout, config, forward, X, Y, spec, seed, dict(base), student, lr_unknown)
+        # only a passing candidate is kept, and a pass has nothing to diagnose
+        judged = _judge(ex, layout, config, forward, X, Y, spec, seed, dict(base), student, lr_unknown, False)
         if judged.status in ("pass", "kink"):
             note = f"no forward output was found: the gradient is right for {label(config)}"
             return dataclasses.replace(judged, notes=(*judged.notes, note))
@@ -257,7 +258,9 @@ def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> Submiss
     )
 
 
-def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False) -> SubmissionResult:
+def _judge(
+    ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False, explain=True
+) -> SubmissionResult:
     notes = list(base.pop("notes"))
     try:
         ref, outputs = layout.to_reference(ex.params), _outputs(config, forward, spec, Y)
@@ -265,6 +268,8 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
         tried = [_attempt(ex, layout, c, X, Y, seed, spec, lr_unknown) for c in picks]
         if all(c.source == "auto" for c in picks) and not any(t["report"].passed for t in tried):
             tried += _other_conventions(ex, layout, picks, X, Y, seed, spec)
+        if explain and not any(t["report"].passed for t in tried):  # a pass wins: failures then go unread
+            tried = [_explain(t, ex, layout, X, Y) for t in tried]
     except LossError as exc:
         return SubmissionResult(
             status="error", error=str(exc), forward=forward, rules=ex.rules, notes=tuple(notes), **base
@@ -339,7 +344,7 @@ def _other_conventions(ex, layout, picks, X, Y, seed, spec) -> list[dict[str, An
     """The first other convention under which the gradient passes (none: nothing)."""
     for choice in other_conventions(picks):
         # only a passing convention is kept, and a pass has nothing to diagnose
-        attempt = _attempt(ex, layout, choice, X, Y, seed, spec, explain=False)
+        attempt = _attempt(ex, layout, choice, X, Y, seed, spec)
         if attempt["report"].passed:
             return [attempt]
     return []
@@ -395,27 +400,33 @@ def _forward_diagnosis(forward: ForwardCheck) -> Diagnosis:
     )
 
 
-def _attempt(
-    ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown: bool = False, explain: bool = True
-) -> dict[str, Any]:
-    """Check against one candidate loss; score how well it explains the submission.
+def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown: bool = False) -> dict[str, Any]:
+    """Check against one candidate loss, not yet diagnosed (:func:`_explain`); score how well it explains the submission.
 
     When the loss is not declared, the candidate that passes wins; failing
     that, the one under which most tensors are right, then the one whose
     failure is best explained (a fingerprint or a uniform factor beats a
-    vague localisation), then the smallest error. ``explain=False`` skips the diagnosis
-    of a failure (for a candidate kept only if it passes).
+    vague localisation), then the smallest error.
     """
     net, report = _check(ex, layout, choice.config, X, Y, choice.factor, seed)
     notes: list[str] = []
     report, _ = _accept_convention(report, ex, layout, net.config, X, Y, choice.factor, seed, spec, notes)
     if lr_unknown and not report.passed:
         report = _unknown_rate(report, ex, layout, net.config, X, Y, choice.factor, seed, notes)
-    diagnoses = [] if report.passed or not explain else _diagnose(report, ex, layout, net, X, Y, choice.factor)
     right = sum(t.status in ("pass", "kink") for t in report.tensors)
+    score = (report.passed, right, 0.0, -_worst(report))
+    return {"report": report, "diagnoses": [], "choice": choice, "notes": notes, "score": score, "net": net}
+
+
+def _explain(attempt: dict[str, Any], ex, layout, X, Y) -> dict[str, Any]:
+    """The attempt with its failure diagnosed, and scored by how well the diagnosis explains it."""
+    report, net = attempt["report"], attempt["net"]
+    if report.passed:
+        return attempt
+    diagnoses = _diagnose(report, ex, layout, net, X, Y, attempt["choice"].factor)
     explained = max((d.confidence for d in diagnoses if d.code != "localized"), default=0.0)
-    score = (report.passed, right, explained, -_worst(report))
-    return {"report": report, "diagnoses": diagnoses, "choice": choice, "notes": notes, "score": score}
+    passed, right, _, worst = attempt["score"]
+    return {**attempt, "diagnoses": diagnoses, "score": (passed, right, explained, worst)}
 
 
 def _accept_convention(report, ex, layout, config, X, Y, factor, seed, spec, notes):
