@@ -401,7 +401,7 @@ def _forward_diagnosis(forward: ForwardCheck) -> Diagnosis:
 
 
 def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown: bool = False) -> dict[str, Any]:
-    """Check against one candidate loss, not yet diagnosed (:func:`_explain`); score how well it explains the submission.
+    """Check against one candidate loss (not yet diagnosed: :func:`_explain`); score how well it explains it.
 
     When the loss is not declared, the candidate that passes wins; failing
     that, the one under which most tensors are right, then the one whose
