@@ -297,9 +297,13 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
             if student[2] is not None
             else choices(spec, outputs, student[0], ref, X, Y, notes, grad=student[1])
         )
-        tried = [_attempt(ex, layout, c, X, Y, seed, spec, lr_unknown) for c in picks]
+        tried = _top_diagnosed(
+            [_attempt(ex, layout, c, X, Y, seed, spec, lr_unknown, False) for c in picks], ex, layout, X, Y
+        )
         if all(c.source == "auto" for c in picks) and not any(t["report"].passed for t in tried):
             tried += _other_conventions(ex, layout, picks, X, Y, seed, spec, tried)
+        if any(t["report"].passed for t in tried):  # a pass under an assumed loss quotes the other losses' diagnoses
+            tried = [_diagnosed(t, ex, layout, X, Y) for t in tried]
     except LossError as exc:
         return SubmissionResult(
             status="error", error=str(exc), forward=forward, rules=ex.rules, notes=tuple(notes), **base
@@ -398,7 +402,8 @@ def _other_conventions(ex, layout, picks, X, Y, seed, spec, tried) -> list[dict[
     if not contenders:
         return []
     contenders.sort(key=lambda a: a["score"], reverse=True)  # the most right tensors, then the smallest error
-    return [_diagnosed(a, ex, layout, X, Y) for a in contenders[:CONVENTIONS_DIAGNOSED]]  # checked once, not again
+    # none is checked again; the diagnosis decides only among those with the most right tensors
+    return _top_diagnosed(contenders[:CONVENTIONS_DIAGNOSED], ex, layout, X, Y)
 
 
 #: Other conventions diagnosed at most when none passes (each diagnosis searches the catalogue).
@@ -483,6 +488,16 @@ def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown=False,
         "score": _score(report, diagnoses),
         "net": net,
     }
+
+
+def _top_diagnosed(tried: list[dict[str, Any]], ex, layout, X, Y) -> list[dict[str, Any]]:
+    """The attempts, those with the most right tensors (then a right output layer) diagnosed.
+
+    Only among those does the diagnosis decide which attempt is best; the others are
+    diagnosed later only if a pass needs them (:func:`_judge`).
+    """
+    top = max((t["score"][1:3] for t in tried), default=None)
+    return [_diagnosed(t, ex, layout, X, Y) if t["score"][1:3] == top else t for t in tried]
 
 
 def _diagnosed(attempt: dict[str, Any], ex, layout, X, Y) -> dict[str, Any]:
