@@ -19,7 +19,7 @@ import numpy as np
 
 from gradcheck.audit.adapters import inline
 from gradcheck.audit.adapters.calling import bind_args, call_student
-from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module
+from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module, swapped
 from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC
 from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
 from gradcheck.audit.adapters.step import Runner, Step1
@@ -97,15 +97,26 @@ class _Env:
         return v.copy() if isinstance(v, np.ndarray) else v
 
 
-def _call(cand: Candidate, env: _Env, stateful: bool) -> list[float]:
-    values = []
+def _value(cand: Candidate, env: _Env, binding: list[tuple[str, str]]) -> float | None:
+    try:
+        return _scalar(call_student(cand.source, cand.fn, **{n: env.value(r) for n, r in binding}))
+    except (StudentCodeError, TypeError, KeyError):
+        return None
+
+
+def _call(cand: Candidate, env: _Env, stateful: bool) -> list[tuple[float, bool]]:
+    """The loss values of ``cand``, each with whether it comes from the swapped order of its arguments."""
+    values, tried = [], []
     for binding in bindings(cand.fn, set(env.named), set(env.roles), stateful):
-        try:
-            v = _scalar(call_student(cand.source, cand.fn, **{n: env.value(r) for n, r in binding}))
-        except (StudentCodeError, TypeError, KeyError):
-            continue
+        tried.append(binding)
+        v = _value(cand, env, binding)
         if v is not None:
-            values.append(v)
+            values.append((v, False))
+    for binding in tried:
+        other = swapped(binding)
+        v = None if other is None or other in tried else _value(cand, env, other)
+        if v is not None:
+            values.append((v, True))
     return values
 
 
@@ -152,10 +163,9 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict) -> list[dict]:
     cands += in_module(ns, funcs, classes, skip, _make)
     for cand in cands[:MAX_CANDIDATES]:
         stateful = cand.tier == 1 and "." not in cand.source[len(t.label) + 1 :]
-        found += [
-            {"source": f"the student's {cand.source}()", "value": v, "tier": cand.tier}
-            for v in _call(cand, env, stateful)
-        ]
+        for v, alt in _call(cand, env, stateful):
+            entry = {"source": f"the student's {cand.source}()", "value": v, "tier": cand.tier}
+            found.append({**entry, "swapped": True} if alt else entry)
     model = t.label if t.root_name == "self" else None
     for loss in _inline_losses(loaded, funcs, classes)[:MAX_CANDIDATES]:
         where = loaded.where(loss.filename, loss.line)
