@@ -115,6 +115,20 @@ def test_only_the_workers_modules_of_gradcheck_are_visible(box, workdir):
     )
 
 
+def test_the_package_folder_inside_holds_exactly_the_workers_files(box, workdir):
+    """The worker's modules are shown as one folder (a copy): the same files at the same paths, nothing more."""
+    pkg = str(Path(bwrap.__file__).resolve().parents[1])
+    r = py(f"import os; print(sorted(os.path.join(d, f) for d, _, fs in os.walk({pkg!r}) for f in fs))", workdir)
+    seen = eval(r.stdout_tail)  # noqa: S307 - our own program's repr
+    files, _ = bwrap._worker_files()
+    assert "worker.py" in {Path(f).name for f in seen}
+    assert set(seen) == {f for f in files if f.startswith(pkg + "/")}
+    for copy, folder in bwrap.View.of_this_interpreter().staged:  # the copy itself is not in the sandbox
+        assert folder == pkg and not py(f"import os; print(os.path.exists({copy!r}))", workdir).stdout_tail.startswith(
+            "True"
+        )
+
+
 def test_everything_but_tmp_is_read_only(box, workdir):
     import site
 

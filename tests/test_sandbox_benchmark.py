@@ -19,5 +19,7 @@ def test_the_benchmark_runs_and_agrees_with_expected(tmp_path):
     bench.main(["--starts", "2", "--submissions", "4", "--jobs", "2", "--output", str(tmp_path)])
     data = json.loads((tmp_path / "sandbox.json").read_text())
     assert data["class"]["verdicts_matching_expected"] == 4
+    phases = data["class"]["phases_per_submission"]
+    assert phases["worker_cpu_ms"] > 0 and phases["grade_cpu_ms"] > 0 and phases["worker_wall_ms"] > 0
     assert data["starts"]["bwrap"]["n"] == 2 and "overhead_ms" in data["starts"]["bwrap"]
     assert "# Sandbox overhead" in (tmp_path / "sandbox.md").read_text()

@@ -30,6 +30,7 @@ process left in it.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import importlib.util
 import json
@@ -133,14 +134,42 @@ def _system_ops() -> list[str]:
     return ops
 
 
+def _stage(files: list[str]) -> tuple[list[str], tuple[tuple[str, str], ...]]:
+    """Copy the worker's files of gradcheck into a private folder, to be shown with one bind.
+
+    Returns the files left to bind one by one and ``((copy, package folder),)``. One bind
+    of a folder instead of one per file saves bubblewrap ~80 mounts, half its start-up.
+    The copy (mode 0755/0644, the grader's, removed at exit) is read-only inside; a
+    submission sees exactly the files it saw before, at the same paths.
+    """
+    package = str(Path(importlib.util.find_spec("gradcheck").origin).parent)
+    inside = [f for f in files if _is_under(f, [package])]
+    if not inside:
+        return files, ()
+    stage = tempfile.mkdtemp(prefix="gradcheck-worker-")
+    atexit.register(shutil.rmtree, stage, True)
+    os.chmod(stage, 0o755)
+    for f in inside:
+        dst = os.path.join(stage, os.path.relpath(f, package))
+        os.makedirs(os.path.dirname(dst), mode=0o755, exist_ok=True)
+        shutil.copy2(f, dst)  # the mtime too: the bytecode caches stay valid
+        os.chmod(dst, 0o644)
+    return [f for f in files if f not in inside], ((stage, package),)
+
+
 @dataclass(frozen=True)
 class View:
-    """The read-only part of the sandbox's file system (the same for every run)."""
+    """The read-only part of the sandbox's file system (the same for every run).
+
+    ``staged``: ``(copy, folder)`` pairs, a folder of the worker's files bound whole
+    where the package is (see :func:`_stage`); ``worker_files`` are bound one by one.
+    """
 
     system: tuple[str, ...]
     python: tuple[str, ...]
     worker_files: tuple[str, ...]
     hidden: tuple[str, ...]
+    staged: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     @functools.lru_cache(maxsize=1)
@@ -149,7 +178,8 @@ class View:
         files, hide = _worker_files()
         roots = _python_roots()
         hidden = tuple(h for h in hide if _is_under(h, roots))
-        return cls(tuple(_system_ops()), tuple(roots), tuple(files), hidden)
+        files, staged = _stage(files)
+        return cls(tuple(_system_ops()), tuple(roots), tuple(files), hidden, staged)
 
     def ops(self) -> list[str]:
         """Bwrap options building it (after the /tmp tmpfs, so binds under /tmp stay visible).
@@ -158,9 +188,8 @@ class View:
         would be writable parts of the program's /tmp: each top one becomes a tmpfs of its own,
         read-only once the binds are in place, like the hidden package folders.
         """
-        under_tmp = sorted(
-            {"/tmp/" + p.split("/")[2] for p in (*self.python, *self.worker_files) if p.startswith("/tmp/")}
-        )
+        shown = (*self.python, *self.worker_files, *(folder for _, folder in self.staged))
+        under_tmp = sorted({"/tmp/" + p.split("/")[2] for p in shown if p.startswith("/tmp/")})
         sealed = [*under_tmp, *self.hidden]
         ops = list(self.system)
         for folder in under_tmp:
@@ -169,6 +198,8 @@ class View:
             ops += ["--ro-bind", root, root]
         for folder in self.hidden:
             ops += ["--perms", "0755", "--tmpfs", folder]
+        for copy, folder in self.staged:
+            ops += ["--ro-bind", copy, folder]
         for f in self.worker_files:
             ops += ["--ro-bind", f, f]
         for folder in sealed:
@@ -176,8 +207,8 @@ class View:
         return ops
 
     def paths(self) -> list[str]:
-        """Every host path bubblewrap must reach."""
-        return ["/usr", *self.python, *self.worker_files]
+        """Every host path bubblewrap must reach, and every path it shows."""
+        return ["/usr", *self.python, *self.worker_files, *(p for pair in self.staged for p in pair)]
 
 
 def _reachable(path: str) -> bool:

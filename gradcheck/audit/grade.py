@@ -297,9 +297,13 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
             if student[2] is not None
             else choices(spec, outputs, student[0], ref, X, Y, notes, grad=student[1])
         )
-        tried = [_attempt(ex, layout, c, X, Y, seed, spec, lr_unknown) for c in picks]
+        tried = _top_diagnosed(
+            [_attempt(ex, layout, c, X, Y, seed, spec, lr_unknown, False) for c in picks], ex, layout, X, Y
+        )
         if all(c.source == "auto" for c in picks) and not any(t["report"].passed for t in tried):
             tried += _other_conventions(ex, layout, picks, X, Y, seed, spec, tried)
+        if any(t["report"].passed for t in tried):  # a pass under an assumed loss quotes the other losses' diagnoses
+            tried = [_diagnosed(t, ex, layout, X, Y) for t in tried]
     except LossError as exc:
         return SubmissionResult(
             status="error", error=str(exc), forward=forward, rules=ex.rules, notes=tuple(notes), **base
@@ -398,8 +402,8 @@ def _other_conventions(ex, layout, picks, X, Y, seed, spec, tried) -> list[dict[
     if not contenders:
         return []
     contenders.sort(key=lambda a: a["score"], reverse=True)  # the most right tensors, then the smallest error
-    chosen = [a["choice"] for a in contenders[:CONVENTIONS_DIAGNOSED]]
-    return [_attempt(ex, layout, c, X, Y, seed, spec) for c in chosen]
+    # none is checked again; the diagnosis decides only among those with the most right tensors
+    return _top_diagnosed(contenders[:CONVENTIONS_DIAGNOSED], ex, layout, X, Y)
 
 
 #: Other conventions diagnosed at most when none passes (each diagnosis searches the catalogue).
@@ -476,14 +480,44 @@ def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown=False,
     if lr_unknown and not report.passed:
         report = _unknown_rate(report, ex, layout, net.config, X, Y, choice.factor, seed, notes)
     diagnoses = [] if report.passed or not diagnose else _diagnose(report, ex, layout, net, X, Y, choice.factor)
+    return {
+        "report": report,
+        "diagnoses": diagnoses,
+        "choice": choice,
+        "notes": notes,
+        "score": _score(report, diagnoses),
+        "net": net,
+    }
+
+
+def _top_diagnosed(tried: list[dict[str, Any]], ex, layout, X, Y) -> list[dict[str, Any]]:
+    """The attempts, those with the most right tensors (then a right output layer) diagnosed.
+
+    Only among those does the diagnosis decide which attempt is best; the others are
+    diagnosed later only if a pass needs them (:func:`_judge`).
+    """
+    top = max((t["score"][1:3] for t in tried), default=None)
+    return [_diagnosed(t, ex, layout, X, Y) if t["score"][1:3] == top else t for t in tried]
+
+
+def _diagnosed(attempt: dict[str, Any], ex, layout, X, Y) -> dict[str, Any]:
+    """An attempt made with ``diagnose=False``, diagnosed now and scored again (its check is not repeated)."""
+    report = attempt["report"]
+    if report.passed:
+        return attempt
+    diagnoses = _diagnose(report, ex, layout, attempt["net"], X, Y, attempt["choice"].factor)
+    return {**attempt, "diagnoses": diagnoses, "score": _score(report, diagnoses)}
+
+
+def _score(report: GradientReport, diagnoses: list[Diagnosis]) -> tuple:
+    """How well an attempt explains the submission (see :func:`_attempt`)."""
     right = sum(t.status in ("pass", "kink") for t in report.tensors)
     # the output layer's gradient is the loss's own derivative: of two readings with as many right
     # tensors, the one under which the output layer is right names the loss the code differentiates
     output_right = bool(report.tensors) and report.tensors[-1].status in ("pass", "kink")
     explained = max((d.confidence for d in diagnoses if d.code != "localized"), default=0.0)
     bugs = diagnoses[0].evidence.get("bugs", 1) if diagnoses and diagnoses[0].code != "localized" else 9
-    score = (report.passed, right, output_right, -bugs, explained, -_worst(report))
-    return {"report": report, "diagnoses": diagnoses, "choice": choice, "notes": notes, "score": score}
+    return (report.passed, right, output_right, -bugs, explained, -_worst(report))
 
 
 def _accept_convention(report, ex, layout, config, X, Y, factor, seed, spec, notes):

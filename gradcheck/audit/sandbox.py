@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import select
 import subprocess
 import sys
 import tempfile
@@ -152,19 +153,35 @@ def _check_args(argv, limits, workdir) -> list[str]:
 
 
 def _wait(pid: int, deadline: float, stop: Callable[[int], None]):
-    """Wait for ``pid`` until ``deadline``; stop the run there. Returns (status, rusage, timed_out)."""
-    delay = 0.001
-    while True:
-        got, status, ru = os.wait4(pid, os.WNOHANG)
-        if got == pid:
-            return status, ru, False
-        now = time.monotonic()
-        if now >= deadline:
-            stop(pid)
-            _, status, ru = os.wait4(pid, 0)
-            return status, ru, True
-        time.sleep(min(delay, deadline - now))
-        delay = min(delay * 2, 0.02)
+    """Wait for ``pid`` until ``deadline``; stop the run there. Returns (status, rusage, timed_out).
+
+    Woken the moment the process ends (a pidfd, Linux 5.3+), else by polling.
+    """
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        pidfd = None
+    try:
+        delay = 0.001
+        while True:
+            got, status, ru = os.wait4(pid, os.WNOHANG)
+            if got == pid:
+                return status, ru, False
+            now = time.monotonic()
+            if now >= deadline:
+                stop(pid)
+                _, status, ru = os.wait4(pid, 0)
+                return status, ru, True
+            if pidfd is not None:
+                poller = select.poll()  # the pidfd is readable once the process has ended
+                poller.register(pidfd, select.POLLIN)
+                poller.poll(max(1, int(1000 * (deadline - now))))
+            else:
+                time.sleep(min(delay, deadline - now))
+                delay = min(delay * 2, 0.02)
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)
 
 
 def run_sandboxed(

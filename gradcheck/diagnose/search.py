@@ -24,6 +24,7 @@ reproduces the most wrong tensors exactly.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
 from collections.abc import Mapping
@@ -253,15 +254,19 @@ def _catalogue(config) -> list[Bug]:
 
 
 def _shared_hooks(parts) -> bool:
+    sets = [_own_hooks(name) for name, _ in parts]
+    return any(a & b for a, b in itertools.combinations(sets, 2))
+
+
+@functools.cache
+def _own_hooks(name: str) -> frozenset[str]:
+    """The backward steps (other than ``backward`` itself) mutant ``name`` overrides; the catalogue is fixed."""
     from reference_nets.compound import hooks
     from reference_nets.zoo import get_mutant
 
     names = set(hooks()) - {"backward"}
-    sets = []
-    for name, _ in parts:
-        cls = get_mutant(name).cls
-        sets.append({n for k in cls.__mro__ for n in vars(k) if n in names and k.__module__ != "reference_nets.mlp"})
-    return any(a & b for a, b in itertools.combinations(sets, 2))
+    cls = get_mutant(name).cls
+    return frozenset(n for k in cls.__mro__ for n in vars(k) if n in names and k.__module__ != "reference_nets.mlp")
 
 
 def _compatible(cores) -> bool:
