@@ -304,8 +304,10 @@ def _check_dask(args: argparse.Namespace) -> None:
     if args.dask is None:
         return
     if args.jobs is not None and (args.dask.kind != "local" or args.dask.workers is not None):
-        where = "give the number once, as --dask local:N" if args.dask.kind == "local" else (
-            "the cluster's workers set how many run at once (dask worker --nthreads)"
+        where = (
+            "give the number once, as --dask local:N"
+            if args.dask.kind == "local"
+            else ("the cluster's workers set how many run at once (dask worker --nthreads)")
         )
         raise CliError(f"--jobs and --dask {_shown(args.dask)} together: {where}")
 

@@ -35,6 +35,7 @@ import dataclasses
 import logging
 import os
 import shutil
+import signal
 import stat
 import tempfile
 import time
@@ -165,13 +166,22 @@ def connect(target: Target, *, workers: int) -> Iterator[Any]:
 
     if target.kind == "local":
         n = target.workers or workers
-        with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
-            cluster = distributed.LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.CRITICAL
-            )
+        try:
+            with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
+                cluster = distributed.LocalCluster(
+                    n_workers=n,
+                    threads_per_worker=1,
+                    dashboard_address=None,
+                    silence_logs=logging.CRITICAL,
+                    preload=[__name__],  # dask_setup below, in every worker process, restarted ones too
+                )
+        except (RuntimeError, OSError) as exc:
+            raise ClusterError(f"could not start a local cluster of {n} worker process(es): {exc}") from None
         with cluster, distributed.Client(cluster) as client:
             yield client
         return
+    if target.kind == "file" and not Path(target.value).is_file():
+        raise ClusterError("no such scheduler file; give the file the scheduler wrote (--scheduler-file)")
     how = {"scheduler_file": target.value} if target.kind == "file" else {"address": target.value}
     try:
         client = distributed.Client(**how, timeout=CONNECT_SECONDS)
@@ -186,6 +196,16 @@ def connect(target: Target, *, workers: int) -> Iterator[Any]:
         except TimeoutError:
             raise ClusterError(f"the scheduler has no worker (waited {CONNECT_SECONDS:g} s)") from None
         yield client
+
+
+def dask_setup(worker) -> None:
+    """In every worker process of ``--dask local``: Ctrl-C is the client's to handle.
+
+    A terminal's Ctrl-C reaches the whole process group; the workers leave it to the
+    client, which cancels the tasks and closes the cluster, instead of each printing a
+    traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # --------------------------------------------------------------------------- the task
