@@ -78,6 +78,11 @@ def _same_key(src: Path, *folders: Path) -> None:
         (f / signing.KEY_FILE).write_bytes((src / signing.KEY_FILE).read_bytes())
 
 
+def _run_specific(text: str) -> str:
+    """Without the numbers of the grader's fds and temp-file inodes, which differ between any two runs."""
+    return re.sub(r"#\d+", "#N", re.sub(r"(fd |fd/)\d+", r"\1N", text))
+
+
 def _without_times(report) -> dict:
     """The report without timings, and without the result channel's fd number in a student's output
     (forge_channel.py prints it: whichever number the grader's process had free)."""
@@ -85,12 +90,12 @@ def _without_times(report) -> dict:
     del d["elapsed"]
     for s in d["submissions"]:
         del s["elapsed"]
-        s["output_tail"] = re.sub(r"fd \d+", "fd N", s.get("output_tail") or "")
+        s["output_tail"] = _run_specific(s.get("output_tail") or "")
     return d
 
 
 def _comparable(record: dict) -> dict:
-    tail = re.sub(r"fd \d+", "fd N", record.get("output_tail") or "")
+    tail = _run_specific(record.get("output_tail") or "")
     return {**record, "elapsed": 0, "hmac": "", "output_tail": tail}
 
 
@@ -312,6 +317,46 @@ def test_dask_values_accepted(target, kind, value, workers):
 def test_dask_with_flags_it_cannot_take_is_a_usage_error(args, words, capsys, tmp_path):
     assert main(["audit", str(EX / "inplace_correct.py"), "--output", str(tmp_path), *args]) == 2
     assert words in capsys.readouterr().err
+
+
+def test_dask_address_of_a_running_scheduler_audits_there(client, tmp_path, capsys):
+    address = client.scheduler.address
+    argv = ["audit", str(EX / "inplace_correct.py"), str(EX / "lists_bias_bug.py"), "--output", str(tmp_path)]
+    assert main([*argv, "--dask", address, "--format", "json"]) == 1  # lists_bias_bug.py fails
+    report = json.loads(capsys.readouterr().out)
+    assert [s["status"] for s in report["submissions"]] == ["pass", "fail"]
+    assert client.status == "running"  # the user's cluster is left running
+
+
+def test_dask_address_where_no_scheduler_answers_is_a_usage_error(monkeypatch, capsys, tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setattr(dd, "CONNECT_SECONDS", 1.0)
+    argv = ["audit", str(EX / "inplace_correct.py"), "--output", str(tmp_path), "--dask", f"tcp://127.0.0.1:{port}"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "no dask scheduler answered" in err and "dask scheduler" in err and "Traceback" not in err
+
+
+def test_a_local_cluster_for_a_sandbox_that_keeps_the_network_speaks_tls_with_its_own_certificates():
+    """With --sandbox none or container a submission can reach 127.0.0.1: it must not be able to send the
+    scheduler work (a task runs as the grader)."""
+    import distributed
+
+    with dd.connect(dd.Target("local", workers=1), workers=1, backend="none") as c:
+        assert c.scheduler.address.startswith("tls://127.0.0.1:")
+        assert c.submit(sum, [1, 2]).result() == 3
+        for address in (c.scheduler.address, c.scheduler.address.replace("tls://", "tcp://")):
+            with pytest.raises((OSError, TypeError, TimeoutError)):
+                distributed.Client(address, timeout=3)
+
+
+def test_files_must_be_one_of_three(client, spec, tmp_path):
+    with pytest.raises(ValueError, match="files must be auto, ship or shared, got 'copy'"):
+        dd.audit_batch_dask([EX / "inplace_correct.py"], spec, folder=tmp_path, client=client, files="copy")
 
 
 def test_without_the_extra_dask_says_how_to_install_it(monkeypatch, capsys, tmp_path):

@@ -321,7 +321,7 @@ def _on_cluster(args: argparse.Namespace, paths, spec, **kw):
     from gradcheck.audit.distributed import ClusterError, audit_batch_dask, connect
 
     try:
-        with connect(args.dask, workers=args.jobs or default_jobs()) as client:
+        with connect(args.dask, workers=args.jobs or default_jobs(), backend=args.sandbox) as client:
             return audit_batch_dask(paths, spec, client=client, backend=args.sandbox, **kw)
     except ClusterError as exc:
         raise CliError(f"--dask {_shown(args.dask)}: {exc}") from None

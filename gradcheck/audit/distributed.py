@@ -25,7 +25,12 @@ cluster's workers:
   written to a result file: ``--resume`` audits that submission again;
 * at most :func:`window` tasks are on the cluster at once (more are sent as they finish),
   so a class of 10^5 submissions never sits in the scheduler's memory; Ctrl-C cancels
-  them and leaves the result files already written, a valid partial report.
+  them and leaves the result files already written, a valid partial report;
+* a worker is a grader: it imports every module of the grader before its first task, as
+  the local batch does, and runs student code only in the sandbox. Whoever can reach a
+  dask scheduler can run code on its workers, so a local cluster for a sandbox that leaves
+  the network to the submissions (``container``, ``none``) speaks TLS with certificates
+  made for the run; a running cluster's security is the user's (dask's TLS settings).
 """
 
 from __future__ import annotations
@@ -153,8 +158,13 @@ def import_distributed():
 
 
 @contextlib.contextmanager
-def connect(target: Target, *, workers: int) -> Iterator[Any]:
+def connect(target: Target, *, workers: int, backend: str = "bwrap") -> Iterator[Any]:
     """A dask ``Client`` for ``target`` (``workers``: the LocalCluster's size when ``local`` has none).
+
+    A LocalCluster for a backend that does not cut the network (``container``, ``none``) speaks
+    TLS with certificates made for this run (``Security.temporary``): a submission that finds
+    the scheduler's port cannot send it work. A running cluster's security is its own
+    (dask's ``distributed.comm.tls`` settings).
 
     Raises
     ------
@@ -170,14 +180,15 @@ def connect(target: Target, *, workers: int) -> Iterator[Any]:
             with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
                 cluster = distributed.LocalCluster(
                     n_workers=n,
+                    security=_security(backend),
+                    dashboard_address="127.0.0.1:0",  # none, or bokeh's, on a free port of this machine only
                     threads_per_worker=1,
-                    dashboard_address=None,
                     silence_logs=logging.CRITICAL,
                     preload=[__name__],  # dask_setup below, in every worker process, restarted ones too
                 )
         except (RuntimeError, OSError) as exc:
             raise ClusterError(f"could not start a local cluster of {n} worker process(es): {exc}") from None
-        with cluster, distributed.Client(cluster) as client:
+        with cluster, distributed.Client(cluster, security=cluster.security) as client:
             yield client
         return
     if target.kind == "file" and not Path(target.value).is_file():
@@ -196,6 +207,21 @@ def connect(target: Target, *, workers: int) -> Iterator[Any]:
         except TimeoutError:
             raise ClusterError(f"the scheduler has no worker (waited {CONNECT_SECONDS:g} s)") from None
         yield client
+
+
+def _security(backend: str):
+    """TLS for a LocalCluster whose submissions keep the network; None (plain TCP) for bwrap's, which have none."""
+    if backend == "bwrap":
+        return None
+    from distributed.security import Security
+
+    try:
+        return Security.temporary()
+    except ImportError:
+        raise ClusterError(
+            f"--sandbox {backend} leaves the network to the submissions, so the local cluster speaks TLS, "
+            f"which needs the cryptography package: {INSTALL_HINT}"
+        ) from None
 
 
 def dask_setup(worker) -> None:
@@ -467,6 +493,8 @@ def audit_batch_dask(
     ClusterError
         If a worker cannot audit (gradcheck or the sandbox missing there), before anything runs.
     """
+    if files not in ("auto", "ship", "shared"):
+        raise ValueError(f"files must be auto, ship or shared, got {files!r}")
     start = time.perf_counter()
     limits = limits or limits_for(spec)
     plan = plan_batch(paths, spec, folder=folder, limits=limits, resume=resume, siblings=siblings)
