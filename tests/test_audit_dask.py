@@ -29,8 +29,10 @@ import pytest
 from sandbox_util import bwrap_or_skip
 
 import gradcheck.audit.distributed as dd
+import gradcheck.audit.distributed.cluster
+import gradcheck.audit.distributed.task  # noqa: F401 (dd.cluster, dd.task)
 from gradcheck.audit import intake, signing
-from gradcheck.audit.batch import audit_batch, audit_one, limits_for, reproduce_command
+from gradcheck.audit.batch import audit_batch, audit_one, limits_for, reproduce_command, submission_digest
 from gradcheck.audit.spec import AuditSpec, load_spec
 from gradcheck.audit.submissions import discover
 from gradcheck.cli import main
@@ -223,7 +225,7 @@ def test_a_task_asks_for_the_files_it_cannot_see_and_audits_them_when_they_trave
     p = EX / "grads_tuple_sign_bug.py"
     limits = limits_for(spec)
     ctx = dd.Context(spec, limits, "bwrap", 0, False)
-    digest = dd.submission_digest(p, spec, limits.disk_bytes, p.name)
+    digest = submission_digest(p, spec, limits.disk_bytes, p.name)
     unseen = dd.Task(str(p), str(tmp_path / "elsewhere" / p.name), digest, 7)
     assert dd.run_task(unseen, ctx) is None
     changed = tmp_path / p.name
@@ -262,12 +264,12 @@ def test_the_specs_data_file_travels_with_the_task(tmp_path, name):
     (home / name).parent.mkdir(parents=True, exist_ok=True)
     np.savez(home / name, X=X, Y=Y)
     spec = AuditSpec({"data": {"file": name}}, home / "spec.toml")
-    ctx = dd.Context(spec, limits_for(spec), "none", 0, False, dd._data_file(spec))
+    ctx = dd.Context(spec, limits_for(spec), "none", 0, False, dd.data_file(spec))
     scratch = tmp_path / "worker"
     scratch.mkdir()
     from gradcheck.audit.batch import make_data
 
-    local = dd._local_spec(ctx, scratch)
+    local = dd.task._local_spec(ctx, scratch)
     got = make_data(local, None, None)
     assert np.array_equal(got[0], X) and np.array_equal(got[1], Y)
     assert scratch in (local.path.parent / name).resolve().parents  # nothing written outside the task's folder
@@ -334,7 +336,7 @@ def test_dask_address_where_no_scheduler_answers_is_a_usage_error(monkeypatch, c
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    monkeypatch.setattr(dd, "CONNECT_SECONDS", 1.0)
+    monkeypatch.setattr(dd.cluster, "CONNECT_SECONDS", 1.0)
     argv = ["audit", str(EX / "inplace_correct.py"), "--output", str(tmp_path), "--dask", f"tcp://127.0.0.1:{port}"]
     assert main(argv) == 2
     err = capsys.readouterr().err
