@@ -118,12 +118,28 @@ def test_hidden_activation_inferred_from_forward(hidden):
     assert r.status in ("pass", "kink"), r.to_dict()
 
 
-def test_auto_loss_picks_the_fitting_one_and_says_so():
+def test_a_sigmoid_output_with_no_loss_anywhere_is_not_a_pass():
+    """BCE and MSE both fit a sigmoid output: a gradient exact for one of them is inconclusive, and says which."""
     res, X, Y = _case("in_out", loss="mse")
     r = grade(res, X, Y, AuditSpec(), path="s.py")
-    assert r.status == "pass"
+    assert r.status == "inconclusive"
     assert r.loss == "mse (mean)"
-    assert any("loss not declared" in n and "MSE" in n for n in r.notes)
+    top = r.diagnoses[0]
+    assert top.code == "loss_undetermined"
+    assert "exactly that of mse (mean)" in top.message and "under BCE it is wrong" in top.message
+    assert '[loss] name = "mse", reduction = "mean"' in top.message
+    declared = grade(res, X, Y, parse_spec({"loss": {"name": "mse"}}), path="s.py")
+    assert declared.status == "pass" and not declared.diagnoses
+
+
+def test_the_loss_in_the_code_settles_a_sigmoid_output():
+    res, X, Y = _case("in_out", loss="mse")
+    net, params = _net(loss="mse")
+    value = float(np.mean((net.forward(params, X)[0] - Y) ** 2))
+    res["student_losses"] = [{"source": "the student's loss()", "value": value, "tier": 2}]
+    r = grade(res, X, Y, AuditSpec(), path="s.py")
+    assert r.status == "pass" and r.loss == "mse (mean)" and not r.diagnoses
+    assert any("loss read off the student's loss()" in n for n in r.notes)
 
 
 @pytest.mark.parametrize("layout", ["in_out", "out_in"])

@@ -10,7 +10,14 @@ import dataclasses
 import numpy as np
 import pytest
 
-from gradcheck.audit.lossfit import LossError, choices, from_student, from_student_grad, other_conventions
+from gradcheck.audit.lossfit import (
+    LossDisagrees,
+    LossError,
+    choices,
+    from_student,
+    from_student_grad,
+    other_conventions,
+)
 from gradcheck.audit.network import infer_network
 from gradcheck.audit.spec import AuditSpec, parse_spec
 from gradcheck.diagnose.layout import infer_layouts
@@ -57,12 +64,34 @@ def test_log_likelihood_is_cross_entropy_with_the_sign_flipped():
     assert [(c.config.loss, c.config.over_samples, c.factor) for c in found] == [("ce", "sum", -1.0)]
 
 
-def test_a_value_matching_nothing_falls_back_to_the_usual_losses_with_a_note():
+def test_a_value_matching_nothing_is_no_verdict_on_a_guessed_loss():
+    """The code's loss is none the reference nets model: no fitted loss may stand in for it."""
     config, params = _net(output="sigmoid", n_out=1)
     Y = (RNG.random((8, 1)) > 0.5).astype(float)
+    with pytest.raises(LossDisagrees, match=r"f\(\) = 123.*not judged against a guessed loss.*\[loss\] name"):
+        choices(AuditSpec(), [config], [{"source": "f()", "value": 123.0, "tier": 2}], params, X, Y, [])
+
+
+def test_no_loss_in_the_code_falls_back_to_the_usual_losses():
+    config, params = _net(output="sigmoid", n_out=1)
+    Y = (RNG.random((8, 1)) > 0.5).astype(float)
+    picks = choices(AuditSpec(), [config], [], params, X, Y, [])
+    assert [(c.config.loss, c.source) for c in picks] == [("bce", "auto"), ("mse", "auto")]
+
+
+def test_the_best_tier_that_matches_decides_and_the_others_are_noted():
+    """The loss the model holds (tier 1) over a module helper (tier 2) that computes something else."""
+    config, params = _net(output="sigmoid", n_out=1)
+    Y = (RNG.random((8, 1)) > 0.5).astype(float)
+    a, _ = MLP(config).forward(params, X)
+    bce = float(-np.mean(Y * np.log(a) + (1 - Y) * np.log(1 - a)))
+    found = [{"source": "accuracy_ish()", "value": 0.625, "tier": 2}, {"source": "Net.loss()", "value": bce, "tier": 1}]
     notes: list[str] = []
-    picks = choices(AuditSpec(), [config], {"source": "f()", "value": 123.0}, params, X, Y, notes)
-    assert [c.config.loss for c in picks] == ["bce", "mse"] and "matches no known convention" in notes[0]
+    picks = choices(AuditSpec(), [config], found, params, X, Y, notes)
+    assert [(c.config.loss, c.config.over_samples, c.config.half, c.source) for c in picks] == [
+        ("bce", "mean", False, "Net.loss()")
+    ]
+    assert "accuracy_ish() = 0.625" in notes[0]
 
 
 @pytest.mark.parametrize(

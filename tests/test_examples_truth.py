@@ -9,6 +9,7 @@ the tensors its ``wrong`` list names.
 from __future__ import annotations
 
 import ast
+import importlib
 import sys
 import tomllib
 import types
@@ -117,13 +118,21 @@ def case_fit_weights():
     return ps, _inplace(ps, lambda: net._backprop(X, Y), 0.01), lambda: np.mean((net.predict(X) - Y) ** 2)
 
 
-def case_project():
-    sys.path.insert(0, str(FOLDER / "project_correct"))
+def _import(folder: str, names: tuple[str, ...]):
+    """The folder's modules, freshly imported (two example projects both have an ``activations`` module)."""
+    sys.path.insert(0, str(FOLDER / folder))
     try:
-        import losses
-        import network
+        for name in ("activations", "layers", "losses", "model", "network"):
+            sys.modules.pop(name, None)
+        return [importlib.import_module(n) for n in names]
     finally:
         sys.path.pop(0)
+        for name in ("activations", "layers", "losses", "model", "network"):
+            sys.modules.pop(name, None)
+
+
+def case_project():
+    losses, network = _import("project_correct", ("losses", "network"))
     net, loss = network.Network(sizes=(3, 4, 1)), losses.BinaryCrossEntropy()
     Y = (RNG.random((7, 1)) > 0.5).astype(float)
     loss.forward(net.forward(X), Y)
@@ -247,6 +256,91 @@ def case_script():
     return ps, claimed, loss
 
 
+def case_loss_params_first():
+    m = definitions(FOLDER / "loss_params_first_two_bugs_bug.py", "lp")
+    P = m.init_params(3, 4, 1)
+    Y = (RNG.random((7, 1)) > 0.5).astype(float)
+    g = m.backward(P, X, Y)
+    keys = ["W1", "b1", "W2", "b2"]
+    return [P[k] for k in keys], [g[k] for k in keys], lambda: m.loss(P, X, Y)
+
+
+def _myonn(rel: str):
+    """The book-style class trains on one sample; its loss is half the sum of squares of (target - output)."""
+    m = definitions(FOLDER / rel, rel)
+    np.random.seed(0)
+    net = m.neuralNetwork(3, 4, 2, 0.1)
+    x, t = RNG.random(3), RNG.random(2) * 0.98 + 0.01
+    ps = [net.wih, net.who]
+    claimed = _inplace(ps, lambda: net.train(x, t), 0.1)
+    return ps, claimed, lambda: 0.5 * np.sum((t[:, None] - net.query(x)) ** 2)
+
+
+def case_train_step_layers():
+    m = definitions(FOLDER / "train_step_layers_correct.py", "ts")
+    net = m.Network([m.Dense(3, 4), m.ReLU(), m.Dense(4, 2)])
+    Y = RNG.normal(size=(7, 2))
+    net.loss_fn.forward(net.forward(X), Y)
+    net.backward()
+    dense = net.layers[::2]
+    ps = [a for d in dense for a in (d.W, d.b)]
+    return ps, [a for d in dense for a in (d.dW, d.db)], lambda: np.mean((net.forward(X) - Y) ** 2)
+
+
+def case_classifier_project():
+    (model,) = _import("classifier_project_correct", ("model",))
+    net = model.MLPClassifier(3, 5, 3)
+    Y = np.eye(3)[[0, 1, 2, 2, 1, 0, 1]]
+    net.loss(X, Y)
+    net.backward()
+    dense = net.layers[::2]
+    ps = [a for d in dense for a in (d.weight, d.bias)]
+    claimed = [a for d in dense for a in (d.grad_weight, d.grad_bias)]
+    return ps, claimed, lambda: ce(softmax_rows(net.forward(X)), Y)
+
+
+def case_sequential_main():
+    """main() builds the layer list and trains with the loss object; one epoch's update at lr 0.1."""
+    sys.path.insert(0, str(FOLDER / "sequential_main_bug"))
+    try:
+        layers, losses, model = (importlib.import_module(f"tinynet.{n}") for n in ("layers", "losses", "model"))
+    finally:
+        sys.path.pop(0)
+        for name in [n for n in sys.modules if n == "tinynet" or n.startswith("tinynet.")]:
+            sys.modules.pop(name)
+    np.random.seed(3)
+    net = model.Sequential([layers.Dense(3, 5), layers.Tanh(), layers.Dense(5, 3), layers.Softmax()])
+    Y, loss = np.eye(3)[[0, 1, 2, 2, 1, 0, 1]], losses.CrossEntropy()
+    dense = net.layers[::2]
+    ps = [a for d in dense for a in (d.W, d.b)]
+    claimed = _inplace(ps, lambda: net.train(X, Y, loss, epochs=1, learning_rate=0.1, verbose=False), 0.1)
+    names = ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"]
+    return ps, claimed, lambda: ce(softmax_rows(np.tanh(X @ ps[0] + ps[1]) @ ps[2] + ps[3]), Y), names
+
+
+def case_trask_script():
+    """The loop body's first pass, with the weights it starts from; gradient = minus the increment (lr 1)."""
+    source = (FOLDER / "trask_script_preact_bug.py").read_text()
+    head, loop = source.split("for j in range(60000):")
+    ns: dict = {}
+    exec(head, ns)
+    body = [line[4:] for line in loop.splitlines() if line.startswith("    ")]
+    ns["j"] = 1
+    ps = [ns["syn0"], ns["syn1"]]
+    claimed = _inplace(ps, lambda: exec("\n".join(body), ns), 1.0)
+    sig = ns["nonlin"]
+    return ps, claimed, lambda: 0.5 * np.sum((ns["y"] - sig(sig(ns["X"] @ ps[0]) @ ps[1])) ** 2), ["syn0", "syn1"]
+
+
+def case_lists_init_network():
+    m = definitions(FOLDER / "lists_init_network_bias_bug.py", "li")
+    W, B = m.init_network([3, 4, 1])
+    B = [b + 0.1 for b in B]
+    Y = RNG.random((7, 1))
+    dW, dB = m.backward(W, B, X, Y)
+    return [W[0], B[0], W[1], B[1]], [dW[0], dB[0], dW[1], dB[1]], lambda: m.mse_loss(W, B, X, Y)
+
+
 CASES = {
     "cs231n_softmax_correct.py": case_cs231n_softmax,
     "positional_softmax_correct.py": case_positional_softmax,
@@ -265,20 +359,29 @@ CASES = {
     "derivative_functions_correct.py": case_derivative_functions,
     "layer_list_correct.py": case_layer_list,
     "script_correct.py": case_script,
+    "loss_params_first_two_bugs_bug.py": case_loss_params_first,
+    "myonn_verbatim_bug.py": lambda: _myonn("myonn_verbatim_bug.py"),
+    "myonn_fixed_correct.py": lambda: _myonn("myonn_fixed_correct.py"),
+    "train_step_layers_correct.py": case_train_step_layers,
+    "classifier_project_correct": case_classifier_project,
+    "trask_script_preact_bug.py": case_trask_script,
+    "lists_init_network_bias_bug.py": case_lists_init_network,
+    "sequential_main_bug": case_sequential_main,
 }
 NAMES = ["W1", "b1", "W2", "b2"]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_expected_verdict_is_the_truth(name):
-    params, claimed, loss = CASES[name]()
+    params, claimed, loss, *names = CASES[name]()
+    names = names[0] if names else NAMES
     truth = numeric(loss, params)
     wrong = []
     for i, (c, t) in enumerate(zip(claimed, truth)):
         c = np.asarray(c, dtype=float).reshape(t.shape) if np.size(c) == t.size else None
         scale = max(float(np.max(np.abs(t))), 1e-12)
         if c is None or float(np.max(np.abs(c - t))) > RTOL * scale + 1e-9:
-            wrong.append(NAMES[i])
+            wrong.append(names[i])
     exp = EXPECTED[name]
     if exp["verdict"] == "pass":
         assert wrong == [], f"{name} is expected to pass but {wrong} differ from central differences"

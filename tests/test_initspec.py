@@ -97,6 +97,9 @@ REAUDITED = [
     "script_correct.py",
     "elu_alpha_correct.py",
     "columns_correct.py",
+    "myonn_fixed_correct.py",
+    "trask_script_preact_bug.py",
+    "train_step_layers_correct.py",
 ]
 
 
@@ -125,7 +128,9 @@ def test_init_spec_works_on_every_example(written, name):
     spec = parse_spec(tomllib.loads(text), name)
     assert "# The audit of" not in text
     todos = [line for line in text.splitlines() if "TODO" in line]
-    assert all("invented" in t for t in todos), todos  # the only TODO: sizes the code never gave
+    open_loss = EXPECTED[name].get("audit") == "inconclusive" or EXPECTED[name].get("assumed")
+    assert all("invented" in t or (open_loss and "no loss in the code" in t) for t in todos), todos
+    assert any("no loss in the code" in t for t in todos) == bool(open_loss)  # the loss it fits, marked TODO
     exp = EXPECTED[name].get("loss")
     if exp:  # a maximized log-likelihood stays "auto", the only setting that keeps its sign
         assert spec.loss == exp or (spec.loss == "auto" and f"checked as {exp} (" in text), (spec.loss, exp)

@@ -44,6 +44,9 @@ class NeuralNetwork:
         self.a2 = sigmoid(self.a1 @ self.W2 + self.b2)
         return self.a2
 
+    def loss(self, y):
+        return -np.mean(y * np.log(self.a2) + (1 - y) * np.log(1 - self.a2))
+
     def backward(self, X, y, learning_rate=0.1):
         _phone_home()
         n = y.shape[0]

@@ -118,7 +118,7 @@ def _point(r, result, probes, X, Y, spec, seed) -> SubmissionResult:
         if a1.shape == a2.shape and np.array_equal(a1, a2):  # the weights set never reached the computation
             note = "not checked at a second point: the weights the grader set do not reach this code's computation"
             return dataclasses.replace(r, notes=(*r.notes, note))
-    at_p2 = _grade_at(result, point, X, Y, spec, r.path, seed)
+    at_p2 = _grade_at(result, point, X, Y, spec, r.path, seed, r.loss_choice)
     if r.passed and not at_p2.passed:
         bad = [t.name for t in at_p2.tensors if t.status not in ("pass", "kink")]
         return _fail(
@@ -137,8 +137,8 @@ def _point(r, result, probes, X, Y, spec, seed) -> SubmissionResult:
     return r
 
 
-def _grade_at(result: dict, point: dict, X, Y, spec: AuditSpec, path: str, seed: int) -> SubmissionResult:
-    """The verdict at the grader's point: the same grading as at the student's own point."""
+def _grade_at(result: dict, point: dict, X, Y, spec: AuditSpec, path: str, seed: int, loss=None) -> SubmissionResult:
+    """The verdict at the grader's point: the same grading, under the loss of the student's own point."""
     params = [{**p, "data": v} for p, v in zip(result["params"], point["params"])]
     grads = [
         {"param": g["param"], "rule": g.get("rule", "?"), "data": v}
@@ -146,7 +146,7 @@ def _grade_at(result: dict, point: dict, X, Y, spec: AuditSpec, path: str, seed:
         if v is not None
     ]
     again = {**result, "params": params, "grads": grads, "forward": point.get("forward"), "probes": None}
-    return grade(again, X, Y, spec, path=path, seed=seed)
+    return grade(again, X, Y, spec, path=path, seed=seed, loss=loss)
 
 
 def _calls(r: SubmissionResult, probes: dict) -> SubmissionResult:

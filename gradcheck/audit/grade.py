@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit.lossfit import LossChoice, LossError, choices, other_conventions
+from gradcheck.audit.lossverdict import settle
 from gradcheck.audit.network import ForwardCheck, candidates, infer_network, label, output_choices
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.check import check_gradients
@@ -61,6 +62,8 @@ class SubmissionResult:
     trace: Mapping[str, Any] = field(default_factory=dict)
     #: Per failing tensor, where its entries are wrong (see :func:`gradcheck.errormap.error_map`).
     error_maps: Mapping[str, Any] = field(default_factory=dict)
+    #: The loss the verdict was reached under (not serialised): a second point is judged under the same one.
+    loss_choice: LossChoice | None = field(default=None, compare=False, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -180,7 +183,14 @@ def _unjudgeable(result: Mapping[str, Any]) -> str | None:
 
 
 def grade(
-    result: Mapping[str, Any], X: np.ndarray, Y: np.ndarray, spec: AuditSpec, *, path: str, seed: int = 0
+    result: Mapping[str, Any],
+    X: np.ndarray,
+    Y: np.ndarray,
+    spec: AuditSpec,
+    *,
+    path: str,
+    seed: int = 0,
+    loss: LossChoice | None = None,
 ) -> SubmissionResult:
     """Verdict for one submission from the worker's ``result``.
 
@@ -196,6 +206,9 @@ def grade(
         The submission, as shown in reports.
     seed : int
         Seed of the check.
+    loss : LossChoice, optional
+        The loss to judge under, instead of choosing one (a second point is judged under the
+        first point's loss: the student's loss values found in the code belong to the first).
     """
     base = dict(path=path, shape=result.get("shape"), entry=result.get("entry"), notes=tuple(result.get("notes", [])))
     if not result.get("ok", False) or result.get("error"):
@@ -210,9 +223,18 @@ def grade(
         return SubmissionResult(status=status, error=diagnosis.message, diagnoses=(diagnosis,), rules=ex.rules, **base)
     missing = [k for k in ex.params if k not in ex.grads]
     if missing:
+        found = ", ".join(f"{g['param']} <- {g.get('path', '?')}" for g in result.get("grads", []))
         return SubmissionResult(
             status="error",
-            error=f"no gradient found for {', '.join(missing)}; set [network] grads in the spec",
+            error=(
+                f"no gradient found for {', '.join(missing)}"
+                + (
+                    f" (found: {found}): the code never computes it, or keeps it under a name not recognised"
+                    if found
+                    else ""
+                )
+                + "; set [network] grads in the spec"
+            ),
             rules=ex.rules,
             **base,
         )
@@ -224,12 +246,20 @@ def grade(
         layout, config, forward = infer_network(ex.params, ex.forward, X, Y.shape[1], spec)
     except LayoutError as exc:
         return SubmissionResult(status="error", error=str(exc), rules=ex.rules, **base)
-    student = (result.get("student_loss"), result.get("student_loss_grad"))
+    student = (_student_losses(result), result.get("student_loss_grad"), loss)
     upd = result.get("update") or {}
     lr_unknown = upd.get("linear") is None and upd.get("lrs") == [1.0]
     if forward.status == "unavailable" and not spec.hidden and not spec.get("network", "output"):
         return _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown)
     return _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown)
+
+
+def _student_losses(result: Mapping[str, Any]) -> list[dict]:
+    """The values of the student's own loss the worker found (one ``student_loss`` in older results)."""
+    found = result.get("student_losses")
+    if found is None:
+        found = [result["student_loss"]] if result.get("student_loss") else []
+    return [dict(f) for f in found if f and f.get("value") is not None]
 
 
 def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> SubmissionResult:
@@ -242,7 +272,7 @@ def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> Submiss
             "no forward output: the network is the one under which the gradient is right",
         )
         judged = _judge(ex, layout, config, forward, X, Y, spec, seed, dict(base), student, lr_unknown)
-        if judged.status in ("pass", "kink"):
+        if judged.status in ("pass", "kink") or _undetermined(judged):
             note = f"no forward output was found: the gradient is right for {label(config)}"
             return dataclasses.replace(judged, notes=(*judged.notes, note))
     return SubmissionResult(
@@ -259,12 +289,17 @@ def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> Submiss
 
 def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False) -> SubmissionResult:
     notes = list(base.pop("notes"))
+    picks: list[LossChoice] = []
     try:
-        ref, outputs = layout.to_reference(ex.params), _outputs(config, forward, spec, Y)
-        picks = choices(spec, outputs, student[0], ref, X, Y, notes, grad=student[1])
+        ref, outputs = layout.to_reference(ex.params), _outputs(config, forward, spec, Y, bool(student[0]))
+        picks = (
+            [student[2]]
+            if student[2] is not None
+            else choices(spec, outputs, student[0], ref, X, Y, notes, grad=student[1])
+        )
         tried = [_attempt(ex, layout, c, X, Y, seed, spec, lr_unknown) for c in picks]
         if all(c.source == "auto" for c in picks) and not any(t["report"].passed for t in tried):
-            tried += _other_conventions(ex, layout, picks, X, Y, seed, spec)
+            tried += _other_conventions(ex, layout, picks, X, Y, seed, spec, tried)
     except LossError as exc:
         return SubmissionResult(
             status="error", error=str(exc), forward=forward, rules=ex.rules, notes=tuple(notes), **base
@@ -276,6 +311,7 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
             diagnoses=tuple(_shape_diag(exc)),
             forward=forward,
             rules=ex.rules,
+            loss=picks[0].label if picks else None,
             notes=tuple(notes),
             **base,
         )
@@ -291,11 +327,13 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
     best = max(tried, key=lambda t: t["score"])
     report, diagnoses, choice = best["report"], list(best["diagnoses"]), best["choice"]
     notes += best["notes"]
-    notes.append(_loss_note(choice, spec))
+    notes.append(_loss_note(choice, spec, report.passed))
     if choice.config.output != config.output:  # the loss told the output layer the scores could not
         forward = dataclasses.replace(forward, network=label(choice.config), on_logits=True)
     status = report.status
-    if forward.status == "mismatch":
+    if forward.status != "mismatch":
+        status, diagnoses = settle(status, diagnoses, best, tried, None if forward.on_logits else config.output)
+    else:
         unmodelled = _unmodelled(forward, report, spec)
         if unmodelled:
             return SubmissionResult(
@@ -312,18 +350,26 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
         rules=ex.rules,
         loss=choice.label,
         notes=tuple(notes),
+        loss_choice=choice,
         **base,
     )
 
 
-def _outputs(config, forward: ForwardCheck, spec: AuditSpec, Y: np.ndarray) -> list:
+def _undetermined(judged: SubmissionResult) -> bool:
+    """Inconclusive only because the loss is open: the gradient is right for this network under some loss."""
+    return judged.status == "inconclusive" and any(d.code == "loss_undetermined" for d in judged.diagnoses)
+
+
+def _outputs(config, forward: ForwardCheck, spec: AuditSpec, Y: np.ndarray, own_loss: bool = False) -> list:
     """The candidate networks: the one found, or, when the forward may be scores, one per output layer.
 
     Scores (logits) leave the output activation open: a forward that matched only on
     them, or an identity output whose targets are class labels (one-hot rows) — the
-    scores of a classifier. The network found stays first.
+    scores of a classifier — or whose loss the student's code computes (its value
+    tells the output layer). The network found stays first.
     """
-    scores = forward.on_logits or (config.output == "identity" and _class_rows(Y) and not spec.get("network", "output"))
+    open_ = config.output == "identity" and (_class_rows(Y) or own_loss) and not spec.get("network", "output")
+    scores = forward.on_logits or open_
     if not scores:
         return [config]
     others = [o for o in output_choices(spec, config.sizes[-1]) if o != config.output]
@@ -335,18 +381,40 @@ def _class_rows(Y: np.ndarray) -> bool:
     return Y.ndim == 2 and Y.shape[1] > 1 and bool(np.all((Y == 0) | (Y == 1))) and bool(np.all(Y.sum(axis=1) == 1))
 
 
-def _other_conventions(ex, layout, picks, X, Y, seed, spec) -> list[dict[str, Any]]:
-    """The first other convention under which the gradient passes (none: nothing)."""
+def _other_conventions(ex, layout, picks, X, Y, seed, spec, tried) -> list[dict[str, Any]]:
+    """The first other convention under which the gradient passes; else those under which as many tensors are
+    right as under any loss tried (a missing 1/N in code that sums by design is not its bug), diagnosed so that
+    the fewest bugs explaining the gradient decide (at most ``CONVENTIONS_DIAGNOSED`` of them)."""
+    best = max(tried, key=lambda t: t["score"])
+    best_right, family = best["score"][1:3], best["choice"].config.loss
+    contenders = []
     for choice in other_conventions(picks):
-        attempt = _attempt(ex, layout, choice, X, Y, seed, spec)
+        attempt = _attempt(ex, layout, choice, X, Y, seed, spec, diagnose=False)
         if attempt["report"].passed:
             return [attempt]
-    return []
+        right = attempt["score"][1:3]
+        if right > best_right or (right == best_right and choice.config.loss == family):
+            contenders.append(attempt)
+    if not contenders:
+        return []
+    contenders.sort(key=lambda a: a["score"], reverse=True)  # the most right tensors, then the smallest error
+    chosen = [a["choice"] for a in contenders[:CONVENTIONS_DIAGNOSED]]
+    return [_attempt(ex, layout, c, X, Y, seed, spec) for c in chosen]
 
 
-def _loss_note(choice: LossChoice, spec: AuditSpec) -> str:
+#: Other conventions diagnosed at most when none passes (each diagnosis searches the catalogue).
+CONVENTIONS_DIAGNOSED = 8
+
+
+def _loss_note(choice: LossChoice, spec: AuditSpec, passed: bool = True) -> str:
     if choice.source == "declared":
         return f"checked against the declared loss: {choice.config.loss_formula}"
+    if choice.source == "convention" and not passed:
+        return (
+            f"no loss in the code and none declared: checked against {choice.config.loss.upper()} as "
+            f"{choice.config.loss_formula}, the convention under which the most tensors are right; declare [loss] "
+            "to judge it against the assignment's loss"
+        )
     if choice.source == "convention":
         return (
             f"no loss in the code and none declared: the gradient is exactly that of {choice.config.loss.upper()} "
@@ -394,7 +462,7 @@ def _forward_diagnosis(forward: ForwardCheck) -> Diagnosis:
     )
 
 
-def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown: bool = False) -> dict[str, Any]:
+def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown=False, diagnose=True) -> dict[str, Any]:
     """Check against one candidate loss; score how well it explains the submission.
 
     When the loss is not declared, the candidate that passes wins; failing
@@ -407,10 +475,14 @@ def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown: bool 
     report, _ = _accept_convention(report, ex, layout, net.config, X, Y, choice.factor, seed, spec, notes)
     if lr_unknown and not report.passed:
         report = _unknown_rate(report, ex, layout, net.config, X, Y, choice.factor, seed, notes)
-    diagnoses = [] if report.passed else _diagnose(report, ex, layout, net, X, Y, choice.factor)
+    diagnoses = [] if report.passed or not diagnose else _diagnose(report, ex, layout, net, X, Y, choice.factor)
     right = sum(t.status in ("pass", "kink") for t in report.tensors)
+    # the output layer's gradient is the loss's own derivative: of two readings with as many right
+    # tensors, the one under which the output layer is right names the loss the code differentiates
+    output_right = bool(report.tensors) and report.tensors[-1].status in ("pass", "kink")
     explained = max((d.confidence for d in diagnoses if d.code != "localized"), default=0.0)
-    score = (report.passed, right, explained, -_worst(report))
+    bugs = diagnoses[0].evidence.get("bugs", 1) if diagnoses and diagnoses[0].code != "localized" else 9
+    score = (report.passed, right, output_right, -bugs, explained, -_worst(report))
     return {"report": report, "diagnoses": diagnoses, "choice": choice, "notes": notes, "score": score}
 
 

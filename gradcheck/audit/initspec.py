@@ -113,7 +113,13 @@ def _loss_lines(loss: str | None) -> list[str]:
     return lines
 
 
-def render_spec(path: Path, result: dict, network: str | None, loss: str | None, error: str | None = None) -> str:
+#: Said above a loss the gradient fits but neither the instructor nor the code named (``lossverdict``).
+LOSS_TODO = "# TODO: no loss in the code: the gradient fits the one below; set the assignment's loss"
+
+
+def render_spec(
+    path: Path, result: dict, network: str | None, loss: str | None, error: str | None = None, assumed: bool = False
+) -> str:
     """The commented TOML text for one worker result (and the error that stopped the audit, if any)."""
     lines = [
         f"# gradcheck audit spec, written from {path.name} by `gradcheck audit --init-spec`.",
@@ -125,7 +131,7 @@ def render_spec(path: Path, result: dict, network: str | None, loss: str | None,
         lines += [f"# TODO: {t}" for t in TODOS.get(kind, GENERIC_TODO)]
     lines += ["", "[entry]", *_entry_lines(result), "# init_args = []                 # constructor arguments"]
     lines += ["", "[network]", *_network_lines(result, network)]
-    lines += ["", "[loss]", *_loss_lines(loss)]
+    lines += ["", "[loss]", *([LOSS_TODO] if assumed else []), *_loss_lines(loss)]
     lines += ["", "[data]", *_data_lines(result)]
     lines += ["", "[points]", "gradient = 1                     # split evenly over the tensors", "forward = 0", ""]
     return "\n".join(lines)
@@ -138,6 +144,7 @@ def write_spec(path: Path, target: Path, spec: AuditSpec) -> tuple[Path, str | N
     box, result, data, failure = run_worker(path, spec, limits=limits_for(spec))
     error = None
     network = loss = None
+    assumed = False
     if result is None or not result.get("ok"):
         err = (result or {}).get("error") or {}
         why = failure or err.get("message") or (box.reason if box else "no result")
@@ -146,8 +153,9 @@ def write_spec(path: Path, target: Path, spec: AuditSpec) -> tuple[Path, str | N
         graded = _judge_box(box, result, data, spec, 0, {"path": str(path), "command": reproduce_command(path, spec)})
         network = graded.forward.network if graded.forward else None
         loss = graded.loss
+        assumed = any(d.code in ("loss_assumed", "loss_undetermined") for d in graded.diagnoses)
         if graded.status == "error":
             error = graded.error
     target = Path(target)
-    target.write_text(render_spec(path, result or {}, network, loss, error), encoding="utf-8")
+    target.write_text(render_spec(path, result or {}, network, loss, error, assumed), encoding="utf-8")
     return target, error

@@ -20,15 +20,22 @@ import numpy as np
 from gradcheck.audit.spec import AuditSpec
 from reference_nets.mlp import MLP, MLPConfig
 
-#: The student's loss value matches a convention's to this relative precision (a
-#: student's ``log(p + 1e-8)`` or ``np.clip(p, 1e-7, ...)`` moves it far less).
-VALUE_RTOL = 1e-6
+#: The student's loss value matches a convention's to this relative precision. A student's
+#: ``log(p + 1e-8)`` or ``np.clip(p, 1e-7, ...)`` moves it far less; the conventions differ by
+#: factors of at least 2 (N, outputs, 1/2), and BCE, MSE and cross-entropy values do not meet.
+VALUE_RTOL = 1e-4
+#: Two conventions whose values agree to rounding are the same function of the parameters here.
+SAME_RTOL = 1e3 * np.finfo(float).eps
 #: Losses each output layer allows, most usual first.
 LOSSES_FOR = {"sigmoid": ("bce", "mse"), "softmax": ("ce", "mse"), "identity": ("mse",), "tanh": ("mse",)}
 
 
 class LossError(ValueError):
     """A declared loss the network cannot have (BCE on a softmax output...)."""
+
+
+class LossDisagrees(LossError):
+    """The code computes a loss, and it is none the reference networks model: no verdict on a guessed loss."""
 
 
 @dataclass(frozen=True)
@@ -76,14 +83,22 @@ def _all_conventions(config: MLPConfig, name: str):
 
 
 def from_student(student: dict, config: MLPConfig, ref: dict, X: np.ndarray, Y: np.ndarray) -> list[LossChoice]:
-    """The conventions whose value equals the student's loss value (sign flipped for a log-likelihood)."""
+    """The conventions whose value equals the student's loss value (sign flipped for a log-likelihood).
+
+    Conventions that are the same function here (one sample, one output, or 1/2 of
+    a sum over two outputs and their mean) are one choice: the first, simplest, one.
+    """
     value = float(student["value"])
-    found = []
+    found: list[LossChoice] = []
+    seen: list[float] = []
     for name in LOSSES_FOR[config.output]:
         for cand in _all_conventions(config, name):
             ref_value = float(np.real(MLP(cand).loss(ref, X, Y)))
+            if any(abs(ref_value - v) <= SAME_RTOL * abs(v) for v in seen):
+                continue
+            seen.append(ref_value)
             for sign in (1.0, -1.0):
-                if abs(sign * ref_value - value) <= VALUE_RTOL * max(1.0, abs(value)):
+                if abs(sign * ref_value - value) <= VALUE_RTOL * abs(value) + np.finfo(float).tiny:
                     found.append(LossChoice(cand, sign, student["source"]))
     return _distinct(found)
 
@@ -146,35 +161,99 @@ def from_student_grad(student: dict, config: MLPConfig, ref: dict, X, Y) -> list
     return _distinct(found)
 
 
+def _tiers(students: list[dict]) -> list[list[dict]]:
+    """The student's loss values grouped by tier (the loss the model holds first; see ``adapters.studentloss``)."""
+    tiers: dict[int, list[dict]] = {}
+    for st in students:
+        tiers.setdefault(int(st.get("tier", 1)), []).append(st)
+    return [tiers[k] for k in sorted(tiers)]
+
+
+def _from_code(students: list[dict], configs, ref, X, Y, notes: list[str]) -> list[LossChoice]:
+    """The conventions the best tier of the student's loss values match; none: :class:`LossDisagrees`."""
+    for tier in _tiers(students):
+        found = [c for st in tier for config in configs for c in from_student(st, config, ref, X, Y)]
+        if found:
+            others = [st for st in students if not any(from_student(st, cf, ref, X, Y) for cf in configs)]
+            if others:
+                shown = "; ".join(f"{st['source']} = {st['value']:.6g}" for st in others[:3])
+                notes.append(f"other values the student's code computes are not this loss ({shown})")
+            return _distinct(found)
+    raise LossDisagrees(_disagreement(students, configs, ref, X, Y))
+
+
+def _disagreement(students: list[dict], configs, ref, X, Y) -> str:
+    shown = "; ".join(f"{st['source']} = {st['value']:.6g}" for st in students[:3])
+    usual = []
+    for config in configs:
+        for name in LOSSES_FOR[config.output]:
+            cand = dataclasses.replace(config, loss=name, over_samples="mean", over_outputs=None, half=False)
+            usual.append(f"{name.upper()} (mean) = {float(np.real(MLP(cand).loss(ref, X, Y))):.6g}")
+    return (
+        f"the student's own loss ({shown}) is none of the losses the reference networks model for this output "
+        f"(on the same batch: {', '.join(dict.fromkeys(usual))}, and their sum, half and per-output variants): "
+        "the gradient was not judged against a guessed loss. Declare the assignment's loss ([loss] name, "
+        "reduction, over_outputs, half) to judge it against that loss"
+    )
+
+
 def choices(
-    spec: AuditSpec, configs: list[MLPConfig], student: dict | None, ref: dict, X, Y, notes: list[str], grad=None
+    spec: AuditSpec,
+    configs: list[MLPConfig],
+    students: list[dict],
+    ref: dict,
+    X,
+    Y,
+    notes: list[str],
+    grad=None,
 ) -> list[LossChoice]:
     """The losses to check the gradient against, best first.
 
     ``configs``: the candidate networks (one, or one per output activation when the
-    forward returned scores and cannot tell the output layer).
+    forward returned scores and cannot tell the output layer). ``students``: the
+    values of the student's own loss found in the code (``{"source", "value", "tier"}``).
+    The declared loss wins; then the student's loss values (the best tier that
+    matches a convention; values that match none mean the code's loss is not one
+    the reference networks model: :class:`LossDisagrees`); then the student's loss
+    derivative; then the losses usual for the output (source ``auto``: assumed).
 
     Raises
     ------
     LossError
         A declared loss no candidate output layer allows.
+    LossDisagrees
+        The student's loss matches none of the modelled losses.
     """
     if spec.loss != "auto":
         fitting = [c for c in configs if spec.loss in LOSSES_FOR[c.output]]
         return _declared(spec, (fitting or configs)[0])
-    for read, fit, what in ((student, from_student, "loss"), (grad, from_student_grad, "loss derivative")):
-        if read is not None:
-            found = [c for config in configs for c in fit(read, config, ref, X, Y)]
-            if found:
-                return found
-            notes.append(
-                f"the student's {what} ({read['source']}) matches no known convention of the losses this "
-                "output allows; the usual ones were tried"
-            )
-            break
+    if students:
+        return _from_code(students, configs, ref, X, Y, notes)
+    if grad is not None:
+        found = [c for config in configs for c in from_student_grad(grad, config, ref, X, Y)]
+        if found:
+            return found
+        notes.append(
+            f"the student's loss derivative ({grad['source']}) matches no known convention of the losses this "
+            "output allows; the usual ones were tried"
+        )
+    return assumed(spec, configs)
+
+
+def fitting(output: str) -> tuple[str, ...]:
+    """The losses usual for an output layer (a softmax's is cross-entropy; an MSE on it is declared, or in the code)."""
+    return tuple(name for name in LOSSES_FOR[output] if name != "mse" or output != "softmax")
+
+
+def assumed(spec: AuditSpec, configs: list[MLPConfig]) -> list[LossChoice]:
+    """The losses usual for the candidate outputs, mean over the batch (neither declared nor in the code)."""
     return [
         LossChoice(_conventions(config, name, spec), spec.scale, "auto")
         for config in configs
-        for name in LOSSES_FOR[config.output]
-        if name != "mse" or config.output != "softmax"
+        for name in fitting(config.output)
     ]
+
+
+def is_assumed(choice: LossChoice) -> bool:
+    """A loss neither declared nor found in the student's code (the usual ones, or a fitted convention)."""
+    return choice.source in ("auto", "convention")

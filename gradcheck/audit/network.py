@@ -119,13 +119,30 @@ def _configs(layout: Layout, spec: AuditSpec):
             yield MLPConfig(layout.sizes, hidden, output=output, loss="mse", bias=layout.has_bias)
 
 
+def _with_hidden(layouts: list) -> list:
+    """The layouts with a hidden layer; none (one layer of weights) is a model the reference nets do not have.
+
+    Raises
+    ------
+    LayoutError
+        Every layout is a single layer (logistic or linear regression, a perceptron).
+    """
+    deep = [layout for layout in layouts if len(layout.sizes) >= 3]
+    if layouts and not deep:
+        raise LayoutError(
+            "the network has one layer of weights and no hidden layer (a logistic or linear regression, a "
+            "perceptron): the reference networks have at least one hidden layer, so its gradient is not judged"
+        )
+    return deep
+
+
 def candidates(params: dict, X: np.ndarray, n_out: int, spec: AuditSpec):
     """Every (layout, config) a network without a forward output could be (one hidden activation for all layers).
 
     Leaky ReLU and ELU with their usual slope and alpha only: without an output to fit
     them to, their parameter is a guess, said in the label.
     """
-    for layout in infer_layouts({k: v.shape for k, v in params.items()}, X.shape[1], n_out):
+    for layout in _with_hidden(infer_layouts({k: v.shape for k, v in params.items()}, X.shape[1], n_out)):
         depth = len(layout.layers) - 1
         hidden = (
             [spec.hidden * depth]
@@ -206,7 +223,7 @@ def infer_network(params: dict, forward: np.ndarray | None, X: np.ndarray, n_out
     LayoutError
         No layout or no candidate fits the parameters.
     """
-    layouts = infer_layouts({k: v.shape for k, v in params.items()}, X.shape[1], n_out)
+    layouts = _with_hidden(infer_layouts({k: v.shape for k, v in params.items()}, X.shape[1], n_out))
     scale = max(1.0, float(np.max(np.abs(forward)))) if forward is not None else 1.0
     tol = FORWARD_RTOL * scale
     best = _closest(layouts, params, forward, X, spec, tol)

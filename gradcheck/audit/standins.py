@@ -183,13 +183,29 @@ def install_fake_sklearn(source: str | None = None) -> bool:
     ms = types.ModuleType("sklearn.model_selection")
     ms.train_test_split = train_test_split  # type: ignore[attr-defined]
     pkg.model_selection = ms  # type: ignore[attr-defined]
+    metrics = types.ModuleType("sklearn.metrics")  # scores printed while training: NaN, never a crash
+    metrics.__getattr__ = _nan_metric  # type: ignore[attr-defined]
+    pkg.metrics = metrics  # type: ignore[attr-defined]
     sys.modules["sklearn"] = pkg
     sys.modules["sklearn.model_selection"] = ms
+    sys.modules["sklearn.metrics"] = metrics
     return True
+
+
+def _nan_metric(name: str):
+    """Any ``sklearn.metrics`` function: returns NaN (training code only prints its scores)."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+
+    def metric(*args: Any, **kwargs: Any) -> float:
+        return float("nan")
+
+    metric.__name__ = name
+    return metric
 
 
 SKLEARN_NOTE = (
     "scikit-learn is not installed: a stand-in sklearn.model_selection.train_test_split "
-    "was used (same split as scikit-learn's for an integer random_state; other sklearn "
-    "imports fail)"
+    "was used (same split as scikit-learn's for an integer random_state), sklearn.metrics "
+    "functions return NaN; other sklearn imports fail"
 )

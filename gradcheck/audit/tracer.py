@@ -34,19 +34,25 @@ audit and names its cell and line.
 from __future__ import annotations
 
 import ast
-import re
 import sys
 import time
 import traceback
 import types
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from gradcheck.audit import loader
-from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
+from gradcheck.audit import hoist, loader, scriptdata
+from gradcheck.audit.loader import AuditError, StudentCodeError
+from gradcheck.audit.scriptprep import (  # noqa: F401 - re-exported: the tracer's public names
+    Capture,
+    ScriptRun,
+    _py_cells,
+    display_only,
+    is_identifier,
+    looks_like_script,
+    prepare,
+)
 
 __all__ = ["Capture", "ScriptRun", "prepare", "run", "looks_like_script", "display_only"]
 
@@ -56,74 +62,7 @@ TRACE_LINES = 5_000_000
 #: Executed lines of the capturing statement kept for the report.
 MAX_LINES_KEPT = 200
 
-_MISSING = object()
-_PY_CELL = re.compile(r"^#\s*(%%|In\s*\[[\s\d]*\]\s*:)")
-
-#: Call roots of statements that only show things (plots, prints, display).
-DISPLAY_ROOTS = {
-    "plt",
-    "pyplot",
-    "matplotlib",
-    "sns",
-    "seaborn",
-    "ax",
-    "axs",
-    "axes",
-    "ax1",
-    "ax2",
-    "fig",
-    "figure",
-    "display",
-    "print",
-    "pprint",
-    "IPython",
-    "Image",
-    "HTML",
-    "Markdown",
-    "clear_output",
-    "tqdm",
-}
-DISPLAY_MODULES = ("matplotlib", "seaborn", "IPython", "pprint", "tqdm", "plotly")
-
-DATA_X_NAMES = ["x_batch", "xb", "batch_x", "x_train", "train_x", "x", "inputs", "features", "data", "x_in", "xs"]
-DATA_Y_NAMES = [
-    "y_batch",
-    "yb",
-    "batch_y",
-    "y_train",
-    "train_y",
-    "y",
-    "targets",
-    "labels",
-    "target",
-    "y_true",
-    "ys",
-    "t",
-]
-OUTPUT_NAMES = [
-    "y_pred",
-    "ypred",
-    "y_hat",
-    "yhat",
-    "output",
-    "out",
-    "pred",
-    "preds",
-    "prediction",
-    "predictions",
-    "predicted",
-    "y_predicted",
-    "a_out",
-    "final_output",
-    "probs",
-    "prob",
-    "probabilities",
-    "p",
-    "y_out",
-    "a3",
-    "a2",
-    "al",
-]
+_MISSING = scriptdata.MISSING
 
 
 class _Stop(BaseException):
@@ -132,171 +71,6 @@ class _Stop(BaseException):
 
 class _Budget(BaseException):
     """The line or time budget ran out before the gradients were captured."""
-
-
-# =========================================================================== results
-@dataclass
-class Capture:
-    """What the script held right before its first update."""
-
-    params: dict[str, np.ndarray]
-    grads: dict[str, np.ndarray]
-    forward: np.ndarray | None
-    forward_name: str | None
-    X: np.ndarray | None
-    Y: np.ndarray | None
-    data_names: tuple[str | None, str | None]
-    line: int  # line (combined source for notebooks) where the last gradient was assigned
-    update_line: int | None  # the update that ended the round (None: the script ended)
-    grad_lines: dict[str, int]
-    executed: list[int]  # lines of the capturing statement executed before the capture
-    interleaved: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ScriptRun:
-    """A prepared script: its loaded-submission shell (namespace, line map) and statements."""
-
-    loaded: LoadedSubmission
-    stmts: list[ast.stmt]
-    cells: dict[int, int]  # line -> cell number (notebooks and .py files with cell markers)
-    lines: list[str]  # source lines (combined source for notebooks), 1-based via lines[n - 1]
-
-    def cell_of(self, lineno: int) -> int | None:
-        """The notebook cell holding combined-source line ``lineno`` (None for a .py file)."""
-        return self.cells.get(lineno)
-
-    def where(self, lineno: int | None) -> str:
-        """``cell 10, line 27`` (notebook), ``line 80 (cell 10)`` (.py with markers) or ``line 80``."""
-        if lineno is None:
-            return "?"
-        text = self.loaded.locate(lineno)
-        if self.loaded.kind == "py" and lineno in self.cells:
-            text += f" (cell {self.cells[lineno]})"
-        return text
-
-    def code(self, lineno: int) -> str:
-        """The source text of combined-source line ``lineno``."""
-        return self.lines[lineno - 1].strip() if 0 < lineno <= len(self.lines) else ""
-
-
-# =========================================================================== preparing
-def _py_cells(lines: list[str]) -> dict[int, int]:
-    """Cells of a ``.py`` file from ``# %%`` / ``# In[3]:`` markers; {} when it has none."""
-    marks = [i + 1 for i, line in enumerate(lines) if _PY_CELL.match(line)]
-    if not marks:
-        return {}
-    before = any(line.strip() and not line.lstrip().startswith("#") for line in lines[: marks[0] - 1])
-    cell = 1 if before else 0
-    out = {}
-    for i in range(1, len(lines) + 1):
-        if i in marks:
-            cell += 1
-        out[i] = max(cell, 1)
-    return out
-
-
-def prepare(path: str | Path, notes: list[str]) -> ScriptRun:
-    """Read and parse a ``.py`` or ``.ipynb`` submission for a traced run (nothing is executed).
-
-    Raises
-    ------
-    AuditError
-        The file is missing, or a ``.py`` file has a syntax error.
-    """
-    p = Path(path).resolve()
-    if not p.is_file():
-        raise AuditError(f"submission file not found: {path}", where="loading", type_="FileNotFoundError")
-    text = p.read_text(encoding="utf-8", errors="replace")
-    module = types.ModuleType(loader.MODULE_NAME)
-    module.__file__ = str(p)
-    kind = "ipynb" if p.suffix == ".ipynb" else "py"
-    loaded = LoadedSubmission(module=module, path=p, kind=kind, notes=notes)
-    if kind == "ipynb":
-        sources, reader = loader.read_notebook(p, notes)
-        notes.append(f"notebook read with {reader}")
-        stmts, loaded.line_map, combined = loader.combine_cells(sources, notes)
-        lines = combined.split("\n")
-        cells = {n: c for n, (c, _) in loaded.line_map.items()}
-    else:
-        stmts = loader.parse_python(text, p)
-        lines = text.split("\n")
-        cells = _py_cells(lines)
-    loaded.class_nodes = {s.name: s for s in stmts if isinstance(s, ast.ClassDef)}
-    return ScriptRun(loaded, stmts, cells, lines)
-
-
-# =========================================================================== classification
-def _root_name(node: ast.AST) -> str | None:
-    while True:
-        if isinstance(node, ast.Call):
-            node = node.func
-        elif isinstance(node, (ast.Attribute, ast.Subscript)):
-            node = node.value
-        elif isinstance(node, ast.Name):
-            return node.id
-        else:
-            return None
-
-
-def display_only(stmt: ast.stmt) -> bool:
-    """Whether a statement only plots, prints or displays (heuristic on its call roots)."""
-    if isinstance(stmt, (ast.Pass,)):
-        return True
-    if isinstance(stmt, ast.Expr):
-        if isinstance(stmt.value, ast.Constant):
-            return True
-        return isinstance(stmt.value, ast.Call) and _root_name(stmt.value) in DISPLAY_ROOTS
-    if isinstance(stmt, ast.Assign):  # fig, ax = plt.subplots()
-        return isinstance(stmt.value, ast.Call) and _root_name(stmt.value) in DISPLAY_ROOTS
-    if isinstance(stmt, ast.Import):
-        return all(a.name.split(".")[0] in DISPLAY_MODULES for a in stmt.names)
-    if isinstance(stmt, ast.ImportFrom):
-        return (stmt.module or "").split(".")[0] in DISPLAY_MODULES
-    if isinstance(stmt, (ast.For, ast.While, ast.If, ast.With)):
-        body = stmt.body + getattr(stmt, "orelse", [])
-        return bool(body) and all(display_only(s) for s in body)
-    return False
-
-
-def _assigned_names(stmts: list[ast.stmt]) -> set[str]:
-    """Names bound by module-level code (loops and ifs included, function and class bodies not)."""
-    out: set[str] = set()
-
-    def visit(node: ast.AST) -> None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            return
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            out.add(node.id)
-        for child in ast.iter_child_nodes(node):
-            visit(child)
-
-    for s in stmts:
-        visit(s)
-    return out
-
-
-def _is_identifier(text: Any) -> bool:
-    return isinstance(text, str) and text.isidentifier()
-
-
-def looks_like_script(run_: ScriptRun, spec: dict) -> bool:
-    """Automatic script mode: the spec names plain gradient variables that top-level code assigns,
-    and the submission has no model class or backward function to call."""
-    from gradcheck.audit.adapters.names import BACKWARD_NAMES, GRAD_METHODS, TRAIN_METHODS
-
-    grads = spec.get("grads") or []
-    if not grads or not all(_is_identifier(g) for g in grads) or spec.get("entry") or spec.get("backward"):
-        return False
-    if not set(grads) <= _assigned_names(run_.stmts):
-        return False
-    methods = set(GRAD_METHODS) | set(TRAIN_METHODS) | {"loss"}
-    for s in run_.stmts:
-        if isinstance(s, ast.ClassDef) and any(isinstance(b, ast.FunctionDef) and b.name in methods for b in s.body):
-            return False
-        if isinstance(s, ast.FunctionDef) and s.name in BACKWARD_NAMES:
-            return False
-    return True
 
 
 # =========================================================================== the tracer
@@ -480,7 +254,7 @@ def _spec_list(spec: dict, key: str) -> list[str]:
     vals = spec.get(key) or []
     if isinstance(vals, str):
         vals = [vals]
-    bad = [v for v in vals if not _is_identifier(v)]
+    bad = [v for v in vals if not is_identifier(v)]
     if bad:
         raise AuditError(
             f"script mode: spec.{key} must be plain module-level variable names, got {bad}",
@@ -566,6 +340,9 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
         )
     fwd_name = spec.get("forward_output")
     xn, yn = _data_names(spec)
+    inline = spec.get("inline_updates") or []
+    if inline:  # ``syn1 += l1.T.dot(l2_delta)``: each inline gradient gets a name (see gradcheck.audit.hoist)
+        sr.stmts = hoist.rewrite(sr.stmts, [u["param"] for u in inline])
     extra = [n for n in dict.fromkeys([fwd_name, xn, yn]) if n]
     module, path = sr.loaded.module, sr.loaded.path
     ns = module.__dict__
@@ -653,7 +430,10 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
             type_="GradsNotFound",
         )
     cap = watch.captured
-    _attach_data(cap, getattr(watch, "captured_refs", {}), ns, fwd_name, xn, yn, notes)
+    scriptdata.attach_data(cap, getattr(watch, "captured_refs", {}), ns, fwd_name, xn, yn, notes, sr.stmts)
+    if inline:
+        cap.extra["update"] = scriptdata.inline_update_info(inline, ns, notes)
+    cap.extra["student_losses"] = scriptdata.own_losses(sr, cap)
     return cap
 
 
@@ -683,54 +463,3 @@ def _exc_line(exc: BaseException, filename: str) -> int | None:
             hit = tb.tb_lineno
         tb = tb.tb_next
     return hit
-
-
-def _as_array(v: Any) -> np.ndarray | None:
-    if v is _MISSING or v is None:
-        return None
-    try:
-        a = np.array(v, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return a if a.ndim >= 1 and a.size else None
-
-
-def _pick(ns: dict, prefs: list[str], ok) -> str | None:
-    by_low: dict[str, list[str]] = {}
-    for k, v in ns.items():
-        if not k.startswith("_") and isinstance(v, np.ndarray) and v.dtype.kind in "fiub":
-            by_low.setdefault(k.lower(), []).append(k)
-    for p in prefs:
-        for k in by_low.get(p, []):
-            if ok(ns[k]):
-                return k
-    return None
-
-
-def _attach_data(cap: Capture, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[str]) -> None:
-    def get(name):
-        return refs[name] if name in refs else ns.get(name, _MISSING)
-
-    if fwd_name:
-        cap.forward = _as_array(get(fwd_name))
-        if cap.forward is None:
-            notes.append(f"[entry] forward_output {fwd_name!r} is not an array at the capture point")
-    else:
-        fwd_name = _pick(ns, OUTPUT_NAMES, lambda v: v.ndim >= 1)
-        if fwd_name:
-            cap.forward = _as_array(ns[fwd_name])
-            notes.append(f"forward output guessed: {fwd_name} (set [entry] forward_output to name it)")
-    cap.forward_name = fwd_name if cap.forward is not None else None
-    n = cap.forward.shape[0] if cap.forward is not None else None
-    guessed = []
-    if not xn:
-        xn = _pick(ns, DATA_X_NAMES, lambda v: n is None or v.shape[0] == n or v.shape[-1] == n)
-        guessed.append(xn)
-    if not yn:
-        yn = _pick(ns, DATA_Y_NAMES, lambda v: n is None or v.size == cap.forward.size)
-        guessed.append(yn)
-    cap.X = _as_array(get(xn)) if xn else None
-    cap.Y = _as_array(get(yn)) if yn else None
-    cap.data_names = (xn if cap.X is not None else None, yn if cap.Y is not None else None)
-    if any(guessed) and cap.X is not None and cap.Y is not None:
-        notes.append(f"data guessed: X = {xn}, Y = {yn} (set [entry] data_x and [entry] data_y to name them)")

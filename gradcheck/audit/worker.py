@@ -343,6 +343,7 @@ def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> No
         X, Y = X.T, Y.T  # the grader takes samples as rows
         notes.append("samples are columns in the script; X and Y returned as rows")
     result["samples_as_columns"] = bool(columns)
+    result.update(cap.extra)  # an inline update's learning rate, the script's own loss values
     result["forward"], result["forward_path"] = fwd, cap.forward_name
     result["X"], result["Y"] = X, Y
     if X is None or Y is None:

@@ -183,15 +183,25 @@ def _error_output(s, say) -> str:
     return "\n".join(lines)
 
 
+def _loss_open(s, say) -> str:
+    """Why a gradient right for one loss earns nothing: the loss of the assignment is not known ("" otherwise)."""
+    if s.status != "inconclusive":
+        return ""
+    d = next((d for d in s.diagnoses if d.code == "loss_undetermined"), None)
+    return (f"Not graded: {say(d.message) or ASK} Ask your instructor which loss is meant.") if d else ""
+
+
 def submission_tests(s, gradient: float, forward: float, say=None) -> list[dict[str, Any]]:
     """The Gradescope tests of one submission (see the module docstring), in words for the student."""
     say = say or _Say([Path(s.path).name])
     broken = s.status in ("error", "timeout")
     tests = []
     if s.tensors and not broken:
+        open_loss = _loss_open(s, say)  # right for some loss, but the assignment's is not known: no points
         for t, share in zip(s.tensors, split_points(gradient, len(s.tensors))):
-            ok = t.status in EARNING
-            tests.append(_test(f"Gradient of {t.name}", share if ok else 0.0, share, ok, _tensor_output(s, t, say)))
+            ok = t.status in EARNING and not open_loss
+            out = _tensor_output(s, t, say) + (f"\n{open_loss}" if open_loss else "")
+            tests.append(_test(f"Gradient of {t.name}", share if ok else 0.0, share, ok, out))
     else:
         if broken:
             out = _error_output(s, say)

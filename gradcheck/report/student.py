@@ -62,6 +62,10 @@ def paths_only(text: str, names: Iterable[str] = ()) -> str:
     return _PATH.sub(lambda m: student_path(m.group(0), names), text)
 
 
+#: Diagnoses about the loss a gradient was judged against, not bugs (see ``gradcheck.audit.lossverdict``).
+LOSS_CODES = ("loss_assumed", "loss_undetermined")
+
+
 def for_students(text: str | None, names: Iterable[str] = ()) -> str:
     """A grader message rewritten for a student (see the module docstring); "" if nothing is left.
 
@@ -102,7 +106,8 @@ def student_lines(s, name: str, names: Iterable[str] = ()) -> list[str]:
         message = for_students(d.message, names)
         if message and message != error:
             where = f" [{d.tensor}]" if d.tensor else ""
-            lines.append(f"   likely bug ({d.code}{where}): {message}")
+            what = "note" if d.code in LOSS_CODES else "likely bug"
+            lines.append(f"   {what} ({d.code}{where}): {message}")
     f = s.forward
     if f is not None and f.status == "mismatch":
         err = f"{f.max_abs_error:.3g}" if f.max_abs_error is not None else "?"

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit.adapters import labels
+from gradcheck.audit.adapters.calling import signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample, source_tree
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
@@ -35,10 +36,12 @@ from gradcheck.audit.adapters.sizes import (
     size_candidates,
 )
 from gradcheck.audit.adapters.step import Grad, Runner, Step1
-from gradcheck.audit.adapters.studentloss import student_loss, student_loss_grad
+from gradcheck.audit.adapters.studentloss import student_loss_grad, student_losses
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
 
+#: A loss value this small at random weights is a softmax over a single class (see _check_degenerate).
+DEGENERATE_LOSS = 1e-8
 #: Errors after which invented sizes are tried (the code's own sizes did not do).
 RETRY_WITH_SIZES = ("NeedsSizes", "ParamsNotFound", "DataSizes")
 
@@ -49,13 +52,20 @@ def find_target(ctx: Context) -> Target:
         target = shape.find(ctx)
         if target is not None:
             return target
+    broken = [n.split(" while loading")[0] for n in ctx.loaded.notes if _unparsed(n)]
     raise AuditError(
         "no class with forward/backward methods and no backward function was found "
-        f"(classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)}): "
-        "set [entry] class or [entry] function",
+        f"(classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)})"
+        + (f"; code that could not be loaded: {'; '.join(broken[:2])}" if broken else "")
+        + ": set [entry] class or [entry] function",
         where="finding the model",
         type_="EntryNotFound",
     )
+
+
+def _unparsed(note: str) -> bool:
+    """A loading note saying a file or statement could not even be parsed (its classes do not exist)."""
+    return "while loading" in note and ("SyntaxError" in note or "IndentationError" in note)
 
 
 def audit(
@@ -103,8 +113,12 @@ def audit(
     else:
         schedule = [Sizes(X.shape[1], Y.shape[1])]
     first: BaseException | None = None
+    tried: set[Sizes] = set()
     while schedule:
         sizes = schedule.pop(0)
+        if sizes is not None and sizes in tried:
+            continue  # a width the output asked for that was tried already
+        tried.add(sizes)
         attempt: list[str] = []
         if sizes is not None and sizes.invented:
             X, Y = make_batch(sizes.n_in, sizes.n_out, n, seed)
@@ -122,7 +136,8 @@ def audit(
             if width is not None and sizes is not None and all(s is None or s.n_out != width for s in schedule):
                 schedule.insert(0, Sizes(sizes.n_in, width, invented=True))
             continue
-        if sizes is not None and sizes.invented:
+        used = partial.get("X")
+        if sizes is not None and sizes.invented and (used is None or used.shape[1] == sizes.n_in):
             attempt.insert(0, _invented_note(sizes, n, seed))
         notes.extend(attempt)
         return found
@@ -139,6 +154,8 @@ def _invented_note(sizes: Sizes, n: int, seed: int) -> str:
 
 def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int) -> dict:
     target = find_target(ctx)
+    if target.own_sizes and ctx.sizes is not None and ctx.sizes.invented:
+        ctx = dataclasses.replace(ctx, X=None, Y=None)  # its sizes are its own: the batch is made from its weights
     partial["entry"], partial["forward_path"] = target.entry(), target.forward_path()
     if target.orient is not None:
         target.orient(False)
@@ -150,16 +167,33 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
     if not params:
         raise _no_params(target, probe)
     partial["params"] = params_out(params, snapshot(probe, params), target.root_name)
+    first: BaseException | None = None
     while True:
         try:
             return _extract(target, params, ctx, lrs, partial, n, seed)
-        except AuditError as exc:
-            if exc.type != "GradsNotFound" or not target.alternatives:
+        except (AuditError, StudentCodeError) as exc:
+            if not target.alternatives or not _try_next(exc):
+                if first is not None and isinstance(exc, AuditError) and exc.type == "GradsNotFound":
+                    raise first from None  # the natural backward's failure says more than "no gradients"
                 raise
+            if not (isinstance(exc, AuditError) and exc.type == "GradsNotFound"):
+                first = first or exc
             nxt = target.alternatives.pop(0)
-            ctx.notes.append(f"{target.entry()} gave no gradients; trying {target.label}.{nxt}")
+            why = "gave no gradients" if first is None else f"failed ({str(exc)[:120]})"
+            ctx.notes.append(f"{target.entry()} {why}; trying {target.label}.{nxt}")
             target = _retarget(target, nxt)
             partial["entry"], partial["forward_path"] = target.entry(), target.forward_path()
+
+
+#: Errors of a backward after which the model's other backward-ish methods are tried (train_step...).
+RETRY_NEXT = ("GradsNotFound", "LossNotFound", "AmbiguousLoss", "BindingError")
+
+
+def _try_next(exc: BaseException) -> bool:
+    """A failure of the backward itself (not of the forward or the parameters): another entry may do."""
+    if isinstance(exc, AuditError):
+        return exc.type in RETRY_NEXT
+    return isinstance(exc, StudentCodeError) and exc.where in ("backward", "loss gradient")
 
 
 def _no_params(target: Target, probe: Any) -> AuditError:
@@ -173,6 +207,15 @@ def _no_params(target: Target, probe: Any) -> AuditError:
         return AuditError(
             f"the weights of {target.label} are Python numbers ({shown}), one per connection: only numpy "
             "arrays are supported as parameters (not a spec setting: the network needs weight matrices)",
+            where="finding the parameters",
+            type_="ParamsNotFound",
+        )
+    sig = signature(type(probe)) if hasattr(probe, "__dict__") else None
+    if sig is not None and any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
+        return AuditError(
+            f"{target.label}{sig} is given its layers by code outside the class, and the submission builds "
+            "none the audit can evaluate: the network is assembled by a script or notebook; audit that file "
+            "(with [entry] run_toplevel = true), or set [network] params",
             where="finding the parameters",
             type_="ParamsNotFound",
         )
@@ -264,6 +307,18 @@ def _check_invented(step: Step1, runner: Runner) -> None:
         raise exc
 
 
+def _check_degenerate(losses: list[dict], runner: Runner) -> None:
+    """A loss of exactly zero on random weights with one invented output: a softmax over a single class."""
+    # a real loss at random weights is of order 0.1 to 10; a softmax over one class is 0, or an
+    # epsilon inside its log (log(1 + 1e-12)), far below this
+    if runner.Y.shape[1] == 1 and any(abs(st["value"]) <= DEGENERATE_LOSS for st in losses):
+        exc = AuditError(
+            "the loss is 0 with one output (a softmax over one class)", where="making data", type_="NeedsSizes"
+        )
+        exc.width = 3  # type: ignore[attr-defined]
+        raise exc
+
+
 def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, seed: int) -> dict:
     """Run the target's step(s) on the batch and read the gradient by the first rule that applies."""
     runner, s1 = _first_step(target, params, ctx, lrs, n, seed)
@@ -290,9 +345,11 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     grads = sorted(grads, key=lambda g: g.param)
     result.update(shape=shape, grads=[_grad_out(g, params) for g in grads])
     Xc, Yc = runner.batch(s1.columns)
-    result["student_loss"] = student_loss(target, s1, ctx.funcs, Yc, Xc)
-    if result["student_loss"] is None:
-        result["student_loss_grad"] = student_loss_grad(target, s1, ctx.funcs, Yc)
+    result["student_losses"] = student_losses(runner, s1, ctx.funcs)
+    if ctx.sizes is not None and ctx.sizes.invented:
+        _check_degenerate(result["student_losses"], runner)
+    result["student_loss"] = result["student_losses"][0] if result["student_losses"] else None
+    result["student_loss_grad"] = student_loss_grad(target, s1, ctx.funcs, Yc)
     return result
 
 

@@ -9,17 +9,20 @@ student`` names it when there are several.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from typing import Any
 
 from gradcheck.audit.adapters.calling import bind_args, call_student
-from gradcheck.audit.adapters.names import LOSS_CLASS, LOSS_DERIV_FUNC
+from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, loss_named
 from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
 from gradcheck.audit.loader import AuditError, LoadedSubmission
 
 DERIVATIVE_METHODS = ("backward", "derivative", "grad", "gradient", "prime", "backprop")
 FORWARD_METHODS = ("forward", "__call__", "loss", "compute")
 HINT = "[loss] student"
+#: Arguments of a training method that take the loss itself (an object or a function).
+LOSS_ARGS = ("loss", "loss_fn", "loss_function", "loss_func", "criterion", "cost_function")
 
 
 def _candidates(ns: dict, loaded: LoadedSubmission, name: str | None) -> tuple[list[str], dict, dict]:
@@ -31,10 +34,41 @@ def _candidates(ns: dict, loaded: LoadedSubmission, name: str | None) -> tuple[l
                 f"{HINT} {name!r} is not defined by the submission", where="finding the loss", type_="LossNotFound"
             )
         return [name], classes, funcs
-    cands = [n for n, c in classes.items() if LOSS_CLASS.search(n) and methods(c) & set(DERIVATIVE_METHODS)]
+    cands = [n for n, c in classes.items() if loss_named(c) and methods(c) & set(DERIVATIVE_METHODS)]
     cands += [n for n in funcs if LOSS_DERIV_FUNC.search(n)]
     cands += [n for n in funcs if n == "cost_derivative" and n not in cands]
+    if len(cands) > 1:  # a library of losses: the one the code uses (``loss_function = CrossEntropy()``)
+        used = _used_by_code(cands, loaded)
+        cands = used if len(used) == 1 else cands
     return cands, classes, funcs
+
+
+def _used_by_code(names: list[str], loaded: LoadedSubmission) -> list[str]:
+    """The names among ``names`` that the submission's code reads outside their own definitions."""
+    from gradcheck.audit.adapters.built import sources
+
+    read: set[str] = set()
+    for _, tree in sources(loaded):
+        bases = {id(b) for c in ast.walk(tree) if isinstance(c, ast.ClassDef) for b in c.bases}
+        for node in ast.walk(tree):  # a base class (``class MSE(Loss)``) is not a use
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in bases:
+                read.add(node.id)
+    return [n for n in names if n in read]
+
+
+def loss_object(ns: dict, loaded: LoadedSubmission, spec: dict) -> Any:
+    """What a training method's ``loss`` / ``criterion`` argument is given: the student's loss
+    (an instance of its loss class, or its loss function), the one the code uses among several."""
+    cands, classes, funcs = _candidates(ns, loaded, spec.get("loss"))
+    if len(cands) != 1:
+        raise AuditError(
+            f"a loss must be passed to the training method, and {'several' if cands else 'no'} loss classes "
+            f"were found{': ' + ' and '.join(sorted(cands)) if cands else ''}: set {HINT}",
+            where="finding the loss",
+            type_="AmbiguousLoss" if cands else "LossNotFound",
+        )
+    name = cands[0]
+    return funcs[name] if name in funcs else call_student(f"{name}()", classes[name])
 
 
 def find_loss(ns: dict, loaded: LoadedSubmission, spec: dict) -> tuple[str, Callable[[Any, Any], Any]]:

@@ -21,6 +21,11 @@ FORWARD_NAMES = [
     "model_forward",
     "predict_proba",
     "query",
+    "think",
+    "fprop",
+    "forward_propagate",
+    "propagate",
+    "inference",
     "_forward",
     "__call__",
     "predict",
@@ -82,7 +87,22 @@ INIT_FUNC_NAMES = [
     "init",
 ]
 MODEL_HINT = re.compile(r"(net|network|model|mlp|nn|perceptron|classifier|regressor)", re.I)
-LOSS_CLASS = re.compile(r"(loss|mse|bce|crossentropy|cross_entropy|cost|criterion)", re.I)
+LOSS_CLASS = re.compile(
+    r"(loss|mse|bce|crossentropy|cross_entropy|cost|criterion|squared_?error|mean_?squared|entropy|nll)", re.I
+)
+
+
+def loss_named(cls: type) -> bool:
+    """A class named like a loss, or deriving from one (``class MeanSquared(Loss)``)."""
+    return any(LOSS_CLASS.search(c.__name__) for c in getattr(cls, "__mro__", (cls,))[:-1])
+
+
+#: Classes named like one layer of a network (not the model): ``Tanh``, ``Linear``, ``DenseLayer``.
+LAYER_CLASS = re.compile(
+    r"^(tanh|relu|leaky_?relu|l?relu|sigmoid|softmax|linear|dense|layer|activation|elu|identity|dropout|"
+    r"fully_?connected|fc|affine|perceptron_?layer|hidden_?layer|output_?layer|input_?layer)(_?layer)?\d*$",
+    re.I,
+)
 OPTIM_CLASS = re.compile(r"^(sgd|adam|rmsprop|momentum|optimi[sz]er|adagrad)", re.I)
 LOSS_DERIV_FUNC = re.compile(
     r"((mse|bce|loss|cost|cross_?entropy|error).*(deriv|prime|grad|backward|diff))"
@@ -123,6 +143,10 @@ _OUT_TOKENS = set("output outputs out y ny classes nclasses noutput noutputs out
 _IN_TOKENS = set("input inputs in x nx inp ninput ninputs indim features feature din".split())
 
 
+#: Words run together (``inputnodes``, ``hiddennodes2``, ``numclasses``): a part names the size.
+_COMPOUND = (("hidden", "hidden"), ("input", "n_in"), ("feature", "n_in"), ("output", "n_out"), ("class", "n_out"))
+
+
 def snake(name: str) -> str:
     """``learningRate`` -> ``learning_rate``."""
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
@@ -150,7 +174,7 @@ def size_role(pname: str) -> str | None:
         return "n_out"
     if toks & _IN_TOKENS:
         return "n_in"
-    return None
+    return next((role for part, role in _COMPOUND if part in low), None)
 
 
 def canon(name: str) -> str:

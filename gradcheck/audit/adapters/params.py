@@ -97,10 +97,34 @@ def discover_params(root: Any, root_is_namespace: bool = False) -> list[Tensor]:
 
 
 def order_params(found: list[Tensor]) -> list[Tensor]:
-    """Layer order: by the numbers in the names when every name has one, else as found."""
+    """Layer order: by the numbers in the names when every name has one, else each bias after its weight."""
     if found and all(layer_key(t.name) for t in found):
         return sorted(found, key=lambda t: (layer_key(t.name), is_bias(t.name), t.order))
-    return found
+    return _pair_biases(found) or found
+
+
+def _pair_biases(found: list[Tensor]) -> list[Tensor] | None:
+    """``w_ih, w_ho, b_h, b_o`` -> ``w_ih, b_h, w_ho, b_o``: each bias after the weight whose output size it has.
+
+    None when the weights are not matrices, or the biases do not pair one to one
+    with the weights' output sizes (rows or columns, the same for every layer).
+    """
+    weights = [t for t in found if not is_bias(t.name)]
+    biases = [t for t in found if is_bias(t.name)]
+    if not biases or len(biases) != len(weights) or any(len(w.shape) != 2 for w in weights):
+        return None
+    for axis in (1, 0):
+        left = list(biases)
+        paired = []
+        for w in weights:
+            match = [b for b in left if int(np.prod(b.shape)) == w.shape[axis]]
+            if len(match) != 1:
+                break
+            left.remove(match[0])
+            paired += [w, match[0]]
+        else:
+            return paired
+    return None
 
 
 def params_from_spec(spec_params: list[str], root: Any, root_name: str) -> list[Tensor]:

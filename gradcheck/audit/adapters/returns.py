@@ -43,12 +43,16 @@ def output_index(names: list[str | None], values: tuple, n: int | None) -> int:
     """Which element of a returned tuple is the network's output.
 
     By name (``y_hat``, ``probs``, ``output``; else the highest-numbered activation
-    ``A2`` over ``A1``), else the first array (the common ``(out, cache)`` order).
+    ``A2`` over ``A1``, unless one array is computed in the return statement itself
+    beside them), else the first array (the common ``(out, cache)`` order).
     """
     for i, name in enumerate(names):
         if name and role_of(name) == "out":
             return i
     numbered = [(int(m.group(2)), i) for i, name in enumerate(names) if name and (m := _ACTIVATION.match(name))]
     if numbered:
-        return max(numbered)[1]
+        # ``return a1, sigmoid(a1 @ W2 + b2)`` or ``return sigmoid(...), A1``: the one array computed in the
+        # return statement itself, beside named intermediate activations, is the output
+        computed = [i for i, name in enumerate(names) if name is None and isinstance(values[i], np.ndarray)]
+        return computed[0] if len(computed) == 1 else max(numbered)[1]
     return next((i for i, v in enumerate(values) if isinstance(v, np.ndarray)), 0)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gradcheck.audit.adapters import argroles
 from gradcheck.audit.adapters.calling import signature
 from gradcheck.audit.adapters.names import is_bias, role_of, size_role
 from gradcheck.audit.loader import AuditError
@@ -24,6 +25,9 @@ INVENTED_N_IN = 3
 INVENTED_N_OUT = (1, 3)
 #: Samples in an invented batch (spec [data] n overrides).
 INVENTED_N = 16
+#: One-letter names that elsewhere mean data (``a`` activations, ``t`` targets, ``m`` samples)
+#: but, in a constructor whose body makes arrays of that shape, are sizes (``NN(a, b, c)``).
+SHORT_NAMES = {"a", "a0", "t", "m"}
 CONSTRUCTOR_KEYS = "[entry] init_args / [entry] init_kwargs"
 
 
@@ -66,9 +70,18 @@ def output_size_hints(funcs: list[Callable]) -> tuple[int, ...]:
 
 
 def make_batch(n_in: int, n_out: int, n: int = INVENTED_N, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """The grader's default batch: X standard normal (n, n_in), Y in {0, 1} (n, n_out)."""
+    """The grader's default batch: X standard normal (n, n_in); Y in {0, 1}: one column, or one-hot rows.
+
+    Several outputs get one-hot rows (one class per sample, every class present when
+    n allows): right for MSE and BCE alike, and the only targets for which a
+    softmax cross-entropy gradient written as ``probs - y`` is right.
+    """
     rng = np.random.default_rng(seed)
-    return rng.standard_normal((n, n_in)), (rng.random((n, n_out)) > 0.5).astype(float)
+    X = rng.standard_normal((n, n_in))
+    if n_out == 1:
+        return X, (rng.random((n, 1)) > 0.5).astype(float)
+    classes = rng.permutation(np.arange(n) % n_out)
+    return X, np.eye(n_out)[classes]
 
 
 def size_candidates(params: list) -> list[tuple[int, int]]:
@@ -118,12 +131,21 @@ def _size_value(p, srole: str, sizes: Sizes, label: str, notes: list[str]):
     return _invented(sizes, p, srole, label, notes)
 
 
-def _other_value(p, role: str | None, data: dict, label: str):
-    """The value of a non-size argument: the data, the learning rate, 1 epoch, seed 0..."""
+def _other_value(p, role: str | None, data: dict, label: str, fn: Callable, notes: list[str]):
+    """The value of a non-size argument: the data, the learning rate, 1 epoch, seed 0, a number..."""
     if p.name in ("X", "x"):
         return data["X"]
     if role in ("X", "Y", "lr", "epochs", "seed", "verbose"):
         return data[role]
+    if role is None and argroles.used_as_number(fn, p.name):
+        value = 0.0 if argroles.ZERO_NAMES.search(p.name) else data["lr"]
+        why = (
+            "a penalty or probability, kept out of the loss"
+            if value == 0.0
+            else "a rate: an update is verified linear in it"
+        )
+        notes.append(f"{label}: {p.name} = {value:g} given ({why})")
+        return value
     raise AuditError(
         f"cannot infer constructor argument {p.name!r} of {label}: set {CONSTRUCTOR_KEYS} (numbers, strings, "
         "lists; a constructor taking objects the caller builds, such as layers, is a network assembled "
@@ -131,6 +153,24 @@ def _other_value(p, role: str | None, data: dict, label: str):
         where=label,
         type_="ConstructorArguments",
     )
+
+
+def _size_roles(fn: Callable, plist: list) -> dict[str, str | None]:
+    """The size role of every argument: from its name, else (no default) from the body using it as a shape."""
+    known: dict[str, str | None] = {}
+    for p in plist:
+        role = role_of(p.name)
+        known[p.name] = None if role in ("X", "Y", "lr") or p.name in ("X", "x") else size_role(p.name)
+    unknown = [
+        p.name
+        for p in plist
+        if known[p.name] is None
+        and (role_of(p.name) is None or p.name.lower() in SHORT_NAMES)
+        and p.default is p.empty
+        and argroles.used_as_size(fn, p.name)
+    ]
+    known.update(argroles.order_sizes(known, unknown, [p.name for p in plist]))
+    return known
 
 
 def infer_call_sizes(
@@ -154,11 +194,11 @@ def infer_call_sizes(
     args, kwargs, notes = [], {}, []
     data = {"X": X, "Y": Y, "lr": lr, "epochs": 1, "seed": 0, "verbose": False}
     keyword = False
-    for p in sig.parameters.values():
-        if p.name == "self" or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            continue
-        role = role_of(p.name)
-        srole = None if role in ("X", "Y") or p.name in ("X", "x") else size_role(p.name)
+    plist = [p for p in sig.parameters.values() if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    sroles = _size_roles(fn, plist)
+    for p in plist:
+        srole = sroles[p.name]
+        role = None if srole and p.name.lower() in SHORT_NAMES else role_of(p.name)
         if sizes is None and (srole in ("n_in", "n_out", "sizes") or role in ("X", "Y")):
             if p.default is p.empty:
                 raise AuditError(f"{label} needs {p.name!r} but no data was given", where=label, type_="NeedsSizes")
@@ -171,7 +211,7 @@ def infer_call_sizes(
         elif p.default is not p.empty:
             value = None
         else:
-            value = _other_value(p, role, data, label)
+            value = _other_value(p, role, data, label, fn, notes)
         if value is None:
             keyword = True
             continue

@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import labels
+from gradcheck.audit.adapters import labels, prime
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student
-from gradcheck.audit.adapters.loss import find_loss
+from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, loss_object
 from gradcheck.audit.adapters.outputs import network_output
 from gradcheck.audit.adapters.params import Tensor, snapshot
 from gradcheck.audit.adapters.returns import named_values
@@ -73,6 +73,7 @@ class Runner:
         self.form = "given"
         self.loss_name: str | None = None
         self._loss_fn = None
+        self.said: set[str] = set()
 
     @property
     def Y_used(self) -> np.ndarray:
@@ -129,6 +130,8 @@ class Runner:
             **exact,
             **{f"={k}": (lambda v=v: v) for k, v in named.items()},
         }
+        for name in LOSS_ARGS:  # train(X, y, loss, epochs): the student's own loss, as the script passes it
+            ctx.setdefault(f"={name}", lambda: loss_object(t.namespace, self.loaded, self.spec))
         raw = named.get("__ret__")
         if out is not None:
             ctx["out"] = lambda: out
@@ -137,6 +140,8 @@ class Runner:
             ctx["dout"] = lambda: self._student_dout(out, Yc)
         if params_obj is not None:
             ctx["params"] = lambda: params_obj
+        if t.root_name == "self" and prime.takes_nothing(bfn):
+            self._prime(root, out, Xc, Yc)
         fallback = backward_fallback(bfn, ctx)
         a, k, used = bind_args(bfn, ctx, fallback, t.entry(), lr_arg=self.spec.get("lr_arg"))
         ret = call_student("backward", bfn, *a, **k)
@@ -145,6 +150,51 @@ class Runner:
         via = str(knob) if knob is not None else (f"argument {arg_lr!r}" if arg_lr else None)
         named.pop("__ret__", None)
         return Step1(root, before, after, ret, out, via, columns, found, arg_lr, named)
+
+    def _sample_axis(self, out: np.ndarray, n: int, rows: bool) -> np.ndarray:
+        """The output with its samples on the batch's axis (``np.array(x, ndmin=2).T`` turns rows into columns)."""
+        if out.ndim != 2 or n <= 1 or out.shape[0] == out.shape[1]:
+            return out
+        turned = out.shape[1] == n if rows else out.shape[0] == n
+        if turned and "transposed" not in self.said:
+            self.said.add("transposed")
+            self.notes.append(
+                "the code turns its samples from "
+                + ("rows into columns" if rows else "columns into rows")
+                + " itself: its output is read the other way round"
+            )
+        return out.T if turned else out
+
+    def _prime(self, root: Any, out: Any, Xc: np.ndarray, Yc: np.ndarray) -> None:
+        """Run the loss the model holds before a backward that takes nothing (it reads the loss's state)."""
+        t = self.t
+        skip = {n for n in (t.backward_name, t.forward_name) if n}
+        source = prime.run_loss(root, t.label, skip, first_array(out), Xc, Yc)
+        if source and "primed" not in self.said:
+            self.said.add("primed")
+            self.notes.append(
+                f"{t.entry()} takes no data: {source}() was run on the batch first, as a training step does"
+            )
+
+    def forward_state(self, columns: bool) -> tuple[Any, Any, dict]:
+        """A fresh root after one forward on the batch: (root, output, values offered by name).
+
+        The names are the parameters the target offers (``W1``, ``weights``) and the
+        values the forward returns (``A2``): what a student's loss may be called with.
+        """
+        t = self.t
+        if t.orient is not None:
+            t.orient(columns)
+        root = t.fresh()
+        Xc, Yc = self._data(columns)
+        exact = {f"={k}": (lambda v=v: v) for k, v in (t.extra_args(root) if t.extra_args else {}).items()}
+        params_obj = root if t.root_name == "params" else None
+        n = Xc.shape[1] if columns else Xc.shape[0]
+        out, _, named = self._forward(t.get_forward(root), root, Xc, Yc, params_obj, exact, n)
+        named.pop("__ret__", None)
+        values = {k[1:]: v() for k, v in exact.items()}
+        values.update(named)
+        return root, out, values
 
     def _forward(self, fwd, root, Xc, Yc, params_obj, exact, n) -> tuple[Any, str, dict]:
         """(network output, how found, the forward's named returned values)."""
@@ -161,7 +211,7 @@ class Runner:
         if self.t.output_of is not None:
             out = self.t.output_of(root, ret)
         if isinstance(out, np.ndarray):  # a copy: backward may edit the array in place (probs[range(N), y] -= 1)
-            out = np.array(out, dtype=float, copy=True)
+            out = self._sample_axis(np.array(out, dtype=float, copy=True), n, Xc.shape[0] == n)
         named = named_values(fwd, ret)
         named["__ret__"] = ret
         return out, found, named

@@ -1,29 +1,33 @@
-"""The value of the student's own loss on the checked batch, so the grader can tell which loss it is.
+"""The values of the student's own loss on the checked batch, so the grader can tell which loss it is.
 
 When the instructor declares no loss, the gradient is checked against the loss
-the student wrote: ``compute_cost(A2, Y)``, ``self.loss(y)``, ``mse(y_true,
-y_pred)``, ``0.5 * np.sum(...)`` in an ``error()`` method, or the loss a CS231n
-``loss(X, y)`` returns with its gradients. Its value on the batch is reported;
-the grader matches it against the named loss conventions.
+the student wrote, wherever it is (see :mod:`gradcheck.audit.adapters.lossfind`
+and :mod:`gradcheck.audit.adapters.inline`): the loss a CS231n ``loss(X, y)``
+returns with its gradients (tier 0), the model's loss object or method (tier 1),
+a module function, object or class (tier 2), an expression in a training loop
+(tier 3). Every value found is reported with its source and tier, on a fresh
+copy of the network after its forward pass on the batch (never on weights a
+backward already updated); the grader matches them against the named losses.
 """
 
 from __future__ import annotations
 
-import re
+import ast
 from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters.calling import bind_args, call_student, plain_params
+from gradcheck.audit.adapters import inline
+from gradcheck.audit.adapters.calling import bind_args, call_student
+from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module
 from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC
-from gradcheck.audit.adapters.objects import methods
-from gradcheck.audit.adapters.step import Step1
+from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
+from gradcheck.audit.adapters.step import Runner, Step1
 from gradcheck.audit.adapters.target import Target
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
-LOSS_NAME = re.compile(r"(loss|cost|error|mse|cross_?entropy|nll|bce|objective)", re.I)
-#: Functions whose name looks like a loss but that are not (accuracy, helpers).
-NOT_LOSS = re.compile(r"(accuracy|acc$|score|plot|print|history|rate|deriv|prime|grad|backward|delta)", re.I)
+#: Loss candidates evaluated at most (each runs student code once per way to call it).
+MAX_CANDIDATES = 12
 
 
 def _scalar(v: Any) -> float | None:
@@ -31,24 +35,7 @@ def _scalar(v: Any) -> float | None:
         a = np.asarray(v, dtype=float)
     except (TypeError, ValueError):
         return None
-    return float(a) if a.size == 1 and np.isfinite(a).all() else None
-
-
-def _candidates(target: Target, root: Any, funcs: dict) -> list[tuple[str, Any]]:
-    found = []
-    if target.root_name == "self":
-        for name in sorted(methods(type(root))):
-            if (
-                LOSS_NAME.search(name)
-                and not NOT_LOSS.search(name)
-                and name not in (target.backward_name, target.forward_name)
-            ):
-                found.append((f"{target.label}.{name}", getattr(root, name)))
-    for name, fn in sorted(funcs.items()):
-        if LOSS_NAME.search(name) and not NOT_LOSS.search(name) and not LOSS_DERIV_FUNC.search(name):
-            if name != target.backward_name:
-                found.append((name, fn))
-    return found
+    return float(a.reshape(())) if a.size == 1 and np.isfinite(a).all() else None
 
 
 def _derivatives(target: Target, root: Any, funcs: dict) -> list[tuple[str, Any]]:
@@ -78,30 +65,133 @@ def student_loss_grad(target: Target, s1: Step1, funcs: dict, Yc: Any) -> dict |
     return None
 
 
-def student_loss(target: Target, s1: Step1, funcs: dict, Yc: Any, Xc: Any = None) -> dict | None:
-    """``{"source", "value"}``: the student's loss at the step's output and targets, or None."""
-    if (
-        isinstance(s1.ret, (tuple, list))
-        and s1.ret
-        and _scalar(s1.ret[0]) is not None
-        and not isinstance(s1.ret[0], bool)
-    ):
-        return {"source": f"the loss value {target.entry()} returns", "value": _scalar(s1.ret[0])}
-    if not isinstance(s1.out, np.ndarray):
-        return None
-    out = s1.out
-    for source, fn in _candidates(target, s1.root, funcs):
-        ctx = {"out": lambda: out.copy(), "Y": lambda: np.array(Yc, copy=True)}
-        ctx.update({f"={k}": (lambda v=v: v) for k, v in s1.extra.items()})  # the forward's returned names
-        if Xc is not None:
-            ctx["X"] = lambda: np.array(Xc, copy=True)
-        if not plain_params(fn):
-            continue
-        try:
-            a, k, _ = bind_args(fn, ctx, ["out", "Y"], source)
-            value = _scalar(call_student(source, fn, *a, **k))
-        except (AuditError, StudentCodeError):
-            continue
-        if value is not None:
-            return {"source": f"the student's {source}()", "value": value}
+def _returned(target: Target, s1: Step1) -> dict | None:
+    ret = s1.ret
+    if isinstance(ret, (tuple, list)) and ret and not isinstance(ret[0], bool) and _scalar(ret[0]) is not None:
+        return {"source": f"the loss value {target.entry()} returns", "value": _scalar(ret[0]), "tier": 0}
     return None
+
+
+def _make(cls: type) -> Any:
+    try:
+        return call_student(f"{cls.__name__}()", cls)
+    except StudentCodeError:
+        return None
+
+
+class _Env:
+    """The values a loss may be called with: prediction, targets, inputs, parameters, the model, exact names."""
+
+    def __init__(self, runner: Runner, s1: Step1):
+        self.root, out, self.named = runner.forward_state(s1.columns)
+        Xc, Yc = runner.batch(s1.columns)
+        roles = {"out": out if isinstance(out, np.ndarray) else None, "Y": Yc, "X": Xc}
+        roles["params"] = self.root if runner.t.root_name == "params" else None
+        roles["self"] = self.root if runner.t.root_name == "self" else None
+        self.roles = {k: v for k, v in roles.items() if v is not None}
+
+    def value(self, role: str) -> Any:
+        if role.startswith("="):
+            return self.named[role[1:]]
+        v = self.roles[role]
+        return v.copy() if isinstance(v, np.ndarray) else v
+
+
+def _call(cand: Candidate, env: _Env, stateful: bool) -> list[float]:
+    values = []
+    for binding in bindings(cand.fn, set(env.named), set(env.roles), stateful):
+        try:
+            v = _scalar(call_student(cand.source, cand.fn, **{n: env.value(r) for n, r in binding}))
+        except (StudentCodeError, TypeError, KeyError):
+            continue
+        if v is not None:
+            values.append(v)
+    return values
+
+
+def _inline_values(loss: inline.InlineLoss, env: _Env, ns: dict, model: str | None) -> list[float]:
+    code = compile(ast.Expression(body=loss.expr), loss.filename, "eval")
+    values = []
+    for binding in inline.name_bindings(loss, ns, set(env.named), set(env.roles), model):
+        local = {n: env.value(r) for n, r in binding if r}
+        try:
+            v = _scalar(call_student("an inline loss", eval, code, ns, local))
+        except StudentCodeError:
+            continue
+        if v is not None:
+            values.append(v)
+    return values
+
+
+def _inline_losses(loaded, funcs: dict, classes: list[type]) -> list[inline.InlineLoss]:
+    """The inline losses of the entry file's code, its functions and its classes, each once."""
+    path = str(loaded.path)
+    found = list(inline.in_tree(ast.Module(body=list(loaded.stmts), type_ignores=[]), path))
+    found += inline.of_functions(funcs)
+    for cls in classes:
+        node = loaded.class_nodes.get(cls.__name__)
+        if node is not None:
+            found += inline.in_tree(node, path)
+    return list({(f.filename, f.line): f for f in found}.values())
+
+
+def student_losses(runner: Runner, s1: Step1, funcs: dict) -> list[dict]:
+    """Every value of the student's loss found: ``{"source", "value", "tier"}``, most telling tier first."""
+    t, found = runner.t, []
+    ret = _returned(t, s1)
+    if ret is not None:
+        found.append(ret)
+    try:
+        env = _Env(runner, s1)
+    except (StudentCodeError, AuditError):
+        return found
+    ns, loaded = t.namespace, runner.loaded
+    classes = student_classes(ns, loaded)
+    skip = {n for n in (t.backward_name, t.forward_name) if n}
+    cands = held_by(env.root, t.label, skip) if t.root_name == "self" else []
+    cands += in_module(ns, funcs, classes, skip, _make)
+    for cand in cands[:MAX_CANDIDATES]:
+        stateful = cand.tier == 1 and "." not in cand.source[len(t.label) + 1 :]
+        found += [
+            {"source": f"the student's {cand.source}()", "value": v, "tier": cand.tier}
+            for v in _call(cand, env, stateful)
+        ]
+    model = t.label if t.root_name == "self" else None
+    for loss in _inline_losses(loaded, funcs, classes)[:MAX_CANDIDATES]:
+        where = loaded.where(loss.filename, loss.line)
+        for v in _inline_values(loss, env, ns, model):
+            found.append({"source": f"the loss `{loss.text()}` ({where})", "value": v, "tier": 3})
+    return found
+
+
+def script_losses(loaded, stmts: list[ast.stmt], out: Any, X: Any, Y: Any) -> list[dict]:
+    """The loss values a top-level script computes, at its capture point (its namespace as it stands).
+
+    Module loss functions are called on the script's output and targets; loss
+    expressions of the top-level code are evaluated as written, on the script's own
+    variables (the tracer stopped before the first update: they belong to the
+    captured weights).
+    """
+    ns = loaded.module.__dict__
+    funcs = student_functions(ns, loaded)
+    roles = {k: v for k, v in {"out": out, "X": X, "Y": Y}.items() if isinstance(v, np.ndarray)}
+    found = []
+    for cand in in_module(ns, funcs, student_classes(ns, loaded), set(), _make)[:MAX_CANDIDATES]:
+        for binding in bindings(cand.fn, set(), set(roles)):
+            try:
+                v = _scalar(call_student(cand.source, cand.fn, **{n: roles[r].copy() for n, r in binding}))
+            except (StudentCodeError, TypeError):
+                continue
+            if v is not None:
+                found.append({"source": f"the student's {cand.source}()", "value": v, "tier": 2})
+    tree = ast.Module(body=list(stmts), type_ignores=[])
+    for loss in list(inline.in_tree(tree, str(loaded.path)))[:MAX_CANDIDATES]:
+        try:
+            v = _scalar(
+                call_student("an inline loss", eval, compile(ast.Expression(body=loss.expr), "<loss>", "eval"), ns)
+            )
+        except StudentCodeError:
+            continue
+        if v is not None:
+            found.append({"source": f"the loss `{loss.text()}` ({loaded.locate(loss.line)})", "value": v, "tier": 3})
+    return found

@@ -76,6 +76,8 @@ class Target:
     output_of : callable, optional
         (root, forward's return value) -> the network output, when the forward
         returns something else (a loss, None, a tuple of caches).
+    own_sizes : bool
+        The root was built by the submission's own code (its sizes are its own).
     """
 
     label: str
@@ -95,6 +97,8 @@ class Target:
     extra_args: Callable[[Any], dict] | None = None
     output_of: Callable[[Any, Any], Any] | None = None
     per_sample: bool = False
+    #: built as the submission builds it: its sizes are its own, the batch is made to fit them
+    own_sizes: bool = False
 
     def entry(self) -> str:
         """``Class.method`` or ``function``."""

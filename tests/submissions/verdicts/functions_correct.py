@@ -16,6 +16,10 @@ def forward(X, params):
     return Y_hat, (X, Z1, A1, Z2, Y_hat)
 
 
+def compute_cost(Y_hat, Y):
+    return -np.mean(Y * np.log(Y_hat) + (1 - Y) * np.log(1 - Y_hat))
+
+
 def backward(params, cache, X, Y):
     X, Z1, A1, Z2, Y_hat = cache
     m = X.shape[0]

@@ -130,7 +130,7 @@ def grads_from_return(ret: Any, params: list[Tensor]) -> tuple[list[Grad], str |
         if len(with_numbers) == len(params):
             entries = with_numbers
     if not entries:
-        return [], None, notes
+        return [], None, []  # (loss, accuracy): a loss and no gradient, nothing to say
     named = isinstance(value, dict) or (isinstance(value, (list, tuple)) and any(isinstance(v, dict) for v in value))
     grads, rule = match_entries(entries, params, named)
     if grads and rule == "position" and any(g.data.shape != params[g.param].shape for g in grads):

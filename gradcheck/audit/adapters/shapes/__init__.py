@@ -9,6 +9,7 @@ Tried in the order of :data:`SHAPES` (the first that applies wins):
                 (:mod:`.fit`);
 ``positional``  functions taking the parameters one by one (``forward_prop(W1, b1, W2, b2, X)``);
 ``derivatives`` one derivative function per parameter (``derivative_w2(Z, T, Y)``);
+``lists``       functions over parameter lists (``backward(weights, biases, X, Y)``) an initializer makes;
 ``functions``   functions taking a parameters dict (from an initializer, a global, or built
                 from the keys the code reads);
 ``globals_fn``  functions working on module-level weight arrays.
@@ -25,10 +26,11 @@ from gradcheck.audit.adapters.shapes import (
     functions,
     globals_fn,
     layer_list,
+    lists,
     positional,
     spec_entry,
 )
 
-SHAPES = (spec_entry, layer_list, classes, positional, derivatives, functions, globals_fn)
+SHAPES = (spec_entry, layer_list, classes, positional, derivatives, lists, functions, globals_fn)
 
 __all__ = ["SHAPES"]

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import inspect
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from gradcheck.audit.adapters.built import built_in_code
 from gradcheck.audit.adapters.calling import call_student
 from gradcheck.audit.adapters.names import (
     FORWARD_NAMES,
     GRAD_METHODS,
-    LOSS_CLASS,
+    LAYER_CLASS,
     MODEL_HINT,
     OPTIM_CLASS,
     TRAIN_METHODS,
+    loss_named,
 )
 from gradcheck.audit.adapters.objects import class_refs, methods
+from gradcheck.audit.adapters.params import discover_params
 from gradcheck.audit.adapters.shapes import cs231n, fit
 from gradcheck.audit.adapters.sizes import infer_call_sizes
 from gradcheck.audit.adapters.target import Context, Target, deepcopy_or
-from gradcheck.audit.loader import AuditError, LoadedSubmission
+from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
 
 
 @dataclass
@@ -60,7 +64,7 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Pic
     """
     cands = []
     for cls in classes:
-        if LOSS_CLASS.search(cls.__name__) or OPTIM_CLASS.match(cls.__name__) or inspect.isabstract(cls):
+        if loss_named(cls) or OPTIM_CLASS.match(cls.__name__) or inspect.isabstract(cls):
             continue
         picked = method_names(cls, spec)
         if picked is not None:
@@ -71,7 +75,8 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Pic
     referenced = {n for c in cands for n in class_refs(c.cls, loaded) & names}
     bases = {b.__name__ for c in cands for b in c.cls.__mro__[1:]}
     top = [c for c in cands if c.cls.__name__ not in referenced and c.cls.__name__ not in bases]
-    if len(top) > 1:
+    if len(top) > 1:  # a layer (Tanh, Linear) is not the model; a class named like one is
+        top = [c for c in top if not LAYER_CLASS.match(c.cls.__name__)] or top
         top = [c for c in top if MODEL_HINT.search(c.cls.__name__)] or top
     if len(top) != 1:
         listed = " and ".join(sorted(c.cls.__name__ for c in (top or cands)))
@@ -136,8 +141,39 @@ def class_target(picked: Picked, ctx: Context, instance=None, alternatives: bool
 
 
 def find(ctx: Context) -> Target | None:
-    """A model class among the student's classes."""
+    """A model class among the student's classes (built as its own code builds it when sizes do not do)."""
     picked = pick_class(ctx.classes, ctx.loaded, ctx.spec)
     if picked is None:
         return None
-    return class_target(picked, ctx, alternatives=not ctx.spec.get("backward"))
+    return made_or_built(picked, ctx, alternatives=not ctx.spec.get("backward"))
+
+
+def made_or_built(picked: Picked, ctx: Context, alternatives: bool) -> Target:
+    """A target on an instance made from inferred arguments, or built as the submission's code builds it.
+
+    The code's own construction is used when the arguments cannot be inferred or the
+    object they make holds no weights (a list of layers only the script builds).
+    """
+    try:
+        target = class_target(picked, ctx, alternatives=alternatives)
+    except (AuditError, StudentCodeError) as exc:
+        if isinstance(exc, AuditError) and exc.type == "NeedsSizes":
+            raise
+        target, failed = None, exc
+    if target is not None and _has_params(target.fresh()):
+        return target
+    if "init_args" not in ctx.spec and "init_kwargs" not in ctx.spec:
+        found = built_in_code(picked.cls, ctx.loaded, _has_params)
+        if found is not None:
+            obj, where = found
+            ctx.notes.append(f"{picked.cls.__name__} built as the submission builds it ({where})")
+            return dataclasses.replace(
+                class_target(picked, ctx, instance=obj, alternatives=alternatives), own_sizes=True
+            )
+    if target is None:
+        raise failed
+    return target
+
+
+def _has_params(obj) -> bool:
+    return bool(discover_params(obj))

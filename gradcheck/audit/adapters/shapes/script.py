@@ -9,7 +9,9 @@ weight and its gradient variable. The script is then run under the tracer
 from __future__ import annotations
 
 import ast
+import dataclasses
 
+from gradcheck.audit import hoist
 from gradcheck.audit.adapters.names import canon, is_param_name, layer_key, strip_grad
 
 
@@ -65,6 +67,8 @@ def infer_spec(stmts: list[ast.stmt]) -> dict:
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             assigned.add(node.id)
     pairs = {p: g for p, g in pairs.items() if g in assigned}
+    inline = [u for u in hoist.updates(stmts) if u.param not in pairs and u.param in assigned]
+    pairs.update({u.param: u.grad for u in inline})
     if not pairs:
         return {}
     params = (
@@ -72,7 +76,10 @@ def infer_spec(stmts: list[ast.stmt]) -> dict:
         if all(layer_key(p) for p in pairs)
         else list(pairs)
     )
-    return {"params": params, "grads": [pairs[p] for p in params]}
+    found = {"params": params, "grads": [pairs[p] for p in params]}
+    if inline:
+        found["inline_updates"] = [dataclasses.asdict(u) for u in inline]
+    return found
 
 
 def script_spec(path, spec: dict, notes: list[str]) -> dict:
@@ -94,7 +101,10 @@ def script_spec(path, spec: dict, notes: list[str]) -> dict:
     found = infer_spec(sr.stmts)
     if not found or not tracer.looks_like_script(sr, {**spec, **found}):
         return spec
-    pairs = ", ".join(f"{p} <- {g}" for p, g in zip(found["params"], found["grads"]))
+    pairs = ", ".join(
+        f"{p} <- {g if not g.startswith(hoist.PREFIX) else 'its update'}"
+        for p, g in zip(found["params"], found["grads"])
+    )
     notes.append(
         f"a script without a model class or backward function: weights and gradients read off its updates ({pairs})"
     )

@@ -34,8 +34,9 @@ def _class_entry(obj, meth: str, ctx: Context, entry: str) -> Target:
         picked = classes.Picked(cls, ctx.spec.get("forward"), meth)
     elif meth:
         picked.backward = meth
-    instance = None if isinstance(obj, type) else obj
-    return classes.class_target(picked, ctx, instance=instance, alternatives=False)
+    if isinstance(obj, type):
+        return classes.made_or_built(picked, ctx, alternatives=False)
+    return classes.class_target(picked, ctx, instance=obj, alternatives=False)
 
 
 def find(ctx: Context) -> Target | None:

@@ -1,0 +1,114 @@
+"""A model built the way the submission's own code builds it.
+
+Some constructors take what only the student's script makes: a list of layer
+objects (``Network([Dense(3, 16), ReLU(), Dense(16, 1)])``), layers as
+arguments (``Sequential(Linear(2, 8), Tanh(), Linear(8, 1))``). When the
+constructor's arguments cannot be inferred, or the object made from inferred
+ones holds no weights, the calls of the class in the submission's code (at top
+level, under ``if __name__ == "__main__":``, in ``main()``, in the project's notebooks) are evaluated in the
+submission's namespace, provided every name they read is defined there
+(classes, constants, numpy): the first that gives an object with weights is used.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import types
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from gradcheck.audit import loader
+from gradcheck.audit.adapters.calling import call_student
+from gradcheck.audit.loader import LoadedSubmission, StudentCodeError
+
+#: Source files of a folder submission searched for constructions, at most.
+MAX_FILES = 50
+
+
+def sources(loaded: LoadedSubmission) -> Iterator[tuple[str, ast.AST]]:
+    """(file name, syntax tree) of the submission's code: the loaded statements, then a folder's files."""
+    if loaded.folder is None:
+        yield str(loaded.path), ast.Module(body=list(loaded.stmts), type_ignores=[])
+        return
+    files = sorted(p for p in Path(loaded.folder).rglob("*") if p.suffix in (".py", ".ipynb"))
+    for path in files[:MAX_FILES]:
+        try:
+            if path.suffix == ".ipynb":  # the notebooks that build and train the network
+                cells, _ = loader.read_notebook(path, [])
+                stmts, _, _ = loader.combine_cells(cells, [])
+                yield str(path), ast.Module(body=stmts, type_ignores=[])
+            else:
+                yield str(path), ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+        except Exception:  # noqa: BLE001 - a file that cannot be read builds nothing
+            continue
+
+
+def _calls_of(tree: ast.AST, name: str) -> Iterator[ast.Call]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            f = node.func
+            called = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+            if called == name:
+                yield node
+
+
+def _resolvable(call: ast.Call, ns: dict) -> bool:
+    """Every name the call reads is defined in the namespace (no local variable of a function)."""
+    names = {n.id for n in ast.walk(call) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return all(n in ns or hasattr(builtins, n) for n in names)
+
+
+def _inlined(call: ast.Call, tree: ast.AST, ns: dict) -> ast.Call:
+    """``call`` with each name it reads that the namespace lacks replaced by the value last assigned to it
+    before the call (``layers = [Dense(784, 128), ReLU()]`` then ``Sequential(layers)`` in ``main()``)."""
+    missing = {  # a module of a project (``layers.py``) is no value a constructor takes
+        n.id
+        for n in ast.walk(call)
+        if isinstance(n, ast.Name)
+        and (isinstance(ns.get(n.id), types.ModuleType) or (n.id not in ns and not hasattr(builtins, n.id)))
+    }
+    if not missing:
+        return call
+    values: dict[str, ast.expr] = {}
+    assigns = [
+        a
+        for a in ast.walk(tree)
+        if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)
+    ]
+    for a in sorted(assigns, key=lambda a: a.lineno):
+        if a.targets[0].id in missing and a.lineno < call.lineno:
+            values[a.targets[0].id] = a.value
+
+    class Inline(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.expr:
+            return values.get(node.id, node) if isinstance(node.ctx, ast.Load) else node
+
+    out = Inline().visit(ast.parse(ast.unparse(call), mode="eval").body)
+    for node in ast.walk(out):  # one line: the call's own, so errors point to it
+        if "lineno" in node._attributes:
+            node.lineno = node.end_lineno = call.lineno
+            node.col_offset, node.end_col_offset = 0, 1
+    return out
+
+
+def built_in_code(cls: type, loaded: LoadedSubmission, has_params: Callable[[Any], bool]) -> tuple[Any, str] | None:
+    """(object, where and how it is built) from the submission's own construction of ``cls``, or None."""
+    ns = loaded.module.__dict__
+    seen: set[str] = set()
+    for filename, tree in sources(loaded):
+        for found in _calls_of(tree, cls.__name__):
+            call = _inlined(found, tree, ns)
+            text = ast.unparse(call)
+            if text in seen or not _resolvable(call, ns):
+                continue
+            seen.add(text)
+            code = compile(ast.Expression(body=call), filename, "eval")
+            try:
+                obj = call_student(f"{cls.__name__}(...)", eval, code, ns)
+            except StudentCodeError:
+                continue
+            if isinstance(obj, cls) and has_params(obj):
+                return obj, f"{loaded.where(filename, call.lineno)}: `{text}`"
+    return None

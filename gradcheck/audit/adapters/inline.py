@@ -1,0 +1,100 @@
+"""Loss values written inline: ``cost = -np.mean(Y * np.log(A2) + ...)`` in a training loop or method.
+
+Many submissions never define a loss function: the training loop computes the
+loss it prints. Each assignment to a loss-like name (``loss``, ``cost``,
+``self.loss``, ``epoch_error``) anywhere in the submission's code is a
+candidate: its expression is evaluated in the submission's namespace with the
+names it reads bound to the checked batch by role (``y_hat`` the prediction,
+``targets`` the targets, ``self`` the model after its forward), or to values
+the network offers by name (``A2`` returned by the forward). A name of no
+known role fills the prediction or the target, whichever the expression
+lacks; an expression that reads no target is not a loss.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from gradcheck.audit.adapters.lossfind import bindings_for_names, is_loss_name
+
+#: Characters of an inline loss shown in a report.
+SHOWN = 70
+
+
+@dataclass
+class InlineLoss:
+    """``target = expression`` at ``line`` of ``filename``, inside ``owner`` (a class name, or None)."""
+
+    target: str
+    expr: ast.expr
+    line: int
+    filename: str
+    owner: str | None
+
+    def text(self) -> str:
+        """``cost = -np.mean(...)``, shortened."""
+        code = f"{self.target} = {ast.unparse(self.expr)}"
+        return code if len(code) <= SHOWN else code[: SHOWN - 3] + "..."
+
+
+def _target_name(node: ast.Assign) -> str | None:
+    if len(node.targets) != 1:
+        return None
+    t = node.targets[0]
+    if isinstance(t, ast.Name):
+        return t.id
+    if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
+        return f"self.{t.attr}"
+    return None
+
+
+def _computes(expr: ast.expr) -> bool:
+    """A computation (a call or arithmetic), not a plain copy or a constant."""
+    return any(isinstance(n, (ast.Call, ast.BinOp, ast.UnaryOp)) for n in ast.walk(expr))
+
+
+def in_tree(tree: ast.AST, filename: str, owner: str | None = None, line0: int = 0) -> Iterator[InlineLoss]:
+    """Every ``loss-like name = computation`` in ``tree``; methods carry their class as ``owner``."""
+    stack: list[tuple[ast.AST, str | None]] = [(tree, owner)]
+    while stack:
+        node, own = stack.pop()
+        if isinstance(node, ast.ClassDef):
+            own = node.name
+        if isinstance(node, ast.Assign):
+            name = _target_name(node)
+            if name and is_loss_name(name.rsplit(".", 1)[-1]) and _computes(node.value):
+                yield InlineLoss(name, node.value, node.lineno + line0, filename, own)
+        stack.extend((child, own) for child in reversed(list(ast.iter_child_nodes(node))))
+
+
+def of_functions(funcs: dict) -> Iterator[InlineLoss]:
+    """Inline losses in the bodies of the submission's functions."""
+    for fn in funcs.values():
+        try:
+            lines, start = inspect.getsourcelines(fn)
+            tree = ast.parse(textwrap.dedent("".join(lines)))
+        except (OSError, TypeError, SyntaxError, IndentationError):
+            continue
+        yield from in_tree(tree, fn.__code__.co_filename, None, start - 1)
+
+
+def free_names(expr: ast.expr) -> list[str]:
+    """Names the expression reads and does not bind itself (comprehension variables, lambda arguments)."""
+    bound = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    bound |= {a.arg for n in ast.walk(expr) if isinstance(n, ast.Lambda) for a in n.args.args}
+    read = [n.id for n in ast.walk(expr) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+    return [n for n in dict.fromkeys(read) if n not in bound]
+
+
+def name_bindings(loss: InlineLoss, ns: dict, offered: set[str], available: set[str], model: str | None):
+    """Ways to bind the expression's free names: lists of (name, role); ``None`` for a module global."""
+    names = [n for n in free_names(loss.expr) if n != "self" or loss.owner == model]
+    if "self" in free_names(loss.expr) and loss.owner != model:
+        return
+    glob = {n for n in names if n in ns or hasattr(builtins, n)}
+    yield from bindings_for_names(names, glob, offered, available | ({"self"} if model else set()))

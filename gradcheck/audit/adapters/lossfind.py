@@ -1,0 +1,152 @@
+"""Where a student's own loss is, in every common form, and how to call it.
+
+Found by name and by kind, in tiers (the loss the network itself holds says the
+most about the training loss; a module helper less; an expression in a training
+loop least):
+
+1. loss objects the model holds (``self.loss_fn = MSELoss()``, ``self.criterion``)
+   and the model's own loss methods (``loss(X, y)``, ``compute_loss(y_true, y_pred)``);
+2. module functions named like a loss (``loss(params, X, Y)``, ``compute_cost(A2, Y)``,
+   ``cross_entropy(y, yhat)``, ``mse_loss(weights, biases, X, Y)``), loss objects at
+   module level and loss classes made with no arguments (``BCELoss().forward(pred, target)``).
+
+Inline expressions (``cost = -np.mean(...)`` in a training loop) are in
+:mod:`gradcheck.audit.adapters.inline`. Arguments are bound by role (prediction,
+targets, inputs, parameters) or by the exact names the network offers; where a
+function's two arguments cannot be told apart (``loss_fn(a, b)``), both orders
+are tried and the grader keeps the one that is a loss.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from gradcheck.audit.adapters.calling import plain_params
+from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, loss_named, role_of
+from gradcheck.audit.adapters.objects import is_user_object, methods
+
+#: Names of a loss (``J``, ``J_cost`` as in course notes; a log-likelihood, maximised, its sign turned).
+LOSS_NAME = re.compile(r"(loss|cost|error|mse|cross_?entropy|nll|bce|objective|criterion|likelihood|^j$|^j_)", re.I)
+#: Names that look like a loss but are not one (accuracy, helpers, derivatives).
+NOT_LOSS = re.compile(
+    r"(accuracy|acc$|score|plot|print|history|rate|deriv|prime|grad|backward|delta|record|^log_(?!loss|likelihood)|save|show|"
+    r"train|fit|epoch|curve|learn|update|step|valid|test|(^|_)val(_|$))",
+    re.I,
+)
+#: Methods of a loss object that compute the loss value, in order of preference.
+VALUE_METHODS = ("forward", "__call__", "loss", "calculate", "compute", "value", "evaluate")
+#: Argument names that are inputs only in a network's methods; in a loss they are a prediction or a target.
+_NOT_X_IN_LOSS = {"a", "a0", "al", "inp", "input", "inputs"}
+#: Roles a loss argument may take.
+_LOSS_ROLES = ("out", "Y", "X", "params")
+
+
+@dataclass
+class Candidate:
+    """A callable that may compute the student's loss: where it is, how sure we are it is the training loss."""
+
+    source: str
+    fn: Callable
+    tier: int
+
+
+def is_loss_name(name: str) -> bool:
+    """``compute_cost``, ``binary_cross_entropy``, ``mse``: a loss value (not ``mse_prime``, not ``accuracy``)."""
+    return bool(LOSS_NAME.search(name)) and not NOT_LOSS.search(name) and not LOSS_DERIV_FUNC.search(name)
+
+
+def loss_role(name: str, offered: set[str]) -> str | None:
+    """The role of a loss's argument: an exact name offered, else prediction, target, input or parameters."""
+    if name in offered:
+        return f"={name}"
+    role = role_of(name)
+    if role == "X" and name.lower() in _NOT_X_IN_LOSS:
+        return None
+    return role if role in _LOSS_ROLES else None
+
+
+def bindings(
+    fn: Callable, offered: set[str], available: set[str], stateful: bool = False
+) -> Iterator[list[tuple[str, str]]]:
+    """Ways to call ``fn``: lists of (argument name, role), unknown arguments filled with (out, Y) in each order.
+
+    Nothing is yielded when an argument without a default cannot be bound, or when
+    no target (Y) would be passed, or nothing to predict from (out, X, parameters;
+    ``stateful``: a method of the model, which holds its own forward output).
+    """
+    entries = [(p.name, p.default is p.empty) for p in plain_params(fn)]
+    yield from _bind(entries, set(), offered, available, stateful)
+
+
+def bindings_for_names(
+    names: list[str], glob: set[str], offered: set[str], available: set[str]
+) -> Iterator[list[tuple[str, str]]]:
+    """Like :func:`bindings` for the free names of an expression; role ``""`` keeps a module global."""
+    yield from _bind([(n, True) for n in names], glob, offered, available, False)
+
+
+def _bind(entries, glob, offered, available, stateful) -> Iterator[list[tuple[str, str]]]:
+    known: list[tuple[str, str | None]] = []
+    for name, required in entries:
+        role = "self" if name == "self" else loss_role(name, offered)
+        if role is not None and (role in available or role.startswith("=")):
+            known.append((name, role))
+        elif name in glob:
+            known.append((name, ""))
+        elif required:
+            known.append((name, None))
+    unknown = [n for n, r in known if r is None]
+    missing = [r for r in ("out", "Y") if r in available and r not in {r for _, r in known}]
+    if len(unknown) > len(missing):
+        return
+    for perm in itertools.permutations(missing, len(unknown)) if unknown else [()]:
+        fill = dict(zip(unknown, perm))
+        binding = [(n, r if r is not None else fill[n]) for n, r in known]
+        roles = {r for _, r in binding}
+        predicts = stateful or bool(roles & {"out", "X", "params", "self"}) or any(r.startswith("=") for r in roles)
+        if "Y" in roles and predicts:
+            yield binding
+
+
+def _value_method(obj: Any) -> tuple[str, Callable] | None:
+    ms = methods(type(obj))
+    name = next((m for m in VALUE_METHODS if m in ms), None)
+    return (name, getattr(obj, name)) if name else None
+
+
+def _looks_like_loss_object(obj: Any) -> bool:
+    return is_user_object(obj) and loss_named(type(obj)) and _value_method(obj) is not None
+
+
+def held_by(root: Any, label: str, skip: set[str]) -> list[Candidate]:
+    """Tier 1: the loss objects and loss methods of the model object ``root``."""
+    found = []
+    for attr, value in sorted(vars(root).items()) if hasattr(root, "__dict__") else []:
+        named = is_user_object(value) and bool(LOSS_NAME.search(attr)) and _value_method(value) is not None
+        if named or _looks_like_loss_object(value):
+            name, fn = _value_method(value)
+            found.append(Candidate(f"{label}.{attr}.{name}", fn, 1))
+    for name in sorted(methods(type(root))):
+        if is_loss_name(name) and name not in skip and not _looks_like_loss_object(getattr(root, name, None)):
+            found.append(Candidate(f"{label}.{name}", getattr(root, name), 1))
+    return found
+
+
+def in_module(ns: dict, funcs: dict, classes: list[type], skip: set[str], make: Callable) -> list[Candidate]:
+    """Tier 2: loss functions, loss objects and argument-free loss classes of the submission."""
+    found = [Candidate(name, fn, 2) for name, fn in sorted(funcs.items()) if is_loss_name(name) and name not in skip]
+    for name, value in sorted(ns.items()):
+        if not name.startswith("_") and _looks_like_loss_object(value):
+            vname, fn = _value_method(value)
+            found.append(Candidate(f"{name}.{vname}", fn, 2))
+    for cls in classes:
+        if loss_named(cls) and any(m in methods(cls) for m in VALUE_METHODS):
+            obj = make(cls)
+            if obj is not None and _value_method(obj) is not None:
+                vname, fn = _value_method(obj)
+                found.append(Candidate(f"{cls.__name__}().{vname}", fn, 2))
+    return found

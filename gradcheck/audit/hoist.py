@@ -1,0 +1,177 @@
+"""Gradients that a script's updates compute inline: ``syn1 += l1.T.dot(l2_delta)``.
+
+Classic training scripts never name their gradient: the update adds an
+expression to the weight (``syn1 += l1.T.dot(l2_delta)``, ``W -= alpha *
+(X.T @ delta)``). Such an update says what the gradient is: the increment with
+its sign turned (``+=`` is an ascent step, so the gradient is minus the
+increment) and, where the increment is a learning-rate-named scalar times an
+expression (``alpha * (...)``), without that scalar. The script is rewritten
+so that each gradient gets a name the tracer can watch: right before the run
+of updates it belongs to, ``__grad_syn1 = -(l1.T.dot(l2_delta))``, then the
+updates unchanged. Every gradient of a run of consecutive updates is computed
+before the first of them (the script's own order, where a later increment
+reads a weight an earlier update changed, is kept instead).
+
+With no learning rate in the update (``syn1 += ...``), the rate is 1 or built
+into the expression: the gradient is known up to a positive factor, which the
+grader accepts only as a whole-gradient factor (see ``grade._unknown_rate``).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from dataclasses import dataclass
+
+from gradcheck.audit.adapters.names import canon, is_param_name, role_of, strip_grad
+
+#: Prefix of the names given to inline gradients.
+PREFIX = "__grad_"
+#: Weight names a script updates with an inline expression (beyond ``W1``, ``syn0``, ``theta``).
+_WEIGHTY = ("synapse", "weight", "kernel", "theta", "syn")
+
+
+@dataclass(frozen=True)
+class InlineUpdate:
+    """``param op= [lr *] expr`` at ``line``: the gradient is ``sign * expr``.
+
+    ``lr``: the learning rate divided out, a name (``alpha``) or a number as written (``"0.5"``).
+    """
+
+    param: str
+    sign: float
+    lr: str | None
+    line: int
+
+    @property
+    def grad(self) -> str:
+        """The name the gradient is given in the rewritten script."""
+        return PREFIX + self.param
+
+
+def _weighty(name: str) -> bool:
+    return is_param_name(name) or any(w in name.lower() for w in _WEIGHTY)
+
+
+def _increment(node: ast.stmt) -> tuple[str, ast.expr, float] | None:
+    """(param, increment, +1 for ``+=``) of ``p += e``, ``p -= e``, ``p = p + e``, ``p = p - e``."""
+    if (
+        isinstance(node, ast.AugAssign)
+        and isinstance(node.target, ast.Name)
+        and isinstance(node.op, (ast.Add, ast.Sub))
+    ):
+        return node.target.id, node.value, 1.0 if isinstance(node.op, ast.Add) else -1.0
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        v, p = node.value, node.targets[0].id
+        if isinstance(v, ast.BinOp) and isinstance(v.op, (ast.Add, ast.Sub)) and isinstance(v.left, ast.Name):
+            if v.left.id == p:
+                return p, v.right, 1.0 if isinstance(v.op, ast.Add) else -1.0
+    return None
+
+
+def _names_a_grad(expr: ast.expr, param: str) -> bool:
+    """``W1 -= lr * dW1``: the update names the gradient of its weight (read as it is, not inline)."""
+    return any(isinstance(n, ast.Name) and n.id != param and strip_grad(n.id) == canon(param) for n in ast.walk(expr))
+
+
+def _is_rate(node: ast.expr) -> bool:
+    """A learning-rate name (``alpha``, ``lr``) or a positive number written in the update (``0.5 * ...``)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool) and node.value > 0
+    return isinstance(node, ast.Name) and role_of(node.id) == "lr"
+
+
+def _rate_text(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else repr(node.value)
+
+
+def _split_rate(expr: ast.expr) -> tuple[str | None, ast.expr]:
+    """(learning-rate name, the rest) of ``lr * e``, ``e * lr`` or ``lr * A @ B``; (None, expr) otherwise."""
+    if not (isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Mult, ast.MatMult))):
+        return None, expr
+    if isinstance(expr.op, ast.Mult):
+        for a, b in ((expr.left, expr.right), (expr.right, expr.left)):
+            if _is_rate(a):
+                return _rate_text(a), b
+    lr, rest = _split_rate(expr.left)  # (lr * A) @ B == lr * (A @ B)
+    if lr is None:
+        return None, expr
+    return lr, ast.BinOp(left=rest, op=expr.op, right=expr.right)
+
+
+def inline_update(node: ast.stmt) -> tuple[InlineUpdate, ast.expr] | None:
+    """The inline gradient of an update statement (None when it names its gradient, ``W -= lr * dW``)."""
+    found = _increment(node)
+    if found is None:
+        return None
+    param, expr, plus = found
+    if not _weighty(param) or _names_a_grad(expr, param):
+        return None
+    if not any(isinstance(n, (ast.Call, ast.BinOp)) for n in ast.walk(expr)):
+        return None  # ``w += 1``, ``theta = theta + step``: not a computed gradient
+    lr, rest = _split_rate(expr)
+    return InlineUpdate(param, -plus, lr, node.lineno), rest
+
+
+def _reads(expr: ast.expr) -> set[str]:
+    return {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
+
+
+def _grad_stmt(upd: InlineUpdate, rest: ast.expr, at: ast.stmt) -> ast.stmt:
+    value = ast.UnaryOp(op=ast.USub(), operand=copy.deepcopy(rest)) if upd.sign < 0 else copy.deepcopy(rest)
+    stmt = ast.Assign(targets=[ast.Name(id=upd.grad, ctx=ast.Store())], value=value)
+    return ast.fix_missing_locations(ast.copy_location(stmt, at))
+
+
+def _rewrite_body(body: list[ast.stmt], params: set[str]) -> list[ast.stmt]:
+    out: list[ast.stmt] = []
+    i = 0
+    while i < len(body):
+        run = []
+        while i + len(run) < len(body):
+            found = inline_update(body[i + len(run)])
+            if found is None or found[0].param not in params:
+                break
+            run.append((body[i + len(run)], *found))
+        if not run:
+            out.append(_descend(body[i], params))
+            i += 1
+            continue
+        hoisted = all(not (_reads(rest) & {u.param for _, u, _ in run[:k]}) for k, (_, _, rest) in enumerate(run))
+        if hoisted:
+            out += [_grad_stmt(u, rest, run[0][0]) for _, u, rest in run] + [stmt for stmt, _, _ in run]
+        else:
+            for stmt, u, rest in run:
+                out += [_grad_stmt(u, rest, stmt), stmt]
+        i += len(run)
+    return out
+
+
+def _descend(node: ast.stmt, params: set[str]) -> ast.stmt:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node
+    for field in ("body", "orelse", "finalbody"):
+        if isinstance(getattr(node, field, None), list) and getattr(node, field):
+            setattr(node, field, _rewrite_body(getattr(node, field), params))
+    return node
+
+
+def updates(stmts: list[ast.stmt]) -> list[InlineUpdate]:
+    """The inline updates of top-level code (loops and ifs included), first one per weight."""
+    found: dict[str, InlineUpdate] = {}
+    stack = list(stmts)
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.stmt):
+            hit = inline_update(node)
+            if hit is not None and hit[0].param not in found:
+                found[hit[0].param] = hit[0]
+        stack.extend(ast.iter_child_nodes(node))
+    return list(found.values())
+
+
+def rewrite(stmts: list[ast.stmt], params: list[str]) -> list[ast.stmt]:
+    """A copy of the top-level statements with every inline gradient of ``params`` given its name."""
+    return _rewrite_body([copy.deepcopy(s) for s in stmts], set(params))

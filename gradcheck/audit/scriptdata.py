@@ -1,0 +1,161 @@
+"""What a script held at the capture: its data, its output, its own loss, and what its updates imply.
+
+The tracer (:mod:`gradcheck.audit.tracer`) stops a script right before its first
+update; these functions read the captured namespace: the inputs and targets
+(named in the spec, or guessed from common names), the forward output (named,
+guessed from common names, or the array the script subtracts from its targets,
+``l2_error = y - l2``), the loss values the script computes, and, for updates
+that compute the gradient inline (:mod:`gradcheck.audit.hoist`), their
+learning rate or that none was found.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+import numpy as np
+
+#: A name the namespace does not bind.
+MISSING = object()
+
+DATA_X_NAMES = ["x_batch", "xb", "batch_x", "x_train", "train_x", "x", "inputs", "features", "data", "x_in", "xs"]
+DATA_Y_NAMES = [
+    "y_batch",
+    "yb",
+    "batch_y",
+    "y_train",
+    "train_y",
+    "y",
+    "targets",
+    "labels",
+    "target",
+    "y_true",
+    "ys",
+    "t",
+]
+OUTPUT_NAMES = [
+    "y_pred",
+    "ypred",
+    "y_hat",
+    "yhat",
+    "output",
+    "out",
+    "pred",
+    "preds",
+    "prediction",
+    "predictions",
+    "predicted",
+    "y_predicted",
+    "a_out",
+    "final_output",
+    "probs",
+    "prob",
+    "probabilities",
+    "p",
+    "y_out",
+    "a3",
+    "a2",
+    "al",
+]
+
+
+def own_losses(sr: Any, cap: Any) -> list[dict]:
+    """The loss values the script computes (see ``adapters.studentloss.script_losses``); none when it fails."""
+    from gradcheck.audit.adapters.studentloss import script_losses
+
+    try:
+        return script_losses(sr.loaded, sr.stmts, cap.forward, cap.X, cap.Y)
+    except Exception:  # noqa: BLE001 - a loss we cannot evaluate is a loss not found
+        return []
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def inline_update_info(inline: list[dict], ns: dict, notes: list[str]) -> dict:
+    """The ``update`` of a result whose gradients an inline update implies: its learning rate, or none found."""
+    rates = {u["lr"] for u in inline}
+    shown = ", ".join(f"{u['param']} (line {u['line']})" for u in inline)
+    values = {r: ns.get(r) if r in ns else _number(r) for r in rates if r is not None}
+    if None not in rates and all(isinstance(v, (int, float)) for v in values.values()):
+        lrs = sorted({float(v) for v in values.values()})
+        notes.append(f"gradients read off the updates of {shown}: the increment without its learning rate")
+        return {"linear": True, "lrs": lrs, "via": ", ".join(sorted(rates)), "note": "lr x increment, by the code"}
+    notes.append(
+        f"gradients read off the updates of {shown}, which have no learning rate: the gradient is the increment "
+        "(its sign turned) up to a positive factor"
+    )
+    return {"linear": None, "lrs": [1.0], "via": None, "note": "no learning rate in the update"}
+
+
+def _as_array(v: Any) -> np.ndarray | None:
+    if v is MISSING or v is None:
+        return None
+    try:
+        a = np.array(v, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return a if a.ndim >= 1 and a.size else None
+
+
+def _pick(ns: dict, prefs: list[str], ok) -> str | None:
+    by_low: dict[str, list[str]] = {}
+    for k, v in ns.items():
+        if not k.startswith("_") and isinstance(v, np.ndarray) and v.dtype.kind in "fiub":
+            by_low.setdefault(k.lower(), []).append(k)
+    for p in prefs:
+        for k in by_low.get(p, []):
+            if ok(ns[k]):
+                return k
+    return None
+
+
+def _compared_with_targets(stmts: list[ast.stmt], ns: dict) -> list[str]:
+    """Names a script subtracts from its targets or the targets from (``l2_error = y - l2``): its output."""
+    ys = {n for n in DATA_Y_NAMES if n in {k.lower() for k in ns}}
+    found = []
+    for node in ast.walk(ast.Module(body=list(stmts), type_ignores=[])):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
+            a, b = node.left, node.right
+            if isinstance(a, ast.Name) and isinstance(b, ast.Name):
+                if a.id.lower() in ys and b.id.lower() not in ys:
+                    found.append(b.id)
+                elif b.id.lower() in ys and a.id.lower() not in ys:
+                    found.append(a.id)
+    return [n.lower() for n in dict.fromkeys(found)]
+
+
+def attach_data(cap: Any, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[str], stmts=()) -> None:
+    """Fill the capture's forward output and data: named in the spec, else guessed (and said in ``notes``)."""
+
+    def get(name):
+        return refs[name] if name in refs else ns.get(name, MISSING)
+
+    if fwd_name:
+        cap.forward = _as_array(get(fwd_name))
+        if cap.forward is None:
+            notes.append(f"[entry] forward_output {fwd_name!r} is not an array at the capture point")
+    else:
+        fwd_name = _pick(ns, OUTPUT_NAMES + _compared_with_targets(list(stmts), ns), lambda v: v.ndim >= 1)
+        if fwd_name:
+            cap.forward = _as_array(ns[fwd_name])
+            notes.append(f"forward output guessed: {fwd_name} (set [entry] forward_output to name it)")
+    cap.forward_name = fwd_name if cap.forward is not None else None
+    n = cap.forward.shape[0] if cap.forward is not None else None
+    guessed = []
+    if not xn:
+        xn = _pick(ns, DATA_X_NAMES, lambda v: n is None or v.shape[0] == n or v.shape[-1] == n)
+        guessed.append(xn)
+    if not yn:
+        yn = _pick(ns, DATA_Y_NAMES, lambda v: n is None or v.size == cap.forward.size)
+        guessed.append(yn)
+    cap.X = _as_array(get(xn)) if xn else None
+    cap.Y = _as_array(get(yn)) if yn else None
+    cap.data_names = (xn if cap.X is not None else None, yn if cap.Y is not None else None)
+    if any(guessed) and cap.X is not None and cap.Y is not None:
+        notes.append(f"data guessed: X = {xn}, Y = {yn} (set [entry] data_x and [entry] data_y to name them)")

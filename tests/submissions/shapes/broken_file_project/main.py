@@ -1,0 +1,4 @@
+import numpy as np
+from network import Network
+
+net = Network([4, 8, 3])

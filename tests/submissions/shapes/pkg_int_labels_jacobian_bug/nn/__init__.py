@@ -1,0 +1,2 @@
+from nn.layers import Dense, Tanh
+from nn.net import Classifier
