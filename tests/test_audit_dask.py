@@ -71,7 +71,8 @@ def _paths(honest=HONEST, folders=FOLDERS, attacks=ATTACKS) -> list[Path]:
 def _expected(p: Path) -> str:
     if p.parent == HOSTILE:
         return HOSTILE_EXPECTED[p.name]["status"]
-    return EXPECTED[p.relative_to(EX).as_posix()]["verdict"]
+    entry = EXPECTED[p.relative_to(EX).as_posix()]
+    return entry.get("audit", entry["verdict"])  # "audit": the zero-config status where it differs
 
 
 def _same_key(src: Path, *folders: Path) -> None:
@@ -235,6 +236,20 @@ def test_a_task_asks_for_the_files_it_cannot_see_and_audits_them_when_they_trave
     local = audit_one(p, spec, limits=limits, probe_seed=7)
     assert shipped.path == str(p) and shipped.command == local.command
     assert {**shipped.to_dict(), "elapsed": 0} == {**local.to_dict(), "elapsed": 0}
+
+
+def test_a_worker_says_why_it_cannot_audit_and_whether_it_sees_the_clients_files(spec, tmp_path):
+    import gradcheck
+
+    bwrap_or_skip()
+    assert dd.check_worker("bwrap", gradcheck.__version__) is None
+    assert dd.check_worker("bwrap", "0.0.0") == f"gradcheck {gradcheck.__version__} is installed there, 0.0.0 here"
+    assert "unknown sandbox backend 'bwarp'" in dd.check_worker("bwarp", gradcheck.__version__)
+    p = EX / "inplace_correct.py"
+    ctx = dd.Context(spec, limits_for(spec), "bwrap", 0, False)
+    digest = submission_digest(p, spec, ctx.limits.disk_bytes, p.name)
+    assert dd.sees(str(p), digest, ctx, p.name)
+    assert not dd.sees(str(tmp_path / p.name), digest, ctx, p.name)
 
 
 def test_pack_and_unpack_keep_a_project_folder_with_its_inside_links(tmp_path):
