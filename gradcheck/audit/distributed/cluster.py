@@ -16,6 +16,13 @@ INSTALL_HINT = 'pip install "gradcheck[distributed]"'
 #: one death is bad luck (the machine's OOM killer, a pre-empted node), three in a row is
 #: the submission.
 ALLOWED_FAILURES = 2
+#: The scheduler of ``--dask local``: a worker holds only the task it runs (worker-saturation 1.0:
+#: one per thread, none queued), so when a submission kills its worker no other task dies with
+#: it and counts a death towards KilledWorker. A running cluster should be set the same way.
+LOCAL_CONFIG = {
+    "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
+    "distributed.scheduler.worker-saturation": 1.0,
+}
 #: Seconds to reach a scheduler (or to wait for the first worker of one) before giving up.
 CONNECT_SECONDS = 10.0
 
@@ -97,7 +104,7 @@ def connect(target: Target, *, workers: int, backend: str = "bwrap") -> Iterator
     if target.kind == "local":
         n = target.workers or workers
         try:
-            with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
+            with dask.config.set(LOCAL_CONFIG):
                 cluster = distributed.LocalCluster(
                     n_workers=n,
                     security=_security(backend),
