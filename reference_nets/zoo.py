@@ -39,6 +39,7 @@ from .datasets import head_targets
 from .mlp import MLP, Cache, MLPConfig
 from .mutant import Mutant
 from .zoo_layers import LAYER_CONFIGS, LAYER_MUTANTS, LAYER_PLACEMENTS, LAYER_REQUIREMENTS
+from .zoo_paths import PATH_MUTANTS, PATH_PLACEMENTS, PATH_REQUIREMENTS
 
 __all__ = [
     "DIAGNOSIS_CODES",
@@ -1119,5 +1120,9 @@ _ZOO_TABLE.update(
         "layer-sum-over-batch": [("tanh-mse-d2", 1), ("sigmoid-bce-d2", 3), ("relu-mse-sigout-d2-l2", 2)],
     }
 )
+# the error's path back to the hidden layers (reference_nets.zoo_paths)
+MUTANTS.update({row[0]: MutantSpec(*row) for row in PATH_MUTANTS})
+_REQUIREMENTS.update(PATH_REQUIREMENTS)
+_ZOO_TABLE.update(PATH_PLACEMENTS)
 #: Codes added to the vocabulary (DESIGN.md: add, never rename).
 DIAGNOSIS_CODES = (*DIAGNOSIS_CODES, "gradient_clipping", "shape_mismatch")

@@ -70,12 +70,19 @@ STUDENT_NAMES = {
     "project_correct": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "loss_params_first_two_bugs_bug.py": ["W1", "b1", "W2", "b2"],
     "myonn_verbatim_bug.py": ["wih", "who"],
+    "myonn_hidden_path_two_bug.py": ["wih", "who"],
     "myonn_fixed_correct.py": ["wih", "who"],
     "train_step_layers_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "classifier_project_correct": ["layers[0].weight", "layers[0].bias", "layers[2].weight", "layers[2].bias"],
     "sequential_main_bug": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "trask_script_preact_bug.py": ["syn0", "syn1"],
     "lists_init_network_bias_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "binary_mlp_t_y_correct.py": ["W1", "b1", "W2", "b2"],
+    "binary_mlp_t_y_bias_bug.py": ["W1", "b1", "W2", "b2"],
+    "proba_ravel_correct.py": ["W1", "b1", "W2", "b2"],
+    "proba_ravel_double_mean_bug.py": ["W1", "b1", "W2", "b2"],
+    "lists_pres_acts_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "lists_pres_acts_clip_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
 }
 
 

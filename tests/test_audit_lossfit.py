@@ -94,6 +94,49 @@ def test_the_best_tier_that_matches_decides_and_the_others_are_noted():
     assert "accuracy_ish() = 0.625" in notes[0]
 
 
+def _bce_both_orders():
+    """A ``_loss(self, y, p)`` called as its names say, and the other way round (plain numpy, clipped as written)."""
+    config, params = _net(output="sigmoid", n_out=1)
+    Y = (RNG.random((8, 1)) > 0.5).astype(float)
+    a, _ = MLP(config).forward(params, X)
+
+    def loss(y, p):
+        p = np.clip(p, 1e-12, 1 - 1e-12)
+        return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+    return config, params, Y, loss(a, Y), loss(Y, a)
+
+
+def test_the_swapped_order_is_kept_only_when_the_named_one_is_no_loss():
+    config, params, Y, named_wrong, other = _bce_both_orders()
+    found = [
+        {"source": "the student's BinaryMLP._loss()", "value": named_wrong, "tier": 1},
+        {"source": "the student's BinaryMLP._loss()", "value": other, "tier": 1, "swapped": True},
+    ]
+    notes: list[str] = []
+    picks = choices(AuditSpec(), [config], found, params, X, Y, notes)
+    assert [(c.config.loss, c.config.over_samples) for c in picks] == [("bce", "mean")]
+    assert notes == [
+        "the student's BinaryMLP._loss() takes its prediction and target the other way round from what their names say"
+    ]
+    # the named order right: the swapped value is never weighed, nor noted
+    found = [{**found[0], "value": other}, {**found[1], "value": named_wrong}]
+    notes = []
+    assert [c.config.loss for c in choices(AuditSpec(), [config], found, params, X, Y, notes)] == ["bce"]
+    assert notes == []
+
+
+def test_neither_order_a_loss_is_an_error_naming_the_order_as_written():
+    config, params, Y, _, _ = _bce_both_orders()
+    found = [
+        {"source": "f()", "value": 123.0, "tier": 2},
+        {"source": "f()", "value": 456.0, "tier": 2, "swapped": True},
+    ]
+    with pytest.raises(LossDisagrees, match=r"f\(\) = 123\) is none") as err:
+        choices(AuditSpec(), [config], found, params, X, Y, [])
+    assert "456" not in str(err.value)
+
+
 @pytest.mark.parametrize(
     "derivative, expected",
     [
@@ -168,3 +211,28 @@ def test_declared_network_is_the_only_candidate():
     spec = parse_spec({"network": {"hidden": ["sigmoid"], "output": "identity"}})
     _, found, fwd = infer_network(params, out, X, 2, spec)
     assert found.hidden == ("sigmoid",) and fwd.status == "mismatch"
+
+
+def test_only_a_prediction_target_pair_is_ever_swapped():
+    from gradcheck.audit.adapters.lossfind import swapped
+
+    assert swapped([("self", "self"), ("y", "Y"), ("p", "out")]) == [("self", "self"), ("y", "out"), ("p", "Y")]
+    assert swapped([("y", "=y"), ("p", "Y")]) == [("y", "Y"), ("p", "=y")]
+    assert swapped([("params", "params"), ("X", "X"), ("Y", "Y")]) is None
+    assert swapped([("a", "out"), ("X", "X"), ("Y", "Y")]) is None
+    assert swapped([("a", "out"), ("b", "out")]) is None
+
+
+def test_a_flat_forward_output_meets_column_targets_in_their_shape():
+    """predict_proba(X).ravel() against (N, 1) targets: a loss would broadcast them to N x N."""
+    from gradcheck.audit.adapters.studentloss import _like_targets
+
+    p = np.linspace(0.1, 0.9, 5)
+    y = np.array([[0.0], [1.0], [1.0], [0.0], [1.0]])
+    shaped = _like_targets(p, y)
+    assert shaped.shape == (5, 1)
+    bce = -np.mean(y * np.log(shaped) + (1 - y) * np.log(1 - shaped))
+    assert np.isclose(bce, -np.mean(y.ravel() * np.log(p) + (1 - y.ravel()) * np.log(1 - p)))
+    scores = np.ones((5, 3))
+    assert _like_targets(scores, np.array([0, 2, 1, 1, 0])) is scores  # class scores and labels differ in size
+    assert _like_targets(None, y) is None

@@ -717,3 +717,26 @@ def test_parameters_from_an_initializer_returning_a_tuple(tmp_path, monkeypatch,
     A1 = np.tanh(X @ W1 + b1)
     d2 = 2 * (A1 @ W2 + b2 - Y) / Y.size
     assert np.allclose(grads_of(r)[2], A1.T @ d2)
+
+
+def test_a_forward_returning_layer_lists_gives_the_last_activation():
+    """``return pres, acts``: the output is acts[-1], whichever list comes first and however it is named."""
+    from gradcheck.audit.adapters.outputs import list_output, network_output
+
+    X = np.ones((5, 3))
+    z1, a1, z2 = np.full((5, 4), -1.0), np.full((5, 4), 0.3), np.full((5, 2), 2.0)
+    out = 1 / (1 + np.exp(-z2))
+
+    def forward(weights, biases, X):
+        pres, acts = [], [X]
+        return pres, acts
+
+    found, how = network_output(forward, ([z1, z2], [X, a1, out]), None, 5)
+    assert found is out and how == "returned acts[-1]"
+    # the activations' list holds the input too: it is the longer one, first or last
+    assert list_output(([X, a1, out], [z1, z2]), [], 5)[0] is out
+    # equal lengths: the list not named like pre-activations
+    assert list_output(([a1, out], [z1, z2]), ["activations", "zs"], 5)[0] is out
+    assert list_output(([z1, z2], [a1, out]), ["zs", "activations"], 5)[0] is out
+    # lists that are not per-sample arrays are no output
+    assert list_output(([np.ones((3, 4)), np.ones((4, 2))], 0.5), [], 5) is None

@@ -273,7 +273,7 @@ def _myonn(rel: str):
     x, t = RNG.random(3), RNG.random(2) * 0.98 + 0.01
     ps = [net.wih, net.who]
     claimed = _inplace(ps, lambda: net.train(x, t), 0.1)
-    return ps, claimed, lambda: 0.5 * np.sum((t[:, None] - net.query(x)) ** 2)
+    return ps, claimed, lambda: 0.5 * np.sum((t[:, None] - net.query(x)) ** 2), ["wih", "who"]
 
 
 def case_train_step_layers():
@@ -341,6 +341,48 @@ def case_lists_init_network():
     return [W[0], B[0], W[1], B[1]], [dW[0], dB[0], dW[1], dB[1]], lambda: m.mse_loss(W, B, X, Y)
 
 
+def _binary_mlp(rel: str):
+    m = definitions(FOLDER / rel, rel)
+    net = m.BinaryMLP(n_hidden=4, epochs=0).fit(X, np.zeros(7))
+    y = (RNG.random((7, 1)) > 0.5).astype(float)
+    net._forward(X)
+    ps = [net.W1, net.b1, net.W2, net.b2]
+    return (
+        ps,
+        list(net._backward(X, y)),
+        lambda: bce(1 / (1 + np.exp(-(np.tanh(X @ ps[0] + ps[1]) @ ps[2] + ps[3]))), y),
+    )
+
+
+def _lists_pres_acts(rel: str):
+    """Targets far from the output, so that some entries of every gradient exceed the clip bound."""
+    m = definitions(FOLDER / rel, rel)
+    W, B = m.init_network([3, 4, 1])
+    B = [b + 0.1 for b in B]
+    Y = RNG.normal(size=(7, 1)) * 30
+    dW, dB = m.backward(W, B, X, Y)
+
+    def loss():
+        h = np.maximum(X @ W[0] + B[0], 0)
+        return np.mean((h @ W[1] + B[1] - Y) ** 2)
+
+    names = ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+    return [W[0], B[0], W[1], B[1]], [dW[0], dB[0], dW[1], dB[1]], loss, names
+
+
+def _proba_ravel(rel: str):
+    m = definitions(FOLDER / rel, rel)
+    net = m.ShallowClassifier(hidden_units=4, n_iter=0).fit(X, np.zeros(7))
+    y = (RNG.random((7, 1)) > 0.5).astype(float)
+    net._forward(X)
+    ps = [net.W1, net.b1, net.W2, net.b2]
+    return (
+        ps,
+        list(net._gradients(X, y)),
+        lambda: bce(1 / (1 + np.exp(-(np.maximum(X @ ps[0] + ps[1], 0) @ ps[2] + ps[3]))), y),
+    )
+
+
 CASES = {
     "cs231n_softmax_correct.py": case_cs231n_softmax,
     "positional_softmax_correct.py": case_positional_softmax,
@@ -362,11 +404,18 @@ CASES = {
     "loss_params_first_two_bugs_bug.py": case_loss_params_first,
     "myonn_verbatim_bug.py": lambda: _myonn("myonn_verbatim_bug.py"),
     "myonn_fixed_correct.py": lambda: _myonn("myonn_fixed_correct.py"),
+    "myonn_hidden_path_two_bug.py": lambda: _myonn("myonn_hidden_path_two_bug.py"),
     "train_step_layers_correct.py": case_train_step_layers,
     "classifier_project_correct": case_classifier_project,
     "trask_script_preact_bug.py": case_trask_script,
     "lists_init_network_bias_bug.py": case_lists_init_network,
     "sequential_main_bug": case_sequential_main,
+    "binary_mlp_t_y_correct.py": lambda: _binary_mlp("binary_mlp_t_y_correct.py"),
+    "binary_mlp_t_y_bias_bug.py": lambda: _binary_mlp("binary_mlp_t_y_bias_bug.py"),
+    "lists_pres_acts_correct.py": lambda: _lists_pres_acts("lists_pres_acts_correct.py"),
+    "lists_pres_acts_clip_bug.py": lambda: _lists_pres_acts("lists_pres_acts_clip_bug.py"),
+    "proba_ravel_correct.py": lambda: _proba_ravel("proba_ravel_correct.py"),
+    "proba_ravel_double_mean_bug.py": lambda: _proba_ravel("proba_ravel_double_mean_bug.py"),
 }
 NAMES = ["W1", "b1", "W2", "b2"]
 

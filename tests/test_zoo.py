@@ -100,6 +100,8 @@ EXPECTED.update(
         "layer-sum-over-batch": ("missing_batch_mean", True),
     }
 )
+# The error's path back to the hidden layers (reference_nets.zoo_paths)
+EXPECTED["hidden-error-skips-output-derivative"] = ("missing_activation_derivative", False)
 # Codes added to the vocabulary since (DESIGN.md lists them as candidates)
 DESIGN_CODES |= {"gradient_clipping", "shape_mismatch"}
 

@@ -171,15 +171,25 @@ def _tiers(students: list[dict]) -> list[list[dict]]:
 
 def _from_code(students: list[dict], configs, ref, X, Y, notes: list[str]) -> list[LossChoice]:
     """The conventions the best tier of the student's loss values match; none: :class:`LossDisagrees`."""
-    for tier in _tiers(students):
+    named = [st for st in students if not st.get("swapped")]
+    for tier in _tiers(named) + _tiers([st for st in students if st.get("swapped")]):
         found = [c for st in tier for config in configs for c in from_student(st, config, ref, X, Y)]
         if found:
-            others = [st for st in students if not any(from_student(st, cf, ref, X, Y) for cf in configs)]
+            flipped = {st["source"] for st in tier if st.get("swapped")}
+            notes += [
+                f"{src} takes its prediction and target the other way round from what their names say"
+                for src in sorted(flipped)
+            ]
+            others = [
+                st
+                for st in named
+                if st["source"] not in flipped and not any(from_student(st, cf, ref, X, Y) for cf in configs)
+            ]
             if others:
                 shown = "; ".join(f"{st['source']} = {st['value']:.6g}" for st in others[:3])
                 notes.append(f"other values the student's code computes are not this loss ({shown})")
             return _distinct(found)
-    raise LossDisagrees(_disagreement(students, configs, ref, X, Y))
+    raise LossDisagrees(_disagreement(named or students, configs, ref, X, Y))
 
 
 def _disagreement(students: list[dict], configs, ref, X, Y) -> str:

@@ -61,7 +61,10 @@ def _merge_helpers(bugs: tuple[Bug, ...]) -> list[Bug]:
     out: list[Bug] = []
     for bug in bugs:
         mate = next((i for i, o in enumerate(out) if o.code == bug.code and o.code in search.FAMILY_CODES), None)
-        if mate is None or bug.fitted or out[mate].fitted:
+        alone = any(
+            name in search.NOT_A_HELPER for name, _ in bug.parts + (out[mate].parts if mate is not None else ())
+        )
+        if mate is None or alone or bug.fitted or out[mate].fitted:
             out.append(bug)
             continue
         o = out[mate]
@@ -221,10 +224,20 @@ def _shapes(report: GradientReport, params) -> dict[str, tuple]:
 
 
 def rank_diagnoses(found: list[Diagnosis]) -> list[Diagnosis]:
-    """Best first (stable among equals), one per ``(code, tensor)``."""
+    """Best first (stable among equals), one per ``(code, tensor)``.
+
+    The bugs of the best combination are all kept, even two of one code in one
+    tensor (the output's derivative skipped on the way back, and the hidden one).
+    """
     seen, out = set(), []
     for d in sorted(found, key=lambda d: -d.confidence):
-        key = (d.code, d.tensor)
+        ev = d.evidence or {}
+        part = (
+            (ev.get("mutant"), str(ev.get("layer")))
+            if ev.get("matched") == "combination" and ev.get("explanation") == 1
+            else None
+        )
+        key = (d.code, d.tensor, part)
         if key not in seen:
             seen.add(key)
             out.append(d)

@@ -123,6 +123,11 @@ SENTENCES = {
         "The output sigmoid's derivative is missing: with MSE on a sigmoid output, "
         "dZ = 2 * (yhat - y) / N * sigmoid'(Z)."
     ),
+    "hidden-error-skips-output-derivative": (
+        "The error sent back to the hidden layers skips the output {act}'s derivative, while the output "
+        "layer's own gradient keeps it: the hidden error is W_out.T @ (yhat - y) where it must be "
+        "W_out.T @ ((yhat - y) * {act}'(Z_out))."
+    ),
     "bce-extra-sigmoid-derivative": (
         "The output delta is multiplied by sigmoid'(Z) twice: with BCE on a sigmoid "
         "output, dL/dZ = (yhat - y) / N already includes it."

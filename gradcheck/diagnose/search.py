@@ -35,6 +35,9 @@ import numpy as np
 from gradcheck.diagnose import posts
 from gradcheck.diagnose.posts import Bug
 
+#: Catalogued bugs of a family code that no shared helper makes (the output layer's own gradient is
+#: right; only the error sent back skips a derivative): never part of a shared-helper family.
+NOT_A_HELPER = {"hidden-error-skips-output-derivative"}
 #: Codes of wrong activation derivatives: one such bug in several layers is one
 #: misunderstanding (usually one helper function), counted once.
 FAMILY_CODES = (
@@ -243,7 +246,7 @@ def _catalogue(config) -> list[Bug]:
     helpers = []
     for code in FAMILY_CODES:
         hidden = [b for b in singles if b.code == code and b.layer is not None]
-        output = [b for b in singles if b.code == code and b.layer is None]
+        output = [b for b in singles if b.code == code and b.layer is None and b.kind not in NOT_A_HELPER]
         for h, o in itertools.product(hidden, output):
             helpers.append(Bug(code, "helper", h.layer, (), {}, False, h.parts + o.parts))
     return singles + helpers

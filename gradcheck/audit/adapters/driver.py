@@ -311,7 +311,7 @@ def _check_degenerate(losses: list[dict], runner: Runner) -> None:
     """A loss of exactly zero on random weights with one invented output: a softmax over a single class."""
     # a real loss at random weights is of order 0.1 to 10; a softmax over one class is 0, or an
     # epsilon inside its log (log(1 + 1e-12)), far below this
-    if runner.Y.shape[1] == 1 and any(abs(st["value"]) <= DEGENERATE_LOSS for st in losses):
+    if runner.Y.shape[1] == 1 and any(abs(st["value"]) <= DEGENERATE_LOSS and not st.get("swapped") for st in losses):
         exc = AuditError(
             "the loss is 0 with one output (a softmax over one class)", where="making data", type_="NeedsSizes"
         )

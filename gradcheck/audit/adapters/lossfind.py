@@ -14,7 +14,11 @@ Inline expressions (``cost = -np.mean(...)`` in a training loop) are in
 :mod:`gradcheck.audit.adapters.inline`. Arguments are bound by role (prediction,
 targets, inputs, parameters) or by the exact names the network offers; where a
 function's two arguments cannot be told apart (``loss_fn(a, b)``), both orders
-are tried and the grader keeps the one that is a loss.
+are tried and the grader keeps the one that is a loss. So are two arguments whose
+names give both the same role (``loss(t, y)``, targets then outputs, as in Bishop),
+and, as a fallback the grader weighs only when the named order matches no modelled
+loss, the swapped order of a (target, prediction) pair named by role alone
+(``_loss(self, y, p)``: see :func:`swapped`).
 """
 
 from __future__ import annotations
@@ -99,6 +103,7 @@ def _bind(entries, glob, offered, available, stateful) -> Iterator[list[tuple[st
             known.append((name, ""))
         elif required:
             known.append((name, None))
+    known = _unname_twins(known)
     unknown = [n for n, r in known if r is None]
     missing = [r for r in ("out", "Y") if r in available and r not in {r for _, r in known}]
     if len(unknown) > len(missing):
@@ -110,6 +115,32 @@ def _bind(entries, glob, offered, available, stateful) -> Iterator[list[tuple[st
         predicts = stateful or bool(roles & {"out", "X", "params", "self"}) or any(r.startswith("=") for r in roles)
         if "Y" in roles and predicts:
             yield binding
+
+
+def _unname_twins(known: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """Two arguments named to the same role, prediction or target, while the other is missing: order unknown."""
+    roles = [r for _, r in known]
+    for role, other in (("Y", "out"), ("out", "Y")):
+        if roles.count(role) == 2 and other not in roles:
+            return [(n, None if r == role else r) for n, r in known]
+    return known
+
+
+def swapped(binding: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
+    """``binding`` with its one prediction (``out`` or a value named by the network) and its one target exchanged.
+
+    None if it has not exactly one of each.
+
+    A loss's argument names (``y``, ``p``) are a guess at its order: the grader
+    falls back on the swapped order only when the named one is none of the losses
+    the reference networks model.
+    """
+    preds = [r for _, r in binding if r == "out" or r.startswith("=")]
+    roles = [r for _, r in binding]
+    if len(preds) != 1 or roles.count("Y") != 1 or len([r for r in roles if r != "self"]) != 2:
+        return None  # only a loss of (prediction, target): one taking inputs or parameters says its order
+    flip = {preds[0]: "Y", "Y": preds[0]}
+    return [(n, flip.get(r, r)) for n, r in binding]
 
 
 def _value_method(obj: Any) -> tuple[str, Callable] | None:

@@ -1,13 +1,15 @@
 """The network's output, wherever a forward leaves it.
 
-Forwards return the output, a tuple ``(A2, cache)`` or ``(Z1, A1, Z2, A2)``, a
-loss (nnfs-style ``forward(X, y)``), or nothing at all (the output is stored on
-the object, ``self.output``). The output is the array the grader compares with
+Forwards return the output, a tuple ``(A2, cache)`` or ``(Z1, A1, Z2, A2)``, the
+lists of every layer's pre-activations and activations (``return pres, acts``: the
+output is the activations' last entry), a loss (nnfs-style ``forward(X, y)``), or
+nothing at all (the output is stored on the object, ``self.output``). The output is the array the grader compares with
 the reference network's, never a thresholded ``predict``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -40,6 +42,32 @@ def stored_output(root: Any, n: int | None, depth: int = 0) -> np.ndarray | None
     return None
 
 
+#: Names of a list of pre-activations (``zs``, ``pres``, ``pre_acts``, ``nets``, ``logits``), never the output's list.
+PRE_LIST = re.compile(r"^(z|pre|net|logit|s$|scores)", re.I)
+
+
+def _array_list(v: Any, n: int | None) -> bool:
+    return isinstance(v, list) and bool(v) and all(isinstance(a, np.ndarray) for a in v) and _samples_axis_ok(v[-1], n)
+
+
+def list_output(ret: tuple, names: list[str | None], n: int | None) -> tuple[np.ndarray, str] | None:
+    """(output, label) from returned lists of per-layer arrays: the last entry of the activations' list.
+
+    The activations' list is the one holding the input too (one entry longer than
+    the pre-activations'), else the one not named like pre-activations, else the last.
+    """
+    found = [(i, v) for i, v in enumerate(ret) if _array_list(v, n)]
+    if not found:
+        return None
+    named = names if len(names) == len(ret) else [None] * len(ret)
+    longest = max(len(v) for _, v in found)
+    pick = [(i, v) for i, v in found if len(v) == longest]
+    if len(pick) > 1:
+        pick = [(i, v) for i, v in pick if not (named[i] and PRE_LIST.match(named[i]))] or pick
+    i, v = pick[-1]
+    return v[-1], f"returned {named[i] or f'element {i}'}[-1]"
+
+
 def network_output(fwd, ret: Any, root: Any, n: int | None) -> tuple[Any, str]:
     """(output array or None, how it was found) from a forward's return value ``ret``."""
     if isinstance(ret, np.ndarray) and ret.ndim >= 1:
@@ -50,6 +78,9 @@ def network_output(fwd, ret: Any, root: Any, n: int | None) -> tuple[Any, str]:
         if isinstance(ret[i], np.ndarray):
             label = names[i] if len(names) == len(ret) and names[i] else f"element {i}"
             return ret[i], f"returned {label}"
+        from_lists = list_output(ret, names if len(names) == len(ret) else [], n)
+        if from_lists is not None:
+            return from_lists
     stored = stored_output(root, n)
     if stored is not None:
         return stored, "stored"

@@ -19,7 +19,7 @@ import numpy as np
 
 from gradcheck.audit.adapters import inline
 from gradcheck.audit.adapters.calling import bind_args, call_student
-from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module
+from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module, swapped
 from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC
 from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
 from gradcheck.audit.adapters.step import Runner, Step1
@@ -79,13 +79,27 @@ def _make(cls: type) -> Any:
         return None
 
 
+def _like_targets(out: Any, Y: Any) -> np.ndarray | None:
+    """The forward output in the targets' shape when only the shape differs.
+
+    A forward read through ``predict_proba`` may return ``(N,)`` where the targets are
+    ``(N, 1)``: passed as they are, a loss ``mean(y * log(p))`` broadcasts them to an
+    N x N matrix, a value no loss of the network has.
+    """
+    if not isinstance(out, np.ndarray):
+        return None
+    if isinstance(Y, np.ndarray) and out.shape != Y.shape and out.size == Y.size:
+        return out.reshape(Y.shape)
+    return out
+
+
 class _Env:
     """The values a loss may be called with: prediction, targets, inputs, parameters, the model, exact names."""
 
     def __init__(self, runner: Runner, s1: Step1):
         self.root, out, self.named = runner.forward_state(s1.columns)
         Xc, Yc = runner.batch(s1.columns)
-        roles = {"out": out if isinstance(out, np.ndarray) else None, "Y": Yc, "X": Xc}
+        roles = {"out": _like_targets(out, Yc), "Y": Yc, "X": Xc}
         roles["params"] = self.root if runner.t.root_name == "params" else None
         roles["self"] = self.root if runner.t.root_name == "self" else None
         self.roles = {k: v for k, v in roles.items() if v is not None}
@@ -97,15 +111,26 @@ class _Env:
         return v.copy() if isinstance(v, np.ndarray) else v
 
 
-def _call(cand: Candidate, env: _Env, stateful: bool) -> list[float]:
-    values = []
+def _value(cand: Candidate, env: _Env, binding: list[tuple[str, str]]) -> float | None:
+    try:
+        return _scalar(call_student(cand.source, cand.fn, **{n: env.value(r) for n, r in binding}))
+    except (StudentCodeError, TypeError, KeyError):
+        return None
+
+
+def _call(cand: Candidate, env: _Env, stateful: bool) -> list[tuple[float, bool]]:
+    """The loss values of ``cand``, each with whether it comes from the swapped order of its arguments."""
+    values, tried = [], []
     for binding in bindings(cand.fn, set(env.named), set(env.roles), stateful):
-        try:
-            v = _scalar(call_student(cand.source, cand.fn, **{n: env.value(r) for n, r in binding}))
-        except (StudentCodeError, TypeError, KeyError):
-            continue
+        tried.append(binding)
+        v = _value(cand, env, binding)
         if v is not None:
-            values.append(v)
+            values.append((v, False))
+    for binding in tried:
+        other = swapped(binding)
+        v = None if other is None or other in tried else _value(cand, env, other)
+        if v is not None:
+            values.append((v, True))
     return values
 
 
@@ -152,10 +177,9 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict) -> list[dict]:
     cands += in_module(ns, funcs, classes, skip, _make)
     for cand in cands[:MAX_CANDIDATES]:
         stateful = cand.tier == 1 and "." not in cand.source[len(t.label) + 1 :]
-        found += [
-            {"source": f"the student's {cand.source}()", "value": v, "tier": cand.tier}
-            for v in _call(cand, env, stateful)
-        ]
+        for v, alt in _call(cand, env, stateful):
+            entry = {"source": f"the student's {cand.source}()", "value": v, "tier": cand.tier}
+            found.append({**entry, "swapped": True} if alt else entry)
     model = t.label if t.root_name == "self" else None
     for loss in _inline_losses(loaded, funcs, classes)[:MAX_CANDIDATES]:
         where = loaded.where(loss.filename, loss.line)

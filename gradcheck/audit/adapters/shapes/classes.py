@@ -38,16 +38,26 @@ class Picked:
     alternatives: list[str] = field(default_factory=list)
 
 
+def _present(names: list[str], ms) -> list[str]:
+    """The methods of ``ms`` called one of ``names``, in that order; a private twin
+    (``_gradients`` for ``gradients``) counts, after the exact name."""
+    found = []
+    for n in names:
+        twins = [] if n.endswith("__") else ["_" + n.lstrip("_"), "__" + n.lstrip("_")]
+        found += [m for m in [n, *twins] if m in ms]
+    return list(dict.fromkeys(found))
+
+
 def method_names(cls: type, spec: dict) -> Picked | None:
     """Forward and backward method names of ``cls`` (spec names first), or None."""
     ms = methods(cls)
     fname, bname = spec.get("forward"), spec.get("backward")
-    f = fname if fname in ms else next((n for n in FORWARD_NAMES if n in ms), None)
+    f = fname if fname in ms else next(iter(_present(FORWARD_NAMES, ms)), None)
     order = (
         ([bname] if bname in ms else [])
-        + [n for n in GRAD_METHODS if n in ms]
+        + _present(GRAD_METHODS, ms)
         + (["loss"] if "loss" in ms else [])
-        + [n for n in TRAIN_METHODS if n in ms]
+        + _present(TRAIN_METHODS, ms)
     )
     if not order:
         return None
