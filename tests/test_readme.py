@@ -137,3 +137,23 @@ def test_init_spec_example_is_what_init_spec_writes(tmp_path):
     target = tmp_path / "spec.toml"
     run(["-m", "gradcheck", "audit", "examples/submissions/tanh_output_correct.py", "--init-spec", str(target)])
     assert normalize(target.read_text()) == normalize(shown)
+
+
+def test_cluster_figures_are_the_benchmarks():
+    import json
+
+    section = " ".join(README.split("### A MOOC on a cluster", 1)[1].split("\n## ", 1)[0].split())
+    data = json.loads((ROOT / "reports" / "cluster.json").read_text())
+    t, hours = data["throughput"], {r["workers"]: r["hours"] for r in data["projection"]}
+    m = re.search(
+        r"(\d+) generated submissions took (\d+) s with `--dask local:2` and (\d+) s with `--jobs 2`.*?"
+        r"(-?\d+) ms per task, (-?[\d.]+)% of the median submission's audit.*?at ([\d.]+) hours on 32 workers",
+        section,
+        flags=re.S,
+    )
+    assert m, "the benchmark sentence is missing from the README"
+    n, dask_s, local_s, ms, pct, h32 = m.groups()
+    assert int(n) == t["submissions"]
+    assert (int(dask_s), int(local_s)) == (round(t["wall_dask_s"]), round(t["wall_local_s"]))
+    assert int(ms) == round(1000 * t["overhead_s_per_task"])
+    assert float(pct) == round(100 * t["overhead_vs_median_audit"], 1) and float(h32) == hours[32]

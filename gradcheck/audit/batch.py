@@ -411,28 +411,19 @@ def audit_batch(
     get_backend(backend)
     preload()
     limits = limits or limits_for(spec)
-    key = signing.run_key(folder)
-    names = result_names(paths)  # unique even when every student's file is called mlp.py
-    (folder / "submissions").mkdir(parents=True, exist_ok=True)
-    digests = {p: submission_digest(p.parent if siblings else p, spec, limits.disk_bytes, p.name) for p in paths}
-    results: dict[Path, SubmissionResult] = {}
-    for p in paths if resume else ():
-        cached = _cached(folder, p, digests[p], key, names)
-        if cached is not None:
-            results[p] = cached
-    todo = [p for p in paths if p not in results]
+    plan = plan_batch(paths, spec, folder=folder, limits=limits, resume=resume, siblings=siblings)
+    results: dict[Path, SubmissionResult] = dict(plan.cached)
     failures = sum(not r.passed for r in results.values())
 
     def one(p: Path) -> SubmissionResult:
-        probe_seed = signing.derive_seed(key, f"probe {digests[p]} {p.name}")
-        r = audit_one(p, spec, limits=limits, backend=backend, seed=seed, probe_seed=probe_seed, siblings=siblings)
-        record = json.loads(to_json({"digest": digests[p], **r.to_dict()}))
-        write_atomic(_result_path(folder, p, names), to_json({**record, "hmac": signing.sign(key, record)}))
+        kw = dict(limits=limits, backend=backend, seed=seed, probe_seed=plan.probe_seed(p), siblings=siblings)
+        r = audit_one(p, spec, **kw)
+        record(plan, p, r)
         return r
 
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        futures = {pool.submit(one, p): p for p in todo}
+        futures = {pool.submit(one, p): p for p in plan.todo}
         for fut in as_completed(futures):
             results[futures[fut]] = r = fut.result()
             failures += not r.passed
@@ -444,6 +435,49 @@ def audit_batch(
     pool.shutdown()
     ordered = tuple(results[p] for p in paths)
     return AuditReport(worst_status(r.status for r in ordered), ordered, time.perf_counter() - start, folder)
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """What a batch has to do, shared by every way of running it (threads here, a cluster elsewhere).
+
+    ``key`` signs the folder's results; ``names`` and ``digests`` name each submission's
+    result file and what ``--resume`` compares; ``cached`` holds the verdicts ``--resume``
+    reloaded; ``todo`` the submissions left to audit, in order.
+    """
+
+    folder: Path
+    key: bytes
+    names: dict[Path, str]
+    digests: dict[Path, str]
+    cached: dict[Path, SubmissionResult]
+    todo: list[Path]
+
+    def probe_seed(self, p: Path) -> int:
+        """Seed of the grader's second point for ``p``: secret before the run, the same on ``--resume``."""
+        return signing.derive_seed(self.key, f"probe {self.digests[p]} {p.name}")
+
+
+def plan_batch(
+    paths: list[Path], spec: AuditSpec, *, folder: Path, limits: Limits, resume: bool, siblings: bool
+) -> BatchPlan:
+    """The folder's key, the result names and digests, and (with ``resume``) the verdicts that verify."""
+    key = signing.run_key(folder)
+    names = result_names(paths)  # unique even when every student's file is called mlp.py
+    (folder / "submissions").mkdir(parents=True, exist_ok=True)
+    digests = {p: submission_digest(p.parent if siblings else p, spec, limits.disk_bytes, p.name) for p in paths}
+    cached: dict[Path, SubmissionResult] = {}
+    for p in paths if resume else ():
+        r = _cached(folder, p, digests[p], key, names)
+        if r is not None:
+            cached[p] = r
+    return BatchPlan(folder, key, names, digests, cached, [p for p in paths if p not in cached])
+
+
+def record(plan: BatchPlan, p: Path, r: SubmissionResult) -> None:
+    """Write ``p``'s verdict to its result file, atomically, signed with the folder's key."""
+    data = json.loads(to_json({"digest": plan.digests[p], **r.to_dict()}))
+    write_atomic(_result_path(plan.folder, p, plan.names), to_json({**data, "hmac": signing.sign(plan.key, data)}))
 
 
 def _result_path(folder: Path, p: Path, names: dict[Path, str] | None = None) -> Path:

@@ -10,6 +10,7 @@ from pathlib import Path
 from gradcheck.flags import (
     EXIT_FAIL,
     EXIT_OK,
+    MAX_JOBS,
     CliError,
     add_common,
     add_subcommand,
@@ -64,9 +65,18 @@ def add_parser(sub) -> None:
     p.add_argument(
         "--jobs",
         type=jobs_type,
-        default=min(4, os.cpu_count() or 1),
         metavar="N",
-        help="submissions audited in parallel, each in its own sandbox, 1 to 256 (default: %(default)s)",
+        help=f"submissions audited in parallel, each in its own sandbox, 1 to 256 (default: {default_jobs()}); "
+        "with --dask local, the number of worker processes",
+    )
+    p.add_argument(
+        "--dask",
+        type=_dask_target,
+        metavar="ADDRESS",
+        help="audit on a dask.distributed cluster, a task per submission: the scheduler's address "
+        "(tcp://HOST:8786), its scheduler file (.json), or local[:N] for a LocalCluster of N worker "
+        "processes (default N: --jobs); every worker needs gradcheck and the sandbox; "
+        'needs pip install "gradcheck[distributed]"',
     )
     p.add_argument(
         "--timeout",
@@ -97,6 +107,20 @@ def add_parser(sub) -> None:
     )
     add_common(p, AUDIT_FORMATS)  # --format, --output, --seed, as for run and zoo
     p.set_defaults(handler=cmd_audit)
+
+
+def default_jobs() -> int:
+    """``--jobs`` when not given: the machine's cores, at most 4."""
+    return min(4, os.cpu_count() or 1)
+
+
+def _dask_target(text: str):
+    from gradcheck.audit.distributed import parse_target
+
+    try:
+        return parse_target(text, MAX_JOBS)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _existing_folder(text: str) -> Path:
@@ -245,20 +269,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.init_spec:
         return _init_spec(args, paths[0], spec)
     limits = _limits(spec, args.timeout)
+    _check_dask(args)
     folder = _report_folder(args)
     print(f"auditing {len(paths)} submission(s), results in {folder}", file=sys.stderr)
-    report = _sandboxed(
-        args,
-        audit_batch,
-        paths,
-        spec,
-        folder=folder,
-        jobs=args.jobs,
-        seed=args.seed,
-        limits=limits,
-        resume=args.resume is not None,
-        progress=_progress(),
-    )
+    kw = dict(folder=folder, seed=args.seed, limits=limits, resume=args.resume is not None, progress=_progress())
+    if args.dask is not None:
+        report = _on_cluster(args, paths, spec, **kw)
+    else:
+        report = _sandboxed(args, audit_batch, paths, spec, jobs=args.jobs or default_jobs(), **kw)
     rendered = render_all(report, spec)
     if args.format == "text":
         from gradcheck.report.audit import render_text
@@ -281,6 +299,34 @@ def _sandboxed(args: argparse.Namespace, audit_batch, *a, **kw):
         raise CliError(f"--sandbox {args.sandbox}: {exc}") from None
 
 
+def _check_dask(args: argparse.Namespace) -> None:
+    """``--dask`` with ``--jobs``: only ``--dask local`` takes its size from ``--jobs``."""
+    if args.dask is None:
+        return
+    if args.jobs is not None and (args.dask.kind != "local" or args.dask.workers is not None):
+        where = (
+            "give the number once, as --dask local:N"
+            if args.dask.kind == "local"
+            else ("the cluster's workers set how many run at once (dask worker --nthreads)")
+        )
+        raise CliError(f"--jobs and --dask {_shown(args.dask)} together: {where}")
+
+
+def _shown(target) -> str:
+    return target.value or (f"local:{target.workers}" if target.workers else "local")
+
+
+def _on_cluster(args: argparse.Namespace, paths, spec, **kw):
+    """The batch on ``--dask``'s cluster; a cluster that cannot be used is a usage error."""
+    from gradcheck.audit.distributed import ClusterError, audit_batch_dask, connect
+
+    try:
+        with connect(args.dask, workers=args.jobs or default_jobs(), backend=args.sandbox) as client:
+            return audit_batch_dask(paths, spec, client=client, backend=args.sandbox, **kw)
+    except ClusterError as exc:
+        raise CliError(f"--dask {_shown(args.dask)}: {exc}") from None
+
+
 def _gradescope(args: argparse.Namespace) -> int:
     """``--format gradescope``: PATH is one student's upload; every file of it is judged (see report.gradescope)."""
     from gradcheck.audit.batch import AuditReport, audit_batch
@@ -288,6 +334,8 @@ def _gradescope(args: argparse.Namespace) -> int:
 
     if not args.paths:
         raise CliError("give the student's upload (PATH), e.g. /autograder/submission")
+    if args.dask is not None:
+        raise CliError("--dask audits a class; --format gradescope grades one upload: leave --dask out")
     spec = _spec(args)
     try:
         upload = plan_upload(args.paths, spec)
@@ -304,7 +352,7 @@ def _gradescope(args: argparse.Namespace) -> int:
             list(upload.judged),
             spec,
             folder=folder,
-            jobs=args.jobs,
+            jobs=args.jobs or default_jobs(),
             seed=args.seed,
             limits=limits,
             siblings=True,

@@ -1,0 +1,251 @@
+"""Audit a batch on a dask.distributed cluster: one task per submission, verdicts written by the client.
+
+``gradcheck audit PATH... --dask ADDRESS`` (or ``--dask local[:N]``) runs the same batch as
+``--jobs N`` does (:mod:`gradcheck.audit.batch`), with the submissions spread over the
+cluster's workers:
+
+* each task is :func:`~gradcheck.audit.batch.audit_one` on a worker: the submission runs in
+  the sandbox backend chosen (bubblewrap by default, installed on every worker), with the
+  same limits, seeds and spec as a local run, and the task returns the verdict;
+* only the client writes result files, one atomic signed file per submission
+  (:func:`~gradcheck.audit.batch.record`), so ``--resume`` works across local and cluster
+  runs, and no file a worker can reach ever holds a verdict;
+* the submission's files travel with its task: the client makes the same safe copy a local
+  run makes (:mod:`gradcheck.audit.intake`) and sends its bytes. When every worker sees the
+  submissions at the same path with the same content (a shared file system, or
+  ``local``), only the path travels; a worker that does not see that content there asks
+  for the bytes, and the task is sent again with them. A spec's ``[data] file`` travels
+  with every task;
+* faults: a task that raised (a fault of the cluster, never of the submission: a task
+  does not raise for anything the submission is or does) is retried :data:`RETRIES` times;
+  a task whose worker died is started again by the scheduler, and when its worker died
+  every time (dask's ``KilledWorker``, after ``distributed.scheduler.allowed-failures``
+  deaths, :data:`ALLOWED_FAILURES` for ``--dask local``) the submission is reported as
+  ``error`` with the reason, and the batch goes on. Such a verdict of the cluster is not
+  written to a result file: ``--resume`` audits that submission again;
+* at most :func:`window` tasks are on the cluster at once (more are sent as they finish),
+  so a class of 10^5 submissions never sits in the scheduler's memory; Ctrl-C cancels
+  them and leaves the result files already written, a valid partial report;
+* a worker is a grader: it imports every module of the grader before its first task, as
+  the local batch does, and runs student code only in the sandbox. Whoever can reach a
+  dask scheduler can run code on its workers, so a local cluster for a sandbox that leaves
+  the network to the submissions (``container``, ``none``) speaks TLS with certificates
+  made for the run; a running cluster's security is the user's (dask's TLS settings).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from gradcheck.audit import intake
+from gradcheck.audit.batch import (
+    AuditReport,
+    BatchPlan,
+    audit_one,
+    limits_for,
+    plan_batch,
+    preload,
+    record,
+    reproduce_command,
+)
+from gradcheck.audit.distributed.cluster import (
+    ALLOWED_FAILURES,
+    CONNECT_SECONDS,
+    INSTALL_HINT,
+    ClusterError,
+    Target,
+    connect,
+    parse_target,
+)
+from gradcheck.audit.distributed.task import Context, Files, Task, check_worker, data_file, pack, run_task, sees, unpack
+from gradcheck.audit.grade import SubmissionResult
+from gradcheck.audit.sandbox import Limits
+from gradcheck.audit.spec import AuditSpec
+from gradcheck.result import worst_status
+
+__all__ = [
+    "ALLOWED_FAILURES",
+    "CONNECT_SECONDS",
+    "INSTALL_HINT",
+    "RETRIES",
+    "ClusterError",
+    "Context",
+    "Files",
+    "Target",
+    "Task",
+    "audit_batch_dask",
+    "cluster_verdict",
+    "connect",
+    "pack",
+    "parse_target",
+    "run_task",
+    "unpack",
+    "window",
+]
+
+#: Retries of a task that raised: an exception of the cluster (a worker's disk full, a lost
+#: connection), never of the submission, which audit_one turns into a verdict.
+RETRIES = 2
+#: Tasks on the cluster per worker thread (the rest wait on the client): enough that a worker
+#: never waits for its next task, few enough that the scheduler holds little.
+TASKS_PER_THREAD = 4
+
+
+def _check_workers(client, ctx: Context) -> None:
+    import gradcheck
+
+    try:
+        answers = client.run(check_worker, ctx.backend, gradcheck.__version__)
+    except Exception as exc:  # the task cannot even be unpickled there: gradcheck is missing
+        raise ClusterError(
+            f"a worker cannot run gradcheck ({type(exc).__name__}: {exc}); install the same gradcheck on every "
+            "worker (with its sandbox: bubblewrap, or choose --sandbox container)"
+        ) from None
+    bad = {w: why for w, why in answers.items() if why}
+    if bad:
+        worker, why = next(iter(bad.items()))
+        raise ClusterError(f"{len(bad)} of {len(answers)} worker(s) cannot audit; {worker}: {why}")
+
+
+def _shared(client, plan: BatchPlan, ctx: Context, files: str) -> bool:
+    if files != "auto" or not plan.todo:
+        return files == "shared"
+    p = plan.todo[0]
+    answers = client.run(sees, str(Path(p).resolve()), plan.digests[p], ctx, p.name)
+    return all(answers.values())
+
+
+def window(client) -> int:
+    """How many tasks are on the cluster at once: :data:`TASKS_PER_THREAD` per worker thread, at least 8."""
+    return max(8, TASKS_PER_THREAD * sum(client.nthreads().values()))
+
+
+def cluster_verdict(exc: BaseException, p: Path, spec: AuditSpec) -> SubmissionResult:
+    """The ``error`` verdict of a task the cluster could not finish (not written: ``--resume`` retries it)."""
+    if type(exc).__name__ == "KilledWorker":
+        why = (
+            "its worker process died every time it ran this submission (dask's KilledWorker); it was not judged. "
+            "Audit it alone with --jobs 1 to see what it does"
+        )
+    else:
+        why = f"the cluster could not run its task ({type(exc).__name__}: {exc}); it was not judged"
+    return SubmissionResult(path=str(p), status="error", error=why, command=reproduce_command(p, spec), score=0.0)
+
+
+def _task(plan: BatchPlan, p: Path, ctx: Context, ship: bool) -> tuple[Task, SubmissionResult | None]:
+    """The task of ``p``; with ``ship``, its files (a submission refused by the copy is judged here)."""
+    task = Task(str(p), str(Path(p).resolve()), plan.digests[p], plan.probe_seed(p))
+    if not ship:
+        return task, None
+    try:
+        files = pack(p.parent if ctx.siblings else p, ctx.limits.disk_bytes)
+    except (intake.SubmissionRefused, OSError):  # refused before anything runs: the same verdict as locally
+        kw = dict(limits=ctx.limits, backend=ctx.backend, seed=ctx.seed, probe_seed=task.probe_seed)
+        return task, audit_one(p, ctx.spec, siblings=ctx.siblings, **kw)
+    return dataclasses.replace(task, files=files), None
+
+
+def audit_batch_dask(
+    paths: list[Path],
+    spec: AuditSpec,
+    *,
+    folder: Path,
+    client,
+    seed: int = 0,
+    limits: Limits | None = None,
+    resume: bool = False,
+    backend: str = "bwrap",
+    progress: Callable[[int, int, int, float], None] | None = None,
+    siblings: bool = False,
+    files: str = "auto",
+    audit: Callable[..., SubmissionResult] | None = None,
+) -> AuditReport:
+    """:func:`gradcheck.audit.batch.audit_batch` with every submission a task on ``client``'s cluster.
+
+    Parameters
+    ----------
+    paths, spec, folder, seed, limits, resume, backend, progress, siblings
+        As for :func:`~gradcheck.audit.batch.audit_batch`; the verdicts, result files and
+        reports are the same.
+    client : distributed.Client
+        The cluster (see :func:`connect`).
+    files : str
+        ``auto`` (the path alone when the workers see the submissions there with the same
+        content, else their bytes), ``ship`` (always the bytes) or ``shared`` (the path; a
+        worker that does not see the content asks for the bytes).
+    audit : callable, optional
+        Runs one submission on the worker (default :func:`~gradcheck.audit.batch.audit_one`).
+
+    Raises
+    ------
+    ClusterError
+        If a worker cannot audit (gradcheck or the sandbox missing there), before anything runs.
+    """
+    if files not in ("auto", "ship", "shared"):
+        raise ValueError(f"files must be auto, ship or shared, got {files!r}")
+    start = time.perf_counter()
+    limits = limits or limits_for(spec)
+    plan = plan_batch(paths, spec, folder=folder, limits=limits, resume=resume, siblings=siblings)
+    ctx = Context(spec, limits, backend, seed, siblings, data_file(spec), audit)
+    _check_workers(client, ctx)
+    preload()  # the client renders the reports: import them before any submission runs
+    ship = not _shared(client, plan, ctx, files)
+    results: dict[Path, SubmissionResult] = dict(plan.cached)
+    failures = sum(not r.passed for r in results.values())
+    for p, r, keep in _run(client, plan, ctx, ship):
+        if keep:
+            record(plan, p, r)
+        results[p] = r
+        failures += not r.passed
+        if progress:
+            progress(len(results), len(paths), failures, time.perf_counter() - start)
+    ordered = tuple(results[p] for p in paths)
+    return AuditReport(worst_status(r.status for r in ordered), ordered, time.perf_counter() - start, folder)
+
+
+def _run(client, plan: BatchPlan, ctx: Context, ship: bool) -> Iterator[tuple[Path, SubmissionResult, bool]]:
+    """``(submission, verdict, keep)`` as tasks finish; ``keep`` is False for a verdict of the cluster."""
+    from distributed import as_completed
+
+    todo, running = iter(plan.todo), {}
+    done = as_completed()
+
+    def send(p: Path, with_files: bool) -> SubmissionResult | None:
+        task, judged = _task(plan, p, ctx, with_files)
+        if judged is None:
+            fut = client.submit(run_task, task, ctx, retries=RETRIES, pure=False)
+            running[fut] = p
+            done.add(fut)
+        return judged
+
+    def top_up() -> Iterator[tuple[Path, SubmissionResult, bool]]:
+        size = window(client)
+        for p in todo:
+            judged = send(p, ship)
+            if judged is not None:
+                yield p, judged, True
+            if len(running) >= size:
+                return
+
+    try:
+        yield from top_up()
+        for fut in done:
+            p = running.pop(fut)
+            try:
+                r, keep = fut.result(), True
+            except Exception as exc:  # the cluster's fault (KilledWorker, a lost worker): not a verdict to keep
+                r, keep = cluster_verdict(exc, p, ctx.spec), False
+            fut.release()
+            if r is None:  # the worker does not see this submission's files: send them
+                judged = send(p, True)
+                if judged is not None:
+                    yield p, judged, True
+            else:
+                yield p, r, keep
+            yield from top_up()
+    except BaseException:  # Ctrl-C: nothing more starts; the verdicts already written stay
+        client.cancel(list(running), force=True)
+        raise

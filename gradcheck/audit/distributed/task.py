@@ -1,0 +1,183 @@
+"""What travels to a worker and what it does there: a submission's files as bytes, the batch's
+shared context, and the task that audits one submission as a local run does."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from gradcheck.audit import intake
+from gradcheck.audit.batch import audit_one, preload, reproduce_command, submission_digest
+from gradcheck.audit.grade import SubmissionResult
+from gradcheck.audit.sandbox import Limits, get_backend
+from gradcheck.audit.spec import AuditSpec
+
+
+@dataclass(frozen=True)
+class Files:
+    """A submission's safe copy as bytes: ``(relative path, kind, content, mode)`` per entry.
+
+    ``kind`` is ``D`` (a folder), ``F`` (a file) or ``L`` (a link inside the submission,
+    ``content`` its target); folders come before what they hold.
+    """
+
+    entries: tuple[tuple[str, str, bytes, int], ...]
+
+    @property
+    def size(self) -> int:
+        """Bytes carried."""
+        return sum(len(e[2]) for e in self.entries)
+
+
+def pack(src: Path, max_bytes: int) -> Files:
+    """The bytes of ``src``'s safe copy (:func:`gradcheck.audit.intake.copy_submission`).
+
+    Raises
+    ------
+    gradcheck.audit.intake.SubmissionRefused, OSError
+        As the copy does.
+    """
+    workdir = intake.copy_submission(src, max_bytes=max_bytes)
+    entries = []
+    try:
+        for dirpath, dirnames, filenames in os.walk(workdir):  # top-down: a folder before its files
+            dirnames.sort()
+            for name in sorted(dirnames + filenames):
+                full = os.path.join(dirpath, name)
+                rel, st = os.path.relpath(full, workdir), os.lstat(full)
+                if stat.S_ISLNK(st.st_mode):
+                    entries.append((rel, "L", os.readlink(full).encode(), 0))
+                elif stat.S_ISDIR(st.st_mode):
+                    entries.append((rel, "D", b"", 0o755))
+                else:
+                    with open(full, "rb") as fh:
+                        entries.append((rel, "F", fh.read(), stat.S_IMODE(st.st_mode)))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return Files(tuple(entries))
+
+
+def unpack(files: Files, root: Path) -> None:
+    """Write ``files`` under ``root`` (an empty folder); an entry that would leave it is refused."""
+    for rel, kind, data, mode in files.entries:
+        if os.path.isabs(rel) or ".." in Path(rel).parts:
+            raise ValueError(f"{rel!r}: an entry outside the submission")
+        target = root / rel
+        if kind == "D":
+            target.mkdir(mode=mode)
+        elif kind == "L":
+            os.symlink(data.decode(), target)
+        else:
+            target.write_bytes(data)
+            target.chmod(mode)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every task of a batch shares: the spec and how to audit (``data``: the spec's data file)."""
+
+    spec: AuditSpec
+    limits: Limits
+    backend: str
+    seed: int
+    siblings: bool
+    data: tuple[str, bytes] | None = None
+    audit: Callable[..., SubmissionResult] | None = None  # audit_one; another for tests
+
+
+@dataclass(frozen=True)
+class Task:
+    """One submission: ``path`` as the client names it, ``where`` its absolute path, the digest the
+    client computed, its probe seed, and its files (None: the worker reads them at ``where``)."""
+
+    path: str
+    where: str
+    digest: str
+    probe_seed: int
+    files: Files | None = None
+
+
+_READY: set[str] = set()
+
+
+def _ready(backend: str) -> None:
+    """Once per worker process: import every module of the grader and check the sandbox backend."""
+    if backend not in _READY:
+        preload()
+        get_backend(backend)
+        _READY.add(backend)
+
+
+def _local_spec(ctx: Context, scratch: Path) -> AuditSpec:
+    """The spec with its data file in ``scratch`` (the client's path may not exist here)."""
+    if ctx.data is None:
+        return ctx.spec
+    name, content = ctx.data
+    home = scratch.joinpath("spec", *["d"] * Path(name).parts.count(".."))  # deep enough for ../data.npz
+    (home / name).parent.mkdir(parents=True, exist_ok=True)
+    (home / name).write_bytes(content)
+    return AuditSpec(ctx.spec.sections, home / "spec.toml")
+
+
+def run_task(task: Task, ctx: Context) -> SubmissionResult | None:
+    """On a worker: audit one submission as a local run does; None when its files are needed.
+
+    Without ``task.files`` the worker audits the file at ``task.where`` if its safe copy has
+    the digest the client computed (a shared file system); else it returns None and the
+    client sends the files.
+    """
+    _ready(ctx.backend)
+    where = Path(task.where)
+    src = where.parent if ctx.siblings else where
+    scratch = Path(tempfile.mkdtemp(prefix="gradcheck-task-"))
+    try:
+        spec = _local_spec(ctx, scratch)
+        if task.files is None:
+            if submission_digest(src, spec, ctx.limits.disk_bytes, where.name) != task.digest:
+                return None
+        else:
+            (scratch / "files").mkdir()
+            unpack(task.files, scratch / "files")
+            where = scratch / "files" / (f"{src.name}/{where.name}" if ctx.siblings else where.name)
+        audit = ctx.audit or audit_one
+        kw = dict(limits=ctx.limits, backend=ctx.backend, seed=ctx.seed, probe_seed=task.probe_seed)
+        r = audit(where, spec, siblings=ctx.siblings, **kw)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    path = Path(task.path)
+    return dataclasses.replace(r, path=task.path, command=reproduce_command(path, ctx.spec))
+
+
+def check_worker(backend: str, version: str) -> str | None:
+    """On every worker before the batch: None if it can audit as the client asks, else why not."""
+    import gradcheck
+
+    if gradcheck.__version__ != version:
+        return f"gradcheck {gradcheck.__version__} is installed there, {version} here"
+    try:
+        _ready(backend)
+    except Exception as exc:  # SandboxUnavailable and its kin: the message says what to install
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def sees(where: str, digest: str, ctx: Context, name: str) -> bool:
+    """On a worker: does it see the submission at ``where`` with the client's content?"""
+    src = Path(where).parent if ctx.siblings else Path(where)
+    with tempfile.TemporaryDirectory(prefix="gradcheck-task-") as scratch:
+        return submission_digest(src, _local_spec(ctx, Path(scratch)), ctx.limits.disk_bytes, name) == digest
+
+
+def data_file(spec: AuditSpec) -> tuple[str, bytes] | None:
+    """The spec's ``[data] file`` (its name as written, its bytes) read here, to travel with the tasks."""
+    file = spec.get("data", "file")
+    if not file:
+        return None
+    base = spec.path.parent if spec.path else Path(".")
+    return file, (base / file).read_bytes()
