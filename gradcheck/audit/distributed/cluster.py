@@ -4,6 +4,7 @@ error a user can act on when it cannot be used."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Iterator
@@ -121,13 +122,19 @@ def connect(target: Target, *, workers: int, backend: str = "bwrap") -> Iterator
     if target.kind == "file" and not Path(target.value).is_file():
         raise ClusterError("no such scheduler file; give the file the scheduler wrote (--scheduler-file)")
     how = {"scheduler_file": target.value} if target.kind == "file" else {"address": target.value}
+    client, failure = None, ""
     try:
         client = distributed.Client(**how, timeout=CONNECT_SECONDS)
     except (OSError, TimeoutError, ValueError) as exc:
+        failure = f"{type(exc).__name__}: {exc}"
+    if client is None:
+        # The half-built Client is finalized now: left to the garbage collector, its __del__
+        # can run inside the next Client's start and deadlock on distributed's loop lock.
+        gc.collect()
         raise ClusterError(
-            f"no dask scheduler answered ({type(exc).__name__}: {exc}); start one with `dask scheduler` and "
+            f"no dask scheduler answered ({failure}); start one with `dask scheduler` and "
             "workers with `dask worker ADDRESS --nthreads 1`, or use --dask local"
-        ) from None
+        )
     with client:
         try:
             client.wait_for_workers(1, timeout=CONNECT_SECONDS)
