@@ -9,6 +9,7 @@ the tensors its ``wrong`` list names.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import sys
 import tomllib
@@ -341,17 +342,22 @@ def case_lists_init_network():
     return [W[0], B[0], W[1], B[1]], [dW[0], dB[0], dW[1], dB[1]], lambda: m.mse_loss(W, B, X, Y)
 
 
-def _binary_mlp(rel: str):
+def _sklearn_style(rel: str, cls: str, kwargs: dict, backward: str, hidden):
+    """A class whose fit() creates W1, b1, W2, b2; BCE on a sigmoid output after ``hidden``."""
     m = definitions(FOLDER / rel, rel)
-    net = m.BinaryMLP(n_hidden=4, epochs=0).fit(X, np.zeros(7))
+    net = getattr(m, cls)(**kwargs).fit(X, np.zeros(7))
     y = (RNG.random((7, 1)) > 0.5).astype(float)
     net._forward(X)
     ps = [net.W1, net.b1, net.W2, net.b2]
     return (
         ps,
-        list(net._backward(X, y)),
-        lambda: bce(1 / (1 + np.exp(-(np.tanh(X @ ps[0] + ps[1]) @ ps[2] + ps[3]))), y),
+        list(getattr(net, backward)(X, y)),
+        lambda: bce(1 / (1 + np.exp(-(hidden(X @ ps[0] + ps[1]) @ ps[2] + ps[3]))), y),
     )
+
+
+def _binary_mlp(rel: str):
+    return _sklearn_style(rel, "BinaryMLP", {"n_hidden": 4, "epochs": 0}, "_backward", np.tanh)
 
 
 def _lists_pres_acts(rel: str):
@@ -371,16 +377,8 @@ def _lists_pres_acts(rel: str):
 
 
 def _proba_ravel(rel: str):
-    m = definitions(FOLDER / rel, rel)
-    net = m.ShallowClassifier(hidden_units=4, n_iter=0).fit(X, np.zeros(7))
-    y = (RNG.random((7, 1)) > 0.5).astype(float)
-    net._forward(X)
-    ps = [net.W1, net.b1, net.W2, net.b2]
-    return (
-        ps,
-        list(net._gradients(X, y)),
-        lambda: bce(1 / (1 + np.exp(-(np.maximum(X @ ps[0] + ps[1], 0) @ ps[2] + ps[3]))), y),
-    )
+    relu = functools.partial(np.maximum, 0)
+    return _sklearn_style(rel, "ShallowClassifier", {"hidden_units": 4, "n_iter": 0}, "_gradients", relu)
 
 
 CASES = {
