@@ -12,15 +12,9 @@ and pass the correct twin. One sandboxed batch audits them all.
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
 import textwrap
-from pathlib import Path
 
 import pytest
-
-from gradcheck.cli import main
 
 SIGMOID = textwrap.dedent(
     """
@@ -391,15 +385,11 @@ FILES = _files()
 
 
 @pytest.fixture(scope="module")
-def audited(tmp_path_factory):
+def audited(tmp_path_factory, audit_json):
     folder = tmp_path_factory.mktemp("loss-forms")
     for name, (src, _, _) in FILES.items():
         (folder / name).write_text(src)
-    out, err = io.StringIO(), io.StringIO()
-    argv = ["audit", str(folder), "--format", "json", "--jobs", "2", "--output", str(tmp_path_factory.mktemp("r"))]
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        main(argv)
-    return {Path(s["path"]).name: s for s in json.loads(out.getvalue())["submissions"]}
+    return audit_json([folder], tmp_path_factory.mktemp("r"))
 
 
 @pytest.mark.parametrize("name", sorted(FILES))

@@ -17,14 +17,9 @@ differences of each file's own loss when written), or the honest error naming wh
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
 from pathlib import Path
 
 import pytest
-
-from gradcheck.cli import main
 
 HERE = Path(__file__).resolve().parent / "submissions" / "shapes"
 #: submission -> (status, top diagnosis code or None, a phrase the error or top message must contain)
@@ -48,13 +43,8 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def audited(tmp_path_factory):
-    out, err = io.StringIO(), io.StringIO()
-    paths = [str(HERE / name) for name in EXPECTED]
-    argv = ["audit", *paths, "--format", "json", "--jobs", "2", "--output", str(tmp_path_factory.mktemp("r"))]
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        main(argv)
-    return {Path(s["path"]).name: s for s in json.loads(out.getvalue())["submissions"]}
+def audited(tmp_path_factory, audit_json):
+    return audit_json([HERE / name for name in EXPECTED], tmp_path_factory.mktemp("r"))
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
