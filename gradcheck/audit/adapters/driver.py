@@ -26,6 +26,7 @@ from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_va
 from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
 from gradcheck.audit.adapters.readers.update import returned_params, update_grads
+from gradcheck.audit.adapters.returns import returned_names
 from gradcheck.audit.adapters.shapes import SHAPES
 from gradcheck.audit.adapters.sizes import (
     INVENTED_N,
@@ -373,7 +374,7 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
         if changed:
             notes.append("backward also changed the weights; gradients read from [network] grads")
         return grads_from_spec(list(ctx.spec["grads"]), s1, params, root_name), "spec", s1
-    grads, shape, rnotes = grads_from_return(s1.ret, params)
+    grads, shape, rnotes = grads_from_return(s1.ret, params, returned_names(runner.t.get_backward(s1.root)))
     notes.extend(rnotes)
     if shape == "loss-and-grads":  # the grader judges the returned loss too (a scalar?)
         result["loss_value"] = loss_value_info(s1.ret)
@@ -386,6 +387,13 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
         return grads, shape, s1
     stored, kind = grads_stored(s1.root, params, root_name)
     if stored and not changed:
+        return stored, kind, s1
+    skipped = [p.name for p, b, a in zip(params, s1.before, s1.after) if np.array_equal(b, a, equal_nan=True)]
+    if changed and skipped and len(stored) == len(params):  # an update that leaves some weights alone
+        notes.append(
+            f"{runner.t.entry()} updated the weights but left {', '.join(skipped)} unchanged: "
+            "the gradients it stored are used (the update itself never trains them)"
+        )
         return stored, kind, s1
     if changed:
         grads, shape, result["update"], step = update_grads(runner, s1, params, lrs, notes)

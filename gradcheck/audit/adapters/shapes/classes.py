@@ -164,6 +164,7 @@ def made_or_built(picked: Picked, ctx: Context, alternatives: bool) -> Target:
     The code's own construction is used when the arguments cannot be inferred or the
     object they make holds no weights (a list of layers only the script builds).
     """
+    said = len(ctx.notes)
     try:
         target = class_target(picked, ctx, alternatives=alternatives)
     except (AuditError, StudentCodeError) as exc:
@@ -176,6 +177,7 @@ def made_or_built(picked: Picked, ctx: Context, alternatives: bool) -> Target:
         found = built_in_code(picked.cls, ctx.loaded, _has_params)
         if found is not None:
             obj, where = found
+            del ctx.notes[said:]  # the sizes invented for the object not used are no news
             ctx.notes.append(f"{picked.cls.__name__} built as the submission builds it ({where})")
             return dataclasses.replace(
                 class_target(picked, ctx, instance=obj, alternatives=alternatives), own_sizes=True
