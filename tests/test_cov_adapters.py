@@ -740,3 +740,23 @@ def test_a_forward_returning_layer_lists_gives_the_last_activation():
     assert list_output(([z1, z2], [a1, out]), ["zs", "activations"], 5)[0] is out
     # lists that are not per-sample arrays are no output
     assert list_output(([np.ones((3, 4)), np.ones((4, 2))], 0.5), [], 5) is None
+
+
+def test_parameters_passed_to_methods_are_named_unsupported(tmp_path, monkeypatch, clean_imports):
+    source = """
+    import numpy as np
+    class Model:
+        def __init__(self, architecture):
+            self.architecture = architecture
+        def init_theta(self):
+            return {"W1": np.ones((3, 2)), "b1": np.zeros((3, 1))}
+        def forward(self, theta, X):
+            return theta["W1"] @ X + theta["b1"]
+        def backprop(self, theta, X, Y):
+            return {"W1": (self.forward(theta, X) - Y) @ X.T, "b1": (self.forward(theta, X) - Y).sum(1, keepdims=True)}
+    """
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["error"]["type"] == "ParamsNotFound"
+    message = r["error"]["message"]
+    assert message.startswith("Model.backprop is given the parameters as its argument 'theta'")
+    assert "no spec setting reaches them" in message

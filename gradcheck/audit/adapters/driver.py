@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit.adapters import labels
-from gradcheck.audit.adapters.calling import signature
+from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample, source_tree
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
@@ -217,6 +217,15 @@ def _no_params(target: Target, probe: Any) -> AuditError:
             f"{target.label}{sig} is given its layers by code outside the class, and the submission builds "
             "none the audit can evaluate: the network is assembled by a script or notebook; audit that file "
             "(with [entry] run_toplevel = true), or set [network] params",
+            where="finding the parameters",
+            type_="ParamsNotFound",
+        )
+    given = accepts_role(target.get_backward(probe), "params") if target.root_name == "self" else None
+    if given:
+        return AuditError(
+            f"{target.entry()} is given the parameters as its argument {given!r} and {target.label} keeps none: "
+            "parameters passed in by the caller of a method are not supported, and no spec setting reaches them "
+            "(the audit finds weights on the model object, in module globals, or made by an initializer function)",
             where="finding the parameters",
             type_="ParamsNotFound",
         )
