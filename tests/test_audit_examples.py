@@ -90,6 +90,7 @@ STUDENT_NAMES = {
     "layer_array_project_correct": [f"layers[{i}].{n}" for i in range(3) for n in ("W", "bias")],
     "update_skips_last_layer_correct.py": [f"params['{k}{i}']" for i in (1, 2) for k in ("W", "b")],
     "layer_update_first_bug.py": [],
+    "theta_methods_correct.py": ["W1", "b1", "W2", "b2"],
 }
 
 

@@ -450,6 +450,19 @@ def case_layer_update_first():
     return ps, claimed, lambda: net.loss(net.forward(x), y), names
 
 
+def case_theta_methods():
+    """Parameters the model's own init_theta() makes, given back to backprop(theta, X, Y)."""
+    m = definitions(FOLDER / "theta_methods_correct.py", "tm")
+    arch = [{"dimension": 3, "type": "input"}, {"dimension": 4, "type": "tanh"}, {"dimension": 2, "type": "sigmoid"}]
+    model = m.Model(arch)
+    theta = model.init_theta(seed=4)
+    Xc, Y = X.T.copy(), (RNG.random((2, 7)) > 0.5).astype(float)
+    grads = model.backprop(theta, Xc, Y)
+    ps = [theta[k] for k in NAMES]
+    p = lambda: model.forward(theta, Xc)  # noqa: E731
+    return ps, [grads[k] for k in NAMES], lambda: -np.sum(Y * np.log(p()) + (1 - Y) * np.log(1 - p())) / 7
+
+
 CASES = {
     "cs231n_softmax_correct.py": case_cs231n_softmax,
     "positional_softmax_correct.py": case_positional_softmax,
@@ -488,6 +501,7 @@ CASES = {
     "layer_array_project_correct": case_layer_array_project,
     "update_skips_last_layer_correct.py": case_update_skips_last_layer,
     "layer_update_first_bug.py": case_layer_update_first,
+    "theta_methods_correct.py": case_theta_methods,
 }
 NAMES = ["W1", "b1", "W2", "b2"]
 
