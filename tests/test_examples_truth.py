@@ -463,6 +463,21 @@ def case_theta_methods():
     return ps, [grads[k] for k in NAMES], lambda: -np.sum(Y * np.log(p()) + (1 - Y) * np.log(1 - p())) / 7
 
 
+def case_init_method_fixed_lr():
+    """One epoch of train() after init(): the update at its written rate 0.05, read back."""
+    m = definitions(FOLDER / "init_method_fixed_lr_correct.py", "im")
+    net = m.GlassNet()
+    Xb = RNG.normal(size=(7, 9))
+    Y = np.eye(6)[[0, 1, 2, 3, 4, 5, 1]]
+    net.init(Xb, Y, 1)
+    ps = [net.w_hidden, net.w_output]
+    before = [p.copy() for p in ps]
+    net.train()  # w_hidden in place, w_output rebound to a new array
+    claimed = [(b - a) / 0.05 for b, a in zip(before, (net.w_hidden, net.w_output))]
+    net.w_hidden[...], net.w_output = before[0], ps[1]
+    return ps, claimed, lambda: ce(net.feed_forward(), Y), ["w_hidden", "w_output"]
+
+
 CASES = {
     "cs231n_softmax_correct.py": case_cs231n_softmax,
     "positional_softmax_correct.py": case_positional_softmax,
@@ -502,6 +517,7 @@ CASES = {
     "update_skips_last_layer_correct.py": case_update_skips_last_layer,
     "layer_update_first_bug.py": case_layer_update_first,
     "theta_methods_correct.py": case_theta_methods,
+    "init_method_fixed_lr_correct.py": case_init_method_fixed_lr,
 }
 NAMES = ["W1", "b1", "W2", "b2"]
 
