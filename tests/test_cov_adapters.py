@@ -535,17 +535,21 @@ def test_missing_gradient_is_noted(tmp_path, monkeypatch, clean_imports):
     assert "no gradient found for b1" in r["notes"]
 
 
-def test_update_with_a_hard_coded_learning_rate_reads_the_gradient(tmp_path, monkeypatch, clean_imports):
-    source = (
+def _written_rates(w_update: str, b_update: str) -> str:
+    """A backward updating W1 and b1 in place with the updates written out."""
+    return (
         HEAD
-        + """
+        + f"""
     def backward(self, X, Y):
         gW, gb = self._grads(Y)
-        self.W1 -= 0.5 * gW
-        self.b1 = self.b1 - gb * 0.5
+        {w_update}
+        {b_update}
 """
     )
-    r = audit(tmp_path, monkeypatch, source)
+
+
+def test_update_with_a_hard_coded_learning_rate_reads_the_gradient(tmp_path, monkeypatch, clean_imports):
+    r = audit(tmp_path, monkeypatch, _written_rates("self.W1 -= 0.5 * gW", "self.b1 = self.b1 - gb * 0.5"))
     assert r["ok"] and r["shape"] == "inplace-update"
     assert r["update"]["via"] == "the number written in the update" and r["update"]["linear_in_lr"]
     assert any(n.startswith("the update is scaled by the number 0.5 written in Net.backward") for n in r["notes"])
@@ -554,16 +558,7 @@ def test_update_with_a_hard_coded_learning_rate_reads_the_gradient(tmp_path, mon
 
 
 def test_written_numbers_that_disagree_are_not_a_rate(tmp_path, monkeypatch, clean_imports):
-    source = (
-        HEAD
-        + """
-    def backward(self, X, Y):
-        gW, gb = self._grads(Y)
-        self.W1 -= 0.5 * gW
-        self.b1 -= 0.1 * gb
-"""
-    )
-    r = audit(tmp_path, monkeypatch, source)
+    r = audit(tmp_path, monkeypatch, _written_rates("self.W1 -= 0.5 * gW", "self.b1 -= 0.1 * gb"))
     assert r["update"]["lrs"] == [1.0] and r["update"]["note"] == "learning rate unknown; lr = 1 assumed"
     assert any(n.startswith("the weights changed in place but no learning rate") for n in r["notes"])
     for got, want, scale in zip(grads_of(r), true_linear_grads(r), (0.5, 0.1)):
