@@ -790,3 +790,25 @@ def test_parameters_a_method_makes_are_given_to_the_methods(tmp_path, monkeypatc
     assert r["error"] is None, r["error"]
     assert r["shape"] == "grads-dict" and [g["param"] for g in r["grads"]] == ["W1", "b1"]
     assert any("parameters from Model.initialize(), passed to Model.backward" in n for n in r["notes"])
+
+
+def test_layer_classes_no_model_holds_are_named_not_modelled(tmp_path, monkeypatch, clean_imports):
+    source = """
+    import numpy as np
+    class nn_linear_layer:
+        def __init__(self, n_in, n_out):
+            self.W = np.ones((n_out, n_in))
+        def forward(self, x):
+            return self.W @ x
+        def backprop(self, x, dy):
+            return dy @ x.T
+    class nn_activation_layer:
+        def forward(self, x):
+            return np.tanh(x)
+        def backprop(self, x, dy):
+            return dy * (1 - np.tanh(x) ** 2)
+    """
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["error"]["type"] == "AmbiguousEntry"
+    message = r["error"]["message"]
+    assert "they look like layers" in message and "no spec setting assembles it" in message
