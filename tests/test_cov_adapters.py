@@ -812,3 +812,11 @@ def test_layer_classes_no_model_holds_are_named_not_modelled(tmp_path, monkeypat
     assert r["error"]["type"] == "AmbiguousEntry"
     message = r["error"]["message"]
     assert "they look like layers" in message and "no spec setting assembles it" in message
+
+
+def test_a_rate_given_a_number_in_the_method_is_read_the_same_way(tmp_path, monkeypatch, clean_imports):
+    source = _written_rates("lr = 0.2", "self.W1 -= lr * gW; self.b1 -= lr * gb")
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["update"]["via"] == "the number written in the update" and r["update"]["linear_in_lr"]
+    for got, want in zip(grads_of(r), true_linear_grads(r)):
+        np.testing.assert_allclose(got, want, rtol=1e-9)

@@ -25,22 +25,39 @@ def _number(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value > 0
 
 
-def _factor(node: ast.AST) -> ast.Constant | None:
-    """The number multiplying a product (``0.01 * dW``, ``dW * 0.01``, ``0.01 * a.T @ b`` as written)."""
+def _factor(node: ast.AST, named: dict[str, ast.Constant]) -> ast.Constant | None:
+    """The number multiplying a product (``0.01 * dW``, ``dW * 0.01``, ``lr * dW`` after ``lr = 0.01``)."""
     while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
         for side in (node.left, node.right):
             if _number(side):
                 return side
+            if isinstance(side, ast.Name) and side.id in named:
+                return named[side.id]
         node = node.left
     return None
+
+
+def _named_numbers(tree: ast.AST) -> dict[str, ast.Constant]:
+    """Local names given a number once in the function (``learning_rate = 0.01``)."""
+    assigned: dict[str, list] = {}
+    for node in ast.walk(tree):
+        for t in node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]:
+            if isinstance(t, ast.Name) and isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For)):
+                assigned.setdefault(t.id, []).append(node)
+    return {
+        name: nodes[0].value
+        for name, nodes in assigned.items()
+        if len(nodes) == 1 and isinstance(nodes[0], ast.Assign) and _number(nodes[0].value)
+    }
 
 
 def _update_numbers(tree: ast.AST) -> list[ast.Constant]:
     """Numbers scaling a step added to or subtracted from something in place (``W -= c * g``, ``W = W - c * g``)."""
     found = []
+    named = _named_numbers(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)):
-            c = _factor(node.value)
+            c = _factor(node.value, named)
         elif (
             isinstance(node, ast.Assign)
             and len(node.targets) == 1
@@ -48,7 +65,7 @@ def _update_numbers(tree: ast.AST) -> list[ast.Constant]:
             and isinstance(node.value.op, (ast.Add, ast.Sub))
             and ast.dump(node.value.left) == ast.dump(node.targets[0]).replace("Store()", "Load()")
         ):
-            c = _factor(node.value.right)
+            c = _factor(node.value.right, named)
         else:
             continue
         if c is not None:
@@ -67,6 +84,7 @@ def _rewired(fn: types.FunctionType) -> tuple[types.FunctionType, float, int] | 
         return None
     tree = ast.parse(source)
     numbers = _update_numbers(tree)
+    numbers = list({id(c): c for c in numbers}.values())  # one assignment may scale several updates
     if not numbers or len({c.value for c in numbers}) != 1:
         return None
     value, line = float(numbers[0].value), numbers[0].lineno + start - 1
