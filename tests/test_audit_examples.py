@@ -92,6 +92,7 @@ STUDENT_NAMES = {
     "layer_update_first_bug.py": [],
     "theta_methods_correct.py": ["W1", "b1", "W2", "b2"],
     "init_method_fixed_lr_correct.py": ["w_hidden", "w_output"],
+    "l2_default_mse_delta_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
 }
 
 

@@ -820,3 +820,23 @@ def test_a_rate_given_a_number_in_the_method_is_read_the_same_way(tmp_path, monk
     assert r["update"]["via"] == "the number written in the update" and r["update"]["linear_in_lr"]
     for got, want in zip(grads_of(r), true_linear_grads(r)):
         np.testing.assert_allclose(got, want, rtol=1e-9)
+
+
+def test_penalty_and_dropout_defaults_are_neutralised(tmp_path, monkeypatch, clean_imports):
+    source = """
+    import numpy as np
+    class Net:
+        def __init__(self, n_in=3, n_out=1, reg_lambda=0.1, keep_prob=0.8, momentum=0.9):
+            self.W1 = np.ones((n_in, n_out)); self.b1 = np.zeros(n_out)
+            self.reg_lambda, self.keep_prob, self.momentum = reg_lambda, keep_prob, momentum
+        def forward(self, X):
+            return X @ self.W1 + self.b1
+        def backward(self, X, Y):
+            d = (self.forward(X) - Y) / len(X)
+            return {"W1": X.T @ d + self.reg_lambda * self.W1, "b1": d.sum(0)}
+    """
+    r = audit(tmp_path, monkeypatch, source)
+    notes = " | ".join(r["notes"])
+    assert "reg_lambda = 0 given instead of its default 0.1" in notes
+    assert "keep_prob = 1 given instead of its default 0.8" in notes
+    assert "momentum" not in notes  # not a penalty: its default is kept
