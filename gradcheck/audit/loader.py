@@ -28,6 +28,7 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import json
+import linecache
 import os
 import re
 import sys
@@ -444,7 +445,9 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
     if loaded.kind == "ipynb":
         sources, reader = read_notebook(p, notes)
         notes.append(f"notebook read with {reader}")
-        stmts, loaded.line_map, _ = combine_cells(sources, notes)
+        stmts, loaded.line_map, combined = combine_cells(sources, notes)
+        # the code's own source for inspect.getsource (returned names, argument roles): the cells, not the JSON
+        linecache.cache[str(p)] = (len(combined), None, combined.splitlines(True), str(p))
     else:
         stmts = parse_python(p.read_text(encoding="utf-8", errors="replace"), p)
     loaded.stmts = stmts

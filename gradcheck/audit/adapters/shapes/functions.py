@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from gradcheck.audit.adapters import synth
+from gradcheck.audit.adapters import owncall, synth
 from gradcheck.audit.adapters.calling import accepts_role, call_student
 from gradcheck.audit.adapters.names import BACKWARD_NAMES, FORWARD_NAMES, INIT_FUNC_NAMES
 from gradcheck.audit.adapters.sizes import infer_call_sizes
@@ -38,8 +38,11 @@ def entry_functions(ctx: Context, bname: str | None, funcs: dict) -> tuple[str |
 
 
 def _from_initializer(init: Callable, ctx: Context):
+    own = owncall.initializer_call(ctx, init.__name__)
     if "init_args" in ctx.spec or "init_kwargs" in ctx.spec:
         args, kwargs = list(ctx.spec.get("init_args") or []), dict(ctx.spec.get("init_kwargs") or {})
+    elif own is not None:
+        args, kwargs = own
     else:
         args, kwargs, extra = infer_call_sizes(init, init.__name__, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
         ctx.notes.extend(extra)
