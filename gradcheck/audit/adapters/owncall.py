@@ -47,23 +47,25 @@ def plain(value: Any, depth: int = 0) -> bool:
     return False
 
 
-def _value(node: ast.AST, ns: dict) -> Any:
+def _value(node: ast.AST, ns: dict, stand_ins: dict) -> Any:
     """The value of an argument expression made of literals, plain globals and array shapes."""
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.Name):
         if node.id in ns and plain(ns[node.id]):
             return ns[node.id]
+        if node.id in stand_ins:
+            return stand_ins[node.id]
         raise _Unknown(node.id)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return -_value(node.operand, ns)
+        return -_value(node.operand, ns, stand_ins)
     if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
-        return _OPS[type(node.op)](_value(node.left, ns), _value(node.right, ns))
+        return _OPS[type(node.op)](_value(node.left, ns, stand_ins), _value(node.right, ns, stand_ins))
     if isinstance(node, (ast.List, ast.Tuple)):
-        items = [_value(e, ns) for e in node.elts]
+        items = [_value(e, ns, stand_ins) for e in node.elts]
         return items if isinstance(node, ast.List) else tuple(items)
     if isinstance(node, ast.Subscript) and _is_shape(node.value, ns):
-        return ns[node.value.value.id].shape[_value(node.slice, ns)]
+        return ns[node.value.value.id].shape[_value(node.slice, ns, stand_ins)]
     raise _Unknown(ast.dump(node)[:40])
 
 
@@ -88,12 +90,19 @@ def _calls(stmts: list[ast.stmt], name: str) -> list[ast.Call]:
     return top + inner
 
 
-def own_call(stmts: list[ast.stmt], name: str, ns: dict) -> tuple[list, dict, int] | None:
-    """(args, kwargs, line) of the first call of ``name`` whose arguments are all plain data, or None."""
+def own_call(
+    stmts: list[ast.stmt], name: str, ns: dict, stand_ins: dict | None = None
+) -> tuple[list, dict, int] | None:
+    """(args, kwargs, line) of the first call of ``name`` whose arguments are all plain data, or None.
+
+    ``stand_ins``: values for names that are not module globals (a function's own
+    argument ``nn_architecture`` standing for the module's architecture list).
+    """
+    stand_ins = stand_ins or {}
     for call in _calls(stmts, name):
         try:
-            args = [_value(a, ns) for a in call.args if not isinstance(a, ast.Starred)]
-            kwargs = {k.arg: _value(k.value, ns) for k in call.keywords if k.arg is not None}
+            args = [_value(a, ns, stand_ins) for a in call.args if not isinstance(a, ast.Starred)]
+            kwargs = {k.arg: _value(k.value, ns, stand_ins) for k in call.keywords if k.arg is not None}
         except (_Unknown, TypeError, IndexError, ZeroDivisionError, ValueError):
             continue
         if len(args) == len(call.args) and len(kwargs) == len(call.keywords):
@@ -117,7 +126,7 @@ def _short(v: Any) -> str:
 MAX_OWN_SIZE = 64
 
 
-def initializer_call(ctx, name: str) -> tuple[list, dict] | None:
+def initializer_call(ctx, name: str, stand_ins: dict | None = None) -> tuple[list, dict] | None:
     """The arguments of the code's own call of initializer ``name``, when usable as they are.
 
     Only before sizes are invented (``ctx.X`` None): the batch is then made to fit the
@@ -125,7 +134,7 @@ def initializer_call(ctx, name: str) -> tuple[list, dict] | None:
     """
     if ctx.X is not None or "init_args" in ctx.spec or "init_kwargs" in ctx.spec:
         return None
-    found = own_call(ctx.loaded.stmts, name, ctx.ns)
+    found = own_call(ctx.loaded.stmts, name, ctx.ns, stand_ins)
     if found is None:
         return None
     args, kwargs, line = found
