@@ -34,6 +34,7 @@ audit and names its cell and line.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 import time
 import traceback
@@ -99,11 +100,32 @@ def _same(v: Any, obj: Any, snap: Any) -> bool:
     return True
 
 
+#: A list element at constant indices, as a script's update names it: ``weights[1]``, ``params[0][1]``.
+_ELEMENT = re.compile(r"[A-Za-z_]\w*(\[\d+\])+")
+
+
+class _Elements:
+    """The script's globals, read by name or as a list element at a constant index (``weights[1]``)."""
+
+    def __init__(self, ns: dict):
+        self.ns = ns
+
+    def get(self, name: str, default: Any = None) -> Any:
+        base, _, rest = name.partition("[")
+        value = self.ns.get(base, _MISSING)
+        for index in rest.rstrip("]").split("][") if rest else ():
+            try:
+                value = value[int(index)]
+            except (TypeError, IndexError, KeyError, ValueError):
+                return default
+        return default if value is _MISSING else value
+
+
 class _Watch:
     """The traced state machine (see the module docstring)."""
 
     def __init__(self, ns: dict, params: list[str], grads: list[str], extra: list[str], seconds: float, max_lines: int):
-        self.ns, self.params, self.grads, self.extra = ns, params, grads, extra
+        self.ns, self.params, self.grads, self.extra = _Elements(ns), params, grads, extra
         self.deadline = time.monotonic() + seconds
         self.seconds, self.max_lines = seconds, max_lines
         self.codes: set[types.CodeType] = set()
@@ -254,10 +276,12 @@ def _spec_list(spec: dict, key: str) -> list[str]:
     vals = spec.get(key) or []
     if isinstance(vals, str):
         vals = [vals]
-    bad = [v for v in vals if not is_identifier(v)]
+    bad = [v for v in vals if not (is_identifier(v) or (key == "params" and _ELEMENT.fullmatch(v)))]
     if bad:
         raise AuditError(
-            f"script mode: spec.{key} must be plain module-level variable names, got {bad}",
+            f"script mode: [network] {key} must be module-level variable names"
+            + (" or list elements (weights[0])" if key == "params" else "")
+            + f", got {bad}",
             where="spec",
             type_="SpecError",
         )
