@@ -133,7 +133,8 @@ def _target(ctx: Context, name: str, fn: Callable, roles: dict[str, str]) -> Tar
     ctx.notes.append(
         f"{name}: a cost function over an unrolled parameter vector: Theta1 ({hidden} x {n_in + 1}) and Theta2 "
         f"({n_out} x {hidden + 1}), bias column first, sizes invented (input {n_in}, hidden {hidden}, labels "
-        f"{n_out}; the gradient check does not depend on them), unrolled in {order} order, labels {base}..{n_out - 1 + base}, "
+        f"{n_out}; the gradient check does not depend on them), unrolled in {order} order, "
+        f"labels {base}..{n_out - 1 + base}, "
         "penalty 0; the network is the exercise's (sigmoid hidden and output), checked against the code's own J"
     )
 
