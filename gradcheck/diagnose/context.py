@@ -78,6 +78,9 @@ class Context:
         out = {}
         for i, lay in enumerate(self.layout.layers, 1):
             W = arrays[lay.weight]
+            if getattr(lay, "folded", None) is not None and W.ndim == 2:  # the bias is a row (column) of W
+                out[f"W{i}"], out[f"b{i}"] = lay.split(W)
+                continue
             out[f"W{i}"] = W.T if lay.transposed and W.ndim == 2 else W
             if lay.bias is not None:
                 out[f"b{i}"] = self._bias(arrays[lay.bias], lay.n_out)
