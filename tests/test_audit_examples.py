@@ -83,6 +83,14 @@ STUDENT_NAMES = {
     "proba_ravel_double_mean_bug.py": ["W1", "b1", "W2", "b2"],
     "lists_pres_acts_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
     "lists_pres_acts_clip_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "arch_dict_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "arch_dict_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
+    "globals_init_correct.py": ["W1", "b1", "W2", "b2"],
+    "globals_init_nb_mean_bug.ipynb": ["W1", "b1", "W2", "b2"],
+    "weights_list_script_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "weights_list_script_ascent_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "unrolled_cost_correct.py": ["Theta1", "Theta2"],
+    "unrolled_cost_fortran_bug.py": ["Theta1", "Theta2"],
 }
 
 
