@@ -50,7 +50,9 @@ class InlineUpdate:
 
 
 def _weighty(name: str) -> bool:
-    return is_param_name(name) or any(w in name.lower() for w in _WEIGHTY)
+    """A weight's name, or a list of them indexed (``W[1]``, ``weights[0]``)."""
+    base = name.split("[")[0]
+    return is_param_name(name) or is_param_name(base) or any(w in base.lower() for w in _WEIGHTY)
 
 
 def element_name(node: ast.expr) -> str | None:

@@ -52,10 +52,10 @@ def _value(node: ast.AST, ns: dict, stand_ins: dict) -> Any:
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.Name):
+        if node.id in stand_ins:  # before the globals: the architecture list at its small sizes
+            return stand_ins[node.id]
         if node.id in ns and plain(ns[node.id]):
             return ns[node.id]
-        if node.id in stand_ins:
-            return stand_ins[node.id]
         raise _Unknown(node.id)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return -_value(node.operand, ns, stand_ins)

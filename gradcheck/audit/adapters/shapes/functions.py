@@ -43,6 +43,9 @@ def _from_initializer(init: Callable, ctx: Context, arch: dict):
         args, kwargs = list(ctx.spec.get("init_args") or []), dict(ctx.spec.get("init_kwargs") or {})
     elif own is not None:
         args, kwargs = own
+    elif arch and archlist.takes_only(init, arch):
+        args, kwargs = [], {p: arch[p] for p in arch if p in archlist.arg_names(init)}
+        ctx.notes.append(f"{init.__name__} called with the architecture list")
     else:
         args, kwargs, extra = infer_call_sizes(init, init.__name__, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
         ctx.notes.extend(extra)
