@@ -108,9 +108,14 @@ def _confirm(name: str, J, out: np.ndarray, Y: np.ndarray) -> None:
         )
 
 
-def find(ctx: Context) -> Target | None:
-    """A module function ``f(flat, n_in, hidden, n_out, X, y, lambda) -> (J, grad)`` (None otherwise)."""
+def find(ctx: Context, only: str | None = None) -> Target | None:
+    """A module function ``f(flat, n_in, hidden, n_out, X, y, lambda) -> (J, grad)`` (None otherwise).
+
+    ``only``: the function the spec's ``[entry] function`` names.
+    """
     for name, fn in ctx.funcs.items():
+        if only is not None and name != only:
+            continue
         roles = _roles(fn)
         if roles is not None:
             return _target(ctx, name, fn, roles)
