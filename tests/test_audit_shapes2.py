@@ -1,8 +1,10 @@
 """Variants of the architecture-list, notebook-globals, list-script and unrolled-cost shapes, written here as
 look-alikes with other names and layouts than the examples (``layers_config`` with ``in``/``out`` keys and samples
 in rows, ``W[i]``/``b[i]`` scripts in the descent form, ``model = init_model(n_features, ...)`` with ``logits``,
-an initializer whose arguments come from a data file). Each correct file was checked against central differences
-of its own loss when written; each bug file differs from them. One sandboxed batch, zero-config.
+an initializer whose arguments come from a data file, a case-study script with integer labels, an L2 penalty
+it computes itself and ``probs`` edited in place by the backward). Each correct file was checked against
+central differences of its own loss when written; each bug file differs from them. One sandboxed batch,
+zero-config.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ EXPECTED = {
     "script_short_list_correct.py": ("pass", None, "W[1] <- its update"),
     "script_short_list_mean_bug.py": ("fail", "missing_batch_mean", None),
     "unrolled_tanh_hidden.py": ("error", None, "which this shape cannot model"),
+    "spiral_reg_script_correct.py": ("pass", None, "an L2 penalty (l2 / 2) * sum(W**2) with l2 = 0.01"),
+    "spiral_reg_script_double_bug.py": ("fail", "regularization_mismatch", "y holds integer class labels"),
 }
 
 

@@ -143,6 +143,8 @@ class _Watch:
         self.grad_lines: dict[str, int] = {}
         self.last_grad_line: int | None = None
         self.refs: dict[str, Any] = {}
+        self.bound: dict[str, tuple[Any, np.ndarray]] = {}  # output-named arrays as bound (see _keep_outputs)
+        self._ns_size, self._out_names = -1, []
         self.captured: Capture | None = None
         self.executed: dict[int, None] = {}  # lines run since the weights were last set, in order
         self.interleaved: list[str] = []
@@ -228,6 +230,18 @@ class _Watch:
                 self.g_state[i] = self._state(self.grads[i])
         if self.round_w is not None and len(self.round_set) == len(self.grads):
             self.refs = {n: ns.get(n, _MISSING) for n in self.extra}
+        self._keep_outputs()
+
+    def _keep_outputs(self) -> None:
+        """A copy of each output-named array as it was bound: ``dscores = probs; dscores[...] -= 1`` edits it later."""
+        ns = self.ns.ns
+        if len(ns) != self._ns_size:
+            self._ns_size = len(ns)
+            self._out_names = [k for k in ns if isinstance(k, str) and k.lower() in scriptdata.OUTPUT_NAMES]
+        for name in self._out_names:
+            v = ns.get(name, _MISSING)
+            if isinstance(v, np.ndarray) and self.bound.get(name, (None,))[0] is not v:
+                self.bound[name] = (v, v.copy())
 
     def _capture(self, update_line: int | None) -> None:
         params = {n: np.array(w, dtype=float) for n, w in zip(self.params, self.round_w or [])}
@@ -248,7 +262,7 @@ class _Watch:
             executed=executed,
             interleaved=list(self.interleaved),
         )
-        self.captured_refs = dict(self.refs)
+        self.captured_refs = {**{n: c for n, (_, c) in self.bound.items()}, **self.refs}
 
     def missing_text(self) -> str:
         never = [g for g in self.grads if g not in self.ever_bound]
