@@ -740,3 +740,41 @@ def test_a_forward_returning_layer_lists_gives_the_last_activation():
     assert list_output(([z1, z2], [a1, out]), ["zs", "activations"], 5)[0] is out
     # lists that are not per-sample arrays are no output
     assert list_output(([np.ones((3, 4)), np.ones((4, 2))], 0.5), [], 5) is None
+
+
+def test_parameters_passed_to_methods_and_made_nowhere_are_named_unsupported(tmp_path, monkeypatch, clean_imports):
+    source = """
+    import numpy as np
+    class Model:
+        def __init__(self, architecture):
+            self.architecture = architecture
+        def forward(self, theta, X):
+            return theta["W1"] @ X + theta["b1"]
+        def backprop(self, theta, X, Y):
+            return {"W1": (self.forward(theta, X) - Y) @ X.T, "b1": (self.forward(theta, X) - Y).sum(1, keepdims=True)}
+    """
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["error"]["type"] == "ParamsNotFound"
+    message = r["error"]["message"]
+    assert message.startswith("Model.backprop is given the parameters as its argument 'theta'")
+    assert "no spec setting reaches them" in message
+
+
+def test_parameters_a_method_makes_are_given_to_the_methods(tmp_path, monkeypatch, clean_imports):
+    source = """
+    import numpy as np
+    class Model:
+        def __init__(self, sizes):
+            self.sizes = sizes
+        def initialize(self):
+            return {"W1": np.random.randn(self.sizes[1], self.sizes[0]), "b1": np.zeros((self.sizes[1], 1))}
+        def forward(self, params, X):
+            return params["W1"] @ X + params["b1"]
+        def backward(self, params, X, Y):
+            d = (self.forward(params, X) - Y) / X.shape[1]
+            return {"dW1": d @ X.T, "db1": d.sum(axis=1, keepdims=True)}
+    """
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["error"] is None, r["error"]
+    assert r["shape"] == "grads-dict" and [g["param"] for g in r["grads"]] == ["W1", "b1"]
+    assert any("parameters from Model.initialize(), passed to Model.backward" in n for n in r["notes"])

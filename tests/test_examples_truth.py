@@ -30,8 +30,13 @@ RTOL = 1e-6
 
 
 def definitions(path: Path, name: str) -> types.ModuleType:
-    """The file's imports, functions and classes (its top-level training code is not run)."""
-    tree = ast.parse(path.read_text())
+    """The file's imports, functions and classes (its top-level training code is not run); a notebook's code cells."""
+    if path.suffix == ".ipynb":
+        cells = json.loads(path.read_text())["cells"]
+        source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    else:
+        source = path.read_text()
+    tree = ast.parse(source)
     keep = [
         s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef, ast.Assign))
     ]
@@ -120,16 +125,20 @@ def case_fit_weights():
     return ps, _inplace(ps, lambda: net._backprop(X, Y), 0.01), lambda: np.mean((net.predict(X) - Y) ** 2)
 
 
+#: Module names the example projects share (each project is imported afresh).
+PROJECT_MODULES = ("activations", "layers", "losses", "model", "network", "dense")
+
+
 def _import(folder: str, names: tuple[str, ...]):
     """The folder's modules, freshly imported (two example projects both have an ``activations`` module)."""
     sys.path.insert(0, str(FOLDER / folder))
     try:
-        for name in ("activations", "layers", "losses", "model", "network"):
+        for name in PROJECT_MODULES:
             sys.modules.pop(name, None)
         return [importlib.import_module(n) for n in names]
     finally:
         sys.path.pop(0)
-        for name in ("activations", "layers", "losses", "model", "network"):
+        for name in PROJECT_MODULES:
             sys.modules.pop(name, None)
 
 
@@ -470,6 +479,78 @@ def _unrolled(rel: str, fn: str, order: str, base: int, lam: float):
     return [t1, t2], claimed, loss, ["Theta1", "Theta2"]
 
 
+def case_mnist_notebook_bias_sum():
+    """Summed over the units too, ``db = 1/m * np.sum(dZ)`` is a number where a column belongs."""
+    m = definitions(FOLDER / "mnist_notebook_bias_sum_bug.ipynb", "nb")
+    W1, W2, b1, b2 = (RNG.normal(size=s) for s in ((4, 3), (3, 4), (4, 1), (3, 1)))
+    Xc, y = X.T.copy(), np.array([0, 1, 2, 2, 1, 0, 1])
+    dW1, dW2, db1, db2 = m.backward_prop(*m.forward_prop(W1, W2, b1, b2, Xc), W1, W2, Xc, y)
+    return [W1, b1, W2, b2], [dW1, db1, dW2, db2], lambda: ce(m.forward_prop(W1, W2, b1, b2, Xc)[3].T, np.eye(3)[y])
+
+
+def case_mnist_notebook():
+    m = definitions(FOLDER / "mnist_notebook_correct.ipynb", "nbc")
+    ps = [RNG.normal(size=s) for s in ((4, 3), (4, 1), (3, 4), (3, 1))]
+    Xc, y = X.T.copy(), np.array([0, 1, 2, 2, 1, 0, 1])
+    Z1, A1, Z2, A2 = m.forward_prop(*ps, Xc)
+    claimed = m.back_prop(Z1, A1, Z2, A2, ps[2], Xc, y)
+    return ps, list(claimed), lambda: ce(m.forward_prop(*ps, Xc)[3].T, np.eye(3)[y])
+
+
+def case_layer_array_project():
+    """One sample (a column), the layers' in-place update at lr 0.01 read back as the gradient."""
+    activations, dense, network = _import("layer_array_project_correct", ("activations", "dense", "network"))
+    np.random.seed(5)
+    h1 = dense.Dense(3, 4, activations.Tanh)
+    h2 = dense.Dense(4, 5, activations.Tanh)
+    out = dense.Dense(5, 3, activations.Softmax)
+    net = network.Network(np.array([h1, h2, out]))
+    x, y = X[:1].T.copy(), np.eye(3)[:, [2]]
+    ps = [a for d in (h1, h2, out) for a in (d.W, d.bias)]
+    claimed = _inplace(ps, lambda: net.backpropagation(net.forward(x), y, learning_rate=0.01), 0.01)
+    names = [f"layers[{i}].{n}" for i in range(3) for n in ("W", "bias")]
+    return ps, claimed, lambda: -float(np.sum(y * np.log(net.forward(x)))), names
+
+
+def case_update_skips_last_layer():
+    """The gradients backward_prop stores; the update that never moves the last layer is a training bug."""
+    m = definitions(FOLDER / "update_skips_last_layer_correct.py", "us")
+    np.random.seed(6)
+    net = m.Net([3, 5, 4, 1])
+    Xc, Y = X.T.copy(), (RNG.random((1, 7)) > 0.5).astype(float)
+    net.cache["A0"] = Xc
+    net.forward_prop(Xc)
+    net.backward_prop(Y)
+    keys = [f"{k}{i}" for i in (1, 2, 3) for k in ("W", "b")]
+    ps = [net.params[k] for k in keys]
+    return ps, [net.grads["d" + k] for k in keys], lambda: bce(net.forward_prop(Xc), Y), keys
+
+
+def case_layer_update_first():
+    """The in-place update at lr 0.1 read back: the lower layer's part went through the updated weights."""
+    m = definitions(FOLDER / "layer_update_first_bug.py", "uf")
+    np.random.seed(7)
+    net = m.Network([3, 4, 1])
+    x, y = X[:1].T.copy(), np.array([[1.0]])
+    ps = [a for lay in net.layers for a in (lay.weights, lay.biases)]
+    claimed = _inplace(ps, lambda: net.backward(net.forward(x), y, 0.1), 0.1)
+    names = ["layers[0].weights", "layers[0].biases", "layers[1].weights", "layers[1].biases"]
+    return ps, claimed, lambda: net.loss(net.forward(x), y), names
+
+
+def case_theta_methods():
+    """Parameters the model's own init_theta() makes, given back to backprop(theta, X, Y)."""
+    m = definitions(FOLDER / "theta_methods_correct.py", "tm")
+    arch = [{"dimension": 3, "type": "input"}, {"dimension": 4, "type": "tanh"}, {"dimension": 2, "type": "sigmoid"}]
+    model = m.Model(arch)
+    theta = model.init_theta(seed=4)
+    Xc, Y = X.T.copy(), (RNG.random((2, 7)) > 0.5).astype(float)
+    grads = model.backprop(theta, Xc, Y)
+    ps = [theta[k] for k in NAMES]
+    p = lambda: model.forward(theta, Xc)  # noqa: E731
+    return ps, [grads[k] for k in NAMES], lambda: -np.sum(Y * np.log(p()) + (1 - Y) * np.log(1 - p())) / 7
+
+
 CASES = {
     "cs231n_softmax_correct.py": case_cs231n_softmax,
     "positional_softmax_correct.py": case_positional_softmax,
@@ -531,6 +612,12 @@ CASES = {
     ),
     "unrolled_cost_correct.py": lambda: _unrolled("unrolled_cost_correct.py", "nn_cost_function", "C", 0, 0.7),
     "unrolled_cost_fortran_bug.py": lambda: _unrolled("unrolled_cost_fortran_bug.py", "nnCostFunction", "F", 1, 0.5),
+    "mnist_notebook_bias_sum_bug.ipynb": case_mnist_notebook_bias_sum,
+    "mnist_notebook_correct.ipynb": case_mnist_notebook,
+    "layer_array_project_correct": case_layer_array_project,
+    "update_skips_last_layer_correct.py": case_update_skips_last_layer,
+    "layer_update_first_bug.py": case_layer_update_first,
+    "theta_methods_correct.py": case_theta_methods,
 }
 NAMES = ["W1", "b1", "W2", "b2"]
 

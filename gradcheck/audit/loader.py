@@ -407,6 +407,16 @@ class _SubmissionFinder(importlib.abc.MetaPathFinder):
         return spec
 
 
+def _cache_source(path: Path, combined: str) -> None:
+    """Make ``inspect.getsource`` read a notebook's functions from its combined code, not its JSON.
+
+    The entry carries the file's own size and mtime, so ``linecache.checkcache``
+    keeps it for as long as the notebook is unchanged.
+    """
+    st = path.stat()
+    linecache.cache[str(path)] = (st.st_size, st.st_mtime, [line + "\n" for line in combined.split("\n")], str(path))
+
+
 # --------------------------------------------------------------------------- entry point
 def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> LoadedSubmission:
     """Load a ``.py`` or ``.ipynb`` submission as module ``__main__``.
@@ -446,8 +456,7 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
         sources, reader = read_notebook(p, notes)
         notes.append(f"notebook read with {reader}")
         stmts, loaded.line_map, combined = combine_cells(sources, notes)
-        # the code's own source for inspect.getsource (returned names, argument roles): the cells, not the JSON
-        linecache.cache[str(p)] = (len(combined), None, combined.splitlines(True), str(p))
+        _cache_source(p, combined)
     else:
         stmts = parse_python(p.read_text(encoding="utf-8", errors="replace"), p)
     loaded.stmts = stmts

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit.adapters import labels
-from gradcheck.audit.adapters.calling import signature
+from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample, source_tree
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
@@ -26,6 +26,7 @@ from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_va
 from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
 from gradcheck.audit.adapters.readers.update import returned_params, update_grads
+from gradcheck.audit.adapters.returns import returned_names
 from gradcheck.audit.adapters.shapes import SHAPES
 from gradcheck.audit.adapters.sizes import (
     INVENTED_N,
@@ -219,6 +220,15 @@ def _no_params(target: Target, probe: Any) -> AuditError:
             where="finding the parameters",
             type_="ParamsNotFound",
         )
+    given = accepts_role(target.get_backward(probe), "params") if target.root_name == "self" else None
+    if given:
+        return AuditError(
+            f"{target.entry()} is given the parameters as its argument {given!r} and {target.label} keeps none: "
+            "parameters passed in by the caller of a method are not supported, and no spec setting reaches them "
+            "(the audit finds weights on the model object, in module globals, or made by an initializer function)",
+            where="finding the parameters",
+            type_="ParamsNotFound",
+        )
     return AuditError(
         f"no weight/bias arrays were found on {target.label} (looked for W1/b1, "
         "weights[i], params['W1'], layer .weight/.data): set [network] params",
@@ -373,7 +383,7 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
         if changed:
             notes.append("backward also changed the weights; gradients read from [network] grads")
         return grads_from_spec(list(ctx.spec["grads"]), s1, params, root_name), "spec", s1
-    grads, shape, rnotes = grads_from_return(s1.ret, params)
+    grads, shape, rnotes = grads_from_return(s1.ret, params, returned_names(runner.t.get_backward(s1.root)))
     notes.extend(rnotes)
     if shape == "loss-and-grads":  # the grader judges the returned loss too (a scalar?)
         result["loss_value"] = loss_value_info(s1.ret)
@@ -386,6 +396,13 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
         return grads, shape, s1
     stored, kind = grads_stored(s1.root, params, root_name)
     if stored and not changed:
+        return stored, kind, s1
+    skipped = [p.name for p, b, a in zip(params, s1.before, s1.after) if np.array_equal(b, a, equal_nan=True)]
+    if changed and skipped and len(stored) == len(params):  # an update that leaves some weights alone
+        notes.append(
+            f"{runner.t.entry()} updated the weights but left {', '.join(skipped)} unchanged: "
+            "the gradients it stored are used (the update itself never trains them)"
+        )
         return stored, kind, s1
     if changed:
         grads, shape, result["update"], step = update_grads(runner, s1, params, lrs, notes)

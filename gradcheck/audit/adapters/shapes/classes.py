@@ -105,7 +105,8 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Pic
     return top[0]
 
 
-def _constructor(cls: type, ctx: Context):
+def constructor(cls: type, ctx: Context) -> tuple[list, dict]:
+    """Constructor arguments: the spec's, else inferred (sizes invented when needed)."""
     if "init_args" in ctx.spec or "init_kwargs" in ctx.spec:
         return list(ctx.spec.get("init_args") or []), dict(ctx.spec.get("init_kwargs") or {})
     init = cls.__init__ if "__init__" in methods(cls) else cls
@@ -118,7 +119,7 @@ def class_target(picked: Picked, ctx: Context, instance=None, alternatives: bool
     """A target calling ``picked``'s methods on a fresh instance (or copies of ``instance``)."""
     cls = picked.cls
     if instance is None:
-        args, kwargs = _constructor(cls, ctx)
+        args, kwargs = constructor(cls, ctx)
 
         def make():
             np.random.seed(0)
@@ -164,6 +165,7 @@ def made_or_built(picked: Picked, ctx: Context, alternatives: bool) -> Target:
     The code's own construction is used when the arguments cannot be inferred or the
     object they make holds no weights (a list of layers only the script builds).
     """
+    said = len(ctx.notes)
     try:
         target = class_target(picked, ctx, alternatives=alternatives)
     except (AuditError, StudentCodeError) as exc:
@@ -176,6 +178,7 @@ def made_or_built(picked: Picked, ctx: Context, alternatives: bool) -> Target:
         found = built_in_code(picked.cls, ctx.loaded, _has_params)
         if found is not None:
             obj, where = found
+            del ctx.notes[said:]  # the sizes invented for the object not used are no news
             ctx.notes.append(f"{picked.cls.__name__} built as the submission builds it ({where})")
             return dataclasses.replace(
                 class_target(picked, ctx, instance=obj, alternatives=alternatives), own_sizes=True
