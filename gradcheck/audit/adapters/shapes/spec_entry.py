@@ -59,9 +59,13 @@ def find(ctx: Context) -> Target | None:
         )
         if t is not None:
             return t
+        raise AuditError(
+            f"the entry {entry!r} is a function that takes no parameters the audit can make (a parameters "
+            "dict, lists, W1, b1 one by one, an unrolled vector) and no backward-ish function works on "
+            "module-level weights",
+            where="finding the model",
+            type_="EntryNotFound",
+        )
     raise AuditError(
-        f"the entry {entry!r} is not a class, and as a function it takes neither parameters the audit can make "
-        "(a parameters dict, lists, W1, b1 one by one, an unrolled vector) nor works on module-level weights",
-        where="finding the model",
-        type_="EntryNotFound",
+        f"the entry {entry!r} is neither a class nor a function", where="finding the model", type_="EntryNotFound"
     )
