@@ -99,6 +99,8 @@ STUDENT_NAMES = {
     "update_skips_last_layer_correct.py": [f"params['{k}{i}']" for i in (1, 2) for k in ("W", "b")],
     "layer_update_first_bug.py": [],
     "theta_methods_correct.py": ["W1", "b1", "W2", "b2"],
+    "init_method_fixed_lr_correct.py": ["w_hidden", "w_output"],
+    "l2_default_mse_delta_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
 }
 
 

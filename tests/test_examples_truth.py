@@ -551,6 +551,39 @@ def case_theta_methods():
     return ps, [grads[k] for k in NAMES], lambda: -np.sum(Y * np.log(p()) + (1 - Y) * np.log(1 - p())) / 7
 
 
+def case_init_method_fixed_lr():
+    """One epoch of train() after init(): the update at its written rate 0.05, read back."""
+    m = definitions(FOLDER / "init_method_fixed_lr_correct.py", "im")
+    net = m.GlassNet()
+    Xb = RNG.normal(size=(7, 9))
+    Y = np.eye(6)[[0, 1, 2, 3, 4, 5, 1]]
+    net.init(Xb, Y, 1)
+    ps = [net.w_hidden, net.w_output]
+    before = [p.copy() for p in ps]
+    net.train()  # w_hidden in place, w_output rebound to a new array
+    claimed = [(b - a) / 0.05 for b, a in zip(before, (net.w_hidden, net.w_output))]
+    net.w_hidden[...], net.w_output = before[0], ps[1]
+    return ps, claimed, lambda: ce(net.feed_forward(), Y), ["w_hidden", "w_output"]
+
+
+def case_l2_default_mse_delta():
+    """Against the code's own loss, penalty included: mean MSE + reg / 2 * sum(W**2)."""
+    m = definitions(FOLDER / "l2_default_mse_delta_bug.py", "l2")
+    np.random.seed(8)
+    net = m.Net([3, 5, 2])
+    Y = RNG.random((7, 2))
+    net.forward(X)
+    dW, db = net.backward(X, Y)
+    ps = [a for pair in zip(net.weights, net.biases) for a in pair]
+    claimed = [a for pair in zip(dW, db) for a in pair]
+    reg = net.regularization
+
+    def loss():
+        return np.mean((net.forward(X) - Y) ** 2) + reg / 2 * sum(np.sum(W**2) for W in net.weights)
+
+    return ps, claimed, loss, ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+
+
 CASES = {
     "cs231n_softmax_correct.py": case_cs231n_softmax,
     "positional_softmax_correct.py": case_positional_softmax,
@@ -618,6 +651,8 @@ CASES = {
     "update_skips_last_layer_correct.py": case_update_skips_last_layer,
     "layer_update_first_bug.py": case_layer_update_first,
     "theta_methods_correct.py": case_theta_methods,
+    "init_method_fixed_lr_correct.py": case_init_method_fixed_lr,
+    "l2_default_mse_delta_bug.py": case_l2_default_mse_delta,
 }
 NAMES = ["W1", "b1", "W2", "b2"]
 

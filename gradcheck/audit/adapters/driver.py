@@ -115,6 +115,7 @@ def audit(
         schedule = [Sizes(X.shape[1], Y.shape[1])]
     first: BaseException | None = None
     tried: set[Sizes] = set()
+    own: dict[Sizes, str] = {}  # sizes the code's own weights have, and what made them
     while schedule:
         sizes = schedule.pop(0)
         if sizes is not None and sizes in tried:
@@ -136,9 +137,19 @@ def audit(
             width = getattr(exc, "width", None)
             if width is not None and sizes is not None and all(s is None or s.n_out != width for s in schedule):
                 schedule.insert(0, Sizes(sizes.n_in, width, invented=True))
+            asked = getattr(exc, "sizes", None)  # weights the code sizes itself (init() writes 9 x 9)
+            if asked is not None and asked not in tried:
+                schedule.insert(0, asked)
+                own[asked] = getattr(exc, "by", "the code")
             continue
         used = partial.get("X")
-        if sizes is not None and sizes.invented and (used is None or used.shape[1] == sizes.n_in):
+        if sizes in own:
+            attempt.insert(
+                0,
+                f"no data given: {n} samples made with seed {seed} for the {sizes.n_in} inputs and "
+                f"{sizes.n_out} outputs of the weights {own[sizes]} makes",
+            )
+        elif sizes is not None and sizes.invented and (used is None or used.shape[1] == sizes.n_in):
             attempt.insert(0, _invented_note(sizes, n, seed))
         notes.extend(attempt)
         return found

@@ -247,6 +247,10 @@ def is_grad_name(name: str) -> bool:
     return stripped != low and bool(_PARAM_NAME.match(stripped))
 
 
+#: ``hidden_weights``, ``output_bias``, ``input_hidden_weights``: a layer's name, then weights or bias.
+_LAYER_PARAM = re.compile(r"^([a-z]+\d*_)+(weights?|bias(es)?)$")
+
+
 def is_param_name(name: str) -> bool:
     """Whether an array named ``name`` looks like a weight/bias (not a grad, cache or velocity)."""
     bare = name.lstrip("_")
@@ -254,7 +258,7 @@ def is_param_name(name: str) -> bool:
         return False
     if _NOT_PARAM.match(bare) and not re.match(r"^(syn|u|v)\d*$", bare.lower()):
         return False
-    return bool(_PARAM_NAME.match(bare.lower()))
+    return bool(_PARAM_NAME.match(bare.lower()) or _LAYER_PARAM.match(bare.lower()))
 
 
 def layer_key(name: str) -> tuple[int, ...]:
@@ -269,5 +273,5 @@ def leaf(name: str) -> str:
 
 
 def is_bias(name: str) -> bool:
-    """Whether a parameter's display name (``b1``, ``layers[0].bias``) names a bias."""
-    return canon(leaf(name)).startswith("b")
+    """Whether a parameter's display name (``b1``, ``layers[0].bias``, ``hidden_bias``) names a bias."""
+    return canon(leaf(name)).startswith("b") or bool(re.search(r"_bias(es)?$", leaf(name).lower()))

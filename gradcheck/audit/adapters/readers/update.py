@@ -20,6 +20,7 @@ import numpy as np
 from gradcheck.audit.adapters.names import LR_NAMES
 from gradcheck.audit.adapters.params import Tensor
 from gradcheck.audit.adapters.paths import assign, fmt_path
+from gradcheck.audit.adapters.readers import constlr
 from gradcheck.audit.adapters.step import Grad, Knob, Runner, Step1
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
@@ -102,7 +103,11 @@ def update_grads(
     lrs = [lrs[0], lrs[1] if len(lrs) > 1 else lrs[0] * 2]
     tried: list[str] = []
     drift = False
-    for knob in knobs(runner, s1):
+    for knob in [*knobs(runner, s1), None]:
+        if knob is None:  # last: a number written in the update (self.W -= 0.01 * dW)
+            knob = _written_rate(runner, s1, notes)
+            if knob is None:
+                break
         try:
             ok, a, _, nonlin = _linear(runner, s1, knob, lrs)
         except (StudentCodeError, AuditError):
@@ -129,6 +134,24 @@ def update_grads(
             notes.append(f"not the learning rate (the update is not linear in it): {', '.join(tried)}")
         return _as_grads(inferred(a, lrs[0]), params, runner.t.root_name), "inplace-update", upd, a
     return _raw(s1, params, runner, tried, notes, drift)
+
+
+def _written_rate(runner: Runner, s1: Step1, notes: list[str]) -> Knob | None:
+    """A knob for the number the model's updates are scaled by, when the source writes one."""
+    if runner.t.root_name != "self":
+        return None
+    found = constlr.rewire(s1.root)
+    if found is None:
+        return None
+    g, value, where = found
+    notes.append(f"the update is scaled by the number {value:g} written in {', '.join(where)}: tried as the rate")
+    return Knob("written", constlr.KNOB, g)
+
+
+def written_knob(root: Any) -> Knob | None:
+    """The knob of a number already made a global in ``root``'s methods (see :mod:`.constlr`), or None."""
+    g = constlr.rewired_globals(root)
+    return Knob("written", constlr.KNOB, g) if g is not None else None
 
 
 #: How far the gradient read at 4 lr may be from the straight line through those at lr and 2 lr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import inspect
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -90,19 +91,25 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Pic
         top = [c for c in top if MODEL_HINT.search(c.cls.__name__)] or top
     if len(top) != 1:
         listed = " and ".join(sorted(c.cls.__name__ for c in (top or cands)))
-        layers = len(top) >= 3 and not any(MODEL_HINT.search(c.cls.__name__) for c in top)
+        layers = len(top) >= 2 and all(_layer_like(c.cls.__name__) for c in top)
         why = (
-            ": they look like layers, and no model class uses them (the network is assembled by code the "
-            "audit does not run, a training script or notebook)"
+            ": they look like layers, and no model class or module-level list holds them: a network a training "
+            "script, builder function or notebook assembles at run time is not modelled, and no spec setting "
+            "assembles it ([entry] class would audit one layer alone)"
             if layers
-            else ""
+            else ": set [entry] class"
         )
         raise AuditError(
-            f"found several candidate classes {listed}{why}: set [entry] class",
+            f"found several candidate classes {listed}{why}",
             where="finding the model",
             type_="AmbiguousEntry",
         )
     return top[0]
+
+
+def _layer_like(name: str) -> bool:
+    """``Tanh``, ``CLayer``, ``nn_linear_layer``, ``ActiveLayer``: one layer, not a model."""
+    return bool(LAYER_CLASS.match(name)) or bool(re.search(r"layer$", name, re.I)) or not MODEL_HINT.search(name)
 
 
 def constructor(cls: type, ctx: Context) -> tuple[list, dict]:
