@@ -30,6 +30,8 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "float32_tanh_bce_correct.py": ["W1", "b1", "W2", "b2"],
+    "float32_tanh_bce_bug.py": ["W1", "b1", "W2", "b2"],
     "autoencoder_838_relu_bug.py": ["W1", "b1", "W2", "b2"],
     "autoencoder_838_sigmoid_correct.py": ["W1", "b1", "W2", "b2"],
     "columns_correct.py": ["W1", "b1", "W2", "b2"],

@@ -49,6 +49,9 @@ def definitions(path: Path, name: str) -> types.ModuleType:
     return module
 
 
+NAMES = ["W1", "b1", "W2", "b2"]
+
+
 def numeric(loss, arrays, h=1e-6):
     out = []
     for a in arrays:
@@ -584,7 +587,30 @@ def case_l2_default_mse_delta():
     return ps, claimed, loss, ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
 
 
+def _float32_case(file: str):
+    """A float32 net's gradient against central differences of its loss written here in float64.
+
+    The loss sees the inputs as the code does (rounded to float32 once); the parameters are float64
+    copies of the net's float32 ones, so the differences are exact to ~1e-9 while the claimed
+    gradient carries float32's rounding, ~1e-7 of each tensor's largest entry (below RTOL).
+    """
+    m = definitions(FOLDER / file, file)
+    net = m.Float32Net(3, 4)
+    y = (RNG.random((7, 1)) > 0.5).astype(float)
+    claimed = net.backward(X, y)
+    ps = [np.asarray(getattr(net, k), dtype=np.float64) for k in NAMES]
+    x32 = X.astype(np.float32).astype(np.float64)
+
+    def loss():
+        a1 = np.tanh(x32 @ ps[0] + ps[1])
+        return bce(1 / (1 + np.exp(-(a1 @ ps[2] + ps[3]))), y)
+
+    return ps, [claimed[k] for k in NAMES], loss
+
+
 CASES = {
+    "float32_tanh_bce_correct.py": functools.partial(_float32_case, "float32_tanh_bce_correct.py"),
+    "float32_tanh_bce_bug.py": functools.partial(_float32_case, "float32_tanh_bce_bug.py"),
     "cs231n_softmax_correct.py": case_cs231n_softmax,
     "positional_softmax_correct.py": case_positional_softmax,
     "params_never_created_correct.py": case_params_never_created,
@@ -654,7 +680,6 @@ CASES = {
     "init_method_fixed_lr_correct.py": case_init_method_fixed_lr,
     "l2_default_mse_delta_bug.py": case_l2_default_mse_delta,
 }
-NAMES = ["W1", "b1", "W2", "b2"]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

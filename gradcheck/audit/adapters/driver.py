@@ -21,7 +21,7 @@ from gradcheck.audit.adapters.layout import choose_layout, per_sample, source_tr
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
-from gradcheck.audit.adapters.params import discover_params, params_from_spec, params_out, snapshot
+from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
 from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_value_info
 from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
@@ -157,6 +157,12 @@ def audit(
     raise first
 
 
+def _kinds(partial: dict, params: list) -> list[str] | None:
+    """The dtypes the student's parameters were found in (kept when the values are read again)."""
+    kinds = [e.get("dtype", "float64") for e in partial.get("params") or []]
+    return kinds if len(kinds) == len(params) else None
+
+
 def _invented_note(sizes: Sizes, n: int, seed: int) -> str:
     return (
         f"no data and no sizes given: {sizes.n_in} inputs and {sizes.n_out} output(s) invented, {n} samples "
@@ -178,7 +184,7 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
         params = discover_params(probe, target.root_is_namespace)
     if not params:
         raise _no_params(target, probe)
-    partial["params"] = params_out(params, snapshot(probe, params), target.root_name)
+    partial["params"] = params_out(params, snapshot(probe, params), target.root_name, dtypes(probe, params))
     first: BaseException | None = None
     while True:
         try:
@@ -349,7 +355,7 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     for p, value in zip(params, s1.before):  # the layout tried last decides the shapes
         p.shape = tuple(value.shape)
     partial["samples_as_columns"] = s1.columns
-    partial["params"] = params_out(params, s1.before, target.root_name)
+    partial["params"] = params_out(params, s1.before, target.root_name, _kinds(partial, params))
     partial["forward"] = _forward_out(s1, target, ctx.notes)
     if runner.loss_name:
         ctx.notes.append(f"backward was given dL/d(output) from the student's {runner.loss_name}")
@@ -358,7 +364,7 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     grads, shape, s_used = _read(runner, s1, params, ctx, lrs, result)
     partial["probe_context"] = {"runner": runner, "s1": s_used, "params": params}  # gradcheck.audit.probes
     if s_used is not s1:
-        partial["params"] = params_out(params, s_used.before, target.root_name)
+        partial["params"] = params_out(params, s_used.before, target.root_name, _kinds(partial, params))
         partial["forward"] = _forward_out(s_used, target, [])
     missing = [params[i].name for i in range(len(params)) if i not in {g.param for g in grads}]
     if missing:

@@ -169,9 +169,24 @@ def snapshot(root: Any, params: list[Tensor]) -> list[np.ndarray]:
     return out
 
 
-def params_out(params: list[Tensor], values: list[np.ndarray], root_name: str) -> list[dict]:
-    """The ``params`` field of the worker's result."""
+def dtypes(root: Any, params: list[Tensor]) -> list[str]:
+    """The float type each parameter is held in ("float64" where it is not a float array)."""
+    out = []
+    for t in params:
+        try:
+            dt = np.asarray(resolve(root, t.steps)).dtype
+        except Exception:  # noqa: BLE001 - the student may have deleted/renamed it
+            dt = np.dtype(np.float64)
+        out.append(dt.name if dt.kind == "f" else "float64")
+    return out
+
+
+def params_out(
+    params: list[Tensor], values: list[np.ndarray], root_name: str, kinds: list[str] | None = None
+) -> list[dict]:
+    """The ``params`` field of the worker's result (``kinds``: the dtypes the student holds them in)."""
+    kinds = kinds or ["float64"] * len(params)
     return [
-        {"name": p.name, "path": fmt_path(root_name, p.steps), "shape": list(v.shape), "data": v}
-        for p, v in zip(params, values)
+        {"name": p.name, "path": fmt_path(root_name, p.steps), "shape": list(v.shape), "data": v, "dtype": k}
+        for p, v, k in zip(params, values, kinds)
     ]
