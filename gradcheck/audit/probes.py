@@ -212,7 +212,8 @@ def run_probes(ctx: dict, shape: str, seed: int, update: dict | None = None) -> 
     out: dict[str, Any] = {"seed": int(seed)}
     step, _ = _step_at(ctx, p1)
     out["repeat"] = {"grads": _encode_grads(_grads_like_first(ctx, step, shape, lr))}
-    if getattr(ctx["runner"].t, "extra_args", None) is not None:  # weights handed over one by one
+    t = ctx["runner"].t
+    if getattr(t, "extra_args", None) is not None and not getattr(t, "offers_root", False):  # weights one by one
         out["point"], out["calls"] = None, {}
         out["unavailable"] = "the weights are passed to this code one by one: the grader cannot set them"
         return out

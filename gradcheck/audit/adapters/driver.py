@@ -178,8 +178,11 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
     if target.orient is not None:
         target.orient(False)
     probe = target.fresh()
-    if ctx.spec.get("params"):
+    known = {t.name: t for t in target.params_of(probe)} if target.params_of is not None else {}
+    if ctx.spec.get("params") and not set(ctx.spec["params"]) <= set(known):
         params = params_from_spec(list(ctx.spec["params"]), probe, target.root_name)
+    elif known:  # the shape's own names (``layers[0].W``), also as [network] params gives them
+        params = [known[n] for n in ctx.spec.get("params") or known]
     else:
         params = discover_params(probe, target.root_is_namespace)
     if not params:

@@ -101,6 +101,10 @@ class Target:
     own_sizes: bool = False
     #: the object whose methods are called when the root is not it (its loss methods are the student's loss)
     holder: Any = None
+    #: root -> its parameters, when the shape knows them better than a search (pairs: which is the bias)
+    params_of: Callable[[Any], list] | None = None
+    #: extra_args hands over the root itself (``{"p": root}``): weights set on the root reach the code
+    offers_root: bool = False
 
     def entry(self) -> str:
         """``Class.method`` or ``function``."""

@@ -13,6 +13,8 @@ Tried in the order of :data:`SHAPES` (the first that applies wins):
                 (``nn_cost_function(nn_params, n_in, n_hidden, n_labels, X, y, lambda_)``);
 ``positional``  functions taking the parameters one by one (``forward_prop(W1, b1, W2, b2, X)``);
 ``derivatives`` one derivative function per parameter (``derivative_w2(Z, T, Y)``);
+``pairs``       functions over a list of ``(W, b)`` pairs (``forward(layers, X)``) an initializer makes;
+``named_dict``  functions sharing the initializer's dict under a name of no known role (``forward(X, p)``);
 ``lists``       functions over parameter lists (``backward(weights, biases, X, Y)``) an initializer makes;
 ``functions``   functions taking a parameters dict (from an initializer, a global, or built
                 from the keys the code reads);
@@ -32,6 +34,8 @@ from gradcheck.audit.adapters.shapes import (
     layer_list,
     lists,
     method_params,
+    named_dict,
+    pairs,
     positional,
     spec_entry,
     unrolled,
@@ -45,6 +49,8 @@ SHAPES = (
     unrolled,
     positional,
     derivatives,
+    pairs,
+    named_dict,
     lists,
     functions,
     globals_fn,

@@ -17,7 +17,7 @@ from gradcheck.audit.adapters.calling import accepts_role, call_student
 from gradcheck.audit.adapters.names import BACKWARD_NAMES, FORWARD_NAMES, INIT_FUNC_NAMES
 from gradcheck.audit.adapters.sizes import infer_call_sizes
 from gradcheck.audit.adapters.target import Context, Target
-from gradcheck.audit.loader import AuditError
+from gradcheck.audit.loader import AuditError, StudentCodeError
 
 GLOBAL_PARAMS = ("params", "parameters", "weights", "theta", "model")
 
@@ -37,7 +37,15 @@ def entry_functions(ctx: Context, bname: str | None, funcs: dict) -> tuple[str |
     return (fname if fname != bname else None), bname
 
 
-def _from_initializer(init: Callable, ctx: Context, arch: dict):
+def entry_and_init(ctx: Context, bname: str | None, funcs: dict) -> tuple[str | None, str, str] | None:
+    """(forward, backward, initializer) names among ``funcs``; None without a backward or an initializer."""
+    fname, bname = entry_functions(ctx, bname, funcs)
+    init_name = first_named(funcs, INIT_FUNC_NAMES)
+    return None if bname is None or init_name is None else (fname, bname, init_name)
+
+
+def from_initializer(init: Callable, ctx: Context, arch: dict):
+    """What ``init`` returns, called as the code calls it, with the architecture list, or with invented sizes."""
     own = owncall.initializer_call(ctx, init.__name__, arch)
     if "init_args" in ctx.spec or "init_kwargs" in ctx.spec:
         args, kwargs = list(ctx.spec.get("init_args") or []), dict(ctx.spec.get("init_kwargs") or {})
@@ -51,6 +59,20 @@ def _from_initializer(init: Callable, ctx: Context, arch: dict):
         ctx.notes.extend(extra)
     np.random.seed(0)
     return call_student(init.__name__, init, *args, **kwargs)
+
+
+def tried_initializer(init: Callable, ctx: Context, fits: Callable[[object], bool]):
+    """What ``init`` returns when ``fits`` it, else None (it cannot be called, or made something else;
+    its notes are then taken back)."""
+    said = len(ctx.notes)
+    try:
+        made = from_initializer(init, ctx, {})
+    except (AuditError, StudentCodeError):
+        made = None
+    if made is None or not fits(made):
+        del ctx.notes[said:]
+        return None
+    return made
 
 
 def _never_created(fns: list[Callable], arg: str, ctx: Context):
@@ -77,7 +99,7 @@ def _params_source(fns: list[Callable], ctx: Context, funcs: dict, bname: str, a
     """(fresh maker, orient hook or None, note) for the parameters dict."""
     init_name = first_named(funcs, INIT_FUNC_NAMES)
     if init_name is not None:
-        base = _from_initializer(funcs[init_name], ctx, arch)
+        base = from_initializer(funcs[init_name], ctx, arch)
         if isinstance(base, (dict, list)):
             frozen = copy.deepcopy(base)
             return (lambda: copy.deepcopy(frozen)), None, f"parameters from {init_name}()"

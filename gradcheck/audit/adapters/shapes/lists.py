@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from gradcheck.audit.adapters import archlist
 from gradcheck.audit.adapters.calling import call_student, plain_params
 from gradcheck.audit.adapters.names import INIT_FUNC_NAMES, role_of
 from gradcheck.audit.adapters.returns import returned_names
@@ -71,6 +72,12 @@ def _backward(fn: Callable, root_of: Callable[[], dict]) -> Callable:
     return backward
 
 
+def _arch_args(ctx: Context, funcs: dict) -> set[str]:
+    """The functions' arguments that take the module-level architecture list (``forward(X, params, arch)``)."""
+    arch = archlist.architecture(ctx.ns)
+    return set(archlist.arch_args(list(funcs.values()), arch[0])) if arch else set()
+
+
 def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> Target | None:
     """Functions whose parameters are lists made by the submission's initializer (None otherwise)."""
     funcs = ctx.funcs if funcs is None else funcs
@@ -79,8 +86,8 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
     if bname is None or init_name is None:
         return None
     names = _list_args(funcs[bname])
-    if not names or (fname and _list_args(funcs[fname]) != names):
-        return None
+    if not names or (fname and _list_args(funcs[fname]) != names) or set(names) & _arch_args(ctx, funcs):
+        return None  # an argument taking the module's architecture list (``arch``) is no parameter list
     init = funcs[init_name]
     args, kwargs, notes = infer_call_sizes(init, init_name, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
     np.random.seed(0)
