@@ -30,6 +30,14 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "init_method_sizes_correct.py": ["w1", "w2"],
+    "init_method_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
+    "builder_add_softmax_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "builder_net_add_mean_bug.py": [f"layers[{i}].{k}" for i in (0, 2, 4) for k in ("weights", "bias")],
+    "dims_cache_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "arch_seed_relu_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "pairs_layers_correct.py": ["layers[0].W", "layers[0].b", "layers[1].W", "layers[1].b"],
+    "pairs_net_prime_bug.py": ["net[0].W", "net[0].b", "net[1].W", "net[1].b"],
     "float32_tanh_bce_correct.py": ["W1", "b1", "W2", "b2"],
     "float32_tanh_bce_bug.py": ["W1", "b1", "W2", "b2"],
     "autoencoder_838_relu_bug.py": ["W1", "b1", "W2", "b2"],

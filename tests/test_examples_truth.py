@@ -608,7 +608,121 @@ def _float32_case(file: str):
     return ps, [claimed[k] for k in NAMES], loss
 
 
+def _pairs(rel: str, init: str, forward: str, backward: str, hidden, name: str):
+    """A list of (W, b) pairs (W in x out); the forward returns every activation; MSE on the last."""
+    m = definitions(FOLDER / rel, rel)
+    layers = getattr(m, init)([3, 5, 2])
+    Y = RNG.normal(size=(7, 2)) * 0.3 + 0.5
+    claimed = getattr(m, backward)(layers, getattr(m, forward)(layers, X), Y)
+    out = "identity" if hidden is not _sig else "sigmoid"
+
+    def loss():
+        a = X
+        for i, (W, b) in enumerate(layers):
+            z = a @ W + b
+            a = hidden(z) if i < len(layers) - 1 else (z if out == "identity" else _sig(z))
+        return np.mean((a - Y) ** 2)
+
+    names = [f"{name}[{i}].{k}" for i in range(len(layers)) for k in ("W", "b")]
+    return [a for p in layers for a in p], [a for g in claimed for a in g], loss, names
+
+
+def case_dims_cache():
+    """Samples in columns; the truth: BCE summed over the outputs, mean over the samples."""
+    m = definitions(FOLDER / "dims_cache_correct.py", "dc")
+    p = m.init_params([3, 5, 4, 2])
+    Xc, Y = X.T.copy(), (RNG.random((2, 7)) > 0.5).astype(float)
+    g = m.backward(p, m.forward(Xc, p)[1], Y)
+    keys = ["W1", "b1", "W2", "b2", "W3", "b3"]
+
+    def loss():
+        A = Xc
+        for i in (1, 2, 3):
+            Z = p[f"W{i}"] @ A + p[f"b{i}"]
+            A = np.tanh(Z) if i < 3 else _sig(Z)
+        return -np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / 7
+
+    return [p[k] for k in keys], [g["d" + k] for k in keys], loss, keys
+
+
+def case_arch_seed_relu():
+    """The module's own ARCH (2-6-4-1), samples in columns, mean BCE."""
+    m = definitions(FOLDER / "arch_seed_relu_correct.py", "as")
+    p = m.init_layers(m.ARCH, seed=5)
+    Xc, Y = X[:, :2].T.copy(), (RNG.random((1, 7)) > 0.5).astype(float)
+    out, memory = m.forward(Xc, p, m.ARCH)
+    g = m.backward(out, Y, memory, p, m.ARCH)
+    keys = ["W1", "b1", "W2", "b2", "W3", "b3"]
+
+    def loss():
+        A = Xc
+        for i in (1, 2, 3):
+            Z = p[f"W{i}"] @ A + p[f"b{i}"]
+            A = np.maximum(Z, 0) if i < 3 else _sig(Z)
+        return bce(A, Y)
+
+    return [p[k] for k in keys], [g["d" + k] for k in keys], loss, keys
+
+
+def _builder(rel: str, build: str, w: str, b: str, dw: str, db: str, hidden, n_in: int):
+    """A model assembled by the file's builder function; softmax output, mean CE on one-hot rows."""
+    m = definitions(FOLDER / rel, rel)
+    model = getattr(m, build)()
+    dense = [layer for layer in model.layers if hasattr(layer, w)]
+    Xb = np.hstack([X, X[:, :1] ** 2])[:, :n_in]
+    n_out = getattr(dense[-1], w).shape[1]
+    Y = np.eye(n_out)[[i % n_out for i in range(7)]]
+    model.backward(model.forward(Xb), Y)
+    ps = [a for d in dense for a in (getattr(d, w), getattr(d, b))]
+    claimed = [a for d in dense for a in (getattr(d, dw), getattr(d, db))]
+
+    def loss():
+        a = Xb
+        for i, d in enumerate(dense):
+            z = a @ getattr(d, w) + getattr(d, b)
+            a = hidden(z) if i < len(dense) - 1 else softmax_rows(z)
+        return ce(a, Y)
+
+    names = [f"layers[{model.layers.index(d)}].{k}" for d in dense for k in (w, b)]
+    return ps, claimed, loss, names
+
+
+def _init_method(rel: str, cls: str, names: list[str], step: str, lr: float, loss_of):
+    """Weights made by init(3, 4, 1); one training step's update at its written rate, read back."""
+    m = definitions(FOLDER / rel, rel)
+    net = getattr(m, cls)()
+    net.init(3, 4, 1)
+    Y = (RNG.random((7, 1)) > 0.5).astype(float)
+    before = [getattr(net, k).copy() for k in names]
+    net.forward(X)
+    getattr(net, step)(Y)
+    claimed = [(b - getattr(net, k)) / lr for b, k in zip(before, names)]
+    for k, b in zip(names, before):
+        setattr(net, k, b)
+    return before, claimed, lambda: loss_of(net.forward(X), Y), names
+
+
 CASES = {
+    "init_method_sizes_correct.py": lambda: _init_method(
+        "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
+    ),
+    "init_method_tanh_prime_bug.py": lambda: _init_method(
+        "init_method_tanh_prime_bug.py", "MLP", ["W1", "b1", "W2", "b2"], "train_step", 0.1, bce
+    ),
+    "builder_add_softmax_correct.py": lambda: _builder(
+        "builder_add_softmax_correct.py", "build_model", "W", "b", "dW", "db", lambda z: np.maximum(z, 0), 4
+    ),
+    "builder_net_add_mean_bug.py": lambda: _builder(
+        "builder_net_add_mean_bug.py", "make_network", "weights", "bias", "grad_weights", "grad_bias", np.tanh, 3
+    ),
+    "dims_cache_correct.py": case_dims_cache,
+    "arch_seed_relu_correct.py": case_arch_seed_relu,
+    "pairs_layers_correct.py": lambda: _pairs(
+        "pairs_layers_correct.py", "init_layers", "forward", "backward", lambda z: np.maximum(z, 0), "layers"
+    ),
+    "pairs_net_prime_bug.py": lambda: _pairs(
+        "pairs_net_prime_bug.py", "initialize", "feedforward", "backprop", _sig, "net"
+    ),
     "float32_tanh_bce_correct.py": functools.partial(_float32_case, "float32_tanh_bce_correct.py"),
     "float32_tanh_bce_bug.py": functools.partial(_float32_case, "float32_tanh_bce_bug.py"),
     "cs231n_softmax_correct.py": case_cs231n_softmax,

@@ -104,6 +104,7 @@ REAUDITED = [
     "globals_init_nb_mean_bug.ipynb",
     "weights_list_script_ascent_bug.py",
     "unrolled_cost_fortran_bug.py",
+    "pairs_net_prime_bug.py",
 ]
 
 

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from gradcheck.audit import loader
-from gradcheck.audit.adapters.calling import call_student
+from gradcheck.audit.adapters.calling import call_student, plain_params
+from gradcheck.audit.adapters.objects import student_functions
+from gradcheck.audit.adapters.owncall import own_call, shown
 from gradcheck.audit.loader import LoadedSubmission, StudentCodeError
 
 #: Source files of a folder submission searched for constructions, at most.
@@ -131,3 +133,47 @@ def built_in_code(cls: type, loaded: LoadedSubmission, has_params: Callable[[Any
             if isinstance(obj, cls) and has_params(obj):
                 return obj, f"{loaded.where(filename, call.lineno)}: `{text}`"
     return None
+
+
+def _makes(fn: Callable, cls: type) -> bool:
+    """``fn``'s source calls ``cls`` (``m = Model()`` in ``build_model()``)."""
+    code = getattr(fn, "__code__", None)
+    return code is not None and cls.__name__ in code.co_names
+
+
+def built_by_function(cls: type, loaded: LoadedSubmission, has_params: Callable[[Any], bool]) -> tuple[Any, str] | None:
+    """(object, how it is built) from a function of the submission that returns a ``cls`` with weights, or None.
+
+    ``build_model()`` makes ``Model()`` and assembles it (``m.add(Dense(4, 10))``):
+    the function is called with no arguments, or with the arguments of the code's
+    own call of it when those are plain data.
+    """
+    ns = loaded.module.__dict__
+    for name, fn in student_functions(ns, loaded).items():
+        if not _makes(fn, cls):
+            continue
+        required = [p for p in plain_params(fn) if p.default is p.empty]
+        own = own_call(loaded.stmts, name, ns) if required else ([], {}, 0)
+        if own is None:
+            continue
+        args, kwargs, _ = own
+        try:
+            obj = call_student(f"{name}()", fn, *args, **kwargs)
+        except StudentCodeError:
+            continue
+        if isinstance(obj, cls) and has_params(obj):
+            return obj, f"by {name}({shown(args, kwargs)}), line {fn.__code__.co_firstlineno}"
+    return None
+
+
+def assembled_in_functions(classes: list[type], loaded: LoadedSubmission) -> set[str]:
+    """Names of ``classes`` a function of the submission makes and assembles through one of their methods
+    (``model = Sequential()`` then ``model.add(...)`` in ``create_model()``): the model, not its layers."""
+    out = set()
+    for fn in student_functions(loaded.module.__dict__, loaded).values():
+        called = set(getattr(getattr(fn, "__code__", None), "co_names", ()))
+        for cls in classes:
+            own = {n for n, v in vars(cls).items() if callable(v) and not n.startswith("__")}
+            if cls.__name__ in called and own & called:
+                out.add(cls.__name__)
+    return out

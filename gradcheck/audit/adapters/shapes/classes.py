@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gradcheck.audit.adapters.built import built_in_code
+from gradcheck.audit.adapters.built import assembled_in_functions, built_by_function, built_in_code
 from gradcheck.audit.adapters.calling import call_student
 from gradcheck.audit.adapters.names import (
     FORWARD_NAMES,
@@ -89,6 +89,9 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Pic
     if len(top) > 1:  # a layer (Tanh, Linear) is not the model; a class named like one is
         top = [c for c in top if not LAYER_CLASS.match(c.cls.__name__)] or top
         top = [c for c in top if MODEL_HINT.search(c.cls.__name__)] or top
+    if len(top) > 1:  # the class a builder function makes and calls add() on
+        assembled = assembled_in_functions([c.cls for c in top], loaded)
+        top = [c for c in top if c.cls.__name__ in assembled] or top
     if len(top) != 1:
         listed = " and ".join(sorted(c.cls.__name__ for c in (top or cands)))
         layers = len(top) >= 2 and all(_layer_like(c.cls.__name__) for c in top)
@@ -182,7 +185,9 @@ def made_or_built(picked: Picked, ctx: Context, alternatives: bool) -> Target:
     if target is not None and _has_params(target.fresh()):
         return target
     if "init_args" not in ctx.spec and "init_kwargs" not in ctx.spec:
-        found = built_in_code(picked.cls, ctx.loaded, _has_params)
+        found = built_in_code(picked.cls, ctx.loaded, _has_params) or built_by_function(
+            picked.cls, ctx.loaded, _has_params
+        )
         if found is not None:
             obj, where = found
             del ctx.notes[said:]  # the sizes invented for the object not used are no news

@@ -15,7 +15,7 @@ import numpy as np
 from gradcheck.audit.adapters.calling import bind_args, call_student, plain_params
 from gradcheck.audit.adapters.objects import methods
 from gradcheck.audit.adapters.params import discover_params
-from gradcheck.audit.adapters.sizes import Sizes, size_candidates
+from gradcheck.audit.adapters.sizes import Sizes, infer_call_sizes, size_candidates
 from gradcheck.audit.adapters.target import Context
 from gradcheck.audit.loader import AuditError
 
@@ -57,10 +57,7 @@ def ensure_params(obj: Any, ctx: Context) -> Any:
             continue
         data = {"X": lambda: np.array(ctx.X), "Y": lambda: np.array(ctx.Y), "lr": lambda: ctx.lr}
         data.update(epochs=lambda: 1, verbose=lambda: False, seed=lambda: 0)
-        try:
-            args, kwargs, _ = bind_args(method, data, ["X", "Y"][: len(_required(method))], name)
-            call_student(f"{type(obj).__name__}.{name}", method, *args, **kwargs)
-        except Exception:  # noqa: BLE001 - not a creator after all; the next is tried
+        if not _called(obj, name, method, data, ctx):
             continue
         made = discover_params(obj)
         if made:
@@ -68,6 +65,52 @@ def ensure_params(obj: Any, ctx: Context) -> Any:
             ctx.notes.append(f"the weights are created by {type(obj).__name__}.{name}(); checked after that call")
             return obj
     return obj
+
+
+def _called(obj: Any, name: str, method, data: dict, ctx: Context) -> bool:
+    """Whether the creator ran and left weights: given the batch (``fit(X, y)``), else sizes.
+
+    Sizes are inferred like a constructor's (``init(self, n_in, n_hidden, n_out)``),
+    else, for arguments named like data (``init(self, inputs, hidden, outputs)``),
+    given by position: inputs, hidden widths, outputs. A note says they are invented.
+    """
+    for make in (_batch_args, _inferred_sizes, _positional_sizes):
+        said = len(ctx.notes)
+        try:
+            args, kwargs = make(method, name, data, ctx)
+            call_student(f"{type(obj).__name__}.{name}", method, *args, **kwargs)
+        except Exception:  # noqa: BLE001 - not a creator after all; the next way is tried
+            del ctx.notes[said:]
+            continue
+        if discover_params(obj):
+            return True
+        del ctx.notes[said:]
+    return False
+
+
+def _batch_args(method, name: str, data: dict, ctx: Context) -> tuple[list, dict]:
+    args, kwargs, _ = bind_args(method, data, ["X", "Y"][: len(_required(method))], name)
+    return args, kwargs
+
+
+def _inferred_sizes(method, name: str, data: dict, ctx: Context) -> tuple[list, dict]:
+    if ctx.sizes is None:
+        raise AuditError("no sizes", where="finding the parameters", type_="NeedsSizes")
+    args, kwargs, notes = infer_call_sizes(method, name, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
+    ctx.notes.extend(notes)
+    return args, kwargs
+
+
+def _positional_sizes(method, name: str, data: dict, ctx: Context) -> tuple[list, dict]:
+    required = _required(method)
+    if ctx.sizes is None or len(required) < 2:
+        raise AuditError("no sizes", where="finding the parameters", type_="NeedsSizes")
+    sizes = [ctx.sizes.n_in, *ctx.sizes.hidden(len(required) - 2), ctx.sizes.n_out]
+    ctx.notes.append(
+        f"{name}({', '.join(p.name for p in required)}) called with sizes {sizes}, invented "
+        "(the gradient check does not depend on them)"
+    )
+    return sizes, {}
 
 
 def _check_sizes(made: list, ctx: Context, by: str) -> None:
