@@ -105,6 +105,9 @@ REAUDITED = [
     "weights_list_script_ascent_bug.py",
     "unrolled_cost_fortran_bug.py",
     "pairs_net_prime_bug.py",
+    "dims_cache_correct.py",
+    "builder_net_add_mean_bug.py",
+    "init_method_tanh_prime_bug.py",
 ]
 
 

@@ -180,6 +180,8 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
     probe = target.fresh()
     known = {t.name: t for t in target.params_of(probe)} if target.params_of is not None else {}
     if ctx.spec.get("params") and not set(ctx.spec["params"]) <= set(known):
+        if ctx.sizes is None and not discover_params(probe, target.root_is_namespace):
+            raise _no_params(target, probe)  # weights a method makes at sizes still to be invented
         params = params_from_spec(list(ctx.spec["params"]), probe, target.root_name)
     elif known:  # the shape's own names (``layers[0].W``), also as [network] params gives them
         params = [known[n] for n in ctx.spec.get("params") or known]

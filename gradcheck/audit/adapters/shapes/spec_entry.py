@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gradcheck.audit.adapters.objects import is_user_object
-from gradcheck.audit.adapters.shapes import classes, functions, pairs, positional, unrolled
+from gradcheck.audit.adapters.shapes import classes, functions, named_dict, pairs, positional, unrolled
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.loader import AuditError
 
@@ -55,6 +55,7 @@ def find(ctx: Context) -> Target | None:
         t = (
             unrolled.find(ctx, only=head)
             or pairs.find(ctx, bname=head, funcs=funcs)
+            or named_dict.find(ctx, bname=head, funcs=funcs)
             or positional.find(ctx, bname=head, funcs=funcs)
             or functions.find(ctx, bname=head, funcs=funcs)
         )
