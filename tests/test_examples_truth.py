@@ -702,6 +702,22 @@ def _init_method(rel: str, cls: str, names: list[str], step: str, lr: float, los
     return before, claimed, lambda: loss_of(net.forward(X), Y), names
 
 
+def case_scores_then_probs():
+    """Mean cross-entropy of softmax(logits) over integer labels, the probabilities made as the caller would."""
+    m = definitions(FOLDER / "scores_then_probs_functions_bug.py", "sp")
+    np.random.seed(4)
+    params = m.make_params(3, 4, 3)
+    labels = np.array([0, 2, 1, 1, 0, 2, 2])
+    h, logits = m.net_forward(params, X)
+    g = m.net_backward(params, X, labels, h, softmax_rows(logits))
+
+    def loss():
+        z = np.tanh(X @ params["W1"] + params["b1"]) @ params["W2"] + params["b2"]
+        return ce(softmax_rows(z), np.eye(3)[labels])
+
+    return [params[k] for k in NAMES], [g[k] for k in NAMES], loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -723,6 +739,7 @@ CASES = {
     "pairs_net_prime_bug.py": lambda: _pairs(
         "pairs_net_prime_bug.py", "initialize", "feedforward", "backprop", _sig, "net"
     ),
+    "scores_then_probs_functions_bug.py": case_scores_then_probs,
     "float32_tanh_bce_correct.py": functools.partial(_float32_case, "float32_tanh_bce_correct.py"),
     "float32_tanh_bce_bug.py": functools.partial(_float32_case, "float32_tanh_bce_bug.py"),
     "cs231n_softmax_correct.py": case_cs231n_softmax,
