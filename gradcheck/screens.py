@@ -29,6 +29,7 @@ gradient is tied to it entry by entry afterwards (:func:`tie_to_twin`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -157,6 +158,33 @@ def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=
     :class:`gradcheck.directional.GroupScreener`) is searched once, for the
     first of them.
     """
+    evidence, screen, unexplained = _check_directional(ch, name, g, rng, samples, screener, whole)
+    if not evidence and not unexplained and blind(screen):
+        ch.notes.append(blind_note(name, screen))
+        screen = dataclasses.replace(screen, ok=False)
+    return evidence, screen, unexplained
+
+
+#: A screen that passes with a tolerance above this fraction of ``sum |g_i v_i|`` (every entry
+#: off by that much, in the direction's favour, would pass) says nothing about the tensor.
+BLIND = 1e-2
+
+
+def blind(screen) -> bool:
+    """Did ``screen`` pass only because its tolerance dwarfs what it measures? (a loss too noisy to resolve it)"""
+    return bool(screen.ok and screen.scale > 0 and screen.tolerance > BLIND * screen.scale)
+
+
+def blind_note(name: str, screen) -> str:
+    """The note of a tensor whose passing screen could not have seen an error of 1% in every entry."""
+    return (
+        f"{name}: the loss as evaluated does not resolve this tensor's directional derivative "
+        f"({screen.analytic:.2g}, tolerance {screen.tolerance:.2g}: an error of 1% in every entry would pass "
+        "unseen): inconclusive, not pass"
+    )
+
+
+def _check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=None, whole=None):
     g_flat = g.reshape(-1)
     screener = screener if screener is not None else dr.Screener(ch.oracle, ch.complex_safe, name, g_flat)
     how = "complex step" if ch.complex_safe else "richardson extrapolation"
@@ -209,8 +237,6 @@ def _searched_group(ch, screener, whole, rng, samples: int) -> dict[str, tuple]:
 
 
 def _cleared(whole):
-    import dataclasses
-
     return dataclasses.replace(whole, ok=True)
 
 
