@@ -269,6 +269,8 @@ def _check_tensors(ch: Checker, analytic, mode: str, rng, samples: int):
             evidence = check_entries(ch, name, idx, g.reshape(-1), g.shape)
         result = _tensor_result(name, g.shape, evidence, ch.oracle.evaluations - before + spent, g.size)
         result = _with_screen(result, screen) if screen is not None else result
+        if name in ch.kinked and result.status == "pass":
+            result = dataclasses.replace(result, status="kink")
         if unexplained and result.status != "fail":
             ch.notes.append(excess_note(name, unexplained))
             result = dataclasses.replace(result, status=worst_status([result.status, "inconclusive"]))

@@ -80,11 +80,27 @@ def extended_oracle(oracle: Oracle) -> Oracle | None:
     except (UserFunctionError, TypeError, ValueError):
         return None
     _measure(ext, oracle, extended=False)  # extended precision loses fewer digits, not none
+    _cancellation_floor(ext, oracle)
     if ext.L0 == oracle.L0 and not isinstance(ext.L0, np.longdouble) and oracle.measured is not None:
         # the same float64 value to the last bit while float64 is noisy: no extra digits reached the loss
         if oracle.measured.excess > 1.0:
             return None
     return ext
+
+
+def _cancellation_floor(ext: Oracle, oracle: Oracle) -> None:
+    """The extended twin's noise, never below the float64 loss's measured noise scaled by the eps ratio.
+
+    A cancellation loses the same digits at any precision: ``1 - p`` of a
+    saturated sigmoid is off by ``eps |p|`` whatever ``eps`` is. The twin's
+    own difference table can read 0 where its loss moves in stairs wider than
+    the table's spacing (flat, not quiet); the float64 measurement, which saw
+    the same cancellation through its extended-precision gap, bounds it.
+    """
+    if oracle.measured is None:
+        return
+    ratio = float(np.finfo(ext.dtype).eps) / float(np.finfo(oracle.dtype).eps)
+    ext.noise = max(ext.noise, 2.0 * ratio * oracle.measured.sigma)
 
 
 def probe_complex_safety(oracle: Oracle, entries: list[tuple[str, int]], ref: Oracle | None = None) -> str | None:

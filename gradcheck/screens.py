@@ -29,6 +29,7 @@ gradient is tied to it entry by entry afterwards (:func:`tie_to_twin`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -160,6 +161,34 @@ def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=
     :class:`gradcheck.directional.GroupScreener`) is searched once, for the
     first of them.
     """
+    evidence, screen, unexplained = _check_directional(ch, name, g, rng, samples, screener, whole)
+    if not evidence and not unexplained and blind(screen) and name not in ch.stepped:
+        ch.notes.append(blind_note(name, screen))
+        screen = dataclasses.replace(screen, ok=False)
+    return evidence, screen, unexplained
+
+
+#: A screen that passes with a tolerance above this fraction of ``sum |g_i v_i|`` says nothing
+#: about the tensor: at 1, a gradient of zeros would pass it. (Below it, a pass stands, and the
+#: ``loss_ill_conditioned`` diagnosis states the smallest relative error the check could see.)
+BLIND = 1.0
+
+
+def blind(screen) -> bool:
+    """Did ``screen`` pass only because its tolerance dwarfs what it measures? (a loss too noisy to resolve it)"""
+    return bool(screen.ok and screen.scale > 0 and screen.tolerance > BLIND * screen.scale)
+
+
+def blind_note(name: str, screen) -> str:
+    """The note of a tensor whose passing screen could not have told its gradient from zeros."""
+    return (
+        f"{name}: the loss as evaluated does not resolve this tensor's directional derivative "
+        f"({screen.analytic:.2g}, tolerance {screen.tolerance:.2g}: a gradient of zeros would pass unseen): "
+        "inconclusive, not pass"
+    )
+
+
+def _check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=None, whole=None):
     g_flat = g.reshape(-1)
     screener = screener if screener is not None else dr.Screener(ch.oracle, ch.complex_safe, name, g_flat)
     how = "complex step" if ch.complex_safe else "richardson extrapolation"
@@ -180,6 +209,9 @@ def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=
         return dict(zip(idx.tolist(), check_entries(ch, name, idx, g_flat, g.shape, method)))
 
     found, unexplained = _searched(screener, whole, rng, samples, check)
+    if unexplained and not any(e.status == "fail" for e in found.values()):
+        unexplained = _through_kinks(ch, screener, unexplained)
+        whole = whole if (found or unexplained) else _cleared(whole)
     return list(found.values()), whole, unexplained
 
 
@@ -199,6 +231,8 @@ def _searched_group(ch, screener, whole, rng, samples: int) -> dict[str, tuple]:
         return out
 
     found, unexplained = _searched(screener, whole, rng, samples, check)
+    if unexplained and not any(e.status == "fail" for e in found.values()):
+        unexplained = _through_kinks(ch, screener, unexplained)
     results = {}
     for n in screener.names:
         start, size = int(screener.starts[n]), int(screener.sizes[n])
@@ -212,8 +246,6 @@ def _searched_group(ch, screener, whole, rng, samples: int) -> dict[str, tuple]:
 
 
 def _cleared(whole):
-    import dataclasses
-
     return dataclasses.replace(whole, ok=True)
 
 
@@ -276,3 +308,68 @@ def _width(e) -> float:
     if e.status != "kink" or e.left is None or e.right is None:
         return 0.0
     return abs(e.right - e.left)
+
+
+#: A tripped real screen that the entries checked leave unexplained is measured again at steps
+#: shrinking by this factor, up to :data:`KINK_TRIES` times: kinks crossed by the screen's steps
+#: (ReLU units near zero over a large batch, moved together by a direction through many
+#: entries) drop out once the step is inside them, while a wrong gradient stays at every step.
+KINK_SHRINK = 4.0
+KINK_TRIES = 5
+#: Unexplained blocks followed this way per search (each costs up to 4 * KINK_TRIES evaluations).
+KINK_BLOCKS = 8
+
+
+def _through_kinks(ch, screener, unexplained: list) -> list:
+    """The unexplained blocks that smaller steps along their direction do not account for either.
+
+    A block is accounted for when, at a smaller step, the Richardson
+    directional derivative agrees with the gradient within the screen's own
+    rule, resolving it (not :func:`blind`); or when the one-sided slopes keep a gap that does not
+    shrink with the step (a jump, not curvature), clear of rounding, and the
+    gradient's directional derivative lies between them: a valid subgradient,
+    and the tensors of the block are marked ``kink`` (``ch.kinked``). Real
+    screens only: a complex step does not cross kinks.
+    """
+    if screener.complex_safe:
+        return unexplained
+    still = []
+    for k, (block, screen) in enumerate(unexplained):
+        how = _along_smaller_steps(screener, block) if k < KINK_BLOCKS else None
+        if how is None:
+            still.append((block, screen))
+            continue
+        names = screener.split(block) if isinstance(screener, dr.GroupScreener) else {screener.name: block}
+        names = [n for n, b in names.items() if b.size]
+        ch.stepped.update(names)
+        if how == "kink":
+            ch.kinked.update(names)
+    return still
+
+
+def _along_smaller_steps(screener, block: np.ndarray) -> str | None:
+    """``'resolved'``, ``'kink'`` or None for a tripped block (see :func:`_through_kinks`)."""
+    o = screener.oracle
+    moves = screener._moves(block)
+    analytic, scale = screener.sums(block)
+    d = dr.SCREEN_STEP / dr.SCREEN_NODES * o.h0 * max(1.0, screener._largest(block))
+    L0, gap0 = float(o.L0), None
+    for k in range(1, KINK_TRIES + 1):
+        h = d / KINK_SHRINK**k
+        Lp, Lm = o.loss_along(moves, h), o.loss_along(moves, -h)
+        if not np.isfinite(Lp) or not np.isfinite(Lm):
+            return None
+        first = ((Lp - Lm) / (2 * h), (o.u * (abs(Lp) + abs(Lm)) + 2 * o.noise) / (2 * h))
+        value, err = dr._richardson_along(o, moves, h, first)
+        screen = screener._judge(analytic, value, err, scale)
+        if screen.ok and not blind(screen):
+            return "resolved"
+        right, left = (Lp - L0) / h, (L0 - Lm) / h
+        rounding = (o.u * (abs(Lp) + abs(Lm) + 2 * abs(L0)) + 4 * o.noise) / h
+        gap = abs(right - left)
+        lo, hi = min(left, right), max(left, right)
+        slack = screen.tolerance - dr.SAFETY * err + dr.SAFETY * rounding
+        if gap0 is not None and gap > 0.75 * gap0 and gap > 4.0 * rounding and lo - slack <= analytic <= hi + slack:
+            return "kink"
+        gap0 = gap
+    return None
