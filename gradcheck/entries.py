@@ -60,6 +60,8 @@ def check_entries(ch: Checker, name: str, idx: np.ndarray, g_flat: np.ndarray, s
     failing = np.flatnonzero(~jd.ok)
     failing = failing[np.argsort(-jd.rel_error[failing], kind="stable")]
     unresolved = [k for k, s in enumerate(statuses) if ch.wants_second_opinion(s == "inconclusive")]
+    # and passes so weak that an entry off by 1% would pass too (compare.WEAK)
+    unresolved += [k for k in np.flatnonzero(jd.weak).tolist() if statuses[k] == "pass"]
     failing = np.concatenate([failing, np.array(unresolved[:CONFIRM_LIMIT], dtype=int)])
     for count, k in enumerate(failing):
         if count >= CONFIRM_LIMIT and all(statuses[j] == "fail" for j in failing[:count]):

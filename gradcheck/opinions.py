@@ -430,8 +430,11 @@ class Checker:
         best = min((e for e in trusted if np.isfinite(e.value)), key=lambda e: e.error, default=refined)
         verdict = self.judge([g], [best.value], [best.error], floor)
         if verdict.ok[0]:
-            # a pass the error bar alone allows is no pass after a failed first look
-            sharp = verdict.abs_error[0] <= self.rtol * verdict.scale[0] or verdict.resolved[0]
+            # a pass the error bar alone allows is no pass after a failed first look, nor is one
+            # within a tolerance that would let an entry off by 1% through (compare.WEAK)
+            sharp = verdict.abs_error[0] <= self.rtol * verdict.scale[0] or (
+                verdict.resolved[0] and not verdict.weak[0]
+            )
             return ("pass" if sharp else "inconclusive"), best, exact
         if exact is None and _bracketed(g, refined, self.rtol * scale):
             # kinks in bulk: the step never got inside every unit's kink, so no smooth value
