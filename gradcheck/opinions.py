@@ -368,7 +368,10 @@ class Checker:
     def on_reference(self, work: Callable):
         """Run ``work(ref)`` on the check's one reference oracle, counting its evaluations."""
         if self._ref is None:
-            self._ref = reference_oracle(self.oracle, noisy=self.noisy)
+            # extended arithmetic only where it is affordable (EXTENDED_LIMIT): at 335,114 parameters one
+            # longdouble evaluation costs ~70 float64 ones, and the second opinions of a dense bug ran minutes
+            small = self.oracle.problem.size <= EXTENDED_LIMIT
+            self._ref = reference_oracle(self.oracle, noisy=self.noisy and small)
         ref = self._ref
         before = ref.evaluations
         try:

@@ -65,3 +65,20 @@ def test_a_group_screen_too_coarse_for_a_typical_entry_names_the_tensor():
     assert coarse(group, loose) == ["big", "small"]
     tight = Screen(True, 0.0, 0.0, 0.0, REAL_REACH / 2, group.names, float(group.g.sum()))
     assert coarse(group, tight) == []
+
+
+def test_second_opinions_above_the_extended_limit_stay_in_float64(net):
+    # one longdouble evaluation of this net costs ~70 float64 ones: the second opinions of a
+    # dense bug (every W1 entry wrong) ran minutes on the extended twin
+    from gradcheck import numeric as nm
+    from gradcheck.opinions import EXTENDED_LIMIT, Checker
+    from gradcheck.problem import Problem
+
+    loss, grad, params, _ = net
+    problem = Problem.create(loss, grad, params)
+    assert problem.size > EXTENDED_LIMIT
+    analytic = problem.analytic(problem.call_grad())
+    ch = Checker(nm.Oracle(problem), "auto", 1.5e-8, analytic, [], lazy_noise=True)
+    ch.measure_noise()
+    assert ch.noisy
+    assert ch.on_reference(lambda ref: ref.dtype) == np.float64
