@@ -116,9 +116,17 @@ def test_the_oracle_agrees_with_50_digit_numerical_differentiation():
     assert abs(float(d) - truth.grad["W1"][1, 2]) <= 1e-15 * abs(truth.grad["W1"][1, 2])
 
 
-def test_the_longdouble_oracle_agrees_with_the_mpmath_one():
+@pytest.mark.parametrize(
+    "form",
+    [
+        uf.Form((4, 6, 5, 2), ("relu", "sigmoid"), "bce_eps", False, "float64", 8, 0.7, 10.0, 3),
+        # tanh units and a tanh output saturated at |z| ~ 20: 1 - tanh**2 cancels in longdouble
+        uf.Form((3, 5, 4, 2), ("tanh", "tanh"), "tanh_mse", True, "float64", 4, 3.0, 20.0, 5),
+        uf.Form((5, 7, 3), ("sigmoid",), "softmax_ce", False, "float32", 16, 2.0, 0.0, 9),
+    ],
+)
+def test_the_longdouble_oracle_agrees_with_the_mpmath_one(form):
     assert np.finfo(np.longdouble).eps < np.finfo(np.float64).eps, "this platform's longdouble is float64"
-    form = uf.Form((4, 6, 5, 2), ("relu", "sigmoid"), "bce_eps", False, "float64", 8, 0.7, 10.0, 3)
     params, X, Y = uf.data(form)
     mp = uf._mp_oracle(form, params, X, Y)
     ld = uf._ld_oracle(form, params, X, Y)
