@@ -256,17 +256,29 @@ class Along:
         return self.truncation + self.rounding
 
 
+#: The measured noise's share of a real screen's error, per unit of the oracle's ``noise``
+#: (twice the measured standard deviation ``sigma`` of one evaluation) and of ``1 / d``: the
+#: standard deviation of the extrapolated value for independent errors of ``sigma`` at the
+#: eight points, ``sigma sqrt(sum_k w_k**2 / (2 k**2)) / d``, counted twice. Adding every
+#: point's ``2 sigma`` linearly instead (``sum_k |w_k| / k``) put the tolerance of a screen
+#: at ~14 standard deviations; measured against ``np.longdouble`` re-evaluations on the
+#: 335,114-parameter user-form net (``benchmarks/noise_userforms.py``), that let the largest
+#: entry off by 1e-5 (13 standard deviations) pass. The rounding model's part stays a bound.
+NOISE_SPREAD = float(np.sqrt(np.sum((_W4 / np.arange(1, SCREEN_NODES + 1)) ** 2) / 2.0))
+
+
 def extrapolated_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], d: float) -> Along:
     """Directional derivative along ``moves`` from steps ``d .. 4d`` (8 evaluations); see :data:`SCREEN_NODES`."""
-    c, r, gain = [], [], 0.0
+    c, r = [], []
     for k in range(1, SCREEN_NODES + 1):
         Lp, Lm = o.loss_along(moves, k * d), o.loss_along(moves, -k * d)
         c.append((Lp - Lm) / (2 * k * d))
-        r.append((o.u * (abs(Lp) + abs(Lm)) + 2 * o.noise) / (2 * k * d))
-        gain += 2.0 * abs(_W4[k - 1]) / (2 * k * d)
+        r.append(o.u * (abs(Lp) + abs(Lm)) / (2 * k * d))
     value = float(np.dot(_W4, c))
     trunc = abs(value - float(np.dot(_W3, c[:-1])))
-    return Along(value, trunc if np.isfinite(trunc) else float("inf"), float(np.dot(np.abs(_W4), r)), gain)
+    gain = NOISE_SPREAD / d
+    rounding = float(np.dot(np.abs(_W4), r)) + gain * o.noise
+    return Along(value, trunc if np.isfinite(trunc) else float("inf"), rounding, gain)
 
 
 def real_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], largest: float) -> Along:
