@@ -38,6 +38,11 @@ KINKS_IN_SCREENS = [20201, 20529]
 #: entry far beyond a screen's few ulps; no entry is wrong, and the screens' excess was left unexplained.
 #: The same code at np.longdouble measures that rounding.
 CODE_ROUNDING = [20124]
+#: 20499, 20573: float32 nets with saturated outputs behind ``float()``: the float64 twin of the loss is
+#: itself noisy (``log(1 - p + 1e-8)`` at |z| ~ 16), so second opinions there carried error bars of
+#: ~0.3% and the entries the float32 code rounds by 4% stayed unresolved (inconclusive); they go on to
+#: the loss at np.longdouble.
+DEEPER_TWIN = [20499, 20573]
 
 
 def _run(index: int, grad=None):
@@ -101,15 +106,15 @@ def test_a_planted_error_on_the_same_relu_net_is_still_caught_and_pinned(index, 
     assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
 
 
-@pytest.mark.parametrize("index", CODE_ROUNDING)
+@pytest.mark.parametrize("index", CODE_ROUNDING + DEEPER_TWIN)
 def test_a_screen_off_by_the_gradient_codes_own_rounding_does_not_leave_it_inconclusive(index):
     form, _, grad, params, report = _run(index)
     _confirmed_correct(form, grad, params)
-    assert form.dtype == "float32" and form.saturate
+    assert form.dtype == "float32"
     assert report.status == "pass", report.summary()
 
 
-@pytest.mark.parametrize("index", CODE_ROUNDING)
+@pytest.mark.parametrize("index", CODE_ROUNDING + DEEPER_TWIN[:1])
 @pytest.mark.parametrize("delta", [1e-2, 1e-3])
 def test_a_planted_error_on_the_same_rounding_net_is_still_caught_and_pinned(index, delta):
     form = uf.random_form(index)
@@ -117,5 +122,18 @@ def test_a_planted_error_on_the_same_rounding_net_is_still_caught_and_pinned(ind
     name, entry = soak.pick_entry(truth.grad, np.random.default_rng(index))
     _, user_grad, _ = uf.build(form)
     *_, report = _run(index, uf.plant(user_grad, name, entry, delta))
+    assert report.status == "fail", report.summary()
+    assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
+
+
+@pytest.mark.parametrize("index", DEEPER_TWIN[1:])
+def test_a_planted_1e2_error_on_a_float32_net_with_a_noisy_twin_is_caught_and_pinned(index):
+    # 20573 at 1e-3: the block holding the entry is accounted for by the float64 code's rounding of
+    # its neighbours (measured), and the entry is not checked: a pass, as the soak's power table shows
+    form = uf.random_form(index)
+    truth = uf.oracle(form)
+    name, entry = soak.pick_entry(truth.grad, np.random.default_rng(index))
+    _, user_grad, _ = uf.build(form)
+    *_, report = _run(index, uf.plant(user_grad, name, entry, 1e-2))
     assert report.status == "fail", report.summary()
     assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
