@@ -91,7 +91,10 @@ def _real_plan(ch, analytic) -> dict[str, tuple[Any, Any, int]]:
         whole = group.rejudge(whole, ch.oracle.noise - before)
     if whole.ok and not (ch.noisy and ch.quieter_twin()):
         group.results = {n: ([], whole, []) for n in analytic}
-        return {n: (group, whole, 0) for n in analytic}
+        judged = {n: (group, whole, 0) for n in analytic}
+        # tensors the whole screen is too coarse for (a large net, a noisy loss) get screens of their own
+        coarse = dr.coarse(group, whole)
+        return {**judged, **_real_screeners(oracle, {n: flats[n] for n in coarse})} if coarse else judged
     # tripped, or passed only within the noise of a loss that has a quieter twin to screen instead
     ch.measure_noise()
     twin = ch.twin()
