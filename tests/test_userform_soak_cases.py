@@ -33,6 +33,10 @@ CANCELLING_TWIN = [20261]
 #: the search found none, and the screen's excess was left unexplained (inconclusive). At smaller steps
 #: along the same direction the screen resolves the gradient.
 KINKS_IN_SCREENS = [20201, 20529]
+#: 20037 (ReLU, softmax CE, float32, N=256) and 20435 (sigmoid, ReLU, sigmoid, BCE with clip): a tensor's
+#: screen tripped, both halves passed and added up to it (the search's account of a trip within the three
+#: measurements' errors), nothing was checked, and the tensor was left inconclusive without a reason.
+ACCOUNTED_BY_HALVES = [20037, 20435]
 #: 20124: ReLU then sigmoid units, BCE with ``log(p + 1e-8)``, float32, one sample, outputs saturated at
 #: |z| ~ 15: the float64 run of the user's code (which the screens judge) rounds ``p (1 - p)`` in every
 #: entry far beyond a screen's few ulps; no entry is wrong, and the screens' excess was left unexplained.
@@ -86,15 +90,16 @@ def test_a_planted_1e2_error_on_the_same_saturated_net_is_caught_and_pinned(inde
     assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
 
 
-@pytest.mark.parametrize("index", KINKS_IN_SCREENS)
+@pytest.mark.parametrize("index", KINKS_IN_SCREENS + ACCOUNTED_BY_HALVES)
 def test_kinks_crossed_by_a_screen_do_not_leave_a_correct_relu_net_inconclusive(index):
     form, _, grad, params, report = _run(index)
     _confirmed_correct(form, grad, params)
     assert "relu" in form.hidden and form.cast
     assert report.status in ("pass", "kink"), report.summary()
+    assert "no entry of it was checked" not in " ".join(report.notes)
 
 
-@pytest.mark.parametrize("index", KINKS_IN_SCREENS)
+@pytest.mark.parametrize("index", KINKS_IN_SCREENS + ACCOUNTED_BY_HALVES)
 @pytest.mark.parametrize("delta", [1e-2, 1e-3])
 def test_a_planted_error_on_the_same_relu_net_is_still_caught_and_pinned(index, delta):
     form = uf.random_form(index)
