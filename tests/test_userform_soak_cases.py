@@ -72,6 +72,17 @@ def _confirmed_correct(form, grad, params) -> None:
         assert np.max(np.abs(g[name] - t)) <= 1e-5 * top, name
 
 
+def _caught_and_pinned(index: int, delta: float) -> None:
+    """One typical entry (as the soak draws it) off by ``delta`` relative: ``fail``, pinned to that entry."""
+    form = uf.random_form(index)
+    truth = uf.oracle(form)
+    name, entry = soak.pick_entry(truth.grad, np.random.default_rng(index))
+    _, user_grad, _ = uf.build(form)
+    *_, report = _run(index, uf.plant(user_grad, name, entry, delta))
+    assert report.status == "fail", report.summary()
+    assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
+
+
 @pytest.mark.parametrize("index", CANCELLING_TWIN)
 def test_a_correct_saturated_float_cast_loss_is_not_failed(index):
     form, _, grad, params, report = _run(index)
@@ -81,13 +92,7 @@ def test_a_correct_saturated_float_cast_loss_is_not_failed(index):
 
 @pytest.mark.parametrize("index", CANCELLING_TWIN)
 def test_a_planted_1e2_error_on_the_same_saturated_net_is_caught_and_pinned(index):
-    form = uf.random_form(index)
-    truth = uf.oracle(form)
-    name, entry = soak.pick_entry(truth.grad, np.random.default_rng(index))
-    _, user_grad, _ = uf.build(form)
-    *_, report = _run(index, uf.plant(user_grad, name, entry, 1e-2))
-    assert report.status == "fail", report.summary()
-    assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
+    _caught_and_pinned(index, 1e-2)
 
 
 @pytest.mark.parametrize("index", KINKS_IN_SCREENS + ACCOUNTED_BY_HALVES)
@@ -102,13 +107,7 @@ def test_kinks_crossed_by_a_screen_do_not_leave_a_correct_relu_net_inconclusive(
 @pytest.mark.parametrize("index", KINKS_IN_SCREENS + ACCOUNTED_BY_HALVES)
 @pytest.mark.parametrize("delta", [1e-2, 1e-3])
 def test_a_planted_error_on_the_same_relu_net_is_still_caught_and_pinned(index, delta):
-    form = uf.random_form(index)
-    truth = uf.oracle(form)
-    name, entry = soak.pick_entry(truth.grad, np.random.default_rng(index))
-    _, user_grad, _ = uf.build(form)
-    *_, report = _run(index, uf.plant(user_grad, name, entry, delta))
-    assert report.status == "fail", report.summary()
-    assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
+    _caught_and_pinned(index, delta)
 
 
 @pytest.mark.parametrize("index", CODE_ROUNDING + DEEPER_TWIN)
@@ -122,23 +121,11 @@ def test_a_screen_off_by_the_gradient_codes_own_rounding_does_not_leave_it_incon
 @pytest.mark.parametrize("index", CODE_ROUNDING + DEEPER_TWIN[:1])
 @pytest.mark.parametrize("delta", [1e-2, 1e-3])
 def test_a_planted_error_on_the_same_rounding_net_is_still_caught_and_pinned(index, delta):
-    form = uf.random_form(index)
-    truth = uf.oracle(form)
-    name, entry = soak.pick_entry(truth.grad, np.random.default_rng(index))
-    _, user_grad, _ = uf.build(form)
-    *_, report = _run(index, uf.plant(user_grad, name, entry, delta))
-    assert report.status == "fail", report.summary()
-    assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
+    _caught_and_pinned(index, delta)
 
 
 @pytest.mark.parametrize("index", DEEPER_TWIN[1:])
 def test_a_planted_1e2_error_on_a_float32_net_with_a_noisy_twin_is_caught_and_pinned(index):
     # 20573 at 1e-3: the block holding the entry is accounted for by the float64 code's rounding of
     # its neighbours (measured), and the entry is not checked: a pass, as the soak's power table shows
-    form = uf.random_form(index)
-    truth = uf.oracle(form)
-    name, entry = soak.pick_entry(truth.grad, np.random.default_rng(index))
-    _, user_grad, _ = uf.build(form)
-    *_, report = _run(index, uf.plant(user_grad, name, entry, 1e-2))
-    assert report.status == "fail", report.summary()
-    assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
+    _caught_and_pinned(index, 1e-2)
