@@ -40,6 +40,10 @@ ANALYTIC_ULPS = 64.0
 #: to measure its noise (numpy's longdouble matmul has no BLAS: ~50x a float64
 #: forward of a large net, a few times that of a small one).
 EXTENDED_LIMIT = 50_000
+#: Up to this many parameters, second opinions on a float32 loss without the complex step go on to
+#: ``np.longdouble`` where its float64 twin is noisy (:meth:`Checker._deepen`). Their entries are checked
+#: one by one there, hundreds of evaluations: a 11,000-parameter net over a batch of 256 took 190 s.
+DEEPER_LIMIT = 4_000
 #: A complex step that misses the analytic value by less than this fraction of it is
 #: re-evaluated in extended precision before anything is concluded: a subtle miss is
 #: where a loss's cancellation shows (a gross one, a sign or a factor, is no rounding).
@@ -405,7 +409,7 @@ class Checker:
 
     def _may_deepen(self) -> bool:
         """May a float32 loss's reference go on to np.longdouble? (no complex step, small enough)"""
-        return getattr(self, "complex_safe", None) is False and self.oracle.problem.size <= EXTENDED_LIMIT
+        return getattr(self, "complex_safe", None) is False and self.oracle.problem.size <= DEEPER_LIMIT
 
     def _deepen(self) -> None:
         """A float64 twin made while probing, found noisy, replaced by the extended twin for second opinions.

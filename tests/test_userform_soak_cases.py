@@ -42,11 +42,11 @@ ACCOUNTED_BY_HALVES = [20037, 20435]
 #: entry far beyond a screen's few ulps; no entry is wrong, and the screens' excess was left unexplained.
 #: The same code at np.longdouble measures that rounding.
 CODE_ROUNDING = [20124]
-#: 20499, 20573: float32 nets with saturated outputs behind ``float()``: the float64 twin of the loss is
-#: itself noisy (``log(1 - p + 1e-8)`` at |z| ~ 16), so second opinions there carried error bars of
+#: 20499, 20564: float32 nets with saturated outputs behind ``float()``: the float64 twin of the loss is
+#: itself noisy (``log(1 - p + 1e-8)`` at |z| ~ 16 to 24), so second opinions there carried error bars of
 #: ~0.3% and the entries the float32 code rounds by 4% stayed unresolved (inconclusive); they go on to
-#: the loss at np.longdouble.
-DEEPER_TWIN = [20499, 20573]
+#: the loss at np.longdouble (nets up to DEEPER_LIMIT parameters).
+DEEPER_TWIN = [20499, 20564]
 
 
 def _run(index: int, grad=None):
@@ -118,14 +118,7 @@ def test_a_screen_off_by_the_gradient_codes_own_rounding_does_not_leave_it_incon
     assert report.status == "pass", report.summary()
 
 
-@pytest.mark.parametrize("index", CODE_ROUNDING + DEEPER_TWIN[:1])
+@pytest.mark.parametrize("index", CODE_ROUNDING + DEEPER_TWIN)
 @pytest.mark.parametrize("delta", [1e-2, 1e-3])
 def test_a_planted_error_on_the_same_rounding_net_is_still_caught_and_pinned(index, delta):
     _caught_and_pinned(index, delta)
-
-
-@pytest.mark.parametrize("index", DEEPER_TWIN[1:])
-def test_a_planted_1e2_error_on_a_float32_net_with_a_noisy_twin_is_caught_and_pinned(index):
-    # 20573 at 1e-3: the block holding the entry is accounted for by the float64 code's rounding of
-    # its neighbours (measured), and the entry is not checked: a pass, as the soak's power table shows
-    _caught_and_pinned(index, 1e-2)
