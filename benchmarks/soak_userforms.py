@@ -282,6 +282,38 @@ def _into_reliability(path: Path, text: str) -> None:
         path.write_text(f"{title}\n\n{block}\n{rest.lstrip(chr(10))}")
 
 
+#: The checker's notes that state why a tensor is inconclusive, and the cause each names.
+CAUSES = (
+    ("do not account for it", "a tripped screen's excess left unexplained"),
+    ("does not resolve this tensor's directional derivative", "a screen blind at this noise (zeros would pass)"),
+)
+
+
+def cause(r: dict) -> tuple[str, str]:
+    """``(cause, stated reason)`` of an inconclusive row: the checker's own note, else its unresolved entry."""
+    for key, kind in CAUSES:
+        note = next((n for n in r.get("notes", []) if key in n), None)
+        if note:
+            return kind, note
+    for t in r.get("tensors") or []:
+        w = t.get("worst")
+        if t["status"] == "inconclusive" and not w:
+            return "a tripped screen with no entry checked", f"{t['name']}: its screen tripped, no entry was checked"
+        if t["status"] == "inconclusive" and w:
+            flat = w["numeric"] == 0.0 and w["numeric_error"] == 0.0
+            kind = (
+                "an entry the loss does not move at all (flat)"
+                if flat
+                else "an entry the second opinions leave unresolved"
+            )
+            reason = (
+                f"{t['name']}{list(w['index'])}: gradient {w['analytic']:.4g}, numeric {w['numeric']:.4g} "
+                f"+/- {w['numeric_error']:.2g} ({w['estimator']})"
+            )
+            return kind, reason
+    return "other", "; ".join(r.get("notes", []))
+
+
 def render(s: dict, seconds: float, parts: list[str]) -> str:
     lines = [
         "## User-form nets against an arbitrary-precision oracle",
@@ -322,10 +354,13 @@ def render(s: dict, seconds: float, parts: list[str]) -> str:
             f"| {c['pinned']} | {c['inconclusive']} | {c['invisible_failed']} | {c['resolvable']} "
             f"| {c['caught_resolvable']} ({100.0 * c['caught_resolvable'] / max(1, c['resolvable']):.1f}%) |"
         )
+    causes = Counter(cause(r)[0] for r in s["inconclusive"])
+    lines += ["", "### Inconclusive, by cause", "", "| cause | configurations |", "|---|---:|"]
+    lines += [f"| {k} | {v} |" for k, v in causes.most_common()]
     lines += ["", "### Every inconclusive, with its stated reason", ""]
-    for r in s["inconclusive"][:200]:
-        reason = next((n for n in r.get("notes", []) if "loss" in n or "noise" in n), "; ".join(r.get("notes", [])))
-        lines.append(f"- {r['index']} `{r['label']}`: {reason[:300]}")
+    for r in s["inconclusive"][:300]:
+        kind, reason = cause(r)
+        lines.append(f"- {r['index']} `{r['label']}` ({r.get('oracle', '?')} oracle) [{kind}]: {reason[:300]}")
     if s["fails"]:
         lines += ["", "### False fails", ""]
         lines += [f"- {r['index']} `{r['label']}`: {json.dumps(r.get('tensors'))[:400]}" for r in s["fails"]]

@@ -29,7 +29,7 @@ from gradcheck import noise as ns
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, judge
 from gradcheck.kinks import subgradient_status
-from gradcheck.probe import probe_complex_safety, reference_oracle
+from gradcheck.probe import extended_oracle, probe_complex_safety, reference_oracle
 
 #: The user's gradient code rounds each entry relative to the terms it sums; an
 #: entry is never measured against less than this many ulps of the gradient's
@@ -40,6 +40,10 @@ ANALYTIC_ULPS = 64.0
 #: to measure its noise (numpy's longdouble matmul has no BLAS: ~50x a float64
 #: forward of a large net, a few times that of a small one).
 EXTENDED_LIMIT = 50_000
+#: Up to this many parameters, second opinions on a float32 loss without the complex step go on to
+#: ``np.longdouble`` where its float64 twin is noisy (:meth:`Checker._deepen`). Their entries are checked
+#: one by one there, hundreds of evaluations: a 11,000-parameter net over a batch of 256 took 190 s.
+DEEPER_LIMIT = 4_000
 #: A complex step that misses the analytic value by less than this fraction of it is
 #: re-evaluated in extended precision before anything is concluded: a subtle miss is
 #: where a loss's cancellation shows (a gross one, a sign or a factor, is no rounding).
@@ -83,6 +87,8 @@ class Checker:
         self.analytic_floor = ANALYTIC_ULPS * float(np.finfo(oracle.dtype).eps) * gmax
         self._noise_note()
         self.complex_safe = method in ("auto", "complex") and self._probe(analytic)
+        if not self.complex_safe:
+            self._deepen()
         if not self.complex_safe and method in ("auto", "complex", "central", "richardson") and not lazy_noise:
             self.measure_noise()  # every estimate will be a real difference: its error bar needs the noise
         if method == "auto":
@@ -360,6 +366,9 @@ class Checker:
 
     _twin_start = None
     _twin = None
+    #: the float64 twin of a float32 loss whose second opinions went on to np.longdouble
+    #: (:meth:`_deepen`): the screens keep judging it, as before
+    _screen_ref = None
 
     def twin(self):
         """``(reference oracle, the gradient code there)`` for the screens, or None to screen as given.
@@ -375,6 +384,7 @@ class Checker:
         if not self.quieter_twin():
             return None
         ref = self.on_reference(lambda r: r)
+        ref = self._screen_ref if (low and self._screen_ref is not None) else ref
         wide = self.wide_gradients()
         twin = wide[0] if (low and wide) else (wide[-1] if wide and ref.extended else None)
         if twin is None or ref is self.oracle or set(twin) != set(self.analytic):
@@ -397,13 +407,34 @@ class Checker:
         """:func:`gradcheck.numeric.refine` on the reference oracle (wider than a float32 or noisy loss)."""
         return self.on_reference(lambda ref: nm.refine(ref, name, j, self.step_scale() if ref is self.oracle else 1.0))
 
+    def _may_deepen(self) -> bool:
+        """May a float32 loss's reference go on to np.longdouble? (no complex step, small enough)"""
+        return getattr(self, "complex_safe", None) is False and self.oracle.problem.size <= DEEPER_LIMIT
+
+    def _deepen(self) -> None:
+        """A float64 twin made while probing, found noisy, replaced by the extended twin for second opinions.
+
+        (see ``reference_oracle``; the screens keep the float64 twin: a quieter screen through
+        every tensor would pass one entry off by 1% that the float64 twin's screens trip on)
+        """
+        ref = self._ref
+        if ref is None or ref is self.oracle or ref.extended or not self._may_deepen():
+            return
+        if ref.measured is None or ref.measured.excess <= ns.NOISY:
+            return
+        ext = extended_oracle(ref)
+        self.oracle.evaluations += ref.evaluations  # measuring the extended twin, counted on the float64 one
+        ref.evaluations = 0
+        if ext is not None:
+            self._screen_ref, self._ref = ref, ext
+
     def on_reference(self, work: Callable):
         """Run ``work(ref)`` on the check's one reference oracle, counting its evaluations."""
         if self._ref is None:
             # extended arithmetic only where it is affordable (EXTENDED_LIMIT): at 335,114 parameters one
             # longdouble evaluation costs ~70 float64 ones, and the second opinions of a dense bug ran minutes
             small = self.oracle.problem.size <= EXTENDED_LIMIT
-            self._ref = reference_oracle(self.oracle, noisy=self.noisy and small)
+            self._ref = reference_oracle(self.oracle, noisy=self.noisy and small, deeper=self._may_deepen())
         ref = self._ref
         before = ref.evaluations
         try:

@@ -166,6 +166,11 @@ def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=
     if not evidence and not unexplained and blind(screen) and name not in ch.stepped:
         ch.notes.append(blind_note(name, screen))
         screen = dataclasses.replace(screen, ok=False)
+    elif not evidence and not unexplained and not screen.ok:
+        ch.notes.append(
+            f"{name}: its directional screen differs from the gradient by {abs(screen.analytic - screen.numeric):.2g} "
+            f"(tolerance {screen.tolerance:.2g}) and no entry of it was checked: inconclusive, not pass"
+        )
     return evidence, screen, unexplained
 
 
@@ -213,7 +218,9 @@ def _check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener
     if unexplained and not any(e.status == "fail" for e in found.values()):
         unexplained = _within_code_rounding(ch, screener, unexplained, found)
         unexplained = _through_kinks(ch, screener, unexplained)
-        whole = whole if (found or unexplained) else _cleared(whole)
+    # nothing checked and nothing left unexplained: the search accounted for the trip (halves that
+    # pass and add up to the whole), as a group screen's search does (:func:`_searched_group`)
+    whole = whole if (found or unexplained) else _cleared(whole)
     return list(found.values()), whole, unexplained
 
 

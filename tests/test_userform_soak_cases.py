@@ -33,11 +33,20 @@ CANCELLING_TWIN = [20261]
 #: the search found none, and the screen's excess was left unexplained (inconclusive). At smaller steps
 #: along the same direction the screen resolves the gradient.
 KINKS_IN_SCREENS = [20201, 20529]
+#: 20037 (ReLU, softmax CE, float32, N=256) and 20435 (sigmoid, ReLU, sigmoid, BCE with clip): a tensor's
+#: screen tripped, both halves passed and added up to it (the search's account of a trip within the three
+#: measurements' errors), nothing was checked, and the tensor was left inconclusive without a reason.
+ACCOUNTED_BY_HALVES = [20037, 20435]
 #: 20124: ReLU then sigmoid units, BCE with ``log(p + 1e-8)``, float32, one sample, outputs saturated at
 #: |z| ~ 15: the float64 run of the user's code (which the screens judge) rounds ``p (1 - p)`` in every
 #: entry far beyond a screen's few ulps; no entry is wrong, and the screens' excess was left unexplained.
 #: The same code at np.longdouble measures that rounding.
 CODE_ROUNDING = [20124]
+#: 20499, 20564: float32 nets with saturated outputs behind ``float()``: the float64 twin of the loss is
+#: itself noisy (``log(1 - p + 1e-8)`` at |z| ~ 16 to 24), so second opinions there carried error bars of
+#: ~0.3% and the entries the float32 code rounds by 4% stayed unresolved (inconclusive); they go on to
+#: the loss at np.longdouble (nets up to DEEPER_LIMIT parameters).
+DEEPER_TWIN = [20499, 20564]
 
 
 def _run(index: int, grad=None):
@@ -63,6 +72,17 @@ def _confirmed_correct(form, grad, params) -> None:
         assert np.max(np.abs(g[name] - t)) <= 1e-5 * top, name
 
 
+def _caught_and_pinned(index: int, delta: float) -> None:
+    """One typical entry (as the soak draws it) off by ``delta`` relative: ``fail``, pinned to that entry."""
+    form = uf.random_form(index)
+    truth = uf.oracle(form)
+    name, entry = soak.pick_entry(truth.grad, np.random.default_rng(index))
+    _, user_grad, _ = uf.build(form)
+    *_, report = _run(index, uf.plant(user_grad, name, entry, delta))
+    assert report.status == "fail", report.summary()
+    assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
+
+
 @pytest.mark.parametrize("index", CANCELLING_TWIN)
 def test_a_correct_saturated_float_cast_loss_is_not_failed(index):
     form, _, grad, params, report = _run(index)
@@ -72,50 +92,33 @@ def test_a_correct_saturated_float_cast_loss_is_not_failed(index):
 
 @pytest.mark.parametrize("index", CANCELLING_TWIN)
 def test_a_planted_1e2_error_on_the_same_saturated_net_is_caught_and_pinned(index):
-    form = uf.random_form(index)
-    truth = uf.oracle(form)
-    name, entry = soak.pick_entry(truth.grad, np.random.default_rng(index))
-    _, user_grad, _ = uf.build(form)
-    *_, report = _run(index, uf.plant(user_grad, name, entry, 1e-2))
-    assert report.status == "fail", report.summary()
-    assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
+    _caught_and_pinned(index, 1e-2)
 
 
-@pytest.mark.parametrize("index", KINKS_IN_SCREENS)
+@pytest.mark.parametrize("index", KINKS_IN_SCREENS + ACCOUNTED_BY_HALVES)
 def test_kinks_crossed_by_a_screen_do_not_leave_a_correct_relu_net_inconclusive(index):
     form, _, grad, params, report = _run(index)
     _confirmed_correct(form, grad, params)
     assert "relu" in form.hidden and form.cast
     assert report.status in ("pass", "kink"), report.summary()
+    assert "no entry of it was checked" not in " ".join(report.notes)
 
 
-@pytest.mark.parametrize("index", KINKS_IN_SCREENS)
+@pytest.mark.parametrize("index", KINKS_IN_SCREENS + ACCOUNTED_BY_HALVES)
 @pytest.mark.parametrize("delta", [1e-2, 1e-3])
 def test_a_planted_error_on_the_same_relu_net_is_still_caught_and_pinned(index, delta):
-    form = uf.random_form(index)
-    truth = uf.oracle(form)
-    name, entry = soak.pick_entry(truth.grad, np.random.default_rng(index))
-    _, user_grad, _ = uf.build(form)
-    *_, report = _run(index, uf.plant(user_grad, name, entry, delta))
-    assert report.status == "fail", report.summary()
-    assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
+    _caught_and_pinned(index, delta)
 
 
-@pytest.mark.parametrize("index", CODE_ROUNDING)
+@pytest.mark.parametrize("index", CODE_ROUNDING + DEEPER_TWIN)
 def test_a_screen_off_by_the_gradient_codes_own_rounding_does_not_leave_it_inconclusive(index):
     form, _, grad, params, report = _run(index)
     _confirmed_correct(form, grad, params)
-    assert form.dtype == "float32" and form.saturate
+    assert form.dtype == "float32"
     assert report.status == "pass", report.summary()
 
 
-@pytest.mark.parametrize("index", CODE_ROUNDING)
+@pytest.mark.parametrize("index", CODE_ROUNDING + DEEPER_TWIN)
 @pytest.mark.parametrize("delta", [1e-2, 1e-3])
 def test_a_planted_error_on_the_same_rounding_net_is_still_caught_and_pinned(index, delta):
-    form = uf.random_form(index)
-    truth = uf.oracle(form)
-    name, entry = soak.pick_entry(truth.grad, np.random.default_rng(index))
-    _, user_grad, _ = uf.build(form)
-    *_, report = _run(index, uf.plant(user_grad, name, entry, delta))
-    assert report.status == "fail", report.summary()
-    assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
+    _caught_and_pinned(index, delta)
