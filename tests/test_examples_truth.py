@@ -520,7 +520,24 @@ def _float32_case(file: str):
     return ps, [claimed[k] for k in NAMES], loss
 
 
+def case_scores_then_probs():
+    """Mean cross-entropy of softmax(logits) over integer labels, the probabilities made as the caller would."""
+    m = definitions(FOLDER / "scores_then_probs_functions_bug.py", "sp")
+    np.random.seed(4)
+    params = m.make_params(3, 4, 3)
+    labels = np.array([0, 2, 1, 1, 0, 2, 2])
+    h, logits = m.net_forward(params, X)
+    g = m.net_backward(params, X, labels, h, softmax_rows(logits))
+
+    def loss():
+        z = np.tanh(X @ params["W1"] + params["b1"]) @ params["W2"] + params["b2"]
+        return ce(softmax_rows(z), np.eye(3)[labels])
+
+    return [params[k] for k in NAMES], [g[k] for k in NAMES], loss
+
+
 CASES = {
+    "scores_then_probs_functions_bug.py": case_scores_then_probs,
     "float32_tanh_bce_correct.py": functools.partial(_float32_case, "float32_tanh_bce_correct.py"),
     "float32_tanh_bce_bug.py": functools.partial(_float32_case, "float32_tanh_bce_bug.py"),
     "cs231n_softmax_correct.py": case_cs231n_softmax,

@@ -353,7 +353,9 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
         forward = dataclasses.replace(forward, network=label(choice.config), on_logits=True)
     status = report.status
     if forward.status != "mismatch":
-        status, diagnoses = settle(status, diagnoses, best, tried, None if forward.on_logits else config.output)
+        # scores of a classifier (class targets on an identity output) leave the output layer open too
+        open_output = forward.on_logits or len({o.output for o in outputs}) > 1
+        status, diagnoses = settle(status, diagnoses, best, tried, None if open_output else config.output)
     else:
         unmodelled = _unmodelled(forward, report, spec)
         if unmodelled:
