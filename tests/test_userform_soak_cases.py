@@ -28,6 +28,11 @@ import userforms as uf  # noqa: E402
 #: that a difference table along the entry reads as flat, and Richardson values 6e-5 off with an
 #: error bar of 1e-20 failed entries the oracle confirms to 1e-6.
 CANCELLING_TWIN = [20261]
+#: 1450: ReLU, tanh, sigmoid, 95,678 parameters, softmax CE of one confident sample behind ``float()`` (loss
+#: 2.8e-8, its float64 value in stairs of 1e-16): above the extended-precision limit its noise was measured
+#: by the quick table alone, which reads such stairs as quiet; Richardson values 3e-5 off with error bars
+#: of 1e-18 failed W1 and W2 entries the oracle confirms to 1e-9 of the largest.
+QUIET_STAIRS = [1450]
 #: ReLU nets at small weights over a batch, ``float()`` cast (real screens only): units within 1e-4 to 6e-3
 #: of their largest from zero are crossed by a screen's steps through a whole tensor; no entry is wrong,
 #: the search found none, and the screen's excess was left unexplained (inconclusive). At smaller steps
@@ -83,14 +88,14 @@ def _caught_and_pinned(index: int, delta: float) -> None:
     assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
 
 
-@pytest.mark.parametrize("index", CANCELLING_TWIN)
+@pytest.mark.parametrize("index", CANCELLING_TWIN + QUIET_STAIRS)
 def test_a_correct_saturated_float_cast_loss_is_not_failed(index):
     form, _, grad, params, report = _run(index)
     _confirmed_correct(form, grad, params)
     assert report.status in ("pass", "inconclusive"), report.summary()
 
 
-@pytest.mark.parametrize("index", CANCELLING_TWIN)
+@pytest.mark.parametrize("index", CANCELLING_TWIN + QUIET_STAIRS)
 def test_a_planted_1e2_error_on_the_same_saturated_net_is_caught_and_pinned(index):
     _caught_and_pinned(index, 1e-2)
 
