@@ -394,6 +394,94 @@ def _proba_ravel(rel: str):
     return _sklearn_style(rel, "ShallowClassifier", {"hidden_units": 4, "n_iter": 0}, "_gradients", relu)
 
 
+def _sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _arch(rel: str, hidden, arch_name: str, forward: str, backward: str):
+    """Architecture-list functions, samples in columns: W out x in, b (out, 1); BCE on a sigmoid output."""
+    m = definitions(FOLDER / rel, rel)
+    arch = getattr(m, arch_name)
+    P = m.init_layers(arch, 3)
+    Xc = RNG.normal(size=(arch[0]["input_dim"], 7))
+    Y = (RNG.random((1, 7)) > 0.5).astype(float)
+    out, memory = getattr(m, forward)(Xc, P, arch)
+    g = getattr(m, backward)(out, Y, memory, P, arch)
+    keys = [f"{w}{i}" for i in range(1, len(arch) + 1) for w in "Wb"]
+
+    def loss():
+        A = Xc
+        for i in range(1, len(arch) + 1):
+            Z = P[f"W{i}"] @ A + P[f"b{i}"]
+            A = _sig(Z) if i == len(arch) else hidden(Z)
+        return bce(A, Y)
+
+    return [P[k] for k in keys], [g["d" + k] for k in keys], loss, keys
+
+
+def _notebook_definitions(path: Path) -> types.ModuleType:
+    """A notebook's code cells as one module, its training-loop cell (a ``for`` statement) left out."""
+    cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+    source = "\n".join(
+        "".join(c["source"]) for c in cells if not "".join(c["source"]).lstrip().startswith(("for", "learning_rate"))
+    )
+    module = types.ModuleType("nb")
+    exec(compile(source, str(path), "exec"), module.__dict__)
+    return module
+
+
+def _globals_init(m, hidden):
+    """forward(params, X) -> (hidden, scores), softmax, backward(params, X, y, hidden, probs); mean CE."""
+    P = m.init_params(3, 5, 4)
+    P = {k: v + RNG.normal(scale=0.1, size=v.shape) for k, v in P.items()}  # biases away from zero
+    y = np.array([0, 1, 2, 3, 1, 2, 0])
+    h, scores = m.forward(P, X)
+    g = m.backward(P, X, y, h, m.softmax(scores))
+
+    def loss():
+        z = hidden(X @ P["W1"] + P["b1"]) @ P["W2"] + P["b2"]
+        return ce(softmax_rows(z), np.eye(4)[y])
+
+    return [P[k] for k in NAMES], [g[k] for k in NAMES], loss
+
+
+def _weights_script(rel: str, loop: str, lr: str, hidden, loss_of):
+    """A top-level script's first pass over lists weights[i], biases[i]: gradient = -(increment) / lr."""
+    head, body = (FOLDER / rel).read_text().split(loop)
+    ns: dict = {}
+    exec(head, ns)
+    ns["epoch"] = 1
+    ps = [ns["weights"][0], ns["biases"][0], ns["weights"][1], ns["biases"][1]]
+    step = "\n".join(line[4:] for line in body.splitlines() if line.startswith("    "))
+    claimed = _inplace(ps, lambda: exec(step, ns), ns[lr])
+
+    def loss():
+        out = _sig(hidden(ns["X"] @ ps[0] + ps[1]) @ ps[2] + ps[3])
+        return loss_of(out, ns["y"])
+
+    return ps, claimed, loss, ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+
+
+def _unrolled(rel: str, fn: str, order: str, base: int, lam: float):
+    """A cost over an unrolled vector (bias column first); the truth: BCE summed over labels, mean over m, + L2."""
+    m = definitions(FOLDER / rel, rel)
+    n, h, k = 3, 4, 2
+    t1, t2 = RNG.normal(size=(h, n + 1)), RNG.normal(size=(k, h + 1))
+    y = np.array([0, 1, 1, 0, 1, 0, 0])
+    flat = np.concatenate([t1.ravel(order=order), t2.ravel(order=order)])
+    _, grad = getattr(m, fn)(flat, n, h, k, X, y + base, lam)
+    claimed = [grad[: t1.size].reshape(t1.shape, order=order), grad[t1.size :].reshape(t2.shape, order=order)]
+
+    def loss():
+        ones = np.ones((7, 1))
+        out = _sig(np.hstack([ones, _sig(np.hstack([ones, X]) @ t1.T)]) @ t2.T)
+        Y = np.eye(k)[y]
+        reg = lam / 14 * (np.sum(t1[:, 1:] ** 2) + np.sum(t2[:, 1:] ** 2))
+        return -np.sum(Y * np.log(out) + (1 - Y) * np.log(1 - out)) / 7 + reg
+
+    return [t1, t2], claimed, loss, ["Theta1", "Theta2"]
+
+
 def case_mnist_notebook_bias_sum():
     """Summed over the units too, ``db = 1/m * np.sum(dZ)`` is a number where a column belongs."""
     m = definitions(FOLDER / "mnist_notebook_bias_sum_bug.ipynb", "nb")
@@ -572,6 +660,34 @@ CASES = {
     "lists_pres_acts_clip_bug.py": lambda: _lists_pres_acts("lists_pres_acts_clip_bug.py"),
     "proba_ravel_correct.py": lambda: _proba_ravel("proba_ravel_correct.py"),
     "proba_ravel_double_mean_bug.py": lambda: _proba_ravel("proba_ravel_double_mean_bug.py"),
+    "arch_dict_correct.py": lambda: _arch(
+        "arch_dict_correct.py", lambda z: np.maximum(z, 0), "NN_ARCHITECTURE", "full_forward", "full_backward"
+    ),
+    "arch_dict_tanh_prime_bug.py": lambda: _arch(
+        "arch_dict_tanh_prime_bug.py",
+        np.tanh,
+        "nn_architecture",
+        "full_forward_propagation",
+        "full_backward_propagation",
+    ),
+    "globals_init_correct.py": lambda: _globals_init(
+        definitions(FOLDER / "globals_init_correct.py", "gi"), lambda z: np.maximum(z, 0)
+    ),
+    "globals_init_nb_mean_bug.ipynb": lambda: _globals_init(
+        _notebook_definitions(FOLDER / "globals_init_nb_mean_bug.ipynb"), np.tanh
+    ),
+    "weights_list_script_correct.py": lambda: _weights_script(
+        "weights_list_script_correct.py",
+        "for epoch in range(500):",
+        "learning_rate",
+        _sig,
+        lambda p, y: np.mean((p - y) ** 2),
+    ),
+    "weights_list_script_ascent_bug.py": lambda: _weights_script(
+        "weights_list_script_ascent_bug.py", "for epoch in range(2000):", "lr", np.tanh, bce
+    ),
+    "unrolled_cost_correct.py": lambda: _unrolled("unrolled_cost_correct.py", "nn_cost_function", "C", 0, 0.7),
+    "unrolled_cost_fortran_bug.py": lambda: _unrolled("unrolled_cost_fortran_bug.py", "nnCostFunction", "F", 1, 0.5),
     "mnist_notebook_bias_sum_bug.ipynb": case_mnist_notebook_bias_sum,
     "mnist_notebook_correct.ipynb": case_mnist_notebook,
     "layer_array_project_correct": case_layer_array_project,

@@ -100,6 +100,10 @@ REAUDITED = [
     "myonn_fixed_correct.py",
     "trask_script_preact_bug.py",
     "train_step_layers_correct.py",
+    "arch_dict_tanh_prime_bug.py",
+    "globals_init_nb_mean_bug.ipynb",
+    "weights_list_script_ascent_bug.py",
+    "unrolled_cost_fortran_bug.py",
 ]
 
 

@@ -28,7 +28,7 @@ from gradcheck.audit.adapters.names import canon, is_param_name, role_of, strip_
 #: Prefix of the names given to inline gradients.
 PREFIX = "__grad_"
 #: Weight names a script updates with an inline expression (beyond ``W1``, ``syn0``, ``theta``).
-_WEIGHTY = ("synapse", "weight", "kernel", "theta", "syn")
+_WEIGHTY = ("synapse", "weight", "kernel", "theta", "syn", "bias")
 
 
 @dataclass(frozen=True)
@@ -45,27 +45,43 @@ class InlineUpdate:
 
     @property
     def grad(self) -> str:
-        """The name the gradient is given in the rewritten script."""
-        return PREFIX + self.param
+        """The name the gradient is given in the rewritten script (``weights[1]``: ``__grad_weights_1``)."""
+        return PREFIX + self.param.replace("][", "_").replace("[", "_").replace("]", "")
 
 
 def _weighty(name: str) -> bool:
-    return is_param_name(name) or any(w in name.lower() for w in _WEIGHTY)
+    """A weight's name, or a list of them indexed (``W[1]``, ``weights[0]``)."""
+    base = name.split("[")[0]
+    return is_param_name(name) or is_param_name(base) or any(w in base.lower() for w in _WEIGHTY)
+
+
+def element_name(node: ast.expr) -> str | None:
+    """``W1`` for a name, ``weights[1]`` for a list element at a constant index (``weights[1][0]`` nested)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, int)
+        and not isinstance(node.slice.value, bool)
+    ):
+        base = element_name(node.value)
+        return f"{base}[{node.slice.value}]" if base else None
+    return None
 
 
 def _increment(node: ast.stmt) -> tuple[str, ast.expr, float] | None:
-    """(param, increment, +1 for ``+=``) of ``p += e``, ``p -= e``, ``p = p + e``, ``p = p - e``."""
-    if (
-        isinstance(node, ast.AugAssign)
-        and isinstance(node.target, ast.Name)
-        and isinstance(node.op, (ast.Add, ast.Sub))
-    ):
-        return node.target.id, node.value, 1.0 if isinstance(node.op, ast.Add) else -1.0
-    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-        v, p = node.value, node.targets[0].id
-        if isinstance(v, ast.BinOp) and isinstance(v.op, (ast.Add, ast.Sub)) and isinstance(v.left, ast.Name):
-            if v.left.id == p:
-                return p, v.right, 1.0 if isinstance(v.op, ast.Add) else -1.0
+    """(param, increment, +1 for ``+=``) of ``p += e``, ``p -= e``, ``p = p + e``, ``p = p - e``.
+
+    ``p`` is a name or a list element at a constant index (``weights[1] += ...``).
+    """
+    if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)):
+        p = element_name(node.target)
+        return (p, node.value, 1.0 if isinstance(node.op, ast.Add) else -1.0) if p else None
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        v, p = node.value, element_name(node.targets[0])
+        if p and isinstance(v, ast.BinOp) and isinstance(v.op, (ast.Add, ast.Sub)) and element_name(v.left) == p:
+            return p, v.right, 1.0 if isinstance(v.op, ast.Add) else -1.0
     return None
 
 

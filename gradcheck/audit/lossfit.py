@@ -24,6 +24,10 @@ from reference_nets.mlp import MLP, MLPConfig
 #: ``log(p + 1e-8)`` or ``np.clip(p, 1e-7, ...)`` moves it far less; the conventions differ by
 #: factors of at least 2 (N, outputs, 1/2), and BCE, MSE and cross-entropy values do not meet.
 VALUE_RTOL = 1e-4
+#: The code's penalty term (``reg_loss = 0.5 * reg * np.sum(W * W)``) agrees with the total minus the data
+#: loss to this relative precision: a script's expression is evaluated where the tracer stopped, after its
+#: first update may have moved the weights by one small step (a penalty of another form is off by far more).
+PENALTY_RTOL = 0.05
 #: Two conventions whose values agree to rounding are the same function of the parameters here.
 SAME_RTOL = 1e3 * np.finfo(float).eps
 #: Losses each output layer allows, most usual first.
@@ -185,11 +189,46 @@ def _from_code(students: list[dict], configs, ref, X, Y, notes: list[str]) -> li
                 for st in named
                 if st["source"] not in flipped and not any(from_student(st, cf, ref, X, Y) for cf in configs)
             ]
+            penalized = _with_penalty(found, named, others, ref, X, Y, notes)
+            if penalized:
+                return penalized
             if others:
                 shown = "; ".join(f"{st['source']} = {st['value']:.6g}" for st in others[:3])
                 notes.append(f"other values the student's code computes are not this loss ({shown})")
             return _distinct(found)
     raise LossDisagrees(_disagreement(named or students, configs, ref, X, Y))
+
+
+def _with_penalty(
+    found: list[LossChoice], totals: list[dict], others: list[dict], ref, X, Y, notes: list[str]
+) -> list[LossChoice]:
+    """The data loss plus an L2 penalty, when the code's total loss is the matched one plus another of its values.
+
+    ``loss = data_loss + reg_loss`` with ``reg_loss = 0.5 * reg * np.sum(W * W) + ...``: the code computes
+    the penalty itself, and the total is what its gradient differentiates. Read only then (a total that
+    is the matched value plus a value the code computes on its own), as ``(l2 / 2) * sum(W**2)`` with
+    the l2 that makes the reference's total equal the code's; [] otherwise.
+    """
+    squares = sum(float(np.sum(np.real(v) ** 2)) for k, v in ref.items() if k.startswith("W"))
+    if not found or not squares:
+        return []
+    base = found[0]
+    data = float(np.real(MLP(base.config).loss(ref, X, Y))) * base.factor
+    for total in totals:
+        for part in others:
+            penalty = float(total["value"]) - data
+            if part is total or penalty <= 0 or abs(float(part["value"]) - penalty) > PENALTY_RTOL * penalty:
+                continue
+            cand = dataclasses.replace(base.config, l2=2.0 * penalty / squares)
+            if abs(float(np.real(MLP(cand).loss(ref, X, Y))) - float(total["value"])) <= VALUE_RTOL * abs(
+                float(total["value"])
+            ):
+                notes.append(
+                    f"the loss is {total['source']}: the data loss plus {part['source']}, an L2 penalty "
+                    f"(l2 / 2) * sum(W**2) with l2 = {cand.l2:.6g} on the weights (not the biases)"
+                )
+                return [LossChoice(cand, base.factor, total["source"])]
+    return []
 
 
 def _disagreement(students: list[dict], configs, ref, X, Y) -> str:

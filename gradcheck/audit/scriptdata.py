@@ -103,6 +103,16 @@ def _as_array(v: Any) -> np.ndarray | None:
     return a if a.ndim >= 1 and a.size else None
 
 
+def _labels_of(v: Any, out: np.ndarray | None) -> bool:
+    """``v`` is one integer class index per row of the output ``out`` (N, K), K > 1."""
+    if out is None or out.ndim != 2 or out.shape[1] < 2 or not isinstance(v, np.ndarray) or v.ndim != 1:
+        return False
+    if v.shape[0] != out.shape[0] or not v.size:
+        return False
+    a = np.asarray(v, dtype=float)
+    return bool(np.all(a == np.round(a)) and a.min() >= 0 and a.max() < out.shape[1])
+
+
 def _pick(ns: dict, prefs: list[str], ok) -> str | None:
     by_low: dict[str, list[str]] = {}
     for k, v in ns.items():
@@ -143,7 +153,7 @@ def attach_data(cap: Any, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[st
     else:
         fwd_name = _pick(ns, OUTPUT_NAMES + _compared_with_targets(list(stmts), ns), lambda v: v.ndim >= 1)
         if fwd_name:
-            cap.forward = _as_array(ns[fwd_name])
+            cap.forward = _as_array(get(fwd_name))
             notes.append(f"forward output guessed: {fwd_name} (set [entry] forward_output to name it)")
     cap.forward_name = fwd_name if cap.forward is not None else None
     n = cap.forward.shape[0] if cap.forward is not None else None
@@ -152,10 +162,15 @@ def attach_data(cap: Any, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[st
         xn = _pick(ns, DATA_X_NAMES, lambda v: n is None or v.shape[0] == n or v.shape[-1] == n)
         guessed.append(xn)
     if not yn:
-        yn = _pick(ns, DATA_Y_NAMES, lambda v: n is None or v.size == cap.forward.size)
+        yn = _pick(ns, DATA_Y_NAMES, lambda v: n is None or v.size == cap.forward.size or _labels_of(v, cap.forward))
         guessed.append(yn)
     cap.X = _as_array(get(xn)) if xn else None
     cap.Y = _as_array(get(yn)) if yn else None
+    if cap.Y is not None and _labels_of(cap.Y, cap.forward):  # probs[range(N), y]: one class index per sample
+        cap.Y = np.eye(cap.forward.shape[1])[cap.Y.astype(int)]
+        notes.append(
+            f"{yn} holds integer class labels: given to the grader as one-hot rows of {cap.Y.shape[1]} classes"
+        )
     cap.data_names = (xn if cap.X is not None else None, yn if cap.Y is not None else None)
     if any(guessed) and cap.X is not None and cap.Y is not None:
         notes.append(f"data guessed: X = {xn}, Y = {yn} (set [entry] data_x and [entry] data_y to name them)")

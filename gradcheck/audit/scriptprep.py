@@ -209,7 +209,7 @@ def looks_like_script(run_: ScriptRun, spec: dict) -> bool:
     grads = spec.get("grads") or []
     if not grads or not all(is_identifier(g) for g in grads) or spec.get("entry") or spec.get("backward"):
         return False
-    inline = {hoist.PREFIX + u["param"] for u in spec.get("inline_updates") or []}
+    inline = {hoist.InlineUpdate(**u).grad for u in spec.get("inline_updates") or []}
     if not set(grads) - inline <= _assigned_names(run_.stmts):
         return False
     methods = set(GRAD_METHODS) | set(TRAIN_METHODS) | {"loss"}

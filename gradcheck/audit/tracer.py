@@ -34,6 +34,7 @@ audit and names its cell and line.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 import time
 import traceback
@@ -99,11 +100,32 @@ def _same(v: Any, obj: Any, snap: Any) -> bool:
     return True
 
 
+#: A list element at constant indices, as a script's update names it: ``weights[1]``, ``params[0][1]``.
+_ELEMENT = re.compile(r"[A-Za-z_]\w*(\[\d+\])+")
+
+
+class _Elements:
+    """The script's globals, read by name or as a list element at a constant index (``weights[1]``)."""
+
+    def __init__(self, ns: dict):
+        self.ns = ns
+
+    def get(self, name: str, default: Any = None) -> Any:
+        base, _, rest = name.partition("[")
+        value = self.ns.get(base, _MISSING)
+        for index in rest.rstrip("]").split("][") if rest else ():
+            try:
+                value = value[int(index)]
+            except (TypeError, IndexError, KeyError, ValueError):
+                return default
+        return default if value is _MISSING else value
+
+
 class _Watch:
     """The traced state machine (see the module docstring)."""
 
     def __init__(self, ns: dict, params: list[str], grads: list[str], extra: list[str], seconds: float, max_lines: int):
-        self.ns, self.params, self.grads, self.extra = ns, params, grads, extra
+        self.ns, self.params, self.grads, self.extra = _Elements(ns), params, grads, extra
         self.deadline = time.monotonic() + seconds
         self.seconds, self.max_lines = seconds, max_lines
         self.codes: set[types.CodeType] = set()
@@ -121,6 +143,8 @@ class _Watch:
         self.grad_lines: dict[str, int] = {}
         self.last_grad_line: int | None = None
         self.refs: dict[str, Any] = {}
+        self.bound: dict[str, tuple[Any, np.ndarray]] = {}  # output-named arrays as bound (see _keep_outputs)
+        self._ns_size, self._out_names = -1, []
         self.captured: Capture | None = None
         self.executed: dict[int, None] = {}  # lines run since the weights were last set, in order
         self.interleaved: list[str] = []
@@ -206,6 +230,18 @@ class _Watch:
                 self.g_state[i] = self._state(self.grads[i])
         if self.round_w is not None and len(self.round_set) == len(self.grads):
             self.refs = {n: ns.get(n, _MISSING) for n in self.extra}
+        self._keep_outputs()
+
+    def _keep_outputs(self) -> None:
+        """A copy of each output-named array as it was bound: ``dscores = probs; dscores[...] -= 1`` edits it later."""
+        ns = self.ns.ns
+        if len(ns) != self._ns_size:
+            self._ns_size = len(ns)
+            self._out_names = [k for k in ns if isinstance(k, str) and k.lower() in scriptdata.OUTPUT_NAMES]
+        for name in self._out_names:
+            v = ns.get(name, _MISSING)
+            if isinstance(v, np.ndarray) and self.bound.get(name, (None,))[0] is not v:
+                self.bound[name] = (v, v.copy())
 
     def _capture(self, update_line: int | None) -> None:
         params = {n: np.array(w, dtype=float) for n, w in zip(self.params, self.round_w or [])}
@@ -226,7 +262,7 @@ class _Watch:
             executed=executed,
             interleaved=list(self.interleaved),
         )
-        self.captured_refs = dict(self.refs)
+        self.captured_refs = {**{n: c for n, (_, c) in self.bound.items()}, **self.refs}
 
     def missing_text(self) -> str:
         never = [g for g in self.grads if g not in self.ever_bound]
@@ -254,10 +290,12 @@ def _spec_list(spec: dict, key: str) -> list[str]:
     vals = spec.get(key) or []
     if isinstance(vals, str):
         vals = [vals]
-    bad = [v for v in vals if not is_identifier(v)]
+    bad = [v for v in vals if not (is_identifier(v) or (key == "params" and _ELEMENT.fullmatch(v)))]
     if bad:
         raise AuditError(
-            f"script mode: spec.{key} must be plain module-level variable names, got {bad}",
+            f"script mode: [network] {key} must be module-level variable names"
+            + (" or list elements (weights[0])" if key == "params" else "")
+            + f", got {bad}",
             where="spec",
             type_="SpecError",
         )

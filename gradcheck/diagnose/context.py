@@ -78,6 +78,11 @@ class Context:
         out = {}
         for i, lay in enumerate(self.layout.layers, 1):
             W = arrays[lay.weight]
+            # the bias is a row (column) of W; a square W's shape cannot tell which, and the catalogue is not
+            # compared on a guess (its mutants would explain the gradient with bugs the code does not have)
+            if getattr(lay, "folded", None) is not None and W.ndim == 2 and W.shape[0] != W.shape[1]:
+                out[f"W{i}"], out[f"b{i}"] = lay.split(W)
+                continue
             out[f"W{i}"] = W.T if lay.transposed and W.ndim == 2 else W
             if lay.bias is not None:
                 out[f"b{i}"] = self._bias(arrays[lay.bias], lay.n_out)

@@ -23,6 +23,8 @@ FORWARD_NAMES = [
     "query",
     "think",
     "fprop",
+    "full_forward_propagation",
+    "full_forward",
     "forward_propagate",
     "propagate",
     "inference",
@@ -42,6 +44,8 @@ GRAD_METHODS = [
     "back_prop",
     "l_model_backward",
     "model_backward",
+    "full_backward_propagation",
+    "full_backward",
     "compute_gradients",
     "compute_grads",
     "gradients",
@@ -83,6 +87,8 @@ INIT_FUNC_NAMES = [
     "create_params",
     "make_params",
     "init_model",
+    "init_layers",
+    "initialize_layers",
     "initialize",
     "init",
 ]
@@ -119,7 +125,7 @@ _ROLE_NAMES: dict[str, str] = {
     "out": "output out o y_hat yhat y_pred ypred pred preds prediction predictions predicted al outputs "
     "y_predicted a_out final_output output_data logits scores probs output_activations",
     "lr": "lr learning_rate eta alpha step_size learningrate lrate rate l_rate learn_rate stepsize",
-    "params": "params parameters theta param network net model weights_dict",
+    "params": "params parameters theta param network net model weights_dict params_values param_values",
     "cache": "cache caches forward_cache store memory cached intermediates",
     "dout": "grad dout dy grad_output grad_out delta dl_dy d_out upstream upstream_grad da dl dloss "
     "loss_grad output_gradient output_grad gradient grad_y dvalues dz d_output dldy grad_in error_grad",
@@ -129,6 +135,8 @@ _ROLE_NAMES: dict[str, str] = {
     "batch_size": "batch_size batchsize mini_batch_size m n_samples num_samples num_examples n_examples",
     "verbose": "verbose print_cost print_loss plot show log debug",
     "seed": "seed random_state rng_seed",
+    # a list of layer dicts passed to every function (see gradcheck.audit.adapters.archlist)
+    "arch": "nn_architecture nn_arch net_architecture network_architecture layers_config",
 }
 ROLES: dict[str, set[str]] = {role: set(names.split()) for role, names in _ROLE_NAMES.items()}
 ROLE_OF = {name: role for role, names in ROLES.items() for name in names}

@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import labels, prime
-from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student
+from gradcheck.audit.adapters import glue, labels, prime
+from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student, plain_params
 from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, loss_object
+from gradcheck.audit.adapters.objects import student_functions
 from gradcheck.audit.adapters.outputs import network_output
 from gradcheck.audit.adapters.params import Tensor, snapshot
 from gradcheck.audit.adapters.returns import named_values
@@ -121,6 +122,7 @@ class Runner:
         params_obj = root if t.root_name == "params" else None
         n = Xc.shape[1] if columns else Xc.shape[0]
         out, found, named = self._forward(fwd, root, Xc, Yc, params_obj, exact, n)
+        out, found = self._glue(bfn, named, out, found)
         ctx = {
             "X": lambda: Xc.copy(),
             "Y": lambda: Yc.copy(),
@@ -152,6 +154,22 @@ class Runner:
         via = str(knob) if knob is not None else (f"argument {arg_lr!r}" if arg_lr else None)
         named.pop("__ret__", None)
         return Step1(root, before, after, ret, out, via, columns, found, arg_lr, named)
+
+    def _glue(self, fn, named: dict, out: Any, found: str) -> tuple[Any, str]:
+        """Add to ``named`` what the code computes between its forward and ``fn`` (``probs = softmax(scores)``)."""
+        wanted = {p.name for p in plain_params(fn)} - set(named) if fn is not None else set()
+        if not wanted or not isinstance(named.get("__ret__"), tuple):
+            return out, found
+        made = glue.replay(self.loaded.stmts, student_functions(self.t.namespace, self.loaded), named, wanted)
+        named.update(made)
+        turned = glue.output_from_glue(made, out)
+        if turned is None:
+            return out, found
+        if "glue" not in self.said:
+            self.said.add("glue")
+            source = found.split()[-1]
+            self.notes.append(f"the network's output is {turned[0]}, made from the forward's {source} as the code does")
+        return turned[1], f"glue {turned[0]}"
 
     def _sample_axis(self, out: np.ndarray, n: int, rows: bool) -> np.ndarray:
         """The output with its samples on the batch's axis (``np.array(x, ndmin=2).T`` turns rows into columns)."""
@@ -193,6 +211,7 @@ class Runner:
         params_obj = root if t.root_name == "params" else None
         n = Xc.shape[1] if columns else Xc.shape[0]
         out, _, named = self._forward(t.get_forward(root), root, Xc, Yc, params_obj, exact, n)
+        out, _ = self._glue(t.get_backward(root), named, out, "")
         named.pop("__ret__", None)
         values = {k[1:]: v() for k, v in exact.items()}
         values.update(named)

@@ -211,12 +211,17 @@ def script_losses(loaded, stmts: list[ast.stmt], out: Any, X: Any, Y: Any) -> li
                 found.append({"source": f"the student's {cand.source}()", "value": v, "tier": 2})
     tree = ast.Module(body=list(stmts), type_ignores=[])
     for loss in list(inline.in_tree(tree, str(loaded.path)))[:MAX_CANDIDATES]:
+        bound = _scalar(ns.get(loss.target)) if "." not in loss.target else None
+        if bound is not None:  # the value the script computed before its update (its expression may read
+            # arrays the backward edited in place since: dscores = probs; dscores[range(n), y] -= 1)
+            where = f"{loss.target} as the script computed it ({loaded.locate(loss.line)})"
+            found.append({"source": f"the loss {where}", "value": bound, "tier": 3})
         try:
             v = _scalar(
                 call_student("an inline loss", eval, compile(ast.Expression(body=loss.expr), "<loss>", "eval"), ns)
             )
         except StudentCodeError:
             continue
-        if v is not None:
+        if v is not None and v != bound:
             found.append({"source": f"the loss `{loss.text()}` ({loaded.locate(loss.line)})", "value": v, "tier": 3})
     return found

@@ -9,6 +9,8 @@ Tried in the order of :data:`SHAPES` (the first that applies wins):
 ``classes``     a model class with forward-ish and backward-ish methods, or a CS231n
                 ``loss(X, y) -> (loss, grads)`` (:mod:`.cs231n`); weights made by ``fit()``
                 (:mod:`.fit`);
+``unrolled``    a cost function over an unrolled parameter vector returning ``(J, grad)``
+                (``nn_cost_function(nn_params, n_in, n_hidden, n_labels, X, y, lambda_)``);
 ``positional``  functions taking the parameters one by one (``forward_prop(W1, b1, W2, b2, X)``);
 ``derivatives`` one derivative function per parameter (``derivative_w2(Z, T, Y)``);
 ``lists``       functions over parameter lists (``backward(weights, biases, X, Y)``) an initializer makes;
@@ -32,8 +34,20 @@ from gradcheck.audit.adapters.shapes import (
     method_params,
     positional,
     spec_entry,
+    unrolled,
 )
 
-SHAPES = (spec_entry, layer_list, method_params, classes, positional, derivatives, lists, functions, globals_fn)
+SHAPES = (
+    spec_entry,
+    layer_list,
+    method_params,
+    classes,
+    unrolled,
+    positional,
+    derivatives,
+    lists,
+    functions,
+    globals_fn,
+)
 
 __all__ = ["SHAPES"]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from gradcheck.audit.adapters import synth
+from gradcheck.audit.adapters import archlist, owncall, synth
 from gradcheck.audit.adapters.calling import accepts_role, call_student
 from gradcheck.audit.adapters.names import BACKWARD_NAMES, FORWARD_NAMES, INIT_FUNC_NAMES
 from gradcheck.audit.adapters.sizes import infer_call_sizes
@@ -49,9 +49,15 @@ def entry_functions(ctx: Context, bname: str | None, funcs: dict) -> tuple[str |
     return (fname if fname != bname else None), bname
 
 
-def _from_initializer(init: Callable, ctx: Context):
+def _from_initializer(init: Callable, ctx: Context, arch: dict):
+    own = owncall.initializer_call(ctx, init.__name__, arch)
     if "init_args" in ctx.spec or "init_kwargs" in ctx.spec:
         args, kwargs = list(ctx.spec.get("init_args") or []), dict(ctx.spec.get("init_kwargs") or {})
+    elif own is not None:
+        args, kwargs = own
+    elif arch and archlist.takes_only(init, arch):
+        args, kwargs = [], {p: arch[p] for p in arch if p in archlist.arg_names(init)}
+        ctx.notes.append(f"{init.__name__} called with the architecture list")
     else:
         args, kwargs, extra = infer_call_sizes(init, init.__name__, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
         ctx.notes.extend(extra)
@@ -79,11 +85,11 @@ def _never_created(fns: list[Callable], arg: str, ctx: Context):
     return lambda: synth.make(names, ctx.sizes, layout["columns"]), layout
 
 
-def _params_source(fns: list[Callable], ctx: Context, funcs: dict, bname: str):
+def _params_source(fns: list[Callable], ctx: Context, funcs: dict, bname: str, arch: dict):
     """(fresh maker, orient hook or None, note) for the parameters dict."""
     init_name = first_named(funcs, INIT_FUNC_NAMES)
     if init_name is not None:
-        base = _from_initializer(funcs[init_name], ctx)
+        base = _from_initializer(funcs[init_name], ctx, arch)
         if isinstance(base, (dict, list)):
             frozen = copy.deepcopy(base)
             return (lambda: copy.deepcopy(frozen)), None, f"parameters from {init_name}()"
@@ -113,10 +119,15 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
     fns = [funcs[bname]] + ([funcs[fname]] if fname else [])
     if not any(accepts_role(f, "params") for f in fns):
         return None
-    fresh, orient, note = _params_source(fns, ctx, funcs, bname)
+    init_name = first_named(funcs, INIT_FUNC_NAMES)
+    arch = archlist.offered(ctx.ns, fns + ([funcs[init_name]] if init_name else []), ctx.notes)
+    fresh, orient, note = _params_source(fns, ctx, funcs, bname, arch)
     if note:
         ctx.notes.append(note)
-    return params_target(ctx, fresh, fname, bname, funcs[bname], funcs.get(fname), "functions", orient)
+    target = params_target(ctx, fresh, fname, bname, funcs[bname], funcs.get(fname), "functions", orient)
+    if arch:
+        target.extra_args = lambda root: dict(arch)
+    return target
 
 
 def params_target(

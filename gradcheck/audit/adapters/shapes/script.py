@@ -67,7 +67,7 @@ def infer_spec(stmts: list[ast.stmt]) -> dict:
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             assigned.add(node.id)
     pairs = {p: g for p, g in pairs.items() if g in assigned}
-    inline = [u for u in hoist.updates(stmts) if u.param not in pairs and u.param in assigned]
+    inline = [u for u in hoist.updates(stmts) if u.param not in pairs and u.param.split("[")[0] in assigned]
     pairs.update({u.param: u.grad for u in inline})
     if not pairs:
         return {}

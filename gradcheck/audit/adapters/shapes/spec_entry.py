@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gradcheck.audit.adapters.objects import is_user_object
-from gradcheck.audit.adapters.shapes import classes, functions, positional
+from gradcheck.audit.adapters.shapes import classes, functions, positional, unrolled
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.loader import AuditError
 
@@ -52,9 +52,20 @@ def find(ctx: Context) -> Target | None:
         return _class_entry(obj, meth, ctx, entry)
     if callable(obj):
         funcs = {**ctx.funcs, head: obj}
-        t = positional.find(ctx, bname=head, funcs=funcs) or functions.find(ctx, bname=head, funcs=funcs)
+        t = (
+            unrolled.find(ctx, only=head)
+            or positional.find(ctx, bname=head, funcs=funcs)
+            or functions.find(ctx, bname=head, funcs=funcs)
+        )
         if t is not None:
             return t
+        raise AuditError(
+            f"the entry {entry!r} is a function that takes no parameters the audit can make (a parameters "
+            "dict, lists, W1, b1 one by one, an unrolled vector) and no backward-ish function works on "
+            "module-level weights",
+            where="finding the model",
+            type_="EntryNotFound",
+        )
     raise AuditError(
         f"the entry {entry!r} is neither a class nor a function", where="finding the model", type_="EntryNotFound"
     )
