@@ -542,7 +542,7 @@ _SPECS = [
     MutantSpec(
         "relu-derivative-ones",
         "relu'(z) = 1 everywhere (also what dropping relu' gives)",
-        "wrong_activation_derivative",
+        "missing_activation_derivative",
         True,
         _ReluOnes,
         _hidden_layers("relu"),

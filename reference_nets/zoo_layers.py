@@ -343,7 +343,7 @@ LAYER_MUTANTS = [
     (
         "leaky-relu-derivative-ones",
         "hidden leaky ReLU derivative 1 everywhere (or missing)",
-        "wrong_activation_derivative",
+        "missing_activation_derivative",
         True,
         _LeakyDerivativeOnes,
         _hidden("leaky_relu"),

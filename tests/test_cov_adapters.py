@@ -535,22 +535,34 @@ def test_missing_gradient_is_noted(tmp_path, monkeypatch, clean_imports):
     assert "no gradient found for b1" in r["notes"]
 
 
-def test_update_with_a_hard_coded_learning_rate_is_the_raw_step(tmp_path, monkeypatch, clean_imports):
-    source = (
+def _written_rates(w_update: str, b_update: str) -> str:
+    """A backward updating W1 and b1 in place with the updates written out."""
+    return (
         HEAD
-        + """
+        + f"""
     def backward(self, X, Y):
         gW, gb = self._grads(Y)
-        self.W1 -= 0.5 * gW
-        self.b1 -= 0.5 * gb
+        {w_update}
+        {b_update}
 """
     )
-    r = audit(tmp_path, monkeypatch, source)
+
+
+def test_update_with_a_hard_coded_learning_rate_reads_the_gradient(tmp_path, monkeypatch, clean_imports):
+    r = audit(tmp_path, monkeypatch, _written_rates("self.W1 -= 0.5 * gW", "self.b1 = self.b1 - gb * 0.5"))
     assert r["ok"] and r["shape"] == "inplace-update"
+    assert r["update"]["via"] == "the number written in the update" and r["update"]["linear_in_lr"]
+    assert any(n.startswith("the update is scaled by the number 0.5 written in Net.backward") for n in r["notes"])
+    for got, want in zip(grads_of(r), true_linear_grads(r)):
+        np.testing.assert_allclose(got, want, rtol=1e-9)
+
+
+def test_written_numbers_that_disagree_are_not_a_rate(tmp_path, monkeypatch, clean_imports):
+    r = audit(tmp_path, monkeypatch, _written_rates("self.W1 -= 0.5 * gW", "self.b1 -= 0.1 * gb"))
     assert r["update"]["lrs"] == [1.0] and r["update"]["note"] == "learning rate unknown; lr = 1 assumed"
     assert any(n.startswith("the weights changed in place but no learning rate") for n in r["notes"])
-    for got, want in zip(grads_of(r), true_linear_grads(r)):
-        np.testing.assert_allclose(got, 0.5 * want, rtol=1e-9)
+    for got, want, scale in zip(grads_of(r), true_linear_grads(r), (0.5, 0.1)):
+        np.testing.assert_allclose(got, scale * want, rtol=1e-9)
 
 
 def test_state_check_skipped_when_a_second_step_fails(tmp_path, monkeypatch, clean_imports):
@@ -740,3 +752,91 @@ def test_a_forward_returning_layer_lists_gives_the_last_activation():
     assert list_output(([z1, z2], [a1, out]), ["zs", "activations"], 5)[0] is out
     # lists that are not per-sample arrays are no output
     assert list_output(([np.ones((3, 4)), np.ones((4, 2))], 0.5), [], 5) is None
+
+
+def test_parameters_passed_to_methods_and_made_nowhere_are_named_unsupported(tmp_path, monkeypatch, clean_imports):
+    source = """
+    import numpy as np
+    class Model:
+        def __init__(self, architecture):
+            self.architecture = architecture
+        def forward(self, theta, X):
+            return theta["W1"] @ X + theta["b1"]
+        def backprop(self, theta, X, Y):
+            return {"W1": (self.forward(theta, X) - Y) @ X.T, "b1": (self.forward(theta, X) - Y).sum(1, keepdims=True)}
+    """
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["error"]["type"] == "ParamsNotFound"
+    message = r["error"]["message"]
+    assert message.startswith("Model.backprop is given the parameters as its argument 'theta'")
+    assert "no spec setting reaches them" in message
+
+
+def test_parameters_a_method_makes_are_given_to_the_methods(tmp_path, monkeypatch, clean_imports):
+    source = """
+    import numpy as np
+    class Model:
+        def __init__(self, sizes):
+            self.sizes = sizes
+        def initialize(self):
+            return {"W1": np.random.randn(self.sizes[1], self.sizes[0]), "b1": np.zeros((self.sizes[1], 1))}
+        def forward(self, params, X):
+            return params["W1"] @ X + params["b1"]
+        def backward(self, params, X, Y):
+            d = (self.forward(params, X) - Y) / X.shape[1]
+            return {"dW1": d @ X.T, "db1": d.sum(axis=1, keepdims=True)}
+    """
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["error"] is None, r["error"]
+    assert r["shape"] == "grads-dict" and [g["param"] for g in r["grads"]] == ["W1", "b1"]
+    assert any("parameters from Model.initialize(), passed to Model.backward" in n for n in r["notes"])
+
+
+def test_layer_classes_no_model_holds_are_named_not_modelled(tmp_path, monkeypatch, clean_imports):
+    source = """
+    import numpy as np
+    class nn_linear_layer:
+        def __init__(self, n_in, n_out):
+            self.W = np.ones((n_out, n_in))
+        def forward(self, x):
+            return self.W @ x
+        def backprop(self, x, dy):
+            return dy @ x.T
+    class nn_activation_layer:
+        def forward(self, x):
+            return np.tanh(x)
+        def backprop(self, x, dy):
+            return dy * (1 - np.tanh(x) ** 2)
+    """
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["error"]["type"] == "AmbiguousEntry"
+    message = r["error"]["message"]
+    assert "they look like layers" in message and "no spec setting assembles it" in message
+
+
+def test_a_rate_given_a_number_in_the_method_is_read_the_same_way(tmp_path, monkeypatch, clean_imports):
+    source = _written_rates("lr = 0.2", "self.W1 -= lr * gW; self.b1 -= lr * gb")
+    r = audit(tmp_path, monkeypatch, source)
+    assert r["update"]["via"] == "the number written in the update" and r["update"]["linear_in_lr"]
+    for got, want in zip(grads_of(r), true_linear_grads(r)):
+        np.testing.assert_allclose(got, want, rtol=1e-9)
+
+
+def test_penalty_and_dropout_defaults_are_neutralised(tmp_path, monkeypatch, clean_imports):
+    source = """
+    import numpy as np
+    class Net:
+        def __init__(self, n_in=3, n_out=1, reg_lambda=0.1, keep_prob=0.8, momentum=0.9):
+            self.W1 = np.ones((n_in, n_out)); self.b1 = np.zeros(n_out)
+            self.reg_lambda, self.keep_prob, self.momentum = reg_lambda, keep_prob, momentum
+        def forward(self, X):
+            return X @ self.W1 + self.b1
+        def backward(self, X, Y):
+            d = (self.forward(X) - Y) / len(X)
+            return {"W1": X.T @ d + self.reg_lambda * self.W1, "b1": d.sum(0)}
+    """
+    r = audit(tmp_path, monkeypatch, source)
+    notes = " | ".join(r["notes"])
+    assert "reg_lambda = 0 given instead of its default 0.1" in notes
+    assert "keep_prob = 1 given instead of its default 0.8" in notes
+    assert "momentum" not in notes  # not a penalty: its default is kept

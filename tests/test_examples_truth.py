@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import functools
 import importlib
+import json
 import sys
 import tomllib
 import types
@@ -29,8 +30,13 @@ RTOL = 1e-6
 
 
 def definitions(path: Path, name: str) -> types.ModuleType:
-    """The file's imports, functions and classes (its top-level training code is not run)."""
-    tree = ast.parse(path.read_text())
+    """The file's imports, functions and classes (its top-level training code is not run); a notebook's code cells."""
+    if path.suffix == ".ipynb":
+        cells = json.loads(path.read_text())["cells"]
+        source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    else:
+        source = path.read_text()
+    tree = ast.parse(source)
     keep = [
         s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef, ast.Assign))
     ]
@@ -41,6 +47,9 @@ def definitions(path: Path, name: str) -> types.ModuleType:
         except Exception:  # noqa: BLE001 - e.g. a list built from data the test does not have
             pass
     return module
+
+
+NAMES = ["W1", "b1", "W2", "b2"]
 
 
 def numeric(loss, arrays, h=1e-6):
@@ -119,16 +128,20 @@ def case_fit_weights():
     return ps, _inplace(ps, lambda: net._backprop(X, Y), 0.01), lambda: np.mean((net.predict(X) - Y) ** 2)
 
 
+#: Module names the example projects share (each project is imported afresh).
+PROJECT_MODULES = ("activations", "layers", "losses", "model", "network", "dense")
+
+
 def _import(folder: str, names: tuple[str, ...]):
     """The folder's modules, freshly imported (two example projects both have an ``activations`` module)."""
     sys.path.insert(0, str(FOLDER / folder))
     try:
-        for name in ("activations", "layers", "losses", "model", "network"):
+        for name in PROJECT_MODULES:
             sys.modules.pop(name, None)
         return [importlib.import_module(n) for n in names]
     finally:
         sys.path.pop(0)
-        for name in ("activations", "layers", "losses", "model", "network"):
+        for name in PROJECT_MODULES:
             sys.modules.pop(name, None)
 
 
@@ -381,7 +394,152 @@ def _proba_ravel(rel: str):
     return _sklearn_style(rel, "ShallowClassifier", {"hidden_units": 4, "n_iter": 0}, "_gradients", relu)
 
 
+def case_mnist_notebook_bias_sum():
+    """Summed over the units too, ``db = 1/m * np.sum(dZ)`` is a number where a column belongs."""
+    m = definitions(FOLDER / "mnist_notebook_bias_sum_bug.ipynb", "nb")
+    W1, W2, b1, b2 = (RNG.normal(size=s) for s in ((4, 3), (3, 4), (4, 1), (3, 1)))
+    Xc, y = X.T.copy(), np.array([0, 1, 2, 2, 1, 0, 1])
+    dW1, dW2, db1, db2 = m.backward_prop(*m.forward_prop(W1, W2, b1, b2, Xc), W1, W2, Xc, y)
+    return [W1, b1, W2, b2], [dW1, db1, dW2, db2], lambda: ce(m.forward_prop(W1, W2, b1, b2, Xc)[3].T, np.eye(3)[y])
+
+
+def case_mnist_notebook():
+    m = definitions(FOLDER / "mnist_notebook_correct.ipynb", "nbc")
+    ps = [RNG.normal(size=s) for s in ((4, 3), (4, 1), (3, 4), (3, 1))]
+    Xc, y = X.T.copy(), np.array([0, 1, 2, 2, 1, 0, 1])
+    Z1, A1, Z2, A2 = m.forward_prop(*ps, Xc)
+    claimed = m.back_prop(Z1, A1, Z2, A2, ps[2], Xc, y)
+    return ps, list(claimed), lambda: ce(m.forward_prop(*ps, Xc)[3].T, np.eye(3)[y])
+
+
+def case_layer_array_project():
+    """One sample (a column), the layers' in-place update at lr 0.01 read back as the gradient."""
+    activations, dense, network = _import("layer_array_project_correct", ("activations", "dense", "network"))
+    np.random.seed(5)
+    h1 = dense.Dense(3, 4, activations.Tanh)
+    h2 = dense.Dense(4, 5, activations.Tanh)
+    out = dense.Dense(5, 3, activations.Softmax)
+    net = network.Network(np.array([h1, h2, out]))
+    x, y = X[:1].T.copy(), np.eye(3)[:, [2]]
+    ps = [a for d in (h1, h2, out) for a in (d.W, d.bias)]
+    claimed = _inplace(ps, lambda: net.backpropagation(net.forward(x), y, learning_rate=0.01), 0.01)
+    names = [f"layers[{i}].{n}" for i in range(3) for n in ("W", "bias")]
+    return ps, claimed, lambda: -float(np.sum(y * np.log(net.forward(x)))), names
+
+
+def case_update_skips_last_layer():
+    """The gradients backward_prop stores; the update that never moves the last layer is a training bug."""
+    m = definitions(FOLDER / "update_skips_last_layer_correct.py", "us")
+    np.random.seed(6)
+    net = m.Net([3, 5, 4, 1])
+    Xc, Y = X.T.copy(), (RNG.random((1, 7)) > 0.5).astype(float)
+    net.cache["A0"] = Xc
+    net.forward_prop(Xc)
+    net.backward_prop(Y)
+    keys = [f"{k}{i}" for i in (1, 2, 3) for k in ("W", "b")]
+    ps = [net.params[k] for k in keys]
+    return ps, [net.grads["d" + k] for k in keys], lambda: bce(net.forward_prop(Xc), Y), keys
+
+
+def case_layer_update_first():
+    """The in-place update at lr 0.1 read back: the lower layer's part went through the updated weights."""
+    m = definitions(FOLDER / "layer_update_first_bug.py", "uf")
+    np.random.seed(7)
+    net = m.Network([3, 4, 1])
+    x, y = X[:1].T.copy(), np.array([[1.0]])
+    ps = [a for lay in net.layers for a in (lay.weights, lay.biases)]
+    claimed = _inplace(ps, lambda: net.backward(net.forward(x), y, 0.1), 0.1)
+    names = ["layers[0].weights", "layers[0].biases", "layers[1].weights", "layers[1].biases"]
+    return ps, claimed, lambda: net.loss(net.forward(x), y), names
+
+
+def case_theta_methods():
+    """Parameters the model's own init_theta() makes, given back to backprop(theta, X, Y)."""
+    m = definitions(FOLDER / "theta_methods_correct.py", "tm")
+    arch = [{"dimension": 3, "type": "input"}, {"dimension": 4, "type": "tanh"}, {"dimension": 2, "type": "sigmoid"}]
+    model = m.Model(arch)
+    theta = model.init_theta(seed=4)
+    Xc, Y = X.T.copy(), (RNG.random((2, 7)) > 0.5).astype(float)
+    grads = model.backprop(theta, Xc, Y)
+    ps = [theta[k] for k in NAMES]
+    p = lambda: model.forward(theta, Xc)  # noqa: E731
+    return ps, [grads[k] for k in NAMES], lambda: -np.sum(Y * np.log(p()) + (1 - Y) * np.log(1 - p())) / 7
+
+
+def case_init_method_fixed_lr():
+    """One epoch of train() after init(): the update at its written rate 0.05, read back."""
+    m = definitions(FOLDER / "init_method_fixed_lr_correct.py", "im")
+    net = m.GlassNet()
+    Xb = RNG.normal(size=(7, 9))
+    Y = np.eye(6)[[0, 1, 2, 3, 4, 5, 1]]
+    net.init(Xb, Y, 1)
+    ps = [net.w_hidden, net.w_output]
+    before = [p.copy() for p in ps]
+    net.train()  # w_hidden in place, w_output rebound to a new array
+    claimed = [(b - a) / 0.05 for b, a in zip(before, (net.w_hidden, net.w_output))]
+    net.w_hidden[...], net.w_output = before[0], ps[1]
+    return ps, claimed, lambda: ce(net.feed_forward(), Y), ["w_hidden", "w_output"]
+
+
+def case_l2_default_mse_delta():
+    """Against the code's own loss, penalty included: mean MSE + reg / 2 * sum(W**2)."""
+    m = definitions(FOLDER / "l2_default_mse_delta_bug.py", "l2")
+    np.random.seed(8)
+    net = m.Net([3, 5, 2])
+    Y = RNG.random((7, 2))
+    net.forward(X)
+    dW, db = net.backward(X, Y)
+    ps = [a for pair in zip(net.weights, net.biases) for a in pair]
+    claimed = [a for pair in zip(dW, db) for a in pair]
+    reg = net.regularization
+
+    def loss():
+        return np.mean((net.forward(X) - Y) ** 2) + reg / 2 * sum(np.sum(W**2) for W in net.weights)
+
+    return ps, claimed, loss, ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+
+
+def _float32_case(file: str):
+    """A float32 net's gradient against central differences of its loss written here in float64.
+
+    The loss sees the inputs as the code does (rounded to float32 once); the parameters are float64
+    copies of the net's float32 ones, so the differences are exact to ~1e-9 while the claimed
+    gradient carries float32's rounding, ~1e-7 of each tensor's largest entry (below RTOL).
+    """
+    m = definitions(FOLDER / file, file)
+    net = m.Float32Net(3, 4)
+    y = (RNG.random((7, 1)) > 0.5).astype(float)
+    claimed = net.backward(X, y)
+    ps = [np.asarray(getattr(net, k), dtype=np.float64) for k in NAMES]
+    x32 = X.astype(np.float32).astype(np.float64)
+
+    def loss():
+        a1 = np.tanh(x32 @ ps[0] + ps[1])
+        return bce(1 / (1 + np.exp(-(a1 @ ps[2] + ps[3]))), y)
+
+    return ps, [claimed[k] for k in NAMES], loss
+
+
+def case_scores_then_probs():
+    """Mean cross-entropy of softmax(logits) over integer labels, the probabilities made as the caller would."""
+    m = definitions(FOLDER / "scores_then_probs_functions_bug.py", "sp")
+    np.random.seed(4)
+    params = m.make_params(3, 4, 3)
+    labels = np.array([0, 2, 1, 1, 0, 2, 2])
+    h, logits = m.net_forward(params, X)
+    g = m.net_backward(params, X, labels, h, softmax_rows(logits))
+
+    def loss():
+        z = np.tanh(X @ params["W1"] + params["b1"]) @ params["W2"] + params["b2"]
+        return ce(softmax_rows(z), np.eye(3)[labels])
+
+    return [params[k] for k in NAMES], [g[k] for k in NAMES], loss
+
+
 CASES = {
+    "scores_then_probs_functions_bug.py": case_scores_then_probs,
+    "float32_tanh_bce_correct.py": functools.partial(_float32_case, "float32_tanh_bce_correct.py"),
+    "float32_tanh_bce_bug.py": functools.partial(_float32_case, "float32_tanh_bce_bug.py"),
     "cs231n_softmax_correct.py": case_cs231n_softmax,
     "positional_softmax_correct.py": case_positional_softmax,
     "params_never_created_correct.py": case_params_never_created,
@@ -414,8 +572,15 @@ CASES = {
     "lists_pres_acts_clip_bug.py": lambda: _lists_pres_acts("lists_pres_acts_clip_bug.py"),
     "proba_ravel_correct.py": lambda: _proba_ravel("proba_ravel_correct.py"),
     "proba_ravel_double_mean_bug.py": lambda: _proba_ravel("proba_ravel_double_mean_bug.py"),
+    "mnist_notebook_bias_sum_bug.ipynb": case_mnist_notebook_bias_sum,
+    "mnist_notebook_correct.ipynb": case_mnist_notebook,
+    "layer_array_project_correct": case_layer_array_project,
+    "update_skips_last_layer_correct.py": case_update_skips_last_layer,
+    "layer_update_first_bug.py": case_layer_update_first,
+    "theta_methods_correct.py": case_theta_methods,
+    "init_method_fixed_lr_correct.py": case_init_method_fixed_lr,
+    "l2_default_mse_delta_bug.py": case_l2_default_mse_delta,
 }
-NAMES = ["W1", "b1", "W2", "b2"]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -124,6 +124,10 @@ def written(tmp_path_factory):
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_init_spec_works_on_every_example(written, name):
     text, stopped = written[name]
+    if EXPECTED[name].get("audit") == "error":  # still a spec, and the reason it could not go further
+        assert stopped and EXPECTED[name]["error"] in stopped, stopped
+        parse_spec(tomllib.loads(text), name)
+        return
     assert stopped is None, stopped
     spec = parse_spec(tomllib.loads(text), name)
     assert "# The audit of" not in text

@@ -23,6 +23,7 @@ from gradcheck.audit.lossverdict import settle
 from gradcheck.audit.network import ForwardCheck, candidates, infer_network, label, output_choices
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.check import check_gradients
+from gradcheck.compare import default_rtol
 from gradcheck.diagnose import Context, diagnose, signatures
 from gradcheck.diagnose.layout import LayoutError
 from gradcheck.errormap import error_maps
@@ -115,6 +116,8 @@ class Extracted:
     rules: dict[str, str]
     forward: np.ndarray | None
     samples_as_columns: bool
+    #: the narrowest float type the student's arrays came in: float32 code is judged to float32's rounding
+    precision: np.dtype = np.dtype(np.float64)
 
     @classmethod
     def from_result(cls, result: Mapping[str, Any]) -> Extracted:
@@ -124,8 +127,19 @@ class Extracted:
         rules = {g["param"]: g.get("rule", "?") for g in result.get("grads", [])}
         fwd = result.get("forward")
         return cls(
-            params, grads, rules, None if fwd is None else _array(fwd), bool(result.get("samples_as_columns", False))
+            params,
+            grads,
+            rules,
+            None if fwd is None else _array(fwd),
+            bool(result.get("samples_as_columns", False)),
+            _precision(result.get("precision")),
         )
+
+
+def _precision(name: Any) -> np.dtype:
+    """float32 for a network seen in float32 (or narrower: float32's bounds stay the loosest), else float64."""
+    narrow = {"float32", "float16"}
+    return np.dtype(np.float32) if name in narrow else np.dtype(np.float64)
 
 
 def _loss_fn(net: MLP, layout, X, Y, factor: float):
@@ -142,9 +156,9 @@ def _check(ex, layout, config, X, Y, factor, seed):
     size = sum(v.size for v in ex.params.values())
     mode = "full" if size <= AUDIT_FULL_LIMIT else "auto"
     context = Context(net, X, Y, layout, factor)  # the student's layout: the checker cannot find it in the loss
-    report = check_gradients(
-        loss, {k: ex.grads[k] for k in ex.params}, ex.params, seed=seed, mode=mode, name_bugs=False, context=context
-    )
+    rtol = default_rtol(ex.precision)  # float64 arrays computed from float32 ones carry float32's rounding
+    grads = {k: ex.grads[k] for k in ex.params}
+    report = check_gradients(loss, grads, ex.params, seed=seed, mode=mode, rtol=rtol, name_bugs=False, context=context)
     return net, report
 
 
@@ -217,6 +231,9 @@ def grade(
         where = f" (in {err['where']})" if err.get("where") else ""
         return SubmissionResult(status="error", error=msg + where, **base)
     ex = Extracted.from_result(result)
+    if ex.precision != np.float64:
+        note = f"the network computes in {ex.precision}: its gradient is judged to {ex.precision}'s rounding"
+        base["notes"] = (*base["notes"], f"{note} (rtol {default_rtol(ex.precision):.2g})")
     refused = refuse(result, ex)
     if refused is not None:
         status, diagnosis = refused
@@ -336,7 +353,9 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
         forward = dataclasses.replace(forward, network=label(choice.config), on_logits=True)
     status = report.status
     if forward.status != "mismatch":
-        status, diagnoses = settle(status, diagnoses, best, tried, None if forward.on_logits else config.output)
+        # scores of a classifier (class targets on an identity output) leave the output layer open too
+        open_output = forward.on_logits or len({o.output for o in outputs}) > 1
+        status, diagnoses = settle(status, diagnoses, best, tried, None if open_output else config.output)
     else:
         unmodelled = _unmodelled(forward, report, spec)
         if unmodelled:

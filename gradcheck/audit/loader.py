@@ -28,6 +28,7 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import json
+import linecache
 import os
 import re
 import sys
@@ -406,6 +407,16 @@ class _SubmissionFinder(importlib.abc.MetaPathFinder):
         return spec
 
 
+def _cache_source(path: Path, combined: str) -> None:
+    """Make ``inspect.getsource`` read a notebook's functions from its combined code, not its JSON.
+
+    The entry carries the file's own size and mtime, so ``linecache.checkcache``
+    keeps it for as long as the notebook is unchanged.
+    """
+    st = path.stat()
+    linecache.cache[str(path)] = (st.st_size, st.st_mtime, [line + "\n" for line in combined.split("\n")], str(path))
+
+
 # --------------------------------------------------------------------------- entry point
 def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> LoadedSubmission:
     """Load a ``.py`` or ``.ipynb`` submission as module ``__main__``.
@@ -444,7 +455,8 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
     if loaded.kind == "ipynb":
         sources, reader = read_notebook(p, notes)
         notes.append(f"notebook read with {reader}")
-        stmts, loaded.line_map, _ = combine_cells(sources, notes)
+        stmts, loaded.line_map, combined = combine_cells(sources, notes)
+        _cache_source(p, combined)
     else:
         stmts = parse_python(p.read_text(encoding="utf-8", errors="replace"), p)
     loaded.stmts = stmts

@@ -132,12 +132,13 @@ def _float_arrays(value: Any) -> list[tuple[str, np.ndarray]]:
 
 def _knob(ctx: dict, update: dict | None):
     """The learning-rate knob the first read verified (None: an argument or no update at all)."""
-    from gradcheck.audit.adapters.readers.update import knobs
+    from gradcheck.audit.adapters.readers.update import knobs, written_knob
 
     via = (update or {}).get("via")
     if not via:
         return None
-    return next((k for k in knobs(ctx["runner"], ctx["s1"]) if str(k) == via), None)
+    found = [*knobs(ctx["runner"], ctx["s1"]), written_knob(ctx["s1"].root)]
+    return next((k for k in found if k is not None and str(k) == via), None)
 
 
 def _grads_like_first(ctx, step, shape: str, lr: float) -> list[np.ndarray | None]:

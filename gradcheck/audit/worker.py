@@ -32,7 +32,7 @@ Request (JSON)::
 Result (JSON, written atomically, always, even on failure)::
 
     {"ok", "shape", "entry", "notes", "params", "grads", "forward", "forward_path",
-     "samples_as_columns", "update", "error", "X", "Y"}
+     "samples_as_columns", "update", "error", "X", "Y", "precision"}
 
 Script mode (``shape: "script"``) adds ``cells`` (notebooks: ``{"backward": N,
 "update": N}``) and ``trace`` (where the gradients and the update are, and the
@@ -223,6 +223,25 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
     Relative paths in the request are taken from ``base`` (the cwd), else from ``alt``
     (the request file's directory).
     """
+    out, result = _run_request(req, base, alt)
+    result["precision"] = precision(result)
+    return out, result
+
+
+def precision(result: dict) -> str:
+    """The narrowest float dtype among the student's weights, gradients and forward output ("float64" if none).
+
+    The arrays travel as float lists; this is the only trace of a network computed
+    in float32, whose gradients are accurate to float32's rounding, not float64's.
+    """
+    entries = [e for key in ("params", "grads") for e in result.get(key) or [] if isinstance(e, dict)]
+    arrays = [e.get("data") for e in entries] + [result.get("forward")]
+    floats = [a.dtype for a in arrays if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+    floats += [np.dtype(e["dtype"]) for e in entries if e.get("dtype") in ("float16", "float32", "float64")]
+    return min(floats, key=lambda d: d.itemsize, default=np.dtype(np.float64)).name
+
+
+def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
     from gradcheck.audit import adapters, loading
 
     sub, out, X, Y, lrs, spec = _parse_request(req, base, alt or base)

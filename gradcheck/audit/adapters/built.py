@@ -60,17 +60,36 @@ def _resolvable(call: ast.Call, ns: dict) -> bool:
     return all(n in ns or hasattr(builtins, n) for n in names)
 
 
-def _inlined(call: ast.Call, tree: ast.AST, ns: dict) -> ast.Call:
-    """``call`` with each name it reads that the namespace lacks replaced by the value last assigned to it
-    before the call (``layers = [Dense(784, 128), ReLU()]`` then ``Sequential(layers)`` in ``main()``)."""
-    missing = {  # a module of a project (``layers.py``) is no value a constructor takes
+#: Rounds of inlining: ``Network(L)`` <- ``L = np.array([L1, L2])`` <- ``L1 = Layer(784, 64)``.
+MAX_INLINE_DEPTH = 4
+
+
+def _missing(call: ast.expr, ns: dict) -> set[str]:
+    """Names the call reads that the namespace lacks (a project's module, ``layers.py``, is no value either)."""
+    return {
         n.id
         for n in ast.walk(call)
         if isinstance(n, ast.Name)
         and (isinstance(ns.get(n.id), types.ModuleType) or (n.id not in ns and not hasattr(builtins, n.id)))
     }
-    if not missing:
-        return call
+
+
+def _inlined(call: ast.Call, tree: ast.AST, ns: dict) -> ast.Call:
+    """``call`` with each name it reads that the namespace lacks replaced by the value last assigned to it
+    before the call (``layers = [Dense(784, 128), ReLU()]`` then ``Sequential(layers)`` in ``main()``),
+    again for the names those values read, a few rounds deep."""
+    for _ in range(MAX_INLINE_DEPTH):
+        missing = _missing(call, ns)
+        if not missing:
+            break
+        inlined = _inline_once(call, tree, missing)
+        if ast.dump(inlined) == ast.dump(call):
+            break
+        call = inlined
+    return call
+
+
+def _inline_once(call: ast.Call, tree: ast.AST, missing: set[str]) -> ast.Call:
     values: dict[str, ast.expr] = {}
     assigns = [
         a

@@ -16,16 +16,17 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit.adapters import labels
-from gradcheck.audit.adapters.calling import signature
+from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample, source_tree
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
-from gradcheck.audit.adapters.params import discover_params, params_from_spec, params_out, snapshot
+from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
 from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_value_info
 from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
 from gradcheck.audit.adapters.readers.update import returned_params, update_grads
+from gradcheck.audit.adapters.returns import returned_names
 from gradcheck.audit.adapters.shapes import SHAPES
 from gradcheck.audit.adapters.sizes import (
     INVENTED_N,
@@ -114,6 +115,7 @@ def audit(
         schedule = [Sizes(X.shape[1], Y.shape[1])]
     first: BaseException | None = None
     tried: set[Sizes] = set()
+    own: dict[Sizes, str] = {}  # sizes the code's own weights have, and what made them
     while schedule:
         sizes = schedule.pop(0)
         if sizes is not None and sizes in tried:
@@ -135,14 +137,30 @@ def audit(
             width = getattr(exc, "width", None)
             if width is not None and sizes is not None and all(s is None or s.n_out != width for s in schedule):
                 schedule.insert(0, Sizes(sizes.n_in, width, invented=True))
+            asked = getattr(exc, "sizes", None)  # weights the code sizes itself (init() writes 9 x 9)
+            if asked is not None and asked not in tried:
+                schedule.insert(0, asked)
+                own[asked] = getattr(exc, "by", "the code")
             continue
         used = partial.get("X")
-        if sizes is not None and sizes.invented and (used is None or used.shape[1] == sizes.n_in):
+        if sizes in own:
+            attempt.insert(
+                0,
+                f"no data given: {n} samples made with seed {seed} for the {sizes.n_in} inputs and "
+                f"{sizes.n_out} outputs of the weights {own[sizes]} makes",
+            )
+        elif sizes is not None and sizes.invented and (used is None or used.shape[1] == sizes.n_in):
             attempt.insert(0, _invented_note(sizes, n, seed))
         notes.extend(attempt)
         return found
     assert first is not None
     raise first
+
+
+def _kinds(partial: dict, params: list) -> list[str] | None:
+    """The dtypes the student's parameters were found in (kept when the values are read again)."""
+    kinds = [e.get("dtype", "float64") for e in partial.get("params") or []]
+    return kinds if len(kinds) == len(params) else None
 
 
 def _invented_note(sizes: Sizes, n: int, seed: int) -> str:
@@ -166,7 +184,7 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
         params = discover_params(probe, target.root_is_namespace)
     if not params:
         raise _no_params(target, probe)
-    partial["params"] = params_out(params, snapshot(probe, params), target.root_name)
+    partial["params"] = params_out(params, snapshot(probe, params), target.root_name, dtypes(probe, params))
     first: BaseException | None = None
     while True:
         try:
@@ -216,6 +234,15 @@ def _no_params(target: Target, probe: Any) -> AuditError:
             f"{target.label}{sig} is given its layers by code outside the class, and the submission builds "
             "none the audit can evaluate: the network is assembled by a script or notebook; audit that file "
             "(with [entry] run_toplevel = true), or set [network] params",
+            where="finding the parameters",
+            type_="ParamsNotFound",
+        )
+    given = accepts_role(target.get_backward(probe), "params") if target.root_name == "self" else None
+    if given:
+        return AuditError(
+            f"{target.entry()} is given the parameters as its argument {given!r} and {target.label} keeps none: "
+            "parameters passed in by the caller of a method are not supported, and no spec setting reaches them "
+            "(the audit finds weights on the model object, in module globals, or made by an initializer function)",
             where="finding the parameters",
             type_="ParamsNotFound",
         )
@@ -328,7 +355,7 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     for p, value in zip(params, s1.before):  # the layout tried last decides the shapes
         p.shape = tuple(value.shape)
     partial["samples_as_columns"] = s1.columns
-    partial["params"] = params_out(params, s1.before, target.root_name)
+    partial["params"] = params_out(params, s1.before, target.root_name, _kinds(partial, params))
     partial["forward"] = _forward_out(s1, target, ctx.notes)
     if runner.loss_name:
         ctx.notes.append(f"backward was given dL/d(output) from the student's {runner.loss_name}")
@@ -337,7 +364,7 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     grads, shape, s_used = _read(runner, s1, params, ctx, lrs, result)
     partial["probe_context"] = {"runner": runner, "s1": s_used, "params": params}  # gradcheck.audit.probes
     if s_used is not s1:
-        partial["params"] = params_out(params, s_used.before, target.root_name)
+        partial["params"] = params_out(params, s_used.before, target.root_name, _kinds(partial, params))
         partial["forward"] = _forward_out(s_used, target, [])
     missing = [params[i].name for i in range(len(params)) if i not in {g.param for g in grads}]
     if missing:
@@ -373,7 +400,7 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
         if changed:
             notes.append("backward also changed the weights; gradients read from [network] grads")
         return grads_from_spec(list(ctx.spec["grads"]), s1, params, root_name), "spec", s1
-    grads, shape, rnotes = grads_from_return(s1.ret, params)
+    grads, shape, rnotes = grads_from_return(s1.ret, params, returned_names(runner.t.get_backward(s1.root)))
     notes.extend(rnotes)
     if shape == "loss-and-grads":  # the grader judges the returned loss too (a scalar?)
         result["loss_value"] = loss_value_info(s1.ret)
@@ -386,6 +413,13 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
         return grads, shape, s1
     stored, kind = grads_stored(s1.root, params, root_name)
     if stored and not changed:
+        return stored, kind, s1
+    skipped = [p.name for p, b, a in zip(params, s1.before, s1.after) if np.array_equal(b, a, equal_nan=True)]
+    if changed and skipped and len(stored) == len(params):  # an update that leaves some weights alone
+        notes.append(
+            f"{runner.t.entry()} updated the weights but left {', '.join(skipped)} unchanged: "
+            "the gradients it stored are used (the update itself never trains them)"
+        )
         return stored, kind, s1
     if changed:
         grads, shape, result["update"], step = update_grads(runner, s1, params, lrs, notes)

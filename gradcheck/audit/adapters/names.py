@@ -124,7 +124,8 @@ _ROLE_NAMES: dict[str, str] = {
     "dout": "grad dout dy grad_output grad_out delta dl_dy d_out upstream upstream_grad da dl dloss "
     "loss_grad output_gradient output_grad gradient grad_y dvalues dz d_output dldy grad_in error_grad",
     "epochs": "epochs epoch n_epochs num_epochs iterations iters n_iter num_iter num_iterations "
-    "n_iterations max_iter n_steps num_steps num_iters n_iters max_iters n_epoch nepochs",
+    "n_iterations max_iter n_steps num_steps num_iters n_iters max_iters n_epoch nepochs iter_no iter_num "
+    "num_iteration no_of_iterations epoch_count",
     "batch_size": "batch_size batchsize mini_batch_size m n_samples num_samples num_examples n_examples",
     "verbose": "verbose print_cost print_loss plot show log debug",
     "seed": "seed random_state rng_seed",
@@ -238,6 +239,10 @@ def is_grad_name(name: str) -> bool:
     return stripped != low and bool(_PARAM_NAME.match(stripped))
 
 
+#: ``hidden_weights``, ``output_bias``, ``input_hidden_weights``: a layer's name, then weights or bias.
+_LAYER_PARAM = re.compile(r"^([a-z]+\d*_)+(weights?|bias(es)?)$")
+
+
 def is_param_name(name: str) -> bool:
     """Whether an array named ``name`` looks like a weight/bias (not a grad, cache or velocity)."""
     bare = name.lstrip("_")
@@ -245,7 +250,7 @@ def is_param_name(name: str) -> bool:
         return False
     if _NOT_PARAM.match(bare) and not re.match(r"^(syn|u|v)\d*$", bare.lower()):
         return False
-    return bool(_PARAM_NAME.match(bare.lower()))
+    return bool(_PARAM_NAME.match(bare.lower()) or _LAYER_PARAM.match(bare.lower()))
 
 
 def layer_key(name: str) -> tuple[int, ...]:
@@ -260,5 +265,5 @@ def leaf(name: str) -> str:
 
 
 def is_bias(name: str) -> bool:
-    """Whether a parameter's display name (``b1``, ``layers[0].bias``) names a bias."""
-    return canon(leaf(name)).startswith("b")
+    """Whether a parameter's display name (``b1``, ``layers[0].bias``, ``hidden_bias``) names a bias."""
+    return canon(leaf(name)).startswith("b") or bool(re.search(r"_bias(es)?$", leaf(name).lower()))

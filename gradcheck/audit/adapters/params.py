@@ -34,6 +34,11 @@ class Tensor:
     order: int = 0
 
 
+def _object_array(obj: Any) -> bool:
+    """A numpy array of objects used as a list (``np.array([L1, L2, L3])`` of layer objects)."""
+    return isinstance(obj, np.ndarray) and obj.dtype == object and obj.ndim == 1
+
+
 class _Walk:
     """One search of a root for parameter arrays (each array reported once)."""
 
@@ -53,13 +58,13 @@ class _Walk:
             return
         if isinstance(obj, dict):
             items = [(k, v) for k, v in obj.items() if isinstance(k, (str, int))]
-        elif isinstance(obj, (list, tuple)):
+        elif isinstance(obj, (list, tuple)) or _object_array(obj):
             items = list(enumerate(obj))
         elif is_user_object(obj):
             items = list(vars(obj).items())
         else:
             return
-        is_attr = not isinstance(obj, (dict, list, tuple))
+        is_attr = not isinstance(obj, (dict, list, tuple, np.ndarray))
         for key, val in items:
             if isinstance(key, str) and key.startswith("__"):
                 continue
@@ -80,7 +85,7 @@ class _Walk:
         elif is_param_object(val):
             if not (named and SKIP_OBJECT.match(key)):
                 self.add(name, here + (("attr", "data"),), val.data, here)
-        elif isinstance(val, (dict, list, tuple)):
+        elif isinstance(val, (dict, list, tuple)) or _object_array(val):
             if named and SKIP_CONTAINER.match(key):
                 return
             is_params = named and key.lower() in PARAM_CONTAINERS
@@ -164,9 +169,24 @@ def snapshot(root: Any, params: list[Tensor]) -> list[np.ndarray]:
     return out
 
 
-def params_out(params: list[Tensor], values: list[np.ndarray], root_name: str) -> list[dict]:
-    """The ``params`` field of the worker's result."""
+def dtypes(root: Any, params: list[Tensor]) -> list[str]:
+    """The float type each parameter is held in ("float64" where it is not a float array)."""
+    out = []
+    for t in params:
+        try:
+            dt = np.asarray(resolve(root, t.steps)).dtype
+        except Exception:  # noqa: BLE001 - the student may have deleted/renamed it
+            dt = np.dtype(np.float64)
+        out.append(dt.name if dt.kind == "f" else "float64")
+    return out
+
+
+def params_out(
+    params: list[Tensor], values: list[np.ndarray], root_name: str, kinds: list[str] | None = None
+) -> list[dict]:
+    """The ``params`` field of the worker's result (``kinds``: the dtypes the student holds them in)."""
+    kinds = kinds or ["float64"] * len(params)
     return [
-        {"name": p.name, "path": fmt_path(root_name, p.steps), "shape": list(v.shape), "data": v}
-        for p, v in zip(params, values)
+        {"name": p.name, "path": fmt_path(root_name, p.steps), "shape": list(v.shape), "data": v, "dtype": k}
+        for p, v, k in zip(params, values, kinds)
     ]

@@ -9,6 +9,7 @@ shape and the layer order can be read off the shapes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -155,6 +156,28 @@ def _other_value(p, role: str | None, data: dict, label: str, fn: Callable, note
     )
 
 
+#: Penalties and dropout whose default would change the loss: given their neutral value instead.
+PENALTY_DEFAULT = re.compile(
+    r"^(reg|regulari[sz]ation|reg_?lambda|lambd?a?|l2|l2_?reg|l1|weight_?decay|penalty)$", re.I
+)
+DROPOUT_DEFAULT = re.compile(r"^(dropout|drop_?rate|drop_?prob|p_?drop|keep_?prob|keep)$", re.I)
+
+
+def _neutral_default(p, label: str, notes: list[str]):
+    """0 for a penalty (``regularization=0.01``), no dropout for a dropout rate; None keeps any other default."""
+    d = p.default
+    if not isinstance(d, (int, float)) or isinstance(d, bool):
+        return None
+    if PENALTY_DEFAULT.match(p.name) and d != 0:
+        value, why = 0.0, "a penalty: the gradient of the data loss is checked, the penalty's is not"
+    elif DROPOUT_DEFAULT.match(p.name) and d not in (0, 1):
+        value, why = (1.0 if "keep" in p.name.lower() else 0.0), "dropout off: a gradient check needs no noise"
+    else:
+        return None
+    notes.append(f"{label}: {p.name} = {value:g} given instead of its default {d:g} ({why})")
+    return value
+
+
 def _size_roles(fn: Callable, plist: list) -> dict[str, str | None]:
     """The size role of every argument: from its name, else (no default) from the body using it as a shape."""
     known: dict[str, str | None] = {}
@@ -209,7 +232,7 @@ def infer_call_sizes(
         elif srole in ("hidden", "hidden_sizes") and p.default is p.empty:
             value = _invented(Sizes(INVENTED_N_IN, INVENTED_N_OUT[0], True), p, srole, label, notes)
         elif p.default is not p.empty:
-            value = None
+            value = _neutral_default(p, label, notes)
         else:
             value = _other_value(p, role, data, label, fn, notes)
         if value is None:

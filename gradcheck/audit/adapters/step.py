@@ -31,11 +31,13 @@ class Grad:
 class Knob:
     """Where a learning rate goes: an argument, an attribute of the root, or a module global."""
 
-    kind: str  # "argument" | "attribute" | "global"
+    kind: str  # "argument" | "attribute" | "global" | "written" (a number in the update, made a global)
     name: str
-    where: Any = None  # the globals dict of a "global" knob
+    where: Any = None  # the globals dict of a "global" or "written" knob
 
     def __str__(self) -> str:
+        if self.kind == "written":
+            return "the number written in the update"
         return {"argument": "argument", "attribute": "attribute self.", "global": "global"}[self.kind] + (
             f" {self.name!r}" if self.kind == "argument" else self.name if self.kind == "attribute" else f" {self.name}"
         )

@@ -173,7 +173,8 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict) -> list[dict]:
     ns, loaded = t.namespace, runner.loaded
     classes = student_classes(ns, loaded)
     skip = {n for n in (t.backward_name, t.forward_name) if n}
-    cands = held_by(env.root, t.label, skip) if t.root_name == "self" else []
+    holder = env.root if t.root_name == "self" else t.holder
+    cands = held_by(holder, t.label, skip) if holder is not None else []
     cands += in_module(ns, funcs, classes, skip, _make)
     for cand in cands[:MAX_CANDIDATES]:
         stateful = cand.tier == 1 and "." not in cand.source[len(t.label) + 1 :]

@@ -99,6 +99,8 @@ class Target:
     per_sample: bool = False
     #: built as the submission builds it: its sizes are its own, the batch is made to fit them
     own_sizes: bool = False
+    #: the object whose methods are called when the root is not it (its loss methods are the student's loss)
+    holder: Any = None
 
     def entry(self) -> str:
         """``Class.method`` or ``function``."""

@@ -77,6 +77,16 @@ def match_entries(
     return [], ""
 
 
+def _grad_names(names: list[str | None] | None, value: Any) -> bool:
+    """Whether a returned tuple's source names (``dW1, db1``) each name a gradient."""
+    return (
+        bool(names)
+        and isinstance(value, tuple)
+        and len(names) == len(value)
+        and all(n is not None and strip_grad(n) is not None for n in names)
+    )
+
+
 def is_array_loss_and_grads(ret: Any) -> bool:
     """``(loss, grads)`` in the CS231n form whose loss is a numeric array rather than a number."""
     return (
@@ -111,8 +121,15 @@ def _loss_and_grads(ret: Any, notes: list[str]) -> tuple[Any, str]:
     return ((value,) if isinstance(value, np.ndarray) else value), "loss-and-grads"
 
 
-def grads_from_return(ret: Any, params: list[Tensor]) -> tuple[list[Grad], str | None, list[str]]:
-    """Gradients in a backward's return value; (grads, shape name, notes)."""
+def grads_from_return(
+    ret: Any, params: list[Tensor], ret_names: list[str | None] | None = None
+) -> tuple[list[Grad], str | None, list[str]]:
+    """Gradients in a backward's return value; (grads, shape name, notes).
+
+    ``ret_names``: the names in the backward's ``return dW1, dW2, db1, db2``; when
+    each is a gradient's name, the tuple is matched to the parameters by them,
+    whatever their order.
+    """
     notes: list[str] = []
     if ret is None or isinstance(ret, (int, float, np.generic)):
         return [], None, notes
@@ -132,6 +149,9 @@ def grads_from_return(ret: Any, params: list[Tensor]) -> tuple[list[Grad], str |
     if not entries:
         return [], None, []  # (loss, accuracy): a loss and no gradient, nothing to say
     named = isinstance(value, dict) or (isinstance(value, (list, tuple)) and any(isinstance(v, dict) for v in value))
+    if not named and _grad_names(ret_names, value) and len(entries) == len(value):
+        entries = [(n, path, a) for n, (_, path, a) in zip(ret_names, entries)]
+        named = True
     grads, rule = match_entries(entries, params, named)
     if grads and rule == "position" and any(g.data.shape != params[g.param].shape for g in grads):
         notes.append("returned gradients matched to the parameters by position although some shapes differ")

@@ -20,6 +20,7 @@ import numpy as np
 from gradcheck.audit.adapters.names import LR_NAMES
 from gradcheck.audit.adapters.params import Tensor
 from gradcheck.audit.adapters.paths import assign, fmt_path
+from gradcheck.audit.adapters.readers import constlr
 from gradcheck.audit.adapters.step import Grad, Knob, Runner, Step1
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
@@ -101,12 +102,18 @@ def update_grads(
     """Gradients from (before - after) / lr with the verified learning rate; (grads, shape, update info, step)."""
     lrs = [lrs[0], lrs[1] if len(lrs) > 1 else lrs[0] * 2]
     tried: list[str] = []
-    for knob in knobs(runner, s1):
+    drift = False
+    for knob in [*knobs(runner, s1), None]:
+        if knob is None:  # last: a number written in the update (self.W -= 0.01 * dW)
+            knob = _written_rate(runner, s1, notes)
+            if knob is None:
+                break
         try:
             ok, a, _, nonlin = _linear(runner, s1, knob, lrs)
         except (StudentCodeError, AuditError):
             continue
         if not ok:
+            drift = drift or (knob.kind == "argument" and _drifts(runner, knob, s1.columns, lrs[0]))
             tried.append(str(knob))
             continue
         stateful, diff = _stateful(runner, a, knob, params, lrs[0], notes)
@@ -126,17 +133,64 @@ def update_grads(
         if tried:
             notes.append(f"not the learning rate (the update is not linear in it): {', '.join(tried)}")
         return _as_grads(inferred(a, lrs[0]), params, runner.t.root_name), "inplace-update", upd, a
-    return _raw(s1, params, runner, tried, notes)
+    return _raw(s1, params, runner, tried, notes, drift)
 
 
-def _raw(s1: Step1, params, runner: Runner, tried: list[str], notes: list[str]):
+def _written_rate(runner: Runner, s1: Step1, notes: list[str]) -> Knob | None:
+    """A knob for the number the model's updates are scaled by, when the source writes one."""
+    if runner.t.root_name != "self":
+        return None
+    found = constlr.rewire(s1.root)
+    if found is None:
+        return None
+    g, value, where = found
+    notes.append(f"the update is scaled by the number {value:g} written in {', '.join(where)}: tried as the rate")
+    return Knob("written", constlr.KNOB, g)
+
+
+def written_knob(root: Any) -> Knob | None:
+    """The knob of a number already made a global in ``root``'s methods (see :mod:`.constlr`), or None."""
+    g = constlr.rewired_globals(root)
+    return Knob("written", constlr.KNOB, g) if g is not None else None
+
+
+#: How far the gradient read at 4 lr may be from the straight line through those at lr and 2 lr
+#: (relative to its change) for the change to count as first order in lr.
+DRIFT_RTOL = 1e-2
+DRIFT = (
+    "the gradient read off the update moves in proportion to the learning rate, as when a layer's "
+    "weights are updated before the gradient passed back through them is computed"
+)
+
+
+def _drifts(runner: Runner, knob: Knob, columns: bool, lr: float) -> bool:
+    """Whether the gradient inferred at lr/8, lr/4, lr/2 changes along a straight line in lr (first order).
+
+    Momentum, clipping or a decayed rate change it otherwise; a layer that updates its
+    weights and then passes the gradient back through the new ones changes it by
+    lr times a fixed amount (small rates keep the second-order part below DRIFT_RTOL).
+    """
+    rates = [lr / 8, lr / 4, lr / 2]
+    try:
+        g1, g2, g4 = (inferred(runner.step(r, columns, knob=knob), r) for r in rates)
+    except (StudentCodeError, AuditError):
+        return False
+    d1 = [(y - x) / (rates[1] - rates[0]) for x, y in zip(g1, g2)]
+    d2 = [(z - y) / (rates[2] - rates[1]) for y, z in zip(g2, g4)]
+    moved = max((float(np.max(np.abs(d))) for d in d1 if d.size), default=0.0)
+    return moved > 0 and rel_diff(d1, d2) <= DRIFT_RTOL
+
+
+def _raw(s1: Step1, params, runner: Runner, tried: list[str], notes: list[str], drift: bool = False):
     """No verified learning rate: the raw step (before - after), reported as if lr = 1."""
     if tried:
+        why = DRIFT if drift else "momentum, Adam or clipping?"
         notes.append(
-            "the weights changed in place but the update is not linear in any learning-rate candidate "
-            f"({', '.join(tried)}): momentum, Adam or clipping?"
+            f"the weights changed in place but the update is not linear in any learning-rate candidate "
+            f"({', '.join(tried)}): {why}"
         )
-        upd = {"lrs": [1.0], "linear": False, "max_nonlinearity": None, "note": "update not linear in a learning rate"}
+        note = f"update not linear in a learning rate: {DRIFT}" if drift else "update not linear in a learning rate"
+        upd = {"lrs": [1.0], "linear": False, "max_nonlinearity": None, "note": note}
     else:
         notes.append(
             "the weights changed in place but no learning rate argument, attribute or global was found: "

@@ -4,6 +4,8 @@ Tried in the order of :data:`SHAPES` (the first that applies wins):
 
 ``spec_entry``  the spec names the class or function (``[entry] class`` / ``function``);
 ``layer_list``  a module-level list of layer objects (``network = [Dense(2, 3), Tanh(), ...]``);
+``method_params`` a model class whose methods are given the parameters one of its methods
+                makes (``backprop(self, theta, X, Y)``, ``theta = model.init_theta()``);
 ``classes``     a model class with forward-ish and backward-ish methods, or a CS231n
                 ``loss(X, y) -> (loss, grads)`` (:mod:`.cs231n`); weights made by ``fit()``
                 (:mod:`.fit`);
@@ -27,10 +29,11 @@ from gradcheck.audit.adapters.shapes import (
     globals_fn,
     layer_list,
     lists,
+    method_params,
     positional,
     spec_entry,
 )
 
-SHAPES = (spec_entry, layer_list, classes, positional, derivatives, lists, functions, globals_fn)
+SHAPES = (spec_entry, layer_list, method_params, classes, positional, derivatives, lists, functions, globals_fn)
 
 __all__ = ["SHAPES"]

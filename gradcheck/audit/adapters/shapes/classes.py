@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import inspect
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -90,22 +91,29 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Pic
         top = [c for c in top if MODEL_HINT.search(c.cls.__name__)] or top
     if len(top) != 1:
         listed = " and ".join(sorted(c.cls.__name__ for c in (top or cands)))
-        layers = len(top) >= 3 and not any(MODEL_HINT.search(c.cls.__name__) for c in top)
+        layers = len(top) >= 2 and all(_layer_like(c.cls.__name__) for c in top)
         why = (
-            ": they look like layers, and no model class uses them (the network is assembled by code the "
-            "audit does not run, a training script or notebook)"
+            ": they look like layers, and no model class or module-level list holds them: a network a training "
+            "script, builder function or notebook assembles at run time is not modelled, and no spec setting "
+            "assembles it ([entry] class would audit one layer alone)"
             if layers
-            else ""
+            else ": set [entry] class"
         )
         raise AuditError(
-            f"found several candidate classes {listed}{why}: set [entry] class",
+            f"found several candidate classes {listed}{why}",
             where="finding the model",
             type_="AmbiguousEntry",
         )
     return top[0]
 
 
-def _constructor(cls: type, ctx: Context):
+def _layer_like(name: str) -> bool:
+    """``Tanh``, ``CLayer``, ``nn_linear_layer``, ``ActiveLayer``: one layer, not a model."""
+    return bool(LAYER_CLASS.match(name)) or bool(re.search(r"layer$", name, re.I)) or not MODEL_HINT.search(name)
+
+
+def constructor(cls: type, ctx: Context) -> tuple[list, dict]:
+    """Constructor arguments: the spec's, else inferred (sizes invented when needed)."""
     if "init_args" in ctx.spec or "init_kwargs" in ctx.spec:
         return list(ctx.spec.get("init_args") or []), dict(ctx.spec.get("init_kwargs") or {})
     init = cls.__init__ if "__init__" in methods(cls) else cls
@@ -118,7 +126,7 @@ def class_target(picked: Picked, ctx: Context, instance=None, alternatives: bool
     """A target calling ``picked``'s methods on a fresh instance (or copies of ``instance``)."""
     cls = picked.cls
     if instance is None:
-        args, kwargs = _constructor(cls, ctx)
+        args, kwargs = constructor(cls, ctx)
 
         def make():
             np.random.seed(0)
@@ -164,6 +172,7 @@ def made_or_built(picked: Picked, ctx: Context, alternatives: bool) -> Target:
     The code's own construction is used when the arguments cannot be inferred or the
     object they make holds no weights (a list of layers only the script builds).
     """
+    said = len(ctx.notes)
     try:
         target = class_target(picked, ctx, alternatives=alternatives)
     except (AuditError, StudentCodeError) as exc:
@@ -176,6 +185,7 @@ def made_or_built(picked: Picked, ctx: Context, alternatives: bool) -> Target:
         found = built_in_code(picked.cls, ctx.loaded, _has_params)
         if found is not None:
             obj, where = found
+            del ctx.notes[said:]  # the sizes invented for the object not used are no news
             ctx.notes.append(f"{picked.cls.__name__} built as the submission builds it ({where})")
             return dataclasses.replace(
                 class_target(picked, ctx, instance=obj, alternatives=alternatives), own_sizes=True

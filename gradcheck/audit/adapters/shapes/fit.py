@@ -15,7 +15,9 @@ import numpy as np
 from gradcheck.audit.adapters.calling import bind_args, call_student, plain_params
 from gradcheck.audit.adapters.objects import methods
 from gradcheck.audit.adapters.params import discover_params
+from gradcheck.audit.adapters.sizes import Sizes, size_candidates
 from gradcheck.audit.adapters.target import Context
+from gradcheck.audit.loader import AuditError
 
 #: Methods that create weights, tried in this order (argument-free initializers first).
 CREATORS = (
@@ -28,6 +30,9 @@ CREATORS = (
     "_init_weights",
     "build",
     "reset_parameters",
+    "setup",
+    "set_up",
+    "init",
     "fit",
     "train",
 )
@@ -57,10 +62,30 @@ def ensure_params(obj: Any, ctx: Context) -> Any:
             call_student(f"{type(obj).__name__}.{name}", method, *args, **kwargs)
         except Exception:  # noqa: BLE001 - not a creator after all; the next is tried
             continue
-        if discover_params(obj):
+        made = discover_params(obj)
+        if made:
+            _check_sizes(made, ctx, f"{type(obj).__name__}.{name}()")
             ctx.notes.append(f"the weights are created by {type(obj).__name__}.{name}(); checked after that call")
             return obj
     return obj
+
+
+def _check_sizes(made: list, ctx: Context, by: str) -> None:
+    """Weights of sizes written in the code that the invented batch does not fit: ask for theirs."""
+    sizes = ctx.sizes
+    cands = size_candidates(made)
+    if sizes is None or not sizes.invented or not cands or (sizes.n_in, sizes.n_out) in cands:
+        return
+    n_in, n_out = cands[0]
+    exc = AuditError(
+        f"the weights {by} makes take {n_in} inputs and {n_out} outputs, not the {sizes.n_in} and "
+        f"{sizes.n_out} invented",
+        where="making data",
+        type_="NeedsSizes",
+    )
+    exc.sizes = Sizes(n_in, n_out, invented=True)  # type: ignore[attr-defined]
+    exc.by = by  # type: ignore[attr-defined]
+    raise exc
 
 
 def _required(method) -> list:

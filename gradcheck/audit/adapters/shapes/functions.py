@@ -22,12 +22,24 @@ from gradcheck.audit.loader import AuditError
 GLOBAL_PARAMS = ("params", "parameters", "weights", "theta", "model")
 
 
+#: Words that name a pass whatever the prefix or suffix (net_backward, mlp_forward, backprop_2layer).
+_PASS_WORDS = ("forward", "backward", "backprop", "back_prop", "backpropagation")
+
+
 def first_named(funcs: dict[str, Callable], names: list[str], wanted: str | None = None) -> str | None:
-    """``wanted`` when defined, else the first of ``names`` defined (case-insensitively)."""
+    """``wanted`` when defined, else the first of ``names`` defined (case-insensitively), else the one
+    function whose ``_``-separated words include a pass word (``net_backward``), if just one does."""
     if wanted in funcs:
         return wanted
     lower = {k.lower(): k for k in funcs}
-    return next((lower[n] for n in names if n in lower), None)
+    exact = next((lower[n] for n in names if n in lower), None)
+    if exact is not None:
+        return exact
+    for word in (w for w in _PASS_WORDS if w in names):
+        affixed = [k for low, k in lower.items() if low != word and f"_{word}_" in f"_{low.strip('_')}_"]
+        if len(affixed) == 1:
+            return affixed[0]
+    return None
 
 
 def entry_functions(ctx: Context, bname: str | None, funcs: dict) -> tuple[str | None, str | None]:
