@@ -108,11 +108,21 @@ def pick_entry(truth: dict, rng: np.random.Generator):
     return name, tuple(int(i) for i in big[int(rng.integers(len(big)))])
 
 
+def oracle_gap(g: dict, truth: dict) -> float:
+    """The user's gradient against the oracle: largest ``|g - exact|`` over the largest ``|exact|``, every entry."""
+    top = max((float(np.max(np.abs(t), initial=0.0)) for t in truth.values()), default=0.0)
+    gap = max(
+        (float(np.max(np.abs(np.asarray(g[n], np.float64) - t), initial=0.0)) for n, t in truth.items()), default=0.0
+    )
+    return gap / top if top > 0 else gap
+
+
 def check_one(i: int) -> dict:
     form = uf.random_form(i)
     loss, grad, params = uf.build(form)
     truth = uf.oracle(form)
     out = {"index": i, "label": form.label, "key": form_key(form), "n_params": form.n_params}
+    out["oracle"] = "mpmath" if truth.digits == uf.MP_DIGITS else "longdouble"
     if not uf.correct_by_construction(form, truth):
         out["excluded"] = "clip active" if truth.clipped else "ReLU unit within rounding of its kink"
         return out
@@ -123,6 +133,7 @@ def check_one(i: int) -> dict:
             return out
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # exp overflow in the user's sigmoid, as users see it
+        out["oracle_gap"] = oracle_gap(grad(params), truth.grad)
         rep = check_gradients(loss, grad, params, seed=i, name_bugs=False)
     out.update(status=rep.status, mode=rep.mode, evaluations=rep.evaluations, seconds=rep.elapsed)
     if rep.status in ("fail", "inconclusive", "kink"):
@@ -214,6 +225,8 @@ def summarize(rows: list[dict]) -> dict:
         "fails": [r for r in checked if r["status"] == "fail"],
         "inconclusive": [r for r in checked if r["status"] == "inconclusive"],
         "kinks": len([r for r in checked if r["status"] == "kink"]),
+        "oracles": Counter(r.get("oracle", "?") for r in checked),
+        "oracle_gap": max((r.get("oracle_gap", 0.0) for r in checked), default=0.0),
         "evaluations": float(np.median([r["evaluations"] for r in checked])) if checked else 0.0,
     }
 
@@ -269,6 +282,38 @@ def _into_reliability(path: Path, text: str) -> None:
         path.write_text(f"{title}\n\n{block}\n{rest.lstrip(chr(10))}")
 
 
+#: The checker's notes that state why a tensor is inconclusive, and the cause each names.
+CAUSES = (
+    ("do not account for it", "a tripped screen's excess left unexplained"),
+    ("does not resolve this tensor's directional derivative", "a screen blind at this noise (zeros would pass)"),
+)
+
+
+def cause(r: dict) -> tuple[str, str]:
+    """``(cause, stated reason)`` of an inconclusive row: the checker's own note, else its unresolved entry."""
+    for key, kind in CAUSES:
+        note = next((n for n in r.get("notes", []) if key in n), None)
+        if note:
+            return kind, note
+    for t in r.get("tensors") or []:
+        w = t.get("worst")
+        if t["status"] == "inconclusive" and not w:
+            return "a tripped screen with no entry checked", f"{t['name']}: its screen tripped, no entry was checked"
+        if t["status"] == "inconclusive" and w:
+            flat = w["numeric"] == 0.0 and w["numeric_error"] == 0.0
+            kind = (
+                "an entry the loss does not move at all (flat)"
+                if flat
+                else "an entry the second opinions leave unresolved"
+            )
+            reason = (
+                f"{t['name']}{list(w['index'])}: gradient {w['analytic']:.4g}, numeric {w['numeric']:.4g} "
+                f"+/- {w['numeric_error']:.2g} ({w['estimator']})"
+            )
+            return kind, reason
+    return "other", "; ".join(r.get("notes", []))
+
+
 def render(s: dict, seconds: float, parts: list[str]) -> str:
     lines = [
         "## User-form nets against an arbitrary-precision oracle",
@@ -282,6 +327,9 @@ def render(s: dict, seconds: float, parts: list[str]) -> str:
         f"- **false fails: {len(s['fails'])}**",
         f"- inconclusive: {len(s['inconclusive'])} ({100.0 * len(s['inconclusive']) / max(1, s['checked']):.2f}%)",
         f"- median loss evaluations per check: {s['evaluations']:.0f}",
+        "- oracle (every entry of the user's gradient compared with it): "
+        + ", ".join(f"{v} {k}" for k, v in sorted(s.get("oracles", {}).items()))
+        + f"; largest |user - exact| over the largest exact entry: {s.get('oracle_gap', 0.0):.1e}",
         "",
         "### By form",
         "",
@@ -306,10 +354,13 @@ def render(s: dict, seconds: float, parts: list[str]) -> str:
             f"| {c['pinned']} | {c['inconclusive']} | {c['invisible_failed']} | {c['resolvable']} "
             f"| {c['caught_resolvable']} ({100.0 * c['caught_resolvable'] / max(1, c['resolvable']):.1f}%) |"
         )
+    causes = Counter(cause(r)[0] for r in s["inconclusive"])
+    lines += ["", "### Inconclusive, by cause", "", "| cause | configurations |", "|---|---:|"]
+    lines += [f"| {k} | {v} |" for k, v in causes.most_common()]
     lines += ["", "### Every inconclusive, with its stated reason", ""]
-    for r in s["inconclusive"][:200]:
-        reason = next((n for n in r.get("notes", []) if "loss" in n or "noise" in n), "; ".join(r.get("notes", [])))
-        lines.append(f"- {r['index']} `{r['label']}`: {reason[:300]}")
+    for r in s["inconclusive"][:300]:
+        kind, reason = cause(r)
+        lines.append(f"- {r['index']} `{r['label']}` ({r.get('oracle', '?')} oracle) [{kind}]: {reason[:300]}")
     if s["fails"]:
         lines += ["", "### False fails", ""]
         lines += [f"- {r['index']} `{r['label']}`: {json.dumps(r.get('tensors'))[:400]}" for r in s["fails"]]

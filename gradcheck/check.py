@@ -180,38 +180,52 @@ def check_gradients(
     'fail'
     """
     start = time.perf_counter()
-    seed, samples = _validated_options(method, mode, seed, samples, grad, params)
-    options = {"method": method, "mode": mode, "rtol": rtol, "seed": seed, "samples": samples}
+    options = _validated_options(method, mode, rtol, seed, samples, grad, params)
     problem, analytic, context = _inputs(loss, grad, params, context, name_bugs, options)
-    rtol = validate_rtol(rtol, problem.dtype)
-    notes: list[str] = []
-    mode = "directional" if mode == "auto" else mode
-    # probes the loss; its noise is measured up front where every estimate will be a real difference
-    ch = Checker(nm.Oracle(problem), method, rtol, analytic, notes, seed, lazy_noise=mode == "directional")
-    tensors, numeric = _check_tensors(ch, analytic, mode, np.random.default_rng(seed), samples)
+    ch, mode = _checker(problem, analytic, options)
+    tensors, numeric = _check_tensors(ch, analytic, mode, np.random.default_rng(ch.seed), options["samples"])
     ch.oracle.assert_unmodified()
-    notes += _rounding_notes(ch, problem.dtype)
-    report = GradientReport(
-        status=worst_status(t.status for t in tensors),
-        tensors=tuple(tensors),
-        method=ch.method,
-        mode=mode,
-        seed=seed,
-        rtol=rtol,
-        dtype=str(problem.dtype),
-        evaluations=ch.oracle.evaluations,
-        elapsed=time.perf_counter() - start,
-        notes=tuple(notes),
-        analytic=analytic,
-        numeric=numeric,
-    )
+    report = _report(ch, mode, tensors, numeric, time.perf_counter() - start)
     if name_bugs and not report.passed:
         report = diagnose(report, params=problem.params, context=context or Context.infer(loss, problem.params))
     return _with_conditioning(report, ch, analytic)
 
 
-def _validated_options(method, mode, seed, samples, grad, params) -> tuple[int, int]:
-    """Check the options at the public boundary; return ``(seed, samples)`` as ints."""
+def _checker(problem: Problem, analytic, options: dict) -> tuple[Checker, str]:
+    """The state of the check (the loss probed, the method resolved, the noise measured where needed), and the mode.
+
+    ``auto`` mode is ``directional``: the screens choose themselves (see
+    :mod:`gradcheck.screens`); where every estimate will be a real difference
+    the loss's noise is measured up front, otherwise when a screen needs it.
+    """
+    rtol = validate_rtol(options["rtol"], problem.dtype)
+    mode = "directional" if options["mode"] == "auto" else options["mode"]
+    lazy = mode == "directional"
+    return Checker(nm.Oracle(problem), options["method"], rtol, analytic, [], options["seed"], lazy_noise=lazy), mode
+
+
+def _report(ch: Checker, mode: str, tensors: list[TensorResult], numeric, elapsed: float) -> GradientReport:
+    """The report of the tensors judged, with the notes the check gathered."""
+    dtype = ch.oracle.problem.dtype
+    notes = ch.notes + _rounding_notes(ch, dtype)
+    return GradientReport(
+        status=worst_status(t.status for t in tensors),
+        tensors=tuple(tensors),
+        method=ch.method,
+        mode=mode,
+        seed=ch.seed,
+        rtol=ch.rtol,
+        dtype=str(dtype),
+        evaluations=ch.oracle.evaluations,
+        elapsed=elapsed,
+        notes=tuple(notes),
+        analytic=ch.analytic,
+        numeric=numeric,
+    )
+
+
+def _validated_options(method, mode, rtol, seed, samples, grad, params) -> dict:
+    """Check the options at the public boundary; return them as the keyword arguments of a check."""
     _validate_choice(method, "method", nm.METHODS)
     _validate_choice(mode, "mode", MODES)
     seed = _validate_int(seed, "seed", 0)
@@ -220,7 +234,7 @@ def _validated_options(method, mode, seed, samples, grad, params) -> tuple[int, 
         raise TypeError("grad is required: a callable grad(params) or a mapping of gradients")
     if not callable(grad) and not isinstance(grad, Mapping) and isinstance(params, Mapping):
         raise TypeError(f"grad must be callable or a mapping of gradients, got {type(grad).__name__}")
-    return seed, samples
+    return {"method": method, "mode": mode, "rtol": rtol, "seed": seed, "samples": samples}
 
 
 def _inputs(loss, grad, params, context, name_bugs: bool, options: dict):
@@ -255,6 +269,8 @@ def _check_tensors(ch: Checker, analytic, mode: str, rng, samples: int):
             evidence = check_entries(ch, name, idx, g.reshape(-1), g.shape)
         result = _tensor_result(name, g.shape, evidence, ch.oracle.evaluations - before + spent, g.size)
         result = _with_screen(result, screen) if screen is not None else result
+        if name in ch.kinked and result.status == "pass":
+            result = dataclasses.replace(result, status="kink")
         if unexplained and result.status != "fail":
             ch.notes.append(excess_note(name, unexplained))
             result = dataclasses.replace(result, status=worst_status([result.status, "inconclusive"]))

@@ -49,6 +49,15 @@ SAFETY = 4.0
 UNRESOLVED = 0.05
 
 
+#: A pass whose tolerance is above this fraction of the entry's own scale could let an
+#: entry off by 1% through (its tolerance would hold that error, less what the estimate
+#: itself is off by): such a *weak* pass gets a second, sharper opinion before it
+#: stands (:func:`gradcheck.entries.check_entries`). Measured: a float32 user form
+#: (4-7-2-1, ReLU, saturated ``log(p + 1e-8)`` BCE, loss 1.8e-7) passed an entry x1.01
+#: whose Richardson estimate carried an error bar of 0.26% (tolerance 1.3%).
+WEAK = 5e-3
+
+
 def default_rtol(dtype: np.dtype) -> float:
     """``sqrt(eps)`` of ``dtype``: 1.49e-8 for float64, 3.45e-4 for float32.
 
@@ -93,6 +102,9 @@ class Judgement:
     resolved : ndarray of bool
         The numeric error is below ``UNRESOLVED`` of the entry's own scale
         ``max(|g|, |n|, floor_T)``: a verdict there means something.
+    weak : ndarray of bool
+        Passing, beyond ``rtol``, within a tolerance above ``WEAK`` of the
+        entry's own scale: an entry off by 1% could pass like this.
     """
 
     abs_error: np.ndarray
@@ -101,6 +113,7 @@ class Judgement:
     tolerance: np.ndarray
     ok: np.ndarray
     resolved: np.ndarray
+    weak: np.ndarray
 
 
 def judge(g, n, err, rtol: float, floor: float, atol: float = 0.0) -> Judgement:
@@ -118,4 +131,5 @@ def judge(g, n, err, rtol: float, floor: float, atol: float = 0.0) -> Judgement:
         tolerance = rtol * scale + SAFETY * err + atol
         ok = abs_error <= tolerance
         resolved = np.isfinite(n) & (SAFETY * err <= UNRESOLVED * own)
-    return Judgement(abs_error, abs_error / scale, scale, tolerance, ok, resolved)
+        weak = ok & (abs_error > rtol * scale) & (tolerance > WEAK * own)
+    return Judgement(abs_error, abs_error / scale, scale, tolerance, ok, resolved, weak)

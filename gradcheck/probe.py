@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 
-from gradcheck.noise import widened
+from gradcheck.noise import NOISY, widened
 from gradcheck.numeric import Estimate, Oracle, _finite, _one_sided, _pair, complex_step, refine, richardson
 from gradcheck.problem import UserFunctionError
 
@@ -30,7 +30,7 @@ from gradcheck.problem import UserFunctionError
 VALUE_RTOL = float(np.finfo(np.float64).eps) ** 0.25
 
 
-def reference_oracle(oracle: Oracle, noisy: bool = False) -> Oracle:
+def reference_oracle(oracle: Oracle, noisy: bool = False, deeper: bool = False) -> Oracle:
     """An oracle for real reference derivatives at the precision of the complex evaluation.
 
     The complex step runs in complex128 whatever the parameters' dtype; a
@@ -39,7 +39,9 @@ def reference_oracle(oracle: Oracle, noisy: bool = False) -> Oracle:
     cast to float64 is the fair reference; a loss that refuses float64 keeps
     its own precision. A ``noisy`` float64 loss (its measured noise far above
     the rounding model) is referred to its extended-precision twin where it
-    takes one (:func:`extended_oracle`).
+    takes one (:func:`extended_oracle`). With ``deeper``, so is a float32
+    loss whose float64 twin is itself noisy (a saturated output behind a
+    ``float()`` cast, where no complex step sees through the cancellation).
     """
     if oracle.dtype == np.float64:
         ext = extended_oracle(oracle) if noisy else None
@@ -49,6 +51,12 @@ def reference_oracle(oracle: Oracle, noisy: bool = False) -> Oracle:
     except (UserFunctionError, TypeError, ValueError):
         return oracle
     _measure(twin, oracle, extended=True)  # the float64 twin may cancel too (a saturated output)
+    if deeper and twin.measured is not None and twin.measured.excess > NOISY:
+        ext = extended_oracle(twin)
+        oracle.evaluations += twin.evaluations  # what measuring the extended twin cost
+        twin.evaluations = 0
+        if ext is not None:
+            return ext
     return twin
 
 
@@ -80,11 +88,27 @@ def extended_oracle(oracle: Oracle) -> Oracle | None:
     except (UserFunctionError, TypeError, ValueError):
         return None
     _measure(ext, oracle, extended=False)  # extended precision loses fewer digits, not none
+    _cancellation_floor(ext, oracle)
     if ext.L0 == oracle.L0 and not isinstance(ext.L0, np.longdouble) and oracle.measured is not None:
         # the same float64 value to the last bit while float64 is noisy: no extra digits reached the loss
         if oracle.measured.excess > 1.0:
             return None
     return ext
+
+
+def _cancellation_floor(ext: Oracle, oracle: Oracle) -> None:
+    """The extended twin's noise, never below the float64 loss's measured noise scaled by the eps ratio.
+
+    A cancellation loses the same digits at any precision: ``1 - p`` of a
+    saturated sigmoid is off by ``eps |p|`` whatever ``eps`` is. The twin's
+    own difference table can read 0 where its loss moves in stairs wider than
+    the table's spacing (flat, not quiet); the float64 measurement, which saw
+    the same cancellation through its extended-precision gap, bounds it.
+    """
+    if oracle.measured is None:
+        return
+    ratio = float(np.finfo(ext.dtype).eps) / float(np.finfo(oracle.dtype).eps)
+    ext.noise = max(ext.noise, 2.0 * ratio * oracle.measured.sigma)
 
 
 def probe_complex_safety(oracle: Oracle, entries: list[tuple[str, int]], ref: Oracle | None = None) -> str | None:

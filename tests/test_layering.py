@@ -118,6 +118,7 @@ LAYERS = [
         "gradcheck.probe",
         "gradcheck.opinions",
         "gradcheck.conditioning",
+        "gradcheck.along",
         "gradcheck.directional",
         "gradcheck.search",
         "gradcheck.entries",
