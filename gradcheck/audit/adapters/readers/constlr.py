@@ -26,15 +26,16 @@ def _number(node: ast.AST) -> bool:
 
 
 def _factor(node: ast.AST, named: dict[str, ast.Constant]) -> ast.Constant | None:
-    """The number multiplying a product (``0.01 * dW``, ``dW * 0.01``, ``lr * dW`` after ``lr = 0.01``)."""
-    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-        for side in (node.left, node.right):
-            if _number(side):
-                return side
-            if isinstance(side, ast.Name) and side.id in named:
-                return named[side.id]
-        node = node.left
-    return None
+    """The number multiplying a product (``0.01 * dW``, ``dW * 0.01``, ``lr * dW`` after ``lr = 0.01``), also
+    inside a matrix product, which Python reads ``0.5 * h.T @ d`` as ``(0.5 * h.T) @ d``: linear in it all the same."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.MatMult))):
+        return None
+    for side in (node.left, node.right):
+        if _number(side):
+            return side
+        if isinstance(side, ast.Name) and side.id in named:
+            return named[side.id]
+    return _factor(node.left, named) or _factor(node.right, named)
 
 
 def _named_numbers(tree: ast.AST) -> dict[str, ast.Constant]:
