@@ -39,6 +39,7 @@ from gradcheck.audit.adapters.sizes import (
 from gradcheck.audit.adapters.step import Grad, Runner, Step1
 from gradcheck.audit.adapters.studentloss import student_loss_grad, student_losses
 from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.adapters.updateform import update_form
 from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
 
 #: A loss value this small at random weights is a softmax over a single class (see _check_degenerate).
@@ -365,6 +366,7 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     if runner.loss_name:
         ctx.notes.append(f"backward was given dL/d(output) from the student's {runner.loss_name}")
     result: dict[str, Any] = {"update": None, "target_shape": target.shape}
+    result["update_form"] = update_form(ctx.loaded.stmts, [p.name for p in params])
     result["data_replaced"] = runner.form != "given" or runner.X is not ctx.X
     grads, shape, s_used = _read(runner, s1, params, ctx, lrs, result)
     partial["probe_context"] = {"runner": runner, "s1": s_used, "params": params}  # gradcheck.audit.probes
