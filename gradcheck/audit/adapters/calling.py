@@ -7,6 +7,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from gradcheck.audit.adapters.argroles import reads_stored_input, subtracted_with, used_as_input
 from gradcheck.audit.adapters.names import role_of
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
@@ -60,19 +61,21 @@ def bind_args(
     where: str,
     lr_arg: str | None = None,
     spec_hint: str = "[entry] backward",
+    given: dict[str, str] | None = None,
 ) -> tuple[list, dict, list]:
     """Bind ``fn``'s parameters to roles by name; unknown required ones positionally to ``fallback``.
 
     ``ctx`` maps roles (``X``, ``Y``, ``lr``...) and exact argument names (a forward's
     returned ``Z1``, a parameter ``W1``) to value makers; an exact name wins over a
-    role. Parameters with a default and no known role keep their default. Returns
+    role. Parameters with a default and no known role keep their default. ``given``
+    (``[entry] backward_args``) names an argument's role outright. Returns
     (args, kwargs, roles used).
     """
     sig = signature(fn)
     if sig is None:
         return [ctx[r]() for r in fallback if r in ctx], {}, list(fallback)
     plist = [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    roles = {p.name: _role(p.name, ctx, lr_arg) for p in plist}
+    roles = {p.name: (given or {}).get(p.name) or _role(p.name, ctx, lr_arg) for p in plist}
     named = {r for r in roles.values() if r in ctx}
     spare = [r for r in fallback if r not in named]
     args: list = []
@@ -109,12 +112,28 @@ def _role(name: str, ctx: dict, lr_arg: str | None) -> str | None:
     return role_of(name)
 
 
-def backward_fallback(fn: Callable, ctx: dict) -> list[str]:
+def backward_fallback(fn: Callable, ctx: dict, given: dict[str, str] | None = None) -> list[str]:
     """Positional guess for unrecognized backward arguments: ``(X, Y)``, or ``dout`` alone."""
     sig = signature(fn)
     if sig is None or "dout" not in ctx:
         return ["X", "Y"]
     plist = [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    unknown = [p for p in plist if role_of(p.name) is None and p.default is p.empty]
+    unknown = [p for p in plist if role_of(p.name) is None and p.default is p.empty and p.name not in (given or {})]
     has_xy = any(role_of(p.name) in ("X", "Y") for p in plist)
+    target = [p.name for p in plist if role_of(p.name) == "Y"]
+    others = {role_of(p.name) for p in plist if p not in unknown} - {"lr", "epochs", "batch_size", "verbose", "seed"}
+    if len(unknown) == 1 and len(target) == 1 and others == {"Y"} and "out" in ctx:
+        # backward(self, p, t): p is the prediction when p - t is taken (here or in a helper), or when the
+        # object kept its input in the forward (self.x = x) and the backward reads it from there
+        if subtracted_with(fn, unknown[0].name, target[0]) or reads_stored_input(fn, lambda a: role_of(a) == "X"):
+            return ["out"]
+        if not used_as_input(fn, unknown[0].name):
+            raise AuditError(
+                f"cannot tell whether argument {unknown[0].name!r} of {getattr(fn, '__qualname__', 'backward')}"
+                f"{sig} is the input X or the network's output (its name has no known role, and the code uses "
+                f"it as neither a matrix product's operand nor beside {target[0]!r} in a subtraction): set "
+                f'[entry] backward_args = {{ {unknown[0].name} = "out" }} (or "X")',
+                where="calling the backward",
+                type_="BindingError",
+            )
     return ["dout"] if len(unknown) == 1 and not has_xy else ["X", "Y"]
