@@ -112,6 +112,14 @@ STUDENT_NAMES = {
     "theta_methods_correct.py": ["W1", "b1", "W2", "b2"],
     "init_method_fixed_lr_correct.py": ["w_hidden", "w_output"],
     "l2_default_mse_delta_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "module_arch_kw_correct.py": ["W1", "b1", "W2", "b2"],
+    "module_arch_kw_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
+    "vcud_globals_correct.py": ["V", "c", "U", "d"],
+    "vcud_globals_bias_bug.py": ["V", "c", "U", "d"],
+    "pt_roles_correct.py": ["W1", "b1", "W2", "b2"],
+    "pt_roles_mean_bug.py": ["W1", "b1", "W2", "b2"],
+    "ascent_error_correct.py": ["w1", "bias1", "w2", "bias2"],
+    "ascent_error_sign_bug.py": ["w1", "bias1", "w2", "bias2"],
 }
 
 

@@ -122,7 +122,8 @@ def backward_fallback(fn: Callable, ctx: dict, given: dict[str, str] | None = No
     has_xy = any(role_of(p.name) in ("X", "Y") for p in plist)
     target = [p.name for p in plist if role_of(p.name) == "Y"]
     others = {role_of(p.name) for p in plist if p not in unknown} - {"lr", "epochs", "batch_size", "verbose", "seed"}
-    if len(unknown) == 1 and len(target) == 1 and others == {"Y"} and "out" in ctx:
+    offered = any(f"={p.name}" in ctx for p in unknown)  # the shape hands it over by name (a layer list)
+    if len(unknown) == 1 and len(target) == 1 and others == {"Y"} and "out" in ctx and not offered:
         # backward(self, p, t): p is the prediction when p - t is taken (here or in a helper), or when the
         # object kept its input in the forward (self.x = x) and the backward reads it from there
         if subtracted_with(fn, unknown[0].name, target[0]) or reads_stored_input(fn, lambda a: role_of(a) == "X"):

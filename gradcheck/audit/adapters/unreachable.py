@@ -81,7 +81,7 @@ def _escapes(tree: ast.AST, names: set[str]) -> bool:
     for node in ast.walk(tree):
         if isinstance(node, ast.Global) and names & set(node.names):
             return True
-        if isinstance(node, (ast.Return, ast.Yield)) and node.value is not None and _mentions(node.value, names):
+        if isinstance(node, (ast.Return, ast.Yield)) and node.value is not None and _handed(node.value, names):
             return True
         if isinstance(node, ast.Assign) and _mentions(node.value, names):
             if any(not isinstance(t, ast.Name) for t in node.targets):  # self.W = W, params["W"] = W
@@ -93,6 +93,15 @@ def _escapes(tree: ast.AST, names: set[str]) -> bool:
 
 def _mentions(node: ast.AST, names: set[str]) -> bool:
     return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+
+
+def _handed(node: ast.AST, names: set[str]) -> bool:
+    """A weight returned as it is, or inside a returned tuple, list or dict (``return W1, b1``)."""
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return any(_handed(e, names) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return any(v is not None and _handed(v, names) for v in node.values)
+    return _bare(node, names)
 
 
 def _bare(node: ast.AST, names: set[str]) -> bool:
