@@ -113,28 +113,46 @@ def _role(name: str, ctx: dict, lr_arg: str | None) -> str | None:
 
 
 def backward_fallback(fn: Callable, ctx: dict, given: dict[str, str] | None = None) -> list[str]:
-    """Positional guess for unrecognized backward arguments: ``(X, Y)``, or ``dout`` alone."""
+    """Positional guess for unrecognized backward arguments: ``(X, Y)``, ``dout`` alone, or, for a
+    ``backward(self, p, t)`` beside a target or a prediction, what the code's use of it shows."""
     sig = signature(fn)
     if sig is None or "dout" not in ctx:
         return ["X", "Y"]
     plist = [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
     unknown = [p for p in plist if role_of(p.name) is None and p.default is p.empty and p.name not in (given or {})]
     has_xy = any(role_of(p.name) in ("X", "Y") for p in plist)
-    target = [p.name for p in plist if role_of(p.name) == "Y"]
-    others = {role_of(p.name) for p in plist if p not in unknown} - {"lr", "epochs", "batch_size", "verbose", "seed"}
+    others = {role_of(p.name): p.name for p in plist if p not in unknown}
+    for extra in ("lr", "epochs", "batch_size", "verbose", "seed"):
+        others.pop(extra, None)
     offered = any(f"={p.name}" in ctx for p in unknown)  # the shape hands it over by name (a layer list)
-    if len(unknown) == 1 and len(target) == 1 and others == {"Y"} and "out" in ctx and not offered:
-        # backward(self, p, t): p is the prediction when p - t is taken (here or in a helper), or when the
-        # object kept its input in the forward (self.x = x) and the backward reads it from there
-        if subtracted_with(fn, unknown[0].name, target[0]) or reads_stored_input(fn, lambda a: role_of(a) == "X"):
-            return ["out"]
-        if not used_as_input(fn, unknown[0].name):
-            raise AuditError(
-                f"cannot tell whether argument {unknown[0].name!r} of {getattr(fn, '__qualname__', 'backward')}"
-                f"{sig} is the input X or the network's output (its name has no known role, and the code uses "
-                f"it as neither a matrix product's operand nor beside {target[0]!r} in a subtraction): set "
-                f'[entry] backward_args = {{ {unknown[0].name} = "out" }} (or "X")',
-                where="calling the backward",
-                type_="BindingError",
-            )
+    if len(unknown) == 1 and len(others) == 1 and "out" in ctx and not offered:
+        placed = _beside(fn, sig, unknown[0].name, others)
+        if placed is not None:
+            return placed
     return ["dout"] if len(unknown) == 1 and not has_xy else ["X", "Y"]
+
+
+def _beside(fn: Callable, sig, name: str, others: dict[str, str]) -> list[str] | None:
+    """The role of ``name`` in ``backward(self, name, t)`` / ``backward(self, pred, name)``, or None.
+
+    Beside the prediction, ``name`` is the target when the code takes their difference. Beside the
+    target, it is the prediction when the code takes ``name - t`` (here or in a helper it hands both to),
+    or when the object kept its input in the forward (``self.x = x``) and the backward reads it there.
+    Neither, and no matrix product on it: an error naming the argument and the key that places it.
+    """
+    if "out" in others:
+        return ["Y"] if subtracted_with(fn, others["out"], name) else None
+    if "Y" not in others:
+        return None
+    if subtracted_with(fn, name, others["Y"]) or reads_stored_input(fn, lambda a: role_of(a) == "X"):
+        return ["out"]
+    if used_as_input(fn, name):
+        return None
+    raise AuditError(
+        f"cannot tell whether argument {name!r} of {getattr(fn, '__qualname__', 'backward')}{sig} is the input X "
+        "or the network's output (its name has no known role, and the code uses it as neither a matrix "
+        f"product's operand nor beside {others['Y']!r} in a subtraction): set "
+        f'[entry] backward_args = {{ {name} = "out" }} (or "X")',
+        where="calling the backward",
+        type_="BindingError",
+    )
