@@ -55,6 +55,17 @@ def find_target(ctx: Context) -> Target:
         if target is not None:
             return target
     broken = [n.split(" while loading")[0] for n in ctx.loaded.notes if _unparsed(n)]
+    for name, fn in sorted(ctx.funcs.items()):
+        local = unreachable.local_weights(fn)
+        if local:  # def main(): W1 = np.random.randn(...) ... W1 -= lr * dW1, all inside one function
+            raise AuditError(
+                f"{name}() makes its weights {', '.join(local)} as local variables and neither returns nor stores "
+                "them, and no other function computes a gradient: nothing outside it can read or set them. No spec "
+                "setting reaches a function's local variables: the code must return the weights, or keep them on "
+                "an object or in module globals",
+                where="finding the model",
+                type_="EntryNotFound",
+            )
     raise AuditError(
         "no class with forward/backward methods and no backward function was found "
         f"(classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)})"

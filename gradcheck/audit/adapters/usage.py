@@ -39,18 +39,18 @@ def _has_product(node: ast.AST) -> bool:
     return any(_product_operands(n) for n in ast.walk(node))
 
 
-def _uses(tree: ast.AST) -> list[tuple[tuple[int, int], str]]:
-    """((line, column), name) of each weight-like and bias-like use in ``tree``."""
+def _uses(tree: ast.AST) -> list[tuple[tuple[int, int], str, bool]]:
+    """((line, column), name, is a bias) of each weight-like and bias-like use in ``tree``."""
     found = []
     for node in ast.walk(tree):
         for op in _product_operands(node):
             name = _name_of(op)
             if name is not None:
-                found.append(((op.lineno, op.col_offset), name))
+                found.append(((op.lineno, op.col_offset), name, False))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             for side, other in ((node.left, node.right), (node.right, node.left)):
                 if isinstance(side, ast.Name) and _has_product(other):
-                    found.append(((side.lineno, side.col_offset), side.id))
+                    found.append(((side.lineno, side.col_offset), side.id, True))
     return sorted(found)
 
 
@@ -83,17 +83,23 @@ def used_as_params(funcs: Iterable[Callable], arrays: Iterable[str]) -> list[str
     list of str
         ``["V", "c", "U", "d"]`` for ``tanh(X @ V + c) @ U + d``; [] when none is used so.
     """
+    return list(uses(funcs, arrays))
+
+
+def uses(funcs: Iterable[Callable], arrays: Iterable[str]) -> dict[str, bool]:
+    """``{name: is a bias}`` for the arrays ``funcs`` use as weights or biases, in order of first use (a bias is
+    added to a matrix product and never an operand of one)."""
     wanted = set(arrays)
-    order: list[str] = []
+    kinds: dict[str, bool] = {}
     for fn in funcs:
         tree = source_tree(fn)
         if tree is None:
             continue
         local = _local_names(tree)
-        for _, name in _uses(tree):
-            if name in wanted and name not in local and name not in order:
-                order.append(name)
-    return order
+        for _, name, bias in _uses(tree):
+            if name in wanted and name not in local:
+                kinds[name] = kinds.get(name, True) and bias
+    return kinds
 
 
-__all__ = ["used_as_params"]
+__all__ = ["used_as_params", "uses"]

@@ -7,7 +7,7 @@ from gradcheck.audit.adapters.objects import is_float_array
 from gradcheck.audit.adapters.params import Tensor
 from gradcheck.audit.adapters.shapes.functions import entry_functions
 from gradcheck.audit.adapters.target import Context, Target
-from gradcheck.audit.adapters.usage import used_as_params
+from gradcheck.audit.adapters.usage import uses
 
 
 def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> Target | None:
@@ -43,7 +43,8 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
 
 def _by_use(ctx: Context, fns: list, arrays: dict):
     """The parameters in the order the forward uses them, when their names alone miss some (``c``, ``d``)."""
-    used = used_as_params(fns, arrays)
+    kinds = uses(fns, arrays)
+    used = list(kinds)
     if len(used) < 2 or all(is_param_name(k) for k in used):
         return None  # the name rules find them all (and the layer order of their names holds)
     missed = [k for k in used if not is_param_name(k)]
@@ -51,4 +52,4 @@ def _by_use(ctx: Context, fns: list, arrays: dict):
         f"{', '.join(missed)} taken for parameters by use (an operand of a matrix product, or added to one): "
         f"parameters {', '.join(used)}"
     )
-    return lambda root: [Tensor(k, (("item", k),), tuple(root[k].shape), None, i) for i, k in enumerate(used)]
+    return lambda root: [Tensor(k, (("item", k),), tuple(root[k].shape), None, i, kinds[k]) for i, k in enumerate(used)]
