@@ -36,6 +36,7 @@ VERDICTS = {
     "vcud_step_prime_bug.py": ("fail", "derivative_at_activation", ["V", "c"]),
     "pt_helper_correct.py": ("pass", None, []),
     "pt_lambda_correct.py": ("pass", None, []),
+    "pt_named_output_correct.py": ("pass", None, []),
     "module_arch_global_correct.py": ("pass", None, []),
 }
 #: file: what its error must say (the shape it is, and what can be done)
@@ -130,6 +131,7 @@ TRUTH = {
     "vcud_step_prime_bug.py": _vcud_step,
     "pt_helper_correct.py": _pt,
     "pt_lambda_correct.py": _pt,
+    "pt_named_output_correct.py": _pt,
     "pt_opaque.py": _pt,
     "module_arch_global_correct.py": _arch_global,
 }

@@ -39,7 +39,7 @@ GENERIC_TODO = ['[entry] class = "..."  or  function = "..."   # then rerun --in
 
 def _todos(kind: str, error: str) -> list[str]:
     """The TODO lines for an error: the key it names itself, none when no key can help, else by its type."""
-    if "no spec setting" in error.lower():
+    if "No spec setting" in error:  # the messages of adapters.unreachable: the code itself must change
         return ["no spec key can fix this: the code itself must change (the error above says how)"]
     named = re.search(r"set (\[entry\] backward_args = \{[^}]*\})", error)
     if named:

@@ -31,8 +31,10 @@ def returned_names(fn: Callable) -> list[str | None]:
 def named_values(fn: Callable, value: Any) -> dict[str, Any]:
     """``{"Z1": ..., "A1": ...}`` for a returned tuple whose elements the source names (or one named value)."""
     names = returned_names(fn)
-    if not isinstance(value, tuple) and len(names) == 1 and names[0]:
-        return {names[0]: value}  # ``return acts``: a list of activations a backward takes by that name
+    if not isinstance(value, tuple) and len(names) == 1 and names[0] and role_of(names[0]) is None:
+        # ``return acts``: a list of activations a backward takes by that name (never ``return x``, which
+        # would hand the output to an argument named for the input)
+        return {names[0]: value}
     if not isinstance(value, tuple) or len(names) != len(value):
         return {}
     return {n: v for n, v in zip(names, value) if n}

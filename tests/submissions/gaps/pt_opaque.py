@@ -14,8 +14,7 @@ class MLP:
     def forward(self, x):
         self.a = 1 / (1 + np.exp(-(x @ self.W1 + self.b1)))
         self.cache = (x, self.a)
-        self.p = 1 / (1 + np.exp(-(self.a @ self.W2 + self.b2)))
-        return self.p
+        return 1 / (1 + np.exp(-(self.a @ self.W2 + self.b2)))
 
     def bce(self, p, t):
         return -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))
