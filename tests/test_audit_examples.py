@@ -112,6 +112,8 @@ STUDENT_NAMES = {
     "theta_methods_correct.py": ["W1", "b1", "W2", "b2"],
     "init_method_fixed_lr_correct.py": ["w_hidden", "w_output"],
     "l2_default_mse_delta_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "lists_cached_softmax_correct.py": ["Ws[0]", "bs[0]", "Ws[1]", "bs[1]"],
+    "lists_cached_softmax_mean_bug.py": ["Ws[0]", "bs[0]", "Ws[1]", "bs[1]"],
 }
 
 

@@ -587,6 +587,25 @@ def case_l2_default_mse_delta():
     return ps, claimed, loss, ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
 
 
+def _lists_cached(file: str):
+    """Functions over weight lists whose forward returns (probs, loss, zs, acts): mean CE over integer labels."""
+    m = definitions(FOLDER / file, file.split(".")[0])
+    Ws, bs = m.init_weights([3, 5, 4, 3])
+    y = np.array([0, 2, 1, 1, 0, 2, 2])
+    _, _, zs, acts = m.forward(X, y, Ws, bs)
+    dWs, dbs = m.backward(X, y, Ws, bs, zs, acts)
+    ps = [a for pair in zip(Ws, bs) for a in pair]
+    claimed = [a for pair in zip(dWs, dbs) for a in pair]
+
+    def loss():
+        h = X
+        for W, b in zip(Ws[:-1], bs[:-1]):
+            h = np.tanh(h @ W + b)
+        return ce(softmax_rows(h @ Ws[-1] + bs[-1]), np.eye(3)[y])
+
+    return ps, claimed, loss, [f"{k}[{i}]" for i in range(3) for k in ("Ws", "bs")]
+
+
 def _float32_case(file: str):
     """A float32 net's gradient against central differences of its loss written here in float64.
 
@@ -810,6 +829,8 @@ CASES = {
     "theta_methods_correct.py": case_theta_methods,
     "init_method_fixed_lr_correct.py": case_init_method_fixed_lr,
     "l2_default_mse_delta_bug.py": case_l2_default_mse_delta,
+    "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),
+    "lists_cached_softmax_mean_bug.py": lambda: _lists_cached("lists_cached_softmax_mean_bug.py"),
 }
 
 
