@@ -114,6 +114,8 @@ STUDENT_NAMES = {
     "l2_default_mse_delta_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
     "lists_cached_softmax_correct.py": ["Ws[0]", "bs[0]", "Ws[1]", "bs[1]"],
     "lists_cached_softmax_mean_bug.py": ["Ws[0]", "bs[0]", "Ws[1]", "bs[1]"],
+    "src_layout_project_correct": [f"layers[{i}].{n}" for i in (0, 2, 4) for n in ("W", "b")],
+    "src_layout_project_leaky_bug": [f"layers[{i}].{n}" for i in (0, 2, 4) for n in ("W", "b")],
 }
 
 

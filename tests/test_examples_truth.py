@@ -606,6 +606,24 @@ def _lists_cached(file: str):
     return ps, claimed, loss, [f"{k}[{i}]" for i in range(3) for k in ("Ws", "bs")]
 
 
+def _src_layout(folder: str):
+    """A project importing through its root (from src.layers.dense import Dense): mean MSE, stored dW/db."""
+    drop = lambda: [sys.modules.pop(k) for k in list(sys.modules) if k == "src" or k.startswith("src.")]  # noqa: E731
+    sys.path.insert(0, str(FOLDER / folder))
+    drop()
+    try:
+        net = importlib.import_module("src.model").Regressor(sizes=(3, 5, 4, 2), seed=3)
+    finally:
+        sys.path.pop(0)
+        drop()
+    Y = RNG.normal(size=(7, 2))
+    net.backward(net.forward(X), Y)
+    dense = [lay for lay in net.layers if hasattr(lay, "W")]
+    ps = [a for d in dense for a in (d.W, d.b)]
+    names = [f"layers[{i}].{n}" for i in (0, 2, 4) for n in ("W", "b")]
+    return ps, [g for d in dense for g in (d.dW, d.db)], lambda: np.mean((net.forward(X) - Y) ** 2), names
+
+
 def _float32_case(file: str):
     """A float32 net's gradient against central differences of its loss written here in float64.
 
@@ -831,6 +849,8 @@ CASES = {
     "l2_default_mse_delta_bug.py": case_l2_default_mse_delta,
     "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),
     "lists_cached_softmax_mean_bug.py": lambda: _lists_cached("lists_cached_softmax_mean_bug.py"),
+    "src_layout_project_correct": lambda: _src_layout("src_layout_project_correct"),
+    "src_layout_project_leaky_bug": lambda: _src_layout("src_layout_project_leaky_bug"),
 }
 
 
