@@ -116,6 +116,8 @@ STUDENT_NAMES = {
     "lists_cached_softmax_mean_bug.py": ["Ws[0]", "bs[0]", "Ws[1]", "bs[1]"],
     "src_layout_project_correct": [f"layers[{i}].{n}" for i in (0, 2, 4) for n in ("W", "b")],
     "src_layout_project_leaky_bug": [f"layers[{i}].{n}" for i in (0, 2, 4) for n in ("W", "b")],
+    "pair_batch_backprop_correct.py": ["weights[0]", "bias[0]", "weights[1]", "bias[1]"],
+    "pair_batch_backprop_hidden_prime_bug.py": ["weights[0]", "bias[0]", "weights[1]", "bias[1]"],
 }
 
 

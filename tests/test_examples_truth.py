@@ -624,6 +624,18 @@ def _src_layout(folder: str):
     return ps, [g for d in dense for g in (d.dW, d.db)], lambda: np.mean((net.forward(X) - Y) ** 2), names
 
 
+def _pair_batch(file: str):
+    """backprop(self, batch) unpacks batch[0], batch[1]; sigmoid output, mean BCE written here."""
+    m = definitions(FOLDER / file, file.split(".")[0])
+    np.random.seed(11)
+    net = m.Net()
+    x, y = RNG.normal(size=(7, 4)), (RNG.random((7, 1)) > 0.5).astype(float)
+    grad_w, grad_b = net.backprop((x, y))
+    ps = [a for pair in zip(net.weights, net.bias) for a in pair]
+    claimed = [a for pair in zip(grad_w, grad_b) for a in pair]
+    return ps, claimed, lambda: bce(net.feedforward(x), y), ["weights[0]", "bias[0]", "weights[1]", "bias[1]"]
+
+
 def _float32_case(file: str):
     """A float32 net's gradient against central differences of its loss written here in float64.
 
@@ -851,6 +863,8 @@ CASES = {
     "lists_cached_softmax_mean_bug.py": lambda: _lists_cached("lists_cached_softmax_mean_bug.py"),
     "src_layout_project_correct": lambda: _src_layout("src_layout_project_correct"),
     "src_layout_project_leaky_bug": lambda: _src_layout("src_layout_project_leaky_bug"),
+    "pair_batch_backprop_correct.py": lambda: _pair_batch("pair_batch_backprop_correct.py"),
+    "pair_batch_backprop_hidden_prime_bug.py": lambda: _pair_batch("pair_batch_backprop_hidden_prime_bug.py"),
 }
 
 
