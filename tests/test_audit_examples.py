@@ -118,6 +118,8 @@ STUDENT_NAMES = {
     "src_layout_project_leaky_bug": [f"layers[{i}].{n}" for i in (0, 2, 4) for n in ("W", "b")],
     "pair_batch_backprop_correct.py": ["weights[0]", "bias[0]", "weights[1]", "bias[1]"],
     "pair_batch_backprop_hidden_prime_bug.py": ["weights[0]", "bias[0]", "weights[1]", "bias[1]"],
+    "layer_pairs_ann_correct.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "layer_pairs_ann_relu_ones_bug.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
 }
 
 

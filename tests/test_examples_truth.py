@@ -590,7 +590,7 @@ def case_l2_default_mse_delta():
 def _lists_cached(file: str):
     """Functions over weight lists whose forward returns (probs, loss, zs, acts): mean CE over integer labels."""
     m = definitions(FOLDER / file, file.split(".")[0])
-    Ws, bs = m.init_weights([3, 5, 4, 3])
+    Ws, bs = m.init_weights([3, 5, 3])
     y = np.array([0, 2, 1, 1, 0, 2, 2])
     _, _, zs, acts = m.forward(X, y, Ws, bs)
     dWs, dbs = m.backward(X, y, Ws, bs, zs, acts)
@@ -603,7 +603,7 @@ def _lists_cached(file: str):
             h = np.tanh(h @ W + b)
         return ce(softmax_rows(h @ Ws[-1] + bs[-1]), np.eye(3)[y])
 
-    return ps, claimed, loss, [f"{k}[{i}]" for i in range(3) for k in ("Ws", "bs")]
+    return ps, claimed, loss, [f"{k}[{i}]" for i in range(2) for k in ("Ws", "bs")]
 
 
 def _src_layout(folder: str):
@@ -634,6 +634,24 @@ def _pair_batch(file: str):
     ps = [a for pair in zip(net.weights, net.bias) for a in pair]
     claimed = [a for pair in zip(grad_w, grad_b) for a in pair]
     return ps, claimed, lambda: bce(net.feedforward(x), y), ["weights[0]", "bias[0]", "weights[1]", "bias[1]"]
+
+
+def _layer_pairs(file: str):
+    """DeepNet([(3, "relu"), (5, "relu"), (1, "sigmoid")]), samples in columns, mean BCE written here."""
+    m = definitions(FOLDER / file, file.split(".")[0])
+    net = m.DeepNet([(3, "relu"), (5, "relu"), (1, "sigmoid")])
+    for key in net.params:
+        net.params[key] += 0.3 * RNG.normal(size=net.params[key].shape)
+    Xc, Y = X.T.copy(), (RNG.random((1, 7)) > 0.5).astype(float)
+    AL, caches = net.forward(Xc)
+    grads = net.backward(AL, Y, caches)
+    keys = ["W1", "b1", "W2", "b2"]
+    return (
+        [net.params[k] for k in keys],
+        [grads["d" + k] for k in keys],
+        lambda: bce(net.forward(Xc)[0], Y),
+        [f"params['{k}']" for k in keys],
+    )
 
 
 def _float32_case(file: str):
@@ -865,6 +883,8 @@ CASES = {
     "src_layout_project_leaky_bug": lambda: _src_layout("src_layout_project_leaky_bug"),
     "pair_batch_backprop_correct.py": lambda: _pair_batch("pair_batch_backprop_correct.py"),
     "pair_batch_backprop_hidden_prime_bug.py": lambda: _pair_batch("pair_batch_backprop_hidden_prime_bug.py"),
+    "layer_pairs_ann_correct.py": lambda: _layer_pairs("layer_pairs_ann_correct.py"),
+    "layer_pairs_ann_relu_ones_bug.py": lambda: _layer_pairs("layer_pairs_ann_relu_ones_bug.py"),
 }
 
 
