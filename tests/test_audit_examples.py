@@ -120,6 +120,8 @@ STUDENT_NAMES = {
     "pair_batch_backprop_hidden_prime_bug.py": ["weights[0]", "bias[0]", "weights[1]", "bias[1]"],
     "layer_pairs_ann_correct.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
     "layer_pairs_ann_relu_ones_bug.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "moons_script_correct.py": ["W1", "b1", "W2", "b2"],
+    "moons_script_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
 }
 
 

@@ -654,6 +654,29 @@ def _layer_pairs(file: str):
     )
 
 
+def _moons_script(file: str):
+    """A top-level script: its set-up and one pass of its loop body up to the first update, run here with
+    toy data of the same shapes (scikit-learn is not needed); mean BCE of a tanh/sigmoid net written here."""
+    tree = ast.parse((FOLDER / file).read_text())
+    loop = next(s for s in tree.body if isinstance(s, ast.For))
+    setup = [s for s in tree.body[: tree.body.index(loop)] if not isinstance(s, (ast.Import, ast.ImportFrom))]
+    body = []
+    for stmt in loop.body:
+        if isinstance(stmt, ast.AugAssign):
+            break
+        body.append(stmt)
+    ns = {"np": np, "make_moons": lambda **kw: (RNG.normal(size=(9, 2)), np.arange(9) % 2)}
+    exec(compile(ast.Module(setup + body, []), file, "exec"), ns)
+    ps = [ns[k] for k in NAMES]
+    Xs, y = ns["X"], ns["y"]
+
+    def loss():
+        p = 1 / (1 + np.exp(-(np.tanh(Xs @ ns["W1"] + ns["b1"]) @ ns["W2"] + ns["b2"])))
+        return bce(p, y)
+
+    return ps, [ns["d" + k] for k in NAMES], loss
+
+
 def _float32_case(file: str):
     """A float32 net's gradient against central differences of its loss written here in float64.
 
@@ -885,6 +908,8 @@ CASES = {
     "pair_batch_backprop_hidden_prime_bug.py": lambda: _pair_batch("pair_batch_backprop_hidden_prime_bug.py"),
     "layer_pairs_ann_correct.py": lambda: _layer_pairs("layer_pairs_ann_correct.py"),
     "layer_pairs_ann_relu_ones_bug.py": lambda: _layer_pairs("layer_pairs_ann_relu_ones_bug.py"),
+    "moons_script_correct.py": lambda: _moons_script("moons_script_correct.py"),
+    "moons_script_tanh_prime_bug.py": lambda: _moons_script("moons_script_tanh_prime_bug.py"),
 }
 
 
