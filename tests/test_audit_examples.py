@@ -122,6 +122,13 @@ STUDENT_NAMES = {
     "layer_pairs_ann_relu_ones_bug.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
     "moons_script_correct.py": ["W1", "b1", "W2", "b2"],
     "moons_script_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
+    "named_layers_script_correct.py": ["weights_input_hidden", "bias_hidden", "weights_hidden_output", "bias_output"],
+    "named_layers_script_tanh_at_activation_bug.py": [
+        "weights_input_hidden",
+        "bias_hidden",
+        "weights_hidden_output",
+        "bias_output",
+    ],
 }
 
 

@@ -677,6 +677,35 @@ def _moons_script(file: str):
     return ps, [ns["d" + k] for k in NAMES], loss
 
 
+def _named_layers_script(file: str):
+    """A top-level script of 2 x 2 layers updated by ascent (W += eta * increment): its set-up and one pass of
+    its loop body up to the first update, run here; the claimed gradient is minus each increment; 1/2-sum MSE."""
+    tree = ast.parse((FOLDER / file).read_text())
+    loop = next(s for s in tree.body if isinstance(s, ast.For))
+    setup = [s for s in tree.body[: tree.body.index(loop)] if not isinstance(s, (ast.Import, ast.ImportFrom))]
+    body = []
+    for stmt in loop.body:
+        if isinstance(stmt, ast.AugAssign):
+            break
+        body.append(stmt)
+    ns = {"np": np}
+    exec(compile(ast.Module(setup + body, []), file, "exec"), ns)
+    names = ["weights_input_hidden", "bias_hidden", "weights_hidden_output", "bias_output"]
+    claimed = [
+        -(ns["x_in"].T @ ns["hidden_delta"]),
+        -ns["hidden_delta"].sum(axis=0),
+        -(ns["hidden"].T @ ns["out_delta"]),
+        -ns["out_delta"].sum(axis=0),
+    ]
+    P = [ns[n] for n in names]
+
+    def loss():
+        out = np.tanh(np.tanh(ns["x_in"] @ P[0] + P[1]) @ P[2] + P[3])
+        return 0.5 * np.sum((ns["y_expected"] - out) ** 2)
+
+    return P, claimed, loss, names
+
+
 def _float32_case(file: str):
     """A float32 net's gradient against central differences of its loss written here in float64.
 
@@ -910,6 +939,10 @@ CASES = {
     "layer_pairs_ann_relu_ones_bug.py": lambda: _layer_pairs("layer_pairs_ann_relu_ones_bug.py"),
     "moons_script_correct.py": lambda: _moons_script("moons_script_correct.py"),
     "moons_script_tanh_prime_bug.py": lambda: _moons_script("moons_script_tanh_prime_bug.py"),
+    "named_layers_script_correct.py": lambda: _named_layers_script("named_layers_script_correct.py"),
+    "named_layers_script_tanh_at_activation_bug.py": lambda: _named_layers_script(
+        "named_layers_script_tanh_at_activation_bug.py"
+    ),
 }
 
 
