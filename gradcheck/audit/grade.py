@@ -21,6 +21,7 @@ import numpy as np
 from gradcheck.audit.lossfit import LossChoice, LossError, choices, other_conventions
 from gradcheck.audit.lossverdict import settle
 from gradcheck.audit.network import ForwardCheck, candidates, infer_network, label, output_choices
+from gradcheck.audit.signwording import for_update_form
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.check import check_gradients
 from gradcheck.compare import default_rtol
@@ -267,8 +268,10 @@ def grade(
     upd = result.get("update") or {}
     lr_unknown = upd.get("linear") is None and upd.get("lrs") == [1.0]
     if forward.status == "unavailable" and not spec.hidden and not spec.get("network", "output"):
-        return _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown)
-    return _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown)
+        judged = _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown)
+    else:
+        judged = _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown)
+    return for_update_form(judged, result.get("update_form"))
 
 
 def _student_losses(result: Mapping[str, Any]) -> list[dict]:

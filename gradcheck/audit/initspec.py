@@ -32,8 +32,19 @@ TODOS: dict[str, list[str]] = {
     "BindingError": ['[entry] backward = "..."   # the backward method or function to call'],
     "DataSizes": ["[data] n_in = ...  and  n_out = ...   # the assignment's input and output sizes"],
     "SpecError": ["fix the key the error names"],
+    "LoneBackward": ['[entry] forward = "..."   # the forward the backward belongs to (or audit the folder with both)'],
 }
 GENERIC_TODO = ['[entry] class = "..."  or  function = "..."   # then rerun --init-spec to fill the rest']
+
+
+def _todos(kind: str, error: str) -> list[str]:
+    """The TODO lines for an error: the key it names itself, none when no key can help, else by its type."""
+    if "no spec setting" in error.lower():
+        return ["no spec key can fix this: the code itself must change (the error above says how)"]
+    named = re.search(r"set (\[entry\] backward_args = \{[^}]*\})", error)
+    if named:
+        return [f"{named.group(1)}   # each argument's role: X, Y, out, dout, cache, lr or params"]
+    return TODOS.get(kind, GENERIC_TODO)
 
 
 def _toml(value) -> str:
@@ -128,7 +139,7 @@ def render_spec(
     if error:
         kind = error.split(":", 1)[0]
         lines += [f"# The audit of {path.name} stopped: {error[:300]}", "# TODO: set what it could not infer:"]
-        lines += [f"# TODO: {t}" for t in TODOS.get(kind, GENERIC_TODO)]
+        lines += [f"# TODO: {t}" for t in _todos(kind, error)]
     lines += ["", "[entry]", *_entry_lines(result), "# init_args = []                 # constructor arguments"]
     lines += ["", "[network]", *_network_lines(result, network)]
     lines += ["", "[loss]", *([LOSS_TODO] if assumed else []), *_loss_lines(loss)]

@@ -169,19 +169,36 @@ def parse_python(source: str, path: Path) -> list[ast.stmt]:
         raise err from None
 
 
-def _is_safe_call_func(func: ast.expr) -> bool:
+def _is_safe_call_func(func: ast.expr, rngs: frozenset[str] = frozenset()) -> bool:
     if isinstance(func, ast.Name):
         return func.id in SAFE_BUILTINS
     while isinstance(func, ast.Attribute):
         func = func.value
-    return isinstance(func, ast.Name) and func.id in SAFE_CALL_ROOTS
+    return isinstance(func, ast.Name) and (func.id in SAFE_CALL_ROOTS or func.id in rngs)
 
 
-def _is_safe_expr(node: ast.expr, depth: int = 0) -> bool:
-    """Cheap, side-effect free expressions: literals, names, arithmetic, numpy calls."""
+#: numpy's random generators: ``rng = np.random.default_rng(0)`` then ``W = rng.normal(...)`` makes weights.
+_GENERATORS = ("default_rng", "RandomState", "Generator")
+
+
+def generator_names(stmts: list[ast.stmt]) -> frozenset[str]:
+    """Names a module binds to a numpy random generator at top level (their methods only draw numbers)."""
+    names = set()
+    for stmt in stmts:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            continue
+        v = stmt.value
+        if isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr in _GENERATORS:
+            if _is_safe_expr(v):
+                names.add(stmt.targets[0].id)
+    return frozenset(names)
+
+
+def _is_safe_expr(node: ast.expr, depth: int = 0, rngs: frozenset[str] = frozenset()) -> bool:
+    """Cheap, side-effect free expressions: literals, names, arithmetic, numpy calls (``rngs``: generators)."""
     if depth > 40:
         return False
-    rec = lambda n: _is_safe_expr(n, depth + 1)  # noqa: E731
+    rec = lambda n: _is_safe_expr(n, depth + 1, rngs)  # noqa: E731
     if isinstance(node, (ast.Constant, ast.Name, ast.Lambda)):
         return True
     if isinstance(node, ast.Attribute):
@@ -208,7 +225,7 @@ def _is_safe_expr(node: ast.expr, depth: int = 0) -> bool:
         return rec(node.value)
     if isinstance(node, ast.Call):
         return (
-            _is_safe_call_func(node.func)
+            _is_safe_call_func(node.func, rngs)
             and all(rec(a) for a in node.args)
             and all(rec(k.value) for k in node.keywords)
         )
@@ -223,14 +240,14 @@ def _is_simple_target(t: ast.expr) -> bool:
     return False
 
 
-def is_definition(stmt: ast.stmt) -> bool:
-    """Whether a top-level statement is kept when only definitions are loaded."""
+def is_definition(stmt: ast.stmt, rngs: frozenset[str] = frozenset()) -> bool:
+    """Whether a top-level statement is kept when only definitions are loaded (``rngs``: generator names)."""
     if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Pass)):
         return True
     if isinstance(stmt, ast.Assign):
-        return all(_is_simple_target(t) for t in stmt.targets) and _is_safe_expr(stmt.value)
+        return all(_is_simple_target(t) for t in stmt.targets) and _is_safe_expr(stmt.value, rngs=rngs)
     if isinstance(stmt, ast.AnnAssign):
-        return isinstance(stmt.target, ast.Name) and (stmt.value is None or _is_safe_expr(stmt.value))
+        return isinstance(stmt.target, ast.Name) and (stmt.value is None or _is_safe_expr(stmt.value, rngs=rngs))
     if isinstance(stmt, ast.Expr):
         v = stmt.value
         if isinstance(v, ast.Constant):
@@ -240,7 +257,7 @@ def is_definition(stmt: ast.stmt) -> bool:
         )
     if isinstance(stmt, ast.Try):  # try: import x / except ImportError: ...
         body = stmt.body + [s for h in stmt.handlers for s in h.body] + stmt.orelse
-        return all(is_definition(s) for s in body)
+        return all(is_definition(s, rngs) for s in body)
     return False
 
 
@@ -265,9 +282,10 @@ def exec_statements(
 ) -> None:
     """Execute the kept statements one at a time; record skipped and failing ones."""
     skipped: list[tuple[int, int]] = []
+    rngs = generator_names(stmts)
     for stmt in stmts:
         end = getattr(stmt, "end_lineno", stmt.lineno) or stmt.lineno
-        if not run_toplevel and not is_definition(stmt):
+        if not run_toplevel and not is_definition(stmt, rngs):
             if skipped and not _kept_between(stmts, skipped[-1][1], stmt.lineno):
                 skipped[-1] = (skipped[-1][0], end)
             else:
@@ -291,7 +309,7 @@ def exec_statements(
 
 
 def _kept_between(stmts: list[ast.stmt], after: int, before: int) -> bool:
-    return any(after < s.lineno < before and is_definition(s) for s in stmts)
+    return any(after < s.lineno < before and is_definition(s, generator_names(stmts)) for s in stmts)
 
 
 # --------------------------------------------------------------------------- notebooks

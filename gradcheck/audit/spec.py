@@ -53,6 +53,7 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
         "forward": (str,),
         "backward": (str,),
         "lr_arg": (str,),
+        "backward_args": (dict,),  # {p = "out", t = "Y"}: what each argument of the backward is
         "run_toplevel": (bool,),
         "mode": (str,),
         "cell": (int,),
@@ -170,6 +171,7 @@ class AuditSpec:
                 "forward": e.get("forward"),
                 "backward": e.get("backward"),
                 "lr_arg": e.get("lr_arg"),
+                "backward_args": e.get("backward_args"),
                 "run_toplevel": e.get("run_toplevel"),
                 "params": n.get("params"),
                 "grads": n.get("grads"),
@@ -217,12 +219,28 @@ def _check_key(where: str, section: str, key: str, value: Any) -> None:
     choices = CHOICES.get((section, key))
     if choices and value not in choices:
         raise SpecError(f"{where}: [{section}] {key} must be one of {', '.join(choices)}, got {value!r}")
+    if section == "entry" and key == "backward_args":
+        _check_roles(where, value)
     if section == "network" and key == "hidden":
         for act in [value] if isinstance(value, str) else value:
             if act not in HIDDEN_ACTIVATIONS:
                 raise SpecError(
                     f"{where}: [network] hidden entries must be {', '.join(HIDDEN_ACTIVATIONS)}, got {act!r}"
                 )
+
+
+#: What an argument of the backward can be given (``[entry] backward_args``).
+ARG_ROLES = ("X", "Y", "out", "dout", "cache", "lr", "params")
+
+
+def _check_roles(where: str, value: dict) -> None:
+    for arg, role in value.items():
+        if role not in ARG_ROLES:
+            raise SpecError(
+                f"{where}: [entry] backward_args.{arg} must be one of {', '.join(ARG_ROLES)} "
+                f"(the input, the targets, the network's output, dL/d(output), the forward's cache, the "
+                f"learning rate, the parameters), got {role!r}"
+            )
 
 
 def _check_range(where: str, section: str, key: str, value: Any) -> None:

@@ -120,8 +120,8 @@ def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int) 
         if k == len(names):
             return [[]] if width == n_out else []
         shape = shp[names[k]]
-        if len(shape) != 2 or _named_bias(names[k]):
-            return []
+        if len(shape) != 2 or (_named_bias(names[k]) and min(shape) == 1):
+            return []  # a full matrix named B is a weight (A, a, B, k), never a bias
         found = []
         square = shape[0] == shape[1]
         for transposed, fits in (

@@ -133,3 +133,81 @@ def order_sizes(known: dict[str, str | None], unknown_sizes: list[str], order: l
         roles[name] = role
         taken.add(role)
     return roles
+
+
+def _callee(fn: Callable, call: ast.Call) -> Callable | None:
+    """The function a call in ``fn``'s body reaches: ``self.m(...)`` on its object, or a module function."""
+    f = call.func
+    owner = getattr(fn, "__self__", None)
+    if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "self" and owner is not None:
+        return getattr(owner, f.attr, None)
+    if isinstance(f, ast.Name):
+        found = getattr(fn, "__globals__", {}).get(f.id)
+        return found if inspect.isfunction(found) else None
+    return None
+
+
+def _passed_on(fn: Callable, tree: ast.AST, mine: set[str], theirs: set[str]) -> list[tuple[Callable, str, str]]:
+    """(callee, its argument name for ours, for theirs) where both are passed as plain arguments of one call."""
+    out = []
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        names = [a.id if isinstance(a, ast.Name) else None for a in call.args]
+        a = next((i for i, n in enumerate(names) if n in mine), None)
+        b = next((i for i, n in enumerate(names) if n in theirs), None)
+        callee = _callee(fn, call) if a is not None and b is not None else None
+        sig = inspect.signature(callee) if callable(callee) else None
+        params = [p.name for p in sig.parameters.values()] if sig is not None else []
+        if sig is not None and max(a, b) < len(params):
+            out.append((callee, params[a], params[b]))
+    return out
+
+
+def subtracted_with(fn: Callable, name: str, other: str, depth: int = 0) -> bool:
+    """Whether ``name`` and ``other`` are the two sides of one subtraction (``p - t``), in ``fn`` or in a
+    helper it hands both to (``self.loss_grad(p, t)``): a prediction and its target."""
+    tree = _tree(fn)
+    if tree is None:
+        return False
+    mine, theirs = _aliases(tree, name), _aliases(tree, other)
+    for n in ast.walk(tree):
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub):
+            sides = (n.left, n.right)
+            if any(_mentions(a, mine) and _mentions(b, theirs) for a, b in (sides, sides[::-1])):
+                return True
+    return depth < 2 and any(subtracted_with(c, x, y, depth + 1) for c, x, y in _passed_on(fn, tree, mine, theirs))
+
+
+def reads_stored_input(fn: Callable, x_role: Callable[[str], bool]) -> bool:
+    """Whether a method reads ``self.<a>`` that a method of its object sets from an input argument
+    (``self.x = x`` in ``forward``): the method does not need the input handed to it again."""
+    owner = getattr(fn, "__self__", None)
+    tree = _tree(fn)
+    if owner is None or tree is None:
+        return False
+    stored = set()
+    for method in (m for m in vars(type(owner)).values() if inspect.isfunction(m)):
+        mtree = _tree(method)
+        args = [a.arg for a in mtree.body[0].args.args] if mtree is not None and mtree.body else []
+        for arg in (a for a in args if x_role(a)):
+            stored |= {a for a in _aliases(mtree, arg) if a.startswith("self.")}
+    read = {f"self.{n.attr}" for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+    return bool(stored & read)
+
+
+def used_as_input(fn: Callable, name: str) -> bool:
+    """Whether argument ``name`` enters a matrix product (``x @ W``, ``x.T @ delta``, ``np.dot(x, W)``) or is
+    kept on the object: what a network's input is used for, never its prediction."""
+    tree = _tree(fn)
+    if tree is None:
+        return False
+    aliases = _aliases(tree, name)
+    if any(a.startswith("self.") for a in aliases):
+        return True
+    for n in ast.walk(tree):
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.MatMult):
+            if _mentions(n.left, aliases) or _mentions(n.right, aliases):
+                return True
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("dot", "matmul"):
+            if any(_mentions(a, aliases) for a in [n.func.value, *n.args]):
+                return True
+    return False

@@ -7,6 +7,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from gradcheck.audit.adapters.argroles import reads_stored_input, subtracted_with, used_as_input
 from gradcheck.audit.adapters.names import role_of
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
@@ -60,19 +61,21 @@ def bind_args(
     where: str,
     lr_arg: str | None = None,
     spec_hint: str = "[entry] backward",
+    given: dict[str, str] | None = None,
 ) -> tuple[list, dict, list]:
     """Bind ``fn``'s parameters to roles by name; unknown required ones positionally to ``fallback``.
 
     ``ctx`` maps roles (``X``, ``Y``, ``lr``...) and exact argument names (a forward's
     returned ``Z1``, a parameter ``W1``) to value makers; an exact name wins over a
-    role. Parameters with a default and no known role keep their default. Returns
+    role. Parameters with a default and no known role keep their default. ``given``
+    (``[entry] backward_args``) names an argument's role outright. Returns
     (args, kwargs, roles used).
     """
     sig = signature(fn)
     if sig is None:
         return [ctx[r]() for r in fallback if r in ctx], {}, list(fallback)
     plist = [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    roles = {p.name: _role(p.name, ctx, lr_arg) for p in plist}
+    roles = {p.name: (given or {}).get(p.name) or _role(p.name, ctx, lr_arg) for p in plist}
     named = {r for r in roles.values() if r in ctx}
     spare = [r for r in fallback if r not in named]
     args: list = []
@@ -109,12 +112,47 @@ def _role(name: str, ctx: dict, lr_arg: str | None) -> str | None:
     return role_of(name)
 
 
-def backward_fallback(fn: Callable, ctx: dict) -> list[str]:
-    """Positional guess for unrecognized backward arguments: ``(X, Y)``, or ``dout`` alone."""
+def backward_fallback(fn: Callable, ctx: dict, given: dict[str, str] | None = None) -> list[str]:
+    """Positional guess for unrecognized backward arguments: ``(X, Y)``, ``dout`` alone, or, for a
+    ``backward(self, p, t)`` beside a target or a prediction, what the code's use of it shows."""
     sig = signature(fn)
     if sig is None or "dout" not in ctx:
         return ["X", "Y"]
     plist = [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    unknown = [p for p in plist if role_of(p.name) is None and p.default is p.empty]
+    unknown = [p for p in plist if role_of(p.name) is None and p.default is p.empty and p.name not in (given or {})]
     has_xy = any(role_of(p.name) in ("X", "Y") for p in plist)
+    others = {role_of(p.name): p.name for p in plist if p not in unknown}
+    for extra in ("lr", "epochs", "batch_size", "verbose", "seed"):
+        others.pop(extra, None)
+    offered = any(f"={p.name}" in ctx for p in unknown)  # the shape hands it over by name (a layer list)
+    if len(unknown) == 1 and len(others) == 1 and "out" in ctx and not offered:
+        placed = _beside(fn, sig, unknown[0].name, others)
+        if placed is not None:
+            return placed
     return ["dout"] if len(unknown) == 1 and not has_xy else ["X", "Y"]
+
+
+def _beside(fn: Callable, sig, name: str, others: dict[str, str]) -> list[str] | None:
+    """The role of ``name`` in ``backward(self, name, t)`` / ``backward(self, pred, name)``, or None.
+
+    Beside the prediction, ``name`` is the target when the code takes their difference. Beside the
+    target, it is the prediction when the code takes ``name - t`` (here or in a helper it hands both to),
+    or when the object kept its input in the forward (``self.x = x``) and the backward reads it there.
+    Neither, and no matrix product on it: an error naming the argument and the key that places it.
+    """
+    if "out" in others:
+        return ["Y"] if subtracted_with(fn, others["out"], name) else None
+    if "Y" not in others:
+        return None
+    if subtracted_with(fn, name, others["Y"]) or reads_stored_input(fn, lambda a: role_of(a) == "X"):
+        return ["out"]
+    if used_as_input(fn, name):
+        return None
+    raise AuditError(
+        f"cannot tell whether argument {name!r} of {getattr(fn, '__qualname__', 'backward')}{sig} is the input X "
+        "or the network's output (its name has no known role, and the code uses it as neither a matrix "
+        f"product's operand nor beside {others['Y']!r} in a subtraction): set "
+        f'[entry] backward_args = {{ {name} = "out" }} (or "X")',
+        where="calling the backward",
+        type_="BindingError",
+    )

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import labels
+from gradcheck.audit.adapters import labels, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample, source_tree
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf
@@ -39,6 +39,7 @@ from gradcheck.audit.adapters.sizes import (
 from gradcheck.audit.adapters.step import Grad, Runner, Step1
 from gradcheck.audit.adapters.studentloss import student_loss_grad, student_losses
 from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.adapters.updateform import update_form
 from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
 
 #: A loss value this small at random weights is a softmax over a single class (see _check_degenerate).
@@ -54,6 +55,17 @@ def find_target(ctx: Context) -> Target:
         if target is not None:
             return target
     broken = [n.split(" while loading")[0] for n in ctx.loaded.notes if _unparsed(n)]
+    for name, fn in sorted(ctx.funcs.items()):
+        local = unreachable.local_weights(fn)
+        if local:  # def main(): W1 = np.random.randn(...) ... W1 -= lr * dW1, all inside one function
+            raise AuditError(
+                f"{name}() makes its weights {', '.join(local)} as local variables and neither returns nor stores "
+                "them, and no other function computes a gradient: nothing outside it can read or set them. No spec "
+                "setting reaches a function's local variables: the code must return the weights, or keep them on "
+                "an object or in module globals",
+                where="finding the model",
+                type_="EntryNotFound",
+            )
     raise AuditError(
         "no class with forward/backward methods and no backward function was found "
         f"(classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)})"
@@ -181,14 +193,14 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
     known = {t.name: t for t in target.params_of(probe)} if target.params_of is not None else {}
     if ctx.spec.get("params") and not set(ctx.spec["params"]) <= set(known):
         if ctx.sizes is None and not discover_params(probe, target.root_is_namespace):
-            raise _no_params(target, probe)  # weights a method makes at sizes still to be invented
+            raise _no_params(target, probe, ctx.loaded.stmts)  # weights a method makes at sizes still to be invented
         params = params_from_spec(list(ctx.spec["params"]), probe, target.root_name)
     elif known:  # the shape's own names (``layers[0].W``), also as [network] params gives them
         params = [known[n] for n in ctx.spec.get("params") or known]
     else:
         params = discover_params(probe, target.root_is_namespace)
     if not params:
-        raise _no_params(target, probe)
+        raise _no_params(target, probe, ctx.loaded.stmts)
     partial["params"] = params_out(params, snapshot(probe, params), target.root_name, dtypes(probe, params))
     first: BaseException | None = None
     while True:
@@ -198,6 +210,8 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
             if not target.alternatives or not _try_next(exc):
                 if first is not None and isinstance(exc, AuditError) and exc.type == "GradsNotFound":
                     raise first from None  # the natural backward's failure says more than "no gradients"
+                if isinstance(first, AuditError) and first.type == "BindingError" and "backward_args" in str(first):
+                    raise first from None  # an argument it could not place, named, says more than what followed
                 raise
             if not (isinstance(exc, AuditError) and exc.type == "GradsNotFound"):
                 first = first or exc
@@ -219,7 +233,10 @@ def _try_next(exc: BaseException) -> bool:
     return isinstance(exc, StudentCodeError) and exc.where in ("backward", "loss gradient")
 
 
-def _no_params(target: Target, probe: Any) -> AuditError:
+def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
+    unreached = _unreached(target, probe, stmts)
+    if unreached is not None:
+        return AuditError(unreached, where="finding the parameters", type_="ParamsNotFound")
     scalars = (
         [k for k, v in vars(probe).items() if is_param_name(k) and isinstance(v, float)]
         if hasattr(probe, "__dict__")
@@ -257,6 +274,29 @@ def _no_params(target: Target, probe: Any) -> AuditError:
         where="finding the parameters",
         type_="ParamsNotFound",
     )
+
+
+def _unreached(target: Target, probe: Any, stmts) -> str | None:
+    """Weights that exist but cannot be reached, said for what they are (see :mod:`.unreachable`)."""
+    lists = unreachable.number_lists(probe, stmts)
+    if lists:
+        return (
+            f"the weights {', '.join(lists)} are Python lists of numbers: the network is written as scalar loops "
+            "over lists, and only numpy arrays can be perturbed and read as parameters. No spec setting changes "
+            "that: the code must keep its weights in numpy arrays (np.array(w)) to be audited"
+        )
+    try:
+        local = unreachable.local_weights(target.get_backward(probe))
+    except Exception:  # noqa: BLE001 - a lookup on student objects
+        local = []
+    if local:
+        return (
+            f"{target.entry()} makes its weights {', '.join(local)} as local variables and neither returns nor "
+            "stores them: no caller can read or set them, so its gradient cannot be checked. No spec setting "
+            "reaches a function's local variables: the code must return the weights, or keep them on an "
+            "object or in module globals"
+        )
+    return None
 
 
 def _retarget(target: Target, name: str) -> Target:
@@ -365,6 +405,7 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     if runner.loss_name:
         ctx.notes.append(f"backward was given dL/d(output) from the student's {runner.loss_name}")
     result: dict[str, Any] = {"update": None, "target_shape": target.shape}
+    result["update_form"] = update_form(ctx.loaded.stmts, [p.name for p in params])
     result["data_replaced"] = runner.form != "given" or runner.X is not ctx.X
     grads, shape, s_used = _read(runner, s1, params, ctx, lrs, result)
     partial["probe_context"] = {"runner": runner, "s1": s_used, "params": params}  # gradcheck.audit.probes

@@ -15,8 +15,7 @@ import textwrap
 import numpy as np
 
 from gradcheck.audit.adapters import labels
-from gradcheck.audit.adapters.names import is_bias
-from gradcheck.audit.adapters.params import Tensor
+from gradcheck.audit.adapters.params import Tensor, is_bias_tensor
 from gradcheck.audit.adapters.step import Runner, Step1
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
@@ -30,7 +29,7 @@ def _axis_ok(out, columns: bool, n: int) -> bool:
 def _orders(runner: Runner, params: list[Tensor]) -> list[bool]:
     if runner.spec.get("samples_as_columns") is not None:
         return [bool(runner.spec["samples_as_columns"])]
-    col_hint = any(len(p.shape) == 2 and p.shape[1] == 1 and p.shape[0] > 1 and is_bias(p.name) for p in params)
+    col_hint = any(len(p.shape) == 2 and p.shape[1] == 1 and p.shape[0] > 1 and is_bias_tensor(p) for p in params)
     return [True, False] if col_hint else [False, True]
 
 

@@ -49,6 +49,8 @@ GRAD_METHODS = [
     "compute_gradients",
     "compute_grads",
     "gradients",
+    "grads",
+    "get_grads",
     "get_gradients",
     "gradient",
     "loss_and_grad",
@@ -201,7 +203,7 @@ def canon(name: str) -> str:
     return "".join(out)
 
 
-_GRAD_PREFIX = re.compile(r"^(dl_?d_?|dloss_?d_?|grads?_?|gradients?_?|nablas?_?|d_?|g_)(?=[a-z])")
+_GRAD_PREFIX = re.compile(r"^(dl_?d_?|dloss_?d_?|grads?_?|gradients?_?|nablas?_?|d_?|g_?)(?=[a-z])")
 _GRAD_SUFFIX = re.compile(r"(_?grads?|_?gradients?|_?deriv(ative)?s?)$")
 
 

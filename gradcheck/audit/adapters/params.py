@@ -32,6 +32,13 @@ class Tensor:
     shape: tuple
     param_obj: tuple | None = None  # steps of the Parameter-like object (grad at .grad)
     order: int = 0
+    bias: bool | None = None  # known from how the code uses it (None: read off the name)
+
+
+def is_bias_tensor(t: Any) -> bool:
+    """Whether a found parameter is a bias: as the code uses it when known, else by its name."""
+    known = getattr(t, "bias", None)
+    return known if known is not None else is_bias(t.name)
 
 
 def _object_array(obj: Any) -> bool:

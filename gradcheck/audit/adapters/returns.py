@@ -29,8 +29,10 @@ def returned_names(fn: Callable) -> list[str | None]:
 
 
 def named_values(fn: Callable, value: Any) -> dict[str, Any]:
-    """``{"Z1": ..., "A1": ...}`` for a returned tuple whose elements the source names."""
+    """``{"Z1": ..., "A1": ...}`` for a returned tuple whose elements the source names (or one named value)."""
     names = returned_names(fn)
+    if not isinstance(value, tuple) and len(names) == 1 and names[0]:
+        return {names[0]: value}  # ``return acts``: a list of activations a backward takes by that name
     if not isinstance(value, tuple) or len(names) != len(value):
         return {}
     return {n: v for n, v in zip(names, value) if n}
@@ -44,7 +46,8 @@ def output_index(names: list[str | None], values: tuple, n: int | None) -> int:
 
     By name (``y_hat``, ``probs``, ``output``; else the highest-numbered activation
     ``A2`` over ``A1``, unless one array is computed in the return statement itself
-    beside them), else the first array (the common ``(out, cache)`` order).
+    beside them), else the one array computed in the return beside named values
+    (``return h, sig(h @ W2 + b2)``), else the first array (the common ``(out, cache)`` order).
     """
     for i, name in enumerate(names):
         if name and role_of(name) == "out":
@@ -55,4 +58,11 @@ def output_index(names: list[str | None], values: tuple, n: int | None) -> int:
         # return statement itself, beside named intermediate activations, is the output
         computed = [i for i, name in enumerate(names) if name is None and isinstance(values[i], np.ndarray)]
         return computed[0] if len(computed) == 1 else max(numbered)[1]
+    computed = [i for i, name in enumerate(names) if name is None and isinstance(values[i], np.ndarray)]
+    if (
+        len(computed) == 1
+        and len(names) == len(values)
+        and all(names[i] for i in range(len(names)) if i != computed[0])
+    ):
+        return computed[0]  # ``return h, sigmoid(h @ W2 + b2)``: the one array made in the return beside named ones
     return next((i for i, v in enumerate(values) if isinstance(v, np.ndarray)), 0)

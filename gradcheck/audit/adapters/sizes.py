@@ -17,7 +17,8 @@ import numpy as np
 
 from gradcheck.audit.adapters import argroles, layerpairs
 from gradcheck.audit.adapters.calling import signature
-from gradcheck.audit.adapters.names import is_bias, role_of, size_role
+from gradcheck.audit.adapters.names import role_of, size_role
+from gradcheck.audit.adapters.params import is_bias_tensor
 from gradcheck.audit.loader import AuditError
 
 #: Inputs of an invented batch, and the output sizes tried: one output (regression,
@@ -87,7 +88,7 @@ def make_batch(n_in: int, n_out: int, n: int = INVENTED_N, seed: int = 0) -> tup
 
 def size_candidates(params: list) -> list[tuple[int, int]]:
     """(n_in, n_out) read off the weight matrices, in x out chain first unless out x in fits better."""
-    ws = [p.shape for p in params if len(p.shape) == 2 and not is_bias(p.name)] or [
+    ws = [p.shape for p in params if len(p.shape) == 2 and not is_bias_tensor(p)] or [
         p.shape for p in params if len(p.shape) == 2
     ]
     if not ws:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import glue, labels, prime
+from gradcheck.audit.adapters import glue, labels, prime, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student, plain_params
 from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, loss_object
 from gradcheck.audit.adapters.objects import student_functions
@@ -16,7 +16,7 @@ from gradcheck.audit.adapters.pairarg import pair_arg
 from gradcheck.audit.adapters.params import Tensor, snapshot
 from gradcheck.audit.adapters.returns import named_values
 from gradcheck.audit.adapters.target import Target
-from gradcheck.audit.loader import LoadedSubmission
+from gradcheck.audit.loader import AuditError, LoadedSubmission
 
 
 @dataclass
@@ -150,8 +150,16 @@ class Runner:
         pair = pair_arg(bfn)
         if pair:  # backprop(self, data): x, y = data[0], data[1]
             ctx[f"={pair}"] = lambda: (Xc.copy(), Yc.copy())
-        fallback = backward_fallback(bfn, ctx)
-        a, k, used = bind_args(bfn, ctx, fallback, t.entry(), lr_arg=self.spec.get("lr_arg"))
+        given = self.spec.get("backward_args")
+        fallback = backward_fallback(bfn, ctx, given)
+        try:
+            a, k, used = bind_args(bfn, ctx, fallback, t.entry(), lr_arg=self.spec.get("lr_arg"), given=given)
+        except AuditError:
+            funcs = student_functions(t.namespace, self.loaded) if t.namespace is not None else {}
+            lone = unreachable.lone_backward(bfn, ctx, fwd is not None, t.entry(), funcs)
+            if lone is None:
+                raise
+            raise AuditError(lone, where="calling the backward", type_="LoneBackward") from None
         ret = call_student("backward", bfn, *a, **k)
         after = snapshot(root, self.params)
         arg_lr = accepts_role(bfn, "lr", self.spec.get("lr_arg")) if "lr" in used else None

@@ -82,6 +82,8 @@ def _linear(runner: Runner, s1: Step1, knob: Knob, lrs: list[float]) -> tuple[bo
 def _stateful(runner: Runner, a: Step1, knob: Knob, params: list[Tensor], lr: float, notes: list[str]) -> tuple:
     """(stateful or None, state effect): a continued step against a fresh object at the same weights."""
     try:
+        for p, w in zip(params, a.after):  # a shared root (module globals) holds the last step's weights
+            assign(a.root, p.steps, np.array(w, copy=True))
         cont = runner.step(lr, a.columns, root=a.root, knob=knob)
         reset = runner.t.fresh()
         for p, w in zip(params, a.after):

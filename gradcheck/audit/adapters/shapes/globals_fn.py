@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from gradcheck.audit.adapters.names import is_param_name
 from gradcheck.audit.adapters.objects import is_float_array
+from gradcheck.audit.adapters.params import Tensor
 from gradcheck.audit.adapters.shapes.functions import entry_functions
 from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.adapters.usage import uses
 
 
 def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> Target | None:
@@ -22,6 +25,7 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
         return ns
 
     ctx.notes.append("parameters are module globals (reset before each run)")
+    by_use = _by_use(ctx, [funcs[n] for n in (fname, bname) if n], snapshot)
     return Target(
         label="module",
         root_name="",
@@ -33,4 +37,19 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
         get_forward=(lambda r: funcs[fname]) if fname else (lambda r: None),
         get_backward=lambda r: funcs[bname],
         shape="globals",
+        params_of=by_use,
     )
+
+
+def _by_use(ctx: Context, fns: list, arrays: dict):
+    """The parameters in the order the forward uses them, when their names alone miss some (``c``, ``d``)."""
+    kinds = uses(fns, arrays)
+    used = list(kinds)
+    if len(used) < 2 or all(is_param_name(k) for k in used):
+        return None  # the name rules find them all (and the layer order of their names holds)
+    missed = [k for k in used if not is_param_name(k)]
+    ctx.notes.append(
+        f"{', '.join(missed)} taken for parameters by use (an operand of a matrix product, or added to one): "
+        f"parameters {', '.join(used)}"
+    )
+    return lambda root: [Tensor(k, (("item", k),), tuple(root[k].shape), None, i, kinds[k]) for i, k in enumerate(used)]

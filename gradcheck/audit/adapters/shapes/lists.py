@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from gradcheck.audit.adapters import archlist
+from gradcheck.audit.adapters import archlist, owncall
 from gradcheck.audit.adapters.calling import call_student, plain_params
 from gradcheck.audit.adapters.names import INIT_FUNC_NAMES, role_of
 from gradcheck.audit.adapters.returns import returned_names
@@ -87,10 +87,16 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
         return None
     cached = set(returned_names(funcs[fname])) if fname else set()  # the forward's values (``layers``, ``acts``)
     names = [n for n in _list_args(funcs[bname]) if n not in cached]
+    if fname and set(_list_args(funcs[fname])) < set(names):  # backward(weights, biases, acts, Y): acts is the
+        names = [n for n in names if n in _list_args(funcs[fname])]  # forward's, handed over by its name
     if not names or (fname and _list_args(funcs[fname]) != names) or set(names) & _arch_args(ctx, funcs):
         return None  # an argument taking the module's architecture list (``arch``) is no parameter list
     init = funcs[init_name]
-    args, kwargs, notes = infer_call_sizes(init, init_name, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
+    own = owncall.initializer_call(ctx, init_name, {})  # weights, biases = init_network(LAYERS, seed=SEED)
+    if own is not None:
+        (args, kwargs), notes = own, []
+    else:
+        args, kwargs, notes = infer_call_sizes(init, init_name, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
     np.random.seed(0)
     lists = _as_lists(call_student(init_name, init, *args, **kwargs), names, init)
     if lists is None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from gradcheck.audit.adapters.objects import is_user_object
-from gradcheck.audit.adapters.shapes import classes, functions, named_dict, pairs, positional, unrolled
+from gradcheck.audit.adapters.names import is_param_name
+from gradcheck.audit.adapters.objects import is_float_array, is_user_object
+from gradcheck.audit.adapters.shapes import classes, functions, globals_fn, named_dict, pairs, positional, unrolled
 from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.adapters.usage import used_as_params
 from gradcheck.audit.loader import AuditError
 
 
@@ -39,6 +41,12 @@ def _class_entry(obj, meth: str, ctx: Context, entry: str) -> Target:
     return classes.class_target(picked, ctx, instance=obj, alternatives=False)
 
 
+def _module_weights(ctx: Context, fn) -> bool:
+    """Whether ``fn`` works on module-level arrays (by their names, or by its matrix products)."""
+    arrays = [k for k, v in ctx.ns.items() if is_float_array(v)]
+    return any(is_param_name(k) for k in arrays) or bool(used_as_params([fn], arrays))
+
+
 def find(ctx: Context) -> Target | None:
     """The class, instance or function ``[entry]`` names; None when the spec names none."""
     entry = ctx.spec.get("entry")
@@ -58,6 +66,7 @@ def find(ctx: Context) -> Target | None:
             or named_dict.find(ctx, bname=head, funcs=funcs)
             or positional.find(ctx, bname=head, funcs=funcs)
             or functions.find(ctx, bname=head, funcs=funcs)
+            or (globals_fn.find(ctx, bname=head, funcs=funcs) if _module_weights(ctx, obj) else None)
         )
         if t is not None:
             return t

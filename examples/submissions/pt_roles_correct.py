@@ -1,0 +1,46 @@
+"""A model class whose backward(self, p, t) takes predictions p and targets t; sigmoid/sigmoid, mean BCE."""
+import numpy as np
+
+
+class MLP:
+    def __init__(self, n_in, n_hid, n_out, seed=1):
+        r = np.random.RandomState(seed)
+        self.W1 = r.randn(n_in, n_hid) * 0.4
+        self.b1 = np.zeros((1, n_hid))
+        self.W2 = r.randn(n_hid, n_out) * 0.4
+        self.b2 = np.zeros((1, n_out))
+
+    def forward(self, x):
+        self.x = x
+        self.a = 1 / (1 + np.exp(-(x @ self.W1 + self.b1)))
+        self.p = 1 / (1 + np.exp(-(self.a @ self.W2 + self.b2)))
+        return self.p
+
+    def bce(self, p, t):
+        return -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))
+
+    def backward(self, p, t):
+        k = t.shape[0]
+        e = (p - t) / k
+        self.gW2 = self.a.T @ e
+        self.gb2 = e.sum(0, keepdims=True)
+        s = (e @ self.W2.T) * self.a * (1 - self.a)
+        self.gW1 = self.x.T @ s
+        self.gb1 = s.sum(0, keepdims=True)
+
+    def step(self, lr):
+        self.W1 -= lr * self.gW1
+        self.b1 -= lr * self.gb1
+        self.W2 -= lr * self.gW2
+        self.b2 -= lr * self.gb2
+
+
+if __name__ == "__main__":
+    x = np.random.randn(50, 4)
+    t = (x.sum(1, keepdims=True) > 0).astype(float)
+    m = MLP(4, 8, 1)
+    for _ in range(300):
+        p = m.forward(x)
+        m.backward(p, t)
+        m.step(0.5)
+    print(m.bce(m.forward(x), t))
