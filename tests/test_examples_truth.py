@@ -655,9 +655,9 @@ def _layer_pairs(file: str):
     )
 
 
-def _moons_script(file: str):
-    """A top-level script: its set-up and one pass of its loop body up to the first update, run here with
-    toy data of the same shapes (scikit-learn is not needed); mean BCE of a tanh/sigmoid net written here."""
+def _script_first_pass(file: str, given: dict) -> dict:
+    """A top-level script's set-up (its imports left out; ``given`` stands in for what they bring) and one pass
+    of its training loop's body up to the first update (``W -= ...``), run here; the names it leaves."""
     tree = ast.parse((FOLDER / file).read_text())
     loop = next(s for s in tree.body if isinstance(s, ast.For))
     setup = [s for s in tree.body[: tree.body.index(loop)] if not isinstance(s, (ast.Import, ast.ImportFrom))]
@@ -666,8 +666,15 @@ def _moons_script(file: str):
         if isinstance(stmt, ast.AugAssign):
             break
         body.append(stmt)
-    ns = {"np": np, "make_moons": lambda **kw: (RNG.normal(size=(9, 2)), np.arange(9) % 2)}
+    ns = {"np": np, **given}
     exec(compile(ast.Module(setup + body, []), file, "exec"), ns)
+    return ns
+
+
+def _moons_script(file: str):
+    """A top-level script's first pass, run here with toy data of the same shapes (scikit-learn is not needed);
+    mean BCE of a tanh/sigmoid net written here."""
+    ns = _script_first_pass(file, {"make_moons": lambda **kw: (RNG.normal(size=(9, 2)), np.arange(9) % 2)})
     ps = [ns[k] for k in NAMES]
     Xs, y = ns["X"], ns["y"]
 
@@ -679,18 +686,9 @@ def _moons_script(file: str):
 
 
 def _named_layers_script(file: str):
-    """A top-level script of 2 x 2 layers updated by ascent (W += eta * increment): its set-up and one pass of
-    its loop body up to the first update, run here; the claimed gradient is minus each increment; 1/2-sum MSE."""
-    tree = ast.parse((FOLDER / file).read_text())
-    loop = next(s for s in tree.body if isinstance(s, ast.For))
-    setup = [s for s in tree.body[: tree.body.index(loop)] if not isinstance(s, (ast.Import, ast.ImportFrom))]
-    body = []
-    for stmt in loop.body:
-        if isinstance(stmt, ast.AugAssign):
-            break
-        body.append(stmt)
-    ns = {"np": np}
-    exec(compile(ast.Module(setup + body, []), file, "exec"), ns)
+    """A top-level script of 2 x 2 layers updated by ascent (W += eta * increment), its first pass run here; the
+    claimed gradient is minus each increment; 1/2-sum MSE."""
+    ns = _script_first_pass(file, {})
     names = ["weights_input_hidden", "bias_hidden", "weights_hidden_output", "bias_output"]
     claimed = [
         -(ns["x_in"].T @ ns["hidden_delta"]),
