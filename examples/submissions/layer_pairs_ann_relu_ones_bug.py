@@ -63,8 +63,6 @@ class DeepNet:
         return self
 
 
-if __name__ == "__main__":
-    X = np.random.default_rng(0).normal(size=(2, 50))
-    Y = (X[0:1] * X[1:2] > 0).astype(float)
-    net = DeepNet([(2, "relu"), (8, "relu"), (1, "sigmoid")]).fit(X, Y)
-    print(net.cost(net.forward(X)[0], Y))
+# Used from a training script that reads the data set, e.g.
+#   net = DeepNet([(X_train.shape[0], "relu"), (20, "relu"), (7, "relu"), (1, "sigmoid")])
+#   net.fit(X_train, Y_train)
