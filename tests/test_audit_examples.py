@@ -120,6 +120,23 @@ STUDENT_NAMES = {
     "pt_roles_mean_bug.py": ["W1", "b1", "W2", "b2"],
     "ascent_error_correct.py": ["w1", "bias1", "w2", "bias2"],
     "ascent_error_sign_bug.py": ["w1", "bias1", "w2", "bias2"],
+    "lists_cached_softmax_correct.py": ["Ws[0]", "bs[0]", "Ws[1]", "bs[1]"],
+    "lists_cached_softmax_mean_bug.py": ["Ws[0]", "bs[0]", "Ws[1]", "bs[1]"],
+    "src_layout_project_correct": [f"layers[{i}].{n}" for i in (0, 2, 4) for n in ("W", "b")],
+    "src_layout_project_leaky_bug": [f"layers[{i}].{n}" for i in (0, 2, 4) for n in ("W", "b")],
+    "pair_batch_backprop_correct.py": ["weights[0]", "bias[0]", "weights[1]", "bias[1]"],
+    "pair_batch_backprop_hidden_prime_bug.py": ["weights[0]", "bias[0]", "weights[1]", "bias[1]"],
+    "layer_pairs_ann_correct.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "layer_pairs_ann_relu_ones_bug.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "moons_script_correct.py": ["W1", "b1", "W2", "b2"],
+    "moons_script_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
+    "named_layers_script_correct.py": ["weights_input_hidden", "bias_hidden", "weights_hidden_output", "bias_output"],
+    "named_layers_script_tanh_at_activation_bug.py": [
+        "weights_input_hidden",
+        "bias_hidden",
+        "weights_hidden_output",
+        "bias_output",
+    ],
 }
 
 

@@ -173,3 +173,26 @@ def test_relative_and_absolute_paths_together(tmp_path, monkeypatch):
     assert code == 0 and a.exists()  # the report needs no common folder
     (folder,) = (tmp_path / "out").iterdir()
     assert (folder / "report.html").stat().st_size > 0 and (folder / "report.txt").stat().st_size > 0
+
+
+def test_a_folder_its_sub_folders_import_through_is_one_project(tmp_path):
+    """No code at the root, ``src/`` imported as ``from src.layers.dense import Dense``: one project."""
+    root = tmp_path / "repo"
+    write(root / "src" / "model.py", "from src.layers.dense import Dense\n")
+    write(root / "src" / "layers" / "dense.py", "class Dense:\n    pass\n")
+    write(root / "examples" / "xor.py", "import numpy as np\nfrom src.model import Net\n")
+    assert discover([root]) == [root]
+    # a script in one sub-folder importing its sibling, with no dotted path, says the same
+    other = tmp_path / "other"
+    write(other / "lib" / "net.py", "class Net:\n    pass\n")
+    write(other / "scripts" / "train.py", "import lib\n")
+    assert discover([other]) == [other]
+
+
+def test_students_importing_their_own_modules_stay_apart(export):
+    """A class export whose student folders import their own files (``from erin_utils import``) is not one
+    project: only imports through the export's own top folders would make it one."""
+    write(export / "erin" / "net.py", "from erin_utils import f\n")
+    write(export / "erin" / "erin_utils.py", "def f():\n    pass\n")
+    found = discover([export])
+    assert export not in found and export / "erin" in found and export / "alice" / "mlp.py" in found

@@ -588,6 +588,123 @@ def case_l2_default_mse_delta():
     return ps, claimed, loss, ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
 
 
+def _lists_cached(file: str):
+    """Functions over weight lists whose forward returns (probs, loss, zs, acts): mean CE over integer labels."""
+    m = definitions(FOLDER / file, file.split(".")[0])
+    Ws, bs = m.init_weights([3, 5, 3])
+    y = np.array([0, 2, 1, 1, 0, 2, 2])
+    _, _, zs, acts = m.forward(X, y, Ws, bs)
+    dWs, dbs = m.backward(X, y, Ws, bs, zs, acts)
+    ps = [a for pair in zip(Ws, bs) for a in pair]
+    claimed = [a for pair in zip(dWs, dbs) for a in pair]
+
+    def loss():
+        h = X
+        for W, b in zip(Ws[:-1], bs[:-1]):
+            h = np.tanh(h @ W + b)
+        return ce(softmax_rows(h @ Ws[-1] + bs[-1]), np.eye(3)[y])
+
+    return ps, claimed, loss, [f"{k}[{i}]" for i in range(2) for k in ("Ws", "bs")]
+
+
+def _src_layout(folder: str):
+    """A project importing through its root (from src.layers.dense import Dense): mean MSE, stored dW/db."""
+    drop = lambda: [sys.modules.pop(k) for k in list(sys.modules) if k == "src" or k.startswith("src.")]  # noqa: E731
+    sys.path.insert(0, str(FOLDER / folder))
+    drop()
+    try:
+        net = importlib.import_module("src.model").Regressor(sizes=(3, 5, 4, 2), seed=3)
+    finally:
+        sys.path.pop(0)
+        drop()
+    Y = RNG.normal(size=(7, 2))
+    net.backward(net.forward(X), Y)
+    dense = [lay for lay in net.layers if hasattr(lay, "W")]
+    ps = [a for d in dense for a in (d.W, d.b)]
+    names = [f"layers[{i}].{n}" for i in (0, 2, 4) for n in ("W", "b")]
+    return ps, [g for d in dense for g in (d.dW, d.db)], lambda: np.mean((net.forward(X) - Y) ** 2), names
+
+
+def _pair_batch(file: str):
+    """backprop(self, batch) unpacks batch[0], batch[1]; sigmoid output, mean BCE written here."""
+    m = definitions(FOLDER / file, file.split(".")[0])
+    np.random.seed(11)
+    net = m.Net()
+    x, y = RNG.normal(size=(7, 4)), (RNG.random((7, 1)) > 0.5).astype(float)
+    grad_w, grad_b = net.backprop((x, y))
+    ps = [a for pair in zip(net.weights, net.bias) for a in pair]
+    claimed = [a for pair in zip(grad_w, grad_b) for a in pair]
+    return ps, claimed, lambda: bce(net.feedforward(x), y), ["weights[0]", "bias[0]", "weights[1]", "bias[1]"]
+
+
+def _layer_pairs(file: str):
+    """DeepNet([(3, "relu"), (5, "relu"), (1, "sigmoid")]), samples in columns, mean BCE written here."""
+    m = definitions(FOLDER / file, file.split(".")[0])
+    net = m.DeepNet([(3, "relu"), (5, "relu"), (1, "sigmoid")])
+    for key in net.params:
+        net.params[key] += 0.3 * RNG.normal(size=net.params[key].shape)
+    Xc, Y = X.T.copy(), (RNG.random((1, 7)) > 0.5).astype(float)
+    AL, caches = net.forward(Xc)
+    grads = net.backward(AL, Y, caches)
+    keys = ["W1", "b1", "W2", "b2"]
+    return (
+        [net.params[k] for k in keys],
+        [grads["d" + k] for k in keys],
+        lambda: bce(net.forward(Xc)[0], Y),
+        [f"params['{k}']" for k in keys],
+    )
+
+
+def _script_first_pass(file: str, given: dict) -> dict:
+    """A top-level script's set-up (its imports left out; ``given`` stands in for what they bring) and one pass
+    of its training loop's body up to the first update (``W -= ...``), run here; the names it leaves."""
+    tree = ast.parse((FOLDER / file).read_text())
+    loop = next(s for s in tree.body if isinstance(s, ast.For))
+    setup = [s for s in tree.body[: tree.body.index(loop)] if not isinstance(s, (ast.Import, ast.ImportFrom))]
+    body = []
+    for stmt in loop.body:
+        if isinstance(stmt, ast.AugAssign):
+            break
+        body.append(stmt)
+    ns = {"np": np, **given}
+    exec(compile(ast.Module(setup + body, []), file, "exec"), ns)
+    return ns
+
+
+def _moons_script(file: str):
+    """A top-level script's first pass, run here with toy data of the same shapes (scikit-learn is not needed);
+    mean BCE of a tanh/sigmoid net written here."""
+    ns = _script_first_pass(file, {"make_moons": lambda **kw: (RNG.normal(size=(9, 2)), np.arange(9) % 2)})
+    ps = [ns[k] for k in NAMES]
+    Xs, y = ns["X"], ns["y"]
+
+    def loss():
+        p = 1 / (1 + np.exp(-(np.tanh(Xs @ ns["W1"] + ns["b1"]) @ ns["W2"] + ns["b2"])))
+        return bce(p, y)
+
+    return ps, [ns["d" + k] for k in NAMES], loss
+
+
+def _named_layers_script(file: str):
+    """A top-level script of 2 x 2 layers updated by ascent (W += eta * increment), its first pass run here; the
+    claimed gradient is minus each increment; 1/2-sum MSE."""
+    ns = _script_first_pass(file, {})
+    names = ["weights_input_hidden", "bias_hidden", "weights_hidden_output", "bias_output"]
+    claimed = [
+        -(ns["x_in"].T @ ns["hidden_delta"]),
+        -ns["hidden_delta"].sum(axis=0),
+        -(ns["hidden"].T @ ns["out_delta"]),
+        -ns["out_delta"].sum(axis=0),
+    ]
+    P = [ns[n] for n in names]
+
+    def loss():
+        out = np.tanh(np.tanh(ns["x_in"] @ P[0] + P[1]) @ P[2] + P[3])
+        return 0.5 * np.sum((ns["y_expected"] - out) ** 2)
+
+    return P, claimed, loss, names
+
+
 def _float32_case(file: str):
     """A float32 net's gradient against central differences of its loss written here in float64.
 
@@ -812,6 +929,20 @@ CASES = {
     "init_method_fixed_lr_correct.py": case_init_method_fixed_lr,
     "l2_default_mse_delta_bug.py": case_l2_default_mse_delta,
     **GAP_CASES,
+    "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),
+    "lists_cached_softmax_mean_bug.py": lambda: _lists_cached("lists_cached_softmax_mean_bug.py"),
+    "src_layout_project_correct": lambda: _src_layout("src_layout_project_correct"),
+    "src_layout_project_leaky_bug": lambda: _src_layout("src_layout_project_leaky_bug"),
+    "pair_batch_backprop_correct.py": lambda: _pair_batch("pair_batch_backprop_correct.py"),
+    "pair_batch_backprop_hidden_prime_bug.py": lambda: _pair_batch("pair_batch_backprop_hidden_prime_bug.py"),
+    "layer_pairs_ann_correct.py": lambda: _layer_pairs("layer_pairs_ann_correct.py"),
+    "layer_pairs_ann_relu_ones_bug.py": lambda: _layer_pairs("layer_pairs_ann_relu_ones_bug.py"),
+    "moons_script_correct.py": lambda: _moons_script("moons_script_correct.py"),
+    "moons_script_tanh_prime_bug.py": lambda: _moons_script("moons_script_tanh_prime_bug.py"),
+    "named_layers_script_correct.py": lambda: _named_layers_script("named_layers_script_correct.py"),
+    "named_layers_script_tanh_at_activation_bug.py": lambda: _named_layers_script(
+        "named_layers_script_tanh_at_activation_bug.py"
+    ),
 }
 
 

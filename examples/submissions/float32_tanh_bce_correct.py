@@ -1,4 +1,5 @@
 """A 2-layer classifier kept in float32 throughout, the way code written for a GPU habit looks."""
+
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 """Correct: 2-4-1 sigmoid MLP, BCE, class with in-place updates (W -= lr*dW)."""
+
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 """Fully connected net over lists of layers: ReLU hidden, linear output, MSE."""
+
 import numpy as np
 
 

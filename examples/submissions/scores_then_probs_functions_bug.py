@@ -2,6 +2,7 @@
 
 Bug: the cross-entropy gradient is never divided by the number of samples (the loss is a mean).
 """
+
 import numpy as np
 
 

@@ -33,6 +33,10 @@ DATA_Y_NAMES = [
     "y_true",
     "ys",
     "t",
+    "y_expected",
+    "expected",
+    "expected_output",
+    "desired",
 ]
 OUTPUT_NAMES = [
     "y_pred",

@@ -15,6 +15,10 @@ import sys
 import types
 from typing import Any
 
+import numpy as np
+
+from gradcheck.audit import toydata
+
 
 # --------------------------------------------------------------------------- fake matplotlib
 class _NoOp:
@@ -103,8 +107,6 @@ def train_test_split(
     """
     import math
 
-    import numpy as np
-
     if not arrays:
         raise ValueError("At least one array required as input")
     n = _n_samples(arrays[0])
@@ -186,9 +188,11 @@ def install_fake_sklearn(source: str | None = None) -> bool:
     metrics = types.ModuleType("sklearn.metrics")  # scores printed while training: NaN, never a crash
     metrics.__getattr__ = _nan_metric  # type: ignore[attr-defined]
     pkg.metrics = metrics  # type: ignore[attr-defined]
+    pkg.datasets = toydata.module()  # type: ignore[attr-defined]
     sys.modules["sklearn"] = pkg
     sys.modules["sklearn.model_selection"] = ms
     sys.modules["sklearn.metrics"] = metrics
+    sys.modules["sklearn.datasets"] = pkg.datasets
     return True
 
 
@@ -207,5 +211,6 @@ def _nan_metric(name: str):
 SKLEARN_NOTE = (
     "scikit-learn is not installed: a stand-in sklearn.model_selection.train_test_split "
     "was used (same split as scikit-learn's for an integer random_state), sklearn.metrics "
-    "functions return NaN; other sklearn imports fail"
+    "functions return NaN, sklearn.datasets make_blobs/make_moons/make_circles/make_classification "
+    "make data of scikit-learn's shapes (not its draws); other sklearn imports fail"
 )

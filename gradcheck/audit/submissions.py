@@ -5,7 +5,9 @@
 * a ``.py`` or ``.ipynb`` file is one submission;
 * a folder is one submission (a *project*) when its code imports its own modules
   (``from layers import Dense``, ``import lib.combo``) or it is a package
-  (``__init__.py``): its files are copied into the sandbox together;
+  (``__init__.py``), or when code in its sub-folders imports through the folder
+  (``examples/xor.py`` or ``src/net.py`` saying ``from src.layers.dense import Dense``):
+  its files are copied into the sandbox together;
 * any other folder holds submissions: each of its code files, and, recursively,
   each of its sub-folders (class exports: a folder per student, at any depth).
 
@@ -108,10 +110,50 @@ def is_project(folder: Path) -> bool:
     return any(imported_names(f) & (local - {f.stem}) or "." in imported_names(f) for f in files)
 
 
+def _root_imports(folder: Path, limit: int = 200) -> bool:
+    """Whether code in ``folder``'s sub-folders imports through ``folder`` itself.
+
+    ``src/net.py`` saying ``from src.layers.dense import Dense`` (a dotted path from
+    the folder), or ``examples/xor.py`` importing its sibling ``src``: the code runs
+    with ``folder`` on the path, so ``folder`` is one project, not a class export.
+    A student's file importing its own folder's modules does not count (a class
+    export of ``alice/``, ``bob/`` whose files import each other).
+    """
+    tops = {d.name for d in subfolders(folder) if any(d.rglob("*.py"))}
+    seen = 0
+    for d in subfolders(folder):
+        for f in sorted(d.rglob("*")):
+            if f.suffix not in SUFFIXES or not f.is_file() or set(f.relative_to(folder).parts) & SKIP_DIRS:
+                continue
+            seen += 1
+            if seen > limit:
+                return False
+            for name in _dotted_imports(f):
+                head = name.split(".")[0]
+                if head in tops and (head != d.name or "." in name):
+                    return True
+    return False
+
+
+def _dotted_imports(path: Path) -> set[str]:
+    """Absolute module paths a file imports (``from src.layers import X`` -> ``src.layers``)."""
+    try:
+        tree = ast.parse(source_of(path))
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module)
+    return names
+
+
 def _search(folder: Path, depth: int = 0) -> list[Path]:
     if depth > 12:
         return []
-    if is_project(folder):
+    if is_project(folder) or (not code_files(folder) and _root_imports(folder)):
         return [folder]
     found = [f for f in code_files(folder) if f.name not in SKIP_FILES]
     for d in subfolders(folder):

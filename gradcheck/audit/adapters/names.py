@@ -108,7 +108,8 @@ def loss_named(cls: type) -> bool:
 #: Classes named like one layer of a network (not the model): ``Tanh``, ``Linear``, ``DenseLayer``.
 LAYER_CLASS = re.compile(
     r"^(tanh|relu|leaky_?relu|l?relu|sigmoid|softmax|linear|dense|layer|activation|elu|identity|dropout|"
-    r"fully_?connected|fc|affine|perceptron_?layer|hidden_?layer|output_?layer|input_?layer)(_?layer)?\d*$",
+    r"fully_?connected|fc|affine|perceptron_?layer|hidden_?layer|output_?layer|input_?layer)(_?layer)?\d*$"
+    r"|^(activation|layer)_[a-z0-9_]+$",  # the NNFS book's Layer_Dense, Activation_ReLU, Activation_Softmax
     re.I,
 )
 OPTIM_CLASS = re.compile(r"^(sgd|adam|rmsprop|momentum|optimi[sz]er|adagrad)", re.I)

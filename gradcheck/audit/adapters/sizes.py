@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradcheck.audit.adapters import argroles
+from gradcheck.audit.adapters import argroles, layerpairs
 from gradcheck.audit.adapters.calling import signature
 from gradcheck.audit.adapters.names import role_of, size_role
 from gradcheck.audit.adapters.params import is_bias_tensor
@@ -230,6 +230,8 @@ def infer_call_sizes(
             continue
         if srole is not None and sizes is not None:
             value = _size_value(p, srole, sizes, label, notes)
+            if srole == "sizes" and isinstance(value, list) and layerpairs.is_pairs_annotation(p.annotation):
+                value = layerpairs.pairs(value, fn, p.name, label, notes) or value
         elif srole in ("hidden", "hidden_sizes") and p.default is p.empty:
             value = _invented(Sizes(INVENTED_N_IN, INVENTED_N_OUT[0], True), p, srole, label, notes)
         elif p.default is not p.empty:

@@ -12,6 +12,7 @@ from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bi
 from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, loss_object
 from gradcheck.audit.adapters.objects import student_functions
 from gradcheck.audit.adapters.outputs import network_output
+from gradcheck.audit.adapters.pairarg import pair_arg
 from gradcheck.audit.adapters.params import Tensor, snapshot
 from gradcheck.audit.adapters.returns import named_values
 from gradcheck.audit.adapters.target import Target
@@ -146,6 +147,9 @@ class Runner:
             ctx["params"] = lambda: params_obj
         if t.root_name == "self" and prime.takes_nothing(bfn):
             self._prime(root, out, Xc, Yc)
+        pair = pair_arg(bfn)
+        if pair:  # backprop(self, data): x, y = data[0], data[1]
+            ctx[f"={pair}"] = lambda: (Xc.copy(), Yc.copy())
         given = self.spec.get("backward_args")
         fallback = backward_fallback(bfn, ctx, given)
         try:

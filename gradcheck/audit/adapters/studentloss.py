@@ -19,7 +19,7 @@ import numpy as np
 
 from gradcheck.audit.adapters import inline
 from gradcheck.audit.adapters.calling import bind_args, call_student
-from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module, swapped
+from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module, is_loss_name, swapped
 from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC
 from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
 from gradcheck.audit.adapters.step import Runner, Step1
@@ -70,6 +70,16 @@ def _returned(target: Target, s1: Step1) -> dict | None:
     if isinstance(ret, (tuple, list)) and ret and not isinstance(ret[0], bool) and _scalar(ret[0]) is not None:
         return {"source": f"the loss value {target.entry()} returns", "value": _scalar(ret[0]), "tier": 0}
     return None
+
+
+def _forward_returned(target: Target, named: dict) -> list[dict]:
+    """The loss value the forward returns beside the output (``return probs, loss, cache``), by its name."""
+    where = target.forward_path() or "the forward"
+    return [
+        {"source": f"the loss value {where} returns ({k})", "value": _scalar(v), "tier": 0}
+        for k, v in named.items()
+        if is_loss_name(k) and not isinstance(v, bool) and _scalar(v) is not None
+    ]
 
 
 def _make(cls: type) -> Any:
@@ -170,6 +180,7 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict) -> list[dict]:
         env = _Env(runner, s1)
     except (StudentCodeError, AuditError):
         return found
+    found += _forward_returned(t, env.named) if t.forward_name else []
     ns, loaded = t.namespace, runner.loaded
     classes = student_classes(ns, loaded)
     skip = {n for n in (t.backward_name, t.forward_name) if n}

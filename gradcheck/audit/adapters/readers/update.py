@@ -161,7 +161,8 @@ def written_knob(root: Any) -> Knob | None:
 DRIFT_RTOL = 1e-2
 DRIFT = (
     "the gradient read off the update moves in proportion to the learning rate, as when a layer's "
-    "weights are updated before the gradient passed back through them is computed"
+    "weights are updated before the gradient passed back through them is computed, or when one call "
+    "updates the weights several times (once per sample or mini-batch)"
 )
 
 

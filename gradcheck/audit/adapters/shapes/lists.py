@@ -85,7 +85,8 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
     init_name = first_named(funcs, INIT_FUNC_NAMES)
     if bname is None or init_name is None:
         return None
-    names = _list_args(funcs[bname])
+    cached = set(returned_names(funcs[fname])) if fname else set()  # the forward's values (``layers``, ``acts``)
+    names = [n for n in _list_args(funcs[bname]) if n not in cached]
     if fname and set(_list_args(funcs[fname])) < set(names):  # backward(weights, biases, acts, Y): acts is the
         names = [n for n in names if n in _list_args(funcs[fname])]  # forward's, handed over by its name
     if not names or (fname and _list_args(funcs[fname]) != names) or set(names) & _arch_args(ctx, funcs):

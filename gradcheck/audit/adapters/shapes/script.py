@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 
 from gradcheck.audit import hoist
 from gradcheck.audit.adapters.names import canon, is_param_name, layer_key, strip_grad
@@ -56,6 +57,29 @@ def _update_pair(node: ast.AST) -> tuple[str, str] | None:
     return None
 
 
+#: Words naming where a layer starts (a weight's first such word) or ends (a bias's only one).
+_ROLE_WORDS = ("input", "hidden", "output")
+
+
+def _by_role_words(params: list[str]) -> list[str] | None:
+    """``weights_input_hidden, bias_hidden, weights_hidden_output, bias_output`` in layer order, or None.
+
+    A weight named with two of input/hidden/output goes from the first to the second; a
+    bias named with one of them belongs to the layer ending there. Only a one-hidden-layer
+    net named this way throughout is ordered (every weight and every bias placed once).
+    """
+    words = {p: [w for w in re.findall(r"[a-z]+", p.lower()) if w in _ROLE_WORDS] for p in params}
+    layer = {}
+    for p, found in words.items():
+        if canon(p).startswith("b") and len(found) == 1 and found[0] != "input":
+            layer[p] = (_ROLE_WORDS.index(found[0]) - 1, 1)
+        elif not canon(p).startswith("b") and len(found) == 2:
+            layer[p] = (_ROLE_WORDS.index(found[0]), 0)
+    if len(layer) != len(params) or len(set(layer.values())) != len(params):
+        return None
+    return sorted(params, key=lambda p: layer[p])
+
+
 def infer_spec(stmts: list[ast.stmt]) -> dict:
     """``{"params": [...], "grads": [...]}`` read off the script's own updates, or {}."""
     pairs: dict[str, str] = {}
@@ -74,7 +98,7 @@ def infer_spec(stmts: list[ast.stmt]) -> dict:
     params = (
         sorted(pairs, key=lambda p: (layer_key(p), canon(p).startswith("b")))
         if all(layer_key(p) for p in pairs)
-        else list(pairs)
+        else _by_role_words(list(pairs)) or list(pairs)
     )
     found = {"params": params, "grads": [pairs[p] for p in params]}
     if inline:
@@ -101,6 +125,10 @@ def script_spec(path, spec: dict, notes: list[str]) -> dict:
     found = infer_spec(sr.stmts)
     if not found or not tracer.looks_like_script(sr, {**spec, **found}):
         return spec
+    want = [str(p) for p in spec.get("params") or []]
+    if want and set(want) <= set(found["params"]):  # [network] params gives the layer order
+        by = dict(zip(found["params"], found["grads"]))
+        found["params"], found["grads"] = want, [by[p] for p in want]
     pairs = ", ".join(
         f"{p} <- {g if not g.startswith(hoist.PREFIX) else 'its update'}"
         for p, g in zip(found["params"], found["grads"])

@@ -1,0 +1,75 @@
+"""Layer classes named as in the NNFS book (Layer_Dense, Activation_Sigmoid) composed by a top-level script: an
+honest error saying a network assembled at run time is not modelled, never an error about one of its layers."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+
+import pytest
+
+from gradcheck.audit.adapters.names import LAYER_CLASS
+from gradcheck.cli import main
+
+SCRIPT = """
+import numpy as np
+
+class Dense_Layer:
+    def __init__(self, n_in, n_out):
+        self.weights = np.random.random((n_in, n_out))
+        self.biases = np.zeros((1, n_out))
+    def forward(self, inputs):
+        self.inputs = inputs
+        self.output = inputs @ self.weights + self.biases
+    def backward(self, dvalues):
+        self.dweights = self.inputs.T @ dvalues
+        self.dinputs = dvalues @ self.weights.T
+
+class Activation_Sigmoid:
+    def forward(self, inputs):
+        self.output = 1 / (1 + np.exp(-inputs))
+    def backward(self, dvalues):
+        self.dinputs = dvalues * self.output * (1 - self.output)
+
+X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+y = np.array([[0, 1, 1, 0]]).T
+layer1, act1, layer2 = Dense_Layer(2, 3), Activation_Sigmoid(), Dense_Layer(3, 1)
+for i in range(100):
+    layer1.forward(X)
+    act1.forward(layer1.output)
+    layer2.forward(act1.output)
+    layer2.backward(layer2.output - y)
+    act1.backward(layer2.dinputs)
+    layer1.backward(act1.dinputs)
+    layer2.weights -= 0.1 * layer2.dweights
+    layer1.weights -= 0.1 * layer1.dweights
+"""
+
+
+@pytest.mark.parametrize(
+    "name,layer",
+    [
+        ("Layer_Dense", True),
+        ("Activation_ReLU", True),
+        ("Activation_Softmax_Loss_CategoricalCrossentropy", True),
+        ("Dense_Layer", True),
+        ("Network", False),
+        ("LayerNet", False),
+    ],
+)
+def test_nnfs_names_are_layers(name, layer):
+    assert bool(LAYER_CLASS.match(name)) is layer
+
+
+def test_script_composed_layers_get_an_honest_error(tmp_path):
+    sub = tmp_path / "nnfs_xor.py"
+    sub.write_text(SCRIPT)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        main(["audit", str(sub), "--format", "json", "--output", str(tmp_path / "out")])
+    s = json.loads(out.getvalue())["submissions"][0]
+    assert s["status"] == "error"
+    assert "Activation_Sigmoid and Dense_Layer" in s["error"]
+    assert "assembles at run time is not modelled" in s["error"]
+    assert "ParamsNotFound" not in s["error"]
