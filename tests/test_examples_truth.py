@@ -591,7 +591,7 @@ def case_l2_default_mse_delta():
 def _lists_cached(file: str):
     """Functions over weight lists whose forward returns (probs, loss, zs, acts): mean CE over integer labels."""
     m = definitions(FOLDER / file, file.split(".")[0])
-    Ws, bs = m.init_weights([3, 5, 3])
+    Ws, bs = m.init_weights([3, 5, 4, 3])  # three layers, as the file's own main block makes them
     y = np.array([0, 2, 1, 1, 0, 2, 2])
     _, _, zs, acts = m.forward(X, y, Ws, bs)
     dWs, dbs = m.backward(X, y, Ws, bs, zs, acts)
@@ -604,7 +604,7 @@ def _lists_cached(file: str):
             h = np.tanh(h @ W + b)
         return ce(softmax_rows(h @ Ws[-1] + bs[-1]), np.eye(3)[y])
 
-    return ps, claimed, loss, [f"{k}[{i}]" for i in range(2) for k in ("Ws", "bs")]
+    return ps, claimed, loss, [f"{k}[{i}]" for i in range(3) for k in ("Ws", "bs")]
 
 
 def _src_layout(folder: str):
