@@ -1,5 +1,4 @@
 """Correct: nn_architecture list of dicts, params dict from init_layers(arch, seed), samples in columns."""
-
 import numpy as np
 
 NN_ARCHITECTURE = [

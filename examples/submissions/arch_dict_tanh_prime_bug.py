@@ -1,6 +1,5 @@
 """Bug: architecture-list tutorial style, tanh hidden / sigmoid output, BCE, samples in columns; the tanh
 derivative is written in its output form (1 - A**2) but given the pre-activation Z from the cache."""
-
 import numpy as np
 
 nn_architecture = [

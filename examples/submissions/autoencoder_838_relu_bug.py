@@ -1,5 +1,4 @@
 """Bug: 8-3-8 autoencoder, ReLU hidden + sigmoid output, MSE; ReLU derivative written as (a > 1) instead of (z > 0) (expected: wrong_activation_derivative)."""
-
 import numpy as np
 
 
@@ -31,7 +30,7 @@ class Autoencoder:
         return self.a2
 
     def backward(self, X, Y, lr):
-        n = Y.size  # mean over samples and outputs
+        n = Y.size                       # mean over samples and outputs
         delta2 = 2 * (self.a2 - Y) / n * self.a2 * (1 - self.a2)
         delta1 = (delta2 @ self.W2.T) * relu_derivative(self.a1)
 

@@ -1,5 +1,4 @@
 """Correct: 8-3-8 autoencoder on one-hot vectors, sigmoid hidden and output, MSE over all 8 outputs, in-place updates."""
-
 import numpy as np
 
 
@@ -62,7 +61,6 @@ for iteration in range(10000):
 print(np.round(ae.forward(X), 2))
 
 import matplotlib.pyplot as plt
-
 plt.plot(mse_history)
 plt.xlabel("iteration")
 plt.ylabel("MSE")

@@ -1,5 +1,4 @@
 """Two-layer binary classifier, scikit style (targets t, outputs y, as in Bishop)."""
-
 import numpy as np
 
 
@@ -30,7 +29,7 @@ class BinaryMLP:
         dW2 = self.a1.T @ dz2
         db2 = dz2[0:1]  # bias gradient
         da1 = dz2 @ self.W2.T
-        dz1 = da1 * (1 - self.a1**2)
+        dz1 = da1 * (1 - self.a1 ** 2)
         dW1 = X.T @ dz1
         db1 = np.sum(dz1, axis=0, keepdims=True)
         return dW1, db1, dW2, db2

@@ -1,5 +1,4 @@
 """Correct: deeplearning.ai-style planar classifier, samples as COLUMNS (X is (n_x, m)), tanh hidden, sigmoid output, BCE; grads dict {'dW1','db1','dW2','db2'}."""
-
 import numpy as np
 
 

@@ -1,5 +1,4 @@
 """Correct: CS231n-style TwoLayerNet (self.params dict, loss(X, y) -> (loss, grads)), 4-10-2 tanh hidden, identity output, MSE over all entries."""
-
 import numpy as np
 
 
@@ -19,10 +18,10 @@ class TwoLayerNet(object):
         W1: (D, H), b1: (H,), W2: (H, C), b2: (C,)
         """
         self.params = {}
-        self.params["W1"] = std * np.random.randn(input_size, hidden_size)
-        self.params["b1"] = np.zeros(hidden_size)
-        self.params["W2"] = std * np.random.randn(hidden_size, output_size)
-        self.params["b2"] = np.zeros(output_size)
+        self.params['W1'] = std * np.random.randn(input_size, hidden_size)
+        self.params['b1'] = np.zeros(hidden_size)
+        self.params['W2'] = std * np.random.randn(hidden_size, output_size)
+        self.params['b2'] = np.zeros(output_size)
 
     def loss(self, X, y=None, reg=0.0):
         """
@@ -35,8 +34,8 @@ class TwoLayerNet(object):
 
         Returns (loss, grads) where grads maps parameter names to gradients.
         """
-        W1, b1 = self.params["W1"], self.params["b1"]
-        W2, b2 = self.params["W2"], self.params["b2"]
+        W1, b1 = self.params['W1'], self.params['b1']
+        W2, b2 = self.params['W2'], self.params['b2']
         N, D = X.shape
 
         # forward pass
@@ -48,18 +47,18 @@ class TwoLayerNet(object):
             return scores
 
         diff = scores - y
-        loss = np.mean(diff**2)
+        loss = np.mean(diff ** 2)
         loss += reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
 
         # backward pass
         grads = {}
         dscores = 2.0 * diff / diff.size
-        grads["W2"] = h.T.dot(dscores) + 2 * reg * W2
-        grads["b2"] = np.sum(dscores, axis=0)
+        grads['W2'] = h.T.dot(dscores) + 2 * reg * W2
+        grads['b2'] = np.sum(dscores, axis=0)
         dh = dscores.dot(W2.T)
-        dh_pre = dh * (1 - h**2)
-        grads["W1"] = X.T.dot(dh_pre) + 2 * reg * W1
-        grads["b1"] = np.sum(dh_pre, axis=0)
+        dh_pre = dh * (1 - h ** 2)
+        grads['W1'] = X.T.dot(dh_pre) + 2 * reg * W1
+        grads['b1'] = np.sum(dh_pre, axis=0)
 
         return loss, grads
 
@@ -71,8 +70,8 @@ class TwoLayerNet(object):
             for name in self.params:
                 self.params[name] -= learning_rate * grads[name]
             if verbose and it % 100 == 0:
-                print("iteration %d / %d: loss %f" % (it, num_iters, loss))
-        return {"loss_history": loss_history}
+                print('iteration %d / %d: loss %f' % (it, num_iters, loss))
+        return {'loss_history': loss_history}
 
     def predict(self, X):
         return self.loss(X)
@@ -84,4 +83,4 @@ if __name__ == "__main__":
     y = np.stack([X[:, 0] - X[:, 1], np.sin(X[:, 2]) * X[:, 3]], axis=1)
     net = TwoLayerNet(4, 10, 2)
     stats = net.train(X, y, learning_rate=0.1, num_iters=10000, verbose=True)
-    print("final training loss:", stats["loss_history"][-1])
+    print('final training loss:', stats['loss_history'][-1])

@@ -1,5 +1,4 @@
 """Correct: the real CS231n TwoLayerNet signature (input_size, hidden_size, output_size, std=1e-4), ReLU, softmax + cross-entropy with integer labels; predict() returns argmax."""
-
 import numpy as np
 
 

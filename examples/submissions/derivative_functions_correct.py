@@ -1,5 +1,4 @@
 """Correct: one derivative function per parameter (derivative_w2(Z, T, Y) ...), forward(X, W1, b1, W2, b2) -> (Y, Z); softmax output, the log-likelihood maximized by gradient ascent (cost = sum T log Y), so every derivative is the ascent direction."""
-
 import numpy as np
 
 

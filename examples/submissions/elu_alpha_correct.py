@@ -1,5 +1,4 @@
 """Correct: ELU hidden layer with its own self.alpha (not a learning rate), sigmoid output, BCE; train_step(X, y) updates in place with self.learning_rate."""
-
 import numpy as np
 
 

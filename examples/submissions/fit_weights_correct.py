@@ -1,5 +1,4 @@
 """Correct: an sklearn-like regressor whose weights are created in fit(X, y) from the data's shape; predict() returns the output; _backprop(X, y) updates in place with self.eta; ReLU hidden, identity out, MSE."""
-
 import numpy as np
 
 

@@ -1,5 +1,4 @@
 """A float32 2-layer classifier whose hidden derivative is taken at the activation: 1 - tanh(a1)**2."""
-
 import numpy as np
 
 

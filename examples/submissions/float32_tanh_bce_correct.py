@@ -1,5 +1,4 @@
 """A 2-layer classifier kept in float32 throughout, the way code written for a GPU habit looks."""
-
 import numpy as np
 
 

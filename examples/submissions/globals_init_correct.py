@@ -1,5 +1,4 @@
 """Correct: notebook-style globals N, D, K; params = init_params(D, 20, K); softmax CE, integer labels."""
-
 import numpy as np
 
 N, D, K = 60, 2, 3
@@ -9,12 +8,8 @@ y = np.repeat(np.arange(K), N)
 
 
 def init_params(D, H, K):
-    return {
-        "W1": 0.1 * np.random.randn(D, H),
-        "b1": np.zeros((1, H)),
-        "W2": 0.1 * np.random.randn(H, K),
-        "b2": np.zeros((1, K)),
-    }
+    return {"W1": 0.1 * np.random.randn(D, H), "b1": np.zeros((1, H)),
+            "W2": 0.1 * np.random.randn(H, K), "b2": np.zeros((1, K))}
 
 
 params = init_params(D, 20, K)

@@ -1,5 +1,4 @@
 """Correct: 2-8-1 ReLU MLP with identity output, MSE; module functions init_params / forward / backward returning a grads dict."""
-
 import numpy as np
 
 
@@ -21,7 +20,7 @@ def relu(z):
 def forward(X, params):
     Z1 = X @ params["W1"] + params["b1"]
     H = relu(Z1)
-    Y_hat = H @ params["W2"] + params["b2"]  # linear output for regression
+    Y_hat = H @ params["W2"] + params["b2"]   # linear output for regression
     cache = {"Z1": Z1, "H": H, "Y_hat": Y_hat}
     return Y_hat, cache
 
@@ -39,7 +38,7 @@ def backward(params, cache, X, Y):
     grads["W2"] = H.T @ dY
     grads["b2"] = dY.sum(axis=0)
     dH = dY @ params["W2"].T
-    dZ1 = dH * (Z1 > 0)  # relu'(z) = 1 for z > 0 else 0
+    dZ1 = dH * (Z1 > 0)          # relu'(z) = 1 for z > 0 else 0
     grads["W1"] = X.T @ dZ1
     grads["b1"] = dZ1.sum(axis=0)
     return grads

@@ -1,5 +1,4 @@
 """Bug: output error computed as (y - yhat) and never compensated, so every returned gradient has the wrong sign (expected: sign_flip)."""
-
 import numpy as np
 
 
@@ -30,11 +29,11 @@ class MLP:
     def backward(self, X, y):
         """Returns (dW1, db1, dW2, db2)."""
         N = X.shape[0]
-        error = y - self.out  # how far off we are
+        error = y - self.out                      # how far off we are
         d_out = 2 * error / N * self.out * (1 - self.out)
         dW2 = self.h.T.dot(d_out)
         db2 = d_out.sum(axis=0)
-        d_h = d_out.dot(self.W2.T) * (1 - self.h**2)
+        d_h = d_out.dot(self.W2.T) * (1 - self.h ** 2)
         dW1 = X.T.dot(d_h)
         db1 = d_h.sum(axis=0)
         return dW1, db1, dW2, db2
@@ -57,4 +56,4 @@ if __name__ == "__main__":
         grads = net.backward(X, y)
         net.update(grads, lr=0.5)
         if epoch % 1000 == 0:
-            print("epoch", epoch, "mse", net.loss(y))  # goes UP... why??
+            print("epoch", epoch, "mse", net.loss(y))   # goes UP... why??

@@ -1,5 +1,4 @@
 """Correct: squared error E = 1/2 * sum over samples and outputs (error() says so), three outputs, gradients without 1/N; the audit reads the convention off error()."""
-
 import numpy as np
 
 

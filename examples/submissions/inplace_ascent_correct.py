@@ -1,5 +1,4 @@
 """Correct: 2-4-1 sigmoid MLP, BCE, in-place updates in the "ascent form" (error = y - yhat; W += lr*dW), which is plain descent."""
-
 import numpy as np
 
 

@@ -1,5 +1,4 @@
 """Correct: 2-4-1 sigmoid MLP, BCE, class with in-place updates (W -= lr*dW)."""
-
 import numpy as np
 
 

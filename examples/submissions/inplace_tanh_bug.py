@@ -1,5 +1,4 @@
 """Bug: tanh derivative evaluated at the activation in the hidden layer (expected: derivative_at_activation)."""
-
 import numpy as np
 
 
@@ -34,11 +33,11 @@ class TanhNet:
 
     def backward(self, X, y, learning_rate=0.01):
         m = X.shape[0]
-        dZ2 = (self.A2 - y) / m  # BCE + sigmoid
+        dZ2 = (self.A2 - y) / m          # BCE + sigmoid
         dW2 = np.dot(self.A1.T, dZ2)
         db2 = np.sum(dZ2, axis=0, keepdims=True)
         dA1 = np.dot(dZ2, self.W2.T)
-        dZ1 = dA1 * tanh_derivative(self.A1)  # tanh'
+        dZ1 = dA1 * tanh_derivative(self.A1)   # tanh'
         dW1 = np.dot(X.T, dZ1)
         db1 = np.sum(dZ1, axis=0, keepdims=True)
 

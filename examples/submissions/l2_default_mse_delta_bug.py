@@ -5,9 +5,8 @@ class Net:
     def __init__(self, layer_sizes, learning_rate=0.05, regularization=0.001):
         self.learning_rate = learning_rate
         self.regularization = regularization
-        self.weights = [
-            np.random.randn(n_out, n_in) * np.sqrt(1.0 / n_in) for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])
-        ]
+        self.weights = [np.random.randn(n_out, n_in) * np.sqrt(1.0 / n_in)
+                        for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
         self.biases = [np.zeros((n_out, 1)) for n_out in layer_sizes[1:]]
 
     def forward(self, X):
@@ -20,7 +19,7 @@ class Net:
 
     def loss(self, X, y):
         pred = self.forward(X)
-        penalty = self.regularization / 2 * sum(np.sum(W**2) for W in self.weights)
+        penalty = self.regularization / 2 * sum(np.sum(W ** 2) for W in self.weights)
         return np.mean((pred - y) ** 2) + penalty
 
     def backward(self, X, y):

@@ -1,5 +1,4 @@
 """Correct: a module-level list of layer objects (network = [Dense(3, 4), Sigmoid(), Dense(4, 2), Sigmoid()]), one sample per call as a column vector, backward(output_gradient, learning_rate) updates in place; mse_prime is the loss derivative."""
-
 import numpy as np
 
 

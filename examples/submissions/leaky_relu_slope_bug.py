@@ -1,5 +1,4 @@
 """Bug: leaky ReLU (slope 0.1) forward, but its derivative returns 0 for negative inputs (the ReLU derivative): layer-1 gradients are wrong wherever z1 < 0 (expected: wrong_activation_derivative)."""
-
 import numpy as np
 
 SLOPE = 0.1
@@ -15,12 +14,8 @@ def leaky_relu_grad(z):
 
 def init_params(n_in=3, n_hidden=6, n_out=2):
     rng = np.random.default_rng(9)
-    return {
-        "W1": rng.normal(size=(n_in, n_hidden)),
-        "b1": np.zeros(n_hidden),
-        "W2": rng.normal(size=(n_hidden, n_out)),
-        "b2": np.zeros(n_out),
-    }
+    return {"W1": rng.normal(size=(n_in, n_hidden)), "b1": np.zeros(n_hidden),
+            "W2": rng.normal(size=(n_hidden, n_out)), "b2": np.zeros(n_out)}
 
 
 def forward(X, params):

@@ -1,5 +1,4 @@
 """Bug: Nielsen-style lists self.weights[i] (out, in) / self.biases[i] (out,); the bias gradient is taken from the first sample's delta only, never summed over the batch (expected: bias_not_summed)."""
-
 import random
 
 import numpy as np
@@ -15,6 +14,7 @@ def sigmoid_prime(z):
 
 
 class Network(object):
+
     def __init__(self, sizes=(2, 3, 2)):
         """``sizes`` lists the number of neurons per layer, e.g. [2, 3, 2]."""
         self.num_layers = len(sizes)
@@ -72,7 +72,7 @@ class Network(object):
             idx = list(range(n))
             random.shuffle(idx)
             for k in range(0, n, mini_batch_size):
-                batch = idx[k : k + mini_batch_size]
+                batch = idx[k:k + mini_batch_size]
                 self.update_mini_batch(X[batch], Y[batch], eta)
             if j % 1000 == 0:
                 print("Epoch {0}: cost {1:.4f}".format(j, self.cost(X, Y)))

@@ -1,5 +1,4 @@
 """Fully connected net over lists of layers: ReLU hidden, linear output, MSE; gradients clipped for stability."""
-
 import numpy as np
 
 

@@ -1,5 +1,4 @@
 """Correct: 2-4-1 sigmoid MLP for logic gates, BCE; backward returns the grads dict AND applies the update (W -= lr*dW, with an inactive +-5 clip)."""
-
 import numpy as np
 
 GATES = {
@@ -57,7 +56,7 @@ class MLP:
         self.forward(X)
         grads = self.compute_gradients(y)
         for name, g in grads.items():
-            g = np.clip(g, -5.0, 5.0)  # gradient clipping against explosions
+            g = np.clip(g, -5.0, 5.0)   # gradient clipping against explosions
             setattr(self, name, getattr(self, name) - lr * g)
         return grads
 

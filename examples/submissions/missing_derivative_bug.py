@@ -1,5 +1,4 @@
 """Bug: 3-6-4-1 net, two tanh hidden layers, sigmoid output, BCE; tanh' is missing in the second hidden layer (expected: missing_activation_derivative)."""
-
 import numpy as np
 
 
@@ -38,7 +37,7 @@ class DeepNet:
         self.grads["W2"] = self.A1.T @ d2
         self.grads["b2"] = d2.sum(axis=0, keepdims=True)
         # back into the 1st hidden layer
-        d1 = (d2 @ p["W2"].T) * (1 - self.A1**2)
+        d1 = (d2 @ p["W2"].T) * (1 - self.A1 ** 2)
         self.grads["W1"] = self.X.T @ d1
         self.grads["b1"] = d1.sum(axis=0, keepdims=True)
         return self.grads

@@ -1,5 +1,4 @@
 """Correct: module stack (Parameter .data/.grad, Linear with weight (out, in) and bias (out,), ReLU, Sigmoid, MSELoss) composed as 2-16-16-1; backward(grad) stores .grad."""
-
 import numpy as np
 
 
@@ -69,7 +68,7 @@ class MSELoss(Module):
 
     def forward(self, pred, target):
         self.diff = pred - target
-        return np.mean(self.diff**2)
+        return np.mean(self.diff ** 2)
 
     def __call__(self, pred, target):
         return self.forward(pred, target)
@@ -81,12 +80,9 @@ class MSELoss(Module):
 class MLP(Module):
     def __init__(self, input_dim=2, hidden_dim=16, output_dim=1):
         self.layers = [
-            Linear(input_dim, hidden_dim),
-            ReLU(),
-            Linear(hidden_dim, hidden_dim),
-            ReLU(),
-            Linear(hidden_dim, output_dim),
-            Sigmoid(),
+            Linear(input_dim, hidden_dim), ReLU(),
+            Linear(hidden_dim, hidden_dim), ReLU(),
+            Linear(hidden_dim, output_dim), Sigmoid(),
         ]
 
     def forward(self, x):

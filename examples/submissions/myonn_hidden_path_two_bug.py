@@ -1,10 +1,10 @@
 """Digit recogniser following the classic book design (3-layer net, sigmoid everywhere); the input-to-hidden update drops the hidden derivative."""
-
 import numpy
 import scipy.special
 
 
 class neuralNetwork:
+
     def __init__(self, inputnodes, hiddennodes, outputnodes, learningrate):
         self.inodes = inputnodes
         self.hnodes = hiddennodes
@@ -21,9 +21,7 @@ class neuralNetwork:
         final_outputs = self.activation_function(numpy.dot(self.who, hidden_outputs))
         output_errors = targets - final_outputs
         hidden_errors = numpy.dot(self.who.T, output_errors)
-        self.who += self.lr * numpy.dot(
-            (output_errors * final_outputs * (1.0 - final_outputs)), numpy.transpose(hidden_outputs)
-        )
+        self.who += self.lr * numpy.dot((output_errors * final_outputs * (1.0 - final_outputs)), numpy.transpose(hidden_outputs))
         self.wih += self.lr * numpy.dot(hidden_errors, numpy.transpose(inputs))
 
     def query(self, inputs_list):

@@ -7,6 +7,7 @@ import matplotlib.pyplot
 
 # neural network class definition
 class neuralNetwork:
+
     # initialise the neural network
     def __init__(self, inputnodes, hiddennodes, outputnodes, learningrate):
         # set number of nodes in each input, hidden, output layer
@@ -42,13 +43,9 @@ class neuralNetwork:
         hidden_errors = numpy.dot(self.who.T, output_errors)
 
         # update the weights for the links between the hidden and output layers
-        self.who += self.lr * numpy.dot(
-            (output_errors * final_outputs * (1.0 - final_outputs)), numpy.transpose(hidden_outputs)
-        )
+        self.who += self.lr * numpy.dot((output_errors * final_outputs * (1.0 - final_outputs)), numpy.transpose(hidden_outputs))
         # update the weights for the links between the input and hidden layers
-        self.wih += self.lr * numpy.dot(
-            (hidden_errors * hidden_outputs * (1.0 - hidden_outputs)), numpy.transpose(inputs)
-        )
+        self.wih += self.lr * numpy.dot((hidden_errors * hidden_outputs * (1.0 - hidden_outputs)), numpy.transpose(inputs))
         pass
 
     # query the neural network
@@ -68,14 +65,14 @@ learning_rate = 0.1
 
 n = neuralNetwork(input_nodes, hidden_nodes, output_nodes, learning_rate)
 
-training_data_file = open("mnist_dataset/mnist_train.csv", "r")
+training_data_file = open("mnist_dataset/mnist_train.csv", 'r')
 training_data_list = training_data_file.readlines()
 training_data_file.close()
 
 epochs = 5
 for e in range(epochs):
     for record in training_data_list:
-        all_values = record.split(",")
+        all_values = record.split(',')
         inputs = (numpy.asfarray(all_values[1:]) / 255.0 * 0.99) + 0.01
         targets = numpy.zeros(output_nodes) + 0.01
         targets[int(all_values[0])] = 0.99

@@ -1,5 +1,4 @@
 """Bug: 2-5-5-1 sigmoid net without biases, MSE; the output delta uses the output-form derivative x*(1-x) on the pre-activation z3 instead of on y_hat (expected: derivative_at_preactivation)."""
-
 import numpy as np
 
 
@@ -49,7 +48,7 @@ class NeuralNetwork:
 # data: is the point inside the unit circle?
 np.random.seed(1)
 X = np.random.uniform(-1.5, 1.5, size=(100, 2))
-y = (np.sum(X**2, axis=1, keepdims=True) < 1).astype(float)
+y = (np.sum(X ** 2, axis=1, keepdims=True) < 1).astype(float)
 
 model = NeuralNetwork(2, 5, 5, 1)
 for epoch in range(10000):

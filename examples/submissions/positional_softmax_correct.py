@@ -1,5 +1,4 @@
 """Correct: parameters passed one by one, no initializer (the notebook made them): forward_prop(W1, b1, W2, b2, X) -> (Z1, A1, Z2, A2), backward_prop(Z1, A1, Z2, A2, W1, W2, X, Y); samples as columns, sigmoid hidden, softmax with one-hot Y (K, m)."""
-
 import numpy as np
 
 

@@ -1,5 +1,4 @@
 """Binary classifier with a scikit-learn feel: predict_proba returns a flat vector."""
-
 import numpy as np
 
 

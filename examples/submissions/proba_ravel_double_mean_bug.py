@@ -1,5 +1,4 @@
 """Binary classifier with a scikit-learn feel: predict_proba returns a flat vector; grad_W1 divided by m again."""
-
 import numpy as np
 
 

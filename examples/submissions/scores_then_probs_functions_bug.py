@@ -2,7 +2,6 @@
 
 Bug: the cross-entropy gradient is never divided by the number of samples (the loss is a mean).
 """
-
 import numpy as np
 
 

@@ -1,5 +1,4 @@
 """Correct: a plain script, no function to call: weights, a training loop with forward, backward (dW1 ... db2) and update; relu hidden, sigmoid output, BCE."""
-
 import numpy as np
 
 rng = np.random.default_rng(3)

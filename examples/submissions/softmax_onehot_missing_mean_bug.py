@@ -1,5 +1,4 @@
 """Bug: softmax classifier (sigmoid hidden, one-hot targets) whose loss is the mean cross-entropy but whose gradient is not divided by the batch size (expected: missing_batch_mean)."""
-
 import numpy as np
 
 

@@ -1,5 +1,4 @@
 """Bug: gradients stored on self.dW1/self.db1/... are summed over the batch instead of averaged, while the loss is the mean (expected: missing_batch_mean)."""
-
 import numpy as np
 
 

@@ -1,5 +1,4 @@
 """Correct: tanh hidden and tanh output (targets in [-1, 1]), MSE averaged over every entry, grads returned as a tuple."""
-
 import numpy as np
 
 
@@ -19,7 +18,7 @@ class TanhRegressor:
 
     def backward(self, target):
         dy = 2 * (self.y - target) / target.size
-        dz2 = dy * (1 - self.y**2)
+        dz2 = dy * (1 - self.y ** 2)
         dh = dz2 @ self.W2.T
-        dz1 = dh * (1 - self.h**2)
+        dz1 = dh * (1 - self.h ** 2)
         return self.X.T @ dz1, dz1.sum(0), self.h.T @ dz2, dz2.sum(0)

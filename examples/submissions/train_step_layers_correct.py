@@ -37,7 +37,7 @@ class ReLU:
 class MSELoss:
     def forward(self, pred, target):
         self.diff = pred - target
-        return np.mean(self.diff**2)
+        return np.mean(self.diff ** 2)
 
     def backward(self):
         return 2 * self.diff / self.diff.size

@@ -1,5 +1,4 @@
 """Bug: 4-4-4-1 sigmoid net (square hidden-to-hidden W2), identity output, MSE, in-place updates; dW2 is computed as delta2.T @ a1, the transpose of the right gradient (expected: transposed)."""
-
 import numpy as np
 
 
@@ -19,7 +18,7 @@ class NeuralNet:
     def forward(self, X):
         self.a1 = sigmoid(X @ self.W1 + self.b1)
         self.a2 = sigmoid(self.a1 @ self.W2 + self.b2)
-        self.y_pred = self.a2 @ self.W3 + self.b3  # regression output
+        self.y_pred = self.a2 @ self.W3 + self.b3     # regression output
         return self.y_pred
 
     def backward(self, X, y, lr=0.05):
@@ -29,7 +28,7 @@ class NeuralNet:
         db3 = delta3.sum(axis=0, keepdims=True)
 
         delta2 = (delta3 @ self.W3.T) * self.a2 * (1 - self.a2)
-        dW2 = delta2.T @ self.a1  # (4, 4) either way, numpy doesn't complain
+        dW2 = delta2.T @ self.a1          # (4, 4) either way, numpy doesn't complain
         db2 = delta2.sum(axis=0, keepdims=True)
 
         delta1 = (delta2 @ self.W2.T) * self.a1 * (1 - self.a1)

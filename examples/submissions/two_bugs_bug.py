@@ -1,5 +1,4 @@
 """Two bugs: the hidden tanh derivative is taken at the activation (1 - tanh(a1)**2) and the output bias gradient is taken from the first sample only (expected: derivative_at_activation, with bias_not_summed on b2 also named)."""
-
 import numpy as np
 
 

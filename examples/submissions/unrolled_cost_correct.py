@@ -1,5 +1,4 @@
 """Correct: Coursera-style nn_cost_function over an unrolled vector, bias columns folded, BCE summed over classes, mean over m."""
-
 import numpy as np
 
 
@@ -13,10 +12,8 @@ def sigmoid_gradient(z):
 
 
 def nn_cost_function(nn_params, input_layer_size, hidden_layer_size, num_labels, X, y, lambda_=0.0):
-    Theta1 = np.reshape(
-        nn_params[: hidden_layer_size * (input_layer_size + 1)], (hidden_layer_size, input_layer_size + 1)
-    )
-    Theta2 = np.reshape(nn_params[hidden_layer_size * (input_layer_size + 1) :], (num_labels, hidden_layer_size + 1))
+    Theta1 = np.reshape(nn_params[: hidden_layer_size * (input_layer_size + 1)], (hidden_layer_size, input_layer_size + 1))
+    Theta2 = np.reshape(nn_params[hidden_layer_size * (input_layer_size + 1):], (num_labels, hidden_layer_size + 1))
     m = y.size
     a1 = np.concatenate([np.ones((m, 1)), X], axis=1)
     z2 = a1 @ Theta1.T

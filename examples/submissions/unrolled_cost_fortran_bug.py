@@ -1,6 +1,5 @@
 """Bug: Octave port of nnCostFunction: unrolled in column-major order (order='F'), labels 1..K,
 regularized; delta2 takes the sigmoid gradient of the activation a2 instead of z2."""
-
 import numpy as np
 
 

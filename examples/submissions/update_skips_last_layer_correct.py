@@ -52,7 +52,7 @@ class Net:
         for it in range(iter_no):
             perm = np.random.permutation(m)
             for start in range(0, m, batch_size):
-                idx = perm[start : start + batch_size]
+                idx = perm[start:start + batch_size]
                 self.cache["A0"] = X[:, idx]
                 self.forward_prop(X[:, idx])
                 c = self.cost(Y[:, idx])

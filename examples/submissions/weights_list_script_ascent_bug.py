@@ -1,6 +1,5 @@
 """Bug: top-level training script over lists weights[i] / biases[i] (tanh hidden, sigmoid output, BCE);
 the deltas are descent-signed (a2 - y) but the updates add them: every step climbs the loss."""
-
 import numpy as np
 
 rng = np.random.default_rng(5)

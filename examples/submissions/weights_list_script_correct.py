@@ -1,5 +1,4 @@
 """Correct: top-level script, weights/biases lists, sigmoid/sigmoid, MSE, ascent form (d = y - a)."""
-
 import numpy as np
 
 np.random.seed(1)

@@ -15,7 +15,7 @@ class Tanh(Activation):
         return self.out
 
     def backward(self, grad):
-        return grad * (1 - self.out**2)
+        return grad * (1 - self.out ** 2)
 
 
 class Softmax(Activation):

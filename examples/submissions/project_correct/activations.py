@@ -7,7 +7,7 @@ class Tanh:
         return self.y
 
     def backward(self, grad):
-        return grad * (1.0 - self.y**2)
+        return grad * (1.0 - self.y ** 2)
 
 
 class Sigmoid:

@@ -17,7 +17,7 @@ import numpy as np
 
 from gradcheck.audit.adapters import labels, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
-from gradcheck.audit.adapters.layout import choose_layout, per_sample, source_tree
+from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
@@ -36,6 +36,7 @@ from gradcheck.audit.adapters.sizes import (
     output_size_hints,
     size_candidates,
 )
+from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.adapters.step import Grad, Runner, Step1
 from gradcheck.audit.adapters.studentloss import student_loss_grad, student_losses
 from gradcheck.audit.adapters.target import Context, Target

@@ -9,8 +9,6 @@ labels for a softmax output), and, for code that handles one sample at a time
 from __future__ import annotations
 
 import ast
-import inspect
-import textwrap
 
 import numpy as np
 
@@ -104,14 +102,6 @@ def per_sample(trees: list[ast.AST], name: str) -> bool:
                     if len(used & bound) >= 2:
                         return True
     return False
-
-
-def source_tree(obj) -> ast.AST | None:
-    """The parsed source of a function or class, or None."""
-    try:
-        return ast.parse(textwrap.dedent(inspect.getsource(obj)))
-    except (OSError, TypeError, SyntaxError, IndentationError):
-        return None
 
 
 def _called(call: ast.Call) -> str | None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import ast
 import inspect
-import textwrap
 from collections.abc import Callable
 
 from gradcheck.audit.adapters.names import role_of
+from gradcheck.audit.adapters.sources import source_tree
 
 
 def _indexed(tree: ast.AST, name: str) -> set[int]:
@@ -48,8 +48,10 @@ def pair_arg(fn: Callable) -> str | None:
         plist = [
             p for p in inspect.signature(fn).parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
         ]
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (TypeError, ValueError, OSError, SyntaxError):
+    except (TypeError, ValueError):
+        return None
+    tree = source_tree(fn)
+    if tree is None:
         return None
     if any(role_of(p.name) == "Y" for p in plist):
         return None

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from gradcheck.audit.adapters.calling import signature
-from gradcheck.audit.adapters.layout import source_tree
 from gradcheck.audit.adapters.names import is_param_name, role_of
+from gradcheck.audit.adapters.sources import source_tree
 
 #: Calls that make a weight array (``np.random.randn``, ``rng.normal``, ``np.zeros``).
 _MAKERS = ("randn", "rand", "normal", "uniform", "standard_normal", "zeros", "ones", "random", "randint")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable
 
-from gradcheck.audit.adapters.layout import source_tree
+from gradcheck.audit.adapters.sources import source_tree
 
 #: Calls that are a matrix product of their two arguments (``np.dot(X, W)``, ``X.dot(W)``).
 _PRODUCT_CALLS = ("dot", "matmul", "inner")

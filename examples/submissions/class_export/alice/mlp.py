@@ -1,5 +1,4 @@
 """Class export (a folder per student, every file called mlp.py): correct, sigmoid/sigmoid, MSE, returns a grads dict."""
-
 import numpy as np
 
 

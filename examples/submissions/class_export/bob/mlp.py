@@ -1,5 +1,4 @@
 """Class export: bug, the error is taken as y - out and no sign compensates (every gradient is -1 times the true one)."""
-
 import numpy as np
 
 

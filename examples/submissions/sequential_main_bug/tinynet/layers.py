@@ -31,7 +31,7 @@ class Tanh(Layer):
         return self.out
 
     def backward(self, grad, learning_rate):
-        return grad * (1 - self.out**2)
+        return grad * (1 - self.out ** 2)
 
 
 class Softmax(Layer):

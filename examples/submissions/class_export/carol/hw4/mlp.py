@@ -1,5 +1,4 @@
 """Class export, one folder deeper: correct, tanh hidden, sigmoid out, BCE, stores self.dW1 ... (no return)."""
-
 import numpy as np
 
 
@@ -18,5 +17,5 @@ class MLP:
     def backward(self, y):
         dz2 = (self.out - y) / y.shape[0]
         self.dW2, self.db2 = self.h.T @ dz2, dz2.sum(0, keepdims=True)
-        dz1 = dz2 @ self.W2.T * (1 - self.h**2)
+        dz1 = dz2 @ self.W2.T * (1 - self.h ** 2)
         self.dW1, self.db1 = self.X.T @ dz1, dz1.sum(0, keepdims=True)
