@@ -75,7 +75,7 @@ class Net:
         self.out = X @ self.W1 + self.b1
         return self.out
 
-    def _grads(self, Y):
+    def _slopes(self, Y):
         d = (self.out - Y) / len(self.X)
         return self.X.T @ d, d.sum(0)
 """
@@ -447,7 +447,7 @@ def test_next_backward_method_is_tried_when_the_first_gives_nothing(tmp_path, mo
         self.seen = True
 
     def gradients(self, X, Y):
-        gW, gb = self._grads(Y)
+        gW, gb = self._slopes(Y)
         return {"W1": gW, "b1": gb}
 """
     )
@@ -492,7 +492,7 @@ def test_spec_grads_when_backward_also_updates(tmp_path, monkeypatch, clean_impo
         HEAD
         + """
     def backward(self, X, Y):
-        self.dW1, self.db1 = self._grads(Y)
+        self.dW1, self.db1 = self._slopes(Y)
         self.W1 -= 0.1 * self.dW1
 """
     )
@@ -510,7 +510,7 @@ def test_returned_gradients_used_when_backward_also_updates(tmp_path, monkeypatc
     lr = 0.1
 
     def backward(self, X, Y):
-        gW, gb = self._grads(Y)
+        gW, gb = self._slopes(Y)
         self.W1 = self.W1 - self.lr * gW
         return {"W1": gW, "b1": gb}
 """
@@ -527,7 +527,7 @@ def test_missing_gradient_is_noted(tmp_path, monkeypatch, clean_imports):
         HEAD
         + """
     def backward(self, X, Y):
-        return {"W1": self._grads(Y)[0]}
+        return {"W1": self._slopes(Y)[0]}
 """
     )
     r = audit(tmp_path, monkeypatch, source)
@@ -541,7 +541,7 @@ def _written_rates(w_update: str, b_update: str) -> str:
         HEAD
         + f"""
     def backward(self, X, Y):
-        gW, gb = self._grads(Y)
+        gW, gb = self._slopes(Y)
         {w_update}
         {b_update}
 """
@@ -575,7 +575,7 @@ def test_state_check_skipped_when_a_second_step_fails(tmp_path, monkeypatch, cle
         self.calls += 1
         if self.calls > 1:
             raise RuntimeError("this object was already trained")
-        gW, gb = self._grads(Y)
+        gW, gb = self._slopes(Y)
         self.W1 -= lr * gW
         self.b1 -= lr * gb
 """
@@ -593,7 +593,7 @@ def test_backward_returning_updated_parameters(tmp_path, monkeypatch, clean_impo
         HEAD
         + """
     def backward(self, X, Y, lr):
-        gW, gb = self._grads(Y)
+        gW, gb = self._slopes(Y)
         return {"W1": self.W1 - lr * gW, "b1": self.b1 - lr * gb}
 """
     )

@@ -591,18 +591,18 @@ def case_l2_default_mse_delta():
 def _lists_cached(file: str):
     """Functions over weight lists whose forward returns (probs, loss, zs, acts): mean CE over integer labels."""
     m = definitions(FOLDER / file, file.split(".")[0])
-    Ws, bs = m.init_weights([2, 6, 5, 2])  # the sizes the file's own module-level call uses
-    x, y = X[:, :2].copy(), np.array([0, 1, 1, 0, 1, 0, 0])
-    _, _, zs, acts = m.forward(x, y, Ws, bs)
-    dWs, dbs = m.backward(x, y, Ws, bs, zs, acts)
+    Ws, bs = m.init_weights([3, 5, 4, 3])  # three layers, as the file's own main block makes them
+    y = np.array([0, 2, 1, 1, 0, 2, 2])
+    _, _, zs, acts = m.forward(X, y, Ws, bs)
+    dWs, dbs = m.backward(X, y, Ws, bs, zs, acts)
     ps = [a for pair in zip(Ws, bs) for a in pair]
     claimed = [a for pair in zip(dWs, dbs) for a in pair]
 
     def loss():
-        h = x
+        h = X
         for W, b in zip(Ws[:-1], bs[:-1]):
             h = np.tanh(h @ W + b)
-        return ce(softmax_rows(h @ Ws[-1] + bs[-1]), np.eye(2)[y])
+        return ce(softmax_rows(h @ Ws[-1] + bs[-1]), np.eye(3)[y])
 
     return ps, claimed, loss, [f"{k}[{i}]" for i in range(3) for k in ("Ws", "bs")]
 
