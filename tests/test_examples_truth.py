@@ -718,6 +718,19 @@ def case_scores_then_probs():
     return [params[k] for k in NAMES], [g[k] for k in NAMES], loss
 
 
+def _loss_pair(rel: str):
+    """Layer objects whose loss function returns (mean squared error, its gradient) together."""
+    m = definitions(FOLDER / rel, rel)
+    model = m.Model(3, 4, 1)
+    Y = RNG.normal(size=(7, 1))
+    model.backward(m.mse_loss(model.forward(X), Y)[1])
+    dense = [layer for layer in model.layers if hasattr(layer, "W")]
+    names = [f"layers[{model.layers.index(d)}].{k}" for d in dense for k in ("W", "b")]
+    ps = [a for d in dense for a in (d.W, d.b)]
+    claimed = [a for d in dense for a in (d.dW, d.db)]
+    return ps, claimed, lambda: float(np.mean((model.forward(X) - Y) ** 2)), names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -810,6 +823,8 @@ CASES = {
     "theta_methods_correct.py": case_theta_methods,
     "init_method_fixed_lr_correct.py": case_init_method_fixed_lr,
     "l2_default_mse_delta_bug.py": case_l2_default_mse_delta,
+    "loss_pair_layers_correct.py": lambda: _loss_pair("loss_pair_layers_correct.py"),
+    "loss_pair_layers_no_mean_bug.py": lambda: _loss_pair("loss_pair_layers_no_mean_bug.py"),
 }
 
 
