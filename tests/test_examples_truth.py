@@ -731,6 +731,25 @@ def _loss_pair(rel: str):
     return ps, claimed, lambda: float(np.mean((model.forward(X) - Y) ** 2)), names
 
 
+def _fit_batch(rel: str):
+    """One fit_batch step at step size 1, read back from the update; mean BCE of the sigmoid output."""
+    m = definitions(FOLDER / rel, rel)
+    net = m.ChurnClassifier(3, step=1.0)
+    names = ["Wa", "ba", "Wb", "bb"]
+    Y = (RNG.random((7, 1)) > 0.5).astype(float)
+    before = [getattr(net, k).copy() for k in names]
+    net.fit_batch(X, Y)
+    claimed = [b - getattr(net, k) for b, k in zip(before, names)]
+    for k, b in zip(names, before):
+        setattr(net, k, b)
+
+    def loss():
+        prob = 1.0 / (1.0 + np.exp(-(np.tanh(X @ net.Wa + net.ba) @ net.Wb + net.bb)))
+        return bce(prob, Y)
+
+    return before, claimed, loss, names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -825,6 +844,8 @@ CASES = {
     "l2_default_mse_delta_bug.py": case_l2_default_mse_delta,
     "loss_pair_layers_correct.py": lambda: _loss_pair("loss_pair_layers_correct.py"),
     "loss_pair_layers_no_mean_bug.py": lambda: _loss_pair("loss_pair_layers_no_mean_bug.py"),
+    "decisions_predict_fit_batch_correct.py": lambda: _fit_batch("decisions_predict_fit_batch_correct.py"),
+    "decisions_predict_fit_batch_bug.py": lambda: _fit_batch("decisions_predict_fit_batch_bug.py"),
 }
 
 
