@@ -137,6 +137,10 @@ STUDENT_NAMES = {
         "weights_hidden_output",
         "bias_output",
     ],
+    "loss_pair_layers_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "loss_pair_layers_no_mean_bug.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "decisions_predict_fit_batch_correct.py": ["Wa", "ba", "Wb", "bb"],
+    "decisions_predict_fit_batch_bug.py": ["Wa", "ba", "Wb", "bb"],
 }
 
 

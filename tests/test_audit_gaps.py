@@ -251,3 +251,16 @@ def test_unreachable_weights_are_told_apart_from_reachable_ones(tmp_path):
     assert local_weights(_fn(returned, tmp_path)["train"]) == []
     passed = "import numpy as np\ndef train(X):\n    W1 = np.random.randn(2, 3)\n    step(X, W1)\n"
     assert local_weights(_fn(passed, tmp_path)["train"]) == []
+
+
+def test_a_backward_and_its_forward_are_found_by_what_they_return(tmp_path):
+    from gradcheck.audit.adapters.feeds import feeding_forward, gradient_function
+
+    src = (
+        "def net(X):\n    H = X * 2\n    return H, H + 1\n"
+        "def grads(X, Y, H, O):\n    gA = X\n    gB = H\n    return gA, gB\n"
+        "def cost(O, Y):\n    total = O - Y\n    return total\n"
+    )
+    funcs = {k: v for k, v in _fn(src, tmp_path).items() if k in ("net", "grads", "cost")}
+    assert gradient_function(funcs) == "grads"
+    assert feeding_forward(funcs, "grads") == "net"

@@ -1,8 +1,8 @@
-"""A forward found by what it hands the backward, when no function is named like one.
+"""A backward and a forward found by what they return, when no function is named like one.
 
-``net(X) -> (H, O)`` and ``grads(X, Y, H, O)``: the backward takes the values the
-other function returns, by their names. That function is the forward, whatever
-it is called (``net``, ``run``, ``model``).
+``grads(X, Y, H, O) -> (gA, ga, gB, gk)``: a function returning only gradient-named
+values is the backward. ``net(X) -> (H, O)``: the function returning, by name, values
+the backward takes is the forward, whatever it is called (``net``, ``run``, ``model``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from gradcheck.audit.adapters.calling import plain_params
-from gradcheck.audit.adapters.names import role_of
+from gradcheck.audit.adapters.names import role_of, strip_grad
 from gradcheck.audit.adapters.returns import returned_names
 
 
@@ -29,4 +29,16 @@ def feeding_forward(funcs: dict[str, Callable], bname: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-__all__ = ["feeding_forward"]
+def gradient_function(funcs: dict[str, Callable]) -> str | None:
+    """The one function taking data (an input or target argument) that returns two or more values, every one
+    named like a gradient (``return gA, ga, gB, gk``, ``return dW1, db1``); None when none or several do."""
+    found = []
+    for name, fn in funcs.items():
+        names = returned_names(fn)
+        grads = len(names) >= 2 and all(n and strip_grad(n) not in (None, n.lower()) for n in names)
+        if grads and any(role_of(p.name) in ("X", "Y") for p in plain_params(fn)):
+            found.append(name)
+    return found[0] if len(found) == 1 else None
+
+
+__all__ = ["feeding_forward", "gradient_function"]

@@ -49,8 +49,6 @@ GRAD_METHODS = [
     "compute_gradients",
     "compute_grads",
     "gradients",
-    "grads",
-    "get_grads",
     "get_gradients",
     "gradient",
     "loss_and_grad",

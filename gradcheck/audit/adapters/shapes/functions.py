@@ -14,10 +14,11 @@ import numpy as np
 
 from gradcheck.audit.adapters import archlist, owncall, synth
 from gradcheck.audit.adapters.calling import accepts_role, call_student
-from gradcheck.audit.adapters.feeds import feeding_forward
+from gradcheck.audit.adapters.feeds import feeding_forward, gradient_function
 from gradcheck.audit.adapters.names import BACKWARD_NAMES, FORWARD_NAMES, INIT_FUNC_NAMES
 from gradcheck.audit.adapters.sizes import infer_call_sizes
 from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.adapters.unthreshold import unthresholded
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
 GLOBAL_PARAMS = ("params", "parameters", "weights", "theta", "model")
@@ -45,7 +46,7 @@ def first_named(funcs: dict[str, Callable], names: list[str], wanted: str | None
 
 def entry_functions(ctx: Context, bname: str | None, funcs: dict) -> tuple[str | None, str | None]:
     """(forward name, backward name) among ``funcs``."""
-    bname = bname or first_named(funcs, BACKWARD_NAMES, ctx.spec.get("backward"))
+    bname = bname or first_named(funcs, BACKWARD_NAMES, ctx.spec.get("backward")) or gradient_function(funcs)
     fname = first_named(funcs, FORWARD_NAMES, ctx.spec.get("forward"))
     if fname is None and bname is not None:  # net(X) -> (H, O) feeding grads(X, Y, H, O)
         fname = feeding_forward(funcs, bname)
@@ -163,6 +164,10 @@ def params_target(
     ``by_name``: the parameters are also offered to the functions as arguments by
     their names (``forward_prop(W1, b1, W2, b2, X)``).
     """
+    raw = unthresholded(forward) if fname == "predict" else None
+    if raw is not None:  # predict() returns decisions: its value before the threshold is the network's output
+        forward = raw
+        ctx.notes.append("predict thresholds: its value before the threshold is the network's output")
     return Target(
         label="module",
         root_name="params",
