@@ -11,23 +11,12 @@
 from __future__ import annotations
 
 import ast
-import inspect
-import textwrap
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from gradcheck.audit.adapters.calling import signature
 from gradcheck.audit.adapters.names import is_param_name, role_of
 from gradcheck.audit.adapters.sources import source_tree
-
-
-def source_tree(fn: Callable) -> ast.AST | None:
-    """The parsed source of a function, or None (this module is imported by the step runner, below layout)."""
-    try:
-        return ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError, IndentationError):
-        return None
-
 
 #: Calls that make a weight array (``np.random.randn``, ``rng.normal``, ``np.zeros``).
 _MAKERS = ("randn", "rand", "normal", "uniform", "standard_normal", "zeros", "ones", "random", "randint")
