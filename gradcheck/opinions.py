@@ -382,7 +382,9 @@ class Checker:
         if self._wide is None:
             problem = self.oracle.problem
             wider = [problem.widened()] if problem.dtype != np.float64 else []
-            ext = problem.extended()
+            # a float32 gradient's float64 run measures its rounding; np.longdouble on top only where
+            # affordable (a 399,370-parameter float32 net's longdouble gradient took 2.5 s)
+            ext = problem.extended() if not wider or problem.size <= EXTENDED_LIMIT else None
             wider += [ext] if ext is not None else []
             pairs = [(float(np.finfo(p.dtype).eps), _analytic_at(p)) for p in wider]
             pairs = [(eps, g) for eps, g in pairs if g]
@@ -469,7 +471,8 @@ class Checker:
             # extended arithmetic only where it is affordable (EXTENDED_LIMIT): at 335,114 parameters one
             # longdouble evaluation costs ~70 float64 ones, and the second opinions of a dense bug ran minutes
             small = self.oracle.problem.size <= EXTENDED_LIMIT
-            self._ref = reference_oracle(self.oracle, noisy=self.noisy and small, deeper=self._may_deepen())
+            gap = self.oracle.problem.size <= GAP_LIMIT
+            self._ref = reference_oracle(self.oracle, noisy=self.noisy and small, deeper=self._may_deepen(), gap=gap)
         ref = self._ref
         before = ref.evaluations
         try:

@@ -138,19 +138,24 @@ def _real_plan(ch, analytic) -> dict[str, tuple[Any, Any, int]]:
 def _whole_real(ch, group, oracle, before: float):
     """The real screen through every tensor; its retry at a smaller step skipped where it could resolve nothing.
 
-    Where truncation dominates the first step (a direction through hundreds
-    of thousands of entries curves) and that step leaves every tensor
-    :func:`gradcheck.directional.coarse`, the loss's noise is measured first
-    (as it would be after a retry that trips); if even the smallest error any
-    step could give (:meth:`gradcheck.directional.Screener.best_case`) leaves
-    every tensor coarse, each gets a screen of its own anyway, and the retry's
-    8 evaluations would buy nothing.
+    Through more than ``1 / REAL_REACH`` entries (a typical one holds less than
+    :data:`gradcheck.directional.REAL_REACH` of the direction, so the screen must
+    resolve its derivative to ``REAL_REACH**2`` of itself to see it), where
+    truncation dominates the first step (such a direction curves) and that
+    step leaves every tensor :func:`gradcheck.directional.coarse`, the loss's
+    noise is measured first (as it would be after a retry that trips); if even
+    the smallest error any step could give
+    (:meth:`gradcheck.directional.Screener.best_case`) leaves every tensor
+    coarse, each gets a screen of its own anyway, and the retry's 8
+    evaluations would buy nothing. (Smaller nets retry first, as a retry that
+    passes with the rounding model costs less than measuring the noise.)
     """
     every = np.arange(group.g.size)
     first = group.test(every, retry=False)
     if not dr.wants_retry(first.truncation, first.error - first.truncation):
         return first
-    if ch.noise is None and oracle is ch.oracle and set(dr.coarse(group, first)) == set(group.names):
+    large = group.g.size * dr.REAL_REACH > 1.0
+    if large and ch.noise is None and oracle is ch.oracle and set(dr.coarse(group, first)) == set(group.names):
         ch.measure_noise(quick=True)
         extra = ch.oracle.noise - before
         first = group.rejudge(first, extra)
