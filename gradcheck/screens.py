@@ -86,7 +86,7 @@ def _real_plan(ch, analytic) -> dict[str, tuple[Any, Any, int]]:
     flats = {n: grads[n].reshape(-1) for n in analytic}
     group = dr.GroupScreener(oracle, flats)
     before = oracle.noise
-    whole = group.test(np.arange(group.g.size))
+    whole = _whole_real(ch, group, oracle, before)
     if not whole.ok and ch.noise is None and oracle is ch.oracle:
         ch.measure_noise(quick=True)  # the same evaluations, judged with the noise they carry
         whole = group.rejudge(whole, ch.oracle.noise - before)
@@ -101,6 +101,31 @@ def _real_plan(ch, analytic) -> dict[str, tuple[Any, Any, int]]:
     twin = ch.twin()
     oracle, grads = twin if twin is not None else (ch.oracle, analytic)
     return _real_screeners(oracle, {n: grads[n].reshape(-1) for n in analytic})
+
+
+def _whole_real(ch, group, oracle, before: float):
+    """The real screen through every tensor; its retry at a smaller step skipped where it could resolve nothing.
+
+    Where truncation dominates the first step (a direction through hundreds
+    of thousands of entries curves) and that step leaves every tensor
+    :func:`gradcheck.directional.coarse`, the loss's noise is measured first
+    (as it would be after a retry that trips); if even the smallest error any
+    step could give (:meth:`gradcheck.directional.Screener.best_case`) leaves
+    every tensor coarse, each gets a screen of its own anyway, and the retry's
+    8 evaluations would buy nothing.
+    """
+    every = np.arange(group.g.size)
+    first = group.test(every, retry=False)
+    if not dr.wants_retry(first.truncation, first.error - first.truncation):
+        return first
+    if ch.noise is None and oracle is ch.oracle and set(dr.coarse(group, first)) == set(group.names):
+        ch.measure_noise(quick=True)
+        extra = ch.oracle.noise - before
+        first = group.rejudge(first, extra)
+        if set(dr.coarse(group, group.best_case(first))) == set(group.names):
+            return first
+        return group.retest(every, extra)
+    return group.retest(every)
 
 
 def _real_screeners(oracle, flats: Mapping[str, np.ndarray]) -> dict[str, tuple[Any, Any, int]]:
