@@ -282,6 +282,8 @@ def summarize(rows: list[dict]) -> dict:
             cell["caught_resolvable"] += both and p["status"] == "fail"
             if p["visible"]:
                 cell["caught"] += p["status"] == "fail"
+                cell["passed"] += p["status"] == "pass"
+                cell["passed_float32"] += p["status"] == "pass" and "float32" in r["key"]
                 cell["pinned"] += p["pinned"]
                 cell["inconclusive"] += p["status"] == "inconclusive"
             else:
@@ -450,14 +452,16 @@ def render(s: dict, seconds: float, parts: list[str]) -> str:
         "### Detection power (one entry off by delta relative)",
         "",
         "| delta | planted | visible to a perfect numeric side | caught (fail) | pinned to the entry | "
-        "inconclusive | invisible ones failed | also resolvable through the loss as written | caught of those |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "inconclusive | visible ones passed (float32) | invisible ones failed | also resolvable through the loss "
+        "as written | caught of those |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key, c in sorted(s["power"].items(), key=lambda kv: -float(kv[0])):
         vis = max(1, c["visible"])
         lines.append(
             f"| {key} | {c['planted']} | {c['visible']} | {c['caught']} ({100.0 * c['caught'] / vis:.1f}%) "
-            f"| {c['pinned']} | {c['inconclusive']} | {c['invisible_failed']} | {c['resolvable']} "
+            f"| {c['pinned']} | {c['inconclusive']} | {c['passed']} ({c['passed_float32']}) "
+            f"| {c['invisible_failed']} | {c['resolvable']} "
             f"| {c['caught_resolvable']} ({100.0 * c['caught_resolvable'] / max(1, c['resolvable']):.1f}%) |"
         )
     causes = Counter(cause(r)[0] for r in s["inconclusive"])
