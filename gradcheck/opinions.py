@@ -96,6 +96,8 @@ class Checker:
         self.kinked: set[str] = set()
         #: tensors whose tripped screens smaller steps settled (resolved, or kinks)
         self.stepped: set[str] = set()
+        #: tensors whose tripped screens only the analytic floor accounted for (:mod:`gradcheck.screens`)
+        self.floored: set[str] = set()
         gmax = max((float(np.max(np.abs(g), initial=0.0)) for g in analytic.values()), default=0.0)
         self.analytic_floor = ANALYTIC_ULPS * float(np.finfo(oracle.dtype).eps) * gmax
         self._noise_note()

@@ -39,7 +39,7 @@ from gradcheck import directional as dr
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY
 from gradcheck.entries import check_entries
-from gradcheck.opinions import EXTENDED_LIMIT
+from gradcheck.opinions import ANALYTIC_ULPS, EXTENDED_LIMIT
 from gradcheck.problem import UserFunctionError
 from gradcheck.search import LEAF_SIZE, Search, accounted
 
@@ -226,15 +226,30 @@ def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=
     first of them.
     """
     evidence, screen, unexplained = _check_directional(ch, name, g, rng, samples, screener, whole)
+    if name in ch.floored and not unexplained:
+        ch.notes.append(floor_note(ch, name, g))
     if not evidence and not unexplained and blind(screen) and name not in ch.stepped:
-        ch.notes.append(blind_note(name, screen))
-        screen = dataclasses.replace(screen, ok=False)
+        if float(np.max(np.abs(g), initial=0.0)) <= ch.analytic_floor:
+            # every entry lies below the floor each entry is judged against one by one: zeros pass there too
+            ch.notes.append(floor_note(ch, name, g))
+        else:
+            ch.notes.append(blind_note(name, screen, ch.complex_safe))
+            screen = dataclasses.replace(screen, ok=False)
     elif not evidence and not unexplained and not screen.ok:
         ch.notes.append(
             f"{name}: its directional screen differs from the gradient by {abs(screen.analytic - screen.numeric):.2g} "
             f"(tolerance {screen.tolerance:.2g}) and no entry of it was checked: inconclusive, not pass"
         )
     return evidence, screen, unexplained
+
+
+def floor_note(ch, name: str, g: np.ndarray) -> str:
+    """The note of a tensor whose screen only the gradient code's rounding floor accounted for."""
+    return (
+        f"{name}: its gradient (largest entry {float(np.max(np.abs(g), initial=0.0)):.2g}) lies below the rounding "
+        f"of the gradient code ({ANALYTIC_ULPS:g} ulps of the gradient's largest entry, {ch.analytic_floor:.2g}): "
+        "the units behind it are saturated or dead, and it is checked only to that floor, as every entry is"
+    )
 
 
 #: A screen that passes with a tolerance above this fraction of ``sum |g_i v_i|`` says nothing
@@ -248,12 +263,17 @@ def blind(screen) -> bool:
     return bool(screen.ok and screen.scale > 0 and screen.tolerance > BLIND * screen.scale)
 
 
-def blind_note(name: str, screen) -> str:
+def blind_note(name: str, screen, complex_safe: bool = True) -> str:
     """The note of a tensor whose passing screen could not have told its gradient from zeros."""
+    why = (
+        "saturated outputs (a tanh or sigmoid within rounding of +/-1) or a loss of many digits move it "
+        "by less than its own rounding"
+    )
+    fix = "" if complex_safe else "; a loss returned as a numpy value (not float()) lets the complex step see it"
     return (
         f"{name}: the loss as evaluated does not resolve this tensor's directional derivative "
         f"({screen.analytic:.2g}, tolerance {screen.tolerance:.2g}: a gradient of zeros would pass unseen): "
-        "inconclusive, not pass"
+        f"{why}{fix}: inconclusive, not pass"
     )
 
 
@@ -394,19 +414,30 @@ def _within_code_rounding(ch, screener, unexplained: list, found: dict) -> list:
     is in both runs alike and is not in it. A block is accounted for when its
     excess is within the screen's tolerance, what the entries checked in it
     explain (:func:`gradcheck.search.accounted`), and ``SAFETY`` times
-    ``sum |v_i| |g_i - g_wide_i|`` over it.
+    ``sum |v_i| |g_i - g_wide_i|`` over it, plus ``rtol`` times the check's
+    analytic floor (:data:`gradcheck.opinions.ANALYTIC_ULPS` ulps of the
+    gradient's largest entry) times ``sum |v_i|``: the screen's share of the
+    floor every entry is judged against one by one. Where the wider run rounds
+    alike (``1 - a**2`` of a tanh unit at ``|z| > 22`` is 0 at np.longdouble too),
+    that floor alone accounts for a tensor whose whole gradient lies below it
+    (a layer behind saturated units, 1e-60 where the net's largest is 1e-3);
+    such tensors are named in a note. A bug above the floor is not covered:
+    an entry off by 1% of an entry the floor does not swallow moves the screen by
+    more than ``rtol`` times the floor, summed over every entry.
     """
     rounding = _code_rounding(ch, screener)
-    if rounding is None:
-        return unexplained
     entries = {i: (e.numeric, e.numeric_error, _width(e)) for i, e in found.items()}
     still = []
     for block, screen in unexplained:
-        widened = dataclasses.replace(
-            screen, tolerance=screen.tolerance + SAFETY * float(np.sum(np.abs(screener.v[block]) * rounding[block]))
-        )
+        v = np.abs(screener.v[block])
+        code = SAFETY * float(np.sum(v * rounding[block])) if rounding is not None else 0.0
+        floor = ch.rtol * ch.analytic_floor * float(np.sum(v))
+        widened = dataclasses.replace(screen, tolerance=screen.tolerance + code + floor)
         if not accounted(screener, block, widened, entries):
             still.append((block, screen))
+        elif not accounted(screener, block, dataclasses.replace(screen, tolerance=screen.tolerance + code), entries):
+            names = screener.split(block) if isinstance(screener, dr.GroupScreener) else {screener.name: block}
+            ch.floored.update(n for n, b in names.items() if b.size)
     return still
 
 
