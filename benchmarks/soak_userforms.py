@@ -1,7 +1,12 @@
 """Independent soak: user-form nets (``benchmarks/userforms.py``) against an arbitrary-precision oracle.
 
-    nice python benchmarks/soak_userforms.py --count 10000 --part p0 --start 0
-    python benchmarks/soak_userforms.py --merge p0 p1 ...
+    nice python benchmarks/soak_userforms.py --count 5000 --part p0 --start 0 &
+    nice python benchmarks/soak_userforms.py --count 5000 --part p1 --start 5000
+    python benchmarks/soak_userforms.py --merge p0 p1
+
+(two parts, one per core: 10,000 configurations in about 25 minutes on two
+idle cores; the checker takes nearly all of it, the oracle ~2%: see the
+report's "Soak time" line.)
 
 False fails
     Every configuration is correct code: the user's gradient is the exact
@@ -49,8 +54,10 @@ from gradcheck import check_gradients  # noqa: E402
 from gradcheck.compare import default_rtol, judge, scale_floor  # noqa: E402
 
 PLANTED = (1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
-#: One configuration in this many also gets the planted errors (five more checks each).
-PLANT_EVERY = 4
+#: One configuration in this many also gets the planted errors (five more checks each, each
+#: dearer than the correct check: a failing check looks further). At 8, 10,000 configurations
+#: plant 1,250 errors of each size, and the planted checks take about half of the soak's time.
+PLANT_EVERY = 8
 
 
 def form_key(form: uf.Form) -> str:
@@ -117,12 +124,30 @@ def oracle_gap(g: dict, truth: dict) -> float:
     return gap / top if top > 0 else gap
 
 
+def code_gap(grad, params: dict, truth: dict) -> float:
+    """:func:`oracle_gap` of the user's own gradient code run at ``np.longdouble`` (the same formula, 2**11 finer).
+
+    Where the working precision's gap comes from rounding of the user's formula
+    (``1 - a**2`` of a saturated tanh in float32, ``p - 1`` of a confident
+    softmax), this one is smaller by about the ratio of the eps; a wrong formula
+    keeps its gap at every precision. (inf if the code refuses longdouble.)
+    """
+    try:
+        wide = grad({k: np.asarray(v, np.longdouble) for k, v in params.items()})
+        return oracle_gap({k: np.asarray(v, np.float64) for k, v in wide.items()}, truth)
+    except Exception:  # noqa: BLE001 - user-form code only; a refusal just leaves the gap unmeasured
+        return float("inf")
+
+
 def check_one(i: int) -> dict:
     form = uf.random_form(i)
     loss, grad, params = uf.build(form)
+    t0 = time.perf_counter()
     truth = uf.oracle(form)
+    oracle_seconds = time.perf_counter() - t0
     out = {"index": i, "label": form.label, "key": form_key(form), "n_params": form.n_params}
     out["oracle"] = "mpmath" if truth.digits == uf.MP_DIGITS else "longdouble"
+    out["oracle_seconds"] = oracle_seconds
     if not uf.correct_by_construction(form, truth):
         out["excluded"] = "clip active" if truth.clipped else "ReLU unit within rounding of its kink"
         return out
@@ -134,6 +159,9 @@ def check_one(i: int) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # exp overflow in the user's sigmoid, as users see it
         out["oracle_gap"] = oracle_gap(grad(params), truth.grad)
+        out["code_gap"] = code_gap(grad, params, truth.grad)
+        top = max(float(np.max(np.abs(t), initial=0.0)) for t in truth.grad.values())
+        out["gradient_over_loss"] = top / abs(truth.loss) if truth.loss else float("inf")
         rep = check_gradients(loss, grad, params, seed=i, name_bugs=False)
     out.update(status=rep.status, mode=rep.mode, evaluations=rep.evaluations, seconds=rep.elapsed)
     if rep.status in ("fail", "inconclusive", "kink"):
@@ -145,7 +173,9 @@ def check_one(i: int) -> dict:
         ][:3]
         out["diagnoses"] = [d.to_dict() for d in rep.diagnoses]
     if i % PLANT_EVERY == 0:
+        t0 = time.perf_counter()
         out["planted"] = plant_all(form, loss, grad, params, truth, i)
+        out["plant_seconds"] = time.perf_counter() - t0
     return out
 
 
@@ -192,6 +222,47 @@ def soak(count: int, start: int, save=None) -> list[dict]:
     return rows
 
 
+#: A gap of the user's gradient to the oracle above this (over the largest exact entry) is looked into.
+GAP = 1e-6
+#: The gap is the rounding of the user's own formula when the same code at ``np.longdouble`` shrinks it
+#: at least this much (the eps ratio is 2048 for float64 and 2**40 for float32; a wrong formula keeps its gap).
+SHRINK = 100.0
+
+
+def below_rounding(r: dict) -> bool:
+    """The exact gradient lies under the rounding of the user's formula even at ``np.longdouble``.
+
+    Both runs of the user's code miss the oracle by more than :data:`GAP` of the
+    largest exact entry: every output saturated so far that ``tanh``/``sigmoid``
+    round to +/-1 (or 0) at both precisions, and ``1 - a**2`` or ``p * (1 - p)`` is
+    0 or a rounding residue. No float evaluation of the loss resolves such a
+    gradient either.
+    """
+    return r.get("oracle_gap", 0.0) > GAP and r.get("code_gap", 0.0) > GAP
+
+
+def gap_summary(checked: list[dict]) -> dict:
+    """How far the user's gradient is from the oracle, and what explains it."""
+    big = [r for r in checked if r.get("oracle_gap", 0.0) > GAP]
+    rounding = [r for r in big if r.get("code_gap", float("inf")) * SHRINK <= r["oracle_gap"]]
+    below = [r for r in big if below_rounding(r)]
+    other = [r for r in big if r not in rounding and r not in below]
+    rest = [r for r in checked if not below_rounding(r)]
+    worst = max(checked, key=lambda r: r.get("oracle_gap", 0.0), default=None)
+    return {
+        "large": len(big),
+        "rounding": len(rounding),
+        "below": len(below),
+        "other": [(r["index"], r["label"], r["oracle_gap"], r.get("code_gap"), r["status"]) for r in other],
+        "worst": (worst["index"], worst["label"], worst.get("oracle_gap"), worst.get("code_gap")) if worst else None,
+        "code_gap_rest": max((r.get("code_gap", 0.0) for r in rest), default=0.0),
+        "below_ratio": max((r.get("gradient_over_loss", 0.0) for r in below), default=0.0),
+        "verdicts_rounding": Counter(r["status"] for r in rounding),
+        "verdicts_below": Counter(r["status"] for r in below),
+        "inconclusive_below": sum(r["status"] == "inconclusive" for r in below),
+    }
+
+
 def summarize(rows: list[dict]) -> dict:
     checked = [r for r in rows if "status" in r]
     statuses = Counter(r["status"] for r in checked)
@@ -211,6 +282,8 @@ def summarize(rows: list[dict]) -> dict:
             cell["caught_resolvable"] += both and p["status"] == "fail"
             if p["visible"]:
                 cell["caught"] += p["status"] == "fail"
+                cell["passed"] += p["status"] == "pass"
+                cell["passed_float32"] += p["status"] == "pass" and "float32" in r["key"]
                 cell["pinned"] += p["pinned"]
                 cell["inconclusive"] += p["status"] == "inconclusive"
             else:
@@ -227,6 +300,8 @@ def summarize(rows: list[dict]) -> dict:
         "kinks": len([r for r in checked if r["status"] == "kink"]),
         "oracles": Counter(r.get("oracle", "?") for r in checked),
         "oracle_gap": max((r.get("oracle_gap", 0.0) for r in checked), default=0.0),
+        "gaps": gap_summary(checked),
+        "time": {k: sum(r.get(k, 0.0) for r in checked) for k in ("seconds", "oracle_seconds", "plant_seconds")},
         "evaluations": float(np.median([r["evaluations"] for r in checked])) if checked else 0.0,
     }
 
@@ -314,6 +389,38 @@ def cause(r: dict) -> tuple[str, str]:
     return "other", "; ".join(r.get("notes", []))
 
 
+def gap_lines(s: dict) -> list[str]:
+    """The section on the user's gradient against the oracle, and where the soak's time went."""
+    g, t = s.get("gaps"), s.get("time", {})
+    if not g:
+        return []
+    verdicts = ", ".join(f"{v} {k}" for k, v in sorted(g["verdicts_rounding"].items())) or "none"
+    below = ", ".join(f"{v} {k}" for k, v in sorted(g["verdicts_below"].items())) or "none"
+    lines = [
+        "",
+        "### The user's gradient against the oracle",
+        "",
+        f"- largest |user - exact| over the largest exact entry: {g['worst'][2]:.2g} (configuration "
+        f"{g['worst'][0]}, `{g['worst'][1]}`); the same user code at np.longdouble: {g['worst'][3]:.2g}",
+        f"- configurations with a gap above {GAP:g}: {g['large']}",
+        f"  - {g['rounding']}: rounding of the user's own formula in its precision (the same code at np.longdouble "
+        f"shrinks the gap at least {SHRINK:g}-fold; a wrong formula keeps it). Verdicts: {verdicts}",
+        f"  - {g['below']}: the whole exact gradient under the formula's rounding even at np.longdouble (largest "
+        f"exact entry at most {g['below_ratio']:.1g} of the loss: every output saturated to +/-1); no float "
+        f"evaluation of the loss resolves it either. Verdicts: {below}",
+        f"  - {len(g['other'])} otherwise: "
+        + (
+            "; ".join(f"{i} `{lab}` gap {a:.2g}, at longdouble {b:.2g}, {st}" for i, lab, a, b, st in g["other"][:20])
+            or "none"
+        ),
+        f"- largest gap of the user's code at np.longdouble, outside the last-but-one group: {g['code_gap_rest']:.2g}",
+        "",
+        f"Soak time: checks {t.get('seconds', 0):.0f} s, planted checks {t.get('plant_seconds', 0):.0f} s, "
+        f"oracle {t.get('oracle_seconds', 0):.0f} s.",
+    ]
+    return lines
+
+
 def render(s: dict, seconds: float, parts: list[str]) -> str:
     lines = [
         "## User-form nets against an arbitrary-precision oracle",
@@ -339,24 +446,36 @@ def render(s: dict, seconds: float, parts: list[str]) -> str:
     for key, c in sorted(s["by_form"].items()):
         total = sum(c.values())
         lines.append(f"| {key} | {total} | {c['pass']} | {c['kink']} | {c['inconclusive']} | {c['fail']} |")
+    lines += gap_lines(s)
     lines += [
         "",
         "### Detection power (one entry off by delta relative)",
         "",
         "| delta | planted | visible to a perfect numeric side | caught (fail) | pinned to the entry | "
-        "inconclusive | invisible ones failed | also resolvable through the loss as written | caught of those |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "inconclusive | visible ones passed (float32) | invisible ones failed | also resolvable through the loss "
+        "as written | caught of those |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key, c in sorted(s["power"].items(), key=lambda kv: -float(kv[0])):
         vis = max(1, c["visible"])
         lines.append(
             f"| {key} | {c['planted']} | {c['visible']} | {c['caught']} ({100.0 * c['caught'] / vis:.1f}%) "
-            f"| {c['pinned']} | {c['inconclusive']} | {c['invisible_failed']} | {c['resolvable']} "
+            f"| {c['pinned']} | {c['inconclusive']} | {c['passed']} ({c['passed_float32']}) "
+            f"| {c['invisible_failed']} | {c['resolvable']} "
             f"| {c['caught_resolvable']} ({100.0 * c['caught_resolvable'] / max(1, c['resolvable']):.1f}%) |"
         )
     causes = Counter(cause(r)[0] for r in s["inconclusive"])
     lines += ["", "### Inconclusive, by cause", "", "| cause | configurations |", "|---|---:|"]
     lines += [f"| {k} | {v} |" for k, v in causes.most_common()]
+    g = s.get("gaps")
+    if g:
+        left = len(s["inconclusive"]) - g["inconclusive_below"]
+        lines += [
+            "",
+            f"Of these, {g['inconclusive_below']} are configurations whose whole exact gradient lies under "
+            f"the rounding of the user's formula (above); without them: {left} inconclusive "
+            f"({100.0 * left / max(1, s['checked'] - g['below']):.2f}% of {s['checked'] - g['below']}).",
+        ]
     lines += ["", "### Every inconclusive, with its stated reason", ""]
     for r in s["inconclusive"][:300]:
         kind, reason = cause(r)

@@ -10,6 +10,7 @@ the loss's measured noise).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -74,6 +75,8 @@ class Along:
     truncation: float
     rounding: float
     noise_gain: float
+    #: The step ``d`` it was measured at.
+    step: float = 0.0
 
     @property
     def error(self) -> float:
@@ -106,14 +109,45 @@ def extrapolated_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], d: float) 
     return Along(value, trunc if np.isfinite(trunc) else float("inf"), rounding, gain)
 
 
-def real_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], largest: float) -> Along:
-    """:func:`extrapolated_along` at the screen's step, retried once where truncation dominates (8 or 16 evals)."""
+def real_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], largest: float, retry: bool = True) -> Along:
+    """:func:`extrapolated_along` at the screen's step, retried once where truncation dominates (8 or 16 evals).
+
+    ``retry=False``: the first step only (8 evaluations); :func:`retried_along` can retry it later.
+    """
     excess = o.measured.excess if o.measured is not None else 1.0
     d = SCREEN_STEP / SCREEN_NODES * min(16.0, excess ** (1.0 / 9.0)) * o.h0 * max(1.0, largest)
-    first = extrapolated_along(o, moves, d)
-    if not first.truncation > 4.0 * first.rounding:
+    first = dataclasses.replace(extrapolated_along(o, moves, d), step=d)
+    if not retry or not wants_retry(first.truncation, first.rounding):
         return first
+    return retried_along(o, moves, first)
+
+
+def retried_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], first: Along, extra_noise: float = 0.0) -> Along:
+    """``first`` measured again at a smaller step, where truncation (~d**6) meets rounding (~1/d) (8 evaluations).
+
+    ``extra_noise``: the loss's noise measured since ``first`` was (its rounding grows by that much
+    times its ``noise_gain`` before the two are compared).
+    """
     # truncation (~d**6) meets rounding (~1/d) at d (rounding / truncation)**(1/7)
     shrink = max(SCREEN_RETRY_LIMIT, (first.rounding / first.truncation) ** (1.0 / 7.0)) if first.truncation else 1.0
-    second = extrapolated_along(o, moves, d * shrink)
+    second = dataclasses.replace(extrapolated_along(o, moves, first.step * shrink), step=first.step * shrink)
+    first = dataclasses.replace(first, rounding=first.rounding + first.noise_gain * max(0.0, extra_noise))
     return second if second.error < first.error else first
+
+
+def wants_retry(truncation: float, rounding: float) -> bool:
+    """Does truncation dominate a real screen's error enough for :func:`real_along` to retry at a smaller step?"""
+    return bool(truncation > 4.0 * rounding)
+
+
+def best_error(truncation: float, rounding: float) -> float:
+    """The smallest error any step could give a real screen measured with ``truncation`` and ``rounding``.
+
+    Truncation falls as ``x**6`` and rounding grows as ``1 / x`` when the step
+    is scaled by ``x``; ``T x**6 + R / x`` is smallest at ``x = (R / 6T)**(1/7)``
+    and never below ``R / x`` there, the bound returned (it leaves the
+    truncation out, so it understates what a retry would reach).
+    """
+    if not truncation > 0 or not np.isfinite(truncation):
+        return rounding
+    return rounding / (rounding / (6.0 * truncation)) ** (1.0 / 7.0)

@@ -68,8 +68,11 @@ from gradcheck.along import (  # noqa: F401  (SCREEN_*, NOISE_SPREAD, _W4: the r
     Along,
     _central_along,
     _richardson_along,
+    best_error,
     extrapolated_along,
     real_along,
+    retried_along,
+    wants_retry,
 )
 from gradcheck.compare import SAFETY
 
@@ -148,6 +151,8 @@ class Screen:
     tensors: tuple[str, ...] = ()
     scale: float = 0.0
     noise_gain: float = 0.0
+    #: The truncation part of ``error`` (real screens; the rest is rounding).
+    truncation: float = 0.0
 
     @property
     def excess(self) -> float:
@@ -231,14 +236,17 @@ class Screener:
         self.v = screen_direction(g_flat, weight)
         # the analytic sum is float64 (validated gradients are), whatever the oracle computes in
         self.eps = float(np.finfo(np.float64 if oracle.extended else oracle.dtype).eps)
+        self.first = None
 
     def _direction(self, block: np.ndarray) -> np.ndarray:
+        if block.size == self.g.size:  # every entry (a block holds distinct indices)
+            return self.v.reshape(self.oracle.work[self.name].shape)
         d = np.zeros(self.g.size)
         d[block] = self.v[block]
         return d.reshape(self.oracle.work[self.name].shape)
 
-    def _numeric(self, block: np.ndarray, scale: float) -> tuple[float, float, float]:
-        """``(value, error, noise_gain)`` of the numeric directional derivative over ``block``."""
+    def _numeric(self, block: np.ndarray, scale: float, retry: bool = True) -> tuple[float, float, float, float]:
+        """``(value, error, noise_gain, truncation)`` of the numeric directional derivative over ``block``."""
         o = self.oracle
         moves = self._moves(block)
         if self.complex_safe:
@@ -246,26 +254,47 @@ class Screener:
             err = nm.COMPLEX_ULPS * float(np.finfo(o.dtype if o.extended else np.float64).eps) * scale
             if self.shadow is not None:
                 err += inherited_error(value, complex_along(self.shadow, moves))
-            return value, err, 0.0
-        along = real_along(o, moves, self._largest(block))
-        return along.value, along.error, along.noise_gain
+            return value, err, 0.0, 0.0
+        along = real_along(o, moves, self._largest(block), retry)
+        self.first = None if retry else along  # for :meth:`retest`
+        return along.value, along.error, along.noise_gain, along.truncation
 
     def _moves(self, block: np.ndarray) -> dict[str, np.ndarray]:
         return {self.name: self._direction(block)}
 
     def _largest(self, block: np.ndarray) -> float:
-        return float(np.max(np.abs(self.oracle.flat[self.name][block])))
+        t = self.oracle.flat[self.name]
+        return float(np.max(np.abs(t if block.size == t.size else t[block])))
 
     def sums(self, block: np.ndarray | None = None) -> tuple[float, float]:
         """``g . v`` and ``sum |g_i v_i|`` over ``block`` (default: the whole tensor)."""
-        gv = self.g * self.v if block is None else self.g[block] * self.v[block]
-        return float(gv.sum()), float(np.abs(gv).sum())
+        whole = block is None or block.size == self.g.size  # (a block holds distinct indices)
+        if whole and self._whole_sums is not None:
+            return self._whole_sums
+        gv = self.g * self.v if whole else self.g[block] * self.v[block]
+        out = float(gv.sum()), float(np.abs(gv).sum())
+        if whole:
+            self._whole_sums = out
+        return out
 
-    def test(self, block: np.ndarray) -> Screen:
-        """Evaluate the directional derivative over ``block``."""
+    _whole_sums: tuple[float, float] | None = None
+
+    def test(self, block: np.ndarray, retry: bool = True) -> Screen:
+        """Evaluate the directional derivative over ``block`` (``retry``: see :func:`gradcheck.along.real_along`)."""
         analytic, scale = self.sums(block)
-        value, err, gain = self._numeric(block, scale)
-        return self._judge(analytic, value, err, scale, gain)
+        value, err, gain, trunc = self._numeric(block, scale, retry)
+        return self._judge(analytic, value, err, scale, gain, trunc)
+
+    def retest(self, block: np.ndarray, extra_noise: float = 0.0) -> Screen:
+        """The last ``test(block, retry=False)`` retried at a smaller step (:func:`gradcheck.along.retried_along`)."""
+        along = retried_along(self.oracle, self._moves(block), self.first, extra_noise)
+        analytic, scale = self.sums(block)
+        return self._judge(analytic, along.value, along.error, scale, along.noise_gain, along.truncation)
+
+    def best_case(self, screen: Screen) -> Screen:
+        """``screen`` with the smallest error any step could give it (:func:`gradcheck.along.best_error`)."""
+        err = best_error(screen.truncation, screen.error - screen.truncation)
+        return self._judge(screen.analytic, screen.numeric, err, screen.scale, screen.noise_gain)
 
     def infer(self, whole: Screen, part: Screen, rest: np.ndarray) -> Screen:
         """The complement's screen, ``D(rest) = D(whole) - D(part)``, without an evaluation."""
@@ -279,12 +308,15 @@ class Screener:
     def rejudge(self, screen: Screen, extra_noise: float) -> Screen:
         """``screen`` judged again with the loss's noise ``extra_noise`` above what it was measured with."""
         err = screen.error + screen.noise_gain * max(0.0, extra_noise)
-        return self._judge(screen.analytic, screen.numeric, err, screen.scale, screen.noise_gain)
+        return self._judge(screen.analytic, screen.numeric, err, screen.scale, screen.noise_gain, screen.truncation)
 
-    def _judge(self, analytic: float, numeric: float, err: float, scale: float, gain: float = 0.0) -> Screen:
+    def _judge(
+        self, analytic: float, numeric: float, err: float, scale: float, gain: float = 0.0, trunc: float = 0.0
+    ) -> Screen:
         tol = DIRECTIONAL_ULPS * self.eps * scale + SAFETY * err
         ok = bool(np.isfinite(numeric) and abs(analytic - numeric) <= tol)
-        return Screen(ok, analytic, numeric, err, tol, tuple(getattr(self, "names", (self.name,))), scale, gain)
+        names = tuple(getattr(self, "names", (self.name,)))
+        return Screen(ok, analytic, numeric, err, tol, names, scale, gain, trunc)
 
 
 def _complex_moved(o: nm.Oracle, moves: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -342,6 +374,9 @@ class GroupScreener(Screener):
         self.sizes = dict(zip(self.names, sizes))
         self.results: dict[str, object] = {}
 
+    #: ``|g_i v_i|``, once :func:`coarse` needed them
+    terms: np.ndarray | None = None
+
     def split(self, block: np.ndarray) -> dict[str, np.ndarray]:
         """``block``'s entries per tensor, in each tensor's own flat indices."""
         out = {}
@@ -353,13 +388,18 @@ class GroupScreener(Screener):
         return out
 
     def _moves(self, block: np.ndarray) -> dict[str, np.ndarray]:
-        d = np.zeros(self.g.size)
-        d[block] = self.v[block]
+        if block.size == self.g.size:  # every entry (a block holds distinct indices)
+            d = self.v
+        else:
+            d = np.zeros(self.g.size)
+            d[block] = self.v[block]
         return {
             n: d[self.starts[n] : self.starts[n] + self.sizes[n]].reshape(self.oracle.work[n].shape) for n in self.names
         }
 
     def _largest(self, block: np.ndarray) -> float:
+        if block.size == self.g.size:  # every entry (a block holds distinct indices)
+            return max(float(np.max(np.abs(self.oracle.flat[n]), initial=0.0)) for n in self.names)
         return max(float(np.max(np.abs(self.oracle.flat[n][j]))) for n, j in self.split(block).items())
 
 
@@ -382,9 +422,11 @@ def coarse(group: GroupScreener, screen: Screen) -> list[str]:
     whole tolerance.
     """
     out, threshold = [], screen.tolerance / REAL_REACH
+    if group.terms is None:
+        group.terms = np.abs(group.g * group.v)
     for name in group.names:
         start, size = int(group.starts[name]), int(group.sizes[name])
-        terms = np.abs(group.g[start : start + size] * group.v[start : start + size])
+        terms = group.terms[start : start + size]
         # the median nonzero term is below the threshold when more than half the nonzero terms are
         # (a count, not a sort: the median of 200,000 terms costs a few milliseconds per check)
         nonzero = int(np.count_nonzero(terms))

@@ -56,6 +56,13 @@ DEEPER_LIMIT = 4_000
 #: Nor does the gradient code's own rounding ever excuse a miss this large on an entry
 #: the loss resolves (:meth:`Checker._rounded`).
 SUBTLE = 1e-2
+#: Above :data:`EXTENDED_LIMIT` parameters, second opinions take the complex step in extended
+#: precision this many times per check, and on only while one of them showed the float64 step
+#: off by a quarter of the miss it was asked about: the cancellation that misleads the complex
+#: step is the loss's, at the point, not the entry's. A 407,050-parameter softmax CE with
+#: ``log(p + 1e-8)`` (every entry off by ~1e-7 from the textbook gradient) spent 30 s on 58 of them
+#: (0.5 s each), every one agreeing with the float64 step.
+WIDEN_TRIES = 4
 #: The most float64 gradient code is taken to round an entry the loss resolves, relative to
 #: the entry: a quarter of :data:`SUBTLE`, so that an entry off by 1% (0.99% of the larger of
 #: the two values) is never excused as rounding. (float32 code rounds a saturated sample's
@@ -89,6 +96,8 @@ class Checker:
         self.kinked: set[str] = set()
         #: tensors whose tripped screens smaller steps settled (resolved, or kinks)
         self.stepped: set[str] = set()
+        #: tensors whose tripped screens only the analytic floor accounted for (:mod:`gradcheck.screens`)
+        self.floored: set[str] = set()
         gmax = max((float(np.max(np.abs(g), initial=0.0)) for g in analytic.values()), default=0.0)
         self.analytic_floor = ANALYTIC_ULPS * float(np.finfo(oracle.dtype).eps) * gmax
         self._noise_note()
@@ -267,17 +276,22 @@ class Checker:
         float32 loss's floor and :data:`ANALYTIC_ULPS` of the largest entry.
         Measured: an entry of 7.7e-8 (0.58 of its tensor's largest, 4e-7 of the
         gradient's), computed by float32 code to 1e-5 of itself, passed off by
-        1% against a floor of 3.5e-5.
+        1% against a floor of 3.5e-5. Entries judged by the complex step keep no
+        loss floor; their floor was ``ANALYTIC_ULPS`` of the largest entry alone,
+        and a bias entry of 8.3e-9 (1.7e-7 of the gradient's largest) passed off
+        by 1% against it.
         """
         base = self.floor(tensor_floor, complex_step)
         ref = self._ref
-        if complex_step or np.finfo(self.oracle.dtype).bits >= 64 or ref is None or ref is self.oracle:
+        if np.finfo(self.oracle.dtype).bits >= 64 or (not complex_step and (ref is None or ref is self.oracle)):
             return base
         wide = self.wide_gradients()
         if not wide or name not in wide[0]:
             return base
         measured = SAFETY * np.abs(g - wide[0][name].reshape(-1)[idx]) / self.rtol
-        shown = np.maximum(max(tensor_floor, self._estimate_floor()), np.minimum(self.analytic_floor, measured))
+        # the complex step (on the float64 twin) resolves what real differences cannot: no loss floor then
+        estimate = 0.0 if complex_step else self._estimate_floor()
+        shown = np.maximum(max(tensor_floor, estimate), np.minimum(self.analytic_floor, measured))
         return np.minimum(base, shown)
 
     def _estimate_floor(self) -> float:
@@ -308,6 +322,14 @@ class Checker:
             # None: the wider run agrees, but too coarsely to tell its rounding from a 1% bug
             status = "pass" if rounded else ("inconclusive" if rounded is None else status)
         return status, best
+
+    _widened = 0
+    _gap_mattered = False
+
+    def _widen_affordable(self) -> bool:
+        """May a second opinion take the complex step in extended precision? (see :data:`WIDEN_TRIES`)"""
+        small = self.oracle.problem.size <= EXTENDED_LIMIT
+        return small or self._gap_mattered or self._widened < WIDEN_TRIES
 
     def resolution(self) -> float:
         """The smallest entry real differences of the loss as evaluated resolve (its noise over the step, times SAFETY).
@@ -362,7 +384,9 @@ class Checker:
         if self._wide is None:
             problem = self.oracle.problem
             wider = [problem.widened()] if problem.dtype != np.float64 else []
-            ext = problem.extended()
+            # a float32 gradient's float64 run measures its rounding; np.longdouble on top only where
+            # affordable (a 399,370-parameter float32 net's longdouble gradient took 2.5 s)
+            ext = problem.extended() if not wider or problem.size <= EXTENDED_LIMIT else None
             wider += [ext] if ext is not None else []
             pairs = [(float(np.finfo(p.dtype).eps), _analytic_at(p)) for p in wider]
             pairs = [(eps, g) for eps, g in pairs if g]
@@ -408,6 +432,15 @@ class Checker:
         if self._twin_start is not None:
             self.oracle.evaluations += self._twin[0].evaluations - self._twin_start
             self._twin_start = None
+        for o in self._screen_oracles:
+            self.oracle.evaluations += o.evaluations
+        self._screen_oracles = []
+
+    _screen_oracles: list[nm.Oracle] = []
+
+    def count_oracle(self, o: nm.Oracle) -> None:
+        """Count the evaluations of ``o``, an oracle the screens made, with the check's (:meth:`count_twin`)."""
+        self._screen_oracles = [*self._screen_oracles, o]
 
     def refine(self, name: str, j: int) -> nm.Estimate:
         """:func:`gradcheck.numeric.refine` on the reference oracle (wider than a float32 or noisy loss)."""
@@ -440,7 +473,8 @@ class Checker:
             # extended arithmetic only where it is affordable (EXTENDED_LIMIT): at 335,114 parameters one
             # longdouble evaluation costs ~70 float64 ones, and the second opinions of a dense bug ran minutes
             small = self.oracle.problem.size <= EXTENDED_LIMIT
-            self._ref = reference_oracle(self.oracle, noisy=self.noisy and small, deeper=self._may_deepen())
+            gap = self.oracle.problem.size <= GAP_LIMIT
+            self._ref = reference_oracle(self.oracle, noisy=self.noisy and small, deeper=self._may_deepen(), gap=gap)
         ref = self._ref
         before = ref.evaluations
         try:
@@ -479,12 +513,14 @@ class Checker:
             return status, refined, exact
         subtle = exact is not None and abs(g - exact.value) < SUBTLE * max(abs(g), abs(exact.value), floor)
         misses = exact is not None and not self.judge([g], [exact.value], [exact.error], floor).ok[0]
-        if exact is not None and (self.noisy or suspect or (subtle and misses)):
+        if exact is not None and (self.noisy or suspect or (subtle and misses)) and self._widen_affordable():
             # the complex step inherits the cancellation of a loss computed by it: the
             # same step in extended precision measures its error, and replaces it
+            self._widened += 1
             wide = nm.complex_step_extended(self.oracle, name, j)
             if wide is not None:
                 gap = abs(exact.value - wide.value)
+                self._gap_mattered |= bool(gap > 0.25 * abs(g - exact.value))
                 # its own error: the gap shrunk by the square root of the eps ratio (as for the
                 # gradient code: a cancellation may keep more than the ratio promises)
                 ratio = float(np.finfo(np.longdouble).eps / np.finfo(np.float64).eps)

@@ -57,3 +57,29 @@ def test_float32_entry_the_float32_loss_cannot_resolve_is_judged_on_its_float64_
     assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry, report.summary()
     correct, _, _ = _check(20024, None)
     assert correct.status == "pass", correct.summary()
+
+
+def test_float32_entry_judged_by_the_complex_step_keeps_its_shown_rounding():
+    # 1-14-2-4 sigmoid, softmax CE, weights 0.0012: b1[6] is -8.3e-9, the largest of its tensor but
+    # 1.7e-7 of the gradient's largest; the complex step (on the float64 twin) resolves it, the
+    # float32 code computes it to 1e-6 of itself, and x1.01 passed against ANALYTIC_ULPS of the
+    # gradient's largest entry (1.3e-10, 1.5% of it)
+    report, name, entry = _check(30136, 1e-2)
+    assert (name, entry) == ("b1", (6,))
+    assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry, report.summary()
+    correct, _, _ = _check(30136, None)
+    assert correct.status == "pass", correct.summary()
+
+
+def test_float32_net_whose_float64_twin_cancels_is_screened_one_precision_wider():
+    # 2-230-209-1 tanh, weights x5.6 (saturated), log(p + 1e-8) BCE, batch 256, 49,179 parameters: the
+    # float64 twin's complex step inherits the loss's cancellation and its combined screen tripped on
+    # every tensor; the searches and second opinions that followed spent 5,264 evaluations (121 s)
+    form = uf.random_form(2992)
+    assert form.dtype == "float32" and form.n_params == 49_179
+    loss, grad, params = uf.build(form)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        report = check_gradients(loss, grad, params, seed=2992, name_bugs=False)
+    assert report.status == "pass", report.summary()
+    assert report.evaluations < 1_000, report.evaluations
