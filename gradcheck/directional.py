@@ -239,6 +239,8 @@ class Screener:
         self.first = None
 
     def _direction(self, block: np.ndarray) -> np.ndarray:
+        if block.size == self.g.size:  # every entry (a block holds distinct indices)
+            return self.v.reshape(self.oracle.work[self.name].shape)
         d = np.zeros(self.g.size)
         d[block] = self.v[block]
         return d.reshape(self.oracle.work[self.name].shape)
@@ -261,12 +263,21 @@ class Screener:
         return {self.name: self._direction(block)}
 
     def _largest(self, block: np.ndarray) -> float:
-        return float(np.max(np.abs(self.oracle.flat[self.name][block])))
+        t = self.oracle.flat[self.name]
+        return float(np.max(np.abs(t if block.size == t.size else t[block])))
 
     def sums(self, block: np.ndarray | None = None) -> tuple[float, float]:
         """``g . v`` and ``sum |g_i v_i|`` over ``block`` (default: the whole tensor)."""
-        gv = self.g * self.v if block is None else self.g[block] * self.v[block]
-        return float(gv.sum()), float(np.abs(gv).sum())
+        whole = block is None or block.size == self.g.size  # (a block holds distinct indices)
+        if whole and self._whole_sums is not None:
+            return self._whole_sums
+        gv = self.g * self.v if whole else self.g[block] * self.v[block]
+        out = float(gv.sum()), float(np.abs(gv).sum())
+        if whole:
+            self._whole_sums = out
+        return out
+
+    _whole_sums: tuple[float, float] | None = None
 
     def test(self, block: np.ndarray, retry: bool = True) -> Screen:
         """Evaluate the directional derivative over ``block`` (``retry``: see :func:`gradcheck.along.real_along`)."""
@@ -363,6 +374,9 @@ class GroupScreener(Screener):
         self.sizes = dict(zip(self.names, sizes))
         self.results: dict[str, object] = {}
 
+    #: ``|g_i v_i|``, once :func:`coarse` needed them
+    terms: np.ndarray | None = None
+
     def split(self, block: np.ndarray) -> dict[str, np.ndarray]:
         """``block``'s entries per tensor, in each tensor's own flat indices."""
         out = {}
@@ -374,13 +388,18 @@ class GroupScreener(Screener):
         return out
 
     def _moves(self, block: np.ndarray) -> dict[str, np.ndarray]:
-        d = np.zeros(self.g.size)
-        d[block] = self.v[block]
+        if block.size == self.g.size:  # every entry (a block holds distinct indices)
+            d = self.v
+        else:
+            d = np.zeros(self.g.size)
+            d[block] = self.v[block]
         return {
             n: d[self.starts[n] : self.starts[n] + self.sizes[n]].reshape(self.oracle.work[n].shape) for n in self.names
         }
 
     def _largest(self, block: np.ndarray) -> float:
+        if block.size == self.g.size:  # every entry (a block holds distinct indices)
+            return max(float(np.max(np.abs(self.oracle.flat[n]), initial=0.0)) for n in self.names)
         return max(float(np.max(np.abs(self.oracle.flat[n][j]))) for n, j in self.split(block).items())
 
 
@@ -403,9 +422,11 @@ def coarse(group: GroupScreener, screen: Screen) -> list[str]:
     whole tolerance.
     """
     out, threshold = [], screen.tolerance / REAL_REACH
+    if group.terms is None:
+        group.terms = np.abs(group.g * group.v)
     for name in group.names:
         start, size = int(group.starts[name]), int(group.sizes[name])
-        terms = np.abs(group.g[start : start + size] * group.v[start : start + size])
+        terms = group.terms[start : start + size]
         # the median nonzero term is below the threshold when more than half the nonzero terms are
         # (a count, not a sort: the median of 200,000 terms costs a few milliseconds per check)
         nonzero = int(np.count_nonzero(terms))

@@ -191,7 +191,7 @@ class Oracle:
         """Loss at ``t + step * direction`` (direction given for some tensors)."""
         moved = dict(self.work)
         for name, v in direction.items():
-            moved[name] = (self.work[name] + step * v).astype(self.dtype)
+            moved[name] = (self.work[name] + step * v).astype(self.dtype, copy=False)
         return self._real(self.problem.call_loss(moved))
 
     @property

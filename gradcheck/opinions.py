@@ -56,6 +56,13 @@ DEEPER_LIMIT = 4_000
 #: Nor does the gradient code's own rounding ever excuse a miss this large on an entry
 #: the loss resolves (:meth:`Checker._rounded`).
 SUBTLE = 1e-2
+#: Above :data:`EXTENDED_LIMIT` parameters, second opinions take the complex step in extended
+#: precision this many times per check, and on only while one of them showed the float64 step
+#: off by a quarter of the miss it was asked about: the cancellation that misleads the complex
+#: step is the loss's, at the point, not the entry's. A 407,050-parameter softmax CE with
+#: ``log(p + 1e-8)`` (every entry off by ~1e-7 from the textbook gradient) spent 30 s on 58 of them
+#: (0.5 s each), every one agreeing with the float64 step.
+WIDEN_TRIES = 4
 #: The most float64 gradient code is taken to round an entry the loss resolves, relative to
 #: the entry: a quarter of :data:`SUBTLE`, so that an entry off by 1% (0.99% of the larger of
 #: the two values) is never excused as rounding. (float32 code rounds a saturated sample's
@@ -316,6 +323,14 @@ class Checker:
             status = "pass" if rounded else ("inconclusive" if rounded is None else status)
         return status, best
 
+    _widened = 0
+    _gap_mattered = False
+
+    def _widen_affordable(self) -> bool:
+        """May a second opinion take the complex step in extended precision? (see :data:`WIDEN_TRIES`)"""
+        small = self.oracle.problem.size <= EXTENDED_LIMIT
+        return small or self._gap_mattered or self._widened < WIDEN_TRIES
+
     def resolution(self) -> float:
         """The smallest entry real differences of the loss as evaluated resolve (its noise over the step, times SAFETY).
 
@@ -369,7 +384,9 @@ class Checker:
         if self._wide is None:
             problem = self.oracle.problem
             wider = [problem.widened()] if problem.dtype != np.float64 else []
-            ext = problem.extended()
+            # a float32 gradient's float64 run measures its rounding; np.longdouble on top only where
+            # affordable (a 399,370-parameter float32 net's longdouble gradient took 2.5 s)
+            ext = problem.extended() if not wider or problem.size <= EXTENDED_LIMIT else None
             wider += [ext] if ext is not None else []
             pairs = [(float(np.finfo(p.dtype).eps), _analytic_at(p)) for p in wider]
             pairs = [(eps, g) for eps, g in pairs if g]
@@ -415,6 +432,15 @@ class Checker:
         if self._twin_start is not None:
             self.oracle.evaluations += self._twin[0].evaluations - self._twin_start
             self._twin_start = None
+        for o in self._screen_oracles:
+            self.oracle.evaluations += o.evaluations
+        self._screen_oracles = []
+
+    _screen_oracles: list[nm.Oracle] = []
+
+    def count_oracle(self, o: nm.Oracle) -> None:
+        """Count the evaluations of ``o``, an oracle the screens made, with the check's (:meth:`count_twin`)."""
+        self._screen_oracles = [*self._screen_oracles, o]
 
     def refine(self, name: str, j: int) -> nm.Estimate:
         """:func:`gradcheck.numeric.refine` on the reference oracle (wider than a float32 or noisy loss)."""
@@ -447,7 +473,8 @@ class Checker:
             # extended arithmetic only where it is affordable (EXTENDED_LIMIT): at 335,114 parameters one
             # longdouble evaluation costs ~70 float64 ones, and the second opinions of a dense bug ran minutes
             small = self.oracle.problem.size <= EXTENDED_LIMIT
-            self._ref = reference_oracle(self.oracle, noisy=self.noisy and small, deeper=self._may_deepen())
+            gap = self.oracle.problem.size <= GAP_LIMIT
+            self._ref = reference_oracle(self.oracle, noisy=self.noisy and small, deeper=self._may_deepen(), gap=gap)
         ref = self._ref
         before = ref.evaluations
         try:
@@ -486,12 +513,14 @@ class Checker:
             return status, refined, exact
         subtle = exact is not None and abs(g - exact.value) < SUBTLE * max(abs(g), abs(exact.value), floor)
         misses = exact is not None and not self.judge([g], [exact.value], [exact.error], floor).ok[0]
-        if exact is not None and (self.noisy or suspect or (subtle and misses)):
+        if exact is not None and (self.noisy or suspect or (subtle and misses)) and self._widen_affordable():
             # the complex step inherits the cancellation of a loss computed by it: the
             # same step in extended precision measures its error, and replaces it
+            self._widened += 1
             wide = nm.complex_step_extended(self.oracle, name, j)
             if wide is not None:
                 gap = abs(exact.value - wide.value)
+                self._gap_mattered |= bool(gap > 0.25 * abs(g - exact.value))
                 # its own error: the gap shrunk by the square root of the eps ratio (as for the
                 # gradient code: a cancellation may keep more than the ratio promises)
                 ratio = float(np.finfo(np.longdouble).eps / np.finfo(np.float64).eps)

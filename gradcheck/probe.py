@@ -30,7 +30,7 @@ from gradcheck.problem import UserFunctionError
 VALUE_RTOL = float(np.finfo(np.float64).eps) ** 0.25
 
 
-def reference_oracle(oracle: Oracle, noisy: bool = False, deeper: bool = False) -> Oracle:
+def reference_oracle(oracle: Oracle, noisy: bool = False, deeper: bool = False, gap: bool = True) -> Oracle:
     """An oracle for real reference derivatives at the precision of the complex evaluation.
 
     The complex step runs in complex128 whatever the parameters' dtype; a
@@ -42,6 +42,8 @@ def reference_oracle(oracle: Oracle, noisy: bool = False, deeper: bool = False) 
     takes one (:func:`extended_oracle`). With ``deeper``, so is a float32
     loss whose float64 twin is itself noisy (a saturated output behind a
     ``float()`` cast, where no complex step sees through the cancellation).
+    ``gap``: measure the float64 twin's gap to its extended-precision value
+    (one np.longdouble evaluation, ~50 float64 ones; left out on large nets).
     """
     if oracle.dtype == np.float64:
         ext = extended_oracle(oracle) if noisy else None
@@ -50,7 +52,7 @@ def reference_oracle(oracle: Oracle, noisy: bool = False, deeper: bool = False) 
         twin = Oracle(oracle.problem.widened())
     except (UserFunctionError, TypeError, ValueError):
         return oracle
-    _measure(twin, oracle, extended=True)  # the float64 twin may cancel too (a saturated output)
+    _measure(twin, oracle, extended=gap)  # the float64 twin may cancel too (a saturated output)
     if deeper and twin.measured is not None and twin.measured.excess > NOISY:
         ext = extended_oracle(twin)
         oracle.evaluations += twin.evaluations  # what measuring the extended twin cost

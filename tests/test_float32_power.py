@@ -69,3 +69,17 @@ def test_float32_entry_judged_by_the_complex_step_keeps_its_shown_rounding():
     assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry, report.summary()
     correct, _, _ = _check(30136, None)
     assert correct.status == "pass", correct.summary()
+
+
+def test_float32_net_whose_float64_twin_cancels_is_screened_one_precision_wider():
+    # 2-230-209-1 tanh, weights x5.6 (saturated), log(p + 1e-8) BCE, batch 256, 49,179 parameters: the
+    # float64 twin's complex step inherits the loss's cancellation and its combined screen tripped on
+    # every tensor; the searches and second opinions that followed spent 5,264 evaluations (121 s)
+    form = uf.random_form(2992)
+    assert form.dtype == "float32" and form.n_params == 49_179
+    loss, grad, params = uf.build(form)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        report = check_gradients(loss, grad, params, seed=2992, name_bugs=False)
+    assert report.status == "pass", report.summary()
+    assert report.evaluations < 1_000, report.evaluations
