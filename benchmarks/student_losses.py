@@ -392,8 +392,8 @@ GAP = 1e-6
 
 
 def correct(row: dict) -> bool:
-    """Does the oracle confirm the net's hand-written gradient?"""
-    return row["gap"] <= GAP
+    """Does the oracle confirm the net's hand-written gradient (its formula: the same code at np.longdouble)?"""
+    return row.get("wide_gap", row["gap"]) <= GAP
 
 
 def gap(g: dict, exact: dict) -> float:
@@ -410,6 +410,11 @@ def run_one(name: str, build, cast) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         g = grad(params)
+        try:  # the same code at np.longdouble: a float32 formula that rounds is still the right formula
+            wide = grad({k: np.asarray(v, np.longdouble) for k, v in params.items()})
+            wide_gap = gap({k: np.asarray(v, np.float64) for k, v in wide.items()}, exact)
+        except Exception:  # noqa: BLE001 - student code may refuse longdouble
+            wide_gap = float("nan")
         try:
             rep = check_gradients(net.loss, grad, params, seed=1, name_bugs=False)
         except ValueError as exc:  # the user's own loss or gradient is not finite there: a clear input error
@@ -427,6 +432,7 @@ def run_one(name: str, build, cast) -> dict:
             "name": name,
             "n": sum(v.size for v in params.values()),
             "gap": gap(g, exact),
+            "wide_gap": wide_gap,
             "status": rep.status,
             "evaluations": rep.evaluations,
             "oracle_seconds": seconds,
@@ -452,6 +458,7 @@ def run_one(name: str, build, cast) -> dict:
                 {
                     "where": f"{k}{list(map(int, index))}",
                     "exact": float(exact[k][index]),
+                    "own": abs(float(g[k][index]) - float(exact[k][index])) / max(abs(float(exact[k][index])), 1e-300),
                     "status": r.status,
                     "pinned": pinned,
                 }
@@ -467,27 +474,35 @@ def render(rows: list[dict]) -> str:
         "`python benchmarks/student_losses.py`: nets written the way students write them, in forms the "
         "soak's generator does not make; the oracle differentiates the loss expression itself at 60 digits.",
         "",
-        "| net | params | gap to oracle | verdict | evaluations | x1.01 largest | x1.01 typical |",
+        "| net | params | gap to oracle (same code at longdouble) | verdict | evaluations | x1.01 largest "
+        "| x1.01 typical |",
         "|---|---:|---:|---|---:|---|---|",
     ]
     for r in rows:
         if r["status"] == "error":
             lines.append(f"| {r['name']} | {r['n']} | - | error: {r['error']} | 0 | - | - |")
             continue
-        pl = [f"{p['status']}{' (pinned)' if p['pinned'] else ''} {p['where']}" for p in r["planted"]]
+        pl = [
+            f"{p['status']}{' (pinned)' if p['pinned'] else ''} {p['where']}"
+            + (f" (the user's code rounds it by {p['own']:.1%}: not visible)" if p["own"] > 0.5e-2 else "")
+            for p in r["planted"]
+        ]
         lines.append(
-            f"| {r['name']} | {r['n']} | {r['gap']:.1g} | {r['status']} | {r['evaluations']} | {pl[0]} | {pl[1]} |"
+            f"| {r['name']} | {r['n']} | {r['gap']:.1g} ({r['wide_gap']:.1g}) | {r['status']} "
+            f"| {r['evaluations']} | {pl[0]} | {pl[1]} |"
         )
     right = [r for r in rows if r["status"] != "error" and correct(r)]
     wrong = [r for r in rows if r["status"] != "error" and not correct(r)]
     errors = [r for r in rows if r["status"] == "error"]
     fails = sum(r["status"] == "fail" for r in right)
     inc = sum(r["status"] == "inconclusive" for r in right)
-    caught = sum(p["status"] == "fail" for r in right for p in r["planted"])
+    seen = [p for r in right for p in r["planted"] if p["own"] <= 0.5e-2]
+    caught = sum(p["status"] == "fail" for p in seen)
     lines += [
         "",
         f"{len(right)} nets whose gradient the oracle confirms (gap <= {GAP:g}): {fails} fail, "
-        f"{inc} inconclusive; planted x1.01: {caught} of {2 * len(right)} caught.",
+        f"{inc} inconclusive; planted x1.01 on entries the user's code computes to 0.5%: {caught} of {len(seen)} "
+        "caught.",
     ]
     if errors:
         lines.append(
