@@ -274,8 +274,8 @@ def below_rounding(r: dict) -> bool:
 def gap_summary(checked: list[dict]) -> dict:
     """How far the user's gradient is from the oracle, and what explains it."""
     big = [r for r in checked if r.get("oracle_gap", 0.0) > GAP]
-    rounding = [r for r in big if r.get("code_gap", float("inf")) * SHRINK <= r["oracle_gap"]]
     below = [r for r in big if below_rounding(r)]
+    rounding = [r for r in big if r.get("code_gap", float("inf")) * SHRINK <= r["oracle_gap"] and r not in below]
     other = [r for r in big if r not in rounding and r not in below]
     rest = [r for r in checked if not below_rounding(r)]
     worst = max(checked, key=lambda r: r.get("oracle_gap", 0.0), default=None)
@@ -350,10 +350,12 @@ def main() -> int:
     ap.add_argument("--output", type=Path, default=ROOT / "reports")
     args = ap.parse_args()
     if args.merge:
-        rows, seconds = [], 0.0
+        rows, seconds, seen = [], 0.0, set()
         for p in args.merge:
             part = json.loads((args.output / f"reliability-userforms-{p}.json").read_text())
-            rows += part["rows"]
+            # a configuration in two parts (a part restarted at a later index) is counted once, first part first
+            rows += [r for r in part["rows"] if r["index"] not in seen]
+            seen.update(r["index"] for r in part["rows"])
             seconds += part["seconds"]
         by_the_rule(rows)
         summary = summarize(rows)
