@@ -229,8 +229,9 @@ def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=
     if name in ch.floored and not unexplained:
         ch.notes.append(floor_note(ch, name, g))
     if not evidence and not unexplained and blind(screen) and name not in ch.stepped:
-        if float(np.max(np.abs(g), initial=0.0)) <= ch.analytic_floor:
-            # every entry lies below the floor each entry is judged against one by one: zeros pass there too
+        if float(np.max(np.abs(g), initial=0.0)) <= ch.rtol * ch.analytic_floor:
+            # every entry within one entry's tolerance at the floor each entry is judged against one by one:
+            # a gradient of zeros passes there too, and so would any error of these entries
             ch.notes.append(floor_note(ch, name, g))
         else:
             ch.notes.append(blind_note(name, screen, ch.complex_safe))
@@ -416,14 +417,13 @@ def _within_code_rounding(ch, screener, unexplained: list, found: dict) -> list:
     explain (:func:`gradcheck.search.accounted`), and ``SAFETY`` times
     ``sum |v_i| |g_i - g_wide_i|`` over it, plus ``rtol`` times the check's
     analytic floor (:data:`gradcheck.opinions.ANALYTIC_ULPS` ulps of the
-    gradient's largest entry) times ``sum |v_i|``: the screen's share of the
-    floor every entry is judged against one by one. Where the wider run rounds
+    gradient's largest entry) times ``max |v_i|``: one entry's tolerance at
+    that floor, the same allowance an entry judged one by one gets, so that
+    a single wrong entry hides here exactly where it would hide there. Where the wider run rounds
     alike (``1 - a**2`` of a tanh unit at ``|z| > 22`` is 0 at np.longdouble too),
     that floor alone accounts for a tensor whose whole gradient lies below it
     (a layer behind saturated units, 1e-60 where the net's largest is 1e-3);
-    such tensors are named in a note. A bug above the floor is not covered:
-    an entry off by 1% of an entry the floor does not swallow moves the screen by
-    more than ``rtol`` times the floor, summed over every entry.
+    such tensors are named in a note.
     """
     rounding = _code_rounding(ch, screener)
     entries = {i: (e.numeric, e.numeric_error, _width(e)) for i, e in found.items()}
@@ -431,7 +431,7 @@ def _within_code_rounding(ch, screener, unexplained: list, found: dict) -> list:
     for block, screen in unexplained:
         v = np.abs(screener.v[block])
         code = SAFETY * float(np.sum(v * rounding[block])) if rounding is not None else 0.0
-        floor = ch.rtol * ch.analytic_floor * float(np.sum(v))
+        floor = ch.rtol * ch.analytic_floor * float(np.max(v, initial=0.0))
         widened = dataclasses.replace(screen, tolerance=screen.tolerance + code + floor)
         if not accounted(screener, block, widened, entries):
             still.append((block, screen))

@@ -182,6 +182,10 @@ def test_the_soak_smoke_checks_reports_and_renders():
     rows = [soak.check_one(i) for i in (0, soak.PLANT_EVERY)]  # the second also gets the planted errors
     assert all("status" in r or "excluded" in r for r in rows)
     assert rows[1].get("planted") and {p["delta"] for p in rows[1]["planted"]} == set(soak.PLANTED)
+    assert all("code_gap" in r and "oracle_seconds" in r for r in rows if "status" in r)
+    soak.by_the_rule(rows)
+    assert all("visible_rule" in p for p in rows[1]["planted"])
     summary = soak.summarize(rows)
     text = soak.render(summary, 1.0, ["smoke"])
     assert "false fails: 0" in text and "Detection power" in text
+    assert "The user's gradient against the oracle" in text and "Soak time" in text
