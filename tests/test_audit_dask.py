@@ -51,6 +51,17 @@ SPEC = "[limits]\nwall_seconds = 8\nmemory_mb = 768\n"
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this file
 
 
+@pytest.fixture(scope="module", autouse=True)
+def scratch(tmp_path_factory):
+    """TMPDIR of the processes this module starts (the cluster's workers, the command lines): the tests
+    kill workers on purpose, and a killed worker cannot remove its scratch folders; they stay here, in
+    the test's own temporary folder, not in /tmp."""
+    tmp = tmp_path_factory.mktemp("tmpdir")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TMPDIR", str(tmp))
+        yield tmp
+
+
 @pytest.fixture(scope="module")
 def client():
     bwrap_or_skip()

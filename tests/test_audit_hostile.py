@@ -74,16 +74,21 @@ class Listener:
     def close(self):
         self.stop = True
         self.thread.join(2)
+        address = self.sock.getsockname()
         self.sock.close()
+        if self.sock.family == socket.AF_UNIX and isinstance(address, str) and address.startswith("/"):
+            os.unlink(address)  # closing a unix socket leaves its file behind: remove it
 
 
-def _listeners(token: str) -> list[Listener]:
+def _listeners(token: str, unix: bool = True) -> list[Listener]:
     out = []
     for port in PORTS:
         try:
             out.append(Listener(socket.AF_INET, ("127.0.0.1", port)))
         except OSError:  # in use by someone else: that port is not a trap this time
             pass
+    if not unix:
+        return out
     out.append(Listener(socket.AF_UNIX, f"/tmp/gradcheck-sock-{token}"))
     try:
         out.append(Listener(socket.AF_UNIX, "\0gradcheck-hostile-test"))
@@ -347,6 +352,17 @@ def test_output_folder_keeps_the_key_private_and_results_signed(run):
         assert "hmac" in json.loads(f.read_text())
 
 
+def test_listeners_leave_no_socket_file():
+    path = Path(f"/tmp/gradcheck-sock-{uuid.uuid4().hex[:12]}")
+    listeners = _listeners(path.name.removeprefix("gradcheck-sock-"))
+    try:
+        assert path.exists()
+    finally:
+        for listener in listeners:
+            listener.close()
+    assert not path.exists()
+
+
 def test_leftover_detector_is_not_vacuous(tmp_path):
     """The process scan finds a process whose command line is this checkout's worker's."""
     boot = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from gradcheck.audit.worker import serve; import time"
@@ -392,7 +408,7 @@ def test_control_canaries_are_reached_without_a_sandbox(unconfined, tmp_path, mo
 
 
 def test_control_localhost_is_reached_without_a_sandbox(unconfined):
-    listeners = [x for x in _listeners(uuid.uuid4().hex[:12]) if x.sock.family == socket.AF_INET]
+    listeners = _listeners(uuid.uuid4().hex[:12], unix=False)
     try:
         if not listeners:
             pytest.skip("none of the test ports is free")
