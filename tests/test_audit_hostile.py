@@ -19,6 +19,7 @@ sandbox's doing, not an attack that never worked.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -95,6 +96,28 @@ def _listeners(token: str, unix: bool = True) -> list[Listener]:
     except OSError:
         pass
     return out
+
+
+@contextlib.contextmanager
+def _canary_lock(timeout: float = 1800):
+    """Held while canaries must stay intact, and while the unconfined control (which rewrites and
+    deletes every ``gradcheck-canary-*`` file it finds, whoever made it) runs: machine-wide, so that
+    another test session on the same machine, or another worker of this one, cannot destroy a batch's
+    canaries while it is checked. The lock is an abstract unix socket name: nothing on disk, released
+    when its holder exits, however it exits."""
+    lock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    deadline = time.monotonic() + timeout  # a hang guard only
+    while True:
+        try:
+            lock.bind("\0gradcheck-canary-lock")
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "the canary lock was never released"
+            time.sleep(0.2)
+    try:
+        yield
+    finally:
+        lock.close()
 
 
 def _canary_places(cwd: Path, out: Path) -> list[Path]:
@@ -177,7 +200,9 @@ def run(tmp_path_factory):
     secret_file = (Path("/root") if os.access("/root", os.W_OK) else base) / f"gradcheck-secret-{token}"
     linked = subs / "linked.py"
     listeners: list[Listener] = []
+    guard = contextlib.ExitStack()
     try:
+        guard.enter_context(_canary_lock())
         for path, text in canaries.items():
             path.write_text(text)
         secret_file.write_text(f"TOPSECRET-{token}\nsecond line\n")
@@ -204,6 +229,9 @@ def run(tmp_path_factory):
         hits = {repr(listener.sock.getsockname()): listener.hits for listener in listeners}
         while listeners:
             listeners.pop().close()
+        canaries_after = {p: (p.read_text() if p.exists() else None) for p in canaries}
+        planted = [p for c in canaries for p in c.parent.glob(f"gradcheck-canary-{token}*") if p not in canaries]
+        guard.close()
         yield {
             "token": token,
             "baseline": json.loads(baseline.stdout),
@@ -214,9 +242,9 @@ def run(tmp_path_factory):
             "took": took,
             "folder": folder,
             "written": written,
-            "canaries": {p: (p.read_text() if p.exists() else None) for p in canaries},
+            "canaries": canaries_after,
             "canary_text": canaries,
-            "planted": [p for c in canaries for p in c.parent.glob(f"gradcheck-canary-{token}*") if p not in canaries],
+            "planted": planted,
             "hits": hits,
             "package": (package_before, _tree_hash(ROOT / "gradcheck", "*.py")),
             "pth": (pth_before, _site_pth()),
@@ -225,6 +253,7 @@ def run(tmp_path_factory):
             "pwned": "GRADCHECK_PWNED" in os.environ,
         }
     finally:
+        guard.close()
         for listener in listeners:
             listener.close()
         for path in [*canaries, secret_file, Path(f"/tmp/gradcheck-sock-{token}")]:
@@ -395,16 +424,17 @@ def unconfined(tmp_path):
 def test_control_canaries_are_reached_without_a_sandbox(unconfined, tmp_path, monkeypatch):
     token = uuid.uuid4().hex[:12]
     canary = Path("/tmp") / f"gradcheck-canary-{token}"
-    canary.write_text("CANARY")
-    try:
-        r = unconfined("canaries.py")
-        assert r.status == "pass"
-        assert not canary.exists(), "the attack did not reach /tmp: the sandboxed test proves nothing"
-        assert re.search(r"canaries found: [1-9]", r.output_tail), r.output_tail[-500:]
-    finally:
-        canary.unlink(missing_ok=True)
-        for p in Path("/tmp").glob(f"gradcheck-canary-{token}*"):
-            p.unlink()
+    with _canary_lock():  # it rewrites every canary it finds: never while a sandboxed batch keeps its own
+        canary.write_text("CANARY")
+        try:
+            r = unconfined("canaries.py")
+            assert r.status == "pass"
+            assert not canary.exists(), "the attack did not reach /tmp: the sandboxed test proves nothing"
+            assert re.search(r"canaries found: [1-9]", r.output_tail), r.output_tail[-500:]
+        finally:
+            canary.unlink(missing_ok=True)
+            for p in Path("/tmp").glob(f"gradcheck-canary-{token}*"):
+                p.unlink()
 
 
 def test_control_localhost_is_reached_without_a_sandbox(unconfined):
