@@ -60,14 +60,3 @@ def examples_audit(tmp_path_factory):
     folders = [p for p in out.iterdir() if p.is_dir()]
     assert len(folders) == 1, (folders, proc.stderr[-2000:])
     return SimpleNamespace(proc=proc, folder=folders[0])
-
-
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (``--dist loadgroup``, pyproject.toml): a module's tests stay together on one
-    worker, so that its module-scoped fixtures (a class audit, a cluster) run once; and every test that
-    reads :func:`examples_audit` joins one group, so that the examples are audited once."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        group = "examples_audit" if "examples_audit" in item.fixturenames else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
