@@ -114,6 +114,10 @@ STUDENT_NAMES = {
     "theta_methods_correct.py": ["W1", "b1", "W2", "b2"],
     "init_method_fixed_lr_correct.py": ["w_hidden", "w_output"],
     "l2_default_mse_delta_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "loss_pair_layers_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "loss_pair_layers_no_mean_bug.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "decisions_predict_fit_batch_correct.py": ["Wa", "ba", "Wb", "bb"],
+    "decisions_predict_fit_batch_bug.py": ["Wa", "ba", "Wb", "bb"],
 }
 
 

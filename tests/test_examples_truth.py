@@ -718,6 +718,38 @@ def case_scores_then_probs():
     return [params[k] for k in NAMES], [g[k] for k in NAMES], loss
 
 
+def _loss_pair(rel: str):
+    """Layer objects whose loss function returns (mean squared error, its gradient) together."""
+    m = definitions(FOLDER / rel, rel)
+    model = m.Model(3, 4, 1)
+    Y = RNG.normal(size=(7, 1))
+    model.backward(m.mse_loss(model.forward(X), Y)[1])
+    dense = [layer for layer in model.layers if hasattr(layer, "W")]
+    names = [f"layers[{model.layers.index(d)}].{k}" for d in dense for k in ("W", "b")]
+    ps = [a for d in dense for a in (d.W, d.b)]
+    claimed = [a for d in dense for a in (d.dW, d.db)]
+    return ps, claimed, lambda: float(np.mean((model.forward(X) - Y) ** 2)), names
+
+
+def _fit_batch(rel: str):
+    """One fit_batch step at step size 1, read back from the update; mean BCE of the sigmoid output."""
+    m = definitions(FOLDER / rel, rel)
+    net = m.ChurnClassifier(3, step=1.0)
+    names = ["Wa", "ba", "Wb", "bb"]
+    Y = (RNG.random((7, 1)) > 0.5).astype(float)
+    before = [getattr(net, k).copy() for k in names]
+    net.fit_batch(X, Y)
+    claimed = [b - getattr(net, k) for b, k in zip(before, names)]
+    for k, b in zip(names, before):
+        setattr(net, k, b)
+
+    def loss():
+        prob = 1.0 / (1.0 + np.exp(-(np.tanh(X @ net.Wa + net.ba) @ net.Wb + net.bb)))
+        return bce(prob, Y)
+
+    return before, claimed, loss, names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -810,6 +842,10 @@ CASES = {
     "theta_methods_correct.py": case_theta_methods,
     "init_method_fixed_lr_correct.py": case_init_method_fixed_lr,
     "l2_default_mse_delta_bug.py": case_l2_default_mse_delta,
+    "loss_pair_layers_correct.py": lambda: _loss_pair("loss_pair_layers_correct.py"),
+    "loss_pair_layers_no_mean_bug.py": lambda: _loss_pair("loss_pair_layers_no_mean_bug.py"),
+    "decisions_predict_fit_batch_correct.py": lambda: _fit_batch("decisions_predict_fit_batch_correct.py"),
+    "decisions_predict_fit_batch_bug.py": lambda: _fit_batch("decisions_predict_fit_batch_bug.py"),
 }
 
 

@@ -3,18 +3,22 @@
 A ``backward(dout)`` of a layer stack starts from the loss gradient the
 student's training loop passes in: a loss class with a ``backward`` /
 ``derivative`` method (``MSELoss().backward()``) or a derivative function
-(``mse_prime(y_true, y_pred)``, ``cost_derivative(output, y)``). ``[loss]
-student`` names it when there are several.
+(``mse_prime(y_true, y_pred)``, ``cost_derivative(output, y)``), or a loss
+function that returns the loss and its gradient together (``loss, dlogits =
+softmax_cross_entropy(logits, labels)``). ``[loss] student`` names it when
+there are several.
 """
 
 from __future__ import annotations
 
 import ast
+import inspect
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
 from gradcheck.audit.adapters.calling import bind_args, call_student
-from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, loss_named
+from gradcheck.audit.adapters.names import LOSS_CLASS, LOSS_DERIV_FUNC, loss_named
 from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
 from gradcheck.audit.loader import AuditError, LoadedSubmission
 
@@ -37,6 +41,7 @@ def _candidates(ns: dict, loaded: LoadedSubmission, name: str | None) -> tuple[l
     cands = [n for n, c in classes.items() if loss_named(c) and methods(c) & set(DERIVATIVE_METHODS)]
     cands += [n for n in funcs if LOSS_DERIV_FUNC.search(n)]
     cands += [n for n in funcs if n == "cost_derivative" and n not in cands]
+    cands += [n for n in funcs if n not in cands and LOSS_CLASS.search(n) and returns_pair(funcs[n])]
     if len(cands) > 1:  # a library of losses: the one the code uses (``loss_function = CrossEntropy()``)
         used = _used_by_code(cands, loaded)
         cands = used if len(used) == 1 else cands
@@ -93,10 +98,23 @@ def find_loss(ns: dict, loaded: LoadedSubmission, spec: dict) -> tuple[str, Call
     return name, _class_grad(name, classes[name])
 
 
+def returns_pair(fn: Callable) -> bool:
+    """Whether every ``return`` of ``fn`` is a pair: a loss returned with its gradient."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    rets = [n.value for n in ast.walk(tree) if isinstance(n, ast.Return) and n.value is not None]
+    return bool(rets) and all(isinstance(r, ast.Tuple) and len(r.elts) == 2 for r in rets)
+
+
 def _function_grad(name: str, fn: Callable):
+    pair = not LOSS_DERIV_FUNC.search(name) and name != "cost_derivative" and returns_pair(fn)
+
     def grad_fn(yhat, y):
         a, k, _ = bind_args(fn, {"out": lambda: yhat, "Y": lambda: y}, ["out", "Y"], name, spec_hint=HINT)
-        return call_student(name, fn, *a, **k)
+        value = call_student(name, fn, *a, **k)
+        return value[1] if pair else value
 
     return grad_fn
 

@@ -113,9 +113,12 @@ class _Env:
 
 def _value(cand: Candidate, env: _Env, binding: list[tuple[str, str]]) -> float | None:
     try:
-        return _scalar(call_student(cand.source, cand.fn, **{n: env.value(r) for n, r in binding}))
+        v = call_student(cand.source, cand.fn, **{n: env.value(r) for n, r in binding})
     except (StudentCodeError, TypeError, KeyError):
         return None
+    if isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], np.ndarray):  # (loss, its gradient)
+        v = v[0]
+    return _scalar(v)
 
 
 def _call(cand: Candidate, env: _Env, stateful: bool) -> list[tuple[float, bool]]:

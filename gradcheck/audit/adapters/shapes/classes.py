@@ -26,6 +26,7 @@ from gradcheck.audit.adapters.params import discover_params
 from gradcheck.audit.adapters.shapes import cs231n, fit
 from gradcheck.audit.adapters.sizes import infer_call_sizes
 from gradcheck.audit.adapters.target import Context, Target, deepcopy_or
+from gradcheck.audit.adapters.unthreshold import unthresholded
 from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
 
 
@@ -145,6 +146,11 @@ def class_target(picked: Picked, ctx: Context, instance=None, alternatives: bool
 
     fname, drops_y = cs231n.as_forward(picked.forward, picked.backward)
     bname = picked.backward
+    get_forward = (lambda r: getattr(r, fname)) if fname else (lambda r: None)
+    raw = unthresholded(getattr(cls, fname)) if fname == "predict" else None
+    if raw is not None:  # predict() returns decisions: its output before the threshold is the network's
+        get_forward = lambda r: raw.__get__(r)  # noqa: E731
+        ctx.notes.append(f"{cls.__name__}.predict thresholds: its value before the threshold is the network's output")
     return Target(
         label=cls.__name__,
         root_name="self",
@@ -152,7 +158,7 @@ def class_target(picked: Picked, ctx: Context, instance=None, alternatives: bool
         forward_name=fname,
         backward_name=bname,
         namespace=ctx.ns,
-        get_forward=(lambda r: getattr(r, fname)) if fname else (lambda r: None),
+        get_forward=get_forward,
         get_backward=lambda r: getattr(r, bname),
         forward_drops_y=drops_y,
         lookup=getattr,

@@ -17,6 +17,7 @@ from gradcheck.audit.adapters.calling import accepts_role, call_student
 from gradcheck.audit.adapters.names import BACKWARD_NAMES, FORWARD_NAMES, INIT_FUNC_NAMES
 from gradcheck.audit.adapters.sizes import infer_call_sizes
 from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.adapters.unthreshold import unthresholded
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
 GLOBAL_PARAMS = ("params", "parameters", "weights", "theta", "model")
@@ -160,6 +161,10 @@ def params_target(
     ``by_name``: the parameters are also offered to the functions as arguments by
     their names (``forward_prop(W1, b1, W2, b2, X)``).
     """
+    raw = unthresholded(forward) if fname == "predict" else None
+    if raw is not None:  # predict() returns decisions: its value before the threshold is the network's output
+        forward = raw
+        ctx.notes.append("predict thresholds: its value before the threshold is the network's output")
     return Target(
         label="module",
         root_name="params",
