@@ -3,8 +3,10 @@
 import contextlib
 import io
 import json
+import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -34,3 +36,27 @@ def audit_json():
         return {Path(s["path"]).name: s for s in json.loads(out.getvalue())["submissions"]}
 
     return audit
+
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The README's audit command (stdout piped); it names the example folder as the README does.
+EXAMPLES_AUDIT = ["-m", "gradcheck", "audit", "examples/submissions/"]
+
+
+@pytest.fixture(scope="session")
+def examples_audit(tmp_path_factory):
+    """The README's audit of examples/submissions, run once for every test that reads its output.
+
+    ``python -m gradcheck audit examples/submissions/ --output DIR`` from the checkout, stdout piped.
+    Returns ``proc`` (the finished process: its text report on stdout, its exit code) and ``folder``
+    (the report folder it wrote: report.json, report.txt, junit.xml, submissions/...). Auditing the
+    ~75 examples is the suite's most expensive step: the README, the examples' verdicts and the
+    text-width tests read this one run instead of each auditing the folder again.
+    """
+    out = tmp_path_factory.mktemp("examples-audit")
+    proc = subprocess.run(
+        [sys.executable, *EXAMPLES_AUDIT, "--output", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900
+    )
+    folders = [p for p in out.iterdir() if p.is_dir()]
+    assert len(folders) == 1, (folders, proc.stderr[-2000:])
+    return SimpleNamespace(proc=proc, folder=folders[0])

@@ -1,5 +1,5 @@
-"""The example submissions (files, a project folder, a class export): one in-process CLI audit, judged against
-examples/submissions/EXPECTED.toml."""
+"""The example submissions (files, a project folder, a class export): one audit by the README's command (shared
+with the README's tests, see conftest), judged against examples/submissions/EXPECTED.toml."""
 
 import contextlib
 import io
@@ -14,6 +14,8 @@ from gradcheck.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "examples" / "submissions"
+#: The folder as the audit's command line names it (the README's command, run from the checkout).
+GIVEN = Path("examples/submissions")
 EXPECTED = tomllib.loads((FOLDER / "EXPECTED.toml").read_text())["files"]
 FAILING = sorted(n for n, e in EXPECTED.items() if e["verdict"] == "fail" and "audit" not in e)
 #: Wrong files whose gradient cannot be read off their code: an honest error naming why.
@@ -163,13 +165,13 @@ def _only_folder(out: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def audit(tmp_path_factory):
-    """One audit of every example, in-process, --format json, 2 jobs."""
-    out = tmp_path_factory.mktemp("examples-audit")
-    code, stdout, stderr = _cli(["audit", str(FOLDER), "--format", "json", "--jobs", "2", "--output", str(out)])
-    data = json.loads(stdout)
-    by_name = {Path(s["path"]).relative_to(FOLDER).as_posix(): s for s in data["submissions"]}
-    return {"code": code, "data": data, "by_name": by_name, "folder": _only_folder(out), "stderr": stderr}
+def audit(examples_audit):
+    """The README's audit of every example (conftest: one run shared with the README's tests), its
+    report read from the report.json it wrote."""
+    proc, folder = examples_audit.proc, examples_audit.folder
+    data = json.loads((folder / "report.json").read_text())
+    by_name = {Path(s["path"]).relative_to(GIVEN).as_posix(): s for s in data["submissions"]}
+    return {"code": proc.returncode, "data": data, "by_name": by_name, "folder": folder, "proc": proc}
 
 
 def test_every_expected_file_is_audited(audit):
@@ -184,12 +186,12 @@ def test_top_level_json(audit):
     assert isinstance(data["submissions"], list)
     # in the order discovered: the folder's files (sorted), then its sub-folders (sorted)
     paths = [s["path"] for s in data["submissions"]]
-    files = [p for p in paths if Path(p).parent == FOLDER and Path(p).is_file()]
+    files = [p for p in paths if Path(p).parent == GIVEN and (ROOT / p).is_file()]
     assert files == sorted(files) and paths[: len(files)] == files
 
 
 def test_exit_code_1_when_some_fail(audit):
-    assert audit["code"] == 1, audit["stderr"]
+    assert audit["code"] == 1, audit["proc"].stderr[-2000:]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -249,7 +251,7 @@ def test_submission_json_contract(audit, name):
     s = audit["by_name"][name]
     assert SUBMISSION_KEYS <= set(s)
     assert s["status"] in STATUSES
-    assert s["path"] == str(FOLDER / name)
+    assert s["path"] == str(GIVEN / name)
     shape_verdict = s["diagnoses"] and s["diagnoses"][0]["code"] in SHAPE_CODES and s["status"] == "fail"
     assert s["tensors"] or shape_verdict or name in ERRORS, "no tensors reported"
     for t in s["tensors"]:
@@ -283,7 +285,7 @@ def test_tensors_use_the_students_names(audit, name):
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_reproduce_command(audit, name):
     s = audit["by_name"][name]
-    assert s["command"] == f"python -m gradcheck audit {FOLDER / name}"
+    assert s["command"] == f"python -m gradcheck audit {GIVEN / name}"
 
 
 def test_per_submission_result_files(audit):
@@ -296,11 +298,8 @@ def test_per_submission_result_files(audit):
         assert d["digest"]
 
 
-def test_report_json_file_matches_stdout(audit):
-    on_disk = json.loads((audit["folder"] / "report.json").read_text())
-    assert [(s["path"], s["status"]) for s in on_disk["submissions"]] == [
-        (s["path"], s["status"]) for s in audit["data"]["submissions"]
-    ]
+def test_report_txt_file_is_what_was_printed(audit):
+    assert audit["proc"].stdout == (audit["folder"] / "report.txt").read_text() + "\n"  # print's newline
 
 
 def test_junit_xml(audit):
@@ -311,10 +310,10 @@ def test_junit_xml(audit):
     assert int(suite.get("tests")) == len(EXPECTED)
     assert int(suite.get("failures")) == len(FAILING)
     assert int(suite.get("errors")) == len(ERRORS)
-    failed = {Path(c.get("name")).relative_to(FOLDER).as_posix() for c in cases if c.find("failure") is not None}
+    failed = {Path(c.get("name")).relative_to(GIVEN).as_posix() for c in cases if c.find("failure") is not None}
     assert failed == set(FAILING) | set(OPEN)
     for c in cases:
-        f, name = c.find("failure"), Path(c.get("name")).relative_to(FOLDER).as_posix()
+        f, name = c.find("failure"), Path(c.get("name")).relative_to(GIVEN).as_posix()
         if f is not None:
             codes = ["loss_undetermined"] if name in OPEN else _codes(EXPECTED[name]["diagnosis"])
             assert f.get("message") in [*codes, "fail"] if codes == ["none"] else f.get("message") in codes
@@ -328,18 +327,18 @@ def test_markdown_summary_table(audit):
     assert md.startswith("# gradcheck audit: ERROR" if ERRORS else "# gradcheck audit: FAIL")
     assert "| submission | verdict | shape | wrong entries | diagnosis | points |" in md
     for name in EXPECTED:
-        row = next(line for line in md.splitlines() if line.startswith(f"| `{FOLDER / name}`"))
+        row = next(line for line in md.splitlines() if line.startswith(f"| `{GIVEN / name}`"))
         if name in FAILING:
             codes = _codes(EXPECTED[name]["diagnosis"])
             assert codes == ["none"] or any(f"`{code}`" in row for code in codes)
-            assert f"## {FOLDER / name}" in md
+            assert f"## {GIVEN / name}" in md
         elif name in OPEN:
-            assert "`loss_undetermined`" in row and f"## {FOLDER / name}" in md
+            assert "`loss_undetermined`" in row and f"## {GIVEN / name}" in md
         elif name in ERRORS:
-            assert f"## {FOLDER / name}" in md
+            assert f"## {GIVEN / name}" in md
         else:
             assert ("`loss_assumed`" in row) == bool(EXPECTED[name].get("assumed"))
-            assert f"## {FOLDER / name}" not in md
+            assert f"## {GIVEN / name}" not in md
 
 
 def test_other_report_files_written(audit):
@@ -360,3 +359,8 @@ def test_exit_code_0_on_correct_files_only(tmp_path):
     data = json.loads(stdout)
     assert data["status"] == "pass"
     assert sorted(Path(s["path"]).relative_to(FOLDER).as_posix() for s in data["submissions"]) == PASSING
+    # --format json prints what report.json holds
+    on_disk = json.loads((_only_folder(tmp_path) / "report.json").read_text())
+    assert [(s["path"], s["status"]) for s in on_disk["submissions"]] == [
+        (s["path"], s["status"]) for s in data["submissions"]
+    ]

@@ -19,6 +19,7 @@ sandbox's doing, not an attack that never worked.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -74,22 +75,49 @@ class Listener:
     def close(self):
         self.stop = True
         self.thread.join(2)
+        address = self.sock.getsockname()
         self.sock.close()
+        if self.sock.family == socket.AF_UNIX and isinstance(address, str) and address.startswith("/"):
+            os.unlink(address)  # closing a unix socket leaves its file behind: remove it
 
 
-def _listeners(token: str) -> list[Listener]:
+def _listeners(token: str, unix: bool = True) -> list[Listener]:
     out = []
     for port in PORTS:
         try:
             out.append(Listener(socket.AF_INET, ("127.0.0.1", port)))
         except OSError:  # in use by someone else: that port is not a trap this time
             pass
+    if not unix:
+        return out
     out.append(Listener(socket.AF_UNIX, f"/tmp/gradcheck-sock-{token}"))
     try:
         out.append(Listener(socket.AF_UNIX, "\0gradcheck-hostile-test"))
     except OSError:
         pass
     return out
+
+
+@contextlib.contextmanager
+def _canary_lock(timeout: float = 1800):
+    """Held while canaries must stay intact, and while the unconfined control (which rewrites and
+    deletes every ``gradcheck-canary-*`` file it finds, whoever made it) runs: machine-wide, so that
+    another test session on the same machine, or another worker of this one, cannot destroy a batch's
+    canaries while it is checked. The lock is an abstract unix socket name: nothing on disk, released
+    when its holder exits, however it exits."""
+    lock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    deadline = time.monotonic() + timeout  # a hang guard only
+    while True:
+        try:
+            lock.bind("\0gradcheck-canary-lock")
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "the canary lock was never released"
+            time.sleep(0.2)
+    try:
+        yield
+    finally:
+        lock.close()
 
 
 def _canary_places(cwd: Path, out: Path) -> list[Path]:
@@ -172,7 +200,9 @@ def run(tmp_path_factory):
     secret_file = (Path("/root") if os.access("/root", os.W_OK) else base) / f"gradcheck-secret-{token}"
     linked = subs / "linked.py"
     listeners: list[Listener] = []
+    guard = contextlib.ExitStack()
     try:
+        guard.enter_context(_canary_lock())
         for path, text in canaries.items():
             path.write_text(text)
         secret_file.write_text(f"TOPSECRET-{token}\nsecond line\n")
@@ -199,6 +229,9 @@ def run(tmp_path_factory):
         hits = {repr(listener.sock.getsockname()): listener.hits for listener in listeners}
         while listeners:
             listeners.pop().close()
+        canaries_after = {p: (p.read_text() if p.exists() else None) for p in canaries}
+        planted = [p for c in canaries for p in c.parent.glob(f"gradcheck-canary-{token}*") if p not in canaries]
+        guard.close()
         yield {
             "token": token,
             "baseline": json.loads(baseline.stdout),
@@ -209,9 +242,9 @@ def run(tmp_path_factory):
             "took": took,
             "folder": folder,
             "written": written,
-            "canaries": {p: (p.read_text() if p.exists() else None) for p in canaries},
+            "canaries": canaries_after,
             "canary_text": canaries,
-            "planted": [p for c in canaries for p in c.parent.glob(f"gradcheck-canary-{token}*") if p not in canaries],
+            "planted": planted,
             "hits": hits,
             "package": (package_before, _tree_hash(ROOT / "gradcheck", "*.py")),
             "pth": (pth_before, _site_pth()),
@@ -220,6 +253,7 @@ def run(tmp_path_factory):
             "pwned": "GRADCHECK_PWNED" in os.environ,
         }
     finally:
+        guard.close()
         for listener in listeners:
             listener.close()
         for path in [*canaries, secret_file, Path(f"/tmp/gradcheck-sock-{token}")]:
@@ -347,6 +381,17 @@ def test_output_folder_keeps_the_key_private_and_results_signed(run):
         assert "hmac" in json.loads(f.read_text())
 
 
+def test_listeners_leave_no_socket_file():
+    path = Path(f"/tmp/gradcheck-sock-{uuid.uuid4().hex[:12]}")
+    listeners = _listeners(path.name.removeprefix("gradcheck-sock-"))
+    try:
+        assert path.exists()
+    finally:
+        for listener in listeners:
+            listener.close()
+    assert not path.exists()
+
+
 def test_leftover_detector_is_not_vacuous(tmp_path):
     """The process scan finds a process whose command line is this checkout's worker's."""
     boot = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from gradcheck.audit.worker import serve; import time"
@@ -379,20 +424,21 @@ def unconfined(tmp_path):
 def test_control_canaries_are_reached_without_a_sandbox(unconfined, tmp_path, monkeypatch):
     token = uuid.uuid4().hex[:12]
     canary = Path("/tmp") / f"gradcheck-canary-{token}"
-    canary.write_text("CANARY")
-    try:
-        r = unconfined("canaries.py")
-        assert r.status == "pass"
-        assert not canary.exists(), "the attack did not reach /tmp: the sandboxed test proves nothing"
-        assert re.search(r"canaries found: [1-9]", r.output_tail), r.output_tail[-500:]
-    finally:
-        canary.unlink(missing_ok=True)
-        for p in Path("/tmp").glob(f"gradcheck-canary-{token}*"):
-            p.unlink()
+    with _canary_lock():  # it rewrites every canary it finds: never while a sandboxed batch keeps its own
+        canary.write_text("CANARY")
+        try:
+            r = unconfined("canaries.py")
+            assert r.status == "pass"
+            assert not canary.exists(), "the attack did not reach /tmp: the sandboxed test proves nothing"
+            assert re.search(r"canaries found: [1-9]", r.output_tail), r.output_tail[-500:]
+        finally:
+            canary.unlink(missing_ok=True)
+            for p in Path("/tmp").glob(f"gradcheck-canary-{token}*"):
+                p.unlink()
 
 
 def test_control_localhost_is_reached_without_a_sandbox(unconfined):
-    listeners = [x for x in _listeners(uuid.uuid4().hex[:12]) if x.sock.family == socket.AF_INET]
+    listeners = _listeners(uuid.uuid4().hex[:12], unix=False)
     try:
         if not listeners:
             pytest.skip("none of the test ports is free")

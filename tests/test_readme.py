@@ -69,11 +69,9 @@ def _contiguous(shown: list[str], real: list[str]) -> bool:
 
 
 @pytest.fixture(scope="module")
-def audit(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    text = run(["-m", "gradcheck", "audit", "examples/submissions/", "--output", str(out)])
-    (folder,) = out.iterdir()
-    return normalize(text), folder
+def audit(examples_audit):
+    """``python -m gradcheck audit examples/submissions/ --output DIR``, the README's command (shared, conftest)."""
+    return normalize(examples_audit.proc.stdout), examples_audit.folder
 
 
 def test_audit_table_rows_are_real(audit):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -418,6 +419,47 @@ def test_missing_seccomp_bindings_name_the_install_command(monkeypatch):
     monkeypatch.setitem(sys.modules, "pyseccomp", None)
     monkeypatch.setattr(seccomp, "compiled_filter", seccomp.compiled_filter.__wrapped__)
     with pytest.raises(seccomp.SeccompUnavailable, match="pip install 'gradcheck\\[sandbox\\]'"):
+        seccomp.compiled_filter()
+
+
+class _FailingImport:
+    """A meta-path finder whose import of ``pyseccomp`` raises ``error`` (as a broken dependency would)."""
+
+    def __init__(self, error: Exception):
+        self.error = error
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "pyseccomp":
+            raise self.error
+        return None
+
+
+@pytest.mark.parametrize(
+    "error, words",
+    [
+        (ImportError("cannot import name 'CDLL' from partially initialized module 'ctypes'"), "failed to import in"),
+        (ModuleNotFoundError("No module named '_ctypes'", name="_ctypes"), "failed to import in"),
+        (RuntimeError("Unable to find libseccomp"), "libseccomp cannot be loaded (Unable to find libseccomp)"),
+        (OSError("libseccomp.so.2: cannot open shared object file"), "apt-get install libseccomp2"),
+    ],
+)
+def test_a_broken_seccomp_import_is_quoted_not_called_missing(monkeypatch, error, words):
+    """Only a missing pyseccomp is told to install it; any other failure says what failed, and where."""
+    monkeypatch.delitem(sys.modules, "pyseccomp", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_FailingImport(error), *sys.meta_path])
+    monkeypatch.setattr(seccomp, "compiled_filter", seccomp.compiled_filter.__wrapped__)
+    with pytest.raises(seccomp.SeccompUnavailable) as info:
+        seccomp.compiled_filter()
+    message = str(info.value)
+    assert words in message and str(error) in message and "pip install" not in message, message
+    if isinstance(error, ImportError):
+        assert sys.executable in message
+
+
+def test_missing_seccomp_bindings_name_the_interpreter(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyseccomp", None)
+    monkeypatch.setattr(seccomp, "compiled_filter", seccomp.compiled_filter.__wrapped__)
+    with pytest.raises(seccomp.SeccompUnavailable, match=f"{re.escape(sys.executable)} has none"):
         seccomp.compiled_filter()
 
 

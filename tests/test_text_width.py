@@ -4,6 +4,7 @@ files and pipes."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -82,17 +83,25 @@ def _on_a_terminal(args: list[str], columns: int) -> str:
     ],
     ids=["run", "audit", "zoo"],
 )
-def test_commands_fit_an_80_column_terminal_and_pipes_get_full_width(args, tmp_path):
-    full = subprocess.run(
-        [sys.executable, "-m", "gradcheck", *args, "--output", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    ).stdout
+def test_commands_fit_an_80_column_terminal_and_pipes_get_full_width(args, tmp_path, request):
+    out = ["--output", str(tmp_path)]
+    if args[0] == "audit":
+        # piped: the examples' audit shared with the README's tests (conftest); on the terminal, the
+        # same command resumes a copy of that run's folder: the same report, its verdicts reloaded
+        shared = request.getfixturevalue("examples_audit")
+        full = shared.proc.stdout
+        out = ["--resume", str(shutil.copytree(shared.folder, tmp_path / "resumed"))]
+    else:
+        full = subprocess.run(
+            [sys.executable, "-m", "gradcheck", *args, "--output", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=300,
+        ).stdout
     table_lines = [line for line in full.splitlines() if line and not line.startswith((" ", "=="))]
     assert max(map(len, table_lines)) > 100  # piped: as wide as the table needs
-    shown = _on_a_terminal([*args, "--output", str(tmp_path)], 80)
+    shown = _on_a_terminal([*args, *out], 80)
     lines = [line for line in shown.splitlines() if not line.startswith(("   ", "== "))]  # details: prose
     assert len(lines) > 5
     assert max(map(len, lines)) <= 80, max(lines, key=len)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import sys
 
 __all__ = ["DENIED", "NAMESPACE_FLAGS", "SeccompUnavailable", "compiled_filter", "filter_fd"]
 
@@ -97,14 +98,22 @@ class SeccompUnavailable(RuntimeError):
 
 
 def _bindings():
+    """The ``pyseccomp`` module, or :class:`SeccompUnavailable` saying which interpreter lacks what.
+
+    Only a missing ``pyseccomp`` is told to install it; any other failure of the import (a module
+    it imports, libseccomp not found or not loadable) is quoted as it came, with the interpreter's
+    path: several environments on one machine may differ in what they hold.
+    """
     try:
         import pyseccomp  # noqa: PLC0415 - optional dependency, imported on first use
-    except ImportError:
-        raise SeccompUnavailable(
-            "the bwrap sandbox needs libseccomp's Python bindings to build its system-call filter: "
-            "pip install 'gradcheck[sandbox]' (or: pip install pyseccomp)"
-        ) from None
-    except OSError as exc:  # the bindings load libseccomp.so.2 when imported
+    except ImportError as exc:
+        if isinstance(exc, ModuleNotFoundError) and exc.name == "pyseccomp":
+            raise SeccompUnavailable(
+                f"the bwrap sandbox needs libseccomp's Python bindings to build its system-call filter, and "
+                f"{sys.executable} has none: pip install 'gradcheck[sandbox]' (or: pip install pyseccomp)"
+            ) from None
+        raise SeccompUnavailable(f"libseccomp's Python bindings failed to import in {sys.executable}: {exc}") from None
+    except (OSError, RuntimeError) as exc:  # the bindings find and load libseccomp.so.2 when imported
         raise SeccompUnavailable(
             f"libseccomp cannot be loaded ({exc}): apt-get install libseccomp2 (Debian/Ubuntu) "
             "or dnf install libseccomp (Fedora)"
