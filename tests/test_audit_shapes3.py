@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from auditcheck import assert_verdict
-from test_examples_truth import numeric
+from centraldiff import numeric
 
 HERE = Path(__file__).resolve().parent / "submissions" / "shapes3"
 #: submission -> (status, top diagnosis code or None, a phrase a note must contain)
