@@ -143,6 +143,8 @@ STUDENT_NAMES = {
     "loss_pair_layers_no_mean_bug.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "decisions_predict_fit_batch_correct.py": ["Wa", "ba", "Wb", "bb"],
     "decisions_predict_fit_batch_bug.py": ["Wa", "ba", "Wb", "bb"],
+    "arch_wb_dict_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "arch_wb_dict_preact_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
 }
 
 

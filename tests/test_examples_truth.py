@@ -853,6 +853,22 @@ def _fit_batch(rel: str):
     return before, claimed, loss, names
 
 
+def _arch_wb(rel: str):
+    """A dict of no known name made from the module's layer-spec list; mean BCE of the sigmoid output."""
+    m = definitions(FOLDER / rel, rel)
+    wb = m.init_layers(m.NET_SPEC)
+    Y = (RNG.random((7, 1)) > 0.5).astype(float)
+    out, trace = m.model_forward(X, wb, m.NET_SPEC)
+    grads = m.model_backward(out, Y, trace, wb, m.NET_SPEC)
+    names = ["W1", "b1", "W2", "b2", "W3", "b3"]
+    return (
+        [wb[k] for k in names],
+        [grads["d" + k] for k in names],
+        lambda: bce(m.model_forward(X, wb, m.NET_SPEC)[0], Y),
+        names,
+    )
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -964,6 +980,8 @@ CASES = {
     "loss_pair_layers_no_mean_bug.py": lambda: _loss_pair("loss_pair_layers_no_mean_bug.py"),
     "decisions_predict_fit_batch_correct.py": lambda: _fit_batch("decisions_predict_fit_batch_correct.py"),
     "decisions_predict_fit_batch_bug.py": lambda: _fit_batch("decisions_predict_fit_batch_bug.py"),
+    "arch_wb_dict_correct.py": lambda: _arch_wb("arch_wb_dict_correct.py"),
+    "arch_wb_dict_preact_bug.py": lambda: _arch_wb("arch_wb_dict_preact_bug.py"),
 }
 
 

@@ -77,12 +77,12 @@ def from_initializer(init: Callable, ctx: Context, arch: dict):
     return call_student(init.__name__, init, *args, **kwargs)
 
 
-def tried_initializer(init: Callable, ctx: Context, fits: Callable[[object], bool]):
+def tried_initializer(init: Callable, ctx: Context, fits: Callable[[object], bool], arch: dict | None = None):
     """What ``init`` returns when ``fits`` it, else None (it cannot be called, or made something else;
-    its notes are then taken back)."""
+    its notes are then taken back). ``arch``: the architecture list by argument name, as :func:`from_initializer`."""
     said = len(ctx.notes)
     try:
-        made = from_initializer(init, ctx, {})
+        made = from_initializer(init, ctx, arch or {})
     except (AuditError, StudentCodeError):
         made = None
     if made is None or not fits(made):

@@ -40,13 +40,16 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
     shared = [n for n in _unnamed(funcs[bname]) if n in _unnamed(funcs[fname]) and n not in taken]
     if len(shared) != 1:
         return None
-    made = tried_initializer(funcs[init_name], ctx, _dict_of_arrays)
+    said = len(ctx.notes)
+    offered = archlist.offered(ctx.ns, [funcs[bname], funcs[fname], funcs[init_name]], ctx.notes) if arch else {}
+    made = tried_initializer(funcs[init_name], ctx, _dict_of_arrays, offered)
     if made is None:
+        del ctx.notes[said:]
         return None
     name = shared[0]
     ctx.notes.append(f"parameters from {init_name}(), given to {fname} and {bname} as {name!r}")
     frozen = copy.deepcopy(made)
     target = params_target(ctx, lambda: copy.deepcopy(frozen), fname, bname, funcs[bname], funcs[fname], "named_dict")
-    target.extra_args = lambda root: {name: root}
+    target.extra_args = lambda root: {**offered, name: root}
     target.offers_root = True
     return target
