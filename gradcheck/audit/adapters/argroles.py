@@ -18,8 +18,9 @@ from __future__ import annotations
 import ast
 import inspect
 import re
-import textwrap
 from collections.abc import Callable
+
+from gradcheck.audit.adapters.sources import source_tree
 
 #: Calls whose arguments are (or contain) array shapes.
 SHAPE_CALLS = {
@@ -46,13 +47,6 @@ SHAPE_CALLS = {
 NOT_NUMBER = re.compile(r"(activation|act$|func|fn$|loss|optim|init|layer|model|data|name|path|file|mode|type)", re.I)
 #: Numbers that must not change the loss or the forward: given 0.
 ZERO_NAMES = re.compile(r"(reg|lambda|lam$|l2|l1|decay|penalty|dropout|keep|momentum|beta|mu$|noise)", re.I)
-
-
-def _tree(fn: Callable) -> ast.AST | None:
-    try:
-        return ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError, IndentationError):
-        return None
 
 
 def _aliases(tree: ast.AST, name: str) -> set[str]:
@@ -86,7 +80,7 @@ def _mentions(node: ast.AST, aliases: set[str]) -> bool:
 
 def used_as_size(fn: Callable, name: str) -> bool:
     """Whether argument ``name`` of ``fn`` reaches the shape of an array the body makes."""
-    tree = _tree(fn)
+    tree = source_tree(fn)
     if tree is None:
         return False
     aliases = _aliases(tree, name)
@@ -101,7 +95,7 @@ def used_as_size(fn: Callable, name: str) -> bool:
 
 def used_as_number(fn: Callable, name: str) -> bool:
     """Whether argument ``name`` is a number: kept on the object (``self.lr = r``) or used in arithmetic."""
-    tree = _tree(fn)
+    tree = source_tree(fn)
     if tree is None or NOT_NUMBER.search(name):
         return False
     aliases = _aliases(tree, name)
@@ -165,7 +159,7 @@ def _passed_on(fn: Callable, tree: ast.AST, mine: set[str], theirs: set[str]) ->
 def subtracted_with(fn: Callable, name: str, other: str, depth: int = 0) -> bool:
     """Whether ``name`` and ``other`` are the two sides of one subtraction (``p - t``), in ``fn`` or in a
     helper it hands both to (``self.loss_grad(p, t)``): a prediction and its target."""
-    tree = _tree(fn)
+    tree = source_tree(fn)
     if tree is None:
         return False
     mine, theirs = _aliases(tree, name), _aliases(tree, other)
@@ -181,12 +175,12 @@ def reads_stored_input(fn: Callable, x_role: Callable[[str], bool]) -> bool:
     """Whether a method reads ``self.<a>`` that a method of its object sets from an input argument
     (``self.x = x`` in ``forward``): the method does not need the input handed to it again."""
     owner = getattr(fn, "__self__", None)
-    tree = _tree(fn)
+    tree = source_tree(fn)
     if owner is None or tree is None:
         return False
     stored = set()
     for method in (m for m in vars(type(owner)).values() if inspect.isfunction(m)):
-        mtree = _tree(method)
+        mtree = source_tree(method)
         args = [a.arg for a in mtree.body[0].args.args] if mtree is not None and mtree.body else []
         for arg in (a for a in args if x_role(a)):
             stored |= {a for a in _aliases(mtree, arg) if a.startswith("self.")}
@@ -197,7 +191,7 @@ def reads_stored_input(fn: Callable, x_role: Callable[[str], bool]) -> bool:
 def used_as_input(fn: Callable, name: str) -> bool:
     """Whether argument ``name`` enters a matrix product (``x @ W``, ``x.T @ delta``, ``np.dot(x, W)``) or is
     kept on the object: what a network's input is used for, never its prediction."""
-    tree = _tree(fn)
+    tree = source_tree(fn)
     if tree is None:
         return False
     aliases = _aliases(tree, name)

@@ -12,14 +12,13 @@ there are several.
 from __future__ import annotations
 
 import ast
-import inspect
-import textwrap
 from collections.abc import Callable
 from typing import Any
 
 from gradcheck.audit.adapters.calling import bind_args, call_student
 from gradcheck.audit.adapters.names import LOSS_CLASS, LOSS_DERIV_FUNC, loss_named
 from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
+from gradcheck.audit.adapters.returns import return_values
 from gradcheck.audit.loader import AuditError, LoadedSubmission
 
 DERIVATIVE_METHODS = ("backward", "derivative", "grad", "gradient", "prime", "backprop")
@@ -100,11 +99,7 @@ def find_loss(ns: dict, loaded: LoadedSubmission, spec: dict) -> tuple[str, Call
 
 def returns_pair(fn: Callable) -> bool:
     """Whether every ``return`` of ``fn`` is a pair: a loss returned with its gradient."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
-        return False
-    rets = [n.value for n in ast.walk(tree) if isinstance(n, ast.Return) and n.value is not None]
+    rets = return_values(fn)
     return bool(rets) and all(isinstance(r, ast.Tuple) and len(r.elts) == 2 for r in rets)
 
 

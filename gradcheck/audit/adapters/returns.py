@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 import ast
-import inspect
 import re
-import textwrap
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from gradcheck.audit.adapters.names import role_of
+from gradcheck.audit.adapters.sources import source_tree
+
+
+def return_values(fn: Callable) -> list[ast.expr]:
+    """The expressions ``fn``'s ``return`` statements give, in source order ([] when its source cannot be read)."""
+    tree = source_tree(fn)
+    if tree is None:
+        return []
+    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Return) and n.value is not None]
 
 
 def returned_names(fn: Callable) -> list[str | None]:
     """Element names of the last ``return a, b, c`` in ``fn`` (None for non-name elements)."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError, IndentationError):
-        return []
-    rets = [n for n in ast.walk(tree) if isinstance(n, ast.Return) and n.value is not None]
+    rets = return_values(fn)
     if not rets:
         return []
-    value = rets[-1].value
+    value = rets[-1]
     elts = value.elts if isinstance(value, ast.Tuple) else [value]
     return [e.id if isinstance(e, ast.Name) else (e.attr if isinstance(e, ast.Attribute) else None) for e in elts]
 

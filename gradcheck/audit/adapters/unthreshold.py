@@ -13,11 +13,11 @@ the student's code runs (the sandboxed worker), like every adapter.
 from __future__ import annotations
 
 import ast
-import inspect
-import textwrap
 import types
 from collections.abc import Callable
 from typing import Any
+
+from gradcheck.audit.adapters.sources import source_tree
 
 #: Calls whose first argument is the network's output and whose result is a decision.
 DECIDERS = {"argmax", "round", "rint", "sign", "heaviside"}
@@ -68,11 +68,8 @@ def unthresholded(func: Any) -> Callable | None:
     func = getattr(func, "__func__", func)
     if not isinstance(func, types.FunctionType) or func.__closure__:
         return None
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (OSError, TypeError, SyntaxError):
-        return None
-    node = tree.body[0] if tree.body else None
+    tree = source_tree(func)
+    node = tree.body[0] if tree is not None and tree.body else None
     if not isinstance(node, ast.FunctionDef) or not _rewrite(node):
         return None
     node.decorator_list = []

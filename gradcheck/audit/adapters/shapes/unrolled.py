@@ -28,6 +28,7 @@ import numpy as np
 
 from gradcheck.audit.adapters.calling import call_student, plain_params
 from gradcheck.audit.adapters.names import role_of, size_role
+from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.loader import AuditError
 
@@ -71,12 +72,8 @@ def _source(fn: Callable) -> str:
 
 def _fortran(fn: Callable) -> bool:
     """Does the code reshape in column-major order (``order='F'``, an Octave port)?"""
-    tree = None
-    try:
-        tree = ast.parse(_source(fn))
-    except SyntaxError:
-        return False
-    return any(
+    tree = source_tree(fn)
+    return tree is not None and any(
         isinstance(n, ast.keyword) and n.arg == "order" and isinstance(n.value, ast.Constant) and n.value.value == "F"
         for n in ast.walk(tree)
     )
