@@ -126,10 +126,18 @@ def diagnosis(noise, cancellation: Cancellation | None, resolution: dict, digits
             f"{cancellation.operand:.12g} leaves {cancellation.result:.3g}, {cancellation.digits:.1f} of "
             f"{digits} digits cancelled."
         )
+    cause = "an output saturates and the loss is computed by cancellation"
+    fix = FIX
+    if noise.stairs > 0.0:
+        cause = (
+            f"the loss moves in stairs of {noise.stairs:.2g} (constant over a stretch, then a jump): it is rounded "
+            f"coarser than its parameters, as by a cast to float32, a float32 buffer or np.round"
+        )
+        fix = f"keep every step of the loss in the parameters' precision (no float32 cast or buffer); or {FIX}"
     message = (
         f"The loss loses about {lost:.1f} of its {digits} significant digits at this point (measured noise "
-        f"{noise.sigma:.2g} against {noise.model:.2g} for a correctly rounded value): an output saturates and "
-        f"the loss is computed by cancellation.{where} The smallest relative error this check could see at a "
+        f"{noise.sigma:.2g} against {noise.model:.2g} for a correctly rounded value): {cause}.{where} "
+        f"The smallest relative error this check could see at a "
         f"typical entry of each tensor: {reach}"
         + (
             "; where the complex step judged an entry, re-evaluated in extended precision, it saw further"
@@ -137,7 +145,7 @@ def diagnosis(noise, cancellation: Cancellation | None, resolution: dict, digits
             else ""
         )
         + f". Entries the noise hides are inconclusive, not failed. This is not a bug in the gradient. "
-        f"To fix the loss, {FIX}."
+        f"To fix the loss, {fix}."
     )
     evidence = {
         "digits_lost": round(lost, 2),
@@ -145,6 +153,8 @@ def diagnosis(noise, cancellation: Cancellation | None, resolution: dict, digits
         "rounding_model": noise.model,
         "resolution": dict(resolution),
     }
+    if noise.stairs > 0.0:
+        evidence["stairs"] = noise.stairs
     if cancellation is not None:
         evidence |= {"where": cancellation.where(), "index": list(cancellation.index), "operand": cancellation.operand}
     return Diagnosis(CODE, None, message, 1.0, evidence)

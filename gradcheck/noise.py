@@ -23,6 +23,7 @@ an entry with steps growing until the noise divided by the step is small.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -55,12 +56,16 @@ class Noise:
         The loss at the point.
     eps : float
         Machine epsilon of the loss's computation.
+    stairs : float
+        Height of the smallest stair when the loss moves in stairs (rounded
+        coarser than its parameters); 0 otherwise.
     """
 
     sigma: float
     model: float
     loss: float
     eps: float
+    stairs: float = 0.0
 
     @property
     def excess(self) -> float:
@@ -117,35 +122,94 @@ def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True, quick: bool
     }
     model = oracle.u * abs(float(oracle.L0))
     gap = _extended_gap(oracle) if extended else 0.0
-    if quick:
-        table = _sided_noise(oracle, moves, QUICK_SPACING * oracle.h0)
-    else:
-        table = _sided_noise(oracle, moves, LOSS_NOISE_SPACING * oracle.h0)
-        if table > 4.0 * max(model, gap):
-            # more than the model and the extended value explain: kinks along the direction, or
-            # rounding noise? kinks thin out at a 64th of the spacing, rounding does not
-            table = min(table, _sided_noise(oracle, moves, QUICK_SPACING * oracle.h0))
-    # (no stairs test here: along a random direction through every entry the loss can
-    # be exactly level by symmetry, sum |w| across a kink; flat stairs of a cancelling
-    # loss show in the extended-precision value instead)
-    sigma = max(table, model, gap)
+    spacing = QUICK_SPACING if quick else LOSS_NOISE_SPACING
+    first = _sides(oracle, moves, spacing * oracle.h0)
+    table = min(ecnoise([oracle.L0, *side]) for side in first)
+    if not quick and table > 4.0 * max(model, gap):
+        # more than the model and the extended value explain: kinks along the direction, or
+        # rounding noise? kinks thin out at a 64th of the spacing, rounding does not
+        table = min(table, _sided_noise(oracle, moves, QUICK_SPACING * oracle.h0))
+    # the quieter side of a staircase can be level (stairs wider than the spacing): the
+    # stairs' own height then bounds the noise (see stairs_noise)
+    # (a float32 loss moves in float32's own stairs: its float64 twin resolves those)
+    wide = np.finfo(oracle.dtype).bits >= 64
+    stairs = stairs_noise(oracle, moves, spacing * oracle.h0, first) if wide else Stairs()
+    sigma = max(table, model, gap, stairs.sigma)
     eps = oracle.u / LOSS_ULPS
-    return Noise(float(sigma), float(model), float(oracle.L0), float(eps))
+    return Noise(float(sigma), float(model), float(oracle.L0), float(eps), float(stairs.height))
 
 
 def with_extended_gap(oracle: Oracle, noise: Noise) -> Noise:
     """``noise`` bounded from below by ``|L - L_extended|`` (one evaluation in extended precision)."""
     gap = _extended_gap(oracle)
-    return Noise(max(noise.sigma, gap), noise.model, noise.loss, noise.eps) if gap > noise.sigma else noise
+    return dataclasses.replace(noise, sigma=gap) if gap > noise.sigma else noise
+
+
+#: :func:`stairs_noise` widens a level table's spacing by 4 up to this many times
+#: (4**6 = 4096 spacings: ~1.5e-2 relative in float64 at a quarter step), far enough
+#: to reach the stairs of a loss rounded to float32 (relative 6e-8) along any
+#: direction that moves the loss at all.
+STAIRS_WIDENINGS = 6
+
+
+@dataclass(frozen=True)
+class Stairs:
+    """A staircase loss's noise ``sigma`` and smallest stair ``height`` (both 0 when none show)."""
+
+    sigma: float = 0.0
+    height: float = 0.0
+
+
+def stairs_noise(oracle: Oracle, moves, d: float, first=None) -> Stairs:
+    """The noise of a staircase loss along ``moves`` (its stairs seen from spacing ``d``).
+
+    A loss rounded coarser than its parameters (probabilities cast to float32 in
+    a float64 net, a float32 buffer, ``np.round``) is exactly constant over a
+    stretch of every direction, then jumps by a stair. :func:`ecnoise` reads a
+    level side as no noise, and a real difference inside one stair reads as a
+    slope of 0 with the rounding model's error bar: every entry a false
+    ``fail``. The tell is a value repeated at two different moved points of one
+    side, other than a side level at ``L0`` throughout (one side of a kink, a dead
+    unit); the noise is then the larger of half the smallest stair and the noisier
+    side's :func:`ecnoise`. A table level on both sides is widened by 4 until
+    the loss moves. A loss that never moves, or moves without stairs, is not
+    noisy (0), so a nonzero analytic gradient there still fails.
+
+    Parameters
+    ----------
+    first : pair of lists, optional
+        The table at spacing ``d`` (the two sides' values, ``k = 1 ..
+        NOISE_POINTS``), when already evaluated.
+    """
+    sides = first if first is not None else _sides(oracle, moves, d)
+    for widening in range(STAIRS_WIDENINGS + 1):
+        if widening:
+            sides = _sides(oracle, moves, d * 4.0**widening)
+        height = _stair_height(oracle.L0, sides)
+        if height > 0.0:
+            return Stairs(max(height / 2.0, max(ecnoise([oracle.L0, *side]) for side in sides)), height)
+        if any(v != oracle.L0 for side in sides for v in side):
+            return Stairs()  # the loss moves, without stairs
+    return Stairs()  # level as far as looked: not noisy
+
+
+def _stair_height(L0: float, sides) -> float:
+    """The smallest stair of a staircase (a value repeated at two points of one side, not ``L0``); else 0."""
+    stairs = any(len(set(side)) < len(side) and any(v != L0 for v in side) for side in sides)
+    if not stairs:
+        return 0.0
+    jumps = [abs(b - a) for side in sides for a, b in zip([L0, *side], side) if b != a and np.isfinite(b - a)]
+    return min(jumps) if jumps else 0.0
+
+
+def _sides(oracle: Oracle, moves, d: float) -> tuple[list[float], list[float]]:
+    """The loss at ``-k d`` and ``+k d``, ``k = 1 .. NOISE_POINTS``, along ``moves``."""
+    return tuple([oracle.loss_along(moves, sign * k * d) for k in range(1, NOISE_POINTS + 1)] for sign in (-1.0, 1.0))
 
 
 def _sided_noise(oracle: Oracle, moves, d: float) -> float:
     """The quieter side's :func:`ecnoise` of the loss at ``k d``, ``k = 1 .. NOISE_POINTS``, along ``moves``."""
-    sides = []
-    for sign in (-1.0, 1.0):
-        values = [oracle.L0] + [oracle.loss_along(moves, sign * k * d) for k in range(1, NOISE_POINTS + 1)]
-        sides.append(ecnoise(values))
-    return min(sides)
+    return min(ecnoise([oracle.L0, *side]) for side in _sides(oracle, moves, d))
 
 
 #: ``widened`` doubles the step up to this many times (h0 * 2**10, ~6e-3 relative in
