@@ -98,7 +98,7 @@ LOSS_NOISE_SPACING = 0.25
 QUICK_SPACING = LOSS_NOISE_SPACING / 64.0
 
 
-def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True, quick: bool = False) -> Noise:
+def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True, quick: bool = False, deep: bool = False) -> Noise:
     """Measure the loss's noise at the point along a random direction (12 to 24 evaluations, +1 extended).
 
     Every entry moves by ``+-d max(1, |t|)`` (random signs), ``d`` a quarter of
@@ -114,6 +114,11 @@ def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True, quick: bool
     kinks along the direction look like noise at one spacing, but they thin
     out as the spacing shrinks, while rounding noise does not. ``quick``: only
     that smaller spacing (12 evaluations; see :data:`QUICK_SPACING`).
+    ``deep``: stairs are looked for at that smaller spacing too (12 more), for a
+    twin that must show it is quieter: a loss that casts to float64 before it
+    cancels (``math.log(1 - float(p))``) moves in float64's stairs at any
+    precision, often steep enough along a direction through every entry that
+    only the smaller spacing sees a value repeat.
     """
     rng = np.random.default_rng(seed)
     moves = {
@@ -134,6 +139,8 @@ def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True, quick: bool
     # (a float32 loss moves in float32's own stairs: its float64 twin resolves those)
     wide = np.finfo(oracle.dtype).bits >= 64
     stairs = stairs_noise(oracle, moves, spacing * oracle.h0, first) if wide else Stairs()
+    if deep and wide and not quick and not stairs.height:
+        stairs = stairs_noise(oracle, moves, QUICK_SPACING * oracle.h0)
     sigma = max(table, model, gap, stairs.sigma)
     eps = oracle.u / LOSS_ULPS
     return Noise(float(sigma), float(model), float(oracle.L0), float(eps), float(stairs.height))

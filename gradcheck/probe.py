@@ -62,11 +62,11 @@ def reference_oracle(oracle: Oracle, noisy: bool = False, deeper: bool = False, 
     return twin
 
 
-def _measure(twin: Oracle, parent: Oracle, extended: bool) -> None:
+def _measure(twin: Oracle, parent: Oracle, extended: bool, deep: bool = False) -> None:
     """Measure ``twin``'s own noise into its error bars; its evaluations count as ``parent``'s."""
     from gradcheck.noise import loss_noise
 
-    own = loss_noise(twin, extended=extended)
+    own = loss_noise(twin, extended=extended, deep=deep)
     if own.excess > 1.0:
         twin.noise, twin.measured = max(twin.noise, 2.0 * own.sigma), own
     parent.evaluations += twin.evaluations
@@ -89,7 +89,7 @@ def extended_oracle(oracle: Oracle) -> Oracle | None:
         ext = Oracle(problem, step_dtype=np.float64)
     except (UserFunctionError, TypeError, ValueError):
         return None
-    _measure(ext, oracle, extended=False)  # extended precision loses fewer digits, not none
+    _measure(ext, oracle, extended=False, deep=True)  # extended precision loses fewer digits, not none
     _cancellation_floor(ext, oracle)
     if ext.L0 == oracle.L0 and not isinstance(ext.L0, np.longdouble) and oracle.measured is not None:
         # the same float64 value to the last bit while float64 is noisy: no extra digits reached the loss
