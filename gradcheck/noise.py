@@ -201,12 +201,32 @@ def stairs_noise(oracle: Oracle, moves, d: float, first=None) -> Stairs:
 
 
 def _stair_height(L0: float, sides) -> float:
-    """The smallest stair of a staircase (a value repeated at two points of one side, not ``L0``); else 0."""
-    stairs = any(len(set(side)) < len(side) and any(v != L0 for v in side) for side in sides)
-    if not stairs:
+    """The smallest stair of a staircase; else 0.
+
+    Stairs show as a value repeated at two points of one side (not ``L0``: one
+    side of a kink can be level), or as values that are all float32 numbers
+    while the loss moves (:func:`_float32_grid`).
+    """
+    values = [v for side in sides for v in side]
+    if not all(np.isfinite(values)) or all(v == L0 for v in values):
         return 0.0
-    jumps = [abs(b - a) for side in sides for a, b in zip([L0, *side], side) if b != a and np.isfinite(b - a)]
-    return min(jumps) if jumps else 0.0
+    grid = 0.0
+    if _float32_grid([L0, *values]):
+        grid = float(np.spacing(np.float32(max(abs(v) for v in [L0, *values]))))
+    if not any(len(set(side)) < len(side) and any(v != L0 for v in side) for side in sides):
+        return grid
+    jumps = [abs(b - a) for side in sides for a, b in zip([L0, *side], side) if b != a]
+    return max(grid, min(jumps))
+
+
+def _float32_grid(values) -> bool:
+    """Is every value a float32 number? (a loss rounded to float32; by chance, odds of 2**-29 a value)
+
+    Such a loss moves by whole float32 ulps. Where the direction's slope is
+    close to one ulp per spacing, its table climbs one stair a point, a straight
+    line to :func:`ecnoise`, with no value repeated.
+    """
+    return all(float(np.float32(v)) == float(v) for v in values)
 
 
 def _sides(oracle: Oracle, moves, d: float) -> tuple[list[float], list[float]]:

@@ -181,3 +181,16 @@ def test_a_wrong_layer_behind_the_float64_stairs_is_never_passed():
     assert report.status in ("fail", "inconclusive"), report.summary()
     w2 = next(t for t in report.tensors if t.name == "W2")
     assert w2.status in ("fail", "inconclusive"), report.summary()
+
+
+def test_a_float32_valued_loss_climbing_one_ulp_a_point_is_stairs_not_a_straight_line():
+    # a float32 loss whose slope along the table is one float32 ulp per spacing: no value
+    # repeats and every difference is equal, which ECnoise reads as no noise at all
+    L0 = float(np.float32(2.594091))
+    ulp = float(np.spacing(np.float32(L0)))
+    sides = ([L0 - k * ulp for k in range(1, 7)], [L0 + k * ulp for k in range(1, 7)])
+    assert ns._stair_height(L0, sides) == pytest.approx(ulp, rel=0.5)
+    # a smooth float64 loss along a straight line is not stairs
+    c = 1.2345678912345e-7
+    line = ([25.12 - k * c for k in range(1, 7)], [25.12 + k * c for k in range(1, 7)])
+    assert ns._stair_height(25.12, line) == 0.0
