@@ -312,8 +312,21 @@ def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
             **common,
         )
     if data is None or result.get("shape") == "script" or result.get("data_replaced"):  # the batch the grads are of
-        if result.get("X") is None:
-            return SubmissionResult(status="error", error="the worker returned no data", **common)
+        if result.get("X") is None or result.get("Y") is None:
+            missing = "X" if result.get("X") is None else "Y"
+            return SubmissionResult(
+                status="error",
+                error=(
+                    f"the data the gradients were computed on was not found ({missing}): name it with "
+                    "[entry] data_x and [entry] data_y in the spec (the script's variables)"
+                    if result.get("shape") == "script"
+                    else "the worker returned no data"
+                ),
+                shape=result.get("shape"),
+                entry=result.get("entry"),
+                notes=tuple(result.get("notes", [])),
+                **common,
+            )
         invented = data is None and result.get("shape") != "script" and not result.get("data_replaced")
         if invented and not _invented_batch_ok(result):
             return SubmissionResult(

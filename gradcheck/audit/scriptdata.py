@@ -117,6 +117,13 @@ def _labels_of(v: Any, out: np.ndarray | None) -> bool:
     return bool(np.all(a == np.round(a)) and a.min() >= 0 and a.max() < out.shape[1])
 
 
+def _label_like(ns: dict) -> list[str]:
+    """Names that read as targets without being a known one: ``y_labels``, ``Y_onehot``, ``train_targets``."""
+    words = ("label", "target", "truth", "onehot", "one_hot")
+    low = [k.lower() for k in ns if not k.startswith("_")]
+    return [k for k in low if k not in DATA_Y_NAMES and (k.startswith("y_") or any(w in k for w in words))]
+
+
 def _pick(ns: dict, prefs: list[str], ok) -> str | None:
     by_low: dict[str, list[str]] = {}
     for k, v in ns.items():
@@ -166,7 +173,8 @@ def attach_data(cap: Any, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[st
         xn = _pick(ns, DATA_X_NAMES, lambda v: n is None or v.shape[0] == n or v.shape[-1] == n)
         guessed.append(xn)
     if not yn:
-        yn = _pick(ns, DATA_Y_NAMES, lambda v: n is None or v.size == cap.forward.size or _labels_of(v, cap.forward))
+        fits = lambda v: n is None or v.size == cap.forward.size or _labels_of(v, cap.forward)  # noqa: E731
+        yn = _pick(ns, DATA_Y_NAMES, fits) or _pick(ns, _label_like(ns), fits)
         guessed.append(yn)
     cap.X = _as_array(get(xn)) if xn else None
     cap.Y = _as_array(get(yn)) if yn else None

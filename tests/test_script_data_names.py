@@ -1,0 +1,79 @@
+"""A script's targets under a name of its own: found where the name reads as targets, else an honest error.
+
+Both scripts are correct (the update is the ascent form of 1/2 SSE on a sigmoid
+output) and end with a prediction loop that rebinds the hidden and output
+variables to one sample; their printed "loss" is a mean absolute error.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SCRIPT = """
+import numpy as np
+
+phrases = ["a b", "c d", "e f", "a f", "c e"]
+words = sorted(set(" ".join(phrases).split()))
+
+
+def encode(text):
+    v = np.zeros(len(words))
+    for w in text.split():
+        v[words.index(w)] = 1
+    return v
+
+
+X = np.array([encode(p) for p in phrases])
+{targets} = np.array([[1], [0], [1], [1], [0]])
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+rng = np.random.default_rng(3)
+w1 = rng.standard_normal((len(words), 5))
+b1 = np.zeros((1, 5))
+w2 = rng.standard_normal((5, 1))
+b2 = np.zeros((1, 1))
+for epoch in range(200):
+    hidden = sigmoid(X @ w1 + b1)
+    out = sigmoid(hidden @ w2 + b2)
+    error = {targets} - out
+    d_out = error * out * (1 - out)
+    d_hid = d_out @ w2.T * hidden * (1 - hidden)
+    w2 += hidden.T @ d_out * 0.5
+    b2 += d_out.sum(axis=0, keepdims=True) * 0.5
+    w1 += X.T @ d_hid * 0.5
+    b1 += d_hid.sum(axis=0, keepdims=True) * 0.5
+    if epoch % 50 == 0:
+        print(epoch, f"loss {{np.mean(np.abs(error)):.4f}}")
+
+for p in phrases:
+    v = encode(p).reshape(1, -1)
+    hidden = sigmoid(v @ w1 + b1)
+    out = sigmoid(hidden @ w2 + b2)
+"""
+
+
+def test_targets_named_y_labels_are_found(tmp_path, audit_json):
+    (tmp_path / "labels_script.py").write_text(SCRIPT.format(targets="y_labels"))
+    (tmp_path / "answers_script.py").write_text(SCRIPT.format(targets="answers"))
+    audited = audit_json([tmp_path / "labels_script.py", tmp_path / "answers_script.py"], tmp_path / "out")
+    found = audited["labels_script.py"]
+    # the gradient is 1/2 SSE's, the printed loss |error|'s: which loss is meant stays open, honestly
+    assert found["status"] == "inconclusive", (found["status"], found["error"])
+    assert [d["code"] for d in found["diagnoses"]] == ["loss_undetermined"]
+    assert any("Y = y_labels" in n for n in found["notes"]), found["notes"]
+    unnamed = audited["answers_script.py"]
+    # 'answers' does not read as targets: an error naming the spec keys, never an internal error
+    assert unnamed["status"] == "error", unnamed["status"]
+    assert "internal error" not in unnamed["error"], unnamed["error"]
+    assert "[entry] data_y" in unnamed["error"], unnamed["error"]
+
+
+def test_the_label_like_names():
+    from gradcheck.audit.scriptdata import _label_like
+
+    ns = {"y_labels": np.ones(2), "train_targets": 1, "Y_onehot": 2, "answers": 3, "y": 4, "_y_private": 5}
+    assert _label_like(ns) == ["y_labels", "train_targets", "y_onehot"]
