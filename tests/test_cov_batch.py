@@ -82,6 +82,10 @@ def test_worker_error_words(err, words):
 
 def test_script_result_without_data():
     r = judge(box(), {"ok": True, "shape": "script", "X": None, "params": [], "grads": []})
+    assert r.status == "error" and "(X)" in r.error and "[entry] data_x" in r.error
+    r = judge(box(), {"ok": True, "shape": "script", "X": [[1.0]], "Y": None, "params": [], "grads": []})
+    assert r.status == "error" and "(Y)" in r.error and "[entry] data_y" in r.error
+    r = judge(box(), {"ok": True, "shape": "grads-dict", "X": None, "params": [], "grads": []})
     assert (r.status, r.error) == ("error", "the worker returned no data")
 
 
