@@ -93,6 +93,21 @@ def used_as_size(fn: Callable, name: str) -> bool:
     return False
 
 
+def used_as_list(fn: Callable, name: str) -> bool:
+    """Whether argument ``name`` of ``fn`` is a sequence: ``len(name)``, ``name[1:]``, ``zip(name, ...)``."""
+    tree = source_tree(fn)
+    if tree is None:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("len", "zip"):
+            if any(isinstance(a, ast.Name) and a.id == name for a in node.args):
+                return True
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name:
+            if isinstance(node.slice, ast.Slice):
+                return True
+    return False
+
+
 def used_as_number(fn: Callable, name: str) -> bool:
     """Whether argument ``name`` is a number: kept on the object (``self.lr = r``) or used in arithmetic."""
     tree = source_tree(fn)

@@ -194,6 +194,10 @@ def _size_roles(fn: Callable, plist: list) -> dict[str, str | None]:
         and argroles.used_as_size(fn, p.name)
     ]
     known.update(argroles.order_sizes(known, unknown, [p.name for p in plist]))
+    for p in plist:
+        # a name that reads as one width (number_of_neurons_by_layer) but is taken apart as a list
+        if known.get(p.name) in ("hidden", "n_in", "n_out") and argroles.used_as_list(fn, p.name):
+            known[p.name] = "sizes"
     return known
 
 
