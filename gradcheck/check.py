@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck import conditioning, screens
+from gradcheck import conditioning, reach, screens
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
@@ -264,6 +264,7 @@ def _check_tensors(ch: Checker, analytic, mode: str, rng, samples: int):
             screener, screen, spent = plan[name]
             evidence, screen, unexplained = screens.check_directional(ch, name, g, rng, samples, screener, screen)
             evidence += _tied_to_twin(ch, name, g, evidence)
+            evidence += _beyond_reach(ch, name, g, evidence, screener, screen)
         else:
             idx = _select(mode, g.reshape(-1), samples, rng)
             evidence = check_entries(ch, name, idx, g.reshape(-1), g.shape)
@@ -285,6 +286,23 @@ def _tied_to_twin(ch: Checker, name: str, g: np.ndarray, evidence: list[EntryEvi
     checked = {int(np.ravel_multi_index(e.index, g.shape)) for e in evidence} if g.ndim else set()
     idx = screens.tie_to_twin(ch, name, g, checked)
     return check_entries(ch, name, idx, g.reshape(-1), g.shape) if idx.size else []
+
+
+def _beyond_reach(ch: Checker, name: str, g: np.ndarray, evidence, screener, screen) -> list[EntryEvidence]:
+    """The entries a screen could not vouch for (:mod:`gradcheck.reach`), checked one by one.
+
+    (None where the tensor already fails, or its screen is left tripped: the verdict does not hang on them.)
+    """
+    if screen is None or screener is None or g.size == 0 or any(e.status == "fail" for e in evidence):
+        return []
+    checked = {int(np.ravel_multi_index(e.index, g.shape)) for e in evidence} if g.ndim else set()
+    found = reach.unresolved(screener, name, screen, checked)
+    if found.left:
+        ch.notes.append(reach.note(name, found))
+    if not found.check.size:
+        return []
+    method = "complex" if ch.complex_safe else None
+    return check_entries(ch, name, found.check, g.reshape(-1), g.shape, method)
 
 
 def _rounding_notes(ch: Checker, dtype) -> list[str]:

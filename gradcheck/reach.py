@@ -1,0 +1,104 @@
+"""What a passing directional screen could see, entry by entry, and the entries it cannot vouch for.
+
+A screen along ``v`` moves by ``delta |g_i v_i|`` when entry ``i`` is off by
+``delta`` of itself; it trips when that exceeds its tolerance ``T``. So the
+smallest relative error it sees at entry ``i`` is its **reach** there,
+``T / |g_i v_i|``. The tolerance is set by the whole direction (its rounding,
+and for a real screen the loss's noise over the step and the truncation of a
+direction that curves or crosses kinks), not by the entry: a tensor whose
+entries are all small beside the rest of the gradient (a layer of a ReLU net at
+small weights, 4e-6 where the gradient's largest entry is 0.05), or a screen
+whose real difference crosses kinks, can pass with a reach of several percent
+at the tensor's largest entry, though the loss resolves that entry alone to
+1e-5.
+
+:func:`unresolved` names the entries a passing screen leaves beyond
+:data:`REACH`; the check looks at them one by one (each with its own step and
+error bar, so the loss's noise at that entry decides what it can see), up to
+:data:`LIMIT` per tensor, largest first. Where more are left than that, the
+report says how far the screen reached there (:func:`note`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradcheck.opinions import SUBTLE
+
+#: A screen vouches for an entry where an error of this relative size there would trip it
+#: (the issue's bar: no single entry off by 1e-2 or more passes where the loss can show it).
+REACH = SUBTLE
+#: Entries per tensor checked one by one because the screen could not vouch for them, largest first:
+#: a tensor of small entries holds few (a bias, a narrow layer); a large tensor holds many only where
+#: its gradient is far below the rest of the net's, and the largest of them are the ones a wrong
+#: formula moves most.
+LIMIT = 16
+#: Where a tensor holds more unresolved entries than :data:`LIMIT`, only those of at least this
+#: fraction of the tensor's largest entry are taken (the soak's "typical entry" bar): the near-zero
+#: entries of a large tensor are past any screen's reach and are left to the note.
+TOP = 0.1
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """The entries of one tensor a passing screen could not vouch for.
+
+    Attributes
+    ----------
+    check : ndarray of int
+        Flat indices to check one by one (at most :data:`LIMIT`, largest first).
+    left : int
+        Unresolved entries of at least :data:`TOP` of the tensor's largest that are not checked.
+    reach : float
+        The smallest relative error the screen could see at the tensor's largest entry.
+    worst : float
+        The same at the largest entry left unchecked (0 when none is left).
+    """
+
+    check: np.ndarray
+    left: int
+    reach: float
+    worst: float = 0.0
+
+
+def terms(screener, name: str) -> np.ndarray:
+    """``|g_i v_i|`` over the entries of tensor ``name`` in ``screener``'s direction."""
+    if hasattr(screener, "starts"):  # a group screener: its tensors laid end to end
+        start, size = int(screener.starts[name]), int(screener.sizes[name])
+        return np.abs(screener.g[start : start + size] * screener.v[start : start + size])
+    return np.abs(screener.g * screener.v)
+
+
+def unresolved(screener, name: str, screen, checked: set[int]) -> Unresolved:
+    """The entries of ``name`` beyond :data:`REACH` of ``screen``, not already ``checked``.
+
+    A screen that tripped and was accounted for (its search's blocks passed,
+    or smaller steps resolved it) vouches for no entry it did not check to
+    better than its own discrepancy: that is the tolerance used there.
+    """
+    t = terms(screener, name)
+    top = float(np.max(t, initial=0.0))
+    tolerance = max(screen.tolerance, abs(screen.analytic - screen.numeric))
+    if top == 0.0 or not np.isfinite(tolerance):
+        return Unresolved(np.array([], dtype=int), 0, float("inf") if top == 0.0 else 0.0)
+    reach = tolerance / top
+    blind = np.flatnonzero((t > 0) & (tolerance > REACH * t))
+    blind = np.array([j for j in blind.tolist() if j not in checked], dtype=int)
+    if blind.size > LIMIT:
+        blind = blind[t[blind] >= TOP * top]
+    blind = blind[np.argsort(-t[blind], kind="stable")]
+    rest = blind[LIMIT:]
+    worst = float(tolerance / t[rest[0]]) if rest.size else 0.0
+    return Unresolved(np.sort(blind[:LIMIT]), int(rest.size), float(reach), worst)
+
+
+def note(name: str, found: Unresolved) -> str:
+    """The note of a tensor whose screen left more unresolved entries than were checked one by one."""
+    return (
+        f"{name}: its directional screen could see an entry off by {found.reach:.2g} of itself at the tensor's "
+        f"largest entry; {found.left} more of its entries of at least {TOP:g} of that one lie beyond "
+        f"{REACH:g} of the screen's reach and were not checked one by one (the screen sees an error there of "
+        f"{found.worst:.2g} of the entry or more)"
+    )
