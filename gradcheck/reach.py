@@ -3,7 +3,8 @@
 A screen along ``v`` moves by ``delta |g_i v_i|`` when entry ``i`` is off by
 ``delta`` of itself; it trips when that exceeds its tolerance ``T``. So the
 smallest relative error it sees at entry ``i`` is its **reach** there,
-``T / |g_i v_i|``. The tolerance is set by the whole direction (its rounding,
+``T / |g_i v_i|``, and for sure (whatever the screen's own numeric error
+within its tolerance) at twice that (:data:`MARGIN`). The tolerance is set by the whole direction (its rounding,
 and for a real screen the loss's noise over the step and the truncation of a
 direction that curves or crosses kinks), not by the entry: a tensor whose
 entries are all small beside the rest of the gradient (a layer of a ReLU net at
@@ -30,6 +31,10 @@ from gradcheck.opinions import SUBTLE
 #: A screen vouches for an entry where an error of this relative size there would trip it
 #: (the issue's bar: no single entry off by 1e-2 or more passes where the loss can show it).
 REACH = SUBTLE
+#: A passing screen bounds a discrepancy only to its tolerance plus its own numeric error, which
+#: the tolerance bounds too (it is ``SAFETY`` times that error and more): an error is seen for sure
+#: where it moves the screen by twice its tolerance.
+MARGIN = 2.0
 #: Entries per tensor checked one by one because the screen could not vouch for them, largest first:
 #: a tensor of small entries holds few (a bias, a narrow layer); a large tensor holds many only where
 #: its gradient is far below the rest of the net's, and the largest of them are the ones a wrong
@@ -83,14 +88,15 @@ def unresolved(screener, name: str, screen, checked: set[int]) -> Unresolved:
     tolerance = max(screen.tolerance, abs(screen.analytic - screen.numeric))
     if top == 0.0 or not np.isfinite(tolerance):
         return Unresolved(np.array([], dtype=int), 0, float("inf") if top == 0.0 else 0.0)
-    reach = tolerance / top
-    blind = np.flatnonzero((t > 0) & (tolerance > REACH * t))
+    reach = MARGIN * tolerance / top
+    blind = np.flatnonzero(t > 0)
+    blind = blind[REACH * t[blind] < MARGIN * tolerance]
     blind = np.array([j for j in blind.tolist() if j not in checked], dtype=int)
     if blind.size > LIMIT:
         blind = blind[t[blind] >= TOP * top]
     blind = blind[np.argsort(-t[blind], kind="stable")]
     rest = blind[LIMIT:]
-    worst = float(tolerance / t[rest[0]]) if rest.size else 0.0
+    worst = float(MARGIN * tolerance / t[rest[0]]) if rest.size else 0.0
     return Unresolved(np.sort(blind[:LIMIT]), int(rest.size), float(reach), worst)
 
 
