@@ -291,12 +291,18 @@ def _tied_to_twin(ch: Checker, name: str, g: np.ndarray, evidence: list[EntryEvi
 def _beyond_reach(ch: Checker, name: str, g: np.ndarray, evidence, screener, screen) -> list[EntryEvidence]:
     """The entries a screen could not vouch for (:mod:`gradcheck.reach`), checked one by one.
 
-    (None where the tensor already fails, or its screen is left tripped: the verdict does not hang on them.)
+    None where the tensor already fails, and where its screen judged it alone and did not pass (a blind
+    screen, left ``inconclusive``: a few entries checked would make the tensor's status theirs).
     """
     if screen is None or screener is None or g.size == 0 or any(e.status == "fail" for e in evidence):
         return []
+    if not screen.ok and not evidence:
+        return []
     checked = {int(np.ravel_multi_index(e.index, g.shape)) for e in evidence} if g.ndim else set()
-    found = reach.unresolved(screener, name, screen, checked)
+    # an entry checked on its own resolves (real differences) the loss's noise over the step, or (complex
+    # step) a few ulps of itself; and neither resolves what the gradient code's own rounding blurs
+    per_entry = 0.0 if ch.complex_safe else SAFETY * ch.oracle.noise / (ch.oracle.h0 * ch.step_scale())
+    found = reach.unresolved(screener, name, screen, checked, max(per_entry, ch.rtol * ch.analytic_floor))
     if found.left:
         ch.notes.append(reach.note(name, found))
     if not found.check.size:

@@ -68,22 +68,34 @@ class Unresolved:
     worst: float = 0.0
 
 
-def terms(screener, name: str) -> np.ndarray:
-    """``|g_i v_i|`` over the entries of tensor ``name`` in ``screener``'s direction."""
+def _own(screener, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(g, v)`` over the entries of tensor ``name`` in ``screener``."""
     if hasattr(screener, "starts"):  # a group screener: its tensors laid end to end
         start, size = int(screener.starts[name]), int(screener.sizes[name])
-        return np.abs(screener.g[start : start + size] * screener.v[start : start + size])
-    return np.abs(screener.g * screener.v)
+        return screener.g[start : start + size], screener.v[start : start + size]
+    return screener.g, screener.v
 
 
-def unresolved(screener, name: str, screen, checked: set[int]) -> Unresolved:
+def terms(screener, name: str) -> np.ndarray:
+    """``|g_i v_i|`` over the entries of tensor ``name`` in ``screener``'s direction."""
+    g, v = _own(screener, name)
+    return np.abs(g * v)
+
+
+def unresolved(screener, name: str, screen, checked: set[int], resolution: float = 0.0) -> Unresolved:
     """The entries of ``name`` beyond :data:`REACH` of ``screen``, not already ``checked``.
 
     A screen that tripped and was accounted for (its search's blocks passed,
     or smaller steps resolved it) vouches for no entry it did not check to
     better than its own discrepancy: that is the tolerance used there.
+    ``resolution``: the absolute error bar of an entry checked on its own (the
+    loss's noise over the step); an entry whose error of :data:`REACH` is not
+    :data:`MARGIN` times that is not taken: checking it would not see the error
+    for sure either (the loss's noise hides it; the ``loss_ill_conditioned``
+    diagnosis states what the check could see).
     """
     t = terms(screener, name)
+    t = np.where(REACH * np.abs(_own(screener, name)[0]) > MARGIN * resolution, t, 0.0)
     top = float(np.max(t, initial=0.0))
     tolerance = max(screen.tolerance, abs(screen.analytic - screen.numeric))
     if top == 0.0 or not np.isfinite(tolerance):
