@@ -118,28 +118,31 @@ def _screen(tolerance, analytic=1.0, numeric=1.0):
 
 
 def test_unresolved_takes_the_entries_an_error_of_1e_2_would_not_move_past_twice_the_tolerance():
-    g = np.array([1.0, 0.1, 1e-3, 0.0, -1.5e-3])
+    g = np.array([1e-2, 1e-3, 1.1e-3, 0.0, -1.5e-3, 1e-4])
     found = reach.unresolved(_Screener(g), "w", _screen(1e-5), checked=set())
-    # 0.01 * |g_i| > 2 * 1e-5 only for the first two; the exact zero is nothing to plant on
-    assert found.check.tolist() == [2, 4]
+    # 0.01 * |g_i| > 2 * 1e-5 only for the first; the exact zero is nothing to plant on, and 1e-4 is
+    # under a tenth of the largest (TOP): past any screen's reach, left to the reach figure
+    assert found.check.tolist() == [1, 2, 4]
     assert found.left == 0
-    assert found.reach == pytest.approx(2e-5)
-    assert reach.unresolved(_Screener(g), "w", _screen(1e-5), checked={4}).check.tolist() == [2]
+    assert found.reach == pytest.approx(2e-3)
+    assert reach.unresolved(_Screener(g), "w", _screen(1e-5), checked={4}).check.tolist() == [1, 2]
+    # nor an entry whose error of 1e-2 is under twice what a check of it alone resolves
+    assert reach.unresolved(_Screener(g), "w", _screen(1e-5), set(), resolution=6e-6).check.tolist() == [4]
 
 
 def test_a_tripped_screen_vouches_only_to_its_discrepancy():
-    g = np.array([0.1, 0.05, 1.0])
+    g = np.array([0.2, 0.15, 1.0])
     assert reach.unresolved(_Screener(g), "w", _screen(1e-9), checked=set()).check.size == 0
-    found = reach.unresolved(_Screener(g), "w", _screen(1e-9, analytic=1.0, numeric=1.0 + 1e-3), checked=set())
+    found = reach.unresolved(_Screener(g), "w", _screen(1e-9, analytic=1.0, numeric=1.0 + 2e-3), checked=set())
     assert found.check.tolist() == [0, 1]
 
 
 def test_more_than_the_limit_keeps_the_largest_and_the_note_counts_the_rest():
     g = np.concatenate([np.full(40, 1e-3), np.full(10, 1e-6)])
-    g[7] = 2e-3
+    g[7] = 2e-3  # the 1e-6 entries are under a tenth of it
     found = reach.unresolved(_Screener(g), "W2", _screen(1.0), checked=set())
     assert found.check.size == reach.LIMIT and 7 in found.check.tolist()
-    assert found.left == 40 - reach.LIMIT  # the 1e-6 entries are under TOP of the largest: left to the note
+    assert found.left == 40 - reach.LIMIT
     text = reach.note("W2", found)
     assert "W2" in text and f"{found.left} more" in text
 
