@@ -40,7 +40,7 @@ from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
 from gradcheck.entries import check_entries
-from gradcheck.opinions import Checker
+from gradcheck.opinions import EVALUATION_BUDGET, Checker
 from gradcheck.problem import GradientShapeError, Problem, misshaped
 from gradcheck.result import EntryEvidence, GradientReport, TensorResult, worst_status
 from gradcheck.search import excess_note
@@ -201,7 +201,8 @@ def _checker(problem: Problem, analytic, options: dict) -> tuple[Checker, str]:
     rtol = validate_rtol(options["rtol"], problem.dtype)
     mode = "directional" if options["mode"] == "auto" else options["mode"]
     lazy = mode == "directional"
-    return Checker(nm.Oracle(problem), options["method"], rtol, analytic, [], options["seed"], lazy_noise=lazy), mode
+    budget = EVALUATION_BUDGET if lazy else None
+    return Checker(nm.Oracle(problem), options["method"], rtol, analytic, [], options["seed"], lazy, budget), mode
 
 
 def _report(ch: Checker, mode: str, tensors: list[TensorResult], numeric, elapsed: float) -> GradientReport:

@@ -39,8 +39,9 @@ from gradcheck import directional as dr
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY
 from gradcheck.entries import check_entries
-from gradcheck.opinions import ANALYTIC_ULPS, EXTENDED_LIMIT
+from gradcheck.floors import ANALYTIC_ULPS
 from gradcheck.problem import UserFunctionError
+from gradcheck.references import EXTENDED_LIMIT, SUBTLE
 from gradcheck.search import LEAF_SIZE, Search, accounted
 
 
@@ -256,6 +257,8 @@ def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=
             # every entry within one entry's tolerance at the floor each entry is judged against one by one:
             # a gradient of zeros passes there too, and so would any error of these entries
             ch.notes.append(floor_note(ch, name, g))
+        elif not blind(longer := longer_step(ch, name, screener, screen)):
+            screen = longer
         else:
             ch.notes.append(blind_note(name, screen, ch.complex_safe))
             screen = dataclasses.replace(screen, ok=False)
@@ -265,6 +268,69 @@ def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=
             f"(tolerance {screen.tolerance:.2g}) and no entry of it was checked: inconclusive, not pass"
         )
     return evidence, screen, unexplained
+
+
+#: A blind real screen (:func:`blind`) is measured again at steps this many times longer, each
+#: :data:`LONGER_GROWTH` times the last, up to :data:`LONGER_TRIES` times (8 evaluations each).
+#: Its rounding (the loss's measured noise over the step) falls as ``1 / d`` while its truncation,
+#: measured at every step (:func:`gradcheck.along.extrapolated_along`), grows as ``d**6``; the
+#: growth stops as soon as truncation is the larger part: a longer step would only curve more.
+LONGER_GROWTH = 4.0
+LONGER_TRIES = 8
+#: A screen at a longer step vouches for its tensor only when its tolerance is within this fraction
+#: of the largest term ``|g_i v_i|``: any entry of at least a tenth of the tensor's largest, off by
+#: 1% (:data:`gradcheck.opinions.SUBTLE`), trips it, as it would trip that entry's own check. At the
+#: plain screen's rule (:data:`BLIND`: anything under ``sum |g_i v_i|``) a tensor off by 50% passed
+#: a screen lengthened 64 times on a ``float()``-cast MSE of saturated tanh units.
+LONGER_REACH = SUBTLE
+
+
+def longer_step(ch, name: str, screener, screen):
+    """``screen`` measured again at longer steps where it was blind and the loss's noise dominates it.
+
+    The screen at its own step could not tell the tensor's gradient from zeros:
+    its tolerance, mostly the loss's rounding over the step, exceeds
+    ``sum |g_i v_i|``. A longer step lifts the difference out of the noise as
+    long as the curvature stays small; the truncation is measured at each step,
+    never assumed. Returns the first screen at a longer step that trips or
+    passes sharply (as measured: a tripped one leaves the tensor
+    inconclusive, as a tripped screen with no entry checked does), else
+    ``screen`` unchanged. A passing screen counts only once its tolerance is
+    within :data:`LONGER_REACH` of the largest term ``|g_i v_i|``. Real screens only: a complex
+    step's error does not depend on its step.
+    """
+    if screener.complex_safe or not screen.ok or ch.budget_spent():
+        return screen
+    flat = screener.g
+    if isinstance(screener, dr.GroupScreener):
+        start, size = int(screener.starts[name]), int(screener.sizes[name])
+        flat = screener.g[start : start + size]
+    own = dr.Screener(screener.oracle, False, name, flat)
+    o, every = own.oracle, np.arange(flat.size)
+    analytic, scale = own.sums(every)
+    reach = LONGER_REACH * float(np.max(np.abs(own.g * own.v), initial=0.0))
+    if not reach > 0:
+        return screen
+    excess = o.measured.excess if o.measured is not None else 1.0
+    d = dr.SCREEN_STEP / dr.SCREEN_NODES * min(16.0, excess ** (1.0 / 9.0)) * o.h0 * max(1.0, own._largest(every))
+    moves = own._moves(every)
+    for k in range(1, LONGER_TRIES + 1):
+        along = dr.extrapolated_along(o, moves, d * LONGER_GROWTH**k)
+        if not np.isfinite(along.value) or not along.truncation <= along.rounding:
+            return screen  # the curvature (or a kink) dominates from here on: no longer step helps
+        longer = own._judge(analytic, along.value, along.error, scale, along.noise_gain, along.truncation)
+        if longer.ok and longer.tolerance > reach:
+            # not yet sharp enough to vouch for the tensor: go on while the remaining growth can get there
+            if SAFETY * along.rounding / LONGER_GROWTH ** (LONGER_TRIES - k) > reach:
+                return screen
+            continue
+        ch.notes.append(
+            f"{name}: its screen, blind at the loss's noise, was measured again at a {LONGER_GROWTH**k:g} times "
+            f"longer step (truncation {along.truncation:.2g}, rounding {along.rounding:.2g}, against "
+            f"sum |g_i v_i| = {scale:.2g}): {'passes' if longer.ok else 'trips: inconclusive, not pass'}"
+        )
+        return longer
+    return screen
 
 
 def floor_note(ch, name: str, g: np.ndarray) -> str:
@@ -321,7 +387,7 @@ def _check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener
     def check(idx: np.ndarray) -> dict[int, Any]:
         return dict(zip(idx.tolist(), check_entries(ch, name, idx, g_flat, g.shape, method)))
 
-    found, unexplained = _searched(screener, whole, rng, samples, check)
+    found, unexplained = _searched(ch, screener, whole, rng, samples, check)
     if unexplained and not any(e.status == "fail" for e in found.values()):
         unexplained = _within_code_rounding(ch, screener, unexplained, found)
         unexplained = _through_kinks(ch, screener, unexplained)
@@ -346,7 +412,7 @@ def _searched_group(ch, screener, whole, rng, samples: int) -> dict[str, tuple]:
                 out[start + j] = e
         return out
 
-    found, unexplained = _searched(screener, whole, rng, samples, check)
+    found, unexplained = _searched(ch, screener, whole, rng, samples, check)
     if unexplained and not any(e.status == "fail" for e in found.values()):
         unexplained = _within_code_rounding(ch, screener, unexplained, found)
         unexplained = _through_kinks(ch, screener, unexplained)
@@ -366,11 +432,13 @@ def _cleared(whole):
     return dataclasses.replace(whole, ok=True)
 
 
-def _searched(screener, whole, rng, samples: int, check) -> tuple[dict[int, Any], list]:
+def _searched(ch, screener, whole, rng, samples: int, check) -> tuple[dict[int, Any], list]:
     """Search a tripped screen, check the entries it points to, and account for its excess.
 
     ``check(idx)`` checks entries (screener indices) and maps each to its
     evidence. Returns that evidence and the blocks still unaccounted for.
+    Once the check has spent its evaluations (:meth:`Checker.budget_spent`),
+    the dense blocks are left unexplained instead of searched on.
     """
     search = Search.start(screener, whole)
     found: dict[int, Any] = {}
@@ -382,6 +450,9 @@ def _searched(screener, whole, rng, samples: int, check) -> tuple[dict[int, Any]
         picks = [b for b, _ in leaves] + [sample(screener.g, b, per_block, rng) for b, _ in dense]
         wanted = np.unique(np.concatenate(picks)) if picks else np.array([], dtype=int)
         wanted = wanted[[int(i) not in found for i in wanted]] if wanted.size else wanted
+        if wanted.size and ch.budget_spent():
+            search.unexplained += leaves + dense  # nothing left to check them with
+            break
         if wanted.size:
             found.update(check(wanted))
         if any(e.status == "fail" for e in found.values()):
@@ -392,7 +463,7 @@ def _searched(screener, whole, rng, samples: int, check) -> tuple[dict[int, Any]
         search.unexplained += open_leaves
         if not open_dense:
             break
-        if resumed:
+        if resumed or ch.budget_spent():
             search.unexplained += open_dense
             break
         # a sample that passes is no evidence about the rest: search the dense blocks on
@@ -465,15 +536,34 @@ def _within_code_rounding(ch, screener, unexplained: list, found: dict) -> list:
 
 
 def _code_rounding(ch, screener) -> np.ndarray | None:
-    """``|g_i - g_wide_i|`` over the screener's entries (the user's code at ``np.longdouble``), or None."""
+    """``|g_i - g_wide_i|`` over the screener's entries (the user's code at ``np.longdouble``), or None.
+
+    Where the screener judges that widest run itself (the extended twin of a
+    noisy float64 loss, the np.longdouble run of a float32 one), the difference
+    is zero and says nothing about the widest run's own rounding, which a
+    cancellation in the user's formula keeps far above its eps (``1 - a**2`` of a
+    tanh unit at ``|z| ~ 15`` rounds to ~1e-7 of itself at np.longdouble). It is
+    then measured from the run one precision narrower, shrunk by the square
+    root of the eps ratio, as :meth:`gradcheck.references.References._rounded`
+    takes a wider run's own rounding. A bug is in every run alike and adds
+    nothing to it.
+    """
     wides = ch.wide_gradients()
     names = getattr(screener, "names", (screener.name,))
     if not wides or any(n not in wides[-1] for n in names):
         return None
-    gw = np.concatenate([np.asarray(wides[-1][n], np.float64).reshape(-1) for n in names])
+
+    def flat(grads) -> np.ndarray:
+        return np.concatenate([np.asarray(grads[n], np.float64).reshape(-1) for n in names])
+
+    gw = flat(wides[-1])
     if gw.size != screener.g.size:
         return None
     diff = np.abs(screener.g - gw)
+    runs = [(float(np.finfo(ch.oracle.dtype).eps), ch.analytic), *zip(ch._wide_eps, wides)]
+    if not np.any(diff) and len(runs) > 1 and all(n in runs[-2][1] for n in names):
+        (eps_before, before), (eps_wide, _) = runs[-2], runs[-1]
+        diff = np.sqrt(eps_wide / eps_before) * np.abs(flat(before) - gw)
     return np.where(np.isfinite(diff), diff, np.inf)
 
 
@@ -502,7 +592,7 @@ def _through_kinks(ch, screener, unexplained: list) -> list:
         return unexplained
     still = []
     for k, (block, screen) in enumerate(unexplained):
-        how = _along_smaller_steps(screener, block) if k < KINK_BLOCKS else None
+        how = _along_smaller_steps(screener, block) if k < KINK_BLOCKS and not ch.budget_spent() else None
         if how is None:
             still.append((block, screen))
             continue
