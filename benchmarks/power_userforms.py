@@ -8,6 +8,9 @@ oracle says the user's gradient is the loss's derivative) with a finite loss.
 In each, two plants, each checked in ``auto`` mode as a user would: a typical
 entry (drawn among entries at least a tenth of their tensor's largest, as the
 soak does) and the gradient's largest entry, each multiplied by ``1 + delta``.
+With ``--per-tensor``, one plant per tensor instead, at that tensor's largest
+entry (a tensor of uniformly small entries, beside a large gradient elsewhere,
+is where a screen's tolerance set by the whole direction hides one).
 Reports how many were caught (``fail``), pinned to the entry, left
 ``inconclusive``, or passed, with every pass listed. Ground truth comes from
 the oracle (mpmath or ``np.longdouble``), never from this project's code.
@@ -42,7 +45,21 @@ def _largest(truth: dict):
     return name, tuple(int(i) for i in np.unravel_index(int(np.argmax(np.abs(truth[name]))), truth[name].shape))
 
 
-def plants(i: int, dtype: str, delta: float, max_params: int) -> list[dict] | None:
+def _per_tensor(truth: dict) -> list[tuple[str, tuple[str, tuple[int, ...]]]]:
+    out = []
+    for name, g in truth.items():
+        g = np.asarray(g, float)
+        if g.size and float(np.max(np.abs(g))) > 0:
+            out.append(
+                (
+                    f"largest of {name}",
+                    (name, tuple(int(i) for i in np.unravel_index(int(np.argmax(np.abs(g))), g.shape))),
+                )
+            )
+    return out
+
+
+def plants(i: int, dtype: str, delta: float, max_params: int, per_tensor: bool = False) -> list[dict] | None:
     """The two plants of configuration ``i`` (None: not of ``dtype``, or not correct by construction)."""
     form = uf.random_form(i)
     if form.dtype != dtype or form.n_params > max_params:
@@ -57,7 +74,8 @@ def plants(i: int, dtype: str, delta: float, max_params: int) -> list[dict] | No
     if typical is None:
         return None
     rows = []
-    for where, (name, index) in (("typical", typical), ("largest", _largest(truth.grad))):
+    where_to = _per_tensor(truth.grad) if per_tensor else (("typical", typical), ("largest", _largest(truth.grad)))
+    for where, (name, index) in where_to:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             rep = check_gradients(loss, uf.plant(grad, name, index, delta), params, seed=i, name_bugs=False)
@@ -84,17 +102,18 @@ def main() -> int:
     ap.add_argument("--start", type=int, default=20_000)
     ap.add_argument("--delta", type=float, default=1e-2)
     ap.add_argument("--max-params", type=int, default=20_000)
+    ap.add_argument("--per-tensor", action="store_true", help="plant at each tensor's largest entry")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     rows, i, forms = [], args.start, 0
     while forms < args.count:
-        got = plants(i, args.dtype, args.delta, args.max_params)
+        got = plants(i, args.dtype, args.delta, args.max_params, args.per_tensor)
         i += 1
         if got:
             forms += 1
             rows += got
-    for where in ("typical", "largest"):
-        mine = [r for r in rows if r["where"] == where]
+    for where in ("per tensor",) if args.per_tensor else ("typical", "largest"):
+        mine = [r for r in rows if r["where"] == where or (args.per_tensor and r["where"].startswith("largest of"))]
         count = {s: sum(r["status"] == s for r in mine) for s in ("fail", "inconclusive", "kink", "pass")}
         pinned = sum(r["pinned"] for r in mine)
         print(

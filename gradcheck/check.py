@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck import conditioning, screens
+from gradcheck import conditioning, reach, screens
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
@@ -265,6 +265,7 @@ def _check_tensors(ch: Checker, analytic, mode: str, rng, samples: int):
             screener, screen, spent = plan[name]
             evidence, screen, unexplained = screens.check_directional(ch, name, g, rng, samples, screener, screen)
             evidence += _tied_to_twin(ch, name, g, evidence)
+            evidence += _beyond_reach(ch, name, g, evidence, screener, screen)
         else:
             idx = _select(mode, g.reshape(-1), samples, rng)
             evidence = check_entries(ch, name, idx, g.reshape(-1), g.shape)
@@ -286,6 +287,29 @@ def _tied_to_twin(ch: Checker, name: str, g: np.ndarray, evidence: list[EntryEvi
     checked = {int(np.ravel_multi_index(e.index, g.shape)) for e in evidence} if g.ndim else set()
     idx = screens.tie_to_twin(ch, name, g, checked)
     return check_entries(ch, name, idx, g.reshape(-1), g.shape) if idx.size else []
+
+
+def _beyond_reach(ch: Checker, name: str, g: np.ndarray, evidence, screener, screen) -> list[EntryEvidence]:
+    """The entries a screen could not vouch for (:mod:`gradcheck.reach`), checked one by one.
+
+    None where the tensor already fails, and where its screen judged it alone and did not pass (a blind
+    screen, left ``inconclusive``: a few entries checked would make the tensor's status theirs).
+    """
+    if screen is None or screener is None or g.size == 0 or any(e.status == "fail" for e in evidence):
+        return []
+    if not screen.ok and not evidence:
+        return []
+    checked = {int(np.ravel_multi_index(e.index, g.shape)) for e in evidence} if g.ndim else set()
+    # an entry checked on its own resolves (real differences) the loss's noise over the step, or (complex
+    # step) a few ulps of itself; and neither resolves what the gradient code's own rounding blurs
+    per_entry = 0.0 if ch.complex_safe else SAFETY * ch.oracle.noise / (ch.oracle.h0 * ch.step_scale())
+    found = reach.unresolved(screener, name, screen, checked, max(per_entry, ch.rtol * ch.analytic_floor))
+    if found.left:
+        ch.notes.append(reach.note(name, found))
+    if not found.check.size:
+        return []
+    method = "complex" if ch.complex_safe else None
+    return check_entries(ch, name, found.check, g.reshape(-1), g.shape, method)
 
 
 def _rounding_notes(ch: Checker, dtype) -> list[str]:

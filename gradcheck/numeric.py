@@ -460,6 +460,13 @@ def measured_noise(oracle: Oracle, name: str, j: int) -> float:
 #: enough to step inside the nearest kink of a ReLU net with a few hundred
 #: samples, while the rounding error (growing like 1/h) stays small.
 REFINE_HALVINGS = 6
+#: Where the last of those steps still crosses kinks (one-sided slopes apart, their gap not
+#: shrinking with the step) and nothing converged, the halving goes on this many more times.
+#: A loss whose measured noise widened the first step (kinks in its noise table read as noise)
+#: starts 8 times wider and ends at h/8, where a ReLU batch of 32 still has units within the
+#: step (a leaky ReLU bias at 3e-7 of its kink: the estimate was 40 times the derivative);
+#: the extra steps are candidates like the others, kept only where their error is smaller.
+KINK_HALVINGS = 4
 #: A growing spread between Richardson values is noise when it stays within this many
 #: times their rounding; far above it, a kink a little way off is still pulling the
 #: larger steps, and the halving goes on until the steps are inside it.
@@ -499,7 +506,9 @@ def refine(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
     """
     pairs = [_pair(oracle, name, j, scale)]
     last_r, best, sigma = None, None, None
-    for k in range(1, REFINE_HALVINGS + 1):
+    k, limit = 0, REFINE_HALVINGS
+    while k < limit:
+        k += 1
         pairs.append(_pair(oracle, name, j, scale * 0.5**k))
         prev, cur = pairs[-2], pairs[-1]
         if not _finite(prev.Lp, prev.Lm, cur.Lp, cur.Lm):
@@ -535,6 +544,8 @@ def refine(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
             break  # converged: consecutive estimates agree to rounding
         if k >= 3 and candidate.error > 4.0 * best.error and spread <= NOISE_LIKE * rounding:
             break  # the spread grows as the step shrinks, at the scale of the rounding: noise dominates, stop
+        if k == limit == REFINE_HALVINGS and abs(gap1) > 4.0 * noise and abs(gap1) > 0.5 * abs(gap0):
+            limit += KINK_HALVINGS  # still crossing kinks at the last step: go inside them
     if best is None:
         return Estimate(float("nan"), float("inf"), "richardson")
     # the one-sided slopes of the smallest step: with kinks inside every step they bracket the valid subgradients

@@ -126,6 +126,7 @@ LAYERS = [
         "gradcheck.search",
         "gradcheck.entries",
         "gradcheck.screens",
+        "gradcheck.reach",
         "gradcheck.check",
         "gradcheck.errormap",
         "gradcheck.diagnose",  # check_gradients names the bugs it finds

@@ -1,0 +1,122 @@
+"""What a passing directional screen could see, entry by entry, and the entries it cannot vouch for.
+
+A screen along ``v`` moves by ``delta |g_i v_i|`` when entry ``i`` is off by
+``delta`` of itself; it trips when that exceeds its tolerance ``T``. So the
+smallest relative error it sees at entry ``i`` is its **reach** there,
+``T / |g_i v_i|``, and for sure (whatever the screen's own numeric error
+within its tolerance) at twice that (:data:`MARGIN`). The tolerance is set by the whole direction (its rounding,
+and for a real screen the loss's noise over the step and the truncation of a
+direction that curves or crosses kinks), not by the entry: a tensor whose
+entries are all small beside the rest of the gradient (a layer of a ReLU net at
+small weights, 4e-6 where the gradient's largest entry is 0.05), or a screen
+whose real difference crosses kinks, can pass with a reach of several percent
+at the tensor's largest entry, though the loss resolves that entry alone to
+1e-5.
+
+:func:`unresolved` names the entries a passing screen leaves beyond
+:data:`REACH`; the check looks at them one by one (each with its own step and
+error bar, so the loss's noise at that entry decides what it can see), up to
+:data:`LIMIT` per tensor, largest first. Where more are left than that, the
+report says how far the screen reached there (:func:`note`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradcheck.references import SUBTLE
+
+#: A screen vouches for an entry where an error of this relative size there would trip it
+#: (the issue's bar: no single entry off by 1e-2 or more passes where the loss can show it).
+REACH = SUBTLE
+#: A passing screen bounds a discrepancy only to its tolerance plus its own numeric error, which
+#: the tolerance bounds too (it is ``SAFETY`` times that error and more): an error is seen for sure
+#: where it moves the screen by twice its tolerance.
+MARGIN = 2.0
+#: Entries per tensor checked one by one because the screen could not vouch for them, largest first:
+#: a tensor of small entries holds few (a bias, a narrow layer); a large tensor holds many only where
+#: its gradient is far below the rest of the net's, and the largest of them are the ones a wrong
+#: formula moves most.
+LIMIT = 16
+#: Only entries of at least this fraction of their tensor's largest term are taken (the soak's
+#: "typical entry" bar): the near-zero entries of a tensor are past any screen's reach, and checking
+#: them cost the 42,634-parameter user-form net 15 evaluations for one entry of 6e-8 (11 in all before).
+TOP = 0.1
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """The entries of one tensor a passing screen could not vouch for.
+
+    Attributes
+    ----------
+    check : ndarray of int
+        Flat indices to check one by one (at most :data:`LIMIT`, largest first).
+    left : int
+        Unresolved entries of at least :data:`TOP` of the tensor's largest that are not checked
+        (smaller ones are never taken: the reach at the largest entry says what the screen saw).
+    reach : float
+        The smallest relative error the screen could see at the tensor's largest entry.
+    worst : float
+        The same at the largest entry left unchecked (0 when none is left).
+    """
+
+    check: np.ndarray
+    left: int
+    reach: float
+    worst: float = 0.0
+
+
+def _own(screener, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(g, v)`` over the entries of tensor ``name`` in ``screener``."""
+    if hasattr(screener, "starts"):  # a group screener: its tensors laid end to end
+        start, size = int(screener.starts[name]), int(screener.sizes[name])
+        return screener.g[start : start + size], screener.v[start : start + size]
+    return screener.g, screener.v
+
+
+def terms(screener, name: str) -> np.ndarray:
+    """``|g_i v_i|`` over the entries of tensor ``name`` in ``screener``'s direction."""
+    g, v = _own(screener, name)
+    return np.abs(g * v)
+
+
+def unresolved(screener, name: str, screen, checked: set[int], resolution: float = 0.0) -> Unresolved:
+    """The entries of ``name`` beyond :data:`REACH` of ``screen``, not already ``checked``.
+
+    A screen that tripped and was accounted for (its search's blocks passed,
+    or smaller steps resolved it) vouches for no entry it did not check to
+    better than its own discrepancy: that is the tolerance used there.
+    ``resolution``: the absolute error bar of an entry checked on its own (the
+    loss's noise over the step); an entry whose error of :data:`REACH` is not
+    :data:`MARGIN` times that is not taken: checking it would not see the error
+    for sure either (the loss's noise hides it; the ``loss_ill_conditioned``
+    diagnosis states what the check could see).
+    """
+    t = terms(screener, name)
+    t = np.where(np.abs(_own(screener, name)[0]) > MARGIN * resolution / REACH, t, 0.0)
+    top = float(np.max(t, initial=0.0))
+    tolerance = max(screen.tolerance, abs(screen.analytic - screen.numeric))
+    if top == 0.0 or not np.isfinite(tolerance):
+        return Unresolved(np.array([], dtype=int), 0, float("inf") if top == 0.0 else 0.0)
+    reach = MARGIN * tolerance / top
+    blind = np.flatnonzero(t > 0)
+    blind = blind[REACH * t[blind] < MARGIN * tolerance]
+    blind = np.array([j for j in blind.tolist() if j not in checked], dtype=int)
+    blind = blind[t[blind] >= TOP * top]
+    blind = blind[np.argsort(-t[blind], kind="stable")]
+    rest = blind[LIMIT:]
+    worst = float(MARGIN * tolerance / t[rest[0]]) if rest.size else 0.0
+    return Unresolved(np.sort(blind[:LIMIT]), int(rest.size), float(reach), worst)
+
+
+def note(name: str, found: Unresolved) -> str:
+    """The note of a tensor whose screen left more unresolved entries than were checked one by one."""
+    return (
+        f"{name}: its directional screen could see an entry off by {found.reach:.2g} of itself at the tensor's "
+        f"largest entry; {found.left} more of its entries of at least {TOP:g} of that one lie beyond "
+        f"{REACH:g} of the screen's reach and were not checked one by one (the screen sees an error there of "
+        f"{found.worst:.2g} of the entry or more)"
+    )
