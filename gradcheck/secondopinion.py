@@ -200,7 +200,7 @@ def _straddled(g: float, refined: nm.Estimate, tolerance: float) -> str | None:
     both their errors, was extrapolated across kinks inside the steps (ReLU
     units of a net at small weights, many of them near zero over a batch):
     it is no evidence against ``g``. If ``g`` lies between the slopes
-    (widened by ``tolerance``), it is ``kink`` where they are within
+    (widened by ``tolerance`` and their rounding), it is ``kink`` where they are within
     :data:`KINK_WIDTH` of ``g`` of each other, else ``inconclusive`` (an
     error smaller than the bracket would hide in it). ``g`` outside them:
     None, judged as usual.
@@ -211,6 +211,7 @@ def _straddled(g: float, refined: nm.Estimate, tolerance: float) -> str | None:
     margin = SAFETY * (refined.error + refined.slope_error)
     if lo - margin <= refined.value <= hi + margin:
         return None
-    if not lo - tolerance <= g <= hi + tolerance:
+    slack = tolerance + SAFETY * refined.slope_error  # the slopes are known to their rounding
+    if not lo - slack <= g <= hi + slack:
         return None
     return "kink" if hi - lo <= KINK_WIDTH * abs(g) else "inconclusive"
