@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck import conditioning, reach, screens
+from gradcheck import conditioning, epsilon, reach, screens
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
@@ -185,7 +185,7 @@ def check_gradients(
     ch, mode = _checker(problem, analytic, options)
     tensors, numeric = _check_tensors(ch, analytic, mode, np.random.default_rng(ch.seed), options["samples"])
     ch.oracle.assert_unmodified()
-    report = _report(ch, mode, tensors, numeric, time.perf_counter() - start)
+    report = epsilon.named(_report(ch, mode, tensors, numeric, time.perf_counter() - start), loss)
     if name_bugs and not report.passed:
         report = diagnose(report, params=problem.params, context=context or Context.infer(loss, problem.params))
     return _with_conditioning(report, ch, analytic)

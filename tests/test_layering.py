@@ -120,6 +120,7 @@ LAYERS = [
         "gradcheck.references",
         "gradcheck.secondopinion",
         "gradcheck.opinions",
+        "gradcheck.epsilon",
         "gradcheck.conditioning",
         "gradcheck.along",
         "gradcheck.directional",
