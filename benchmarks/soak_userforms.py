@@ -416,16 +416,17 @@ def main() -> int:
     ap.add_argument("--output", type=Path, default=ROOT / "reports")
     args = ap.parse_args()
     if args.merge:
-        rows, seconds, seen = [], 0.0, set()
+        rows, seconds, seen, each = [], 0.0, set(), []
         for p in args.merge:
             part = json.loads((args.output / f"reliability-userforms-{p}.json").read_text())
             # a configuration in two parts (a part restarted at a later index) is counted once, first part first
             rows += [r for r in part["rows"] if r["index"] not in seen]
             seen.update(r["index"] for r in part["rows"])
             seconds += part["seconds"]
+            each.append(f"{p} {len(part['rows'])} configurations in {part['seconds'] / 60:.0f} min")
         by_the_rule(rows)
         summary = summarize(rows)
-        text = render(summary, seconds, args.merge)
+        text = render(summary, seconds, [f"{p} ({e})" for p, e in zip(args.merge, each)])
         (args.output / "reliability-userforms.md").write_text(text)
         _into_reliability(args.output / "reliability.md", text)
         print(text)
@@ -530,7 +531,8 @@ def render(s: dict, seconds: float, parts: list[str]) -> str:
     lines = [
         "## User-form nets against an arbitrary-precision oracle",
         "",
-        f"`python benchmarks/soak_userforms.py`, parts {', '.join(parts)} ({seconds:.0f} s of soak time in total).",
+        f"`python benchmarks/soak_userforms.py`, parts {', '.join(parts)}: {seconds:.0f} s of soak time in total "
+        "(each part's wall time; the parts ran side by side).",
         "",
         f"{s['count']} configurations: {s['checked']} correct by construction and checked in `auto` mode, "
         + ", ".join(f"{v} excluded ({k})" for k, v in sorted(s["excluded"].items())),
@@ -583,8 +585,17 @@ def render(s: dict, seconds: float, parts: list[str]) -> str:
         ),
     ]
     causes = Counter(cause(r)[0] for r in s["inconclusive"])
-    lines += ["", "### Inconclusive, by cause", "", "| cause | configurations |", "|---|---:|"]
-    lines += [f"| {k} | {v} |" for k, v in causes.most_common()]
+    below = Counter(cause(r)[0] for r in s["inconclusive"] if below_rounding(r))
+    beyond = Counter(cause(r)[0] for r in s["inconclusive"] if beyond_the_loss(r) and not below_rounding(r))
+    lines += [
+        "",
+        "### Inconclusive, by cause",
+        "",
+        "| cause | configurations | whole gradient under the formula's rounding at np.longdouble | "
+        "beyond the loss as written (oracle-checked) | the rest |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    lines += [f"| {k} | {v} | {below[k]} | {beyond[k]} | {v - below[k] - beyond[k]} |" for k, v in causes.most_common()]
     g = s.get("gaps")
     if g:
         left = len(s["inconclusive"]) - g["inconclusive_below"]
