@@ -51,6 +51,8 @@ MODES = ("auto", "full", "sampled", "directional")
 AUTO_FULL_LIMIT = 20_000
 #: Entries kept as evidence per tensor in the report.
 MAX_EVIDENCE = 5
+#: A tensor's typical (median) magnitude is taken over at most about twice this many entries, evenly strided.
+TYPICAL_SAMPLE = 4096
 
 
 def _validate_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
@@ -348,6 +350,7 @@ def _resolution(report: GradientReport, ch: Checker, analytic) -> dict[str, floa
     out = {}
     for t in report.tensors:
         g = np.abs(analytic[t.name]).reshape(-1)
+        g = g[:: max(1, g.size // TYPICAL_SAMPLE)]  # an evenly strided sample: a median of 200,000 took 4 ms
         typical = float(np.median(g[g > 0])) if np.any(g > 0) else 0.0
         reach = t.directional["tolerance"] if t.directional and not t.checked else per_entry
         out[t.name] = reach / typical if typical > 0 else float("inf")

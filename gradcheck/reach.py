@@ -115,8 +115,7 @@ def unresolved(screener, name: str, screen, checked: set[int], resolution: float
 def note(name: str, found: Unresolved) -> str:
     """The note of a tensor whose screen left more unresolved entries than were checked one by one."""
     return (
-        f"{name}: its directional screen could see an entry off by {found.reach:.2g} of itself at the tensor's "
-        f"largest entry; {found.left} more of its entries of at least {TOP:g} of that one lie beyond "
-        f"{REACH:g} of the screen's reach and were not checked one by one (the screen sees an error there of "
-        f"{found.worst:.2g} of the entry or more)"
+        f"{name}: its directional screen sees an entry off by {found.reach:.2g} of itself at the tensor's largest "
+        f"entry; {found.left} more of its entries (each at least {TOP:g} of that one) are not seen to {REACH:g} by "
+        f"the screen and were not checked one by one: an error there shows only from {found.worst:.2g} of the entry"
     )
