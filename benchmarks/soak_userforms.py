@@ -291,15 +291,15 @@ def plant_all(form, loss, grad, params, truth, i) -> list[dict]:
     return rows
 
 
-def soak(count: int, start: int, save=None, dtype: str | None = None) -> list[dict]:
+def soak(count: int, start: int, save=None, dtype: str | None = None, only: set | None = None) -> list[dict]:
     """Configurations ``start .. start + count - 1``; ``save(rows, seconds)`` every 100 (kept if stopped).
 
-    ``dtype``: only the configurations of that dtype (a part rerun after a change that touches only them;
-    ``--merge`` it first, so that its rows replace the earlier part's).
+    ``dtype``, ``only``: only the configurations of that dtype, or of those indices (a part rerun after a
+    change that can touch only them; ``--merge`` it first, so that its rows replace the earlier part's).
     """
     rows, t = [], time.perf_counter()
     for i in range(start, start + count):
-        if dtype is not None and uf.random_form(i).dtype != dtype:
+        if (dtype is not None and uf.random_form(i).dtype != dtype) or (only is not None and i not in only):
             continue
         rows.append(check_one(i))
         if len(rows) % 100 == 0:
@@ -421,6 +421,7 @@ def main() -> int:
     ap.add_argument("--merge", nargs="+", metavar="PART")
     ap.add_argument("--output", type=Path, default=ROOT / "reports")
     ap.add_argument("--dtype", choices=("float32", "float64"), help="check only the configurations of this dtype")
+    ap.add_argument("--indices", type=Path, help="a JSON list: check only these configurations (of the range)")
     args = ap.parse_args()
     if args.merge:
         rows, seconds, seen, each = [], 0.0, set(), []
@@ -444,7 +445,8 @@ def main() -> int:
         path.write_text(json.dumps({"rows": rows, "seconds": seconds}, default=str))
 
     t = time.perf_counter()
-    rows = soak(args.count, args.start, save, args.dtype)
+    only = set(json.loads(args.indices.read_text())) if args.indices else None
+    rows = soak(args.count, args.start, save, args.dtype, only)
     seconds = time.perf_counter() - t
     save(rows, seconds)
     s = summarize(rows)
