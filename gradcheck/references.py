@@ -207,8 +207,9 @@ SHRINK = 2.0
 #: ... and within this fraction of the entry: what is left of the miss at np.longdouble bounds an error
 #: the rule could hide. At a quarter percent (:data:`ROUNDING_CAP`) a tanh MSE whose float64 entries
 #: are off by 0.8% behind a loss that does not move at all (user form 457) passed; the case measured
-#: (986, a float64 miss of 5.9e-7) keeps 2.1e-7 at np.longdouble.
-SHRINK_CAP = 1e-6
+#: (986, a float64 miss of 5.9e-7) keeps 2.1e-7 at np.longdouble. At 1e-6, one entry of user form 7672
+#: planted 1e-6 off (a miss the plant alone leaves at np.longdouble) passed.
+SHRINK_CAP = 3e-7
 
 
 def _shrinks(g: float, gw: float, best: nm.Estimate, size: float) -> bool:
