@@ -125,6 +125,7 @@ LAYERS = [
         "gradcheck.along",
         "gradcheck.directional",
         "gradcheck.search",
+        "gradcheck.longer",
         "gradcheck.entries",
         "gradcheck.screens",
         "gradcheck.reach",

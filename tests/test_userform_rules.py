@@ -4,7 +4,7 @@ Configurations of the user-form soak (``benchmarks/userforms.py``), with its
 oracle (mpmath or ``np.longdouble``) as truth, never this project's gradient
 code; every rule is also tried on planted errors that it must leave visible.
 
-* a blind real screen measured again at longer steps (:func:`gradcheck.screens.longer_step`);
+* a blind real screen measured again at longer steps (:func:`gradcheck.longer.longer_step`);
 * a Richardson value outside the one-sided bracket (:func:`gradcheck.secondopinion._straddled`);
 * a miss that shrinks when the same code runs wider (:func:`gradcheck.references._shrinks`);
 * a screen of the widest run, its rounding measured from the run one precision narrower
