@@ -35,12 +35,12 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck import conditioning, reach, screens
+from gradcheck import conditioning, epsilon, reach, screens
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
 from gradcheck.entries import check_entries
-from gradcheck.opinions import Checker
+from gradcheck.opinions import EVALUATION_BUDGET, Checker
 from gradcheck.problem import GradientShapeError, Problem, misshaped
 from gradcheck.result import EntryEvidence, GradientReport, TensorResult, worst_status
 from gradcheck.search import excess_note
@@ -187,7 +187,7 @@ def check_gradients(
     ch, mode = _checker(problem, analytic, options)
     tensors, numeric = _check_tensors(ch, analytic, mode, np.random.default_rng(ch.seed), options["samples"])
     ch.oracle.assert_unmodified()
-    report = _report(ch, mode, tensors, numeric, time.perf_counter() - start)
+    report = epsilon.named(_report(ch, mode, tensors, numeric, time.perf_counter() - start), loss)
     if name_bugs and not report.passed:
         report = diagnose(report, params=problem.params, context=context or Context.infer(loss, problem.params))
     return _with_conditioning(report, ch, analytic)
@@ -203,7 +203,8 @@ def _checker(problem: Problem, analytic, options: dict) -> tuple[Checker, str]:
     rtol = validate_rtol(options["rtol"], problem.dtype)
     mode = "directional" if options["mode"] == "auto" else options["mode"]
     lazy = mode == "directional"
-    return Checker(nm.Oracle(problem), options["method"], rtol, analytic, [], options["seed"], lazy_noise=lazy), mode
+    budget = EVALUATION_BUDGET if lazy else None
+    return Checker(nm.Oracle(problem), options["method"], rtol, analytic, [], options["seed"], lazy, budget), mode
 
 
 def _report(ch: Checker, mode: str, tensors: list[TensorResult], numeric, elapsed: float) -> GradientReport:

@@ -82,6 +82,9 @@ def check_entries(ch: Checker, name: str, idx: np.ndarray, g_flat: np.ndarray, s
     for count, k in enumerate(failing):
         if count >= CONFIRM_LIMIT and all(statuses[j] == "fail" for j in failing[:count]):
             break  # the estimators agreed on the worst entries: the rest stand as measured
+        if ch.budget_spent():  # no second opinion left to give: a first look never fails an entry alone
+            statuses[k] = "inconclusive" if statuses[k] == "fail" else statuses[k]
+            continue
         floor_k = float(floor[k]) if np.ndim(floor) else floor  # per entry where the float32 code was measured
         if _code_rounding(ch, name, int(idx[k]), g[k], estimates[k], floor_k, statuses[k]):
             statuses[k] = "pass"

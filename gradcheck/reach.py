@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradcheck.opinions import SUBTLE
+from gradcheck.references import SUBTLE
 
 #: A screen vouches for an entry where an error of this relative size there would trip it
 #: (the issue's bar: no single entry off by 1e-2 or more passes where the loss can show it).

@@ -39,8 +39,10 @@ from gradcheck import directional as dr
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY
 from gradcheck.entries import check_entries
-from gradcheck.opinions import ANALYTIC_ULPS, EXTENDED_LIMIT
+from gradcheck.floors import ANALYTIC_ULPS
+from gradcheck.longer import longer_step
 from gradcheck.problem import UserFunctionError
+from gradcheck.references import EXTENDED_LIMIT
 from gradcheck.search import LEAF_SIZE, Search, accounted
 
 
@@ -256,6 +258,8 @@ def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=
             # every entry within one entry's tolerance at the floor each entry is judged against one by one:
             # a gradient of zeros passes there too, and so would any error of these entries
             ch.notes.append(floor_note(ch, name, g))
+        elif not blind(longer := longer_step(ch, name, screener, screen)):
+            screen = longer
         else:
             ch.notes.append(blind_note(name, screen, ch.complex_safe))
             screen = dataclasses.replace(screen, ok=False)
@@ -321,7 +325,7 @@ def _check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener
     def check(idx: np.ndarray) -> dict[int, Any]:
         return dict(zip(idx.tolist(), check_entries(ch, name, idx, g_flat, g.shape, method)))
 
-    found, unexplained = _searched(screener, whole, rng, samples, check)
+    found, unexplained = _searched(ch, screener, whole, rng, samples, check)
     if unexplained and not any(e.status == "fail" for e in found.values()):
         unexplained = _within_code_rounding(ch, screener, unexplained, found)
         unexplained = _through_kinks(ch, screener, unexplained)
@@ -346,7 +350,7 @@ def _searched_group(ch, screener, whole, rng, samples: int) -> dict[str, tuple]:
                 out[start + j] = e
         return out
 
-    found, unexplained = _searched(screener, whole, rng, samples, check)
+    found, unexplained = _searched(ch, screener, whole, rng, samples, check)
     if unexplained and not any(e.status == "fail" for e in found.values()):
         unexplained = _within_code_rounding(ch, screener, unexplained, found)
         unexplained = _through_kinks(ch, screener, unexplained)
@@ -366,11 +370,13 @@ def _cleared(whole):
     return dataclasses.replace(whole, ok=True)
 
 
-def _searched(screener, whole, rng, samples: int, check) -> tuple[dict[int, Any], list]:
+def _searched(ch, screener, whole, rng, samples: int, check) -> tuple[dict[int, Any], list]:
     """Search a tripped screen, check the entries it points to, and account for its excess.
 
     ``check(idx)`` checks entries (screener indices) and maps each to its
     evidence. Returns that evidence and the blocks still unaccounted for.
+    Once the check has spent its evaluations (:meth:`Checker.budget_spent`),
+    the dense blocks are left unexplained instead of searched on.
     """
     search = Search.start(screener, whole)
     found: dict[int, Any] = {}
@@ -382,6 +388,9 @@ def _searched(screener, whole, rng, samples: int, check) -> tuple[dict[int, Any]
         picks = [b for b, _ in leaves] + [sample(screener.g, b, per_block, rng) for b, _ in dense]
         wanted = np.unique(np.concatenate(picks)) if picks else np.array([], dtype=int)
         wanted = wanted[[int(i) not in found for i in wanted]] if wanted.size else wanted
+        if wanted.size and ch.budget_spent():
+            search.unexplained += leaves + dense  # nothing left to check them with
+            break
         if wanted.size:
             found.update(check(wanted))
         if any(e.status == "fail" for e in found.values()):
@@ -392,7 +401,7 @@ def _searched(screener, whole, rng, samples: int, check) -> tuple[dict[int, Any]
         search.unexplained += open_leaves
         if not open_dense:
             break
-        if resumed:
+        if resumed or ch.budget_spent():
             search.unexplained += open_dense
             break
         # a sample that passes is no evidence about the rest: search the dense blocks on
@@ -465,15 +474,34 @@ def _within_code_rounding(ch, screener, unexplained: list, found: dict) -> list:
 
 
 def _code_rounding(ch, screener) -> np.ndarray | None:
-    """``|g_i - g_wide_i|`` over the screener's entries (the user's code at ``np.longdouble``), or None."""
+    """``|g_i - g_wide_i|`` over the screener's entries (the user's code at ``np.longdouble``), or None.
+
+    Where the screener judges that widest run itself (the extended twin of a
+    noisy float64 loss, the np.longdouble run of a float32 one), the difference
+    is zero and says nothing about the widest run's own rounding, which a
+    cancellation in the user's formula keeps far above its eps (``1 - a**2`` of a
+    tanh unit at ``|z| ~ 15`` rounds to ~1e-7 of itself at np.longdouble). It is
+    then measured from the run one precision narrower, shrunk by the square
+    root of the eps ratio, as :meth:`gradcheck.references.References._rounded`
+    takes a wider run's own rounding. A bug is in every run alike and adds
+    nothing to it.
+    """
     wides = ch.wide_gradients()
     names = getattr(screener, "names", (screener.name,))
     if not wides or any(n not in wides[-1] for n in names):
         return None
-    gw = np.concatenate([np.asarray(wides[-1][n], np.float64).reshape(-1) for n in names])
+
+    def flat(grads) -> np.ndarray:
+        return np.concatenate([np.asarray(grads[n], np.float64).reshape(-1) for n in names])
+
+    gw = flat(wides[-1])
     if gw.size != screener.g.size:
         return None
     diff = np.abs(screener.g - gw)
+    runs = [(float(np.finfo(ch.oracle.dtype).eps), ch.analytic), *zip(ch._wide_eps, wides)]
+    if not np.any(diff) and len(runs) > 1 and all(n in runs[-2][1] for n in names):
+        (eps_before, before), (eps_wide, _) = runs[-2], runs[-1]
+        diff = np.sqrt(eps_wide / eps_before) * np.abs(flat(before) - gw)
     return np.where(np.isfinite(diff), diff, np.inf)
 
 
@@ -502,7 +530,7 @@ def _through_kinks(ch, screener, unexplained: list) -> list:
         return unexplained
     still = []
     for k, (block, screen) in enumerate(unexplained):
-        how = _along_smaller_steps(screener, block) if k < KINK_BLOCKS else None
+        how = _along_smaller_steps(screener, block) if k < KINK_BLOCKS and not ch.budget_spent() else None
         if how is None:
             still.append((block, screen))
             continue

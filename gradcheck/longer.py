@@ -1,0 +1,80 @@
+"""A blind real screen measured again at longer steps, where the loss's noise hides it at its own.
+
+A real screen whose tolerance, mostly the loss's rounding over the step,
+exceeds ``sum |g_i v_i|`` could not tell the tensor's gradient from zeros
+(:func:`gradcheck.screens.blind`). Its rounding falls as the step grows while
+its truncation, measured at every step, grows: :func:`longer_step` looks for a
+step where the screen is sharp enough to vouch for the tensor.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradcheck import directional as dr
+from gradcheck.compare import SAFETY
+from gradcheck.references import SUBTLE
+
+#: A blind real screen (:func:`blind`) is measured again at steps this many times longer, each
+#: :data:`LONGER_GROWTH` times the last, up to :data:`LONGER_TRIES` times (8 evaluations each).
+#: Its rounding (the loss's measured noise over the step) falls as ``1 / d`` while its truncation,
+#: measured at every step (:func:`gradcheck.along.extrapolated_along`), grows as ``d**6``; the
+#: growth stops as soon as truncation is the larger part: a longer step would only curve more.
+LONGER_GROWTH = 4.0
+LONGER_TRIES = 8
+#: A screen at a longer step vouches for its tensor only when its tolerance is within this fraction
+#: of the largest term ``|g_i v_i|``: any entry of at least a tenth of the tensor's largest, off by
+#: 1% (:data:`gradcheck.opinions.SUBTLE`), trips it, as it would trip that entry's own check. At the
+#: plain screen's rule (:data:`BLIND`: anything under ``sum |g_i v_i|``) a tensor off by 50% passed
+#: a screen lengthened 64 times on a ``float()``-cast MSE of saturated tanh units.
+LONGER_REACH = SUBTLE
+
+
+def longer_step(ch, name: str, screener, screen):
+    """``screen`` measured again at longer steps where it was blind and the loss's noise dominates it.
+
+    The screen at its own step could not tell the tensor's gradient from zeros:
+    its tolerance, mostly the loss's rounding over the step, exceeds
+    ``sum |g_i v_i|``. A longer step lifts the difference out of the noise as
+    long as the curvature stays small; the truncation is measured at each step,
+    never assumed. Returns the first screen at a longer step that trips or
+    passes sharply (as measured: a tripped one leaves the tensor
+    inconclusive, as a tripped screen with no entry checked does), else
+    ``screen`` unchanged. A passing screen counts only once its tolerance is
+    within :data:`LONGER_REACH` of the largest term ``|g_i v_i|``. Real screens of the loss as
+    given or of a float32 loss's float64 twin only: a complex step's error does not depend on its step.
+    """
+    if screener.complex_safe or screener.oracle.extended or not screen.ok or ch.budget_spent():
+        # (not on an extended twin: the user's entries are tied to it afterwards, and those below what
+        # the loss resolves would pass as its rounding, unseen: user form 457's float64 entries off by 0.8%)
+        return screen
+    flat = screener.g
+    if isinstance(screener, dr.GroupScreener):
+        start, size = int(screener.starts[name]), int(screener.sizes[name])
+        flat = screener.g[start : start + size]
+    own = dr.Screener(screener.oracle, False, name, flat)
+    o, every = own.oracle, np.arange(flat.size)
+    analytic, scale = own.sums(every)
+    reach = LONGER_REACH * float(np.max(np.abs(own.g * own.v), initial=0.0))
+    if not reach > 0:
+        return screen
+    excess = o.measured.excess if o.measured is not None else 1.0
+    d = dr.SCREEN_STEP / dr.SCREEN_NODES * min(16.0, excess ** (1.0 / 9.0)) * o.h0 * max(1.0, own._largest(every))
+    moves = own._moves(every)
+    for k in range(1, LONGER_TRIES + 1):
+        along = dr.extrapolated_along(o, moves, d * LONGER_GROWTH**k)
+        if not np.isfinite(along.value) or not along.truncation <= along.rounding:
+            return screen  # the curvature (or a kink) dominates from here on: no longer step helps
+        longer = own._judge(analytic, along.value, along.error, scale, along.noise_gain, along.truncation)
+        if longer.ok and longer.tolerance > reach:
+            # not yet sharp enough to vouch for the tensor: go on while the remaining growth can get there
+            if SAFETY * along.rounding / LONGER_GROWTH ** (LONGER_TRIES - k) > reach:
+                return screen
+            continue
+        ch.notes.append(
+            f"{name}: its screen, blind at the loss's noise, was measured again at a {LONGER_GROWTH**k:g} times "
+            f"longer step (truncation {along.truncation:.2g}, rounding {along.rounding:.2g}, against "
+            f"sum |g_i v_i| = {scale:.2g}): {'passes' if longer.ok else 'trips: inconclusive, not pass'}"
+        )
+        return longer
+    return screen

@@ -1,0 +1,217 @@
+"""Second opinions: what stands between an entry's failed first look and ``fail``.
+
+An entry that fails its first estimate is called ``fail`` only when every
+opinion agrees (:meth:`SecondOpinions.second_opinion`): a refined real
+estimate, the complex step (in extended precision where the loss cancels), the
+loss's noise measured at the entry; where the estimators disagree it is
+``inconclusive``; where one-sided slopes bracket the analytic value, ``kink``.
+A mixin of :class:`gradcheck.opinions.Checker`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradcheck import numeric as nm
+from gradcheck.compare import SAFETY
+from gradcheck.kinks import subgradient_status
+from gradcheck.references import EXTENDED_LIMIT, SUBTLE
+
+#: Above :data:`EXTENDED_LIMIT` parameters, second opinions take the complex step in extended
+#: precision this many times per check, and on only while one of them showed the float64 step
+#: off by a quarter of the miss it was asked about: the cancellation that misleads the complex
+#: step is the loss's, at the point, not the entry's. A 407,050-parameter softmax CE with
+#: ``log(p + 1e-8)`` (every entry off by ~1e-7 from the textbook gradient) spent 30 s on 58 of them
+#: (0.5 s each), every one agreeing with the float64 step.
+WIDEN_TRIES = 4
+
+
+class SecondOpinions:
+    """The second-opinion methods of a check (mixed into :class:`gradcheck.opinions.Checker`)."""
+
+    def wants_second_opinion(self, unresolved: bool) -> bool:
+        """Re-examine an entry that passed only within an unresolved error bar? (a noisy loss only)"""
+        return unresolved and self.noisy
+
+    def second_opinion(self, name: str, j: int, g: float, first: nm.Estimate, floor: float):
+        """Re-examine a failing entry; return ``(status, estimate)``."""
+        status, best, exact = self._second_opinion(name, j, g, first, floor)
+        if status in ("fail", "inconclusive"):
+            rounded = self._rounded(name, j, g, exact or best, floor)
+            # None: the wider run agrees, but too coarsely to tell its rounding from a 1% bug
+            status = "pass" if rounded else ("inconclusive" if rounded is None else status)
+        return status, best
+
+    _widened = 0
+    _gap_mattered = False
+
+    def _widen_affordable(self) -> bool:
+        """May a second opinion take the complex step in extended precision? (see :data:`WIDEN_TRIES`)"""
+        small = self.oracle.problem.size <= EXTENDED_LIMIT
+        return small or self._gap_mattered or self._widened < WIDEN_TRIES
+
+    def _second_opinion(self, name: str, j: int, g: float, first: nm.Estimate, floor: float):
+        """``(status, best estimate, complex step or None)`` for a failing entry."""
+        refined = self.refine(name, j)
+        scale = max(abs(g), abs(first.value), floor)
+        exact = first if first.estimator == "complex" else None
+        if self.complex_safe and exact is None:
+            exact = nm.complex_step(self.oracle, name, j)
+        suspect = exact is not None and not refined.kink and _disagree(exact, refined)
+        if suspect and self.noise is None:
+            # the complex step and a real estimate disagree: a loss computed by cancellation
+            # misleads both; measure its noise once, and refine again on its extended twin
+            self.measure_noise()
+            if self.noisy:
+                refined = self.refine(name, j)
+        if self.noise is not None and (exact is None or self._cancels()):
+            # below the loss's resolution only a complex step of a loss free of cancellation sees
+            floor = max(floor, self._estimate_floor())
+        if refined.kink:
+            status = subgradient_status(g, refined, self.rtol * scale)
+            agrees = exact is not None and self.judge([g], [exact.value], [exact.error], floor).ok[0]
+            if status == "fail" and agrees:
+                # At a true kink the complex step returns one branch's slope, so a g equal to
+                # it lies between the one-sided slopes; outside them and equal to it, the
+                # "kink" was the rounding of a saturated loss: the point is smooth and g right.
+                return "pass", exact, exact
+            return status, refined, exact
+        subtle = exact is not None and abs(g - exact.value) < SUBTLE * max(abs(g), abs(exact.value), floor)
+        misses = exact is not None and not self.judge([g], [exact.value], [exact.error], floor).ok[0]
+        if exact is not None and (self.noisy or suspect or (subtle and misses)) and self._widen_affordable():
+            # the complex step inherits the cancellation of a loss computed by it: the
+            # same step in extended precision measures its error, and replaces it
+            self._widened += 1
+            wide = nm.complex_step_extended(self.oracle, name, j)
+            if wide is not None:
+                gap = abs(exact.value - wide.value)
+                self._gap_mattered |= bool(gap > 0.25 * abs(g - exact.value))
+                # its own error: the gap shrunk by the square root of the eps ratio (as for the
+                # gradient code: a cancellation may keep more than the ratio promises)
+                ratio = float(np.finfo(np.longdouble).eps / np.finfo(np.float64).eps)
+                wide = nm.Estimate(wide.value, max(wide.error, np.sqrt(ratio) * gap), wide.estimator)
+                widened = nm.Estimate(exact.value, max(exact.error, gap), exact.estimator)
+                first = widened if first is exact else first
+                exact = wide
+        others = [first, refined]
+        if exact is not None and exact is not first:
+            others.append(exact)
+        # A central difference's error leaves out what the second opinion
+        # measures (truncation, a kink crossed by the step): trust the later
+        # estimates; a complex step has no such blind spot and stays in.
+        trusted = others if first.estimator == "complex" else others[1:]
+        best = min((e for e in trusted if np.isfinite(e.value)), key=lambda e: e.error, default=refined)
+        verdict = self.judge([g], [best.value], [best.error], floor)
+        if verdict.ok[0]:
+            # a pass the error bar alone allows is no pass after a failed first look, nor is one
+            # within a tolerance that would let an entry off by 1% through (compare.WEAK)
+            sharp = verdict.abs_error[0] <= self.rtol * verdict.scale[0] or (
+                verdict.resolved[0] and not verdict.weak[0]
+            )
+            return ("pass" if sharp else "inconclusive"), best, exact
+        straddled = _straddled(g, refined, self.rtol * scale) if exact is None else None
+        if straddled is not None:
+            return straddled, refined, exact
+        if exact is None and _bracketed(g, refined, self.rtol * scale):
+            # kinks in bulk: the step never got inside every unit's kink, so no smooth value
+            # converged, but the one-sided slopes at the smallest step bracket g
+            return "kink", refined, exact
+        if refined.value == 0.0 and (refined.error == 0.0 or (exact is not None and exact.value != 0.0)):
+            # the loss did not move at all at any real step (flat in its last digits): the entry
+            # is below what the loss as evaluated resolves, and a nonzero complex step there
+            # (which sees through the flatness, and through the user's rounding alike) cannot
+            # tell a bug from a gradient code rounding to 0; an exactly zero one can
+            return "inconclusive", best, exact
+        if exact is None and self._cancels() and max(abs(g), abs(best.value)) <= self.resolution():
+            # no complex step, and both values below what the loss as evaluated resolves (its
+            # measured noise over the step): a loss computed by cancellation moves in stairs
+            # there (a saturated tanh is exactly 1), which real differences cannot read
+            return "inconclusive", best, exact
+        # Fail only when the discrepancy stands clear of everything the numeric
+        # side is unsure about: its own error and the spread between estimators.
+        # A real difference of exactly zero saw the loss not change at all (a loss
+        # rounded in stairs wider than the step): no evidence against a nonzero
+        # complex step, which sees through the stairs.
+        blind = exact is not None and exact.value != 0.0
+        seen = [e for e in others if np.isfinite(e.value) and not (blind and e is not exact and e.value == 0.0)]
+        # ... and estimators disagree only beyond their own error bars: a Richardson
+        # estimate 1e-11 off a 1e-17 entry, with an error of 1e-11, contradicts nothing.
+        spread = max((abs(best.value - e.value) - SAFETY * e.error for e in seen), default=0.0)
+        uncertainty = max(best.error, spread)
+        reliable = verdict.abs_error[0] > SAFETY * uncertainty + self.rtol * verdict.scale[0]
+        if reliable and exact is None and self.noise is not None and self.noise.excess > 1.0:
+            # A loss computed by cancellation may move in stairs at this entry that a table
+            # along a direction through every entry does not show (a saturated sample
+            # whose 1 - p only this entry moves): its noise is measured here before a fail.
+            local = self.on_reference(
+                lambda ref: _with_entry_noise(ref, name, j, self.step_scale() if ref is self.oracle else 1.0)
+            )
+            if not self.judge([g], [local.value], [local.error], floor).ok[0]:
+                return "fail", best, exact
+            return "inconclusive", local, exact
+        return ("fail" if reliable else "inconclusive"), best, exact
+
+
+def _with_entry_noise(o: nm.Oracle, name: str, j: int, scale: float) -> nm.Estimate:
+    """:func:`gradcheck.numeric.refine` of entry ``j``, with the loss's noise measured at that entry (30-38 evals)."""
+    sigma = nm.measured_noise(o, name, j)
+    before = o.noise
+    o.noise = max(before, 2.0 * sigma)
+    try:
+        return nm.refine(o, name, j, scale)
+    finally:
+        o.noise = before
+
+
+def _disagree(a: nm.Estimate, b: nm.Estimate) -> bool:
+    return bool(np.isfinite(b.value) and abs(a.value - b.value) > SAFETY * (a.error + b.error))
+
+
+def _bracketed(g: float, refined: nm.Estimate, tolerance: float) -> bool:
+    """``g`` lies between one-sided slopes that differ by a jump, not by noise.
+
+    :func:`gradcheck.numeric.refine` reports the one-sided slopes of its
+    smallest step. At a smooth point they differ by ``h L''`` (tiny) and a
+    wrong ``g`` is never between them; with kinks inside the step (many ReLU
+    units near zero) they differ by the jumps, and a valid subgradient lies
+    between them. Their gap must stand clear of the estimate's error (noise
+    divided by the step), or noise would pass for a jump.
+    """
+    if refined.left is None or refined.right is None or not refined.jump:
+        return False
+    lo, hi = sorted((refined.left, refined.right))
+    if hi - lo <= SAFETY * refined.slope_error:
+        return False
+    return lo - tolerance <= g <= hi + tolerance
+
+
+#: :func:`_straddled` calls an entry ``kink`` only where the one-sided slopes that bracket it lie within
+#: this fraction of the entry of each other: an entry off by 1% (:data:`SUBTLE`) from any value in
+#: such a bracket lies outside it, by at least half a percent. A wider bracket leaves it inconclusive.
+KINK_WIDTH = SUBTLE / 2
+
+
+def _straddled(g: float, refined: nm.Estimate, tolerance: float) -> str | None:
+    """``kink``/``inconclusive`` where kinks inside the steps spoil the Richardson value; None otherwise.
+
+    At a smooth point the Richardson value lies between the one-sided slopes
+    of its smallest step (they differ from the derivative by ``h L'' / 2``,
+    the extrapolation by far less). One lying outside them, further than
+    both their errors, was extrapolated across kinks inside the steps (ReLU
+    units of a net at small weights, many of them near zero over a batch):
+    it is no evidence against ``g``. If ``g`` lies between the slopes
+    (widened by ``tolerance`` and their rounding), it is ``kink`` where they are within
+    :data:`KINK_WIDTH` of ``g`` of each other, else ``inconclusive`` (an
+    error smaller than the bracket would hide in it). ``g`` outside them:
+    None, judged as usual.
+    """
+    if refined.left is None or refined.right is None or refined.estimator != "richardson":
+        return None
+    lo, hi = sorted((refined.left, refined.right))
+    margin = SAFETY * (refined.error + refined.slope_error)
+    if lo - margin <= refined.value <= hi + margin:
+        return None
+    slack = tolerance + SAFETY * refined.slope_error  # the slopes are known to their rounding
+    if not lo - slack <= g <= hi + slack:
+        return None
+    return "kink" if hi - lo <= KINK_WIDTH * abs(g) else "inconclusive"
