@@ -145,6 +145,10 @@ STUDENT_NAMES = {
     "decisions_predict_fit_batch_bug.py": ["Wa", "ba", "Wb", "bb"],
     "arch_wb_dict_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
     "arch_wb_dict_preact_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "step_only_leaky_columns_correct.py": ["W1", "b1", "W2", "b2"],
+    "step_only_leaky_columns_relu_prime_bug.py": ["W1", "b1", "W2", "b2"],
+    "acts_list_forward_correct.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
+    "acts_list_forward_tanh_prime_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
 }
 
 
@@ -245,7 +249,7 @@ def test_passing_files_have_no_diagnoses(audit, name):
     assert [d["code"] for d in s["diagnoses"]] == (["loss_assumed"] if EXPECTED[name].get("assumed") else [])
     assert s["error"] is None
     assert all(t["status"] in ("pass", "kink") for t in s["tensors"])
-    assert s["forward"]["status"] == "match"
+    assert s["forward"]["status"] == EXPECTED[name].get("forward", "match")  # unavailable: no forward in the code
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
