@@ -251,6 +251,9 @@ def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
             where="finding the parameters",
             type_="ParamsNotFound",
         )
+    misnamed = _misnamed_init(probe)
+    if misnamed is not None:
+        return AuditError(misnamed, where="finding the parameters", type_="ParamsNotFound")
     sig = signature(type(probe)) if hasattr(probe, "__dict__") else None
     if sig is not None and any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
         return AuditError(
@@ -274,6 +277,26 @@ def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
         "weights[i], params['W1'], layer .weight/.data): set [network] params",
         where="finding the parameters",
         type_="ParamsNotFound",
+    )
+
+
+#: Spellings of ``__init__`` that Python never calls (``_init_``, ``__init``, ``init``, ``__int__``).
+_INIT_TYPOS = ("_init_", "__init", "_init__", "__init_", "init", "__int__", "__inti__")
+
+
+def _misnamed_init(probe: Any) -> str | None:
+    """The student's defect when the class's constructor is misspelled, so no instance gets weights."""
+    cls = type(probe)
+    if not hasattr(probe, "__dict__") or "__init__" in vars(cls):
+        return None
+    typo = next((n for n in _INIT_TYPOS if callable(vars(cls).get(n))), None)
+    if typo is None:
+        return None
+    return (
+        f"{cls.__name__} defines {typo}() but no __init__(): Python calls only __init__ when "
+        f"{cls.__name__}(...) is made, so {typo}() never runs and no instance has weights "
+        f"({cls.__name__}(...) with arguments raises TypeError). This is a defect of the submission, not a "
+        "spec setting: the constructor must be named __init__"
     )
 
 
