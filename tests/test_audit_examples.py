@@ -145,6 +145,14 @@ STUDENT_NAMES = {
     "decisions_predict_fit_batch_bug.py": ["Wa", "ba", "Wb", "bb"],
     "arch_wb_dict_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
     "arch_wb_dict_preact_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "iris_globals_script_correct.py": ["Wh", "bh", "Wo", "bo"],
+    "iris_globals_script_tanh_twice_bug.py": ["Wh", "bh", "Wo", "bo"],
+    "float32_inplace_digits_correct.py": ["W1", "b1", "W2", "b2"],
+    "float32_inplace_digits_relu_bug.py": ["W1", "b1", "W2", "b2"],
+    "loss_grads_fn_correct.py": ["W1", "b1", "W2", "b2"],
+    "loss_grads_fn_preact_bug.py": ["W1", "b1", "W2", "b2"],
+    "activation_arg_class_correct.py": ["w1", "b1", "w2", "b2"],
+    "activation_arg_class_rows_mean_bug.py": ["w1", "b1", "w2", "b2"],
 }
 
 

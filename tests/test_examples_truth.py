@@ -869,6 +869,89 @@ def _arch_wb(rel: str):
     )
 
 
+def _iris_globals(rel: str):
+    """Module-global weights updated by backward(X, Y, h, probs, lr), read back at lr = 1; mean CE of the softmax."""
+    m = definitions(FOLDER / rel, rel)  # its scikit-learn data is not loaded here: the weights are set directly
+    names = ["Wh", "bh", "Wo", "bo"]
+    for k, shape in zip(names, [(3, 5), (1, 5), (5, 3), (1, 3)]):
+        setattr(m, k, RNG.normal(size=shape) * 0.5)
+    Y = np.eye(3)[np.arange(7) % 3]
+    ps = [getattr(m, k) for k in names]
+    before = [p.copy() for p in ps]
+    m.backward(X, Y, *m.forward(X), lr=1.0)
+    claimed = [b - p for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+
+    def loss():
+        h = np.tanh(X @ ps[0] + ps[1])
+        s = h @ ps[2] + ps[3]
+        e = np.exp(s - s.max(axis=1, keepdims=True))
+        return ce(e / e.sum(axis=1, keepdims=True), Y)
+
+    return ps, claimed, loss, names
+
+
+def _float32_digits(rel: str):
+    """One in-place step at lr = 1 on float64 copies of the float32 weights (the formula does not depend on the
+    dtype; float64 keeps the read-back exact); mean CE of a relu/softmax net."""
+    m = definitions(FOLDER / rel, rel)
+    net = m.DigitMLP(3, 4, 3, lr=1.0)
+    names = ["W1", "b1", "W2", "b2"]
+    for k in names:
+        setattr(net, k, RNG.normal(size=getattr(net, k).shape) * 0.5)
+    Y = np.eye(3)[np.arange(7) % 3]
+    ps = [getattr(net, k) for k in names]
+    before = [p.copy() for p in ps]
+    net.forward(X)
+    net.backward(X, Y)
+    claimed = [b - p for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+
+    def loss():
+        s = np.maximum(X @ ps[0] + ps[1], 0) @ ps[2] + ps[3]
+        e = np.exp(s - s.max(axis=1, keepdims=True))
+        return ce(e / e.sum(axis=1, keepdims=True), Y)
+
+    return ps, claimed, loss, names
+
+
+def _loss_grads(rel: str):
+    """mlp_loss(params, X, y, reg) -> (loss, grads) at reg = 0.3: mean CE (sigmoid/softmax) plus 0.5 reg |W|^2."""
+    m = definitions(FOLDER / rel, rel)
+    names = ["W1", "b1", "W2", "b2"]
+    params = {k: RNG.normal(size=s) * 0.5 for k, s in zip(names, [(3, 4), (4,), (4, 3), (3,)])}
+    y = np.arange(7) % 3
+    grads = m.mlp_loss(params, X, y, 0.3)[1]
+    ps = [params[k] for k in names]
+
+    def loss():
+        a1 = 1 / (1 + np.exp(-(X @ ps[0] + ps[1])))
+        s = a1 @ ps[2] + ps[3]
+        p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
+        return ce(p, np.eye(3)[y]) + 0.15 * (np.sum(ps[0] ** 2) + np.sum(ps[2] ** 2))
+
+    return ps, [grads[k] for k in names], loss, names
+
+
+def _activation_arg(rel: str):
+    """Net.forward(X, act) / backprop(X, Y, act_prime) with tanh passed in; mse = mean over every entry."""
+    m = definitions(FOLDER / rel, rel)
+    net = m.Net()
+    X4 = RNG.normal(size=(7, 4))
+    Y = np.eye(3)[np.arange(7) % 3]
+    net.forward(X4, m.tanh_fn)
+    net.backprop(X4, Y, m.tanh_prime)
+    names = ["w1", "b1", "w2", "b2"]
+    ps = [getattr(net, k) for k in names]
+
+    def loss():
+        return np.mean((np.tanh(np.tanh(X4 @ ps[0] + ps[1]) @ ps[2] + ps[3]) - Y) ** 2)
+
+    return ps, [net.dw1, net.db1, net.dw2, net.db2], loss, names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -982,6 +1065,14 @@ CASES = {
     "decisions_predict_fit_batch_bug.py": lambda: _fit_batch("decisions_predict_fit_batch_bug.py"),
     "arch_wb_dict_correct.py": lambda: _arch_wb("arch_wb_dict_correct.py"),
     "arch_wb_dict_preact_bug.py": lambda: _arch_wb("arch_wb_dict_preact_bug.py"),
+    "iris_globals_script_correct.py": lambda: _iris_globals("iris_globals_script_correct.py"),
+    "iris_globals_script_tanh_twice_bug.py": lambda: _iris_globals("iris_globals_script_tanh_twice_bug.py"),
+    "float32_inplace_digits_correct.py": lambda: _float32_digits("float32_inplace_digits_correct.py"),
+    "float32_inplace_digits_relu_bug.py": lambda: _float32_digits("float32_inplace_digits_relu_bug.py"),
+    "loss_grads_fn_correct.py": lambda: _loss_grads("loss_grads_fn_correct.py"),
+    "loss_grads_fn_preact_bug.py": lambda: _loss_grads("loss_grads_fn_preact_bug.py"),
+    "activation_arg_class_correct.py": lambda: _activation_arg("activation_arg_class_correct.py"),
+    "activation_arg_class_rows_mean_bug.py": lambda: _activation_arg("activation_arg_class_rows_mean_bug.py"),
 }
 
 

@@ -421,6 +421,8 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     if ctx.sizes is not None and ctx.sizes.invented:
         _check_invented(s1, runner)
     partial["X"], partial["Y"] = runner.X, runner.Y_used
+    if runner.form == "int" and np.ndim(runner.Y) == 2:  # one-hot rows say how many classes; the labels do not
+        partial["Y"] = runner.Y
     for p, value in zip(params, s1.before):  # the layout tried last decides the shapes
         p.shape = tuple(value.shape)
     partial["samples_as_columns"] = s1.columns
