@@ -161,3 +161,26 @@ def test_float32_storage_is_seen_and_rates_grow_for_it():
     assert step <= float(np.max(np.abs(w32))) / 4
     big = _step([w32.astype(float)], [(w32 - w32).astype(float)])  # a step as large as the weights: unchanged
     assert update._rates_for_float32(big, [1e-3, 2e-3]) == [1e-3, 2e-3]
+
+
+def test_top_level_training_loop_is_named():
+    from gradcheck.audit.adapters import looptrained
+
+    src = """
+import numpy as np
+W_h = 0.1 * np.random.randn(3, 4)
+W_o = 0.1 * np.random.randn(4, 2)
+mom = 0
+for epoch in range(5):
+    for k in range(10):
+        step = 0.1
+        W_o = W_o + step + 0.5 * mom
+        W_h += step
+"""
+    found = looptrained.loop_trained(_stmts(src))
+    assert found == (["W_o", "W_h"], 6, True)
+    text = looptrained.message(found, lambda n: f"line {n}", ["line 2: statement raised ModuleNotFoundError: x"])
+    assert "trains W_o, W_h in the loop at line 6" in text and "momentum" in text and "ModuleNotFoundError" in text
+    zeros = "import numpy as np\nW = np.zeros(3)\nfor i in range(2):\n    W += 1\n"  # not a random weight
+    assert looptrained.loop_trained(_stmts(zeros)) is None
+    assert looptrained.missing_data("cell 1: statement raised ModuleNotFoundError: pandas while loading; skipped")

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import labels, unreachable
+from gradcheck.audit.adapters import labels, looptrained, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf
@@ -67,6 +67,13 @@ def find_target(ctx: Context) -> Target:
                 where="finding the model",
                 type_="EntryNotFound",
             )
+    trained = looptrained.loop_trained(getattr(ctx.loaded, "stmts", None) or [])
+    if trained is not None:
+        locate = getattr(ctx.loaded, "locate", None) or (lambda n: f"line {n}")
+        missing = [n.split(" while loading")[0] for n in ctx.loaded.notes if looptrained.missing_data(n)]
+        raise AuditError(
+            looptrained.message(trained, locate, broken + missing), where="finding the model", type_="EntryNotFound"
+        )
     raise AuditError(
         "no class with forward/backward methods and no backward function was found "
         f"(classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)})"
