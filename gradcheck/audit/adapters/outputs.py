@@ -72,6 +72,8 @@ def network_output(fwd, ret: Any, root: Any, n: int | None) -> tuple[Any, str]:
     """(output array or None, how it was found) from a forward's return value ``ret``."""
     if isinstance(ret, np.ndarray) and ret.ndim >= 1:
         return ret, "returned"
+    if _array_list(ret, n) and len(ret) >= 2:  # ``return activations``: one list, the input first, the output last
+        return ret[-1], "returned list[-1]"
     if isinstance(ret, tuple) and ret:
         names = returned_names(fwd) if fwd is not None else []
         i = output_index(names if len(names) == len(ret) else [], ret, n)
