@@ -184,3 +184,12 @@ for epoch in range(5):
     zeros = "import numpy as np\nW = np.zeros(3)\nfor i in range(2):\n    W += 1\n"  # not a random weight
     assert looptrained.loop_trained(_stmts(zeros)) is None
     assert looptrained.missing_data("cell 1: statement raised ModuleNotFoundError: pandas while loading; skipped")
+
+
+def test_a_returned_list_of_activations_gives_its_last_entry():
+    from gradcheck.audit.adapters.outputs import network_output
+
+    acts = [np.ones((5, 3)), np.ones((5, 4)), np.full((5, 2), 0.5)]
+    out, how = network_output(None, acts, None, 5)
+    assert out is acts[-1] and how == "returned list[-1]"
+    assert network_output(None, [np.ones((4, 3)), np.ones((3, 2))], None, 5) == (None, "none")  # weights, not acts
