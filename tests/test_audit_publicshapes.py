@@ -193,3 +193,15 @@ def test_a_returned_list_of_activations_gives_its_last_entry():
     out, how = network_output(None, acts, None, 5)
     assert out is acts[-1] and how == "returned list[-1]"
     assert network_output(None, [np.ones((4, 3)), np.ones((3, 2))], None, 5) == (None, "none")  # weights, not acts
+
+
+def test_a_class_whose_definition_raised_is_named(tmp_path):
+    from gradcheck.audit.batch import audit_one
+    from gradcheck.audit.sandbox import Limits
+    from gradcheck.audit.spec import AuditSpec
+
+    sub = tmp_path / "net.py"  # numpy used in a default argument but never imported
+    sub.write_text("class Net(object):\n    def __init__(self, dtype=np.float32):\n        self.W = 1\n")
+    r = audit_one(sub, AuditSpec(), limits=Limits(wall_seconds=30, cpu_seconds=30))
+    assert r.status == "error" and "class Net (line 1) was never defined" in r.error and "NameError" in r.error
+    assert "no spec setting repairs" in r.error

@@ -55,7 +55,7 @@ def find_target(ctx: Context) -> Target:
         target = shape.find(ctx)
         if target is not None:
             return target
-    broken = [n.split(" while loading")[0] for n in ctx.loaded.notes if _unparsed(n)]
+    broken = [n.split(" while loading")[0] for n in ctx.loaded.notes if _unparsed(n)] + _undefined(ctx)
     for name, fn in sorted(ctx.funcs.items()):
         local = unreachable.local_weights(fn)
         if local:  # def main(): W1 = np.random.randn(...) ... W1 -= lr * dW1, all inside one function
@@ -78,10 +78,33 @@ def find_target(ctx: Context) -> Target:
         "no class with forward/backward methods and no backward function was found "
         f"(classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)})"
         + (f"; code that could not be loaded: {'; '.join(broken[:2])}" if broken else "")
-        + ": set [entry] class or [entry] function",
+        + (
+            ". That is a defect of the submission, which no spec setting repairs"
+            if any("was never defined" in b for b in broken) and not ctx.classes and not ctx.funcs
+            else ": set [entry] class or [entry] function"
+        ),
         where="finding the model",
         type_="EntryNotFound",
     )
+
+
+def _undefined(ctx: Context) -> list[str]:
+    """Classes and functions whose own definition raised while loading (``dtype=np.float32`` with no numpy import)."""
+    stmts = getattr(ctx.loaded, "stmts", None) or []
+    locate = getattr(ctx.loaded, "locate", None) or (lambda n: f"line {n}")
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, (ast.ClassDef, ast.FunctionDef)) and stmt.name not in ctx.ns:
+            where = f"{locate(stmt.lineno)}: statement raised "
+            why = next(
+                (n[len(where) :].split(" while loading")[0] for n in ctx.loaded.notes if n.startswith(where)), None
+            )
+            if why is not None:
+                out.append(
+                    f"{'class' if isinstance(stmt, ast.ClassDef) else 'function'} {stmt.name} ({locate(stmt.lineno)}) "
+                    f"was never defined: its definition raised {why}"
+                )
+    return out
 
 
 def _unparsed(note: str) -> bool:
