@@ -205,3 +205,28 @@ def test_a_class_whose_definition_raised_is_named(tmp_path):
     r = audit_one(sub, AuditSpec(), limits=Limits(wall_seconds=30, cpu_seconds=30))
     assert r.status == "error" and "class Net (line 1) was never defined" in r.error and "NameError" in r.error
     assert "no spec setting repairs" in r.error
+
+
+def test_weights_read_from_an_argument_list_are_named(tmp_path):
+    from gradcheck.audit.batch import audit_one
+    from gradcheck.audit.sandbox import Limits
+    from gradcheck.audit.spec import AuditSpec
+
+    sub = tmp_path / "listmodel.py"  # the weights list exists only inside fit(), at run time
+    sub.write_text(
+        "import numpy as np\n"
+        "def make_model(n_in, n_hid, n_out):\n"
+        "    return [np.zeros((n_hid, n_in)), np.zeros((n_hid, 1)), np.zeros((n_out, n_hid)), np.zeros((n_out, 1))]\n"
+        "def forward(x, state):\n"
+        "    return state[2] @ np.tanh(state[0] @ x + state[1]) + state[3]\n"
+        "def gradients(x, t, state):\n"
+        "    h = np.tanh(state[0] @ x + state[1])\n"
+        "    d = state[2] @ h + state[3] - t\n"
+        "    return state[2].T @ d * (1 - h**2) @ x.T, d @ h.T\n"
+        "def fit(X, T):\n"
+        "    state = make_model(X.shape[0], 3, T.shape[0])\n"
+        "    return gradients(X, T, state)\n"
+    )
+    r = audit_one(sub, AuditSpec(), limits=Limits(wall_seconds=30, cpu_seconds=30))
+    assert r.status == "error" and "reads its weights from its argument 'state'" in r.error, r.error
+    assert "no spec setting reaches them" in r.error
