@@ -1,0 +1,241 @@
+"""A network the submission's own script assembles at run time from layer objects.
+
+Read by :mod:`gradcheck.audit.adapters.assembly`: the script's set-up is run
+(its training loop is not), then
+
+* a *holder*, an object the script handed its layers (``net = Network();
+  net.add(FCLayer(2, 3)); net.use(mse, mse_prime)``, ``net.layers = [Dense(2, 3),
+  Tanh(), ...]``): when its class has forward and backward methods, it is audited
+  as a model class (:mod:`.classes`); otherwise its layers are run in order
+  forward and in reverse backward, from the loss derivative the holder keeps
+  (``net.loss_prime``) or the script passes to its training function
+  (``train(net, mse, mse_prime, X, Y)``), as the holder's ``fit()`` does;
+* else the *recorded calls* of a Neural-Networks-from-Scratch script
+  (``dense1.forward(X)``, ``activation1.forward(dense1.output)``, ...,
+  ``loss_activation.backward(loss_activation.output, y)``,
+  ``dense2.backward(loss_activation.dinputs)``, ...), replayed as written on a
+  fresh copy of the objects, the script's input and label variables bound to the
+  batch. The gradient is what the layers store (``dweights``) or what their
+  in-place update implies.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import dataclasses
+from typing import Any
+
+from gradcheck.audit.adapters import assembly, replay
+from gradcheck.audit.adapters.assembly import LAYER_BACKWARD, LAYER_FORWARD, Holder, Recorded, SetUp
+from gradcheck.audit.adapters.calling import bind_args, plain_params
+from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, role_of
+from gradcheck.audit.adapters.objects import is_user_object, methods
+from gradcheck.audit.adapters.shapes import classes
+from gradcheck.audit.adapters.sources import source_tree
+from gradcheck.audit.adapters.target import Context, Target, deepcopy_or
+from gradcheck.audit.loader import AuditError
+
+#: Names of a loss derivative a holder keeps or a training call is given.
+_DERIV_WORDS = ("prime", "deriv", "grad")
+#: Methods of a loss object that give the loss's gradient.
+_LOSS_GRAD_METHODS = ("backward", "derivative", "prime", "grad", "gradient")
+
+
+def _method(obj: Any, names: tuple[str, ...]) -> str | None:
+    ms = methods(type(obj))
+    return next((m for m in names if m in ms), None)
+
+
+def _layer_forward(layer: Any, x: Any) -> Any:
+    name = _method(layer, LAYER_FORWARD)
+    ret = getattr(layer, name)(x)  # student code: the runner's call of the whole forward reports its errors
+    return ret if ret is not None else getattr(layer, "output", None)
+
+
+def _layer_backward(layer: Any, grad: Any, lr: float) -> Any:
+    name = _method(layer, LAYER_BACKWARD)
+    fn = getattr(layer, name)
+    where = f"{type(layer).__name__}.{name}"
+    args, kwargs, _ = bind_args(fn, {"dout": lambda: grad, "lr": lambda: lr}, ["dout", "lr"], where)
+    ret = fn(*args, **kwargs)
+    return ret if ret is not None else getattr(layer, "dinputs", getattr(layer, "dinput", None))
+
+
+def _deriv_of(holder: Holder, setup: SetUp) -> tuple[str, Any] | None:
+    """The loss derivative the holder keeps, else the one the script's training call is given."""
+    for attr, value in vars(holder.obj).items():
+        if callable(value) and not isinstance(value, type) and any(w in attr.lower() for w in _DERIV_WORDS):
+            return f"{holder.name}.{attr}", value
+        if is_user_object(value) and "loss" in attr.lower() and _method(value, _LOSS_GRAD_METHODS):
+            m = _method(value, _LOSS_GRAD_METHODS)
+            return f"{holder.name}.{attr}.{m}", getattr(value, m)
+    call = setup.stop.value if isinstance(setup.stop, ast.Expr) else None
+    if isinstance(call, ast.Call):
+        for arg in [*call.args, *(k.value for k in call.keywords)]:
+            if isinstance(arg, ast.Name) and LOSS_DERIV_FUNC.search(arg.id) and callable(setup.scratch.get(arg.id)):
+                return arg.id, setup.scratch[arg.id]
+    return None
+
+
+def _deriv_order(fn: Any, holder: Holder, ctx: Context) -> list[str] | None:
+    """The roles of the derivative's two arguments: by its own names, else as the holder's code calls it."""
+    names = [p.name for p in plain_params(fn) if p.default is p.empty]
+    roles = [role_of(n) for n in names]
+    if len(roles) == 2 and set(roles) == {"out", "Y"}:
+        return roles
+    tree = source_tree(type(holder.obj))
+    for node in ast.walk(tree) if tree is not None else []:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) == 2:
+            if getattr(fn, "__name__", None) != node.func.attr and not _holds(holder.obj, node.func.attr, fn):
+                continue
+            got = [role_of(_base(a)) if _base(a) else None for a in node.args]
+            if set(got) == {"out", "Y"}:
+                return got
+    return None
+
+
+def _holds(obj: Any, attr: str, fn: Any) -> bool:
+    return getattr(obj, attr, None) is fn
+
+
+def _base(expr: ast.expr) -> str | None:
+    while isinstance(expr, (ast.Subscript, ast.Attribute)):
+        expr = expr.value
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+def _holder_target(holder: Holder, setup: SetUp, ctx: Context) -> Target:
+    """Its layers forward in order and backward in reverse, as the holder's fit() or the train function runs them."""
+    picked = classes.method_names(type(holder.obj), ctx.spec)
+    if picked is not None:
+        ctx.notes.append(f"{holder.name} = {type(holder.obj).__name__}(...) assembled by the script is the model")
+        target = classes.class_target(picked, ctx, instance=holder.obj)
+        return dataclasses.replace(target, own_sizes=True)
+    attr = holder.attr
+    deriv = _deriv_of(holder, setup)
+    order = _deriv_order(deriv[1], holder, ctx) if deriv is not None else None
+    if deriv is not None and order is None:
+        raise AuditError(
+            f"{deriv[0]} is the script's loss derivative, but neither its argument names nor the holder's "
+            "call of it say which is the prediction and which the target: set [loss] to the loss it differentiates",
+            where="finding the loss",
+            type_="AmbiguousLoss",
+        )
+
+    def forward(root):
+        def run(X):
+            out = X
+            for layer in getattr(root, attr):
+                out = _layer_forward(layer, out)
+            return out
+
+        return run
+
+    def backward(root):
+        def through(grad, lr):
+            for layer in reversed(getattr(root, attr)):
+                grad = _layer_backward(layer, grad, lr)
+
+        if deriv is None:
+            return through
+
+        def run(out, y, lr):
+            given = {"out": out, "Y": y}
+            through(deriv[1](*(given[r] for r in order)), lr)
+
+        return run
+
+    ctx.notes.append(
+        f"{holder.name}.{attr}, the layers the script gives {holder.name} ({ctx.loaded.locate(holder.line)}), "
+        f"is the network: run forward in order and backward in reverse" + (f" from {deriv[0]}" if deriv else "")
+    )
+    return Target(
+        label=holder.name,
+        root_name="",
+        fresh=deepcopy_or(holder.obj, lambda: copy.deepcopy(holder.obj), ctx.notes),
+        forward_name=f"{holder.name}.{attr}[i].forward",
+        backward_name=f"{holder.name}.{attr}[i].backward",
+        namespace=ctx.ns,
+        get_forward=forward,
+        get_backward=backward,
+        shape="assembled",
+        own_sizes=True,
+    )
+
+
+def _recorded_target(rec: Recorded, setup: SetUp, ctx: Context) -> Target | None:
+    """The script's recorded calls, replayed (a Neural-Networks-from-Scratch script)."""
+    objs = replay.objects_of(rec, setup)
+    if not objs:
+        return None
+    locate = ctx.loaded.locate
+    first = rec.forward[0]
+    x_name, y_name = replay.data_names(rec, setup, ctx.ns, locate(first.lineno))
+    rep = replay.Replay(rec, setup, x_name, y_name, str(ctx.loaded.path))
+    base = replay.Objects(objs)
+
+    def forward(root):
+        if y_name is None:
+
+            def run(X):
+                out, loss = rep.forward(root, X, None)
+                return out, loss
+
+            return run
+
+        def run_y(X, y):
+            out, loss = rep.forward(root, X, y)
+            return out, loss
+
+        return run_y
+
+    def backward(root):
+        def run(y):
+            rep.backward(root, y)
+
+        return run if y_name is not None else (lambda: rep.backward(root, None))
+
+    chain = " -> ".join(rec.order)
+    ctx.notes.append(
+        f"a network the script assembles from layer objects: its calls {chain} (from {locate(first.lineno)}) "
+        f"and back ({locate(rec.backward[0].lineno)} on) are replayed, {x_name} given the batch"
+        + (f" and {y_name} its targets" if y_name else "")
+    )
+    return Target(
+        label="script",
+        root_name="",
+        fresh=deepcopy_or(base, lambda: copy.deepcopy(base), ctx.notes),
+        forward_name=f"{rec.order[0]}.forward ... {rec.order[-1]}.forward",
+        backward_name=f"{_called_name(rec.backward[0])} ... {_called_name(rec.backward[-1])}",
+        namespace=ctx.ns,
+        get_forward=forward,
+        get_backward=backward,
+        shape="assembled",
+        own_sizes=True,
+    )
+
+
+def _called_name(stmt: ast.stmt) -> str:
+    call = stmt.value
+    return f"{call.func.value.id}.{call.func.attr}"
+
+
+def find(ctx: Context) -> Target | None:
+    """A network the script assembles at run time: a holder of layers, else its recorded calls."""
+    own = {c.__name__ for c in ctx.classes}
+    if not own or not any(assembly.is_layer_class(c) for c in ctx.classes):
+        return None
+    setup = assembly.run_setup(ctx.loaded.stmts, ctx.ns, own, ctx.loaded.locate)
+    holder = assembly.find_holder(setup, own)
+    if holder is not None:
+        target = _holder_target(holder, setup, ctx)
+    else:
+        rec = assembly.record_calls(setup)
+        target = _recorded_target(rec, setup, ctx) if rec is not None else None
+    if target is not None and setup.skipped:
+        ctx.notes.append(
+            "script statements that failed while assembling the network were skipped (the audit makes its own "
+            f"batch): {', '.join(setup.skipped[:4])}"
+        )
+    return target
