@@ -145,6 +145,12 @@ STUDENT_NAMES = {
     "decisions_predict_fit_batch_bug.py": ["Wa", "ba", "Wb", "bb"],
     "arch_wb_dict_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
     "arch_wb_dict_preact_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "nnfs_script_correct.py": [f"dense{i}.{n}" for i in (1, 2) for n in ("weights", "biases")],
+    "nnfs_script_separate_loss_mean_bug.py": [f"dense{i}.{n}" for i in (1, 2) for n in ("weights", "biases")],
+    "builder_fit_use_correct.py": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
+    "builder_fit_use_tanh_prime_bug.py": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
+    "assembled_layers_project_correct": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
+    "assembled_layers_project_prime_bug": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
 }
 
 

@@ -19,6 +19,7 @@ is read here in two parts:
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +74,20 @@ def _trains(stmt: ast.stmt) -> bool:
 
 def _is_definition(stmt: ast.stmt) -> bool:
     return isinstance(stmt, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+
+
+def defaults(fn: Any) -> dict[str, Any]:
+    """A function's arguments that have defaults, by name (its builder body runs with them)."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return {}
+    return {p.name: p.default for p in params if p.default is not p.empty}
+
+
+def makes(stmt: ast.stmt, classes: set[str]) -> bool:
+    """A top-level statement (not a definition) that calls one of ``classes``."""
+    return not _is_definition(stmt) and any(isinstance(n, ast.Call) and _called(n) in classes for n in ast.walk(stmt))
 
 
 def _constructs(stmt: ast.stmt, classes: set[str]) -> bool:
@@ -152,6 +167,7 @@ class Holder:
 def find_holder(setup: SetUp, classes: set[str]) -> Holder | None:
     """The object the set-up gave its layers (``net.add(Dense(...))``, ``net.layers = [...]``), if any."""
     layered = {k for k, v in setup.scratch.items() if is_layer(v) or layer_list(v)}
+    makers = {k for k, v in setup.scratch.items() if isinstance(v, type) and k in classes and is_layer_class(v)}
     found = []
     for name, obj in setup.scratch.items():
         if not is_user_object(obj) or is_layer(obj) or type(obj).__name__ not in classes:
@@ -159,15 +175,15 @@ def find_holder(setup: SetUp, classes: set[str]) -> Holder | None:
         attrs = [k for k, v in vars(obj).items() if layer_list(v)]
         if len(attrs) != 1:
             continue
-        fed = [s for s in setup.prefix if name in _loaded_names(s) and _feeds(s, classes, layered)]
+        fed = [s for s in setup.prefix if name in _loaded_names(s) and _feeds(s, makers, layered)]
         if fed:
             found.append(Holder(name, obj, attrs[0], fed[0].lineno))
     return found[-1] if found else None
 
 
-def _feeds(stmt: ast.stmt, classes: set[str], layered: set[str]) -> bool:
-    """The statement hands layers over: it makes one of the student's classes, or reads a layer variable."""
-    return any(_called(n) in classes for n in ast.walk(stmt) if isinstance(n, ast.Call)) or bool(
+def _feeds(stmt: ast.stmt, makers: set[str], layered: set[str]) -> bool:
+    """The statement hands layers over: it makes one of the student's layers, or reads a layer variable."""
+    return any(_called(n) in makers for n in ast.walk(stmt) if isinstance(n, ast.Call)) or bool(
         _loaded_names(stmt) & layered
     )
 
@@ -266,3 +282,17 @@ def _loss_target(stmt: ast.stmt) -> bool:
 def _loss_assign(stmt: ast.stmt, objs: set[str]) -> bool:
     """``loss = loss_function.calculate(activation2.output, y)``: a loss computed from the objects."""
     return _loss_target(stmt) and bool(_loaded_names(stmt.value) & objs)
+
+
+#: Attribute names of a penalty a layer adds to its gradient (``weight_regularizer_l2``, ``l2_lambda``).
+_PENALTY = re.compile(r"(regulari[sz]er|^l[12](_|$)|_l[12]$|lambda|weight_decay|^reg(_|$))", re.I)
+
+
+def penalties(layers: dict[str, Any]) -> list[str]:
+    """``dense1.weight_regularizer_l2 = 0.0005``: the non-zero penalty settings the layers carry."""
+    found = []
+    for name, layer in layers.items():
+        for attr, value in vars(layer).items() if hasattr(layer, "__dict__") else []:
+            if _PENALTY.search(attr) and isinstance(value, (int, float)) and not isinstance(value, bool) and value:
+                found.append(f"{name}.{attr} = {value:g}")
+    return found

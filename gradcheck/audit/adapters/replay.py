@@ -92,35 +92,19 @@ class Replay:
         return self._output(root, env), loss
 
     def _output(self, root: Objects, env: dict) -> Any:
-        """The last forward's value when it is assigned to a variable, else the object's ``output``."""
-        last = self.rec.forward[-1 - self._loss_tail()]
-        if (
-            isinstance(last, ast.Assign)
-            and isinstance(last.targets[0], ast.Name)
-            and last.targets[0].id != (self.rec.loss_var)
-        ):
+        """The last forward's value when it is assigned to a variable other than the loss, else the ``output``
+        array of the last object holding one (a loss object called forward holds none)."""
+        calls = [s for s in self.rec.forward if _object_of(s) in self.rec.order]
+        last = calls[-1]
+        if isinstance(last, ast.Assign) and isinstance(last.targets[0], ast.Name):
             value = env.get(last.targets[0].id)
-            if isinstance(value, np.ndarray):
+            if last.targets[0].id != self.rec.loss_var and isinstance(value, np.ndarray):
                 return value
-        obj = getattr(root, self.rec.order[-1])
-        return getattr(obj, "output", None)
-
-    def _loss_tail(self) -> int:
-        """How many loss statements follow the last forward call."""
-        n = 0
-        for stmt in reversed(self.rec.forward):
-            call = stmt.value if isinstance(stmt, (ast.Assign, ast.Expr)) else None
-            obj = (
-                call.func.value.id
-                if isinstance(call, ast.Call)
-                and isinstance(call.func, ast.Attribute)
-                and (isinstance(call.func.value, ast.Name))
-                else None
-            )
-            if obj in self.rec.order:
-                return n
-            n += 1
-        return n
+        for name in reversed(self.rec.order):
+            out = getattr(getattr(root, name), "output", None)
+            if isinstance(out, np.ndarray) and out.ndim >= 1:
+                return out
+        return None
 
     def backward(self, root: Objects, y: Any) -> None:
         """The recorded backward calls, after the forward on the same copy."""
@@ -130,6 +114,14 @@ class Replay:
         if self.y_name:
             env[self.y_name] = y
         self._run(self.bwd, env)
+
+
+def _object_of(stmt: ast.stmt) -> str | None:
+    """``obj`` of a statement ``obj.m(...)`` or ``v = obj.m(...)``."""
+    call = stmt.value if isinstance(stmt, (ast.Assign, ast.Expr)) else None
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+        return call.func.value.id
+    return None
 
 
 def objects_of(rec: Recorded, setup: SetUp) -> dict[str, Any]:

@@ -26,7 +26,7 @@ import copy
 import dataclasses
 from typing import Any
 
-from gradcheck.audit.adapters import assembly, replay
+from gradcheck.audit.adapters import assembly, built, replay
 from gradcheck.audit.adapters.assembly import LAYER_BACKWARD, LAYER_FORWARD, Holder, Recorded, SetUp
 from gradcheck.audit.adapters.calling import bind_args, plain_params
 from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, role_of
@@ -105,7 +105,7 @@ def _base(expr: ast.expr) -> str | None:
     return expr.id if isinstance(expr, ast.Name) else None
 
 
-def _holder_target(holder: Holder, setup: SetUp, ctx: Context) -> Target:
+def _holder_target(holder: Holder, setup: SetUp, ctx: Context, locate) -> Target:
     """Its layers forward in order and backward in reverse, as the holder's fit() or the train function runs them."""
     picked = classes.method_names(type(holder.obj), ctx.spec)
     if picked is not None:
@@ -147,7 +147,7 @@ def _holder_target(holder: Holder, setup: SetUp, ctx: Context) -> Target:
         return run
 
     ctx.notes.append(
-        f"{holder.name}.{attr}, the layers the script gives {holder.name} ({ctx.loaded.locate(holder.line)}), "
+        f"{holder.name}.{attr}, the layers the script gives {holder.name} ({locate(holder.line)}), "
         f"is the network: run forward in order and backward in reverse" + (f" from {deriv[0]}" if deriv else "")
     )
     return Target(
@@ -164,15 +164,14 @@ def _holder_target(holder: Holder, setup: SetUp, ctx: Context) -> Target:
     )
 
 
-def _recorded_target(rec: Recorded, setup: SetUp, ctx: Context) -> Target | None:
+def _recorded_target(rec: Recorded, setup: SetUp, ctx: Context, locate, filename: str) -> Target | None:
     """The script's recorded calls, replayed (a Neural-Networks-from-Scratch script)."""
     objs = replay.objects_of(rec, setup)
     if not objs:
         return None
-    locate = ctx.loaded.locate
     first = rec.forward[0]
     x_name, y_name = replay.data_names(rec, setup, ctx.ns, locate(first.lineno))
-    rep = replay.Replay(rec, setup, x_name, y_name, str(ctx.loaded.path))
+    rep = replay.Replay(rec, setup, x_name, y_name, filename)
     base = replay.Objects(objs)
 
     def forward(root):
@@ -221,21 +220,67 @@ def _called_name(stmt: ast.stmt) -> str:
     return f"{call.func.value.id}.{call.func.attr}"
 
 
-def find(ctx: Context) -> Target | None:
-    """A network the script assembles at run time: a holder of layers, else its recorded calls."""
-    own = {c.__name__ for c in ctx.classes}
-    if not own or not any(assembly.is_layer_class(c) for c in ctx.classes):
-        return None
-    setup = assembly.run_setup(ctx.loaded.stmts, ctx.ns, own, ctx.loaded.locate)
-    holder = assembly.find_holder(setup, own)
+def _refuse_penalties(holder: Holder | None, setup: SetUp, rec: Recorded | None) -> None:
+    """An honest error when the layers add a weight penalty to their gradients (its loss is not replayed)."""
     if holder is not None:
-        target = _holder_target(holder, setup, ctx)
+        layers = {f"{holder.name}.{holder.attr}[{i}]": v for i, v in enumerate(getattr(holder.obj, holder.attr))}
     else:
-        rec = assembly.record_calls(setup)
-        target = _recorded_target(rec, setup, ctx) if rec is not None else None
-    if target is not None and setup.skipped:
-        ctx.notes.append(
-            "script statements that failed while assembling the network were skipped (the audit makes its own "
-            f"batch): {', '.join(setup.skipped[:4])}"
+        layers = {n: setup.scratch[n] for n in rec.order}
+    found = assembly.penalties(layers)
+    if found:
+        raise AuditError(
+            f"the script's layers add a penalty to their gradients ({', '.join(found[:3])}): the loss that "
+            "penalty belongs to is computed apart from the network and is not modelled, so the gradient "
+            "cannot be judged (audit a version with the penalties set to 0)",
+            where="finding the loss",
+            type_="UnmodelledLoss",
         )
-    return target
+
+
+def _scripts(ctx: Context, own: set[str]):
+    """(statements, line describer, file, builder function or None) of each piece of code making its classes:
+    the entry file's (or each project file's) top-level code, then the bodies of its builder functions
+    (``def xor_train(hidden=10): net = Network(); net.add(...)``), run with their default arguments."""
+    if ctx.loaded.folder is None:
+        yield ctx.loaded.stmts, ctx.loaded.locate, str(ctx.loaded.path), None
+    else:
+        for filename, tree in built.sources(ctx.loaded):
+            body = assembly.script_body(tree.body)
+            if any(assembly.makes(s, own) for s in body):
+                yield body, (lambda n, f=filename: ctx.loaded.where(f, n)), filename, None
+    for name, fn in sorted(ctx.funcs.items()):
+        tree = source_tree(fn)
+        node = tree.body[0] if tree is not None and tree.body else None
+        if not isinstance(node, ast.FunctionDef) or not any(assembly.makes(s, own) for s in node.body):
+            continue
+        first = fn.__code__.co_firstlineno - 1
+        where = f"{name}() line"
+        yield node.body, (lambda n, w=where, f=first: f"{w} {n + f}"), fn.__code__.co_filename, fn
+
+
+def find(ctx: Context) -> Target | None:
+    """A network a script assembles at run time: a holder of layers, else its recorded calls (first file found)."""
+    own = {c.__name__ for c in ctx.classes}
+    if not any(assembly.is_layer_class(c) for c in ctx.classes):
+        return None
+    for stmts, locate, filename, builder in _scripts(ctx, own):
+        ns = ctx.ns if builder is None else {**ctx.ns, **assembly.defaults(builder)}
+        setup = assembly.run_setup(stmts, ns, own, locate)
+        holder, rec = assembly.find_holder(setup, own), None
+        if holder is not None and builder is not None and classes.method_names(type(holder.obj), ctx.spec):
+            continue  # a model class a builder function fills: the classes shape builds it that way
+        if holder is not None:
+            target = _holder_target(holder, setup, ctx, locate)
+        else:
+            rec = assembly.record_calls(setup)
+            target = _recorded_target(rec, setup, ctx, locate, filename) if rec is not None else None
+        if target is None:
+            continue
+        _refuse_penalties(holder, setup, rec if holder is None else None)
+        if setup.skipped:
+            ctx.notes.append(
+                "script statements that failed while assembling the network were skipped (the audit makes its "
+                f"own batch): {', '.join(setup.skipped[:4])}"
+            )
+        return target
+    return None
