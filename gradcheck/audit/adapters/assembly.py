@@ -32,8 +32,8 @@ from gradcheck.audit.loader import StudentCodeError
 
 #: Methods a layer runs forward (``predict`` and ``__call__`` are a model's, not a layer's).
 LAYER_FORWARD = tuple(n for n in FORWARD_NAMES if n not in ("predict", "__call__", "predict_proba", "query"))
-#: Methods a layer runs backward.
-LAYER_BACKWARD = tuple(GRAD_METHODS)
+#: Methods a layer runs backward (with the spellings layer libraries use beside a model's).
+LAYER_BACKWARD = (*GRAD_METHODS, "backward_propagate", "back_propagate", "backprop_layer")
 #: Names of calls after which the script trains (its set-up is over).
 _TRAINS = re.compile(r"(^|_)(fit|train|training|epochs?|learn|run)($|_)", re.I)
 _STOP_CALLS = set(FORWARD_NAMES) | set(GRAD_METHODS) | set(TRAIN_METHODS)
@@ -296,3 +296,24 @@ def penalties(layers: dict[str, Any]) -> list[str]:
             if _PENALTY.search(attr) and isinstance(value, (int, float)) and not isinstance(value, bool) and value:
                 found.append(f"{name}.{attr} = {value:g}")
     return found
+
+
+def one_sample_loop(tree: ast.AST | None) -> bool:
+    """Training code that feeds one sample at a time: ``for j in range(n): output = x_train[j]`` or
+    ``for x, y in zip(x_train, y_train)``."""
+    for loop in ast.walk(tree) if tree is not None else []:
+        if not isinstance(loop, ast.For):
+            continue
+        if isinstance(loop.target, ast.Tuple) and _called(loop.iter) == "zip":
+            return True
+        if isinstance(loop.target, ast.Name):
+            index = loop.target.id
+            for node in ast.walk(loop):
+                if (
+                    isinstance(node, ast.Subscript)
+                    and isinstance(node.slice, ast.Name)
+                    and node.slice.id == index
+                    and isinstance(node.value, ast.Name)
+                ):
+                    return True
+    return False

@@ -30,7 +30,7 @@ from gradcheck.audit.adapters import assembly, built, replay
 from gradcheck.audit.adapters.assembly import LAYER_BACKWARD, LAYER_FORWARD, Holder, Recorded, SetUp
 from gradcheck.audit.adapters.calling import bind_args, plain_params
 from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, role_of
-from gradcheck.audit.adapters.objects import is_user_object, methods
+from gradcheck.audit.adapters.objects import is_user_object
 from gradcheck.audit.adapters.shapes import classes
 from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.adapters.target import Context, Target, deepcopy_or
@@ -43,8 +43,13 @@ _LOSS_GRAD_METHODS = ("backward", "derivative", "prime", "grad", "gradient")
 
 
 def _method(obj: Any, names: tuple[str, ...]) -> str | None:
-    ms = methods(type(obj))
-    return next((m for m in names if m in ms), None)
+    """The first of ``names`` the most derived class defines (a base ``Layer.forward`` that raises
+    NotImplementedError loses to the subclass's ``forward_propagation``)."""
+    for klass in type(obj).__mro__:
+        own = [m for m in names if callable(vars(klass).get(m))]
+        if own:
+            return own[0]
+    return None
 
 
 def _layer_forward(layer: Any, x: Any) -> Any:
@@ -150,6 +155,10 @@ def _holder_target(holder: Holder, setup: SetUp, ctx: Context, locate) -> Target
         f"{holder.name}.{attr}, the layers the script gives {holder.name} ({locate(holder.line)}), "
         f"is the network: run forward in order and backward in reverse" + (f" from {deriv[0]}" if deriv else "")
     )
+    trainer = _trainer(setup)
+    one = assembly.one_sample_loop(source_tree(type(holder.obj))) or assembly.one_sample_loop(
+        source_tree(trainer) if trainer is not None else None
+    )
     return Target(
         label=holder.name,
         root_name="",
@@ -161,7 +170,17 @@ def _holder_target(holder: Holder, setup: SetUp, ctx: Context, locate) -> Target
         get_backward=backward,
         shape="assembled",
         own_sizes=True,
+        per_sample=one,
     )
+
+
+def _trainer(setup: SetUp) -> Any:
+    """The student's function the script trains with (``train(net, mse, mse_prime, X, Y)``), if any."""
+    call = setup.stop.value if isinstance(setup.stop, ast.Expr) else None
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
+        fn = setup.scratch.get(call.func.id)
+        return fn if callable(fn) and not isinstance(fn, type) else None
+    return None
 
 
 def _recorded_target(rec: Recorded, setup: SetUp, ctx: Context, locate, filename: str) -> Target | None:
