@@ -170,7 +170,7 @@ def find_holder(setup: SetUp, classes: set[str]) -> Holder | None:
     makers = {k for k, v in setup.scratch.items() if isinstance(v, type) and k in classes and is_layer_class(v)}
     found = []
     for name, obj in setup.scratch.items():
-        if not is_user_object(obj) or is_layer(obj) or type(obj).__name__ not in classes:
+        if not is_user_object(obj) or isinstance(obj, type) or type(obj).__name__ not in classes:
             continue
         attrs = [k for k, v in vars(obj).items() if layer_list(v)]
         if len(attrs) != 1:

@@ -39,7 +39,7 @@ from gradcheck.audit.loader import AuditError
 #: Names of a loss derivative a holder keeps or a training call is given.
 _DERIV_WORDS = ("prime", "deriv", "grad")
 #: Methods of a loss object that give the loss's gradient.
-_LOSS_GRAD_METHODS = ("backward", "derivative", "prime", "grad", "gradient")
+_LOSS_GRAD_METHODS = ("backward", "derivative", "prime", "grad", "gradient", "get_grad", "get_gradient", "loss_grad")
 
 
 def _method(obj: Any, names: tuple[str, ...]) -> str | None:
@@ -58,8 +58,8 @@ def _layer_forward(layer: Any, x: Any) -> Any:
     return ret if ret is not None else getattr(layer, "output", None)
 
 
-def _layer_backward(layer: Any, grad: Any, lr: float) -> Any:
-    name = _method(layer, LAYER_BACKWARD)
+def _layer_backward(layer: Any, grad: Any, lr: float, name: str | None = None) -> Any:
+    name = name or _method(layer, LAYER_BACKWARD)
     fn = getattr(layer, name)
     where = f"{type(layer).__name__}.{name}"
     args, kwargs, _ = bind_args(fn, {"dout": lambda: grad, "lr": lambda: lr}, ["dout", "lr"], where)
@@ -78,9 +78,19 @@ def _deriv_of(holder: Holder, setup: SetUp) -> tuple[str, Any] | None:
     call = setup.stop.value if isinstance(setup.stop, ast.Expr) else None
     if isinstance(call, ast.Call):
         for arg in [*call.args, *(k.value for k in call.keywords)]:
-            if isinstance(arg, ast.Name) and LOSS_DERIV_FUNC.search(arg.id) and callable(setup.scratch.get(arg.id)):
-                return arg.id, setup.scratch[arg.id]
+            value = setup.scratch.get(arg.id) if isinstance(arg, ast.Name) else None
+            if LOSS_DERIV_FUNC.search(getattr(arg, "id", "")) and callable(value) and not isinstance(value, type):
+                return arg.id, value
+            m = _method(value, _LOSS_GRAD_METHODS) if is_user_object(value) else None
+            if m is not None:  # model.fit(X, y, loss_fn=MSE_Loss()): the loss object it is given
+                return f"{arg.id}.{m}", getattr(value, m)
     return None
+
+
+def _takes_gradient(fn: Any) -> bool:
+    """A model's backward given the output gradient (and a rate): ``backward(self, output_gradient, lr)``."""
+    roles = [role_of(p.name) for p in plain_params(fn) if p.default is p.empty]
+    return 1 <= len(roles) <= 2 and not {"X", "Y", "out"} & set(roles)
 
 
 def _deriv_order(fn: Any, holder: Holder, ctx: Context) -> list[str] | None:
@@ -113,12 +123,13 @@ def _base(expr: ast.expr) -> str | None:
 def _holder_target(holder: Holder, setup: SetUp, ctx: Context, locate) -> Target:
     """Its layers forward in order and backward in reverse, as the holder's fit() or the train function runs them."""
     picked = classes.method_names(type(holder.obj), ctx.spec)
-    if picked is not None:
+    deriv = _deriv_of(holder, setup)
+    own = picked is not None and picked.forward and _takes_gradient(getattr(holder.obj, picked.backward))
+    if picked is not None and not (own and deriv is not None):
         ctx.notes.append(f"{holder.name} = {type(holder.obj).__name__}(...) assembled by the script is the model")
         target = classes.class_target(picked, ctx, instance=holder.obj)
         return dataclasses.replace(target, own_sizes=True)
     attr = holder.attr
-    deriv = _deriv_of(holder, setup)
     order = _deriv_order(deriv[1], holder, ctx) if deriv is not None else None
     if deriv is not None and order is None:
         raise AuditError(
@@ -135,10 +146,13 @@ def _holder_target(holder: Holder, setup: SetUp, ctx: Context, locate) -> Target
                 out = _layer_forward(layer, out)
             return out
 
-        return run
+        return getattr(root, picked.forward) if own else run
 
     def backward(root):
         def through(grad, lr):
+            if own:  # the model's own backward(output_gradient, learning_rate)
+                _layer_backward(root, grad, lr, picked.backward)
+                return
             for layer in reversed(getattr(root, attr)):
                 grad = _layer_backward(layer, grad, lr)
 
@@ -151,9 +165,13 @@ def _holder_target(holder: Holder, setup: SetUp, ctx: Context, locate) -> Target
 
         return run
 
+    where = locate(holder.line)
     ctx.notes.append(
-        f"{holder.name}.{attr}, the layers the script gives {holder.name} ({locate(holder.line)}), "
-        f"is the network: run forward in order and backward in reverse" + (f" from {deriv[0]}" if deriv else "")
+        f"{holder.name}, the {type(holder.obj).__name__} the script assembles ({where}), is the model: its "
+        f"{picked.forward} and {picked.backward} are run, the latter from {deriv[0]}"
+        if own
+        else f"{holder.name}.{attr}, the layers the script gives {holder.name} ({where}), is the network: "
+        "run forward in order and backward in reverse" + (f" from {deriv[0]}" if deriv else "")
     )
     trainer = _trainer(setup)
     one = assembly.one_sample_loop(source_tree(type(holder.obj))) or assembly.one_sample_loop(
