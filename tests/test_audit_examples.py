@@ -153,6 +153,12 @@ STUDENT_NAMES = {
     "loss_grads_fn_preact_bug.py": ["W1", "b1", "W2", "b2"],
     "activation_arg_class_correct.py": ["w1", "b1", "w2", "b2"],
     "activation_arg_class_rows_mean_bug.py": ["w1", "b1", "w2", "b2"],
+    "nnfs_script_correct.py": [f"dense{i}.{n}" for i in (1, 2) for n in ("weights", "biases")],
+    "nnfs_script_separate_loss_mean_bug.py": [f"dense{i}.{n}" for i in (1, 2) for n in ("weights", "biases")],
+    "builder_fit_use_correct.py": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
+    "builder_fit_use_tanh_prime_bug.py": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
+    "assembled_layers_project_correct": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
+    "assembled_layers_project_prime_bug": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
 }
 
 

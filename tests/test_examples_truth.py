@@ -952,6 +952,107 @@ def _activation_arg(rel: str):
     return ps, [net.dw1, net.db1, net.dw2, net.db2], loss, names
 
 
+def _nnfs(file: str):
+    """A Neural-Networks-from-Scratch script's objects made and called here as its top-level code does; the
+    claimed gradient is what the layers store (dweights, dbiases), the loss the one the script computes."""
+    m = definitions(FOLDER / file, file.split(".")[0])
+    np.random.seed(5)
+    separate = hasattr(m, "Activation_Sigmoid")
+    n_in, hidden, n_out = (3, 5, 4) if separate else (2, 6, 3)
+    x, y = RNG.normal(size=(9, n_in)), RNG.integers(0, n_out, size=9)
+    dense1, dense2 = m.Layer_Dense(n_in, hidden), m.Layer_Dense(hidden, n_out)
+    act = m.Activation_Sigmoid() if separate else m.Activation_ReLU()
+    head = m.Activation_Softmax() if separate else m.Activation_Softmax_Loss_CategoricalCrossentropy()
+
+    def loss():
+        dense1.forward(x)
+        act.forward(dense1.output)
+        dense2.forward(act.output)
+        if not separate:
+            return head.forward(dense2.output, y)
+        head.forward(dense2.output)
+        return m.Loss_CategoricalCrossentropy().calculate(head.output, y)
+
+    loss()
+    if separate:
+        crit = m.Loss_CategoricalCrossentropy()
+        crit.backward(head.output, y)
+        head.backward(crit.dinputs)
+    else:
+        head.backward(head.output, y)
+    dense2.backward(head.dinputs)
+    act.backward(dense2.dinputs)
+    dense1.backward(act.dinputs)
+    ps = [dense1.weights, dense1.biases, dense2.weights, dense2.biases]
+    claimed = [g.copy() for g in (dense1.dweights, dense1.dbiases, dense2.dweights, dense2.dbiases)]
+    return ps, claimed, loss, [f"dense{i}.{n}" for i in (1, 2) for n in ("weights", "biases")]
+
+
+def _update_claims(layers, backward, lr=1e-3):
+    """(before - after) / lr of every weight and bias of ``layers`` over one ``backward(lr)``, the arrays then
+    put back to the point the loss is taken at."""
+    arrays = [a for lay in layers if hasattr(lay, "weights") for a in (lay.weights, lay.bias)]
+    before = [a.copy() for a in arrays]
+    backward(lr)
+    claimed = [(b - a) / lr for b, a in zip(before, arrays)]
+    for a, b in zip(arrays, before):
+        a[...] = b
+    return arrays, claimed
+
+
+def _builder_fit(file: str):
+    """Layers added to a Network as the file's script does; the layers' forward_propagation chained and their
+    backward_propagation(error, lr) run from the file's mse_prime; the loss is the file's mse."""
+    m = definitions(FOLDER / file, file.split(".")[0])
+    np.random.seed(8)
+    net = m.Network()
+    for layer in (m.FCLayer(2, 3), m.ActivationLayer(m.tanh, m.tanh_prime), m.FCLayer(3, 1)):
+        net.add(layer)
+    net.add(m.ActivationLayer(m.tanh, m.tanh_prime))
+    x, y = RNG.normal(size=(6, 2)), RNG.normal(size=(6, 1))
+
+    def forward():
+        out = x
+        for layer in net.layers:
+            out = layer.forward_propagation(out)
+        return out
+
+    def backward(lr):
+        err = m.mse_prime(y, forward())
+        for layer in reversed(net.layers):
+            err = layer.backward_propagation(err, lr)
+
+    ps, claimed = _update_claims(net.layers, backward)
+    return ps, claimed, lambda: m.mse(y, forward()), [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")]
+
+
+def _assembled_project(folder: str):
+    """The folder's net.layers = [Dense(2, 3), Tanh(), Dense(3, 1), Tanh()] on one column sample, as its train()
+    runs it: the gradient from each layer's in-place update, the loss the folder's mse."""
+    drop = lambda: [sys.modules.pop(k) for k in list(sys.modules) if k == "src" or k.startswith("src.")]  # noqa: E731
+    sys.path.insert(0, str(FOLDER / folder))
+    drop()
+    try:
+        layers, acts = importlib.import_module("src.layers"), importlib.import_module("src.activations")
+        losses, network = importlib.import_module("src.losses"), importlib.import_module("src.network")
+    finally:
+        sys.path.pop(0)
+        drop()
+    np.random.seed(4)
+    net = network.Network()
+    net.layers = [layers.Dense(2, 3), acts.Tanh(), layers.Dense(3, 1), acts.Tanh()]
+    x, y = RNG.normal(size=(2, 1)) * 0.5, RNG.normal(size=(1, 1))
+
+    def backward(lr):
+        grad = losses.mse_prime(y, net.predict(x))
+        for layer in reversed(net.layers):
+            grad = layer.backward(grad, lr)
+
+    ps, claimed = _update_claims(net.layers, backward)
+    names = [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")]
+    return ps, claimed, lambda: losses.mse(y, net.predict(x)), names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1073,6 +1174,12 @@ CASES = {
     "loss_grads_fn_preact_bug.py": lambda: _loss_grads("loss_grads_fn_preact_bug.py"),
     "activation_arg_class_correct.py": lambda: _activation_arg("activation_arg_class_correct.py"),
     "activation_arg_class_rows_mean_bug.py": lambda: _activation_arg("activation_arg_class_rows_mean_bug.py"),
+    "nnfs_script_correct.py": lambda: _nnfs("nnfs_script_correct.py"),
+    "nnfs_script_separate_loss_mean_bug.py": lambda: _nnfs("nnfs_script_separate_loss_mean_bug.py"),
+    "builder_fit_use_correct.py": lambda: _builder_fit("builder_fit_use_correct.py"),
+    "builder_fit_use_tanh_prime_bug.py": lambda: _builder_fit("builder_fit_use_tanh_prime_bug.py"),
+    "assembled_layers_project_correct": lambda: _assembled_project("assembled_layers_project_correct"),
+    "assembled_layers_project_prime_bug": lambda: _assembled_project("assembled_layers_project_prime_bug"),
 }
 
 

@@ -37,6 +37,8 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gradcheck.audit.submissions import SKIP_DIRS
+
 __all__ = [
     "AuditError",
     "StudentCodeError",
@@ -445,12 +447,27 @@ class _SubmissionFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
         search = [self.root] if path is None else list(path)
         spec = importlib.machinery.PathFinder.find_spec(fullname, search)
+        if spec is None and path is None and "." not in fullname:
+            # ``sys.path.append(os.getcwd() + "/src")`` then ``from network import Network``: a project's
+            # run-time path hack, which loading definitions only never runs; the one folder holding it
+            spec = self._in_one_subfolder(fullname)
         if spec is None or not spec.origin or not spec.origin.endswith(".py"):
             return None
         if not os.path.abspath(spec.origin).startswith(self.root + os.sep):
             return None
         spec.loader = _FilteredLoader(spec.origin, self.run_toplevel, self.notes)
         return spec
+
+    def _in_one_subfolder(self, name: str):
+        """The spec of ``name``.py when exactly one folder of the submission (not the root) holds it."""
+        found = [
+            f
+            for f in Path(self.root).rglob(f"{name}.py")
+            if f.parent != Path(self.root) and not any(p in SKIP_DIRS or p.startswith(".") for p in f.parts)
+        ]
+        if len(found) != 1:
+            return None
+        return importlib.machinery.PathFinder.find_spec(name, [str(found[0].parent)])
 
 
 def _cache_source(path: Path, combined: str) -> None:

@@ -401,7 +401,9 @@ def _one_sample(target: Target, ctx: Context) -> bool:
     trees = [t for t in (source_tree(c) for c in ctx.classes) if t is not None]
     trees += [t for t in (source_tree(f) for f in ctx.funcs.values()) if t is not None]
     trees.append(ast.Module(body=list(ctx.loaded.stmts), type_ignores=[]))
-    return per_sample(trees, target.backward_name.rsplit(".", 1)[-1]) or per_sample(trees, "predict")
+    return (
+        target.per_sample or per_sample(trees, target.backward_name.rsplit(".", 1)[-1]) or per_sample(trees, "predict")
+    )
 
 
 def _first_step(target: Target, params, ctx: Context, lrs, n: int, seed: int) -> tuple[Runner, Step1]:

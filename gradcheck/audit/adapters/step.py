@@ -61,6 +61,15 @@ class Step1:
     extra: dict = field(default_factory=dict)
 
 
+def _as_before(before: Any, after: Any) -> Any:
+    """An update that rebinds a vector with a singleton axis added (``b = b - lr * delta``, a ``(3,)`` bias
+    becoming ``(1, 3)``) changes no value: it is read in the parameter's own shape."""
+    if not (isinstance(before, np.ndarray) and isinstance(after, np.ndarray)) or after.shape == before.shape:
+        return after
+    same = after.size == before.size and np.squeeze(after).shape == np.squeeze(before).shape
+    return after.reshape(before.shape) if same else after
+
+
 def first_array(v: Any) -> Any:
     """The first element of a returned ``(output, cache)`` tuple, else ``v``."""
     if isinstance(v, tuple) and v and isinstance(v[0], np.ndarray):
@@ -163,7 +172,7 @@ class Runner:
                 raise
             raise AuditError(lone, where="calling the backward", type_="LoneBackward") from None
         ret = call_student("backward", bfn, *a, **k)
-        after = snapshot(root, self.params)
+        after = [_as_before(b, x) for b, x in zip(before, snapshot(root, self.params))]
         arg_lr = accepts_role(bfn, "lr", self.spec.get("lr_arg")) if "lr" in used else None
         via = str(knob) if knob is not None else (f"argument {arg_lr!r}" if arg_lr else None)
         named.pop("__ret__", None)
