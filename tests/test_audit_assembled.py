@@ -145,10 +145,17 @@ def test_replayed_script_with_a_separate_loss_object_passes(tmp_path):
     assert any("d1 -> a1 -> d2" in n and "targets its targets" in n for n in s["notes"]), s["notes"]
 
 
-def test_a_penalty_in_the_layers_is_an_honest_error(tmp_path):
+def test_a_penalty_in_the_layers_is_turned_off_with_a_note(tmp_path):
     s = _audit(tmp_path, LAYERS + SCRIPT.format(l2=", l2=1e-3", first="X"))
-    assert s["status"] == "error"
-    assert "d1.weight_l2 = 0.001" in s["error"] and "not modelled" in s["error"]
+    assert s["status"] == "pass", s.get("error")
+    assert any("d1.weight_l2 = 0.001" in n and "set to 0" in n for n in s["notes"]), s["notes"]
+
+
+def test_a_penalty_turned_off_does_not_hide_a_wrong_data_gradient(tmp_path):
+    wrong = LAYERS.replace("self.dweights = self.inputs.T @ dvalues", "self.dweights = 2 * self.inputs.T @ dvalues")
+    s = _audit(tmp_path, wrong + SCRIPT.format(l2=", l2=1e-3", first="X"))
+    assert s["status"] == "fail"
+    assert [t["name"] for t in s["tensors"] if t["status"] == "fail"] == ["d1.weights", "d2.weights"]
 
 
 def test_a_first_layer_fed_a_slice_is_an_honest_error(tmp_path):

@@ -158,7 +158,7 @@ STUDENT_NAMES = {
     "builder_fit_use_correct.py": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
     "builder_fit_use_tanh_prime_bug.py": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
     "assembled_layers_project_correct": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
-    "assembled_layers_project_prime_bug": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
+    "assembled_layers_project_bias_bug": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
 }
 
 

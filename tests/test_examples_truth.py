@@ -1179,7 +1179,7 @@ CASES = {
     "builder_fit_use_correct.py": lambda: _builder_fit("builder_fit_use_correct.py"),
     "builder_fit_use_tanh_prime_bug.py": lambda: _builder_fit("builder_fit_use_tanh_prime_bug.py"),
     "assembled_layers_project_correct": lambda: _assembled_project("assembled_layers_project_correct"),
-    "assembled_layers_project_prime_bug": lambda: _assembled_project("assembled_layers_project_prime_bug"),
+    "assembled_layers_project_bias_bug": lambda: _assembled_project("assembled_layers_project_bias_bug"),
 }
 
 

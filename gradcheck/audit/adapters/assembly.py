@@ -288,14 +288,20 @@ def _loss_assign(stmt: ast.stmt, objs: set[str]) -> bool:
 _PENALTY = re.compile(r"(regulari[sz]er|^l[12](_|$)|_l[12]$|lambda|weight_decay|^reg(_|$))", re.I)
 
 
+def penalty_attrs(layer: Any) -> list[str]:
+    """The attributes of ``layer`` setting a non-zero penalty (``weight_regularizer_l2``, ``l2_lambda``)."""
+    return [
+        attr
+        for attr, value in (vars(layer).items() if hasattr(layer, "__dict__") else [])
+        if _PENALTY.search(attr) and isinstance(value, (int, float)) and not isinstance(value, bool) and value
+    ]
+
+
 def penalties(layers: dict[str, Any]) -> list[str]:
     """``dense1.weight_regularizer_l2 = 0.0005``: the non-zero penalty settings the layers carry."""
-    found = []
-    for name, layer in layers.items():
-        for attr, value in vars(layer).items() if hasattr(layer, "__dict__") else []:
-            if _PENALTY.search(attr) and isinstance(value, (int, float)) and not isinstance(value, bool) and value:
-                found.append(f"{name}.{attr} = {value:g}")
-    return found
+    return [
+        f"{name}.{attr} = {getattr(layer, attr):g}" for name, layer in layers.items() for attr in penalty_attrs(layer)
+    ]
 
 
 def one_sample_loop(tree: ast.AST | None) -> bool:

@@ -257,20 +257,20 @@ def _called_name(stmt: ast.stmt) -> str:
     return f"{call.func.value.id}.{call.func.attr}"
 
 
-def _refuse_penalties(holder: Holder | None, setup: SetUp, rec: Recorded | None) -> None:
-    """An honest error when the layers add a weight penalty to their gradients (its loss is not replayed)."""
+def _penalties_off(holder: Holder | None, setup: SetUp, rec: Recorded | None, notes: list[str]) -> None:
+    """Set the weight penalties the layers carry to 0, with a note: the data loss's gradient is what is checked
+    (the penalty's loss is computed apart from the network, as a constructor's penalty default is turned off)."""
     if holder is not None:
         layers = {f"{holder.name}.{holder.attr}[{i}]": v for i, v in enumerate(getattr(holder.obj, holder.attr))}
     else:
         layers = {n: setup.scratch[n] for n in rec.order}
     found = assembly.penalties(layers)
+    for layer in layers.values():
+        for attr in assembly.penalty_attrs(layer):
+            setattr(layer, attr, 0)
     if found:
-        raise AuditError(
-            f"the script's layers add a penalty to their gradients ({', '.join(found[:3])}): the loss that "
-            "penalty belongs to is computed apart from the network and is not modelled, so the gradient "
-            "cannot be judged (audit a version with the penalties set to 0)",
-            where="finding the loss",
-            type_="UnmodelledLoss",
+        notes.append(
+            f"the layers' penalties ({', '.join(found[:4])}) were set to 0: the data loss's gradient is what is checked"
         )
 
 
@@ -313,7 +313,7 @@ def find(ctx: Context) -> Target | None:
             target = _recorded_target(rec, setup, ctx, locate, filename) if rec is not None else None
         if target is None:
             continue
-        _refuse_penalties(holder, setup, rec if holder is None else None)
+        _penalties_off(holder, setup, rec if holder is None else None, ctx.notes)
         if setup.skipped:
             ctx.notes.append(
                 "script statements that failed while assembling the network were skipped (the audit makes its "

@@ -9,6 +9,6 @@ class Tanh(Activation):
             return np.tanh(x)
 
         def tanh_prime(x):
-            return 1 - np.tanh(x)
+            return 1 - np.tanh(x) ** 2
 
         super().__init__(tanh, tanh_prime)

@@ -28,7 +28,6 @@ class Dense(Layer):
         weights_gradient = np.dot(output_gradient, self.input.T)
         input_gradient = np.dot(self.weights.T, output_gradient)
         self.weights -= learning_rate * weights_gradient
-        self.bias -= learning_rate * output_gradient
         return input_gradient
 
 
