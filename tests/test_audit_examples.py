@@ -159,6 +159,10 @@ STUDENT_NAMES = {
     "builder_fit_use_tanh_prime_bug.py": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
     "assembled_layers_project_correct": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
     "assembled_layers_project_bias_bug": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
+    "step_only_leaky_columns_correct.py": ["W1", "b1", "W2", "b2"],
+    "step_only_leaky_columns_relu_prime_bug.py": ["W1", "b1", "W2", "b2"],
+    "acts_list_forward_correct.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
+    "acts_list_forward_tanh_prime_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
 }
 
 
@@ -259,7 +263,7 @@ def test_passing_files_have_no_diagnoses(audit, name):
     assert [d["code"] for d in s["diagnoses"]] == (["loss_assumed"] if EXPECTED[name].get("assumed") else [])
     assert s["error"] is None
     assert all(t["status"] in ("pass", "kink") for t in s["tensors"])
-    assert s["forward"]["status"] == "match"
+    assert s["forward"]["status"] == EXPECTED[name].get("forward", "match")  # unavailable: no forward in the code
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

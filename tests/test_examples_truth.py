@@ -1053,6 +1053,38 @@ def _assembled_project(folder: str):
     return ps, claimed, lambda: losses.mse(y, net.predict(x)), names
 
 
+def _step_only(rel: str):
+    """One step(X, Y) at lr 1 on samples in columns, read back from the update; 0.5 * mean squared error of the
+    leaky-ReLU network, written here from the file's description (its forward exists only inside step)."""
+    m = definitions(FOLDER / rel, rel)
+    net = m.Regressor([3, 5, 1], lr=1.0)
+    names = ["W1", "b1", "W2", "b2"]
+    Xc, Yc = X.T.copy(), RNG.normal(size=(1, 7))
+    before = [getattr(net, k).copy() for k in names]
+    net.step(Xc, Yc)
+    claimed = [b - getattr(net, k) for b, k in zip(before, names)]
+    for k, b in zip(names, before):
+        setattr(net, k, b)
+
+    def loss():
+        z = before[0] @ Xc + before[1]
+        out = before[2] @ np.where(z > 0, z, 0.01 * z) + before[3]
+        return 0.5 * np.mean((out - Yc) ** 2)
+
+    return before, claimed, loss, names
+
+
+def _acts_list(rel: str):
+    """forward returns the list of activations; the file's own loss(X, y) (mean BCE) of its own forward."""
+    m = definitions(FOLDER / rel, rel)
+    net = m.MLP([3, 4, 1])
+    Y = (RNG.random((7, 1)) > 0.5).astype(float)
+    gw, gb = net.backward(net.forward(X), Y)
+    params = [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
+    names = ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+    return params, [gw[0], gb[0], gw[1], gb[1]], lambda: net.loss(X, Y), names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1180,6 +1212,10 @@ CASES = {
     "builder_fit_use_tanh_prime_bug.py": lambda: _builder_fit("builder_fit_use_tanh_prime_bug.py"),
     "assembled_layers_project_correct": lambda: _assembled_project("assembled_layers_project_correct"),
     "assembled_layers_project_bias_bug": lambda: _assembled_project("assembled_layers_project_bias_bug"),
+    "step_only_leaky_columns_correct.py": lambda: _step_only("step_only_leaky_columns_correct.py"),
+    "step_only_leaky_columns_relu_prime_bug.py": lambda: _step_only("step_only_leaky_columns_relu_prime_bug.py"),
+    "acts_list_forward_correct.py": lambda: _acts_list("acts_list_forward_correct.py"),
+    "acts_list_forward_tanh_prime_bug.py": lambda: _acts_list("acts_list_forward_tanh_prime_bug.py"),
 }
 
 

@@ -36,7 +36,7 @@ from reference_nets.mlp import MLP
 #: Submissions up to this many parameters are checked entry by entry.
 AUDIT_FULL_LIMIT = 20_000
 
-__all__ = ["ForwardCheck", "SubmissionResult", "Extracted", "grade", "point_to_code"]
+__all__ = ["ForwardCheck", "SubmissionResult", "Extracted", "grade", "point_to_code", "scalar_network"]
 
 
 @dataclass(frozen=True)
@@ -198,6 +198,25 @@ def _unjudgeable(result: Mapping[str, Any]) -> str | None:
     return None
 
 
+#: Parameters that are plain numbers, beyond which a network is one scalar per connection (the XOR
+#: tutorial's w1..w6, b1..b3): no layout says which number is which connection.
+SCALAR_NETWORK_MIN = 2
+
+
+def scalar_network(result: Mapping[str, Any]) -> str | None:
+    """Why a network whose every parameter is a plain number (``w1 = random.uniform(-1, 1)``) is not judged."""
+    params = result.get("params") or []
+    if len(params) < SCALAR_NETWORK_MIN or any(np.ndim(p.get("data")) != 0 for p in params):
+        return None
+    names = ", ".join(p["name"] for p in params[:6]) + (", ..." if len(params) > 6 else "")
+    return (
+        f"the network's parameters are {len(params)} plain numbers ({names}), one per connection, not arrays: "
+        "the auditor maps each layer's weight matrix and bias vector onto a reference network, and cannot tell "
+        "which number is which connection, so the gradient was not judged. Keep each layer's weights in a numpy "
+        "array (W1 of shape (inputs, hidden), b1 of shape (hidden,), ...) to audit it"
+    )
+
+
 def grade(
     result: Mapping[str, Any],
     X: np.ndarray,
@@ -232,6 +251,9 @@ def grade(
         msg = f"{err.get('type', 'Error')}: {err.get('message', 'the submission could not be run')}"
         where = f" (in {err['where']})" if err.get("where") else ""
         return SubmissionResult(status="error", error=msg + where, **base)
+    scalars = scalar_network(result)
+    if scalars:
+        return SubmissionResult(status="error", error=scalars, **base)
     ex = Extracted.from_result(result)
     if ex.precision != np.float64:
         note = f"the network computes in {ex.precision}: its gradient is judged to {ex.precision}'s rounding"
