@@ -11,7 +11,8 @@ candidate networks (gradcheck/audit/fitscreen.py) came in.
 
 Folders:
 
-* ``examples/submissions``: the examples (most have a forward output, so little should change);
+* ``examples/submissions`` as the base commit had them (most have a forward output, so little
+  should change; examples added since may need what the base lacks);
 * ``benchmarks/costcases``: submissions whose forward exists only inside a training method,
   where the grader must find the network among the candidates (hidden activation x output
   layer x loss convention): the slow path this benchmark is about.
@@ -32,7 +33,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ("examples/submissions", "benchmarks/costcases")
+#: (folder, whose copy): the examples as the base commit had them (files added since may need what the base
+#: lacks), and the cost cases as this checkout has them.
+FOLDERS = (("examples/submissions", "base"), ("benchmarks/costcases", "head"))
 
 
 def default_base() -> str:
@@ -91,7 +94,7 @@ def compare(before: dict, after: dict) -> list[dict]:
         old = b[s["path"]]
         rows.append(
             {
-                "path": os.path.relpath(s["path"], ROOT),
+                "path": _short(s["path"]),
                 "before": verdict(old),
                 "after": verdict(s),
                 "same": verdict(old) == verdict(s),
@@ -100,6 +103,15 @@ def compare(before: dict, after: dict) -> list[dict]:
             }
         )
     return rows
+
+
+def _short(path: str) -> str:
+    """``examples/submissions/x.py`` whichever copy of the folder it was audited in."""
+    parts = Path(path).parts
+    for i in range(len(parts) - 1):
+        if (parts[i], parts[i + 1]) in (("examples", "submissions"), ("benchmarks", "costcases")):
+            return "/".join(parts[i:])
+    return path
 
 
 def render(data: dict) -> str:
@@ -144,9 +156,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="audit-cost-") as tmp:
         (Path(tmp) / "base").mkdir()
         old = checkout(base, Path(tmp) / "base")
-        for folder in FOLDERS:
-            before, wall_before = audit(old, ROOT / folder, Path(tmp) / "out")
-            after, wall_after = audit(ROOT, ROOT / folder, Path(tmp) / "out")
+        for folder, whose in FOLDERS:
+            where = (old if whose == "base" else ROOT) / folder
+            before, wall_before = audit(old, where, Path(tmp) / "out")
+            after, wall_after = audit(ROOT, where, Path(tmp) / "out")
             rows = compare(before, after)
             data["folders"].append(
                 {"folder": folder, "wall_before": wall_before, "wall_after": wall_after, "rows": rows}

@@ -20,6 +20,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from pathlib import Path
@@ -446,3 +447,29 @@ def _in_group(pid: int, pgid: int) -> bool:
     except OSError:
         return False
     return int(fields[2]) == pgid and fields[0] not in ("Z", "X")
+
+
+def scratch_leaving_audit(path, spec, *, victim, **kw):
+    """audit_one, except that ``victim`` makes a temporary folder (as the submission's safe copy does) and
+    then kills the worker process running it, every time: nothing on the worker can clean up after it."""
+    if Path(path).name == victim:
+        tempfile.mkdtemp(prefix="gradcheck-work-")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return audit_one(path, spec, **kw)
+
+
+def test_the_client_removes_the_scratch_folders_of_workers_killed_mid_task(client, spec, tmp_path, scratch):
+    paths = _paths(HONEST[:2], [], [])
+    victim = paths[0]
+    audit = functools.partial(scratch_leaving_audit, victim=victim.name)
+    report = dd.audit_batch_dask(paths, spec, folder=tmp_path, client=client, audit=audit)
+    assert "KilledWorker" in report.submissions[0].error and report.submissions[1].status == _expected(paths[1])
+    left = [p.name for p in scratch.iterdir() if p.name.startswith(("gradcheck-task-", "gradcheck-work-"))]
+    assert left == []  # the victim's task folder, with the copy made inside it, is gone from every worker
+
+
+def test_removing_scratch_needs_a_batch_or_a_task_never_every_folder():
+    with pytest.raises(ValueError, match="names no batch"):
+        dd.remove_scratch("gradcheck-task-")
+    with pytest.raises(ValueError, match="names no batch"):
+        dd.remove_scratch("../etc")

@@ -834,17 +834,23 @@ def _loss_pair(rel: str):
     return ps, claimed, lambda: float(np.mean((model.forward(X) - Y) ** 2)), names
 
 
+def _update_at_rate_one(net, names: list[str], step) -> tuple[list, list]:
+    """(weights before, before - after) of one ``step()`` at learning rate 1; the weights are put back."""
+    before = [getattr(net, k).copy() for k in names]
+    step()
+    claimed = [b - getattr(net, k) for b, k in zip(before, names)]
+    for k, b in zip(names, before):
+        setattr(net, k, b)
+    return before, claimed
+
+
 def _fit_batch(rel: str):
     """One fit_batch step at step size 1, read back from the update; mean BCE of the sigmoid output."""
     m = definitions(FOLDER / rel, rel)
     net = m.ChurnClassifier(3, step=1.0)
     names = ["Wa", "ba", "Wb", "bb"]
     Y = (RNG.random((7, 1)) > 0.5).astype(float)
-    before = [getattr(net, k).copy() for k in names]
-    net.fit_batch(X, Y)
-    claimed = [b - getattr(net, k) for b, k in zip(before, names)]
-    for k, b in zip(names, before):
-        setattr(net, k, b)
+    before, claimed = _update_at_rate_one(net, names, lambda: net.fit_batch(X, Y))
 
     def loss():
         prob = 1.0 / (1.0 + np.exp(-(np.tanh(X @ net.Wa + net.ba) @ net.Wb + net.bb)))
@@ -1060,11 +1066,7 @@ def _step_only(rel: str):
     net = m.Regressor([3, 5, 1], lr=1.0)
     names = ["W1", "b1", "W2", "b2"]
     Xc, Yc = X.T.copy(), RNG.normal(size=(1, 7))
-    before = [getattr(net, k).copy() for k in names]
-    net.step(Xc, Yc)
-    claimed = [b - getattr(net, k) for b, k in zip(before, names)]
-    for k, b in zip(names, before):
-        setattr(net, k, b)
+    before, claimed = _update_at_rate_one(net, names, lambda: net.step(Xc, Yc))
 
     def loss():
         z = before[0] @ Xc + before[1]
