@@ -38,7 +38,7 @@ LAYER_FORWARD = tuple(n for n in FORWARD_NAMES if n not in ("predict", "__call__
 #: Methods a layer runs backward (with the spellings layer libraries use beside a model's).
 LAYER_BACKWARD = (*GRAD_METHODS, "backward_propagate", "back_propagate", "backprop_layer")
 #: Names of calls after which the script trains (its set-up is over).
-_TRAINS = re.compile(r"(^|_)(fit|train|training|epochs?|learn|run)($|_)", re.I)
+_TRAINS = re.compile(r"(^|_)(fit|train|training|epochs?|learn|run|sgd)($|_)", re.I)
 _STOP_CALLS = set(FORWARD_NAMES) | set(GRAD_METHODS) | set(TRAIN_METHODS)
 
 
@@ -72,6 +72,9 @@ def _trains(stmt: ast.stmt) -> bool:
     for node in ast.walk(stmt):
         name = _called(node)
         if name and (name in _STOP_CALLS or _TRAINS.search(name)):
+            return True
+        # net.SGD(X, Y, epochs=10000, ...): a call given a number of epochs trains, whatever its name
+        if isinstance(node, ast.Call) and any(k.arg and _TRAINS.search(k.arg) for k in node.keywords):
             return True
     return False
 
