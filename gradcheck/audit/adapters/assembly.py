@@ -135,7 +135,10 @@ def run_setup(stmts: list[ast.stmt], ns: dict, classes: set[str], locate) -> Set
     for stmt in prefix + later:
         if _is_definition(stmt) or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
             continue
-        code = compile(ast.Module(body=[stmt], type_ignores=[]), "<script>", "exec")
+        try:  # a builder function's body: return, yield, nonlocal are not module statements
+            code = compile(ast.Module(body=[stmt], type_ignores=[]), "<script>", "exec")
+        except SyntaxError:
+            continue
         try:
             call_student(locate(stmt.lineno), exec, code, setup.scratch)
         except StudentCodeError as exc:
@@ -184,7 +187,11 @@ def find_holder(setup: SetUp, classes: set[str]) -> Holder | None:
         attrs = [k for k, v in vars(obj).items() if layer_list(v)]
         if len(attrs) != 1:
             continue
-        fed = [s for s in setup.prefix if name in _loaded_names(s) and _feeds(s, makers, layered)]
+        fed = [
+            s
+            for s in setup.prefix
+            if not _is_definition(s) and name in _loaded_names(s) and _feeds(s, makers, layered - {name})
+        ]
         if fed:
             found.append(Holder(name, obj, attrs[0], fed[0].lineno))
     return found[-1] if found else None
