@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import ast
 import inspect
+import random
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from gradcheck.audit.adapters.calling import call_student
 from gradcheck.audit.adapters.lossfind import is_loss_name
@@ -63,6 +66,7 @@ def _called(node: ast.AST) -> str | None:
 
 
 def _trains(stmt: ast.stmt) -> bool:
+    """A loop, or a statement calling a forward, backward, fit or train."""
     if isinstance(stmt, (ast.For, ast.While, ast.AsyncFor)):
         return True
     for node in ast.walk(stmt):
@@ -126,10 +130,15 @@ def run_setup(stmts: list[ast.stmt], ns: dict, classes: set[str], locate) -> Set
         prefix.append(stmt)
     later = [s for s in body[len(prefix) :] if _constructs(s, classes)]
     setup = SetUp(body, prefix, dict(ns), stop=stop)
+    np.random.seed(0)  # layers drawing their weights unseeded: the same network on every run
+    random.seed(0)
     for stmt in prefix + later:
         if _is_definition(stmt) or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
             continue
-        code = compile(ast.Module(body=[stmt], type_ignores=[]), "<script>", "exec")
+        try:  # a builder function's body: return, yield, nonlocal are not module statements
+            code = compile(ast.Module(body=[stmt], type_ignores=[]), "<script>", "exec")
+        except SyntaxError:
+            continue
         try:
             call_student(locate(stmt.lineno), exec, code, setup.scratch)
         except StudentCodeError as exc:
@@ -178,7 +187,11 @@ def find_holder(setup: SetUp, classes: set[str]) -> Holder | None:
         attrs = [k for k, v in vars(obj).items() if layer_list(v)]
         if len(attrs) != 1:
             continue
-        fed = [s for s in setup.prefix if name in _loaded_names(s) and _feeds(s, makers, layered)]
+        fed = [
+            s
+            for s in setup.prefix
+            if not _is_definition(s) and name in _loaded_names(s) and _feeds(s, makers, layered - {name})
+        ]
         if fed:
             found.append(Holder(name, obj, attrs[0], fed[0].lineno))
     return found[-1] if found else None

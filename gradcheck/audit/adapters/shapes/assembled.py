@@ -177,19 +177,8 @@ def _holder_target(holder: Holder, setup: SetUp, ctx: Context, locate) -> Target
     one = assembly.one_sample_loop(source_tree(type(holder.obj))) or assembly.one_sample_loop(
         source_tree(trainer) if trainer is not None else None
     )
-    return Target(
-        label=holder.name,
-        root_name="",
-        fresh=deepcopy_or(holder.obj, lambda: copy.deepcopy(holder.obj), ctx.notes),
-        forward_name=f"{holder.name}.{attr}[i].forward",
-        backward_name=f"{holder.name}.{attr}[i].backward",
-        namespace=ctx.ns,
-        get_forward=forward,
-        get_backward=backward,
-        shape="assembled",
-        own_sizes=True,
-        per_sample=one,
-    )
+    names = (picked.forward, picked.backward) if own else (f"{attr}[i].forward", f"{attr}[i].backward")
+    return _target(holder.name, holder.obj, [f"{holder.name}.{n}" for n in names], forward, backward, ctx, one)
 
 
 def _trainer(setup: SetUp) -> Any:
@@ -238,17 +227,27 @@ def _recorded_target(rec: Recorded, setup: SetUp, ctx: Context, locate, filename
         f"and back ({locate(rec.backward[0].lineno)} on) are replayed, {x_name} given the batch"
         + (f" and {y_name} its targets" if y_name else "")
     )
+    names = [
+        f"{rec.order[0]}.forward ... {rec.order[-1]}.forward",
+        f"{_called_name(rec.backward[0])} ... {_called_name(rec.backward[-1])}",
+    ]
+    return _target("script", base, names, forward, backward, ctx)
+
+
+def _target(label: str, base: Any, names: list[str], forward, backward, ctx: Context, one: bool = False) -> Target:
+    """A target on deep copies of ``base``, built by the submission's own code (its sizes are its own)."""
     return Target(
-        label="script",
+        label=label,
         root_name="",
         fresh=deepcopy_or(base, lambda: copy.deepcopy(base), ctx.notes),
-        forward_name=f"{rec.order[0]}.forward ... {rec.order[-1]}.forward",
-        backward_name=f"{_called_name(rec.backward[0])} ... {_called_name(rec.backward[-1])}",
+        forward_name=names[0],
+        backward_name=names[1],
         namespace=ctx.ns,
         get_forward=forward,
         get_backward=backward,
         shape="assembled",
         own_sizes=True,
+        per_sample=one,
     )
 
 
