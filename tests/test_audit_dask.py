@@ -20,6 +20,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from pathlib import Path
@@ -171,10 +172,12 @@ def test_resume_works_across_local_and_cluster_runs(client, spec, tmp_path):
 # ----------------------------------------------------------------------------- faults
 
 
-def logged_audit(path, spec, *, log, **kw):
-    """audit_one, with a line per start: which worker process ran which submission."""
+def logged_audit(path, spec, *, log, hold=0.0, **kw):
+    """audit_one, with a line per start: which worker process ran which submission (held ``hold`` seconds
+    after the line, so that a worker killed just after a line appears is surely mid-task)."""
     with open(log, "a") as fh:
         fh.write(f"{os.getpid()} {Path(path).name}\n")
+    time.sleep(hold)
     return audit_one(path, spec, **kw)
 
 
@@ -198,12 +201,15 @@ def test_a_worker_killed_mid_batch_loses_no_verdict_and_none_is_written_twice(cl
     recorder = Recorder(monkeypatch)
 
     def kill_one_running(done, total, failures, elapsed):
-        if not killed:  # a worker that has just started its next task: kill it there
+        if not killed:  # a worker that has just started its next task (after this verdict): kill it there
+            deadline = time.monotonic() + 30
+            while len(log.read_text().splitlines()) < done + 2 and time.monotonic() < deadline:
+                time.sleep(0.05)  # 2 workers: the tasks started before this verdict, then the next one
             pid, name = (log.read_text().splitlines()[-1]).split(" ", 1)
             os.kill(int(pid), signal.SIGKILL)
             killed.append((int(pid), name))
 
-    audit = functools.partial(logged_audit, log=str(log))
+    audit = functools.partial(logged_audit, log=str(log), hold=2.0)
     folder = tmp_path / "out"
     report = dd.audit_batch_dask(paths, spec, folder=folder, client=client, progress=kill_one_running, audit=audit)
     (pid, name), starts = killed[0], log.read_text().splitlines()
@@ -446,3 +452,29 @@ def _in_group(pid: int, pgid: int) -> bool:
     except OSError:
         return False
     return int(fields[2]) == pgid and fields[0] not in ("Z", "X")
+
+
+def scratch_leaving_audit(path, spec, *, victim, **kw):
+    """audit_one, except that ``victim`` makes a temporary folder (as the submission's safe copy does) and
+    then kills the worker process running it, every time: nothing on the worker can clean up after it."""
+    if Path(path).name == victim:
+        tempfile.mkdtemp(prefix="gradcheck-work-")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return audit_one(path, spec, **kw)
+
+
+def test_the_client_removes_the_scratch_folders_of_workers_killed_mid_task(client, spec, tmp_path, scratch):
+    paths = _paths(HONEST[:2], [], [])
+    victim = paths[0]
+    audit = functools.partial(scratch_leaving_audit, victim=victim.name)
+    report = dd.audit_batch_dask(paths, spec, folder=tmp_path, client=client, audit=audit)
+    assert "KilledWorker" in report.submissions[0].error and report.submissions[1].status == _expected(paths[1])
+    left = [p.name for p in scratch.iterdir() if p.name.startswith(("gradcheck-task-", "gradcheck-work-"))]
+    assert left == []  # the victim's task folder, with the copy made inside it, is gone from every worker
+
+
+def test_removing_scratch_needs_a_batch_or_a_task_never_every_folder():
+    with pytest.raises(ValueError, match="names no batch"):
+        dd.remove_scratch("gradcheck-task-")
+    with pytest.raises(ValueError, match="names no batch"):
+        dd.remove_scratch("../etc")

@@ -145,6 +145,24 @@ STUDENT_NAMES = {
     "decisions_predict_fit_batch_bug.py": ["Wa", "ba", "Wb", "bb"],
     "arch_wb_dict_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
     "arch_wb_dict_preact_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "iris_globals_script_correct.py": ["Wh", "bh", "Wo", "bo"],
+    "iris_globals_script_tanh_twice_bug.py": ["Wh", "bh", "Wo", "bo"],
+    "float32_inplace_digits_correct.py": ["W1", "b1", "W2", "b2"],
+    "float32_inplace_digits_relu_bug.py": ["W1", "b1", "W2", "b2"],
+    "loss_grads_fn_correct.py": ["W1", "b1", "W2", "b2"],
+    "loss_grads_fn_preact_bug.py": ["W1", "b1", "W2", "b2"],
+    "activation_arg_class_correct.py": ["w1", "b1", "w2", "b2"],
+    "activation_arg_class_rows_mean_bug.py": ["w1", "b1", "w2", "b2"],
+    "nnfs_script_correct.py": [f"dense{i}.{n}" for i in (1, 2) for n in ("weights", "biases")],
+    "nnfs_script_separate_loss_mean_bug.py": [f"dense{i}.{n}" for i in (1, 2) for n in ("weights", "biases")],
+    "builder_fit_use_correct.py": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
+    "builder_fit_use_tanh_prime_bug.py": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
+    "assembled_layers_project_correct": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
+    "assembled_layers_project_bias_bug": [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")],
+    "step_only_leaky_columns_correct.py": ["W1", "b1", "W2", "b2"],
+    "step_only_leaky_columns_relu_prime_bug.py": ["W1", "b1", "W2", "b2"],
+    "acts_list_forward_correct.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
+    "acts_list_forward_tanh_prime_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
 }
 
 
@@ -245,7 +263,7 @@ def test_passing_files_have_no_diagnoses(audit, name):
     assert [d["code"] for d in s["diagnoses"]] == (["loss_assumed"] if EXPECTED[name].get("assumed") else [])
     assert s["error"] is None
     assert all(t["status"] in ("pass", "kink") for t in s["tensors"])
-    assert s["forward"]["status"] == "match"
+    assert s["forward"]["status"] == EXPECTED[name].get("forward", "match")  # unavailable: no forward in the code
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

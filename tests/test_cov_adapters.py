@@ -811,7 +811,7 @@ def test_layer_classes_no_model_holds_are_named_not_modelled(tmp_path, monkeypat
     r = audit(tmp_path, monkeypatch, source)
     assert r["error"]["type"] == "AmbiguousEntry"
     message = r["error"]["message"]
-    assert "they look like layers" in message and "no spec setting assembles it" in message
+    assert "they look like layers" in message and "no spec setting assembles them" in message
 
 
 def test_a_rate_given_a_number_in_the_method_is_read_the_same_way(tmp_path, monkeypatch, clean_imports):

@@ -834,17 +834,23 @@ def _loss_pair(rel: str):
     return ps, claimed, lambda: float(np.mean((model.forward(X) - Y) ** 2)), names
 
 
+def _update_at_rate_one(net, names: list[str], step) -> tuple[list, list]:
+    """(weights before, before - after) of one ``step()`` at learning rate 1; the weights are put back."""
+    before = [getattr(net, k).copy() for k in names]
+    step()
+    claimed = [b - getattr(net, k) for b, k in zip(before, names)]
+    for k, b in zip(names, before):
+        setattr(net, k, b)
+    return before, claimed
+
+
 def _fit_batch(rel: str):
     """One fit_batch step at step size 1, read back from the update; mean BCE of the sigmoid output."""
     m = definitions(FOLDER / rel, rel)
     net = m.ChurnClassifier(3, step=1.0)
     names = ["Wa", "ba", "Wb", "bb"]
     Y = (RNG.random((7, 1)) > 0.5).astype(float)
-    before = [getattr(net, k).copy() for k in names]
-    net.fit_batch(X, Y)
-    claimed = [b - getattr(net, k) for b, k in zip(before, names)]
-    for k, b in zip(names, before):
-        setattr(net, k, b)
+    before, claimed = _update_at_rate_one(net, names, lambda: net.fit_batch(X, Y))
 
     def loss():
         prob = 1.0 / (1.0 + np.exp(-(np.tanh(X @ net.Wa + net.ba) @ net.Wb + net.bb)))
@@ -867,6 +873,218 @@ def _arch_wb(rel: str):
         lambda: bce(m.model_forward(X, wb, m.NET_SPEC)[0], Y),
         names,
     )
+
+
+def _iris_globals(rel: str):
+    """Module-global weights updated by backward(X, Y, h, probs, lr), read back at lr = 1; mean CE of the softmax."""
+    m = definitions(FOLDER / rel, rel)  # its scikit-learn data is not loaded here: the weights are set directly
+    names = ["Wh", "bh", "Wo", "bo"]
+    for k, shape in zip(names, [(3, 5), (1, 5), (5, 3), (1, 3)]):
+        setattr(m, k, RNG.normal(size=shape) * 0.5)
+    Y = np.eye(3)[np.arange(7) % 3]
+    ps = [getattr(m, k) for k in names]
+    before = [p.copy() for p in ps]
+    m.backward(X, Y, *m.forward(X), lr=1.0)
+    claimed = [b - p for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+
+    def loss():
+        h = np.tanh(X @ ps[0] + ps[1])
+        s = h @ ps[2] + ps[3]
+        e = np.exp(s - s.max(axis=1, keepdims=True))
+        return ce(e / e.sum(axis=1, keepdims=True), Y)
+
+    return ps, claimed, loss, names
+
+
+def _float32_digits(rel: str):
+    """One in-place step at lr = 1 on float64 copies of the float32 weights (the formula does not depend on the
+    dtype; float64 keeps the read-back exact); mean CE of a relu/softmax net."""
+    m = definitions(FOLDER / rel, rel)
+    net = m.DigitMLP(3, 4, 3, lr=1.0)
+    names = ["W1", "b1", "W2", "b2"]
+    for k in names:
+        setattr(net, k, RNG.normal(size=getattr(net, k).shape) * 0.5)
+    Y = np.eye(3)[np.arange(7) % 3]
+    ps = [getattr(net, k) for k in names]
+    before = [p.copy() for p in ps]
+    net.forward(X)
+    net.backward(X, Y)
+    claimed = [b - p for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+
+    def loss():
+        s = np.maximum(X @ ps[0] + ps[1], 0) @ ps[2] + ps[3]
+        e = np.exp(s - s.max(axis=1, keepdims=True))
+        return ce(e / e.sum(axis=1, keepdims=True), Y)
+
+    return ps, claimed, loss, names
+
+
+def _loss_grads(rel: str):
+    """mlp_loss(params, X, y, reg) -> (loss, grads) at reg = 0.3: mean CE (sigmoid/softmax) plus 0.5 reg |W|^2."""
+    m = definitions(FOLDER / rel, rel)
+    names = ["W1", "b1", "W2", "b2"]
+    params = {k: RNG.normal(size=s) * 0.5 for k, s in zip(names, [(3, 4), (4,), (4, 3), (3,)])}
+    y = np.arange(7) % 3
+    grads = m.mlp_loss(params, X, y, 0.3)[1]
+    ps = [params[k] for k in names]
+
+    def loss():
+        a1 = 1 / (1 + np.exp(-(X @ ps[0] + ps[1])))
+        s = a1 @ ps[2] + ps[3]
+        p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
+        return ce(p, np.eye(3)[y]) + 0.15 * (np.sum(ps[0] ** 2) + np.sum(ps[2] ** 2))
+
+    return ps, [grads[k] for k in names], loss, names
+
+
+def _activation_arg(rel: str):
+    """Net.forward(X, act) / backprop(X, Y, act_prime) with tanh passed in; mse = mean over every entry."""
+    m = definitions(FOLDER / rel, rel)
+    net = m.Net()
+    X4 = RNG.normal(size=(7, 4))
+    Y = np.eye(3)[np.arange(7) % 3]
+    net.forward(X4, m.tanh_fn)
+    net.backprop(X4, Y, m.tanh_prime)
+    names = ["w1", "b1", "w2", "b2"]
+    ps = [getattr(net, k) for k in names]
+
+    def loss():
+        return np.mean((np.tanh(np.tanh(X4 @ ps[0] + ps[1]) @ ps[2] + ps[3]) - Y) ** 2)
+
+    return ps, [net.dw1, net.db1, net.dw2, net.db2], loss, names
+
+
+def _nnfs(file: str):
+    """A Neural-Networks-from-Scratch script's objects made and called here as its top-level code does; the
+    claimed gradient is what the layers store (dweights, dbiases), the loss the one the script computes."""
+    m = definitions(FOLDER / file, file.split(".")[0])
+    np.random.seed(5)
+    separate = hasattr(m, "Activation_Sigmoid")
+    n_in, hidden, n_out = (3, 5, 4) if separate else (2, 6, 3)
+    x, y = RNG.normal(size=(9, n_in)), RNG.integers(0, n_out, size=9)
+    dense1, dense2 = m.Layer_Dense(n_in, hidden), m.Layer_Dense(hidden, n_out)
+    act = m.Activation_Sigmoid() if separate else m.Activation_ReLU()
+    head = m.Activation_Softmax() if separate else m.Activation_Softmax_Loss_CategoricalCrossentropy()
+
+    def loss():
+        dense1.forward(x)
+        act.forward(dense1.output)
+        dense2.forward(act.output)
+        if not separate:
+            return head.forward(dense2.output, y)
+        head.forward(dense2.output)
+        return m.Loss_CategoricalCrossentropy().calculate(head.output, y)
+
+    loss()
+    if separate:
+        crit = m.Loss_CategoricalCrossentropy()
+        crit.backward(head.output, y)
+        head.backward(crit.dinputs)
+    else:
+        head.backward(head.output, y)
+    dense2.backward(head.dinputs)
+    act.backward(dense2.dinputs)
+    dense1.backward(act.dinputs)
+    ps = [dense1.weights, dense1.biases, dense2.weights, dense2.biases]
+    claimed = [g.copy() for g in (dense1.dweights, dense1.dbiases, dense2.dweights, dense2.dbiases)]
+    return ps, claimed, loss, [f"dense{i}.{n}" for i in (1, 2) for n in ("weights", "biases")]
+
+
+def _update_claims(layers, backward, lr=1e-3):
+    """(before - after) / lr of every weight and bias of ``layers`` over one ``backward(lr)``, the arrays then
+    put back to the point the loss is taken at."""
+    arrays = [a for lay in layers if hasattr(lay, "weights") for a in (lay.weights, lay.bias)]
+    before = [a.copy() for a in arrays]
+    backward(lr)
+    claimed = [(b - a) / lr for b, a in zip(before, arrays)]
+    for a, b in zip(arrays, before):
+        a[...] = b
+    return arrays, claimed
+
+
+def _builder_fit(file: str):
+    """Layers added to a Network as the file's script does; the layers' forward_propagation chained and their
+    backward_propagation(error, lr) run from the file's mse_prime; the loss is the file's mse."""
+    m = definitions(FOLDER / file, file.split(".")[0])
+    np.random.seed(8)
+    net = m.Network()
+    for layer in (m.FCLayer(2, 3), m.ActivationLayer(m.tanh, m.tanh_prime), m.FCLayer(3, 1)):
+        net.add(layer)
+    net.add(m.ActivationLayer(m.tanh, m.tanh_prime))
+    x, y = RNG.normal(size=(6, 2)), RNG.normal(size=(6, 1))
+
+    def forward():
+        out = x
+        for layer in net.layers:
+            out = layer.forward_propagation(out)
+        return out
+
+    def backward(lr):
+        err = m.mse_prime(y, forward())
+        for layer in reversed(net.layers):
+            err = layer.backward_propagation(err, lr)
+
+    ps, claimed = _update_claims(net.layers, backward)
+    return ps, claimed, lambda: m.mse(y, forward()), [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")]
+
+
+def _assembled_project(folder: str):
+    """The folder's net.layers = [Dense(2, 3), Tanh(), Dense(3, 1), Tanh()] on one column sample, as its train()
+    runs it: the gradient from each layer's in-place update, the loss the folder's mse."""
+    drop = lambda: [sys.modules.pop(k) for k in list(sys.modules) if k == "src" or k.startswith("src.")]  # noqa: E731
+    sys.path.insert(0, str(FOLDER / folder))
+    drop()
+    try:
+        layers, acts = importlib.import_module("src.layers"), importlib.import_module("src.activations")
+        losses, network = importlib.import_module("src.losses"), importlib.import_module("src.network")
+    finally:
+        sys.path.pop(0)
+        drop()
+    np.random.seed(4)
+    net = network.Network()
+    net.layers = [layers.Dense(2, 3), acts.Tanh(), layers.Dense(3, 1), acts.Tanh()]
+    x, y = RNG.normal(size=(2, 1)) * 0.5, RNG.normal(size=(1, 1))
+
+    def backward(lr):
+        grad = losses.mse_prime(y, net.predict(x))
+        for layer in reversed(net.layers):
+            grad = layer.backward(grad, lr)
+
+    ps, claimed = _update_claims(net.layers, backward)
+    names = [f"layers[{i}].{n}" for i in (0, 2) for n in ("weights", "bias")]
+    return ps, claimed, lambda: losses.mse(y, net.predict(x)), names
+
+
+def _step_only(rel: str):
+    """One step(X, Y) at lr 1 on samples in columns, read back from the update; 0.5 * mean squared error of the
+    leaky-ReLU network, written here from the file's description (its forward exists only inside step)."""
+    m = definitions(FOLDER / rel, rel)
+    net = m.Regressor([3, 5, 1], lr=1.0)
+    names = ["W1", "b1", "W2", "b2"]
+    Xc, Yc = X.T.copy(), RNG.normal(size=(1, 7))
+    before, claimed = _update_at_rate_one(net, names, lambda: net.step(Xc, Yc))
+
+    def loss():
+        z = before[0] @ Xc + before[1]
+        out = before[2] @ np.where(z > 0, z, 0.01 * z) + before[3]
+        return 0.5 * np.mean((out - Yc) ** 2)
+
+    return before, claimed, loss, names
+
+
+def _acts_list(rel: str):
+    """forward returns the list of activations; the file's own loss(X, y) (mean BCE) of its own forward."""
+    m = definitions(FOLDER / rel, rel)
+    net = m.MLP([3, 4, 1])
+    Y = (RNG.random((7, 1)) > 0.5).astype(float)
+    gw, gb = net.backward(net.forward(X), Y)
+    params = [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
+    names = ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+    return params, [gw[0], gb[0], gw[1], gb[1]], lambda: net.loss(X, Y), names
 
 
 CASES = {
@@ -982,6 +1200,24 @@ CASES = {
     "decisions_predict_fit_batch_bug.py": lambda: _fit_batch("decisions_predict_fit_batch_bug.py"),
     "arch_wb_dict_correct.py": lambda: _arch_wb("arch_wb_dict_correct.py"),
     "arch_wb_dict_preact_bug.py": lambda: _arch_wb("arch_wb_dict_preact_bug.py"),
+    "iris_globals_script_correct.py": lambda: _iris_globals("iris_globals_script_correct.py"),
+    "iris_globals_script_tanh_twice_bug.py": lambda: _iris_globals("iris_globals_script_tanh_twice_bug.py"),
+    "float32_inplace_digits_correct.py": lambda: _float32_digits("float32_inplace_digits_correct.py"),
+    "float32_inplace_digits_relu_bug.py": lambda: _float32_digits("float32_inplace_digits_relu_bug.py"),
+    "loss_grads_fn_correct.py": lambda: _loss_grads("loss_grads_fn_correct.py"),
+    "loss_grads_fn_preact_bug.py": lambda: _loss_grads("loss_grads_fn_preact_bug.py"),
+    "activation_arg_class_correct.py": lambda: _activation_arg("activation_arg_class_correct.py"),
+    "activation_arg_class_rows_mean_bug.py": lambda: _activation_arg("activation_arg_class_rows_mean_bug.py"),
+    "nnfs_script_correct.py": lambda: _nnfs("nnfs_script_correct.py"),
+    "nnfs_script_separate_loss_mean_bug.py": lambda: _nnfs("nnfs_script_separate_loss_mean_bug.py"),
+    "builder_fit_use_correct.py": lambda: _builder_fit("builder_fit_use_correct.py"),
+    "builder_fit_use_tanh_prime_bug.py": lambda: _builder_fit("builder_fit_use_tanh_prime_bug.py"),
+    "assembled_layers_project_correct": lambda: _assembled_project("assembled_layers_project_correct"),
+    "assembled_layers_project_bias_bug": lambda: _assembled_project("assembled_layers_project_bias_bug"),
+    "step_only_leaky_columns_correct.py": lambda: _step_only("step_only_leaky_columns_correct.py"),
+    "step_only_leaky_columns_relu_prime_bug.py": lambda: _step_only("step_only_leaky_columns_relu_prime_bug.py"),
+    "acts_list_forward_correct.py": lambda: _acts_list("acts_list_forward_correct.py"),
+    "acts_list_forward_tanh_prime_bug.py": lambda: _acts_list("acts_list_forward_tanh_prime_bug.py"),
 }
 
 

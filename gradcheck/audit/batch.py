@@ -31,7 +31,7 @@ import numpy as np
 
 import gradcheck
 from gradcheck.audit import consistency, intake, signing
-from gradcheck.audit.grade import SubmissionResult, grade, point_to_code
+from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
 from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.audit.submissions import SUFFIXES, content_digest, discover, result_names  # noqa: F401 (used by cli, gradescope)
@@ -311,6 +311,9 @@ def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
             notes=tuple(result.get("notes", [])),
             **common,
         )
+    scalars = scalar_network(result)
+    if scalars:  # said before the data: such a script's data is rarely an array either
+        return SubmissionResult(status="error", error=scalars, shape=result.get("shape"), **common)
     if data is None or result.get("shape") == "script" or result.get("data_replaced"):  # the batch the grads are of
         if result.get("X") is None or result.get("Y") is None:
             missing = "X" if result.get("X") is None else "Y"

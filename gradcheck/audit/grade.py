@@ -18,11 +18,22 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.fitscreen import AGREE, DISAGREE, KINKED, directional_fit
 from gradcheck.audit.lossfit import LossChoice, LossError, choices, other_conventions
 from gradcheck.audit.lossverdict import settle
 from gradcheck.audit.network import ForwardCheck, candidates, infer_network, label, output_choices
 from gradcheck.audit.signwording import for_update_form
 from gradcheck.audit.spec import AuditSpec
+from gradcheck.audit.verdicts import (  # noqa: F401 - VERDICT_CODES and _shape_diag: imported from here too
+    VERDICT_CODES,
+    _forward_diagnosis,
+    _loss_note,
+    _shape_diag,
+    _unmodelled,
+    point_to_code,
+    refuse,
+    scalar_network,
+)
 from gradcheck.check import check_gradients
 from gradcheck.compare import default_rtol
 from gradcheck.diagnose import Context, diagnose, signatures
@@ -35,7 +46,7 @@ from reference_nets.mlp import MLP
 #: Submissions up to this many parameters are checked entry by entry.
 AUDIT_FULL_LIMIT = 20_000
 
-__all__ = ["ForwardCheck", "SubmissionResult", "Extracted", "grade", "point_to_code"]
+__all__ = ["ForwardCheck", "SubmissionResult", "Extracted", "grade", "point_to_code", "scalar_network"]
 
 
 @dataclass(frozen=True)
@@ -231,6 +242,9 @@ def grade(
         msg = f"{err.get('type', 'Error')}: {err.get('message', 'the submission could not be run')}"
         where = f" (in {err['where']})" if err.get("where") else ""
         return SubmissionResult(status="error", error=msg + where, **base)
+    scalars = scalar_network(result)
+    if scalars:
+        return SubmissionResult(status="error", error=scalars, **base)
     ex = Extracted.from_result(result)
     if ex.precision != np.float64:
         note = f"the network computes in {ex.precision}: its gradient is judged to {ex.precision}'s rounding"
@@ -282,9 +296,24 @@ def _student_losses(result: Mapping[str, Any]) -> list[dict]:
     return [dict(f) for f in found if f and f.get("value") is not None]
 
 
+#: Candidate networks judged in full at most when no forward output identifies the network: those
+#: the directional test keeps (:mod:`gradcheck.audit.fitscreen`), best first. Each full judgement
+#: checks every entry under every loss convention kept; past the cap the submission is an error
+#: that says so.
+MAX_JUDGED = 3
+
+
 def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> SubmissionResult:
-    """No forward output to identify the network: the candidate under which the gradient is right, or an error."""
-    for layout, config in candidates(ex.params, X, Y.shape[1], spec):
+    """No forward output to identify the network: the candidate under which the gradient is right, or an error.
+
+    The candidates whose directional derivatives agree with the gradient are checked entry by
+    entry (no diagnosis) under the losses that agree, at most :data:`MAX_JUDGED` of them; only
+    one whose gradient passes there is judged in full.
+    """
+    kept, total = _screened(ex, X, Y, spec, seed, student, lr_unknown)
+    for layout, config, losses in kept[:MAX_JUDGED]:
+        if not any(_attempt(ex, layout, c, X, Y, seed, spec, lr_unknown, False)["report"].passed for c in losses):
+            continue
         forward = ForwardCheck(
             "unavailable",
             None,
@@ -295,16 +324,68 @@ def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> Submiss
         if judged.status in ("pass", "kink") or _undetermined(judged):
             note = f"no forward output was found: the gradient is right for {label(config)}"
             return dataclasses.replace(judged, notes=(*judged.notes, note))
+    capped = (
+        f" ({len(kept)} of the {total} candidate networks agree with the gradient along random directions; "
+        f"only the first {MAX_JUDGED} were checked entry by entry, the cap on work per submission)"
+        if len(kept) > MAX_JUDGED
+        else ""
+    )
     return SubmissionResult(
         status="error",
         error=(
             "no forward output was found, so the network cannot be identified, and the gradient is right for "
-            "none of the candidate networks: name the forward ([entry] forward, or [entry] forward_output for a "
-            "script), or declare [network] hidden and [network] output to judge it against one"
+            f"none of the candidate networks{capped}: name the forward ([entry] forward, or [entry] "
+            "forward_output for a script), or declare [network] hidden and [network] output to judge it against one"
         ),
         rules=ex.rules,
         **base,
     )
+
+
+def _screened(ex, X, Y, spec, seed, student, lr_unknown) -> tuple[list[tuple], int]:
+    """``([(layout, config, losses)], candidates tried)``: the candidates worth judging, with the losses
+    under which the gradient may be right; those that agree first, then those on a kink, each in order."""
+    rtol, factors = default_rtol(ex.precision), (1.0, *spec.accepted_factors)
+    kept, total = [], 0
+    for i, (layout, config) in enumerate(candidates(ex.params, X, Y.shape[1], spec)):
+        total += 1
+        try:
+            ref = layout.to_reference(ex.params)
+            fits = [
+                (c, _fit(ex, layout, c, X, Y, rtol, factors, lr_unknown, seed))
+                for c in _candidate_losses(ex, config, ref, X, Y, spec, student)
+            ]
+        except (ValueError, TypeError):  # LossError, a shape no reference net takes: _judge would not pass it
+            continue
+        ok = [(c, v) for c, v in fits if v != DISAGREE]
+        if ok:
+            kept.append((0 if any(v == AGREE for _, v in ok) else 1, i, layout, config, [c for c, _ in ok]))
+    kept.sort(key=lambda t: t[:2])
+    return [t[2:] for t in kept], total
+
+
+def _candidate_losses(ex, config, ref, X, Y, spec, student) -> list[LossChoice]:
+    """The losses :func:`_judge` would check a candidate against (its picks, then other conventions)."""
+    forward = ForwardCheck("unavailable", None, label(config), "")
+    if student[2] is not None:
+        return [student[2]]
+    picks = choices(spec, _outputs(config, forward, spec, Y, bool(student[0])), student[0], ref, X, Y, [], student[1])
+    return picks + (other_conventions(picks) if all(c.source == "auto" for c in picks) else [])
+
+
+def _fit(ex, layout, choice, X, Y, rtol, factors, lr_unknown, seed) -> str:
+    """The directional test of one candidate under one loss (a gradient of the wrong shape never passes)."""
+    if any(np.shape(ex.grads[k]) != np.shape(v) for k, v in ex.params.items()):
+        return DISAGREE
+    net = MLP(choice.config)
+    kinked = [i for i, h in enumerate(choice.config.hidden) if h in KINKED]
+
+    def kinks(params):
+        zs = net.forward(layout.to_reference(params), X)[1].zs
+        return [zs[i] for i in kinked]
+
+    kw = dict(rtol=rtol, factors=factors, free_scale=lr_unknown, kinks=kinks if kinked else None, seed=seed)
+    return directional_fit(_loss_fn(net, layout, X, Y, choice.factor), ex.grads, ex.params, **kw)[0]
 
 
 def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False) -> SubmissionResult:
@@ -432,62 +513,6 @@ def _other_conventions(ex, layout, picks, X, Y, seed, spec, tried) -> list[dict[
 CONVENTIONS_DIAGNOSED = 8
 
 
-def _loss_note(choice: LossChoice, spec: AuditSpec, passed: bool = True) -> str:
-    if choice.source == "declared":
-        return f"checked against the declared loss: {choice.config.loss_formula}"
-    if choice.source == "convention" and not passed:
-        return (
-            f"no loss in the code and none declared: checked against {choice.config.loss.upper()} as "
-            f"{choice.config.loss_formula}, the convention under which the most tensors are right; declare [loss] "
-            "to judge it against the assignment's loss"
-        )
-    if choice.source == "convention":
-        return (
-            f"no loss in the code and none declared: the gradient is exactly that of {choice.config.loss.upper()} "
-            f'as {choice.config.loss_formula}; declare [loss] (e.g. reduction = "mean") to require another'
-        )
-    if choice.source == "auto":
-        return (
-            f"loss not declared: the gradient was checked against {choice.config.loss.upper()} "
-            f"({choice.config.loss_formula}), the loss it fits best; declare [loss] name in a spec to fix it"
-        )
-    sign = " (a log-likelihood the student maximizes: its negative)" if choice.factor < 0 else ""
-    return f"loss read off {choice.source}: {choice.config.loss_formula}{sign}; declare [loss] to enforce another"
-
-
-def _unmodelled(forward: ForwardCheck, report: GradientReport, spec: AuditSpec) -> str | None:
-    """An honest error when the forward matches no reference net and the gradient does not either.
-
-    A gradient right for the closest reference network with a different forward is a
-    wrong forward (a verdict); a gradient and a forward both unlike every reference
-    network are a network the reference nets do not model, or a wrong forward: not
-    decided on a wrong model. Declaring the network makes it a verdict.
-    """
-    if report.passed or spec.hidden or spec.get("network", "output"):
-        return None
-    return (
-        f"the forward pass matches no reference network (closest: {forward.network}, off by up to "
-        f"{forward.max_abs_error:.3g}): the network uses a layer the reference nets do not model "
-        "(hidden sigmoid, tanh, ReLU, leaky ReLU, ELU; output identity, sigmoid, tanh, softmax), or its "
-        "forward is wrong; the gradient was not judged. Declare [network] hidden and [network] output to "
-        "judge it against one"
-    )
-
-
-def _forward_diagnosis(forward: ForwardCheck) -> Diagnosis:
-    return Diagnosis(
-        "forward_mismatch",
-        None,
-        (
-            f"The forward pass does not compute a standard MLP: its output differs from the closest "
-            f"reference network ({forward.network}) by up to {forward.max_abs_error:.3g}. A gradient "
-            "check cannot see a wrong forward pass; check the activations and the order of operations."
-        ),
-        0.9,
-        {"max_abs_error": forward.max_abs_error},
-    )
-
-
 def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown=False, diagnose=True) -> dict[str, Any]:
     """Check against one candidate loss; score how well it explains the submission.
 
@@ -579,96 +604,3 @@ def _unknown_rate(report, ex, layout, config, X, Y, factor, seed, notes):
 def _diagnose(report, ex, layout, net, X, Y, factor) -> list[Diagnosis]:
     # the same diagnosis as check_gradients: the fewest bugs explaining every entry, else what the numbers show
     return list(diagnose(report, params=ex.params, context=Context(net, X, Y, layout, factor)).diagnoses)
-
-
-def _shape_diag(exc: GradientShapeError) -> list[Diagnosis]:
-    """What the shapes suggest (a bias not summed, a transpose), then the plain fact: ``shape_mismatch``."""
-    from gradcheck.diagnose import diagnose_shape_error
-
-    named = [d for d in diagnose_shape_error(exc, {}, {}, None) if d.code != "shape_mismatch"]
-    fact = Diagnosis(
-        "shape_mismatch",
-        exc.name,
-        f"The gradient of {exc.name} has shape {tuple(exc.got)} but {exc.name} has shape {tuple(exc.expected)}: "
-        "a gradient has the shape of its parameter.",
-        0.95 if not named else min(0.95, named[0].confidence) - 0.01,
-        {"expected": list(exc.expected), "got": list(exc.got)},
-    )
-    return [*named, fact]
-
-
-#: Verdict codes the grader gives before any numerical check (diagnosis codes: add, never rename).
-#: ``nonfinite_gradient`` and ``shape_mismatch`` are failures of the gradient; ``nonfinite_parameter``
-#: and ``loss_not_scalar`` are errors: the submission cannot be graded as it stands.
-VERDICT_CODES = ("loss_not_scalar", "nonfinite_parameter", "nonfinite_gradient", "shape_mismatch")
-
-
-def _first_bad(name: str, arr: np.ndarray) -> str:
-    from gradcheck.naming import format_index
-
-    bad = np.argwhere(~np.isfinite(arr))
-    where = format_index(name, tuple(int(i) for i in bad[0]))
-    return f"{len(bad)} of its {arr.size} entries are NaN or infinite (first: {where} = {arr[tuple(bad[0])]})"
-
-
-def refuse(result: Mapping[str, Any], ex: Extracted) -> tuple[str, Diagnosis] | None:
-    """A verdict given before any check: a loss that is not a scalar, non-finite parameters or gradients.
-
-    Returns ``(status, diagnosis)``, or None when the submission can be checked.
-    """
-    lv = result.get("loss_value")
-    if lv and int(np.prod(lv.get("shape") or [1])) != 1:
-        shape = tuple(lv["shape"])
-        msg = (
-            f"The loss returned with the gradients is an array of shape {shape}, not a scalar: reduce it "
-            "over the batch (for example with .mean() or .sum()) so that it is one number."
-        )
-        return "error", Diagnosis("loss_not_scalar", None, msg, 1.0, {"shape": list(shape)})
-    for name, arr in ex.params.items():
-        if not np.all(np.isfinite(arr)):
-            msg = f"Parameter {name} is not finite: {_first_bad(name, arr)}. Check the initialisation."
-            return "error", Diagnosis("nonfinite_parameter", name, msg, 1.0, {})
-    for name, arr in ex.grads.items():
-        if not np.all(np.isfinite(arr)):
-            msg = f"The gradient of {name} is not finite: {_first_bad(name, arr)}."
-            return "fail", Diagnosis("nonfinite_gradient", name, msg, 1.0, {})
-    return None
-
-
-#: Diagnosis codes whose bug sits in the line forming a layer's delta dZ.
-_DELTA_CODES = (
-    "derivative_at_activation",
-    "derivative_at_preactivation",
-    "wrong_activation_derivative",
-    "missing_activation_derivative",
-    "extra_activation_derivative",
-)
-
-
-def point_to_code(result: SubmissionResult) -> SubmissionResult:
-    """Name the student's line where the top diagnosis points (script submissions).
-
-    For an activation-derivative bug in layer ``l``, the line that assigns the
-    layer's delta (``dZl = ...``, ``delta... =``) among the lines the script ran
-    before its gradients were captured.
-    """
-    import re
-
-    executed = (result.trace or {}).get("executed") or []
-    if not result.diagnoses or not executed:
-        return result
-    top = result.diagnoses[0]
-    layer = top.evidence.get("layer")
-    if top.code not in _DELTA_CODES or not isinstance(layer, int):
-        return result
-    pattern = re.compile(rf"^\s*(dZ{layer}|dz{layer}|delta{layer}|delta_{layer})\s*=")
-    hits = [e for e in executed if pattern.search(e.get("code", ""))]
-    if not hits:
-        return result
-    hit = hits[-1]
-    pointed = dataclasses.replace(
-        top,
-        message=f"{top.message} See {hit['where']}: `{hit['code'].strip()}`.",
-        evidence={**top.evidence, "where": hit["where"], "code": hit["code"].strip()},
-    )
-    return dataclasses.replace(result, diagnoses=(pointed, *result.diagnoses[1:]))

@@ -37,6 +37,8 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gradcheck.audit.submissions import SKIP_DIRS
+
 __all__ = [
     "AuditError",
     "StudentCodeError",
@@ -144,6 +146,7 @@ class LoadedSubmission:
         return pat.sub(lambda m: f"{m.group(0)} ({self.locate(int(m.group(2)))})", text)
 
 
+from gradcheck.audit import dataslice  # noqa: E402
 from gradcheck.audit.standins import (  # noqa: E402,F401 - the stand-ins are part of loading
     SKLEARN_NOTE,
     _FakeModule,
@@ -280,36 +283,63 @@ def _range_text(ranges: list[tuple[int, int]], locate) -> str:
 def exec_statements(
     stmts: list[ast.stmt], namespace: dict, filename: str, run_toplevel: bool, locate, notes: list[str]
 ) -> None:
-    """Execute the kept statements one at a time; record skipped and failing ones."""
-    skipped: list[tuple[int, int]] = []
+    """Execute the kept statements one at a time; record skipped and failing ones.
+
+    A definition that fails for a name only the skipped code binds (weights sized from
+    the data) gets that code's data preparation run first (:mod:`gradcheck.audit.dataslice`).
+    """
     rngs = generator_names(stmts)
+    skipped = [s for s in stmts if not run_toplevel and not is_definition(s, rngs)]
+    failures = {}
     for stmt in stmts:
-        end = getattr(stmt, "end_lineno", stmt.lineno) or stmt.lineno
-        if not run_toplevel and not is_definition(stmt, rngs):
-            if skipped and not _kept_between(stmts, skipped[-1][1], stmt.lineno):
-                skipped[-1] = (skipped[-1][0], end)
-            else:
-                skipped.append((stmt.lineno, end))
-            continue
-        code = compile(ast.Module(body=[stmt], type_ignores=[]), filename, "exec")
-        try:
-            exec(code, namespace)
-        except BaseException as exc:  # noqa: BLE001 - student code, SystemExit included
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            notes.append(
-                f"{locate(stmt.lineno)}: statement raised {type(exc).__name__}: {str(exc)[:200]} while loading; skipped"
-            )
+        if stmt not in skipped:
+            failures.update(_run_one(stmt, namespace, filename, locate))
+    pulled = dataslice.backward_slice(stmts, skipped, [s for s, (e, _) in failures.items() if isinstance(e, NameError)])
+    if pulled:
+        notes.append("data preparation the definitions need was run: " + _range_text(_ranges(stmts, pulled), locate))
+        for stmt in sorted(
+            pulled + [s for s in failures if isinstance(failures[s][0], NameError)], key=lambda s: s.lineno
+        ):
+            failures.pop(stmt, None)
+            failures.update(_run_one(stmt, namespace, filename, locate))
+        skipped = [s for s in skipped if s not in pulled]
+    notes.extend(note for _, (_, note) in sorted(failures.items(), key=lambda kv: kv[0].lineno))
     if skipped:
         notes.append(
             "top-level code was not run: "
-            + _range_text(skipped, locate)
+            + _range_text(_ranges(stmts, skipped), locate)
             + " (set [entry] run_toplevel = true to run it)"
         )
 
 
-def _kept_between(stmts: list[ast.stmt], after: int, before: int) -> bool:
-    return any(after < s.lineno < before and is_definition(s, generator_names(stmts)) for s in stmts)
+def _run_one(stmt: ast.stmt, namespace: dict, filename: str, locate) -> dict:
+    """Run one statement; ``{stmt: (exception, note)}`` if it raised, else ``{}``."""
+    code = compile(ast.Module(body=[stmt], type_ignores=[]), filename, "exec")
+    try:
+        exec(code, namespace)
+    except BaseException as exc:  # noqa: BLE001 - student code, SystemExit included
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        note = f"statement raised {type(exc).__name__}: {str(exc)[:200]} while loading; skipped"
+        return {stmt: (exc, f"{locate(stmt.lineno)}: {note}")}
+    return {}
+
+
+def _ranges(stmts: list[ast.stmt], chosen: list[ast.stmt]) -> list[tuple[int, int]]:
+    """Line ranges of ``chosen`` statements, merged when no other statement lies between them."""
+    out: list[tuple[int, int]] = []
+    prev_chosen = False
+    for stmt in stmts:
+        if stmt not in chosen:
+            prev_chosen = False
+            continue
+        end = getattr(stmt, "end_lineno", stmt.lineno) or stmt.lineno
+        if prev_chosen:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((stmt.lineno, end))
+        prev_chosen = True
+    return out
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -417,12 +447,27 @@ class _SubmissionFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
         search = [self.root] if path is None else list(path)
         spec = importlib.machinery.PathFinder.find_spec(fullname, search)
+        if spec is None and path is None and "." not in fullname:
+            # ``sys.path.append(os.getcwd() + "/src")`` then ``from network import Network``: a project's
+            # run-time path hack, which loading definitions only never runs; the one folder holding it
+            spec = self._in_one_subfolder(fullname)
         if spec is None or not spec.origin or not spec.origin.endswith(".py"):
             return None
         if not os.path.abspath(spec.origin).startswith(self.root + os.sep):
             return None
         spec.loader = _FilteredLoader(spec.origin, self.run_toplevel, self.notes)
         return spec
+
+    def _in_one_subfolder(self, name: str):
+        """The spec of ``name``.py when exactly one folder of the submission (not the root) holds it."""
+        found = [
+            f
+            for f in Path(self.root).rglob(f"{name}.py")
+            if f.parent != Path(self.root) and not any(p in SKIP_DIRS or p.startswith(".") for p in f.parts)
+        ]
+        if len(found) != 1:
+            return None
+        return importlib.machinery.PathFinder.find_spec(name, [str(found[0].parent)])
 
 
 def _cache_source(path: Path, combined: str) -> None:

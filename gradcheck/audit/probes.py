@@ -206,7 +206,8 @@ def run_probes(ctx: dict, shape: str, seed: int, update: dict | None = None) -> 
     ``ctx`` holds what the first read used: ``runner``, ``s1``, ``params``, ``spec``,
     ``lrs`` and ``root`` (the folder holding the submission's files).
     """
-    ctx = {**ctx, "knob": _knob(ctx, update)}
+    read_at = (update or {}).get("lrs") if (update or {}).get("linear_in_lr") else None  # float32: larger rates
+    ctx = {**ctx, "knob": _knob(ctx, update), "lrs": read_at or ctx["lrs"]}
     s1, params, lr = ctx["s1"], ctx["params"], ctx["lrs"][0]
     p1 = [np.asarray(v, dtype=float) for v in s1.before]
     out: dict[str, Any] = {"seed": int(seed)}

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit import toydata
+from gradcheck.audit import skprep, toydata
 
 
 # --------------------------------------------------------------------------- fake matplotlib
@@ -193,6 +193,7 @@ def install_fake_sklearn(source: str | None = None) -> bool:
     sys.modules["sklearn.model_selection"] = ms
     sys.modules["sklearn.metrics"] = metrics
     sys.modules["sklearn.datasets"] = pkg.datasets
+    pkg.preprocessing = sys.modules["sklearn.preprocessing"] = skprep.module()  # type: ignore[attr-defined]
     return True
 
 
@@ -212,5 +213,7 @@ SKLEARN_NOTE = (
     "scikit-learn is not installed: a stand-in sklearn.model_selection.train_test_split "
     "was used (same split as scikit-learn's for an integer random_state), sklearn.metrics "
     "functions return NaN, sklearn.datasets make_blobs/make_moons/make_circles/make_classification "
-    "make data of scikit-learn's shapes (not its draws); other sklearn imports fail"
+    "and load_digits/load_iris/load_breast_cancer/load_wine make data of scikit-learn's shapes (not its "
+    "values), sklearn.preprocessing scalers and encoders do the same arithmetic on numpy arrays; "
+    "other sklearn imports fail"
 )

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit import toyloaders
+
 
 def _rng(random_state: Any) -> np.random.RandomState:
     if isinstance(random_state, np.random.RandomState):
@@ -63,8 +65,8 @@ def make_classification(n_samples=100, n_features=20, n_classes=2, random_state=
 
 
 def module() -> types.ModuleType:
-    """A ``sklearn.datasets`` stand-in holding the generators above."""
+    """A ``sklearn.datasets`` stand-in: the generators above and the bundled sets' loaders."""
     ds = types.ModuleType("sklearn.datasets")
-    for fn in (make_blobs, make_moons, make_circles, make_classification):
+    for fn in (make_blobs, make_moons, make_circles, make_classification, *toyloaders.LOADERS.values()):
         setattr(ds, fn.__name__, fn)
     return ds

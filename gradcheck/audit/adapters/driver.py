@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import labels, unreachable
+from gradcheck.audit.adapters import labels, looptrained, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
-from gradcheck.audit.adapters.names import canon, is_param_name, leaf
+from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
 from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
@@ -55,7 +55,7 @@ def find_target(ctx: Context) -> Target:
         target = shape.find(ctx)
         if target is not None:
             return target
-    broken = [n.split(" while loading")[0] for n in ctx.loaded.notes if _unparsed(n)]
+    broken = [n.split(" while loading")[0] for n in ctx.loaded.notes if _unparsed(n)] + _undefined(ctx)
     for name, fn in sorted(ctx.funcs.items()):
         local = unreachable.local_weights(fn)
         if local:  # def main(): W1 = np.random.randn(...) ... W1 -= lr * dW1, all inside one function
@@ -67,14 +67,70 @@ def find_target(ctx: Context) -> Target:
                 where="finding the model",
                 type_="EntryNotFound",
             )
+    trained = looptrained.loop_trained(getattr(ctx.loaded, "stmts", None) or [])
+    if trained is not None:
+        locate = getattr(ctx.loaded, "locate", None) or (lambda n: f"line {n}")
+        missing = [n.split(" while loading")[0] for n in ctx.loaded.notes if looptrained.missing_data(n)]
+        raise AuditError(
+            looptrained.message(trained, locate, broken + missing), where="finding the model", type_="EntryNotFound"
+        )
     raise AuditError(
         "no class with forward/backward methods and no backward function was found "
         f"(classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)})"
         + (f"; code that could not be loaded: {'; '.join(broken[:2])}" if broken else "")
-        + ": set [entry] class or [entry] function",
+        + (
+            ". That is a defect of the submission, which no spec setting repairs"
+            if any("was never defined" in b for b in broken) and not ctx.classes and not ctx.funcs
+            else ": set [entry] class or [entry] function"
+        ),
         where="finding the model",
         type_="EntryNotFound",
     )
+
+
+def _indexed_argument(target: Target, probe: Any) -> tuple[str, list[str]] | None:
+    """(argument, its uses) when the backward reads weights as ``model[0]``, ``model[2]`` from an argument."""
+    try:
+        fn = target.get_backward(probe)
+    except Exception:  # noqa: BLE001 - no backward to read
+        return None
+    tree = source_tree(fn) if fn is not None else None
+    if tree is None or not tree.body or not isinstance(tree.body[0], ast.FunctionDef):
+        return None
+    for a in tree.body[0].args.args:
+        uses = sorted(
+            {
+                ast.unparse(n)
+                for n in ast.walk(tree)
+                if isinstance(n, ast.Subscript)
+                and isinstance(n.value, ast.Name)
+                and n.value.id == a.arg
+                and isinstance(n.slice, ast.Constant)
+                and isinstance(n.slice.value, int)
+            }
+        )
+        if len(uses) >= 2 and role_of(a.arg) not in ("X", "Y"):
+            return a.arg, uses[:4]
+    return None
+
+
+def _undefined(ctx: Context) -> list[str]:
+    """Classes and functions whose own definition raised while loading (``dtype=np.float32`` with no numpy import)."""
+    stmts = getattr(ctx.loaded, "stmts", None) or []
+    locate = getattr(ctx.loaded, "locate", None) or (lambda n: f"line {n}")
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, (ast.ClassDef, ast.FunctionDef)) and stmt.name not in ctx.ns:
+            where = f"{locate(stmt.lineno)}: statement raised "
+            why = next(
+                (n[len(where) :].split(" while loading")[0] for n in ctx.loaded.notes if n.startswith(where)), None
+            )
+            if why is not None:
+                out.append(
+                    f"{'class' if isinstance(stmt, ast.ClassDef) else 'function'} {stmt.name} ({locate(stmt.lineno)}) "
+                    f"was never defined: its definition raised {why}"
+                )
+    return out
 
 
 def _unparsed(note: str) -> bool:
@@ -251,12 +307,25 @@ def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
             where="finding the parameters",
             type_="ParamsNotFound",
         )
+    misnamed = _misnamed_init(probe)
+    if misnamed is not None:
+        return AuditError(misnamed, where="finding the parameters", type_="ParamsNotFound")
     sig = signature(type(probe)) if hasattr(probe, "__dict__") else None
     if sig is not None and any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
         return AuditError(
             f"{target.label}{sig} is given its layers by code outside the class, and the submission builds "
             "none the audit can evaluate: the network is assembled by a script or notebook; audit that file "
             "(with [entry] run_toplevel = true), or set [network] params",
+            where="finding the parameters",
+            type_="ParamsNotFound",
+        )
+    held = _indexed_argument(target, probe) if target.root_name != "self" else None
+    if held:
+        arg, uses = held
+        return AuditError(
+            f"{target.entry()} reads its weights from its argument {arg!r} ({', '.join(uses)}), a container no "
+            "module-level value or recognised initializer makes: the submission builds it only at run time. "
+            "Parameters handed in by the caller of a function are not supported, and no spec setting reaches them",
             where="finding the parameters",
             type_="ParamsNotFound",
         )
@@ -274,6 +343,26 @@ def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
         "weights[i], params['W1'], layer .weight/.data): set [network] params",
         where="finding the parameters",
         type_="ParamsNotFound",
+    )
+
+
+#: Spellings of ``__init__`` that Python never calls (``_init_``, ``__init``, ``init``, ``__int__``).
+_INIT_TYPOS = ("_init_", "__init", "_init__", "__init_", "init", "__int__", "__inti__")
+
+
+def _misnamed_init(probe: Any) -> str | None:
+    """The student's defect when the class's constructor is misspelled, so no instance gets weights."""
+    cls = type(probe)
+    if not hasattr(probe, "__dict__") or "__init__" in vars(cls):
+        return None
+    typo = next((n for n in _INIT_TYPOS if callable(vars(cls).get(n))), None)
+    if typo is None:
+        return None
+    return (
+        f"{cls.__name__} defines {typo}() but no __init__(): Python calls only __init__ when "
+        f"{cls.__name__}(...) is made, so {typo}() never runs and no instance has weights "
+        f"({cls.__name__}(...) with arguments raises TypeError). This is a defect of the submission, not a "
+        "spec setting: the constructor must be named __init__"
     )
 
 
@@ -312,7 +401,9 @@ def _one_sample(target: Target, ctx: Context) -> bool:
     trees = [t for t in (source_tree(c) for c in ctx.classes) if t is not None]
     trees += [t for t in (source_tree(f) for f in ctx.funcs.values()) if t is not None]
     trees.append(ast.Module(body=list(ctx.loaded.stmts), type_ignores=[]))
-    return per_sample(trees, target.backward_name.rsplit(".", 1)[-1]) or per_sample(trees, "predict")
+    return (
+        target.per_sample or per_sample(trees, target.backward_name.rsplit(".", 1)[-1]) or per_sample(trees, "predict")
+    )
 
 
 def _first_step(target: Target, params, ctx: Context, lrs, n: int, seed: int) -> tuple[Runner, Step1]:
@@ -398,6 +489,8 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     if ctx.sizes is not None and ctx.sizes.invented:
         _check_invented(s1, runner)
     partial["X"], partial["Y"] = runner.X, runner.Y_used
+    if runner.form == "int" and np.ndim(runner.Y) == 2:  # one-hot rows say how many classes; the labels do not
+        partial["Y"] = runner.Y
     for p, value in zip(params, s1.before):  # the layout tried last decides the shapes
         p.shape = tuple(value.shape)
     partial["samples_as_columns"] = s1.columns

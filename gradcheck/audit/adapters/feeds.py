@@ -41,4 +41,21 @@ def gradient_function(funcs: dict[str, Callable]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-__all__ = ["feeding_forward", "gradient_function"]
+#: ``return loss, grads``: the CS231n loss function's two names (a value, then the gradients dict).
+_LOSS_WORDS = ("loss", "cost", "j", "data_loss", "total_loss")
+_GRADS_WORDS = ("grads", "grad", "gradients", "grads_dict", "dparams", "gradient")
+
+
+def loss_grads_function(funcs: dict[str, Callable]) -> str | None:
+    """The one function taking data that returns ``(loss, grads)`` by those names
+    (``compute_neural_net_loss(params, X, y, reg)``, whatever it is called); None when none or several do."""
+    found = []
+    for name, fn in funcs.items():
+        names = [(n or "").lower() for n in returned_names(fn)]
+        if len(names) == 2 and names[0] in _LOSS_WORDS and names[1] in _GRADS_WORDS:
+            if any(role_of(p.name) in ("X", "Y") for p in plain_params(fn)):
+                found.append(name)
+    return found[0] if len(found) == 1 else None
+
+
+__all__ = ["feeding_forward", "gradient_function", "loss_grads_function"]

@@ -1,10 +1,11 @@
 """The network's output, wherever a forward leaves it.
 
 Forwards return the output, a tuple ``(A2, cache)`` or ``(Z1, A1, Z2, A2)``, the
-lists of every layer's pre-activations and activations (``return pres, acts``: the
-output is the activations' last entry), a loss (nnfs-style ``forward(X, y)``), or
-nothing at all (the output is stored on the object, ``self.output``). The output is the array the grader compares with
-the reference network's, never a thresholded ``predict``.
+list of every layer's activations (``return activations``: the output is its last
+entry) or the lists of pre-activations and activations (``return pres, acts``), a
+loss (nnfs-style ``forward(X, y)``), or nothing at all (the output is stored on the
+object, ``self.output``). The output is the array the grader compares with the
+reference network's, never a thresholded ``predict``.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ def network_output(fwd, ret: Any, root: Any, n: int | None) -> tuple[Any, str]:
     """(output array or None, how it was found) from a forward's return value ``ret``."""
     if isinstance(ret, np.ndarray) and ret.ndim >= 1:
         return ret, "returned"
+    if _array_list(ret, n):  # ``return activations``: every layer's activations, the output last
+        return ret[-1], "returned list[-1] (the last layer's activations)"
     if isinstance(ret, tuple) and ret:
         names = returned_names(fwd) if fwd is not None else []
         i = output_index(names if len(names) == len(ret) else [], ret, n)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import glue, labels, prime, unreachable
+from gradcheck.audit.adapters import funcargs, glue, labels, prime, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student, plain_params
 from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, loss_object
 from gradcheck.audit.adapters.objects import student_functions
@@ -59,6 +59,15 @@ class Step1:
     output_found: str = "none"
     arg_lr: str | None = None
     extra: dict = field(default_factory=dict)
+
+
+def _as_before(before: Any, after: Any) -> Any:
+    """An update that rebinds a vector with a singleton axis added (``b = b - lr * delta``, a ``(3,)`` bias
+    becoming ``(1, 3)``) changes no value: it is read in the parameter's own shape."""
+    if not (isinstance(before, np.ndarray) and isinstance(after, np.ndarray)) or after.shape == before.shape:
+        return after
+    same = after.size == before.size and np.squeeze(after).shape == np.squeeze(before).shape
+    return after.reshape(before.shape) if same else after
 
 
 def first_array(v: Any) -> Any:
@@ -120,6 +129,8 @@ class Runner:
         fwd, bfn = t.get_forward(root), t.get_backward(root)
         self._set_knob(root, knob, lr)
         exact = {f"={k}": (lambda v=v: v) for k, v in (t.extra_args(root) if t.extra_args else {}).items()}
+        for k, v in self._function_args().items():  # forward(X, act): the function the code's own call passes
+            exact.setdefault(f"={k}", lambda v=v: v)
         params_obj = root if t.root_name == "params" else None
         n = Xc.shape[1] if columns else Xc.shape[0]
         out, found, named = self._forward(fwd, root, Xc, Yc, params_obj, exact, n)
@@ -161,11 +172,23 @@ class Runner:
                 raise
             raise AuditError(lone, where="calling the backward", type_="LoneBackward") from None
         ret = call_student("backward", bfn, *a, **k)
-        after = snapshot(root, self.params)
+        after = [_as_before(b, x) for b, x in zip(before, snapshot(root, self.params))]
         arg_lr = accepts_role(bfn, "lr", self.spec.get("lr_arg")) if "lr" in used else None
         via = str(knob) if knob is not None else (f"argument {arg_lr!r}" if arg_lr else None)
         named.pop("__ret__", None)
         return Step1(root, before, after, ret, out, via, columns, found, arg_lr, named)
+
+    def _function_args(self) -> dict:
+        """Function-valued arguments as the submission's own top-level calls pass them (said once)."""
+        if not hasattr(self, "_funcargs"):
+            stmts = getattr(self.loaded, "stmts", None) or []
+            found = funcargs.function_args(stmts, self.t.namespace) if self.t.namespace is not None else {}
+            self._funcargs = {k: v for k, v in found.items() if k not in LOSS_ARGS}
+            if self._funcargs:
+                self.notes.append(
+                    f"arguments given as the code's own first call passes them: {funcargs.described(self._funcargs)}"
+                )
+        return self._funcargs
 
     def _glue(self, fn, named: dict, out: Any, found: str) -> tuple[Any, str]:
         """Add to ``named`` what the code computes between its forward and ``fn`` (``probs = softmax(scores)``)."""
@@ -220,6 +243,8 @@ class Runner:
         root = t.fresh()
         Xc, Yc = self._data(columns)
         exact = {f"={k}": (lambda v=v: v) for k, v in (t.extra_args(root) if t.extra_args else {}).items()}
+        for k, v in self._function_args().items():  # forward(X, act): the function the code's own call passes
+            exact.setdefault(f"={k}", lambda v=v: v)
         params_obj = root if t.root_name == "params" else None
         n = Xc.shape[1] if columns else Xc.shape[0]
         out, _, named = self._forward(t.get_forward(root), root, Xc, Yc, params_obj, exact, n)

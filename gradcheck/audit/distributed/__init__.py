@@ -22,7 +22,11 @@ cluster's workers:
   every time (dask's ``KilledWorker``, after ``distributed.scheduler.allowed-failures``
   deaths, :data:`ALLOWED_FAILURES` for ``--dask local``) the submission is reported as
   ``error`` with the reason, and the batch goes on. Such a verdict of the cluster is not
-  written to a result file: ``--resume`` audits that submission again;
+  written to a result file: ``--resume`` audits that submission again. A killed worker
+  cannot remove its task's scratch folder (the submission's copy, the sandbox's stage: a
+  worker running one task at a time keeps every temporary file of the task there), so the
+  client names each task's folder and has the workers remove those of the batch that are
+  left, at once for a KilledWorker and for all at the end;
 * at most :func:`window` tasks are on the cluster at once (more are sent as they finish),
   so a class of 10^5 submissions never sits in the scheduler's memory; Ctrl-C cancels
   them and leaves the result files already written, a valid partial report;
@@ -36,6 +40,9 @@ cluster's workers:
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -60,7 +67,19 @@ from gradcheck.audit.distributed.cluster import (
     connect,
     parse_target,
 )
-from gradcheck.audit.distributed.task import Context, Files, Task, check_worker, data_file, pack, run_task, sees, unpack
+from gradcheck.audit.distributed.task import (
+    SCRATCH_PREFIX,
+    Context,
+    Files,
+    Task,
+    check_worker,
+    data_file,
+    pack,
+    remove_scratch,
+    run_task,
+    sees,
+    unpack,
+)
 from gradcheck.audit.grade import SubmissionResult
 from gradcheck.audit.sandbox import Limits
 from gradcheck.audit.spec import AuditSpec
@@ -81,7 +100,9 @@ __all__ = [
     "connect",
     "pack",
     "parse_target",
+    "remove_scratch",
     "run_task",
+    "scratch_name",
     "unpack",
     "window",
 ]
@@ -135,9 +156,16 @@ def cluster_verdict(exc: BaseException, p: Path, spec: AuditSpec) -> SubmissionR
     return SubmissionResult(path=str(p), status="error", error=why, command=reproduce_command(p, spec), score=0.0)
 
 
-def _task(plan: BatchPlan, p: Path, ctx: Context, ship: bool) -> tuple[Task, SubmissionResult | None]:
+def scratch_name(batch: str, p: Path) -> str:
+    """The scratch folder of ``p``'s task in batch ``batch``: named by the client, which removes it on every
+    worker when the worker that ran the task died (:func:`~gradcheck.audit.distributed.task.remove_scratch`)."""
+    return f"{SCRATCH_PREFIX}{batch}-{hashlib.sha256(str(p).encode()).hexdigest()[:16]}"
+
+
+def _task(plan: BatchPlan, p: Path, ctx: Context, ship: bool, batch: str = "") -> tuple[Task, SubmissionResult | None]:
     """The task of ``p``; with ``ship``, its files (a submission refused by the copy is judged here)."""
-    task = Task(str(p), str(Path(p).resolve()), plan.digests[p], plan.probe_seed(p))
+    scratch = scratch_name(batch, p) if batch else ""
+    task = Task(str(p), str(Path(p).resolve()), plan.digests[p], plan.probe_seed(p), scratch=scratch)
     if not ship:
         return task, None
     try:
@@ -212,9 +240,10 @@ def _run(client, plan: BatchPlan, ctx: Context, ship: bool) -> Iterator[tuple[Pa
 
     todo, running = iter(plan.todo), {}
     done = as_completed()
+    batch = secrets.token_hex(6)
 
     def send(p: Path, with_files: bool) -> SubmissionResult | None:
-        task, judged = _task(plan, p, ctx, with_files)
+        task, judged = _task(plan, p, ctx, with_files, batch)
         if judged is None:
             fut = client.submit(run_task, task, ctx, retries=RETRIES, pure=False)
             running[fut] = p
@@ -238,6 +267,7 @@ def _run(client, plan: BatchPlan, ctx: Context, ship: bool) -> Iterator[tuple[Pa
                 r, keep = fut.result(), True
             except Exception as exc:  # the cluster's fault (KilledWorker, a lost worker): not a verdict to keep
                 r, keep = cluster_verdict(exc, p, ctx.spec), False
+                _sweep(client, scratch_name(batch, p))  # its dead workers could not remove their scratch
             fut.release()
             if r is None:  # the worker does not see this submission's files: send them
                 judged = send(p, True)
@@ -249,3 +279,33 @@ def _run(client, plan: BatchPlan, ctx: Context, ship: bool) -> Iterator[tuple[Pa
     except BaseException:  # Ctrl-C: nothing more starts; the verdicts already written stay
         client.cancel(list(running), force=True)
         raise
+    finally:
+        _sweep(client, f"{SCRATCH_PREFIX}{batch}-")  # a task retried after its worker died left one behind
+
+
+#: Seconds the client waits for the workers to remove a batch's leftover scratch folders (a worker being
+#: restarted may never answer; the batch's verdicts do not wait on it).
+SWEEP_SECONDS = 30.0
+#: Sweeps tried, a second apart, while some worker does not answer.
+SWEEP_TRIES = 10
+
+
+def _sweep(client, prefix: str) -> None:
+    """Have every worker remove the scratch folders named ``prefix...`` that killed workers left (the client's
+    cleanup: a worker killed mid-task runs no cleanup of its own), waiting at most :data:`SWEEP_SECONDS`."""
+
+    def run() -> None:
+        # a worker just killed is being restarted: its address answers with an error, the others remove; the
+        # sweep is repeated until every worker answered (a restarted one shares its host's temp dir)
+        for _ in range(SWEEP_TRIES):
+            try:
+                answers = client.run(remove_scratch, prefix, on_error="return")
+            except Exception:  # noqa: BLE001 - a cluster going down: its temp dirs are its own
+                return
+            if answers and not any(isinstance(a, BaseException) for a in answers.values()):
+                return
+            time.sleep(1.0)
+
+    sweeper = threading.Thread(target=run, name="gradcheck-sweep", daemon=True)
+    sweeper.start()
+    sweeper.join(SWEEP_SECONDS)

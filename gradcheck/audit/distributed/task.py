@@ -3,6 +3,7 @@ shared context, and the task that audits one submission as a local run does."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -101,6 +102,9 @@ class Task:
     digest: str
     probe_seed: int
     files: Files | None = None
+    #: the name of its scratch folder in the worker's temp dir, chosen by the client so that the client
+    #: can remove it when the worker dies before it does (:func:`remove_scratch`)
+    scratch: str = ""
 
 
 _READY: set[str] = set()
@@ -135,7 +139,7 @@ def run_task(task: Task, ctx: Context) -> SubmissionResult | None:
     _ready(ctx.backend)
     where = Path(task.where)
     src = where.parent if ctx.siblings else where
-    scratch = Path(tempfile.mkdtemp(prefix="gradcheck-task-"))
+    scratch = _scratch(task.scratch)
     try:
         spec = _local_spec(ctx, scratch)
         if task.files is None:
@@ -147,11 +151,69 @@ def run_task(task: Task, ctx: Context) -> SubmissionResult | None:
             where = scratch / "files" / (f"{src.name}/{where.name}" if ctx.siblings else where.name)
         audit = ctx.audit or audit_one
         kw = dict(limits=ctx.limits, backend=ctx.backend, seed=ctx.seed, probe_seed=task.probe_seed)
-        r = audit(where, spec, siblings=ctx.siblings, **kw)
+        with _temp_files_in(scratch):
+            r = audit(where, spec, siblings=ctx.siblings, **kw)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     path = Path(task.path)
     return dataclasses.replace(r, path=task.path, command=reproduce_command(path, ctx.spec))
+
+
+#: Prefix of a task's scratch folder in a worker's temp dir.
+SCRATCH_PREFIX = "gradcheck-task-"
+
+
+def _scratch(name: str) -> Path:
+    """The task's scratch folder: ``name`` in the temp dir (what a killed earlier run of it left there is
+    removed first), or a fresh one."""
+    if not name:
+        return Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
+    if not name.startswith(SCRATCH_PREFIX) or os.sep in name or name in (".", ".."):
+        raise ValueError(f"{name!r} is not a task's scratch folder")
+    path = Path(tempfile.gettempdir()) / name
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(mode=0o700)
+    return path
+
+
+@contextlib.contextmanager
+def _temp_files_in(scratch: Path):
+    """Every temporary file the audit makes (the submission's copy, the sandbox's stage) inside ``scratch``,
+    so that removing it removes them all; only in a worker running one task at a time (``--nthreads 1``,
+    as ``--dask local`` starts them), where the temp dir is the task's alone."""
+    if _threads() != 1:
+        yield
+        return
+    before = tempfile.tempdir
+    tempfile.tempdir = str(scratch)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = before
+
+
+def _threads() -> int:
+    try:
+        from distributed import get_worker
+
+        return get_worker().state.nthreads
+    except (ImportError, ValueError, AttributeError):  # not on a worker (a test calling run_task): one thread
+        return 1
+
+
+def remove_scratch(prefix: str) -> int:
+    """On a worker: remove the scratch folders in its temp dir whose name starts with ``prefix`` (a batch's,
+    or one task's) that a worker killed mid-task left; returns how many. ``prefix`` must be longer than
+    :data:`SCRATCH_PREFIX` (another batch's folders stay); links are left alone."""
+    if not prefix.startswith(SCRATCH_PREFIX) or len(prefix) <= len(SCRATCH_PREFIX) or os.sep in prefix:
+        raise ValueError(f"{prefix!r} names no batch's or task's scratch folders")
+    removed = 0
+    with os.scandir(tempfile.gettempdir()) as entries:
+        for entry in entries:
+            if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed += not os.path.exists(entry.path)
+    return removed
 
 
 def check_worker(backend: str, version: str) -> str | None:

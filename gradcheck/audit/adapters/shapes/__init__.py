@@ -4,6 +4,8 @@ Tried in the order of :data:`SHAPES` (the first that applies wins):
 
 ``spec_entry``  the spec names the class or function (``[entry] class`` / ``function``);
 ``layer_list``  a module-level list of layer objects (``network = [Dense(2, 3), Tanh(), ...]``);
+``assembled``   a network the script assembles at run time from layer objects (``net.add(FCLayer(2, 3))``,
+                ``net.layers = [...]``, Neural-Networks-from-Scratch calls ``dense1.forward(X)`` ...);
 ``method_params`` a model class whose methods are given the parameters one of its methods
                 makes (``backprop(self, theta, X, Y)``, ``theta = model.init_theta()``);
 ``classes``     a model class with forward-ish and backward-ish methods, or a CS231n
@@ -27,6 +29,7 @@ A new shape is a new module here with its tests, added to :data:`SHAPES`.
 """
 
 from gradcheck.audit.adapters.shapes import (
+    assembled,
     classes,
     derivatives,
     functions,
@@ -44,6 +47,7 @@ from gradcheck.audit.adapters.shapes import (
 SHAPES = (
     spec_entry,
     layer_list,
+    assembled,
     method_params,
     classes,
     unrolled,

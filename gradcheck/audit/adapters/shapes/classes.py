@@ -97,9 +97,10 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Pic
         listed = " and ".join(sorted(c.cls.__name__ for c in (top or cands)))
         layers = len(top) >= 2 and all(_layer_like(c.cls.__name__) for c in top)
         why = (
-            ": they look like layers, and no model class or module-level list holds them: a network a training "
-            "script, builder function or notebook assembles at run time is not modelled, and no spec setting "
-            "assembles it ([entry] class would audit one layer alone)"
+            ": they look like layers, and no model class or module-level list holds them, and no code of the "
+            "submission assembles them in a form the audit replays (top-level forward/backward calls on the layer "
+            "objects, or layers handed to an object: net.add(Dense(...)), net.layers = [...]); no spec setting "
+            "assembles them ([entry] class would audit one layer alone)"
             if layers
             else ": set [entry] class"
         )

@@ -14,8 +14,8 @@ import numpy as np
 
 from gradcheck.audit.adapters import archlist, owncall, synth
 from gradcheck.audit.adapters.calling import accepts_role, call_student
-from gradcheck.audit.adapters.feeds import feeding_forward, gradient_function
-from gradcheck.audit.adapters.names import BACKWARD_NAMES, FORWARD_NAMES, INIT_FUNC_NAMES
+from gradcheck.audit.adapters.feeds import feeding_forward, gradient_function, loss_grads_function
+from gradcheck.audit.adapters.names import BACKWARD_NAMES, FORWARD_NAMES, GRAD_METHODS, INIT_FUNC_NAMES
 from gradcheck.audit.adapters.sizes import infer_call_sizes
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.adapters.unthreshold import unthresholded
@@ -46,7 +46,13 @@ def first_named(funcs: dict[str, Callable], names: list[str], wanted: str | None
 
 def entry_functions(ctx: Context, bname: str | None, funcs: dict) -> tuple[str | None, str | None]:
     """(forward name, backward name) among ``funcs``."""
-    bname = bname or first_named(funcs, BACKWARD_NAMES, ctx.spec.get("backward")) or gradient_function(funcs)
+    bname = (
+        bname
+        or first_named(funcs, GRAD_METHODS, ctx.spec.get("backward"))
+        or loss_grads_function(funcs)  # before train(): compute_loss(params, X, y, reg) -> (loss, grads)
+        or first_named(funcs, BACKWARD_NAMES)
+        or gradient_function(funcs)
+    )
     fname = first_named(funcs, FORWARD_NAMES, ctx.spec.get("forward"))
     if fname is None and bname is not None:  # net(X) -> (H, O) feeding grads(X, Y, H, O)
         fname = feeding_forward(funcs, bname)

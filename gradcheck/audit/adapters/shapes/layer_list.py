@@ -25,12 +25,12 @@ class LayerChain:
 
     def __init__(self, name: str, layers: list):
         self._name = name
-        setattr(self, name, layers)  # parameters show as network[0].weights
+        self.__dict__[name] = layers  # parameters show as network[0].weights (a list named layers too)
 
     @property
     def layers(self) -> list:
         """The student's list."""
-        return getattr(self, self._name)
+        return self.__dict__[self._name]
 
     def forward(self, X):
         """Each layer's ``forward`` on the previous one's output."""
