@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -20,9 +20,6 @@ from gradcheck.audit.network import ForwardCheck
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.problem import GradientShapeError
 from gradcheck.result import Diagnosis, GradientReport
-
-if TYPE_CHECKING:
-    from gradcheck.audit.grade import Extracted, SubmissionResult
 
 __all__ = ["VERDICT_CODES", "point_to_code", "refuse", "scalar_network"]
 
@@ -132,7 +129,7 @@ def _first_bad(name: str, arr: np.ndarray) -> str:
     return f"{len(bad)} of its {arr.size} entries are NaN or infinite (first: {where} = {arr[tuple(bad[0])]})"
 
 
-def refuse(result: Mapping[str, Any], ex: Extracted) -> tuple[str, Diagnosis] | None:
+def refuse(result: Mapping[str, Any], ex: Any) -> tuple[str, Diagnosis] | None:  # ex: grade.Extracted
     """A verdict given before any check: a loss that is not a scalar, non-finite parameters or gradients.
 
     Returns ``(status, diagnosis)``, or None when the submission can be checked.
@@ -166,7 +163,7 @@ _DELTA_CODES = (
 )
 
 
-def point_to_code(result: SubmissionResult) -> SubmissionResult:
+def point_to_code(result: Any) -> Any:  # a grade.SubmissionResult (not imported: grade imports this module)
     """Name the student's line where the top diagnosis points (script submissions).
 
     For an activation-derivative bug in layer ``l``, the line that assigns the

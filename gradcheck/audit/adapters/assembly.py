@@ -92,11 +92,6 @@ def defaults(fn: Any) -> dict[str, Any]:
     return {p.name: p.default for p in params if p.default is not p.empty}
 
 
-def makes(stmt: ast.stmt, classes: set[str]) -> bool:
-    """A top-level statement (not a definition) that calls one of ``classes``."""
-    return not _is_definition(stmt) and any(isinstance(n, ast.Call) and _called(n) in classes for n in ast.walk(stmt))
-
-
 def _constructs(stmt: ast.stmt, classes: set[str]) -> bool:
     """``name = StudentClass(...)``."""
     return (
@@ -339,3 +334,40 @@ def one_sample_loop(tree: ast.AST | None) -> bool:
                 ):
                     return True
     return False
+
+
+def _made(body: list[ast.stmt], layers: set[str]) -> set[str]:
+    """Names the code binds to one of ``layers`` (``dense1 = Layer_Dense(2, 3)``, ``d1, a1 = Dense(2, 3), Tanh()``)."""
+    out = set()
+    for stmt in _statements(body):
+        if not isinstance(stmt, ast.Assign):
+            continue
+        for target in stmt.targets:
+            pairs = (
+                zip(target.elts, stmt.value.elts)
+                if isinstance(target, ast.Tuple) and isinstance(stmt.value, ast.Tuple)
+                else [(target, stmt.value)]
+            )
+            out |= {t.id for t, v in pairs if isinstance(t, ast.Name) and _called(v) in layers}
+    return out
+
+
+def assembles(body: list[ast.stmt], layers: set[str]) -> bool:
+    """Whether code (read, not run) assembles a network of ``layers``: it hands a layer it makes to a method
+    (``net.add(Dense(2, 3))``) or an attribute (``net.layers = [Dense(2, 3), Tanh()]``), or calls forward on
+    two or more layers it made (``dense1.forward(X)``, ``activation1.forward(dense1.output)``). Only then is its
+    set-up run (a script making one model object and calling it is left to the other shapes, and never run)."""
+    made = _made(body, layers)
+    called = set()  # the made layers called forward: a chain has two or more (one is a model class's own call)
+    for stmt in _statements(body):
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Attribute) for t in stmt.targets):
+            if any(_called(n) in layers for n in ast.walk(stmt.value)):
+                return True
+        for node in ast.walk(stmt):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            if any(_called(n) in layers for a in [*node.args, *(k.value for k in node.keywords)] for n in ast.walk(a)):
+                return True
+            if isinstance(node.func.value, ast.Name) and node.func.value.id in made and node.func.attr in LAYER_FORWARD:
+                called.add(node.func.value.id)
+    return len(called) >= 2

@@ -42,6 +42,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -282,10 +283,29 @@ def _run(client, plan: BatchPlan, ctx: Context, ship: bool) -> Iterator[tuple[Pa
         _sweep(client, f"{SCRATCH_PREFIX}{batch}-")  # a task retried after its worker died left one behind
 
 
+#: Seconds the client waits for the workers to remove a batch's leftover scratch folders (a worker being
+#: restarted may never answer; the batch's verdicts do not wait on it).
+SWEEP_SECONDS = 30.0
+#: Sweeps tried, a second apart, while some worker does not answer.
+SWEEP_TRIES = 10
+
+
 def _sweep(client, prefix: str) -> None:
-    """Remove, on every worker, the scratch folders named ``prefix...`` that killed workers left (the client's
-    cleanup: a worker killed mid-task runs no cleanup of its own)."""
-    try:
-        client.run(remove_scratch, prefix)
-    except Exception:  # noqa: BLE001 - a cluster going down: its temp dirs are its own
-        pass
+    """Have every worker remove the scratch folders named ``prefix...`` that killed workers left (the client's
+    cleanup: a worker killed mid-task runs no cleanup of its own), waiting at most :data:`SWEEP_SECONDS`."""
+
+    def run() -> None:
+        # a worker just killed is being restarted: its address answers with an error, the others remove; the
+        # sweep is repeated until every worker answered (a restarted one shares its host's temp dir)
+        for _ in range(SWEEP_TRIES):
+            try:
+                answers = client.run(remove_scratch, prefix, on_error="return")
+            except Exception:  # noqa: BLE001 - a cluster going down: its temp dirs are its own
+                return
+            if answers and not any(isinstance(a, BaseException) for a in answers.values()):
+                return
+            time.sleep(1.0)
+
+    sweeper = threading.Thread(target=run, name="gradcheck-sweep", daemon=True)
+    sweeper.start()
+    sweeper.join(SWEEP_SECONDS)

@@ -277,17 +277,19 @@ def _scripts(ctx: Context, own: set[str]):
     """(statements, line describer, file, builder function or None) of each piece of code making its classes:
     the entry file's (or each project file's) top-level code, then the bodies of its builder functions
     (``def xor_train(hidden=10): net = Network(); net.add(...)``), run with their default arguments."""
+    layers = {c.__name__ for c in ctx.classes if assembly.is_layer_class(c)}
     if ctx.loaded.folder is None:
-        yield ctx.loaded.stmts, ctx.loaded.locate, str(ctx.loaded.path), None
+        if assembly.assembles(assembly.script_body(ctx.loaded.stmts), layers):
+            yield ctx.loaded.stmts, ctx.loaded.locate, str(ctx.loaded.path), None
     else:
         for filename, tree in built.sources(ctx.loaded):
             body = assembly.script_body(tree.body)
-            if any(assembly.makes(s, own) for s in body):
+            if assembly.assembles(body, layers):
                 yield body, (lambda n, f=filename: ctx.loaded.where(f, n)), filename, None
     for name, fn in sorted(ctx.funcs.items()):
         tree = source_tree(fn)
         node = tree.body[0] if tree is not None and tree.body else None
-        if not isinstance(node, ast.FunctionDef) or not any(assembly.makes(s, own) for s in node.body):
+        if not isinstance(node, ast.FunctionDef) or not assembly.assembles(node.body, layers):
             continue
         first = fn.__code__.co_firstlineno - 1
         where = f"{name}() line"
