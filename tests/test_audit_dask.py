@@ -172,10 +172,12 @@ def test_resume_works_across_local_and_cluster_runs(client, spec, tmp_path):
 # ----------------------------------------------------------------------------- faults
 
 
-def logged_audit(path, spec, *, log, **kw):
-    """audit_one, with a line per start: which worker process ran which submission."""
+def logged_audit(path, spec, *, log, hold=0.0, **kw):
+    """audit_one, with a line per start: which worker process ran which submission (held ``hold`` seconds
+    after the line, so that a worker killed just after a line appears is surely mid-task)."""
     with open(log, "a") as fh:
         fh.write(f"{os.getpid()} {Path(path).name}\n")
+    time.sleep(hold)
     return audit_one(path, spec, **kw)
 
 
@@ -199,12 +201,15 @@ def test_a_worker_killed_mid_batch_loses_no_verdict_and_none_is_written_twice(cl
     recorder = Recorder(monkeypatch)
 
     def kill_one_running(done, total, failures, elapsed):
-        if not killed:  # a worker that has just started its next task: kill it there
+        if not killed:  # a worker that has just started its next task (after this verdict): kill it there
+            deadline = time.monotonic() + 30
+            while len(log.read_text().splitlines()) < done + 2 and time.monotonic() < deadline:
+                time.sleep(0.05)  # 2 workers: the tasks started before this verdict, then the next one
             pid, name = (log.read_text().splitlines()[-1]).split(" ", 1)
             os.kill(int(pid), signal.SIGKILL)
             killed.append((int(pid), name))
 
-    audit = functools.partial(logged_audit, log=str(log))
+    audit = functools.partial(logged_audit, log=str(log), hold=2.0)
     folder = tmp_path / "out"
     report = dd.audit_batch_dask(paths, spec, folder=folder, client=client, progress=kill_one_running, audit=audit)
     (pid, name), starts = killed[0], log.read_text().splitlines()

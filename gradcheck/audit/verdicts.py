@@ -129,10 +129,11 @@ def _first_bad(name: str, arr: np.ndarray) -> str:
     return f"{len(bad)} of its {arr.size} entries are NaN or infinite (first: {where} = {arr[tuple(bad[0])]})"
 
 
-def refuse(result: Mapping[str, Any], ex: Any) -> tuple[str, Diagnosis] | None:  # ex: grade.Extracted
+def refuse(result: Mapping[str, Any], ex: Any) -> tuple[str, Diagnosis] | None:
     """A verdict given before any check: a loss that is not a scalar, non-finite parameters or gradients.
 
-    Returns ``(status, diagnosis)``, or None when the submission can be checked.
+    ``ex`` is the grader's :class:`~gradcheck.audit.grade.Extracted` (not imported here: the grader imports
+    this module). Returns ``(status, diagnosis)``, or None when the submission can be checked.
     """
     lv = result.get("loss_value")
     if lv and int(np.prod(lv.get("shape") or [1])) != 1:
@@ -163,7 +164,7 @@ _DELTA_CODES = (
 )
 
 
-def point_to_code(result: Any) -> Any:  # a grade.SubmissionResult (not imported: grade imports this module)
+def point_to_code(result: Any) -> Any:
     """Name the student's line where the top diagnosis points (script submissions).
 
     For an activation-derivative bug in layer ``l``, the line that assigns the
