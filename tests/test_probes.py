@@ -318,3 +318,28 @@ def test_the_watch_by_direct_calls(tmp_path):
     s = w.summary()
     assert s["calls"] == {"loss": 3} and s["perturbed_evaluations"] == 2 and s["perturbed_places"] == 2
     assert w._params_hit() is None
+
+
+def _at_grader_point(monkeypatch, status, rel):
+    """The verdict at the grader's point forced to ``status`` with its worst tensor ``rel`` off."""
+    from gradcheck.result import TensorResult
+
+    t = TensorResult("W", (2,), status, rel, rel, (0,), 0.5, 0.5, checked=2, size=2, counts={}, evaluations=0)
+    at_p2 = SubmissionResult(path="hw.py", status=status, tensors=(t,))
+    monkeypatch.setattr(consistency, "_grade_at", lambda *a, **k: at_p2)
+    asked = [np.array([1.0, 2.0]) + probes.probe_delta([(2,)], [np.array([1.0, 2.0])], 11)[0]]
+    point = {"params": [a.tolist() for a in asked], "grads": [[0.5, 0.5]], "forward": None}
+    return judge(_result(seed=11, repeat={"grads": [[0.5, 0.5]]}, point=point, calls={}))
+
+
+def test_a_gradient_of_other_weights_at_the_grader_point_is_inconsistent(monkeypatch):
+    r = _at_grader_point(monkeypatch, "fail", 0.4)  # a cached gradient: off by about the move
+    assert r.status == "fail" and r.diagnoses[0].code == "inconsistent_gradient"
+
+
+@pytest.mark.parametrize("status,rel", [("fail", 3e-6), ("inconclusive", float("nan"))])
+def test_rounding_or_doubt_at_the_grader_point_is_a_note_not_a_failure(monkeypatch, status, rel):
+    # a correct tanh net saturated at the grader's point: its own 1 - tanh(z)**2 is off by ~1e-6
+    r = _at_grader_point(monkeypatch, status, rel)
+    assert r.status == "pass", (r.status, [d.code for d in r.diagnoses])
+    assert any("second point" in n and "not as an inconsistent gradient" in n for n in r.notes), r.notes
