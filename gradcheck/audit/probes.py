@@ -21,6 +21,8 @@ collects. Nothing here can be trusted more than the submission it runs next to.
 
 from __future__ import annotations
 
+import gc
+import types
 from collections import Counter
 from typing import Any
 
@@ -170,6 +172,31 @@ def _in_order(found, params) -> list[np.ndarray | None]:
     return [by.get(i) for i in range(len(params))]
 
 
+def _widen(root: Any, steps: tuple) -> None:
+    """A float32 parameter replaced by a float64 copy, so a step at the grader's point carries no float32 rounding.
+
+    An in-place update of float32 weights rounds each step to float32's eps of the weights; read back as
+    (before - after) / lr, that rounding lands on the small entries of the gradient at a point the
+    student's own code never saw, and could be taken for a gradient not computed from the weights.
+    """
+    from gradcheck.audit.adapters.paths import resolve
+
+    try:
+        current = resolve(root, steps)
+        if not (isinstance(current, np.ndarray) and current.dtype == np.float32):
+            return
+        holders = [r for r in gc.get_referrers(current) if not isinstance(r, types.FrameType)]
+        if len(holders) != 1:  # held elsewhere too (a list of the same arrays): replacing it would split them
+            return
+        parent, (kind, key) = resolve(root, steps[:-1]), steps[-1]
+        if kind == "attr":
+            setattr(parent, key, current.astype(np.float64))
+        elif kind == "item":
+            parent[key] = current.astype(np.float64)
+    except Exception:  # noqa: BLE001 - a parameter the grader cannot replace keeps its own type
+        return
+
+
 def _step_at(ctx, values: list[np.ndarray], watch: bool = False):
     from gradcheck.audit.adapters.params import snapshot
     from gradcheck.audit.adapters.paths import assign
@@ -178,6 +205,7 @@ def _step_at(ctx, values: list[np.ndarray], watch: bool = False):
     root = runner.t.fresh()
     for p, v in zip(params, values):
         assign(root, p.steps, np.asarray(v, dtype=float))
+        _widen(root, p.steps)
     lr, knob = ctx["lrs"][0], ctx.get("knob")
     if not watch:
         return runner.step(lr, s1.columns, root=root, knob=knob), None
