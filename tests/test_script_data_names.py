@@ -76,4 +76,5 @@ def test_the_label_like_names():
     from gradcheck.audit.scriptdata import _label_like
 
     ns = {"y_labels": np.ones(2), "train_targets": 1, "Y_onehot": 2, "answers": 3, "y": 4, "_y_private": 5}
-    assert _label_like(ns) == ["y_labels", "train_targets", "y_onehot"]
+    ns |= {"y_pred": 6, "y_hat": 7, "y_out": 8, "Y_all": 9}
+    assert _label_like(ns) == ["y_labels", "train_targets", "y_onehot", "y_all"]

@@ -119,9 +119,15 @@ def _labels_of(v: Any, out: np.ndarray | None) -> bool:
 
 def _label_like(ns: dict) -> list[str]:
     """Names that read as targets without being a known one: ``y_labels``, ``Y_onehot``, ``train_targets``."""
-    words = ("label", "target", "truth", "onehot", "one_hot")
+    words = ("label", "target", "truth", "onehot", "one_hot", "actual")
+    # y_<word> where the word says data, never a prediction (y_pred, y_hat, y_out)
+    data_words = {"train", "true", "data", "batch", "all", "set", "real", "gt", "vals", "values", "lbl", "cls"}
     low = [k.lower() for k in ns if not k.startswith("_")]
-    return [k for k in low if k not in DATA_Y_NAMES and (k.startswith("y_") or any(w in k for w in words))]
+    return [
+        k
+        for k in low
+        if k not in DATA_Y_NAMES and (any(w in k for w in words) or (k.startswith("y_") and k[2:] in data_words))
+    ]
 
 
 def _pick(ns: dict, prefs: list[str], ok) -> str | None:

@@ -286,8 +286,9 @@ def _run(client, plan: BatchPlan, ctx: Context, ship: bool) -> Iterator[tuple[Pa
 #: Seconds the client waits for the workers to remove a batch's leftover scratch folders (a worker being
 #: restarted may never answer; the batch's verdicts do not wait on it).
 SWEEP_SECONDS = 30.0
-#: Sweeps tried, a second apart, while some worker does not answer.
-SWEEP_TRIES = 10
+#: Sweeps tried, a second apart, while some worker does not answer: as many as fit in
+#: :data:`SWEEP_SECONDS` (a worker killed mid-task can take many seconds to restart under load).
+SWEEP_TRIES = int(SWEEP_SECONDS)
 
 
 def _sweep(client, prefix: str) -> None:

@@ -1,0 +1,63 @@
+"""The worker's discovery on every example submission, run in this process (the sandbox runs the same code).
+
+The sandboxed audit of the examples (tests/test_audit_examples.py) checks the verdicts; here the
+worker's answer itself is checked where a coverage tool can see it: every example that gets a
+verdict yields one finite gradient per parameter, of the parameter's shape where the file is correct. The examples are this
+project's own code; student code never runs in the auditing process.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gradcheck.audit import worker
+
+GIVEN = Path(__file__).resolve().parents[1] / "examples" / "submissions"
+EXPECTED = tomllib.loads((GIVEN / "EXPECTED.toml").read_text())["files"]
+JUDGED = sorted(
+    name
+    for name, e in EXPECTED.items()
+    if e.get("verdict") in ("pass", "fail") and e.get("audit", e["verdict"]) != "error"
+    and "/" not in name and (GIVEN / name).exists()
+)
+
+
+@pytest.fixture
+def clean_imports(monkeypatch):
+    """The in-process worker edits sys.path / sys.meta_path / sys.modules: undo it afterwards."""
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    before = set(sys.modules)
+    yield
+    for name in set(sys.modules) - before:
+        if not name.startswith(("gradcheck", "reference_nets", "numpy", "scipy")):
+            del sys.modules[name]
+
+
+@pytest.mark.parametrize("name", JUDGED)
+def test_the_worker_answers_with_a_gradient_per_parameter(name, tmp_path, monkeypatch, clean_imports):
+    src = GIVEN / name
+    work = tmp_path / "work"
+    work.mkdir()
+    (shutil.copytree if src.is_dir() else shutil.copy)(src, work / name)
+    (work / "req.json").write_text(json.dumps({"submission": name}))
+    monkeypatch.chdir(work)
+    assert worker.main(["worker", "req.json"]) == 0
+    result = json.loads((work / "result.json").read_text())
+    assert result["ok"] and not result.get("error"), result.get("error")
+    params = {p["name"]: np.asarray(p["data"], float) for p in result["params"]}
+    grads = {g["param"]: np.asarray(g["data"], float) for g in result["grads"]}
+    assert set(grads) == set(params) and params
+    for key, g in grads.items():
+        # a planted bug may give a gradient of the wrong shape (a bias not summed over the batch, or
+        # summed over everything): the grader names it; a correct file's gradient has the parameter's
+        if EXPECTED[name]["verdict"] == "pass":
+            assert g.shape == params[key].shape, (key, g.shape, params[key].shape)
+        assert np.all(np.isfinite(g)), key
