@@ -2,8 +2,9 @@
 
 The sandboxed audit of the examples (tests/test_audit_examples.py) checks the verdicts; here the
 worker's answer itself is checked where a coverage tool can see it: every example that gets a
-verdict yields one finite gradient per parameter, of the parameter's shape where the file is correct. The examples are this
-project's own code; student code never runs in the auditing process.
+verdict yields one finite gradient per parameter, of the parameter's shape where the file is
+correct. The examples are this project's own code; student code never runs in the auditing
+process.
 """
 
 from __future__ import annotations
