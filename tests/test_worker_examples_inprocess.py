@@ -25,8 +25,10 @@ EXPECTED = tomllib.loads((GIVEN / "EXPECTED.toml").read_text())["files"]
 JUDGED = sorted(
     name
     for name, e in EXPECTED.items()
-    if e.get("verdict") in ("pass", "fail") and e.get("audit", e["verdict"]) != "error"
-    and "/" not in name and (GIVEN / name).exists()
+    if e.get("verdict") in ("pass", "fail")
+    and e.get("audit", e["verdict"]) != "error"
+    and "/" not in name
+    and (GIVEN / name).exists()
 )
 
 
