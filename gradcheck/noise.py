@@ -129,18 +129,20 @@ def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True, quick: bool
     gap = _extended_gap(oracle) if extended else 0.0
     spacing = QUICK_SPACING if quick else LOSS_NOISE_SPACING
     first = _sides(oracle, moves, spacing * oracle.h0)
-    table = min(ecnoise([oracle.L0, *side]) for side in first)
+    small = first if quick else None  # the table at the small spacing, evaluated once when needed
+    table = _quieter(oracle.L0, first)
     if not quick and table > 4.0 * max(model, gap):
         # more than the model and the extended value explain: kinks along the direction, or
         # rounding noise? kinks thin out at a 64th of the spacing, rounding does not
-        table = min(table, _sided_noise(oracle, moves, QUICK_SPACING * oracle.h0))
+        small = _sides(oracle, moves, QUICK_SPACING * oracle.h0)
+        table = min(table, _quieter(oracle.L0, small))
     # the quieter side of a staircase can be level (stairs wider than the spacing): the
     # stairs' own height then bounds the noise (see stairs_noise)
     # (a float32 loss moves in float32's own stairs: its float64 twin resolves those)
     wide = np.finfo(oracle.dtype).bits >= 64
     stairs = stairs_noise(oracle, moves, spacing * oracle.h0, first) if wide else Stairs()
     if deep and wide and not quick and not stairs.height:
-        stairs = stairs_noise(oracle, moves, QUICK_SPACING * oracle.h0)
+        stairs = stairs_noise(oracle, moves, QUICK_SPACING * oracle.h0, small)
     sigma = max(table, model, gap, stairs.sigma)
     eps = oracle.u / LOSS_ULPS
     return Noise(float(sigma), float(model), float(oracle.L0), float(eps), float(stairs.height))
@@ -234,9 +236,9 @@ def _sides(oracle: Oracle, moves, d: float) -> tuple[list[float], list[float]]:
     return tuple([oracle.loss_along(moves, sign * k * d) for k in range(1, NOISE_POINTS + 1)] for sign in (-1.0, 1.0))
 
 
-def _sided_noise(oracle: Oracle, moves, d: float) -> float:
-    """The quieter side's :func:`ecnoise` of the loss at ``k d``, ``k = 1 .. NOISE_POINTS``, along ``moves``."""
-    return min(ecnoise([oracle.L0, *side]) for side in _sides(oracle, moves, d))
+def _quieter(L0: float, sides) -> float:
+    """The quieter side's :func:`ecnoise` of a table (a kink on one side is not noise)."""
+    return min(ecnoise([L0, *side]) for side in sides)
 
 
 #: ``widened`` doubles the step up to this many times (h0 * 2**10, ~6e-3 relative in

@@ -316,15 +316,16 @@ def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
         return SubmissionResult(status="error", error=scalars, shape=result.get("shape"), **common)
     if data is None or result.get("shape") == "script" or result.get("data_replaced"):  # the batch the grads are of
         if result.get("X") is None or result.get("Y") is None:
-            missing = "X" if result.get("X") is None else "Y"
-            return SubmissionResult(
-                status="error",
-                error=(
+            error = "the worker returned no data"
+            if result.get("shape") == "script":
+                missing = "X" if result.get("X") is None else "Y"
+                error = (
                     f"the data the gradients were computed on was not found ({missing}): name it with "
                     "[entry] data_x and [entry] data_y in the spec (the script's variables)"
-                    if result.get("shape") == "script"
-                    else "the worker returned no data"
-                ),
+                )
+            return SubmissionResult(
+                status="error",
+                error=error,
                 shape=result.get("shape"),
                 entry=result.get("entry"),
                 notes=tuple(result.get("notes", [])),

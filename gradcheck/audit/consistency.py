@@ -126,9 +126,9 @@ def _point(r, result, probes, X, Y, spec, seed) -> SubmissionResult:
     at_p2 = _grade_at(result, point, X, Y, spec, r.path, seed, r.loss_choice)
     if r.passed and not at_p2.passed:
         bad = [t.name for t in at_p2.tensors if t.status not in ("pass", "kink")]
-        unsure = at_p2.status == "inconclusive" or (at_p2.status == "fail" and _worst(at_p2) < GROSS)
-        if unsure:  # not a gradient of other weights: the student's own arithmetic there, or undecided
-            worst = _worst(at_p2)
+        worst = _worst(at_p2)
+        if at_p2.status == "inconclusive" or (at_p2.status == "fail" and worst < GROSS):
+            # not a gradient of other weights: the student's own arithmetic there, or undecided
             how = f"off by up to {worst:.2g} relative in {', '.join(bad)}" if np.isfinite(worst) else at_p2.status
             note = (
                 f"at a second point the grader chose, the gradient is {how}: far less than a gradient "
