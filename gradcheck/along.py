@@ -122,32 +122,14 @@ def real_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], largest: float, re
     return retried_along(o, moves, first)
 
 
-def retried_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], first: Along, extra_noise: float = 0.0) -> Along:
-    """``first`` measured again at a smaller step, where truncation (~d**6) meets rounding (~1/d) (8 evaluations).
-
-    ``extra_noise``: the loss's noise measured since ``first`` was (its rounding grows by that much
-    times its ``noise_gain`` before the two are compared).
-    """
+def retried_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], first: Along) -> Along:
+    """``first`` measured again at a smaller step, where truncation (~d**6) meets rounding (~1/d) (8 evaluations)."""
     # truncation (~d**6) meets rounding (~1/d) at d (rounding / truncation)**(1/7)
     shrink = max(SCREEN_RETRY_LIMIT, (first.rounding / first.truncation) ** (1.0 / 7.0)) if first.truncation else 1.0
     second = dataclasses.replace(extrapolated_along(o, moves, first.step * shrink), step=first.step * shrink)
-    first = dataclasses.replace(first, rounding=first.rounding + first.noise_gain * max(0.0, extra_noise))
     return second if second.error < first.error else first
 
 
 def wants_retry(truncation: float, rounding: float) -> bool:
     """Does truncation dominate a real screen's error enough for :func:`real_along` to retry at a smaller step?"""
     return bool(truncation > 4.0 * rounding)
-
-
-def best_error(truncation: float, rounding: float) -> float:
-    """The smallest error any step could give a real screen measured with ``truncation`` and ``rounding``.
-
-    Truncation falls as ``x**6`` and rounding grows as ``1 / x`` when the step
-    is scaled by ``x``; ``T x**6 + R / x`` is smallest at ``x = (R / 6T)**(1/7)``
-    and never below ``R / x`` there, the bound returned (it leaves the
-    truncation out, so it understates what a retry would reach).
-    """
-    if not truncation > 0 or not np.isfinite(truncation):
-        return rounding
-    return rounding / (rounding / (6.0 * truncation)) ** (1.0 / 7.0)

@@ -121,7 +121,7 @@ def judge(g, n, err, rtol: float, floor: float, atol: float = 0.0) -> Judgement:
 
     ``atol`` is the analytic side's own rounding, absolute (0 for an exact
     ``g``): a hand-written backprop rounds each entry relative to the terms it
-    sums, not to the entry (see :data:`gradcheck.opinions.ANALYTIC_ULPS`).
+    sums, not to the entry (see :data:`gradcheck.floors.ANALYTIC_ULPS`).
     """
     g, n, err = (np.asarray(a, dtype=np.float64) for a in (g, n, err))
     abs_error = np.abs(g - n)

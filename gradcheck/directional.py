@@ -68,7 +68,6 @@ from gradcheck.along import (  # noqa: F401  (SCREEN_*, NOISE_SPREAD, _W4: the r
     Along,
     _central_along,
     _richardson_along,
-    best_error,
     extrapolated_along,
     real_along,
     retried_along,
@@ -285,16 +284,11 @@ class Screener:
         value, err, gain, trunc = self._numeric(block, scale, retry)
         return self._judge(analytic, value, err, scale, gain, trunc)
 
-    def retest(self, block: np.ndarray, extra_noise: float = 0.0) -> Screen:
+    def retest(self, block: np.ndarray) -> Screen:
         """The last ``test(block, retry=False)`` retried at a smaller step (:func:`gradcheck.along.retried_along`)."""
-        along = retried_along(self.oracle, self._moves(block), self.first, extra_noise)
+        along = retried_along(self.oracle, self._moves(block), self.first)
         analytic, scale = self.sums(block)
         return self._judge(analytic, along.value, along.error, scale, along.noise_gain, along.truncation)
-
-    def best_case(self, screen: Screen) -> Screen:
-        """``screen`` with the smallest error any step could give it (:func:`gradcheck.along.best_error`)."""
-        err = best_error(screen.truncation, screen.error - screen.truncation)
-        return self._judge(screen.analytic, screen.numeric, err, screen.scale, screen.noise_gain)
 
     def infer(self, whole: Screen, part: Screen, rest: np.ndarray) -> Screen:
         """The complement's screen, ``D(rest) = D(whole) - D(part)``, without an evaluation."""

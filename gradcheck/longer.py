@@ -24,7 +24,7 @@ LONGER_GROWTH = 4.0
 LONGER_TRIES = 8
 #: A screen at a longer step vouches for its tensor only when its tolerance is within this fraction
 #: of the largest term ``|g_i v_i|``: any entry of at least a tenth of the tensor's largest, off by
-#: 1% (:data:`gradcheck.opinions.SUBTLE`), trips it, as it would trip that entry's own check. At the
+#: 1% (:data:`gradcheck.references.SUBTLE`), trips it, as it would trip that entry's own check. At the
 #: plain screen's rule (:data:`BLIND`: anything under ``sum |g_i v_i|``) a tensor off by 50% passed
 #: a screen lengthened 64 times on a ``float()``-cast MSE of saturated tanh units.
 LONGER_REACH = SUBTLE

@@ -29,18 +29,14 @@ from gradcheck import noise as ns
 from gradcheck import numeric as nm
 from gradcheck.floors import ANALYTIC_ULPS, Floors
 from gradcheck.probe import probe_complex_safety
-from gradcheck.references import DEEPER_LIMIT, EXTENDED_LIMIT, GAP_LIMIT, ROUNDING_CAP, SUBTLE, References
-from gradcheck.secondopinion import WIDEN_TRIES, SecondOpinions
+from gradcheck.references import EXTENDED_LIMIT, GAP_LIMIT, References
+from gradcheck.secondopinion import SecondOpinions
 
 __all__ = [
     "ANALYTIC_ULPS",
-    "DEEPER_LIMIT",
     "EVALUATION_BUDGET",
     "EXTENDED_LIMIT",
     "GAP_LIMIT",
-    "ROUNDING_CAP",
-    "SUBTLE",
-    "WIDEN_TRIES",
     "Checker",
 ]
 

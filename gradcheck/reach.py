@@ -104,8 +104,8 @@ def unresolved(screener, name: str, screen, checked: set[int], resolution: float
     reach = MARGIN * tolerance / top
     blind = np.flatnonzero(t > 0)
     blind = blind[REACH * t[blind] < MARGIN * tolerance]
-    blind = np.array([j for j in blind.tolist() if j not in checked], dtype=int)
     blind = blind[t[blind] >= TOP * top]
+    blind = blind[~np.isin(blind, np.fromiter(checked, dtype=int, count=len(checked)))]
     blind = blind[np.argsort(-t[blind], kind="stable")]
     rest = blind[LIMIT:]
     worst = float(MARGIN * tolerance / t[rest[0]]) if rest.size else 0.0

@@ -123,7 +123,7 @@ def _real_plan(ch, analytic) -> dict[str, tuple[Any, Any, int]]:
         return _real_screeners(oracle, flats)
     group = dr.GroupScreener(oracle, flats)
     before = oracle.noise
-    whole = _whole_real(ch, group, oracle, before)
+    whole = _whole_real(group)
     if not whole.ok and ch.noise is None and oracle is ch.oracle:
         ch.measure_noise(quick=True)  # the same evaluations, judged with the noise they carry
         whole = group.rejudge(whole, ch.oracle.noise - before)
@@ -160,33 +160,16 @@ def _past_one_screen(ch, oracle, flats) -> bool:
     return oracle is ch.oracle and ch.noise is None and total > ONE_SCREEN_LIMIT
 
 
-def _whole_real(ch, group, oracle, before: float):
-    """The real screen through every tensor; its retry at a smaller step skipped where it could resolve nothing.
+def _whole_real(group):
+    """The real screen through every tensor, retried at a smaller step where truncation dominates the first.
 
-    Through more than ``1 / REAL_REACH`` entries (a typical one holds less than
-    :data:`gradcheck.directional.REAL_REACH` of the direction, so the screen must
-    resolve its derivative to ``REAL_REACH**2`` of itself to see it), where
-    truncation dominates the first step (such a direction curves) and that
-    step leaves every tensor :func:`gradcheck.directional.coarse`, the loss's
-    noise is measured first (as it would be after a retry that trips); if even
-    the smallest error any step could give
-    (:meth:`gradcheck.directional.Screener.best_case`) leaves every tensor
-    coarse, each gets a screen of its own anyway, and the retry's 8
-    evaluations would buy nothing. (Smaller nets retry first, as a retry that
-    passes with the rounding model costs less than measuring the noise.)
+    (Through more than :data:`ONE_SCREEN_LIMIT` entries no such screen is tried at all:
+    :func:`_past_one_screen`.)
     """
     every = np.arange(group.g.size)
     first = group.test(every, retry=False)
     if not dr.wants_retry(first.truncation, first.error - first.truncation):
         return first
-    large = group.g.size * dr.REAL_REACH > 1.0
-    if large and ch.noise is None and oracle is ch.oracle and set(dr.coarse(group, first)) == set(group.names):
-        ch.measure_noise(quick=True)
-        extra = ch.oracle.noise - before
-        first = group.rejudge(first, extra)
-        if set(dr.coarse(group, group.best_case(first))) == set(group.names):
-            return first
-        return group.retest(every, extra)
     return group.retest(every)
 
 
@@ -212,7 +195,7 @@ def tie_to_twin(ch, name: str, g: np.ndarray, checked: set[int]) -> np.ndarray:
     user's own result differs from it by its rounding. A difference is taken
     as rounding without a look only where it is of rounding size: within
     ``rtol``, on an entry below what the loss as evaluated resolves
-    (:meth:`Checker.resolution`), or within :data:`gradcheck.opinions.ANALYTIC_ULPS`
+    (:meth:`Checker.resolution`), or within :data:`gradcheck.floors.ANALYTIC_ULPS`
     ulps of the gradient's largest entry times the loss's measured excess over
     the rounding model (the cancellation the gradient code shares with the
     loss). Larger differences are checked as the user computed them, the
@@ -448,7 +431,7 @@ def _within_code_rounding(ch, screener, unexplained: list, found: dict) -> list:
     excess is within the screen's tolerance, what the entries checked in it
     explain (:func:`gradcheck.search.accounted`), and ``SAFETY`` times
     ``sum |v_i| |g_i - g_wide_i|`` over it, plus ``rtol`` times the check's
-    analytic floor (:data:`gradcheck.opinions.ANALYTIC_ULPS` ulps of the
+    analytic floor (:data:`gradcheck.floors.ANALYTIC_ULPS` ulps of the
     gradient's largest entry) times ``max |v_i|``: one entry's tolerance at
     that floor, the same allowance an entry judged one by one gets, so that
     a single wrong entry hides here exactly where it would hide there. Where the wider run rounds

@@ -157,7 +157,8 @@ def test_float32_storage_is_seen_and_rates_grow_for_it():
     after = (w32 - np.float32(1e-3) * np.ones_like(w32)).astype(float)
     rates = update._rates_for_float32(_step([w32.astype(float)], [after]), [1e-3, 2e-3])
     assert rates[1] == 2 * rates[0] and rates[0] > 1e-3
-    step = rates[0] / 1e-3 * 1e-3  # the change the larger rate makes
+    change_per_rate = 1e-3 / 1e-3  # the update moved every weight by 1e-3 at rate 1e-3
+    step = rates[0] * change_per_rate  # the change the first grown rate makes
     assert step <= float(np.max(np.abs(w32))) / 4
     big = _step([w32.astype(float)], [(w32 - w32).astype(float)])  # a step as large as the weights: unchanged
     assert update._rates_for_float32(big, [1e-3, 2e-3]) == [1e-3, 2e-3]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from gradcheck import GradientShapeError, check_gradients
-from gradcheck.audit.grade import _shape_diag
+from gradcheck.audit.verdicts import _shape_diag
 from gradcheck.check import check_around_shapes
 from gradcheck.diagnose import diagnose_shape_error
 from gradcheck.diagnose.shapes import shape_kind

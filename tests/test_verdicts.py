@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gradcheck.audit.grade import VERDICT_CODES, Extracted, refuse
+from gradcheck.audit.grade import Extracted
+from gradcheck.audit.verdicts import VERDICT_CODES, refuse
 from gradcheck.cli import main
 
 HERE = Path(__file__).resolve().parent / "submissions" / "verdicts"

@@ -24,8 +24,7 @@ from gradcheck.audit.lossverdict import settle
 from gradcheck.audit.network import ForwardCheck, candidates, infer_network, label, output_choices
 from gradcheck.audit.signwording import for_update_form
 from gradcheck.audit.spec import AuditSpec
-from gradcheck.audit.verdicts import (  # noqa: F401 - VERDICT_CODES and _shape_diag: imported from here too
-    VERDICT_CODES,
+from gradcheck.audit.verdicts import (
     _forward_diagnosis,
     _loss_note,
     _shape_diag,

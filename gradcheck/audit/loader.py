@@ -443,6 +443,7 @@ class _SubmissionFinder(importlib.abc.MetaPathFinder):
 
     def __init__(self, root: Path, run_toplevel: bool, notes: list[str]):
         self.root, self.run_toplevel, self.notes = str(root), run_toplevel, notes
+        self._holders: dict[str, Path | None] = {}  # module name -> the one subfolder holding it
 
     def find_spec(self, fullname, path=None, target=None):
         search = [self.root] if path is None else list(path)
@@ -459,15 +460,22 @@ class _SubmissionFinder(importlib.abc.MetaPathFinder):
         return spec
 
     def _in_one_subfolder(self, name: str):
-        """The spec of ``name``.py when exactly one folder of the submission (not the root) holds it."""
-        found = [
-            f
-            for f in Path(self.root).rglob(f"{name}.py")
-            if f.parent != Path(self.root) and not any(p in SKIP_DIRS or p.startswith(".") for p in f.parts)
-        ]
-        if len(found) != 1:
-            return None
-        return importlib.machinery.PathFinder.find_spec(name, [str(found[0].parent)])
+        """The spec of ``name``.py when exactly one folder of the submission (not the root) holds it.
+
+        The tree is searched once per name (every import the root does not hold comes here, numpy's
+        included), and only the path inside the submission is filtered: a submission kept under a
+        dot-folder or a folder named ``env`` is still searched.
+        """
+        if name not in self._holders:
+            root = Path(self.root)
+            found = [
+                f.parent
+                for f in root.rglob(f"{name}.py")
+                if f.parent != root and not any(p in SKIP_DIRS or p.startswith(".") for p in f.relative_to(root).parts)
+            ]
+            self._holders[name] = found[0] if len(found) == 1 else None
+        folder = self._holders[name]
+        return importlib.machinery.PathFinder.find_spec(name, [str(folder)]) if folder is not None else None
 
 
 def _cache_source(path: Path, combined: str) -> None:

@@ -231,8 +231,6 @@ class Recorded:
     backward: list[ast.stmt]
     order: list[str]  # the objects called forward, in order
     others: list[str]  # other objects the calls read (a separate loss object)
-    x_name: str
-    y_name: str | None
     loss_var: str | None
     first_arg: ast.expr
 
@@ -278,7 +276,7 @@ def record_calls(setup: SetUp) -> Recorded | None:
     reads = set().union(*(_loaded_names(s) for s in forward + backward))
     others = sorted((reads & objs) - set(order))
     loss_var = next((s.targets[0].id for s in forward if _loss_target(s)), None)
-    return Recorded(forward, backward, order, others, "", None, loss_var, first.args[0] if first.args else None)
+    return Recorded(forward, backward, order, others, loss_var, first.args[0] if first.args else None)
 
 
 def _loss_target(stmt: ast.stmt) -> bool:

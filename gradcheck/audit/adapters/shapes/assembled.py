@@ -72,8 +72,7 @@ def _deriv_of(holder: Holder, setup: SetUp) -> tuple[str, Any] | None:
     for attr, value in vars(holder.obj).items():
         if callable(value) and not isinstance(value, type) and any(w in attr.lower() for w in _DERIV_WORDS):
             return f"{holder.name}.{attr}", value
-        if is_user_object(value) and "loss" in attr.lower() and _method(value, _LOSS_GRAD_METHODS):
-            m = _method(value, _LOSS_GRAD_METHODS)
+        if is_user_object(value) and "loss" in attr.lower() and (m := _method(value, _LOSS_GRAD_METHODS)):
             return f"{holder.name}.{attr}.{m}", getattr(value, m)
     call = setup.stop.value if isinstance(setup.stop, ast.Expr) else None
     if isinstance(call, ast.Call):
@@ -93,7 +92,7 @@ def _takes_gradient(fn: Any) -> bool:
     return 1 <= len(roles) <= 2 and not {"X", "Y", "out"} & set(roles)
 
 
-def _deriv_order(fn: Any, holder: Holder, ctx: Context) -> list[str] | None:
+def _deriv_order(fn: Any, holder: Holder) -> list[str] | None:
     """The roles of the derivative's two arguments: by its own names, else as the holder's code calls it."""
     names = [p.name for p in plain_params(fn) if p.default is p.empty]
     roles = [role_of(n) for n in names]
@@ -102,16 +101,12 @@ def _deriv_order(fn: Any, holder: Holder, ctx: Context) -> list[str] | None:
     tree = source_tree(type(holder.obj))
     for node in ast.walk(tree) if tree is not None else []:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) == 2:
-            if getattr(fn, "__name__", None) != node.func.attr and not _holds(holder.obj, node.func.attr, fn):
+            if getattr(fn, "__name__", None) != node.func.attr and getattr(holder.obj, node.func.attr, None) is not fn:
                 continue
             got = [role_of(_base(a)) if _base(a) else None for a in node.args]
             if set(got) == {"out", "Y"}:
                 return got
     return None
-
-
-def _holds(obj: Any, attr: str, fn: Any) -> bool:
-    return getattr(obj, attr, None) is fn
 
 
 def _base(expr: ast.expr) -> str | None:
@@ -130,7 +125,7 @@ def _holder_target(holder: Holder, setup: SetUp, ctx: Context, locate) -> Target
         target = classes.class_target(picked, ctx, instance=holder.obj)
         return dataclasses.replace(target, own_sizes=True)
     attr = holder.attr
-    order = _deriv_order(deriv[1], holder, ctx) if deriv is not None else None
+    order = _deriv_order(deriv[1], holder) if deriv is not None else None
     if deriv is not None and order is None:
         raise AuditError(
             f"{deriv[0]} is the script's loss derivative, but neither its argument names nor the holder's "
@@ -273,7 +268,7 @@ def _penalties_off(holder: Holder | None, setup: SetUp, rec: Recorded | None, no
         )
 
 
-def _scripts(ctx: Context, own: set[str]):
+def _scripts(ctx: Context):
     """(statements, line describer, file, builder function or None) of each piece of code making its classes:
     the entry file's (or each project file's) top-level code, then the bodies of its builder functions
     (``def xor_train(hidden=10): net = Network(); net.add(...)``), run with their default arguments."""
@@ -301,7 +296,7 @@ def find(ctx: Context) -> Target | None:
     own = {c.__name__ for c in ctx.classes}
     if not any(assembly.is_layer_class(c) for c in ctx.classes):
         return None
-    for stmts, locate, filename, builder in _scripts(ctx, own):
+    for stmts, locate, filename, builder in _scripts(ctx):
         ns = ctx.ns if builder is None else {**ctx.ns, **assembly.defaults(builder)}
         setup = assembly.run_setup(stmts, ns, own, locate)
         holder, rec = assembly.find_holder(setup, own), None
