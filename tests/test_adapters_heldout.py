@@ -228,7 +228,8 @@ def test_returned_lists_keyed_like_the_parameter_lists():
 
 @pytest.mark.parametrize(
     "names, expected",
-    [(["a1", None], 1), ([None, "A1"], 0), (["Z1", "A1", "Z2", "A2"], 3), (["A2", "cache"], 0), ([None, None], 0)],
+    [(["a1", None], 1), ([None, "A1"], 0), (["Z1", "A1", "Z2", "A2"], 3), (["A2", "cache"], 0), ([None, None], 0)]
+    + [(["Z1", "A1", "Z2"], 2), (["z1", "a1", "z2", "a2"], 3), (["Z1", "A1", "Z2", "A2", "Z3"], 4)],
 )
 def test_the_output_among_returned_values(names, expected):
     values = tuple(np.zeros((2, 2)) for _ in names)

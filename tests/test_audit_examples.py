@@ -163,6 +163,8 @@ STUDENT_NAMES = {
     "step_only_leaky_columns_relu_prime_bug.py": ["W1", "b1", "W2", "b2"],
     "acts_list_forward_correct.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
     "acts_list_forward_tanh_prime_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
+    "penalty_arg_dims_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "penalty_arg_dims_decay_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
 }
 
 

@@ -1087,6 +1087,18 @@ def _acts_list(rel: str):
     return params, [gw[0], gb[0], gw[1], gb[1]], lambda: net.loss(X, Y), names
 
 
+def _penalty_dims(rel: str):
+    """Against the code's own cost, its penalty included, at the penalty the training loop uses."""
+    m = definitions(FOLDER / rel, "pd")
+    params = m.init_params([3, 4, 5, 1])
+    Xc, Y, lambd = X.T.copy(), (RNG.random((1, 7)) > 0.5).astype(float), 0.3
+    A3, caches = m.forward(Xc, params)
+    grads = m.backward(A3, Y, caches, params, lambd)
+    keys = [f"{k}{i}" for i in (1, 2, 3) for k in ("W", "b")]
+    loss = lambda: m.cost(m.forward(Xc, params)[0], Y, params, lambd)  # noqa: E731
+    return [params[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1218,6 +1230,8 @@ CASES = {
     "step_only_leaky_columns_relu_prime_bug.py": lambda: _step_only("step_only_leaky_columns_relu_prime_bug.py"),
     "acts_list_forward_correct.py": lambda: _acts_list("acts_list_forward_correct.py"),
     "acts_list_forward_tanh_prime_bug.py": lambda: _acts_list("acts_list_forward_tanh_prime_bug.py"),
+    "penalty_arg_dims_correct.py": lambda: _penalty_dims("penalty_arg_dims_correct.py"),
+    "penalty_arg_dims_decay_bug.py": lambda: _penalty_dims("penalty_arg_dims_decay_bug.py"),
 }
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gradcheck.audit.adapters.names import PENALTY_VALUE
 from gradcheck.audit.spec import AuditSpec
 from reference_nets.mlp import MLP, MLPConfig
 
@@ -196,6 +197,12 @@ def _from_code(students: list[dict], configs, ref, X, Y, notes: list[str]) -> li
                 shown = "; ".join(f"{st['source']} = {st['value']:.6g}" for st in others[:3])
                 notes.append(f"other values the student's code computes are not this loss ({shown})")
             return _distinct(found)
+    every = [
+        LossChoice(c, 1.0, "") for cf in configs for name in LOSSES_FOR[cf.output] for c in _all_conventions(cf, name)
+    ]
+    penalized = _given_penalty(every, named, ref, X, Y, notes)
+    if penalized:
+        return penalized
     raise LossDisagrees(_disagreement(named or students, configs, ref, X, Y))
 
 
@@ -228,6 +235,32 @@ def _with_penalty(
                     f"(l2 / 2) * sum(W**2) with l2 = {cand.l2:.6g} on the weights (not the biases)"
                 )
                 return [LossChoice(cand, base.factor, total["source"])]
+    return _given_penalty(found[:1], totals, ref, X, Y, notes)
+
+
+def _given_penalty(bases: list[LossChoice], totals: list[dict], ref, X, Y, notes: list[str]) -> list[LossChoice]:
+    """A total that is the data loss plus an L2 penalty of the strength the grader gave (``lambd``).
+
+    ``compute_cost_with_regularization(A3, Y, parameters, lambd)`` computes its penalty inline: no
+    value of the code's is the penalty alone. The total is read as the data loss plus
+    ``(l2 / 2) * sum(W**2)`` only when that l2 is one of the usual forms of the value the
+    grader passed, ``lambd``, ``2 lambd``, ``lambd / N`` or ``2 lambd / N`` (``lambd / (2m) * sum(W**2)``
+    is ``lambd / m``): a chance match of one of four numbers to this precision is not plausible.
+    """
+    squares = sum(float(np.sum(np.real(v) ** 2)) for k, v in ref.items() if k.startswith("W"))
+    n = Y.shape[0]
+    forms = {"lambd": 1.0, "2 lambd": 2.0, "lambd / N": 1.0 / n, "2 lambd / N": 2.0 / n}
+    for base, total in itertools.product(bases, totals):
+        penalty = float(total["value"]) - float(np.real(MLP(base.config).loss(ref, X, Y))) * base.factor
+        l2 = 2.0 * penalty / squares if squares else 0.0
+        form = next((f for f, c in forms.items() if abs(l2 - c * PENALTY_VALUE) <= VALUE_RTOL * l2), None)
+        if l2 > 0 and form is not None:
+            notes.append(
+                f"the loss is {total['source']}: the data loss plus an L2 penalty (l2 / 2) * sum(W**2) on the "
+                f"weights (not the biases) with l2 = {form} = {l2:.6g}, lambd = {PENALTY_VALUE:g} being the "
+                "penalty the grader gave the loss and the backward"
+            )
+            return [LossChoice(dataclasses.replace(base.config, l2=l2), base.factor, total["source"])]
     return []
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcheck.audit.adapters.argroles import reads_stored_input, subtracted_with, used_as_input
-from gradcheck.audit.adapters.names import role_of
+from gradcheck.audit.adapters.names import PENALTY_NAME, role_of
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
 
@@ -76,6 +76,9 @@ def bind_args(
         return [ctx[r]() for r in fallback if r in ctx], {}, list(fallback)
     plist = [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
     roles = {p.name: (given or {}).get(p.name) or _role(p.name, ctx, lr_arg) for p in plist}
+    for p in plist:  # a penalty with a default (``reg=0.0``) keeps it: only one the caller must pass is given
+        if roles[p.name] == "penalty" and p.default is not p.empty:
+            roles[p.name] = None
     named = {r for r in roles.values() if r in ctx}
     spare = [r for r in fallback if r not in named]
     args: list = []
@@ -109,7 +112,10 @@ def _role(name: str, ctx: dict, lr_arg: str | None) -> str | None:
         return "lr"
     if f"={name}" in ctx:  # an exact name offered by the caller
         return f"={name}"
-    return role_of(name)
+    role = role_of(name)
+    if role is None and "penalty" in ctx and PENALTY_NAME.match(name):
+        return "penalty"
+    return role
 
 
 def backward_fallback(fn: Callable, ctx: dict, given: dict[str, str] | None = None) -> list[str]:

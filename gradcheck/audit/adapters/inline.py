@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gradcheck.audit.adapters.lossfind import bindings_for_names, is_loss_name
+from gradcheck.audit.adapters.names import role_of
 
 #: Characters of an inline loss shown in a report.
 SHOWN = 70
@@ -97,4 +98,13 @@ def name_bindings(loss: InlineLoss, ns: dict, offered: set[str], available: set[
     if "self" in free_names(loss.expr) and loss.owner != model:
         return
     glob = {n for n in names if n in ns or hasattr(builtins, n)}
-    yield from bindings_for_names(names, glob, offered, available | ({"self"} if model else set()))
+    held = "self" in names and _reads_stored_targets(loss.expr)
+    yield from bindings_for_names(names, glob, offered, available | ({"self"} if model else set()), held)
+
+
+def _reads_stored_targets(expr: ast.expr) -> bool:
+    """``self.one_hot_labels`` / ``self.y``: the expression reads the targets the model was given."""
+    return any(
+        isinstance(n, ast.Attribute) and getattr(n.value, "id", None) == "self" and role_of(n.attr) == "Y"
+        for n in ast.walk(expr)
+    )

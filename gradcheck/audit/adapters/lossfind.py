@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gradcheck.audit.adapters.calling import plain_params
-from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, loss_named, role_of
+from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, PENALTY_NAME, loss_named, role_of
 from gradcheck.audit.adapters.objects import is_user_object, methods
 
 #: Names of a loss (``J``, ``J_cost`` as in course notes; a log-likelihood, maximised, its sign turned).
@@ -46,7 +46,7 @@ VALUE_METHODS = ("forward", "__call__", "loss", "calculate", "compute", "value",
 #: Argument names that are inputs only in a network's methods; in a loss they are a prediction or a target.
 _NOT_X_IN_LOSS = {"a", "a0", "al", "inp", "input", "inputs"}
 #: Roles a loss argument may take.
-_LOSS_ROLES = ("out", "Y", "X", "params")
+_LOSS_ROLES = ("out", "Y", "X", "params", "penalty")
 
 
 @dataclass
@@ -70,6 +70,8 @@ def loss_role(name: str, offered: set[str]) -> str | None:
     role = role_of(name)
     if role == "X" and name.lower() in _NOT_X_IN_LOSS:
         return None
+    if role is None and PENALTY_NAME.match(name):
+        return "penalty"
     return role if role in _LOSS_ROLES else None
 
 
@@ -87,16 +89,24 @@ def bindings(
 
 
 def bindings_for_names(
-    names: list[str], glob: set[str], offered: set[str], available: set[str]
+    names: list[str], glob: set[str], offered: set[str], available: set[str], target_held: bool = False
 ) -> Iterator[list[tuple[str, str]]]:
-    """Like :func:`bindings` for the free names of an expression; role ``""`` keeps a module global."""
-    yield from _bind([(n, True) for n in names], glob, offered, available, False)
+    """Like :func:`bindings` for the free names of an expression; role ``""`` keeps a module global.
+
+    ``target_held``: the expression reads the targets off the model (``self.one_hot_labels``).
+    """
+    yield from _bind([(n, True) for n in names], glob, offered, available, False, target_held)
 
 
-def _bind(entries, glob, offered, available, stateful) -> Iterator[list[tuple[str, str]]]:
+def _bind(entries, glob, offered, available, stateful, target_held=False) -> Iterator[list[tuple[str, str]]]:
     known: list[tuple[str, str | None]] = []
     for name, required in entries:
         role = "self" if name == "self" else loss_role(name, offered)
+        if role == "penalty" and (not required or name in glob):
+            # ``reg=0.0`` keeps its default, and a module's ``lambd = 0.7`` its value, as the backward's do
+            role = None
+            if not required:
+                continue
         if role is not None and (role in available or role.startswith("=")):
             known.append((name, role))
         elif name in glob:
@@ -106,6 +116,8 @@ def _bind(entries, glob, offered, available, stateful) -> Iterator[list[tuple[st
     known = _unname_twins(known)
     unknown = [n for n, r in known if r is None]
     missing = [r for r in ("out", "Y") if r in available and r not in {r for _, r in known}]
+    if target_held:
+        missing = [r for r in missing if r != "Y"]
     if len(unknown) > len(missing):
         return
     for perm in itertools.permutations(missing, len(unknown)) if unknown else [()]:
@@ -113,7 +125,7 @@ def _bind(entries, glob, offered, available, stateful) -> Iterator[list[tuple[st
         binding = [(n, r if r is not None else fill[n]) for n, r in known]
         roles = {r for _, r in binding}
         predicts = stateful or bool(roles & {"out", "X", "params", "self"}) or any(r.startswith("=") for r in roles)
-        if "Y" in roles and predicts:
+        if ("Y" in roles or target_held) and predicts:
             yield binding
 
 

@@ -110,6 +110,13 @@ LAYER_CLASS = re.compile(
     r"|^(activation|layer)_[a-z0-9_]+$",  # the NNFS book's Layer_Dense, Activation_ReLU, Activation_Softmax
     re.I,
 )
+#: An L2 penalty's strength (``lambd``, ``reg``, ``weight_decay``).
+PENALTY_NAME = re.compile(
+    r"^(reg|regulari[sz]ation|reg_?lambda|lambd?a?_?|lmbda|lam|lamb|l2|l2_?reg|l1|weight_?decay|penalty)$", re.I
+)
+#: The penalty a backward and a loss that both take one are given: the same value to both, so
+#: the gradient of the penalized loss is checked (0 would hide a penalty term written wrong).
+PENALTY_VALUE = 0.1
 OPTIM_CLASS = re.compile(r"^(sgd|adam|rmsprop|momentum|optimi[sz]er|adagrad)", re.I)
 LOSS_DERIV_FUNC = re.compile(
     r"((mse|bce|loss|cost|cross_?entropy|error).*(deriv|prime|grad|backward|diff))"
@@ -122,7 +129,7 @@ _ROLE_NAMES: dict[str, str] = {
     "batch_x in_data input_list inputs_list",
     "Y": "y targets target labels label y_true ytrue t y_train yb y_batch expected desired actual "
     "ground_truth y_target ys batch_y true y_actual truth gt y_real one_hot_y y_onehot target_list "
-    "targets_list y_one_hot",
+    "targets_list y_one_hot one_hot_encoding one_hot_labels one_hot_targets onehot_labels",
     "out": "output out o y_hat yhat y_pred ypred pred preds prediction predictions predicted al outputs "
     "y_predicted a_out final_output output_data logits scores probs output_activations",
     "lr": "lr learning_rate eta alpha step_size learningrate lrate rate l_rate learn_rate stepsize",

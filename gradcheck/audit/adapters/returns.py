@@ -44,6 +44,16 @@ def named_values(fn: Callable, value: Any) -> dict[str, Any]:
 
 
 _ACTIVATION = re.compile(r"^(a|A|h|H|layer|out|o)_?(\d+)$")
+#: A numbered pre-activation (``Z2``, ``z_3``): the output itself where no activation follows it.
+_PRE_ACTIVATION = re.compile(r"^(z|Z)_?(\d+)$")
+
+
+def _identity_output(names: list[str | None], top_activation: int) -> int | None:
+    """``return Z1, A1, Z2``: the pre-activation numbered past every activation is an identity output layer."""
+    pres = [(int(m.group(2)), i) for i, name in enumerate(names) if name and (m := _PRE_ACTIVATION.match(name))]
+    if pres and max(pres)[0] > top_activation:
+        return max(pres)[1]
+    return None
 
 
 def output_index(names: list[str | None], values: tuple, n: int | None) -> int:
@@ -51,7 +61,8 @@ def output_index(names: list[str | None], values: tuple, n: int | None) -> int:
 
     By name (``y_hat``, ``probs``, ``output``; else the highest-numbered activation
     ``A2`` over ``A1``, unless one array is computed in the return statement itself
-    beside them), else the one array computed in the return beside named values
+    beside them, or a pre-activation is numbered past every activation: ``Z2`` in
+    ``return Z1, A1, Z2`` is an identity output layer), else the one array computed in the return beside named values
     (``return h, sig(h @ W2 + b2)``), else the first array (the common ``(out, cache)`` order).
     """
     for i, name in enumerate(names):
@@ -62,7 +73,10 @@ def output_index(names: list[str | None], values: tuple, n: int | None) -> int:
         # ``return a1, sigmoid(a1 @ W2 + b2)`` or ``return sigmoid(...), A1``: the one array computed in the
         # return statement itself, beside named intermediate activations, is the output
         computed = [i for i, name in enumerate(names) if name is None and isinstance(values[i], np.ndarray)]
-        return computed[0] if len(computed) == 1 else max(numbered)[1]
+        if len(computed) == 1:
+            return computed[0]
+        identity = _identity_output(names, max(numbered)[0])
+        return max(numbered)[1] if identity is None else identity
     computed = [i for i, name in enumerate(names) if name is None and isinstance(values[i], np.ndarray)]
     if (
         len(computed) == 1

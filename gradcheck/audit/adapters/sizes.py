@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradcheck.audit.adapters import argroles, layerpairs
+from gradcheck.audit.adapters import argroles, depth, layerpairs
 from gradcheck.audit.adapters.calling import signature
-from gradcheck.audit.adapters.names import role_of, size_role
+from gradcheck.audit.adapters.names import PENALTY_NAME, role_of, size_role
 from gradcheck.audit.adapters.params import is_bias_tensor
 from gradcheck.audit.loader import AuditError
 
@@ -107,20 +107,23 @@ def size_candidates(params: list) -> list[tuple[int, int]]:
     return [c for c in dict.fromkeys(order) if min(c) > 0]
 
 
-def _invented(sizes: Sizes, p, srole: str, label: str, notes: list[str]):
-    """An invented value for a hidden width, a tuple of hidden widths or a full size list."""
+def _invented(sizes: Sizes, p, srole: str, label: str, notes: list[str], layers: int | None = None):
+    """An invented value for a hidden width, a tuple of hidden widths or a full size list.
+
+    ``layers``: how many layers the student's own code says a full size list describes.
+    """
     if srole == "hidden":  # each hidden argument its own width: hidden_size1 = 4, hidden_size2 = 5
         k = sum(n.startswith(f"{label}: ") and "] invented" not in n for n in notes)
         value = sizes.hidden(k + 1)[k]
     elif srole == "hidden_sizes":
         value = sizes.hidden(1)
     else:
-        value = [sizes.n_in, *sizes.hidden(1), sizes.n_out]
+        value = [sizes.n_in, *sizes.hidden((layers or 2) - 1), sizes.n_out]
     notes.append(f"{label}: {p.name} = {value} invented (the gradient check does not depend on sizes)")
     return value
 
 
-def _size_value(p, srole: str, sizes: Sizes, label: str, notes: list[str]):
+def _size_value(p, srole: str, sizes: Sizes, label: str, notes: list[str], layers: int | None = None):
     """The value of a size-like argument, or None to keep its default."""
     if srole == "n_in":
         return sizes.n_in
@@ -130,7 +133,7 @@ def _size_value(p, srole: str, sizes: Sizes, label: str, notes: list[str]):
         return [sizes.n_in, *list(p.default)[1:-1], sizes.n_out]
     if p.default is not p.empty:
         return None
-    return _invented(sizes, p, srole, label, notes)
+    return _invented(sizes, p, srole, label, notes, layers)
 
 
 def _other_value(p, role: str | None, data: dict, label: str, fn: Callable, notes: list[str]):
@@ -158,9 +161,7 @@ def _other_value(p, role: str | None, data: dict, label: str, fn: Callable, note
 
 
 #: Penalties and dropout whose default would change the loss: given their neutral value instead.
-PENALTY_DEFAULT = re.compile(
-    r"^(reg|regulari[sz]ation|reg_?lambda|lambd?a?|l2|l2_?reg|l1|weight_?decay|penalty)$", re.I
-)
+PENALTY_DEFAULT = PENALTY_NAME
 DROPOUT_DEFAULT = re.compile(r"^(dropout|drop_?rate|drop_?prob|p_?drop|keep_?prob|keep)$", re.I)
 
 
@@ -233,7 +234,8 @@ def infer_call_sizes(
             keyword = True
             continue
         if srole is not None and sizes is not None:
-            value = _size_value(p, srole, sizes, label, notes)
+            layers = depth.layer_count(fn, plist.index(p), p.name) if srole == "sizes" else None
+            value = _size_value(p, srole, sizes, label, notes, layers)
             if srole == "sizes" and isinstance(value, list) and layerpairs.is_pairs_annotation(p.annotation):
                 value = layerpairs.pairs(value, fn, p.name, label, notes) or value
         elif srole in ("hidden", "hidden_sizes") and p.default is p.empty:

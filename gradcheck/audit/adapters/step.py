@@ -10,6 +10,7 @@ import numpy as np
 from gradcheck.audit.adapters import funcargs, glue, labels, prime, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student, plain_params
 from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, loss_object
+from gradcheck.audit.adapters.names import PENALTY_NAME, PENALTY_VALUE
 from gradcheck.audit.adapters.objects import student_functions
 from gradcheck.audit.adapters.outputs import network_output
 from gradcheck.audit.adapters.pairarg import pair_arg
@@ -143,9 +144,13 @@ class Runner:
             "batch_size": lambda: Xc.shape[1] if columns else Xc.shape[0],
             "verbose": lambda: False,
             "seed": lambda: 0,
+            "penalty": lambda: PENALTY_VALUE,
             **exact,
             **{f"={k}": (lambda v=v: v) for k, v in named.items()},
         }
+        for name, value in (t.namespace or {}).items():  # lambd = 0.7 at module level: what its inline loss reads
+            if PENALTY_NAME.match(name) and isinstance(value, (int, float)) and not isinstance(value, bool):
+                ctx.setdefault(f"={name}", lambda v=value: v)
         for name in LOSS_ARGS:  # train(X, y, loss, epochs): the student's own loss, as the script passes it
             ctx.setdefault(f"={name}", lambda: loss_object(t.namespace, self.loaded, self.spec))
         raw = named.get("__ret__")

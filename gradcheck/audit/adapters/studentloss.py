@@ -20,7 +20,7 @@ import numpy as np
 from gradcheck.audit.adapters import inline
 from gradcheck.audit.adapters.calling import bind_args, call_student
 from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module, is_loss_name, swapped
-from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC
+from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, PENALTY_VALUE
 from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
 from gradcheck.audit.adapters.step import Runner, Step1
 from gradcheck.audit.adapters.target import Target
@@ -112,6 +112,7 @@ class _Env:
         roles = {"out": _like_targets(out, Yc), "Y": Yc, "X": Xc}
         roles["params"] = self.root if runner.t.root_name == "params" else None
         roles["self"] = self.root if runner.t.root_name == "self" else None
+        roles["penalty"] = PENALTY_VALUE  # the value the backward was given (step.py), when it takes one
         self.roles = {k: v for k, v in roles.items() if v is not None}
 
     def value(self, role: str) -> Any:
