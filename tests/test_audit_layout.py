@@ -196,3 +196,14 @@ def test_to_reference_missing_tensor_raises_keyerror():
     lay = _first({"W1": (2, 4), "b1": (4,), "W2": (4, 1), "b2": (1,)}, 2, 1)
     with pytest.raises(KeyError):
         lay.to_reference({"W1": np.zeros((2, 4)), "b1": np.zeros(4), "W2": np.zeros((4, 1))})
+
+
+def test_parameters_listed_output_first_are_reordered_to_chain():
+    # a script that updates the output layer first: ``wout += ...`` then ``wh += ...``
+    layout = infer_layouts({"wout": (3, 1), "wh": (2, 3)}, 2, 1)[0]
+    assert [(x.weight, x.n_in, x.n_out) for x in layout.layers] == [("wh", 2, 3), ("wout", 3, 1)]
+
+
+def test_no_order_chains_is_still_an_error_naming_the_shapes():
+    with pytest.raises(LayoutError, match=r"wout \(3, 1\), wh \(2, 5\)"):
+        infer_layouts({"wout": (3, 1), "wh": (2, 5)}, 2, 1)

@@ -10,6 +10,7 @@ reference form ``W1, b1, ...`` (in x out, biases (out,)).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -100,8 +101,13 @@ def _is_bias(shape: tuple[int, ...], width: int) -> bool:
     return shape in ((width,), (1, width), (width, 1))
 
 
+#: Parameters few enough that, listed in no chaining order (a script updating the output layer
+#: first: ``wout``, then ``wh``), every order of them is tried (5! = 120 orders at most).
+MAX_REORDERED = 5
+
+
 def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int) -> list[Layout]:
-    """Every consistent layout of ``shapes`` (student names, in layer order).
+    """Every consistent layout of ``shapes`` (student names, in layer order; else in the first order that chains).
 
     Each weight may be stored in x out or out x in, and may be followed by a
     bias of shape (out,), (1, out) or (out, 1). All readings that chain from
@@ -144,6 +150,13 @@ def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int) 
 
     # biases are folded into every weight (a column of ones at each layer's input) or into none
     layouts = [Layout(tuple(c)) for c in search(0, n_in) if c and len({x.folded is None for x in c}) == 1]
+    given = list(names)
+    for order in itertools.permutations(given) if not layouts and len(given) <= MAX_REORDERED else ():
+        names[:] = order
+        layouts = [Layout(tuple(c)) for c in search(0, n_in) if c and len({x.folded is None for x in c}) == 1]
+        if layouts:
+            break
+    names[:] = names if layouts else given
     if not layouts:
         listing = ", ".join(f"{n} {shp[n]}" for n in names)
         raise LayoutError(
