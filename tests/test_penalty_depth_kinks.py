@@ -176,3 +176,22 @@ def test_a_penalty_with_a_default_keeps_it_and_a_module_global_keeps_its_value()
     # a function's own ``lambd`` (an argument or local it passes on) is the penalty the backward got too
     (binding,) = bindings_for_names(["lambd", "A2", "Y"], set(), {"A2"}, {"out", "Y", "penalty"})
     assert dict(binding)["lambd"] == "penalty"
+
+
+def test_the_one_method_named_forward_is_the_forward():
+    from gradcheck.audit.adapters.shapes.classes import method_names
+
+    class GlassNet:
+        def init(self, X, Y, epochs): ...
+
+        def test_feed_forward(self): ...
+
+        def train(self): ...
+
+    picked = method_names(GlassNet, {})
+    assert (picked.forward, picked.backward) == ("test_feed_forward", "train")
+
+    class TwoForwards(GlassNet):
+        def forward_batch(self): ...
+
+    assert method_names(TwoForwards, {}).forward is None  # two candidates: none is guessed

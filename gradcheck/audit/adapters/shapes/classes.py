@@ -50,11 +50,17 @@ def _present(names: list[str], ms) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _lone_forward(ms) -> str | None:
+    """The one method whose name says forward (``test_feed_forward``, ``feedForwardBatch``), or None."""
+    found = [m for m in ms if "forward" in m.lower() and not m.lower().startswith(("back", "_back"))]
+    return found[0] if len(found) == 1 else None
+
+
 def method_names(cls: type, spec: dict) -> Picked | None:
     """Forward and backward method names of ``cls`` (spec names first), or None."""
     ms = methods(cls)
     fname, bname = spec.get("forward"), spec.get("backward")
-    f = fname if fname in ms else next(iter(_present(FORWARD_NAMES, ms)), None)
+    f = fname if fname in ms else next(iter(_present(FORWARD_NAMES, ms)), None) or _lone_forward(ms)
     order = (
         ([bname] if bname in ms else [])
         + _present(GRAD_METHODS, ms)
