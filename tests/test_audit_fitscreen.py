@@ -126,3 +126,20 @@ def test_the_cap_on_full_checks_is_said(monkeypatch):
     r = grade(result, X, Y, parse_spec({}), path="s.py")
     assert r.status == "error"
     assert "only the first 0 were checked entry by entry, the cap on work per submission" in r.error, r.error
+
+
+@pytest.mark.parametrize("spec", [{"loss": {"name": "mse"}}, {}])
+def test_the_winning_candidate_is_checked_once_per_loss(monkeypatch, spec):
+    """The entrywise check that picks the network is the one its full judgement reads, not repeated."""
+    result, X, Y = _no_forward("tanh", "identity", "mse")
+    checked = []
+    real = grade_module._check
+
+    def counted(ex, layout, config, X, Y, factor, seed):
+        checked.append((config, factor))
+        return real(ex, layout, config, X, Y, factor, seed)
+
+    monkeypatch.setattr(grade_module, "_check", counted)
+    r = grade(result, X, Y, parse_spec(spec), path="s.py")
+    assert r.status == "pass", r.to_dict()
+    assert checked and len(checked) == len(set(checked)), checked

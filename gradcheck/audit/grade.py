@@ -311,7 +311,8 @@ def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> Submiss
     """
     kept, total = _screened(ex, X, Y, spec, seed, student, lr_unknown)
     for layout, config, losses in kept[:MAX_JUDGED]:
-        if not any(_attempt(ex, layout, c, X, Y, seed, spec, lr_unknown, False)["report"].passed for c in losses):
+        checked = Checked()
+        if not any(checked.attempt(ex, layout, c, X, Y, seed, spec, lr_unknown)["report"].passed for c in losses):
             continue
         forward = ForwardCheck(
             "unavailable",
@@ -319,7 +320,7 @@ def _without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> Submiss
             label(config),
             "no forward output: the network is the one under which the gradient is right",
         )
-        judged = _judge(ex, layout, config, forward, X, Y, spec, seed, dict(base), student, lr_unknown)
+        judged = _judge(ex, layout, config, forward, X, Y, spec, seed, dict(base), student, lr_unknown, checked)
         if judged.status in ("pass", "kink") or _undetermined(judged):
             note = f"no forward output was found: the gradient is right for {label(config)}"
             return dataclasses.replace(judged, notes=(*judged.notes, note))
@@ -387,7 +388,8 @@ def _fit(ex, layout, choice, X, Y, rtol, factors, lr_unknown, seed) -> str:
     return directional_fit(_loss_fn(net, layout, X, Y, choice.factor), ex.grads, ex.params, **kw)[0]
 
 
-def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False) -> SubmissionResult:
+def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False, checked=None):
+    checked = Checked() if checked is None else checked
     notes = list(base.pop("notes"))
     picks: list[LossChoice] = []
     try:
@@ -398,10 +400,10 @@ def _judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkn
             else choices(spec, outputs, student[0], ref, X, Y, notes, grad=student[1])
         )
         tried = _top_diagnosed(
-            [_attempt(ex, layout, c, X, Y, seed, spec, lr_unknown, False) for c in picks], ex, layout, X, Y
+            [checked.attempt(ex, layout, c, X, Y, seed, spec, lr_unknown) for c in picks], ex, layout, X, Y
         )
         if all(c.source == "auto" for c in picks) and not any(t["report"].passed for t in tried):
-            tried += _other_conventions(ex, layout, picks, X, Y, seed, spec, tried)
+            tried += _other_conventions(ex, layout, picks, X, Y, seed, spec, tried, checked)
         if any(t["report"].passed for t in tried):  # a pass under an assumed loss quotes the other losses' diagnoses
             tried = [_diagnosed(t, ex, layout, X, Y) for t in tried]
     except LossError as exc:
@@ -487,7 +489,7 @@ def _class_rows(Y: np.ndarray) -> bool:
     return Y.ndim == 2 and Y.shape[1] > 1 and bool(np.all((Y == 0) | (Y == 1))) and bool(np.all(Y.sum(axis=1) == 1))
 
 
-def _other_conventions(ex, layout, picks, X, Y, seed, spec, tried) -> list[dict[str, Any]]:
+def _other_conventions(ex, layout, picks, X, Y, seed, spec, tried, checked) -> list[dict[str, Any]]:
     """The first other convention under which the gradient passes; else those under which as many tensors are
     right as under any loss tried (a missing 1/N in code that sums by design is not its bug), diagnosed so that
     the fewest bugs explaining the gradient decide (at most ``CONVENTIONS_DIAGNOSED`` of them)."""
@@ -495,7 +497,7 @@ def _other_conventions(ex, layout, picks, X, Y, seed, spec, tried) -> list[dict[
     best_right, family = best["score"][1:3], best["choice"].config.loss
     contenders = []
     for choice in other_conventions(picks):
-        attempt = _attempt(ex, layout, choice, X, Y, seed, spec, diagnose=False)
+        attempt = checked.attempt(ex, layout, choice, X, Y, seed, spec)
         if attempt["report"].passed:
             return [attempt]
         right = attempt["score"][1:3]
@@ -534,6 +536,26 @@ def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown=False,
         "score": _score(report, diagnoses),
         "net": net,
     }
+
+
+class Checked:
+    """The undiagnosed attempts made on one candidate network, so that none is checked twice.
+
+    The no-forward path checks a candidate under its losses before judging it in full; the
+    full judgement then reads those checks instead of repeating them.
+    """
+
+    def __init__(self):
+        self._done: list[tuple[LossChoice, bool, dict[str, Any]]] = []
+
+    def attempt(self, ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown=False) -> dict[str, Any]:
+        """:func:`_attempt` with ``diagnose=False``, made once per loss and learning-rate reading."""
+        for c, unknown, done in self._done:
+            if c == choice and unknown == lr_unknown:
+                return done
+        done = _attempt(ex, layout, choice, X, Y, seed, spec, lr_unknown, diagnose=False)
+        self._done.append((choice, lr_unknown, done))
+        return done
 
 
 def _top_diagnosed(tried: list[dict[str, Any]], ex, layout, X, Y) -> list[dict[str, Any]]:
