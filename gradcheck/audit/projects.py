@@ -55,7 +55,7 @@ def _notebook_module(f: Path, name: str, run_toplevel: bool, notes: list[str]) -
     module.__file__ = str(f)
     sys.modules[name] = module
     loader.exec_statements(stmts, module.__dict__, str(f), run_toplevel, lambda n: f"{f.name} line {n}", sub)
-    notes.extend(f"{f.name}: {n}" for n in sub)
+    notes.extend(loader.within(n, f.name) for n in sub)
     return module, stmts
 
 
@@ -72,7 +72,7 @@ def _load_one(folder: Path, f: Path, run_toplevel: bool, notes: list[str]) -> tu
     except AuditError as exc:
         notes.append(f"{f.relative_to(folder)}: {exc.message}; skipped")
     except Exception as exc:  # noqa: BLE001 - student code: the file is left out, with the reason
-        notes.append(f"{f.relative_to(folder)}: {type(exc).__name__}: {str(exc)[:200]} while loading; skipped")
+        notes.append(loader.LoadFailure.of(str(f.relative_to(folder)), exc, statement=False))
     return None, []
 
 
