@@ -3,6 +3,7 @@ as it always did: the driver reads the facts, never the words."""
 
 from __future__ import annotations
 
+import ast
 import copy
 import pickle
 import sys
@@ -89,3 +90,22 @@ def test_the_driver_names_what_failed_from_the_facts(tmp_path):
     assert r.status == "error" and "trains W1 in the loop at line 9" in r.error, r.error
     assert "line 2: statement raised ModuleNotFoundError: No module named 'not_a_data_library_lf'" in r.error
     assert "class Helper (line 3) was never defined: its definition raised NameError" in r.error
+
+
+def test_one_statement_runs_the_same_way_for_the_loader_and_the_script_set_up():
+    """run_statement (the loader's, the assembled script's set-up's): what the student's statement raised is
+    returned, SystemExit included; Ctrl-C still stops; a function body's ``return`` does not compile."""
+    from gradcheck.audit.loader import run_statement
+
+    def stmt(src):
+        return ast.parse(src).body[0]
+
+    ns: dict = {}
+    assert run_statement(stmt("x = 2 * 3"), ns, "<t>") is None and ns["x"] == 6
+    assert isinstance(run_statement(stmt("raise SystemExit(2)"), ns, "<t>"), SystemExit)
+    assert isinstance(run_statement(stmt("y = x / 0"), ns, "<t>"), ZeroDivisionError) and "y" not in ns
+    with pytest.raises(KeyboardInterrupt):
+        run_statement(stmt("raise KeyboardInterrupt"), ns, "<t>")
+    body_return = ast.parse("def f():\n    return 1\n").body[0].body[0]
+    with pytest.raises(SyntaxError):
+        run_statement(body_return, ns, "<t>")

@@ -342,16 +342,36 @@ def exec_statements(
         )
 
 
-def _run_one(stmt: ast.stmt, namespace: dict, filename: str, locate) -> dict:
-    """Run one statement; ``{stmt: (exception, note)}`` if it raised, else ``{}``."""
-    code = compile(ast.Module(body=[stmt], type_ignores=[]), filename, "exec")
+def compile_statement(stmt: ast.stmt, filename: str):
+    """One statement of the student's code compiled on its own, to run as a module statement.
+
+    Raises
+    ------
+    SyntaxError
+        ``stmt`` is no module statement (``return``, ``yield`` or ``nonlocal`` taken from a function body).
+    """
+    return compile(ast.Module(body=[stmt], type_ignores=[]), filename, "exec")
+
+
+def run_statement(stmt: ast.stmt, namespace: dict, filename: str) -> BaseException | None:
+    """Run one statement of the student's code in ``namespace``: what it raised (SystemExit included), or None.
+
+    A statement that does not compile raises ``SyntaxError`` here (see :func:`compile_statement`).
+    """
+    code = compile_statement(stmt, filename)
     try:
         exec(code, namespace)
     except BaseException as exc:  # noqa: BLE001 - student code, SystemExit included
         if isinstance(exc, KeyboardInterrupt):
             raise
-        return {stmt: (exc, LoadFailure.of(locate(stmt.lineno), exc))}
-    return {}
+        return exc
+    return None
+
+
+def _run_one(stmt: ast.stmt, namespace: dict, filename: str, locate) -> dict:
+    """Run one statement; ``{stmt: (exception, note)}`` if it raised, else ``{}``."""
+    exc = run_statement(stmt, namespace, filename)
+    return {} if exc is None else {stmt: (exc, LoadFailure.of(locate(stmt.lineno), exc))}
 
 
 def _ranges(stmts: list[ast.stmt], chosen: list[ast.stmt]) -> list[tuple[int, int]]:
