@@ -163,6 +163,8 @@ STUDENT_NAMES = {
     "step_only_leaky_columns_relu_prime_bug.py": ["W1", "b1", "W2", "b2"],
     "acts_list_forward_correct.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
     "acts_list_forward_tanh_prime_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
+    "inplace_returns_weights_correct.py": ["W1", "b1", "W2", "b2"],
+    "inplace_returns_weights_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
 }
 
 

@@ -1087,6 +1087,23 @@ def _acts_list(rel: str):
     return params, [gw[0], gb[0], gw[1], gb[1]], lambda: net.loss(X, Y), names
 
 
+def _returns_weights(rel: str):
+    """backward steps in place and returns the weights: the gradient is (before - after) / lr at lr 1, checked
+    against 0.5 * mean squared error of a tanh/identity network written here from the file's description."""
+    m = definitions(FOLDER / rel, rel)
+    params = [np.array(p, dtype=float) for p in m.init(3, 5, 1)]
+    before = [p.copy() for p in params]
+    t = RNG.normal(size=7)
+    m.backward(X, t, *m.forward(X, *params), *params, lr=1.0)
+    claimed = [b - a for b, a in zip(before, params)]
+
+    def loss():
+        out = np.tanh(X @ before[0] + before[1]) @ before[2] + before[3]
+        return 0.5 * np.mean((out - t.reshape(-1, 1)) ** 2)
+
+    return before, claimed, loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1218,6 +1235,8 @@ CASES = {
     "step_only_leaky_columns_relu_prime_bug.py": lambda: _step_only("step_only_leaky_columns_relu_prime_bug.py"),
     "acts_list_forward_correct.py": lambda: _acts_list("acts_list_forward_correct.py"),
     "acts_list_forward_tanh_prime_bug.py": lambda: _acts_list("acts_list_forward_tanh_prime_bug.py"),
+    "inplace_returns_weights_correct.py": lambda: _returns_weights("inplace_returns_weights_correct.py"),
+    "inplace_returns_weights_tanh_prime_bug.py": lambda: _returns_weights("inplace_returns_weights_tanh_prime_bug.py"),
 }
 
 

@@ -22,6 +22,8 @@ from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
 from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
+from gradcheck.audit.adapters.readers.echoed import NOTE as ECHOED_NOTE
+from gradcheck.audit.adapters.readers.echoed import echoes_weights
 from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_value_info
 from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
@@ -547,6 +549,10 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
     if grads and shape == "grads-dict" and s1.arg_lr and _keyed_like_params(grads, params):
         grads, shape, result["update"] = returned_params(runner, s1, grads, params, lrs, notes)
         return grads, shape, s1
+    if grads and changed and echoes_weights(grads, s1):
+        notes.append(ECHOED_NOTE)
+        grads, shape, result["update"], step = update_grads(runner, s1, params, lrs, notes)
+        return grads, shape, step
     if grads:
         if changed:
             notes.append("backward also changed the weights; the returned gradients are used")
