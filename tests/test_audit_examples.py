@@ -165,6 +165,7 @@ STUDENT_NAMES = {
     "acts_list_forward_tanh_prime_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
     "inplace_returns_weights_correct.py": ["W1", "b1", "W2", "b2"],
     "inplace_returns_weights_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
+    "neuron_dicts_seeds_correct.py": [],
 }
 
 

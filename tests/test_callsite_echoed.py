@@ -89,3 +89,46 @@ def test_echoed_weights_are_told_from_gradients():
     still = _step(before, [b.copy() for b in before])
     assert not echoes_weights([Grad(0, "ret[0]", "position", before[0].copy())], still)
     assert not echoes_weights([], step)
+
+
+def test_an_identity_output_is_the_last_pre_activation_when_no_activation_of_its_layer_is_returned():
+    from gradcheck.audit.adapters.returns import output_index
+
+    z1, a1, z2 = np.zeros((4, 5)), np.ones((4, 5)), np.full((1, 5), 2.0)
+    assert output_index(["Z1", "A1", "Z2"], (z1, a1, z2), 5) == 2
+    a2 = np.full((1, 5), 3.0)
+    assert output_index(["Z1", "A1", "Z2", "A2"], (z1, a1, z2, a2), 5) == 3  # a sigmoid output: A2
+    assert output_index(["z1", "a1"], (z1, a1), 5) == 1  # no later pre-activation: the activation
+
+
+def test_weights_kept_as_lists_of_python_numbers_are_named_and_arrays_are_not():
+    from gradcheck.audit.adapters.scalarlists import scalar_weights
+
+    def stmts(src):
+        return ast.parse(textwrap.dedent(src)).body
+
+    dicts = stmts("""
+        from random import random
+        def make(n, h):
+            return [[{"weights": [random() - 0.5 for _ in range(n + 1)]} for _ in range(h)]]
+    """)
+    assert "['weights'] (line 4)" in scalar_weights(dicts)
+    literal = stmts("ih_wgt = [[0.1, -0.2], [0.3, 0.4]]")
+    assert scalar_weights(literal) == "ih_wgt (line 1)"
+    arrayed = stmts("""
+        import random, numpy as np
+        class N:
+            def __init__(self):
+                self.w1 = [random.uniform(-1, 1) for _ in range(3)]
+                self.w1 = np.array(self.w1)
+    """)
+    assert scalar_weights(arrayed) is None
+    targets = stmts("""
+        from random import random
+        expected = [0 for _ in range(3)]
+        inputs = [random() for _ in range(3)]
+        lr = 0.5
+        W = np.random.uniform(-1, 1, (3, 2))
+        w = [np.random.randn(3) for _ in range(2)]
+    """)
+    assert scalar_weights(targets) is None

@@ -1104,6 +1104,28 @@ def _returns_weights(rel: str):
     return before, claimed, loss
 
 
+def case_neuron_dicts():
+    """One row's step at rate 1 read back from the neurons' weight lists, against 0.5 * sum of squared errors of
+    the sigmoid network written here with numpy from the same numbers."""
+    m = definitions(FOLDER / "neuron_dicts_seeds_correct.py", "nd")
+    m.seed(3)
+    net = m.make_network(3, 4, 2)
+    row, expected = list(X[0]), [0.0, 1.0]
+    before = [np.array([n["weights"] for n in layer]) for layer in net]
+    m.feed(net, row)
+    m.back(net, expected)
+    m.step(net, row, 1.0)
+    claimed = [b - np.array([n["weights"] for n in layer]) for b, layer in zip(before, net)]
+
+    def loss():
+        a = np.asarray(row)
+        for W in before:
+            a = 1 / (1 + np.exp(-(W[:, :-1] @ a + W[:, -1])))
+        return 0.5 * np.sum((a - expected) ** 2)
+
+    return before, claimed, loss, ["hidden", "output"]
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1237,6 +1259,7 @@ CASES = {
     "acts_list_forward_tanh_prime_bug.py": lambda: _acts_list("acts_list_forward_tanh_prime_bug.py"),
     "inplace_returns_weights_correct.py": lambda: _returns_weights("inplace_returns_weights_correct.py"),
     "inplace_returns_weights_tanh_prime_bug.py": lambda: _returns_weights("inplace_returns_weights_tanh_prime_bug.py"),
+    "neuron_dicts_seeds_correct.py": case_neuron_dicts,
 }
 
 

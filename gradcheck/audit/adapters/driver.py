@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import labels, looptrained, unreachable
+from gradcheck.audit.adapters import labels, looptrained, scalarlists, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
@@ -340,6 +340,9 @@ def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
             where="finding the parameters",
             type_="ParamsNotFound",
         )
+    listed = scalarlists.scalar_weights(list(stmts))
+    if listed:
+        return AuditError(scalarlists.error_text(listed), where="finding the parameters", type_="ParamsNotFound")
     return AuditError(
         f"no weight/bias arrays were found on {target.label} (looked for W1/b1, "
         "weights[i], params['W1'], layer .weight/.data): set [network] params",
