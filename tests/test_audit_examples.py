@@ -166,6 +166,8 @@ STUDENT_NAMES = {
     "inplace_returns_weights_correct.py": ["W1", "b1", "W2", "b2"],
     "inplace_returns_weights_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
     "neuron_dicts_seeds_correct.py": [],
+    "neuron_loop_sample_correct.py": ["weights[0]", "weights[1]"],
+    "neuron_loop_sample_update_first_bug.py": ["weights[0]", "weights[1]"],
 }
 
 

@@ -132,3 +132,36 @@ def test_weights_kept_as_lists_of_python_numbers_are_named_and_arrays_are_not():
         w = [np.random.randn(3) for _ in range(2)]
     """)
     assert scalar_weights(targets) is None
+
+
+def test_loss_abbreviations_are_losses_and_look_alikes_are_not():
+    from gradcheck.audit.adapters.lossfind import is_loss_name
+
+    for name in ("xent", "softmax_xent", "ce", "ce_loss", "sse", "nll", "logloss", "J", "cost", "bce_loss"):
+        assert is_loss_name(name), name
+    for name in ("force", "distance", "centroid", "max_entropy", "index_entry", "ce_grad", "xent_prime", "success"):
+        assert not is_loss_name(name), name
+
+
+def test_a_signed_residual_is_never_read_as_an_inline_loss():
+    from gradcheck.audit.adapters.inline import in_tree
+
+    src = textwrap.dedent("""
+        error_output = layers[-1] - expected_output
+        error = 0.5 * np.sum((layers[-1] - expected_output) ** 2)
+        cost = np.mean(np.abs(y_hat - y))
+    """)
+    found = [loss.target for loss in in_tree(ast.parse(src), "f.py")]
+    assert found == ["error", "cost"]
+
+
+def test_a_forward_returning_python_numbers_is_the_output():
+    from gradcheck.audit.adapters.outputs import network_output
+
+    def predict(x):
+        return [0.25, np.float64(0.75)]
+
+    out, how = network_output(predict, predict(None), None, 1)
+    assert np.array_equal(out, [0.25, 0.75]) and how == "returned list of numbers"
+    flags = [True, False]
+    assert network_output(predict, flags, None, 1)[0] is None  # bools are decisions, not outputs

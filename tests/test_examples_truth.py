@@ -1126,6 +1126,25 @@ def case_neuron_dicts():
     return before, claimed, loss, ["hidden", "output"]
 
 
+def _neuron_loop(rel: str):
+    """One sample's train(x, expected) at rate 1, read back from the weights, against 0.5 * sum of squared errors
+    of the bias-free sigmoid network written here with numpy."""
+    m = definitions(FOLDER / rel, rel)
+    net = m.Net([3, 4, 2], 1.0)
+    x, expected = X[0].copy(), np.array([0.2, 0.9])
+    before = [w.copy() for w in net.weights]
+    net.train(x, expected)
+    claimed = [b - a for b, a in zip(before, net.weights)]
+
+    def loss():
+        a = x
+        for W in before:
+            a = 1 / (1 + np.exp(-(W @ a)))
+        return 0.5 * np.sum((a - expected) ** 2)
+
+    return before, claimed, loss, ["weights[0]", "weights[1]"]
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1260,6 +1279,8 @@ CASES = {
     "inplace_returns_weights_correct.py": lambda: _returns_weights("inplace_returns_weights_correct.py"),
     "inplace_returns_weights_tanh_prime_bug.py": lambda: _returns_weights("inplace_returns_weights_tanh_prime_bug.py"),
     "neuron_dicts_seeds_correct.py": case_neuron_dicts,
+    "neuron_loop_sample_correct.py": lambda: _neuron_loop("neuron_loop_sample_correct.py"),
+    "neuron_loop_sample_update_first_bug.py": lambda: _neuron_loop("neuron_loop_sample_update_first_bug.py"),
 }
 
 
