@@ -176,11 +176,12 @@ def _numbers_by_name(value: Any, base: str, params: list[Tensor], grads: list[Gr
                 grads.append(Grad(i, path, "name", np.full(p.shape, float(arr))))
                 have.add(i)
                 notes.extend(
-                    [f"{path} is one number, not an array of {p.name}'s shape {tuple(p.shape)}: it is taken on every "
-                    f"entry of {p.name}, as the update {p.name} - lr * {n} applies it"]
+                    [
+                        f"{path} is one number, not an array of {p.name}'s shape {tuple(p.shape)}: it is taken on "
+                        f"every entry of {p.name}, as the update {p.name} - lr * {n} applies it"
+                    ]
                     if p.size > 1
                     else []
                 )
                 break
     return grads
-
