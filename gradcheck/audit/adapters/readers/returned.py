@@ -180,7 +180,7 @@ def _numbers_by_name(value: Any, base: str, params: list[Tensor], grads: list[Gr
                         f"{path} is one number, not an array of {p.name}'s shape {tuple(p.shape)}: it is taken on "
                         f"every entry of {p.name}, as the update {p.name} - lr * {n} applies it"
                     ]
-                    if p.size > 1
+                    if int(np.prod(p.shape)) > 1
                     else []
                 )
                 break
