@@ -211,3 +211,58 @@ def test_a_project_of_two_scripts_with_two_losses_is_audited_with_the_networks_o
     (s,) = report.submissions
     assert s.status == "pass", (s.error, s.notes)
     assert any("from the student's mse_prime" in n for n in s.notes), s.notes
+
+
+def test_python2_code_says_so():
+    from gradcheck.audit.loader import parse_python
+
+    with pytest.raises(AuditError, match="Python 2 code: the audit runs Python 3") as info:
+        parse_python("import numpy as np\nprint 'loss %f' % 1.0\n", Path("old.py"))
+    assert info.value.type == "SyntaxError"
+    with pytest.raises(AuditError) as other:
+        parse_python("def f(:\n", Path("bad.py"))
+    assert "Python 2" not in other.value.message
+
+
+def test_framework_imports_are_named():
+    from gradcheck.audit import frameworks
+
+    notes = [
+        "model: model.py line 1: statement raised ModuleNotFoundError: No module named 'torch' while loading; skipped",
+        "model: model.py line 2: statement raised ModuleNotFoundError: No module named 'torch.nn' while loading",
+        "data: data.py line 1: statement raised ModuleNotFoundError: No module named 'pandas' while loading; skipped",
+    ]
+    assert frameworks.frameworks_missing(notes) == ["PyTorch"]
+    assert frameworks.frameworks_missing(notes[2:]) == []
+
+
+def test_torch_only_code_and_a_library_without_its_layers_get_errors_naming_why(tmp_path):
+    torch_only = write(
+        tmp_path / "torchnet" / "model.py",
+        "import torch\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def forward(self, x):\n        return x\n",
+    )
+    lib = tmp_path / "lib" / "nets"
+    write(lib / "__init__.py", "from .network import Network\n")
+    write(lib / "layer.py", LAYERS)
+    write(
+        lib / "network.py",
+        """\
+        from . import layer
+
+        class Network:
+            def __init__(self, layers):
+                self.layers = layers
+
+            def train(self, x, y, lr):
+                out = x
+                for l in self.layers:
+                    out = l.forward(out)
+                grad = layer.mse_prime(y, out)
+                for l in reversed(self.layers):
+                    grad = l.backward(grad, lr)
+        """,
+    )
+    report = audit_batch([torch_only, lib], AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    errors = {Path(s.path).name: s.error for s in report.submissions}
+    assert "built on PyTorch" in errors["model.py"], errors
+    assert "is given its layers by code outside the class" in errors["nets"], errors
