@@ -1121,6 +1121,64 @@ def _course_notebook(folder: str):
     return [p[n] for n in names], claimed, loss, names
 
 
+def _returns_weights(rel: str):
+    """backward steps in place and returns the weights: the gradient is (before - after) / lr at lr 1, checked
+    against 0.5 * mean squared error of a tanh/identity network written here from the file's description."""
+    m = definitions(FOLDER / rel, rel)
+    params = [np.array(p, dtype=float) for p in m.init(3, 5, 1)]
+    before = [p.copy() for p in params]
+    t = RNG.normal(size=7)
+    m.backward(X, t, *m.forward(X, *params), *params, lr=1.0)
+    claimed = [b - a for b, a in zip(before, params)]
+
+    def loss():
+        out = np.tanh(X @ before[0] + before[1]) @ before[2] + before[3]
+        return 0.5 * np.mean((out - t.reshape(-1, 1)) ** 2)
+
+    return before, claimed, loss
+
+
+def case_neuron_dicts():
+    """One row's step at rate 1 read back from the neurons' weight lists, against 0.5 * sum of squared errors of
+    the sigmoid network written here with numpy from the same numbers."""
+    m = definitions(FOLDER / "neuron_dicts_seeds_correct.py", "nd")
+    m.seed(3)
+    net = m.make_network(3, 4, 2)
+    row, expected = list(X[0]), [0.0, 1.0]
+    before = [np.array([n["weights"] for n in layer]) for layer in net]
+    m.feed(net, row)
+    m.back(net, expected)
+    m.step(net, row, 1.0)
+    claimed = [b - np.array([n["weights"] for n in layer]) for b, layer in zip(before, net)]
+
+    def loss():
+        a = np.asarray(row)
+        for W in before:
+            a = 1 / (1 + np.exp(-(W[:, :-1] @ a + W[:, -1])))
+        return 0.5 * np.sum((a - expected) ** 2)
+
+    return before, claimed, loss, ["hidden", "output"]
+
+
+def _neuron_loop(rel: str):
+    """One sample's train(x, expected) at rate 1, read back from the weights, against 0.5 * sum of squared errors
+    of the bias-free sigmoid network written here with numpy."""
+    m = definitions(FOLDER / rel, rel)
+    net = m.Net([3, 4, 2], 1.0)
+    x, expected = X[0].copy(), np.array([0.2, 0.9])
+    before = [w.copy() for w in net.weights]
+    net.train(x, expected)
+    claimed = [b - a for b, a in zip(before, net.weights)]
+
+    def loss():
+        a = x
+        for W in before:
+            a = 1 / (1 + np.exp(-(W @ a)))
+        return 0.5 * np.sum((a - expected) ** 2)
+
+    return before, claimed, loss, ["weights[0]", "weights[1]"]
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1254,6 +1312,11 @@ CASES = {
     "acts_list_forward_tanh_prime_bug.py": lambda: _acts_list("acts_list_forward_tanh_prime_bug.py"),
     "course_notebook_project_correct": lambda: _course_notebook("course_notebook_project_correct"),
     "course_notebook_project_scalar_db_bug": lambda: _course_notebook("course_notebook_project_scalar_db_bug"),
+    "inplace_returns_weights_correct.py": lambda: _returns_weights("inplace_returns_weights_correct.py"),
+    "inplace_returns_weights_tanh_prime_bug.py": lambda: _returns_weights("inplace_returns_weights_tanh_prime_bug.py"),
+    "neuron_dicts_seeds_correct.py": case_neuron_dicts,
+    "neuron_loop_sample_correct.py": lambda: _neuron_loop("neuron_loop_sample_correct.py"),
+    "neuron_loop_sample_update_first_bug.py": lambda: _neuron_loop("neuron_loop_sample_update_first_bug.py"),
 }
 
 

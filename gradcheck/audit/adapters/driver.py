@@ -16,13 +16,15 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import frameworks
-from gradcheck.audit.adapters import labels, looptrained, unreachable
+from gradcheck.audit.adapters import labels, looptrained, scalarlists, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
 from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
+from gradcheck.audit.adapters.readers.echoed import NOTE as ECHOED_NOTE
+from gradcheck.audit.adapters.readers.echoed import echoes_weights
 from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_value_info
 from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
@@ -345,6 +347,9 @@ def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
             where="finding the parameters",
             type_="ParamsNotFound",
         )
+    listed = scalarlists.scalar_weights(list(stmts))
+    if listed:
+        return AuditError(scalarlists.error_text(listed), where="finding the parameters", type_="ParamsNotFound")
     return AuditError(
         f"no weight/bias arrays were found on {target.label} (looked for W1/b1, "
         "weights[i], params['W1'], layer .weight/.data): set [network] params",
@@ -554,6 +559,10 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
     if grads and shape == "grads-dict" and s1.arg_lr and _keyed_like_params(grads, params):
         grads, shape, result["update"] = returned_params(runner, s1, grads, params, lrs, notes)
         return grads, shape, s1
+    if grads and changed and echoes_weights(grads, s1):
+        notes.append(ECHOED_NOTE)
+        grads, shape, result["update"], step = update_grads(runner, s1, params, lrs, notes)
+        return grads, shape, step
     if grads:
         if changed:
             notes.append("backward also changed the weights; the returned gradients are used")
