@@ -7,7 +7,8 @@ becomes an error), and a gradient right for no candidate must not be diagnosed a
 import numpy as np
 import pytest
 
-import gradcheck.audit.grade as grade_module
+import gradcheck.audit.attempts as attempts_module
+import gradcheck.audit.noforward as noforward_module
 from gradcheck.audit.fitscreen import AGREE, DISAGREE, KINK, directional_fit
 from gradcheck.audit.grade import grade
 from gradcheck.audit.spec import parse_spec
@@ -114,7 +115,7 @@ def test_a_gradient_right_for_no_candidate_is_never_diagnosed(monkeypatch):
     result, X, Y = _no_forward("tanh", "identity", "mse")
     result["grads"][0]["data"] = (np.asarray(result["grads"][0]["data"]) * 1.5).tolist()  # W1 off by half
     calls = []
-    monkeypatch.setattr(grade_module, "_diagnose", lambda *a, **k: calls.append(1) or [])
+    monkeypatch.setattr(attempts_module, "_diagnose", lambda *a, **k: calls.append(1) or [])
     r = grade(result, X, Y, parse_spec({}), path="s.py")
     assert r.status == "error" and "right for none of the candidate networks" in r.error
     assert calls == []  # the full judgement (each diagnosis searches the catalogue) was never reached
@@ -122,7 +123,24 @@ def test_a_gradient_right_for_no_candidate_is_never_diagnosed(monkeypatch):
 
 def test_the_cap_on_full_checks_is_said(monkeypatch):
     result, X, Y = _no_forward("tanh", "identity", "mse")
-    monkeypatch.setattr(grade_module, "MAX_JUDGED", 0)
+    monkeypatch.setattr(noforward_module, "MAX_JUDGED", 0)
     r = grade(result, X, Y, parse_spec({}), path="s.py")
     assert r.status == "error"
     assert "only the first 0 were checked entry by entry, the cap on work per submission" in r.error, r.error
+
+
+@pytest.mark.parametrize("spec", [{"loss": {"name": "mse"}}, {}])
+def test_the_winning_candidate_is_checked_once_per_loss(monkeypatch, spec):
+    """The entrywise check that picks the network is the one its full judgement reads, not repeated."""
+    result, X, Y = _no_forward("tanh", "identity", "mse")
+    checked = []
+    real = attempts_module.check
+
+    def counted(ex, layout, config, X, Y, factor, seed):
+        checked.append((config, factor))
+        return real(ex, layout, config, X, Y, factor, seed)
+
+    monkeypatch.setattr(attempts_module, "check", counted)
+    r = grade(result, X, Y, parse_spec(spec), path="s.py")
+    assert r.status == "pass", r.to_dict()
+    assert checked and len(checked) == len(set(checked)), checked

@@ -1087,6 +1087,40 @@ def _acts_list(rel: str):
     return params, [gw[0], gb[0], gw[1], gb[1]], lambda: net.loss(X, Y), names
 
 
+def _course_notebook(folder: str):
+    """deeplearning.ai's week-4 layout: a notebook whose name no import can use beside its helpers and test
+    scaffolding; L_model_backward's grads dict against mean BCE of relu hidden layers and a sigmoid output,
+    written here. A bias gradient kept as one number is taken on every entry, as update_parameters applies it."""
+    path = next((FOLDER / folder).glob("*.ipynb"))
+    cells = json.loads(path.read_text())["cells"]
+    lines = [ln for c in cells if c["cell_type"] == "code" for ln in "".join(c["source"]).splitlines()]
+    tree = ast.parse("\n".join(ln for ln in lines if not ln.lstrip().startswith("%")))
+    sys.path.insert(0, str(FOLDER / folder))
+    try:
+        m = types.ModuleType("course_notebook")
+        for stmt in [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom, ast.FunctionDef))]:
+            exec(compile(ast.Module([stmt], []), str(path), "exec"), m.__dict__)
+    finally:
+        sys.path.pop(0)
+        for name in ("nn_helpers", "testCases_v4"):
+            sys.modules.pop(name, None)
+    p = m.initialize_parameters_deep([3, 4, 3, 1])
+    names = [f"{k}{i}" for i in (1, 2, 3) for k in ("W", "b")]
+    Xc, Yc = X.T.copy(), (RNG.random((1, 7)) > 0.5).astype(float)
+
+    def loss():
+        a = Xc
+        for i in (1, 2):
+            a = np.maximum(p[f"W{i}"] @ a + p[f"b{i}"], 0)
+        out = 1 / (1 + np.exp(-(p["W3"] @ a + p["b3"])))
+        return -np.mean(Yc * np.log(out) + (1 - Yc) * np.log(1 - out))
+
+    AL, caches = m.L_model_forward(Xc, p)
+    g = m.L_model_backward(AL, Yc, caches)
+    claimed = [np.broadcast_to(np.asarray(g["d" + n], float), p[n].shape) for n in names]
+    return [p[n] for n in names], claimed, loss, names
+
+
 def _returns_weights(rel: str):
     """backward steps in place and returns the weights: the gradient is (before - after) / lr at lr 1, checked
     against 0.5 * mean squared error of a tanh/identity network written here from the file's description."""
@@ -1276,6 +1310,8 @@ CASES = {
     "step_only_leaky_columns_relu_prime_bug.py": lambda: _step_only("step_only_leaky_columns_relu_prime_bug.py"),
     "acts_list_forward_correct.py": lambda: _acts_list("acts_list_forward_correct.py"),
     "acts_list_forward_tanh_prime_bug.py": lambda: _acts_list("acts_list_forward_tanh_prime_bug.py"),
+    "course_notebook_project_correct": lambda: _course_notebook("course_notebook_project_correct"),
+    "course_notebook_project_scalar_db_bug": lambda: _course_notebook("course_notebook_project_scalar_db_bug"),
     "inplace_returns_weights_correct.py": lambda: _returns_weights("inplace_returns_weights_correct.py"),
     "inplace_returns_weights_tanh_prime_bug.py": lambda: _returns_weights("inplace_returns_weights_tanh_prime_bug.py"),
     "neuron_dicts_seeds_correct.py": case_neuron_dicts,

@@ -27,8 +27,8 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
-from gradcheck.audit.adapters.assembly import _called as called_name
 from gradcheck.audit.adapters.calling import plain_params
+from gradcheck.audit.astnames import called_name
 
 
 def _called(node: ast.AST, name: str) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit import frameworks
 from gradcheck.audit.adapters import labels, looptrained, scalarlists, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
@@ -76,6 +77,8 @@ def find_target(ctx: Context) -> Target:
         raise AuditError(
             looptrained.message(trained, locate, broken + missing), where="finding the model", type_="EntryNotFound"
         )
+    if not ctx.classes and not ctx.funcs and (found := frameworks.frameworks_missing(ctx.loaded.notes)):
+        raise AuditError(frameworks.framework_message(found), where="finding the model", type_="EntryNotFound")
     raise AuditError(
         "no class with forward/backward methods and no backward function was found "
         f"(classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)})"
@@ -292,6 +295,10 @@ def _try_next(exc: BaseException) -> bool:
     return isinstance(exc, StudentCodeError) and exc.where in ("backward", "loss gradient")
 
 
+#: Constructor arguments that take the network's layer objects from the caller (``Network(layers)``).
+LAYER_ARGS = ("layers", "layer_list", "modules")
+
+
 def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
     unreached = _unreached(target, probe, stmts)
     if unreached is not None:
@@ -313,7 +320,7 @@ def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
     if misnamed is not None:
         return AuditError(misnamed, where="finding the parameters", type_="ParamsNotFound")
     sig = signature(type(probe)) if hasattr(probe, "__dict__") else None
-    if sig is not None and any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
+    if sig is not None and any(p.kind == p.VAR_POSITIONAL or p.name in LAYER_ARGS for p in sig.parameters.values()):
         return AuditError(
             f"{target.label}{sig} is given its layers by code outside the class, and the submission builds "
             "none the audit can evaluate: the network is assembled by a script or notebook; audit that file "

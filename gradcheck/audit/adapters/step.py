@@ -97,7 +97,7 @@ class Runner:
     def _student_dout(self, out: Any, y: Any) -> Any:
         """The loss gradient: found by the grader (its errors are ours), computed by the student's code."""
         if self._loss_fn is None:
-            self.loss_name, self._loss_fn = find_loss(self.t.namespace, self.loaded, self.spec)
+            self.loss_name, self._loss_fn = find_loss(self.t.namespace, self.loaded, self.spec, self.t.reads)
         return call_student("loss gradient", self._loss_fn, first_array(out), y)
 
     def batch(self, columns: bool) -> tuple[np.ndarray, np.ndarray]:
