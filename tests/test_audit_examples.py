@@ -163,6 +163,14 @@ STUDENT_NAMES = {
     "step_only_leaky_columns_relu_prime_bug.py": ["W1", "b1", "W2", "b2"],
     "acts_list_forward_correct.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
     "acts_list_forward_tanh_prime_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
+    "course_notebook_project_correct": [f"{k}{i}" for i in (1, 2, 3) for k in ("W", "b")],
+    "course_notebook_project_scalar_db_bug": [f"{k}{i}" for i in (1, 2, 3) for k in ("W", "b")],
+    "inplace_returns_weights_correct.py": ["W1", "b1", "W2", "b2"],
+    "inplace_returns_weights_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
+    "neuron_dicts_seeds_correct.py": [],
+    "neuron_loop_sample_correct.py": ["weights[0]", "weights[1]"],
+    "neuron_loop_sample_update_first_bug.py": ["weights[0]", "weights[1]"],
+    "globals_never_made_correct.py": ["W1", "c1", "W2", "c2"],
 }
 
 

@@ -37,6 +37,7 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gradcheck.audit import frameworks
 from gradcheck.audit.submissions import SKIP_DIRS
 
 __all__ = [
@@ -194,7 +195,9 @@ def parse_python(source: str, path: Path) -> list[ast.stmt]:
         return ast.parse(source, str(path)).body
     except SyntaxError as exc:
         err = AuditError(
-            f"syntax error at line {exc.lineno}: {exc.msg}" + (f": {exc.text.strip()}" if exc.text else ""),
+            f"syntax error at line {exc.lineno}: {exc.msg}"
+            + (f": {exc.text.strip()}" if exc.text else "")
+            + frameworks.python2_hint(exc.msg or ""),
             where=f"loading (line {exc.lineno})",
             type_="SyntaxError",
         )

@@ -15,13 +15,16 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import labels, looptrained, unreachable
+from gradcheck.audit import frameworks
+from gradcheck.audit.adapters import labels, looptrained, scalarlists, uncreated, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
 from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
+from gradcheck.audit.adapters.readers.echoed import NOTE as ECHOED_NOTE
+from gradcheck.audit.adapters.readers.echoed import echoes_weights
 from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_value_info
 from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
@@ -74,6 +77,8 @@ def find_target(ctx: Context) -> Target:
         raise AuditError(
             looptrained.message(trained, locate, broken + missing), where="finding the model", type_="EntryNotFound"
         )
+    if not ctx.classes and not ctx.funcs and (found := frameworks.frameworks_missing(ctx.loaded.notes)):
+        raise AuditError(frameworks.framework_message(found), where="finding the model", type_="EntryNotFound")
     raise AuditError(
         "no class with forward/backward methods and no backward function was found "
         f"(classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)})"
@@ -292,6 +297,10 @@ def _try_next(exc: BaseException) -> bool:
     return isinstance(exc, StudentCodeError) and exc.where in ("backward", "loss gradient")
 
 
+#: Constructor arguments that take the network's layer objects from the caller (``Network(layers)``).
+LAYER_ARGS = ("layers", "layer_list", "modules")
+
+
 def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
     unreached = _unreached(target, probe, stmts)
     if unreached is not None:
@@ -313,7 +322,7 @@ def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
     if misnamed is not None:
         return AuditError(misnamed, where="finding the parameters", type_="ParamsNotFound")
     sig = signature(type(probe)) if hasattr(probe, "__dict__") else None
-    if sig is not None and any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
+    if sig is not None and any(p.kind == p.VAR_POSITIONAL or p.name in LAYER_ARGS for p in sig.parameters.values()):
         return AuditError(
             f"{target.label}{sig} is given its layers by code outside the class, and the submission builds "
             "none the audit can evaluate: the network is assembled by a script or notebook; audit that file "
@@ -370,13 +379,12 @@ def _misnamed_init(probe: Any) -> str | None:
 
 def _unreached(target: Target, probe: Any, stmts) -> str | None:
     """Weights that exist but cannot be reached, said for what they are (see :mod:`.unreachable`)."""
-    lists = unreachable.number_lists(probe, stmts)
+    lists = ", ".join(unreachable.number_lists(probe, stmts)) or scalarlists.scalar_weights(list(stmts))
     if lists:
-        return (
-            f"the weights {', '.join(lists)} are Python lists of numbers: the network is written as scalar loops "
-            "over lists, and only numpy arrays can be perturbed and read as parameters. No spec setting changes "
-            "that: the code must keep its weights in numpy arrays (np.array(w)) to be audited"
-        )
+        return scalarlists.error_text(lists)
+    missing = uncreated.missing_globals(list(stmts), probe) if target.root_name != "self" else []
+    if missing:
+        return uncreated.error_text(missing)
     try:
         local = unreachable.local_weights(target.get_backward(probe))
     except Exception:  # noqa: BLE001 - a lookup on student objects
@@ -549,6 +557,10 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
     if grads and shape == "grads-dict" and s1.arg_lr and _keyed_like_params(grads, params):
         grads, shape, result["update"] = returned_params(runner, s1, grads, params, lrs, notes)
         return grads, shape, s1
+    if grads and changed and echoes_weights(grads, s1):
+        notes.append(ECHOED_NOTE)
+        grads, shape, result["update"], step = update_grads(runner, s1, params, lrs, notes)
+        return grads, shape, step
     if grads:
         if changed:
             notes.append("backward also changed the weights; the returned gradients are used")

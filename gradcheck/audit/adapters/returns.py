@@ -44,6 +44,8 @@ def named_values(fn: Callable, value: Any) -> dict[str, Any]:
 
 
 _ACTIVATION = re.compile(r"^(a|A|h|H|layer|out|o)_?(\d+)$")
+#: A layer's pre-activation, ``Z2``: the output itself when no activation of that layer follows (identity output).
+_PRE_ACTIVATION = re.compile(r"^(z|Z)_?(\d+)$")
 
 
 def output_index(names: list[str | None], values: tuple, n: int | None) -> int:
@@ -62,7 +64,12 @@ def output_index(names: list[str | None], values: tuple, n: int | None) -> int:
         # ``return a1, sigmoid(a1 @ W2 + b2)`` or ``return sigmoid(...), A1``: the one array computed in the
         # return statement itself, beside named intermediate activations, is the output
         computed = [i for i, name in enumerate(names) if name is None and isinstance(values[i], np.ndarray)]
-        return computed[0] if len(computed) == 1 else max(numbered)[1]
+        if len(computed) == 1:
+            return computed[0]
+        pre = [(int(m.group(2)), i) for i, name in enumerate(names) if name and (m := _PRE_ACTIVATION.match(name))]
+        if pre and max(pre)[0] > max(numbered)[0]:  # ``return Z1, A1, Z2``: layer 2 has no activation
+            return max(pre)[1]
+        return max(numbered)[1]
     computed = [i for i, name in enumerate(names) if name is None and isinstance(values[i], np.ndarray)]
     if (
         len(computed) == 1
