@@ -109,3 +109,9 @@ def test_one_statement_runs_the_same_way_for_the_loader_and_the_script_set_up():
     body_return = ast.parse("def f():\n    return 1\n").body[0].body[0]
     with pytest.raises(SyntaxError):
         run_statement(body_return, ns, "<t>")
+
+
+def test_a_package_that_fails_to_install_is_a_failure_of_its_init():
+    fail = LoadFailure.of("__init__.py", SyntaxError("invalid syntax"), statement=False, during="loading the package")
+    assert fail == "__init__.py: SyntaxError: invalid syntax while loading the package; skipped"
+    assert fail.error == "SyntaxError" and copy.deepcopy(fail).during == "loading the package"

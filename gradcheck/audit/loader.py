@@ -109,24 +109,25 @@ class LoadFailure(str):
     (the exception's type name), ``message`` and ``what`` (the note's words before "while loading").
     """
 
-    def __new__(cls, where: str, error: str, message: str, statement: bool = True):
-        """The note of ``error: message`` at ``where`` (a statement's line, or a file left out)."""
+    def __new__(cls, where: str, error: str, message: str, statement: bool = True, during: str = "loading"):
+        """The note of ``error: message`` at ``where`` (a statement's line, or a file left out) ``during`` what."""
         what = f"{where}: statement raised {error}: {message}" if statement else f"{where}: {error}: {message}"
-        note = super().__new__(cls, f"{what} while loading; skipped")
+        note = super().__new__(cls, f"{what} while {during}; skipped")
         note.where, note.error, note.message, note.statement, note.what = where, error, message, statement, what
+        note.during = during
         return note
 
     def __getnewargs__(self):  # copies and pickles rebuild the facts, not only the text
-        return self.where, self.error, self.message, self.statement
+        return self.where, self.error, self.message, self.statement, self.during
 
     def within(self, prefix: str) -> LoadFailure:
         """The same failure as seen from the module that imported it (``layer: layer.py line 3: ...``)."""
-        return LoadFailure(f"{prefix}: {self.where}", self.error, self.message, self.statement)
+        return LoadFailure(f"{prefix}: {self.where}", self.error, self.message, self.statement, self.during)
 
     @classmethod
-    def of(cls, where: str, exc: BaseException, statement: bool = True) -> LoadFailure:
+    def of(cls, where: str, exc: BaseException, statement: bool = True, during: str = "loading") -> LoadFailure:
         """The note for ``exc`` raised at ``where`` (its message cut to 200 characters)."""
-        return cls(where, type(exc).__name__, str(exc)[:200], statement)
+        return cls(where, type(exc).__name__, str(exc)[:200], statement, during)
 
 
 @dataclass

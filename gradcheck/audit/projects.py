@@ -143,7 +143,7 @@ def _install_package(folder: Path, run_toplevel: bool, notes: list[str]) -> str 
     try:
         projectnames.install_package(folder, package, _loader_factory(run_toplevel, notes))
     except Exception as exc:  # noqa: BLE001 - student code: loaded as plain modules instead, with the reason
-        notes.append(f"__init__.py: {type(exc).__name__}: {str(exc)[:200]} while loading the package; skipped")
+        notes.append(loader.LoadFailure.of("__init__.py", exc, statement=False, during="loading the package"))
         sys.modules.pop(package, None)
         return None
     notes.append(f"the folder is a package: its files were loaded as {package}.<name>, so relative imports resolve")

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import frameworks
-from gradcheck.audit.adapters import labels, looptrained, scalarlists, uncreated, unreachable
+from gradcheck.audit.adapters import batchconst, labels, looptrained, scalarlists, uncreated, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
@@ -183,6 +183,10 @@ def audit(
     """
     notes: list[str] = partial.setdefault("notes", [])
     n, seed = int((data or {}).get("n", INVENTED_N)), int((data or {}).get("seed", 0))
+    fixed = batchconst.batch_constant(getattr(loaded, "stmts", None) or [], loaded.module.__dict__)
+    if X is None and fixed is not None and "n" not in (data or {}):
+        n = fixed[1]
+        notes.append(f"the code's functions read its module constant {fixed[0]} = {n}: the batch made has {n} samples")
     if X is None:
         funcs = list(student_functions(loaded.module.__dict__, loaded).values())
         funcs += [m for c in student_classes(loaded.module.__dict__, loaded) for m in vars(c).values() if callable(m)]
