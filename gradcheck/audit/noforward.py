@@ -19,6 +19,7 @@ from gradcheck.audit.lossfit import LossChoice, choices, other_conventions
 from gradcheck.audit.network import ForwardCheck, candidates, label
 from gradcheck.audit.submissionresult import SubmissionResult
 from gradcheck.compare import default_rtol
+from gradcheck.problem import UserFunctionError
 from reference_nets.mlp import MLP
 
 __all__ = ["MAX_JUDGED", "without_forward"]
@@ -84,7 +85,8 @@ def _screened(ex, X, Y, spec, seed, student, lr_unknown) -> tuple[list[tuple], i
                 (c, _fit(ex, layout, c, X, Y, rtol, factors, lr_unknown, seed))
                 for c in _candidate_losses(ex, config, ref, X, Y, spec, student)
             ]
-        except (ValueError, TypeError):  # LossError, a shape no reference net takes: judge would not pass it
+        except (ValueError, TypeError, UserFunctionError):  # LossError, a shape no reference net takes, a
+            # loss that raised or is not finite here: judge would not pass it
             continue
         ok = [(c, v) for c, v in fits if v != DISAGREE]
         if ok:
