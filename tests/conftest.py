@@ -16,10 +16,13 @@ def clean_imports(monkeypatch):
     """Code that loads submissions in-process edits sys.path, sys.meta_path and sys.modules: undo it afterwards."""
     monkeypatch.setattr(sys, "path", list(sys.path))
     monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
-    before = set(sys.modules)
+    before = dict(sys.modules)
     yield
-    for name in set(sys.modules) - before:
+    for name in set(sys.modules) - set(before):
         del sys.modules[name]
+    for name, module in before.items():  # a submission loaded as ``__main__`` replaces the running one
+        if sys.modules.get(name) is not module:
+            sys.modules[name] = module
 
 
 @pytest.fixture(scope="session")
