@@ -170,6 +170,7 @@ STUDENT_NAMES = {
     "neuron_dicts_seeds_correct.py": [],
     "neuron_loop_sample_correct.py": ["weights[0]", "weights[1]"],
     "neuron_loop_sample_update_first_bug.py": ["weights[0]", "weights[1]"],
+    "globals_never_made_correct.py": ["W1", "c1", "W2", "c2"],
 }
 
 

@@ -165,3 +165,23 @@ def test_a_forward_returning_python_numbers_is_the_output():
     assert np.array_equal(out, [0.25, 0.75]) and how == "returned list of numbers"
     flags = [True, False]
     assert network_output(predict, flags, None, 1)[0] is None  # bools are decisions, not outputs
+
+
+def test_weights_declared_global_and_never_made_are_named():
+    from gradcheck.audit.adapters.uncreated import missing_globals
+
+    src = textwrap.dedent("""
+        import numpy as np
+        RATE = 0.01
+        def forward(x):
+            global W1, W2
+            return np.tanh(x @ W1) @ W2
+        def step(x, g1, g2):
+            global W1, W2, RATE
+            W1 -= RATE * g1
+            W2 -= RATE * g2
+    """)
+    assert missing_globals(ast.parse(src).body, {}) == ["W1", "W2"]
+    made_later = src + "\nif __name__ == '__main__':\n    W1 = np.zeros((3, 4))\n"
+    assert missing_globals(ast.parse(made_later).body, {}) == ["W2"]
+    assert missing_globals(ast.parse(src).body, {"W1": 1, "W2": 2}) == []  # the module made them on load

@@ -1179,6 +1179,22 @@ def _neuron_loop(rel: str):
     return before, claimed, loss, ["weights[0]", "weights[1]"]
 
 
+def case_globals_never_made():
+    """The weights the file never makes, made here; its backprop's returned gradients against the mean BCE of a
+    tanh/sigmoid network written here."""
+    m = definitions(FOLDER / "globals_never_made_correct.py", "gnm")
+    m.W1, m.c1, m.W2, m.c2 = RNG.normal(size=(3, 4)), RNG.normal(size=4), RNG.normal(size=(4, 1)), RNG.normal(size=1)
+    params = [m.W1.copy(), m.c1.copy(), m.W2.copy(), m.c2.copy()]
+    y = (RNG.random((7, 1)) > 0.5).astype(float)
+    claimed = m.backprop(X, y, *m.forward(X))
+
+    def loss():
+        p = 1 / (1 + np.exp(-(np.tanh(X @ params[0] + params[1]) @ params[2] + params[3])))
+        return bce(p, y)
+
+    return params, claimed, loss, ["W1", "c1", "W2", "c2"]
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1317,6 +1333,7 @@ CASES = {
     "neuron_dicts_seeds_correct.py": case_neuron_dicts,
     "neuron_loop_sample_correct.py": lambda: _neuron_loop("neuron_loop_sample_correct.py"),
     "neuron_loop_sample_update_first_bug.py": lambda: _neuron_loop("neuron_loop_sample_update_first_bug.py"),
+    "globals_never_made_correct.py": case_globals_never_made,
 }
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import frameworks
-from gradcheck.audit.adapters import batchconst, labels, looptrained, scalarlists, unreachable
+from gradcheck.audit.adapters import batchconst, labels, looptrained, scalarlists, uncreated, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
@@ -351,9 +351,6 @@ def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
             where="finding the parameters",
             type_="ParamsNotFound",
         )
-    listed = scalarlists.scalar_weights(list(stmts))
-    if listed:
-        return AuditError(scalarlists.error_text(listed), where="finding the parameters", type_="ParamsNotFound")
     return AuditError(
         f"no weight/bias arrays were found on {target.label} (looked for W1/b1, "
         "weights[i], params['W1'], layer .weight/.data): set [network] params",
@@ -384,13 +381,12 @@ def _misnamed_init(probe: Any) -> str | None:
 
 def _unreached(target: Target, probe: Any, stmts) -> str | None:
     """Weights that exist but cannot be reached, said for what they are (see :mod:`.unreachable`)."""
-    lists = unreachable.number_lists(probe, stmts)
+    lists = ", ".join(unreachable.number_lists(probe, stmts)) or scalarlists.scalar_weights(list(stmts))
     if lists:
-        return (
-            f"the weights {', '.join(lists)} are Python lists of numbers: the network is written as scalar loops "
-            "over lists, and only numpy arrays can be perturbed and read as parameters. No spec setting changes "
-            "that: the code must keep its weights in numpy arrays (np.array(w)) to be audited"
-        )
+        return scalarlists.error_text(lists)
+    missing = uncreated.missing_globals(list(stmts), probe) if target.root_name != "self" else []
+    if missing:
+        return uncreated.error_text(missing)
     try:
         local = unreachable.local_weights(target.get_backward(probe))
     except Exception:  # noqa: BLE001 - a lookup on student objects

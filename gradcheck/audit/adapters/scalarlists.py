@@ -124,11 +124,11 @@ def scalar_weights(stmts: list[ast.stmt]) -> str | None:
 
 
 def error_text(where: str) -> str:
-    """The error for a net whose weights are lists of Python numbers."""
+    """The error for a net whose weights are lists of Python numbers (held by an object, or built by the code)."""
     return (
-        f"the weights are Python lists of numbers, one per connection: {where}, updated number by number; "
-        "only numpy arrays are supported as parameters, and no spec setting changes that "
-        "(the network needs weight matrices: np.array of the lists)"
+        f"the weights {where} are Python lists of numbers: the network is written as scalar loops "
+        "over lists, and only numpy arrays can be perturbed and read as parameters. No spec setting changes "
+        "that: the code must keep its weights in numpy arrays (np.array(w)) to be audited"
     )
 
 
