@@ -300,12 +300,14 @@ def test_a_hard_coded_batch_size_read_by_the_functions_sizes_the_batch():
 
 
 def test_the_invented_batch_takes_the_hard_coded_size_unless_the_spec_gives_one():
-    from types import SimpleNamespace
+    from types import ModuleType, SimpleNamespace
 
     from gradcheck.audit.adapters.batchconst import invented_n
 
     body, ns = _module("BATCH_SIZE = 8\ndef one_hot(y):\n    return y[:BATCH_SIZE]\n")
-    loaded = SimpleNamespace(stmts=body, module=SimpleNamespace(__dict__=ns))
+    module = ModuleType("m")
+    module.__dict__.update(ns)
+    loaded = SimpleNamespace(stmts=body, module=module)
     notes: list[str] = []
     assert invented_n(loaded, None, 16, notes) == 8
     assert notes == ["the code's functions read its module constant BATCH_SIZE = 8: the batch made has that many"]
