@@ -266,3 +266,49 @@ def test_torch_only_code_and_a_library_without_its_layers_get_errors_naming_why(
     errors = {Path(s.path).name: s.error for s in report.submissions}
     assert "built on PyTorch" in errors["model.py"], errors
     assert "is given its layers by code outside the class" in errors["nets"], errors
+
+
+def _module(src: str):
+    import ast as _ast
+
+    tree = _ast.parse(textwrap.dedent(src))
+    ns: dict = {}
+    exec(compile(tree, "m.py", "exec"), ns)
+    return tree.body, ns
+
+
+def test_a_hard_coded_batch_size_read_by_the_functions_sizes_the_batch():
+    from gradcheck.audit.adapters.batchconst import batch_constant
+
+    body, ns = _module(
+        """\
+        import numpy as np
+        def one_hot(y):
+            out = np.zeros((BATCH_SIZE, 10))
+            out[np.arange(BATCH_SIZE), y] = 1
+            return out
+        BATCH_SIZE = 32
+        """
+    )
+    assert batch_constant(body, ns) == ("BATCH_SIZE", 32)
+    unread, ns2 = _module("BATCH_SIZE = 32\ndef f(x):\n    return x\n")
+    assert batch_constant(unread, ns2) is None  # only a constant the functions read fixes the batch
+    huge, ns3 = _module("batch_size = 60000\ndef f(x):\n    return x[:batch_size]\n")
+    assert batch_constant(huge, ns3) is None
+    other, ns4 = _module("EPOCHS = 32\ndef f(x):\n    return x * EPOCHS\n")
+    assert batch_constant(other, ns4) is None
+
+
+def test_the_invented_batch_takes_the_hard_coded_size_unless_the_spec_gives_one():
+    from types import ModuleType, SimpleNamespace
+
+    from gradcheck.audit.adapters.batchconst import invented_n
+
+    body, ns = _module("BATCH_SIZE = 8\ndef one_hot(y):\n    return y[:BATCH_SIZE]\n")
+    module = ModuleType("m")
+    module.__dict__.update(ns)
+    loaded = SimpleNamespace(stmts=body, module=module)
+    notes: list[str] = []
+    assert invented_n(loaded, None, 16, notes) == 8
+    assert notes == ["the code's functions read its module constant BATCH_SIZE = 8: the batch made has that many"]
+    assert invented_n(loaded, {"n": 5}, 5, []) == 5

@@ -61,7 +61,7 @@ def _notebook_module(f: Path, name: str, run_toplevel: bool, notes: list[str]) -
     module.__file__ = str(f)
     sys.modules[name] = module
     loader.exec_statements(stmts, module.__dict__, str(f), run_toplevel, lambda n: f"{f.name} line {n}", sub)
-    notes.extend(f"{f.name}: {n}" for n in sub)
+    notes.extend(loader.within(n, f.name) for n in sub)
     return module, stmts
 
 
@@ -89,7 +89,7 @@ def _load_one(
     except AuditError as exc:
         notes.append(f"{f.relative_to(folder)}: {exc.message}; skipped")
     except Exception as exc:  # noqa: BLE001 - student code: the file is left out, with the reason
-        notes.append(f"{f.relative_to(folder)}: {type(exc).__name__}: {str(exc)[:200]} while loading; skipped")
+        notes.append(loader.LoadFailure.of(str(f.relative_to(folder)), exc, statement=False))
     return None, []
 
 
@@ -143,7 +143,7 @@ def _install_package(folder: Path, run_toplevel: bool, notes: list[str]) -> str 
     try:
         projectnames.install_package(folder, package, _loader_factory(run_toplevel, notes))
     except Exception as exc:  # noqa: BLE001 - student code: loaded as plain modules instead, with the reason
-        notes.append(f"__init__.py: {type(exc).__name__}: {str(exc)[:200]} while loading the package; skipped")
+        notes.append(loader.LoadFailure.of("__init__.py", exc, statement=False, during="loading the package"))
         sys.modules.pop(package, None)
         return None
     notes.append(f"the folder is a package: its files were loaded as {package}.<name>, so relative imports resolve")

@@ -27,12 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters.calling import call_student
 from gradcheck.audit.adapters.lossfind import is_loss_name
 from gradcheck.audit.adapters.names import FORWARD_NAMES, GRAD_METHODS, TRAIN_METHODS
 from gradcheck.audit.adapters.objects import is_user_object, methods
 from gradcheck.audit.astnames import called_name, names_in
-from gradcheck.audit.loader import StudentCodeError
+from gradcheck.audit.loader import run_statement
 
 #: Methods a layer runs forward (``predict`` and ``__call__`` are a model's, not a layer's).
 LAYER_FORWARD = tuple(n for n in FORWARD_NAMES if n not in ("predict", "__call__", "predict_proba", "query"))
@@ -126,14 +125,12 @@ def run_setup(stmts: list[ast.stmt], ns: dict, classes: set[str], locate) -> Set
     for stmt in prefix + later:
         if _is_definition(stmt) or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
             continue
-        try:  # a builder function's body: return, yield, nonlocal are not module statements
-            code = compile(ast.Module(body=[stmt], type_ignores=[]), "<script>", "exec")
-        except SyntaxError:
-            continue
         try:
-            call_student(locate(stmt.lineno), exec, code, setup.scratch)
-        except StudentCodeError as exc:
-            setup.skipped.append(f"{locate(stmt.lineno)} ({type(exc.original).__name__})")
+            exc = run_statement(stmt, setup.scratch, "<script>")
+        except SyntaxError:  # a builder function's body: return, yield, nonlocal are not module statements
+            continue
+        if exc is not None:
+            setup.skipped.append(f"{locate(stmt.lineno)} ({type(exc).__name__})")
     return setup
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import frameworks
-from gradcheck.audit.adapters import labels, looptrained, scalarlists, uncreated, unreachable
+from gradcheck.audit.adapters import batchconst, labels, looptrained, scalarlists, uncreated, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
@@ -44,7 +44,7 @@ from gradcheck.audit.adapters.step import Grad, Runner, Step1
 from gradcheck.audit.adapters.studentloss import student_loss_grad, student_losses
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.adapters.updateform import update_form
-from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
+from gradcheck.audit.loader import AuditError, LoadedSubmission, LoadFailure, StudentCodeError
 
 #: A loss value this small at random weights is a softmax over a single class (see _check_degenerate).
 DEGENERATE_LOSS = 1e-8
@@ -58,7 +58,7 @@ def find_target(ctx: Context) -> Target:
         target = shape.find(ctx)
         if target is not None:
             return target
-    broken = [n.split(" while loading")[0] for n in ctx.loaded.notes if _unparsed(n)] + _undefined(ctx)
+    broken = [f.what for f in _failures(ctx) if f.error in UNPARSED] + _undefined(ctx)
     for name, fn in sorted(ctx.funcs.items()):
         local = unreachable.local_weights(fn)
         if local:  # def main(): W1 = np.random.randn(...) ... W1 -= lr * dW1, all inside one function
@@ -73,7 +73,7 @@ def find_target(ctx: Context) -> Target:
     trained = looptrained.loop_trained(getattr(ctx.loaded, "stmts", None) or [])
     if trained is not None:
         locate = getattr(ctx.loaded, "locate", None) or (lambda n: f"line {n}")
-        missing = [n.split(" while loading")[0] for n in ctx.loaded.notes if looptrained.missing_data(n)]
+        missing = [f.what for f in _failures(ctx) if f.error in looptrained.MISSING_DATA]
         raise AuditError(
             looptrained.message(trained, locate, broken + missing), where="finding the model", type_="EntryNotFound"
         )
@@ -123,13 +123,11 @@ def _undefined(ctx: Context) -> list[str]:
     """Classes and functions whose own definition raised while loading (``dtype=np.float32`` with no numpy import)."""
     stmts = getattr(ctx.loaded, "stmts", None) or []
     locate = getattr(ctx.loaded, "locate", None) or (lambda n: f"line {n}")
+    raised = {f.where: f"{f.error}: {f.message}" for f in reversed(_failures(ctx)) if f.statement}
     out = []
     for stmt in stmts:
         if isinstance(stmt, (ast.ClassDef, ast.FunctionDef)) and stmt.name not in ctx.ns:
-            where = f"{locate(stmt.lineno)}: statement raised "
-            why = next(
-                (n[len(where) :].split(" while loading")[0] for n in ctx.loaded.notes if n.startswith(where)), None
-            )
+            why = raised.get(locate(stmt.lineno))
             if why is not None:
                 out.append(
                     f"{'class' if isinstance(stmt, ast.ClassDef) else 'function'} {stmt.name} ({locate(stmt.lineno)}) "
@@ -138,9 +136,13 @@ def _undefined(ctx: Context) -> list[str]:
     return out
 
 
-def _unparsed(note: str) -> bool:
-    """A loading note saying a file or statement could not even be parsed (its classes do not exist)."""
-    return "while loading" in note and ("SyntaxError" in note or "IndentationError" in note)
+#: Errors of a file or statement that could not even be parsed (its classes do not exist).
+UNPARSED = frozenset({"SyntaxError", "IndentationError"})
+
+
+def _failures(ctx: Context) -> list[LoadFailure]:
+    """What raised while loading, as the loader recorded it (its notes that are failures)."""
+    return [n for n in ctx.loaded.notes if isinstance(n, LoadFailure)]
 
 
 def audit(
@@ -181,6 +183,7 @@ def audit(
     """
     notes: list[str] = partial.setdefault("notes", [])
     n, seed = int((data or {}).get("n", INVENTED_N)), int((data or {}).get("seed", 0))
+    n = batchconst.invented_n(loaded, data, n, notes) if X is None else n
     if X is None:
         funcs = list(student_functions(loaded.module.__dict__, loaded).values())
         funcs += [m for c in student_classes(loaded.module.__dict__, loaded) for m in vars(c).values() if callable(m)]

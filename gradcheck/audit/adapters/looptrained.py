@@ -64,9 +64,8 @@ def loop_trained(stmts: list[ast.stmt]) -> tuple[list[str], int, bool] | None:
     return None
 
 
-def missing_data(note: str) -> bool:
-    """A loading note of a statement that failed for a missing library or data file."""
-    return "while loading" in note and any(e in note for e in ("ModuleNotFoundError", "FileNotFoundError"))
+#: Errors of a statement that failed for a missing library or data file while loading.
+MISSING_DATA = frozenset({"ModuleNotFoundError", "FileNotFoundError"})
 
 
 def message(found: tuple[list[str], int, bool], locate, broken: list[str]) -> str:
