@@ -6,24 +6,11 @@ from __future__ import annotations
 import ast
 import copy
 import pickle
-import sys
 
 import pytest
 
 from gradcheck.audit.loader import LoadFailure, load_submission
 from gradcheck.audit.projects import load_folder
-
-
-@pytest.fixture
-def clean_imports(monkeypatch):
-    """Loading edits sys.path, sys.meta_path and sys.modules: undo it afterwards."""
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
-    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
-    before = set(sys.modules)
-    yield
-    for name in set(sys.modules) - before:
-        del sys.modules[name]
 
 
 def _failures(notes):
