@@ -297,3 +297,18 @@ def test_a_hard_coded_batch_size_read_by_the_functions_sizes_the_batch():
     assert batch_constant(huge, ns3) is None
     other, ns4 = _module("EPOCHS = 32\ndef f(x):\n    return x * EPOCHS\n")
     assert batch_constant(other, ns4) is None
+
+
+def test_the_invented_batch_takes_the_hard_coded_size_unless_the_spec_gives_one():
+    from types import ModuleType, SimpleNamespace
+
+    from gradcheck.audit.adapters.batchconst import invented_n
+
+    body, ns = _module("BATCH_SIZE = 8\ndef one_hot(y):\n    return y[:BATCH_SIZE]\n")
+    module = ModuleType("m")
+    module.__dict__.update(ns)
+    loaded = SimpleNamespace(stmts=body, module=module)
+    notes: list[str] = []
+    assert invented_n(loaded, None, 16, notes) == 8
+    assert notes == ["the code's functions read its module constant BATCH_SIZE = 8: the batch made has that many"]
+    assert invented_n(loaded, {"n": 5}, 5, []) == 5

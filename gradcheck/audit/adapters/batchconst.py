@@ -32,3 +32,12 @@ def batch_constant(stmts: list[ast.stmt], namespace: dict) -> tuple[str, int] | 
     name = found[0][0]
     bodies = [s for s in stmts if isinstance(s, (ast.FunctionDef, ast.ClassDef))]
     return found[0] if any(name in read_names(b) for b in bodies) else None
+
+
+def invented_n(loaded, data: dict | None, n: int, notes: list[str]) -> int:
+    """The size of the batch to invent: the code's hard-coded batch size, unless ``[data] n`` gives one."""
+    fixed = batch_constant(getattr(loaded, "stmts", None) or [], loaded.module.__dict__)
+    if fixed is None or "n" in (data or {}):
+        return n
+    notes.append(f"the code's functions read its module constant {fixed[0]} = {fixed[1]}: the batch made has that many")
+    return fixed[1]

@@ -183,10 +183,7 @@ def audit(
     """
     notes: list[str] = partial.setdefault("notes", [])
     n, seed = int((data or {}).get("n", INVENTED_N)), int((data or {}).get("seed", 0))
-    fixed = batchconst.batch_constant(getattr(loaded, "stmts", None) or [], loaded.module.__dict__)
-    if X is None and fixed is not None and "n" not in (data or {}):
-        n = fixed[1]
-        notes.append(f"the code's functions read its module constant {fixed[0]} = {n}: the batch made has {n} samples")
+    n = batchconst.invented_n(loaded, data, n, notes) if X is None else n
     if X is None:
         funcs = list(student_functions(loaded.module.__dict__, loaded).values())
         funcs += [m for c in student_classes(loaded.module.__dict__, loaded) for m in vars(c).values() if callable(m)]
