@@ -16,6 +16,8 @@ def clean_imports(monkeypatch):
     """Code that loads submissions in-process edits sys.path, sys.meta_path and sys.modules: undo it afterwards."""
     monkeypatch.setattr(sys, "path", list(sys.path))
     monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    # a submission loads as __main__: put the test run's own back (worker processes spawned later import it)
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     before = set(sys.modules)
     yield
     for name in set(sys.modules) - before:

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from gradcheck.audit.grade import _precision
+from gradcheck.audit.extracted import precision_of as _precision
 from gradcheck.audit.worker import precision
 
 

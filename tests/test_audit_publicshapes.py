@@ -184,7 +184,6 @@ for epoch in range(5):
     assert "trains W_o, W_h in the loop at line 6" in text and "momentum" in text and "ModuleNotFoundError" in text
     zeros = "import numpy as np\nW = np.zeros(3)\nfor i in range(2):\n    W += 1\n"  # not a random weight
     assert looptrained.loop_trained(_stmts(zeros)) is None
-    assert looptrained.missing_data("cell 1: statement raised ModuleNotFoundError: pandas while loading; skipped")
 
 
 def test_a_returned_list_of_activations_gives_its_last_entry():

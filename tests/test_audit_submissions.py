@@ -159,7 +159,7 @@ def test_a_project_notebook_and_bad_module_names(tmp_path, clean_imports):
     loaded = projects.load_folder(tmp_path / "p")
     assert "Net" in loaded.module.__dict__, loaded.notes
     assert loaded.module.__dict__["Net"]().f() == 2  # the notebook imports the project's module
-    assert "my-notes.py: not an importable module name; skipped" in loaded.notes
+    assert "my-notes.py: not an importable module name; loaded as my_notes" in loaded.notes
     assert any(n.startswith("main.ipynb: ") and "top-level code was not run" in n for n in loaded.notes)
 
 

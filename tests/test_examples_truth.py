@@ -1087,6 +1087,114 @@ def _acts_list(rel: str):
     return params, [gw[0], gb[0], gw[1], gb[1]], lambda: net.loss(X, Y), names
 
 
+def _course_notebook(folder: str):
+    """deeplearning.ai's week-4 layout: a notebook whose name no import can use beside its helpers and test
+    scaffolding; L_model_backward's grads dict against mean BCE of relu hidden layers and a sigmoid output,
+    written here. A bias gradient kept as one number is taken on every entry, as update_parameters applies it."""
+    path = next((FOLDER / folder).glob("*.ipynb"))
+    cells = json.loads(path.read_text())["cells"]
+    lines = [ln for c in cells if c["cell_type"] == "code" for ln in "".join(c["source"]).splitlines()]
+    tree = ast.parse("\n".join(ln for ln in lines if not ln.lstrip().startswith("%")))
+    sys.path.insert(0, str(FOLDER / folder))
+    try:
+        m = types.ModuleType("course_notebook")
+        for stmt in [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom, ast.FunctionDef))]:
+            exec(compile(ast.Module([stmt], []), str(path), "exec"), m.__dict__)
+    finally:
+        sys.path.pop(0)
+        for name in ("nn_helpers", "testCases_v4"):
+            sys.modules.pop(name, None)
+    p = m.initialize_parameters_deep([3, 4, 3, 1])
+    names = [f"{k}{i}" for i in (1, 2, 3) for k in ("W", "b")]
+    Xc, Yc = X.T.copy(), (RNG.random((1, 7)) > 0.5).astype(float)
+
+    def loss():
+        a = Xc
+        for i in (1, 2):
+            a = np.maximum(p[f"W{i}"] @ a + p[f"b{i}"], 0)
+        out = 1 / (1 + np.exp(-(p["W3"] @ a + p["b3"])))
+        return -np.mean(Yc * np.log(out) + (1 - Yc) * np.log(1 - out))
+
+    AL, caches = m.L_model_forward(Xc, p)
+    g = m.L_model_backward(AL, Yc, caches)
+    claimed = [np.broadcast_to(np.asarray(g["d" + n], float), p[n].shape) for n in names]
+    return [p[n] for n in names], claimed, loss, names
+
+
+def _returns_weights(rel: str):
+    """backward steps in place and returns the weights: the gradient is (before - after) / lr at lr 1, checked
+    against 0.5 * mean squared error of a tanh/identity network written here from the file's description."""
+    m = definitions(FOLDER / rel, rel)
+    params = [np.array(p, dtype=float) for p in m.init(3, 5, 1)]
+    before = [p.copy() for p in params]
+    t = RNG.normal(size=7)
+    m.backward(X, t, *m.forward(X, *params), *params, lr=1.0)
+    claimed = [b - a for b, a in zip(before, params)]
+
+    def loss():
+        out = np.tanh(X @ before[0] + before[1]) @ before[2] + before[3]
+        return 0.5 * np.mean((out - t.reshape(-1, 1)) ** 2)
+
+    return before, claimed, loss
+
+
+def case_neuron_dicts():
+    """One row's step at rate 1 read back from the neurons' weight lists, against 0.5 * sum of squared errors of
+    the sigmoid network written here with numpy from the same numbers."""
+    m = definitions(FOLDER / "neuron_dicts_seeds_correct.py", "nd")
+    m.seed(3)
+    net = m.make_network(3, 4, 2)
+    row, expected = list(X[0]), [0.0, 1.0]
+    before = [np.array([n["weights"] for n in layer]) for layer in net]
+    m.feed(net, row)
+    m.back(net, expected)
+    m.step(net, row, 1.0)
+    claimed = [b - np.array([n["weights"] for n in layer]) for b, layer in zip(before, net)]
+
+    def loss():
+        a = np.asarray(row)
+        for W in before:
+            a = 1 / (1 + np.exp(-(W[:, :-1] @ a + W[:, -1])))
+        return 0.5 * np.sum((a - expected) ** 2)
+
+    return before, claimed, loss, ["hidden", "output"]
+
+
+def _neuron_loop(rel: str):
+    """One sample's train(x, expected) at rate 1, read back from the weights, against 0.5 * sum of squared errors
+    of the bias-free sigmoid network written here with numpy."""
+    m = definitions(FOLDER / rel, rel)
+    net = m.Net([3, 4, 2], 1.0)
+    x, expected = X[0].copy(), np.array([0.2, 0.9])
+    before = [w.copy() for w in net.weights]
+    net.train(x, expected)
+    claimed = [b - a for b, a in zip(before, net.weights)]
+
+    def loss():
+        a = x
+        for W in before:
+            a = 1 / (1 + np.exp(-(W @ a)))
+        return 0.5 * np.sum((a - expected) ** 2)
+
+    return before, claimed, loss, ["weights[0]", "weights[1]"]
+
+
+def case_globals_never_made():
+    """The weights the file never makes, made here; its backprop's returned gradients against the mean BCE of a
+    tanh/sigmoid network written here."""
+    m = definitions(FOLDER / "globals_never_made_correct.py", "gnm")
+    m.W1, m.c1, m.W2, m.c2 = RNG.normal(size=(3, 4)), RNG.normal(size=4), RNG.normal(size=(4, 1)), RNG.normal(size=1)
+    params = [m.W1.copy(), m.c1.copy(), m.W2.copy(), m.c2.copy()]
+    y = (RNG.random((7, 1)) > 0.5).astype(float)
+    claimed = m.backprop(X, y, *m.forward(X))
+
+    def loss():
+        p = 1 / (1 + np.exp(-(np.tanh(X @ params[0] + params[1]) @ params[2] + params[3])))
+        return bce(p, y)
+
+    return params, claimed, loss, ["W1", "c1", "W2", "c2"]
+
+
 def _penalty_dims(rel: str):
     """Against the code's own cost, its penalty included, at the penalty the training loop uses."""
     m = definitions(FOLDER / rel, "pd")
@@ -1230,6 +1338,14 @@ CASES = {
     "step_only_leaky_columns_relu_prime_bug.py": lambda: _step_only("step_only_leaky_columns_relu_prime_bug.py"),
     "acts_list_forward_correct.py": lambda: _acts_list("acts_list_forward_correct.py"),
     "acts_list_forward_tanh_prime_bug.py": lambda: _acts_list("acts_list_forward_tanh_prime_bug.py"),
+    "course_notebook_project_correct": lambda: _course_notebook("course_notebook_project_correct"),
+    "course_notebook_project_scalar_db_bug": lambda: _course_notebook("course_notebook_project_scalar_db_bug"),
+    "inplace_returns_weights_correct.py": lambda: _returns_weights("inplace_returns_weights_correct.py"),
+    "inplace_returns_weights_tanh_prime_bug.py": lambda: _returns_weights("inplace_returns_weights_tanh_prime_bug.py"),
+    "neuron_dicts_seeds_correct.py": case_neuron_dicts,
+    "neuron_loop_sample_correct.py": lambda: _neuron_loop("neuron_loop_sample_correct.py"),
+    "neuron_loop_sample_update_first_bug.py": lambda: _neuron_loop("neuron_loop_sample_update_first_bug.py"),
+    "globals_never_made_correct.py": case_globals_never_made,
     "penalty_arg_dims_correct.py": lambda: _penalty_dims("penalty_arg_dims_correct.py"),
     "penalty_arg_dims_decay_bug.py": lambda: _penalty_dims("penalty_arg_dims_decay_bug.py"),
 }

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.extracted import as_array
 from gradcheck.audit.grade import SubmissionResult, grade
 from gradcheck.audit.probes import probe_delta
 from gradcheck.audit.spec import AuditSpec
@@ -48,9 +49,7 @@ GROSS = 1e-2
 
 
 def _arrays(items: list | None) -> list[np.ndarray | None]:
-    from gradcheck.audit.grade import _array
-
-    return [None if v is None else _array(v) for v in (items or [])]
+    return [None if v is None else as_array(v) for v in (items or [])]
 
 
 def _fail(r: SubmissionResult, diag: Diagnosis, **changes) -> SubmissionResult:
@@ -84,9 +83,7 @@ def _repeat(r: SubmissionResult, result: dict, probes: dict) -> SubmissionResult
 
 
 def _array_of(g: dict) -> np.ndarray:
-    from gradcheck.audit.grade import _array
-
-    return _array(g["data"])
+    return as_array(g["data"])
 
 
 def _point(r, result, probes, X, Y, spec, seed) -> SubmissionResult:

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import ast
 
-
-def _reads(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+from gradcheck.audit.astnames import read_names
 
 
 def _writes(stmt: ast.stmt) -> set[str]:
@@ -66,11 +64,11 @@ def backward_slice(stmts: list[ast.stmt], skipped: list[ast.stmt], failed: list[
         for s in skipped
         if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and not (_calls(s.value) & loopers)
     ]
-    wanted: set[str] = set().union(*(_reads(f) for f in failed)) if failed else set()
+    wanted: set[str] = set().union(*(read_names(f) for f in failed)) if failed else set()
     last = max((f.lineno for f in failed), default=0)
     chosen: list[ast.stmt] = []
     for s in sorted(candidates, key=lambda s: s.lineno, reverse=True):
         if s.lineno < last and _writes(s) & wanted:
             chosen.append(s)
-            wanted |= _reads(s.value)
+            wanted |= read_names(s.value)
     return sorted(chosen, key=lambda s: s.lineno)

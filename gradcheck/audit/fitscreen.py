@@ -4,9 +4,10 @@ When no forward output identifies the student's network, the grader must find th
 candidate (layout, hidden activation, output layer) and loss convention under which the
 gradient is right. Judging each in full (every entry, then a diagnosis searching the
 catalogue) costs minutes per submission. Along a random direction ``v`` of the
-parameters, a right gradient ``g`` satisfies ``g . v = dL/dv``, which four loss
-evaluations estimate (a central difference at two steps, whose gap bounds its own
-error). A candidate whose directional derivatives disagree in every direction tried is
+parameters, a right gradient ``g`` satisfies ``g . v = dL/dv``, which one complex-step
+evaluation gives to rounding: the checker's own directional derivative
+(:func:`gradcheck.directional.complex_along`), on the reference networks' losses, which are
+complex-safe. A candidate whose directional derivatives disagree in every direction tried is
 not judged; what agrees (or sits on a kink of a ReLU, where a directional derivative
 need not match any subgradient) is judged in full. The test never makes a verdict: it
 only decides what is worth judging, and in which order.
@@ -18,21 +19,22 @@ from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
+from gradcheck import numeric as nm
+from gradcheck.directional import complex_along
+from gradcheck.problem import Problem
+
 __all__ = ["AGREE", "DIRECTIONS", "DISAGREE", "KINK", "KINKED", "SCREEN_RTOL", "crosses_kink", "directional_fit"]
 
-#: Random directions tried: each costs four loss evaluations.
+#: Random directions tried: each costs one loss evaluation (and each test two more, for the loss at the point).
 DIRECTIONS = 4
 #: Agreement asked of ``g . v`` and the loss's directional derivative, relative to ``sum |g_i v_i|``
 #: (the sum's own scale): loose next to an entrywise pass (float64's rtol is 1.5e-8, float32's
 #: 3.5e-4, and the grader's rtol is added), tight next to a wrong network (a wrong hidden activation
 #: or output layer changes most entries by tens of percent).
 SCREEN_RTOL = 1e-3
-#: Step along a unit direction, relative to the largest parameter: eps**(1/3), the step at which a
-#: central difference's rounding and truncation errors balance.
-STEP = float(np.finfo(np.float64).eps) ** (1 / 3)
-#: Multiple of the difference's estimated error (the gap between its two steps, and rounding) still
-#: taken as agreement.
-NOISE_MULTIPLE = 10.0
+#: Reach along a unit direction, relative to the largest parameter, within which a kink leaves a
+#: disagreement undecided: twice eps**(1/3), the span of a central difference at its usual step.
+STEP = nm.step_base(np.dtype(np.float64))
 #: Hidden activations with a kink: a directional derivative across one need not equal ``g . v`` for a
 #: right subgradient.
 KINKED = frozenset({"relu", "leaky_relu", "elu"})
@@ -58,18 +60,6 @@ def _unit_directions(params: Mapping[str, np.ndarray], seed: int):
         yield {k: x / norm for k, x in v.items()}
 
 
-def _derivative(loss: Callable, params: Mapping[str, np.ndarray], v: Mapping[str, np.ndarray], h: float):
-    """(central difference at step h, its estimated error) of ``loss`` along ``v``."""
-
-    def at(t: float) -> float:
-        return float(np.real(loss({k: p + t * v[k] for k, p in params.items()})))
-
-    f1, f_1, f2, f_2 = at(h), at(-h), at(2 * h), at(-2 * h)
-    d1, d2 = (f1 - f_1) / (2 * h), (f2 - f_2) / (4 * h)
-    rounding = 8 * np.finfo(np.float64).eps * max(abs(f1), abs(f_1), abs(f2), abs(f_2)) / h
-    return d1, abs(d1 - d2) + rounding
-
-
 def directional_fit(
     loss: Callable,
     grads: Mapping[str, np.ndarray],
@@ -86,7 +76,8 @@ def directional_fit(
     Parameters
     ----------
     loss : callable
-        ``loss(params) -> float`` in the student's names and shapes.
+        ``loss(params) -> float`` in the student's names and shapes; complex-safe (it is evaluated at
+        complex parameters, as the checker's complex step does).
     grads, params : mapping of str to ndarray
         The student's gradient and parameters (the same names).
     rtol : float
@@ -111,28 +102,30 @@ def directional_fit(
     params = {k: np.asarray(p, dtype=np.float64) for k, p in params.items()}
     grads = {k: np.asarray(grads[k], dtype=np.float64) for k in params}
     h = STEP * max(1.0, max((float(np.max(np.abs(p))) for p in params.values() if p.size), default=1.0))
-    a, b, scale, noise, directions = [], [], [], [], list(_unit_directions(params, seed))
+    oracle = nm.Oracle(Problem.create(loss, None, params))
+    a, b, scale, directions = [], [], [], list(_unit_directions(params, seed))
     for v in directions:
         a.append(sum(float(np.sum(grads[k] * v[k])) for k in params))
         scale.append(sum(float(np.sum(np.abs(grads[k] * v[k]))) for k in params))
-        d, err = _derivative(loss, params, v, h)
-        b.append(d)
-        noise.append(err)
-    a, b, scale, noise = map(np.asarray, (a, b, scale, noise))
+        b.append(complex_along(oracle, v))
+    a, b, scale = map(np.asarray, (a, b, scale))
     options = list(factors)
     if free_scale and np.dot(b, b) > 0:
         fitted = float(np.dot(a, b) / np.dot(b, b))
         if fitted > 0:
             options.append(fitted)
     tol = max(SCREEN_RTOL, 10 * rtol)
-    worst = min(_disagreement(a, c * b, scale, abs(c) * noise, tol) for c in options)
+    worst = min(_disagreement(a, c * b, scale, tol) for c in options)
     if worst <= 1.0:
         return AGREE, worst * tol
     kinked = kinks is not None and any(crosses_kink(kinks, params, v, 2 * h) for v in directions)
     return (KINK if kinked else DISAGREE), worst * tol
 
 
-def _disagreement(a, b, scale, noise, tol) -> float:
-    """The worst direction's gap in units of what agreement allows (<= 1: agrees)."""
-    allowed = tol * (scale + np.abs(b)) + NOISE_MULTIPLE * noise + np.finfo(np.float64).tiny
+def _disagreement(a, b, scale, tol) -> float:
+    """The worst direction's gap in units of what agreement allows (<= 1: agrees).
+
+    The complex step's own error, a few ulps of ``|b|``, is far inside ``tol * |b|`` (tol >= 1e-3).
+    """
+    allowed = tol * (scale + np.abs(b)) + np.finfo(np.float64).tiny
     return float(np.max(np.abs(a - b) / allowed))

@@ -24,6 +24,7 @@ import copy
 from dataclasses import dataclass
 
 from gradcheck.audit.adapters.names import canon, is_param_name, role_of, strip_grad
+from gradcheck.audit.astnames import names_in
 
 #: Prefix of the names given to inline gradients.
 PREFIX = "__grad_"
@@ -129,10 +130,6 @@ def inline_update(node: ast.stmt) -> tuple[InlineUpdate, ast.expr] | None:
     return InlineUpdate(param, -plus, lr, node.lineno), rest
 
 
-def _reads(expr: ast.expr) -> set[str]:
-    return {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
-
-
 def _grad_stmt(upd: InlineUpdate, rest: ast.expr, at: ast.stmt) -> ast.stmt:
     value = ast.UnaryOp(op=ast.USub(), operand=copy.deepcopy(rest)) if upd.sign < 0 else copy.deepcopy(rest)
     stmt = ast.Assign(targets=[ast.Name(id=upd.grad, ctx=ast.Store())], value=value)
@@ -153,7 +150,7 @@ def _rewrite_body(body: list[ast.stmt], params: set[str]) -> list[ast.stmt]:
             out.append(_descend(body[i], params))
             i += 1
             continue
-        hoisted = all(not (_reads(rest) & {u.param for _, u, _ in run[:k]}) for k, (_, _, rest) in enumerate(run))
+        hoisted = all(not (names_in(rest) & {u.param for _, u, _ in run[:k]}) for k, (_, _, rest) in enumerate(run))
         if hoisted:
             out += [_grad_stmt(u, rest, run[0][0]) for _, u, rest in run] + [stmt for stmt, _, _ in run]
         else:

@@ -37,12 +37,14 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gradcheck.audit import frameworks
 from gradcheck.audit.submissions import SKIP_DIRS
 
 __all__ = [
     "AuditError",
     "StudentCodeError",
     "LoadedSubmission",
+    "LoadFailure",
     "load_submission",
     "install_fake_matplotlib",
     "install_fake_sklearn",
@@ -96,6 +98,36 @@ class StudentCodeError(Exception):
         self.where = where
         self.original = original
         self.traceback = tb
+
+
+class LoadFailure(str):
+    """A loading note that keeps its facts: a statement (or file) raised while loading and was skipped.
+
+    The note reads ``line 7: statement raised NameError: name 'np' is not defined while loading; skipped``
+    (or ``model.py: SyntaxError: ... while loading; skipped`` for a file of a folder left out) and is
+    that string wherever notes are shown; code that needs the facts reads ``where``, ``error``
+    (the exception's type name), ``message`` and ``what`` (the note's words before "while loading").
+    """
+
+    def __new__(cls, where: str, error: str, message: str, statement: bool = True, during: str = "loading"):
+        """The note of ``error: message`` at ``where`` (a statement's line, or a file left out) ``during`` what."""
+        what = f"{where}: statement raised {error}: {message}" if statement else f"{where}: {error}: {message}"
+        note = super().__new__(cls, f"{what} while {during}; skipped")
+        note.where, note.error, note.message, note.statement, note.what = where, error, message, statement, what
+        note.during = during
+        return note
+
+    def __getnewargs__(self):  # copies and pickles rebuild the facts, not only the text
+        return self.where, self.error, self.message, self.statement, self.during
+
+    def within(self, prefix: str) -> LoadFailure:
+        """The same failure as seen from the module that imported it (``layer: layer.py line 3: ...``)."""
+        return LoadFailure(f"{prefix}: {self.where}", self.error, self.message, self.statement, self.during)
+
+    @classmethod
+    def of(cls, where: str, exc: BaseException, statement: bool = True, during: str = "loading") -> LoadFailure:
+        """The note for ``exc`` raised at ``where`` (its message cut to 200 characters)."""
+        return cls(where, type(exc).__name__, str(exc)[:200], statement, during)
 
 
 @dataclass
@@ -164,7 +196,9 @@ def parse_python(source: str, path: Path) -> list[ast.stmt]:
         return ast.parse(source, str(path)).body
     except SyntaxError as exc:
         err = AuditError(
-            f"syntax error at line {exc.lineno}: {exc.msg}" + (f": {exc.text.strip()}" if exc.text else ""),
+            f"syntax error at line {exc.lineno}: {exc.msg}"
+            + (f": {exc.text.strip()}" if exc.text else "")
+            + frameworks.python2_hint(exc.msg or ""),
             where=f"loading (line {exc.lineno})",
             type_="SyntaxError",
         )
@@ -312,17 +346,36 @@ def exec_statements(
         )
 
 
-def _run_one(stmt: ast.stmt, namespace: dict, filename: str, locate) -> dict:
-    """Run one statement; ``{stmt: (exception, note)}`` if it raised, else ``{}``."""
-    code = compile(ast.Module(body=[stmt], type_ignores=[]), filename, "exec")
+def compile_statement(stmt: ast.stmt, filename: str):
+    """One statement of the student's code compiled on its own, to run as a module statement.
+
+    Raises
+    ------
+    SyntaxError
+        ``stmt`` is no module statement (``return``, ``yield`` or ``nonlocal`` taken from a function body).
+    """
+    return compile(ast.Module(body=[stmt], type_ignores=[]), filename, "exec")
+
+
+def run_statement(stmt: ast.stmt, namespace: dict, filename: str) -> BaseException | None:
+    """Run one statement of the student's code in ``namespace``: what it raised (SystemExit included), or None.
+
+    A statement that does not compile raises ``SyntaxError`` here (see :func:`compile_statement`).
+    """
+    code = compile_statement(stmt, filename)
     try:
         exec(code, namespace)
     except BaseException as exc:  # noqa: BLE001 - student code, SystemExit included
         if isinstance(exc, KeyboardInterrupt):
             raise
-        note = f"statement raised {type(exc).__name__}: {str(exc)[:200]} while loading; skipped"
-        return {stmt: (exc, f"{locate(stmt.lineno)}: {note}")}
-    return {}
+        return exc
+    return None
+
+
+def _run_one(stmt: ast.stmt, namespace: dict, filename: str, locate) -> dict:
+    """Run one statement; ``{stmt: (exception, note)}`` if it raised, else ``{}``."""
+    exc = run_statement(stmt, namespace, filename)
+    return {} if exc is None else {stmt: (exc, LoadFailure.of(locate(stmt.lineno), exc))}
 
 
 def _ranges(stmts: list[ast.stmt], chosen: list[ast.stmt]) -> list[tuple[int, int]]:
@@ -435,7 +488,7 @@ class _FilteredLoader(importlib.abc.Loader):
         exec_statements(
             tree.body, module.__dict__, self.path, self.run_toplevel, lambda n: f"{Path(self.path).name} line {n}", sub
         )
-        self.notes.extend(f"{module.__name__}: {n}" for n in sub)
+        self.notes.extend(within(n, module.__name__) for n in sub)
 
 
 class _SubmissionFinder(importlib.abc.MetaPathFinder):
@@ -476,6 +529,11 @@ class _SubmissionFinder(importlib.abc.MetaPathFinder):
             self._holders[name] = found[0] if len(found) == 1 else None
         folder = self._holders[name]
         return importlib.machinery.PathFinder.find_spec(name, [str(folder)]) if folder is not None else None
+
+
+def within(note: str, prefix: str) -> str:
+    """A note of a module loaded on the way, as its importer shows it (``prefix: note``), keeping its facts."""
+    return note.within(prefix) if isinstance(note, LoadFailure) else f"{prefix}: {note}"
 
 
 def _cache_source(path: Path, combined: str) -> None:

@@ -16,7 +16,7 @@ import sys
 import types
 from pathlib import Path
 
-from gradcheck.audit import loader
+from gradcheck.audit import loader, projectnames
 from gradcheck.audit.loader import AuditError, LoadedSubmission
 from gradcheck.audit.submissions import SKIP_DIRS, SUFFIXES, source_of
 
@@ -35,16 +35,22 @@ def project_files(folder: Path) -> list[Path]:
             continue
         if f.name.startswith(("test_", ".")) or f.stem.endswith("_test") or f.name in ("setup.py", "conftest.py"):
             continue
+        if projectnames.is_scaffolding(f.stem):
+            continue
         out.append(f)
     return out
 
 
-def _module_name(folder: Path, f: Path) -> str:
+def _module_name(folder: Path, f: Path, package: str | None = None) -> str:
     rel = f.relative_to(folder).with_suffix("")
-    parts = [p for p in rel.parts]
+    parts = ([package] if package else []) + list(rel.parts)
     if parts[-1] == "__init__":
         parts = parts[:-1]
     return ".".join(parts)
+
+
+def _loader_factory(run_toplevel: bool, notes: list[str]):
+    return lambda path: loader._FilteredLoader(path, run_toplevel, notes)
 
 
 def _notebook_module(f: Path, name: str, run_toplevel: bool, notes: list[str]) -> tuple[types.ModuleType, list]:
@@ -55,24 +61,35 @@ def _notebook_module(f: Path, name: str, run_toplevel: bool, notes: list[str]) -
     module.__file__ = str(f)
     sys.modules[name] = module
     loader.exec_statements(stmts, module.__dict__, str(f), run_toplevel, lambda n: f"{f.name} line {n}", sub)
-    notes.extend(f"{f.name}: {n}" for n in sub)
+    notes.extend(loader.within(n, f.name) for n in sub)
     return module, stmts
 
 
-def _load_one(folder: Path, f: Path, run_toplevel: bool, notes: list[str]) -> tuple[types.ModuleType | None, list]:
-    name = _module_name(folder, f)
-    if not name or not all(p.isidentifier() for p in name.split(".")):
+def _load_one(
+    folder: Path, f: Path, run_toplevel: bool, notes: list[str], package: str | None = None
+) -> tuple[types.ModuleType | None, list]:
+    name = _module_name(folder, f, package)
+    renamed = not name or not all(p.isidentifier() for p in name.split("."))
+    if renamed and (len(f.relative_to(folder).parts) > 1 or f.stem == "__init__"):
         notes.append(f"{f.relative_to(folder)}: not an importable module name; skipped")
         return None, []
+    if renamed:  # nothing imports it by this name: a notebook, or a file named ``4-backward.py``
+        name = projectnames.safe_module_name(f.stem)
+        notes.append(f"{f.name}: not an importable module name; loaded as {name}")
     try:
         if f.suffix == ".ipynb":
             return _notebook_module(f, name, run_toplevel, notes)
-        module = importlib.import_module(name)
+        if renamed:
+            module = projectnames.load_renamed(f, name, _loader_factory(run_toplevel, notes))
+        elif name == package:
+            module = sys.modules[package]
+        else:
+            module = importlib.import_module(name)
         return module, loader.parse_python(f.read_text(encoding="utf-8", errors="replace"), f)
     except AuditError as exc:
         notes.append(f"{f.relative_to(folder)}: {exc.message}; skipped")
     except Exception as exc:  # noqa: BLE001 - student code: the file is left out, with the reason
-        notes.append(f"{f.relative_to(folder)}: {type(exc).__name__}: {str(exc)[:200]} while loading; skipped")
+        notes.append(loader.LoadFailure.of(str(f.relative_to(folder)), exc, statement=False))
     return None, []
 
 
@@ -103,13 +120,31 @@ def load_folder(folder: Path, run_toplevel: bool = False) -> LoadedSubmission:
     sys.path.insert(0, str(folder))
     sys.meta_path.insert(0, loader._SubmissionFinder(folder, run_toplevel, notes))
     loaded = LoadedSubmission(module=merged, path=folder, kind="folder", notes=notes, folder=folder)
+    package = _install_package(folder, run_toplevel, notes)
     for f in files:
-        module, stmts = _load_one(folder, f, run_toplevel, notes)
+        module, stmts = _load_one(folder, f, run_toplevel, notes, package)
         if module is None:
             continue
         loaded.stmts += stmts
         loaded.class_nodes.update({s.name: s for s in stmts if isinstance(s, ast.ClassDef)})
+        scaffold = projectnames.scaffold_names(module)
         for k, v in vars(module).items():
-            if not k.startswith("__"):
+            if not k.startswith("__") and k not in scaffold:
                 merged.__dict__.setdefault(k, v)
     return loaded
+
+
+def _install_package(folder: Path, run_toplevel: bool, notes: list[str]) -> str | None:
+    """The folder's package name once it is registered, when the folder is itself a package."""
+    package = projectnames.package_of(folder)
+    if package is None:
+        return None
+    sys.path.insert(0, str(folder.parent))
+    try:
+        projectnames.install_package(folder, package, _loader_factory(run_toplevel, notes))
+    except Exception as exc:  # noqa: BLE001 - student code: loaded as plain modules instead, with the reason
+        notes.append(loader.LoadFailure.of("__init__.py", exc, statement=False, during="loading the package"))
+        sys.modules.pop(package, None)
+        return None
+    notes.append(f"the folder is a package: its files were loaded as {package}.<name>, so relative imports resolve")
+    return package

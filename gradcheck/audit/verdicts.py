@@ -132,7 +132,7 @@ def _first_bad(name: str, arr: np.ndarray) -> str:
 def refuse(result: Mapping[str, Any], ex: Any) -> tuple[str, Diagnosis] | None:
     """A verdict given before any check: a loss that is not a scalar, non-finite parameters or gradients.
 
-    ``ex`` is the grader's :class:`~gradcheck.audit.grade.Extracted` (not imported here: the grader imports
+    ``ex`` is the grader's :class:`~gradcheck.audit.extracted.Extracted` (not imported here: the grader imports
     this module). Returns ``(status, diagnosis)``, or None when the submission can be checked.
     """
     lv = result.get("loss_value")

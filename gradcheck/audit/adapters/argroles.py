@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 
 from gradcheck.audit.adapters.sources import source_tree
+from gradcheck.audit.astnames import called_name
 
 #: Calls whose arguments are (or contain) array shapes.
 SHAPE_CALLS = {
@@ -86,9 +87,7 @@ def used_as_size(fn: Callable, name: str) -> bool:
     aliases = _aliases(tree, name)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            f = node.func
-            called = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else None
-            if called in SHAPE_CALLS and any(_mentions(a, aliases) for a in [*node.args, *node.keywords]):
+            if called_name(node) in SHAPE_CALLS and any(_mentions(a, aliases) for a in [*node.args, *node.keywords]):
                 return True
     return False
 

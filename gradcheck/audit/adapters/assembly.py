@@ -27,11 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters.calling import call_student
 from gradcheck.audit.adapters.lossfind import is_loss_name
 from gradcheck.audit.adapters.names import FORWARD_NAMES, GRAD_METHODS, TRAIN_METHODS
 from gradcheck.audit.adapters.objects import is_user_object, methods
-from gradcheck.audit.loader import StudentCodeError
+from gradcheck.audit.astnames import called_name, names_in
+from gradcheck.audit.loader import run_statement
 
 #: Methods a layer runs forward (``predict`` and ``__call__`` are a model's, not a layer's).
 LAYER_FORWARD = tuple(n for n in FORWARD_NAMES if n not in ("predict", "__call__", "predict_proba", "query"))
@@ -60,17 +60,12 @@ def script_body(stmts: list[ast.stmt]) -> list[ast.stmt]:
     return out
 
 
-def _called(node: ast.AST) -> str | None:
-    f = node.func if isinstance(node, ast.Call) else None
-    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
-
-
 def _trains(stmt: ast.stmt) -> bool:
     """A loop, or a statement calling a forward, backward, fit or train."""
     if isinstance(stmt, (ast.For, ast.While, ast.AsyncFor)):
         return True
     for node in ast.walk(stmt):
-        name = _called(node)
+        name = called_name(node)
         if name and (name in _STOP_CALLS or _TRAINS.search(name)):
             return True
         # net.SGD(X, Y, epochs=10000, ...): a call given a number of epochs trains, whatever its name
@@ -98,7 +93,7 @@ def _constructs(stmt: ast.stmt, classes: set[str]) -> bool:
         isinstance(stmt, ast.Assign)
         and len(stmt.targets) == 1
         and isinstance(stmt.targets[0], ast.Name)
-        and _called(stmt.value) in classes
+        and called_name(stmt.value) in classes
     )
 
 
@@ -130,14 +125,12 @@ def run_setup(stmts: list[ast.stmt], ns: dict, classes: set[str], locate) -> Set
     for stmt in prefix + later:
         if _is_definition(stmt) or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
             continue
-        try:  # a builder function's body: return, yield, nonlocal are not module statements
-            code = compile(ast.Module(body=[stmt], type_ignores=[]), "<script>", "exec")
-        except SyntaxError:
-            continue
         try:
-            call_student(locate(stmt.lineno), exec, code, setup.scratch)
-        except StudentCodeError as exc:
-            setup.skipped.append(f"{locate(stmt.lineno)} ({type(exc.original).__name__})")
+            exc = run_statement(stmt, setup.scratch, "<script>")
+        except SyntaxError:  # a builder function's body: return, yield, nonlocal are not module statements
+            continue
+        if exc is not None:
+            setup.skipped.append(f"{locate(stmt.lineno)} ({type(exc).__name__})")
     return setup
 
 
@@ -155,10 +148,6 @@ def is_layer_class(cls: type) -> bool:
 def layer_list(value: Any) -> bool:
     """A list or tuple of at least two layers."""
     return isinstance(value, (list, tuple)) and len(value) >= 2 and all(is_layer(v) for v in value)
-
-
-def _loaded_names(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
 @dataclass
@@ -185,7 +174,7 @@ def find_holder(setup: SetUp, classes: set[str]) -> Holder | None:
         fed = [
             s
             for s in setup.prefix
-            if not _is_definition(s) and name in _loaded_names(s) and _feeds(s, makers, layered - {name})
+            if not _is_definition(s) and name in names_in(s) and _feeds(s, makers, layered - {name})
         ]
         if fed:
             found.append(Holder(name, obj, attrs[0], fed[0].lineno))
@@ -194,8 +183,8 @@ def find_holder(setup: SetUp, classes: set[str]) -> Holder | None:
 
 def _feeds(stmt: ast.stmt, makers: set[str], layered: set[str]) -> bool:
     """The statement hands layers over: it makes one of the student's layers, or reads a layer variable."""
-    return any(_called(n) in makers for n in ast.walk(stmt) if isinstance(n, ast.Call)) or bool(
-        _loaded_names(stmt) & layered
+    return any(called_name(n) in makers for n in ast.walk(stmt) if isinstance(n, ast.Call)) or bool(
+        names_in(stmt) & layered
     )
 
 
@@ -273,7 +262,7 @@ def record_calls(setup: SetUp) -> Recorded | None:
     if len(order) < 2 or not backward:
         return None
     first = _method_call(forward[0])[2]
-    reads = set().union(*(_loaded_names(s) for s in forward + backward))
+    reads = set().union(*(names_in(s) for s in forward + backward))
     others = sorted((reads & objs) - set(order))
     loss_var = next((s.targets[0].id for s in forward if _loss_target(s)), None)
     return Recorded(forward, backward, order, others, loss_var, first.args[0] if first.args else None)
@@ -290,7 +279,7 @@ def _loss_target(stmt: ast.stmt) -> bool:
 
 def _loss_assign(stmt: ast.stmt, objs: set[str]) -> bool:
     """``loss = loss_function.calculate(activation2.output, y)``: a loss computed from the objects."""
-    return _loss_target(stmt) and bool(_loaded_names(stmt.value) & objs)
+    return _loss_target(stmt) and bool(names_in(stmt.value) & objs)
 
 
 #: Attribute names of a penalty a layer adds to its gradient (``weight_regularizer_l2``, ``l2_lambda``).
@@ -319,7 +308,7 @@ def one_sample_loop(tree: ast.AST | None) -> bool:
     for loop in ast.walk(tree) if tree is not None else []:
         if not isinstance(loop, ast.For):
             continue
-        if isinstance(loop.target, ast.Tuple) and _called(loop.iter) == "zip":
+        if isinstance(loop.target, ast.Tuple) and called_name(loop.iter) == "zip":
             return True
         if isinstance(loop.target, ast.Name):
             index = loop.target.id
@@ -346,7 +335,7 @@ def _made(body: list[ast.stmt], layers: set[str]) -> set[str]:
                 if isinstance(target, ast.Tuple) and isinstance(stmt.value, ast.Tuple)
                 else [(target, stmt.value)]
             )
-            out |= {t.id for t, v in pairs if isinstance(t, ast.Name) and _called(v) in layers}
+            out |= {t.id for t, v in pairs if isinstance(t, ast.Name) and called_name(v) in layers}
     return out
 
 
@@ -359,12 +348,14 @@ def assembles(body: list[ast.stmt], layers: set[str]) -> bool:
     called = set()  # the made layers called forward: a chain has two or more (one is a model class's own call)
     for stmt in _statements(body):
         if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Attribute) for t in stmt.targets):
-            if any(_called(n) in layers for n in ast.walk(stmt.value)):
+            if any(called_name(n) in layers for n in ast.walk(stmt.value)):
                 return True
         for node in ast.walk(stmt):
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
                 continue
-            if any(_called(n) in layers for a in [*node.args, *(k.value for k in node.keywords)] for n in ast.walk(a)):
+            if any(
+                called_name(n) in layers for a in [*node.args, *(k.value for k in node.keywords)] for n in ast.walk(a)
+            ):
                 return True
             if isinstance(node.func.value, ast.Name) and node.func.value.id in made and node.func.attr in LAYER_FORWARD:
                 called.add(node.func.value.id)

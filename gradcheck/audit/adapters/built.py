@@ -23,6 +23,7 @@ from gradcheck.audit import loader
 from gradcheck.audit.adapters.calling import call_student, plain_params
 from gradcheck.audit.adapters.objects import student_functions
 from gradcheck.audit.adapters.owncall import own_call, shown
+from gradcheck.audit.astnames import calls_of, read_names
 from gradcheck.audit.loader import LoadedSubmission, StudentCodeError
 
 #: Source files of a folder submission searched for constructions, at most.
@@ -47,19 +48,9 @@ def sources(loaded: LoadedSubmission) -> Iterator[tuple[str, ast.AST]]:
             continue
 
 
-def _calls_of(tree: ast.AST, name: str) -> Iterator[ast.Call]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            f = node.func
-            called = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
-            if called == name:
-                yield node
-
-
 def _resolvable(call: ast.Call, ns: dict) -> bool:
     """Every name the call reads is defined in the namespace (no local variable of a function)."""
-    names = {n.id for n in ast.walk(call) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return all(n in ns or hasattr(builtins, n) for n in names)
+    return all(n in ns or hasattr(builtins, n) for n in read_names(call))
 
 
 #: Rounds of inlining: ``Network(L)`` <- ``L = np.array([L1, L2])`` <- ``L1 = Layer(784, 64)``.
@@ -119,7 +110,7 @@ def built_in_code(cls: type, loaded: LoadedSubmission, has_params: Callable[[Any
     ns = loaded.module.__dict__
     seen: set[str] = set()
     for filename, tree in sources(loaded):
-        for found in _calls_of(tree, cls.__name__):
+        for found in calls_of(tree, cls.__name__):
             call = _inlined(found, tree, ns)
             text = ast.unparse(call)
             if text in seen or not _resolvable(call, ns):

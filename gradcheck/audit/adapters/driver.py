@@ -15,13 +15,16 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import labels, looptrained, unreachable
+from gradcheck.audit import frameworks
+from gradcheck.audit.adapters import batchconst, labels, looptrained, scalarlists, uncreated, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
 from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
+from gradcheck.audit.adapters.readers.echoed import NOTE as ECHOED_NOTE
+from gradcheck.audit.adapters.readers.echoed import echoes_weights
 from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_value_info
 from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
@@ -41,7 +44,7 @@ from gradcheck.audit.adapters.step import Grad, Runner, Step1
 from gradcheck.audit.adapters.studentloss import student_loss_grad, student_losses
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.adapters.updateform import update_form
-from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
+from gradcheck.audit.loader import AuditError, LoadedSubmission, LoadFailure, StudentCodeError
 
 #: A loss value this small at random weights is a softmax over a single class (see _check_degenerate).
 DEGENERATE_LOSS = 1e-8
@@ -55,7 +58,7 @@ def find_target(ctx: Context) -> Target:
         target = shape.find(ctx)
         if target is not None:
             return target
-    broken = [n.split(" while loading")[0] for n in ctx.loaded.notes if _unparsed(n)] + _undefined(ctx)
+    broken = [f.what for f in _failures(ctx) if f.error in UNPARSED] + _undefined(ctx)
     for name, fn in sorted(ctx.funcs.items()):
         local = unreachable.local_weights(fn)
         if local:  # def main(): W1 = np.random.randn(...) ... W1 -= lr * dW1, all inside one function
@@ -70,10 +73,12 @@ def find_target(ctx: Context) -> Target:
     trained = looptrained.loop_trained(getattr(ctx.loaded, "stmts", None) or [])
     if trained is not None:
         locate = getattr(ctx.loaded, "locate", None) or (lambda n: f"line {n}")
-        missing = [n.split(" while loading")[0] for n in ctx.loaded.notes if looptrained.missing_data(n)]
+        missing = [f.what for f in _failures(ctx) if f.error in looptrained.MISSING_DATA]
         raise AuditError(
             looptrained.message(trained, locate, broken + missing), where="finding the model", type_="EntryNotFound"
         )
+    if not ctx.classes and not ctx.funcs and (found := frameworks.frameworks_missing(ctx.loaded.notes)):
+        raise AuditError(frameworks.framework_message(found), where="finding the model", type_="EntryNotFound")
     raise AuditError(
         "no class with forward/backward methods and no backward function was found "
         f"(classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)})"
@@ -118,13 +123,11 @@ def _undefined(ctx: Context) -> list[str]:
     """Classes and functions whose own definition raised while loading (``dtype=np.float32`` with no numpy import)."""
     stmts = getattr(ctx.loaded, "stmts", None) or []
     locate = getattr(ctx.loaded, "locate", None) or (lambda n: f"line {n}")
+    raised = {f.where: f"{f.error}: {f.message}" for f in reversed(_failures(ctx)) if f.statement}
     out = []
     for stmt in stmts:
         if isinstance(stmt, (ast.ClassDef, ast.FunctionDef)) and stmt.name not in ctx.ns:
-            where = f"{locate(stmt.lineno)}: statement raised "
-            why = next(
-                (n[len(where) :].split(" while loading")[0] for n in ctx.loaded.notes if n.startswith(where)), None
-            )
+            why = raised.get(locate(stmt.lineno))
             if why is not None:
                 out.append(
                     f"{'class' if isinstance(stmt, ast.ClassDef) else 'function'} {stmt.name} ({locate(stmt.lineno)}) "
@@ -133,9 +136,13 @@ def _undefined(ctx: Context) -> list[str]:
     return out
 
 
-def _unparsed(note: str) -> bool:
-    """A loading note saying a file or statement could not even be parsed (its classes do not exist)."""
-    return "while loading" in note and ("SyntaxError" in note or "IndentationError" in note)
+#: Errors of a file or statement that could not even be parsed (its classes do not exist).
+UNPARSED = frozenset({"SyntaxError", "IndentationError"})
+
+
+def _failures(ctx: Context) -> list[LoadFailure]:
+    """What raised while loading, as the loader recorded it (its notes that are failures)."""
+    return [n for n in ctx.loaded.notes if isinstance(n, LoadFailure)]
 
 
 def audit(
@@ -176,6 +183,7 @@ def audit(
     """
     notes: list[str] = partial.setdefault("notes", [])
     n, seed = int((data or {}).get("n", INVENTED_N)), int((data or {}).get("seed", 0))
+    n = batchconst.invented_n(loaded, data, n, notes) if X is None else n
     if X is None:
         funcs = list(student_functions(loaded.module.__dict__, loaded).values())
         funcs += [m for c in student_classes(loaded.module.__dict__, loaded) for m in vars(c).values() if callable(m)]
@@ -290,6 +298,10 @@ def _try_next(exc: BaseException) -> bool:
     return isinstance(exc, StudentCodeError) and exc.where in ("backward", "loss gradient")
 
 
+#: Constructor arguments that take the network's layer objects from the caller (``Network(layers)``).
+LAYER_ARGS = ("layers", "layer_list", "modules")
+
+
 def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
     unreached = _unreached(target, probe, stmts)
     if unreached is not None:
@@ -311,7 +323,7 @@ def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
     if misnamed is not None:
         return AuditError(misnamed, where="finding the parameters", type_="ParamsNotFound")
     sig = signature(type(probe)) if hasattr(probe, "__dict__") else None
-    if sig is not None and any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
+    if sig is not None and any(p.kind == p.VAR_POSITIONAL or p.name in LAYER_ARGS for p in sig.parameters.values()):
         return AuditError(
             f"{target.label}{sig} is given its layers by code outside the class, and the submission builds "
             "none the audit can evaluate: the network is assembled by a script or notebook; audit that file "
@@ -368,13 +380,12 @@ def _misnamed_init(probe: Any) -> str | None:
 
 def _unreached(target: Target, probe: Any, stmts) -> str | None:
     """Weights that exist but cannot be reached, said for what they are (see :mod:`.unreachable`)."""
-    lists = unreachable.number_lists(probe, stmts)
+    lists = ", ".join(unreachable.number_lists(probe, stmts)) or scalarlists.scalar_weights(list(stmts))
     if lists:
-        return (
-            f"the weights {', '.join(lists)} are Python lists of numbers: the network is written as scalar loops "
-            "over lists, and only numpy arrays can be perturbed and read as parameters. No spec setting changes "
-            "that: the code must keep its weights in numpy arrays (np.array(w)) to be audited"
-        )
+        return scalarlists.error_text(lists)
+    missing = uncreated.missing_globals(list(stmts), probe) if target.root_name != "self" else []
+    if missing:
+        return uncreated.error_text(missing)
     try:
         local = unreachable.local_weights(target.get_backward(probe))
     except Exception:  # noqa: BLE001 - a lookup on student objects
@@ -547,6 +558,10 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
     if grads and shape == "grads-dict" and s1.arg_lr and _keyed_like_params(grads, params):
         grads, shape, result["update"] = returned_params(runner, s1, grads, params, lrs, notes)
         return grads, shape, s1
+    if grads and changed and echoes_weights(grads, s1):
+        notes.append(ECHOED_NOTE)
+        grads, shape, result["update"], step = update_grads(runner, s1, params, lrs, notes)
+        return grads, shape, step
     if grads:
         if changed:
             notes.append("backward also changed the weights; the returned gradients are used")

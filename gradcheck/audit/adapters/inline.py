@@ -59,6 +59,13 @@ def _computes(expr: ast.expr) -> bool:
     return any(isinstance(n, (ast.Call, ast.BinOp, ast.UnaryOp)) for n in ast.walk(expr))
 
 
+def _residual(expr: ast.expr) -> bool:
+    """``error = output - target``: a signed difference, the loss's derivative at most, never a loss value."""
+    if not (isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Sub)):
+        return False
+    return not any(isinstance(n, (ast.Call, ast.BinOp)) for side in (expr.left, expr.right) for n in ast.walk(side))
+
+
 def in_tree(tree: ast.AST, filename: str, owner: str | None = None, line0: int = 0) -> Iterator[InlineLoss]:
     """Every ``loss-like name = computation`` in ``tree``; methods carry their class as ``owner``."""
     stack: list[tuple[ast.AST, str | None]] = [(tree, owner)]
@@ -68,7 +75,7 @@ def in_tree(tree: ast.AST, filename: str, owner: str | None = None, line0: int =
             own = node.name
         if isinstance(node, ast.Assign):
             name = _target_name(node)
-            if name and is_loss_name(name.rsplit(".", 1)[-1]) and _computes(node.value):
+            if name and is_loss_name(name.rsplit(".", 1)[-1]) and _computes(node.value) and not _residual(node.value):
                 yield InlineLoss(name, node.value, node.lineno + line0, filename, own)
         stack.extend((child, own) for child in reversed(list(ast.iter_child_nodes(node))))
 

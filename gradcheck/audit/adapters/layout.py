@@ -15,6 +15,7 @@ import numpy as np
 from gradcheck.audit.adapters import labels
 from gradcheck.audit.adapters.params import Tensor, is_bias_tensor
 from gradcheck.audit.adapters.step import Runner, Step1
+from gradcheck.audit.astnames import called_name, names_in
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
 
@@ -93,17 +94,12 @@ def per_sample(trees: list[ast.AST], name: str) -> bool:
         for loop in ast.walk(tree):
             if not isinstance(loop, ast.For):
                 continue
-            bound = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+            bound = names_in(loop.target)
             if len(bound) < 2:
                 continue
             for call in ast.walk(loop):
-                if isinstance(call, ast.Call) and _called(call) == name:
-                    used = {n.id for a in call.args for n in ast.walk(a) if isinstance(n, ast.Name)}
+                if isinstance(call, ast.Call) and called_name(call) == name:
+                    used = set().union(*(names_in(a) for a in call.args))
                     if len(used & bound) >= 2:
                         return True
     return False
-
-
-def _called(call: ast.Call) -> str | None:
-    f = call.func
-    return f.attr if isinstance(f, ast.Attribute) else (f.id if isinstance(f, ast.Name) else None)

@@ -12,15 +12,10 @@ from __future__ import annotations
 
 import ast
 
+from gradcheck.audit.astnames import makes_array, names_in
+
 #: Calls that make a weight array at top level.
 _MAKERS = ("randn", "rand", "normal", "uniform", "standard_normal", "random")
-
-
-def _made(value: ast.expr) -> bool:
-    return any(
-        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _MAKERS
-        for n in ast.walk(value)
-    )
 
 
 def _updated(stmt: ast.stmt, names: set[str]) -> str | None:
@@ -29,7 +24,7 @@ def _updated(stmt: ast.stmt, names: set[str]) -> str | None:
         return stmt.target.id
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
         name = stmt.targets[0].id
-        reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+        reads = names_in(stmt.value)
         if name in names and name in reads:
             return name
     return None
@@ -51,7 +46,7 @@ def loop_trained(stmts: list[ast.stmt]) -> tuple[list[str], int, bool] | None:
     made = {
         t.id
         for s in stmts
-        if isinstance(s, ast.Assign) and _made(s.value)
+        if isinstance(s, ast.Assign) and makes_array(s.value, _MAKERS)
         for t in s.targets
         if isinstance(t, ast.Name)
     }
@@ -69,9 +64,8 @@ def loop_trained(stmts: list[ast.stmt]) -> tuple[list[str], int, bool] | None:
     return None
 
 
-def missing_data(note: str) -> bool:
-    """A loading note of a statement that failed for a missing library or data file."""
-    return "while loading" in note and any(e in note for e in ("ModuleNotFoundError", "FileNotFoundError"))
+#: Errors of a statement that failed for a missing library or data file while loading.
+MISSING_DATA = frozenset({"ModuleNotFoundError", "FileNotFoundError"})
 
 
 def message(found: tuple[list[str], int, bool], locate, broken: list[str]) -> str:

@@ -28,7 +28,9 @@ HINT = "[loss] student"
 LOSS_ARGS = ("loss", "loss_fn", "loss_function", "loss_func", "criterion", "cost_function")
 
 
-def _candidates(ns: dict, loaded: LoadedSubmission, name: str | None) -> tuple[list[str], dict, dict]:
+def _candidates(
+    ns: dict, loaded: LoadedSubmission, name: str | None, reads: frozenset = frozenset()
+) -> tuple[list[str], dict, dict]:
     classes = {c.__name__: c for c in student_classes(ns, loaded)}
     funcs = student_functions(ns, loaded)
     if name:
@@ -44,6 +46,9 @@ def _candidates(ns: dict, loaded: LoadedSubmission, name: str | None) -> tuple[l
     if len(cands) > 1:  # a library of losses: the one the code uses (``loss_function = CrossEntropy()``)
         used = _used_by_code(cands, loaded)
         cands = used if len(used) == 1 else cands
+    if len(cands) > 1:  # a project of several scripts: the one the network's own script uses
+        near = [n for n in cands if n in reads]
+        cands = near if len(near) == 1 else cands
     return cands, classes, funcs
 
 
@@ -75,9 +80,14 @@ def loss_object(ns: dict, loaded: LoadedSubmission, spec: dict) -> Any:
     return funcs[name] if name in funcs else call_student(f"{name}()", classes[name])
 
 
-def find_loss(ns: dict, loaded: LoadedSubmission, spec: dict) -> tuple[str, Callable[[Any, Any], Any]]:
-    """The student's loss gradient dL/d(output) as a function of (yhat, y)."""
-    cands, classes, funcs = _candidates(ns, loaded, spec.get("loss"))
+def find_loss(
+    ns: dict, loaded: LoadedSubmission, spec: dict, reads: frozenset = frozenset()
+) -> tuple[str, Callable[[Any, Any], Any]]:
+    """The student's loss gradient dL/d(output) as a function of (yhat, y).
+
+    ``reads`` are the names the code building the network reads: among several losses, the one it uses.
+    """
+    cands, classes, funcs = _candidates(ns, loaded, spec.get("loss"), reads)
     if not cands:
         raise AuditError(
             "backward needs the loss gradient dL/d(output) but no loss class or loss "

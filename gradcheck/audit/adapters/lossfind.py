@@ -34,7 +34,12 @@ from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, PENALTY_NAME, loss_n
 from gradcheck.audit.adapters.objects import is_user_object, methods
 
 #: Names of a loss (``J``, ``J_cost`` as in course notes; a log-likelihood, maximised, its sign turned).
-LOSS_NAME = re.compile(r"(loss|cost|error|mse|cross_?entropy|nll|bce|objective|criterion|likelihood|^j$|^j_)", re.I)
+#: ``xent``, ``ce``, ``sse`` are the usual abbreviations (``ce`` and ``sse`` only as whole words of a name).
+LOSS_NAME = re.compile(
+    r"(loss|cost|error|mse|cross_?entropy|cross_ent|(^|_)x_?ent|nll|bce|objective|criterion|likelihood|^j$|^j_|"
+    r"(^|_)(ce|sse)($|_))",
+    re.I,
+)
 #: Names that look like a loss but are not one (accuracy, helpers, derivatives).
 NOT_LOSS = re.compile(
     r"(accuracy|acc$|score|plot|print|history|rate|deriv|prime|grad|backward|delta|record|^log_(?!loss|likelihood)|save|show|"

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.astnames import names_in
 from gradcheck.audit.loader import LoadedSubmission
 
 _NOT_USER = (
@@ -95,6 +96,6 @@ def class_refs(cls: type, loaded: LoadedSubmission) -> set[str]:
             node = ast.parse(inspect.getsource(cls).lstrip())
         except (OSError, TypeError, SyntaxError):
             return set()
-    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-    names |= {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
-    return names - {cls.__name__}
+    found = names_in(node)
+    found |= {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+    return found - {cls.__name__}

@@ -47,6 +47,15 @@ def stored_output(root: Any, n: int | None, depth: int = 0) -> np.ndarray | None
 PRE_LIST = re.compile(r"^(z|pre|net|logit|s$|scores)", re.I)
 
 
+def _numbers(v: Any) -> bool:
+    """A list of real Python or numpy scalars (never bools)."""
+    return (
+        isinstance(v, list)
+        and bool(v)
+        and all(isinstance(a, (float, int, np.floating, np.integer)) and not isinstance(a, bool) for a in v)
+    )
+
+
 def _array_list(v: Any, n: int | None) -> bool:
     return isinstance(v, list) and bool(v) and all(isinstance(a, np.ndarray) for a in v) and _samples_axis_ok(v[-1], n)
 
@@ -73,6 +82,8 @@ def network_output(fwd, ret: Any, root: Any, n: int | None) -> tuple[Any, str]:
     """(output array or None, how it was found) from a forward's return value ``ret``."""
     if isinstance(ret, np.ndarray) and ret.ndim >= 1:
         return ret, "returned"
+    if _numbers(ret):  # ``return [sigmoid(...) for neuron in layer]``: one sample's outputs as Python numbers
+        return np.asarray(ret, dtype=float), "returned list of numbers"
     if _array_list(ret, n):  # ``return activations``: every layer's activations, the output last
         return ret[-1], "returned list[-1] (the last layer's activations)"
     if isinstance(ret, tuple) and ret:

@@ -16,7 +16,7 @@ import numpy as np
 
 from gradcheck.audit.adapters.assembly import Recorded, SetUp, is_layer
 from gradcheck.audit.adapters.objects import is_user_object
-from gradcheck.audit.loader import AuditError
+from gradcheck.audit.loader import AuditError, compile_statement
 
 
 class Objects:
@@ -67,16 +67,12 @@ class Replay:
         self.rec, self.x_name, self.y_name = rec, x_name, y_name
         skip = set(rec.order + rec.others) | {x_name, y_name}
         self.base = {k: v for k, v in setup.scratch.items() if k not in skip}
-        self.fwd = [self._compile(s, filename) for s in rec.forward]
-        self.bwd = [self._compile(s, filename) for s in rec.backward]
+        self.fwd = [compile_statement(s, filename) for s in rec.forward]
+        self.bwd = [compile_statement(s, filename) for s in rec.backward]
         self.envs: dict[int, dict] = {}
 
-    @staticmethod
-    def _compile(stmt: ast.stmt, filename: str):
-        return stmt.lineno, compile(ast.Module(body=[stmt], type_ignores=[]), filename, "exec")
-
     def _run(self, codes, env: dict) -> None:
-        for _, code in codes:  # student code: the runner's call of the forward or backward reports its errors
+        for code in codes:  # student code: the runner's call of the forward or backward reports its errors
             exec(code, env)
 
     def forward(self, root: Objects, X: Any, y: Any) -> tuple[Any, Any]:

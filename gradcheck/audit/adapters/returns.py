@@ -44,16 +44,8 @@ def named_values(fn: Callable, value: Any) -> dict[str, Any]:
 
 
 _ACTIVATION = re.compile(r"^(a|A|h|H|layer|out|o)_?(\d+)$")
-#: A numbered pre-activation (``Z2``, ``z_3``): the output itself where no activation follows it.
+#: A layer's pre-activation, ``Z2``: the output itself when no activation of that layer follows (identity output).
 _PRE_ACTIVATION = re.compile(r"^(z|Z)_?(\d+)$")
-
-
-def _identity_output(names: list[str | None], top_activation: int) -> int | None:
-    """``return Z1, A1, Z2``: the pre-activation numbered past every activation is an identity output layer."""
-    pres = [(int(m.group(2)), i) for i, name in enumerate(names) if name and (m := _PRE_ACTIVATION.match(name))]
-    if pres and max(pres)[0] > top_activation:
-        return max(pres)[1]
-    return None
 
 
 def output_index(names: list[str | None], values: tuple, n: int | None) -> int:
@@ -61,8 +53,7 @@ def output_index(names: list[str | None], values: tuple, n: int | None) -> int:
 
     By name (``y_hat``, ``probs``, ``output``; else the highest-numbered activation
     ``A2`` over ``A1``, unless one array is computed in the return statement itself
-    beside them, or a pre-activation is numbered past every activation: ``Z2`` in
-    ``return Z1, A1, Z2`` is an identity output layer), else the one array computed in the return beside named values
+    beside them), else the one array computed in the return beside named values
     (``return h, sig(h @ W2 + b2)``), else the first array (the common ``(out, cache)`` order).
     """
     for i, name in enumerate(names):
@@ -75,8 +66,10 @@ def output_index(names: list[str | None], values: tuple, n: int | None) -> int:
         computed = [i for i, name in enumerate(names) if name is None and isinstance(values[i], np.ndarray)]
         if len(computed) == 1:
             return computed[0]
-        identity = _identity_output(names, max(numbered)[0])
-        return max(numbered)[1] if identity is None else identity
+        pre = [(int(m.group(2)), i) for i, name in enumerate(names) if name and (m := _PRE_ACTIVATION.match(name))]
+        if pre and max(pre)[0] > max(numbered)[0]:  # ``return Z1, A1, Z2``: layer 2 has no activation
+            return max(pre)[1]
+        return max(numbered)[1]
     computed = [i for i, name in enumerate(names) if name is None and isinstance(values[i], np.ndarray)]
     if (
         len(computed) == 1

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import funcargs, glue, labels, prime, unreachable
+from gradcheck.audit.adapters import callsite, funcargs, glue, labels, prime, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student, plain_params
 from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, loss_object
 from gradcheck.audit.adapters.names import PENALTY_NAME, PENALTY_VALUE
@@ -97,7 +98,7 @@ class Runner:
     def _student_dout(self, out: Any, y: Any) -> Any:
         """The loss gradient: found by the grader (its errors are ours), computed by the student's code."""
         if self._loss_fn is None:
-            self.loss_name, self._loss_fn = find_loss(self.t.namespace, self.loaded, self.spec)
+            self.loss_name, self._loss_fn = find_loss(self.t.namespace, self.loaded, self.spec, self.t.reads)
         return call_student("loss gradient", self._loss_fn, first_array(out), y)
 
     def batch(self, columns: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -135,7 +136,7 @@ class Runner:
         params_obj = root if t.root_name == "params" else None
         n = Xc.shape[1] if columns else Xc.shape[0]
         out, found, named = self._forward(fwd, root, Xc, Yc, params_obj, exact, n)
-        out, found = self._glue(bfn, named, out, found)
+        out, found = self._glue(bfn, named, out, found, fwd)
         ctx = {
             "X": lambda: Xc.copy(),
             "Y": lambda: Yc.copy(),
@@ -195,11 +196,14 @@ class Runner:
                 )
         return self._funcargs
 
-    def _glue(self, fn, named: dict, out: Any, found: str) -> tuple[Any, str]:
+    def _glue(self, fn, named: dict, out: Any, found: str, fwd=None) -> tuple[Any, str]:
         """Add to ``named`` what the code computes between its forward and ``fn`` (``probs = softmax(scores)``)."""
         wanted = {p.name for p in plain_params(fn)} - set(named) if fn is not None else set()
         if not wanted or not isinstance(named.get("__ret__"), tuple):
             return out, found
+        placed = self._placed(fwd, fn, named["__ret__"], wanted)
+        named.update(placed)
+        wanted -= set(placed)
         made = glue.replay(self.loaded.stmts, student_functions(self.t.namespace, self.loaded), named, wanted)
         named.update(made)
         turned = glue.output_from_glue(made, out)
@@ -210,6 +214,17 @@ class Runner:
             source = found.split()[-1]
             self.notes.append(f"the network's output is {turned[0]}, made from the forward's {source} as the code does")
         return turned[1], f"glue {turned[0]}"
+
+    def _placed(self, fwd, fn, ret: tuple, wanted: set[str]) -> dict[str, Any]:
+        """The forward's returned values the code's own backward call places positionally (said once)."""
+        tree = ast.Module(body=list(self.loaded.stmts), type_ignores=[])
+        placed = {k: v for k, v in callsite.positional(tree, fwd, fn, ret).items() if k in wanted}
+        if placed and "callsite" not in self.said:
+            self.said.add("callsite")
+            self.notes.append(
+                f"the forward's returned values passed as the code's own call passes them: {', '.join(sorted(placed))}"
+            )
+        return placed
 
     def _sample_axis(self, out: np.ndarray, n: int, rows: bool) -> np.ndarray:
         """The output with its samples on the batch's axis (``np.array(x, ndmin=2).T`` turns rows into columns)."""
@@ -253,7 +268,7 @@ class Runner:
         params_obj = root if t.root_name == "params" else None
         n = Xc.shape[1] if columns else Xc.shape[0]
         out, _, named = self._forward(t.get_forward(root), root, Xc, Yc, params_obj, exact, n)
-        out, _ = self._glue(t.get_backward(root), named, out, "")
+        out, _ = self._glue(t.get_backward(root), named, out, "", t.get_forward(root))
         named.pop("__ret__", None)
         values = {k[1:]: v() for k, v in exact.items()}
         values.update(named)

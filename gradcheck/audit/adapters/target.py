@@ -97,6 +97,8 @@ class Target:
     extra_args: Callable[[Any], dict] | None = None
     output_of: Callable[[Any, Any], Any] | None = None
     per_sample: bool = False
+    #: names the code that builds this network reads: among several loss derivatives, the one it uses
+    reads: frozenset = frozenset()
     #: built as the submission builds it: its sizes are its own, the batch is made to fit them
     own_sizes: bool = False
     #: the object whose methods are called when the root is not it (its loss methods are the student's loss)

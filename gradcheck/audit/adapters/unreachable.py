@@ -17,6 +17,7 @@ from typing import Any
 from gradcheck.audit.adapters.calling import signature
 from gradcheck.audit.adapters.names import is_param_name, role_of
 from gradcheck.audit.adapters.sources import source_tree
+from gradcheck.audit.astnames import makes_array
 
 #: Calls that make a weight array (``np.random.randn``, ``rng.normal``, ``np.zeros``).
 _MAKERS = ("randn", "rand", "normal", "uniform", "standard_normal", "zeros", "ones", "random", "randint")
@@ -56,12 +57,6 @@ def number_lists(root: Any, stmts: Iterable[ast.stmt] = ()) -> list[str]:
     return list(dict.fromkeys(built + held))
 
 
-def _made_here(node: ast.AST) -> bool:
-    return any(
-        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _MAKERS for n in ast.walk(node)
-    )
-
-
 def local_weights(fn: Callable) -> list[str]:
     """Weight-like local variables ``fn`` makes (``W1 = np.random.randn(...)``) and never returns, stores on an
     object, declares global or hands to another function; [] when it makes none or any of them escapes."""
@@ -70,7 +65,7 @@ def local_weights(fn: Callable) -> list[str]:
         return []
     made = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and _made_here(node.value):
+        if isinstance(node, ast.Assign) and makes_array(node.value, _MAKERS):
             made += [t.id for t in node.targets if isinstance(t, ast.Name) and is_param_name(t.id)]
     made = list(dict.fromkeys(made))
     return made if made and not _escapes(tree, set(made)) else []

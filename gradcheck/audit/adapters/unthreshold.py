@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcheck.audit.adapters.sources import source_tree
+from gradcheck.audit.astnames import called_name
 
 #: Calls whose first argument is the network's output and whose result is a decision.
 DECIDERS = {"argmax", "round", "rint", "sign", "heaviside"}
@@ -31,7 +32,7 @@ def _operand(node: ast.expr) -> ast.expr | None:
         return node.left
     if isinstance(node, ast.Call):
         f = node.func
-        name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else None
+        name = called_name(node)
         if isinstance(f, ast.Attribute) and name in CASTS and not _is_module(f.value):
             return _operand(f.value) or (f.value if name != "astype" else None)
         if name in DECIDERS and node.args:

@@ -153,6 +153,35 @@ def grads_from_return(
         entries = [(n, path, a) for n, (_, path, a) in zip(ret_names, entries)]
         named = True
     grads, rule = match_entries(entries, params, named)
+    if named and rule == "name" and len(grads) < len(params):
+        grads = _numbers_by_name(value, base, params, grads, notes)
     if grads and rule == "position" and any(g.data.shape != params[g.param].shape for g in grads):
         notes.append("returned gradients matched to the parameters by position although some shapes differ")
     return grads, shape, notes
+
+
+def _numbers_by_name(value: Any, base: str, params: list[Tensor], grads: list[Grad], notes: list[str]) -> list[Grad]:
+    """Add the gradients kept as one number under a parameter's gradient name (``db1 = np.sum(dZ1) / m``).
+
+    The update ``b1 - lr * db1`` broadcasts the number onto every entry of ``b1``, so that number, on
+    every entry, is the gradient the student's code applies; a note says so.
+    """
+    entries: list[tuple[str, str, np.ndarray]] = []
+    flatten(value, base, [], entries, scalars=True)
+    have = {g.param for g in grads}
+    numbers = [e for e in entries if e[2].ndim == 0]
+    for i, p in enumerate(params):
+        for n, path, arr in numbers if i not in have else []:
+            if name_match(n, p, allow_plain=False):
+                grads.append(Grad(i, path, "name", np.full(p.shape, float(arr))))
+                have.add(i)
+                notes.extend(
+                    [
+                        f"{path} is one number, not an array of {p.name}'s shape {tuple(p.shape)}: it is taken on "
+                        f"every entry of {p.name}, as the update {p.name} - lr * {n} applies it"
+                    ]
+                    if int(np.prod(p.shape)) > 1
+                    else []
+                )
+                break
+    return grads

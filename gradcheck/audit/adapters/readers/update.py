@@ -81,6 +81,11 @@ def _scalar(v: Any) -> bool:
     return isinstance(v, (float, int, np.floating)) and not isinstance(v, (bool, np.bool_))
 
 
+def _zero_d(v: Any) -> bool:
+    """``self.learning_rate = np.array(learning_rate)``: a 0-d float array holds a number just the same."""
+    return isinstance(v, np.ndarray) and v.ndim == 0 and v.dtype.kind == "f"
+
+
 def knobs(runner: Runner, s1: Step1) -> list[Knob]:
     """Learning-rate candidates, lr-like names first; each is verified before it is used."""
     lr_arg = runner.spec.get("lr_arg")
@@ -90,7 +95,7 @@ def knobs(runner: Runner, s1: Step1) -> list[Knob]:
     names = [lr_arg] if lr_arg else list(LR_NAMES)
     if runner.t.root_name == "self":
         attrs = vars(s1.root) if hasattr(s1.root, "__dict__") else {}
-        scalars = [k for k, v in attrs.items() if _scalar(v) and isinstance(v, float)]
+        scalars = [k for k, v in attrs.items() if (_scalar(v) and isinstance(v, float)) or _zero_d(v)]
         found += [Knob("attribute", k) for k in sorted(scalars, key=lambda k: (k not in names, k))]
     g = getattr(runner.t.get_backward(s1.root), "__globals__", runner.t.namespace)
     gl = [k for k, v in g.items() if isinstance(v, float) and not k.startswith("_")]
@@ -147,7 +152,7 @@ def update_grads(
         except (StudentCodeError, AuditError):
             continue
         if not ok:
-            drift = drift or (knob.kind == "argument" and _drifts(runner, knob, s1.columns, lrs[0]))
+            drift = drift or (knob.kind in ("argument", "attribute") and _drifts(runner, knob, s1.columns, lrs[0]))
             tried.append(str(knob))
             continue
         stateful, diff = _stateful(runner, a, knob, params, lrs[0], notes)

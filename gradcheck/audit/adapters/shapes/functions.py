@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from gradcheck.audit.adapters import archlist, owncall, synth
+from gradcheck.audit.adapters import archlist, owncall, scalarlists, synth
 from gradcheck.audit.adapters.calling import accepts_role, call_student
 from gradcheck.audit.adapters.feeds import feeding_forward, gradient_function, loss_grads_function
 from gradcheck.audit.adapters.names import BACKWARD_NAMES, FORWARD_NAMES, GRAD_METHODS, INIT_FUNC_NAMES
@@ -131,6 +131,9 @@ def _params_source(fns: list[Callable], ctx: Context, funcs: dict, bname: str, a
         return (lambda: copy.deepcopy(frozen)), None, f"parameters from the global {gname!r}"
     arg = next((a for a in (accepts_role(f, "params") for f in fns) if a), None)
     made = _never_created(fns, arg, ctx) if arg else None
+    listed = scalarlists.scalar_weights(list(ctx.loaded.stmts)) if made is None else None
+    if listed:
+        raise AuditError(scalarlists.error_text(listed), where="finding the parameters", type_="ParamsNotFound")
     if made is None:
         raise AuditError(
             f"{bname} takes parameters but no initializer function, global params dict or "

@@ -14,6 +14,7 @@ import ast
 import copy
 from typing import Any
 
+from gradcheck.audit.adapters import built
 from gradcheck.audit.adapters.calling import bind_args, call_student, plain_params
 from gradcheck.audit.adapters.names import FORWARD_NAMES
 from gradcheck.audit.adapters.objects import methods
@@ -74,6 +75,17 @@ def _build(stmt: ast.Assign, ctx: Context) -> Any:
     return scratch[stmt.targets[0].id]
 
 
+def _reads_of_file(stmt: ast.Assign, ctx: Context) -> frozenset:
+    """The names read by the file that holds ``stmt`` (a folder's script): which loss it trains with."""
+    if ctx.loaded.folder is None:
+        return frozenset()
+    want = ast.dump(stmt)
+    for _, tree in built.sources(ctx.loaded):
+        if any(ast.dump(s) == want for s in getattr(tree, "body", [])):
+            return frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+    return frozenset()
+
+
 def _module_forward(ctx: Context, name: str):
     """The module's ``predict(network, x)``-like function taking the list, if any."""
     for fname in FORWARD_NAMES:
@@ -110,4 +122,5 @@ def find(ctx: Context) -> Target | None:
         get_forward=forward,
         get_backward=lambda r: r.backward,
         shape="layer-list",
+        reads=_reads_of_file(stmt, ctx),
     )

@@ -1,0 +1,76 @@
+"""What the sandboxed worker returned, as arrays in the student's names and order, and the targets as rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Extracted", "as_array", "n_out", "precision_of", "targets"]
+
+
+def as_array(value: Any) -> np.ndarray:
+    """A float64 array from the worker's JSON (numbers sent as strings parsed, ``None`` as NaN)."""
+
+    def conv(x):
+        if isinstance(x, list):
+            return [conv(v) for v in x]
+        return float(x) if isinstance(x, str) else (np.nan if x is None else x)
+
+    return np.asarray(conv(value), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What the worker returned, as arrays in the student's names and order."""
+
+    params: dict[str, np.ndarray]
+    grads: dict[str, np.ndarray]
+    rules: dict[str, str]
+    forward: np.ndarray | None
+    samples_as_columns: bool
+    #: the narrowest float type the student's arrays came in: float32 code is judged to float32's rounding
+    precision: np.dtype = np.dtype(np.float64)
+
+    @classmethod
+    def from_result(cls, result: Mapping[str, Any]) -> Extracted:
+        """Parse the worker's result JSON."""
+        params = {p["name"]: as_array(p["data"]) for p in result.get("params", [])}
+        grads = {g["param"]: as_array(g["data"]) for g in result.get("grads", [])}
+        rules = {g["param"]: g.get("rule", "?") for g in result.get("grads", [])}
+        fwd = result.get("forward")
+        return cls(
+            params,
+            grads,
+            rules,
+            None if fwd is None else as_array(fwd),
+            bool(result.get("samples_as_columns", False)),
+            precision_of(result.get("precision")),
+        )
+
+
+def precision_of(name: Any) -> np.dtype:
+    """float32 for a network seen in float32 (or narrower: float32's bounds stay the loosest), else float64."""
+    narrow = {"float32", "float16"}
+    return np.dtype(np.float32) if name in narrow else np.dtype(np.float64)
+
+
+def targets(Y: np.ndarray, n_out: int) -> np.ndarray:
+    """Targets as rows ``(N, n_out)``: integer class labels become one-hot, a flat vector a column."""
+    Y = np.asarray(Y, dtype=float)
+    if Y.ndim == 2:
+        return Y
+    if n_out > 1 and np.all(Y == np.round(Y)) and np.all((Y >= 0) & (Y < n_out)):
+        return np.eye(n_out)[Y.astype(int)]
+    return Y.reshape(-1, 1)
+
+
+def n_out(ex: Extracted, Y: np.ndarray) -> int:
+    """The network's output width: the targets' columns, else the forward output's, else 1."""
+    if Y.ndim == 2:
+        return Y.shape[1]
+    if ex.forward is not None and ex.forward.ndim == 2:
+        return ex.forward.shape[0] if ex.samples_as_columns else ex.forward.shape[1]
+    return 1

@@ -1,0 +1,45 @@
+"""Code built on an autograd framework, or written for Python 2: what the audit cannot model, said plainly.
+
+The audit checks backpropagation written by hand in numpy. A submission whose network is a
+``torch.nn.Module`` (or Keras, TensorFlow, JAX) has no hand-written gradient, and the sandbox does
+not install those frameworks: when no model is found and the code failed to import one, the error
+says so instead of listing the (empty) classes and functions found. Python 2 code (``print x``)
+does not parse under Python 3; its syntax error says which language it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Autograd frameworks by the top-level module name a failed import names.
+FRAMEWORKS = {"torch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras", "jax": "JAX"}
+_MISSING = re.compile(r"No module named '([A-Za-z_][\w]*)")
+#: Syntax error messages only Python 2 code produces.
+PYTHON2 = ("Missing parentheses in call to 'print'", "Missing parentheses in call to 'exec'")
+
+
+def frameworks_missing(notes: list[str]) -> list[str]:
+    """The autograd frameworks the loading notes say an import of the code needed and did not find."""
+    found = []
+    for note in notes:
+        m = _MISSING.search(note)
+        name = FRAMEWORKS.get(m.group(1).split(".")[0]) if m else None
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def framework_message(found: list[str]) -> str:
+    """Why a submission built on ``found`` frameworks has nothing for the audit to check."""
+    return (
+        f"the code is built on {' and '.join(found)}, which the audit's sandbox does not provide: the audit checks "
+        "backpropagation written by hand in numpy, and a framework's automatic gradients are not the student's "
+        "own; no spec setting changes that"
+    )
+
+
+def python2_hint(msg: str) -> str:
+    """A note for a syntax error that only Python 2 code makes ('' for any other)."""
+    if any(p in msg for p in PYTHON2):
+        return " (Python 2 code: the audit runs Python 3; the submission must be ported, e.g. print(...))"
+    return ""

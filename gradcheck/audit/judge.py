@@ -1,0 +1,130 @@
+"""Judging a submission against one network: the losses to try, the best attempt, the verdict.
+
+The network is the one its forward output identified (or the spec declared); the losses are
+the declared one, or those the output layer allows, then other conventions when none passes
+(:mod:`gradcheck.audit.attempts`). A forward that does not match makes the verdict a fail.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from gradcheck.audit.attempts import Checked, conventions_tried, diagnosed, top_diagnosed
+from gradcheck.audit.lossfit import LossChoice, LossError, choices
+from gradcheck.audit.lossverdict import settle
+from gradcheck.audit.network import ForwardCheck, label, output_choices
+from gradcheck.audit.spec import AuditSpec
+from gradcheck.audit.submissionresult import SubmissionResult
+from gradcheck.audit.verdicts import _forward_diagnosis, _loss_note, _shape_diag, _unmodelled
+from gradcheck.errormap import error_maps
+from gradcheck.problem import GradientShapeError
+
+__all__ = ["judge", "output_candidates", "undetermined"]
+
+
+def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False, checked=None):
+    """The verdict on ``ex`` judged as network ``config`` (mapped by ``layout``), under the losses it allows.
+
+    ``student`` is ``(the student's loss values, their loss's gradient, a loss imposed or None)``;
+    ``checked`` holds checks already made on this network (:class:`~gradcheck.audit.attempts.Checked`).
+    """
+    checked = Checked() if checked is None else checked
+    notes = list(base.pop("notes"))
+    picks: list[LossChoice] = []
+    try:
+        ref, outputs = layout.to_reference(ex.params), output_candidates(config, forward, spec, Y, bool(student[0]))
+        picks = (
+            [student[2]]
+            if student[2] is not None
+            else choices(spec, outputs, student[0], ref, X, Y, notes, grad=student[1])
+        )
+        tried = top_diagnosed(
+            [checked.attempt(ex, layout, c, X, Y, seed, spec, lr_unknown) for c in picks], ex, layout, X, Y
+        )
+        if all(c.source == "auto" for c in picks) and not any(t["report"].passed for t in tried):
+            tried += conventions_tried(ex, layout, picks, X, Y, seed, spec, tried, checked)
+        if any(t["report"].passed for t in tried):  # a pass under an assumed loss quotes the other losses' diagnoses
+            tried = [diagnosed(t, ex, layout, X, Y) for t in tried]
+    except LossError as exc:
+        return SubmissionResult(
+            status="error", error=str(exc), forward=forward, rules=ex.rules, notes=tuple(notes), **base
+        )
+    except GradientShapeError as exc:
+        return SubmissionResult(
+            status="fail",
+            error=str(exc),
+            diagnoses=tuple(_shape_diag(exc)),
+            forward=forward,
+            rules=ex.rules,
+            loss=picks[0].label if picks else None,
+            notes=tuple(notes),
+            **base,
+        )
+    except (ValueError, TypeError) as exc:  # not the student's gradient (refuse() judged that): ours
+        return SubmissionResult(
+            status="error",
+            error=f"the gradient could not be checked: {exc}",
+            forward=forward,
+            rules=ex.rules,
+            notes=tuple(notes),
+            **base,
+        )
+    best = max(tried, key=lambda t: t["score"])
+    report, diagnoses, choice = best["report"], list(best["diagnoses"]), best["choice"]
+    notes += best["notes"]
+    notes.append(_loss_note(choice, spec, report.passed))
+    if choice.config.output != config.output:  # the loss told the output layer the scores could not
+        forward = dataclasses.replace(forward, network=label(choice.config), on_logits=True)
+    status = report.status
+    if forward.status != "mismatch":
+        # scores of a classifier (class targets on an identity output) leave the output layer open too
+        open_output = forward.on_logits or len({o.output for o in outputs}) > 1
+        status, diagnoses = settle(status, diagnoses, best, tried, None if open_output else config.output)
+    else:
+        unmodelled = _unmodelled(forward, report, spec)
+        if unmodelled:
+            return SubmissionResult(
+                status="error", error=unmodelled, forward=forward, rules=ex.rules, notes=tuple(notes), **base
+            )
+        status = "fail" if status in ("pass", "kink") else status
+        diagnoses.insert(0, _forward_diagnosis(forward))
+    return SubmissionResult(
+        status=status,
+        tensors=report.tensors,
+        error_maps=error_maps(report),
+        diagnoses=tuple(diagnoses),
+        forward=forward,
+        rules=ex.rules,
+        loss=choice.label,
+        notes=tuple(notes),
+        loss_choice=choice,
+        **base,
+    )
+
+
+def undetermined(judged: SubmissionResult) -> bool:
+    """Inconclusive only because the loss is open: the gradient is right for this network under some loss."""
+    return judged.status == "inconclusive" and any(d.code == "loss_undetermined" for d in judged.diagnoses)
+
+
+def output_candidates(config, forward: ForwardCheck, spec: AuditSpec, Y: np.ndarray, own_loss: bool = False) -> list:
+    """The candidate networks: the one found, or, when the forward may be scores, one per output layer.
+
+    Scores (logits) leave the output activation open: a forward that matched only on
+    them, or an identity output whose targets are class labels (one-hot rows) — the
+    scores of a classifier — or whose loss the student's code computes (its value
+    tells the output layer). The network found stays first.
+    """
+    open_ = config.output == "identity" and (_class_rows(Y) or own_loss) and not spec.get("network", "output")
+    scores = forward.on_logits or open_
+    if not scores:
+        return [config]
+    others = [o for o in output_choices(spec, config.sizes[-1]) if o != config.output]
+    return [config, *(dataclasses.replace(config, output=o) for o in others)]
+
+
+def _class_rows(Y: np.ndarray) -> bool:
+    """Targets that are class labels: one-hot rows over at least two classes."""
+    return Y.ndim == 2 and Y.shape[1] > 1 and bool(np.all((Y == 0) | (Y == 1))) and bool(np.all(Y.sum(axis=1) == 1))

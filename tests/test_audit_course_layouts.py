@@ -1,0 +1,314 @@
+"""Layouts course repositories hand in: notebooks and files whose names no import can use, a course's
+test scaffolding beside the student's work, a folder that is itself a package, several scripts each
+training with its own loss, and a bias gradient summed down to one number."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gradcheck.audit import projectnames, projects
+from gradcheck.audit.adapters import loss
+from gradcheck.audit.adapters.params import Tensor
+from gradcheck.audit.adapters.readers.returned import grads_from_return
+from gradcheck.audit.batch import audit_batch
+from gradcheck.audit.loader import AuditError
+from gradcheck.audit.sandbox import Limits
+from gradcheck.audit.spec import AuditSpec
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def notebook(*cells: str) -> str:
+    return json.dumps(
+        {
+            "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": c} for c in cells],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "stem, scaffold",
+    [
+        ("testCases_v3", True),
+        ("testCases", True),
+        ("test_cases", True),
+        ("public_tests", True),
+        ("test_utils", True),
+        ("grader_tests", True),
+        ("network", False),
+        ("contest", False),
+        ("test_net", False),  # left to the test_ prefix rule of project_files
+        ("testing_ground", False),
+    ],
+)
+def test_scaffolding_stems(stem, scaffold):
+    assert projectnames.is_scaffolding(stem) is scaffold
+
+
+def test_safe_module_names():
+    assert projectnames.safe_module_name("Week 4 - Step by Step v8") == "Week_4___Step_by_Step_v8"
+    assert projectnames.safe_module_name("4-backward_propagation") == "_4_backward_propagation"
+
+
+def test_a_spaced_notebook_and_numbered_files_load_and_the_scaffolding_stays_out(tmp_path, clean_imports):
+    root = tmp_path / "week4"
+    write(root / "nn_helpers.py", "def act(x):\n    return 2 * x\n")
+    write(root / "testCases_v2.py", "def backward_test_case():\n    W1 = 1.0\n    return W1\n")
+    write(root / "4-backward.py", "def helper_four():\n    return 4\n")
+    head = "from nn_helpers import act\nfrom testCases_v2 import *\n"
+    nb = notebook(head, "def L_model_backward(x):\n    return act(x)\n")
+    write(root / "Week 4 - Step by Step.ipynb", nb)
+    loaded = projects.load_folder(root)
+    ns = loaded.module.__dict__
+    assert ns["L_model_backward"](3) == 6, loaded.notes  # the notebook, under a made-up name, imports its helper
+    assert "backward_test_case" not in ns  # star-imported scaffolding is never a candidate entry
+    assert ns["helper_four"]() == 4
+    assert __import__("4-backward").helper_four() == 4  # the only way to import such a file still works
+    assert "Week 4 - Step by Step.ipynb: not an importable module name; loaded as Week_4___Step_by_Step" in loaded.notes
+    assert not any(n.startswith("a project folder") and "testCases_v2" in n for n in loaded.notes)
+
+
+def test_a_package_folder_resolves_its_relative_imports(tmp_path, clean_imports):
+    pkg = tmp_path / "neural_net"
+    write(pkg / "__init__.py", "from .layers import Dense\nfrom .network import Network\n")
+    write(pkg / "layers.py", "class Dense:\n    size = 3\n")
+    body = "class Network:\n    def first(self):\n        return layers.Dense()\n"
+    write(pkg / "network.py", "from . import layers\n\n" + body)
+    loaded = projects.load_folder(pkg)
+    ns = loaded.module.__dict__
+    assert ns["Network"]().first().size == 3, loaded.notes
+    assert any("the folder is a package" in n for n in loaded.notes)
+    assert not any("attempted relative import" in n for n in loaded.notes)
+
+
+def test_a_bias_gradient_kept_as_one_number_is_read_on_every_entry():
+    params = [Tensor("W1", (), (2, 3)), Tensor("b1", (), (2, 1)), Tensor("W2", (), (1, 2)), Tensor("b2", (), (1, 1))]
+    ret = {
+        "dA1": np.ones((2, 4)),
+        "dW1": np.full((2, 3), 0.1),
+        "db1": np.float64(0.7),
+        "dW2": np.full((1, 2), 0.2),
+        "db2": np.float64(-0.3),
+    }
+    grads, shape, notes = grads_from_return(ret, params)
+    got = {params[g.param].name: g.data for g in grads}
+    assert shape == "grads-dict" and sorted(got) == ["W1", "W2", "b1", "b2"]
+    assert np.array_equal(got["b1"], np.full((2, 1), 0.7)) and np.array_equal(got["b2"], np.full((1, 1), -0.3))
+    assert notes == [
+        "ret['db1'] is one number, not an array of b1's shape (2, 1): it is taken on every entry of b1, "
+        "as the update b1 - lr * db1 applies it"
+    ]
+
+
+def test_several_scripts_each_with_a_loss_pick_the_one_the_network_script_reads(tmp_path, clean_imports):
+    root = tmp_path / "proj"
+    write(
+        root / "losses.py",
+        """\
+        import numpy as np
+        def mse_prime(y_true, y_pred):
+            return 2 * (y_pred - y_true) / np.size(y_true)
+        def bce_prime(y_true, y_pred):
+            return ((1 - y_true) / (1 - y_pred) - y_true / y_pred) / np.size(y_true)
+        """,
+    )
+    write(root / "xor.py", "from losses import mse_prime\ngrad = mse_prime(1.0, 0.5)\n")
+    write(root / "digits.py", "from losses import bce_prime\ntrain(bce_prime)\n")
+    loaded = projects.load_folder(root)
+    ns = loaded.module.__dict__
+    with pytest.raises(AuditError, match="several losses bce_prime and mse_prime"):
+        loss.find_loss(ns, loaded, {})
+    name, grad = loss.find_loss(ns, loaded, {}, reads=frozenset({"mse_prime", "grad"}))
+    assert name == "mse_prime"
+
+
+LAYERS = """\
+import numpy as np
+
+class Dense:
+    def __init__(self, n_in, n_out):
+        self.weights = np.random.randn(n_out, n_in)
+        self.bias = np.random.randn(n_out, 1)
+
+    def forward(self, x):
+        self.x = x
+        return self.weights @ x + self.bias
+
+    def backward(self, grad, learning_rate):
+        w_grad = grad @ self.x.T
+        x_grad = self.weights.T @ grad
+        self.weights -= learning_rate * w_grad
+        self.bias -= learning_rate * grad
+        return x_grad
+
+class Tanh:
+    def forward(self, x):
+        self.x = x
+        return np.tanh(x)
+
+    def backward(self, grad, learning_rate):
+        return grad * (1 - np.tanh(self.x) ** 2)
+
+def mse(y_true, y_pred):
+    return np.mean((y_true - y_pred) ** 2)
+
+def mse_prime(y_true, y_pred):
+    return 2 * (y_pred - y_true) / np.size(y_true)
+
+def bce(y_true, y_pred):
+    return -np.mean(y_true * np.log(y_pred) + (1 - y_true) * np.log(1 - y_pred))
+
+def bce_prime(y_true, y_pred):
+    return ((1 - y_true) / (1 - y_pred) - y_true / y_pred) / np.size(y_true)
+"""
+
+
+def test_a_project_of_two_scripts_with_two_losses_is_audited_with_the_networks_own(tmp_path):
+    """The XOR script trains its layer list with mse_prime; another script (a dataset the sandbox lacks) with bce."""
+    root = tmp_path / "proj"
+    write(root / "layers.py", LAYERS)
+    write(
+        root / "xor.py",
+        """\
+        import numpy as np
+        from layers import Dense, Tanh, mse, mse_prime
+        X = np.reshape([[0, 0], [0, 1], [1, 0], [1, 1]], (4, 2, 1))
+        Y = np.reshape([[0], [1], [1], [0]], (4, 1, 1))
+        network = [Dense(2, 3), Tanh(), Dense(3, 1), Tanh()]
+        for x, y in zip(X, Y):
+            out = x
+            for layer in network:
+                out = layer.forward(out)
+            grad = mse_prime(y, out)
+            for layer in reversed(network):
+                grad = layer.backward(grad, 0.1)
+        """,
+    )
+    write(
+        root / "digits.py",
+        """\
+        from keras_not_installed import load
+        from layers import bce, bce_prime
+        def train(network, loss, loss_prime, xs, ys):
+            for x, y in zip(xs, ys):
+                grad = loss_prime(y, x)
+        train([], bce, bce_prime, *load())
+        """,
+    )
+    report = audit_batch([root], AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    (s,) = report.submissions
+    assert s.status == "pass", (s.error, s.notes)
+    assert any("from the student's mse_prime" in n for n in s.notes), s.notes
+
+
+def test_python2_code_says_so():
+    from gradcheck.audit.loader import parse_python
+
+    with pytest.raises(AuditError, match="Python 2 code: the audit runs Python 3") as info:
+        parse_python("import numpy as np\nprint 'loss %f' % 1.0\n", Path("old.py"))
+    assert info.value.type == "SyntaxError"
+    with pytest.raises(AuditError) as other:
+        parse_python("def f(:\n", Path("bad.py"))
+    assert "Python 2" not in other.value.message
+
+
+def test_framework_imports_are_named():
+    from gradcheck.audit import frameworks
+
+    notes = [
+        "model: model.py line 1: statement raised ModuleNotFoundError: No module named 'torch' while loading; skipped",
+        "model: model.py line 2: statement raised ModuleNotFoundError: No module named 'torch.nn' while loading",
+        "data: data.py line 1: statement raised ModuleNotFoundError: No module named 'pandas' while loading; skipped",
+    ]
+    assert frameworks.frameworks_missing(notes) == ["PyTorch"]
+    assert frameworks.frameworks_missing(notes[2:]) == []
+
+
+def test_torch_only_code_and_a_library_without_its_layers_get_errors_naming_why(tmp_path):
+    torch_only = write(
+        tmp_path / "torchnet" / "model.py",
+        "import torch\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def forward(self, x):\n        return x\n",
+    )
+    lib = tmp_path / "lib" / "nets"
+    write(lib / "__init__.py", "from .network import Network\n")
+    write(lib / "layer.py", LAYERS)
+    write(
+        lib / "network.py",
+        """\
+        from . import layer
+
+        class Network:
+            def __init__(self, layers):
+                self.layers = layers
+
+            def train(self, x, y, lr):
+                out = x
+                for l in self.layers:
+                    out = l.forward(out)
+                grad = layer.mse_prime(y, out)
+                for l in reversed(self.layers):
+                    grad = l.backward(grad, lr)
+        """,
+    )
+    report = audit_batch([torch_only, lib], AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    errors = {Path(s.path).name: s.error for s in report.submissions}
+    assert "built on PyTorch" in errors["model.py"], errors
+    assert "is given its layers by code outside the class" in errors["nets"], errors
+
+
+def _module(src: str):
+    import ast as _ast
+
+    tree = _ast.parse(textwrap.dedent(src))
+    ns: dict = {}
+    exec(compile(tree, "m.py", "exec"), ns)
+    return tree.body, ns
+
+
+def test_a_hard_coded_batch_size_read_by_the_functions_sizes_the_batch():
+    from gradcheck.audit.adapters.batchconst import batch_constant
+
+    body, ns = _module(
+        """\
+        import numpy as np
+        def one_hot(y):
+            out = np.zeros((BATCH_SIZE, 10))
+            out[np.arange(BATCH_SIZE), y] = 1
+            return out
+        BATCH_SIZE = 32
+        """
+    )
+    assert batch_constant(body, ns) == ("BATCH_SIZE", 32)
+    unread, ns2 = _module("BATCH_SIZE = 32\ndef f(x):\n    return x\n")
+    assert batch_constant(unread, ns2) is None  # only a constant the functions read fixes the batch
+    huge, ns3 = _module("batch_size = 60000\ndef f(x):\n    return x[:batch_size]\n")
+    assert batch_constant(huge, ns3) is None
+    other, ns4 = _module("EPOCHS = 32\ndef f(x):\n    return x * EPOCHS\n")
+    assert batch_constant(other, ns4) is None
+
+
+def test_the_invented_batch_takes_the_hard_coded_size_unless_the_spec_gives_one():
+    from types import ModuleType, SimpleNamespace
+
+    from gradcheck.audit.adapters.batchconst import invented_n
+
+    body, ns = _module("BATCH_SIZE = 8\ndef one_hot(y):\n    return y[:BATCH_SIZE]\n")
+    module = ModuleType("m")
+    module.__dict__.update(ns)
+    loaded = SimpleNamespace(stmts=body, module=module)
+    notes: list[str] = []
+    assert invented_n(loaded, None, 16, notes) == 8
+    assert notes == ["the code's functions read its module constant BATCH_SIZE = 8: the batch made has that many"]
+    assert invented_n(loaded, {"n": 5}, 5, []) == 5
