@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from gradcheck import kinks
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY
-from gradcheck import kinks
 from gradcheck.kinks import subgradient_status
 from gradcheck.references import EXTENDED_LIMIT, SUBTLE
 
@@ -73,7 +73,8 @@ class SecondOpinions:
         error = left.error + right.error
         middle = 0.5 * (left.value + right.value)
         if abs(left.value - right.value) <= SAFETY * error:
-            est = nm.Estimate(middle, error + 0.5 * abs(left.value - right.value), "one-sided limits", left.value, right.value)
+            error += 0.5 * abs(left.value - right.value)
+            est = nm.Estimate(middle, error, "one-sided limits", left.value, right.value)
             verdict = self.judge([g], [est.value], [est.error], floor)
             if not verdict.ok[0]:
                 return "fail", est
