@@ -65,7 +65,8 @@ class SecondOpinions:
         Limits that agree are the derivative (the kinks were near the point,
         not at it): ``g`` is judged against them as against any estimate.
         Limits that differ are a kink at the point: ``kink`` when ``g`` lies
-        between them (:func:`gradcheck.kinks.subgradient_status`), else ``fail``.
+        between them (:func:`gradcheck.kinks.subgradient_status`), else
+        ``inconclusive`` (named in a note).
         """
         left, right = self.on_reference(lambda ref: kinks.one_sided_limits(ref, name, j, g))
         if not (np.isfinite(left.error) and np.isfinite(right.error)):
@@ -81,7 +82,13 @@ class SecondOpinions:
             sharp = verdict.abs_error[0] <= self.rtol * verdict.scale[0] or not verdict.weak[0]
             return ("pass" if sharp else "inconclusive"), est
         est = nm.Estimate(middle, error, "one-sided limits", left.value, right.value, kink=True)
-        return subgradient_status(g, est, self.rtol * max(abs(g), floor)), est
+        if subgradient_status(g, est, self.rtol * max(abs(g), floor)) == "kink":
+            return "kink", est
+        # outside the limits: kinks nearer to the point than the smallest step (units a
+        # hair from zero beside units at it) leave each side's limit the slope beyond them,
+        # not the one-sided derivative, so this is no evidence of a wrong g either
+        self._note_kinks(name, j)
+        return "inconclusive", est
 
     def _note_kinks(self, name: str, j: int) -> None:
         """Name the entries left inconclusive by kinks (one note per tensor, its count kept current)."""
@@ -230,7 +237,8 @@ def _kinked(refined: nm.Estimate | None) -> bool:
     if refined.kink or refined.jump or hi - lo > SAFETY * refined.slope_error:
         return True
     # a Richardson value outside the slopes of its own smallest step was extrapolated across kinks
-    margin = SAFETY * (refined.error + refined.slope_error)
+    # (by more than both errors: at a smooth point it lies within h L'' / 2 of both, far inside them)
+    margin = refined.error + refined.slope_error
     return refined.estimator == "richardson" and not lo - margin <= refined.value <= hi + margin
 
 
