@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gradcheck.compare import SAFETY
 from gradcheck.numeric import Estimate, Oracle
 
 
@@ -44,9 +45,9 @@ def subgradient_status(analytic: float, estimate: Estimate, tolerance: float) ->
 #: stops earlier once the loss's rounding over the step would exceed :data:`COARSEST` of the entry.
 LIMIT_HALVINGS = 24
 #: A side's limit is accepted once three consecutive extrapolated slopes agree to this fraction of
-#: the entry (their spread is the limit's stated error): fine enough that an entry off by 1%
-#: (:data:`gradcheck.references.SUBTLE`) stands 25 times clear of it after :data:`gradcheck.compare.SAFETY`.
-RESOLVE = 1e-4
+#: the entry (their spread is the limit's stated error), as a smooth loss's do at the first steps;
+#: inside kinks the walk takes the window with the smallest spread it finds.
+RESOLVE = 1e-7
 #: Short of that, the walk goes on while the extrapolated slope's rounding stays below this
 #: fraction of the entry: an estimate this coarse still judges an entry sharply
 #: (:data:`gradcheck.compare.WEAK` is 5e-3, after :data:`gradcheck.compare.SAFETY`); a coarser one
@@ -56,10 +57,31 @@ COARSEST = 1e-3
 
 @dataclass(frozen=True)
 class Side:
-    """One side's limit slope and its error (``error`` is ``inf`` when it never settled)."""
+    """One side's limit slope and its error (``error`` is ``inf`` when it never settled).
+
+    ``kinks``: the walk crossed kinks on the way (see :func:`_crossed`).
+    """
 
     value: float
     error: float
+    kinks: bool = False
+
+
+def _crossed(slopes: list[float], rounding: list[float]) -> bool:
+    """Did consecutive one-sided slopes change other than as a smooth loss's do?
+
+    At a smooth point ``R(h) = L' + h L'' / 2 + ...``: the change from one
+    step to the next halves as the step halves, down to rounding. A change
+    that does not shrink to at most three quarters of the one before, both
+    clear of rounding, is a kink entering or leaving the step (curvature
+    alone never does that).
+    """
+    change = [abs(a - b) for a, b in zip(slopes, slopes[1:])]
+    for k in range(len(change) - 1):
+        noise = SAFETY * (rounding[k] + rounding[k + 1] + rounding[k + 2])
+        if change[k + 1] > 0.75 * change[k] and change[k + 1] > noise:
+            return True
+    return False
 
 
 def _side(oracle: Oracle, name: str, j: int, sign: float, g: float) -> Side:
@@ -93,10 +115,10 @@ def _side(oracle: Oracle, name: str, j: int, sign: float, g: float) -> Side:
             if error < best.error:
                 best = Side(ext[-1], error)
             if best.error <= RESOLVE * scale:
-                return best
-        if 3.0 * rounding[-1] > COARSEST * scale:
+                break
+        if len(slopes) >= 4 and 3.0 * rounding[-1] > COARSEST * scale:
             break  # smaller steps only add rounding
-    return best
+    return Side(best.value, best.error, _crossed(slopes, rounding))
 
 
 def one_sided_limits(oracle: Oracle, name: str, j: int, g: float) -> tuple[Side, Side]:

@@ -37,17 +37,8 @@ class SecondOpinions:
     def second_opinion(self, name: str, j: int, g: float, first: nm.Estimate, floor: float):
         """Re-examine a failing entry; return ``(status, estimate)``."""
         status, best, exact = self._second_opinion(name, j, g, first, floor)
-        kinked = exact is None and _kinked(self._refined)
         if exact is None and status in ("fail", "inconclusive"):
-            # kinks inside every step refine tried (and read as noise by the noise table):
-            # the one-sided slopes, walked down inside the nearest kink, decide; where
-            # refine saw no kinks they may only settle an inconclusive entry as right
-            settled = self._through_kinks(name, j, g, floor)
-            if settled is not None and (kinked or status == "fail" or settled[0] in ("pass", "kink")):
-                status, best = settled
-            elif kinked:
-                status = "inconclusive"
-                self._note_kinks(name, j)
+            status, best = self._through_kinks(name, j, g, floor, status, best)
         if status in ("fail", "inconclusive"):
             rounded = self._rounded(name, j, g, exact or best, floor)
             # None: the wider run agrees, but too coarsely to tell its rounding from a 1% bug
@@ -59,28 +50,40 @@ class SecondOpinions:
     #: the last :func:`gradcheck.numeric.refine` estimate a second opinion took
     _refined: nm.Estimate | None = None
 
-    def _through_kinks(self, name: str, j: int, g: float, floor: float):
-        """``(status, estimate)`` from the one-sided limits of entry ``j``; None where a side never settled.
+    def _through_kinks(self, name: str, j: int, g: float, floor: float, status: str, best: nm.Estimate):
+        """``(status, estimate)`` after the one-sided limits of entry ``j`` (for a real-difference second opinion).
 
-        Limits that agree are the derivative (the kinks were near the point,
-        not at it): ``g`` is judged against them as against any estimate.
-        Limits that differ are a kink at the point: ``kink`` when ``g`` lies
-        between them (:func:`gradcheck.kinks.subgradient_status`), else
-        ``inconclusive`` (named in a note).
+        Where ``refine`` or the walk to the limits saw kinks (kinks inside every
+        step, read as noise by the noise table too): limits that agree are the
+        derivative, and ``g`` is judged against them; limits that differ are a
+        kink at the point, ``kink`` when ``g`` lies between them
+        (:func:`gradcheck.kinks.subgradient_status`), else ``inconclusive``; a
+        side that never settled leaves the entry ``inconclusive``, named in a
+        note. Where no kinks showed, the limits may only settle an
+        ``inconclusive`` entry as right; a ``fail`` stands (one-sided slopes
+        resolve less than the estimates behind it).
         """
         left, right = self.on_reference(lambda ref: kinks.one_sided_limits(ref, name, j, g))
+        kinked = _kinked(self._refined) or left.kinks or right.kinks
         if not (np.isfinite(left.error) and np.isfinite(right.error)):
-            return None
+            if kinked:
+                self._note_kinks(name, j)
+                return "inconclusive", best
+            return status, best
         error = left.error + right.error
         middle = 0.5 * (left.value + right.value)
         if abs(left.value - right.value) <= SAFETY * error:
             error += 0.5 * abs(left.value - right.value)
             est = nm.Estimate(middle, error, "one-sided limits", left.value, right.value)
+            # refine's wider steps (a noisy loss's widened ones) disagreeing with the limits beyond
+            # both errors crossed kinks the limits' smaller steps stayed inside
+            kinked = kinked or _disagree(est, self._refined)
             verdict = self.judge([g], [est.value], [est.error], floor)
             if not verdict.ok[0]:
-                return "fail", est
+                return ("fail", est) if kinked else (status, best)
             sharp = verdict.abs_error[0] <= self.rtol * verdict.scale[0] or not verdict.weak[0]
-            return ("pass" if sharp else "inconclusive"), est
+            settled = "pass" if sharp else "inconclusive"
+            return (settled, est) if kinked or (settled == "pass" and status == "inconclusive") else (status, best)
         est = nm.Estimate(middle, error, "one-sided limits", left.value, right.value, kink=True)
         if subgradient_status(g, est, self.rtol * max(abs(g), floor)) == "kink":
             return "kink", est
@@ -230,11 +233,14 @@ def _kink_note(name: str, first: tuple, count: int) -> str:
 
 
 def _kinked(refined: nm.Estimate | None) -> bool:
-    """Did ``refine`` see kinks? (a kink verdict, or one-sided slopes apart by more than their rounding)"""
+    """Did ``refine`` see kinks? (a kink verdict, or a Richardson value outside its own slopes)
+
+    Not one-sided slopes merely apart: curvature sets them ``h L''`` apart at a smooth point.
+    """
     if refined is None or refined.left is None or refined.right is None:
         return False
     lo, hi = sorted((refined.left, refined.right))
-    if refined.kink or refined.jump or hi - lo > SAFETY * refined.slope_error:
+    if refined.kink:
         return True
     # a Richardson value outside the slopes of its own smallest step was extrapolated across kinks
     # (by more than both errors: at a smooth point it lies within h L'' / 2 of both, far inside them)
