@@ -70,16 +70,18 @@ class Side:
 def _crossed(slopes: list[float], rounding: list[float]) -> bool:
     """Did consecutive one-sided slopes change other than as a smooth loss's do?
 
-    At a smooth point ``R(h) = L' + h L'' / 2 + ...``: the change from one
-    step to the next halves as the step halves, down to rounding. A change
-    that does not shrink to at most three quarters of the one before, both
-    clear of rounding, is a kink entering or leaving the step (curvature
-    alone never does that).
+    At a smooth point ``R(h) = L' + h L'' / 2 + O(h**2)``: the change from
+    one step to the next halves as the step halves (quarters where the
+    curvature vanishes), down to rounding. A change that shrinks to more than
+    three quarters of the one before, or to less than a fifth of it, clear of
+    rounding, is a kink entering or leaving the step.
     """
     change = [abs(a - b) for a, b in zip(slopes, slopes[1:])]
     for k in range(len(change) - 1):
         noise = SAFETY * (rounding[k] + rounding[k + 1] + rounding[k + 2])
         if change[k + 1] > 0.75 * change[k] and change[k + 1] > noise:
+            return True
+        if change[k + 1] < 0.2 * change[k] and change[k] > 8.0 * noise:
             return True
     return False
 
