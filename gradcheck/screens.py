@@ -234,10 +234,19 @@ def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=
     first of them.
     """
     evidence, screen, unexplained = _check_directional(ch, name, g, rng, samples, screener, whole)
+    if not evidence and not unexplained and screen.ok and len(screen.tensors) > 1:
+        own = dr.Screener(ch.oracle, ch.complex_safe, name, g.reshape(-1))
+        if own.sums(np.arange(g.size))[1] < screen.tolerance:
+            # a screen through several tensors allows more than this one's whole part (a first layer
+            # of 1e-8 entries beside a last of 1e-2; or its gradient returned as zeros, the bug): it
+            # would pass whatever this tensor's gradient is; the tensor's own screen judges it
+            evidence, screen, unexplained = _check_directional(ch, name, g, rng, samples, own)
     if name in ch.floored and not unexplained:
         ch.notes.append(floor_note(ch, name, g))
     if not evidence and not unexplained and blind(screen) and name not in ch.stepped:
-        if float(np.max(np.abs(g), initial=0.0)) <= ch.rtol * ch.analytic_floor:
+        largest = float(np.max(np.abs(g), initial=0.0))
+        if largest <= ch.rtol * ch.analytic_floor and (largest > 0.0 or screen.numeric == 0.0):
+            # (a gradient of exact zeros where the loss does move along the tensor is not under the floor)
             # every entry within one entry's tolerance at the floor each entry is judged against one by one:
             # a gradient of zeros passes there too, and so would any error of these entries
             ch.notes.append(floor_note(ch, name, g))
@@ -271,7 +280,9 @@ BLIND = 1.0
 
 def blind(screen) -> bool:
     """Did ``screen`` pass only because its tolerance dwarfs what it measures? (a loss too noisy to resolve it)"""
-    return bool(screen.ok and screen.scale > 0 and screen.tolerance > BLIND * screen.scale)
+    # (a gradient of zeros has no scale of its own: what the screen measured stands in for it)
+    scale = max(screen.scale, abs(screen.numeric))
+    return bool(screen.ok and scale > 0 and screen.tolerance > BLIND * scale)
 
 
 def blind_note(name: str, screen, complex_safe: bool = True) -> str:
@@ -519,10 +530,27 @@ def _through_kinks(ch, screener, unexplained: list) -> list:
             continue
         names = screener.split(block) if isinstance(screener, dr.GroupScreener) else {screener.name: block}
         names = [n for n, b in names.items() if b.size]
+        if how == "kink" and len(names) > 1:
+            # kinks along a direction through several tensors bracket the sum of their parts: a
+            # tensor whose part is small (a bias layer of 1e-8 entries, returned as zeros) hides
+            # in the bracket of another's kinks; each tensor's part is bracketed on its own
+            alone = _kinks_per_tensor(screener, block, names)
+            still += [(part, screen) for part in alone.values() if part is not None]
+            names = [n for n in names if alone[n] is None]
         ch.stepped.update(names)
         if how == "kink":
             ch.kinked.update(names)
     return still
+
+
+def _kinks_per_tensor(screener, block: np.ndarray, names: list[str]) -> dict:
+    """Per tensor of a group block: None where its own part is accounted for at smaller steps, else that part."""
+    out = {}
+    for n in names:
+        start, size = int(screener.starts[n]), int(screener.sizes[n])
+        part = block[(block >= start) & (block < start + size)]
+        out[n] = None if _along_smaller_steps(screener, part) is not None else part
+    return out
 
 
 def _along_smaller_steps(screener, block: np.ndarray) -> str | None:
