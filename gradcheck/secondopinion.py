@@ -85,8 +85,15 @@ class SecondOpinions:
             settled = "pass" if sharp else "inconclusive"
             return (settled, est) if kinked or (settled == "pass" and status == "inconclusive") else (status, best)
         est = nm.Estimate(middle, error, "one-sided limits", left.value, right.value, kink=True)
-        if subgradient_status(g, est, self.rtol * max(abs(g), floor)) == "kink":
+        tolerance = self.rtol * max(abs(g), floor)
+        if subgradient_status(g, est, tolerance) == "kink":
             return "kink", est
+        refined = self._refined
+        isolated = not (left.kinks or right.kinks)
+        if isolated and refined is not None and refined.kink and subgradient_status(g, refined, tolerance) == "fail":
+            # one kink at the point, none crossed on either side (abs of a weight at 0), found by
+            # refine's steps too, and g outside it
+            return "fail", est
         # outside the limits: kinks nearer to the point than the smallest step (units a
         # hair from zero beside units at it) leave each side's limit the slope beyond them,
         # not the one-sided derivative, so this is no evidence of a wrong g either
