@@ -120,7 +120,9 @@ def _side(oracle: Oracle, name: str, j: int, sign: float, g: float) -> Side:
                 break
         if len(slopes) >= 4 and 3.0 * rounding[-1] > COARSEST * scale:
             break  # smaller steps only add rounding
-    return Side(best.value, best.error, _crossed(slopes, rounding))
+    settled = slopes and best.error <= COARSEST * max(abs(g), abs(best.value))
+    # (a side that never settled to COARSEST: a jump in the loss itself, whose slope grows as 1/h, or kinks to the end)
+    return Side(best.value, best.error if settled else float("inf"), _crossed(slopes, rounding))
 
 
 def one_sided_limits(oracle: Oracle, name: str, j: int, g: float) -> tuple[Side, Side]:
