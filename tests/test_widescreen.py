@@ -1,0 +1,65 @@
+"""Tensors every entry of which the float64 gradient code rounds: judged against its np.longdouble run, whole.
+
+Configurations of the user-form soak (benchmarks/userforms.py) with BCE written
+``log(p + 1e-8)`` / ``log(1 - p + 1e-8)`` and outputs saturated at |z| ~ 14 to 25:
+the user's ``p * (1 - p)`` rounds every entry by 1e-6 to 1e-4 of itself in
+float64, every screen trips, and the search checked entries one by one until
+the check's 2,000 evaluations were spent (inconclusive; 365 s for one net).
+The oracle (mpmath at 50 digits, or np.longdouble) confirms the user's gradient;
+a planted error is in both runs of the user's code and must still fail, pinned.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gradcheck import check_gradients
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import soak_userforms as soak  # noqa: E402
+import userforms as uf  # noqa: E402
+
+#: 8347: 7-36-4-1 sigmoid, ReLU, one sample at |z| = 24.6 (was inconclusive, 2,105 evaluations);
+#: 723: 2-220-204-62-1 sigmoid, tanh, ReLU, 64 samples at |z| = 14.4, 55,000 parameters
+#: (was inconclusive, 2,056 evaluations: the complex step inherits the loss's cancellation
+#: there, and the screen is measured again in extended precision).
+DENSE_ROUNDING = [8347, 723]
+
+
+def _run(index: int, delta: float | None = None):
+    form = uf.random_form(index)
+    loss, grad, params = uf.build(form)
+    truth = uf.oracle(form)
+    where = soak.pick_entry(truth.grad, np.random.default_rng(index))
+    if delta is not None:
+        grad = uf.plant(grad, *where, delta)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        report = check_gradients(loss, grad, params, seed=index, name_bugs=False)
+    return form, truth, where, report
+
+
+@pytest.mark.parametrize("index", DENSE_ROUNDING)
+def test_a_correct_net_whose_code_rounds_every_entry_passes_within_budget(index):
+    form, truth, _, report = _run(index)
+    assert form.head == "bce_eps" and not form.cast and form.saturate
+    assert uf.correct_by_construction(form, truth)
+    _, grad, params = uf.build(form)
+    gap = soak.oracle_gap(grad(params), truth.grad)
+    assert 1e-9 < gap and soak.code_gap(grad, params, truth.grad) < gap / 100  # float64 rounding, per the oracle
+    assert report.status == "pass", report.summary()
+    assert report.evaluations < 400
+    assert any("float64 rounding" in n for n in report.notes)
+
+
+@pytest.mark.parametrize("index", DENSE_ROUNDING)
+@pytest.mark.parametrize("delta", [1e-2, 1e-4])
+def test_a_planted_error_on_the_same_net_is_still_caught_and_pinned(index, delta):
+    _, _, (name, entry), report = _run(index, delta)
+    assert report.status == "fail", report.summary()
+    assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
