@@ -63,3 +63,27 @@ def test_a_planted_error_on_the_same_net_is_still_caught_and_pinned(index, delta
     _, _, (name, entry), report = _run(index, delta)
     assert report.status == "fail", report.summary()
     assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
+
+
+#: 458: 6-65-195-216-1 tanh, tanh, sigmoid, BCE with np.clip at |z| = 16.6 (``1 - p`` ~ 6e-8); 5309:
+#: 13-180-228-145-4 sigmoids at |z| = 20, 256 samples. The user's code is right to 1e-10 (its
+#: np.longdouble run agrees), but the complex step inherits ``log(1 - p)``'s cancellation, ~1e-9 of each
+#: screen, far above its few-ulp tolerance: every screen tripped and the searches spent 1,713 and 2,086
+#: evaluations (292 s) to end inconclusive. In np.clongdouble the same screens agree with the gradient.
+INHERITED_CANCELLATION = [458, 5309]
+
+
+@pytest.mark.parametrize("index", INHERITED_CANCELLATION)
+def test_a_screen_tripped_by_the_loss_cancellation_is_measured_again_in_extended_precision(index):
+    form, truth, _, report = _run(index)
+    assert form.head == "bce_clip" and not form.cast and uf.correct_by_construction(form, truth)
+    assert report.status == "pass", report.summary()
+    assert report.evaluations < 200
+    assert any("np.clongdouble" in n for n in report.notes)
+
+
+@pytest.mark.parametrize("index", INHERITED_CANCELLATION[:1])  # (5309's planted check takes 15 s)
+def test_a_planted_error_behind_the_inherited_cancellation_does_not_pass(index):
+    _, _, (name, entry), report = _run(index, 1e-2)
+    assert report.status != "pass", report.summary()
+    assert report.tensor(name).status != "pass"
