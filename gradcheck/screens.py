@@ -466,7 +466,7 @@ def _within_code_rounding(ch, screener, unexplained: list, found: dict) -> list:
 
 
 def _wider_run_accounts(ch, screener, unexplained: list) -> list:
-    """The unexplained blocks the np.longdouble run of the gradient code does not account for (:mod:`gradcheck.widescreen`)."""
+    """The unexplained blocks the gradient code run at np.longdouble does not explain (:mod:`gradcheck.widescreen`)."""
     still = []
     for block, screen in unexplained:
         if rounding_accounts(ch, screener, block, screen):
