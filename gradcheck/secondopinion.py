@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gradcheck import kinks
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY
 from gradcheck.kinks import subgradient_status
@@ -36,6 +37,17 @@ class SecondOpinions:
     def second_opinion(self, name: str, j: int, g: float, first: nm.Estimate, floor: float):
         """Re-examine a failing entry; return ``(status, estimate)``."""
         status, best, exact = self._second_opinion(name, j, g, first, floor)
+        kinked = exact is None and _kinked(self._refined)
+        if exact is None and status in ("fail", "inconclusive"):
+            # kinks inside every step refine tried (and read as noise by the noise table):
+            # the one-sided slopes, walked down inside the nearest kink, decide; where
+            # refine saw no kinks they may only settle an inconclusive entry as right
+            settled = self._through_kinks(name, j, g, floor)
+            if settled is not None and (kinked or status == "fail" or settled[0] in ("pass", "kink")):
+                status, best = settled
+            elif kinked:
+                status = "inconclusive"
+                self._note_kinks(name, j)
         if status in ("fail", "inconclusive"):
             rounded = self._rounded(name, j, g, exact or best, floor)
             # None: the wider run agrees, but too coarsely to tell its rounding from a 1% bug
@@ -44,6 +56,52 @@ class SecondOpinions:
 
     _widened = 0
     _gap_mattered = False
+    #: the last :func:`gradcheck.numeric.refine` estimate a second opinion took
+    _refined: nm.Estimate | None = None
+
+    def _through_kinks(self, name: str, j: int, g: float, floor: float):
+        """``(status, estimate)`` from the one-sided limits of entry ``j``; None where a side never settled.
+
+        Limits that agree are the derivative (the kinks were near the point,
+        not at it): ``g`` is judged against them as against any estimate.
+        Limits that differ are a kink at the point: ``kink`` when ``g`` lies
+        between them (:func:`gradcheck.kinks.subgradient_status`), else
+        ``inconclusive`` (named in a note).
+        """
+        left, right = self.on_reference(lambda ref: kinks.one_sided_limits(ref, name, j, g))
+        if not (np.isfinite(left.error) and np.isfinite(right.error)):
+            return None
+        error = left.error + right.error
+        middle = 0.5 * (left.value + right.value)
+        if abs(left.value - right.value) <= SAFETY * error:
+            error += 0.5 * abs(left.value - right.value)
+            est = nm.Estimate(middle, error, "one-sided limits", left.value, right.value)
+            verdict = self.judge([g], [est.value], [est.error], floor)
+            if not verdict.ok[0]:
+                return "fail", est
+            sharp = verdict.abs_error[0] <= self.rtol * verdict.scale[0] or not verdict.weak[0]
+            return ("pass" if sharp else "inconclusive"), est
+        est = nm.Estimate(middle, error, "one-sided limits", left.value, right.value, kink=True)
+        if subgradient_status(g, est, self.rtol * max(abs(g), floor)) == "kink":
+            return "kink", est
+        # outside the limits: kinks nearer to the point than the smallest step (units a
+        # hair from zero beside units at it) leave each side's limit the slope beyond them,
+        # not the one-sided derivative, so this is no evidence of a wrong g either
+        self._note_kinks(name, j)
+        return "inconclusive", est
+
+    def _note_kinks(self, name: str, j: int) -> None:
+        """Name the entries left inconclusive by kinks (one note per tensor, its count kept current)."""
+        unsettled = self.__dict__.setdefault("_unsettled", {})
+        first, count = unsettled.get(name, (None, 0))
+        if first is None:
+            first = tuple(int(i) for i in np.unravel_index(j, self.analytic[name].shape))
+            self.notes.append("")
+        else:
+            self.notes.remove(_kink_note(name, first, count))
+            self.notes.append("")
+        unsettled[name] = (first, count + 1)
+        self.notes[-1] = _kink_note(name, first, count + 1)
 
     def _widen_affordable(self) -> bool:
         """May a second opinion take the complex step in extended precision? (see :data:`WIDEN_TRIES`)"""
@@ -52,7 +110,7 @@ class SecondOpinions:
 
     def _second_opinion(self, name: str, j: int, g: float, first: nm.Estimate, floor: float):
         """``(status, best estimate, complex step or None)`` for a failing entry."""
-        refined = self.refine(name, j)
+        refined = self._refined = self.refine(name, j)
         scale = max(abs(g), abs(first.value), floor)
         exact = first if first.estimator == "complex" else None
         if self.complex_safe and exact is None:
@@ -63,7 +121,7 @@ class SecondOpinions:
             # misleads both; measure its noise once, and refine again on its extended twin
             self.measure_noise()
             if self.noisy:
-                refined = self.refine(name, j)
+                refined = self._refined = self.refine(name, j)
         if self.noise is not None and (exact is None or self._cancels()):
             # below the loss's resolution only a complex step of a loss free of cancellation sees
             floor = max(floor, self._estimate_floor())
@@ -161,6 +219,27 @@ def _with_entry_noise(o: nm.Oracle, name: str, j: int, scale: float) -> nm.Estim
         return nm.refine(o, name, j, scale)
     finally:
         o.noise = before
+
+
+def _kink_note(name: str, first: tuple, count: int) -> str:
+    others = f" and {count - 1} more" if count > 1 else ""
+    return (
+        f"{name}: entry {list(first)}{others} inconclusive: kinks (ReLU, clip, abs) inside every step down to "
+        "the loss's rounding, and one-sided slopes that never settled"
+    )
+
+
+def _kinked(refined: nm.Estimate | None) -> bool:
+    """Did ``refine`` see kinks? (a kink verdict, or one-sided slopes apart by more than their rounding)"""
+    if refined is None or refined.left is None or refined.right is None:
+        return False
+    lo, hi = sorted((refined.left, refined.right))
+    if refined.kink or refined.jump or hi - lo > SAFETY * refined.slope_error:
+        return True
+    # a Richardson value outside the slopes of its own smallest step was extrapolated across kinks
+    # (by more than both errors: at a smooth point it lies within h L'' / 2 of both, far inside them)
+    margin = refined.error + refined.slope_error
+    return refined.estimator == "richardson" and not lo - margin <= refined.value <= hi + margin
 
 
 def _disagree(a: nm.Estimate, b: nm.Estimate) -> bool:
