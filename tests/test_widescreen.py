@@ -11,6 +11,7 @@ a planted error is in both runs of the user's code and must still fail, pinned.
 
 from __future__ import annotations
 
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -54,7 +55,9 @@ def test_a_correct_net_whose_code_rounds_every_entry_passes_within_budget(index)
     assert 1e-9 < gap and soak.code_gap(grad, params, truth.grad) < gap / 100  # float64 rounding, per the oracle
     assert report.status == "pass", report.summary()
     assert report.evaluations < 400
-    assert any("float64 rounding" in n for n in report.notes)
+    note = next(n for n in report.notes if "float64 rounding" in n)
+    counted = re.search(r"W1 \((\d+)\)", note)
+    assert counted and 0 < int(counted.group(1)) <= form.sizes[0] * form.sizes[1]  # never more entries than W1 has
 
 
 @pytest.mark.parametrize("index", DENSE_ROUNDING)
