@@ -37,12 +37,19 @@ class SecondOpinions:
     def second_opinion(self, name: str, j: int, g: float, first: nm.Estimate, floor: float):
         """Re-examine a failing entry; return ``(status, estimate)``."""
         status, best, exact = self._second_opinion(name, j, g, first, floor)
+        before = best
         if exact is None and status in ("fail", "inconclusive"):
             status, best = self._through_kinks(name, j, g, floor, status, best)
         if status in ("fail", "inconclusive"):
             rounded = self._rounded(name, j, g, exact or best, floor)
             # None: the wider run agrees, but too coarsely to tell its rounding from a 1% bug
             status = "pass" if rounded else ("inconclusive" if rounded is None else status)
+        if status == "fail" and best is not before and self._rounded(name, j, g, before, floor) is not False:
+            # the one-sided limits fail an entry whose refined estimate the gradient code's wider run
+            # agrees with (as its own rounding, or too coarsely to tell): two estimators at odds are no
+            # evidence of a bug (float32 code rounding 1 - p to 0 beside limits 0.6% off, with error bars
+            # of 1e-4 of that: user forms 8787, 5608, 1749; a loss of Python floats, held-out 151)
+            status = "inconclusive"
         return status, best
 
     _widened = 0
