@@ -516,6 +516,8 @@ def plan(args):
             k, n = (int(x) for x in args.shard.split("/"))
         except ValueError:
             raise SystemExit(f"--shard {args.shard!r}: expected K/N, e.g. 0/2") from None
+        if not 0 <= k < n:
+            raise SystemExit(f"--shard {args.shard}: the part K must be 0 .. N - 1 (here 0 .. {n - 1})")
         steps.append(lambda ix: shard(ix, k, n))
     if not steps:
         return None
