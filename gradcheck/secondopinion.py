@@ -85,6 +85,9 @@ class SecondOpinions:
             settled = "pass" if sharp else "inconclusive"
             return (settled, est) if kinked or (settled == "pass" and status == "inconclusive") else (status, best)
         est = nm.Estimate(middle, error, "one-sided", left.value, right.value, kink=True)
+        if not kinked:
+            # limits apart with no kink seen by refine or the walk: a cancelling loss's stairs, not a kink
+            return status, best
         tolerance = self.rtol * max(abs(g), floor)
         if subgradient_status(g, est, tolerance) == "kink":
             return "kink", est
