@@ -99,7 +99,7 @@ def _side(oracle: Oracle, name: str, j: int, sign: float, g: float) -> Side:
     cast = oracle.dtype.type
     base = oracle.h0 * max(1.0, abs(float(t)))
     L0 = oracle.L0
-    slopes, rounding, best = [], [], Side(float("nan"), float("inf"))
+    slopes, rounding, noisy, best = [], [], [], Side(float("nan"), float("inf"))
     for k in range(LIMIT_HALVINGS + 1):
         moved = cast(t + sign * base * 0.5**k)
         width = float(moved - t) * sign
@@ -110,6 +110,7 @@ def _side(oracle: Oracle, name: str, j: int, sign: float, g: float) -> Side:
             break
         slopes.append(float(sign * (L - L0) / width))
         rounding.append(oracle.u * (abs(L) + abs(L0)) / width)
+        noisy.append(rounding[-1] + 2.0 * oracle.noise / width)
         scale = max(abs(g), abs(slopes[-1]))
         if len(slopes) >= 4:
             ext = [2.0 * slopes[i + 1] - slopes[i] for i in range(len(slopes) - 4, len(slopes) - 1)]
@@ -122,7 +123,9 @@ def _side(oracle: Oracle, name: str, j: int, sign: float, g: float) -> Side:
             break  # smaller steps only add rounding
     settled = slopes and best.error <= COARSEST * max(abs(g), abs(best.value))
     # (a side that never settled to COARSEST: a jump in the loss itself, whose slope grows as 1/h, or kinks to the end)
-    return Side(best.value, best.error if settled else float("inf"), _crossed(slopes, rounding))
+    # kinks are told from the loss's noise as measured (a non-deterministic or cancelling loss's
+    # slopes jump about too): a change must stand clear of it
+    return Side(best.value, best.error if settled else float("inf"), _crossed(slopes, noisy))
 
 
 def one_sided_limits(oracle: Oracle, name: str, j: int, g: float) -> tuple[Side, Side]:

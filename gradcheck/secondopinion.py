@@ -81,7 +81,7 @@ class SecondOpinions:
         middle = 0.5 * (left.value + right.value)
         if abs(left.value - right.value) <= SAFETY * error:
             error += 0.5 * abs(left.value - right.value)
-            est = nm.Estimate(middle, error, "one-sided limits", left.value, right.value)
+            est = nm.Estimate(middle, error, "one-sided", left.value, right.value)
             # refine's wider steps (a noisy loss's widened ones) disagreeing with the limits beyond
             # both errors crossed kinks the limits' smaller steps stayed inside
             kinked = kinked or _disagree(est, self._refined)
@@ -91,7 +91,10 @@ class SecondOpinions:
             sharp = verdict.abs_error[0] <= self.rtol * verdict.scale[0] or not verdict.weak[0]
             settled = "pass" if sharp else "inconclusive"
             return (settled, est) if kinked or (settled == "pass" and status == "inconclusive") else (status, best)
-        est = nm.Estimate(middle, error, "one-sided limits", left.value, right.value, kink=True)
+        est = nm.Estimate(middle, error, "one-sided", left.value, right.value, kink=True)
+        if not kinked:
+            # limits apart with no kink seen by refine or the walk: a cancelling loss's stairs, not a kink
+            return status, best
         tolerance = self.rtol * max(abs(g), floor)
         if subgradient_status(g, est, tolerance) == "kink":
             return "kink", est
