@@ -291,20 +291,56 @@ def plant_all(form, loss, grad, params, truth, i) -> list[dict]:
     return rows
 
 
-def soak(count: int, start: int, save=None, dtype: str | None = None, only: set | None = None) -> list[dict]:
+def shard(indices: list[int], part: int, parts: int) -> list[int]:
+    """The ``part``-th of ``parts`` shards of ``indices``, each a fixed random draw: shards of like cost.
+
+    Consecutive halves differ in cost by chance (a few configurations take
+    minutes), and every ``parts``-th index is no better: with two parts, every
+    planted configuration (each :data:`PLANT_EVERY`-th) fell in the first. A
+    fixed permutation (seed 0) deals them out evenly; each shard is sorted.
+    """
+    if not 0 <= part < parts:
+        raise ValueError(f"--shard {part}/{parts}: the part must be 0 .. {parts - 1}")
+    order = np.random.default_rng(0).permutation(len(indices))
+    return sorted(indices[int(k)] for k in order[part::parts])
+
+
+def stratified(indices: list[int], size: int, seed: int) -> list[int]:
+    """A sample of about ``size`` of ``indices``, drawn within each form (:func:`form_key`), reproducible by ``seed``.
+
+    Each form keeps its share of the whole (at least one configuration), so a
+    sample of 1,000 of the 10,000 holds every form the soak reports on.
+    """
+    groups: dict[str, list[int]] = {}
+    for i in indices:
+        groups.setdefault(form_key(uf.random_form(i)), []).append(i)
+    rng, frac, out = np.random.default_rng(seed), size / max(1, len(indices)), []
+    for key in sorted(groups):
+        members = groups[key]
+        take = max(1, round(frac * len(members)))
+        out += [int(i) for i in rng.choice(members, size=min(take, len(members)), replace=False)]
+    return sorted(out)
+
+
+def soak(count: int, start: int, save=None, dtype: str | None = None, only: set | None = None, plan=None) -> list[dict]:
     """Configurations ``start .. start + count - 1``; ``save(rows, seconds)`` every 100 (kept if stopped).
 
     ``dtype``, ``only``: only the configurations of that dtype, or of those indices (a part rerun after a
     change that can touch only them; ``--merge`` it first, so that its rows replace the earlier part's).
+    ``plan``: a function from the list of indices to the ones to check (:func:`shard`, :func:`stratified`).
     """
     rows, t = [], time.perf_counter()
-    for i in range(start, start + count):
+    indices = list(range(start, start + count))
+    if plan is not None:
+        indices = plan(indices)
+    for i in indices:
         if (dtype is not None and uf.random_form(i).dtype != dtype) or (only is not None and i not in only):
             continue
         rows.append(check_one(i))
         if len(rows) % 100 == 0:
             fails = sum(r.get("status") == "fail" for r in rows)
-            print(f"{len(rows)}/{count} in {time.perf_counter() - t:.0f} s, {fails} fail", file=sys.stderr, flush=True)
+            done = f"{len(rows)}/{len(indices)} in {time.perf_counter() - t:.0f} s, {fails} fail"
+            print(done, file=sys.stderr, flush=True)
             if save:
                 save(rows, time.perf_counter() - t)
     return rows
@@ -329,6 +365,18 @@ def beyond_the_loss(r: dict) -> bool:
         return False
     others = [t for t in r.get("tensors") or [] if t["status"] == "inconclusive" and t["name"] not in blind]
     return not others and not any(k in n for n in r.get("notes", []) for k, _ in CAUSES[:2])
+
+
+def unavoidable(r: dict) -> bool:
+    """Inconclusive with at least one tensor that no real difference of the loss as written resolves (oracle-checked).
+
+    Wider than :func:`beyond_the_loss`: one such tensor is enough, whatever the
+    checker did with the others. A gradient of zeros in that tensor would give
+    the same loss values, so no checker may pass the configuration: its verdict
+    can only be inconclusive, and the checker's note names the tensor (and that
+    a loss returned without ``float()`` would let the complex step see it).
+    """
+    return r.get("status") == "inconclusive" and bool(r.get("unresolvable"))
 
 
 def below_rounding(r: dict) -> bool:
@@ -422,6 +470,9 @@ def main() -> int:
     ap.add_argument("--output", type=Path, default=ROOT / "reports")
     ap.add_argument("--dtype", choices=("float32", "float64"), help="check only the configurations of this dtype")
     ap.add_argument("--indices", type=Path, help="a JSON list: check only these configurations (of the range)")
+    ap.add_argument("--shard", metavar="K/N", help="check only every N-th configuration of the range from the K-th")
+    ap.add_argument("--sample", type=int, metavar="SIZE", help="check a sample of about SIZE, drawn within each form")
+    ap.add_argument("--seed", type=int, default=0, help="the seed of --sample")
     args = ap.parse_args()
     if args.merge:
         rows, seconds, seen, each = [], 0.0, set(), []
@@ -446,13 +497,37 @@ def main() -> int:
 
     t = time.perf_counter()
     only = set(json.loads(args.indices.read_text())) if args.indices else None
-    rows = soak(args.count, args.start, save, args.dtype, only)
+    rows = soak(args.count, args.start, save, args.dtype, only, plan(args))
     seconds = time.perf_counter() - t
     save(rows, seconds)
     s = summarize(rows)
     print(json.dumps({k: s[k] for k in ("count", "checked", "statuses", "excluded", "power")}, default=str, indent=1))
     print(f"{len(s['fails'])} fails; {seconds:.0f} s")
     return 0
+
+
+def plan(args):
+    """The ``--sample`` and ``--shard`` choices as one function from indices to indices (``None``: all)."""
+    steps = []
+    if args.sample:
+        steps.append(lambda ix: stratified(ix, args.sample, args.seed))
+    if args.shard:
+        try:
+            k, n = (int(x) for x in args.shard.split("/"))
+        except ValueError:
+            raise SystemExit(f"--shard {args.shard!r}: expected K/N, e.g. 0/2") from None
+        if not 0 <= k < n:
+            raise SystemExit(f"--shard {args.shard}: the part K must be 0 .. N - 1 (here 0 .. {n - 1})")
+        steps.append(lambda ix: shard(ix, k, n))
+    if not steps:
+        return None
+
+    def chosen(indices):
+        for step in steps:
+            indices = step(indices)
+        return indices
+
+    return chosen
 
 
 BEGIN, END = "<!-- user-form soak: begin -->", "<!-- user-form soak: end -->"
@@ -626,6 +701,23 @@ def render(s: dict, seconds: float, parts: list[str]) -> str:
             f"{rest} inconclusive ({100.0 * rest / max(1, denominator):.2f}% of {denominator}). "
             f"Every rate above keeps them in: {100.0 * len(s['inconclusive']) / max(1, s['checked']):.2f}% "
             f"of all {s['checked']}.",
+        ]
+        more = [r for r in s["inconclusive"] if unavoidable(r) and not below_rounding(r) and not beyond_the_loss(r)]
+        rest -= len(more)
+        denominator -= len(more)
+        lines += [
+            "",
+            f"A further {len(more)} have at least one such tensor beside tensors the oracle finds resolvable: a "
+            "gradient of zeros there gives the same loss values, so no checker may pass them either (their notes "
+            f"name it). Without all three classes: {rest} inconclusive ({100.0 * rest / max(1, denominator):.2f}% "
+            f"of {denominator}), by cause: "
+            + ", ".join(
+                f"{k} {v}"
+                for k, v in Counter(
+                    cause(r)[0] for r in s["inconclusive"] if not below_rounding(r) and not unavoidable(r)
+                ).most_common()
+            )
+            + ".",
         ]
     lines += ["", "### Every inconclusive, with its stated reason", ""]
     for r in s["inconclusive"][:300]:

@@ -27,6 +27,7 @@ import numpy as np
 
 from gradcheck import noise as ns
 from gradcheck import numeric as nm
+from gradcheck import vectorised
 from gradcheck.floors import ANALYTIC_ULPS, Floors
 from gradcheck.probe import probe_complex_safety
 from gradcheck.references import EXTENDED_LIMIT, GAP_LIMIT, References
@@ -229,12 +230,12 @@ class Checker(Floors, References, SecondOpinions):
 
     def _estimates(self, o: nm.Oracle, name: str, idx: np.ndarray, method: str) -> list[nm.Estimate]:
         if method == "scipy":
-            return nm.scipy_derivatives(o, name, idx)
+            return vectorised.scipy_derivatives(o, name, idx)
         if method == "fprime":
-            return nm.fprime_derivatives(o, name, idx)
+            return vectorised.fprime_derivatives(o, name, idx)
         scale = self.step_scale() if o is self.oracle else 1.0
         if method == "central" and o.batched is not None and len(idx) > 1 and scale == 1.0:
-            return nm.batched_central(o, name, idx)
+            return vectorised.batched_central(o, name, idx)
         if method == "central":
             return [nm.central(o, name, int(j), scale) for j in idx]
         one = {"richardson": nm.richardson, "complex": nm.complex_step}

@@ -189,3 +189,33 @@ def test_the_soak_smoke_checks_reports_and_renders():
     text = soak.render(summary, 1.0, ["smoke"])
     assert "false fails: 0" in text and "Detection power" in text
     assert "The user's gradient against the oracle" in text and "Soak time" in text
+
+
+def soak_parts(soak, n: int) -> list[list[int]]:
+    return [soak.shard(list(range(n)), k, 2) for k in range(2)]
+
+
+def test_soak_shards_partition_the_range_and_the_sample_is_stratified_and_reproducible():
+    import soak_userforms as soak
+
+    indices = list(range(100, 400))
+    parts = [soak.shard(indices, k, 3) for k in range(3)]
+    assert sorted(sum(parts, [])) == indices and all(abs(len(p) - 100) <= 1 for p in parts)
+    planted = [sum(i % soak.PLANT_EVERY == 0 for i in p) for p in soak_parts(soak, 10000)]
+    assert max(planted) - min(planted) < 0.1 * sum(planted) / 2  # the planted (dearer) ones dealt out evenly
+    with pytest.raises(ValueError, match="--shard 3/3"):
+        soak.shard(indices, 3, 3)
+    a, b = soak.stratified(indices, 60, seed=4), soak.stratified(indices, 60, seed=4)
+    assert a == b and a != soak.stratified(indices, 60, seed=5)
+    assert set(a) <= set(indices) and len(set(a)) == len(a)
+    keys = {soak.form_key(uf.random_form(i)) for i in indices}
+    assert {soak.form_key(uf.random_form(i)) for i in a} == keys  # every form keeps at least one
+
+
+def test_soak_counts_a_configuration_with_one_oracle_unresolvable_tensor_as_unavoidable():
+    import soak_userforms as soak
+
+    row = {"status": "inconclusive", "blind": ["W1", "b2"], "unresolvable": ["W1"], "notes": [], "tensors": []}
+    assert soak.unavoidable(row) and not soak.beyond_the_loss(row)
+    assert not soak.unavoidable({**row, "unresolvable": []})
+    assert not soak.unavoidable({**row, "status": "pass"})
