@@ -195,3 +195,8 @@ def test_the_one_method_named_forward_is_the_forward():
         def forward_batch(self): ...
 
     assert method_names(TwoForwards, {}).forward is None  # two candidates: none is guessed
+
+
+def test_a_weight_key_written_but_never_read_says_nothing_of_the_depth():
+    m = _module('def init(layer_dims):\n    return {}\nSAVED = {"W9": 0}\n', "depth_literal")
+    assert depth.layer_count(m.init, 0, "layer_dims") is None

@@ -57,10 +57,14 @@ def _called_length(tree: ast.AST, name: str, position: int, keyword: str) -> int
 
 
 def _highest_weight_key(tree: ast.AST) -> int | None:
+    """The highest ``k`` of a weight key the module reads, ``parameters["W3"]`` (a subscript, not a dict literal)."""
     keys = [
         int(m.group(1))
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and (m := WEIGHT_KEY.match(node.value))
+        if isinstance(node, ast.Subscript)
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, str)
+        and (m := WEIGHT_KEY.match(node.slice.value))
     ]
     return max(keys) if keys else None
 
