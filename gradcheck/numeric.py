@@ -302,6 +302,18 @@ def complex_step_extended(oracle: Oracle, name: str, j: int) -> Estimate | None:
         return None
     cwork = {k: v.astype(np.clongdouble) for k, v in oracle.work.items()}
     cwork[name].reshape(-1)[j] += 1j * COMPLEX_STEP
+    value = extended_complex_slope(oracle, cwork)
+    if value is None:
+        return None
+    return Estimate(value, COMPLEX_ULPS * float(np.finfo(np.longdouble).eps) * abs(value), "complex-extended")
+
+
+def extended_complex_slope(oracle: Oracle, cwork: dict) -> float | None:
+    """``Im L(cwork) / h`` with the loss run on ``np.clongdouble`` parameters (1 evaluation), or None.
+
+    None where the loss refuses complex input, drops the imaginary part, returns
+    something other than a complex number, or a value that is not finite.
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", np.exceptions.ComplexWarning)
@@ -311,10 +323,10 @@ def complex_step_extended(oracle: Oracle, name: str, j: int) -> Estimate | None:
         return None
     finally:
         oracle.evaluations += 1
-    value = float(np.imag(out) / COMPLEX_STEP)
-    if not isinstance(out, (np.clongdouble, complex)) or not np.isfinite(value):
+    if not isinstance(out, (np.clongdouble, complex)):
         return None
-    return Estimate(value, COMPLEX_ULPS * float(np.finfo(np.longdouble).eps) * abs(value), "complex-extended")
+    value = float(np.imag(out) / COMPLEX_STEP)
+    return value if np.isfinite(value) else None
 
 
 def _one_sided(oracle: Oracle, p: _Pair) -> tuple[float, float, float]:

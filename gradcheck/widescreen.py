@@ -32,14 +32,12 @@ outright, and its float64 run alone tells rounding from a bug, entry by entry).
 from __future__ import annotations
 
 import dataclasses
-import warnings
 
 import numpy as np
 
 from gradcheck import directional as dr
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY
-from gradcheck.problem import UserFunctionError
 from gradcheck.references import SHRINK, SHRINK_CAP
 
 
@@ -109,19 +107,8 @@ def extended_screen(screener, block: np.ndarray, screen):
         c.real = w
         c.imag = nm.COMPLEX_STEP * moves[name] if name in moves else 0.0
         moved[name] = c
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", np.exceptions.ComplexWarning)
-            warnings.simplefilter("ignore", RuntimeWarning)
-            out = o.problem.call_loss(moved)
-    except (UserFunctionError, np.exceptions.ComplexWarning):
-        return None
-    finally:
-        o.evaluations += 1
-    if not isinstance(out, (np.clongdouble, complex)):
-        return None
-    value = float(np.imag(out) / nm.COMPLEX_STEP)
-    if not np.isfinite(value):
+    value = nm.extended_complex_slope(o, moved)
+    if value is None:
         return None
     error = dr.inherited_error(value, screen.numeric) + nm.COMPLEX_ULPS * float(np.finfo(np.longdouble).eps) * (
         screen.scale or abs(value)
