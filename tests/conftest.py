@@ -10,6 +10,10 @@ from types import SimpleNamespace
 
 import pytest
 
+#: Modules a test may import for the first time and keep: this project's and its libraries'
+#: (dropping them would load a second copy, whose classes are not the first's).
+KEPT_MODULES = ("gradcheck", "reference_nets", "numpy", "scipy")
+
 
 @pytest.fixture
 def clean_imports(monkeypatch):
@@ -21,7 +25,8 @@ def clean_imports(monkeypatch):
     before = set(sys.modules)
     yield
     for name in set(sys.modules) - before:
-        del sys.modules[name]
+        if not name.startswith(KEPT_MODULES):
+            del sys.modules[name]
 
 
 @pytest.fixture(scope="session")

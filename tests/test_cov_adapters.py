@@ -26,18 +26,6 @@ X = RNG.normal(size=(6, 3))
 Y = RNG.normal(size=(6, 2))
 
 
-@pytest.fixture
-def clean_imports(monkeypatch):
-    """The in-process worker edits sys.path / sys.meta_path / sys.modules: undo it afterwards."""
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
-    before = set(sys.modules)
-    yield
-    for name in set(sys.modules) - before:
-        if name.startswith(("__student__", "matplotlib", "sklearn")):
-            del sys.modules[name]
-
-
 def audit(tmp_path, monkeypatch, source: str, spec: dict | None = None, data: bool = True) -> dict:
     """Run the worker in-process on ``source``; the result as JSON would hold it."""
     (tmp_path / "student.py").write_text(textwrap.dedent(source))

@@ -13,19 +13,6 @@ import pytest
 from gradcheck.audit import loader
 from gradcheck.audit.loader import AuditError, load_submission, train_test_split
 
-
-@pytest.fixture
-def clean_imports(monkeypatch):
-    """load_submission edits sys.path / sys.meta_path / sys.modules: undo it afterwards."""
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
-    before = set(sys.modules)
-    yield
-    for name in set(sys.modules) - before:
-        if name.startswith(("__student__", "matplotlib", "sklearn", "cov_")):
-            del sys.modules[name]
-
-
 # --------------------------------------------------------------------------- fake matplotlib
 
 

@@ -42,18 +42,6 @@ class Net:
 """
 
 
-@pytest.fixture
-def clean_imports(monkeypatch):
-    """The in-process worker edits sys.path / sys.meta_path / sys.modules: undo it afterwards."""
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
-    before = set(sys.modules)
-    yield
-    for name in set(sys.modules) - before:
-        if name.startswith(("__student__", "matplotlib", "sklearn")):
-            del sys.modules[name]
-
-
 def _request(work: Path, source: str | None, **req) -> Path:
     work.mkdir(parents=True, exist_ok=True)
     if source is not None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 import tomllib
 from pathlib import Path
 
@@ -30,18 +29,6 @@ JUDGED = sorted(
     and "/" not in name
     and (GIVEN / name).exists()
 )
-
-
-@pytest.fixture
-def clean_imports(monkeypatch):
-    """The in-process worker edits sys.path / sys.meta_path / sys.modules: undo it afterwards."""
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
-    before = set(sys.modules)
-    yield
-    for name in set(sys.modules) - before:
-        if not name.startswith(("gradcheck", "reference_nets", "numpy", "scipy")):
-            del sys.modules[name]
 
 
 @pytest.mark.parametrize("name", JUDGED)

@@ -301,16 +301,14 @@ def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
     if result is None:
         why = box.reason if box.status != "ok" else "it exited before reporting (sys.exit or os._exit?)"
         return SubmissionResult(status="error", error=f"no result from the submission: {why}", **common)
+
+    def refused(error: str) -> SubmissionResult:
+        """An error verdict keeping what the worker found (shape, entry, notes)."""
+        shape, entry, notes = result.get("shape"), result.get("entry"), tuple(result.get("notes", []))
+        return SubmissionResult(status="error", error=error, shape=shape, entry=entry, notes=notes, **common)
+
     if not result.get("ok", False) or result.get("error"):
-        error = _worker_error(result.get("error") or {}, box)
-        return SubmissionResult(
-            status="error",
-            error=error,
-            shape=result.get("shape"),
-            entry=result.get("entry"),
-            notes=tuple(result.get("notes", [])),
-            **common,
-        )
+        return refused(_worker_error(result.get("error") or {}, box))
     scalars = scalar_network(result)
     if scalars:  # said before the data: such a script's data is rarely an array either
         return SubmissionResult(status="error", error=scalars, shape=result.get("shape"), **common)
@@ -323,14 +321,7 @@ def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
                     f"the data the gradients were computed on was not found ({missing}): name it with "
                     "[entry] data_x and [entry] data_y in the spec (the script's variables)"
                 )
-            return SubmissionResult(
-                status="error",
-                error=error,
-                shape=result.get("shape"),
-                entry=result.get("entry"),
-                notes=tuple(result.get("notes", [])),
-                **common,
-            )
+            return refused(error)
         invented = data is None and result.get("shape") != "script" and not result.get("data_replaced")
         if invented and not _invented_batch_ok(result):
             return SubmissionResult(

@@ -148,17 +148,17 @@ def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int) 
                     found += [[LayerMap(names[k], None, transposed, width, out, end), *r] for r in search(k + 1, out)]
         return found
 
-    # biases are folded into every weight (a column of ones at each layer's input) or into none
-    layouts = [Layout(tuple(c)) for c in search(0, n_in) if c and len({x.folded is None for x in c}) == 1]
+    def in_order(order) -> list[Layout]:
+        names[:] = order  # the order search() walks
+        # biases are folded into every weight (a column of ones at each layer's input) or into none
+        return [Layout(tuple(c)) for c in search(0, n_in) if c and len({x.folded is None for x in c}) == 1]
+
     given = list(names)
-    for order in itertools.permutations(given) if not layouts and len(given) <= MAX_REORDERED else ():
-        names[:] = order
-        layouts = [Layout(tuple(c)) for c in search(0, n_in) if c and len({x.folded is None for x in c}) == 1]
-        if layouts:
-            break
-    names[:] = names if layouts else given
+    layouts = in_order(given)
+    if not layouts and len(given) <= MAX_REORDERED:
+        layouts = next((found for order in itertools.permutations(given) if (found := in_order(order))), [])
     if not layouts:
-        listing = ", ".join(f"{n} {shp[n]}" for n in names)
+        listing = ", ".join(f"{n} {shp[n]}" for n in given)
         raise LayoutError(
             f"the parameters ({listing}) do not chain from {n_in} inputs to {n_out} outputs; "
             "set [network] params in the spec to list them in layer order"

@@ -107,11 +107,10 @@ def _bind(entries, glob, offered, available, stateful, target_held=False) -> Ite
     known: list[tuple[str, str | None]] = []
     for name, required in entries:
         role = "self" if name == "self" else loss_role(name, offered)
-        if role == "penalty" and (not required or name in glob):
-            # ``reg=0.0`` keeps its default, and a module's ``lambd = 0.7`` its value, as the backward's do
+        if role == "penalty" and not required:  # ``reg=0.0`` keeps its default, as the backward's does
+            continue
+        if role == "penalty" and name in glob:  # a module's ``lambd = 0.7`` keeps its value, as the backward's does
             role = None
-            if not required:
-                continue
         if role is not None and (role in available or role.startswith("=")):
             known.append((name, role))
         elif name in glob:

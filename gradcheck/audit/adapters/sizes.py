@@ -161,7 +161,6 @@ def _other_value(p, role: str | None, data: dict, label: str, fn: Callable, note
 
 
 #: Penalties and dropout whose default would change the loss: given their neutral value instead.
-PENALTY_DEFAULT = PENALTY_NAME
 DROPOUT_DEFAULT = re.compile(r"^(dropout|drop_?rate|drop_?prob|p_?drop|keep_?prob|keep)$", re.I)
 
 
@@ -170,7 +169,7 @@ def _neutral_default(p, label: str, notes: list[str]):
     d = p.default
     if not isinstance(d, (int, float)) or isinstance(d, bool):
         return None
-    if PENALTY_DEFAULT.match(p.name) and d != 0:
+    if PENALTY_NAME.match(p.name) and d != 0:
         value, why = 0.0, "a penalty: the gradient of the data loss is checked, the penalty's is not"
     elif DROPOUT_DEFAULT.match(p.name) and d not in (0, 1):
         value, why = (1.0 if "keep" in p.name.lower() else 0.0), "dropout off: a gradient check needs no noise"
