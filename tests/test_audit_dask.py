@@ -473,6 +473,19 @@ def test_the_client_removes_the_scratch_folders_of_workers_killed_mid_task(clien
     assert left == []  # the victim's task folder, with the copy made inside it, is gone from every worker
 
 
+def test_the_sweep_finds_leftovers_while_another_task_points_tempfile_at_its_own_scratch(tmp_path, monkeypatch):
+    # remove_scratch runs in the worker's event loop while a task's thread has tempfile.tempdir set to that
+    # task's scratch folder: the leftover of a killed worker sits beside it, in the temp dir, not inside it
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    left = tmp_path / "gradcheck-task-batch1-dead"
+    (left / "files").mkdir(parents=True)
+    running = tmp_path / "gradcheck-task-batch1-alive"
+    running.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(running))
+    assert dd.remove_scratch("gradcheck-task-batch1-dead") == 1
+    assert not left.exists() and running.exists()
+
+
 def test_removing_scratch_needs_a_batch_or_a_task_never_every_folder():
     with pytest.raises(ValueError, match="names no batch"):
         dd.remove_scratch("gradcheck-task-")

@@ -208,12 +208,19 @@ def remove_scratch(prefix: str) -> int:
     if not prefix.startswith(SCRATCH_PREFIX) or len(prefix) <= len(SCRATCH_PREFIX) or os.sep in prefix:
         raise ValueError(f"{prefix!r} names no batch's or task's scratch folders")
     removed = 0
-    with os.scandir(tempfile.gettempdir()) as entries:
+    with os.scandir(_temp_root()) as entries:
         for entry in entries:
             if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, ignore_errors=True)
                 removed += not os.path.exists(entry.path)
     return removed
+
+
+def _temp_root() -> str:
+    """The worker's temp dir. A task running in another thread points :mod:`tempfile` at its own scratch
+    folder (:func:`_temp_files_in`), which sits in the temp dir: then that folder's parent."""
+    here = Path(tempfile.gettempdir())
+    return str(here.parent if here.name.startswith(SCRATCH_PREFIX) else here)
 
 
 def check_worker(backend: str, version: str) -> str | None:
