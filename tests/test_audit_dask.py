@@ -11,6 +11,7 @@ sandbox, a forged channel, a project folder, a class export with colliding names
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import functools
 import gc
 import glob
@@ -30,6 +31,7 @@ import numpy as np
 import pytest
 from sandbox_util import bwrap_or_skip
 
+import gradcheck.audit.batch
 import gradcheck.audit.distributed as dd
 import gradcheck.audit.distributed.cluster
 import gradcheck.audit.distributed.task  # noqa: F401 (dd.cluster, dd.task)
@@ -155,7 +157,7 @@ def test_cluster_verdicts_and_result_files_are_a_local_runs(client, spec, tmp_pa
             assert _comparable(data) == _comparable(reference_files[name])
 
 
-def test_resume_works_across_local_and_cluster_runs(client, spec, tmp_path):
+def test_resume_works_across_local_and_cluster_runs(client, spec, tmp_path, monkeypatch):
     paths = _paths(HONEST[:3], [], [])
     audit_batch(paths, spec, folder=tmp_path, jobs=2)
     (tmp_path / "submissions" / paths[1].name).with_suffix(".py.json").unlink()
@@ -165,19 +167,34 @@ def test_resume_works_across_local_and_cluster_runs(client, spec, tmp_path):
     assert [s.status for s in report.submissions] == [_expected(p) for p in paths]
     assert (tmp_path / "submissions" / (paths[1].name + ".json")).is_file()  # audited again, on the cluster
     assert {n: (tmp_path / "submissions" / n).stat().st_mtime_ns for n in before} == before  # reloaded, not redone
-    again = audit_batch(paths, spec, folder=tmp_path, jobs=1, resume=True)  # the cluster's files verify locally
-    assert again.elapsed < 0.5 * report.elapsed and _without_times(again) == _without_times(report)
+    files = {p.name: (p.stat().st_mtime_ns, p.stat().st_ino) for p in (tmp_path / "submissions").iterdir()}
+    audited = []  # what the local run audits: nothing, the cluster's files verify locally
+
+    def counted(p, *args, **kw):
+        audited.append(p)
+        return audit_one(p, *args, **kw)
+
+    monkeypatch.setattr(gradcheck.audit.batch, "audit_one", counted)
+    again = audit_batch(paths, spec, folder=tmp_path, jobs=1, resume=True)
+    assert audited == [] and _without_times(again) == _without_times(report)
+    assert {p.name: (p.stat().st_mtime_ns, p.stat().st_ino) for p in (tmp_path / "submissions").iterdir()} == files
 
 
 # ----------------------------------------------------------------------------- faults
 
 
-def logged_audit(path, spec, *, log, hold=0.0, **kw):
-    """audit_one, with a line per start: which worker process ran which submission (held ``hold`` seconds
-    after the line, so that a worker killed just after a line appears is surely mid-task)."""
-    with open(log, "a") as fh:
+def logged_audit(path, spec, *, log, release, first=2, **kw):
+    """audit_one, with a line per start: which worker process ran which submission. A task that starts after
+    the ``first`` ones (on ``first`` workers: after a verdict) waits until the file ``release`` exists before
+    it audits, so that a worker killed before the release is surely mid-task, however loaded the machine is."""
+    with open(log, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)  # the lines before this one, and this one, in one step
+        fh.seek(0)
+        earlier = len(fh.read().splitlines())
         fh.write(f"{os.getpid()} {Path(path).name}\n")
-    time.sleep(hold)
+    deadline = time.monotonic() + 600  # a hang guard only
+    while earlier >= first and not os.path.exists(release) and time.monotonic() < deadline:
+        time.sleep(0.05)
     return audit_one(path, spec, **kw)
 
 
@@ -197,19 +214,21 @@ class Recorder:
 
 def test_a_worker_killed_mid_batch_loses_no_verdict_and_none_is_written_twice(client, spec, tmp_path, monkeypatch):
     paths = _paths(HONEST, ["class_export"], [])
-    log, killed = tmp_path / "starts.log", []
+    log, release, killed = tmp_path / "starts.log", tmp_path / "release", []
     recorder = Recorder(monkeypatch)
 
     def kill_one_running(done, total, failures, elapsed):
-        if not killed:  # a worker that has just started its next task (after this verdict): kill it there
-            deadline = time.monotonic() + 30
-            while len(log.read_text().splitlines()) < done + 2 and time.monotonic() < deadline:
-                time.sleep(0.05)  # 2 workers: the tasks started before this verdict, then the next one
-            pid, name = (log.read_text().splitlines()[-1]).split(" ", 1)
+        if not killed:  # the worker of the third start (after this verdict), held until the release: kill it there
+            deadline = time.monotonic() + 600  # a hang guard only
+            while len(log.read_text().splitlines()) < 3:
+                assert time.monotonic() < deadline, "no task started after the first verdict"
+                time.sleep(0.05)
+            pid, name = log.read_text().splitlines()[2].split(" ", 1)
             os.kill(int(pid), signal.SIGKILL)
             killed.append((int(pid), name))
+            release.touch()
 
-    audit = functools.partial(logged_audit, log=str(log), hold=2.0)
+    audit = functools.partial(logged_audit, log=str(log), release=str(release))
     folder = tmp_path / "out"
     report = dd.audit_batch_dask(paths, spec, folder=folder, client=client, progress=kill_one_running, audit=audit)
     (pid, name), starts = killed[0], log.read_text().splitlines()
