@@ -11,7 +11,6 @@ sandbox, a forged channel, a project folder, a class export with colliding names
 from __future__ import annotations
 
 import dataclasses
-import fcntl
 import functools
 import gc
 import glob
@@ -183,18 +182,12 @@ def test_resume_works_across_local_and_cluster_runs(client, spec, tmp_path, monk
 # ----------------------------------------------------------------------------- faults
 
 
-def logged_audit(path, spec, *, log, release, first=2, **kw):
-    """audit_one, with a line per start: which worker process ran which submission. A task that starts after
-    the ``first`` ones (on ``first`` workers: after a verdict) waits until the file ``release`` exists before
-    it audits, so that a worker killed before the release is surely mid-task, however loaded the machine is."""
-    with open(log, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)  # the lines before this one, and this one, in one step
-        fh.seek(0)
-        earlier = len(fh.read().splitlines())
+def logged_audit(path, spec, *, log, hold=0.0, **kw):
+    """audit_one, with a line per start: which worker process ran which submission (held ``hold`` seconds
+    after the line, so that a worker killed just after a line appears is surely mid-task)."""
+    with open(log, "a") as fh:
         fh.write(f"{os.getpid()} {Path(path).name}\n")
-    deadline = time.monotonic() + 600  # a hang guard only
-    while earlier >= first and not os.path.exists(release) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    time.sleep(hold)
     return audit_one(path, spec, **kw)
 
 
@@ -214,21 +207,19 @@ class Recorder:
 
 def test_a_worker_killed_mid_batch_loses_no_verdict_and_none_is_written_twice(client, spec, tmp_path, monkeypatch):
     paths = _paths(HONEST, ["class_export"], [])
-    log, release, killed = tmp_path / "starts.log", tmp_path / "release", []
+    log, killed = tmp_path / "starts.log", []
     recorder = Recorder(monkeypatch)
 
     def kill_one_running(done, total, failures, elapsed):
-        if not killed:  # the worker of the third start (after this verdict), held until the release: kill it there
-            deadline = time.monotonic() + 600  # a hang guard only
-            while len(log.read_text().splitlines()) < 3:
-                assert time.monotonic() < deadline, "no task started after the first verdict"
-                time.sleep(0.05)
-            pid, name = log.read_text().splitlines()[2].split(" ", 1)
+        if not killed:  # a worker that has just started its next task (after this verdict): kill it there
+            deadline = time.monotonic() + 30
+            while len(log.read_text().splitlines()) < done + 2 and time.monotonic() < deadline:
+                time.sleep(0.05)  # 2 workers: the tasks started before this verdict, then the next one
+            pid, name = (log.read_text().splitlines()[-1]).split(" ", 1)
             os.kill(int(pid), signal.SIGKILL)
             killed.append((int(pid), name))
-            release.touch()
 
-    audit = functools.partial(logged_audit, log=str(log), release=str(release))
+    audit = functools.partial(logged_audit, log=str(log), hold=2.0)
     folder = tmp_path / "out"
     report = dd.audit_batch_dask(paths, spec, folder=folder, client=client, progress=kill_one_running, audit=audit)
     (pid, name), starts = killed[0], log.read_text().splitlines()
