@@ -173,6 +173,8 @@ STUDENT_NAMES = {
     "globals_never_made_correct.py": ["W1", "c1", "W2", "c2"],
     "penalty_arg_dims_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
     "penalty_arg_dims_decay_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "main_guard_globals_correct.py": ["W1", "b1", "W2", "b2"],
+    "main_guard_globals_double_sigmoid_bug.py": ["W1", "b1", "W2", "b2"],
 }
 
 

@@ -1207,6 +1207,23 @@ def _penalty_dims(rel: str):
     return [params[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
 
 
+def _main_guard(rel: str):
+    """The weights the main block makes, made here; the step the backward takes, read off the globals it
+    rebinds, against the mean squared error of a sigmoid/sigmoid network written here."""
+    m = definitions(FOLDER / rel, "mg")
+    params = [RNG.normal(size=(3, 4)), RNG.normal(size=4), RNG.normal(size=(4, 1)), RNG.normal(size=1)]
+    m.W1, m.b1, m.W2, m.b2 = (p.copy() for p in params)
+    Y, lr = RNG.random((7, 1)), 0.01  # one output, as the file's XOR: its 2 / n is the mean's factor
+    m.backward(X, Y, *m.forward(X), lr)
+    claimed = [(p - getattr(m, k)) / lr for p, k in zip(params, NAMES)]
+
+    def loss():
+        sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+        return np.mean((sig(sig(X @ params[0] + params[1]) @ params[2] + params[3]) - Y) ** 2)
+
+    return params, claimed, loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1348,6 +1365,8 @@ CASES = {
     "globals_never_made_correct.py": case_globals_never_made,
     "penalty_arg_dims_correct.py": lambda: _penalty_dims("penalty_arg_dims_correct.py"),
     "penalty_arg_dims_decay_bug.py": lambda: _penalty_dims("penalty_arg_dims_decay_bug.py"),
+    "main_guard_globals_correct.py": lambda: _main_guard("main_guard_globals_correct.py"),
+    "main_guard_globals_double_sigmoid_bug.py": lambda: _main_guard("main_guard_globals_double_sigmoid_bug.py"),
 }
 
 
