@@ -175,6 +175,7 @@ STUDENT_NAMES = {
     "penalty_arg_dims_decay_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
     "main_guard_globals_correct.py": ["W1", "b1", "W2", "b2"],
     "main_guard_globals_double_sigmoid_bug.py": ["W1", "b1", "W2", "b2"],
+    "node_graph_units_correct.py": [],
 }
 
 

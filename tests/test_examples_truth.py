@@ -1224,6 +1224,33 @@ def _main_guard(rel: str):
     return params, claimed, loss
 
 
+def case_node_graph():
+    """The link weights gathered into matrices here; the step teach() takes on one sample, read off the links,
+    against half the summed squared error of a tanh/tanh network written here."""
+    m = definitions(FOLDER / "node_graph_units_correct.py", "ng")
+    graph, x, t, rate = m.Graph([3, 4, 2]), X[0], [0.3, -0.2], 0.01
+    units = [u for layer in graph.layers[1:] for u in layer]
+    for u in units:
+        u.bias = float(RNG.normal())
+
+    def tensors():
+        out = []
+        for layer in graph.layers[1:]:
+            out.append(np.array([[link.weight for link in u.links] for u in layer]).T)
+            out.append(np.array([u.bias for u in layer]))
+        return out
+
+    params = tensors()
+    graph.teach(list(x), t, rate)
+    claimed = [(b - a) / rate for b, a in zip(params, tensors())]
+
+    def loss():
+        out = np.tanh(np.tanh(x @ params[0] + params[1]) @ params[2] + params[3])
+        return 0.5 * np.sum((out - np.array(t)) ** 2)
+
+    return params, claimed, loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1367,6 +1394,7 @@ CASES = {
     "penalty_arg_dims_decay_bug.py": lambda: _penalty_dims("penalty_arg_dims_decay_bug.py"),
     "main_guard_globals_correct.py": lambda: _main_guard("main_guard_globals_correct.py"),
     "main_guard_globals_double_sigmoid_bug.py": lambda: _main_guard("main_guard_globals_double_sigmoid_bug.py"),
+    "node_graph_units_correct.py": case_node_graph,
 }
 
 

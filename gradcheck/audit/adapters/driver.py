@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import frameworks
-from gradcheck.audit.adapters import batchconst, labels, looptrained, scalarlists, uncreated, unreachable
+from gradcheck.audit.adapters import batchconst, labels, looptrained, nodegraph, scalarlists, uncreated, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
@@ -77,6 +77,8 @@ def find_target(ctx: Context) -> Target:
         raise AuditError(
             looptrained.message(trained, locate, broken + missing), where="finding the model", type_="EntryNotFound"
         )
+    if (graph := nodegraph.node_graph(ctx.classes)) is not None:
+        raise AuditError(nodegraph.message(*graph), where="finding the model", type_="EntryNotFound")
     if not ctx.classes and not ctx.funcs and (found := frameworks.frameworks_missing(ctx.loaded.notes)):
         raise AuditError(frameworks.framework_message(found), where="finding the model", type_="EntryNotFound")
     raise AuditError(
