@@ -1251,6 +1251,24 @@ def case_node_graph():
     return params, claimed, loss
 
 
+def case_fixed_weights_ctor():
+    """The sheet's fixed 2-3-1 weights; the in-place step of train() on two of the test's columns, divided by the
+    rate, against the mean squared error of a sigmoid/sigmoid network written here."""
+    m = definitions(FOLDER / "fixed_weights_data_ctor_correct.py", "fw")
+    x, t = X[:, :2].copy(), RNG.random((7, 1))
+    net = m.SheetNet(x, t)
+    names = ["W1", "b1", "W2", "b2"]
+    params = [getattr(net, k).copy() for k in names]
+    net.train()
+    claimed = [(p - getattr(net, k)) / net.eta for k, p in zip(names, params)]  # W + eta * (-gradient)
+
+    def loss():
+        sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+        return np.mean((sig(sig(x @ params[0] + params[1]) @ params[2] + params[3]) - t) ** 2)
+
+    return params, claimed, loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1395,6 +1413,7 @@ CASES = {
     "main_guard_globals_correct.py": lambda: _main_guard("main_guard_globals_correct.py"),
     "main_guard_globals_double_sigmoid_bug.py": lambda: _main_guard("main_guard_globals_double_sigmoid_bug.py"),
     "node_graph_units_correct.py": case_node_graph,
+    "fixed_weights_data_ctor_correct.py": case_fixed_weights_ctor,
 }
 
 

@@ -31,6 +31,7 @@ from gradcheck.audit.adapters.readers.stored import grads_stored
 from gradcheck.audit.adapters.readers.update import returned_params, update_grads
 from gradcheck.audit.adapters.returns import returned_names
 from gradcheck.audit.adapters.shapes import SHAPES
+from gradcheck.audit.adapters.shapes.fit import _check_sizes as check_sizes
 from gradcheck.audit.adapters.sizes import (
     INVENTED_N,
     Sizes,
@@ -268,6 +269,8 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
         params = discover_params(probe, target.root_is_namespace)
     if not params:
         raise _no_params(target, probe, ctx.loaded.stmts)
+    if not target.own_sizes:  # weights of sizes its code fixes (2 x 2), made from a batch of invented ones
+        check_sizes(params, ctx, f"{target.label}()")
     partial["params"] = params_out(params, snapshot(probe, params), target.root_name, dtypes(probe, params))
     first: BaseException | None = None
     while True:
