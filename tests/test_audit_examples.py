@@ -177,6 +177,7 @@ STUDENT_NAMES = {
     "main_guard_globals_double_sigmoid_bug.py": ["W1", "b1", "W2", "b2"],
     "node_graph_units_correct.py": [],
     "fixed_weights_data_ctor_correct.py": ["W1", "b1", "W2", "b2"],
+    "pattern_pairs_epochs_correct.py": ["w_ih", "w_ho"],
 }
 
 

@@ -1269,6 +1269,23 @@ def case_fixed_weights_ctor():
     return params, claimed, loss
 
 
+def case_pattern_pairs():
+    """One pair: the step back_propagate(target, rate) takes after feed_forward(x), divided by the rate, against
+    half the squared error of a tanh/tanh network without biases written here."""
+    m = definitions(FOLDER / "pattern_pairs_epochs_correct.py", "pp")
+    net = m.PatternNet(3, 4, 2)
+    x, t, rate = X[0], np.array([0.4, -0.3]), 0.01
+    params = [net.w_ih.copy(), net.w_ho.copy()]
+    net.feed_forward(list(x))
+    net.back_propagate(list(t), rate)
+    claimed = [(p - q) / rate for p, q in zip(params, [net.w_ih, net.w_ho])]
+
+    def loss():
+        return 0.5 * np.sum((np.tanh(np.tanh(x @ params[0]) @ params[1]) - t) ** 2)
+
+    return params, claimed, loss, ["w_ih", "w_ho"]
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1414,6 +1431,7 @@ CASES = {
     "main_guard_globals_double_sigmoid_bug.py": lambda: _main_guard("main_guard_globals_double_sigmoid_bug.py"),
     "node_graph_units_correct.py": case_node_graph,
     "fixed_weights_data_ctor_correct.py": case_fixed_weights_ctor,
+    "pattern_pairs_epochs_correct.py": case_pattern_pairs,
 }
 
 

@@ -45,6 +45,7 @@ from gradcheck.audit.adapters.step import Grad, Runner, Step1
 from gradcheck.audit.adapters.studentloss import student_loss_grad, student_losses
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.adapters.updateform import update_form
+from gradcheck.audit.adapters.vectorsample import vector_sample
 from gradcheck.audit.loader import AuditError, LoadedSubmission, LoadFailure, StudentCodeError
 
 #: A loss value this small at random weights is a softmax over a single class (see _check_degenerate).
@@ -441,7 +442,7 @@ def _first_step(target: Target, params, ctx: Context, lrs, n: int, seed: int) ->
     try:
         step = choose_layout(one, lrs[0], params, one.notes)
     except (StudentCodeError, AuditError):
-        raise failed from None
+        one, step = vector_sample(one, lrs[0], params, failed)
     ctx.notes.extend(one.notes)
     ctx.notes.append("the code fails on a batch but runs on one sample: checked on one sample")
     one.notes = ctx.notes
