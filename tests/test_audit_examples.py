@@ -178,6 +178,7 @@ STUDENT_NAMES = {
     "node_graph_units_correct.py": [],
     "fixed_weights_data_ctor_correct.py": ["W1", "b1", "W2", "b2"],
     "pattern_pairs_epochs_correct.py": ["w_ih", "w_ho"],
+    "experiment_loop_holder_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
 }
 
 

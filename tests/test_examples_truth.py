@@ -1286,6 +1286,25 @@ def case_pattern_pairs():
     return params, claimed, loss, ["w_ih", "w_ho"]
 
 
+def case_experiment_holder():
+    """The first experiment's network as its loop builds it; one step of the layers' own forward and backward
+    (as train() takes it), read off the in-place update, against the mean squared error of a tanh/tanh network."""
+    m = definitions(FOLDER / "experiment_loop_holder_correct.py", "eh")
+    net = m.Stack()
+    for layer in (m.Dense(3, 4), m.Tanh(), m.Dense(4, 1), m.Tanh()):
+        net.add(layer)
+    dense = [net.layers[0], net.layers[2]]
+    params = [a for d in dense for a in (d.W.copy(), d.b.copy())]
+    Y, lr = RNG.normal(size=(7, 1)), 0.01
+    m.train(net, X, Y, epochs=1, lr=lr)
+    claimed = [(p - a) / lr for p, a in zip(params, [a for d in dense for a in (d.W, d.b)])]
+
+    def loss():
+        return np.mean((np.tanh(np.tanh(X @ params[0] + params[1]) @ params[2] + params[3]) - Y) ** 2)
+
+    return params, claimed, loss, ["W", "b", "W", "b"]
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1432,6 +1451,7 @@ CASES = {
     "node_graph_units_correct.py": case_node_graph,
     "fixed_weights_data_ctor_correct.py": case_fixed_weights_ctor,
     "pattern_pairs_epochs_correct.py": case_pattern_pairs,
+    "experiment_loop_holder_correct.py": case_experiment_holder,
 }
 
 
