@@ -179,6 +179,8 @@ STUDENT_NAMES = {
     "fixed_weights_data_ctor_correct.py": ["W1", "b1", "W2", "b2"],
     "pattern_pairs_epochs_correct.py": ["w_ih", "w_ho"],
     "experiment_loop_holder_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "loop_roles_it_names_correct.py": ["V", "c", "U", "d"],
+    "loop_roles_it_names_delta_bug.py": ["V", "c", "U", "d"],
 }
 
 

@@ -1305,6 +1305,25 @@ def case_experiment_holder():
     return params, claimed, loss, ["W", "b", "W", "b"]
 
 
+def _loop_roles(rel: str):
+    """Module weights set here; the step learn() takes on what run() returns, read off the globals it rebinds,
+    against half the summed squared error of a sigmoid/sigmoid network written here."""
+    m = definitions(FOLDER / rel, "lr")
+    params = [RNG.normal(size=(3, 4)), RNG.normal(size=4), RNG.normal(size=(4, 2)), RNG.normal(size=2)]
+    names = ["V", "c", "U", "d"]
+    for k, p in zip(names, params):
+        setattr(m, k, p.copy())
+    T, eta = RNG.random((7, 2)), 0.01
+    m.learn(X, T, *m.run(X), eta)
+    claimed = [(p - getattr(m, k)) / eta for p, k in zip(params, names)]
+
+    def loss():
+        sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+        return 0.5 * np.sum((sig(sig(X @ params[0] + params[1]) @ params[2] + params[3]) - T) ** 2)
+
+    return params, claimed, loss, names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1452,6 +1471,8 @@ CASES = {
     "fixed_weights_data_ctor_correct.py": case_fixed_weights_ctor,
     "pattern_pairs_epochs_correct.py": case_pattern_pairs,
     "experiment_loop_holder_correct.py": case_experiment_holder,
+    "loop_roles_it_names_correct.py": lambda: _loop_roles("loop_roles_it_names_correct.py"),
+    "loop_roles_it_names_delta_bug.py": lambda: _loop_roles("loop_roles_it_names_delta_bug.py"),
 }
 
 
