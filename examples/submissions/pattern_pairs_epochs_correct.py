@@ -7,6 +7,10 @@ def squash(v):
     return np.tanh(v)
 
 
+def sse(out, target):
+    return 0.5 * np.sum((np.asarray(out) - np.asarray(target)) ** 2)
+
+
 class PatternNet:
     def __init__(self, n_in, n_hid, n_out):
         self.w_ih = np.random.uniform(-0.5, 0.5, (n_in, n_hid))
@@ -24,14 +28,13 @@ class PatternNet:
         d_hid = (self.w_ho @ d_out) * (1 - self.a_hid**2)
         self.w_ho -= rate * np.outer(self.a_hid, d_out)
         self.w_ih -= rate * np.outer(self.a_in, d_hid)
-        return 0.5 * np.sum(err**2)
 
     def train(self, patterns, epochs=1000, rate=0.2):
         for epoch in range(epochs):
             total = 0.0
             for p in patterns:
-                self.feed_forward(p[0])
-                total += self.back_propagate(p[1], rate)
+                total += sse(self.feed_forward(p[0]), p[1])
+                self.back_propagate(p[1], rate)
         return total
 
 
