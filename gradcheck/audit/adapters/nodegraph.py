@@ -23,6 +23,7 @@ error names it instead of a generic "no forward/backward found".
 from __future__ import annotations
 
 import ast
+import re
 
 from gradcheck.audit.adapters.sources import source_tree
 
@@ -66,4 +67,30 @@ def message(units: list[str], builders: list[str]) -> str:
     )
 
 
-__all__ = ["UNIT_WORDS", "message", "node_graph"]
+#: Attribute names that link a node to the nodes it reads or feeds (``inbound_nodes``, ``parents``).
+LINKS = re.compile(r"(inbound|outbound|parent|child|predecessor|successor|consumer|input_nodes|output_nodes)", re.I)
+
+
+def op_graph(obj: object) -> tuple[str, list[str]] | None:
+    """(base class, its node classes) when ``obj`` is a node of a computation graph the script wires
+    (``Linear(X, W, b)`` keeps ``inbound_nodes``): a base of the student's whose instances keep links to
+    other nodes, with two or more subclasses. None otherwise."""
+    for base in type(obj).__mro__[:-1]:
+        kinds = [c.__name__ for c in base.__subclasses__()]
+        linked = [k for k, v in vars(obj).items() if LINKS.search(k) and isinstance(v, (list, tuple, dict, set))]
+        if len(kinds) >= 2 and linked:
+            return base.__name__, kinds
+    return None
+
+
+def op_graph_message(base: str, kinds: list[str]) -> str:
+    """The error for a network written as a computation graph of node objects."""
+    return (
+        f"the network is a computation graph of {base} objects ({', '.join(kinds[:6])}) that the script wires "
+        "together and runs node by node: its weights are values fed into nodes and its gradients are kept per "
+        "node, a framework of its own the auditor does not model. No spec setting changes that: the network "
+        "must be a class or functions holding its weights as numpy arrays to be audited"
+    )
+
+
+__all__ = ["LINKS", "UNIT_WORDS", "message", "node_graph", "op_graph", "op_graph_message"]
