@@ -108,9 +108,7 @@ def read_transposed(expr: ast.expr) -> set[str]:
     broadcast to a samples-by-samples matrix and the loss value would be no loss at all.
     """
     names = [n for n in ast.walk(expr) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
-    parents = {
-        id(node.value) for node in ast.walk(expr) if isinstance(node, ast.Attribute) and node.attr == "T"
-    }
+    parents = {id(node.value) for node in ast.walk(expr) if isinstance(node, ast.Attribute) and node.attr == "T"}
     flipped = {n.id for n in names if id(n) in parents}
     return {n for n in flipped if all(id(m) in parents for m in names if m.id == n)}
 
