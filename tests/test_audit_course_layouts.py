@@ -312,3 +312,57 @@ def test_the_invented_batch_takes_the_hard_coded_size_unless_the_spec_gives_one(
     assert invented_n(loaded, None, 16, notes) == 8
     assert notes == ["the code's functions read its module constant BATCH_SIZE = 8: the batch made has that many"]
     assert invented_n(loaded, {"n": 5}, 5, []) == 5
+
+
+def test_an_error_of_code_computing_on_torch_tensors_names_the_framework_first():
+    from gradcheck.audit import frameworks
+
+    torch_note = ["line 3: statement raised ModuleNotFoundError: No module named 'torch' while loading; skipped"]
+    keras_note = ["line 2: statement raised ModuleNotFoundError: No module named 'keras' while loading; skipped"]
+    met = "AttributeError: 'numpy.ndarray' object has no attribute 'mm' (in backward (line 9))"
+    said = frameworks.explain(met, torch_note)
+    assert said.startswith("the code imports PyTorch") and said.endswith(f"(the error met without it: {met})")
+    assert frameworks.explain(said, torch_note) == said  # never said twice
+    assert frameworks.explain(met, keras_note) == met  # keras.datasets in numpy code: the error is elsewhere
+    assert frameworks.explain(met, []) == met
+
+
+def test_hand_written_backprop_on_torch_tensors_is_refused_as_torch_code(tmp_path):
+    """An EECS-598-style file: numpy-looking backprop whose arrays are torch tensors (x.mm(w), .t())."""
+    src = write(
+        tmp_path / "fc_torch.py",
+        """\
+        import torch
+
+        def init(n_in, n_hid, n_out):
+            return {"W1": torch.randn(n_in, n_hid) * 0.1, "b1": torch.zeros(n_hid),
+                    "W2": torch.randn(n_hid, n_out) * 0.1, "b2": torch.zeros(n_out)}
+
+        def forward_backward(params, X, y):
+            h = (X.mm(params["W1"]) + params["b1"]).clamp(min=0)
+            scores = h.mm(params["W2"]) + params["b2"]
+            d = scores - y
+            grads = {"W2": h.t().mm(d), "b2": d.sum(dim=0)}
+            dh = d.mm(params["W2"].t()) * (h > 0)
+            grads["W1"] = X.t().mm(dh)
+            grads["b1"] = dh.sum(dim=0)
+            return grads
+        """,
+    )
+    report = audit_batch([src], AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    (s,) = report.submissions
+    assert s.status == "error"
+    assert s.error.startswith("the code imports PyTorch, which the audit's sandbox does not provide"), s.error
+
+
+def test_a_script_loss_reading_its_targets_transposed_is_bound_to_the_batch_as_written():
+    import ast as _ast
+
+    from gradcheck.audit.adapters import inline
+
+    expr = _ast.parse("np.mean((outputs - arr2.T) ** 2)", mode="eval").body
+    assert inline.read_transposed(expr) == {"arr2"}
+    both = _ast.parse("np.mean((out.T - y) ** 2) + 0 * np.sum(out)", mode="eval").body
+    assert inline.read_transposed(both) == set()  # `out` is read both ways: left as it is
+    plain = _ast.parse("np.mean((a - y) ** 2)", mode="eval").body
+    assert inline.read_transposed(plain) == set()

@@ -1207,6 +1207,24 @@ def _penalty_dims(rel: str):
     return [params[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
 
 
+def _column_row_script(folder: str):
+    """regressor.Regressor: samples as columns, gradients(X, Y) of the mean squared error; loss written here."""
+    sys.path.insert(0, str(FOLDER / folder))
+    sys.modules.pop("regressor", None)
+    try:
+        np.random.seed(2)
+        net = importlib.import_module("regressor").Regressor(3, [5, 4], 1)
+    finally:
+        sys.path.pop(0)
+        sys.modules.pop("regressor", None)
+    Xc, Yc = X.T.copy(), RNG.normal(size=(1, 7))  # one output, as fit_curve.py has
+    net.predict(Xc)
+    grads = net.gradients(Xc, Yc)
+    names = [f"{k}[{i}]" for i in range(3) for k in ("Ws", "bs")]
+    params = [p for i in range(3) for p in (net.Ws[i], net.bs[i])]
+    return params, [g for pair in grads for g in pair], lambda: np.mean((net.predict(Xc) - Yc) ** 2), names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1348,6 +1366,7 @@ CASES = {
     "globals_never_made_correct.py": case_globals_never_made,
     "penalty_arg_dims_correct.py": lambda: _penalty_dims("penalty_arg_dims_correct.py"),
     "penalty_arg_dims_decay_bug.py": lambda: _penalty_dims("penalty_arg_dims_decay_bug.py"),
+    "column_net_row_script_correct": lambda: _column_row_script("column_net_row_script_correct"),
 }
 
 
