@@ -366,3 +366,33 @@ def test_a_script_loss_reading_its_targets_transposed_is_bound_to_the_batch_as_w
     assert inline.read_transposed(both) == set()  # `out` is read both ways: left as it is
     plain = _ast.parse("np.mean((a - y) ** 2)", mode="eval").body
     assert inline.read_transposed(plain) == set()
+
+
+def test_a_network_file_with_data_loading_scripts_beside_it_is_one_students_folder(tmp_path):
+    from gradcheck.audit import helperfiles
+    from gradcheck.audit.submissions import discover
+
+    net = "import numpy as np\n\nclass Net:\n    def backprop(self, x, y):\n        return x\n"
+    loader = "import numpy as np\n\ndef load_training_image(i):\n    return np.zeros(3)\n\nimgs = load_training_image(0)\n"
+    student = tmp_path / "class" / "prototype-04"
+    write(student / "network.py", net)
+    write(student / "load_images.py", loader)
+    write(student / "loadLabels.py", "def convert_four(arr):\n    print 'py2'\n")  # a loader that does not parse
+    two = tmp_path / "class" / "pair"
+    write(two / "alice.py", net)
+    write(two / "bob.py", net)
+    write(two / "load_data.py", loader)  # the instructor's loader beside two students' files
+    named = tmp_path / "class" / "named"
+    write(named / "network.py", net)
+    write(named / "data_utils.py", "def train_step(x):\n    return x\n")  # a helper's name, a network's code
+    found = {p.relative_to(tmp_path / "class").as_posix() for p in discover([tmp_path / "class"])}
+    assert found == {
+        "prototype-04",
+        "pair/alice.py",
+        "pair/bob.py",
+        "pair/load_data.py",
+        "named/network.py",
+        "named/data_utils.py",
+    }
+    assert not helperfiles.defines_network(loader) and helperfiles.defines_network(net)
+    assert helperfiles.defines_network("def update_weights(self):\n    pass\n")

@@ -1225,6 +1225,19 @@ def _column_row_script(folder: str):
     return params, [g for pair in grads for g in pair], lambda: np.mean((net.predict(Xc) - Yc) ** 2), names
 
 
+def _loaders_beside_network(folder: str):
+    """network.TinyNet: one column sample, backprop(x, y) -> (gB, gW) of 0.5 * sum of squared errors."""
+    m = definitions(FOLDER / folder / "network.py", "tinynet")
+    np.random.seed(6)
+    net = m.TinyNet([3, 5, 2])
+    x, y = X[:1].T.copy(), RNG.random((2, 1))
+    gB, gW = net.backprop(x, y)
+    names = [f"{k}[{i}]" for i in range(2) for k in ("W", "B")]
+    params = [p for i in range(2) for p in (net.W[i], net.B[i])]
+    grads = [g for i in range(2) for g in (gW[i], gB[i])]
+    return params, grads, lambda: 0.5 * np.sum((net.feedforward(x) - y) ** 2), names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1367,6 +1380,7 @@ CASES = {
     "penalty_arg_dims_correct.py": lambda: _penalty_dims("penalty_arg_dims_correct.py"),
     "penalty_arg_dims_decay_bug.py": lambda: _penalty_dims("penalty_arg_dims_decay_bug.py"),
     "column_net_row_script_correct": lambda: _column_row_script("column_net_row_script_correct"),
+    "loaders_beside_network_correct": lambda: _loaders_beside_network("loaders_beside_network_correct"),
 }
 
 
