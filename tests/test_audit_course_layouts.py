@@ -373,7 +373,7 @@ def test_a_network_file_with_data_loading_scripts_beside_it_is_one_students_fold
     from gradcheck.audit.submissions import discover
 
     net = "import numpy as np\n\nclass Net:\n    def backprop(self, x, y):\n        return x\n"
-    loader = "import numpy as np\n\ndef load_training_image(i):\n    return np.zeros(3)\n\nimgs = load_training_image(0)\n"
+    loader = "import numpy as np\n\ndef load_training_image(i):\n    return np.zeros(3)\n\nim = load_training_image(0)"
     student = tmp_path / "class" / "prototype-04"
     write(student / "network.py", net)
     write(student / "load_images.py", loader)
