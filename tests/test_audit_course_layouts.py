@@ -396,3 +396,31 @@ def test_a_network_file_with_data_loading_scripts_beside_it_is_one_students_fold
     }
     assert not helperfiles.defines_network(loader) and helperfiles.defines_network(net)
     assert helperfiles.defines_network("def update_weights(self):\n    pass\n")
+
+
+def test_methods_written_outside_their_class_are_named_as_such(tmp_path):
+    src = write(
+        tmp_path / "dedented.py",
+        """\
+        import numpy as np
+
+        class Network(object):
+            \"\"\"Sizes in a list.\"\"\"
+
+        def __init__(self, sizes):
+            self.weights = [np.random.randn(n, m) for m, n in zip(sizes[:-1], sizes[1:])]
+
+        def feedforward(self, a):
+            for w in self.weights:
+                a = 1 / (1 + np.exp(-(w @ a)))
+            return a
+
+        def backprop(self, x, y):
+            return [np.zeros_like(w) for w in self.weights]
+        """,
+    )
+    report = audit_batch([src], AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    (s,) = report.submissions
+    assert s.status == "error"
+    assert "__init__(self, ...), feedforward(self, ...), backprop(self, ...) take self" in s.error, s.error
+    assert "outside class Network" in s.error and "no spec setting repairs" in s.error, s.error

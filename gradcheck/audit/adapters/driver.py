@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import frameworks
-from gradcheck.audit.adapters import batchconst, labels, looptrained, scalarlists, uncreated, unreachable
+from gradcheck.audit.adapters import batchconst, labels, looptrained, outside, scalarlists, uncreated, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
@@ -391,13 +391,8 @@ def _unreached(target: Target, probe: Any, stmts) -> str | None:
     except Exception:  # noqa: BLE001 - a lookup on student objects
         local = []
     if local:
-        return (
-            f"{target.entry()} makes its weights {', '.join(local)} as local variables and neither returns nor "
-            "stores them: no caller can read or set them, so its gradient cannot be checked. No spec setting "
-            "reaches a function's local variables: the code must return the weights, or keep them on an "
-            "object or in module globals"
-        )
-    return None
+        return unreachable.local_text(target.entry(), local)
+    return outside.methods_outside(stmts) if target.root_name != "self" else None
 
 
 def _retarget(target: Target, name: str) -> Target:
