@@ -424,3 +424,36 @@ def test_methods_written_outside_their_class_are_named_as_such(tmp_path):
     assert s.status == "error"
     assert "__init__(self, ...), feedforward(self, ...), backprop(self, ...) take self" in s.error, s.error
     assert "outside class Network" in s.error and "no spec setting repairs" in s.error, s.error
+
+
+def test_weights_passed_one_number_per_argument_are_named_as_unsupported(tmp_path):
+    src = write(
+        tmp_path / "scalar_args.py",
+        """\
+        import math
+
+        def act(z):
+            return 1 / (1 + math.exp(-z))
+
+        def forward(x1, x2, w1_1, w1_2, w1_3, w1_4, w2_1, w2_2, b1_1, b1_2, b2_1, y):
+            h1 = act(w1_1 * x1 + w1_2 * x2 + b1_1)
+            h2 = act(w1_3 * x1 + w1_4 * x2 + b1_2)
+            out = act(w2_1 * h1 + w2_2 * h2 + b2_1)
+            return out, h1, h2, 0.5 * (y - out) ** 2
+
+        def backward(rate, x1, x2, w2_1, w2_2, b2_1, out, h1, h2, y):
+            d = (out - y) * out * (1 - out)
+            return w2_1 - rate * d * h1, w2_2 - rate * d * h2, b2_1 - rate * d
+
+        def train():
+            w1_1, w1_2, w1_3, w1_4, w2_1, w2_2, b1_1, b1_2, b2_1 = 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.1, 0.1, 0.1
+            for _ in range(100):
+                out, h1, h2, loss = forward(0.5, 0.2, w1_1, w1_2, w1_3, w1_4, w2_1, w2_2, b1_1, b1_2, b2_1, 0.7)
+                w2_1, w2_2, b2_1 = backward(0.1, 0.5, 0.2, w2_1, w2_2, b2_1, out, h1, h2, 0.7)
+        """,
+    )
+    report = audit_batch([src], AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    (s,) = report.submissions
+    assert s.status == "error"
+    assert "forward take each weight as its own number argument" in s.error, s.error
+    assert "w1_1, w1_2, w1_3, w1_4, ... (9 in all)" in s.error and "not supported" in s.error, s.error

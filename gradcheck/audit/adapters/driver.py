@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import frameworks
-from gradcheck.audit.adapters import batchconst, labels, looptrained, outside, scalarlists, uncreated, unreachable
+from gradcheck.audit.adapters import batchconst, labels, looptrained, scalarlists, uncreated, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
+from gradcheck.audit.adapters.outside import methods_outside
 from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
 from gradcheck.audit.adapters.readers.echoed import NOTE as ECHOED_NOTE
 from gradcheck.audit.adapters.readers.echoed import echoes_weights
@@ -30,6 +31,7 @@ from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
 from gradcheck.audit.adapters.readers.update import returned_params, update_grads
 from gradcheck.audit.adapters.returns import returned_names
+from gradcheck.audit.adapters.scalarargs import spread_weights
 from gradcheck.audit.adapters.shapes import SHAPES
 from gradcheck.audit.adapters.sizes import (
     INVENTED_N,
@@ -383,6 +385,8 @@ def _unreached(target: Target, probe: Any, stmts) -> str | None:
     lists = ", ".join(unreachable.number_lists(probe, stmts)) or scalarlists.scalar_weights(list(stmts))
     if lists:
         return scalarlists.error_text(lists)
+    if spread := spread_weights(stmts):
+        return spread
     missing = uncreated.missing_globals(list(stmts), probe) if target.root_name != "self" else []
     if missing:
         return uncreated.error_text(missing)
@@ -392,7 +396,7 @@ def _unreached(target: Target, probe: Any, stmts) -> str | None:
         local = []
     if local:
         return unreachable.local_text(target.entry(), local)
-    return outside.methods_outside(stmts) if target.root_name != "self" else None
+    return methods_outside(stmts) if target.root_name != "self" else None
 
 
 def _retarget(target: Target, name: str) -> Target:
