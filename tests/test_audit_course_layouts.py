@@ -457,3 +457,18 @@ def test_weights_passed_one_number_per_argument_are_named_as_unsupported(tmp_pat
     assert s.status == "error"
     assert "forward take each weight as its own number argument" in s.error, s.error
     assert "w1_1, w1_2, w1_3, w1_4, ... (9 in all)" in s.error and "not supported" in s.error, s.error
+
+
+def test_files_calling_each_others_functions_unimported_are_one_notebooks_cells(tmp_path):
+    from gradcheck.audit.submissions import discover
+
+    cells = tmp_path / "class" / "cells"
+    write(cells / "init_params.py", "import numpy as np\n\ndef init_params(n):\n    return {'W1': np.ones((n, n))}\n")
+    write(cells / "forward.py", "def forward(X, p):\n    return act(p['W1'] @ X)\n")
+    write(cells / "act.py", "def act(z):\n    return np.tanh(z)\n")
+    write(cells / "model.py", "def model(X):\n    p = init_params(X.shape[0])\n    return forward(X, p)\n")
+    pair = tmp_path / "class" / "pair"  # two students' files: each defines its own helpers, one calls a sibling's
+    write(pair / "alice.py", "def act(z):\n    return z\n\ndef forward(X):\n    return act(X)\n")
+    write(pair / "bob.py", "def act(z):\n    return z\n\ndef model(X):\n    return forward(X)\n")
+    found = {p.relative_to(tmp_path / "class").as_posix() for p in discover([tmp_path / "class"])}
+    assert found == {"cells", "pair/alice.py", "pair/bob.py"}

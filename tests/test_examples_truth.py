@@ -1238,6 +1238,22 @@ def _loaders_beside_network(folder: str):
     return params, grads, lambda: 0.5 * np.sum((net.feedforward(x) - y) ** 2), names
 
 
+def _cells_apart(folder: str):
+    """Six files of one notebook's cells: one namespace, as the notebook had (numpy imported in one file only)."""
+    ns: dict = {}
+    for name in ("setup_weights", "squash", "forward_pass", "log_loss", "backward_pass", "run_training"):
+        exec(compile((FOLDER / folder / f"{name}.py").read_text(), name, "exec"), ns)
+    weights = ns["initialize_parameters"](3, 4, 1)
+    for k in ("b1", "b2"):
+        weights[k] = RNG.normal(size=weights[k].shape)
+    Xc, Y = X.T.copy(), (RNG.random((1, 7)) > 0.5).astype(float)
+    P, stash = ns["forward_pass"](Xc, weights)
+    grads = ns["backward_pass"](weights, stash, Xc, Y)
+    keys = ["W1", "b1", "W2", "b2"]
+    loss = lambda: ns["log_loss"](ns["forward_pass"](Xc, weights)[0], Y)  # noqa: E731
+    return [weights[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1381,6 +1397,7 @@ CASES = {
     "penalty_arg_dims_decay_bug.py": lambda: _penalty_dims("penalty_arg_dims_decay_bug.py"),
     "column_net_row_script_correct": lambda: _column_row_script("column_net_row_script_correct"),
     "loaders_beside_network_correct": lambda: _loaders_beside_network("loaders_beside_network_correct"),
+    "cells_saved_apart_correct": lambda: _cells_apart("cells_saved_apart_correct"),
 }
 
 
