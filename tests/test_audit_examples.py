@@ -181,6 +181,9 @@ STUDENT_NAMES = {
     "experiment_loop_holder_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "loop_roles_it_names_correct.py": ["V", "c", "U", "d"],
     "loop_roles_it_names_delta_bug.py": ["V", "c", "U", "d"],
+    "column_net_row_script_correct": [f"{k}[{i}]" for i in range(3) for k in ("Ws", "bs")],
+    "loaders_beside_network_correct": [f"{k}[{i}]" for i in range(2) for k in ("W", "B")],
+    "cells_saved_apart_correct": ["W1", "b1", "W2", "b2"],
 }
 
 

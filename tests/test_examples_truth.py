@@ -1324,6 +1324,53 @@ def _loop_roles(rel: str):
     return params, claimed, loss, names
 
 
+def _column_row_script(folder: str):
+    """regressor.Regressor: samples as columns, gradients(X, Y) of the mean squared error; loss written here."""
+    sys.path.insert(0, str(FOLDER / folder))
+    sys.modules.pop("regressor", None)
+    try:
+        np.random.seed(2)
+        net = importlib.import_module("regressor").Regressor(3, [5, 4], 1)
+    finally:
+        sys.path.pop(0)
+        sys.modules.pop("regressor", None)
+    Xc, Yc = X.T.copy(), RNG.normal(size=(1, 7))  # one output, as fit_curve.py has
+    net.predict(Xc)
+    grads = net.gradients(Xc, Yc)
+    names = [f"{k}[{i}]" for i in range(3) for k in ("Ws", "bs")]
+    params = [p for i in range(3) for p in (net.Ws[i], net.bs[i])]
+    return params, [g for pair in grads for g in pair], lambda: np.mean((net.predict(Xc) - Yc) ** 2), names
+
+
+def _loaders_beside_network(folder: str):
+    """network.TinyNet: one column sample, backprop(x, y) -> (gB, gW) of 0.5 * sum of squared errors."""
+    m = definitions(FOLDER / folder / "network.py", "tinynet")
+    np.random.seed(6)
+    net = m.TinyNet([3, 5, 2])
+    x, y = X[:1].T.copy(), RNG.random((2, 1))
+    gB, gW = net.backprop(x, y)
+    names = [f"{k}[{i}]" for i in range(2) for k in ("W", "B")]
+    params = [p for i in range(2) for p in (net.W[i], net.B[i])]
+    grads = [g for i in range(2) for g in (gW[i], gB[i])]
+    return params, grads, lambda: 0.5 * np.sum((net.feedforward(x) - y) ** 2), names
+
+
+def _cells_apart(folder: str):
+    """Six files of one notebook's cells: one namespace, as the notebook had (numpy imported in one file only)."""
+    ns: dict = {}
+    for name in ("setup_weights", "squash", "forward_pass", "log_loss", "backward_pass", "run_training"):
+        exec(compile((FOLDER / folder / f"{name}.py").read_text(), name, "exec"), ns)
+    weights = ns["initialize_parameters"](3, 4, 1)
+    for k in ("b1", "b2"):
+        weights[k] = RNG.normal(size=weights[k].shape)
+    Xc, Y = X.T.copy(), (RNG.random((1, 7)) > 0.5).astype(float)
+    P, stash = ns["forward_pass"](Xc, weights)
+    grads = ns["backward_pass"](weights, stash, Xc, Y)
+    keys = ["W1", "b1", "W2", "b2"]
+    loss = lambda: ns["log_loss"](ns["forward_pass"](Xc, weights)[0], Y)  # noqa: E731
+    return [weights[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1473,6 +1520,9 @@ CASES = {
     "experiment_loop_holder_correct.py": case_experiment_holder,
     "loop_roles_it_names_correct.py": lambda: _loop_roles("loop_roles_it_names_correct.py"),
     "loop_roles_it_names_delta_bug.py": lambda: _loop_roles("loop_roles_it_names_delta_bug.py"),
+    "column_net_row_script_correct": lambda: _column_row_script("column_net_row_script_correct"),
+    "loaders_beside_network_correct": lambda: _loaders_beside_network("loaders_beside_network_correct"),
+    "cells_saved_apart_correct": lambda: _cells_apart("cells_saved_apart_correct"),
 }
 
 

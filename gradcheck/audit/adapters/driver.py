@@ -22,6 +22,7 @@ from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
+from gradcheck.audit.adapters.outside import methods_outside
 from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
 from gradcheck.audit.adapters.readers.echoed import NOTE as ECHOED_NOTE
 from gradcheck.audit.adapters.readers.echoed import echoes_weights
@@ -30,6 +31,7 @@ from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
 from gradcheck.audit.adapters.readers.update import returned_params, update_grads
 from gradcheck.audit.adapters.returns import returned_names
+from gradcheck.audit.adapters.scalarargs import spread_weights
 from gradcheck.audit.adapters.shapes import SHAPES
 from gradcheck.audit.adapters.shapes.fit import _check_sizes as check_sizes
 from gradcheck.audit.adapters.sizes import (
@@ -391,6 +393,8 @@ def _unreached(target: Target, probe: Any, stmts) -> str | None:
     lists = ", ".join(unreachable.number_lists(probe, stmts)) or scalarlists.scalar_weights(list(stmts))
     if lists:
         return scalarlists.error_text(lists)
+    if spread := spread_weights(stmts):
+        return spread
     missing = uncreated.missing_globals(list(stmts), probe) if target.root_name != "self" else []
     if missing:
         return uncreated.error_text(missing)
@@ -399,13 +403,8 @@ def _unreached(target: Target, probe: Any, stmts) -> str | None:
     except Exception:  # noqa: BLE001 - a lookup on student objects
         local = []
     if local:
-        return (
-            f"{target.entry()} makes its weights {', '.join(local)} as local variables and neither returns nor "
-            "stores them: no caller can read or set them, so its gradient cannot be checked. No spec setting "
-            "reaches a function's local variables: the code must return the weights, or keep them on an "
-            "object or in module globals"
-        )
-    return None
+        return unreachable.local_text(target.entry(), local)
+    return methods_outside(stmts) if target.root_name != "self" else None
 
 
 def _retarget(target: Target, name: str) -> Target:

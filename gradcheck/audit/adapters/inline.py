@@ -99,6 +99,20 @@ def free_names(expr: ast.expr) -> list[str]:
     return [n for n in dict.fromkeys(read) if n not in bound]
 
 
+def read_transposed(expr: ast.expr) -> set[str]:
+    """Names the expression reads only as ``name.T``: ``np.mean((outputs - arr2.T) ** 2)``.
+
+    The script that wrote it holds ``arr2`` the other way round from the batch the audit binds
+    it to (samples as rows where the network takes them as columns), so such a name is given
+    the value transposed, and ``arr2.T`` is the batch again; bound as is, the difference would
+    broadcast to a samples-by-samples matrix and the loss value would be no loss at all.
+    """
+    names = [n for n in ast.walk(expr) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+    parents = {id(node.value) for node in ast.walk(expr) if isinstance(node, ast.Attribute) and node.attr == "T"}
+    flipped = {n.id for n in names if id(n) in parents}
+    return {n for n in flipped if all(id(m) in parents for m in names if m.id == n)}
+
+
 def name_bindings(loss: InlineLoss, ns: dict, offered: set[str], available: set[str], model: str | None):
     """Ways to bind the expression's free names: lists of (name, role); ``None`` for a module global."""
     names = [n for n in free_names(loss.expr) if n != "self" or loss.owner == model]

@@ -71,6 +71,16 @@ def local_weights(fn: Callable) -> list[str]:
     return made if made and not _escapes(tree, set(made)) else []
 
 
+def local_text(entry: str, local: list[str]) -> str:
+    """The error for a function whose weights ``local`` never leave it."""
+    return (
+        f"{entry} makes its weights {', '.join(local)} as local variables and neither returns nor "
+        "stores them: no caller can read or set them, so its gradient cannot be checked. No spec setting "
+        "reaches a function's local variables: the code must return the weights, or keep them on an "
+        "object or in module globals"
+    )
+
+
 def _escapes(tree: ast.AST, names: set[str]) -> bool:
     """Whether any of ``names`` leaves the function: returned, yielded, global, stored, or passed to a call."""
     for node in ast.walk(tree):
