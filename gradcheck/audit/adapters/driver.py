@@ -18,8 +18,9 @@ import numpy as np
 from gradcheck.audit import frameworks
 from gradcheck.audit.adapters import batchconst, labels, looptrained, nodegraph, scalarlists, uncreated, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
+from gradcheck.audit.adapters.indexedarg import indexed_argument
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
-from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
+from gradcheck.audit.adapters.names import canon, is_param_name, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
 from gradcheck.audit.adapters.outside import methods_outside
@@ -97,32 +98,6 @@ def find_target(ctx: Context) -> Target:
         where="finding the model",
         type_="EntryNotFound",
     )
-
-
-def _indexed_argument(target: Target, probe: Any) -> tuple[str, list[str]] | None:
-    """(argument, its uses) when the backward reads weights as ``model[0]``, ``model[2]`` from an argument."""
-    try:
-        fn = target.get_backward(probe)
-    except Exception:  # noqa: BLE001 - no backward to read
-        return None
-    tree = source_tree(fn) if fn is not None else None
-    if tree is None or not tree.body or not isinstance(tree.body[0], ast.FunctionDef):
-        return None
-    for a in tree.body[0].args.args:
-        uses = sorted(
-            {
-                ast.unparse(n)
-                for n in ast.walk(tree)
-                if isinstance(n, ast.Subscript)
-                and isinstance(n.value, ast.Name)
-                and n.value.id == a.arg
-                and isinstance(n.slice, ast.Constant)
-                and isinstance(n.slice.value, int)
-            }
-        )
-        if len(uses) >= 2 and role_of(a.arg) not in ("X", "Y"):
-            return a.arg, uses[:4]
-    return None
 
 
 def _undefined(ctx: Context) -> list[str]:
@@ -341,7 +316,7 @@ def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
             where="finding the parameters",
             type_="ParamsNotFound",
         )
-    held = _indexed_argument(target, probe) if target.root_name != "self" else None
+    held = indexed_argument(target, probe) if target.root_name != "self" else None
     if held:
         arg, uses = held
         return AuditError(
