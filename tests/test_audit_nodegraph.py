@@ -81,3 +81,35 @@ def test_layer_objects_and_network_classes_are_no_graph(classes):
 def test_a_unit_class_nothing_builds_in_a_loop_is_no_graph(classes):
     source = "class Neuron:\n    w = 0.5\n\nclass Net:\n    def __init__(self):\n        self.a = Neuron()\n"
     assert nodegraph.node_graph(classes(source, "single")) is None
+
+
+MINIFLOW = """
+class Node:
+    def __init__(self, inbound_nodes=[]):
+        self.inbound_nodes = inbound_nodes
+        self.outbound_nodes = []
+        for n in inbound_nodes:
+            n.outbound_nodes.append(self)
+        self.value = None
+
+class Input(Node):
+    def __init__(self):
+        Node.__init__(self)
+
+class Linear(Node):
+    def __init__(self, X, W, b):
+        Node.__init__(self, [X, W, b])
+"""
+
+
+def test_a_computation_graph_of_nodes_is_named_from_one_of_its_nodes(classes):
+    found = {c.__name__: c for c in classes(MINIFLOW, "miniflowish")}
+    base, kinds = nodegraph.op_graph(found["Input"]())
+    assert base == "Node" and kinds == ["Input", "Linear"]
+    assert "computation graph of Node objects (Input, Linear)" in nodegraph.op_graph_message(base, kinds)
+
+
+def test_namespaces_dicts_and_plain_objects_are_no_computation_graph(classes):
+    found = {c.__name__: c for c in classes(LAYERS, "layernet2")}
+    assert nodegraph.op_graph({"W1": 1}) is None and nodegraph.op_graph(3.0) is None
+    assert nodegraph.op_graph(found["Dense"](2, 3)) is None

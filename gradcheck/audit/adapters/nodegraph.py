@@ -75,6 +75,8 @@ def op_graph(obj: object) -> tuple[str, list[str]] | None:
     """(base class, its node classes) when ``obj`` is a node of a computation graph the script wires
     (``Linear(X, W, b)`` keeps ``inbound_nodes``): a base of the student's whose instances keep links to
     other nodes, with two or more subclasses. None otherwise."""
+    if isinstance(obj, dict) or not hasattr(obj, "__dict__"):  # a module namespace, a params dict
+        return None
     for base in type(obj).__mro__[:-1]:
         kinds = [c.__name__ for c in base.__subclasses__()]
         linked = [k for k, v in vars(obj).items() if LINKS.search(k) and isinstance(v, (list, tuple, dict, set))]
