@@ -249,6 +249,8 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
         raise _no_params(target, probe, ctx.loaded.stmts)
     if not target.own_sizes:  # weights of sizes its code fixes (2 x 2), made from a batch of invented ones
         check_sizes(params, ctx, f"{target.label}()")
+    if (floats := scalarlists.number_biases(probe, params)) is not None:  # self.bias2 = 1.0 beside arrays
+        ctx.notes.append(floats)
     partial["params"] = params_out(params, snapshot(probe, params), target.root_name, dtypes(probe, params))
     first: BaseException | None = None
     while True:
