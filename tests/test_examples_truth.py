@@ -1371,6 +1371,26 @@ def _cells_apart(folder: str):
     return [weights[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
 
 
+def case_forward_label():
+    """One sample, an integer label: the step Backward() takes after Forward(x, label), divided by the rate,
+    against -log softmax of a tanh network written here (weights as (out, in), applied as W @ x)."""
+    m = definitions(FOLDER / "forward_label_sample_correct.py", "fl")
+    net = m.TwoLayer(3, 4, 3, lr=0.01)
+    net.b1, net.b2 = RNG.normal(size=4), RNG.normal(size=3)
+    names = ["W1", "b1", "W2", "b2"]
+    params = [getattr(net, k).copy() for k in names]
+    x, label = X[0], 2
+    net.Forward(x, label)
+    net.Backward()
+    claimed = [(p - getattr(net, k)) / net.lr for p, k in zip(params, names)]
+
+    def loss():
+        z = params[2] @ np.tanh(params[0] @ x + params[1]) + params[3]
+        return -(z[label] - np.log(np.sum(np.exp(z))))
+
+    return params, claimed, loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1523,6 +1543,7 @@ CASES = {
     "column_net_row_script_correct": lambda: _column_row_script("column_net_row_script_correct"),
     "loaders_beside_network_correct": lambda: _loaders_beside_network("loaders_beside_network_correct"),
     "cells_saved_apart_correct": lambda: _cells_apart("cells_saved_apart_correct"),
+    "forward_label_sample_correct.py": case_forward_label,
 }
 
 

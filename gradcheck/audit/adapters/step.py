@@ -138,7 +138,7 @@ class Runner:
         for k, v in self._function_args().items():  # forward(X, act): the function the code's own call passes
             exact.setdefault(f"={k}", lambda v=v: v)
         params_obj = root if t.root_name == "params" else None
-        n = Xc.shape[1] if columns else Xc.shape[0]
+        n = 1 if self.vector else (Xc.shape[1] if columns else Xc.shape[0])
         out, found, named = self._forward(fwd, root, Xc, Yc, params_obj, exact, n)
         out, found = self._glue(bfn, named, out, found, fwd)
         ctx = {

@@ -48,6 +48,7 @@ def _present(names: list[str], ms) -> list[str]:
     for n in names:
         twins = [] if n.endswith("__") else ["_" + n.lstrip("_"), "__" + n.lstrip("_")]
         found += [m for m in [n, *twins] if m in ms]
+        found += [m for m in ms if m.lower() == n and m != n]  # Forward / Backward, capitalised
     return list(dict.fromkeys(found))
 
 
