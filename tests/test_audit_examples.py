@@ -185,6 +185,8 @@ STUDENT_NAMES = {
     "loaders_beside_network_correct": [f"{k}[{i}]" for i in range(2) for k in ("W", "B")],
     "cells_saved_apart_correct": ["W1", "b1", "W2", "b2"],
     "forward_label_sample_correct.py": ["W1", "b1", "W2", "b2"],
+    "dropout_keep_prob_correct.py": ["W1", "b1", "W2", "b2"],
+    "dropout_always_on_correct.py": [],
 }
 
 
@@ -257,7 +259,8 @@ def test_correct_files_of_unknown_loss_say_which_loss_they_fit(audit, name):
 @pytest.mark.parametrize("name", ERRORS)
 def test_unreadable_gradients_are_an_error_saying_why(audit, name):
     s = audit["by_name"][name]
-    assert s["tensors"] == [] and s["diagnoses"] == []
+    # nothing checked and no bug named: at most the refusal's own code (a forward random on every call)
+    assert s["tensors"] == [] and {d["code"] for d in s["diagnoses"]} <= {"random_forward"}, s["diagnoses"]
     assert EXPECTED[name]["error"] in s["error"], s["error"]
 
 

@@ -1391,6 +1391,29 @@ def case_forward_label():
     return params, claimed, loss
 
 
+def _seeded(fn, *args):
+    """``fn(*args)`` with numpy's global generator at one seed: the same dropout mask on every call."""
+    np.random.seed(11)
+    return fn(*args)
+
+
+def case_dropout_keep_prob():
+    """At keep_prob = 0.8 with one mask throughout: right for the mask, not only with dropout off."""
+    m = definitions(FOLDER / "dropout_keep_prob_correct.py", "dk")
+    params, Y = m.init_params(3, 5), (RNG.random((7, 1)) > 0.5).astype(float)
+    A2, cache = _seeded(m.forward, X, params, 0.8)
+    g = m.backward(X, Y, params, A2, cache, 0.8)
+    return [params[k] for k in NAMES], [g[k] for k in NAMES], lambda: bce(_seeded(m.forward, X, params, 0.8)[0], Y)
+
+
+def case_dropout_always_on():
+    m = definitions(FOLDER / "dropout_always_on_correct.py", "da")
+    net, Y = m.DropoutNet(3, 5, 2), (RNG.random((7, 2)) > 0.5).astype(float)
+    _seeded(net.forward, X)
+    claimed = list(net.backward(Y))
+    return [net.W1, net.b1, net.W2, net.b2], claimed, lambda: bce(_seeded(net.forward, X), Y)
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1544,6 +1567,8 @@ CASES = {
     "loaders_beside_network_correct": lambda: _loaders_beside_network("loaders_beside_network_correct"),
     "cells_saved_apart_correct": lambda: _cells_apart("cells_saved_apart_correct"),
     "forward_label_sample_correct.py": case_forward_label,
+    "dropout_keep_prob_correct.py": case_dropout_keep_prob,
+    "dropout_always_on_correct.py": case_dropout_always_on,
 }
 
 
