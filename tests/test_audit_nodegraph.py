@@ -113,3 +113,10 @@ def test_namespaces_dicts_and_plain_objects_are_no_computation_graph(classes):
     found = {c.__name__: c for c in classes(LAYERS, "layernet2")}
     assert nodegraph.op_graph({"W1": 1}) is None and nodegraph.op_graph(3.0) is None
     assert nodegraph.op_graph(found["Dense"](2, 3)) is None
+
+
+def test_a_network_class_found_by_its_methods_is_named_from_the_classes_its_module_sees(classes):
+    found = {c.__name__: c for c in classes(GRAPH, "graphnet2")}
+    units, builders = nodegraph.graph_around(found["Brain"]([2, 3]))
+    assert sorted(units) == ["Node", "Synapse"] and "Brain" in builders
+    assert nodegraph.graph_around({"W1": 1}) is None

@@ -299,6 +299,8 @@ LAYER_ARGS = ("layers", "layer_list", "modules")
 def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
     if (graph := nodegraph.op_graph(probe)) is not None:  # Linear(X, W, b) nodes: MiniFlow-style graphs
         return AuditError(nodegraph.op_graph_message(*graph), where="finding the parameters", type_="ParamsNotFound")
+    if (units := nodegraph.graph_around(probe)) is not None:  # Network.backPropagate over Neuron objects
+        return AuditError(nodegraph.message(*units), where="finding the parameters", type_="ParamsNotFound")
     unreached = _unreached(target, probe, stmts)
     if unreached is not None:
         return AuditError(unreached, where="finding the parameters", type_="ParamsNotFound")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 
 from gradcheck.audit.adapters.sources import source_tree
 
@@ -95,4 +96,15 @@ def op_graph_message(base: str, kinds: list[str]) -> str:
     )
 
 
-__all__ = ["LINKS", "UNIT_WORDS", "message", "node_graph", "op_graph", "op_graph_message"]
+def graph_around(obj: object) -> tuple[list[str], list[str]] | None:
+    """:func:`node_graph` over the classes the module of ``obj``'s class can see (its own and those it
+    imports: ``from neuronClass import Neuron``), for a network class found by its method names."""
+    module = sys.modules.get(type(obj).__module__)
+    if module is None or isinstance(obj, dict):
+        return None
+    seen = [v for v in vars(module).values() if isinstance(v, type) and getattr(v, "__module__", "") in sys.modules]
+    own = [c for c in seen if not c.__module__.startswith(("builtins", "numpy", "typing", "collections", "abc"))]
+    return node_graph(own)
+
+
+__all__ = ["LINKS", "UNIT_WORDS", "graph_around", "message", "node_graph", "op_graph", "op_graph_message"]
