@@ -187,6 +187,7 @@ STUDENT_NAMES = {
     "forward_label_sample_correct.py": ["W1", "b1", "W2", "b2"],
     "dropout_keep_prob_correct.py": ["W1", "b1", "W2", "b2"],
     "dropout_always_on_correct.py": [],
+    "layer_script_int_labels_correct.py": ["layer1.weights", "layer1.biases", "layer2.weights", "layer2.biases"],
 }
 
 

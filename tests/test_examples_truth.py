@@ -1414,6 +1414,28 @@ def case_dropout_always_on():
     return [net.W1, net.b1, net.W2, net.b2], claimed, lambda: bce(_seeded(net.forward, X), Y)
 
 
+def case_layer_script_int_labels():
+    """With integer labels, as the script trains: mean over samples of -log p[label]."""
+    m = definitions(FOLDER / "layer_script_int_labels_correct.py", "ls")
+    layer1, act, layer2, head = m.Dense(3, 5), m.ReLU(), m.Dense(5, 4), m.SoftmaxCrossEntropy()
+    y = np.array([0, 1, 2, 3, 1, 2, 0])
+
+    def loss():
+        layer1.forward(X)
+        act.forward(layer1.output)
+        layer2.forward(act.output)
+        return head.forward(layer2.output, y)
+
+    loss()
+    head.backward(head.output, y)
+    layer2.backward(head.dinputs)
+    act.backward(layer2.dinputs)
+    layer1.backward(act.dinputs)
+    ps = [layer1.weights, layer1.biases, layer2.weights, layer2.biases]
+    claimed = [layer1.dweights, layer1.dbiases, layer2.dweights, layer2.dbiases]
+    return ps, claimed, loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1569,6 +1591,7 @@ CASES = {
     "forward_label_sample_correct.py": case_forward_label,
     "dropout_keep_prob_correct.py": case_dropout_keep_prob,
     "dropout_always_on_correct.py": case_dropout_always_on,
+    "layer_script_int_labels_correct.py": case_layer_script_int_labels,
 }
 
 
