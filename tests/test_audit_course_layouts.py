@@ -4,6 +4,7 @@ training with its own loss, and a bias gradient summed down to one number."""
 
 from __future__ import annotations
 
+import ast
 import json
 import textwrap
 from pathlib import Path
@@ -472,3 +473,18 @@ def test_files_calling_each_others_functions_unimported_are_one_notebooks_cells(
     write(pair / "bob.py", "def act(z):\n    return z\n\ndef model(X):\n    return forward(X)\n")
     found = {p.relative_to(tmp_path / "class").as_posix() for p in discover([tmp_path / "class"])}
     assert found == {"cells", "pair/alice.py", "pair/bob.py"}
+
+
+def test_functions_reading_np_with_numpy_never_imported_are_a_defect_of_the_file(tmp_path):
+    from gradcheck.audit.adapters import unimported
+
+    body = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\ndef model_backforward(A, Y, caches):\n    return {}\n"
+    src = write(tmp_path / "cells.py", "data_dims = [X_train.shape[0], 4, 1]\n\n" + body)
+    report = audit_batch([src], AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    (s,) = report.submissions
+    assert s.status == "error"
+    assert "np is read but numpy is never imported" in s.error, s.error
+    assert "no spec setting repairs" in s.error and "set [entry]" not in s.error, s.error
+    tree = ast.parse("import numpy as np\n" + body)
+    assert unimported.numpy_unimported(tree.body) == []
+    assert unimported.numpy_unimported(ast.parse("def f(np):\n    return np.sum(1)\n").body) == []

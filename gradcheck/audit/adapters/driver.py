@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import frameworks
-from gradcheck.audit.adapters import batchconst, labels, looptrained, scalarlists, uncreated, unreachable
+from gradcheck.audit.adapters import batchconst, labels, looptrained, scalarlists, uncreated, unimported, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
@@ -87,7 +87,7 @@ def find_target(ctx: Context) -> Target:
         + (f"; code that could not be loaded: {'; '.join(broken[:2])}" if broken else "")
         + (
             ". That is a defect of the submission, which no spec setting repairs"
-            if any("was never defined" in b for b in broken) and not ctx.classes and not ctx.funcs
+            if unimported.unrepairable(broken, bool(ctx.classes or ctx.funcs))
             else ": set [entry] class or [entry] function"
         ),
         where="finding the model",
@@ -135,7 +135,7 @@ def _undefined(ctx: Context) -> list[str]:
                     f"{'class' if isinstance(stmt, ast.ClassDef) else 'function'} {stmt.name} ({locate(stmt.lineno)}) "
                     f"was never defined: its definition raised {why}"
                 )
-    return out
+    return unimported.numpy_unimported(stmts) + out
 
 
 #: Errors of a file or statement that could not even be parsed (its classes do not exist).
