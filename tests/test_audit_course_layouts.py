@@ -488,3 +488,29 @@ def test_functions_reading_np_with_numpy_never_imported_are_a_defect_of_the_file
     tree = ast.parse("import numpy as np\n" + body)
     assert unimported.numpy_unimported(tree.body) == []
     assert unimported.numpy_unimported(ast.parse("def f(np):\n    return np.sum(1)\n").body) == []
+
+
+def test_a_backward_left_unwritten_is_said_to_be_unwritten(tmp_path):
+    src = write(
+        tmp_path / "stub.py",
+        """\
+        import numpy as np
+
+        class Network:
+            def __init__(self, sizes):
+                self.weights = [np.random.randn(n, m) for m, n in zip(sizes[:-1], sizes[1:])]
+
+            def feedforward(self, a):
+                for w in self.weights:
+                    a = np.tanh(w @ a)
+                return a
+
+            def backprop(self, x, y):
+                \"\"\"Return the gradient of the cost: to do.\"\"\"
+                pass
+        """,
+    )
+    report = audit_batch([src], AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    (s,) = report.submissions
+    assert s.status == "error"
+    assert "Network.backprop is not written: its body is only pass" in s.error, s.error

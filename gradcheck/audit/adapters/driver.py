@@ -581,8 +581,7 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
     if stored:
         return stored, kind, s1
     raise AuditError(
-        f"{runner.t.entry()} returned no gradients, changed no weights and no stored gradients "
-        "(dW1, grads[...], .grad) were found: set [network] grads",
+        unreachable.no_gradients_text(runner.t, runner.loaded),
         where="reading gradients",
         type_="GradsNotFound",
     )
