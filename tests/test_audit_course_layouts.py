@@ -514,3 +514,19 @@ def test_a_backward_left_unwritten_is_said_to_be_unwritten(tmp_path):
     (s,) = report.submissions
     assert s.status == "error"
     assert "Network.backprop is not written: its body is only pass" in s.error, s.error
+
+
+def test_keys_computed_from_a_layer_index_name_a_two_layer_stack():
+    from gradcheck.audit.adapters import synth
+
+    src = textwrap.dedent(
+        """\
+        def forward(X, parameters):
+            for l in range(1, len(parameters) // 2 + 1):
+                X = parameters[f"W{l}"] @ X + parameters["b" + str(l)]
+            return X
+        """
+    )
+    assert sorted(synth.keys_read(src, "parameters")) == ["W1", "W2", "b1", "b2"]
+    assert sorted(synth.keys_read(src.replace('f"W{l}"', 'f"layer{l}"'), "parameters")) == ["b1", "b2"]
+    assert synth.layered_names(synth.keys_read(src, "parameters")) == ["W1", "b1", "W2", "b2"]

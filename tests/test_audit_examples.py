@@ -176,6 +176,7 @@ STUDENT_NAMES = {
     "column_net_row_script_correct": [f"{k}[{i}]" for i in range(3) for k in ("Ws", "bs")],
     "loaders_beside_network_correct": [f"{k}[{i}]" for i in range(2) for k in ("W", "B")],
     "cells_saved_apart_correct": ["W1", "b1", "W2", "b2"],
+    "trainer_class_fstring_keys_softmax_bug.py": ["W1", "b1", "W2", "b2"],
 }
 
 

@@ -1254,6 +1254,19 @@ def _cells_apart(folder: str):
     return [weights[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
 
 
+def _trainer_fstring(file: str):
+    """model_forward(X, parameters) over f"W{layer}" keys, softmax columns; the loss is cross_entropy() here."""
+    m = definitions(FOLDER / file, "trainer")
+    params = {"W1": RNG.normal(size=(4, 3)), "b1": RNG.normal(size=(4, 1))}
+    params |= {"W2": RNG.normal(size=(3, 4)), "b2": RNG.normal(size=(3, 1))}
+    Xc, Y = X.T.copy(), np.eye(3)[:, [0, 1, 2, 2, 1, 0, 1]]
+    P, trail = m.model_forward(Xc, params)
+    grads = m.model_backward(P, Y, trail)
+    keys = ["W1", "b1", "W2", "b2"]
+    loss = lambda: m.cross_entropy(m.model_forward(Xc, params)[0], Y)  # noqa: E731
+    return [params[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1398,6 +1411,7 @@ CASES = {
     "column_net_row_script_correct": lambda: _column_row_script("column_net_row_script_correct"),
     "loaders_beside_network_correct": lambda: _loaders_beside_network("loaders_beside_network_correct"),
     "cells_saved_apart_correct": lambda: _cells_apart("cells_saved_apart_correct"),
+    "trainer_class_fstring_keys_softmax_bug.py": lambda: _trainer_fstring("trainer_class_fstring_keys_softmax_bug.py"),
 }
 
 

@@ -179,7 +179,25 @@ def find(ctx: Context) -> Target | None:
     picked = pick_class(ctx.classes, ctx.loaded, ctx.spec)
     if picked is None:
         return None
-    return made_or_built(picked, ctx, alternatives=not ctx.spec.get("backward"))
+    try:
+        return made_or_built(picked, ctx, alternatives=not ctx.spec.get("backward"))
+    except AuditError as exc:
+        if exc.type == "ConstructorArguments" and _harness_beside_functions(picked, ctx):
+            ctx.notes.append(
+                f"{picked.cls.__name__} only trains and its constructor takes what cannot be inferred "
+                f"({', '.join(exc.message.split(chr(39))[1:2])}): the module's gradient functions are audited"
+            )
+            return None
+        raise
+
+
+def _harness_beside_functions(picked: Picked, ctx: Context) -> bool:
+    """A class that only trains (no gradient method; ``NeuralNetwork(x_input, y_label, ..., batch_size)``)
+    beside module-level gradient functions (``l_model_backward``) it calls: the functions are the network."""
+    ms = methods(picked.cls)
+    return not _present(GRAD_METHODS, ms) and any(
+        n.lower() in GRAD_METHODS or re.search(r"backward|backprop|back_prop", n, re.I) for n in ctx.funcs
+    )
 
 
 def made_or_built(picked: Picked, ctx: Context, alternatives: bool) -> Target:
