@@ -530,3 +530,27 @@ def test_keys_computed_from_a_layer_index_name_a_two_layer_stack():
     assert sorted(synth.keys_read(src, "parameters")) == ["W1", "W2", "b1", "b2"]
     assert sorted(synth.keys_read(src.replace('f"W{l}"', 'f"layer{l}"'), "parameters")) == ["b1", "b2"]
     assert synth.layered_names(synth.keys_read(src, "parameters")) == ["W1", "b1", "W2", "b2"]
+
+
+def test_a_penalty_is_never_read_off_two_values_of_the_same_loss_function():
+    """A loss function's value on two bindings (probabilities, logits) that happens to differ by some
+    positive amount is no data loss plus penalty: the penalty must come from code of its own."""
+    from gradcheck.audit.lossfit import LossChoice, _with_penalty
+    from reference_nets import MLP, MLPConfig
+
+    rng = np.random.default_rng(3)
+    config = MLPConfig((3, 4, 3), ("relu",), output="softmax", loss="ce")
+    X, Y = rng.normal(size=(10, 3)), np.eye(3)[rng.integers(0, 3, 10)]
+    ref = {"W1": rng.normal(size=(3, 4)), "b1": rng.normal(size=4), "W2": rng.normal(size=(4, 3))}
+    ref["b2"] = rng.normal(size=3)
+    data = float(MLP(config).loss(ref, X, Y))
+    l2 = 0.3
+    squares = sum(float(np.sum(v**2)) for k, v in ref.items() if k.startswith("W"))
+    penalty = 0.5 * l2 * squares
+    found = [LossChoice(config, 1.0, "the student's loss()")]
+    total = {"source": "the student's loss()", "value": data + penalty}
+    apart = {"source": "the student's reg_loss()", "value": penalty}
+    same = {"source": "the student's loss()", "value": penalty}
+    picked = _with_penalty(found, [total], [apart], ref, X, Y, [])
+    assert picked and abs(picked[0].config.l2 - l2) < 1e-9 * l2
+    assert _with_penalty(found, [total], [same], ref, X, Y, []) == []

@@ -177,6 +177,7 @@ STUDENT_NAMES = {
     "loaders_beside_network_correct": [f"{k}[{i}]" for i in range(2) for k in ("W", "B")],
     "cells_saved_apart_correct": ["W1", "b1", "W2", "b2"],
     "trainer_class_fstring_keys_softmax_bug.py": ["W1", "b1", "W2", "b2"],
+    "book_library_chapter_correct": ["params['W1']", "params['b1']", "params['W2']", "params['b2']"],
 }
 
 

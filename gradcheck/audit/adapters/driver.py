@@ -48,8 +48,9 @@ from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.adapters.updateform import update_form
 from gradcheck.audit.loader import AuditError, LoadedSubmission, LoadFailure, StudentCodeError
 
-#: A loss value this small at random weights is a softmax over a single class (see _check_degenerate).
-DEGENERATE_LOSS = 1e-8
+#: A loss value this small at random weights is a softmax over a single class (see _check_degenerate):
+#: log(1 + delta) for the delta students add inside the log, up to 1e-7 (``np.log(y + 1e-7)``).
+DEGENERATE_LOSS = 1e-6
 #: Errors after which invented sizes are tried (the code's own sizes did not do).
 RETRY_WITH_SIZES = ("NeedsSizes", "ParamsNotFound", "DataSizes")
 
@@ -484,7 +485,7 @@ def _check_invented(step: Step1, runner: Runner) -> None:
 def _check_degenerate(losses: list[dict], runner: Runner) -> None:
     """A loss of exactly zero on random weights with one invented output: a softmax over a single class."""
     # a real loss at random weights is of order 0.1 to 10; a softmax over one class is 0, or an
-    # epsilon inside its log (log(1 + 1e-12)), far below this
+    # epsilon inside its log (log(1 + 1e-7)), far below this
     if runner.Y.shape[1] == 1 and any(abs(st["value"]) <= DEGENERATE_LOSS and not st.get("swapped") for st in losses):
         exc = AuditError(
             "the loss is 0 with one output (a softmax over one class)", where="making data", type_="NeedsSizes"

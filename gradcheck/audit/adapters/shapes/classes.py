@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gradcheck.audit.adapters import library
 from gradcheck.audit.adapters.built import assembled_in_functions, built_by_function, built_in_code
 from gradcheck.audit.adapters.calling import call_student
 from gradcheck.audit.adapters.names import (
@@ -96,6 +97,8 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Pic
     if len(top) > 1:  # a layer (Tanh, Linear) is not the model; a class named like one is
         top = [c for c in top if not LAYER_CLASS.match(c.cls.__name__)] or top
         top = [c for c in top if MODEL_HINT.search(c.cls.__name__)] or top
+    if len(top) > 1:  # a class of the package the project's files import from is the library's, not the model
+        top = library.outside_library(top, loaded, lambda c: c.cls.__module__)
     if len(top) > 1:  # the class a builder function makes and calls add() on
         assembled = assembled_in_functions([c.cls for c in top], loaded)
         top = [c for c in top if c.cls.__name__ in assembled] or top
