@@ -16,13 +16,12 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import frameworks
-from gradcheck.audit.adapters import batchconst, labels, looptrained, scalarlists, uncreated, unimported, unreachable
+from gradcheck.audit.adapters import batchconst, labels, looptrained, repeat, scalarlists, uncreated, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
-from gradcheck.audit.adapters.outside import methods_outside
 from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
 from gradcheck.audit.adapters.readers.echoed import NOTE as ECHOED_NOTE
 from gradcheck.audit.adapters.readers.echoed import echoes_weights
@@ -31,7 +30,6 @@ from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
 from gradcheck.audit.adapters.readers.update import returned_params, update_grads
 from gradcheck.audit.adapters.returns import returned_names
-from gradcheck.audit.adapters.scalarargs import spread_weights
 from gradcheck.audit.adapters.shapes import SHAPES
 from gradcheck.audit.adapters.sizes import (
     INVENTED_N,
@@ -45,6 +43,7 @@ from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.adapters.step import Grad, Runner, Step1
 from gradcheck.audit.adapters.studentloss import student_loss_grad, student_losses
 from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.adapters.unimported import numpy_unimported, unrepairable
 from gradcheck.audit.adapters.updateform import update_form
 from gradcheck.audit.loader import AuditError, LoadedSubmission, LoadFailure, StudentCodeError
 
@@ -88,7 +87,7 @@ def find_target(ctx: Context) -> Target:
         + (f"; code that could not be loaded: {'; '.join(broken[:2])}" if broken else "")
         + (
             ". That is a defect of the submission, which no spec setting repairs"
-            if unimported.unrepairable(broken, bool(ctx.classes or ctx.funcs))
+            if unrepairable(broken, bool(ctx.classes or ctx.funcs))
             else ": set [entry] class or [entry] function"
         ),
         where="finding the model",
@@ -136,7 +135,7 @@ def _undefined(ctx: Context) -> list[str]:
                     f"{'class' if isinstance(stmt, ast.ClassDef) else 'function'} {stmt.name} ({locate(stmt.lineno)}) "
                     f"was never defined: its definition raised {why}"
                 )
-    return unimported.numpy_unimported(stmts) + out
+    return numpy_unimported(stmts) + out
 
 
 #: Errors of a file or statement that could not even be parsed (its classes do not exist).
@@ -386,8 +385,6 @@ def _unreached(target: Target, probe: Any, stmts) -> str | None:
     lists = ", ".join(unreachable.number_lists(probe, stmts)) or scalarlists.scalar_weights(list(stmts))
     if lists:
         return scalarlists.error_text(lists)
-    if spread := spread_weights(stmts):
-        return spread
     missing = uncreated.missing_globals(list(stmts), probe) if target.root_name != "self" else []
     if missing:
         return uncreated.error_text(missing)
@@ -397,7 +394,7 @@ def _unreached(target: Target, probe: Any, stmts) -> str | None:
         local = []
     if local:
         return unreachable.local_text(target.entry(), local)
-    return methods_outside(stmts) if target.root_name != "self" else None
+    return unreachable.written_apart(stmts, on_module=target.root_name != "self")
 
 
 def _retarget(target: Target, name: str) -> Target:
@@ -507,6 +504,8 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     partial["samples_as_columns"] = s1.columns
     partial["params"] = params_out(params, s1.before, target.root_name, _kinds(partial, params))
     partial["forward"] = _forward_out(s1, target, ctx.notes)
+    if partial["forward"] is not None:  # a forward that differs on every call: no loss change traces to a weight
+        partial["forward_random"] = repeat.forward_difference(runner, s1, params)
     if runner.loss_name:
         ctx.notes.append(f"backward was given dL/d(output) from the student's {runner.loss_name}")
     result: dict[str, Any] = {"update": None, "target_shape": target.shape}

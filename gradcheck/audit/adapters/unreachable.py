@@ -16,6 +16,8 @@ from typing import Any
 
 from gradcheck.audit.adapters.calling import signature
 from gradcheck.audit.adapters.names import is_param_name, role_of
+from gradcheck.audit.adapters.outside import methods_outside
+from gradcheck.audit.adapters.scalarargs import spread_weights
 from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.astnames import makes_array
 
@@ -69,6 +71,13 @@ def local_weights(fn: Callable) -> list[str]:
             made += [t.id for t in node.targets if isinstance(t, ast.Name) and is_param_name(t.id)]
     made = list(dict.fromkeys(made))
     return made if made and not _escapes(tree, set(made)) else []
+
+
+def written_apart(stmts: Iterable[ast.stmt], on_module: bool) -> str | None:
+    """Weights no object holds because the code is written apart: one number per argument
+    (:mod:`.scalarargs`), or methods outside their class (:mod:`.outside`, for a module-level entry)."""
+    stmts = list(stmts)
+    return spread_weights(stmts) or (methods_outside(stmts) if on_module else None)
 
 
 def local_text(entry: str, local: list[str]) -> str:
