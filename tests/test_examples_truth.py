@@ -1207,49 +1207,121 @@ def _penalty_dims(rel: str):
     return [params[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
 
 
-def _seeded(fn, *args):
-    """``fn(*args)`` with numpy's global generator at one seed: the same dropout mask on every call."""
-    np.random.seed(11)
-    return fn(*args)
-
-
-def case_dropout_keep_prob():
-    """At keep_prob = 0.8 with one mask throughout: right for the mask, not only with dropout off."""
-    m = definitions(FOLDER / "dropout_keep_prob_correct.py", "dk")
-    params, Y = m.init_params(3, 5), (RNG.random((7, 1)) > 0.5).astype(float)
-    A2, cache = _seeded(m.forward, X, params, 0.8)
-    g = m.backward(X, Y, params, A2, cache, 0.8)
-    return [params[k] for k in NAMES], [g[k] for k in NAMES], lambda: bce(_seeded(m.forward, X, params, 0.8)[0], Y)
-
-
-def case_dropout_always_on():
-    m = definitions(FOLDER / "dropout_always_on_correct.py", "da")
-    net, Y = m.DropoutNet(3, 5, 2), (RNG.random((7, 2)) > 0.5).astype(float)
-    _seeded(net.forward, X)
-    claimed = list(net.backward(Y))
-    return [net.W1, net.b1, net.W2, net.b2], claimed, lambda: bce(_seeded(net.forward, X), Y)
-
-
-def case_layer_script_int_labels():
-    """With integer labels, as the script trains: mean over samples of -log p[label]."""
-    m = definitions(FOLDER / "layer_script_int_labels_correct.py", "ls")
-    layer1, act, layer2, head = m.Dense(3, 5), m.ReLU(), m.Dense(5, 4), m.SoftmaxCrossEntropy()
-    y = np.array([0, 1, 2, 3, 1, 2, 0])
+def _main_guard(rel: str):
+    """The weights the main block makes, made here; the step the backward takes, read off the globals it
+    rebinds, against the mean squared error of a sigmoid/sigmoid network written here."""
+    m = definitions(FOLDER / rel, "mg")
+    params = [RNG.normal(size=(3, 4)), RNG.normal(size=4), RNG.normal(size=(4, 1)), RNG.normal(size=1)]
+    m.W1, m.b1, m.W2, m.b2 = (p.copy() for p in params)
+    Y, lr = RNG.random((7, 1)), 0.01  # one output, as the file's XOR: its 2 / n is the mean's factor
+    m.backward(X, Y, *m.forward(X), lr)
+    claimed = [(p - getattr(m, k)) / lr for p, k in zip(params, NAMES)]
 
     def loss():
-        layer1.forward(X)
-        act.forward(layer1.output)
-        layer2.forward(act.output)
-        return head.forward(layer2.output, y)
+        sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+        return np.mean((sig(sig(X @ params[0] + params[1]) @ params[2] + params[3]) - Y) ** 2)
 
-    loss()
-    head.backward(head.output, y)
-    layer2.backward(head.dinputs)
-    act.backward(layer2.dinputs)
-    layer1.backward(act.dinputs)
-    ps = [layer1.weights, layer1.biases, layer2.weights, layer2.biases]
-    claimed = [layer1.dweights, layer1.dbiases, layer2.dweights, layer2.dbiases]
-    return ps, claimed, loss
+    return params, claimed, loss
+
+
+def case_node_graph():
+    """The link weights gathered into matrices here; the step teach() takes on one sample, read off the links,
+    against half the summed squared error of a tanh/tanh network written here."""
+    m = definitions(FOLDER / "node_graph_units_correct.py", "ng")
+    graph, x, t, rate = m.Graph([3, 4, 2]), X[0], [0.3, -0.2], 0.01
+    units = [u for layer in graph.layers[1:] for u in layer]
+    for u in units:
+        u.bias = float(RNG.normal())
+
+    def tensors():
+        out = []
+        for layer in graph.layers[1:]:
+            out.append(np.array([[link.weight for link in u.links] for u in layer]).T)
+            out.append(np.array([u.bias for u in layer]))
+        return out
+
+    params = tensors()
+    graph.teach(list(x), t, rate)
+    claimed = [(b - a) / rate for b, a in zip(params, tensors())]
+
+    def loss():
+        out = np.tanh(np.tanh(x @ params[0] + params[1]) @ params[2] + params[3])
+        return 0.5 * np.sum((out - np.array(t)) ** 2)
+
+    return params, claimed, loss
+
+
+def case_fixed_weights_ctor():
+    """The sheet's fixed 2-3-1 weights; the in-place step of train() on two of the test's columns, divided by the
+    rate, against the mean squared error of a sigmoid/sigmoid network written here."""
+    m = definitions(FOLDER / "fixed_weights_data_ctor_correct.py", "fw")
+    x, t = X[:, :2].copy(), RNG.random((7, 1))
+    net = m.SheetNet(x, t)
+    names = ["W1", "b1", "W2", "b2"]
+    params = [getattr(net, k).copy() for k in names]
+    net.train()
+    claimed = [(p - getattr(net, k)) / net.eta for k, p in zip(names, params)]  # W + eta * (-gradient)
+
+    def loss():
+        sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+        return np.mean((sig(sig(x @ params[0] + params[1]) @ params[2] + params[3]) - t) ** 2)
+
+    return params, claimed, loss
+
+
+def case_pattern_pairs():
+    """One pair: the step back_propagate(target, rate) takes after feed_forward(x), divided by the rate, against
+    half the squared error of a tanh/tanh network without biases written here."""
+    m = definitions(FOLDER / "pattern_pairs_epochs_correct.py", "pp")
+    net = m.PatternNet(3, 4, 2)
+    x, t, rate = X[0], np.array([0.4, -0.3]), 0.01
+    params = [net.w_ih.copy(), net.w_ho.copy()]
+    net.feed_forward(list(x))
+    net.back_propagate(list(t), rate)
+    claimed = [(p - q) / rate for p, q in zip(params, [net.w_ih, net.w_ho])]
+
+    def loss():
+        return 0.5 * np.sum((np.tanh(np.tanh(x @ params[0]) @ params[1]) - t) ** 2)
+
+    return params, claimed, loss, ["w_ih", "w_ho"]
+
+
+def case_experiment_holder():
+    """The first experiment's network as its loop builds it; one step of the layers' own forward and backward
+    (as train() takes it), read off the in-place update, against the mean squared error of a tanh/tanh network."""
+    m = definitions(FOLDER / "experiment_loop_holder_correct.py", "eh")
+    net = m.Stack()
+    for layer in (m.Dense(3, 4), m.Tanh(), m.Dense(4, 1), m.Tanh()):
+        net.add(layer)
+    dense = [net.layers[0], net.layers[2]]
+    params = [a for d in dense for a in (d.W.copy(), d.b.copy())]
+    Y, lr = RNG.normal(size=(7, 1)), 0.01
+    m.train(net, X, Y, epochs=1, lr=lr)
+    claimed = [(p - a) / lr for p, a in zip(params, [a for d in dense for a in (d.W, d.b)])]
+
+    def loss():
+        return np.mean((np.tanh(np.tanh(X @ params[0] + params[1]) @ params[2] + params[3]) - Y) ** 2)
+
+    return params, claimed, loss, ["W", "b", "W", "b"]
+
+
+def _loop_roles(rel: str):
+    """Module weights set here; the step learn() takes on what run() returns, read off the globals it rebinds,
+    against half the summed squared error of a sigmoid/sigmoid network written here."""
+    m = definitions(FOLDER / rel, "lr")
+    params = [RNG.normal(size=(3, 4)), RNG.normal(size=4), RNG.normal(size=(4, 2)), RNG.normal(size=2)]
+    names = ["V", "c", "U", "d"]
+    for k, p in zip(names, params):
+        setattr(m, k, p.copy())
+    T, eta = RNG.random((7, 2)), 0.01
+    m.learn(X, T, *m.run(X), eta)
+    claimed = [(p - getattr(m, k)) / eta for p, k in zip(params, names)]
+
+    def loss():
+        sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+        return 0.5 * np.sum((sig(sig(X @ params[0] + params[1]) @ params[2] + params[3]) - T) ** 2)
+
+    return params, claimed, loss, names
 
 
 def _column_row_script(folder: str):
@@ -1297,6 +1369,71 @@ def _cells_apart(folder: str):
     keys = ["W1", "b1", "W2", "b2"]
     loss = lambda: ns["log_loss"](ns["forward_pass"](Xc, weights)[0], Y)  # noqa: E731
     return [weights[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
+
+
+def case_forward_label():
+    """One sample, an integer label: the step Backward() takes after Forward(x, label), divided by the rate,
+    against -log softmax of a tanh network written here (weights as (out, in), applied as W @ x)."""
+    m = definitions(FOLDER / "forward_label_sample_correct.py", "fl")
+    net = m.TwoLayer(3, 4, 3, lr=0.01)
+    net.b1, net.b2 = RNG.normal(size=4), RNG.normal(size=3)
+    names = ["W1", "b1", "W2", "b2"]
+    params = [getattr(net, k).copy() for k in names]
+    x, label = X[0], 2
+    net.Forward(x, label)
+    net.Backward()
+    claimed = [(p - getattr(net, k)) / net.lr for p, k in zip(params, names)]
+
+    def loss():
+        z = params[2] @ np.tanh(params[0] @ x + params[1]) + params[3]
+        return -(z[label] - np.log(np.sum(np.exp(z))))
+
+    return params, claimed, loss
+
+
+def _seeded(fn, *args):
+    """``fn(*args)`` with numpy's global generator at one seed: the same dropout mask on every call."""
+    np.random.seed(11)
+    return fn(*args)
+
+
+def case_dropout_keep_prob():
+    """At keep_prob = 0.8 with one mask throughout: right for the mask, not only with dropout off."""
+    m = definitions(FOLDER / "dropout_keep_prob_correct.py", "dk")
+    params, Y = m.init_params(3, 5), (RNG.random((7, 1)) > 0.5).astype(float)
+    A2, cache = _seeded(m.forward, X, params, 0.8)
+    g = m.backward(X, Y, params, A2, cache, 0.8)
+    return [params[k] for k in NAMES], [g[k] for k in NAMES], lambda: bce(_seeded(m.forward, X, params, 0.8)[0], Y)
+
+
+def case_dropout_always_on():
+    m = definitions(FOLDER / "dropout_always_on_correct.py", "da")
+    net, Y = m.DropoutNet(3, 5, 2), (RNG.random((7, 2)) > 0.5).astype(float)
+    _seeded(net.forward, X)
+    claimed = list(net.backward(Y))
+    return [net.W1, net.b1, net.W2, net.b2], claimed, lambda: bce(_seeded(net.forward, X), Y)
+
+
+def case_layer_script_int_labels():
+    """With integer labels, as the script trains: mean over samples of -log p[label]."""
+    m = definitions(FOLDER / "layer_script_int_labels_correct.py", "ls")
+    layer1, act, layer2, head = m.Dense(3, 5), m.ReLU(), m.Dense(5, 4), m.SoftmaxCrossEntropy()
+    y = np.array([0, 1, 2, 3, 1, 2, 0])
+
+    def loss():
+        layer1.forward(X)
+        act.forward(layer1.output)
+        layer2.forward(act.output)
+        return head.forward(layer2.output, y)
+
+    loss()
+    head.backward(head.output, y)
+    layer2.backward(head.dinputs)
+    act.backward(layer2.dinputs)
+    layer1.backward(act.dinputs)
+    ps = [layer1.weights, layer1.biases, layer2.weights, layer2.biases]
+    claimed = [layer1.dweights, layer1.dbiases, layer2.dweights, layer2.dbiases]
+    return ps, claimed, loss
 
 
 def _trainer_fstring(file: str):
@@ -1480,12 +1617,21 @@ CASES = {
     "globals_never_made_correct.py": case_globals_never_made,
     "penalty_arg_dims_correct.py": lambda: _penalty_dims("penalty_arg_dims_correct.py"),
     "penalty_arg_dims_decay_bug.py": lambda: _penalty_dims("penalty_arg_dims_decay_bug.py"),
-    "dropout_keep_prob_correct.py": case_dropout_keep_prob,
-    "dropout_always_on_correct.py": case_dropout_always_on,
-    "layer_script_int_labels_correct.py": case_layer_script_int_labels,
+    "main_guard_globals_correct.py": lambda: _main_guard("main_guard_globals_correct.py"),
+    "main_guard_globals_double_sigmoid_bug.py": lambda: _main_guard("main_guard_globals_double_sigmoid_bug.py"),
+    "node_graph_units_correct.py": case_node_graph,
+    "fixed_weights_data_ctor_correct.py": case_fixed_weights_ctor,
+    "pattern_pairs_epochs_correct.py": case_pattern_pairs,
+    "experiment_loop_holder_correct.py": case_experiment_holder,
+    "loop_roles_it_names_correct.py": lambda: _loop_roles("loop_roles_it_names_correct.py"),
+    "loop_roles_it_names_delta_bug.py": lambda: _loop_roles("loop_roles_it_names_delta_bug.py"),
     "column_net_row_script_correct": lambda: _column_row_script("column_net_row_script_correct"),
     "loaders_beside_network_correct": lambda: _loaders_beside_network("loaders_beside_network_correct"),
     "cells_saved_apart_correct": lambda: _cells_apart("cells_saved_apart_correct"),
+    "forward_label_sample_correct.py": case_forward_label,
+    "dropout_keep_prob_correct.py": case_dropout_keep_prob,
+    "dropout_always_on_correct.py": case_dropout_always_on,
+    "layer_script_int_labels_correct.py": case_layer_script_int_labels,
     "trainer_class_fstring_keys_softmax_bug.py": lambda: _trainer_fstring("trainer_class_fstring_keys_softmax_bug.py"),
     "book_library_chapter_correct": lambda: _book_chapter("book_library_chapter_correct"),
 }

@@ -16,10 +16,20 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import frameworks
-from gradcheck.audit.adapters import batchconst, labels, looptrained, repeat, scalarlists, uncreated, unreachable
+from gradcheck.audit.adapters import (
+    batchconst,
+    labels,
+    looptrained,
+    nodegraph,
+    repeat,
+    scalarlists,
+    uncreated,
+    unreachable,
+)
 from gradcheck.audit.adapters.calling import accepts_role, signature
+from gradcheck.audit.adapters.indexedarg import indexed_argument
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
-from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
+from gradcheck.audit.adapters.names import canon, is_param_name, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
 from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
@@ -31,6 +41,7 @@ from gradcheck.audit.adapters.readers.stored import grads_stored
 from gradcheck.audit.adapters.readers.update import returned_params, update_grads
 from gradcheck.audit.adapters.returns import returned_names
 from gradcheck.audit.adapters.shapes import SHAPES
+from gradcheck.audit.adapters.shapes.fit import _check_sizes as check_sizes
 from gradcheck.audit.adapters.sizes import (
     INVENTED_N,
     Sizes,
@@ -45,6 +56,7 @@ from gradcheck.audit.adapters.studentloss import student_loss_grad, student_loss
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.adapters.unimported import numpy_unimported, unrepairable
 from gradcheck.audit.adapters.updateform import update_form
+from gradcheck.audit.adapters.vectorsample import vector_sample
 from gradcheck.audit.loader import AuditError, LoadedSubmission, LoadFailure, StudentCodeError
 
 #: A loss value this small at random weights is a softmax over a single class (see _check_degenerate):
@@ -79,6 +91,8 @@ def find_target(ctx: Context) -> Target:
         raise AuditError(
             looptrained.message(trained, locate, broken + missing), where="finding the model", type_="EntryNotFound"
         )
+    if (graph := nodegraph.node_graph(ctx.classes)) is not None:
+        raise AuditError(nodegraph.message(*graph), where="finding the model", type_="EntryNotFound")
     if not ctx.classes and not ctx.funcs and (found := frameworks.frameworks_missing(ctx.loaded.notes)):
         raise AuditError(frameworks.framework_message(found), where="finding the model", type_="EntryNotFound")
     raise AuditError(
@@ -93,32 +107,6 @@ def find_target(ctx: Context) -> Target:
         where="finding the model",
         type_="EntryNotFound",
     )
-
-
-def _indexed_argument(target: Target, probe: Any) -> tuple[str, list[str]] | None:
-    """(argument, its uses) when the backward reads weights as ``model[0]``, ``model[2]`` from an argument."""
-    try:
-        fn = target.get_backward(probe)
-    except Exception:  # noqa: BLE001 - no backward to read
-        return None
-    tree = source_tree(fn) if fn is not None else None
-    if tree is None or not tree.body or not isinstance(tree.body[0], ast.FunctionDef):
-        return None
-    for a in tree.body[0].args.args:
-        uses = sorted(
-            {
-                ast.unparse(n)
-                for n in ast.walk(tree)
-                if isinstance(n, ast.Subscript)
-                and isinstance(n.value, ast.Name)
-                and n.value.id == a.arg
-                and isinstance(n.slice, ast.Constant)
-                and isinstance(n.slice.value, int)
-            }
-        )
-        if len(uses) >= 2 and role_of(a.arg) not in ("X", "Y"):
-            return a.arg, uses[:4]
-    return None
 
 
 def _undefined(ctx: Context) -> list[str]:
@@ -268,6 +256,10 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
         params = discover_params(probe, target.root_is_namespace)
     if not params:
         raise _no_params(target, probe, ctx.loaded.stmts)
+    if not target.own_sizes:  # weights of sizes its code fixes (2 x 2), made from a batch of invented ones
+        check_sizes(params, ctx, f"{target.label}()")
+    if (floats := scalarlists.number_biases(probe, params)) is not None:  # self.bias2 = 1.0 beside arrays
+        ctx.notes.append(floats)
     partial["params"] = params_out(params, snapshot(probe, params), target.root_name, dtypes(probe, params))
     first: BaseException | None = None
     while True:
@@ -305,6 +297,10 @@ LAYER_ARGS = ("layers", "layer_list", "modules")
 
 
 def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
+    if (graph := nodegraph.op_graph(probe)) is not None:  # Linear(X, W, b) nodes: MiniFlow-style graphs
+        return AuditError(nodegraph.op_graph_message(*graph), where="finding the parameters", type_="ParamsNotFound")
+    if (units := nodegraph.graph_around(probe)) is not None:  # Network.backPropagate over Neuron objects
+        return AuditError(nodegraph.message(*units), where="finding the parameters", type_="ParamsNotFound")
     unreached = _unreached(target, probe, stmts)
     if unreached is not None:
         return AuditError(unreached, where="finding the parameters", type_="ParamsNotFound")
@@ -333,7 +329,7 @@ def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
             where="finding the parameters",
             type_="ParamsNotFound",
         )
-    held = _indexed_argument(target, probe) if target.root_name != "self" else None
+    held = indexed_argument(target, probe) if target.root_name != "self" else None
     if held:
         arg, uses = held
         return AuditError(
@@ -433,7 +429,7 @@ def _first_step(target: Target, params, ctx: Context, lrs, n: int, seed: int) ->
     try:
         step = choose_layout(one, lrs[0], params, one.notes)
     except (StudentCodeError, AuditError):
-        raise failed from None
+        one, step = vector_sample(one, lrs[0], params, failed)
     ctx.notes.extend(one.notes)
     ctx.notes.append("the code fails on a batch but runs on one sample: checked on one sample")
     one.notes = ctx.notes

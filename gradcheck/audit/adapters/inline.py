@@ -16,12 +16,12 @@ from __future__ import annotations
 import ast
 import builtins
 import inspect
-import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gradcheck.audit.adapters.lossfind import bindings_for_names, is_loss_name
 from gradcheck.audit.adapters.names import role_of
+from gradcheck.audit.adapters.sources import dedented
 
 #: Characters of an inline loss shown in a report.
 SHOWN = 70
@@ -85,7 +85,7 @@ def of_functions(funcs: dict) -> Iterator[InlineLoss]:
     for fn in funcs.values():
         try:
             lines, start = inspect.getsourcelines(fn)
-            tree = ast.parse(textwrap.dedent("".join(lines)))
+            tree = ast.parse(dedented("".join(lines)))
         except (OSError, TypeError, SyntaxError, IndentationError):
             continue
         yield from in_tree(tree, fn.__code__.co_filename, None, start - 1)

@@ -23,6 +23,7 @@ from gradcheck.audit.adapters.names import (
     loss_named,
 )
 from gradcheck.audit.adapters.objects import class_refs, methods
+from gradcheck.audit.adapters.pairarg import per_pair_step
 from gradcheck.audit.adapters.params import discover_params
 from gradcheck.audit.adapters.shapes import cs231n, fit
 from gradcheck.audit.adapters.sizes import infer_call_sizes
@@ -48,6 +49,7 @@ def _present(names: list[str], ms) -> list[str]:
     for n in names:
         twins = [] if n.endswith("__") else ["_" + n.lstrip("_"), "__" + n.lstrip("_")]
         found += [m for m in [n, *twins] if m in ms]
+        found += [m for m in ms if m.lower() == n and m != n]  # Forward / Backward, capitalised
     return list(dict.fromkeys(found))
 
 
@@ -70,6 +72,8 @@ def method_names(cls: type, spec: dict) -> Picked | None:
     )
     if not order:
         return None
+    step = None if bname else per_pair_step(getattr(cls, order[0]))  # train(patterns): the step it takes per pair
+    order = [step, *order] if step in ms else order
     if f == "predict" and not fname and "loss" in ms and cs231n.is_cs231n_loss(cls.loss):
         f = None  # CS231n: loss(X) returns the scores, predict() only their argmax
     return Picked(cls, f, order[0], list(dict.fromkeys(order[1:])))
