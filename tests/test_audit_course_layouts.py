@@ -4,6 +4,7 @@ training with its own loss, and a bias gradient summed down to one number."""
 
 from __future__ import annotations
 
+import ast
 import json
 import textwrap
 from pathlib import Path
@@ -472,3 +473,84 @@ def test_files_calling_each_others_functions_unimported_are_one_notebooks_cells(
     write(pair / "bob.py", "def act(z):\n    return z\n\ndef model(X):\n    return forward(X)\n")
     found = {p.relative_to(tmp_path / "class").as_posix() for p in discover([tmp_path / "class"])}
     assert found == {"cells", "pair/alice.py", "pair/bob.py"}
+
+
+def test_functions_reading_np_with_numpy_never_imported_are_a_defect_of_the_file(tmp_path):
+    from gradcheck.audit.adapters import unimported
+
+    body = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\ndef model_backforward(A, Y, caches):\n    return {}\n"
+    src = write(tmp_path / "cells.py", "data_dims = [X_train.shape[0], 4, 1]\n\n" + body)
+    report = audit_batch([src], AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    (s,) = report.submissions
+    assert s.status == "error"
+    assert "np is read but numpy is never imported" in s.error, s.error
+    assert "no spec setting repairs" in s.error and "set [entry]" not in s.error, s.error
+    tree = ast.parse("import numpy as np\n" + body)
+    assert unimported.numpy_unimported(tree.body) == []
+    assert unimported.numpy_unimported(ast.parse("def f(np):\n    return np.sum(1)\n").body) == []
+
+
+def test_a_backward_left_unwritten_is_said_to_be_unwritten(tmp_path):
+    src = write(
+        tmp_path / "stub.py",
+        """\
+        import numpy as np
+
+        class Network:
+            def __init__(self, sizes):
+                self.weights = [np.random.randn(n, m) for m, n in zip(sizes[:-1], sizes[1:])]
+
+            def feedforward(self, a):
+                for w in self.weights:
+                    a = np.tanh(w @ a)
+                return a
+
+            def backprop(self, x, y):
+                \"\"\"Return the gradient of the cost: to do.\"\"\"
+                pass
+        """,
+    )
+    report = audit_batch([src], AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    (s,) = report.submissions
+    assert s.status == "error"
+    assert "Network.backprop is not written: its body is only pass" in s.error, s.error
+
+
+def test_keys_computed_from_a_layer_index_name_a_two_layer_stack():
+    from gradcheck.audit.adapters import synth
+
+    src = textwrap.dedent(
+        """\
+        def forward(X, parameters):
+            for l in range(1, len(parameters) // 2 + 1):
+                X = parameters[f"W{l}"] @ X + parameters["b" + str(l)]
+            return X
+        """
+    )
+    assert sorted(synth.keys_read(src, "parameters")) == ["W1", "W2", "b1", "b2"]
+    assert sorted(synth.keys_read(src.replace('f"W{l}"', 'f"layer{l}"'), "parameters")) == ["b1", "b2"]
+    assert synth.layered_names(synth.keys_read(src, "parameters")) == ["W1", "b1", "W2", "b2"]
+
+
+def test_a_penalty_is_never_read_off_two_values_of_the_same_loss_function():
+    """A loss function's value on two bindings (probabilities, logits) that happens to differ by some
+    positive amount is no data loss plus penalty: the penalty must come from code of its own."""
+    from gradcheck.audit.lossfit import LossChoice, _with_penalty
+    from reference_nets import MLP, MLPConfig
+
+    rng = np.random.default_rng(3)
+    config = MLPConfig((3, 4, 3), ("relu",), output="softmax", loss="ce")
+    X, Y = rng.normal(size=(10, 3)), np.eye(3)[rng.integers(0, 3, 10)]
+    ref = {"W1": rng.normal(size=(3, 4)), "b1": rng.normal(size=4), "W2": rng.normal(size=(4, 3))}
+    ref["b2"] = rng.normal(size=3)
+    data = float(MLP(config).loss(ref, X, Y))
+    l2 = 0.3
+    squares = sum(float(np.sum(v**2)) for k, v in ref.items() if k.startswith("W"))
+    penalty = 0.5 * l2 * squares
+    found = [LossChoice(config, 1.0, "the student's loss()")]
+    total = {"source": "the student's loss()", "value": data + penalty}
+    apart = {"source": "the student's reg_loss()", "value": penalty}
+    same = {"source": "the student's loss()", "value": penalty}
+    picked = _with_penalty(found, [total], [apart], ref, X, Y, [])
+    assert picked and abs(picked[0].config.l2 - l2) < 1e-9 * l2
+    assert _with_penalty(found, [total], [same], ref, X, Y, []) == []

@@ -188,6 +188,8 @@ STUDENT_NAMES = {
     "dropout_keep_prob_correct.py": ["W1", "b1", "W2", "b2"],
     "dropout_always_on_correct.py": [],
     "layer_script_int_labels_correct.py": ["layer1.weights", "layer1.biases", "layer2.weights", "layer2.biases"],
+    "trainer_class_fstring_keys_softmax_bug.py": ["W1", "b1", "W2", "b2"],
+    "book_library_chapter_correct": ["params['W1']", "params['b1']", "params['W2']", "params['b2']"],
 }
 
 

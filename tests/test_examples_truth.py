@@ -1436,6 +1436,46 @@ def case_layer_script_int_labels():
     return ps, claimed, loss
 
 
+def _trainer_fstring(file: str):
+    """model_forward(X, parameters) over f"W{layer}" keys, softmax columns; the loss is cross_entropy() here."""
+    m = definitions(FOLDER / file, "trainer")
+    params = {"W1": RNG.normal(size=(4, 3)), "b1": RNG.normal(size=(4, 1))}
+    params |= {"W2": RNG.normal(size=(3, 4)), "b2": RNG.normal(size=(3, 1))}
+    Xc, Y = X.T.copy(), np.eye(3)[:, [0, 1, 2, 2, 1, 0, 1]]
+    P, trail = m.model_forward(Xc, params)
+    grads = m.model_backward(P, Y, trail)
+    keys = ["W1", "b1", "W2", "b2"]
+    loss = lambda: m.cross_entropy(m.model_forward(Xc, params)[0], Y)  # noqa: E731
+    return [params[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
+
+
+def _book_chapter(folder: str):
+    """chapter5/two_layer_net.TwoLayerNet over shared/ blocks: gradient(x, t) of its own loss(x, t), one-hot t."""
+    root = FOLDER / folder
+    drop = lambda: [sys.modules.pop(k) for k in list(sys.modules) if k.split(".")[0] in ("shared", "two_layer_net")]  # noqa: E731
+    sys.path[:0] = [str(root), str(root / "chapter5")]
+    drop()
+    try:
+        np.random.seed(8)
+        net = importlib.import_module("two_layer_net").TwoLayerNet(3, 4, 3, weight_init_std=0.5)
+    finally:
+        del sys.path[:2]
+        drop()
+    for k in ("b1", "b2"):
+        net.params[k][...] = RNG.normal(size=net.params[k].shape)
+    t = np.eye(3)[[0, 1, 2, 2, 1, 0, 1]]
+    grads = net.gradient(X, t)
+    keys = ["W1", "b1", "W2", "b2"]
+    # the cross-entropy itself (its code adds 1e-7 inside the log, a guard the gradient rightly leaves out)
+    return [net.params[k] for k in keys], [grads[k] for k in keys], lambda: ce_logits(net.predict(X), t), keys
+
+
+def ce_logits(scores: np.ndarray, t: np.ndarray) -> float:
+    """Mean over samples of the cross-entropy of softmax(scores) against one-hot rows ``t``."""
+    z = scores - scores.max(axis=1, keepdims=True)
+    return float(-np.mean(np.sum(t * (z - np.log(np.exp(z).sum(axis=1, keepdims=True))), axis=1)))
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1592,6 +1632,8 @@ CASES = {
     "dropout_keep_prob_correct.py": case_dropout_keep_prob,
     "dropout_always_on_correct.py": case_dropout_always_on,
     "layer_script_int_labels_correct.py": case_layer_script_int_labels,
+    "trainer_class_fstring_keys_softmax_bug.py": lambda: _trainer_fstring("trainer_class_fstring_keys_softmax_bug.py"),
+    "book_library_chapter_correct": lambda: _book_chapter("book_library_chapter_correct"),
 }
 
 

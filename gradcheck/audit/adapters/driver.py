@@ -32,7 +32,6 @@ from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
-from gradcheck.audit.adapters.outside import methods_outside
 from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
 from gradcheck.audit.adapters.readers.echoed import NOTE as ECHOED_NOTE
 from gradcheck.audit.adapters.readers.echoed import echoes_weights
@@ -41,7 +40,6 @@ from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
 from gradcheck.audit.adapters.readers.update import returned_params, update_grads
 from gradcheck.audit.adapters.returns import returned_names
-from gradcheck.audit.adapters.scalarargs import spread_weights
 from gradcheck.audit.adapters.shapes import SHAPES
 from gradcheck.audit.adapters.shapes.fit import _check_sizes as check_sizes
 from gradcheck.audit.adapters.sizes import (
@@ -56,12 +54,14 @@ from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.adapters.step import Grad, Runner, Step1
 from gradcheck.audit.adapters.studentloss import student_loss_grad, student_losses
 from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.adapters.unimported import numpy_unimported, unrepairable
 from gradcheck.audit.adapters.updateform import update_form
 from gradcheck.audit.adapters.vectorsample import vector_sample
 from gradcheck.audit.loader import AuditError, LoadedSubmission, LoadFailure, StudentCodeError
 
-#: A loss value this small at random weights is a softmax over a single class (see _check_degenerate).
-DEGENERATE_LOSS = 1e-8
+#: A loss value this small at random weights is a softmax over a single class (see _check_degenerate):
+#: log(1 + delta) for the delta students add inside the log, up to 1e-7 (``np.log(y + 1e-7)``).
+DEGENERATE_LOSS = 1e-6
 #: Errors after which invented sizes are tried (the code's own sizes did not do).
 RETRY_WITH_SIZES = ("NeedsSizes", "ParamsNotFound", "DataSizes")
 
@@ -101,7 +101,7 @@ def find_target(ctx: Context) -> Target:
         + (f"; code that could not be loaded: {'; '.join(broken[:2])}" if broken else "")
         + (
             ". That is a defect of the submission, which no spec setting repairs"
-            if any("was never defined" in b for b in broken) and not ctx.classes and not ctx.funcs
+            if unrepairable(broken, bool(ctx.classes or ctx.funcs))
             else ": set [entry] class or [entry] function"
         ),
         where="finding the model",
@@ -123,7 +123,7 @@ def _undefined(ctx: Context) -> list[str]:
                     f"{'class' if isinstance(stmt, ast.ClassDef) else 'function'} {stmt.name} ({locate(stmt.lineno)}) "
                     f"was never defined: its definition raised {why}"
                 )
-    return out
+    return numpy_unimported(stmts) + out
 
 
 #: Errors of a file or statement that could not even be parsed (its classes do not exist).
@@ -381,8 +381,6 @@ def _unreached(target: Target, probe: Any, stmts) -> str | None:
     lists = ", ".join(unreachable.number_lists(probe, stmts)) or scalarlists.scalar_weights(list(stmts))
     if lists:
         return scalarlists.error_text(lists)
-    if spread := spread_weights(stmts):
-        return spread
     missing = uncreated.missing_globals(list(stmts), probe) if target.root_name != "self" else []
     if missing:
         return uncreated.error_text(missing)
@@ -392,7 +390,7 @@ def _unreached(target: Target, probe: Any, stmts) -> str | None:
         local = []
     if local:
         return unreachable.local_text(target.entry(), local)
-    return methods_outside(stmts) if target.root_name != "self" else None
+    return unreachable.written_apart(stmts, on_module=target.root_name != "self")
 
 
 def _retarget(target: Target, name: str) -> Target:
@@ -480,7 +478,7 @@ def _check_invented(step: Step1, runner: Runner) -> None:
 def _check_degenerate(losses: list[dict], runner: Runner) -> None:
     """A loss of exactly zero on random weights with one invented output: a softmax over a single class."""
     # a real loss at random weights is of order 0.1 to 10; a softmax over one class is 0, or an
-    # epsilon inside its log (log(1 + 1e-12)), far below this
+    # epsilon inside its log (log(1 + 1e-7)), far below this
     if runner.Y.shape[1] == 1 and any(abs(st["value"]) <= DEGENERATE_LOSS and not st.get("swapped") for st in losses):
         exc = AuditError(
             "the loss is 0 with one output (a softmax over one class)", where="making data", type_="NeedsSizes"
@@ -579,8 +577,7 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
     if stored:
         return stored, kind, s1
     raise AuditError(
-        f"{runner.t.entry()} returned no gradients, changed no weights and no stored gradients "
-        "(dW1, grads[...], .grad) were found: set [network] grads",
+        unreachable.no_gradients_text(runner.t, runner.loaded),
         where="reading gradients",
         type_="GradsNotFound",
     )
