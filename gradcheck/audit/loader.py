@@ -178,7 +178,7 @@ class LoadedSubmission:
         return pat.sub(lambda m: f"{m.group(0)} ({self.locate(int(m.group(2)))})", text)
 
 
-from gradcheck.audit import dataslice  # noqa: E402
+from gradcheck.audit import dataslice, mainblock  # noqa: E402
 from gradcheck.audit.standins import (  # noqa: E402,F401 - the stand-ins are part of loading
     SKLEARN_NOTE,
     _FakeModule,
@@ -323,7 +323,11 @@ def exec_statements(
     A definition that fails for a name only the skipped code binds (weights sized from
     the data) gets that code's data preparation run first (:mod:`gradcheck.audit.dataslice`).
     """
-    rngs = generator_names(stmts)
+    rngs = generator_names(stmts + mainblock.guarded(stmts))
+    if not run_toplevel:
+        stmts, lifted = mainblock.unguard(stmts, lambda s: is_definition(s, rngs))
+        if lifted:
+            notes.append(f"{mainblock.NOTE}: {_range_text(lifted, locate)}")
     skipped = [s for s in stmts if not run_toplevel and not is_definition(s, rngs)]
     failures = {}
     for stmt in stmts:
