@@ -185,6 +185,7 @@ from gradcheck.audit.standins import (  # noqa: E402,F401 - the stand-ins are pa
     _NoOp,
     install_fake_matplotlib,
     install_fake_sklearn,
+    install_stand_ins,
     train_test_split,
 )
 
@@ -573,10 +574,7 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
         raise AuditError(f"submission file not found: {path}", where="loading", type_="FileNotFoundError")
     notes: list[str] = []
     text = p.read_text(encoding="utf-8", errors="replace")
-    if install_fake_matplotlib() and "matplotlib" in text:
-        notes.append("matplotlib is not installed: a no-op stand-in was used")
-    if install_fake_sklearn(text):
-        notes.append(SKLEARN_NOTE)
+    notes.extend(install_stand_ins(text))
     module = types.ModuleType(MODULE_NAME)
     module.__file__ = str(p)
     sys.modules[MODULE_NAME] = module

@@ -110,10 +110,7 @@ def load_folder(folder: Path, run_toplevel: bool = False) -> LoadedSubmission:
     listed = ", ".join(str(f.relative_to(folder)) for f in files[:8]) + (", ..." if len(files) > 8 else "")
     notes: list[str] = [f"a project folder: {len(files)} code file(s) loaded ({listed})"]
     text = "\n".join(source_of(f) for f in files)
-    if loader.install_fake_matplotlib() and "matplotlib" in text:
-        notes.append("matplotlib is not installed: a no-op stand-in was used")
-    if loader.install_fake_sklearn(text):
-        notes.append(loader.SKLEARN_NOTE)
+    notes.extend(loader.install_stand_ins(text))
     merged = types.ModuleType(loader.MODULE_NAME)
     merged.__file__ = str(folder)
     sys.modules[loader.MODULE_NAME] = merged
