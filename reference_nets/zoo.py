@@ -124,6 +124,13 @@ class _WrongActivationDerivative(_HiddenDerivative):
         return get_activation(_WRONG_DERIVATIVE[name]).prime(z)
 
 
+class _ActivationAsDerivative(_HiddenDerivative):
+    mutant_name = "activation-as-derivative"
+
+    def _buggy_prime(self, name, z, a):
+        return a  # sigmoid_prime = sigmoid: f(z) where f'(z) belongs
+
+
 class _ReluThresholdOne(_HiddenDerivative):
     mutant_name = "relu-derivative-threshold-one"
 
@@ -532,6 +539,15 @@ _SPECS = [
         _hidden_layers("sigmoid", "tanh", "relu"),
     ),
     MutantSpec(
+        "activation-as-derivative",
+        "hidden sigmoid or tanh whose 'derivative' is the activation itself (sigmoid_prime = sigmoid)",
+        "wrong_activation_derivative",
+        True,
+        _ActivationAsDerivative,
+        _hidden_layers("sigmoid", "tanh"),
+        "The activation is not its own derivative: sigmoid'(z) = s * (1 - s), tanh'(z) = 1 - np.tanh(z)**2.",
+    ),
+    MutantSpec(
         "relu-derivative-threshold-one",
         "relu'(z) = (z > 1) instead of (z > 0)",
         "wrong_activation_derivative",
@@ -790,6 +806,7 @@ _ZOO_TABLE: dict[str, list[tuple[str, int | tuple[int, ...] | None]]] = {
         (_MIX3, 1),
         ("relu-bce-d1", 1),
     ],
+    "activation-as-derivative": [("tanh-bce-d2", 1), ("sigmoid-mse-d1", 1), ("tanh-mse-d2", (1, 2)), (_MIX3, 3)],
     "relu-derivative-threshold-one": [
         ("relu-mse-d2", 1),
         ("relu-mse-d2", 2),

@@ -184,6 +184,13 @@ class _EluAlphaDropped(_LayerDerivative):
         return np.where(z.real > 0, 1.0, np.exp(z)).astype(z.dtype)  # exp(z), not alpha exp(z)
 
 
+class _EluIsItsDerivative(_LayerDerivative):
+    mutant_name = "elu-derivative-is-elu"
+
+    def _buggy_prime(self, layer, z, a):
+        return np.where(z.real > 0, 1.0, a).astype(z.dtype)  # alpha (exp(z) - 1), the ELU itself, below 0
+
+
 class _EluOutputFormAtZ(_LayerDerivative):
     mutant_name = "elu-derivative-output-form-at-z"
 
@@ -374,6 +381,18 @@ LAYER_MUTANTS = [
         "ELU's derivative below zero is alpha * np.exp(Z{l}): the alpha is missing.",
     ),
     (
+        "elu-derivative-is-elu",
+        "hidden ELU derivative alpha*(exp(z) - 1) below 0: the ELU itself where alpha*exp(z) belongs",
+        "wrong_activation_derivative",
+        True,
+        _EluIsItsDerivative,
+        _hidden("elu"),
+        (
+            "ELU's derivative below zero is alpha * np.exp(Z{l}), the ELU plus alpha, not the ELU itself, "
+            "alpha * (np.exp(Z{l}) - 1)."
+        ),
+    ),
+    (
         "elu-derivative-output-form-at-z",
         "hidden ELU output-form derivative a + alpha applied to z",
         "derivative_at_preactivation",
@@ -401,6 +420,7 @@ LAYER_REQUIREMENTS = {
     "elu-derivative-at-activation": "needs an elu hidden layer",
     "elu-derivative-alpha-dropped": "needs an elu hidden layer with elu_alpha != 1",
     "elu-derivative-output-form-at-z": "needs an elu hidden layer",
+    "elu-derivative-is-elu": "needs an elu hidden layer",
 }
 
 
@@ -490,6 +510,7 @@ LAYER_PLACEMENTS: dict[str, list] = {
     ],
     "elu-derivative-alpha-dropped": [("elu2-bce-d1", 1), ("elu-a05-tanhout-mse-d2", 2)],
     "elu-derivative-output-form-at-z": [("elu-mse-d2", 2), ("elu2-bce-d1", 1), ("elu-mse-d5", 3), (_MIXED, 1)],
+    "elu-derivative-is-elu": [("elu2-bce-d1", 1), ("elu-mse-d2", (1, 2)), ("elu-a05-tanhout-mse-d2", 1), (_MIXED, 1)],
     # the older catalogue on the newer layers: softmax + CE without 1/N is sum-over-batch
     "sum-over-batch": [("tanh-softmax-ce-int-d1", None), ("relu-softmax-ce-onehot-d2", None), (_CE_INT, None)],
     "sign-flip-all": [("relu-softmax-ce-onehot-d2", None), ("tanh-tanhout-mse-d1", None)],

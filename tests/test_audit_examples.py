@@ -173,6 +173,9 @@ STUDENT_NAMES = {
     "globals_never_made_correct.py": ["W1", "c1", "W2", "c2"],
     "penalty_arg_dims_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
     "penalty_arg_dims_decay_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "dropout_keep_prob_correct.py": ["W1", "b1", "W2", "b2"],
+    "dropout_always_on_correct.py": [],
+    "layer_script_int_labels_correct.py": ["layer1.weights", "layer1.biases", "layer2.weights", "layer2.biases"],
 }
 
 
@@ -245,7 +248,8 @@ def test_correct_files_of_unknown_loss_say_which_loss_they_fit(audit, name):
 @pytest.mark.parametrize("name", ERRORS)
 def test_unreadable_gradients_are_an_error_saying_why(audit, name):
     s = audit["by_name"][name]
-    assert s["tensors"] == [] and s["diagnoses"] == []
+    # nothing checked and no bug named: at most the refusal's own code (a forward random on every call)
+    assert s["tensors"] == [] and {d["code"] for d in s["diagnoses"]} <= {"random_forward"}, s["diagnoses"]
     assert EXPECTED[name]["error"] in s["error"], s["error"]
 
 

@@ -88,6 +88,13 @@ def test_visible_needs_every_part_to_show():
     assert visible(config, [("sign-flip-all", None), ("sum-over-batch", None)], p, X, Y) is not None
 
 
+def test_two_factors_on_one_tensor_are_never_a_pair():
+    # sign flip and x2 on the same dW make one factor of -2 (a single tensor_scale): only apart
+    for seed in (0, 5):
+        found = compound_cases(seed=seed, per_pair=3, mutants=["sign-flip-tensor", "tensor-scaled"])
+        assert found and all(len({layer for _, layer in c.parts}) == 2 for c in found), [c.name for c in found]
+
+
 def test_compound_rejects_an_invalid_placement():
     config = ZOO_CONFIGS["relu-mse-d2"]
     with pytest.raises(ValueError, match="derivative-at-activation"):

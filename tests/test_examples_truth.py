@@ -1207,6 +1207,51 @@ def _penalty_dims(rel: str):
     return [params[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
 
 
+def _seeded(fn, *args):
+    """``fn(*args)`` with numpy's global generator at one seed: the same dropout mask on every call."""
+    np.random.seed(11)
+    return fn(*args)
+
+
+def case_dropout_keep_prob():
+    """At keep_prob = 0.8 with one mask throughout: right for the mask, not only with dropout off."""
+    m = definitions(FOLDER / "dropout_keep_prob_correct.py", "dk")
+    params, Y = m.init_params(3, 5), (RNG.random((7, 1)) > 0.5).astype(float)
+    A2, cache = _seeded(m.forward, X, params, 0.8)
+    g = m.backward(X, Y, params, A2, cache, 0.8)
+    return [params[k] for k in NAMES], [g[k] for k in NAMES], lambda: bce(_seeded(m.forward, X, params, 0.8)[0], Y)
+
+
+def case_dropout_always_on():
+    m = definitions(FOLDER / "dropout_always_on_correct.py", "da")
+    net, Y = m.DropoutNet(3, 5, 2), (RNG.random((7, 2)) > 0.5).astype(float)
+    _seeded(net.forward, X)
+    claimed = list(net.backward(Y))
+    return [net.W1, net.b1, net.W2, net.b2], claimed, lambda: bce(_seeded(net.forward, X), Y)
+
+
+def case_layer_script_int_labels():
+    """With integer labels, as the script trains: mean over samples of -log p[label]."""
+    m = definitions(FOLDER / "layer_script_int_labels_correct.py", "ls")
+    layer1, act, layer2, head = m.Dense(3, 5), m.ReLU(), m.Dense(5, 4), m.SoftmaxCrossEntropy()
+    y = np.array([0, 1, 2, 3, 1, 2, 0])
+
+    def loss():
+        layer1.forward(X)
+        act.forward(layer1.output)
+        layer2.forward(act.output)
+        return head.forward(layer2.output, y)
+
+    loss()
+    head.backward(head.output, y)
+    layer2.backward(head.dinputs)
+    act.backward(layer2.dinputs)
+    layer1.backward(act.dinputs)
+    ps = [layer1.weights, layer1.biases, layer2.weights, layer2.biases]
+    claimed = [layer1.dweights, layer1.dbiases, layer2.dweights, layer2.dbiases]
+    return ps, claimed, loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1348,6 +1393,9 @@ CASES = {
     "globals_never_made_correct.py": case_globals_never_made,
     "penalty_arg_dims_correct.py": lambda: _penalty_dims("penalty_arg_dims_correct.py"),
     "penalty_arg_dims_decay_bug.py": lambda: _penalty_dims("penalty_arg_dims_decay_bug.py"),
+    "dropout_keep_prob_correct.py": case_dropout_keep_prob,
+    "dropout_always_on_correct.py": case_dropout_always_on,
+    "layer_script_int_labels_correct.py": case_layer_script_int_labels,
 }
 
 

@@ -51,6 +51,7 @@ EXPECTED = {
     "derivative-at-preactivation": ("derivative_at_preactivation", True),
     "output-derivative-at-preactivation": ("derivative_at_preactivation", False),
     "wrong-activation-derivative": ("wrong_activation_derivative", True),
+    "activation-as-derivative": ("wrong_activation_derivative", True),
     "relu-derivative-threshold-one": ("wrong_activation_derivative", True),
     "relu-derivative-ones": ("missing_activation_derivative", True),
     "missing-activation-derivative": ("missing_activation_derivative", True),
@@ -88,6 +89,7 @@ EXPECTED = {
     "leaky-relu-derivative-ones": ("missing_activation_derivative", True),
     "elu-derivative-at-activation": ("derivative_at_activation", True),
     "elu-derivative-alpha-dropped": ("wrong_activation_derivative", True),
+    "elu-derivative-is-elu": ("wrong_activation_derivative", True),
     "elu-derivative-output-form-at-z": ("derivative_at_preactivation", True),
 }
 

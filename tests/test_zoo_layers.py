@@ -68,6 +68,8 @@ BUGS = {
     "elu-at-activation": (_elu_case, "elu-derivative-at-activation", 1),
     "elu-alpha-dropped": (_elu_case, "elu-derivative-alpha-dropped", 1),
     "elu-output-form-at-z": (_elu_case, "elu-derivative-output-form-at-z", 1),
+    "elu-is-elu": (_elu_case, "elu-derivative-is-elu", 1),
+    "sigmoid-prime-is-sigmoid": (_summed_case, "activation-as-derivative", 1),
     "mean-in-gradient": (_summed_case, "mean-over-batch-in-gradient", None),
     "softmax-diagonal": (_softmax_mse_case, "softmax-mse-diagonal-jacobian", None),
 }

@@ -69,6 +69,8 @@ def elu_regression(params, X, Y, bug=None, alpha=0.5):
         elu_prime = np.where(z1 > 0, 1.0, np.exp(z1))
     elif bug == "elu-output-form-at-z":
         elu_prime = np.where(z1 > 0, 1.0, z1 + alpha)
+    elif bug == "elu-is-elu":
+        elu_prime = np.where(z1 > 0, 1.0, alpha * (np.exp(z1) - 1))
     else:
         elu_prime = np.where(z1 > 0, 1.0, alpha * np.exp(z1))
     dz1 = (dy @ params["W2"].T) * elu_prime
@@ -82,7 +84,8 @@ def summed_mse(params, X, Y, bug=None):
     dy = 2 * (yhat - Y)
     if bug == "mean-in-gradient":
         dy = dy / X.shape[0]
-    dz1 = (dy @ params["W2"].T) * a1 * (1 - a1)
+    sigmoid_prime = a1 if bug == "sigmoid-prime-is-sigmoid" else a1 * (1 - a1)
+    dz1 = (dy @ params["W2"].T) * sigmoid_prime
     return {"W1": X.T @ dz1, "b1": dz1.sum(0), "W2": a1.T @ dy, "b2": dy.sum(0)}
 
 

@@ -39,6 +39,8 @@ __all__ = ["ForwardCheck", "SubmissionResult", "Extracted", "grade", "point_to_c
 def _unjudgeable(result: Mapping[str, Any]) -> str | None:
     """Why the worker's gradient is no gradient (an update not linear in any learning rate)."""
     upd = result.get("update") or {}
+    if upd.get("random"):
+        return f"the gradient cannot be read from the update: {upd['note']}"
     if upd.get("linear") is False:
         return (
             "the weights changed in place but the update is not plain gradient descent "

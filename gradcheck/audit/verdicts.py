@@ -116,9 +116,9 @@ def _shape_diag(exc: GradientShapeError) -> list[Diagnosis]:
 
 
 #: Verdict codes the grader gives before any numerical check (diagnosis codes: add, never rename).
-#: ``nonfinite_gradient`` and ``shape_mismatch`` are failures of the gradient; ``nonfinite_parameter``
-#: and ``loss_not_scalar`` are errors: the submission cannot be graded as it stands.
-VERDICT_CODES = ("loss_not_scalar", "nonfinite_parameter", "nonfinite_gradient", "shape_mismatch")
+#: ``nonfinite_gradient`` and ``shape_mismatch`` are failures of the gradient; ``nonfinite_parameter``,
+#: ``loss_not_scalar`` and ``random_forward`` are errors: the submission cannot be graded as it stands.
+VERDICT_CODES = ("loss_not_scalar", "nonfinite_parameter", "nonfinite_gradient", "shape_mismatch", "random_forward")
 
 
 def _first_bad(name: str, arr: np.ndarray) -> str:
@@ -135,6 +135,15 @@ def refuse(result: Mapping[str, Any], ex: Any) -> tuple[str, Diagnosis] | None:
     ``ex`` is the grader's :class:`~gradcheck.audit.extracted.Extracted` (not imported here: the grader imports
     this module). Returns ``(status, diagnosis)``, or None when the submission can be checked.
     """
+    moved = result.get("forward_random")
+    if moved:
+        msg = (
+            f"Two forward passes at the same weights on the same data differ (by up to {moved:.3g}): the forward "
+            "draws random numbers (dropout, added noise?), so no change of the loss can be traced to one weight. "
+            "Give dropout a keep_prob or dropout argument (the check sets it to keep everything), or leave it out "
+            "of the graded forward."
+        )
+        return "error", Diagnosis("random_forward", None, msg, 1.0, {"max_difference": moved})
     lv = result.get("loss_value")
     if lv and int(np.prod(lv.get("shape") or [1])) != 1:
         shape = tuple(lv["shape"])

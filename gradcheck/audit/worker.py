@@ -291,7 +291,7 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
                 loaded, X, Y, lrs, spec, partial, data={k: req[k] for k in ("n", "seed") if k in req}
             )
         finally:
-            for key in ("entry", "forward_path", "params", "forward", "samples_as_columns", "X", "Y"):
+            for key in ("entry", "forward_path", "params", "forward", "forward_random", "samples_as_columns", "X", "Y"):
                 if key in partial:
                     result[key] = partial[key]
         result.update(found)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import frameworks
-from gradcheck.audit.adapters import batchconst, labels, looptrained, scalarlists, uncreated, unreachable
+from gradcheck.audit.adapters import batchconst, labels, looptrained, repeat, scalarlists, uncreated, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, signature
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
@@ -507,6 +507,8 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     partial["samples_as_columns"] = s1.columns
     partial["params"] = params_out(params, s1.before, target.root_name, _kinds(partial, params))
     partial["forward"] = _forward_out(s1, target, ctx.notes)
+    if partial["forward"] is not None:  # a forward that differs on every call: no loss change traces to a weight
+        partial["forward_random"] = repeat.forward_difference(runner, s1, params)
     if runner.loss_name:
         ctx.notes.append(f"backward was given dL/d(output) from the student's {runner.loss_name}")
     result: dict[str, Any] = {"update": None, "target_shape": target.shape}

@@ -8,7 +8,12 @@ grader is told which one was used.
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterable
+
 import numpy as np
+
+from gradcheck.audit.astnames import called_name
 
 FORMS = ("given", "flat", "onehot", "int")
 
@@ -38,12 +43,28 @@ def is_onehot(Y: np.ndarray) -> bool:
     return Y.ndim == 2 and Y.shape[1] > 1 and bool(np.all((Y == 0) | (Y == 1))) and bool(np.all(Y.sum(axis=1) == 1))
 
 
-def applicable(Y: np.ndarray, classifier: bool) -> list[str]:
-    """Forms to try, best first: a softmax classifier's first, one-output nets' flat last."""
+def applicable(Y: np.ndarray, classifier: bool, int_first: bool = False) -> list[str]:
+    """Forms to try, best first: a softmax classifier's first (integer labels first for code that
+    indexes rows with them, see :func:`indexes_rows_by_label`), one-output nets' flat last."""
     k = Y.shape[1]
     if classifier and k > 1:
-        return ["onehot", "int"]
+        return ["int", "onehot"] if int_first else ["onehot", "int"]
     return ["given", "flat"] if k == 1 else ["given"]
+
+
+def indexes_rows_by_label(trees: Iterable[ast.AST]) -> bool:
+    """Whether the code picks one entry per row by integer label (``probs[range(N), y]``,
+    ``dscores[np.arange(m), y] -= 1``): its own training gives integer labels. Code that also
+    accepts one-hot rows may reduce them differently (a mean over every entry), so the
+    form its own data has is the one its loss is judged in."""
+    for tree in trees:
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Tuple)):
+                continue
+            elts = node.slice.elts
+            if len(elts) == 2 and called_name(elts[0]) in ("range", "arange") and isinstance(elts[1], ast.Name):
+                return True
+    return False
 
 
 def as_columns(Yf: np.ndarray) -> np.ndarray:

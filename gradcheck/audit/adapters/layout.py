@@ -67,7 +67,8 @@ def choose_layout(runner: Runner, lr: float, params: list[Tensor], notes: list[s
         if step is None:
             continue
         if isinstance(step.out, np.ndarray) and labels.softmax_like(step.out, step.columns):
-            wanted = [f for f in labels.applicable(runner.Y, classifier=True) if f not in tried]
+            int_first = labels.indexes_rows_by_label(_code(runner))
+            wanted = [f for f in labels.applicable(runner.Y, classifier=True, int_first=int_first) if f not in tried]
             if runner.form not in ("onehot", "int") and wanted:
                 forms = wanted
                 continue
@@ -78,6 +79,12 @@ def choose_layout(runner: Runner, lr: float, params: list[Tensor], notes: list[s
         return step
     assert first_err is not None
     raise first_err
+
+
+def _code(runner: Runner) -> list[ast.AST]:
+    """The submission's code the grader has parsed: its entry file's statements and its classes."""
+    loaded = runner.loaded
+    return [ast.Module(body=list(loaded.stmts), type_ignores=[]), *loaded.class_nodes.values()]
 
 
 def _form_note(form: str) -> str:

@@ -143,9 +143,14 @@ _ROLE_NAMES: dict[str, str] = {
     "batch_size": "batch_size batchsize mini_batch_size m n_samples num_samples num_examples n_examples",
     "verbose": "verbose print_cost print_loss plot show log debug",
     "seed": "seed random_state rng_seed",
+    # dropout's knobs: a gradient check needs the forward it checks to be the same on every run
+    "keep_prob": "keep_prob keep_probability keep_rate prob_keep keepprob",
+    "drop_rate": "dropout dropout_rate drop_rate drop_prob dropout_prob p_drop p_dropout drop_p",
     # a list of layer dicts passed to every function (see gradcheck.audit.adapters.archlist)
     "arch": "nn_architecture nn_arch net_architecture network_architecture layers_config",
 }
+#: The values of dropout's knobs while checking: nothing dropped (see :data:`_ROLE_NAMES`).
+NO_DROPOUT = {"keep_prob": 1.0, "drop_rate": 0.0}
 ROLES: dict[str, set[str]] = {role: set(names.split()) for role, names in _ROLE_NAMES.items()}
 ROLE_OF = {name: role for role, names in ROLES.items() for name in names}
 LR_NAMES = sorted(ROLES["lr"])

@@ -11,7 +11,7 @@ import numpy as np
 from gradcheck.audit.adapters import callsite, funcargs, glue, labels, prime, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student, plain_params
 from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, loss_object
-from gradcheck.audit.adapters.names import PENALTY_NAME, PENALTY_VALUE
+from gradcheck.audit.adapters.names import NO_DROPOUT, PENALTY_NAME, PENALTY_VALUE
 from gradcheck.audit.adapters.objects import student_functions
 from gradcheck.audit.adapters.outputs import network_output
 from gradcheck.audit.adapters.pairarg import pair_arg
@@ -146,6 +146,7 @@ class Runner:
             "verbose": lambda: False,
             "seed": lambda: 0,
             "penalty": lambda: PENALTY_VALUE,
+            **_dropout_off(),
             **exact,
             **{f"={k}": (lambda v=v: v) for k, v in named.items()},
         }
@@ -251,8 +252,8 @@ class Runner:
                 f"{t.entry()} takes no data: {source}() was run on the batch first, as a training step does"
             )
 
-    def forward_state(self, columns: bool) -> tuple[Any, Any, dict]:
-        """A fresh root after one forward on the batch: (root, output, values offered by name).
+    def forward_state(self, columns: bool, root: Any = None) -> tuple[Any, Any, dict]:
+        """A fresh root (or ``root``) after one forward on the batch: (root, output, values offered by name).
 
         The names are the parameters the target offers (``W1``, ``weights``) and the
         values the forward returns (``A2``): what a student's loss may be called with.
@@ -260,7 +261,7 @@ class Runner:
         t = self.t
         if t.orient is not None:
             t.orient(columns)
-        root = t.fresh()
+        root = t.fresh() if root is None else root
         Xc, Yc = self._data(columns)
         exact = {f"={k}": (lambda v=v: v) for k, v in (t.extra_args(root) if t.extra_args else {}).items()}
         for k, v in self._function_args().items():  # forward(X, act): the function the code's own call passes
@@ -278,12 +279,20 @@ class Runner:
         """(network output, how found, the forward's named returned values)."""
         if fwd is None:
             return None, "none", {}
-        ctx = {"X": lambda: Xc.copy(), **exact}
+        ctx = {"X": lambda: Xc.copy(), **_dropout_off(), **exact}
         if not self.t.forward_drops_y:
             ctx["Y"] = lambda: Yc.copy()
         if params_obj is not None:
             ctx["params"] = lambda: params_obj
-        a, k, _ = bind_args(fwd, ctx, ["X"], self.t.forward_path() or "forward", spec_hint="[entry] forward")
+        a, k, used = bind_args(fwd, ctx, ["X"], self.t.forward_path() or "forward", spec_hint="[entry] forward")
+        dropped = [r for r in NO_DROPOUT if r in used]
+        if dropped and "dropout" not in self.said:
+            self.said.add("dropout")
+            knobs = ", ".join(f"{r} = {NO_DROPOUT[r]:g}" for r in dropped)
+            self.notes.append(
+                f"dropout off while checking ({knobs}): the gradient is checked without dropout, "
+                "so the mask's own backward is not"
+            )
         ret = call_student("forward", fwd, *a, **k)
         out, found = network_output(fwd, ret, root, n)
         if self.t.output_of is not None:
@@ -293,3 +302,8 @@ class Runner:
         named = named_values(fwd, ret)
         named["__ret__"] = ret
         return out, found, named
+
+
+def _dropout_off() -> dict[str, Any]:
+    """Dropout's knobs (``keep_prob``, ``dropout``) as a caller offers them: nothing dropped."""
+    return {role: (lambda v=v: v) for role, v in NO_DROPOUT.items()}

@@ -138,7 +138,7 @@ def update_grads(
     """Gradients from (before - after) / lr with the verified learning rate; (grads, shape, update info, step)."""
     lrs = [lrs[0], lrs[1] if len(lrs) > 1 else lrs[0] * 2]
     tried: list[str] = []
-    drift = False
+    drift = random = False
     for knob in [*knobs(runner, s1), None]:
         if knob is None:  # last: a number written in the update (self.W -= 0.01 * dW)
             knob = _written_rate(runner, s1, notes)
@@ -152,6 +152,7 @@ def update_grads(
         except (StudentCodeError, AuditError):
             continue
         if not ok:
+            random = random or (not tried and _random(runner, knob, s1.columns, lrs[0]))
             drift = drift or (knob.kind in ("argument", "attribute") and _drifts(runner, knob, s1.columns, lrs[0]))
             tried.append(str(knob))
             continue
@@ -172,7 +173,27 @@ def update_grads(
         if tried:
             notes.append(f"not the learning rate (the update is not linear in it): {', '.join(tried)}")
         return _as_grads(inferred(a, lrs[0]), params, runner.t.root_name), "inplace-update", upd, a
-    return _raw(s1, params, runner, tried, notes, drift)
+    return _raw(s1, params, runner, tried, notes, drift, random)
+
+
+#: What a step that draws random numbers shows, and what to do about it.
+RANDOM = (
+    "two steps at the same weights, data and learning rate update the weights differently: the step "
+    "draws random numbers (dropout, added noise, a shuffled or sampled batch?), and a gradient check needs "
+    "the same step every time; give dropout a keep_prob or dropout argument (the check sets it to keep "
+    "everything) or leave it out of the graded step"
+)
+
+
+def _random(runner: Runner, knob: Knob, columns: bool, lr: float) -> bool:
+    """Whether two steps at the same learning rate, from the same weights, read different gradients."""
+    try:
+        a, b = runner.step(lr, columns, knob=knob), runner.step(lr, columns, knob=knob)
+    except (StudentCodeError, AuditError):
+        return False
+    g1, g2 = inferred(a, lr), inferred(b, lr)
+    gmax = max((float(np.max(np.abs(x))) for x in g1 if x.size), default=0.0)
+    return gmax > 0 and rel_diff(g1, g2) * gmax > LINEAR_RTOL * gmax + update_tol(a, [lr, lr])
 
 
 def _written_rate(runner: Runner, s1: Step1, notes: list[str]) -> Knob | None:
@@ -221,9 +242,11 @@ def _drifts(runner: Runner, knob: Knob, columns: bool, lr: float) -> bool:
     return moved > 0 and rel_diff(d1, d2) <= DRIFT_RTOL
 
 
-def _raw(s1: Step1, params, runner: Runner, tried: list[str], notes: list[str], drift: bool = False):
+def _raw(s1: Step1, params, runner: Runner, tried: list[str], notes: list[str], drift=False, random=False):
     """No verified learning rate: the raw step (before - after), reported as if lr = 1."""
-    if tried:
+    if random:
+        upd = {"lrs": [1.0], "linear": False, "random": True, "max_nonlinearity": None, "note": RANDOM}
+    elif tried:
         why = DRIFT if drift else "momentum, Adam or clipping?"
         notes.append(
             f"the weights changed in place but the update is not linear in any learning-rate candidate "
