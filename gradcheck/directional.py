@@ -320,7 +320,10 @@ def _complex_moved(o: nm.Oracle, moves: Mapping[str, np.ndarray]) -> dict[str, n
     for name, w in o.work.items():
         c = np.empty(w.shape, ctype)
         c.real = w
-        c.imag = nm.COMPLEX_STEP * moves[name] if name in moves else 0.0
+        if name in moves:  # (into the imaginary part, without a temporary of the tensor's size)
+            np.multiply(moves[name], nm.COMPLEX_STEP, out=c.imag)
+        else:
+            c.imag = 0.0
         moved[name] = c
     return moved
 

@@ -2,7 +2,7 @@
 
 Every mode ends here for the entries it looks at: ``full`` and ``sampled``
 choose them, ``directional`` checks the ones its screens point to
-(:mod:`gradcheck.screens`).
+(:mod:`gradcheck.screened`).
 """
 
 from __future__ import annotations

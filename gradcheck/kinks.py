@@ -59,12 +59,14 @@ COARSEST = 1e-3
 class Side:
     """One side's limit slope and its error (``error`` is ``inf`` when it never settled).
 
-    ``kinks``: the walk crossed kinks on the way (see :func:`_crossed`).
+    ``kinks``: the walk crossed kinks on the way (see :func:`_crossed`). ``spread``: the error of
+    ``value`` whether or not it settled to :data:`COARSEST` (``inf`` when no window was measured).
     """
 
     value: float
     error: float
     kinks: bool = False
+    spread: float = float("inf")
 
 
 def _crossed(slopes: list[float], rounding: list[float]) -> bool:
@@ -125,9 +127,46 @@ def _side(oracle: Oracle, name: str, j: int, sign: float, g: float) -> Side:
     # (a side that never settled to COARSEST: a jump in the loss itself, whose slope grows as 1/h, or kinks to the end)
     # kinks are told from the loss's noise as measured (a non-deterministic or cancelling loss's
     # slopes jump about too): a change must stand clear of it
-    return Side(best.value, best.error if settled else float("inf"), _crossed(slopes, noisy))
+    return Side(best.value, best.error if settled else float("inf"), _crossed(slopes, noisy), best.error)
 
 
 def one_sided_limits(oracle: Oracle, name: str, j: int, g: float) -> tuple[Side, Side]:
     """``(left, right)`` limits of the one-sided slopes of entry ``j`` (see :func:`_side`; 8 to 50 evaluations)."""
     return _side(oracle, name, j, -1.0, g), _side(oracle, name, j, 1.0, g)
+
+
+#: :func:`jump_at_point` compares the one-sided slopes at the central-difference step and at a step
+#: this many times shorter: at a smooth point their gap shrinks with the step (``h L''``), a loss
+#: moving in stairs makes it grow (``noise / h``), and only a kink at the point keeps it.
+JUMP_SHRINK = 16.0
+#: ... keeps it within this factor either way (the slopes' curvature term ``h L'' / 2`` moves each by less).
+JUMP_STEADY = 1.25
+
+
+def jump_at_point(oracle: Oracle, name: str, j: int) -> bool:
+    """Is entry ``j`` on a kink at the point itself? (4 evaluations)
+
+    The one-sided slopes ``(L(t + h) - L(t)) / h`` and ``(L(t) - L(t - h)) / h``
+    at ``h = h0`` and ``h0 /`` :data:`JUMP_SHRINK`: a kink at the point (a ReLU
+    unit at exactly 0: zero biases, a zero input row, a column of zero
+    weights) keeps their gap at both steps, within :data:`JUMP_STEADY`, and
+    clear of the loss's rounding and measured noise over the shorter step by
+    ``4 SAFETY``. Kinks near the point but not at it (crossed by one step and
+    not the other) change the gap; so do curvature and stairs.
+    """
+    t = oracle.flat[name][j]
+    cast = oracle.dtype.type
+    L0, gaps, clear = oracle.L0, [], True
+    for h in (oracle.h0 * max(1.0, abs(float(t))), oracle.h0 * max(1.0, abs(float(t))) / JUMP_SHRINK):
+        up, down = cast(t + h), cast(t - h)
+        hu, hd = float(up - t), float(t - down)
+        if hu <= 0.0 or hd <= 0.0:
+            return False
+        Lp, Lm = oracle.loss_at(name, j, up), oracle.loss_at(name, j, down)
+        if not (np.isfinite(Lp) and np.isfinite(Lm)):
+            return False
+        gap = abs((Lp - L0) / hu - (L0 - Lm) / hd)
+        rounding = (oracle.u * (abs(Lp) + abs(Lm) + 2.0 * abs(L0)) + 4.0 * oracle.noise) / min(hu, hd)
+        clear = gap > 4.0 * SAFETY * rounding
+        gaps.append(gap)
+    return bool(clear and gaps[0] > 0 and 1.0 / JUMP_STEADY <= gaps[1] / gaps[0] <= JUMP_STEADY)

@@ -2,7 +2,7 @@
 
 A real screen whose tolerance, mostly the loss's rounding over the step,
 exceeds ``sum |g_i v_i|`` could not tell the tensor's gradient from zeros
-(:func:`gradcheck.screens.blind`). Its rounding falls as the step grows while
+(:func:`blind`). Its rounding falls as the step grows while
 its truncation, measured at every step, grows: :func:`longer_step` looks for a
 step where the screen is sharp enough to vouch for the tensor.
 """
@@ -78,3 +78,30 @@ def longer_step(ch, name: str, screener, screen):
         )
         return longer
     return screen
+
+
+#: A screen that passes with a tolerance above this fraction of ``sum |g_i v_i|`` says nothing
+#: about the tensor: at 1, a gradient of zeros would pass it. (Below it, a pass stands, and the
+#: ``loss_ill_conditioned`` diagnosis states the smallest relative error the check could see.)
+BLIND = 1.0
+
+
+def blind(screen) -> bool:
+    """Did ``screen`` pass only because its tolerance dwarfs what it measures? (a loss too noisy to resolve it)"""
+    # (a gradient of zeros has no scale of its own: what the screen measured stands in for it)
+    scale = max(screen.scale, abs(screen.numeric))
+    return bool(screen.ok and scale > 0 and screen.tolerance > BLIND * scale)
+
+
+def blind_note(name: str, screen, complex_safe: bool = True) -> str:
+    """The note of a tensor whose passing screen could not have told its gradient from zeros."""
+    why = (
+        "saturated outputs (a tanh or sigmoid within rounding of +/-1) or a loss of many digits move it "
+        "by less than its own rounding"
+    )
+    fix = "" if complex_safe else "; a loss returned as a numpy value (not float()) lets the complex step see it"
+    return (
+        f"{name}: the loss as evaluated does not resolve this tensor's directional derivative "
+        f"({screen.analytic:.2g}, tolerance {screen.tolerance:.2g}: a gradient of zeros would pass unseen): "
+        f"{why}{fix}: inconclusive, not pass"
+    )

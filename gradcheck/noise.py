@@ -121,10 +121,7 @@ def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True, quick: bool
     only the smaller spacing sees a value repeat.
     """
     rng = np.random.default_rng(seed)
-    moves = {
-        n: np.where(rng.random(w.shape) < 0.5, -1.0, 1.0) * np.maximum(1.0, np.abs(w.astype(np.float64)))
-        for n, w in oracle.work.items()
-    }
+    moves = {n: _random_move(rng, w) for n, w in oracle.work.items()}
     model = oracle.u * abs(float(oracle.L0))
     gap = _extended_gap(oracle) if extended else 0.0
     spacing = QUICK_SPACING if quick else LOSS_NOISE_SPACING
@@ -146,6 +143,13 @@ def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True, quick: bool
     sigma = max(table, model, gap, stairs.sigma)
     eps = oracle.u / LOSS_ULPS
     return Noise(float(sigma), float(model), float(oracle.L0), float(eps), float(stairs.height))
+
+
+def _random_move(rng: np.random.Generator, w: np.ndarray) -> np.ndarray:
+    """``+-max(1, |w_i|)``, the sign ``-`` where a uniform draw is below 1/2 (built in one array, not five)."""
+    move = np.abs(w, dtype=np.float64)
+    np.maximum(move, 1.0, out=move)
+    return np.copysign(move, rng.random(w.shape) - 0.5, out=move)  # (a draw of exactly 1/2 gives +0.0: +)
 
 
 def with_extended_gap(oracle: Oracle, noise: Noise) -> Noise:

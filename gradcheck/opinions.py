@@ -77,11 +77,11 @@ class Checker(Floors, References, SecondOpinions):
         self._gap_measured = False
         #: per tensor, entries whose gradient is off by the code's own rounding
         self.rounded: dict[str, int] = {}
-        #: tensors whose tripped screens only kinks inside the steps explained (:mod:`gradcheck.screens`)
+        #: tensors whose tripped screens only kinks inside the steps explained (:mod:`gradcheck.excess`)
         self.kinked: set[str] = set()
         #: tensors whose tripped screens smaller steps settled (resolved, or kinks)
         self.stepped: set[str] = set()
-        #: tensors whose tripped screens only the analytic floor accounted for (:mod:`gradcheck.screens`)
+        #: tensors whose tripped screens only the analytic floor accounted for (:mod:`gradcheck.excess`)
         self.floored: set[str] = set()
         gmax = max((float(np.max(np.abs(g), initial=0.0)) for g in analytic.values()), default=0.0)
         self.analytic_floor = ANALYTIC_ULPS * float(np.finfo(oracle.dtype).eps) * gmax

@@ -77,12 +77,6 @@ def _own(screener, name: str) -> tuple[np.ndarray, np.ndarray]:
     return screener.g, screener.v
 
 
-def terms(screener, name: str) -> np.ndarray:
-    """``|g_i v_i|`` over the entries of tensor ``name`` in ``screener``'s direction."""
-    g, v = _own(screener, name)
-    return np.abs(g * v)
-
-
 def unresolved(screener, name: str, screen, checked: set[int], resolution: float = 0.0) -> Unresolved:
     """The entries of ``name`` beyond :data:`REACH` of ``screen``, not already ``checked``.
 
@@ -95,16 +89,16 @@ def unresolved(screener, name: str, screen, checked: set[int], resolution: float
     for sure either (the loss's noise hides it; the ``loss_ill_conditioned``
     diagnosis states what the check could see).
     """
-    t = terms(screener, name)
-    t = np.where(np.abs(_own(screener, name)[0]) > MARGIN * resolution / REACH, t, 0.0)
+    g, v = _own(screener, name)
+    t = np.abs(g * v)
+    t[~(np.abs(g) > MARGIN * resolution / REACH)] = 0.0
     top = float(np.max(t, initial=0.0))
     tolerance = max(screen.tolerance, abs(screen.analytic - screen.numeric))
     if top == 0.0 or not np.isfinite(tolerance):
         return Unresolved(np.array([], dtype=int), 0, float("inf") if top == 0.0 else 0.0)
     reach = MARGIN * tolerance / top
-    blind = np.flatnonzero(t > 0)
-    blind = blind[REACH * t[blind] < MARGIN * tolerance]
-    blind = blind[t[blind] >= TOP * top]
+    # (one mask, one pass over the tensor: the entries the screen does not see to REACH, near its top)
+    blind = np.flatnonzero((t > 0) & (REACH * t < MARGIN * tolerance) & (t >= TOP * top))
     blind = blind[~np.isin(blind, np.fromiter(checked, dtype=int, count=len(checked)))]
     blind = blind[np.argsort(-t[blind], kind="stable")]
     rest = blind[LIMIT:]

@@ -73,7 +73,7 @@ class SecondOpinions:
         left, right = self.on_reference(lambda ref: kinks.one_sided_limits(ref, name, j, g))
         kinked = _kinked(self._refined) or left.kinks or right.kinks
         if not (np.isfinite(left.error) and np.isfinite(right.error)):
-            if kinked:
+            if kinked or (status == "fail" and _stepped_over(left, right, self._refined)):
                 self._note_kinks(name, j)
                 return "inconclusive", best
             return status, best
@@ -92,36 +92,50 @@ class SecondOpinions:
             settled = "pass" if sharp else "inconclusive"
             return (settled, est) if kinked or (settled == "pass" and status == "inconclusive") else (status, best)
         est = nm.Estimate(middle, error, "one-sided", left.value, right.value, kink=True)
-        if not kinked:
-            # limits apart with no kink seen by refine or the walk: a cancelling loss's stairs, not a kink
+        isolated = not (left.kinks or right.kinks)
+        at_point = isolated and self.on_reference(lambda ref: kinks.jump_at_point(ref, name, j))
+        if not (kinked or at_point):
+            # limits apart with no kink seen by refine, the walk or a jump that stays as the step
+            # shrinks: a cancelling loss's stairs, not a kink
             return status, best
         tolerance = self.rtol * max(abs(g), floor)
         if subgradient_status(g, est, tolerance) == "kink":
             return "kink", est
         refined = self._refined
-        isolated = not (left.kinks or right.kinks)
-        if isolated and refined is not None and refined.kink and subgradient_status(g, refined, tolerance) == "fail":
-            # one kink at the point, none crossed on either side (abs of a weight at 0), found by
-            # refine's steps too, and g outside it
-            return "fail", est
+        if at_point and g == 0.0:
+            # a kink at the point itself and g exactly 0 outside it: an entry whose every path runs
+            # through units at their kink (a zero weight column beside zero biases, a net initialised
+            # at zeros: each sample's unit at 0) is 0 under relu'(0) = 0, while each side's slope
+            # switches some of those units on; no value between the slopes is owed there
+            self._note_kinks(name, j, _coincident_note)
+            return "inconclusive", est
+        if at_point or (isolated and refined is not None and refined.kink):
+            if subgradient_status(g, refined if not at_point else est, tolerance) == "fail":
+                # one kink at the point, none crossed on either side (abs of a weight at 0), and g
+                # (not 0) outside it
+                return "fail", est
         # outside the limits: kinks nearer to the point than the smallest step (units a
         # hair from zero beside units at it) leave each side's limit the slope beyond them,
         # not the one-sided derivative, so this is no evidence of a wrong g either
         self._note_kinks(name, j)
         return "inconclusive", est
 
-    def _note_kinks(self, name: str, j: int) -> None:
-        """Name the entries left inconclusive by kinks (one note per tensor, its count kept current)."""
+    def _note_kinks(self, name: str, j: int, note=None) -> None:
+        """Name the entries left inconclusive by kinks (one note per tensor and kind, its count kept current).
+
+        ``note(name, first, count)`` writes it: :func:`_kink_note` (kinks inside every step) by default.
+        """
+        note = note or _kink_note
         unsettled = self.__dict__.setdefault("_unsettled", {})
-        first, count = unsettled.get(name, (None, 0))
+        first, count = unsettled.get((name, note), (None, 0))
         if first is None:
             first = tuple(int(i) for i in np.unravel_index(j, self.analytic[name].shape))
             self.notes.append("")
         else:
-            self.notes.remove(_kink_note(name, first, count))
+            self.notes.remove(note(name, first, count))
             self.notes.append("")
-        unsettled[name] = (first, count + 1)
-        self.notes[-1] = _kink_note(name, first, count + 1)
+        unsettled[(name, note)] = (first, count + 1)
+        self.notes[-1] = note(name, first, count + 1)
 
     def _widen_affordable(self) -> bool:
         """May a second opinion take the complex step in extended precision? (see :data:`WIDEN_TRIES`)"""
@@ -249,6 +263,16 @@ def _kink_note(name: str, first: tuple, count: int) -> str:
     )
 
 
+def _coincident_note(name: str, first: tuple, count: int) -> str:
+    others = f" and {count - 1} more" if count > 1 else ""
+    return (
+        f"{name}: entry {list(first)}{others} inconclusive: on a kink at the point itself (one-sided slopes apart "
+        "by the same jump at every step) and the gradient exactly 0 outside them: where every path of the entry runs "
+        "through ReLU units sitting exactly at 0 (a zero weight column beside zero biases, weights initialised at "
+        "zeros), relu'(0) = 0 gives 0 while each side switches some units on; a wrong 0 looks the same"
+    )
+
+
 def _kinked(refined: nm.Estimate | None) -> bool:
     """Did ``refine`` see kinks? (a kink verdict, or a Richardson value outside its own slopes)
 
@@ -263,6 +287,27 @@ def _kinked(refined: nm.Estimate | None) -> bool:
     # (by more than both errors: at a smooth point it lies within h L'' / 2 of both, far inside them)
     margin = refined.error + refined.slope_error
     return refined.estimator == "richardson" and not lo - margin <= refined.value <= hi + margin
+
+
+def _stepped_over(left, right, refined: nm.Estimate | None) -> bool:
+    """Did ``refine``'s steps cross kinks that the walk's shorter ones stayed inside?
+
+    ``refine``'s one-sided slopes at its smallest step kept their gap
+    (``jump``: kinks inside its steps, or curvature), and its value lies away
+    from the walk's cleaner side (the smaller spread, unsettled only because
+    the loss's rounding over its steps is above :data:`gradcheck.kinks.COARSEST`
+    of the entry) beyond both errors, while the two sides agree within their
+    spreads. At a smooth point a one-sided limit is the derivative: ``refine``'s
+    value, taken across a unit a hair from zero, is then no evidence against ``g``
+    (and where a kink sits at the point, none for it either): inconclusive, not fail.
+    """
+    if refined is None or not refined.jump:
+        return False
+    clean = min((left, right), key=lambda side: side.spread)
+    if not np.isfinite(clean.spread):
+        return False
+    agree = abs(left.value - right.value) <= SAFETY * (left.spread + right.spread)
+    return bool(agree and abs(refined.value - clean.value) > SAFETY * (refined.error + clean.spread))
 
 
 def _disagree(a: nm.Estimate, b: nm.Estimate) -> bool:

@@ -127,3 +127,84 @@ def test_the_user_form_workload_passes_correct_and_pins_a_planted_entry():
 def test_user_form_targets_are_reported_as_not_measured_without_the_big_sizes():
     rows = [t for t in peers.targets([], None) if t["target"].startswith("user-form")]
     assert len(rows) == 3 and all(t["met"] is None for t in rows)
+
+
+def test_side_by_side_alternates_the_checkers_and_takes_the_ratio_per_round():
+    sidebyside = sys.modules["sidebyside"]
+    order = []
+
+    def run(name, seconds):
+        def go():
+            order.append(name)
+            end = sidebyside.time.process_time() + seconds
+            while sidebyside.time.process_time() < end:
+                pass
+            return "pass"
+
+        return go
+
+    out = sidebyside.paired({"a": run("a", 0.002), "b": run("b", 0.006)}, 3, "a", "b")
+    assert order == ["a", "b"] * 4  # one untimed run each, then alternating rounds
+    assert out["a"]["verdicts"] == ["pass"] and len(out["a"]["cpu_all"]) == 3
+    assert out["ratio"]["of"] == ["a", "b"] and out["ratio"]["rounds"] == 3
+    assert 0.1 < out["ratio"]["cpu"] < 0.9  # a spends a third of b's CPU each round
+
+
+def test_the_breakdown_charges_each_loss_call_to_the_step_that_asked_for_it():
+    sidebyside = sys.modules["sidebyside"]
+    problem = peers.make_userform_problem(59, unit_seconds=0.01)
+
+    def check(loss, grad):
+        return peers.check_gradients(loss, grad, problem.params, mode="auto", seed=0, name_bugs=False)
+
+    out = sidebyside.breakdown(check, problem.loss_fn, problem.grad_fn, rounds=1)
+    steps = {s["step"]: s["evaluations"] for s in out["steps"]}
+    assert steps["numeric.__init__"] == 2  # the loss at the point, twice (a noisy loss shows its spread)
+    assert sum(steps.values()) == out["loss_calls"] >= out["evaluations"] > 2
+    assert out["cpu_ms"]["total"] >= out["cpu_ms"]["loss"] > 0
+    assert "outside gradcheck" not in steps
+
+
+def _user_size(n, auto: dict, paired=None, torch=None):
+    rows = [{"key": "gradcheck-auto", "cases": auto}]
+    if torch is not None:
+        rows.append({"key": "torch-fast", "cases": {"correct": torch}})
+    return {"n_params": n, "workload": "userform", "rows": rows, **({"paired": paired} if paired else {})}
+
+
+def _cell(verdict, evaluations=50, units=20.0, seconds=0.05, localized=None, resolution=None):
+    return {
+        "verdict": verdict,
+        "evaluations": evaluations,
+        "units": units,
+        "seconds": seconds,
+        "localized": localized,
+        "resolution": resolution,
+        "note": "",
+    }
+
+
+def _paired(wall, cpu):
+    return {"ratio": {"of": ["gradcheck-auto", "torch-fast"], "wall": wall, "cpu": cpu, "rounds": 9}}
+
+
+def test_the_user_form_speed_target_needs_both_side_by_side_ratios_at_most_one():
+    def speed(wall, cpu):
+        sizes = [_user_size(n, {"correct": _cell("pass")}, _paired(wall, cpu)) for n in (42_634, 335_114)]
+        return next(t for t in peers.targets(sizes, None) if t["target"].startswith("user-form correct"))
+
+    assert speed(0.9, 0.95)["met"] is True
+    slower = speed(0.9, 1.2)
+    assert slower["met"] is False and "1.20x CPU" in slower["measured"]
+
+
+def test_a_missed_typical_entry_counts_only_where_the_report_states_the_check_cannot_see_it():
+    def fine(median, largest):
+        sizes = [_user_size(n, {"median-1e-05": median, "max-1e-05": largest}) for n in (42_634, 335_114)]
+        return next(t for t in peers.targets(sizes, None) if "1e-05" in t["target"] and "user-form" in t["target"])
+
+    caught = _cell("fail", localized=True)
+    assert fine(_cell("pass", resolution=7e-5), caught)["met"] is True
+    assert fine(_cell("pass", resolution=5e-6), caught)["met"] is False  # it said it could see it
+    assert fine(_cell("pass"), caught)["met"] is False  # it said nothing
+    assert fine(caught, _cell("pass", resolution=7e-5))["met"] is False  # the largest entry has no such excuse

@@ -266,3 +266,20 @@ def test_benchmark_counts_batched_evaluations():
     loss = peers.Counted(loss_fn)
     report = check_gradients(loss, grad_fn, params, mode="full", name_bugs=False)
     assert loss.calls == report.evaluations >= 2 * 59
+
+
+@pytest.mark.parametrize("extended", [False, True])
+def test_complex_moved_puts_the_step_times_the_move_in_the_imaginary_part(extended):
+    params = {"W": np.arange(6.0).reshape(2, 3) - 2.5, "b": np.array([0.5, -1.0])}
+    problem = Problem.create(lambda p: float(np.sum(p["W"] ** 2) + np.sum(p["b"])), None, params)
+    if extended:
+        problem = problem.extended()
+        if problem is None:
+            pytest.skip("np.longdouble is float64 here")
+    o = nm.Oracle(problem)
+    move = np.array([[1.0, -1.25, 1.5], [-1.0, 1.0, -1.5]])
+    moved = dr._complex_moved(o, {"W": move})
+    assert moved["W"].dtype == (np.clongdouble if extended else np.complex128)
+    assert np.array_equal(moved["W"].real, o.work["W"]) and np.array_equal(moved["b"].real, o.work["b"])
+    assert np.array_equal(moved["W"].imag, nm.COMPLEX_STEP * move)
+    assert not np.any(moved["b"].imag)

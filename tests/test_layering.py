@@ -129,6 +129,8 @@ LAYERS = [
         "gradcheck.longer",
         "gradcheck.widescreen",
         "gradcheck.entries",
+        "gradcheck.excess",
+        "gradcheck.screened",
         "gradcheck.screens",
         "gradcheck.reach",
         "gradcheck.check",

@@ -87,3 +87,14 @@ def test_the_trace_gives_up_quietly_on_a_loss_that_refuses_wrapped_arrays():
         return float(np.sum(p["w"]))
 
     assert conditioning.trace(picky, {"w": np.ones(3)}) is None
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.longdouble])
+def test_the_noise_direction_is_max_one_abs_w_with_the_draws_sign(dtype):
+    w = (np.random.default_rng(3).standard_normal((40, 7)) * 3).astype(dtype)
+    before = w.copy()
+    move = ns._random_move(np.random.default_rng(5), w)
+    draw = np.random.default_rng(5).random(w.shape)
+    expected = np.where(draw < 0.5, -1.0, 1.0) * np.maximum(1.0, np.abs(w.astype(np.float64)))
+    assert move.dtype == np.float64 and np.array_equal(move, expected)
+    assert np.array_equal(w, before)

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from gradcheck import check_gradients
-from gradcheck.screens import sample
+from gradcheck.screened import sample
 
 SIZES = (3, 3, 10, 13, 2)
 

@@ -8,7 +8,7 @@ code; every rule is also tried on planted errors that it must leave visible.
 * a Richardson value outside the one-sided bracket (:func:`gradcheck.secondopinion._straddled`);
 * a miss that shrinks when the same code runs wider (:func:`gradcheck.references._shrinks`);
 * a screen of the widest run, its rounding measured from the run one precision narrower
-  (:func:`gradcheck.screens._code_rounding`);
+  (:func:`gradcheck.excess.code_rounding`);
 * the evaluation budget of directional mode (:meth:`gradcheck.opinions.Checker.budget_spent`).
 """
 

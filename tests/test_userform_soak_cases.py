@@ -127,3 +127,43 @@ def test_a_screen_off_by_the_gradient_codes_own_rounding_does_not_leave_it_incon
 @pytest.mark.parametrize("delta", [1e-2, 1e-3])
 def test_a_planted_error_on_the_same_rounding_net_is_still_caught_and_pinned(index, delta):
     _caught_and_pinned(index, delta)
+
+
+#: 502, 4441: float32 nets whose units saturate at |z| ~ 15 to 25: ``1 - tanh(z)**2`` is 0 in the
+#: user's float32 code and in its float64 run alike (and at |z| ~ 25 at np.longdouble too), where the
+#: derivatives are 1e-29 to 4e-16. The float64 run "agreeing" with the float32 one had lowered those
+#: entries' floor to nothing, and the complex step's 1e-22 left them unresolved (inconclusive). The
+#: widest run that differs measures the code's rounding; an entry 0 in every run measures nothing.
+ROUNDED_EVERYWHERE = [502, 4441]
+
+
+def _confirmed_correct_at_longdouble(form, grad, params) -> None:
+    """The oracle against the user's own code at np.longdouble (the same formula, 2**40 finer than float32)."""
+    truth = uf.oracle(form)
+    assert uf.correct_by_construction(form, truth)
+    g = grad({k: v.astype(np.longdouble) for k, v in params.items()})
+    top = max(float(np.max(np.abs(t))) for t in truth.grad.values())
+    for name, t in truth.grad.items():
+        assert np.max(np.abs(np.asarray(g[name], np.float64) - t)) <= 1e-5 * top, name
+
+
+@pytest.mark.parametrize("index", ROUNDED_EVERYWHERE)
+def test_float32_entries_every_run_rounds_do_not_leave_a_correct_net_inconclusive(index):
+    form, _, grad, params, report = _run(index)
+    _confirmed_correct_at_longdouble(form, grad, params)
+    assert form.dtype == "float32"
+    assert report.status == "pass", report.summary()
+
+
+@pytest.mark.parametrize("index", ROUNDED_EVERYWHERE)
+@pytest.mark.parametrize("delta", [1e-2, 1e-3])
+def test_a_planted_error_on_the_same_saturated_float32_net_is_still_caught_and_pinned(index, delta):
+    """On the entry the float32 code does compute (the largest: the soak's draw lands on entries rounded to 0)."""
+    form = uf.random_form(index)
+    _, user_grad, params = uf.build(form)
+    g = user_grad(params)
+    name = max(g, key=lambda n: float(np.max(np.abs(g[n]))))
+    entry = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(g[name])), g[name].shape))
+    *_, report = _run(index, uf.plant(user_grad, name, entry, delta))
+    assert report.status == "fail", report.summary()
+    assert report.tensor(name).status == "fail" and report.tensor(name).worst_index == entry
