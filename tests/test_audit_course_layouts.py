@@ -4,6 +4,7 @@ training with its own loss, and a bias gradient summed down to one number."""
 
 from __future__ import annotations
 
+import ast
 import json
 import textwrap
 from pathlib import Path
@@ -312,3 +313,244 @@ def test_the_invented_batch_takes_the_hard_coded_size_unless_the_spec_gives_one(
     assert invented_n(loaded, None, 16, notes) == 8
     assert notes == ["the code's functions read its module constant BATCH_SIZE = 8: the batch made has that many"]
     assert invented_n(loaded, {"n": 5}, 5, []) == 5
+
+
+def test_an_error_of_code_computing_on_torch_tensors_names_the_framework_first():
+    from gradcheck.audit import frameworks
+
+    torch_note = ["line 3: statement raised ModuleNotFoundError: No module named 'torch' while loading; skipped"]
+    keras_note = ["line 2: statement raised ModuleNotFoundError: No module named 'keras' while loading; skipped"]
+    met = "AttributeError: 'numpy.ndarray' object has no attribute 'mm' (in backward (line 9))"
+    said = frameworks.explain(met, torch_note)
+    assert said.startswith("the code imports PyTorch") and said.endswith(f"(the error met without it: {met})")
+    assert frameworks.explain(said, torch_note) == said  # never said twice
+    assert frameworks.explain(met, keras_note) == met  # keras.datasets in numpy code: the error is elsewhere
+    assert frameworks.explain(met, []) == met
+
+
+def test_hand_written_backprop_on_torch_tensors_is_refused_as_torch_code(tmp_path):
+    """An EECS-598-style file: numpy-looking backprop whose arrays are torch tensors (x.mm(w), .t())."""
+    src = write(
+        tmp_path / "fc_torch.py",
+        """\
+        import torch
+
+        def init(n_in, n_hid, n_out):
+            return {"W1": torch.randn(n_in, n_hid) * 0.1, "b1": torch.zeros(n_hid),
+                    "W2": torch.randn(n_hid, n_out) * 0.1, "b2": torch.zeros(n_out)}
+
+        def forward_backward(params, X, y):
+            h = (X.mm(params["W1"]) + params["b1"]).clamp(min=0)
+            scores = h.mm(params["W2"]) + params["b2"]
+            d = scores - y
+            grads = {"W2": h.t().mm(d), "b2": d.sum(dim=0)}
+            dh = d.mm(params["W2"].t()) * (h > 0)
+            grads["W1"] = X.t().mm(dh)
+            grads["b1"] = dh.sum(dim=0)
+            return grads
+        """,
+    )
+    report = audit_batch([src], AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    (s,) = report.submissions
+    assert s.status == "error"
+    assert s.error.startswith("the code imports PyTorch, which the audit's sandbox does not provide"), s.error
+
+
+def test_a_script_loss_reading_its_targets_transposed_is_bound_to_the_batch_as_written():
+    import ast as _ast
+
+    from gradcheck.audit.adapters import inline
+
+    expr = _ast.parse("np.mean((outputs - arr2.T) ** 2)", mode="eval").body
+    assert inline.read_transposed(expr) == {"arr2"}
+    both = _ast.parse("np.mean((out.T - y) ** 2) + 0 * np.sum(out)", mode="eval").body
+    assert inline.read_transposed(both) == set()  # `out` is read both ways: left as it is
+    plain = _ast.parse("np.mean((a - y) ** 2)", mode="eval").body
+    assert inline.read_transposed(plain) == set()
+
+
+def test_a_network_file_with_data_loading_scripts_beside_it_is_one_students_folder(tmp_path):
+    from gradcheck.audit import helperfiles
+    from gradcheck.audit.submissions import discover
+
+    net = "import numpy as np\n\nclass Net:\n    def backprop(self, x, y):\n        return x\n"
+    loader = "import numpy as np\n\ndef load_training_image(i):\n    return np.zeros(3)\n\nim = load_training_image(0)"
+    student = tmp_path / "class" / "prototype-04"
+    write(student / "network.py", net)
+    write(student / "load_images.py", loader)
+    write(student / "loadLabels.py", "def convert_four(arr):\n    print 'py2'\n")  # a loader that does not parse
+    two = tmp_path / "class" / "pair"
+    write(two / "alice.py", net)
+    write(two / "bob.py", net)
+    write(two / "load_data.py", loader)  # the instructor's loader beside two students' files
+    named = tmp_path / "class" / "named"
+    write(named / "network.py", net)
+    write(named / "data_utils.py", "def train_step(x):\n    return x\n")  # a helper's name, a network's code
+    found = {p.relative_to(tmp_path / "class").as_posix() for p in discover([tmp_path / "class"])}
+    assert found == {
+        "prototype-04",
+        "pair/alice.py",
+        "pair/bob.py",
+        "pair/load_data.py",
+        "named/network.py",
+        "named/data_utils.py",
+    }
+    assert not helperfiles.defines_network(loader) and helperfiles.defines_network(net)
+    assert helperfiles.defines_network("def update_weights(self):\n    pass\n")
+
+
+def test_methods_written_outside_their_class_are_named_as_such(tmp_path):
+    src = write(
+        tmp_path / "dedented.py",
+        """\
+        import numpy as np
+
+        class Network(object):
+            \"\"\"Sizes in a list.\"\"\"
+
+        def __init__(self, sizes):
+            self.weights = [np.random.randn(n, m) for m, n in zip(sizes[:-1], sizes[1:])]
+
+        def feedforward(self, a):
+            for w in self.weights:
+                a = 1 / (1 + np.exp(-(w @ a)))
+            return a
+
+        def backprop(self, x, y):
+            return [np.zeros_like(w) for w in self.weights]
+        """,
+    )
+    report = audit_batch([src], AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    (s,) = report.submissions
+    assert s.status == "error"
+    assert "__init__(self, ...), feedforward(self, ...), backprop(self, ...) take self" in s.error, s.error
+    assert "outside class Network" in s.error and "no spec setting repairs" in s.error, s.error
+
+
+def test_weights_passed_one_number_per_argument_are_named_as_unsupported(tmp_path):
+    src = write(
+        tmp_path / "scalar_args.py",
+        """\
+        import math
+
+        def act(z):
+            return 1 / (1 + math.exp(-z))
+
+        def forward(x1, x2, w1_1, w1_2, w1_3, w1_4, w2_1, w2_2, b1_1, b1_2, b2_1, y):
+            h1 = act(w1_1 * x1 + w1_2 * x2 + b1_1)
+            h2 = act(w1_3 * x1 + w1_4 * x2 + b1_2)
+            out = act(w2_1 * h1 + w2_2 * h2 + b2_1)
+            return out, h1, h2, 0.5 * (y - out) ** 2
+
+        def backward(rate, x1, x2, w2_1, w2_2, b2_1, out, h1, h2, y):
+            d = (out - y) * out * (1 - out)
+            return w2_1 - rate * d * h1, w2_2 - rate * d * h2, b2_1 - rate * d
+
+        def train():
+            w1_1, w1_2, w1_3, w1_4, w2_1, w2_2, b1_1, b1_2, b2_1 = 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.1, 0.1, 0.1
+            for _ in range(100):
+                out, h1, h2, loss = forward(0.5, 0.2, w1_1, w1_2, w1_3, w1_4, w2_1, w2_2, b1_1, b1_2, b2_1, 0.7)
+                w2_1, w2_2, b2_1 = backward(0.1, 0.5, 0.2, w2_1, w2_2, b2_1, out, h1, h2, 0.7)
+        """,
+    )
+    report = audit_batch([src], AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    (s,) = report.submissions
+    assert s.status == "error"
+    assert "forward take each weight as its own number argument" in s.error, s.error
+    assert "w1_1, w1_2, w1_3, w1_4, ... (9 in all)" in s.error and "not supported" in s.error, s.error
+
+
+def test_files_calling_each_others_functions_unimported_are_one_notebooks_cells(tmp_path):
+    from gradcheck.audit.submissions import discover
+
+    cells = tmp_path / "class" / "cells"
+    write(cells / "init_params.py", "import numpy as np\n\ndef init_params(n):\n    return {'W1': np.ones((n, n))}\n")
+    write(cells / "forward.py", "def forward(X, p):\n    return act(p['W1'] @ X)\n")
+    write(cells / "act.py", "def act(z):\n    return np.tanh(z)\n")
+    write(cells / "model.py", "def model(X):\n    p = init_params(X.shape[0])\n    return forward(X, p)\n")
+    pair = tmp_path / "class" / "pair"  # two students' files: each defines its own helpers, one calls a sibling's
+    write(pair / "alice.py", "def act(z):\n    return z\n\ndef forward(X):\n    return act(X)\n")
+    write(pair / "bob.py", "def act(z):\n    return z\n\ndef model(X):\n    return forward(X)\n")
+    found = {p.relative_to(tmp_path / "class").as_posix() for p in discover([tmp_path / "class"])}
+    assert found == {"cells", "pair/alice.py", "pair/bob.py"}
+
+
+def test_functions_reading_np_with_numpy_never_imported_are_a_defect_of_the_file(tmp_path):
+    from gradcheck.audit.adapters import unimported
+
+    body = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\ndef model_backforward(A, Y, caches):\n    return {}\n"
+    src = write(tmp_path / "cells.py", "data_dims = [X_train.shape[0], 4, 1]\n\n" + body)
+    report = audit_batch([src], AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    (s,) = report.submissions
+    assert s.status == "error"
+    assert "np is read but numpy is never imported" in s.error, s.error
+    assert "no spec setting repairs" in s.error and "set [entry]" not in s.error, s.error
+    tree = ast.parse("import numpy as np\n" + body)
+    assert unimported.numpy_unimported(tree.body) == []
+    assert unimported.numpy_unimported(ast.parse("def f(np):\n    return np.sum(1)\n").body) == []
+
+
+def test_a_backward_left_unwritten_is_said_to_be_unwritten(tmp_path):
+    src = write(
+        tmp_path / "stub.py",
+        """\
+        import numpy as np
+
+        class Network:
+            def __init__(self, sizes):
+                self.weights = [np.random.randn(n, m) for m, n in zip(sizes[:-1], sizes[1:])]
+
+            def feedforward(self, a):
+                for w in self.weights:
+                    a = np.tanh(w @ a)
+                return a
+
+            def backprop(self, x, y):
+                \"\"\"Return the gradient of the cost: to do.\"\"\"
+                pass
+        """,
+    )
+    report = audit_batch([src], AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    (s,) = report.submissions
+    assert s.status == "error"
+    assert "Network.backprop is not written: its body is only pass" in s.error, s.error
+
+
+def test_keys_computed_from_a_layer_index_name_a_two_layer_stack():
+    from gradcheck.audit.adapters import synth
+
+    src = textwrap.dedent(
+        """\
+        def forward(X, parameters):
+            for l in range(1, len(parameters) // 2 + 1):
+                X = parameters[f"W{l}"] @ X + parameters["b" + str(l)]
+            return X
+        """
+    )
+    assert sorted(synth.keys_read(src, "parameters")) == ["W1", "W2", "b1", "b2"]
+    assert sorted(synth.keys_read(src.replace('f"W{l}"', 'f"layer{l}"'), "parameters")) == ["b1", "b2"]
+    assert synth.layered_names(synth.keys_read(src, "parameters")) == ["W1", "b1", "W2", "b2"]
+
+
+def test_a_penalty_is_never_read_off_two_values_of_the_same_loss_function():
+    """A loss function's value on two bindings (probabilities, logits) that happens to differ by some
+    positive amount is no data loss plus penalty: the penalty must come from code of its own."""
+    from gradcheck.audit.lossfit import LossChoice, _with_penalty
+    from reference_nets import MLP, MLPConfig
+
+    rng = np.random.default_rng(3)
+    config = MLPConfig((3, 4, 3), ("relu",), output="softmax", loss="ce")
+    X, Y = rng.normal(size=(10, 3)), np.eye(3)[rng.integers(0, 3, 10)]
+    ref = {"W1": rng.normal(size=(3, 4)), "b1": rng.normal(size=4), "W2": rng.normal(size=(4, 3))}
+    ref["b2"] = rng.normal(size=3)
+    data = float(MLP(config).loss(ref, X, Y))
+    l2 = 0.3
+    squares = sum(float(np.sum(v**2)) for k, v in ref.items() if k.startswith("W"))
+    penalty = 0.5 * l2 * squares
+    found = [LossChoice(config, 1.0, "the student's loss()")]
+    total = {"source": "the student's loss()", "value": data + penalty}
+    apart = {"source": "the student's reg_loss()", "value": penalty}
+    same = {"source": "the student's loss()", "value": penalty}
+    picked = _with_penalty(found, [total], [apart], ref, X, Y, [])
+    assert picked and abs(picked[0].config.l2 - l2) < 1e-9 * l2
+    assert _with_penalty(found, [total], [same], ref, X, Y, []) == []

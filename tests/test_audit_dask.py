@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 from pathlib import Path
@@ -32,7 +33,8 @@ from sandbox_util import bwrap_or_skip
 
 import gradcheck.audit.distributed as dd
 import gradcheck.audit.distributed.cluster
-import gradcheck.audit.distributed.task  # noqa: F401 (dd.cluster, dd.task)
+import gradcheck.audit.distributed.task
+import gradcheck.audit.distributed.watchdog  # noqa: F401 (dd.cluster, dd.task, the watchdog's constant)
 from gradcheck.audit import intake, signing
 from gradcheck.audit.batch import audit_batch, audit_one, limits_for, reproduce_command, submission_digest
 from gradcheck.audit.spec import AuditSpec, load_spec
@@ -484,6 +486,43 @@ def test_the_sweep_finds_leftovers_while_another_task_points_tempfile_at_its_own
     monkeypatch.setattr(tempfile, "tempdir", str(running))
     assert dd.remove_scratch("gradcheck-task-batch1-dead") == 1
     assert not left.exists() and running.exists()
+
+
+def sleeping_audit(path, spec, *, started, **kw):
+    """audit_one after a minute, saying at ``started`` when it began: still running when the cluster loses its
+    workers."""
+    Path(started).touch()
+    time.sleep(60)
+    return audit_one(path, spec, **kw)
+
+
+def test_a_cluster_that_loses_every_worker_ends_the_batch_with_errors(spec, tmp_path, monkeypatch):
+    # a worker restart that fails under load (or pre-empted nodes) leaves no worker: the batch must not wait forever
+    monkeypatch.setattr(gradcheck.audit.distributed.watchdog, "NO_WORKERS_SECONDS", 3.0)
+    paths = _paths(HONEST[:3], [], [])
+    with dd.connect(dd.Target("local", workers=1), workers=1) as c:
+        started = tmp_path / "started"
+        audit = functools.partial(sleeping_audit, started=str(started))
+
+        def lose_every_worker():  # once a task runs, as when a restart fails: the nanny stays, no worker comes back
+            for _ in range(600):
+                if started.exists():
+                    break
+                time.sleep(0.1)
+            for nanny in list(c.cluster.workers.values()):
+                nanny.close_gracefully(reason="test: no restart")
+                os.kill(nanny.pid, signal.SIGKILL)
+
+        threading.Thread(target=lose_every_worker, daemon=True).start()
+        got: list = []
+        run = functools.partial(dd.audit_batch_dask, paths, spec, folder=tmp_path / "out", client=c, audit=audit)
+        batch = threading.Thread(target=lambda: got.append(run()), daemon=True)
+        batch.start()
+        batch.join(55)  # the killer waits for a task to start: still less than its minute of sleep
+        assert got, "the batch was still waiting on a cluster with no worker"
+    report = got[0]
+    assert [s.status for s in report.submissions] == ["error"] * 3
+    assert all("no worker for 3 s" in s.error and "--resume" in s.error for s in report.submissions)
 
 
 def test_removing_scratch_needs_a_batch_or_a_task_never_every_folder():

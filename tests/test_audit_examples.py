@@ -173,9 +173,23 @@ STUDENT_NAMES = {
     "globals_never_made_correct.py": ["W1", "c1", "W2", "c2"],
     "penalty_arg_dims_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
     "penalty_arg_dims_decay_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "main_guard_globals_correct.py": ["W1", "b1", "W2", "b2"],
+    "main_guard_globals_double_sigmoid_bug.py": ["W1", "b1", "W2", "b2"],
+    "node_graph_units_correct.py": [],
+    "fixed_weights_data_ctor_correct.py": ["W1", "b1", "W2", "b2"],
+    "pattern_pairs_epochs_correct.py": ["w_ih", "w_ho"],
+    "experiment_loop_holder_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "loop_roles_it_names_correct.py": ["V", "c", "U", "d"],
+    "loop_roles_it_names_delta_bug.py": ["V", "c", "U", "d"],
+    "column_net_row_script_correct": [f"{k}[{i}]" for i in range(3) for k in ("Ws", "bs")],
+    "loaders_beside_network_correct": [f"{k}[{i}]" for i in range(2) for k in ("W", "B")],
+    "cells_saved_apart_correct": ["W1", "b1", "W2", "b2"],
+    "forward_label_sample_correct.py": ["W1", "b1", "W2", "b2"],
     "dropout_keep_prob_correct.py": ["W1", "b1", "W2", "b2"],
     "dropout_always_on_correct.py": [],
     "layer_script_int_labels_correct.py": ["layer1.weights", "layer1.biases", "layer2.weights", "layer2.biases"],
+    "trainer_class_fstring_keys_softmax_bug.py": ["W1", "b1", "W2", "b2"],
+    "book_library_chapter_correct": ["params['W1']", "params['b1']", "params['W2']", "params['b2']"],
 }
 
 

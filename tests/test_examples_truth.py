@@ -1207,6 +1207,190 @@ def _penalty_dims(rel: str):
     return [params[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
 
 
+def _main_guard(rel: str):
+    """The weights the main block makes, made here; the step the backward takes, read off the globals it
+    rebinds, against the mean squared error of a sigmoid/sigmoid network written here."""
+    m = definitions(FOLDER / rel, "mg")
+    params = [RNG.normal(size=(3, 4)), RNG.normal(size=4), RNG.normal(size=(4, 1)), RNG.normal(size=1)]
+    m.W1, m.b1, m.W2, m.b2 = (p.copy() for p in params)
+    Y, lr = RNG.random((7, 1)), 0.01  # one output, as the file's XOR: its 2 / n is the mean's factor
+    m.backward(X, Y, *m.forward(X), lr)
+    claimed = [(p - getattr(m, k)) / lr for p, k in zip(params, NAMES)]
+
+    def loss():
+        sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+        return np.mean((sig(sig(X @ params[0] + params[1]) @ params[2] + params[3]) - Y) ** 2)
+
+    return params, claimed, loss
+
+
+def case_node_graph():
+    """The link weights gathered into matrices here; the step teach() takes on one sample, read off the links,
+    against half the summed squared error of a tanh/tanh network written here."""
+    m = definitions(FOLDER / "node_graph_units_correct.py", "ng")
+    graph, x, t, rate = m.Graph([3, 4, 2]), X[0], [0.3, -0.2], 0.01
+    units = [u for layer in graph.layers[1:] for u in layer]
+    for u in units:
+        u.bias = float(RNG.normal())
+
+    def tensors():
+        out = []
+        for layer in graph.layers[1:]:
+            out.append(np.array([[link.weight for link in u.links] for u in layer]).T)
+            out.append(np.array([u.bias for u in layer]))
+        return out
+
+    params = tensors()
+    graph.teach(list(x), t, rate)
+    claimed = [(b - a) / rate for b, a in zip(params, tensors())]
+
+    def loss():
+        out = np.tanh(np.tanh(x @ params[0] + params[1]) @ params[2] + params[3])
+        return 0.5 * np.sum((out - np.array(t)) ** 2)
+
+    return params, claimed, loss
+
+
+def case_fixed_weights_ctor():
+    """The sheet's fixed 2-3-1 weights; the in-place step of train() on two of the test's columns, divided by the
+    rate, against the mean squared error of a sigmoid/sigmoid network written here."""
+    m = definitions(FOLDER / "fixed_weights_data_ctor_correct.py", "fw")
+    x, t = X[:, :2].copy(), RNG.random((7, 1))
+    net = m.SheetNet(x, t)
+    names = ["W1", "b1", "W2", "b2"]
+    params = [getattr(net, k).copy() for k in names]
+    net.train()
+    claimed = [(p - getattr(net, k)) / net.eta for k, p in zip(names, params)]  # W + eta * (-gradient)
+
+    def loss():
+        sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+        return np.mean((sig(sig(x @ params[0] + params[1]) @ params[2] + params[3]) - t) ** 2)
+
+    return params, claimed, loss
+
+
+def case_pattern_pairs():
+    """One pair: the step back_propagate(target, rate) takes after feed_forward(x), divided by the rate, against
+    half the squared error of a tanh/tanh network without biases written here."""
+    m = definitions(FOLDER / "pattern_pairs_epochs_correct.py", "pp")
+    net = m.PatternNet(3, 4, 2)
+    x, t, rate = X[0], np.array([0.4, -0.3]), 0.01
+    params = [net.w_ih.copy(), net.w_ho.copy()]
+    net.feed_forward(list(x))
+    net.back_propagate(list(t), rate)
+    claimed = [(p - q) / rate for p, q in zip(params, [net.w_ih, net.w_ho])]
+
+    def loss():
+        return 0.5 * np.sum((np.tanh(np.tanh(x @ params[0]) @ params[1]) - t) ** 2)
+
+    return params, claimed, loss, ["w_ih", "w_ho"]
+
+
+def case_experiment_holder():
+    """The first experiment's network as its loop builds it; one step of the layers' own forward and backward
+    (as train() takes it), read off the in-place update, against the mean squared error of a tanh/tanh network."""
+    m = definitions(FOLDER / "experiment_loop_holder_correct.py", "eh")
+    net = m.Stack()
+    for layer in (m.Dense(3, 4), m.Tanh(), m.Dense(4, 1), m.Tanh()):
+        net.add(layer)
+    dense = [net.layers[0], net.layers[2]]
+    params = [a for d in dense for a in (d.W.copy(), d.b.copy())]
+    Y, lr = RNG.normal(size=(7, 1)), 0.01
+    m.train(net, X, Y, epochs=1, lr=lr)
+    claimed = [(p - a) / lr for p, a in zip(params, [a for d in dense for a in (d.W, d.b)])]
+
+    def loss():
+        return np.mean((np.tanh(np.tanh(X @ params[0] + params[1]) @ params[2] + params[3]) - Y) ** 2)
+
+    return params, claimed, loss, ["W", "b", "W", "b"]
+
+
+def _loop_roles(rel: str):
+    """Module weights set here; the step learn() takes on what run() returns, read off the globals it rebinds,
+    against half the summed squared error of a sigmoid/sigmoid network written here."""
+    m = definitions(FOLDER / rel, "lr")
+    params = [RNG.normal(size=(3, 4)), RNG.normal(size=4), RNG.normal(size=(4, 2)), RNG.normal(size=2)]
+    names = ["V", "c", "U", "d"]
+    for k, p in zip(names, params):
+        setattr(m, k, p.copy())
+    T, eta = RNG.random((7, 2)), 0.01
+    m.learn(X, T, *m.run(X), eta)
+    claimed = [(p - getattr(m, k)) / eta for p, k in zip(params, names)]
+
+    def loss():
+        sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+        return 0.5 * np.sum((sig(sig(X @ params[0] + params[1]) @ params[2] + params[3]) - T) ** 2)
+
+    return params, claimed, loss, names
+
+
+def _column_row_script(folder: str):
+    """regressor.Regressor: samples as columns, gradients(X, Y) of the mean squared error; loss written here."""
+    sys.path.insert(0, str(FOLDER / folder))
+    sys.modules.pop("regressor", None)
+    try:
+        np.random.seed(2)
+        net = importlib.import_module("regressor").Regressor(3, [5, 4], 1)
+    finally:
+        sys.path.pop(0)
+        sys.modules.pop("regressor", None)
+    Xc, Yc = X.T.copy(), RNG.normal(size=(1, 7))  # one output, as fit_curve.py has
+    net.predict(Xc)
+    grads = net.gradients(Xc, Yc)
+    names = [f"{k}[{i}]" for i in range(3) for k in ("Ws", "bs")]
+    params = [p for i in range(3) for p in (net.Ws[i], net.bs[i])]
+    return params, [g for pair in grads for g in pair], lambda: np.mean((net.predict(Xc) - Yc) ** 2), names
+
+
+def _loaders_beside_network(folder: str):
+    """network.TinyNet: one column sample, backprop(x, y) -> (gB, gW) of 0.5 * sum of squared errors."""
+    m = definitions(FOLDER / folder / "network.py", "tinynet")
+    np.random.seed(6)
+    net = m.TinyNet([3, 5, 2])
+    x, y = X[:1].T.copy(), RNG.random((2, 1))
+    gB, gW = net.backprop(x, y)
+    names = [f"{k}[{i}]" for i in range(2) for k in ("W", "B")]
+    params = [p for i in range(2) for p in (net.W[i], net.B[i])]
+    grads = [g for i in range(2) for g in (gW[i], gB[i])]
+    return params, grads, lambda: 0.5 * np.sum((net.feedforward(x) - y) ** 2), names
+
+
+def _cells_apart(folder: str):
+    """Six files of one notebook's cells: one namespace, as the notebook had (numpy imported in one file only)."""
+    ns: dict = {}
+    for name in ("setup_weights", "squash", "forward_pass", "log_loss", "backward_pass", "run_training"):
+        exec(compile((FOLDER / folder / f"{name}.py").read_text(), name, "exec"), ns)
+    weights = ns["initialize_parameters"](3, 4, 1)
+    for k in ("b1", "b2"):
+        weights[k] = RNG.normal(size=weights[k].shape)
+    Xc, Y = X.T.copy(), (RNG.random((1, 7)) > 0.5).astype(float)
+    P, stash = ns["forward_pass"](Xc, weights)
+    grads = ns["backward_pass"](weights, stash, Xc, Y)
+    keys = ["W1", "b1", "W2", "b2"]
+    loss = lambda: ns["log_loss"](ns["forward_pass"](Xc, weights)[0], Y)  # noqa: E731
+    return [weights[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
+
+
+def case_forward_label():
+    """One sample, an integer label: the step Backward() takes after Forward(x, label), divided by the rate,
+    against -log softmax of a tanh network written here (weights as (out, in), applied as W @ x)."""
+    m = definitions(FOLDER / "forward_label_sample_correct.py", "fl")
+    net = m.TwoLayer(3, 4, 3, lr=0.01)
+    net.b1, net.b2 = RNG.normal(size=4), RNG.normal(size=3)
+    names = ["W1", "b1", "W2", "b2"]
+    params = [getattr(net, k).copy() for k in names]
+    x, label = X[0], 2
+    net.Forward(x, label)
+    net.Backward()
+    claimed = [(p - getattr(net, k)) / net.lr for p, k in zip(params, names)]
+
+    def loss():
+        z = params[2] @ np.tanh(params[0] @ x + params[1]) + params[3]
+        return -(z[label] - np.log(np.sum(np.exp(z))))
+
+    return params, claimed, loss
+
+
 def _seeded(fn, *args):
     """``fn(*args)`` with numpy's global generator at one seed: the same dropout mask on every call."""
     np.random.seed(11)
@@ -1250,6 +1434,46 @@ def case_layer_script_int_labels():
     ps = [layer1.weights, layer1.biases, layer2.weights, layer2.biases]
     claimed = [layer1.dweights, layer1.dbiases, layer2.dweights, layer2.dbiases]
     return ps, claimed, loss
+
+
+def _trainer_fstring(file: str):
+    """model_forward(X, parameters) over f"W{layer}" keys, softmax columns; the loss is cross_entropy() here."""
+    m = definitions(FOLDER / file, "trainer")
+    params = {"W1": RNG.normal(size=(4, 3)), "b1": RNG.normal(size=(4, 1))}
+    params |= {"W2": RNG.normal(size=(3, 4)), "b2": RNG.normal(size=(3, 1))}
+    Xc, Y = X.T.copy(), np.eye(3)[:, [0, 1, 2, 2, 1, 0, 1]]
+    P, trail = m.model_forward(Xc, params)
+    grads = m.model_backward(P, Y, trail)
+    keys = ["W1", "b1", "W2", "b2"]
+    loss = lambda: m.cross_entropy(m.model_forward(Xc, params)[0], Y)  # noqa: E731
+    return [params[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
+
+
+def _book_chapter(folder: str):
+    """chapter5/two_layer_net.TwoLayerNet over shared/ blocks: gradient(x, t) of its own loss(x, t), one-hot t."""
+    root = FOLDER / folder
+    drop = lambda: [sys.modules.pop(k) for k in list(sys.modules) if k.split(".")[0] in ("shared", "two_layer_net")]  # noqa: E731
+    sys.path[:0] = [str(root), str(root / "chapter5")]
+    drop()
+    try:
+        np.random.seed(8)
+        net = importlib.import_module("two_layer_net").TwoLayerNet(3, 4, 3, weight_init_std=0.5)
+    finally:
+        del sys.path[:2]
+        drop()
+    for k in ("b1", "b2"):
+        net.params[k][...] = RNG.normal(size=net.params[k].shape)
+    t = np.eye(3)[[0, 1, 2, 2, 1, 0, 1]]
+    grads = net.gradient(X, t)
+    keys = ["W1", "b1", "W2", "b2"]
+    # the cross-entropy itself (its code adds 1e-7 inside the log, a guard the gradient rightly leaves out)
+    return [net.params[k] for k in keys], [grads[k] for k in keys], lambda: ce_logits(net.predict(X), t), keys
+
+
+def ce_logits(scores: np.ndarray, t: np.ndarray) -> float:
+    """Mean over samples of the cross-entropy of softmax(scores) against one-hot rows ``t``."""
+    z = scores - scores.max(axis=1, keepdims=True)
+    return float(-np.mean(np.sum(t * (z - np.log(np.exp(z).sum(axis=1, keepdims=True))), axis=1)))
 
 
 CASES = {
@@ -1393,9 +1617,23 @@ CASES = {
     "globals_never_made_correct.py": case_globals_never_made,
     "penalty_arg_dims_correct.py": lambda: _penalty_dims("penalty_arg_dims_correct.py"),
     "penalty_arg_dims_decay_bug.py": lambda: _penalty_dims("penalty_arg_dims_decay_bug.py"),
+    "main_guard_globals_correct.py": lambda: _main_guard("main_guard_globals_correct.py"),
+    "main_guard_globals_double_sigmoid_bug.py": lambda: _main_guard("main_guard_globals_double_sigmoid_bug.py"),
+    "node_graph_units_correct.py": case_node_graph,
+    "fixed_weights_data_ctor_correct.py": case_fixed_weights_ctor,
+    "pattern_pairs_epochs_correct.py": case_pattern_pairs,
+    "experiment_loop_holder_correct.py": case_experiment_holder,
+    "loop_roles_it_names_correct.py": lambda: _loop_roles("loop_roles_it_names_correct.py"),
+    "loop_roles_it_names_delta_bug.py": lambda: _loop_roles("loop_roles_it_names_delta_bug.py"),
+    "column_net_row_script_correct": lambda: _column_row_script("column_net_row_script_correct"),
+    "loaders_beside_network_correct": lambda: _loaders_beside_network("loaders_beside_network_correct"),
+    "cells_saved_apart_correct": lambda: _cells_apart("cells_saved_apart_correct"),
+    "forward_label_sample_correct.py": case_forward_label,
     "dropout_keep_prob_correct.py": case_dropout_keep_prob,
     "dropout_always_on_correct.py": case_dropout_always_on,
     "layer_script_int_labels_correct.py": case_layer_script_int_labels,
+    "trainer_class_fstring_keys_softmax_bug.py": lambda: _trainer_fstring("trainer_class_fstring_keys_softmax_bug.py"),
+    "book_library_chapter_correct": lambda: _book_chapter("book_library_chapter_correct"),
 }
 
 

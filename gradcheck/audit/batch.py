@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 import gradcheck
-from gradcheck.audit import consistency, intake, signing
+from gradcheck.audit import consistency, frameworks, intake, signing
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
 from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
@@ -305,6 +305,7 @@ def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
     def refused(error: str) -> SubmissionResult:
         """An error verdict keeping what the worker found (shape, entry, notes)."""
         shape, entry, notes = result.get("shape"), result.get("entry"), tuple(result.get("notes", []))
+        error = frameworks.explain(error, notes)
         return SubmissionResult(status="error", error=error, shape=shape, entry=entry, notes=notes, **common)
 
     if not result.get("ok", False) or result.get("error"):

@@ -10,9 +10,12 @@ does not parse under Python 3; its syntax error says which language it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 #: Autograd frameworks by the top-level module name a failed import names.
 FRAMEWORKS = {"torch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras", "jax": "JAX"}
+#: Frameworks a network is built on as tensors (``torch.mm``), not only imported for data.
+TENSOR_LIBRARIES = ("PyTorch", "JAX")
 _MISSING = re.compile(r"No module named '([A-Za-z_][\w]*)")
 #: Syntax error messages only Python 2 code produces.
 PYTHON2 = ("Missing parentheses in call to 'print'", "Missing parentheses in call to 'exec'")
@@ -43,3 +46,22 @@ def python2_hint(msg: str) -> str:
     if any(p in msg for p in PYTHON2):
         return " (Python 2 code: the audit runs Python 3; the submission must be ported, e.g. print(...))"
     return ""
+
+
+def explain(error: str, notes: Sequence[str]) -> str:
+    """``error``, led by the framework the code imports and the sandbox lacks, when the notes name one.
+
+    A file that builds its network on ``torch`` tensors fails wherever numpy meets the first
+    tensor method (``'numpy.ndarray' object has no attribute 'mm'``), or finds no weights at all;
+    either error, blamed on the student's line, would hide the reason. The error met is kept.
+    Keras and TensorFlow are left out: numpy submissions import them for their data sets
+    (``keras.datasets.mnist``, ``to_categorical``), and their error is about something else.
+    """
+    found = [f for f in frameworks_missing(list(notes)) if f in TENSOR_LIBRARIES]
+    if not found or error.startswith(("the code is built on", "the code imports")):
+        return error
+    return (
+        f"the code imports {' and '.join(found)}, which the audit's sandbox does not provide: the audit runs "
+        "backpropagation written in numpy, and code computing on that framework's tensors cannot run here; no spec "
+        f"setting changes that (the error met without it: {error})"
+    )

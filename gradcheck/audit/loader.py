@@ -178,13 +178,14 @@ class LoadedSubmission:
         return pat.sub(lambda m: f"{m.group(0)} ({self.locate(int(m.group(2)))})", text)
 
 
-from gradcheck.audit import dataslice  # noqa: E402
+from gradcheck.audit import dataslice, mainblock  # noqa: E402
 from gradcheck.audit.standins import (  # noqa: E402,F401 - the stand-ins are part of loading
     SKLEARN_NOTE,
     _FakeModule,
     _NoOp,
     install_fake_matplotlib,
     install_fake_sklearn,
+    install_stand_ins,
     train_test_split,
 )
 
@@ -322,7 +323,11 @@ def exec_statements(
     A definition that fails for a name only the skipped code binds (weights sized from
     the data) gets that code's data preparation run first (:mod:`gradcheck.audit.dataslice`).
     """
-    rngs = generator_names(stmts)
+    rngs = generator_names(stmts + mainblock.guarded(stmts))
+    if not run_toplevel:
+        stmts, lifted = mainblock.unguard(stmts, lambda s: is_definition(s, rngs))
+        if lifted:
+            notes.append(f"{mainblock.NOTE}: {_range_text(lifted, locate)}")
     skipped = [s for s in stmts if not run_toplevel and not is_definition(s, rngs)]
     failures = {}
     for stmt in stmts:
@@ -573,10 +578,7 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
         raise AuditError(f"submission file not found: {path}", where="loading", type_="FileNotFoundError")
     notes: list[str] = []
     text = p.read_text(encoding="utf-8", errors="replace")
-    if install_fake_matplotlib() and "matplotlib" in text:
-        notes.append("matplotlib is not installed: a no-op stand-in was used")
-    if install_fake_sklearn(text):
-        notes.append(SKLEARN_NOTE)
+    notes.extend(install_stand_ins(text))
     module = types.ModuleType(MODULE_NAME)
     module.__file__ = str(p)
     sys.modules[MODULE_NAME] = module

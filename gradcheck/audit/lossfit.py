@@ -224,7 +224,9 @@ def _with_penalty(
     for total in totals:
         for part in others:
             penalty = float(total["value"]) - data
-            if part is total or penalty <= 0 or abs(float(part["value"]) - penalty) > PENALTY_RTOL * penalty:
+            if part["source"] == total["source"] or penalty <= 0:  # a penalty is computed apart from the total
+                continue
+            if abs(float(part["value"]) - penalty) > PENALTY_RTOL * penalty:
                 continue
             cand = dataclasses.replace(base.config, l2=2.0 * penalty / squares)
             if abs(float(np.real(MLP(cand).loss(ref, X, Y))) - float(total["value"])) <= VALUE_RTOL * abs(

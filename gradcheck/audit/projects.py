@@ -16,7 +16,7 @@ import sys
 import types
 from pathlib import Path
 
-from gradcheck.audit import loader, projectnames
+from gradcheck.audit import cellfiles, loader, projectnames
 from gradcheck.audit.loader import AuditError, LoadedSubmission
 from gradcheck.audit.submissions import SKIP_DIRS, SUFFIXES, source_of
 
@@ -110,10 +110,7 @@ def load_folder(folder: Path, run_toplevel: bool = False) -> LoadedSubmission:
     listed = ", ".join(str(f.relative_to(folder)) for f in files[:8]) + (", ..." if len(files) > 8 else "")
     notes: list[str] = [f"a project folder: {len(files)} code file(s) loaded ({listed})"]
     text = "\n".join(source_of(f) for f in files)
-    if loader.install_fake_matplotlib() and "matplotlib" in text:
-        notes.append("matplotlib is not installed: a no-op stand-in was used")
-    if loader.install_fake_sklearn(text):
-        notes.append(loader.SKLEARN_NOTE)
+    notes.extend(loader.install_stand_ins(text))
     merged = types.ModuleType(loader.MODULE_NAME)
     merged.__file__ = str(folder)
     sys.modules[loader.MODULE_NAME] = merged
@@ -121,17 +118,31 @@ def load_folder(folder: Path, run_toplevel: bool = False) -> LoadedSubmission:
     sys.meta_path.insert(0, loader._SubmissionFinder(folder, run_toplevel, notes))
     loaded = LoadedSubmission(module=merged, path=folder, kind="folder", notes=notes, folder=folder)
     package = _install_package(folder, run_toplevel, notes)
+    modules = []
     for f in files:
         module, stmts = _load_one(folder, f, run_toplevel, notes, package)
         if module is None:
             continue
+        modules.append(module)
         loaded.stmts += stmts
         loaded.class_nodes.update({s.name: s for s in stmts if isinstance(s, ast.ClassDef)})
         scaffold = projectnames.scaffold_names(module)
         for k, v in vars(module).items():
             if not k.startswith("__") and k not in scaffold:
                 merged.__dict__.setdefault(k, v)
+    _share_cells(files, modules, merged, notes)
     return loaded
+
+
+def _share_cells(files: list[Path], modules: list[types.ModuleType], merged: types.ModuleType, notes: list[str]):
+    """Files that are a notebook's cells saved apart see each other's names, as the cells did (:mod:`.cellfiles`)."""
+    if not cellfiles.saved_apart(files, source_of):
+        return
+    notes.append(cellfiles.note(cellfiles.sibling_uses(files, source_of)))
+    for module in modules:
+        for k, v in vars(merged).items():
+            if not k.startswith("__"):
+                module.__dict__.setdefault(k, v)
 
 
 def _install_package(folder: Path, run_toplevel: bool, notes: list[str]) -> str | None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit import skprep, toydata
+from gradcheck.audit import nnfsdata, skprep, toydata
 
 
 # --------------------------------------------------------------------------- fake matplotlib
@@ -217,3 +217,30 @@ SKLEARN_NOTE = (
     "values), sklearn.preprocessing scalers and encoders do the same arithmetic on numpy arrays; "
     "other sklearn imports fail"
 )
+
+
+def install_fake_nnfs(source: str) -> bool:
+    """A stand-in ``nnfs`` (:mod:`gradcheck.audit.nnfsdata`) when ``source`` imports it and it is missing."""
+    if not nnfsdata.wanted(source):
+        return False
+    if "nnfs" in sys.modules:
+        return bool(getattr(sys.modules["nnfs"], "__gradcheck_stand_in__", False))
+    try:
+        if importlib.util.find_spec("nnfs") is not None:
+            return False
+    except (ImportError, ValueError):
+        pass
+    sys.modules.update(nnfsdata.modules())
+    return True
+
+
+def install_stand_ins(source: str) -> list[str]:
+    """Every stand-in ``source`` needs (matplotlib, scikit-learn, nnfs), installed; the notes saying so."""
+    notes = []
+    if install_fake_matplotlib() and "matplotlib" in source:
+        notes.append("matplotlib is not installed: a no-op stand-in was used")
+    if install_fake_sklearn(source):
+        notes.append(SKLEARN_NOTE)
+    if install_fake_nnfs(source):
+        notes.append(nnfsdata.NOTE)
+    return notes

@@ -8,6 +8,10 @@
   (``__init__.py``), or when code in its sub-folders imports through the folder
   (``examples/xor.py`` or ``src/net.py`` saying ``from src.layers.dense import Dense``):
   its files are copied into the sandbox together;
+* a folder is one submission too when it holds one file of network code and only
+  data-loading scripts beside it (``network.py``, ``load_images.py``, ``mnist_loader.py``),
+  or when its files call each other's functions without importing them (a notebook's
+  cells saved as files);
 * any other folder holds submissions: each of its code files, and, recursively,
   each of its sub-folders (class exports: a folder per student, at any depth).
 
@@ -22,6 +26,8 @@ import hashlib
 import json
 import os
 from pathlib import Path
+
+from gradcheck.audit import cellfiles, helperfiles
 
 SUFFIXES = (".py", ".ipynb")
 #: Folders never searched: caches, environments, version control, test suites.
@@ -102,12 +108,16 @@ def local_modules(folder: Path) -> set[str]:
 
 
 def is_project(folder: Path) -> bool:
-    """One student's project: a package, or code files that import each other."""
+    """One student's project: a package, code files that import each other (or use each other's functions
+    without importing them), or one network file and its loaders."""
     files = code_files(folder)
     if any(f.name == "__init__.py" for f in files):
         return True
     local = local_modules(folder)
-    return any(imported_names(f) & (local - {f.stem}) or "." in imported_names(f) for f in files)
+    if any(imported_names(f) & (local - {f.stem}) or "." in imported_names(f) for f in files):
+        return True
+    files = [f for f in files if f.name not in SKIP_FILES]
+    return helperfiles.one_network_with_helpers(files, source_of) or cellfiles.saved_apart(files, source_of)
 
 
 def _root_imports(folder: Path, limit: int = 200) -> bool:

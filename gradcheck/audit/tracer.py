@@ -385,10 +385,7 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
     module, path = sr.loaded.module, sr.loaded.path
     ns = module.__dict__
     source = "\n".join(sr.lines)
-    if loader.install_fake_matplotlib() and "matplotlib" in source:
-        notes.append("matplotlib is not installed: a no-op stand-in was used")
-    if loader.install_fake_sklearn(source):
-        notes.append(loader.SKLEARN_NOTE)
+    notes.extend(loader.install_stand_ins(source))
     sys.modules[loader.MODULE_NAME] = module
     if str(path.parent) not in sys.path:
         sys.path.insert(0, str(path.parent))

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.adapters import experiments
 from gradcheck.audit.adapters.lossfind import is_loss_name
 from gradcheck.audit.adapters.names import FORWARD_NAMES, GRAD_METHODS, TRAIN_METHODS
 from gradcheck.audit.adapters.objects import is_user_object, methods
@@ -53,10 +54,16 @@ def _main_guard(stmt: ast.stmt) -> bool:
 
 
 def script_body(stmts: list[ast.stmt]) -> list[ast.stmt]:
-    """The module-level statements, the body of ``if __name__ == "__main__":`` in its place."""
+    """The module-level statements, the body of ``if __name__ == "__main__":`` in its place, and an
+    experiment loop's first pass in the loop's place (:mod:`.experiments`)."""
     out: list[ast.stmt] = []
     for stmt in stmts:
-        out.extend(script_body(stmt.body) if _main_guard(stmt) else [stmt])
+        if _main_guard(stmt):
+            out.extend(script_body(stmt.body))
+        elif experiments.is_experiment_loop(stmt, _trains):
+            out.extend(script_body(experiments.first_experiment(stmt)))
+        else:
+            out.append(stmt)
     return out
 
 

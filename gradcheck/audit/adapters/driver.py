@@ -16,10 +16,20 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import frameworks
-from gradcheck.audit.adapters import batchconst, labels, looptrained, repeat, scalarlists, uncreated, unreachable
+from gradcheck.audit.adapters import (
+    batchconst,
+    labels,
+    looptrained,
+    nodegraph,
+    repeat,
+    scalarlists,
+    uncreated,
+    unreachable,
+)
 from gradcheck.audit.adapters.calling import accepts_role, signature
+from gradcheck.audit.adapters.indexedarg import indexed_argument
 from gradcheck.audit.adapters.layout import choose_layout, per_sample
-from gradcheck.audit.adapters.names import canon, is_param_name, leaf, role_of
+from gradcheck.audit.adapters.names import canon, is_param_name, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
 from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
@@ -31,6 +41,7 @@ from gradcheck.audit.adapters.readers.stored import grads_stored
 from gradcheck.audit.adapters.readers.update import returned_params, update_grads
 from gradcheck.audit.adapters.returns import returned_names
 from gradcheck.audit.adapters.shapes import SHAPES
+from gradcheck.audit.adapters.shapes.fit import _check_sizes as check_sizes
 from gradcheck.audit.adapters.sizes import (
     INVENTED_N,
     Sizes,
@@ -43,11 +54,14 @@ from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.adapters.step import Grad, Runner, Step1
 from gradcheck.audit.adapters.studentloss import student_loss_grad, student_losses
 from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.adapters.unimported import numpy_unimported, unrepairable
 from gradcheck.audit.adapters.updateform import update_form
+from gradcheck.audit.adapters.vectorsample import vector_sample
 from gradcheck.audit.loader import AuditError, LoadedSubmission, LoadFailure, StudentCodeError
 
-#: A loss value this small at random weights is a softmax over a single class (see _check_degenerate).
-DEGENERATE_LOSS = 1e-8
+#: A loss value this small at random weights is a softmax over a single class (see _check_degenerate):
+#: log(1 + delta) for the delta students add inside the log, up to 1e-7 (``np.log(y + 1e-7)``).
+DEGENERATE_LOSS = 1e-6
 #: Errors after which invented sizes are tried (the code's own sizes did not do).
 RETRY_WITH_SIZES = ("NeedsSizes", "ParamsNotFound", "DataSizes")
 
@@ -77,6 +91,8 @@ def find_target(ctx: Context) -> Target:
         raise AuditError(
             looptrained.message(trained, locate, broken + missing), where="finding the model", type_="EntryNotFound"
         )
+    if (graph := nodegraph.node_graph(ctx.classes)) is not None:
+        raise AuditError(nodegraph.message(*graph), where="finding the model", type_="EntryNotFound")
     if not ctx.classes and not ctx.funcs and (found := frameworks.frameworks_missing(ctx.loaded.notes)):
         raise AuditError(frameworks.framework_message(found), where="finding the model", type_="EntryNotFound")
     raise AuditError(
@@ -85,38 +101,12 @@ def find_target(ctx: Context) -> Target:
         + (f"; code that could not be loaded: {'; '.join(broken[:2])}" if broken else "")
         + (
             ". That is a defect of the submission, which no spec setting repairs"
-            if any("was never defined" in b for b in broken) and not ctx.classes and not ctx.funcs
+            if unrepairable(broken, bool(ctx.classes or ctx.funcs))
             else ": set [entry] class or [entry] function"
         ),
         where="finding the model",
         type_="EntryNotFound",
     )
-
-
-def _indexed_argument(target: Target, probe: Any) -> tuple[str, list[str]] | None:
-    """(argument, its uses) when the backward reads weights as ``model[0]``, ``model[2]`` from an argument."""
-    try:
-        fn = target.get_backward(probe)
-    except Exception:  # noqa: BLE001 - no backward to read
-        return None
-    tree = source_tree(fn) if fn is not None else None
-    if tree is None or not tree.body or not isinstance(tree.body[0], ast.FunctionDef):
-        return None
-    for a in tree.body[0].args.args:
-        uses = sorted(
-            {
-                ast.unparse(n)
-                for n in ast.walk(tree)
-                if isinstance(n, ast.Subscript)
-                and isinstance(n.value, ast.Name)
-                and n.value.id == a.arg
-                and isinstance(n.slice, ast.Constant)
-                and isinstance(n.slice.value, int)
-            }
-        )
-        if len(uses) >= 2 and role_of(a.arg) not in ("X", "Y"):
-            return a.arg, uses[:4]
-    return None
 
 
 def _undefined(ctx: Context) -> list[str]:
@@ -133,7 +123,7 @@ def _undefined(ctx: Context) -> list[str]:
                     f"{'class' if isinstance(stmt, ast.ClassDef) else 'function'} {stmt.name} ({locate(stmt.lineno)}) "
                     f"was never defined: its definition raised {why}"
                 )
-    return out
+    return numpy_unimported(stmts) + out
 
 
 #: Errors of a file or statement that could not even be parsed (its classes do not exist).
@@ -266,6 +256,10 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
         params = discover_params(probe, target.root_is_namespace)
     if not params:
         raise _no_params(target, probe, ctx.loaded.stmts)
+    if not target.own_sizes:  # weights of sizes its code fixes (2 x 2), made from a batch of invented ones
+        check_sizes(params, ctx, f"{target.label}()")
+    if (floats := scalarlists.number_biases(probe, params)) is not None:  # self.bias2 = 1.0 beside arrays
+        ctx.notes.append(floats)
     partial["params"] = params_out(params, snapshot(probe, params), target.root_name, dtypes(probe, params))
     first: BaseException | None = None
     while True:
@@ -303,6 +297,10 @@ LAYER_ARGS = ("layers", "layer_list", "modules")
 
 
 def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
+    if (graph := nodegraph.op_graph(probe)) is not None:  # Linear(X, W, b) nodes: MiniFlow-style graphs
+        return AuditError(nodegraph.op_graph_message(*graph), where="finding the parameters", type_="ParamsNotFound")
+    if (units := nodegraph.graph_around(probe)) is not None:  # Network.backPropagate over Neuron objects
+        return AuditError(nodegraph.message(*units), where="finding the parameters", type_="ParamsNotFound")
     unreached = _unreached(target, probe, stmts)
     if unreached is not None:
         return AuditError(unreached, where="finding the parameters", type_="ParamsNotFound")
@@ -331,7 +329,7 @@ def _no_params(target: Target, probe: Any, stmts=()) -> AuditError:
             where="finding the parameters",
             type_="ParamsNotFound",
         )
-    held = _indexed_argument(target, probe) if target.root_name != "self" else None
+    held = indexed_argument(target, probe) if target.root_name != "self" else None
     if held:
         arg, uses = held
         return AuditError(
@@ -391,13 +389,8 @@ def _unreached(target: Target, probe: Any, stmts) -> str | None:
     except Exception:  # noqa: BLE001 - a lookup on student objects
         local = []
     if local:
-        return (
-            f"{target.entry()} makes its weights {', '.join(local)} as local variables and neither returns nor "
-            "stores them: no caller can read or set them, so its gradient cannot be checked. No spec setting "
-            "reaches a function's local variables: the code must return the weights, or keep them on an "
-            "object or in module globals"
-        )
-    return None
+        return unreachable.local_text(target.entry(), local)
+    return unreachable.written_apart(stmts, on_module=target.root_name != "self")
 
 
 def _retarget(target: Target, name: str) -> Target:
@@ -436,7 +429,7 @@ def _first_step(target: Target, params, ctx: Context, lrs, n: int, seed: int) ->
     try:
         step = choose_layout(one, lrs[0], params, one.notes)
     except (StudentCodeError, AuditError):
-        raise failed from None
+        one, step = vector_sample(one, lrs[0], params, failed)
     ctx.notes.extend(one.notes)
     ctx.notes.append("the code fails on a batch but runs on one sample: checked on one sample")
     one.notes = ctx.notes
@@ -485,7 +478,7 @@ def _check_invented(step: Step1, runner: Runner) -> None:
 def _check_degenerate(losses: list[dict], runner: Runner) -> None:
     """A loss of exactly zero on random weights with one invented output: a softmax over a single class."""
     # a real loss at random weights is of order 0.1 to 10; a softmax over one class is 0, or an
-    # epsilon inside its log (log(1 + 1e-12)), far below this
+    # epsilon inside its log (log(1 + 1e-7)), far below this
     if runner.Y.shape[1] == 1 and any(abs(st["value"]) <= DEGENERATE_LOSS and not st.get("swapped") for st in losses):
         exc = AuditError(
             "the loss is 0 with one output (a softmax over one class)", where="making data", type_="NeedsSizes"
@@ -584,8 +577,7 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
     if stored:
         return stored, kind, s1
     raise AuditError(
-        f"{runner.t.entry()} returned no gradients, changed no weights and no stored gradients "
-        "(dW1, grads[...], .grad) were found: set [network] grads",
+        unreachable.no_gradients_text(runner.t, runner.loaded),
         where="reading gradients",
         type_="GradsNotFound",
     )

@@ -16,12 +16,12 @@ from __future__ import annotations
 import ast
 import builtins
 import inspect
-import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gradcheck.audit.adapters.lossfind import bindings_for_names, is_loss_name
 from gradcheck.audit.adapters.names import role_of
+from gradcheck.audit.adapters.sources import dedented
 
 #: Characters of an inline loss shown in a report.
 SHOWN = 70
@@ -85,7 +85,7 @@ def of_functions(funcs: dict) -> Iterator[InlineLoss]:
     for fn in funcs.values():
         try:
             lines, start = inspect.getsourcelines(fn)
-            tree = ast.parse(textwrap.dedent("".join(lines)))
+            tree = ast.parse(dedented("".join(lines)))
         except (OSError, TypeError, SyntaxError, IndentationError):
             continue
         yield from in_tree(tree, fn.__code__.co_filename, None, start - 1)
@@ -97,6 +97,20 @@ def free_names(expr: ast.expr) -> list[str]:
     bound |= {a.arg for n in ast.walk(expr) if isinstance(n, ast.Lambda) for a in n.args.args}
     read = [n.id for n in ast.walk(expr) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
     return [n for n in dict.fromkeys(read) if n not in bound]
+
+
+def read_transposed(expr: ast.expr) -> set[str]:
+    """Names the expression reads only as ``name.T``: ``np.mean((outputs - arr2.T) ** 2)``.
+
+    The script that wrote it holds ``arr2`` the other way round from the batch the audit binds
+    it to (samples as rows where the network takes them as columns), so such a name is given
+    the value transposed, and ``arr2.T`` is the batch again; bound as is, the difference would
+    broadcast to a samples-by-samples matrix and the loss value would be no loss at all.
+    """
+    names = [n for n in ast.walk(expr) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+    parents = {id(node.value) for node in ast.walk(expr) if isinstance(node, ast.Attribute) and node.attr == "T"}
+    flipped = {n.id for n in names if id(n) in parents}
+    return {n for n in flipped if all(id(m) in parents for m in names if m.id == n)}
 
 
 def name_bindings(loss: InlineLoss, ns: dict, offered: set[str], available: set[str], model: str | None):

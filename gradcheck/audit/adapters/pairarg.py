@@ -60,3 +60,71 @@ def pair_arg(fn: Callable) -> str | None:
         n for n in required if role_of(n) in (None, "X") and (_indexed(tree, n) == {0, 1} or _unpacked_in_two(tree, n))
     ]
     return unpacked[0] if len(unpacked) == 1 else None
+
+
+def _loops_over_pairs(loop: ast.For, name: str) -> bool:
+    """``for x, t in name`` or ``for p in name`` with ``p[0]`` and ``p[1]`` read in the loop."""
+    if not (isinstance(loop.iter, ast.Name) and loop.iter.id == name):
+        return False
+    if isinstance(loop.target, ast.Tuple) and len(loop.target.elts) == 2:
+        return True
+    body = ast.Module(body=loop.body, type_ignores=[])
+    return isinstance(loop.target, ast.Name) and _indexed(body, loop.target.id) >= {0, 1}
+
+
+def epoch_pairs_arg(fn: Callable) -> str | None:
+    """The argument of ``fn`` that is a list of ``[input, target]`` pairs it trains on for several epochs.
+
+    ``train(self, patterns)``: ``for i in range(self.epochs): for p in patterns: ... p[0] ... p[1]``.
+    One call makes an update per pair per epoch; None when no such loop sits inside another one.
+    """
+    tree = source_tree(fn)
+    if tree is None or not tree.body or not isinstance(tree.body[0], ast.FunctionDef):
+        return None
+    names = {a.arg for a in tree.body[0].args.args}
+    for outer in ast.walk(tree):
+        if isinstance(outer, (ast.For, ast.While)):
+            for inner in ast.walk(ast.Module(body=outer.body, type_ignores=[])):
+                if isinstance(inner, ast.For) and any(_loops_over_pairs(inner, n) for n in names):
+                    return inner.iter.id
+    return None
+
+
+def epoch_pairs_message(entry: str, arg: str) -> str:
+    """The error for a method that trains on a list of pairs for several epochs per call."""
+    return (
+        f"{entry} takes {arg!r} as a list of [input, target] pairs and trains on it for several epochs in one "
+        "call, updating the weights once per pair: the gradient of one step cannot be read off the many updates "
+        "one call makes. Point [entry] backward at the method that makes one step on one sample (with "
+        "[entry] backward_args naming what it takes), or have the code compute the gradient of a batch in a "
+        "method of its own"
+    )
+
+
+def _is_target(node: ast.AST, loop: ast.For) -> bool:
+    """``node`` is the pair's target: the second name of ``for x, t in ...``, or ``p[1]`` of ``for p in ...``."""
+    t = loop.target
+    if isinstance(t, ast.Tuple):
+        return isinstance(node, ast.Name) and isinstance(t.elts[1], ast.Name) and node.id == t.elts[1].id
+    return (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == getattr(t, "id", None)
+        and isinstance(node.slice, ast.Constant)
+        and node.slice.value == 1
+    )
+
+
+def per_pair_step(fn: Callable) -> str | None:
+    """The method an epoch-pairs trainer (:func:`epoch_pairs_arg`) calls on each pair's target
+    (``self.back_propagate(p[1], rate)``): the step on one sample, or None."""
+    arg = epoch_pairs_arg(fn)
+    tree = source_tree(fn) if arg else None
+    loops = [n for n in ast.walk(tree) if isinstance(n, ast.For) and _loops_over_pairs(n, arg)] if tree else []
+    for loop in loops:
+        for call in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+            f = call.func if isinstance(call, ast.Call) else None
+            if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "self":
+                if any(_is_target(n, loop) for a in call.args for n in ast.walk(a)):
+                    return f.attr
+    return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 
-from gradcheck.audit.adapters.names import is_param_name
+from gradcheck.audit.adapters.names import is_bias, is_param_name, leaf
 
 #: Calls that draw one Python number (module ``random``, ``random.random()``...).
 SCALAR_DRAWS = {"random", "uniform", "gauss", "normalvariate", "randint", "triangular"}
@@ -132,4 +132,22 @@ def error_text(where: str) -> str:
     )
 
 
-__all__ = ["error_text", "scalar_weights"]
+def number_biases(root, params: list) -> str | None:
+    """A note naming bias-like attributes of ``root`` kept as Python numbers (``self.bias2 = 1.0``) beside
+    array parameters: they are no parameter, so their layer looks bias-free, or None."""
+    if isinstance(root, dict) or not hasattr(root, "__dict__") or not params:
+        return None
+    found = [
+        f"{k} = {v!r}"
+        for k, v in vars(root).items()
+        if isinstance(v, float) and is_param_name(k) and is_bias(k) and not any(leaf(t.name) == k for t in params)
+    ]
+    if not found:
+        return None
+    return (
+        f"{', '.join(found)}: a bias kept as a Python number, not an array, is no parameter the audit can "
+        "perturb; its layer is taken as one without a bias (an array, np.array([1.0]), would be checked)"
+    )
+
+
+__all__ = ["error_text", "number_biases", "scalar_weights"]

@@ -14,7 +14,7 @@ from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, loss_object
 from gradcheck.audit.adapters.names import NO_DROPOUT, PENALTY_NAME, PENALTY_VALUE
 from gradcheck.audit.adapters.objects import student_functions
 from gradcheck.audit.adapters.outputs import network_output
-from gradcheck.audit.adapters.pairarg import pair_arg
+from gradcheck.audit.adapters.pairarg import epoch_pairs_arg, epoch_pairs_message, pair_arg
 from gradcheck.audit.adapters.params import Tensor, snapshot
 from gradcheck.audit.adapters.returns import named_values
 from gradcheck.audit.adapters.target import Target
@@ -86,6 +86,8 @@ class Runner:
         self.t, self.params, self.loaded, self.spec = target, params, loaded, spec
         self.X, self.Y, self.notes = X, Y, notes
         self.form = "given"
+        #: one sample handed over as 1-D vectors (``x`` of shape (n_in,)): code written with np.outer, ``W @ d``
+        self.vector = False
         self.loss_name: str | None = None
         self._loss_fn = None
         self.said: set[str] = set()
@@ -107,6 +109,8 @@ class Runner:
 
     def _data(self, columns: bool) -> tuple[np.ndarray, np.ndarray]:
         Yf = self.Y_used
+        if self.vector:
+            return self.X[0].copy(), Yf[0].copy()
         if columns:
             return self.X.T.copy(), labels.as_columns(Yf)
         return self.X.copy(), Yf.copy()
@@ -134,7 +138,7 @@ class Runner:
         for k, v in self._function_args().items():  # forward(X, act): the function the code's own call passes
             exact.setdefault(f"={k}", lambda v=v: v)
         params_obj = root if t.root_name == "params" else None
-        n = Xc.shape[1] if columns else Xc.shape[0]
+        n = 1 if self.vector else (Xc.shape[1] if columns else Xc.shape[0])
         out, found, named = self._forward(fwd, root, Xc, Yc, params_obj, exact, n)
         out, found = self._glue(bfn, named, out, found, fwd)
         ctx = {
@@ -169,6 +173,8 @@ class Runner:
         if pair:  # backprop(self, data): x, y = data[0], data[1]
             ctx[f"={pair}"] = lambda: (Xc.copy(), Yc.copy())
         given = self.spec.get("backward_args")
+        if not given and (listed := epoch_pairs_arg(bfn)):  # train(self, patterns): epochs of per-pair updates
+            raise AuditError(epoch_pairs_message(t.entry(), listed), where="calling the backward", type_="BindingError")
         fallback = backward_fallback(bfn, ctx, given)
         try:
             a, k, used = bind_args(bfn, ctx, fallback, t.entry(), lr_arg=self.spec.get("lr_arg"), given=given)

@@ -151,8 +151,10 @@ def _call(cand: Candidate, env: _Env, stateful: bool) -> list[tuple[float, bool]
 def _inline_values(loss: inline.InlineLoss, env: _Env, ns: dict, model: str | None) -> list[float]:
     code = compile(ast.Expression(body=loss.expr), loss.filename, "eval")
     values = []
+    flipped = inline.read_transposed(loss.expr)
     for binding in inline.name_bindings(loss, ns, set(env.named), set(env.roles), model):
         local = {n: env.value(r) for n, r in binding if r}
+        local = {n: v.T if n in flipped and isinstance(v, np.ndarray) else v for n, v in local.items()}
         try:
             v = _scalar(call_student("an inline loss", eval, code, ns, local))
         except StudentCodeError:

@@ -71,4 +71,27 @@ def keys_read(fn, arg: str) -> list[str]:
             and isinstance(node.slice.value, str)
         ):
             keys.append(node.slice.value)
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == arg:
+            keys += computed_layer_keys(node.slice)
     return list(dict.fromkeys(keys))
+
+
+#: Layers assumed for keys computed from a loop index (``parameters[f"W{l}"]``, ``params["b" + str(l)]``):
+#: such code runs at any depth its dict has, so the grader picks the smallest with a hidden layer.
+COMPUTED_DEPTH = 2
+
+
+def computed_layer_keys(key: ast.expr) -> list[str]:
+    """``W1, W2`` for a key computed as a constant prefix and a number: ``f"W{l}"``, ``"W" + str(l + 1)``."""
+    prefix = None
+    if isinstance(key, ast.JoinedStr) and len(key.values) == 2:
+        head, tail = key.values
+        if isinstance(head, ast.Constant) and isinstance(tail, ast.FormattedValue):
+            prefix = head.value
+    elif isinstance(key, ast.BinOp) and isinstance(key.op, ast.Add) and isinstance(key.left, ast.Constant):
+        right = key.right
+        if isinstance(right, ast.Call) and isinstance(right.func, ast.Name) and right.func.id == "str":
+            prefix = key.left.value
+    if not isinstance(prefix, str) or not is_param_name(f"{prefix}1"):
+        return []
+    return [f"{prefix}{k}" for k in range(1, COMPUTED_DEPTH + 1)]

@@ -16,6 +16,8 @@ from typing import Any
 
 from gradcheck.audit.adapters.calling import signature
 from gradcheck.audit.adapters.names import is_param_name, role_of
+from gradcheck.audit.adapters.outside import methods_outside
+from gradcheck.audit.adapters.scalarargs import spread_weights
 from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.astnames import makes_array
 
@@ -69,6 +71,23 @@ def local_weights(fn: Callable) -> list[str]:
             made += [t.id for t in node.targets if isinstance(t, ast.Name) and is_param_name(t.id)]
     made = list(dict.fromkeys(made))
     return made if made and not _escapes(tree, set(made)) else []
+
+
+def written_apart(stmts: Iterable[ast.stmt], on_module: bool) -> str | None:
+    """Weights no object holds because the code is written apart: one number per argument
+    (:mod:`.scalarargs`), or methods outside their class (:mod:`.outside`, for a module-level entry)."""
+    stmts = list(stmts)
+    return spread_weights(stmts) or (methods_outside(stmts) if on_module else None)
+
+
+def local_text(entry: str, local: list[str]) -> str:
+    """The error for a function whose weights ``local`` never leave it."""
+    return (
+        f"{entry} makes its weights {', '.join(local)} as local variables and neither returns nor "
+        "stores them: no caller can read or set them, so its gradient cannot be checked. No spec setting "
+        "reaches a function's local variables: the code must return the weights, or keep them on an "
+        "object or in module globals"
+    )
 
 
 def _escapes(tree: ast.AST, names: set[str]) -> bool:
@@ -150,3 +169,31 @@ def lone_backward(fn: Callable, offered: dict, has_forward: bool, entry: str, fu
 
 
 __all__ = ["forward_only_args", "local_weights", "lone_backward", "number_lists"]
+
+
+def _stub(fn: ast.FunctionDef) -> bool:
+    """A body of ``pass``, ``...`` and docstrings only: a function left to write."""
+    return all(
+        isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)) for s in fn.body
+    )
+
+
+def _computes(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and not isinstance(stmt.value, ast.Constant)
+
+
+def no_gradients_text(target: Any, loaded: Any) -> str:
+    """The error for a backward that gave no gradients: said plainly when its body was never written."""
+    entry = target.entry()
+    cls = getattr(loaded, "class_nodes", {}).get(target.label) if target.root_name == "self" else None
+    body = cls.body if cls is not None else list(getattr(loaded, "stmts", None) or [])
+    fn = next((n for n in body if isinstance(n, ast.FunctionDef) and n.name == target.backward_name), None)
+    if fn is not None and _stub(fn):
+        return (
+            f"{entry} is not written: its body is only pass (or a docstring), so it computes no gradient. "
+            "A defect of the submission, which no spec setting repairs"
+        )
+    return (
+        f"{entry} returned no gradients, changed no weights and no stored gradients "
+        "(dW1, grads[...], .grad) were found: set [network] grads"
+    )

@@ -80,6 +80,7 @@ from gradcheck.audit.distributed.task import (
     sees,
     unpack,
 )
+from gradcheck.audit.distributed.watchdog import NoWorkers, Watchdog
 from gradcheck.audit.grade import SubmissionResult
 from gradcheck.audit.sandbox import Limits
 from gradcheck.audit.spec import AuditSpec
@@ -118,13 +119,15 @@ TASKS_PER_THREAD = 4
 def _check_workers(client, ctx: Context) -> None:
     import gradcheck
 
-    try:
-        answers = client.run(check_worker, ctx.backend, gradcheck.__version__)
-    except Exception as exc:  # the task cannot even be unpickled there: gradcheck is missing
-        raise ClusterError(
-            f"a worker cannot run gradcheck ({type(exc).__name__}: {exc}); install the same gradcheck on every "
-            "worker (with its sandbox: bubblewrap, or choose --sandbox container)"
-        ) from None
+    answers = client.run(check_worker, ctx.backend, gradcheck.__version__, on_error="return")
+    # a worker that left meanwhile (killed, restarted) answers with a closed connection: the others decide
+    answers = {w: a for w, a in answers.items() if not isinstance(a, OSError)}
+    for a in answers.values():
+        if isinstance(a, BaseException):  # the task cannot even be unpickled there: gradcheck is missing
+            raise ClusterError(
+                f"a worker cannot run gradcheck ({type(a).__name__}: {a}); install the same gradcheck on every "
+                "worker (with its sandbox: bubblewrap, or choose --sandbox container)"
+            )
     bad = {w: why for w, why in answers.items() if why}
     if bad:
         worker, why = next(iter(bad.items()))
@@ -135,8 +138,9 @@ def _shared(client, plan: BatchPlan, ctx: Context, files: str) -> bool:
     if files != "auto" or not plan.todo:
         return files == "shared"
     p = plan.todo[0]
-    answers = client.run(sees, str(Path(p).resolve()), plan.digests[p], ctx, p.name)
-    return all(answers.values())
+    # a worker dying meanwhile answers with an error: then the files travel with the tasks, as they always can
+    answers = client.run(sees, str(Path(p).resolve()), plan.digests[p], ctx, p.name, on_error="return")
+    return bool(answers) and all(a is True for a in answers.values())
 
 
 def window(client) -> int:
@@ -151,6 +155,8 @@ def cluster_verdict(exc: BaseException, p: Path, spec: AuditSpec) -> SubmissionR
             "its worker process died every time it ran this submission (dask's KilledWorker); it was not judged. "
             "Audit it alone with --jobs 1 to see what it does"
         )
+    elif isinstance(exc, NoWorkers):
+        why = f"{exc}; it was not judged"
     else:
         why = f"the cluster could not run its task ({type(exc).__name__}: {exc}); it was not judged"
     return SubmissionResult(path=str(p), status="error", error=why, command=reproduce_command(p, spec), score=0.0)
@@ -241,6 +247,7 @@ def _run(client, plan: BatchPlan, ctx: Context, ship: bool) -> Iterator[tuple[Pa
     todo, running = iter(plan.todo), {}
     done = as_completed()
     batch = secrets.token_hex(6)
+    watchdog = Watchdog(client, running)
 
     def send(p: Path, with_files: bool) -> SubmissionResult | None:
         task, judged = _task(plan, p, ctx, with_files, batch)
@@ -253,6 +260,9 @@ def _run(client, plan: BatchPlan, ctx: Context, ship: bool) -> Iterator[tuple[Pa
     def top_up() -> Iterator[tuple[Path, SubmissionResult, bool]]:
         size = window(client)
         for p in todo:
+            if watchdog.fired:  # no worker left to run it
+                yield p, cluster_verdict(watchdog.reason(), p, ctx.spec), False
+                continue
             judged = send(p, ship)
             if judged is not None:
                 yield p, judged, True
@@ -260,27 +270,31 @@ def _run(client, plan: BatchPlan, ctx: Context, ship: bool) -> Iterator[tuple[Pa
                 return
 
     try:
-        yield from top_up()
-        for fut in done:
-            p = running.pop(fut)
-            try:
-                r, keep = fut.result(), True
-            except Exception as exc:  # the cluster's fault (KilledWorker, a lost worker): not a verdict to keep
-                r, keep = cluster_verdict(exc, p, ctx.spec), False
-                _sweep(client, scratch_name(batch, p))  # its dead workers could not remove their scratch
-            fut.release()
-            if r is None:  # the worker does not see this submission's files: send them
-                judged = send(p, True)
-                if judged is not None:
-                    yield p, judged, True
-            else:
-                yield p, r, keep
+        with watchdog:
             yield from top_up()
+            for fut in done:
+                p = running.pop(fut)
+                try:
+                    r, keep = fut.result(), True
+                except Exception as exc:  # the cluster's fault (KilledWorker, a lost worker): not a verdict to keep
+                    why = watchdog.reason() if watchdog.fired and fut.cancelled() else exc
+                    r, keep = cluster_verdict(why, p, ctx.spec), False
+                    if not watchdog.fired:  # (with no worker left, no one can)
+                        _sweep(client, scratch_name(batch, p))  # its dead workers could not remove their scratch
+                fut.release()
+                if r is None:  # the worker does not see this submission's files: send them
+                    judged = send(p, True)
+                    if judged is not None:
+                        yield p, judged, True
+                else:
+                    yield p, r, keep
+                yield from top_up()
     except BaseException:  # Ctrl-C: nothing more starts; the verdicts already written stay
         client.cancel(list(running), force=True)
         raise
     finally:
-        _sweep(client, f"{SCRATCH_PREFIX}{batch}-")  # a task retried after its worker died left one behind
+        if not watchdog.fired:
+            _sweep(client, f"{SCRATCH_PREFIX}{batch}-")  # a task retried after its worker died left one behind
 
 
 #: Seconds the client waits for the workers to remove a batch's leftover scratch folders (a worker being

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import ast
 import inspect
-import textwrap
 import types
 from typing import Any
 
 from gradcheck.audit.adapters.objects import methods
+from gradcheck.audit.adapters.sources import dedented
 
 #: The module global standing for the number.
 KNOB = "__gradcheck_lr__"
@@ -80,10 +80,13 @@ def _rewired(fn: types.FunctionType) -> tuple[types.FunctionType, float, int] | 
         lines, start = inspect.getsourcelines(fn)
     except (OSError, TypeError):
         return None
-    source = textwrap.dedent("".join(lines))
+    source = dedented("".join(lines))
     if "super(" in source or fn.__closure__:
         return None
-    tree = ast.parse(source)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # a multi-line string or a continuation the dedent could not move
+        return None
     numbers = _update_numbers(tree)
     numbers = list({id(c): c for c in numbers}.values())  # one assignment may scale several updates
     if not numbers or len({c.value for c in numbers}) != 1:

@@ -17,10 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters.names import LR_NAMES
+from gradcheck.audit.adapters.names import LR_NAMES, role_of
 from gradcheck.audit.adapters.params import Tensor
 from gradcheck.audit.adapters.paths import assign, fmt_path
 from gradcheck.audit.adapters.readers import constlr
+from gradcheck.audit.adapters.scalarlists import number_biases
 from gradcheck.audit.adapters.step import Grad, Knob, Runner, Step1
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
@@ -96,6 +97,7 @@ def knobs(runner: Runner, s1: Step1) -> list[Knob]:
     if runner.t.root_name == "self":
         attrs = vars(s1.root) if hasattr(s1.root, "__dict__") else {}
         scalars = [k for k, v in attrs.items() if (_scalar(v) and isinstance(v, float)) or _zero_d(v)]
+        scalars += [k for k, v in attrs.items() if type(v) is int and role_of(k) == "lr"]  # self.learningRate = 10
         found += [Knob("attribute", k) for k in sorted(scalars, key=lambda k: (k not in names, k))]
     g = getattr(runner.t.get_backward(s1.root), "__globals__", runner.t.namespace)
     gl = [k for k, v in g.items() if isinstance(v, float) and not k.startswith("_")]
@@ -167,6 +169,8 @@ def update_grads(
             "max_state_effect": diff,
         }
         msg = "update depends on optimizer state kept between steps (momentum, Adam?)" if stateful else ""
+        if stateful and number_biases(runner.t.fresh(), params):  # self.bias2 = 1.0 is stepped but never reset
+            msg = "update depends on state kept between steps: a bias kept as a Python number is stepped, not reset"
         upd["note"] = msg or f"gradient inferred from (before - after) / lr, lr = {knob}"
         if msg:
             notes.append(msg)

@@ -20,7 +20,8 @@ Tried in the order of :data:`SHAPES` (the first that applies wins):
 ``lists``       functions over parameter lists (``backward(weights, biases, X, Y)``) an initializer makes;
 ``functions``   functions taking a parameters dict (from an initializer, a global, or built
                 from the keys the code reads);
-``globals_fn``  functions working on module-level weight arrays.
+``globals_fn``  functions working on module-level weight arrays;
+``ownloop``     functions of any name, forward and backward as the script's own training loop calls them.
 
 Top-level scripts (:mod:`.script`) have no function to call: the worker runs them
 under the tracer with the weights and gradients their own updates name.
@@ -38,6 +39,7 @@ from gradcheck.audit.adapters.shapes import (
     lists,
     method_params,
     named_dict,
+    ownloop,
     pairs,
     positional,
     spec_entry,
@@ -58,6 +60,7 @@ SHAPES = (
     lists,
     functions,
     globals_fn,
+    ownloop,
 )
 
 __all__ = ["SHAPES"]

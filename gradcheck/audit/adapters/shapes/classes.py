@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gradcheck.audit.adapters import library
 from gradcheck.audit.adapters.built import assembled_in_functions, built_by_function, built_in_code
 from gradcheck.audit.adapters.calling import call_student
 from gradcheck.audit.adapters.names import (
@@ -22,6 +23,7 @@ from gradcheck.audit.adapters.names import (
     loss_named,
 )
 from gradcheck.audit.adapters.objects import class_refs, methods
+from gradcheck.audit.adapters.pairarg import per_pair_step
 from gradcheck.audit.adapters.params import discover_params
 from gradcheck.audit.adapters.shapes import cs231n, fit
 from gradcheck.audit.adapters.sizes import infer_call_sizes
@@ -47,6 +49,7 @@ def _present(names: list[str], ms) -> list[str]:
     for n in names:
         twins = [] if n.endswith("__") else ["_" + n.lstrip("_"), "__" + n.lstrip("_")]
         found += [m for m in [n, *twins] if m in ms]
+        found += [m for m in ms if m.lower() == n and m != n]  # Forward / Backward, capitalised
     return list(dict.fromkeys(found))
 
 
@@ -69,6 +72,8 @@ def method_names(cls: type, spec: dict) -> Picked | None:
     )
     if not order:
         return None
+    step = None if bname else per_pair_step(getattr(cls, order[0]))  # train(patterns): the step it takes per pair
+    order = [step, *order] if step in ms else order
     if f == "predict" and not fname and "loss" in ms and cs231n.is_cs231n_loss(cls.loss):
         f = None  # CS231n: loss(X) returns the scores, predict() only their argmax
     return Picked(cls, f, order[0], list(dict.fromkeys(order[1:])))
@@ -96,6 +101,8 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Pic
     if len(top) > 1:  # a layer (Tanh, Linear) is not the model; a class named like one is
         top = [c for c in top if not LAYER_CLASS.match(c.cls.__name__)] or top
         top = [c for c in top if MODEL_HINT.search(c.cls.__name__)] or top
+    if len(top) > 1:  # a class of the package the project's files import from is the library's, not the model
+        top = library.outside_library(top, loaded, lambda c: c.cls.__module__)
     if len(top) > 1:  # the class a builder function makes and calls add() on
         assembled = assembled_in_functions([c.cls for c in top], loaded)
         top = [c for c in top if c.cls.__name__ in assembled] or top
@@ -179,7 +186,25 @@ def find(ctx: Context) -> Target | None:
     picked = pick_class(ctx.classes, ctx.loaded, ctx.spec)
     if picked is None:
         return None
-    return made_or_built(picked, ctx, alternatives=not ctx.spec.get("backward"))
+    try:
+        return made_or_built(picked, ctx, alternatives=not ctx.spec.get("backward"))
+    except AuditError as exc:
+        if exc.type == "ConstructorArguments" and _harness_beside_functions(picked, ctx):
+            ctx.notes.append(
+                f"{picked.cls.__name__} only trains and its constructor takes what cannot be inferred "
+                f"({', '.join(exc.message.split(chr(39))[1:2])}): the module's gradient functions are audited"
+            )
+            return None
+        raise
+
+
+def _harness_beside_functions(picked: Picked, ctx: Context) -> bool:
+    """A class that only trains (no gradient method; ``NeuralNetwork(x_input, y_label, ..., batch_size)``)
+    beside module-level gradient functions (``l_model_backward``) it calls: the functions are the network."""
+    ms = methods(picked.cls)
+    return not _present(GRAD_METHODS, ms) and any(
+        n.lower() in GRAD_METHODS or re.search(r"backward|backprop|back_prop", n, re.I) for n in ctx.funcs
+    )
 
 
 def made_or_built(picked: Picked, ctx: Context, alternatives: bool) -> Target:

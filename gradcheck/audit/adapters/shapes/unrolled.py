@@ -21,14 +21,13 @@ from __future__ import annotations
 import ast
 import inspect
 import re
-import textwrap
 from collections.abc import Callable
 
 import numpy as np
 
 from gradcheck.audit.adapters.calling import call_student, plain_params
 from gradcheck.audit.adapters.names import role_of, size_role
-from gradcheck.audit.adapters.sources import source_tree
+from gradcheck.audit.adapters.sources import dedented, source_tree
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.loader import AuditError
 
@@ -65,7 +64,7 @@ def _roles(fn: Callable) -> dict[str, str] | None:
 
 def _source(fn: Callable) -> str:
     try:
-        return textwrap.dedent(inspect.getsource(fn))
+        return dedented(inspect.getsource(fn))
     except (OSError, TypeError):
         return ""
 
