@@ -131,6 +131,13 @@ class _ActivationAsDerivative(_HiddenDerivative):
         return a  # sigmoid_prime = sigmoid: f(z) where f'(z) belongs
 
 
+class _TanhDerivativeMisparenthesised(_HiddenDerivative):
+    mutant_name = "tanh-derivative-misparenthesised"
+
+    def _buggy_prime(self, name, z, a):
+        return (1 - a) ** 2  # (1 - A)**2 where 1 - A**2 belongs
+
+
 class _ReluThresholdOne(_HiddenDerivative):
     mutant_name = "relu-derivative-threshold-one"
 
@@ -548,6 +555,15 @@ _SPECS = [
         "The activation is not its own derivative: sigmoid'(z) = s * (1 - s), tanh'(z) = 1 - np.tanh(z)**2.",
     ),
     MutantSpec(
+        "tanh-derivative-misparenthesised",
+        "hidden tanh derivative written (1 - a)**2 instead of 1 - a**2",
+        "wrong_activation_derivative",
+        True,
+        _TanhDerivativeMisparenthesised,
+        _hidden_layers("tanh"),
+        "tanh'(z) = 1 - np.tanh(z)**2 = 1 - A**2: square the activation, not (1 - A).",
+    ),
+    MutantSpec(
         "relu-derivative-threshold-one",
         "relu'(z) = (z > 1) instead of (z > 0)",
         "wrong_activation_derivative",
@@ -807,6 +823,7 @@ _ZOO_TABLE: dict[str, list[tuple[str, int | tuple[int, ...] | None]]] = {
         ("relu-bce-d1", 1),
     ],
     "activation-as-derivative": [("tanh-bce-d2", 1), ("sigmoid-mse-d1", 1), ("tanh-mse-d2", (1, 2)), (_MIX3, 3)],
+    "tanh-derivative-misparenthesised": [("tanh-bce-d2", 1), ("tanh-mse-d2", (1, 2)), (_MIX3, 2)],
     "relu-derivative-threshold-one": [
         ("relu-mse-d2", 1),
         ("relu-mse-d2", 2),

@@ -190,6 +190,7 @@ STUDENT_NAMES = {
     "layer_script_int_labels_correct.py": ["layer1.weights", "layer1.biases", "layer2.weights", "layer2.biases"],
     "trainer_class_fstring_keys_softmax_bug.py": ["W1", "b1", "W2", "b2"],
     "book_library_chapter_correct": ["params['W1']", "params['b1']", "params['W2']", "params['b2']"],
+    "global_weight_lists_correct.py": [f"{k}[{i}]" for i in range(4) for k in ("weights", "biases")],
 }
 
 

@@ -1476,6 +1476,15 @@ def ce_logits(scores: np.ndarray, t: np.ndarray) -> float:
     return float(-np.mean(np.sum(t * (z - np.log(np.exp(z).sum(axis=1, keepdims=True))), axis=1)))
 
 
+def case_global_weight_lists():
+    m = definitions(FOLDER / "global_weight_lists_correct.py", "gw")
+    Xs, y = RNG.normal(size=(7, 4)), (RNG.random((7, 1)) > 0.5).astype(float)
+    gW, gb = m.backward(Xs, y)
+    ps = [a for pair in zip(m.weights, m.biases) for a in pair]
+    claimed = [a for pair in zip(gW, gb) for a in pair]
+    return ps, claimed, lambda: m.cost(Xs, y)
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1632,6 +1641,7 @@ CASES = {
     "dropout_keep_prob_correct.py": case_dropout_keep_prob,
     "dropout_always_on_correct.py": case_dropout_always_on,
     "layer_script_int_labels_correct.py": case_layer_script_int_labels,
+    "global_weight_lists_correct.py": case_global_weight_lists,
     "trainer_class_fstring_keys_softmax_bug.py": lambda: _trainer_fstring("trainer_class_fstring_keys_softmax_bug.py"),
     "book_library_chapter_correct": lambda: _book_chapter("book_library_chapter_correct"),
 }

@@ -52,6 +52,7 @@ EXPECTED = {
     "output-derivative-at-preactivation": ("derivative_at_preactivation", False),
     "wrong-activation-derivative": ("wrong_activation_derivative", True),
     "activation-as-derivative": ("wrong_activation_derivative", True),
+    "tanh-derivative-misparenthesised": ("wrong_activation_derivative", True),
     "relu-derivative-threshold-one": ("wrong_activation_derivative", True),
     "relu-derivative-ones": ("missing_activation_derivative", True),
     "missing-activation-derivative": ("missing_activation_derivative", True),

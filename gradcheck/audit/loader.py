@@ -261,6 +261,8 @@ def _is_safe_expr(node: ast.expr, depth: int = 0, rngs: frozenset[str] = frozens
         return all(p is None or rec(p) for p in (node.lower, node.upper, node.step))
     if isinstance(node, ast.Starred):
         return rec(node.value)
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp)):  # weights = [np.random.randn(a, b) for a, b in zip(...)]
+        return rec(node.elt) and all(_safe_generator(g, rec) for g in node.generators)
     if isinstance(node, ast.Call):
         return (
             _is_safe_call_func(node.func, rngs)
@@ -268,6 +270,11 @@ def _is_safe_expr(node: ast.expr, depth: int = 0, rngs: frozenset[str] = frozens
             and all(rec(k.value) for k in node.keywords)
         )
     return False
+
+
+def _safe_generator(g: ast.comprehension, rec) -> bool:
+    """``for a, b in zip(sizes[:-1], sizes[1:]) if a``: names bound, over a safe iterable, safe filters."""
+    return not g.is_async and _is_simple_target(g.target) and rec(g.iter) and all(rec(c) for c in g.ifs)
 
 
 def _is_simple_target(t: ast.expr) -> bool:

@@ -1,0 +1,43 @@
+"""Weights made by a comprehension are definitions: a notebook's ``weights = [np.random.randn(a, b) for ...]``.
+
+Only definitions run when a submission loads; a list of weight arrays built by a comprehension
+over the layer sizes is one, as ``W1 = np.random.randn(3, 4)`` is. A comprehension that calls
+the module's own code (training, evaluation) is not.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from gradcheck.audit.loader import is_definition
+
+
+def _stmt(src: str) -> ast.stmt:
+    return ast.parse(src).body[0]
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "weights = [np.random.randn(a, b) * np.sqrt(2.0 / a) for a, b in zip(sizes[:-1], sizes[1:])]",
+        "biases = [np.zeros((1, b)) for b in sizes[1:]]",
+        "Ws = list(rng.normal(size=(n, m)) for n, m in zip(dims, dims[1:]) if n > 0)",
+    ],
+)
+def test_weights_built_by_a_comprehension_are_definitions(src):
+    rngs = frozenset({"rng"})
+    assert is_definition(_stmt(src), rngs)
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "losses = [train(X, y) for _ in range(10)]",  # the module's own code: training
+        "scores = [net.evaluate(x) for x in batches]",
+        "data = [open(f).read() for f in files]",
+    ],
+)
+def test_comprehensions_that_run_other_code_are_not(src):
+    assert not is_definition(_stmt(src))
