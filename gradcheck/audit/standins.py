@@ -172,13 +172,9 @@ def install_fake_sklearn(source: str | None = None) -> bool:
     """
     if source is not None and not _SKLEARN_WORD.search(source):
         return False
-    if "sklearn" in sys.modules:
-        return bool(getattr(sys.modules["sklearn"], "__gradcheck_stand_in__", False))
-    try:
-        if importlib.util.find_spec("sklearn") is not None:
-            return False
-    except (ImportError, ValueError):
-        pass
+    state = _state("sklearn")
+    if state != "missing":
+        return state == "stand-in"
     pkg = types.ModuleType("sklearn")
     pkg.__path__ = []  # type: ignore[attr-defined]
     pkg.__gradcheck_stand_in__ = True  # type: ignore[attr-defined]
@@ -223,15 +219,21 @@ def install_fake_nnfs(source: str) -> bool:
     """A stand-in ``nnfs`` (:mod:`gradcheck.audit.nnfsdata`) when ``source`` imports it and it is missing."""
     if not nnfsdata.wanted(source):
         return False
-    if "nnfs" in sys.modules:
-        return bool(getattr(sys.modules["nnfs"], "__gradcheck_stand_in__", False))
-    try:
-        if importlib.util.find_spec("nnfs") is not None:
-            return False
-    except (ImportError, ValueError):
-        pass
+    state = _state("nnfs")
+    if state != "missing":
+        return state == "stand-in"
     sys.modules.update(nnfsdata.modules())
     return True
+
+
+def _state(name: str) -> str:
+    """``stand-in`` (ours is loaded), ``real`` (the package is loaded or importable) or ``missing``."""
+    if name in sys.modules:
+        return "stand-in" if getattr(sys.modules[name], "__gradcheck_stand_in__", False) else "real"
+    try:
+        return "real" if importlib.util.find_spec(name) is not None else "missing"
+    except (ImportError, ValueError):
+        return "missing"
 
 
 def install_stand_ins(source: str) -> list[str]:
