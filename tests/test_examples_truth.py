@@ -1485,15 +1485,6 @@ def case_global_weight_lists():
     return ps, claimed, lambda: m.cost(Xs, y)
 
 
-def _reg_default(rel: str):
-    """At a penalty of 0.3: the default of 0 would hide the penalty's gradient."""
-    m = definitions(FOLDER / rel, "rd")
-    net, y = m.TwoLayerClassifier(3, 5, 4, weight_scale=0.5), np.array([0, 1, 2, 3, 1, 2, 0])
-    _, g = net.loss(X, y, reg=0.3)
-    names = [f"params['{k}']" for k in NAMES]
-    return [net.params[k] for k in NAMES], [g[k] for k in NAMES], lambda: net.loss(X, y, reg=0.3)[0], names
-
-
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1651,8 +1642,6 @@ CASES = {
     "dropout_always_on_correct.py": case_dropout_always_on,
     "layer_script_int_labels_correct.py": case_layer_script_int_labels,
     "global_weight_lists_correct.py": case_global_weight_lists,
-    "cs231n_reg_default_correct.py": lambda: _reg_default("cs231n_reg_default_correct.py"),
-    "cs231n_reg_default_double_bug.py": lambda: _reg_default("cs231n_reg_default_double_bug.py"),
     "trainer_class_fstring_keys_softmax_bug.py": lambda: _trainer_fstring("trainer_class_fstring_keys_softmax_bug.py"),
     "book_library_chapter_correct": lambda: _book_chapter("book_library_chapter_correct"),
 }

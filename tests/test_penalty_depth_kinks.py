@@ -200,27 +200,3 @@ def test_the_one_method_named_forward_is_the_forward():
 def test_a_weight_key_written_but_never_read_says_nothing_of_the_depth():
     m = _module('def init(layer_dims):\n    return {}\nSAVED = {"W9": 0}\n', "depth_literal")
     assert depth.layer_count(m.init, 0, "layer_dims") is None
-
-
-def test_a_zero_penalty_default_is_kept_unless_the_function_returns_its_loss_beside_its_gradients():
-    m = _module(
-        """
-        def loss(X, y=None, reg=0.0):
-            if y is None:
-                return X
-            loss, grads = 1.0, {}
-            return loss, grads
-
-        def backward(X, y, reg=0.0):
-            return {}
-
-        def loss_scaled(X, y=None, reg=0.01):
-            loss, grads = 1.0, {}
-            return loss, grads
-        """,
-        "zero_penalty_default",
-    )
-    ctx = {"X": lambda: 1, "Y": lambda: 2, "penalty": lambda: PENALTY_VALUE}
-    assert bind_args(m.loss, ctx, ["X", "Y"], "loss")[0] == [1, 2, PENALTY_VALUE]  # its penalty is checked
-    assert bind_args(m.backward, ctx, ["X", "Y"], "backward")[0] == [1, 2]  # keeps reg=0.0
-    assert bind_args(m.loss_scaled, ctx, ["X", "Y"], "loss")[0] == [1, 2]  # keeps its nonzero default

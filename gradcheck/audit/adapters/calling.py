@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 import inspect
-import re
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 from gradcheck.audit.adapters.argroles import reads_stored_input, subtracted_with, used_as_input
 from gradcheck.audit.adapters.names import PENALTY_NAME, role_of
-from gradcheck.audit.adapters.returns import return_values
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
 
@@ -79,8 +76,8 @@ def bind_args(
         return [ctx[r]() for r in fallback if r in ctx], {}, list(fallback)
     plist = [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
     roles = {p.name: (given or {}).get(p.name) or _role(p.name, ctx, lr_arg) for p in plist}
-    for p in plist:  # a penalty with a default (``reg=0.01``) keeps it: only one the caller must pass is given ...
-        if roles[p.name] == "penalty" and p.default is not p.empty and not _unchecked_penalty(fn, p.default):
+    for p in plist:  # a penalty with a default (``reg=0.0``) keeps it: only one the caller must pass is given
+        if roles[p.name] == "penalty" and p.default is not p.empty:
             roles[p.name] = None
     named = {r for r in roles.values() if r in ctx}
     spare = [r for r in fallback if r not in named]
@@ -119,25 +116,6 @@ def _role(name: str, ctx: dict, lr_arg: str | None) -> str | None:
     if role is None and "penalty" in ctx and PENALTY_NAME.match(name):
         return "penalty"
     return role
-
-
-def _unchecked_penalty(fn: Callable, default: Any) -> bool:
-    """... except a default of 0 in a function that returns its loss beside its gradients (CS231n's
-    ``loss(X, y=None, reg=0.0)`` returning ``loss, grads``): kept, the penalty's gradient would go unchecked,
-    and both halves of the penalty come from the one function, so they are judged together."""
-    if default != 0 or isinstance(default, bool):
-        return False
-    for value in return_values(fn):
-        elts = value.elts if isinstance(value, ast.Tuple) else []
-        names = [e.id if isinstance(e, ast.Name) else "" for e in elts]
-        if len(names) == 2 and LOSS_NAME.match(names[0]) and GRADS_NAME.match(names[1]):
-            return True
-    return False
-
-
-#: The names a function's ``return loss, grads`` gives its two values.
-LOSS_NAME = re.compile(r"^(loss|cost|j|data_loss|total_loss|l)$", re.I)
-GRADS_NAME = re.compile(r"^(grads?|gradients?|dparams|d_params|derivatives)$", re.I)
 
 
 def backward_fallback(fn: Callable, ctx: dict, given: dict[str, str] | None = None) -> list[str]:
