@@ -1485,6 +1485,17 @@ def case_global_weight_lists():
     return ps, claimed, lambda: m.cost(Xs, y)
 
 
+def case_onehot_from_labels_columns():
+    """ColumnClassifier on one-hot columns built by its own encode_targets: mean CE over samples."""
+    m = definitions(FOLDER / "onehot_from_labels_columns_correct.py", "onehot_cols")
+    net = m.ColumnClassifier(3, 5, 4)
+    Xc, T = X.T.copy(), m.encode_targets(np.array([0, 1, 2, 3, 1, 2, 0]), 4)
+    grads = net.backward(net.forward(Xc)[1], T)
+    ps = [net.W1, net.b1, net.W2, net.b2]
+    loss = lambda: -np.sum(T * np.log(net.forward(Xc)[0])) / Xc.shape[1]  # noqa: E731
+    return ps, [grads["d" + k] for k in NAMES], loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1644,6 +1655,7 @@ CASES = {
     "global_weight_lists_correct.py": case_global_weight_lists,
     "trainer_class_fstring_keys_softmax_bug.py": lambda: _trainer_fstring("trainer_class_fstring_keys_softmax_bug.py"),
     "book_library_chapter_correct": lambda: _book_chapter("book_library_chapter_correct"),
+    "onehot_from_labels_columns_correct.py": case_onehot_from_labels_columns,
 }
 
 
