@@ -192,6 +192,8 @@ STUDENT_NAMES = {
     "book_library_chapter_correct": ["params['W1']", "params['b1']", "params['W2']", "params['b2']"],
     "global_weight_lists_correct.py": [f"{k}[{i}]" for i in range(4) for k in ("weights", "biases")],
     "onehot_from_labels_columns_correct.py": ["W1", "b1", "W2", "b2"],
+    "script_beside_helpers_correct": ["W1", "b1", "W2", "b2"],
+    "script_beside_helpers_tanh_bug": ["W1", "b1", "W2", "b2"],
 }
 
 

@@ -1496,6 +1496,16 @@ def case_onehot_from_labels_columns():
     return ps, [grads["d" + k] for k in NAMES], loss
 
 
+def _script_beside_helpers(folder: str):
+    """run_training.py's first pass, with nnhelpers.py's functions as its imports bring them; mean BCE here."""
+    helpers = definitions(FOLDER / folder / "nnhelpers.py", folder + "_helpers")
+    given = {k: getattr(helpers, k) for k in ("tanh", "tanh_grad", "logistic", "binary_cross_entropy")}
+    ns = _script_first_pass(f"{folder}/run_training.py", given)
+    ps, Xs, T = [ns[k] for k in NAMES], ns["points"], ns["inside"]
+    loss = lambda: bce(1 / (1 + np.exp(-(np.tanh(Xs @ ps[0] + ps[1]) @ ps[2] + ps[3]))), T)  # noqa: E731
+    return ps, [ns["d" + k] for k in NAMES], loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1656,6 +1666,8 @@ CASES = {
     "trainer_class_fstring_keys_softmax_bug.py": lambda: _trainer_fstring("trainer_class_fstring_keys_softmax_bug.py"),
     "book_library_chapter_correct": lambda: _book_chapter("book_library_chapter_correct"),
     "onehot_from_labels_columns_correct.py": case_onehot_from_labels_columns,
+    "script_beside_helpers_correct": lambda: _script_beside_helpers("script_beside_helpers_correct"),
+    "script_beside_helpers_tanh_bug": lambda: _script_beside_helpers("script_beside_helpers_tanh_bug"),
 }
 
 

@@ -242,7 +242,7 @@ def precision(result: dict) -> str:
 
 
 def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
-    from gradcheck.audit import adapters, loading
+    from gradcheck.audit import adapters, folderscript, loading
 
     sub, out, X, Y, lrs, spec = _parse_request(req, base, alt or base)
     result = empty_result()
@@ -256,6 +256,9 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
         mode = "auto"
     if mode == "auto":  # a plain training script: its weights and gradients named by its own updates
         spec = adapters.script_spec(sub, spec, result["notes"])
+        in_folder = folderscript.training_script(sub, spec, result["notes"])
+        if in_folder is not None:  # a project folder's one training script, beside its helper modules
+            sub, spec = in_folder
     if mode == "script" or (
         mode == "auto" and spec.get("grads") and not spec.get("entry") and not spec.get("backward")
     ):
@@ -447,6 +450,7 @@ WORKER_IMPORTS = (
     "gradcheck.audit.projects",
     "gradcheck.audit.standins",
     "gradcheck.audit.tracer",
+    "gradcheck.audit.folderscript",
     "gradcheck.audit.probes",
 )
 
