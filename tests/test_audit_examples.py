@@ -194,6 +194,8 @@ STUDENT_NAMES = {
     "onehot_from_labels_columns_correct.py": ["W1", "b1", "W2", "b2"],
     "script_beside_helpers_correct": ["W1", "b1", "W2", "b2"],
     "script_beside_helpers_tanh_bug": ["W1", "b1", "W2", "b2"],
+    "one_pass_printed_grads_correct.py": ["W1", "b1", "W2", "b2"],
+    "one_pass_printed_grads_bias_bug.py": ["W1", "b1", "W2", "b2"],
 }
 
 

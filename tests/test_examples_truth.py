@@ -1506,6 +1506,18 @@ def _script_beside_helpers(folder: str):
     return ps, [ns["d" + k] for k in NAMES], loss
 
 
+def _one_pass_script(file: str):
+    """The whole one-pass script run here (it has no loop); 0.5 * sum of squared errors written here."""
+    ns = {"np": np}
+    np.random.seed(0)
+    tree = ast.parse((FOLDER / file).read_text())
+    body = [s for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom, ast.For))]
+    exec(compile(ast.Module(body, []), file, "exec"), ns)
+    ps, x, y = [ns[k] for k in NAMES], ns["x"], ns["y"]
+    loss = lambda: 0.5 * np.sum((1 / (1 + np.exp(-(x @ ps[0] + ps[1]))) @ ps[2] + ps[3] - y) ** 2)  # noqa: E731
+    return ps, [ns["grad_" + k] for k in NAMES], loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1668,6 +1680,8 @@ CASES = {
     "onehot_from_labels_columns_correct.py": case_onehot_from_labels_columns,
     "script_beside_helpers_correct": lambda: _script_beside_helpers("script_beside_helpers_correct"),
     "script_beside_helpers_tanh_bug": lambda: _script_beside_helpers("script_beside_helpers_tanh_bug"),
+    "one_pass_printed_grads_correct.py": lambda: _one_pass_script("one_pass_printed_grads_correct.py"),
+    "one_pass_printed_grads_bias_bug.py": lambda: _one_pass_script("one_pass_printed_grads_bias_bug.py"),
 }
 
 
