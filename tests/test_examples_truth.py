@@ -1518,6 +1518,33 @@ def _one_pass_script(file: str):
     return ps, [ns["grad_" + k] for k in NAMES], loss
 
 
+def _builder_layers(file: str):
+    """LayerNet.build((2, 4, 1)) on one (1, 2) row: the in-place update over the rate; 0.5 * sum of squares here."""
+    m = definitions(FOLDER / file, "builder_" + file[:-3])
+    np.random.seed(5)
+    net = m.LayerNet(rate=1e-3)
+    net.build((2, 4, 1), m.Sigmoid)
+    lin = [net.layers[0], net.layers[2]]
+    ps = [p for layer in lin for p in (layer.W, layer.b)]
+    row, target = X[:1, :2].copy(), np.array([[0.7]])
+
+    def forward():
+        out = row
+        for layer in net.layers:
+            out = layer.forward(out)
+        return out
+
+    before = [p.copy() for p in ps]
+    grad = m.HalfSquaredError.derivative(target, forward())
+    for layer in reversed(net.layers):
+        grad = layer.backward(grad, net.rate)
+    claimed = [(b - p) / net.rate for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+    names = [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")]
+    return ps, claimed, lambda: 0.5 * np.sum((forward() - target) ** 2), names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1682,6 +1709,8 @@ CASES = {
     "script_beside_helpers_tanh_bug": lambda: _script_beside_helpers("script_beside_helpers_tanh_bug"),
     "one_pass_printed_grads_correct.py": lambda: _one_pass_script("one_pass_printed_grads_correct.py"),
     "one_pass_printed_grads_bias_bug.py": lambda: _one_pass_script("one_pass_printed_grads_bias_bug.py"),
+    "builder_method_layers_correct.py": lambda: _builder_layers("builder_method_layers_correct.py"),
+    "builder_method_layers_sigmoid_bug.py": lambda: _builder_layers("builder_method_layers_sigmoid_bug.py"),
 }
 
 

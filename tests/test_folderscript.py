@@ -58,3 +58,35 @@ def test_script_data_found_by_what_the_code_does_with_it():
     assert sorted(scriptdata._multiplying(tree.body, "W1")) == ["cols", "points"]
     assert scriptdata._multiplying(tree.body, None) == []
     assert scriptdata._compared_with(tree.body, "p") == ["inside"]
+
+
+def test_a_method_that_makes_layers_is_a_builder(tmp_path):
+    import importlib.util
+
+    from gradcheck.audit.adapters import assembly
+
+    src = textwrap.dedent(
+        """
+        class Dense:
+            def forward(self, x):
+                return x
+            def backward(self, g):
+                return g
+        class Net:
+            def __init__(self):
+                self.layers = []
+            def config(self, sizes):
+                for a, b in zip(sizes, sizes[1:]):
+                    self.layers.append(Dense())
+            def predict(self, x):
+                return x
+        """
+    )
+    (tmp_path / "buildernet.py").write_text(src)  # a file, so its methods' source can be read
+    spec = importlib.util.spec_from_file_location("buildernet", tmp_path / "buildernet.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert assembly.layer_builders([mod.Net], {"Dense"}) == {"config"}
+    body = ast.parse("net = Net()\nnet.config((2, 3, 1))\n").body
+    assert assembly.assembles(body, {"Dense"}, {"config"})
+    assert not assembly.assembles(body, {"Dense"})
