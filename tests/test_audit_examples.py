@@ -198,6 +198,7 @@ STUDENT_NAMES = {
     "one_pass_printed_grads_bias_bug.py": ["W1", "b1", "W2", "b2"],
     "builder_method_layers_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "builder_method_layers_sigmoid_bug.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "script_inline_dropout_correct.py": ["W1", "b1", "W2", "b2"],
 }
 
 

@@ -1545,6 +1545,14 @@ def _builder_layers(file: str):
     return ps, claimed, lambda: 0.5 * np.sum((forward() - target) ** 2), names
 
 
+def case_script_inline_dropout():
+    """The script's first pass, its mask drawn once and kept: mean squared error through that mask."""
+    ns = _script_first_pass("script_inline_dropout_correct.py", {})
+    ps, Xs, y, mask = [ns[k] for k in NAMES], ns["X"], ns["y"], ns["mask"]
+    loss = lambda: np.mean((np.maximum(Xs @ ps[0] + ps[1], 0) * mask @ ps[2] + ps[3] - y) ** 2)  # noqa: E731
+    return ps, [ns["d" + k] for k in NAMES], loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1711,6 +1719,7 @@ CASES = {
     "one_pass_printed_grads_bias_bug.py": lambda: _one_pass_script("one_pass_printed_grads_bias_bug.py"),
     "builder_method_layers_correct.py": lambda: _builder_layers("builder_method_layers_correct.py"),
     "builder_method_layers_sigmoid_bug.py": lambda: _builder_layers("builder_method_layers_sigmoid_bug.py"),
+    "script_inline_dropout_correct.py": case_script_inline_dropout,
 }
 
 

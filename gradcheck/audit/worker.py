@@ -334,9 +334,10 @@ def _probe(partial: dict, result: dict, spec: dict, lrs: list, seed: Any, base: 
 
 def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> None:
     """Script mode: run the script under the tracer and fill ``result`` from the capture."""
-    from gradcheck.audit import tracer
+    from gradcheck.audit import scriptrandom, tracer
 
     notes = result["notes"]
+    scriptrandom.refuse_random_mask(sr.stmts, [str(g) for g in spec.get("grads") or []], sr.where)
     cap = tracer.run(sr, spec, notes)
     cell = sr.cell_of(cap.line)
     nb = sr.loaded.kind == "ipynb"
@@ -451,6 +452,7 @@ WORKER_IMPORTS = (
     "gradcheck.audit.standins",
     "gradcheck.audit.tracer",
     "gradcheck.audit.folderscript",
+    "gradcheck.audit.scriptrandom",
     "gradcheck.audit.probes",
 )
 
