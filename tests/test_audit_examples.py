@@ -199,6 +199,7 @@ STUDENT_NAMES = {
     "builder_method_layers_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "builder_method_layers_sigmoid_bug.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "script_inline_dropout_correct.py": ["W1", "b1", "W2", "b2"],
+    "layer_demo_given_gradient_correct.py": ["first.weight", "first.bias", "second.weight", "second.bias"],
 }
 
 

@@ -1553,6 +1553,22 @@ def case_script_inline_dropout():
     return ps, [ns["d" + k] for k in NAMES], loss
 
 
+def case_layer_demo_given_gradient():
+    """The layers' stored gradients for a given upstream g: those of sum(scores * g), by central differences."""
+    m = definitions(FOLDER / "layer_demo_given_gradient_correct.py", "given_grad")
+    first, act, second = m.Affine(3, 5), m.Relu(), m.Affine(5, 2)
+    upstream = RNG.normal(size=(7, 2))
+
+    def loss():
+        return float(np.sum(second.forward(act.forward(first.forward(X))) * upstream))
+
+    loss()
+    first.backward(act.backward(second.backward(upstream)))
+    ps = [first.weight, first.bias, second.weight, second.bias]
+    claimed = [first.weight_grad, first.bias_grad, second.weight_grad, second.bias_grad]
+    return ps, claimed, loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1720,6 +1736,7 @@ CASES = {
     "builder_method_layers_correct.py": lambda: _builder_layers("builder_method_layers_correct.py"),
     "builder_method_layers_sigmoid_bug.py": lambda: _builder_layers("builder_method_layers_sigmoid_bug.py"),
     "script_inline_dropout_correct.py": case_script_inline_dropout,
+    "layer_demo_given_gradient_correct.py": case_layer_demo_given_gradient,
 }
 
 
