@@ -200,6 +200,10 @@ STUDENT_NAMES = {
     "builder_method_layers_sigmoid_bug.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "script_inline_dropout_correct.py": ["W1", "b1", "W2", "b2"],
     "layer_demo_given_gradient_correct.py": ["first.weight", "first.bias", "second.weight", "second.bias"],
+    "main_local_weights_correct.py": ["W1", "b1", "W2", "b2"],
+    "main_local_weights_tanh_bug.py": ["W1", "b1", "W2", "b2"],
+    "main_local_helpers_correct.py": ["W1", "b1", "W2", "b2"],
+    "main_local_helpers_relu_bug.py": ["W1", "b1", "W2", "b2"],
 }
 
 

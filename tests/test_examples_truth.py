@@ -1569,6 +1569,49 @@ def case_layer_demo_given_gradient():
     return ps, claimed, loss
 
 
+def _function_first_pass(file: str, fname: str) -> dict:
+    """A training function's body run here with its defaults, its loop's first pass up to the first update
+    of a weight; the module's own functions as the body calls them. The names it leaves."""
+    m = definitions(FOLDER / file, "fn_" + file[:-3])
+    fn = next(s for s in ast.parse((FOLDER / file).read_text()).body if getattr(s, "name", None) == fname)
+    loop = next(s for s in fn.body if isinstance(s, ast.For))
+    body = []
+    for stmt in loop.body:
+        target = (
+            stmt.target
+            if isinstance(stmt, ast.AugAssign)
+            else (stmt.targets[0] if isinstance(stmt, ast.Assign) else None)
+        )
+        if isinstance(target, ast.Name) and target.id in NAMES and not isinstance(stmt.value, ast.Call):
+            break
+        body.append(stmt)
+    ns = {**vars(m), **{a.arg: ast.literal_eval(d) for a, d in zip(fn.args.args, fn.args.defaults)}}
+    np.random.seed(0)
+    exec(compile(ast.Module(fn.body[: fn.body.index(loop)] + body, []), file, "exec"), ns)
+    return ns
+
+
+def _main_local(file: str):
+    """main()'s first pass: tanh hidden layer, sigmoid output, mean BCE written here."""
+    ns = _function_first_pass(file, "main")
+    ps, Xs, y = [ns[k] for k in NAMES], ns["X"], ns["y"]
+    loss = lambda: bce(1 / (1 + np.exp(-(np.tanh(Xs @ ps[0] + ps[1]) @ ps[2] + ps[3]))), y)  # noqa: E731
+    return ps, [ns["d" + k] for k in NAMES], loss
+
+
+def _main_helpers(file: str):
+    """train()'s first pass through its helpers: ReLU hidden layer, softmax, mean CE written here."""
+    ns = _function_first_pass(file, "train")
+    ps, Xs, Y = [ns[k] for k in NAMES], ns["X"], ns["Y"]
+
+    def loss():
+        s = np.maximum(Xs @ ps[0] + ps[1], 0) @ ps[2] + ps[3]
+        p = np.exp(s - s.max(axis=1, keepdims=True))
+        return ce(p / p.sum(axis=1, keepdims=True), Y)
+
+    return ps, [ns["d" + k] for k in NAMES], loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1737,6 +1780,10 @@ CASES = {
     "builder_method_layers_sigmoid_bug.py": lambda: _builder_layers("builder_method_layers_sigmoid_bug.py"),
     "script_inline_dropout_correct.py": case_script_inline_dropout,
     "layer_demo_given_gradient_correct.py": case_layer_demo_given_gradient,
+    "main_local_weights_correct.py": lambda: _main_local("main_local_weights_correct.py"),
+    "main_local_weights_tanh_bug.py": lambda: _main_local("main_local_weights_tanh_bug.py"),
+    "main_local_helpers_correct.py": lambda: _main_helpers("main_local_helpers_correct.py"),
+    "main_local_helpers_relu_bug.py": lambda: _main_helpers("main_local_helpers_relu_bug.py"),
 }
 
 

@@ -210,7 +210,9 @@ def looks_like_script(run_: ScriptRun, spec: dict) -> bool:
     inline = {hoist.InlineUpdate(**u).grad for u in spec.get("inline_updates") or []}
     if not set(grads) - inline <= _assigned_names(run_.stmts):
         return False
-    return not has_model_code(run_.stmts)
+    # a training function's body run as the script (mainbody): its weights are its own local variables,
+    # so helper functions, backward ones included, can only have been handed them as arguments
+    return bool(spec.get("inline_function")) or not has_model_code(run_.stmts)
 
 
 def has_model_code(stmts: list[ast.stmt]) -> bool:

@@ -267,6 +267,11 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
         try:
             pre_notes: list[str] = []
             sr = tracer.prepare(sub, pre_notes)
+            if spec.get("inline_function"):  # def main(): a training script inside a function (mainbody)
+                from gradcheck.audit import mainbody
+                from gradcheck.audit.adapters.shapes.script import infer_spec
+
+                sr.stmts = mainbody.inline_entry(sr.stmts, infer_spec)[0]
             if mode == "script" or tracer.looks_like_script(sr, spec):
                 loaded = sr.loaded
                 result["notes"].extend(pre_notes)

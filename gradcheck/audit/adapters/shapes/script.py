@@ -12,7 +12,7 @@ import ast
 import dataclasses
 import re
 
-from gradcheck.audit import hoist
+from gradcheck.audit import hoist, mainbody
 from gradcheck.audit.adapters.names import canon, is_param_name, layer_key, strip_grad
 
 
@@ -146,6 +146,10 @@ def script_spec(path, spec: dict, notes: list[str]) -> dict:
     except Exception:  # noqa: BLE001 - a file the loader will report on
         return spec
     found = infer_spec(sr.stmts)
+    inlined = mainbody.inline_entry(sr.stmts, infer_spec) if not found else None
+    if inlined is not None:  # def main(): W1 = ...; ... W1 -= lr * dW1: the body is the script
+        sr.stmts = inlined[0]
+        found = {**infer_spec(sr.stmts), "inline_function": inlined[1]}
     named = found.pop("named_only", False)
     if not found or not tracer.looks_like_script(sr, {**spec, **found}):
         return spec
@@ -159,4 +163,9 @@ def script_spec(path, spec: dict, notes: list[str]) -> dict:
     )
     how = "paired by their names (the script updates no weight)" if named else "read off its updates"
     notes.append(f"a script without a model class or backward function: weights and gradients {how} ({pairs})")
+    if inlined is not None:
+        notes.append(
+            f"{inlined[1]}() keeps its weights as local variables and trains them: its body was run as the script "
+            "(the module's definitions and set-up first, its arguments at their defaults)"
+        )
     return {**spec, **found}
