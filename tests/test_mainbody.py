@@ -48,3 +48,25 @@ def test_nothing_is_inlined_without_defaults_or_with_an_early_return():
 def test_a_function_the_module_never_calls_is_not_a_script():
     src = TRAIN.format(args="epochs=3, rate=0.1", tail="pass").replace("    main()\n", "    pass\n")
     assert mainbody.inline_entry(ast.parse(textwrap.dedent(src)).body, infer_spec) is None
+
+
+def test_required_arguments_take_what_the_one_call_passes():
+    src = """
+    import numpy as np
+    def train(X, y, lr=0.1):
+        W1 = np.ones((2, 1))
+        for _ in range(3):
+            dW1 = X.T @ (X @ W1 - y)
+            W1 -= lr * dW1
+        return W1
+    if __name__ == "__main__":
+        data = np.ones((4, 2))
+        final = train(data, np.zeros((4, 1)), lr=0.5)
+        print(final)
+    """
+    stmts, name = mainbody.inline_entry(ast.parse(textwrap.dedent(src)).body, infer_spec)
+    text = ast.unparse(ast.Module(stmts, []))
+    assert "X = data" in text and "y = np.zeros((4, 1))" in text and "lr = 0.5" in text
+    assert "final = W1" in text and text.index("final = W1") < text.index("print(final)")
+    twice = textwrap.dedent(src).replace("print(final)", "train(data, data)")
+    assert mainbody.inline_entry(ast.parse(twice).body, infer_spec) is None  # called twice: which call is meant?
