@@ -26,6 +26,7 @@ from gradcheck.audit.judge import judge
 from gradcheck.audit.lossfit import LossChoice
 from gradcheck.audit.network import ForwardCheck, infer_network
 from gradcheck.audit.noforward import without_forward
+from gradcheck.audit.penaltycheck import with_penalty
 from gradcheck.audit.signwording import for_update_form
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.audit.submissionresult import SubmissionResult
@@ -127,6 +128,7 @@ def grade(
         judged = without_forward(ex, X, Y, spec, seed, base, student, lr_unknown)
     else:
         judged = judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown)
+    judged = with_penalty(judged, result.get("penalty_probe"))
     return for_update_form(judged, result.get("update_form"))
 
 

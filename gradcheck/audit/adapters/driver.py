@@ -32,6 +32,7 @@ from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
+from gradcheck.audit.adapters.penaltyprobe import penalty_probe
 from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
 from gradcheck.audit.adapters.readers.echoed import NOTE as ECHOED_NOTE
 from gradcheck.audit.adapters.readers.echoed import echoes_weights
@@ -422,16 +423,19 @@ def _first_step(target: Target, params, ctx: Context, lrs, n: int, seed: int) ->
     try:
         return runner, choose_layout(runner, lrs[0], params, ctx.notes)
     except StudentCodeError as exc:
-        if X.shape[0] == 1 or not isinstance(exc.original, (ValueError, IndexError)):
+        if not isinstance(exc.original, (ValueError, IndexError)):
             raise  # only shape errors suggest one-sample code (never a resource limit)
         failed = exc
     one = Runner(target, params, ctx.loaded, ctx.spec, X[:1], Y[:1], [])
-    try:
-        step = choose_layout(one, lrs[0], params, one.notes)
-    except (StudentCodeError, AuditError):
+    if X.shape[0] == 1:  # one row already (per-sample code, or a batch of one): the sample as 1-D vectors
         one, step = vector_sample(one, lrs[0], params, failed)
+    else:
+        try:
+            step = choose_layout(one, lrs[0], params, one.notes)
+        except (StudentCodeError, AuditError):
+            one, step = vector_sample(one, lrs[0], params, failed)
+        one.notes.append("the code fails on a batch but runs on one sample: checked on one sample")
     ctx.notes.extend(one.notes)
-    ctx.notes.append("the code fails on a batch but runs on one sample: checked on one sample")
     one.notes = ctx.notes
     return one, step
 
@@ -517,6 +521,8 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
         ctx.notes.append(f"no gradient found for {', '.join(missing)}")
     grads = sorted(grads, key=lambda g: g.param)
     result.update(shape=shape, grads=[_grad_out(g, params) for g in grads])
+    if shape == "loss-and-grads" and s_used is s1:  # reg=0.0 kept: its penalty measured apart (penaltyprobe)
+        result["penalty_probe"] = penalty_probe(runner, s1, params, lrs[0])
     Xc, Yc = runner.batch(s1.columns)
     result["student_losses"] = student_losses(runner, s1, ctx.funcs)
     if ctx.sizes is not None and ctx.sizes.invented:
