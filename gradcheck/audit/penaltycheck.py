@@ -89,14 +89,14 @@ def _failed(t: TensorResult, ev: dict) -> TensorResult:
 def _diagnosis(bad: dict[str, dict], knob: str, value: float, probe: Mapping[str, Any]) -> Diagnosis:
     ratios = {None if ev["ratio"] is None else float(f"{ev['ratio']:.4g}") for ev in bad.values()}
     ratio = ratios.pop() if len(ratios) == 1 else None
-    what = (
-        f"the penalty's part of the gradient of {', '.join(bad)} is {ratio:.4g} times the derivative of the "
-        "penalty the loss adds"
+    names = ", ".join(bad)
+    what = f"the penalty's part of the gradient of {names} is " + (
+        f"{ratio:.4g} times the derivative of the penalty the loss adds"
         if ratio is not None
-        else f"the penalty's part of the gradient of {', '.join(bad)} is not the derivative of the penalty the loss adds"
+        else "not the derivative of the penalty the loss adds"
     )
     if ratio is not None and abs(ratio) < 1e-12:
-        what = f"the gradient of {', '.join(bad)} leaves out the penalty the loss adds"
+        what = f"the gradient of {names} leaves out the penalty the loss adds"
     return Diagnosis(
         code="regularization_mismatch",
         tensor=", ".join(bad),

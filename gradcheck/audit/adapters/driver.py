@@ -32,8 +32,8 @@ from gradcheck.audit.adapters.layout import choose_layout, per_sample
 from gradcheck.audit.adapters.names import canon, is_param_name, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
-from gradcheck.audit.adapters.penaltyprobe import penalty_probe
 from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
+from gradcheck.audit.adapters.penaltyprobe import penalty_probe
 from gradcheck.audit.adapters.readers.echoed import NOTE as ECHOED_NOTE
 from gradcheck.audit.adapters.readers.echoed import echoes_weights
 from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_value_info
