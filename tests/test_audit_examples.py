@@ -191,6 +191,16 @@ STUDENT_NAMES = {
     "trainer_class_fstring_keys_softmax_bug.py": ["W1", "b1", "W2", "b2"],
     "book_library_chapter_correct": ["params['W1']", "params['b1']", "params['W2']", "params['b2']"],
     "global_weight_lists_correct.py": [f"{k}[{i}]" for i in range(4) for k in ("weights", "biases")],
+    "cs231n_reg_squared_correct.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "cs231n_reg_squared_bug.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "cs231n_self_reg_half_correct.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "cs231n_self_reg_half_bug.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "online_outer_correct.py": ["W1", "b1", "W2", "b2"],
+    "online_outer_sign_bug.py": ["W1", "b1", "W2", "b2"],
+    "online_outer_sigmoid_twice_bug.py": ["w1", "b1", "w2", "b2"],
+    "online_square_transpose_bug.py": [f"{k}[{i}]" for i in range(3) for k in ("W", "b")],
+    "online_backprop_vectors_correct.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
+    "online_backprop_vectors_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
 }
 
 
