@@ -204,6 +204,16 @@ STUDENT_NAMES = {
     "main_local_weights_tanh_bug.py": ["W1", "b1", "W2", "b2"],
     "main_local_helpers_correct.py": ["W1", "b1", "W2", "b2"],
     "main_local_helpers_relu_bug.py": ["W1", "b1", "W2", "b2"],
+    "cs231n_reg_squared_correct.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "cs231n_reg_squared_bug.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "cs231n_self_reg_half_correct.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "cs231n_self_reg_half_bug.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "online_outer_correct.py": ["W1", "b1", "W2", "b2"],
+    "online_outer_sign_bug.py": ["W1", "b1", "W2", "b2"],
+    "online_outer_sigmoid_twice_bug.py": ["w1", "b1", "w2", "b2"],
+    "online_square_transpose_bug.py": [f"{k}[{i}]" for i in range(3) for k in ("W", "b")],
+    "online_backprop_vectors_correct.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
+    "online_backprop_vectors_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
 }
 
 

@@ -1612,6 +1612,44 @@ def _main_helpers(file: str):
     return ps, [ns["d" + k] for k in NAMES], loss
 
 
+def _reg_on(rel: str, cls: str, make):
+    """A CS231n (loss, grads) at a penalty of 0.3: the truth is the code's own penalized loss, differenced."""
+    m = definitions(FOLDER / rel, "rg")
+    net, y = make(getattr(m, cls)), np.array([0, 1, 2, 3, 1, 2, 0])
+    _, g = net.loss(X, y) if hasattr(net, "reg") else net.loss(X, y, reg=0.3)
+    names = [f"params['{k}']" for k in NAMES]
+    loss = (lambda: net.loss(X, y)[0]) if hasattr(net, "reg") else (lambda: net.loss(X, y, reg=0.3)[0])
+    return [net.params[k] for k in NAMES], [g[k] for k in NAMES], loss, names
+
+
+def _online(rel: str, cls: str, names: list[str], loss_name: str, step_name: str = "train"):
+    """One sample as 1-D vectors; the gradient read off the in-place update, the truth off the code's own loss."""
+    m = definitions(FOLDER / rel, "on")
+    net = getattr(m, cls)(3, 4, 2)
+    x, t = X[0], np.array([0.3, -0.4])
+    ps = [_resolve(net, n) for n in names]
+    lr = next(getattr(net, k) for k in ("rate", "lr", "eta") if hasattr(net, k))
+    claimed = _inplace(ps, lambda: getattr(net, step_name)(x, t), lr)
+    return ps, claimed, lambda: getattr(net, loss_name)(x, t), names
+
+
+def _resolve(obj, name: str):
+    """``W[0]`` or ``w1`` on ``obj``."""
+    base, _, index = name.partition("[")
+    value = getattr(obj, base)
+    return value[int(index[:-1])] if index else value
+
+
+def _online_vectors(rel: str):
+    m = definitions(FOLDER / rel, "ov")
+    net = m.Network([3, 4, 2])
+    x, t = X[1], np.array([0.2, 0.9])
+    nb, nw = net.backprop(x, t)
+    names = [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")]
+    ps = [a for i in range(2) for a in (net.weights[i], net.biases[i])]
+    return ps, [a for i in range(2) for a in (nw[i], nb[i])], lambda: net.cost(x, t), names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1784,6 +1822,28 @@ CASES = {
     "main_local_weights_tanh_bug.py": lambda: _main_local("main_local_weights_tanh_bug.py"),
     "main_local_helpers_correct.py": lambda: _main_helpers("main_local_helpers_correct.py"),
     "main_local_helpers_relu_bug.py": lambda: _main_helpers("main_local_helpers_relu_bug.py"),
+    "cs231n_reg_squared_correct.py": lambda: _reg_on(
+        "cs231n_reg_squared_correct.py", "TwoLayerNet", lambda c: c(3, 5, 4, std=0.5)
+    ),
+    "cs231n_reg_squared_bug.py": lambda: _reg_on(
+        "cs231n_reg_squared_bug.py", "TwoLayerNet", lambda c: c(3, 5, 4, std=0.5)
+    ),
+    "cs231n_self_reg_half_correct.py": lambda: _reg_on(
+        "cs231n_self_reg_half_correct.py", "ThreeLayerConvFreeNet", lambda c: c(3, 5, 4, weight_scale=0.5, reg=0.3)
+    ),
+    "cs231n_self_reg_half_bug.py": lambda: _reg_on(
+        "cs231n_self_reg_half_bug.py", "ThreeLayerConvFreeNet", lambda c: c(3, 5, 4, weight_scale=0.5, reg=0.3)
+    ),
+    "online_outer_correct.py": lambda: _online("online_outer_correct.py", "OnlineRegressor", NAMES, "error"),
+    "online_outer_sign_bug.py": lambda: _online("online_outer_sign_bug.py", "OnlineRegressor", NAMES, "error"),
+    "online_outer_sigmoid_twice_bug.py": lambda: _online(
+        "online_outer_sigmoid_twice_bug.py", "OnlineClassifier", ["w1", "b1", "w2", "b2"], "loss"
+    ),
+    "online_square_transpose_bug.py": lambda: _online(
+        "online_square_transpose_bug.py", "DeepOnline", [f"{k}[{i}]" for i in range(3) for k in ("W", "b")], "cost"
+    ),
+    "online_backprop_vectors_correct.py": lambda: _online_vectors("online_backprop_vectors_correct.py"),
+    "online_backprop_vectors_bug.py": lambda: _online_vectors("online_backprop_vectors_bug.py"),
 }
 
 

@@ -14,6 +14,7 @@ FORWARD_NAMES = [
     "forward",
     "feedforward",
     "feed_forward",
+    "feed",
     "forward_propagation",
     "forward_pass",
     "forward_prop",
