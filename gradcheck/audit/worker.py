@@ -277,7 +277,12 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
                 loaded = sr.loaded
                 result["notes"].extend(pre_notes)
                 sr.loaded.notes = result["notes"]
-                if mode == "auto":
+                if mode == "auto" and spec.get("inline_function"):
+                    result["notes"].append(
+                        f"script mode: [network] grads are local variables of {spec['inline_function']}(), "
+                        "whose body is run as the script"
+                    )
+                elif mode == "auto":
                     result["notes"].append(
                         "script mode: [network] grads are variables of the top-level code "
                         "and there is no model class or backward function"
