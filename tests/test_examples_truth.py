@@ -1485,6 +1485,133 @@ def case_global_weight_lists():
     return ps, claimed, lambda: m.cost(Xs, y)
 
 
+def case_onehot_from_labels_columns():
+    """ColumnClassifier on one-hot columns built by its own encode_targets: mean CE over samples."""
+    m = definitions(FOLDER / "onehot_from_labels_columns_correct.py", "onehot_cols")
+    net = m.ColumnClassifier(3, 5, 4)
+    Xc, T = X.T.copy(), m.encode_targets(np.array([0, 1, 2, 3, 1, 2, 0]), 4)
+    grads = net.backward(net.forward(Xc)[1], T)
+    ps = [net.W1, net.b1, net.W2, net.b2]
+    loss = lambda: -np.sum(T * np.log(net.forward(Xc)[0])) / Xc.shape[1]  # noqa: E731
+    return ps, [grads["d" + k] for k in NAMES], loss
+
+
+def _script_beside_helpers(folder: str):
+    """run_training.py's first pass, with nnhelpers.py's functions as its imports bring them; mean BCE here."""
+    helpers = definitions(FOLDER / folder / "nnhelpers.py", folder + "_helpers")
+    given = {k: getattr(helpers, k) for k in ("tanh", "tanh_grad", "logistic", "binary_cross_entropy")}
+    ns = _script_first_pass(f"{folder}/run_training.py", given)
+    ps, Xs, T = [ns[k] for k in NAMES], ns["points"], ns["inside"]
+    loss = lambda: bce(1 / (1 + np.exp(-(np.tanh(Xs @ ps[0] + ps[1]) @ ps[2] + ps[3]))), T)  # noqa: E731
+    return ps, [ns["d" + k] for k in NAMES], loss
+
+
+def _one_pass_script(file: str):
+    """The whole one-pass script run here (it has no loop); 0.5 * sum of squared errors written here."""
+    ns = {"np": np}
+    np.random.seed(0)
+    tree = ast.parse((FOLDER / file).read_text())
+    body = [s for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom, ast.For))]
+    exec(compile(ast.Module(body, []), file, "exec"), ns)
+    ps, x, y = [ns[k] for k in NAMES], ns["x"], ns["y"]
+    loss = lambda: 0.5 * np.sum((1 / (1 + np.exp(-(x @ ps[0] + ps[1]))) @ ps[2] + ps[3] - y) ** 2)  # noqa: E731
+    return ps, [ns["grad_" + k] for k in NAMES], loss
+
+
+def _builder_layers(file: str):
+    """LayerNet.build((2, 4, 1)) on one (1, 2) row: the in-place update over the rate; 0.5 * sum of squares here."""
+    m = definitions(FOLDER / file, "builder_" + file[:-3])
+    np.random.seed(5)
+    net = m.LayerNet(rate=1e-3)
+    net.build((2, 4, 1), m.Sigmoid)
+    lin = [net.layers[0], net.layers[2]]
+    ps = [p for layer in lin for p in (layer.W, layer.b)]
+    row, target = X[:1, :2].copy(), np.array([[0.7]])
+
+    def forward():
+        out = row
+        for layer in net.layers:
+            out = layer.forward(out)
+        return out
+
+    before = [p.copy() for p in ps]
+    grad = m.HalfSquaredError.derivative(target, forward())
+    for layer in reversed(net.layers):
+        grad = layer.backward(grad, net.rate)
+    claimed = [(b - p) / net.rate for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+    names = [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")]
+    return ps, claimed, lambda: 0.5 * np.sum((forward() - target) ** 2), names
+
+
+def case_script_inline_dropout():
+    """The script's first pass, its mask drawn once and kept: mean squared error through that mask."""
+    ns = _script_first_pass("script_inline_dropout_correct.py", {})
+    ps, Xs, y, mask = [ns[k] for k in NAMES], ns["X"], ns["y"], ns["mask"]
+    loss = lambda: np.mean((np.maximum(Xs @ ps[0] + ps[1], 0) * mask @ ps[2] + ps[3] - y) ** 2)  # noqa: E731
+    return ps, [ns["d" + k] for k in NAMES], loss
+
+
+def case_layer_demo_given_gradient():
+    """The layers' stored gradients for a given upstream g: those of sum(scores * g), by central differences."""
+    m = definitions(FOLDER / "layer_demo_given_gradient_correct.py", "given_grad")
+    first, act, second = m.Affine(3, 5), m.Relu(), m.Affine(5, 2)
+    upstream = RNG.normal(size=(7, 2))
+
+    def loss():
+        return float(np.sum(second.forward(act.forward(first.forward(X))) * upstream))
+
+    loss()
+    first.backward(act.backward(second.backward(upstream)))
+    ps = [first.weight, first.bias, second.weight, second.bias]
+    claimed = [first.weight_grad, first.bias_grad, second.weight_grad, second.bias_grad]
+    return ps, claimed, loss
+
+
+def _function_first_pass(file: str, fname: str) -> dict:
+    """A training function's body run here with its defaults, its loop's first pass up to the first update
+    of a weight; the module's own functions as the body calls them. The names it leaves."""
+    m = definitions(FOLDER / file, "fn_" + file[:-3])
+    fn = next(s for s in ast.parse((FOLDER / file).read_text()).body if getattr(s, "name", None) == fname)
+    loop = next(s for s in fn.body if isinstance(s, ast.For))
+    body = []
+    for stmt in loop.body:
+        target = (
+            stmt.target
+            if isinstance(stmt, ast.AugAssign)
+            else (stmt.targets[0] if isinstance(stmt, ast.Assign) else None)
+        )
+        if isinstance(target, ast.Name) and target.id in NAMES and not isinstance(stmt.value, ast.Call):
+            break
+        body.append(stmt)
+    ns = {**vars(m), **{a.arg: ast.literal_eval(d) for a, d in zip(fn.args.args, fn.args.defaults)}}
+    np.random.seed(0)
+    exec(compile(ast.Module(fn.body[: fn.body.index(loop)] + body, []), file, "exec"), ns)
+    return ns
+
+
+def _main_local(file: str):
+    """main()'s first pass: tanh hidden layer, sigmoid output, mean BCE written here."""
+    ns = _function_first_pass(file, "main")
+    ps, Xs, y = [ns[k] for k in NAMES], ns["X"], ns["y"]
+    loss = lambda: bce(1 / (1 + np.exp(-(np.tanh(Xs @ ps[0] + ps[1]) @ ps[2] + ps[3]))), y)  # noqa: E731
+    return ps, [ns["d" + k] for k in NAMES], loss
+
+
+def _main_helpers(file: str):
+    """train()'s first pass through its helpers: ReLU hidden layer, softmax, mean CE written here."""
+    ns = _function_first_pass(file, "train")
+    ps, Xs, Y = [ns[k] for k in NAMES], ns["X"], ns["Y"]
+
+    def loss():
+        s = np.maximum(Xs @ ps[0] + ps[1], 0) @ ps[2] + ps[3]
+        p = np.exp(s - s.max(axis=1, keepdims=True))
+        return ce(p / p.sum(axis=1, keepdims=True), Y)
+
+    return ps, [ns["d" + k] for k in NAMES], loss
+
+
 def _reg_on(rel: str, cls: str, make):
     """A CS231n (loss, grads) at a penalty of 0.3: the truth is the code's own penalized loss, differenced."""
     m = definitions(FOLDER / rel, "rg")
@@ -1682,6 +1809,19 @@ CASES = {
     "global_weight_lists_correct.py": case_global_weight_lists,
     "trainer_class_fstring_keys_softmax_bug.py": lambda: _trainer_fstring("trainer_class_fstring_keys_softmax_bug.py"),
     "book_library_chapter_correct": lambda: _book_chapter("book_library_chapter_correct"),
+    "onehot_from_labels_columns_correct.py": case_onehot_from_labels_columns,
+    "script_beside_helpers_correct": lambda: _script_beside_helpers("script_beside_helpers_correct"),
+    "script_beside_helpers_tanh_bug": lambda: _script_beside_helpers("script_beside_helpers_tanh_bug"),
+    "one_pass_printed_grads_correct.py": lambda: _one_pass_script("one_pass_printed_grads_correct.py"),
+    "one_pass_printed_grads_bias_bug.py": lambda: _one_pass_script("one_pass_printed_grads_bias_bug.py"),
+    "builder_method_layers_correct.py": lambda: _builder_layers("builder_method_layers_correct.py"),
+    "builder_method_layers_sigmoid_bug.py": lambda: _builder_layers("builder_method_layers_sigmoid_bug.py"),
+    "script_inline_dropout_correct.py": case_script_inline_dropout,
+    "layer_demo_given_gradient_correct.py": case_layer_demo_given_gradient,
+    "main_local_weights_correct.py": lambda: _main_local("main_local_weights_correct.py"),
+    "main_local_weights_tanh_bug.py": lambda: _main_local("main_local_weights_tanh_bug.py"),
+    "main_local_helpers_correct.py": lambda: _main_helpers("main_local_helpers_correct.py"),
+    "main_local_helpers_relu_bug.py": lambda: _main_helpers("main_local_helpers_relu_bug.py"),
     "cs231n_reg_squared_correct.py": lambda: _reg_on(
         "cs231n_reg_squared_correct.py", "TwoLayerNet", lambda c: c(3, 5, 4, std=0.5)
     ),

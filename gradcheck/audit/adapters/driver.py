@@ -98,6 +98,8 @@ def find_target(ctx: Context) -> Target:
         raise AuditError(nodegraph.message(*graph), where="finding the model", type_="EntryNotFound")
     if not ctx.classes and not ctx.funcs and (found := frameworks.frameworks_missing(ctx.loaded.notes)):
         raise AuditError(frameworks.framework_message(found), where="finding the model", type_="EntryNotFound")
+    if not ctx.classes and not ctx.funcs and (names := frameworks.modules_missing(ctx.loaded.notes)):
+        raise AuditError(frameworks.missing_modules_message(names), where="finding the model", type_="EntryNotFound")
     raise AuditError(
         "no class with forward/backward methods and no backward function was found "
         f"(classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)})"
