@@ -109,6 +109,7 @@ EXPECTED.update(
 )
 # The error's path back to the hidden layers (reference_nets.zoo_paths)
 EXPECTED["hidden-error-skips-output-derivative"] = ("missing_activation_derivative", False)
+EXPECTED["error-back-untransposed"] = ("transposed", True)
 # Codes added to the vocabulary since (DESIGN.md lists them as candidates)
 DESIGN_CODES |= {"gradient_clipping", "shape_mismatch"}
 

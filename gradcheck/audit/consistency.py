@@ -183,6 +183,7 @@ def _grade_at(result: dict, point: dict, X, Y, spec: AuditSpec, path: str, seed:
         if v is not None
     ]
     again = {**result, "params": params, "grads": grads, "forward": point.get("forward"), "probes": None}
+    again.update(forward_samples=point.get("forward_samples"), penalty_probe=None)  # the first point's: not here
     return grade(again, X, Y, spec, path=path, seed=seed, loss=loss)
 
 
