@@ -1498,6 +1498,8 @@ def case_long_way_bce():
     params, Xc, Y = m.init_params(3, 5, 2), RNG.normal(size=(3, 6)), (RNG.random((2, 6)) > 0.5).astype(float)
     g = m.backward(Xc, Y, params, m.forward(Xc, params)[1])
     return [params[k] for k in NAMES], [g["d" + k] for k in NAMES], lambda: m.cost(m.forward(Xc, params)[0], Y)
+
+
 def case_onehot_from_labels_columns():
     """ColumnClassifier on one-hot columns built by its own encode_targets: mean CE over samples."""
     m = definitions(FOLDER / "onehot_from_labels_columns_correct.py", "onehot_cols")
