@@ -1485,6 +1485,21 @@ def case_global_weight_lists():
     return ps, claimed, lambda: m.cost(Xs, y)
 
 
+def case_two_bugs_shape_and_value():
+    m = definitions(FOLDER / "two_bugs_shape_and_value_bug.py", "tb")
+    net, Xs, T = m.Classifier(4, 5, 2), RNG.normal(size=(7, 4)), (RNG.random((7, 2)) > 0.5).astype(float)
+    net.forward(Xs)
+    g = net.gradients(Xs, T)
+    return [getattr(net, k) for k in NAMES], [g[k] for k in NAMES], lambda: net.cross_entropy(net.forward(Xs), T)
+
+
+def case_long_way_bce():
+    m = definitions(FOLDER / "long_way_bce_sigmoid_backward_at_activation_bug.py", "lw")
+    params, Xc, Y = m.init_params(3, 5, 2), RNG.normal(size=(3, 6)), (RNG.random((2, 6)) > 0.5).astype(float)
+    g = m.backward(Xc, Y, params, m.forward(Xc, params)[1])
+    return [params[k] for k in NAMES], [g["d" + k] for k in NAMES], lambda: m.cost(m.forward(Xc, params)[0], Y)
+
+
 def case_onehot_from_labels_columns():
     """ColumnClassifier on one-hot columns built by its own encode_targets: mean CE over samples."""
     m = definitions(FOLDER / "onehot_from_labels_columns_correct.py", "onehot_cols")
@@ -1809,6 +1824,8 @@ CASES = {
     "global_weight_lists_correct.py": case_global_weight_lists,
     "trainer_class_fstring_keys_softmax_bug.py": lambda: _trainer_fstring("trainer_class_fstring_keys_softmax_bug.py"),
     "book_library_chapter_correct": lambda: _book_chapter("book_library_chapter_correct"),
+    "two_bugs_shape_and_value_bug.py": case_two_bugs_shape_and_value,
+    "long_way_bce_sigmoid_backward_at_activation_bug.py": case_long_way_bce,
     "onehot_from_labels_columns_correct.py": case_onehot_from_labels_columns,
     "script_beside_helpers_correct": lambda: _script_beside_helpers("script_beside_helpers_correct"),
     "script_beside_helpers_tanh_bug": lambda: _script_beside_helpers("script_beside_helpers_tanh_bug"),
