@@ -308,6 +308,8 @@ def _beyond_reach(ch: Checker, name: str, g: np.ndarray, evidence, screener, scr
     found = reach.unresolved(screener, name, screen, checked, max(per_entry, ch.rtol * ch.analytic_floor))
     if found.left:
         ch.notes.append(reach.note(name, found))
+    if found.faint:
+        ch.notes.append(reach.faint_note(name, found))
     if not found.check.size:
         return []
     method = "complex" if ch.complex_safe else None

@@ -170,3 +170,103 @@ def jump_at_point(oracle: Oracle, name: str, j: int) -> bool:
         clear = gap > 4.0 * SAFETY * rounding
         gaps.append(gap)
     return bool(clear and gaps[0] > 0 and 1.0 / JUMP_STEADY <= gaps[1] / gaps[0] <= JUMP_STEADY)
+
+
+#: :func:`small_step_bracket` halves the step at most this many times (the rounding ceiling it is
+#: given ends the walk long before: float64 at 6e-6 / 2**30 ~ 6e-15 rounds to a few units of 1e-1 of
+#: a loss of 1). Halving, not quartering: a unit between the last two steps leaves that side unsettled,
+#: and a ReLU batch of 256 at weights of 3e-3 has units every 1e-8 to 1e-6 around the point.
+BRACKET_HALVINGS = 30
+
+
+@dataclass(frozen=True)
+class Bracket:
+    """What the one-sided slopes at :func:`small_step_bracket`'s smallest steps span, and their rounding.
+
+    ``settled``: both sides' last two slopes agreed (``low`` and ``high`` are then the two sides'
+    slopes); otherwise the span of the slopes of kinked sides' last :data:`SPAN_STEPS` steps.
+    """
+
+    low: float
+    high: float
+    error: float
+    step: float
+    settled: bool
+
+    def holds(self, g: float) -> bool:
+        """Does ``g`` lie in the span, widened by ``SAFETY`` times its rounding?"""
+        return self.low - SAFETY * self.error <= g <= self.high + SAFETY * self.error
+
+    @property
+    def width(self) -> float:
+        """The span, widened on both sides as in :meth:`holds`."""
+        return self.high - self.low + 2.0 * SAFETY * self.error
+
+
+#: A side whose slopes never settled, but jumped about clear of rounding (kinks), spans its last this many steps.
+SPAN_STEPS = 4
+
+
+def _slopes(oracle: Oracle, name: str, j: int, sign: float, ceiling: float) -> list[tuple[float, float, float]]:
+    """``(slope, rounding, step)`` of one side at halving steps, while the rounding stays under ``ceiling``.
+
+    The walk ends early where the loss stops moving (stairs wider than the step: no slope there).
+    """
+    t = oracle.flat[name][j]
+    cast = oracle.dtype.type
+    base = oracle.h0 * max(1.0, abs(float(t)))
+    L0, kept = oracle.L0, []
+    for k in range(BRACKET_HALVINGS + 1):
+        moved = cast(t + sign * base * 0.5**k)
+        width = float(moved - t) * sign
+        if width <= 0.0 or oracle.u * 2.0 * abs(float(L0)) / width > ceiling:
+            break
+        L = oracle.loss_at(name, j, moved)
+        if not np.isfinite(L) or L == L0:
+            break
+        kept.append((float(sign * (L - L0) / width), oracle.u * (abs(L) + abs(L0)) / width, width))
+    return kept
+
+
+def _jumped(kept: list[tuple[float, float, float]]) -> bool:
+    """Did the slopes turn back, clear of rounding? (a smooth loss's move one way, by halving amounts)"""
+    d = [(b[0] - a[0], a[1] + b[1]) for a, b in zip(kept, kept[1:])]
+    return any(x * y < 0 and abs(x) > 2.0 * rx and abs(y) > 2.0 * ry for (x, rx), (y, ry) in zip(d, d[1:]))
+
+
+def small_step_bracket(oracle: Oracle, name: str, j: int, ceiling: float) -> Bracket | None:
+    """The one-sided slopes at steps as small as rounding ``ceiling`` allows (two per halving of the step).
+
+    Kinks in bulk (a zero-bias ReLU net at weights of 3e-3 over a batch of
+    256: units every 1e-8 to 1e-6 around the point, one of them a hair from it)
+    leave a measured noise that is the kinks', and estimates at the usual
+    steps that average slopes across them. Far shorter steps, down to where
+    the loss's modelled rounding reaches ``ceiling``, step inside all kinks but
+    those much nearer the point: a side whose last two slopes agree within
+    twice their rounding has settled, to the one-sided derivative or to the
+    slope just beyond a kink at the point's edge, and a correct gradient lies
+    between the two sides. A side whose slopes still jump about at the
+    smallest step (kinks nearer than the loss resolves) is known only to span
+    its last :data:`SPAN_STEPS` slopes. None where a side did neither (a smooth
+    side, or one the loss does not resolve at all): no evidence either way.
+    """
+    spans = []
+    for sign in (-1.0, 1.0):
+        kept = _slopes(oracle, name, j, sign, ceiling)
+        if len(kept) < 2:
+            return None
+        (s0, r0, _), (s1, r1, h1) = kept[-2:]
+        if abs(s1 - s0) <= 2.0 * (r0 + r1):
+            spans.append((s1, s1, r1, h1, True))
+        elif _jumped(kept):
+            tail = kept[-SPAN_STEPS:]
+            spans.append((min(k[0] for k in tail), max(k[0] for k in tail), max(k[1] for k in tail), h1, False))
+        else:
+            return None
+    return Bracket(
+        min(sp[0] for sp in spans),
+        max(sp[1] for sp in spans),
+        max(sp[2] for sp in spans),
+        min(sp[3] for sp in spans),
+        spans[0][4] and spans[1][4],
+    )

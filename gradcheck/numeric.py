@@ -147,6 +147,8 @@ class Oracle:
         # itself exactly; a noisy one (dropout, sampling) shows its noise, which
         # then enters every error estimate (twice the spread seen, for margin).
         self.noise = 2.0 * float(abs(problem.base_loss() - self.L0))
+        #: the loss repeated itself exactly (noise measured later is then its rounding, or kinks read as noise)
+        self.repeatable = self.noise == 0.0
         self.evaluations += 2
         self.assert_unmodified()
 

@@ -76,6 +76,8 @@ class SecondOpinions:
             if kinked or (status == "fail" and _stepped_over(left, right, self._refined)):
                 self._note_kinks(name, j)
                 return "inconclusive", best
+            if status == "fail":
+                return self._inside_small_steps(name, j, g, best)
             return status, best
         error = left.error + right.error
         middle = 0.5 * (left.value + right.value)
@@ -120,22 +122,55 @@ class SecondOpinions:
         self._note_kinks(name, j)
         return "inconclusive", est
 
+    def _inside_small_steps(self, name: str, j: int, g: float, best: nm.Estimate):
+        """``(status, estimate)`` of a failing entry whose one-sided limits never settled.
+
+        Its fail rests on estimates at the usual steps; where kinks in bulk sit
+        around the point (:func:`gradcheck.kinks.small_step_bracket`), the
+        one-sided slopes at steps short enough to lie inside them, yet long
+        enough that their rounding stays under an eighth of the miss, are asked:
+        ``g`` inside what they span is no evidence of a bug (``kink`` where both
+        sides settled within :data:`KINK_WIDTH` of ``g`` of each other, else
+        ``inconclusive``, named in a note with the width); outside it, or where
+        a side neither settled nor showed kinks, the fail stands.
+        """
+        if not self.oracle.repeatable:
+            return "fail", best  # a loss that differs from call to call jumps about at short steps too
+        ceiling = abs(g - best.value) / (2.0 * SAFETY)
+        bracket = self.on_reference(lambda ref: kinks.small_step_bracket(ref, name, j, ceiling))
+        if bracket is None or not bracket.holds(g):
+            return "fail", best
+        est = nm.Estimate(
+            0.5 * (bracket.low + bracket.high),
+            0.5 * bracket.width,
+            "one-sided",
+            bracket.low,
+            bracket.high,
+            kink=True,
+            slope_error=bracket.error,
+        )
+        if bracket.settled and bracket.width <= KINK_WIDTH * abs(g):
+            return "kink", est
+        self._note_kinks(name, j, _bracket_note(bracket.width / max(abs(g), np.finfo(float).tiny), bracket.step))
+        return "inconclusive", est
+
     def _note_kinks(self, name: str, j: int, note=None) -> None:
         """Name the entries left inconclusive by kinks (one note per tensor and kind, its count kept current).
 
-        ``note(name, first, count)`` writes it: :func:`_kink_note` (kinks inside every step) by default.
+        ``note(name, first, count)`` writes it: :func:`_kink_note` (kinks inside every step) by default;
+        a note with a ``key`` attribute is one kind whatever its wording (the last wording is kept).
         """
         note = note or _kink_note
+        kind = (name, getattr(note, "key", note))
         unsettled = self.__dict__.setdefault("_unsettled", {})
-        first, count = unsettled.get((name, note), (None, 0))
+        first, count, text = unsettled.get(kind, (None, 0, None))
         if first is None:
             first = tuple(int(i) for i in np.unravel_index(j, self.analytic[name].shape))
-            self.notes.append("")
         else:
-            self.notes.remove(note(name, first, count))
-            self.notes.append("")
-        unsettled[(name, note)] = (first, count + 1)
-        self.notes[-1] = note(name, first, count + 1)
+            self.notes.remove(text)
+        text = note(name, first, count + 1)
+        self.notes.append(text)
+        unsettled[kind] = (first, count + 1, text)
 
     def _widen_affordable(self) -> bool:
         """May a second opinion take the complex step in extended precision? (see :data:`WIDEN_TRIES`)"""
@@ -261,6 +296,21 @@ def _kink_note(name: str, first: tuple, count: int) -> str:
         f"{name}: entry {list(first)}{others} inconclusive: kinks (ReLU, clip, abs) inside every step down to "
         "the loss's rounding, and one-sided slopes that never settled"
     )
+
+
+def _bracket_note(width: float, step: float):
+    """The note of entries that :meth:`SecondOpinions._inside_small_steps` left inconclusive."""
+
+    def note(name: str, first: tuple, count: int) -> str:
+        others = f" and {count - 1} more" if count > 1 else ""
+        return (
+            f"{name}: entry {list(first)}{others} inconclusive: kinks (ReLU, clip, abs) in bulk around the point; "
+            f"at steps inside them ({step:.0e}) the one-sided slopes bracket the gradient but lie {width:.0%} of it "
+            "apart: an error smaller than that would hide there (a smaller batch or larger weights separate the kinks)"
+        )
+
+    note.key = "bracket"
+    return note
 
 
 def _coincident_note(name: str, first: tuple, count: int) -> str:

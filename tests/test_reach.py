@@ -147,6 +147,30 @@ def test_more_than_the_limit_keeps_the_largest_and_the_note_counts_the_rest():
     assert "W2" in text and f"{found.left} more" in text
 
 
+def test_a_few_more_than_the_limit_are_all_checked():
+    # 23 unresolved entries (a float32 softmax CE's W2 at weights of 1e-3): checking 16 left 7 that an error
+    # of 1% would not have shown in; up to ALL_BELOW every one is checked
+    g = np.full(23, 1e-3)
+    found = reach.unresolved(_Screener(g), "W2", _screen(1.0), checked=set())
+    assert found.check.size == 23 and found.left == 0
+    g = np.full(reach.ALL_BELOW + 1, 1e-3)
+    assert reach.unresolved(_Screener(g), "W2", _screen(1.0), checked=set()).check.size == reach.LIMIT
+
+
+def test_entries_neither_the_screen_nor_a_check_alone_resolves_are_counted_and_named():
+    # the screen sees an error of 1e-2 at none of these; a check of each alone would need an error bar
+    # of 5e-6 (1e-2 of 1e-3 over MARGIN) where the loss's noise gives 1e-5: none is taken, all are named
+    g = np.array([1e-3, 8e-4, 5e-4, 1e-5])
+    found = reach.unresolved(_Screener(g), "b1", _screen(1e-4), checked=set(), resolution=1e-5)
+    assert found.check.size == 0 and found.faint == 3  # 1e-5 is under a tenth of the largest
+    assert found.faint_worst == pytest.approx(2 * 1e-4 / 5e-4)
+    text = reach.faint_note("b1", found)
+    assert text.startswith("b1: 3 of its entries") and "shows only from 0.4 of the entry" in text
+    # where a check alone resolves them, they are checked, and none is faint
+    found = reach.unresolved(_Screener(g), "b1", _screen(1e-4), checked=set(), resolution=1e-8)
+    assert found.check.tolist() == [0, 1, 2] and found.faint == 0
+
+
 def test_refine_goes_inside_kinks_a_widened_step_still_crosses(monkeypatch):
     """Kinks at every scale from 3e-7 to 4e-5 of the point (a batch of ReLU units near zero), from a step
     8 times the model's: six halvings end at 7.6e-7, still crossing two of them; four more get inside."""
