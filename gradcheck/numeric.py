@@ -188,7 +188,12 @@ class Oracle:
         """Loss at ``t + step * direction`` (direction given for some tensors)."""
         moved = dict(self.work)
         for name, v in direction.items():
-            moved[name] = (self.work[name] + step * v).astype(self.dtype, copy=False)
+            w, t = self.work[name], np.multiply(v, step)
+            if np.result_type(w, t) == t.dtype:  # (one array of the tensor's size, not two)
+                t = np.add(w, t, out=t)
+            else:
+                t = w + t
+            moved[name] = t.astype(self.dtype, copy=False)
         return self._real(self.problem.call_loss(moved))
 
     @property
