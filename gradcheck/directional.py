@@ -271,7 +271,10 @@ class Screener:
         if whole and self._whole_sums is not None:
             return self._whole_sums
         gv = self.g * self.v if whole else self.g[block] * self.v[block]
-        out = float(gv.sum()), float(np.abs(gv).sum())
+        # every g_i v_i = |g_i| |v_i| >= 0 (v_i carries sign(g_i)): the sum of their magnitudes is the same sum
+        # (a NaN term makes both NaN), without a second array of the block's size
+        total = float(gv.sum())
+        out = total, total
         if whole:
             self._whole_sums = out
         return out

@@ -72,3 +72,24 @@ def test_small_losses_are_probed_in_full_at_once(size):
     check_gradients(loss, lambda p: {"A": 2 * p["A"], "b": 2 * p["b"]}, params, name_bugs=False)
     assert [c for c in seen if c][0] == ("A", "b")
     assert dr.CHEAP_PROBE_MIN > size
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_loss_along_a_direction_sees_the_moved_point_exactly(dtype):
+    from gradcheck import numeric as nm
+    from gradcheck.problem import Problem
+
+    rng = np.random.default_rng(1)
+    params = {"W": rng.standard_normal((30, 20)).astype(dtype), "b": rng.standard_normal(5).astype(dtype)}
+    seen = []
+    problem = Problem.create(
+        lambda p: seen.append({k: v.copy() for k, v in p.items()}) or float(np.sum(p["W"])), None, params
+    )
+    o = nm.Oracle(problem)
+    move = rng.standard_normal((30, 20))
+    for step in (1e-3, -2e-3, 5e-4):
+        o.loss_along({"W": move}, step)
+        assert seen[-1]["W"].dtype == dtype
+        assert np.array_equal(seen[-1]["W"], (params["W"] + step * move).astype(dtype))
+        assert np.array_equal(seen[-1]["b"], params["b"])
+    o.assert_unmodified()
