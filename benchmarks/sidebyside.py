@@ -37,6 +37,7 @@ PLUMBING = {
     "_real",
     "base_loss",
     "complex_loss_at",
+    "_complex_value",
     "_pair",
     "_sides",
     "<listcomp>",
