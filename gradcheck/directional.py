@@ -520,12 +520,13 @@ def _complex_at_point(oracle: nm.Oracle, value, eps: float) -> bool:
     return isinstance(value, complex) and bool(abs(value.real - oracle.L0) <= np.sqrt(eps) * abs(oracle.L0))
 
 
-#: :func:`probe` first moves only the smallest tensor into the complex plane where it holds at most
-#: this share of the parameters (and there are at least :data:`CHEAP_PROBE_MIN` of them). In a
-#: network that tensor is usually the last bias: everything computed before it stays real, and the
-#: evaluation costs about one real one, where the complex one of every tensor costs several (5.3
-#: against 1.0 ms on the 335,114-parameter net). A loss that refuses it (a ``float()`` cast of the
-#: result) is refused there at that price; one that takes it is probed in full as before.
+#: :func:`probe` first moves only the smallest tensor into the complex plane where the loss returned
+#: a Python ``float`` at the point (a ``float()`` cast, ``.item()``, ``math.log``: most such losses
+#: refuse complex parameters), that tensor holds at most this share of the parameters, and there are
+#: at least :data:`CHEAP_PROBE_MIN` of them. In a network that tensor is usually the last bias:
+#: everything computed before it stays real, and the evaluation costs about one real one, where the
+#: complex one of every tensor costs several (5.3 against 1.0 ms on the 335,114-parameter net). A loss
+#: that refuses it is refused there at that price; one that takes it is probed in full as before.
 CHEAP_PROBE_SHARE = 0.01
 CHEAP_PROBE_MIN = 20_000
 
@@ -539,6 +540,8 @@ def _refused_cheaply(oracle: nm.Oracle, combined: Combined) -> Probe | None:
     unsafe elsewhere (an ``abs`` on one weight matrix), and a real value may only
     mean the tensor is unused.
     """
+    if oracle.problem.returned is not float:
+        return None  # (a numpy scalar, say: a loss as likely to take the complex step as not)
     sizes = {n: w.size for n, w in oracle.work.items() if w.size}
     total = sum(sizes.values())
     if total < CHEAP_PROBE_MIN or not sizes:

@@ -23,7 +23,7 @@ def _big(cast, l1=False):
     def loss(p):
         seen.append(tuple(n for n, v in p.items() if np.iscomplexobj(v)))
         value = np.sum(np.tanh(p["A"]) ** 2) + np.sum(p["b"] ** 2) + (np.sum(np.abs(p["b"])) if l1 else 0.0)
-        return float(value) if cast else value
+        return float(value) if cast else value.item()  # .item(): a Python float, or complex for complex params
 
     def grad(p):
         t = np.tanh(p["A"])
@@ -58,6 +58,19 @@ def test_an_l1_term_on_the_smallest_tensor_still_keeps_the_complex_step_out():
     assert any(n.startswith("complex step not used") for n in report.notes)
     _, forgot, _, _ = _big(cast=False)
     assert check_gradients(loss, forgot, params, name_bugs=False).tensor("b").status == "fail"
+
+
+def test_a_loss_returning_a_numpy_scalar_is_probed_in_full_at_once():
+    _, grad, params, _ = _big(cast=False)
+    seen = []
+
+    def loss(p):  # np.float64 at real parameters: no hint that it refuses complex ones
+        seen.append(tuple(n for n, v in p.items() if np.iscomplexobj(v)))
+        return np.sum(np.tanh(p["A"]) ** 2) + np.sum(p["b"] ** 2)
+
+    report = check_gradients(loss, grad, params)
+    assert report.passed, report.summary()
+    assert [c for c in seen if c][0] == ("A", "b")
 
 
 @pytest.mark.parametrize("size", [5_000])
