@@ -542,6 +542,11 @@ def _refused_cheaply(oracle: nm.Oracle, combined: Combined) -> Probe | None:
     """
     if oracle.problem.returned is not float:
         return None  # (a numpy scalar, say: a loss as likely to take the complex step as not)
+    if getattr(oracle.problem.loss_fn, "network", None) is not None:
+        # a reference network's closure (reference_nets.mlp.MLP.closures) returns a Python float and
+        # takes complex parameters; it computes every layer in the parameters' common dtype, so one
+        # complex tensor costs as much as all of them: probed in full at once
+        return None
     sizes = {n: w.size for n, w in oracle.work.items() if w.size}
     total = sum(sizes.values())
     if total < CHEAP_PROBE_MIN or not sizes:

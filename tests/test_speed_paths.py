@@ -106,3 +106,22 @@ def test_the_loss_along_a_direction_sees_the_moved_point_exactly(dtype):
         assert np.array_equal(seen[-1]["W"], (params["W"] + step * move).astype(dtype))
         assert np.array_equal(seen[-1]["b"], params["b"])
     o.assert_unmodified()
+
+
+def test_a_reference_network_is_probed_in_full_at_once():
+    from reference_nets.mlp import MLP, MLPConfig
+
+    net = MLP(MLPConfig((160, 128, 10), "tanh", output="sigmoid", loss="bce"))
+    rng = np.random.default_rng(0)
+    loss, grad = net.closures(rng.standard_normal((8, 160)), (rng.random((8, 10)) < 0.5).astype(float))
+    seen = []
+
+    def spy(p):
+        seen.append(tuple(n for n, v in p.items() if np.iscomplexobj(v)))
+        return loss(p)
+
+    spy.network = loss.network
+    params = net.init_params(0)
+    assert sum(v.size for v in params.values()) >= dr.CHEAP_PROBE_MIN
+    report = check_gradients(spy, grad, params, name_bugs=False)
+    assert report.passed and [c for c in seen if c][0] == tuple(params)
