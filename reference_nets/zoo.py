@@ -38,6 +38,7 @@ from .activations import get_activation, sigmoid_prime
 from .datasets import head_targets
 from .mlp import MLP, Cache, MLPConfig
 from .mutant import Mutant
+from .zoo_bce import BCE_MUTANTS, BCE_PLACEMENTS, BCE_REQUIREMENTS
 from .zoo_layers import LAYER_CONFIGS, LAYER_MUTANTS, LAYER_PLACEMENTS, LAYER_REQUIREMENTS
 from .zoo_paths import PATH_MUTANTS, PATH_PLACEMENTS, PATH_REQUIREMENTS
 
@@ -724,6 +725,9 @@ _SPECS = [
 # the bugs of the softmax/tanh outputs, cross-entropy, leaky ReLU and ELU (reference_nets.zoo_layers)
 _SPECS += [MutantSpec(*row) for row in LAYER_MUTANTS]
 _REQUIREMENTS.update(LAYER_REQUIREMENTS)
+# BCE backpropagated as dL/dyhat then the sigmoid's backward (reference_nets.zoo_bce)
+_SPECS += [MutantSpec(*row) for row in BCE_MUTANTS]
+_REQUIREMENTS.update(BCE_REQUIREMENTS)
 
 #: Every mutant by name, in catalogue order.
 MUTANTS: dict[str, MutantSpec] = {s.name: s for s in _SPECS}
@@ -906,7 +910,7 @@ _ZOO_TABLE: dict[str, list[tuple[str, int | tuple[int, ...] | None]]] = {
 
 # the newer layers' configurations and placements (reference_nets.zoo_layers), after the older ones
 ZOO_CONFIGS.update(LAYER_CONFIGS)
-for _name, _placements in LAYER_PLACEMENTS.items():
+for _name, _placements in (*LAYER_PLACEMENTS.items(), *BCE_PLACEMENTS.items()):
     _ZOO_TABLE[_name] = _ZOO_TABLE.get(_name, []) + _placements
 
 

@@ -41,6 +41,23 @@ class _HiddenErrorSkipsOutputDerivative(Mutant):
         return super()._propagate(layer, delta, params)
 
 
+class _ErrorBackUntransposed(Mutant):
+    """``dL/da_{l-1} = delta @ W_l``: the error sent back through a square ``W_l`` as it is, not transposed."""
+
+    mutant_name = "error-back-untransposed"
+
+    def _propagate(self, layer, delta, params):
+        if not self._at(layer):
+            return super()._propagate(layer, delta, params)
+        return delta @ params[f"W{layer}"]
+
+
+def _square_above_first(config: MLPConfig) -> list:
+    # the error leaves layer l >= 2 for the layer below; a 1 x 1 matrix is its own transpose
+    s = config.sizes
+    return [layer for layer in range(2, config.n_layers + 1) if s[layer - 1] == s[layer] > 1]
+
+
 def _mse_squashed_output(config: MLPConfig) -> list:
     # an identity output's derivative is 1: skipping it changes nothing
     squashed = config.loss == "mse" and config.output in ("sigmoid", "tanh")  # sizes give a hidden layer always
@@ -60,9 +77,21 @@ PATH_MUTANTS = [
         "Send back the output layer's delta, the one its own weights' gradient uses: "
         "hidden_errors = W_out.T @ (output_errors * {act}'(Z_out)), then multiply by the hidden derivative.",
     ),
+    (
+        "error-back-untransposed",
+        "the error sent back from layer l is delta @ W_l (W_l @ delta with samples as columns), not transposed: "
+        "it runs only because W_l is square",
+        "transposed",
+        True,
+        _ErrorBackUntransposed,
+        _square_above_first,
+        "Send the error back through the transposed weights of layer {l}: dA = W{l}.T @ delta with samples as "
+        "columns (delta @ W{l}.T with samples as rows); a square W{l} runs either way, only the transpose is right.",
+    ),
 ]
 PATH_REQUIREMENTS = {
     "hidden-error-skips-output-derivative": "needs loss='mse' with a sigmoid or tanh output and a hidden layer",
+    "error-back-untransposed": "needs a square weight layer wider than 1 above the first",
 }
 #: Benchmark placements, as in ``reference_nets.zoo``: (config name, layer).
 PATH_PLACEMENTS = {
@@ -71,4 +100,5 @@ PATH_PLACEMENTS = {
         ("tanh-mse-sigout-d2", None),
         ("relu-mse-sigout-d2", None),
     ],
+    "error-back-untransposed": [("tanh-mse-d2-square", 2), ("sigmoid-bce-d3-square", 3), ("relu-mse-d2-square", 2)],
 }

@@ -191,6 +191,31 @@ STUDENT_NAMES = {
     "trainer_class_fstring_keys_softmax_bug.py": ["W1", "b1", "W2", "b2"],
     "book_library_chapter_correct": ["params['W1']", "params['b1']", "params['W2']", "params['b2']"],
     "global_weight_lists_correct.py": [f"{k}[{i}]" for i in range(4) for k in ("weights", "biases")],
+    "two_bugs_shape_and_value_bug.py": ["W1", "b1", "W2", "b2"],
+    "long_way_bce_sigmoid_backward_at_activation_bug.py": ["W1", "b1", "W2", "b2"],
+    "onehot_from_labels_columns_correct.py": ["W1", "b1", "W2", "b2"],
+    "script_beside_helpers_correct": ["W1", "b1", "W2", "b2"],
+    "script_beside_helpers_tanh_bug": ["W1", "b1", "W2", "b2"],
+    "one_pass_printed_grads_correct.py": ["W1", "b1", "W2", "b2"],
+    "one_pass_printed_grads_bias_bug.py": ["W1", "b1", "W2", "b2"],
+    "builder_method_layers_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "builder_method_layers_sigmoid_bug.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "script_inline_dropout_correct.py": ["W1", "b1", "W2", "b2"],
+    "layer_demo_given_gradient_correct.py": ["first.weight", "first.bias", "second.weight", "second.bias"],
+    "main_local_weights_correct.py": ["W1", "b1", "W2", "b2"],
+    "main_local_weights_tanh_bug.py": ["W1", "b1", "W2", "b2"],
+    "main_local_helpers_correct.py": ["W1", "b1", "W2", "b2"],
+    "main_local_helpers_relu_bug.py": ["W1", "b1", "W2", "b2"],
+    "cs231n_reg_squared_correct.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "cs231n_reg_squared_bug.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "cs231n_self_reg_half_correct.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "cs231n_self_reg_half_bug.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "online_outer_correct.py": ["W1", "b1", "W2", "b2"],
+    "online_outer_sign_bug.py": ["W1", "b1", "W2", "b2"],
+    "online_outer_sigmoid_twice_bug.py": ["w1", "b1", "w2", "b2"],
+    "online_square_transpose_bug.py": [f"{k}[{i}]" for i in range(3) for k in ("W", "b")],
+    "online_backprop_vectors_correct.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
+    "online_backprop_vectors_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
 }
 
 
@@ -277,13 +302,25 @@ def test_top_diagnosis(audit, name):
         return
     assert s["diagnoses"], s
     assert s["diagnoses"][0]["code"] in _codes(EXPECTED[name]["diagnosis"]), [d["code"] for d in s["diagnoses"]]
-    if not s["tensors"] and s["diagnoses"][0]["code"] in SHAPE_CODES:  # a wrong shape: said, not checked
-        assert s["error"] and "shape" in s["error"] and s["tensors"] == []
+    if s["diagnoses"][0]["code"] in SHAPE_CODES and s["error"]:  # a wrong shape: said; the others checked around it
+        assert "shape" in s["error"]
+        unshaped = [t for t in s["tensors"] if t["max_rel_error"] is None]  # no entry comparable
+        assert unshaped and all(t["status"] == "fail" for t in unshaped), s["tensors"]
+        assert any(t["name"] in s["error"] for t in unshaped), s["error"]
+        if "wrong" in EXPECTED[name]:
+            assert [t["name"] for t in s["tensors"] if t["status"] == "fail"] == EXPECTED[name]["wrong"]
         return
     assert s["error"] is None
     if "wrong" in EXPECTED[name]:
         assert [t["name"] for t in s["tensors"] if t["status"] == "fail"] == EXPECTED[name]["wrong"]
     assert any(t["status"] == "fail" for t in s["tensors"]) or s["diagnoses"][0]["code"] == "forward_mismatch"
+
+
+def test_a_wrong_shape_beside_a_wrong_value_names_both_bugs(audit):
+    s = audit["by_name"]["two_bugs_shape_and_value_bug.py"]
+    codes = [d["code"] for d in s["diagnoses"]]
+    assert codes[0] == "bias_not_summed" and "derivative_at_activation" in codes, codes
+    assert {t["name"]: t["status"] for t in s["tensors"]} == {"W1": "fail", "b1": "fail", "W2": "pass", "b2": "pass"}
 
 
 @pytest.mark.parametrize("name", PASSING)
@@ -307,7 +344,9 @@ def test_submission_json_contract(audit, name):
         assert TENSOR_KEYS <= set(t), t.keys()
         assert t["status"] in STATUSES
         assert isinstance(t["shape"], list) and all(isinstance(d, int) for d in t["shape"])
-        assert isinstance(t["worst_index"], list) and len(t["worst_index"]) == len(t["shape"])
+        assert isinstance(t["worst_index"], list)
+        # a tensor with no entry compared one by one (a wrong shape, or screened as a whole) has no worst one
+        assert len(t["worst_index"]) == len(t["shape"]) or (t["checked"] == 0 and t["worst_index"] == [])
         for key in ("max_abs_error", "max_rel_error", "analytic", "numeric"):
             assert t[key] is None or isinstance(t[key], (int, float)), (key, t[key])
     for d in s["diagnoses"]:

@@ -4,8 +4,9 @@ differences written here), the ones the auditor cannot model get an error that s
 tests/submissions/gaps: a layer-object network assembled with ``net.add`` in a loop inside a builder
 function; one-letter module-level weights ``V, c, U, d`` updated by a step function; a model
 ``backward(self, p, t)`` whose ``p`` is placed by the code's ``p - t`` (in a helper or a lambda); functions
-reading a module-level architecture constant; and, as errors, weights kept as Python lists (scalar
-loops), weights local to one training function, a lone backward, and a ``p`` nothing places.
+reading a module-level architecture constant; weights local to one training function (its body run as the
+script); and, as errors, weights kept as Python lists (scalar loops), a lone backward, and a ``p`` nothing
+places.
 """
 
 from __future__ import annotations
@@ -39,11 +40,12 @@ VERDICTS = {
     "pt_lambda_correct.py": ("pass", None, []),
     "pt_named_output_correct.py": ("pass", None, []),
     "module_arch_global_correct.py": ("pass", None, []),
+    # its loss is only printed, inside an if: the gradient is exactly mean BCE's, which stays open, honestly
+    "local_weights.py": ("inconclusive", "loss_undetermined", []),
 }
 #: file: what its error must say (the shape it is, and what can be done)
 ERRORS = {
     "scalar_lists.py": ["Python lists of numbers", "w_ih", "w_ho", "scalar loops", "No spec setting"],
-    "local_weights.py": ["train makes its weights", "W1", "local variables", "return the weights"],
     "lone_backward.py": ["LoneBackward", "A1, A2", "no forward function", "[entry] forward"],
     "pt_opaque.py": ["argument 'p'", "input X or the network's output", '[entry] backward_args = { p = "out" }'],
 }
@@ -116,6 +118,20 @@ def _arch_global(name):
     return [p[k] for k in names], [g["d" + k] for k in names], lambda: _bce(m.full_forward(Xc, p)[0], Y), names
 
 
+def _local_train(name):
+    """train(X, y)'s first pass, run here up to its first update; its updates' gradients; mean BCE."""
+    fn = next(s for s in ast.parse((HERE / name).read_text()).body if getattr(s, "name", None) == "train")
+    loop = next(s for s in fn.body if isinstance(s, ast.For))
+    first = next(i for i, s in enumerate(loop.body) if isinstance(s, ast.AugAssign))
+    y = (RNG.random((6, 1)) > 0.5).astype(float)
+    ns = {"np": np, "sigmoid": _sig, "X": X, "y": y, "hidden": 5, "epochs": 1, "lr": 0.5}
+    exec(compile(ast.Module(fn.body[: fn.body.index(loop)] + loop.body[:first], []), name, "exec"), ns)
+    names = ["W1", "b1", "W2", "b2"]
+    claimed = [X.T @ ns["d1"], ns["d1"].sum(0), ns["h"].T @ ns["d2"], ns["d2"].sum(0)]
+    p = [ns[k] for k in names]
+    return p, claimed, lambda: _bce(_sig(_sig(X @ p[0] + p[1]) @ p[2] + p[3]), y), names
+
+
 TRUTH = {
     "builder_loop_correct.py": _builder,
     "builder_loop_mean_bug.py": _builder,
@@ -126,6 +142,7 @@ TRUTH = {
     "pt_named_output_correct.py": _pt,
     "pt_opaque.py": _pt,
     "module_arch_global_correct.py": _arch_global,
+    "local_weights.py": _local_train,
 }
 
 
@@ -177,7 +194,7 @@ def test_a_role_outside_the_list_is_a_spec_error(tmp_path):
     [
         ("pt_opaque.py", '# TODO: [entry] backward_args = { p = "out" }'),
         ("scalar_lists.py", "# TODO: no spec key can fix this"),
-        ("local_weights.py", "# TODO: no spec key can fix this"),
+        ("local_weights.py", "# TODO: no loss in the code"),
         ("lone_backward.py", '# TODO: [entry] forward = "..."'),
     ],
 )

@@ -1485,6 +1485,186 @@ def case_global_weight_lists():
     return ps, claimed, lambda: m.cost(Xs, y)
 
 
+def case_two_bugs_shape_and_value():
+    m = definitions(FOLDER / "two_bugs_shape_and_value_bug.py", "tb")
+    net, Xs, T = m.Classifier(4, 5, 2), RNG.normal(size=(7, 4)), (RNG.random((7, 2)) > 0.5).astype(float)
+    net.forward(Xs)
+    g = net.gradients(Xs, T)
+    return [getattr(net, k) for k in NAMES], [g[k] for k in NAMES], lambda: net.cross_entropy(net.forward(Xs), T)
+
+
+def case_long_way_bce():
+    m = definitions(FOLDER / "long_way_bce_sigmoid_backward_at_activation_bug.py", "lw")
+    params, Xc, Y = m.init_params(3, 5, 2), RNG.normal(size=(3, 6)), (RNG.random((2, 6)) > 0.5).astype(float)
+    g = m.backward(Xc, Y, params, m.forward(Xc, params)[1])
+    return [params[k] for k in NAMES], [g["d" + k] for k in NAMES], lambda: m.cost(m.forward(Xc, params)[0], Y)
+
+
+def case_onehot_from_labels_columns():
+    """ColumnClassifier on one-hot columns built by its own encode_targets: mean CE over samples."""
+    m = definitions(FOLDER / "onehot_from_labels_columns_correct.py", "onehot_cols")
+    net = m.ColumnClassifier(3, 5, 4)
+    Xc, T = X.T.copy(), m.encode_targets(np.array([0, 1, 2, 3, 1, 2, 0]), 4)
+    grads = net.backward(net.forward(Xc)[1], T)
+    ps = [net.W1, net.b1, net.W2, net.b2]
+    loss = lambda: -np.sum(T * np.log(net.forward(Xc)[0])) / Xc.shape[1]  # noqa: E731
+    return ps, [grads["d" + k] for k in NAMES], loss
+
+
+def _script_beside_helpers(folder: str):
+    """run_training.py's first pass, with nnhelpers.py's functions as its imports bring them; mean BCE here."""
+    helpers = definitions(FOLDER / folder / "nnhelpers.py", folder + "_helpers")
+    given = {k: getattr(helpers, k) for k in ("tanh", "tanh_grad", "logistic", "binary_cross_entropy")}
+    ns = _script_first_pass(f"{folder}/run_training.py", given)
+    ps, Xs, T = [ns[k] for k in NAMES], ns["points"], ns["inside"]
+    loss = lambda: bce(1 / (1 + np.exp(-(np.tanh(Xs @ ps[0] + ps[1]) @ ps[2] + ps[3]))), T)  # noqa: E731
+    return ps, [ns["d" + k] for k in NAMES], loss
+
+
+def _one_pass_script(file: str):
+    """The whole one-pass script run here (it has no loop); 0.5 * sum of squared errors written here."""
+    ns = {"np": np}
+    np.random.seed(0)
+    tree = ast.parse((FOLDER / file).read_text())
+    body = [s for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom, ast.For))]
+    exec(compile(ast.Module(body, []), file, "exec"), ns)
+    ps, x, y = [ns[k] for k in NAMES], ns["x"], ns["y"]
+    loss = lambda: 0.5 * np.sum((1 / (1 + np.exp(-(x @ ps[0] + ps[1]))) @ ps[2] + ps[3] - y) ** 2)  # noqa: E731
+    return ps, [ns["grad_" + k] for k in NAMES], loss
+
+
+def _builder_layers(file: str):
+    """LayerNet.build((2, 4, 1)) on one (1, 2) row: the in-place update over the rate; 0.5 * sum of squares here."""
+    m = definitions(FOLDER / file, "builder_" + file[:-3])
+    np.random.seed(5)
+    net = m.LayerNet(rate=1e-3)
+    net.build((2, 4, 1), m.Sigmoid)
+    lin = [net.layers[0], net.layers[2]]
+    ps = [p for layer in lin for p in (layer.W, layer.b)]
+    row, target = X[:1, :2].copy(), np.array([[0.7]])
+
+    def forward():
+        out = row
+        for layer in net.layers:
+            out = layer.forward(out)
+        return out
+
+    before = [p.copy() for p in ps]
+    grad = m.HalfSquaredError.derivative(target, forward())
+    for layer in reversed(net.layers):
+        grad = layer.backward(grad, net.rate)
+    claimed = [(b - p) / net.rate for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+    names = [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")]
+    return ps, claimed, lambda: 0.5 * np.sum((forward() - target) ** 2), names
+
+
+def case_script_inline_dropout():
+    """The script's first pass, its mask drawn once and kept: mean squared error through that mask."""
+    ns = _script_first_pass("script_inline_dropout_correct.py", {})
+    ps, Xs, y, mask = [ns[k] for k in NAMES], ns["X"], ns["y"], ns["mask"]
+    loss = lambda: np.mean((np.maximum(Xs @ ps[0] + ps[1], 0) * mask @ ps[2] + ps[3] - y) ** 2)  # noqa: E731
+    return ps, [ns["d" + k] for k in NAMES], loss
+
+
+def case_layer_demo_given_gradient():
+    """The layers' stored gradients for a given upstream g: those of sum(scores * g), by central differences."""
+    m = definitions(FOLDER / "layer_demo_given_gradient_correct.py", "given_grad")
+    first, act, second = m.Affine(3, 5), m.Relu(), m.Affine(5, 2)
+    upstream = RNG.normal(size=(7, 2))
+
+    def loss():
+        return float(np.sum(second.forward(act.forward(first.forward(X))) * upstream))
+
+    loss()
+    first.backward(act.backward(second.backward(upstream)))
+    ps = [first.weight, first.bias, second.weight, second.bias]
+    claimed = [first.weight_grad, first.bias_grad, second.weight_grad, second.bias_grad]
+    return ps, claimed, loss
+
+
+def _function_first_pass(file: str, fname: str) -> dict:
+    """A training function's body run here with its defaults, its loop's first pass up to the first update
+    of a weight; the module's own functions as the body calls them. The names it leaves."""
+    m = definitions(FOLDER / file, "fn_" + file[:-3])
+    fn = next(s for s in ast.parse((FOLDER / file).read_text()).body if getattr(s, "name", None) == fname)
+    loop = next(s for s in fn.body if isinstance(s, ast.For))
+    body = []
+    for stmt in loop.body:
+        target = (
+            stmt.target
+            if isinstance(stmt, ast.AugAssign)
+            else (stmt.targets[0] if isinstance(stmt, ast.Assign) else None)
+        )
+        if isinstance(target, ast.Name) and target.id in NAMES and not isinstance(stmt.value, ast.Call):
+            break
+        body.append(stmt)
+    ns = {**vars(m), **{a.arg: ast.literal_eval(d) for a, d in zip(fn.args.args, fn.args.defaults)}}
+    np.random.seed(0)
+    exec(compile(ast.Module(fn.body[: fn.body.index(loop)] + body, []), file, "exec"), ns)
+    return ns
+
+
+def _main_local(file: str):
+    """main()'s first pass: tanh hidden layer, sigmoid output, mean BCE written here."""
+    ns = _function_first_pass(file, "main")
+    ps, Xs, y = [ns[k] for k in NAMES], ns["X"], ns["y"]
+    loss = lambda: bce(1 / (1 + np.exp(-(np.tanh(Xs @ ps[0] + ps[1]) @ ps[2] + ps[3]))), y)  # noqa: E731
+    return ps, [ns["d" + k] for k in NAMES], loss
+
+
+def _main_helpers(file: str):
+    """train()'s first pass through its helpers: ReLU hidden layer, softmax, mean CE written here."""
+    ns = _function_first_pass(file, "train")
+    ps, Xs, Y = [ns[k] for k in NAMES], ns["X"], ns["Y"]
+
+    def loss():
+        s = np.maximum(Xs @ ps[0] + ps[1], 0) @ ps[2] + ps[3]
+        p = np.exp(s - s.max(axis=1, keepdims=True))
+        return ce(p / p.sum(axis=1, keepdims=True), Y)
+
+    return ps, [ns["d" + k] for k in NAMES], loss
+
+
+def _reg_on(rel: str, cls: str, make):
+    """A CS231n (loss, grads) at a penalty of 0.3: the truth is the code's own penalized loss, differenced."""
+    m = definitions(FOLDER / rel, "rg")
+    net, y = make(getattr(m, cls)), np.array([0, 1, 2, 3, 1, 2, 0])
+    _, g = net.loss(X, y) if hasattr(net, "reg") else net.loss(X, y, reg=0.3)
+    names = [f"params['{k}']" for k in NAMES]
+    loss = (lambda: net.loss(X, y)[0]) if hasattr(net, "reg") else (lambda: net.loss(X, y, reg=0.3)[0])
+    return [net.params[k] for k in NAMES], [g[k] for k in NAMES], loss, names
+
+
+def _online(rel: str, cls: str, names: list[str], loss_name: str, step_name: str = "train"):
+    """One sample as 1-D vectors; the gradient read off the in-place update, the truth off the code's own loss."""
+    m = definitions(FOLDER / rel, "on")
+    net = getattr(m, cls)(3, 4, 2)
+    x, t = X[0], np.array([0.3, -0.4])
+    ps = [_resolve(net, n) for n in names]
+    lr = next(getattr(net, k) for k in ("rate", "lr", "eta") if hasattr(net, k))
+    claimed = _inplace(ps, lambda: getattr(net, step_name)(x, t), lr)
+    return ps, claimed, lambda: getattr(net, loss_name)(x, t), names
+
+
+def _resolve(obj, name: str):
+    """``W[0]`` or ``w1`` on ``obj``."""
+    base, _, index = name.partition("[")
+    value = getattr(obj, base)
+    return value[int(index[:-1])] if index else value
+
+
+def _online_vectors(rel: str):
+    m = definitions(FOLDER / rel, "ov")
+    net = m.Network([3, 4, 2])
+    x, t = X[1], np.array([0.2, 0.9])
+    nb, nw = net.backprop(x, t)
+    names = [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")]
+    ps = [a for i in range(2) for a in (net.weights[i], net.biases[i])]
+    return ps, [a for i in range(2) for a in (nw[i], nb[i])], lambda: net.cost(x, t), names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1644,6 +1824,43 @@ CASES = {
     "global_weight_lists_correct.py": case_global_weight_lists,
     "trainer_class_fstring_keys_softmax_bug.py": lambda: _trainer_fstring("trainer_class_fstring_keys_softmax_bug.py"),
     "book_library_chapter_correct": lambda: _book_chapter("book_library_chapter_correct"),
+    "two_bugs_shape_and_value_bug.py": case_two_bugs_shape_and_value,
+    "long_way_bce_sigmoid_backward_at_activation_bug.py": case_long_way_bce,
+    "onehot_from_labels_columns_correct.py": case_onehot_from_labels_columns,
+    "script_beside_helpers_correct": lambda: _script_beside_helpers("script_beside_helpers_correct"),
+    "script_beside_helpers_tanh_bug": lambda: _script_beside_helpers("script_beside_helpers_tanh_bug"),
+    "one_pass_printed_grads_correct.py": lambda: _one_pass_script("one_pass_printed_grads_correct.py"),
+    "one_pass_printed_grads_bias_bug.py": lambda: _one_pass_script("one_pass_printed_grads_bias_bug.py"),
+    "builder_method_layers_correct.py": lambda: _builder_layers("builder_method_layers_correct.py"),
+    "builder_method_layers_sigmoid_bug.py": lambda: _builder_layers("builder_method_layers_sigmoid_bug.py"),
+    "script_inline_dropout_correct.py": case_script_inline_dropout,
+    "layer_demo_given_gradient_correct.py": case_layer_demo_given_gradient,
+    "main_local_weights_correct.py": lambda: _main_local("main_local_weights_correct.py"),
+    "main_local_weights_tanh_bug.py": lambda: _main_local("main_local_weights_tanh_bug.py"),
+    "main_local_helpers_correct.py": lambda: _main_helpers("main_local_helpers_correct.py"),
+    "main_local_helpers_relu_bug.py": lambda: _main_helpers("main_local_helpers_relu_bug.py"),
+    "cs231n_reg_squared_correct.py": lambda: _reg_on(
+        "cs231n_reg_squared_correct.py", "TwoLayerNet", lambda c: c(3, 5, 4, std=0.5)
+    ),
+    "cs231n_reg_squared_bug.py": lambda: _reg_on(
+        "cs231n_reg_squared_bug.py", "TwoLayerNet", lambda c: c(3, 5, 4, std=0.5)
+    ),
+    "cs231n_self_reg_half_correct.py": lambda: _reg_on(
+        "cs231n_self_reg_half_correct.py", "ThreeLayerConvFreeNet", lambda c: c(3, 5, 4, weight_scale=0.5, reg=0.3)
+    ),
+    "cs231n_self_reg_half_bug.py": lambda: _reg_on(
+        "cs231n_self_reg_half_bug.py", "ThreeLayerConvFreeNet", lambda c: c(3, 5, 4, weight_scale=0.5, reg=0.3)
+    ),
+    "online_outer_correct.py": lambda: _online("online_outer_correct.py", "OnlineRegressor", NAMES, "error"),
+    "online_outer_sign_bug.py": lambda: _online("online_outer_sign_bug.py", "OnlineRegressor", NAMES, "error"),
+    "online_outer_sigmoid_twice_bug.py": lambda: _online(
+        "online_outer_sigmoid_twice_bug.py", "OnlineClassifier", ["w1", "b1", "w2", "b2"], "loss"
+    ),
+    "online_square_transpose_bug.py": lambda: _online(
+        "online_square_transpose_bug.py", "DeepOnline", [f"{k}[{i}]" for i in range(3) for k in ("W", "b")], "cost"
+    ),
+    "online_backprop_vectors_correct.py": lambda: _online_vectors("online_backprop_vectors_correct.py"),
+    "online_backprop_vectors_bug.py": lambda: _online_vectors("online_backprop_vectors_bug.py"),
 }
 
 

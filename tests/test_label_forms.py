@@ -41,6 +41,7 @@ def test_indexing_rows_by_integer_label_is_seen(src):
         "a = W[0, 1]",
         "b = X[range(n)]",  # rows picked, no label
         "c = probs[range(n), 0]",  # one column for every row, not a label per row
+        "one_hot[np.arange(m), y] = 1",  # one-hot rows built from labels: the code trains on those
     ],
 )
 def test_other_indexing_is_not(src):

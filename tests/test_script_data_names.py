@@ -1,4 +1,5 @@
-"""A script's targets under a name of its own: found where the name reads as targets, else an honest error.
+"""A script's targets under a name of its own: found where the name reads as targets or the code subtracts
+the output from it, else an honest error.
 
 Both scripts are correct (the update is the ascent form of 1/2 SSE on a sigmoid
 output) and end with a prediction loop that rebinds the hidden and output
@@ -65,8 +66,17 @@ def test_targets_named_y_labels_are_found(tmp_path, audit_json):
     assert found["status"] == "inconclusive", (found["status"], found["error"])
     assert [d["code"] for d in found["diagnoses"]] == ["loss_undetermined"]
     assert any("Y = y_labels" in n for n in found["notes"]), found["notes"]
-    unnamed = audited["answers_script.py"]
-    # 'answers' does not read as targets: an error naming the spec keys, never an internal error
+    answers = audited["answers_script.py"]
+    # 'answers' does not read as targets, but the script subtracts the output from it: found so
+    assert answers["status"] == "inconclusive", (answers["status"], answers["error"])
+    assert any("Y = answers" in n for n in answers["notes"]), answers["notes"]
+
+
+def test_targets_nothing_tells_are_an_honest_error(tmp_path, audit_json):
+    text = SCRIPT.format(targets="answers").replace("error = answers - out", "error = np.subtract(answers, out)")
+    (tmp_path / "answers_script.py").write_text(text)
+    unnamed = audit_json([tmp_path / "answers_script.py"], tmp_path / "out")["answers_script.py"]
+    # neither its name nor an arithmetic with the output says it holds the targets: an error naming the spec keys
     assert unnamed["status"] == "error", unnamed["status"]
     assert "internal error" not in unnamed["error"], unnamed["error"]
     assert "[entry] data_y" in unnamed["error"], unnamed["error"]

@@ -92,6 +92,10 @@ EXPECTED = {
     "elu-derivative-alpha-dropped": ("wrong_activation_derivative", True),
     "elu-derivative-is-elu": ("wrong_activation_derivative", True),
     "elu-derivative-output-form-at-z": ("derivative_at_preactivation", True),
+    # BCE backpropagated the long way (reference_nets.zoo_bce)
+    "bce-output-derivative-at-preactivation": ("derivative_at_preactivation", False),
+    "bce-output-derivative-at-activation": ("derivative_at_activation", False),
+    "bce-output-derivative-missing": ("missing_activation_derivative", False),
 }
 
 # Appended mutants: clipping, weight decay in the gradient only, a bias summed over every axis, one layer's 1/N
@@ -105,6 +109,7 @@ EXPECTED.update(
 )
 # The error's path back to the hidden layers (reference_nets.zoo_paths)
 EXPECTED["hidden-error-skips-output-derivative"] = ("missing_activation_derivative", False)
+EXPECTED["error-back-untransposed"] = ("transposed", True)
 # Codes added to the vocabulary since (DESIGN.md lists them as candidates)
 DESIGN_CODES |= {"gradient_clipping", "shape_mismatch"}
 

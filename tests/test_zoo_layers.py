@@ -13,6 +13,7 @@ import user_bugs as B
 from gradcheck import Context, check_gradients
 from reference_nets.mlp import MLP, MLPConfig
 from reference_nets.zoo import MUTANTS, candidates, zoo_cases
+from reference_nets.zoo_bce import BCE_MUTANTS
 from reference_nets.zoo_layers import LAYER_MUTANTS
 
 
@@ -51,6 +52,11 @@ def _summed_case(rng):
     return config, rng.normal(size=(7, 3)), rng.normal(size=(7, 2)), B.summed_mse
 
 
+def _long_bce_case(rng):
+    config = MLPConfig((3, 5, 2), "tanh", output="sigmoid", loss="bce")
+    return config, rng.normal(size=(8, 3)), (rng.random((8, 2)) > 0.5).astype(float), B.long_way_bce
+
+
 # student's bug -> (case, catalogued mutant, layer)
 BUGS = {
     "no-mean": (_softmax_case, "sum-over-batch", None),
@@ -72,6 +78,9 @@ BUGS = {
     "sigmoid-prime-is-sigmoid": (_summed_case, "activation-as-derivative", 1),
     "mean-in-gradient": (_summed_case, "mean-over-batch-in-gradient", None),
     "softmax-diagonal": (_softmax_mse_case, "softmax-mse-diagonal-jacobian", None),
+    "sigmoid-backward-on-z": (_long_bce_case, "bce-output-derivative-at-preactivation", None),
+    "sigmoid-backward-at-activation": (_long_bce_case, "bce-output-derivative-at-activation", None),
+    "sigmoid-backward-skipped": (_long_bce_case, "bce-output-derivative-missing", None),
 }
 
 
@@ -82,7 +91,9 @@ def _setup(bug):
     return config, X, Y, student, _params(config.sizes, rng), mutant, layer
 
 
-@pytest.mark.parametrize("make", [_softmax_case, _tanh_case, _elu_case, _summed_case, _softmax_mse_case])
+@pytest.mark.parametrize(
+    "make", [_softmax_case, _tanh_case, _elu_case, _summed_case, _softmax_mse_case, _long_bce_case]
+)
 def test_the_correct_student_versions_equal_the_reference(make):
     config, X, Y, student = make(np.random.default_rng(5))
     params = _params(config.sizes, np.random.default_rng(6))
@@ -117,11 +128,11 @@ def test_the_checker_names_the_students_bug(bug):
 
 def test_every_new_mutant_has_a_student_version_here():
     covered = {mutant for _, mutant, _ in BUGS.values()}
-    assert {row[0] for row in LAYER_MUTANTS} <= covered
+    assert {row[0] for row in LAYER_MUTANTS + BCE_MUTANTS} <= covered
 
 
 def test_fixes_fill_their_layer_and_mention_no_other_layer_kind():
-    for name, *_rest in LAYER_MUTANTS:
+    for name, *_rest in LAYER_MUTANTS + BCE_MUTANTS:
         spec = MUTANTS[name]
         text = spec.fix.format(l=2, act="x")
         assert text and "{" not in text and "sigma" not in text, name

@@ -102,3 +102,24 @@ def softmax_mse(params, X, Y, bug=None):
         dz2 = p * (dp - np.sum(dp * p, axis=1, keepdims=True))
     dz1 = (dz2 @ params["W2"].T) * (1 - a1**2)
     return {"W1": X.T @ dz1, "b1": dz1.sum(0), "W2": a1.T @ dz2, "b2": dz2.sum(0)}
+
+
+def long_way_bce(params, X, Y, bug=None):
+    """Tanh hidden, sigmoid output, BCE backpropagated the long way: dA = dL/dyhat, then the sigmoid's backward."""
+    z1 = X @ params["W1"] + params["b1"]
+    a1 = np.tanh(z1)
+    z2 = a1 @ params["W2"] + params["b2"]
+    yhat = 1 / (1 + np.exp(-z2))
+    dA = -(Y / yhat - (1 - Y) / (1 - yhat)) / Y.size
+    if bug == "sigmoid-backward-on-z":
+        dZ2 = dA * z2 * (1 - z2)
+    elif bug == "sigmoid-backward-at-activation":
+        s = 1 / (1 + np.exp(-yhat))
+        dZ2 = dA * s * (1 - s)
+    elif bug == "sigmoid-backward-skipped":
+        dZ2 = dA
+    else:
+        s = 1 / (1 + np.exp(-z2))
+        dZ2 = dA * s * (1 - s)
+    dz1 = (dZ2 @ params["W2"].T) * (1 - a1**2)
+    return {"W1": X.T @ dz1, "b1": dz1.sum(0), "W2": a1.T @ dZ2, "b2": dZ2.sum(0)}

@@ -352,7 +352,8 @@ def _finish(r: SubmissionResult, spec: AuditSpec, elapsed: float) -> SubmissionR
     """Points from ``[points]``: gradient (shared by the tensors) and forward (it matches).
 
     A gradient that is not the student's backprop (numerical, changing from call to call)
-    earns no gradient points, whatever its tensors show.
+    earns no gradient points, whatever its tensors show; nor does one failed on its shapes
+    (its other tensors are checked to name a second bug, not probed again to earn points).
     """
     g = float(spec.get("points", "gradient", 1.0))
     f = float(spec.get("points", "forward", 0.0))
@@ -360,7 +361,7 @@ def _finish(r: SubmissionResult, spec: AuditSpec, elapsed: float) -> SubmissionR
         return _replace(r, elapsed=elapsed, score=0.0, max_score=g + f)
     # the gradient's points are split evenly over the tensors (as in the Gradescope results)
     right = sum(t.status in ("pass", "kink") for t in r.tensors)
-    if any(d.code in ("numerical_gradient", "nondeterministic_gradient") for d in r.diagnoses):
+    if any(d.code in ("numerical_gradient", "nondeterministic_gradient", "shape_mismatch") for d in r.diagnoses):
         right = 0
     forward_ok = r.forward is not None and r.forward.status == "match"
     score = round(g * right / len(r.tensors) + f * forward_ok, 6)
@@ -505,6 +506,11 @@ def _cached(folder: Path, p: Path, digest: str, key: bytes, names: dict[Path, st
     return from_dict(data)
 
 
+def _float(value: float | None) -> float:
+    """A number of a tensor's JSON: null stands for NaN (nothing compared, as for a gradient of the wrong shape)."""
+    return float("nan") if value is None else value
+
+
 def from_dict(d: dict[str, Any]) -> SubmissionResult:
     """Rebuild a SubmissionResult from its JSON (for resume and re-rendering)."""
     from gradcheck.audit.grade import ForwardCheck
@@ -515,11 +521,11 @@ def from_dict(d: dict[str, Any]) -> SubmissionResult:
             name=t["name"],
             shape=tuple(t["shape"]),
             status=t["status"],
-            max_abs_error=t["max_abs_error"],
-            max_rel_error=t["max_rel_error"],
+            max_abs_error=_float(t["max_abs_error"]),
+            max_rel_error=_float(t["max_rel_error"]),
             worst_index=tuple(t["worst_index"]),
-            analytic=t["analytic"],
-            numeric=t["numeric"],
+            analytic=_float(t["analytic"]),
+            numeric=_float(t["numeric"]),
             checked=t.get("checked", 0),
             size=t.get("size", 0),
             counts=t.get("counts", {}),

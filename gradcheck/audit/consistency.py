@@ -183,6 +183,7 @@ def _grade_at(result: dict, point: dict, X, Y, spec: AuditSpec, path: str, seed:
         if v is not None
     ]
     again = {**result, "params": params, "grads": grads, "forward": point.get("forward"), "probes": None}
+    again.update(forward_samples=point.get("forward_samples"), penalty_probe=None)  # the first point's: not here
     return grade(again, X, Y, spec, path=path, seed=seed, loss=loss)
 
 
@@ -231,6 +232,8 @@ def judge_probes(
         The seed the grader sent for the second point (None: no probes were asked for).
     """
     if probe_seed is None or r.status in ("error", "timeout") or not r.tensors:
+        return r
+    if any(d.code == "shape_mismatch" for d in r.diagnoses):  # failed on shapes: gradients not comparable entrywise
         return r
     if result.get("shape") == "script":  # a script runs once, on its own data: nothing to ask again
         return dataclasses.replace(r, notes=(*r.notes, "a script is checked at its own weights only"))

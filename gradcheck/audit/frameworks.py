@@ -32,6 +32,21 @@ def frameworks_missing(notes: list[str]) -> list[str]:
     return found
 
 
+def modules_missing(notes: list[str]) -> list[str]:
+    """Every top-level module the loading notes say an import of the code needed and did not find."""
+    return list(dict.fromkeys(m.group(1).split(".")[0] for n in notes if (m := _MISSING.search(n))))
+
+
+def missing_modules_message(names: list[str]) -> str:
+    """Why a file whose network comes from modules it could not import has nothing for the audit to check."""
+    shown = ", ".join(names[:4])
+    return (
+        f"no network was found in the code, and it imports {shown}, which is neither in the submission nor "
+        "installed in the audit's sandbox: the network it uses is presumably defined there. If that is the "
+        "student's own code, submit the project folder with it"
+    )
+
+
 def framework_message(found: list[str]) -> str:
     """Why a submission built on ``found`` frameworks has nothing for the audit to check."""
     return (

@@ -21,11 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.extracted import Extracted, n_out, targets
+from gradcheck.audit.extracted import Extracted, as_array, n_out, targets
 from gradcheck.audit.judge import judge
 from gradcheck.audit.lossfit import LossChoice
 from gradcheck.audit.network import ForwardCheck, infer_network
 from gradcheck.audit.noforward import without_forward
+from gradcheck.audit.penaltycheck import with_penalty
 from gradcheck.audit.signwording import for_update_form
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.audit.submissionresult import SubmissionResult
@@ -117,7 +118,7 @@ def grade(
         return SubmissionResult(status="error", error=why, rules=ex.rules, **base)
     Y = targets(Y, n_out(ex, np.asarray(Y)))
     try:
-        layout, config, forward = infer_network(ex.params, ex.forward, X, Y.shape[1], spec)
+        layout, config, forward = infer_network(ex.params, *_identifying(result, ex, X), Y.shape[1], spec)
     except LayoutError as exc:
         return SubmissionResult(status="error", error=str(exc), rules=ex.rules, **base)
     student = (_student_losses(result), result.get("student_loss_grad"), loss)
@@ -127,7 +128,16 @@ def grade(
         judged = without_forward(ex, X, Y, spec, seed, base, student, lr_unknown)
     else:
         judged = judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown)
+    judged = with_penalty(judged, result.get("penalty_probe"))
     return for_update_form(judged, result.get("update_form"))
+
+
+def _identifying(result: Mapping[str, Any], ex: Extracted, X: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    """(forward output, its inputs) the network is identified on: per-sample code's forward on several samples."""
+    several = result.get("forward_samples")
+    if several and ex.forward is not None:
+        return as_array(several["out"]), as_array(several["X"])
+    return ex.forward, X
 
 
 def _student_losses(result: Mapping[str, Any]) -> list[dict]:

@@ -18,8 +18,10 @@ from gradcheck.audit.network import ForwardCheck, label, output_choices
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.audit.submissionresult import SubmissionResult
 from gradcheck.audit.verdicts import _forward_diagnosis, _loss_note, _shape_diag, _unmodelled
+from gradcheck.diagnose import Context, diagnose
 from gradcheck.errormap import error_maps
 from gradcheck.problem import GradientShapeError
+from reference_nets.mlp import MLP
 
 __all__ = ["judge", "output_candidates", "undetermined"]
 
@@ -52,10 +54,12 @@ def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkno
             status="error", error=str(exc), forward=forward, rules=ex.rules, notes=tuple(notes), **base
         )
     except GradientShapeError as exc:
+        tensors, diagnoses = _around_shapes(exc, ex, layout, picks, X, Y)
         return SubmissionResult(
             status="fail",
             error=str(exc),
-            diagnoses=tuple(_shape_diag(exc)),
+            tensors=tensors,
+            diagnoses=diagnoses,
             forward=forward,
             rules=ex.rules,
             loss=picks[0].label if picks else None,
@@ -107,6 +111,22 @@ def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkno
 def undetermined(judged: SubmissionResult) -> bool:
     """Inconclusive only because the loss is open: the gradient is right for this network under some loss."""
     return judged.status == "inconclusive" and any(d.code == "loss_undetermined" for d in judged.diagnoses)
+
+
+def _around_shapes(exc: GradientShapeError, ex, layout, picks, X, Y) -> tuple[tuple, tuple]:
+    """The tensors and diagnoses of a gradient with mis-shaped tensors: the shapes named first, then
+    what the other tensors show (checked around the mis-shaped ones), so a second bug is named too."""
+    shaped = _shape_diag(exc)
+    report = getattr(exc, "report", None)  # the other tensors, checked by check_gradients (no diagnosis)
+    if report is None or not picks:
+        return (), tuple(shaped)
+    if not any(t.status == "fail" and np.isfinite(t.max_rel_error) for t in report.tensors):  # shapes only
+        return report.tensors, tuple(shaped)
+    net = MLP(picks[0].config)
+    found = diagnose(report, params=ex.params, context=Context(net, X, Y, layout, picks[0].factor)).diagnoses
+    codes = {d.code for d in shaped}
+    more = [d for d in found if d.code not in codes and d.tensor != exc.name and d.code != "localized"]
+    return report.tensors, tuple(shaped + more)
 
 
 def output_candidates(config, forward: ForwardCheck, spec: AuditSpec, Y: np.ndarray, own_loss: bool = False) -> list:

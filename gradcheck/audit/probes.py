@@ -253,6 +253,10 @@ def run_probes(ctx: dict, shape: str, seed: int, update: dict | None = None) -> 
         "grads": _encode_grads(_grads_like_first(ctx, step, shape, lr)),
         "forward": None if step.out is None else np.asarray(_first(step.out), dtype=float),
     }
+    if step.out is not None and ctx["runner"].X.shape[0] == 1:  # per-sample code: its network seen on several
+        from gradcheck.audit.adapters.sampleforward import sample_forwards
+
+        out["point"]["forward_samples"] = sample_forwards(ctx["runner"], step, ctx["runner"].whole)
     out["calls"] = calls
     return out
 

@@ -157,6 +157,35 @@ def _compared_with_targets(stmts: list[ast.stmt], ns: dict) -> list[str]:
     return [n.lower() for n in dict.fromkeys(found)]
 
 
+def _multiplying(stmts: list[ast.stmt], weight: str | None) -> list[str]:
+    """Names a script multiplies with its first weight (``points @ W1``, ``np.dot(W1, x)``): its inputs,
+    whatever they are called."""
+    found = []
+    for node in ast.walk(ast.Module(body=list(stmts), type_ignores=[])) if weight else ():
+        pair = []
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            pair = [node.left, node.right]
+        elif (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("dot", "matmul")
+        ):
+            pair = [node.func.value, *node.args] if len(node.args) == 1 else list(node.args)
+        names = [a.id for a in pair if isinstance(a, ast.Name)]
+        if len(pair) == 2 and len(names) == 2 and weight in names and names[0] != names[1]:
+            found.append(next(x for x in names if x != weight))
+    return [x.lower() for x in dict.fromkeys(found) if x != "np"]
+
+
+def _compared_with(stmts: list[ast.stmt], out: str | None) -> list[str]:
+    """Names a script subtracts from its output or its output from (``d_out = p - inside``): its targets."""
+    found = []
+    for node in ast.walk(ast.Module(body=list(stmts), type_ignores=[])) if out else ():
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
+            names = [a.id for a in (node.left, node.right) if isinstance(a, ast.Name)]
+            if len(names) == 2 and out in names and names[0] != names[1]:
+                found.append(next(x for x in names if x != out))
+    return [x.lower() for x in dict.fromkeys(found)]
+
+
 def attach_data(cap: Any, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[str], stmts=()) -> None:
     """Fill the capture's forward output and data: named in the spec, else guessed (and said in ``notes``)."""
 
@@ -176,11 +205,14 @@ def attach_data(cap: Any, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[st
     n = cap.forward.shape[0] if cap.forward is not None else None
     guessed = []
     if not xn:
-        xn = _pick(ns, DATA_X_NAMES, lambda v: n is None or v.shape[0] == n or v.shape[-1] == n)
+        fits_x = lambda v: n is None or v.shape[0] == n or v.shape[-1] == n  # noqa: E731
+        first = next(iter(getattr(cap, "params", {}) or {}), None)
+        xn = _pick(ns, DATA_X_NAMES, fits_x) or _pick(ns, _multiplying(list(stmts), first), fits_x)
         guessed.append(xn)
     if not yn:
         fits = lambda v: n is None or v.size == cap.forward.size or _labels_of(v, cap.forward)  # noqa: E731
         yn = _pick(ns, DATA_Y_NAMES, fits) or _pick(ns, _label_like(ns), fits)
+        yn = yn or _pick(ns, _compared_with(list(stmts), fwd_name), fits)
         guessed.append(yn)
     cap.X = _as_array(get(xn)) if xn else None
     cap.Y = _as_array(get(yn)) if yn else None

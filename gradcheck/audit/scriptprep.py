@@ -204,18 +204,25 @@ def is_identifier(text: Any) -> bool:
 def looks_like_script(run_: ScriptRun, spec: dict) -> bool:
     """Automatic script mode: the spec names plain gradient variables that top-level code assigns,
     and the submission has no model class or backward function to call."""
-    from gradcheck.audit.adapters.names import BACKWARD_NAMES, GRAD_METHODS, TRAIN_METHODS
-
     grads = spec.get("grads") or []
     if not grads or not all(is_identifier(g) for g in grads) or spec.get("entry") or spec.get("backward"):
         return False
     inline = {hoist.InlineUpdate(**u).grad for u in spec.get("inline_updates") or []}
     if not set(grads) - inline <= _assigned_names(run_.stmts):
         return False
+    # a training function's body run as the script (mainbody): its weights are its own local variables,
+    # so helper functions, backward ones included, can only have been handed them as arguments
+    return bool(spec.get("inline_function")) or not has_model_code(run_.stmts)
+
+
+def has_model_code(stmts: list[ast.stmt]) -> bool:
+    """Whether module code defines a model class (gradient, training or loss methods) or a backward function."""
+    from gradcheck.audit.adapters.names import BACKWARD_NAMES, GRAD_METHODS, TRAIN_METHODS
+
     methods = set(GRAD_METHODS) | set(TRAIN_METHODS) | {"loss"}
-    for s in run_.stmts:
+    for s in stmts:
         if isinstance(s, ast.ClassDef) and any(isinstance(b, ast.FunctionDef) and b.name in methods for b in s.body):
-            return False
+            return True
         if isinstance(s, ast.FunctionDef) and s.name in BACKWARD_NAMES:
-            return False
-    return True
+            return True
+    return False

@@ -242,7 +242,7 @@ def precision(result: dict) -> str:
 
 
 def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
-    from gradcheck.audit import adapters, loading
+    from gradcheck.audit import adapters, folderscript, loading
 
     sub, out, X, Y, lrs, spec = _parse_request(req, base, alt or base)
     result = empty_result()
@@ -254,8 +254,12 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
     if mode not in ("auto", "script", "function", "class"):
         result["notes"].append(f"unknown spec mode {mode!r} ignored (auto, script)")
         mode = "auto"
+    before = (spec, list(result["notes"]))  # what a training function's body run as a script falls back to
     if mode == "auto":  # a plain training script: its weights and gradients named by its own updates
         spec = adapters.script_spec(sub, spec, result["notes"])
+        in_folder = folderscript.training_script(sub, spec, result["notes"])
+        if in_folder is not None:  # a project folder's one training script, beside its helper modules
+            sub, spec = in_folder
     if mode == "script" or (
         mode == "auto" and spec.get("grads") and not spec.get("entry") and not spec.get("backward")
     ):
@@ -264,11 +268,21 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
         try:
             pre_notes: list[str] = []
             sr = tracer.prepare(sub, pre_notes)
+            if spec.get("inline_function"):  # def main(): a training script inside a function (mainbody)
+                from gradcheck.audit import mainbody
+                from gradcheck.audit.adapters.shapes.script import infer_spec
+
+                sr.stmts = mainbody.inline_entry(sr.stmts, infer_spec)[0]
             if mode == "script" or tracer.looks_like_script(sr, spec):
                 loaded = sr.loaded
                 result["notes"].extend(pre_notes)
                 sr.loaded.notes = result["notes"]
-                if mode == "auto":
+                if mode == "auto" and spec.get("inline_function"):
+                    result["notes"].append(
+                        f"script mode: [network] grads are local variables of {spec['inline_function']}(), "
+                        "whose body is run as the script"
+                    )
+                elif mode == "auto":
                     result["notes"].append(
                         "script mode: [network] grads are variables of the top-level code "
                         "and there is no model class or backward function"
@@ -278,9 +292,15 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # noqa: BLE001 - includes SystemExit from student code
-            result["ok"] = False
-            result["error"] = _error_dict(exc, loaded)
-            return out, result
+            if not spec.get("inline_function") or getattr(exc, "type", "") == "RandomForward":
+                result["ok"] = False
+                result["error"] = _error_dict(exc, loaded)
+                return out, result
+            result["notes"][:] = before[1] + [  # its data may be a file the submission lacks: the functions remain
+                f"{spec['inline_function']}()'s body run as a script stopped ({type(exc).__name__}): the module's "
+                "functions are audited instead"
+            ]
+            spec, loaded = before[0], None
     try:
         loaded = loading.load(sub, run_toplevel=bool(spec.get("run_toplevel")))  # a file or a project folder
         result["notes"].extend(loaded.notes)
@@ -331,9 +351,10 @@ def _probe(partial: dict, result: dict, spec: dict, lrs: list, seed: Any, base: 
 
 def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> None:
     """Script mode: run the script under the tracer and fill ``result`` from the capture."""
-    from gradcheck.audit import tracer
+    from gradcheck.audit import scriptrandom, tracer
 
     notes = result["notes"]
+    scriptrandom.refuse_random_mask(sr.stmts, [str(g) for g in spec.get("grads") or []], sr.where)
     cap = tracer.run(sr, spec, notes)
     cell = sr.cell_of(cap.line)
     nb = sr.loaded.kind == "ipynb"
@@ -447,6 +468,8 @@ WORKER_IMPORTS = (
     "gradcheck.audit.projects",
     "gradcheck.audit.standins",
     "gradcheck.audit.tracer",
+    "gradcheck.audit.folderscript",
+    "gradcheck.audit.scriptrandom",
     "gradcheck.audit.probes",
 )
 

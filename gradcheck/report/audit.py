@@ -87,7 +87,9 @@ def detail_lines(s) -> list[str]:
     if s.error:
         lines.append(f"   error: {s.error}")
     for t in s.tensors:
-        if t.status != "pass":
+        if t.status != "pass" and t.max_rel_error != t.max_rel_error:  # NaN: a wrong shape, said in the error
+            lines.append(f"   {t.name}: {t.status}, wrong shape: not compared entry by entry")
+        elif t.status != "pass":
             lines.append(
                 f"   {t.name}: {t.status}, worst {t.location}: analytic {t.analytic:.8g} vs numeric "
                 f"{t.numeric:.8g} (rel err {t.max_rel_error:.2e})"

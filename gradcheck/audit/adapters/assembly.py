@@ -31,6 +31,7 @@ from gradcheck.audit.adapters import experiments
 from gradcheck.audit.adapters.lossfind import is_loss_name
 from gradcheck.audit.adapters.names import FORWARD_NAMES, GRAD_METHODS, TRAIN_METHODS
 from gradcheck.audit.adapters.objects import is_user_object, methods
+from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.astnames import called_name, names_in
 from gradcheck.audit.loader import run_statement
 
@@ -167,8 +168,35 @@ class Holder:
     line: int
 
 
+def layer_builders(classes, layers: set[str]) -> set[str]:
+    """Methods of ``classes`` (dunders left out) whose code makes one of ``layers``: a builder
+    (``nn.config((2, 3, 1), Tanh)`` adding ``FCLayer`` and ``ActivationLayer`` objects to ``self.layers``)."""
+    out = set()
+    for cls in classes:
+        for name, fn in vars(cls).items():
+            if name.startswith("__") or not inspect.isfunction(fn):
+                continue
+            tree = source_tree(fn)
+            if tree is not None and any(called_name(n) in layers for n in ast.walk(tree) if isinstance(n, ast.Call)):
+                out.add(name)
+    return out
+
+
+def _calls_builder(stmt: ast.stmt, name: str, builders: set[str]) -> bool:
+    """``name.builder(...)``: the statement has the object build its own layers."""
+    return any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and isinstance(n.func.value, ast.Name)
+        and n.func.value.id == name
+        and n.func.attr in builders
+        for n in ast.walk(stmt)
+    )
+
+
 def find_holder(setup: SetUp, classes: set[str]) -> Holder | None:
-    """The object the set-up gave its layers (``net.add(Dense(...))``, ``net.layers = [...]``), if any."""
+    """The object the set-up gave its layers (``net.add(Dense(...))``, ``net.layers = [...]``, or a method
+    of its own that makes them, ``nn.config((2, 3, 1))``), if any."""
     layered = {k for k, v in setup.scratch.items() if is_layer(v) or layer_list(v)}
     makers = {k for k, v in setup.scratch.items() if isinstance(v, type) and k in classes and is_layer_class(v)}
     found = []
@@ -178,10 +206,13 @@ def find_holder(setup: SetUp, classes: set[str]) -> Holder | None:
         attrs = [k for k, v in vars(obj).items() if layer_list(v)]
         if len(attrs) != 1:
             continue
+        builders = layer_builders([type(obj)], makers)
         fed = [
             s
             for s in setup.prefix
-            if not _is_definition(s) and name in names_in(s) and _feeds(s, makers, layered - {name})
+            if not _is_definition(s)
+            and name in names_in(s)
+            and (_feeds(s, makers, layered - {name}) or _calls_builder(s, name, builders))
         ]
         if fed:
             found.append(Holder(name, obj, attrs[0], fed[0].lineno))
@@ -346,11 +377,13 @@ def _made(body: list[ast.stmt], layers: set[str]) -> set[str]:
     return out
 
 
-def assembles(body: list[ast.stmt], layers: set[str]) -> bool:
+def assembles(body: list[ast.stmt], layers: set[str], builders: set[str] = frozenset()) -> bool:
     """Whether code (read, not run) assembles a network of ``layers``: it hands a layer it makes to a method
     (``net.add(Dense(2, 3))``) or an attribute (``net.layers = [Dense(2, 3), Tanh()]``), or calls forward on
     two or more layers it made (``dense1.forward(X)``, ``activation1.forward(dense1.output)``). Only then is its
-    set-up run (a script making one model object and calling it is left to the other shapes, and never run)."""
+    set-up run (a script making one model object and calling it is left to the other shapes, and never run).
+    Calling one of ``builders`` (a method of the student's that makes layers, :func:`layer_builders`) on an
+    object the code made assembles too."""
     made = _made(body, layers)
     called = set()  # the made layers called forward: a chain has two or more (one is a model class's own call)
     for stmt in _statements(body):
@@ -360,6 +393,8 @@ def assembles(body: list[ast.stmt], layers: set[str]) -> bool:
         for node in ast.walk(stmt):
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
                 continue
+            if node.func.attr in builders and isinstance(node.func.value, ast.Name):
+                return True
             if any(
                 called_name(n) in layers for a in [*node.args, *(k.value for k in node.keywords)] for n in ast.walk(a)
             ):

@@ -33,6 +33,7 @@ from gradcheck.audit.adapters.names import canon, is_param_name, leaf
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import thresholded
 from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
+from gradcheck.audit.adapters.penaltyprobe import penalty_probe
 from gradcheck.audit.adapters.readers.echoed import NOTE as ECHOED_NOTE
 from gradcheck.audit.adapters.readers.echoed import echoes_weights
 from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_value_info
@@ -40,6 +41,7 @@ from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
 from gradcheck.audit.adapters.readers.update import returned_params, update_grads
 from gradcheck.audit.adapters.returns import returned_names
+from gradcheck.audit.adapters.sampleforward import sample_forwards
 from gradcheck.audit.adapters.shapes import SHAPES
 from gradcheck.audit.adapters.shapes.fit import _check_sizes as check_sizes
 from gradcheck.audit.adapters.sizes import (
@@ -56,6 +58,7 @@ from gradcheck.audit.adapters.studentloss import student_loss_grad, student_loss
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.adapters.unimported import numpy_unimported, unrepairable
 from gradcheck.audit.adapters.updateform import update_form
+from gradcheck.audit.adapters.vectorsample import NOTE as VECTOR_NOTE
 from gradcheck.audit.adapters.vectorsample import vector_sample
 from gradcheck.audit.loader import AuditError, LoadedSubmission, LoadFailure, StudentCodeError
 
@@ -95,6 +98,8 @@ def find_target(ctx: Context) -> Target:
         raise AuditError(nodegraph.message(*graph), where="finding the model", type_="EntryNotFound")
     if not ctx.classes and not ctx.funcs and (found := frameworks.frameworks_missing(ctx.loaded.notes)):
         raise AuditError(frameworks.framework_message(found), where="finding the model", type_="EntryNotFound")
+    if not ctx.classes and not ctx.funcs and (names := frameworks.modules_missing(ctx.loaded.notes)):
+        raise AuditError(frameworks.missing_modules_message(names), where="finding the model", type_="EntryNotFound")
     raise AuditError(
         "no class with forward/backward methods and no backward function was found "
         f"(classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)})"
@@ -415,23 +420,55 @@ def _first_step(target: Target, params, ctx: Context, lrs, n: int, seed: int) ->
     X, Y = ctx.X, ctx.Y
     if X is None:
         return _invent_data(target, params, ctx, lrs, n, seed)
+    whole = (X, Y)
     if _one_sample(target, ctx) and X.shape[0] > 1:
         ctx.notes.append("the student's own code calls it one sample at a time: checked on one sample")
         X, Y = X[:1], Y[:1]
+    if _uses_outer(target, ctx) and (first := _as_vectors(target, params, ctx, lrs, whole)) is not None:
+        return first
     runner = Runner(target, params, ctx.loaded, ctx.spec, X, Y, ctx.notes)
+    runner.whole = whole  # the batch, for the forward of several samples (sampleforward)
     try:
         return runner, choose_layout(runner, lrs[0], params, ctx.notes)
     except StudentCodeError as exc:
-        if X.shape[0] == 1 or not isinstance(exc.original, (ValueError, IndexError)):
+        if not isinstance(exc.original, (ValueError, IndexError)):
             raise  # only shape errors suggest one-sample code (never a resource limit)
         failed = exc
     one = Runner(target, params, ctx.loaded, ctx.spec, X[:1], Y[:1], [])
+    one.whole = whole
+    if X.shape[0] == 1:  # one row already (per-sample code, or a batch of one): the sample as 1-D vectors
+        one, step = vector_sample(one, lrs[0], params, failed)
+    else:
+        try:
+            step = choose_layout(one, lrs[0], params, one.notes)
+        except (StudentCodeError, AuditError):
+            one, step = vector_sample(one, lrs[0], params, failed)
+        one.notes.append("the code fails on a batch but runs on one sample: checked on one sample")
+    ctx.notes.extend(one.notes)
+    one.notes = ctx.notes
+    return one, step
+
+
+def _uses_outer(target: Target, ctx: Context) -> bool:
+    """The backward calls ``np.outer``: written for one sample as 1-D vectors (a batch or a row would broadcast)."""
+    tree = source_tree(target.get_backward(target.fresh())) if target.root_name == "self" else None
+    trees = [tree] if tree is not None else [t for t in (source_tree(f) for f in ctx.funcs.values()) if t is not None]
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "outer"
+        for t in trees
+        for n in ast.walk(t)
+    )
+
+
+def _as_vectors(target: Target, params, ctx: Context, lrs, whole) -> tuple[Runner, Step1] | None:
+    """The first sample as 1-D vectors, tried first for code built on ``np.outer`` (None: it does not run so)."""
+    one = Runner(target, params, ctx.loaded, ctx.spec, whole[0][:1], whole[1][:1], [])
+    one.whole, one.vector = whole, True
     try:
         step = choose_layout(one, lrs[0], params, one.notes)
-    except (StudentCodeError, AuditError):
-        one, step = vector_sample(one, lrs[0], params, failed)
-    ctx.notes.extend(one.notes)
-    ctx.notes.append("the code fails on a batch but runs on one sample: checked on one sample")
+    except (StudentCodeError, AuditError, IndexError, ValueError):
+        return None
+    ctx.notes.extend([*one.notes, VECTOR_NOTE])
     one.notes = ctx.notes
     return one, step
 
@@ -512,11 +549,15 @@ def _extract(target: Target, params, ctx: Context, lrs, partial: dict, n: int, s
     if s_used is not s1:
         partial["params"] = params_out(params, s_used.before, target.root_name, _kinds(partial, params))
         partial["forward"] = _forward_out(s_used, target, [])
+    if partial["forward"] is not None and runner.X.shape[0] == 1:  # one sample checked: identified on several
+        result["forward_samples"] = sample_forwards(runner, s_used, getattr(runner, "whole", None))
     missing = [params[i].name for i in range(len(params)) if i not in {g.param for g in grads}]
     if missing:
         ctx.notes.append(f"no gradient found for {', '.join(missing)}")
     grads = sorted(grads, key=lambda g: g.param)
     result.update(shape=shape, grads=[_grad_out(g, params) for g in grads])
+    if shape == "loss-and-grads" and s_used is s1:  # reg=0.0 kept: its penalty measured apart (penaltyprobe)
+        result["penalty_probe"] = penalty_probe(runner, s1, params, lrs[0])
     Xc, Yc = runner.batch(s1.columns)
     result["student_losses"] = student_losses(runner, s1, ctx.funcs)
     if ctx.sizes is not None and ctx.sizes.invented:

@@ -56,10 +56,12 @@ def indexes_rows_by_label(trees: Iterable[ast.AST]) -> bool:
     """Whether the code picks one entry per row by integer label (``probs[range(N), y]``,
     ``dscores[np.arange(m), y] -= 1``): its own training gives integer labels. Code that also
     accepts one-hot rows may reduce them differently (a mean over every entry), so the
-    form its own data has is the one its loss is judged in."""
+    form its own data has is the one its loss is judged in. Setting such entries to 1
+    (``one_hot[np.arange(m), y] = 1``) builds one-hot rows: the code then trains on those."""
     for tree in trees:
+        building = {id(t) for n in ast.walk(tree) if isinstance(n, ast.Assign) for t in n.targets}
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Tuple)):
+            if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Tuple)) or id(node) in building:
                 continue
             elts = node.slice.elts
             if len(elts) == 2 and called_name(elts[0]) in ("range", "arange") and isinstance(elts[1], ast.Name):

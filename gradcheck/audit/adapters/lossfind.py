@@ -165,6 +165,17 @@ def _value_method(obj: Any) -> tuple[str, Callable] | None:
     return (name, getattr(obj, name)) if name else None
 
 
+def _class_value(cls: type) -> tuple[str, Callable] | None:
+    """A loss kept as a student's class whose value method takes no ``self`` (``MSE.value(target, guess)``)."""
+    if (cls.__module__ or "").startswith(("numpy", "builtins", "scipy")):
+        return None
+    name = next((m for m in VALUE_METHODS if callable(vars(cls).get(m))), None)
+    fn = getattr(cls, name) if name else None
+    if fn is None or [p.name for p in plain_params(fn)][:1] == ["self"]:
+        return None
+    return name, fn
+
+
 def _looks_like_loss_object(obj: Any) -> bool:
     return is_user_object(obj) and loss_named(type(obj)) and _value_method(obj) is not None
 
@@ -177,6 +188,8 @@ def held_by(root: Any, label: str, skip: set[str]) -> list[Candidate]:
         if named or _looks_like_loss_object(value):
             name, fn = _value_method(value)
             found.append(Candidate(f"{label}.{attr}.{name}", fn, 1))
+        elif isinstance(value, type) and LOSS_NAME.search(attr) and (kept := _class_value(value)) is not None:
+            found.append(Candidate(f"{label}.{attr}.{kept[0]}", kept[1], 1))  # self.loss = MSE, the class
     for name in sorted(methods(type(root))):
         if is_loss_name(name) and name not in skip and not _looks_like_loss_object(getattr(root, name, None)):
             found.append(Candidate(f"{label}.{name}", getattr(root, name), 1))
@@ -191,7 +204,9 @@ def in_module(ns: dict, funcs: dict, classes: list[type], skip: set[str], make: 
             vname, fn = _value_method(value)
             found.append(Candidate(f"{name}.{vname}", fn, 2))
     for cls in classes:
-        if loss_named(cls) and any(m in methods(cls) for m in VALUE_METHODS):
+        if loss_named(cls) and (kept := _class_value(cls)) is not None:
+            found.append(Candidate(f"{cls.__name__}.{kept[0]}", kept[1], 2))  # its methods take no self
+        elif loss_named(cls) and any(m in methods(cls) for m in VALUE_METHODS):
             obj = make(cls)
             if obj is not None and _value_method(obj) is not None:
                 vname, fn = _value_method(obj)

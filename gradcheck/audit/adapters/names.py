@@ -14,6 +14,7 @@ FORWARD_NAMES = [
     "forward",
     "feedforward",
     "feed_forward",
+    "feed",
     "forward_propagation",
     "forward_pass",
     "forward_prop",
@@ -233,7 +234,7 @@ _PARAM_NAME = re.compile(
 )
 _NOT_PARAM = re.compile(
     r"^(v|m|s|r|vel|velocity|velocities|mom|momentum|cache|prev|old|best|init|"
-    r"initial|opt|adam|first|second|moment|sq|mean|var|running)(_|$|[A-Z0-9])"
+    r"initial|opt|adam|first|second|moment|sq|mean|var|running|delta|deltas)(_|$|[A-Z0-9])"
 )
 SKIP_CONTAINER = re.compile(
     r"^_*(d|grads?|gradients?|derivatives?|nablas?\w*|deltas?|cache|caches|activations?|"

@@ -16,6 +16,7 @@ import numpy as np
 
 from gradcheck.audit.adapters.assembly import Recorded, SetUp, is_layer
 from gradcheck.audit.adapters.objects import is_user_object
+from gradcheck.audit.astnames import names_in
 from gradcheck.audit.loader import AuditError, compile_statement
 
 
@@ -57,7 +58,29 @@ def data_names(rec: Recorded, setup: SetUp, ns: dict, where: str) -> tuple[str, 
             where="finding the model",
             type_="EntryNotFound",
         )
+    if labels and _upstream_gradient(rec, labels[0]):
+        raise AuditError(
+            f"the script hands {labels[0]} to the last layer's backward as the gradient of its output ({where} on), "
+            "and no loss reads it: a given gradient, not a loss's, so there is no loss to check the layers' "
+            "gradients against (no spec setting changes that; a script that computes a loss and backpropagates "
+            "its derivative can be audited)",
+            where="finding the model",
+            type_="EntryNotFound",
+        )
     return first.id, labels[0] if labels else None
+
+
+def _upstream_gradient(rec: Recorded, name: str) -> bool:
+    """``grad_w = np.random.randn(...)``; ``l3.backward(grad_w)``: the variable no forward call reads and a
+    layer's backward is handed as its output gradient (a loss object's backward given labels is not this)."""
+    if any(name in names_in(s) for s in rec.forward):
+        return False
+    for stmt in rec.backward:
+        for call in (n for n in ast.walk(stmt) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)):
+            owner = call.func.value.id if isinstance(call.func.value, ast.Name) else None
+            if owner in rec.order and any(isinstance(a, ast.Name) and a.id == name for a in call.args):
+                return True
+    return False
 
 
 class Replay:

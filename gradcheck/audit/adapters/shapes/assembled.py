@@ -24,12 +24,13 @@ from __future__ import annotations
 import ast
 import copy
 import dataclasses
+import inspect
 from typing import Any
 
 from gradcheck.audit.adapters import assembly, built, replay
 from gradcheck.audit.adapters.assembly import LAYER_BACKWARD, LAYER_FORWARD, Holder, Recorded, SetUp
 from gradcheck.audit.adapters.calling import bind_args, plain_params
-from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, role_of
+from gradcheck.audit.adapters.names import GRAD_METHODS, LOSS_DERIV_FUNC, role_of
 from gradcheck.audit.adapters.objects import is_user_object
 from gradcheck.audit.adapters.shapes import classes
 from gradcheck.audit.adapters.sources import source_tree
@@ -74,6 +75,9 @@ def _deriv_of(holder: Holder, setup: SetUp) -> tuple[str, Any] | None:
             return f"{holder.name}.{attr}", value
         if is_user_object(value) and "loss" in attr.lower() and (m := _method(value, _LOSS_GRAD_METHODS)):
             return f"{holder.name}.{attr}.{m}", getattr(value, m)
+        if _static_loss(value, attr):  # self.loss = MSE, a class whose derivative(target, prediction) takes no self
+            m = _method_of_class(value)
+            return f"{holder.name}.{attr}.{m}", getattr(value, m)
     call = setup.stop.value if isinstance(setup.stop, ast.Expr) else None
     if isinstance(call, ast.Call):
         for arg in [*call.args, *(k.value for k in call.keywords)]:
@@ -84,6 +88,25 @@ def _deriv_of(holder: Holder, setup: SetUp) -> tuple[str, Any] | None:
             if m is not None:  # model.fit(X, y, loss_fn=MSE_Loss()): the loss object it is given
                 return f"{arg.id}.{m}", getattr(value, m)
     return None
+
+
+def _method_of_class(cls: type) -> str | None:
+    for klass in cls.__mro__:
+        own = [m for m in _LOSS_GRAD_METHODS if inspect.isfunction(vars(klass).get(m))]
+        if own:
+            return own[0]
+    return None
+
+
+def _static_loss(value: Any, attr: str) -> bool:
+    """A loss kept as a class of the student's, not an instance, whose gradient method takes no ``self``."""
+    if not (isinstance(value, type) and "loss" in attr.lower()):
+        return False
+    if (value.__module__ or "").startswith(("numpy", "builtins", "scipy")):
+        return False
+    m = _method_of_class(value)
+    params = [p.name for p in plain_params(getattr(value, m))] if m else []
+    return len(params) == 2 and "self" not in params
 
 
 def _takes_gradient(fn: Any) -> bool:
@@ -120,7 +143,9 @@ def _holder_target(holder: Holder, setup: SetUp, ctx: Context, locate) -> Target
     picked = classes.method_names(type(holder.obj), ctx.spec)
     deriv = _deriv_of(holder, setup)
     own = picked is not None and picked.forward and _takes_gradient(getattr(holder.obj, picked.backward))
-    if picked is not None and not (own and deriv is not None):
+    trains_only = picked is not None and picked.backward not in GRAD_METHODS and deriv is not None and not own
+    # trains_only: its train(samples, labels, epochs) loops over samples; its layers are what is checked
+    if picked is not None and not trains_only and not (own and deriv is not None):
         ctx.notes.append(f"{holder.name} = {type(holder.obj).__name__}(...) assembled by the script is the model")
         target = classes.class_target(picked, ctx, instance=holder.obj)
         return dataclasses.replace(target, own_sizes=True)
@@ -273,13 +298,14 @@ def _scripts(ctx: Context):
     the entry file's (or each project file's) top-level code, then the bodies of its builder functions
     (``def xor_train(hidden=10): net = Network(); net.add(...)``), run with their default arguments."""
     layers = {c.__name__ for c in ctx.classes if assembly.is_layer_class(c)}
+    builders = assembly.layer_builders([c for c in ctx.classes if not assembly.is_layer_class(c)], layers)
     if ctx.loaded.folder is None:
-        if assembly.assembles(assembly.script_body(ctx.loaded.stmts), layers):
+        if assembly.assembles(assembly.script_body(ctx.loaded.stmts), layers, builders):
             yield ctx.loaded.stmts, ctx.loaded.locate, str(ctx.loaded.path), None
     else:
         for filename, tree in built.sources(ctx.loaded):
             body = assembly.script_body(tree.body)
-            if assembly.assembles(body, layers):
+            if assembly.assembles(body, layers, builders):
                 yield body, (lambda n, f=filename: ctx.loaded.where(f, n)), filename, None
     for name, fn in sorted(ctx.funcs.items()):
         tree = source_tree(fn)

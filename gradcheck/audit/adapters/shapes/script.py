@@ -12,7 +12,7 @@ import ast
 import dataclasses
 import re
 
-from gradcheck.audit import hoist
+from gradcheck.audit import hoist, mainbody
 from gradcheck.audit.adapters.names import canon, is_param_name, layer_key, strip_grad
 
 
@@ -80,6 +80,24 @@ def _by_role_words(params: list[str]) -> list[str] | None:
     return sorted(params, key=lambda p: layer[p])
 
 
+def _named_gradients(assigned: set[str]) -> dict[str, str]:
+    """Weights paired with the gradient variables named after them, for a script that updates nothing.
+
+    ``dL_dW1 = x.T @ dL_dz1`` printed at the end of a one-pass script: each weight
+    (``W1``) with exactly one variable whose name is a gradient of it (``dL_dW1``,
+    ``dW1``, ``grad_W1``). Weights with none are left out; any weight with two
+    gradient names makes the pairing unsure, and nothing is paired.
+    """
+    pairs: dict[str, str] = {}
+    for p in sorted(n for n in assigned if is_param_name(n)):
+        named = [g for g in assigned if g != p and canon(g) != canon(p) and strip_grad(g) == canon(p)]
+        if len(named) > 1:
+            return {}
+        if named:
+            pairs[p] = named[0]
+    return pairs
+
+
 def infer_spec(stmts: list[ast.stmt]) -> dict:
     """``{"params": [...], "grads": [...]}`` read off the script's own updates, or {}."""
     pairs: dict[str, str] = {}
@@ -93,6 +111,9 @@ def infer_spec(stmts: list[ast.stmt]) -> dict:
     pairs = {p: g for p, g in pairs.items() if g in assigned}
     inline = [u for u in hoist.updates(stmts) if u.param not in pairs and u.param.split("[")[0] in assigned]
     pairs.update({u.param: u.grad for u in inline})
+    named = not pairs
+    if named:
+        pairs = _named_gradients(assigned)
     if not pairs:
         return {}
     params = (
@@ -101,6 +122,8 @@ def infer_spec(stmts: list[ast.stmt]) -> dict:
         else _by_role_words(list(pairs)) or list(pairs)
     )
     found = {"params": params, "grads": [pairs[p] for p in params]}
+    if named:
+        found["named_only"] = True
     if inline:
         found["inline_updates"] = [dataclasses.asdict(u) for u in inline]
     return found
@@ -123,6 +146,11 @@ def script_spec(path, spec: dict, notes: list[str]) -> dict:
     except Exception:  # noqa: BLE001 - a file the loader will report on
         return spec
     found = infer_spec(sr.stmts)
+    inlined = mainbody.inline_entry(sr.stmts, infer_spec) if not found else None
+    if inlined is not None:  # def main(): W1 = ...; ... W1 -= lr * dW1: the body is the script
+        sr.stmts = inlined[0]
+        found = {**infer_spec(sr.stmts), "inline_function": inlined[1]}
+    named = found.pop("named_only", False)
     if not found or not tracer.looks_like_script(sr, {**spec, **found}):
         return spec
     want = [str(p) for p in spec.get("params") or []]
@@ -133,7 +161,11 @@ def script_spec(path, spec: dict, notes: list[str]) -> dict:
         f"{p} <- {g if not g.startswith(hoist.PREFIX) else 'its update'}"
         for p, g in zip(found["params"], found["grads"])
     )
-    notes.append(
-        f"a script without a model class or backward function: weights and gradients read off its updates ({pairs})"
-    )
+    how = "paired by their names (the script updates no weight)" if named else "read off its updates"
+    notes.append(f"a script without a model class or backward function: weights and gradients {how} ({pairs})")
+    if inlined is not None:
+        notes.append(
+            f"{inlined[1]}() keeps its weights as local variables and trains them: its body was run as the script "
+            "(the module's definitions and set-up first, its arguments at their defaults)"
+        )
     return {**spec, **found}

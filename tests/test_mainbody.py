@@ -1,0 +1,72 @@
+"""A training script written inside ``def main():``: its body run as the script, or nothing inlined."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from gradcheck.audit import mainbody
+from gradcheck.audit.adapters.shapes.script import infer_spec
+
+TRAIN = """
+import numpy as np
+SIZE = 3
+def main({args}):
+    W1 = np.ones((2, SIZE))
+    for _ in range(epochs):
+        dW1 = W1 * 0.5
+        W1 -= rate * dW1
+    {tail}
+if __name__ == "__main__":
+    np.random.seed(0)
+    main()
+"""
+
+
+def _inline(args: str = "epochs=3, rate=0.1", tail: str = "print(W1)"):
+    stmts = ast.parse(textwrap.dedent(TRAIN.format(args=args, tail=tail))).body
+    return mainbody.inline_entry(stmts, infer_spec)
+
+
+def test_the_body_replaces_the_call_with_its_defaults_bound():
+    stmts, name = _inline(tail="return W1")
+    assert name == "main"
+    text = ast.unparse(ast.Module(stmts, []))
+    assert "epochs = 3" in text and "rate = 0.1" in text and "np.random.seed(0)" in text
+    top = [s for s in stmts if not isinstance(s, ast.FunctionDef)]
+    assert not any(isinstance(s, (ast.Return, ast.If)) for s in top)  # the guard gone, the return an expression
+    assert not any(isinstance(n, ast.Call) and getattr(n.func, "id", "") == "main" for s in top for n in ast.walk(s))
+    assert infer_spec(stmts) == {"params": ["W1"], "grads": ["dW1"]}
+    compile(ast.Module(stmts, []), "<inlined>", "exec")  # every node has a line number
+
+
+def test_nothing_is_inlined_without_defaults_or_with_an_early_return():
+    assert _inline(args="epochs, rate=0.1") is None  # nothing to call it with
+    assert _inline(tail="if W1.sum() > 9:\n        return W1\n    print(W1)") is None
+
+
+def test_a_function_the_module_never_calls_is_not_a_script():
+    src = TRAIN.format(args="epochs=3, rate=0.1", tail="pass").replace("    main()\n", "    pass\n")
+    assert mainbody.inline_entry(ast.parse(textwrap.dedent(src)).body, infer_spec) is None
+
+
+def test_required_arguments_take_what_the_one_call_passes():
+    src = """
+    import numpy as np
+    def train(X, y, lr=0.1):
+        W1 = np.ones((2, 1))
+        for _ in range(3):
+            dW1 = X.T @ (X @ W1 - y)
+            W1 -= lr * dW1
+        return W1
+    if __name__ == "__main__":
+        data = np.ones((4, 2))
+        final = train(data, np.zeros((4, 1)), lr=0.5)
+        print(final)
+    """
+    stmts, name = mainbody.inline_entry(ast.parse(textwrap.dedent(src)).body, infer_spec)
+    text = ast.unparse(ast.Module(stmts, []))
+    assert "X = data" in text and "y = np.zeros((4, 1))" in text and "lr = 0.5" in text
+    assert "final = W1" in text and text.index("final = W1") < text.index("print(final)")
+    twice = textwrap.dedent(src).replace("print(final)", "train(data, data)")
+    assert mainbody.inline_entry(ast.parse(twice).body, infer_spec) is None  # called twice: which call is meant?
