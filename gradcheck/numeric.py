@@ -130,6 +130,7 @@ class Oracle:
         self.evaluations = 0
         self.measured = None
         self._cwork: dict[str, np.ndarray] | None = None
+        self._buffers: dict[str, np.ndarray] = {}  # per tensor, where loss_along moves it
         # A loss may offer ``loss.batched(params_batch) -> losses``, evaluating K
         # parameter sets (each tensor with a leading axis K) in one vectorised call;
         # the reference networks' closures do.
@@ -190,8 +191,26 @@ class Oracle:
         """Loss at ``t + step * direction`` (direction given for some tensors)."""
         moved = dict(self.work)
         for name, v in direction.items():
-            moved[name] = (self.work[name] + step * v).astype(self.dtype, copy=False)
+            w = self.work[name]
+            if w.dtype == v.dtype == self.dtype and w.shape == v.shape:
+                moved[name] = self._moved(name, w, v, step)
+            else:
+                moved[name] = (w + step * v).astype(self.dtype, copy=False)
         return self._real(self.problem.call_loss(moved))
+
+    def _moved(self, name: str, w: np.ndarray, v: np.ndarray, step: float) -> np.ndarray:
+        """``w + step * v`` into the tensor's own buffer, the same values as computed afresh.
+
+        A fresh array per evaluation costs more than its arithmetic: above the
+        allocator's mmap threshold (a 200,704-entry tensor is 1.6 MB) every one is
+        new pages, faulted in one by one. The loss is given the buffer as it is
+        given ``work`` by :meth:`loss_at`: the same array, other values, each call.
+        """
+        buf = self._buffers.get(name)
+        if buf is None:
+            buf = self._buffers[name] = np.empty_like(w)
+        np.multiply(v, step, out=buf)
+        return np.add(w, buf, out=buf)
 
     @property
     def cwork(self) -> dict[str, np.ndarray]:

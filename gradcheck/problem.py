@@ -188,7 +188,11 @@ class Problem:
             value = self.loss_fn(self._call_args(params))
         except Exception as exc:  # the user's code: report it, keep the cause
             raise UserFunctionError(f"loss(params) raised {type(exc).__name__}: {exc}") from exc
+        self.returned = type(value)
         return _scalar_loss(value)
+
+    #: The type of the value the loss last returned, as returned (``float`` for a ``float()`` cast).
+    returned: type | None = None
 
     def base_loss(self) -> float:
         """Loss at the given parameters, checked to be a finite real scalar."""

@@ -1,0 +1,1 @@
+"""The modules of ``benchmarks/peers.py``: problems, peer runs, checkers, running, targets, the report."""
