@@ -474,6 +474,8 @@ def main() -> int:
     ap.add_argument("--sample", type=int, metavar="SIZE", help="check a sample of about SIZE, drawn within each form")
     ap.add_argument("--seed", type=int, default=0, help="the seed of --sample")
     args = ap.parse_args()
+    if args.output.exists() and not args.output.is_dir():
+        ap.error(f"--output {args.output} is a file: give the folder the soak's results go to")
     if args.merge:
         rows, seconds, seen, each = [], 0.0, set(), []
         for p in args.merge:
@@ -490,6 +492,7 @@ def main() -> int:
         _into_reliability(args.output / "reliability.md", text)
         print(text)
         return 0 if not summary["fails"] else 1
+    args.output.mkdir(parents=True, exist_ok=True)  # a new folder for a new run: made, not a traceback at the end
     path = args.output / f"reliability-userforms-{args.part}.json"
 
     def save(rows, seconds):

@@ -219,3 +219,19 @@ def test_soak_counts_a_configuration_with_one_oracle_unresolvable_tensor_as_unav
     assert soak.unavoidable(row) and not soak.beyond_the_loss(row)
     assert not soak.unavoidable({**row, "unresolvable": []})
     assert not soak.unavoidable({**row, "status": "pass"})
+
+
+def test_the_soak_makes_a_new_output_folder_and_refuses_a_file(tmp_path, monkeypatch, capsys):
+    import soak_userforms as soak
+
+    folder = tmp_path / "new" / "run"  # a folder no one made: made, the results written there
+    monkeypatch.setattr(sys, "argv", ["soak_userforms.py", "--count", "2", "--output", str(folder)])
+    assert soak.main() == 0
+    assert (folder / "reliability-userforms-all.json").is_file()
+    taken = tmp_path / "a-file"
+    taken.write_text("")
+    monkeypatch.setattr(sys, "argv", ["soak_userforms.py", "--count", "2", "--output", str(taken)])
+    with pytest.raises(SystemExit):
+        soak.main()
+    err = capsys.readouterr().err
+    assert "--output" in err and "is a file" in err
