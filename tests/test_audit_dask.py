@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 import tomllib
+import types
 from pathlib import Path
 
 import cloudpickle
@@ -478,18 +479,23 @@ def scratch_leaving_audit(path, spec, *, victim, **kw):
     return audit_one(path, spec, **kw)
 
 
-def test_the_client_removes_the_scratch_folders_of_workers_killed_mid_task(client, spec, tmp_path, scratch):
+def test_the_client_removes_the_scratch_folders_of_workers_killed_mid_task(spec, tmp_path, scratch):
     paths = _paths(HONEST[:2], [], [])
     victim = paths[0]
     audit = functools.partial(scratch_leaving_audit, victim=victim.name)
-    report = dd.audit_batch_dask(paths, spec, folder=tmp_path, client=client, audit=audit)
-    assert "KilledWorker" in report.submissions[0].error and report.submissions[1].status == _expected(paths[1])
-    # the victim's task folder, with the copy made inside it, is gone from every worker: removed by the client's
-    # sweep (its worker died). A task whose result died with a worker the victim killed is run again by the
-    # scheduler; released by the client, that run still finishes on its worker and removes its own folder then.
-    deadline = time.monotonic() + 60
-    while (left := _scratch_folders(scratch)) and time.monotonic() < deadline:
-        time.sleep(0.5)
+    bwrap_or_skip()
+    # a cluster of its own: its workers are killed again and again, and the nannies' restarts are what it tests
+    with dd.connect(dd.Target("local", workers=2), workers=2) as client:
+        report = dd.audit_batch_dask(paths, spec, folder=tmp_path, client=client, audit=audit)
+        assert "KilledWorker" in report.submissions[0].error
+        assert report.submissions[1].status == _expected(paths[1])
+        # the victim's task folder, with the copy made inside it, is gone from every worker: removed by the
+        # client's sweep (its worker died). A task whose result died with a worker the victim killed is run again
+        # by the scheduler; released by the client, that run still finishes on its worker and removes its own
+        # folder then (the cluster stays up meanwhile).
+        deadline = time.monotonic() + 60
+        while (left := _scratch_folders(scratch)) and time.monotonic() < deadline:
+            time.sleep(0.5)
     assert left == []
 
 
@@ -552,3 +558,48 @@ def test_removing_scratch_needs_a_batch_or_a_task_never_every_folder():
         dd.remove_scratch("gradcheck-task-")
     with pytest.raises(ValueError, match="names no batch"):
         dd.remove_scratch("../etc")
+
+
+def test_a_future_whose_result_is_awaited_stays_where_the_watchdog_can_cancel_it(monkeypatch):
+    # a result lost with a killed worker is computed again while the batch waits on it; with no worker left only
+    # the watchdog's cancel ends that wait, so the future must still be among the running ones it cancels
+    import distributed
+
+    seen = {}
+
+    class Recorder:
+        def __init__(self, client, running):
+            seen["running"] = running
+            self.fired = False
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return None
+
+    class Future:
+        def result(self):
+            seen["awaited while running"] = self in seen["running"]
+            return "verdict"
+
+        def release(self):
+            pass
+
+    class Done(list):
+        def add(self, fut):
+            self.append(fut)
+
+    class Client:
+        def submit(self, *a, **kw):
+            return Future()
+
+    monkeypatch.setattr(dd, "Watchdog", Recorder)
+    monkeypatch.setattr(dd, "window", lambda client: 4)
+    monkeypatch.setattr(dd, "_task", lambda plan, p, ctx, ship, batch="": (p, None))
+    monkeypatch.setattr(dd, "_sweep", lambda client, name: None)
+    monkeypatch.setattr(distributed, "as_completed", Done)
+    plan = types.SimpleNamespace(todo=[Path("a.py")])
+    got = list(dd._run(Client(), plan, types.SimpleNamespace(spec=None), False))
+    assert got == [(Path("a.py"), "verdict", True)]
+    assert seen["awaited while running"] and seen["running"] == {}

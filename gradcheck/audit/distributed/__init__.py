@@ -273,7 +273,9 @@ def _run(client, plan: BatchPlan, ctx: Context, ship: bool) -> Iterator[tuple[Pa
         with watchdog:
             yield from top_up()
             for fut in done:
-                p = running.pop(fut)
+                # still in ``running`` while its result is fetched: a result lost with a killed worker is
+                # computed again, and with no worker left only the watchdog's cancel ends that wait
+                p = running[fut]
                 try:
                     r, keep = fut.result(), True
                 except Exception as exc:  # the cluster's fault (KilledWorker, a lost worker): not a verdict to keep
@@ -281,6 +283,7 @@ def _run(client, plan: BatchPlan, ctx: Context, ship: bool) -> Iterator[tuple[Pa
                     r, keep = cluster_verdict(why, p, ctx.spec), False
                     if not watchdog.fired:  # (with no worker left, no one can)
                         _sweep(client, scratch_name(batch, p))  # its dead workers could not remove their scratch
+                running.pop(fut, None)
                 fut.release()
                 if r is None:  # the worker does not see this submission's files: send them
                     judged = send(p, True)
