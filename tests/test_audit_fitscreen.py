@@ -129,7 +129,7 @@ def test_a_gradient_right_for_no_candidate_is_never_diagnosed(monkeypatch):
     result, X, Y = _no_forward("tanh", "identity", "mse")
     result["grads"][0]["data"] = (np.asarray(result["grads"][0]["data"]) * 1.5).tolist()  # W1 off by half
     calls = []
-    monkeypatch.setattr(attempts_module, "_diagnose", lambda *a, **k: calls.append(1) or [])
+    monkeypatch.setattr(attempts_module, "diagnosis_of", lambda *a, **k: calls.append(1) or [])
     r = grade(result, X, Y, parse_spec({}), path="s.py")
     assert r.status == "error" and "right for none of the candidate networks" in r.error
     assert calls == []  # the full judgement (each diagnosis searches the catalogue) was never reached

@@ -92,7 +92,7 @@ def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown=False,
     report, _ = _accept_convention(report, ex, layout, net.config, X, Y, choice.factor, seed, spec, notes)
     if lr_unknown and not report.passed:
         report = _unknown_rate(report, ex, layout, net.config, X, Y, choice.factor, seed, notes)
-    diagnoses = [] if report.passed or not diagnose else _diagnose(report, ex, layout, net, X, Y, choice.factor)
+    diagnoses = [] if report.passed or not diagnose else diagnosis_of(report, ex, layout, net, X, Y, choice.factor)
     return {
         "report": report,
         "diagnoses": diagnoses,
@@ -118,7 +118,7 @@ def diagnosed(attempt: dict[str, Any], ex, layout, X, Y) -> dict[str, Any]:
     report = attempt["report"]
     if report.passed:
         return attempt
-    diagnoses = _diagnose(report, ex, layout, attempt["net"], X, Y, attempt["choice"].factor)
+    diagnoses = diagnosis_of(report, ex, layout, attempt["net"], X, Y, attempt["choice"].factor)
     return {**attempt, "diagnoses": diagnoses, "score": _score(report, diagnoses)}
 
 
@@ -167,8 +167,8 @@ def _unknown_rate(report, ex, layout, config, X, Y, factor, seed, notes):
     return report
 
 
-def _diagnose(report, ex, layout, net, X, Y, factor) -> list[Diagnosis]:
-    # the same diagnosis as check_gradients: the fewest bugs explaining every entry, else what the numbers show
+def diagnosis_of(report, ex, layout, net, X, Y, factor) -> list[Diagnosis]:
+    """The same diagnosis as check_gradients: the fewest bugs explaining every entry, else what the numbers show."""
     return list(diagnose(report, params=ex.params, context=Context(net, X, Y, layout, factor)).diagnoses)
 
 

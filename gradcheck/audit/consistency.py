@@ -233,7 +233,7 @@ def judge_probes(
     """
     if probe_seed is None or r.status in ("error", "timeout") or not r.tensors:
         return r
-    if any(d.code == "shape_mismatch" for d in r.diagnoses):  # failed on shapes: gradients not comparable entrywise
+    if r.failed_on_shapes:  # its gradients are not comparable entry by entry
         return r
     if result.get("shape") == "script":  # a script runs once, on its own data: nothing to ask again
         return dataclasses.replace(r, notes=(*r.notes, "a script is checked at its own weights only"))

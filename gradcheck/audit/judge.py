@@ -11,14 +11,13 @@ import dataclasses
 
 import numpy as np
 
-from gradcheck.audit.attempts import Checked, conventions_tried, diagnosed, top_diagnosed
+from gradcheck.audit.attempts import Checked, conventions_tried, diagnosed, diagnosis_of, top_diagnosed
 from gradcheck.audit.lossfit import LossChoice, LossError, choices
 from gradcheck.audit.lossverdict import settle
 from gradcheck.audit.network import ForwardCheck, label, output_choices
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.audit.submissionresult import SubmissionResult
 from gradcheck.audit.verdicts import _forward_diagnosis, _loss_note, _shape_diag, _unmodelled
-from gradcheck.diagnose import Context, diagnose
 from gradcheck.errormap import error_maps
 from gradcheck.problem import GradientShapeError
 from reference_nets.mlp import MLP
@@ -122,8 +121,7 @@ def _around_shapes(exc: GradientShapeError, ex, layout, picks, X, Y) -> tuple[tu
         return (), tuple(shaped)
     if not any(t.status == "fail" and np.isfinite(t.max_rel_error) for t in report.tensors):  # shapes only
         return report.tensors, tuple(shaped)
-    net = MLP(picks[0].config)
-    found = diagnose(report, params=ex.params, context=Context(net, X, Y, layout, picks[0].factor)).diagnoses
+    found = diagnosis_of(report, ex, layout, MLP(picks[0].config), X, Y, picks[0].factor)
     codes = {d.code for d in shaped}
     more = [d for d in found if d.code not in codes and d.tensor != exc.name and d.code != "localized"]
     return report.tensors, tuple(shaped + more)

@@ -47,6 +47,11 @@ class SubmissionResult:
         """Gradient and forward both right."""
         return self.status in ("pass", "kink")
 
+    @property
+    def failed_on_shapes(self) -> bool:
+        """A gradient of the wrong shape: its other tensors are checked to name more bugs, never probed again."""
+        return any(d.code == "shape_mismatch" for d in self.diagnoses)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form per DESIGN.md (keys may be added, not renamed)."""
         return {

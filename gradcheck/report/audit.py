@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import xml.etree.ElementTree as ET
 
@@ -87,7 +88,7 @@ def detail_lines(s) -> list[str]:
     if s.error:
         lines.append(f"   error: {s.error}")
     for t in s.tensors:
-        if t.status != "pass" and t.max_rel_error != t.max_rel_error:  # NaN: a wrong shape, said in the error
+        if t.status != "pass" and math.isnan(t.max_rel_error):  # a wrong shape, said in the error above
             lines.append(f"   {t.name}: {t.status}, wrong shape: not compared entry by entry")
         elif t.status != "pass":
             lines.append(
