@@ -628,8 +628,11 @@ def probe(oracle: nm.Oracle, combined: Combined) -> Probe:
         if c == 0.0 and combined.analytic != 0.0:
             # an imaginary part of exactly zero is what a loss that drops it gives (np.abs of a complex
             # residual: MAE, Huber): it is shown right only by a real estimate that resolves the loss as
-            # flat where the gradient says it is not, never by one whose error bar covers both
-            return bool(np.isfinite(r) and abs(r) + SAFETY * err < 0.5 * abs(combined.analytic))
+            # flat (0 within its error bar, a bar well below the gradient's) where the gradient says it is
+            # not, never by one whose error bar covers both, nor by one merely smaller than the gradient's
+            # (a bias returned as zeros beside a Huber loss whose residuals all lie in its linear branch)
+            flat = abs(r) <= SAFETY * err and SAFETY * err < 0.5 * abs(combined.analytic)
+            return bool(np.isfinite(r) and flat)
         return bool(np.isfinite(r) and abs(c - r) <= SAFETY * err + PROBE_SLACK * max(abs(c), abs(r)))
 
     # a central difference first: enough for a smooth float64 loss, whose truncation
