@@ -289,9 +289,10 @@ def oracle(form: KinkForm) -> Truth:
 
 
 def classify(form: KinkForm, g: dict, truth: Truth) -> str:
-    """``smooth`` (no entry at a kink), ``subgradient`` (every kinked entry of ``g`` within its one-sided
-    slopes), ``convention`` (some entry is the framework convention but outside its slopes), or
-    ``wrong`` (``g`` differs from the exact gradient: a fault of this generator)."""
+    """``smooth`` (no entry at a kink), ``subgradient`` (the exact value of every kinked entry, under the
+    user's ``relu'(0) = 0``, within its one-sided slopes), ``convention`` (some such entry outside them:
+    ``relu'(0)`` composed through units at exactly 0 in two layers), or ``wrong`` (``g`` differs from the
+    exact gradient: a fault of this generator)."""
     tol = 1e-3 if form.dtype == "float32" else 1e-9
     for name, t in truth.grad.items():
         top = max(float(np.max(np.abs(t), initial=0.0)), 1e-300)
@@ -300,9 +301,10 @@ def classify(form: KinkForm, g: dict, truth: Truth) -> str:
     if not truth.sides:
         return "smooth"
     for (name, j), (lo, hi) in truth.sides.items():
+        # the exact value of the user's convention (the user's own is it, rounded: checked above)
         lo, hi = sorted((lo, hi))
-        v = float(np.asarray(g[name], np.float64).reshape(-1)[j])
-        pad = tol * max(abs(lo), abs(hi), 1e-300)
+        v = float(truth.grad[name].reshape(-1)[j])
+        pad = 1e-12 * max(abs(lo), abs(hi), 1e-300)
         if not lo - pad <= v <= hi + pad:
             return "convention"
     return "subgradient"

@@ -157,6 +157,8 @@ def sharpen(ch, name: str, screener, screen, want: float):
         if not np.isfinite(along.value) or not along.truncation <= along.rounding:
             break  # the curvature (or a kink) dominates from here on
         longer = own._judge(analytic, along.value, along.error, scale, along.noise_gain, along.truncation)
+        if not longer.ok and not _steady(o, moves, d * LONGER_GROWTH ** (k + 1), along):
+            break  # the next longer step does not measure the same: kinks crossed, not a discrepancy
         if not longer.ok:
             ch.notes.append(
                 f"{name}: its screen, measured again at a {LONGER_GROWTH**k:g} times longer step to see its small "
@@ -169,3 +171,16 @@ def sharpen(ch, name: str, screener, screen, want: float):
         if longer.tolerance <= want:
             break
     return (own, best) if best is not screen else (screener, screen)
+
+
+def _steady(o, moves, d: float, along) -> bool:
+    """Does the directional derivative at step ``d`` (8 evaluations) agree with ``along`` within both errors?
+
+    A discrepancy of the gradient is the same at every step; kinks crossed by a
+    longer step (ReLU units at small weights, which the truncation measured at
+    one step need not show) move it from one step to the next.
+    """
+    again = dr.extrapolated_along(o, moves, d)
+    if not np.isfinite(again.value) or not again.truncation <= again.rounding:
+        return False
+    return bool(abs(again.value - along.value) <= SAFETY * (again.error + along.error))

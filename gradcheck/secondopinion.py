@@ -103,7 +103,12 @@ class SecondOpinions:
         if abs(down - up.value) <= SAFETY * error + self.rtol * scale:
             return None  # the same slope both ways: no tie at the point
         est = nm.Estimate(0.5 * (down + up.value), error, "complex-sides", down, up.value, kink=True)
-        return subgradient_status(g, est, self.rtol * scale), est, up
+        status = subgradient_status(g, est, self.rtol * scale)
+        if status == "fail" and g == 0.0:
+            # every path of the entry through units at exactly 0 (see _through_kinks): 0 is owed nothing
+            self._note_kinks(name, j, _coincident_note)
+            return "inconclusive", est, up
+        return status, est, up
 
     def _through_kinks(self, name: str, j: int, g: float, floor: float, status: str, best: nm.Estimate):
         """``(status, estimate)`` after the one-sided limits of entry ``j`` (for a real-difference second opinion).

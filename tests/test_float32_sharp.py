@@ -38,3 +38,11 @@ def test_a_float32_entry_off_by_1e2_is_not_passed(index):
     assert report.tensor(name).status != "pass", report.summary()
     correct, _, _ = _check(index, None)
     assert correct.status == "pass", correct.summary()
+
+
+@pytest.mark.parametrize("index", [6768, 8974])
+def test_a_longer_step_that_crosses_kinks_does_not_make_a_correct_net_inconclusive(index):
+    # ReLU nets at weights of 1.5e-3 behind a float() cast: the screen measured again at a longer step
+    # tripped on kinks it crossed, where the next longer step measured something else again
+    correct, _, _ = _check(index, None)
+    assert correct.status == "pass", correct.summary()
