@@ -14,7 +14,7 @@ import numpy as np
 
 from gradcheck import kinks
 from gradcheck import numeric as nm
-from gradcheck.compare import SAFETY
+from gradcheck.compare import SAFETY, judge
 from gradcheck.kinks import subgradient_status
 from gradcheck.references import EXTENDED_LIMIT, SUBTLE
 
@@ -76,7 +76,7 @@ class SecondOpinions:
             if not (np.isfinite(est.value) and est.error < best.error):
                 break  # the truncation (or a kink) has taken over: longer steps only add to it
             best = est
-            verdict = self.judge([g], [est.value], [est.error], floor)
+            verdict = judge([g], [est.value], [est.error], self.rtol, floor)  # (never lenient: see below)
             if not verdict.ok[0]:
                 return "inconclusive"
             if verdict.sharp[0] or (verdict.resolved[0] and not verdict.weak[0]):
@@ -247,7 +247,9 @@ class SecondOpinions:
         if self.noise is not None and (exact is None or self._cancels()):
             # below the loss's resolution only a complex step of a loss free of cancellation sees
             floor = max(floor, self._estimate_floor())
-        tie = self._at_a_tie(name, j, g, exact, scale) if self.complex_safe and exact is not None else None
+        # (only where refine saw a kink: a tie is one, and a failing entry elsewhere costs nothing more)
+        at_kink = self.complex_safe and exact is not None and refined.kink
+        tie = self._at_a_tie(name, j, g, exact, scale) if at_kink else None
         if tie is not None:
             return tie
         if refined.kink:
