@@ -18,6 +18,8 @@ Tried in the order of :data:`SHAPES` (the first that applies wins):
 ``pairs``       functions over a list of ``(W, b)`` pairs (``forward(layers, X)``) an initializer makes;
 ``named_dict``  functions sharing the initializer's dict under a name of no known role (``forward(X, p)``);
 ``lists``       functions over parameter lists (``backward(weights, biases, X, Y)``) an initializer makes;
+``deltaupdate`` functions over a layer list whose backward stores deltas a separate
+                ``update_weights(network, row, l_rate)`` applies (the update read, verified linear in lr);
 ``functions``   functions taking a parameters dict (from an initializer, a global, or built
                 from the keys the code reads);
 ``globals_fn``  functions working on module-level weight arrays;
@@ -32,6 +34,7 @@ A new shape is a new module here with its tests, added to :data:`SHAPES`.
 from gradcheck.audit.adapters.shapes import (
     assembled,
     classes,
+    deltaupdate,
     derivatives,
     functions,
     globals_fn,
@@ -58,6 +61,7 @@ SHAPES = (
     pairs,
     named_dict,
     lists,
+    deltaupdate,
     functions,
     globals_fn,
     ownloop,
