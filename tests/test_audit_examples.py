@@ -216,6 +216,8 @@ STUDENT_NAMES = {
     "online_square_transpose_bug.py": [f"{k}[{i}]" for i in range(3) for k in ("W", "b")],
     "online_backprop_vectors_correct.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
     "online_backprop_vectors_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
+    "delta_layers_update_correct.py": [f"[{i}].{k}" for i in range(3) for k in ("weights", "biases")],
+    "delta_layers_update_relu_bug.py": [f"[{i}].{k}" for i in range(3) for k in ("weights", "biases")],
 }
 
 

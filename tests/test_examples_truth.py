@@ -1665,6 +1665,25 @@ def _online_vectors(rel: str):
     return ps, [a for i in range(2) for a in (nw[i], nb[i])], lambda: net.cost(x, t), names
 
 
+def _delta_layers(rel: str):
+    """Layer objects driven by module functions: deltas stored by the backward, applied by update_weights."""
+    m = definitions(FOLDER / rel, "dl")
+    np.random.seed(4)
+    net = m.initialize_network([3, 5, 4, 2])
+    Y = RNG.normal(size=(7, 2))
+    names = [f"[{i}].{k}" for i in range(3) for k in ("weights", "biases")]
+    ps = [getattr(layer, k) for layer in net for k in ("weights", "biases")]
+    lr = 1e-3
+
+    def step():
+        m.forward_propagate(net, X)
+        m.backward_propagate(net, Y)
+        m.update_weights(net, X, lr)
+
+    claimed = _inplace(ps, step, lr)
+    return ps, claimed, lambda: np.mean((m.forward_propagate(net, X) - Y) ** 2), names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1861,6 +1880,8 @@ CASES = {
     ),
     "online_backprop_vectors_correct.py": lambda: _online_vectors("online_backprop_vectors_correct.py"),
     "online_backprop_vectors_bug.py": lambda: _online_vectors("online_backprop_vectors_bug.py"),
+    "delta_layers_update_correct.py": lambda: _delta_layers("delta_layers_update_correct.py"),
+    "delta_layers_update_relu_bug.py": lambda: _delta_layers("delta_layers_update_relu_bug.py"),
 }
 
 
