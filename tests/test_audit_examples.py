@@ -218,6 +218,8 @@ STUDENT_NAMES = {
     "online_backprop_vectors_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
     "delta_layers_update_correct.py": [f"[{i}].{k}" for i in range(3) for k in ("weights", "biases")],
     "delta_layers_update_relu_bug.py": [f"[{i}].{k}" for i in range(3) for k in ("weights", "biases")],
+    "online_label_branch_correct.py": ["W_hidden", "b_hidden", "W_out", "b_out"],
+    "online_label_branch_sign_bug.py": ["W_hidden", "b_hidden", "W_out", "b_out"],
 }
 
 

@@ -1684,6 +1684,20 @@ def _delta_layers(rel: str):
     return ps, claimed, lambda: np.mean((m.forward_propagate(net, X) - Y) ** 2), names
 
 
+def _label_branch(rel: str):
+    """One sample at a time, as 1-D vectors: the gradient of the loss summed over a label-0 and a label-1 sample."""
+    m = definitions(FOLDER / rel, "lb")
+    np.random.seed(2)
+    net = m.BinaryOnline(3, 4)
+    names = ["W_hidden", "b_hidden", "W_out", "b_out"]
+    ps = [getattr(net, n) for n in names]
+    pairs = [(X[0], np.array([0.0])), (X[1], np.array([1.0]))]
+    claimed = [np.zeros_like(p) for p in ps]
+    for x, t in pairs:
+        claimed = [c + g for c, g in zip(claimed, _inplace(ps, lambda x=x, t=t: net.update(x, t), net.eta))]
+    return ps, claimed, lambda: sum(net.cross_entropy(x, t) for x, t in pairs), names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1882,6 +1896,8 @@ CASES = {
     "online_backprop_vectors_bug.py": lambda: _online_vectors("online_backprop_vectors_bug.py"),
     "delta_layers_update_correct.py": lambda: _delta_layers("delta_layers_update_correct.py"),
     "delta_layers_update_relu_bug.py": lambda: _delta_layers("delta_layers_update_relu_bug.py"),
+    "online_label_branch_correct.py": lambda: _label_branch("online_label_branch_correct.py"),
+    "online_label_branch_sign_bug.py": lambda: _label_branch("online_label_branch_sign_bug.py"),
 }
 
 
