@@ -8,6 +8,8 @@ Tried in the order of :data:`SHAPES` (the first that applies wins):
                 ``net.layers = [...]``, Neural-Networks-from-Scratch calls ``dense1.forward(X)`` ...);
 ``method_params`` a model class whose methods are given the parameters one of its methods
                 makes (``backprop(self, theta, X, Y)``, ``theta = model.init_theta()``);
+``laterupdate`` a model class whose backward only prepares each layer's step (``lr * grad`` or a
+                velocity kept for ``update()``): backward then ``update()`` tried first after the backward;
 ``classes``     a model class with forward-ish and backward-ish methods, or a CS231n
                 ``loss(X, y) -> (loss, grads)`` (:mod:`.cs231n`); weights made by ``fit()``
                 (:mod:`.fit`);
@@ -38,6 +40,7 @@ from gradcheck.audit.adapters.shapes import (
     derivatives,
     functions,
     globals_fn,
+    laterupdate,
     layer_list,
     lists,
     method_params,
@@ -54,6 +57,7 @@ SHAPES = (
     layer_list,
     assembled,
     method_params,
+    laterupdate,
     classes,
     unrolled,
     positional,
