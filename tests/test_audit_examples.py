@@ -220,6 +220,8 @@ STUDENT_NAMES = {
     "delta_layers_update_relu_bug.py": [f"[{i}].{k}" for i in range(3) for k in ("weights", "biases")],
     "online_label_branch_correct.py": ["W_hidden", "b_hidden", "W_out", "b_out"],
     "online_label_branch_sign_bug.py": ["W_hidden", "b_hidden", "W_out", "b_out"],
+    "layer_step_later_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "layer_step_later_bias_mean_bug.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
 }
 
 

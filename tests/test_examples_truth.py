@@ -1698,6 +1698,25 @@ def _label_branch(rel: str):
     return ps, claimed, lambda: sum(net.cross_entropy(x, t) for x, t in pairs), names
 
 
+def _step_later(rel: str):
+    """Layers that work out lr * grad in backward and apply it in update(): BCE on a sigmoid output."""
+    m = definitions(FOLDER / rel, "sl")
+    np.random.seed(9)
+    model = m.Classifier(3, 5)
+    T = (RNG.random((7, 1)) > 0.5).astype(float)
+    dense = [model.layers[0], model.layers[2]]
+    ps = [getattr(layer, k) for layer in dense for k in ("W", "b")]
+    lr = dense[0].learning_rate
+
+    def step():
+        model.backward(model.forward(X), T)
+        model.update()
+
+    claimed = _inplace(ps, step, lr)
+    names = [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")]
+    return ps, claimed, lambda: model.criterion.forward(model.forward(X), T), names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1898,6 +1917,8 @@ CASES = {
     "delta_layers_update_relu_bug.py": lambda: _delta_layers("delta_layers_update_relu_bug.py"),
     "online_label_branch_correct.py": lambda: _label_branch("online_label_branch_correct.py"),
     "online_label_branch_sign_bug.py": lambda: _label_branch("online_label_branch_sign_bug.py"),
+    "layer_step_later_correct.py": lambda: _step_later("layer_step_later_correct.py"),
+    "layer_step_later_bias_mean_bug.py": lambda: _step_later("layer_step_later_bias_mean_bug.py"),
 }
 
 
