@@ -222,6 +222,8 @@ STUDENT_NAMES = {
     "online_label_branch_sign_bug.py": ["W_hidden", "b_hidden", "W_out", "b_out"],
     "layer_step_later_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "layer_step_later_bias_mean_bug.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "demo_then_train_project_correct": ["first.weight", "first.bias", "second.weight", "second.bias"],
+    "demo_then_train_project_tanh_bug": ["first.weight", "first.bias", "second.weight", "second.bias"],
 }
 
 

@@ -1717,6 +1717,23 @@ def _step_later(rel: str):
     return ps, claimed, lambda: model.criterion.forward(model.forward(X), T), names
 
 
+def _demo_then_train(folder: str):
+    """A folder's training script over nn.py's layers (its demo script beside it is not the network)."""
+    m = definitions(FOLDER / folder / "nn.py", "dtt")
+    np.random.seed(12)
+    first, squash, second, criterion = m.Linear(3, 4), m.Tanh(), m.Linear(4, 2), m.SquaredError()
+    Y = RNG.normal(size=(7, 2))
+
+    def loss():
+        return criterion.forward(second.forward(squash.forward(first.forward(X))), Y)
+
+    loss()
+    first.backward(squash.backward(second.backward(criterion.backward())))
+    ps = [first.weight, first.bias, second.weight, second.bias]
+    claimed = [first.grad_weight, first.grad_bias, second.grad_weight, second.grad_bias]
+    return ps, claimed, loss, ["first.weight", "first.bias", "second.weight", "second.bias"]
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1919,6 +1936,8 @@ CASES = {
     "online_label_branch_sign_bug.py": lambda: _label_branch("online_label_branch_sign_bug.py"),
     "layer_step_later_correct.py": lambda: _step_later("layer_step_later_correct.py"),
     "layer_step_later_bias_mean_bug.py": lambda: _step_later("layer_step_later_bias_mean_bug.py"),
+    "demo_then_train_project_correct": lambda: _demo_then_train("demo_then_train_project_correct"),
+    "demo_then_train_project_tanh_bug": lambda: _demo_then_train("demo_then_train_project_tanh_bug"),
 }
 
 
