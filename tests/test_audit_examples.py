@@ -216,6 +216,8 @@ STUDENT_NAMES = {
     "online_square_transpose_bug.py": [f"{k}[{i}]" for i in range(3) for k in ("W", "b")],
     "online_backprop_vectors_correct.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
     "online_backprop_vectors_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
+    "row_bias_flat_grad_correct.py": ["W_out", "b_out", "W_in", "b_in"],
+    "row_bias_flat_grad_tanh_bug.py": ["W_out", "b_out", "W_in", "b_in"],
 }
 
 

@@ -1665,6 +1665,33 @@ def _online_vectors(rel: str):
     return ps, [a for i in range(2) for a in (nw[i], nb[i])], lambda: net.cost(x, t), names
 
 
+def _one_pass(rel: str, loop: str, first_update: str, params: tuple, grads: tuple, loss_of):
+    """A training script's set-up, then its loop body once up to its first update: the weights it
+    starts from, the gradients that pass computes, and ``loss_of(ns, weights)`` for central differences."""
+    head, rest = (FOLDER / rel).read_text().split(loop + "\n", 1)
+    ns: dict = {}
+    exec(head, ns)
+    ps = [np.array(ns[k], dtype=float) for k in params]
+    body = rest.split(first_update, 1)[0]
+    exec("\n".join(line[4:] for line in body.splitlines()), ns)
+    return ps, [ns[k] for k in grads], lambda: loss_of(ns, ps), list(params)
+
+
+def _row_bias_script(rel: str):
+    def loss(ns, ps):
+        hidden = np.tanh(ns["X"] @ ps[0] + ps[1])
+        return bce(1 / (1 + np.exp(-(hidden @ ps[2] + ps[3]))), ns["y"])
+
+    return _one_pass(
+        rel,
+        "for epoch in range(2000):",
+        "    W_out -= ",
+        ("W_in", "b_in", "W_out", "b_out"),
+        ("g_W_in", "g_b_in", "g_W_out", "g_b_out"),
+        loss,
+    )
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1861,6 +1888,8 @@ CASES = {
     ),
     "online_backprop_vectors_correct.py": lambda: _online_vectors("online_backprop_vectors_correct.py"),
     "online_backprop_vectors_bug.py": lambda: _online_vectors("online_backprop_vectors_bug.py"),
+    "row_bias_flat_grad_correct.py": lambda: _row_bias_script("row_bias_flat_grad_correct.py"),
+    "row_bias_flat_grad_tanh_bug.py": lambda: _row_bias_script("row_bias_flat_grad_tanh_bug.py"),
 }
 
 

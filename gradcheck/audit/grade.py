@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.broadcastgrads import broadcast_onto_params
 from gradcheck.audit.extracted import Extracted, as_array, n_out, targets
 from gradcheck.audit.judge import judge
 from gradcheck.audit.lossfit import LossChoice
@@ -88,7 +89,8 @@ def grade(
     scalars = scalar_network(result)
     if scalars:
         return SubmissionResult(status="error", error=scalars, **base)
-    ex = Extracted.from_result(result)
+    ex, mended = broadcast_onto_params(Extracted.from_result(result))
+    base["notes"] = (*base["notes"], *mended)
     if ex.precision != np.float64:
         note = f"the network computes in {ex.precision}: its gradient is judged to {ex.precision}'s rounding"
         base["notes"] = (*base["notes"], f"{note} (rtol {default_rtol(ex.precision):.2g})")
