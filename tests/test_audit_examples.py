@@ -218,6 +218,8 @@ STUDENT_NAMES = {
     "online_backprop_vectors_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
     "row_bias_flat_grad_correct.py": ["W_out", "b_out", "W_in", "b_in"],
     "row_bias_flat_grad_tanh_bug.py": ["W_out", "b_out", "W_in", "b_in"],
+    "loglik_cost_correct.py": ["W1", "b1", "W2", "b2"],
+    "loglik_cost_sigmoid_twice_bug.py": ["W1", "b1", "W2", "b2"],
 }
 
 

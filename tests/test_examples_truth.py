@@ -1692,6 +1692,16 @@ def _row_bias_script(rel: str):
     )
 
 
+def _loglik_cost(rel: str):
+    """cost() is the mean log-likelihood; the gradient claimed is that of its negative (mean BCE)."""
+    m = definitions(FOLDER / rel, "ll")
+    P = m.initialize_parameters(3, 4, 1)
+    y = (RNG.random((7, 1)) > 0.5).astype(float)
+    grads = m.backward(P, X, y)
+    keys = ["W1", "b1", "W2", "b2"]
+    return [P[k] for k in keys], [grads[k] for k in keys], lambda: -m.cost(m.forward(P, X), y), keys
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1890,6 +1900,8 @@ CASES = {
     "online_backprop_vectors_bug.py": lambda: _online_vectors("online_backprop_vectors_bug.py"),
     "row_bias_flat_grad_correct.py": lambda: _row_bias_script("row_bias_flat_grad_correct.py"),
     "row_bias_flat_grad_tanh_bug.py": lambda: _row_bias_script("row_bias_flat_grad_tanh_bug.py"),
+    "loglik_cost_correct.py": lambda: _loglik_cost("loglik_cost_correct.py"),
+    "loglik_cost_sigmoid_twice_bug.py": lambda: _loglik_cost("loglik_cost_sigmoid_twice_bug.py"),
 }
 
 
