@@ -220,6 +220,8 @@ STUDENT_NAMES = {
     "row_bias_flat_grad_tanh_bug.py": ["W_out", "b_out", "W_in", "b_in"],
     "loglik_cost_correct.py": ["W1", "b1", "W2", "b2"],
     "loglik_cost_sigmoid_twice_bug.py": ["W1", "b1", "W2", "b2"],
+    "cache_dict_forward_correct.py": ["W1", "b1", "W2", "b2"],
+    "cache_dict_forward_db1_unscaled_bug.py": ["W1", "b1", "W2", "b2"],
 }
 
 

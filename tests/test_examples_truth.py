@@ -1702,6 +1702,17 @@ def _loglik_cost(rel: str):
     return [P[k] for k in keys], [grads[k] for k in keys], lambda: -m.cost(m.forward(P, X), y), keys
 
 
+def _cache_dict(rel: str):
+    """forward_pass() returns its caches as a dict; samples as columns, softmax with one-hot columns, mean CE."""
+    m = definitions(FOLDER / rel, "cd")
+    net = m.init_network(3, 4, 2)
+    Xc, Yc = X.T.copy(), np.eye(2)[RNG.integers(0, 2, X.shape[0])].T
+    grads = m.backward_pass(Xc, Yc, net, m.forward_pass(Xc, net))
+    keys = ["W1", "b1", "W2", "b2"]
+    loss = lambda: m.cross_entropy(m.forward_pass(Xc, net)["A2"], Yc)  # noqa: E731
+    return [net[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1902,6 +1913,8 @@ CASES = {
     "row_bias_flat_grad_tanh_bug.py": lambda: _row_bias_script("row_bias_flat_grad_tanh_bug.py"),
     "loglik_cost_correct.py": lambda: _loglik_cost("loglik_cost_correct.py"),
     "loglik_cost_sigmoid_twice_bug.py": lambda: _loglik_cost("loglik_cost_sigmoid_twice_bug.py"),
+    "cache_dict_forward_correct.py": lambda: _cache_dict("cache_dict_forward_correct.py"),
+    "cache_dict_forward_db1_unscaled_bug.py": lambda: _cache_dict("cache_dict_forward_db1_unscaled_bug.py"),
 }
 
 
