@@ -222,6 +222,8 @@ STUDENT_NAMES = {
     "loglik_cost_sigmoid_twice_bug.py": ["W1", "b1", "W2", "b2"],
     "cache_dict_forward_correct.py": ["W1", "b1", "W2", "b2"],
     "cache_dict_forward_db1_unscaled_bug.py": ["W1", "b1", "W2", "b2"],
+    "learn_method_class_correct.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
+    "learn_method_class_tanh_twice_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
 }
 
 

@@ -1713,6 +1713,16 @@ def _cache_dict(rel: str):
     return [net[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
 
 
+def _learn_method(rel: str):
+    """learn(X, y) updates in place at the rate sigma; the loss is the class's own 0.5 * sum of squares."""
+    m = definitions(FOLDER / rel, "lm")
+    net = m.TanhNet([3, 4, 2], sigma=0.01)
+    y = RNG.uniform(-0.5, 0.5, size=(X.shape[0], 2))
+    ps = [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
+    claimed = _inplace(ps, lambda: net.learn(X, y), 0.01)
+    return ps, claimed, lambda: net.loss(X, y), ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1915,6 +1925,8 @@ CASES = {
     "loglik_cost_sigmoid_twice_bug.py": lambda: _loglik_cost("loglik_cost_sigmoid_twice_bug.py"),
     "cache_dict_forward_correct.py": lambda: _cache_dict("cache_dict_forward_correct.py"),
     "cache_dict_forward_db1_unscaled_bug.py": lambda: _cache_dict("cache_dict_forward_db1_unscaled_bug.py"),
+    "learn_method_class_correct.py": lambda: _learn_method("learn_method_class_correct.py"),
+    "learn_method_class_tanh_twice_bug.py": lambda: _learn_method("learn_method_class_tanh_twice_bug.py"),
 }
 
 
