@@ -224,6 +224,8 @@ STUDENT_NAMES = {
     "cache_dict_forward_db1_unscaled_bug.py": ["W1", "b1", "W2", "b2"],
     "learn_method_class_correct.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
     "learn_method_class_tanh_twice_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
+    "half_sse_script_correct.py": ["w_o", "b_o", "w_h", "b_h"],
+    "half_sse_script_bias_total_bug.py": ["w_o", "b_o", "w_h", "b_h"],
 }
 
 

@@ -1723,6 +1723,26 @@ def _learn_method(rel: str):
     return ps, claimed, lambda: net.loss(X, y), ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
 
 
+def _half_sse_script(rel: str):
+    """No loss in the script: its output delta is the gradient of half the summed squared error. The claimed
+    gradients are the expressions its updates subtract (``w -= rate * EXPR``), evaluated on the first pass."""
+    head, rest = (FOLDER / rel).read_text().split("for _ in range(3000):\n", 1)
+    ns: dict = {}
+    exec(head, ns)
+    names = ("w_o", "b_o", "w_h", "b_h")
+    ps = [np.array(ns[k], dtype=float) for k in names]
+    lines = [line.strip() for line in rest.splitlines() if line.strip()]
+    exec("\n".join(line for line in lines if "-=" not in line), ns)
+    updates = dict(line.split(" -= rate * ") for line in lines if "-=" in line)
+    claimed = [eval(updates[k], ns) for k in names]
+
+    def loss():
+        hid = np.tanh(ns["inputs"] @ ps[2] + ps[3])
+        return 0.5 * np.sum((hid @ ps[0] + ps[1] - ns["target"]) ** 2)
+
+    return ps, claimed, loss, list(names)
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1927,6 +1947,8 @@ CASES = {
     "cache_dict_forward_db1_unscaled_bug.py": lambda: _cache_dict("cache_dict_forward_db1_unscaled_bug.py"),
     "learn_method_class_correct.py": lambda: _learn_method("learn_method_class_correct.py"),
     "learn_method_class_tanh_twice_bug.py": lambda: _learn_method("learn_method_class_tanh_twice_bug.py"),
+    "half_sse_script_correct.py": lambda: _half_sse_script("half_sse_script_correct.py"),
+    "half_sse_script_bias_total_bug.py": lambda: _half_sse_script("half_sse_script_bias_total_bug.py"),
 }
 
 
