@@ -226,6 +226,8 @@ STUDENT_NAMES = {
     "learn_method_class_tanh_twice_bug.py": [f"{k}[{i}]" for i in range(2) for k in ("weights", "biases")],
     "half_sse_script_correct.py": ["w_o", "b_o", "w_h", "b_h"],
     "half_sse_script_bias_total_bug.py": ["w_o", "b_o", "w_h", "b_h"],
+    "step_helper_script_correct.py": ["W1", "b1", "W2", "b2"],
+    "step_helper_script_tanh_twice_bug.py": ["W1", "b1", "W2", "b2"],
 }
 
 

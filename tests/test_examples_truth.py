@@ -1743,6 +1743,32 @@ def _half_sse_script(rel: str):
     return ps, claimed, loss, list(names)
 
 
+def _step_helper_script(rel: str):
+    """The script's set-up, then one pass with apply_step() replaced by a recorder of what it subtracts / LR."""
+    head, rest = (FOLDER / rel).read_text().split("for _epoch in range(500):\n", 1)
+    ns: dict = {}
+    exec(head, ns)
+    names = ("W1", "b1", "W2", "b2")
+    ps = [np.array(ns[k], dtype=float) for k in names]
+    seen = {}
+
+    def record(x, delta, w, b):
+        seen[id(w)] = x.T @ delta
+        seen[id(b)] = delta.sum(axis=0)
+        return w, b
+
+    body = "\n".join(line[4:] for line in rest.splitlines() if line.strip())
+    before = {k: ns[k] for k in names}
+    exec(body, {**ns, "apply_step": record})
+    claimed = [seen[id(before[k])] for k in names]
+
+    def loss():
+        h = np.tanh(ns["X"] @ ps[0] + ps[1])
+        return bce(1 / (1 + np.exp(-(h @ ps[2] + ps[3]))), ns["Y"])
+
+    return ps, claimed, loss, list(names)
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1949,6 +1975,8 @@ CASES = {
     "learn_method_class_tanh_twice_bug.py": lambda: _learn_method("learn_method_class_tanh_twice_bug.py"),
     "half_sse_script_correct.py": lambda: _half_sse_script("half_sse_script_correct.py"),
     "half_sse_script_bias_total_bug.py": lambda: _half_sse_script("half_sse_script_bias_total_bug.py"),
+    "step_helper_script_correct.py": lambda: _step_helper_script("step_helper_script_correct.py"),
+    "step_helper_script_tanh_twice_bug.py": lambda: _step_helper_script("step_helper_script_tanh_twice_bug.py"),
 }
 
 
