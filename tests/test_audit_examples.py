@@ -228,6 +228,14 @@ STUDENT_NAMES = {
     "half_sse_script_bias_total_bug.py": ["w_o", "b_o", "w_h", "b_h"],
     "step_helper_script_correct.py": ["W1", "b1", "W2", "b2"],
     "step_helper_script_tanh_twice_bug.py": ["W1", "b1", "W2", "b2"],
+    "delta_layers_update_correct.py": [f"[{i}].{k}" for i in range(3) for k in ("weights", "biases")],
+    "delta_layers_update_relu_bug.py": [f"[{i}].{k}" for i in range(3) for k in ("weights", "biases")],
+    "online_label_branch_correct.py": ["W_hidden", "b_hidden", "W_out", "b_out"],
+    "online_label_branch_sign_bug.py": ["W_hidden", "b_hidden", "W_out", "b_out"],
+    "layer_step_later_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "layer_step_later_bias_mean_bug.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "demo_then_train_project_correct": ["first.weight", "first.bias", "second.weight", "second.bias"],
+    "demo_then_train_project_tanh_bug": ["first.weight", "first.bias", "second.weight", "second.bias"],
 }
 
 

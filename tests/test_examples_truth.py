@@ -1769,6 +1769,75 @@ def _step_helper_script(rel: str):
     return ps, claimed, loss, list(names)
 
 
+def _delta_layers(rel: str):
+    """Layer objects driven by module functions: deltas stored by the backward, applied by update_weights."""
+    m = definitions(FOLDER / rel, "dl")
+    np.random.seed(4)
+    net = m.initialize_network([3, 5, 4, 2])
+    Y = RNG.normal(size=(7, 2))
+    names = [f"[{i}].{k}" for i in range(3) for k in ("weights", "biases")]
+    ps = [getattr(layer, k) for layer in net for k in ("weights", "biases")]
+    lr = 1e-3
+
+    def step():
+        m.forward_propagate(net, X)
+        m.backward_propagate(net, Y)
+        m.update_weights(net, X, lr)
+
+    claimed = _inplace(ps, step, lr)
+    return ps, claimed, lambda: np.mean((m.forward_propagate(net, X) - Y) ** 2), names
+
+
+def _label_branch(rel: str):
+    """One sample at a time, as 1-D vectors: the gradient of the loss summed over a label-0 and a label-1 sample."""
+    m = definitions(FOLDER / rel, "lb")
+    np.random.seed(2)
+    net = m.BinaryOnline(3, 4)
+    names = ["W_hidden", "b_hidden", "W_out", "b_out"]
+    ps = [getattr(net, n) for n in names]
+    pairs = [(X[0], np.array([0.0])), (X[1], np.array([1.0]))]
+    claimed = [np.zeros_like(p) for p in ps]
+    for x, t in pairs:
+        claimed = [c + g for c, g in zip(claimed, _inplace(ps, lambda x=x, t=t: net.update(x, t), net.eta))]
+    return ps, claimed, lambda: sum(net.cross_entropy(x, t) for x, t in pairs), names
+
+
+def _step_later(rel: str):
+    """Layers that work out lr * grad in backward and apply it in update(): BCE on a sigmoid output."""
+    m = definitions(FOLDER / rel, "sl")
+    np.random.seed(9)
+    model = m.Classifier(3, 5)
+    T = (RNG.random((7, 1)) > 0.5).astype(float)
+    dense = [model.layers[0], model.layers[2]]
+    ps = [getattr(layer, k) for layer in dense for k in ("W", "b")]
+    lr = dense[0].learning_rate
+
+    def step():
+        model.backward(model.forward(X), T)
+        model.update()
+
+    claimed = _inplace(ps, step, lr)
+    names = [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")]
+    return ps, claimed, lambda: model.criterion.forward(model.forward(X), T), names
+
+
+def _demo_then_train(folder: str):
+    """A folder's training script over nn.py's layers (its demo script beside it is not the network)."""
+    m = definitions(FOLDER / folder / "nn.py", "dtt")
+    np.random.seed(12)
+    first, squash, second, criterion = m.Linear(3, 4), m.Tanh(), m.Linear(4, 2), m.SquaredError()
+    Y = RNG.normal(size=(7, 2))
+
+    def loss():
+        return criterion.forward(second.forward(squash.forward(first.forward(X))), Y)
+
+    loss()
+    first.backward(squash.backward(second.backward(criterion.backward())))
+    ps = [first.weight, first.bias, second.weight, second.bias]
+    claimed = [first.grad_weight, first.grad_bias, second.grad_weight, second.grad_bias]
+    return ps, claimed, loss, ["first.weight", "first.bias", "second.weight", "second.bias"]
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1977,6 +2046,14 @@ CASES = {
     "half_sse_script_bias_total_bug.py": lambda: _half_sse_script("half_sse_script_bias_total_bug.py"),
     "step_helper_script_correct.py": lambda: _step_helper_script("step_helper_script_correct.py"),
     "step_helper_script_tanh_twice_bug.py": lambda: _step_helper_script("step_helper_script_tanh_twice_bug.py"),
+    "delta_layers_update_correct.py": lambda: _delta_layers("delta_layers_update_correct.py"),
+    "delta_layers_update_relu_bug.py": lambda: _delta_layers("delta_layers_update_relu_bug.py"),
+    "online_label_branch_correct.py": lambda: _label_branch("online_label_branch_correct.py"),
+    "online_label_branch_sign_bug.py": lambda: _label_branch("online_label_branch_sign_bug.py"),
+    "layer_step_later_correct.py": lambda: _step_later("layer_step_later_correct.py"),
+    "layer_step_later_bias_mean_bug.py": lambda: _step_later("layer_step_later_bias_mean_bug.py"),
+    "demo_then_train_project_correct": lambda: _demo_then_train("demo_then_train_project_correct"),
+    "demo_then_train_project_tanh_bug": lambda: _demo_then_train("demo_then_train_project_tanh_bug"),
 }
 
 

@@ -262,6 +262,8 @@ def is_grad_name(name: str) -> bool:
     return stripped != low and bool(_PARAM_NAME.match(stripped))
 
 
+#: A velocity or moment kept beside a weight: ``vW``, ``vb``, ``m_b1``, ``vel_w`` (not ``v`` or ``v1`` alone).
+_STATE_OF_PARAM = re.compile(r"^(v|m|s|vel|mom)_?(w|b|weights?|bias(es)?)\d*$")
 #: ``hidden_weights``, ``output_bias``, ``input_hidden_weights``: a layer's name, then weights or bias.
 _LAYER_PARAM = re.compile(r"^([a-z]+\d*_)+(weights?|bias(es)?)$")
 
@@ -272,6 +274,8 @@ def is_param_name(name: str) -> bool:
     if is_grad_name(bare):
         return False
     if _NOT_PARAM.match(bare) and not re.match(r"^(syn|u|v)\d*$", bare.lower()):
+        return False
+    if _STATE_OF_PARAM.match(bare.lower()):  # vW, vb, m_w: an optimizer's velocity or moment of W, b
         return False
     return bool(_PARAM_NAME.match(bare.lower()) or _LAYER_PARAM.match(bare.lower()))
 
