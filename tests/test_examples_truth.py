@@ -1665,6 +1665,110 @@ def _online_vectors(rel: str):
     return ps, [a for i in range(2) for a in (nw[i], nb[i])], lambda: net.cost(x, t), names
 
 
+def _one_pass(rel: str, loop: str, first_update: str, params: tuple, grads: tuple, loss_of):
+    """A training script's set-up, then its loop body once up to its first update: the weights it
+    starts from, the gradients that pass computes, and ``loss_of(ns, weights)`` for central differences."""
+    head, rest = (FOLDER / rel).read_text().split(loop + "\n", 1)
+    ns: dict = {}
+    exec(head, ns)
+    ps = [np.array(ns[k], dtype=float) for k in params]
+    body = rest.split(first_update, 1)[0]
+    exec("\n".join(line[4:] for line in body.splitlines()), ns)
+    return ps, [ns[k] for k in grads], lambda: loss_of(ns, ps), list(params)
+
+
+def _row_bias_script(rel: str):
+    def loss(ns, ps):
+        hidden = np.tanh(ns["X"] @ ps[0] + ps[1])
+        return bce(1 / (1 + np.exp(-(hidden @ ps[2] + ps[3]))), ns["y"])
+
+    return _one_pass(
+        rel,
+        "for epoch in range(2000):",
+        "    W_out -= ",
+        ("W_in", "b_in", "W_out", "b_out"),
+        ("g_W_in", "g_b_in", "g_W_out", "g_b_out"),
+        loss,
+    )
+
+
+def _loglik_cost(rel: str):
+    """cost() is the mean log-likelihood; the gradient claimed is that of its negative (mean BCE)."""
+    m = definitions(FOLDER / rel, "ll")
+    P = m.initialize_parameters(3, 4, 1)
+    y = (RNG.random((7, 1)) > 0.5).astype(float)
+    grads = m.backward(P, X, y)
+    keys = ["W1", "b1", "W2", "b2"]
+    return [P[k] for k in keys], [grads[k] for k in keys], lambda: -m.cost(m.forward(P, X), y), keys
+
+
+def _cache_dict(rel: str):
+    """forward_pass() returns its caches as a dict; samples as columns, softmax with one-hot columns, mean CE."""
+    m = definitions(FOLDER / rel, "cd")
+    net = m.init_network(3, 4, 2)
+    Xc, Yc = X.T.copy(), np.eye(2)[RNG.integers(0, 2, X.shape[0])].T
+    grads = m.backward_pass(Xc, Yc, net, m.forward_pass(Xc, net))
+    keys = ["W1", "b1", "W2", "b2"]
+    loss = lambda: m.cross_entropy(m.forward_pass(Xc, net)["A2"], Yc)  # noqa: E731
+    return [net[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
+
+
+def _learn_method(rel: str):
+    """learn(X, y) updates in place at the rate sigma; the loss is the class's own 0.5 * sum of squares."""
+    m = definitions(FOLDER / rel, "lm")
+    net = m.TanhNet([3, 4, 2], sigma=0.01)
+    y = RNG.uniform(-0.5, 0.5, size=(X.shape[0], 2))
+    ps = [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
+    claimed = _inplace(ps, lambda: net.learn(X, y), 0.01)
+    return ps, claimed, lambda: net.loss(X, y), ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+
+
+def _half_sse_script(rel: str):
+    """No loss in the script: its output delta is the gradient of half the summed squared error. The claimed
+    gradients are the expressions its updates subtract (``w -= rate * EXPR``), evaluated on the first pass."""
+    head, rest = (FOLDER / rel).read_text().split("for _ in range(3000):\n", 1)
+    ns: dict = {}
+    exec(head, ns)
+    names = ("w_o", "b_o", "w_h", "b_h")
+    ps = [np.array(ns[k], dtype=float) for k in names]
+    lines = [line.strip() for line in rest.splitlines() if line.strip()]
+    exec("\n".join(line for line in lines if "-=" not in line), ns)
+    updates = dict(line.split(" -= rate * ") for line in lines if "-=" in line)
+    claimed = [eval(updates[k], ns) for k in names]
+
+    def loss():
+        hid = np.tanh(ns["inputs"] @ ps[2] + ps[3])
+        return 0.5 * np.sum((hid @ ps[0] + ps[1] - ns["target"]) ** 2)
+
+    return ps, claimed, loss, list(names)
+
+
+def _step_helper_script(rel: str):
+    """The script's set-up, then one pass with apply_step() replaced by a recorder of what it subtracts / LR."""
+    head, rest = (FOLDER / rel).read_text().split("for _epoch in range(500):\n", 1)
+    ns: dict = {}
+    exec(head, ns)
+    names = ("W1", "b1", "W2", "b2")
+    ps = [np.array(ns[k], dtype=float) for k in names]
+    seen = {}
+
+    def record(x, delta, w, b):
+        seen[id(w)] = x.T @ delta
+        seen[id(b)] = delta.sum(axis=0)
+        return w, b
+
+    body = "\n".join(line[4:] for line in rest.splitlines() if line.strip())
+    before = {k: ns[k] for k in names}
+    exec(body, {**ns, "apply_step": record})
+    claimed = [seen[id(before[k])] for k in names]
+
+    def loss():
+        h = np.tanh(ns["X"] @ ps[0] + ps[1])
+        return bce(1 / (1 + np.exp(-(h @ ps[2] + ps[3]))), ns["Y"])
+
+    return ps, claimed, loss, list(names)
+
+
 def _delta_layers(rel: str):
     """Layer objects driven by module functions: deltas stored by the backward, applied by update_weights."""
     m = definitions(FOLDER / rel, "dl")
@@ -1930,6 +2034,18 @@ CASES = {
     ),
     "online_backprop_vectors_correct.py": lambda: _online_vectors("online_backprop_vectors_correct.py"),
     "online_backprop_vectors_bug.py": lambda: _online_vectors("online_backprop_vectors_bug.py"),
+    "row_bias_flat_grad_correct.py": lambda: _row_bias_script("row_bias_flat_grad_correct.py"),
+    "row_bias_flat_grad_tanh_bug.py": lambda: _row_bias_script("row_bias_flat_grad_tanh_bug.py"),
+    "loglik_cost_correct.py": lambda: _loglik_cost("loglik_cost_correct.py"),
+    "loglik_cost_sigmoid_twice_bug.py": lambda: _loglik_cost("loglik_cost_sigmoid_twice_bug.py"),
+    "cache_dict_forward_correct.py": lambda: _cache_dict("cache_dict_forward_correct.py"),
+    "cache_dict_forward_db1_unscaled_bug.py": lambda: _cache_dict("cache_dict_forward_db1_unscaled_bug.py"),
+    "learn_method_class_correct.py": lambda: _learn_method("learn_method_class_correct.py"),
+    "learn_method_class_tanh_twice_bug.py": lambda: _learn_method("learn_method_class_tanh_twice_bug.py"),
+    "half_sse_script_correct.py": lambda: _half_sse_script("half_sse_script_correct.py"),
+    "half_sse_script_bias_total_bug.py": lambda: _half_sse_script("half_sse_script_bias_total_bug.py"),
+    "step_helper_script_correct.py": lambda: _step_helper_script("step_helper_script_correct.py"),
+    "step_helper_script_tanh_twice_bug.py": lambda: _step_helper_script("step_helper_script_tanh_twice_bug.py"),
     "delta_layers_update_correct.py": lambda: _delta_layers("delta_layers_update_correct.py"),
     "delta_layers_update_relu_bug.py": lambda: _delta_layers("delta_layers_update_relu_bug.py"),
     "online_label_branch_correct.py": lambda: _label_branch("online_label_branch_correct.py"),

@@ -212,7 +212,8 @@ def looks_like_script(run_: ScriptRun, spec: dict) -> bool:
         return False
     # a training function's body run as the script (mainbody): its weights are its own local variables,
     # so helper functions, backward ones included, can only have been handed them as arguments
-    return bool(spec.get("inline_function")) or not has_model_code(run_.stmts)
+    # helpers that update the weights, written out at their calls (helperupdates): the training is the script's
+    return bool(spec.get("inline_function") or spec.get("update_helpers")) or not has_model_code(run_.stmts)
 
 
 def has_model_code(stmts: list[ast.stmt]) -> bool:

@@ -51,7 +51,8 @@ def find_target(ctx: Context) -> Target:
         raise AuditError(nodegraph.message(*graph), where="finding the model", type_="EntryNotFound")
     if not ctx.classes and not ctx.funcs and (found := frameworks.frameworks_missing(ctx.loaded.notes)):
         raise AuditError(frameworks.framework_message(found), where="finding the model", type_="EntryNotFound")
-    if not ctx.classes and not ctx.funcs and (names := frameworks.modules_missing(ctx.loaded.notes)):
+    names = frameworks.modules_missing(ctx.loaded.notes) if not (ctx.classes or ctx.funcs) else []
+    if names or (names := frameworks.own_modules_missing(ctx.loaded.notes)):  # helpers beside a missing model
         raise AuditError(frameworks.missing_modules_message(names), where="finding the model", type_="EntryNotFound")
     raise AuditError(
         "no class with forward/backward methods and no backward function was found "

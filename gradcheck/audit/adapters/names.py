@@ -71,6 +71,7 @@ TRAIN_METHODS = [
     "step",
     "update",
     "train",
+    "learn",
 ]
 BACKWARD_NAMES = GRAD_METHODS + TRAIN_METHODS
 INIT_FUNC_NAMES = [
@@ -157,7 +158,7 @@ ROLE_OF = {name: role for role, names in ROLES.items() for name in names}
 LR_NAMES = sorted(ROLES["lr"])
 
 SIZE_LIST_NAMES = set(
-    "layers sizes layer_sizes layer_dims layers_dims layer_dimensions architecture arch dims shape "
+    "layers sizes layer_sizes layer_dims layers_dims layer_dimensions dimensions architecture arch dims shape "
     "topology structure nodes neurons units layer_size layer_sizes_list layer_units net_size "
     "hidden_layer_sizes hidden_sizes hidden_layers".split()
 )
