@@ -14,9 +14,10 @@ FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 
 def test_new_targets_are_picked_first_then_the_rest_in_order():
     Y = np.array([[0.0], [0.0], [0.0], [0.0], [1.0], [0.0]])
-    assert picked(Y, 3) == [1, 2, 4]  # the only label-1 row is taken before the other label-0 rows
+    assert picked(Y, 3) == [4, 1, 2]  # the only label-1 row is taken before the other label-0 rows
     assert picked(Y[:1], 3) == []
     assert picked(np.eye(3)[[0, 0, 1, 2]], 2) == [2, 3]
+    assert picked(np.eye(3)[[0, 0, 1, 2]], 3) == [2, 3, 1]
 
 
 def _samples(name: str) -> tuple[dict, list[dict]]:
