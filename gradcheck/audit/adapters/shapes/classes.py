@@ -71,7 +71,7 @@ def method_names(cls: type, spec: dict) -> Picked | None:
         + _present(GRAD_METHODS, ms)
         + (["loss"] if "loss" in ms else [])
         + _present(TRAIN_METHODS, ms)
-        + _present(CLASS_TRAIN_METHODS, ms)
+        + (_present(CLASS_TRAIN_METHODS, ms) if f else [])  # learn() beside a forward: a model, not a graph unit
     )
     if not order:
         return None
