@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gradcheck.audit.adapters.names import SIZE_LIST_NAMES, TRAIN_METHODS
+from gradcheck.audit.adapters.names import BACKWARD_NAMES, CLASS_TRAIN_METHODS, SIZE_LIST_NAMES
 from gradcheck.audit.grade import grade
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.audit.worker import run_request
@@ -14,8 +14,9 @@ from gradcheck.audit.worker import run_request
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 
 
-def test_learn_is_a_training_method_and_dimensions_a_list_of_widths():
-    assert "learn" in TRAIN_METHODS and "dimensions" in SIZE_LIST_NAMES
+def test_learn_is_a_model_class_training_method_and_dimensions_a_list_of_widths():
+    assert "learn" in CLASS_TRAIN_METHODS and "dimensions" in SIZE_LIST_NAMES
+    assert "learn" not in BACKWARD_NAMES  # a module function learn(I, T, H, O, eta) is a script's own step
 
 
 def test_the_learn_example_is_called_with_invented_widths_and_its_rate_found(tmp_path):

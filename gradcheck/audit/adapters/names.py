@@ -72,9 +72,11 @@ TRAIN_METHODS = [
     "step",
     "update",
     "train",
-    "learn",
 ]
 BACKWARD_NAMES = GRAD_METHODS + TRAIN_METHODS
+#: Training methods of a model class only, tried last: a module function of that name is often the
+#: script's own per-pattern step (``learn(I, T, H, O, eta)``) that its loop drives with a forward's values.
+CLASS_TRAIN_METHODS = ["learn"]
 INIT_FUNC_NAMES = [
     "initialize_parameters",
     "initialize_parameters_deep",

@@ -15,6 +15,7 @@ from gradcheck.audit.adapters.built import assembled_in_functions, built_by_func
 from gradcheck.audit.adapters.calling import call_student
 from gradcheck.audit.adapters.convolution import convolution_message
 from gradcheck.audit.adapters.names import (
+    CLASS_TRAIN_METHODS,
     FORWARD_NAMES,
     GRAD_METHODS,
     LAYER_CLASS,
@@ -70,6 +71,7 @@ def method_names(cls: type, spec: dict) -> Picked | None:
         + _present(GRAD_METHODS, ms)
         + (["loss"] if "loss" in ms else [])
         + _present(TRAIN_METHODS, ms)
+        + (_present(CLASS_TRAIN_METHODS, ms) if f else [])  # learn() beside a forward: a model, not a graph unit
     )
     if not order:
         return None
