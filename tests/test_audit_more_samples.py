@@ -44,3 +44,15 @@ def test_a_branch_on_the_label_shows_on_the_samples_of_the_other_label():
 def test_batch_code_is_not_stepped_again():
     _, more = _samples("delta_layers_update_correct.py")
     assert more == []
+
+
+def test_a_malformed_sample_from_the_worker_is_said_and_changes_no_verdict():
+    from gradcheck.audit.grade import SubmissionResult
+    from gradcheck.audit.samplecheck import judge_samples
+    from gradcheck.audit.spec import AuditSpec
+
+    r = SubmissionResult(status="pass", path="x.py")
+    result = {"grads": [{"param": "W1", "data": [[1.0]]}], "params": []}
+    probes = {"samples": [{"index": 2, "X": "not an array", "Y": None, "grads": [[[1.0]]]}]}
+    judged = judge_samples(r, result, probes, AuditSpec(), 0)
+    assert judged.status == "pass" and any("malformed" in n for n in judged.notes)

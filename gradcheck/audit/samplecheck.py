@@ -46,7 +46,11 @@ def judge_samples(r: SubmissionResult, result: dict[str, Any], probes: dict, spe
     wrong, right, unsure = [], [], []
     notes = [f"not checked on sample {s['index']}: {s['error']}" for s in samples if s.get("error")]
     for s in (s for s in samples if not s.get("error")):
-        g = _at_sample(result, s, spec, r, seed)
+        try:
+            g = _at_sample(result, s, spec, r, seed)
+        except (TypeError, ValueError, KeyError, IndexError):  # the worker's answer is untrusted: malformed
+            notes.append(f"not checked on sample {s['index']}: the worker's answer for it is malformed")
+            continue
         (right if g.passed else wrong if g.status == "fail" else unsure).append((s["index"], g))
         if wrong and r.passed:  # the verdict is decided: the other samples add only cost
             break
