@@ -1823,7 +1823,7 @@ def _step_later(rel: str):
 
 def _demo_then_train(folder: str):
     """A folder's training script over nn.py's layers (its demo script beside it is not the network)."""
-    m = definitions(FOLDER / folder / "nn.py", "dtt")
+    m = definitions(FOLDER / folder / "homework_layers.py", "dtt")
     np.random.seed(12)
     first, squash, second, criterion = m.Linear(3, 4), m.Tanh(), m.Linear(4, 2), m.SquaredError()
     Y = RNG.normal(size=(7, 2))

@@ -1,6 +1,6 @@
 import numpy as np
 
-from nn import Linear, SquaredError, Tanh
+from homework_layers import Linear, SquaredError, Tanh
 
 np.random.seed(1)
 inputs = np.random.uniform(-1, 1, (64, 3))
