@@ -212,6 +212,8 @@ def _is_safe_call_func(func: ast.expr, rngs: frozenset[str] = frozenset()) -> bo
         return func.id in SAFE_BUILTINS
     while isinstance(func, ast.Attribute):
         func = func.value
+        if isinstance(func, ast.Call):  # a method of a safe call's result: rng.normal(size=3).astype(np.float32)
+            return _is_safe_expr(func, rngs=rngs)
     return isinstance(func, ast.Name) and (func.id in SAFE_CALL_ROOTS or func.id in rngs)
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.scriptforward import bound_forward
+
 #: A name the namespace does not bind.
 MISSING = object()
 
@@ -224,6 +226,12 @@ def attach_data(cap: Any, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[st
         guessed.append(yn)
     cap.X = _as_array(get(xn)) if xn else None
     cap.Y = _as_array(get(yn)) if yn else None
+    if cap.forward is None and cap.X is not None:  # no variable holds it: the code's forward, called by name
+        params = getattr(cap, "params", {}) or {}
+        called = bound_forward(ns, {**refs, **params}, xn, list(params))
+        if called is not None:
+            cap.forward, cap.forward_name, note = called
+            notes.append(note)
     if cap.Y is not None and _labels_of(cap.Y, cap.forward):  # probs[range(N), y]: one class index per sample
         cap.Y = np.eye(cap.forward.shape[1])[cap.Y.astype(int)]
         notes.append(

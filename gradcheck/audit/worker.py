@@ -243,6 +243,7 @@ def precision(result: dict) -> str:
 
 def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
     from gradcheck.audit import adapters, folderscript, loading
+    from gradcheck.audit.ownoutputs import own_outputs
 
     sub, out, X, Y, lrs, spec = _parse_request(req, base, alt or base)
     result = empty_result()
@@ -307,6 +308,7 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
             spec, loaded = before[0], None
     try:
         loaded = loading.load(sub, run_toplevel=bool(spec.get("run_toplevel")))  # a file or a project folder
+        result["own_outputs"] = own_outputs(vars(loaded.module))
         result["notes"].extend(loaded.notes)
         loaded.notes = result["notes"]
         partial: dict = {"notes": result["notes"]}
@@ -476,6 +478,7 @@ WORKER_IMPORTS = (
     "gradcheck.audit.folderscript",
     "gradcheck.audit.scriptrandom",
     "gradcheck.audit.probes",
+    "gradcheck.audit.ownoutputs",
 )
 
 
