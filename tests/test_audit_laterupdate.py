@@ -65,3 +65,10 @@ def test_the_gradient_is_read_off_backward_then_update_at_the_layers_rate():
     assert partial["entry"] == "Classifier.backward+update"
     assert found["update"]["via"] == "every layer's attribute learning_rate" and found["update"]["linear_in_lr"]
     assert [g["param"] for g in found["grads"]] == ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"]
+
+
+def test_a_spec_naming_the_class_keeps_backward_then_update():
+    loaded = loading.load(FOLDER / "layer_step_later_correct.py")
+    partial: dict = {"notes": []}
+    found = adapters.audit(loaded, None, None, [1e-3, 2e-3], {"entry": "Classifier"}, partial)
+    assert partial["entry"] == "Classifier.backward+update" and found["update"]["linear_in_lr"]

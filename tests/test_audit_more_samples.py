@@ -14,9 +14,10 @@ FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 
 def test_new_targets_are_picked_first_then_the_rest_in_order():
     Y = np.array([[0.0], [0.0], [0.0], [0.0], [1.0], [0.0]])
-    assert picked(Y, 3) == [1, 2, 4]  # the only label-1 row is taken before the other label-0 rows
+    assert picked(Y, 3) == [4, 1, 2]  # the only label-1 row is taken before the other label-0 rows
     assert picked(Y[:1], 3) == []
     assert picked(np.eye(3)[[0, 0, 1, 2]], 2) == [2, 3]
+    assert picked(np.eye(3)[[0, 0, 1, 2]], 3) == [2, 3, 1]
 
 
 def _samples(name: str) -> tuple[dict, list[dict]]:
@@ -43,3 +44,15 @@ def test_a_branch_on_the_label_shows_on_the_samples_of_the_other_label():
 def test_batch_code_is_not_stepped_again():
     _, more = _samples("delta_layers_update_correct.py")
     assert more == []
+
+
+def test_a_malformed_sample_from_the_worker_is_said_and_changes_no_verdict():
+    from gradcheck.audit.grade import SubmissionResult
+    from gradcheck.audit.samplecheck import judge_samples
+    from gradcheck.audit.spec import AuditSpec
+
+    r = SubmissionResult(status="pass", path="x.py")
+    result = {"grads": [{"param": "W1", "data": [[1.0]]}], "params": []}
+    probes = {"samples": [{"index": 2, "X": "not an array", "Y": None, "grads": [[[1.0]]]}]}
+    judged = judge_samples(r, result, probes, AuditSpec(), 0)
+    assert judged.status == "pass" and any("malformed" in n for n in judged.notes)

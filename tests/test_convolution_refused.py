@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -62,7 +63,14 @@ def test_the_refusal_names_the_convolution_and_pooling_layers(names, refused):
 
 def test_a_folder_of_conv_pool_and_dense_layers_is_an_unsupported_error(tmp_path, clean_imports):
     (tmp_path / "layers.py").write_text(textwrap.dedent(LAYERS))
-    _, result = run_request({"submission": "layers.py", "X": None, "Y": None}, Path(tmp_path))
+    finders, modules = list(sys.meta_path), set(sys.modules)
+    try:  # the worker's loading, run in this process: its import hook and modules are taken back after
+        _, result = run_request({"submission": "layers.py", "X": None, "Y": None}, Path(tmp_path))
+    finally:
+        sys.meta_path[:] = finders
+        for name in set(sys.modules) - modules:  # the submission's own modules (layers), not ours
+            if str(getattr(sys.modules[name], "__file__", None) or "").startswith(str(tmp_path)):
+                del sys.modules[name]
     assert not result["ok"]
     assert result["error"]["type"] == "Unsupported"
     assert "ConvLayer, MaxPoolLayer" in result["error"]["message"]

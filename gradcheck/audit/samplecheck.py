@@ -41,11 +41,19 @@ def judge_samples(r: SubmissionResult, result: dict[str, Any], probes: dict, spe
     samples = [s for s in probes.get("samples") or [] if isinstance(s, dict) and isinstance(s.get("index"), int)]
     if not samples or r.status not in ("pass", "kink", "fail"):
         return r
+    if r.status == "fail":  # said only, never decided here: one other sample (a new target), one more check
+        samples = samples[:1]
     wrong, right, unsure = [], [], []
     notes = [f"not checked on sample {s['index']}: {s['error']}" for s in samples if s.get("error")]
     for s in (s for s in samples if not s.get("error")):
-        g = _at_sample(result, s, spec, r, seed)
+        try:
+            g = _at_sample(result, s, spec, r, seed)
+        except (TypeError, ValueError, KeyError, IndexError):  # the worker's answer is untrusted: malformed
+            notes.append(f"not checked on sample {s['index']}: the worker's answer for it is malformed")
+            continue
         (right if g.passed else wrong if g.status == "fail" else unsure).append((s["index"], g))
+        if wrong and r.passed:  # the verdict is decided: the other samples add only cost
+            break
     checked = sorted([0] + [i for i, _ in right + wrong + unsure])
     notes.insert(0, f"the per-sample code was stepped on {len(checked)} samples one at a time (rows {_shown(checked)})")
     notes += [f"inconclusive on sample {i}" for i, _ in unsure]

@@ -38,6 +38,7 @@ GRAD_METHODS = [
     "backprop",
     "backpropagation",
     "backward_propagation",
+    "backward_propagate",
     "backward_pass",
     "back_propagation",
     "backpropagate",

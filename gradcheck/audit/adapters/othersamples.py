@@ -25,14 +25,14 @@ MORE_SAMPLES = 3
 
 
 def picked(Y: np.ndarray, k: int = MORE_SAMPLES) -> list[int]:
-    """Up to ``k`` row indices after the first, new targets first, then the rest in order."""
+    """Up to ``k`` row indices after the first: those with a target not seen yet first, then the rest in order."""
     seen, out = [np.asarray(Y[0])], []
     for i in range(1, len(Y)):
         if len(out) < k and not any(np.array_equal(Y[i], s) for s in seen):
             out.append(i)
             seen.append(np.asarray(Y[i]))
     out += [i for i in range(1, len(Y)) if i not in out][: k - len(out)]
-    return sorted(out)
+    return out
 
 
 def _alone(runner: Any, i: int) -> Any:

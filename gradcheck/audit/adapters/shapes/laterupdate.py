@@ -81,11 +81,17 @@ def find(ctx: Context) -> Target | None:
     if picked is None or ctx.spec.get("backward"):
         return None
     target = classes.find(ctx)
-    if target is None or target.root_name != "self" or target.backward_name not in GRAD_METHODS:
-        return None
+    return None if target is None else with_later_update(target, picked.cls, ctx)
+
+
+def with_later_update(target: Target, cls: type, ctx: Context) -> Target:
+    """``target`` with backward-then-update tried first when its backward gives no gradient (when ``cls`` has
+    such an update; also for a class the spec names, :mod:`.spec_entry`)."""
+    if target.root_name != "self" or target.backward_name not in GRAD_METHODS:
+        return target
     bname = target.backward_name
-    uname = later_update(picked.cls, bname)
-    if uname is None or accepts_role(getattr(picked.cls, bname), "lr") is not None:
+    uname = later_update(cls, bname)
+    if uname is None or accepts_role(getattr(cls, bname), "lr") is not None:
         return target
     name = f"{bname}+{uname}"
     plain = target.lookup or getattr
