@@ -15,7 +15,7 @@ from gradcheck.audit.loader import AuditError
 FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 
 
-def test_the_training_script_is_audited_and_the_demo_passed_over():
+def test_the_training_script_is_audited_and_the_demo_passed_over(clean_imports):
     loaded = loading.load(FOLDER / "demo_then_train_project_correct")
     partial: dict = {"notes": []}
     found = adapters.audit(loaded, None, None, [1e-3, 2e-3], {}, partial)
@@ -24,7 +24,7 @@ def test_the_training_script_is_audited_and_the_demo_passed_over():
     assert partial["forward"] is not None and partial["forward"].shape[1] == 2  # pred, the loss call's input
 
 
-def test_a_demo_alone_is_still_refused_as_a_given_gradient():
+def test_a_demo_alone_is_still_refused_as_a_given_gradient(clean_imports):
     loaded = loading.load(FOLDER / "layer_demo_given_gradient_correct.py")
     with pytest.raises(AuditError, match="a given gradient"):
         adapters.audit(loaded, None, None, [1e-3, 2e-3], {}, {"notes": []})

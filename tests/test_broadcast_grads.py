@@ -68,7 +68,7 @@ for it in range(100):
 
 
 @pytest.mark.parametrize(("deriv", "status"), [("1 - h**2", "pass"), ("1 - np.tanh(h)**2", "fail")])
-def test_a_script_with_flat_bias_gradients_is_judged_on_its_values(tmp_path, deriv, status):
+def test_a_script_with_flat_bias_gradients_is_judged_on_its_values(tmp_path, deriv, status, clean_imports):
     (tmp_path / "s.py").write_text(textwrap.dedent(SCRIPT.format(deriv=deriv)))
     _, result = run_request({"submission": "s.py", "X": None, "Y": None}, Path(tmp_path))
     assert result["ok"], result["error"]

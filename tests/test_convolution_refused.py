@@ -61,7 +61,7 @@ def test_the_refusal_names_the_convolution_and_pooling_layers(names, refused):
         assert msg.startswith(f"a convolutional network ({', '.join(refused)})")
 
 
-def test_a_folder_of_conv_pool_and_dense_layers_is_an_unsupported_error(tmp_path):
+def test_a_folder_of_conv_pool_and_dense_layers_is_an_unsupported_error(tmp_path, clean_imports):
     (tmp_path / "layers.py").write_text(textwrap.dedent(LAYERS))
     finders, modules = list(sys.meta_path), set(sys.modules)
     try:  # the worker's loading, run in this process: its import hook and modules are taken back after

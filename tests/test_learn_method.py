@@ -19,7 +19,7 @@ def test_learn_is_a_model_class_training_method_and_dimensions_a_list_of_widths(
     assert "learn" not in BACKWARD_NAMES  # a module function learn(I, T, H, O, eta) is a script's own step
 
 
-def test_the_learn_example_is_called_with_invented_widths_and_its_rate_found(tmp_path):
+def test_the_learn_example_is_called_with_invented_widths_and_its_rate_found(tmp_path, clean_imports):
     (tmp_path / "s.py").write_text((EXAMPLES / "learn_method_class_tanh_twice_bug.py").read_text())
     _, result = run_request({"submission": "s.py", "X": None, "Y": None}, Path(tmp_path))
     assert result["ok"], result["error"]

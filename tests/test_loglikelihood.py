@@ -44,14 +44,14 @@ def _graded(tmp_path, sign: str, error: str):
     return grade(result, np.asarray(result["X"]), np.asarray(result["Y"]), AuditSpec(), path="s.py")
 
 
-def test_a_log_likelihood_cost_beside_the_loss_gradient_passes_with_a_note(tmp_path):
+def test_a_log_likelihood_cost_beside_the_loss_gradient_passes_with_a_note(tmp_path, clean_imports):
     r = _graded(tmp_path, "", "p - y")
     assert r.status == "pass", (r.error, r.diagnoses)
     assert r.loss == "bce (mean)"
     assert any("cost() returns a log-likelihood" in n for n in r.notes)
 
 
-def test_a_log_likelihood_cost_beside_its_own_gradient_still_passes_as_before(tmp_path):
+def test_a_log_likelihood_cost_beside_its_own_gradient_still_passes_as_before(tmp_path, clean_imports):
     r = _graded(tmp_path, "", "y - p")  # the ascent convention: the log-likelihood's own gradient
     assert r.status == "pass", (r.error, r.diagnoses)
     assert r.loss == "-bce (mean)"
@@ -59,7 +59,7 @@ def test_a_log_likelihood_cost_beside_its_own_gradient_still_passes_as_before(tm
 
 
 @pytest.mark.parametrize("error", ["y - p", "2 * (p - y)"])
-def test_a_real_loss_is_never_negated(tmp_path, error):
+def test_a_real_loss_is_never_negated(tmp_path, error, clean_imports):
     r = _graded(tmp_path, "-", error)  # cost() is BCE itself: a flipped or doubled gradient stays wrong
     assert r.status == "fail"
     assert r.loss == "bce (mean)"

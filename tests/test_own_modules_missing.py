@@ -34,7 +34,7 @@ def test_published_libraries_are_not_the_students_modules():
         ("import pandas as pd", None),
     ],
 )
-def test_helpers_beside_a_missing_model_module_name_the_module(tmp_path, imports, said):
+def test_helpers_beside_a_missing_model_module_name_the_module(tmp_path, imports, said, clean_imports):
     (tmp_path / "run.py").write_text(textwrap.dedent(DRIVER.format(imports=imports)))
     _, result = run_request({"submission": "run.py", "X": None, "Y": None}, Path(tmp_path))
     msg = result["error"]["message"]

@@ -32,7 +32,7 @@ for _ in range(50):
 
 
 @pytest.mark.parametrize("scale", ["", "2 * ", "2 / len(X) * "])  # half sum, sum, mean of squares: each a loss
-def test_only_the_mis_shaped_bias_is_named(tmp_path, scale):
+def test_only_the_mis_shaped_bias_is_named(tmp_path, scale, clean_imports):
     (tmp_path / "s.py").write_text(textwrap.dedent(SCRIPT.format(scale=scale)))
     _, result = run_request({"submission": "s.py", "X": None, "Y": None}, Path(tmp_path))
     assert result["ok"], result["error"]
@@ -42,7 +42,7 @@ def test_only_the_mis_shaped_bias_is_named(tmp_path, scale):
     assert [d.code for d in r.diagnoses] == ["shape_mismatch"]
 
 
-def test_a_real_second_bug_beside_the_shape_is_still_named(tmp_path):
+def test_a_real_second_bug_beside_the_shape_is_still_named(tmp_path, clean_imports):
     source = SCRIPT.format(scale="").replace("(1 - H**2)", "(1 - np.tanh(H)**2)")
     (tmp_path / "s.py").write_text(textwrap.dedent(source))
     _, result = run_request({"submission": "s.py", "X": None, "Y": None}, Path(tmp_path))
