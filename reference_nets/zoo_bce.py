@@ -7,7 +7,7 @@ the pre-activation, the z-form derivative taken at the activation, or the helper
 skipped altogether.  The shortcut ``yhat - y`` of :mod:`reference_nets.heads` is
 the product ``dL/dyhat * yhat (1 - yhat)``; each mutant swaps its second factor.
 
-:mod:`reference_nets.zoo` appends the rows below to its catalogue and placements.
+:mod:`~reference_nets.zoo_catalogue` and :mod:`~reference_nets.zoo_cases` add the rows below.
 This module is numpy only and never imports ``gradcheck``.
 """
 

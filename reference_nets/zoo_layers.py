@@ -1,7 +1,7 @@
 """The zoo's bugs of the newer layers: softmax + cross-entropy, tanh and softmax outputs, leaky ReLU, ELU.
 
 The mutants follow :mod:`reference_nets.zoo` (one planted bug each, the loss
-untouched); :mod:`reference_nets.zoo` appends the rows below to its catalogue,
+untouched); :mod:`~reference_nets.zoo_catalogue`, :mod:`~reference_nets.zoo_cases` add the rows below to the catalogue,
 configurations and placements, so :data:`reference_nets.zoo.MUTANTS`,
 :func:`~reference_nets.zoo.candidates` and :func:`~reference_nets.zoo.zoo_cases`
 see them like any other.  What each bug looks like in a student's code:

@@ -10,7 +10,7 @@ The book-style class of *Make Your Own Neural Network* (``neuralNetwork`` with
 The output layer's own gradient keeps the output sigmoid's derivative; the error
 sent back to the hidden layers skips it. No loss has that gradient, and none of
 the single-step bugs of :mod:`reference_nets.zoo` is it: this module adds it.
-:mod:`reference_nets.zoo` appends the rows below to its catalogue and placements
+:mod:`~reference_nets.zoo_catalogue` and :mod:`~reference_nets.zoo_cases` add the rows below
 (like :mod:`reference_nets.zoo_layers`). Numpy only; never imports ``gradcheck``.
 """
 

@@ -13,8 +13,8 @@ import pytest
 
 from gradcheck.audit import dataslice, loader, skprep, toyloaders
 from gradcheck.audit.adapters import funcargs
-from gradcheck.audit.adapters.driver import _misnamed_init
 from gradcheck.audit.adapters.feeds import loss_grads_function
+from gradcheck.audit.adapters.noparams import misnamed_init as _misnamed_init
 from gradcheck.audit.adapters.readers import update
 from gradcheck.audit.adapters.step import Step1
 

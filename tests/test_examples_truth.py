@@ -1665,6 +1665,179 @@ def _online_vectors(rel: str):
     return ps, [a for i in range(2) for a in (nw[i], nb[i])], lambda: net.cost(x, t), names
 
 
+def _one_pass(rel: str, loop: str, first_update: str, params: tuple, grads: tuple, loss_of):
+    """A training script's set-up, then its loop body once up to its first update: the weights it
+    starts from, the gradients that pass computes, and ``loss_of(ns, weights)`` for central differences."""
+    head, rest = (FOLDER / rel).read_text().split(loop + "\n", 1)
+    ns: dict = {}
+    exec(head, ns)
+    ps = [np.array(ns[k], dtype=float) for k in params]
+    body = rest.split(first_update, 1)[0]
+    exec("\n".join(line[4:] for line in body.splitlines()), ns)
+    return ps, [ns[k] for k in grads], lambda: loss_of(ns, ps), list(params)
+
+
+def _row_bias_script(rel: str):
+    def loss(ns, ps):
+        hidden = np.tanh(ns["X"] @ ps[0] + ps[1])
+        return bce(1 / (1 + np.exp(-(hidden @ ps[2] + ps[3]))), ns["y"])
+
+    return _one_pass(
+        rel,
+        "for epoch in range(2000):",
+        "    W_out -= ",
+        ("W_in", "b_in", "W_out", "b_out"),
+        ("g_W_in", "g_b_in", "g_W_out", "g_b_out"),
+        loss,
+    )
+
+
+def _loglik_cost(rel: str):
+    """cost() is the mean log-likelihood; the gradient claimed is that of its negative (mean BCE)."""
+    m = definitions(FOLDER / rel, "ll")
+    P = m.initialize_parameters(3, 4, 1)
+    y = (RNG.random((7, 1)) > 0.5).astype(float)
+    grads = m.backward(P, X, y)
+    keys = ["W1", "b1", "W2", "b2"]
+    return [P[k] for k in keys], [grads[k] for k in keys], lambda: -m.cost(m.forward(P, X), y), keys
+
+
+def _cache_dict(rel: str):
+    """forward_pass() returns its caches as a dict; samples as columns, softmax with one-hot columns, mean CE."""
+    m = definitions(FOLDER / rel, "cd")
+    net = m.init_network(3, 4, 2)
+    Xc, Yc = X.T.copy(), np.eye(2)[RNG.integers(0, 2, X.shape[0])].T
+    grads = m.backward_pass(Xc, Yc, net, m.forward_pass(Xc, net))
+    keys = ["W1", "b1", "W2", "b2"]
+    loss = lambda: m.cross_entropy(m.forward_pass(Xc, net)["A2"], Yc)  # noqa: E731
+    return [net[k] for k in keys], [grads["d" + k] for k in keys], loss, keys
+
+
+def _learn_method(rel: str):
+    """learn(X, y) updates in place at the rate sigma; the loss is the class's own 0.5 * sum of squares."""
+    m = definitions(FOLDER / rel, "lm")
+    net = m.TanhNet([3, 4, 2], sigma=0.01)
+    y = RNG.uniform(-0.5, 0.5, size=(X.shape[0], 2))
+    ps = [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
+    claimed = _inplace(ps, lambda: net.learn(X, y), 0.01)
+    return ps, claimed, lambda: net.loss(X, y), ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+
+
+def _half_sse_script(rel: str):
+    """No loss in the script: its output delta is the gradient of half the summed squared error. The claimed
+    gradients are the expressions its updates subtract (``w -= rate * EXPR``), evaluated on the first pass."""
+    head, rest = (FOLDER / rel).read_text().split("for _ in range(3000):\n", 1)
+    ns: dict = {}
+    exec(head, ns)
+    names = ("w_o", "b_o", "w_h", "b_h")
+    ps = [np.array(ns[k], dtype=float) for k in names]
+    lines = [line.strip() for line in rest.splitlines() if line.strip()]
+    exec("\n".join(line for line in lines if "-=" not in line), ns)
+    updates = dict(line.split(" -= rate * ") for line in lines if "-=" in line)
+    claimed = [eval(updates[k], ns) for k in names]
+
+    def loss():
+        hid = np.tanh(ns["inputs"] @ ps[2] + ps[3])
+        return 0.5 * np.sum((hid @ ps[0] + ps[1] - ns["target"]) ** 2)
+
+    return ps, claimed, loss, list(names)
+
+
+def _step_helper_script(rel: str):
+    """The script's set-up, then one pass with apply_step() replaced by a recorder of what it subtracts / LR."""
+    head, rest = (FOLDER / rel).read_text().split("for _epoch in range(500):\n", 1)
+    ns: dict = {}
+    exec(head, ns)
+    names = ("W1", "b1", "W2", "b2")
+    ps = [np.array(ns[k], dtype=float) for k in names]
+    seen = {}
+
+    def record(x, delta, w, b):
+        seen[id(w)] = x.T @ delta
+        seen[id(b)] = delta.sum(axis=0)
+        return w, b
+
+    body = "\n".join(line[4:] for line in rest.splitlines() if line.strip())
+    before = {k: ns[k] for k in names}
+    exec(body, {**ns, "apply_step": record})
+    claimed = [seen[id(before[k])] for k in names]
+
+    def loss():
+        h = np.tanh(ns["X"] @ ps[0] + ps[1])
+        return bce(1 / (1 + np.exp(-(h @ ps[2] + ps[3]))), ns["Y"])
+
+    return ps, claimed, loss, list(names)
+
+
+def _delta_layers(rel: str):
+    """Layer objects driven by module functions: deltas stored by the backward, applied by update_weights."""
+    m = definitions(FOLDER / rel, "dl")
+    np.random.seed(4)
+    net = m.initialize_network([3, 5, 4, 2])
+    Y = RNG.normal(size=(7, 2))
+    names = [f"[{i}].{k}" for i in range(3) for k in ("weights", "biases")]
+    ps = [getattr(layer, k) for layer in net for k in ("weights", "biases")]
+    lr = 1e-3
+
+    def step():
+        m.forward_propagate(net, X)
+        m.backward_propagate(net, Y)
+        m.update_weights(net, X, lr)
+
+    claimed = _inplace(ps, step, lr)
+    return ps, claimed, lambda: np.mean((m.forward_propagate(net, X) - Y) ** 2), names
+
+
+def _label_branch(rel: str):
+    """One sample at a time, as 1-D vectors: the gradient of the loss summed over a label-0 and a label-1 sample."""
+    m = definitions(FOLDER / rel, "lb")
+    np.random.seed(2)
+    net = m.BinaryOnline(3, 4)
+    names = ["W_hidden", "b_hidden", "W_out", "b_out"]
+    ps = [getattr(net, n) for n in names]
+    pairs = [(X[0], np.array([0.0])), (X[1], np.array([1.0]))]
+    claimed = [np.zeros_like(p) for p in ps]
+    for x, t in pairs:
+        claimed = [c + g for c, g in zip(claimed, _inplace(ps, lambda x=x, t=t: net.update(x, t), net.eta))]
+    return ps, claimed, lambda: sum(net.cross_entropy(x, t) for x, t in pairs), names
+
+
+def _step_later(rel: str):
+    """Layers that work out lr * grad in backward and apply it in update(): BCE on a sigmoid output."""
+    m = definitions(FOLDER / rel, "sl")
+    np.random.seed(9)
+    model = m.Classifier(3, 5)
+    T = (RNG.random((7, 1)) > 0.5).astype(float)
+    dense = [model.layers[0], model.layers[2]]
+    ps = [getattr(layer, k) for layer in dense for k in ("W", "b")]
+    lr = dense[0].learning_rate
+
+    def step():
+        model.backward(model.forward(X), T)
+        model.update()
+
+    claimed = _inplace(ps, step, lr)
+    names = [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")]
+    return ps, claimed, lambda: model.criterion.forward(model.forward(X), T), names
+
+
+def _demo_then_train(folder: str):
+    """A folder's training script over nn.py's layers (its demo script beside it is not the network)."""
+    m = definitions(FOLDER / folder / "homework_layers.py", "dtt")
+    np.random.seed(12)
+    first, squash, second, criterion = m.Linear(3, 4), m.Tanh(), m.Linear(4, 2), m.SquaredError()
+    Y = RNG.normal(size=(7, 2))
+
+    def loss():
+        return criterion.forward(second.forward(squash.forward(first.forward(X))), Y)
+
+    loss()
+    first.backward(squash.backward(second.backward(criterion.backward())))
+    ps = [first.weight, first.bias, second.weight, second.bias]
+    claimed = [first.grad_weight, first.grad_bias, second.grad_weight, second.grad_bias]
+    return ps, claimed, loss, ["first.weight", "first.bias", "second.weight", "second.bias"]
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -1861,6 +2034,26 @@ CASES = {
     ),
     "online_backprop_vectors_correct.py": lambda: _online_vectors("online_backprop_vectors_correct.py"),
     "online_backprop_vectors_bug.py": lambda: _online_vectors("online_backprop_vectors_bug.py"),
+    "row_bias_flat_grad_correct.py": lambda: _row_bias_script("row_bias_flat_grad_correct.py"),
+    "row_bias_flat_grad_tanh_bug.py": lambda: _row_bias_script("row_bias_flat_grad_tanh_bug.py"),
+    "loglik_cost_correct.py": lambda: _loglik_cost("loglik_cost_correct.py"),
+    "loglik_cost_sigmoid_twice_bug.py": lambda: _loglik_cost("loglik_cost_sigmoid_twice_bug.py"),
+    "cache_dict_forward_correct.py": lambda: _cache_dict("cache_dict_forward_correct.py"),
+    "cache_dict_forward_db1_unscaled_bug.py": lambda: _cache_dict("cache_dict_forward_db1_unscaled_bug.py"),
+    "learn_method_class_correct.py": lambda: _learn_method("learn_method_class_correct.py"),
+    "learn_method_class_tanh_twice_bug.py": lambda: _learn_method("learn_method_class_tanh_twice_bug.py"),
+    "half_sse_script_correct.py": lambda: _half_sse_script("half_sse_script_correct.py"),
+    "half_sse_script_bias_total_bug.py": lambda: _half_sse_script("half_sse_script_bias_total_bug.py"),
+    "step_helper_script_correct.py": lambda: _step_helper_script("step_helper_script_correct.py"),
+    "step_helper_script_tanh_twice_bug.py": lambda: _step_helper_script("step_helper_script_tanh_twice_bug.py"),
+    "delta_layers_update_correct.py": lambda: _delta_layers("delta_layers_update_correct.py"),
+    "delta_layers_update_relu_bug.py": lambda: _delta_layers("delta_layers_update_relu_bug.py"),
+    "online_label_branch_correct.py": lambda: _label_branch("online_label_branch_correct.py"),
+    "online_label_branch_sign_bug.py": lambda: _label_branch("online_label_branch_sign_bug.py"),
+    "layer_step_later_correct.py": lambda: _step_later("layer_step_later_correct.py"),
+    "layer_step_later_bias_mean_bug.py": lambda: _step_later("layer_step_later_bias_mean_bug.py"),
+    "demo_then_train_project_correct": lambda: _demo_then_train("demo_then_train_project_correct"),
+    "demo_then_train_project_tanh_bug": lambda: _demo_then_train("demo_then_train_project_tanh_bug"),
 }
 
 

@@ -41,3 +41,13 @@ def test_weights_built_by_a_comprehension_are_definitions(src):
 )
 def test_comprehensions_that_run_other_code_are_not(src):
     assert not is_definition(_stmt(src))
+
+
+def test_a_method_of_a_safe_calls_result_is_setup_and_of_the_students_call_is_not():
+    def kept(line: str) -> bool:
+        return is_definition(ast.parse(line).body[0], frozenset({"rng"}))
+
+    assert kept("X = rng.standard_normal((32, 4)).astype(np.float32)")
+    assert kept("Y = np.stack([X[:, 0], X[:, 1]], axis=1).astype(np.float32).reshape(-1, 2)")
+    assert not kept("W = train(X, Y).astype(np.float32)")  # the student's own code: training, never run
+    assert not kept("W = rng.normal(size=3).tofile(open('w.bin', 'wb'))")  # open() is no setup

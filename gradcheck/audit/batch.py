@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 import gradcheck
-from gradcheck.audit import consistency, frameworks, intake, signing
+from gradcheck.audit import consistency, frameworks, intake, signing, widened
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
 from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
@@ -156,8 +156,14 @@ def run_worker(
     backend: str = "bwrap",
     probe_seed: int | None = None,
     siblings: bool = False,
+    data: tuple[np.ndarray, np.ndarray] | None = None,
 ):
     """Copy one submission safely (with its whole folder when ``siblings``) and run the worker on it in the sandbox.
+
+    Parameters
+    ----------
+    data : tuple of ndarray, optional
+        The batch to send (default: the spec's, or none, and the worker makes its own).
 
     Returns
     -------
@@ -170,7 +176,7 @@ def run_worker(
     failure : str or None
         Why nothing ran (a refused or unreadable submission), when box is None.
     """
-    data = make_data(spec, None, None)
+    data = make_data(spec, None, None) if data is None else data
     path = Path(path)
     try:
         workdir = intake.copy_submission(path.parent if siblings else path, max_bytes=limits.disk_bytes)
@@ -232,26 +238,35 @@ def audit_one(
     """
     start = time.perf_counter()
     probe_seed = secrets.randbits(63) if probe_seed is None else probe_seed
-    box, result, data, failure = run_worker(
-        path, spec, limits=limits, backend=backend, probe_seed=probe_seed, siblings=siblings
-    )
+    kw = dict(limits=limits, backend=backend, probe_seed=probe_seed, siblings=siblings)
+    out, result, data = _run_and_judge(path, spec, seed, kw)
+    wide = widened.needs_widening(out, result, data)
+    if wide is not None:
+        k, own = wide[1].shape[1], bool(result.get("own_outputs"))
+        out = widened.widened(out, lambda: _run_and_judge(path, spec, seed, kw, wide)[0], own, k)
+    return _finish(out, spec, time.perf_counter() - start)
+
+
+def _run_and_judge(path: Path, spec: AuditSpec, seed: int, kw: dict, data=None):
+    """``(verdict, worker result, data sent)`` of one sandboxed run on ``data`` (None: the worker's own batch)."""
+    box, result, data, failure = run_worker(path, spec, data=data, **kw)
     common = dict(path=str(path), command=reproduce_command(path, spec))
     if box is None:
-        return _finish(SubmissionResult(status="error", error=failure, **common), spec, time.perf_counter() - start)
+        return SubmissionResult(status="error", error=failure, **common), result, data
     common.update(
         output_tail=printable((box.stdout_tail + box.stderr_tail)[-2000:]),
         isolation=box.isolation,
         network_isolated=box.network_isolated,
     )
     try:
-        out = _judge_box(box, result, data, spec, (seed, probe_seed), common)
+        out = _judge_box(box, result, data, spec, (seed, kw["probe_seed"]), common)
     except Exception as exc:  # a defect of ours must not cost the batch this student's result
         out = SubmissionResult(
             status="error",
             error=f"internal error while grading ({type(exc).__name__}: {exc}); please report it with this submission",
             **common,
         )
-    return _finish(out, spec, time.perf_counter() - start)
+    return out, result, data
 
 
 #: What a limit looks like from inside the worker, and the words a person needs.

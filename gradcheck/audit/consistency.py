@@ -27,6 +27,7 @@ import numpy as np
 from gradcheck.audit.extracted import as_array
 from gradcheck.audit.grade import SubmissionResult, grade
 from gradcheck.audit.probes import probe_delta
+from gradcheck.audit.samplecheck import judge_samples
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.result import Diagnosis
 
@@ -256,4 +257,5 @@ def judge_probes(
     if not any(d.code == "nondeterministic_gradient" for d in r.diagnoses):
         r = _point(r, result, probes, X, Y, spec, probe_seed)
     r = _calls(r, probes)
+    r = judge_samples(r, result, probes, spec, probe_seed)  # per-sample code: each other sample a check
     return dataclasses.replace(r, notes=(*r.notes, "checked again at the same weights and at weights the grader chose"))

@@ -37,6 +37,18 @@ def modules_missing(notes: list[str]) -> list[str]:
     return list(dict.fromkeys(m.group(1).split(".")[0] for n in notes if (m := _MISSING.search(n))))
 
 
+#: Published libraries a notebook imports for data, plots or images: never where a student's network is defined.
+PUBLISHED = frozenset(
+    "pandas sklearn scipy matplotlib seaborn cv2 PIL skimage tqdm h5py imageio plotly nnfs tensorflow_datasets "
+    "torchvision keras tensorflow torch jax IPython google".split()
+)
+
+
+def own_modules_missing(notes: list[str]) -> list[str]:
+    """The missing modules that are not published libraries: the student's own, left out of the submission."""
+    return [n for n in modules_missing(notes) if n not in PUBLISHED]
+
+
 def missing_modules_message(names: list[str]) -> str:
     """Why a file whose network comes from modules it could not import has nothing for the audit to check."""
     shown = ", ".join(names[:4])

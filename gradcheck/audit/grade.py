@@ -21,8 +21,10 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.broadcastgrads import broadcast_onto_params
 from gradcheck.audit.extracted import Extracted, as_array, n_out, targets
 from gradcheck.audit.judge import judge
+from gradcheck.audit.loglikelihood import judged_as_its_negative
 from gradcheck.audit.lossfit import LossChoice
 from gradcheck.audit.network import ForwardCheck, infer_network
 from gradcheck.audit.noforward import without_forward
@@ -88,7 +90,8 @@ def grade(
     scalars = scalar_network(result)
     if scalars:
         return SubmissionResult(status="error", error=scalars, **base)
-    ex = Extracted.from_result(result)
+    ex, mended = broadcast_onto_params(Extracted.from_result(result))
+    base["notes"] = (*base["notes"], *mended)
     if ex.precision != np.float64:
         note = f"the network computes in {ex.precision}: its gradient is judged to {ex.precision}'s rounding"
         base["notes"] = (*base["notes"], f"{note} (rtol {default_rtol(ex.precision):.2g})")
@@ -127,7 +130,12 @@ def grade(
     if forward.status == "unavailable" and not spec.hidden and not spec.get("network", "output"):
         judged = without_forward(ex, X, Y, spec, seed, base, student, lr_unknown)
     else:
+        first = dict(base)
         judged = judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown)
+        judged = judged_as_its_negative(
+            judged,
+            lambda c: judge(ex, layout, config, forward, X, Y, spec, seed, dict(first), (*student[:2], c), lr_unknown),
+        )
     judged = with_penalty(judged, result.get("penalty_probe"))
     return for_update_form(judged, result.get("update_form"))
 

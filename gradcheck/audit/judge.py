@@ -12,7 +12,7 @@ import dataclasses
 import numpy as np
 
 from gradcheck.audit.attempts import Checked, conventions_tried, diagnosed, diagnosis_of, top_diagnosed
-from gradcheck.audit.lossfit import LossChoice, LossError, choices
+from gradcheck.audit.lossfit import LossChoice, LossError, choices, other_conventions
 from gradcheck.audit.lossverdict import settle
 from gradcheck.audit.network import ForwardCheck, label, output_choices
 from gradcheck.audit.spec import AuditSpec
@@ -52,7 +52,8 @@ def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkno
         return SubmissionResult(
             status="error", error=str(exc), forward=forward, rules=ex.rules, notes=tuple(notes), **base
         )
-    except GradientShapeError as exc:
+    except GradientShapeError as first:
+        exc, picks = _shapes_under_fitting_loss(first, ex, layout, picks, X, Y, seed, spec, checked)
         tensors, diagnoses = _around_shapes(exc, ex, layout, picks, X, Y)
         return SubmissionResult(
             status="fail",
@@ -110,6 +111,31 @@ def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkno
 def undetermined(judged: SubmissionResult) -> bool:
     """Inconclusive only because the loss is open: the gradient is right for this network under some loss."""
     return judged.status == "inconclusive" and any(d.code == "loss_undetermined" for d in judged.diagnoses)
+
+
+def _shapes_under_fitting_loss(exc, ex, layout, picks, X, Y, seed, spec, checked) -> tuple[GradientShapeError, list]:
+    """A wrong shape beside tensors checked under an assumed loss: the loss under which those tensors are right.
+
+    Code with no loss of its own may differentiate a half sum of squares; under the first loss assumed, its
+    right weights would be called wrong next to the mis-shaped bias. The other usual losses and conventions
+    are tried on the other tensors; the first under which all of them pass is the one they are reported under.
+    """
+    if not picks or any(c.source != "auto" for c in picks) or _compared_right(exc):
+        return exc, picks
+    for choice in picks[1:] + other_conventions(picks):
+        try:
+            checked.attempt(ex, layout, choice, X, Y, seed, spec)
+        except GradientShapeError as again:
+            if _compared_right(again):
+                return again, [choice]
+    return exc, picks
+
+
+def _compared_right(exc: GradientShapeError) -> bool:
+    """Every tensor compared entry by entry beside the mis-shaped ones is right (none compared: False)."""
+    report = getattr(exc, "report", None)
+    compared = [t for t in getattr(report, "tensors", ()) if np.isfinite(t.max_rel_error)]
+    return bool(compared) and all(t.status != "fail" for t in compared)
 
 
 def _around_shapes(exc: GradientShapeError, ex, layout, picks, X, Y) -> tuple[tuple, tuple]:

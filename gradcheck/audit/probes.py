@@ -9,6 +9,8 @@ the same way:
   a seed the grader picked for this run (:func:`probe_delta`, recomputed by the grader).
   A gradient that is hard-coded, computed for other weights, or taken from another
   function's output is right at most at the student's own point.
+* ``samples``: per-sample code stepped alone on a few other samples of the batch, at the
+  same weights (:mod:`gradcheck.audit.adapters.othersamples`): a bug on some samples only.
 * ``calls``: during the step at P2, every call of a function of the submission is
   watched (``sys.setprofile``). A call made while the weights, or a float array
   argument, differ from their unperturbed values in one or two entries by a small
@@ -241,6 +243,9 @@ def run_probes(ctx: dict, shape: str, seed: int, update: dict | None = None) -> 
     out: dict[str, Any] = {"seed": int(seed)}
     step, _ = _step_at(ctx, p1)
     out["repeat"] = {"grads": _encode_grads(_grads_like_first(ctx, step, shape, lr))}
+    from gradcheck.audit.adapters.othersamples import other_samples
+
+    out["samples"] = other_samples(ctx, _step_at, _grads_like_first, shape, lr)  # per-sample code: more samples
     t = ctx["runner"].t
     if getattr(t, "extra_args", None) is not None and not getattr(t, "offers_root", False):  # weights one by one
         out["point"], out["calls"] = None, {}

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.scriptforward import bound_forward
+
 #: A name the namespace does not bind.
 MISSING = object()
 
@@ -157,9 +159,13 @@ def _compared_with_targets(stmts: list[ast.stmt], ns: dict) -> list[str]:
     return [n.lower() for n in dict.fromkeys(found)]
 
 
+#: Calls handed a weight that are not a layer's forward (``np.dot(A, W1)`` is read as a product above).
+_NOT_LAYERS = frozenset({"print", "len", "range", "zip", "enumerate", "isinstance", "np", "float", "int"})
+
+
 def _multiplying(stmts: list[ast.stmt], weight: str | None) -> list[str]:
-    """Names a script multiplies with its first weight (``points @ W1``, ``np.dot(W1, x)``): its inputs,
-    whatever they are called."""
+    """Names a script multiplies with its first weight (``points @ W1``, ``np.dot(W1, x)``), or hands a layer
+    helper just before it (``predict(feature, W1, b1)``): its inputs, whatever they are called."""
     found = []
     for node in ast.walk(ast.Module(body=list(stmts), type_ignores=[])) if weight else ():
         pair = []
@@ -169,6 +175,10 @@ def _multiplying(stmts: list[ast.stmt], weight: str | None) -> list[str]:
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("dot", "matmul")
         ):
             pair = [node.func.value, *node.args] if len(node.args) == 1 else list(node.args)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id not in _NOT_LAYERS:
+            args = [a.id if isinstance(a, ast.Name) else None for a in node.args]  # predict(x, W1, b1): x, then W1
+            if weight in args[1:] and args[args.index(weight) - 1] not in (None, weight):
+                found.append(args[args.index(weight) - 1])
         names = [a.id for a in pair if isinstance(a, ast.Name)]
         if len(pair) == 2 and len(names) == 2 and weight in names and names[0] != names[1]:
             found.append(next(x for x in names if x != weight))
@@ -216,6 +226,12 @@ def attach_data(cap: Any, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[st
         guessed.append(yn)
     cap.X = _as_array(get(xn)) if xn else None
     cap.Y = _as_array(get(yn)) if yn else None
+    if cap.forward is None and cap.X is not None:  # no variable holds it: the code's forward, called by name
+        params = getattr(cap, "params", {}) or {}
+        called = bound_forward(ns, {**refs, **params}, xn, list(params))
+        if called is not None:
+            cap.forward, cap.forward_name, note = called
+            notes.append(note)
     if cap.Y is not None and _labels_of(cap.Y, cap.forward):  # probs[range(N), y]: one class index per sample
         cap.Y = np.eye(cap.forward.shape[1])[cap.Y.astype(int)]
         notes.append(

@@ -212,14 +212,15 @@ def looks_like_script(run_: ScriptRun, spec: dict) -> bool:
         return False
     # a training function's body run as the script (mainbody): its weights are its own local variables,
     # so helper functions, backward ones included, can only have been handed them as arguments
-    return bool(spec.get("inline_function")) or not has_model_code(run_.stmts)
+    # helpers that update the weights, written out at their calls (helperupdates): the training is the script's
+    return bool(spec.get("inline_function") or spec.get("update_helpers")) or not has_model_code(run_.stmts)
 
 
 def has_model_code(stmts: list[ast.stmt]) -> bool:
     """Whether module code defines a model class (gradient, training or loss methods) or a backward function."""
-    from gradcheck.audit.adapters.names import BACKWARD_NAMES, GRAD_METHODS, TRAIN_METHODS
+    from gradcheck.audit.adapters.names import BACKWARD_NAMES, CLASS_TRAIN_METHODS, GRAD_METHODS, TRAIN_METHODS
 
-    methods = set(GRAD_METHODS) | set(TRAIN_METHODS) | {"loss"}
+    methods = set(GRAD_METHODS) | set(TRAIN_METHODS) | set(CLASS_TRAIN_METHODS) | {"loss"}
     for s in stmts:
         if isinstance(s, ast.ClassDef) and any(isinstance(b, ast.FunctionDef) and b.name in methods for b in s.body):
             return True

@@ -17,7 +17,7 @@ from gradcheck.audit.astnames import names_in
 from gradcheck.audit.loader import AuditError
 
 #: numpy.random functions that draw fresh numbers.
-_DRAWS = {"rand", "randn", "random", "random_sample", "binomial", "uniform", "normal", "choice", "integers"}
+_DRAWS = {"rand", "randn", "random", "random_sample", "binomial", "uniform", "normal", "choice", "integers", "randint"}
 
 
 def _draws(expr: ast.AST) -> bool:

@@ -243,6 +243,7 @@ def precision(result: dict) -> str:
 
 def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
     from gradcheck.audit import adapters, folderscript, loading
+    from gradcheck.audit.ownoutputs import own_outputs
 
     sub, out, X, Y, lrs, spec = _parse_request(req, base, alt or base)
     result = empty_result()
@@ -268,6 +269,10 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
         try:
             pre_notes: list[str] = []
             sr = tracer.prepare(sub, pre_notes)
+            if spec.get("update_helpers"):  # (w, b) = backward(x, d, w, b): written out as its updates
+                from gradcheck.audit.helperupdates import inline_update_helpers
+
+                sr.stmts = inline_update_helpers(sr.stmts)[0]
             if spec.get("inline_function"):  # def main(): a training script inside a function (mainbody)
                 from gradcheck.audit import mainbody
                 from gradcheck.audit.adapters.shapes.script import infer_spec
@@ -303,6 +308,7 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
             spec, loaded = before[0], None
     try:
         loaded = loading.load(sub, run_toplevel=bool(spec.get("run_toplevel")))  # a file or a project folder
+        result["own_outputs"] = own_outputs(vars(loaded.module))
         result["notes"].extend(loaded.notes)
         loaded.notes = result["notes"]
         partial: dict = {"notes": result["notes"]}
@@ -354,7 +360,8 @@ def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> No
     from gradcheck.audit import scriptrandom, tracer
 
     notes = result["notes"]
-    scriptrandom.refuse_random_mask(sr.stmts, [str(g) for g in spec.get("grads") or []], sr.where)
+    trained = [str(g) for g in spec.get("grads") or []] + [str(p) for p in spec.get("params") or []]
+    scriptrandom.refuse_random_mask(sr.stmts, trained, sr.where)  # the loop computing or applying the gradients
     cap = tracer.run(sr, spec, notes)
     cell = sr.cell_of(cap.line)
     nb = sr.loaded.kind == "ipynb"
@@ -471,6 +478,7 @@ WORKER_IMPORTS = (
     "gradcheck.audit.folderscript",
     "gradcheck.audit.scriptrandom",
     "gradcheck.audit.probes",
+    "gradcheck.audit.ownoutputs",
 )
 
 

@@ -20,10 +20,12 @@ Rooms, by concept:
 ``layout``    rows or columns, target form, one sample or a batch;
 ``readers/``  one module per way a gradient is read (returned, stored, in-place update, spec);
 ``loss``      the student's loss gradient (for layer stacks);
-``driver``    the short driver that tries them in order.
+``driver``    the short driver that tries them in order: ``modelfind`` (which shape), ``noparams``
+              (why no parameters), ``firststep`` (the first step), ``extract`` (reading the gradient).
 """
 
-from gradcheck.audit.adapters.driver import audit, find_target
+from gradcheck.audit.adapters.driver import audit
+from gradcheck.audit.adapters.modelfind import find_target
 from gradcheck.audit.adapters.names import BACKWARD_NAMES, GRAD_METHODS, TRAIN_METHODS, canon, strip_grad
 from gradcheck.audit.adapters.params import Tensor
 from gradcheck.audit.adapters.paths import parse_path, resolve

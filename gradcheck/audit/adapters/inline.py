@@ -67,12 +67,15 @@ def _residual(expr: ast.expr) -> bool:
 
 
 def in_tree(tree: ast.AST, filename: str, owner: str | None = None, line0: int = 0) -> Iterator[InlineLoss]:
-    """Every ``loss-like name = computation`` in ``tree``; methods carry their class as ``owner``."""
+    """Every ``loss-like name = computation`` (or ``+= computation``, a sum over samples) in ``tree``; methods
+    carry their class as ``owner``."""
     stack: list[tuple[ast.AST, str | None]] = [(tree, owner)]
     while stack:
         node, own = stack.pop()
         if isinstance(node, ast.ClassDef):
             own = node.name
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):  # sum_error += 0.5 * np.sum(...)
+            node = ast.Assign(targets=[node.target], value=node.value, lineno=node.lineno)
         if isinstance(node, ast.Assign):
             name = _target_name(node)
             if name and is_loss_name(name.rsplit(".", 1)[-1]) and _computes(node.value) and not _residual(node.value):

@@ -38,6 +38,7 @@ GRAD_METHODS = [
     "backprop",
     "backpropagation",
     "backward_propagation",
+    "backward_propagate",
     "backward_pass",
     "back_propagation",
     "backpropagate",
@@ -73,6 +74,9 @@ TRAIN_METHODS = [
     "train",
 ]
 BACKWARD_NAMES = GRAD_METHODS + TRAIN_METHODS
+#: Training methods of a model class only, tried last: a module function of that name is often the
+#: script's own per-pattern step (``learn(I, T, H, O, eta)``) that its loop drives with a forward's values.
+CLASS_TRAIN_METHODS = ["learn"]
 INIT_FUNC_NAMES = [
     "initialize_parameters",
     "initialize_parameters_deep",
@@ -157,7 +161,7 @@ ROLE_OF = {name: role for role, names in ROLES.items() for name in names}
 LR_NAMES = sorted(ROLES["lr"])
 
 SIZE_LIST_NAMES = set(
-    "layers sizes layer_sizes layer_dims layers_dims layer_dimensions architecture arch dims shape "
+    "layers sizes layer_sizes layer_dims layers_dims layer_dimensions dimensions architecture arch dims shape "
     "topology structure nodes neurons units layer_size layer_sizes_list layer_units net_size "
     "hidden_layer_sizes hidden_sizes hidden_layers".split()
 )
@@ -261,6 +265,8 @@ def is_grad_name(name: str) -> bool:
     return stripped != low and bool(_PARAM_NAME.match(stripped))
 
 
+#: A velocity or moment kept beside a weight: ``vW``, ``vb``, ``m_b1``, ``vel_w`` (not ``v`` or ``v1`` alone).
+_STATE_OF_PARAM = re.compile(r"^(v|m|s|vel|mom)_?(w|b|weights?|bias(es)?)\d*$")
 #: ``hidden_weights``, ``output_bias``, ``input_hidden_weights``: a layer's name, then weights or bias.
 _LAYER_PARAM = re.compile(r"^([a-z]+\d*_)+(weights?|bias(es)?)$")
 
@@ -271,6 +277,8 @@ def is_param_name(name: str) -> bool:
     if is_grad_name(bare):
         return False
     if _NOT_PARAM.match(bare) and not re.match(r"^(syn|u|v)\d*$", bare.lower()):
+        return False
+    if _STATE_OF_PARAM.match(bare.lower()):  # vW, vb, m_w: an optimizer's velocity or moment of W, b
         return False
     return bool(_PARAM_NAME.match(bare.lower()) or _LAYER_PARAM.match(bare.lower()))
 

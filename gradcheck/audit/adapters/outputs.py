@@ -1,6 +1,7 @@
 """The network's output, wherever a forward leaves it.
 
-Forwards return the output, a tuple ``(A2, cache)`` or ``(Z1, A1, Z2, A2)``, the
+Forwards return the output, a tuple ``(A2, cache)`` or ``(Z1, A1, Z2, A2)``, a dict of
+caches (``{"z1": ..., "a2": ...}``, :mod:`.dictoutput`), the
 list of every layer's activations (``return activations``: the output is its last
 entry) or the lists of pre-activations and activations (``return pres, acts``), a
 loss (nnfs-style ``forward(X, y)``), or nothing at all (the output is stored on the
@@ -15,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.adapters.dictoutput import dict_output
 from gradcheck.audit.adapters.names import role_of
 from gradcheck.audit.adapters.objects import is_user_object
 from gradcheck.audit.adapters.returns import output_index, returned_names
@@ -95,6 +97,9 @@ def network_output(fwd, ret: Any, root: Any, n: int | None) -> tuple[Any, str]:
         from_lists = list_output(ret, names if len(names) == len(ret) else [], n)
         if from_lists is not None:
             return from_lists
+    from_dict = dict_output(ret, n)
+    if from_dict is not None:
+        return from_dict
     stored = stored_output(root, n)
     if stored is not None:
         return stored, "stored"

@@ -59,7 +59,7 @@ def data_names(rec: Recorded, setup: SetUp, ns: dict, where: str) -> tuple[str, 
             type_="EntryNotFound",
         )
     if labels and _upstream_gradient(rec, labels[0]):
-        raise AuditError(
+        raise GivenGradient(
             f"the script hands {labels[0]} to the last layer's backward as the gradient of its output ({where} on), "
             "and no loss reads it: a given gradient, not a loss's, so there is no loss to check the layers' "
             "gradients against (no spec setting changes that; a script that computes a loss and backpropagates "
@@ -68,6 +68,23 @@ def data_names(rec: Recorded, setup: SetUp, ns: dict, where: str) -> tuple[str, 
             type_="EntryNotFound",
         )
     return first.id, labels[0] if labels else None
+
+
+def _fed_to_loss(calls: list[ast.stmt], loss_var: str | None, env: dict) -> Any:
+    """The array the call before the loss's assigns and the loss's call reads: the network's output."""
+    if len(calls) < 2 or not loss_var:
+        return None
+    last, before = calls[-1], calls[-2]
+    if not (isinstance(last, ast.Assign) and isinstance(last.targets[0], ast.Name) and last.targets[0].id == loss_var):
+        return None
+    if not (isinstance(before, ast.Assign) and isinstance(before.targets[0], ast.Name)):
+        return None
+    name = before.targets[0].id
+    return env[name] if name in names_in(last.value) and isinstance(env.get(name), np.ndarray) else None
+
+
+class GivenGradient(AuditError):
+    """A script that hands a made-up gradient to its last layer's backward (a demo of the layers, no loss)."""
 
 
 def _upstream_gradient(rec: Recorded, name: str) -> bool:
@@ -119,6 +136,9 @@ class Replay:
             value = env.get(last.targets[0].id)
             if last.targets[0].id != self.rec.loss_var and isinstance(value, np.ndarray):
                 return value
+        fed = _fed_to_loss(calls, self.rec.loss_var, env)  # out = layer2.forward(a); loss = loss_fn.forward(out, y)
+        if fed is not None:
+            return fed
         for name in reversed(self.rec.order):
             out = getattr(getattr(root, name), "output", None)
             if isinstance(out, np.ndarray) and out.ndim >= 1:

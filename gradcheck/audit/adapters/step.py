@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import callsite, funcargs, glue, labels, prime, unreachable
+from gradcheck.audit.adapters import callsite, funcargs, glue, labels, layerknob, prime, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student, plain_params
 from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, loss_object
 from gradcheck.audit.adapters.names import NO_DROPOUT, PENALTY_NAME, PENALTY_VALUE
@@ -35,13 +35,15 @@ class Grad:
 class Knob:
     """Where a learning rate goes: an argument, an attribute of the root, or a module global."""
 
-    kind: str  # "argument" | "attribute" | "global" | "written" (a number in the update, made a global)
+    kind: str  # "argument" | "attribute" | "layers" | "global" | "written" (a number in the update, made a global)
     name: str
     where: Any = None  # the globals dict of a "global" or "written" knob
 
     def __str__(self) -> str:
         if self.kind == "written":
             return "the number written in the update"
+        if self.kind == "layers":
+            return f"every layer's attribute {self.name}"
         return {"argument": "argument", "attribute": "attribute self.", "global": "global"}[self.kind] + (
             f" {self.name!r}" if self.kind == "argument" else self.name if self.kind == "attribute" else f" {self.name}"
         )
@@ -120,6 +122,8 @@ class Runner:
             return
         if knob.kind == "attribute":
             setattr(root, knob.name, lr)
+        elif knob.kind == "layers":
+            layerknob.set_rate(root, knob.name, lr)
         else:
             (knob.where if knob.where is not None else self.t.namespace)[knob.name] = lr
 
@@ -164,6 +168,8 @@ class Runner:
             ctx["out"] = lambda: out
             if isinstance(raw, tuple) and len(raw) >= 2:
                 ctx["cache"] = lambda: raw[1] if len(raw) == 2 else raw[1:]
+            elif isinstance(raw, dict):  # forward returns its caches as one dict: the output is read from it
+                ctx["cache"] = lambda: raw
             ctx["dout"] = lambda: self._student_dout(out, Yc)
         if params_obj is not None:
             ctx["params"] = lambda: params_obj

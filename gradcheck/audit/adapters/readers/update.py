@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.adapters import layerknob
 from gradcheck.audit.adapters.names import LR_NAMES, role_of
 from gradcheck.audit.adapters.params import Tensor
 from gradcheck.audit.adapters.paths import assign, fmt_path
@@ -99,6 +100,7 @@ def knobs(runner: Runner, s1: Step1) -> list[Knob]:
         scalars = [k for k, v in attrs.items() if (_scalar(v) and isinstance(v, float)) or _zero_d(v)]
         scalars += [k for k, v in attrs.items() if type(v) is int and role_of(k) == "lr"]  # self.learningRate = 10
         found += [Knob("attribute", k) for k in sorted(scalars, key=lambda k: (k not in names, k))]
+        found += [Knob("layers", k) for k in layerknob.layer_rates(s1.root)]  # Dense(..., lr=0.05) in each layer
     g = getattr(runner.t.get_backward(s1.root), "__globals__", runner.t.namespace)
     gl = [k for k, v in g.items() if isinstance(v, float) and not k.startswith("_")]
     found += [Knob("global", k, g) for k in sorted(gl, key=lambda k: (k not in names, k)) if k in names or len(gl) <= 8]

@@ -8,6 +8,8 @@ Tried in the order of :data:`SHAPES` (the first that applies wins):
                 ``net.layers = [...]``, Neural-Networks-from-Scratch calls ``dense1.forward(X)`` ...);
 ``method_params`` a model class whose methods are given the parameters one of its methods
                 makes (``backprop(self, theta, X, Y)``, ``theta = model.init_theta()``);
+``laterupdate`` a model class whose backward only prepares each layer's step (``lr * grad`` or a
+                velocity kept for ``update()``): backward then ``update()`` tried first after the backward;
 ``classes``     a model class with forward-ish and backward-ish methods, or a CS231n
                 ``loss(X, y) -> (loss, grads)`` (:mod:`.cs231n`); weights made by ``fit()``
                 (:mod:`.fit`);
@@ -18,6 +20,8 @@ Tried in the order of :data:`SHAPES` (the first that applies wins):
 ``pairs``       functions over a list of ``(W, b)`` pairs (``forward(layers, X)``) an initializer makes;
 ``named_dict``  functions sharing the initializer's dict under a name of no known role (``forward(X, p)``);
 ``lists``       functions over parameter lists (``backward(weights, biases, X, Y)``) an initializer makes;
+``deltaupdate`` functions over a layer list whose backward stores deltas a separate
+                ``update_weights(network, row, l_rate)`` applies (the update read, verified linear in lr);
 ``functions``   functions taking a parameters dict (from an initializer, a global, or built
                 from the keys the code reads);
 ``globals_fn``  functions working on module-level weight arrays;
@@ -32,9 +36,11 @@ A new shape is a new module here with its tests, added to :data:`SHAPES`.
 from gradcheck.audit.adapters.shapes import (
     assembled,
     classes,
+    deltaupdate,
     derivatives,
     functions,
     globals_fn,
+    laterupdate,
     layer_list,
     lists,
     method_params,
@@ -51,6 +57,7 @@ SHAPES = (
     layer_list,
     assembled,
     method_params,
+    laterupdate,
     classes,
     unrolled,
     positional,
@@ -58,6 +65,7 @@ SHAPES = (
     pairs,
     named_dict,
     lists,
+    deltaupdate,
     functions,
     globals_fn,
     ownloop,

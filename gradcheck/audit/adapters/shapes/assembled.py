@@ -322,6 +322,7 @@ def find(ctx: Context) -> Target | None:
     own = {c.__name__ for c in ctx.classes}
     if not any(assembly.is_layer_class(c) for c in ctx.classes):
         return None
+    demo, demo_file = None, ""  # a script trying out the layers on a made-up gradient, and its file
     for stmts, locate, filename, builder in _scripts(ctx):
         ns = ctx.ns if builder is None else {**ctx.ns, **assembly.defaults(builder)}
         setup = assembly.run_setup(stmts, ns, own, locate)
@@ -332,9 +333,18 @@ def find(ctx: Context) -> Target | None:
             target = _holder_target(holder, setup, ctx, locate)
         else:
             rec = assembly.record_calls(setup)
-            target = _recorded_target(rec, setup, ctx, locate, filename) if rec is not None else None
+            try:
+                target = _recorded_target(rec, setup, ctx, locate, filename) if rec is not None else None
+            except replay.GivenGradient as exc:  # another of the folder's scripts may train the network
+                demo, demo_file, target = demo or exc, demo_file or filename, None
         if target is None:
             continue
+        if demo is not None:
+            ctx.notes.append(
+                f"{ctx.loaded.where(demo_file, 0).split(' line')[0]} hands a made-up gradient to its last layer's "
+                f"backward and computes no loss (a demo of the layers): passed over for "
+                f"{ctx.loaded.where(filename, 0).split(' line')[0]}, which trains the network"
+            )
         _penalties_off(holder, setup, rec if holder is None else None, ctx.notes)
         if setup.skipped:
             ctx.notes.append(
@@ -342,4 +352,6 @@ def find(ctx: Context) -> Target | None:
                 f"own batch): {', '.join(setup.skipped[:4])}"
             )
         return target
+    if demo is not None:
+        raise demo
     return None

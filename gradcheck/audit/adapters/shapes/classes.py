@@ -13,7 +13,9 @@ import numpy as np
 from gradcheck.audit.adapters import library
 from gradcheck.audit.adapters.built import assembled_in_functions, built_by_function, built_in_code
 from gradcheck.audit.adapters.calling import call_student
+from gradcheck.audit.adapters.convolution import convolution_message
 from gradcheck.audit.adapters.names import (
+    CLASS_TRAIN_METHODS,
     FORWARD_NAMES,
     GRAD_METHODS,
     LAYER_CLASS,
@@ -69,6 +71,7 @@ def method_names(cls: type, spec: dict) -> Picked | None:
         + _present(GRAD_METHODS, ms)
         + (["loss"] if "loss" in ms else [])
         + _present(TRAIN_METHODS, ms)
+        + (_present(CLASS_TRAIN_METHODS, ms) if f else [])  # learn() beside a forward: a model, not a graph unit
     )
     if not order:
         return None
@@ -109,6 +112,9 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Pic
     if len(top) != 1:
         listed = " and ".join(sorted(c.cls.__name__ for c in (top or cands)))
         layers = len(top) >= 2 and all(_layer_like(c.cls.__name__) for c in top)
+        conv = convolution_message([c.__name__ for c in classes]) if layers else None
+        if conv is not None:
+            raise AuditError(conv, where="finding the model", type_="Unsupported")
         why = (
             ": they look like layers, and no model class or module-level list holds them, and no code of the "
             "submission assembles them in a form the audit replays (top-level forward/backward calls on the layer "

@@ -14,6 +14,7 @@ import re
 
 from gradcheck.audit import hoist, mainbody
 from gradcheck.audit.adapters.names import canon, is_param_name, layer_key, strip_grad
+from gradcheck.audit.helperupdates import inline_update_helpers
 
 
 def _top_level(stmts: list[ast.stmt]):
@@ -64,17 +65,20 @@ _ROLE_WORDS = ("input", "hidden", "output")
 def _by_role_words(params: list[str]) -> list[str] | None:
     """``weights_input_hidden, bias_hidden, weights_hidden_output, bias_output`` in layer order, or None.
 
-    A weight named with two of input/hidden/output goes from the first to the second; a
-    bias named with one of them belongs to the layer ending there. Only a one-hidden-layer
+    A weight named with two of input/hidden/output goes from the first to the second, one named
+    with one of them (``hidden_weight``) and a bias so named belong to the layer ending there. Only a one-hidden-layer
     net named this way throughout is ordered (every weight and every bias placed once).
     """
     words = {p: [w for w in re.findall(r"[a-z]+", p.lower()) if w in _ROLE_WORDS] for p in params}
     layer = {}
     for p, found in words.items():
-        if canon(p).startswith("b") and len(found) == 1 and found[0] != "input":
+        bias = canon(p).startswith("b") or "bias" in p.lower()
+        if bias and len(found) == 1 and found[0] != "input":
             layer[p] = (_ROLE_WORDS.index(found[0]) - 1, 1)
-        elif not canon(p).startswith("b") and len(found) == 2:
+        elif not bias and len(found) == 2:
             layer[p] = (_ROLE_WORDS.index(found[0]), 0)
+        elif not bias and len(found) == 1 and found[0] != "input":  # hidden_weight: the layer into hidden
+            layer[p] = (_ROLE_WORDS.index(found[0]) - 1, 0)
     if len(layer) != len(params) or len(set(layer.values())) != len(params):
         return None
     return sorted(params, key=lambda p: layer[p])
@@ -145,7 +149,13 @@ def script_spec(path, spec: dict, notes: list[str]) -> dict:
         sr = tracer.prepare(path, [])
     except Exception:  # noqa: BLE001 - a file the loader will report on
         return spec
-    found = infer_spec(sr.stmts)
+    # (w, b) = backward(x, d, w, b) or w -= step(x, d): the updates a helper makes, written out at its calls
+    stmts, helpers = inline_update_helpers(sr.stmts)
+    found = infer_spec(stmts) if helpers else {}
+    if found:
+        sr.stmts, found["update_helpers"] = stmts, helpers
+    else:
+        found = infer_spec(sr.stmts)
     inlined = mainbody.inline_entry(sr.stmts, infer_spec) if not found else None
     if inlined is not None:  # def main(): W1 = ...; ... W1 -= lr * dW1: the body is the script
         sr.stmts = inlined[0]
@@ -163,6 +173,11 @@ def script_spec(path, spec: dict, notes: list[str]) -> dict:
     )
     how = "paired by their names (the script updates no weight)" if named else "read off its updates"
     notes.append(f"a script without a model class or backward function: weights and gradients {how} ({pairs})")
+    if found.get("update_helpers"):
+        notes.append(
+            f"the script updates its weights through {', '.join(h + '()' for h in helpers)}: written out at each "
+            "call as the update it makes"
+        )
     if inlined is not None:
         notes.append(
             f"{inlined[1]}() keeps its weights as local variables and trains them: its body was run as the script "

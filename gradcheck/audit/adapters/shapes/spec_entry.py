@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from gradcheck.audit.adapters.names import is_param_name
 from gradcheck.audit.adapters.objects import is_float_array, is_user_object
-from gradcheck.audit.adapters.shapes import classes, functions, globals_fn, named_dict, pairs, positional, unrolled
+from gradcheck.audit.adapters.shapes import (
+    classes,
+    functions,
+    globals_fn,
+    laterupdate,
+    named_dict,
+    pairs,
+    positional,
+    unrolled,
+)
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.adapters.usage import used_as_params
 from gradcheck.audit.loader import AuditError
@@ -37,8 +46,10 @@ def _class_entry(obj, meth: str, ctx: Context, entry: str) -> Target:
     elif meth:
         picked.backward = meth
     if isinstance(obj, type):
-        return classes.made_or_built(picked, ctx, alternatives=False)
-    return classes.class_target(picked, ctx, instance=obj, alternatives=False)
+        target = classes.made_or_built(picked, ctx, alternatives=False)
+    else:
+        target = classes.class_target(picked, ctx, instance=obj, alternatives=False)
+    return target if ctx.spec.get("backward") else laterupdate.with_later_update(target, cls, ctx)
 
 
 def _module_weights(ctx: Context, fn) -> bool:

@@ -1,0 +1,116 @@
+"""The first forward + backward step on the batch, or on one sample for code written per sample.
+
+Code written for one sample at a time is given its first sample (as a row, or as 1-D
+vectors for code built on ``np.outer``); with no data, sizes are read off the weights
+and a batch is made for them.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+
+from gradcheck.audit.adapters.layout import choose_layout, per_sample
+from gradcheck.audit.adapters.sizes import (
+    make_batch,
+    size_candidates,
+)
+from gradcheck.audit.adapters.sources import source_tree
+from gradcheck.audit.adapters.step import Runner, Step1
+from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.adapters.vectorsample import NOTE as VECTOR_NOTE
+from gradcheck.audit.adapters.vectorsample import vector_sample
+from gradcheck.audit.loader import AuditError, StudentCodeError
+
+
+def _one_sample(target: Target, ctx: Context) -> bool:
+    trees = [t for t in (source_tree(c) for c in ctx.classes) if t is not None]
+    trees += [t for t in (source_tree(f) for f in ctx.funcs.values()) if t is not None]
+    trees.append(ast.Module(body=list(ctx.loaded.stmts), type_ignores=[]))
+    return (
+        target.per_sample or per_sample(trees, target.backward_name.rsplit(".", 1)[-1]) or per_sample(trees, "predict")
+    )
+
+
+def first_step(target: Target, params, ctx: Context, lrs, n: int, seed: int) -> tuple[Runner, Step1]:
+    """A runner and its first step: on the batch, else (per-sample code) on one sample."""
+    X, Y = ctx.X, ctx.Y
+    if X is None:
+        return _invent_data(target, params, ctx, lrs, n, seed)
+    whole = (X, Y)
+    if _one_sample(target, ctx) and X.shape[0] > 1:
+        ctx.notes.append("the student's own code calls it one sample at a time: checked on one sample")
+        X, Y = X[:1], Y[:1]
+    if _uses_outer(target, ctx) and (first := _as_vectors(target, params, ctx, lrs, whole)) is not None:
+        return first
+    runner = Runner(target, params, ctx.loaded, ctx.spec, X, Y, ctx.notes)
+    runner.whole = whole  # the batch, for the forward of several samples (sampleforward)
+    try:
+        return runner, choose_layout(runner, lrs[0], params, ctx.notes)
+    except StudentCodeError as exc:
+        if not isinstance(exc.original, (ValueError, IndexError)):
+            raise  # only shape errors suggest one-sample code (never a resource limit)
+        failed = exc
+    one = Runner(target, params, ctx.loaded, ctx.spec, X[:1], Y[:1], [])
+    one.whole = whole
+    if X.shape[0] == 1:  # one row already (per-sample code, or a batch of one): the sample as 1-D vectors
+        one, step = vector_sample(one, lrs[0], params, failed)
+    else:
+        try:
+            step = choose_layout(one, lrs[0], params, one.notes)
+        except (StudentCodeError, AuditError):
+            one, step = vector_sample(one, lrs[0], params, failed)
+        one.notes.append("the code fails on a batch but runs on one sample: checked on one sample")
+    ctx.notes.extend(one.notes)
+    one.notes = ctx.notes
+    return one, step
+
+
+def _uses_outer(target: Target, ctx: Context) -> bool:
+    """The backward calls ``np.outer``: written for one sample as 1-D vectors (a batch or a row would broadcast)."""
+    tree = source_tree(target.get_backward(target.fresh())) if target.root_name == "self" else None
+    trees = [tree] if tree is not None else [t for t in (source_tree(f) for f in ctx.funcs.values()) if t is not None]
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "outer"
+        for t in trees
+        for n in ast.walk(t)
+    )
+
+
+def _as_vectors(target: Target, params, ctx: Context, lrs, whole) -> tuple[Runner, Step1] | None:
+    """The first sample as 1-D vectors, tried first for code built on ``np.outer`` (None: it does not run so)."""
+    one = Runner(target, params, ctx.loaded, ctx.spec, whole[0][:1], whole[1][:1], [])
+    one.whole, one.vector = whole, True
+    try:
+        step = choose_layout(one, lrs[0], params, one.notes)
+    except (StudentCodeError, AuditError, IndexError, ValueError):
+        return None
+    ctx.notes.extend([*one.notes, VECTOR_NOTE])
+    one.notes = ctx.notes
+    return one, step
+
+
+def _invent_data(target: Target, params, ctx: Context, lrs, n: int, seed: int) -> tuple[Runner, Step1]:
+    cands = size_candidates(params)
+    if not cands:
+        raise AuditError(
+            "no data was given and the input/output sizes cannot be read off the weights: "
+            "set [data] n_in and [data] n_out",
+            where="making data",
+            type_="DataSizes",
+        )
+    first: BaseException | None = None
+    for n_in, n_out in cands:
+        X, Y = make_batch(n_in, n_out, n, seed)
+        sub = dataclasses.replace(ctx, X=X, Y=Y)
+        try:
+            runner, step = first_step(target, params, sub, lrs, n, seed)
+        except (StudentCodeError, AuditError) as exc:
+            first = first or exc
+            continue
+        ctx.notes.append(
+            f"no data given: n_in = {n_in}, n_out = {n_out} read off the weights; {n} samples made with seed {seed}"
+        )
+        return runner, step
+    assert first is not None
+    raise first

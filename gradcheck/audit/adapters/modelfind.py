@@ -1,0 +1,94 @@
+"""Which of the submission's code is the model: the first API shape that applies, else why none does.
+
+Shapes are tried in the order of :data:`gradcheck.audit.adapters.shapes.SHAPES`. When none
+applies, the error says what the code holds instead (weights local to a function, a
+training loop with no functions, a node graph, a framework that is not installed, code
+that could not be loaded) and whether a spec setting can help.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from gradcheck.audit import frameworks
+from gradcheck.audit.adapters import (
+    looptrained,
+    nodegraph,
+    unreachable,
+)
+from gradcheck.audit.adapters.shapes import SHAPES
+from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.adapters.unimported import numpy_unimported, unrepairable
+from gradcheck.audit.loader import AuditError, LoadFailure
+
+
+def find_target(ctx: Context) -> Target:
+    """The first shape that applies."""
+    for shape in SHAPES:
+        target = shape.find(ctx)
+        if target is not None:
+            return target
+    broken = [f.what for f in _failures(ctx) if f.error in UNPARSED] + _undefined(ctx)
+    for name, fn in sorted(ctx.funcs.items()):
+        local = unreachable.local_weights(fn)
+        if local:  # def main(): W1 = np.random.randn(...) ... W1 -= lr * dW1, all inside one function
+            raise AuditError(
+                f"{name}() makes its weights {', '.join(local)} as local variables and neither returns nor stores "
+                "them, and no other function computes a gradient: nothing outside it can read or set them. No spec "
+                "setting reaches a function's local variables: the code must return the weights, or keep them on "
+                "an object or in module globals",
+                where="finding the model",
+                type_="EntryNotFound",
+            )
+    trained = looptrained.loop_trained(getattr(ctx.loaded, "stmts", None) or [])
+    if trained is not None:
+        locate = getattr(ctx.loaded, "locate", None) or (lambda n: f"line {n}")
+        missing = [f.what for f in _failures(ctx) if f.error in looptrained.MISSING_DATA]
+        raise AuditError(
+            looptrained.message(trained, locate, broken + missing), where="finding the model", type_="EntryNotFound"
+        )
+    if (graph := nodegraph.node_graph(ctx.classes)) is not None:
+        raise AuditError(nodegraph.message(*graph), where="finding the model", type_="EntryNotFound")
+    if not ctx.classes and not ctx.funcs and (found := frameworks.frameworks_missing(ctx.loaded.notes)):
+        raise AuditError(frameworks.framework_message(found), where="finding the model", type_="EntryNotFound")
+    names = frameworks.modules_missing(ctx.loaded.notes) if not (ctx.classes or ctx.funcs) else []
+    if names or (names := frameworks.own_modules_missing(ctx.loaded.notes)):  # helpers beside a missing model
+        raise AuditError(frameworks.missing_modules_message(names), where="finding the model", type_="EntryNotFound")
+    raise AuditError(
+        "no class with forward/backward methods and no backward function was found "
+        f"(classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)})"
+        + (f"; code that could not be loaded: {'; '.join(broken[:2])}" if broken else "")
+        + (
+            ". That is a defect of the submission, which no spec setting repairs"
+            if unrepairable(broken, bool(ctx.classes or ctx.funcs))
+            else ": set [entry] class or [entry] function"
+        ),
+        where="finding the model",
+        type_="EntryNotFound",
+    )
+
+
+def _undefined(ctx: Context) -> list[str]:
+    """Classes and functions whose own definition raised while loading (``dtype=np.float32`` with no numpy import)."""
+    stmts = getattr(ctx.loaded, "stmts", None) or []
+    locate = getattr(ctx.loaded, "locate", None) or (lambda n: f"line {n}")
+    raised = {f.where: f"{f.error}: {f.message}" for f in reversed(_failures(ctx)) if f.statement}
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, (ast.ClassDef, ast.FunctionDef)) and stmt.name not in ctx.ns:
+            why = raised.get(locate(stmt.lineno))
+            if why is not None:
+                out.append(
+                    f"{'class' if isinstance(stmt, ast.ClassDef) else 'function'} {stmt.name} ({locate(stmt.lineno)}) "
+                    f"was never defined: its definition raised {why}"
+                )
+    return numpy_unimported(stmts) + out
+
+
+#: Errors of a file or statement that could not even be parsed (its classes do not exist).
+UNPARSED = frozenset({"SyntaxError", "IndentationError"})
+
+
+def _failures(ctx: Context) -> list[LoadFailure]:
+    """What raised while loading, as the loader recorded it (its notes that are failures)."""
+    return [n for n in ctx.loaded.notes if isinstance(n, LoadFailure)]
