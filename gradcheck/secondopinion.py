@@ -247,9 +247,9 @@ class SecondOpinions:
         if self.noise is not None and (exact is None or self._cancels()):
             # below the loss's resolution only a complex step of a loss free of cancellation sees
             floor = max(floor, self._estimate_floor())
-        # (only where refine saw a kink: a tie is one, and a failing entry elsewhere costs nothing more)
-        at_kink = self.complex_safe and exact is not None and refined.kink
-        tie = self._at_a_tie(name, j, g, exact, scale) if at_kink else None
+        # (one evaluation per entry the complex step failed: refine's steps across a tie beside near kinks
+        # need not show a kink, nor disagree with the complex step beyond their error bars)
+        tie = self._at_a_tie(name, j, g, exact, scale) if self.complex_safe and exact is not None else None
         if tie is not None:
             return tie
         if refined.kink:
