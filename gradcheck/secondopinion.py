@@ -25,6 +25,10 @@ from gradcheck.references import EXTENDED_LIMIT, SUBTLE
 #: ``log(p + 1e-8)`` (every entry off by ~1e-7 from the textbook gradient) spent 30 s on 58 of them
 #: (0.5 s each), every one agreeing with the float64 step.
 WIDEN_TRIES = 4
+#: Entries smaller than this fraction of the gradient's largest are below what float64 resolves of the
+#: terms they are summed from (sqrt(eps): half the digits cancelled): a miss there is measured again in
+#: extended precision before anything is concluded.
+DEEP = float(np.sqrt(np.finfo(np.float64).eps))
 
 
 class SecondOpinions:
@@ -262,6 +266,10 @@ class SecondOpinions:
                 return "pass", exact, exact
             return status, refined, exact
         subtle = exact is not None and abs(g - exact.value) < SUBTLE * max(abs(g), abs(exact.value), floor)
+        # an entry far below the gradient's largest (1e-19 beside 0.5) is what float64 leaves of cancelled
+        # terms, in the loss (the complex step inherits it) as in the gradient code: any miss there is worth
+        # the step in extended precision, as a subtle one is
+        subtle = subtle or (exact is not None and max(abs(g), abs(exact.value)) < DEEP * self.gmax)
         misses = exact is not None and not self.judge([g], [exact.value], [exact.error], floor).ok[0]
         if exact is not None and (self.noisy or suspect or (subtle and misses)) and self._widen_affordable():
             # the complex step inherits the cancellation of a loss computed by it: the
