@@ -111,6 +111,8 @@ class Runner:
 
     def _data(self, columns: bool) -> tuple[np.ndarray, np.ndarray]:
         Yf = self.Y_used
+        if self.vector and np.shape(Yf)[1:] == (1,) and any(p.shape == () for p in self.params):
+            return self.X[0].copy(), np.float64(Yf[0][0])  # one output, its bias a number: the target is one too
         if self.vector:
             return self.X[0].copy(), Yf[0].copy()
         if columns:
@@ -307,6 +309,8 @@ class Runner:
             )
         ret = call_student("forward", fwd, *a, **k)
         out, found = network_output(fwd, ret, root, n)
+        if out is None and self.vector and "Y" not in used and _real_scalar(ret):
+            out, found = np.reshape(np.asarray(ret, dtype=float), (1,)), "returned scalar (the one output)"
         if self.t.output_of is not None:
             out = self.t.output_of(root, ret)
         if isinstance(out, np.ndarray):  # a copy: backward may edit the array in place (probs[range(N), y] -= 1)
@@ -314,6 +318,11 @@ class Runner:
         named = named_values(fwd, ret)
         named["__ret__"] = ret
         return out, found, named
+
+
+def _real_scalar(v: Any) -> bool:
+    """A single real number (``return sigmoid(w2 @ h + b2)`` on one sample: a numpy or Python float)."""
+    return isinstance(v, (float, np.floating)) or (isinstance(v, np.ndarray) and v.ndim == 0 and v.dtype.kind == "f")
 
 
 def _dropout_off() -> dict[str, Any]:
