@@ -17,12 +17,13 @@ FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 
 
 def _net() -> SimpleNamespace:
-    return SimpleNamespace(w1=np.ones((4, 3)), b1=np.zeros(4), w2=np.ones(4), b2=0.0, lr=0.1)
+    return SimpleNamespace(w1=np.ones((4, 3)), b1=np.zeros(4), w2=np.ones(4), b2=0.0, lr=0.1, beta=0.9, b_lr=0.01)
 
 
 def test_a_float_bias_is_a_parameter_of_shape_empty_and_stays_a_float():
     net = _net()
     found = discover_params(net)
+    # beta (a momentum) and b_lr (a rate) are floats named with a b, not biases
     assert [(t.name, t.shape) for t in found] == [("w1", (4, 3)), ("b1", (4,)), ("w2", (4,)), ("b2", ())]
     assign(net, found[3].steps, np.asarray(0.25))
     assert type(net.b2) is float and net.b2 == 0.25  # the student's float stays a float

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,9 +42,13 @@ def is_bias_tensor(t: Any) -> bool:
     return known if known is not None else is_bias(t.name)
 
 
+#: Names a float bias goes by (``b``, ``b2``, ``b_out``, ``bias_o``); not ``beta``, ``b_lr``, ``bias_init``.
+_SCALAR_BIAS = re.compile(r"^_?(b|bias)_?(\d+|o|out|output|h|hid|hidden)?$", re.IGNORECASE)
+
+
 def is_scalar_bias(name: Any, val: Any) -> bool:
     """A Python float attribute named like a bias (``self.b2 = 0.0``): the one output's bias, shape ()."""
-    return type(val) is float and isinstance(name, str) and is_param_name(name) and is_bias(name)
+    return type(val) is float and isinstance(name, str) and bool(_SCALAR_BIAS.match(name)) and is_param_name(name)
 
 
 def _object_array(obj: Any) -> bool:
