@@ -1814,6 +1814,16 @@ def _vector_output(rel: str):
     return [getattr(net, n) for n in names], claimed, lambda: sum(net.loss(x, t) for x, t in pairs), names
 
 
+def _default_reg(rel: str):
+    """two_layer_loss(params, X, y) at its own default penalty: the loss it returns, the gradients it returns."""
+    m = definitions(FOLDER / rel, "dr")
+    np.random.seed(6)
+    params = {k: v + RNG.normal(scale=0.1, size=v.shape) for k, v in m.init_two_layer(3, 5, 3).items()}
+    labels = np.array([0, 2, 1, 1, 0, 2, 2])
+    _, grads = m.two_layer_loss(params, X, labels)
+    return [params[k] for k in NAMES], [grads[k] for k in NAMES], lambda: m.two_layer_loss(params, X, labels)[0]
+
+
 def _step_later(rel: str):
     """Layers that work out lr * grad in backward and apply it in update(): BCE on a sigmoid output."""
     m = definitions(FOLDER / rel, "sl")
@@ -2068,6 +2078,8 @@ CASES = {
     "demo_then_train_project_tanh_bug": lambda: _demo_then_train("demo_then_train_project_tanh_bug"),
     "vector_output_float_bias_correct.py": lambda: _vector_output("vector_output_float_bias_correct.py"),
     "vector_output_float_bias_neglabel_bug.py": lambda: _vector_output("vector_output_float_bias_neglabel_bug.py"),
+    "default_reg_loss_correct.ipynb": lambda: _default_reg("default_reg_loss_correct.ipynb"),
+    "default_reg_loss_half_bug.ipynb": lambda: _default_reg("default_reg_loss_half_bug.ipynb"),
 }
 
 
