@@ -11,24 +11,34 @@ is kept, as before.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 
 from gradcheck.audit.adapters.calling import plain_params
 from gradcheck.audit.adapters.names import PENALTY_NAME
-from gradcheck.audit.adapters.returns import returned_names
+from gradcheck.audit.adapters.returns import return_values
 
 #: The first returned name of a loss-and-gradients function (``return loss, grads``, ``return cost, dW1, ...``).
 LOSS_FIRST = re.compile(r"^(total_|full_)?(loss|cost|j)(_?val(ue)?|_?total)?$", re.IGNORECASE)
 
 
 def returns_loss_first(fn: Callable) -> bool:
-    """Whether ``fn``'s last ``return`` gives a loss and then something else (``return loss, grads``)."""
+    """Whether one of ``fn``'s ``return`` statements gives a loss and then something else (``return loss, grads``).
+
+    Any of them: ``if y is None: return scores`` may come before or after it.
+    """
     try:
-        names = returned_names(fn)
+        values = return_values(fn)
     except (TypeError, ValueError, OSError):  # no source to read
         return False
-    return len(names) >= 2 and bool(names[0]) and bool(LOSS_FIRST.match(names[0]))
+    return any(
+        isinstance(v, ast.Tuple)
+        and len(v.elts) >= 2
+        and isinstance(v.elts[0], ast.Name)
+        and LOSS_FIRST.match(v.elts[0].id)
+        for v in values
+    )
 
 
 def defaulted_penalties(fn: Callable) -> dict[str, float]:
