@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck import conditioning, epsilon, reach, screens
+from gradcheck import conditioning, epsilon, longer, reach, screens
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
@@ -262,12 +262,13 @@ def _check_tensors(ch: Checker, analytic, mode: str, rng, samples: int):
     tensors, numeric = [], {}
     for name, g in analytic.items():
         before = ch.oracle.evaluations
-        screen, spent, unexplained = None, 0, []
+        screen, spent, unexplained, sharp_trip = None, 0, [], False
         if mode == "directional":
             screener, screen, spent = plan[name]
             evidence, screen, unexplained = screens.check_directional(ch, name, g, rng, samples, screener, screen)
             evidence += _tied_to_twin(ch, name, g, evidence)
-            evidence += _beyond_reach(ch, name, g, evidence, screener, screen)
+            more, sharp_trip = _beyond_reach(ch, name, g, evidence, screener, screen)
+            evidence += more
         else:
             idx = _select(mode, g.reshape(-1), samples, rng)
             evidence = check_entries(ch, name, idx, g.reshape(-1), g.shape)
@@ -275,6 +276,8 @@ def _check_tensors(ch: Checker, analytic, mode: str, rng, samples: int):
         result = _with_screen(result, screen) if screen is not None else result
         if name in ch.kinked and result.status == "pass":
             result = dataclasses.replace(result, status="kink")
+        if sharp_trip and result.status in ("pass", "kink"):
+            result = dataclasses.replace(result, status="inconclusive")  # (its screen at a longer step tripped)
         if unexplained and result.status != "fail":
             ch.notes.append(excess_note(name, unexplained))
             result = dataclasses.replace(result, status=worst_status([result.status, "inconclusive"]))
@@ -291,29 +294,49 @@ def _tied_to_twin(ch: Checker, name: str, g: np.ndarray, evidence: list[EntryEvi
     return check_entries(ch, name, idx, g.reshape(-1), g.shape) if idx.size else []
 
 
-def _beyond_reach(ch: Checker, name: str, g: np.ndarray, evidence, screener, screen) -> list[EntryEvidence]:
+def _beyond_reach(ch: Checker, name: str, g: np.ndarray, evidence, screener, screen):
     """The entries a screen could not vouch for (:mod:`gradcheck.reach`), checked one by one.
 
-    None where the tensor already fails, and where its screen judged it alone and did not pass (a blind
-    screen, left ``inconclusive``: a few entries checked would make the tensor's status theirs).
+    Returns ``(evidence, tripped)``: ``tripped`` where the real screen, measured
+    again at longer steps to see those entries (:func:`gradcheck.longer.sharpen`),
+    tripped. No entries where the tensor already fails, and where its screen judged
+    it alone and did not pass (a blind screen, left ``inconclusive``: a few entries
+    checked would make the tensor's status theirs).
     """
     if screen is None or screener is None or g.size == 0 or any(e.status == "fail" for e in evidence):
-        return []
+        return [], False
     if not screen.ok and not evidence:
-        return []
+        return [], False
     checked = {int(np.ravel_multi_index(e.index, g.shape)) for e in evidence} if g.ndim else set()
     # an entry checked on its own resolves (real differences) the loss's noise over the step, or (complex
     # step) a few ulps of itself; and neither resolves what the gradient code's own rounding blurs
-    per_entry = 0.0 if ch.complex_safe else SAFETY * ch.oracle.noise / (ch.oracle.h0 * ch.step_scale())
-    found = reach.unresolved(screener, name, screen, checked, max(per_entry, ch.rtol * ch.analytic_floor))
+    resolution = max(0.0 if ch.complex_safe else _per_entry_error(ch), ch.rtol * ch.analytic_floor)
+    found = reach.unresolved(screener, name, screen, checked, resolution)
+    if (found.left or found.faint) and screen.ok and not ch.complex_safe:
+        screener, screen = longer.sharpen(ch, name, screener, screen, reach.wanted(screener, name))
+        if not screen.ok:
+            return [], True
+        found = reach.unresolved(screener, name, screen, checked, resolution)
     if found.left:
         ch.notes.append(reach.note(name, found))
     if found.faint:
         ch.notes.append(reach.faint_note(name, found))
     if not found.check.size:
-        return []
+        return [], False
     method = "complex" if ch.complex_safe else None
-    return check_entries(ch, name, found.check, g.reshape(-1), g.shape, method)
+    return check_entries(ch, name, found.check, g.reshape(-1), g.shape, method), False
+
+
+def _per_entry_error(ch: Checker) -> float:
+    """``SAFETY`` times a central difference's error bar at one entry, on the oracle per-entry checks use.
+
+    A float32 loss (and a noisy float64 one) is differenced on its quieter twin
+    (:meth:`gradcheck.opinions.Checker.quieter_twin`), whose rounding is that of
+    float64 (or extended) arithmetic, not the loss's own.
+    """
+    if ch.quieter_twin():
+        return ch.on_reference(lambda ref: SAFETY * (ref.u * abs(float(ref.L0)) + ref.noise) / ref.h0)
+    return SAFETY * ch.oracle.noise / (ch.oracle.h0 * ch.step_scale())
 
 
 def _rounding_notes(ch: Checker, dtype) -> list[str]:

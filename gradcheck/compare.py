@@ -103,8 +103,13 @@ class Judgement:
         The numeric error is below ``UNRESOLVED`` of the entry's own scale
         ``max(|g|, |n|, floor_T)``: a verdict there means something.
     weak : ndarray of bool
-        Passing, beyond ``rtol``, within a tolerance above ``WEAK`` of the
-        entry's own scale: an entry off by 1% could pass like this.
+        Passing, beyond ``rtol`` of the entry's own scale, within a
+        tolerance above ``WEAK`` of it: an entry off by 1% could pass like this.
+    sharp : ndarray of bool
+        ``abs_error <= rtol * max(|g|, |n|, floor_T)``: agreement to ``rtol``
+        of the entry's own scale. Agreement within the error bar alone
+        (``e_i / rtol`` in ``scale``) is not sharp: an estimate whose error is
+        2% of the entry agrees with a gradient off by 1% as well.
     """
 
     abs_error: np.ndarray
@@ -114,14 +119,18 @@ class Judgement:
     ok: np.ndarray
     resolved: np.ndarray
     weak: np.ndarray
+    sharp: np.ndarray
 
 
-def judge(g, n, err, rtol: float, floor: float, atol: float = 0.0) -> Judgement:
+def judge(g, n, err, rtol: float, floor: float, atol: float = 0.0, lenient: bool = False) -> Judgement:
     """Compare analytic ``g`` with numeric ``n`` (error ``err``) entry by entry.
 
     ``atol`` is the analytic side's own rounding, absolute (0 for an exact
     ``g``): a hand-written backprop rounds each entry relative to the terms it
     sums, not to the entry (see :data:`gradcheck.floors.ANALYTIC_ULPS`).
+    ``lenient``: agreement within the error bar (``|g - n| <= rtol * scale``,
+    whose ``scale`` holds ``e / rtol``) counts as sharp, as it did before
+    :attr:`Judgement.sharp` (float64 checks: :meth:`gradcheck.floors.Floors.judge`).
     """
     g, n, err = (np.asarray(a, dtype=np.float64) for a in (g, n, err))
     abs_error = np.abs(g - n)
@@ -131,5 +140,6 @@ def judge(g, n, err, rtol: float, floor: float, atol: float = 0.0) -> Judgement:
         tolerance = rtol * scale + SAFETY * err + atol
         ok = abs_error <= tolerance
         resolved = np.isfinite(n) & (SAFETY * err <= UNRESOLVED * own)
-        weak = ok & (abs_error > rtol * scale) & (tolerance > WEAK * own)
-    return Judgement(abs_error, abs_error / scale, scale, tolerance, ok, resolved, weak)
+        sharp = abs_error <= rtol * (scale if lenient else own)
+        weak = ok & ~sharp & (tolerance > WEAK * own)
+    return Judgement(abs_error, abs_error / scale, scale, tolerance, ok, resolved, weak, sharp)

@@ -108,6 +108,8 @@ def _side(oracle: Oracle, name: str, j: int, sign: float, g: float) -> Side:
         if width <= 0.0:
             break
         L = oracle.loss_at(name, j, moved)
+        if L == L0 and k == 0:
+            return _flat(oracle, width, g)
         if not np.isfinite(L) or L == L0:
             break
         slopes.append(float(sign * (L - L0) / width))
@@ -128,6 +130,21 @@ def _side(oracle: Oracle, name: str, j: int, sign: float, g: float) -> Side:
     # kinks are told from the loss's noise as measured (a non-deterministic or cancelling loss's
     # slopes jump about too): a change must stand clear of it
     return Side(best.value, best.error if settled else float("inf"), _crossed(slopes, noisy), best.error)
+
+
+def _flat(oracle: Oracle, width: float, g: float) -> Side:
+    """A side on which the loss did not move at all at the walk's longest step: its slope is 0.
+
+    Every path of the entry on that side runs through units switched off there
+    (a ReLU unit at exactly 0, moved down: zero biases beside a zero input row
+    or a zero weight column), so the loss is constant, not stairs: stairs wider
+    than the longest step would need a loss noisier than its rounding and
+    measured noise over that step, which bound the slope instead. Settled, as
+    a side that converged is, where that bound is within :data:`COARSEST` of ``g``.
+    """
+    bound = SAFETY * (oracle.u * 2.0 * abs(float(oracle.L0)) + 2.0 * oracle.noise) / width
+    settled = bound <= COARSEST * abs(g)
+    return Side(0.0, bound if settled else float("inf"), False, bound)
 
 
 def one_sided_limits(oracle: Oracle, name: str, j: int, g: float) -> tuple[Side, Side]:

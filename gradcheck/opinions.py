@@ -84,6 +84,8 @@ class Checker(Floors, References, SecondOpinions):
         #: tensors whose tripped screens only the analytic floor accounted for (:mod:`gradcheck.excess`)
         self.floored: set[str] = set()
         gmax = max((float(np.max(np.abs(g), initial=0.0)) for g in analytic.values()), default=0.0)
+        #: the gradient's largest entry (finite entries; what a tensor of exact zeros is measured against)
+        self.gmax = gmax if np.isfinite(gmax) else 0.0
         self.analytic_floor = ANALYTIC_ULPS * float(np.finfo(oracle.dtype).eps) * gmax
         self._noise_note()
         self.complex_safe = method in ("auto", "complex") and self._probe(analytic)

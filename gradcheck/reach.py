@@ -120,6 +120,13 @@ def unresolved(screener, name: str, screen, checked: set[int], resolution: float
     return Unresolved(np.sort(blind[: blind.size - rest.size]), int(rest.size), float(reach), worst, faint, faint_worst)
 
 
+def wanted(screener, name: str) -> float:
+    """The screen tolerance that sees every entry of ``name`` of at least :data:`TOP` of its largest term to
+    :data:`REACH` for sure (:data:`MARGIN`)."""
+    g, v = _own(screener, name)
+    return REACH * TOP * float(np.max(np.abs(g * v), initial=0.0)) / MARGIN
+
+
 def _faint(t: np.ndarray, alone: np.ndarray, tolerance: float) -> tuple[int, float]:
     """``(count, worst reach)`` of the entries near the top (:data:`TOP`) the screen does not see to
     :data:`REACH` and a check of each alone would not either (``alone``: the loss's noise hides it)."""

@@ -20,7 +20,7 @@ from gradcheck import directional as dr
 from gradcheck.entries import check_entries
 from gradcheck.excess import account, kink_width
 from gradcheck.floors import ANALYTIC_ULPS
-from gradcheck.longer import blind, blind_note, longer_step
+from gradcheck.longer import blind, blind_note, longer_step, zero_bar
 from gradcheck.search import LEAF_SIZE, Search, accounted
 from gradcheck.widescreen import count_rounded, rounding_accounts
 
@@ -52,7 +52,7 @@ def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=
             # every entry within one entry's tolerance at the floor each entry is judged against one by one:
             # a gradient of zeros passes there too, and so would any error of these entries
             ch.notes.append(floor_note(ch, name, g))
-        elif not blind(longer := longer_step(ch, name, screener, screen)):
+        elif not blind(longer := longer_step(ch, name, screener, screen, zero_bar(ch, g)), zero_bar(ch, g)):
             screen = longer
         else:
             ch.notes.append(blind_note(name, screen, ch.complex_safe))

@@ -14,7 +14,7 @@ import numpy as np
 
 from gradcheck import kinks
 from gradcheck import numeric as nm
-from gradcheck.compare import SAFETY
+from gradcheck.compare import SAFETY, judge
 from gradcheck.kinks import subgradient_status
 from gradcheck.references import EXTENDED_LIMIT, SUBTLE
 
@@ -57,6 +57,59 @@ class SecondOpinions:
     #: the last :func:`gradcheck.numeric.refine` estimate a second opinion took
     _refined: nm.Estimate | None = None
 
+    def _at_longer_steps(self, name: str, j: int, g: float, best: nm.Estimate, floor: float) -> str:
+        """``pass`` where Richardson at longer steps resolves a weak pass sharply; else ``inconclusive``.
+
+        A real difference's rounding falls as its step grows while its truncation,
+        measured here as the gap between the steps (as :func:`gradcheck.numeric.richardson`
+        does), grows: an entry 1e-8 of a float64 loss of 1 whose first estimates
+        carry error bars of 1% of it (a net at weights of 1e-3 behind a ``float()``
+        cast) is resolved to 1e-5 of itself at 16 to 64 times the step, where the
+        loss is that smooth (4 evaluations per step, at most :data:`LONGER_SCALES`).
+        An estimate there that contradicts ``g`` is not called ``fail``: it stands
+        against estimates that agreed with ``g``.
+        """
+        for s in LONGER_SCALES:
+            est = self.on_reference(
+                lambda ref, s=s: _richardson_at(ref, name, j, s * self.step_scale() if ref is self.oracle else s)
+            )
+            if not (np.isfinite(est.value) and est.error < best.error):
+                break  # the truncation (or a kink) has taken over: longer steps only add to it
+            best = est
+            verdict = judge([g], [est.value], [est.error], self.rtol, floor)  # (never lenient: see below)
+            if not verdict.ok[0]:
+                return "inconclusive"
+            if verdict.sharp[0] or (verdict.resolved[0] and not verdict.weak[0]):
+                return "pass"
+        return "inconclusive"
+
+    def _at_a_tie(self, name: str, j: int, g: float, up: nm.Estimate, scale: float):
+        """``(status, estimate, up)`` where entry ``j`` sits exactly on a tie of ``np.maximum`` or the like; else None.
+
+        A complex step moves no real part, so kinks near the point (ReLU units a
+        hair from zero over a large batch, which spoil every real step's slopes)
+        do not touch it. At a tie the point itself is on (a unit at exactly 0:
+        zero biases beside a dead sample), numpy's lexicographic complex order
+        takes the branch of the imaginary part's sign: ``Im L(t + ih) / h`` is
+        the right slope, ``Im L(t - ih) / -h`` the left one, each exact to a few
+        ulps. A loss analytic at the point gives the same value both ways. Where
+        they differ, ``g`` between them is a valid subgradient (``kink``), and
+        outside them ``fail`` (1 evaluation).
+        """
+        down = self.oracle.complex_loss_at(name, j, -nm.COMPLEX_STEP).imag / -nm.COMPLEX_STEP
+        if not (np.isfinite(down) and np.isfinite(up.value)):
+            return None
+        error = nm.COMPLEX_ULPS * float(np.finfo(np.float64).eps) * max(abs(down), abs(up.value))
+        if abs(down - up.value) <= SAFETY * error + self.rtol * scale:
+            return None  # the same slope both ways: no tie at the point
+        est = nm.Estimate(0.5 * (down + up.value), error, "complex-sides", down, up.value, kink=True)
+        status = subgradient_status(g, est, self.rtol * scale)
+        if status == "fail" and g == 0.0:
+            # every path of the entry through units at exactly 0 (see _through_kinks): 0 is owed nothing
+            self._note_kinks(name, j, _coincident_note)
+            return "inconclusive", est, up
+        return status, est, up
+
     def _through_kinks(self, name: str, j: int, g: float, floor: float, status: str, best: nm.Estimate):
         """``(status, estimate)`` after the one-sided limits of entry ``j`` (for a real-difference second opinion).
 
@@ -90,7 +143,7 @@ class SecondOpinions:
             verdict = self.judge([g], [est.value], [est.error], floor)
             if not verdict.ok[0]:
                 return ("fail", est) if kinked else (status, best)
-            sharp = verdict.abs_error[0] <= self.rtol * verdict.scale[0] or not verdict.weak[0]
+            sharp = verdict.sharp[0] or not verdict.weak[0]
             settled = "pass" if sharp else "inconclusive"
             return (settled, est) if kinked or (settled == "pass" and status == "inconclusive") else (status, best)
         est = nm.Estimate(middle, error, "one-sided", left.value, right.value, kink=True)
@@ -194,6 +247,11 @@ class SecondOpinions:
         if self.noise is not None and (exact is None or self._cancels()):
             # below the loss's resolution only a complex step of a loss free of cancellation sees
             floor = max(floor, self._estimate_floor())
+        # (one evaluation per entry the complex step failed: refine's steps across a tie beside near kinks
+        # need not show a kink, nor disagree with the complex step beyond their error bars)
+        tie = self._at_a_tie(name, j, g, exact, scale) if self.complex_safe and exact is not None else None
+        if tie is not None:
+            return tie
         if refined.kink:
             status = subgradient_status(g, refined, self.rtol * scale)
             agrees = exact is not None and self.judge([g], [exact.value], [exact.error], floor).ok[0]
@@ -232,9 +290,9 @@ class SecondOpinions:
         if verdict.ok[0]:
             # a pass the error bar alone allows is no pass after a failed first look, nor is one
             # within a tolerance that would let an entry off by 1% through (compare.WEAK)
-            sharp = verdict.abs_error[0] <= self.rtol * verdict.scale[0] or (
-                verdict.resolved[0] and not verdict.weak[0]
-            )
+            sharp = verdict.sharp[0] or (verdict.resolved[0] and not verdict.weak[0])
+            if not sharp and exact is None and not refined.kink:
+                return self._at_longer_steps(name, j, g, best, floor), best, exact
             return ("pass" if sharp else "inconclusive"), best, exact
         straddled = _straddled(g, refined, self.rtol * scale) if exact is None else None
         if straddled is not None:
@@ -277,6 +335,19 @@ class SecondOpinions:
                 return "fail", best, exact
             return "inconclusive", local, exact
         return ("fail" if reliable else "inconclusive"), best, exact
+
+
+#: Step multiples :meth:`SecondOpinions._at_longer_steps` tries, in order, while each resolves better.
+LONGER_SCALES = (4.0, 16.0, 64.0)
+
+
+def _richardson_at(o: nm.Oracle, name: str, j: int, scale: float) -> nm.Estimate:
+    """:func:`gradcheck.numeric.richardson` at ``scale`` times the step (4 evaluations)."""
+    p1, p2 = nm._pair(o, name, j, scale), nm._pair(o, name, j, 0.5 * scale)
+    if not nm._finite(p1.Lp, p1.Lm, p2.Lp, p2.Lm):
+        return nm.Estimate(float("nan"), float("inf"), "richardson")
+    (d1, e1), (d2, e2) = p1.central(o.u, o.noise), p2.central(o.u, o.noise)
+    return nm.Estimate((4.0 * d2 - d1) / 3.0, abs(d1 - d2) / 3.0 + (4.0 * e2 + e1) / 3.0, "richardson")
 
 
 def _with_entry_noise(o: nm.Oracle, name: str, j: int, scale: float) -> nm.Estimate:

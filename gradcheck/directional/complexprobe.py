@@ -1,0 +1,169 @@
+"""Is the loss complex-safe, as seen along the combined direction? (:func:`probe`)
+
+The combined screen's complex evaluation doubles as the probe: the loss must
+take complex parameters and return its value, and a real difference along the
+same direction must confirm the complex derivative. Anything else hands the
+decision to the per-entry probe of :mod:`gradcheck.numeric`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradcheck import numeric as nm
+from gradcheck.along import _central_along, _richardson_along
+from gradcheck.compare import SAFETY
+from gradcheck.directional.combined import Combined
+from gradcheck.directional.complexstep import _complex_at_point, _complex_moved, _complex_value
+from gradcheck.directional.screener import Screen
+
+#: Relative slack of :func:`probe`'s comparison of the complex directional
+#: derivative with a real estimate, beyond that estimate's own error. A central
+#: difference along the combined direction of a smooth float64 net agrees with
+#: the complex step to ~1e-10 (at ``PROBE_STEP``); a non-analytic term on the loss's path (``abs``,
+#: ``conj``) differs by a whole term. Stricter than the per-entry probe's 1e-6:
+#: a disagreement only hands the decision to that probe.
+PROBE_SLACK = 1e-9
+#: :func:`probe`'s real step, in per-entry central-difference steps: a direction
+#: that moves every entry at once curves more than one entry does, and the
+#: central difference's truncation (~1e-9 of the derivative at a whole step on
+#: the reference nets) would rival ``PROBE_SLACK``; at a quarter step it is 16
+#: times smaller, and the rounding, 4 times larger, stays near 1e-11.
+PROBE_STEP = 0.25
+#: Where that central difference disagrees, :func:`probe` tries one at this
+#: fraction of its step: a ReLU net over a batch has units whose pre-activation
+#: crosses zero within the step, each pulling the difference off by its kink;
+#: 16 times fewer do at a 16 times smaller step (none did on the reference
+#: nets), while the rounding, now ~1e-10 of the derivative, stays in the tolerance.
+PROBE_SMALL = 1.0 / 16.0
+
+
+#: :func:`probe` first moves only the smallest tensor into the complex plane where the loss returned
+#: a Python ``float`` at the point (a ``float()`` cast, ``.item()``, ``math.log``: most such losses
+#: refuse complex parameters), that tensor holds at most this share of the parameters, and there are
+#: at least :data:`CHEAP_PROBE_MIN` of them. In a network that tensor is usually the last bias:
+#: everything computed before it stays real, and the evaluation costs about one real one, where the
+#: complex one of every tensor costs several (5.3 against 1.0 ms on the 335,114-parameter net). A loss
+#: that refuses it is refused there at that price; one that takes it is probed in full as before.
+CHEAP_PROBE_SHARE = 0.01
+CHEAP_PROBE_MIN = 20_000
+
+
+def _refused_cheaply(oracle: nm.Oracle, combined: Combined) -> Probe | None:
+    """The probe's answer when the loss refuses a complex step on its smallest tensor alone; else None.
+
+    Refusing it by raising is what the full probe would see too: it moves that
+    tensor as well, and the operation that raised (a cast to real) sits on its
+    path. Anything else concludes nothing: a loss that takes it may still be
+    unsafe elsewhere (an ``abs`` on one weight matrix), and a real value may only
+    mean the tensor is unused.
+    """
+    if oracle.problem.returned is not float:
+        return None  # (a numpy scalar, say: a loss as likely to take the complex step as not)
+    if getattr(oracle.problem.loss_fn, "network", None) is not None:
+        # a reference network's closure (reference_nets.mlp.MLP.closures) returns a Python float and
+        # takes complex parameters; it computes every layer in the parameters' common dtype, so one
+        # complex tensor costs as much as all of them: probed in full at once
+        return None
+    sizes = {n: w.size for n, w in oracle.work.items() if w.size}
+    total = sum(sizes.values())
+    if total < CHEAP_PROBE_MIN or not sizes:
+        return None
+    smallest = min(reversed(sizes), key=sizes.get)  # the last of the smallest
+    if sizes[smallest] > CHEAP_PROBE_SHARE * total:
+        return None
+    moved = {**oracle.work, **_complex_moved(oracle, {smallest: combined.moves[smallest]}, only=True)}
+    try:
+        _complex_value(oracle, moved)
+    except Exception as exc:  # whatever it was, the per-entry probe words it
+        return Probe(None, error=exc)
+    return None
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What :func:`probe` found.
+
+    Attributes
+    ----------
+    safe : bool or None
+        True: shown complex-safe. False: the complex directional derivative
+        disagrees with every real estimate tried, so something on the loss's
+        path is not analytic, or kinks or noise spoil the real estimates (the
+        per-entry probe, at every tensor, tells which). None: not probed here.
+    screen : Screen or None
+        The combined screen, whenever the complex evaluation went through.
+    error : Exception or None
+        What the complex evaluation raised, if it did (the per-entry probe words
+        it without evaluating the loss at complex parameters again).
+    """
+
+    safe: bool | None
+    screen: Screen | None = None
+    error: Exception | None = None
+
+
+def probe(oracle: nm.Oracle, combined: Combined) -> Probe:
+    """Is the loss complex-safe, as seen along the combined direction? (3 to 7 evaluations)
+
+    One complex evaluation along the combined direction, with ``ComplexWarning``
+    and ``RuntimeWarning`` raised as errors: the loss must take it, return a
+    complex value whose real part is the loss (to ``sqrt(eps)``), and an
+    imaginary part that agrees with a real estimate along the same direction
+    within that estimate's error plus ``PROBE_SLACK``: a central difference
+    (two evaluations); where that disagrees, one at a 16th of the step (two
+    more, for kinks crossed by the step), then Richardson extrapolation from
+    the first and one at half its step (two more, for curvature). This is a check
+    of the loss, whatever the gradient: a non-analytic operation anywhere on
+    the loss's path (``abs``, ``conj``) changes the complex derivative along a
+    direction that moves every tensor.
+
+    Anything but ``safe=True`` leaves the decision (and the wording of the
+    reason) to :func:`gradcheck.numeric.probe_complex_safety`. Only float64
+    parameters are probed here; a float32 loss differs from its complex128
+    evaluation by its own rounding, which that probe handles.
+    """
+    if oracle.dtype != np.float64:
+        return Probe(None)
+    refused = _refused_cheaply(oracle, combined)
+    if refused is not None:
+        return refused
+    try:
+        value = _complex_value(oracle, _complex_moved(oracle, combined.moves))
+    except Exception as exc:  # whatever it was, the per-entry probe words it
+        return Probe(None, error=exc)
+    if not _complex_at_point(oracle, value, combined.eps):
+        return Probe(None)
+    c = value.imag / nm.COMPLEX_STEP
+    if not np.isfinite(c):
+        return Probe(None)
+    screen = combined.judge(c)
+    moves = combined.moves
+    t_max = max((float(np.max(np.abs(oracle.flat[n]))) for n in moves if oracle.flat[n].size), default=0.0)
+    h = PROBE_STEP * oracle.h0 * max(1.0, t_max)
+
+    def agree(r: float, err: float) -> bool:
+        if c == 0.0 and combined.analytic != 0.0:
+            # an imaginary part of exactly zero is what a loss that drops it gives (np.abs of a complex
+            # residual: MAE, Huber): it is shown right only by a real estimate that resolves the loss as
+            # flat (0 within its error bar, a bar well below the gradient's) where the gradient says it is
+            # not, never by one whose error bar covers both, nor by one merely smaller than the gradient's
+            # (a bias returned as zeros beside a Huber loss whose residuals all lie in its linear branch)
+            flat = abs(r) <= SAFETY * err and SAFETY * err < 0.5 * abs(combined.analytic)
+            return bool(np.isfinite(r) and flat)
+        return bool(np.isfinite(r) and abs(c - r) <= SAFETY * err + PROBE_SLACK * max(abs(c), abs(r)))
+
+    # a central difference first: enough for a smooth float64 loss, whose truncation
+    # at this step is far below PROBE_SLACK; then a smaller step, clear of kinks,
+    # and Richardson, which measures the truncation
+    first = _central_along(oracle, moves, h)
+    for estimate in (
+        lambda: first,
+        lambda: _central_along(oracle, moves, PROBE_SMALL * h),
+        lambda: _richardson_along(oracle, moves, h, first),
+    ):
+        if agree(*estimate()):
+            return Probe(True, screen)
+    return Probe(False, screen)
