@@ -236,6 +236,10 @@ STUDENT_NAMES = {
     "layer_step_later_bias_mean_bug.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "demo_then_train_project_correct": ["first.weight", "first.bias", "second.weight", "second.bias"],
     "demo_then_train_project_tanh_bug": ["first.weight", "first.bias", "second.weight", "second.bias"],
+    "vector_output_float_bias_correct.py": ["w1", "b1", "w2", "b2"],
+    "vector_output_float_bias_neglabel_bug.py": ["w1", "b1", "w2", "b2"],
+    "default_reg_loss_correct.ipynb": ["W1", "b1", "W2", "b2"],
+    "default_reg_loss_half_bug.ipynb": ["W1", "b1", "W2", "b2"],
 }
 
 

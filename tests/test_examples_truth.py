@@ -1802,6 +1802,28 @@ def _label_branch(rel: str):
     return ps, claimed, lambda: sum(net.cross_entropy(x, t) for x, t in pairs), names
 
 
+def _vector_output(rel: str):
+    """One sample at a time, a vector output weight and a float bias: the loss over a label-0 and a label-1 sample."""
+    m = definitions(FOLDER / rel, "vo")
+    np.random.seed(5)
+    net = m.NeuralNet(3, 4)
+    net.b2 = np.asarray(net.b2 + 0.1)  # a 0-d array the differences can step in place (the code adds it as a number)
+    names = ["w1", "b1", "w2", "b2"]
+    pairs = [(X[0], 0.0), (X[1], 1.0)]
+    claimed = [sum(np.asarray(g[i], dtype=float) for g in (net.gradients(x, t) for x, t in pairs)) for i in range(4)]
+    return [getattr(net, n) for n in names], claimed, lambda: sum(net.loss(x, t) for x, t in pairs), names
+
+
+def _default_reg(rel: str):
+    """two_layer_loss(params, X, y) at its own default penalty: the loss it returns, the gradients it returns."""
+    m = definitions(FOLDER / rel, "dr")
+    np.random.seed(6)
+    params = {k: v + RNG.normal(scale=0.1, size=v.shape) for k, v in m.init_two_layer(3, 5, 3).items()}
+    labels = np.array([0, 2, 1, 1, 0, 2, 2])
+    _, grads = m.two_layer_loss(params, X, labels)
+    return [params[k] for k in NAMES], [grads[k] for k in NAMES], lambda: m.two_layer_loss(params, X, labels)[0]
+
+
 def _step_later(rel: str):
     """Layers that work out lr * grad in backward and apply it in update(): BCE on a sigmoid output."""
     m = definitions(FOLDER / rel, "sl")
@@ -2054,6 +2076,10 @@ CASES = {
     "layer_step_later_bias_mean_bug.py": lambda: _step_later("layer_step_later_bias_mean_bug.py"),
     "demo_then_train_project_correct": lambda: _demo_then_train("demo_then_train_project_correct"),
     "demo_then_train_project_tanh_bug": lambda: _demo_then_train("demo_then_train_project_tanh_bug"),
+    "vector_output_float_bias_correct.py": lambda: _vector_output("vector_output_float_bias_correct.py"),
+    "vector_output_float_bias_neglabel_bug.py": lambda: _vector_output("vector_output_float_bias_neglabel_bug.py"),
+    "default_reg_loss_correct.ipynb": lambda: _default_reg("default_reg_loss_correct.ipynb"),
+    "default_reg_loss_half_bug.ipynb": lambda: _default_reg("default_reg_loss_half_bug.ipynb"),
 }
 
 

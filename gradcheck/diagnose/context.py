@@ -83,7 +83,7 @@ class Context:
             if getattr(lay, "folded", None) is not None and W.ndim == 2 and W.shape[0] != W.shape[1]:
                 out[f"W{i}"], out[f"b{i}"] = lay.split(W)
                 continue
-            out[f"W{i}"] = W.T if lay.transposed and W.ndim == 2 else W
+            out[f"W{i}"] = W.T if lay.transposed and W.ndim == 2 else W.reshape(-1, 1) if W.ndim == 1 else W
             if lay.bias is not None:
                 out[f"b{i}"] = self._bias(arrays[lay.bias], lay.n_out)
         return out

@@ -35,6 +35,7 @@ class LayerMap:
     def split(self, W: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         """(weight in x out, folded bias or None) of a student-form weight."""
         W = W.T if self.transposed else W
+        W = W.reshape(-1, 1) if W.ndim == 1 else W  # a vector output weight (n_hid,): one output
         if self.folded is None:
             return W, None
         rest = W[1:] if self.folded == 0 else W[:-1]
@@ -98,7 +99,12 @@ def _named_weight(name: str) -> bool:
 
 
 def _is_bias(shape: tuple[int, ...], width: int) -> bool:
-    return shape in ((width,), (1, width), (width, 1))
+    return shape in ((width,), (1, width), (width, 1)) or (shape == () and width == 1)
+
+
+def _vector_output(shape: tuple[int, ...], width: int, rest: list[str], n_out: int) -> bool:
+    """The last weight a vector (``w2`` of shape (n_hid,)) giving the one output (its scalar bias may follow)."""
+    return n_out == 1 and shape == (width,) and len(rest) <= 2 and not _named_bias(rest[0])
 
 
 #: Parameters few enough that, listed in no chaining order (a script updating the output layer
@@ -126,6 +132,10 @@ def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int) 
         if k == len(names):
             return [[]] if width == n_out else []
         shape = shp[names[k]]
+        if _vector_output(shape, width, names[k:], n_out):
+            nxt = names[k + 1 :]
+            bias = nxt[0] if nxt and _is_bias(shp[nxt[0]], 1) else None
+            return [[LayerMap(names[k], bias, False, width, 1)]] if len(nxt) == (bias is not None) else []
         if len(shape) != 2 or (_named_bias(names[k]) and min(shape) == 1):
             return []  # a full matrix named B is a weight (A, a, B, k), never a bias
         found = []

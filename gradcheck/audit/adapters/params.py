@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,15 @@ def is_bias_tensor(t: Any) -> bool:
     return known if known is not None else is_bias(t.name)
 
 
+#: Names a float bias goes by (``b``, ``b2``, ``b_out``, ``bias_o``); not ``beta``, ``b_lr``, ``bias_init``.
+_SCALAR_BIAS = re.compile(r"^_?(b|bias)_?(\d+|o|out|output|h|hid|hidden)?$", re.IGNORECASE)
+
+
+def is_scalar_bias(name: Any, val: Any) -> bool:
+    """A Python float attribute named like a bias (``self.b2 = 0.0``): the one output's bias, shape ()."""
+    return type(val) is float and isinstance(name, str) and bool(_SCALAR_BIAS.match(name)) and is_param_name(name)
+
+
 def _object_array(obj: Any) -> bool:
     """A numpy array of objects used as a list (``np.array([L1, L2, L3])`` of layer objects)."""
     return isinstance(obj, np.ndarray) and obj.dtype == object and obj.ndim == 1
@@ -54,8 +64,10 @@ class _Walk:
         self.found: list[Tensor] = []
         self.seen: set[int] = set()
 
-    def add(self, name: str, steps: tuple, arr: np.ndarray, pobj: tuple | None = None) -> None:
+    def add(self, name: str, steps: tuple, arr: Any, pobj: tuple | None = None) -> None:
         key = id(arr) if pobj is None else id(resolve(self.root, pobj))
+        if isinstance(arr, float):  # equal floats may be one object: each attribute is its own parameter
+            key, arr = steps, np.asarray(arr)
         if key not in self.seen:
             self.seen.add(key)
             self.found.append(Tensor(name, steps, tuple(arr.shape), pobj, len(self.found)))
@@ -89,6 +101,8 @@ class _Walk:
         if is_float_array(val):
             if params_container or is_param_name(leaf):
                 self.add(name, here, val)
+        elif is_scalar_bias(leaf, val) and is_attr and not self.namespace:
+            self.add(name, here, val)
         elif is_param_object(val):
             if not (named and SKIP_OBJECT.match(key)):
                 self.add(name, here + (("attr", "data"),), val.data, here)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import ast
 import copy
 import dataclasses
-import functools
 from typing import Any
 
 import numpy as np
@@ -24,6 +23,7 @@ import numpy as np
 from gradcheck.audit.adapters.calling import plain_params
 from gradcheck.audit.adapters.names import PENALTY_NAME, PENALTY_VALUE
 from gradcheck.audit.adapters.paths import assign
+from gradcheck.audit.adapters.penaltyoff import defaulted_penalties
 from gradcheck.audit.adapters.readers.returned import grads_from_return
 from gradcheck.audit.adapters.returns import returned_names
 from gradcheck.audit.adapters.sources import source_tree
@@ -44,6 +44,8 @@ class Knob:
 
     kind: str  # "argument" | "attribute"
     name: str
+    #: the strength the penalty is measured at: its own default where that is not 0 (penaltyoff), else 0.1
+    value: float = PENALTY_VALUE
 
     def __str__(self) -> str:
         return f"argument {self.name!r}" if self.kind == "argument" else f"attribute self.{self.name}"
@@ -54,6 +56,8 @@ def penalty_knob(backward, root: Any) -> Knob | None:
     for p in plain_params(backward):
         if PENALTY_NAME.match(p.name) and _zero(p.default):
             return Knob("argument", p.name)
+    for name, default in defaulted_penalties(backward).items():  # reg=0.05, called at 0 for the main check
+        return Knob("argument", name, default)
     tree = source_tree(backward)
     read = {n.attr for n in ast.walk(tree) if _self_attr(n)} if tree is not None else set()
     for name, value in sorted(vars(root).items()) if hasattr(root, "__dict__") else []:
@@ -86,8 +90,7 @@ class _Caller:
             assign(root, p.steps, np.array(v, copy=True))
         if self.knob.kind == "argument":
             runner = copy.copy(runner)
-            runner.notes, orig, name = [], t.get_backward, self.knob.name
-            runner.t = dataclasses.replace(t, get_backward=lambda r: functools.partial(orig(r), **{name: strength}))
+            runner.notes, runner.penalty_at = [], {self.knob.name: strength}
         else:
             setattr(root, self.knob.name, strength)
         step = runner.step(self.lr, self.s1.columns, root=root)
@@ -117,7 +120,7 @@ def penalty_probe(runner, s1, params, lr: float) -> dict | None:
         loss0, g0 = call(theta, 0.0)
         if call(theta, 0.0)[0] != loss0:
             return None  # a loss that differs on every call (dropout...): no difference of two calls is the penalty
-        loss1, g1 = call(theta, PENALTY_VALUE)
+        loss1, g1 = call(theta, knob.value)
         tensors = [_tensor(call, theta, i, p, g0, g1) for i, p in enumerate(params)]
     except (StudentCodeError, AuditError, ValueError, TypeError, IndexError, KeyError):
         return None  # the penalty path cannot be run apart: the data loss's check stands alone
@@ -125,7 +128,7 @@ def penalty_probe(runner, s1, params, lr: float) -> dict | None:
         return None
     return {
         "knob": str(knob),
-        "value": PENALTY_VALUE,
+        "value": knob.value,
         "loss0": loss0,
         "loss": loss1,
         "penalty": loss1 - loss0,
@@ -161,7 +164,7 @@ def _slope(call: _Caller, theta, i: int, k: int, rel: float) -> float:
     for sign in (1.0, -1.0):
         moved = [v.copy() for v in theta]
         moved[i].flat[k] = x + sign * h
-        sides.append(call(moved, PENALTY_VALUE)[0] - call(moved, 0.0)[0])
+        sides.append(call(moved, call.knob.value)[0] - call(moved, 0.0)[0])
     return (sides[0] - sides[1]) / (2.0 * h)
 
 

@@ -104,7 +104,18 @@ def size_candidates(params: list) -> list[tuple[int, int]]:
         order = [folded[0], *order]
     elif len(ws) > 1 and all(a[0] + 1 == b[1] for a, b in zip(ws, ws[1:])) and not oi_chain:
         order = [folded[1], *order]
-    return [c for c in dict.fromkeys(order) if min(c) > 0]
+    return [c for c in dict.fromkeys(_vector_output(params, ws) + order) if min(c) > 0]
+
+
+def _vector_output(params: list, ws: list[tuple]) -> list[tuple[int, int]]:
+    """One output when the last weight is a vector fed by the last matrix (``w2`` of shape (n_hid,))."""
+    weights = [p.shape for p in params if not is_bias_tensor(p)]
+    if len(weights) < 2 or len(weights[-1]) != 1 or len(weights[-2]) != 2:
+        return []
+    (n_hid,), (rows, cols) = weights[-1], weights[-2]
+    if rows == n_hid:  # out x in: w1 (n_hid, n_in)
+        return [(ws[0][1], 1)]
+    return [(ws[0][0], 1)] if cols == n_hid else []
 
 
 def _invented(sizes: Sizes, p, srole: str, label: str, notes: list[str], layers: int | None = None):

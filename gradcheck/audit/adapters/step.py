@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import callsite, funcargs, glue, labels, layerknob, prime, unreachable
+from gradcheck.audit.adapters import callsite, funcargs, glue, labels, layerknob, penaltyoff, prime, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student, plain_params
 from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, loss_object
 from gradcheck.audit.adapters.names import NO_DROPOUT, PENALTY_NAME, PENALTY_VALUE
@@ -93,6 +93,8 @@ class Runner:
         self.loss_name: str | None = None
         self._loss_fn = None
         self.said: set[str] = set()
+        #: the penalty arguments' values, set by the penalty probe; None: a nonzero default is called at 0
+        self.penalty_at: dict[str, float] | None = None
 
     @property
     def Y_used(self) -> np.ndarray:
@@ -111,6 +113,8 @@ class Runner:
 
     def _data(self, columns: bool) -> tuple[np.ndarray, np.ndarray]:
         Yf = self.Y_used
+        if self.vector and np.shape(Yf)[1:] == (1,) and any(p.shape == () for p in self.params):
+            return self.X[0].copy(), np.float64(Yf[0][0])  # one output, its bias a number: the target is one too
         if self.vector:
             return self.X[0].copy(), Yf[0].copy()
         if columns:
@@ -163,6 +167,8 @@ class Runner:
                 ctx.setdefault(f"={name}", lambda v=value: v)
         for name in LOSS_ARGS:  # train(X, y, loss, epochs): the student's own loss, as the script passes it
             ctx.setdefault(f"={name}", lambda: loss_object(t.namespace, self.loaded, self.spec))
+        for name, value in self._penalties(bfn).items():  # loss_and_grads(params, X, y, reg=0.05): at 0
+            ctx[f"={name}"] = lambda v=value: v
         raw = named.get("__ret__")
         if out is not None:
             ctx["out"] = lambda: out
@@ -196,6 +202,16 @@ class Runner:
         via = str(knob) if knob is not None else (f"argument {arg_lr!r}" if arg_lr else None)
         named.pop("__ret__", None)
         return Step1(root, before, after, ret, out, via, columns, found, arg_lr, named)
+
+    def _penalties(self, bfn) -> dict[str, float]:
+        """The penalty arguments given outright: the probe's, else 0 for a loss-and-grads one's nonzero default."""
+        if self.penalty_at is not None:
+            return self.penalty_at
+        found = penaltyoff.defaulted_penalties(bfn)
+        if found and "penalty off" not in self.said:
+            self.said.add("penalty off")
+            self.notes.append(penaltyoff.note(self.t.entry(), found))
+        return dict.fromkeys(found, 0.0)
 
     def _function_args(self) -> dict:
         """Function-valued arguments as the submission's own top-level calls pass them (said once)."""
@@ -307,6 +323,8 @@ class Runner:
             )
         ret = call_student("forward", fwd, *a, **k)
         out, found = network_output(fwd, ret, root, n)
+        if out is None and self.vector and "Y" not in used and _real_scalar(ret):
+            out, found = np.reshape(np.asarray(ret, dtype=float), (1,)), "returned scalar (the one output)"
         if self.t.output_of is not None:
             out = self.t.output_of(root, ret)
         if isinstance(out, np.ndarray):  # a copy: backward may edit the array in place (probs[range(N), y] -= 1)
@@ -314,6 +332,11 @@ class Runner:
         named = named_values(fwd, ret)
         named["__ret__"] = ret
         return out, found, named
+
+
+def _real_scalar(v: Any) -> bool:
+    """A single real number (``return sigmoid(w2 @ h + b2)`` on one sample: a numpy or Python float)."""
+    return isinstance(v, (float, np.floating)) or (isinstance(v, np.ndarray) and v.ndim == 0 and v.dtype.kind == "f")
 
 
 def _dropout_off() -> dict[str, Any]:
