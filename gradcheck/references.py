@@ -47,6 +47,11 @@ SUBTLE = 1e-2
 #: the two values) is never excused as rounding. (float32 code rounds a saturated sample's
 #: ``1 - p`` to 0 outright; there the float64 run of the same code alone tells rounding from a bug.)
 ROUNDING_CAP = SUBTLE / 4
+#: Entries smaller than this fraction of the gradient's largest are below what float64 resolves of the
+#: terms they are summed from (sqrt(eps): half the digits cancelled). A miss there is measured again in
+#: extended precision before anything is concluded, and only there may float64 gradient code be shown
+#: (by its own wider run) to round an entry by more than :data:`ROUNDING_CAP`.
+DEEP = float(np.sqrt(np.finfo(np.float64).eps))
 
 
 class References:
@@ -104,11 +109,15 @@ class References:
     def _rounds_by(self, name: str, j: int, g: float, miss: float) -> bool:
         """Does the user's gradient code itself round this entry by about ``miss``?
 
-        An entry far below the terms it is summed from (a hidden bias whose gradient cancels
-        to 1e-19 from terms of 1e-4) keeps only the rounding of those terms: its float64 and
-        ``np.longdouble`` runs then differ by a good part of the miss, which a bug (the same in
-        both runs) never makes them do. Whether the wider run is right is still judged after.
+        Only an entry below :data:`DEEP` of the gradient's largest: one far below the terms it is
+        summed from (a hidden bias whose gradient cancels to 1e-19 from terms of 1e-4) keeps
+        only the rounding of those terms, and its float64 and ``np.longdouble`` runs then differ
+        by a good part of the miss, which a bug (the same in both runs) never makes them do. A
+        larger entry off by 1% is never rounding, whatever the wider run says. Whether the
+        wider run is right is still judged after.
         """
+        if abs(g) + miss >= DEEP * self.gmax:  # the larger of the entry and the estimate, bounded
+            return False
         for wide in self.wide_gradients():
             if name in wide and abs(g - float(wide[name].reshape(-1)[j])) >= 0.5 * miss:
                 return True

@@ -16,7 +16,7 @@ from gradcheck import kinks
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, judge
 from gradcheck.kinks import subgradient_status
-from gradcheck.references import EXTENDED_LIMIT, SUBTLE
+from gradcheck.references import DEEP, EXTENDED_LIMIT, SUBTLE
 
 #: Above :data:`EXTENDED_LIMIT` parameters, second opinions take the complex step in extended
 #: precision this many times per check, and on only while one of them showed the float64 step
@@ -25,10 +25,6 @@ from gradcheck.references import EXTENDED_LIMIT, SUBTLE
 #: ``log(p + 1e-8)`` (every entry off by ~1e-7 from the textbook gradient) spent 30 s on 58 of them
 #: (0.5 s each), every one agreeing with the float64 step.
 WIDEN_TRIES = 4
-#: Entries smaller than this fraction of the gradient's largest are below what float64 resolves of the
-#: terms they are summed from (sqrt(eps): half the digits cancelled): a miss there is measured again in
-#: extended precision before anything is concluded.
-DEEP = float(np.sqrt(np.finfo(np.float64).eps))
 
 
 class SecondOpinions:
