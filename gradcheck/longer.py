@@ -50,12 +50,8 @@ def longer_step(ch, name: str, screener, screen, zero_bar: float = 0.0):
         # (not on an extended twin: the user's entries are tied to it afterwards, and those below what
         # the loss resolves would pass as its rounding, unseen: user form 457's float64 entries off by 0.8%)
         return screen
-    flat = screener.g
-    if isinstance(screener, dr.GroupScreener):
-        start, size = int(screener.starts[name]), int(screener.sizes[name])
-        flat = screener.g[start : start + size]
-    own = dr.Screener(screener.oracle, False, name, flat)
-    o, every = own.oracle, np.arange(flat.size)
+    own = _own_screener(screener, name)
+    o, every = own.oracle, np.arange(own.g.size)
     analytic, scale = own.sums(every)
     reach = max(LONGER_REACH * float(np.max(np.abs(own.g * own.v), initial=0.0)), zero_bar)
     if not reach > 0:
@@ -140,12 +136,8 @@ def sharpen(ch, name: str, screener, screen, want: float):
     """
     if screener.complex_safe or screener.oracle.extended or not screen.ok or ch.budget_spent():
         return screener, screen
-    flat = screener.g
-    if isinstance(screener, dr.GroupScreener):
-        start, size = int(screener.starts[name]), int(screener.sizes[name])
-        flat = screener.g[start : start + size]
-    own = dr.Screener(screener.oracle, False, name, flat)
-    o, every = own.oracle, np.arange(flat.size)
+    own = _own_screener(screener, name)
+    o, every = own.oracle, np.arange(own.g.size)
     analytic, scale = own.sums(every)
     excess = o.measured.excess if o.measured is not None else 1.0
     d = dr.SCREEN_STEP / dr.SCREEN_NODES * min(16.0, excess ** (1.0 / 9.0)) * o.h0 * max(1.0, own._largest(every))
@@ -184,3 +176,12 @@ def _steady(o, moves, d: float, along) -> bool:
     if not np.isfinite(again.value) or not again.truncation <= again.rounding:
         return False
     return bool(abs(again.value - along.value) <= SAFETY * (again.error + along.error))
+
+
+def _own_screener(screener, name: str):
+    """A real screener of tensor ``name`` alone (its slice of a grouped screener's gradient)."""
+    flat = screener.g
+    if isinstance(screener, dr.GroupScreener):
+        start, size = int(screener.starts[name]), int(screener.sizes[name])
+        flat = screener.g[start : start + size]
+    return dr.Screener(screener.oracle, False, name, flat)
