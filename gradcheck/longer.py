@@ -50,15 +50,11 @@ def longer_step(ch, name: str, screener, screen, zero_bar: float = 0.0):
         # (not on an extended twin: the user's entries are tied to it afterwards, and those below what
         # the loss resolves would pass as its rounding, unseen: user form 457's float64 entries off by 0.8%)
         return screen
-    own = _own_screener(screener, name)
-    o, every = own.oracle, np.arange(own.g.size)
-    analytic, scale = own.sums(every)
+    own, moves, analytic, scale, d = _own_steps(screener, name)
+    o = own.oracle
     reach = max(LONGER_REACH * float(np.max(np.abs(own.g * own.v), initial=0.0)), zero_bar)
     if not reach > 0:
         return screen
-    excess = o.measured.excess if o.measured is not None else 1.0
-    d = dr.SCREEN_STEP / dr.SCREEN_NODES * min(16.0, excess ** (1.0 / 9.0)) * o.h0 * max(1.0, own._largest(every))
-    moves = own._moves(every)
     for k in range(1, LONGER_TRIES + 1):
         along = dr.extrapolated_along(o, moves, d * LONGER_GROWTH**k)
         if not np.isfinite(along.value) or not along.truncation <= along.rounding:
@@ -136,12 +132,8 @@ def sharpen(ch, name: str, screener, screen, want: float):
     """
     if screener.complex_safe or screener.oracle.extended or not screen.ok or ch.budget_spent():
         return screener, screen
-    own = _own_screener(screener, name)
-    o, every = own.oracle, np.arange(own.g.size)
-    analytic, scale = own.sums(every)
-    excess = o.measured.excess if o.measured is not None else 1.0
-    d = dr.SCREEN_STEP / dr.SCREEN_NODES * min(16.0, excess ** (1.0 / 9.0)) * o.h0 * max(1.0, own._largest(every))
-    moves, best = own._moves(every), screen
+    own, moves, analytic, scale, d = _own_steps(screener, name)
+    o, best = own.oracle, screen
     for k in range(1, LONGER_TRIES + 1):
         if ch.budget_spent():
             break
@@ -178,10 +170,17 @@ def _steady(o, moves, d: float, along) -> bool:
     return bool(abs(again.value - along.value) <= SAFETY * (again.error + along.error))
 
 
-def _own_screener(screener, name: str):
-    """A real screener of tensor ``name`` alone (its slice of a grouped screener's gradient)."""
+def _own_steps(screener, name: str):
+    """``(own, moves, analytic, scale, d)``: a real screener of tensor ``name`` alone (its slice of a
+    grouped screener's gradient), its direction's moves, the directional derivative the gradient
+    claims and its scale, and the screen's base step (longer steps are multiples of it)."""
     flat = screener.g
     if isinstance(screener, dr.GroupScreener):
         start, size = int(screener.starts[name]), int(screener.sizes[name])
         flat = screener.g[start : start + size]
-    return dr.Screener(screener.oracle, False, name, flat)
+    own = dr.Screener(screener.oracle, False, name, flat)
+    o, every = own.oracle, np.arange(flat.size)
+    analytic, scale = own.sums(every)
+    excess = o.measured.excess if o.measured is not None else 1.0
+    d = dr.SCREEN_STEP / dr.SCREEN_NODES * min(16.0, excess ** (1.0 / 9.0)) * o.h0 * max(1.0, own._largest(every))
+    return own, own._moves(every), analytic, scale, d
