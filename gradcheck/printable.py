@@ -30,6 +30,28 @@ def printable(text: str) -> str:
     return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else "\\ufffd", text)
 
 
+# What breaks a line where one line is meant: a file name or a tensor name with a newline
+# in it would otherwise print as a line of its own (a forged "== other.py: ok" line).
+_LINE_BREAKS = re.compile("[\n\r\t\x0b\x0c\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    r"""``text`` as one printable line: line breaks and tabs shown as their escapes too.
+
+    Examples
+    --------
+    >>> one_line("a.py\n== b.py: ok")
+    'a.py\\n== b.py: ok'
+    """
+    return printable(_LINE_BREAKS.sub(_escape_break, text))
+
+
+def _escape_break(m: re.Match) -> str:
+    c = m.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    return named.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+
 def printable_tree(value: Any) -> Any:
     """``value`` (parsed JSON) with :func:`printable` applied to every string, keys included."""
     if isinstance(value, str):

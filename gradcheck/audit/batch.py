@@ -18,6 +18,7 @@ import hashlib
 import importlib
 import json
 import secrets
+import shlex
 import shutil
 import sys
 import time
@@ -107,8 +108,20 @@ def _digest(tree: str, spec: AuditSpec) -> str:
 
 def reproduce_command(path: Path, spec: AuditSpec) -> str:
     """The command that audits this one submission again."""
-    extra = f" --spec {spec.path}" if spec.path else ""
-    return f"python -m gradcheck audit {path}{extra}"
+    extra = f" --spec {shell_word(str(spec.path))}" if spec.path else ""
+    return f"python -m gradcheck audit {shell_word(str(path))}{extra}"
+
+
+def shell_word(text: str) -> str:
+    """``text`` as one shell word on one line: as is when plain, quoted when not, and in bash's
+    ``$'...'`` form when it holds control characters (a file name with a newline in it)."""
+    if text.isprintable():
+        return shlex.quote(text)
+    body = "".join(
+        c if c.isprintable() and c not in "\\'" else f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+        for c in text
+    )
+    return f"$'{body}'"
 
 
 def worker_argv() -> list[str]:

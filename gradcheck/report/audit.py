@@ -6,7 +6,7 @@ import math
 import os
 import xml.etree.ElementTree as ET
 
-from gradcheck.printable import printable
+from gradcheck.printable import one_line, printable
 from gradcheck.report.markdown import md_table
 from gradcheck.report.text import MARK, fits, prose, table
 
@@ -61,7 +61,9 @@ def _summary_table(subs, width: int | None) -> list[str]:
     paths = [s.path for s in subs]
     headers = ["submission", "verdict", "shape", "wrong entries", "diagnosis", "time"]
     rows = [
-        [s.path, MARK[s.status], s.shape or "-", _wrong(s) or "-", _top(s) or "-", f"{s.elapsed:.1f}s"] for s in subs
+        [one_line(c) for c in (s.path, MARK[s.status], s.shape or "-", _wrong(s) or "-", _top(s) or "-")]
+        + [f"{s.elapsed:.1f}s"]
+        for s in subs
     ]
     if fits(headers, rows, width):
         return [table(headers, rows)]
@@ -106,14 +108,14 @@ def detail_lines(s) -> list[str]:
     lines += [f"   note: {n}" for n in s.notes[:6]]
     if s.command:
         lines.append(f"   reproduce: {s.command}")
-    return lines
+    return [one_line(line) for line in lines]  # names and messages come from the students: one line each
 
 
 def render_markdown(report) -> str:
     """The audit as markdown: summary table, then one section per non-passing submission."""
     rows = [
         [
-            f"`{s.path}`",
+            f"`{one_line(s.path)}`",
             MARK[s.status],
             s.shape or "",
             _wrong(s),
@@ -129,7 +131,7 @@ def render_markdown(report) -> str:
     ]
     for s in report.submissions:
         if not s.passed:
-            out += ["", f"## {s.path}", "", "```", *detail_lines(s), "```"]
+            out += ["", f"## {one_line(s.path)}", "", "```", *detail_lines(s), "```"]
     return printable("\n".join(out)) + "\n"
 
 
@@ -146,7 +148,7 @@ def render_junit(report) -> str:
         time=f"{report.elapsed:.3f}",
     )
     for s in report.submissions:
-        name = printable(s.path)
+        name = one_line(s.path)
         case = ET.SubElement(suite, "testcase", classname="gradcheck.audit", name=name, time=f"{s.elapsed:.3f}")
         text = printable("\n".join(detail_lines(s)))
         if s.status == "fail" or s.status == "inconclusive":
