@@ -189,8 +189,17 @@ def check_gradients(
     ch.oracle.assert_unmodified()
     report = epsilon.named(_report(ch, mode, tensors, numeric, time.perf_counter() - start), loss)
     if name_bugs and not report.passed:
-        report = diagnose(report, params=problem.params, context=context or Context.infer(loss, problem.params))
-    return _with_conditioning(report, ch, analytic)
+        context = context or Context.infer(loss, problem.params)
+        report = diagnose(report, params=problem.params, context=context)
+    report = _with_conditioning(report, ch, analytic)
+    recheck = _recheck(analytic, problem, {**options, "name_bugs": name_bugs, "context": context})
+    return epsilon.without_guards(report, problem.loss_of, problem.params, recheck)
+
+
+def _recheck(analytic, problem: Problem, options: dict):
+    """The same check of the same gradient (bugs named as the first check names them), on another loss."""
+    keyword = {k: options[k] for k in ("method", "mode", "rtol", "seed", "samples", "name_bugs", "context")}
+    return lambda loss: check_gradients(loss, dict(analytic), dict(problem.params), **keyword)
 
 
 def _checker(problem: Problem, analytic, options: dict) -> tuple[Checker, str]:

@@ -182,6 +182,10 @@ class Problem:
     def _call_args(self, params: Mapping[str, np.ndarray]):
         return params[SINGLE_NAME] if self.single else params
 
+    def loss_of(self, params: Mapping[str, np.ndarray]):
+        """The user's loss at ``params`` (a dict of the problem's names), exactly as it returns it."""
+        return self.loss_fn(self._call_args(params))
+
     def call_loss(self, params: Mapping[str, np.ndarray]) -> float | complex:
         """Evaluate the user's loss (no validation of finiteness)."""
         try:
