@@ -166,39 +166,45 @@ def verified_note(eps: list[float], worst: float) -> str:
 
 
 def without_guards(report, loss_of, params: dict, recheck):
-    """A failing ``report`` checked again against the loss without its guards (:func:`twin`).
+    """A failing or inconclusive ``report`` checked again against the loss without its guards (:func:`twin`).
 
     When the loss adds an epsilon inside a log at ``params``, the gradient is
     checked again, at the same rtol, against the loss without it
-    (``recheck(twin_loss)``), and that check is the verdict: a pass means the
-    epsilon explains every miss (:func:`verified_note`); a fail names the bugs
-    beyond it, free of the epsilon's small miss on every entry, which would
-    otherwise read as a bug of its own. Without such an epsilon ``report`` stands.
+    (``recheck(twin_loss)``). A pass there is the verdict: the epsilon explains
+    every miss, or what the first check left unsettled (:func:`verified_note`).
+    A fail there is the verdict of a failing check when it has fewer failing
+    entries: it names the bugs beyond the epsilon, free of the epsilon's small
+    miss on every entry, which would otherwise read as a bug of its own.
+    Otherwise (no epsilon, a guard the point needs, a second check that settles
+    nothing or explains less) ``report`` stands.
     """
-    if report.status != "fail":
+    if report.status not in ("fail", "inconclusive"):
         return report
     eps = guards(loss_of, params)
     if not eps or not _finite(twin(loss_of), params):  # log(0) where the guard held it: no loss without it here
         return report
     again = recheck(twin(loss_of))
-    # the loss without its guard settles nothing, or explains fewer misses (a guard the point needs, as at a
-    # saturated output, where the gradient differentiates the guard too): the first check stands
-    if again.status not in ("pass", "fail") or (again.status == "fail" and _failing(again) > _failing(report)):
+    if not _settles(report, again):
         return report
     worst = max((e.rel_error for _, e in report.failures), default=0.0)
     notes = tuple(n for n in again.notes if "inside a log explains" not in n)
     said = ", ".join(f"{e:g}" for e in eps)
-    note = (
-        verified_note(eps, worst)
-        if again.status == "pass"
-        else (
-            f"checked against the loss without the {said} it adds inside a log (a guard whose own effect on the "
-            "derivative is no bug): the entries above miss that loss's derivative too"
-        )
+    beyond = (
+        f"checked against the loss without the {said} it adds inside a log (a guard whose own effect on the "
+        "derivative is no bug): the entries above miss that loss's derivative too"
     )
     return dataclasses.replace(
         again,
-        notes=(*notes, note),
+        notes=(*notes, verified_note(eps, worst) if again.status == "pass" else beyond),
         evaluations=report.evaluations + again.evaluations,
         elapsed=report.elapsed + again.elapsed,
     )
+
+
+def _settles(report, again) -> bool:
+    """Is the check against the loss without its guards the verdict? A pass always; a fail of a failing
+    check only with fewer failing entries (where the point needs its guard, as at a saturated output whose
+    gradient differentiates the guard too, the loss without it explains less, and the first check stands)."""
+    if again.status == "pass":
+        return True
+    return again.status == report.status == "fail" and _failing(again) <= _failing(report)
