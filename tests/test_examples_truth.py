@@ -805,6 +805,19 @@ def _init_method(rel: str, cls: str, names: list[str], step: str, lr: float, los
     return before, claimed, lambda: loss_of(net.forward(X), Y), names
 
 
+def case_sklearn_coefs():
+    """coefs_ / intercepts_ made by fit(X, Y) (one epoch at rate 0), then _backprop of 0.5 * mean of the summed squares."""
+    m = definitions(FOLDER / "sklearn_coefs_correct.py", "skcoefs")
+    net = m.TinyMLPRegressor(alpha_lr=0.0, n_epochs=1)
+    Y = RNG.normal(size=(7, 2))
+    net.fit(X, Y)
+    gW, gb = net._backprop(net._forward_pass(X), Y)
+    names = [f"{k}[{i}]" for i in range(3) for k in ("coefs_", "intercepts_")]
+    params = [p for i in range(3) for p in (net.coefs_[i], net.intercepts_[i])]
+    grads = [g for i in range(3) for g in (gW[i], gb[i])]
+    return params, grads, lambda: 0.5 * np.mean(np.sum((net.predict(X) - Y) ** 2, axis=1)), names
+
+
 def case_scores_then_probs():
     """Mean cross-entropy of softmax(logits) over integer labels, the probabilities made as the caller would."""
     m = definitions(FOLDER / "scores_then_probs_functions_bug.py", "sp")
@@ -1953,6 +1966,7 @@ CASES = {
     "init_method_fixed_lr_correct.py": case_init_method_fixed_lr,
     "l2_default_mse_delta_bug.py": case_l2_default_mse_delta,
     **GAP_CASES,
+    "sklearn_coefs_correct.py": case_sklearn_coefs,
     "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),
     "lists_cached_softmax_mean_bug.py": lambda: _lists_cached("lists_cached_softmax_mean_bug.py"),
     "src_layout_project_correct": lambda: _src_layout("src_layout_project_correct"),

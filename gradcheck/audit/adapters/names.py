@@ -210,9 +210,9 @@ def canon(name: str) -> str:
     tokens = [t for t in re.split(r"[_\W]+", name) if t]
     out = []
     for t in tokens:
-        m = re.match(r"^(weights?|bias(?:es)?|w|b)(\d*)$", t)
-        if m:
-            out.append(("w" if m.group(1).startswith("w") else "b") + m.group(2))
+        m = re.match(r"^(weights?|bias(?:es)?|w|b|coefs?|intercepts?)(\d*)$", t)
+        if m:  # (scikit-learn's MLP keeps coefs_ and intercepts_)
+            out.append(("b" if m.group(1)[0] in "bi" else "w") + m.group(2))
         else:
             out.append(t)
     return "".join(out)
@@ -233,7 +233,7 @@ def strip_grad(name: str) -> str | None:
 
 
 _PARAM_NAME = re.compile(
-    r"^(w|b|weights?|bias(es)?|theta|syn|kernel|wih|who|whh|bih|bhh|bho|u|v)"
+    r"^(w|b|weights?|bias(es)?|coefs?|intercepts?|theta|syn|kernel|wih|who|whh|bih|bhh|bho|u|v)"
     r"($|[_\d]|[a-z]{1,3}$)"
 )
 _NOT_PARAM = re.compile(
