@@ -806,7 +806,7 @@ def _init_method(rel: str, cls: str, names: list[str], step: str, lr: float, los
 
 
 def case_sklearn_coefs():
-    """coefs_ / intercepts_ made by fit(X, Y) (one epoch at rate 0), then _backprop of 0.5 * mean of the summed squares."""
+    """coefs_ and intercepts_ made by fit(X, Y) at rate 0, then _backprop of 0.5 * mean of the summed squares."""
     m = definitions(FOLDER / "sklearn_coefs_correct.py", "skcoefs")
     net = m.TinyMLPRegressor(alpha_lr=0.0, n_epochs=1)
     Y = RNG.normal(size=(7, 2))
