@@ -32,6 +32,7 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "loss_state_project_correct": [f"layers[{i}].{n}" for i in (0, 2) for n in ("W", "b")],
     "sklearn_coefs_correct.py": [f"{k}[{i}]" for i in range(3) for k in ("coefs_", "intercepts_")],
     "init_method_sizes_correct.py": ["w1", "w2"],
     "init_method_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],

@@ -610,6 +610,26 @@ def _src_layout(folder: str):
     return ps, [g for d in dense for g in (d.dW, d.db)], lambda: np.mean((net.forward(X) - Y) ** 2), names
 
 
+def case_loss_state_project():
+    """run.Regressor: the loss object's forward keeps the targets, backward(targets) starts from its backward()."""
+    folder = FOLDER / "loss_state_project_correct"
+    drop = lambda: [sys.modules.pop(k) for k in list(sys.modules) if k == "mynet" or k.startswith("mynet.")]  # noqa: E731
+    sys.path.insert(0, str(folder))
+    drop()
+    try:
+        net = definitions(folder / "run.py", "lsrun").Regressor(sizes=(3, 5, 2), seed=2)
+    finally:
+        sys.path.pop(0)
+        drop()
+    Y = RNG.normal(size=(7, 2))
+    net.criterion.forward(net.forward(X), Y)
+    net.backward(Y)
+    dense = [lay for lay in net.layers if hasattr(lay, "W")]
+    names = [f"layers[{i}].{n}" for i in (0, 2) for n in ("W", "b")]
+    grads = [g for d in dense for g in (d.dW, d.db)]
+    return [a for d in dense for a in (d.W, d.b)], grads, lambda: np.mean((net.forward(X) - Y) ** 2), names
+
+
 def _pair_batch(file: str):
     """backprop(self, batch) unpacks batch[0], batch[1]; sigmoid output, mean BCE written here."""
     m = definitions(FOLDER / file, file.split(".")[0])
@@ -1967,6 +1987,7 @@ CASES = {
     "l2_default_mse_delta_bug.py": case_l2_default_mse_delta,
     **GAP_CASES,
     "sklearn_coefs_correct.py": case_sklearn_coefs,
+    "loss_state_project_correct": case_loss_state_project,
     "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),
     "lists_cached_softmax_mean_bug.py": lambda: _lists_cached("lists_cached_softmax_mean_bug.py"),
     "src_layout_project_correct": lambda: _src_layout("src_layout_project_correct"),

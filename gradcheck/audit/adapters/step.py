@@ -179,7 +179,7 @@ class Runner:
             ctx["dout"] = lambda: self._student_dout(out, Yc)
         if params_obj is not None:
             ctx["params"] = lambda: params_obj
-        if t.root_name == "self" and prime.takes_nothing(bfn):
+        if t.root_name == "self" and (prime.takes_nothing(bfn) or prime.starts_from_loss_state(bfn)):
             self._prime(root, out, Xc, Yc)
         pair = pair_arg(bfn)
         if pair:  # backprop(self, data): x, y = data[0], data[1]

@@ -1,0 +1,2 @@
+from mynet.layers import Affine, Tanh
+from mynet.losses import MeanSquared
