@@ -197,9 +197,20 @@ def check_gradients(
 
 
 def _recheck(analytic, problem: Problem, options: dict):
-    """The same check of the same gradient (bugs named as the first check names them), on another loss."""
-    keyword = {k: options[k] for k in ("method", "mode", "rtol", "seed", "samples", "name_bugs", "context")}
-    return lambda loss: check_gradients(loss, dict(analytic), dict(problem.params), **keyword)
+    """The same check of the same gradient (bugs named as the first check names them), on another loss.
+
+    ``recheck(loss, dtype)`` checks at the parameters cast to ``dtype`` (a float32 loss's twin in float64,
+    where a probability float32 rounds to 1 is not), at the rtol of the parameters' own dtype.
+    """
+    keyword = {k: options[k] for k in ("method", "mode", "seed", "samples", "name_bugs", "context")}
+    rtol = validate_rtol(options["rtol"], problem.dtype)
+
+    def recheck(loss, dtype=None):
+        cast = (lambda v: np.asarray(v, dtype=dtype)) if dtype is not None else (lambda v: v)
+        params = {k: cast(v) for k, v in problem.params.items()}
+        return check_gradients(loss, {k: cast(v) for k, v in analytic.items()}, params, rtol=rtol, **keyword)
+
+    return recheck
 
 
 def _checker(problem: Problem, analytic, options: dict) -> tuple[Checker, str]:

@@ -1,4 +1,4 @@
-"""Naming an epsilon the user added inside a ``log`` as the cause of a small, uniform miss.
+"""Guards in a loss (an epsilon inside a ``log``, a clip of ``p`` away from 0 and 1), and what they explain.
 
 A loss written ``np.log(p + 1e-8)`` (or ``np.log(1 - p + eps)``) has the
 derivative ``1 / (p + 1e-8)``, not ``1 / p``: a backward written for the plain
@@ -75,9 +75,12 @@ class _Guard(np.ndarray):
     """An intermediate of the loss that remembers an epsilon added to it (``p + 1e-8``).
 
     While :func:`_evaluate` runs the loss on parameters of this type, every ufunc
-    returns it again; an ``add`` of a scalar in ``(0, LARGEST]`` keeps its other
-    operand as ``raw``. A guarded function (:data:`GUARDED`) applied to such an array
-    records the epsilon and, in the twin, is applied to ``raw``: the loss without it.
+    returns it again. Two kinds of guard are seen: an ``add`` of a scalar in
+    ``(0, LARGEST]`` keeps its other operand as ``raw``, and a guarded function
+    (:data:`GUARDED`) applied to such an array records the epsilon and, in the
+    twin, is applied to ``raw``; a clip of a probability away from 0 and 1
+    (``np.clip(p, 1e-7, 1 - 1e-7)``, ``np.maximum(p, 1e-12)``) is recorded and, in
+    the twin, not made. The twin is the loss without its guards.
     """
 
     raw: np.ndarray | None = None
@@ -86,11 +89,18 @@ class _Guard(np.ndarray):
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         session = _Guard.session
-        if method == "__call__" and ufunc in GUARDED and isinstance(inputs[0], _Guard) and inputs[0].eps is not None:
-            session["found"].append(inputs[0].eps)
-            if session["drop"]:
-                inputs = (inputs[0].raw, *inputs[1:])
         plain = [x.view(np.ndarray) if isinstance(x, _Guard) else x for x in inputs]
+        if method == "__call__" and "out" not in kwargs:
+            clipped = _clip_guard(ufunc, plain)
+            if clipped is not None:
+                session["found"].append(clipped[1])
+                if session["drop"]:
+                    return np.asarray(clipped[0]).view(_Guard)
+            first = inputs[0]
+            if ufunc in GUARDED and isinstance(first, _Guard) and first.eps is not None:
+                session["found"].append(f"the {first.eps:g} it adds inside a {ufunc.__name__}")
+                if session["drop"]:
+                    plain[0] = first.raw
         out = getattr(ufunc, method)(*plain, **kwargs)
         if not isinstance(out, np.ndarray) or out.dtype.kind not in "fc" or "out" in kwargs:
             return out
@@ -102,32 +112,57 @@ class _Guard(np.ndarray):
         return out
 
 
-def _is_epsilon(c) -> bool:
-    """A scalar small and positive enough to be a guard (not a deliberate part of the loss)."""
+def _clip_guard(ufunc, plain: list) -> tuple[np.ndarray, str] | None:
+    """``(x, description)`` when the call clips an array ``x`` away from 0 (and 1) by an epsilon."""
+    name = ufunc.__name__
+    if name == "clip" and len(plain) == 3 and isinstance(plain[0], np.ndarray):
+        x, lo, hi = plain
+        if _is_epsilon(lo) and _scalar(hi) is not None and 1 - LARGEST <= _scalar(hi) <= 1:
+            return x, f"np.clip to [{_scalar(lo):g}, 1 - {1 - _scalar(hi):.2g}]"
+    if name in ("maximum", "fmax", "minimum", "fmin") and len(plain) == 2:
+        for c, x in (plain, plain[::-1]):
+            if not isinstance(x, np.ndarray) or _scalar(c) is None:
+                continue
+            if name in ("maximum", "fmax") and _is_epsilon(c):
+                return x, f"np.{name} with {_scalar(c):g}"
+            if name in ("minimum", "fmin") and 1 - LARGEST <= _scalar(c) < 1:
+                return x, f"np.{name} with 1 - {1 - _scalar(c):.2g}"
+    return None
+
+
+def _scalar(c) -> float | None:
+    """A real scalar's value (a Python or numpy number, or a 0-d array), else None."""
     if isinstance(c, np.ndarray) and c.ndim:
-        return False
+        return None
     try:
         value = complex(c)
     except TypeError:
-        return False
-    return value.imag == 0 and 0.0 < value.real <= LARGEST
+        return None
+    return value.real if value.imag == 0 else None
 
 
-def _evaluate(loss_of, params: dict, drop: bool) -> tuple[object, list[float]]:
-    """``loss_of(params)`` on guard-tracing parameters: its value and the epsilons it guarded with."""
+def _is_epsilon(c) -> bool:
+    """A scalar small and positive enough to be a guard (not a deliberate part of the loss)."""
+    value = _scalar(c)
+    return value is not None and 0.0 < value <= LARGEST
+
+
+def _evaluate(loss_of, params: dict, drop: bool) -> tuple[object, list[str]]:
+    """``loss_of(params)`` on guard-tracing parameters: its value and the guards it used, described."""
     _Guard.session = {"found": [], "drop": drop}
     try:
-        value = loss_of({k: np.asarray(v).view(_Guard) for k, v in params.items()})
+        with np.errstate(all="ignore"):  # the grader's own evaluations: the user's warnings are the user's runs'
+            value = loss_of({k: np.asarray(v).view(_Guard) for k, v in params.items()})
         found = _Guard.session["found"]
     finally:
         _Guard.session = None
     if isinstance(value, np.ndarray):
         value = value.view(np.ndarray)[()]
-    return value, sorted(set(found))
+    return value, list(dict.fromkeys(found))
 
 
-def guards(loss_of, params: dict) -> list[float]:
-    """The epsilons ``loss_of`` adds inside a log or square root at ``params`` (best effort: ``[]`` when
+def guards(loss_of, params: dict) -> list[str]:
+    """The guards ``loss_of`` uses at ``params``, described (best effort: ``[]`` when
     the loss converts its parameters, so that nothing reaches the log traced, or raises when traced)."""
     try:
         return _evaluate(loss_of, params, drop=False)[1]
@@ -136,7 +171,7 @@ def guards(loss_of, params: dict) -> list[float]:
 
 
 def twin(loss_of):
-    """The loss without its guards: each ``log(x + eps)`` evaluated as ``log(x)``."""
+    """The loss without its guards: ``log(x + eps)`` evaluated as ``log(x)``, ``np.clip(p, eps, 1 - eps)`` as ``p``."""
     return lambda params: _evaluate(loss_of, params, drop=True)[0]
 
 
@@ -146,23 +181,42 @@ def _failing(report) -> tuple[int, int]:
     return len(tensors), sum(t.counts.get("fail", 0) for t in tensors)
 
 
-def _finite(loss_of, params: dict) -> bool:
-    with np.errstate(all="ignore"):
-        try:
-            return bool(np.isfinite(complex(loss_of(params))))
-        except Exception:  # the loss without its guard fails where the guard was needed: no twin here
-            return False
+def _unmoved(loss_of, params: dict) -> bool:
+    """The loss without its guards has exactly the loss's value at ``params``: no guard acts there."""
+    try:
+        with np.errstate(all="ignore"):
+            return complex(twin(loss_of)(params)) == complex(_evaluate(loss_of, params, drop=False)[0])
+    except Exception:  # noqa: BLE001 - the user's code, traced: no verdict on it here
+        return False
 
 
-def verified_note(eps: list[float], worst: float) -> str:
-    """The note of a gradient checked against the loss without its epsilon."""
-    said = ", ".join(f"{e:g}" for e in eps)
+def _finite_at(loss_of, params: dict):
+    """Where the loss is finite: None at ``params`` as given, float64 for float32 ``params`` where only their
+    float64 copy keeps it finite (a probability float32 rounds to 1 is 1 - 1e-9 there), else False."""
+    casts = [None] + ([np.float64] if any(np.asarray(v).dtype == np.float32 for v in params.values()) else [])
+    for dtype in casts:
+        at = params if dtype is None else {k: np.asarray(v, dtype=dtype) for k, v in params.items()}
+        with np.errstate(all="ignore"):
+            try:
+                if np.isfinite(complex(loss_of(at))):
+                    return dtype
+            except Exception:  # noqa: BLE001 - the loss without its guard fails where the guard was needed
+                pass
+    return False
+
+
+def verified_note(guards: list[str], worst: float) -> str:
+    """The note of a gradient checked against the loss without its guards."""
     return (
-        f"checked against the loss without the {said} it adds inside a log: the gradient is exactly that loss's "
-        f"(every entry within rtol), and the epsilon alone moves the loss's derivative by up to {worst:.1g} of "
-        f"an entry here, the difference between 1/(p + eps) and 1/p. The epsilon is a guard, not part of the "
-        "model; to have none, compute the loss from logits (np.logaddexp, np.log1p) or clip p instead"
+        f"checked against the loss without {_listed(guards)}: the gradient is exactly that loss's (every entry "
+        f"within rtol); the guards alone move the loss's derivative by up to {worst:.2g} of an entry here "
+        "(1/(p + eps) against 1/p, or 0 where a clip holds p). A guard keeps a log finite and is not part of the "
+        "model; to have none, compute the loss from logits (np.logaddexp, np.log1p, log-sum-exp)"
     )
+
+
+def _listed(guards: list[str]) -> str:
+    return guards[0] if len(guards) == 1 else ", ".join(guards[:-1]) + " and " + guards[-1]
 
 
 def without_guards(report, loss_of, params: dict, recheck):
@@ -180,24 +234,37 @@ def without_guards(report, loss_of, params: dict, recheck):
     """
     if report.status not in ("fail", "inconclusive"):
         return report
-    eps = guards(loss_of, params)
-    if not eps or not _finite(twin(loss_of), params):  # log(0) where the guard held it: no loss without it here
+    found = guards(loss_of, params)
+    if not found or _unmoved(loss_of, params):  # a clip that holds nothing here changes no derivative either
         return report
-    again = recheck(twin(loss_of))
+    dtype = _finite_at(twin(loss_of), params)
+    if dtype is False:  # log(0) where the guard held it, even in float64: no loss without it here
+        return report
+    again = recheck(twin(loss_of), dtype)
     if not _settles(report, again):
+        if report.status == "fail" and again.status == "inconclusive":  # said, the verdict kept: a bug may be there
+            return dataclasses.replace(report, notes=(*report.notes, _unsettled_note(found)))
         return report
     worst = max((e.rel_error for _, e in report.failures), default=0.0)
     notes = tuple(n for n in again.notes if "inside a log explains" not in n)
-    said = ", ".join(f"{e:g}" for e in eps)
     beyond = (
-        f"checked against the loss without the {said} it adds inside a log (a guard whose own effect on the "
-        "derivative is no bug): the entries above miss that loss's derivative too"
+        f"checked against the loss without {_listed(found)} (guards whose own effect on the derivative is no "
+        "bug): the entries above miss that loss's derivative too"
     )
     return dataclasses.replace(
         again,
-        notes=(*notes, verified_note(eps, worst) if again.status == "pass" else beyond),
+        notes=(*notes, verified_note(found, worst) if again.status == "pass" else beyond),
         evaluations=report.evaluations + again.evaluations,
         elapsed=report.elapsed + again.elapsed,
+    )
+
+
+def _unsettled_note(found: list[str]) -> str:
+    return (
+        f"the loss has {_listed(found)}: checked against the loss without them, no entry fails, but that loss "
+        "loses too many digits here to pass the gradient (an output saturates). If this backward is written for "
+        "the loss without them (p - y through a sigmoid or softmax), it may be right: compute the loss from "
+        "logits (np.logaddexp, log-sum-exp) to check it; the failure above is against the loss as written"
     )
 
 

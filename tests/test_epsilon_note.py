@@ -111,3 +111,60 @@ def test_a_real_bug_is_not_blamed_on_the_epsilon(bug):
     report = check_gradients(loss, bug, PARAMS, seed=1)
     assert report.status == "fail"
     assert not _named(report)
+
+
+def _saturated(dtype, seed):
+    """A tanh/sigmoid net at weights large enough that np.clip(p, 1e-7, 1 - 1e-7) holds some samples."""
+    rng = np.random.default_rng(seed)
+    Xs = rng.standard_normal((16, 3)).astype(dtype)
+    Ys = (rng.random((16, 1)) > 0.5).astype(dtype)
+    params = {
+        "W1": (rng.standard_normal((3, 5)) * 6).astype(dtype),
+        "b1": np.zeros(5, dtype),
+        "W2": (rng.standard_normal((5, 1)) * 6).astype(dtype),
+        "b2": np.zeros(1, dtype),
+    }
+
+    def forward(p):
+        h = np.tanh(Xs @ p["W1"] + p["b1"])
+        return h, 1 / (1 + np.exp(-(h @ p["W2"] + p["b2"])))
+
+    def clipped_bce(p):
+        _, prob = forward(p)
+        prob = np.clip(prob, 1e-7, 1 - 1e-7)
+        return float(-np.mean(Ys * np.log(prob) + (1 - Ys) * np.log(1 - prob)))
+
+    def backward(p, bug=1.0):  # the textbook (p - y) / N: the derivative of the loss without its clip
+        h, prob = forward(p)
+        d = (prob - Ys) / len(Xs)
+        dh = d @ p["W2"].T * (1 - h**2)
+        g = {"W1": Xs.T @ dh, "b1": dh.sum(0), "W2": h.T @ d, "b2": d.sum(0)}
+        g["W2"] = g["W2"].copy()
+        g["W2"][1, 0] *= bug
+        return g
+
+    held = int(np.sum((forward(params)[1] < 1e-7) | (forward(params)[1] > 1 - 1e-7)))
+    return clipped_bce, backward, params, held
+
+
+@pytest.mark.parametrize("dtype, seed", [(np.float64, 1), (np.float64, 6), (np.float32, 6), (np.float32, 11)])
+def test_a_clip_that_holds_saturated_samples_is_a_guard(dtype, seed):
+    loss_fn, backward, params, held = _saturated(dtype, seed)
+    assert held >= 2  # the clip holds samples: the loss as written is flat there, the textbook backward is not
+    report = check_gradients(loss_fn, backward, params, seed=0)
+    assert report.status == "pass", report.summary()
+    assert any(n.startswith("checked against the loss without np.clip to [1e-07, 1 - 1e-07]") for n in report.notes)
+    planted = check_gradients(loss_fn, lambda p: backward(p, 1.05), params, seed=0)
+    assert planted.status == "fail"
+    assert ("W2", (1, 0)) in [(name, e.index) for name, e in planted.failures]
+
+
+@pytest.mark.parametrize("dtype, seed", [(np.float64, 0), (np.float32, 4)])
+def test_where_the_loss_without_its_clip_loses_its_digits_the_failure_stands_and_says_so(dtype, seed):
+    """p within 1e-9 of 1: the unclipped loss cancels (1 - p) and its check is inconclusive; the failure against
+    the loss as written stays (a planted bug there would look the same), with a note saying what was tried."""
+    loss_fn, backward, params, held = _saturated(dtype, seed)
+    assert held >= 2
+    report = check_gradients(loss_fn, backward, params, seed=0)
+    assert report.status == "fail"
+    assert any(n.startswith("the loss has np.clip to [1e-07, 1 - 1e-07]: checked against") for n in report.notes)

@@ -630,6 +630,29 @@ def case_loss_state_project():
     return [a for d in dense for a in (d.W, d.b)], grads, lambda: np.mean((net.forward(X) - Y) ** 2), names
 
 
+def case_layer_pairs_attribute():
+    """PairNet.layers = [[W, b], ...]; grads(X, T) returns [[dW, db], ...] of the mean squared error."""
+    net = definitions(FOLDER / "layer_pairs_attribute_correct.py", "pairattr").PairNet(widths=(3, 5, 4, 2), seed=1)
+    T = RNG.normal(size=(7, 2))
+    g = net.grads(X, T)
+    names = [f"layers[{i}].{n}" for i in range(3) for n in ("W", "b")]
+    return [a for pair in net.layers for a in pair], [a for pair in g for a in pair], lambda: net.loss(X, T), names
+
+
+def case_optimizer_named_net():
+    """SGDTrainedNet.backward(Y) updates in place: the gradient is (before - after) / learning_rate, mean BCE."""
+    net = definitions(FOLDER / "optimizer_named_net_correct.py", "sgdnamed").SGDTrainedNet(n_in=3, n_hidden=4)
+    Y = (RNG.random((7, 1)) > 0.5).astype(float)
+    names = ["W1", "b1", "W2", "b2"]
+    before = [getattr(net, k).copy() for k in names]
+    net.forward(X)
+    net.backward(Y)
+    claimed = [(b - getattr(net, k)) / net.learning_rate for b, k in zip(before, names)]
+    for k, b in zip(names, before):
+        setattr(net, k, b)
+    return before, claimed, lambda: bce(net.forward(X), Y), names
+
+
 def _pair_batch(file: str):
     """backprop(self, batch) unpacks batch[0], batch[1]; sigmoid output, mean BCE written here."""
     m = definitions(FOLDER / file, file.split(".")[0])
@@ -1988,6 +2011,8 @@ CASES = {
     **GAP_CASES,
     "sklearn_coefs_correct.py": case_sklearn_coefs,
     "loss_state_project_correct": case_loss_state_project,
+    "layer_pairs_attribute_correct.py": case_layer_pairs_attribute,
+    "optimizer_named_net_correct.py": case_optimizer_named_net,
     "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),
     "lists_cached_softmax_mean_bug.py": lambda: _lists_cached("lists_cached_softmax_mean_bug.py"),
     "src_layout_project_correct": lambda: _src_layout("src_layout_project_correct"),

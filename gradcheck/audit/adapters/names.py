@@ -53,6 +53,11 @@ GRAD_METHODS = [
     "gradients",
     "get_gradients",
     "gradient",
+    "grads",
+    "get_grads",
+    "compute_gradient",
+    "calculate_gradients",
+    "calc_gradients",
     "loss_and_grad",
     "loss_and_gradients",
     "_backward",
@@ -122,7 +127,11 @@ PENALTY_NAME = re.compile(
 #: The penalty a backward and a loss that both take one are given: the same value to both, so
 #: the gradient of the penalized loss is checked (0 would hide a penalty term written wrong).
 PENALTY_VALUE = 0.1
-OPTIM_CLASS = re.compile(r"^(sgd|adam|rmsprop|momentum|optimi[sz]er|adagrad)", re.I)
+#: An optimizer's class (``SGD``, ``AdamOptimizer``, ``MomentumSGD``), never a network trained with one
+#: (``MomentumMLP``, ``SGDNet``, ``AdamNetwork``): after the optimizer's name only another one or a number.
+OPTIM_CLASS = re.compile(
+    r"^((sgd|adam|adamw|rmsprop|momentum|nesterov|adagrad|adadelta)_?)+(optimi[sz]er)?\d*$|^optimi[sz]er\w*$", re.I
+)
 LOSS_DERIV_FUNC = re.compile(
     r"((mse|bce|loss|cost|cross_?entropy|error).*(deriv|prime|grad|backward|diff))"
     r"|(^d_?(mse|loss|bce|cost|cross_?entropy)$)",
@@ -238,7 +247,7 @@ _PARAM_NAME = re.compile(
 )
 _NOT_PARAM = re.compile(
     r"^(v|m|s|r|vel|velocity|velocities|mom|momentum|cache|prev|old|best|init|"
-    r"initial|opt|adam|first|second|moment|sq|mean|var|running|delta|deltas)(_|$|[A-Z0-9])"
+    r"initial|opt|adam|first|second|moment|sq|mean|var|running|delta|deltas|beta)(_|$|[A-Z0-9])"
 )
 SKIP_CONTAINER = re.compile(
     r"^_*(d|grads?|gradients?|derivatives?|nablas?\w*|deltas?|cache|caches|activations?|"

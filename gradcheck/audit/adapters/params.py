@@ -56,6 +56,30 @@ def _object_array(obj: Any) -> bool:
     return isinstance(obj, np.ndarray) and obj.dtype == object and obj.ndim == 1
 
 
+def is_pairs(value: Any) -> bool:
+    """A non-empty list of ``(W, b)`` pairs of float arrays."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(
+            isinstance(p, (tuple, list))
+            and len(p) == 2
+            and all(isinstance(a, np.ndarray) and a.dtype.kind == "f" for a in p)
+            for p in value
+        )
+    )
+
+
+def pair_tensors(root: list, name: str) -> list[Tensor]:
+    """Each pair's weight then bias (the bias is the smaller array), named ``layers[i].W``/``.b``."""
+    out: list[Tensor] = []
+    for i, pair in enumerate(root):
+        wi = 0 if pair[0].size >= pair[1].size else 1
+        for j, label in ((wi, "W"), (1 - wi, "b")):
+            out.append(Tensor(f"{name}[{i}].{label}", (("item", i), ("item", j)), tuple(pair[j].shape), None, len(out)))
+    return out
+
+
 class _Walk:
     """One search of a root for parameter arrays (each array reported once)."""
 
@@ -108,6 +132,10 @@ class _Walk:
                 self.add(name, here + (("attr", "data"),), val.data, here)
         elif isinstance(val, (dict, list, tuple)) or _object_array(val):
             if named and SKIP_CONTAINER.match(key):
+                return
+            if named and is_attr and is_pairs(val):  # self.layers = [(W, b), ...]: named layers[i].W / .b
+                for t in pair_tensors(val, name):
+                    self.add(t.name, here + t.steps, resolve(val, t.steps))
                 return
             is_params = named and key.lower() in PARAM_CONTAINERS
             self.walk(val, here, name, depth + 1, is_params or (isinstance(key, int) and params_container))

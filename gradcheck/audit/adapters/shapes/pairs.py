@@ -14,40 +14,15 @@ import copy
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from gradcheck.audit.adapters.calling import plain_params
 from gradcheck.audit.adapters.names import role_of
 from gradcheck.audit.adapters.outputs import network_output
-from gradcheck.audit.adapters.params import Tensor
+from gradcheck.audit.adapters.params import is_pairs, pair_tensors
 from gradcheck.audit.adapters.shapes.functions import entry_and_init, tried_initializer
 from gradcheck.audit.adapters.target import Context, Target
-
-
-def is_pairs(value: Any) -> bool:
-    """A non-empty list of ``(W, b)`` pairs of float arrays."""
-    return (
-        isinstance(value, list)
-        and bool(value)
-        and all(
-            isinstance(p, (tuple, list))
-            and len(p) == 2
-            and all(isinstance(a, np.ndarray) and a.dtype.kind == "f" for a in p)
-            for p in value
-        )
-    )
-
-
-def pair_tensors(root: list, name: str) -> list[Tensor]:
-    """Each pair's weight then bias (the bias is the smaller array), named ``layers[i].W``/``.b``."""
-    out: list[Tensor] = []
-    for i, pair in enumerate(root):
-        wi = 0 if pair[0].size >= pair[1].size else 1
-        for j, label in ((wi, "W"), (1 - wi, "b")):
-            out.append(Tensor(f"{name}[{i}].{label}", (("item", i), ("item", j)), tuple(pair[j].shape), None, len(out)))
-    return out
 
 
 def _list_arg(fn: Callable) -> str | None:
