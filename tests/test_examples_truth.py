@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from centraldiff import numeric
 from truth_gaps import GAP_CASES
+from truth_public import PUBLIC_CASES
 
 FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 EXPECTED = tomllib.loads((FOLDER / "EXPECTED.toml").read_text())["files"]
@@ -1953,6 +1954,7 @@ CASES = {
     "init_method_fixed_lr_correct.py": case_init_method_fixed_lr,
     "l2_default_mse_delta_bug.py": case_l2_default_mse_delta,
     **GAP_CASES,
+    **PUBLIC_CASES,
     "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),
     "lists_cached_softmax_mean_bug.py": lambda: _lists_cached("lists_cached_softmax_mean_bug.py"),
     "src_layout_project_correct": lambda: _src_layout("src_layout_project_correct"),

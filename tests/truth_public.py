@@ -1,0 +1,59 @@
+"""Truth cases for the examples of shapes met in public student repositories: a mini-batch script whose
+backward reads the batch width its loop computes. Each file's claimed gradient and a loss written here,
+independently of the project's gradient code, for central differences in tests/test_examples_truth.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import types
+from pathlib import Path
+
+import numpy as np
+
+FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
+RNG = np.random.default_rng(23)
+X = RNG.normal(size=(7, 3))
+
+
+def _definitions(rel: str) -> types.ModuleType:
+    """The file's functions and classes only (its top level reads data that is not there)."""
+    tree = ast.parse((FOLDER / rel).read_text())
+    tree.body = [s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.ClassDef))]
+    module = types.ModuleType(rel[:-3])
+    module.np = np
+    exec(compile(tree, str(FOLDER / rel), "exec"), module.__dict__)
+    return module
+
+
+def _sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def minibatch_width(rel: str):
+    """Samples as columns, sigmoid hidden, softmax output, cross-entropy mean over the batch."""
+    m = _definitions(rel)
+    Xc = X.T.copy()
+    T = np.eye(4)[[0, 1, 2, 3, 1, 2, 0]].T
+    net = {
+        "W1": RNG.normal(size=(5, 3)),
+        "b1": RNG.normal(size=(5, 1)),
+        "W2": RNG.normal(size=(4, 5)),
+        "b2": RNG.normal(size=(4, 1)),
+    }
+    m.width = Xc.shape[1]  # what the training loop binds: the batch's width
+    g = m.propagate_back(Xc, T, net, m.propagate_forward(Xc, net))
+    keys = ["W1", "b1", "W2", "b2"]
+
+    def loss():
+        z = net["W2"] @ _sig(net["W1"] @ Xc + net["b1"]) + net["b2"]
+        p = np.exp(z) / np.exp(z).sum(axis=0)
+        return -np.sum(T * np.log(p)) / Xc.shape[1]
+
+    return [net[k] for k in keys], [g["d" + k] for k in keys], loss
+
+
+PUBLIC_CASES = {
+    "minibatch_width_script_correct.py": lambda: minibatch_width("minibatch_width_script_correct.py"),
+    "minibatch_width_script_squash_twice_bug.py": lambda: minibatch_width("minibatch_width_script_squash_twice_bug.py"),
+}
