@@ -34,6 +34,7 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 STUDENT_NAMES = {
     "minibatch_width_script_correct.py": ["W1", "b1", "W2", "b2"],
     "minibatch_width_script_squash_twice_bug.py": ["W1", "b1", "W2", "b2"],
+    "ctor_loads_data_file_correct.py": ["W1", "b1", "W2", "b2"],
     "init_method_sizes_correct.py": ["w1", "w2"],
     "init_method_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
     "builder_add_softmax_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],

@@ -1,6 +1,7 @@
 """Truth cases for the examples of shapes met in public student repositories: a mini-batch script whose
-backward reads the batch width its loop computes. Each file's claimed gradient and a loss written here,
-independently of the project's gradient code, for central differences in tests/test_examples_truth.py.
+backward reads the batch width its loop computes, a constructor that loads a data file. Each file's claimed
+gradient and a loss written here, independently of the project's gradient code, for central differences in
+tests/test_examples_truth.py.
 """
 
 from __future__ import annotations
@@ -53,7 +54,27 @@ def minibatch_width(rel: str):
     return [net[k] for k in keys], [g["d" + k] for k in keys], loss
 
 
+def ctor_data_file(rel: str):
+    """ReLU hidden, softmax output, cross-entropy over integer labels; the instance made without its data file."""
+    m = _definitions(rel)
+    net = m.DigitNet.__new__(m.DigitNet)
+    net.W1, net.b1 = RNG.normal(size=(3, 6)), RNG.normal(size=6)
+    net.W2, net.b2 = RNG.normal(size=(6, 4)), RNG.normal(size=4)
+    y = np.array([0, 1, 2, 3, 1, 2, 0])
+    net.forward(X)
+    g = net.backward(y)
+    keys = ["W1", "b1", "W2", "b2"]
+
+    def loss():
+        s = np.maximum(X @ net.W1 + net.b1, 0) @ net.W2 + net.b2
+        p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
+        return -np.mean(np.log(p[np.arange(7), y]))
+
+    return [getattr(net, k) for k in keys], [g[k] for k in keys], loss
+
+
 PUBLIC_CASES = {
     "minibatch_width_script_correct.py": lambda: minibatch_width("minibatch_width_script_correct.py"),
     "minibatch_width_script_squash_twice_bug.py": lambda: minibatch_width("minibatch_width_script_squash_twice_bug.py"),
+    "ctor_loads_data_file_correct.py": lambda: ctor_data_file("ctor_loads_data_file_correct.py"),
 }
