@@ -35,6 +35,8 @@ STUDENT_NAMES = {
     "minibatch_width_script_correct.py": ["W1", "b1", "W2", "b2"],
     "minibatch_width_script_squash_twice_bug.py": ["W1", "b1", "W2", "b2"],
     "ctor_loads_data_file_correct.py": ["W1", "b1", "W2", "b2"],
+    "loss_by_name_default_correct.py": [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")],
+    "loss_by_name_default_tanh_preact_bug.py": [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")],
     "init_method_sizes_correct.py": ["w1", "w2"],
     "init_method_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
     "builder_add_softmax_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],

@@ -1,12 +1,13 @@
 """Truth cases for the examples of shapes met in public student repositories: a mini-batch script whose
-backward reads the batch width its loop computes, a constructor that loads a data file. Each file's claimed
-gradient and a loss written here, independently of the project's gradient code, for central differences in
-tests/test_examples_truth.py.
+backward reads the batch width its loop computes, a constructor that loads a data file, a training method
+that picks its loss by a name with a default. Each file's claimed gradient and a loss written here,
+independently of the project's gradient code, for central differences in tests/test_examples_truth.py.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib.util
 import types
 from pathlib import Path
 
@@ -25,6 +26,13 @@ def _definitions(rel: str) -> types.ModuleType:
     module.np = np
     exec(compile(tree, str(FOLDER / rel), "exec"), module.__dict__)
     return module
+
+
+def _module(rel: str) -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location(rel[:-3], FOLDER / rel)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)  # the file trains only under __main__
+    return mod
 
 
 def _sig(z):
@@ -73,8 +81,29 @@ def ctor_data_file(rel: str):
     return [getattr(net, k) for k in keys], [g[k] for k in keys], loss
 
 
+def loss_by_name(rel: str):
+    """Tanh hidden, sigmoid output, mean squared error; the gradient read off one update at rate 1."""
+    m = _module(rel)
+    net = m.Network(m.Dense(3, 5), m.Tanh(), m.Dense(5, 1), m.Sigmoid())
+    Y = (RNG.random((7, 1)) > 0.5).astype(float)
+    params = [net.layers[0].W, net.layers[0].b, net.layers[2].W, net.layers[2].b]
+    before = [p.copy() for p in params]
+    net.train(X, Y, epochs=1, learning_rate=1.0)  # the default loss, as the audit leaves it
+    claimed = [b - p for b, p in zip(before, params)]
+    for p, b in zip(params, before):
+        p[...] = b
+
+    def loss():
+        h = np.tanh(X @ params[0] + params[1])
+        return np.mean((_sig(h @ params[2] + params[3]) - Y) ** 2)
+
+    return params, claimed, loss, ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"]
+
+
 PUBLIC_CASES = {
     "minibatch_width_script_correct.py": lambda: minibatch_width("minibatch_width_script_correct.py"),
     "minibatch_width_script_squash_twice_bug.py": lambda: minibatch_width("minibatch_width_script_squash_twice_bug.py"),
     "ctor_loads_data_file_correct.py": lambda: ctor_data_file("ctor_loads_data_file_correct.py"),
+    "loss_by_name_default_correct.py": lambda: loss_by_name("loss_by_name_default_correct.py"),
+    "loss_by_name_default_tanh_preact_bug.py": lambda: loss_by_name("loss_by_name_default_tanh_preact_bug.py"),
 }
