@@ -4,18 +4,12 @@ student's traceback blamed on their own line."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
-import shutil
 import types
-from pathlib import Path
+
+from audit_example import audit_example
 
 from gradcheck.audit.adapters.inventedargs import constructor_failure
 from gradcheck.audit.loader import StudentCodeError
-from gradcheck.cli import main
-
-FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 
 
 def _raised(exc: BaseException, where: str) -> StudentCodeError:
@@ -48,15 +42,7 @@ def test_an_error_elsewhere_is_left_as_the_students():
     assert constructor_failure("NN", failed, [], {}, LOADED) is None
 
 
-def _audit(tmp_path, name: str) -> dict:
-    shutil.copy(FOLDER / name, tmp_path / name)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        main(["audit", str(tmp_path / name), "--format", "json", "--output", str(tmp_path / "out")])
-    return json.loads(out.getvalue())["submissions"][0]
-
-
 def test_the_data_file_constructor_is_an_honest_error(tmp_path):
-    s = _audit(tmp_path, "ctor_loads_data_file_correct.py")
+    s = audit_example(tmp_path, "ctor_loads_data_file_correct.py")
     assert s["status"] == "error" and s["error"].startswith("ConstructorArguments: DigitNet() raised FileNotFoundError")
     assert s["tensors"] == [] and s["diagnoses"] == []

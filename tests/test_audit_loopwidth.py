@@ -4,20 +4,13 @@
 from __future__ import annotations
 
 import ast
-import contextlib
-import io
-import json
-import shutil
 import types
-from pathlib import Path
 
 import pytest
+from audit_example import assert_judged
 
 from gradcheck.audit.adapters.loopwidth import bind_loop_widths, loop_widths
 from gradcheck.audit.adapters.shapes.ownloop import loop_roles
-from gradcheck.cli import main
-
-FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 
 MINIBATCH = """
 for epoch in range(5):
@@ -67,14 +60,6 @@ def test_an_unbound_width_the_functions_read_is_the_checked_batch():
     assert _bound(MINIBATCH, {}, []) == {}  # no function reads it: nothing to bind
 
 
-def _audit(tmp_path, name: str) -> dict:
-    shutil.copy(FOLDER / name, tmp_path / name)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        main(["audit", str(tmp_path / name), "--format", "json", "--output", str(tmp_path / "out")])
-    return json.loads(out.getvalue())["submissions"][0]
-
-
 @pytest.mark.parametrize(
     ("name", "status", "code"),
     [
@@ -83,6 +68,4 @@ def _audit(tmp_path, name: str) -> dict:
     ],
 )
 def test_the_examples_are_judged(tmp_path, name, status, code):
-    s = _audit(tmp_path, name)
-    assert s["status"] == status, s["error"]
-    assert code is None or s["diagnoses"][0]["code"] == code, s["diagnoses"]
+    assert_judged(tmp_path, name, status, code)

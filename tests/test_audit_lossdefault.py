@@ -3,19 +3,11 @@ looking its loss class up by name): it keeps the default when the submission has
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
-import shutil
-from pathlib import Path
-
 import pytest
+from audit_example import assert_judged
 
 from gradcheck.audit.adapters.loss import keeps_default
 from gradcheck.audit.loader import load_submission
-from gradcheck.cli import main
-
-FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 
 LOSS_BY_NAME = """
 class Squared:
@@ -42,14 +34,6 @@ def test_a_loss_argument_with_a_default_keeps_it_when_no_one_loss_is_found(tmp_p
     assert keeps_default(ns["train"], "loss", ns, loaded, {"loss": "Squared"}) is None  # [loss] student names one
 
 
-def _audit(tmp_path, name: str) -> dict:
-    shutil.copy(FOLDER / name, tmp_path / name)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        main(["audit", str(tmp_path / name), "--format", "json", "--output", str(tmp_path / "out")])
-    return json.loads(out.getvalue())["submissions"][0]
-
-
 @pytest.mark.parametrize(
     ("name", "status", "code"),
     [
@@ -58,6 +42,4 @@ def _audit(tmp_path, name: str) -> dict:
     ],
 )
 def test_the_examples_are_judged(tmp_path, name, status, code):
-    s = _audit(tmp_path, name)
-    assert s["status"] == status, s["error"]
-    assert code is None or s["diagnoses"][0]["code"] == code, s["diagnoses"]
+    assert_judged(tmp_path, name, status, code)

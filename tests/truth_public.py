@@ -7,11 +7,11 @@ independently of the project's gradient code, for central differences in tests/t
 from __future__ import annotations
 
 import ast
-import importlib.util
 import types
 from pathlib import Path
 
 import numpy as np
+from truth_gaps import _module
 
 FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 RNG = np.random.default_rng(23)
@@ -26,13 +26,6 @@ def _definitions(rel: str) -> types.ModuleType:
     module.np = np
     exec(compile(tree, str(FOLDER / rel), "exec"), module.__dict__)
     return module
-
-
-def _module(rel: str) -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location(rel[:-3], FOLDER / rel)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)  # the file trains only under __main__
-    return mod
 
 
 def _sig(z):
