@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from centraldiff import numeric
 from truth_gaps import GAP_CASES
+from truth_public import PUBLIC_CASES
 
 FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 EXPECTED = tomllib.loads((FOLDER / "EXPECTED.toml").read_text())["files"]
@@ -2013,6 +2014,7 @@ CASES = {
     "loss_state_project_correct": case_loss_state_project,
     "layer_pairs_attribute_correct.py": case_layer_pairs_attribute,
     "optimizer_named_net_correct.py": case_optimizer_named_net,
+    **PUBLIC_CASES,
     "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),
     "lists_cached_softmax_mean_bug.py": lambda: _lists_cached("lists_cached_softmax_mean_bug.py"),
     "src_layout_project_correct": lambda: _src_layout("src_layout_project_correct"),

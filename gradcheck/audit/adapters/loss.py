@@ -15,7 +15,7 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
-from gradcheck.audit.adapters.calling import bind_args, call_student
+from gradcheck.audit.adapters.calling import bind_args, call_student, plain_params
 from gradcheck.audit.adapters.names import LOSS_CLASS, LOSS_DERIV_FUNC, loss_named
 from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
 from gradcheck.audit.adapters.returns import return_values
@@ -71,13 +71,30 @@ def loss_object(ns: dict, loaded: LoadedSubmission, spec: dict) -> Any:
     cands, classes, funcs = _candidates(ns, loaded, spec.get("loss"))
     if len(cands) != 1:
         raise AuditError(
-            f"a loss must be passed to the training method, and {'several' if cands else 'no'} loss classes "
-            f"were found{': ' + ' and '.join(sorted(cands)) if cands else ''}: set {HINT}",
+            "a loss must be passed to the training method, and "
+            + (
+                f"several loss classes were found: {' and '.join(sorted(cands))}"
+                if cands
+                else f"no loss class with a {'/'.join(DERIVATIVE_METHODS)} method and no loss derivative function"
+                " was found"
+            )
+            + f": set {HINT}",
             where="finding the loss",
             type_="AmbiguousLoss" if cands else "LossNotFound",
         )
     name = cands[0]
     return funcs[name] if name in funcs else call_student(f"{name}()", classes[name])
+
+
+def keeps_default(fn: Callable, name: str, ns: dict, loaded: LoadedSubmission, spec: dict) -> Any:
+    """The default ``fn``'s loss argument ``name`` keeps, when the submission has no one loss to give it
+    (``train(X, y, epochs, lr, loss='mse')`` picks its own loss by name); None otherwise."""
+    params = {p.name: p for p in plain_params(fn)}
+    p = params.get(name)
+    if p is None or p.default is p.empty or spec.get("loss"):
+        return None
+    cands, _, _ = _candidates(ns, loaded, None)
+    return None if len(cands) == 1 else p.default
 
 
 def find_loss(

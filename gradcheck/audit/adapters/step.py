@@ -10,7 +10,7 @@ import numpy as np
 
 from gradcheck.audit.adapters import callsite, funcargs, glue, labels, layerknob, penaltyoff, prime, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student, plain_params
-from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, loss_object
+from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, keeps_default, loss_object
 from gradcheck.audit.adapters.names import NO_DROPOUT, PENALTY_NAME, PENALTY_VALUE
 from gradcheck.audit.adapters.objects import student_functions
 from gradcheck.audit.adapters.outputs import network_output
@@ -166,7 +166,15 @@ class Runner:
             if PENALTY_NAME.match(name) and isinstance(value, (int, float)) and not isinstance(value, bool):
                 ctx.setdefault(f"={name}", lambda v=value: v)
         for name in LOSS_ARGS:  # train(X, y, loss, epochs): the student's own loss, as the script passes it
-            ctx.setdefault(f"={name}", lambda: loss_object(t.namespace, self.loaded, self.spec))
+            kept = keeps_default(bfn, name, t.namespace, self.loaded, self.spec) if bfn is not None else None
+            if kept is None:
+                ctx.setdefault(f"={name}", lambda: loss_object(t.namespace, self.loaded, self.spec))
+            elif f"kept {name}" not in self.said:
+                self.said.add(f"kept {name}")
+                self.notes.append(
+                    f"{t.entry()}'s {name} argument keeps its default {kept!r}: the submission has no one loss "
+                    "class or derivative function to give it"
+                )
         for name, value in self._penalties(bfn).items():  # loss_and_grads(params, X, y, reg=0.05): at 0
             ctx[f"={name}"] = lambda v=value: v
         raw = named.get("__ret__")

@@ -14,6 +14,7 @@ from gradcheck.audit.adapters import library
 from gradcheck.audit.adapters.built import assembled_in_functions, built_by_function, built_in_code
 from gradcheck.audit.adapters.calling import call_student
 from gradcheck.audit.adapters.convolution import convolution_message
+from gradcheck.audit.adapters.inventedargs import constructor_failure
 from gradcheck.audit.adapters.names import (
     CLASS_TRAIN_METHODS,
     FORWARD_NAMES,
@@ -157,7 +158,12 @@ def class_target(picked: Picked, ctx: Context, instance=None, alternatives: bool
             obj = call_student(f"{cls.__name__}.__init__", cls, *args, **kwargs)
             return fit.ensure_params(obj, ctx)
 
-        base = make()
+        try:
+            base = make()
+        except StudentCodeError as exc:
+            if "init_args" not in ctx.spec and "init_kwargs" not in ctx.spec:
+                exc.inferred = (args, kwargs)  # the audit's guess: reported as such if nothing else makes one
+            raise
     else:
         base = instance
 
@@ -240,7 +246,9 @@ def made_or_built(picked: Picked, ctx: Context, alternatives: bool) -> Target:
                 class_target(picked, ctx, instance=obj, alternatives=alternatives), own_sizes=True
             )
     if target is None:
-        raise failed
+        inferred = getattr(failed, "inferred", None)
+        honest = inferred and constructor_failure(picked.cls.__name__, failed, *inferred, ctx.loaded)
+        raise honest or failed
     return target
 
 

@@ -21,7 +21,7 @@ import dataclasses
 from gradcheck.audit.adapters import assembly
 from gradcheck.audit.adapters.shapes import spec_entry
 from gradcheck.audit.adapters.target import Context, Target
-from gradcheck.audit.astnames import called_name, names_in
+from gradcheck.audit.astnames import called_name, names_in, read_names
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
 
@@ -38,16 +38,37 @@ def _calls(body: list[ast.stmt], funcs: set[str]) -> list[tuple[str, set[str], s
     return out
 
 
+def _updates(stmt: ast.stmt, grads: set[str]) -> bool:
+    """``stmt`` updates something with ``grads``: ``W -= lr * dW``, ``p["W1"] = p["W1"] - lr * g["dW1"]``,
+    ``params = update(params, grads, lr)``."""
+    if isinstance(stmt, ast.AugAssign):
+        return bool(read_names(stmt.value) & grads)
+    if isinstance(stmt, ast.Assign):
+        read = read_names(stmt.value)
+        return bool(read & grads) and bool(read & {n for t in stmt.targets for n in names_in(t)})
+    return False
+
+
 def loop_roles(stmts: list[ast.stmt], funcs: set[str]) -> tuple[str, str, int] | None:
-    """(forward, backward, line) from the first top-level loop that calls one function on another's results."""
-    for loop in assembly.script_body(stmts):
-        if not isinstance(loop, (ast.For, ast.While)):
-            continue
-        calls = _calls(loop.body, funcs)
-        for (f, bound, _, line), (g, _, read, _) in zip(calls, calls[1:]):
-            if f != g and bound and bound & read:
-                return f, g, line
-    return None
+    """(forward, backward, line): a call of one function on another's results in a training loop.
+
+    Every loop counts, nested ones too (a mini-batch loop inside the epoch loop). A pair whose
+    second call's results an update of the same loop reads (``grads = backprop(X, Y, params, cache)``
+    then ``params["W1"] = params["W1"] - lr * grads["dW1"]``) wins over one whose second call only
+    measures (``cost = compute_loss(Y, cache["A2"])`` once per epoch); else the first pair found.
+    """
+    first = None
+    for stmt in assembly.script_body(stmts):
+        for loop in (n for n in ast.walk(stmt) if isinstance(n, (ast.For, ast.While))):
+            calls = _calls(loop.body, funcs)
+            for (f, bound, _, line), (g, got, read, g_line) in zip(calls, calls[1:]):
+                if f == g or not bound & read:
+                    continue
+                later = [s for s in loop.body if s.lineno > g_line]
+                if got and any(_updates(n, got) for s in later for n in ast.walk(s)):
+                    return f, g, line
+                first = first or (f, g, line)
+    return first
 
 
 def find(ctx: Context) -> Target | None:
@@ -59,7 +80,9 @@ def find(ctx: Context) -> Target | None:
     sub = dataclasses.replace(ctx, spec={**ctx.spec, "entry": backward, "forward": forward})
     try:
         target = spec_entry.find(sub)
-    except (AuditError, StudentCodeError):
+    except (AuditError, StudentCodeError) as exc:
+        if isinstance(exc, AuditError) and exc.type == "NeedsSizes" and ctx.sizes is None:
+            raise  # the pair needs sizes: tried again with invented ones
         return None
     ctx.notes.append(
         f"{forward}() and {backward}() taken for the forward and the backward: the script's training loop "

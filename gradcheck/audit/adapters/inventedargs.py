@@ -1,0 +1,90 @@
+"""A constructor that fails on the arguments the audit inferred: the audit's guess, not the student's bug.
+
+With no spec, a model class is made from inferred arguments (sizes invented, defaults
+kept). Some constructors cannot be made that way: ``NN(datapath='cifar10.pkl')`` opens a
+data file the submission does not include; ``SequentialModel(layers)`` reads
+``layers[0].n_units`` of layer objects that only a notebook outside the submission builds.
+When that call raises and no code of the submission makes the object itself, reporting
+the exception as the student's (``AttributeError ... (line 53)``) blames correct code for
+the audit's guess. It is reported instead as ``ConstructorArguments``: the call as made,
+what it raised where, why the inferred arguments cannot do, and the spec keys that give
+the assignment's own.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+import numpy as np
+
+from gradcheck.audit.loader import AuditError, StudentCodeError
+
+
+def _shown(value) -> str:
+    """An inferred argument as the report shows it (arrays by their shape)."""
+    if isinstance(value, np.ndarray):
+        return f"<array {value.shape}>"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _student_line(exc: BaseException, loaded) -> str | None:
+    """Where in the submission ``exc`` was raised (its innermost frame there)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if loaded.owns(f.filename)]
+    return loaded.where(frames[-1].filename, frames[-1].lineno) if frames else None
+
+
+def _numbers(values: list) -> bool:
+    """Whether an inferred argument is a number or a list of numbers (a size, not an object)."""
+    for v in values:
+        items = v if isinstance(v, (list, tuple)) else [v]
+        if items and all(isinstance(i, (int, float)) and not isinstance(i, bool) for i in items):
+            return True
+    return False
+
+
+#: What sets the constructor's arguments in a spec.
+SPEC_ARGS = "set [entry] init_args (and init_kwargs) to the assignment's constructor arguments"
+
+
+def _why(orig: BaseException, values: list) -> tuple[str, str]:
+    """Why the inferred arguments cannot do, and what the instructor can do about it."""
+    if isinstance(orig, OSError) and getattr(orig, "filename", None):
+        return (
+            f"the constructor opens {orig.filename!r}, a file the submission does not include (data the class "
+            "loads itself)",
+            "the sandbox holds the submission's code, not its data files: if the constructor has arguments that "
+            "avoid reading one, set [entry] init_args (and init_kwargs) to them",
+        )
+    if isinstance(orig, (AttributeError, TypeError, IndexError)) and _numbers(values):
+        return (
+            "the constructor uses an argument as an object (layers, data) where the audit could only infer a "
+            "size: its arguments are built by code the submission does not include",
+            "audit it with the file that builds them (a folder is audited as one project)",
+        )
+    return "the constructor needs arguments the audit cannot infer", SPEC_ARGS
+
+
+def constructor_failure(cls_name: str, failed: BaseException, args: list, kwargs: dict, loaded) -> AuditError | None:
+    """The honest error for ``cls_name``'s constructor failing on inferred arguments (None: not that)."""
+    if not isinstance(failed, StudentCodeError) or failed.where != f"{cls_name}.__init__":
+        return None
+    orig = failed.original
+    if isinstance(orig, (SystemExit, MemoryError, RecursionError)):
+        return None
+    why, fix = _why(orig, [*args, *kwargs.values()])
+    call = ", ".join([_shown(a) for a in args] + [f"{k}={_shown(v)}" for k, v in kwargs.items()])
+    line = _student_line(orig, loaded)
+    at = f" at {line}" if line else ""
+    error = AuditError(
+        f"{cls_name}({call}) raised {type(orig).__name__}: {orig}{at}, called with the arguments the audit "
+        f"inferred, and no construction in the submission's own code gives one either: {why}. This is the audit's "
+        f"guess failing, not a verdict on the code: {fix}",
+        where=f"{cls_name}.__init__",
+        type_="ConstructorArguments",
+    )
+    error.traceback = failed.traceback
+    return error
+
+
+__all__ = ["constructor_failure"]

@@ -1,0 +1,102 @@
+"""Truth cases for the examples of shapes met in public student repositories: a mini-batch script whose
+backward reads the batch width its loop computes, a constructor that loads a data file, a training method
+that picks its loss by a name with a default. Each file's claimed gradient and a loss written here,
+independently of the project's gradient code, for central differences in tests/test_examples_truth.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import types
+from pathlib import Path
+
+import numpy as np
+from truth_gaps import _module
+
+FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
+RNG = np.random.default_rng(23)
+X = RNG.normal(size=(7, 3))
+
+
+def _definitions(rel: str) -> types.ModuleType:
+    """The file's functions and classes only (its top level reads data that is not there)."""
+    tree = ast.parse((FOLDER / rel).read_text())
+    tree.body = [s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.ClassDef))]
+    module = types.ModuleType(rel[:-3])
+    module.np = np
+    exec(compile(tree, str(FOLDER / rel), "exec"), module.__dict__)
+    return module
+
+
+def _sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def minibatch_width(rel: str):
+    """Samples as columns, sigmoid hidden, softmax output, cross-entropy mean over the batch."""
+    m = _definitions(rel)
+    Xc = X.T.copy()
+    T = np.eye(4)[[0, 1, 2, 3, 1, 2, 0]].T
+    net = {
+        "W1": RNG.normal(size=(5, 3)),
+        "b1": RNG.normal(size=(5, 1)),
+        "W2": RNG.normal(size=(4, 5)),
+        "b2": RNG.normal(size=(4, 1)),
+    }
+    m.width = Xc.shape[1]  # what the training loop binds: the batch's width
+    g = m.propagate_back(Xc, T, net, m.propagate_forward(Xc, net))
+    keys = ["W1", "b1", "W2", "b2"]
+
+    def loss():
+        z = net["W2"] @ _sig(net["W1"] @ Xc + net["b1"]) + net["b2"]
+        p = np.exp(z) / np.exp(z).sum(axis=0)
+        return -np.sum(T * np.log(p)) / Xc.shape[1]
+
+    return [net[k] for k in keys], [g["d" + k] for k in keys], loss
+
+
+def ctor_data_file(rel: str):
+    """ReLU hidden, softmax output, cross-entropy over integer labels; the instance made without its data file."""
+    m = _definitions(rel)
+    net = m.DigitNet.__new__(m.DigitNet)
+    net.W1, net.b1 = RNG.normal(size=(3, 6)), RNG.normal(size=6)
+    net.W2, net.b2 = RNG.normal(size=(6, 4)), RNG.normal(size=4)
+    y = np.array([0, 1, 2, 3, 1, 2, 0])
+    net.forward(X)
+    g = net.backward(y)
+    keys = ["W1", "b1", "W2", "b2"]
+
+    def loss():
+        s = np.maximum(X @ net.W1 + net.b1, 0) @ net.W2 + net.b2
+        p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
+        return -np.mean(np.log(p[np.arange(7), y]))
+
+    return [getattr(net, k) for k in keys], [g[k] for k in keys], loss
+
+
+def loss_by_name(rel: str):
+    """Tanh hidden, sigmoid output, mean squared error; the gradient read off one update at rate 1."""
+    m = _module(rel)
+    net = m.Network(m.Dense(3, 5), m.Tanh(), m.Dense(5, 1), m.Sigmoid())
+    Y = (RNG.random((7, 1)) > 0.5).astype(float)
+    params = [net.layers[0].W, net.layers[0].b, net.layers[2].W, net.layers[2].b]
+    before = [p.copy() for p in params]
+    net.train(X, Y, epochs=1, learning_rate=1.0)  # the default loss, as the audit leaves it
+    claimed = [b - p for b, p in zip(before, params)]
+    for p, b in zip(params, before):
+        p[...] = b
+
+    def loss():
+        h = np.tanh(X @ params[0] + params[1])
+        return np.mean((_sig(h @ params[2] + params[3]) - Y) ** 2)
+
+    return params, claimed, loss, ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"]
+
+
+PUBLIC_CASES = {
+    "minibatch_width_script_correct.py": lambda: minibatch_width("minibatch_width_script_correct.py"),
+    "minibatch_width_script_squash_twice_bug.py": lambda: minibatch_width("minibatch_width_script_squash_twice_bug.py"),
+    "ctor_loads_data_file_correct.py": lambda: ctor_data_file("ctor_loads_data_file_correct.py"),
+    "loss_by_name_default_correct.py": lambda: loss_by_name("loss_by_name_default_correct.py"),
+    "loss_by_name_default_tanh_preact_bug.py": lambda: loss_by_name("loss_by_name_default_tanh_preact_bug.py"),
+}
