@@ -239,11 +239,11 @@ def without_guards(report, loss_of, params: dict, recheck):
         return report
     dtype = _finite_at(twin(loss_of), params)
     if dtype is False:  # log(0) where the guard held it, even in float64: no loss without it here
-        return report
+        return _said(report, _unsettled_note(found, "is not finite here (a probability rounds to 0 or 1)"))
     again = recheck(twin(loss_of), dtype)
     if not _settles(report, again):
-        if report.status == "fail" and again.status == "inconclusive":  # said, the verdict kept: a bug may be there
-            return dataclasses.replace(report, notes=(*report.notes, _unsettled_note(found)))
+        if again.status == "inconclusive":  # said, the verdict kept: a bug may be there
+            return _said(report, _unsettled_note(found, "loses too many digits here to pass the gradient"))
         return report
     worst = max((e.rel_error for _, e in report.failures), default=0.0)
     notes = tuple(n for n in again.notes if "inside a log explains" not in n)
@@ -259,13 +259,18 @@ def without_guards(report, loss_of, params: dict, recheck):
     )
 
 
-def _unsettled_note(found: list[str]) -> str:
+def _unsettled_note(found: list[str], why: str) -> str:
     return (
-        f"the loss has {_listed(found)}: checked against the loss without them, no entry fails, but that loss "
-        "loses too many digits here to pass the gradient (an output saturates). If this backward is written for "
-        "the loss without them (p - y through a sigmoid or softmax), it may be right: compute the loss from "
-        "logits (np.logaddexp, log-sum-exp) to check it; the failure above is against the loss as written"
+        f"the loss has {_listed(found)}, and the loss without them {why} (an output saturates). If this "
+        "backward is written for the loss without them (p - y through a sigmoid or softmax), it may be right: "
+        "compute the loss from logits (np.logaddexp, log-sum-exp) to check it; the verdict above is against "
+        "the loss as written"
     )
+
+
+def _said(report, note: str):
+    """A failing report with ``note``; any other as it is (nothing to excuse)."""
+    return dataclasses.replace(report, notes=(*report.notes, note)) if report.status == "fail" else report
 
 
 def _settles(report, again) -> bool:
