@@ -32,6 +32,8 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "inner_helpers_forward_correct.py": ["W1", "b1", "W2", "b2"],
+    "inner_helpers_forward_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
     "init_method_sizes_correct.py": ["w1", "w2"],
     "init_method_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
     "builder_add_softmax_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],

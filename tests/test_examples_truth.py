@@ -1860,6 +1860,19 @@ def _demo_then_train(folder: str):
     return ps, claimed, loss, ["first.weight", "first.bias", "second.weight", "second.bias"]
 
 
+def _inner_helpers(rel: str):
+    """forward(X, W1, b1, W2, b2) -> (Z1, A1, Z2, A2), backward(X, Y, W2, A1, A2); BCE on the sigmoid output."""
+    m = definitions(FOLDER / rel, rel)
+    ps = list(m.init_params(3, 4, 1))
+    Y = (RNG.random((7, 1)) > 0.5).astype(float)
+    _, A1, _, A2 = m.forward(X, *ps)
+
+    def loss():
+        Z1 = X @ ps[0] + ps[1]
+        p = 1 / (1 + np.exp(-((1 / (1 + np.exp(-Z1))) @ ps[2] + ps[3])))
+        return bce(p, Y)
+
+    return ps, list(m.backward(X, Y, ps[2], A1, A2)), loss
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -2080,6 +2093,8 @@ CASES = {
     "vector_output_float_bias_neglabel_bug.py": lambda: _vector_output("vector_output_float_bias_neglabel_bug.py"),
     "default_reg_loss_correct.ipynb": lambda: _default_reg("default_reg_loss_correct.ipynb"),
     "default_reg_loss_half_bug.ipynb": lambda: _default_reg("default_reg_loss_half_bug.ipynb"),
+    "inner_helpers_forward_correct.py": lambda: _inner_helpers("inner_helpers_forward_correct.py"),
+    "inner_helpers_forward_tanh_prime_bug.py": lambda: _inner_helpers("inner_helpers_forward_tanh_prime_bug.py"),
 }
 
 
