@@ -1873,6 +1873,27 @@ def _inner_helpers(rel: str):
         return bce(p, Y)
 
     return ps, list(m.backward(X, Y, ps[2], A1, A2)), loss
+
+
+def case_notebook_runs_modules():
+    """The two files run into one namespace, as the notebook's ``%run`` lines do; MSE over samples and outputs."""
+    scope: dict = {}
+    for name in ("dense_layers.py", "mlp_network.py"):
+        path = FOLDER / "notebook_runs_modules_correct" / name
+        exec(compile(path.read_text(), str(path), "exec"), scope)  # noqa: S102 - the project's own example
+    net = scope["TwoLayerRegressor"](3, 4, 2)
+    Y = RNG.normal(size=(7, 2))
+    net.backward(net.predict(X), Y)
+    dense = [net.stack[0], net.stack[2]]
+    ps = [a for d in dense for a in (d.W, d.b)]
+    claimed = [a for d in dense for a in (d.grad_W, d.grad_b)]
+
+    def loss():
+        h = 1 / (1 + np.exp(-(X @ ps[0] + ps[1])))
+        return np.mean((h @ ps[2] + ps[3] - Y) ** 2)
+
+    return ps, claimed, loss
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -2095,6 +2116,7 @@ CASES = {
     "default_reg_loss_half_bug.ipynb": lambda: _default_reg("default_reg_loss_half_bug.ipynb"),
     "inner_helpers_forward_correct.py": lambda: _inner_helpers("inner_helpers_forward_correct.py"),
     "inner_helpers_forward_tanh_prime_bug.py": lambda: _inner_helpers("inner_helpers_forward_tanh_prime_bug.py"),
+    "notebook_runs_modules_correct": case_notebook_runs_modules,
 }
 
 
