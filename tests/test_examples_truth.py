@@ -1894,6 +1894,29 @@ def case_notebook_runs_modules():
 
     return ps, claimed, loss
 
+
+def case_layers_trained_in_tests():
+    """The network the test builds, Linear(3, 4), Sigmoid(), Linear(4, 1); MSE over the batch."""
+    (layers,) = _import("layers_trained_in_tests_correct", ("layers",))
+    rng = np.random.default_rng(3)
+    stack = [layers.Linear(3, 4, rng), layers.Sigmoid(), layers.Linear(4, 1, rng)]
+    Y = RNG.normal(size=(7, 1))
+    out = X
+    for layer in stack:
+        out = layer.forward(out)
+    grad = 2.0 * (out - Y) / len(Y)
+    for layer in reversed(stack):
+        grad = layer.backward(grad)
+    ps = [stack[0].weight, stack[0].bias, stack[2].weight, stack[2].bias]
+    claimed = [stack[0].gW, stack[0].gb, stack[2].gW, stack[2].gb]
+
+    def loss():
+        h = 1 / (1 + np.exp(-(X @ ps[0] + ps[1])))
+        return np.mean((h @ ps[2] + ps[3] - Y) ** 2)
+
+    return ps, claimed, loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -2117,6 +2140,7 @@ CASES = {
     "inner_helpers_forward_correct.py": lambda: _inner_helpers("inner_helpers_forward_correct.py"),
     "inner_helpers_forward_tanh_prime_bug.py": lambda: _inner_helpers("inner_helpers_forward_tanh_prime_bug.py"),
     "notebook_runs_modules_correct": case_notebook_runs_modules,
+    "layers_trained_in_tests_correct": case_layers_trained_in_tests,
 }
 
 
