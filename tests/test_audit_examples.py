@@ -344,6 +344,20 @@ def test_top_diagnosis(audit, name):
     assert any(t["status"] == "fail" for t in s["tensors"]) or s["diagnoses"][0]["code"] == "forward_mismatch"
 
 
+#: Per-sample code whose sign is wrong for one label only (a branch on the target).
+LABEL_SIGN = ["online_label_branch_sign_bug.py", "vector_output_float_bias_neglabel_bug.py"]
+
+
+@pytest.mark.parametrize("name", LABEL_SIGN)
+def test_a_sign_wrong_on_some_labels_is_said_of_those_samples(audit, name):
+    """Checked on samples of both labels, the gradient's sign is wrong on one only: never "every gradient"."""
+    top = audit["by_name"][name]["diagnoses"][0]
+    assert top["code"] == "sign_flip"
+    assert "Every gradient has the wrong sign" not in top["message"]
+    assert "the sign error depends on the sample" in top["message"]
+    assert "(target 0)" in top["message"] and "(target 1)" in top["message"]
+
+
 def test_a_wrong_shape_beside_a_wrong_value_names_both_bugs(audit):
     s = audit["by_name"]["two_bugs_shape_and_value_bug.py"]
     codes = [d["code"] for d in s["diagnoses"]]
