@@ -61,6 +61,18 @@ def test_result_names_are_unique_relative_paths(export):
         ({"a.py": "import numpy as np\n", "b.py": "import numpy as np\n"}, False),  # two students' files
         ({"a.py": "import b\n"}, False),  # b.py is not there
         ({"broken.py": "%matplotlib inline\nfrom util import f\n", "util.py": ""}, True),  # does not parse
+        # one network beside a course's test scaffolding and plotting: test files, test-case makers
+        (
+            {
+                "final.py": "def backward_propagation(p, c, X, Y):\n    pass\n",
+                "forward.py": "def forward_test_case():\n    pass\n",
+                "test_model.py": "",
+                "plotting.py": "def plot_decision_boundary(m, X, y):\n    pass\n",
+            },
+            True,
+        ),
+        # two networks are two students' files, whatever stands beside them
+        ({"a.py": "def backward(x):\n    pass\n", "b.py": "def backward(x):\n    pass\n", "test_a.py": ""}, False),
     ],
 )
 def test_project_detection(tmp_path, files, project):

@@ -1917,6 +1917,22 @@ def case_layers_trained_in_tests():
     return ps, claimed, loss
 
 
+def case_course_tests_beside_model():
+    """Samples as rows, weights (out, in) applied to X.T; mean BCE over flat labels."""
+    (m,) = _import("course_tests_beside_model_correct", ("planar_model",))
+    p = m.init_parameters(3, 4, 1)
+    y = (RNG.random(7) > 0.5).astype(float)
+    _, cache = m.forward(X, p)
+    g = m.backward(p, cache, X, y)
+    keys = ["W1", "b1", "W2", "b2"]
+
+    def loss():
+        h = np.tanh(X @ p["W1"].T + p["b1"].T)
+        return bce(_sig(h @ p["W2"].T + p["b2"].T)[:, 0], y)
+
+    return [p[k] for k in keys], [g["d" + k] for k in keys], loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -2141,6 +2157,7 @@ CASES = {
     "inner_helpers_forward_tanh_prime_bug.py": lambda: _inner_helpers("inner_helpers_forward_tanh_prime_bug.py"),
     "notebook_runs_modules_correct": case_notebook_runs_modules,
     "layers_trained_in_tests_correct": case_layers_trained_in_tests,
+    "course_tests_beside_model_correct": case_course_tests_beside_model,
 }
 
 
