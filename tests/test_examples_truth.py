@@ -1875,6 +1875,12 @@ def _inner_helpers(rel: str):
     return ps, list(m.backward(X, Y, ps[2], A1, A2)), loss
 
 
+def _sigmoid_hidden_mse(ps, Y):
+    """MSE over the batch and the outputs of a sigmoid hidden layer and an identity output (W as in x out)."""
+    h = 1 / (1 + np.exp(-(X @ ps[0] + ps[1])))
+    return np.mean((h @ ps[2] + ps[3] - Y) ** 2)
+
+
 def case_notebook_runs_modules():
     """The two files run into one namespace, as the notebook's ``%run`` lines do; MSE over samples and outputs."""
     scope: dict = {}
@@ -1888,11 +1894,7 @@ def case_notebook_runs_modules():
     ps = [a for d in dense for a in (d.W, d.b)]
     claimed = [a for d in dense for a in (d.grad_W, d.grad_b)]
 
-    def loss():
-        h = 1 / (1 + np.exp(-(X @ ps[0] + ps[1])))
-        return np.mean((h @ ps[2] + ps[3] - Y) ** 2)
-
-    return ps, claimed, loss
+    return ps, claimed, lambda: _sigmoid_hidden_mse(ps, Y)
 
 
 def case_layers_trained_in_tests():
@@ -1910,11 +1912,7 @@ def case_layers_trained_in_tests():
     ps = [stack[0].weight, stack[0].bias, stack[2].weight, stack[2].bias]
     claimed = [stack[0].gW, stack[0].gb, stack[2].gW, stack[2].gb]
 
-    def loss():
-        h = 1 / (1 + np.exp(-(X @ ps[0] + ps[1])))
-        return np.mean((h @ ps[2] + ps[3] - Y) ** 2)
-
-    return ps, claimed, loss
+    return ps, claimed, lambda: _sigmoid_hidden_mse(ps, Y)
 
 
 def case_course_tests_beside_model():
@@ -1931,6 +1929,23 @@ def case_course_tests_beside_model():
         return bce(_sig(h @ p["W2"].T + p["b2"].T)[:, 0], y)
 
     return [p[k] for k in keys], [g["d" + k] for k in keys], loss
+
+
+def case_rows_fixed_batch():
+    """On the 64 samples its backward is written for: weights (out, in) applied to rows; mean BCE."""
+    m = definitions(FOLDER / "rows_fixed_batch_correct.py", "r")
+    net = m.RowNet(3, 4)
+    X64 = RNG.normal(size=(64, 3))
+    Y = (RNG.random((64, 1)) > 0.5).astype(float)
+    net.forward(X64)
+    net.backward(Y)
+    ps = [net.W1, net.b1, net.W2, net.b2]
+
+    def loss():
+        h = np.tanh(X64 @ ps[0].T + ps[1].T)
+        return bce(_sig(h @ ps[2].T + ps[3].T), Y)
+
+    return ps, [net.dW1, net.db1, net.dW2, net.db2], loss
 
 
 CASES = {
@@ -2158,6 +2173,7 @@ CASES = {
     "notebook_runs_modules_correct": case_notebook_runs_modules,
     "layers_trained_in_tests_correct": case_layers_trained_in_tests,
     "course_tests_beside_model_correct": case_course_tests_beside_model,
+    "rows_fixed_batch_correct.py": case_rows_fixed_batch,
 }
 
 

@@ -219,7 +219,8 @@ def write_spec(path: Path, target: Path, spec: AuditSpec) -> tuple[Path, str | N
     if result is None or not result.get("ok"):
         err = (result or {}).get("error") or {}
         why = failure or err.get("message") or (box.reason if box else "no result")
-        error = f"{err.get('type', 'Error')}: {why}"
+        where = None if failure else err.get("where")  # the line of the code that raised, as the audit says it
+        error = f"{err.get('type', 'Error')}: {why}" + (f" (in {where})" if where else "")
     else:
         graded = _judge_box(box, result, data, spec, 0, {"path": str(path), "command": reproduce_command(path, spec)})
         network = graded.forward.network if graded.forward else None
