@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import json
 import math
+import types
 
 import numpy as np
 import pytest
@@ -116,10 +117,22 @@ def test_not_param_names(name):
         ("layers[0].weight.data", None, (("name", "layers"), ("item", 0), ("attr", "weight"), ("attr", "data"))),
         ("ret[1]['W1']", "ret", (("item", 1), ("item", "W1"))),
         ("weights[-1]", None, (("name", "weights"), ("item", -1))),
+        # a root that is a list itself (an initializer's layers), as fmt_path writes it
+        ("[0].weights", None, (("item", 0), ("attr", "weights"))),
+        ("[-1]['W']", None, (("item", -1), ("item", "W"))),
     ],
 )
 def test_parse_path(text, head, steps):
     assert paths.parse_path(text) == (head, steps)
+
+
+@pytest.mark.parametrize("steps", [(("item", 0), ("attr", "weights")), (("item", 2), ("item", "b"))])
+def test_a_path_from_a_list_root_reads_back(steps):
+    """What the audit reports for a layer list an initializer returns is what a spec may say."""
+    text = paths.fmt_path("", steps)
+    assert paths.parse_path(text) == (None, steps)
+    layers = [types.SimpleNamespace(weights=np.ones(2)), None, {"b": np.zeros(3)}]
+    assert paths.resolve(layers, paths.parse_path(text)[1]) is paths.resolve(layers, steps)
 
 
 def test_parse_path_rejects_expressions():

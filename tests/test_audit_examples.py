@@ -41,6 +41,12 @@ STUDENT_NAMES = {
     "ctor_loads_data_file_correct.py": ["W1", "b1", "W2", "b2"],
     "loss_by_name_default_correct.py": [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")],
     "loss_by_name_default_tanh_preact_bug.py": [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")],
+    "rows_fixed_batch_correct.py": [],
+    "course_tests_beside_model_correct": ["W1", "b1", "W2", "b2"],
+    "layers_trained_in_tests_correct": [],
+    "notebook_runs_modules_correct": ["stack[0].W", "stack[0].b", "stack[2].W", "stack[2].b"],
+    "inner_helpers_forward_correct.py": ["W1", "b1", "W2", "b2"],
+    "inner_helpers_forward_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
     "init_method_sizes_correct.py": ["w1", "w2"],
     "init_method_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
     "builder_add_softmax_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
@@ -347,6 +353,20 @@ def test_top_diagnosis(audit, name):
     if "wrong" in EXPECTED[name]:
         assert [t["name"] for t in s["tensors"] if t["status"] == "fail"] == EXPECTED[name]["wrong"]
     assert any(t["status"] == "fail" for t in s["tensors"]) or s["diagnoses"][0]["code"] == "forward_mismatch"
+
+
+#: Per-sample code whose sign is wrong for one label only (a branch on the target).
+LABEL_SIGN = ["online_label_branch_sign_bug.py", "vector_output_float_bias_neglabel_bug.py"]
+
+
+@pytest.mark.parametrize("name", LABEL_SIGN)
+def test_a_sign_wrong_on_some_labels_is_said_of_those_samples(audit, name):
+    """Checked on samples of both labels, the gradient's sign is wrong on one only: never "every gradient"."""
+    top = audit["by_name"][name]["diagnoses"][0]
+    assert top["code"] == "sign_flip"
+    assert "Every gradient has the wrong sign" not in top["message"]
+    assert "the sign error depends on the sample" in top["message"]
+    assert "(target 0)" in top["message"] and "(target 1)" in top["message"]
 
 
 def test_a_wrong_shape_beside_a_wrong_value_names_both_bugs(audit):

@@ -61,6 +61,18 @@ def test_result_names_are_unique_relative_paths(export):
         ({"a.py": "import numpy as np\n", "b.py": "import numpy as np\n"}, False),  # two students' files
         ({"a.py": "import b\n"}, False),  # b.py is not there
         ({"broken.py": "%matplotlib inline\nfrom util import f\n", "util.py": ""}, True),  # does not parse
+        # one network beside a course's test scaffolding and plotting: test files, test-case makers
+        (
+            {
+                "final.py": "def backward_propagation(p, c, X, Y):\n    pass\n",
+                "forward.py": "def forward_test_case():\n    pass\n",
+                "test_model.py": "",
+                "plotting.py": "def plot_decision_boundary(m, X, y):\n    pass\n",
+            },
+            True,
+        ),
+        # two networks are two students' files, whatever stands beside them
+        ({"a.py": "def backward(x):\n    pass\n", "b.py": "def backward(x):\n    pass\n", "test_a.py": ""}, False),
     ],
 )
 def test_project_detection(tmp_path, files, project):
@@ -196,3 +208,52 @@ def test_students_importing_their_own_modules_stay_apart(export):
     write(export / "erin" / "erin_utils.py", "def f():\n    pass\n")
     found = discover([export])
     assert export not in found and export / "erin" in found and export / "alice" / "mlp.py" in found
+
+
+@pytest.mark.parametrize(
+    "runner",
+    [
+        ("lab.ipynb", "%run layers.py\n%run -i net.py\n"),  # a notebook running the files into its namespace
+        ("lab.py", "get_ipython().run_line_magic('run', 'layers.py')\n"),  # the same notebook exported
+        ("main.py", "exec(open('./layers.py').read())\nexec(open(\"net.py\").read())\n"),
+    ],
+)
+def test_files_run_into_one_namespace_are_one_student(tmp_path, runner):
+    """``%run layers.py`` or ``exec(open("layers.py").read())``: no import, yet one student's split project."""
+    name, text = runner
+    student = tmp_path / "export" / "erin"
+    write(student / "layers.py", "class Dense:\n    pass\n")
+    write(student / "net.py", "class Net:\n    def __init__(self):\n        self.layers = [Dense()]\n")
+    if name.endswith(".ipynb"):
+        write(student / name, json.dumps({"cells": [{"cell_type": "code", "source": [text]}]}))
+    else:
+        write(student / name, text)
+    write(tmp_path / "export" / "frank" / "mlp.py", GOOD)
+    assert discover([tmp_path / "export"]) == [student, tmp_path / "export" / "frank" / "mlp.py"]
+
+
+def test_a_script_reaching_its_modules_through_sys_path_is_one_student(tmp_path):
+    """``sys.path.append("src")`` then ``from network import Net``: the script and ``src/`` are one project."""
+    hw = tmp_path / "export" / "carol" / "hw3"
+    write(hw / "src" / "layers.py", "class Dense:\n    pass\n")
+    write(hw / "src" / "network.py", "from layers import Dense\n")
+    write(hw / "train.py", "import sys\nsys.path.append('src')\nfrom network import Net\n")
+    # two students' files of one name in sub-folders are no module either can reach by a bare name
+    write(tmp_path / "export" / "dave" / "a" / "mlp.py", GOOD)
+    write(tmp_path / "export" / "dave" / "b" / "mlp.py", GOOD)
+    write(tmp_path / "export" / "dave" / "run.py", "import mlp\n")
+    found = discover([tmp_path / "export"])
+    assert hw in found and hw / "train.py" not in found and hw / "src" not in found
+    assert tmp_path / "export" / "dave" / "run.py" in found
+
+
+def test_files_run_into_one_namespace_see_each_others_names(tmp_path, clean_imports):
+    student = tmp_path / "erin"
+    write(student / "layers.py", "class Dense:\n    pass\n")
+    write(student / "net.py", "class Net:\n    def __init__(self):\n        self.first = Dense()\n")
+    write(
+        student / "lab.ipynb", json.dumps({"cells": [{"cell_type": "code", "source": ["%run layers.py\n%run net.py"]}]})
+    )
+    loaded = projects.load_folder(student)
+    assert type(loaded.module.Net().first).__name__ == "Dense"
+    assert any("run into one namespace" in str(n) for n in loaded.notes)

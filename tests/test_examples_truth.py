@@ -1917,6 +1917,94 @@ def _demo_then_train(folder: str):
     return ps, claimed, loss, ["first.weight", "first.bias", "second.weight", "second.bias"]
 
 
+def _inner_helpers(rel: str):
+    """forward(X, W1, b1, W2, b2) -> (Z1, A1, Z2, A2), backward(X, Y, W2, A1, A2); BCE on the sigmoid output."""
+    m = definitions(FOLDER / rel, rel)
+    ps = list(m.init_params(3, 4, 1))
+    Y = (RNG.random((7, 1)) > 0.5).astype(float)
+    _, A1, _, A2 = m.forward(X, *ps)
+
+    def loss():
+        Z1 = X @ ps[0] + ps[1]
+        p = 1 / (1 + np.exp(-((1 / (1 + np.exp(-Z1))) @ ps[2] + ps[3])))
+        return bce(p, Y)
+
+    return ps, list(m.backward(X, Y, ps[2], A1, A2)), loss
+
+
+def _sigmoid_hidden_mse(ps, Y):
+    """MSE over the batch and the outputs of a sigmoid hidden layer and an identity output (W as in x out)."""
+    h = 1 / (1 + np.exp(-(X @ ps[0] + ps[1])))
+    return np.mean((h @ ps[2] + ps[3] - Y) ** 2)
+
+
+def case_notebook_runs_modules():
+    """The two files run into one namespace, as the notebook's ``%run`` lines do; MSE over samples and outputs."""
+    scope: dict = {}
+    for name in ("dense_layers.py", "mlp_network.py"):
+        path = FOLDER / "notebook_runs_modules_correct" / name
+        exec(compile(path.read_text(), str(path), "exec"), scope)  # noqa: S102 - the project's own example
+    net = scope["TwoLayerRegressor"](3, 4, 2)
+    Y = RNG.normal(size=(7, 2))
+    net.backward(net.predict(X), Y)
+    dense = [net.stack[0], net.stack[2]]
+    ps = [a for d in dense for a in (d.W, d.b)]
+    claimed = [a for d in dense for a in (d.grad_W, d.grad_b)]
+
+    return ps, claimed, lambda: _sigmoid_hidden_mse(ps, Y)
+
+
+def case_layers_trained_in_tests():
+    """The network the test builds, Linear(3, 4), Sigmoid(), Linear(4, 1); MSE over the batch."""
+    (layers,) = _import("layers_trained_in_tests_correct", ("layers",))
+    rng = np.random.default_rng(3)
+    stack = [layers.Linear(3, 4, rng), layers.Sigmoid(), layers.Linear(4, 1, rng)]
+    Y = RNG.normal(size=(7, 1))
+    out = X
+    for layer in stack:
+        out = layer.forward(out)
+    grad = 2.0 * (out - Y) / len(Y)
+    for layer in reversed(stack):
+        grad = layer.backward(grad)
+    ps = [stack[0].weight, stack[0].bias, stack[2].weight, stack[2].bias]
+    claimed = [stack[0].gW, stack[0].gb, stack[2].gW, stack[2].gb]
+
+    return ps, claimed, lambda: _sigmoid_hidden_mse(ps, Y)
+
+
+def case_course_tests_beside_model():
+    """Samples as rows, weights (out, in) applied to X.T; mean BCE over flat labels."""
+    (m,) = _import("course_tests_beside_model_correct", ("planar_model",))
+    p = m.init_parameters(3, 4, 1)
+    y = (RNG.random(7) > 0.5).astype(float)
+    _, cache = m.forward(X, p)
+    g = m.backward(p, cache, X, y)
+    keys = ["W1", "b1", "W2", "b2"]
+
+    def loss():
+        h = np.tanh(X @ p["W1"].T + p["b1"].T)
+        return bce(_sig(h @ p["W2"].T + p["b2"].T)[:, 0], y)
+
+    return [p[k] for k in keys], [g["d" + k] for k in keys], loss
+
+
+def case_rows_fixed_batch():
+    """On the 64 samples its backward is written for: weights (out, in) applied to rows; mean BCE."""
+    m = definitions(FOLDER / "rows_fixed_batch_correct.py", "r")
+    net = m.RowNet(3, 4)
+    X64 = RNG.normal(size=(64, 3))
+    Y = (RNG.random((64, 1)) > 0.5).astype(float)
+    net.forward(X64)
+    net.backward(Y)
+    ps = [net.W1, net.b1, net.W2, net.b2]
+
+    def loss():
+        h = np.tanh(X64 @ ps[0].T + ps[1].T)
+        return bce(_sig(h @ ps[2].T + ps[3].T), Y)
+
+    return ps, [net.dW1, net.db1, net.dW2, net.db2], loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -2142,6 +2230,12 @@ CASES = {
     "vector_output_float_bias_neglabel_bug.py": lambda: _vector_output("vector_output_float_bias_neglabel_bug.py"),
     "default_reg_loss_correct.ipynb": lambda: _default_reg("default_reg_loss_correct.ipynb"),
     "default_reg_loss_half_bug.ipynb": lambda: _default_reg("default_reg_loss_half_bug.ipynb"),
+    "inner_helpers_forward_correct.py": lambda: _inner_helpers("inner_helpers_forward_correct.py"),
+    "inner_helpers_forward_tanh_prime_bug.py": lambda: _inner_helpers("inner_helpers_forward_tanh_prime_bug.py"),
+    "notebook_runs_modules_correct": case_notebook_runs_modules,
+    "layers_trained_in_tests_correct": case_layers_trained_in_tests,
+    "course_tests_beside_model_correct": case_course_tests_beside_model,
+    "rows_fixed_batch_correct.py": case_rows_fixed_batch,
 }
 
 

@@ -1,11 +1,13 @@
-"""A student's folder of one network file and the data-loading scripts beside it.
+"""A student's folder of one network file and the data-loading, plotting and test scripts beside it.
 
 Course folders hand in ``network.py`` next to ``load_images.py``, ``load_labels.py`` or
 ``mnist_loader.py``: scripts that read the data set and define no network. None imports
 the other (the loaders are run by hand, or by a notebook not handed in), so by its
 imports alone the folder would be a folder of submissions, and each loader would be
-audited as a student's file with no model in it. A folder whose code files are one
-file with network code and only such helpers is one student's project instead.
+audited as a student's file with no model in it. The same goes for a course's test files
+handed in beside the network (``test_model.py``, ``forward.py`` defining only
+``forward_propagation_test_case()``). A folder whose code files are one file with network
+code and only such helpers is one student's project instead.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 #: Stems of data-loading and plotting scripts (``load_images``, ``mnist_loader``, ``read_data``, ``utils``).
 HELPER_STEM = re.compile(
-    r"^(load|read|download|fetch|get_?data|data|dataset|datasets|mnist|util|utils|helpers?|plot|plots|visuali[sz]e)"
+    r"^(load|read|download|fetch|get_?data|data|dataset|datasets|mnist|util|utils|helpers?|plot|plots|plotting|visuali[sz]e)"
     r"(_|$|[A-Z])|(_|^)(loader|loaders|data|dataset|utils?|helpers?|labels|images)$",
 )
 #: Words of definitions' names that make a file network code (``def backprop``, ``def train_step``,
@@ -42,9 +44,18 @@ def defines_network(source: str) -> bool:
     return False
 
 
+def is_test_scaffolding(path: Path, source: str) -> bool:
+    """A course's test file beside the student's code: named ``test_*``/``*_test``, or defining only
+    test-case makers (``def forward_propagation_test_case():``, as deeplearning.ai's ``testCases`` do)."""
+    if path.stem.startswith("test_") or path.stem.endswith("_test"):
+        return True
+    names = [name for _, name in _DEF.findall(source)]
+    return bool(names) and all(n.endswith("_test_case") or n.endswith("_test_cases") for n in names)
+
+
 def is_helper(path: Path, source: str) -> bool:
-    """A data-loading or plotting script: named like one and defining no network."""
-    return bool(HELPER_STEM.search(path.stem)) and not defines_network(source)
+    """A data-loading or plotting script (named like one and defining no network), or test scaffolding."""
+    return (bool(HELPER_STEM.search(path.stem)) and not defines_network(source)) or is_test_scaffolding(path, source)
 
 
 def one_network_with_helpers(files: list[Path], source_of) -> bool:

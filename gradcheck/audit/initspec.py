@@ -10,6 +10,7 @@ either way.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -51,16 +52,39 @@ def _toml(value) -> str:
     return json.dumps(value)  # TOML strings, numbers and arrays of them are JSON-compatible
 
 
-def _entry_lines(result: dict) -> list[str]:
+def defined_names(path: Path) -> set[str]:
+    """The classes and functions the submission's code defines at the top level of its files (read, never run)."""
+    from gradcheck.audit.projects import project_files
+    from gradcheck.audit.submissions import source_of
+
+    path = Path(path)
+    names: set[str] = set()
+    for f in [path] if path.is_file() else project_files(path) if path.is_dir() else []:
+        try:
+            tree = ast.parse(source_of(f))
+        except (SyntaxError, ValueError):
+            continue
+        names |= {s.name for s in tree.body if isinstance(s, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))}
+    return names
+
+
+def _entry_lines(result: dict, defined: set[str]) -> list[str]:
     entry = result.get("entry") or ""
-    head = entry.split(".")[0]
+    head, _, method = entry.partition(".")
     lines = [f"# detected shape: {result.get('shape')}; called: {entry or 'nothing'}"]
     if not entry or not head.isidentifier():
         return lines + ['# class = "NeuralNetwork"   # or function = "backward"']
-    key = "class" if "." in entry and result.get("shape") != "script" else "function"
     if result.get("shape") == "script":
         return lines + ["# a script: its weights and gradients are named in [network] params / grads"]
+    if head not in defined:  # ``net``, ``loss_activation``: an object the code's own top-level code makes
+        return lines + [
+            f"# {head} is an object the code's own top-level code makes, not a class or function it defines:",
+            "# auto-detection finds it again ([entry] class names only a class the code defines)",
+        ]
+    key = "class" if method and result.get("shape") != "script" else "function"
     lines.append(f"{key} = {_toml(head)}")
+    if key == "class" and method.isidentifier() and method != "backward":  # ``learn``, ``train``: not the default
+        lines.append(f"backward = {_toml(method)}")
     if key == "function" and result.get("forward_path"):
         lines.append(f"forward = {_toml(result['forward_path'])}")
     return lines
@@ -85,7 +109,7 @@ def _data_lines(result: dict) -> list[str]:
     return lines
 
 
-def _network_lines(result: dict, network: str | None) -> list[str]:
+def _network_lines(result: dict, network: str | None, open_output: bool = False) -> list[str]:
     params = [p["name"] for p in result.get("params", [])]
     grads = {g["param"]: g.get("path", "") for g in result.get("grads", [])}
     hidden, output = None, None
@@ -95,16 +119,33 @@ def _network_lines(result: dict, network: str | None) -> list[str]:
     lines = [f"params = {_toml(params)}   # in layer order" if params else '# params = ["W1", "b1", "W2", "b2"]']
     if grads:
         lines.append(f"# gradients found at: {', '.join(f'{k} <- {v}' for k, v in grads.items())}")
+    if output and open_output:  # declared, the activations would settle the loss the audit left open
+        return lines + [
+            f"# hidden = {_toml(hidden)}",
+            f"# output = {_toml(output)}   # as checked; the code does not say which output (and loss) it means",
+            *_orientation(result),
+        ]
     lines.append(
         f"hidden = {_toml(hidden)}" if hidden else '# hidden = ["sigmoid"]   # sigmoid relu tanh leaky_relu elu'
     )
     lines.append(f"output = {_toml(output)}" if output else '# output = "sigmoid"   # identity sigmoid tanh softmax')
-    if result.get("samples_as_columns") is not None:
-        lines.append(f"samples_as_columns = {str(bool(result.get('samples_as_columns'))).lower()}")
-    return lines
+    return lines + _orientation(result)
 
 
-def _loss_lines(loss: str | None) -> list[str]:
+def _orientation(result: dict) -> list[str]:
+    if result.get("samples_as_columns") is None:
+        return []
+    return [f"samples_as_columns = {str(bool(result.get('samples_as_columns'))).lower()}"]
+
+
+def _loss_lines(loss: str | None, assumed: bool = False, penalty: bool = False) -> list[str]:
+    """The [loss] lines: what the gradient was checked against, set only where declaring it keeps the audit's verdict.
+
+    ``name = "auto"`` stays where a declared loss would judge another one: a log-likelihood the student
+    maximizes (only auto keeps its sign), a loss whose L2 penalty was read off the student's own code
+    (no key declares it) and a loss no code named (``assumed``: the fit is written commented, for the
+    instructor to confirm; declaring the loss the gradient fits would pass a wrong gradient that fits another).
+    """
     if not loss:
         return ['name = "auto"                    # mse | bce | ce | auto (read off the student\'s own loss)']
     if loss.startswith("-"):  # a log-likelihood the student maximizes: only auto keeps its sign
@@ -112,7 +153,7 @@ def _loss_lines(loss: str | None) -> list[str]:
             'name = "auto"                    # read off the student\'s own loss: a log-likelihood they maximize,',
             f"#                                 checked as {loss[1:]} with the sign flipped",
         ]
-    name, _, rest = loss.lstrip("-").partition(" ")
+    name, _, rest = loss.partition(" ")
     parts = rest.strip("()").split(", ") if rest else ["mean"]
     lines = [f"name = {_toml(name)}", f"reduction = {_toml(parts[0])}              # over the samples: mean | sum"]
     for part in parts[1:]:
@@ -120,16 +161,34 @@ def _loss_lines(loss: str | None) -> list[str]:
             lines.append(f"over_outputs = {_toml(part.split()[0])}")
         elif part == "half":
             lines.append("half = true                      # 0.5 * MSE")
-    lines.append("# accept = [0.5]                 # uniform gradient factors accepted as conventions")
-    return lines
+    if penalty:
+        return [
+            'name = "auto"                    # read off the student\'s own loss: the data loss below plus their L2',
+            "#                                 penalty, which no key declares (a declared name judges it without)",
+            *(f"# {line}" for line in lines),
+        ]
+    if assumed:
+        return ['name = "auto"', *(f"# {line}" for line in lines), ACCEPT_LINE]
+    return [*lines, ACCEPT_LINE]
+
+
+ACCEPT_LINE = "# accept = [0.5]                 # uniform gradient factors accepted as conventions"
 
 
 #: Said above a loss the gradient fits but neither the instructor nor the code named (``lossverdict``).
-LOSS_TODO = "# TODO: no loss in the code: the gradient fits the one below; set the assignment's loss"
+LOSS_TODO = "# TODO: no loss in the code: the gradient fits the one commented below; set the assignment's loss"
 
 
 def render_spec(
-    path: Path, result: dict, network: str | None, loss: str | None, error: str | None = None, assumed: bool = False
+    path: Path,
+    result: dict,
+    network: str | None,
+    loss: str | None,
+    error: str | None = None,
+    assumed: bool = False,
+    defined: set[str] | None = None,
+    penalty: bool = False,
+    open_output: bool = False,
 ) -> str:
     """The commented TOML text for one worker result (and the error that stopped the audit, if any)."""
     lines = [
@@ -140,9 +199,10 @@ def render_spec(
         kind = error.split(":", 1)[0]
         lines += [f"# The audit of {path.name} stopped: {error[:300]}", "# TODO: set what it could not infer:"]
         lines += [f"# TODO: {t}" for t in _todos(kind, error)]
-    lines += ["", "[entry]", *_entry_lines(result), "# init_args = []                 # constructor arguments"]
-    lines += ["", "[network]", *_network_lines(result, network)]
-    lines += ["", "[loss]", *([LOSS_TODO] if assumed else []), *_loss_lines(loss)]
+    defined = defined_names(path) if defined is None else defined
+    lines += ["", "[entry]", *_entry_lines(result, defined), "# init_args = []                 # constructor arguments"]
+    lines += ["", "[network]", *_network_lines(result, network, open_output)]
+    lines += ["", "[loss]", *([LOSS_TODO] if assumed else []), *_loss_lines(loss, assumed, penalty)]
     lines += ["", "[data]", *_data_lines(result)]
     lines += ["", "[points]", "gradient = 1                     # split evenly over the tensors", "forward = 0", ""]
     return "\n".join(lines)
@@ -155,18 +215,24 @@ def write_spec(path: Path, target: Path, spec: AuditSpec) -> tuple[Path, str | N
     box, result, data, failure = run_worker(path, spec, limits=limits_for(spec))
     error = None
     network = loss = None
-    assumed = False
+    assumed = penalty = open_output = False
     if result is None or not result.get("ok"):
         err = (result or {}).get("error") or {}
         why = failure or err.get("message") or (box.reason if box else "no result")
-        error = f"{err.get('type', 'Error')}: {why}"
+        where = None if failure else err.get("where")  # the line of the code that raised, as the audit says it
+        error = f"{err.get('type', 'Error')}: {why}" + (f" (in {where})" if where else "")
     else:
         graded = _judge_box(box, result, data, spec, 0, {"path": str(path), "command": reproduce_command(path, spec)})
         network = graded.forward.network if graded.forward else None
         loss = graded.loss
         assumed = any(d.code in ("loss_assumed", "loss_undetermined") for d in graded.diagnoses)
+        penalty = bool(graded.loss_choice and graded.loss_choice.config.l2)
+        open_output = any(d.code == "loss_undetermined" for d in graded.diagnoses)
         if graded.status == "error":
             error = graded.error
     target = Path(target)
-    target.write_text(render_spec(path, result or {}, network, loss, error, assumed), encoding="utf-8")
+    target.write_text(
+        render_spec(path, result or {}, network, loss, error, assumed, penalty=penalty, open_output=open_output),
+        encoding="utf-8",
+    )
     return target, error

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from gradcheck.audit import cellfiles, loader, projectnames
 from gradcheck.audit.loader import AuditError, LoadedSubmission
-from gradcheck.audit.submissions import SKIP_DIRS, SUFFIXES, source_of
+from gradcheck.audit.submissions import SKIP_DIRS, SUFFIXES, run_files, source_of
 
 #: Folders and files of a project that are not the student's model code.
 TEST_DIRS = {"test", "tests", "testing"}
@@ -135,10 +135,15 @@ def load_folder(folder: Path, run_toplevel: bool = False) -> LoadedSubmission:
 
 
 def _share_cells(files: list[Path], modules: list[types.ModuleType], merged: types.ModuleType, notes: list[str]):
-    """Files that are a notebook's cells saved apart see each other's names, as the cells did (:mod:`.cellfiles`)."""
-    if not cellfiles.saved_apart(files, source_of):
+    """Files that are a notebook's cells saved apart see each other's names, as the cells did (:mod:`.cellfiles`);
+    so do files a notebook or script runs into one namespace (``%run layers.py``)."""
+    ran = run_files(files)
+    if ran:
+        notes.append(f"{', '.join(ran)} run into one namespace (%run or exec): the files see each other's names")
+    elif cellfiles.saved_apart(files, source_of):
+        notes.append(cellfiles.note(cellfiles.sibling_uses(files, source_of)))
+    else:
         return
-    notes.append(cellfiles.note(cellfiles.sibling_uses(files, source_of)))
     for module in modules:
         for k, v in vars(merged).items():
             if not k.startswith("__"):

@@ -15,6 +15,7 @@ from typing import Any
 
 from gradcheck.audit.extracted import as_array
 from gradcheck.audit.grade import SubmissionResult, grade
+from gradcheck.audit.signwording import on_some_samples
 from gradcheck.audit.spec import AuditSpec
 
 __all__ = ["judge_samples"]
@@ -57,6 +58,8 @@ def judge_samples(r: SubmissionResult, result: dict[str, Any], probes: dict, spe
     checked = sorted([0] + [i for i, _ in right + wrong + unsure])
     notes.insert(0, f"the per-sample code was stepped on {len(checked)} samples one at a time (rows {_shown(checked)})")
     notes += [f"inconclusive on sample {i}" for i, _ in unsure]
+    targets = {s["index"]: _target(s.get("Y")) for s in samples}
+    targets[0] = _target((result.get("Y") if isinstance(result.get("Y"), list) else [None])[:1])
     if r.passed and wrong:
         i, g = wrong[0]
         notes.append(
@@ -64,11 +67,26 @@ def judge_samples(r: SubmissionResult, result: dict[str, Any], probes: dict, spe
             f"{_shown([0] + [j for j, _ in right])}): the bug shows only on some samples (a branch on the "
             f"label or the target's value?); the verdict shown is sample {i}'s"
         )
-        return dataclasses.replace(r, status="fail", tensors=g.tensors, diagnoses=g.diagnoses, notes=(*r.notes, *notes))
+        said = on_some_samples(
+            g.diagnoses, [(j, targets[j]) for j, _ in wrong], [(j, targets[j]) for j in [0] + [j for j, _ in right]]
+        )
+        return dataclasses.replace(r, status="fail", tensors=g.tensors, diagnoses=said, notes=(*r.notes, *notes))
     if r.status == "fail" and right:
         notes.append(
             f"wrong on sample 0 but right on sample(s) {_shown([j for j, _ in right])}: the bug shows only on "
             "some samples (a branch on the label or the target's value?), so what the diagnosis says of every "
             "gradient holds for the samples it shows on"
         )
+        said = on_some_samples(r.diagnoses, [(0, targets[0])], [(j, targets[j]) for j, _ in right])
+        return dataclasses.replace(r, diagnoses=said, notes=(*r.notes, *notes))
     return dataclasses.replace(r, notes=(*r.notes, *notes))
+
+
+def _target(y: Any) -> str:
+    """A sample's target as the message shows it: ``1``, ``0.5`` or ``[0, 1, 0]`` ("?" when unreadable)."""
+    try:
+        flat = [float(v) for v in as_array(y).ravel()]
+    except (TypeError, ValueError, KeyError, IndexError):
+        return "?"
+    shown = [f"{v:g}" for v in flat]
+    return shown[0] if len(shown) == 1 else ("?" if not shown else f"[{', '.join(shown)}]")

@@ -25,6 +25,7 @@ import ast
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 from gradcheck.audit import cellfiles, helperfiles
@@ -72,9 +73,29 @@ def source_of(path: Path) -> str:
     return "\n".join(lines)
 
 
+#: A file run into the namespace rather than imported: a notebook's ``%run layers.py`` (or its export,
+#: ``get_ipython().run_line_magic('run', 'layers.py')``) and ``exec(open("layers.py").read())``.
+_RUN_FILE = re.compile(
+    r"""(?:^\s*%run\s+(?:-i\s+)?|run_line_magic\(\s*['"]run['"]\s*,\s*['"](?:-i\s+)?|exec\(\s*open\(\s*['"])"""
+    r"""(?:\./)?([A-Za-z_]\w*)\.py\b""",
+    re.MULTILINE,
+)
+
+
 def imported_names(path: Path) -> set[str]:
-    """First components of the modules a file imports (``from lib.combo import X`` -> ``lib``; relative: ``.``)."""
+    """First components of the modules a file imports (``from lib.combo import X`` -> ``lib``; relative: ``.``),
+    and the files it runs into its namespace (``%run layers.py``: ``layers``)."""
     text = source_of(path)
+    return _imports(text) | set(_RUN_FILE.findall(text))
+
+
+def run_files(files: list[Path]) -> list[str]:
+    """The files of ``files`` another of them runs into its namespace (``%run layers.py``), by file name."""
+    stems = {f.stem: f.name for f in files}
+    return sorted({stems[n] for f in files for n in _RUN_FILE.findall(source_of(f)) if n in stems and n != f.stem})
+
+
+def _imports(text: str) -> set[str]:
     try:
         tree = ast.parse(text)
     except SyntaxError:
@@ -107,6 +128,19 @@ def local_modules(folder: Path) -> set[str]:
     return stems | {d.name for d in subfolders(folder) if any(d.rglob("*.py"))}
 
 
+def nested_modules(folder: Path, limit: int = 200) -> set[str]:
+    """Stems of ``.py`` files that exactly one sub-folder of ``folder`` holds (what the loader finds by bare name
+    after a ``sys.path.append("src")``, see ``loader._SubmissionFinder``); the first ``limit`` files only."""
+    holders: dict[str, set[Path]] = {}
+    for i, f in enumerate(folder.rglob("*.py")):
+        if i >= limit:
+            break
+        rel = f.relative_to(folder).parts
+        if len(rel) > 1 and not any(p in SKIP_DIRS or p.startswith(".") for p in rel[:-1]):
+            holders.setdefault(f.stem, set()).add(f.parent)
+    return {stem for stem, where in holders.items() if len(where) == 1}
+
+
 def is_project(folder: Path) -> bool:
     """One student's project: a package, code files that import each other (or use each other's functions
     without importing them), or one network file and its loaders."""
@@ -115,6 +149,9 @@ def is_project(folder: Path) -> bool:
         return True
     local = local_modules(folder)
     if any(imported_names(f) & (local - {f.stem}) or "." in imported_names(f) for f in files):
+        return True
+    nested = nested_modules(folder) if files else set()
+    if any(imported_names(f) & nested for f in files):  # ``sys.path.append("src")`` then ``import network``
         return True
     files = [f for f in files if f.name not in SKIP_FILES]
     return helperfiles.one_network_with_helpers(files, source_of) or cellfiles.saved_apart(files, source_of)

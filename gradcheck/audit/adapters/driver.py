@@ -174,6 +174,8 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
                     raise first from None  # the natural backward's failure says more than "no gradients"
                 if isinstance(first, AuditError) and first.type == "BindingError" and "backward_args" in str(first):
                     raise first from None  # an argument it could not place, named, says more than what followed
+                if isinstance(first, StudentCodeError) and isinstance(exc, StudentCodeError):
+                    raise first from None  # the natural backward's own error, not the one of a method tried after it
                 raise
             if not (isinstance(exc, AuditError) and exc.type == "GradsNotFound"):
                 first = first or exc

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-from gradcheck.audit.adapters.layout import choose_layout, per_sample
+from gradcheck.audit.adapters.layout import choose_layout, furthest, per_sample
 from gradcheck.audit.adapters.sizes import (
     make_batch,
     size_candidates,
@@ -99,18 +99,18 @@ def _invent_data(target: Target, params, ctx: Context, lrs, n: int, seed: int) -
             where="making data",
             type_="DataSizes",
         )
-    first: BaseException | None = None
+    failed: list[BaseException] = []
     for n_in, n_out in cands:
         X, Y = make_batch(n_in, n_out, n, seed)
         sub = dataclasses.replace(ctx, X=X, Y=Y)
         try:
             runner, step = first_step(target, params, sub, lrs, n, seed)
         except (StudentCodeError, AuditError) as exc:
-            first = first or exc
+            failed.append(exc)
             continue
         ctx.notes.append(
             f"no data given: n_in = {n_in}, n_out = {n_out} read off the weights; {n} samples made with seed {seed}"
         )
         return runner, step
-    assert first is not None
-    raise first
+    assert failed
+    raise furthest(failed) or failed[0]  # sizes the weights do not have fail in the forward: never the code's error

@@ -9,6 +9,7 @@ labels for a softmax output), and, for code that handles one sample at a time
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import numpy as np
 
@@ -33,9 +34,9 @@ def _orders(runner: Runner, params: list[Tensor]) -> list[bool]:
 
 
 def _try_layouts(
-    runner: Runner, lr: float, orders: list[bool], notes: list[str]
+    runner: Runner, lr: float, orders: list[bool], notes: list[str], failed: list
 ) -> tuple[Step1 | None, Step1 | None, BaseException | None]:
-    """(step whose output shows the sample axis, a step that ran, first error)."""
+    """(step whose output shows the sample axis, a step that ran, first error); each error is added to ``failed``."""
     n = runner.X.shape[0]
     first_err, fallback = None, None
     for cols in orders:
@@ -43,6 +44,7 @@ def _try_layouts(
             s = runner.step(lr, cols)
         except (StudentCodeError, AuditError) as exc:
             first_err = first_err or exc
+            failed.append(exc)
             continue
         if s.out is None or _axis_ok(s.out, cols, n):
             if cols != orders[0]:
@@ -58,10 +60,11 @@ def choose_layout(runner: Runner, lr: float, params: list[Tensor], notes: list[s
     first_err: BaseException | None = None
     forms = ["given", "flat"] if runner.Y.shape[1] == 1 else ["given", "onehot", "int"]
     tried: set[str] = set()
+    failed: list[BaseException] = []
     while forms:
         runner.form = forms.pop(0)
         tried.add(runner.form)
-        good, ran, err = _try_layouts(runner, lr, orders, notes)
+        good, ran, err = _try_layouts(runner, lr, orders, notes, failed)
         first_err = first_err or err
         step = good or ran
         if step is None:
@@ -78,7 +81,44 @@ def choose_layout(runner: Runner, lr: float, params: list[Tensor], notes: list[s
             notes.append(_form_note(runner.form))
         return step
     assert first_err is not None
-    raise first_err
+    raise furthest(failed) or first_err
+
+
+def furthest(errors: list[BaseException]) -> BaseException | None:
+    """Of the errors of the grader's attempts (layouts, sizes), the one from the attempt the code got furthest in.
+
+    A forward that raises in one attempt (``X @ W1`` handed X with samples as columns, or with a
+    size the weights do not have) shows that the grader guessed wrong, not a bug of the line that
+    raised. Where another attempt gets through the forward and the code raises further on, that
+    is the code's own error; where every attempt stops in the forward, the one stopping on a later
+    line of the same file got further. None when nothing tells them apart (then the first error stands).
+    """
+    past = [e for e in errors if getattr(e, "past_forward", False)]
+    if past:
+        return past[0]
+    stopped = [(_where(e), i) for i, e in enumerate(errors) if getattr(e, "past_forward", None) is False]
+    known = [(w, i) for w, i in stopped if w is not None]
+    if len({w[0] for w, _ in known}) == 1 and len({w for w, _ in known}) > 1:
+        return errors[max(known)[1]]
+    return None
+
+
+#: Where this project's code and the libraries live: a frame there is never the student's line.
+_NOT_STUDENT = tuple(str(Path(m.__file__).resolve().parent) for m in (np, ast) if getattr(m, "__file__", None)) + (
+    str(Path(__file__).resolve().parents[2]),
+)
+
+
+def _where(exc: BaseException) -> tuple[str, int] | None:
+    """(file, line) of the innermost frame of the student's code an error was raised in, when there is one."""
+    tb = getattr(getattr(exc, "original", None), "__traceback__", None) or exc.__traceback__
+    hit = None
+    while tb is not None:
+        name = str(Path(tb.tb_frame.f_code.co_filename).resolve())
+        if not name.startswith(_NOT_STUDENT) and not name.startswith("<"):
+            hit = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return hit
 
 
 def _code(runner: Runner) -> list[ast.AST]:

@@ -197,6 +197,8 @@ def params_from_spec(spec_params: list[str], root: Any, root_name: str) -> list[
         pobj = None
         if is_param_object(val):
             pobj, steps, val = steps, steps + (("attr", "data"),), val.data
+        if is_scalar_bias(steps[-1][1], val):  # ``self.b2 = 0.0``: the one output's bias, as auto-detection takes it
+            val = np.asarray(val)
         if not isinstance(val, np.ndarray):
             raise AuditError(
                 f"[network] params[{i}] {text!r} is a {type(val).__name__}, not an array",

@@ -69,19 +69,28 @@ def _spec_error(text: str, why: str) -> AuditError:
     return AuditError(f"spec path {text!r}: {why}", where="spec", type_="SpecError")
 
 
+def _index(node: ast.AST) -> tuple[bool, Any]:
+    """(True, key) for a constant index ``0``, ``-1`` or ``'W1'``; (False, None) otherwise."""
+    if isinstance(node, ast.Constant):
+        return True, node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        return True, -node.operand.value
+    return False, None
+
+
 def _step_of(node: ast.AST, text: str) -> tuple[tuple, ast.AST | None]:
     """One step of a path expression and the node it applies to (None at the root name)."""
     if isinstance(node, ast.Attribute):
         return ("attr", node.attr), node.value
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
-        return ("item", node.slice.value), node.value
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.UnaryOp):
-        if isinstance(node.slice.operand, ast.Constant):
-            return ("item", -node.slice.operand.value), node.value
+    if isinstance(node, ast.Subscript) and _index(node.slice)[0]:
+        return ("item", _index(node.slice)[1]), node.value
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args:
         return ("call", node.func.attr), node.func.value
     if isinstance(node, ast.Name):
         return ("name", node.id), None
+    if isinstance(node, ast.List) and len(node.elts) == 1 and _index(node.elts[0])[0]:
+        # ``[0].weights``, as fmt_path writes a path whose root is a list itself (an initializer's layers)
+        return ("item", _index(node.elts[0])[1]), None
     raise _spec_error(text, "only names, .attributes, [constant] indexes and ()-calls are supported")
 
 
@@ -105,6 +114,8 @@ def parse_path(text: str) -> tuple[str | None, tuple]:
         step, node = _step_of(node, text)
         steps.append(step)
     steps.reverse()
+    if steps[0][0] == "item":  # the root is the list itself (what fmt_path writes for it)
+        return None, tuple(steps)
     head = steps[0][1]
     if head in ("ret", "returned", "result", "self"):
         return head, tuple(steps[1:])

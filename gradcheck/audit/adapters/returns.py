@@ -12,13 +12,28 @@ import numpy as np
 from gradcheck.audit.adapters.names import role_of
 from gradcheck.audit.adapters.sources import source_tree
 
+#: Scopes of their own: a ``return`` inside one belongs to it, never to the function around it.
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def own_returns(node: ast.AST) -> list[ast.Return]:
+    """The ``return`` statements of ``node``'s own body, in source order (nested functions and classes left out)."""
+    out: list[ast.Return] = []
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.Return):
+            out.append(child)
+        elif not isinstance(child, _SCOPES):
+            out += own_returns(child)
+    return out
+
 
 def return_values(fn: Callable) -> list[ast.expr]:
-    """The expressions ``fn``'s ``return`` statements give, in source order ([] when its source cannot be read)."""
+    """The expressions ``fn``'s own ``return`` statements give, in source order ([] when its source cannot be read)."""
     tree = source_tree(fn)
     if tree is None:
         return []
-    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Return) and n.value is not None]
+    body = next((s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+    return [r.value for r in own_returns(body) if r.value is not None] if body is not None else []
 
 
 def returned_names(fn: Callable) -> list[str | None]:

@@ -18,7 +18,7 @@ from gradcheck.audit.adapters.pairarg import epoch_pairs_arg, epoch_pairs_messag
 from gradcheck.audit.adapters.params import Tensor, snapshot
 from gradcheck.audit.adapters.returns import named_values
 from gradcheck.audit.adapters.target import Target
-from gradcheck.audit.loader import AuditError, LoadedSubmission
+from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
 
 
 @dataclass
@@ -132,7 +132,19 @@ class Runner:
             (knob.where if knob.where is not None else self.t.namespace)[knob.name] = lr
 
     def step(self, lr: float, columns: bool, root: Any = None, knob: Knob | None = None) -> Step1:
-        """One forward and one backward on a fresh root (or ``root``); the lr goes through ``knob``."""
+        """One forward and one backward on a fresh root (or ``root``); the lr goes through ``knob``.
+
+        An error says whether the forward had run (``past_forward``): one raised in the forward may
+        be the grader's wrong guess of the layout or sizes, not the code's error (``layout.furthest``).
+        """
+        self._forward_ran = False
+        try:
+            return self._step(lr, columns, root, knob)
+        except (StudentCodeError, AuditError) as exc:
+            exc.past_forward = self._forward_ran
+            raise
+
+    def _step(self, lr: float, columns: bool, root: Any, knob: Knob | None) -> Step1:
         t = self.t
         if root is None:
             if t.orient is not None:
@@ -148,6 +160,7 @@ class Runner:
         params_obj = root if t.root_name == "params" else None
         n = 1 if self.vector else (Xc.shape[1] if columns else Xc.shape[0])
         out, found, named = self._forward(fwd, root, Xc, Yc, params_obj, exact, n)
+        self._forward_ran = True
         out, found = self._glue(bfn, named, out, found, fwd)
         ctx = {
             "X": lambda: Xc.copy(),

@@ -31,6 +31,7 @@ from gradcheck.audit.adapters.params import discover_params
 from gradcheck.audit.adapters.shapes import cs231n, fit
 from gradcheck.audit.adapters.sizes import infer_call_sizes
 from gradcheck.audit.adapters.target import Context, Target, deepcopy_or
+from gradcheck.audit.adapters.testbuilt import built_in_tests
 from gradcheck.audit.adapters.unthreshold import unthresholded
 from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
 
@@ -116,20 +117,32 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Pic
         conv = convolution_message([c.__name__ for c in classes]) if layers else None
         if conv is not None:
             raise AuditError(conv, where="finding the model", type_="Unsupported")
-        why = (
-            ": they look like layers, and no model class or module-level list holds them, and no code of the "
-            "submission assembles them in a form the audit replays (top-level forward/backward calls on the layer "
-            "objects, or layers handed to an object: net.add(Dense(...)), net.layers = [...]); no spec setting "
-            "assembles them ([entry] class would audit one layer alone)"
-            if layers
-            else ": set [entry] class"
-        )
+        why = _layers_why(loaded, {c.cls.__name__ for c in cands}) if layers else ": set [entry] class"
         raise AuditError(
             f"found several candidate classes {listed}{why}",
             where="finding the model",
             type_="AmbiguousEntry",
         )
     return top[0]
+
+
+def _layers_why(loaded: LoadedSubmission, names: set[str]) -> str:
+    """Why layer classes make no model: nothing assembles them, or only the submission's tests do."""
+    tests = built_in_tests(getattr(loaded, "folder", None), names)
+    where = (
+        f"; they are put together and trained only in {' and '.join(tests[:2])}, a test, which the audit never "
+        "runs (tests are the student's checks, not the model): the submission needs a model class or a training "
+        "script building the same layers beside them (a module such as train.py, or a network class in "
+        "network.py), which the audit then finds with no spec"
+        if tests
+        else ""
+    )
+    return (
+        ": they look like layers, and no model class or module-level list holds them, and no code of the "
+        "submission assembles them in a form the audit replays (top-level forward/backward calls on the layer "
+        "objects, or layers handed to an object: net.add(Dense(...)), net.layers = [...])"
+        f"{where}; no spec setting assembles them ([entry] class would audit one layer alone)"
+    )
 
 
 def _layer_like(name: str) -> bool:

@@ -9,6 +9,7 @@ from gradcheck.audit.adapters.shapes import (
     functions,
     globals_fn,
     laterupdate,
+    lists,
     named_dict,
     pairs,
     positional,
@@ -52,9 +53,14 @@ def _class_entry(obj, meth: str, ctx: Context, entry: str) -> Target:
     return target if ctx.spec.get("backward") else laterupdate.with_later_update(target, cls, ctx)
 
 
+def _array_list(value) -> bool:
+    """``weights = [np.random.randn(a, b) ...]``: a module-level list of float arrays."""
+    return isinstance(value, (list, tuple)) and bool(value) and all(is_float_array(v) for v in value)
+
+
 def _module_weights(ctx: Context, fn) -> bool:
-    """Whether ``fn`` works on module-level arrays (by their names, or by its matrix products)."""
-    arrays = [k for k, v in ctx.ns.items() if is_float_array(v)]
+    """Whether ``fn`` works on module-level arrays or lists of them (by their names, or by its matrix products)."""
+    arrays = [k for k, v in ctx.ns.items() if is_float_array(v) or _array_list(v)]
     return any(is_param_name(k) for k in arrays) or bool(used_as_params([fn], arrays))
 
 
@@ -75,6 +81,7 @@ def find(ctx: Context) -> Target | None:
             unrolled.find(ctx, only=head)
             or pairs.find(ctx, bname=head, funcs=funcs)
             or named_dict.find(ctx, bname=head, funcs=funcs)
+            or lists.find(ctx, bname=head, funcs=funcs)
             or positional.find(ctx, bname=head, funcs=funcs)
             or functions.find(ctx, bname=head, funcs=funcs)
             or (globals_fn.find(ctx, bname=head, funcs=funcs) if _module_weights(ctx, obj) else None)
