@@ -71,6 +71,14 @@ def test_result_names_are_unique_relative_paths(export):
             },
             True,
         ),
+        # the student's own test of the model, loading it without an import: never a submission of its own
+        (
+            {
+                "mlp.py": "def backward(x):\n    pass\n",
+                "test_mlp.py": "import importlib\ndef test_forward():\n    pass\n",
+            },
+            True,
+        ),
         # two networks are two students' files, whatever stands beside them
         ({"a.py": "def backward(x):\n    pass\n", "b.py": "def backward(x):\n    pass\n", "test_a.py": ""}, False),
     ],
