@@ -1,6 +1,6 @@
 """ReLU nets at exactly-zero pre-activations in consecutive layers, written as users write them.
 
-Nothing here imports ``reference_nets`` or ``gradcheck``. Zero biases, input
+Nothing here imports ``reference_nets`` or ``gradcheck`` (the mpmath helpers are ``kinkforms``'). Zero biases, input
 rows and entries of exact zeros, a column of zero incoming weights and
 scattered zero weights put pre-activations at exactly 0 in one layer and, through
 activations of exactly 0, in the next. The user's backward uses ``(z > 0)``
@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from kinkforms import _mp
+from kinkforms import _mp_array as _obj
 
 LEAK = 0.01
 DIGITS = 50
@@ -156,17 +158,6 @@ class Truth:
     grad: dict
     sides: dict
     convention: tuple
-
-
-def _mp():
-    import mpmath
-
-    return mpmath
-
-
-def _obj(a):
-    mp = _mp()
-    return np.asarray(np.frompyfunc(lambda v: mp.mpf(float(v)), 1, 1)(np.asarray(a, dtype=float)), dtype=object)
 
 
 def _head_grad(form: ConvForm, out, Y):
