@@ -1,17 +1,20 @@
 """A tripped screen's excess that the entries checked leave unexplained, accounted for or kept open.
 
 After a search (:func:`gradcheck.screened.check_directional`), a block whose
-excess the checked entries do not explain is looked at three more ways, each
+excess the checked entries do not explain is looked at four more ways, each
 with a measured error bar, never a wider tolerance:
 
 - the gradient code's own rounding (:func:`within_code_rounding`): the same
   code at ``np.longdouble`` measures how far each entry rounds;
 - the wider run judged directly (:func:`wider_run_accounts`,
   :mod:`gradcheck.widescreen`);
+- a convention at units exactly 0 (:func:`by_convention`): the block's
+  direction measured just inside the piece where ``relu'(0) = 0`` holds (the
+  gradient's piece) agrees with the gradient;
 - kinks inside the steps (:func:`through_kinks`): smaller steps along the
   block's direction resolve it, or one-sided slopes bracket the gradient.
 
-What is still open after all three leaves its tensor inconclusive.
+What is still open after all four leaves its tensor inconclusive.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import dataclasses
 
 import numpy as np
 
+from gradcheck import convention
 from gradcheck import directional as dr
 from gradcheck.compare import SAFETY
 from gradcheck.longer import blind
@@ -31,6 +35,7 @@ def account(ch, screener, unexplained: list, found: dict) -> list:
     """The unexplained blocks none of the three accounts explains (``found``: the entries checked)."""
     unexplained = within_code_rounding(ch, screener, unexplained, found)
     unexplained = wider_run_accounts(ch, screener, unexplained)
+    unexplained = by_convention(ch, screener, unexplained)
     return through_kinks(ch, screener, unexplained)
 
 
@@ -119,6 +124,38 @@ def code_rounding(ch, screener) -> np.ndarray | None:
         (eps_before, before), (eps_wide, _) = runs[-2], runs[-1]
         diff = np.sqrt(eps_wide / eps_before) * np.abs(flat(before) - gw)
     return np.where(np.isfinite(diff), diff, np.inf)
+
+
+def by_convention(ch, screener, unexplained: list) -> list:
+    """The unexplained blocks that the piece of a verified convention does not account for either.
+
+    Where the gradient is what ``relu'(0) = 0`` gives at units exactly 0 in
+    consecutive layers (:mod:`gradcheck.convention`), a complex-step screen
+    reads the slope of whatever piece its direction enters, not the
+    convention's, and moving several entries at once (a bias of one layer with
+    the next) switches units no single entry's move does. Where a push into the
+    convention's piece exists (found once a check), the block's direction is
+    measured again just inside that piece (3 to 6 evaluations); it is accounted
+    for where that slope agrees with the gradient within the screen's own rule,
+    resolving it, and its tensors are ``kink``.
+    """
+    if not unexplained or not screener.complex_safe or screener.oracle.dtype != np.float64:
+        return unexplained
+    found = ch.convention_push() if hasattr(ch, "convention_push") else None
+    if not found:
+        return unexplained
+    still = []
+    push = convention.push_of(screener.oracle, found)
+    for block, screen in unexplained:
+        analytic, scale = screener.sums(block)
+        value, error = convention.limit(screener.oracle, push, screener._moves(block))
+        again = screener._judge(analytic, value, error, scale)
+        if not (np.isfinite(value) and again.ok and not blind(again)):
+            still.append((block, screen))
+            continue
+        names = screener.split(block) if isinstance(screener, dr.GroupScreener) else {screener.name: block}
+        ch.kinked.update(n for n, b in names.items() if b.size)
+    return still
 
 
 #: A tripped real screen that the entries checked leave unexplained is measured again at steps

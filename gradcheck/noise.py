@@ -147,7 +147,7 @@ def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True, quick: bool
 
 def _random_move(rng: np.random.Generator, w: np.ndarray) -> np.ndarray:
     """``+-max(1, |w_i|)``, the sign ``-`` where a uniform draw is below 1/2 (built in one array, not five)."""
-    move = np.abs(w, dtype=np.float64)
+    move = np.asarray(np.abs(w, dtype=np.float64))  # (an array even for a tensor of no dimensions)
     np.maximum(move, 1.0, out=move)
     return np.copysign(move, rng.random(w.shape) - 0.5, out=move)  # (a draw of exactly 1/2 gives +0.0: +)
 

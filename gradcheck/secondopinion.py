@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcheck import kinks
+from gradcheck import convention, kinks
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, judge
 from gradcheck.kinks import subgradient_status
@@ -37,6 +37,9 @@ class SecondOpinions:
     def second_opinion(self, name: str, j: int, g: float, first: nm.Estimate, floor: float):
         """Re-examine a failing entry; return ``(status, estimate)``."""
         status, best, exact = self._second_opinion(name, j, g, first, floor)
+        if status == "fail" and exact is not None and self._by_convention(name, j, g, floor):
+            # (one-sided slopes alike both ways need not mean no unit at 0: leaky ReLU's 1 x 0.01 = 0.01 x 1)
+            return "kink", best
         before = best
         if exact is None and status in ("fail", "inconclusive"):
             status, best = self._through_kinks(name, j, g, floor, status, best)
@@ -83,7 +86,7 @@ class SecondOpinions:
                 return "pass"
         return "inconclusive"
 
-    def _at_a_tie(self, name: str, j: int, g: float, up: nm.Estimate, scale: float):
+    def _at_a_tie(self, name: str, j: int, g: float, up: nm.Estimate, scale: float, floor: float):
         """``(status, estimate, up)`` where entry ``j`` sits exactly on a tie of ``np.maximum`` or the like; else None.
 
         A complex step moves no real part, so kinks near the point (ReLU units a
@@ -104,11 +107,46 @@ class SecondOpinions:
             return None  # the same slope both ways: no tie at the point
         est = nm.Estimate(0.5 * (down + up.value), error, "complex-sides", down, up.value, kink=True)
         status = subgradient_status(g, est, self.rtol * scale)
+        if status == "fail" and self._by_convention(name, j, g, floor):
+            return "kink", est, up
         if status == "fail" and g == 0.0:
             # every path of the entry through units at exactly 0 (see _through_kinks): 0 is owed nothing
             self._note_kinks(name, j, _coincident_note)
             return "inconclusive", est, up
         return status, est, up
+
+    def _by_convention(self, name: str, j: int, g: float, floor: float) -> bool:
+        """Is ``g``, failed by the complex step, what ``relu'(0) = 0`` (or 1) gives at units exactly 0? (noted;
+        see :mod:`gradcheck.convention`: 3 evaluations an entry, the push found once a check)"""
+        if not self.complex_safe or self.oracle.dtype != np.float64:
+            return False
+        tried = self.__dict__.setdefault("_by_convention_tried", {})
+        if (name, j, g) not in tried:
+            tried[(name, j, g)] = self._convention_holds(name, j, g, floor)
+        return tried[(name, j, g)]
+
+    def convention_push(self):
+        """:func:`gradcheck.convention.find_push` for this check (found once; None for a loss not complex-safe, or
+        at a point on no kink: :func:`gradcheck.convention.on_a_kink`)."""
+        if not self.complex_safe or self.oracle.dtype != np.float64:
+            return None
+        found = self.__dict__.get("_push", ())
+        if found == ():
+            kinked = convention.on_a_kink(self.oracle)
+            found = self._push = convention.find_push(self.oracle, self.analytic, self.rtol) if kinked else None
+        return found
+
+    def _convention_holds(self, name: str, j: int, g: float, floor: float) -> bool:
+        """:meth:`_by_convention`, measured."""
+        found = self.convention_push()
+        if not found:
+            return False
+        measured = convention.verify(self.oracle, self.analytic, name, j, self.rtol, found)
+        scale = max(abs(g), abs(measured.value), floor) if measured is not None else 0.0
+        if not convention.holds(measured, g, self.rtol, scale):
+            return False
+        self._note_kinks(name, j, _ConventionNote(measured))
+        return True
 
     def _through_kinks(self, name: str, j: int, g: float, floor: float, status: str, best: nm.Estimate):
         """``(status, estimate)`` after the one-sided limits of entry ``j`` (for a real-difference second opinion).
@@ -249,7 +287,7 @@ class SecondOpinions:
             floor = max(floor, self._estimate_floor())
         # (one evaluation per entry the complex step failed: refine's steps across a tie beside near kinks
         # need not show a kink, nor disagree with the complex step beyond their error bars)
-        tie = self._at_a_tie(name, j, g, exact, scale) if self.complex_safe and exact is not None else None
+        tie = self._at_a_tie(name, j, g, exact, scale, floor) if self.complex_safe and exact is not None else None
         if tie is not None:
             return tie
         if refined.kink:
@@ -386,6 +424,18 @@ def _bracket_note(width: float, step: float):
 
     note.key = "bracket"
     return note
+
+
+class _ConventionNote:
+    """:func:`gradcheck.convention.note` as a keyed note of :meth:`SecondOpinions._note_kinks`."""
+
+    key = "convention"
+
+    def __init__(self, measured: convention.Convention):
+        self.measured = measured
+
+    def __call__(self, name: str, first: tuple, count: int) -> str:
+        return convention.note(name, first, count, self.measured)
 
 
 def _coincident_note(name: str, first: tuple, count: int) -> str:
