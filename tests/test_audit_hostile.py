@@ -47,6 +47,10 @@ PORTS = (39457, 39458, 39459, 39460)
 SPEC = "[limits]\nwall_seconds = 8\nmemory_mb = 768\n"
 
 
+def _hostile_files() -> list[Path]:
+    return sorted([*HOSTILE.glob("*.py"), *HOSTILE.glob("*.ipynb")])
+
+
 # ----------------------------------------------------------------------------- the traps
 
 
@@ -215,7 +219,7 @@ def run(tmp_path_factory):
         common = ["--jobs", "2", "--spec", spec, "--format", "json"]
 
         baseline = _cli([HONEST, BUGGY, *common, "--output", base / "baseline"], cwd, env)
-        files = sorted(HOSTILE.glob("*.py"))
+        files = _hostile_files()
         t0 = time.monotonic()
         main = _cli([*files, HONEST, BUGGY, linked, *common, "--output", out], cwd, env)
         took = time.monotonic() - t0
@@ -267,7 +271,7 @@ def run(tmp_path_factory):
 
 
 def test_every_hostile_example_is_expected():
-    assert {p.name for p in HOSTILE.glob("*.py")} == set(EXPECTED)
+    assert {p.name for p in _hostile_files()} == set(EXPECTED)
     for name, exp in EXPECTED.items():
         assert exp["status"] in ("pass", "fail", "error", "timeout"), name
         assert exp.get("attack") and exp.get("contained"), f"{name}: say what it tries and what is checked"

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import json
 import os
 from pathlib import Path
 
-from gradcheck.audit import cellfiles, helperfiles
+from gradcheck.audit import cellfiles, helperfiles, untrusted
 
 SUFFIXES = (".py", ".ipynb")
 #: Folders never searched: caches, environments, version control, test suites.
@@ -54,15 +53,14 @@ def subfolders(folder: Path) -> list[Path]:
 
 def source_of(path: Path) -> str:
     """The code of a ``.py`` file, or of a notebook's code cells ("" when unreadable)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = untrusted.read_text(path)
+    if text is None:
         return ""
     if path.suffix != ".ipynb":
         return text
-    try:
-        cells = json.loads(text).get("cells", [])
-    except (ValueError, AttributeError):
+    nb = untrusted.read_json(text)
+    cells = nb.get("cells", []) if isinstance(nb, dict) else []
+    if not isinstance(cells, list):
         return ""
     lines = []
     for c in cells:
@@ -75,9 +73,8 @@ def source_of(path: Path) -> str:
 def imported_names(path: Path) -> set[str]:
     """First components of the modules a file imports (``from lib.combo import X`` -> ``lib``; relative: ``.``)."""
     text = source_of(path)
-    try:
-        tree = ast.parse(text)
-    except SyntaxError:
+    tree = untrusted.parse(text)
+    if tree is None:
         return _imports_by_line(text)
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -147,9 +144,8 @@ def _root_imports(folder: Path, limit: int = 200) -> bool:
 
 def _dotted_imports(path: Path) -> set[str]:
     """Absolute module paths a file imports (``from src.layers import X`` -> ``src.layers``)."""
-    try:
-        tree = ast.parse(source_of(path))
-    except SyntaxError:
+    tree = untrusted.parse(source_of(path))
+    if tree is None:
         return set()
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -198,7 +194,9 @@ def result_names(paths: list[Path]) -> dict[Path, str]:
         return {}
     if len({Path(p).name for p in paths}) == len(paths):
         return {p: Path(p).name for p in paths}
-    resolved = {p: Path(p).resolve() for p in paths}
+    # where each path is, as given: a submission that is a link to a classmate's file is named by its own
+    # place, never by its target's (it would overwrite the classmate's result file)
+    resolved = {p: Path(os.path.abspath(p)) for p in paths}
     parents = [str(r.parent) for r in resolved.values()]
     root = Path(os.path.commonpath(parents)) if len(set(parents)) > 1 else Path(parents[0])
     return {p: r.relative_to(root).as_posix() for p, r in resolved.items()}

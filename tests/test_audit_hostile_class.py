@@ -1,0 +1,121 @@
+"""Hostile files inside a class export (a folder per student), audited by the real command line with
+the default (bwrap) sandbox: what one student puts in their folder must not stop the class's audit,
+nor change or take another student's verdict or result file.
+
+* ``mallory/mlp.py`` is examples/hostile/deep_nesting.py (an expression nested 3,000 deep) and
+  ``trudy/hw.ipynb`` examples/hostile/nested_notebook.ipynb (a notebook of lists nested 3,000 deep):
+  the grader reads every file of a folder to see what imports what, where a parser that runs out of
+  recursion used to stop the whole batch (exit 2, no verdict for anyone);
+* ``eve/mlp.py`` is a relative link to ``../alice/mlp.py``: it is refused unread, and its verdict goes
+  to its own result file (named by the link's place, it used to overwrite alice's).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sandbox_util import bwrap_or_skip
+
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE = ROOT / "examples" / "hostile"
+HONEST = ROOT / "examples" / "submissions" / "inplace_correct.py"
+BUGGY = ROOT / "examples" / "submissions" / "inplace_tanh_bug.py"
+SPEC = "[limits]\nwall_seconds = 8\nmemory_mb = 768\n"
+
+
+def _audit(target: Path, out: Path, spec: Path) -> tuple[subprocess.CompletedProcess, dict]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "gradcheck", "audit", str(target), "--spec", str(spec), "--format", "json"]
+        + ["--jobs", "2", "--output", str(out)],
+        cwd=out.parent,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    report = json.loads(proc.stdout) if proc.stdout.strip() else {}
+    return proc, report
+
+
+def _essence(s: dict) -> tuple:
+    return s["status"], [d["code"] for d in s["diagnoses"]], [(t["name"], t["status"]) for t in s["tensors"]]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    bwrap_or_skip()
+    base = tmp_path_factory.mktemp("hostile-class")
+    spec = base / "spec.toml"
+    spec.write_text(SPEC)
+    honest = base / "honest"
+    for who, src in (("alice", HONEST), ("bob", BUGGY)):
+        for cls in (honest, base / "cls"):
+            (cls / who).mkdir(parents=True, exist_ok=True)
+            shutil.copy(src, cls / who / "mlp.py")
+    cls = base / "cls"
+    for who, name, src in (("mallory", "mlp.py", "deep_nesting.py"), ("trudy", "hw.ipynb", "nested_notebook.ipynb")):
+        (cls / who).mkdir()
+        shutil.copy(HOSTILE / src, cls / who / name)
+    (cls / "eve").mkdir()
+    (cls / "eve" / "mlp.py").symlink_to("../alice/mlp.py")
+    (base / "out-honest").mkdir()
+    (base / "out").mkdir()
+    baseline, base_report = _audit(honest, base / "out-honest", spec)
+    proc, report = _audit(cls, base / "out", spec)
+    folder = next((base / "out").glob("audit-*"), None)
+    files = {}
+    if folder is not None:
+        for f in (folder / "submissions").rglob("*.json"):
+            files[f.relative_to(folder / "submissions").as_posix()] = json.loads(f.read_text())
+    return {"baseline": base_report, "proc": proc, "report": report, "files": files}
+
+
+def _by_student(report: dict) -> dict[str, dict]:
+    return {Path(s["path"]).parent.name: s for s in report["submissions"]}
+
+
+def test_the_class_audit_finishes(run):
+    proc = run["proc"]
+    assert proc.returncode == 1, proc.stderr[-2000:]  # failing submissions: exit 1, never our crash (2)
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+    assert set(_by_student(run["report"])) == {"alice", "bob", "mallory", "trudy", "eve"}
+
+
+def test_honest_verdicts_unchanged(run):
+    base, got = _by_student(run["baseline"]), _by_student(run["report"])
+    assert base["alice"]["status"] == "pass" and base["bob"]["status"] == "fail"
+    for who in ("alice", "bob"):
+        assert _essence(got[who]) == _essence(base[who]), who
+
+
+def test_hostile_files_get_an_error_about_themselves(run):
+    got = _by_student(run["report"])
+    assert got["mallory"]["status"] == "error" and "RecursionError" in got["mallory"]["error"]
+    assert got["trudy"]["status"] == "error"
+    assert got["eve"]["status"] == "error" and "symbolic link" in got["eve"]["error"]
+    for who in ("mallory", "trudy", "eve"):
+        assert got[who]["score"] == 0
+
+
+def test_every_student_has_their_own_result_file(run):
+    files = run["files"]
+    assert set(files) == {f"{w}/mlp.py.json" for w in ("alice", "bob", "mallory", "eve")} | {"trudy/hw.ipynb.json"}
+    for name, data in files.items():
+        assert Path(data["path"]).parent.name == name.split("/")[0], (name, data["path"])
+    assert files["alice/mlp.py.json"]["status"] == "pass"
+
+
+def test_unparseable_text_is_unreadable_in_the_grader():
+    from gradcheck.audit import untrusted
+    from gradcheck.audit.submissions import imported_names, source_of
+
+    assert untrusted.parse("x = a" + "[0]" * 3000) is None
+    assert untrusted.parse("x = 1\0") is None
+    assert untrusted.read_json("[" * 3000 + "]" * 3000) is None
+    assert untrusted.parse("import layers") is not None
+    assert source_of(HOSTILE / "nested_notebook.ipynb") == ""
+    assert "numpy" in imported_names(HOSTILE / "deep_nesting.py")  # read line by line when it does not parse
