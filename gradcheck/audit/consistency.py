@@ -190,6 +190,16 @@ def _grade_at(result: dict, point: dict, X, Y, spec: AuditSpec, path: str, seed:
 
 def _calls(r: SubmissionResult, probes: dict) -> SubmissionResult:
     calls = probes.get("calls") or {}
+    if calls.get("watch_removed"):  # its calls went unseen: no verdict on how its gradient was computed
+        return dataclasses.replace(
+            r,
+            status="error",
+            error="the submission switched off the grader's watch on its backward's calls (the interpreter's "
+            "profile hook) at the grader's second point: how its gradient is computed cannot be checked",
+        )
+    if calls.get("hook_changes"):
+        note = f"the backward tried {calls['hook_changes']} time(s) to change the profile hook that watched it; refused"
+        r = dataclasses.replace(r, notes=(*r.notes, note))
     n, places = int(calls.get("perturbed_evaluations", 0)), int(calls.get("perturbed_places", 0))
     if n < MIN_PERTURBED or places < 2:
         return r

@@ -211,18 +211,13 @@ def _step_at(ctx, values: list[np.ndarray], watch: bool = False):
     lr, knob = ctx["lrs"][0], ctx.get("knob")
     if not watch:
         return runner.step(lr, s1.columns, root=root, knob=knob), None
-    import sys
+    from gradcheck.audit.hookguard import watching
 
     w = CallWatch(ctx["root"], lambda: snapshot(root, params), [np.asarray(v, float) for v in values])
-    previous = sys.getprofile()
-    sys.setprofile(w)
-    try:
+    with watching(w) as hook:  # every thread the step starts is watched; the hook cannot be switched off
         step = runner.step(lr, s1.columns, root=root, knob=knob)
-    finally:
-        removed = sys.getprofile() is not w
-        sys.setprofile(previous)
     summary = w.summary()
-    summary["watch_removed"] = removed
+    summary["watch_removed"], summary["hook_changes"] = hook["removed"], hook["changes"]
     return step, summary
 
 

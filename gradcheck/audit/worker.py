@@ -58,6 +58,8 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit import hookguard
+
 # Bind what is needed to write the result before student code can monkeypatch modules.
 _dumps, _replace, _fdopen, _mkstemp = json.dumps, os.replace, os.fdopen, tempfile.mkstemp
 _ftruncate, _pwrite, _exit = os.ftruncate, os.pwrite, os._exit
@@ -451,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, AttributeError) as exc:
         print(f"cannot read request {req_path}: {exc}", file=sys.stderr)
         return 2
+    hookguard.install()
     provisional = empty_result()
     provisional["error"] = dict(DID_NOT_FINISH)
     try:
@@ -534,6 +537,7 @@ def serve() -> None:
         print(f"cannot read the request: {exc}", file=sys.stderr)
         _exit(2)
     preload()  # everything the worker may import, before any student code
+    hookguard.install()  # the watch on the backward's calls cannot be switched off by the submission
 
     # No KeyboardInterrupt from a SIGINT the submission sends itself: as init of its pid
     # namespace (bwrap) the worker then ignores it, elsewhere it ends the run as a signal.
