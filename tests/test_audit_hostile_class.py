@@ -119,3 +119,12 @@ def test_unparseable_text_is_unreadable_in_the_grader():
     assert untrusted.parse("import layers") is not None
     assert source_of(HOSTILE / "nested_notebook.ipynb") == ""
     assert "numpy" in imported_names(HOSTILE / "deep_nesting.py")  # read line by line when it does not parse
+
+
+def test_an_answer_nested_too_deep_is_no_answer():
+    from gradcheck.audit.batch import _parse_channel
+
+    assert _parse_channel(b"[" * 100_000 + b"]" * 100_000) is None
+    assert _parse_channel(b'{"a": ' + b"[" * 900 + b"]" * 900 + b"}") is None  # parses, too deep to walk
+    assert _parse_channel(b"\xff\xfe") is None
+    assert _parse_channel(b'{"ok": true, "grads": [[1.0, "nan"]]}') == {"ok": True, "grads": [[1.0, "nan"]]}
