@@ -277,9 +277,18 @@ def test_every_hostile_example_is_expected():
         assert exp.get("attack") and exp.get("contained"), f"{name}: say what it tries and what is checked"
 
 
+def _contained(exp: dict, got: dict) -> bool:
+    return got["status"] == exp["status"] and (
+        not exp.get("diagnosis") or bool(got["diagnoses"]) and got["diagnoses"][0]["code"] == exp["diagnosis"]
+    )
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_hostile_verdict(run, name):
     exp, got = EXPECTED[name], _verdicts(run["main"])[name]
+    if exp.get("open"):  # a known breach: it must still breach, or EXPECTED.toml is out of date
+        assert not _contained(exp, got), f"{name} is contained now: remove its 'open' entry"
+        pytest.xfail(exp["open"])
     assert got["status"] == exp["status"], (got["status"], got["error"], got["output_tail"][-500:])
     if exp.get("diagnosis"):
         assert got["diagnoses"] and got["diagnoses"][0]["code"] == exp["diagnosis"], got["diagnoses"]

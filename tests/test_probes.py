@@ -314,10 +314,54 @@ def test_the_watch_by_direct_calls(tmp_path):
     w(frame, "call", None)
     live[0] = np.ones((2, 2))  # an update of every entry: not a probe
     w(frame, "return", None)
-    w(types.SimpleNamespace(f_code=compile("0", "/elsewhere.py", "eval"), f_locals={}), "call", None)
+    w(types.SimpleNamespace(f_code=compile("0", "/elsewhere.py", "eval"), f_locals={}, f_back=None), "call", None)
     s = w.summary()
     assert s["calls"] == {"loss": 3} and s["perturbed_evaluations"] == 2 and s["perturbed_places"] == 2
     assert w._params_hit() is None
+
+
+def test_the_watch_sees_a_forward_written_out_inline(tmp_path):
+    """Finite differences on local copies of the weights, with no call of the submission's own: seen at
+    the numpy calls the backward makes (a dict and a list of copies), never at an honest update."""
+    import sys
+
+    src = (
+        "import numpy as np\n"
+        "def inline_fd(W, b, h=1e-5):\n"
+        "    for i in range(W.size):\n"
+        "        for s in (h, -h):\n"
+        "            w = {'W': W.copy(), 'b': b.copy()}\n"
+        "            w['W'].flat[i] += s\n"
+        "            np.mean(w['W'])\n"
+        "            ws = [W.copy(), b.copy()]\n"
+        "            ws[0].flat[i] += s\n"
+        "            ws[0].sum()\n"
+        "def honest_update(W, b, dW, db, lr=2.0**-10):\n"
+        "    W_new, b_new = W - lr * dW, b - lr * db\n"
+        "    np.mean(W_new)\n"
+        "    return W_new, b_new\n"
+    )
+    ns: dict = {}
+    exec(compile(src, str(tmp_path / "s.py"), "exec"), ns)
+    rng = np.random.default_rng(0)
+    W, b = rng.standard_normal((3, 2)), np.zeros(1)  # b: one entry, never compared
+
+    def watched(fn, *args):
+        w = probes.CallWatch(str(tmp_path), lambda: [W.copy(), b.copy()], [W.copy(), b.copy()])
+        sys.setprofile(w)
+        try:
+            fn(*args)
+        finally:
+            sys.setprofile(None)
+        return w.summary()
+
+    s = watched(ns["inline_fd"], W, b)
+    # every library call made while a perturbed copy is held counts (the copies, the sums): at least the
+    # two evaluations of each entry; the places are the entries themselves
+    assert s["perturbed_places"] == W.size and s["perturbed_evaluations"] >= 2 * W.size
+    assert set(s["perturbed_functions"]) == {"inline_fd"}
+    s = watched(ns["honest_update"], W, b, rng.standard_normal((3, 2)), np.ones(1))
+    assert s["perturbed_evaluations"] == 0
 
 
 def _at_grader_point(monkeypatch, status, rel):

@@ -15,7 +15,9 @@ the same way:
   watched (``sys.setprofile``). A call made while the weights, or a float array
   argument, differ from their unperturbed values in one or two entries by a small
   step is an evaluation at a perturbed point: several of them, at different entries,
-  are a numerical gradient in disguise.
+  are a numerical gradient in disguise. A forward written out inline calls no function
+  of the submission, but it calls numpy: at each call the submission makes into a
+  library, its weights and its local copies of them are compared the same way.
 
 The grader judges all of it (:mod:`gradcheck.audit.consistency`); this module only
 collects. Nothing here can be trusted more than the submission it runs next to.
@@ -38,6 +40,9 @@ PERTURBATION_RTOL = 1e-3
 PROBE_SCALE = 0.3
 #: Watching stops comparing after this many calls (a long backward stays affordable).
 MAX_INSPECTED = 5000
+#: A local copy of a weight tensor is compared only when the tensor has this many entries: an update of
+#: a tensor of one or two entries moves "one or two entries" whatever the update is.
+MIN_LOCAL_SIZE = 3
 
 
 def probe_delta(shapes: list[tuple[int, ...]], values: list[np.ndarray], seed: int) -> list[np.ndarray]:
@@ -55,7 +60,7 @@ def _small_diff(a: np.ndarray, b: np.ndarray) -> tuple[int, ...] | None:
     """The entries (1 or 2) where ``a`` differs from ``b`` by a finite-difference step, else None."""
     if a.shape != b.shape or a.size == 0:
         return None
-    d = np.abs(a - b)
+    d = np.abs(np.asarray(a) - np.asarray(b))  # plain arrays: a subclass's own arithmetic is not asked
     idx = np.flatnonzero(d)
     if not 1 <= idx.size <= 2:
         return None
@@ -76,9 +81,21 @@ class CallWatch:
         self.inspected = 0
 
     def __call__(self, frame, event, arg) -> None:
-        """The profile hook: on each call of a function of the submission, count it and compare."""
-        if event != "call" or not frame.f_code.co_filename.startswith(self.root):
+        """The profile hook: on each call of a function of the submission, count it and compare; on each
+        call the submission makes into a library (numpy, builtins), compare the weights and its locals."""
+        if event not in ("call", "c_call"):
             return
+        try:  # a hook that raises is switched off by the interpreter: the submission's objects must not do that
+            if event == "call" and frame.f_code.co_filename.startswith(self.root):
+                self._own_call(frame)
+                return
+            caller = frame if event == "c_call" else frame.f_back  # a C function reports its caller's frame
+            if caller is not None and caller.f_code.co_filename.startswith(self.root):
+                self._library_call(caller)
+        except Exception:  # noqa: BLE001 - an object of the submission's that cannot be compared
+            return
+
+    def _own_call(self, frame) -> None:
         code = frame.f_code
         name = code.co_qualname if hasattr(code, "co_qualname") else code.co_name
         self.calls[name] += 1
@@ -89,6 +106,29 @@ class CallWatch:
         if hit is not None:
             self.perturbed[name] += 1
             self.where.add(hit)
+
+    def _library_call(self, frame) -> None:
+        """The forward written out inline: at each library call, the weights (moved in place) or a local
+        copy of them (a dict or list of arrays too) a small step away from the point in one or two entries."""
+        if self.inspected >= MAX_INSPECTED:
+            return
+        self.inspected += 1
+        hit = self._params_hit() or self._locals_hit(frame)
+        if hit is not None:
+            code = frame.f_code
+            self.perturbed[code.co_qualname if hasattr(code, "co_qualname") else code.co_name] += 1
+            self.where.add(hit)
+
+    def _locals_hit(self, frame) -> tuple | None:
+        for var, value in frame.f_locals.items():
+            for key, arr in _weight_like(value):
+                for t, b in enumerate(self.base):
+                    if b.size < MIN_LOCAL_SIZE or arr.shape != b.shape:
+                        continue
+                    hit = _small_diff(arr, b)
+                    if hit is not None:
+                        return ("local", frame.f_code.co_name, var, key, t, *hit)
+        return None
 
     def _params_hit(self) -> tuple | None:
         """One tensor of the weights moved by a small step in one or two entries, the rest untouched."""
@@ -132,6 +172,13 @@ def _float_arrays(value: Any) -> list[tuple[str, np.ndarray]]:
     if isinstance(value, dict):
         return [(str(k), v) for k, v in value.items() if isinstance(v, np.ndarray) and v.dtype.kind == "f"]
     return []
+
+
+def _weight_like(value: Any) -> list[tuple[str, np.ndarray]]:
+    """Float arrays held by a local variable: the array, or the arrays of a dict, list or tuple."""
+    if isinstance(value, (list, tuple)):
+        return [(str(i), v) for i, v in enumerate(value[:64]) if isinstance(v, np.ndarray) and v.dtype.kind == "f"]
+    return _float_arrays(value)
 
 
 def _knob(ctx: dict, update: dict | None):
