@@ -290,6 +290,7 @@ _LIMIT_WORDS = (
     ("", "Unable to allocate", "the submission exceeded the sandbox's memory limit"),
     ("", "File too large", "the submission hit the sandbox's file-size limit (output or files too large)"),
     ("BlockingIOError", "Resource temporarily unavailable", "the submission hit the sandbox's processes limit"),
+    ("", "Operation not permitted", "the submission did what the sandbox does not allow (start a process, ...)"),
     ("", "Too many open files", "the submission hit the sandbox's open-files limit"),
     (
         "WorkerDidNotFinish",

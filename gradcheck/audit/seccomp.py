@@ -19,7 +19,7 @@ import functools
 import os
 import sys
 
-__all__ = ["DENIED", "NAMESPACE_FLAGS", "SeccompUnavailable", "compiled_filter", "filter_fd"]
+__all__ = ["DENIED", "NAMESPACE_FLAGS", "SeccompUnavailable", "compiled_filter", "filter_fd", "forbid_new_processes"]
 
 #: System calls that fail with EPERM inside the sandbox, and why.
 DENIED = {
@@ -92,6 +92,12 @@ NAMESPACE_FLAGS = {
 #: ioctl TIOCSTI pushes characters into a terminal's input (a classic escape).
 TIOCSTI = 0x5412
 
+#: clone() with this flag makes a thread of the caller; without it, another process.
+CLONE_THREAD = 0x00010000
+#: The calls that start another process or program, denied once a submission may run
+#: (:func:`forbid_new_processes`); clone() without CLONE_THREAD is denied too.
+NEW_PROCESS_CALLS = ("fork", "vfork", "execve", "execveat")
+
 
 class SeccompUnavailable(RuntimeError):
     """libseccomp or its Python bindings are missing; the message says what to install."""
@@ -155,6 +161,31 @@ def compiled_filter() -> bytes:
             except OSError:
                 pass
         raise
+
+
+def forbid_new_processes() -> None:
+    """From now on this process starts no other process or program: fork, vfork, execve, execveat
+    and a clone() that is not a thread fail with EPERM (a filter on top of the sandbox's, for good).
+
+    The worker installs it before it loads a submission: what the submission computes is then
+    computed in the process the worker watches (threads included), not in a child it cannot see.
+
+    Raises
+    ------
+    SeccompUnavailable
+        If libseccomp or pyseccomp is missing.
+    """
+    sc = _bindings()
+    f = sc.SyscallFilter(defaction=sc.ALLOW)
+    deny = sc.ERRNO(errno.EPERM)
+    for name in NEW_PROCESS_CALLS:
+        try:
+            f.add_rule(deny, name)
+        except (RuntimeError, ValueError, OSError):  # a call this architecture does not have
+            continue
+    f.add_rule(deny, "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_THREAD, 0))
+    f.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")  # its flags cannot be read: the C library falls back to clone
+    f.load()
 
 
 def filter_fd() -> int:

@@ -58,7 +58,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit import hookguard
+from gradcheck.audit import hookguard, seccomp
 
 # Bind what is needed to write the result before student code can monkeypatch modules.
 _dumps, _replace, _fdopen, _mkstemp = json.dumps, os.replace, os.fdopen, tempfile.mkstemp
@@ -538,6 +538,10 @@ def serve() -> None:
         _exit(2)
     preload()  # everything the worker may import, before any student code
     hookguard.install()  # the watch on the backward's calls cannot be switched off by the submission
+    try:  # nor can the submission compute in a child process the watch does not see
+        seccomp.forbid_new_processes()
+    except seccomp.SeccompUnavailable:  # libseccomp missing here (a container without it): threads only watched
+        pass
 
     # No KeyboardInterrupt from a SIGINT the submission sends itself: as init of its pid
     # namespace (bwrap) the worker then ignores it, elsewhere it ends the run as a signal.
