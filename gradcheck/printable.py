@@ -30,6 +30,23 @@ def printable(text: str) -> str:
     return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else "\\ufffd", text)
 
 
+def one_line(text: str) -> str:
+    r"""``text`` on one line: each newline shown as ``\n`` (a table cell, a heading, a file name).
+
+    Examples
+    --------
+    >>> one_line("mlp.py\n| x | pass |")
+    'mlp.py\\n| x | pass |'
+    """
+    return text.replace("\n", "\\n")
+
+
+def nested(text: str, indent: str) -> str:
+    """``text`` whose every line after the first starts with ``indent``: a student's lines stay inside
+    the section that quotes them, and none can pass for a line of the report's own."""
+    return text.replace("\n", "\n" + indent)
+
+
 def printable_tree(value: Any) -> Any:
     """``value`` (parsed JSON) with :func:`printable` applied to every string, keys included."""
     if isinstance(value, str):

@@ -368,6 +368,25 @@ def test_junit_parses_with_one_testcase_per_submission(run):
     assert '<script>alert("xss")' not in html and "&lt;script&gt;alert(" in html
 
 
+def test_no_student_text_passes_for_a_section_of_the_report(run):
+    # report_injection.py's error message holds a forged heading, table row and text section for a neighbour
+    subs = run["main"]["submissions"]
+    detailed = sum(s["status"] not in ("pass", "kink") for s in subs)
+    text = next(d for p, d in run["written"].items() if p.endswith("report.txt")).decode()
+    md = next(d for p, d in run["written"].items() if p.endswith("report.md")).decode()
+    assert sum(line.startswith("== ") for line in text.splitlines()) == detailed
+    assert sum(line.startswith("## ") for line in md.splitlines()) == detailed
+    assert sum(line.startswith("| `") for line in md.splitlines()) == len(subs)
+    inside, fence = False, ""
+    for line in md.splitlines():  # every heading is outside a code block
+        if not inside and line.startswith("```"):
+            inside, fence = True, line
+        elif inside and line == fence:
+            inside = False
+        assert not (inside and line.startswith("## ")), line
+    assert not inside
+
+
 def test_no_listener_was_reached(run):
     assert any(v == 0 for v in run["hits"].values())
     assert all(v == 0 for v in run["hits"].values()), run["hits"]
