@@ -7,15 +7,21 @@ nor change or take another student's verdict or result file.
   the grader reads every file of a folder to see what imports what, where a parser that runs out of
   recursion used to stop the whole batch (exit 2, no verdict for anyone);
 * ``eve/mlp.py`` is a relative link to ``../alice/mlp.py``: it is refused unread, and its verdict goes
-  to its own result file (named by the link's place, it used to overwrite alice's).
+  to its own result file (named by the link's place, it used to overwrite alice's);
+* ``zed/`` is a project (``net.py`` imports its ``layers.py``) holding folders nested 1,100 deep
+  (made here: a tree git cannot usefully keep): the grader's recursive walks (``Path.rglob``, the
+  copy) ran out of recursion and stopped the batch; now the walks are bounded and the copy refuses
+  a folder nested more than ``untrusted.MAX_DEPTH`` deep, naming it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -41,6 +47,37 @@ def _audit(target: Path, out: Path, spec: Path) -> tuple[subprocess.CompletedPro
     return proc, report
 
 
+def _nest(top: Path, depth: int) -> None:
+    """Folders ``a/a/.../a`` ``depth`` deep under ``top``, made relative to open folders (the whole path
+    is longer than PATH_MAX allows)."""
+    fd = os.open(top, os.O_RDONLY)
+    for _ in range(depth):
+        os.mkdir("a", dir_fd=fd)
+        inner = os.open("a", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(fd)
+
+
+def _unnest(top: Path) -> None:
+    """Remove what :func:`_nest` made, deepest first, without recursion."""
+    if not top.is_dir():
+        return
+    fds = [os.open(top, os.O_RDONLY)]
+    try:
+        while True:
+            try:
+                fds.append(os.open("a", os.O_RDONLY, dir_fd=fds[-1]))
+            except FileNotFoundError:
+                break
+        while len(fds) > 1:
+            os.close(fds.pop())
+            os.rmdir("a", dir_fd=fds[-1])
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
 def _essence(s: dict) -> tuple:
     return s["status"], [d["code"] for d in s["diagnoses"]], [(t["name"], t["status"]) for t in s["tensors"]]
 
@@ -52,16 +89,31 @@ def run(tmp_path_factory):
     spec = base / "spec.toml"
     spec.write_text(SPEC)
     honest = base / "honest"
+    # outside pytest's temp dirs: their clean-up (shutil.rmtree) recurses once per level of zed's tree
+    cls = Path(tempfile.mkdtemp(prefix="gradcheck-hostile-class-")) / "cls"
     for who, src in (("alice", HONEST), ("bob", BUGGY)):
-        for cls in (honest, base / "cls"):
-            (cls / who).mkdir(parents=True, exist_ok=True)
-            shutil.copy(src, cls / who / "mlp.py")
-    cls = base / "cls"
+        for folder in (honest, cls):
+            (folder / who).mkdir(parents=True, exist_ok=True)
+            shutil.copy(src, folder / who / "mlp.py")
     for who, name, src in (("mallory", "mlp.py", "deep_nesting.py"), ("trudy", "hw.ipynb", "nested_notebook.ipynb")):
         (cls / who).mkdir()
         shutil.copy(HOSTILE / src, cls / who / name)
     (cls / "eve").mkdir()
     (cls / "eve" / "mlp.py").symlink_to("../alice/mlp.py")
+    zed = cls / "zed"
+    zed.mkdir()
+    (zed / "net.py").write_text(HONEST.read_text().replace("import numpy as np", "import numpy as np\nimport layers"))
+    (zed / "layers.py").write_text("SIZES = (2, 4, 1)\n")
+    (zed / "deep").mkdir()
+    try:
+        _nest(zed / "deep", 1100)
+        yield from _run_class(base, honest, cls, spec)
+    finally:
+        _unnest(zed / "deep")
+        shutil.rmtree(cls.parent)
+
+
+def _run_class(base: Path, honest: Path, cls: Path, spec: Path):
     (base / "out-honest").mkdir()
     (base / "out").mkdir()
     baseline, base_report = _audit(honest, base / "out-honest", spec)
@@ -71,18 +123,19 @@ def run(tmp_path_factory):
     if folder is not None:
         for f in (folder / "submissions").rglob("*.json"):
             files[f.relative_to(folder / "submissions").as_posix()] = json.loads(f.read_text())
-    return {"baseline": base_report, "proc": proc, "report": report, "files": files}
+    yield {"baseline": base_report, "proc": proc, "report": report, "files": files}
 
 
 def _by_student(report: dict) -> dict[str, dict]:
-    return {Path(s["path"]).parent.name: s for s in report["submissions"]}
+    paths = {Path(s["path"]): s for s in report["submissions"]}
+    return {(p.parent.name if p.suffix else p.name): s for p, s in paths.items()}  # a file, or a project folder
 
 
 def test_the_class_audit_finishes(run):
     proc = run["proc"]
     assert proc.returncode == 1, proc.stderr[-2000:]  # failing submissions: exit 1, never our crash (2)
     assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
-    assert set(_by_student(run["report"])) == {"alice", "bob", "mallory", "trudy", "eve"}
+    assert set(_by_student(run["report"])) == {"alice", "bob", "mallory", "trudy", "eve", "zed"}
 
 
 def test_honest_verdicts_unchanged(run):
@@ -97,15 +150,17 @@ def test_hostile_files_get_an_error_about_themselves(run):
     assert got["mallory"]["status"] == "error" and "RecursionError" in got["mallory"]["error"]
     assert got["trudy"]["status"] == "error"
     assert got["eve"]["status"] == "error" and "symbolic link" in got["eve"]["error"]
-    for who in ("mallory", "trudy", "eve"):
+    assert got["zed"]["status"] == "error" and "nested more than" in got["zed"]["error"]
+    for who in ("mallory", "trudy", "eve", "zed"):
         assert got[who]["score"] == 0
 
 
 def test_every_student_has_their_own_result_file(run):
     files = run["files"]
-    assert set(files) == {f"{w}/mlp.py.json" for w in ("alice", "bob", "mallory", "eve")} | {"trudy/hw.ipynb.json"}
+    names = {f"{w}/mlp.py.json" for w in ("alice", "bob", "mallory", "eve")} | {"trudy/hw.ipynb.json", "zed.json"}
+    assert set(files) == names
     for name, data in files.items():
-        assert Path(data["path"]).parent.name == name.split("/")[0], (name, data["path"])
+        assert name.startswith((Path(data["path"]).parent.name + "/", Path(data["path"]).name)), (name, data["path"])
     assert files["alice/mlp.py.json"]["status"] == "pass"
 
 

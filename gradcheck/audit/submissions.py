@@ -101,7 +101,11 @@ def _imports_by_line(text: str) -> set[str]:
 def local_modules(folder: Path) -> set[str]:
     """Names the folder's code can import from itself: its ``.py`` stems and its sub-folders."""
     stems = {f.stem for f in code_files(folder) if f.suffix == ".py"}
-    return stems | {d.name for d in subfolders(folder) if any(d.rglob("*.py"))}
+    return stems | {d.name for d in subfolders(folder) if _holds_python(d)}
+
+
+def _holds_python(folder: Path) -> bool:
+    return any(f.suffix == ".py" for f in untrusted.files(folder))
 
 
 def is_project(folder: Path) -> bool:
@@ -126,11 +130,11 @@ def _root_imports(folder: Path, limit: int = 200) -> bool:
     A student's file importing its own folder's modules does not count (a class
     export of ``alice/``, ``bob/`` whose files import each other).
     """
-    tops = {d.name for d in subfolders(folder) if any(d.rglob("*.py"))}
+    tops = {d.name for d in subfolders(folder) if _holds_python(d)}
     seen = 0
     for d in subfolders(folder):
-        for f in sorted(d.rglob("*")):
-            if f.suffix not in SUFFIXES or not f.is_file() or set(f.relative_to(folder).parts) & SKIP_DIRS:
+        for f in sorted(untrusted.files(d)):
+            if f.suffix not in SUFFIXES or set(f.relative_to(folder).parts) & SKIP_DIRS:
                 continue
             seen += 1
             if seen > limit:
@@ -209,7 +213,7 @@ def content_digest(path: Path) -> hashlib._Hash:
     if path.is_file():
         h.update(path.read_bytes())
         return h
-    for f in sorted(q for q in path.rglob("*") if q.is_file() and not q.is_symlink() and "__pycache__" not in q.parts):
+    for f in sorted(q for q in untrusted.files(path) if "__pycache__" not in q.parts):
         h.update(str(f.relative_to(path)).encode())
         h.update(f.read_bytes())
     return h
