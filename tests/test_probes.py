@@ -364,6 +364,33 @@ def test_the_watch_sees_a_forward_written_out_inline(tmp_path):
     assert s["perturbed_evaluations"] == 0
 
 
+def test_the_watch_sees_central_differences_along_directions():
+    """Every weight moved at once by a tiny step, then by its exact opposite: a central difference in a
+    rotated basis. An update (one way), online updates (further each time) and a probe's return to the
+    point are not."""
+    rng = np.random.default_rng(1)
+    base = [rng.standard_normal((3, 2)), rng.standard_normal(2)]
+    live = [b.copy() for b in base]
+    w = probes.CallWatch("/nowhere", lambda: [v.copy() for v in live], base)
+    q, _ = np.linalg.qr(rng.standard_normal((8, 8)))
+
+    def at(flat: np.ndarray) -> tuple | None:
+        live[0], live[1] = flat[:6].reshape(3, 2), flat[6:]
+        return w._params_hit()
+
+    theta = np.concatenate([b.ravel() for b in base])
+    hits = [(at(theta + 1e-5 * q[:, k]), at(theta - 1e-5 * q[:, k])) for k in range(3)]
+    assert all(first is None and second is not None for first, second in hits)
+    assert len({second for _, second in hits}) == 3
+    online = probes.CallWatch("/nowhere", lambda: [v.copy() for v in live], base)
+    w = online
+    step = theta.copy()
+    for _ in range(5):  # five online updates, each from where the last one left the weights
+        step = step - 1e-6 * rng.standard_normal(8)  # small and dense, like a probe's move
+        assert at(step) is None
+    assert at(theta) is None
+
+
 def _at_grader_point(monkeypatch, status, rel):
     """The verdict at the grader's point forced to ``status`` with its worst tensor ``rel`` off."""
     from gradcheck.result import TensorResult

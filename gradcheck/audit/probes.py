@@ -26,6 +26,7 @@ collects. Nothing here can be trusted more than the submission it runs next to.
 from __future__ import annotations
 
 import gc
+import hashlib
 import types
 from collections import Counter
 from typing import Any
@@ -40,6 +41,9 @@ PERTURBATION_RTOL = 1e-3
 PROBE_SCALE = 0.3
 #: Watching stops comparing after this many calls (a long backward stays affordable).
 MAX_INSPECTED = 5000
+#: Decimals to which a move's direction (a unit vector) is compared with the opposite of an earlier move:
+#: the two evaluations of a central difference agree far closer (their rounding is eps/step ~ 1e-11).
+DIRECTION_DIGITS = 6
 #: A local copy of a weight tensor is compared only when the tensor has this many entries: an update of
 #: a tensor of one or two entries moves "one or two entries" whatever the update is.
 MIN_LOCAL_SIZE = 3
@@ -78,6 +82,7 @@ class CallWatch:
         self.perturbed: Counter[str] = Counter()
         self.where: set[tuple] = set()
         self.first: dict[tuple, np.ndarray] = {}
+        self.directions: set[bytes] = set()
         self.inspected = 0
 
     def __call__(self, frame, event, arg) -> None:
@@ -131,7 +136,9 @@ class CallWatch:
         return None
 
     def _params_hit(self) -> tuple | None:
-        """One tensor of the weights moved by a small step in one or two entries, the rest untouched."""
+        """One tensor of the weights moved by a small step in one or two entries, the rest untouched; or every
+        weight moved by a small step exactly opposite to a move seen before (a central difference along a
+        direction: the two evaluations of a derivative in a rotated basis)."""
         try:
             now = self.snapshot()
         except Exception:  # noqa: BLE001 - the student may have replaced the arrays
@@ -142,9 +149,30 @@ class CallWatch:
                 continue
             hit = _small_diff(n, b)
             if hit is None:
-                return None  # changed by more than a step: an update, not a probe
+                return self._opposite_move(now)  # changed by more than a step in one or two entries
             moved.append(("param", i, *hit))
         return moved[0] if len(moved) == 1 else None
+
+    def _opposite_move(self, now: list[np.ndarray]) -> tuple | None:
+        """A move of the weights by a small step in many entries whose exact opposite was seen before.
+
+        An update moves the weights once, in one direction; online updates move them further each time.
+        Only a central difference goes out along a direction and back along its opposite.
+        """
+        if len(self.directions) >= MAX_INSPECTED or any(n.shape != b.shape for n, b in zip(now, self.base)):
+            return None
+        d = np.concatenate([(np.asarray(n, dtype=float) - b).ravel() for n, b in zip(now, self.base)])
+        scale = np.concatenate([np.maximum(1.0, np.abs(b)).ravel() for b in self.base])
+        if np.count_nonzero(d) <= 2 or np.any(np.abs(d) > PERTURBATION_RTOL * scale):
+            return None
+        way = np.round(d / np.linalg.norm(d), DIRECTION_DIGITS) + 0.0  # + 0.0: no negative zeros
+
+        def key(v: np.ndarray) -> bytes:
+            return hashlib.blake2b((v + 0.0).tobytes(), digest_size=16).digest()
+
+        here, back = key(way), key(-way)
+        self.directions.add(here)
+        return ("direction", min(here, back).hex()) if back in self.directions else None
 
     def _args_hit(self, code, local_vars: dict) -> tuple | None:
         for arg in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]:
