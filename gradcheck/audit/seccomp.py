@@ -127,6 +127,23 @@ def _bindings():
     return pyseccomp
 
 
+def _denying(names):
+    """``(pyseccomp, a filter allowing all but names and clone3, the EPERM action)``.
+
+    ``clone3`` fails with ENOSYS: its flags cannot be read, and the C library falls back to ``clone``.
+    """
+    sc = _bindings()
+    f = sc.SyscallFilter(defaction=sc.ALLOW)
+    deny = sc.ERRNO(errno.EPERM)
+    for name in names:
+        try:
+            f.add_rule(deny, name)
+        except (RuntimeError, ValueError, OSError):  # a call this architecture does not have
+            continue
+    f.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
+    return sc, f, deny
+
+
 @functools.lru_cache(maxsize=1)
 def compiled_filter() -> bytes:
     """The filter as a BPF program (``struct sock_filter[]``) for this machine's architecture.
@@ -136,17 +153,9 @@ def compiled_filter() -> bytes:
     SeccompUnavailable
         If libseccomp or pyseccomp is missing.
     """
-    sc = _bindings()
-    f = sc.SyscallFilter(defaction=sc.ALLOW)
-    deny = sc.ERRNO(errno.EPERM)
-    for name in DENIED:
-        try:
-            f.add_rule(deny, name)
-        except (RuntimeError, ValueError, OSError):  # a call this architecture does not have
-            continue
+    sc, f, deny = _denying(DENIED)
     for flag in NAMESPACE_FLAGS.values():
         f.add_rule(deny, "clone", sc.Arg(0, sc.MASKED_EQ, flag, flag))
-    f.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
     f.add_rule(deny, "ioctl", sc.Arg(1, sc.MASKED_EQ, 0xFFFFFFFF, TIOCSTI))
     r, w = os.pipe()
     try:
@@ -175,16 +184,8 @@ def forbid_new_processes() -> None:
     SeccompUnavailable
         If libseccomp or pyseccomp is missing.
     """
-    sc = _bindings()
-    f = sc.SyscallFilter(defaction=sc.ALLOW)
-    deny = sc.ERRNO(errno.EPERM)
-    for name in NEW_PROCESS_CALLS:
-        try:
-            f.add_rule(deny, name)
-        except (RuntimeError, ValueError, OSError):  # a call this architecture does not have
-            continue
+    sc, f, deny = _denying(NEW_PROCESS_CALLS)
     f.add_rule(deny, "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_THREAD, 0))
-    f.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")  # its flags cannot be read: the C library falls back to clone
     f.load()
 
 
