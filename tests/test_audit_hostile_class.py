@@ -8,6 +8,10 @@ nor change or take another student's verdict or result file.
   recursion used to stop the whole batch (exit 2, no verdict for anyone);
 * ``eve/mlp.py`` is a relative link to ``../alice/mlp.py``: it is refused unread, and its verdict goes
   to its own result file (named by the link's place, it used to overwrite alice's);
+* ``oscar`` uploads ``mlp<0xff>.py`` (the bug of bob's file), a name that is not UTF-8, and ``pat``'s folder is
+  named with terminal escapes (``pat<ESC>[2J<BEL>``, the correct file): the digest, the sandbox's arguments and
+  report.html encoded such names as UTF-8 and stopped the batch or its reports; every report now shows them
+  escaped, and their verdicts are their files';
 * ``zed/`` is a project (``net.py`` imports its ``layers.py``) holding folders nested 1,100 deep
   (made here: a tree git cannot usefully keep): the grader's recursive walks (``Path.rglob``, the
   copy) ran out of recursion and stopped the batch; now the walks are bounded and the copy refuses
@@ -100,6 +104,10 @@ def run(tmp_path_factory):
         shutil.copy(HOSTILE / src, cls / who / name)
     (cls / "eve").mkdir()
     (cls / "eve" / "mlp.py").symlink_to("../alice/mlp.py")
+    odd = os.fsencode(cls)
+    for folder, name, src in ((b"oscar", b"mlp\xff.py", BUGGY), (b"pat\x1b[2J\x07", b"mlp.py", HONEST)):
+        os.mkdir(odd + b"/" + folder)
+        shutil.copy(src, odd + b"/" + folder + b"/" + name)
     zed = cls / "zed"
     zed.mkdir()
     (zed / "net.py").write_text(HONEST.read_text().replace("import numpy as np", "import numpy as np\nimport layers"))
@@ -119,11 +127,13 @@ def _run_class(base: Path, honest: Path, cls: Path, spec: Path):
     baseline, base_report = _audit(honest, base / "out-honest", spec)
     proc, report = _audit(cls, base / "out", spec)
     folder = next((base / "out").glob("audit-*"), None)
-    files = {}
+    files, written = {}, {}
     if folder is not None:
         for f in (folder / "submissions").rglob("*.json"):
             files[f.relative_to(folder / "submissions").as_posix()] = json.loads(f.read_text())
-    yield {"baseline": base_report, "proc": proc, "report": report, "files": files}
+        reports = [f for f in folder.iterdir() if f.name.startswith(("report", "junit", "results"))]
+        written = {f.name: f.read_bytes() for f in reports}
+    yield {"baseline": base_report, "proc": proc, "report": report, "files": files, "written": written}
 
 
 def _by_student(report: dict) -> dict[str, dict]:
@@ -135,7 +145,9 @@ def test_the_class_audit_finishes(run):
     proc = run["proc"]
     assert proc.returncode == 1, proc.stderr[-2000:]  # failing submissions: exit 1, never our crash (2)
     assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
-    assert set(_by_student(run["report"])) == {"alice", "bob", "mallory", "trudy", "eve", "zed"}
+    students = {"alice", "bob", "mallory", "trudy", "eve", "zed", "oscar", "pat\x1b[2J\x07"}
+    assert set(_by_student(run["report"])) == students
+    assert len(run["written"]) >= 5 and "report.html" in run["written"]
 
 
 def test_honest_verdicts_unchanged(run):
@@ -143,6 +155,15 @@ def test_honest_verdicts_unchanged(run):
     assert base["alice"]["status"] == "pass" and base["bob"]["status"] == "fail"
     for who in ("alice", "bob"):
         assert _essence(got[who]) == _essence(base[who]), who
+    assert _essence(got["oscar"]) == _essence(base["bob"])  # its file is bob's: so is its verdict
+    assert _essence(got["pat\x1b[2J\x07"]) == _essence(base["alice"])
+
+
+def test_no_control_character_in_any_report(run):
+    for name, data in run["written"].items():
+        text = data.decode("utf-8")
+        bad = sorted({c for c in text if (ord(c) < 32 and c not in "\n\t\r") or 0x7F <= ord(c) <= 0x9F})
+        assert not bad, f"{name} holds control characters {bad!r}"
 
 
 def test_hostile_files_get_an_error_about_themselves(run):
@@ -157,7 +178,8 @@ def test_hostile_files_get_an_error_about_themselves(run):
 
 def test_every_student_has_their_own_result_file(run):
     files = run["files"]
-    names = {f"{w}/mlp.py.json" for w in ("alice", "bob", "mallory", "eve")} | {"trudy/hw.ipynb.json", "zed.json"}
+    names = {f"{w}/mlp.py.json" for w in ("alice", "bob", "mallory", "eve", "pat\x1b[2J\x07")}
+    names |= {"trudy/hw.ipynb.json", "zed.json", "oscar/mlp\udcff.py.json"}
     assert set(files) == names
     for name, data in files.items():
         assert name.startswith((Path(data["path"]).parent.name + "/", Path(data["path"]).name)), (name, data["path"])

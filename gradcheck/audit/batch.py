@@ -100,7 +100,7 @@ def make_data(spec: AuditSpec, n_in: int | None, n_out: int | None) -> tuple[np.
 
 
 def _digest(tree: str, spec: AuditSpec) -> str:
-    h = hashlib.sha256(tree.encode())
+    h = hashlib.sha256(tree.encode("utf-8", "surrogateescape"))  # a file name's bytes need not be UTF-8
     h.update(json.dumps(spec.sections, sort_keys=True, default=str).encode())
     return h.hexdigest()[:16]
 

@@ -184,7 +184,10 @@ def copy_submission(src: str | os.PathLike, *, max_bytes: int, root: str | os.Pa
 
 
 def tree_digest(workdir: str | os.PathLike) -> str:
-    """SHA-256 of a copied submission: relative paths, file bytes and link targets, in sorted order."""
+    """SHA-256 of a copied submission: relative paths, file bytes and link targets, in sorted order.
+
+    Names are taken as the file system's bytes: a student's file name need not be UTF-8.
+    """
     h = hashlib.sha256()
     for dirpath, dirnames, filenames in os.walk(workdir):  # never follows links
         dirnames.sort()
@@ -192,11 +195,11 @@ def tree_digest(workdir: str | os.PathLike) -> str:
         for name in sorted(dirnames + filenames):
             path, rel = os.path.join(dirpath, name), os.path.normpath(os.path.join(rel_dir, name))
             if os.path.islink(path):
-                h.update(f"L {rel} -> {os.readlink(path)}\n".encode())
+                h.update(b"L " + os.fsencode(rel) + b" -> " + os.fsencode(os.readlink(path)) + b"\n")
             elif name in filenames:
                 with open(path, "rb") as fh:
                     data = fh.read()
-                h.update(f"F {rel} {len(data)}\n".encode() + data)
+                h.update(b"F " + os.fsencode(rel) + f" {len(data)}\n".encode() + data)
             else:
-                h.update(f"D {rel}\n".encode())
+                h.update(b"D " + os.fsencode(rel) + b"\n")
     return h.hexdigest()

@@ -214,6 +214,6 @@ def content_digest(path: Path) -> hashlib._Hash:
         h.update(path.read_bytes())
         return h
     for f in sorted(q for q in untrusted.files(path) if "__pycache__" not in q.parts):
-        h.update(str(f.relative_to(path)).encode())
+        h.update(os.fsencode(f.relative_to(path)))
         h.update(f.read_bytes())
     return h
