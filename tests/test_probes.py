@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -235,10 +236,22 @@ def test_an_answer_without_this_runs_probes_is_an_error():
 
 
 def test_a_script_answer_is_checked_at_its_own_weights_only():
+    """Only when its source is a script: a worker's answer saying so for a model class is not the worker's own."""
+    import dataclasses
+
+    examples = Path(__file__).resolve().parents[1] / "examples" / "submissions"
     r = _result()
     r["shape"] = "script"
-    ok = judge(r)
+    X, Y = np.ones((2, 2)), np.ones((2, 1))
+
+    def judged(name: str) -> SubmissionResult:
+        verdict = dataclasses.replace(_verdict(), path=str(examples / name))
+        return consistency.judge_probes(verdict, r, X, Y, AuditSpec(), seed=0, probe_seed=11)
+
+    ok = judged("script_correct.py")
     assert ok.status == "pass" and "own weights only" in ok.notes[-1]
+    forged = judged("inplace_correct.py")  # a class with a backward: the grader would have probed it
+    assert forged.status == "error" and "not the worker's own" in forged.error
 
 
 def test_student_code_failing_at_the_grader_point_fails():

@@ -1,4 +1,4 @@
-"""Hostile (expected status: fail, diagnosis: inconsistent_gradient): computes the gradient once and returns the cached arrays whatever the weights; in __init__ it wraps the worker's send_result (found in sys.modules) so that the answer says shape 'script' (a script is checked at its own weights only) and carries the batch it was given as the script's own data: the grader's second point would then never be asked for."""
+"""Hostile (expected status: error): computes the gradient once and returns the cached arrays whatever the weights; in __init__ it wraps the worker's send_result (found in sys.modules) so that the answer says shape 'script' (a script is checked at its own weights only), which would spare the cache the grader's second point. The grader reads the source itself: a file with a model class and a backward is no script, so the answer is rejected as not the worker's own: an error, never a pass."""
 import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
 
 import numpy as np

@@ -218,6 +218,19 @@ def _calls(r: SubmissionResult, probes: dict) -> SubmissionResult:
     )
 
 
+def _script_source(path: str, spec: AuditSpec) -> bool:
+    """Is the submission at ``path`` a script by its source (read, never run)? True when it cannot be told."""
+    from pathlib import Path
+
+    from gradcheck.audit.scriptplan import is_script
+
+    worker_spec = {k: v for k, v in spec.worker_spec().items() if v is not None}
+    try:
+        return is_script(Path(path), worker_spec)
+    except Exception:  # noqa: BLE001 - a source the worker could not read either: its own error says why
+        return True
+
+
 def judge_probes(
     r: SubmissionResult, result: dict[str, Any], X, Y, spec: AuditSpec, *, seed: int, probe_seed: int | None
 ) -> SubmissionResult:
@@ -247,6 +260,13 @@ def judge_probes(
     if r.failed_on_shapes:  # its gradients are not comparable entry by entry
         return r
     if result.get("shape") == "script":  # a script runs once, on its own data: nothing to ask again
+        if not _script_source(r.path, spec):
+            return dataclasses.replace(
+                r,
+                status="error",
+                error="the worker's answer says the submission is a script (checked at its own weights only), which "
+                "its source is not: the answer was not the worker's own (the submission rewrote it)",
+            )
         return dataclasses.replace(r, notes=(*r.notes, "a script is checked at its own weights only"))
     probes = result.get("probes")
     if not isinstance(probes, dict) or probes.get("seed") != probe_seed:
