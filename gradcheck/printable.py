@@ -52,6 +52,12 @@ def _escape_break(m: re.Match) -> str:
     return named.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
 
 
+def nested(text: str, indent: str) -> str:
+    """``text`` whose every line after the first starts with ``indent``: a student's lines stay inside
+    the section that quotes them, and none can pass for a line of the report's own."""
+    return text.replace("\n", "\n" + indent)
+
+
 def printable_tree(value: Any) -> Any:
     """``value`` (parsed JSON) with :func:`printable` applied to every string, keys included."""
     if isinstance(value, str):

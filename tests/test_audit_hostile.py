@@ -47,6 +47,10 @@ PORTS = (39457, 39458, 39459, 39460)
 SPEC = "[limits]\nwall_seconds = 8\nmemory_mb = 768\n"
 
 
+def _hostile_files() -> list[Path]:
+    return sorted([*HOSTILE.glob("*.py"), *HOSTILE.glob("*.ipynb")])
+
+
 # ----------------------------------------------------------------------------- the traps
 
 
@@ -215,7 +219,7 @@ def run(tmp_path_factory):
         common = ["--jobs", "2", "--spec", spec, "--format", "json"]
 
         baseline = _cli([HONEST, BUGGY, *common, "--output", base / "baseline"], cwd, env)
-        files = sorted(HOSTILE.glob("*.py"))
+        files = _hostile_files()
         t0 = time.monotonic()
         main = _cli([*files, HONEST, BUGGY, linked, *common, "--output", out], cwd, env)
         took = time.monotonic() - t0
@@ -267,15 +271,24 @@ def run(tmp_path_factory):
 
 
 def test_every_hostile_example_is_expected():
-    assert {p.name for p in HOSTILE.glob("*.py")} == set(EXPECTED)
+    assert {p.name for p in _hostile_files()} == set(EXPECTED)
     for name, exp in EXPECTED.items():
         assert exp["status"] in ("pass", "fail", "error", "timeout"), name
         assert exp.get("attack") and exp.get("contained"), f"{name}: say what it tries and what is checked"
 
 
+def _contained(exp: dict, got: dict) -> bool:
+    return got["status"] == exp["status"] and (
+        not exp.get("diagnosis") or bool(got["diagnoses"]) and got["diagnoses"][0]["code"] == exp["diagnosis"]
+    )
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_hostile_verdict(run, name):
     exp, got = EXPECTED[name], _verdicts(run["main"])[name]
+    if exp.get("open"):  # a known breach: it must still breach, or EXPECTED.toml is out of date
+        assert not _contained(exp, got), f"{name} is contained now: remove its 'open' entry"
+        pytest.xfail(exp["open"])
     assert got["status"] == exp["status"], (got["status"], got["error"], got["output_tail"][-500:])
     if exp.get("diagnosis"):
         assert got["diagnoses"] and got["diagnoses"][0]["code"] == exp["diagnosis"], got["diagnoses"]
@@ -353,6 +366,25 @@ def test_junit_parses_with_one_testcase_per_submission(run):
     assert not [c for c in cases if c.get("name") == "injected"]
     html = next(data for path, data in run["written"].items() if path.endswith("report.html")).decode()
     assert '<script>alert("xss")' not in html and "&lt;script&gt;alert(" in html
+
+
+def test_no_student_text_passes_for_a_section_of_the_report(run):
+    # report_injection.py's error message holds a forged heading, table row and text section for a neighbour
+    subs = run["main"]["submissions"]
+    detailed = sum(s["status"] not in ("pass", "kink") for s in subs)
+    text = next(d for p, d in run["written"].items() if p.endswith("report.txt")).decode()
+    md = next(d for p, d in run["written"].items() if p.endswith("report.md")).decode()
+    assert sum(line.startswith("== ") for line in text.splitlines()) == detailed
+    assert sum(line.startswith("## ") for line in md.splitlines()) == detailed
+    assert sum(line.startswith("| `") for line in md.splitlines()) == len(subs)
+    inside, fence = False, ""
+    for line in md.splitlines():  # every heading is outside a code block
+        if not inside and line.startswith("```"):
+            inside, fence = True, line
+        elif inside and line == fence:
+            inside = False
+        assert not (inside and line.startswith("## ")), line
+    assert not inside
 
 
 def test_no_listener_was_reached(run):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -235,10 +236,22 @@ def test_an_answer_without_this_runs_probes_is_an_error():
 
 
 def test_a_script_answer_is_checked_at_its_own_weights_only():
+    """Only when its source is a script: a worker's answer saying so for a model class is not the worker's own."""
+    import dataclasses
+
+    examples = Path(__file__).resolve().parents[1] / "examples" / "submissions"
     r = _result()
     r["shape"] = "script"
-    ok = judge(r)
+    X, Y = np.ones((2, 2)), np.ones((2, 1))
+
+    def judged(name: str) -> SubmissionResult:
+        verdict = dataclasses.replace(_verdict(), path=str(examples / name))
+        return consistency.judge_probes(verdict, r, X, Y, AuditSpec(), seed=0, probe_seed=11)
+
+    ok = judged("script_correct.py")
     assert ok.status == "pass" and "own weights only" in ok.notes[-1]
+    forged = judged("inplace_correct.py")  # a class with a backward: the grader would have probed it
+    assert forged.status == "error" and "not the worker's own" in forged.error
 
 
 def test_student_code_failing_at_the_grader_point_fails():
@@ -314,10 +327,81 @@ def test_the_watch_by_direct_calls(tmp_path):
     w(frame, "call", None)
     live[0] = np.ones((2, 2))  # an update of every entry: not a probe
     w(frame, "return", None)
-    w(types.SimpleNamespace(f_code=compile("0", "/elsewhere.py", "eval"), f_locals={}), "call", None)
+    w(types.SimpleNamespace(f_code=compile("0", "/elsewhere.py", "eval"), f_locals={}, f_back=None), "call", None)
     s = w.summary()
     assert s["calls"] == {"loss": 3} and s["perturbed_evaluations"] == 2 and s["perturbed_places"] == 2
     assert w._params_hit() is None
+
+
+def test_the_watch_sees_a_forward_written_out_inline(tmp_path):
+    """Finite differences on local copies of the weights, with no call of the submission's own: seen at
+    the numpy calls the backward makes (a dict and a list of copies), never at an honest update."""
+    import sys
+
+    src = (
+        "import numpy as np\n"
+        "def inline_fd(W, b, h=1e-5):\n"
+        "    for i in range(W.size):\n"
+        "        for s in (h, -h):\n"
+        "            w = {'W': W.copy(), 'b': b.copy()}\n"
+        "            w['W'].flat[i] += s\n"
+        "            np.mean(w['W'])\n"
+        "            ws = [W.copy(), b.copy()]\n"
+        "            ws[0].flat[i] += s\n"
+        "            ws[0].sum()\n"
+        "def honest_update(W, b, dW, db, lr=2.0**-10):\n"
+        "    W_new, b_new = W - lr * dW, b - lr * db\n"
+        "    np.mean(W_new)\n"
+        "    return W_new, b_new\n"
+    )
+    ns: dict = {}
+    exec(compile(src, str(tmp_path / "s.py"), "exec"), ns)
+    rng = np.random.default_rng(0)
+    W, b = rng.standard_normal((3, 2)), np.zeros(1)  # b: one entry, never compared
+
+    def watched(fn, *args):
+        w = probes.CallWatch(str(tmp_path), lambda: [W.copy(), b.copy()], [W.copy(), b.copy()])
+        sys.setprofile(w)
+        try:
+            fn(*args)
+        finally:
+            sys.setprofile(None)
+        return w.summary()
+
+    s = watched(ns["inline_fd"], W, b)
+    # every library call made while a perturbed copy is held counts (the copies, the sums): at least the
+    # two evaluations of each entry; the places are the entries themselves
+    assert s["perturbed_places"] == W.size and s["perturbed_evaluations"] >= 2 * W.size
+    assert set(s["perturbed_functions"]) == {"inline_fd"}
+    s = watched(ns["honest_update"], W, b, rng.standard_normal((3, 2)), np.ones(1))
+    assert s["perturbed_evaluations"] == 0
+
+
+def test_the_watch_sees_central_differences_along_directions():
+    """Every weight moved at once by a tiny step, then by its exact opposite: a central difference in a
+    rotated basis. An update (one way), online updates (further each time) and a probe's return to the
+    point are not."""
+    rng = np.random.default_rng(1)
+    base = [rng.standard_normal((3, 2)), rng.standard_normal(2)]
+    live = [b.copy() for b in base]
+    w = probes.CallWatch("/nowhere", lambda: [v.copy() for v in live], base)
+    q, _ = np.linalg.qr(rng.standard_normal((8, 8)))
+
+    def at(flat: np.ndarray) -> tuple | None:
+        live[0], live[1] = flat[:6].reshape(3, 2), flat[6:]
+        return w._params_hit()
+
+    theta = np.concatenate([b.ravel() for b in base])
+    hits = [(at(theta + 1e-5 * q[:, k]), at(theta - 1e-5 * q[:, k])) for k in range(3)]
+    assert all(first is None and second is not None for first, second in hits)
+    assert len({second for _, second in hits}) == 3
+    online = probes.CallWatch("/nowhere", lambda: [v.copy() for v in live], base)
+    w = online
+    step = theta.copy()
+    for _ in range(5):  # five online updates, each from where the last one left the weights
+        step = step - 1e-6 * rng.standard_normal(8)  # small and dense, like a probe's move
+        assert at(step) is None
+    assert at(theta) is None
 
 
 def _at_grader_point(monkeypatch, status, rel):

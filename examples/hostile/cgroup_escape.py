@@ -1,4 +1,4 @@
-"""Hostile (expected status: pass): backward moves itself out of any pids cgroup (it writes its pid into every cgroup.procs it can find under /sys/fs/cgroup), then starts 200 sleeping processes that each leave the session (setsid), catching every error. /sys is not there; at most the process cap (64) can be started; none outlives the run, and the honest gradient passes."""
+"""Hostile (expected status: pass): backward moves itself out of any pids cgroup (it writes its pid into every cgroup.procs it can find under /sys/fs/cgroup), then tries to start 200 sleeping processes that each leave the session (setsid), catching every error. /sys is not there; the worker forbids new processes, so no sleeper starts (and the process cap of 64 stands behind that); none outlives the run, and the honest gradient passes."""
 import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
 
 import numpy as np

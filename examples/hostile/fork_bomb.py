@@ -1,4 +1,4 @@
-"""Hostile (expected status: error, process limit): backward fork()s up to 10000 helper processes (each sleeps 600 s) without handling errors. The sandbox's process cap (pids cgroup / RLIMIT_NPROC, 64 by default) must make fork() fail with BlockingIOError [Errno 11] after a few dozen children, which ends the run as an error, and none of the children may survive the run. Without a process cap this is 10000 processes: never run it outside the sandbox."""
+"""Hostile (expected status: error): backward fork()s up to 10000 helper processes (each sleeps 600 s) without handling errors. The worker forbids new processes before it loads a submission, so the first fork() fails with PermissionError [Errno 1] (behind that, the sandbox's process cap, pids cgroup / RLIMIT_NPROC of 64, would make it fail with BlockingIOError after a few dozen children), which ends the run as an error, and no child may survive the run. Without a sandbox this is 10000 processes: never run it outside the sandbox."""
 import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
 
 import numpy as np

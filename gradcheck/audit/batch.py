@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 import gradcheck
-from gradcheck.audit import consistency, frameworks, intake, signing, widened
+from gradcheck.audit import consistency, frameworks, intake, signing, untrusted, widened
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
 from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
@@ -101,7 +101,7 @@ def make_data(spec: AuditSpec, n_in: int | None, n_out: int | None) -> tuple[np.
 
 
 def _digest(tree: str, spec: AuditSpec) -> str:
-    h = hashlib.sha256(tree.encode())
+    h = hashlib.sha256(tree.encode("utf-8", "surrogateescape"))  # a file name's bytes need not be UTF-8
     h.update(json.dumps(spec.sections, sort_keys=True, default=str).encode())
     return h.hexdigest()[:16]
 
@@ -154,11 +154,16 @@ def limits_for(spec: AuditSpec, timeout: float | None = None) -> Limits:
 
 
 def _parse_channel(raw: bytes) -> dict | None:
+    """The worker's answer, or None when the channel holds none the grader can read.
+
+    The channel is the submission's to write too: bytes that are not UTF-8, not JSON, or nested too
+    deep to parse or walk are no answer (an error for this submission), never the batch's crash.
+    """
     try:
-        result = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        result = untrusted.read_json(raw.decode("utf-8"))
+        return printable_tree(result) if isinstance(result, dict) else None
+    except (UnicodeDecodeError, RecursionError, MemoryError):
         return None
-    return printable_tree(result) if isinstance(result, dict) else None
 
 
 def run_worker(
@@ -252,11 +257,21 @@ def audit_one(
     start = time.perf_counter()
     probe_seed = secrets.randbits(63) if probe_seed is None else probe_seed
     kw = dict(limits=limits, backend=backend, probe_seed=probe_seed, siblings=siblings)
-    out, result, data = _run_and_judge(path, spec, seed, kw)
-    wide = widened.needs_widening(out, result, data)
-    if wide is not None:
-        k, own = wide[1].shape[1], bool(result.get("own_outputs"))
-        out = widened.widened(out, lambda: _run_and_judge(path, spec, seed, kw, wide)[0], own, k)
+    try:
+        out, result, data = _run_and_judge(path, spec, seed, kw)
+        wide = widened.needs_widening(out, result, data)
+        if wide is not None:
+            k, own = wide[1].shape[1], bool(result.get("own_outputs"))
+            out = widened.widened(out, lambda: _run_and_judge(path, spec, seed, kw, wide)[0], own, k)
+    except SandboxUnavailable:
+        raise
+    except Exception as exc:  # whatever this submission made us meet costs its own verdict, never the batch
+        out = SubmissionResult(
+            status="error",
+            error=f"internal error while auditing ({type(exc).__name__}: {exc}); please report it with this submission",
+            path=str(path),
+            command=reproduce_command(path, spec),
+        )
     return _finish(out, spec, time.perf_counter() - start)
 
 
@@ -288,6 +303,7 @@ _LIMIT_WORDS = (
     ("", "Unable to allocate", "the submission exceeded the sandbox's memory limit"),
     ("", "File too large", "the submission hit the sandbox's file-size limit (output or files too large)"),
     ("BlockingIOError", "Resource temporarily unavailable", "the submission hit the sandbox's processes limit"),
+    ("", "Operation not permitted", "the submission did what the sandbox does not allow (start a process, ...)"),
     ("", "Too many open files", "the submission hit the sandbox's open-files limit"),
     (
         "WorkerDidNotFinish",

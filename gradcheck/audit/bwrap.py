@@ -251,7 +251,7 @@ def _copy_ops(workdir: str, fds: list[int]) -> list[str]:
 
 def _args_fd(args: list[str]) -> int:
     fd = os.memfd_create("gradcheck-bwrap-args", os.MFD_CLOEXEC)
-    os.write(fd, b"".join(a.encode() + b"\0" for a in args))
+    os.write(fd, b"".join(os.fsencode(a) + b"\0" for a in args))  # paths as their bytes (not all are UTF-8)
     os.lseek(fd, 0, os.SEEK_SET)
     return fd
 

@@ -190,6 +190,16 @@ def _grade_at(result: dict, point: dict, X, Y, spec: AuditSpec, path: str, seed:
 
 def _calls(r: SubmissionResult, probes: dict) -> SubmissionResult:
     calls = probes.get("calls") or {}
+    if calls.get("watch_removed"):  # its calls went unseen: no verdict on how its gradient was computed
+        return dataclasses.replace(
+            r,
+            status="error",
+            error="the submission switched off the grader's watch on its backward's calls (the interpreter's "
+            "profile hook) at the grader's second point: how its gradient is computed cannot be checked",
+        )
+    if calls.get("hook_changes"):
+        note = f"the backward tried {calls['hook_changes']} time(s) to change the profile hook that watched it; refused"
+        r = dataclasses.replace(r, notes=(*r.notes, note))
     n, places = int(calls.get("perturbed_evaluations", 0)), int(calls.get("perturbed_places", 0))
     if n < MIN_PERTURBED or places < 2:
         return r
@@ -206,6 +216,19 @@ def _calls(r: SubmissionResult, probes: dict) -> SubmissionResult:
             {"perturbed_evaluations": n, "perturbed_places": places, "calls": calls.get("calls", {})},
         ),
     )
+
+
+def _script_source(path: str, spec: AuditSpec) -> bool:
+    """Is the submission at ``path`` a script by its source (read, never run)? True when it cannot be told."""
+    from pathlib import Path
+
+    from gradcheck.audit.scriptplan import is_script
+
+    worker_spec = {k: v for k, v in spec.worker_spec().items() if v is not None}
+    try:
+        return is_script(Path(path), worker_spec)
+    except Exception:  # noqa: BLE001 - a source the worker could not read either: its own error says why
+        return True
 
 
 def judge_probes(
@@ -237,6 +260,13 @@ def judge_probes(
     if r.failed_on_shapes:  # its gradients are not comparable entry by entry
         return r
     if result.get("shape") == "script":  # a script runs once, on its own data: nothing to ask again
+        if not _script_source(r.path, spec):
+            return dataclasses.replace(
+                r,
+                status="error",
+                error="the worker's answer says the submission is a script (checked at its own weights only), which "
+                "its source is not: the answer was not the worker's own (the submission rewrote it)",
+            )
         return dataclasses.replace(r, notes=(*r.notes, "a script is checked at its own weights only"))
     probes = result.get("probes")
     if not isinstance(probes, dict) or probes.get("seed") != probe_seed:

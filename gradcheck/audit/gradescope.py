@@ -32,6 +32,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from gradcheck.audit import untrusted
+
 SETUP_SH = r"""#!/usr/bin/env bash
 # Gradescope autograder setup, written by `python -m gradcheck audit --gradescope-template`.
 # Gradescope runs this once, as root, when it builds the autograder image.
@@ -216,8 +218,8 @@ class Upload:
 def _uploaded(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
-    return sorted(
-        p for p in root.rglob("*") if p.is_file() and not any(part in _NOT_WORK for part in p.relative_to(root).parts)
+    return sorted(  # a bounded walk: an upload's folders nested a thousand deep do not stop the grader
+        p for p in untrusted.files(root) if not any(part in _NOT_WORK for part in p.relative_to(root).parts)
     )
 
 

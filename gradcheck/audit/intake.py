@@ -9,7 +9,8 @@ follows a link out of the submission and never opens anything but regular files:
 * FIFOs, sockets and devices are refused (opening a FIFO blocks, a device reads the host);
 * every file is opened with ``O_NOFOLLOW`` relative to its already opened folder, so a
   path swapped for a link between the check and the read is refused too;
-* the copy is capped in bytes and files (the sandbox's disk cap), so a huge folder is
+* the copy is capped in bytes and files (the sandbox's disk cap), and in depth
+  (:data:`~gradcheck.audit.untrusted.MAX_DEPTH` folders), so a huge or deep folder is
   refused before anything runs.
 
 A refusal raises :class:`SubmissionRefused`, whose message names the file and says it
@@ -25,6 +26,8 @@ import shutil
 import stat
 import tempfile
 from pathlib import Path
+
+from gradcheck.audit.untrusted import MAX_DEPTH
 
 __all__ = ["MAX_FILES", "SKIPPED_DIRS", "SubmissionRefused", "copy_submission", "tree_digest"]
 
@@ -94,6 +97,8 @@ def _link_inside(target: str, rel_dir: str) -> bool:
 
 
 def _copy_dir(dir_fd: int, dest: Path, rel: str, shown: Path, budget: _Budget) -> None:
+    if rel.count(os.sep) >= MAX_DEPTH:
+        raise SubmissionRefused(f"{shown} is nested more than {MAX_DEPTH} folders deep: refused, it was not run")
     with os.scandir(dir_fd) as entries:
         items = sorted(entries, key=lambda e: e.name)
     for entry in items:
@@ -179,7 +184,10 @@ def copy_submission(src: str | os.PathLike, *, max_bytes: int, root: str | os.Pa
 
 
 def tree_digest(workdir: str | os.PathLike) -> str:
-    """SHA-256 of a copied submission: relative paths, file bytes and link targets, in sorted order."""
+    """SHA-256 of a copied submission: relative paths, file bytes and link targets, in sorted order.
+
+    Names are taken as the file system's bytes: a student's file name need not be UTF-8.
+    """
     h = hashlib.sha256()
     for dirpath, dirnames, filenames in os.walk(workdir):  # never follows links
         dirnames.sort()
@@ -187,11 +195,11 @@ def tree_digest(workdir: str | os.PathLike) -> str:
         for name in sorted(dirnames + filenames):
             path, rel = os.path.join(dirpath, name), os.path.normpath(os.path.join(rel_dir, name))
             if os.path.islink(path):
-                h.update(f"L {rel} -> {os.readlink(path)}\n".encode())
+                h.update(b"L " + os.fsencode(rel) + b" -> " + os.fsencode(os.readlink(path)) + b"\n")
             elif name in filenames:
                 with open(path, "rb") as fh:
                     data = fh.read()
-                h.update(f"F {rel} {len(data)}\n".encode() + data)
+                h.update(b"F " + os.fsencode(rel) + f" {len(data)}\n".encode() + data)
             else:
-                h.update(f"D {rel}\n".encode())
+                h.update(b"D " + os.fsencode(rel) + b"\n")
     return h.hexdigest()

@@ -15,7 +15,9 @@ the same way:
   watched (``sys.setprofile``). A call made while the weights, or a float array
   argument, differ from their unperturbed values in one or two entries by a small
   step is an evaluation at a perturbed point: several of them, at different entries,
-  are a numerical gradient in disguise.
+  are a numerical gradient in disguise. A forward written out inline calls no function
+  of the submission, but it calls numpy: at each call the submission makes into a
+  library, its weights and its local copies of them are compared the same way.
 
 The grader judges all of it (:mod:`gradcheck.audit.consistency`); this module only
 collects. Nothing here can be trusted more than the submission it runs next to.
@@ -24,6 +26,7 @@ collects. Nothing here can be trusted more than the submission it runs next to.
 from __future__ import annotations
 
 import gc
+import hashlib
 import types
 from collections import Counter
 from typing import Any
@@ -38,6 +41,12 @@ PERTURBATION_RTOL = 1e-3
 PROBE_SCALE = 0.3
 #: Watching stops comparing after this many calls (a long backward stays affordable).
 MAX_INSPECTED = 5000
+#: Decimals to which a move's direction (a unit vector) is compared with the opposite of an earlier move:
+#: the two evaluations of a central difference agree far closer (their rounding is eps/step ~ 1e-11).
+DIRECTION_DIGITS = 6
+#: A local copy of a weight tensor is compared only when the tensor has this many entries: an update of
+#: a tensor of one or two entries moves "one or two entries" whatever the update is.
+MIN_LOCAL_SIZE = 3
 
 
 def probe_delta(shapes: list[tuple[int, ...]], values: list[np.ndarray], seed: int) -> list[np.ndarray]:
@@ -55,7 +64,7 @@ def _small_diff(a: np.ndarray, b: np.ndarray) -> tuple[int, ...] | None:
     """The entries (1 or 2) where ``a`` differs from ``b`` by a finite-difference step, else None."""
     if a.shape != b.shape or a.size == 0:
         return None
-    d = np.abs(a - b)
+    d = np.abs(np.asarray(a) - np.asarray(b))  # plain arrays: a subclass's own arithmetic is not asked
     idx = np.flatnonzero(d)
     if not 1 <= idx.size <= 2:
         return None
@@ -73,12 +82,25 @@ class CallWatch:
         self.perturbed: Counter[str] = Counter()
         self.where: set[tuple] = set()
         self.first: dict[tuple, np.ndarray] = {}
+        self.directions: set[bytes] = set()
         self.inspected = 0
 
     def __call__(self, frame, event, arg) -> None:
-        """The profile hook: on each call of a function of the submission, count it and compare."""
-        if event != "call" or not frame.f_code.co_filename.startswith(self.root):
+        """The profile hook: on each call of a function of the submission, count it and compare; on each
+        call the submission makes into a library (numpy, builtins), compare the weights and its locals."""
+        if event not in ("call", "c_call"):
             return
+        try:  # a hook that raises is switched off by the interpreter: the submission's objects must not do that
+            if event == "call" and frame.f_code.co_filename.startswith(self.root):
+                self._own_call(frame)
+                return
+            caller = frame if event == "c_call" else frame.f_back  # a C function reports its caller's frame
+            if caller is not None and caller.f_code.co_filename.startswith(self.root):
+                self._library_call(caller)
+        except Exception:  # noqa: BLE001 - an object of the submission's that cannot be compared
+            return
+
+    def _own_call(self, frame) -> None:
         code = frame.f_code
         name = code.co_qualname if hasattr(code, "co_qualname") else code.co_name
         self.calls[name] += 1
@@ -90,8 +112,33 @@ class CallWatch:
             self.perturbed[name] += 1
             self.where.add(hit)
 
+    def _library_call(self, frame) -> None:
+        """The forward written out inline: at each library call, the weights (moved in place) or a local
+        copy of them (a dict or list of arrays too) a small step away from the point in one or two entries."""
+        if self.inspected >= MAX_INSPECTED:
+            return
+        self.inspected += 1
+        hit = self._params_hit() or self._locals_hit(frame)
+        if hit is not None:
+            code = frame.f_code
+            self.perturbed[code.co_qualname if hasattr(code, "co_qualname") else code.co_name] += 1
+            self.where.add(hit)
+
+    def _locals_hit(self, frame) -> tuple | None:
+        for var, value in frame.f_locals.items():
+            for key, arr in _weight_like(value):
+                for t, b in enumerate(self.base):
+                    if b.size < MIN_LOCAL_SIZE or arr.shape != b.shape:
+                        continue
+                    hit = _small_diff(arr, b)
+                    if hit is not None:
+                        return ("local", frame.f_code.co_name, var, key, t, *hit)
+        return None
+
     def _params_hit(self) -> tuple | None:
-        """One tensor of the weights moved by a small step in one or two entries, the rest untouched."""
+        """One tensor of the weights moved by a small step in one or two entries, the rest untouched; or every
+        weight moved by a small step exactly opposite to a move seen before (a central difference along a
+        direction: the two evaluations of a derivative in a rotated basis)."""
         try:
             now = self.snapshot()
         except Exception:  # noqa: BLE001 - the student may have replaced the arrays
@@ -102,9 +149,30 @@ class CallWatch:
                 continue
             hit = _small_diff(n, b)
             if hit is None:
-                return None  # changed by more than a step: an update, not a probe
+                return self._opposite_move(now)  # changed by more than a step in one or two entries
             moved.append(("param", i, *hit))
         return moved[0] if len(moved) == 1 else None
+
+    def _opposite_move(self, now: list[np.ndarray]) -> tuple | None:
+        """A move of the weights by a small step in many entries whose exact opposite was seen before.
+
+        An update moves the weights once, in one direction; online updates move them further each time.
+        Only a central difference goes out along a direction and back along its opposite.
+        """
+        if len(self.directions) >= MAX_INSPECTED or any(n.shape != b.shape for n, b in zip(now, self.base)):
+            return None
+        d = np.concatenate([(np.asarray(n, dtype=float) - b).ravel() for n, b in zip(now, self.base)])
+        scale = np.concatenate([np.maximum(1.0, np.abs(b)).ravel() for b in self.base])
+        if np.count_nonzero(d) <= 2 or np.any(np.abs(d) > PERTURBATION_RTOL * scale):
+            return None
+        way = np.round(d / np.linalg.norm(d), DIRECTION_DIGITS) + 0.0  # + 0.0: no negative zeros
+
+        def key(v: np.ndarray) -> bytes:
+            return hashlib.blake2b((v + 0.0).tobytes(), digest_size=16).digest()
+
+        here, back = key(way), key(-way)
+        self.directions.add(here)
+        return ("direction", min(here, back).hex()) if back in self.directions else None
 
     def _args_hit(self, code, local_vars: dict) -> tuple | None:
         for arg in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]:
@@ -132,6 +200,13 @@ def _float_arrays(value: Any) -> list[tuple[str, np.ndarray]]:
     if isinstance(value, dict):
         return [(str(k), v) for k, v in value.items() if isinstance(v, np.ndarray) and v.dtype.kind == "f"]
     return []
+
+
+def _weight_like(value: Any) -> list[tuple[str, np.ndarray]]:
+    """Float arrays held by a local variable: the array, or the arrays of a dict, list or tuple."""
+    if isinstance(value, (list, tuple)):
+        return [(str(i), v) for i, v in enumerate(value[:64]) if isinstance(v, np.ndarray) and v.dtype.kind == "f"]
+    return _float_arrays(value)
 
 
 def _knob(ctx: dict, update: dict | None):
@@ -211,18 +286,13 @@ def _step_at(ctx, values: list[np.ndarray], watch: bool = False):
     lr, knob = ctx["lrs"][0], ctx.get("knob")
     if not watch:
         return runner.step(lr, s1.columns, root=root, knob=knob), None
-    import sys
+    from gradcheck.audit.hookguard import watching
 
     w = CallWatch(ctx["root"], lambda: snapshot(root, params), [np.asarray(v, float) for v in values])
-    previous = sys.getprofile()
-    sys.setprofile(w)
-    try:
+    with watching(w) as hook:  # every thread the step starts is watched; the hook cannot be switched off
         step = runner.step(lr, s1.columns, root=root, knob=knob)
-    finally:
-        removed = sys.getprofile() is not w
-        sys.setprofile(previous)
     summary = w.summary()
-    summary["watch_removed"] = removed
+    summary["watch_removed"], summary["hook_changes"] = hook["removed"], hook["changes"]
     return step, summary
 
 

@@ -19,7 +19,7 @@ import functools
 import os
 import sys
 
-__all__ = ["DENIED", "NAMESPACE_FLAGS", "SeccompUnavailable", "compiled_filter", "filter_fd"]
+__all__ = ["DENIED", "NAMESPACE_FLAGS", "SeccompUnavailable", "compiled_filter", "filter_fd", "forbid_new_processes"]
 
 #: System calls that fail with EPERM inside the sandbox, and why.
 DENIED = {
@@ -92,6 +92,12 @@ NAMESPACE_FLAGS = {
 #: ioctl TIOCSTI pushes characters into a terminal's input (a classic escape).
 TIOCSTI = 0x5412
 
+#: clone() with this flag makes a thread of the caller; without it, another process.
+CLONE_THREAD = 0x00010000
+#: The calls that start another process or program, denied once a submission may run
+#: (:func:`forbid_new_processes`); clone() without CLONE_THREAD is denied too.
+NEW_PROCESS_CALLS = ("fork", "vfork", "execve", "execveat")
+
 
 class SeccompUnavailable(RuntimeError):
     """libseccomp or its Python bindings are missing; the message says what to install."""
@@ -121,6 +127,23 @@ def _bindings():
     return pyseccomp
 
 
+def _denying(names):
+    """``(pyseccomp, a filter allowing all but names and clone3, the EPERM action)``.
+
+    ``clone3`` fails with ENOSYS: its flags cannot be read, and the C library falls back to ``clone``.
+    """
+    sc = _bindings()
+    f = sc.SyscallFilter(defaction=sc.ALLOW)
+    deny = sc.ERRNO(errno.EPERM)
+    for name in names:
+        try:
+            f.add_rule(deny, name)
+        except (RuntimeError, ValueError, OSError):  # a call this architecture does not have
+            continue
+    f.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
+    return sc, f, deny
+
+
 @functools.lru_cache(maxsize=1)
 def compiled_filter() -> bytes:
     """The filter as a BPF program (``struct sock_filter[]``) for this machine's architecture.
@@ -130,17 +153,9 @@ def compiled_filter() -> bytes:
     SeccompUnavailable
         If libseccomp or pyseccomp is missing.
     """
-    sc = _bindings()
-    f = sc.SyscallFilter(defaction=sc.ALLOW)
-    deny = sc.ERRNO(errno.EPERM)
-    for name in DENIED:
-        try:
-            f.add_rule(deny, name)
-        except (RuntimeError, ValueError, OSError):  # a call this architecture does not have
-            continue
+    sc, f, deny = _denying(DENIED)
     for flag in NAMESPACE_FLAGS.values():
         f.add_rule(deny, "clone", sc.Arg(0, sc.MASKED_EQ, flag, flag))
-    f.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
     f.add_rule(deny, "ioctl", sc.Arg(1, sc.MASKED_EQ, 0xFFFFFFFF, TIOCSTI))
     r, w = os.pipe()
     try:
@@ -155,6 +170,23 @@ def compiled_filter() -> bytes:
             except OSError:
                 pass
         raise
+
+
+def forbid_new_processes() -> None:
+    """From now on this process starts no other process or program: fork, vfork, execve, execveat
+    and a clone() that is not a thread fail with EPERM (a filter on top of the sandbox's, for good).
+
+    The worker installs it before it loads a submission: what the submission computes is then
+    computed in the process the worker watches (threads included), not in a child it cannot see.
+
+    Raises
+    ------
+    SeccompUnavailable
+        If libseccomp or pyseccomp is missing.
+    """
+    sc, f, deny = _denying(NEW_PROCESS_CALLS)
+    f.add_rule(deny, "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_THREAD, 0))
+    f.load()
 
 
 def filter_fd() -> int:

@@ -74,4 +74,5 @@ def verify(key: bytes, data: dict[str, Any]) -> bool:
 
 def derive_seed(key: bytes, label: str) -> int:
     """A 63-bit seed from the key and a label: unpredictable before the run, the same on ``--resume``."""
-    return int.from_bytes(hmac.new(key, label.encode(), hashlib.sha256).digest()[:8], "big") >> 1
+    mac = hmac.new(key, label.encode("utf-8", "surrogateescape"), hashlib.sha256)  # a file name need not be UTF-8
+    return int.from_bytes(mac.digest()[:8], "big") >> 1

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import json
+import itertools
 import os
 import re
 from pathlib import Path
 
-from gradcheck.audit import cellfiles, helperfiles
+from gradcheck.audit import cellfiles, helperfiles, untrusted
 
 SUFFIXES = (".py", ".ipynb")
 #: Folders never searched: caches, environments, version control, test suites.
@@ -55,15 +55,14 @@ def subfolders(folder: Path) -> list[Path]:
 
 def source_of(path: Path) -> str:
     """The code of a ``.py`` file, or of a notebook's code cells ("" when unreadable)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = untrusted.read_text(path)
+    if text is None:
         return ""
     if path.suffix != ".ipynb":
         return text
-    try:
-        cells = json.loads(text).get("cells", [])
-    except (ValueError, AttributeError):
+    nb = untrusted.read_json(text)
+    cells = nb.get("cells", []) if isinstance(nb, dict) else []
+    if not isinstance(cells, list):
         return ""
     lines = []
     for c in cells:
@@ -96,9 +95,8 @@ def run_files(files: list[Path]) -> list[str]:
 
 
 def _imports(text: str) -> set[str]:
-    try:
-        tree = ast.parse(text)
-    except SyntaxError:
+    tree = untrusted.parse(text)
+    if tree is None:
         return _imports_by_line(text)
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -125,16 +123,19 @@ def _imports_by_line(text: str) -> set[str]:
 def local_modules(folder: Path) -> set[str]:
     """Names the folder's code can import from itself: its ``.py`` stems and its sub-folders."""
     stems = {f.stem for f in code_files(folder) if f.suffix == ".py"}
-    return stems | {d.name for d in subfolders(folder) if any(d.rglob("*.py"))}
+    return stems | {d.name for d in subfolders(folder) if _holds_python(d)}
+
+
+def _holds_python(folder: Path) -> bool:
+    return any(f.suffix == ".py" for f in untrusted.files(folder))
 
 
 def nested_modules(folder: Path, limit: int = 200) -> set[str]:
     """Stems of ``.py`` files that exactly one sub-folder of ``folder`` holds (what the loader finds by bare name
     after a ``sys.path.append("src")``, see ``loader._SubmissionFinder``); the first ``limit`` files only."""
     holders: dict[str, set[Path]] = {}
-    for i, f in enumerate(folder.rglob("*.py")):
-        if i >= limit:
-            break
+    found = sorted(f for f in itertools.islice(untrusted.files(folder), 50 * limit) if f.suffix == ".py")
+    for f in found[:limit]:  # (a bounded walk: a student's folders may nest a thousand deep)
         rel = f.relative_to(folder).parts
         if len(rel) > 1 and not any(p in SKIP_DIRS or p.startswith(".") for p in rel[:-1]):
             holders.setdefault(f.stem, set()).add(f.parent)
@@ -166,11 +167,11 @@ def _root_imports(folder: Path, limit: int = 200) -> bool:
     A student's file importing its own folder's modules does not count (a class
     export of ``alice/``, ``bob/`` whose files import each other).
     """
-    tops = {d.name for d in subfolders(folder) if any(d.rglob("*.py"))}
+    tops = {d.name for d in subfolders(folder) if _holds_python(d)}
     seen = 0
     for d in subfolders(folder):
-        for f in sorted(d.rglob("*")):
-            if f.suffix not in SUFFIXES or not f.is_file() or set(f.relative_to(folder).parts) & SKIP_DIRS:
+        for f in sorted(untrusted.files(d)):
+            if f.suffix not in SUFFIXES or set(f.relative_to(folder).parts) & SKIP_DIRS:
                 continue
             seen += 1
             if seen > limit:
@@ -184,9 +185,8 @@ def _root_imports(folder: Path, limit: int = 200) -> bool:
 
 def _dotted_imports(path: Path) -> set[str]:
     """Absolute module paths a file imports (``from src.layers import X`` -> ``src.layers``)."""
-    try:
-        tree = ast.parse(source_of(path))
-    except SyntaxError:
+    tree = untrusted.parse(source_of(path))
+    if tree is None:
         return set()
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -235,7 +235,9 @@ def result_names(paths: list[Path]) -> dict[Path, str]:
         return {}
     if len({Path(p).name for p in paths}) == len(paths):
         return {p: Path(p).name for p in paths}
-    resolved = {p: Path(p).resolve() for p in paths}
+    # where each path is, as given: a submission that is a link to a classmate's file is named by its own
+    # place, never by its target's (it would overwrite the classmate's result file)
+    resolved = {p: Path(os.path.abspath(p)) for p in paths}
     parents = [str(r.parent) for r in resolved.values()]
     root = Path(os.path.commonpath(parents)) if len(set(parents)) > 1 else Path(parents[0])
     return {p: r.relative_to(root).as_posix() for p, r in resolved.items()}
@@ -248,7 +250,7 @@ def content_digest(path: Path) -> hashlib._Hash:
     if path.is_file():
         h.update(path.read_bytes())
         return h
-    for f in sorted(q for q in path.rglob("*") if q.is_file() and not q.is_symlink() and "__pycache__" not in q.parts):
-        h.update(str(f.relative_to(path)).encode())
+    for f in sorted(q for q in untrusted.files(path) if "__pycache__" not in q.parts):
+        h.update(os.fsencode(f.relative_to(path)))
         h.update(f.read_bytes())
     return h

@@ -58,6 +58,8 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit import hookguard, seccomp
+
 # Bind what is needed to write the result before student code can monkeypatch modules.
 _dumps, _replace, _fdopen, _mkstemp = json.dumps, os.replace, os.fdopen, tempfile.mkstemp
 _ftruncate, _pwrite, _exit = os.ftruncate, os.pwrite, os._exit
@@ -242,7 +244,7 @@ def precision(result: dict) -> str:
 
 
 def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
-    from gradcheck.audit import adapters, folderscript, loading
+    from gradcheck.audit import adapters, loading, scriptplan
     from gradcheck.audit.ownoutputs import own_outputs
 
     sub, out, X, Y, lrs, spec = _parse_request(req, base, alt or base)
@@ -252,32 +254,18 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
         result["notes"].append(f"unknown spec keys ignored: {spec.pop('_unknown')}")
     loaded = None
     mode = spec.get("mode", "auto")
-    if mode not in ("auto", "script", "function", "class"):
+    if mode not in scriptplan.MODES:
         result["notes"].append(f"unknown spec mode {mode!r} ignored (auto, script)")
         mode = "auto"
     before = (spec, list(result["notes"]))  # what a training function's body run as a script falls back to
     if mode == "auto":  # a plain training script: its weights and gradients named by its own updates
-        spec = adapters.script_spec(sub, spec, result["notes"])
-        in_folder = folderscript.training_script(sub, spec, result["notes"])
-        if in_folder is not None:  # a project folder's one training script, beside its helper modules
-            sub, spec = in_folder
-    if mode == "script" or (
-        mode == "auto" and spec.get("grads") and not spec.get("entry") and not spec.get("backward")
-    ):
+        sub, spec = scriptplan.auto_spec(sub, spec, result["notes"])
+    if scriptplan.wants_script(mode, spec):
         from gradcheck.audit import tracer
 
         try:
             pre_notes: list[str] = []
-            sr = tracer.prepare(sub, pre_notes)
-            if spec.get("update_helpers"):  # (w, b) = backward(x, d, w, b): written out as its updates
-                from gradcheck.audit.helperupdates import inline_update_helpers
-
-                sr.stmts = inline_update_helpers(sr.stmts)[0]
-            if spec.get("inline_function"):  # def main(): a training script inside a function (mainbody)
-                from gradcheck.audit import mainbody
-                from gradcheck.audit.adapters.shapes.script import infer_spec
-
-                sr.stmts = mainbody.inline_entry(sr.stmts, infer_spec)[0]
+            sr = scriptplan.prepared(sub, spec, pre_notes)
             if mode == "script" or tracer.looks_like_script(sr, spec):
                 loaded = sr.loaded
                 result["notes"].extend(pre_notes)
@@ -451,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, AttributeError) as exc:
         print(f"cannot read request {req_path}: {exc}", file=sys.stderr)
         return 2
+    hookguard.install()
     provisional = empty_result()
     provisional["error"] = dict(DID_NOT_FINISH)
     try:
@@ -479,6 +468,7 @@ WORKER_IMPORTS = (
     "gradcheck.audit.scriptrandom",
     "gradcheck.audit.probes",
     "gradcheck.audit.ownoutputs",
+    "gradcheck.audit.scriptplan",
 )
 
 
@@ -534,6 +524,11 @@ def serve() -> None:
         print(f"cannot read the request: {exc}", file=sys.stderr)
         _exit(2)
     preload()  # everything the worker may import, before any student code
+    hookguard.install()  # the watch on the backward's calls cannot be switched off by the submission
+    try:  # nor can the submission compute in a child process the watch does not see
+        seccomp.forbid_new_processes()
+    except seccomp.SeccompUnavailable:  # libseccomp missing here (a container without it): threads only watched
+        pass
 
     # No KeyboardInterrupt from a SIGINT the submission sends itself: as init of its pid
     # namespace (bwrap) the worker then ignores it, elsewhere it ends the run as a signal.

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import xml.etree.ElementTree as ET
 
-from gradcheck.printable import one_line, printable
+from gradcheck.printable import nested, one_line, printable
 from gradcheck.report.markdown import md_table
 from gradcheck.report.text import MARK, fits, prose, table
+
+#: How the second and later lines of a multi-line error or note are indented in a submission's section.
+CONTINUED = " " * 6
 
 
 def points(score: float | None, max_score: float | None) -> str:
@@ -86,7 +90,7 @@ def _summary_table(subs, width: int | None) -> list[str]:
 
 def detail_lines(s) -> list[str]:
     """What a student needs: verdict, wrong tensors, diagnosis, evidence, how to reproduce."""
-    lines = [f"== {s.path}: {MARK[s.status]}" + (f" ({s.entry})" if s.entry else "")]
+    lines = [f"== {one_line(s.path)}: {MARK[s.status]}" + (f" ({one_line(s.entry)})" if s.entry else "")]
     if s.error:
         lines.append(f"   error: {s.error}")
     for t in s.tensors:
@@ -107,8 +111,8 @@ def detail_lines(s) -> list[str]:
         lines.append(f"   backward cell: {s.cells['backward']}")
     lines += [f"   note: {n}" for n in s.notes[:6]]
     if s.command:
-        lines.append(f"   reproduce: {s.command}")
-    return [one_line(line) for line in lines]  # names and messages come from the students: one line each
+        lines.append(f"   reproduce: {one_line(s.command)}")
+    return [nested(line, CONTINUED) for line in lines]  # an error's or a note's lines stay in this section
 
 
 def render_markdown(report) -> str:
@@ -131,7 +135,9 @@ def render_markdown(report) -> str:
     ]
     for s in report.submissions:
         if not s.passed:
-            out += ["", f"## {one_line(s.path)}", "", "```", *detail_lines(s), "```"]
+            body = detail_lines(s)
+            fence = "`" * max(3, 1 + max((len(r) for r in re.findall("`+", "\n".join(body))), default=0))
+            out += ["", f"## {one_line(s.path)}", "", fence, *body, fence]  # a fence no line of it can close
     return printable("\n".join(out)) + "\n"
 
 

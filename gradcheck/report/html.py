@@ -31,6 +31,7 @@ from html import escape
 from importlib.resources import files
 
 from gradcheck.naming import format_index
+from gradcheck.printable import printable
 from gradcheck.report.audit import points
 from gradcheck.report.svg import (
     COLOURS,
@@ -56,7 +57,7 @@ def _asset(name: str) -> str:
 
 
 def _e(x) -> str:
-    return escape(str(x), quote=True)
+    return escape(printable(str(x)), quote=True)  # a file name may hold control characters or non-UTF-8 bytes
 
 
 def _badge(status: str) -> str:

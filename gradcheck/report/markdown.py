@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from gradcheck.naming import format_index
+from gradcheck.printable import one_line
 from gradcheck.report.text import MARK, _tensor_columns
 
 
 def md_table(headers: list[str], rows: list[list[str]]) -> str:
     """A GitHub-flavoured markdown table."""
-    esc = [[str(c).replace("|", "\\|") for c in r] for r in [headers, *rows]]
+    esc = [[one_line(str(c)).replace("|", "\\|") for c in r] for r in [headers, *rows]]
     lines = ["| " + " | ".join(esc[0]) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(r) + " |" for r in esc[1:]]
     return "\n".join(lines)

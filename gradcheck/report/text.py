@@ -16,6 +16,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from gradcheck.naming import format_index
+from gradcheck.printable import one_line
 
 MARK = {
     "pass": "ok",
@@ -97,7 +98,7 @@ def table(
         Columns whose cells may wrap onto extra lines to fit ``width``
         (default: every column not in ``right``).
     """
-    cells = [[str(c) for c in r] for r in [headers, *rows]]
+    cells = [[one_line(str(c)) for c in r] for r in [headers, *rows]]  # a cell is one line (a file name's newline)
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     if width is not None:
         wrap = [i for i in range(len(headers)) if i not in right] if wrap is None else list(wrap)
