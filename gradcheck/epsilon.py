@@ -220,7 +220,7 @@ def _listed(guards: list[str]) -> str:
 
 
 def without_guards(report, loss_of, params: dict, recheck):
-    """A failing or inconclusive ``report`` checked again against the loss without its guards (:func:`twin`).
+    """A report not passed checked again against the loss without its guards (:func:`twin`).
 
     When the loss adds an epsilon inside a log at ``params``, the gradient is
     checked again, at the same rtol, against the loss without it
@@ -232,7 +232,7 @@ def without_guards(report, loss_of, params: dict, recheck):
     Otherwise (no epsilon, a guard the point needs, a second check that settles
     nothing or explains less) ``report`` stands.
     """
-    if report.status not in ("fail", "inconclusive"):
+    if report.status not in ("fail", "inconclusive", "kink"):  # (a guard's miss can look like a kink's)
         return report
     found = guards(loss_of, params)
     if not found or _unmoved(loss_of, params):  # a clip that holds nothing here changes no derivative either
