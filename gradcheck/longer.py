@@ -116,64 +116,6 @@ def blind_note(name: str, screen, complex_safe: bool = True) -> str:
     )
 
 
-def as_written(ch, name: str, g: np.ndarray):
-    """A blind screen's tensor screened once more on the loss as written, at longer steps; None where that trips.
-
-    Only where the loss's own real differences are all there is: a float64 loss
-    returned as a Python ``float`` (a ``float()`` cast, which refuses the complex
-    step); its tolerance is its rounding model and measured noise, as for every
-    real verdict (a blind screen of its extended-precision twin tried no longer
-    step). The tensor's own real screen of the loss as given is measured, then
-    again at longer steps (:func:`longer_step`). Returned where it passes:
-    sharply (the tensor then passes as any other), or blind at every step. A
-    blind pass differs from the gradient by less than its tolerance, and neither
-    the gradient's whole directional derivative ``sum |g_i v_i|`` nor the
-    measured one reaches that tolerance at any step tried, up to 65,536 times the
-    first, until truncation took over (each measured here where
-    :func:`longer_step` gave up early): an error of any entry smaller than the
-    whole tensor's part moves the loss by less than the loss resolves, whatever
-    estimator of it (a single entry's difference carries the same noise over a
-    step no longer). So no error the loss's numbers could resolve passes: the
-    tensor passes with :func:`unresolved_note`, stating the smallest relative
-    error the check could have seen there (over 100% of its largest entry). Any
-    other loss (a complex step, in extended precision, may resolve what real
-    steps cannot) and float32 parameters (where no entry off by 1e-2 may pass)
-    are left as they were.
-    """
-    o = ch.oracle
-    if ch.complex_safe or o.dtype != np.float64 or o.problem.returned is not float or ch.budget_spent():
-        return None  # (a loss returning a numpy value may take the complex step, wider: it may resolve more)
-    own, moves, analytic, scale, d = _own_steps(dr.Screener(o, False, name, g.reshape(-1)), name)
-    bar = zero_bar(ch, g)
-    first = own.test(np.arange(g.size))
-    if not first.ok or not blind(first, bar):
-        return first if first.ok else None  # (the loss as given resolves it: it passes as any screen does)
-    longer = longer_step(ch, name, own, first, bar)
-    if longer is not first:
-        return longer if longer.ok else None  # a sharp pass, or a trip (noted)
-    for k in range(1, LONGER_TRIES + 1):  # longer_step gave up short of 1%: every longer step must stay blind
-        along = dr.extrapolated_along(o, moves, d * LONGER_GROWTH**k)
-        if not np.isfinite(along.value) or not along.truncation <= along.rounding:
-            break  # the curvature (or a kink) dominates from here on
-        again = own._judge(analytic, along.value, along.error, scale, along.noise_gain, along.truncation)
-        if not (again.ok and blind(again, bar)):
-            return None  # resolved there, short of vouching for the tensor, or tripped: no blind pass
-    return first
-
-
-def unresolved_note(name: str, screen, g: np.ndarray) -> str:
-    """The note of a tensor passed by :func:`unresolvable`: what it could not see, and why."""
-    largest = float(np.max(np.abs(g), initial=0.0))
-    seen = f"{screen.tolerance / largest:.2g} times its largest entry" if largest > 0 else "any error at all"
-    return (
-        f"{name}: the loss as evaluated does not resolve this tensor's directional derivative "
-        f"({screen.analytic:.2g}, tolerance {screen.tolerance:.2g}, measured {screen.numeric:.2g}) at any step: "
-        "saturated outputs (a tanh or sigmoid within rounding of +/-1) or a loss of many digits move it by less "
-        f"than its own rounding. Passed with this note: the smallest error the check could have seen here is "
-        f"{seen}; a loss returned as a numpy value (not float()) lets the complex step see it"
-    )
-
-
 def sharpen(ch, name: str, screener, screen, want: float):
     """A passing real screen measured again at longer steps until its tolerance is within ``want``.
 

@@ -20,7 +20,7 @@ from gradcheck import directional as dr
 from gradcheck.entries import check_entries
 from gradcheck.excess import account, kink_width
 from gradcheck.floors import ANALYTIC_ULPS
-from gradcheck.longer import as_written, blind, blind_note, longer_step, unresolved_note, zero_bar
+from gradcheck.longer import blind, blind_note, longer_step, zero_bar
 from gradcheck.search import LEAF_SIZE, Search, accounted
 from gradcheck.widescreen import count_rounded, rounding_accounts
 
@@ -54,10 +54,6 @@ def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=
             ch.notes.append(floor_note(ch, name, g))
         elif not blind(longer := longer_step(ch, name, screener, screen, zero_bar(ch, g)), zero_bar(ch, g)):
             screen = longer
-        elif (plain := as_written(ch, name, g)) is not None:
-            if blind(plain, zero_bar(ch, g)):
-                ch.notes.append(unresolved_note(name, plain, g))
-            screen = plain
         else:
             ch.notes.append(blind_note(name, screen, ch.complex_safe))
             screen = dataclasses.replace(screen, ok=False)
