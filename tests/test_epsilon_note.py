@@ -169,3 +169,17 @@ def test_where_the_loss_without_its_clip_loses_its_digits_the_failure_stands_and
     assert report.status == "fail"
     said = [n for n in report.notes if n.startswith("the loss has np.clip to [1e-07, 1 - 1e-07], and the loss without")]
     assert len(said) == 1 and "logits" in said[0]
+
+
+def test_the_guard_benchmark_passes_its_correct_cases_and_catches_its_plants():
+    """benchmarks/guardforms.py on its first cases: an mpmath oracle says each backward is right as written."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import guardforms
+
+    rows = [r for r in guardforms.run(7) if "verdict" in r]
+    assert len(rows) == 7  # one case of each form, none skipped
+    assert [r["verdict"] for r in rows] == ["pass"] * 7
+    assert [r["plant"] for r in rows] == ["fail"] * 7

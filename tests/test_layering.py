@@ -130,6 +130,7 @@ LAYERS = [
         "gradcheck.widescreen",
         "gradcheck.entries",
         "gradcheck.excess",
+        "gradcheck.convention",
         "gradcheck.screened",
         "gradcheck.screens",
         "gradcheck.reach",
