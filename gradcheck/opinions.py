@@ -77,6 +77,8 @@ class Checker(Floors, References, SecondOpinions):
         self._gap_measured = False
         #: per tensor, entries whose gradient is off by the code's own rounding
         self.rounded: dict[str, int] = {}
+        #: per tensor, entries within the code's rounding that its wider runs computed no wider (unresolved)
+        self.unwidened: dict[str, int] = {}
         #: tensors whose tripped screens only kinks inside the steps explained (:mod:`gradcheck.excess`)
         self.kinked: set[str] = set()
         #: tensors whose tripped screens smaller steps settled (resolved, or kinks)
