@@ -115,14 +115,15 @@ class References:
         summed over the batch for the last bias) is computed in the data's dtype whatever the
         parameters' precision: its wider runs return that tensor in the data's dtype, the same
         value to the bit, and tell nothing. Where such an entry and its miss are below
-        :data:`DEEP` of the gradient's largest entry (what float64 leaves of cancelled terms: a
-        last bias summing three labels of +1 and three of -1 over n = 6 is 5.6e-17, not 0,
-        beside a largest entry of 3.3e-3: 17 of its ulps, 2 of its terms'), that rounding
-        cannot be told from a bug: unresolved. A tensor computed from the parameters (a dead
-        unit's derivative taken as 1: 1e-20 where 0 belongs) comes back in the wider type,
-        whatever its value, and still fails.
+        :data:`DEEP` (sqrt(eps) of the check's dtype) of the gradient's largest entry (what
+        float64 leaves of cancelled terms: a last bias summing three labels of +1 and three of
+        -1 over n = 6 is 5.6e-17, not 0, beside a largest entry of 3.3e-3: 17 of its ulps, 2
+        of its terms'), that rounding cannot be told from a bug: unresolved. A tensor computed
+        from the parameters (a dead unit's derivative taken as 1: 1e-20 where 0 belongs) comes
+        back in the wider type, whatever its value, and still fails.
         """
-        if max(abs(g), miss) >= DEEP * self.gmax or not self.wide_gradients() or name not in self._narrow:
+        deep = float(np.sqrt(np.finfo(self.oracle.dtype).eps))  # DEEP, for the dtype the code ran in
+        if max(abs(g), miss) >= deep * self.gmax or not self.wide_gradients() or name not in self._narrow:
             return False
         self.unwidened[name] = self.unwidened.get(name, 0) + 1
         return True

@@ -8,8 +8,8 @@ on parameters cast to ``np.longdouble`` (how the check tells the gradient
 code's rounding from a bug), the same code computes that delta from the
 float64 labels, in float64: 5.6e-17 to the bit, which said "a bug, in both
 runs", and the check failed a correct gradient (3 of the first 20 seeds below;
-1 of 300 configurations of ``benchmarks/absforms.py``). Such an entry, below
-sqrt(eps) of the gradient's largest, is now inconclusive with its reason.
+1 of 1,500 configurations of ``benchmarks/absforms.py``; float32 alike). Such an entry,
+below sqrt(eps) of the gradient's largest, is now inconclusive with its reason.
 Truth: the exact gradient is 0 (three +1/6 and three -1/6), and the rest of
 the net is checked against the loss as usual.
 """
@@ -26,7 +26,7 @@ from gradcheck import check_gradients
 SIZES = (3, 5, 1)
 
 
-def _hinge_net(seed: int, n: int = 6, scale: float = 0.15):
+def _hinge_net(seed: int, n: int = 6, scale: float = 0.15, dtype=np.float64):
     rng = np.random.default_rng(seed)
     P = {}
     for k, (a, b) in enumerate(zip(SIZES, SIZES[1:]), 1):
@@ -34,6 +34,7 @@ def _hinge_net(seed: int, n: int = 6, scale: float = 0.15):
         P[f"b{k}"] = 0.1 * scale * rng.standard_normal(b)
     X = rng.standard_normal((n, SIZES[0]))
     Y = rng.permutation(np.repeat([-1.0, 1.0], n // 2))[:, None]  # as many +1 as -1 labels
+    P, X, Y = {k: v.astype(dtype) for k, v in P.items()}, X.astype(dtype), Y.astype(dtype)
     L = len(SIZES) - 1
 
     def forward(P):
@@ -65,11 +66,13 @@ def _check(loss, grad, P):
         return check_gradients(loss, grad, P)
 
 
-@pytest.mark.parametrize("seed", [2, 10, 15])  # each failed before
-def test_a_last_bias_cancelled_from_the_labels_alone_is_not_failed(seed):
-    P, loss, grad = _hinge_net(seed)
+@pytest.mark.parametrize(
+    "seed, dtype", [(2, np.float64), (10, np.float64), (15, np.float64), (20, np.float32), (21, np.float32)]
+)  # each failed before
+def test_a_last_bias_cancelled_from_the_labels_alone_is_not_failed(seed, dtype):
+    P, loss, grad = _hinge_net(seed, dtype=dtype)
     g = grad(P)["b2"][0]
-    assert g != 0.0 and abs(g) < 1e-16  # the float64 rounding of an exact 0
+    assert g != 0.0 and abs(g) < np.finfo(dtype).eps  # the rounding of an exact 0
     report = _check(loss, grad, P)
     assert report.status == "inconclusive", report.summary()
     assert {t.name: t.status for t in report.tensors}["b2"] == "inconclusive"
@@ -77,6 +80,7 @@ def test_a_last_bias_cancelled_from_the_labels_alone_is_not_failed(seed):
     assert any("computed from the data alone" in note and "b2" in note for note in report.notes), report.notes
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize(
     "bug",
     [
@@ -86,8 +90,8 @@ def test_a_last_bias_cancelled_from_the_labels_alone_is_not_failed(seed):
         lambda G: {k: 6 * v for k, v in G.items()},  # the 1/N missing
     ],
 )
-def test_bugs_in_the_same_nets_still_fail(bug):
-    P, loss, grad = _hinge_net(15)
+def test_bugs_in_the_same_nets_still_fail(bug, dtype):
+    P, loss, grad = _hinge_net(15, dtype=dtype)
     report = _check(loss, lambda p: bug(grad(p)), P)
     assert report.status == "fail", report.summary()
 
