@@ -10,7 +10,8 @@ counted apart. Every ``--plant-every``-th clear configuration also gets planted
 bugs: one entry (at least a tenth of its tensor's largest) x1.01, x2 and
 sign-flipped, and every entry x N (a missing 1/N); each should fail.
 
-Writes ``OUTPUT/absforms.json`` and ``OUTPUT/reliability-absforms-run.md``.
+Writes ``OUTPUT/absforms.json`` and ``OUTPUT/reliability-absforms-run.md``;
+``--compare BEFORE.json AFTER.json`` prints what changed between two runs of one draw.
 """
 
 from __future__ import annotations
@@ -165,6 +166,24 @@ def render(s: dict, seconds: float, commit: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def compare(before: list[dict], after: list[dict]) -> str:
+    """Markdown: the verdicts of the same draw on two trees, and every configuration or plant that changed."""
+    then = {r["index"]: r for r in before}
+    lines = ["| configuration | oracle | before | after |", "|---|---|---|---|"]
+    for r in after:
+        o = then.get(r["index"])
+        if o is None:
+            continue
+        r = {**r, "label": r["label"].replace("|", "\\|")}  # (a table cell)
+        if o["status"] != r["status"]:
+            lines.append(f"| {r['index']} {r['label']} | {r['truth']} | {o['status']} | {r['status']} |")
+        for p, q in zip(o.get("planted", []), r.get("planted", [])):
+            if (p["status"], p["pinned"]) != (q["status"], q["pinned"]):
+                was, now = (f"{x['status']}{' (pinned)' if x['pinned'] else ''}" for x in (p, q))
+                lines.append(f"| {r['index']} {r['label']}, planted {p['kind']} | {r['truth']} | {was} | {now} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--count", type=int, default=300)
@@ -173,7 +192,12 @@ def main() -> int:
     ap.add_argument("--output", type=Path, default=ROOT / "reports")
     ap.add_argument("--commit", default="this tree")
     ap.add_argument("--small", action="store_true", help="weights scaled 1e-3 to 1e-1 only")
+    ap.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"), help="two absforms.json files")
     args = ap.parse_args()
+    if args.compare:
+        before, after = (json.loads(p.read_text())["rows"] for p in args.compare)
+        print(compare(before, after), end="")
+        return 0
     if args.output.exists() and not args.output.is_dir():
         ap.error(f"--output {args.output} is a file; give a folder")
     args.output.mkdir(parents=True, exist_ok=True)
