@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import absforms as af  # noqa: E402
+from soak_kinkforms import _pinned  # noqa: E402  (the planted entry failed and named as the worst)
 
 from gradcheck import check_gradients  # noqa: E402
 
@@ -61,10 +62,6 @@ def _big_entry(truth: dict, rng):
         if top > 0:
             pool += [(name, int(j)) for j in np.flatnonzero(flat >= 0.1 * top)]
     return pool[int(rng.integers(len(pool)))] if pool else None
-
-
-def _pinned(rep, name, index) -> bool:
-    return any(t.name == name and t.status == "fail" and tuple(t.worst_index) == tuple(index) for t in rep.tensors)
 
 
 def plants(form, loss, grad, params, truth, i) -> list[dict]:
