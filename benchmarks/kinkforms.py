@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from mlpclosures import closures
 
 HIDDEN = ("relu", "leaky", "sigmoid")
 LOSSES = ("huber_where", "huber_min", "smooth_l1", "mse")
@@ -147,32 +148,14 @@ def _robust_prime(name, r, d):
 def build(form: KinkForm):
     """``(loss, grad, params)`` as a user hands them to a checker."""
     params, X, Y = data(form)
-    layers = len(form.sizes) - 1
-
-    def forward(p):
-        a, cache = X, []
-        for k in range(1, layers + 1):
-            z = a @ p[f"W{k}"] + p[f"b{k}"]
-            cache.append((a, z))
-            a = _act(form.hidden, z) if k < layers else z
-        return a, cache
-
-    def loss(p):
-        out, _ = forward(p)
-        return _robust(form.loss, out - Y, form.delta)
-
-    def grad(p):
-        out, cache = forward(p)
-        dz = _robust_prime(form.loss, out - Y, form.delta)
-        g = {}
-        for k in range(layers, 0, -1):
-            a_prev, _ = cache[k - 1]
-            g[f"W{k}"], g[f"b{k}"] = a_prev.T @ dz, dz.sum(axis=0)
-            if k > 1:
-                z = cache[k - 2][1]
-                dz = (dz @ p[f"W{k}"].T) * _prime(form.hidden, z, _act(form.hidden, z))
-        return {n: g[n] for n in params}
-
+    loss, grad = closures(
+        params,
+        X,
+        lambda z: _act(form.hidden, z),
+        lambda z: _prime(form.hidden, z, _act(form.hidden, z)),
+        lambda out: _robust(form.loss, out - Y, form.delta),
+        lambda out: _robust_prime(form.loss, out - Y, form.delta),
+    )
     return loss, grad, params
 
 

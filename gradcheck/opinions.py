@@ -77,6 +77,8 @@ class Checker(Floors, References, SecondOpinions):
         self._gap_measured = False
         #: per tensor, entries whose gradient is off by the code's own rounding
         self.rounded: dict[str, int] = {}
+        #: per tensor, entries within the code's rounding that its wider runs computed no wider (unresolved)
+        self.unwidened: dict[str, int] = {}
         #: tensors whose tripped screens only kinks inside the steps explained (:mod:`gradcheck.excess`)
         self.kinked: set[str] = set()
         #: tensors whose tripped screens smaller steps settled (resolved, or kinks)
@@ -185,6 +187,10 @@ class Checker(Floors, References, SecondOpinions):
         self.combined = (combined, seen.screen)
         if seen.safe:
             return True
+        refuted = self._refutation(combined, seen) if seen.refuted is not None else None
+        if refuted is not None:
+            self.notes.append(f"complex step not used: {refuted}")
+            return False
         if seen.error is not None:
             # the loss refused complex parameters along the combined direction: it refuses them anywhere
             cause = seen.error.__cause__ or seen.error
@@ -208,6 +214,24 @@ class Checker(Floors, References, SecondOpinions):
         if reason is not None:
             self.notes.append(f"complex step not used: {reason}")
         return reason is None
+
+    def _refutation(self, combined, seen) -> str | None:
+        """The probe's refutation of the complex step, where it stands (None: the per-entry probe decides).
+
+        A loss computed by cancellation (a saturated ``1 - p``) spoils every real
+        difference alike, at every step, so they agree with each other and miss a
+        right complex step (a saturated BCE net: 1.48e-6 by the complex step,
+        -3.68e-7 by every real estimate). Its noise is measured first; a noisy loss is
+        refuted only where its extended-precision twin reproduces the real differences.
+        """
+        from gradcheck import directional as dr
+
+        self.measure_noise()
+        if not self.noisy:
+            return seen.refuted
+        c = seen.screen.numeric
+        stands = self.on_reference(lambda ref: ref.extended and dr.reproduced(ref, combined.moves, c, seen))
+        return seen.refuted if stands else None
 
     # ------------------------------------------------------------ first estimates
     def primary(self, name: str, idx: np.ndarray, method: str | None = None) -> list[nm.Estimate]:

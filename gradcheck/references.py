@@ -104,7 +104,29 @@ class References:
                     return None  # the numeric side does not resolve the entry to 1%: unresolved, not rounding
                 self.rounded[name] = self.rounded.get(name, 0) + 1
                 return True
+        if self._not_widened(name, j, g, miss):
+            return None  # within the code's rounding, which no wider run measured: unresolved, not a bug
         return False
+
+    def _not_widened(self, name: str, j: int, g: float, miss: float) -> bool:
+        """The entry is within the gradient code's rounding, and its wider runs computed it no wider.
+
+        A gradient formed from the data alone (a hinge loss's ``-y * (margin > 0) / n``, then
+        summed over the batch for the last bias) is computed in the data's dtype whatever the
+        parameters' precision: its wider runs return that tensor in the data's dtype, the same
+        value to the bit, and tell nothing. Where such an entry and its miss are below
+        :data:`DEEP` (sqrt(eps) of the check's dtype) of the gradient's largest entry (what
+        float64 leaves of cancelled terms: a last bias summing three labels of +1 and three of
+        -1 over n = 6 is 5.6e-17, not 0, beside a largest entry of 3.3e-3: 17 of its ulps, 2
+        of its terms'), that rounding cannot be told from a bug: unresolved. A tensor computed
+        from the parameters (a dead unit's derivative taken as 1: 1e-20 where 0 belongs) comes
+        back in the wider type, whatever its value, and still fails.
+        """
+        deep = float(np.sqrt(np.finfo(self.oracle.dtype).eps))  # DEEP, for the dtype the code ran in
+        if max(abs(g), miss) >= deep * self.gmax or not self.wide_gradients() or name not in self._narrow:
+            return False
+        self.unwidened[name] = self.unwidened.get(name, 0) + 1
+        return True
 
     def _rounds_by(self, name: str, j: int, g: float, miss: float) -> bool:
         """Does the user's gradient code itself round this entry by about ``miss``?
@@ -132,11 +154,15 @@ class References:
             # affordable (a 399,370-parameter float32 net's longdouble gradient took 2.5 s)
             ext = problem.extended() if not wider or problem.size <= EXTENDED_LIMIT else None
             wider += [ext] if ext is not None else []
-            pairs = [(float(np.finfo(p.dtype).eps), _analytic_at(p)) for p in wider]
-            pairs = [(eps, g) for eps, g in pairs if g]
-            self._wide_eps = [eps for eps, _ in pairs]
-            self._wide = [g for _, g in pairs]
+            runs = [(float(np.finfo(p.dtype).eps), *_analytic_at(p)) for p in wider]
+            runs = [run for run in runs if run[1]]
+            self._wide_eps = [eps for eps, _, _ in runs]
+            self._wide = [g for _, g, _ in runs]
+            # tensors no wider run computed wider than the check's own dtype (see _not_widened)
+            self._narrow = set.intersection(*(narrow for _, _, narrow in runs)) if runs else set()
         return self._wide
+
+    _narrow: set[str] = set()
 
     _twin_start = None
     _twin = None
@@ -261,9 +287,22 @@ def _shrinks(g: float, gw: float, best: nm.Estimate, size: float) -> bool:
     return bool(resolved and SHRINK * wide_miss <= miss and wide_miss <= SHRINK_CAP * size)
 
 
-def _analytic_at(problem) -> dict[str, np.ndarray]:
-    """The user's gradient at ``problem``'s parameters ({} if that fails)."""
+def _analytic_at(problem) -> tuple[dict[str, np.ndarray], set[str]]:
+    """The user's gradient at ``problem``'s parameters ({} if that fails), and the tensors it returned narrower.
+
+    A tensor returned in a type narrower than the parameters (float64 for
+    ``np.longdouble`` parameters) was computed from arrays that did not widen
+    with them: the data, in its own dtype.
+    """
     try:
-        return problem.analytic()
+        raw = problem.call_grad()
+        grads = problem.analytic(raw)
     except Exception:  # the user's code may refuse a wider type: then nothing is learnt from it
-        return {}
+        return {}, set()
+    eps = np.finfo(problem.dtype).eps
+    narrow = {
+        name
+        for name in grads
+        if np.issubdtype(np.asarray(raw[name]).dtype, np.floating) and np.finfo(np.asarray(raw[name]).dtype).eps > eps
+    }
+    return grads, narrow

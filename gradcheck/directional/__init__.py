@@ -82,6 +82,7 @@ from gradcheck.directional.complexprobe import (
     PROBE_STEP,
     Probe,
     probe,
+    reproduced,
 )
 from gradcheck.directional.complexstep import _complex_moved, complex_along, inherited_error  # noqa: F401
 from gradcheck.directional.grouped import GROUP_SHARE, REAL_REACH, GroupScreener, coarse
@@ -121,6 +122,7 @@ __all__ = [
     "complex_along",
     "inherited_error",
     "probe",
+    "reproduced",
     "screen_direction",
     "signs",
     "spread",
