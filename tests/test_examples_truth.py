@@ -130,6 +130,10 @@ def _import(folder: str, names: tuple[str, ...]):
         sys.path.pop(0)
         for name in PROJECT_MODULES:
             sys.modules.pop(name, None)
+        here = str(FOLDER / folder)  # and whatever else of the folder was imported (planar_model): a later
+        for name, module in list(sys.modules.items()):  # in-process audit of it must load its own copy
+            if (getattr(module, "__file__", None) or "").startswith(here):
+                del sys.modules[name]
 
 
 def case_project():
