@@ -2,10 +2,12 @@
 
 A loss written ``np.log(p + 1e-8)`` (or ``np.log(1 - p + eps)``) has the
 derivative ``1 / (p + 1e-8)``, not ``1 / p``: a backward written for the plain
-``log`` (``p - y`` through a sigmoid or softmax) is off by about ``1e-8 / p``
-relative on every entry. The check fails it, rightly; :func:`named` adds a note
-saying so in the user's terms when the loss's source shows such an epsilon and
-every failing entry misses by no more than that epsilon could explain.
+``log`` (``p - y`` through a sigmoid or softmax) misses it by about ``1e-8 / p``
+relative on every entry, and where ``np.clip`` holds a saturated ``p``, by that
+sample's whole share. :func:`without_guards` finds such guards as the loss runs
+and checks the gradient again against the loss without them; :func:`named` is
+the older note read off the loss's source, kept for losses the tracing cannot
+see through (a loss that converts its parameters with ``np.asarray``).
 """
 
 from __future__ import annotations
@@ -149,30 +151,31 @@ def _is_epsilon(c) -> bool:
 
 def _evaluate(loss_of, params: dict, drop: bool) -> tuple[object, list[str]]:
     """``loss_of(params)`` on guard-tracing parameters: its value and the guards it used, described."""
-    _Guard.session = {"found": [], "drop": drop}
+    before, _Guard.session = _Guard.session, {"found": [], "drop": drop}
     try:
         with np.errstate(all="ignore"):  # the grader's own evaluations: the user's warnings are the user's runs'
             value = loss_of({k: np.asarray(v).view(_Guard) for k, v in params.items()})
         found = _Guard.session["found"]
     finally:
-        _Guard.session = None
+        _Guard.session = before
     if isinstance(value, np.ndarray):
         value = value.view(np.ndarray)[()]
     return value, list(dict.fromkeys(found))
 
 
-def guards(loss_of, params: dict) -> list[str]:
-    """The guards ``loss_of`` uses at ``params``, described (best effort: ``[]`` when
-    the loss converts its parameters, so that nothing reaches the log traced, or raises when traced)."""
-    try:
-        return _evaluate(loss_of, params, drop=False)[1]
-    except Exception:  # the user's code under a traced type: no guard seen is the honest answer
-        return []
-
-
 def twin(loss_of):
     """The loss without its guards: ``log(x + eps)`` evaluated as ``log(x)``, ``np.clip(p, eps, 1 - eps)`` as ``p``."""
-    return lambda params: _evaluate(loss_of, params, drop=True)[0]
+
+    def without(params):
+        return _evaluate(loss_of, params, drop=True)[0]
+
+    without.guards_dropped = True  # (its own check has no guards to look for)
+    return without
+
+
+def is_twin(loss) -> bool:
+    """Is ``loss`` a :func:`twin` (a loss whose guards are already dropped)?"""
+    return getattr(loss, "guards_dropped", False)
 
 
 def _failing(report) -> tuple[int, int]:
@@ -181,28 +184,26 @@ def _failing(report) -> tuple[int, int]:
     return len(tensors), sum(t.counts.get("fail", 0) for t in tensors)
 
 
-def _unmoved(loss_of, params: dict) -> bool:
-    """The loss without its guards has exactly the loss's value at ``params``: no guard acts there."""
+def _traced(loss_of, params: dict) -> tuple[list[str], complex, complex] | None:
+    """The guards ``loss_of`` uses at ``params``, its value there, and its value without them; None when
+    tracing fails (the user's code under a traced type: no guard seen is the honest answer)."""
     try:
-        with np.errstate(all="ignore"):
-            return complex(twin(loss_of)(params)) == complex(_evaluate(loss_of, params, drop=False)[0])
-    except Exception:  # noqa: BLE001 - the user's code, traced: no verdict on it here
+        value, found = _evaluate(loss_of, params, drop=False)
+        return found, complex(value), complex(_evaluate(loss_of, params, drop=True)[0])
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _float64_keeps_finite(loss_of, params: dict) -> bool:
+    """float32 ``params`` whose float64 copy keeps the loss without its guards finite (a probability
+    float32 rounds to 1 is 1 - 1e-9 there)."""
+    if not any(np.asarray(v).dtype == np.float32 for v in params.values()):
         return False
-
-
-def _finite_at(loss_of, params: dict):
-    """Where the loss is finite: None at ``params`` as given, float64 for float32 ``params`` where only their
-    float64 copy keeps it finite (a probability float32 rounds to 1 is 1 - 1e-9 there), else False."""
-    casts = [None] + ([np.float64] if any(np.asarray(v).dtype == np.float32 for v in params.values()) else [])
-    for dtype in casts:
-        at = params if dtype is None else {k: np.asarray(v, dtype=dtype) for k, v in params.items()}
-        with np.errstate(all="ignore"):
-            try:
-                if np.isfinite(complex(loss_of(at))):
-                    return dtype
-            except Exception:  # noqa: BLE001 - the loss without its guard fails where the guard was needed
-                pass
-    return False
+    wide = {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
+    try:
+        return bool(np.isfinite(complex(twin(loss_of)(wide))))
+    except Exception:  # noqa: BLE001 - the loss without its guard fails where the guard was needed
+        return False
 
 
 def verified_note(guards: list[str], worst: float) -> str:
@@ -234,11 +235,12 @@ def without_guards(report, loss_of, params: dict, recheck):
     """
     if report.status not in ("fail", "inconclusive", "kink"):  # (a guard's miss can look like a kink's)
         return report
-    found = guards(loss_of, params)
-    if not found or _unmoved(loss_of, params):  # a clip that holds nothing here changes no derivative either
+    traced = _traced(loss_of, params)
+    if traced is None or not traced[0] or traced[1] == traced[2]:  # no guard, or none acts here
         return report
-    dtype = _finite_at(twin(loss_of), params)
-    if dtype is False:  # log(0) where the guard held it, even in float64: no loss without it here
+    found, _, bare = traced
+    dtype = None if np.isfinite(bare) else np.float64
+    if dtype is not None and not _float64_keeps_finite(loss_of, params):  # log(0) where the guard held it
         return _said(report, _unsettled_note(found, "is not finite here (a probability rounds to 0 or 1)"))
     again = recheck(twin(loss_of), dtype)
     if not _settles(report, again):
@@ -246,14 +248,13 @@ def without_guards(report, loss_of, params: dict, recheck):
             return _said(report, _unsettled_note(found, "loses too many digits here to pass the gradient"))
         return report
     worst = max((e.rel_error for _, e in report.failures), default=0.0)
-    notes = tuple(n for n in again.notes if "inside a log explains" not in n)
     beyond = (
         f"checked against the loss without {_listed(found)} (guards whose own effect on the derivative is no "
         "bug): the entries above miss that loss's derivative too"
     )
     return dataclasses.replace(
         again,
-        notes=(*notes, verified_note(found, worst) if again.status == "pass" else beyond),
+        notes=(*again.notes, verified_note(found, worst) if again.status == "pass" else beyond),
         evaluations=report.evaluations + again.evaluations,
         elapsed=report.elapsed + again.elapsed,
     )
