@@ -209,13 +209,22 @@ def _calls(r: SubmissionResult, probes: dict) -> SubmissionResult:
         Diagnosis(
             "numerical_gradient",
             None,
-            f"The backward evaluated {where} {n} times at weights moved by a tiny step in one entry "
-            f"at a time ({places} different entries): that is a finite-difference (numerical) gradient, "
-            "not backpropagation.",
+            f"The backward evaluated {where} {n} times at {_perturbed_how(calls, places)}: that is a "
+            "finite-difference (numerical) gradient, not backpropagation.",
             0.9,
             {"perturbed_evaluations": n, "perturbed_places": places, "calls": calls.get("calls", {})},
         ),
     )
+
+
+def _perturbed_how(calls: dict, places: int) -> str:
+    """Where the watched evaluations were made, in words: moved entries or complex steps."""
+    steps = int(calls.get("complex_places", 0))
+    moved = places - steps
+    parts = [f"weights moved by a tiny step in one entry at a time ({moved} different entries)"] if moved else []
+    if steps:
+        parts.append(f"weights given a tiny imaginary step (a complex-step derivative) along {steps} directions")
+    return " and at ".join(parts)
 
 
 def _script_source(path: str, spec: AuditSpec) -> bool:

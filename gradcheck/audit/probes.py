@@ -17,7 +17,9 @@ the same way:
   step is an evaluation at a perturbed point: several of them, at different entries,
   are a numerical gradient in disguise. A forward written out inline calls no function
   of the submission, but it calls numpy: at each call the submission makes into a
-  library, its weights and its local copies of them are compared the same way.
+  library, its weights and its local copies of them are compared the same way, and a
+  complex copy of them with a tiny imaginary step (a complex-step derivative,
+  :mod:`gradcheck.audit.complexstep`) counts as an evaluation at a perturbed point too.
 
 The grader judges all of it (:mod:`gradcheck.audit.consistency`); this module only
 collects. Nothing here can be trusted more than the submission it runs next to.
@@ -32,6 +34,8 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
+
+from gradcheck.audit.complexstep import ComplexSteps
 
 __all__ = ["PERTURBATION_RTOL", "probe_delta", "run_probes", "CallWatch"]
 
@@ -83,6 +87,7 @@ class CallWatch:
         self.where: set[tuple] = set()
         self.first: dict[tuple, np.ndarray] = {}
         self.directions: set[bytes] = set()
+        self.complex_steps = ComplexSteps(base)
         self.inspected = 0
 
     def __call__(self, frame, event, arg) -> None:
@@ -107,7 +112,7 @@ class CallWatch:
         if self.inspected >= MAX_INSPECTED:
             return
         self.inspected += 1
-        hit = self._params_hit() or self._args_hit(code, frame.f_locals)
+        hit = self._params_hit() or self._args_hit(code, frame.f_locals) or self.complex_steps.hit(frame.f_locals)
         if hit is not None:
             self.perturbed[name] += 1
             self.where.add(hit)
@@ -118,7 +123,7 @@ class CallWatch:
         if self.inspected >= MAX_INSPECTED:
             return
         self.inspected += 1
-        hit = self._params_hit() or self._locals_hit(frame)
+        hit = self._params_hit() or self._locals_hit(frame) or self.complex_steps.hit(frame.f_locals)
         if hit is not None:
             code = frame.f_code
             self.perturbed[code.co_qualname if hasattr(code, "co_qualname") else code.co_name] += 1
@@ -190,6 +195,7 @@ class CallWatch:
             "calls": dict(self.calls),
             "perturbed_evaluations": int(sum(self.perturbed.values())),
             "perturbed_places": len(self.where),
+            "complex_places": sum(1 for w in self.where if w[0] == "complex"),
             "perturbed_functions": dict(self.perturbed),
         }
 

@@ -467,6 +467,7 @@ WORKER_IMPORTS = (
     "gradcheck.audit.folderscript",
     "gradcheck.audit.scriptrandom",
     "gradcheck.audit.probes",
+    "gradcheck.audit.complexstep",
     "gradcheck.audit.ownoutputs",
     "gradcheck.audit.scriptplan",
 )
