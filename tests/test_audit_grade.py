@@ -338,3 +338,19 @@ def test_a_misshaped_gradient_in_a_transposed_layout_is_a_fail_not_our_error(tmp
     r = grade(result, np.asarray(result["X"]), np.asarray(result["Y"]), AuditSpec(), path="s.py")
     assert r.status == "fail", r.error
     assert any(d.code == "shape_mismatch" and d.tensor == "b1" for d in r.diagnoses), r.diagnoses
+
+
+def test_a_loss_imposed_is_not_chosen_again(monkeypatch):
+    """Graded again under the first point's loss (the grader's second point, other samples), a wrong gradient
+    is judged under that loss alone: the other conventions are not tried (each costs a diagnosis search)."""
+    from gradcheck.audit import judge as judge_module
+
+    res, X, Y = _case("in_out", plant=_tanh_at_activation)
+    tried = []
+    real = judge_module.conventions_tried
+    monkeypatch.setattr(judge_module, "conventions_tried", lambda *a, **k: tried.append(1) or real(*a, **k))
+    first = grade(res, X, Y, AuditSpec(), path="x.py")
+    assert first.status == "fail" and first.loss_choice.source == "auto" and tried  # still to choose: tried
+    tried.clear()
+    again = grade(res, X, Y, AuditSpec(), path="x.py", loss=first.loss_choice)
+    assert again.status == "fail" and again.loss_choice == first.loss_choice and not tried

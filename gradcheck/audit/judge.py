@@ -44,7 +44,9 @@ def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkno
         tried = top_diagnosed(
             [checked.attempt(ex, layout, c, X, Y, seed, spec, lr_unknown) for c in picks], ex, layout, X, Y
         )
-        if all(c.source == "auto" for c in picks) and not any(t["report"].passed for t in tried):
+        # the other conventions are tried only when the loss is still to be chosen: a loss imposed (the
+        # first point's, when the grader checks again elsewhere) is not chosen again
+        if student[2] is None and all(c.source == "auto" for c in picks) and not any(t["report"].passed for t in tried):
             tried += conventions_tried(ex, layout, picks, X, Y, seed, spec, tried, checked)
         if any(t["report"].passed for t in tried):  # a pass under an assumed loss quotes the other losses' diagnoses
             tried = [diagnosed(t, ex, layout, X, Y) for t in tried]
