@@ -78,6 +78,30 @@ def test_a_link_out_of_a_folder_is_refused(project, tmp_path):
     assert not list(tmp_path.glob("gradcheck-work-*")), "a refused copy leaves no work dir"
 
 
+def test_every_link_out_and_fifo_of_a_folder_is_named_in_one_refusal(project, tmp_path):
+    (project / "helpers.py").symlink_to("../bob/mlp.py")  # a classmate's file
+    (project / "lib" / "data.csv").symlink_to("/etc/hostname")
+    os.mkfifo(project / "pipe")
+    with pytest.raises(SubmissionRefused) as refused:
+        copy_submission(project, max_bytes=CAP, root=tmp_path)
+    message = str(refused.value)
+    for named in (
+        "helpers.py is a link out of the submission (to ../bob/mlp.py)",
+        "lib/data.csv is a link out",
+        "alice/pipe is a FIFO",
+    ):
+        assert named in message, message
+    assert message.endswith("refused, they were not read")
+    assert not list(tmp_path.glob("gradcheck-work-*")), "a refused copy leaves no work dir"
+
+
+def test_a_refusal_names_a_few_entries_and_counts_the_rest(project, tmp_path):
+    for i in range(intake.MAX_NAMED + 3):
+        (project / f"link{i:02d}").symlink_to("/etc/hostname")
+    message = str(pytest.raises(SubmissionRefused, copy_submission, project, max_bytes=CAP, root=tmp_path).value)
+    assert message.count("is a link out") == intake.MAX_NAMED and "and 3 more" in message
+
+
 def test_a_link_inside_the_folder_is_kept_as_a_link(project):
     (project / "model.py").symlink_to("lib/model.py")
     w = copy_submission(project, max_bytes=CAP)

@@ -14,7 +14,8 @@ follows a link out of the submission and never opens anything but regular files:
   refused before anything runs.
 
 A refusal raises :class:`SubmissionRefused`, whose message names the file and says it
-was not read.
+was not read; in a folder, every link out and special file is named in one refusal, after
+the walk (nothing of the folder runs either way).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ MAX_FILES = 2000
 #: Folders of a project that are never copied (caches and version control).
 SKIPPED_DIRS = frozenset({"__pycache__", ".git", ".ipynb_checkpoints"})
 _CHUNK = 1 << 20
+#: A refusal names this many of the entries that made it (a folder may hold thousands).
+MAX_NAMED = 8
 
 
 class SubmissionRefused(ValueError):
@@ -52,6 +55,7 @@ def _kind(mode: int) -> str:
 class _Budget:
     def __init__(self, max_bytes: int, src: Path):
         self.bytes, self.files, self.max_bytes, self.src = 0, 0, max_bytes, src
+        self.refused: list[str] = []  # every entry refused, named together once the folder is walked
 
     def take(self, size: int, name: str) -> None:
         self.bytes += size
@@ -107,9 +111,8 @@ def _copy_dir(dir_fd: int, dest: Path, rel: str, shown: Path, budget: _Budget) -
         if stat.S_ISLNK(st.st_mode):
             target = os.readlink(name, dir_fd=dir_fd)
             if not _link_inside(target, rel):
-                raise SubmissionRefused(
-                    f"{child_shown} is a link out of the submission (to {target}): refused, it was not read"
-                )
+                budget.refused.append(f"{child_shown} is a link out of the submission (to {target})")
+                continue
             budget.take(0, str(child_shown))
             os.symlink(target, dest / name)
         elif stat.S_ISDIR(st.st_mode):
@@ -128,7 +131,15 @@ def _copy_dir(dir_fd: int, dest: Path, rel: str, shown: Path, budget: _Budget) -
             finally:
                 os.close(fd)
         else:
-            raise SubmissionRefused(f"{child_shown} is {_kind(st.st_mode)}: refused, it was not read")
+            budget.refused.append(f"{child_shown} is {_kind(st.st_mode)}")
+
+
+def _refusal(refused: list[str]) -> SubmissionRefused:
+    """One refusal naming every entry that made it (the first :data:`MAX_NAMED`), so that all are fixed at once."""
+    named = "; ".join(refused[:MAX_NAMED]) + (
+        f"; and {len(refused) - MAX_NAMED} more" if len(refused) > MAX_NAMED else ""
+    )
+    return SubmissionRefused(f"{named}: refused, {'it was' if len(refused) == 1 else 'they were'} not read")
 
 
 def copy_submission(src: str | os.PathLike, *, max_bytes: int, root: str | os.PathLike | None = None) -> Path:
@@ -173,6 +184,8 @@ def copy_submission(src: str | os.PathLike, *, max_bytes: int, root: str | os.Pa
             if stat.S_ISDIR(st.st_mode):
                 (workdir / src.name).mkdir(mode=0o755)
                 _copy_dir(fd, workdir / src.name, "", src, budget)
+                if budget.refused:
+                    raise _refusal(budget.refused)
             else:
                 _copy_fd(fd, workdir / src.name, str(src), budget)
         finally:
