@@ -79,6 +79,10 @@ class Estimate:
         ``left`` and ``right`` differ by more than their rounding and their
         gap did not double at the last halving of the step (as it does across
         a jump in the loss itself): kinks inside the step, or curvature.
+    curved : bool
+        The gap halved at the last halving of the step, as curvature's ``h L''``
+        does, while the Richardson values converged far inside it: the slopes
+        bracket the derivative to ``h L'' / 2``, not a set of subgradients.
     """
 
     value: float
@@ -89,6 +93,7 @@ class Estimate:
     kink: bool = False
     slope_error: float = 0.0
     jump: bool = False
+    curved: bool = False
 
 
 def step_base(dtype: np.dtype) -> float:
@@ -547,4 +552,17 @@ def refine(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
     # itself (whose gap doubles as the step halves): kinks inside the step (they keep the gap)
     # or curvature (it halves it, and brackets only what is within h L'' of the derivative)
     jump = abs(gap1) < 1.5 * abs(gap0) and abs(gap1) > 4.0 * noise
-    return dataclasses.replace(best, left=l1, right=r1, slope_error=noise, jump=bool(jump))
+    # curvature, not kinks: the gap halved with the step and Richardson removed it (kinks inside the
+    # steps move the central differences by about the gap from one halving to the next, and the
+    # Richardson values with them; a kink at the point keeps the gap as the step halves)
+    curved = (
+        best.estimator == "richardson" and abs(gap1) <= CURVED_SHRINK * abs(gap0) and (CURVED * best.error <= abs(gap1))
+    )
+    return dataclasses.replace(best, left=l1, right=r1, slope_error=noise, jump=bool(jump), curved=bool(curved))
+
+
+#: :func:`refine` reads the gap of its one-sided slopes as curvature when it shrank to at most this
+#: fraction of the one before at the last halving (curvature halves it: ``h L''``) ...
+CURVED_SHRINK = 0.6
+#: ... and the Richardson value's error is at most the gap divided by this.
+CURVED = 16.0

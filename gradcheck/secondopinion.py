@@ -499,7 +499,9 @@ def _bracketed(g: float, refined: nm.Estimate, tolerance: float) -> bool:
     between them. Their gap must stand clear of the estimate's error (noise
     divided by the step), or noise would pass for a jump.
     """
-    if refined.left is None or refined.right is None or not refined.jump:
+    if refined.left is None or refined.right is None or not refined.jump or refined.curved:
+        # (curved: slopes of a smooth point, apart by h L'', which for a small entry beside a large
+        # curvature, a softmax bias of 2e-6 with slopes 17% apart, bracket a wrong g as readily as a right one)
         return False
     lo, hi = sorted((refined.left, refined.right))
     if hi - lo <= SAFETY * refined.slope_error:
