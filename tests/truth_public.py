@@ -1,6 +1,7 @@
 """Truth cases for the examples of shapes met in public student repositories: a mini-batch script whose
 backward reads the batch width its loop computes, a constructor that loads a data file, a training method
-that picks its loss by a name with a default. Each file's claimed gradient and a loss written here,
+that picks its loss by a name with a default, a classifier of computation nodes keeping its gradients in
+params_grad. Each file's claimed gradient and a loss written here,
 independently of the project's gradient code, for central differences in tests/test_examples_truth.py.
 """
 
@@ -93,10 +94,33 @@ def loss_by_name(rel: str):
     return params, claimed, loss, ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"]
 
 
+def node_graph(rel: str):
+    """ReLU hidden, softmax output, cross-entropy on one-hot rows averaged over the batch; the gradients
+    the file's backprop leaves in params_grad."""
+    m = _module(rel)
+    net = m.Classifier()
+    T = np.eye(4)[[0, 1, 2, 3, 1, 2, 0]]
+    Xw = RNG.normal(size=(7, 6))
+    for k in net.params:  # away from the zero biases the constructor makes
+        net.params[k] = RNG.normal(size=net.params[k].shape)
+    net.backprop(Xw, T)
+    keys = ["W1", "b1", "W2", "b2"]
+    p = net.params
+
+    def loss():
+        s = np.maximum(Xw @ p["W1"] + p["b1"], 0) @ p["W2"] + p["b2"]
+        logp = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+        return -np.sum(T * logp) / len(Xw)
+
+    return [p[k] for k in keys], [net.params_grad[k] for k in keys], loss, [f"params['{k}']" for k in keys]
+
+
 PUBLIC_CASES = {
     "minibatch_width_script_correct.py": lambda: minibatch_width("minibatch_width_script_correct.py"),
     "minibatch_width_script_squash_twice_bug.py": lambda: minibatch_width("minibatch_width_script_squash_twice_bug.py"),
     "ctor_loads_data_file_correct.py": lambda: ctor_data_file("ctor_loads_data_file_correct.py"),
     "loss_by_name_default_correct.py": lambda: loss_by_name("loss_by_name_default_correct.py"),
     "loss_by_name_default_tanh_preact_bug.py": lambda: loss_by_name("loss_by_name_default_tanh_preact_bug.py"),
+    "node_graph_params_grad_correct.py": lambda: node_graph("node_graph_params_grad_correct.py"),
+    "node_graph_params_grad_batch_bug.py": lambda: node_graph("node_graph_params_grad_batch_bug.py"),
 }
