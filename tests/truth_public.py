@@ -1,8 +1,9 @@
 """Truth cases for the examples of shapes met in public student repositories: a mini-batch script whose
 backward reads the batch width its loop computes, a constructor that loads a data file, a training method
 that picks its loss by a name with a default, a classifier of computation nodes keeping its gradients in
-params_grad. Each file's claimed gradient and a loss written here,
-independently of the project's gradient code, for central differences in tests/test_examples_truth.py.
+params_grad, a script keeping samples as columns beside a flat vector of labels. Each file's claimed gradient
+and a loss written here, independently of the project's gradient code, for central differences in
+tests/test_examples_truth.py.
 """
 
 from __future__ import annotations
@@ -115,6 +116,39 @@ def node_graph(rel: str):
     return [p[k] for k in keys], [net.params_grad[k] for k in keys], loss, [f"params['{k}']" for k in keys]
 
 
+def _loop_gradients(rel: str, env: dict) -> dict:
+    """Run the statements of the script's training loop before its first in-place update on ``env``."""
+    tree = ast.parse((FOLDER / rel).read_text())
+    loop = next(s for s in tree.body if isinstance(s, ast.For))
+    body = []
+    for stmt in loop.body:
+        if isinstance(stmt, ast.AugAssign):
+            break
+        body.append(stmt)
+    exec(compile(ast.Module(body=body, type_ignores=[]), str(FOLDER / rel), "exec"), env)
+    return env
+
+
+def columns_flat_labels(rel: str):
+    """Samples as columns with a flat vector of labels: tanh hidden, sigmoid output, BCE mean over the samples."""
+    Xc = X.T.copy()
+    y = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0])
+    net = {
+        "W1": RNG.normal(size=(4, 3)),
+        "b1": RNG.normal(size=(4, 1)),
+        "W2": RNG.normal(size=(1, 4)),
+        "b2": RNG.normal(size=(1, 1)),
+    }
+    env = _loop_gradients(rel, {"np": np, "X": Xc, "labels": y, "m": Xc.shape[1], **net})
+    keys = ["W1", "b1", "W2", "b2"]
+
+    def loss():
+        p = _sig(net["W2"] @ np.tanh(net["W1"] @ Xc + net["b1"]) + net["b2"])
+        return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+    return [net[k] for k in keys], [env["d" + k] for k in keys], loss
+
+
 PUBLIC_CASES = {
     "minibatch_width_script_correct.py": lambda: minibatch_width("minibatch_width_script_correct.py"),
     "minibatch_width_script_squash_twice_bug.py": lambda: minibatch_width("minibatch_width_script_squash_twice_bug.py"),
@@ -123,4 +157,6 @@ PUBLIC_CASES = {
     "loss_by_name_default_tanh_preact_bug.py": lambda: loss_by_name("loss_by_name_default_tanh_preact_bug.py"),
     "node_graph_params_grad_correct.py": lambda: node_graph("node_graph_params_grad_correct.py"),
     "node_graph_params_grad_batch_bug.py": lambda: node_graph("node_graph_params_grad_batch_bug.py"),
+    "columns_flat_labels_script_correct.py": lambda: columns_flat_labels("columns_flat_labels_script_correct.py"),
+    "columns_flat_labels_script_tanh_bug.py": lambda: columns_flat_labels("columns_flat_labels_script_tanh_bug.py"),
 }
