@@ -1,9 +1,9 @@
 """Truth cases for the examples of shapes met in public student repositories: a mini-batch script whose
 backward reads the batch width its loop computes, a constructor that loads a data file, a training method
 that picks its loss by a name with a default, a classifier of computation nodes keeping its gradients in
-params_grad, a script keeping samples as columns beside a flat vector of labels. Each file's claimed gradient
-and a loss written here, independently of the project's gradient code, for central differences in
-tests/test_examples_truth.py.
+params_grad, a script keeping samples as columns beside a flat vector of labels, a model whose layers are
+added by a script that cannot run. Each file's claimed gradient and a loss written here, independently of
+the project's gradient code, for central differences in tests/test_examples_truth.py.
 """
 
 from __future__ import annotations
@@ -149,6 +149,28 @@ def columns_flat_labels(rel: str):
     return [net[k] for k in keys], [env["d" + k] for k in keys], loss
 
 
+def layers_added(rel: str):
+    """Tanh hidden, identity output, mean squared error over every entry; the layers added as train.py adds them."""
+    layers, model = _module(f"{rel}/layers.py"), _module(f"{rel}/model.py")
+    net = model.Model()
+    net.add(layers.Dense(3, 4))
+    net.add(layers.Tanh())
+    net.add(layers.Dense(4, 2))
+    dense = [net.layers[0], net.layers[2]]
+    for d in dense:  # away from the zero biases the constructor makes
+        d.weights, d.biases = RNG.normal(size=d.weights.shape), RNG.normal(size=d.biases.shape)
+    Y = RNG.normal(size=(7, 2))
+    net.backward(net.forward(X), Y)
+    params = [a for d in dense for a in (d.weights, d.biases)]
+    claimed = [a for d in dense for a in (d.dweights, d.dbiases)]
+
+    def loss():
+        out = np.tanh(X @ params[0] + params[1]) @ params[2] + params[3]
+        return np.mean((out - Y) ** 2)
+
+    return params, claimed, loss
+
+
 PUBLIC_CASES = {
     "minibatch_width_script_correct.py": lambda: minibatch_width("minibatch_width_script_correct.py"),
     "minibatch_width_script_squash_twice_bug.py": lambda: minibatch_width("minibatch_width_script_squash_twice_bug.py"),
@@ -159,4 +181,5 @@ PUBLIC_CASES = {
     "node_graph_params_grad_batch_bug.py": lambda: node_graph("node_graph_params_grad_batch_bug.py"),
     "columns_flat_labels_script_correct.py": lambda: columns_flat_labels("columns_flat_labels_script_correct.py"),
     "columns_flat_labels_script_tanh_bug.py": lambda: columns_flat_labels("columns_flat_labels_script_tanh_bug.py"),
+    "layers_added_unrun_data_correct": lambda: layers_added("layers_added_unrun_data_correct"),
 }
