@@ -32,6 +32,7 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "softmax_regression_param_script_correct.py": [],
     "layers_added_unrun_data_correct": [],
     "columns_flat_labels_script_correct.py": ["W1", "b1", "W2", "b2"],
     "columns_flat_labels_script_tanh_bug.py": ["W1", "b1", "W2", "b2"],

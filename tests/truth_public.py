@@ -2,8 +2,8 @@
 backward reads the batch width its loop computes, a constructor that loads a data file, a training method
 that picks its loss by a name with a default, a classifier of computation nodes keeping its gradients in
 params_grad, a script keeping samples as columns beside a flat vector of labels, a model whose layers are
-added by a script that cannot run. Each file's claimed gradient and a loss written here, independently of
-the project's gradient code, for central differences in tests/test_examples_truth.py.
+added by a script that cannot run, a softmax regression. Each file's claimed gradient and a loss written
+here, independently of the project's gradient code, for central differences in tests/test_examples_truth.py.
 """
 
 from __future__ import annotations
@@ -116,13 +116,13 @@ def node_graph(rel: str):
     return [p[k] for k in keys], [net.params_grad[k] for k in keys], loss, [f"params['{k}']" for k in keys]
 
 
-def _loop_gradients(rel: str, env: dict) -> dict:
-    """Run the statements of the script's training loop before its first in-place update on ``env``."""
+def _loop_gradients(rel: str, env: dict, params: tuple[str, ...]) -> dict:
+    """Run the statements of the script's training loop before its first in-place update of ``params`` on ``env``."""
     tree = ast.parse((FOLDER / rel).read_text())
     loop = next(s for s in tree.body if isinstance(s, ast.For))
     body = []
     for stmt in loop.body:
-        if isinstance(stmt, ast.AugAssign):
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id in params:
             break
         body.append(stmt)
     exec(compile(ast.Module(body=body, type_ignores=[]), str(FOLDER / rel), "exec"), env)
@@ -139,7 +139,7 @@ def columns_flat_labels(rel: str):
         "W2": RNG.normal(size=(1, 4)),
         "b2": RNG.normal(size=(1, 1)),
     }
-    env = _loop_gradients(rel, {"np": np, "X": Xc, "labels": y, "m": Xc.shape[1], **net})
+    env = _loop_gradients(rel, {"np": np, "X": Xc, "labels": y, "m": Xc.shape[1], **net}, tuple(net))
     keys = ["W1", "b1", "W2", "b2"]
 
     def loss():
@@ -171,6 +171,20 @@ def layers_added(rel: str):
     return params, claimed, loss
 
 
+def softmax_regression(rel: str):
+    """One weight matrix on the features with a column of ones, softmax, cross-entropy summed over the samples."""
+    design = np.hstack([np.ones((7, 1)), X])
+    T = np.eye(3)[[0, 1, 2, 1, 0, 2, 1]]
+    param = RNG.normal(size=(4, 3))
+    env = _loop_gradients(rel, {"np": np, "design": design, "targets": T, "param": param.copy()}, ("param",))
+
+    def loss():
+        s = design @ param
+        return -np.sum(T * (s - np.log(np.exp(s).sum(axis=1, keepdims=True))))
+
+    return [param], [env["grad"]], loss, ["param"]
+
+
 PUBLIC_CASES = {
     "minibatch_width_script_correct.py": lambda: minibatch_width("minibatch_width_script_correct.py"),
     "minibatch_width_script_squash_twice_bug.py": lambda: minibatch_width("minibatch_width_script_squash_twice_bug.py"),
@@ -182,4 +196,7 @@ PUBLIC_CASES = {
     "columns_flat_labels_script_correct.py": lambda: columns_flat_labels("columns_flat_labels_script_correct.py"),
     "columns_flat_labels_script_tanh_bug.py": lambda: columns_flat_labels("columns_flat_labels_script_tanh_bug.py"),
     "layers_added_unrun_data_correct": lambda: layers_added("layers_added_unrun_data_correct"),
+    "softmax_regression_param_script_correct.py": lambda: softmax_regression(
+        "softmax_regression_param_script_correct.py"
+    ),
 }
