@@ -4,14 +4,10 @@ is not in the submission): an honest error naming the add() calls, not a request
 from __future__ import annotations
 
 import ast
-import contextlib
-import io
-import json
 
-from audit_example import FOLDER
+from audit_example import FOLDER, audit_path
 
 from gradcheck.audit.adapters.addedlayers import calls_of, empty_stack
-from gradcheck.cli import main
 
 
 class Stack:
@@ -47,11 +43,7 @@ def test_the_calls_are_quoted_as_written():
 
 
 def test_the_project_with_its_data_missing_is_an_honest_error(tmp_path):
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        folder = FOLDER / "layers_added_unrun_data_correct"
-        main(["audit", str(folder), "--format", "json", "--output", str(tmp_path / "out")])
-    s = json.loads(out.getvalue())["submissions"][0]
+    s = audit_path(FOLDER / "layers_added_unrun_data_correct", tmp_path)
     assert s["status"] == "error" and s["tensors"] == [] and s["diagnoses"] == []
     assert "Model holds no layers (self.layers is empty)" in s["error"]
     assert "model.add(Dense(x_train.shape[1], 16))" in s["error"] and "No spec setting adds them" in s["error"]

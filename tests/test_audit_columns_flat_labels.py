@@ -3,13 +3,7 @@ are found by the output's last axis, and the labels stay one target per sample w
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
-
-from audit_example import assert_judged
-
-from gradcheck.cli import main
+from audit_example import assert_judged, audit_source
 
 #: A single logistic unit written the same way (w of shape (1, 2), X (2, 4), labels (4,)): no hidden layer.
 SINGLE_UNIT = """
@@ -39,10 +33,5 @@ def test_the_derivative_at_the_activation_is_named(tmp_path):
 
 
 def test_a_single_unit_on_columns_is_refused_for_what_it_is(tmp_path):
-    path = tmp_path / "unit.py"
-    path.write_text(SINGLE_UNIT)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        main(["audit", str(path), "--format", "json", "--output", str(tmp_path / "out")])
-    s = json.loads(out.getvalue())["submissions"][0]
+    s = audit_source(tmp_path, "unit.py", SINGLE_UNIT)
     assert s["status"] == "error" and "one layer of weights and no hidden layer" in s["error"], s["error"]

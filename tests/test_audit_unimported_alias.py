@@ -3,15 +3,12 @@ is said to need that library, not blamed on the student's line alone."""
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
-import io
-import json
 
 import pytest
+from audit_example import audit_source
 
 from gradcheck.audit.frameworks import explain
-from gradcheck.cli import main
 
 NOTES = ("line 4: import failed (ModuleNotFoundError: No module named 'pandas'); skipped",)
 
@@ -49,10 +46,5 @@ for step in range(10):
 
 @pytest.mark.skipif(importlib.util.find_spec("pandas") is not None, reason="pandas is installed here")
 def test_a_script_reading_its_data_with_pandas_says_so(tmp_path):
-    path = tmp_path / "grades_net.py"
-    path.write_text(SCRIPT)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        main(["audit", str(path), "--format", "json", "--output", str(tmp_path / "out")])
-    s = json.loads(out.getvalue())["submissions"][0]
+    s = audit_source(tmp_path, "grades_net.py", SCRIPT)
     assert s["status"] == "error" and s["error"].startswith("the code uses pandas (pd)"), s["error"]
