@@ -14,13 +14,24 @@ from gradcheck.cli import main
 FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 
 
+def audit_path(path: Path, tmp_path: Path) -> dict:
+    """The submission record of ``python -m gradcheck audit PATH --format json``, its reports under ``tmp_path``."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        main(["audit", str(path), "--format", "json", "--output", str(tmp_path / "out")])
+    return json.loads(out.getvalue())["submissions"][0]
+
+
+def audit_source(tmp_path: Path, name: str, source: str) -> dict:
+    """The submission record of a file ``name`` holding ``source``, audited alone."""
+    (tmp_path / name).write_text(source)
+    return audit_path(tmp_path / name, tmp_path)
+
+
 def audit_example(tmp_path: Path, name: str) -> dict:
     """The submission record of ``python -m gradcheck audit <a copy of the example> --format json``."""
     shutil.copy(FOLDER / name, tmp_path / name)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        main(["audit", str(tmp_path / name), "--format", "json", "--output", str(tmp_path / "out")])
-    return json.loads(out.getvalue())["submissions"][0]
+    return audit_path(tmp_path / name, tmp_path)
 
 
 def assert_judged(tmp_path: Path, name: str, status: str, code: str | None) -> None:

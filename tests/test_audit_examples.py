@@ -32,6 +32,12 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "softmax_regression_param_script_correct.py": [],
+    "layers_added_unrun_data_correct": [],
+    "columns_flat_labels_script_correct.py": ["W1", "b1", "W2", "b2"],
+    "columns_flat_labels_script_tanh_bug.py": ["W1", "b1", "W2", "b2"],
+    "node_graph_params_grad_correct.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "node_graph_params_grad_batch_bug.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
     "layer_pairs_attribute_correct.py": [f"layers[{i}].{n}" for i in range(3) for n in ("W", "b")],
     "optimizer_named_net_correct.py": ["W1", "b1", "W2", "b2"],
     "loss_state_project_correct": [f"layers[{i}].{n}" for i in (0, 2) for n in ("W", "b")],

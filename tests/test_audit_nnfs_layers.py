@@ -4,14 +4,10 @@ bias gradient) is said by name, never an error about one of the layers taken for
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
-
 import pytest
+from audit_example import audit_source
 
 from gradcheck.audit.adapters.names import LAYER_CLASS
-from gradcheck.cli import main
 
 SCRIPT = """
 import numpy as np
@@ -64,12 +60,7 @@ def test_nnfs_names_are_layers(name, layer):
 
 
 def test_script_composed_layers_are_replayed_and_missing_bias_gradients_named(tmp_path):
-    sub = tmp_path / "nnfs_xor.py"
-    sub.write_text(SCRIPT)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        main(["audit", str(sub), "--format", "json", "--output", str(tmp_path / "out")])
-    s = json.loads(out.getvalue())["submissions"][0]
+    s = audit_source(tmp_path, "nnfs_xor.py", SCRIPT)
     assert s["status"] == "error"
     assert "no gradient found for layer1.biases, layer2.biases" in s["error"]
     assert "layer1.weights <- layer1.dweights" in s["error"]

@@ -85,10 +85,34 @@ def explain(error: str, notes: Sequence[str]) -> str:
     (``keras.datasets.mnist``, ``to_categorical``), and their error is about something else.
     """
     found = [f for f in frameworks_missing(list(notes)) if f in TENSOR_LIBRARIES]
-    if not found or error.startswith(("the code is built on", "the code imports")):
+    if not found:
+        return _unimported(error, notes)
+    if error.startswith(("the code is built on", "the code imports")):
         return error
     return (
         f"the code imports {' and '.join(found)}, which the audit's sandbox does not provide: the audit runs "
         "backpropagation written in numpy, and code computing on that framework's tensors cannot run here; no spec "
         f"setting changes that (the error met without it: {error})"
+    )
+
+
+#: The names data libraries are imported as (``import pandas as pd``), by the module they name.
+ALIASES = {"pd": "pandas", "plt": "matplotlib", "sns": "seaborn", "cv2": "cv2", "Image": "PIL", "h5py": "h5py"}
+_UNDEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
+
+
+def _unimported(error: str, notes: Sequence[str]) -> str:
+    """``error``, led by the library it names, when it is a NameError for a module the sandbox lacks.
+
+    A script that reads its data with ``pd.read_csv`` stops on the first line using ``pd``: its
+    import was skipped because pandas is not installed. The NameError alone blames the student's line.
+    """
+    m = _UNDEFINED.search(error)
+    module = ALIASES.get(m.group(1), m.group(1)) if m else None
+    if module is None or module not in modules_missing(list(notes)):
+        return error
+    return (
+        f"the code uses {module} ({m.group(1)}), which the audit's sandbox does not provide, so its import was "
+        "skipped and the code using it cannot run here (a script's data read with it among them: a script's "
+        f"gradient is checked on its own data); no spec setting changes that (the error met: {error})"
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 from dataclasses import dataclass
 
 from gradcheck.audit.adapters.names import canon, is_param_name, role_of, strip_grad
@@ -30,6 +31,8 @@ from gradcheck.audit.astnames import names_in
 PREFIX = "__grad_"
 #: Weight names a script updates with an inline expression (beyond ``W1``, ``syn0``, ``theta``).
 _WEIGHTY = ("synapse", "weight", "kernel", "theta", "syn", "bias")
+#: A model's one parameter array called by that name (``param -= 0.001 * grad``).
+_PARAM = re.compile(r"^params?\d*$")
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,8 @@ class InlineUpdate:
 def _weighty(name: str) -> bool:
     """A weight's name, or a list of them indexed (``W[1]``, ``weights[0]``)."""
     base = name.split("[")[0]
-    return is_param_name(name) or is_param_name(base) or any(w in base.lower() for w in _WEIGHTY)
+    weighty = any(w in base.lower() for w in _WEIGHTY) or bool(_PARAM.match(base.lower()))
+    return is_param_name(name) or is_param_name(base) or weighty
 
 
 def element_name(node: ast.expr) -> str | None:

@@ -119,6 +119,33 @@ def _configs(layout: Layout, spec: AuditSpec):
             yield MLPConfig(layout.sizes, hidden, output=output, loss="mse", bias=layout.has_bias)
 
 
+#: Why a network of one weight layer is not judged.
+ONE_LAYER = (
+    "the network has one layer of weights and no hidden layer (a logistic or linear regression, a "
+    "perceptron): the reference networks have at least one hidden layer, so its gradient is not judged"
+)
+
+
+def _layouts(params: dict, n_in: int, n_out: int) -> list:
+    """The layouts with a hidden layer the parameters chain into (see :func:`_with_hidden`).
+
+    One weight matrix (alone, or with one 1-D bias of one of its widths) is one layer whatever the data's sizes: it is
+    refused as such before any chaining is tried, as the sizes a script's data is guessed at may not
+    chain it (labels taken for outputs, a bias column folded into the inputs).
+    """
+    shapes = {k: tuple(v.shape) for k, v in params.items()}
+    matrices = [s for s in shapes.values() if len(s) == 2]
+    others = [s for s in shapes.values() if len(s) != 2]
+    if (
+        len(matrices) == 1
+        and min(matrices[0]) > 1
+        and len(others) <= 1
+        and all(len(s) == 1 and s[0] in matrices[0] for s in others)
+    ):
+        raise LayoutError(ONE_LAYER)
+    return _with_hidden(infer_layouts(shapes, n_in, n_out))
+
+
 def _with_hidden(layouts: list) -> list:
     """The layouts with a hidden layer; none (one layer of weights) is a model the reference nets do not have.
 
@@ -129,10 +156,7 @@ def _with_hidden(layouts: list) -> list:
     """
     deep = [layout for layout in layouts if len(layout.sizes) >= 3]
     if layouts and not deep:
-        raise LayoutError(
-            "the network has one layer of weights and no hidden layer (a logistic or linear regression, a "
-            "perceptron): the reference networks have at least one hidden layer, so its gradient is not judged"
-        )
+        raise LayoutError(ONE_LAYER)
     return deep
 
 
@@ -142,7 +166,7 @@ def candidates(params: dict, X: np.ndarray, n_out: int, spec: AuditSpec):
     Leaky ReLU and ELU with their usual slope and alpha only: without an output to fit
     them to, their parameter is a guess, said in the label.
     """
-    for layout in _with_hidden(infer_layouts({k: v.shape for k, v in params.items()}, X.shape[1], n_out)):
+    for layout in _layouts(params, X.shape[1], n_out):
         depth = len(layout.layers) - 1
         hidden = (
             [spec.hidden * depth]
@@ -223,7 +247,7 @@ def infer_network(params: dict, forward: np.ndarray | None, X: np.ndarray, n_out
     LayoutError
         No layout or no candidate fits the parameters.
     """
-    layouts = _with_hidden(infer_layouts({k: v.shape for k, v in params.items()}, X.shape[1], n_out))
+    layouts = _layouts(params, X.shape[1], n_out)
     scale = max(1.0, float(np.max(np.abs(forward)))) if forward is not None else 1.0
     tol = FORWARD_RTOL * scale
     best = _closest(layouts, params, forward, X, spec, tol)

@@ -213,9 +213,11 @@ def attach_data(cap: Any, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[st
             notes.append(f"forward output guessed: {fwd_name} (set [entry] forward_output to name it)")
     cap.forward_name = fwd_name if cap.forward is not None else None
     n = cap.forward.shape[0] if cap.forward is not None else None
+    # the samples' axis: the output's first, or its last when the script keeps samples as columns
+    ends = {cap.forward.shape[0], cap.forward.shape[-1]} if cap.forward is not None else set()
     guessed = []
     if not xn:
-        fits_x = lambda v: n is None or v.shape[0] == n or v.shape[-1] == n  # noqa: E731
+        fits_x = lambda v: n is None or v.shape[0] in ends or v.shape[-1] in ends  # noqa: E731
         first = next(iter(getattr(cap, "params", {}) or {}), None)
         xn = _pick(ns, DATA_X_NAMES, fits_x) or _pick(ns, _multiplying(list(stmts), first), fits_x)
         guessed.append(xn)

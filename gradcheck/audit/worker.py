@@ -363,7 +363,8 @@ def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> No
     X, Y, fwd = cap.X, cap.Y, cap.forward
     if X is not None and X.ndim == 1:
         X = X[:, None]
-    if Y is not None and Y.ndim == 1:
+    flat_y = Y is not None and Y.ndim == 1  # one target per sample, whichever axis X keeps its samples on
+    if flat_y:
         Y = Y[:, None]
     columns = spec.get("samples_as_columns")
     if columns is None:
@@ -375,7 +376,7 @@ def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> No
             and X.shape[1] == fwd.shape[1]
         )
     if columns and X is not None and Y is not None:
-        X, Y = X.T, Y.T  # the grader takes samples as rows
+        X, Y = X.T, (Y if flat_y else Y.T)  # the grader takes samples as rows
         notes.append("samples are columns in the script; X and Y returned as rows")
     result["samples_as_columns"] = bool(columns)
     result.update(cap.extra)  # an inline update's learning rate, the script's own loss values

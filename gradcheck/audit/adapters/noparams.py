@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from gradcheck.audit.adapters import (
+    addedlayers,
     nodegraph,
     scalarlists,
     uncreated,
@@ -59,6 +60,11 @@ def no_params(target: Target, probe: Any, stmts=()) -> AuditError:
             where="finding the parameters",
             type_="ParamsNotFound",
         )
+    stack = addedlayers.empty_stack(probe)
+    if stack is not None:
+        calls = addedlayers.calls_of(stmts, stack[0])
+        message = addedlayers.message(target.label, *stack, calls)
+        return AuditError(message, where="finding the parameters", type_="ParamsNotFound")
     held = indexed_argument(target, probe) if target.root_name != "self" else None
     if held:
         arg, uses = held

@@ -63,7 +63,10 @@ def run_loss(root: Any, label: str, skip: set[str], out: Any, X: np.ndarray, Y: 
     available = {k for k, v in values.items() if v is not None}
     for cand in held_by(root, label, skip):
         stateful = "." not in cand.source[len(label) + 1 :]
-        for binding in bindings(cand.fn, set(), available, stateful):
+        # a loss object the model holds is handed the network's output: its ``forward(x, t)`` calls
+        # that output x (its own input); only a method of the model itself takes the batch's inputs
+        offered = available if stateful or out is None else available - {"X"}
+        for binding in bindings(cand.fn, set(), offered, stateful):
             kwargs = {n: np.array(values[r], copy=True) for n, r in binding}
             call_student(cand.source, cand.fn, **kwargs)
             return cand.source

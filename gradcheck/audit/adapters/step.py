@@ -200,8 +200,9 @@ class Runner:
             ctx["dout"] = lambda: self._student_dout(out, Yc)
         if params_obj is not None:
             ctx["params"] = lambda: params_obj
-        if t.root_name == "self" and (prime.takes_nothing(bfn) or prime.starts_from_loss_state(bfn)):
-            self._prime(root, out, Xc, Yc)
+        idle = prime.takes_nothing(bfn)
+        if t.root_name == "self" and (idle or prime.starts_from_loss_state(bfn)):
+            self._prime(root, out, Xc, Yc, "takes no data" if idle else "starts from what its loss object stored")
         pair = pair_arg(bfn)
         if pair:  # backprop(self, data): x, y = data[0], data[1]
             ctx[f"={pair}"] = lambda: (Xc.copy(), Yc.copy())
@@ -290,16 +291,14 @@ class Runner:
             )
         return out.T if turned else out
 
-    def _prime(self, root: Any, out: Any, Xc: np.ndarray, Yc: np.ndarray) -> None:
-        """Run the loss the model holds before a backward that takes nothing (it reads the loss's state)."""
+    def _prime(self, root: Any, out: Any, Xc: np.ndarray, Yc: np.ndarray, why: str) -> None:
+        """Run the loss the model holds before a backward that reads the loss's state (``why`` says how)."""
         t = self.t
         skip = {n for n in (t.backward_name, t.forward_name) if n}
         source = prime.run_loss(root, t.label, skip, first_array(out), Xc, Yc)
         if source and "primed" not in self.said:
             self.said.add("primed")
-            self.notes.append(
-                f"{t.entry()} takes no data: {source}() was run on the batch first, as a training step does"
-            )
+            self.notes.append(f"{t.entry()} {why}: {source}() was run on the batch first, as a training step does")
 
     def forward_state(self, columns: bool, root: Any = None) -> tuple[Any, Any, dict]:
         """A fresh root (or ``root``) after one forward on the batch: (root, output, values offered by name).

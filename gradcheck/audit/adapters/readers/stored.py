@@ -16,6 +16,15 @@ from gradcheck.audit.adapters.step import Grad
 GRAD_DICT = re.compile(r"^_*(grads?|gradients?|derivatives?|d|dparams|d_params|grad_dict|grads_dict)$", re.I)
 
 
+def is_grad_dict(name: str, params_name: str | None) -> bool:
+    """A gradient container's name: ``grads``, or the parameters' own container's name as a gradient
+    (``params_grad``, ``grad_params``, ``param_grads`` beside ``params``)."""
+    if GRAD_DICT.match(name):
+        return True
+    stripped = strip_grad(name)
+    return params_name is not None and stripped is not None and stripped.rstrip("s") == canon(params_name).rstrip("s")
+
+
 def grads_stored(root: Any, params: list[Tensor], root_name: str) -> tuple[list[Grad], str | None]:
     """Gradients the backward left on the object: ``Parameter.grad``, ``dW1``, ``grads['W1']``."""
     grads: list[Grad] = []
@@ -68,7 +77,7 @@ def _mirrored(root: Any, p: Tensor, root_name: str) -> tuple[str, np.ndarray] | 
     if len(steps) < 2 or steps[0][0] != "attr" or not is_user_object(root):
         return None
     for name in vars(root):
-        if name != steps[0][1] and GRAD_DICT.match(name):
+        if name != steps[0][1] and is_grad_dict(name, str(steps[0][1])):
             where = (("attr", name),) + tuple(steps[1:])
             try:
                 arr = resolve(root, where)
@@ -86,8 +95,9 @@ def stored_by_name(root: Any, p: Tensor, root_name: str) -> tuple[str, np.ndarra
 
 
 def _stored_in_holder(root: Any, p: Tensor, root_name: str) -> tuple[str, np.ndarray] | None:
-    idx_tail, _, leaf, places = _holder(p.steps)
+    idx_tail, holder, leaf, places = _holder(p.steps)
     target = canon(leaf)
+    params_name = str(holder[-1][1]) if holder else None
     for where in places:
         try:
             found = _items(resolve(root, where))
@@ -106,7 +116,7 @@ def _stored_in_holder(root: Any, p: Tensor, root_name: str) -> tuple[str, np.nda
                     continue
                 if isinstance(arr, np.ndarray) and arr.dtype.kind in "fiu":
                     return fmt_path(root_name, where + ((kind, name),) + idx_tail), np.asarray(arr, float)
-            if isinstance(val, dict) and GRAD_DICT.match(name):
+            if isinstance(val, dict) and is_grad_dict(name, params_name):
                 hit = _in_grad_dict(val, target)
                 if hit is not None:
                     return fmt_path(root_name, where + ((kind, name), ("item", hit[0]))), np.asarray(hit[1], float)
