@@ -16,13 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gradcheck import check_gradients
 from gradcheck.compare import default_rtol
 from gradcheck.throughcast import KeepsImaginary, through_cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import soak_userforms as soak  # noqa: E402
 import userforms as uf  # noqa: E402
+from test_userform_soak_cases import _run  # noqa: E402  (the check of a soak configuration, as the soak runs it)
 
 #: Configurations of the user-form soak (``--sample 1000 --seed 7``): float32 tanh MSE nets whose
 #: outputs saturate (|z| ~ 9), returned through ``float()``. No real difference of the loss
@@ -30,18 +30,9 @@ import userforms as uf  # noqa: E402
 BLIND_FLOAT32 = [635, 6106]
 
 
-def _run(index: int, grad=None):
-    form = uf.random_form(index)
-    loss, user_grad, params = uf.build(form)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        report = check_gradients(loss, grad or user_grad, params, seed=index, name_bugs=False)
-    return form, user_grad, params, report
-
-
 @pytest.mark.parametrize("index", BLIND_FLOAT32)
 def test_a_blind_float_cast_float32_net_passes_on_the_complex_step_through_its_cast(index):
-    form, grad, params, report = _run(index)
+    form, _, grad, params, report = _run(index)
     truth = uf.oracle(form)  # mpmath or np.longdouble: the user's float32 code at float64 agrees with it
     assert uf.correct_by_construction(form, truth) and form.cast and form.dtype == "float32"
     wide = grad({k: v.astype(np.float64) for k, v in params.items()})
@@ -56,7 +47,7 @@ def test_a_blind_float_cast_float32_net_passes_on_the_complex_step_through_its_c
 def test_on_the_same_nets_a_zeroed_tensor_and_a_planted_error_never_pass(index):
     """Every tensor zeroed whose gradient is above the floor entries are judged against (float32's rtol of the
     gradient's largest entry; below it zeros are within every entry's tolerance), and the soak's plants."""
-    form, grad, params, _ = _run(index)
+    form, _, grad, params, _ = _run(index)
     truth = uf.oracle(form)
     top = max(float(np.max(np.abs(t))) for t in truth.grad.values())
     floor = 10 * default_rtol(np.dtype(np.float32)) * top
@@ -64,10 +55,10 @@ def test_on_the_same_nets_a_zeroed_tensor_and_a_planted_error_never_pass(index):
     assert len(above) >= 2
     for name in above:
         zeroed = lambda p, name=name: {**grad(p), name: np.zeros_like(p[name])}  # noqa: E731
-        assert _run(index, zeroed)[3].status != "pass", name
+        assert _run(index, zeroed)[4].status != "pass", name
     name, entry = soak.pick_entry(truth.grad, np.random.default_rng(index))
     for delta in (1e-2, 1e-3):
-        assert _run(index, uf.plant(grad, name, entry, delta))[3].status != "pass", (name, entry, delta)
+        assert _run(index, uf.plant(grad, name, entry, delta))[4].status != "pass", (name, entry, delta)
 
 
 # ------------------------------------------------------------------ the twin itself
