@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck import conditioning, epsilon, longer, reach, screens
+from gradcheck import castscreen, conditioning, epsilon, longer, reach, screens
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
@@ -305,6 +305,7 @@ def _check_tensors(ch: Checker, analytic, mode: str, rng, samples: int):
             result = dataclasses.replace(result, status=worst_status([result.status, "inconclusive"]))
         tensors.append(result)
         numeric[name] = _numeric_array(g.shape, evidence)
+    tensors = _confirmed_through_cast(ch, analytic, tensors)
     ch.count_twin()
     return tensors, numeric
 
@@ -347,6 +348,25 @@ def _beyond_reach(ch: Checker, name: str, g: np.ndarray, evidence, screener, scr
         return [], False
     method = "complex" if ch.complex_safe else None
     return check_entries(ch, name, found.check, g.reshape(-1), g.shape, method), False
+
+
+def _confirmed_through_cast(ch: Checker, analytic, tensors: list[TensorResult]) -> list[TensorResult]:
+    """Once the complex step through a ``float()`` cast passed a tensor no real difference resolves, every other
+    pass real differences could not resolve to 1% is screened by it as well; one that trips it is inconclusive.
+
+    (A check that ended inconclusive on that tensor did not rest on the others' weak passes; now it would.)
+    """
+    if not castscreen.rescued(ch):
+        return tensors
+    out = []
+    for t in tensors:
+        g = analytic[t.name]
+        seen = castscreen.screen(ch, t.name, g) if t.status == "pass" and castscreen.weak(ch, g, t) else None
+        if seen is not None and not seen.ok:
+            ch.notes.append(castscreen.note(t.name, seen, castscreen.judged_as(ch), blind_screen=False))
+            t = dataclasses.replace(t, status="inconclusive")
+        out.append(t)
+    return out
 
 
 def _per_entry_error(ch: Checker) -> float:

@@ -113,7 +113,9 @@ def _cancellation_floor(ext: Oracle, oracle: Oracle) -> None:
     ext.noise = max(ext.noise, 2.0 * ratio * oracle.measured.sigma)
 
 
-def probe_complex_safety(oracle: Oracle, entries: list[tuple[str, int]], ref: Oracle | None = None) -> str | None:
+def probe_complex_safety(
+    oracle: Oracle, entries: list[tuple[str, int]], ref: Oracle | None = None, shown: bool = False
+) -> str | None:
     """Is the loss complex-safe? ``None`` if so, else the reason.
 
     The loss must accept complex parameters without raising or warning
@@ -128,7 +130,8 @@ def probe_complex_safety(oracle: Oracle, entries: list[tuple[str, int]], ref: Or
     measured (:func:`widened`) and narrower ones down to the kinks
     (:func:`refine`) get their say. Float32 losses are differenced at float64
     parameters (:func:`reference_oracle`; pass ``ref`` to reuse one, whose
-    evaluations the caller then counts).
+    evaluations the caller then counts). ``shown``: safe only where a real
+    estimate resolved at least one entry and agreed (not merely nothing refuted).
     """
     try:
         with warnings.catch_warnings():
@@ -142,16 +145,18 @@ def probe_complex_safety(oracle: Oracle, entries: list[tuple[str, int]], ref: Or
     if not isinstance(value, complex):
         return "the loss returns a real value for complex parameters (imaginary part dropped)"
     if ref is not None:
-        return _probe_entries(oracle, ref, value, entries)
+        return _probe_entries(oracle, ref, value, entries, shown)
     ref = reference_oracle(oracle)
     try:
-        return _probe_entries(oracle, ref, value, entries)
+        return _probe_entries(oracle, ref, value, entries, shown)
     finally:
         if ref is not oracle:
             oracle.evaluations += ref.evaluations
 
 
-def _probe_entries(oracle: Oracle, ref: Oracle, value: complex, entries: list[tuple[str, int]]) -> str | None:
+def _probe_entries(
+    oracle: Oracle, ref: Oracle, value: complex, entries: list[tuple[str, int]], needs_shown: bool = False
+) -> str | None:
     if not abs(value.real - ref.L0) <= VALUE_RTOL * abs(ref.L0):
         return "the loss's value changes when given complex parameters"
     zeros, shown = 0, 0
@@ -177,6 +182,8 @@ def _probe_entries(oracle: Oracle, ref: Oracle, value: complex, entries: list[tu
         if not _consistent(c, r) and not _near_kink(ref, name, j, c):
             return _unsafe(c, r, name)
         shown += 1
+    if needs_shown and not shown:
+        return "no real estimate resolves an entry the complex step could be checked against: it is not relied on"
     if zeros and not shown:
         return (
             "the complex step reads exactly zero where the real differences move but cannot resolve the entries: "

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.result import format_index
+from gradcheck.throughcast import through_cast
 
 LossFn = Callable[[Mapping[str, np.ndarray]], float]
 GradFn = Callable[[Mapping[str, np.ndarray]], Mapping[str, np.ndarray]]
@@ -156,6 +157,8 @@ class Problem:
     grad_fn: GradFn | None
     dtype: np.dtype
     single: bool = False
+    #: Complex evaluations see through the loss's ``float()`` casts (:meth:`seen_through`).
+    through: bool = False
 
     @classmethod
     def create(cls, loss: LossFn, grad: GradFn | None, params: Any) -> Problem:
@@ -187,9 +190,19 @@ class Problem:
         return self.loss_fn(self._call_args(params))
 
     def call_loss(self, params: Mapping[str, np.ndarray]) -> float | complex:
-        """Evaluate the user's loss (no validation of finiteness)."""
+        """Evaluate the user's loss (no validation of finiteness).
+
+        A problem :meth:`seen_through` its ``float()`` casts evaluates, at complex
+        parameters, the loss's twin whose ``float()`` keeps imaginary parts
+        (:func:`gradcheck.throughcast.through_cast`).
+        """
+        fn = self.loss_fn
+        if self.through and any(np.iscomplexobj(v) for v in params.values()):
+            if self._through_cast is None:
+                self._through_cast = through_cast(self.loss_fn)
+            fn = self._through_cast
         try:
-            value = self.loss_fn(self._call_args(params))
+            value = fn(self._call_args(params))
         except Exception as exc:  # the user's code: report it, keep the cause
             raise UserFunctionError(f"loss(params) raised {type(exc).__name__}: {exc}") from exc
         self.returned = type(value)
@@ -197,6 +210,8 @@ class Problem:
 
     #: The type of the value the loss last returned, as returned (``float`` for a ``float()`` cast).
     returned: type | None = None
+    #: The loss as the complex step evaluates it (built at the first complex evaluation).
+    _through_cast: LossFn | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     def base_loss(self) -> float:
         """Loss at the given parameters, checked to be a finite real scalar."""
@@ -218,6 +233,15 @@ class Problem:
         if self.single and not isinstance(grads, Mapping):
             grads = {SINGLE_NAME: grads}
         return grads
+
+    def seen_through(self) -> Problem | None:
+        """The same problem, its complex evaluations seen through ``float()`` casts; None where it has none."""
+        twin = through_cast(self.loss_fn)
+        if twin is self.loss_fn:
+            return None
+        seen = dataclasses.replace(self, through=True)
+        seen._through_cast = twin
+        return seen
 
     def widened(self) -> Problem:
         """The same problem at the parameters cast to float64 (itself when already float64)."""

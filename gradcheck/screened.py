@@ -3,7 +3,8 @@
 :func:`check_directional` takes the screener :func:`gradcheck.screens.plan`
 chose for the tensor. A passing screen that could not have told the
 gradient from zeros (:func:`gradcheck.longer.blind`) is measured again at
-longer steps, else the tensor is inconclusive with the reason named. A
+longer steps, then by the complex step through a ``float()`` cast
+(:mod:`gradcheck.castscreen`), else the tensor is inconclusive with the reason named. A
 tripped screen is searched (:mod:`gradcheck.search`), the entries it points
 to checked one by one, and an excess they leave unexplained is looked at by
 :mod:`gradcheck.excess`.
@@ -16,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck import castscreen
 from gradcheck import directional as dr
 from gradcheck.entries import check_entries
 from gradcheck.excess import account, kink_width
@@ -54,6 +56,9 @@ def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=
             ch.notes.append(floor_note(ch, name, g))
         elif not blind(longer := longer_step(ch, name, screener, screen, zero_bar(ch, g)), zero_bar(ch, g)):
             screen = longer
+        elif (seen := castscreen.rescue(ch, name, g)) is not None:
+            ch.notes.append(castscreen.note(name, seen, castscreen.judged_as(ch)))
+            screen = seen
         else:
             ch.notes.append(blind_note(name, screen, ch.complex_safe))
             screen = dataclasses.replace(screen, ok=False)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcheck import convention, kinks
+from gradcheck import castscreen, convention, kinks
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, judge
 from gradcheck.kinks import subgradient_status
@@ -43,6 +43,8 @@ class SecondOpinions:
         before = best
         if exact is None and status in ("fail", "inconclusive"):
             status, best = self._through_kinks(name, j, g, floor, status, best)
+        if status == "fail" and exact is None and self._by_convention(name, j, g, floor):
+            return "kink", best  # (a float()-cast loss: the convention measured through its cast)
         if status in ("fail", "inconclusive"):
             rounded = self._rounded(name, j, g, exact or best, floor)
             # None: the wider run agrees, but too coarsely to tell its rounding from a 1% bug
@@ -118,7 +120,7 @@ class SecondOpinions:
     def _by_convention(self, name: str, j: int, g: float, floor: float) -> bool:
         """Is ``g``, failed by the complex step, what ``relu'(0) = 0`` (or 1) gives at units exactly 0? (noted;
         see :mod:`gradcheck.convention`: 3 evaluations an entry, the push found once a check)"""
-        if not self.complex_safe or self.oracle.dtype != np.float64:
+        if self._convention_oracle() is None:
             return False
         tried = self.__dict__.setdefault("_by_convention_tried", {})
         if (name, j, g) not in tried:
@@ -128,20 +130,28 @@ class SecondOpinions:
     def convention_push(self):
         """:func:`gradcheck.convention.find_push` for this check (found once; None for a loss not complex-safe, or
         at a point on no kink: :func:`gradcheck.convention.on_a_kink`)."""
-        if not self.complex_safe or self.oracle.dtype != np.float64:
+        o = self._convention_oracle()
+        if o is None:
             return None
         found = self.__dict__.get("_push", ())
         if found == ():
-            kinked = convention.on_a_kink(self.oracle)
-            found = self._push = convention.find_push(self.oracle, self.analytic, self.rtol) if kinked else None
+            kinked = convention.on_a_kink(o)
+            found = self._push = convention.find_push(o, self.analytic, self.rtol) if kinked else None
         return found
+
+    def _convention_oracle(self):
+        """The float64 oracle whose complex step the convention is measured with: the loss's own where it is
+        complex-safe, else the loss seen through its ``float()`` cast where that is (:mod:`gradcheck.castscreen`)."""
+        if self.oracle.dtype != np.float64:
+            return None
+        return self.oracle if self.complex_safe else castscreen.seen_oracle(self)
 
     def _convention_holds(self, name: str, j: int, g: float, floor: float) -> bool:
         """:meth:`_by_convention`, measured."""
         found = self.convention_push()
         if not found:
             return False
-        measured = convention.verify(self.oracle, self.analytic, name, j, self.rtol, found)
+        measured = convention.verify(self._convention_oracle(), self.analytic, name, j, self.rtol, found)
         scale = max(abs(g), abs(measured.value), floor) if measured is not None else 0.0
         if not convention.holds(measured, g, self.rtol, scale):
             return False

@@ -58,7 +58,7 @@ def _runs(ch, names) -> tuple[np.ndarray, np.ndarray, float] | None:
     return g, gw, float(ch._wide_eps[-1]) / float(np.finfo(np.float64).eps)
 
 
-def rounding_accounts(ch, screener, block: np.ndarray, screen) -> bool:
+def rounding_accounts(ch, screener, block: np.ndarray, screen, runs=None) -> bool:
     """Is ``screen``'s excess over ``block`` the float64 gradient code's rounding? (see the module docstring)
 
     A complex-step screen of a loss that cancels (``log(1 - p)`` at ``p`` near
@@ -66,9 +66,11 @@ def rounding_accounts(ch, screener, block: np.ndarray, screen) -> bool:
     hold; where the wider gradient misses it, the screen is measured once more
     by the complex step in extended precision (:func:`extended_screen`, one
     evaluation) and judged again: it passes there, or the rule above accounts for it.
+    ``runs``: ``(g, g_wide, eps ratio)`` of a float64 run other than the user's
+    (a float32 gradient code's float64 run and its np.longdouble one), flat.
     """
     names = getattr(screener, "names", (screener.name,))
-    runs = _runs(ch, names)
+    runs = _runs(ch, names) if runs is None else runs
     if runs is None or runs[0].size != screener.g.size:
         return False
     if _accounts(screener, block, screen, *runs):

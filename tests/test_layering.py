@@ -131,6 +131,8 @@ LAYERS = [
         "gradcheck.entries",
         "gradcheck.excess",
         "gradcheck.convention",
+        "gradcheck.throughcast",
+        "gradcheck.castscreen",
         "gradcheck.screened",
         "gradcheck.screens",
         "gradcheck.reach",
