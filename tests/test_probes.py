@@ -427,3 +427,39 @@ def test_rounding_or_doubt_at_the_grader_point_is_a_note_not_a_failure(monkeypat
     r = _at_grader_point(monkeypatch, status, rel)
     assert r.status == "pass", (r.status, [d.code for d in r.diagnoses])
     assert any("second point" in n and "not as an inconsistent gradient" in n for n in r.notes), r.notes
+
+
+@pytest.mark.parametrize(
+    "point",
+    [None, {}, {"grads": [[0.5, 0.5]]}, "the weights are passed to this code one by one: the grader cannot set them"],
+)
+def test_an_answer_without_the_second_point_is_not_believed(point):
+    """The worker sets the grader's point for every shape: an answer saying it cannot be set was rewritten."""
+    probe = {"seed": 11, "repeat": {"grads": [[0.5, 0.5]]}, "point": point, "calls": {}}
+    if isinstance(point, str):
+        probe.update(point=None, unavailable=point)
+    r = judge(_result(**probe))
+    assert r.status == "error" and "second point" in r.error and "not the worker's own" in r.error
+    assert not any("checked again" in n for n in r.notes)
+
+
+def test_a_forward_unchanged_at_the_grader_point_is_graded_there(monkeypatch):
+    """'The weights set do not reach the computation' (the first point's forward again) is no pass: the
+    gradient is graded at the grader's point all the same, and a cached one fails there with no points."""
+    from gradcheck.audit.batch import _finish
+
+    graded = []
+
+    def fake_grade(result, X, Y, spec, **kw):
+        graded.append(result["params"])
+        return SubmissionResult(path="hw.py", status="error", error="the forward pass matches no reference network")
+
+    monkeypatch.setattr(consistency, "grade", fake_grade)
+    asked = [np.array([1.0, 2.0]) + d for d in probes.probe_delta([(2,)], [np.array([1.0, 2.0])], 11)]
+    r = _result(seed=11, repeat={"grads": [[0.5, 0.5]]}, calls={})
+    r["forward"] = [[0.25]]
+    r["probes"]["point"] = {"params": [a.tolist() for a in asked], "grads": [[0.5, 0.5]], "forward": [[0.25]]}
+    v = judge(r)
+    assert graded and v.status == "fail" and v.diagnoses[0].code == "inconsistent_gradient"
+    assert _finish(v, AuditSpec(), 0.0).score == 0.0  # its tensors passed only at its own weights
+

@@ -405,7 +405,7 @@ def _finish(r: SubmissionResult, spec: AuditSpec, elapsed: float) -> SubmissionR
         return _replace(r, elapsed=elapsed, score=0.0, max_score=g + f)
     # the gradient's points are split evenly over the tensors (as in the Gradescope results)
     right = sum(t.status in ("pass", "kink") for t in r.tensors)
-    if r.failed_on_shapes or any(d.code in ("numerical_gradient", "nondeterministic_gradient") for d in r.diagnoses):
+    if r.failed_on_shapes or consistency.earns_no_gradient_points(r):
         right = 0
     forward_ok = r.forward is not None and r.forward.status == "match"
     score = round(g * right / len(r.tensors) + f * forward_ok, 6)
