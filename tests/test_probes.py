@@ -463,3 +463,16 @@ def test_a_forward_unchanged_at_the_grader_point_is_graded_there(monkeypatch):
     assert graded and v.status == "fail" and v.diagnoses[0].code == "inconsistent_gradient"
     assert _finish(v, AuditSpec(), 0.0).score == 0.0  # its tensors passed only at its own weights
 
+
+def test_float32_is_believed_only_of_float32_weights():
+    """The answer's float32 loosens every tolerance 23,000-fold: one float32 tensor beside float64 ones, or a
+    rewritten answer, must not buy it; weights that are all float32 numbers (a float32 network) do."""
+    from gradcheck.audit.extracted import believed_precision
+
+    f32 = np.float32([0.1, -0.7]).astype(float).tolist()
+    w64 = [0.1, -0.7]  # 0.1 is no float32 number
+    result = {"precision": "float32", "params": [{"name": "W1", "data": w64}, {"name": "b2", "data": f32}]}
+    said, why = believed_precision(result)
+    assert said == "float64" and "W1" in why and "float64's rounding" in why
+    assert believed_precision({**result, "params": [{"name": "W1", "data": f32}]}) == ("float32", None)
+    assert believed_precision({"precision": "float64", "params": []}) == ("float64", None)

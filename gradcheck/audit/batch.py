@@ -32,6 +32,7 @@ import numpy as np
 
 import gradcheck
 from gradcheck.audit import consistency, frameworks, intake, signing, untrusted, widened
+from gradcheck.audit.extracted import believed_precision
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
 from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
@@ -373,6 +374,9 @@ def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
                 status="error", error="the worker's batch is not the one the grader makes", **common
             )
         data = (np.asarray(result["X"], float), np.asarray(result["Y"], float))
+    precision, why = believed_precision(result)  # the answer's float32 loosens every tolerance: checked first
+    if why:
+        result = {**result, "precision": precision, "notes": [*(result.get("notes") or []), why]}
     graded = grade(result, data[0], data[1], spec, path=common["path"], seed=seed)
     graded = consistency.judge_probes(graded, result, data[0], data[1], spec, seed=seed, probe_seed=probe_seed)
     if box.status == "error" and graded.status in ("pass", "kink"):
