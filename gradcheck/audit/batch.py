@@ -34,6 +34,7 @@ import gradcheck
 from gradcheck.audit import consistency, frameworks, intake, signing, untrusted, widened
 from gradcheck.audit.extracted import believed_precision
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
+from gradcheck.audit.newprocess import starts_a_process
 from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.audit.submissions import SUFFIXES, content_digest, discover, result_names  # noqa: F401 (used by cli, gradescope)
@@ -318,6 +319,9 @@ _LIMIT_WORDS = (
 def _worker_error(err: dict, box) -> str:
     """The worker's error, with the exception type, where it happened and the limit it hit."""
     kind, message, where = err.get("type", "Error"), err.get("message", ""), err.get("where")
+    process = starts_a_process(err)
+    if process:
+        return process
     text = f"{kind}: {message}" + (f" (in {where})" if where else "")
     for k, m, words in _LIMIT_WORDS:
         if (k and k == kind) or (m and m in message):
