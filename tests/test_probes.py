@@ -476,3 +476,15 @@ def test_float32_is_believed_only_of_float32_weights():
     assert said == "float64" and "W1" in why and "float64's rounding" in why
     assert believed_precision({**result, "params": [{"name": "W1", "data": f32}]}) == ("float32", None)
     assert believed_precision({"precision": "float64", "params": []}) == ("float64", None)
+
+
+def test_a_second_call_on_the_same_network_must_agree():
+    """State kept in the network between calls (a per-object counter, self.dW += ... never reset): a fresh
+    object's first call is right again, only the same object's second call shows it."""
+    fresh = {"grads": [[0.5, 0.5]], "same_object": [[1.0, 1.0]]}
+    r = judge(_result(seed=11, repeat=fresh, point={}, calls={}))
+    assert r.status == "fail" and r.diagnoses[0].code == "nondeterministic_gradient"
+    assert "same network" in r.diagnoses[0].message and "+=" in r.diagnoses[0].message
+    steady = {"grads": [[0.5, 0.5]], "same_object": [[0.5, 0.5]]}
+    agreed = judge(_result(seed=11, repeat=steady, point={}, calls={}))
+    assert not any(d.code == "nondeterministic_gradient" for d in agreed.diagnoses)

@@ -85,9 +85,18 @@ def _fail(r: SubmissionResult, diag: Diagnosis, **changes) -> SubmissionResult:
 
 
 def _repeat(r: SubmissionResult, result: dict, probes: dict) -> SubmissionResult:
+    """The first gradient against the one from a fresh object, then from that object's second call."""
     first = [_array_of(g) for g in result.get("grads", [])]
-    again = _arrays(probes.get("repeat", {}).get("grads"))
     names = [g["param"] for g in result.get("grads", [])]
+    repeat = probes.get("repeat", {})
+    r = _same(r, names, first, _arrays(repeat.get("grads")), "Two calls of the backward at the same weights")
+    if "same_object" not in repeat or any(d.code == "nondeterministic_gradient" for d in r.diagnoses):
+        return r
+    again = _arrays(repeat.get("same_object"))
+    return _same(r, names, first, again, "A second call of the backward on the same network at the same weights")
+
+
+def _same(r: SubmissionResult, names: list, first: list, again: list, calls: str) -> SubmissionResult:
     for name, a, b in zip(names, first, again):
         if b is None or a.shape != b.shape:
             diff = np.inf
@@ -100,9 +109,10 @@ def _repeat(r: SubmissionResult, result: dict, probes: dict) -> SubmissionResult
                 Diagnosis(
                     "nondeterministic_gradient",
                     name,
-                    f"Two calls of the backward at the same weights gave different gradients for {name} "
+                    f"{calls} gave a different gradient for {name} "
                     f"(by up to {diff:.3g}). A gradient is a function of the weights and the batch: look for "
-                    "randomness, counters or state kept between calls.",
+                    "randomness, counters or state kept between calls (a gradient accumulated with += and "
+                    "never reset).",
                     0.95,
                     {"max_abs_difference": diff},
                 ),
