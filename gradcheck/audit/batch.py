@@ -542,8 +542,24 @@ def record(plan: BatchPlan, p: Path, r: SubmissionResult) -> None:
     write_atomic(_result_path(plan.folder, p, plan.names), to_json({**data, "hmac": signing.sign(plan.key, data)}))
 
 
+#: Bytes of one part of a result file's name: with ``.json`` and the temporary name :func:`write_atomic` writes
+#: first (``.NAME.json.XXXXXXXX.tmp``), it stays under the 255 bytes a file name may have (ext4, xfs, tmpfs).
+NAME_BYTES = 200
+
+
 def _result_path(folder: Path, p: Path, names: dict[Path, str] | None = None) -> Path:
-    return folder / "submissions" / f"{(names or {}).get(p, p.name)}.json"
+    name = (names or {}).get(p, p.name)
+    return folder / "submissions" / "/".join(_bounded(part) for part in f"{name}.json".split("/"))
+
+
+def _bounded(part: str) -> str:
+    """``part``, or when longer than :data:`NAME_BYTES` its start and a hash of the whole (a student's file may
+    be called anything up to 255 bytes; its result file's name must not stop the batch)."""
+    raw = part.encode("utf-8", "surrogateescape")
+    if len(raw) <= NAME_BYTES:
+        return part
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    return f"{raw[: NAME_BYTES - 40].decode('utf-8', 'ignore')}-{digest}.json"
 
 
 def _cached(folder: Path, p: Path, digest: str, key: bytes, names: dict[Path, str]) -> SubmissionResult | None:
