@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.attempts import screened
 from gradcheck.audit.extracted import as_array
 from gradcheck.audit.grade import SubmissionResult, grade
 from gradcheck.audit.probes import probe_delta
@@ -216,7 +217,8 @@ def _grade_at(result: dict, point: dict, X, Y, spec: AuditSpec, path: str, seed:
     ]
     again = {**result, "params": params, "grads": grads, "forward": point.get("forward"), "probes": None}
     again.update(forward_samples=point.get("forward_samples"), penalty_probe=None)  # the first point's: not here
-    return grade(again, X, Y, spec, path=path, seed=seed, loss=loss)
+    with screened():  # whether it is computed from the weights: screens say, entry by entry where they trip
+        return grade(again, X, Y, spec, path=path, seed=seed, loss=loss)
 
 
 def _calls(r: SubmissionResult, probes: dict) -> SubmissionResult:
