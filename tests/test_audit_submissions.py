@@ -265,3 +265,25 @@ def test_files_run_into_one_namespace_see_each_others_names(tmp_path, clean_impo
     loaded = projects.load_folder(student)
     assert type(loaded.module.Net().first).__name__ == "Dense"
     assert any("run into one namespace" in str(n) for n in loaded.notes)
+
+
+def test_a_file_name_of_any_length_keeps_the_batch_and_resume(tmp_path):
+    """A student's file may be called anything up to 255 bytes: its result file (name + .json, written through
+    a temporary file named after it) stopped the whole batch with 'File name too long' before."""
+    src = Path(__file__).resolve().parents[1] / "examples" / "submissions"
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    long_name = "a" * 250 + ".py"
+    (subs / long_name).write_text((src / "inplace_tanh_bug.py").read_text())
+    (subs / "inplace_correct.py").write_text((src / "inplace_correct.py").read_text())
+    out, limits = tmp_path / "out", Limits(wall_seconds=60)
+    report = audit_batch(discover([subs]), AuditSpec(), folder=out, limits=limits)
+    by_name = {Path(s.path).name: s.status for s in report.submissions}
+    assert by_name == {long_name: "fail", "inplace_correct.py": "pass"}
+    written = sorted(p.name for p in (out / "submissions").glob("*.json"))
+    assert len(written) == 2 and all(len(w.encode()) <= 200 for w in written)
+    again = audit_batch(discover([subs]), AuditSpec(), folder=out, limits=limits, resume=True)
+    assert {Path(s.path).name: s.status for s in again.submissions} == by_name
+    assert sorted(p.name for p in (out / "submissions").glob("*.json")) == written
+    first = {Path(s.path).name: round(s.elapsed, 3) for s in report.submissions}
+    assert {Path(s.path).name: round(s.elapsed, 3) for s in again.submissions} == first  # reloaded, not run again

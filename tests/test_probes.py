@@ -427,3 +427,64 @@ def test_rounding_or_doubt_at_the_grader_point_is_a_note_not_a_failure(monkeypat
     r = _at_grader_point(monkeypatch, status, rel)
     assert r.status == "pass", (r.status, [d.code for d in r.diagnoses])
     assert any("second point" in n and "not as an inconsistent gradient" in n for n in r.notes), r.notes
+
+
+@pytest.mark.parametrize(
+    "point",
+    [None, {}, {"grads": [[0.5, 0.5]]}, "the weights are passed to this code one by one: the grader cannot set them"],
+)
+def test_an_answer_without_the_second_point_is_not_believed(point):
+    """The worker sets the grader's point for every shape: an answer saying it cannot be set was rewritten."""
+    probe = {"seed": 11, "repeat": {"grads": [[0.5, 0.5]]}, "point": point, "calls": {}}
+    if isinstance(point, str):
+        probe.update(point=None, unavailable=point)
+    r = judge(_result(**probe))
+    assert r.status == "error" and "second point" in r.error and "not the worker's own" in r.error
+    assert not any("checked again" in n for n in r.notes)
+
+
+def test_a_forward_unchanged_at_the_grader_point_is_graded_there(monkeypatch):
+    """'The weights set do not reach the computation' (the first point's forward again) is no pass: the
+    gradient is graded at the grader's point all the same, and a cached one fails there with no points."""
+    from gradcheck.audit.batch import _finish
+
+    graded = []
+
+    def fake_grade(result, X, Y, spec, **kw):
+        graded.append(result["params"])
+        return SubmissionResult(path="hw.py", status="error", error="the forward pass matches no reference network")
+
+    monkeypatch.setattr(consistency, "grade", fake_grade)
+    asked = [np.array([1.0, 2.0]) + d for d in probes.probe_delta([(2,)], [np.array([1.0, 2.0])], 11)]
+    r = _result(seed=11, repeat={"grads": [[0.5, 0.5]]}, calls={})
+    r["forward"] = [[0.25]]
+    r["probes"]["point"] = {"params": [a.tolist() for a in asked], "grads": [[0.5, 0.5]], "forward": [[0.25]]}
+    v = judge(r)
+    assert graded and v.status == "fail" and v.diagnoses[0].code == "inconsistent_gradient"
+    assert _finish(v, AuditSpec(), 0.0).score == 0.0  # its tensors passed only at its own weights
+
+
+def test_float32_is_believed_only_of_float32_weights():
+    """The answer's float32 loosens every tolerance 23,000-fold: one float32 tensor beside float64 ones, or a
+    rewritten answer, must not buy it; weights that are all float32 numbers (a float32 network) do."""
+    from gradcheck.audit.extracted import believed_precision
+
+    f32 = np.float32([0.1, -0.7]).astype(float).tolist()
+    w64 = [0.1, -0.7]  # 0.1 is no float32 number
+    result = {"precision": "float32", "params": [{"name": "W1", "data": w64}, {"name": "b2", "data": f32}]}
+    said, why = believed_precision(result)
+    assert said == "float64" and "W1" in why and "float64's rounding" in why
+    assert believed_precision({**result, "params": [{"name": "W1", "data": f32}]}) == ("float32", None)
+    assert believed_precision({"precision": "float64", "params": []}) == ("float64", None)
+
+
+def test_a_second_call_on_the_same_network_must_agree():
+    """State kept in the network between calls (a per-object counter, self.dW += ... never reset): a fresh
+    object's first call is right again, only the same object's second call shows it."""
+    fresh = {"grads": [[0.5, 0.5]], "same_object": [[1.0, 1.0]]}
+    r = judge(_result(seed=11, repeat=fresh, point={}, calls={}))
+    assert r.status == "fail" and r.diagnoses[0].code == "nondeterministic_gradient"
+    assert "same network" in r.diagnoses[0].message and "+=" in r.diagnoses[0].message
+    steady = {"grads": [[0.5, 0.5]], "same_object": [[0.5, 0.5]]}
+    agreed = judge(_result(seed=11, repeat=steady, point={}, calls={}))
+    assert not any(d.code == "nondeterministic_gradient" for d in agreed.diagnoses)

@@ -1,4 +1,4 @@
-"""Hostile (expected status: fail, diagnosis: inconsistent_gradient): computes the gradient once and returns the cached arrays whatever the weights; in __init__ it replaces the worker's probes.run_probes (found in sys.modules) with one that repeats the first answer and says the grader's second point cannot be set (the weights 'passed one by one'), so that the cache is never tried at other weights."""
+"""Hostile (expected status: error, reason: second point): computes the gradient once and returns the cached arrays whatever the weights; in __init__ it replaces the worker's probes.run_probes (found in sys.modules) with one that repeats the first answer and says the grader's second point cannot be set (the weights 'passed one by one'), so that the cache is never tried at other weights."""
 import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
 
 import numpy as np

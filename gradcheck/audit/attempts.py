@@ -8,6 +8,9 @@ the submission. Diagnosis (a search of the catalogue) is made only where it deci
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from typing import Any
 
 from gradcheck.audit.lossfit import LossChoice, other_conventions
@@ -25,11 +28,28 @@ __all__ = [
     "conventions_tried",
     "diagnosed",
     "loss_fn",
+    "screened",
     "top_diagnosed",
 ]
 
 #: Submissions up to this many parameters are checked entry by entry.
 AUDIT_FULL_LIMIT = 20_000
+#: The limit in force: 0 inside :func:`screened` (per thread: a batch grades submissions in threads).
+_FULL_LIMIT = contextvars.ContextVar("audit_full_limit", default=AUDIT_FULL_LIMIT)
+
+
+@contextlib.contextmanager
+def screened() -> Iterator[None]:
+    """Checks made inside screen every tensor first (mode ``auto`` at any size), entry by entry only where a
+    screen trips. The grader's second point asks whether the gradient is computed from the weights at all
+    (one of other weights is off by tens of percent there, and a discrepancy under 1% is only a note): a
+    screen answers that, where every entry of a 12,730-parameter net took as long as the first point's check.
+    """
+    token = _FULL_LIMIT.set(0)
+    try:
+        yield
+    finally:
+        _FULL_LIMIT.reset(token)
 
 
 def loss_fn(net: MLP, layout, X, Y, factor: float):
@@ -47,7 +67,7 @@ def check(ex, layout, config, X, Y, factor, seed):
     loss = loss_fn(net, layout, X, Y, factor)
     # every entry of a class-sized network: the evidence a student reads, at little cost
     size = sum(v.size for v in ex.params.values())
-    mode = "full" if size <= AUDIT_FULL_LIMIT else "auto"
+    mode = "full" if size <= _FULL_LIMIT.get() else "auto"
     context = Context(net, X, Y, layout, factor)  # the student's layout: the checker cannot find it in the loss
     rtol = default_rtol(ex.precision)  # float64 arrays computed from float32 ones carry float32's rounding
     grads = {k: ex.grads[k] for k in ex.params}

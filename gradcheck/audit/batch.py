@@ -32,7 +32,9 @@ import numpy as np
 
 import gradcheck
 from gradcheck.audit import consistency, frameworks, intake, signing, untrusted, widened
+from gradcheck.audit.extracted import believed_precision
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
+from gradcheck.audit.newprocess import starts_a_process
 from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.audit.submissions import SUFFIXES, content_digest, discover, result_names  # noqa: F401 (used by cli, gradescope)
@@ -317,6 +319,9 @@ _LIMIT_WORDS = (
 def _worker_error(err: dict, box) -> str:
     """The worker's error, with the exception type, where it happened and the limit it hit."""
     kind, message, where = err.get("type", "Error"), err.get("message", ""), err.get("where")
+    process = starts_a_process(err)
+    if process:
+        return process
     text = f"{kind}: {message}" + (f" (in {where})" if where else "")
     for k, m, words in _LIMIT_WORDS:
         if (k and k == kind) or (m and m in message):
@@ -373,6 +378,9 @@ def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
                 status="error", error="the worker's batch is not the one the grader makes", **common
             )
         data = (np.asarray(result["X"], float), np.asarray(result["Y"], float))
+    precision, why = believed_precision(result)  # the answer's float32 loosens every tolerance: checked first
+    if why:
+        result = {**result, "precision": precision, "notes": [*(result.get("notes") or []), why]}
     graded = grade(result, data[0], data[1], spec, path=common["path"], seed=seed)
     graded = consistency.judge_probes(graded, result, data[0], data[1], spec, seed=seed, probe_seed=probe_seed)
     if box.status == "error" and graded.status in ("pass", "kink"):
@@ -405,7 +413,7 @@ def _finish(r: SubmissionResult, spec: AuditSpec, elapsed: float) -> SubmissionR
         return _replace(r, elapsed=elapsed, score=0.0, max_score=g + f)
     # the gradient's points are split evenly over the tensors (as in the Gradescope results)
     right = sum(t.status in ("pass", "kink") for t in r.tensors)
-    if r.failed_on_shapes or any(d.code in ("numerical_gradient", "nondeterministic_gradient") for d in r.diagnoses):
+    if r.failed_on_shapes or consistency.earns_no_gradient_points(r):
         right = 0
     forward_ok = r.forward is not None and r.forward.status == "match"
     score = round(g * right / len(r.tensors) + f * forward_ok, 6)
@@ -534,8 +542,24 @@ def record(plan: BatchPlan, p: Path, r: SubmissionResult) -> None:
     write_atomic(_result_path(plan.folder, p, plan.names), to_json({**data, "hmac": signing.sign(plan.key, data)}))
 
 
+#: Bytes of one part of a result file's name: with ``.json`` and the temporary name :func:`write_atomic` writes
+#: first (``.NAME.json.XXXXXXXX.tmp``), it stays under the 255 bytes a file name may have (ext4, xfs, tmpfs).
+NAME_BYTES = 200
+
+
 def _result_path(folder: Path, p: Path, names: dict[Path, str] | None = None) -> Path:
-    return folder / "submissions" / f"{(names or {}).get(p, p.name)}.json"
+    name = (names or {}).get(p, p.name)
+    return folder / "submissions" / "/".join(_bounded(part) for part in f"{name}.json".split("/"))
+
+
+def _bounded(part: str) -> str:
+    """``part``, or when longer than :data:`NAME_BYTES` its start and a hash of the whole (a student's file may
+    be called anything up to 255 bytes; its result file's name must not stop the batch)."""
+    raw = part.encode("utf-8", "surrogateescape")
+    if len(raw) <= NAME_BYTES:
+        return part
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    return f"{raw[: NAME_BYTES - 40].decode('utf-8', 'ignore')}-{digest}.json"
 
 
 def _cached(folder: Path, p: Path, digest: str, key: bytes, names: dict[Path, str]) -> SubmissionResult | None:

@@ -15,6 +15,14 @@ at weights the grader chose. Here, in the grader, each answer is checked:
 
 Each turns the verdict into ``fail`` with the diagnosis first; a gradient that passes
 everywhere and is computed analytically is untouched.
+
+The answer comes from the submission's own process, which can rewrite the worker. So no
+part of it that would make the grader check less is taken on its word: the second point's
+weights are the ones the grader computes from its seed, its gradient and forward are
+graded by the grader's own arithmetic, an answer without that point is an error (the
+worker sets it for every shape it reads a gradient from), and a "script" answer is
+believed only when the source is one (:func:`_script_source`). What the worker alone can
+see (a second call at the same weights, the watch on the calls) can only add a failure.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.attempts import screened
 from gradcheck.audit.extracted import as_array
 from gradcheck.audit.grade import SubmissionResult, grade
 from gradcheck.audit.probes import probe_delta
@@ -31,7 +40,7 @@ from gradcheck.audit.samplecheck import judge_samples
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.result import Diagnosis
 
-__all__ = ["AUDIT_CODES", "judge_probes", "REPEAT_RTOL", "POINT_RTOL", "MIN_PERTURBED"]
+__all__ = ["AUDIT_CODES", "earns_no_gradient_points", "judge_probes", "REPEAT_RTOL", "POINT_RTOL", "MIN_PERTURBED"]
 
 AUDIT_CODES = ("nondeterministic_gradient", "inconsistent_gradient", "numerical_gradient")
 #: Two calls at the same weights agree to this fraction of the gradient's scale (float64
@@ -47,6 +56,25 @@ MIN_PERTURBED = 3
 #: this (1e-6 is typical) is the student's own arithmetic there, 1 - tanh(z)**2 cancelling at a
 #: saturated unit, which the grader cannot rerun wider: not an inconsistent gradient.
 GROSS = 1e-2
+#: An answer without the grader's second point. The worker sets the point for every shape it reads a gradient
+#: from, so no answer of its own lacks it: an answer saying it "cannot be set" (or that the weights set do not
+#: reach the computation) is a claim that the grader check less, made inside the submission's process.
+NO_SECOND_POINT = (
+    "the worker's answer lacks the gradient at the second point the grader chose, which the worker computes for "
+    "every submission it reads a gradient from: the answer was not the worker's own (the submission rewrote it), "
+    "and a gradient never checked away from the submission's own weights is not graded"
+)
+
+
+def earns_no_gradient_points(r: SubmissionResult) -> bool:
+    """A gradient that is not the student's backprop (numerical, changing from call to call), or one found
+    inconsistent at the grader's point with no tensor judged there (an error at that point, weights not
+    used): whatever its tensors showed at the student's own weights, it earns no gradient points."""
+    if any(d.code in ("numerical_gradient", "nondeterministic_gradient") for d in r.diagnoses):
+        return True
+    first = r.diagnoses[0] if r.status == "fail" and r.diagnoses else None
+    unjudged = all(t.status in ("pass", "kink") for t in r.tensors)  # every tensor shown is the first point's
+    return bool(first and first.code == "inconsistent_gradient" and unjudged)
 
 
 def _arrays(items: list | None) -> list[np.ndarray | None]:
@@ -58,9 +86,18 @@ def _fail(r: SubmissionResult, diag: Diagnosis, **changes) -> SubmissionResult:
 
 
 def _repeat(r: SubmissionResult, result: dict, probes: dict) -> SubmissionResult:
+    """The first gradient against the one from a fresh object, then from that object's second call."""
     first = [_array_of(g) for g in result.get("grads", [])]
-    again = _arrays(probes.get("repeat", {}).get("grads"))
     names = [g["param"] for g in result.get("grads", [])]
+    repeat = probes.get("repeat", {})
+    r = _same(r, names, first, _arrays(repeat.get("grads")), "Two calls of the backward at the same weights")
+    if "same_object" not in repeat or any(d.code == "nondeterministic_gradient" for d in r.diagnoses):
+        return r
+    again = _arrays(repeat.get("same_object"))
+    return _same(r, names, first, again, "A second call of the backward on the same network at the same weights")
+
+
+def _same(r: SubmissionResult, names: list, first: list, again: list, calls: str) -> SubmissionResult:
     for name, a, b in zip(names, first, again):
         if b is None or a.shape != b.shape:
             diff = np.inf
@@ -73,9 +110,10 @@ def _repeat(r: SubmissionResult, result: dict, probes: dict) -> SubmissionResult
                 Diagnosis(
                     "nondeterministic_gradient",
                     name,
-                    f"Two calls of the backward at the same weights gave different gradients for {name} "
+                    f"{calls} gave a different gradient for {name} "
                     f"(by up to {diff:.3g}). A gradient is a function of the weights and the batch: look for "
-                    "randomness, counters or state kept between calls.",
+                    "randomness, counters or state kept between calls (a gradient accumulated with += and "
+                    "never reset).",
                     0.95,
                     {"max_abs_difference": diff},
                 ),
@@ -90,9 +128,9 @@ def _array_of(g: dict) -> np.ndarray:
 def _point(r, result, probes, X, Y, spec, seed) -> SubmissionResult:
     if not r.passed:  # already wrong at the student's own weights: a second point adds nothing
         return r
-    if probes.get("point") is None and probes.get("unavailable"):
-        return dataclasses.replace(r, notes=(*r.notes, f"not checked at a second point: {probes['unavailable']}"))
-    point = probes.get("point") or {}
+    point = probes.get("point")
+    if not isinstance(point, dict) or "params" not in point:  # the worker sets the point for every shape it reads
+        return dataclasses.replace(r, status="error", error=NO_SECOND_POINT)
     names = [p["name"] for p in result.get("params", [])]
     p1 = [_array_of(p) for p in result.get("params", [])]
     asked = [a + d for a, d in zip(p1, probe_delta([a.shape for a in p1], p1, seed))]
@@ -115,12 +153,6 @@ def _point(r, result, probes, X, Y, spec, seed) -> SubmissionResult:
                 {"weights_not_used": off},
             ),
         )
-    f1, f2 = result.get("forward"), point.get("forward")
-    if f1 is not None and f2 is not None:
-        a1, a2 = _arrays([f1, f2])
-        if a1.shape == a2.shape and np.array_equal(a1, a2):  # the weights set never reached the computation
-            note = "not checked at a second point: the weights the grader set do not reach this code's computation"
-            return dataclasses.replace(r, notes=(*r.notes, note))
     at_p2 = _grade_at(result, point, X, Y, spec, r.path, seed, r.loss_choice)
     if r.status == "kink" and at_p2.status == "pass":
         return _clear_of_kinks(r, at_p2)
@@ -185,7 +217,8 @@ def _grade_at(result: dict, point: dict, X, Y, spec: AuditSpec, path: str, seed:
     ]
     again = {**result, "params": params, "grads": grads, "forward": point.get("forward"), "probes": None}
     again.update(forward_samples=point.get("forward_samples"), penalty_probe=None)  # the first point's: not here
-    return grade(again, X, Y, spec, path=path, seed=seed, loss=loss)
+    with screened():  # whether it is computed from the weights: screens say, entry by entry where they trip
+        return grade(again, X, Y, spec, path=path, seed=seed, loss=loss)
 
 
 def _calls(r: SubmissionResult, probes: dict) -> SubmissionResult:
@@ -295,6 +328,8 @@ def judge_probes(
     r = _repeat(r, result, probes)
     if not any(d.code == "nondeterministic_gradient" for d in r.diagnoses):
         r = _point(r, result, probes, X, Y, spec, probe_seed)
+        if r.status == "error":  # an answer that is not the worker's own: nothing else in it is evidence
+            return r
     r = _calls(r, probes)
     r = judge_samples(r, result, probes, spec, probe_seed)  # per-sample code: each other sample a check
     return dataclasses.replace(r, notes=(*r.notes, "checked again at the same weights and at weights the grader chose"))

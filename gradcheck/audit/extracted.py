@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Extracted", "as_array", "n_out", "precision_of", "targets"]
+__all__ = ["Extracted", "as_array", "believed_precision", "n_out", "precision_of", "targets"]
 
 
 def as_array(value: Any) -> np.ndarray:
@@ -55,6 +55,32 @@ def precision_of(name: Any) -> np.dtype:
     """float32 for a network seen in float32 (or narrower: float32's bounds stay the loosest), else float64."""
     narrow = {"float32", "float16"}
     return np.dtype(np.float32) if name in narrow else np.dtype(np.float64)
+
+
+def believed_precision(result: Mapping[str, Any]) -> tuple[str, str | None]:
+    """The precision the grader judges in, and a note when it is not the one the answer gave.
+
+    The answer's word that the network computes in float32 comes from the submission's process and
+    loosens every tolerance (float32's sqrt(eps) is 23,000 times float64's): it is believed only when
+    every weight is a float32 value, as the weights of a network kept in float32 are. One float32 tensor
+    beside float64 ones, or a rewritten answer, does not buy float32's tolerance for the others.
+    """
+    claimed = precision_of(result.get("precision"))
+    if claimed == np.float64:
+        return "float64", None
+    for p in result.get("params") or []:
+        try:
+            a = as_array(p.get("data"))
+        except (TypeError, ValueError, AttributeError):
+            return "float64", None
+        a = a[np.isfinite(a)]
+        if not np.array_equal(a.astype(np.float32).astype(np.float64), a):
+            note = (
+                f"the worker saw a {result.get('precision')} array, but {p.get('name', 'a weight')} holds values "
+                "that are not float32 numbers: the network computes in float64 and is judged to float64's rounding"
+            )
+            return "float64", note
+    return claimed.name, None
 
 
 def targets(Y: np.ndarray, n_out: int) -> np.ndarray:

@@ -3,8 +3,9 @@
 After the worker has read the gradient at the student's own weights, it asks again,
 the same way:
 
-* ``repeat``: at the same weights, from a fresh object. A gradient that changes from
-  call to call (random, counting, caching the first answer) shows here.
+* ``repeat``: at the same weights, from a fresh object, then from that same object once
+  more. A gradient that changes from call to call (random, counting, caching the first
+  answer, accumulating into ``self.dW += ...`` never reset) shows here.
 * ``point``: at weights the grader chose, ``P2 = P1 + delta`` with ``delta`` drawn from
   a seed the grader picked for this run (:func:`probe_delta`, recomputed by the grader).
   A gradient that is hard-coded, computed for other weights, or taken from another
@@ -280,12 +281,13 @@ def _widen(root: Any, steps: tuple) -> None:
         return
 
 
-def _step_at(ctx, values: list[np.ndarray], watch: bool = False):
+def _step_at(ctx, values: list[np.ndarray], watch: bool = False, root=None):
+    """The step at ``values``, on a fresh network (or on ``root``, a network that has stepped before)."""
     from gradcheck.audit.adapters.params import snapshot
     from gradcheck.audit.adapters.paths import assign
 
     runner, params, s1 = ctx["runner"], ctx["params"], ctx["s1"]
-    root = runner.t.fresh()
+    root = runner.t.fresh() if root is None else root
     for p, v in zip(params, values):
         assign(root, p.steps, np.asarray(v, dtype=float))
         _widen(root, p.steps)
@@ -319,14 +321,11 @@ def run_probes(ctx: dict, shape: str, seed: int, update: dict | None = None) -> 
     out: dict[str, Any] = {"seed": int(seed)}
     step, _ = _step_at(ctx, p1)
     out["repeat"] = {"grads": _encode_grads(_grads_like_first(ctx, step, shape, lr))}
+    again, _ = _step_at(ctx, p1, root=step.root)  # the same network again: state it keeps between calls shows
+    out["repeat"]["same_object"] = _encode_grads(_grads_like_first(ctx, again, shape, lr))
     from gradcheck.audit.adapters.othersamples import other_samples
 
     out["samples"] = other_samples(ctx, _step_at, _grads_like_first, shape, lr)  # per-sample code: more samples
-    t = ctx["runner"].t
-    if getattr(t, "extra_args", None) is not None and not getattr(t, "offers_root", False):  # weights one by one
-        out["point"], out["calls"] = None, {}
-        out["unavailable"] = "the weights are passed to this code one by one: the grader cannot set them"
-        return out
     p2 = [a + d for a, d in zip(p1, probe_delta([p.shape for p in params], p1, seed))]
     step, calls = _step_at(ctx, p2, watch=True)
     out["point"] = {

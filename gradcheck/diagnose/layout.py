@@ -17,6 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 
 
+def _capped(search, n_in: int, way: bool) -> list:
+    """``search(0, n_in, way)``, or nothing when even the readings storing every weight ``way`` are too many."""
+    try:
+        return search(0, n_in, way)
+    except _TooMany:
+        return []
+
+
 class LayoutError(ValueError):
     """The parameters do not chain from the inputs to the outputs."""
 
@@ -110,6 +118,14 @@ def _vector_output(shape: tuple[int, ...], width: int, rest: list[str], n_out: i
 #: Parameters few enough that, listed in no chaining order (a script updating the output layer
 #: first: ``wout``, then ``wh``), every order of them is tried (5! = 120 orders at most).
 MAX_REORDERED = 5
+#: Readings of one network, at most, before only those storing every weight the same way are kept. Square
+#: weights fit both ways at every layer: 40 layers of 3 x 3 have 2**40 readings, whose listing held the
+#: grader for hours; a class's networks have a few.
+MAX_LAYOUTS = 1024
+
+
+class _TooMany(Exception):
+    """More readings than :data:`MAX_LAYOUTS`."""
 
 
 def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int) -> list[Layout]:
@@ -128,7 +144,18 @@ def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int) 
     names = [n for n in shapes]
     shp = {n: tuple(int(d) for d in shapes[n]) for n in names}
 
-    def search(k: int, width: int) -> list[list[LayerMap]]:
+    memo: dict[tuple, list[list[LayerMap]]] = {}
+
+    def search(k: int, width: int, way: bool | None = None) -> list[list[LayerMap]]:
+        """The readings of ``names[k:]`` from ``width`` inputs (``way``: every weight stored that way)."""
+        key = (k, width, way)
+        if key not in memo:
+            memo[key] = _search(k, width, way)
+            if len(memo[key]) > MAX_LAYOUTS:
+                raise _TooMany
+        return memo[key]
+
+    def _search(k: int, width: int, way: bool | None) -> list[list[LayerMap]]:
         if k == len(names):
             return [[]] if width == n_out else []
         shape = shp[names[k]]
@@ -144,24 +171,31 @@ def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int) 
             (False, shape[0] == width),
             (True, shape[1] == width and not (square and shape[0] == 1)),
         ):
-            if not fits:
+            if not fits or way not in (None, transposed):
                 continue
             out = shape[0] if transposed else shape[1]
             nxt = names[k + 1] if k + 1 < len(names) else None
             if nxt is not None and _is_bias(shp[nxt], out) and not _named_weight(nxt):
-                found += [[LayerMap(names[k], nxt, transposed, width, out), *r] for r in search(k + 2, out)]
-            found += [[LayerMap(names[k], None, transposed, width, out), *r] for r in search(k + 1, out)]
+                found += [[LayerMap(names[k], nxt, transposed, width, out), *r] for r in search(k + 2, out, way)]
+            found += [[LayerMap(names[k], None, transposed, width, out), *r] for r in search(k + 1, out, way)]
         for transposed, fits in ((False, shape[0] == width + 1), (True, shape[1] == width + 1)):
-            if fits:  # a bias folded into the weight: one more input, a column of ones
+            if fits and way in (None, transposed):  # a bias folded into the weight: one more input, a column of ones
                 out = shape[0] if transposed else shape[1]
                 for end in (0, -1):
-                    found += [[LayerMap(names[k], None, transposed, width, out, end), *r] for r in search(k + 1, out)]
+                    found += [
+                        [LayerMap(names[k], None, transposed, width, out, end), *r] for r in search(k + 1, out, way)
+                    ]
         return found
 
     def in_order(order) -> list[Layout]:
         names[:] = order  # the order search() walks
+        memo.clear()
+        try:
+            found = search(0, n_in)
+        except _TooMany:  # too many readings: only those storing every weight the same way (each way, capped)
+            found = [c for way in (False, True) for c in _capped(search, n_in, way)]
         # biases are folded into every weight (a column of ones at each layer's input) or into none
-        return [Layout(tuple(c)) for c in search(0, n_in) if c and len({x.folded is None for x in c}) == 1]
+        return [Layout(tuple(c)) for c in found if c and len({x.folded is None for x in c}) == 1]
 
     given = list(names)
     layouts = in_order(given)

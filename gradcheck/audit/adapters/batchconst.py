@@ -16,6 +16,8 @@ from gradcheck.audit.astnames import read_names
 BATCH_NAME = re.compile(r"^(batch(_?size)?|n_?batch|batch_?n|mini_?batch(_?size)?)$", re.IGNORECASE)
 #: The largest hard-coded batch the audit makes (a bigger batch only costs time, and is no more telling).
 MAX_BATCH = 256
+#: The smallest batch a constant makes: on fewer samples a mean over the batch is a sum over it.
+MIN_FROM_CONSTANT = 2
 
 
 def batch_constant(stmts: list[ast.stmt], namespace: dict) -> tuple[str, int] | None:
@@ -35,9 +37,21 @@ def batch_constant(stmts: list[ast.stmt], namespace: dict) -> tuple[str, int] | 
 
 
 def invented_n(loaded, data: dict | None, n: int, notes: list[str]) -> int:
-    """The size of the batch to invent: the code's hard-coded batch size, unless ``[data] n`` gives one."""
+    """The size of the batch to invent: the code's hard-coded batch size, unless ``[data] n`` gives one.
+
+    Never one sample from a constant: on a batch of one, a mean over the batch and a sum over it give the
+    same gradient, so ``BATCH_SIZE = 1`` would hide a missing ``1/N``. Only the instructor's ``[data] n``
+    makes a batch of one.
+    """
     fixed = batch_constant(getattr(loaded, "stmts", None) or [], loaded.module.__dict__)
     if fixed is None or "n" in (data or {}):
+        return n
+    if fixed[1] < MIN_FROM_CONSTANT:
+        notes.append(
+            f"the code's functions read its module constant {fixed[0]} = {fixed[1]}, but the batch made has {n} "
+            "samples: on one sample a mean over the batch and a sum are the same gradient (set [data] n = 1 to "
+            "check the code on one sample all the same)"
+        )
         return n
     notes.append(f"the code's functions read its module constant {fixed[0]} = {fixed[1]}: the batch made has that many")
     return fixed[1]
