@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 import gradcheck
-from gradcheck.audit import consistency, frameworks, intake, signing, untrusted, widened
+from gradcheck.audit import consistency, frameworks, intake, ownloss, signing, untrusted, widened
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
 from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
@@ -131,7 +131,7 @@ def worker_argv() -> list[str]:
     return [sys.executable, "-I", "-B", "-u", "-c", boot]
 
 
-def _request(name: str, data, spec: AuditSpec, probe_seed: int | None) -> dict:
+def _request(name: str, data, spec: AuditSpec, probe_seed: int | None, extra: dict | None = None) -> dict:
     X, Y = data if data is not None else (None, None)
     req = {
         "submission": name,
@@ -142,7 +142,7 @@ def _request(name: str, data, spec: AuditSpec, probe_seed: int | None) -> dict:
     }
     if probe_seed is not None:
         req["probe_seed"] = probe_seed
-    return req
+    return {**req, **(extra or {})}
 
 
 def limits_for(spec: AuditSpec, timeout: float | None = None) -> Limits:
@@ -175,6 +175,7 @@ def run_worker(
     probe_seed: int | None = None,
     siblings: bool = False,
     data: tuple[np.ndarray, np.ndarray] | None = None,
+    extra: dict | None = None,
 ):
     """Copy one submission safely (with its whole folder when ``siblings``) and run the worker on it in the sandbox.
 
@@ -182,6 +183,8 @@ def run_worker(
     ----------
     data : tuple of ndarray, optional
         The batch to send (default: the spec's, or none, and the worker makes its own).
+    extra : dict, optional
+        More of the request (``own_loss``: the points the student's own loss is asked at).
 
     Returns
     -------
@@ -203,7 +206,7 @@ def run_worker(
     except OSError as exc:
         return None, None, data, f"could not read the submission: {exc.strerror or exc}"
     name = f"{path.parent.name}/{path.name}" if siblings else path.name
-    req = _request(name, data, spec, probe_seed)
+    req = _request(name, data, spec, probe_seed, extra)
     try:
         box = run_sandboxed(
             worker_argv(),
@@ -287,7 +290,8 @@ def _run_and_judge(path: Path, spec: AuditSpec, seed: int, kw: dict, data=None):
         network_isolated=box.network_isolated,
     )
     try:
-        out = _judge_box(box, result, data, spec, (seed, kw["probe_seed"]), common)
+        ask = own_loss_asker(path, spec, data, **{k: v for k, v in kw.items() if k != "probe_seed"})
+        out = _judge_box(box, result, data, spec, (seed, kw["probe_seed"]), common, ask)
     except Exception as exc:  # a defect of ours must not cost the batch this student's result
         out = SubmissionResult(
             status="error",
@@ -337,8 +341,12 @@ def _invented_batch_ok(result: dict) -> bool:
     return np.array_equal(X, eX) and np.array_equal(Y, eY)
 
 
-def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
-    """The verdict from what the sandbox saw and the worker answered; ``seeds`` is ``(seed, probe_seed)`` or a seed."""
+def _judge_box(box, result, data, spec, seeds, common, ask=None) -> SubmissionResult:
+    """The verdict from what the sandbox saw and the worker answered; ``seeds`` is ``(seed, probe_seed)`` or a seed.
+
+    ``ask(own_loss)``: the worker run again for the student's own loss at the grader's points
+    (:mod:`gradcheck.audit.ownloss`); None: no second run.
+    """
     seed, probe_seed = seeds if isinstance(seeds, tuple) else (seeds, None)
     if box.status == "timeout":
         return SubmissionResult(status="timeout", error=box.reason, **common)
@@ -374,6 +382,8 @@ def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
             )
         data = (np.asarray(result["X"], float), np.asarray(result["Y"], float))
     graded = grade(result, data[0], data[1], spec, path=common["path"], seed=seed)
+    if ask is not None:
+        graded = ownloss.judged(graded, result, seed, ask)
     graded = consistency.judge_probes(graded, result, data[0], data[1], spec, seed=seed, probe_seed=probe_seed)
     if box.status == "error" and graded.status in ("pass", "kink"):
         graded = _replace(graded, status="error", error=box.reason)
@@ -384,6 +394,16 @@ def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
         **{k: v for k, v in common.items() if k != "path"},
     )
     return point_to_code(graded)
+
+
+def own_loss_asker(path: Path, spec: AuditSpec, data, **kw):
+    """``ask(own_loss)``: the worker run again on ``data`` (``kw`` as :func:`run_worker` takes them), answering
+    the student's own loss at the grader's points (:mod:`gradcheck.audit.ownlosspoints`); its answer or None."""
+
+    def ask(own_loss: dict) -> dict | None:
+        return run_worker(path, spec, data=data, **kw, extra={"own_loss": own_loss})[1]
+
+    return ask
 
 
 def _replace(r: SubmissionResult, **kw) -> SubmissionResult:

@@ -90,6 +90,9 @@ def _array_of(g: dict) -> np.ndarray:
 def _point(r, result, probes, X, Y, spec, seed) -> SubmissionResult:
     if not r.passed:  # already wrong at the student's own weights: a second point adds nothing
         return r
+    if r.own_loss:  # no reference loss to grade the second point against
+        note = "not checked at a second point: the loss checked against is the student's own, evaluated at its weights"
+        return dataclasses.replace(r, notes=(*r.notes, note))
     if probes.get("point") is None and probes.get("unavailable"):
         return dataclasses.replace(r, notes=(*r.notes, f"not checked at a second point: {probes['unavailable']}"))
     point = probes.get("point") or {}

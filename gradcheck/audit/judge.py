@@ -12,7 +12,7 @@ import dataclasses
 import numpy as np
 
 from gradcheck.audit.attempts import Checked, conventions_tried, diagnosed, diagnosis_of, top_diagnosed
-from gradcheck.audit.lossfit import LossChoice, LossError, choices, other_conventions
+from gradcheck.audit.lossfit import LossChoice, LossDisagrees, LossError, choices, other_conventions
 from gradcheck.audit.lossverdict import settle
 from gradcheck.audit.network import ForwardCheck, label, output_choices
 from gradcheck.audit.spec import AuditSpec
@@ -50,7 +50,13 @@ def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkno
             tried = [diagnosed(t, ex, layout, X, Y) for t in tried]
     except LossError as exc:
         return SubmissionResult(
-            status="error", error=str(exc), forward=forward, rules=ex.rules, notes=tuple(notes), **base
+            status="error",
+            error=str(exc),
+            forward=forward,
+            rules=ex.rules,
+            notes=tuple(notes),
+            unmodelled_loss=isinstance(exc, LossDisagrees),
+            **base,
         )
     except GradientShapeError as first:
         exc, picks = _shapes_under_fitting_loss(first, ex, layout, picks, X, Y, seed, spec, checked)

@@ -41,6 +41,10 @@ class SubmissionResult:
     error_maps: Mapping[str, Any] = field(default_factory=dict)
     #: The loss the verdict was reached under (not serialised): a second point is judged under the same one.
     loss_choice: LossChoice | None = field(default=None, compare=False, repr=False)
+    #: The code's loss is none the reference networks model (not serialised): it may be checked against itself
+    #: (:mod:`gradcheck.audit.ownloss`), whose source is then ``own_loss``.
+    unmodelled_loss: bool = field(default=False, compare=False, repr=False)
+    own_loss: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def passed(self) -> bool:

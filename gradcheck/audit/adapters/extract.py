@@ -105,7 +105,9 @@ def extract_step(target: Target, params, ctx: Context, lrs, partial: dict, n: in
     if shape == "loss-and-grads" and s_used is s1:  # reg=0.0 kept: its penalty measured apart (penaltyprobe)
         result["penalty_probe"] = penalty_probe(runner, s1, params, lrs[0])
     Xc, Yc = runner.batch(s1.columns)
-    result["student_losses"] = student_losses(runner, s1, ctx.funcs)
+    own: dict = {}  # the student's loss functions, evaluated again at other weights (gradcheck.audit.ownlossrun)
+    result["student_losses"] = student_losses(runner, s1, ctx.funcs, own)
+    partial["probe_context"]["own_losses"] = own
     if ctx.sizes is not None and ctx.sizes.invented:
         _check_degenerate(result["student_losses"], runner)
     result["student_loss"] = result["student_losses"][0] if result["student_losses"] else None

@@ -104,10 +104,13 @@ def _like_targets(out: Any, Y: Any) -> np.ndarray | None:
 
 
 class _Env:
-    """The values a loss may be called with: prediction, targets, inputs, parameters, the model, exact names."""
+    """The values a loss may be called with: prediction, targets, inputs, parameters, the model, exact names.
 
-    def __init__(self, runner: Runner, s1: Step1):
-        self.root, out, self.named = runner.forward_state(s1.columns)
+    ``root``: the network to run the forward of (default: a fresh one at the student's weights).
+    """
+
+    def __init__(self, runner: Runner, s1: Step1, root: Any = None):
+        self.root, out, self.named = runner.forward_state(s1.columns, root)
         Xc, Yc = runner.batch(s1.columns)
         roles = {"out": _like_targets(out, Yc), "Y": Yc, "X": Xc}
         roles["params"] = self.root if runner.t.root_name == "params" else None
@@ -132,20 +135,30 @@ def _value(cand: Candidate, env: _Env, binding: list[tuple[str, str]]) -> float 
     return _scalar(v)
 
 
-def _call(cand: Candidate, env: _Env, stateful: bool) -> list[tuple[float, bool]]:
-    """The loss values of ``cand``, each with whether it comes from the swapped order of its arguments."""
+def _call(cand: Candidate, env: _Env, stateful: bool) -> list[tuple[float, bool, list]]:
+    """The loss values of ``cand``, each with whether it comes from the swapped order of its arguments
+    and the binding that gave it."""
     values, tried = [], []
     for binding in bindings(cand.fn, set(env.named), set(env.roles), stateful):
         tried.append(binding)
         v = _value(cand, env, binding)
         if v is not None:
-            values.append((v, False))
+            values.append((v, False, binding))
     for binding in tried:
         other = swapped(binding)
         v = None if other is None or other in tried else _value(cand, env, other)
         if v is not None:
-            values.append((v, True))
+            values.append((v, True, other))
     return values
+
+
+def evaluator(runner: Runner, s1: Step1, cand: Candidate, binding: list) -> Any:
+    """``at(root) -> float | None``: the loss ``cand`` called as ``binding`` after the forward of network ``root``."""
+
+    def at(root: Any) -> float | None:
+        return _value(cand, _Env(runner, s1, root), binding)
+
+    return at
 
 
 def _inline_values(loss: inline.InlineLoss, env: _Env, ns: dict, model: str | None) -> list[float]:
@@ -176,8 +189,12 @@ def _inline_losses(loaded, funcs: dict, classes: list[type]) -> list[inline.Inli
     return list({(f.filename, f.line): f for f in found}.values())
 
 
-def student_losses(runner: Runner, s1: Step1, funcs: dict) -> list[dict]:
-    """Every value of the student's loss found: ``{"source", "value", "tier"}``, most telling tier first."""
+def student_losses(runner: Runner, s1: Step1, funcs: dict, keep: dict | None = None) -> list[dict]:
+    """Every value of the student's loss found: ``{"source", "value", "tier"}``, most telling tier first.
+
+    ``keep``, when given, receives per source of a loss function or method the :func:`evaluator` that
+    computed its value (what the student's own loss is evaluated with at other weights).
+    """
     t, found = runner.t, []
     ret = _returned(t, s1)
     if ret is not None:
@@ -195,9 +212,11 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict) -> list[dict]:
     cands += in_module(ns, funcs, classes, skip, _make)
     for cand in cands[:MAX_CANDIDATES]:
         stateful = cand.tier == 1 and "." not in cand.source[len(t.label) + 1 :]
-        for v, alt in _call(cand, env, stateful):
+        for v, alt, binding in _call(cand, env, stateful):
             entry = {"source": f"the student's {cand.source}()", "value": v, "tier": cand.tier}
             found.append({**entry, "swapped": True} if alt else entry)
+            if keep is not None:
+                keep.setdefault(entry["source"], evaluator(runner, s1, cand, binding))
     model = t.label if t.root_name == "self" else None
     for loss in _inline_losses(loaded, funcs, classes)[:MAX_CANDIDATES]:
         where = loaded.where(loss.filename, loss.line)
