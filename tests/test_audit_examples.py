@@ -63,6 +63,8 @@ STUDENT_NAMES = {
     "smoothed_ce_functions_raw_targets_bug.py": ["W1", "b1", "W2", "b2"],
     "l1_penalty_regressor_correct.py": ["W1", "b1", "W2", "b2"],
     "l1_penalty_regressor_l2_term_bug.py": ["W1", "b1", "W2", "b2"],
+    "huber_linear_functions_correct.py": ["W", "b"],
+    "huber_linear_functions_no_clip_bug.py": ["W", "b"],
     "autoencoder_838_relu_bug.py": ["W1", "b1", "W2", "b2"],
     "autoencoder_838_sigmoid_correct.py": ["W1", "b1", "W2", "b2"],
     "columns_correct.py": ["W1", "b1", "W2", "b2"],

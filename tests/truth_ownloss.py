@@ -1,6 +1,7 @@
-"""Truth cases for the examples whose loss no reference network models (a hinge, label smoothing, an L1
-penalty): each file's claimed gradient, and its loss written here again, independently of the file and of the
-project's gradient code, evaluated in np.longdouble, for central differences in tests/test_examples_truth.py.
+"""Truth cases for the examples whose loss or network no reference network models (a hinge, label smoothing,
+an L1 penalty, a linear model under the Huber loss): each file's claimed gradient, and its loss written here
+again, independently of the file and of the project's gradient code, evaluated in np.longdouble, for central
+differences in tests/test_examples_truth.py.
 """
 
 from __future__ import annotations
@@ -80,10 +81,27 @@ def _l1(rel: str):
     return [P[k] for k in keys], [g["d" + k] for k in keys], loss
 
 
+def _huber(rel: str):
+    """A linear model under the Huber loss, delta = 1, mean over the entries."""
+    m = _module(rel)
+    P = m.init_params(3, 2)
+    Y = RNG.normal(size=(7, 2)) * 2.0  # residuals on both sides of delta
+    g = m.gradients(P, X, Y)
+
+    def loss():
+        W, b, x, y = _long(P["W"], P["b"], X, Y)
+        r = np.abs(x @ W + b - y)
+        return float(np.mean(np.where(r <= 1, 0.5 * r**2, r - 0.5)))
+
+    return [P["W"], P["b"]], [g["W"], g["b"]], loss, ["W", "b"]
+
+
 OWNLOSS_CASES = {
     "hinge_margin_net_correct.py": case_hinge,
     "smoothed_ce_functions_correct.py": lambda: _smoothed("smoothed_ce_functions_correct.py"),
     "smoothed_ce_functions_raw_targets_bug.py": lambda: _smoothed("smoothed_ce_functions_raw_targets_bug.py"),
     "l1_penalty_regressor_correct.py": lambda: _l1("l1_penalty_regressor_correct.py"),
     "l1_penalty_regressor_l2_term_bug.py": lambda: _l1("l1_penalty_regressor_l2_term_bug.py"),
+    "huber_linear_functions_correct.py": lambda: _huber("huber_linear_functions_correct.py"),
+    "huber_linear_functions_no_clip_bug.py": lambda: _huber("huber_linear_functions_no_clip_bug.py"),
 }

@@ -22,7 +22,11 @@ from gradcheck.errormap import error_maps
 from gradcheck.problem import GradientShapeError
 from reference_nets.mlp import MLP
 
-__all__ = ["judge", "output_candidates", "undetermined"]
+__all__ = ["UNMODELLED_LOSS", "UNMODELLED_NET", "judge", "output_candidates", "undetermined"]
+
+#: What the reference networks do not model, said when the backward is checked against the student's own loss.
+UNMODELLED_LOSS = "no loss the reference networks model has this code's loss value"
+UNMODELLED_NET = "the reference networks do not have this network"
 
 
 def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False, checked=None):
@@ -55,7 +59,7 @@ def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkno
             forward=forward,
             rules=ex.rules,
             notes=tuple(notes),
-            unmodelled_loss=isinstance(exc, LossDisagrees),
+            unmodelled=UNMODELLED_LOSS if isinstance(exc, LossDisagrees) else "",
             **base,
         )
     except GradientShapeError as first:
@@ -96,7 +100,13 @@ def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkno
         unmodelled = _unmodelled(forward, report, spec)
         if unmodelled:
             return SubmissionResult(
-                status="error", error=unmodelled, forward=forward, rules=ex.rules, notes=tuple(notes), **base
+                status="error",
+                error=unmodelled,
+                forward=forward,
+                rules=ex.rules,
+                notes=tuple(notes),
+                unmodelled=UNMODELLED_NET,
+                **base,
             )
         status = "fail" if status in ("pass", "kink") else status
         diagnoses.insert(0, _forward_diagnosis(forward))

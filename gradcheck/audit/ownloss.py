@@ -63,8 +63,8 @@ REPEAT_ULPS = 4.0
 
 def sources(graded: SubmissionResult, result: dict[str, Any]) -> list[str]:
     """The student's loss functions to check against, most telling first; [] when this path does not apply."""
-    if graded.status != "error" or not graded.unmodelled_loss:
-        return []
+    if graded.status != "error" or not graded.unmodelled or result.get("shape") == "script":
+        return []  # a script runs once, to its capture point: its loss cannot be asked again at other weights
     found = [
         st
         for st in result.get("student_losses") or []
@@ -210,7 +210,7 @@ def judged(
 
 def _verdict(graded: SubmissionResult, report, source: str, evaluations: int) -> SubmissionResult:
     note = (
-        f"no loss the reference networks model has this code's loss value, so the backward was checked against "
+        f"{graded.unmodelled}, so the backward was checked against "
         f"the student's own loss, {source}, evaluated in the sandbox after the student's forward at each set of "
         f"weights the check asked for ({evaluations} evaluations): this is the student's loss, not the "
         "assignment's, so a wrong loss is not judged here, only whether the backward differentiates it"
@@ -225,6 +225,6 @@ def _verdict(graded: SubmissionResult, report, source: str, evaluations: int) ->
         error_maps=error_maps(report),
         loss=f"{OWN_LOSS}{source}",
         notes=(*graded.notes, note, *said),
-        unmodelled_loss=False,
+        unmodelled="",
         own_loss=source,
     )
