@@ -229,3 +229,17 @@ def test_in_the_sandbox(tmp_path, jitter, db1_factor, status, said):
         assert [t.name for t in r.tensors if t.status == "fail"] == ["b1"]
     if status == "error":
         assert "none of the losses the reference networks model" in r.error
+
+
+def test_the_loss_value_a_cs231n_loss_returns_is_asked_again_by_calling_it():
+    """A ``loss(X, y)`` returning (loss, grads): its loss value, the entry called again at each set of weights."""
+    from pathlib import Path
+
+    from gradcheck.audit.batch import audit_one
+    from gradcheck.audit.sandbox import Limits
+    from gradcheck.audit.spec import AuditSpec
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "submissions" / "svm_scores_loss_and_grads_correct.py"
+    r = audit_one(path, AuditSpec(), limits=Limits(wall_seconds=60, cpu_seconds=60))
+    assert r.status == "pass", (r.status, r.error, r.notes)
+    assert r.loss == ownloss.OWN_LOSS + "the loss value TwoLayerSVM.loss returns"

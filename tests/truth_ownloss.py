@@ -96,6 +96,21 @@ def _huber(rel: str):
     return [P["W"], P["b"]], [g["W"], g["b"]], loss, ["W", "b"]
 
 
+def _svm(rel: str):
+    """Binary hinge of a ReLU net's score, labels 0/1 as -1/+1, mean over the batch (reg 0, as audited)."""
+    net = _module(rel).TwoLayerSVM(3, 5)
+    y = (RNG.random(7) > 0.5).astype(float)
+    _, g = net.loss(X, y)
+    keys = ["W1", "b1", "W2", "b2"]
+
+    def loss():
+        W1, b1, W2, b2, x, t = _long(*(net.params[k] for k in keys), X, 2 * y - 1)
+        score = (np.maximum(0, x @ W1 + b1) @ W2 + b2)[:, 0]
+        return float(np.mean(np.maximum(0, 1 - t * score)))
+
+    return [net.params[k] for k in keys], [g[k] for k in keys], loss, [f"params['{k}']" for k in keys]
+
+
 OWNLOSS_CASES = {
     "hinge_margin_net_correct.py": case_hinge,
     "smoothed_ce_functions_correct.py": lambda: _smoothed("smoothed_ce_functions_correct.py"),
@@ -104,4 +119,6 @@ OWNLOSS_CASES = {
     "l1_penalty_regressor_l2_term_bug.py": lambda: _l1("l1_penalty_regressor_l2_term_bug.py"),
     "huber_linear_functions_correct.py": lambda: _huber("huber_linear_functions_correct.py"),
     "huber_linear_functions_no_clip_bug.py": lambda: _huber("huber_linear_functions_no_clip_bug.py"),
+    "svm_scores_loss_and_grads_correct.py": lambda: _svm("svm_scores_loss_and_grads_correct.py"),
+    "svm_scores_loss_and_grads_no_mean_bug.py": lambda: _svm("svm_scores_loss_and_grads_no_mean_bug.py"),
 }

@@ -28,6 +28,9 @@ from gradcheck.audit.loader import AuditError, StudentCodeError
 
 #: Loss candidates evaluated at most (each runs student code once per way to call it).
 MAX_CANDIDATES = 12
+#: The learning rate a step run again for the loss value it returns is given (a CS231n ``loss(X, y)`` has no
+#: update; a step that also updates is read before it, and a small rate keeps it the step it was).
+RETURNED_LR = 2.0**-10
 
 
 def _scalar(v: Any) -> float | None:
@@ -72,11 +75,11 @@ def _returned(target: Target, s1: Step1) -> dict | None:
     return None
 
 
-def _forward_returned(target: Target, named: dict) -> list[dict]:
+def _forward_returned(target: Target, named: dict) -> list[tuple[str, dict]]:
     """The loss value the forward returns beside the output (``return probs, loss, cache``), by its name."""
     where = target.forward_path() or "the forward"
     return [
-        {"source": f"the loss value {where} returns ({k})", "value": _scalar(v), "tier": 0}
+        (k, {"source": f"the loss value {where} returns ({k})", "value": _scalar(v), "tier": 0})
         for k, v in named.items()
         if is_loss_name(k) and not isinstance(v, bool) and _scalar(v) is not None
     ]
@@ -152,6 +155,22 @@ def _call(cand: Candidate, env: _Env, stateful: bool) -> list[tuple[float, bool,
     return values
 
 
+def returned_evaluator(runner: Runner, s1: Step1, name: str | None = None) -> Any:
+    """``at(root) -> float | None``: the loss value the entry returns (``name`` None) or the forward returns as
+    ``name``, on network ``root``."""
+
+    def at(root: Any) -> float | None:
+        try:
+            if name is not None:
+                return _scalar(_Env(runner, s1, root).named.get(name))
+            ret = runner.step(RETURNED_LR, s1.columns, root=root).ret
+        except (StudentCodeError, AuditError):
+            return None
+        return _scalar(ret[0]) if isinstance(ret, (tuple, list)) and ret else None
+
+    return at
+
+
 def evaluator(runner: Runner, s1: Step1, cand: Candidate, binding: list) -> Any:
     """``at(root) -> float | None``: the loss ``cand`` called as ``binding`` after the forward of network ``root``."""
 
@@ -195,15 +214,18 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict, keep: dict | None = N
     ``keep``, when given, receives per source of a loss function or method the :func:`evaluator` that
     computed its value (what the student's own loss is evaluated with at other weights).
     """
-    t, found = runner.t, []
+    t, found, keep = runner.t, [], {} if keep is None else keep
     ret = _returned(t, s1)
     if ret is not None:
         found.append(ret)
+        keep.setdefault(ret["source"], returned_evaluator(runner, s1))
     try:
         env = _Env(runner, s1)
     except (StudentCodeError, AuditError):
         return found
-    found += _forward_returned(t, env.named) if t.forward_name else []
+    for name, entry in _forward_returned(t, env.named) if t.forward_name else []:
+        found.append(entry)
+        keep.setdefault(entry["source"], returned_evaluator(runner, s1, name))
     ns, loaded = t.namespace, runner.loaded
     classes = student_classes(ns, loaded)
     skip = {n for n in (t.backward_name, t.forward_name) if n}
@@ -215,8 +237,7 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict, keep: dict | None = N
         for v, alt, binding in _call(cand, env, stateful):
             entry = {"source": f"the student's {cand.source}()", "value": v, "tier": cand.tier}
             found.append({**entry, "swapped": True} if alt else entry)
-            if keep is not None:
-                keep.setdefault(entry["source"], evaluator(runner, s1, cand, binding))
+            keep.setdefault(entry["source"], evaluator(runner, s1, cand, binding))
     model = t.label if t.root_name == "self" else None
     for loss in _inline_losses(loaded, funcs, classes)[:MAX_CANDIDATES]:
         where = loaded.where(loss.filename, loss.line)
