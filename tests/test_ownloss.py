@@ -243,3 +243,21 @@ def test_the_loss_value_a_cs231n_loss_returns_is_asked_again_by_calling_it():
     r = audit_one(path, AuditSpec(), limits=Limits(wall_seconds=60, cpu_seconds=60))
     assert r.status == "pass", (r.status, r.error, r.notes)
     assert r.loss == ownloss.OWN_LOSS + "the loss value TwoLayerSVM.loss returns"
+
+
+def test_gradients_returned_for_a_parameter_not_found_keep_the_honest_error():
+    """A bias kept as ``params['b1'] = 0`` is no parameter the search finds: checking the others is no verdict."""
+    p = _params()
+    result = {**_result(p, hinge_grad(p)), "unmatched_grads": ["ret[1]['b3']"]}
+    assert "no parameter was found for (ret[1]['b3'])" in _refusal(Worker(p), result)
+
+
+def test_unmatched_names_the_returned_gradients_left_over():
+    from gradcheck.audit.adapters.readers.returned import unmatched
+    from gradcheck.audit.adapters.step import Grad
+
+    w = np.ones(3)
+    found = [Grad(0, "ret[1]['W1']", "name", w)]
+    assert unmatched((1.0, {"W1": w, "b1": np.ones(3)}), found) == ["ret[1]['b1']"]
+    assert unmatched((1.0, {"W1": w}), found) == []
+    assert unmatched(w, found) == []

@@ -164,6 +164,11 @@ def judged(
     wanted = sources(graded, result)
     if not wanted:
         return graded
+    extra = [str(p) for p in result.get("unmatched_grads") or []]
+    if extra:  # a parameter the search missed (a bias kept as a plain 0): a check of the others is no verdict
+        why = f"the code returns gradients no parameter was found for ({', '.join(extra[:4])})"
+        why += ": list them all in [network] params"
+        return _refused(graded, wanted[0], why)
     ex, _ = broadcast_onto_params(Extracted.from_result(result))  # mended as grade() mends them (said there)
     names = list(ex.params)
     if not names or any(n not in ex.grads or ex.grads[n].shape != ex.params[n].shape for n in names):

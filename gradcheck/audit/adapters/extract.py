@@ -22,7 +22,7 @@ from gradcheck.audit.adapters.params import params_out
 from gradcheck.audit.adapters.penaltyprobe import penalty_probe
 from gradcheck.audit.adapters.readers.echoed import NOTE as ECHOED_NOTE
 from gradcheck.audit.adapters.readers.echoed import echoes_weights
-from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_value_info
+from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_value_info, unmatched
 from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
 from gradcheck.audit.adapters.readers.update import returned_params, update_grads
@@ -91,6 +91,8 @@ def extract_step(target: Target, params, ctx: Context, lrs, partial: dict, n: in
     result["update_form"] = update_form(ctx.loaded.stmts, [p.name for p in params])
     result["data_replaced"] = runner.form != "given" or runner.X is not ctx.X
     grads, shape, s_used = _read(runner, s1, params, ctx, lrs, result)
+    if shape in ("loss-and-grads", "grads-dict", "grads-tuple"):  # what a check of the found ones would leave out
+        result["unmatched_grads"] = unmatched(s_used.ret, grads)
     partial["probe_context"] = {"runner": runner, "s1": s_used, "params": params}  # gradcheck.audit.probes
     if s_used is not s1:
         partial["params"] = params_out(params, s_used.before, target.root_name, _kinds(partial, params))
