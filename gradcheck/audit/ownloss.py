@@ -1,12 +1,13 @@
-"""A backward checked against the student's own loss, when the reference networks model none like it.
+"""A backward checked against the student's own loss, when the reference networks model neither it nor the net.
 
 A hinge, a focal loss, label smoothing, an L1 term, a "cost" with an unusual
-normalisation: when the value the code's loss function computes matches no
-convention of the losses the reference networks model, the audit has no loss of
-its own to judge the gradient against (:class:`~gradcheck.audit.lossfit.LossDisagrees`).
-The backward can still be checked against the loss the student wrote: its gradient
-must be the derivative of that function of the weights, the student's forward
-followed by the student's loss.
+normalisation: when the value the code's loss computes matches no convention of the
+losses the reference networks model (:class:`~gradcheck.audit.lossfit.LossDisagrees`),
+or the network is none they have (one layer of weights), the audit has no reference to
+judge the gradient against. The backward can still be checked against the loss the
+student wrote: its gradient must be the derivative of that function of the weights, the
+student's forward followed by the student's loss (a loss function or method, or the
+loss value a ``loss(X, y)`` or the forward returns).
 
 The loss is never run here. :func:`gradcheck.check_gradients` runs in the grader on a
 table of loss values (richardson differences, every entry of a small network, a
@@ -18,10 +19,12 @@ own gradient predicts, so no verdict is ever read off a guess: the last run saw 
 values the loss itself gave.
 
 The loss must earn this: evaluated twice at the student's weights it gives the same
-value, the value the first run reported, finite; and it moves when the weights do.
-Otherwise the honest error stays, with the reason added. The verdict says that the
-loss checked against is the student's own, not the assignment's: a wrong loss is not
-judged this way, only whether the backward differentiates the loss the code computes.
+value, the value the first run reported, finite; it moves when the weights do; the run
+again starts from the same weights; and every gradient the code returns belongs to a
+parameter found (a check of some of them is no verdict on the backward). Otherwise the
+honest error stays, with the reason added. The verdict says that the loss checked
+against is the student's own, not the assignment's: a wrong loss is not judged this
+way, only whether the backward differentiates the loss the code computes.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ __all__ = ["OWN_LOSS", "judged", "sources"]
 OWN_LOSS = "own: "
 
 #: Rounds of worker runs at most: the first table, the refinements a tripped check asks for, and
-#: the entries it then checks one by one (a planted bug settles in four on the examples).
+#: the entries it then checks one by one (one to three on the example submissions).
 MAX_ROUNDS = 6
 #: Networks up to this many entries are checked entry by entry; larger ones on a sample per tensor.
 FULL_ENTRIES = 2_000
@@ -157,7 +160,7 @@ def _refused(graded: SubmissionResult, source: str, why: str) -> SubmissionResul
 def judged(
     graded: SubmissionResult, result: dict[str, Any], seed: int, ask: Callable[[dict], dict | None]
 ) -> SubmissionResult:
-    """``graded``, or, when its loss is none the reference models, the verdict against the student's own loss.
+    """``graded``, or, when its loss or network is none the reference models, the verdict against its own loss.
 
     ``ask(request)`` runs the worker again with ``{"own_loss": request}`` and returns its answer.
     """
@@ -167,50 +170,69 @@ def judged(
     extra = [str(p) for p in result.get("unmatched_grads") or []]
     if extra:  # a parameter the search missed (a bias kept as a plain 0): a check of the others is no verdict
         why = f"the code returns gradients no parameter was found for ({', '.join(extra[:4])})"
-        why += ": list them all in [network] params"
-        return _refused(graded, wanted[0], why)
+        return _refused(graded, wanted[0], why + ": list them all in [network] params")
     ex, _ = broadcast_onto_params(Extracted.from_result(result))  # mended as grade() mends them (said there)
     names = list(ex.params)
     if not names or any(n not in ex.grads or ex.grads[n].shape != ex.params[n].shape for n in names):
         return graded
-    first: dict[str, float] = {}  # the value each function gave first, called as its names say
-    for st in result.get("student_losses") or []:
-        if isinstance(st, dict) and st.get("value") is not None and not st.get("swapped"):
-            first.setdefault(str(st["source"]), float(st["value"]))
+    first = _first_values(result)
     base = np.concatenate([ex.params[n].astype(np.float64).ravel() for n in names])
     grad = np.concatenate([ex.grads[n].astype(np.float64).ravel() for n in names])
-    table = _Table(names, base, grad, first[wanted[0]])
+    table = _Table(names, base, grad, first.get(wanted[0], 0.0))
     params = {n: ex.params[n].astype(ex.precision) for n in names}
     grads = {n: ex.grads[n].astype(ex.precision) for n in names}
     mode = "full" if base.size <= FULL_ENTRIES else "sampled"
-    source, checked = None, False
+    source, checked = wanted[0], False
     for _ in range(MAX_ROUNDS):
         table.missing.clear()
-        report = check_gradients(
-            table.loss, grads, params, method="richardson", mode=mode, seed=seed, samples=SAMPLES, name_bugs=True
-        )
+        report = check_gradients(table.loss, grads, params, method="richardson", mode=mode, seed=seed, samples=SAMPLES)
         if checked and not table.missing:
             return _verdict(graded, report, source, len(table.known))
-        points = ([] if checked else [base, base]) + list(table.missing.values())
-        if checked and len(points) <= FEW_POINTS:
-            points += [p for p in _halvings(points, base) if p.tobytes() not in table.known]
-        answer = ask({"sources": wanted, "points": [_sparse(p, base) for p in points[:MAX_POINTS]]})
-        own = answer.get("own_loss") if isinstance(answer, dict) else None
-        if isinstance(own, dict) and not _same_weights(result, answer):
-            own = {"error": "run again, the code did not start from the same weights"}
-        if not isinstance(own, dict) or own.get("error") or not isinstance(own.get("values"), list):
-            why = (own or {}).get("error") if isinstance(own, dict) else None
-            return _refused(graded, wanted[0], why or "the worker gave no values of it")
-        source, values = str(own.get("source")), own["values"]
-        if len(values) != min(len(points), MAX_POINTS) or source not in wanted:
-            return _refused(graded, wanted[0], "the worker's answer does not match the points asked")
+        points = _to_ask(table, checked)
+        got = _answer(ask, result, wanted, points, base)
+        if isinstance(got, str):
+            return _refused(graded, source, got)
+        source, values = got
         if not checked:
             why = _guard(values, first.get(source, table.value))
             if why:
                 return _refused(graded, source, why)
             table.value, checked = float(values[0]), True
         table.fill(points, values)
-    return _refused(graded, source or wanted[0], f"the check still asked for new points after {MAX_ROUNDS} rounds")
+    return _refused(graded, source, f"the check still asked for new points after {MAX_ROUNDS} rounds")
+
+
+def _first_values(result: dict[str, Any]) -> dict[str, float]:
+    """The value each loss function of the student's gave in the first run, called as its names say."""
+    first: dict[str, float] = {}
+    for st in result.get("student_losses") or []:
+        if isinstance(st, dict) and st.get("value") is not None and not st.get("swapped"):
+            first.setdefault(str(st["source"]), float(st["value"]))
+    return first
+
+
+def _to_ask(table: _Table, checked: bool) -> list[np.ndarray]:
+    """The points of this round: the student's own twice (first round), what the check lacked, halvings ahead."""
+    points = ([] if checked else [table.base, table.base]) + list(table.missing.values())
+    if checked and len(points) <= FEW_POINTS:
+        points += [p for p in _halvings(points, table.base) if p.tobytes() not in table.known]
+    return points[:MAX_POINTS]
+
+
+def _answer(ask, result: dict[str, Any], wanted: list[str], points: list[np.ndarray], base: np.ndarray):
+    """``(source, values)``: the student's loss at ``points`` as the worker run again gave it; or why there are none."""
+    answer = ask({"sources": wanted, "points": [_sparse(p, base) for p in points]})
+    own = answer.get("own_loss") if isinstance(answer, dict) else None
+    if not isinstance(own, dict):
+        return "the worker gave no values of it"
+    if own.get("error"):
+        return str(own["error"])
+    if not _same_weights(result, answer):
+        return "run again, the code did not start from the same weights"
+    values, source = own.get("values"), str(own.get("source"))
+    if not isinstance(values, list) or len(values) != len(points) or source not in wanted:
+        return "the worker's answer does not match the points asked"
+    return source, values
 
 
 def _verdict(graded: SubmissionResult, report, source: str, evaluations: int) -> SubmissionResult:
