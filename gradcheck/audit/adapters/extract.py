@@ -107,7 +107,7 @@ def extract_step(target: Target, params, ctx: Context, lrs, partial: dict, n: in
     if shape == "loss-and-grads" and s_used is s1:  # reg=0.0 kept: its penalty measured apart (penaltyprobe)
         result["penalty_probe"] = penalty_probe(runner, s1, params, lrs[0])
     Xc, Yc = runner.batch(s1.columns)
-    own: dict = {}  # the student's loss functions, evaluated again at other weights (gradcheck.audit.ownlossrun)
+    own: dict = {}  # the student's loss functions, evaluated again at other weights (gradcheck.audit.ownlosspoints)
     result["student_losses"] = student_losses(runner, s1, ctx.funcs, own)
     partial["probe_context"]["own_losses"] = own
     if ctx.sizes is not None and ctx.sizes.invented:

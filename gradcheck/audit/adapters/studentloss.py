@@ -211,8 +211,9 @@ def _inline_losses(loaded, funcs: dict, classes: list[type]) -> list[inline.Inli
 def student_losses(runner: Runner, s1: Step1, funcs: dict, keep: dict | None = None) -> list[dict]:
     """Every value of the student's loss found: ``{"source", "value", "tier"}``, most telling tier first.
 
-    ``keep``, when given, receives per source of a loss function or method the :func:`evaluator` that
-    computed its value (what the student's own loss is evaluated with at other weights).
+    ``keep``, when given, receives per source the function that gives its value again on another network
+    (:func:`evaluator`, :func:`returned_evaluator`): what the student's own loss is evaluated with at
+    other weights. Inline expressions get none.
     """
     t, found, keep = runner.t, [], {} if keep is None else keep
     ret = _returned(t, s1)
