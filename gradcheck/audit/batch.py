@@ -290,7 +290,7 @@ def _run_and_judge(path: Path, spec: AuditSpec, seed: int, kw: dict, data=None):
         network_isolated=box.network_isolated,
     )
     try:
-        ask = own_loss_asker(path, spec, data, **{k: v for k, v in kw.items() if k != "probe_seed"})
+        ask = ownloss.asker(run_worker, path, spec, data, **{k: v for k, v in kw.items() if k != "probe_seed"})
         out = _judge_box(box, result, data, spec, (seed, kw["probe_seed"]), common, ask)
     except Exception as exc:  # a defect of ours must not cost the batch this student's result
         out = SubmissionResult(
@@ -342,11 +342,8 @@ def _invented_batch_ok(result: dict) -> bool:
 
 
 def _judge_box(box, result, data, spec, seeds, common, ask=None) -> SubmissionResult:
-    """The verdict from what the sandbox saw and the worker answered; ``seeds`` is ``(seed, probe_seed)`` or a seed.
-
-    ``ask(own_loss)``: the worker run again for the student's own loss at the grader's points
-    (:mod:`gradcheck.audit.ownloss`); None: no second run.
-    """
+    """The verdict from what the sandbox saw and the worker answered; ``seeds`` is ``(seed, probe_seed)`` or a seed;
+    ``ask``: :func:`gradcheck.audit.ownloss.asker` (None: the worker is not run again)."""
     seed, probe_seed = seeds if isinstance(seeds, tuple) else (seeds, None)
     if box.status == "timeout":
         return SubmissionResult(status="timeout", error=box.reason, **common)
@@ -394,16 +391,6 @@ def _judge_box(box, result, data, spec, seeds, common, ask=None) -> SubmissionRe
         **{k: v for k, v in common.items() if k != "path"},
     )
     return point_to_code(graded)
-
-
-def own_loss_asker(path: Path, spec: AuditSpec, data, **kw):
-    """``ask(own_loss)``: the worker run again on ``data`` (``kw`` as :func:`run_worker` takes them), answering
-    the student's own loss at the grader's points (:mod:`gradcheck.audit.ownlosspoints`); its answer or None."""
-
-    def ask(own_loss: dict) -> dict | None:
-        return run_worker(path, spec, data=data, **kw, extra={"own_loss": own_loss})[1]
-
-    return ask
 
 
 def _replace(r: SubmissionResult, **kw) -> SubmissionResult:

@@ -15,6 +15,7 @@ import json
 import re
 from pathlib import Path
 
+from gradcheck.audit import ownloss
 from gradcheck.audit.batch import limits_for, run_worker
 from gradcheck.audit.ownloss import OWN_LOSS
 from gradcheck.audit.spec import AuditSpec
@@ -216,7 +217,7 @@ def render_spec(
 
 def write_spec(path: Path, target: Path, spec: AuditSpec) -> tuple[Path, str | None]:
     """Audit ``path`` once and write the spec it suggests to ``target``; (target, why the audit stopped or None)."""
-    from gradcheck.audit.batch import _judge_box, own_loss_asker, reproduce_command
+    from gradcheck.audit.batch import _judge_box, reproduce_command
 
     box, result, data, failure = run_worker(path, spec, limits=limits_for(spec))
     error = None
@@ -229,7 +230,7 @@ def write_spec(path: Path, target: Path, spec: AuditSpec) -> tuple[Path, str | N
         error = f"{err.get('type', 'Error')}: {why}" + (f" (in {where})" if where else "")
     else:
         common = {"path": str(path), "command": reproduce_command(path, spec)}
-        ask = own_loss_asker(path, spec, data, limits=limits_for(spec))
+        ask = ownloss.asker(run_worker, path, spec, data, limits=limits_for(spec))
         graded = _judge_box(box, result, data, spec, 0, common, ask)
         network = graded.forward.network if graded.forward else None
         loss = graded.loss

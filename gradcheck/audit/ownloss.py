@@ -42,7 +42,7 @@ from gradcheck.audit.submissionresult import SubmissionResult
 from gradcheck.check import check_gradients
 from gradcheck.errormap import error_maps
 
-__all__ = ["OWN_LOSS", "judged", "sources"]
+__all__ = ["OWN_LOSS", "asker", "judged", "sources"]
 
 #: How a verdict's ``loss`` names the student's own loss function: ``own: the student's hinge_loss()``.
 OWN_LOSS = "own: "
@@ -62,6 +62,17 @@ FEW_POINTS = 64
 #: Two evaluations of a deterministic loss at the same weights agree to this many ulps of the value
 #: (the same operations on the same numbers: exactly, unless a reduction's order varies).
 REPEAT_ULPS = 4.0
+
+
+def asker(run_worker: Callable, path, spec, data, **kw) -> Callable[[dict], dict | None]:
+    """``ask(own_loss)``: ``run_worker`` (``batch.run_worker``, given: the batch imports this module) run again on
+    ``data`` with ``kw``, answering the student's own loss at the grader's points
+    (:mod:`gradcheck.audit.ownlosspoints`); its answer or None."""
+
+    def ask(own_loss: dict) -> dict | None:
+        return run_worker(path, spec, data=data, **kw, extra={"own_loss": own_loss})[1]
+
+    return ask
 
 
 def sources(graded: SubmissionResult, result: dict[str, Any]) -> list[str]:
