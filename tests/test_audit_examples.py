@@ -67,6 +67,8 @@ STUDENT_NAMES = {
     "huber_linear_functions_no_clip_bug.py": ["W", "b"],
     "svm_scores_loss_and_grads_correct.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
     "svm_scores_loss_and_grads_no_mean_bug.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "inline_hinge_train_correct.py": ["W1", "b1", "W2", "b2"],
+    "inline_hinge_train_margin_zero_bug.py": ["W1", "b1", "W2", "b2"],
     "autoencoder_838_relu_bug.py": ["W1", "b1", "W2", "b2"],
     "autoencoder_838_sigmoid_correct.py": ["W1", "b1", "W2", "b2"],
     "columns_correct.py": ["W1", "b1", "W2", "b2"],

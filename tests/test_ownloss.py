@@ -116,8 +116,8 @@ def test_other_errors_and_modelled_losses_are_left_alone():
         SubmissionResult(path="s.py", status="pass"),
     ):
         assert ownloss.judged(graded, result, 0, Worker(p)) is graded
-    no_function = {**result, "student_losses": [{"source": "the loss `l` (line 3)", "value": 1.0, "tier": 3}]}
-    assert ownloss.judged(_graded(), no_function, 0, Worker(p)).status == "error"  # an inline expression
+    swapped = {**result, "student_losses": [{"source": SOURCE, "value": 1.0, "tier": 2, "swapped": True}]}
+    assert ownloss.judged(_graded(), swapped, 0, Worker(p)).status == "error"  # called against its names only
 
 
 def _refusal(worker, result=None, p=None):
@@ -231,18 +231,26 @@ def test_in_the_sandbox(tmp_path, jitter, db1_factor, status, said):
         assert "none of the losses the reference networks model" in r.error
 
 
-def test_the_loss_value_a_cs231n_loss_returns_is_asked_again_by_calling_it():
-    """A ``loss(X, y)`` returning (loss, grads): its loss value, the entry called again at each set of weights."""
+@pytest.mark.parametrize(
+    "name, source",
+    [
+        ("svm_scores_loss_and_grads_correct.py", "the loss value TwoLayerSVM.loss returns"),
+        ("inline_hinge_train_correct.py", "the loss `loss = np.mean(np.maximum(0, 1 - (2 * y - 1) * out))` (line 32)"),
+    ],
+)
+def test_a_returned_or_inline_loss_is_asked_again(name, source):
+    """A ``loss(X, y)`` returning (loss, grads): the entry called again at each set of weights; a loss written
+    inline in train(): the expression evaluated again, its names bound as before, after the forward."""
     from pathlib import Path
 
     from gradcheck.audit.batch import audit_one
     from gradcheck.audit.sandbox import Limits
     from gradcheck.audit.spec import AuditSpec
 
-    path = Path(__file__).resolve().parents[1] / "examples" / "submissions" / "svm_scores_loss_and_grads_correct.py"
+    path = Path(__file__).resolve().parents[1] / "examples" / "submissions" / name
     r = audit_one(path, AuditSpec(), limits=Limits(wall_seconds=60, cpu_seconds=60))
     assert r.status == "pass", (r.status, r.error, r.notes)
-    assert r.loss == ownloss.OWN_LOSS + "the loss value TwoLayerSVM.loss returns"
+    assert r.loss == ownloss.OWN_LOSS + source
 
 
 def test_gradients_returned_for_a_parameter_not_found_keep_the_honest_error():

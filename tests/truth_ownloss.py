@@ -111,6 +111,22 @@ def _svm(rel: str):
     return [net.params[k] for k in keys], [g[k] for k in keys], loss, [f"params['{k}']" for k in keys]
 
 
+def _inline_hinge(rel: str):
+    """Mean hinge of a sigmoid net's linear score, labels 0/1 as -1/+1."""
+    net = _module(rel).MarginMLP(3, 5)
+    Y = (RNG.random((7, 1)) > 0.5).astype(float)
+    net.forward(X)
+    claimed = net.backward(Y)
+    params = [net.W1, net.b1, net.W2, net.b2]
+
+    def loss():
+        W1, b1, W2, b2, x, t = _long(*params, X, 2 * Y - 1)
+        out = (1 / (1 + np.exp(-(x @ W1 + b1)))) @ W2 + b2
+        return float(np.mean(np.maximum(0, 1 - t * out)))
+
+    return params, list(claimed), loss
+
+
 OWNLOSS_CASES = {
     "hinge_margin_net_correct.py": case_hinge,
     "smoothed_ce_functions_correct.py": lambda: _smoothed("smoothed_ce_functions_correct.py"),
@@ -121,4 +137,6 @@ OWNLOSS_CASES = {
     "huber_linear_functions_no_clip_bug.py": lambda: _huber("huber_linear_functions_no_clip_bug.py"),
     "svm_scores_loss_and_grads_correct.py": lambda: _svm("svm_scores_loss_and_grads_correct.py"),
     "svm_scores_loss_and_grads_no_mean_bug.py": lambda: _svm("svm_scores_loss_and_grads_no_mean_bug.py"),
+    "inline_hinge_train_correct.py": lambda: _inline_hinge("inline_hinge_train_correct.py"),
+    "inline_hinge_train_margin_zero_bug.py": lambda: _inline_hinge("inline_hinge_train_margin_zero_bug.py"),
 }

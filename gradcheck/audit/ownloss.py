@@ -82,7 +82,7 @@ def sources(graded: SubmissionResult, result: dict[str, Any]) -> list[str]:
     found = [
         st
         for st in result.get("student_losses") or []
-        if isinstance(st, dict) and st.get("tier") in (0, 1, 2) and not st.get("swapped") and st.get("source")
+        if isinstance(st, dict) and st.get("tier") in (0, 1, 2, 3) and not st.get("swapped") and st.get("source")
     ]
     found.sort(key=lambda st: st["tier"])
     return list(dict.fromkeys(str(st["source"]) for st in found))

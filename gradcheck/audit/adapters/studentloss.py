@@ -155,6 +155,14 @@ def _call(cand: Candidate, env: _Env, stateful: bool) -> list[tuple[float, bool,
     return values
 
 
+def _env_at(runner: Runner, s1: Step1, root: Any) -> _Env | None:
+    """The values a loss may be called with after the forward of network ``root`` (None: the forward raised)."""
+    try:
+        return _Env(runner, s1, root)
+    except (StudentCodeError, AuditError):
+        return None
+
+
 def returned_evaluator(runner: Runner, s1: Step1, name: str | None = None) -> Any:
     """``at(root) -> float | None``: the loss value the entry returns (``name`` None) or the forward returns as
     ``name``, on network ``root``."""
@@ -162,7 +170,8 @@ def returned_evaluator(runner: Runner, s1: Step1, name: str | None = None) -> An
     def at(root: Any) -> float | None:
         try:
             if name is not None:
-                return _scalar(_Env(runner, s1, root).named.get(name))
+                env = _env_at(runner, s1, root)
+                return None if env is None else _scalar(env.named.get(name))
             ret = runner.step(RETURNED_LR, s1.columns, root=root).ret
         except (StudentCodeError, AuditError):
             return None
@@ -175,25 +184,42 @@ def evaluator(runner: Runner, s1: Step1, cand: Candidate, binding: list) -> Any:
     """``at(root) -> float | None``: the loss ``cand`` called as ``binding`` after the forward of network ``root``."""
 
     def at(root: Any) -> float | None:
-        return _value(cand, _Env(runner, s1, root), binding)
+        env = _env_at(runner, s1, root)
+        return None if env is None else _value(cand, env, binding)
 
     return at
 
 
-def _inline_values(loss: inline.InlineLoss, env: _Env, ns: dict, model: str | None) -> list[float]:
+def _inline_value(code: Any, flipped: set, env: _Env, ns: dict, binding: list) -> float | None:
+    """The inline loss ``code`` evaluated on the values ``env`` gives its names as ``binding`` says."""
+    local = {n: env.value(r) for n, r in binding if r}
+    local = {n: v.T if n in flipped and isinstance(v, np.ndarray) else v for n, v in local.items()}
+    try:
+        return _scalar(call_student("an inline loss", eval, code, ns, local))
+    except StudentCodeError:
+        return None
+
+
+def _inline_values(loss: inline.InlineLoss, env: _Env, ns: dict, model: str | None) -> list[tuple[float, Any]]:
+    """Each value of an inline loss, with ``at(env)``: the same expression, names bound the same way, on ``env``."""
     code = compile(ast.Expression(body=loss.expr), loss.filename, "eval")
     values = []
     flipped = inline.read_transposed(loss.expr)
     for binding in inline.name_bindings(loss, ns, set(env.named), set(env.roles), model):
-        local = {n: env.value(r) for n, r in binding if r}
-        local = {n: v.T if n in flipped and isinstance(v, np.ndarray) else v for n, v in local.items()}
-        try:
-            v = _scalar(call_student("an inline loss", eval, code, ns, local))
-        except StudentCodeError:
-            continue
+        v = _inline_value(code, flipped, env, ns, binding)
         if v is not None:
-            values.append(v)
+            values.append((v, lambda other, b=binding: _inline_value(code, flipped, other, ns, b)))
     return values
+
+
+def _inline_evaluator(runner: Runner, s1: Step1, again: Any) -> Any:
+    """``at(root) -> float | None``: an inline loss (``again(env)``: :func:`_inline_values`) on network ``root``."""
+
+    def at(root: Any) -> float | None:
+        env = _env_at(runner, s1, root)
+        return None if env is None else again(env)
+
+    return at
 
 
 def _inline_losses(loaded, funcs: dict, classes: list[type]) -> list[inline.InlineLoss]:
@@ -212,8 +238,8 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict, keep: dict | None = N
     """Every value of the student's loss found: ``{"source", "value", "tier"}``, most telling tier first.
 
     ``keep``, when given, receives per source the function that gives its value again on another network
-    (:func:`evaluator`, :func:`returned_evaluator`): what the student's own loss is evaluated with at
-    other weights. Inline expressions get none.
+    (:func:`evaluator`, :func:`returned_evaluator`, an inline expression's names bound again): what the
+    student's own loss is evaluated with at other weights.
     """
     t, found, keep = runner.t, [], {} if keep is None else keep
     ret = _returned(t, s1)
@@ -242,8 +268,9 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict, keep: dict | None = N
     model = t.label if t.root_name == "self" else None
     for loss in _inline_losses(loaded, funcs, classes)[:MAX_CANDIDATES]:
         where = loaded.where(loss.filename, loss.line)
-        for v in _inline_values(loss, env, ns, model):
+        for v, again in _inline_values(loss, env, ns, model):
             found.append({"source": f"the loss `{loss.text()}` ({where})", "value": v, "tier": 3})
+            keep.setdefault(found[-1]["source"], _inline_evaluator(runner, s1, again))
     return found
 
 
