@@ -37,6 +37,7 @@ import numpy as np
 
 from gradcheck.audit.broadcastgrads import broadcast_onto_params
 from gradcheck.audit.extracted import Extracted
+from gradcheck.audit.network import ForwardCheck
 from gradcheck.audit.ownlosspoints import MAX_POINTS
 from gradcheck.audit.submissionresult import SubmissionResult
 from gradcheck.check import check_gradients
@@ -47,6 +48,8 @@ __all__ = ["OWN_LOSS", "asker", "judged", "sources"]
 #: How a verdict's ``loss`` names the student's own loss function: ``own: the student's hinge_loss()``.
 OWN_LOSS = "own: "
 
+#: The forward of a network no reference net has: checked only through the loss it feeds.
+NOT_COMPARED = "no reference network has this network: its forward is compared with none"
 #: Rounds of worker runs at most: the first table, the refinements a tripped check asks for, and
 #: the entries it then checks one by one (one to three on the example submissions).
 MAX_ROUNDS = 6
@@ -261,6 +264,7 @@ def _verdict(graded: SubmissionResult, report, source: str, evaluations: int) ->
         tensors=report.tensors,
         diagnoses=tuple(report.diagnoses),
         error_maps=error_maps(report),
+        forward=graded.forward or ForwardCheck("unavailable", None, None, NOT_COMPARED),
         loss=f"{OWN_LOSS}{source}",
         notes=(*graded.notes, note, *said),
         unmodelled="",
