@@ -84,6 +84,7 @@ def test_a_correct_backward_passes_against_the_students_own_loss_and_says_so():
     assert r.status == "pass", (r.status, r.notes)
     assert r.error is None and [t.name for t in r.tensors] == NAMES
     assert r.loss == ownloss.OWN_LOSS + SOURCE and r.own_loss == SOURCE
+    assert r.forward.status == "unavailable" and r.forward.note == ownloss.NOT_COMPARED  # no forward was compared
     said = [n for n in r.notes if "student's own loss" in n]
     assert said and "not the assignment's" in said[0] and SOURCE in said[0]
     assert 1 <= worker.rounds <= ownloss.MAX_ROUNDS
