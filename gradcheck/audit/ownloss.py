@@ -25,6 +25,10 @@ parameter found (a check of some of them is no verdict on the backward). Otherwi
 honest error stays, with the reason added. The verdict says that the loss checked
 against is the student's own, not the assignment's: a wrong loss is not judged this
 way, only whether the backward differentiates the loss the code computes.
+
+Its numbers are the sandbox's: where the reference path recomputes every value in the
+grader, this one takes the loss values the worker reports, so a submission that forges
+the worker's answer (its result channel is writable from inside) can forge them too.
 """
 
 from __future__ import annotations
