@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from centraldiff import numeric
 from truth_gaps import GAP_CASES
+from truth_ownloss import OWNLOSS_CASES
 from truth_public import PUBLIC_CASES
 
 FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
@@ -2107,6 +2108,7 @@ CASES = {
     "layer_pairs_attribute_correct.py": case_layer_pairs_attribute,
     "optimizer_named_net_correct.py": case_optimizer_named_net,
     **PUBLIC_CASES,
+    **OWNLOSS_CASES,
     "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),
     "lists_cached_softmax_mean_bug.py": lambda: _lists_cached("lists_cached_softmax_mean_bug.py"),
     "src_layout_project_correct": lambda: _src_layout("src_layout_project_correct"),

@@ -201,7 +201,9 @@ def test_init_spec_works_on_every_example(written, name):
     assert all("invented" in t or (open_loss and "no loss in the code" in t) for t in todos), todos
     assert any("no loss in the code" in t for t in todos) == bool(open_loss)  # the loss it fits, marked TODO
     exp = EXPECTED[name].get("fits", EXPECTED[name].get("loss"))  # the loss the gradient handed over is exact for
-    if exp and open_loss:  # written commented: declared, it would decide what the audit left open
+    if exp == "own":  # checked against the code's own loss, which no [loss] name declares: auto, said
+        assert spec.loss == "auto" and "the backward was checked against " in text, text
+    elif exp and open_loss:  # written commented: declared, it would decide what the audit left open
         assert spec.loss == "auto" and f'# name = "{exp}"' in text, (spec.loss, exp)
     elif exp:  # a maximized log-likelihood and a loss with the student's own penalty stay "auto"
         commented = f"checked as {exp} (" in text or f'# name = "{exp}"' in text

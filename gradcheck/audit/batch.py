@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 import gradcheck
-from gradcheck.audit import consistency, frameworks, intake, signing, untrusted, widened
+from gradcheck.audit import consistency, frameworks, intake, ownloss, signing, untrusted, widened
 from gradcheck.audit.extracted import believed_precision
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
 from gradcheck.audit.newprocess import starts_a_process
@@ -133,7 +133,7 @@ def worker_argv() -> list[str]:
     return [sys.executable, "-I", "-B", "-u", "-c", boot]
 
 
-def _request(name: str, data, spec: AuditSpec, probe_seed: int | None) -> dict:
+def _request(name: str, data, spec: AuditSpec, probe_seed: int | None, extra: dict | None = None) -> dict:
     X, Y = data if data is not None else (None, None)
     req = {
         "submission": name,
@@ -144,7 +144,7 @@ def _request(name: str, data, spec: AuditSpec, probe_seed: int | None) -> dict:
     }
     if probe_seed is not None:
         req["probe_seed"] = probe_seed
-    return req
+    return {**req, **(extra or {})}
 
 
 def limits_for(spec: AuditSpec, timeout: float | None = None) -> Limits:
@@ -177,6 +177,7 @@ def run_worker(
     probe_seed: int | None = None,
     siblings: bool = False,
     data: tuple[np.ndarray, np.ndarray] | None = None,
+    extra: dict | None = None,
 ):
     """Copy one submission safely (with its whole folder when ``siblings``) and run the worker on it in the sandbox.
 
@@ -184,6 +185,8 @@ def run_worker(
     ----------
     data : tuple of ndarray, optional
         The batch to send (default: the spec's, or none, and the worker makes its own).
+    extra : dict, optional
+        More of the request (``own_loss``: the points the student's own loss is asked at).
 
     Returns
     -------
@@ -205,7 +208,7 @@ def run_worker(
     except OSError as exc:
         return None, None, data, f"could not read the submission: {exc.strerror or exc}"
     name = f"{path.parent.name}/{path.name}" if siblings else path.name
-    req = _request(name, data, spec, probe_seed)
+    req = _request(name, data, spec, probe_seed, extra)
     try:
         box = run_sandboxed(
             worker_argv(),
@@ -289,7 +292,8 @@ def _run_and_judge(path: Path, spec: AuditSpec, seed: int, kw: dict, data=None):
         network_isolated=box.network_isolated,
     )
     try:
-        out = _judge_box(box, result, data, spec, (seed, kw["probe_seed"]), common)
+        ask = ownloss.asker(run_worker, path, spec, data, **{k: v for k, v in kw.items() if k != "probe_seed"})
+        out = _judge_box(box, result, data, spec, (seed, kw["probe_seed"]), common, ask)
     except Exception as exc:  # a defect of ours must not cost the batch this student's result
         out = SubmissionResult(
             status="error",
@@ -342,8 +346,9 @@ def _invented_batch_ok(result: dict) -> bool:
     return np.array_equal(X, eX) and np.array_equal(Y, eY)
 
 
-def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
-    """The verdict from what the sandbox saw and the worker answered; ``seeds`` is ``(seed, probe_seed)`` or a seed."""
+def _judge_box(box, result, data, spec, seeds, common, ask=None) -> SubmissionResult:
+    """The verdict from what the sandbox saw and the worker answered; ``seeds`` is ``(seed, probe_seed)`` or a seed;
+    ``ask``: :func:`gradcheck.audit.ownloss.asker` (None: the worker is not run again)."""
     seed, probe_seed = seeds if isinstance(seeds, tuple) else (seeds, None)
     if box.status == "timeout":
         return SubmissionResult(status="timeout", error=box.reason, **common)
@@ -382,6 +387,8 @@ def _judge_box(box, result, data, spec, seeds, common) -> SubmissionResult:
     if why:
         result = {**result, "precision": precision, "notes": [*(result.get("notes") or []), why]}
     graded = grade(result, data[0], data[1], spec, path=common["path"], seed=seed)
+    if ask is not None:
+        graded = ownloss.judged(graded, result, seed, ask)
     graded = consistency.judge_probes(graded, result, data[0], data[1], spec, seed=seed, probe_seed=probe_seed)
     if box.status == "error" and graded.status in ("pass", "kink"):
         graded = _replace(graded, status="error", error=box.reason)

@@ -128,6 +128,9 @@ def _array_of(g: dict) -> np.ndarray:
 def _point(r, result, probes, X, Y, spec, seed) -> SubmissionResult:
     if not r.passed:  # already wrong at the student's own weights: a second point adds nothing
         return r
+    if r.own_loss:  # no reference loss to grade the second point against
+        note = "not checked at a second point: the loss checked against is the student's own, evaluated at its weights"
+        return dataclasses.replace(r, notes=(*r.notes, note))
     point = probes.get("point")
     if not isinstance(point, dict) or "params" not in point:  # the worker sets the point for every shape it reads
         return dataclasses.replace(r, status="error", error=NO_SECOND_POINT)

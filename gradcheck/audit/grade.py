@@ -23,7 +23,7 @@ import numpy as np
 
 from gradcheck.audit.broadcastgrads import broadcast_onto_params
 from gradcheck.audit.extracted import Extracted, as_array, n_out, targets
-from gradcheck.audit.judge import judge
+from gradcheck.audit.judge import UNMODELLED_NET, judge
 from gradcheck.audit.loglikelihood import judged_as_its_negative
 from gradcheck.audit.lossfit import LossChoice
 from gradcheck.audit.network import ForwardCheck, infer_network
@@ -122,8 +122,8 @@ def grade(
     Y = targets(Y, n_out(ex, np.asarray(Y)))
     try:
         layout, config, forward = infer_network(ex.params, *_identifying(result, ex, X), Y.shape[1], spec)
-    except LayoutError as exc:
-        return SubmissionResult(status="error", error=str(exc), rules=ex.rules, **base)
+    except LayoutError as exc:  # a network the reference nets do not have: its own loss may still judge it
+        return SubmissionResult(status="error", error=str(exc), rules=ex.rules, unmodelled=UNMODELLED_NET, **base)
     student = (_student_losses(result), result.get("student_loss_grad"), loss)
     upd = result.get("update") or {}
     lr_unknown = upd.get("linear") is None and upd.get("lrs") == [1.0]

@@ -15,7 +15,9 @@ import json
 import re
 from pathlib import Path
 
+from gradcheck.audit import ownloss
 from gradcheck.audit.batch import limits_for, run_worker
+from gradcheck.audit.ownloss import OWN_LOSS
 from gradcheck.audit.spec import AuditSpec
 
 #: What to set when the audit stopped with an error of this type.
@@ -148,6 +150,11 @@ def _loss_lines(loss: str | None, assumed: bool = False, penalty: bool = False) 
     """
     if not loss:
         return ['name = "auto"                    # mse | bce | ce | auto (read off the student\'s own loss)']
+    if loss.startswith(OWN_LOSS):  # none the reference models: checked against the code's own (ownloss.py)
+        return [
+            'name = "auto"                    # read off the student\'s own loss, which no [loss] name declares:',
+            f"#                                 the backward was checked against {loss[len(OWN_LOSS) :]}",
+        ]
     if loss.startswith("-"):  # a log-likelihood the student maximizes: only auto keeps its sign
         return [
             'name = "auto"                    # read off the student\'s own loss: a log-likelihood they maximize,',
@@ -222,7 +229,9 @@ def write_spec(path: Path, target: Path, spec: AuditSpec) -> tuple[Path, str | N
         where = None if failure else err.get("where")  # the line of the code that raised, as the audit says it
         error = f"{err.get('type', 'Error')}: {why}" + (f" (in {where})" if where else "")
     else:
-        graded = _judge_box(box, result, data, spec, 0, {"path": str(path), "command": reproduce_command(path, spec)})
+        common = {"path": str(path), "command": reproduce_command(path, spec)}
+        ask = ownloss.asker(run_worker, path, spec, data, limits=limits_for(spec))
+        graded = _judge_box(box, result, data, spec, 0, common, ask)
         network = graded.forward.network if graded.forward else None
         loss = graded.loss
         assumed = any(d.code in ("loss_assumed", "loss_undetermined") for d in graded.diagnoses)

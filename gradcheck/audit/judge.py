@@ -12,7 +12,7 @@ import dataclasses
 import numpy as np
 
 from gradcheck.audit.attempts import Checked, conventions_tried, diagnosed, diagnosis_of, top_diagnosed
-from gradcheck.audit.lossfit import LossChoice, LossError, choices, other_conventions
+from gradcheck.audit.lossfit import LossChoice, LossDisagrees, LossError, choices, other_conventions
 from gradcheck.audit.lossverdict import settle
 from gradcheck.audit.network import ForwardCheck, label, output_choices
 from gradcheck.audit.spec import AuditSpec
@@ -22,7 +22,11 @@ from gradcheck.errormap import error_maps
 from gradcheck.problem import GradientShapeError
 from reference_nets.mlp import MLP
 
-__all__ = ["judge", "output_candidates", "undetermined"]
+__all__ = ["UNMODELLED_LOSS", "UNMODELLED_NET", "judge", "output_candidates", "undetermined"]
+
+#: What the reference networks do not model, said when the backward is checked against the student's own loss.
+UNMODELLED_LOSS = "no loss the reference networks model has this code's loss value"
+UNMODELLED_NET = "the reference networks do not have this network"
 
 
 def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False, checked=None):
@@ -52,7 +56,13 @@ def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkno
             tried = [diagnosed(t, ex, layout, X, Y) for t in tried]
     except LossError as exc:
         return SubmissionResult(
-            status="error", error=str(exc), forward=forward, rules=ex.rules, notes=tuple(notes), **base
+            status="error",
+            error=str(exc),
+            forward=forward,
+            rules=ex.rules,
+            notes=tuple(notes),
+            unmodelled=UNMODELLED_LOSS if isinstance(exc, LossDisagrees) else "",
+            **base,
         )
     except GradientShapeError as first:
         exc, picks = _shapes_under_fitting_loss(first, ex, layout, picks, X, Y, seed, spec, checked)
@@ -92,7 +102,13 @@ def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkno
         unmodelled = _unmodelled(forward, report, spec)
         if unmodelled:
             return SubmissionResult(
-                status="error", error=unmodelled, forward=forward, rules=ex.rules, notes=tuple(notes), **base
+                status="error",
+                error=unmodelled,
+                forward=forward,
+                rules=ex.rules,
+                notes=tuple(notes),
+                unmodelled=UNMODELLED_NET,
+                **base,
             )
         status = "fail" if status in ("pass", "kink") else status
         diagnoses.insert(0, _forward_diagnosis(forward))

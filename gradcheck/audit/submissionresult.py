@@ -41,6 +41,10 @@ class SubmissionResult:
     error_maps: Mapping[str, Any] = field(default_factory=dict)
     #: The loss the verdict was reached under (not serialised): a second point is judged under the same one.
     loss_choice: LossChoice | None = field(default=None, compare=False, repr=False)
+    #: What the reference networks do not model here, the code's loss or its network (not serialised): the backward
+    #: may be checked against the student's own loss (:mod:`gradcheck.audit.ownloss`), whose source is ``own_loss``.
+    unmodelled: str = field(default="", compare=False, repr=False)
+    own_loss: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def passed(self) -> bool:

@@ -9,7 +9,9 @@ either. For tests and debugging, ``python -m gradcheck.audit.worker REQUEST_JSON
 The worker loads the submission, finds its parameters, runs its forward and backward
 on the request's data and returns the claimed gradient; with ``probe_seed`` in the
 request it also asks again at the same weights and at weights the grader chose, and
-watches the backward's calls (:mod:`gradcheck.audit.probes`). It never judges
+watches the backward's calls (:mod:`gradcheck.audit.probes`); with ``own_loss`` in the
+request (``{"sources", "points"}``) it evaluates the student's own loss function at the
+grader's points (:mod:`gradcheck.audit.ownlosspoints`, result key ``own_loss``). It never judges
 correctness: the grader compares the returned arrays with numerical gradients itself.
 Imports stay light (numpy, json, stdlib).
 
@@ -312,6 +314,8 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
         result["ok"] = bool(result["grads"])
         if result["ok"] and "probe_seed" in req:
             result["probes"] = _probe(partial, result, spec, lrs, req["probe_seed"], base)
+        if result["ok"] and isinstance(req.get("own_loss"), dict):
+            result["own_loss"] = _own_loss(partial, req["own_loss"])
         if not result["ok"]:
             result["error"] = {
                 "type": "GradsNotFound",
@@ -341,6 +345,21 @@ def _probe(partial: dict, result: dict, spec: dict, lrs: list, seed: Any, base: 
         raise
     except BaseException as exc:  # noqa: BLE001 - student code raised at the grader's point
         return {"seed": int(seed), "error": _error_dict(exc, None)}
+
+
+def _own_loss(partial: dict, ask: dict) -> dict:
+    """The student's own loss at the grader's points (:mod:`gradcheck.audit.ownlosspoints`), or why not."""
+    from gradcheck.audit.ownlosspoints import own_loss_values
+
+    ctx = partial.get("probe_context")
+    if not ctx:
+        return {"error": "the gradient was not read from a forward/backward step"}
+    try:
+        return own_loss_values(ctx, ask)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - student code raised at the grader's point
+        return {"error": _error_dict(exc, None)["message"]}
 
 
 def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> None:
@@ -469,6 +488,7 @@ WORKER_IMPORTS = (
     "gradcheck.audit.scriptrandom",
     "gradcheck.audit.probes",
     "gradcheck.audit.complexstep",
+    "gradcheck.audit.ownlosspoints",
     "gradcheck.audit.ownoutputs",
     "gradcheck.audit.scriptplan",
 )

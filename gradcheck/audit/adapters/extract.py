@@ -22,7 +22,7 @@ from gradcheck.audit.adapters.params import params_out
 from gradcheck.audit.adapters.penaltyprobe import penalty_probe
 from gradcheck.audit.adapters.readers.echoed import NOTE as ECHOED_NOTE
 from gradcheck.audit.adapters.readers.echoed import echoes_weights
-from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_value_info
+from gradcheck.audit.adapters.readers.returned import grads_from_return, loss_value_info, unmatched
 from gradcheck.audit.adapters.readers.spec_grads import grads_from_spec
 from gradcheck.audit.adapters.readers.stored import grads_stored
 from gradcheck.audit.adapters.readers.update import returned_params, update_grads
@@ -91,6 +91,8 @@ def extract_step(target: Target, params, ctx: Context, lrs, partial: dict, n: in
     result["update_form"] = update_form(ctx.loaded.stmts, [p.name for p in params])
     result["data_replaced"] = runner.form != "given" or runner.X is not ctx.X
     grads, shape, s_used = _read(runner, s1, params, ctx, lrs, result)
+    if shape in ("loss-and-grads", "grads-dict", "grads-tuple"):  # what a check of the found ones would leave out
+        result["unmatched_grads"] = unmatched(s_used.ret, grads)
     partial["probe_context"] = {"runner": runner, "s1": s_used, "params": params}  # gradcheck.audit.probes
     if s_used is not s1:
         partial["params"] = params_out(params, s_used.before, target.root_name, _kinds(partial, params))
@@ -105,7 +107,9 @@ def extract_step(target: Target, params, ctx: Context, lrs, partial: dict, n: in
     if shape == "loss-and-grads" and s_used is s1:  # reg=0.0 kept: its penalty measured apart (penaltyprobe)
         result["penalty_probe"] = penalty_probe(runner, s1, params, lrs[0])
     Xc, Yc = runner.batch(s1.columns)
-    result["student_losses"] = student_losses(runner, s1, ctx.funcs)
+    own: dict = {}  # the student's loss functions, evaluated again at other weights (gradcheck.audit.ownlosspoints)
+    result["student_losses"] = student_losses(runner, s1, ctx.funcs, own)
+    partial["probe_context"]["own_losses"] = own
     if ctx.sizes is not None and ctx.sizes.invented:
         _check_degenerate(result["student_losses"], runner)
     result["student_loss"] = result["student_losses"][0] if result["student_losses"] else None

@@ -28,6 +28,9 @@ from gradcheck.audit.loader import AuditError, StudentCodeError
 
 #: Loss candidates evaluated at most (each runs student code once per way to call it).
 MAX_CANDIDATES = 12
+#: The learning rate a step run again for the loss value it returns is given (a CS231n ``loss(X, y)`` has no
+#: update; a step that also updates is read before it, and a small rate keeps it the step it was).
+RETURNED_LR = 2.0**-10
 
 
 def _scalar(v: Any) -> float | None:
@@ -72,11 +75,11 @@ def _returned(target: Target, s1: Step1) -> dict | None:
     return None
 
 
-def _forward_returned(target: Target, named: dict) -> list[dict]:
+def _forward_returned(target: Target, named: dict) -> list[tuple[str, dict]]:
     """The loss value the forward returns beside the output (``return probs, loss, cache``), by its name."""
     where = target.forward_path() or "the forward"
     return [
-        {"source": f"the loss value {where} returns ({k})", "value": _scalar(v), "tier": 0}
+        (k, {"source": f"the loss value {where} returns ({k})", "value": _scalar(v), "tier": 0})
         for k, v in named.items()
         if is_loss_name(k) and not isinstance(v, bool) and _scalar(v) is not None
     ]
@@ -104,10 +107,13 @@ def _like_targets(out: Any, Y: Any) -> np.ndarray | None:
 
 
 class _Env:
-    """The values a loss may be called with: prediction, targets, inputs, parameters, the model, exact names."""
+    """The values a loss may be called with: prediction, targets, inputs, parameters, the model, exact names.
 
-    def __init__(self, runner: Runner, s1: Step1):
-        self.root, out, self.named = runner.forward_state(s1.columns)
+    ``root``: the network to run the forward of (default: a fresh one at the student's weights).
+    """
+
+    def __init__(self, runner: Runner, s1: Step1, root: Any = None):
+        self.root, out, self.named = runner.forward_state(s1.columns, root)
         Xc, Yc = runner.batch(s1.columns)
         roles = {"out": _like_targets(out, Yc), "Y": Yc, "X": Xc}
         roles["params"] = self.root if runner.t.root_name == "params" else None
@@ -132,36 +138,88 @@ def _value(cand: Candidate, env: _Env, binding: list[tuple[str, str]]) -> float 
     return _scalar(v)
 
 
-def _call(cand: Candidate, env: _Env, stateful: bool) -> list[tuple[float, bool]]:
-    """The loss values of ``cand``, each with whether it comes from the swapped order of its arguments."""
+def _call(cand: Candidate, env: _Env, stateful: bool) -> list[tuple[float, bool, list]]:
+    """The loss values of ``cand``, each with whether it comes from the swapped order of its arguments
+    and the binding that gave it."""
     values, tried = [], []
     for binding in bindings(cand.fn, set(env.named), set(env.roles), stateful):
         tried.append(binding)
         v = _value(cand, env, binding)
         if v is not None:
-            values.append((v, False))
+            values.append((v, False, binding))
     for binding in tried:
         other = swapped(binding)
         v = None if other is None or other in tried else _value(cand, env, other)
         if v is not None:
-            values.append((v, True))
+            values.append((v, True, other))
     return values
 
 
-def _inline_values(loss: inline.InlineLoss, env: _Env, ns: dict, model: str | None) -> list[float]:
+def _env_at(runner: Runner, s1: Step1, root: Any) -> _Env | None:
+    """The values a loss may be called with after the forward of network ``root`` (None: the forward raised)."""
+    try:
+        return _Env(runner, s1, root)
+    except (StudentCodeError, AuditError):
+        return None
+
+
+def returned_evaluator(runner: Runner, s1: Step1, name: str | None = None) -> Any:
+    """``at(root) -> float | None``: the loss value the entry returns (``name`` None) or the forward returns as
+    ``name``, on network ``root``."""
+
+    def at(root: Any) -> float | None:
+        try:
+            if name is not None:
+                env = _env_at(runner, s1, root)
+                return None if env is None else _scalar(env.named.get(name))
+            ret = runner.step(RETURNED_LR, s1.columns, root=root).ret
+        except (StudentCodeError, AuditError):
+            return None
+        return _scalar(ret[0]) if isinstance(ret, (tuple, list)) and ret else None
+
+    return at
+
+
+def evaluator(runner: Runner, s1: Step1, cand: Candidate, binding: list) -> Any:
+    """``at(root) -> float | None``: the loss ``cand`` called as ``binding`` after the forward of network ``root``."""
+
+    def at(root: Any) -> float | None:
+        env = _env_at(runner, s1, root)
+        return None if env is None else _value(cand, env, binding)
+
+    return at
+
+
+def _inline_value(code: Any, flipped: set, env: _Env, ns: dict, binding: list) -> float | None:
+    """The inline loss ``code`` evaluated on the values ``env`` gives its names as ``binding`` says."""
+    local = {n: env.value(r) for n, r in binding if r}
+    local = {n: v.T if n in flipped and isinstance(v, np.ndarray) else v for n, v in local.items()}
+    try:
+        return _scalar(call_student("an inline loss", eval, code, ns, local))
+    except StudentCodeError:
+        return None
+
+
+def _inline_values(loss: inline.InlineLoss, env: _Env, ns: dict, model: str | None) -> list[tuple[float, Any]]:
+    """Each value of an inline loss, with ``at(env)``: the same expression, names bound the same way, on ``env``."""
     code = compile(ast.Expression(body=loss.expr), loss.filename, "eval")
     values = []
     flipped = inline.read_transposed(loss.expr)
     for binding in inline.name_bindings(loss, ns, set(env.named), set(env.roles), model):
-        local = {n: env.value(r) for n, r in binding if r}
-        local = {n: v.T if n in flipped and isinstance(v, np.ndarray) else v for n, v in local.items()}
-        try:
-            v = _scalar(call_student("an inline loss", eval, code, ns, local))
-        except StudentCodeError:
-            continue
+        v = _inline_value(code, flipped, env, ns, binding)
         if v is not None:
-            values.append(v)
+            values.append((v, lambda other, b=binding: _inline_value(code, flipped, other, ns, b)))
     return values
+
+
+def _inline_evaluator(runner: Runner, s1: Step1, again: Any) -> Any:
+    """``at(root) -> float | None``: an inline loss (``again(env)``: :func:`_inline_values`) on network ``root``."""
+
+    def at(root: Any) -> float | None:
+        env = _env_at(runner, s1, root)
+        return None if env is None else again(env)
+
+    return at
 
 
 def _inline_losses(loaded, funcs: dict, classes: list[type]) -> list[inline.InlineLoss]:
@@ -176,17 +234,25 @@ def _inline_losses(loaded, funcs: dict, classes: list[type]) -> list[inline.Inli
     return list({(f.filename, f.line): f for f in found}.values())
 
 
-def student_losses(runner: Runner, s1: Step1, funcs: dict) -> list[dict]:
-    """Every value of the student's loss found: ``{"source", "value", "tier"}``, most telling tier first."""
-    t, found = runner.t, []
+def student_losses(runner: Runner, s1: Step1, funcs: dict, keep: dict | None = None) -> list[dict]:
+    """Every value of the student's loss found: ``{"source", "value", "tier"}``, most telling tier first.
+
+    ``keep``, when given, receives per source the function that gives its value again on another network
+    (:func:`evaluator`, :func:`returned_evaluator`, an inline expression's names bound again): what the
+    student's own loss is evaluated with at other weights.
+    """
+    t, found, keep = runner.t, [], {} if keep is None else keep
     ret = _returned(t, s1)
     if ret is not None:
         found.append(ret)
+        keep.setdefault(ret["source"], returned_evaluator(runner, s1))
     try:
         env = _Env(runner, s1)
     except (StudentCodeError, AuditError):
         return found
-    found += _forward_returned(t, env.named) if t.forward_name else []
+    for name, entry in _forward_returned(t, env.named) if t.forward_name else []:
+        found.append(entry)
+        keep.setdefault(entry["source"], returned_evaluator(runner, s1, name))
     ns, loaded = t.namespace, runner.loaded
     classes = student_classes(ns, loaded)
     skip = {n for n in (t.backward_name, t.forward_name) if n}
@@ -195,14 +261,16 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict) -> list[dict]:
     cands += in_module(ns, funcs, classes, skip, _make)
     for cand in cands[:MAX_CANDIDATES]:
         stateful = cand.tier == 1 and "." not in cand.source[len(t.label) + 1 :]
-        for v, alt in _call(cand, env, stateful):
+        for v, alt, binding in _call(cand, env, stateful):
             entry = {"source": f"the student's {cand.source}()", "value": v, "tier": cand.tier}
             found.append({**entry, "swapped": True} if alt else entry)
+            keep.setdefault(entry["source"], evaluator(runner, s1, cand, binding))
     model = t.label if t.root_name == "self" else None
     for loss in _inline_losses(loaded, funcs, classes)[:MAX_CANDIDATES]:
         where = loaded.where(loss.filename, loss.line)
-        for v in _inline_values(loss, env, ns, model):
+        for v, again in _inline_values(loss, env, ns, model):
             found.append({"source": f"the loss `{loss.text()}` ({where})", "value": v, "tier": 3})
+            keep.setdefault(found[-1]["source"], _inline_evaluator(runner, s1, again))
     return found
 
 

@@ -160,6 +160,18 @@ def grads_from_return(
     return grads, shape, notes
 
 
+def unmatched(ret: Any, grads: list[Grad]) -> list[str]:
+    """Where a return value holds a gradient no parameter was found for (``grads['b1']`` of a bias kept as
+    ``params['b1'] = 0``, which no parameter search takes for one): their paths, none when all are matched."""
+    if not isinstance(ret, (tuple, list, dict)) or not grads:
+        return []
+    value, shape = _loss_and_grads(ret, [])
+    entries: list[tuple[str, str, np.ndarray]] = []
+    flatten(value, "ret" if shape != "loss-and-grads" else "ret[1]", [], entries, scalars=True)
+    used = {g.path for g in grads}
+    return [path for _, path, _ in entries if path not in used]
+
+
 def _numbers_by_name(value: Any, base: str, params: list[Tensor], grads: list[Grad], notes: list[str]) -> list[Grad]:
     """Add the gradients kept as one number under a parameter's gradient name (``db1 = np.sum(dZ1) / m``).
 

@@ -1,0 +1,276 @@
+"""A backward checked against the student's own loss, when the reference networks model neither it nor the net.
+
+A hinge, a focal loss, label smoothing, an L1 term, a "cost" with an unusual
+normalisation: when the value the code's loss computes matches no convention of the
+losses the reference networks model (:class:`~gradcheck.audit.lossfit.LossDisagrees`),
+or the network is none they have (one layer of weights), the audit has no reference to
+judge the gradient against. The backward can still be checked against the loss the
+student wrote: its gradient must be the derivative of that function of the weights, the
+student's forward followed by the student's loss (a loss function or method, or the
+loss value a ``loss(X, y)`` or the forward returns).
+
+The loss is never run here. :func:`gradcheck.check_gradients` runs in the grader on a
+table of loss values (richardson differences, every entry of a small network, a
+sample of each tensor of a large one); each point it asks for that the table lacks is
+sent to the sandboxed worker (:mod:`gradcheck.audit.ownlosspoints`), which evaluates the
+student's loss there, and the check is run again on the fuller table, until it asks
+for nothing new. While a point is missing the check is given the value the student's
+own gradient predicts, so no verdict is ever read off a guess: the last run saw only
+values the loss itself gave.
+
+The loss must earn this: evaluated twice at the student's weights it gives the same
+value, the value the first run reported, finite; it moves when the weights do; the run
+again starts from the same weights; and every gradient the code returns belongs to a
+parameter found (a check of some of them is no verdict on the backward). Otherwise the
+honest error stays, with the reason added. The verdict says that the loss checked
+against is the student's own, not the assignment's: a wrong loss is not judged this
+way, only whether the backward differentiates the loss the code computes.
+
+Its numbers are the sandbox's: where the reference path recomputes every value in the
+grader, this one takes the loss values the worker reports, so a submission that forges
+the worker's answer (its result channel is writable from inside) can forge them too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from gradcheck.audit.broadcastgrads import broadcast_onto_params
+from gradcheck.audit.extracted import Extracted
+from gradcheck.audit.network import ForwardCheck
+from gradcheck.audit.ownlosspoints import MAX_POINTS
+from gradcheck.audit.submissionresult import SubmissionResult
+from gradcheck.check import check_gradients
+from gradcheck.errormap import error_maps
+
+__all__ = ["OWN_LOSS", "asker", "judged", "sources"]
+
+#: How a verdict's ``loss`` names the student's own loss function: ``own: the student's hinge_loss()``.
+OWN_LOSS = "own: "
+
+#: The forward of a network no reference net has: checked only through the loss it feeds.
+NOT_COMPARED = "no reference network has this network: its forward is compared with none"
+#: Rounds of worker runs at most: the first table, the refinements a tripped check asks for, and
+#: the entries it then checks one by one (one to three on the example submissions).
+MAX_ROUNDS = 6
+#: Networks up to this many entries are checked entry by entry; larger ones on a sample per tensor.
+FULL_ENTRIES = 2_000
+#: Entries sampled per tensor of a larger network.
+SAMPLES = 64
+#: A refinement (kinks, a step too long) halves the step again and again, one level per round: when a round
+#: asks for few points, each single-entry move is asked at this many halvings of it too, ahead of need.
+HALVINGS = 16
+#: Rounds asking for more points than this are the first table or a bisection, not a refinement.
+FEW_POINTS = 64
+#: Two evaluations of a deterministic loss at the same weights agree to this many ulps of the value
+#: (the same operations on the same numbers: exactly, unless a reduction's order varies).
+REPEAT_ULPS = 4.0
+
+
+def asker(run_worker: Callable, path, spec, data, **kw) -> Callable[[dict], dict | None]:
+    """``ask(own_loss)``: ``run_worker`` (``batch.run_worker``, given: the batch imports this module) run again on
+    ``data`` with ``kw``, answering the student's own loss at the grader's points
+    (:mod:`gradcheck.audit.ownlosspoints`); its answer or None."""
+
+    def ask(own_loss: dict) -> dict | None:
+        return run_worker(path, spec, data=data, **kw, extra={"own_loss": own_loss})[1]
+
+    return ask
+
+
+def sources(graded: SubmissionResult, result: dict[str, Any]) -> list[str]:
+    """The student's loss functions to check against, most telling first; [] when this path does not apply."""
+    if graded.status != "error" or not graded.unmodelled or result.get("shape") == "script":
+        return []  # a script runs once, to its capture point: its loss cannot be asked again at other weights
+    found = [
+        st
+        for st in result.get("student_losses") or []
+        if isinstance(st, dict) and st.get("tier") in (0, 1, 2, 3) and not st.get("swapped") and st.get("source")
+    ]
+    found.sort(key=lambda st: st["tier"])
+    return list(dict.fromkeys(str(st["source"]) for st in found))
+
+
+def _sparse(flat: np.ndarray, base: np.ndarray) -> Any:
+    """A point as the worker reads it: the entries moved, or every entry when most moved."""
+    moved = np.flatnonzero(flat != base)
+    if moved.size * 4 > base.size:
+        return flat.tolist()
+    return {"i": moved.tolist(), "v": flat[moved].tolist()}
+
+
+class _Table:
+    """Loss values by point (float64 bytes of the flat weights); a missing point is recorded and predicted."""
+
+    def __init__(self, names: list[str], base: np.ndarray, grad: np.ndarray, value: float):
+        self.names, self.base, self.grad, self.value = names, base, grad, value
+        self.known: dict[bytes, float] = {}
+        self.missing: dict[bytes, np.ndarray] = {}
+
+    def flat(self, params: dict) -> np.ndarray:
+        parts = []
+        for n in self.names:
+            a = np.asarray(params[n])
+            if np.iscomplexobj(a):
+                raise TypeError("the student's loss is evaluated in the sandbox at real weights only")
+            parts.append(a.astype(np.float64).ravel())
+        return np.concatenate(parts)
+
+    def loss(self, params: dict) -> float:
+        flat = self.flat(params)
+        key = flat.tobytes()
+        if key in self.known:
+            return self.known[key]
+        self.missing.setdefault(key, flat)
+        return float(self.value + self.grad @ (flat - self.base))  # what the claimed gradient predicts
+
+    def fill(self, points: list[np.ndarray], values: list[Any]) -> None:
+        for flat, v in zip(points, values):
+            self.known[flat.tobytes()] = float(v) if isinstance(v, (int, float)) else float("nan")
+
+
+def _halvings(points: list[np.ndarray], base: np.ndarray) -> list[np.ndarray]:
+    """Each single-entry move of ``points`` at 1/2, 1/4, ... of its step: what a refinement asks next."""
+    out = []
+    for flat in points:
+        moved = np.flatnonzero(flat != base)
+        if moved.size != 1:
+            continue
+        i = int(moved[0])
+        for k in range(1, HALVINGS + 1):
+            ahead = base.copy()
+            ahead[i] = base[i] + (flat[i] - base[i]) / 2.0**k
+            out.append(ahead)
+    return out
+
+
+def _guard(values: list[Any], first: float) -> str | None:
+    """Why the student's loss cannot serve as the reference (``values``: twice at its weights, then moved)."""
+    a, b = values[0], values[1]
+    if not all(isinstance(v, (int, float)) and np.isfinite(v) for v in (a, b)):
+        return "it gives no finite value at the student's own weights when called again"
+    if abs(a - b) > REPEAT_ULPS * np.finfo(float).eps * max(abs(a), abs(b)):
+        return f"it is not deterministic (called twice at the same weights: {a!r}, then {b!r})"
+    if abs(a - first) > REPEAT_ULPS * np.finfo(float).eps * max(abs(a), abs(first), np.finfo(float).tiny):
+        return f"called again at the same weights it gives {a!r}, not the {first!r} it gave before"
+    moved = [v for v in values[2:] if isinstance(v, (int, float)) and np.isfinite(v)]
+    if moved and all(v == a for v in moved):
+        return "its value does not change when the weights do: it does not depend on the parameters"
+    return None
+
+
+def _same_weights(result: dict[str, Any], answer: dict[str, Any]) -> bool:
+    """The run answering the points read the same weights as the first (the points are moves from those)."""
+    before = [np.asarray(p.get("data"), float) for p in result.get("params") or []]
+    now = [np.asarray(p.get("data"), float) for p in answer.get("params") or [] if isinstance(p, dict)]
+    return len(before) == len(now) and all(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(before, now))
+
+
+def _refused(graded: SubmissionResult, source: str, why: str) -> SubmissionResult:
+    note = f"the backward was not checked against the student's own loss ({source}): {why}"
+    return dataclasses.replace(graded, notes=(*graded.notes, note))
+
+
+def judged(
+    graded: SubmissionResult, result: dict[str, Any], seed: int, ask: Callable[[dict], dict | None]
+) -> SubmissionResult:
+    """``graded``, or, when its loss or network is none the reference models, the verdict against its own loss.
+
+    ``ask(request)`` runs the worker again with ``{"own_loss": request}`` and returns its answer.
+    """
+    wanted = sources(graded, result)
+    if not wanted:
+        return graded
+    extra = [str(p) for p in result.get("unmatched_grads") or []]
+    if extra:  # a parameter the search missed (a bias kept as a plain 0): a check of the others is no verdict
+        why = f"the code returns gradients no parameter was found for ({', '.join(extra[:4])})"
+        return _refused(graded, wanted[0], why + ": list them all in [network] params")
+    ex, _ = broadcast_onto_params(Extracted.from_result(result))  # mended as grade() mends them (said there)
+    names = list(ex.params)
+    if not names or any(n not in ex.grads or ex.grads[n].shape != ex.params[n].shape for n in names):
+        return graded
+    first = _first_values(result)
+    base = np.concatenate([ex.params[n].astype(np.float64).ravel() for n in names])
+    grad = np.concatenate([ex.grads[n].astype(np.float64).ravel() for n in names])
+    table = _Table(names, base, grad, first.get(wanted[0], 0.0))
+    params = {n: ex.params[n].astype(ex.precision) for n in names}
+    grads = {n: ex.grads[n].astype(ex.precision) for n in names}
+    mode = "full" if base.size <= FULL_ENTRIES else "sampled"
+    source, checked = wanted[0], False
+    for _ in range(MAX_ROUNDS):
+        table.missing.clear()
+        report = check_gradients(table.loss, grads, params, method="richardson", mode=mode, seed=seed, samples=SAMPLES)
+        if checked and not table.missing:
+            return _verdict(graded, report, source, len(table.known))
+        points = _to_ask(table, checked)
+        got = _answer(ask, result, wanted, points, base)
+        if isinstance(got, str):
+            return _refused(graded, source, got)
+        source, values = got
+        if not checked:
+            why = _guard(values, first.get(source, table.value))
+            if why:
+                return _refused(graded, source, why)
+            table.value, checked = float(values[0]), True
+        table.fill(points, values)
+    return _refused(graded, source, f"the check still asked for new points after {MAX_ROUNDS} rounds")
+
+
+def _first_values(result: dict[str, Any]) -> dict[str, float]:
+    """The value each loss function of the student's gave in the first run, called as its names say."""
+    first: dict[str, float] = {}
+    for st in result.get("student_losses") or []:
+        if isinstance(st, dict) and st.get("value") is not None and not st.get("swapped"):
+            first.setdefault(str(st["source"]), float(st["value"]))
+    return first
+
+
+def _to_ask(table: _Table, checked: bool) -> list[np.ndarray]:
+    """The points of this round: the student's own twice (first round), what the check lacked, halvings ahead."""
+    points = ([] if checked else [table.base, table.base]) + list(table.missing.values())
+    if checked and len(points) <= FEW_POINTS:
+        points += [p for p in _halvings(points, table.base) if p.tobytes() not in table.known]
+    return points[:MAX_POINTS]
+
+
+def _answer(ask, result: dict[str, Any], wanted: list[str], points: list[np.ndarray], base: np.ndarray):
+    """``(source, values)``: the student's loss at ``points`` as the worker run again gave it; or why there are none."""
+    answer = ask({"sources": wanted, "points": [_sparse(p, base) for p in points]})
+    own = answer.get("own_loss") if isinstance(answer, dict) else None
+    if not isinstance(own, dict):
+        return "the worker gave no values of it"
+    if own.get("error"):
+        return str(own["error"])
+    if not _same_weights(result, answer):
+        return "run again, the code did not start from the same weights"
+    values, source = own.get("values"), str(own.get("source"))
+    if not isinstance(values, list) or len(values) != len(points) or source not in wanted:
+        return "the worker's answer does not match the points asked"
+    return source, values
+
+
+def _verdict(graded: SubmissionResult, report, source: str, evaluations: int) -> SubmissionResult:
+    note = (
+        f"{graded.unmodelled}, so the backward was checked against "
+        f"the student's own loss, {source}, evaluated in the sandbox after the student's forward at each set of "
+        f"weights the check asked for ({evaluations} evaluations): this is the student's loss, not the "
+        "assignment's, so a wrong loss is not judged here, only whether the backward differentiates it"
+    )
+    said = [n for n in report.notes if "complex" not in n]  # the table takes real weights only, by design
+    return dataclasses.replace(
+        graded,
+        status=report.status,
+        error=None,
+        tensors=report.tensors,
+        diagnoses=tuple(report.diagnoses),
+        error_maps=error_maps(report),
+        forward=graded.forward or ForwardCheck("unavailable", None, None, NOT_COMPARED),
+        loss=f"{OWN_LOSS}{source}",
+        notes=(*graded.notes, note, *said),
+        unmodelled="",
+        own_loss=source,
+    )

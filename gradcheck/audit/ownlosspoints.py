@@ -1,0 +1,68 @@
+"""The student's own loss at weights the grader chose (run by the worker, in the sandbox).
+
+When the loss the student's code computes is none the reference networks model, the
+grader checks the backward against that loss itself (:mod:`gradcheck.audit.ownloss`).
+It sends the weights at which it needs the loss: the student's own point with a few
+entries moved (sparse, ``{"i": [...], "v": [...]}``, flat indices over the parameters in
+the order the worker returned them) or every entry given (a list). Here, for each one,
+a fresh copy of the network gets those weights, runs its forward on the batch, and the
+loss function that computed the value the grader saw is called again, the same way,
+on what that forward produced. Only values go back; the grader judges.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["MAX_POINTS", "own_loss_values"]
+
+#: Loss evaluations answered per request (the grader asks in rounds of at most this many).
+MAX_POINTS = 40_000
+
+
+def _point(spec: Any, base: np.ndarray) -> np.ndarray | None:
+    """The flat weights a request entry names, or None when it names none of the right size."""
+    if isinstance(spec, dict):
+        idx = np.asarray(spec.get("i", []), dtype=np.int64)
+        vals = np.asarray(spec.get("v", []), dtype=float)
+        if idx.shape != vals.shape or idx.ndim != 1 or np.any((idx < 0) | (idx >= base.size)):
+            return None
+        flat = base.copy()
+        flat[idx] = vals
+        return flat
+    flat = np.asarray(spec, dtype=float)
+    return flat if flat.shape == base.shape else None
+
+
+def own_loss_values(ctx: dict, ask: dict) -> dict[str, Any]:
+    """``{"source", "values"}``: the first of ``ask["sources"]`` the worker can call again, at ``ask["points"]``.
+
+    ``ctx`` is the context of the first read (``runner``, ``s1``, ``params``, ``own_losses``: the
+    evaluators of :func:`gradcheck.audit.adapters.studentloss.evaluator`). A value the loss could not
+    give (it raised, or returned no finite scalar) is None. ``{"error"}`` when no point can be evaluated.
+    """
+    from gradcheck.audit.adapters.paths import assign
+
+    own = ctx.get("own_losses") or {}
+    source = next((s for s in ask.get("sources") or [] if s in own), None)
+    if source is None:
+        return {"error": "none of the student's loss functions found could be called again"}
+    t = ctx["runner"].t
+    if getattr(t, "extra_args", None) is not None and not getattr(t, "offers_root", False):
+        return {"error": "the weights are passed to this code one by one: the grader cannot set them"}
+    params = ctx["params"]
+    base = np.concatenate([np.asarray(v, dtype=float).ravel() for v in ctx["s1"].before])
+    cuts = np.cumsum([int(np.prod(p.shape)) for p in params])[:-1]
+    at, values = own[source], []
+    for spec in list(ask.get("points") or [])[:MAX_POINTS]:
+        flat = _point(spec, base)
+        if flat is None:
+            values.append(None)
+            continue
+        root = t.fresh()
+        for p, chunk in zip(params, np.split(flat, cuts)):
+            assign(root, p.steps, chunk.reshape(p.shape))
+        values.append(at(root))
+    return {"source": source, "values": values}
