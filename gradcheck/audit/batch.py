@@ -14,7 +14,6 @@ task can call it as it is.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import secrets
@@ -31,15 +30,15 @@ from typing import Any
 import numpy as np
 
 import gradcheck
-from gradcheck.audit import consistency, frameworks, intake, ownloss, signing, untrusted, widened
+from gradcheck.audit import consistency, frameworks, intake, ownloss, untrusted, widened
 from gradcheck.audit.extracted import believed_precision
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
 from gradcheck.audit.newprocess import starts_a_process
+from gradcheck.audit.resultfiles import BatchPlan, plan_batch, record, submission_digest  # noqa: F401 (distributed)
 from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.audit.submissions import SUFFIXES, content_digest, discover, result_names  # noqa: F401 (used by cli, gradescope)
 from gradcheck.printable import printable, printable_tree
-from gradcheck.report.files import to_json, write_atomic
 from gradcheck.result import worst_status
 
 #: Learning rates for in-place updaters: small, so the update stays linear in lr,
@@ -100,12 +99,6 @@ def make_data(spec: AuditSpec, n_in: int | None, n_out: int | None) -> tuple[np.
     rng = np.random.default_rng(spec.get("data", "seed", 0))
     n = spec.get("data", "n", 16)
     return rng.standard_normal((n, n_in)), (rng.random((n, n_out)) > 0.5).astype(float)
-
-
-def _digest(tree: str, spec: AuditSpec) -> str:
-    h = hashlib.sha256(tree.encode("utf-8", "surrogateescape"))  # a file name's bytes need not be UTF-8
-    h.update(json.dumps(spec.sections, sort_keys=True, default=str).encode())
-    return h.hexdigest()[:16]
 
 
 def reproduce_command(path: Path, spec: AuditSpec) -> str:
@@ -389,7 +382,13 @@ def _judge_box(box, result, data, spec, seeds, common, ask=None) -> SubmissionRe
     graded = grade(result, data[0], data[1], spec, path=common["path"], seed=seed)
     if ask is not None:
         graded = ownloss.judged(graded, result, seed, ask)
-    graded = consistency.judge_probes(graded, result, data[0], data[1], spec, seed=seed, probe_seed=probe_seed)
+    own_at = None
+    if ask is not None and graded.own_loss:
+        first = graded
+        own_at = lambda point: ownloss.at_point(first, result, point, seed, ask)  # noqa: E731
+    graded = consistency.judge_probes(
+        graded, result, data[0], data[1], spec, seed=seed, probe_seed=probe_seed, own_at=own_at
+    )
     if box.status == "error" and graded.status in ("pass", "kink"):
         graded = _replace(graded, status="error", error=box.reason)
     graded = _replace(
@@ -425,18 +424,6 @@ def _finish(r: SubmissionResult, spec: AuditSpec, elapsed: float) -> SubmissionR
     forward_ok = r.forward is not None and r.forward.status == "match"
     score = round(g * right / len(r.tensors) + f * forward_ok, 6)
     return _replace(r, elapsed=elapsed, score=score, max_score=g + f)
-
-
-def submission_digest(path: Path, spec: AuditSpec, max_bytes: int, name: str = "") -> str:
-    """What ``--resume`` compares: the safely copied content (or why it is refused), the file graded, the spec."""
-    try:
-        workdir = intake.copy_submission(path, max_bytes=max_bytes)
-    except (intake.SubmissionRefused, OSError) as exc:
-        return _digest(f"unreadable: {exc}", spec)
-    try:
-        return _digest(f"{name}\n{intake.tree_digest(workdir)}", spec)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def audit_batch(
@@ -504,140 +491,3 @@ def audit_batch(
     pool.shutdown()
     ordered = tuple(results[p] for p in paths)
     return AuditReport(worst_status(r.status for r in ordered), ordered, time.perf_counter() - start, folder)
-
-
-@dataclass(frozen=True)
-class BatchPlan:
-    """What a batch has to do, shared by every way of running it (threads here, a cluster elsewhere).
-
-    ``key`` signs the folder's results; ``names`` and ``digests`` name each submission's
-    result file and what ``--resume`` compares; ``cached`` holds the verdicts ``--resume``
-    reloaded; ``todo`` the submissions left to audit, in order.
-    """
-
-    folder: Path
-    key: bytes
-    names: dict[Path, str]
-    digests: dict[Path, str]
-    cached: dict[Path, SubmissionResult]
-    todo: list[Path]
-
-    def probe_seed(self, p: Path) -> int:
-        """Seed of the grader's second point for ``p``: secret before the run, the same on ``--resume``."""
-        return signing.derive_seed(self.key, f"probe {self.digests[p]} {p.name}")
-
-
-def plan_batch(
-    paths: list[Path], spec: AuditSpec, *, folder: Path, limits: Limits, resume: bool, siblings: bool
-) -> BatchPlan:
-    """The folder's key, the result names and digests, and (with ``resume``) the verdicts that verify."""
-    key = signing.run_key(folder)
-    names = result_names(paths)  # unique even when every student's file is called mlp.py
-    (folder / "submissions").mkdir(parents=True, exist_ok=True)
-    digests = {p: submission_digest(p.parent if siblings else p, spec, limits.disk_bytes, p.name) for p in paths}
-    cached: dict[Path, SubmissionResult] = {}
-    for p in paths if resume else ():
-        r = _cached(folder, p, digests[p], key, names)
-        if r is not None:
-            cached[p] = r
-    return BatchPlan(folder, key, names, digests, cached, [p for p in paths if p not in cached])
-
-
-def record(plan: BatchPlan, p: Path, r: SubmissionResult) -> None:
-    """Write ``p``'s verdict to its result file, atomically, signed with the folder's key."""
-    data = json.loads(to_json({"digest": plan.digests[p], **r.to_dict()}))
-    write_atomic(_result_path(plan.folder, p, plan.names), to_json({**data, "hmac": signing.sign(plan.key, data)}))
-
-
-#: Bytes of one part of a result file's name: with ``.json`` and the temporary name :func:`write_atomic` writes
-#: first (``.NAME.json.XXXXXXXX.tmp``), it stays under the 255 bytes a file name may have (ext4, xfs, tmpfs).
-NAME_BYTES = 200
-
-
-def _result_path(folder: Path, p: Path, names: dict[Path, str] | None = None) -> Path:
-    name = (names or {}).get(p, p.name)
-    return folder / "submissions" / "/".join(_bounded(part) for part in f"{name}.json".split("/"))
-
-
-def _bounded(part: str) -> str:
-    """``part``, or when longer than :data:`NAME_BYTES` its start and a hash of the whole (a student's file may
-    be called anything up to 255 bytes; its result file's name must not stop the batch)."""
-    raw = part.encode("utf-8", "surrogateescape")
-    if len(raw) <= NAME_BYTES:
-        return part
-    digest = hashlib.sha256(raw).hexdigest()[:16]
-    return f"{raw[: NAME_BYTES - 40].decode('utf-8', 'ignore')}-{digest}.json"
-
-
-def _cached(folder: Path, p: Path, digest: str, key: bytes, names: dict[Path, str]) -> SubmissionResult | None:
-    """The verdict on disk, if its signature verifies under this folder's key and its digest is ``digest``."""
-    f = _result_path(folder, p, names)
-    try:
-        data = json.loads(f.read_text())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or not signing.verify(key, data) or data.get("digest") != digest:
-        return None
-    return from_dict(data)
-
-
-def _float(value: float | None) -> float:
-    """A number of a tensor's JSON: null stands for NaN (nothing compared, as for a gradient of the wrong shape)."""
-    return float("nan") if value is None else value
-
-
-def from_dict(d: dict[str, Any]) -> SubmissionResult:
-    """Rebuild a SubmissionResult from its JSON (for resume and re-rendering)."""
-    from gradcheck.audit.grade import ForwardCheck
-    from gradcheck.result import Diagnosis, EntryEvidence, TensorResult
-
-    tensors = tuple(
-        TensorResult(
-            name=t["name"],
-            shape=tuple(t["shape"]),
-            status=t["status"],
-            max_abs_error=_float(t["max_abs_error"]),
-            max_rel_error=_float(t["max_rel_error"]),
-            worst_index=tuple(t["worst_index"]),
-            analytic=_float(t["analytic"]),
-            numeric=_float(t["numeric"]),
-            checked=t.get("checked", 0),
-            size=t.get("size", 0),
-            counts=t.get("counts", {}),
-            evaluations=t.get("evaluations", 0),
-            worst=tuple(EntryEvidence(**{**e, "index": tuple(e["index"])}) for e in t.get("worst", [])),
-        )
-        for t in d.get("tensors", [])
-    )
-    diags = tuple(
-        Diagnosis(x["code"], x["tensor"], x["message"], x["confidence"], x.get("evidence", {}))
-        for x in d.get("diagnoses", [])
-    )
-    fwd = ForwardCheck(**d["forward"]) if d.get("forward") else None
-    keep = {
-        k: d.get(k)
-        for k in (
-            "path",
-            "status",
-            "error",
-            "shape",
-            "entry",
-            "loss",
-            "command",
-            "output_tail",
-            "network_isolated",
-            "score",
-            "max_score",
-        )
-    }
-    return SubmissionResult(
-        tensors=tensors,
-        diagnoses=diags,
-        forward=fwd,
-        notes=tuple(d.get("notes", [])),
-        rules=d.get("rules", {}),
-        elapsed=d.get("elapsed", 0.0),
-        isolation=tuple(d.get("isolation", [])),
-        error_maps=d.get("error_maps") or {},
-        **keep,
-    )

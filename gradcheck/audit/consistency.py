@@ -28,6 +28,7 @@ see (a second call at the same weights, the watch on the calls) can only add a f
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -125,12 +126,9 @@ def _array_of(g: dict) -> np.ndarray:
     return as_array(g["data"])
 
 
-def _point(r, result, probes, X, Y, spec, seed) -> SubmissionResult:
+def _point(r, result, probes, X, Y, spec, seed, own_at=None) -> SubmissionResult:
     if not r.passed:  # already wrong at the student's own weights: a second point adds nothing
         return r
-    if r.own_loss:  # no reference loss to grade the second point against
-        note = "not checked at a second point: the loss checked against is the student's own, evaluated at its weights"
-        return dataclasses.replace(r, notes=(*r.notes, note))
     point = probes.get("point")
     if not isinstance(point, dict) or "params" not in point:  # the worker sets the point for every shape it reads
         return dataclasses.replace(r, status="error", error=NO_SECOND_POINT)
@@ -156,7 +154,13 @@ def _point(r, result, probes, X, Y, spec, seed) -> SubmissionResult:
                 {"weights_not_used": off},
             ),
         )
-    at_p2 = _grade_at(result, point, X, Y, spec, r.path, seed, r.loss_choice)
+    if r.own_loss:  # graded against the student's own loss there, asked of the worker again
+        at_p2 = own_at(point) if own_at is not None else None
+        if at_p2 is None:
+            note = "not checked at a second point: the student's own loss could not be asked there"
+            return dataclasses.replace(r, notes=(*r.notes, note))
+    else:
+        at_p2 = _grade_at(result, point, X, Y, spec, r.path, seed, r.loss_choice)
     if r.status == "kink" and at_p2.status == "pass":
         return _clear_of_kinks(r, at_p2)
     if r.passed and not at_p2.passed:
@@ -277,7 +281,15 @@ def _script_source(path: str, spec: AuditSpec) -> bool:
 
 
 def judge_probes(
-    r: SubmissionResult, result: dict[str, Any], X, Y, spec: AuditSpec, *, seed: int, probe_seed: int | None
+    r: SubmissionResult,
+    result: dict[str, Any],
+    X,
+    Y,
+    spec: AuditSpec,
+    *,
+    seed: int,
+    probe_seed: int | None,
+    own_at: Callable[[dict], SubmissionResult | None] | None = None,
 ) -> SubmissionResult:
     """``r`` (the verdict at the student's own weights) after the probes' evidence.
 
@@ -299,6 +311,9 @@ def judge_probes(
         Seed of the checks.
     probe_seed : int or None
         The seed the grader sent for the second point (None: no probes were asked for).
+    own_at : callable, optional
+        For a verdict against the student's own loss: the verdict at the second point's probe, against the
+        same loss (:func:`gradcheck.audit.ownloss.at_point`), or None where none can be made.
     """
     if probe_seed is None or r.status in ("error", "timeout") or not r.tensors:
         return r
@@ -330,7 +345,7 @@ def judge_probes(
         )
     r = _repeat(r, result, probes)
     if not any(d.code == "nondeterministic_gradient" for d in r.diagnoses):
-        r = _point(r, result, probes, X, Y, spec, probe_seed)
+        r = _point(r, result, probes, X, Y, spec, probe_seed, own_at)
         if r.status == "error":  # an answer that is not the worker's own: nothing else in it is evidence
             return r
     r = _calls(r, probes)

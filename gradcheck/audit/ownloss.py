@@ -26,6 +26,10 @@ honest error stays, with the reason added. The verdict says that the loss checke
 against is the student's own, not the assignment's: a wrong loss is not judged this
 way, only whether the backward differentiates the loss the code computes.
 
+A pass is asked again at the grader's second point (:func:`at_point`), against the same loss
+there: a gradient right at the student's own weights only (cached, hard-coded) fails as it
+does against a reference loss.
+
 Its numbers are the sandbox's: where the reference path recomputes every value in the
 grader, this one takes the loss values the worker reports, so a submission that forges
 the worker's answer (its result channel is writable from inside) can forge them too.
@@ -47,7 +51,7 @@ from gradcheck.audit.submissionresult import SubmissionResult
 from gradcheck.check import check_gradients
 from gradcheck.errormap import error_maps
 
-__all__ = ["OWN_LOSS", "asker", "judged", "sources"]
+__all__ = ["OWN_LOSS", "asker", "at_point", "judged", "sources"]
 
 #: How a verdict's ``loss`` names the student's own loss function: ``own: the student's hinge_loss()``.
 OWN_LOSS = "own: "
@@ -200,24 +204,68 @@ def judged(
     params = {n: ex.params[n].astype(ex.precision) for n in names}
     grads = {n: ex.grads[n].astype(ex.precision) for n in names}
     mode = "full" if base.size <= FULL_ENTRIES else "sampled"
+    report, source, why = _rounds(table, params, grads, ask, result, wanted, base, mode, seed, first)
+    if why:
+        return _refused(graded, source, why)
+    return _verdict(graded, report, source, len(table.known))
+
+
+def _rounds(table, params, grads, ask, result, wanted, base1, mode, seed, first) -> tuple:
+    """``(report, source, None)``: the check on ``table``, run again as the worker fills the points it asks for;
+    ``(None, source, why)`` where the student's loss cannot serve (``base1``: the first run's weights, which the
+    worker's points are moves from; ``first``: the values the first run gave, by source, for the guard)."""
     source, checked = wanted[0], False
     for _ in range(MAX_ROUNDS):
         table.missing.clear()
         report = check_gradients(table.loss, grads, params, method="richardson", mode=mode, seed=seed, samples=SAMPLES)
         if checked and not table.missing:
-            return _verdict(graded, report, source, len(table.known))
+            return report, source, None
         points = _to_ask(table, checked)
-        got = _answer(ask, result, wanted, points, base)
+        got = _answer(ask, result, wanted, points, base1)
         if isinstance(got, str):
-            return _refused(graded, source, got)
+            return None, source, got
         source, values = got
         if not checked:
-            why = _guard(values, first.get(source, table.value))
+            expected = first.get(source, table.value)  # None: no value known before (a point of the grader's)
+            why = _guard(values, values[0] if expected is None else expected)
             if why:
-                return _refused(graded, source, why)
+                return None, source, why
             table.value, checked = float(values[0]), True
         table.fill(points, values)
-    return _refused(graded, source, f"the check still asked for new points after {MAX_ROUNDS} rounds")
+    return None, source, f"the check still asked for new points after {MAX_ROUNDS} rounds"
+
+
+def at_point(
+    graded: SubmissionResult, result: dict[str, Any], point: dict[str, Any], seed: int, ask: Callable
+) -> SubmissionResult | None:
+    """The verdict at the grader's second point against the same loss of the student's, or None where none is made.
+
+    ``point``: the worker's probe there (its weights, set by the worker as the grader asked, and the gradient
+    the backward gave). A gradient right at the student's own weights only (hard-coded, cached) passes the
+    check against its own loss there as readily as against a reference loss: so it is asked again at weights
+    the grader chose, entry by entry as at its own weights.
+    """
+    source = graded.own_loss
+    again = {**result, "params": [{**p, "data": v} for p, v in zip(result.get("params") or [], point["params"])]}
+    again["grads"] = [
+        {"param": g["param"], "rule": g.get("rule", "?"), "data": v}
+        for g, v in zip(result.get("grads") or [], point.get("grads") or [])
+        if v is not None
+    ]
+    ex1, _ = broadcast_onto_params(Extracted.from_result(result))
+    ex, _ = broadcast_onto_params(Extracted.from_result(again))
+    names = list(ex1.params)
+    if list(ex.params) != names or any(n not in ex.grads or ex.grads[n].shape != ex.params[n].shape for n in names):
+        return None
+    base1 = np.concatenate([ex1.params[n].astype(np.float64).ravel() for n in names])
+    base2 = np.concatenate([ex.params[n].astype(np.float64).ravel() for n in names])
+    grad2 = np.concatenate([ex.grads[n].astype(np.float64).ravel() for n in names])
+    table = _Table(names, base2, grad2, 0.0)
+    params = {n: ex.params[n].astype(ex.precision) for n in names}
+    grads = {n: ex.grads[n].astype(ex.precision) for n in names}
+    mode = "full" if base2.size <= FULL_ENTRIES else "sampled"  # as at its own weights: few rounds, all asked early
+    report, source, why = _rounds(table, params, grads, ask, result, [source], base1, mode, seed, {source: None})
+    return None if why else _verdict(graded, report, source, len(table.known))
 
 
 def _first_values(result: dict[str, Any]) -> dict[str, float]:

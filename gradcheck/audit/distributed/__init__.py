@@ -8,7 +8,7 @@ cluster's workers:
   the sandbox backend chosen (bubblewrap by default, installed on every worker), with the
   same limits, seeds and spec as a local run, and the task returns the verdict;
 * only the client writes result files, one atomic signed file per submission
-  (:func:`~gradcheck.audit.batch.record`), so ``--resume`` works across local and cluster
+  (:func:`~gradcheck.audit.resultfiles.record`), so ``--resume`` works across local and cluster
   runs, and no file a worker can reach ever holds a verdict;
 * the submission's files travel with its task: the client makes the same safe copy a local
   run makes (:mod:`gradcheck.audit.intake`) and sends its bytes. When every worker sees the
