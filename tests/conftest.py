@@ -1,6 +1,7 @@
 """Fixtures shared by the test modules."""
 
 import contextlib
+import fcntl
 import io
 import json
 import os
@@ -68,10 +69,21 @@ def examples_audit(tmp_path_factory):
     ~75 examples is the suite's most expensive step: the README, the examples' verdicts and the
     text-width tests read this one run instead of each auditing the folder again.
     """
-    out = tmp_path_factory.mktemp("examples-audit")
-    proc = subprocess.run(
-        [sys.executable, *EXAMPLES_AUDIT, "--output", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900
-    )
+    # Under pytest -n the test modules reading it may run in different worker processes: the first one to
+    # need it runs the audit in the folder the workers share, the others wait for it and read its result.
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out, done = shared / "examples-audit", shared / "examples-audit.json"
+    with open(shared / "examples-audit.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            out.mkdir()
+            argv = [sys.executable, *EXAMPLES_AUDIT, "--output", str(out)]
+            ran = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=900)
+            done.write_text(
+                json.dumps({"args": argv, "returncode": ran.returncode, "stdout": ran.stdout, "stderr": ran.stderr})
+            )
+    proc = subprocess.CompletedProcess(**json.loads(done.read_text()))
     folders = [p for p in out.iterdir() if p.is_dir()]
     assert len(folders) == 1, (folders, proc.stderr[-2000:])
     return SimpleNamespace(proc=proc, folder=folders[0])

@@ -145,10 +145,36 @@ def _site_pth() -> set[str]:
     return {str(p) for sp in site.getsitepackages() for p in Path(sp).glob("*.pth")}
 
 
+def _parent(pid: int) -> int:
+    """The parent of ``pid`` (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _other_test_workers() -> set[int]:
+    """Under ``pytest -n``, the other worker processes of this test run (the children of this worker's
+    parent): the sandboxes of the audits they are running are theirs, not leftovers of this module's."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return set()
+    return {int(d) for d in os.listdir("/proc") if d.isdigit() and _parent(int(d)) == os.getppid()} - {os.getpid()}
+
+
+def _descends_from(pid: int, ancestors: set[int]) -> bool:
+    while pid > 1:
+        pid = _parent(pid)
+        if pid in ancestors:
+            return True
+    return False
+
+
 def _leftovers() -> list[str]:
-    """Live processes of this checkout's sandboxes: their command line names this checkout's worker."""
+    """Live processes of this checkout's sandboxes: their command line names this checkout's worker
+    (except those another test worker of this run is running now)."""
     marker = f"sys.path.insert(0, {str(ROOT)!r}); from gradcheck.audit.worker import serve".encode()
-    found = []
+    found, others = [], _other_test_workers()
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
@@ -159,7 +185,7 @@ def _leftovers() -> list[str]:
                 state = fh.read().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if marker in cmd.replace(b"\0", b" ") and state not in ("Z", "X"):
+        if marker in cmd.replace(b"\0", b" ") and state not in ("Z", "X") and not _descends_from(int(d), others):
             found.append(f"pid {d}: {cmd[:100]!r}")
     return found
 

@@ -43,7 +43,7 @@ def run(args: list[str]) -> str:
 def test_two_setup_commands():
     setup = README.split("## Set up", 1)[1].split("\n## ", 1)[0]
     commands = re.findall(r"```bash\n(.*?)```", setup, flags=re.S)
-    assert [c.strip() for c in commands] == ['pip install -e ".[test]" && python -m gradcheck run', "pytest"]
+    assert [c.strip() for c in commands] == ['pip install -e ".[test]" && python -m gradcheck run', "pytest -n auto"]
 
 
 def test_quickstart_code_is_the_example_file_and_prints_what_the_readme_shows():
