@@ -427,15 +427,21 @@ def test_ctrl_c_cancels_the_cluster_and_leaves_a_valid_partial_report_that_resum
     bwrap_or_skip()
     klass = tmp_path / "class"
     klass.mkdir()
-    # 24 submissions: the 22 left after the second result take longer than a loaded machine needs to
-    # deliver the Ctrl-C (with six, the last four could all be written before it landed; with twelve, a test
-    # process starved beside another test file's workers sent it after the last)
-    for copy in (1, 2, 3, 4):
+    # twelve submissions: the ten left after the second result take longer than a loaded machine needs to
+    # deliver the Ctrl-C (with six, the last four could all be written before it landed)
+    for copy in (1, 2):
         for name in [*HONEST, "inplace_ascent_correct.py", "columns_correct.py"]:
             (klass / f"{Path(name).stem}_{copy}.py").write_bytes((EX / name).read_bytes())
     out = tmp_path / "reports"
     args = [sys.executable, "-m", "gradcheck", "audit", str(klass), "--dask", "local:2", "--output", str(out)]
-    proc = subprocess.Popen(args, cwd=tmp_path, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _ctrl_c_reaches_it()
+    proc = subprocess.Popen(
+        args,
+        cwd=tmp_path,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 600  # a hang guard: the wait ends at the second result, however loaded the machine is
     while len(glob.glob(f"{out}/*/submissions/*.json")) < 2:
         assert proc.poll() is None and time.monotonic() < deadline, "two results never appeared"
@@ -446,7 +452,7 @@ def test_ctrl_c_cancels_the_cluster_and_leaves_a_valid_partial_report_that_resum
     (folder,) = out.glob("audit-*")
     written = _results(folder)
     key = signing.run_key(folder)
-    assert 2 <= len(written) < 24 and all(signing.verify(key, d) for d in written.values())
+    assert 2 <= len(written) < 12 and all(signing.verify(key, d) for d in written.values())
     for _ in range(100):  # the workers and the sandboxes are gone with the client
         try:
             os.killpg(proc.pid, 0)
@@ -458,8 +464,15 @@ def test_ctrl_c_cancels_the_cluster_and_leaves_a_valid_partial_report_that_resum
     done = subprocess.run([*args[:5], "--resume", str(folder), "--jobs", "2"], capture_output=True, timeout=600)
     assert done.returncode == 1  # some examples fail, as they should
     report = json.loads((folder / "report.json").read_text())
-    assert len(report["submissions"]) == 24 and len(_results(folder)) == 24
+    assert len(report["submissions"]) == 12 and len(_results(folder)) == 12
     assert {n: (folder / "submissions" / n).stat().st_mtime_ns for n in written} == mtimes
+
+
+def _ctrl_c_reaches_it() -> None:
+    """SIGINT handled in this process, as Python's own default is, so that the audit started next gets it as a
+    terminal leaves it: a shell's background job (no job control) inherits SIGINT ignored, passes that on to
+    every child, and a Python started so never turns Ctrl-C into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _in_group(pid: int, pgid: int) -> bool:

@@ -70,6 +70,7 @@ def test_an_audit_stopped_by_ctrl_c_leaves_nothing_in_the_temporary_folder(tmp_p
     tmp, out, spec = _folders(tmp_path)
     files = [HOSTILE / "sleep_forever.py", HOSTILE / "infinite_loop.py", CORRECT]
     args = [*map(str, files), "--spec", str(spec), "--jobs", "2", "--output", str(out)]
+    _ctrl_c_reaches_it()
     proc = subprocess.Popen(
         [sys.executable, "-m", "gradcheck", "audit", *args],
         cwd=tmp_path,
@@ -92,3 +93,10 @@ def test_an_audit_stopped_by_ctrl_c_leaves_nothing_in_the_temporary_folder(tmp_p
             proc.wait()
     assert proc.returncode != 0
     assert _left(tmp) == [], proc.stderr.read().decode()[-2000:]
+
+
+def _ctrl_c_reaches_it() -> None:
+    """SIGINT handled in this process, as Python's own default is, so that the audit started next gets it as a
+    terminal leaves it: a shell's background job (no job control) inherits SIGINT ignored, passes that on to
+    every child, and a Python started so never turns Ctrl-C into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
