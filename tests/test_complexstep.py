@@ -3,6 +3,7 @@
 import numpy as np
 
 from gradcheck.audit.complexstep import ComplexSteps
+from gradcheck.audit.probes import _complex_held
 
 RNG = np.random.default_rng(4)
 W1, b1, W2 = RNG.normal(size=(3, 4)), RNG.normal(size=4), RNG.normal(size=(4, 2))
@@ -19,7 +20,7 @@ def test_one_tensor_with_an_imaginary_step_in_one_entry_is_a_point_and_each_entr
     for i in range(W1.size):
         trial = W1.astype(complex)
         trial.flat[i] += 1e-25j
-        hit = watch.hit({"W": trial})
+        hit = watch.hit(_complex_held({"W": trial}))
         assert hit is not None and hit[0] == "complex"
         seen.add(hit)
     assert len(seen) == W1.size
@@ -28,23 +29,27 @@ def test_one_tensor_with_an_imaginary_step_in_one_entry_is_a_point_and_each_entr
 def test_every_weight_flattened_in_another_order_along_a_random_direction_is_a_point():
     theta = np.concatenate([W2.ravel(), W1.ravel(), b1.ravel()]).astype(complex)  # another order
     v = RNG.normal(size=theta.size)
-    assert ComplexSteps(BASE).hit({"t": theta + 1e-20j * v}) is not None
-    assert ComplexSteps(BASE).hit({"held": [theta + 1e-20j * v]}) is not None  # inside a list too
+    assert ComplexSteps(BASE).hit(_complex_held({"t": theta + 1e-20j * v})) is not None
+    assert ComplexSteps(BASE).hit(_complex_held({"held": [theta + 1e-20j * v]})) is not None  # inside a list too
 
 
 def test_what_backpropagation_builds_is_no_point():
     watch = ComplexSteps(BASE)
-    assert watch.hit({"W": W1.astype(complex)}) is None  # no imaginary part: a cast, not a step
-    assert watch.hit({"W": W1 + 0.5j}) is None  # an imaginary part as large as the weights: the model's own
+    assert watch.hit(_complex_held({"W": W1.astype(complex)})) is None  # no imaginary part: a cast, not a step
+    assert (
+        watch.hit(_complex_held({"W": W1 + 0.5j})) is None
+    )  # an imaginary part as large as the weights: the model's own
     other = (W1 + 1e-3).astype(complex)
     other.flat[0] += 1e-25j
-    assert watch.hit({"W": other}) is None  # real part not the weights
-    assert watch.hit({"W": W1, "g": np.ones(3) * 1e-25j}) is None  # float arrays and unrelated complex ones
+    assert watch.hit(_complex_held({"W": other})) is None  # real part not the weights
+    assert (
+        watch.hit(_complex_held({"W": W1, "g": np.ones(3) * 1e-25j})) is None
+    )  # float arrays and unrelated complex ones
     flat = _flat().astype(complex)
     flat[0] += 1e-25j
-    assert watch.hit({"t": flat}) is not None
+    assert watch.hit(_complex_held({"t": flat})) is not None
 
 
 def test_a_one_entry_tensor_alone_matches_nothing():
     watch = ComplexSteps([np.zeros(1), W1])
-    assert watch.hit({"b": np.array([1e-25j])}) is None
+    assert watch.hit(_complex_held({"b": np.array([1e-25j])})) is None

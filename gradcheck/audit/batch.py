@@ -385,7 +385,7 @@ def _judge_box(box, result, data, spec, seeds, common, ask=None) -> SubmissionRe
     own_at = None
     if ask is not None and graded.own_loss:
         first = graded
-        own_at = lambda point: ownloss.at_point(first, result, point, seed, ask)  # noqa: E731
+        own_at = lambda again: ownloss.at_point(first, result, again, seed, ask)  # noqa: E731
     graded = consistency.judge_probes(
         graded, result, data[0], data[1], spec, seed=seed, probe_seed=probe_seed, own_at=own_at
     )

@@ -11,7 +11,7 @@ distinct places (:class:`gradcheck.audit.probes.CallWatch` counts them like move
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -23,21 +23,8 @@ STEP_RTOL = 1e-3
 #: Decimals to which two directions (unit vectors) are told apart: the steps of one derivative
 #: agree exactly, those of two derivatives differ in their leading digits.
 DIRECTION_DIGITS = 6
-#: Arrays held by one local (in a list, tuple or dict) that are looked at.
-MAX_HELD = 64
 #: A tensor is matched alone only from this many entries: a one-entry bias equals many a number.
 MIN_TENSOR_SIZE = 3
-
-
-def _complex_arrays(value: Any) -> list[np.ndarray]:
-    """Complex arrays held by a local variable: the array, or the arrays of a dict, list or tuple."""
-    if isinstance(value, np.ndarray):
-        return [value] if value.dtype.kind == "c" and value.size else []
-    if isinstance(value, dict):
-        value = list(value.values())[:MAX_HELD]
-    if isinstance(value, (list, tuple)):
-        return [v for v in value[:MAX_HELD] if isinstance(v, np.ndarray) and v.dtype.kind == "c" and v.size]
-    return []
 
 
 class ComplexSteps:
@@ -48,13 +35,12 @@ class ComplexSteps:
         self.total = sum(b.size for b in self.base)
         self.flat_sorted = np.sort(np.concatenate([b.ravel() for b in self.base])) if self.base else np.zeros(0)
 
-    def hit(self, local_vars: dict) -> tuple | None:
-        """``("complex", direction)`` for the first complex-step point among ``local_vars``, else None."""
-        for value in local_vars.values():
-            for arr in _complex_arrays(value):
-                way = self._direction(arr)
-                if way is not None:
-                    return ("complex", way)
+    def hit(self, arrays: Iterable[np.ndarray]) -> tuple | None:
+        """``("complex", direction)`` for the first complex-step point among ``arrays`` (a frame's complex ones)."""
+        for arr in arrays:
+            way = self._direction(arr)
+            if way is not None:
+                return ("complex", way)
         return None
 
     def _direction(self, arr: np.ndarray) -> str | None:

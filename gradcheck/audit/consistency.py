@@ -154,13 +154,14 @@ def _point(r, result, probes, X, Y, spec, seed, own_at=None) -> SubmissionResult
                 {"weights_not_used": off},
             ),
         )
+    again = result_at(result, point)
     if r.own_loss:  # graded against the student's own loss there, asked of the worker again
-        at_p2 = own_at(point) if own_at is not None else None
+        at_p2 = own_at(again) if own_at is not None else None
         if at_p2 is None:
             note = "not checked at a second point: the student's own loss could not be asked there"
             return dataclasses.replace(r, notes=(*r.notes, note))
     else:
-        at_p2 = _grade_at(result, point, X, Y, spec, r.path, seed, r.loss_choice)
+        at_p2 = _grade_at(again, X, Y, spec, r.path, seed, r.loss_choice)
     if r.status == "kink" and at_p2.status == "pass":
         return _clear_of_kinks(r, at_p2)
     if r.passed and not at_p2.passed:
@@ -214,8 +215,9 @@ def _worst(r: SubmissionResult) -> float:
     return max(errors) if errors else float("inf")
 
 
-def _grade_at(result: dict, point: dict, X, Y, spec: AuditSpec, path: str, seed: int, loss=None) -> SubmissionResult:
-    """The verdict at the grader's point: the same grading, under the loss of the student's own point."""
+def result_at(result: dict, point: dict) -> dict:
+    """The worker's result as read at the grader's point: the weights and gradient there, none of the first point's
+    own evidence (its forward, its probes, its penalty probe)."""
     params = [{**p, "data": v} for p, v in zip(result["params"], point["params"])]
     grads = [
         {"param": g["param"], "rule": g.get("rule", "?"), "data": v}
@@ -224,6 +226,11 @@ def _grade_at(result: dict, point: dict, X, Y, spec: AuditSpec, path: str, seed:
     ]
     again = {**result, "params": params, "grads": grads, "forward": point.get("forward"), "probes": None}
     again.update(forward_samples=point.get("forward_samples"), penalty_probe=None)  # the first point's: not here
+    return again
+
+
+def _grade_at(again: dict, X, Y, spec: AuditSpec, path: str, seed: int, loss=None) -> SubmissionResult:
+    """The verdict at the grader's point (``again``: :func:`result_at`), under the loss of the student's own point."""
     with screened():  # whether it is computed from the weights: screens say, entry by entry where they trip
         return grade(again, X, Y, spec, path=path, seed=seed, loss=loss)
 
@@ -312,8 +319,9 @@ def judge_probes(
     probe_seed : int or None
         The seed the grader sent for the second point (None: no probes were asked for).
     own_at : callable, optional
-        For a verdict against the student's own loss: the verdict at the second point's probe, against the
-        same loss (:func:`gradcheck.audit.ownloss.at_point`), or None where none can be made.
+        For a verdict against the student's own loss: the verdict on the result read at the second point
+        (:func:`result_at`), against the same loss (:func:`gradcheck.audit.ownloss.at_point`), or None where
+        none can be made.
     """
     if probe_seed is None or r.status in ("error", "timeout") or not r.tensors:
         return r

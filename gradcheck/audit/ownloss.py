@@ -193,27 +193,48 @@ def judged(
     if extra:  # a parameter the search missed (a bias kept as a plain 0): a check of the others is no verdict
         why = f"the code returns gradients no parameter was found for ({', '.join(extra[:4])})"
         return _refused(graded, wanted[0], why + ": list them all in [network] params")
-    ex, _ = broadcast_onto_params(Extracted.from_result(result))  # mended as grade() mends them (said there)
-    names = list(ex.params)
-    if not names or any(n not in ex.grads or ex.grads[n].shape != ex.params[n].shape for n in names):
+    ex = _extracted(result)
+    if ex is None:
         return graded
     first = _first_values(result)
-    base = np.concatenate([ex.params[n].astype(np.float64).ravel() for n in names])
-    grad = np.concatenate([ex.grads[n].astype(np.float64).ravel() for n in names])
-    table = _Table(names, base, grad, first.get(wanted[0], 0.0))
-    params = {n: ex.params[n].astype(ex.precision) for n in names}
-    grads = {n: ex.grads[n].astype(ex.precision) for n in names}
-    mode = "full" if base.size <= FULL_ENTRIES else "sampled"
-    report, source, why = _rounds(table, params, grads, ask, result, wanted, base, mode, seed, first)
+    report, source, why, asked = _checked(
+        ex, first.get(wanted[0], 0.0), ask, result, wanted, _flat(ex, ex.params), seed, first
+    )
     if why:
         return _refused(graded, source, why)
-    return _verdict(graded, report, source, len(table.known))
+    return _verdict(graded, report, source, asked)
+
+
+def _extracted(result: dict[str, Any]) -> Extracted | None:
+    """The weights and gradient mended as grade() mends them (said there); None unless each weight has its gradient."""
+    ex, _ = broadcast_onto_params(Extracted.from_result(result))
+    names = list(ex.params)
+    if not names or any(n not in ex.grads or ex.grads[n].shape != ex.params[n].shape for n in names):
+        return None
+    return ex
+
+
+def _flat(ex: Extracted, part: dict[str, np.ndarray]) -> np.ndarray:
+    """``part`` (the weights or the gradient) as one float64 vector, in the order of the weights."""
+    return np.concatenate([part[n].astype(np.float64).ravel() for n in ex.params])
+
+
+def _checked(ex: Extracted, value: float, ask, result, wanted, base1, seed, first) -> tuple:
+    """``(report, source, why, evaluations)``: ``ex``'s gradient checked on the student's loss asked of the worker,
+    from the table of :func:`_rounds` (``value``: the loss at ``ex``'s weights where known, else a placeholder)."""
+    table = _Table(list(ex.params), _flat(ex, ex.params), _flat(ex, ex.grads), value)
+    params = {n: ex.params[n].astype(ex.precision) for n in ex.params}
+    grads = {n: ex.grads[n].astype(ex.precision) for n in ex.params}
+    mode = "full" if table.base.size <= FULL_ENTRIES else "sampled"
+    report, source, why = _rounds(table, params, grads, ask, result, wanted, base1, mode, seed, first)
+    return report, source, why, len(table.known)
 
 
 def _rounds(table, params, grads, ask, result, wanted, base1, mode, seed, first) -> tuple:
     """``(report, source, None)``: the check on ``table``, run again as the worker fills the points it asks for;
     ``(None, source, why)`` where the student's loss cannot serve (``base1``: the first run's weights, which the
-    worker's points are moves from; ``first``: the values the first run gave, by source, for the guard)."""
+    worker's points are moves from; ``first``: the values the first run gave, by source, for the guard, or None at
+    a point of the grader's, where the loss's first value there is the only one)."""
     source, checked = wanted[0], False
     for _ in range(MAX_ROUNDS):
         table.missing.clear()
@@ -226,8 +247,7 @@ def _rounds(table, params, grads, ask, result, wanted, base1, mode, seed, first)
             return None, source, got
         source, values = got
         if not checked:
-            expected = first.get(source, table.value)  # None: no value known before (a point of the grader's)
-            why = _guard(values, values[0] if expected is None else expected)
+            why = _guard(values, values[0] if first is None else first.get(source, table.value))
             if why:
                 return None, source, why
             table.value, checked = float(values[0]), True
@@ -236,36 +256,22 @@ def _rounds(table, params, grads, ask, result, wanted, base1, mode, seed, first)
 
 
 def at_point(
-    graded: SubmissionResult, result: dict[str, Any], point: dict[str, Any], seed: int, ask: Callable
+    graded: SubmissionResult, result: dict[str, Any], again: dict[str, Any], seed: int, ask: Callable
 ) -> SubmissionResult | None:
     """The verdict at the grader's second point against the same loss of the student's, or None where none is made.
 
-    ``point``: the worker's probe there (its weights, set by the worker as the grader asked, and the gradient
-    the backward gave). A gradient right at the student's own weights only (hard-coded, cached) passes the
-    check against its own loss there as readily as against a reference loss: so it is asked again at weights
-    the grader chose, entry by entry as at its own weights.
+    ``again``: the worker's result read at that point (:func:`gradcheck.audit.consistency.result_at`: the weights
+    the worker set as the grader asked, and the gradient the backward gave there). A gradient right at the
+    student's own weights only (hard-coded, cached) passes the check against its own loss there as readily as
+    against a reference loss: so it is asked again at weights the grader chose, entry by entry as at its own.
     """
-    source = graded.own_loss
-    again = {**result, "params": [{**p, "data": v} for p, v in zip(result.get("params") or [], point["params"])]}
-    again["grads"] = [
-        {"param": g["param"], "rule": g.get("rule", "?"), "data": v}
-        for g, v in zip(result.get("grads") or [], point.get("grads") or [])
-        if v is not None
-    ]
-    ex1, _ = broadcast_onto_params(Extracted.from_result(result))
-    ex, _ = broadcast_onto_params(Extracted.from_result(again))
-    names = list(ex1.params)
-    if list(ex.params) != names or any(n not in ex.grads or ex.grads[n].shape != ex.params[n].shape for n in names):
+    first, ex = _extracted(result), _extracted(again)
+    if first is None or ex is None or list(ex.params) != list(first.params):
         return None
-    base1 = np.concatenate([ex1.params[n].astype(np.float64).ravel() for n in names])
-    base2 = np.concatenate([ex.params[n].astype(np.float64).ravel() for n in names])
-    grad2 = np.concatenate([ex.grads[n].astype(np.float64).ravel() for n in names])
-    table = _Table(names, base2, grad2, 0.0)
-    params = {n: ex.params[n].astype(ex.precision) for n in names}
-    grads = {n: ex.grads[n].astype(ex.precision) for n in names}
-    mode = "full" if base2.size <= FULL_ENTRIES else "sampled"  # as at its own weights: few rounds, all asked early
-    report, source, why = _rounds(table, params, grads, ask, result, [source], base1, mode, seed, {source: None})
-    return None if why else _verdict(graded, report, source, len(table.known))
+    report, source, why, asked = _checked(
+        ex, 0.0, ask, result, [graded.own_loss], _flat(first, first.params), seed, None
+    )
+    return None if why else _verdict(graded, report, source, asked)
 
 
 def _first_values(result: dict[str, Any]) -> dict[str, float]:

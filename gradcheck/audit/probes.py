@@ -32,6 +32,7 @@ import gc
 import hashlib
 import types
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -113,7 +114,11 @@ class CallWatch:
         if self.inspected >= MAX_INSPECTED:
             return
         self.inspected += 1
-        hit = self._params_hit() or self._args_hit(code, frame.f_locals) or self.complex_steps.hit(frame.f_locals)
+        hit = (
+            self._params_hit()
+            or self._args_hit(code, frame.f_locals)
+            or self.complex_steps.hit(_complex_held(frame.f_locals))
+        )
         if hit is not None:
             self.perturbed[name] += 1
             self.where.add(hit)
@@ -124,7 +129,7 @@ class CallWatch:
         if self.inspected >= MAX_INSPECTED:
             return
         self.inspected += 1
-        hit = self._params_hit() or self._locals_hit(frame) or self.complex_steps.hit(frame.f_locals)
+        hit = self._params_hit() or self._locals_hit(frame) or self.complex_steps.hit(_complex_held(frame.f_locals))
         if hit is not None:
             code = frame.f_code
             self.perturbed[code.co_qualname if hasattr(code, "co_qualname") else code.co_name] += 1
@@ -201,19 +206,25 @@ class CallWatch:
         }
 
 
-def _float_arrays(value: Any) -> list[tuple[str, np.ndarray]]:
-    if isinstance(value, np.ndarray) and value.dtype.kind == "f" and 0 < value.size <= 100_000:
+def _float_arrays(value: Any, kind: str = "f") -> list[tuple[str, np.ndarray]]:
+    """Arrays of dtype ``kind`` (``f`` float, ``c`` complex) held by an argument: the array, or a dict's arrays."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == kind and 0 < value.size <= 100_000:
         return [("", value)]
     if isinstance(value, dict):
-        return [(str(k), v) for k, v in value.items() if isinstance(v, np.ndarray) and v.dtype.kind == "f"]
+        return [(str(k), v) for k, v in value.items() if isinstance(v, np.ndarray) and v.dtype.kind == kind]
     return []
 
 
-def _weight_like(value: Any) -> list[tuple[str, np.ndarray]]:
-    """Float arrays held by a local variable: the array, or the arrays of a dict, list or tuple."""
+def _weight_like(value: Any, kind: str = "f") -> list[tuple[str, np.ndarray]]:
+    """Arrays of dtype ``kind`` held by a local variable: the array, or the arrays of a dict, list or tuple."""
     if isinstance(value, (list, tuple)):
-        return [(str(i), v) for i, v in enumerate(value[:64]) if isinstance(v, np.ndarray) and v.dtype.kind == "f"]
-    return _float_arrays(value)
+        return [(str(i), v) for i, v in enumerate(value[:64]) if isinstance(v, np.ndarray) and v.dtype.kind == kind]
+    return _float_arrays(value, kind)
+
+
+def _complex_held(local_vars: dict) -> Iterator[np.ndarray]:
+    """The complex arrays a frame's locals hold (:class:`~gradcheck.audit.complexstep.ComplexSteps` looks at them)."""
+    return (arr for value in local_vars.values() for _, arr in _weight_like(value, "c"))
 
 
 def _knob(ctx: dict, update: dict | None):
