@@ -81,6 +81,23 @@ def test_three_bugs():
     assert found and {b.code for b in found[0].bugs} == {"sign_flip", "missing_batch_mean", "bias_not_summed"}
 
 
+def test_the_search_does_not_depend_on_the_clock(monkeypatch):
+    """The pair and triple search is bounded by combinations tried, not seconds: a clock that races ahead
+    (a loaded machine) finds the same three bugs (a 5 s deadline found none of the triples under it)."""
+    import itertools
+    import time
+
+    config, p, X, Y = _net("tanh-mse-d2")
+    parts = [("sign-flip-all", None), ("sum-over-batch", None), ("bias-first-sample", 1)]
+    claimed = Compound(config, parts).closures(X, Y)[1](p)
+    calm = search.search(claimed, p, Context(MLP(config), X, Y))
+    ticks = itertools.count()
+    monkeypatch.setattr(time, "perf_counter", lambda: 100.0 * next(ticks))
+    raced = search.search(claimed, p, Context(MLP(config), X, Y))
+    assert raced and [e.bugs for e in raced] == [e.bugs for e in calm]
+    assert {b.code for b in raced[0].bugs} == {"sign_flip", "missing_batch_mean", "bias_not_summed"}
+
+
 def test_clip_fitted_on_top_of_a_catalogued_bug():
     config, p, X, Y = _net("sigmoid-bce-d2")
     claimed = MUTANTS["sum-over-batch"].build(config).closures(X, Y)[1](p)
