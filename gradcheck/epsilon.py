@@ -149,18 +149,31 @@ def _is_epsilon(c) -> bool:
     return value is not None and 0.0 < value <= LARGEST
 
 
-def _evaluate(loss_of, params: dict, drop: bool) -> tuple[object, list[str]]:
-    """``loss_of(params)`` on guard-tracing parameters: its value and the guards it used, described."""
+def traced(compute, drop: bool) -> tuple[object, list[str]]:
+    """``compute()``, run on arrays made :func:`guarding`: its value and the guards it used, described.
+
+    ``drop``: the value is the loss's without its guards (:func:`twin`).
+    """
     before, _Guard.session = _Guard.session, {"found": [], "drop": drop}
     try:
         with np.errstate(all="ignore"):  # the grader's own evaluations: the user's warnings are the user's runs'
-            value = loss_of({k: np.asarray(v).view(_Guard) for k, v in params.items()})
+            value = compute()
         found = _Guard.session["found"]
     finally:
         _Guard.session = before
     if isinstance(value, np.ndarray):
         value = value.view(np.ndarray)[()]
     return value, list(dict.fromkeys(found))
+
+
+def guarding(a) -> np.ndarray:
+    """``a`` as an array whose operations :func:`traced` sees (a view: the same numbers)."""
+    return np.asarray(a).view(_Guard)
+
+
+def _evaluate(loss_of, params: dict, drop: bool) -> tuple[object, list[str]]:
+    """``loss_of(params)`` on guard-tracing parameters: its value and the guards it used, described."""
+    return traced(lambda: loss_of({k: guarding(v) for k, v in params.items()}), drop)
 
 
 def twin(loss_of):
@@ -242,7 +255,12 @@ def without_guards(report, loss_of, params: dict, recheck):
     dtype = None if np.isfinite(bare) else np.float64
     if dtype is not None and not _float64_keeps_finite(loss_of, params):  # log(0) where the guard held it
         return _said(report, _unsettled_note(found, "is not finite here (a probability rounds to 0 or 1)"))
-    again = recheck(twin(loss_of), dtype)
+    return settled(report, found, recheck(twin(loss_of), dtype))
+
+
+def settled(report, found: list[str], again):
+    """The verdict of ``report`` (a check against the loss with the guards ``found``) once ``again``, the check
+    of the same gradient against the loss without them, is in (:func:`without_guards`)."""
     if not _settles(report, again):
         if again.status == "inconclusive":  # said, the verdict kept: a bug may be there
             return _said(report, _unsettled_note(found, "loses too many digits here to pass the gradient"))

@@ -272,6 +272,8 @@ STUDENT_NAMES = {
     "vector_output_float_bias_neglabel_bug.py": ["w1", "b1", "w2", "b2"],
     "default_reg_loss_correct.ipynb": ["W1", "b1", "W2", "b2"],
     "default_reg_loss_half_bug.ipynb": ["W1", "b1", "W2", "b2"],
+    "softplus_guarded_bce_correct.py": ["W1", "b1", "W2", "b2"],
+    "softplus_guarded_bce_at_output_bug.py": ["W1", "b1", "W2", "b2"],
 }
 
 

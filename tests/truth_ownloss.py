@@ -127,7 +127,24 @@ def _inline_hinge(rel: str):
     return params, list(claimed), loss
 
 
+def _softplus(rel: str):
+    """Mean BCE of a sigmoid over a softplus layer, without the file's 1e-8 guard: the model its backward is for."""
+    net = _module(rel).SmoothNet(3, 5)
+    Y = (RNG.random(7) > 0.5).astype(float)
+    g = net.gradients(X, Y)
+    params = [net.W1, net.b1, net.W2, net.b2]
+
+    def loss():
+        W1, b1, W2, b2, x, y = _long(*params, X, Y.reshape(-1, 1))
+        z = np.log1p(np.exp(x @ W1 + b1)) @ W2 + b2
+        return float(np.mean(np.logaddexp(0, z) - y * z))  # -y log p - (1 - y) log(1 - p), p = sigmoid(z)
+
+    return params, [g["W1"], g["b1"], g["W2"], g["b2"]], loss
+
+
 OWNLOSS_CASES = {
+    "softplus_guarded_bce_correct.py": lambda: _softplus("softplus_guarded_bce_correct.py"),
+    "softplus_guarded_bce_at_output_bug.py": lambda: _softplus("softplus_guarded_bce_at_output_bug.py"),
     "hinge_margin_net_correct.py": case_hinge,
     "smoothed_ce_functions_correct.py": lambda: _smoothed("smoothed_ce_functions_correct.py"),
     "smoothed_ce_functions_raw_targets_bug.py": lambda: _smoothed("smoothed_ce_functions_raw_targets_bug.py"),

@@ -7,7 +7,9 @@ entries moved (sparse, ``{"i": [...], "v": [...]}``, flat indices over the param
 the order the worker returned them) or every entry given (a list). Here, for each one,
 a fresh copy of the network gets those weights, runs its forward on the batch, and the
 loss function that computed the value the grader saw is called again, the same way,
-on what that forward produced. Only values go back; the grader judges.
+on what that forward produced. Only values go back; the grader judges. With ``"twin"``
+in the request the values are the loss's without its guards (an epsilon inside a ``log``,
+a clip of a probability: :mod:`gradcheck.epsilon`), and the guards seen are named.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from gradcheck.epsilon import guarding, traced
 
 __all__ = ["MAX_POINTS", "own_loss_values"]
 
@@ -36,6 +40,22 @@ def _point(spec: Any, base: np.ndarray) -> np.ndarray | None:
     return flat if flat.shape == base.shape else None
 
 
+def _traceable(root: Any, steps: tuple) -> None:
+    """The array at ``steps`` replaced by a view whose operations :func:`gradcheck.epsilon.traced` sees (where
+    the code holds it another way, as in a tuple, it stays: no guard is then seen, and the verdict stands)."""
+    from gradcheck.audit.adapters.paths import resolve
+
+    try:
+        parent, (kind, key) = resolve(root, steps[:-1]), steps[-1]
+        view = guarding(resolve(root, steps))
+        if kind == "attr":
+            setattr(parent, key, view)
+        else:
+            parent[key] = view
+    except Exception:  # noqa: BLE001 - the student's container refuses the view
+        pass
+
+
 def own_loss_values(ctx: dict, ask: dict) -> dict[str, Any]:
     """``{"source", "values"}``: the first of ``ask["sources"]`` the worker can call again, at ``ask["points"]``.
 
@@ -55,7 +75,8 @@ def own_loss_values(ctx: dict, ask: dict) -> dict[str, Any]:
     params = ctx["params"]
     base = np.concatenate([np.asarray(v, dtype=float).ravel() for v in ctx["s1"].before])
     cuts = np.cumsum([int(np.prod(p.shape)) for p in params])[:-1]
-    at, values = own[source], []
+    at, values, guards = own[source], [], []
+    twin = bool(ask.get("twin"))
     for spec in list(ask.get("points") or [])[:MAX_POINTS]:
         flat = _point(spec, base)
         if flat is None:
@@ -64,5 +85,12 @@ def own_loss_values(ctx: dict, ask: dict) -> dict[str, Any]:
         root = t.fresh()
         for p, chunk in zip(params, np.split(flat, cuts)):
             assign(root, p.steps, chunk.reshape(p.shape))
-        values.append(at(root))
-    return {"source": source, "values": values}
+            if twin:
+                _traceable(root, p.steps)
+        if not twin:
+            values.append(at(root))
+            continue
+        value, found = traced(lambda root=root: at(root), drop=True)
+        values.append(value)
+        guards += [g for g in found if g not in guards]
+    return {"source": source, "values": values, **({"guards": guards} if twin else {})}

@@ -128,9 +128,21 @@ class _Env:
         return v.copy() if isinstance(v, np.ndarray) else v
 
 
+def _on(fn: Any, root: Any) -> Any:
+    """``fn`` bound to network ``root`` when it is a method of another network of root's class.
+
+    The model's own ``loss(self, X, y)`` was found on the network the audit first built; at other
+    weights it must run on the network that holds them, or its value would never change.
+    """
+    held = getattr(fn, "__self__", None)
+    if held is None or held is root or type(held) is not type(root) or not hasattr(fn, "__func__"):
+        return fn
+    return fn.__func__.__get__(root, type(root))
+
+
 def _value(cand: Candidate, env: _Env, binding: list[tuple[str, str]]) -> float | None:
     try:
-        v = call_student(cand.source, cand.fn, **{n: env.value(r) for n, r in binding})
+        v = call_student(cand.source, _on(cand.fn, env.root), **{n: env.value(r) for n, r in binding})
     except (StudentCodeError, TypeError, KeyError):
         return None
     if isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], np.ndarray):  # (loss, its gradient)
