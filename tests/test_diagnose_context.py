@@ -104,3 +104,39 @@ def test_to_reference_keeps_an_unsummed_bias_in_samples_as_rows():
     unsummed = {**params, "b1": np.ones((4, 12))}
     assert ctx.to_reference(unsummed)["b1"].shape == (12, 4)
     assert ctx.to_reference({**params, "b1": np.ones(())})["b1"].shape == ()
+
+
+def test_a_net_no_reference_has_is_given_up_after_a_counted_number_of_candidates(monkeypatch):
+    """Four swish layers: no candidate matches, and the search stops at MAX_CANDIDATES, not after every one of
+    5**4 hidden tuples times the heads (about 33,000 candidates: 18 s on this machine before the bound)."""
+    import reference_nets.mlp as mlp
+    from gradcheck.diagnose import context
+
+    rng = np.random.default_rng(5)
+    sizes = [3, 4, 4, 4, 4, 2]
+    deep = {}
+    for i in range(5):
+        deep[f"W{i + 1}"] = rng.normal(size=(sizes[i], sizes[i + 1]))
+        deep[f"b{i + 1}"] = np.zeros(sizes[i + 1])
+    target = REAL[:, :2]
+
+    def swish_mse(p):
+        a = X
+        for i in range(1, 5):
+            z = a @ p[f"W{i}"] + p[f"b{i}"]
+            a = z / (1 + np.exp(-z))
+        return np.mean((a @ p["W5"] + p["b5"] - target) ** 2)
+
+    calls = []
+    real_loss = mlp.MLP.loss
+    monkeypatch.setattr(mlp.MLP, "loss", lambda self, *a, **k: calls.append(1) or real_loss(self, *a, **k))
+    assert Context.infer(swish_mse, deep) is None
+    assert 0 < len(calls) <= 3 * context.MAX_CANDIDATES  # three points per candidate
+
+
+def test_every_layer_alike_is_tried_first():
+    from gradcheck.diagnose.context import HIDDEN, _hidden_tuples
+
+    first = list(_hidden_tuples(4))[: len(HIDDEN)]
+    assert first == [(a,) * 4 for a in HIDDEN]
+    assert len(list(_hidden_tuples(4))) == len(HIDDEN) ** 4

@@ -30,6 +30,12 @@ LOSS_MATCH_RTOL = 1e-6
 MAX_CONDITION = 1e8
 #: Hidden activations tried, most common first.
 HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
+#: Candidate networks evaluated at most per inference, counted, never timed (a verdict never depends on the
+#: machine's load). Every candidate of a net of up to three hidden layers fits (5**3 hidden tuples, a leaky
+#: one at three slopes, times the heads: about 2,000 per layout); deeper nets are searched the most common
+#: first (every hidden layer alike), and a net that is no reference network at all (a swish or GELU layer)
+#: stops here instead of trying 5**4 * 8 * 4 layouts' worth (33,000 candidates, 100,000 forward passes).
+MAX_CANDIDATES = 8_000
 #: Leaky-ReLU slopes tried (the reference default 0.01, and the 0.1 and 0.2 of many courses).
 LEAKY_SLOPES = (0.01, 0.1, 0.2)
 #: (output activation, loss) pairs tried.
@@ -251,6 +257,7 @@ def _infer(loss, params) -> Context | None:
     if not all(np.isfinite(losses)):
         return None
     shapes = {k: v.shape for k, v in params.items()}
+    budget = [MAX_CANDIDATES]
     for X, Y in _batches(closure_items(loss)):
         outputs = [Y.shape[1]]
         if _class_labels(Y):  # integer labels: as many outputs as the last layer has units
@@ -261,10 +268,18 @@ def _infer(loss, params) -> Context | None:
             except LayoutError:
                 continue
             for layout in layouts:
-                found = _match_layout(layout, points, losses, X, Y, labels="int" if n_out != Y.shape[1] else "onehot")
-                if found is not None:
+                labels = "int" if n_out != Y.shape[1] else "onehot"
+                found = _match_layout(layout, points, losses, X, Y, labels, budget)
+                if found is not None or budget[0] <= 0:
                     return found
     return None
+
+
+def _hidden_tuples(depth: int):
+    """Hidden activations for ``depth`` layers: every layer alike first (the common case), then the rest."""
+    alike = [(a,) * depth for a in HIDDEN]
+    yield from alike
+    yield from (h for h in itertools.product(HIDDEN, repeat=depth) if h not in alike)
 
 
 def _configs(layout, labels: str):
@@ -272,7 +287,7 @@ def _configs(layout, labels: str):
     from reference_nets.mlp import MLPConfig
 
     heads = [h for h in HEADS if h[1] == "ce"] if labels == "int" else HEADS
-    for hidden in itertools.product(HIDDEN, repeat=len(layout.layers) - 1):
+    for hidden in _hidden_tuples(len(layout.layers) - 1):
         slopes = LEAKY_SLOPES if "leaky_relu" in hidden else LEAKY_SLOPES[:1]
         for (output, name), slope in itertools.product(heads, slopes):
             extra = {"labels": labels} if labels == "int" else {}
@@ -284,12 +299,17 @@ def _configs(layout, labels: str):
                 continue
 
 
-def _match_layout(layout, points, losses, X, Y, labels: str = "onehot") -> Context | None:
+def _match_layout(layout, points, losses, X, Y, labels: str = "onehot", budget: list | None = None) -> Context | None:
+    """The first candidate of ``layout`` whose loss is the user's at every point; ``budget[0]``: candidates left."""
     from reference_nets.mlp import MLP
 
+    budget = [MAX_CANDIDATES] if budget is None else budget
     refs = [layout.to_reference(p) for p in points]
     decay = [0.5 * sum(float(np.sum(r[k] ** 2)) for k in r if k.startswith("W")) for r in refs]
     for cfg in _configs(layout, labels):
+        if budget[0] <= 0:
+            return None
+        budget[0] -= 1
         net = MLP(cfg)
         try:
             data = [net.loss(r, X, Y) for r in refs]
