@@ -39,6 +39,7 @@ from gradcheck import castscreen, conditioning, epsilon, longer, reach, screens
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
+from gradcheck.directional import GroupScreener
 from gradcheck.entries import check_entries
 from gradcheck.opinions import EVALUATION_BUDGET, Checker
 from gradcheck.problem import GradientShapeError, Problem, misshaped
@@ -283,6 +284,7 @@ def _check_tensors(ch: Checker, analytic, mode: str, rng, samples: int):
     plan = screens.plan(ch, analytic) if mode == "directional" else {}
     tensors, numeric = [], {}
     for name, g in analytic.items():
+        ch.own_share(_judged_at_once(plan.get(name)))
         before = ch.oracle.evaluations
         screen, spent, unexplained, sharp_trip = None, 0, [], False
         if mode == "directional":
@@ -305,9 +307,18 @@ def _check_tensors(ch: Checker, analytic, mode: str, rng, samples: int):
             result = dataclasses.replace(result, status=worst_status([result.status, "inconclusive"]))
         tensors.append(result)
         numeric[name] = _numeric_array(g.shape, evidence)
+    ch.own_share(0)
     tensors = _confirmed_through_cast(ch, analytic, tensors)
     ch.count_twin()
     return tensors, numeric
+
+
+def _judged_at_once(planned) -> int:
+    """How many tensors the check of the next one judges: all of a group screen's before its search, else one."""
+    screener = planned[0] if planned else None
+    if isinstance(screener, GroupScreener) and not screener.results:
+        return len(screener.names)
+    return 1
 
 
 def _tied_to_twin(ch: Checker, name: str, g: np.ndarray, evidence: list[EntryEvidence]) -> list[EntryEvidence]:

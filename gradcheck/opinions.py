@@ -36,6 +36,7 @@ from gradcheck.secondopinion import SecondOpinions
 __all__ = [
     "ANALYTIC_ULPS",
     "EVALUATION_BUDGET",
+    "TENSOR_SHARE",
     "EXTENDED_LIMIT",
     "GAP_LIMIT",
     "Checker",
@@ -50,6 +51,9 @@ __all__ = [
 #: its extended twin ~50 float64 ones) to end inconclusive all the same. A planted error is
 #: pinned within a few hundred.
 EVALUATION_BUDGET = 2_000
+#: Evaluations each tensor gets for itself once that budget is spent (:meth:`Checker.own_share`): a
+#: real screen of its own (8 to 16) and a one-entry screen or a second opinion of an entry it points to.
+TENSOR_SHARE = 64
 
 
 class Checker(Floors, References, SecondOpinions):
@@ -109,6 +113,8 @@ class Checker(Floors, References, SecondOpinions):
 
     #: set once :meth:`budget_spent` first said so (the note is written once)
     _over_budget = False
+    #: evaluations below which the tensor being checked still has its own share (:meth:`own_share`)
+    _share_until = 0
 
     def spent(self) -> int:
         """Loss evaluations so far, the reference and twin oracles' included."""
@@ -117,15 +123,30 @@ class Checker(Floors, References, SecondOpinions):
             n += self._twin[0].evaluations - self._twin_start
         return n
 
+    def own_share(self, tensors: int) -> None:
+        """The check of the next tensor starts with :data:`TENSOR_SHARE` evaluations of its own per tensor it judges.
+
+        ``tensors``: how many it judges at once (a group screen's search judges all of its tensors);
+        0 when the tensors' checks are over. The budget is spent in the order the tensors are
+        checked; a tensor whose search is deep (a noisy loss's second opinions, kinks walked entry by
+        entry) left the tensors after it nothing, not even a screen: a bias sign-flipped behind such
+        a layer ended inconclusive, unseen. Each tensor checked after the budget ran out still gets
+        its share: its screen and a look at the entries it points to. Nothing checked before changes.
+        """
+        self._share_until = self.spent() + TENSOR_SHARE * tensors if tensors else 0
+
     def budget_spent(self) -> bool:
-        """Has the check spent its budget (:data:`EVALUATION_BUDGET` in directional mode)? Noted once."""
-        if not self._over_budget and self.budget is not None and self.spent() >= self.budget:
+        """Has the check spent its budget (:data:`EVALUATION_BUDGET` in directional mode) and this tensor its share?"""
+        if self.budget is None or self.spent() < self.budget:
+            return False
+        if not self._over_budget:
             self._over_budget = True
             self.notes.append(
-                f"the check stopped looking further after {self.budget:,} loss evaluations: "
-                "what was still open then is inconclusive, not pass"
+                f"the check stopped looking further after {self.budget:,} loss evaluations, but for "
+                f"{TENSOR_SHARE} of its own for each tensor checked after that: whatever was still open then is "
+                "inconclusive, not pass"
             )
-        return self._over_budget
+        return self.spent() >= self._share_until
 
     def _noise_note(self) -> None:
         if self.oracle.noise:

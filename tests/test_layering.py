@@ -129,6 +129,7 @@ LAYERS = [
         "gradcheck.longer",
         "gradcheck.widescreen",
         "gradcheck.entries",
+        "gradcheck.entryscreens",
         "gradcheck.excess",
         "gradcheck.convention",
         "gradcheck.throughcast",
