@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gradcheck import numeric as nm
-from gradcheck.along import real_along, retried_along
+from gradcheck.along import SCREEN_NODES, real_along, retried_along
 from gradcheck.compare import SAFETY
 from gradcheck.directional.complexstep import complex_along, inherited_error
 
@@ -78,6 +78,9 @@ class Screen:
     noise_gain: float = 0.0
     #: The truncation part of ``error`` (real screens; the rest is rounding).
     truncation: float = 0.0
+    #: The factor the judged tensor's entries of the direction carry beyond ``sign(g_i) spread_i``
+    #: (a :class:`gradcheck.directional.MergedScreener` moves each tensor as its own screen would).
+    weight: float = 1.0
 
     @property
     def excess(self) -> float:
@@ -86,7 +89,7 @@ class Screen:
 
     def to_dict(self) -> dict:
         """Plain-JSON form."""
-        return {
+        out = {
             "analytic": self.analytic,
             "numeric": self.numeric,
             "error": self.error,
@@ -94,6 +97,7 @@ class Screen:
             "ok": self.ok,
             "tensors": list(self.tensors),
         }
+        return out if self.weight == 1.0 else {**out, "weight": self.weight}
 
 
 def signs(g: np.ndarray, weight: float = 1.0) -> np.ndarray:
@@ -170,7 +174,9 @@ class Screener:
         d[block] = self.v[block]
         return d.reshape(self.oracle.work[self.name].shape)
 
-    def _numeric(self, block: np.ndarray, scale: float, retry: bool = True) -> tuple[float, float, float, float]:
+    def _numeric(
+        self, block: np.ndarray, scale: float, retry: bool = True, fewer: bool = False
+    ) -> tuple[float, float, float, float]:
         """``(value, error, noise_gain, truncation)`` of the numeric directional derivative over ``block``."""
         o = self.oracle
         moves = self._moves(block)
@@ -180,7 +186,7 @@ class Screener:
             if self.shadow is not None:
                 err += inherited_error(value, complex_along(self.shadow, moves))
             return value, err, 0.0, 0.0
-        along = real_along(o, moves, self._largest(block), retry)
+        along = real_along(o, moves, self._largest(block), retry, self.nodes, fewer)
         self.first = None if retry else along  # for :meth:`retest`
         return along.value, along.error, along.noise_gain, along.truncation
 
@@ -206,11 +212,13 @@ class Screener:
         return out
 
     _whole_sums: tuple[float, float] | None = None
+    #: Central differences a real screen extrapolates (:func:`gradcheck.along.extrapolated_along`).
+    nodes = SCREEN_NODES
 
-    def test(self, block: np.ndarray, retry: bool = True) -> Screen:
-        """Evaluate the directional derivative over ``block`` (``retry``: see :func:`gradcheck.along.real_along`)."""
+    def test(self, block: np.ndarray, retry: bool = True, fewer: bool = False) -> Screen:
+        """The directional derivative over ``block``, judged (``retry``, ``fewer``: see ``along.real_along``)."""
         analytic, scale = self.sums(block)
-        value, err, gain, trunc = self._numeric(block, scale, retry)
+        value, err, gain, trunc = self._numeric(block, scale, retry, fewer)
         return self._judge(analytic, value, err, scale, gain, trunc)
 
     def retest(self, block: np.ndarray) -> Screen:
