@@ -10,6 +10,7 @@ else a real extrapolated difference (:mod:`gradcheck.along`). See
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -162,10 +163,16 @@ class Screener:
     ):
         self.oracle, self.complex_safe, self.name, self.shadow = oracle, complex_safe, name, shadow
         self.g = g_flat
-        self.v = screen_direction(g_flat, weight)
+        self._weight = weight
         # the analytic sum is float64 (validated gradients are), whatever the oracle computes in
         self.eps = float(np.finfo(np.float64 if oracle.extended else oracle.dtype).eps)
         self.first = None
+
+    @functools.cached_property
+    def v(self) -> np.ndarray:
+        """The screening direction :func:`screen_direction` (made on first use: a combined screen whose
+        probe is refused on its smallest tensor alone never builds the others')."""
+        return screen_direction(self.g, self._weight)
 
     def _direction(self, block: np.ndarray) -> np.ndarray:
         if block.size == self.g.size:  # every entry (a block holds distinct indices)
