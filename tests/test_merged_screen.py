@@ -91,7 +91,9 @@ def test_a_merged_screen_moves_every_tensor_as_its_own_screen_would():
         assert np.array_equal(np.sign(moves[name].reshape(-1)), np.sign(own))
         assert np.all(np.abs(moves[name]) >= factors[name]) and np.all(np.abs(moves[name]) < 1.5 * factors[name])
     # the base step: no entry is moved farther than its factor says
-    assert merged._largest(np.arange(merged.g.size)) <= 1.0
+    assert merged._largest(np.arange(merged.g.size)) == 1.0
+    assert merged._largest(np.arange(600, 605)) == pytest.approx(1.0)  # b's largest entry over its factor
+    assert merged._largest(np.arange(0, 600)) == pytest.approx(float(np.max(np.abs(params["W"]))))
 
 
 @pytest.fixture(scope="module")

@@ -120,7 +120,8 @@ class MergedScreener(GroupScreener):
 
     def _largest(self, block: np.ndarray) -> float:
         # the direction carries each tensor's step factor: the base step scales by what is left over
-        flat = self.oracle.flat
+        # (nothing, over every entry: each factor is at least its tensor's max(1, largest |t|))
         if block.size == self.g.size:
-            return max(float(np.max(np.abs(flat[n]), initial=0.0)) / self.factors[n] for n in self.names)
+            return 1.0
+        flat = self.oracle.flat
         return max(float(np.max(np.abs(flat[n][j]))) / self.factors[n] for n, j in self.split(block).items())
