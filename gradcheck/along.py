@@ -11,6 +11,7 @@ the loss's measured noise).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -50,8 +51,18 @@ def _lagrange_at_zero(nodes: tuple[float, ...]) -> np.ndarray:
 #: latter, kept (conservatively) for the former. Steps in ratio 1:2:3:4 amplify the
 #: noise of the smallest step less (by ``sum |w_k| / k``, 2.1) than halvings would.
 SCREEN_NODES = 4
-_W4 = _lagrange_at_zero(tuple(float(k * k) for k in range(1, SCREEN_NODES + 1)))
-_W3 = _lagrange_at_zero(tuple(float(k * k) for k in range(1, SCREEN_NODES)))
+
+
+@functools.cache
+def node_weights(nodes: int) -> np.ndarray:
+    """Weights extrapolating the central differences at ``d, 2d, .., nodes d`` to a zero step (read-only)."""
+    w = _lagrange_at_zero(tuple(float(k * k) for k in range(1, nodes + 1)))
+    w.flags.writeable = False
+    return w
+
+
+_W4 = node_weights(SCREEN_NODES)
+_W3 = node_weights(SCREEN_NODES - 1)
 #: Largest step ``4 d`` of a real screen, in per-entry central-difference steps (times the
 #: largest ``|t|`` of the block, and the ninth root of the noise's excess over the rounding
 #: model: the optimum of ``A d**8 + sigma / d``). Where truncation still dominates (a
@@ -77,6 +88,8 @@ class Along:
     noise_gain: float
     #: The step ``d`` it was measured at.
     step: float = 0.0
+    #: The central differences extrapolated (at ``d .. nodes d``).
+    nodes: int = SCREEN_NODES
 
     @property
     def error(self) -> float:
@@ -95,28 +108,71 @@ class Along:
 NOISE_SPREAD = float(np.sqrt(np.sum((_W4 / np.arange(1, SCREEN_NODES + 1)) ** 2) / 2.0))
 
 
-def extrapolated_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], d: float) -> Along:
-    """Directional derivative along ``moves`` from steps ``d .. 4d`` (8 evaluations); see :data:`SCREEN_NODES`."""
+def noise_spread(nodes: int) -> float:
+    """:data:`NOISE_SPREAD` of an extrapolation from ``nodes`` central differences (``2 nodes`` points)."""
+    return float(np.sqrt(np.sum((node_weights(nodes) / np.arange(1, nodes + 1)) ** 2) / 2.0))
+
+
+def extrapolated_along(
+    o: nm.Oracle, moves: Mapping[str, np.ndarray], d: float, nodes: int = SCREEN_NODES, fewer: bool = False
+) -> Along:
+    """Directional derivative along ``moves`` from steps ``d .. nodes d`` (``2 nodes`` evaluations).
+
+    See :data:`SCREEN_NODES`: the truncation is the difference from the value
+    of one node fewer (an error estimate of that value, kept for this one).
+    ``fewer``: the last node is not evaluated (2 evaluations fewer) where the
+    value from the others, with its error so estimated, is already within the
+    rounding that the last node's own points would add to any value using them:
+    its error bar is then no wider than the full extrapolation's could be. The
+    blocks a search bisects ask for it (their directions curve less as they
+    shrink, and most of their screens stop there); a tensor's own screen does
+    not: a tighter bar there can take a screen too coarse to see its tensor
+    just below :func:`gradcheck.longer.blind`, which measures such a screen
+    again at longer steps where it could see it.
+    """
     c, r = [], []
-    for k in range(1, SCREEN_NODES + 1):
+    for k in range(1, nodes + 1):
         Lp, Lm = o.loss_along(moves, k * d), o.loss_along(moves, -k * d)
         c.append((Lp - Lm) / (2 * k * d))
         r.append(o.u * (abs(Lp) + abs(Lm)) / (2 * k * d))
-    value = float(np.dot(_W4, c))
-    trunc = abs(value - float(np.dot(_W3, c[:-1])))
-    gain = NOISE_SPREAD / d
-    rounding = float(np.dot(np.abs(_W4), r)) + gain * o.noise
-    return Along(value, trunc if np.isfinite(trunc) else float("inf"), rounding, gain)
+        if fewer and k == nodes - 1 and k >= 3:
+            fewer = _extrapolated(o, c, r, d)
+            # the last node's rounding alone (its |L| as the node before's): what no value from every node beats
+            last = r[-1] * k / nodes
+            floor = float(np.dot(np.abs(node_weights(nodes)), [*r, last])) + noise_spread(nodes) / d * o.noise
+            if fewer.error <= floor:
+                return fewer
+    return _extrapolated(o, c, r, d)
 
 
-def real_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], largest: float, retry: bool = True) -> Along:
+def _extrapolated(o: nm.Oracle, c: list[float], r: list[float], d: float) -> Along:
+    """The extrapolation of the central differences ``c`` at ``d .. len(c) d`` (``r``: their rounding bounds)."""
+    nodes = len(c)
+    w = node_weights(nodes)
+    value = float(np.dot(w, c))
+    trunc = abs(value - float(np.dot(node_weights(nodes - 1), c[:-1])))
+    gain = noise_spread(nodes) / d
+    rounding = float(np.dot(np.abs(w), r)) + gain * o.noise
+    return Along(value, trunc if np.isfinite(trunc) else float("inf"), rounding, gain, nodes=nodes)
+
+
+def real_along(
+    o: nm.Oracle,
+    moves: Mapping[str, np.ndarray],
+    largest: float,
+    retry: bool = True,
+    nodes: int = SCREEN_NODES,
+    fewer: bool = False,
+) -> Along:
     """:func:`extrapolated_along` at the screen's step, retried once where truncation dominates (8 or 16 evals).
 
     ``retry=False``: the first step only (8 evaluations); :func:`retried_along` can retry it later.
+    ``nodes``: central differences extrapolated (``2 nodes`` evaluations a step); the step ``d``
+    is the same for any number of them. ``fewer``: see :func:`extrapolated_along`.
     """
     excess = o.measured.excess if o.measured is not None else 1.0
     d = SCREEN_STEP / SCREEN_NODES * min(16.0, excess ** (1.0 / 9.0)) * o.h0 * max(1.0, largest)
-    first = dataclasses.replace(extrapolated_along(o, moves, d), step=d)
+    first = dataclasses.replace(extrapolated_along(o, moves, d, nodes, fewer), step=d)
     if not retry or not wants_retry(first.truncation, first.rounding):
         return first
     return retried_along(o, moves, first)
@@ -126,7 +182,8 @@ def retried_along(o: nm.Oracle, moves: Mapping[str, np.ndarray], first: Along) -
     """``first`` measured again at a smaller step, where truncation (~d**6) meets rounding (~1/d) (8 evaluations)."""
     # truncation (~d**6) meets rounding (~1/d) at d (rounding / truncation)**(1/7)
     shrink = max(SCREEN_RETRY_LIMIT, (first.rounding / first.truncation) ** (1.0 / 7.0)) if first.truncation else 1.0
-    second = dataclasses.replace(extrapolated_along(o, moves, first.step * shrink), step=first.step * shrink)
+    again = extrapolated_along(o, moves, first.step * shrink, first.nodes)
+    second = dataclasses.replace(again, step=first.step * shrink)
     return second if second.error < first.error else first
 
 

@@ -441,7 +441,9 @@ def _resolution(report: GradientReport, ch: Checker, analytic) -> dict[str, floa
         g = analytic[t.name].reshape(-1)
         g = np.abs(g[:: max(1, g.size // TYPICAL_SAMPLE)])  # an evenly strided sample: a median of 200,000 took 4 ms
         typical = float(np.median(g[g > 0])) if np.any(g > 0) else 0.0
-        reach = t.directional["tolerance"] if t.directional and not t.checked else per_entry
+        # (a screen's tolerance over the tensor's share of its direction: sign(g_i) spread_i times its weight)
+        seen = t.directional["tolerance"] / t.directional.get("weight", 1.0) if t.directional else per_entry
+        reach = seen if not t.checked else per_entry
         out[t.name] = reach / typical if typical > 0 else float("inf")
     return out
 

@@ -39,12 +39,15 @@ def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=
     """
     evidence, screen, unexplained = _check_directional(ch, name, g, rng, samples, screener, whole)
     if not evidence and not unexplained and screen.ok and len(screen.tensors) > 1:
-        own = dr.Screener(ch.oracle, ch.complex_safe, name, g.reshape(-1))
-        if own.sums(np.arange(g.size))[1] < screen.tolerance:
+        # (this tensor's own screen's sum |g_i v_i|, v_i = sign(g_i) spread_i, before building that screen)
+        if float(np.dot(np.abs(g.reshape(-1)), dr.spread(g.size))) < screen.tolerance:
+            own = dr.Screener(ch.oracle, ch.complex_safe, name, g.reshape(-1))
             # a screen through several tensors allows more than this one's whole part (a first layer
             # of 1e-8 entries beside a last of 1e-2; or its gradient returned as zeros, the bug): it
             # would pass whatever this tensor's gradient is; the tensor's own screen judges it
             evidence, screen, unexplained = _check_directional(ch, name, g, rng, samples, own)
+    if isinstance(screener, dr.MergedScreener) and screen.tensors == screener.names:
+        screen = dataclasses.replace(screen, weight=screener.factors[name])
     if name in ch.floored and not unexplained:
         ch.notes.append(floor_note(ch, name, g))
     if not evidence and not unexplained and blind(screen) and name not in ch.stepped:

@@ -109,7 +109,7 @@ class Search:
     def _test(self, block: np.ndarray) -> Screen:
         self.budget -= 1
         self.spent += 1
-        return self.screener.test(block)
+        return self.screener.test(block, fewer=True)  # (a block's screen may stop a node early: along.py)
 
     def _inferable(self) -> bool:
         """A complex-step half may be inferred from the whole: its error is a few ulps of the sum."""

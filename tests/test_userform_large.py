@@ -2,11 +2,14 @@
 
 784-256-256-256-10, tanh, batch 64, sigmoid outputs, textbook BCE with
 ``np.clip``, the loss returned through ``float()`` (no complex step), saturated
-outputs (``benchmarks/userforms.py``). Its loss loses ~2.7 of float64's digits,
-so a real screen through every tensor at once is too coarse to see one typical
-entry off by 1e-4 (its tolerance is ~1.8e-4 of such an entry); each tensor it
-cannot resolve is screened on its own. Ground truth is the planted entry, whose
-location is known independently of the checker.
+outputs (``benchmarks/userforms.py``). Its loss loses ~3 of float64's digits,
+so a real screen through every tensor at once, every entry moved alike, is too
+coarse to see one typical entry off by 1e-4 (its tolerance is ~1.8e-4 of such
+an entry). One screen through every tensor, each moved as far as its own screen
+would move it and extrapolated from five steps, sees each entry as the own
+screens do (``tests/test_merged_screen.py``); where it trips, each tensor is
+screened on its own. Ground truth is the planted entry, whose location is known
+independently of the checker.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ def test_the_correct_large_user_form_net_passes_and_names_the_saturated_loss(net
     report = check_gradients(loss, grad, params)
     assert report.status == "pass"
     assert any(d.code == "loss_ill_conditioned" for d in report.diagnoses)
+    # one merged screen (10) after the loss's noise (12), where a screen per tensor took 32 more
+    assert all(t.directional["tensors"] == list(params) for t in report.tensors)
+    assert report.evaluations < 30
 
 
 def test_one_typical_entry_off_by_1e4_is_caught_and_pinned_under_400_evaluations(net):
@@ -51,6 +57,8 @@ def test_one_typical_entry_off_by_1e4_is_caught_and_pinned_under_400_evaluations
     failing = [(t.name, t.worst_index) for t in report.tensors if t.status == "fail"]
     assert failing == [("W2", index)]
     assert report.evaluations < 400
+    # the merged screen tripped: W2 was searched along its own screen
+    assert [t.directional["tensors"] for t in report.tensors if t.name == "W2"] == [["W2"]]
 
 
 def test_a_group_screen_too_coarse_for_a_typical_entry_names_the_tensor():

@@ -85,7 +85,7 @@ from gradcheck.directional.complexprobe import (
     reproduced,
 )
 from gradcheck.directional.complexstep import _complex_moved, complex_along, inherited_error  # noqa: F401
-from gradcheck.directional.grouped import GROUP_SHARE, REAL_REACH, GroupScreener, coarse
+from gradcheck.directional.grouped import GROUP_SHARE, MERGED_NODES, REAL_REACH, GroupScreener, MergedScreener, coarse
 from gradcheck.directional.screener import (
     DIRECTIONAL_ULPS,
     LEAF_SIZE,
@@ -109,6 +109,8 @@ __all__ = [
     "GroupScreener",
     "LEAF_SIZE",
     "MAX_BLOCKS",
+    "MERGED_NODES",
+    "MergedScreener",
     "PROBE_SLACK",
     "PROBE_SMALL",
     "PROBE_STEP",

@@ -83,7 +83,8 @@ def _refused_cheaply(oracle: nm.Oracle, combined: Combined) -> Probe | None:
     smallest = min(reversed(sizes), key=sizes.get)  # the last of the smallest
     if sizes[smallest] > CHEAP_PROBE_SHARE * total:
         return None
-    moved = {**oracle.work, **_complex_moved(oracle, {smallest: combined.moves[smallest]}, only=True)}
+    along = combined.screeners[smallest].v.reshape(oracle.work[smallest].shape)  # (that tensor's direction only)
+    moved = {**oracle.work, **_complex_moved(oracle, {smallest: along}, only=True)}
     try:
         _complex_value(oracle, moved)
     except Exception as exc:  # whatever it was, the per-entry probe words it

@@ -89,3 +89,39 @@ def coarse(group: GroupScreener, screen: Screen) -> list[str]:
         if nonzero and 2 * int(np.count_nonzero((terms > 0) & (terms < threshold))) > nonzero:
             out.append(name)
     return out
+
+
+#: Central differences the merged screen (:class:`MergedScreener`) extrapolates: a direction
+#: through every large tensor of the 335,114-parameter user-form net curves so much that
+#: four left a truncation of 1.6e-7 beside a rounding of 1.1e-7 (the three tensors' own
+#: screens: 1e-9 to 9e-9), five leave 2.5e-9 at the same step, for 10 evaluations where
+#: the three screens took 24.
+MERGED_NODES = 5
+
+
+class MergedScreener(GroupScreener):
+    """One real screen through tensors that would each have a screen of their own, each moved as far.
+
+    ``factors[name]`` is the step factor (``max(1, largest |t|)`` of its block)
+    the tensor's own screen would take; its entries of the direction are scaled
+    by it and the screen's step is the base step, so every entry moves as far
+    as on its own screen and the loss's noise over the step, which sets a
+    real screen's tolerance, weighs an entry's error as it would there.
+    """
+
+    nodes = MERGED_NODES
+
+    def __init__(self, oracle: nm.Oracle, flats: Mapping[str, np.ndarray], factors: Mapping[str, float]):
+        super().__init__(oracle, flats)
+        self.factors = dict(factors)
+        for n in self.names:
+            if self.factors[n] != 1.0:
+                self.v[self.starts[n] : self.starts[n] + self.sizes[n]] *= self.factors[n]
+
+    def _largest(self, block: np.ndarray) -> float:
+        # the direction carries each tensor's step factor: the base step scales by what is left over
+        # (nothing, over every entry: each factor is at least its tensor's max(1, largest |t|))
+        if block.size == self.g.size:
+            return 1.0
+        flat = self.oracle.flat
+        return max(float(np.max(np.abs(flat[n][j]))) / self.factors[n] for n, j in self.split(block).items())

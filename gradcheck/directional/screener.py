@@ -10,13 +10,14 @@ else a real extrapolated difference (:mod:`gradcheck.along`). See
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from gradcheck import numeric as nm
-from gradcheck.along import real_along, retried_along
+from gradcheck.along import SCREEN_NODES, real_along, retried_along
 from gradcheck.compare import SAFETY
 from gradcheck.directional.complexstep import complex_along, inherited_error
 
@@ -78,6 +79,9 @@ class Screen:
     noise_gain: float = 0.0
     #: The truncation part of ``error`` (real screens; the rest is rounding).
     truncation: float = 0.0
+    #: The factor the judged tensor's entries of the direction carry beyond ``sign(g_i) spread_i``
+    #: (a :class:`gradcheck.directional.MergedScreener` moves each tensor as its own screen would).
+    weight: float = 1.0
 
     @property
     def excess(self) -> float:
@@ -86,7 +90,7 @@ class Screen:
 
     def to_dict(self) -> dict:
         """Plain-JSON form."""
-        return {
+        out = {
             "analytic": self.analytic,
             "numeric": self.numeric,
             "error": self.error,
@@ -94,6 +98,7 @@ class Screen:
             "ok": self.ok,
             "tensors": list(self.tensors),
         }
+        return out if self.weight == 1.0 else {**out, "weight": self.weight}
 
 
 def signs(g: np.ndarray, weight: float = 1.0) -> np.ndarray:
@@ -158,10 +163,16 @@ class Screener:
     ):
         self.oracle, self.complex_safe, self.name, self.shadow = oracle, complex_safe, name, shadow
         self.g = g_flat
-        self.v = screen_direction(g_flat, weight)
+        self._weight = weight
         # the analytic sum is float64 (validated gradients are), whatever the oracle computes in
         self.eps = float(np.finfo(np.float64 if oracle.extended else oracle.dtype).eps)
         self.first = None
+
+    @functools.cached_property
+    def v(self) -> np.ndarray:
+        """The screening direction :func:`screen_direction` (made on first use: a combined screen whose
+        probe is refused on its smallest tensor alone never builds the others')."""
+        return screen_direction(self.g, self._weight)
 
     def _direction(self, block: np.ndarray) -> np.ndarray:
         if block.size == self.g.size:  # every entry (a block holds distinct indices)
@@ -170,7 +181,9 @@ class Screener:
         d[block] = self.v[block]
         return d.reshape(self.oracle.work[self.name].shape)
 
-    def _numeric(self, block: np.ndarray, scale: float, retry: bool = True) -> tuple[float, float, float, float]:
+    def _numeric(
+        self, block: np.ndarray, scale: float, retry: bool = True, fewer: bool = False
+    ) -> tuple[float, float, float, float]:
         """``(value, error, noise_gain, truncation)`` of the numeric directional derivative over ``block``."""
         o = self.oracle
         moves = self._moves(block)
@@ -180,7 +193,7 @@ class Screener:
             if self.shadow is not None:
                 err += inherited_error(value, complex_along(self.shadow, moves))
             return value, err, 0.0, 0.0
-        along = real_along(o, moves, self._largest(block), retry)
+        along = real_along(o, moves, self._largest(block), retry, self.nodes, fewer)
         self.first = None if retry else along  # for :meth:`retest`
         return along.value, along.error, along.noise_gain, along.truncation
 
@@ -206,11 +219,13 @@ class Screener:
         return out
 
     _whole_sums: tuple[float, float] | None = None
+    #: Central differences a real screen extrapolates (:func:`gradcheck.along.extrapolated_along`).
+    nodes = SCREEN_NODES
 
-    def test(self, block: np.ndarray, retry: bool = True) -> Screen:
-        """Evaluate the directional derivative over ``block`` (``retry``: see :func:`gradcheck.along.real_along`)."""
+    def test(self, block: np.ndarray, retry: bool = True, fewer: bool = False) -> Screen:
+        """The directional derivative over ``block``, judged (``retry``, ``fewer``: see ``along.real_along``)."""
         analytic, scale = self.sums(block)
-        value, err, gain, trunc = self._numeric(block, scale, retry)
+        value, err, gain, trunc = self._numeric(block, scale, retry, fewer)
         return self._judge(analytic, value, err, scale, gain, trunc)
 
     def retest(self, block: np.ndarray) -> Screen:
