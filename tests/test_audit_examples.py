@@ -272,6 +272,7 @@ STUDENT_NAMES = {
     "vector_output_float_bias_neglabel_bug.py": ["w1", "b1", "w2", "b2"],
     "default_reg_loss_correct.ipynb": ["W1", "b1", "W2", "b2"],
     "default_reg_loss_half_bug.ipynb": ["W1", "b1", "W2", "b2"],
+    "columns_bias_sum_tuple_bug.py": ["W1", "b1", "W2", "b2"],
 }
 
 

@@ -483,6 +483,16 @@ def case_mnist_notebook_bias_sum():
     return [W1, b1, W2, b2], [dW1, db1, dW2, db2], lambda: ce(m.forward_prop(W1, W2, b1, b2, Xc)[3].T, np.eye(3)[y])
 
 
+def case_columns_bias_sum_tuple():
+    """``db = np.sum(dZ) / m``: one number per layer, against mean cross-entropy of the file's own forward."""
+    m = definitions(FOLDER / "columns_bias_sum_tuple_bug.py", "colsum")
+    W1, b1, W2, b2 = m.make_weights(3, 5, 3)
+    Xc, y = X.T.copy(), np.array([0, 1, 2, 2, 1, 0, 1])
+    dW1, db1, dW2, db2 = m.backward(*m.forward(W1, b1, W2, b2, Xc), W1, W2, Xc, y)
+    claimed = [dW1, np.full(b1.shape, db1), dW2, np.full(b2.shape, db2)]
+    return [W1, b1, W2, b2], claimed, lambda: ce(m.forward(W1, b1, W2, b2, Xc)[3].T, np.eye(3)[y])
+
+
 def case_mnist_notebook():
     m = definitions(FOLDER / "mnist_notebook_correct.ipynb", "nbc")
     ps = [RNG.normal(size=s) for s in ((4, 3), (4, 1), (3, 4), (3, 1))]
@@ -2242,6 +2252,7 @@ CASES = {
     "layers_trained_in_tests_correct": case_layers_trained_in_tests,
     "course_tests_beside_model_correct": case_course_tests_beside_model,
     "rows_fixed_batch_correct.py": case_rows_fixed_batch,
+    "columns_bias_sum_tuple_bug.py": case_columns_bias_sum_tuple,
 }
 
 
