@@ -273,6 +273,8 @@ STUDENT_NAMES = {
     "default_reg_loss_correct.ipynb": ["W1", "b1", "W2", "b2"],
     "default_reg_loss_half_bug.ipynb": ["W1", "b1", "W2", "b2"],
     "columns_bias_sum_tuple_bug.py": ["W1", "b1", "W2", "b2"],
+    "keyword_loss_layers_correct.py": [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")],
+    "keyword_loss_layers_shortcut_bug.py": [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")],
 }
 
 

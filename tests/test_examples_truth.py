@@ -493,6 +493,25 @@ def case_columns_bias_sum_tuple():
     return [W1, b1, W2, b2], claimed, lambda: ce(m.forward(W1, b1, W2, b2, Xc)[3].T, np.eye(3)[y])
 
 
+def _keyword_loss(rel: str):
+    """Layer objects stepping in place at lr 0.5, from the loss object's backward(true_values=, predicted_values=),
+    against mean cross-entropy of the network's softmax output."""
+    m = definitions(FOLDER / rel, rel.removesuffix(".py"))
+    np.random.seed(4)
+    net = m.Network()
+    for layer in (m.Linear(3, 5), m.Rectifier(), m.Linear(5, 3), m.SoftmaxLayer()):
+        net.add(layer)
+    Y = np.eye(3)[[0, 1, 2, 2, 1, 0, 1]]
+    ps = [net.layers[0].weights, net.layers[0].biases, net.layers[2].weights, net.layers[2].biases]
+
+    def step():
+        out = net.forward(X)
+        net.backward(net.loss_function.backward(true_values=Y, predicted_values=out), 0.5)
+
+    names = [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")]
+    return ps, _inplace(ps, step, 0.5), lambda: ce(net.forward(X), Y), names
+
+
 def case_mnist_notebook():
     m = definitions(FOLDER / "mnist_notebook_correct.ipynb", "nbc")
     ps = [RNG.normal(size=s) for s in ((4, 3), (4, 1), (3, 4), (3, 1))]
@@ -2253,6 +2272,8 @@ CASES = {
     "course_tests_beside_model_correct": case_course_tests_beside_model,
     "rows_fixed_batch_correct.py": case_rows_fixed_batch,
     "columns_bias_sum_tuple_bug.py": case_columns_bias_sum_tuple,
+    "keyword_loss_layers_correct.py": lambda: _keyword_loss("keyword_loss_layers_correct.py"),
+    "keyword_loss_layers_shortcut_bug.py": lambda: _keyword_loss("keyword_loss_layers_shortcut_bug.py"),
 }
 
 
