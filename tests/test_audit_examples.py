@@ -275,6 +275,8 @@ STUDENT_NAMES = {
     "columns_bias_sum_tuple_bug.py": ["W1", "b1", "W2", "b2"],
     "keyword_loss_layers_correct.py": [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")],
     "keyword_loss_layers_shortcut_bug.py": [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")],
+    "data_shape_count_correct.ipynb": ["W1", "b1", "W2", "b2"],
+    "data_shape_count_tanh_twice_bug.ipynb": ["W1", "b1", "W2", "b2"],
 }
 
 

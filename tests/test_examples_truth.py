@@ -512,6 +512,19 @@ def _keyword_loss(rel: str):
     return ps, _inplace(ps, step, 0.5), lambda: ce(net.forward(X), Y), names
 
 
+def _data_shape_count(rel: str):
+    """The backward divides by ``rows``, read off a data table that is not there: the batch's 7 samples, against
+    mean cross-entropy of the notebook's own forward_prop (samples as columns, integer labels)."""
+    m = definitions(FOLDER / rel, rel.removesuffix(".ipynb"))
+    m.rows = 7
+    np.random.seed(2)
+    W1, b1, W2, b2 = m.init_params()
+    b1, b2 = RNG.normal(size=b1.shape), RNG.normal(size=b2.shape)
+    Xc, y = RNG.random((64, 7)), np.array([0, 1, 2, 3, 1, 0, 2])
+    claimed = m.backward_prop(*m.forward_prop(W1, b1, W2, b2, Xc), W1, W2, Xc, y)
+    return [W1, b1, W2, b2], list(claimed), lambda: ce(m.forward_prop(W1, b1, W2, b2, Xc)[3].T, np.eye(4)[y])
+
+
 def case_mnist_notebook():
     m = definitions(FOLDER / "mnist_notebook_correct.ipynb", "nbc")
     ps = [RNG.normal(size=s) for s in ((4, 3), (4, 1), (3, 4), (3, 1))]
@@ -2274,6 +2287,8 @@ CASES = {
     "columns_bias_sum_tuple_bug.py": case_columns_bias_sum_tuple,
     "keyword_loss_layers_correct.py": lambda: _keyword_loss("keyword_loss_layers_correct.py"),
     "keyword_loss_layers_shortcut_bug.py": lambda: _keyword_loss("keyword_loss_layers_shortcut_bug.py"),
+    "data_shape_count_correct.ipynb": lambda: _data_shape_count("data_shape_count_correct.ipynb"),
+    "data_shape_count_tanh_twice_bug.ipynb": lambda: _data_shape_count("data_shape_count_tanh_twice_bug.ipynb"),
 }
 
 
