@@ -144,8 +144,10 @@ def _as_applied(grad, ref: np.ndarray, claimed, batch: int) -> np.ndarray:
     if np.size(grad) == 1 and ref.size > 1 and claimed is not None and np.shape(claimed) == ref.shape:
         value = np.asarray(grad).reshape(())
         # A sum that is zero (a softmax's delta summed over its classes) is rounding in both: the same number.
+        # (A gradient left at exactly zero is never computed: zero_gradient, not this.)
         noise = np.finfo(float).eps * ref.size * batch * float(np.sum(np.abs(ref)))
-        if abs(value) <= noise and np.all(np.abs(np.asarray(claimed)) <= noise):
+        close = np.abs(np.asarray(claimed, dtype=float))
+        if abs(value) <= noise and np.all(close <= noise) and np.any(close > 0):
             return np.array(claimed, dtype=float)
         return np.full(ref.shape, value)
     return grad
