@@ -274,6 +274,11 @@ STUDENT_NAMES = {
     "default_reg_loss_half_bug.ipynb": ["W1", "b1", "W2", "b2"],
     "softplus_guarded_bce_correct.py": ["W1", "b1", "W2", "b2"],
     "softplus_guarded_bce_at_output_bug.py": ["W1", "b1", "W2", "b2"],
+    "columns_bias_sum_tuple_bug.py": ["W1", "b1", "W2", "b2"],
+    "keyword_loss_layers_correct.py": [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")],
+    "keyword_loss_layers_shortcut_bug.py": [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")],
+    "data_shape_count_correct.ipynb": ["W1", "b1", "W2", "b2"],
+    "data_shape_count_tanh_twice_bug.ipynb": ["W1", "b1", "W2", "b2"],
 }
 
 

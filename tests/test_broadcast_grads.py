@@ -27,7 +27,6 @@ def _ex(param_shape, grad_shape) -> Extracted:
         ((1, 1, 3), (3,), True),
         ((1, 1), (1,), True),
         ((4, 1), (4,), False),  # broadcasts to (4, 4): a real wrong shape
-        ((1, 4), (), False),  # a number for four entries: summed over the units too
         ((1, 4), (4, 1), False),  # transposed: same size, not a broadcast of the row
         ((4,), (1, 4), False),  # the gradient has more axes than its parameter
         ((2, 3), (3,), False),
@@ -41,6 +40,19 @@ def test_only_a_gradient_that_broadcasts_onto_its_parameter_unchanged_is_mended(
         assert f"compared as {param}" in notes[0] and str(grad) in notes[0]
     else:
         assert ex.grads["b"].shape == grad
+
+
+@pytest.mark.parametrize(("param", "grad"), [((1, 4), ()), ((4, 1), (1,)), ((3, 2), (1, 1))])
+def test_one_number_is_spread_on_every_entry_as_the_update_applies_it(param, grad):
+    """``db = np.sum(dZ)``: the update ``b - lr * db`` subtracts that number from every entry of ``b``."""
+    ex, notes = broadcast_onto_params(_ex(param, grad))
+    assert ex.grads["b"].shape == param and np.all(ex.grads["b"] == 1.0)
+    assert len(notes) == 1 and "one number" in notes[0] and "every entry" in notes[0]
+
+
+def test_one_number_for_a_parameter_of_one_entry_is_its_gradient_reshaped():
+    ex, notes = broadcast_onto_params(_ex((1,), ()))
+    assert ex.grads["b"].shape == (1,) and len(notes) == 1 and "one number" not in notes[0]
 
 
 SCRIPT = """

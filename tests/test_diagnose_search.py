@@ -175,3 +175,35 @@ def test_no_explanation_of_a_correct_gradient_is_needed(name):
     assert check_gradients(loss, grad, p).diagnoses == ()
     found = search.search(grad(p), p, Context(MLP(config), X, Y))
     assert found == [] or all(e.size == 0 for e in found)
+
+
+def _spread_bias_sum(config_name: str, zero_output_bias: bool = False):
+    """The reference gradient with every bias gradient replaced by its sum, on every entry (``b - lr * db``)."""
+    config, p, X, Y = _net(config_name)
+    net = MLP(config)
+    loss, grad = net.closures(X, Y)
+
+    def claimed(params):
+        g = dict(grad(params))
+        for k in [k for k in g if k.startswith("b")]:
+            g[k] = np.full(g[k].shape, g[k].sum())
+        if zero_output_bias:
+            g[f"b{config.n_layers}"] = np.zeros_like(g[f"b{config.n_layers}"])
+        return g
+
+    return check_gradients(loss, claimed, p)
+
+
+@pytest.mark.parametrize("config_name", ["tanh-bce-d2", "tanh-softmax-ce-int-d1"])
+def test_a_bias_summed_to_one_number_on_every_entry_is_named(config_name):
+    """Read off ``b - lr * np.sum(dZ)``: the catalogued bias-summed-all bug, even at a softmax output, where the
+    sum is zero and both numbers are rounding."""
+    report = _spread_bias_sum(config_name)
+    named = [d for d in report.diagnoses if d.evidence.get("explanation") == 1]
+    assert [d.code for d in named] == ["shape_mismatch"] and "summed over the units" in named[0].message
+
+
+def test_an_output_bias_gradient_left_at_zero_is_not_a_bias_summed_to_zero():
+    report = _spread_bias_sum("tanh-softmax-ce-int-d1", zero_output_bias=True)
+    named = {(d.code, d.tensor) for d in report.diagnoses if d.evidence.get("explanation") == 1}
+    assert ("zero_gradient", "b2") in named, named

@@ -483,6 +483,48 @@ def case_mnist_notebook_bias_sum():
     return [W1, b1, W2, b2], [dW1, db1, dW2, db2], lambda: ce(m.forward_prop(W1, W2, b1, b2, Xc)[3].T, np.eye(3)[y])
 
 
+def case_columns_bias_sum_tuple():
+    """``db = np.sum(dZ) / m``: one number per layer, against mean cross-entropy of the file's own forward."""
+    m = definitions(FOLDER / "columns_bias_sum_tuple_bug.py", "colsum")
+    W1, b1, W2, b2 = m.make_weights(3, 5, 3)
+    Xc, y = X.T.copy(), np.array([0, 1, 2, 2, 1, 0, 1])
+    dW1, db1, dW2, db2 = m.backward(*m.forward(W1, b1, W2, b2, Xc), W1, W2, Xc, y)
+    claimed = [dW1, np.full(b1.shape, db1), dW2, np.full(b2.shape, db2)]
+    return [W1, b1, W2, b2], claimed, lambda: ce(m.forward(W1, b1, W2, b2, Xc)[3].T, np.eye(3)[y])
+
+
+def _keyword_loss(rel: str):
+    """Layer objects stepping in place at lr 0.5, from the loss object's backward(true_values=, predicted_values=),
+    against mean cross-entropy of the network's softmax output."""
+    m = definitions(FOLDER / rel, rel.removesuffix(".py"))
+    np.random.seed(4)
+    net = m.Network()
+    for layer in (m.Linear(3, 5), m.Rectifier(), m.Linear(5, 3), m.SoftmaxLayer()):
+        net.add(layer)
+    Y = np.eye(3)[[0, 1, 2, 2, 1, 0, 1]]
+    ps = [net.layers[0].weights, net.layers[0].biases, net.layers[2].weights, net.layers[2].biases]
+
+    def step():
+        out = net.forward(X)
+        net.backward(net.loss_function.backward(true_values=Y, predicted_values=out), 0.5)
+
+    names = [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")]
+    return ps, _inplace(ps, step, 0.5), lambda: ce(net.forward(X), Y), names
+
+
+def _data_shape_count(rel: str):
+    """The backward divides by ``rows``, read off a data table that is not there: the batch's 7 samples, against
+    mean cross-entropy of the notebook's own forward_prop (samples as columns, integer labels)."""
+    m = definitions(FOLDER / rel, rel.removesuffix(".ipynb"))
+    m.rows = 7
+    np.random.seed(2)
+    W1, b1, W2, b2 = m.init_params()
+    b1, b2 = RNG.normal(size=b1.shape), RNG.normal(size=b2.shape)
+    Xc, y = RNG.random((64, 7)), np.array([0, 1, 2, 3, 1, 0, 2])
+    claimed = m.backward_prop(*m.forward_prop(W1, b1, W2, b2, Xc), W1, W2, Xc, y)
+    return [W1, b1, W2, b2], list(claimed), lambda: ce(m.forward_prop(W1, b1, W2, b2, Xc)[3].T, np.eye(4)[y])
+
+
 def case_mnist_notebook():
     m = definitions(FOLDER / "mnist_notebook_correct.ipynb", "nbc")
     ps = [RNG.normal(size=s) for s in ((4, 3), (4, 1), (3, 4), (3, 1))]
@@ -2242,6 +2284,11 @@ CASES = {
     "layers_trained_in_tests_correct": case_layers_trained_in_tests,
     "course_tests_beside_model_correct": case_course_tests_beside_model,
     "rows_fixed_batch_correct.py": case_rows_fixed_batch,
+    "columns_bias_sum_tuple_bug.py": case_columns_bias_sum_tuple,
+    "keyword_loss_layers_correct.py": lambda: _keyword_loss("keyword_loss_layers_correct.py"),
+    "keyword_loss_layers_shortcut_bug.py": lambda: _keyword_loss("keyword_loss_layers_shortcut_bug.py"),
+    "data_shape_count_correct.ipynb": lambda: _data_shape_count("data_shape_count_correct.ipynb"),
+    "data_shape_count_tanh_twice_bug.ipynb": lambda: _data_shape_count("data_shape_count_tanh_twice_bug.ipynb"),
 }
 
 

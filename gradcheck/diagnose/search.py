@@ -134,6 +134,25 @@ class _Core:
         return self._screen
 
 
+def _as_applied(grad, ref: np.ndarray, claimed, batch: int) -> np.ndarray:
+    """A bug's one-number gradient (``db = delta.sum()``) on every entry, where the claimed gradient has them.
+
+    The update ``b - lr * db`` applies that number to every entry of ``b``: a claimed gradient read off
+    such code carries it on every entry, and is compared with the bug's gradient in that form. ``batch``
+    samples were summed into ``ref``: a number within the rounding of that sum is zero.
+    """
+    if np.size(grad) == 1 and ref.size > 1 and claimed is not None and np.shape(claimed) == ref.shape:
+        value = np.asarray(grad).reshape(())
+        # A sum that is zero (a softmax's delta summed over its classes) is rounding in both: the same number.
+        # (A gradient left at exactly zero is never computed: zero_gradient, not this.)
+        noise = np.finfo(float).eps * ref.size * batch * float(np.sum(np.abs(ref)))
+        close = np.abs(np.asarray(claimed, dtype=float))
+        if abs(value) <= noise and np.all(close <= noise) and np.any(close > 0):
+            return np.array(claimed, dtype=float)
+        return np.full(ref.shape, value)
+    return grad
+
+
 class _Flat:
     """Tensors of one shape layout as one vector, compared segment by segment."""
 
@@ -182,9 +201,11 @@ class _Search:
         from reference_nets.compound import Compound
 
         try:
-            return Compound(self.config, parts).backward(self.params, self.cache, self.Y)
+            grads = Compound(self.config, parts).backward(self.params, self.cache, self.Y)
         except (ValueError, IndexError, TypeError):  # a combination that cannot run at these shapes
             return None
+        n = self.cache.activations[0].shape[0]
+        return {k: _as_applied(g, self.ref[k], self.claimed.get(k), n) for k, g in grads.items()}
 
     def _bits(self, grads) -> tuple[int, int]:
         """Bits of the tensors ``grads`` changes (against the reference) and matches (the claimed)."""

@@ -22,6 +22,7 @@ from gradcheck.audit.adapters import (
     labels,
     scalarlists,
 )
+from gradcheck.audit.adapters.datacount import bind_shape_counts
 from gradcheck.audit.adapters.extract import extract_step
 from gradcheck.audit.adapters.loopwidth import bind_loop_widths
 from gradcheck.audit.adapters.modelfind import find_target
@@ -83,6 +84,7 @@ def audit(
     n, seed = int((data or {}).get("n", INVENTED_N)), int((data or {}).get("seed", 0))
     n = batchconst.invented_n(loaded, data, n, notes) if X is None else n
     bind_loop_widths(loaded, n if X is None else len(X), notes)
+    bind_shape_counts(loaded, n if X is None else len(X), notes)
     if X is None:
         funcs = list(student_functions(loaded.module.__dict__, loaded).values())
         funcs += [m for c in student_classes(loaded.module.__dict__, loaded) for m in vars(c).values() if callable(m)]

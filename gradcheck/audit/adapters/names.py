@@ -143,9 +143,11 @@ _ROLE_NAMES: dict[str, str] = {
     "batch_x in_data input_list inputs_list",
     "Y": "y targets target labels label y_true ytrue t y_train yb y_batch expected desired actual "
     "ground_truth y_target ys batch_y true y_actual truth gt y_real one_hot_y y_onehot target_list "
-    "targets_list y_one_hot one_hot_encoding one_hot_labels one_hot_targets onehot_labels",
+    "targets_list y_one_hot one_hot_encoding one_hot_labels one_hot_targets onehot_labels true_values "
+    "target_values actual_values",
     "out": "output out o y_hat yhat y_pred ypred pred preds prediction predictions predicted al outputs "
-    "y_predicted a_out final_output output_data logits scores probs output_activations",
+    "y_predicted a_out final_output output_data logits scores probs output_activations predicted_values "
+    "output_values",
     "lr": "lr learning_rate eta alpha step_size learningrate lrate rate l_rate learn_rate stepsize",
     "params": "params parameters theta param network net model weights_dict params_values param_values",
     "cache": "cache caches forward_cache store memory cached intermediates",
