@@ -177,6 +177,8 @@ def at_point(r, result, point, X, Y, spec, seed, own_at=None) -> SubmissionResul
         return _clear_of_kinks(r, at_p2)
     if r.passed and not at_p2.passed:
         bad = [t.name for t in at_p2.tensors if t.status not in ("pass", "kink")]
+        if not bad and at_p2.status == "fail" and at_p2.diagnoses:  # a check of its own failed there (symmetry)
+            return _fail(r, at_p2.diagnoses[0])
         worst = _worst(at_p2)
         if at_p2.status == "inconclusive" or (at_p2.status == "fail" and worst < GROSS):
             # not a gradient of other weights: the student's own arithmetic there, or undecided

@@ -38,11 +38,13 @@ the worker's answer (its result channel is writable from inside) can forge them 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from gradcheck.audit import symmetry
 from gradcheck.audit.broadcastgrads import broadcast_onto_params
 from gradcheck.audit.extracted import Extracted
 from gradcheck.audit.network import ForwardCheck
@@ -271,7 +273,11 @@ def at_point(
     report, source, why, asked = _checked(
         ex, 0.0, ask, result, [graded.own_loss], _flat(first, first.params), seed, None
     )
-    return None if why else _verdict(graded, report, source, asked)
+    if why:
+        return None
+    at = [ex.params[n].astype(np.float64) for n in ex.params]  # the grader's point: its directions drawn from it
+    drawn = int.from_bytes(hashlib.blake2b(_flat(ex, ex.params).tobytes(), digest_size=8).digest(), "big") >> 1
+    return symmetry.judged(_verdict(graded, report, source, asked), at, drawn, ask, source)
 
 
 def _first_values(result: dict[str, Any]) -> dict[str, float]:

@@ -20,6 +20,8 @@ __all__ = ["MAX_POINTS", "own_loss_values"]
 
 #: Loss evaluations answered per request (the grader asks in rounds of at most this many).
 MAX_POINTS = 40_000
+#: Gradients answered per request (:mod:`gradcheck.audit.symmetry` asks for a dozen).
+MAX_GRAD_POINTS = 64
 
 
 def _point(spec: Any, base: np.ndarray) -> np.ndarray | None:
@@ -36,12 +38,14 @@ def _point(spec: Any, base: np.ndarray) -> np.ndarray | None:
     return flat if flat.shape == base.shape else None
 
 
-def own_loss_values(ctx: dict, ask: dict) -> dict[str, Any]:
+def own_loss_values(ctx: dict, ask: dict, result: dict | None = None) -> dict[str, Any]:
     """``{"source", "values"}``: the first of ``ask["sources"]`` the worker can call again, at ``ask["points"]``.
 
     ``ctx`` is the context of the first read (``runner``, ``s1``, ``params``, ``own_losses``: the
     evaluators of :func:`gradcheck.audit.adapters.studentloss.evaluator`). A value the loss could not
     give (it raised, or returned no finite scalar) is None. ``{"error"}`` when no point can be evaluated.
+    ``ask["grads_at"]`` (weights, tensor by tensor) adds ``grads_at``: the backward's gradient at each
+    (:mod:`gradcheck.audit.symmetry`), read as ``result`` (the first read's answer) says.
     """
     from gradcheck.audit.adapters.paths import assign
 
@@ -65,4 +69,10 @@ def own_loss_values(ctx: dict, ask: dict) -> dict[str, Any]:
         for p, chunk in zip(params, np.split(flat, cuts)):
             assign(root, p.steps, chunk.reshape(p.shape))
         values.append(at(root))
-    return {"source": source, "values": values}
+    out: dict[str, Any] = {"source": source, "values": values}
+    wanted = list(ask.get("grads_at") or [])[:MAX_GRAD_POINTS]
+    if wanted:
+        from gradcheck.audit.probes import grads_at
+
+        out["grads_at"] = grads_at(ctx, (result or {}).get("shape", ""), wanted, (result or {}).get("update"))
+    return out

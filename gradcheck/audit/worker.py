@@ -319,7 +319,8 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
         if result["ok"] and "probe_seed" in req:
             result["probes"] = _probe(partial, result, spec, lrs, req["probe_seed"], base)
         if result["ok"] and isinstance(req.get("own_loss"), dict):
-            result["own_loss"] = _own_loss(partial, req["own_loss"])
+            reading = {"spec": spec, "lrs": lrs, "root": str(base)}
+            result["own_loss"] = _own_loss(partial, req["own_loss"], result, reading)
         if not result["ok"]:
             result["error"] = {
                 "type": "GradsNotFound",
@@ -351,15 +352,16 @@ def _probe(partial: dict, result: dict, spec: dict, lrs: list, seed: Any, base: 
         return {"seed": int(seed), "error": _error_dict(exc, None)}
 
 
-def _own_loss(partial: dict, ask: dict) -> dict:
-    """The student's own loss at the grader's points (:mod:`gradcheck.audit.ownlosspoints`), or why not."""
+def _own_loss(partial: dict, ask: dict, result: dict, reading: dict) -> dict:
+    """The student's own loss at the grader's points (:mod:`gradcheck.audit.ownlosspoints`), or why not; ``reading``:
+    what a step at other weights reads its gradient with (``spec``, ``lrs``, ``root``), as :func:`_probe` gives."""
     from gradcheck.audit.ownlosspoints import own_loss_values
 
     ctx = partial.get("probe_context")
     if not ctx:
         return {"error": "the gradient was not read from a forward/backward step"}
     try:
-        return own_loss_values(ctx, ask)
+        return own_loss_values({**ctx, **reading}, ask, result)
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # noqa: BLE001 - student code raised at the grader's point
