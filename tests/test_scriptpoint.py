@@ -64,7 +64,16 @@ for epoch in range(50):
     b2 -= 0.1 * db2
 """
 
-NUMERICAL = """
+#: The end of a training loop whose gradients are collected in ``grads``: the update.
+UPDATE = """    dW1, db1, dW2, db2 = grads
+    W1 -= 0.1 * dW1
+    b1 -= 0.1 * db1
+    W2 -= 0.1 * dW2
+    b2 -= 0.1 * db2
+"""
+
+NUMERICAL = (
+    """
 def cost_of(W1, b1, W2, b2):
     p = sigmoid(np.tanh(X @ W1 + b1) @ W2 + b2)
     return -np.mean(Y * np.log(p) + (1 - Y) * np.log(1 - p))
@@ -85,14 +94,12 @@ for epoch in range(50):
             P[i] = keep
             G[i] = (up - down) / 2e-6
         grads.append(G)
-    dW1, db1, dW2, db2 = grads
-    W1 -= 0.1 * dW1
-    b1 -= 0.1 * db1
-    W2 -= 0.1 * dW2
-    b2 -= 0.1 * db2
 """
+    + UPDATE
+)
 
-COMPLEX_STEP = """
+COMPLEX_STEP = (
+    """
 for epoch in range(50):
     out = sigmoid(np.tanh(X @ W1 + b1) @ W2 + b2)
     loss = -np.mean(Y * np.log(out) + (1 - Y) * np.log(1 - out))
@@ -105,12 +112,9 @@ for epoch in range(50):
             p = sigmoid(np.tanh(X @ Pc[0] + Pc[1]) @ Pc[2] + Pc[3])
             G[i] = (-np.mean(Y * np.log(p) + (1 - Y) * np.log(1 - p))).imag / 1e-20
         grads.append(G)
-    dW1, db1, dW2, db2 = grads
-    W1 -= 0.1 * dW1
-    b1 -= 0.1 * db1
-    W2 -= 0.1 * dW2
-    b2 -= 0.1 * db2
 """
+    + UPDATE
+)
 
 
 def _source(init: str, body: str) -> str:
