@@ -281,10 +281,10 @@ def test_perturbed_evaluations_make_a_numerical_gradient():
         "perturbed_functions": {"loss": 8},
         "calls": {"loss": 9},
     }
-    r = consistency._calls(_verdict(), {"calls": calls})
+    r = consistency.judge_calls(_verdict(), calls)
     assert r.status == "fail" and r.diagnoses[0].code == "numerical_gradient"
     few = {**calls, "perturbed_places": 1}
-    assert consistency._calls(_verdict(), {"calls": few}).status == "pass"
+    assert consistency.judge_calls(_verdict(), few).status == "pass"
 
 
 def test_the_watch_counts_calls_and_perturbations(tmp_path):

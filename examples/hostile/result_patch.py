@@ -1,4 +1,4 @@
-"""Hostile (expected status: error): computes the gradient once and returns the cached arrays whatever the weights; in __init__ it wraps the worker's send_result (found in sys.modules) so that the answer says shape 'script' (a script is checked at its own weights only), which would spare the cache the grader's second point. The grader reads the source itself: a file with a model class and a backward is no script, so the answer is rejected as not the worker's own: an error, never a pass."""
+"""Hostile (expected status: error): computes the gradient once and returns the cached arrays whatever the weights; in __init__ it wraps the function the worker encodes its answer with (found in sys.modules) so that the answer says shape 'script' (a script is checked at its own weights only), which would spare the cache the grader's second point. The grader reads the source itself: a file with a model class and a backward is no script, so the answer is rejected as not the worker's own: an error, never a pass."""
 import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
 
 import numpy as np
@@ -18,17 +18,17 @@ _CACHE = {}
 
 def _patch_worker():
     worker = sys.modules.get("gradcheck.audit.worker")
-    if worker is None or getattr(worker.send_result, "patched", False):
+    if worker is None or getattr(worker._encoded, "patched", False):
         return
-    real = worker.send_result
+    real = worker._encoded  # what the worker's last word encodes its answer with
 
-    def send_result(fd, result):
+    def _encoded(result):
         if result.get("ok"):
             result = {**result, "shape": "script", "probes": None}
-        real(fd, result)
+        return real(result)
 
-    send_result.patched = True
-    worker.send_result = send_result
+    _encoded.patched = True
+    worker._encoded = _encoded
 
 
 def sigmoid(z):

@@ -1,4 +1,4 @@
-"""Hostile (expected status: fail, diagnosis: numerical_gradient; OPEN): no backpropagation: a top-level training script (no model class, no backward function) whose gradients are central finite differences of its own loss, one weight at a time. A script runs once and is checked at its own weights only, with no watch on its calls: its numerical gradient passes."""
+"""Hostile (expected status: fail, diagnosis: numerical_gradient): no backpropagation: a top-level training script (no model class, no backward function) whose gradients are central finite differences of its own loss, one weight at a time. It passed when a script ran once, checked at its own weights only, with no watch on its calls."""
 import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
 
 import numpy as np

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 import gradcheck
-from gradcheck.audit import consistency, frameworks, intake, ownloss, untrusted, widened
+from gradcheck.audit import consistency, frameworks, intake, ownloss, scriptagain, untrusted, widened
 from gradcheck.audit.extracted import believed_precision
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
 from gradcheck.audit.newprocess import starts_a_process
@@ -285,8 +285,10 @@ def _run_and_judge(path: Path, spec: AuditSpec, seed: int, kw: dict, data=None):
         network_isolated=box.network_isolated,
     )
     try:
-        ask = ownloss.asker(run_worker, path, spec, data, **{k: v for k, v in kw.items() if k != "probe_seed"})
-        out = _judge_box(box, result, data, spec, (seed, kw["probe_seed"]), common, ask)
+        again = {k: v for k, v in kw.items() if k != "probe_seed"}
+        ask = ownloss.asker(run_worker, path, spec, data, **again)
+        rerun = lambda extra: run_worker(path, spec, data=data, **again, extra=extra)[1]  # noqa: E731
+        out = _judge_box(box, result, data, spec, (seed, kw["probe_seed"]), common, ask, rerun)
     except Exception as exc:  # a defect of ours must not cost the batch this student's result
         out = SubmissionResult(
             status="error",
@@ -339,9 +341,10 @@ def _invented_batch_ok(result: dict) -> bool:
     return np.array_equal(X, eX) and np.array_equal(Y, eY)
 
 
-def _judge_box(box, result, data, spec, seeds, common, ask=None) -> SubmissionResult:
+def _judge_box(box, result, data, spec, seeds, common, ask=None, rerun=None) -> SubmissionResult:
     """The verdict from what the sandbox saw and the worker answered; ``seeds`` is ``(seed, probe_seed)`` or a seed;
-    ``ask``: :func:`gradcheck.audit.ownloss.asker` (None: the worker is not run again)."""
+    ``ask``: :func:`gradcheck.audit.ownloss.asker` (None: the worker is not run again); ``rerun(extra)``: the worker's
+    answer to the request with ``extra`` (a script's second run at the grader's weights; None: not run again)."""
     seed, probe_seed = seeds if isinstance(seeds, tuple) else (seeds, None)
     if box.status == "timeout":
         return SubmissionResult(status="timeout", error=box.reason, **common)
@@ -386,8 +389,19 @@ def _judge_box(box, result, data, spec, seeds, common, ask=None) -> SubmissionRe
     if ask is not None and graded.own_loss:
         first = graded
         own_at = lambda again: ownloss.at_point(first, result, again, seed, ask)  # noqa: E731
+    script_again = None
+    if rerun is not None and probe_seed is not None:  # a script is run again, at weights the grader chose
+        script_again = lambda r: scriptagain.judged(r, result, spec, probe_seed, rerun)  # noqa: E731
     graded = consistency.judge_probes(
-        graded, result, data[0], data[1], spec, seed=seed, probe_seed=probe_seed, own_at=own_at
+        graded,
+        result,
+        data[0],
+        data[1],
+        spec,
+        seed=seed,
+        probe_seed=probe_seed,
+        own_at=own_at,
+        script_again=script_again,
     )
     if box.status == "error" and graded.status in ("pass", "kink"):
         graded = _replace(graded, status="error", error=box.reason)

@@ -41,7 +41,17 @@ from gradcheck.audit.samplecheck import judge_samples
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.result import Diagnosis
 
-__all__ = ["AUDIT_CODES", "earns_no_gradient_points", "judge_probes", "REPEAT_RTOL", "POINT_RTOL", "MIN_PERTURBED"]
+__all__ = [
+    "AUDIT_CODES",
+    "at_point",
+    "earns_no_gradient_points",
+    "failed_at_point",
+    "judge_calls",
+    "judge_probes",
+    "REPEAT_RTOL",
+    "POINT_RTOL",
+    "MIN_PERTURBED",
+]
 
 AUDIT_CODES = ("nondeterministic_gradient", "inconsistent_gradient", "numerical_gradient")
 #: Two calls at the same weights agree to this fraction of the gradient's scale (float64
@@ -126,10 +136,11 @@ def _array_of(g: dict) -> np.ndarray:
     return as_array(g["data"])
 
 
-def _point(r, result, probes, X, Y, spec, seed, own_at=None) -> SubmissionResult:
+def at_point(r, result, point, X, Y, spec, seed, own_at=None) -> SubmissionResult:
+    """``r`` after the answer at the grader's second point ``point`` (its ``params``, ``grads``, ``forward``):
+    the weights there must be those the grader asked for, and the gradient right there."""
     if not r.passed:  # already wrong at the student's own weights: a second point adds nothing
         return r
-    point = probes.get("point")
     if not isinstance(point, dict) or "params" not in point:  # the worker sets the point for every shape it reads
         return dataclasses.replace(r, status="error", error=NO_SECOND_POINT)
     names = [p["name"] for p in result.get("params", [])]
@@ -166,6 +177,8 @@ def _point(r, result, probes, X, Y, spec, seed, own_at=None) -> SubmissionResult
         return _clear_of_kinks(r, at_p2)
     if r.passed and not at_p2.passed:
         bad = [t.name for t in at_p2.tensors if t.status not in ("pass", "kink")]
+        if not bad and at_p2.status == "fail" and at_p2.diagnoses:  # a check of its own failed there (symmetry)
+            return _fail(r, at_p2.diagnoses[0])
         worst = _worst(at_p2)
         if at_p2.status == "inconclusive" or (at_p2.status == "fail" and worst < GROSS):
             # not a gradient of other weights: the student's own arithmetic there, or undecided
@@ -235,8 +248,9 @@ def _grade_at(again: dict, X, Y, spec: AuditSpec, path: str, seed: int, loss=Non
         return grade(again, X, Y, spec, path=path, seed=seed, loss=loss)
 
 
-def _calls(r: SubmissionResult, probes: dict) -> SubmissionResult:
-    calls = probes.get("calls") or {}
+def judge_calls(r: SubmissionResult, calls: dict) -> SubmissionResult:
+    """``r`` after what the watch on the calls at the grader's point saw (``CallWatch.summary`` of
+    :mod:`gradcheck.audit.probes`)."""
     if calls.get("watch_removed"):  # its calls went unseen: no verdict on how its gradient was computed
         return dataclasses.replace(
             r,
@@ -260,6 +274,20 @@ def _calls(r: SubmissionResult, probes: dict) -> SubmissionResult:
             "finite-difference (numerical) gradient, not backpropagation.",
             0.9,
             {"perturbed_evaluations": n, "perturbed_places": places, "calls": calls.get("calls", {})},
+        ),
+    )
+
+
+def failed_at_point(r: SubmissionResult, err: dict) -> SubmissionResult:
+    """The student's code raised at the grader's point (``err``: the worker's error)."""
+    return _fail(
+        r,
+        Diagnosis(
+            "inconsistent_gradient",
+            None,
+            f"The backward failed at weights the grader chose ({err.get('type')}: {err.get('message')}).",
+            0.8,
+            {"error": err},
         ),
     )
 
@@ -297,6 +325,7 @@ def judge_probes(
     seed: int,
     probe_seed: int | None,
     own_at: Callable[[dict], SubmissionResult | None] | None = None,
+    script_again: Callable[[SubmissionResult], SubmissionResult] | None = None,
 ) -> SubmissionResult:
     """``r`` (the verdict at the student's own weights) after the probes' evidence.
 
@@ -322,40 +351,36 @@ def judge_probes(
         For a verdict against the student's own loss: the verdict on the result read at the second point
         (:func:`result_at`), against the same loss (:func:`gradcheck.audit.ownloss.at_point`), or None where
         none can be made.
+    script_again : callable, optional
+        For a script: ``r`` after the script's second run at the grader's weights
+        (:func:`gradcheck.audit.scriptagain.judged`); None: a script is checked at its own weights only.
     """
     if probe_seed is None or r.status in ("error", "timeout") or not r.tensors:
         return r
     if r.failed_on_shapes:  # its gradients are not comparable entry by entry
         return r
-    if result.get("shape") == "script":  # a script runs once, on its own data: nothing to ask again
+    if result.get("shape") == "script":  # no function to call again: the script is run again
         if not _script_source(r.path, spec):
             return dataclasses.replace(
                 r,
                 status="error",
-                error="the worker's answer says the submission is a script (checked at its own weights only), which "
+                error="the worker's answer says the submission is a script (run again as a whole, its backward never "
+                "probed in the run that answered), which "
                 "its source is not: the answer was not the worker's own (the submission rewrote it)",
             )
+        if script_again is not None:
+            return script_again(r)
         return dataclasses.replace(r, notes=(*r.notes, "a script is checked at its own weights only"))
     probes = result.get("probes")
     if not isinstance(probes, dict) or probes.get("seed") != probe_seed:
         return dataclasses.replace(r, status="error", error="the worker's answer lacks this run's second-point check")
     if probes.get("error"):
-        err = probes["error"]
-        return _fail(
-            r,
-            Diagnosis(
-                "inconsistent_gradient",
-                None,
-                f"The backward failed at weights the grader chose ({err.get('type')}: {err.get('message')}).",
-                0.8,
-                {"error": err},
-            ),
-        )
+        return failed_at_point(r, probes["error"])
     r = _repeat(r, result, probes)
     if not any(d.code == "nondeterministic_gradient" for d in r.diagnoses):
-        r = _point(r, result, probes, X, Y, spec, probe_seed, own_at)
+        r = at_point(r, result, probes.get("point"), X, Y, spec, probe_seed, own_at)
         if r.status == "error":  # an answer that is not the worker's own: nothing else in it is evidence
             return r
-    r = _calls(r, probes)
+    r = judge_calls(r, probes.get("calls") or {})
     r = judge_samples(r, result, probes, spec, probe_seed)  # per-sample code: each other sample a check
     return dataclasses.replace(r, notes=(*r.notes, "checked again at the same weights and at weights the grader chose"))

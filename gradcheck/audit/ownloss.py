@@ -38,12 +38,14 @@ the worker's answer (its result channel is writable from inside) can forge them 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from gradcheck import epsilon
+from gradcheck.audit import symmetry
 from gradcheck.audit.broadcastgrads import broadcast_onto_params
 from gradcheck.audit.extracted import Extracted
 from gradcheck.audit.network import ForwardCheck
@@ -274,7 +276,9 @@ def at_point(
     if why:
         return None
     report, more = _unguarded(report, ex, ask, result, source, base1, seed)
-    return _verdict(graded, report, source, asked + more)
+    at = [ex.params[n].astype(np.float64) for n in ex.params]  # the grader's point: its directions drawn from it
+    drawn = int.from_bytes(hashlib.blake2b(_flat(ex, ex.params).tobytes(), digest_size=8).digest(), "big") >> 1
+    return symmetry.judged(_verdict(graded, report, source, asked + more), at, drawn, ask, source)
 
 
 def _unguarded(report, ex: Extracted, ask, result, source: str, base1: np.ndarray, seed: int) -> tuple:

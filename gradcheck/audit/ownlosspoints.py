@@ -24,6 +24,8 @@ __all__ = ["MAX_POINTS", "own_loss_values"]
 
 #: Loss evaluations answered per request (the grader asks in rounds of at most this many).
 MAX_POINTS = 40_000
+#: Gradients answered per request (:mod:`gradcheck.audit.symmetry` asks for a dozen).
+MAX_GRAD_POINTS = 64
 
 
 def _point(spec: Any, base: np.ndarray) -> np.ndarray | None:
@@ -56,12 +58,14 @@ def _traceable(root: Any, steps: tuple) -> None:
         pass
 
 
-def own_loss_values(ctx: dict, ask: dict) -> dict[str, Any]:
+def own_loss_values(ctx: dict, ask: dict, result: dict | None = None) -> dict[str, Any]:
     """``{"source", "values"}``: the first of ``ask["sources"]`` the worker can call again, at ``ask["points"]``.
 
     ``ctx`` is the context of the first read (``runner``, ``s1``, ``params``, ``own_losses``: the
     evaluators of :func:`gradcheck.audit.adapters.studentloss.evaluator`). A value the loss could not
     give (it raised, or returned no finite scalar) is None. ``{"error"}`` when no point can be evaluated.
+    ``ask["grads_at"]`` (weights, tensor by tensor) adds ``grads_at``: the backward's gradient at each
+    (:mod:`gradcheck.audit.symmetry`), read as ``result`` (the first read's answer) says.
     """
     from gradcheck.audit.adapters.paths import assign
 
@@ -93,4 +97,10 @@ def own_loss_values(ctx: dict, ask: dict) -> dict[str, Any]:
         value, found = traced(lambda root=root: at(root), drop=True)
         values.append(value)
         guards += [g for g in found if g not in guards]
-    return {"source": source, "values": values, **({"guards": guards} if twin else {})}
+    out: dict[str, Any] = {"source": source, "values": values, **({"guards": guards} if twin else {})}
+    wanted = list(ask.get("grads_at") or [])[:MAX_GRAD_POINTS]
+    if wanted:
+        from gradcheck.audit.probes import grads_at
+
+        out["grads_at"] = grads_at(ctx, (result or {}).get("shape", ""), wanted, (result or {}).get("update"))
+    return out

@@ -39,7 +39,7 @@ import numpy as np
 
 from gradcheck.audit.complexstep import ComplexSteps
 
-__all__ = ["PERTURBATION_RTOL", "probe_delta", "run_probes", "CallWatch"]
+__all__ = ["PERTURBATION_RTOL", "probe_delta", "run_probes", "grads_at", "CallWatch"]
 
 #: A difference up to this fraction of max(1, |x|) is a finite-difference step, not an update.
 PERTURBATION_RTOL = 1e-3
@@ -325,8 +325,7 @@ def run_probes(ctx: dict, shape: str, seed: int, update: dict | None = None) -> 
     ``ctx`` holds what the first read used: ``runner``, ``s1``, ``params``, ``spec``,
     ``lrs`` and ``root`` (the folder holding the submission's files).
     """
-    read_at = (update or {}).get("lrs") if (update or {}).get("linear_in_lr") else None  # float32: larger rates
-    ctx = {**ctx, "knob": _knob(ctx, update), "lrs": read_at or ctx["lrs"]}
+    ctx = _reading(ctx, update)
     s1, params, lr = ctx["s1"], ctx["params"], ctx["lrs"][0]
     p1 = [np.asarray(v, dtype=float) for v in s1.before]
     out: dict[str, Any] = {"seed": int(seed)}
@@ -349,6 +348,22 @@ def run_probes(ctx: dict, shape: str, seed: int, update: dict | None = None) -> 
 
         out["point"]["forward_samples"] = sample_forwards(ctx["runner"], step, ctx["runner"].whole)
     out["calls"] = calls
+    return out
+
+
+def _reading(ctx: dict, update: dict | None) -> dict:
+    """``ctx`` with the learning-rate knob and rates the first read verified: a step elsewhere is read the same way."""
+    read_at = (update or {}).get("lrs") if (update or {}).get("linear_in_lr") else None  # float32: larger rates
+    return {**ctx, "knob": _knob(ctx, update), "lrs": read_at or ctx["lrs"]}
+
+
+def grads_at(ctx: dict, shape: str, points: list[list[np.ndarray]], update: dict | None = None) -> list:
+    """The gradient the backward gives at each of ``points`` (weights, tensor by tensor), read as the first was."""
+    ctx = _reading(ctx, update)
+    out = []
+    for values in points:
+        step, _ = _step_at(ctx, [np.asarray(v, dtype=float) for v in values])
+        out.append(_encode_grads(_grads_like_first(ctx, step, shape, ctx["lrs"][0])))
     return out
 
 

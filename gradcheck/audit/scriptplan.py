@@ -2,7 +2,8 @@
 
 The worker takes these steps before it runs anything (:mod:`gradcheck.audit.worker`). The
 grader takes them again on its own copy of the source: a worker's answer saying "a script"
-(which is checked at its own weights only, with no second point) is believed only when the
+(checked by running the whole script again at the grader's weights, not by probing a backward
+in the same run) is believed only when the
 source is one, since code that shares the worker's process can rewrite its answer.
 """
 

@@ -45,6 +45,7 @@ import numpy as np
 
 from gradcheck.audit import hoist, loader, scriptdata
 from gradcheck.audit.loader import AuditError, StudentCodeError
+from gradcheck.audit.scriptpoint import FirstSeen, PointSetter, parse_point
 from gradcheck.audit.scriptprep import (  # noqa: F401 - re-exported: the tracer's public names
     Capture,
     ScriptRun,
@@ -150,6 +151,9 @@ class _Watch:
         self.interleaved: list[str] = []
         self.ever_bound: set[str] = set()
         self.stopped_at: int | None = None
+        self.observations = 0  # observe() calls: where the grader's second run sets its weights
+        self.first_seen = FirstSeen()
+        self.setter: PointSetter | None = None
 
     def _state(self, name: str) -> tuple[Any, Any]:
         v = self.ns.get(name, _MISSING)
@@ -160,6 +164,15 @@ class _Watch:
         self.w_state = [self._state(n) for n in self.params]
         self.g_state = [self._state(n) for n in self.grads]
         self.round_w, self.round_set, self.executed = None, set(), {}
+        self._seen()
+
+    def _seen(self) -> None:
+        """Remember when the weights first held their current values; set the grader's weights if asked here."""
+        if all(self._bound(i) for i in range(len(self.params))):
+            self.first_seen.see(self.observations, [s[1] for s in self.w_state])
+        if self.setter is not None and self.setter.arrive(self.observations):
+            self.w_state = [self._state(n) for n in self.params]  # the grader's change, not the script's
+            self.round_w, self.round_set, self.executed = None, set(), {}
 
     # ---------------------------------------------------------------- settrace callbacks
     def global_trace(self, frame, event, arg):
@@ -191,6 +204,7 @@ class _Watch:
     def observe(self, executed: int | None, final: bool = False) -> None:
         """Look at the watched globals after line ``executed`` ran."""
         ns = self.ns
+        self.observations += 1
         w_changed = [i for i, n in enumerate(self.params) if not _same(ns.get(n, _MISSING), *self.w_state[i])]
         g_changed = [i for i, n in enumerate(self.grads) if not _same(ns.get(n, _MISSING), *self.g_state[i])]
         armed = self.round_w is not None and len(self.round_set) == len(self.grads)
@@ -212,6 +226,8 @@ class _Watch:
         pre_w = [s[1] for s in self.w_state]
         for i in w_changed:
             self.w_state[i] = self._state(self.params[i])
+        if w_changed:
+            self._seen()
         if g_changed:
             for i in g_changed:
                 if ns.get(self.grads[i], _MISSING) is not _MISSING:
@@ -263,6 +279,7 @@ class _Watch:
             interleaved=list(self.interleaved),
         )
         self.captured_refs = {**{n: c for n, (_, c) in self.bound.items()}, **self.refs}
+        self.captured.extra["script_weights_from"] = self.first_seen.of(self.round_w)
 
     def missing_text(self) -> str:
         never = [g for g in self.grads if g not in self.ever_bound]
@@ -341,7 +358,7 @@ def _cell_stmts(sr: ScriptRun, idx: int) -> list[int]:
     return [i for i, s in enumerate(sr.stmts) if sr.cell_of(s.lineno) == cell]
 
 
-def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
+def run(sr: ScriptRun, spec: dict, notes: list[str], point: dict | None = None) -> Capture:
     """Run the prepared script under the tracer and return the capture.
 
     Parameters
@@ -354,6 +371,9 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
         (captures count from there on), ``trace_seconds``, ``trace_lines``.
     notes
         Appended to.
+    point
+        The grader's second run (:mod:`gradcheck.audit.scriptpoint`): ``{"at": observation, "params": P2}``,
+        the weights set at that observation of the first run, the script's calls watched from there.
 
     Raises
     ------
@@ -403,6 +423,9 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
     )
     skip: set[int] = set()
     filename = str(path)
+    if point is not None:
+        at, values = parse_point(point, len(params))
+        watch.setter = PointSetter(ns, params, at, values, str(path.parent), watch.ns.get)
     watch.previous = sys.gettrace()
     try:
         for idx, stmt in enumerate(sr.stmts):
@@ -457,6 +480,7 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
     finally:
         sys.settrace(watch.previous)
         ns["__name__"] = loader.MODULE_NAME
+        seen = watch.setter.close() if watch.setter is not None else None
     if watch.captured is None:
         raise AuditError(
             f"the script ran to its end without a complete set of gradients: "
@@ -469,6 +493,8 @@ def run(sr: ScriptRun, spec: dict, notes: list[str]) -> Capture:
     if inline:
         cap.extra["update"] = scriptdata.inline_update_info(inline, ns, notes)
     cap.extra["student_losses"] = scriptdata.own_losses(sr, cap)
+    if seen is not None:
+        cap.extra["script_point"] = seen
     return cap
 
 

@@ -60,7 +60,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit import hookguard, seccomp
+from gradcheck.audit import hookguard, lastword, seccomp
 
 # Bind what is needed to write the result before student code can monkeypatch modules.
 _dumps, _replace, _fdopen, _mkstemp = json.dumps, os.replace, os.fdopen, tempfile.mkstemp
@@ -104,7 +104,7 @@ SPEC_KEYS = {
 def encode(value: Any) -> Any:
     """JSON-safe copy: arrays to nested lists, non-finite floats to "nan"/"inf"/"-inf"."""
     if isinstance(value, np.ndarray):
-        return encode(value.tolist())
+        return encode(np.ndarray.tolist(value))  # the base class's: a subclass's own tolist() is the submission's
     if isinstance(value, (np.floating, float)):
         f = float(value)
         if math.isnan(f):
@@ -136,9 +136,13 @@ def write_result(path: Path, result: dict) -> None:
 
 def send_result(fd: int, result: dict) -> None:
     """Replace the channel's content with ``result`` (the last complete write is the answer)."""
-    data = _dumps(encode(result), indent=None, allow_nan=False).encode("utf-8")
+    data = _encoded(result)
     _ftruncate(fd, 0)
     _pwrite(fd, data, 0)
+
+
+def _encoded(result: dict) -> bytes:
+    return _dumps(encode(result), indent=None, allow_nan=False).encode("utf-8")
 
 
 def empty_result() -> dict:
@@ -282,7 +286,7 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
                         "script mode: [network] grads are variables of the top-level code "
                         "and there is no model class or backward function"
                     )
-                _run_script(sr, spec, result, X is not None)
+                _run_script(sr, spec, result, X is not None, req.get("script_point"))
                 return out, result
         except KeyboardInterrupt:
             raise
@@ -315,7 +319,8 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
         if result["ok"] and "probe_seed" in req:
             result["probes"] = _probe(partial, result, spec, lrs, req["probe_seed"], base)
         if result["ok"] and isinstance(req.get("own_loss"), dict):
-            result["own_loss"] = _own_loss(partial, req["own_loss"])
+            reading = {"spec": spec, "lrs": lrs, "root": str(base)}
+            result["own_loss"] = _own_loss(partial, req["own_loss"], result, reading)
         if not result["ok"]:
             result["error"] = {
                 "type": "GradsNotFound",
@@ -347,29 +352,31 @@ def _probe(partial: dict, result: dict, spec: dict, lrs: list, seed: Any, base: 
         return {"seed": int(seed), "error": _error_dict(exc, None)}
 
 
-def _own_loss(partial: dict, ask: dict) -> dict:
-    """The student's own loss at the grader's points (:mod:`gradcheck.audit.ownlosspoints`), or why not."""
+def _own_loss(partial: dict, ask: dict, result: dict, reading: dict) -> dict:
+    """The student's own loss at the grader's points (:mod:`gradcheck.audit.ownlosspoints`), or why not; ``reading``:
+    what a step at other weights reads its gradient with (``spec``, ``lrs``, ``root``), as :func:`_probe` gives."""
     from gradcheck.audit.ownlosspoints import own_loss_values
 
     ctx = partial.get("probe_context")
     if not ctx:
         return {"error": "the gradient was not read from a forward/backward step"}
     try:
-        return own_loss_values(ctx, ask)
+        return own_loss_values({**ctx, **reading}, ask, result)
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # noqa: BLE001 - student code raised at the grader's point
         return {"error": _error_dict(exc, None)["message"]}
 
 
-def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool) -> None:
-    """Script mode: run the script under the tracer and fill ``result`` from the capture."""
+def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool, point: dict | None = None) -> None:
+    """Script mode: run the script under the tracer and fill ``result`` from the capture (``point``: the
+    grader's weights to set, :mod:`gradcheck.audit.scriptpoint`)."""
     from gradcheck.audit import scriptrandom, tracer
 
     notes = result["notes"]
     trained = [str(g) for g in spec.get("grads") or []] + [str(p) for p in spec.get("params") or []]
     scriptrandom.refuse_random_mask(sr.stmts, trained, sr.where)  # the loop computing or applying the gradients
-    cap = tracer.run(sr, spec, notes)
+    cap = tracer.run(sr, spec, notes, point)
     cell = sr.cell_of(cap.line)
     nb = sr.loaded.kind == "ipynb"
     result["shape"] = "script"
@@ -491,6 +498,7 @@ WORKER_IMPORTS = (
     "gradcheck.audit.ownlosspoints",
     "gradcheck.audit.ownoutputs",
     "gradcheck.audit.scriptplan",
+    "gradcheck.audit.scriptpoint",
 )
 
 
@@ -564,10 +572,9 @@ def serve() -> None:
     except (ValueError, TypeError) as exc:
         result = empty_result()
         result["error"] = {"type": "RequestError", "message": str(exc), "where": "request", "traceback": ""}
-    send_result(fd, result)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    _exit(0)  # skip interpreter teardown: student atexit hooks/threads cannot block or rewrite
+    # no code of the submission's runs from here on (flush hooks, finalizers, signal handlers, Python threads);
+    # interpreter teardown and its atexit hooks are skipped
+    lastword.final(fd, lambda: _encoded(result))
 
 
 if __name__ == "__main__":
