@@ -39,6 +39,7 @@ import numpy as np
 
 from gradcheck.audit.basereads import held_arrays
 from gradcheck.audit.complexstep import ComplexSteps
+from gradcheck.audit.stencils import StencilLines
 
 __all__ = ["PERTURBATION_RTOL", "probe_delta", "run_probes", "CallWatch"]
 
@@ -91,6 +92,7 @@ class CallWatch:
         self.first: dict[tuple, np.ndarray] = {}
         self.directions: set[bytes] = set()
         self.complex_steps = ComplexSteps(base)
+        self.stencils = StencilLines(PERTURBATION_RTOL)
         self.inspected = 0
 
     def __call__(self, frame, event, arg) -> None:
@@ -194,6 +196,9 @@ class CallWatch:
                 hit = _small_diff(arr, ref)
                 if hit is not None:
                     return (code.co_name, arg, key, *hit)
+                line = self.stencils.hit((code, getattr(code, "co_qualname", code.co_name), arg, key), arr)
+                if line is not None:
+                    return line
         return None
 
     def summary(self) -> dict[str, Any]:
@@ -203,6 +208,7 @@ class CallWatch:
             "perturbed_evaluations": int(sum(self.perturbed.values())),
             "perturbed_places": len(self.where),
             "complex_places": sum(1 for w in self.where if w[0] == "complex"),
+            "line_places": sum(1 for w in self.where if w[0] == "line"),
             "perturbed_functions": dict(self.perturbed),
         }
 
