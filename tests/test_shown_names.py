@@ -1,10 +1,12 @@
 """Students' names (tensor keys, folder names) cannot forge report lines or pass for each other."""
 
+import xml.etree.ElementTree as ET
+
 from gradcheck.audit.batch import AuditReport
 from gradcheck.audit.grade import SubmissionResult
 from gradcheck.audit.lookalike import look_alike, skeleton
 from gradcheck.audit.tensornames import shown_names
-from gradcheck.report.audit import render_markdown, render_text
+from gradcheck.report.audit import render_junit, render_markdown, render_text
 from gradcheck.report.html import render_html
 
 FORGED = "W1\n  anna/mlp.py  FAIL  grads-dict  W1[0, 0]  sign_flip"
@@ -48,3 +50,5 @@ def test_every_report_format_says_so():
         assert "look alike" in text and "U+0430" in text
     assert report.to_dict()["look_alike_names"] == report.look_alike_names != []
     assert "U+0430" in render_html(report)
+    (prop,) = ET.fromstring(render_junit(report)).find("properties")
+    assert prop.get("name") == "look_alike_names" and "U+0430" in prop.get("value")
