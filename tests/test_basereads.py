@@ -1,8 +1,9 @@
 """The call watch reads a submission's containers without running the submission's code."""
 
 import numpy as np
+import pytest
 
-from gradcheck.audit.basereads import held_arrays
+from gradcheck.audit.basereads import NotPlain, base_resolve, base_snapshot, held_arrays
 from gradcheck.audit.plaingrads import plain_floats
 
 
@@ -78,3 +79,42 @@ def test_plain_floats_are_fresh_base_float64_arrays():
     assert out[1] is None
     assert all(type(v) is np.ndarray and v.dtype == np.float64 for v in (out[0], out[2]))
     assert not np.shares_memory(out[0], a)
+
+
+class Tensor:
+    def __init__(self, steps, shape):
+        self.steps, self.shape = steps, shape
+
+
+class Net:
+    def __init__(self):
+        self.W1 = np.arange(6.0).reshape(2, 3)
+        self.params = LazyDict(b1=np.ones(3))
+        self.layers = LazyList([np.zeros(2)])
+        self.bias = 0.5
+
+    @property
+    def W2(self):
+        raise Tripwire
+
+    def __getattr__(self, name):
+        raise Tripwire
+
+    def weights(self):
+        raise Tripwire
+
+
+def test_the_watch_snapshot_reads_weights_as_stored_and_runs_no_code_of_the_submission():
+    net = Net()
+    plain = [
+        Tensor((("attr", "W1"),), (2, 3)),
+        Tensor((("attr", "params"), ("item", "b1")), (3,)),
+        Tensor((("attr", "layers"), ("item", 0)), (2,)),
+        Tensor((("attr", "bias"),), ()),
+    ]
+    got = base_snapshot(net, plain)
+    assert [g.tolist() for g in got] == [net.W1.tolist(), [1.0, 1.0, 1.0], [0.0, 0.0], 0.5]
+    for hidden in ((("attr", "W2"),), (("attr", "missing"),), (("call", "weights"),)):
+        assert base_snapshot(net, [*plain, Tensor(hidden, (2,))]) is None  # no snapshot rather than their code
+    with pytest.raises(NotPlain):
+        base_resolve(net, (("attr", "W2"),))

@@ -11,11 +11,12 @@ read here goes through the base classes' own methods (``dict.items``, ``list.__g
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
 
-__all__ = ["base_array", "held_arrays"]
+__all__ = ["NotPlain", "base_array", "base_resolve", "base_snapshot", "held_arrays"]
 
 #: Items of a list or tuple local that are looked at (a long list of arrays is not a copy of the weights).
 MAX_ITEMS = 64
@@ -51,3 +52,44 @@ def held_arrays(value: Any, kind: str, sequences: bool = True) -> list[tuple[str
     else:
         return []
     return [(k, a) for k, a in pairs if a is not None]
+
+
+class NotPlain(LookupError):
+    """A step that only the submission's own code could take (a property, ``__getattr__``, a call)."""
+
+
+def base_resolve(root: Any, steps: tuple) -> Any:
+    """Follow a parameter's path (:mod:`gradcheck.audit.adapters.paths`) running none of the submission's code:
+    attributes as stored (``inspect.getattr_static``: no property, descriptor or ``__getattr__`` runs), items of
+    dicts, lists and tuples through the base classes. A property or a call raises :class:`NotPlain`."""
+    obj = root
+    for kind, key in steps:
+        cls = type(obj)
+        if kind == "attr":
+            obj = inspect.getattr_static(obj, key)
+            if hasattr(type(obj), "__get__") and not isinstance(obj, np.ndarray):  # a descriptor: its code would run
+                raise NotPlain(key)
+        elif kind == "item" and issubclass(cls, dict):
+            obj = dict.__getitem__(obj, key)
+        elif kind == "item" and issubclass(cls, (list, tuple)):
+            obj = (list if issubclass(cls, list) else tuple).__getitem__(obj, key)
+        elif kind == "item" and issubclass(cls, np.ndarray):
+            obj = np.ndarray.view(obj, np.ndarray)[key]
+        else:
+            raise NotPlain(key)
+    return obj
+
+
+def base_snapshot(root: Any, params: list) -> list[np.ndarray] | None:
+    """Copies of the parameters' current values read by :func:`base_resolve`, or None when one cannot be."""
+    out = []
+    for t in params:
+        try:
+            value = base_resolve(root, t.steps)
+        except Exception:  # noqa: BLE001 - gone, renamed, or reachable only through the submission's code
+            return None
+        arr = np.array(value, dtype=float) if type(value) in (float, int) else base_array(value, "f")
+        if arr is None:
+            return None
+        out.append(np.array(arr, dtype=float, copy=True))
+    return out
