@@ -413,6 +413,17 @@ def test_no_student_text_passes_for_a_section_of_the_report(run):
     assert not inside
 
 
+def test_tensor_names_are_one_line_in_every_report(run):
+    # name_forgery.py's tensor names hold a newline and a forged row, a CR and a forged section, U+2028, markup
+    for path, data in run["written"].items():
+        if path.endswith((".txt", ".md", ".xml", ".html", ".json")):
+            for line in data.decode("utf-8").splitlines():
+                assert not line.lstrip().startswith(("anna/mlp.py", "== anna/", "## anna/")), (path, line)
+            assert "\u2028" not in data.decode("utf-8"), path
+    got = _verdicts(run["main"])["name_forgery.py"]
+    assert all("\n" not in t["name"] and "\x1b" not in t["name"] for t in got["tensors"])
+
+
 def test_no_listener_was_reached(run):
     assert any(v == 0 for v in run["hits"].values())
     assert all(v == 0 for v in run["hits"].values()), run["hits"]

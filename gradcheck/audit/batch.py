@@ -33,11 +33,13 @@ import gradcheck
 from gradcheck.audit import consistency, frameworks, intake, ownloss, scriptagain, untrusted, widened
 from gradcheck.audit.extracted import believed_precision
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
+from gradcheck.audit.lookalike import look_alike
 from gradcheck.audit.newprocess import starts_a_process
 from gradcheck.audit.resultfiles import BatchPlan, plan_batch, record, submission_digest  # noqa: F401 (distributed)
 from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.audit.submissions import SUFFIXES, content_digest, discover, result_names  # noqa: F401 (used by cli, gradescope)
+from gradcheck.audit.tensornames import shown_names
 from gradcheck.printable import printable, printable_tree
 from gradcheck.result import worst_status
 
@@ -64,7 +66,13 @@ class AuditReport:
             "status": self.status,
             "elapsed": round(self.elapsed, 3),
             "submissions": [s.to_dict() for s in self.submissions],
+            "look_alike_names": self.look_alike_names,
         }
+
+    @property
+    def look_alike_names(self) -> list[str]:
+        """Sentences naming submissions whose paths look the same (:func:`gradcheck.audit.lookalike.look_alike`)."""
+        return look_alike([s.path for s in self.submissions])
 
 
 def preload() -> None:
@@ -214,7 +222,7 @@ def run_worker(
         return None, None, data, f"could not start the sandbox: {exc}"
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return box, _parse_channel(box.channel), data, None
+    return box, shown_names(_parse_channel(box.channel)), data, None
 
 
 def audit_one(

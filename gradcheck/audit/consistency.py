@@ -294,11 +294,17 @@ def failed_at_point(r: SubmissionResult, err: dict) -> SubmissionResult:
 
 def _perturbed_how(calls: dict, places: int) -> str:
     """Where the watched evaluations were made, in words: moved entries or complex steps."""
-    steps = int(calls.get("complex_places", 0))
-    moved = places - steps
+    steps, lines = int(calls.get("complex_places", 0)), int(calls.get("line_places", 0))
+    moved = places - steps - lines
     parts = [f"weights moved by a tiny step in one entry at a time ({moved} different entries)"] if moved else []
     if steps:
         parts.append(f"weights given a tiny imaginary step (a complex-step derivative) along {steps} directions")
+    if lines:
+        parts.append(
+            f"inputs moved back and forth by tiny steps along {lines} lines (a finite-difference stencil on its "
+            "functions' inputs, intermediate values such as pre-activations included: two calls of one function "
+            "moving an argument by under 1e-3 relative along the same line)"
+        )
     return " and at ".join(parts)
 
 

@@ -176,6 +176,12 @@ def copy_submission(src: str | os.PathLike, *, max_bytes: int, root: str | os.Pa
         )
     if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
         raise SubmissionRefused(f"{src} is {_kind(st.st_mode)}: refused, it was not read")
+    if stat.S_ISDIR(st.st_mode):
+        from gradcheck.audit.studentfolders import beyond_a_project  # it reads this module's caps
+
+        said = beyond_a_project(src, max_bytes)
+        if said:  # measured without opening a file: refused before a byte is copied
+            raise _refusal(said)
     workdir = Path(tempfile.mkdtemp(prefix="gradcheck-work-", dir=root))
     budget = _Budget(max_bytes, src)
     try:

@@ -37,7 +37,9 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.basereads import held_arrays
 from gradcheck.audit.complexstep import ComplexSteps
+from gradcheck.audit.stencils import StencilLines
 
 __all__ = ["PERTURBATION_RTOL", "probe_delta", "run_probes", "grads_at", "CallWatch"]
 
@@ -90,6 +92,7 @@ class CallWatch:
         self.first: dict[tuple, np.ndarray] = {}
         self.directions: set[bytes] = set()
         self.complex_steps = ComplexSteps(base)
+        self.stencils = StencilLines(PERTURBATION_RTOL)
         self.inspected = 0
 
     def __call__(self, frame, event, arg) -> None:
@@ -137,7 +140,7 @@ class CallWatch:
 
     def _locals_hit(self, frame) -> tuple | None:
         for var, value in frame.f_locals.items():
-            for key, arr in _weight_like(value):
+            for key, arr in held_arrays(value, "f"):
                 for t, b in enumerate(self.base):
                     if b.size < MIN_LOCAL_SIZE or arr.shape != b.shape:
                         continue
@@ -153,6 +156,8 @@ class CallWatch:
         try:
             now = self.snapshot()
         except Exception:  # noqa: BLE001 - the student may have replaced the arrays
+            return None
+        if now is None:  # reachable only through the submission's own code, which the hook must not run
             return None
         moved = []
         for i, (n, b) in enumerate(zip(now, self.base)):
@@ -187,12 +192,15 @@ class CallWatch:
 
     def _args_hit(self, code, local_vars: dict) -> tuple | None:
         for arg in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]:
-            for key, arr in _float_arrays(local_vars.get(arg)):
+            for key, arr in held_arrays(local_vars.get(arg), "f", sequences=False):
                 slot = (code, arg, key)
                 ref = self.first.setdefault(slot, arr.copy())
                 hit = _small_diff(arr, ref)
                 if hit is not None:
                     return (code.co_name, arg, key, *hit)
+                line = self.stencils.hit((code, getattr(code, "co_qualname", code.co_name), arg, key), arr)
+                if line is not None:
+                    return line
         return None
 
     def summary(self) -> dict[str, Any]:
@@ -202,29 +210,14 @@ class CallWatch:
             "perturbed_evaluations": int(sum(self.perturbed.values())),
             "perturbed_places": len(self.where),
             "complex_places": sum(1 for w in self.where if w[0] == "complex"),
+            "line_places": sum(1 for w in self.where if w[0] == "line"),
             "perturbed_functions": dict(self.perturbed),
         }
 
 
-def _float_arrays(value: Any, kind: str = "f") -> list[tuple[str, np.ndarray]]:
-    """Arrays of dtype ``kind`` (``f`` float, ``c`` complex) held by an argument: the array, or a dict's arrays."""
-    if isinstance(value, np.ndarray) and value.dtype.kind == kind and 0 < value.size <= 100_000:
-        return [("", value)]
-    if isinstance(value, dict):
-        return [(str(k), v) for k, v in value.items() if isinstance(v, np.ndarray) and v.dtype.kind == kind]
-    return []
-
-
-def _weight_like(value: Any, kind: str = "f") -> list[tuple[str, np.ndarray]]:
-    """Arrays of dtype ``kind`` held by a local variable: the array, or the arrays of a dict, list or tuple."""
-    if isinstance(value, (list, tuple)):
-        return [(str(i), v) for i, v in enumerate(value[:64]) if isinstance(v, np.ndarray) and v.dtype.kind == kind]
-    return _float_arrays(value, kind)
-
-
 def _complex_held(local_vars: dict) -> Iterator[np.ndarray]:
     """The complex arrays a frame's locals hold (:class:`~gradcheck.audit.complexstep.ComplexSteps` looks at them)."""
-    return (arr for value in local_vars.values() for _, arr in _weight_like(value, "c"))
+    return (arr for value in local_vars.values() for _, arr in held_arrays(value, "c"))
 
 
 def _knob(ctx: dict, update: dict | None):
@@ -292,27 +285,43 @@ def _widen(root: Any, steps: tuple) -> None:
         return
 
 
-def _step_at(ctx, values: list[np.ndarray], watch: bool = False, root=None):
-    """The step at ``values``, on a fresh network (or on ``root``, a network that has stepped before)."""
-    from gradcheck.audit.adapters.params import snapshot
+def _fresh_at(ctx, values: list[np.ndarray], root=None):
+    """A network at ``values``: a fresh one (or ``root``, a network that has stepped before)."""
     from gradcheck.audit.adapters.paths import assign
 
-    runner, params, s1 = ctx["runner"], ctx["params"], ctx["s1"]
-    root = runner.t.fresh() if root is None else root
-    for p, v in zip(params, values):
+    root = ctx["runner"].t.fresh() if root is None else root
+    for p, v in zip(ctx["params"], values):
         assign(root, p.steps, np.asarray(v, dtype=float))
         _widen(root, p.steps)
-    lr, knob = ctx["lrs"][0], ctx.get("knob")
-    if not watch:
-        return runner.step(lr, s1.columns, root=root, knob=knob), None
-    from gradcheck.audit.hookguard import watching
+    return root
 
-    w = CallWatch(ctx["root"], lambda: snapshot(root, params), [np.asarray(v, float) for v in values])
+
+def _step_at(ctx, values: list[np.ndarray], root=None):
+    """The step at ``values``, on a fresh network (or on ``root``, a network that has stepped before)."""
+    root = _fresh_at(ctx, values, root)
+    return ctx["runner"].step(ctx["lrs"][0], ctx["s1"].columns, root=root, knob=ctx.get("knob")), None
+
+
+def _watched_step(ctx, values: list[np.ndarray], read) -> tuple:
+    """The step at ``values`` on a fresh network and ``read(step)``, its gradient, both under the call watch.
+
+    The gradient is read into plain float arrays before the watch ends
+    (:func:`gradcheck.audit.plaingrads.plain_floats`): a returned object that computes on being read
+    is watched like the backward itself. Returns the step, the gradient and the watch's summary.
+    """
+    from gradcheck.audit.basereads import base_snapshot
+    from gradcheck.audit.hookguard import watching
+    from gradcheck.audit.plaingrads import plain_floats
+
+    runner, params, s1 = ctx["runner"], ctx["params"], ctx["s1"]
+    root = _fresh_at(ctx, values)
+    w = CallWatch(ctx["root"], lambda: base_snapshot(root, params), [np.asarray(v, float) for v in values])
     with watching(w) as hook:  # every thread the step starts is watched; the hook cannot be switched off
-        step = runner.step(lr, s1.columns, root=root, knob=knob)
+        step = runner.step(ctx["lrs"][0], s1.columns, root=root, knob=ctx.get("knob"))
+        grads = plain_floats(read(step))
     summary = w.summary()
     summary["watch_removed"], summary["hook_changes"] = hook["removed"], hook["changes"]
-    return step, summary
+    return step, grads, summary
 
 
 def _encode_grads(values: list[np.ndarray | None]) -> list:
@@ -337,10 +346,10 @@ def run_probes(ctx: dict, shape: str, seed: int, update: dict | None = None) -> 
 
     out["samples"] = other_samples(ctx, _step_at, _grads_like_first, shape, lr)  # per-sample code: more samples
     p2 = [a + d for a, d in zip(p1, probe_delta([p.shape for p in params], p1, seed))]
-    step, calls = _step_at(ctx, p2, watch=True)
+    step, grads, calls = _watched_step(ctx, p2, lambda s: _grads_like_first(ctx, s, shape, lr))
     out["point"] = {
         "params": [np.asarray(v, dtype=float) for v in step.before],
-        "grads": _encode_grads(_grads_like_first(ctx, step, shape, lr)),
+        "grads": grads,
         "forward": None if step.out is None else np.asarray(_first(step.out), dtype=float),
     }
     if step.out is not None and ctx["runner"].X.shape[0] == 1:  # per-sample code: its network seen on several

@@ -13,7 +13,11 @@
   or when its files call each other's functions without importing them (a notebook's
   cells saved as files);
 * any other folder holds submissions: each of its code files, and, recursively,
-  each of its sub-folders (class exports: a folder per student, at any depth).
+  each of its sub-folders (class exports: a folder per student, at any depth);
+* a student's folder (a sub-folder of a folder given) that no project could be (links out of
+  it, FIFOs, more files, depth or bytes than the intake copies: :mod:`gradcheck.audit.studentfolders`)
+  is one submission, which the intake refuses by name; so is a link to a folder, and a FIFO named
+  like code, in a folder given: listed as refused, never passed over.
 
 Results are kept apart by a unique relative path (``alice/mlp.py`` and
 ``bob/mlp.py`` when every file is called ``mlp.py``).
@@ -26,9 +30,10 @@ import hashlib
 import itertools
 import os
 import re
+import stat
 from pathlib import Path
 
-from gradcheck.audit import cellfiles, helperfiles, untrusted
+from gradcheck.audit import cellfiles, helperfiles, studentfolders, untrusted
 
 SUFFIXES = (".py", ".ipynb")
 #: Folders never searched: caches, environments, version control, test suites.
@@ -200,12 +205,37 @@ def _dotted_imports(path: Path) -> set[str]:
 def _search(folder: Path, depth: int = 0) -> list[Path]:
     if depth > 12:
         return []
+    if depth == 1 and studentfolders.beyond_a_project(folder):  # a student's folder no project could be
+        return [folder]  # one submission, which the intake refuses by name
     if is_project(folder) or (not code_files(folder) and _root_imports(folder)):
         return [folder]
     found = [f for f in code_files(folder) if f.name not in SKIP_FILES]
+    if depth == 0:
+        found += _unreadable_entries(folder)
     for d in subfolders(folder):
         found += _search(d, depth + 1)
     return found
+
+
+def _unreadable_entries(folder: Path) -> list[Path]:
+    """Entries of a class folder that are links to folders or special files named like code: each is listed
+    as a submission, so that the intake refuses it by name (unread) instead of it being passed over."""
+    out = []
+    for e in sorted(folder.iterdir()):
+        if e.is_symlink() and e.is_dir() and _visible(e):
+            out.append(e)
+        elif e.suffix in SUFFIXES and _visible(e) and _special(e):
+            out.append(e)
+    return out
+
+
+def _special(path: Path) -> bool:
+    """A FIFO, socket or device (never opened: opening a FIFO blocks)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode))
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -249,6 +279,10 @@ def content_digest(path: Path) -> hashlib._Hash:
     path = Path(path)
     if path.is_file():
         h.update(path.read_bytes())
+        return h
+    said = studentfolders.beyond_a_project(path)
+    if said:  # refused unread by the intake: its digest is what makes it refused, never its files' bytes
+        h.update(os.fsencode(str(path)) + "\n".join(said).encode())
         return h
     for f in sorted(q for q in untrusted.files(path) if "__pycache__" not in q.parts):
         h.update(os.fsencode(f.relative_to(path)))

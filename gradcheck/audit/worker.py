@@ -495,6 +495,7 @@ WORKER_IMPORTS = (
     "gradcheck.audit.scriptrandom",
     "gradcheck.audit.probes",
     "gradcheck.audit.complexstep",
+    "gradcheck.audit.plaingrads",
     "gradcheck.audit.ownlosspoints",
     "gradcheck.audit.ownoutputs",
     "gradcheck.audit.scriptplan",

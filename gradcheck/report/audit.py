@@ -41,13 +41,18 @@ def _wrong(s) -> str:
     return ", ".join(t.location for t in bad[:3]) + (" ..." if len(bad) > 3 else "")
 
 
+def _look_alike(report) -> list[str]:
+    """Notes on students' names that look alike (none for a report that does not say)."""
+    return list(getattr(report, "look_alike_names", ()))
+
+
 def render_text(report, width: int | None = None) -> str:
     """Summary table (one row per submission) and, per failing submission, the evidence.
 
     ``width``: a terminal's columns, which the table then fits (paths, shapes,
     wrong entries and diagnoses wrap); None (files, pipes): full width.
     """
-    out = _summary_table(report.submissions, width)
+    out = _summary_table(report.submissions, width) + [f"note: {n}" for n in _look_alike(report)]
     for s in report.submissions:
         if not s.passed:
             out += ["", *detail_lines(s)]
@@ -132,6 +137,7 @@ def render_markdown(report) -> str:
         f"# gradcheck audit: {report.status.upper()}",
         "",
         md_table(["submission", "verdict", "shape", "wrong entries", "diagnosis", "points"], rows),
+        *(f"\n**note:** {one_line(n)}" for n in _look_alike(report)),
     ]
     for s in report.submissions:
         if not s.passed:
@@ -153,6 +159,11 @@ def render_junit(report) -> str:
         errors=str(err),
         time=f"{report.elapsed:.3f}",
     )
+    notes = _look_alike(report)
+    if notes:  # students' names that look alike: said once for the class, before the cases
+        props = ET.SubElement(suite, "properties")
+        for n in notes:
+            ET.SubElement(props, "property", name="look_alike_names", value=one_line(n))
     for s in report.submissions:
         name = one_line(s.path)
         case = ET.SubElement(suite, "testcase", classname="gradcheck.audit", name=name, time=f"{s.elapsed:.3f}")

@@ -336,6 +336,7 @@ def render_html(report, *, rtol: float | None = None) -> str:
         "<h1>gradcheck audit</h1>",
         head,
         _summary(subs),
+        *(f'<p class="error"><strong>note:</strong> {_e(n)}</p>' for n in getattr(report, "look_alike_names", ())),
         '<h3 id="class">The class</h3>',
         _controls(subs),
         _class_table(subs),

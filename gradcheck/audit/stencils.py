@@ -1,0 +1,64 @@
+"""Finite-difference stencils on any input of the submission's functions (run by the worker, in the sandbox).
+
+A numerical gradient need not move the weights: it can differentiate the loss with respect to an
+intermediate value (a layer's pre-activation) and form the weight gradients from those deltas. Its
+evaluations are then calls of one function of the submission (the rest of the network, the loss)
+on inputs that differ from each other by a tiny step in many entries, several of them on one line
+through the point: ``x + 3h q, x + 2h q, ..., x - 3h q`` for a stencil along ``q``, whatever the
+basis, the step or the float type (``np.longdouble`` included).
+
+Rule: for each argument of each function of the submission, the move from its previous call's value
+to this call's is taken when it is a small step (every entry within
+:data:`~gradcheck.audit.probes.PERTURBATION_RTOL` of max(1, |x|), more than two entries moved). Two such
+moves along the same line (the same unit direction up to sign, to :data:`DIRECTION_DIGITS` decimals)
+are evaluations back and forth along one direction: a stencil, one perturbed place per line.
+Backpropagation calls a function on the values it computes, never on a value and then on that value
+nudged twice along one line; online updates move weights by ``-lr g`` each time, along a new
+direction at every sample.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+__all__ = ["StencilLines"]
+
+#: Decimals to which two moves' unit directions are compared: the steps of one stencil agree to rounding
+#: (eps / step ~ 1e-11 relative), the moves of successive updates differ in their leading digits.
+DIRECTION_DIGITS = 6
+#: Moves in one or two entries are the watch's per-entry rule (:func:`gradcheck.audit.probes._small_diff`).
+MIN_MOVED = 3
+#: Lines remembered per argument (a long backward stays affordable).
+MAX_LINES = 5000
+
+
+class StencilLines:
+    """Remembers, per argument slot, the previous value and the lines its small moves followed."""
+
+    def __init__(self, rtol: float):
+        self.rtol = rtol
+        self.previous: dict[tuple, np.ndarray] = {}
+        self.lines: dict[tuple, set[bytes]] = {}
+
+    def hit(self, slot: tuple, arr: np.ndarray) -> tuple | None:
+        """``("line", *slot-names, direction)`` when ``arr`` moved from the slot's previous value along a line
+        a small move followed before; None otherwise. ``arr`` is a base-class float array."""
+        prev = self.previous.get(slot)
+        self.previous[slot] = arr.copy()
+        if prev is None or prev.shape != arr.shape:
+            return None
+        d = np.asarray(arr, dtype=np.longdouble) - np.asarray(prev, dtype=np.longdouble)
+        moved = np.count_nonzero(d)
+        if moved < MIN_MOVED or np.any(np.abs(d) > self.rtol * np.maximum(1.0, np.abs(prev))):
+            return None
+        way = (d / np.sqrt(np.sum(d * d))).astype(float).ravel()
+        way *= np.sign(way[np.flatnonzero(way)[0]])  # back and forth along a line: one key
+        key = hashlib.blake2b((np.round(way, DIRECTION_DIGITS) + 0.0).tobytes(), digest_size=16).digest()
+        seen = self.lines.setdefault(slot, set())
+        if key in seen:
+            return ("line", *(str(s) for s in slot[1:]), key.hex())
+        if len(seen) < MAX_LINES:
+            seen.add(key)
+        return None

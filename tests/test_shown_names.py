@@ -1,0 +1,54 @@
+"""Students' names (tensor keys, folder names) cannot forge report lines or pass for each other."""
+
+import xml.etree.ElementTree as ET
+
+from gradcheck.audit.batch import AuditReport
+from gradcheck.audit.grade import SubmissionResult
+from gradcheck.audit.lookalike import look_alike, skeleton
+from gradcheck.audit.tensornames import shown_names
+from gradcheck.report.audit import render_junit, render_markdown, render_text
+from gradcheck.report.html import render_html
+
+FORGED = "W1\n  anna/mlp.py  FAIL  grads-dict  W1[0, 0]  sign_flip"
+
+
+def test_tensor_names_become_one_line_and_grads_follow_them():
+    result = {
+        "params": [{"name": FORGED, "data": [1.0]}, {"name": "b\x1b[2J", "data": [0.0]}],
+        "grads": [{"param": FORGED, "data": [2.0]}, {"param": "b\x1b[2J", "data": [3.0]}],
+    }
+    got = shown_names(result)
+    names = [p["name"] for p in got["params"]]
+    assert names == ["W1\\n  anna/mlp.py  FAIL  grads-dict  W1[0, 0]  sign_flip", "b\\x1b[2J"]
+    assert [g["param"] for g in got["grads"]] == names
+    assert result["params"][0]["name"] == FORGED  # the worker's answer itself is left as it came
+
+
+def test_names_equal_once_escaped_stay_apart():
+    got = shown_names({"params": [{"name": "a\n"}, {"name": "a\\n"}], "grads": []})
+    assert [p["name"] for p in got["params"]] == ["a\\n", "a\\n#1"]
+
+
+def test_no_result_or_odd_result_passes_through():
+    assert shown_names(None) is None
+    assert shown_names({"error": "x"}) == {"error": "x"}
+
+
+def test_homoglyph_folders_are_named_with_their_code_points():
+    latin, cyrillic = "class/anna/mlp.py", "class/\u0430nna/mlp.py"
+    assert skeleton(latin) == skeleton(cyrillic)
+    (note,) = look_alike([latin, cyrillic, "class/bob/mlp.py"])
+    assert "U+0430 CYRILLIC SMALL LETTER A at 6" in note and "'class/anna/mlp.py'" in note
+    assert look_alike([latin, "class/bob/mlp.py", latin]) == []  # the same path twice is one student
+    assert look_alike(["class/jos\u00e9/mlp.py", "class/jose/mlp.py"]) == []  # an accent is not a look-alike
+
+
+def test_every_report_format_says_so():
+    subs = tuple(SubmissionResult(path=p, status="pass") for p in ("c/anna/mlp.py", "c/\u0430nna/mlp.py"))
+    report = AuditReport(status="pass", submissions=subs, elapsed=0.1)
+    for text in (render_text(report), render_markdown(report)):
+        assert "look alike" in text and "U+0430" in text
+    assert report.to_dict()["look_alike_names"] == report.look_alike_names != []
+    assert "U+0430" in render_html(report)
+    (prop,) = ET.fromstring(render_junit(report)).find("properties")
+    assert prop.get("name") == "look_alike_names" and "U+0430" in prop.get("value")

@@ -1,0 +1,48 @@
+"""Finite-difference stencils on a function's inputs are seen; updates and repeated calls are not."""
+
+import numpy as np
+
+from gradcheck.audit.probes import PERTURBATION_RTOL
+from gradcheck.audit.stencils import StencilLines
+
+RNG = np.random.default_rng(5)
+Z = RNG.standard_normal((8, 5))  # a pre-activation
+
+
+def _places(values, slot=("f", "z", "")) -> int:
+    lines = StencilLines(PERTURBATION_RTOL)
+    return len({hit for v in values if (hit := lines.hit(slot, np.asarray(v))) is not None})
+
+
+def test_a_six_point_stencil_in_longdouble_along_an_orthonormal_basis_shows_one_place_per_direction():
+    q, _ = np.linalg.qr(RNG.standard_normal((Z.size, Z.size)))
+    h = np.longdouble(1e-4)
+    z = Z.astype(np.longdouble).ravel()
+    points = [z + c * h * q[:, i].astype(np.longdouble) for i in range(Z.size) for c in (3, 2, 1, -1, -2, -3)]
+    assert _places(points) == Z.size
+
+
+def test_a_central_difference_from_the_point_itself_is_one_place():
+    v = RNG.standard_normal(Z.size)
+    v /= np.linalg.norm(v)
+    z = Z.ravel()
+    assert _places([z, z + 1e-6 * v, z - 1e-6 * v]) == 1
+
+
+def test_online_updates_repeated_calls_and_large_moves_are_not_stencils():
+    w, seen = Z.copy(), [Z.copy()]
+    for _ in range(50):  # per-sample updates: a small move along a new direction each time
+        w = w - 1e-4 * RNG.standard_normal(w.shape)
+        seen.append(w.copy())
+    assert _places(seen) == 0
+    assert _places([Z, Z, Z, Z]) == 0  # the same input again
+    v = RNG.standard_normal(Z.shape)
+    assert _places([Z + c * 0.5 * v for c in (3, 2, 1, -1)]) == 0  # steps far beyond a differentiation step
+    assert _places([Z, Z + 1e-6 * v, Z + 2e-6 * v][:2]) == 0  # one move: no line yet
+
+
+def test_moves_in_one_or_two_entries_are_left_to_the_per_entry_rule():
+    e = np.zeros(Z.size)
+    e[3] = 1e-6
+    z = Z.ravel()
+    assert _places([z, z + e, z - e, z + 2 * e]) == 0
