@@ -22,12 +22,13 @@ import ast
 from gradcheck.audit.astnames import read_names
 
 
-def _writes(stmt: ast.stmt) -> set[str]:
+def writes(stmt: ast.stmt) -> set[str]:
+    """The plain names an assignment binds."""
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
     return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
-def _loopers(stmts: list[ast.stmt]) -> set[str]:
+def loopers(stmts: list[ast.stmt]) -> set[str]:
     """Module functions and classes whose body loops: calling them trains or evaluates."""
     out = set()
     for s in stmts:
@@ -58,17 +59,17 @@ def backward_slice(stmts: list[ast.stmt], skipped: list[ast.stmt], failed: list[
     list of ast.stmt
         Assignments from ``skipped``, each before the statement that needs it.
     """
-    loopers = _loopers(stmts)
+    own_loopers = loopers(stmts)
     candidates = [
         s
         for s in skipped
-        if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and not (_calls(s.value) & loopers)
+        if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and not (_calls(s.value) & own_loopers)
     ]
     wanted: set[str] = set().union(*(read_names(f) for f in failed)) if failed else set()
     last = max((f.lineno for f in failed), default=0)
     chosen: list[ast.stmt] = []
     for s in sorted(candidates, key=lambda s: s.lineno, reverse=True):
-        if s.lineno < last and _writes(s) & wanted:
+        if s.lineno < last and writes(s) & wanted:
             chosen.append(s)
             wanted |= read_names(s.value)
     return sorted(chosen, key=lambda s: s.lineno)
