@@ -102,4 +102,6 @@ ZEROCONF_CASES = {
     "toplevel_flags_tanh_prime_bug.py": lambda: toplevel_flags("toplevel_flags_tanh_prime_bug.py"),
     "noise_dict_attrs_correct.py": lambda: noise_dict("noise_dict_attrs_correct.py"),
     "noise_dict_attrs_relu_bug.py": lambda: noise_dict("noise_dict_attrs_relu_bug.py"),
+    "flat_theta_cost_correct.py": lambda: flat_theta("flat_theta_cost_correct.py"),
+    "flat_theta_cost_db1_bug.py": lambda: flat_theta("flat_theta_cost_db1_bug.py"),
 }
