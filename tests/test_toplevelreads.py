@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import textwrap
 
+import numpy as np
+
 from gradcheck.audit import loader
 from gradcheck.audit.toplevelreads import globals_read, read_by_definitions
 
@@ -94,4 +96,35 @@ def test_one_that_raises_is_skipped_with_its_note():
     assert any("ZeroDivisionError" in n for n in notes), notes
 
 
-import numpy as np  # noqa: E402 - used by the loaded model's check above
+def test_a_settings_function_that_loops_runs_one_that_updates_in_a_loop_does_not():
+    source = textwrap.dedent(
+        """
+        import os
+
+        def _profile_env():
+            level = 0
+            for key in ("A_FLAG_NOT_SET", "B_FLAG_NOT_SET"):
+                if os.environ.get(key):
+                    level += 1
+            return level
+
+        def prepare(state):
+            for i in range(3):
+                state["W"] = state["W"] * 0.5
+            return state
+
+        def run_all():
+            return prepare({"W": 1.0})
+
+        def f():
+            return LAB, ON, PREPARED, CHAINED
+
+        LAB = _profile_env() >= 3
+        ON = os.getuid() >= 0
+        PREPARED = prepare({"W": 1.0})
+        CHAINED = run_all()
+        """
+    )
+    ns, _ = _run(source)
+    assert ns["LAB"] is False and ns["ON"] is True
+    assert "PREPARED" not in ns and "CHAINED" not in ns

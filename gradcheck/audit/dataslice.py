@@ -28,7 +28,7 @@ def writes(stmt: ast.stmt) -> set[str]:
     return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
-def loopers(stmts: list[ast.stmt]) -> set[str]:
+def _loopers(stmts: list[ast.stmt]) -> set[str]:
     """Module functions and classes whose body loops: calling them trains or evaluates."""
     out = set()
     for s in stmts:
@@ -59,11 +59,11 @@ def backward_slice(stmts: list[ast.stmt], skipped: list[ast.stmt], failed: list[
     list of ast.stmt
         Assignments from ``skipped``, each before the statement that needs it.
     """
-    own_loopers = loopers(stmts)
+    loopers = _loopers(stmts)
     candidates = [
         s
         for s in skipped
-        if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and not (_calls(s.value) & own_loopers)
+        if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and not (_calls(s.value) & loopers)
     ]
     wanted: set[str] = set().union(*(read_names(f) for f in failed)) if failed else set()
     last = max((f.lineno for f in failed), default=0)

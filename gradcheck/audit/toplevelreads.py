@@ -12,10 +12,12 @@ method runs::
 
 This picks, among the top-level statements left unrun, the simple assignments (one or more
 plain names bound) whose names a function or method reads as a global, with the unrun
-assignments their values read in turn. Never training: an assignment whose value calls one
-of the module's own functions or classes that loops, constructs one of its classes, or calls
-anything named like training (``fit``, ``train``) stays unrun, and so do the network's own
-weights and parameter containers, which the adapters find and make themselves.
+assignments their values read in turn. Never training: an assignment whose value calls anything
+named like training (``fit``, ``train``), constructs one of the module's classes, or calls one of
+its functions that trains (:func:`training`: a loop updating attributes, items or globals, a call
+of a training name or of a model class) stays unrun; a settings function that merely loops
+(``for key in (...): level += 1``) runs. The network's own weights and parameter containers stay
+unrun too: the adapters find and make them themselves.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import ast
 import re
 
 from gradcheck.audit.astnames import called_name, read_names
-from gradcheck.audit.dataslice import loopers, writes
+from gradcheck.audit.dataslice import writes
 
 #: Called names that train or evaluate a model: a value calling one is never run at load.
 _TRAINING = re.compile(r"train|fit|learn|descent|optimi[sz]e|sgd|epoch|backward|backprop|update|step", re.I)
@@ -71,8 +73,47 @@ def _runnable(stmt: ast.stmt, stmts: list[ast.stmt]) -> bool:
     if any(is_param_name(n) or n.lower() in PARAM_CONTAINERS for n in writes(stmt)):
         return False
     classes = {s.name for s in stmts if isinstance(s, ast.ClassDef)}
-    called = {called_name(n) for n in ast.walk(stmt.value) if isinstance(n, ast.Call)} - {None}
-    return not (called & (loopers(stmts) | classes)) and not any(_TRAINING.search(c) for c in called)
+    return not (_called(stmt.value) & (training(stmts) | classes)) and not any(
+        map(_TRAINING.search, _called(stmt.value))
+    )
+
+
+def _called(node: ast.AST) -> set[str]:
+    return {called_name(n) for n in ast.walk(node) if isinstance(n, ast.Call)} - {None}
+
+
+def _updates_in_a_loop(fn: ast.AST) -> bool:
+    """A loop that assigns into an attribute, an item or a declared global: weights trained in place."""
+    declared = {name for n in ast.walk(fn) if isinstance(n, ast.Global) for name in n.names}
+    for loop in (n for n in ast.walk(fn) if isinstance(n, (ast.For, ast.While))):
+        for n in ast.walk(loop):
+            targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AugAssign) else []
+            for t in targets:
+                if isinstance(t, (ast.Attribute, ast.Subscript)) or (isinstance(t, ast.Name) and t.id in declared):
+                    return True
+    return False
+
+
+def training(stmts: list[ast.stmt]) -> set[str]:
+    """The module's functions that train: loop while updating in place, are named or call what is named like
+    training, make one of its models, or call a function that trains. A loop that only reads settings
+    (``for key in (...): level += 1``) is none of these."""
+    defs = {s.name: s for s in stmts if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    classes = {s.name for s in stmts if isinstance(s, ast.ClassDef)}
+    out = {
+        name
+        for name, d in defs.items()
+        if _TRAINING.search(name)
+        or any(map(_TRAINING.search, _called(d)))
+        or _called(d) & classes
+        or _updates_in_a_loop(d)
+    }
+    grew = True
+    while grew:
+        more = {name for name, d in defs.items() if name not in out and _called(d) & out}
+        out |= more
+        grew = bool(more)
+    return out
 
 
 def read_by_definitions(stmts: list[ast.stmt], skipped: list[ast.stmt]) -> list[ast.stmt]:
