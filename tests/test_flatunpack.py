@@ -78,3 +78,33 @@ def test_the_cost_over_a_sliced_vector_is_the_entry_of_a_script_that_trains_it()
     assert not has_flat_cost(ast.parse(unsliced).body)
     one_value = script.replace("return 0.0, theta", "return theta")
     assert not has_flat_cost(ast.parse(one_value).body)
+
+
+def cost_running_index(theta, X, Y, n_in, n_hidden, n_out, reg):
+    """Weights first, then biases, cut with a running index (``i += ...``); weights as (out, in); tanh hidden."""
+    i = 0
+    W1 = theta[i : i + n_hidden * n_in].reshape(n_hidden, n_in)
+    i += n_hidden * n_in
+    W2 = theta[i : i + n_out * n_hidden].reshape(n_out, n_hidden)
+    i += n_out * n_hidden
+    b1 = theta[i : i + n_hidden]
+    i += n_hidden
+    b2 = theta[i:]
+    H = np.tanh(X @ W1.T + b1)
+    P = _sig(H @ W2.T + b2)
+    m = len(X)
+    J = -np.sum(Y * np.log(P) + (1 - Y) * np.log(1 - P)) / m
+    d2 = (P - Y) / m
+    d1 = (d2 @ W2) * (1 - H**2)
+    return J, np.concatenate([(d1.T @ X).ravel(), (d2.T @ H).ravel(), d1.sum(0), d2.sum(0)])
+
+
+def test_a_running_index_and_weights_before_biases():
+    pieces, form = _layout("cost_running_index", cost_running_index, _roles(cost_running_index), SIZES)
+    assert [(p, start, shape) for p, start, shape, _ in pieces] == [
+        ("W1", 0, (5, 3)),
+        ("W2", 15, (2, 5)),
+        ("b1", 25, (5,)),
+        ("b2", 30, (2,)),
+    ]
+    assert form == "onehot"

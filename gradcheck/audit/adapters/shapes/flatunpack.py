@@ -66,7 +66,9 @@ def _unpacking(fn: Callable, roles: dict[str, str]) -> list[ast.stmt]:
     for s in body:
         if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant):
             continue
-        if not isinstance(s, (ast.Assign, ast.AnnAssign)) or s.value is None or read_names(s.value) & data:
+        if not isinstance(s, (ast.Assign, ast.AnnAssign, ast.AugAssign)) or s.value is None:
+            break
+        if read_names(s.value) & data:  # ``i += h * d`` between slices is unpacking too
             break
         out.append(s)
     return out
@@ -115,7 +117,7 @@ def _layout(name: str, fn: Callable, roles: dict[str, str], sizes: dict):
     if not stmts:
         return None
     code = compile(ast.Module(body=stmts, type_ignores=[]), fn.__code__.co_filename, "exec")
-    bound = [n for s in stmts for n in sorted(writes(s))]
+    bound = list(dict.fromkeys(n for s in stmts if not isinstance(s, ast.AugAssign) for n in sorted(writes(s))))
     flat = next(a for a, r in roles.items() if r == "flat")
     args = {a: sizes[r] for a, r in roles.items() if r in sizes}
     rng = np.random.default_rng(0)
