@@ -108,3 +108,36 @@ def test_a_running_index_and_weights_before_biases():
         ("b2", 30, (2,)),
     ]
     assert form == "onehot"
+
+
+def _split_then_reshape(theta, X, Y, n_in, n_hidden, n_out, reg):
+    cuts = np.cumsum([n_hidden * n_in, n_out * n_hidden, n_hidden])
+    w1, w2, b1, b2 = np.split(theta, cuts)
+    W1 = w1.reshape(n_hidden, n_in)
+    W2 = w2.reshape(n_out, n_hidden)
+    return _running_tail(W1, W2, b1, b2, X, Y)
+
+
+def _cut_in_a_loop(theta, X, Y, n_in, n_hidden, n_out, reg):
+    parts, i = [], 0
+    for shape in [(n_hidden, n_in), (n_out, n_hidden), (n_hidden,), (n_out,)]:
+        parts.append(theta[i : i + int(np.prod(shape))].reshape(shape))
+        i += int(np.prod(shape))
+    W1, W2, b1, b2 = parts
+    return _running_tail(W1, W2, b1, b2, X, Y)
+
+
+def _running_tail(W1, W2, b1, b2, X, Y):
+    flat = np.concatenate([W1.ravel(), W2.ravel(), b1, b2])
+    return cost_running_index(flat, X, Y, W1.shape[1], W1.shape[0], W2.shape[0], 0.0)
+
+
+def test_np_split_then_reshape_and_a_loop_of_slices_are_read_alike():
+    for fn in (_split_then_reshape, _cut_in_a_loop):
+        pieces, _ = _layout(fn.__name__, fn, _roles(fn), SIZES)
+        assert [(p, start, shape) for p, start, shape, _ in pieces] == [
+            ("W1", 0, (5, 3)),
+            ("W2", 15, (2, 5)),
+            ("b1", 25, (5,)),
+            ("b2", 30, (2,)),
+        ], fn.__name__

@@ -29,6 +29,10 @@ from gradcheck.audit.dataslice import writes
 
 #: Longest flat vector tried: a few layers of the invented sizes (3, 5 and 3 units) hold far fewer.
 MAX_FLAT = 600
+#: The unpacking runs on a vector whose entries are their positions plus this (exact in binary): an integer
+#: array (the sizes' np.cumsum) or a column of ones never carries it, and the rare array computed from the
+#: entries that does (a sum of five) is no contiguous run of positions.
+MARK = 0.25
 #: Samples of the trial call that confirms a vector length.
 TRIAL_SAMPLES = 4
 
@@ -66,6 +70,9 @@ def _unpacking(fn: Callable, roles: dict[str, str]) -> list[ast.stmt]:
     for s in body:
         if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant):
             continue
+        if isinstance(s, ast.For) and not read_names(s) & data:  # for shape in shapes: parts.append(theta[...])
+            out.append(s)
+            continue
         if not isinstance(s, (ast.Assign, ast.AnnAssign, ast.AugAssign)) or s.value is None:
             break
         if read_names(s.value) & data:  # ``i += h * d`` between slices is unpacking too
@@ -79,21 +86,21 @@ def _pieces(code, bound: list[str], fn: Callable, args: dict, length: int) -> li
     ns = dict(fn.__globals__)
     ns.update(args)
     flat_name = next(a for a, r in args.items() if isinstance(r, np.ndarray))
-    ns[flat_name] = np.arange(length, dtype=float)
+    ns[flat_name] = np.arange(length, dtype=float) + MARK
     try:
         exec(code, ns)
     except Exception:  # noqa: BLE001 - not the length the code unpacks
         return None
-    found = []
+    by_range = {}  # a later name for the same positions is the array the code uses (w1, then W1 = w1.reshape)
     for name in bound:
         val = ns.get(name)
-        if not isinstance(val, np.ndarray) or val is ns[flat_name]:
-            continue
+        if not isinstance(val, np.ndarray) or val is ns[flat_name] or not _taken(val):
+            continue  # not cut from the vector (np.cumsum of the sizes, a column of ones)
         piece = _positions(name, val)
         if piece is None:
             return None
-        found.append(piece)
-    found.sort(key=lambda p: p[1])
+        by_range[piece[1], val.size] = piece
+    found = sorted(by_range.values(), key=lambda p: p[1])
     end = 0
     for _, start, shape, _ in found:
         if start != end:
@@ -102,10 +109,15 @@ def _pieces(code, bound: list[str], fn: Callable, args: dict, length: int) -> li
     return found if found and end == length else None
 
 
+def _taken(val: np.ndarray) -> bool:
+    """Every entry is one of the vector's (a position plus MARK), none computed from them or made apart."""
+    return val.size > 0 and val.dtype.kind == "f" and bool(np.all(val - np.floor(val) == MARK))
+
+
 def _positions(name: str, val: np.ndarray) -> tuple[str, int, tuple, str] | None:
     """Where in the vector an array's entries come from: a contiguous run, in C or Fortran order."""
     for order in ("C", "F"):
-        idx = val.ravel(order=order)
+        idx = val.ravel(order=order) - MARK
         if idx.size and np.array_equal(idx, idx[0] + np.arange(idx.size)):
             return name, int(idx[0]), tuple(val.shape), order
     return None
@@ -117,7 +129,9 @@ def _layout(name: str, fn: Callable, roles: dict[str, str], sizes: dict):
     if not stmts:
         return None
     code = compile(ast.Module(body=stmts, type_ignores=[]), fn.__code__.co_filename, "exec")
-    bound = list(dict.fromkeys(n for s in stmts if not isinstance(s, ast.AugAssign) for n in sorted(writes(s))))
+    bound = list(
+        dict.fromkeys(n for s in stmts if isinstance(s, (ast.Assign, ast.AnnAssign)) for n in sorted(writes(s)))
+    )
     flat = next(a for a, r in roles.items() if r == "flat")
     args = {a: sizes[r] for a, r in roles.items() if r in sizes}
     rng = np.random.default_rng(0)
