@@ -179,7 +179,7 @@ def _target(ctx: Context, name: str, fn: Callable, roles: dict, sizes: dict, pie
     made = {p: rng.normal(0, 0.5, shape) for p, _, shape, _ in pieces}
     text = ", ".join(f"{p} {shape}" for p, _, shape, _ in pieces)
     ctx.notes.append(
-        f"{name}: a cost function over one flat vector ({roles and next(a for a, r in roles.items() if r == 'flat')}) "
+        f"{name}: a cost function over one flat vector ({next(a for a, r in roles.items() if r == 'flat')}) "
         f"that its own code unpacks into {text}, read off its slices and reshapes; sizes invented (input "
         f"{sizes['n_in']}, hidden {sizes['hidden']}, output {sizes['n_out']}; the gradient check does not depend "
         f"on them), labels {'one-hot rows' if form == 'onehot' else 'integers'}, penalty 0"
