@@ -32,6 +32,12 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "toplevel_flags_correct.py": ["W1", "b1", "W2", "b2"],
+    "toplevel_flags_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
+    "noise_dict_attrs_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "noise_dict_attrs_relu_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "flat_theta_cost_correct.py": ["W1", "b1", "W2", "b2"],
+    "flat_theta_cost_db1_bug.py": ["W1", "b1", "W2", "b2"],
     "softmax_regression_param_script_correct.py": [],
     "layers_added_unrun_data_correct": [],
     "columns_flat_labels_script_correct.py": ["W1", "b1", "W2", "b2"],

@@ -23,6 +23,7 @@ from centraldiff import numeric
 from truth_gaps import GAP_CASES
 from truth_ownloss import OWNLOSS_CASES
 from truth_public import PUBLIC_CASES
+from truth_zeroconf import ZEROCONF_CASES
 
 FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 EXPECTED = tomllib.loads((FOLDER / "EXPECTED.toml").read_text())["files"]
@@ -2151,6 +2152,7 @@ CASES = {
     "optimizer_named_net_correct.py": case_optimizer_named_net,
     **PUBLIC_CASES,
     **OWNLOSS_CASES,
+    **ZEROCONF_CASES,
     "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),
     "lists_cached_softmax_mean_bug.py": lambda: _lists_cached("lists_cached_softmax_mean_bug.py"),
     "src_layout_project_correct": lambda: _src_layout("src_layout_project_correct"),

@@ -22,7 +22,8 @@ import ast
 from gradcheck.audit.astnames import read_names
 
 
-def _writes(stmt: ast.stmt) -> set[str]:
+def writes(stmt: ast.stmt) -> set[str]:
+    """The plain names an assignment binds."""
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
     return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
@@ -68,7 +69,7 @@ def backward_slice(stmts: list[ast.stmt], skipped: list[ast.stmt], failed: list[
     last = max((f.lineno for f in failed), default=0)
     chosen: list[ast.stmt] = []
     for s in sorted(candidates, key=lambda s: s.lineno, reverse=True):
-        if s.lineno < last and _writes(s) & wanted:
+        if s.lineno < last and writes(s) & wanted:
             chosen.append(s)
             wanted |= read_names(s.value)
     return sorted(chosen, key=lambda s: s.lineno)

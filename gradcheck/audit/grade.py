@@ -16,6 +16,7 @@ scored), :mod:`~gradcheck.audit.noforward` (no forward output: which network), a
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,6 +36,13 @@ from gradcheck.audit.submissionresult import SubmissionResult
 from gradcheck.audit.verdicts import point_to_code, refuse, scalar_network
 from gradcheck.compare import default_rtol
 from gradcheck.diagnose.layout import LayoutError
+
+#: The shape of a cost function over a flat vector it unpacks itself (adapters/shapes/flatunpack.py): it has no
+#: forward, and when no candidate network explains its gradient, its own J is what the gradient is checked against.
+FLAT_SHAPE = "flatunpack"
+FLAT_UNJUDGED = (
+    "the cost function has no forward to identify its network by, and no candidate network explains its gradient"
+)
 
 __all__ = ["ForwardCheck", "SubmissionResult", "Extracted", "grade", "point_to_code", "scalar_network"]
 
@@ -129,6 +137,8 @@ def grade(
     lr_unknown = upd.get("linear") is None and upd.get("lrs") == [1.0]
     if forward.status == "unavailable" and not spec.hidden and not spec.get("network", "output"):
         judged = without_forward(ex, X, Y, spec, seed, base, student, lr_unknown)
+        if judged.status == "error" and result.get("target_shape") == FLAT_SHAPE:  # its own J is the only forward
+            judged = dataclasses.replace(judged, unmodelled=FLAT_UNJUDGED)
     else:
         first = dict(base)
         judged = judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown)

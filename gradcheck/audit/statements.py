@@ -13,7 +13,7 @@ import ast
 import traceback
 from pathlib import Path
 
-from gradcheck.audit import dataslice, frameworks, mainblock
+from gradcheck.audit import dataslice, frameworks, mainblock, toplevelreads
 from gradcheck.audit.auditerrors import AuditError, LoadFailure
 
 #: Literal containers longer than this are not "small literals" (skipped).
@@ -194,6 +194,11 @@ def exec_statements(
         if lifted:
             notes.append(f"{mainblock.NOTE}: {_range_text(lifted, locate)}")
     skipped = [s for s in stmts if not run_toplevel and not is_definition(s, rngs)]
+    read = toplevelreads.read_by_definitions(stmts, skipped)
+    if read:
+        ran = _range_text(_ranges(stmts, read), locate)
+        notes.append(f"top-level assignments the code reads as globals were run: {ran}")
+        skipped = [s for s in skipped if s not in read]
     failures = {}
     for stmt in stmts:
         if stmt not in skipped:

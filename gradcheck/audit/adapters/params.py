@@ -18,6 +18,7 @@ from gradcheck.audit.adapters.names import (
 )
 from gradcheck.audit.adapters.objects import is_float_array, is_param_object, is_user_object
 from gradcheck.audit.adapters.paths import fmt_path, parse_path, resolve, resolve_spec
+from gradcheck.audit.adapters.shadowed import without_shadow_dicts
 from gradcheck.audit.loader import AuditError
 
 #: Objects nested deeper than this under the root are not searched.
@@ -147,7 +148,7 @@ def discover_params(root: Any, root_is_namespace: bool = False) -> list[Tensor]:
     """Find weight/bias arrays under ``root`` (object, dict, list or module namespace)."""
     w = _Walk(root, root_is_namespace)
     w.walk(root, (), "", 0, False)
-    return order_params(w.found)
+    return order_params(without_shadow_dicts(w.found))
 
 
 def order_params(found: list[Tensor]) -> list[Tensor]:

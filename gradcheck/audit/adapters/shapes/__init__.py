@@ -13,6 +13,8 @@ Tried in the order of :data:`SHAPES` (the first that applies wins):
 ``classes``     a model class with forward-ish and backward-ish methods, or a CS231n
                 ``loss(X, y) -> (loss, grads)`` (:mod:`.cs231n`); weights made by ``fit()``
                 (:mod:`.fit`);
+``flatunpack``  a cost function over one flat vector that its own code slices and reshapes into
+                separate weights and biases (``W1 = theta[:a].reshape(n_in, n_hidden)``), returning ``(J, grad)``;
 ``unrolled``    a cost function over an unrolled parameter vector returning ``(J, grad)``
                 (``nn_cost_function(nn_params, n_in, n_hidden, n_labels, X, y, lambda_)``);
 ``positional``  functions taking the parameters one by one (``forward_prop(W1, b1, W2, b2, X)``);
@@ -38,6 +40,7 @@ from gradcheck.audit.adapters.shapes import (
     classes,
     deltaupdate,
     derivatives,
+    flatunpack,
     functions,
     globals_fn,
     laterupdate,
@@ -59,6 +62,7 @@ SHAPES = (
     method_params,
     laterupdate,
     classes,
+    flatunpack,
     unrolled,
     positional,
     derivatives,

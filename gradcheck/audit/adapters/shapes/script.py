@@ -14,6 +14,7 @@ import re
 
 from gradcheck.audit import hoist, mainbody
 from gradcheck.audit.adapters.names import canon, is_param_name, layer_key, strip_grad
+from gradcheck.audit.adapters.shapes import flatunpack
 from gradcheck.audit.helperupdates import inline_update_helpers
 
 
@@ -148,6 +149,8 @@ def script_spec(path, spec: dict, notes: list[str]) -> dict:
     try:
         sr = tracer.prepare(path, [])
     except Exception:  # noqa: BLE001 - a file the loader will report on
+        return spec
+    if flatunpack.has_flat_cost(sr.stmts):  # the cost function over the flat vector is the entry, not its loop
         return spec
     # (w, b) = backward(x, d, w, b) or w -= step(x, d): the updates a helper makes, written out at its calls
     stmts, helpers = inline_update_helpers(sr.stmts)

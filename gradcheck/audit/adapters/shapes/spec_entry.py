@@ -6,6 +6,7 @@ from gradcheck.audit.adapters.names import is_param_name
 from gradcheck.audit.adapters.objects import is_float_array, is_user_object
 from gradcheck.audit.adapters.shapes import (
     classes,
+    flatunpack,
     functions,
     globals_fn,
     laterupdate,
@@ -78,7 +79,8 @@ def find(ctx: Context) -> Target | None:
     if callable(obj):
         funcs = {**ctx.funcs, head: obj}
         t = (
-            unrolled.find(ctx, only=head)
+            flatunpack.find(ctx, only=head)
+            or unrolled.find(ctx, only=head)
             or pairs.find(ctx, bname=head, funcs=funcs)
             or named_dict.find(ctx, bname=head, funcs=funcs)
             or lists.find(ctx, bname=head, funcs=funcs)
