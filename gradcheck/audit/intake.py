@@ -28,12 +28,12 @@ import stat
 import tempfile
 from pathlib import Path
 
+from gradcheck.audit.studentfolders import MAX_FILES, beyond_a_project
+from gradcheck.audit.studentfolders import kind as _kind
 from gradcheck.audit.untrusted import MAX_DEPTH
 
 __all__ = ["MAX_FILES", "SKIPPED_DIRS", "SubmissionRefused", "copy_submission", "tree_digest"]
 
-#: A folder submission with more files than this is refused.
-MAX_FILES = 2000
 #: Folders of a project that are never copied (caches and version control).
 SKIPPED_DIRS = frozenset({"__pycache__", ".git", ".ipynb_checkpoints"})
 _CHUNK = 1 << 20
@@ -43,13 +43,6 @@ MAX_NAMED = 8
 
 class SubmissionRefused(ValueError):
     """The submission cannot be copied safely; the message names the file and the reason."""
-
-
-def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device")):
-        if test(mode):
-            return name
-    return "a device" if stat.S_ISBLK(mode) else "not a regular file"
 
 
 class _Budget:
@@ -177,8 +170,6 @@ def copy_submission(src: str | os.PathLike, *, max_bytes: int, root: str | os.Pa
     if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
         raise SubmissionRefused(f"{src} is {_kind(st.st_mode)}: refused, it was not read")
     if stat.S_ISDIR(st.st_mode):
-        from gradcheck.audit.studentfolders import beyond_a_project  # it reads this module's caps
-
         said = beyond_a_project(src, max_bytes)
         if said:  # measured without opening a file: refused before a byte is copied
             raise _refusal(said)

@@ -9,7 +9,7 @@ would make it walk without end, or audit each of thousands of files as a submiss
 Before a student's folder is searched, its tree is measured by a walk that is itself bounded (it
 stops at the caps below, never follows a link, never opens a file: names and ``lstat`` only). A
 folder beyond what :mod:`gradcheck.audit.intake` would copy as one project (more files than
-:data:`~gradcheck.audit.intake.MAX_FILES`, deeper than :data:`~gradcheck.audit.untrusted.MAX_DEPTH`,
+:data:`MAX_FILES`, deeper than :data:`~gradcheck.audit.untrusted.MAX_DEPTH`,
 more bytes than the sandbox's disk cap), or holding a special file or a link out of it, is ONE
 submission: the intake refuses it, naming each offending entry (the first few and a count),
 and nothing of it runs.
@@ -21,11 +21,13 @@ import os
 import stat
 from pathlib import Path
 
-from gradcheck.audit.intake import MAX_FILES
 from gradcheck.audit.isolation import Limits
 from gradcheck.audit.untrusted import MAX_DEPTH
 
-__all__ = ["MAX_SCANNED", "beyond_a_project"]
+__all__ = ["MAX_FILES", "MAX_SCANNED", "beyond_a_project", "kind"]
+
+#: A folder submission with more files than this is refused.
+MAX_FILES = 2000
 
 #: The walk stops after this many entries (files, folders, links) of one student's folder: past
 #: the file cap, the answer is already "beyond a project", and a listing of millions is not read.
@@ -42,8 +44,6 @@ def _link_leaves(target: str, rel_dir: str) -> bool:
 def beyond_a_project(folder: Path, max_bytes: int = Limits().disk_bytes) -> list[str]:
     """What makes ``folder`` no project the sandbox could hold ([] when nothing does), each entry by its path:
     every link out of it and special file (in name order), then the caps it passes."""
-    from gradcheck.audit.intake import _kind
-
     folder = Path(folder)
     named: list[str] = []
     deep = ""
@@ -75,10 +75,18 @@ def beyond_a_project(folder: Path, max_bytes: int = Limits().disk_bytes) -> list
             elif stat.S_ISREG(st.st_mode):
                 files, size = files + 1, size + st.st_size
             else:
-                named.append(f"{folder / name} is {_kind(st.st_mode)}")
+                named.append(f"{folder / name} is {kind(st.st_mode)}")
     caps = [deep] if deep else []
     if files > MAX_FILES or scanned > MAX_SCANNED:
         caps.append(f"{folder}: more than {MAX_FILES} files")
     if size > max_bytes:
         caps.append(f"{folder}: larger than the sandbox's disk cap of {max_bytes} bytes")
     return sorted(named) + caps
+
+
+def kind(mode: int) -> str:
+    """What a file of ``mode`` that is neither a regular file nor a folder is, in words (a FIFO, a socket)."""
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device")):
+        if test(mode):
+            return name
+    return "a device" if stat.S_ISBLK(mode) else "not a regular file"

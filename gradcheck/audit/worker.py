@@ -60,7 +60,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit import hookguard, lastword, seccomp
+from gradcheck.audit import hookguard, intact, lastword, seccomp
 
 # Bind what is needed to write the result before student code can monkeypatch modules.
 _dumps, _replace, _fdopen, _mkstemp = json.dumps, os.replace, os.fdopen, tempfile.mkstemp
@@ -474,13 +474,30 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"cannot write result {out}: {exc}", file=sys.stderr)
         return 2
+    changed = intact.snapshot()
     try:
         out, result = run_request(req, base, req_path.parent)
     except (ValueError, TypeError) as exc:
         result = empty_result()
         result["error"] = {"type": "RequestError", "message": str(exc), "where": "request", "traceback": ""}
-    write_result(out, result)
+    write_result(out, _unless_rewritten(result, changed()))
     return 0
+
+
+def _unless_rewritten(result: dict, rebound: list[str]) -> dict:
+    """``result``, or an error naming the grader's functions the submission rebound (:mod:`gradcheck.audit.intact`)."""
+    if not rebound:
+        return result
+    shown = ", ".join(rebound[:6]) + (f" and {len(rebound) - 6} more" if len(rebound) > 6 else "")
+    out = empty_result()
+    out["error"] = {
+        "type": "GraderRewritten",
+        "message": f"the submission replaced the grader's own functions in the sandbox ({shown}): no verdict is "
+        "built on a run whose checks it rewrote",
+        "where": "the grader's code in the worker",
+        "traceback": "",
+    }
+    return out
 
 
 #: What the worker imports (packages with all their modules), before any student code runs.
@@ -556,6 +573,7 @@ def serve() -> None:
         _exit(2)
     preload()  # everything the worker may import, before any student code
     hookguard.install()  # the watch on the backward's calls cannot be switched off by the submission
+    changed = intact.snapshot()  # nor can its checks be rebound to do nothing
     try:  # nor can the submission compute in a child process the watch does not see
         seccomp.forbid_new_processes()
     except seccomp.SeccompUnavailable:  # libseccomp missing here (a container without it): threads only watched
@@ -575,6 +593,7 @@ def serve() -> None:
         result["error"] = {"type": "RequestError", "message": str(exc), "where": "request", "traceback": ""}
     # no code of the submission's runs from here on (flush hooks, finalizers, signal handlers, Python threads);
     # interpreter teardown and its atexit hooks are skipped
+    result = _unless_rewritten(result, changed())
     lastword.final(fd, lambda: _encoded(result))
 
 
