@@ -32,9 +32,10 @@ way and keep its imaginary part (the twin's value is the user's loss), and
 which, given as a dtype, is complex128 (``astype`` and ``asarray`` keep the
 imaginary part, and the real part unrounded: float32's stairs, 6e-8 relative,
 pass the probe's comparison of values; float16's, 5e-4, do not, and such a
-loss is checked by real differences as before). A
-cast through a buffer created outside the function (``buf[0] = x``) is not
-seen through. :func:`casts` names the casts a twin sees through, for notes.
+loss is checked by real differences as before). A one-entry float32 or float16
+array the function reaches by a global name or its closure (the buffer of
+``buf[0] = x; return buf[0]``) is, in the twin, its own complex128 copy, its
+real part unrounded as ``astype``'s. :func:`casts` names the casts a twin sees through, for notes.
 """
 
 from __future__ import annotations
@@ -201,6 +202,11 @@ def _cast_stand_in(name: str, value, is_global: bool, names: set[str], seen: set
     if kind is not None:  # (``from numpy import float32``)
         seen.add(f"np.{kind}")
         return NARROW[kind]
+    if isinstance(value, np.ndarray) and value.dtype.name in NARROW and value.size <= 1:
+        # a one-entry narrow buffer the loss writes its value into (``buf[0] = loss; return buf[0]``): the twin
+        # writes into its own complex copy (the user's buffer is left alone)
+        seen.add(f"{value.dtype.name} buffer")
+        return value.astype(np.complex128)
     return None
 
 
