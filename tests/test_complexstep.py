@@ -39,12 +39,11 @@ def test_what_backpropagation_builds_is_no_point():
     assert (
         watch.hit(_complex_held({"W": W1 + 0.5j})) is None
     )  # an imaginary part as large as the weights: the model's own
-    other = (W1 + 1e-3).astype(complex)
-    other.flat[0] += 1e-25j
-    assert watch.hit(_complex_held({"W": other})) is None  # real part not the weights
+    assert watch.hit(_complex_held({"b": np.array([0.5, 1e-25j])})) is None  # two entries: a number of the model's
     assert (
-        watch.hit(_complex_held({"W": W1, "g": np.ones(3) * 1e-25j})) is None
-    )  # float arrays and unrelated complex ones
+        watch.hit(_complex_held({"W": W1, "g": np.ones(3) * 0.5j})) is None
+    )  # float arrays and complex ones of the model's own (a tiny imaginary step alone is a bump: a point)
+    assert watch.hit(_complex_held({"bump": np.ones(3) * 1e-25j})) is not None
     flat = _flat().astype(complex)
     flat[0] += 1e-25j
     assert watch.hit(_complex_held({"t": flat})) is not None
@@ -53,3 +52,18 @@ def test_what_backpropagation_builds_is_no_point():
 def test_a_one_entry_tensor_alone_matches_nothing():
     watch = ComplexSteps([np.zeros(1), W1])
     assert watch.hit(_complex_held({"b": np.array([1e-25j])})) is None
+
+
+def test_a_complex_step_on_an_intermediate_value_is_a_point():
+    """The pre-activation Z1 = X W1 + b1 stepped along i h e_j (the weight gradients formed from the result):
+    its real part is no weight, yet backpropagation never builds a complex array with a tiny imaginary step."""
+    Z1 = RNG.normal(size=(5, 4))
+    watch = ComplexSteps(BASE)
+    seen = set()
+    for j in range(Z1.shape[1]):
+        bump = np.zeros_like(Z1, dtype=complex)
+        bump[:, j] = 1e-24j * RNG.normal(size=5)
+        hit = watch.hit(_complex_held({"z": Z1 + bump}))
+        assert hit is not None and hit[0] == "complex"
+        seen.add(hit)
+    assert len(seen) == Z1.shape[1]

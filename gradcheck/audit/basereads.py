@@ -89,7 +89,8 @@ def base_snapshot(root: Any, params: list) -> list[np.ndarray] | None:
         except Exception:  # noqa: BLE001 - gone, renamed, or reachable only through the submission's code
             return None
         arr = np.array(value, dtype=float) if type(value) in (float, int) else base_array(value, "f")
-        if arr is None:
+        held = base_array(value, "c") if arr is None else None  # weights made complex in place: a complex step
+        if arr is None and held is None:
             return None
-        out.append(np.array(arr, dtype=float, copy=True))
+        out.append(np.array(arr, dtype=float, copy=True) if held is None else np.array(held, copy=True))
     return out

@@ -4,8 +4,11 @@ A complex-step derivative evaluates the loss at ``w + i h v`` with a tiny ``h``:
 part of the point is the weights themselves, so a watch comparing real values sees nothing
 move. Backpropagation never builds such an array: a complex copy of the weights, one tensor
 or all of them flattened, whose imaginary part is a tiny step is an evaluation of a
-numerical gradient, along the direction of that imaginary part. Distinct directions are
-distinct places (:class:`gradcheck.audit.probes.CallWatch` counts them like moved entries).
+numerical gradient, along the direction of that imaginary part. So is a complex copy of any
+intermediate value (a layer's pre-activation ``Z1 + i h e_j``, from which the weight
+gradients are then formed): any array of three or more entries whose imaginary part is a
+tiny step beside its real part. Distinct directions are distinct places
+(:class:`gradcheck.audit.probes.CallWatch` counts them like moved entries).
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ class ComplexSteps:
         if not np.any(im):
             return None
         re = arr.real
-        if not self._is_weights(re):
+        if not self._is_weights(re) and arr.size < MIN_TENSOR_SIZE:
             return None
         if np.max(np.abs(im)) > STEP_RTOL * max(1.0, float(np.max(np.abs(re)))):
             return None  # a complex number of the model's own, not a step
