@@ -46,3 +46,21 @@ def test_moves_in_one_or_two_entries_are_left_to_the_per_entry_rule():
     e[3] = 1e-6
     z = Z.ravel()
     assert _places([z, z + e, z - e, z + 2 * e]) == 0
+
+
+def test_a_scalar_step_length_called_back_and_forth_is_a_line():
+    from gradcheck.audit.stencils import StencilLines
+
+    lines = StencilLines(1e-3)
+    h = 2.0**-10
+    hits = [lines.scalar_hit(("f", "phi", "t"), t) for t in (h, -h, 2 * h, -2 * h)]
+    assert hits[:3] == [None, None, None] and hits[3] is not None  # two sizes, each both ways: phi'(0)
+
+
+def test_scalars_a_backward_passes_are_no_line():
+    from gradcheck.audit.stencils import StencilLines
+
+    lines = StencilLines(1e-3)
+    rng = np.random.default_rng(2)
+    for t in [0.01] * 20 + list(rng.normal(0, 0.01, 200)) + [0.001, 0.002, 0.0]:  # a slope, data entries, rates
+        assert lines.scalar_hit(("f", "leaky", "alpha"), float(t)) is None

@@ -194,7 +194,15 @@ class CallWatch:
 
     def _args_hit(self, code, local_vars: dict) -> tuple | None:
         for arg in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]:
-            for key, arr in held_arrays(local_vars.get(arg), "f", sequences=False):
+            value = local_vars.get(arg)
+            if type(value) is float or type(value) in (np.float64, np.float32, np.longdouble):
+                held = tuple(id(local_vars.get(v)) for v in code.co_freevars)  # each closure its own line
+                slot = (code, getattr(code, "co_qualname", code.co_name), arg, held)
+                line = self.stencils.scalar_hit(slot, float(value))
+                if line is not None:
+                    return line
+                continue
+            for key, arr in held_arrays(value, "f", sequences=False):
                 slot = (code, arg, key)
                 ref = self.first.setdefault(slot, arr.copy())
                 hit = _small_diff(arr, ref)

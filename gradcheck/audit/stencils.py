@@ -34,6 +34,13 @@ MIN_MOVED = 3
 MAX_LINES = 5000
 
 
+#: A scalar argument is a step along a line when it is at most this (a line search's trial steps of a
+#: derivative: ``phi(t)`` at ``t = +-h, +-2h, ...``; 2**-9 = 0.002 in one attack set's stencil).
+SCALAR_STEP = 0.05
+#: Exactly opposite scalar steps of this many sizes make a central difference of ``phi`` at 0.
+SCALAR_PAIRS = 2
+
+
 class StencilLines:
     """Remembers, per argument slot, the previous value and the lines its small moves followed."""
 
@@ -41,6 +48,22 @@ class StencilLines:
         self.rtol = rtol
         self.previous: dict[tuple, np.ndarray] = {}
         self.lines: dict[tuple, set[bytes]] = {}
+        self.steps: dict[tuple, set[float]] = {}
+
+    def scalar_hit(self, slot: tuple, t: float) -> tuple | None:
+        """``("line", *slot-names, "t")`` when the slot, a float scalar, has been called at ``+-s`` for
+        :data:`SCALAR_PAIRS` small sizes ``s``: ``phi(t) = L(x + t d)`` differentiated at ``t = 0``.
+
+        A backward's scalars (a slope, a rate, an entry of the data) are not called back and forth at
+        exactly opposite small values; a central difference of a function of a step length is.
+        """
+        if not np.isfinite(t) or t == 0.0 or abs(t) > SCALAR_STEP:
+            return None
+        seen = self.steps.setdefault(slot, set())
+        if len(seen) < MAX_LINES:
+            seen.add(t)
+        pairs = {abs(s) for s in seen if -s in seen}
+        return ("line", *(str(s) for s in slot[1:]), "t") if len(pairs) >= SCALAR_PAIRS else None
 
     def hit(self, slot: tuple, arr: np.ndarray) -> tuple | None:
         """``("line", *slot-names, direction)`` when ``arr`` moved from the slot's previous value along a line
