@@ -1,4 +1,4 @@
-"""A loss returned through ``float()`` or a numpy cast, evaluated for the complex step keeping imaginary parts.
+"""A loss returned through ``float()``, evaluated for the complex step with the cast keeping imaginary parts.
 
 ``float(np.mean(...))`` at complex parameters drops the imaginary part (numpy
 warns ``ComplexWarning``): the complex step sees nothing through it, and the
@@ -16,26 +16,6 @@ complex step evaluates the twin (:meth:`gradcheck.problem.Problem.call_loss`);
 every real evaluation runs the user's function as written. The complex-safety
 probe then judges the twin as it judges any loss: one whose other operations
 are not analytic (``abs``, ``math.log``, a comparison) is refused there.
-
-A loss returned through a narrower numpy type (``np.float32(x)``,
-``np.float16(x)``, ``x.astype(np.float32)``, ``np.asarray(x, dtype=np.float32)``)
-drops the imaginary part the same way. Unlike ``float()`` that cast is not the
-identity at real points: it rounds the value before it, so the loss moves in
-stairs (6e-8 of a loss of 1 for float32) whose derivative is zero or infinite.
-The derivative a gradient of such a loss must match is that of the value
-before the rounding, and that is what the twin reads: where the function names
-``float32`` or ``float16`` on numpy (``np.float32``, or ``float32`` imported
-from numpy), the twin's numpy is :data:`NUMPY_KEEPS_IMAGINARY`, whose narrow
-types (:class:`Float32KeepsImaginary`, :class:`Float16KeepsImaginary`) round a
-real argument as before and, given a complex one, round its real part the same
-way and keep its imaginary part (the twin's value is the user's loss), and
-which, given as a dtype, is complex128 (``astype`` and ``asarray`` keep the
-imaginary part, and the real part unrounded: float32's stairs, 6e-8 relative,
-pass the probe's comparison of values; float16's, 5e-4, do not, and such a
-loss is checked by real differences as before). A one-entry float32 or float16
-array the function reaches by a global name or its closure (the buffer of
-``buf[0] = x; return buf[0]``) is, in the twin, its own complex128 copy, its
-real part unrounded as ``astype``'s. :func:`casts` names the casts a twin sees through, for notes.
 """
 
 from __future__ import annotations
@@ -72,100 +52,25 @@ class KeepsImaginary(float, metaclass=_RealFloat):
         return float(x)
 
 
-class _KeepsNarrow(type):
-    """A narrow numpy type's stand-in: a complex value called on comes back as it is; as a type it is the narrow one."""
-
-    def __call__(cls, x=0.0, /):
-        if np.iscomplexobj(x):  # (the real part rounded as the user's cast rounds it: the twin's value is the loss's)
-            x = np.asarray(x)
-            kept = x.real.astype(cls.narrow).astype(x.real.dtype) + 1j * x.imag
-            return kept[()] if kept.ndim == 0 else kept
-        return cls.narrow(x)
-
-    def __instancecheck__(cls, obj) -> bool:
-        return isinstance(obj, cls.narrow)
-
-    def __subclasscheck__(cls, sub) -> bool:
-        return issubclass(sub, cls.narrow)
-
-
-class Float32KeepsImaginary(metaclass=_KeepsNarrow):
-    """``np.float32`` for a real argument; a complex one keeps its imaginary part; as a dtype, complex128."""
-
-    narrow = np.float32
-    #: ``np.dtype`` of this class (``astype``, ``asarray``'s ``dtype=``): complex, so the imaginary part stays.
-    dtype = np.dtype(np.complex128)
-
-
-class Float16KeepsImaginary(metaclass=_KeepsNarrow):
-    """``np.float16`` for a real argument; a complex one keeps its imaginary part; as a dtype, complex128."""
-
-    narrow = np.float16
-    dtype = np.dtype(np.complex128)
-
-
-#: The narrow types seen through, by the name a function loads them by.
-NARROW = {"float32": Float32KeepsImaginary, "float16": Float16KeepsImaginary}
-
-
-class _NumpyKeeps(types.ModuleType):
-    """numpy, its narrow float types replaced by :data:`NARROW`'s stand-ins."""
-
-    def __getattr__(self, name: str):
-        return NARROW[name] if name in NARROW else getattr(np, name)
-
-
-#: The twin's numpy where a function names ``float32`` or ``float16`` on it.
-NUMPY_KEEPS_IMAGINARY = _NumpyKeeps("numpy")
-
-
 def through_cast(fn: Callable) -> Callable:
-    """``fn``'s twin whose ``float()`` and numpy casts keep imaginary parts; ``fn`` itself where it names none."""
-    seen: set[str] = set()
-    twin = _rebuilt(fn, DEPTH, {}, seen)
-    if twin is None:
-        return fn
-    _function_of(twin).__casts__ = tuple(sorted(seen))
-    return twin
-
-
-def casts(twin: Callable) -> tuple[str, ...]:
-    """The casts :func:`through_cast`'s twin sees through (``"float()"``, ``"np.float32"``, ...)."""
-    return getattr(_function_of(twin), "__casts__", ())
-
-
-def _function_of(fn):
-    """The plain function inside a partial or bound method (the twin's own, rebuilt one)."""
-    while isinstance(fn, (functools.partial, types.MethodType)):
-        fn = fn.func if isinstance(fn, functools.partial) else fn.__func__
-    return fn
-
-
-def cast_words(found: tuple[str, ...]) -> str:
-    """The report's words for the casts a twin sees through, and what the derivative it reads is."""
-    rounded = [c for c in found if c != "float()"]
-    named = " / ".join(found) if found else "float()"
-    if not rounded:
-        return f"the loss's {named} cast (the identity at real points)"
-    return (
-        f"the loss's {named} cast (a rounding of the value before it, whose derivative the gradient must match, "
-        "not the rounded loss's stairs)"
-    )
+    """``fn``'s twin whose ``float()`` keeps imaginary parts; ``fn`` itself where nothing it runs names ``float``."""
+    twin = _rebuilt(fn, DEPTH, {})
+    return fn if twin is None else twin
 
 
 def _callable_kind(value) -> bool:
     return isinstance(value, (types.FunctionType, types.MethodType, functools.partial))
 
 
-def _rebuilt(fn, depth: int, memo: dict, seen: set):
-    """The rebuilt twin of ``fn``, or None where it (and what it calls) is left as it is (casts found: ``seen``)."""
+def _rebuilt(fn, depth: int, memo: dict):
+    """The rebuilt twin of ``fn``, or None where it (and what it calls) is left as it is."""
     if depth <= 0:
         return None
     if isinstance(fn, functools.partial):
-        inner = _rebuilt(fn.func, depth, memo, seen)
+        inner = _rebuilt(fn.func, depth, memo)
         return None if inner is None else functools.partial(inner, *fn.args, **fn.keywords)
     if isinstance(fn, types.MethodType):
-        inner = _rebuilt(fn.__func__, depth, memo, seen)
+        inner = _rebuilt(fn.__func__, depth, memo)
         return None if inner is None else types.MethodType(inner, fn.__self__)
     if not isinstance(fn, types.FunctionType) or str(fn.__module__).split(".")[0] in LIBRARIES:
         return None
@@ -173,15 +78,15 @@ def _rebuilt(fn, depth: int, memo: dict, seen: set):
         return memo[id(fn)]  # (a function met again, or recursion: its twin, or None while it is being built)
     memo[id(fn)] = None
     glob = fn.__globals__
-    patched, names = {}, _names(fn.__code__)
-    for name in names:
-        value = glob.get(name)
-        stand_in = _cast_stand_in(name, value, name in glob, names, seen)
-        if stand_in is None and _callable_kind(value):
-            stand_in = _rebuilt(value, depth - 1, memo, seen)
-        if stand_in is not None:
-            patched[name] = stand_in
-    closure = _closure(fn, depth, memo, seen)
+    patched = {}
+    for name in _names(fn.__code__):
+        if name == "float" and name not in glob:
+            patched[name] = KeepsImaginary
+        elif _callable_kind(glob.get(name)):
+            twin = _rebuilt(glob[name], depth - 1, memo)
+            if twin is not None:
+                patched[name] = twin
+    closure = _closure(fn, depth, memo)
     if not patched and closure is fn.__closure__:
         return None
     twin = types.FunctionType(fn.__code__, {**glob, **patched}, fn.__name__, fn.__defaults__, closure)
@@ -190,27 +95,7 @@ def _rebuilt(fn, depth: int, memo: dict, seen: set):
     return twin
 
 
-def _cast_stand_in(name: str, value, is_global: bool, names: set[str], seen: set[str]):
-    """What a global name that casts the loss is bound to in the twin (the cast named in ``seen``); else None."""
-    if name == "float" and not is_global:
-        seen.add("float()")
-        return KeepsImaginary
-    if value is np and NARROW.keys() & names:
-        seen.update(f"np.{kind}" for kind in NARROW.keys() & names)
-        return NUMPY_KEEPS_IMAGINARY
-    kind = next((kind for kind, keeps in NARROW.items() if value is keeps.narrow), None)
-    if kind is not None:  # (``from numpy import float32``)
-        seen.add(f"np.{kind}")
-        return NARROW[kind]
-    if isinstance(value, np.ndarray) and value.dtype.name in NARROW and value.size <= 1:
-        # a one-entry narrow buffer the loss writes its value into (``buf[0] = loss; return buf[0]``): the twin
-        # writes into its own complex copy (the user's buffer is left alone)
-        seen.add(f"{value.dtype.name} buffer")
-        return value.astype(np.complex128)
-    return None
-
-
-def _closure(fn: types.FunctionType, depth: int, memo: dict, seen: set):
+def _closure(fn: types.FunctionType, depth: int, memo: dict):
     """``fn``'s closure with the functions it holds rebuilt (the same tuple where none is)."""
     if not fn.__closure__:
         return fn.__closure__
@@ -220,9 +105,7 @@ def _closure(fn: types.FunctionType, depth: int, memo: dict, seen: set):
             value = cell.cell_contents
         except ValueError:  # (a cell not yet filled)
             value = None
-        twin = _cast_stand_in("", value, True, _names(fn.__code__), seen)  # (a narrow type or numpy held in a cell)
-        if twin is None and _callable_kind(value):
-            twin = _rebuilt(value, depth - 1, memo, seen)
+        twin = _rebuilt(value, depth - 1, memo) if _callable_kind(value) else None
         cells.append(cell if twin is None else types.CellType(twin))
         changed = changed or twin is not None
     return tuple(cells) if changed else fn.__closure__
@@ -235,24 +118,3 @@ def _names(code: types.CodeType) -> set[str]:
         if isinstance(const, types.CodeType):
             names |= _names(const)
     return names
-
-
-def seen_through_rounding(problem):
-    """``problem`` seen through its narrow numpy casts (:meth:`~gradcheck.problem.Problem.seen_through`), else itself.
-
-    A loss returned through ``np.float32(...)`` or ``np.float16(...)`` refuses the
-    complex step and rounds every real difference to its stairs; its twin gives
-    the complex step the derivative of the value before the rounding, for every
-    screen and entry. The complex-safety probe judges the twin as any loss. A loss
-    cast only by ``float()`` (the identity at real points) is left as it is: its
-    twin screens only the tensors its real differences cannot resolve
-    (:mod:`gradcheck.castscreen`).
-    """
-    if any(c != "float()" for c in casts(through_cast(problem.loss_fn))):
-        return problem.seen_through() or problem
-    return problem
-
-
-def rounds_in_stairs(problem) -> bool:
-    """Does ``problem`` evaluate, at complex parameters, a twin seeing through a narrow numpy cast of its loss?"""
-    return bool(problem.through) and any(c != "float()" for c in casts(through_cast(problem.loss_fn)))
