@@ -13,19 +13,17 @@ tiny step beside its real part. Distinct directions are distinct places
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 
 import numpy as np
+
+from gradcheck.audit.stencils import direction_key
 
 __all__ = ["ComplexSteps"]
 
 #: An imaginary part up to this fraction of max(1, |w|) is a differentiation step (complex-step
 #: derivatives use 1e-20 .. 1e-8); the same bound as a real finite-difference step's.
 STEP_RTOL = 1e-3
-#: Decimals to which two directions (unit vectors) are told apart: the steps of one derivative
-#: agree exactly, those of two derivatives differ in their leading digits.
-DIRECTION_DIGITS = 6
 #: A tensor is matched alone only from this many entries: a one-entry bias equals many a number.
 MIN_TENSOR_SIZE = 3
 
@@ -51,12 +49,11 @@ class ComplexSteps:
         if not np.any(im):
             return None
         re = arr.real
-        if not self._is_weights(re) and arr.size < MIN_TENSOR_SIZE:
+        if arr.size < MIN_TENSOR_SIZE and not self._is_weights(re):  # any larger array is a step's point
             return None
         if np.max(np.abs(im)) > STEP_RTOL * max(1.0, float(np.max(np.abs(re)))):
             return None  # a complex number of the model's own, not a step
-        way = np.round(im.ravel() / np.linalg.norm(im), DIRECTION_DIGITS) + 0.0  # + 0.0: no negative zeros
-        return hashlib.blake2b(way.tobytes(), digest_size=16).hexdigest()
+        return direction_key(im / np.linalg.norm(im)).hex()
 
     def _is_weights(self, re: np.ndarray) -> bool:
         """``re`` is one weight tensor (any shape of its entries in order) or every weight, flattened in any order."""

@@ -158,13 +158,13 @@ def _halvings(points: list[np.ndarray], base: np.ndarray) -> list[np.ndarray]:
 def _guard(values: list[Any], first: float) -> str | None:
     """Why the student's loss cannot serve as the reference (``values``: twice at its weights, then moved)."""
     a, b = values[0], values[1]
-    if not all(isinstance(v, (int, float)) and np.isfinite(v) for v in (a, b)):
+    if not (_finite(a) and _finite(b)):
         return "it gives no finite value at the student's own weights when called again"
     if abs(a - b) > REPEAT_ULPS * np.finfo(float).eps * max(abs(a), abs(b)):
         return f"it is not deterministic (called twice at the same weights: {a!r}, then {b!r})"
     if abs(a - first) > REPEAT_ULPS * np.finfo(float).eps * max(abs(a), abs(first), np.finfo(float).tiny):
         return f"called again at the same weights it gives {a!r}, not the {first!r} it gave before"
-    moved = [v for v in values[2:] if isinstance(v, (int, float)) and np.isfinite(v)]
+    moved = [v for v in values[2:] if _finite(v)]
     if moved and all(v == a for v in moved):
         return "its value does not change when the weights do: it does not depend on the parameters"
     return None
@@ -200,12 +200,10 @@ def judged(
     if ex is None:
         return graded
     first = _first_values(result)
-    base1 = _flat(ex, ex.params)
-    report, source, why, asked = _checked(ex, first.get(wanted[0], 0.0), ask, result, wanted, base1, seed, first)
-    if why:
-        return _refused(graded, source, why)
-    report, more = _unguarded(report, ex, ask, result, source, base1, seed)
-    return _verdict(graded, report, source, asked + more)
+    report, source, why, asked = _settled(
+        ex, first.get(wanted[0], 0.0), ask, result, wanted, _flat(ex, ex.params), seed, first
+    )
+    return _refused(graded, source, why) if why else _verdict(graded, report, source, asked)
 
 
 def _extracted(result: dict[str, Any]) -> Extracted | None:
@@ -271,14 +269,24 @@ def at_point(
     first, ex = _extracted(result), _extracted(again)
     if first is None or ex is None or list(ex.params) != list(first.params):
         return None
-    base1 = _flat(first, first.params)
-    report, source, why, asked = _checked(ex, 0.0, ask, result, [graded.own_loss], base1, seed, None)
+    report, source, why, asked = _settled(
+        ex, 0.0, ask, result, [graded.own_loss], _flat(first, first.params), seed, None
+    )
     if why:
         return None
-    report, more = _unguarded(report, ex, ask, result, source, base1, seed)
     at = [ex.params[n].astype(np.float64) for n in ex.params]  # the grader's point: its directions drawn from it
     drawn = int.from_bytes(hashlib.blake2b(_flat(ex, ex.params).tobytes(), digest_size=8).digest(), "big") >> 1
-    return symmetry.judged(_verdict(graded, report, source, asked + more), at, drawn, ask, source)
+    return symmetry.judged(_verdict(graded, report, source, asked), at, drawn, ask, source)
+
+
+def _settled(ex: Extracted, value: float, ask, result, wanted, base1, seed, first) -> tuple:
+    """:func:`_checked`, and a check not passed settled against the student's loss without its guards
+    (:func:`_unguarded`): ``(report, source, why, evaluations)``."""
+    report, source, why, asked = _checked(ex, value, ask, result, wanted, base1, seed, first)
+    if why:
+        return report, source, why, asked
+    report, more = _unguarded(report, ex, ask, result, source, base1, seed)
+    return report, source, None, asked + more
 
 
 def _unguarded(report, ex: Extracted, ask, result, source: str, base1: np.ndarray, seed: int) -> tuple:

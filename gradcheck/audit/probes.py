@@ -29,7 +29,6 @@ collects. Nothing here can be trusted more than the submission it runs next to.
 from __future__ import annotations
 
 import gc
-import hashlib
 import types
 from collections import Counter
 from collections.abc import Iterator
@@ -39,7 +38,7 @@ import numpy as np
 
 from gradcheck.audit.basereads import held_arrays
 from gradcheck.audit.complexstep import ComplexSteps
-from gradcheck.audit.stencils import StencilLines
+from gradcheck.audit.stencils import StencilLines, direction_key
 
 __all__ = ["PERTURBATION_RTOL", "probe_delta", "run_probes", "grads_at", "CallWatch"]
 
@@ -49,9 +48,6 @@ PERTURBATION_RTOL = 1e-3
 PROBE_SCALE = 0.3
 #: Watching stops comparing after this many calls (a long backward stays affordable).
 MAX_INSPECTED = 5000
-#: Decimals to which a move's direction (a unit vector) is compared with the opposite of an earlier move:
-#: the two evaluations of a central difference agree far closer (their rounding is eps/step ~ 1e-11).
-DIRECTION_DIGITS = 6
 #: A local copy of a weight tensor is compared only when the tensor has this many entries: an update of
 #: a tensor of one or two entries moves "one or two entries" whatever the update is.
 MIN_LOCAL_SIZE = 3
@@ -183,19 +179,15 @@ class CallWatch:
         scale = np.concatenate([np.maximum(1.0, np.abs(b)).ravel() for b in self.base])
         if np.count_nonzero(d) <= 2 or np.any(np.abs(d) > PERTURBATION_RTOL * scale):
             return None
-        way = np.round(d / np.linalg.norm(d), DIRECTION_DIGITS) + 0.0  # + 0.0: no negative zeros
-
-        def key(v: np.ndarray) -> bytes:
-            return hashlib.blake2b((v + 0.0).tobytes(), digest_size=16).digest()
-
-        here, back = key(way), key(-way)
+        way = d / np.linalg.norm(d)
+        here, back = direction_key(way), direction_key(-way)
         self.directions.add(here)
         return ("direction", min(here, back).hex()) if back in self.directions else None
 
     def _args_hit(self, code, local_vars: dict) -> tuple | None:
         for arg in code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]:
             value = local_vars.get(arg)
-            if type(value) is float or type(value) in (np.float64, np.float32, np.longdouble):
+            if type(value) in (float, np.float64, np.float32, np.longdouble):
                 held = tuple(id(local_vars.get(v)) for v in code.co_freevars)  # each closure its own line
                 slot = (code, getattr(code, "co_qualname", code.co_name), arg, held)
                 line = self.stencils.scalar_hit(slot, float(value))
@@ -309,7 +301,7 @@ def _fresh_at(ctx, values: list[np.ndarray], root=None):
 def _step_at(ctx, values: list[np.ndarray], root=None):
     """The step at ``values``, on a fresh network (or on ``root``, a network that has stepped before)."""
     root = _fresh_at(ctx, values, root)
-    return ctx["runner"].step(ctx["lrs"][0], ctx["s1"].columns, root=root, knob=ctx.get("knob")), None
+    return ctx["runner"].step(ctx["lrs"][0], ctx["s1"].columns, root=root, knob=ctx.get("knob"))
 
 
 def _watched_step(ctx, values: list[np.ndarray], read) -> tuple:
@@ -348,9 +340,9 @@ def run_probes(ctx: dict, shape: str, seed: int, update: dict | None = None) -> 
     s1, params, lr = ctx["s1"], ctx["params"], ctx["lrs"][0]
     p1 = [np.asarray(v, dtype=float) for v in s1.before]
     out: dict[str, Any] = {"seed": int(seed)}
-    step, _ = _step_at(ctx, p1)
+    step = _step_at(ctx, p1)
     out["repeat"] = {"grads": _encode_grads(_grads_like_first(ctx, step, shape, lr))}
-    again, _ = _step_at(ctx, p1, root=step.root)  # the same network again: state it keeps between calls shows
+    again = _step_at(ctx, p1, root=step.root)  # the same network again: state it keeps between calls shows
     out["repeat"]["same_object"] = _encode_grads(_grads_like_first(ctx, again, shape, lr))
     from gradcheck.audit.adapters.othersamples import other_samples
 
@@ -381,7 +373,7 @@ def grads_at(ctx: dict, shape: str, points: list[list[np.ndarray]], update: dict
     ctx = _reading(ctx, update)
     out = []
     for values in points:
-        step, _ = _step_at(ctx, [np.asarray(v, dtype=float) for v in values])
+        step = _step_at(ctx, [np.asarray(v, dtype=float) for v in values])
         out.append(_encode_grads(_grads_like_first(ctx, step, shape, ctx["lrs"][0])))
     return out
 

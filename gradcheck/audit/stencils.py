@@ -23,11 +23,20 @@ import hashlib
 
 import numpy as np
 
-__all__ = ["StencilLines"]
+__all__ = ["StencilLines", "direction_key"]
 
-#: Decimals to which two moves' unit directions are compared: the steps of one stencil agree to rounding
-#: (eps / step ~ 1e-11 relative), the moves of successive updates differ in their leading digits.
+#: Decimals to which two unit directions are compared: the steps of one stencil or central difference, or of
+#: one complex-step derivative, agree to rounding (eps / step ~ 1e-11 relative); the moves of successive
+#: updates, or two derivatives' directions, differ in their leading digits.
 DIRECTION_DIGITS = 6
+
+
+def direction_key(way: np.ndarray) -> bytes:
+    """A key of the unit vector ``way`` rounded to :data:`DIRECTION_DIGITS` decimals: steps along one direction
+    share it (the watch's central differences, complex steps and stencils all tell directions apart so)."""
+    return hashlib.blake2b((np.round(np.ravel(way), DIRECTION_DIGITS) + 0.0).tobytes(), digest_size=16).digest()
+
+
 #: Moves in one or two entries are the watch's per-entry rule (:func:`gradcheck.audit.probes._small_diff`).
 MIN_MOVED = 3
 #: Lines remembered per argument (a long backward stays affordable).
@@ -78,7 +87,7 @@ class StencilLines:
             return None
         way = (d / np.sqrt(np.sum(d * d))).astype(float).ravel()
         way *= np.sign(way[np.flatnonzero(way)[0]])  # back and forth along a line: one key
-        key = hashlib.blake2b((np.round(way, DIRECTION_DIGITS) + 0.0).tobytes(), digest_size=16).digest()
+        key = direction_key(way)
         seen = self.lines.setdefault(slot, set())
         if key in seen:
             return ("line", *(str(s) for s in slot[1:]), key.hex())

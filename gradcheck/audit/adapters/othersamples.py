@@ -73,7 +73,7 @@ def other_samples(ctx: dict, step_at: Callable, grads_of: Callable, shape: str, 
     for i in picked(whole[1]):
         sub = {**ctx, "runner": _alone(runner, i)}
         try:
-            step, _ = step_at(sub, start)
+            step = step_at(sub, start)
             grads = grads_of(sub, step, shape, lr)
         except (StudentCodeError, AuditError) as exc:  # said by the grader; the first sample's verdict stands
             out.append({"index": i, "error": f"{type(exc).__name__}: {str(exc)[:200]}"})
