@@ -21,6 +21,7 @@ from gradcheck import check_gradients
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import soak_userforms as soak  # noqa: E402
+import soak_userforms_report as soak_report  # noqa: E402
 import userforms as uf  # noqa: E402
 
 #: 2750: 11-7-4 tanh, tanh output with MSE behind float(), float32, N=2, outputs pushed to |z| ~ 9.7:
@@ -50,7 +51,7 @@ def test_float32_gap_is_the_formulas_rounding_and_the_checker_says_so():
         assert gap > 1.0  # the float32 gradient is off by more than its own largest entry
         assert wide < 1e-9  # the same formula at np.longdouble: the oracle, to its rounding
         row = {"oracle_gap": gap, "code_gap": wide}
-        assert not soak.below_rounding(row) and wide * soak.SHRINK <= gap
+        assert not soak_report.below_rounding(row) and wide * soak_report.SHRINK <= gap
         rep = check_gradients(loss, grad, params, seed=FLOAT32_SATURATED, name_bugs=False)
         assert rep.status == "pass"
         assert any("float32 rounding" in n and "float64 agrees" in n for n in rep.notes), rep.notes
@@ -69,7 +70,7 @@ def test_gradient_below_the_formulas_rounding_at_every_precision_is_classified_a
         warnings.simplefilter("ignore", RuntimeWarning)
         g = grad(params)
         row = {"oracle_gap": soak.oracle_gap(g, truth.grad), "code_gap": soak.code_gap(grad, params, truth.grad)}
-    assert soak.below_rounding(row)
+    assert soak_report.below_rounding(row)
     top = max(float(np.max(np.abs(t))) for t in truth.grad.values())
     assert 0 < top < 1e-18 * abs(truth.loss)  # the exact gradient: nothing a float loss resolves
     # the user's float64 loss is flat there: moving any weight by a step leaves it unchanged

@@ -213,12 +213,12 @@ def test_soak_shards_partition_the_range_and_the_sample_is_stratified_and_reprod
 
 
 def test_soak_counts_a_configuration_with_one_oracle_unresolvable_tensor_as_unavoidable():
-    import soak_userforms as soak
+    import soak_userforms_report as soak_report
 
     row = {"status": "inconclusive", "blind": ["W1", "b2"], "unresolvable": ["W1"], "notes": [], "tensors": []}
-    assert soak.unavoidable(row) and not soak.beyond_the_loss(row)
-    assert not soak.unavoidable({**row, "unresolvable": []})
-    assert not soak.unavoidable({**row, "status": "pass"})
+    assert soak_report.unavoidable(row) and not soak_report.beyond_the_loss(row)
+    assert not soak_report.unavoidable({**row, "unresolvable": []})
+    assert not soak_report.unavoidable({**row, "status": "pass"})
 
 
 def test_the_soak_makes_a_new_output_folder_and_refuses_a_file(tmp_path, monkeypatch, capsys):
