@@ -32,6 +32,10 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "dropout_fixed_mask_correct.py": ["W1", "b1", "W2", "b2"],
+    "dropout_fixed_mask_forgotten_bug.py": ["W1", "b1", "W2", "b2"],
+    "l2_default_lam_correct.py": ["W1", "b1", "W2", "b2"],
+    "l2_default_lam_output_bug.py": ["W1", "b1", "W2", "b2"],
     "toplevel_flags_correct.py": ["W1", "b1", "W2", "b2"],
     "toplevel_flags_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
     "noise_dict_attrs_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],

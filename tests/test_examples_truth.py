@@ -2053,6 +2053,38 @@ def case_rows_fixed_batch():
     return ps, [net.dW1, net.db1, net.dW2, net.db2], loss
 
 
+def _dropout_kept(rel: str):
+    """DropNet([3, 5, 2]) at its default keep = 0.75: the gradient against the mean square error of the output the
+    same seeded mask gives, written out here (tanh hidden layer times the mask, identity output)."""
+    m = definitions(FOLDER / rel, rel)
+    net = m.DropNet([3, 5, 2])
+    Y = np.random.default_rng(5).normal(size=(7, 2))  # its own generator: the shared one's draws stay as they were
+    g = net.backward(X, Y)
+    mask = net._mask((7, 5))
+    params = [net.W1, net.b1, net.W2, net.b2]
+    out = lambda: (np.tanh(X @ params[0] + params[1]) * mask) @ params[2] + params[3]  # noqa: E731
+    return params, [g[k] for k in NAMES], lambda: np.mean((out() - Y) ** 2)
+
+
+def _l2_kept(rel: str):
+    """SoftmaxMLP() at its default lam = 0.3: the gradient against cross-entropy over integer labels plus
+    lam / (2m) * (|W1|^2 + |W2|^2), written out here."""
+    m = definitions(FOLDER / rel, rel)
+    net = m.SoftmaxMLP()
+    rng = np.random.default_rng(6)  # its own generator: the shared one's draws stay as they were
+    y = rng.integers(0, 3, size=7)
+    Xf = rng.normal(size=(7, 4))
+    g = net.grads(Xf, y)
+    params = [net.W1, net.b1, net.W2, net.b2]
+
+    def loss():
+        p = softmax_rows(np.maximum(Xf @ params[0] + params[1], 0) @ params[2] + params[3])
+        penalty = 0.3 / (2 * 7) * (np.sum(params[0] ** 2) + np.sum(params[2] ** 2))
+        return -np.mean(np.log(p[np.arange(7), y])) + penalty
+
+    return params, [g[k] for k in NAMES], loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -2291,6 +2323,10 @@ CASES = {
     "keyword_loss_layers_shortcut_bug.py": lambda: _keyword_loss("keyword_loss_layers_shortcut_bug.py"),
     "data_shape_count_correct.ipynb": lambda: _data_shape_count("data_shape_count_correct.ipynb"),
     "data_shape_count_tanh_twice_bug.ipynb": lambda: _data_shape_count("data_shape_count_tanh_twice_bug.ipynb"),
+    "dropout_fixed_mask_correct.py": lambda: _dropout_kept("dropout_fixed_mask_correct.py"),
+    "dropout_fixed_mask_forgotten_bug.py": lambda: _dropout_kept("dropout_fixed_mask_forgotten_bug.py"),
+    "l2_default_lam_correct.py": lambda: _l2_kept("l2_default_lam_correct.py"),
+    "l2_default_lam_output_bug.py": lambda: _l2_kept("l2_default_lam_output_bug.py"),
 }
 
 

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 import gradcheck
-from gradcheck.audit import consistency, frameworks, intake, ownloss, scriptagain, untrusted, widened
+from gradcheck.audit import asdefaults, consistency, frameworks, intake, ownloss, scriptagain, untrusted, widened
 from gradcheck.audit.extracted import believed_precision
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
 from gradcheck.audit.lookalike import look_alike
@@ -269,6 +269,9 @@ def audit_one(
         if wide is not None:
             k, own = wide[1].shape[1], bool(result.get("own_outputs"))
             out = widened.widened(out, lambda: _run_and_judge(path, spec, seed, kw, wide)[0], own, k)
+        off = asdefaults.turned_off(out, result)
+        if off:  # dropout or a penalty turned off: checked again as the code sets them
+            out = asdefaults.judged(out, off, lambda: _run_and_judge(path, asdefaults.kept(spec), seed, kw, data)[0])
     except SandboxUnavailable:
         raise
     except Exception as exc:  # whatever this submission made us meet costs its own verdict, never the batch

@@ -55,6 +55,7 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
         "lr_arg": (str,),
         "backward_args": (dict,),  # {p = "out", t = "Y"}: what each argument of the backward is
         "run_toplevel": (bool,),
+        "keep_defaults": (bool,),
         "mode": (str,),
         "cell": (int,),
         "line": (int,),
@@ -173,6 +174,7 @@ class AuditSpec:
                 "lr_arg": e.get("lr_arg"),
                 "backward_args": e.get("backward_args"),
                 "run_toplevel": e.get("run_toplevel"),
+                "keep_defaults": e.get("keep_defaults"),
                 "params": n.get("params"),
                 "grads": n.get("grads"),
                 "samples_as_columns": n.get("samples_as_columns"),

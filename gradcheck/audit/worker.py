@@ -79,6 +79,7 @@ DID_NOT_FINISH = {
 }
 SPEC_KEYS = {
     "entry",
+    "keep_defaults",
     "init_args",
     "init_kwargs",
     "forward",
@@ -251,6 +252,7 @@ def precision(result: dict) -> str:
 
 def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
     from gradcheck.audit import adapters, loading, scriptplan
+    from gradcheck.audit.adapters import knobs
     from gradcheck.audit.ownoutputs import own_outputs
 
     sub, out, X, Y, lrs, spec = _parse_request(req, base, alt or base)
@@ -306,6 +308,7 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
         result["notes"].extend(loaded.notes)
         loaded.notes = result["notes"]
         partial: dict = {"notes": result["notes"]}
+        knobs.start(bool(spec.get("keep_defaults")))
         try:
             found = adapters.audit(
                 loaded, X, Y, lrs, spec, partial, data={k: req[k] for k in ("n", "seed") if k in req}
@@ -314,7 +317,7 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
             for key in ("entry", "forward_path", "params", "forward", "forward_random", "samples_as_columns", "X", "Y"):
                 if key in partial:
                     result[key] = partial[key]
-        result.update(found)
+        result.update(found, neutral_defaults=knobs.off())
         result["ok"] = bool(result["grads"])
         if result["ok"] and "probe_seed" in req:
             result["probes"] = _probe(partial, result, spec, lrs, req["probe_seed"], base)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradcheck.audit.adapters import argroles, depth, layerpairs
+from gradcheck.audit.adapters import argroles, depth, knobs, layerpairs
 from gradcheck.audit.adapters.calling import signature
 from gradcheck.audit.adapters.names import PENALTY_NAME, role_of, size_role
 from gradcheck.audit.adapters.params import is_bias_tensor
@@ -178,15 +178,16 @@ DROPOUT_DEFAULT = re.compile(r"^(dropout|drop_?rate|drop_?prob|p_?drop|keep_?pro
 def _neutral_default(p, label: str, notes: list[str]):
     """0 for a penalty (``regularization=0.01``), no dropout for a dropout rate; None keeps any other default."""
     d = p.default
-    if not isinstance(d, (int, float)) or isinstance(d, bool):
+    if not isinstance(d, (int, float)) or isinstance(d, bool) or knobs.kept():
         return None
     if PENALTY_NAME.match(p.name) and d != 0:
-        value, why = 0.0, "a penalty: the gradient of the data loss is checked, the penalty's is not"
+        value, why = 0.0, "a penalty: the data loss's gradient is checked first, then the penalty's with it on"
     elif DROPOUT_DEFAULT.match(p.name) and d not in (0, 1):
-        value, why = (1.0 if "keep" in p.name.lower() else 0.0), "dropout off: a gradient check needs no noise"
+        value, why = (1.0 if "keep" in p.name.lower() else 0.0), "dropout off first, then checked with it on"
     else:
         return None
     notes.append(f"{label}: {p.name} = {value:g} given instead of its default {d:g} ({why})")
+    knobs.turned_off(p.name, float(d))
     return value
 
 

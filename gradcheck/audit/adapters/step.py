@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import callsite, funcargs, glue, labels, layerknob, penaltyoff, prime, unreachable
+from gradcheck.audit.adapters import callsite, funcargs, glue, knobs, labels, layerknob, penaltyoff, prime, unreachable
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student, plain_params
 from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, keeps_default, loss_object
 from gradcheck.audit.adapters.names import NO_DROPOUT, PENALTY_NAME, PENALTY_VALUE
@@ -334,11 +334,13 @@ class Runner:
             ctx["params"] = lambda: params_obj
         a, k, used = bind_args(fwd, ctx, ["X"], self.t.forward_path() or "forward", spec_hint="[entry] forward")
         dropped = [r for r in NO_DROPOUT if r in used]
+        for r in dropped:
+            knobs.turned_off(r, None)
         if dropped and "dropout" not in self.said:
             self.said.add("dropout")
-            knobs = ", ".join(f"{r} = {NO_DROPOUT[r]:g}" for r in dropped)
+            given = ", ".join(f"{r} = {NO_DROPOUT[r]:g}" for r in dropped)
             self.notes.append(
-                f"dropout off while checking ({knobs}): the gradient is checked without dropout, "
+                f"dropout off while checking ({given}): the gradient is checked without dropout, "
                 "so the mask's own backward is not"
             )
         ret = call_student("forward", fwd, *a, **k)
@@ -360,5 +362,6 @@ def _real_scalar(v: Any) -> bool:
 
 
 def _dropout_off() -> dict[str, Any]:
-    """Dropout's knobs (``keep_prob``, ``dropout``) as a caller offers them: nothing dropped."""
-    return {role: (lambda v=v: v) for role, v in NO_DROPOUT.items()}
+    """Dropout's knobs (``keep_prob``, ``dropout``) as a caller offers them: nothing dropped (none offered when the
+    code's own values are kept: :func:`gradcheck.audit.adapters.knobs.kept`)."""
+    return {} if knobs.kept() else {role: (lambda v=v: v) for role, v in NO_DROPOUT.items()}
