@@ -2085,6 +2085,25 @@ def _l2_kept(rel: str):
     return params, [g[k] for k in NAMES], loss
 
 
+def _eps_logloss(rel: str):
+    """The module's Stack(Linear(2, 6), Tanh(), Linear(6, 1), Sigmoid()) and LogLoss (eps = 1e-7 in both logs): the
+    layers' dW, db after backward(crit.grad(p, y)), against that guarded log-loss written out here."""
+    m = definitions(FOLDER / rel, rel)
+    rng = np.random.default_rng(8)  # its own generator: the shared one's draws stay as they were
+    first, second = m.Linear(2, 6), m.Linear(6, 1)
+    net = m.Stack(first, m.Tanh(), second, m.Sigmoid())
+    Xs, y = rng.normal(size=(9, 2)), (rng.random((9, 1)) > 0.5).astype(float)
+    net.backward(m.LogLoss().grad(net.forward(Xs), y))
+    params = [first.W, first.b, second.W, second.b]
+
+    def loss():
+        p = 1 / (1 + np.exp(-(np.tanh(Xs @ params[0] + params[1]) @ params[2] + params[3])))
+        return -np.mean(y * np.log(p + 1e-7) + (1 - y) * np.log(1 - p + 1e-7))
+
+    names = ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"]
+    return params, [first.dW, first.db, second.dW, second.db], loss, names
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -2327,6 +2346,8 @@ CASES = {
     "dropout_fixed_mask_forgotten_bug.py": lambda: _dropout_kept("dropout_fixed_mask_forgotten_bug.py"),
     "l2_default_lam_correct.py": lambda: _l2_kept("l2_default_lam_correct.py"),
     "l2_default_lam_output_bug.py": lambda: _l2_kept("l2_default_lam_output_bug.py"),
+    "eps_logloss_stack_correct.py": lambda: _eps_logloss("eps_logloss_stack_correct.py"),
+    "eps_logloss_stack_tanh_twice_bug.py": lambda: _eps_logloss("eps_logloss_stack_tanh_twice_bug.py"),
 }
 
 

@@ -154,7 +154,7 @@ def _class_grad(name: str, cls: type):
             call_student(f"{name}.{fwd}", f, *a, **k)
         bwd = next(m for m in DERIVATIVE_METHODS if m in ms)
         b = getattr(inst, bwd)
-        a, k, _ = bind_args(b, ctx, [], f"{name}.{bwd}", spec_hint=HINT)
+        a, k, _ = bind_args(b, ctx, ["out", "Y"], f"{name}.{bwd}", spec_hint=HINT)  # (p, y): beside y, the output
         return call_student(f"{name}.{bwd}", b, *a, **k)
 
     return grad_cls

@@ -121,6 +121,8 @@ def _deriv_order(fn: Any, holder: Holder) -> list[str] | None:
     roles = [role_of(n) for n in names]
     if len(roles) == 2 and set(roles) == {"out", "Y"}:
         return roles
+    if len(roles) == 2 and sorted(roles, key=str) == [None, "Y"]:  # (p, y): beside the target, the prediction
+        return ["out" if r is None else r for r in roles]
     tree = source_tree(type(holder.obj))
     for node in ast.walk(tree) if tree is not None else []:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) == 2:
