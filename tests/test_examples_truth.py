@@ -2104,6 +2104,22 @@ def _eps_logloss(rel: str):
     return params, [first.dW, first.db, second.dW, second.db], loss, names
 
 
+def _globals_cache_wrapper(rel: str):
+    """Module globals W1, b1, W2, b2 (samples as columns): compute_gradient(X, Y), the wrapper running forward,
+    backprop(X, Y, cache) and adding decay / n * W, against 1/(2n) * squared error + decay / (2n) * |W|^2 here."""
+    m = definitions(FOLDER / rel, rel)
+    rng = np.random.default_rng(9)  # its own generator: the shared one's draws stay as they were
+    Xc, Yc = rng.normal(size=(2, 6)), rng.normal(size=(1, 6))
+    claimed = m.compute_gradient(Xc, Yc)
+    params = [m.W1, m.b1, m.W2, m.b2]
+
+    def loss():
+        out = params[2] @ np.tanh(params[0] @ Xc + params[1]) + params[3]
+        return np.sum((out - Yc) ** 2) / 12 + 0.05 / 12 * (np.sum(params[0] ** 2) + np.sum(params[2] ** 2))
+
+    return params, list(claimed), loss
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -2348,6 +2364,8 @@ CASES = {
     "l2_default_lam_output_bug.py": lambda: _l2_kept("l2_default_lam_output_bug.py"),
     "eps_logloss_stack_correct.py": lambda: _eps_logloss("eps_logloss_stack_correct.py"),
     "eps_logloss_stack_tanh_twice_bug.py": lambda: _eps_logloss("eps_logloss_stack_tanh_twice_bug.py"),
+    "globals_cache_wrapper_correct.py": lambda: _globals_cache_wrapper("globals_cache_wrapper_correct.py"),
+    "globals_cache_wrapper_decay_bug.py": lambda: _globals_cache_wrapper("globals_cache_wrapper_decay_bug.py"),
 }
 
 

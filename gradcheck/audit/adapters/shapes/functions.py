@@ -7,16 +7,18 @@ the grader from the keys the functions read (``parameters["W1"]``).
 
 from __future__ import annotations
 
+import ast
 import copy
 from collections.abc import Callable
 
 import numpy as np
 
 from gradcheck.audit.adapters import archlist, owncall, scalarlists, synth
-from gradcheck.audit.adapters.calling import accepts_role, call_student
+from gradcheck.audit.adapters.calling import accepts_role, call_student, plain_params
 from gradcheck.audit.adapters.feeds import feeding_forward, gradient_function, loss_grads_function
-from gradcheck.audit.adapters.names import BACKWARD_NAMES, FORWARD_NAMES, GRAD_METHODS, INIT_FUNC_NAMES
+from gradcheck.audit.adapters.names import BACKWARD_NAMES, FORWARD_NAMES, GRAD_METHODS, INIT_FUNC_NAMES, role_of
 from gradcheck.audit.adapters.sizes import infer_call_sizes
+from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.adapters.unthreshold import unthresholded
 from gradcheck.audit.loader import AuditError, StudentCodeError
@@ -53,10 +55,40 @@ def entry_functions(ctx: Context, bname: str | None, funcs: dict) -> tuple[str |
         or first_named(funcs, BACKWARD_NAMES)
         or gradient_function(funcs)
     )
+    if bname is not None and not ctx.spec.get("backward"):
+        bname = wrapping(funcs, bname) or bname
     fname = first_named(funcs, FORWARD_NAMES, ctx.spec.get("forward"))
     if fname is None and bname is not None:  # net(X) -> (H, O) feeding grads(X, Y, H, O)
         fname = feeding_forward(funcs, bname)
     return (fname if fname != bname else None), bname
+
+
+def wrapping(funcs: dict[str, Callable], bname: str) -> str | None:
+    """A gradient function taking only the data that calls ``bname`` (``gradients(X, Y)`` running forward, then
+    ``backward(X, Y, cache)``, then adding the penalty): the whole gradient, where ``bname`` needs a cache."""
+    if data_only(funcs[bname]):
+        return None
+    for name in GRAD_METHODS:
+        fn = next((f for k, f in funcs.items() if k.lower() == name and k != bname), None)
+        if fn is not None and data_only(fn) and bname in called_names(fn):
+            return fn.__name__
+    return None
+
+
+def data_only(fn: Callable) -> bool:
+    """Are all of ``fn``'s required arguments the batch (``X``, ``Y``)?"""
+    try:
+        required = [p.name for p in plain_params(fn) if p.default is p.empty]
+    except (TypeError, ValueError):
+        return False
+    return bool(required) and all(role_of(n) in ("X", "Y") for n in required)
+
+
+def called_names(fn: Callable) -> set[str]:
+    """The plain names ``fn``'s body calls (``backward(...)``)."""
+    tree = source_tree(fn)
+    calls = (n for n in ast.walk(tree) if isinstance(n, ast.Call)) if tree is not None else ()
+    return {c.func.id for c in calls if isinstance(c.func, ast.Name)}
 
 
 def entry_and_init(ctx: Context, bname: str | None, funcs: dict) -> tuple[str | None, str, str] | None:
