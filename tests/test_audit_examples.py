@@ -32,6 +32,8 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "flat_theta_jac_correct.py": ["A", "a", "B", "c"],
+    "flat_theta_jac_no_tanh_prime_bug.py": ["A", "a", "B", "c"],
     "globals_cache_wrapper_correct.py": ["W1", "b1", "W2", "b2"],
     "globals_cache_wrapper_decay_bug.py": ["W1", "b1", "W2", "b2"],
     "eps_logloss_stack_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],

@@ -2120,6 +2120,24 @@ def _globals_cache_wrapper(rel: str):
     return params, list(claimed), loss
 
 
+def _flat_theta_jac(rel: str):
+    """objective_jac(w, X, t) split as the module's split(w) cuts w (A, a, B, c), against 0.5 * mean squared error
+    of the 2-4-1 tanh network written out here."""
+    m = definitions(FOLDER / rel, rel)
+    rng = np.random.default_rng(10)  # its own generator: the shared one's draws stay as they were
+    Xs, t = rng.normal(size=(7, 2)), rng.normal(size=7)
+    w = rng.normal(0, 0.5, 2 * 4 + 2 * 4 + 1)
+    g = m.objective_jac(w, Xs, t)
+    params = [w[:8].reshape(2, 4).copy(), w[8:12].copy(), w[12:16].reshape(4, 1).copy(), w[16:].copy()]
+    claimed = [g[:8].reshape(2, 4), g[8:12], g[12:16].reshape(4, 1), g[16:]]
+
+    def loss():
+        pred = np.tanh(Xs @ params[0] + params[1]) @ params[2] + params[3]
+        return 0.5 * np.mean((pred[:, 0] - t) ** 2)
+
+    return params, claimed, loss, ["A", "a", "B", "c"]
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -2366,6 +2384,8 @@ CASES = {
     "eps_logloss_stack_tanh_twice_bug.py": lambda: _eps_logloss("eps_logloss_stack_tanh_twice_bug.py"),
     "globals_cache_wrapper_correct.py": lambda: _globals_cache_wrapper("globals_cache_wrapper_correct.py"),
     "globals_cache_wrapper_decay_bug.py": lambda: _globals_cache_wrapper("globals_cache_wrapper_decay_bug.py"),
+    "flat_theta_jac_correct.py": lambda: _flat_theta_jac("flat_theta_jac_correct.py"),
+    "flat_theta_jac_no_tanh_prime_bug.py": lambda: _flat_theta_jac("flat_theta_jac_no_tanh_prime_bug.py"),
 }
 
 

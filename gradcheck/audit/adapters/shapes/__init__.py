@@ -15,6 +15,8 @@ Tried in the order of :data:`SHAPES` (the first that applies wins):
                 (:mod:`.fit`);
 ``flatunpack``  a cost function over one flat vector that its own code slices and reshapes into
                 separate weights and biases (``W1 = theta[:a].reshape(n_in, n_hidden)``), returning ``(J, grad)``;
+``flatpair``    a cost and its gradient as two functions of one flat vector and the data, at sizes
+                the module fixes (``cost(theta, X, y)``, ``cost_grad(theta, X, y)``, scipy.optimize's fun and jac);
 ``unrolled``    a cost function over an unrolled parameter vector returning ``(J, grad)``
                 (``nn_cost_function(nn_params, n_in, n_hidden, n_labels, X, y, lambda_)``);
 ``positional``  functions taking the parameters one by one (``forward_prop(W1, b1, W2, b2, X)``);
@@ -40,6 +42,7 @@ from gradcheck.audit.adapters.shapes import (
     classes,
     deltaupdate,
     derivatives,
+    flatpair,
     flatunpack,
     functions,
     globals_fn,
@@ -63,6 +66,7 @@ SHAPES = (
     laterupdate,
     classes,
     flatunpack,
+    flatpair,
     unrolled,
     positional,
     derivatives,

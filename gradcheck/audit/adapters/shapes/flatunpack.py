@@ -27,6 +27,9 @@ from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.astnames import read_names
 from gradcheck.audit.dataslice import writes
 
+#: The target shape of a cost over a flat vector (``gradcheck.audit.grade`` judges it by its own J when no
+#: candidate network explains its gradient).
+FLAT_SHAPE = "flatunpack"
 #: Longest flat vector tried: a few layers of the invented sizes (3, 5 and 3 units) hold far fewer.
 MAX_FLAT = 600
 #: The unpacking runs on a vector whose entries are their positions plus this (exact in binary): an integer
@@ -81,7 +84,7 @@ def _unpacking(fn: Callable, roles: dict[str, str]) -> list[ast.stmt]:
     return out
 
 
-def _pieces(code, bound: list[str], fn: Callable, args: dict, length: int) -> list[tuple[str, int, tuple, str]] | None:
+def pieces_at(code, bound: list[str], fn: Callable, args: dict, length: int) -> list[tuple] | None:
     """``(name, start, shape, order)`` of each array the unpacking binds, tiling ``[0, length)``; else None."""
     ns = dict(fn.__globals__)
     ns.update(args)
@@ -109,6 +112,12 @@ def _pieces(code, bound: list[str], fn: Callable, args: dict, length: int) -> li
     return found if found and end == length else None
 
 
+def bound_names(stmts: list[ast.stmt]) -> list[str]:
+    """The names the unpacking statements bind, in order."""
+    assigned = (s for s in stmts if isinstance(s, (ast.Assign, ast.AnnAssign)))
+    return list(dict.fromkeys(n for s in assigned for n in sorted(writes(s))))
+
+
 def _taken(val: np.ndarray) -> bool:
     """Every entry is one of the vector's (a position plus MARK), none computed from them or made apart."""
     return val.size > 0 and val.dtype.kind == "f" and bool(np.all(val - np.floor(val) == MARK))
@@ -129,16 +138,14 @@ def _layout(name: str, fn: Callable, roles: dict[str, str], sizes: dict):
     if not stmts:
         return None
     code = compile(ast.Module(body=stmts, type_ignores=[]), fn.__code__.co_filename, "exec")
-    bound = list(
-        dict.fromkeys(n for s in stmts if isinstance(s, (ast.Assign, ast.AnnAssign)) for n in sorted(writes(s)))
-    )
+    bound = bound_names(stmts)
     flat = next(a for a, r in roles.items() if r == "flat")
     args = {a: sizes[r] for a, r in roles.items() if r in sizes}
     rng = np.random.default_rng(0)
     X = rng.normal(size=(TRIAL_SAMPLES, sizes["n_in"]))
     labels = np.arange(TRIAL_SAMPLES) % sizes["n_out"]
     for length in range(2, MAX_FLAT):
-        pieces = _pieces(code, bound, fn, {**args, flat: np.zeros(1)}, length)
+        pieces = pieces_at(code, bound, fn, {**args, flat: np.zeros(1)}, length)
         if pieces is None:
             continue
         for form, Y in (("onehot", np.eye(sizes["n_out"])[labels]), ("int", labels)):
@@ -207,5 +214,5 @@ def _target(ctx: Context, name: str, fn: Callable, roles: dict, sizes: dict, pie
         namespace=ctx.ns,
         get_forward=lambda r: None,
         get_backward=lambda r: lambda X, Y: call(r, X, Y),
-        shape="flatunpack",
+        shape=FLAT_SHAPE,
     )

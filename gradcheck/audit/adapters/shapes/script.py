@@ -14,7 +14,7 @@ import re
 
 from gradcheck.audit import hoist, mainbody
 from gradcheck.audit.adapters.names import canon, is_param_name, layer_key, strip_grad
-from gradcheck.audit.adapters.shapes import flatunpack
+from gradcheck.audit.adapters.shapes import flatpair, flatunpack
 from gradcheck.audit.helperupdates import inline_update_helpers
 
 
@@ -150,7 +150,8 @@ def script_spec(path, spec: dict, notes: list[str]) -> dict:
         sr = tracer.prepare(path, [])
     except Exception:  # noqa: BLE001 - a file the loader will report on
         return spec
-    if flatunpack.has_flat_cost(sr.stmts):  # the cost function over the flat vector is the entry, not its loop
+    if flatunpack.has_flat_cost(sr.stmts) or flatpair.has_flat_pair(sr.stmts):  # the cost over the flat vector is
+        # the entry, not its loop
         return spec
     # (w, b) = backward(x, d, w, b) or w -= step(x, d): the updates a helper makes, written out at its calls
     stmts, helpers = inline_update_helpers(sr.stmts)
