@@ -22,7 +22,14 @@ import numpy as np
 from gradcheck.audit.adapters.calling import call_student, plain_params
 from gradcheck.audit.adapters.names import GRAD_METHODS, role_of
 from gradcheck.audit.adapters.params import Tensor
-from gradcheck.audit.adapters.shapes.flatunpack import FLAT_SHAPE, MAX_FLAT, TRIAL_SAMPLES, bound_names, pieces_at
+from gradcheck.audit.adapters.shapes.flatunpack import (
+    MAX_FLAT,
+    TRIAL_SAMPLES,
+    bound_names,
+    flat_target,
+    pieces_at,
+    split_flat,
+)
 from gradcheck.audit.adapters.shapes.unrolled import FLAT_ARG
 from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.adapters.target import Context, Target
@@ -169,24 +176,9 @@ def _target(ctx: Context, gname: str, flat: dict, pieces: list, n_in: int, form:
         theta = np.concatenate([root[p].ravel(order=o) for p, _, _, o in pieces])
         y = _labels(Y, form)
         J = call_student(cost, flat[cost], theta.copy(), X, y)
-        g = np.ravel(np.asarray(call_student(gname, flat[gname], theta.copy(), X, y), dtype=float))
-        if g.size != theta.size:
-            return J, g
-        return J, {p: g[s : s + int(np.prod(shape))].reshape(shape, order=o) for p, s, shape, o in pieces}
+        return J, split_flat(call_student(gname, flat[gname], theta.copy(), X, y), pieces)
 
-    return Target(
-        label="module",
-        root_name="params",
-        fresh=lambda: {k: v.copy() for k, v in made.items()},
-        forward_name=None,
-        backward_name=gname,
-        namespace=ctx.ns,
-        get_forward=lambda r: None,
-        get_backward=lambda r: lambda X, Y: call(r, X, Y),
-        shape=FLAT_SHAPE,
-        own_sizes=True,
-        params_of=lambda root: _tensors(pieces),
-    )
+    return flat_target(ctx, gname, made, call, own_sizes=True, params_of=lambda root: _tensors(pieces))
 
 
 def _tensors(pieces: list) -> list[Tensor]:

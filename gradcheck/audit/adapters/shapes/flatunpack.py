@@ -199,12 +199,21 @@ def _target(ctx: Context, name: str, fn: Callable, roles: dict, sizes: dict, pie
         ret = call_student(name, fn, **_kwargs(roles, sizes, flat, X, Y))
         if not (isinstance(ret, tuple) and len(ret) == 2):
             return ret
-        J, grad = ret
-        g = np.ravel(np.asarray(grad, dtype=float))
-        if g.size != flat.size:
-            return J, grad
-        return J, {p: g[s : s + int(np.prod(shape))].reshape(shape, order=o) for p, s, shape, o in pieces}
+        return ret[0], split_flat(ret[1], pieces)
 
+    return flat_target(ctx, name, made, call)
+
+
+def split_flat(grad, pieces: list):
+    """A flat gradient cut into the pieces' arrays (as it came, when its length is not theirs)."""
+    g = np.ravel(np.asarray(grad, dtype=float))
+    if g.size != sum(int(np.prod(shape)) for _, _, shape, _ in pieces):
+        return grad
+    return {p: g[s : s + int(np.prod(shape))].reshape(shape, order=o) for p, s, shape, o in pieces}
+
+
+def flat_target(ctx: Context, name: str, made: dict, call: Callable, **more) -> Target:
+    """The target of a cost over a flat vector: parameters ``made``, ``call(root, X, Y) -> (J, {name: grad})``."""
     return Target(
         label="module",
         root_name="params",
@@ -215,4 +224,5 @@ def _target(ctx: Context, name: str, fn: Callable, roles: dict, sizes: dict, pie
         get_forward=lambda r: None,
         get_backward=lambda r: lambda X, Y: call(r, X, Y),
         shape=FLAT_SHAPE,
+        **more,
     )
