@@ -61,3 +61,15 @@ def test_a_module_with_the_pair_is_not_taken_for_a_training_script():
     ).body
     lone = ast.parse("def loss(w, X, t): return 0.0\nw = w - 0.1 * w\n").body
     assert has_flat_pair(pair) and not has_flat_pair(lone)
+
+
+def test_functions_whose_other_arguments_have_no_known_role_are_not_this_shape():
+    from gradcheck.audit.adapters.shapes.flatpair import _over_flat
+
+    def backward(params, cache, X):
+        return params
+
+    def cost(theta, X, y):
+        return 0.0
+
+    assert not _over_flat(backward) and _over_flat(cost)

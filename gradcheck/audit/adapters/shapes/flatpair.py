@@ -72,7 +72,7 @@ def _over_flat(fn: Callable) -> bool:
     required = [p.name for p in plist if p.default is p.empty]
     if len(required) != 3 or not FLAT_ARG.match(required[0]):
         return False
-    return sorted(role_of(n) if n not in ("X", "x") else "X" for n in required[1:]) == ["X", "Y"]
+    return sorted((role_of(n) if n not in ("X", "x") else "X" for n in required[1:]), key=str) == ["X", "Y"]
 
 
 def _grad_named(name: str) -> bool:
