@@ -30,8 +30,14 @@ The twin is used only where
   type's own eps (the cast rounds, it does not change the function);
 * the complex directional derivative along the combined screening direction is
   confirmed by a real one (:func:`gradcheck.directional.probe` says ``safe``);
+* the twin the check uses (its casts still rounding real parts, as the user's
+  do) reads the same directional derivative (a cast of intermediate values
+  moves it);
 * at the largest entry of every tensor the per-entry probe agrees, with at
   least one entry resolved by the real differences (``shown``).
+
+A twin so judged is ``vouched`` for: the check's own probe, against real
+differences of the stairs, does not overrule it.
 
 Anything else leaves the loss as it is: checked by real differences, as before.
 """
@@ -45,6 +51,8 @@ import numpy as np
 
 from gradcheck import directional as dr
 from gradcheck import numeric as nm
+from gradcheck.directional.complexprobe import PROBE_SLACK
+from gradcheck.directional.complexstep import _complex_moved
 from gradcheck.probe import VALUE_RTOL, probe_complex_safety
 from gradcheck.problem import Problem, UserFunctionError
 from gradcheck.throughcast import casts, through_cast
@@ -75,7 +83,7 @@ def seen_if_safe(problem: Problem, analytic, method: str) -> tuple[Problem, int,
     if seen is None or reason is not None:
         what = " / ".join(found)
         return problem, spent + 1, [f"complex step through the loss's {what} cast not used: {reason}"]
-    return seen, spent + 1, []
+    return dataclasses.replace(seen, vouched=True), spent + 1, []
 
 
 def drops_imaginary(problem: Problem) -> bool:
@@ -110,7 +118,8 @@ def judged(problem: Problem, analytic) -> tuple[str | None, int]:
         return f"the loss rebuilt without its cast does not evaluate ({type(exc).__name__}: {exc})", 1
     spent = 1
     try:
-        return _reason(oracle, user, _rounding(problem.returned), analytic), spent + oracle.evaluations
+        reason = _reason(oracle, user, _rounding(problem.returned), analytic, through_cast(problem.loss_fn))
+        return reason, spent + oracle.evaluations
     except _REFUSED as exc:
         return f"the loss rebuilt without its cast fails at complex parameters ({type(exc).__name__})", (
             spent + oracle.evaluations
@@ -133,12 +142,13 @@ def _rounding(returned) -> float:
     return 0.0
 
 
-def _reason(oracle: nm.Oracle, user: float, rounding: float, analytic) -> str | None:
-    """The three judgements of the module docstring, cheapest first (None: all hold)."""
+def _reason(oracle: nm.Oracle, user: float, rounding: float, analytic, rounded) -> str | None:
+    """The judgements of the module docstring, cheapest first (None: all hold)."""
     if not abs(oracle.L0 - user) <= (VALUE_RTOL + rounding) * abs(user):
         return f"the value before the cast ({oracle.L0:.9g}) is not the loss's ({user:.9g}) up to the cast's rounding"
     wide = {n: np.asarray(g, dtype=np.float64) for n, g in analytic.items()}
-    seen = dr.probe(oracle, dr.Combined(oracle, wide))
+    combined = dr.Combined(oracle, wide)
+    seen = dr.probe(oracle, combined)
     if seen.error is not None:
         cause = seen.error.__cause__ or seen.error
         return f"the loss does not accept complex parameters ({type(cause).__name__}: {cause})"
@@ -152,5 +162,30 @@ def _reason(oracle: nm.Oracle, user: float, rounding: float, analytic) -> str | 
             f"of the value before the cast ({reals or 'none'}): the loss is not analytic there (abs, sign, max or "
             "similar), and real differences judge it"
         )
+    if _rounding_moves(oracle, rounded, combined, seen.screen.numeric):
+        return (
+            "the twin the check would use rounds the loss's intermediate values as the cast does, and that moves its "
+            "complex step along the screening direction: real differences judge it"
+        )
     entries = [(n, int(np.argmax(np.abs(g.reshape(-1))))) for n, g in wide.items() if g.size]
     return probe_complex_safety(oracle, entries, oracle, shown=True)
+
+
+def _rounding_moves(oracle: nm.Oracle, rounded, combined, c: float) -> bool:
+    """Does the twin the check uses (its casts rounding real parts) read another directional derivative? (1 evaluation)
+
+    Where only the returned value is cast, the rounding leaves the imaginary part
+    as it is and the two agree exactly; a cast of intermediate values
+    (``np.float32(x @ W)``) moves the point the rest is linearised at.
+    """
+    used = dataclasses.replace(oracle.problem)
+    used._through_cast = rounded
+    moved = _complex_moved(oracle, combined.moves)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            value = used.call_loss(moved)
+    finally:
+        oracle.evaluations += 1
+    read = float(np.imag(value)) / nm.COMPLEX_STEP
+    return not abs(read - c) <= PROBE_SLACK * abs(c)

@@ -45,11 +45,12 @@ def _net(kind: str, batch: int, seed: int, hidden: int = 4):
     y = rng.integers(0, 2, size=(batch, 1)).astype(float) if kind.startswith("bce") else 2 * rng.normal(size=(batch, 1))
 
     def forward(p):
-        h = np.tanh(x @ p["W1"] + p["b1"])
-        return h, h @ p["W2"] + p["b2"]
+        hidden_out = np.tanh(x @ p["W1"] + p["b1"])
+        logits = hidden_out @ p["W2"] + p["b2"]
+        return hidden_out, logits
 
     def value(p):
-        _, z = forward(p)
+        z = forward(p)[1]
         if kind == "bce_max":
             return np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
         if kind == "bce_logaddexp":
@@ -227,3 +228,23 @@ def test_a_method_reached_through_an_object_is_seen_through_on_a_copy():
     assert check_gradients(loss, net.grad, net.params).status == "pass"
     report = check_gradients(loss, planted, net.params)
     assert report.status == "fail" and report.tensor("W").status == "fail", report.summary()
+
+
+def test_a_twin_whose_intermediate_casts_move_its_complex_step_is_refused():
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(16, 3)), rng.normal(size=(16, 1))
+    params = {"W1": rng.normal(size=(3, 5)), "W2": rng.normal(size=(5, 1))}
+
+    def loss(p):
+        h = np.float32(np.tanh(x @ p["W1"]))  # "to save memory"
+        return np.float32(np.mean((h @ p["W2"] - y) ** 2))
+
+    def grad(p):
+        h = np.tanh(x @ p["W1"])
+        dz = 2 * (h @ p["W2"] - y) / 16
+        return {"W1": x.T @ (dz @ p["W2"].T * (1 - h**2)), "W2": h.T @ dz}
+
+    problem = Problem.create(loss, grad, params)
+    reason, _ = judged(problem, problem.analytic())
+    assert reason is not None and "intermediate values" in reason
+    assert check_gradients(loss, grad, params).status != "fail"
