@@ -1,6 +1,7 @@
-"""A tensor a ``float()``-cast loss's noise hides from every real screen, screened by the complex step through the cast.
+"""A tensor a cast loss's noise hides from every real screen, screened by the complex step through the cast.
 
-A loss returned as ``float(...)`` refuses the complex step (the cast drops the
+A loss returned as ``float(...)`` (or ``np.float32(...)``, ``.astype(np.float32)``:
+:mod:`gradcheck.throughcast`) refuses the complex step (the cast drops the
 imaginary part), so it is checked with real differences. Where a tensor's
 directional derivative lies under the loss's rounding (a saturated ``tanh``
 output: a gradient of 1e-14 beside a loss of 1), the real screen is blind
@@ -53,6 +54,7 @@ from gradcheck.longer import blind
 from gradcheck.probe import probe_complex_safety
 from gradcheck.problem import UserFunctionError
 from gradcheck.references import EXTENDED_LIMIT, SUBTLE
+from gradcheck.throughcast import cast_words, casts, through_cast
 from gradcheck.widescreen import count_rounded, rounding_accounts
 
 #: What a failed evaluation of the twin may raise (it is the user's code, differently typed).
@@ -129,8 +131,9 @@ def _screen(ch, name: str, g: np.ndarray):
     return seen
 
 
-def note(name: str, seen, judged: str, blind_screen: bool = True) -> str:
+def note(ch, name: str, seen, blind_screen: bool = True) -> str:
     """The report's note for a tensor judged by :func:`screen` (after a blind real screen, or a coarse one)."""
+    judged, through = judged_as(ch), cast_words(casts(through_cast(ch.oracle.problem.loss_fn)))
     why = (
         "the loss as evaluated does not resolve this tensor's directional derivative by real differences"
         if blind_screen
@@ -138,8 +141,8 @@ def note(name: str, seen, judged: str, blind_screen: bool = True) -> str:
         "largest off by 1%"
     )
     return (
-        f"{name}: {why}; the complex step through the loss's float() cast (the identity at real points) reads it "
-        f"as {seen.numeric:.6g}, and {judged} gives {seen.analytic:.6g} (tolerance {seen.tolerance:.2g})"
+        f"{name}: {why}; the complex step through {through} reads it as {seen.numeric:.6g}, "
+        f"and {judged} gives {seen.analytic:.6g} (tolerance {seen.tolerance:.2g})"
         + (": pass" if seen.ok else ": they differ, inconclusive, not pass")
     )
 

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck import castscreen, conditioning, epsilon, longer, reach, screens
+from gradcheck import castsafety, castscreen, conditioning, epsilon, longer, reach, screens
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
@@ -227,7 +227,10 @@ def _checker(problem: Problem, analytic, options: dict) -> tuple[Checker, str]:
     mode = "directional" if options["mode"] == "auto" else options["mode"]
     lazy = mode == "directional"
     budget = EVALUATION_BUDGET if lazy else None
-    return Checker(nm.Oracle(problem), options["method"], rtol, analytic, [], options["seed"], lazy, budget), mode
+    problem, judging, notes = castsafety.seen_if_safe(problem, analytic, options["method"])
+    oracle = nm.Oracle(problem)
+    oracle.evaluations += judging  # (judging the twin of a loss returned through np.float32(...))
+    return Checker(oracle, options["method"], rtol, analytic, notes, options["seed"], lazy, budget), mode
 
 
 def _report(ch: Checker, mode: str, tensors: list[TensorResult], numeric, elapsed: float) -> GradientReport:
@@ -374,7 +377,7 @@ def _confirmed_through_cast(ch: Checker, analytic, tensors: list[TensorResult]) 
         g = analytic[t.name]
         seen = castscreen.screen(ch, t.name, g) if t.status == "pass" and castscreen.weak(ch, g, t) else None
         if seen is not None and not seen.ok:
-            ch.notes.append(castscreen.note(t.name, seen, castscreen.judged_as(ch), blind_screen=False))
+            ch.notes.append(castscreen.note(ch, t.name, seen, blind_screen=False))
             t = dataclasses.replace(t, status="inconclusive")
         out.append(t)
     return out

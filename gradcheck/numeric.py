@@ -147,6 +147,10 @@ class Oracle:
             returned = np.dtype(np.longdouble)
         else:
             returned = np.dtype(np.float64) if self.dtype == np.longdouble else self.dtype
+        narrow = problem.returned if problem.through and isinstance(problem.returned, type) else None
+        if narrow is not None and issubclass(narrow, np.floating) and np.finfo(narrow).eps > np.finfo(returned).eps:
+            # (a loss seen through its np.float16(...) cast: its real differences move in that type's stairs)
+            returned = np.dtype(narrow)
         self.u = LOSS_ULPS * float(np.finfo(returned).eps)
         self.L0 = first
         # A second evaluation at the same point: a deterministic loss repeats

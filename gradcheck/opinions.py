@@ -206,7 +206,7 @@ class Checker(Floors, References, SecondOpinions):
         combined = dr.Combined(self.oracle, analytic)
         seen = dr.probe(self.oracle, combined)
         self.combined = (combined, seen.screen)
-        if seen.safe:
+        if seen.safe or self.oracle.problem.vouched:  # (vouched: judged finer than real differences of stairs can)
             return True
         refuted = self._refutation(combined, seen) if seen.refuted is not None else None
         if refuted is not None:

@@ -159,6 +159,8 @@ class Problem:
     single: bool = False
     #: Complex evaluations see through the loss's ``float()`` casts (:meth:`seen_through`).
     through: bool = False
+    #: That twin was judged complex-safe against the value before its narrow casts (:mod:`gradcheck.castsafety`).
+    vouched: bool = False
 
     @classmethod
     def create(cls, loss: LossFn, grad: GradFn | None, params: Any) -> Problem:

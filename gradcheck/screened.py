@@ -60,7 +60,7 @@ def check_directional(ch, name: str, g: np.ndarray, rng, samples: int, screener=
         elif not blind(longer := longer_step(ch, name, screener, screen, zero_bar(ch, g)), zero_bar(ch, g)):
             screen = longer
         elif (seen := castscreen.rescue(ch, name, g)) is not None:
-            ch.notes.append(castscreen.note(name, seen, castscreen.judged_as(ch)))
+            ch.notes.append(castscreen.note(ch, name, seen))
             screen = seen
         else:
             ch.notes.append(blind_note(name, screen, ch.complex_safe))

@@ -134,6 +134,7 @@ LAYERS = [
         "gradcheck.convention",
         "gradcheck.throughcast",
         "gradcheck.castscreen",
+        "gradcheck.castsafety",
         "gradcheck.screened",
         "gradcheck.screens",
         "gradcheck.reach",
