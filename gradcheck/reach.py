@@ -103,10 +103,13 @@ def unresolved(screener, name: str, screen, checked: set[int], resolution: float
     diagnosis states what the check could see).
     """
     g, v = _own(screener, name)
-    t = np.abs(g * v)
+    t = np.multiply(g, v)
+    np.abs(t, out=t)
     tolerance = max(screen.tolerance, abs(screen.analytic - screen.numeric))
-    faint, faint_worst = _faint(t, np.abs(g) <= MARGIN * resolution / REACH, tolerance)
-    t[~(np.abs(g) > MARGIN * resolution / REACH)] = 0.0
+    # (where g is NaN so is t, which no mask of _faint takes: "not seen" serves as "alone")
+    hidden = ~(np.abs(g) > MARGIN * resolution / REACH)
+    faint, faint_worst = _faint(t, hidden, tolerance)
+    t[hidden] = 0.0
     top = float(np.max(t, initial=0.0))
     if top == 0.0 or not np.isfinite(tolerance):
         return Unresolved(np.array([], dtype=int), 0, float("inf") if top == 0.0 else 0.0, 0.0, faint, faint_worst)

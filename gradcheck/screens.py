@@ -180,7 +180,7 @@ def _merged_first(oracle, flats: Mapping[str, np.ndarray]) -> dict[str, tuple[An
     shared = max((largest[n] for n in small), default=1.0)
     factors = {n: shared if n in small else largest[n] for n in flats}  # (the step factor of each one's own screen)
     merged = dr.MergedScreener(oracle, flats, factors)
-    whole = merged.test(np.arange(merged.g.size), retry=False)
+    whole = merged.test(dr.every(merged.g.size), retry=False)
     if not whole.ok or whole.truncation > MERGED_TRUNCATION * (whole.error - whole.truncation):
         return _real_screeners(oracle, flats)
     merged.results = {n: ([], whole, []) for n in flats}
@@ -193,7 +193,7 @@ def _whole_real(group):
     (Through more than :data:`ONE_SCREEN_LIMIT` entries no such screen is tried at all:
     :func:`_past_one_screen`.)
     """
-    every = np.arange(group.g.size)
+    every = dr.every(group.g.size)
     first = group.test(every, retry=False)
     if not dr.wants_retry(first.truncation, first.error - first.truncation):
         return first

@@ -81,10 +81,10 @@ def test_json_has_units_targets_and_times(bench):
     data = bench["json"]
     (size,) = data["sizes"]
     assert size["n_params"] == 59
-    assert set(size["units"]) == {"forward", "fwd_bwd", "pair"}
+    assert set(size["units"]) == {"forward", "fwd_bwd", "pair", "fwd_bwd_cpu"}
     assert all(t["met"] in (True, False, None) for t in data["targets"])
     cell = _rows(bench)["gradcheck-auto"]["cases"]["correct"]
-    assert cell["seconds"] > 0 and cell["evaluations"] > 0 and cell["units"] > 0
+    assert cell["seconds"] > 0 and cell["evaluations"] > 0 and cell["units"] > 0 and cell["cpu_units"] > 0
 
 
 def test_a_missing_peer_is_skipped_with_a_note_not_an_error(bench):
@@ -196,6 +196,17 @@ def test_the_user_form_speed_target_needs_both_side_by_side_ratios_at_most_one()
     assert speed(0.9, 0.95)["met"] is True
     slower = speed(0.9, 1.2)
     assert slower["met"] is False and "1.20x CPU" in slower["measured"]
+
+
+def test_the_user_form_units_target_reads_cpu_units_where_measured():
+    def within(wall_units, cpu_units):
+        cell = {**_cell("pass", units=wall_units), "cpu_units": cpu_units}
+        sizes = [_user_size(n, {"correct": cell}, _paired(0.8, 0.8)) for n in (42_634, 335_114)]
+        return next(t for t in peers.targets(sizes, None) if t["target"].startswith("user-form correct"))
+
+    loaded = within(104.0, 14.6)  # a loaded machine stretches the wall clock, not the work
+    assert loaded["met"] is True and "14.6 units of CPU (104.0 wall-clock)" in loaded["measured"]
+    assert within(5.0, 75.0)["met"] is False
 
 
 def test_a_missed_typical_entry_counts_only_where_the_report_states_the_check_cannot_see_it():

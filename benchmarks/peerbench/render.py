@@ -13,7 +13,8 @@ from peerbench.peerruns import RULES
 LEGEND = (
     "Verdict cells: `fail ✓` blamed exactly the planted entry (entry bugs) or only the bug's tensors; "
     "`fail ✗` blamed something else; plain `fail`: the checker names no location. Time and evaluations "
-    "are for the correct gradient (median of repeats); `x f+b` divides by one forward+backward pass."
+    "are for the correct gradient (median of repeats); `x f+b` divides by one forward+backward pass, "
+    "`CPU x f+b` the run's CPU time by that pass's CPU time."
 )
 
 
@@ -42,15 +43,19 @@ def size_table(size: dict) -> list[str]:
     lines = [
         f"## {size['n_params']:,} parameters, {workload} ({size['label']}, batch {size['batch']})",
         "",
-        f"One forward {u['forward'] * 1e3:.3g} ms, forward+backward {u['fwd_bwd'] * 1e3:.3g} ms, "
+        f"One forward {u['forward'] * 1e3:.3g} ms, forward+backward {u['fwd_bwd'] * 1e3:.3g} ms"
+        + (f" ({u['fwd_bwd_cpu'] * 1e3:.3g} ms CPU)" if "fwd_bwd_cpu" in u else "")
+        + ", "
         f"loss_fn + grad_fn {u['pair'] * 1e3:.3g} ms. Planted entries: "
         + ", ".join(
             f"{'typical (median-abs)' if k == 'median' else 'largest'} {v['location']} (g = {v['g']:.3g})"
             for k, v in size["entries"].items()
         ),
         "",
-        "| checker | time (s) | x f+b | evals | " + " | ".join(c["label"] for c in cases) + " | localized |",
-        "|---|---:|---:|---:|" + "---|" * len(cases) + "---:|",
+        "| checker | time (s) | x f+b | CPU x f+b | evals | "
+        + " | ".join(c["label"] for c in cases)
+        + " | localized |",
+        "|---|---:|---:|---:|---:|" + "---|" * len(cases) + "---:|",
     ]
     notes = []
     for row in size["rows"]:
@@ -60,7 +65,9 @@ def size_table(size: dict) -> list[str]:
         located = f"{sum(loc)}/{len(loc)}" if loc else ("n/a" if not _localizes(row["key"]) else "–")
         lines.append(
             f"| {row['label']} | {_num(correct['seconds'], '.3g')} | {_num(correct.get('units'), '.3g')} "
-            f"| {_num(correct['evaluations'], 'd')} | " + " | ".join(cells) + f" | {located} |"
+            f"| {_num(correct.get('cpu_units'), '.3g')} | {_num(correct['evaluations'], 'd')} | "
+            + " | ".join(cells)
+            + f" | {located} |"
         )
         if row["note"]:
             notes.append(f"- {row['label']}: {_md(row['note'])}")

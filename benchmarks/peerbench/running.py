@@ -191,8 +191,9 @@ def run_size(
     rows = [run_checker(c, problem, repeats, budget, size_limits, log) for c in checkers]
     for row in rows:
         for result in row["cases"].values():
-            s = result["seconds"]
+            s, cpu = result["seconds"], result.get("cpu_seconds")
             result["units"] = None if s is None else s / problem.units["fwd_bwd"]
+            result["cpu_units"] = None if cpu is None else cpu / problem.units["fwd_bwd_cpu"]
     entries = {
         k: {"index": list(v["index"]), "location": _where(ENTRY_TENSOR, v["index"]), "g": v["g"]}
         for k, v in problem.entries.items()

@@ -122,7 +122,27 @@ def spread(n: int) -> np.ndarray:
 
 def screen_direction(g: np.ndarray, weight: float = 1.0) -> np.ndarray:
     """The screening direction of a flat tensor: ``weight * sign(g_i) * spread_i``."""
-    return signs(g, weight) * spread(g.size)
+    v = signs(g, weight)
+    v *= spread(g.size)  # (in place: a fresh array of a 200,704-entry tensor is 1.6 MB of new pages)
+    return v
+
+
+_every = np.arange(0)
+
+
+def every(n: int) -> np.ndarray:
+    """``arange(n)``, the block of every entry of an ``n``-entry screen (read-only, cached).
+
+    A screen of every entry reads only the block's size; a fresh ``arange`` of
+    335,114 entries costs more (2.7 MB of new pages) than the check's
+    arithmetic on it.
+    """
+    global _every
+    if _every.size < n:
+        fresh = np.arange(max(n, 2 * _every.size))
+        fresh.flags.writeable = False
+        _every = fresh
+    return _every[:n]
 
 
 def weights(totals: Mapping[str, tuple[int, float]]) -> dict[str, float]:
