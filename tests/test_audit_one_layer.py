@@ -1,5 +1,5 @@
-"""A network of one weight matrix (softmax regression with the bias folded in as a column of ones, its weights
-called ``param``) is refused as a one-layer model, whatever sizes its guessed data has."""
+"""A network of one weight matrix (logistic, softmax or linear regression) is a reference net of depth 0: modelled,
+its forward compared, its gradient judged, whatever sizes its guessed data has."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ import pytest
 from audit_example import audit_example
 
 from gradcheck.audit.hoist import inline_update
-from gradcheck.audit.network import ONE_LAYER, candidates
+from gradcheck.audit.network import UNTOLD, _layouts, candidates
 from gradcheck.audit.spec import AuditSpec
-from gradcheck.diagnose.layout import LayoutError
 
 
 def test_an_update_of_a_weight_called_param_is_read():
@@ -21,10 +20,19 @@ def test_an_update_of_a_weight_called_param_is_read():
     assert inline_update(ast.parse("n_parameters += w.size * 2").body[0]) is None
 
 
-def test_one_matrix_is_one_layer_before_any_chaining():
+def test_one_matrix_is_one_layer_whatever_the_guessed_sizes():
+    """5 x 3 weights beside guessed data of 4 inputs and 1 output (labels taken for one output): read off the
+    matrix itself; beside 4 inputs and 3 outputs: a bias folded in as row 0 or as the last row."""
     params = {"param": np.zeros((5, 3))}
-    with pytest.raises(LayoutError, match="one layer of weights"):
-        list(candidates(params, np.zeros((7, 4)), 1, AuditSpec({})))  # 4 inputs, 1 output: would not chain
+    found = list(candidates(params, np.zeros((7, 4)), 1, AuditSpec({})))
+    assert found and {c.depth for _, c in found} == {0} and {c.sizes for _, c in found} == {(5, 3)}
+    folded = list(candidates(params, np.zeros((7, 4)), 3, AuditSpec({})))
+    assert {lay.layers[0].folded for lay, _ in folded} == {0, -1} and {c.sizes for _, c in folded} == {(4, 3)}
+
+
+def test_a_bias_over_the_rows_reads_the_weight_as_out_by_in():
+    layouts = _layouts({"W": np.zeros((2, 5)), "b": np.zeros(2)}, 9, 9)  # sizes that chain nothing
+    assert [lay.sizes for lay in layouts] == [(5, 2)] and layouts[0].layers[0].transposed
 
 
 def test_two_matrices_are_left_to_the_chaining():
@@ -38,6 +46,41 @@ def test_a_vector_output_layer_is_a_second_layer():
     assert list(candidates(params, np.zeros((7, 3)), 1, AuditSpec({})))
 
 
-def test_the_softmax_regression_script_is_refused_for_what_it_is(tmp_path):
+def test_the_softmax_regression_script_passes(tmp_path):
+    """Zero initial weights: the forward is 1/3 everywhere whichever row holds the bias; the gradient tells."""
     s = audit_example(tmp_path, "softmax_regression_param_script_correct.py")
-    assert s["status"] == "error" and s["error"] == ONE_LAYER
+    assert s["status"] == "pass", (s["status"], s["error"])
+    assert s["forward"]["status"] == "unavailable" and UNTOLD in s["notes"]
+    assert [t["name"] for t in s["tensors"]] == ["param"]
+
+
+BIAS_LAST = """
+import numpy as np
+
+rng = np.random.default_rng(5)
+features = rng.normal(size=(40, 3))
+kind = rng.integers(0, 3, size=40)
+design = np.hstack([features, np.ones((len(features), 1))])
+targets = np.eye(3)[kind]
+param = np.zeros((4, 3))
+for epoch in range(50):
+    scores = design @ param
+    probs = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    loss = -np.sum(targets * np.log(probs))
+    grad = design.T @ (probs - targets)
+    param -= 0.01 * grad
+"""
+
+
+@pytest.mark.parametrize(
+    "planted, status", [("", "pass"), ("grad = design.T @ (probs - targets) * 2", "error")], ids=["correct", "bug"]
+)
+def test_a_bias_row_last_is_never_read_as_first(tmp_path, planted, status):
+    """The same net with the ones column last: the bias row is not taken for row 0 (a false fail before), and a
+    gradient wrong under both readings is no verdict on a reading the forward could not tell."""
+    from audit_example import audit_source
+
+    right = "    grad = design.T @ (probs - targets)\n"
+    source = BIAS_LAST.replace(right, f"    {planted}\n") if planted else BIAS_LAST
+    s = audit_source(tmp_path, "bias_last.py", source)
+    assert s["status"] == status, (s["status"], s["error"])

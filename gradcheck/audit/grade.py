@@ -27,7 +27,7 @@ from gradcheck.audit.extracted import Extracted, as_array, n_out, targets
 from gradcheck.audit.judge import UNMODELLED_NET, judge
 from gradcheck.audit.loglikelihood import judged_as_its_negative
 from gradcheck.audit.lossfit import LossChoice
-from gradcheck.audit.network import ForwardCheck, infer_network
+from gradcheck.audit.network import UNTOLD, ForwardCheck, infer_network
 from gradcheck.audit.noforward import without_forward
 from gradcheck.audit.penaltycheck import with_penalty
 from gradcheck.audit.signwording import for_update_form
@@ -137,6 +137,8 @@ def grade(
     lr_unknown = upd.get("linear") is None and upd.get("lrs") == [1.0]
     if forward.status == "unavailable" and not spec.hidden and not spec.get("network", "output"):
         judged = without_forward(ex, X, Y, spec, seed, base, student, lr_unknown)
+        if forward.note == UNTOLD:  # a forward there was, telling no reading of the weights from another
+            judged = dataclasses.replace(judged, notes=(*judged.notes, UNTOLD))
         if judged.status == "error" and result.get("target_shape") == FLAT_SHAPE:  # its own J is the only forward
             judged = dataclasses.replace(judged, unmodelled=FLAT_UNJUDGED)
     else:
