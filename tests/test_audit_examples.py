@@ -291,6 +291,10 @@ STUDENT_NAMES = {
     "softmax_regression_int_labels_sign_bug.py": ["W", "b"],
     "linear_regression_correct.py": ["w", "b"],
     "linear_regression_factor_two_bug.py": ["w", "b"],
+    "columns_tanh_relu_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "columns_tanh_relu_two_bugs_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "rows_sigmoid_stack_two_bugs_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "dict_relu_pair_two_bugs_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
 }
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from centraldiff import numeric
+from truth_crossed import CROSSED_CASES
 from truth_depth0 import DEPTH0_CASES
 from truth_gaps import GAP_CASES
 from truth_ownloss import OWNLOSS_CASES
@@ -2155,6 +2156,7 @@ CASES = {
     **OWNLOSS_CASES,
     **ZEROCONF_CASES,
     **DEPTH0_CASES,
+    **CROSSED_CASES,
     "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),
     "lists_cached_softmax_mean_bug.py": lambda: _lists_cached("lists_cached_softmax_mean_bug.py"),
     "src_layout_project_correct": lambda: _src_layout("src_layout_project_correct"),
