@@ -21,13 +21,15 @@ def test_an_update_of_a_weight_called_param_is_read():
 
 
 def test_one_matrix_is_one_layer_whatever_the_guessed_sizes():
-    """5 x 3 weights beside guessed data of 4 inputs and 1 output (labels taken for one output): read off the
-    matrix itself; beside 4 inputs and 3 outputs: a bias folded in as row 0 or as the last row."""
+    """5 x 3 weights beside guessed data of 4 inputs and 1 output (labels taken for one output): the outputs read
+    off the matrix, the data's 4 inputs kept (a bias folded in as row 0 or as the last row); beside data of 9
+    inputs, the matrix read alone."""
     params = {"param": np.zeros((5, 3))}
     found = list(candidates(params, np.zeros((7, 4)), 1, AuditSpec({})))
-    assert found and {c.depth for _, c in found} == {0} and {c.sizes for _, c in found} == {(5, 3)}
-    folded = list(candidates(params, np.zeros((7, 4)), 3, AuditSpec({})))
-    assert {lay.layers[0].folded for lay, _ in folded} == {0, -1} and {c.sizes for _, c in folded} == {(4, 3)}
+    assert found and {c.depth for _, c in found} == {0} and {c.sizes for _, c in found} == {(4, 3)}
+    assert {lay.layers[0].folded for lay, _ in found} == {0, -1}
+    alone = list(candidates(params, np.zeros((7, 9)), 1, AuditSpec({})))
+    assert {c.sizes for _, c in alone} == {(5, 3)} and {lay.layers[0].folded for lay, _ in alone} == {None}
 
 
 def test_a_bias_over_the_rows_reads_the_weight_as_out_by_in():
@@ -84,3 +86,48 @@ def test_a_bias_row_last_is_never_read_as_first(tmp_path, planted, status):
     source = BIAS_LAST.replace(right, f"    {planted}\n") if planted else BIAS_LAST
     s = audit_source(tmp_path, "bias_last.py", source)
     assert s["status"] == status, (s["status"], s["error"])
+
+
+#: Softmax regression whose output has no name the audit knows (``activity``) and whose labels are the class
+#: indices (``kind``), the one-hot rows made apart: the output width is read off the one weight matrix.
+UNNAMED_OUTPUT = """
+import numpy as np
+
+rng = np.random.default_rng(9)
+data = rng.normal(size=(60, 4))
+kind = rng.integers(0, 3, size=60)
+design = np.insert(data, 0, 1.0, axis=1)
+onehot = np.equal(np.arange(3), kind[:, None])
+param = np.zeros((5, 3))
+for step in range(100):
+    activity = np.exp(design @ param)
+    activity = activity / activity.sum(1, keepdims=True)
+    loss = -np.sum(onehot * np.log(activity))
+    grad = design.T @ (activity - onehot)
+    param -= 0.001 * grad
+"""
+
+
+@pytest.mark.parametrize("planted, status", [("", "pass"), ("grad = design.T @ (onehot - activity)", "error")])
+def test_class_labels_beside_no_forward_take_the_matrix_outputs(tmp_path, planted, status):
+    """Before, the labels were one output and no candidate fit: an error on the correct file. A wrong gradient
+    (its sign) stays an error: with no forward, no verdict rests on a network the gradient does not fit."""
+    from audit_example import audit_source
+
+    right = "    grad = design.T @ (activity - onehot)\n"
+    source = UNNAMED_OUTPUT.replace(right, f"    {planted}\n") if planted else UNNAMED_OUTPUT
+    s = audit_source(tmp_path, "softmax_unnamed.py", source)
+    assert s["status"] == status, (s["status"], s["error"])
+
+
+def test_a_column_of_labels_becomes_one_hot_only_beside_one_matrix_and_no_forward():
+    from gradcheck.audit.extracted import Extracted, n_out, targets
+
+    labels = np.array([[0.0], [2.0], [1.0]])
+    one = Extracted({"param": np.zeros((5, 3))}, {}, {}, None, False)
+    assert n_out(one, labels, 4) == 3 and targets(labels, 3).tolist() == np.eye(3)[[0, 2, 1]].tolist()
+    two = Extracted({"W1": np.zeros((4, 3)), "W2": np.zeros((3, 3))}, {}, {}, None, False)
+    assert n_out(two, labels, 4) == 1  # a deeper network: its outputs are not read off a matrix
+    seen = Extracted({"param": np.zeros((5, 3))}, {}, {}, np.zeros((3, 1)), False)
+    assert n_out(seen, labels, 4) == 1  # a forward of one output: one output
+    assert n_out(one, np.array([[0.5], [1.0], [0.0]]), 4) == 1  # not class labels

@@ -127,7 +127,7 @@ def grade(
     why = _unjudgeable(result)
     if why:
         return SubmissionResult(status="error", error=why, rules=ex.rules, **base)
-    Y = targets(Y, n_out(ex, np.asarray(Y)))
+    Y = targets(Y, n_out(ex, np.asarray(Y), np.shape(X)[1] if np.ndim(X) == 2 else None))
     try:
         layout, config, forward = infer_network(ex.params, *_identifying(result, ex, X), Y.shape[1], spec)
     except LayoutError as exc:  # a network the reference nets do not have: its own loss may still judge it

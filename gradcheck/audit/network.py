@@ -123,8 +123,9 @@ def _layouts(params: dict, n_in: int, n_out: int) -> list:
     """Every layout the parameters chain into, one layer of weights (depth 0) included.
 
     One weight matrix (alone, or with one 1-D bias of one of its widths) is a logistic, softmax or linear
-    regression: its layout is read off the matrix itself when the data's guessed sizes do not chain it
-    (labels taken for outputs, a bias column folded into the inputs).
+    regression: when the data's guessed sizes do not chain it (integer labels taken for one output, a bias
+    column folded into the inputs), its outputs are read off the matrix, with the data's inputs first, then
+    with the matrix's own.
     """
     shapes = {k: tuple(v.shape) for k, v in params.items()}
     try:
@@ -133,7 +134,10 @@ def _layouts(params: dict, n_in: int, n_out: int) -> list:
         single = _one_matrix(shapes)
         if single is None:
             raise
-        return infer_layouts(shapes, *single)
+        try:
+            return infer_layouts(shapes, n_in, single[1])
+        except LayoutError:
+            return infer_layouts(shapes, *single)
 
 
 def _one_matrix(shapes: dict) -> tuple[int, int] | None:
