@@ -27,7 +27,7 @@ from gradcheck.audit.extracted import Extracted, as_array, n_out, targets
 from gradcheck.audit.judge import UNMODELLED_NET, judge
 from gradcheck.audit.loglikelihood import judged_as_its_negative
 from gradcheck.audit.lossfit import LossChoice
-from gradcheck.audit.network import UNTOLD, ForwardCheck, infer_network
+from gradcheck.audit.network import UNTOLD, ForwardCheck, infer_network, narrowed_forward
 from gradcheck.audit.noforward import without_forward
 from gradcheck.audit.penaltycheck import with_penalty
 from gradcheck.audit.signwording import for_update_form
@@ -132,6 +132,10 @@ def grade(
         layout, config, forward = infer_network(ex.params, *_identifying(result, ex, X), Y.shape[1], spec)
     except LayoutError as exc:  # a network the reference nets do not have: its own loss may still judge it
         return SubmissionResult(status="error", error=str(exc), rules=ex.rules, unmodelled=UNMODELLED_NET, **base)
+    narrowed = narrowed_forward(forward, ex.forward, ex.precision)
+    if narrowed:
+        ex = dataclasses.replace(ex, precision=np.dtype(np.float32))
+        base["notes"] = (*base["notes"], f"{narrowed} (rtol {default_rtol(ex.precision):.2g})")
     student = (_student_losses(result), result.get("student_loss_grad"), loss)
     upd = result.get("update") or {}
     lr_unknown = upd.get("linear") is None and upd.get("lrs") == [1.0]

@@ -28,6 +28,11 @@ from reference_nets.mlp import MLP, MLPConfig
 #: fraction of its scale (both compute the same float64 expressions; a student's
 #: ``np.clip`` or ``+ 1e-8`` inside a log stays far below it).
 FORWARD_RTOL = 1e-6
+#: A matching forward output further than this fraction of its scale from the float64 reference computes in
+#: float32 somewhere (a weight or the input cast with astype(np.float32) inside the forward): float64
+#: arithmetic of the same expressions differs by a few ulps (1e-16), float32 rounding of what enters a sum
+#: by float32's eps (1.2e-7) of it. A thousandth of float32's eps sits far from both.
+NARROWED_RTOL = float(np.finfo(np.float32).eps) / 1024
 #: Every combination of hidden activations is tried up to this depth; deeper nets
 #: try one activation for every hidden layer.
 ALL_COMBINATIONS_DEPTH = 2
@@ -290,3 +295,20 @@ def _told_apart(layouts: list[Layout], layout: Layout, params: dict, forward, X,
         if any(forward_error(MLP(c), ref, X, forward, True) <= tol for c in _configs(other, spec)):
             return False
     return True
+
+
+def narrowed_forward(forward: ForwardCheck, out: np.ndarray | None, precision: np.dtype) -> str | None:
+    """The note saying a float64 network's forward computes in float32, when its matching output says so; else None.
+
+    Weights kept in float64 but cast in the forward (``self.W1.astype(np.float32)``, ``X.astype(np.float32)``)
+    give a backward computed from float32-rounded values: right to float32's rounding, not float64's.
+    """
+    if forward.status != "match" or out is None or precision != np.float64 or not forward.max_abs_error:
+        return None
+    scale = max(1.0, float(np.max(np.abs(out))))
+    if forward.max_abs_error <= NARROWED_RTOL * scale:
+        return None
+    return (
+        f"the forward output differs from float64 arithmetic by {forward.max_abs_error:.2g}, float32's rounding "
+        "(a weight or the input cast to float32 inside the forward?): the gradient is judged to float32's rounding"
+    )
