@@ -131,3 +131,38 @@ def test_a_column_of_labels_becomes_one_hot_only_beside_one_matrix_and_no_forwar
     seen = Extracted({"param": np.zeros((5, 3))}, {}, {}, np.zeros((3, 1)), False)
     assert n_out(seen, labels, 4) == 1  # a forward of one output: one output
     assert n_out(one, np.array([[0.5], [1.0], [0.0]]), 4) == 1  # not class labels
+
+
+#: Linear regression over module-level weights that its functions take as arguments by their names.
+GLOBALS_BY_NAME = """
+import numpy as np
+
+w = np.array([[0.3], [-0.2], [0.5]])
+b = np.array([0.1])
+
+
+def predict(X, w, b):
+    return X @ w + b
+
+
+def mse(X, y, w, b):
+    return np.mean((predict(X, w, b) - y) ** 2)
+
+
+def grad(X, y, w, b):
+    r = predict(X, w, b) - y
+    return 2 * X.T @ r / X.shape[0], 2 * np.sum(r) / X.shape[0]
+"""
+
+
+@pytest.mark.parametrize("halved, status", [(False, "pass"), (True, "fail")])
+def test_module_weights_are_handed_to_functions_by_their_names(tmp_path, halved, status):
+    """predict(X, w, b) over the globals w and b: before, 'cannot tell what to pass as argument w'."""
+    from audit_example import audit_source
+
+    source = GLOBALS_BY_NAME.replace("return 2 * X.T @ r", "return X.T @ r") if halved else GLOBALS_BY_NAME
+    source = source.replace("2 * np.sum(r)", "np.sum(r)") if halved else source
+    s = audit_source(tmp_path, "linear_globals.py", source)
+    assert s["status"] == status, (s["status"], s["error"])
+    if halved:
+        assert s["diagnoses"][0]["code"] == "missing_mse_factor"
