@@ -31,8 +31,8 @@ NATURAL_OVER_OUTPUTS = {"mse": "mean", "bce": "mean", "ce": "sum"}
 
 
 def _check_sizes(sizes: tuple) -> None:
-    if len(sizes) < 3:
-        raise ValueError(f"sizes must have at least 3 entries (n_in, hidden widths..., n_out), got {sizes!r}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must have at least 2 entries (n_in, hidden widths..., n_out), got {sizes!r}")
     for s in sizes:
         if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
             raise ValueError(f"sizes must be positive integers, got {s!r} in {sizes!r}")
@@ -85,7 +85,10 @@ class MLPConfig:
     Attributes
     ----------
     sizes : tuple of int
-        ``(n_in, h1, ..., hD, n_out)``: any number ``D >= 1`` of hidden layers.
+        ``(n_in, h1, ..., hD, n_out)``: any number ``D >= 0`` of hidden layers.  ``D = 0``
+        (``sizes = (n_in, n_out)``, ``hidden = ()``) is one layer of weights: logistic
+        regression (sigmoid, BCE), softmax regression (softmax, CE) or linear regression
+        (identity, MSE).
     hidden : tuple of str
         One activation per hidden layer: 'sigmoid', 'relu', 'tanh',
         'leaky_relu' or 'elu'.  A single string is repeated for every hidden layer.

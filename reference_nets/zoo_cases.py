@@ -19,6 +19,7 @@ from .mlp import MLP, MLPConfig
 from .mutant import Mutant
 from .zoo_bce import BCE_PLACEMENTS
 from .zoo_catalogue import MUTANTS, MutantSpec, get_mutant
+from .zoo_crossed import CROSSED_PLACEMENTS
 from .zoo_layers import LAYER_CONFIGS, LAYER_PLACEMENTS
 from .zoo_paths import PATH_PLACEMENTS
 
@@ -311,3 +312,4 @@ _ZOO_TABLE.update(
     }
 )
 _ZOO_TABLE.update(PATH_PLACEMENTS)
+_ZOO_TABLE.update(CROSSED_PLACEMENTS)

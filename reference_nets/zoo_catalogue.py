@@ -1,9 +1,9 @@
 """The zoo's catalogue: every mutant by name, with its diagnosis code, placements and fix.
 
 :data:`MUTANTS` maps a stable kebab-case name to a :class:`MutantSpec`; the rows come from
-:mod:`reference_nets.zoo_classic`, :mod:`reference_nets.zoo_layers`, :mod:`reference_nets.zoo_bce`
-and :mod:`reference_nets.zoo_paths`. :func:`candidates` lists every applicable (mutant, layer)
-of a configuration. This module is numpy only and never imports ``gradcheck``.
+:mod:`reference_nets.zoo_classic`, :mod:`reference_nets.zoo_layers`, :mod:`reference_nets.zoo_bce`,
+:mod:`reference_nets.zoo_paths` and :mod:`reference_nets.zoo_crossed`. :func:`candidates` lists every applicable
+(mutant, layer) of a configuration. This module is numpy only and never imports ``gradcheck``.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ from .zoo_classic import (  # noqa: F401 - the catalogue's classes and placement
     _WrongActivationDerivative,
     _ZeroGradient,
 )
+from .zoo_crossed import CROSSED_MUTANTS, CROSSED_REQUIREMENTS
 from .zoo_layers import LAYER_MUTANTS, LAYER_REQUIREMENTS
 from .zoo_paths import PATH_MUTANTS, PATH_REQUIREMENTS
 
@@ -494,5 +495,8 @@ _REQUIREMENTS.update(
 # the error's path back to the hidden layers (reference_nets.zoo_paths)
 MUTANTS.update({row[0]: MutantSpec(*row) for row in PATH_MUTANTS})
 _REQUIREMENTS.update(PATH_REQUIREMENTS)
+# a layer's step fed a neighbouring layer's cached value (reference_nets.zoo_crossed)
+MUTANTS.update({row[0]: MutantSpec(*row) for row in CROSSED_MUTANTS})
+_REQUIREMENTS.update(CROSSED_REQUIREMENTS)
 #: Codes added to the vocabulary (DESIGN.md: add, never rename).
 DIAGNOSIS_CODES = (*DIAGNOSIS_CODES, "gradient_clipping", "shape_mismatch")

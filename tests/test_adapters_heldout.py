@@ -18,9 +18,9 @@ from gradcheck.audit.adapters.shapes.lists import _keyed
 from gradcheck.audit.adapters.sizes import infer_call_sizes, make_batch
 from gradcheck.audit.lossfit import LossChoice
 from gradcheck.audit.lossverdict import spec_lines
-from gradcheck.audit.network import _with_hidden
+from gradcheck.audit.network import candidates
+from gradcheck.audit.spec import AuditSpec
 from gradcheck.audit.standins import install_fake_sklearn
-from gradcheck.diagnose.layout import LayoutError
 from reference_nets.mlp import MLPConfig
 
 
@@ -260,12 +260,12 @@ def test_a_backward_taking_nothing_is_primed():
     assert not any(prime.takes_nothing(f) for f in (backward_dout, backward_xy, backward_mystery))
 
 
-def test_one_layer_of_weights_is_refused_with_a_reason():
-    one = types.SimpleNamespace(sizes=(3, 1))
-    with pytest.raises(LayoutError, match="no hidden layer"):
-        _with_hidden([one])
-    two = types.SimpleNamespace(sizes=(3, 4, 1))
-    assert _with_hidden([one, two]) == [two] and _with_hidden([]) == []
+def test_one_layer_of_weights_is_a_depth_zero_candidate():
+    """A logistic regression's (3, 1) weight and bias: reference nets of no hidden layer, every output."""
+    params = {"w": np.zeros((3, 1)), "b": np.zeros(1)}
+    found = list(candidates(params, np.zeros((5, 3)), 1, AuditSpec({})))
+    assert found and {c.depth for _, c in found} == {0} and {c.sizes for _, c in found} == {(3, 1)}
+    assert {c.output for _, c in found} == {"identity", "sigmoid", "tanh"}
 
 
 # --------------------------------------------------------------------------- data, spec lines, stand-ins

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from audit_example import assert_judged, audit_source
 
-#: A single logistic unit written the same way (w of shape (1, 2), X (2, 4), labels (4,)): no hidden layer.
+#: A single logistic unit written the same way (w of shape (1, 2), X (2, 4), labels (4,)): no hidden layer, no loss
+#: in the code, and a delta (out - t) * out * (1 - out) that is the gradient of 0.5 * sum (out - t)**2.
 SINGLE_UNIT = """
 import numpy as np
 
@@ -32,6 +33,10 @@ def test_the_derivative_at_the_activation_is_named(tmp_path):
     assert_judged(tmp_path, "columns_flat_labels_script_tanh_bug.py", "fail", "derivative_at_activation")
 
 
-def test_a_single_unit_on_columns_is_refused_for_what_it_is(tmp_path):
+def test_a_single_unit_on_columns_is_a_depth_zero_net_of_undetermined_loss(tmp_path):
+    """Modelled as one layer of weights; with no loss in the code, which loss it differentiates is said, not judged."""
     s = audit_source(tmp_path, "unit.py", SINGLE_UNIT)
-    assert s["status"] == "error" and "one layer of weights and no hidden layer" in s["error"], s["error"]
+    assert s["status"] == "inconclusive" and s["error"] is None, (s["status"], s["error"])
+    top = s["diagnoses"][0]
+    assert top["code"] == "loss_undetermined" and 'name = "mse"' in top["message"], top["message"]
+    assert s["forward"]["status"] == "match" and s["forward"]["network"].startswith("2-1 |sigmoid")

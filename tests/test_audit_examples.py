@@ -48,7 +48,7 @@ STUDENT_NAMES = {
     "noise_dict_attrs_relu_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
     "flat_theta_cost_correct.py": ["W1", "b1", "W2", "b2"],
     "flat_theta_cost_db1_bug.py": ["W1", "b1", "W2", "b2"],
-    "softmax_regression_param_script_correct.py": [],
+    "softmax_regression_param_script_correct.py": ["param"],
     "layers_added_unrun_data_correct": [],
     "columns_flat_labels_script_correct.py": ["W1", "b1", "W2", "b2"],
     "columns_flat_labels_script_tanh_bug.py": ["W1", "b1", "W2", "b2"],
@@ -295,6 +295,16 @@ STUDENT_NAMES = {
     "keyword_loss_layers_shortcut_bug.py": [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")],
     "data_shape_count_correct.ipynb": ["W1", "b1", "W2", "b2"],
     "data_shape_count_tanh_twice_bug.ipynb": ["W1", "b1", "W2", "b2"],
+    "logistic_regression_correct.py": ["W", "b"],
+    "logistic_regression_no_mean_bug.py": ["W", "b"],
+    "softmax_regression_int_labels_correct.py": ["W", "b"],
+    "softmax_regression_int_labels_sign_bug.py": ["W", "b"],
+    "linear_regression_correct.py": ["w", "b"],
+    "linear_regression_factor_two_bug.py": ["w", "b"],
+    "columns_tanh_relu_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "columns_tanh_relu_two_bugs_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "rows_sigmoid_stack_two_bugs_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "dict_relu_pair_two_bugs_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
 }
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from centraldiff import numeric
+from truth_crossed import CROSSED_CASES
+from truth_depth0 import DEPTH0_CASES
 from truth_gaps import GAP_CASES
 from truth_ownloss import OWNLOSS_CASES
 from truth_public import PUBLIC_CASES
@@ -2238,6 +2240,8 @@ CASES = {
     **PUBLIC_CASES,
     **OWNLOSS_CASES,
     **ZEROCONF_CASES,
+    **DEPTH0_CASES,
+    **CROSSED_CASES,
     "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),
     "lists_cached_softmax_mean_bug.py": lambda: _lists_cached("lists_cached_softmax_mean_bug.py"),
     "src_layout_project_correct": lambda: _src_layout("src_layout_project_correct"),

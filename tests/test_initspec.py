@@ -65,7 +65,7 @@ def test_init_spec_always_writes_a_valid_spec_with_todos(tmp_path, capsys, sourc
     assert "the spec has TODO lines" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("network, hidden", [("2-4-1 tanh|sigmoid", '["tanh"]'), (None, None)])
+@pytest.mark.parametrize("network, hidden", [("2-4-1 tanh|sigmoid", '["tanh"]'), (None, None), ("3-1 |sigmoid", "[]")])
 def test_render_spec_declares_what_was_inferred(network, hidden):
     result = {
         "shape": "grads-dict",
@@ -78,7 +78,10 @@ def test_render_spec_declares_what_was_inferred(network, hidden):
     data = tomllib.loads(text)
     assert data["network"]["samples_as_columns"] is True
     assert data["loss"]["name"] == "mse"
-    if hidden:
+    if hidden == "[]":  # one layer of weights: no hidden activation to declare (never a hidden = [""])
+        assert "hidden" not in data["network"] and "# hidden = []   # no hidden layer" in text
+        assert data["network"]["output"] == "sigmoid"
+    elif hidden:
         assert f"hidden = {hidden}" in text
     else:
         assert "hidden" not in data["network"]

@@ -245,7 +245,7 @@ def test_config_properties():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(sizes=(2, 1), hidden=()), r"sizes must have at least 3 entries .* got \(2, 1\)"),
+        (dict(sizes=(2,), hidden=()), r"sizes must have at least 2 entries .* got \(2,\)"),
         (dict(sizes=(2, 0, 1), hidden=("tanh",)), r"sizes must be positive integers, got 0 in \(2, 0, 1\)"),
         (dict(sizes=(2, 2.5, 1), hidden=("tanh",)), r"sizes must be positive integers, got 2.5"),
         (dict(sizes=(2, True, 1), hidden=("tanh",)), r"sizes must be positive integers, got True"),

@@ -73,6 +73,16 @@ def test_backward_matches_complex_step(act, head, depth):
     assert worst(grads, complex_step(net, params, X, Y)) <= 1e-13
 
 
+@pytest.mark.parametrize("head", range(len(HEADS)), ids=HEAD_IDS)
+def test_depth_zero_backward_matches_complex_step(head):
+    output, loss, kw = HEADS[head]
+    config = MLPConfig((3, 3), (), output=output, loss=loss, **kw)
+    net, params, X, Y = setup(config, seed=7)
+    assert list(params) == ["W1", "b1"] and config.depth == 0
+    _, grads = net.loss_and_grad(params, X, Y)
+    assert worst(grads, complex_step(net, params, X, Y)) <= 1e-13
+
+
 # ------------------------------------------------------------ mpmath, 50 digits
 ORACLE_NETS = [
     MLPConfig((3, 4, 3), "elu", output="softmax", loss="ce", labels="int", l2=0.01),
@@ -82,6 +92,12 @@ ORACLE_NETS = [
     MLPConfig((3, 4, 3), "relu", output="softmax", loss="mse", bias=False),
     MLPConfig((3, 4, 2), "elu", output="identity", loss="mse", over_samples="sum", over_outputs="sum", elu_alpha=0.5),
     MLPConfig((4, 6, 3), "tanh", output="softmax", loss="ce", over_outputs="mean"),
+    # depth 0, one layer of weights: logistic, softmax (integer and one-hot labels) and linear regression
+    MLPConfig((3, 1), (), output="sigmoid", loss="bce"),
+    MLPConfig((4, 3), (), output="softmax", loss="ce", labels="int"),
+    MLPConfig((4, 3), (), output="softmax", loss="ce", over_samples="sum"),
+    MLPConfig((3, 2), (), output="identity", loss="mse", l2=0.01),
+    MLPConfig((3, 1), (), output="identity", loss="mse", bias=False, over_samples="sum", half=True),
 ]
 
 

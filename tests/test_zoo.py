@@ -110,6 +110,9 @@ EXPECTED.update(
 # The error's path back to the hidden layers (reference_nets.zoo_paths)
 EXPECTED["hidden-error-skips-output-derivative"] = ("missing_activation_derivative", False)
 EXPECTED["error-back-untransposed"] = ("transposed", True)
+# A layer's step fed a neighbouring layer's cached value (reference_nets.zoo_crossed)
+EXPECTED["derivative-from-layer-below"] = ("wrong_cached_tensor", True)
+EXPECTED["bias-from-layer-above"] = ("wrong_cached_tensor", True)
 # Codes added to the vocabulary since (DESIGN.md lists them as candidates)
 DESIGN_CODES |= {"gradient_clipping", "shape_mismatch"}
 

@@ -86,17 +86,33 @@ def believed_precision(result: Mapping[str, Any]) -> tuple[str, str | None]:
 def targets(Y: np.ndarray, n_out: int) -> np.ndarray:
     """Targets as rows ``(N, n_out)``: integer class labels become one-hot, a flat vector a column."""
     Y = np.asarray(Y, dtype=float)
-    if Y.ndim == 2:
+    if Y.ndim == 2 and (Y.shape[1] != 1 or n_out == 1):
         return Y
+    Y = Y.reshape(-1) if Y.ndim == 2 else Y  # a column of class labels, beside n_out > 1 outputs
     if n_out > 1 and np.all(Y == np.round(Y)) and np.all((Y >= 0) & (Y < n_out)):
         return np.eye(n_out)[Y.astype(int)]
     return Y.reshape(-1, 1)
 
 
-def n_out(ex: Extracted, Y: np.ndarray) -> int:
-    """The network's output width: the targets' columns, else the forward output's, else 1."""
-    if Y.ndim == 2:
+def n_out(ex: Extracted, Y: np.ndarray, n_in: int | None = None) -> int:
+    """The network's output width: the targets' columns, else the forward output's, else, for class labels (a
+    vector, or a column beside no forward) and one weight matrix taking the ``n_in`` inputs (or one more, a bias
+    row), its other width, else 1."""
+    if Y.ndim == 2 and (Y.shape[1] != 1 or ex.forward is not None):
         return Y.shape[1]
     if ex.forward is not None and ex.forward.ndim == 2:
         return ex.forward.shape[0] if ex.samples_as_columns else ex.forward.shape[1]
-    return 1
+    width = _one_matrix_outputs(ex.params, n_in)
+    labels = Y.size and np.all(Y == np.round(Y)) and Y.min() >= 0
+    return width if width and labels and Y.max() < width else 1
+
+
+def _one_matrix_outputs(params: dict[str, np.ndarray], n_in: int | None) -> int | None:
+    """The output width of a model of one weight matrix (a softmax regression) whose inputs are ``n_in``."""
+    matrices = [v.shape for v in params.values() if v.ndim == 2]
+    if n_in is None or len(matrices) != 1 or any(v.ndim > 2 for v in params.values()):
+        return None
+    rows, cols = matrices[0]
+    if rows in (n_in, n_in + 1) and cols > 1:
+        return cols
+    return rows if cols in (n_in, n_in + 1) and rows > 1 else None

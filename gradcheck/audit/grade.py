@@ -27,7 +27,7 @@ from gradcheck.audit.extracted import Extracted, as_array, n_out, targets
 from gradcheck.audit.judge import UNMODELLED_NET, judge
 from gradcheck.audit.loglikelihood import judged_as_its_negative
 from gradcheck.audit.lossfit import LossChoice
-from gradcheck.audit.network import ForwardCheck, infer_network
+from gradcheck.audit.network import UNTOLD, ForwardCheck, infer_network, narrowed_forward
 from gradcheck.audit.noforward import without_forward
 from gradcheck.audit.penaltycheck import with_penalty
 from gradcheck.audit.signwording import for_update_form
@@ -127,16 +127,22 @@ def grade(
     why = _unjudgeable(result)
     if why:
         return SubmissionResult(status="error", error=why, rules=ex.rules, **base)
-    Y = targets(Y, n_out(ex, np.asarray(Y)))
+    Y = targets(Y, n_out(ex, np.asarray(Y), np.shape(X)[1] if np.ndim(X) == 2 else None))
     try:
         layout, config, forward = infer_network(ex.params, *_identifying(result, ex, X), Y.shape[1], spec)
     except LayoutError as exc:  # a network the reference nets do not have: its own loss may still judge it
         return SubmissionResult(status="error", error=str(exc), rules=ex.rules, unmodelled=UNMODELLED_NET, **base)
+    narrowed = narrowed_forward(forward, ex.forward, ex.precision)
+    if narrowed:
+        ex = dataclasses.replace(ex, precision=np.dtype(np.float32))
+        base["notes"] = (*base["notes"], f"{narrowed} (rtol {default_rtol(ex.precision):.2g})")
     student = (_student_losses(result), result.get("student_loss_grad"), loss)
     upd = result.get("update") or {}
     lr_unknown = upd.get("linear") is None and upd.get("lrs") == [1.0]
     if forward.status == "unavailable" and not spec.hidden and not spec.get("network", "output"):
         judged = without_forward(ex, X, Y, spec, seed, base, student, lr_unknown)
+        if forward.note == UNTOLD:  # a forward there was, telling no reading of the weights from another
+            judged = dataclasses.replace(judged, notes=(*judged.notes, UNTOLD))
         if judged.status == "error" and result.get("target_shape") == FLAT_SHAPE:  # its own J is the only forward
             judged = dataclasses.replace(judged, unmodelled=FLAT_UNJUDGED)
     else:

@@ -117,7 +117,7 @@ def _network_lines(result: dict, network: str | None, open_output: bool = False)
     hidden, output = None, None
     if network and "|" in network:
         acts, output = network.split(" ", 2)[1].split("|")
-        hidden = acts.split(",")
+        hidden = [a for a in acts.split(",") if a]  # none: one layer of weights (depth 0)
     lines = [f"params = {_toml(params)}   # in layer order" if params else '# params = ["W1", "b1", "W2", "b2"]']
     if grads:
         lines.append(f"# gradients found at: {', '.join(f'{k} <- {v}' for k, v in grads.items())}")
@@ -127,9 +127,12 @@ def _network_lines(result: dict, network: str | None, open_output: bool = False)
             f"# output = {_toml(output)}   # as checked; the code does not say which output (and loss) it means",
             *_orientation(result),
         ]
-    lines.append(
-        f"hidden = {_toml(hidden)}" if hidden else '# hidden = ["sigmoid"]   # sigmoid relu tanh leaky_relu elu'
-    )
+    if hidden == []:
+        lines.append("# hidden = []   # no hidden layer: one layer of weights (logistic, softmax or linear regression)")
+    else:
+        lines.append(
+            f"hidden = {_toml(hidden)}" if hidden else '# hidden = ["sigmoid"]   # sigmoid relu tanh leaky_relu elu'
+        )
     lines.append(f"output = {_toml(output)}" if output else '# output = "sigmoid"   # identity sigmoid tanh softmax')
     return lines + _orientation(result)
 

@@ -28,6 +28,11 @@ from reference_nets.mlp import MLP, MLPConfig
 #: fraction of its scale (both compute the same float64 expressions; a student's
 #: ``np.clip`` or ``+ 1e-8`` inside a log stays far below it).
 FORWARD_RTOL = 1e-6
+#: A matching forward output further than this fraction of its scale from the float64 reference computes in
+#: float32 somewhere (a weight or the input cast with astype(np.float32) inside the forward): float64
+#: arithmetic of the same expressions differs by a few ulps (1e-16), float32 rounding of what enters a sum
+#: by float32's eps (1.2e-7) of it. A thousandth of float32's eps sits far from both.
+NARROWED_RTOL = float(np.finfo(np.float32).eps) / 1024
 #: Every combination of hidden activations is tried up to this depth; deeper nets
 #: try one activation for every hidden layer.
 ALL_COMBINATIONS_DEPTH = 2
@@ -119,45 +124,37 @@ def _configs(layout: Layout, spec: AuditSpec):
             yield MLPConfig(layout.sizes, hidden, output=output, loss="mse", bias=layout.has_bias)
 
 
-#: Why a network of one weight layer is not judged.
-ONE_LAYER = (
-    "the network has one layer of weights and no hidden layer (a logistic or linear regression, a "
-    "perceptron): the reference networks have at least one hidden layer, so its gradient is not judged"
-)
-
-
 def _layouts(params: dict, n_in: int, n_out: int) -> list:
-    """The layouts with a hidden layer the parameters chain into (see :func:`_with_hidden`).
+    """Every layout the parameters chain into, one layer of weights (depth 0) included.
 
-    One weight matrix (alone, or with one 1-D bias of one of its widths) is one layer whatever the data's sizes: it is
-    refused as such before any chaining is tried, as the sizes a script's data is guessed at may not
-    chain it (labels taken for outputs, a bias column folded into the inputs).
+    One weight matrix (alone, or with one 1-D bias of one of its widths) is a logistic, softmax or linear
+    regression: when the data's guessed sizes do not chain it (integer labels taken for one output, a bias
+    column folded into the inputs), its outputs are read off the matrix, with the data's inputs first, then
+    with the matrix's own.
     """
     shapes = {k: tuple(v.shape) for k, v in params.items()}
+    try:
+        return infer_layouts(shapes, n_in, n_out)
+    except LayoutError:
+        single = _one_matrix(shapes)
+        if single is None:
+            raise
+        try:
+            return infer_layouts(shapes, n_in, single[1])
+        except LayoutError:
+            return infer_layouts(shapes, *single)
+
+
+def _one_matrix(shapes: dict) -> tuple[int, int] | None:
+    """(n_in, n_out) of the one weight matrix of a one-layer model (its bias of its output width), else None."""
     matrices = [s for s in shapes.values() if len(s) == 2]
     others = [s for s in shapes.values() if len(s) != 2]
-    if (
-        len(matrices) == 1
-        and min(matrices[0]) > 1
-        and len(others) <= 1
-        and all(len(s) == 1 and s[0] in matrices[0] for s in others)
-    ):
-        raise LayoutError(ONE_LAYER)
-    return _with_hidden(infer_layouts(shapes, n_in, n_out))
-
-
-def _with_hidden(layouts: list) -> list:
-    """The layouts with a hidden layer; none (one layer of weights) is a model the reference nets do not have.
-
-    Raises
-    ------
-    LayoutError
-        Every layout is a single layer (logistic or linear regression, a perceptron).
-    """
-    deep = [layout for layout in layouts if len(layout.sizes) >= 3]
-    if layouts and not deep:
-        raise LayoutError(ONE_LAYER)
-    return deep
+    if len(matrices) != 1 or len(others) > 1 or not all(len(s) == 1 and s[0] in matrices[0] for s in others):
+        return None
+    rows, cols = matrices[0]
+    if others and others[0][0] == rows and rows != cols:  # bias over the rows: weights laid out (out, in)
+        return cols, rows
+    return rows, cols
 
 
 def candidates(params: dict, X: np.ndarray, n_out: int, spec: AuditSpec):
@@ -260,14 +257,58 @@ def infer_network(params: dict, forward: np.ndarray | None, X: np.ndarray, n_out
             config,
             ForwardCheck("unavailable", None, label(config), "no forward output: activations assumed"),
         )
-    if err <= tol:
+    if err <= tol and _told_apart(layouts, layout, params, forward, X, spec, tol):
         how = "activations inferred from the forward output" if not spec.hidden else "declared activations"
         on_out, _ = forward_errors(MLP(config), layout.to_reference(params), X, forward)
         if on_out > tol:
             how += "; the forward returns the output layer's scores (logits)"
         return layout, config, ForwardCheck("match", err, label(config), how, on_logits=on_out > tol)
+    if err <= tol:
+        return layout, config, ForwardCheck("unavailable", None, label(config), UNTOLD)
     return (
         layout,
         config,
         ForwardCheck("mismatch", err, label(config), "no reference network reproduces the forward output"),
+    )
+
+
+#: Why a forward output that one-layer readings of the weights all reproduce identifies none of them.
+UNTOLD = (
+    "the forward output at these weights is reproduced by more than one reading of the weights (a bias row "
+    "first or last, zero weights): the network is the one under which the gradient is right"
+)
+
+
+def _told_apart(layouts: list[Layout], layout: Layout, params: dict, forward, X, spec: AuditSpec, tol: float) -> bool:
+    """Whether the forward output tells the one-layer ``layout`` from every other reading of the same weights.
+
+    A logistic or softmax regression starting from zero weights outputs the same value for every
+    sample whichever row of its weight matrix holds the bias; only the gradient then tells them apart.
+    Deeper layouts keep the first match, as before.
+    """
+    if len(layout.layers) != 1:
+        return True
+    for other in layouts:
+        if other == layout or len(other.layers) != 1:
+            continue
+        ref = other.to_reference(params)
+        if any(forward_error(MLP(c), ref, X, forward, True) <= tol for c in _configs(other, spec)):
+            return False
+    return True
+
+
+def narrowed_forward(forward: ForwardCheck, out: np.ndarray | None, precision: np.dtype) -> str | None:
+    """The note saying a float64 network's forward computes in float32, when its matching output says so; else None.
+
+    Weights kept in float64 but cast in the forward (``self.W1.astype(np.float32)``, ``X.astype(np.float32)``)
+    give a backward computed from float32-rounded values: right to float32's rounding, not float64's.
+    """
+    if forward.status != "match" or out is None or precision != np.float64 or not forward.max_abs_error:
+        return None
+    scale = max(1.0, float(np.max(np.abs(out))))
+    if forward.max_abs_error <= NARROWED_RTOL * scale:
+        return None
+    return (
+        f"the forward output differs from float64 arithmetic by {forward.max_abs_error:.2g}, float32's rounding "
+        "(a weight or the input cast to float32 inside the forward?): the gradient is judged to float32's rounding"
     )

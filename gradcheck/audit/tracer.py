@@ -211,6 +211,8 @@ class _Watch:
         if (w_changed and armed) or (final and armed):
             self._capture(None if final else executed)
             return
+        if w_changed and not armed and self._one_line_round(g_changed, executed):
+            return
         if w_changed:
             ok = self.round_w is not None and all(i < len(self.grads) and i in self.round_set for i in w_changed)
             if ok:
@@ -247,6 +249,27 @@ class _Watch:
         if self.round_w is not None and len(self.round_set) == len(self.grads):
             self.refs = {n: ns.get(n, _MISSING) for n in self.extra}
         self._keep_outputs()
+
+    def _one_line_round(self, g_changed: list[int], executed: int | None) -> bool:
+        """Every gradient bound on the line that also updates the weights: captured there, before the next line.
+
+        ``param -= 0.002 * grad`` alone on its line: its gradient (named in the rewritten script on
+        the update's line) and the update are seen in one observation. The weights before it are the
+        round's; waiting for the next update would capture the script's loss and output one step later.
+        """
+        if len(g_changed) != len(self.grads) or self.round_w is not None:
+            return False
+        pre_w = [s[1] for s in self.w_state]
+        if any(w is None for w in pre_w) or any(self.ns.get(self.grads[i], _MISSING) is _MISSING for i in g_changed):
+            return False
+        for i in g_changed:
+            self.g_state[i] = self._state(self.grads[i])
+            self.grad_lines[self.grads[i]] = executed
+        self.round_w, self.round_set, self.last_grad_line = pre_w, set(g_changed), executed
+        self.refs = {n: self.ns.get(n, _MISSING) for n in self.extra}
+        self._keep_outputs()
+        self._capture(executed)
+        return True
 
     def _keep_outputs(self) -> None:
         """A copy of each output-named array as it was bound: ``dscores = probs; dscores[...] -= 1`` edits it later."""

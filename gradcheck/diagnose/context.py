@@ -277,7 +277,7 @@ def _infer(loss, params) -> Context | None:
 
 def _hidden_tuples(depth: int):
     """Hidden activations for ``depth`` layers: every layer alike first (the common case), then the rest."""
-    alike = [(a,) * depth for a in HIDDEN]
+    alike = list(dict.fromkeys((a,) * depth for a in HIDDEN))  # one () at depth 0
     yield from alike
     yield from (h for h in itertools.product(HIDDEN, repeat=depth) if h not in alike)
 

@@ -156,6 +156,13 @@ SENTENCES = {
         "dW in {where} uses the previous layer's pre-activation Z where its activation A belongs: dW = A_prev.T @ dZ."
     ),
     "dW-from-wrong-layer": "dW in {where} is formed with another layer's activation instead of the layer's input.",
+    "derivative-from-layer-below": (
+        "The {act} derivative of {where} is read off the layer below (A_prev > 0 for ReLU, "
+        "A_prev * (1 - A_prev) for sigmoid) instead of off the layer's own values."
+    ),
+    "bias-from-layer-above": (
+        "The bias gradient of {where} is summed from the delta of the layer above instead of its own."
+    ),
     "l2-missing": "The weight-decay term is missing from the weight gradients: add l2 * W.",
     "l2-doubled": "The weight-decay term is doubled: d/dW (l2 / 2) * sum(W**2) is l2 * W, not 2 * l2 * W.",
     "l2-on-bias": "Weight decay is added to the bias gradients, but the loss does not decay the biases.",

@@ -58,6 +58,8 @@ GRAD_METHODS = [
     "compute_gradient",
     "calculate_gradients",
     "calc_gradients",
+    "compute_grad",
+    "grad",
     "loss_and_grad",
     "loss_and_gradients",
     "_backward",

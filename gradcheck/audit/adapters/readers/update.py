@@ -22,6 +22,7 @@ from gradcheck.audit.adapters.names import LR_NAMES, role_of
 from gradcheck.audit.adapters.params import Tensor
 from gradcheck.audit.adapters.paths import assign, fmt_path
 from gradcheck.audit.adapters.readers import constlr
+from gradcheck.audit.adapters.readers.fineread import fine_read
 from gradcheck.audit.adapters.scalarlists import number_biases
 from gradcheck.audit.adapters.step import Grad, Knob, Runner, Step1
 from gradcheck.audit.loader import AuditError, StudentCodeError
@@ -150,9 +151,11 @@ def update_grads(
                 break
         try:
             ok, a, _, nonlin = _linear(runner, s1, knob, lrs)
+            read = None
             if ok and _storage_eps(a.after) > EPS:  # float32 weights: read at rates where rounding is small
                 lrs = _rates_for_float32(a, lrs)
                 ok, a, _, nonlin = _linear(runner, s1, knob, lrs)
+                read = fine_read(runner, s1, knob, a, lrs[0]) if ok else None
         except (StudentCodeError, AuditError):
             continue
         if not ok:
@@ -178,7 +181,11 @@ def update_grads(
             notes.append(msg)
         if tried:
             notes.append(f"not the learning rate (the update is not linear in it): {', '.join(tried)}")
-        return _as_grads(inferred(a, lrs[0]), params, runner.t.root_name), "inplace-update", upd, a
+        if read is not None:
+            upd["lrs"] = [read[1], 2 * read[1]]
+            upd["note"] += f"; read again at lr x {read[1] / lrs[0]:g}, where float32 rounds the step, not the weight"
+        grads = inferred(read[0], read[1]) if read is not None else inferred(a, lrs[0])
+        return _as_grads(grads, params, runner.t.root_name), "inplace-update", upd, a
     return _raw(s1, params, runner, tried, notes, drift, random)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gradcheck.audit.adapters.names import is_param_name
+from gradcheck.audit.adapters.names import is_param_name, role_of
 from gradcheck.audit.adapters.objects import is_float_array
 from gradcheck.audit.adapters.params import Tensor
 from gradcheck.audit.adapters.shapes.functions import entry_functions
@@ -26,6 +26,9 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
 
     ctx.notes.append("parameters are module globals (reset before each run)")
     by_use = _by_use(ctx, [funcs[n] for n in (fname, bname) if n], snapshot)
+    # predict(X, w, b) over the globals w and b: each weight handed over by its name (only names of weights, never
+    # one that names a role: module-level data, X or I, stays the grader's batch)
+    offered = [k for k in snapshot if role_of(k) is None and is_param_name(k)]
     return Target(
         label="module",
         root_name="",
@@ -38,6 +41,7 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
         get_backward=lambda r: funcs[bname],
         shape="globals",
         params_of=by_use,
+        extra_args=lambda root: {k: root[k] for k in offered if k in root},
     )
 
 
