@@ -179,6 +179,9 @@ def at_point(r, result, point, X, Y, spec, seed, own_at=None) -> SubmissionResul
         bad = [t.name for t in at_p2.tensors if t.status not in ("pass", "kink")]
         if not bad and at_p2.status == "fail" and at_p2.diagnoses:  # a check of its own failed there (symmetry)
             return _fail(r, at_p2.diagnoses[0])
+        if not bad and at_p2.status == "inconclusive" and r.own_loss:  # a check of its own gave no pass (segments)
+            undecided = tuple(dataclasses.replace(t, status="inconclusive") for t in r.tensors)
+            return dataclasses.replace(r, status="inconclusive", tensors=undecided, notes=(*r.notes, at_p2.notes[-1]))
         worst = _worst(at_p2)
         if at_p2.status == "inconclusive" or (at_p2.status == "fail" and worst < GROSS):
             # not a gradient of other weights: the student's own arithmetic there, or undecided

@@ -21,7 +21,8 @@ What remains: a wrong gradient that is the gradient of another function (a sign 
 constant factor, the derivative of another loss) is the derivative of *some* loss, and a loss
 returning that function's values is "the student's loss", which this path does not judge; and a
 backward that itself answers from a model fixed at the first point it meets in a neighbourhood
-(constant there) has a symmetric Jacobian (zero) there too.
+(constant there) has a symmetric Jacobian (zero) there too, which :mod:`gradcheck.audit.segments`
+sees at a longer range.
 """
 
 from __future__ import annotations
