@@ -39,6 +39,7 @@ import numpy as np
 from gradcheck.audit.basereads import held_arrays
 from gradcheck.audit.complexstep import ComplexSteps
 from gradcheck.audit.stencils import StencilLines, direction_key
+from gradcheck.audit.weightcopies import WeightCopies
 
 __all__ = ["PERTURBATION_RTOL", "probe_delta", "run_probes", "grads_at", "CallWatch"]
 
@@ -89,6 +90,7 @@ class CallWatch:
         self.directions: set[bytes] = set()
         self.complex_steps = ComplexSteps(base)
         self.stencils = StencilLines(PERTURBATION_RTOL)
+        self.copies = WeightCopies(base, PERTURBATION_RTOL, MIN_LOCAL_SIZE)
         self.inspected = 0
 
     def __call__(self, frame, event, arg) -> None:
@@ -128,22 +130,25 @@ class CallWatch:
         if self.inspected >= MAX_INSPECTED:
             return
         self.inspected += 1
-        hit = self._params_hit() or self._locals_hit(frame) or self.complex_steps.hit(_complex_held(frame.f_locals))
-        if hit is not None:
+        hit = self._params_hit()
+        hits = [hit] if hit is not None else self._locals_hits(frame)
+        if not hits:
+            hit = self.complex_steps.hit(_complex_held(frame.f_locals))
+            hits = [hit] if hit is not None else []
+        if hits:
             code = frame.f_code
-            self.perturbed[code.co_qualname if hasattr(code, "co_qualname") else code.co_name] += 1
-            self.where.add(hit)
+            self.perturbed[code.co_qualname if hasattr(code, "co_qualname") else code.co_name] += len(hits)
+            self.where.update(hits)
 
-    def _locals_hit(self, frame) -> tuple | None:
-        for var, value in frame.f_locals.items():
-            for key, arr in held_arrays(value, "f"):
-                for t, b in enumerate(self.base):
-                    if b.size < MIN_LOCAL_SIZE or arr.shape != b.shape:
-                        continue
-                    hit = _small_diff(arr, b)
-                    if hit is not None:
-                        return ("local", frame.f_code.co_name, var, key, t, *hit)
-        return None
+    def _locals_hits(self, frame) -> list[tuple]:
+        """Local arrays holding copies of the weights a small step away, each copy of a stack one evaluation
+        (:mod:`gradcheck.audit.weightcopies`)."""
+        for value in frame.f_locals.values():
+            for _, arr in held_arrays(value, "f"):
+                hits = self.copies.hits(arr)
+                if hits:
+                    return hits
+        return []
 
     def _params_hit(self) -> tuple | None:
         """One tensor of the weights moved by a small step in one or two entries, the rest untouched; or every
@@ -213,6 +218,7 @@ class CallWatch:
             "perturbed_places": len(self.where),
             "complex_places": sum(1 for w in self.where if w[0] == "complex"),
             "line_places": sum(1 for w in self.where if w[0] == "line"),
+            "around_places": sum(1 for w in self.where if w[0] == "around"),
             "perturbed_functions": dict(self.perturbed),
         }
 
