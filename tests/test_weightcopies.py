@@ -56,3 +56,29 @@ def test_arrays_that_are_not_copies_are_ignored():
     assert w.hits(BASE[1] + RNG.normal(scale=0.1, size=(16, 4))) == []  # a step larger than a difference's
     assert w.hits(THETA.copy()) == []  # the weights themselves
     assert w.hits(np.tile(THETA, (5, 1))) == []
+
+
+def test_nested_lists_of_python_floats_are_read_as_arrays():
+    from gradcheck.audit.weightcopies import nested_floats
+
+    listed = BASE[0].tolist()
+    np.testing.assert_array_equal(nested_floats(listed), BASE[0])
+    listed[1][2] += H  # a forward in plain Python, one weight moved
+    assert _watch().hits(nested_floats(listed)) == [("local", 0, 6)]
+    assert nested_floats([[1.0, 2.0], [3.0]]) is None  # ragged
+    assert nested_floats([[1.0, "2"]]) is None and nested_floats([]) is None and nested_floats(3.0) is None
+    assert nested_floats([[0.5] * 100] * 100) is None  # more entries than are read at every call
+
+
+class _Shouting(list):
+    def __getitem__(self, i):
+        raise AssertionError("the watch ran the submission's code")
+
+    def __len__(self):
+        raise AssertionError("the watch ran the submission's code")
+
+
+def test_a_list_subclass_is_read_through_the_base_class():
+    from gradcheck.audit.weightcopies import nested_floats
+
+    np.testing.assert_array_equal(nested_floats(_Shouting([_Shouting([1.0, 2.0])])), [[1.0, 2.0]])

@@ -39,7 +39,7 @@ import numpy as np
 from gradcheck.audit.basereads import held_arrays
 from gradcheck.audit.complexstep import ComplexSteps
 from gradcheck.audit.stencils import StencilLines, direction_key
-from gradcheck.audit.weightcopies import WeightCopies
+from gradcheck.audit.weightcopies import WeightCopies, nested_floats
 
 __all__ = ["PERTURBATION_RTOL", "probe_delta", "run_probes", "grads_at", "CallWatch"]
 
@@ -49,6 +49,8 @@ PERTURBATION_RTOL = 1e-3
 PROBE_SCALE = 0.3
 #: Watching stops comparing after this many calls (a long backward stays affordable).
 MAX_INSPECTED = 5000
+#: Values of a local dict read as nested lists of floats at most.
+MAX_DICT_VALUES = 64
 #: A local copy of a weight tensor is compared only when the tensor has this many entries: an update of
 #: a tensor of one or two entries moves "one or two entries" whatever the update is.
 MIN_LOCAL_SIZE = 3
@@ -144,7 +146,7 @@ class CallWatch:
         """Local arrays holding copies of the weights a small step away, each copy of a stack one evaluation
         (:mod:`gradcheck.audit.weightcopies`)."""
         for value in frame.f_locals.values():
-            for _, arr in held_arrays(value, "f"):
+            for arr in _held_floats(value):
                 hits = self.copies.hits(arr)
                 if hits:
                     return hits
@@ -221,6 +223,18 @@ class CallWatch:
             "around_places": sum(1 for w in self.where if w[0] == "around"),
             "perturbed_functions": dict(self.perturbed),
         }
+
+
+def _held_floats(value: Any) -> Iterator[np.ndarray]:
+    """The float arrays ``value`` holds (:func:`~gradcheck.audit.basereads.held_arrays`), and the nested lists of
+    Python floats it is or holds as dict values, read as arrays (a forward written in plain Python)."""
+    for _, arr in held_arrays(value, "f"):
+        yield arr
+    listed = [value] + (list(dict.values(value)) if isinstance(value, dict) else [])
+    for item in listed[:MAX_DICT_VALUES]:
+        arr = nested_floats(item)
+        if arr is not None:
+            yield arr
 
 
 def _complex_held(local_vars: dict) -> Iterator[np.ndarray]:

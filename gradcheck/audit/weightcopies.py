@@ -34,7 +34,7 @@ import numpy as np
 
 from gradcheck.audit.stencils import direction_key
 
-__all__ = ["MAX_COPIES", "STAR", "WeightCopies"]
+__all__ = ["MAX_COPIES", "STAR", "WeightCopies", "nested_floats"]
 
 #: Moves in unrelated directions from the point that make evaluations around it (the first STAR - 1 are not
 #: counted: a walk's first few positions may be unrelated by chance).
@@ -118,3 +118,31 @@ class WeightCopies:
         if len(seen) < MAX_COPIES:
             seen[key] = (move.copy(), around)
         return ("around", t, key.hex()) if around else None
+
+
+#: Entries of a nested list of floats read as an array at most (the watch reads it at every library call).
+MAX_LISTED = 4096
+
+
+def nested_floats(value) -> np.ndarray | None:
+    """A plain list (of lists ...) of Python floats as a float array, read through the base class only; None for
+    anything else (a ragged list, another type inside, more than :data:`MAX_LISTED` entries)."""
+    shape, level = [], value
+    while isinstance(level, list):
+        if list.__len__(level) == 0:
+            return None
+        shape.append(list.__len__(level))
+        level = list.__getitem__(level, 0)
+    if not shape or int(np.prod(shape)) > MAX_LISTED:
+        return None
+    items = [value]
+    for n in shape:
+        below = []
+        for node in items:
+            if not isinstance(node, list) or list.__len__(node) != n:
+                return None
+            below.extend(list.__getitem__(node, slice(None)))
+        items = below
+    if any(type(x) is not float for x in items):
+        return None
+    return np.array(items, dtype=float).reshape(shape)
