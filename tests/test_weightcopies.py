@@ -82,3 +82,22 @@ def test_a_list_subclass_is_read_through_the_base_class():
     from gradcheck.audit.weightcopies import nested_floats
 
     np.testing.assert_array_equal(nested_floats(_Shouting([_Shouting([1.0, 2.0])])), [[1.0, 2.0]])
+
+
+def test_exact_numbers_and_object_arrays_are_read_too():
+    from fractions import Fraction
+
+    from gradcheck.audit.weightcopies import nested_floats
+
+    exact = [[Fraction(v) for v in row] for row in BASE[0].tolist()]
+    exact[0][1] += Fraction(1, 10**5)  # a step in exact arithmetic
+    assert _watch().hits(nested_floats(exact)) == [("local", 0, 1)]
+    held = np.array(exact, dtype=object)
+    assert _watch().hits(nested_floats(held)) == [("local", 0, 1)]
+    assert nested_floats([[np.float64(1.0), 2.0]]) is not None  # list(W.ravel()) holds numpy scalars
+
+    class Sneaky(float):
+        def __float__(self):
+            raise AssertionError("the watch ran the submission's code")
+
+    assert nested_floats([[Sneaky(1.0), 2.0]]) is None

@@ -28,6 +28,8 @@ deltas is not a copy of a zero bias.
 
 from __future__ import annotations
 
+import decimal
+import fractions
 from collections.abc import Iterator
 
 import numpy as np
@@ -122,27 +124,41 @@ class WeightCopies:
 
 #: Entries of a nested list of floats read as an array at most (the watch reads it at every library call).
 MAX_LISTED = 4096
+#: The number types a nested list's entries may have, exactly (a subclass's ``__float__`` is the submission's code):
+#: Python and numpy floats, exact rationals and decimals (a forward in exact arithmetic, its step a Fraction).
+NUMBERS = (float, np.float64, np.float32, np.float16, np.longdouble, fractions.Fraction, decimal.Decimal)
 
 
 def nested_floats(value) -> np.ndarray | None:
-    """A plain list (of lists ...) of Python floats as a float array, read through the base class only; None for
-    anything else (a ragged list, another type inside, more than :data:`MAX_LISTED` entries)."""
+    """A plain list (of lists ...) of numbers (:data:`NUMBERS`), or an object array of them, as a float array, read
+    through the base classes only; None for anything else (ragged, another type inside, too many entries)."""
+    if isinstance(value, np.ndarray):
+        if value.dtype != object or not 0 < value.size <= MAX_LISTED:
+            return None
+        items, shape = np.ndarray.tolist(np.ndarray.ravel(value)), value.shape
+    else:
+        items, shape = _nested_items(value)
+    if items is None or any(type(x) not in NUMBERS for x in items):
+        return None
+    return np.array([float(x) for x in items], dtype=float).reshape(shape)
+
+
+def _nested_items(value) -> tuple[list | None, tuple]:
+    """The entries of a rectangular nested list, row by row, and its shape; ``(None, ())`` when it is none."""
     shape, level = [], value
     while isinstance(level, list):
         if list.__len__(level) == 0:
-            return None
+            return None, ()
         shape.append(list.__len__(level))
         level = list.__getitem__(level, 0)
     if not shape or int(np.prod(shape)) > MAX_LISTED:
-        return None
+        return None, ()
     items = [value]
     for n in shape:
         below = []
         for node in items:
             if not isinstance(node, list) or list.__len__(node) != n:
-                return None
+                return None, ()
             below.extend(list.__getitem__(node, slice(None)))
         items = below
-    if any(type(x) is not float for x in items):
-        return None
-    return np.array(items, dtype=float).reshape(shape)
+    return items, tuple(shape)
