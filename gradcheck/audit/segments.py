@@ -39,8 +39,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from gradcheck.audit.extracted import as_array
 from gradcheck.audit.submissionresult import SubmissionResult
+from gradcheck.audit.symmetry import flat_grads
 from gradcheck.result import Diagnosis
 
 __all__ = ["INTERVALS", "LENGTH", "SEGMENTS", "judged", "segments"]
@@ -98,15 +98,6 @@ def _miss(change: float, f: np.ndarray, ends: tuple[float, float], gsize: float,
     return gap > SAFETY * abs(whole - half) + TOLERANCE * size + rounding, gap / max(size, np.finfo(float).tiny)
 
 
-def _flat_grads(got) -> list[np.ndarray] | None:
-    flat = []
-    for tensors in got:
-        if not isinstance(tensors, list) or any(t is None for t in tensors):
-            return None
-        flat.append(np.concatenate([as_array(t).astype(float).ravel() for t in tensors]))
-    return flat
-
-
 def judged(
     r: SubmissionResult, at: list[np.ndarray], seed: int, ask: Callable[[dict], dict | None], source: str
 ) -> SubmissionResult:
@@ -130,7 +121,7 @@ def judged(
         return _undecided(r, "the student's loss and backward could not be asked along the grader's segments")
     if not all(isinstance(v, (int, float)) and np.isfinite(v) for v in values):
         return _undecided(r, "the student's loss gave no finite value at the end of a segment the grader drew")
-    flat = _flat_grads(got)
+    flat = flat_grads(got)
     if flat is None or any(f.shape != a.shape or not np.all(np.isfinite(f)) for f in flat):
         return _fail(r, None)
     gsize = max(float(np.max(np.abs(f))) if f.size else 0.0 for f in flat)
