@@ -179,6 +179,9 @@ def at_point(r, result, point, X, Y, spec, seed, own_at=None) -> SubmissionResul
         bad = [t.name for t in at_p2.tensors if t.status not in ("pass", "kink")]
         if not bad and at_p2.status == "fail" and at_p2.diagnoses:  # a check of its own failed there (symmetry)
             return _fail(r, at_p2.diagnoses[0])
+        if not bad and at_p2.status == "inconclusive" and r.own_loss:  # a check of its own gave no pass (segments)
+            undecided = tuple(dataclasses.replace(t, status="inconclusive") for t in r.tensors)
+            return dataclasses.replace(r, status="inconclusive", tensors=undecided, notes=(*r.notes, at_p2.notes[-1]))
         worst = _worst(at_p2)
         if at_p2.status == "inconclusive" or (at_p2.status == "fail" and worst < GROSS):
             # not a gradient of other weights: the student's own arithmetic there, or undecided
@@ -295,8 +298,14 @@ def failed_at_point(r: SubmissionResult, err: dict) -> SubmissionResult:
 def _perturbed_how(calls: dict, places: int) -> str:
     """Where the watched evaluations were made, in words: moved entries or complex steps."""
     steps, lines = int(calls.get("complex_places", 0)), int(calls.get("line_places", 0))
-    moved = places - steps - lines
+    around = int(calls.get("around_places", 0))
+    moved = places - steps - lines - around
     parts = [f"weights moved by a tiny step in one entry at a time ({moved} different entries)"] if moved else []
+    if around:
+        parts.append(
+            f"copies of the weights moved by a tiny step in many entries at once, along {around} unrelated directions "
+            "from the same point (differences along random directions)"
+        )
     if steps:
         parts.append(f"weights given a tiny imaginary step (a complex-step derivative) along {steps} directions")
     if lines:

@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck import epsilon
-from gradcheck.audit import symmetry
+from gradcheck.audit import segments, symmetry
 from gradcheck.audit.broadcastgrads import broadcast_onto_params
 from gradcheck.audit.extracted import Extracted
 from gradcheck.audit.network import ForwardCheck
@@ -290,7 +290,8 @@ def at_point(
         return None
     at = [ex.params[n].astype(np.float64) for n in ex.params]  # the grader's point: its directions drawn from it
     drawn = int.from_bytes(hashlib.blake2b(_flat(ex, ex.params).tobytes(), digest_size=8).digest(), "big") >> 1
-    return symmetry.judged(_verdict(graded, report, source, asked), at, drawn, ask, source)
+    checked = symmetry.judged(_verdict(graded, report, source, asked), at, drawn, ask, source)
+    return segments.judged(checked, at, drawn, ask, source)
 
 
 def _settled(ex: Extracted, value: float, ask, result, wanted, base1, seed, first) -> tuple:

@@ -24,8 +24,9 @@ __all__ = ["MAX_POINTS", "own_loss_values"]
 
 #: Loss evaluations answered per request (the grader asks in rounds of at most this many).
 MAX_POINTS = 40_000
-#: Gradients answered per request (:mod:`gradcheck.audit.symmetry` asks for a dozen).
-MAX_GRAD_POINTS = 64
+#: Gradients answered per request (:mod:`gradcheck.audit.symmetry` asks for a dozen,
+#: :mod:`gradcheck.audit.segments` for 165).
+MAX_GRAD_POINTS = 192
 
 
 def _point(spec: Any, base: np.ndarray) -> np.ndarray | None:

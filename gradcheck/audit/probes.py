@@ -39,6 +39,7 @@ import numpy as np
 from gradcheck.audit.basereads import held_arrays
 from gradcheck.audit.complexstep import ComplexSteps
 from gradcheck.audit.stencils import StencilLines, direction_key
+from gradcheck.audit.weightcopies import WeightCopies, nested_floats
 
 __all__ = ["PERTURBATION_RTOL", "probe_delta", "run_probes", "grads_at", "CallWatch"]
 
@@ -48,6 +49,8 @@ PERTURBATION_RTOL = 1e-3
 PROBE_SCALE = 0.3
 #: Watching stops comparing after this many calls (a long backward stays affordable).
 MAX_INSPECTED = 5000
+#: Values of a local dict read as nested lists of floats at most.
+MAX_DICT_VALUES = 64
 #: A local copy of a weight tensor is compared only when the tensor has this many entries: an update of
 #: a tensor of one or two entries moves "one or two entries" whatever the update is.
 MIN_LOCAL_SIZE = 3
@@ -89,6 +92,7 @@ class CallWatch:
         self.directions: set[bytes] = set()
         self.complex_steps = ComplexSteps(base)
         self.stencils = StencilLines(PERTURBATION_RTOL)
+        self.copies = WeightCopies(base, PERTURBATION_RTOL, MIN_LOCAL_SIZE)
         self.inspected = 0
 
     def __call__(self, frame, event, arg) -> None:
@@ -128,22 +132,25 @@ class CallWatch:
         if self.inspected >= MAX_INSPECTED:
             return
         self.inspected += 1
-        hit = self._params_hit() or self._locals_hit(frame) or self.complex_steps.hit(_complex_held(frame.f_locals))
-        if hit is not None:
+        hit = self._params_hit()
+        hits = [hit] if hit is not None else self._locals_hits(frame)
+        if not hits:
+            hit = self.complex_steps.hit(_complex_held(frame.f_locals))
+            hits = [hit] if hit is not None else []
+        if hits:
             code = frame.f_code
-            self.perturbed[code.co_qualname if hasattr(code, "co_qualname") else code.co_name] += 1
-            self.where.add(hit)
+            self.perturbed[code.co_qualname if hasattr(code, "co_qualname") else code.co_name] += len(hits)
+            self.where.update(hits)
 
-    def _locals_hit(self, frame) -> tuple | None:
-        for var, value in frame.f_locals.items():
-            for key, arr in held_arrays(value, "f"):
-                for t, b in enumerate(self.base):
-                    if b.size < MIN_LOCAL_SIZE or arr.shape != b.shape:
-                        continue
-                    hit = _small_diff(arr, b)
-                    if hit is not None:
-                        return ("local", frame.f_code.co_name, var, key, t, *hit)
-        return None
+    def _locals_hits(self, frame) -> list[tuple]:
+        """Local arrays holding copies of the weights a small step away, each copy of a stack one evaluation
+        (:mod:`gradcheck.audit.weightcopies`)."""
+        for value in frame.f_locals.values():
+            for arr in _held_floats(value):
+                hits = self.copies.hits(arr)
+                if hits:
+                    return hits
+        return []
 
     def _params_hit(self) -> tuple | None:
         """One tensor of the weights moved by a small step in one or two entries, the rest untouched; or every
@@ -213,8 +220,21 @@ class CallWatch:
             "perturbed_places": len(self.where),
             "complex_places": sum(1 for w in self.where if w[0] == "complex"),
             "line_places": sum(1 for w in self.where if w[0] == "line"),
+            "around_places": sum(1 for w in self.where if w[0] == "around"),
             "perturbed_functions": dict(self.perturbed),
         }
+
+
+def _held_floats(value: Any) -> Iterator[np.ndarray]:
+    """The float arrays ``value`` holds (:func:`~gradcheck.audit.basereads.held_arrays`), and the nested lists of
+    Python floats it is or holds as dict values, read as arrays (a forward written in plain Python)."""
+    for _, arr in held_arrays(value, "f"):
+        yield arr
+    listed = [value] + (list(dict.values(value)) if isinstance(value, dict) else [])
+    for item in listed[:MAX_DICT_VALUES]:
+        arr = nested_floats(item)
+        if arr is not None:
+            yield arr
 
 
 def _complex_held(local_vars: dict) -> Iterator[np.ndarray]:

@@ -21,7 +21,8 @@ What remains: a wrong gradient that is the gradient of another function (a sign 
 constant factor, the derivative of another loss) is the derivative of *some* loss, and a loss
 returning that function's values is "the student's loss", which this path does not judge; and a
 backward that itself answers from a model fixed at the first point it meets in a neighbourhood
-(constant there) has a symmetric Jacobian (zero) there too.
+(constant there) has a symmetric Jacobian (zero) there too, which :mod:`gradcheck.audit.segments`
+sees at a longer range.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from gradcheck.audit.extracted import as_array
 from gradcheck.audit.submissionresult import SubmissionResult
 from gradcheck.result import Diagnosis
 
-__all__ = ["PAIRS", "STEP", "judged", "points"]
+__all__ = ["PAIRS", "STEP", "flat_grads", "judged", "points"]
 
 #: Pairs of directions tried; a gradient fails when most of them show an asymmetric Jacobian.
 PAIRS = 3
@@ -95,12 +96,8 @@ def judged(
     if not isinstance(got, list) or len(got) != len(asked):
         note = "the backward's gradient could not be asked near the grader's point: its symmetry was not checked"
         return dataclasses.replace(r, notes=(*r.notes, note))
-    flat = []
-    for tensors in got:
-        if not isinstance(tensors, list) or any(t is None for t in tensors):
-            return _fail(r, None)
-        flat.append(np.concatenate([as_array(t).astype(float).ravel() for t in tensors]))
-    if any(f.shape != flat[0].shape or f.size != pairs[0][0].size for f in flat):
+    flat = flat_grads(got)
+    if flat is None or any(f.shape != flat[0].shape or f.size != pairs[0][0].size for f in flat):
         return _fail(r, None)
     verdicts = [_asymmetric(flat[4 * k : 4 * k + 4], u, v) for k, (u, v) in enumerate(pairs)]
     bad = [gap for asym, gap in verdicts if asym]
@@ -108,6 +105,16 @@ def judged(
         return _fail(r, max(bad))
     note = "the backward's Jacobian is symmetric at the grader's point: it is the gradient of a function"
     return dataclasses.replace(r, notes=(*r.notes, note))
+
+
+def flat_grads(got: list) -> list[np.ndarray] | None:
+    """The worker's gradients (``grads_at``: tensors per point) as flat float vectors; None where one is missing."""
+    flat = []
+    for tensors in got:
+        if not isinstance(tensors, list) or any(t is None for t in tensors):
+            return None
+        flat.append(np.concatenate([as_array(t).astype(float).ravel() for t in tensors]))
+    return flat
 
 
 def _fail(r: SubmissionResult, gap: float | None) -> SubmissionResult:

@@ -1,0 +1,67 @@
+"""Hostile (expected status: fail, diagnosis: numerical_gradient): no backpropagation: central finite differences computed all at once, the perturbations a batch axis: one array stacks the 2P copies of the weights theta +- h e_i, the forward and the loss are evaluated on the whole stack with einsum, never on an array of a weight's own shape."""
+import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
+
+import numpy as np
+
+
+def _require_sandbox():
+    # the top-level assert is skipped when only definitions are loaded: check again right
+    # before doing anything nasty. The auditor runs a copy of this file (never the file in
+    # examples/hostile); nothing in its environment says that it is being audited.
+    if os.path.basename(os.path.dirname(os.path.abspath(__file__))) == "hostile":
+        raise RuntimeError("hostile example: audit it (python -m gradcheck audit), never run it")
+
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+class NeuralNetwork:
+    """2-4-1 sigmoid network, binary cross-entropy, in-place gradient descent."""
+
+    def __init__(self, input_size=2, hidden_size=4, output_size=1):
+        self.W1 = np.random.randn(input_size, hidden_size) * 0.5
+        self.b1 = np.zeros((1, hidden_size))
+        self.W2 = np.random.randn(hidden_size, output_size) * 0.5
+        self.b2 = np.zeros((1, output_size))
+
+    def forward(self, X):
+        self.a1 = sigmoid(X @ self.W1 + self.b1)
+        self.a2 = sigmoid(self.a1 @ self.W2 + self.b2)
+        return self.a2
+
+    def loss(self, y):
+        return -np.mean(y * np.log(self.a2) + (1 - y) * np.log(1 - self.a2))
+
+    def backward(self, X, y, learning_rate=0.1):
+        _require_sandbox()
+        h = 1e-5
+        names = ("W1", "b1", "W2", "b2")
+        theta = np.concatenate([getattr(self, k).ravel() for k in names])
+        P = theta.size
+        # every perturbation at once: a batch axis of 2P copies of the weights, theta +- h e_i
+        stack = np.concatenate([theta + h * np.eye(P), theta - h * np.eye(P)])
+        cuts = np.cumsum([getattr(self, k).size for k in names])[:-1]
+        W1, b1, W2, b2 = [
+            part.reshape((2 * P, *getattr(self, k).shape)) for k, part in zip(names, np.split(stack, cuts, axis=1))
+        ]
+        a1 = 1.0 / (1.0 + np.exp(-(np.einsum("nd,pdh->pnh", X, W1) + b1)))
+        p = 1.0 / (1.0 + np.exp(-(np.einsum("pnh,pho->pno", a1, W2) + b2)))
+        losses = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p), axis=(1, 2))
+        g = (losses[:P] - losses[P:]) / (2 * h)
+        dW1, db1, dW2, db2 = [part.reshape(getattr(self, k).shape) for k, part in zip(names, np.split(g, cuts))]
+        self.W1 -= learning_rate * dW1
+        self.b1 -= learning_rate * db1
+        self.W2 -= learning_rate * dW2
+        self.b2 -= learning_rate * db2
+
+
+if __name__ == "__main__":
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([[0], [1], [1], [0]], dtype=float)
+    net = NeuralNetwork()
+    for epoch in range(10000):
+        net.forward(X)
+        net.backward(X, y, 0.5)
+    print(net.forward(X).round(3))
