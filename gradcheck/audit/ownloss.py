@@ -61,11 +61,11 @@ OWN_LOSS = "own: "
 
 #: The forward of a network no reference net has: checked only through the loss it feeds.
 NOT_COMPARED = "no reference network has this network: its forward is compared with none"
-#: A check against a reference loss that fails every wrong entry by less than this (relative) is checked again
-#: against the student's own loss: a guard the loss and its derivative both carry (``log(p + 1e-8)`` and
-#: ``-y / (p + 1e-8)``) moves the gradient by about ``1e-8 / p``, 1e-6 at a probability of 0.01, which is no bug;
-#: a wrong formula (a factor, a term, a transposition) misses by far more.
-GUARD_SIZED = 1e-3
+#: A float64 check against a reference loss that fails tensors by less than this (relative) checks them again
+#: against the student's own loss: a guard the loss and its derivative both carry (``log(p + 1e-7)`` and
+#: ``-y / (p + 1e-7)``) moves the gradient by about ``1e-7 / p``, 1e-5 at a probability of 0.01, which is no bug;
+#: a wrong formula (a factor, a term, a transposition) misses by far more, and a planted 1e-3 too.
+GUARD_SIZED = 1e-4
 #: Rounds of worker runs at most: the first table, the refinements a tripped check asks for, and
 #: the entries it then checks one by one (one to three on the example submissions).
 MAX_ROUNDS = 6
@@ -98,7 +98,8 @@ def sources(graded: SubmissionResult, result: dict[str, Any]) -> list[str]:
     """The student's loss functions to check against, most telling first; [] when this path does not apply."""
     if result.get("shape") == "script":
         return []  # a script runs once, to its capture point: its loss cannot be asked again at other weights
-    if not (graded.status == "error" and graded.unmodelled) and not guard_sized(graded):
+    guarded = guard_sized(graded) and result.get("precision", "float64") == "float64"  # (float32 rounds a guard away)
+    if not (graded.status == "error" and graded.unmodelled) and not guarded:
         return []
     found = [
         st

@@ -1,4 +1,4 @@
-"""One layer of weights, no hidden layer (a logistic unit trained in the classic script style): not an MLP."""
+"""One layer of weights, no hidden layer (a logistic unit trained in the classic script style): a depth-0 network."""
 import numpy as np
 
 
