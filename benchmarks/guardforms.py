@@ -84,16 +84,20 @@ def make(c: dict):
 
     def grad(p):
         hs = forward(p)
-        d = (probs(hs[-1]) - Y) / len(Y)
-        g = {}
-        for layer in range(depth, 0, -1):
-            g[f"W{layer}"] = hs[layer - 1].T @ d
-            g[f"b{layer}"] = d.sum(axis=0)
-            if layer > 1:
-                d = (d @ p[f"W{layer}"].T) * (1 - hs[layer - 1] ** 2)
-        return g
+        return backward(p, hs, (probs(hs[-1]) - Y) / len(Y))
 
     return loss, grad
+
+
+def backward(p: dict, hs: list, d) -> dict:
+    """The textbook backward of a tanh net from its output delta ``d`` (``hs``: the input and each layer's output)."""
+    g = {}
+    for layer in range(len(hs) - 1, 0, -1):
+        g[f"W{layer}"] = hs[layer - 1].T @ d
+        g[f"b{layer}"] = d.sum(axis=0)
+        if layer > 1:
+            d = (d @ p[f"W{layer}"].T) * (1 - hs[layer - 1] ** 2)
+    return g
 
 
 def oracle(c: dict) -> dict:

@@ -22,7 +22,7 @@ import warnings
 from collections import Counter
 
 import numpy as np
-from guardforms import command_line
+from guardforms import backward, command_line
 
 GUARDS = ("log_eps7", "log_eps8", "clip", "maximum")
 PLANTS = tuple((kind, which, factor) for kind in "bW" for which in ("largest", "median") for factor in (1.05, 1.01))
@@ -72,14 +72,7 @@ def make(c: dict, dtype, guarded: bool = True):
 
     def grad(p):
         hs = forward(p)
-        d = (hs[-1] - Y) / len(Y)
-        g = {}
-        for layer in range(depth, 0, -1):
-            g[f"W{layer}"] = hs[layer - 1].T @ d
-            g[f"b{layer}"] = d.sum(axis=0)
-            if layer > 1:
-                d = (d @ p[f"W{layer}"].T) * (1 - hs[layer - 1] ** 2)
-        return g
+        return backward(p, hs, (hs[-1] - Y) / len(Y))
 
     return loss, grad
 

@@ -20,6 +20,7 @@ import textwrap
 import numpy as np
 
 from gradcheck.compare import WEAK
+from gradcheck.reach import TOP
 
 #: ``log(<anything without parentheses> + <number>)``, ``np.log``/``math.log``/``log1p`` alike.
 _LOGEPS = re.compile(r"log\(\s*[^()]*?\+\s*(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*\)")
@@ -325,7 +326,7 @@ def _entry_verdict(report, entries) -> tuple[str, str, int]:
     checked, spent = entries(wanted)
     found = [(name, e, failed[name, _flat(report, name, e.index)]) for name, ev in checked.items() for e in ev]
     wrong = [(name, e) for name, e, _ in found if e.status == "fail"]
-    coarse = [(name, e) for name, e, first in found if e.status != "fail" and not _as_fine(e, first)]
+    coarse = [(n, e) for n, e, first in found if e.status != "fail" and not _as_fine(e, first, _top(report, n))]
     if wrong:
         return "fail", _beyond_note(", ".join(_at(name, e) for name, e in wrong[:4])), spent
     if coarse:
@@ -353,10 +354,19 @@ def _flat(report, name: str, index: tuple[int, ...]) -> int:
     return int(np.ravel_multi_index(index, shape)) if shape else 0
 
 
-def _as_fine(e, first: float) -> bool:
+def _as_fine(e, first: float, top: float) -> bool:
     """Does ``e`` (an entry checked against the loss without its guards) pass as finely as the first check's
-    tolerance ``first`` there (0 where that entry's evidence was not kept), or to :data:`gradcheck.compare.WEAK`?"""
-    return e.status == "pass" and e.tolerance <= max(first, WEAK * max(abs(e.analytic), abs(e.numeric)))
+    tolerance ``first`` there (0 where that entry's evidence was not kept), or to :data:`gradcheck.compare.WEAK`
+    of the entry, or of :data:`gradcheck.reach.TOP` of its tensor's largest ``top`` (a near-zero entry is past
+    what any check of it resolves relative to itself, and a bug there moves the loss by less than its noise)?"""
+    scale = max(abs(e.analytic), abs(e.numeric), TOP * top)
+    return e.status == "pass" and e.tolerance <= max(first, WEAK * scale)
+
+
+def _top(report, name: str) -> float:
+    """The largest entry of tensor ``name``'s gradient (0 when the report does not hold it)."""
+    g = np.abs(np.asarray(report.analytic.get(name, []), dtype=np.float64))
+    return float(np.max(g[np.isfinite(g)], initial=0.0))
 
 
 def _beyond_note(where: str) -> str:
