@@ -87,3 +87,26 @@ def test_a_bias_entry_five_percent_off_is_not_passed_by_the_recheck_without_the_
 
 def test_the_textbook_backward_still_passes():
     assert check_gradients(loss, textbook, PARAMS).status == "pass"
+
+
+def test_near_zero_entries_the_guard_fails_are_settled_at_their_tensors_scale():
+    """benchmarks/guardplants.py configuration 48 (float64, log(p + 1e-7)): the first check fails W1 entries of
+    6e-15 beside a largest of 6e-3 by the guard's miss; one by one against the loss without the guard, the
+    complex step resolves them to 1e-13, far inside 1% of a tenth of the tensor's largest, and the check passes
+    (it was inconclusive while such an entry had to be resolved to 0.5% of itself). The np.longdouble oracle
+    of that benchmark says the backward is right."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import guardplants
+
+    c = guardplants.config(48)
+    params = {k: v.astype(c["dtype"]) for k, v in c["P"].items()}
+    loss_fn, grad_fn = guardplants.make(c, c["dtype"])
+    exact, user = guardplants.oracle(c, params, guarded=False), grad_fn(params)
+    top = max(float(np.max(np.abs(v))) for v in exact.values())
+    assert max(float(np.max(np.abs(user[k] - exact[k]))) for k in exact) <= 1e-9 * top
+    report = check_gradients(loss_fn, grad_fn, params, seed=0)
+    assert report.status == "pass", report.summary()
+    assert any(n.startswith("checked against the loss without the 1e-07") for n in report.notes)
