@@ -84,16 +84,20 @@ def make(c: dict):
 
     def grad(p):
         hs = forward(p)
-        d = (probs(hs[-1]) - Y) / len(Y)
-        g = {}
-        for layer in range(depth, 0, -1):
-            g[f"W{layer}"] = hs[layer - 1].T @ d
-            g[f"b{layer}"] = d.sum(axis=0)
-            if layer > 1:
-                d = (d @ p[f"W{layer}"].T) * (1 - hs[layer - 1] ** 2)
-        return g
+        return backward(p, hs, (probs(hs[-1]) - Y) / len(Y))
 
     return loss, grad
+
+
+def backward(p: dict, hs: list, d) -> dict:
+    """The textbook backward of a tanh net from its output delta ``d`` (``hs``: the input and each layer's output)."""
+    g = {}
+    for layer in range(len(hs) - 1, 0, -1):
+        g[f"W{layer}"] = hs[layer - 1].T @ d
+        g[f"b{layer}"] = d.sum(axis=0)
+        if layer > 1:
+            d = (d @ p[f"W{layer}"].T) * (1 - hs[layer - 1] ** 2)
+    return g
 
 
 def oracle(c: dict) -> dict:
@@ -175,19 +179,24 @@ def summary(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--count", type=int, default=210)
+def command_line(run, summary, doc: str, count: int, argv=None) -> list[dict]:
+    """``--count``, ``--start``, ``--output``: the cases run, their summary and skips printed, JSON written."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--count", type=int, default=count)
     ap.add_argument("--start", type=int, default=0)
     ap.add_argument("--output", help="write every case's verdicts as JSON here")
     args = ap.parse_args(argv)
     rows = run(args.count, args.start)
     print(summary(rows))
-    skipped = Counter(r["skip"] for r in rows if "skip" in r)
-    print("skipped:", dict(skipped))
+    print("skipped:", dict(Counter(r["skip"] for r in rows if "skip" in r)))
     if args.output:
         with open(args.output, "w") as f:
             json.dump(rows, f, indent=1)
+    return rows
+
+
+def main(argv=None) -> int:
+    command_line(run, summary, __doc__, 210, argv)
     return 0
 
 

@@ -210,11 +210,30 @@ def _recheck(analytic, problem: Problem, options: dict):
     keyword = {k: options[k] for k in ("method", "mode", "seed", "samples", "name_bugs", "context")}
     rtol = validate_rtol(options["rtol"], problem.dtype)
 
-    def recheck(loss, dtype=None):
-        cast = (lambda v: np.asarray(v, dtype=dtype)) if dtype is not None else (lambda v: v)
-        params = {k: cast(v) for k, v in problem.params.items()}
-        return check_gradients(loss, {k: cast(v) for k, v in analytic.items()}, params, rtol=rtol, **keyword)
+    def cast(dtype):
+        return (lambda v: np.asarray(v, dtype=dtype)) if dtype is not None else (lambda v: v)
 
+    def recheck(loss, dtype=None):
+        params = {k: cast(dtype)(v) for k, v in problem.params.items()}
+        return check_gradients(loss, {k: cast(dtype)(v) for k, v in analytic.items()}, params, rtol=rtol, **keyword)
+
+    def entries(loss, dtype, wanted: dict[str, list[int]]) -> tuple[dict[str, list[EntryEvidence]], int]:
+        """Entries ``wanted`` (flat indices per tensor) checked one by one against ``loss``, as a check of
+        every entry checks them (first estimate, second opinions), within the directional check's budget;
+        and the loss evaluations spent."""
+        params = {k: cast(dtype)(v) for k, v in problem.params.items()}
+        g = {k: cast(dtype)(v) for k, v in analytic.items()}
+        oracle = nm.Oracle(Problem.create(loss, None, params))
+        ch = Checker(oracle, options["method"], rtol, g, [], options["seed"], True, EVALUATION_BUDGET)
+        flat = {name: np.asarray(idx, dtype=int) for name, idx in wanted.items()}
+        method = "complex" if ch.complex_safe else None  # (as finely as the first check's entries, where it can)
+        found = {
+            name: check_entries(ch, name, i, g[name].reshape(-1), g[name].shape, method) for name, i in flat.items()
+        }
+        ch.count_twin()
+        return found, oracle.evaluations
+
+    recheck.entries = entries
     return recheck
 
 

@@ -19,6 +19,9 @@ import textwrap
 
 import numpy as np
 
+from gradcheck.compare import WEAK
+from gradcheck.reach import TOP
+
 #: ``log(<anything without parentheses> + <number>)``, ``np.log``/``math.log``/``log1p`` alike.
 _LOGEPS = re.compile(r"log\(\s*[^()]*?\+\s*(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*\)")
 #: An epsilon is named only where it is small: a larger constant is a deliberate part of the loss.
@@ -255,12 +258,31 @@ def without_guards(report, loss_of, params: dict, recheck):
     dtype = None if np.isfinite(bare) else np.float64
     if dtype is not None and not _float64_keeps_finite(loss_of, params):  # log(0) where the guard held it
         return _said(report, _unsettled_note(found, "is not finite here (a probability rounds to 0 or 1)"))
-    return settled(report, found, recheck(twin(loss_of), dtype))
+    bare = twin(loss_of)
+    by_entry = getattr(recheck, "entries", None)
+    return settled(report, found, recheck(bare, dtype), by_entry and (lambda wanted: by_entry(bare, dtype, wanted)))
 
 
-def settled(report, found: list[str], again):
+def settled(report, found: list[str], again, entries=None):
     """The verdict of ``report`` (a check against the loss with the guards ``found``) once ``again``, the check
-    of the same gradient against the loss without them, is in (:func:`without_guards`)."""
+    of the same gradient against the loss without them, is in (:func:`without_guards`).
+
+    ``entries(wanted)``: entries (flat indices per tensor) checked one by one against the loss without the
+    guards. Given it, a pass of ``again`` settles the entries the first check failed only where each of
+    them, checked so, passes at least as finely as the first check resolved it (:func:`_entry_verdict`):
+    a pass of a screen says nothing finer than the screen's reach at that entry, which can be coarser than
+    the error the first check saw there.
+    """
+    if again.status == "pass" and entries is not None and report.failures:
+        status, note, spent = _entry_verdict(report, entries)
+        again = dataclasses.replace(again, evaluations=again.evaluations + spent)
+        if status != "pass":
+            return dataclasses.replace(
+                report if status == "fail" else _inconclusive(report),
+                notes=(*report.notes, note),
+                evaluations=report.evaluations + again.evaluations,
+                elapsed=report.elapsed + again.elapsed,
+            )
     if not _settles(report, again):
         if again.status == "inconclusive":  # said, the verdict kept: a bug may be there
             return _said(report, _unsettled_note(found, "loses too many digits here to pass the gradient"))
@@ -276,6 +298,100 @@ def settled(report, found: list[str], again):
         evaluations=report.evaluations + again.evaluations,
         elapsed=report.elapsed + again.elapsed,
     )
+
+
+#: Failing entries per tensor checked one by one against the loss without its guards: all of them up to
+#: :data:`ALL_BELOW`, else the recorded ones and the :data:`LIMIT` that miss the most (as :mod:`gradcheck.reach`
+#: takes the entries a screen leaves unresolved). A clip holding a saturated sample fails many entries by its
+#: share; a planted entry among them misses by less than the worst of them.
+LIMIT = 16
+ALL_BELOW = 2 * LIMIT
+
+
+def _entry_verdict(report, entries) -> tuple[str, str, int]:
+    """``(status, note, evaluations)`` of the entries ``report`` failed, checked one by one against the loss
+    without its guards.
+
+    ``pass``: every one passes there at a tolerance no wider than the first check's, or than
+    :data:`gradcheck.compare.WEAK` of the entry (an entry off by 1% would show); ``fail``: one fails there
+    too; ``inconclusive``: one is not resolved that finely.
+    """
+    failed = {(name, _flat(report, name, e.index)): e.tolerance for name, e in report.failures}
+    for t in report.tensors:
+        if t.status == "fail":
+            failed.update({(t.name, j): 0.0 for j in _missing(report, t.name) if (t.name, j) not in failed})
+    wanted: dict[str, list[int]] = {}
+    for name, j in failed:
+        wanted.setdefault(name, []).append(j)
+    checked, spent = entries(wanted)
+    found = [(name, e, failed[name, _flat(report, name, e.index)]) for name, ev in checked.items() for e in ev]
+    wrong = [(name, e) for name, e, _ in found if e.status == "fail"]
+    coarse = [(n, e) for n, e, first in found if e.status != "fail" and not _as_fine(e, first, _top(report, n))]
+    if wrong:
+        return "fail", _beyond_note(", ".join(_at(name, e) for name, e in wrong[:4])), spent
+    if coarse:
+        name, e = coarse[0]
+        return "inconclusive", _coarse_note(_at(name, e), e), spent
+    return "pass", "", spent
+
+
+def _missing(report, name: str) -> list[int]:
+    """Flat indices of the entries of ``name`` the first check estimated off by more than ``rtol`` of them:
+    all when no more than :data:`ALL_BELOW`, else the :data:`LIMIT` that miss the most."""
+    g = np.asarray(report.analytic.get(name, []), dtype=np.float64).reshape(-1)
+    n = np.asarray(report.numeric.get(name, []), dtype=np.float64).reshape(-1)
+    if g.size == 0 or g.size != n.size:
+        return []
+    with np.errstate(invalid="ignore", divide="ignore"):
+        miss = np.abs(g - n) / np.maximum(np.abs(g), np.abs(n))
+    off = np.flatnonzero(np.isfinite(miss) & (miss > report.rtol))
+    off = off[np.argsort(-miss[off], kind="stable")]
+    return off[: LIMIT if off.size > ALL_BELOW else off.size].tolist()
+
+
+def _flat(report, name: str, index: tuple[int, ...]) -> int:
+    shape = report.tensor(name).shape
+    return int(np.ravel_multi_index(index, shape)) if shape else 0
+
+
+def _as_fine(e, first: float, top: float) -> bool:
+    """Does ``e`` (an entry checked against the loss without its guards) pass as finely as the first check's
+    tolerance ``first`` there (0 where that entry's evidence was not kept), or to :data:`gradcheck.compare.WEAK`
+    of the entry, or of :data:`gradcheck.reach.TOP` of its tensor's largest ``top`` (a near-zero entry is past
+    what any check of it resolves relative to itself, and a bug there moves the loss by less than its noise)?"""
+    scale = max(abs(e.analytic), abs(e.numeric), TOP * top)
+    return e.status == "pass" and e.tolerance <= max(first, WEAK * scale)
+
+
+def _top(report, name: str) -> float:
+    """The largest entry of tensor ``name``'s gradient (0 when the report does not hold it)."""
+    g = np.abs(np.asarray(report.analytic.get(name, []), dtype=np.float64))
+    return float(np.max(g[np.isfinite(g)], initial=0.0))
+
+
+def _beyond_note(where: str) -> str:
+    return (
+        f"checked one by one against the loss without its guards (whose own effect on the derivative is no bug): "
+        f"{where} miss that loss's derivative too"
+    )
+
+
+def _coarse_note(where: str, e) -> str:
+    return (
+        f"the check against the loss without its guards passes, but {where}, which the loss as written fails, is "
+        f"resolved there one by one only to {e.tolerance:.2g} ({e.status}; the entry is {abs(e.analytic):.2g}): "
+        "the guards may explain its miss, or a bug of that size may be there"
+    )
+
+
+def _at(name: str, e) -> str:
+    return f"{name}[{', '.join(str(i) for i in e.index)}]" if e.index else name
+
+
+def _inconclusive(report):
+    """``report`` whose failing tensors are left ``inconclusive`` (their misses may be the guards')."""
+    tensors = tuple(dataclasses.replace(t, status="inconclusive") if t.status == "fail" else t for t in report.tensors)
+    return dataclasses.replace(report, status="inconclusive", tensors=tensors)
 
 
 def _unsettled_note(found: list[str], why: str) -> str:
