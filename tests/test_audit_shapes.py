@@ -37,7 +37,7 @@ EXPECTED = {
     "lists_missing_deriv_bug.py": ("fail", "missing_activation_derivative", None),
     "dense_train_step_built_correct.py": ("pass", None, None),
     # one layer of weights is a depth-0 reference net now; a sigmoid output with no loss in the code fits BCE and MSE
-    "single_layer_script.py": ("inconclusive", "loss_undetermined", "name = \"mse\""),
+    "single_layer_script.py": ("inconclusive", "loss_undetermined", 'name = "mse"'),
     "output_grad_lost_bug.py": ("error", None, "no gradient found for W2, b2"),
     "broken_file_project": ("error", None, "network.py"),
 }
