@@ -66,12 +66,34 @@ def test_a_field_no_function_has_as_gradient_fails(seed):
 
 def test_the_pairs_are_central_differences_of_the_asked_points():
     asked, pairs = symmetry.points(AT, 3)
-    assert len(asked) == 4 * symmetry.PAIRS == 4 * len(pairs)
+    assert len(asked) == symmetry.PER_PAIR * symmetry.PAIRS == 8 * len(pairs)
     flat = np.concatenate([a.ravel() for a in AT])
     u, v = pairs[0]
-    moved = [np.concatenate([t.ravel() for t in p]) - flat for p in asked[:4]]
-    for got, want in zip(moved, (v, -v, u, -u)):
-        np.testing.assert_allclose(got, symmetry.STEP * want, rtol=1e-9, atol=1e-15)
+    moved = [np.concatenate([t.ravel() for t in p]) - flat for p in asked[:8]]
+    for got, want in zip(
+        moved, [symmetry.STEP * d for d in (v, -v, u, -u)] + [symmetry.STEP / 2 * d for d in (v, -v, u, -u)]
+    ):
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-15)
+
+
+def test_a_kink_crossed_inside_the_step_is_no_evidence_of_asymmetry():
+    """A ReLU unit flipping between w - h v and w + h v makes u.Hv jump at the step but not at half of it: a
+    correct ReLU net (examples of a layer stack with a BCE object failed inconsistent_gradient so, now and then)."""
+    rng = np.random.default_rng(0)
+    u, v = rng.standard_normal(6), rng.standard_normal(6)
+    H = np.diag([1.0, 2.0, 3.0, 1.0, 2.0, 3.0])  # a smooth, symmetric Hessian
+    g = lambda d: H @ d  # noqa: E731
+    jump = np.zeros(6)
+    jump[0] = 5.0  # the unit's contribution switched on at +h v only
+    at_step = [g(symmetry.STEP * v) + jump, g(-symmetry.STEP * v), g(symmetry.STEP * u), g(-symmetry.STEP * u)]
+    at_half = [
+        g(d) for d in (symmetry.STEP / 2 * v, -symmetry.STEP / 2 * v, symmetry.STEP / 2 * u, -symmetry.STEP / 2 * u)
+    ]
+    assert not symmetry._asymmetric(at_step + at_half, u, v)[0]
+    asym = lambda d: (H + np.triu(np.ones((6, 6)), 1)) @ d  # noqa: E731  (no function has this gradient)
+    steps = [symmetry.STEP * s for s in (1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5)]
+    dirs = [v, -v, u, -u] * 2
+    assert symmetry._asymmetric([asym(h * d) for h, d in zip(steps, dirs)], u, v)[0]
 
 
 def test_no_gradients_back_is_a_note_and_missing_ones_a_failure():

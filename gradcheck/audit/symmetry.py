@@ -68,20 +68,35 @@ def points(at: list[np.ndarray], seed: int) -> tuple[list[list[np.ndarray]], lis
     cuts = np.cumsum([a.size for a in at])[:-1]
     asked = []
     for u, v in pairs:
-        for d in (v, -v, u, -u):
-            asked.append([c.reshape(s) for c, s in zip(np.split(flat + STEP * d, cuts), shapes)])
+        for step in (STEP, STEP / 2):
+            for d in (v, -v, u, -u):
+                asked.append([c.reshape(s) for c, s in zip(np.split(flat + step * d, cuts), shapes)])
     return asked, pairs
 
 
-def _asymmetric(grads: list[np.ndarray], u: np.ndarray, v: np.ndarray) -> tuple[bool, float]:
-    """Whether u.Hv and v.Hu (central differences of four gradients) disagree, and by what fraction."""
+#: Points asked per pair: w +- h v and w +- h u, at the step and at half of it.
+PER_PAIR = 8
+
+
+def _products(grads: list[np.ndarray], u: np.ndarray, v: np.ndarray, step: float) -> tuple[float, float]:
+    """u.Hv and v.Hu by central differences of four gradients at ``step``."""
     gpv, gmv, gpu, gmu = grads
-    a = float(u @ (gpv - gmv)) / (2 * STEP)
-    b = float(v @ (gpu - gmu)) / (2 * STEP)
+    return float(u @ (gpv - gmv)) / (2 * step), float(v @ (gpu - gmu)) / (2 * step)
+
+
+def _asymmetric(grads: list[np.ndarray], u: np.ndarray, v: np.ndarray) -> tuple[bool, float]:
+    """Whether u.Hv and v.Hu disagree, and by what fraction; never on products the two steps do not agree on.
+
+    A ReLU unit whose pre-activation crosses 0 inside the step makes a difference of gradients jump: the
+    product at the step and at half of it then disagree, and that pair is no evidence either way (a smooth
+    gradient's products agree to truncation, ~1e-8, at both steps).
+    """
+    (a, b), (a2, b2) = _products(grads[:4], u, v, STEP), _products(grads[4:], u, v, STEP / 2)
     size = max(float(np.max(np.abs(g))) for g in grads) * max(float(np.linalg.norm(u)), float(np.linalg.norm(v)))
     floor = ROUNDING_ULPS * np.finfo(float).eps * size * np.sqrt(u.size) / STEP
+    resolved = abs(a - a2) <= ASYMMETRY * abs(a) + floor and abs(b - b2) <= ASYMMETRY * abs(b) + floor
     gap = abs(a - b)
-    return gap > ASYMMETRY * (abs(a) + abs(b)) + floor, gap / max(abs(a) + abs(b), np.finfo(float).tiny)
+    return resolved and gap > ASYMMETRY * (abs(a) + abs(b)) + floor, gap / max(abs(a) + abs(b), np.finfo(float).tiny)
 
 
 def judged(
@@ -99,7 +114,7 @@ def judged(
     flat = flat_grads(got)
     if flat is None or any(f.shape != flat[0].shape or f.size != pairs[0][0].size for f in flat):
         return _fail(r, None)
-    verdicts = [_asymmetric(flat[4 * k : 4 * k + 4], u, v) for k, (u, v) in enumerate(pairs)]
+    verdicts = [_asymmetric(flat[PER_PAIR * k : PER_PAIR * (k + 1)], u, v) for k, (u, v) in enumerate(pairs)]
     bad = [gap for asym, gap in verdicts if asym]
     if len(bad) * 2 > len(pairs):
         return _fail(r, max(bad))
