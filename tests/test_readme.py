@@ -155,3 +155,10 @@ def test_cluster_figures_are_the_benchmarks():
     assert (int(dask_s), int(local_s)) == (round(t["wall_dask_s"]), round(t["wall_local_s"]))
     assert int(ms) == round(1000 * t["overhead_s_per_task"])
     assert float(pct) == round(100 * t["overhead_vs_median_audit"], 1) and float(h32) == hours[32]
+
+
+def test_the_zoo_count_the_readme_gives_is_the_catalogues():
+    from reference_nets.zoo import MUTANTS
+
+    said = re.search(r"plants each of the (\d+) catalogued bugs", README)
+    assert said and int(said.group(1)) == len(MUTANTS), (said and said.group(1), len(MUTANTS))
