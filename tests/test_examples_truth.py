@@ -2140,6 +2140,22 @@ def _flat_theta_jac(rel: str):
     return params, claimed, loss, ["A", "a", "B", "c"]
 
 
+def _propagate_logreg(rel: str):
+    """propagate(w, b, X, Y) -> ({"dw", "db"}, cost) at weights of its own shapes (samples as columns), against
+    mean BCE of sigmoid(w.T X + b) written out here."""
+    m = definitions(FOLDER / rel, rel)
+    rng = np.random.default_rng(11)  # its own generator: the shared one's draws stay as they were
+    Xc, Yc = rng.normal(size=(3, 7)), (rng.random((1, 7)) > 0.5).astype(float)
+    params = [rng.normal(0, 0.5, (3, 1)), np.array([0.2])]
+    grads, _ = m.propagate(params[0], float(params[1][0]), Xc, Yc)
+
+    def loss():
+        p = 1 / (1 + np.exp(-(params[0].T @ Xc + params[1])))
+        return -np.mean(Yc * np.log(p) + (1 - Yc) * np.log(1 - p))
+
+    return params, [grads["dw"], np.atleast_1d(grads["db"])], loss, ["w", "b"]
+
+
 CASES = {
     "init_method_sizes_correct.py": lambda: _init_method(
         "init_method_sizes_correct.py", "Network", ["w1", "w2"], "backward", 0.5, lambda p, y: np.mean((p - y) ** 2) / 2
@@ -2390,6 +2406,7 @@ CASES = {
     "globals_cache_wrapper_decay_bug.py": lambda: _globals_cache_wrapper("globals_cache_wrapper_decay_bug.py"),
     "flat_theta_jac_correct.py": lambda: _flat_theta_jac("flat_theta_jac_correct.py"),
     "flat_theta_jac_no_tanh_prime_bug.py": lambda: _flat_theta_jac("flat_theta_jac_no_tanh_prime_bug.py"),
+    "propagate_logreg_correct.py": lambda: _propagate_logreg("propagate_logreg_correct.py"),
 }
 
 

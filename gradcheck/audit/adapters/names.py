@@ -62,6 +62,7 @@ GRAD_METHODS = [
     "grad",
     "loss_and_grad",
     "loss_and_gradients",
+    "propagate",  # Coursera's logistic regression: propagate(w, b, X, Y) -> (grads, cost)
     "_backward",
     "_backprop",
     "_back_prop",
@@ -103,6 +104,7 @@ INIT_FUNC_NAMES = [
     "initialize_layers",
     "initialize",
     "init",
+    "initialize_with_zeros",  # Coursera's logistic regression: (w, b) for dim inputs
 ]
 MODEL_HINT = re.compile(r"(net|network|model|mlp|nn|perceptron|classifier|regressor)", re.I)
 LOSS_CLASS = re.compile(

@@ -218,7 +218,7 @@ class Runner:
             if lone is None:
                 raise
             raise AuditError(lone, where="calling the backward", type_="LoneBackward") from None
-        ret = call_student("backward", bfn, *a, **k)
+        ret = _loss_first(call_student("backward", bfn, *a, **k))
         after = [_as_before(b, x) for b, x in zip(before, snapshot(root, self.params))]
         arg_lr = accepts_role(bfn, "lr", self.spec.get("lr_arg")) if "lr" in used else None
         via = str(knob) if knob is not None else (f"argument {arg_lr!r}" if arg_lr else None)
@@ -354,6 +354,13 @@ class Runner:
         named = named_values(fwd, ret)
         named["__ret__"] = ret
         return out, found, named
+
+
+def _loss_first(ret: Any) -> Any:
+    """``(grads, cost)`` (Coursera's ``propagate``) as ``(cost, grads)``, the order the readers take a loss in."""
+    if isinstance(ret, tuple) and len(ret) == 2 and isinstance(ret[0], dict) and _real_scalar(ret[1]):
+        return ret[1], ret[0]
+    return ret
 
 
 def _real_scalar(v: Any) -> bool:

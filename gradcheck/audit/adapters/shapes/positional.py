@@ -25,8 +25,17 @@ from gradcheck.audit.loader import AuditError
 
 def param_args(fns: list[Callable]) -> list[str] | None:
     """Parameter-named arguments of the functions (``W1, b1, W2, b2``) in layer order, or None."""
-    names = [p.name for f in fns for p in plain_params(f)]
-    return synth.layered_names(list(dict.fromkeys(names)))
+    names = list(dict.fromkeys(p.name for f in fns for p in plain_params(f)))
+    return synth.layered_names(names) or _one_layer(names)
+
+
+#: One layer of weights named without a number (Coursera's logistic regression: ``propagate(w, b, X, Y)``).
+_ONE_LAYER = (("w", "b"), ("W", "b"), ("weights", "bias"), ("theta", "bias"))
+
+
+def _one_layer(names: list[str]) -> list[str] | None:
+    """``[weight, bias]`` when the functions take one un-numbered weight and bias (a depth-0 network)."""
+    return next((list(pair) for pair in _ONE_LAYER if set(pair) <= set(names)), None)
 
 
 def _from_initializer(funcs: dict, names: list[str], ctx: Context) -> dict | None:
@@ -44,7 +53,8 @@ def _from_initializer(funcs: dict, names: list[str], ctx: Context) -> dict | Non
         labels = names if len(made) == len(names) else labels
     ctx.notes.extend(notes)
     ctx.notes.append(f"parameters from {init_name}()")
-    return {n: np.array(v, dtype=float) for n, v in zip(labels, made) if n in names}
+    # a bias made as a number (``b = 0.0``) becomes a one-entry array, so that it is a parameter checked too
+    return {n: np.atleast_1d(np.array(v, dtype=float)) for n, v in zip(labels, made) if n in names}
 
 
 def params_maker(funcs: dict, names: list[str], ctx: Context):
