@@ -29,9 +29,9 @@ from gradcheck.audit.adapters.shapes.flatunpack import (
     flat_target,
     pieces_at,
     split_flat,
+    unpacking,
 )
 from gradcheck.audit.adapters.shapes.unrolled import FLAT_ARG
-from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.adapters.target import Context, Target
 
 #: Names a gradient function over a flat vector has beside those of a backward (``cost_grad``, ``jac``).
@@ -82,7 +82,7 @@ def _grad_named(name: str) -> bool:
 
 def _layout(gname: str, grad: Callable, flat: dict[str, Callable]):
     """(pieces, inputs, label form, cost name) at the first vector length both functions run at; else None."""
-    stmts = _unpacking(grad)
+    stmts = unpacking(grad, dict.fromkeys(_args(grad)[1:], "X"))  # (its data arguments end the unpacking)
     if not stmts:
         return None
     code = compile(ast.Module(body=stmts, type_ignores=[]), grad.__code__.co_filename, "exec")
@@ -104,21 +104,6 @@ def _layout(gname: str, grad: Callable, flat: dict[str, Callable]):
                 if cost is not None:
                     return pieces, n_in, form, cost
     return None
-
-
-def _unpacking(fn: Callable) -> list[ast.stmt]:
-    """The leading assignments that read only the flat vector or constants (``W1, b1 = unpack(theta)``)."""
-    tree = source_tree(fn)
-    body = tree.body[0].body if tree is not None and tree.body and hasattr(tree.body[0], "body") else []
-    data = set(_args(fn)[1:])
-    out = []
-    for s in body:
-        if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant):
-            continue
-        if not isinstance(s, ast.Assign) or {n.id for n in ast.walk(s.value) if isinstance(n, ast.Name)} & data:
-            break
-        out.append(s)
-    return out
 
 
 def _args(fn: Callable) -> list[str]:

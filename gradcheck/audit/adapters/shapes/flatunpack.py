@@ -64,7 +64,7 @@ def _slices(tree: ast.AST, flat: str) -> bool:
     )
 
 
-def _unpacking(fn: Callable, roles: dict[str, str]) -> list[ast.stmt]:
+def unpacking(fn: Callable, roles: dict[str, str]) -> list[ast.stmt]:
     """The function's leading assignments that read neither data nor penalty (its unpacking of the vector)."""
     tree = source_tree(fn)
     body = tree.body[0].body if tree is not None and tree.body and hasattr(tree.body[0], "body") else []
@@ -134,7 +134,7 @@ def _positions(name: str, val: np.ndarray) -> tuple[str, int, tuple, str] | None
 
 def _layout(name: str, fn: Callable, roles: dict[str, str], sizes: dict):
     """The pieces and the label form (``onehot`` or ``int``) at the vector length the whole function confirms."""
-    stmts = _unpacking(fn, roles)
+    stmts = unpacking(fn, roles)
     if not stmts:
         return None
     code = compile(ast.Module(body=stmts, type_ignores=[]), fn.__code__.co_filename, "exec")
