@@ -246,9 +246,7 @@ def run(tmp_path_factory):
 
         baseline = _cli([HONEST, BUGGY, *common, "--output", base / "baseline"], cwd, env)
         files = _hostile_files()
-        t0 = time.monotonic()
         main = _cli([*files, HONEST, BUGGY, linked, *common, "--output", out], cwd, env)
-        took = time.monotonic() - t0
         folder = next(out.glob("audit-*"))
         resumed = _cli([*files, HONEST, BUGGY, linked, *common, "--resume", folder], cwd, env)
         deadline, left = time.monotonic() + 3, _leftovers()
@@ -269,7 +267,6 @@ def run(tmp_path_factory):
             "resumed": json.loads(resumed.stdout),
             "main_proc": main,
             "resumed_proc": resumed,
-            "took": took,
             "folder": folder,
             "written": written,
             "canaries": canaries_after,
@@ -329,7 +326,6 @@ def test_the_cli_ran_and_resumed(run):
     for proc in (run["main_proc"], run["resumed_proc"]):
         assert proc.returncode == 1, proc.stderr[-2000:]  # failing submissions: exit 1, never a crash (2)
         assert "Traceback" not in proc.stderr
-    assert run["took"] < 120, f"the hostile batch took {run['took']:.0f} s"
 
 
 def test_neighbours_verdicts_unchanged(run):

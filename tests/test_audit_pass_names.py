@@ -25,3 +25,11 @@ def test_two_affixed_candidates_are_ambiguous():
 def test_a_word_inside_another_is_not_a_pass_name():
     assert first_named(_fns("forwarder_setup", "backwardness_score"), BACKWARD_NAMES) is None
     assert first_named(_fns("forwarder_setup"), FORWARD_NAMES) is None
+
+
+def test_an_initializer_named_with_an_init_word_is_found_when_no_usual_name_is():
+    from gradcheck.audit.adapters.names import INIT_FUNC_NAMES
+
+    assert first_named(_fns("init_deep", "model_forward", "model_backward"), INIT_FUNC_NAMES) == "init_deep"
+    assert first_named(_fns("init_deep", "init_params"), INIT_FUNC_NAMES) == "init_params"  # a usual name first
+    assert first_named(_fns("init_deep", "init_velocity"), INIT_FUNC_NAMES) is None  # two: ambiguous

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from centraldiff import numeric
+from truth_caches import CACHE_CASES
 from truth_crossed import CROSSED_CASES
 from truth_depth0 import DEPTH0_CASES
 from truth_gaps import GAP_CASES
@@ -2249,6 +2250,7 @@ CASES = {
     "init_method_fixed_lr_correct.py": case_init_method_fixed_lr,
     "l2_default_mse_delta_bug.py": case_l2_default_mse_delta,
     **GAP_CASES,
+    **CACHE_CASES,
     "sklearn_coefs_correct.py": case_sklearn_coefs,
     "loss_state_project_correct": case_loss_state_project,
     "layer_pairs_attribute_correct.py": case_layer_pairs_attribute,

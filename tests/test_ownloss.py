@@ -270,3 +270,6 @@ def test_unmatched_names_the_returned_gradients_left_over():
     assert unmatched((1.0, {"W1": w, "b1": np.ones(3)}), found) == ["ret[1]['b1']"]
     assert unmatched((1.0, {"W1": w}), found) == []
     assert unmatched(w, found) == []
+    # the activations' gradients a course's backward returns beside the weights' are no parameter's
+    acts = {"W1": w, "dA0": np.ones((3, 16)), "dZ1": np.ones(3), "delta2": np.ones(2), "db1": np.ones(3)}
+    assert unmatched((1.0, acts), found) == ["ret[1]['db1']"]

@@ -33,6 +33,9 @@ FORWARD_RTOL = 1e-6
 #: arithmetic of the same expressions differs by a few ulps (1e-16), float32 rounding of what enters a sum
 #: by float32's eps (1.2e-7) of it. A thousandth of float32's eps sits far from both.
 NARROWED_RTOL = float(np.finfo(np.float32).eps) / 1024
+#: A candidate within this fraction of the output's scale computes the student's expressions: float64
+#: rounding of the same sums in another order stays within a few hundred ulps (eps * 2**10 = 2.3e-13).
+EXACT_RTOL = float(np.finfo(np.float64).eps) * 2**10
 #: Every combination of hidden activations is tried up to this depth; deeper nets
 #: try one activation for every hidden layer.
 ALL_COMBINATIONS_DEPTH = 2
@@ -216,23 +219,29 @@ def label(config: MLPConfig) -> str:
 
 
 def _closest(layouts: list[Layout], params: dict, forward, X, spec: AuditSpec, tol: float):
-    """(error, layout, config) of the first candidate within ``tol``, else of the closest.
+    """(error, layout, config) of the first candidate that reproduces the output exactly, else of the closest.
 
-    The output itself first; only when no candidate reproduces it, the scores (a
-    forward returning logits), which leave the output activation open.
+    Exactly is to float64's rounding of the same expressions (:data:`EXACT_RTOL`). Short of that, every
+    candidate is tried and the closest kept: at small weights and zero biases a wrong network (a sigmoid
+    hidden layer where a ReLU belongs, a slope fitted to 1.02) comes within ``tol`` of an output that
+    barely varies, and the first such was taken for the network. The output itself first; only when no
+    candidate reproduces it, the scores (a forward returning logits), which leave the output activation open.
     """
     best = None
+    exact = tol * EXACT_RTOL / FORWARD_RTOL
     for logits in (False, True):
         for layout in layouts:
             ref = layout.to_reference(params)
             for config in _configs(layout, spec):
                 if forward is None:
                     return np.inf, layout, config
-                err, fitted = _fit_parameter(config, ref, X, forward, tol, logits)
+                err, fitted = _fit_parameter(config, ref, X, forward, exact, logits)
                 if best is None or err < best[0]:
                     best = (err, layout, fitted)
-                if err <= tol:
+                if err <= exact:
                     return best
+        if best is not None and best[0] <= tol:
+            return best
     return best
 
 

@@ -43,6 +43,17 @@ def _point(spec: Any, base: np.ndarray) -> np.ndarray | None:
     return flat if flat.shape == base.shape else None
 
 
+def _output(ctx: dict, root: Any) -> list[float] | None:
+    """The network's output after a forward of ``root`` on the batch, flat (None: the forward gave none);
+    :mod:`gradcheck.audit.throughoutput` asks for it beside the loss."""
+    try:
+        _, out, _ = ctx["runner"].forward_state(ctx["s1"].columns, root)
+        arr = np.asarray(out, dtype=float)
+    except Exception:  # noqa: BLE001 - the student's forward raised, or gave no array of numbers
+        return None
+    return arr.ravel().tolist() if arr.size else None
+
+
 def _traceable(root: Any, steps: tuple) -> None:
     """The array at ``steps`` replaced by a view whose operations :func:`gradcheck.epsilon.traced` sees (where
     the code holds it another way, as in a tuple, it stays: no guard is then seen, and the verdict stands)."""
@@ -80,8 +91,8 @@ def own_loss_values(ctx: dict, ask: dict, result: dict | None = None) -> dict[st
     params = ctx["params"]
     base = np.concatenate([np.asarray(v, dtype=float).ravel() for v in ctx["s1"].before])
     cuts = np.cumsum([int(np.prod(p.shape)) for p in params])[:-1]
-    at, values, guards = own[source], [], []
-    twin = bool(ask.get("twin"))
+    at, values, guards, outputs = own[source], [], [], []
+    twin, want = bool(ask.get("twin")), bool(ask.get("outputs"))
     for spec in list(ask.get("points") or [])[:MAX_POINTS]:
         flat = _point(spec, base)
         if flat is None:
@@ -94,11 +105,15 @@ def own_loss_values(ctx: dict, ask: dict, result: dict | None = None) -> dict[st
                 _traceable(root, p.steps)
         if not twin:
             values.append(at(root))
+            if want:
+                outputs.append(_output(ctx, root))
             continue
         value, found = traced(lambda root=root: at(root), drop=True)
         values.append(value)
         guards += [g for g in found if g not in guards]
     out: dict[str, Any] = {"source": source, "values": values, **({"guards": guards} if twin else {})}
+    if want:
+        out["outputs"] = outputs
     wanted = list(ask.get("grads_at") or [])[:MAX_GRAD_POINTS]
     if wanted:
         from gradcheck.audit.probes import grads_at

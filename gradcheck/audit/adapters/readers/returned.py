@@ -169,7 +169,13 @@ def unmatched(ret: Any, grads: list[Grad]) -> list[str]:
     entries: list[tuple[str, str, np.ndarray]] = []
     flatten(value, "ret" if shape != "loss-and-grads" else "ret[1]", [], entries, scalars=True)
     used = {g.path for g in grads}
-    return [path for _, path, _ in entries if path not in used]
+    return [path for name, path, _ in entries if path not in used and not ACTIVATION_GRADIENT.match(name)]
+
+
+#: What a backward returns beside the weights' gradients for the layer below to use: the gradient of an
+#: activation or pre-activation, ``grads["dA1"]``/``grads["dZ2"]`` (the Coursera convention), ``dX``,
+#: ``delta2``. It is no weight's: a parameter the search missed is named like one (``db1``, ``dW1``).
+ACTIVATION_GRADIENT = re.compile(r"^(d[AZXH]|delta|dout|dinputs?)_?\d*$")
 
 
 def _numbers_by_name(value: Any, base: str, params: list[Tensor], grads: list[Grad], notes: list[str]) -> list[Grad]:

@@ -26,8 +26,9 @@ from gradcheck.audit.loader import AuditError, StudentCodeError
 GLOBAL_PARAMS = ("params", "parameters", "weights", "theta", "model")
 
 
-#: Words that name a pass whatever the prefix or suffix (net_backward, mlp_forward, backprop_2layer).
-_PASS_WORDS = ("forward", "backward", "backprop", "back_prop", "backpropagation")
+#: Words that name a pass whatever the prefix or suffix (net_backward, mlp_forward, backprop_2layer), and an
+#: initializer (init_deep, initialize_deep_net) where no usual initializer name is defined.
+_PASS_WORDS = ("forward", "backward", "backprop", "back_prop", "backpropagation", "init", "initialize", "initialise")
 
 
 def first_named(funcs: dict[str, Callable], names: list[str], wanted: str | None = None) -> str | None:
