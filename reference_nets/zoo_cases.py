@@ -309,6 +309,7 @@ _ZOO_TABLE.update(
         "l2-gradient-only": [("tanh-mse-d2", None), ("relu-bce-d1", None), ("tanh-bce-d3", None)],
         "bias-summed-all": [("tanh-mse-d2", 1), ("sigmoid-bce-d2", 2), ("relu-bce-d1", (1, 2))],
         "layer-sum-over-batch": [("tanh-mse-d2", 1), ("sigmoid-bce-d2", 3), ("relu-mse-sigout-d2-l2", 2)],
+        "bias-not-averaged": [("tanh-mse-d2", None), ("sigmoid-bce-d2", None), ("relu-bce-d1", None)],
     }
 )
 _ZOO_TABLE.update(PATH_PLACEMENTS)

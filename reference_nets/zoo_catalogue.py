@@ -23,6 +23,7 @@ from .zoo_classic import (  # noqa: F401 - the catalogue's classes and placement
     _BceExtraSigmoidDerivative,
     _bias_layers,
     _BiasFirstSample,
+    _BiasNotAveraged,
     _BiasNotSummed,
     _BiasSummedAll,
     _BiasWrongAxis,
@@ -32,6 +33,7 @@ from .zoo_classic import (  # noqa: F401 - the catalogue's classes and placement
     _DWFromWrongLayer,
     _equal_width_layers,
     _GradientClipping,
+    _has_bias,
     _hidden_layers,
     _L2Doubled,
     _L2GradientOnly,
@@ -484,12 +486,22 @@ _NEW_SPECS = [
         _LayerSumOverBatch,
         _all_layers,
     ),
+    MutantSpec(
+        "bias-not-averaged",
+        "every db_l summed over the batch and not divided by N (every dW_l is)",
+        "missing_batch_mean",
+        False,
+        _BiasNotAveraged,
+        _has_bias,
+        "Divide db by N as dW is (db = np.sum(dZ, axis=...) / m), or form the 1/N once, in the output delta.",
+    ),
 ]
 MUTANTS.update({s.name: s for s in _NEW_SPECS})
 _REQUIREMENTS.update(
     {
         "l2-gradient-only": "needs l2 == 0",
         "bias-summed-all": "needs bias=True and a layer wider than 1",
+        "bias-not-averaged": "needs bias=True",
     }
 )
 # the error's path back to the hidden layers (reference_nets.zoo_paths)

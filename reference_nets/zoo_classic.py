@@ -405,6 +405,22 @@ class _LayerSumOverBatch(Mutant):
         return g * delta.shape[0] if self._at(layer) else g
 
 
+class _BiasNotAveraged(Mutant):
+    """Every layer's ``db`` N times too large: ``dW = dZ @ A.T / m`` beside ``db = np.sum(dZ, axis=1)``.
+
+    Code that leaves the 1/N out of the output delta and divides each ``dW`` by N, but no ``db``.
+    """
+
+    mutant_name = "bias-not-averaged"
+
+    def _bias_grad(self, layer, delta):
+        return super()._bias_grad(layer, delta) * delta.shape[0]
+
+
+def _has_bias(config: MLPConfig) -> list:
+    return [None] if config.bias else []
+
+
 def _wide_bias_layers(config: MLPConfig) -> list:
     # a bias of one unit summed over everything keeps its values (only its shape changes)
     return [l for l in _bias_layers(config) if config.sizes[l] > 1]

@@ -178,6 +178,10 @@ SENTENCES = {
         "The gradients of {where} are N = {n} times too large: this layer sums over the batch where the loss "
         "takes the mean (the 1/N is missing here only)."
     ),
+    "bias-not-averaged": (
+        "Every bias gradient is N = {n} times too large: db is summed over the batch and never divided by N, "
+        "while dW is."
+    ),
 }
 
 
