@@ -486,15 +486,6 @@ _NEW_SPECS = [
         _LayerSumOverBatch,
         _all_layers,
     ),
-    MutantSpec(
-        "bias-not-averaged",
-        "every db_l summed over the batch and not divided by N (every dW_l is)",
-        "missing_batch_mean",
-        False,
-        _BiasNotAveraged,
-        _has_bias,
-        "Divide db by N as dW is (db = np.sum(dZ, axis=...) / m), or form the 1/N once, in the output delta.",
-    ),
 ]
 MUTANTS.update({s.name: s for s in _NEW_SPECS})
 _REQUIREMENTS.update(
@@ -510,5 +501,15 @@ _REQUIREMENTS.update(PATH_REQUIREMENTS)
 # a layer's step fed a neighbouring layer's cached value (reference_nets.zoo_crossed)
 MUTANTS.update({row[0]: MutantSpec(*row) for row in CROSSED_MUTANTS})
 _REQUIREMENTS.update(CROSSED_REQUIREMENTS)
+# every layer's bias gradient left a sum over the batch
+MUTANTS["bias-not-averaged"] = MutantSpec(
+    "bias-not-averaged",
+    "every db_l summed over the batch and not divided by N (every dW_l is)",
+    "missing_batch_mean",
+    False,
+    _BiasNotAveraged,
+    _has_bias,
+    "Divide db by N as dW is (db = np.sum(dZ, axis=...) / m), or form the 1/N once, in the output delta.",
+)
 #: Codes added to the vocabulary (DESIGN.md: add, never rename).
 DIAGNOSIS_CODES = (*DIAGNOSIS_CODES, "gradient_clipping", "shape_mismatch")

@@ -53,6 +53,8 @@ __all__ = [
     "MIN_PERTURBED",
 ]
 
+#: The evidence key of a fail against a loss that runs another network than the forward.
+OTHER_NETWORK = "moved"
 AUDIT_CODES = ("nondeterministic_gradient", "inconsistent_gradient", "numerical_gradient")
 #: Two calls at the same weights agree to this fraction of the gradient's scale (float64
 #: backprop is deterministic; this leaves room for a summation order that varies).
@@ -85,7 +87,9 @@ def earns_no_gradient_points(r: SubmissionResult) -> bool:
         return True
     first = r.diagnoses[0] if r.status == "fail" and r.diagnoses else None
     unjudged = all(t.status in ("pass", "kink") for t in r.tensors)  # every tensor shown is the first point's
-    return bool(first and first.code == "inconsistent_gradient" and unjudged)
+    # a loss of another network than the forward (gradcheck.audit.throughoutput): its tensors passed against it
+    other_network = bool(first and first.code == "forward_mismatch" and first.evidence.get(OTHER_NETWORK))
+    return bool(first and (first.code == "inconsistent_gradient" or other_network) and unjudged)
 
 
 def _arrays(items: list | None) -> list[np.ndarray | None]:

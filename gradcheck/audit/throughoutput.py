@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.consistency import OTHER_NETWORK
 from gradcheck.audit.extracted import Extracted
 from gradcheck.audit.submissionresult import SubmissionResult
 from gradcheck.result import Diagnosis
@@ -152,7 +153,7 @@ def judged(
         "than the forward (another activation, a stored copy of the weights, values kept from an earlier call): "
         "the backward differentiates that loss, not the network. Compute the loss from the forward's output.",
         0.9,
-        {"residual": share, "moved": int(idx.size)},
+        {"residual": share, OTHER_NETWORK: int(idx.size)},  # no gradient points (consistency.py)
     )
     return dataclasses.replace(r, status="fail", diagnoses=(diag, *r.diagnoses))
 
