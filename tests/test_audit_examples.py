@@ -32,6 +32,7 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "dropout_arg_logcosh_correct.py": ["W1", "b1", "W2", "b2"],
     "deep_cache_eps_relu_correct.py": ["W1", "b1", "W2", "b2"],
     "deep_cache_eps_relu_db_bug.py": ["W1", "b1", "W2", "b2"],
     "propagate_logreg_correct.py": ["w", "b"],

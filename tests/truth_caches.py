@@ -1,6 +1,7 @@
 """Truth cases for the examples whose backward returns the activations' gradients beside the weights' (the
-course convention ``grads["dA1"]``): each file's claimed gradient and a loss written here, independently of the
-project's gradient code, for central differences in tests/test_examples_truth.py.
+course convention ``grads["dA1"]``), and for a loss that runs the forward with a dropout knob at its default:
+each file's claimed gradient and a loss written here, independently of the project's gradient code, for central
+differences in tests/test_examples_truth.py.
 """
 
 from __future__ import annotations
@@ -44,7 +45,23 @@ def deep_cache(rel: str):
     return [p[k] for k in keys], [g["d" + k] for k in keys], loss, keys
 
 
+def dropout_arg(rel: str):
+    """Mean log-cosh over 7 samples and 2 outputs, the file's fixed mask on the tanh layer (keep_prob 0.8)."""
+    m = _module(rel)
+    net = m.Net()
+    X, Y = RNG.normal(size=(7, 3)), RNG.normal(size=(7, 2))
+    g = net.backward(X, Y)
+    keys = ["W1", "b1", "W2", "b2"]
+
+    def loss():
+        h = np.tanh(X @ net.W1 + net.b1) * net.mask
+        return np.mean(np.log(np.cosh(h @ net.W2 + net.b2 - Y)))
+
+    return [getattr(net, k) for k in keys], [g[k] for k in keys], loss, keys
+
+
 CACHE_CASES = {
+    "dropout_arg_logcosh_correct.py": lambda: dropout_arg("dropout_arg_logcosh_correct.py"),
     "deep_cache_eps_relu_correct.py": lambda: deep_cache("deep_cache_eps_relu_correct.py"),
     "deep_cache_eps_relu_db_bug.py": lambda: deep_cache("deep_cache_eps_relu_db_bug.py"),
 }
