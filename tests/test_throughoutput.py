@@ -143,3 +143,10 @@ def test_a_forward_taking_a_dropout_knob_gives_no_output():
 
     assert _takes_dropout(lambda X, keep_prob=0.8: X) and _takes_dropout(lambda X, dropout=0.5: X)
     assert not _takes_dropout(lambda X, training=True: X) and not _takes_dropout(len)
+
+
+def test_a_loss_returned_through_float32_is_not_tested():
+    r = throughoutput.judged(_passed(), EX, BASE, _asker(lambda p: np.float32(OTHER["softsign"](p))), "loss", seed=0)
+    assert r.status == "pass" and "float32" in r.notes[-1]
+    r = throughoutput.judged(_passed(), EX, BASE, _asker(lambda p: float(np.float32(LOSSES["mse"](p)))), "loss", seed=0)
+    assert r.status == "pass" and "float32" in r.notes[-1]

@@ -125,6 +125,8 @@ def judged(
     if isinstance(got, str):
         return _noted(r, f"not checked ({got})")
     values, outs = got
+    if _coarse(values):
+        return _noted(r, "not checked (the loss's values are rounded to float32 or coarser)")
     size = float(np.linalg.norm((values[2::2] - values[3::2]) / (2 * h)))
     fits = []
     for cols in _regressors(base, idx, ex, outs[2:], h):  # the output alone first, then with a penalty
@@ -156,6 +158,12 @@ def judged(
         {"residual": share, OTHER_NETWORK: int(idx.size)},  # no gradient points (consistency.py)
     )
     return dataclasses.replace(r, status="fail", diagnoses=(diag, *r.diagnoses))
+
+
+def _coarse(values: np.ndarray) -> bool:
+    """Are the loss's values all float32 (or float16) numbers, as a loss returned through np.float32() gives?
+    Its differences over these steps are then rounding, no test (one in 2**29 float64 values is a float32)."""
+    return bool(np.array_equal(values, values.astype(np.float32).astype(np.float64)))
 
 
 def _noted(r: SubmissionResult, how: str) -> SubmissionResult:
