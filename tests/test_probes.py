@@ -377,6 +377,54 @@ def test_the_watch_sees_a_forward_written_out_inline(tmp_path):
     assert s["perturbed_evaluations"] == 0
 
 
+def test_the_watch_sees_code_the_submission_compiled_from_a_string(tmp_path):
+    """Finite differences compiled from a string at run time (examples/hostile/exec_numerical.py): code of no
+    file that a frame of the submission's calls is the submission's, and so is what that code calls; code of no
+    file called from a library's frame (a namedtuple's generated method) or the interpreter's frozen modules
+    is not."""
+    import sys
+
+    fd = (
+        "for i in range(W.size):\n"
+        "    for s in (h, -h):\n"
+        "        w = W.copy()\n"
+        "        w.flat[i] += s\n"
+        "        np.mean(w)\n"
+    )
+    src = (
+        "import numpy as np\n"
+        "def backward(W, src, name):\n"
+        "    exec(compile(src, name, 'exec'), {'np': np, 'W': W, 'h': 1e-5})\n"
+        "def helper_call(fn):\n"
+        "    return fn()\n"
+    )
+    ns: dict = {}
+    exec(compile(src, str(tmp_path / "s.py"), "exec"), ns)
+    lib: dict = {}
+    exec(compile("def run(fn):\n    return fn()\n", str(tmp_path.parent / "library.py"), "exec"), lib)
+    W = np.random.default_rng(1).standard_normal((3, 2))
+
+    def watched(fn, *args):
+        w = probes.CallWatch(str(tmp_path), lambda: [W.copy()], [W.copy()])
+        sys.setprofile(w)
+        try:
+            fn(*args)
+        finally:
+            sys.setprofile(None)
+        return w, w.summary()
+
+    w, s = watched(ns["backward"], W, fd, "<generated>")
+    assert s["perturbed_places"] == W.size and s["calls"].get("<module>") == 1 and len(w.adopted) == 1
+    _, s = watched(ns["backward"], W, fd, "<frozen generated>")
+    assert s["perturbed_places"] == 0  # the interpreter's own modules are never the submission's
+    gen: dict = {"np": np, "W": W, "h": 1e-5}
+    exec(compile("def fd():\n" + "".join("    " + line + "\n" for line in fd.splitlines()), "<string>", "exec"), gen)
+    _, s = watched(lib["run"], gen["fd"])  # called by a library's frame only: not the submission's
+    assert s["perturbed_places"] == 0
+    _, s = watched(ns["helper_call"], gen["fd"])  # called by the submission's frame
+    assert s["perturbed_places"] == W.size
+
+
 def test_the_watch_sees_central_differences_along_directions():
     """Every weight moved at once by a tiny step, then by its exact opposite: a central difference in a
     rotated basis. An update (one way), online updates (further each time) and a probe's return to the
