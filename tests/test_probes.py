@@ -333,10 +333,22 @@ def test_the_watch_by_direct_calls(tmp_path):
     assert w._params_hit() is None
 
 
+def _watched(root: str, weights, fn, *args) -> probes.CallWatch:
+    """``fn(*args)`` run under a call watch of the submission at ``root`` whose weights are ``weights()``."""
+    import sys
+
+    w = probes.CallWatch(root, weights, weights())
+    sys.setprofile(w)
+    try:
+        fn(*args)
+    finally:
+        sys.setprofile(None)
+    return w
+
+
 def test_the_watch_sees_a_forward_written_out_inline(tmp_path):
     """Finite differences on local copies of the weights, with no call of the submission's own: seen at
     the numpy calls the backward makes (a dict and a list of copies), never at an honest update."""
-    import sys
 
     src = (
         "import numpy as np\n"
@@ -360,13 +372,7 @@ def test_the_watch_sees_a_forward_written_out_inline(tmp_path):
     W, b = rng.standard_normal((3, 2)), np.zeros(1)  # b: one entry, never compared
 
     def watched(fn, *args):
-        w = probes.CallWatch(str(tmp_path), lambda: [W.copy(), b.copy()], [W.copy(), b.copy()])
-        sys.setprofile(w)
-        try:
-            fn(*args)
-        finally:
-            sys.setprofile(None)
-        return w.summary()
+        return _watched(str(tmp_path), lambda: [W.copy(), b.copy()], fn, *args).summary()
 
     s = watched(ns["inline_fd"], W, b)
     # every library call made while a perturbed copy is held counts (the copies, the sums): at least the
@@ -382,7 +388,6 @@ def test_the_watch_sees_code_the_submission_compiled_from_a_string(tmp_path):
     file that a frame of the submission's calls is the submission's, and so is what that code calls; code of no
     file called from a library's frame (a namedtuple's generated method) or the interpreter's frozen modules
     is not."""
-    import sys
 
     fd = (
         "for i in range(W.size):\n"
@@ -405,12 +410,7 @@ def test_the_watch_sees_code_the_submission_compiled_from_a_string(tmp_path):
     W = np.random.default_rng(1).standard_normal((3, 2))
 
     def watched(fn, *args):
-        w = probes.CallWatch(str(tmp_path), lambda: [W.copy()], [W.copy()])
-        sys.setprofile(w)
-        try:
-            fn(*args)
-        finally:
-            sys.setprofile(None)
+        w = _watched(str(tmp_path), lambda: [W.copy()], fn, *args)
         return w, w.summary()
 
     w, s = watched(ns["backward"], W, fd, "<generated>")
