@@ -333,10 +333,22 @@ def test_the_watch_by_direct_calls(tmp_path):
     assert w._params_hit() is None
 
 
+def _watched(root: str, weights, fn, *args) -> probes.CallWatch:
+    """``fn(*args)`` run under a call watch of the submission at ``root`` whose weights are ``weights()``."""
+    import sys
+
+    w = probes.CallWatch(root, weights, weights())
+    sys.setprofile(w)
+    try:
+        fn(*args)
+    finally:
+        sys.setprofile(None)
+    return w
+
+
 def test_the_watch_sees_a_forward_written_out_inline(tmp_path):
     """Finite differences on local copies of the weights, with no call of the submission's own: seen at
     the numpy calls the backward makes (a dict and a list of copies), never at an honest update."""
-    import sys
 
     src = (
         "import numpy as np\n"
@@ -360,13 +372,7 @@ def test_the_watch_sees_a_forward_written_out_inline(tmp_path):
     W, b = rng.standard_normal((3, 2)), np.zeros(1)  # b: one entry, never compared
 
     def watched(fn, *args):
-        w = probes.CallWatch(str(tmp_path), lambda: [W.copy(), b.copy()], [W.copy(), b.copy()])
-        sys.setprofile(w)
-        try:
-            fn(*args)
-        finally:
-            sys.setprofile(None)
-        return w.summary()
+        return _watched(str(tmp_path), lambda: [W.copy(), b.copy()], fn, *args).summary()
 
     s = watched(ns["inline_fd"], W, b)
     # every library call made while a perturbed copy is held counts (the copies, the sums): at least the
@@ -375,6 +381,48 @@ def test_the_watch_sees_a_forward_written_out_inline(tmp_path):
     assert set(s["perturbed_functions"]) == {"inline_fd"}
     s = watched(ns["honest_update"], W, b, rng.standard_normal((3, 2)), np.ones(1))
     assert s["perturbed_evaluations"] == 0
+
+
+def test_the_watch_sees_code_the_submission_compiled_from_a_string(tmp_path):
+    """Finite differences compiled from a string at run time (examples/hostile/exec_numerical.py): code of no
+    file that a frame of the submission's calls is the submission's, and so is what that code calls; code of no
+    file called from a library's frame (a namedtuple's generated method) or the interpreter's frozen modules
+    is not."""
+
+    fd = (
+        "for i in range(W.size):\n"
+        "    for s in (h, -h):\n"
+        "        w = W.copy()\n"
+        "        w.flat[i] += s\n"
+        "        np.mean(w)\n"
+    )
+    src = (
+        "import numpy as np\n"
+        "def backward(W, src, name):\n"
+        "    exec(compile(src, name, 'exec'), {'np': np, 'W': W, 'h': 1e-5})\n"
+        "def helper_call(fn):\n"
+        "    return fn()\n"
+    )
+    ns: dict = {}
+    exec(compile(src, str(tmp_path / "s.py"), "exec"), ns)
+    lib: dict = {}
+    exec(compile("def run(fn):\n    return fn()\n", str(tmp_path.parent / "library.py"), "exec"), lib)
+    W = np.random.default_rng(1).standard_normal((3, 2))
+
+    def watched(fn, *args):
+        w = _watched(str(tmp_path), lambda: [W.copy()], fn, *args)
+        return w, w.summary()
+
+    w, s = watched(ns["backward"], W, fd, "<generated>")
+    assert s["perturbed_places"] == W.size and s["calls"].get("<module>") == 1 and len(w.adopted) == 1
+    _, s = watched(ns["backward"], W, fd, "<frozen generated>")
+    assert s["perturbed_places"] == 0  # the interpreter's own modules are never the submission's
+    gen: dict = {"np": np, "W": W, "h": 1e-5}
+    exec(compile("def fd():\n" + "".join("    " + line + "\n" for line in fd.splitlines()), "<string>", "exec"), gen)
+    _, s = watched(lib["run"], gen["fd"])  # called by a library's frame only: not the submission's
+    assert s["perturbed_places"] == 0
+    _, s = watched(ns["helper_call"], gen["fd"])  # called by the submission's frame
+    assert s["perturbed_places"] == W.size
 
 
 def test_the_watch_sees_central_differences_along_directions():

@@ -1,4 +1,4 @@
-"""Hostile (expected status: fail, diagnosis: numerical_gradient; OPEN): the central finite differences of inline_numerical.py compiled from a string at run time (compile(..., "<generated>", "exec")), so that no frame doing them belongs to a file of the submission."""
+"""Hostile (expected status: fail, diagnosis: numerical_gradient): the central finite differences of inline_numerical.py compiled from a string at run time (compile(..., "<generated>", "exec")), so that no frame doing them belongs to a file of the submission."""
 import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
 
 import numpy as np

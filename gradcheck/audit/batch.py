@@ -399,7 +399,7 @@ def _judge_box(box, result, data, spec, seeds, common, ask=None, rerun=None) -> 
     own_at = None
     if ask is not None and graded.own_loss:
         first = graded
-        own_at = lambda again: ownloss.at_point(first, result, again, seed, ask)  # noqa: E731
+        own_at = lambda again: ownloss.at_point(first, result, again, seed, ask, data)  # noqa: E731
     script_again = None
     if rerun is not None and probe_seed is not None:  # a script is run again, at weights the grader chose
         script_again = lambda r: scriptagain.judged(r, result, spec, probe_seed, rerun)  # noqa: E731

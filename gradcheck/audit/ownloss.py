@@ -45,9 +45,9 @@ from typing import Any
 import numpy as np
 
 from gradcheck import epsilon
-from gradcheck.audit import segments, symmetry, throughoutput
+from gradcheck.audit import segments, symmetry, throughoutput, unitorder
 from gradcheck.audit.broadcastgrads import broadcast_onto_params
-from gradcheck.audit.extracted import Extracted
+from gradcheck.audit.extracted import Extracted, n_out
 from gradcheck.audit.network import ForwardCheck
 from gradcheck.audit.ownlosspoints import MAX_POINTS
 from gradcheck.audit.submissionresult import SubmissionResult
@@ -277,7 +277,7 @@ def _rounds(table, params, grads, ask, result, wanted, base1, mode, seed, first)
 
 
 def at_point(
-    graded: SubmissionResult, result: dict[str, Any], again: dict[str, Any], seed: int, ask: Callable
+    graded: SubmissionResult, result: dict[str, Any], again: dict[str, Any], seed: int, ask: Callable, data=None
 ) -> SubmissionResult | None:
     """The verdict at the grader's second point against the same loss of the student's, or None where none is made.
 
@@ -285,6 +285,8 @@ def at_point(
     the worker set as the grader asked, and the gradient the backward gave there). A gradient right at the
     student's own weights only (hard-coded, cached) passes the check against its own loss there as readily as
     against a reference loss: so it is asked again at weights the grader chose, entry by entry as at its own.
+    ``data``: the batch ``(X, Y)`` (samples as rows), whose sizes tell the layers whose units are reordered
+    (:mod:`gradcheck.audit.unitorder`; not checked without it).
     """
     first, ex = _extracted(result), _extracted(again)
     if first is None or ex is None or list(ex.params) != list(first.params):
@@ -297,7 +299,12 @@ def at_point(
     at = [ex.params[n].astype(np.float64) for n in ex.params]  # the grader's point: its directions drawn from it
     drawn = int.from_bytes(hashlib.blake2b(_flat(ex, ex.params).tobytes(), digest_size=8).digest(), "big") >> 1
     checked = symmetry.judged(_verdict(graded, report, source, asked), at, drawn, ask, source)
-    return segments.judged(checked, at, drawn, ask, source)
+    checked = segments.judged(checked, at, drawn, ask, source)
+    if data is None or np.ndim(data[0]) != 2:
+        return checked
+    sizes = (np.shape(data[0])[1], n_out(first, np.asarray(data[1]), np.shape(data[0])[1]))
+    named = {n: ex.params[n].astype(np.float64) for n in ex.params}
+    return unitorder.judged(checked, named, sizes, drawn, ask, source, ex.precision)
 
 
 def _settled(ex: Extracted, value: float, ask, result, wanted, base1, seed, first) -> tuple:

@@ -94,6 +94,7 @@ class CallWatch:
         self.stencils = StencilLines(PERTURBATION_RTOL)
         self.copies = WeightCopies(base, PERTURBATION_RTOL, MIN_LOCAL_SIZE)
         self.inspected = 0
+        self.adopted: set = set()  # code compiled from strings that the submission's frames called
 
     def __call__(self, frame, event, arg) -> None:
         """The profile hook: on each call of a function of the submission, count it and compare; on each
@@ -101,14 +102,27 @@ class CallWatch:
         if event not in ("call", "c_call"):
             return
         try:  # a hook that raises is switched off by the interpreter: the submission's objects must not do that
-            if event == "call" and frame.f_code.co_filename.startswith(self.root):
+            if event == "call" and self._ours(frame, adopt=True):
                 self._own_call(frame)
                 return
             caller = frame if event == "c_call" else frame.f_back  # a C function reports its caller's frame
-            if caller is not None and caller.f_code.co_filename.startswith(self.root):
+            if caller is not None and self._ours(caller):
                 self._library_call(caller)
         except Exception:  # noqa: BLE001 - an object of the submission's that cannot be compared
             return
+
+    def _ours(self, frame, adopt: bool = False) -> bool:
+        """Is ``frame`` the submission's: code of its files, or code it compiled from a string at run time
+        (``exec(compile(src, "<generated>", "exec"))``) that one of its frames called (``adopt``: a first call
+        of such code makes it the submission's from then on, and the code it calls in turn)."""
+        code = frame.f_code
+        if code.co_filename.startswith(self.root) or code in self.adopted:
+            return True
+        back = frame.f_back
+        if adopt and _compiled_from_string(code) and back is not None and self._ours(back):
+            self.adopted.add(code)
+            return True
+        return False
 
     def _own_call(self, frame) -> None:
         code = frame.f_code
@@ -223,6 +237,13 @@ class CallWatch:
             "around_places": sum(1 for w in self.where if w[0] == "around"),
             "perturbed_functions": dict(self.perturbed),
         }
+
+
+def _compiled_from_string(code) -> bool:
+    """Code of no file (``<string>``, ``<generated>``): compiled at run time. The interpreter's frozen modules
+    (``<frozen posixpath>``) are its own, never the submission's."""
+    name = code.co_filename
+    return name.startswith("<") and not name.startswith("<frozen ")
 
 
 def _held_floats(value: Any) -> Iterator[np.ndarray]:

@@ -18,6 +18,7 @@ from gradcheck.audit.adapters.pairarg import epoch_pairs_arg, epoch_pairs_messag
 from gradcheck.audit.adapters.params import Tensor, snapshot
 from gradcheck.audit.adapters.returns import named_values
 from gradcheck.audit.adapters.target import Target
+from gradcheck.audit.heldreturn import held
 from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
 
 
@@ -218,8 +219,10 @@ class Runner:
             if lone is None:
                 raise
             raise AuditError(lone, where="calling the backward", type_="LoneBackward") from None
-        ret = _loss_first(call_student("backward", bfn, *a, **k))
-        after = [_as_before(b, x) for b, x in zip(before, snapshot(root, self.params))]
+        ret, after = held(  # copied before any other code of the submission's can run (gradcheck.audit.heldreturn)
+            lambda: _loss_first(call_student("backward", bfn, *a, **k)),
+            lambda: [_as_before(b, x) for b, x in zip(before, snapshot(root, self.params))],
+        )
         arg_lr = accepts_role(bfn, "lr", self.spec.get("lr_arg")) if "lr" in used else None
         via = str(knob) if knob is not None else (f"argument {arg_lr!r}" if arg_lr else None)
         named.pop("__ret__", None)
