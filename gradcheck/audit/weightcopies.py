@@ -40,6 +40,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from gradcheck.audit.rays import Rays
 from gradcheck.audit.stencils import direction_key
 
 __all__ = ["MAX_COPIES", "STAR", "WeightCopies", "nested_floats", "relabelled_moved"]
@@ -76,6 +77,7 @@ class WeightCopies:
         flat = np.concatenate([b.ravel() for b in base]) if base else np.zeros(0)
         self.flat = flat if len(base) > 1 and flat.size >= min_size else None
         self.moves: dict = {}  # per tensor (or "flat"): direction key -> (move, counted)
+        self.rays = Rays()
         self.magnitudes: dict = {}  # per tensor: its entries' magnitudes, sorted
 
     def hits(self, arr: np.ndarray) -> list[tuple]:
@@ -113,7 +115,7 @@ class WeightCopies:
         d = np.asarray(copies, dtype=float).reshape(len(copies), -1) - b.ravel()
         small = np.all(np.abs(d) <= self.rtol * np.maximum(1.0, np.abs(b.ravel())), axis=1)
         moved = np.count_nonzero(d, axis=1)
-        found = []
+        found = self.rays.hits(t, d[~small & (moved > 0)])
         for k in np.flatnonzero(small & (moved > 0)):
             if moved[k] <= 2:
                 found.append(("local", t, *(int(i) for i in np.flatnonzero(d[k]))))
