@@ -13,8 +13,8 @@ such a copy:
   in common, the gradient fitted by least squares (no move is ever undone, so no central
   difference along one line shows);
 * **relabelled copies**: the hidden units in another order and with flipped signs (an odd
-  activation such as tanh makes that the same network), a new order for every evaluation, so
-  that no entry of the copy is in its own place.
+  activation such as tanh makes that the same network) or rescaled (ReLU), a new order for
+  every evaluation, so that no entry of the copy is in its own place.
 
 Here every array of a weight's shape, of the flat vector's shape, or a stack of either along
 leading axes, is read as that many copies; a copy a small step away from the weights
@@ -22,12 +22,13 @@ leading axes, is read as that many copies; a copy a small step away from the wei
 as before. An array of a weight's size (or a stack of them) that holds the weight's entries in any
 order and with any signs, all but one or two of them exactly and those a small step away, is a
 perturbed place too: its entries' magnitudes are the weight's, as a multiset, but for the probe's
-step (:func:`relabelled_moved`). A copy moved in more entries is a move; a numerical gradient makes many of them from
-the same point, in unrelated directions (pairwise ``|cos| < UNRELATED``) and of about one size
-(within a factor ``SIZE_RATIO``): :data:`STAR` such moves are evaluations around the point,
-each one place, unless it lies near a move seen before. Backpropagation makes none: an update
-moves a copy once per step, and online updates walk away from the point, each position one small
-step from the last.
+step (:func:`relabelled_moved`); so is a matrix whose columns (or rows) are the weight's rescaled, in
+any order, one or two entries moved (:mod:`gradcheck.audit.scaledunits`). A copy moved in more
+entries is a move; a numerical gradient makes many of them from the same point, in unrelated
+directions (pairwise ``|cos| < UNRELATED``) and of about one size (within a factor ``SIZE_RATIO``):
+:data:`STAR` such moves are evaluations around the point, each one place, unless it lies near a
+move seen before. Backpropagation makes none: an update moves a copy once per step, and online
+updates walk away from the point, each position one small step from the last.
 The watch runs at the grader's second point, where no tensor is all zeros, so a small array of
 deltas is not a copy of a zero bias.
 """
@@ -41,6 +42,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from gradcheck.audit.rays import Rays
+from gradcheck.audit.scaledunits import ScaledUnits
 from gradcheck.audit.stencils import direction_key
 
 __all__ = ["MAX_COPIES", "STAR", "WeightCopies", "nested_floats", "relabelled_moved"]
@@ -79,6 +81,7 @@ class WeightCopies:
         self.moves: dict = {}  # per tensor (or "flat"): direction key -> (move, counted)
         self.rays = Rays()
         self.magnitudes: dict = {}  # per tensor: its entries' magnitudes, sorted
+        self.units = ScaledUnits(rtol)
 
     def hits(self, arr: np.ndarray) -> list[tuple]:
         """The places where ``arr`` holds perturbed copies of the weights (a tensor, the flat vector, or a stack of
@@ -102,6 +105,9 @@ class WeightCopies:
             if t not in self.magnitudes:
                 self.magnitudes[t] = np.sort(np.abs(b.ravel()))
             found = [("local", t, *m) for m in relabelled_moved(copies, b, self.rtol, self.magnitudes[t]) if m]
+            if not found and arr.shape == b.shape:  # units reordered and rescaled (a ReLU layer's symmetry)
+                place = self.units.place(t, arr, b)
+                found = [] if place is None else [("local", t, *place)]
             if found:
                 return found
         return []
