@@ -155,3 +155,16 @@ def test_relabelled_arrays_that_are_not_a_probe_are_ignored():
     far[0, 0] += 0.5
     assert w.hits(_relabelled(far, rng)[0]) == []  # a step larger than a difference's
     assert w.hits(np.abs(BASE[0]).T + 0.0) == []  # the magnitudes in other places, none moved
+
+
+def test_a_buffer_moved_in_place_is_read_again():
+    """An array in which nothing was found is passed over when met again with the same content, never by its identity:
+    a buffer the numerical gradient writes each probe into is read at every probe."""
+    w = _watch()
+    buf = BASE[0].copy()
+    assert w.hits(buf) == [] and w.hits(buf) == []
+    for k in (3, 7):
+        buf[...] = BASE[0]
+        buf.flat[k] += H
+        assert w.hits(buf) == [("local", 0, k)]
+        assert w.hits(buf.copy()) == [("local", 0, k)]  # the same probe seen again: still an evaluation

@@ -68,6 +68,8 @@ FAR = 0.7
 MAX_COPIES = 4096
 #: A new move is compared with this many of the latest moves.
 RECENT = 64
+#: Arrays in which nothing was found remembered at most (by a hash of their content).
+MAX_QUIET = 1 << 16
 
 
 class WeightCopies:
@@ -82,10 +84,18 @@ class WeightCopies:
         self.rays = Rays()
         self.magnitudes: dict = {}  # per tensor: its entries' magnitudes, sorted
         self.units = ScaledUnits(rtol)
+        self.quiet: set[int] = set()  # arrays (by content) in which nothing was found
 
     def hits(self, arr: np.ndarray) -> list[tuple]:
         """The places where ``arr`` holds perturbed copies of the weights (a tensor, the flat vector, or a stack of
-        either: one place per copy), or []."""
+        either: one place per copy), or [].
+
+        An array holding what an earlier one held, and in which nothing was found, is passed over (a frame's arrays are
+        read again at every library call it makes): every rule here finds in it what it found before, but for a point of
+        a line that :mod:`~gradcheck.audit.rays` counts later, whose later points name that line."""
+        seen = hash((arr.shape, arr.dtype.str, arr.tobytes()))  # salted per process: no array can be made to collide
+        if seen in self.quiet:
+            return []
         for t, b in self._bases():
             if arr.ndim < b.ndim or arr.shape[arr.ndim - b.ndim :] != b.shape:
                 continue
@@ -93,7 +103,10 @@ class WeightCopies:
             found = self._copies_hits(t, b, copies[:MAX_COPIES])
             if found:
                 return found
-        return self._relabelled_hits(arr)
+        found = self._relabelled_hits(arr)
+        if not found and len(self.quiet) < MAX_QUIET:
+            self.quiet.add(seen)
+        return found
 
     def _relabelled_hits(self, arr: np.ndarray) -> list[tuple]:
         """The places where ``arr`` (or each copy of a stack of them) holds a weight's entries in other places and with
