@@ -101,3 +101,70 @@ def test_exact_numbers_and_object_arrays_are_read_too():
             raise AssertionError("the watch ran the submission's code")
 
     assert nested_floats([[Sneaky(1.0), 2.0]]) is None
+
+
+def _relabelled(W: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """W with its columns (hidden units) in another order and random signs; the order and the signs."""
+    order = rng.permutation(W.shape[1])
+    flip = rng.choice([-1.0, 1.0], size=order.size)
+    return W[:, order] * flip, order, flip
+
+
+def test_relabelled_copies_moved_in_one_entry_are_that_entry_of_the_weight():
+    """examples/hostile/permuted_units_numerical.py: the hidden units permuted and sign-flipped, a new order for
+    every evaluation, one entry moved by the step; the place is the weight's own entry, whatever the order."""
+    rng = np.random.default_rng(11)
+    w, seen = _watch(), set()
+    for r, c in np.ndindex(3, 4):
+        for sign in (1.0, -1.0):
+            moved = BASE[0].copy()
+            moved[r, c] += sign * H
+            copy, _, _ = _relabelled(moved, rng)
+            hits = w.hits(copy)
+            assert hits == [("local", 0, r * 4 + c)]
+            seen.update(hits)
+    assert len(seen) == 12
+    column = BASE[2].copy()
+    column[1, 0] -= H
+    assert w.hits(column[rng.permutation(4)] * -1.0) == [("local", 2, 1)]  # W2's rows reordered, negated
+    flat = THETA.copy()
+    flat[14] += H
+    assert w.hits(-flat[rng.permutation(flat.size)]) == [("local", "flat", 14)]
+
+
+def test_a_stack_of_relabelled_copies_is_one_place_per_copy():
+    rng = np.random.default_rng(12)
+    copies = []
+    for k in range(12):
+        moved = BASE[0].copy()
+        moved.flat[k] += H
+        copies.append(_relabelled(moved, rng)[0])
+    assert sorted(_watch().hits(np.stack(copies))) == [("local", 0, k) for k in range(12)]
+
+
+def test_relabelled_arrays_that_are_not_a_probe_are_ignored():
+    rng = np.random.default_rng(13)
+    w = _watch()
+    assert w.hits(_relabelled(BASE[0], rng)[0]) == []  # the same network, nothing moved
+    updated = BASE[0] - 1e-4 * rng.normal(size=(3, 4))
+    assert w.hits(_relabelled(updated, rng)[0]) == []  # an update: every entry moved
+    three = BASE[0].copy()
+    three.flat[[0, 5, 9]] += H
+    assert w.hits(_relabelled(three, rng)[0]) == []  # three entries moved: no probe of one or two
+    far = BASE[0].copy()
+    far[0, 0] += 0.5
+    assert w.hits(_relabelled(far, rng)[0]) == []  # a step larger than a difference's
+    assert w.hits(np.abs(BASE[0]).T + 0.0) == []  # the magnitudes in other places, none moved
+
+
+def test_a_buffer_moved_in_place_is_read_again():
+    """An array in which nothing was found is passed over when met again with the same content, never by its identity:
+    a buffer the numerical gradient writes each probe into is read at every probe."""
+    w = _watch()
+    buf = BASE[0].copy()
+    assert w.hits(buf) == [] and w.hits(buf) == []
+    for k in (3, 7):
+        buf[...] = BASE[0]
+        buf.flat[k] += H
+        assert w.hits(buf) == [("local", 0, k)]
+        assert w.hits(buf.copy()) == [("local", 0, k)]  # the same probe seen again: still an evaluation

@@ -302,13 +302,18 @@ def failed_at_point(r: SubmissionResult, err: dict) -> SubmissionResult:
 def _perturbed_how(calls: dict, places: int) -> str:
     """Where the watched evaluations were made, in words: moved entries or complex steps."""
     steps, lines = int(calls.get("complex_places", 0)), int(calls.get("line_places", 0))
-    around = int(calls.get("around_places", 0))
-    moved = places - steps - lines - around
+    around, rays = int(calls.get("around_places", 0)), int(calls.get("ray_places", 0))
+    moved = places - steps - lines - around - rays
     parts = [f"weights moved by a tiny step in one entry at a time ({moved} different entries)"] if moved else []
     if around:
         parts.append(
             f"copies of the weights moved by a tiny step in many entries at once, along {around} unrelated directions "
             "from the same point (differences along random directions)"
+        )
+    if rays:
+        parts.append(
+            f"copies of the weights at several steps along each of {rays} unrelated lines through them (derivatives "
+            "along directions, from the loss at points on each line)"
         )
     if steps:
         parts.append(f"weights given a tiny imaginary step (a complex-step derivative) along {steps} directions")

@@ -235,6 +235,7 @@ class CallWatch:
             "complex_places": sum(1 for w in self.where if w[0] == "complex"),
             "line_places": sum(1 for w in self.where if w[0] == "line"),
             "around_places": sum(1 for w in self.where if w[0] == "around"),
+            "ray_places": sum(1 for w in self.where if w[0] == "ray"),
             "perturbed_functions": dict(self.perturbed),
         }
 

@@ -24,6 +24,7 @@ from gradcheck.audit.adapters import (
 )
 from gradcheck.audit.adapters.datacount import bind_shape_counts
 from gradcheck.audit.adapters.extract import extract_step
+from gradcheck.audit.adapters.forwardreads import read_by_forward
 from gradcheck.audit.adapters.loopwidth import bind_loop_widths
 from gradcheck.audit.adapters.modelfind import find_target
 from gradcheck.audit.adapters.noparams import no_params
@@ -135,6 +136,14 @@ def audit(
     raise first
 
 
+def _forward_of(target: Target, root):
+    """The target's forward on ``root``, or None when it has none or cannot be had."""
+    try:
+        return target.get_forward(root)
+    except Exception:  # noqa: BLE001 - the student's lookup failed: its own error shows where it is called
+        return None
+
+
 def _invented_note(sizes: Sizes, n: int, seed: int) -> str:
     return (
         f"no data and no sizes given: {sizes.n_in} inputs and {sizes.n_out} output(s) invented, {n} samples "
@@ -157,8 +166,8 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
         params = params_from_spec(list(ctx.spec["params"]), probe, target.root_name)
     elif known:  # the shape's own names (``layers[0].W``), also as [network] params gives them
         params = [known[n] for n in ctx.spec.get("params") or known]
-    else:
-        params = discover_params(probe, target.root_is_namespace)
+    else:  # what the forward reads: a helper object's arrays are no parameters
+        params = read_by_forward(discover_params(probe, target.root_is_namespace), probe, _forward_of(target, probe))
     if not params:
         raise no_params(target, probe, ctx.loaded.stmts)
     if not target.own_sizes:  # weights of sizes its code fixes (2 x 2), made from a batch of invented ones
