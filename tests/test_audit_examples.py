@@ -33,6 +33,9 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
     "propagate_logreg_correct.py": ["w", "b"],
+    "propagate_db_sum_bug.py": ["w", "b"],
+    "propagate_main_optimize_correct.py": ["w", "b"],
+    "propagate_main_model_dw_sum_bug.py": ["w", "b"],
     "flat_theta_jac_correct.py": ["A", "a", "B", "c"],
     "flat_theta_jac_no_tanh_prime_bug.py": ["A", "a", "B", "c"],
     "globals_cache_wrapper_correct.py": ["W1", "b1", "W2", "b2"],

@@ -2407,6 +2407,9 @@ CASES = {
     "flat_theta_jac_correct.py": lambda: _flat_theta_jac("flat_theta_jac_correct.py"),
     "flat_theta_jac_no_tanh_prime_bug.py": lambda: _flat_theta_jac("flat_theta_jac_no_tanh_prime_bug.py"),
     "propagate_logreg_correct.py": lambda: _propagate_logreg("propagate_logreg_correct.py"),
+    "propagate_db_sum_bug.py": lambda: _propagate_logreg("propagate_db_sum_bug.py"),
+    "propagate_main_optimize_correct.py": lambda: _propagate_logreg("propagate_main_optimize_correct.py"),
+    "propagate_main_model_dw_sum_bug.py": lambda: _propagate_logreg("propagate_main_model_dw_sum_bug.py"),
 }
 
 
