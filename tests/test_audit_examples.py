@@ -33,9 +33,15 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
     "propagate_logreg_correct.py": ["w", "b"],
+    "fit_private_grads_correct.py": ["W_h", "b_h", "W_o", "b_o"],
+    "fit_private_grads_sigmoid_self_bug.py": ["W_h", "b_h", "W_o", "b_o"],
+    "train_inline_epochs_correct.py": ["W_in", "b_in", "W_out", "b_out"],
+    "train_inline_epochs_tanh_prime_bug.py": ["W_in", "b_in", "W_out", "b_out"],
     "propagate_db_sum_bug.py": ["w", "b"],
     "propagate_main_optimize_correct.py": ["w", "b"],
     "propagate_main_model_dw_sum_bug.py": ["w", "b"],
+    "fit_iters_attr_logreg_correct.py": ["weights", "bias"],
+    "fit_iters_attr_logreg_double_w_bug.py": ["weights", "bias"],
     "flat_theta_jac_correct.py": ["A", "a", "B", "c"],
     "flat_theta_jac_no_tanh_prime_bug.py": ["A", "a", "B", "c"],
     "globals_cache_wrapper_correct.py": ["W1", "b1", "W2", "b2"],

@@ -23,6 +23,7 @@ from centraldiff import numeric
 from truth_crossed import CROSSED_CASES
 from truth_depth0 import DEPTH0_CASES
 from truth_gaps import GAP_CASES
+from truth_madeinside import MADEINSIDE_CASES
 from truth_ownloss import OWNLOSS_CASES
 from truth_public import PUBLIC_CASES
 from truth_zeroconf import ZEROCONF_CASES
@@ -2256,6 +2257,7 @@ CASES = {
     **PUBLIC_CASES,
     **OWNLOSS_CASES,
     **ZEROCONF_CASES,
+    **MADEINSIDE_CASES,
     **DEPTH0_CASES,
     **CROSSED_CASES,
     "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),

@@ -85,6 +85,9 @@ BACKWARD_NAMES = GRAD_METHODS + TRAIN_METHODS
 #: Training methods of a model class only, tried last: a module function of that name is often the
 #: script's own per-pattern step (``learn(I, T, H, O, eta)``) that its loop drives with a forward's values.
 CLASS_TRAIN_METHODS = ["learn"]
+#: An sklearn-style model's one training method, tried after every other (with or without a forward): it
+#: often makes the weights it trains (:mod:`gradcheck.audit.adapters.madeinside`).
+FIT_METHODS = ["fit"]
 INIT_FUNC_NAMES = [
     "initialize_parameters",
     "initialize_parameters_deep",
