@@ -35,6 +35,21 @@ def method_form(x):
     return (_sig(x @ W) > 0.5).astype(np.int64)
 
 
+def comprehension(x):
+    y_pred = _sig(x @ W[:, 0])
+    classes = [1 if i > 0.5 else 0 for i in y_pred]
+    return classes
+
+
+def comprehension_int(x):
+    return [int(p >= 0.5) for p in _sig(x @ W[:, 0])]
+
+
+def comprehension_on_another_name(x):
+    probs = _sig(x @ W[:, 0])
+    return [1 if probs[0] > 0.5 else 0 for _ in probs]
+
+
 def plain(x):
     return _sig(x @ W)
 
@@ -51,6 +66,8 @@ X = np.random.default_rng(0).normal(size=(5, 3))
         (rounded, lambda: _sig(X @ W)),
         (where_named, lambda: _sig(X @ W)),
         (method_form, lambda: _sig(X @ W)),
+        (comprehension, lambda: _sig(X @ W[:, 0])),
+        (comprehension_int, lambda: _sig(X @ W[:, 0])),
     ],
 )
 def test_the_value_before_the_threshold(fn, expected):
@@ -63,6 +80,7 @@ def test_the_value_before_the_threshold(fn, expected):
 
 def test_no_threshold_is_left_alone():
     assert unthresholded(plain) is None
+    assert unthresholded(comprehension_on_another_name) is None  # each item is not decided on itself
 
 
 def test_bound_method_and_the_students_line_numbers():

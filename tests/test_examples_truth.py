@@ -24,6 +24,7 @@ from truth_caches import CACHE_CASES
 from truth_crossed import CROSSED_CASES
 from truth_depth0 import DEPTH0_CASES
 from truth_gaps import GAP_CASES
+from truth_madeinside import MADEINSIDE_CASES
 from truth_ownloss import OWNLOSS_CASES
 from truth_public import PUBLIC_CASES
 from truth_zeroconf import ZEROCONF_CASES
@@ -2258,6 +2259,7 @@ CASES = {
     **PUBLIC_CASES,
     **OWNLOSS_CASES,
     **ZEROCONF_CASES,
+    **MADEINSIDE_CASES,
     **DEPTH0_CASES,
     **CROSSED_CASES,
     "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),
@@ -2409,6 +2411,9 @@ CASES = {
     "flat_theta_jac_correct.py": lambda: _flat_theta_jac("flat_theta_jac_correct.py"),
     "flat_theta_jac_no_tanh_prime_bug.py": lambda: _flat_theta_jac("flat_theta_jac_no_tanh_prime_bug.py"),
     "propagate_logreg_correct.py": lambda: _propagate_logreg("propagate_logreg_correct.py"),
+    "propagate_db_sum_bug.py": lambda: _propagate_logreg("propagate_db_sum_bug.py"),
+    "propagate_main_optimize_correct.py": lambda: _propagate_logreg("propagate_main_optimize_correct.py"),
+    "propagate_main_model_dw_sum_bug.py": lambda: _propagate_logreg("propagate_main_model_dw_sum_bug.py"),
 }
 
 

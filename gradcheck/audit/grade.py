@@ -140,7 +140,8 @@ def grade(
     upd = result.get("update") or {}
     lr_unknown = upd.get("linear") is None and upd.get("lrs") == [1.0]
     if forward.status == "unavailable" and not spec.hidden and not spec.get("network", "output"):
-        judged = without_forward(ex, X, Y, spec, seed, base, student, lr_unknown)
+        whole = not result.get("unmatched_grads")  # each gradient returned has its parameter
+        judged = without_forward(ex, X, Y, spec, seed, base, student, lr_unknown, whole)
         if forward.note == UNTOLD:  # a forward there was, telling no reading of the weights from another
             judged = dataclasses.replace(judged, notes=(*judged.notes, UNTOLD))
         if judged.status == "error" and result.get("target_shape") == FLAT_SHAPE:  # its own J is the only forward

@@ -32,14 +32,15 @@ __all__ = ["MAX_JUDGED", "without_forward"]
 MAX_JUDGED = 3
 
 
-def without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> SubmissionResult:
+def without_forward(ex, X, Y, spec, seed, base, student, lr_unknown, whole: bool = True) -> SubmissionResult:
     """No forward output to identify the network: the candidate under which the gradient is right, or an error.
 
     The candidates whose directional derivatives agree with the gradient are checked entry by
     entry (no diagnosis) under the losses that agree, at most :data:`MAX_JUDGED` of them; only
-    one whose gradient passes there is judged in full.
+    one whose gradient passes there is judged in full. ``whole``: every gradient the code returns
+    belongs to a parameter found (else no network is told by the loss value: the gradients are not all read).
     """
-    kept, total = _screened(ex, X, Y, spec, seed, student, lr_unknown)
+    kept, total, by_value = _screened(ex, X, Y, spec, seed, student, lr_unknown)
     for layout, config, losses in kept[:MAX_JUDGED]:
         checked = Checked()
         if not any(checked.attempt(ex, layout, c, X, Y, seed, spec, lr_unknown)["report"].passed for c in losses):
@@ -54,6 +55,9 @@ def without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> Submissi
         if judged.status in ("pass", "kink") or undetermined(judged):
             note = f"no forward output was found: the gradient is right for {label(config)}"
             return dataclasses.replace(judged, notes=(*judged.notes, note))
+    told = _by_loss_value(ex, X, Y, spec, seed, base, student, lr_unknown, by_value) if whole else None
+    if told is not None:
+        return told
     capped = (
         f" ({len(kept)} of the {total} candidate networks agree with the gradient along random directions; "
         f"only the first {MAX_JUDGED} were checked entry by entry, the cap on work per submission)"
@@ -72,19 +76,53 @@ def without_forward(ex, X, Y, spec, seed, base, student, lr_unknown) -> Submissi
     )
 
 
-def _screened(ex, X, Y, spec, seed, student, lr_unknown) -> tuple[list[tuple], int]:
-    """``([(layout, config, losses)], candidates tried)``: the candidates worth judging, with the losses
-    under which the gradient may be right; those that agree first, then those on a kink, each in order."""
+def _by_loss_value(ex, X, Y, spec, seed, base, student, lr_unknown, found: list[tuple]) -> SubmissionResult | None:
+    """The verdict under the candidate networks whose loss has the value the student's code returns, or None.
+
+    No gradient the code returns is right under any candidate, but the loss it returns beside it
+    (``propagate(w, b, X, Y) -> (grads, cost)``) has the value of some candidates' loss at the same
+    weights and data: the student's network is among them. Each is judged in full; the verdict
+    stands only where every one of them gives the same (status, diagnosis, wrong tensors), so that
+    it does not depend on which of them the code is (at weights of zero, a sigmoid output and BCE
+    from logits, or two layouts, give one value). None: more than :data:`MAX_JUDGED` distinct
+    candidates, verdicts that differ, or no fail (a gradient right under a candidate was judged above).
+    """
+    if not found or len({label(c) for _, c in found}) > MAX_JUDGED:
+        return None
+    verdicts = []
+    for layout, config in found:
+        why = "no forward output: the network is one whose loss has the value the code's own loss returns"
+        forward = ForwardCheck("unavailable", None, label(config), why)
+        verdicts.append(judge(ex, layout, config, forward, X, Y, spec, seed, dict(base), student, lr_unknown))
+    told = {(v.status, tuple(d.code for d in v.diagnoses[:1]), _wrong(v)) for v in verdicts}
+    if len(told) != 1 or verdicts[0].status != "fail":
+        return None
+    names = ", ".join(dict.fromkeys(label(c) for _, c in found))
+    note = (
+        f"no forward output was found: the gradient is right for no candidate network, and judged under {names}, "
+        "whose loss has the value the code's own loss returns, it is wrong the same way under each"
+    )
+    return dataclasses.replace(verdicts[0], notes=(*verdicts[0].notes, note))
+
+
+def _wrong(verdict: SubmissionResult) -> tuple[str, ...]:
+    return tuple(t.name for t in verdict.tensors if t.status == "fail")
+
+
+def _screened(ex, X, Y, spec, seed, student, lr_unknown) -> tuple[list[tuple], int, list[tuple]]:
+    """``([(layout, config, losses)], candidates tried, [(layout, config)])``: the candidates worth judging,
+    with the losses under which the gradient may be right, those that agree first, then those on a kink,
+    each in order; and those whose loss has the value the student's code returns (none without such a value)."""
     rtol, factors = default_rtol(ex.precision), (1.0, *spec.accepted_factors)
-    kept, total = [], 0
+    kept, total, by_value = [], 0, []
     for i, (layout, config) in enumerate(candidates(ex.params, X, Y.shape[1], spec)):
         total += 1
         try:
             ref = layout.to_reference(ex.params)
-            fits = [
-                (c, _fit(ex, layout, c, X, Y, rtol, factors, lr_unknown, seed))
-                for c in _candidate_losses(ex, config, ref, X, Y, spec, student)
-            ]
+            losses = _candidate_losses(ex, config, ref, X, Y, spec, student)
+            if student[0] and student[2] is None and spec.loss == "auto" and losses:
+                by_value.append((layout, config))
+            fits = [(c, _fit(ex, layout, c, X, Y, rtol, factors, lr_unknown, seed)) for c in losses]
         except (ValueError, TypeError, UserFunctionError):  # LossError, a shape no reference net takes, a
             # loss that raised or is not finite here: judge would not pass it
             continue
@@ -92,7 +130,7 @@ def _screened(ex, X, Y, spec, seed, student, lr_unknown) -> tuple[list[tuple], i
         if ok:
             kept.append((0 if any(v == AGREE for _, v in ok) else 1, i, layout, config, [c for c, _ in ok]))
     kept.sort(key=lambda t: t[:2])
-    return [t[2:] for t in kept], total
+    return [t[2:] for t in kept], total, by_value
 
 
 def _candidate_losses(ex, config, ref, X, Y, spec, student) -> list[LossChoice]:

@@ -218,9 +218,15 @@ def looks_like_script(run_: ScriptRun, spec: dict) -> bool:
 
 def has_model_code(stmts: list[ast.stmt]) -> bool:
     """Whether module code defines a model class (gradient, training or loss methods) or a backward function."""
-    from gradcheck.audit.adapters.names import BACKWARD_NAMES, CLASS_TRAIN_METHODS, GRAD_METHODS, TRAIN_METHODS
+    from gradcheck.audit.adapters.names import (
+        BACKWARD_NAMES,
+        CLASS_TRAIN_METHODS,
+        FIT_METHODS,
+        GRAD_METHODS,
+        TRAIN_METHODS,
+    )
 
-    methods = set(GRAD_METHODS) | set(TRAIN_METHODS) | set(CLASS_TRAIN_METHODS) | {"loss"}
+    methods = set(GRAD_METHODS) | set(TRAIN_METHODS) | set(CLASS_TRAIN_METHODS) | set(FIT_METHODS) | {"loss"}
     for s in stmts:
         if isinstance(s, ast.ClassDef) and any(isinstance(b, ast.FunctionDef) and b.name in methods for b in s.body):
             return True

@@ -71,15 +71,21 @@ def same(a: np.ndarray, g: np.ndarray) -> bool:
     return float(np.max(np.abs(a - g))) <= MATCH_RTOL * top
 
 
-def fit_scale(a: np.ndarray, g: np.ndarray, mask: np.ndarray | None = None) -> float | None:
-    """The factor ``c`` with ``a == c * g`` on ``mask`` (two entries at least), else None."""
+def fit_scale(a: np.ndarray, g: np.ndarray, mask: np.ndarray | None = None, named=None) -> float | None:
+    """The factor ``c`` with ``a == c * g`` on ``mask`` (two entries at least), else None.
+
+    One entry fits any factor, so it tells nothing, unless the factor is one ``named(c)`` accepts
+    (a one-unit output's bias summed over a batch of N is N times the true one, exactly).
+    """
     if a.shape != g.shape:
         return None
     av, gv = (a, g) if mask is None else (a[mask], g[mask])
     gg = float(gv.ravel() @ gv.ravel())
-    if av.size < 2 or gg == 0.0:
+    if av.size < 1 or gg == 0.0:
         return None
     c = float(av.ravel() @ gv.ravel()) / gg
+    if av.size < 2 and (named is None or not named(c)):
+        return None
     return c if same(av, c * gv) else None
 
 
@@ -190,8 +196,8 @@ def _clipped_ok(final: Mapping[str, np.ndarray], claimed, c: float) -> bool:
 
 
 # --------------------------------------------------------------- per-tensor bugs
-def _tensor_bug(t: str, a: np.ndarray, g: np.ndarray, mask) -> tuple[np.ndarray, Bug] | None:
-    c = fit_scale(a, g, mask)
+def _tensor_bug(t: str, a: np.ndarray, g: np.ndarray, mask, named=None) -> tuple[np.ndarray, Bug] | None:
+    c = fit_scale(a, g, mask, named)
     if c is not None and abs(c - 1.0) > NEUTRAL:
         return c * g, Bug("tensor_scale", "scale", _layer(t), (t,), {"factor": c}, True)
     if g.ndim == 2 and a.shape == g.T.shape and (g.shape[0] != g.shape[1] or not same(g, g.T)):
@@ -200,13 +206,13 @@ def _tensor_bug(t: str, a: np.ndarray, g: np.ndarray, mask) -> tuple[np.ndarray,
     return None
 
 
-def _per_tensor(base, claimed, masks, budget: int) -> tuple[dict, list[Bug]] | None:
+def _per_tensor(base, claimed, masks, budget: int, named=None) -> tuple[dict, list[Bug]] | None:
     out, bugs = dict(base), []
     for t, a in claimed.items():
         g, mask = base[t], masks.get(t)
         if a.shape == g.shape and same(a if mask is None else a[mask], g if mask is None else g[mask]):
             continue
-        found = _tensor_bug(t, a, g, mask)
+        found = _tensor_bug(t, a, g, mask, named)
         if found is None:
             return None
         out[t], bug = found
@@ -260,6 +266,7 @@ def explain(
     claimed: Mapping[str, np.ndarray],
     params: Mapping[str, np.ndarray],
     budget: int,
+    named=None,
 ) -> list[Bug] | None:
     """The fewest fitted bugs (at most ``budget``) that turn ``base`` into ``claimed``.
 
@@ -273,6 +280,9 @@ def explain(
         The parameters (for weight decay).
     budget : int
         Most bugs allowed.
+    named : callable, optional
+        ``named(c)``: whether a factor ``c`` is one a bug is known by (N, -1, 0); a one-entry
+        tensor off by such a factor is that bug (otherwise a one-entry factor tells nothing).
 
     Returns
     -------
@@ -288,13 +298,13 @@ def explain(
     for combo in GLOBALS:
         if len(combo) > budget or (best is not None and len(combo) >= len(best)):
             continue
-        found = _with_globals(combo, base, claimed, params, budget if best is None else len(best) - 1)
+        found = _with_globals(combo, base, claimed, params, budget if best is None else len(best) - 1, named)
         if found is not None and (best is None or len(found) < len(best)):
             best = found
     return best
 
 
-def _with_globals(combo, base, claimed, params, budget) -> list[Bug] | None:
+def _with_globals(combo, base, claimed, params, budget, named=None) -> list[Bug] | None:
     c = clip_bound(claimed) if "clip" in combo else None
     if "clip" in combo and c is None:
         return None
@@ -311,7 +321,7 @@ def _with_globals(combo, base, claimed, params, budget) -> list[Bug] | None:
             return None
         current, bug = done
         bugs.append(bug)
-    rest = _per_tensor(current, claimed, masks, budget - len(combo))
+    rest = _per_tensor(current, claimed, masks, budget - len(combo), named)
     if rest is None:
         return None
     final, tensor_bugs = rest
@@ -338,7 +348,7 @@ def _one_clip(bugs: list[Bug]) -> list[Bug]:
     return [merged if b is norm else b for b in bugs if b is not value]
 
 
-def explainable(a: np.ndarray, g: np.ndarray, w: np.ndarray | None, clip: float | None) -> bool:
+def explainable(a: np.ndarray, g: np.ndarray, w: np.ndarray | None, clip: float | None, named=None) -> bool:
     """Could one fitted bug (or none) turn tensor ``g`` into ``a``? A cheap per-tensor screen."""
     if a.shape == g.shape and same(a, g):
         return True
@@ -347,6 +357,6 @@ def explainable(a: np.ndarray, g: np.ndarray, w: np.ndarray | None, clip: float 
         mask = np.abs(a) < clip * (1 - MATCH_RTOL)
         if a.shape == g.shape and same(a, np.clip(g, -clip, clip)):
             return True
-    if _tensor_bug("W0", a, g, mask) is not None:
+    if _tensor_bug("W0", a, g, mask, named) is not None:
         return True
     return w is not None and fit_decay(a, g, w, mask) is not None

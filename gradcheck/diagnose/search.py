@@ -223,7 +223,9 @@ class _Search:
         """Bits of the tensors at most one fitted bug away from the claimed ones."""
         bits = matched
         for i, t in enumerate(self.names):
-            if not matched >> i & 1 and posts.explainable(self.claimed[t], grads[t], self.params.get(t), self.clip):
+            if not matched >> i & 1 and posts.explainable(
+                self.claimed[t], grads[t], self.params.get(t), self.clip, self._named_factor
+            ):
                 bits |= 1 << i
         return bits
 
@@ -236,13 +238,17 @@ class _Search:
             return None
         return _Core(_with_tensors(bug, self._names(changed)), grads, changed, matched, self)
 
+    def _named_factor(self, c: float) -> bool:
+        """A factor a one-entry tensor's gradient can be off by that names its bug (N, 1/N, -1, 0)."""
+        return _tensor_code(c, self.cache.activations[0].shape[0]) != "tensor_scale"
+
     def _names(self, bits: int) -> tuple[str, ...]:
         return tuple(t for i, t in enumerate(self.names) if bits >> i & 1)
 
     def explain(self, cores: tuple[_Core, ...], grads, budget: int) -> list[Explanation]:
         if grads is None:
             return []
-        extra = posts.explain(grads, self.claimed, self.params, budget)
+        extra = posts.explain(grads, self.claimed, self.params, budget, self._named_factor)
         if extra is None:
             return []
         n, k = self.cache.activations[0].shape[0], self.config.sizes[-1]

@@ -85,8 +85,13 @@ BACKWARD_NAMES = GRAD_METHODS + TRAIN_METHODS
 #: Training methods of a model class only, tried last: a module function of that name is often the
 #: script's own per-pattern step (``learn(I, T, H, O, eta)``) that its loop drives with a forward's values.
 CLASS_TRAIN_METHODS = ["learn"]
+#: An sklearn-style model's one training method, tried after every other (with or without a forward): it
+#: often makes the weights it trains (:mod:`gradcheck.audit.adapters.madeinside`).
+FIT_METHODS = ["fit"]
 INIT_FUNC_NAMES = [
     "initialize_parameters",
+    "random_initialization",
+    "random_init",
     "initialize_parameters_deep",
     "init_params",
     "initialize_params",
@@ -134,7 +139,9 @@ PENALTY_VALUE = 0.1
 #: An optimizer's class (``SGD``, ``AdamOptimizer``, ``MomentumSGD``), never a network trained with one
 #: (``MomentumMLP``, ``SGDNet``, ``AdamNetwork``): after the optimizer's name only another one or a number.
 OPTIM_CLASS = re.compile(
-    r"^((sgd|adam|adamw|rmsprop|momentum|nesterov|adagrad|adadelta)_?)+(optimi[sz]er)?\d*$|^optimi[sz]er\w*$", re.I
+    r"^((sgd|adam|adamw|rmsprop|momentum|nesterov|adagrad|adadelta)_?)+(optimi[sz]er)?\d*$|^optimi[sz]er\w*$"
+    r"|^\w+_?optimi[sz]er\d*$",  # any name ending in Optimizer (EstocasticOptimizer): a class that updates, no model
+    re.I,
 )
 LOSS_DERIV_FUNC = re.compile(
     r"((mse|bce|loss|cost|cross_?entropy|error).*(deriv|prime|grad|backward|diff))"

@@ -48,8 +48,10 @@ _SCALAR_BIAS = re.compile(r"^_?(b|bias)_?(\d+|o|out|output|h|hid|hidden)?$", re.
 
 
 def is_scalar_bias(name: Any, val: Any) -> bool:
-    """A Python float attribute named like a bias (``self.b2 = 0.0``): the one output's bias, shape ()."""
-    return type(val) is float and isinstance(name, str) and bool(_SCALAR_BIAS.match(name)) and is_param_name(name)
+    """A number attribute named like a bias (``self.b2 = 0.0``, ``self.bias = 0`` as logistic regressions make it,
+    or the numpy float ``self.bias -= lr * db`` leaves): the one output's bias, shape ()."""
+    floating = type(val) in (float, int) or isinstance(val, np.floating)
+    return floating and isinstance(name, str) and bool(_SCALAR_BIAS.match(name)) and is_param_name(name)
 
 
 def _object_array(obj: Any) -> bool:
@@ -91,7 +93,7 @@ class _Walk:
 
     def add(self, name: str, steps: tuple, arr: Any, pobj: tuple | None = None) -> None:
         key = id(arr) if pobj is None else id(resolve(self.root, pobj))
-        if isinstance(arr, float):  # equal floats may be one object: each attribute is its own parameter
+        if isinstance(arr, (float, int, np.floating)):  # equal numbers may be one object: each attribute is its own
             key, arr = steps, np.asarray(arr)
         if key not in self.seen:
             self.seen.add(key)

@@ -41,8 +41,9 @@ def assign(root: Any, steps: tuple, value: np.ndarray) -> None:
         pass
     parent = resolve(root, steps[:-1])
     kind, key = steps[-1]
-    if kind == "attr" and type(getattr(parent, key, None)) is float and np.ndim(value) == 0:
-        setattr(parent, key, float(value))  # a scalar bias held as a Python float stays one
+    held = getattr(parent, key, None) if kind == "attr" else None
+    if (type(held) in (float, int) or isinstance(held, np.floating)) and np.ndim(value) == 0:
+        setattr(parent, key, float(value))  # a scalar bias held as a number stays a Python number
     elif kind == "attr":
         setattr(parent, key, np.array(value, copy=True))
     else:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import inline
+from gradcheck.audit.adapters import inline, madeinside
 from gradcheck.audit.adapters.calling import bind_args, call_student
 from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module, is_loss_name, swapped
 from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, PENALTY_VALUE
@@ -278,12 +278,27 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict, keep: dict | None = N
             found.append({**entry, "swapped": True} if alt else entry)
             keep.setdefault(entry["source"], evaluator(runner, s1, cand, binding))
     model = t.label if t.root_name == "self" else None
+    if t.root_name == "self":
+        found += _trained_inline(runner, s1, env)
     for loss in _inline_losses(loaded, funcs, classes)[:MAX_CANDIDATES]:
         where = loaded.where(loss.filename, loss.line)
         for v, again in _inline_values(loss, env, ns, model):
             found.append({"source": f"the loss `{loss.text()}` ({where})", "value": v, "tier": 3})
             keep.setdefault(found[-1]["source"], _inline_evaluator(runner, s1, again))
     return found
+
+
+def _trained_inline(runner: Runner, s1: Step1, env: _Env) -> list[dict]:
+    """The loss the training method computes inline at the checked weights (:mod:`.madeinside`), as a value."""
+    caught = madeinside.caught_loss(s1.root)
+    if caught is not None:
+        caught = (*caught, runner.t.entry())
+    else:
+        Xc, Yc = runner.batch(s1.columns)
+        caught = madeinside.trainer_loss(env.root, Xc, Yc, RETURNED_LR)  # read before its first update
+    if caught is None:
+        return []
+    return [{"source": f"the loss `{caught[0]}` as {caught[2]}() computes it", "value": caught[1], "tier": 3}]
 
 
 def script_losses(loaded, stmts: list[ast.stmt], out: Any, X: Any, Y: Any) -> list[dict]:

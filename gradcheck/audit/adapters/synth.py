@@ -35,14 +35,25 @@ def layered_names(names: list[str]) -> list[str] | None:
     return sorted(picked, key=lambda n: (int(_LAYERED.match(n).group("n")), is_bias(n)))
 
 
+def _layer(name: str) -> int:
+    """The layer number a name carries (``W2`` -> 2); an un-numbered one (``w``, ``b``) is the only layer."""
+    m = _LAYERED.match(name)
+    return int(m.group("n")) if m else 1
+
+
 def make(names: list[str], sizes: Sizes, columns: bool, seed: int = 0) -> dict[str, np.ndarray]:
-    """Arrays for ``names`` (layer order) chaining n_in -> hidden... -> n_out."""
-    depth = len({_LAYERED.match(n).group("n") for n in names})
+    """Arrays for ``names`` (layer order) chaining n_in -> hidden... -> n_out.
+
+    One un-numbered weight and bias (``w``, ``b``: logistic regression) are one layer whose
+    weight is a column per output, ``(n_in, n_out)``, in either layout (``w.T @ X`` or ``X @ w``).
+    """
+    layer_of = {n: _layer(n) for n in names}
+    depth = len(set(layer_of.values()))
     widths = [sizes.n_in, *sizes.hidden(depth - 1), sizes.n_out]
     rng = np.random.default_rng(seed)
     out: dict[str, np.ndarray] = {}
-    layer_of = {n: int(_LAYERED.match(n).group("n")) for n in names}
     first = min(layer_of.values())
+    numbered = all(_LAYERED.match(n) for n in names)
     for n in names:
         k = layer_of[n] - first
         fan_in, fan_out = widths[k], widths[k + 1]
@@ -50,7 +61,7 @@ def make(names: list[str], sizes: Sizes, columns: bool, seed: int = 0) -> dict[s
             shape = (fan_out, 1) if columns else (fan_out,)
             out[n] = rng.normal(0.0, 0.1, shape)
         else:
-            shape = (fan_out, fan_in) if columns else (fan_in, fan_out)
+            shape = (fan_out, fan_in) if columns and numbered else (fan_in, fan_out)
             out[n] = rng.normal(0.0, WEIGHT_STD, shape)
     return out
 

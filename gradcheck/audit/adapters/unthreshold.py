@@ -30,6 +30,8 @@ def _operand(node: ast.expr) -> ast.expr | None:
     """The expression a threshold decides on, or None when ``node`` is not a threshold."""
     if isinstance(node, ast.Compare) and len(node.ops) == 1:
         return node.left
+    if isinstance(node, ast.ListComp):  # [1 if p > 0.5 else 0 for p in probs]: the array it walks
+        return _walked(node)
     if isinstance(node, ast.Call):
         f = node.func
         name = called_name(node)
@@ -41,6 +43,18 @@ def _operand(node: ast.expr) -> ast.expr | None:
             return _operand(node.args[0])
         if name in ("int", "float") and node.args:  # int(p > 0.5)
             return _operand(node.args[0])
+    return None
+
+
+def _walked(node: ast.ListComp) -> ast.expr | None:
+    """``probs`` of ``[1 if p > 0.5 else 0 for p in probs]`` (or ``[int(p > 0.5) ...]``): one loop over a name,
+    each item decided by a threshold on that item alone."""
+    if len(node.generators) != 1 or node.generators[0].ifs or not isinstance(node.generators[0].target, ast.Name):
+        return None
+    item, elt = node.generators[0].target.id, node.elt
+    decided = _operand(elt.test) if isinstance(elt, ast.IfExp) else _operand(elt)
+    if isinstance(decided, ast.Name) and decided.id == item:
+        return node.generators[0].iter
     return None
 
 

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gradcheck.audit.adapters import library
+from gradcheck.audit.adapters import library, madeinside
 from gradcheck.audit.adapters.built import assembled_in_functions, built_by_function, built_in_code
 from gradcheck.audit.adapters.calling import call_student
 from gradcheck.audit.adapters.convolution import convolution_message
 from gradcheck.audit.adapters.inventedargs import constructor_failure
 from gradcheck.audit.adapters.names import (
     CLASS_TRAIN_METHODS,
+    FIT_METHODS,
     FORWARD_NAMES,
     GRAD_METHODS,
     LAYER_CLASS,
@@ -74,6 +75,7 @@ def method_names(cls: type, spec: dict) -> Picked | None:
         + (["loss"] if "loss" in ms else [])
         + _present(TRAIN_METHODS, ms)
         + (_present(CLASS_TRAIN_METHODS, ms) if f else [])  # learn() beside a forward: a model, not a graph unit
+        + _present(FIT_METHODS, ms)
     )
     if not order:
         return None
@@ -185,6 +187,7 @@ def class_target(picked: Picked, ctx: Context, instance=None, alternatives: bool
 
     fname, drops_y = cs231n.as_forward(picked.forward, picked.backward)
     bname = picked.backward
+    get_backward = _backward_getter(base, bname, ctx)
     get_forward = (lambda r: getattr(r, fname)) if fname else (lambda r: None)
     raw = unthresholded(getattr(cls, fname)) if fname == "predict" else None
     if raw is not None:  # predict() returns decisions: its output before the threshold is the network's
@@ -198,12 +201,26 @@ def class_target(picked: Picked, ctx: Context, instance=None, alternatives: bool
         backward_name=bname,
         namespace=ctx.ns,
         get_forward=get_forward,
-        get_backward=lambda r: getattr(r, bname),
+        get_backward=get_backward,
         forward_drops_y=drops_y,
         lookup=getattr,
         alternatives=list(picked.alternatives) if alternatives else [],
         shape="class",
     )
+
+
+def _backward_getter(base: object, bname: str, ctx: Context):
+    """The backward of a root: the method itself, or, when that method makes the weights it trains
+    (``train(X, y, epochs, lr)`` creating ``self.W1`` first), the method leaving the audit's weights in place."""
+    attrs = madeinside.weight_attrs(base)
+    if not attrs or not madeinside.method_creates(type(base), bname, attrs):
+        return lambda r: getattr(r, bname)
+    lines, losses = madeinside.creation_lines(type(base), attrs), madeinside.inline_losses(type(base))
+    ctx.notes.append(
+        f"{type(base).__name__}.{bname}() makes the weights it trains: run with the weights the audit set kept "
+        "(its statements creating them skipped), one epoch"
+    )
+    return lambda r: madeinside.keeping_weights(r, getattr(r, bname), attrs, lines, losses)
 
 
 def find(ctx: Context) -> Target | None:

@@ -13,7 +13,14 @@ import dataclasses
 import re
 
 from gradcheck.audit import hoist, mainbody
-from gradcheck.audit.adapters.names import canon, is_param_name, layer_key, strip_grad
+from gradcheck.audit.adapters.names import (
+    GRAD_METHODS,
+    PARAM_CONTAINERS,
+    canon,
+    is_param_name,
+    layer_key,
+    strip_grad,
+)
 from gradcheck.audit.adapters.shapes import flatpair, flatunpack
 from gradcheck.audit.helperupdates import inline_update_helpers
 
@@ -134,6 +141,25 @@ def infer_spec(stmts: list[ast.stmt]) -> dict:
     return found
 
 
+def _drives_a_backward(stmts: list[ast.stmt], trainer: str) -> bool:
+    """Is the module function ``trainer`` a loop around the module's backward: given the weights by its caller
+    (``optimize(w, b, X, Y, ...)``) and calling a function named like a backward (``propagate``,
+    ``backward_propagation``) for the gradients it applies? A trainer making its own weights is the script."""
+    defined = {s.name: s for s in stmts if isinstance(s, ast.FunctionDef)}
+    fn = defined.get(trainer)
+    if fn is None or not any(is_param_name(a.arg) or a.arg in PARAM_CONTAINERS for a in fn.args.args):
+        return False
+    backward = {n.lower() for n in GRAD_METHODS}
+    return any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Name)
+        and n.func.id in defined
+        and n.func.id != trainer
+        and n.func.id.lower() in backward
+        for n in ast.walk(fn)
+    )
+
+
 def script_spec(path, spec: dict, notes: list[str]) -> dict:
     """``spec`` with the script's weights and gradients when ``path`` is a plain training script.
 
@@ -161,6 +187,9 @@ def script_spec(path, spec: dict, notes: list[str]) -> dict:
     else:
         found = infer_spec(sr.stmts)
     inlined = mainbody.inline_entry(sr.stmts, infer_spec) if not found else None
+    if inlined is not None and _drives_a_backward(sr.stmts, inlined[1]):  # optimize(w, b, X, Y) driving
+        # propagate(w, b, X, Y) -> (grads, cost): the backward function is audited, not the loop around it
+        return spec
     if inlined is not None:  # def main(): W1 = ...; ... W1 -= lr * dW1: the body is the script
         sr.stmts = inlined[0]
         found = {**infer_spec(sr.stmts), "inline_function": inlined[1]}
