@@ -32,6 +32,22 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "param_modules_accumulate_correct.py": [
+        "layers[0].weight",
+        "layers[0].bias",
+        "layers[2].weight",
+        "layers[2].bias",
+        "layers[4].weight",
+        "layers[4].bias",
+    ],
+    "param_modules_accumulate_bias_mean_bug.py": [
+        "layers[0].weight",
+        "layers[0].bias",
+        "layers[2].weight",
+        "layers[2].bias",
+        "layers[4].weight",
+        "layers[4].bias",
+    ],
     "propagate_logreg_correct.py": ["w", "b"],
     "flat_theta_jac_correct.py": ["A", "a", "B", "c"],
     "flat_theta_jac_no_tanh_prime_bug.py": ["A", "a", "B", "c"],

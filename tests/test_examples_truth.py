@@ -26,6 +26,7 @@ from truth_gaps import GAP_CASES
 from truth_ownloss import OWNLOSS_CASES
 from truth_public import PUBLIC_CASES
 from truth_zeroconf import ZEROCONF_CASES
+from truth_zeroconf_shapes import SHAPES_CASES
 
 FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 EXPECTED = tomllib.loads((FOLDER / "EXPECTED.toml").read_text())["files"]
@@ -2256,6 +2257,7 @@ CASES = {
     **PUBLIC_CASES,
     **OWNLOSS_CASES,
     **ZEROCONF_CASES,
+    **SHAPES_CASES,
     **DEPTH0_CASES,
     **CROSSED_CASES,
     "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),

@@ -8,11 +8,22 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import callsite, funcargs, glue, knobs, labels, layerknob, penaltyoff, prime, unreachable
+from gradcheck.audit.adapters import (
+    callsite,
+    funcargs,
+    glue,
+    knobs,
+    labels,
+    layerknob,
+    penaltyoff,
+    prime,
+    unreachable,
+    zerograd,
+)
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student, plain_params
 from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, keeps_default, loss_object
 from gradcheck.audit.adapters.names import NO_DROPOUT, PENALTY_NAME, PENALTY_VALUE
-from gradcheck.audit.adapters.objects import student_functions
+from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import network_output
 from gradcheck.audit.adapters.pairarg import epoch_pairs_arg, epoch_pairs_message, pair_arg
 from gradcheck.audit.adapters.params import Tensor, snapshot
@@ -95,6 +106,7 @@ class Runner:
         self.said: set[str] = set()
         #: the penalty arguments' values, set by the penalty probe; None: a nonzero default is called at 0
         self.penalty_at: dict[str, float] | None = None
+        self._resets: bool | None = None  # a class of the code has zero_grad (read once)
 
     @property
     def Y_used(self) -> np.ndarray:
@@ -218,12 +230,23 @@ class Runner:
             if lone is None:
                 raise
             raise AuditError(lone, where="calling the backward", type_="LoneBackward") from None
+        self._zero_grad(root)
         ret = _loss_first(call_student("backward", bfn, *a, **k))
         after = [_as_before(b, x) for b, x in zip(before, snapshot(root, self.params))]
         arg_lr = accepts_role(bfn, "lr", self.spec.get("lr_arg")) if "lr" in used else None
         via = str(knob) if knob is not None else (f"argument {arg_lr!r}" if arg_lr else None)
         named.pop("__ret__", None)
         return Step1(root, before, after, ret, out, via, columns, found, arg_lr, named)
+
+    def _zero_grad(self, root: Any) -> None:
+        """Reset gradients the backward adds into, as the code's training does (said once)."""
+        if self._resets is None:
+            ns = self.t.namespace
+            self._resets = zerograd.has_zero_grad(student_classes(ns, self.loaded) if ns is not None else [])
+        how = zerograd.reset_grads(root, self.params, self._resets)
+        if how and "zero_grad" not in self.said:
+            self.said.add("zero_grad")
+            self.notes.append(f"the backward adds into .grad: {how} before each backward, as the code's training does")
 
     def _penalties(self, bfn) -> dict[str, float]:
         """The penalty arguments given outright: the probe's, else 0 for a loss-and-grads one's nonzero default."""
