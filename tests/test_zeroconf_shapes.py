@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from gradcheck.audit.batch import audit_one
 from gradcheck.audit.sandbox import Limits
 from gradcheck.audit.spec import AuditSpec
@@ -79,3 +81,64 @@ def test_code_that_never_resets_its_grads_still_fails_nondeterministic(tmp_path)
     path.write_text(source)
     r = _audit(path)
     assert r.status == "fail" and "nondeterministic_gradient" in _codes(r), (r.status, _codes(r))
+
+
+# -- a per-sample weight argument --------------------------------------------------------------------------
+
+WEIGHTED = "sample_weights_globals_correct.py"
+
+
+def _weight_args(tmp_path: Path, name: str, source: str) -> dict:
+    from gradcheck.audit.adapters.sampleweights import weight_args
+
+    path = tmp_path / f"{name}.py"  # weight_args reads the function's source from its file
+    path.write_text(source)
+    ns: dict = {"np": np}
+    exec(compile(source, str(path), "exec"), ns)
+    return weight_args(ns["grads"])
+
+
+def test_an_argument_multiplied_in_and_summed_alone_is_a_sample_weight(tmp_path):
+    summed = "def grads(X, y, c):\n    d = 2 * c * (X - y)\n    return d / np.sum(c)\n"
+    assert _weight_args(tmp_path, "summed", summed) == {"c": False}
+    masked = "def grads(X, y, mask):\n    return 2 * mask * (X - y)\n"
+    assert _weight_args(tmp_path, "masked", masked) == {}  # neither summed alone nor named like weights
+    column = "def grads(X, y, sample_weight):\n    return sample_weight[:, None] * (X - y)\n"
+    assert _weight_args(tmp_path, "column", column) == {"sample_weight": True}  # the code makes the column
+
+
+def test_sample_weights_are_positive_unequal_and_shaped_like_the_targets():
+    from gradcheck.audit.adapters.sampleweights import sample_weights
+
+    rows = sample_weights(np.zeros((9, 2)), columns=False, one_d=False)
+    assert rows.shape == (9, 1) and np.all(rows > 0) and not np.isclose(rows.sum(), 9)
+    assert sample_weights(np.zeros((2, 9)), columns=True, one_d=False).shape == (1, 9)
+    assert sample_weights(np.zeros((9, 2)), columns=False, one_d=True).shape == (9,)
+    assert sample_weights(np.zeros(9), columns=False, one_d=False).shape == (9,)
+
+
+def test_a_weighted_loss_is_checked_with_the_same_weights_its_gradient_had():
+    r = _audit(FOLDER / WEIGHTED)
+    assert r.status == "pass", (r.error, _codes(r))
+    assert [t.name for t in r.tensors] == ["W1", "b1", "W2", "b2"]
+    assert any("'sw' weighs each sample" in n for n in r.notes), r.notes
+
+
+def test_a_weighted_mean_divided_by_n_is_a_scale_error():
+    r = _audit(FOLDER / "sample_weights_globals_norm_bug.py")
+    assert r.status == "fail" and _codes(r)[0] == "uniform_scale", (r.status, _codes(r))
+
+
+def test_one_dimensional_weights_made_a_column_by_the_code(tmp_path):
+    source = (FOLDER / WEIGHTED).read_text()
+    for old, new in (
+        ("np.sum(sw * (out - y) ** 2)", "np.sum(sw[:, None] * (out - y) ** 2)"),
+        ("dL_dout = 2 * sw * (out - y)", "dL_dout = 2 * sw[:, None] * (out - y)"),
+        ("sw = np.where(X[:, 2] > 0, 2.0, 1.0).reshape(-1, 1)", "sw = np.where(X[:, 2] > 0, 2.0, 1.0)"),
+    ):
+        assert old in source
+        source = source.replace(old, new)
+    path = tmp_path / "flat_weights.py"
+    path.write_text(source)
+    r = _audit(path)
+    assert r.status == "pass", (r.error, _codes(r))

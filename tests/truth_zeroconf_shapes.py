@@ -164,5 +164,6 @@ def _cases(stem: str, make, variants: tuple[str, ...]) -> dict:
 
 
 SHAPES_CASES = {
+    **_cases("sample_weights_globals", sample_weights, ("correct", "norm_bug")),
     **_cases("param_modules_accumulate", param_modules, ("correct", "bias_mean_bug")),
 }

@@ -17,6 +17,7 @@ from gradcheck.audit.adapters import (
     layerknob,
     penaltyoff,
     prime,
+    sampleweights,
     unreachable,
     zerograd,
 )
@@ -219,6 +220,7 @@ class Runner:
         if pair:  # backprop(self, data): x, y = data[0], data[1]
             ctx[f"={pair}"] = lambda: (Xc.copy(), Yc.copy())
         given = self.spec.get("backward_args")
+        self._sample_weights(bfn, ctx, Yc, columns, given)
         if not given and (listed := epoch_pairs_arg(bfn)):  # train(self, patterns): epochs of per-pair updates
             raise AuditError(epoch_pairs_message(t.entry(), listed), where="calling the backward", type_="BindingError")
         fallback = backward_fallback(bfn, ctx, given)
@@ -237,6 +239,15 @@ class Runner:
         via = str(knob) if knob is not None else (f"argument {arg_lr!r}" if arg_lr else None)
         named.pop("__ret__", None)
         return Step1(root, before, after, ret, out, via, columns, found, arg_lr, named)
+
+    def _sample_weights(self, bfn, ctx: dict, Yc: np.ndarray, columns: bool, given: dict | None) -> None:
+        """``compute_grads(X, y, sw)``: positive random weights for a per-sample weight argument (said once)."""
+        found = {k: v for k, v in sampleweights.weight_args(bfn).items() if k not in (given or {})}
+        for name, one_d in found.items():
+            ctx.setdefault(f"={name}", lambda one_d=one_d: sampleweights.sample_weights(Yc, columns, one_d))
+        if found and "sample weights" not in self.said:
+            self.said.add("sample weights")
+            self.notes.append(sampleweights.note(list(found), self.t.entry()))
 
     def _zero_grad(self, root: Any) -> None:
         """Reset gradients the backward adds into, as the code's training does (said once)."""
@@ -342,6 +353,8 @@ class Runner:
         out, _, named = self._forward(t.get_forward(root), root, Xc, Yc, params_obj, exact, n)
         out, _ = self._glue(t.get_backward(root), named, out, "", t.get_forward(root))
         named.pop("__ret__", None)
+        for name, one_d in sampleweights.weight_args(t.get_backward(root)).items():  # the backward's weights
+            named.setdefault(name, sampleweights.sample_weights(Yc, columns, one_d))
         values = {k[1:]: v() for k, v in exact.items()}
         values.update(named)
         return root, out, values
