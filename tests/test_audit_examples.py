@@ -32,6 +32,8 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "named_acts_network_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "named_acts_network_tanh_prime_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
     "sample_weights_globals_correct.py": ["W1", "b1", "W2", "b2"],
     "sample_weights_globals_norm_bug.py": ["W1", "b1", "W2", "b2"],
     "param_modules_accumulate_correct.py": [

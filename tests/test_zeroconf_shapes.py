@@ -6,6 +6,7 @@ show the rule the audit follows.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -142,3 +143,54 @@ def test_one_dimensional_weights_made_a_column_by_the_code(tmp_path):
     path.write_text(source)
     r = _audit(path)
     assert r.status == "pass", (r.error, _codes(r))
+
+
+# -- a list of activation names --------------------------------------------------------------------------
+
+NAMED = "named_acts_network_correct.py"
+
+
+def test_activation_names_are_read_off_the_strings_the_code_compares_them_with(tmp_path):
+    from gradcheck.audit.adapters.namedchoices import compared_strings, per_layer
+
+    path = tmp_path / "named.py"
+    path.write_text((FOLDER / NAMED).read_text())
+    spec = importlib.util.spec_from_file_location("named_probe", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    strings = compared_strings(module.Network.__init__, "acts")
+    assert strings == ["sigmoid", "tanh", "relu", "identity"]
+    assert compared_strings(module.Network.__init__, "sizes") == []
+    assert per_layer(strings, 2) == ["sigmoid", "tanh"]  # smooth first
+    assert per_layer(strings, 5) == ["sigmoid", "tanh", "relu", "identity", "sigmoid"]  # each once, then again
+
+
+def test_a_network_of_named_activations_passes_and_its_bug_is_named():
+    r = _audit(FOLDER / NAMED)
+    assert r.status == "pass", (r.error, _codes(r))
+    assert any("acts = ['sigmoid', 'tanh'] given" in n for n in r.notes), r.notes
+    bug = _audit(FOLDER / "named_acts_network_tanh_prime_bug.py")
+    assert bug.status == "fail" and _codes(bug)[0] == "derivative_at_preactivation", (bug.status, _codes(bug))
+
+
+def test_names_compared_in_the_loop_itself_are_read_too(tmp_path):
+    # the method that loops over the list compares each name, no helper function
+    source = (FOLDER / NAMED).read_text()
+    old = "            a = act(name, np.dot(w, a) + b)\n"
+    assert old in source
+    new = (
+        "            z = np.dot(w, a) + b\n"
+        "            if name == 'softplus':\n"
+        "                a = np.log1p(np.exp(z))\n"
+        "            else:\n"
+        "                a = act(name, z)\n"
+    )
+    path = tmp_path / "loop_compares.py"
+    path.write_text(source.replace(old, new))
+    spec = importlib.util.spec_from_file_location("loop_compares", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    from gradcheck.audit.adapters.namedchoices import compared_strings
+
+    found = compared_strings(module.Network.__init__, "acts")
+    assert sorted(found) == ["identity", "relu", "sigmoid", "softplus", "tanh"]

@@ -37,24 +37,25 @@ ACTS = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0), "sigmoid": _sig, 
 
 
 def named_acts(rel: str):
-    """One column sample; layer i applies the activation named acts[i]; cost 0.5 * sum of squared errors."""
+    """One column sample; layer i applies the activation named acts[i] (sigmoid, then tanh at the output, as
+    the audit's invented network has them); cost 0.5 * sum of squared errors."""
     m = _module(rel)
     rng = np.random.default_rng(11)
     np.random.seed(4)
-    acts = ["tanh", "relu", "sigmoid"]
-    net = m.Network([3, 5, 4, 2], acts)
+    acts = ["sigmoid", "tanh"]
+    net = m.Network([3, 5, 2], acts)
     x, y = rng.normal(size=(3, 1)), rng.random((2, 1))
     nabla_b, nabla_w = net.backprop(x, y)
-    ps = [*net.weights, *net.biases]
+    ps = [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
 
     def loss():
         a = x
-        for w, b, name in zip(ps[:3], ps[3:], acts):
+        for w, b, name in zip(ps[0::2], ps[1::2], acts):
             a = ACTS[name](w @ a + b)
         return 0.5 * np.sum((a - y) ** 2)
 
-    names = [f"weights[{i}]" for i in range(3)] + [f"biases[{i}]" for i in range(3)]
-    return ps, [*nabla_w, *nabla_b], loss, names
+    names = ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+    return ps, [nabla_w[0], nabla_b[0], nabla_w[1], nabla_b[1]], loss, names
 
 
 def tuple_hinge(rel: str):
@@ -164,6 +165,7 @@ def _cases(stem: str, make, variants: tuple[str, ...]) -> dict:
 
 
 SHAPES_CASES = {
+    **_cases("named_acts_network", named_acts, ("correct", "tanh_prime_bug")),
     **_cases("sample_weights_globals", sample_weights, ("correct", "norm_bug")),
     **_cases("param_modules_accumulate", param_modules, ("correct", "bias_mean_bug")),
 }
