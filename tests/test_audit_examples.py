@@ -32,6 +32,22 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "tuple_params_hinge_correct.py": [
+        "params[0].W",
+        "params[0].b",
+        "params[1].W",
+        "params[1].b",
+        "params[2].W",
+        "params[2].b",
+    ],
+    "tuple_params_hinge_tanh_prime_bug.py": [
+        "params[0].W",
+        "params[0].b",
+        "params[1].W",
+        "params[1].b",
+        "params[2].W",
+        "params[2].b",
+    ],
     "named_acts_network_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
     "named_acts_network_tanh_prime_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
     "sample_weights_globals_correct.py": ["W1", "b1", "W2", "b2"],

@@ -7,6 +7,7 @@ show the rule the audit follows.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,15 @@ FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 
 def _audit(path: Path):
     return audit_one(path, AuditSpec(), limits=Limits(wall_seconds=120), backend="none")
+
+
+def _load(path: Path, name: str):
+    """``path`` imported as module ``name`` (registered, as the audit's loader registers a submission)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def _codes(r) -> list[str]:
@@ -155,9 +165,7 @@ def test_activation_names_are_read_off_the_strings_the_code_compares_them_with(t
 
     path = tmp_path / "named.py"
     path.write_text((FOLDER / NAMED).read_text())
-    spec = importlib.util.spec_from_file_location("named_probe", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _load(path, "named_probe")
     strings = compared_strings(module.Network.__init__, "acts")
     assert strings == ["sigmoid", "tanh", "relu", "identity"]
     assert compared_strings(module.Network.__init__, "sizes") == []
@@ -187,10 +195,36 @@ def test_names_compared_in_the_loop_itself_are_read_too(tmp_path):
     )
     path = tmp_path / "loop_compares.py"
     path.write_text(source.replace(old, new))
-    spec = importlib.util.spec_from_file_location("loop_compares", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _load(path, "loop_compares")
     from gradcheck.audit.adapters.namedchoices import compared_strings
 
     found = compared_strings(module.Network.__init__, "acts")
     assert sorted(found) == ["identity", "relu", "sigmoid", "softplus", "tanh"]
+
+
+# -- a forward that unpacks a fixed number of (W, b) pairs -------------------------------------------------
+
+PAIRS = "tuple_params_hinge_correct.py"
+
+
+def test_the_depth_a_forward_unpacks_is_the_depth_of_the_invented_sizes(tmp_path):
+    from gradcheck.audit.adapters.depth import layer_count
+
+    module = _load(FOLDER / PAIRS, "pairs_probe")
+    assert layer_count(module.init_params, 0, "sizes") == 3
+    path = tmp_path / "two_pairs.py"
+    source = (
+        (FOLDER / PAIRS)
+        .read_text()
+        .replace(
+            "    (W1, b1), (W2, b2), (W3, b3) = params\n", "    (W1, b1), (W2, b2) = params\n    W3, b3 = W2, b2\n"
+        )
+    )
+    path.write_text(source)
+    assert layer_count(_load(path, "two_pairs").init_params, 0, "sizes") == 2
+
+
+def test_three_unpacked_layers_are_checked_whole():
+    r = _audit(FOLDER / PAIRS)
+    assert r.status == "pass", (r.error, _codes(r))
+    assert [t.name for t in r.tensors] == [f"params[{i}].{k}" for i in range(3) for k in ("W", "b")]

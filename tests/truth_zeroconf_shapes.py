@@ -73,7 +73,7 @@ def tuple_hinge(rel: str):
         f = np.tanh(h1 @ ps[2] + ps[3]) @ ps[4] + ps[5]
         return np.mean(np.maximum(0.0, 1.0 - y * f) ** 2)
 
-    return ps, claimed, loss, ["W1", "b1", "W2", "b2", "W3", "b3"]
+    return ps, claimed, loss, [f"params[{i}].{k}" for i in range(3) for k in ("W", "b")]
 
 
 def order_lists(rel: str):
@@ -165,6 +165,7 @@ def _cases(stem: str, make, variants: tuple[str, ...]) -> dict:
 
 
 SHAPES_CASES = {
+    **_cases("tuple_params_hinge", tuple_hinge, ("correct", "tanh_prime_bug")),
     **_cases("named_acts_network", named_acts, ("correct", "tanh_prime_bug")),
     **_cases("sample_weights_globals", sample_weights, ("correct", "norm_bug")),
     **_cases("param_modules_accumulate", param_modules, ("correct", "bias_mean_bug")),
