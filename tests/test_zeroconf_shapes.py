@@ -228,3 +228,16 @@ def test_three_unpacked_layers_are_checked_whole():
     r = _audit(FOLDER / PAIRS)
     assert r.status == "pass", (r.error, _codes(r))
     assert [t.name for t in r.tensors] == [f"params[{i}].{k}" for i in range(3) for k in ("W", "b")]
+
+
+# -- a (weights, biases) pair of lists from make_net --------------------------------------------------------
+
+LISTS = "order_lists_net_correct.py"
+
+
+def test_a_tuple_of_lists_from_make_net_is_read_and_checked_against_the_codes_own_loss():
+    r = _audit(FOLDER / LISTS)
+    assert r.status == "pass", (r.error, _codes(r))
+    assert [t.name for t in r.tensors] == [f"{k}[{i}]" for i in range(4) for k in ("Ws", "bs")]
+    assert any("parameters from make_net(): the lists Ws, bs" in n for n in r.notes), r.notes
+    assert r.loss.startswith("own"), r.loss

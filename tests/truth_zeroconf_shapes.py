@@ -92,8 +92,9 @@ def order_lists(rel: str):
             a = hidden[i](a) if i < 3 else a
         return 0.5 * np.sum((a - Y) ** 2) / len(X)
 
-    names = [f"Ws[{i}]" for i in range(4)] + [f"bs[{i}]" for i in range(4)]
-    return [*Ws, *bs], [*gW, *gb], loss, names
+    names = [f"{k}[{i}]" for i in range(4) for k in ("Ws", "bs")]
+    ps = [a for pair in zip(Ws, bs) for a in pair]
+    return ps, [g for pair in zip(gW, gb) for g in pair], loss, names
 
 
 def sample_weights(rel: str):
@@ -165,6 +166,7 @@ def _cases(stem: str, make, variants: tuple[str, ...]) -> dict:
 
 
 SHAPES_CASES = {
+    **_cases("order_lists_net", order_lists, ("correct", "leaky_grad_bug")),
     **_cases("tuple_params_hinge", tuple_hinge, ("correct", "tanh_prime_bug")),
     **_cases("named_acts_network", named_acts, ("correct", "tanh_prime_bug")),
     **_cases("sample_weights_globals", sample_weights, ("correct", "norm_bug")),
