@@ -32,6 +32,8 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "inline_dropout_l2_correct.py": ["W1", "b1", "W2", "b2"],
+    "inline_dropout_l2_mask_forgotten_bug.py": ["W1", "b1", "W2", "b2"],
     "order_lists_net_correct.py": ["Ws[0]", "bs[0]", "Ws[1]", "bs[1]", "Ws[2]", "bs[2]", "Ws[3]", "bs[3]"],
     "order_lists_net_leaky_grad_bug.py": ["Ws[0]", "bs[0]", "Ws[1]", "bs[1]", "Ws[2]", "bs[2]", "Ws[3]", "bs[3]"],
     "tuple_params_hinge_correct.py": [

@@ -241,3 +241,46 @@ def test_a_tuple_of_lists_from_make_net_is_read_and_checked_against_the_codes_ow
     assert [t.name for t in r.tensors] == [f"{k}[{i}]" for i in range(4) for k in ("Ws", "bs")]
     assert any("parameters from make_net(): the lists Ws, bs" in n for n in r.notes), r.notes
     assert r.loss.startswith("own"), r.loss
+
+
+# -- a training method with dropout and L2 written inline --------------------------------------------------
+
+DROPOUT = "inline_dropout_l2_correct.py"
+
+
+def test_the_loss_a_training_method_computes_is_found_where_it_applies_dropout(tmp_path):
+    from gradcheck.audit.adapters.steploss import loss_name
+
+    module = _load(FOLDER / DROPOUT, "dropout_probe")
+    assert loss_name(module.DropoutClassifier.train) == "cost"
+    assert loss_name(module.DropoutClassifier.predict_proba) is None  # no loss there
+    path = tmp_path / "no_dropout.py"
+    source = (FOLDER / DROPOUT).read_text()
+    for old in ("            mask = (rng.random(a1.shape) < self.keep_prob) / self.keep_prob\n", " * mask"):
+        assert old in source
+        source = source.replace(old, "")
+    path.write_text(source.replace("keep_prob", "width"))
+    assert loss_name(_load(path, "no_dropout").DropoutClassifier.train) is None  # no dropout: the references do
+
+
+def test_a_reference_verdict_with_the_codes_dropout_on_goes_to_the_steps_own_loss():
+    from gradcheck.audit.dropoutkept import own_step_loss
+    from gradcheck.audit.submissionresult import SubmissionResult
+
+    kept = AuditSpec(sections={"entry": {"keep_defaults": True}})
+    graded = SubmissionResult(status="fail", path="x.py")
+    found = {"student_losses": [{"source": "the loss `cost`", "value": 0.7, "tier": 0, "kept_dropout": True}]}
+    sent = own_step_loss(graded, found, kept)
+    assert sent.status == "error" and sent.unmodelled and "the loss `cost`" in sent.error
+    assert own_step_loss(graded, found, AuditSpec()) is graded  # the first run (dropout off) stands
+    assert own_step_loss(graded, {"student_losses": [{"source": "f", "tier": 1}]}, kept) is graded
+
+
+def test_inline_dropout_passes_both_checks_and_a_forgotten_mask_is_named():
+    r = _audit(FOLDER / DROPOUT)
+    assert r.status == "pass", (r.error, _codes(r))
+    assert any("train computes as it trains, with its own dropout: pass" in n for n in r.notes), r.notes
+    bug = _audit(FOLDER / "inline_dropout_l2_mask_forgotten_bug.py")
+    assert bug.status == "fail" and _codes(bug)[0] == "localized", (bug.status, _codes(bug))
+    assert [t.name for t in bug.tensors if t.status == "fail"] == ["W1", "b1"]
+    assert "forward_mismatch" not in _codes(bug)

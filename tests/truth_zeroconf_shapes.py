@@ -166,6 +166,7 @@ def _cases(stem: str, make, variants: tuple[str, ...]) -> dict:
 
 
 SHAPES_CASES = {
+    **_cases("inline_dropout_l2", inline_dropout, ("correct", "mask_forgotten_bug")),
     **_cases("order_lists_net", order_lists, ("correct", "leaky_grad_bug")),
     **_cases("tuple_params_hinge", tuple_hinge, ("correct", "tanh_prime_bug")),
     **_cases("named_acts_network", named_acts, ("correct", "tanh_prime_bug")),
