@@ -17,8 +17,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from gradcheck.audit.adapters import inline, knobs
 from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.loader import AuditError, StudentCodeError
@@ -49,14 +47,6 @@ def loss_name(fn: Callable) -> str | None:
     return found[0] if found else None
 
 
-def _scalar(v: Any) -> float | None:
-    try:
-        a = np.asarray(v, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return float(a.reshape(())) if a.size == 1 and np.isfinite(a).all() else None
-
-
 def _read(code, name: str, run: Callable[[], Any]) -> float | None:
     """``name``'s value in the frame of ``code`` when it returns, while ``run()`` runs."""
     seen: dict[str, Any] = {}
@@ -77,6 +67,8 @@ def _read(code, name: str, run: Callable[[], Any]) -> float | None:
         return None
     finally:
         sys.settrace(previous)
+    from gradcheck.audit.adapters.studentloss import _scalar  # (studentloss offers this module's loss)
+
     return _scalar(seen.get("value"))
 
 
