@@ -284,3 +284,21 @@ def test_inline_dropout_passes_both_checks_and_a_forgotten_mask_is_named():
     assert bug.status == "fail" and _codes(bug)[0] == "localized", (bug.status, _codes(bug))
     assert [t.name for t in bug.tensors if t.status == "fail"] == ["W1", "b1"]
     assert "forward_mismatch" not in _codes(bug)
+
+
+def test_names_looked_up_in_a_dict_keyed_by_strings_are_read_too(tmp_path):
+    source = (FOLDER / NAMED).read_text()
+    old = "            a = act(name, np.dot(w, a) + b)\n"
+    assert old in source
+    new = "            a = self.funcs[name](np.dot(w, a) + b)\n"
+    table = (
+        "        self.funcs = {'tanh': np.tanh, 'logistic': lambda z: 1 / (1 + np.exp(-z)), 'linear': lambda z: z}\n"
+    )
+    anchor = "        self.acts = acts\n"
+    path = tmp_path / "dict_lookup.py"
+    path.write_text(source.replace(old, new).replace(anchor, anchor + table))
+    from gradcheck.audit.adapters.namedchoices import compared_strings, per_layer
+
+    found = compared_strings(_load(path, "dict_lookup").Network.__init__, "acts")
+    assert {"tanh", "logistic", "linear"} <= set(found)
+    assert per_layer(["linear", "tanh", "logistic"], 2) == ["tanh", "logistic"]

@@ -1,7 +1,8 @@
 """A constructor argument that is a list of names: ``Network(sizes, acts)`` with ``acts = ["tanh", "relu"]``.
 
 Such code picks each layer's activation by comparing a name with string literals
-(``if name == "sigmoid": ...``), in the method that loops over the list or in a function
+(``if name == "sigmoid": ...``) or looking it up in a dict keyed by them
+(``self.activation_funcs[name]``), in the method that loops over the list or in a function
 the name is handed to (``act(name, z)``). The argument plays no known role and is not a
 number; the strings it is compared with say what it holds. It is given one of those
 strings per layer, smooth ones first (so that a derivative is checked away from kinks),
@@ -87,6 +88,30 @@ def _compared(tree: ast.AST, names: set[str]) -> list[str]:
     return out
 
 
+def _string_dicts(tree: ast.AST) -> dict[str, list[str]]:
+    """Dicts keyed by strings the module binds: ``FUNCS = {"relu": relu, ...}``, ``self.acts = {...}`` -> keys."""
+    found: dict[str, list[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and node.value.keys:
+            keys = node.value.keys
+            if all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keys):
+                for t in node.targets:
+                    if d := _dotted(t):
+                        found[d] = [k.value for k in keys]
+                        found[d.removeprefix("self.")] = found[d]  # a class attribute read as self.name
+    return found
+
+
+def _looked_up(tree: ast.AST, names: set[str], dicts: dict[str, list[str]]) -> list[str]:
+    """The keys of string-keyed dicts one of ``names`` looks up (``self.activation_funcs[name]``)."""
+    out: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name) and node.slice.id in names:
+            d = _dotted(node.value)
+            out += dicts.get(d or "", []) or dicts.get((d or "").removeprefix("self."), [])
+    return out
+
+
 def _functions(tree: ast.AST) -> dict[str, ast.FunctionDef]:
     return {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
 
@@ -98,7 +123,8 @@ def compared_strings(fn: Callable, name: str) -> list[str]:
         return []
     aliases = _aliases(source_tree(fn), name)
     elements = _elements(tree, aliases)
-    found = _compared(tree, elements)
+    dicts = _string_dicts(tree)
+    found = _compared(tree, elements) + _looked_up(tree, elements, dicts)
     funcs = _functions(tree)
     for node in ast.walk(tree):  # act(name, z), self.act_prime(self.acts[-1], z): the callee compares
         if not isinstance(node, ast.Call):
@@ -109,7 +135,7 @@ def compared_strings(fn: Callable, name: str) -> list[str]:
         params = [a.arg for a in callee.args.args if a.arg != "self"]
         for i, arg in enumerate(node.args):
             if i < len(params) and _is_item(arg, aliases, elements):
-                found += _compared(callee, {params[i]})
+                found += _compared(callee, {params[i]}) + _looked_up(callee, {params[i]}, dicts)
     return list(dict.fromkeys(found))
 
 
