@@ -302,3 +302,7 @@ def test_names_looked_up_in_a_dict_keyed_by_strings_are_read_too(tmp_path):
     found = compared_strings(_load(path, "dict_lookup").Network.__init__, "acts")
     assert {"tanh", "logistic", "linear"} <= set(found)
     assert per_layer(["linear", "tanh", "logistic"], 2) == ["tanh", "logistic"]
+    indexed = tmp_path / "indexed_lookup.py"  # FUNCS[self.acts[i]]: the list indexed, not looped over
+    new = "            a = self.funcs[self.acts[0]](np.dot(w, a) + b)\n"
+    indexed.write_text(source.replace(old, new).replace(anchor, anchor + table))
+    assert {"tanh", "logistic", "linear"} <= set(compared_strings(_load(indexed, "indexed").Network.__init__, "acts"))

@@ -102,11 +102,12 @@ def _string_dicts(tree: ast.AST) -> dict[str, list[str]]:
     return found
 
 
-def _looked_up(tree: ast.AST, names: set[str], dicts: dict[str, list[str]]) -> list[str]:
-    """The keys of string-keyed dicts one of ``names`` looks up (``self.activation_funcs[name]``)."""
+def _looked_up(tree: ast.AST, names: set[str], dicts: dict[str, list[str]], aliases: frozenset = frozenset()) -> list:
+    """The keys of string-keyed dicts an item looks up: one of ``names`` (``self.activation_funcs[name]``), or
+    an item of one of ``aliases`` (``FUNCS[self.acts[i]]``)."""
     out: list[str] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name) and node.slice.id in names:
+        if isinstance(node, ast.Subscript) and _is_item(node.slice, set(aliases), names):
             d = _dotted(node.value)
             out += dicts.get(d or "", []) or dicts.get((d or "").removeprefix("self."), [])
     return out
@@ -124,7 +125,7 @@ def compared_strings(fn: Callable, name: str) -> list[str]:
     aliases = _aliases(source_tree(fn), name)
     elements = _elements(tree, aliases)
     dicts = _string_dicts(tree)
-    found = _compared(tree, elements) + _looked_up(tree, elements, dicts)
+    found = _compared(tree, elements) + _looked_up(tree, elements, dicts, frozenset(aliases))
     funcs = _functions(tree)
     for node in ast.walk(tree):  # act(name, z), self.act_prime(self.acts[-1], z): the callee compares
         if not isinstance(node, ast.Call):
