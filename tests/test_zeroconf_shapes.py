@@ -306,3 +306,15 @@ def test_names_looked_up_in_a_dict_keyed_by_strings_are_read_too(tmp_path):
     new = "            a = self.funcs[self.acts[0]](np.dot(w, a) + b)\n"
     indexed.write_text(source.replace(old, new).replace(anchor, anchor + table))
     assert {"tanh", "logistic", "linear"} <= set(compared_strings(_load(indexed, "indexed").Network.__init__, "acts"))
+
+
+def test_the_length_the_code_checks_its_size_list_has_is_its_depth(tmp_path):
+    from gradcheck.audit.adapters.depth import layer_count
+
+    source = (FOLDER / PAIRS).read_text()
+    old = "    rng = np.random.default_rng(seed)\n"
+    assert old in source
+    path = tmp_path / "checked.py"
+    check = "    if len(sizes) != 5:\n        raise ValueError('four layers')\n"
+    path.write_text(source.replace(old, check + old))
+    assert layer_count(_load(path, "checked").init_params, 0, "sizes") == 4  # before the unpacking's 3
