@@ -86,10 +86,23 @@ def _adds_axis(tree: ast.AST, name: str) -> bool:
     return False
 
 
+#: weight_args per function code: it is asked before every backward and every forward the loss is read after.
+_READ: dict = {}
+
+
 def weight_args(fn: Callable | None) -> dict[str, bool]:
     """The sample-weight arguments of ``fn``: name -> whether the code makes them a column itself."""
     if fn is None:
         return {}
+    code = getattr(getattr(fn, "__func__", fn), "__code__", None)
+    if code is None:
+        return _weight_args(fn)
+    if code not in _READ:
+        _READ[code] = _weight_args(fn)
+    return dict(_READ[code])
+
+
+def _weight_args(fn: Callable) -> dict[str, bool]:
     try:
         plist = [p for p in inspect.signature(fn).parameters.values() if p.default is p.empty]
     except (TypeError, ValueError):
