@@ -28,6 +28,7 @@ from truth_madeinside import MADEINSIDE_CASES
 from truth_ownloss import OWNLOSS_CASES
 from truth_public import PUBLIC_CASES
 from truth_zeroconf import ZEROCONF_CASES
+from truth_zeroconf_shapes import SHAPES_CASES
 
 FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 EXPECTED = tomllib.loads((FOLDER / "EXPECTED.toml").read_text())["files"]
@@ -2260,6 +2261,7 @@ CASES = {
     **OWNLOSS_CASES,
     **ZEROCONF_CASES,
     **MADEINSIDE_CASES,
+    **SHAPES_CASES,
     **DEPTH0_CASES,
     **CROSSED_CASES,
     "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),

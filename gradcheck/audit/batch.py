@@ -30,7 +30,17 @@ from typing import Any
 import numpy as np
 
 import gradcheck
-from gradcheck.audit import asdefaults, consistency, frameworks, intake, ownloss, scriptagain, untrusted, widened
+from gradcheck.audit import (
+    asdefaults,
+    consistency,
+    dropoutkept,
+    frameworks,
+    intake,
+    ownloss,
+    scriptagain,
+    untrusted,
+    widened,
+)
 from gradcheck.audit.extracted import believed_precision
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
 from gradcheck.audit.lookalike import look_alike
@@ -394,6 +404,7 @@ def _judge_box(box, result, data, spec, seeds, common, ask=None, rerun=None) -> 
     if why:
         result = {**result, "precision": precision, "notes": [*(result.get("notes") or []), why]}
     graded = grade(result, data[0], data[1], spec, path=common["path"], seed=seed)
+    graded = dropoutkept.own_step_loss(graded, result, spec)  # the code's own dropout: its step's loss judges
     if ask is not None:
         graded = ownloss.judged(graded, result, seed, ask)
     own_at = None

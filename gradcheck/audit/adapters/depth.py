@@ -4,8 +4,10 @@ An initializer taking the whole size list (``initialize_parameters(layer_dims)``
 invented sizes; a forward that then reads ``parameters["W3"]`` needs three layers, not
 the two a default list gives. The depth comes from the student's own call of the
 initializer (``initialize_parameters([X.shape[0], 20, 3, 1])``, or a list bound to a
-name that call passes), else from the highest numbered weight key the module reads
-(``"W3"``).
+name that call passes, or the length the code checks it has, ``len(sizes) != 4``), else
+from a forward unpacking the (W, b) pairs whole
+(``(W1, b1), (W2, b2), (W3, b3) = params``), else from the highest numbered weight key
+the module reads (``"W3"``).
 """
 
 from __future__ import annotations
@@ -69,11 +71,47 @@ def _highest_weight_key(tree: ast.AST) -> int | None:
     return max(keys) if keys else None
 
 
+def _unpacked_layers(tree: ast.AST) -> int | None:
+    """Layers a forward unpacking its parameters whole fixes: ``(W1, b1), (W2, b2), (W3, b3) = params`` is 3."""
+    counts = [
+        len(t.elts)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Name, ast.Attribute))
+        for t in node.targets
+        if isinstance(t, (ast.Tuple, ast.List))
+        and len(t.elts) >= 2
+        and all(isinstance(e, (ast.Tuple, ast.List)) and len(e.elts) == 2 for e in t.elts)
+    ]
+    return max(counts) if counts else None
+
+
+def _checked_length(tree: ast.AST, name: str) -> int | None:
+    """The length the code demands of the size list ``name``: ``if len(sizes) != 4: raise ...``,
+    ``assert len(sizes) == 4``."""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq))):
+            continue
+        left, right = node.left, node.comparators[0]
+        for call, const in ((left, right), (right, left)):
+            if (
+                isinstance(call, ast.Call)
+                and getattr(call.func, "id", None) == "len"
+                and len(call.args) == 1
+                and isinstance(call.args[0], ast.Name)
+                and call.args[0].id == name
+                and isinstance(const, ast.Constant)
+                and type(const.value) is int
+            ):
+                return const.value
+    return None
+
+
 def layer_count(fn: Callable, position: int, keyword: str) -> int | None:
     """Layers the size list argument (``position``-th, or ``keyword``) of ``fn`` should describe, or None."""
     tree = _module_tree(fn)
     if tree is None:
         return None
     length = _called_length(tree, getattr(fn, "__name__", ""), position, keyword)
-    layers = length - 1 if length and length >= 2 else _highest_weight_key(tree)
+    length = length or _checked_length(tree, keyword)
+    layers = length - 1 if length and length >= 2 else _unpacked_layers(tree) or _highest_weight_key(tree)
     return layers if layers and 2 <= layers <= MAX_LAYERS else None

@@ -110,6 +110,13 @@ INIT_FUNC_NAMES = [
     "initialize",
     "init",
     "initialize_with_zeros",  # Coursera's logistic regression: (w, b) for dim inputs
+    "make_net",  # make_net(sizes, seed) -> (Ws, bs)
+    "make_network",
+    "build_net",
+    "build_network",
+    "create_net",
+    "create_network",
+    "init_net",
 ]
 MODEL_HINT = re.compile(r"(net|network|model|mlp|nn|perceptron|classifier|regressor)", re.I)
 LOSS_CLASS = re.compile(

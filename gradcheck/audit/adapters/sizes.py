@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradcheck.audit.adapters import argroles, depth, knobs, layerpairs
+from gradcheck.audit.adapters import argroles, depth, knobs, layerpairs, namedchoices
 from gradcheck.audit.adapters.calling import signature
 from gradcheck.audit.adapters.names import PENALTY_NAME, role_of, size_role
 from gradcheck.audit.adapters.params import is_bias_tensor
@@ -253,8 +253,9 @@ def infer_call_sizes(
             value = _invented(Sizes(INVENTED_N_IN, INVENTED_N_OUT[0], True), p, srole, label, notes)
         elif p.default is not p.empty:
             value = _neutral_default(p, label, notes)
-        else:
-            value = _other_value(p, role, data, label, fn, notes)
+        else:  # a list of names (activations) the code compares with string literals, else a number or data
+            named = namedchoices.argument(fn, p.name, args, label, notes) if role is None else None
+            value = named if named is not None else _other_value(p, role, data, label, fn, notes)
         if value is None:
             keyword = True
             continue

@@ -8,11 +8,23 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import callsite, funcargs, glue, knobs, labels, layerknob, penaltyoff, prime, unreachable
+from gradcheck.audit.adapters import (
+    callsite,
+    funcargs,
+    glue,
+    knobs,
+    labels,
+    layerknob,
+    penaltyoff,
+    prime,
+    sampleweights,
+    unreachable,
+    zerograd,
+)
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student, plain_params
 from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, keeps_default, loss_object
 from gradcheck.audit.adapters.names import NO_DROPOUT, PENALTY_NAME, PENALTY_VALUE
-from gradcheck.audit.adapters.objects import student_functions
+from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import network_output
 from gradcheck.audit.adapters.pairarg import epoch_pairs_arg, epoch_pairs_message, pair_arg
 from gradcheck.audit.adapters.params import Tensor, snapshot
@@ -96,6 +108,7 @@ class Runner:
         self.said: set[str] = set()
         #: the penalty arguments' values, set by the penalty probe; None: a nonzero default is called at 0
         self.penalty_at: dict[str, float] | None = None
+        self._resets: bool | None = None  # a class of the code has zero_grad (read once)
 
     @property
     def Y_used(self) -> np.ndarray:
@@ -208,6 +221,7 @@ class Runner:
         if pair:  # backprop(self, data): x, y = data[0], data[1]
             ctx[f"={pair}"] = lambda: (Xc.copy(), Yc.copy())
         given = self.spec.get("backward_args")
+        self._sample_weights(bfn, ctx, Yc, columns, given)
         if not given and (listed := epoch_pairs_arg(bfn)):  # train(self, patterns): epochs of per-pair updates
             raise AuditError(epoch_pairs_message(t.entry(), listed), where="calling the backward", type_="BindingError")
         fallback = backward_fallback(bfn, ctx, given)
@@ -219,6 +233,7 @@ class Runner:
             if lone is None:
                 raise
             raise AuditError(lone, where="calling the backward", type_="LoneBackward") from None
+        self._zero_grad(root)
         ret, after = held(  # copied before any other code of the submission's can run (gradcheck.audit.heldreturn)
             lambda: _loss_first(call_student("backward", bfn, *a, **k)),
             lambda: [_as_before(b, x) for b, x in zip(before, snapshot(root, self.params))],
@@ -227,6 +242,25 @@ class Runner:
         via = str(knob) if knob is not None else (f"argument {arg_lr!r}" if arg_lr else None)
         named.pop("__ret__", None)
         return Step1(root, before, after, ret, out, via, columns, found, arg_lr, named)
+
+    def _sample_weights(self, bfn, ctx: dict, Yc: np.ndarray, columns: bool, given: dict | None) -> None:
+        """``compute_grads(X, y, sw)``: positive random weights for a per-sample weight argument (said once)."""
+        found = {k: v for k, v in sampleweights.weight_args(bfn).items() if k not in (given or {})}
+        for name, one_d in found.items():
+            ctx.setdefault(f"={name}", lambda one_d=one_d: sampleweights.sample_weights(Yc, columns, one_d))
+        if found and "sample weights" not in self.said:
+            self.said.add("sample weights")
+            self.notes.append(sampleweights.note(list(found), self.t.entry()))
+
+    def _zero_grad(self, root: Any) -> None:
+        """Reset gradients the backward adds into, as the code's training does (said once)."""
+        if self._resets is None:
+            ns = self.t.namespace
+            self._resets = zerograd.has_zero_grad(student_classes(ns, self.loaded) if ns is not None else [])
+        how = zerograd.reset_grads(root, self.params, self._resets)
+        if how and "zero_grad" not in self.said:
+            self.said.add("zero_grad")
+            self.notes.append(f"the backward adds into .grad: {how} before each backward, as the code's training does")
 
     def _penalties(self, bfn) -> dict[str, float]:
         """The penalty arguments given outright: the probe's, else 0 for a loss-and-grads one's nonzero default."""
@@ -322,6 +356,8 @@ class Runner:
         out, _, named = self._forward(t.get_forward(root), root, Xc, Yc, params_obj, exact, n)
         out, _ = self._glue(t.get_backward(root), named, out, "", t.get_forward(root))
         named.pop("__ret__", None)
+        for name, one_d in sampleweights.weight_args(t.get_backward(root)).items():  # the backward's weights
+            named.setdefault(name, sampleweights.sample_weights(Yc, columns, one_d))
         values = {k[1:]: v() for k, v in exact.items()}
         values.update(named)
         return root, out, values

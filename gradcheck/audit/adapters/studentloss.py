@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import inline, madeinside
+from gradcheck.audit.adapters import inline, madeinside, steploss
 from gradcheck.audit.adapters.calling import bind_args, call_student
 from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module, is_loss_name, swapped
 from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, PENALTY_VALUE
@@ -254,6 +254,10 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict, keep: dict | None = N
     student's own loss is evaluated with at other weights.
     """
     t, found, keep = runner.t, [], {} if keep is None else keep
+    local = steploss.step_loss(runner, s1)  # with the code's own dropout kept: the loss its training step computes
+    if local is not None:
+        found.append(local[0])
+        keep.setdefault(local[0]["source"], local[1])
     ret = _returned(t, s1)
     if ret is not None:
         found.append(ret)

@@ -106,4 +106,6 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
     frozen = copy.deepcopy(lists)
     fresh = lambda: copy.deepcopy(frozen)  # noqa: E731
     backward = _backward(funcs[bname], lambda: frozen)
-    return params_target(ctx, fresh, fname, bname, backward, funcs.get(fname), "lists", by_name=True)
+    target = params_target(ctx, fresh, fname, bname, backward, funcs.get(fname), "lists", by_name=True)
+    target.offers_root = True  # the lists passed by name are the root's own: weights the grader sets reach them
+    return target

@@ -1,0 +1,166 @@
+"""A constructor argument that is a list of names: ``Network(sizes, acts)`` with ``acts = ["tanh", "relu"]``.
+
+Such code picks each layer's activation by comparing a name with string literals
+(``if name == "sigmoid": ...``) or looking it up in a dict keyed by them
+(``self.activation_funcs[name]``), in the method that loops over the list or in a function
+the name is handed to (``act(name, z)``). The argument plays no known role and is not a
+number; the strings it is compared with say what it holds. It is given one of those
+strings per layer, smooth ones first (so that a derivative is checked away from kinks),
+each string the code knows used once before any is repeated.
+"""
+
+from __future__ import annotations
+
+import ast
+import linecache
+from collections.abc import Callable
+
+from gradcheck.audit.adapters.sources import source_tree
+
+#: Names compared with these are taken first: activations with a derivative everywhere.
+SMOOTH = ("tanh", "sigmoid", "softplus", "elu", "gelu", "swish", "logistic")
+
+
+def _module_tree(fn: Callable) -> ast.AST | None:
+    """The whole file ``fn`` is written in (its helpers beside it)."""
+    code = getattr(fn, "__code__", None)
+    text = "".join(linecache.getlines(code.co_filename)) if code is not None else ""
+    try:
+        return ast.parse(text) if text else None
+    except SyntaxError:
+        return None
+
+
+def _dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return None
+
+
+def _aliases(tree: ast.AST, name: str) -> set[str]:
+    """``name`` and the attributes it is kept in (``self.acts = acts``)."""
+    found = {name}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and _dotted(node.value) == name:
+            found.update(d for t in node.targets if (d := _dotted(t)) and d.startswith("self."))
+    return found
+
+
+def _elements(tree: ast.AST, aliases: set[str]) -> set[str]:
+    """Loop variables that take the list's items: ``for name in acts``, ``for w, b, name in zip(.., acts)``."""
+    found = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.For, ast.comprehension)):
+            continue
+        it, target = node.iter, node.target
+        if _dotted(it) in aliases and isinstance(target, ast.Name):
+            found.add(target.id)
+        elif isinstance(it, ast.Call) and _dotted(it.func) in ("zip", "enumerate") and isinstance(target, ast.Tuple):
+            parts = target.elts
+            if _dotted(it.func) == "enumerate" and len(parts) == 2 and isinstance(parts[1], ast.Name):
+                if it.args and _dotted(it.args[0]) in aliases:
+                    found.add(parts[1].id)
+            elif len(parts) == len(it.args):
+                found.update(t.id for a, t in zip(it.args, parts) if _dotted(a) in aliases and isinstance(t, ast.Name))
+    return found
+
+
+def _is_item(node: ast.AST, aliases: set[str], elements: set[str]) -> bool:
+    if isinstance(node, ast.Name) and node.id in elements:
+        return True
+    return isinstance(node, ast.Subscript) and _dotted(node.value) in aliases
+
+
+def _compared(tree: ast.AST, names: set[str]) -> list[str]:
+    """String literals compared with one of ``names`` (``==``, ``!=``, ``in``), in order of appearance."""
+    out: list[str] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+            continue
+        sides = [node.left, node.comparators[0]]
+        if not any(isinstance(s, ast.Name) and s.id in names for s in sides):
+            continue
+        for s in sides:
+            consts = s.elts if isinstance(s, (ast.Tuple, ast.List, ast.Set)) else [s]
+            out += [c.value for c in consts if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+    return out
+
+
+def _string_dicts(tree: ast.AST) -> dict[str, list[str]]:
+    """Dicts keyed by strings the module binds: ``FUNCS = {"relu": relu, ...}``, ``self.acts = {...}`` -> keys."""
+    found: dict[str, list[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and node.value.keys:
+            keys = node.value.keys
+            if all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keys):
+                for t in node.targets:
+                    if d := _dotted(t):
+                        found[d] = [k.value for k in keys]
+                        found[d.removeprefix("self.")] = found[d]  # a class attribute read as self.name
+    return found
+
+
+def _looked_up(tree: ast.AST, names: set[str], dicts: dict[str, list[str]], aliases: frozenset = frozenset()) -> list:
+    """The keys of string-keyed dicts an item looks up: one of ``names`` (``self.activation_funcs[name]``), or
+    an item of one of ``aliases`` (``FUNCS[self.acts[i]]``)."""
+    out: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and _is_item(node.slice, set(aliases), names):
+            d = _dotted(node.value)
+            out += dicts.get(d or "", []) or dicts.get((d or "").removeprefix("self."), [])
+    return out
+
+
+def _functions(tree: ast.AST) -> dict[str, ast.FunctionDef]:
+    return {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+
+
+def compared_strings(fn: Callable, name: str) -> list[str]:
+    """The strings argument ``name`` of ``fn`` (a constructor) holds, read off the comparisons its items meet."""
+    tree = _module_tree(fn)
+    if tree is None or source_tree(fn) is None:
+        return []
+    aliases = _aliases(source_tree(fn), name)
+    elements = _elements(tree, aliases)
+    dicts = _string_dicts(tree)
+    found = _compared(tree, elements) + _looked_up(tree, elements, dicts, frozenset(aliases))
+    funcs = _functions(tree)
+    for node in ast.walk(tree):  # act(name, z), self.act_prime(self.acts[-1], z): the callee compares
+        if not isinstance(node, ast.Call):
+            continue
+        callee = funcs.get(node.func.attr if isinstance(node.func, ast.Attribute) else _dotted(node.func) or "")
+        if callee is None:
+            continue
+        params = [a.arg for a in callee.args.args if a.arg != "self"]
+        for i, arg in enumerate(node.args):
+            if i < len(params) and _is_item(arg, aliases, elements):
+                found += _compared(callee, {params[i]}) + _looked_up(callee, {params[i]}, dicts)
+    return list(dict.fromkeys(found))
+
+
+def per_layer(strings: list[str], layers: int) -> list[str]:
+    """One string per layer: the smooth ones first, every string once before any repeats."""
+    ordered = sorted(strings, key=lambda s: (s.lower() not in SMOOTH, strings.index(s)))
+    return [ordered[i % len(ordered)] for i in range(max(layers, 1))]
+
+
+def _layers(earlier: list) -> int:
+    """Layers a size list among the arguments already chosen describes (2 without one)."""
+    for v in earlier:
+        if isinstance(v, (list, tuple)) and len(v) >= 2 and all(isinstance(n, int) for n in v):
+            return len(v) - 1
+    return 2
+
+
+def argument(fn: Callable, name: str, earlier: list, label: str, notes: list[str]) -> list[str] | None:
+    """A list of the strings the code compares argument ``name``'s items with, one per layer; None if none."""
+    strings = compared_strings(fn, name)
+    if not strings:
+        return None
+    value = per_layer(strings, _layers(earlier))
+    notes.append(
+        f"{label}: {name} = {value} given (its items are compared with {', '.join(map(repr, strings))}; one per layer)"
+    )
+    return value

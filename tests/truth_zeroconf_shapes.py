@@ -1,0 +1,175 @@
+"""Truth cases for six submission shapes that audit with no spec: activations named by strings in a
+Nielsen-style network, (W, b) pairs unpacked three layers deep, a (weights, biases) pair of lists from an
+initializer, a per-sample weight argument, torch-like parameter objects whose backward adds into ``.grad``,
+and a training method with dropout and L2 written inline. Each file's claimed gradient, and a loss written
+here from the file's docstring (never with the project's gradient code), for central differences in
+tests/test_examples_truth.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import types
+from pathlib import Path
+
+import numpy as np
+
+FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
+
+
+def _module(rel: str) -> types.ModuleType:
+    """The file's imports, definitions and top-level assignments (its ``__main__`` block left out)."""
+    tree = ast.parse((FOLDER / rel).read_text())
+    keep = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef, ast.Assign)
+    tree.body = [s for s in tree.body if isinstance(s, keep)]
+    module = types.ModuleType(rel[:-3])
+    exec(compile(tree, str(FOLDER / rel), "exec"), module.__dict__)
+    return module
+
+
+def _sig(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+ACTS = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0.0), "sigmoid": _sig, "identity": lambda z: z}
+
+
+def named_acts(rel: str):
+    """One column sample; layer i applies the activation named acts[i] (sigmoid, then tanh at the output, as
+    the audit's invented network has them); cost 0.5 * sum of squared errors."""
+    m = _module(rel)
+    rng = np.random.default_rng(11)
+    np.random.seed(4)
+    acts = ["sigmoid", "tanh"]
+    net = m.Network([3, 5, 2], acts)
+    x, y = rng.normal(size=(3, 1)), rng.random((2, 1))
+    nabla_b, nabla_w = net.backprop(x, y)
+    ps = [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
+
+    def loss():
+        a = x
+        for w, b, name in zip(ps[0::2], ps[1::2], acts):
+            a = ACTS[name](w @ a + b)
+        return 0.5 * np.sum((a - y) ** 2)
+
+    names = ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+    return ps, [nabla_w[0], nabla_b[0], nabla_w[1], nabla_b[1]], loss, names
+
+
+def tuple_hinge(rel: str):
+    """ReLU, tanh, identity; mean over samples of max(0, 1 - y f) ** 2 with y in {-1, +1}."""
+    m = _module(rel)
+    rng = np.random.default_rng(12)
+    params = m.init_params([4, 6, 5, 1], seed=3)
+    X = rng.normal(size=(9, 4))
+    y = np.where(rng.random((9, 1)) > 0.5, 1.0, -1.0)
+    claimed = list(m.backprop(params, X, y))
+    ps = [a for pair in params for a in pair]
+
+    def loss():
+        h1 = np.maximum(X @ ps[0] + ps[1], 0.0)
+        f = np.tanh(h1 @ ps[2] + ps[3]) @ ps[4] + ps[5]
+        return np.mean(np.maximum(0.0, 1.0 - y * f) ** 2)
+
+    return ps, claimed, loss, [f"params[{i}].{k}" for i in range(3) for k in ("W", "b")]
+
+
+def order_lists(rel: str):
+    """softplus, leaky ReLU (slope 0.05), tanh hidden layers, identity output; 0.5 * sum of squares / N."""
+    m = _module(rel)
+    rng = np.random.default_rng(13)
+    Ws, bs = m.make_net([3, 4, 4, 4, 2], 1)
+    X, Y = rng.normal(size=(8, 3)), rng.normal(size=(8, 2))
+    gW, gb = m.net_grad(Ws, bs, X, Y)
+    hidden = [lambda z: np.log1p(np.exp(z)), lambda z: np.where(z > 0, z, 0.05 * z), np.tanh]
+
+    def loss():
+        a = X
+        for i, (w, b) in enumerate(zip(Ws, bs)):
+            a = a @ w + b
+            a = hidden[i](a) if i < 3 else a
+        return 0.5 * np.sum((a - Y) ** 2) / len(X)
+
+    names = [f"{k}[{i}]" for i in range(4) for k in ("Ws", "bs")]
+    ps = [a for pair in zip(Ws, bs) for a in pair]
+    return ps, [g for pair in zip(gW, gb) for g in pair], loss, names
+
+
+def sample_weights(rel: str):
+    """Sigmoid hidden layer, identity output; sum(sw * (out - y) ** 2) / sum(sw) with positive weights sw."""
+    m = _module(rel)
+    rng = np.random.default_rng(14)
+    X, y = rng.normal(size=(10, 3)), rng.normal(size=(10, 1))
+    sw = rng.uniform(0.5, 2.0, (10, 1))
+    claimed = list(m.compute_grads(X, y, sw))
+    ps = [m.W1, m.b1, m.W2, m.b2]
+
+    def loss():
+        out = _sig(X @ ps[0] + ps[1]) @ ps[2] + ps[3]
+        return np.sum(sw * (out - y) ** 2) / np.sum(sw)
+
+    return ps, claimed, loss
+
+
+def param_modules(rel: str):
+    """Linear(4, 8), tanh, Linear(8, 6), sigmoid, Linear(6, 3); mean of the squared errors over every entry."""
+    m = _module(rel)
+    rng = np.random.default_rng(15)
+    model = m.Sequential(m.Linear(4, 8), m.Tanh(), m.Linear(8, 6), m.Sigmoid(), m.Linear(6, 3))
+    X, Y = rng.normal(size=(6, 4)), rng.normal(size=(6, 3))
+    crit = m.MSELoss()
+    model.zero_grad()
+    crit(model(X), Y)
+    model.backward(crit.backward())
+    ps = [p.data for p in model.parameters()]
+    claimed = [p.grad.copy() for p in model.parameters()]
+
+    def loss():
+        h = np.tanh(X @ ps[0] + ps[1])
+        h = _sig(h @ ps[2] + ps[3])
+        return np.mean((h @ ps[4] + ps[5] - Y) ** 2)
+
+    names = [f"layers[{i}].{k}" for i in (0, 2, 4) for k in ("weight", "bias")]
+    return ps, claimed, loss, names
+
+
+def inline_dropout(rel: str):
+    """The first epoch of train(): ReLU hidden layer times the inverted-dropout mask drawn first from
+    default_rng(seed + 1), sigmoid output, mean BCE + lam / (2 m) * (|W1|^2 + |W2|^2). The gradient is read
+    as the step with lr = 1 (before minus after)."""
+    m = _module(rel)
+    rng = np.random.default_rng(16)
+    clf = m.DropoutClassifier(3, 5, seed=2)
+    X = rng.normal(size=(8, 3))
+    y = (rng.random((8, 1)) > 0.5).astype(float)
+    names = ["W1", "b1", "W2", "b2"]
+    ps = [getattr(clf, k).copy() for k in names]
+    with contextlib.redirect_stdout(io.StringIO()):
+        clf.train(X, y, epochs=1, lr=1.0)
+    claimed = [p - getattr(clf, k) for p, k in zip(ps, names)]
+    keep, lam, n = 0.8, 0.1, len(X)
+    mask = (np.random.default_rng(3).random((n, 5)) < keep) / keep
+
+    def loss():
+        a1 = np.maximum(X @ ps[0] + ps[1], 0.0) * mask
+        p = _sig(a1 @ ps[2] + ps[3])
+        bce = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+        return bce + lam / (2 * n) * (np.sum(ps[0] ** 2) + np.sum(ps[2] ** 2))
+
+    return ps, claimed, loss, names
+
+
+def _cases(stem: str, make, variants: tuple[str, ...]) -> dict:
+    return {f"{stem}_{v}.py": (lambda rel=f"{stem}_{v}.py": make(rel)) for v in variants}
+
+
+SHAPES_CASES = {
+    **_cases("inline_dropout_l2", inline_dropout, ("correct", "mask_forgotten_bug")),
+    **_cases("order_lists_net", order_lists, ("correct", "leaky_grad_bug")),
+    **_cases("tuple_params_hinge", tuple_hinge, ("correct", "tanh_prime_bug")),
+    **_cases("named_acts_network", named_acts, ("correct", "tanh_prime_bug")),
+    **_cases("sample_weights_globals", sample_weights, ("correct", "norm_bug")),
+    **_cases("param_modules_accumulate", param_modules, ("correct", "bias_mean_bug")),
+}
