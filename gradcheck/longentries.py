@@ -44,7 +44,7 @@ LONG_BUDGET = 600
 #: other at every step and are wrong (the slope averaged over the kinks): at steps of 0.0625 a float32 BCE
 #: net's correct bias entries of 2e-4 to 6e-4 (true to 1e-9 at np.longdouble) measured 10-20% off at three
 #: steps alike, and at 0.01 a zero-bias ReLU net at weights of 1e-3 measured its bias entries 50-90% off.
-SPAN = 1e-2
+SPAN = 3e-2
 
 #: The step is chosen for the noise to take this fraction of the error bar the entry allows; the
 #: truncation, measured, may take the rest.
@@ -55,6 +55,23 @@ CONFIRM = 1.25
 #: One-sided slopes at the step further apart than this fraction of the entry: the step is long beside
 #: the loss's curvature (kinks in bulk), and no discrepancy there fails (:func:`_confirmed`).
 CURVED = 0.5
+
+
+#: A float32 net's loss is float32 arithmetic inside (its parameters cast back to float32 in the loss), on
+#: its float64 twin as well: a sigmoid that rounds to 1 flattens a sample's term, and the loss as
+#: evaluated then has another derivative than the formula's. Measured: a correct multi-label BCE net at
+#: weights of 3, its entries true to 1e-4 at np.longdouble, measured 3-5% off at three long steps alike.
+#: A discrepancy seen only at longer steps of such a loss is inconclusive, not failed.
+FLOAT32_ARITHMETIC = (
+    "entries off at longer steps in a float32 loss: its float32 arithmetic inside (a saturated sigmoid "
+    "rounded to 1) can give the loss as evaluated another derivative than the formula's, so they are "
+    "inconclusive, not failed; the same net in float64 would tell"
+)
+
+
+def _once(ch, note: str) -> None:
+    if note not in ch.notes:
+        ch.notes.append(note)
 
 
 @dataclass(frozen=True)
@@ -250,6 +267,9 @@ def _entry(ch, name: str, j: int, g: float, found, shape) -> EntryEvidence | Non
             return None  # kinks crossed, or noise: not the same at other steps
         if ch._rounded(name, j, g, nm.Estimate(first.value, first.error, "richardson"), floor):
             status = "pass"  # the same gradient code at a wider precision agrees: its own rounding
+        elif np.finfo(ch.oracle.dtype).bits < 64:
+            status = "inconclusive"  # (see FLOAT32_ARITHMETIC)
+            _once(ch, FLOAT32_ARITHMETIC)
     return EntryEvidence(
         index=tuple(int(i) for i in np.unravel_index(j, shape)),
         analytic=g,
