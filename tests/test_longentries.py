@@ -161,3 +161,46 @@ def test_an_entry_beside_a_kink_keeps_its_stated_reach():
     report = check_gradients(loss, _plant(grad, "b", j, 1.01), params, seed=0)
     if report.status == "pass":
         assert any(n.startswith("b: ") and "shows only from" in n for n in report.notes), report.summary()
+
+
+def _saturated_float32_bce(seed: int):
+    """A float32 multi-label BCE net at weights of 3: sigmoids that round to 1 in float32 flatten the loss."""
+    rng = np.random.default_rng(seed)
+    n, sizes = 64, (6, 24, 3)
+    params = {
+        "W1": (rng.standard_normal(sizes[:2]) * 3.0).astype(np.float32),
+        "b1": (rng.standard_normal(sizes[1]) * 3.0).astype(np.float32),
+        "W2": (rng.standard_normal(sizes[1:]) * 3.0).astype(np.float32),
+        "b2": (rng.standard_normal(sizes[2]) * 3.0).astype(np.float32),
+    }
+    X = rng.standard_normal((n, sizes[0])).astype(np.float32)
+    Y = (rng.random((n, sizes[2])) < 0.5).astype(np.float32)
+    eps = np.float32(1e-7)
+
+    def forward(p):
+        p = {k: np.asarray(v).astype(np.float32) for k, v in p.items()}
+        z1 = X @ p["W1"] + p["b1"]
+        h = np.tanh(z1)
+        p_out = 1 / (1 + np.exp(-(h @ p["W2"] + p["b2"])))
+        return p, h, p_out
+
+    def loss(p):
+        _, _, q = forward(p)
+        return float(-np.mean(np.sum(Y * np.log(q + eps) + (1 - Y) * np.log(1 - q + eps), axis=1)))
+
+    def grad(p):
+        p, h, q = forward(p)
+        dq = (-(Y / (q + eps)) + (1 - Y) / (1 - q + eps)) / n
+        dz2 = dq * q * (1 - q)
+        dz1 = dz2 @ p["W2"].T * (1 - h**2)
+        return {"W1": X.T @ dz1, "b1": dz1.sum(axis=0), "W2": h.T @ dz2, "b2": dz2.sum(axis=0)}
+
+    return params, loss, grad
+
+
+# (seed 0 of this net fails on main as well, outside the longer steps: an open case, not pinned here)
+@pytest.mark.parametrize("seed", [1])
+def test_a_saturated_float32_loss_is_not_failed_by_its_longer_steps(seed):
+    params, loss, grad = _saturated_float32_bce(seed)
+    report = check_gradients(loss, grad, params, seed=0)
+    assert report.status != "fail", report.summary()
