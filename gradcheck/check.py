@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck import castsafety, castscreen, conditioning, epsilon, longer, reach, screens
+from gradcheck import castsafety, castscreen, conditioning, epsilon, longentries, longer, reach, screens
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
@@ -316,7 +316,7 @@ def _check_tensors(ch: Checker, analytic, mode: str, rng, samples: int):
             evidence, screen, unexplained = screens.check_directional(ch, name, g, rng, samples, screener, screen)
             evidence += _tied_to_twin(ch, name, g, evidence)
             more, sharp_trip = _beyond_reach(ch, name, g, evidence, screener, screen)
-            evidence += more
+            evidence = longentries.settle(ch, name, g, evidence + more)
         else:
             idx = _select(mode, g.reshape(-1), samples, rng)
             evidence = check_entries(ch, name, idx, g.reshape(-1), g.shape)
@@ -371,18 +371,30 @@ def _beyond_reach(ch: Checker, name: str, g: np.ndarray, evidence, screener, scr
     resolution = max(0.0 if ch.complex_safe else _per_entry_error(ch), ch.rtol * ch.analytic_floor)
     found = reach.unresolved(screener, name, screen, checked, resolution)
     if (found.left or found.faint) and screen.ok and not ch.complex_safe:
+        before = screener, screen
         screener, screen = longer.sharpen(ch, name, screener, screen, reach.wanted(screener, name))
-        if not screen.ok:
-            return [], True
+        if not screen.ok:  # (its faint entries at longer steps may show which entry tripped it)
+            return _longer_entries(ch, name, g, found, *before, checked, resolution), True
         found = reach.unresolved(screener, name, screen, checked, resolution)
     if found.left:
         ch.notes.append(reach.note(name, found))
-    if found.faint:
-        ch.notes.append(reach.faint_note(name, found))
+    long = _longer_entries(ch, name, g, found, screener, screen, checked, resolution)
     if not found.check.size:
-        return [], False
+        return long, False
     method = "complex" if ch.complex_safe else None
-    return check_entries(ch, name, found.check, g.reshape(-1), g.shape, method), False
+    return long + check_entries(ch, name, found.check, g.reshape(-1), g.shape, method), False
+
+
+def _longer_entries(ch: Checker, name: str, g, found, screener, screen, checked, resolution) -> list:
+    """The faint entries (:mod:`gradcheck.reach`) checked one by one at longer steps (:mod:`gradcheck.longentries`)."""
+    if not found.faint:
+        return []
+    idx = longentries.faint(screener, name, screen, checked, resolution)
+    long = longentries.check(ch, name, g, found, idx)
+    if long.left:
+        checked = idx.size - long.left
+        ch.notes.append(longentries.note(name, long, checked) if long.evidence else reach.faint_note(name, found))
+    return long.evidence
 
 
 def _confirmed_through_cast(ch: Checker, analytic, tensors: list[TensorResult]) -> list[TensorResult]:

@@ -138,6 +138,7 @@ LAYERS = [
         "gradcheck.screened",
         "gradcheck.screens",
         "gradcheck.reach",
+        "gradcheck.longentries",
         "gradcheck.check",
         "gradcheck.errormap",
         "gradcheck.diagnose",  # check_gradients names the bugs it finds
