@@ -70,20 +70,110 @@ def seen_if_safe(problem: Problem, analytic, method: str) -> tuple[Problem, int,
     """``problem`` seen through its narrow numpy casts where that twin is judged complex-safe, else ``problem``.
 
     Returns the problem to check, the loss evaluations the judgement spent, and
-    the notes it leaves (why a twin was not used). Losses with no narrow cast,
-    and methods that take no complex step, are left as they are at no cost.
+    the notes it leaves (why a twin was not used). Losses with no narrow cast
+    are left as they are at no cost. A float64 loss whose twin is not used, but
+    whose cast only rounds the value it returns, is checked on that value before
+    the rounding (:func:`_unrounded`).
     """
-    found = narrow_casts(problem) if method in ("auto", "complex") else ()
+    found = narrow_casts(problem)
     if not found:
         return problem, 0, []
-    if not drops_imaginary(problem):
-        return problem, 1, []  # (its narrow types cast data or constants: the loss as written takes the step)
-    seen = problem.seen_through()
-    reason, spent = judged(problem, analytic)
-    if seen is None or reason is not None:
-        what = " / ".join(found)
-        return problem, spent + 1, [f"complex step through the loss's {what} cast not used: {reason}"]
-    return dataclasses.replace(seen, vouched=True), spent + 1, []
+    what = " / ".join(found)
+    notes, spent = [], 0
+    if method in ("auto", "complex"):
+        spent += 1
+        outcome = at_complex(problem)
+        if outcome == "takes":
+            return problem, spent, []  # (its narrow types cast data or constants: the loss as written takes the step)
+        if outcome == "drops":
+            seen = problem.seen_through()
+            reason, judging = judged(problem, analytic)
+            spent += judging
+            if seen is not None and reason is None:
+                return dataclasses.replace(seen, vouched=True), spent, []
+            notes.append(f"complex step through the loss's {what} cast not used: {reason}")
+    unrounded, checking = _unrounded(problem)
+    if unrounded is None:
+        return problem, spent + checking, notes
+    return unrounded, spent + checking, [*notes, unrounded_note(what)]
+
+
+def _unrounded(problem: Problem) -> tuple[Problem | None, int]:
+    """``problem`` with its loss the value before its narrow casts, where those only round the returned value.
+
+    Only at float64 parameters (the check's rtol is theirs), for a loss that
+    returns a narrow numpy float, and where the value before the cast, rounded to
+    that type, is the loss's to the last bit at the point and at
+    :data:`UNROUNDED_POINTS` points moved from it: a cast of data or of
+    intermediate values would change the function, not only round its value.
+    Real differences of the rounded value read stairs (a float32 loss of 1 moves
+    in steps of 6e-8: an entry of 1e-4 is not resolved at all); those of the value
+    before the rounding resolve what float64 does. Returns the problem (or None)
+    and the loss evaluations spent.
+    """
+    if problem.dtype != np.float64:
+        return None, 0
+    try:
+        narrow = np.asarray(problem.loss_of(problem.params)).dtype.type  # (np.float32(v) or v.astype(np.float32))
+    except Exception:  # the user's code: the check's own evaluation reports it
+        return None, 1
+    if not issubclass(narrow, np.floating) or np.finfo(narrow).eps <= np.finfo(np.float64).eps:
+        return None, 1
+    before, spent = _agreeing(problem, lambda user, value: narrow(value) == narrow(user))
+    return before, spent + 1
+
+
+def unrounded_reference(problem: Problem) -> tuple[Problem | None, int]:
+    """The float64 reference of a float32 loss with narrow casts: its value before them, where that is the loss's.
+
+    A float32 net's float64 twin (its parameters cast to float64) still rounds
+    where the user's code casts (``np.float32(J)``, ``W.astype(np.float32)``):
+    its real differences read stairs of 6e-8 of the loss. The value before
+    those casts computes the same formula in float64; it is used where it is
+    the loss's to ``VALUE_RTOL`` plus float32's eps at the point and at
+    :data:`UNROUNDED_POINTS` points moved from it (float32 arithmetic rounds
+    the user's value by a few of its ulps; a cast that changed the function
+    would move it by far more). Returns the problem (or None) and the loss
+    evaluations spent.
+    """
+    if problem.dtype == np.float64 or not narrow_casts(problem):
+        return None, 0
+    eps = float(np.finfo(problem.dtype).eps)
+    return _agreeing(problem, lambda user, value: abs(value - user) <= (VALUE_RTOL + eps) * abs(user))
+
+
+def _agreeing(problem: Problem, agree) -> tuple[Problem | None, int]:
+    """:func:`before_cast` of ``problem`` where ``agree(user, value)`` at its point and at moved ones; else None."""
+    rng = np.random.default_rng(0)
+    before, spent = before_cast(problem), 0
+
+    def moved(v):
+        return (v * (1.0 + UNROUNDED_MOVE * rng.standard_normal(v.shape))).astype(v.dtype)
+
+    points = [problem.params] + [{k: moved(v) for k, v in problem.params.items()} for _ in range(UNROUNDED_POINTS)]
+    for p in points:
+        try:
+            spent += 2
+            user, value = problem.call_loss(p), before.call_loss({k: v.astype(np.float64) for k, v in p.items()})
+        except _REFUSED:
+            return None, spent
+        if not (np.isfinite(user) and np.isfinite(value) and agree(user, value)):
+            return None, spent
+    return before, spent
+
+
+def unrounded_note(what: str) -> str:
+    """The note of a check whose real differences read the loss before its ``what`` cast."""
+    return (
+        f"real differences taken on the loss's value before its {what} cast (the same value to the cast's "
+        "rounding): the rounded value moves in stairs no difference resolves"
+    )
+
+
+#: Points besides the check's own at which :func:`_unrounded` compares the rounded value before the cast with the
+#: loss, and their relative distance from it (a random relative move of each parameter).
+UNROUNDED_POINTS = 3
+UNROUNDED_MOVE = 1e-3
 
 
 def drops_imaginary(problem: Problem) -> bool:
@@ -94,16 +184,22 @@ def drops_imaginary(problem: Problem) -> bool:
     the twin. A loss that raises at complex parameters for another reason is
     left as it is.
     """
+    return at_complex(problem) == "drops"
+
+
+def at_complex(problem: Problem) -> str:
+    """What the loss as written does at complex parameters: ``"drops"`` the imaginary part, ``"takes"`` the step
+    (returns a complex value), or ``"refuses"`` them (raises for another reason). 1 evaluation."""
     moved = {k: v.astype(np.complex128) for k, v in problem.params.items()}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", np.exceptions.ComplexWarning)
             value = problem.call_loss(moved)
     except UserFunctionError as exc:
-        return isinstance(exc.__cause__, np.exceptions.ComplexWarning)
+        return "drops" if isinstance(exc.__cause__, np.exceptions.ComplexWarning) else "refuses"
     except np.exceptions.ComplexWarning:
-        return True
-    return not isinstance(value, complex)
+        return "drops"
+    return "takes" if isinstance(value, complex) else "drops"
 
 
 def judged(problem: Problem, analytic) -> tuple[str | None, int]:

@@ -35,7 +35,18 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck import castsafety, castscreen, conditioning, epsilon, longentries, longer, reach, screens
+from gradcheck import (
+    analyticity,
+    castsafety,
+    castscreen,
+    conditioning,
+    dataprecision,
+    epsilon,
+    longentries,
+    longer,
+    reach,
+    screens,
+)
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
@@ -182,10 +193,28 @@ def check_gradients(
     >>> check_gradients(loss, bad, {"w": np.array([0.1, 0.2, 0.3])}).tensors[0].status
     'fail'
     """
+    try:
+        return _check_gradients(loss, grad, params, method, mode, rtol, seed, samples, context, name_bugs)
+    except analyticity.NotAnalytic as seen:  # the complex step misled by a loss not analytic: real differences,
+        real = "richardson" if method == "complex" else "central"  # on its extended twin where it has one
+        report = _check_gradients(loss, grad, params, real, mode, rtol, seed, samples, context, name_bugs, True)
+        index = tuple(int(i) for i in np.unravel_index(seen.j, report.analytic[seen.name].shape))
+        notes = (seen.note(index), *report.notes)
+        return dataclasses.replace(report, notes=notes, evaluations=report.evaluations + seen.evaluations)
+
+
+def _check_gradients(
+    loss, grad, params, method, mode, rtol, seed, samples, context, name_bugs, extended=False
+) -> GradientReport:
+    """:func:`check_gradients`, with the complex step wherever the loss is shown complex-safe.
+
+    ``extended``: real differences on the loss's extended-precision twin, where it has one.
+    """
     start = time.perf_counter()
     options = _validated_options(method, mode, rtol, seed, samples, grad, params)
     problem, analytic, context = _inputs(loss, grad, params, context, name_bugs, options)
     ch, mode = _checker(problem, analytic, options)
+    ch.extended_wanted = extended
     tensors, numeric = _check_tensors(ch, analytic, mode, np.random.default_rng(ch.seed), options["samples"])
     ch.oracle.assert_unmodified()
     report = epsilon.named(_report(ch, mode, tensors, numeric, time.perf_counter() - start), loss)
@@ -257,7 +286,7 @@ def _checker(problem: Problem, analytic, options: dict) -> tuple[Checker, str]:
 def _report(ch: Checker, mode: str, tensors: list[TensorResult], numeric, elapsed: float) -> GradientReport:
     """The report of the tensors judged, with the notes the check gathered."""
     dtype = ch.oracle.problem.dtype
-    notes = ch.notes + _rounding_notes(ch, dtype)
+    notes = ch.notes + _rounding_notes(ch, dtype) + [n for n in [dataprecision.note(ch)] if n]
     return GradientReport(
         status=worst_status(t.status for t in tensors),
         tensors=tuple(tensors),

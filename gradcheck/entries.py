@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gradcheck import dataprecision
 from gradcheck.compare import scale_floor
 from gradcheck.opinions import Checker
 from gradcheck.result import EntryEvidence
@@ -95,6 +96,11 @@ def check_entries(ch: Checker, name: str, idx: np.ndarray, g_flat: np.ndarray, s
         if _code_rounding(ch, name, int(idx[k]), g[k], estimates[k], floor_k, statuses[k]):
             statuses[k] = "pass"
             continue
+        if statuses[k] == "fail" and estimates[k].estimator == "complex":  # (exact: no second opinion needed)
+            data = dataprecision.excused(ch, name, int(idx[k]), g[k], estimates[k])
+            if data is not None:  # within the rounding of float32 data under float64 parameters
+                statuses[k] = data
+                continue
         statuses[k], estimates[k] = ch.second_opinion(name, int(idx[k]), g[k], estimates[k], floor_k)
         n[k], err[k] = estimates[k].value, estimates[k].error
         if estimates[k].kink:  # compare with the nearest valid subgradient, not the slopes' average

@@ -134,6 +134,10 @@ class Oracle:
         self.h0 = step_base(step_dtype or self.dtype)
         self.evaluations = 0
         self.measured = None
+        #: a narrower float type whose values every step lands on (None: the oracle's own dtype's). The float64
+        #: twin of a float32 problem steps on float32 values: a loss that casts its parameters to float32 itself
+        #: (``W.astype(np.float32)``) rounds any other point to one, and reads a step it was not given.
+        self.grid: type | None = None
         self._cwork: dict[str, np.ndarray] | None = None
         self._buffers: dict[str, np.ndarray] = {}  # per tensor, where loss_along moves it
         # A loss may offer ``loss.batched(params_batch) -> losses``, evaluating K
@@ -251,6 +255,8 @@ def _steps(oracle: Oracle, name: str, j: int, scale: float) -> tuple[float, floa
     cast = oracle.dtype.type
     if oracle.extended:  # keep the extended steps: t + h is exact there
         return t, cast(t + h), cast(t - h)
+    if oracle.grid is not None:  # (the float64 twin of float32 parameters: points the user's own casts keep)
+        return float(t), float(oracle.grid(t + h)), float(oracle.grid(t - h))
     return float(t), float(cast(t + h)), float(cast(t - h))
 
 

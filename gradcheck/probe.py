@@ -48,10 +48,15 @@ def reference_oracle(oracle: Oracle, noisy: bool = False, deeper: bool = False, 
     if oracle.dtype == np.float64:
         ext = extended_oracle(oracle) if noisy else None
         return ext if ext is not None else oracle
+    from gradcheck.castsafety import unrounded_reference
+
     try:
-        twin = Oracle(oracle.problem.widened())
+        unrounded, spent = unrounded_reference(oracle.problem)  # (its value before its casts: no stairs)
+        oracle.evaluations += spent
+        twin = Oracle(unrounded or oracle.problem.widened())
     except (UserFunctionError, TypeError, ValueError):
         return oracle
+    twin.grid = oracle.dtype.type  # (its parameters are float32 values; steps land on float32 values too)
     _measure(twin, oracle, extended=gap)  # the float64 twin may cancel too (a saturated output)
     if deeper and twin.measured is not None and twin.measured.excess > NOISY:
         ext = extended_oracle(twin)

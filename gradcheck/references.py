@@ -244,7 +244,8 @@ class References:
             # longdouble evaluation costs ~70 float64 ones, and the second opinions of a dense bug ran minutes
             small = self.oracle.problem.size <= EXTENDED_LIMIT
             gap = self.oracle.problem.size <= GAP_LIMIT
-            self._ref = reference_oracle(self.oracle, noisy=self.noisy and small, deeper=self._may_deepen(), gap=gap)
+            noisy = (self.noisy or self.extended_wanted) and small
+            self._ref = reference_oracle(self.oracle, noisy=noisy, deeper=self._may_deepen(), gap=gap)
         ref = self._ref
         before = ref.evaluations
         try:
