@@ -17,7 +17,8 @@ rounding is 2048 times smaller. Where that estimate disagrees with the complex
 step beyond both error bars and agrees with the gradient, the complex step was
 not the loss's derivative there, and the entry passes on the real estimate.
 A wrong gradient entry disagrees with every estimate of the derivative, and
-still fails. One such entry shows the loss is not analytic: the check starts
+still fails (and the estimate here only starts the check again: it passes nothing
+by itself). One such entry shows the loss is not analytic: the check starts
 again on real differences alone (:class:`NotAnalytic`, caught by
 :func:`gradcheck.check.check_gradients`), as for a loss that refuses complex
 parameters, with a note saying why.
@@ -29,6 +30,7 @@ import numpy as np
 
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY
+from gradcheck.problem import UserFunctionError
 
 #: Estimators whose failing verdict is re-judged here.
 COMPLEX_ESTIMATORS = ("complex", "complex-extended")
@@ -52,12 +54,17 @@ class NotAnalytic(Exception):
         )
 
 
-def rejudged(ch, name: str, j: int, g: float, best: nm.Estimate, floor: float) -> None:
+def rejudged(ch, name: str, j: int, g: float, best: nm.Estimate, floor: float, refined=None) -> None:
     """Raise :class:`NotAnalytic` where extended real differences overturn a complex-step failure.
 
-    ``ch`` is the :class:`gradcheck.opinions.Checker` of the check.
+    ``ch`` is the :class:`gradcheck.opinions.Checker` of the check; ``refined`` the
+    second opinion's own real estimate, which confirms the complex step where it
+    resolves the miss and agrees with it (no extended look is needed then).
     """
-    if best.estimator not in COMPLEX_ESTIMATORS:
+    if best.estimator not in COMPLEX_ESTIMATORS or ch.__dict__.get("_complex_confirmed"):
+        return None
+    if refined is not None and _confirms(refined, best, g):
+        ch._complex_confirmed = True
         return None
     ext = _extended(ch)
     if ext is None:
@@ -67,21 +74,47 @@ def rejudged(ch, name: str, j: int, g: float, best: nm.Estimate, floor: float) -
         est = nm.richardson(ext, name, j)
     finally:
         ch.oracle.evaluations += ext.evaluations - before
-    if not np.isfinite(est.value) or abs(est.value - best.value) <= SAFETY * (est.error + best.error):
-        return None  # the real estimate agrees with the complex step (or says nothing): the failure stands
+    if not np.isfinite(est.value):
+        return None
+    if abs(est.value - best.value) <= SAFETY * (est.error + best.error):
+        # the real estimate agrees with the complex step: the failure stands, and where it resolved the miss, the
+        # complex step is shown right on this loss (a bug fails every entry it touches: one look is enough)
+        ch._complex_confirmed = _confirms(est, best, g)
+        return None
     verdict = ch.judge([g], [est.value], [est.error], floor)
     sharp = verdict.sharp[0] or (verdict.resolved[0] and not verdict.weak[0])
     if verdict.ok[0] and sharp:
         raise NotAnalytic(name, j, best.value, est, ch.oracle.evaluations)
 
 
+def _confirms(real: nm.Estimate, complex_step: nm.Estimate, g: float) -> bool:
+    """A real estimate that resolves the miss ``|g - complex step|`` and agrees with the complex step."""
+    agree = abs(real.value - complex_step.value) <= SAFETY * (real.error + complex_step.error)
+    return bool(np.isfinite(real.value) and agree and SAFETY * real.error < abs(g - complex_step.value))
+
+
 def _extended(ch):
-    """The check's extended-precision oracle of a float64 loss (made once), or None."""
-    from gradcheck.probe import extended_oracle
+    """The loss at the check's parameters cast to ``np.longdouble`` (made once), or None.
+
+    None where the platform's longdouble is no wider than float64, the loss
+    refuses it, or returns a float64 value there (it casts its parameters or
+    its value back: its differences would be float64's). No noise is measured:
+    an estimate here only decides whether the check starts again on real
+    differences, whose own error bars then judge every entry.
+    """
     from gradcheck.references import EXTENDED_LIMIT
 
     if "_analytic_ext" not in ch.__dict__:
-        o = ch.oracle
-        small = o.problem.size <= EXTENDED_LIMIT
-        ch._analytic_ext = extended_oracle(o) if small and o.dtype == np.float64 else None
+        o, ext = ch.oracle, None
+        problem = o.problem.extended() if o.dtype == np.float64 and o.problem.size <= EXTENDED_LIMIT else None
+        if problem is not None:
+            try:
+                ext = nm.Oracle(problem, step_dtype=np.float64)
+            except (UserFunctionError, TypeError, ValueError):
+                ext = None
+            if ext is not None:
+                o.evaluations += ext.evaluations
+                ext.evaluations = 0
+                ext = ext if isinstance(ext.L0, np.longdouble) and ext.repeatable else None
+        ch._analytic_ext = ext
     return ch._analytic_ext

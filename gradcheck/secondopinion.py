@@ -57,7 +57,7 @@ class SecondOpinions:
             # of 1e-4 of that: user forms 8787, 5608, 1749; a loss of Python floats, held-out 151)
             status = "inconclusive"
         if status == "fail":  # (a complex step misled by a loss that is not analytic: np.abs of a complex value)
-            analyticity.rejudged(self, name, j, g, best, floor)
+            analyticity.rejudged(self, name, j, g, best, floor, self._refined)
             status = dataprecision.excused(self, name, j, g, best) or status  # (float32 data, float64 parameters)
         return status, best
 
