@@ -54,13 +54,13 @@ import os
 import signal
 import sys
 import tempfile
-import traceback
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from gradcheck.audit import hookguard, intact, lastword, seccomp
+from gradcheck.audit.errordict import error_dict as _error_dict
 
 # Bind what is needed to write the result before student code can monkeypatch modules.
 _dumps, _replace, _fdopen, _mkstemp = json.dumps, os.replace, os.fdopen, tempfile.mkstemp
@@ -68,7 +68,6 @@ _ftruncate, _pwrite, _exit = os.ftruncate, os.pwrite, os._exit
 
 __all__ = ["main", "serve", "run_request", "encode", "write_result", "send_result"]
 
-TRACEBACK_LINES = 15
 #: The result in place while the worker runs: what the grader finds if the process is stopped.
 DID_NOT_FINISH = {
     "type": "WorkerDidNotFinish",
@@ -162,40 +161,6 @@ def empty_result() -> dict:
         "X": None,
         "Y": None,
     }
-
-
-def _error_dict(exc: BaseException, loaded: Any) -> dict:
-    from gradcheck.audit.loader import AuditError, StudentCodeError
-
-    if isinstance(exc, StudentCodeError):
-        orig, where, tb = exc.original, exc.where, exc.traceback
-        etype, message = type(orig).__name__, str(orig)
-        if isinstance(orig, SystemExit):
-            message = f"the submission called sys.exit({orig.code!r}) in {exc.where}"
-        if loaded is not None:
-            line = _student_line(orig, loaded)
-            if line:
-                where = f"{where} ({line})"
-    elif isinstance(exc, AuditError):
-        etype, message, where, tb = exc.type, exc.message, exc.where, exc.traceback
-    else:
-        etype, message, where = type(exc).__name__, str(exc), "worker"
-        tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    if loaded is not None and tb:
-        tb = loaded.annotate_traceback(tb)
-    tb_lines = tb.rstrip("\n").splitlines()[-TRACEBACK_LINES:] if tb else []
-    return {"type": etype, "message": message[:2000], "where": where, "traceback": "\n".join(tb_lines)}
-
-
-def _student_line(exc: BaseException, loaded: Any) -> str | None:
-    """``line 12`` / ``cell 3, line 4`` of the innermost frame in the submission file."""
-    tb = exc.__traceback__
-    hit = None
-    while tb is not None:
-        if loaded.owns(tb.tb_frame.f_code.co_filename):
-            hit = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
-        tb = tb.tb_next
-    return loaded.where(*hit) if hit else None
 
 
 def _parse_request(req: dict, base: Path, alt: Path) -> tuple[Path, Path, np.ndarray, np.ndarray, list, dict]:

@@ -13,10 +13,9 @@ the assignment's own.
 
 from __future__ import annotations
 
-import traceback
-
 import numpy as np
 
+from gradcheck.audit.errordict import student_line
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
 
@@ -26,12 +25,6 @@ def _shown(value) -> str:
         return f"<array {value.shape}>"
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _student_line(exc: BaseException, loaded) -> str | None:
-    """Where in the submission ``exc`` was raised (its innermost frame there)."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if loaded.owns(f.filename)]
-    return loaded.where(frames[-1].filename, frames[-1].lineno) if frames else None
 
 
 def _numbers(values: list) -> bool:
@@ -74,7 +67,7 @@ def constructor_failure(cls_name: str, failed: BaseException, args: list, kwargs
         return None
     why, fix = _why(orig, [*args, *kwargs.values()])
     call = ", ".join([_shown(a) for a in args] + [f"{k}={_shown(v)}" for k, v in kwargs.items()])
-    line = _student_line(orig, loaded)
+    line = student_line(orig, loaded)
     at = f" at {line}" if line else ""
     error = AuditError(
         f"{cls_name}({call}) raised {type(orig).__name__}: {orig}{at}, called with the arguments the audit "

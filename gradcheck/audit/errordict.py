@@ -1,0 +1,44 @@
+"""What the worker reports of an exception: its type, message, where in the submission, and a short traceback.
+
+Runs inside the sandbox (imported by :mod:`gradcheck.audit.worker` before any student code).
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+__all__ = ["TRACEBACK_LINES", "error_dict", "student_line"]
+
+#: Lines of traceback kept (the innermost).
+TRACEBACK_LINES = 15
+
+
+def error_dict(exc: BaseException, loaded: Any) -> dict:
+    """``{"type", "message", "where", "traceback"}`` of ``exc`` (``loaded``: the submission, or None)."""
+    from gradcheck.audit.loader import AuditError, StudentCodeError
+
+    if isinstance(exc, StudentCodeError):
+        orig, where, tb = exc.original, exc.where, exc.traceback
+        etype, message = type(orig).__name__, str(orig)
+        if isinstance(orig, SystemExit):
+            message = f"the submission called sys.exit({orig.code!r}) in {exc.where}"
+        if loaded is not None:
+            line = student_line(orig, loaded)
+            if line:
+                where = f"{where} ({line})"
+    elif isinstance(exc, AuditError):
+        etype, message, where, tb = exc.type, exc.message, exc.where, exc.traceback
+    else:
+        etype, message, where = type(exc).__name__, str(exc), "worker"
+        tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    if loaded is not None and tb:
+        tb = loaded.annotate_traceback(tb)
+    tb_lines = tb.rstrip("\n").splitlines()[-TRACEBACK_LINES:] if tb else []
+    return {"type": etype, "message": message[:2000], "where": where, "traceback": "\n".join(tb_lines)}
+
+
+def student_line(exc: BaseException, loaded: Any) -> str | None:
+    """``line 12`` / ``cell 3, line 4`` of the innermost frame of ``exc`` in the submission's files."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if loaded.owns(f.filename)]
+    return loaded.where(frames[-1].filename, frames[-1].lineno) if frames else None
