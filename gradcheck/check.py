@@ -39,12 +39,12 @@ from gradcheck import (
     analyticity,
     castsafety,
     castscreen,
-    conditioning,
     dataprecision,
     epsilon,
     longentries,
     longer,
     reach,
+    reportnotes,
     screens,
 )
 from gradcheck import numeric as nm
@@ -63,8 +63,6 @@ MODES = ("auto", "full", "sampled", "directional")
 AUTO_FULL_LIMIT = 20_000
 #: Entries kept as evidence per tensor in the report.
 MAX_EVIDENCE = 5
-#: A tensor's typical (median) magnitude is taken over at most about twice this many entries, evenly strided.
-TYPICAL_SAMPLE = 4096
 
 
 def _validate_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
@@ -221,7 +219,7 @@ def _check_gradients(
     if name_bugs and not report.passed:
         context = context or Context.infer(loss, problem.params)
         report = diagnose(report, params=problem.params, context=context)
-    report = _with_conditioning(report, ch, analytic)
+    report = reportnotes.with_conditioning(report, ch, analytic)
     if epsilon.is_twin(loss):  # the check against a loss without its guards: none to look for
         return report
     recheck = _recheck(analytic, problem, {**options, "name_bugs": name_bugs, "context": context})
@@ -286,7 +284,7 @@ def _checker(problem: Problem, analytic, options: dict) -> tuple[Checker, str]:
 def _report(ch: Checker, mode: str, tensors: list[TensorResult], numeric, elapsed: float) -> GradientReport:
     """The report of the tensors judged, with the notes the check gathered."""
     dtype = ch.oracle.problem.dtype
-    notes = ch.notes + _rounding_notes(ch, dtype) + [n for n in [dataprecision.note(ch)] if n]
+    notes = ch.notes + reportnotes.rounding_notes(ch, dtype) + [n for n in [dataprecision.note(ch)] if n]
     return GradientReport(
         status=worst_status(t.status for t in tensors),
         tensors=tuple(tensors),
@@ -455,62 +453,6 @@ def _per_entry_error(ch: Checker) -> float:
     if ch.quieter_twin():
         return ch.on_reference(lambda ref: SAFETY * (ref.u * abs(float(ref.L0)) + ref.noise) / ref.h0)
     return SAFETY * ch.oracle.noise / (ch.oracle.h0 * ch.step_scale())
-
-
-def _rounding_notes(ch: Checker, dtype) -> list[str]:
-    """The note naming entries off by the gradient code's own rounding (none if there are none)."""
-    notes = []
-    # (an entry met again, by a tensor screened twice or its own check after a whole-tensor one, counts once)
-    where = ", ".join(f"{n} ({min(k, ch.analytic[n].size)})" for n, k in ch.rounded.items())
-    wider = "float64" if dtype == np.float32 else "extended precision (np.longdouble)"
-    if ch.rounded:
-        notes.append(
-            f"{dtype} rounding: entries of {where} differ from the derivative by more than rtol, and the same "
-            f"gradient code at {wider} agrees with it: {dtype} arithmetic, not a bug"
-        )
-    if ch.unwidened:
-        where = ", ".join(f"{n} ({min(k, ch.analytic[n].size)})" for n, k in ch.unwidened.items())
-        notes.append(
-            f"entries of {where} and their differences from the derivative are below sqrt(eps) of the "
-            f"gradient's largest entry ({ch.gmax:.2g}), where {dtype} gradient code keeps only the rounding of "
-            f"the terms it sums, and the same code given parameters in {wider} returns them in {dtype} (they are "
-            f"computed from the data alone, in its dtype): rounding cannot be told from a bug there, so they are "
-            f"inconclusive, not failed"
-        )
-    return notes
-
-
-def _with_conditioning(report: GradientReport, ch: Checker, analytic) -> GradientReport:
-    """Add the ``loss_ill_conditioned`` note when the loss's measured noise is far above the model."""
-    import dataclasses
-
-    if not ch.noisy:
-        return report
-    problem = ch.oracle.problem
-    found = conditioning.trace(lambda p: problem.loss_fn(problem._call_args(p)), problem.params)
-    digits = int(round(-np.log10(float(np.finfo(problem.dtype).eps))))
-    note = conditioning.diagnosis(ch.noise, found, _resolution(report, ch, analytic), digits, ch.complex_safe)
-    return dataclasses.replace(report, diagnoses=(*report.diagnoses, note))
-
-
-def _resolution(report: GradientReport, ch: Checker, analytic) -> dict[str, float]:
-    """Per tensor, the smallest relative error at a typical (median-magnitude) entry this check could see.
-
-    A tensor judged by a directional screen could see an entry off by the
-    screen's tolerance (its direction weighs every entry alike); one checked
-    entry by entry, an entry off by the central difference's error bar.
-    """
-    per_entry = SAFETY * ch.oracle.noise / (ch.oracle.h0 * ch.step_scale())
-    out = {}
-    for t in report.tensors:
-        g = analytic[t.name].reshape(-1)
-        g = np.abs(g[:: max(1, g.size // TYPICAL_SAMPLE)])  # an evenly strided sample: a median of 200,000 took 4 ms
-        typical = float(np.median(g[g > 0])) if np.any(g > 0) else 0.0
-        # (a screen's tolerance over the tensor's share of its direction: sign(g_i) spread_i times its weight)
-        seen = t.directional["tolerance"] / t.directional.get("weight", 1.0) if t.directional else per_entry
-        reach = seen if not t.checked else per_entry
-        out[t.name] = reach / typical if typical > 0 else float("inf")
-    return out
 
 
 def _with_screen(result: TensorResult, screen) -> TensorResult:

@@ -19,15 +19,7 @@ import numpy as np
 from gradcheck.noise import NOISY, widened
 from gradcheck.numeric import Estimate, Oracle, _finite, _one_sided, _pair, complex_step, refine, richardson
 from gradcheck.problem import UserFunctionError
-
-#: How far the real part of the loss at complex parameters may stray from the real
-#: loss. This only catches gross misuse (a loss that returns the magnitude of a
-#: complex intermediate changes its value by orders more); numpy's complex
-#: elementary functions (log1p, expm1 of a complex argument go through log and
-#: exp) lose up to ``eps / |x|`` of a small result, so a loss of 1e-12 computed
-#: that way differs by ~1e-5 of itself with nothing wrong. ``eps**(1/4)`` of
-#: float64 (1.2e-4) sits between the two.
-VALUE_RTOL = float(np.finfo(np.float64).eps) ** 0.25
+from gradcheck.unrounded import VALUE_RTOL, unrounded_reference
 
 
 def reference_oracle(oracle: Oracle, noisy: bool = False, deeper: bool = False, gap: bool = True) -> Oracle:
@@ -48,8 +40,6 @@ def reference_oracle(oracle: Oracle, noisy: bool = False, deeper: bool = False, 
     if oracle.dtype == np.float64:
         ext = extended_oracle(oracle) if noisy else None
         return ext if ext is not None else oracle
-    from gradcheck.castsafety import unrounded_reference
-
     try:
         unrounded, spent = unrounded_reference(oracle.problem)  # (its value before its casts: no stairs)
         oracle.evaluations += spent

@@ -139,6 +139,10 @@ LAYERS = [
         "gradcheck.screens",
         "gradcheck.reach",
         "gradcheck.longentries",
+        "gradcheck.reportnotes",
+        "gradcheck.analyticity",
+        "gradcheck.dataprecision",
+        "gradcheck.unrounded",
         "gradcheck.check",
         "gradcheck.errormap",
         "gradcheck.diagnose",  # check_gradients names the bugs it finds

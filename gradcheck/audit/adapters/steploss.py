@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gradcheck.audit.adapters import inline, knobs
+from gradcheck.audit.adapters.scalar import scalar
 from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
@@ -67,9 +68,8 @@ def _read(code, name: str, run: Callable[[], Any]) -> float | None:
         return None
     finally:
         sys.settrace(previous)
-    from gradcheck.audit.adapters.studentloss import _scalar  # (studentloss offers this module's loss)
 
-    return _scalar(seen.get("value"))
+    return scalar(seen.get("value"))
 
 
 def step_loss(runner, s1) -> tuple[dict, Callable[[Any], float | None]] | None:

@@ -22,6 +22,7 @@ from gradcheck.audit.adapters.calling import bind_args, call_student
 from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module, is_loss_name, swapped
 from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, PENALTY_VALUE
 from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
+from gradcheck.audit.adapters.scalar import scalar as _scalar
 from gradcheck.audit.adapters.step import Runner, Step1
 from gradcheck.audit.adapters.target import Target
 from gradcheck.audit.loader import AuditError, StudentCodeError
@@ -31,14 +32,6 @@ MAX_CANDIDATES = 12
 #: The learning rate a step run again for the loss value it returns is given (a CS231n ``loss(X, y)`` has no
 #: update; a step that also updates is read before it, and a small rate keeps it the step it was).
 RETURNED_LR = 2.0**-10
-
-
-def _scalar(v: Any) -> float | None:
-    try:
-        a = np.asarray(v, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return float(a.reshape(())) if a.size == 1 and np.isfinite(a).all() else None
 
 
 def _derivatives(target: Target, root: Any, funcs: dict) -> list[tuple[str, Any]]:
