@@ -71,6 +71,23 @@ def test_depth_from_a_list_bound_to_the_name_the_call_passes():
     assert depth.layer_count(m.init, 0, "dims") == 2
 
 
+def test_depth_from_a_concatenated_list_whose_middle_the_code_checks():
+    # main() builds the sizes as [n_in] + hidden + [n_out] and refuses hidden lists not of length 3
+    m = _module(
+        """
+        import sys
+        def make_net(sizes, seed=0):
+            return [], []
+        def main(hidden):
+            if len(hidden) != 3:
+                sys.exit("need exactly 3 hidden sizes")
+            return make_net([4] + hidden + [2], seed=1)
+        """,
+        "depth_concat",
+    )
+    assert depth.layer_count(m.make_net, 0, "sizes") == 4
+
+
 def test_depth_from_the_highest_weight_key_read():
     m = _module(
         """

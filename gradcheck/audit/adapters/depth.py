@@ -4,7 +4,8 @@ An initializer taking the whole size list (``initialize_parameters(layer_dims)``
 invented sizes; a forward that then reads ``parameters["W3"]`` needs three layers, not
 the two a default list gives. The depth comes from the student's own call of the
 initializer (``initialize_parameters([X.shape[0], 20, 3, 1])``, or a list bound to a
-name that call passes, or the length the code checks it has, ``len(sizes) != 4``), else
+name that call passes, or the length the code checks it has, ``len(sizes) != 4``, or a
+concatenation of those, ``[n_in] + hidden + [n_out]`` with ``len(hidden) != 3``), else
 from a forward unpacking the (W, b) pairs whole
 (``(W1, b1), (W2, b2), (W3, b3) = params``), else from the highest numbered weight key
 the module reads (``"W3"``).
@@ -51,10 +52,22 @@ def _called_length(tree: ast.AST, name: str, position: int, keyword: str) -> int
         args = [a for a in node.args if not isinstance(a, ast.Starred)]
         by_name = next((k.value for k in node.keywords if k.arg == keyword), None)
         arg = args[position] if position < len(args) else by_name
-        if isinstance(arg, (ast.List, ast.Tuple)):
-            return len(arg.elts)
-        if isinstance(arg, ast.Name) and arg.id in bound:
-            return bound[arg.id]
+        length = _length_of(arg, tree, bound)
+        if length:
+            return length
+    return None
+
+
+def _length_of(arg: ast.AST | None, tree: ast.AST, bound: dict[str, int]) -> int | None:
+    """Length of a size-list expression: a literal, a name bound to one or whose length the code checks
+    (``if len(hidden) != 3``), or a concatenation of those (``[X.shape[1]] + hidden + [Y.shape[1]]``)."""
+    if isinstance(arg, (ast.List, ast.Tuple)):
+        return len(arg.elts)
+    if isinstance(arg, ast.Name):
+        return bound.get(arg.id) or _checked_length(tree, arg.id)
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add):
+        left, right = _length_of(arg.left, tree, bound), _length_of(arg.right, tree, bound)
+        return left + right if left and right else None
     return None
 
 
