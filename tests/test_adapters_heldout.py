@@ -175,6 +175,18 @@ def test_a_models_own_method_may_read_its_stored_output():
         ("train_loss", False),
         ("val_loss", False),
         ("cost_derivative", False),
+        # losses named for their kind, as regression and margin losses are
+        ("squared_hinge", True),
+        ("huber", True),
+        ("mae", True),
+        ("log_cosh", True),
+        ("pinball_loss", True),
+        ("focal_loss", True),
+        ("kl_div", True),
+        ("d_huber", False),
+        ("hinge_grad", False),
+        ("log_softmax", False),
+        ("machine", False),
     ],
 )
 def test_loss_names(name, is_loss):

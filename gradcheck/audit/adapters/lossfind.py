@@ -37,12 +37,12 @@ from gradcheck.audit.adapters.objects import is_user_object, methods
 #: ``xent``, ``ce``, ``sse`` are the usual abbreviations (``ce`` and ``sse`` only as whole words of a name).
 LOSS_NAME = re.compile(
     r"(loss|cost|error|mse|cross_?entropy|cross_ent|(^|_)x_?ent|nll|bce|objective|criterion|likelihood|^j$|^j_|"
-    r"(^|_)(ce|sse)($|_))",
+    r"(^|_)(ce|sse|mae|kl)($|_)|hinge|huber|log_?cosh|pinball|quantile|focal|kl_?div|smooth_?l1)",
     re.I,
 )
 #: Names that look like a loss but are not one (accuracy, helpers, derivatives).
 NOT_LOSS = re.compile(
-    r"(accuracy|acc$|score|plot|print|history|rate|deriv|prime|grad|backward|delta|record|^log_(?!loss|likelihood)|save|show|"
+    r"(accuracy|acc$|score|plot|print|history|rate|deriv|prime|grad|backward|delta|record|^log_(?!loss|likelihood|cosh)|save|show|"
     r"train|fit|epoch|curve|learn|update|step|valid|test|(^|_)val(_|$))",
     re.I,
 )

@@ -152,7 +152,7 @@ OPTIM_CLASS = re.compile(
 )
 LOSS_DERIV_FUNC = re.compile(
     r"((mse|bce|loss|cost|cross_?entropy|error).*(deriv|prime|grad|backward|diff))"
-    r"|(^d_?(mse|loss|bce|cost|cross_?entropy)$)",
+    r"|(^d_?(mse|loss|bce|cost|cross_?entropy|mae|huber|hinge|log_?cosh)$)",
     re.I,
 )
 
