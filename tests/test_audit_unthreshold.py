@@ -16,6 +16,10 @@ def astype(x):
     return (_sig(x @ W) > 0.5).astype(int)
 
 
+def astype_ravel(x):
+    return (_sig(x @ W) > 0.5).astype(int).ravel()  # a decision made flat: still a threshold
+
+
 def argmax(x):
     scores = x @ W
     return np.argmax(scores, axis=1)
@@ -62,6 +66,7 @@ X = np.random.default_rng(0).normal(size=(5, 3))
     "fn, expected",
     [
         (astype, lambda: _sig(X @ W)),
+        (astype_ravel, lambda: _sig(X @ W)),
         (argmax, lambda: X @ W),
         (rounded, lambda: _sig(X @ W)),
         (where_named, lambda: _sig(X @ W)),

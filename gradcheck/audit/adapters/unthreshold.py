@@ -24,6 +24,8 @@ from gradcheck.audit.astnames import called_name
 DECIDERS = {"argmax", "round", "rint", "sign", "heaviside"}
 #: Methods of an array that turn a comparison into a decision (``(p > 0.5).astype(int)``).
 CASTS = {"astype", "round", "argmax"}
+#: Methods that only reshape what they are called on: a threshold under them is still the decision.
+SHAPERS = {"ravel", "flatten", "squeeze", "reshape", "tolist"}
 
 
 def _operand(node: ast.expr) -> ast.expr | None:
@@ -37,6 +39,8 @@ def _operand(node: ast.expr) -> ast.expr | None:
         name = called_name(node)
         if isinstance(f, ast.Attribute) and name in CASTS and not _is_module(f.value):
             return _operand(f.value) or (f.value if name != "astype" else None)
+        if isinstance(f, ast.Attribute) and name in SHAPERS and not _is_module(f.value):
+            return _operand(f.value)  # ((p > 0.5).astype(int)).ravel(): the decision, reshaped
         if name in DECIDERS and node.args:
             return _operand(node.args[0]) or node.args[0]
         if name == "where" and len(node.args) == 3:
