@@ -33,3 +33,4 @@ def test_an_initializer_named_with_an_init_word_is_found_when_no_usual_name_is()
     assert first_named(_fns("init_deep", "model_forward", "model_backward"), INIT_FUNC_NAMES) == "init_deep"
     assert first_named(_fns("init_deep", "init_params"), INIT_FUNC_NAMES) == "init_params"  # a usual name first
     assert first_named(_fns("init_deep", "init_velocity"), INIT_FUNC_NAMES) is None  # two: ambiguous
+    assert first_named(_fns("__init__", "feedforward"), INIT_FUNC_NAMES) is None  # a method outside its class

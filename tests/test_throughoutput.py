@@ -139,7 +139,7 @@ def test_a_forward_taking_a_dropout_knob_gives_no_output():
     # the grader runs such a forward with nothing dropped while the loss may call it at the code's default:
     # the output it sees is then not the one the loss is a function of (examples/submissions/
     # dropout_arg_logcosh_correct.py, a correct file this check had failed)
-    from gradcheck.audit.ownlosspoints import _takes_dropout
+    from gradcheck.audit.adapters.knobs import forward_takes_dropout as _takes_dropout
 
     assert _takes_dropout(lambda X, keep_prob=0.8: X) and _takes_dropout(lambda X, dropout=0.5: X)
     assert not _takes_dropout(lambda X, training=True: X) and not _takes_dropout(len)

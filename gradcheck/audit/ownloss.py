@@ -221,7 +221,7 @@ def judged(
     if why:
         return _refused(graded, source, why)
     verdict = _verdict(graded, report, source, asked)
-    if graded.status == "fail":  # guard-sized misses of a reference loss: its network is the forward's
+    if graded.status == "fail" or _dropout_unseen(result):  # (a guard's settling: its network is the forward's)
         return verdict
     return throughoutput.judged(verdict, ex, _flat(ex, ex.params), ask, source, seed)
 
@@ -300,11 +300,18 @@ def at_point(
     drawn = int.from_bytes(hashlib.blake2b(_flat(ex, ex.params).tobytes(), digest_size=8).digest(), "big") >> 1
     checked = symmetry.judged(_verdict(graded, report, source, asked), at, drawn, ask, source)
     checked = segments.judged(checked, at, drawn, ask, source)
-    if data is None or np.ndim(data[0]) != 2:
+    if data is None or np.ndim(data[0]) != 2 or _dropout_unseen(result):
         return checked
     sizes = (np.shape(data[0])[1], n_out(first, np.asarray(data[1]), np.shape(data[0])[1]))
     named = {n: ex.params[n].astype(np.float64) for n in ex.params}
     return unitorder.judged(checked, named, sizes, drawn, ask, source, ex.precision)
+
+
+def _dropout_unseen(result: dict[str, Any]) -> bool:
+    """Does the student's loss perhaps drop units the forward the grader runs does not (a forward taking a dropout
+    knob, run with nothing dropped; or the second run, with the code's own dropout kept, whose mask the forward
+    may not apply)? Its loss is then no function of that forward's output, nor unchanged by reordered units."""
+    return bool(result.get("forward_knob") or result.get("defaults_kept"))
 
 
 def _settled(ex: Extracted, value: float, ask, result, wanted, base1, seed, first) -> tuple:

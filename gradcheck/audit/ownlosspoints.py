@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.adapters.knobs import forward_takes_dropout
 from gradcheck.epsilon import guarding, traced
 
 __all__ = ["MAX_POINTS", "own_loss_values"]
@@ -47,26 +48,13 @@ def _output(ctx: dict, root: Any) -> list[float] | None:
     """The network's output after a forward of ``root`` on the batch, flat (None: the forward gave none);
     :mod:`gradcheck.audit.throughoutput` asks for it beside the loss."""
     try:
-        if _takes_dropout(ctx["runner"].t.get_forward(root)):
+        if forward_takes_dropout(ctx["runner"].t.get_forward(root)):
             return None  # run with nothing dropped here, and by the loss perhaps as the code's default sets it
         _, out, _ = ctx["runner"].forward_state(ctx["s1"].columns, root)
         arr = np.asarray(out, dtype=float)
     except Exception:  # noqa: BLE001 - the student's forward raised, or gave no array of numbers
         return None
     return arr.ravel().tolist() if arr.size else None
-
-
-def _takes_dropout(fwd: Any) -> bool:
-    """Does the forward take a dropout knob (``keep_prob``, ``dropout``) as an argument?"""
-    import inspect
-
-    from gradcheck.audit.adapters.names import NO_DROPOUT, ROLES
-
-    knobs = set().union(*(ROLES[role] for role in NO_DROPOUT))
-    try:
-        return bool(knobs & {p.lower() for p in inspect.signature(fwd).parameters})
-    except (TypeError, ValueError):
-        return False
 
 
 def _traceable(root: Any, steps: tuple) -> None:

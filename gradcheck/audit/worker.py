@@ -76,6 +76,8 @@ DID_NOT_FINISH = {
     "message": "the worker was stopped before it finished "
     "(time or memory limit, or the student code ended the process)",
 }
+#: What the adapters found that the result keeps even when the audit stops later.
+KEPT_PARTIAL = ("entry", "forward_path", "params", "forward", "forward_random", "forward_knob", "samples_as_columns")
 SPEC_KEYS = {
     "entry",
     "keep_defaults",
@@ -279,10 +281,10 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
                 loaded, X, Y, lrs, spec, partial, data={k: req[k] for k in ("n", "seed") if k in req}
             )
         finally:
-            for key in ("entry", "forward_path", "params", "forward", "forward_random", "samples_as_columns", "X", "Y"):
+            for key in (*KEPT_PARTIAL, "X", "Y"):
                 if key in partial:
                     result[key] = partial[key]
-        result.update(found, neutral_defaults=knobs.off())
+        result.update(found, neutral_defaults=knobs.off(), defaults_kept=bool(spec.get("keep_defaults")))
         result["ok"] = bool(result["grads"])
         if result["ok"] and "probe_seed" in req:
             result["probes"] = _probe(partial, result, spec, lrs, req["probe_seed"], base)

@@ -16,6 +16,7 @@ from gradcheck.audit.adapters import (
     unreachable,
 )
 from gradcheck.audit.adapters.firststep import first_step
+from gradcheck.audit.adapters.knobs import forward_takes_dropout
 from gradcheck.audit.adapters.names import canon, leaf
 from gradcheck.audit.adapters.outputs import thresholded
 from gradcheck.audit.adapters.params import params_out
@@ -70,6 +71,14 @@ def _check_degenerate(losses: list[dict], runner: Runner) -> None:
         raise exc
 
 
+def _knob_in_forward(runner, s1) -> bool:
+    """Does the forward take a dropout knob (the grader runs it with nothing dropped: ``ownloss._dropout_unseen``)?"""
+    try:
+        return forward_takes_dropout(runner.t.get_forward(s1.root))
+    except Exception:  # noqa: BLE001 - a forward the target cannot give: none takes a knob
+        return False
+
+
 def extract_step(target: Target, params, ctx: Context, lrs, partial: dict, n: int, seed: int) -> dict:
     """Run the target's step(s) on the batch and read the gradient by the first rule that applies."""
     runner, s1 = first_step(target, params, ctx, lrs, n, seed)
@@ -83,6 +92,7 @@ def extract_step(target: Target, params, ctx: Context, lrs, partial: dict, n: in
     partial["samples_as_columns"] = s1.columns
     partial["params"] = params_out(params, s1.before, target.root_name, _kinds(partial, params))
     partial["forward"] = _forward_out(s1, target, ctx.notes)
+    partial["forward_knob"] = _knob_in_forward(runner, s1)
     if partial["forward"] is not None:  # a forward that differs on every call: no loss change traces to a weight
         partial["forward_random"] = repeat.forward_difference(runner, s1, params)
     if runner.loss_name:

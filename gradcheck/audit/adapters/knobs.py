@@ -12,6 +12,8 @@ so the state is the process's own.
 
 from __future__ import annotations
 
+from typing import Any
+
 _state: dict = {"keep": False, "off": {}}
 
 
@@ -36,3 +38,18 @@ def off() -> dict[str, float | None]:
 
 
 __all__ = ["kept", "off", "start", "turned_off"]
+
+
+def forward_takes_dropout(fwd: Any) -> bool:
+    """Does the forward take a dropout knob (``keep_prob``, ``dropout``) as an argument? The grader then runs it
+    with nothing dropped while the student's own loss may call it at the code's default: the output it sees is
+    not the one that loss is a function of (:mod:`gradcheck.audit.throughoutput`, :mod:`gradcheck.audit.unitorder`)."""
+    import inspect
+
+    from gradcheck.audit.adapters.names import NO_DROPOUT, ROLES
+
+    names = set().union(*(ROLES[role] for role in NO_DROPOUT))
+    try:
+        return bool(names & {p.lower() for p in inspect.signature(fwd).parameters})
+    except (TypeError, ValueError):
+        return False

@@ -64,6 +64,32 @@ def _lone_forward(ms) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+#: Calls that make a new array of weights (``np.random.randn(n_in, n_h)``, ``np.zeros((1, n_h))``).
+_MAKERS = {"randn", "rand", "normal", "uniform", "standard_normal", "random", "zeros", "ones", "empty", "full"}
+
+
+def _fit_makes_weights(cls: type) -> bool:
+    """Does ``cls.fit`` assign ``self.<name>`` a newly made array? Only such a fit is the class's training
+    method (:mod:`gradcheck.audit.adapters.madeinside`); a fit driving layers assembled elsewhere is not."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls.fit)))
+    except (OSError, TypeError, SyntaxError, AttributeError):
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+            for t in node.targets
+        ):
+            calls = [c for c in ast.walk(node.value) if isinstance(c, ast.Call)]
+            if any(getattr(c.func, "attr", getattr(c.func, "id", None)) in _MAKERS for c in calls):
+                return True
+    return False
+
+
 def method_names(cls: type, spec: dict) -> Picked | None:
     """Forward and backward method names of ``cls`` (spec names first), or None."""
     ms = methods(cls)
@@ -75,7 +101,7 @@ def method_names(cls: type, spec: dict) -> Picked | None:
         + (["loss"] if "loss" in ms else [])
         + _present(TRAIN_METHODS, ms)
         + (_present(CLASS_TRAIN_METHODS, ms) if f else [])  # learn() beside a forward: a model, not a graph unit
-        + _present(FIT_METHODS, ms)
+        + (_present(FIT_METHODS, ms) if _fit_makes_weights(cls) else [])
     )
     if not order:
         return None

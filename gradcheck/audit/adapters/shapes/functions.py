@@ -41,7 +41,11 @@ def first_named(funcs: dict[str, Callable], names: list[str], wanted: str | None
     if exact is not None:
         return exact
     for word in (w for w in _PASS_WORDS if w in names):
-        affixed = [k for low, k in lower.items() if low != word and f"_{word}_" in f"_{low.strip('_')}_"]
+        affixed = [
+            k
+            for low, k in lower.items()
+            if low != word and not low.startswith("__") and f"_{word}_" in f"_{low.strip('_')}_"
+        ]  # (never a dunder: a method __init__(self, sizes) written outside its class is no initializer)
         if len(affixed) == 1:
             return affixed[0]
     return None
