@@ -56,7 +56,7 @@ from gradcheck.directional.complexstep import _complex_moved
 from gradcheck.probe import probe_complex_safety
 from gradcheck.problem import Problem, UserFunctionError
 from gradcheck.throughcast import through_cast
-from gradcheck.unrounded import _REFUSED, VALUE_RTOL, _unrounded, before_cast, narrow_casts, unrounded_note
+from gradcheck.unrounded import REFUSED, VALUE_RTOL, before_cast, narrow_casts, unrounded_loss, unrounded_note
 
 
 def seen_if_safe(problem: Problem, analytic, method: str) -> tuple[Problem, int, list[str]]:
@@ -66,7 +66,7 @@ def seen_if_safe(problem: Problem, analytic, method: str) -> tuple[Problem, int,
     the notes it leaves (why a twin was not used). Losses with no narrow cast
     are left as they are at no cost. A float64 loss whose twin is not used, but
     whose cast only rounds the value it returns, is checked on that value before
-    the rounding (:func:`_unrounded`).
+    the rounding (:func:`unrounded_loss`).
     """
     found = narrow_casts(problem)
     if not found:
@@ -85,7 +85,7 @@ def seen_if_safe(problem: Problem, analytic, method: str) -> tuple[Problem, int,
             if seen is not None and reason is None:
                 return dataclasses.replace(seen, vouched=True), spent, []
             notes.append(f"complex step through the loss's {what} cast not used: {reason}")
-    unrounded, checking = _unrounded(problem)
+    unrounded, checking = unrounded_loss(problem)
     if unrounded is None:
         return problem, spent + checking, notes
     return unrounded, spent + checking, [*notes, unrounded_note(what)]
@@ -125,13 +125,13 @@ def judged(problem: Problem, analytic) -> tuple[str | None, int]:
         with warnings.catch_warnings():
             warnings.simplefilter("error", np.exceptions.ComplexWarning)
             oracle = nm.Oracle(before)
-    except _REFUSED as exc:
+    except REFUSED as exc:
         return f"the loss rebuilt without its cast does not evaluate ({type(exc).__name__}: {exc})", 1
     spent = 1
     try:
         reason = _reason(oracle, user, _rounding(problem.returned), analytic, through_cast(problem.loss_fn))
         return reason, spent + oracle.evaluations
-    except _REFUSED as exc:
+    except REFUSED as exc:
         return f"the loss rebuilt without its cast fails at complex parameters ({type(exc).__name__})", (
             spent + oracle.evaluations
         )

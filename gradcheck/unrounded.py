@@ -2,7 +2,7 @@
 
 The rounded value moves in stairs (a float32 loss of 1 in steps of 6e-8) that no real difference
 resolves; the value before the cast computes the same formula in float64. :func:`before_cast` is that
-loss; :func:`_unrounded` and :func:`unrounded_reference` use it only where it is the loss's to its
+loss; :func:`unrounded_loss` and :func:`unrounded_reference` use it only where it is the loss's to its
 rounding, at the point and at points moved from it (a cast of data or of intermediate values would
 change the function, not only round its value).
 """
@@ -16,7 +16,15 @@ import numpy as np
 from gradcheck.problem import Problem, UserFunctionError
 from gradcheck.throughcast import casts, through_cast
 
-__all__ = ["VALUE_RTOL", "before_cast", "narrow_casts", "unrounded_note", "unrounded_reference"]
+__all__ = [
+    "REFUSED",
+    "VALUE_RTOL",
+    "before_cast",
+    "narrow_casts",
+    "unrounded_loss",
+    "unrounded_note",
+    "unrounded_reference",
+]
 
 #: How far the real part of the loss at complex parameters may stray from the real
 #: loss. This only catches gross misuse (a loss that returns the magnitude of a
@@ -28,7 +36,7 @@ __all__ = ["VALUE_RTOL", "before_cast", "narrow_casts", "unrounded_note", "unrou
 VALUE_RTOL = float(np.finfo(np.float64).eps) ** 0.25
 
 #: What judging the twin may raise (the user's code, differently typed); it is then not used.
-_REFUSED = (UserFunctionError, TypeError, ValueError, ArithmeticError, np.exceptions.ComplexWarning)
+REFUSED = (UserFunctionError, TypeError, ValueError, ArithmeticError, np.exceptions.ComplexWarning)
 
 
 def narrow_casts(problem: Problem) -> tuple[str, ...]:
@@ -36,7 +44,7 @@ def narrow_casts(problem: Problem) -> tuple[str, ...]:
     return tuple(c for c in casts(through_cast(problem.loss_fn)) if c != "float()")
 
 
-def _unrounded(problem: Problem) -> tuple[Problem | None, int]:
+def unrounded_loss(problem: Problem) -> tuple[Problem | None, int]:
     """``problem`` with its loss the value before its narrow casts, where those only round the returned value.
 
     Only at float64 parameters (the check's rtol is theirs), for a loss that
@@ -93,7 +101,7 @@ def _agreeing(problem: Problem, agree) -> tuple[Problem | None, int]:
         try:
             spent += 2
             user, value = problem.call_loss(p), before.call_loss({k: v.astype(np.float64) for k, v in p.items()})
-        except _REFUSED:
+        except REFUSED:
             return None, spent
         if not (np.isfinite(user) and np.isfinite(value) and agree(user, value)):
             return None, spent
@@ -108,8 +116,8 @@ def unrounded_note(what: str) -> str:
     )
 
 
-#: Points besides the check's own at which :func:`_unrounded` compares the rounded value before the cast with the
-#: loss, and their relative distance from it (a random relative move of each parameter).
+#: Points besides the check's own at which :func:`unrounded_loss` compares the rounded value before the cast with
+#: the loss, and their relative distance from it (a random relative move of each parameter).
 UNROUNDED_POINTS = 3
 UNROUNDED_MOVE = 1e-3
 

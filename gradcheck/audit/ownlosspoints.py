@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters.knobs import forward_takes_dropout
 from gradcheck.epsilon import guarding, traced
 
 __all__ = ["MAX_POINTS", "own_loss_values"]
@@ -46,10 +45,9 @@ def _point(spec: Any, base: np.ndarray) -> np.ndarray | None:
 
 def _output(ctx: dict, root: Any) -> list[float] | None:
     """The network's output after a forward of ``root`` on the batch, flat (None: the forward gave none);
-    :mod:`gradcheck.audit.throughoutput` asks for it beside the loss."""
+    :mod:`gradcheck.audit.throughoutput` asks for it beside the loss (never for a forward taking a dropout knob:
+    ``ownloss._dropout_unseen``)."""
     try:
-        if forward_takes_dropout(ctx["runner"].t.get_forward(root)):
-            return None  # run with nothing dropped here, and by the loss perhaps as the code's default sets it
         _, out, _ = ctx["runner"].forward_state(ctx["s1"].columns, root)
         arr = np.asarray(out, dtype=float)
     except Exception:  # noqa: BLE001 - the student's forward raised, or gave no array of numbers

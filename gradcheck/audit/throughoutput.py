@@ -103,14 +103,16 @@ def _asked(ask: Callable, source: str, points: list[dict]) -> tuple[np.ndarray, 
     return v, o
 
 
-def residual(values: np.ndarray, cols: np.ndarray, h: np.ndarray) -> tuple[float, float, int]:
-    """(residual, its rounding floor, degrees of freedom) of the loss's differences fitted by ``cols``."""
-    g = (values[0::2] - values[1::2]) / (2 * h)
+def residual(g: np.ndarray, cols: np.ndarray) -> tuple[float, int]:
+    """(residual, degrees of freedom) of the loss's differences ``g`` fitted by ``cols``."""
     coef, _, rank, _ = np.linalg.lstsq(cols, g, rcond=None)
-    r = float(np.linalg.norm(g - cols @ coef))
+    return float(np.linalg.norm(g - cols @ coef)), int(g.size - rank)
+
+
+def _differences(values: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, float]:
+    """The loss's central differences over the moves, and their rounding floor (its values' ulps over the steps)."""
     noise = ROUNDING_ULPS * np.finfo(np.float64).eps * float(np.max(np.abs(values)))
-    floor = float(np.linalg.norm(noise / h))
-    return r, floor, int(g.size - rank)
+    return (values[0::2] - values[1::2]) / (2 * h), float(np.linalg.norm(noise / h))
 
 
 def judged(
@@ -127,10 +129,11 @@ def judged(
     values, outs = got
     if _coarse(values):
         return _noted(r, "not checked (the loss's values are rounded to float32 or coarser)")
-    size = float(np.linalg.norm((values[2::2] - values[3::2]) / (2 * h)))
+    g, floor = _differences(values[2:], h)
+    size = float(np.linalg.norm(g))
     fits = []
     for cols in _regressors(base, idx, ex, outs[2:], h):  # the output alone first, then with a penalty
-        res, floor, freedom = residual(values[2:], cols, h)
+        res, freedom = residual(g, cols)
         if freedom < MIN_FREEDOM:
             break
         fits.append(res)
