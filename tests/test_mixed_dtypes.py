@@ -18,8 +18,9 @@ import math
 import numpy as np
 import pytest
 
-from gradcheck import castsafety, check_gradients
+from gradcheck import check_gradients
 from gradcheck.problem import Problem
+from gradcheck.unrounded import unrounded_loss
 
 LD = np.longdouble
 
@@ -261,7 +262,7 @@ def test_a_loss_that_changes_its_value_before_the_cast_is_not_taken_for_it():
     def loss(p):
         return np.float32(np.sum((X.astype(np.float32) @ p["w"]) ** 2) / 7.0)
 
-    assert castsafety._unrounded(Problem.create(loss, None, params))[0] is None
+    assert unrounded_loss(Problem.create(loss, None, params))[0] is None
 
 
 # ---------------------------------------------------------------- a deep float32 net
