@@ -91,6 +91,14 @@ def test_make_data_from_n_in_n_out():
     assert not np.array_equal(X, X3)
 
 
+def test_make_data_several_outputs_are_one_hot_rows_with_every_class():
+    # multi-hot rows ([1, 0, 1]) carry no integer label: code that indexes probs[arange(N), y]
+    # was handed argmax labels while the reference's cross-entropy read the multi-hot rows
+    _, Y = make_data(parse_spec({"data": {"n_in": 2, "n_out": 3, "n": 16}}), None, None)
+    np.testing.assert_array_equal(Y.sum(axis=1), np.ones(16))
+    assert set(Y.argmax(axis=1)) == {0, 1, 2}
+
+
 def test_make_data_defaults_n_16_and_arguments():
     X, Y = make_data(AuditSpec(), 4, 1)
     assert X.shape == (16, 4) and Y.shape == (16, 1)

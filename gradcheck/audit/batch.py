@@ -41,6 +41,7 @@ from gradcheck.audit import (
     untrusted,
     widened,
 )
+from gradcheck.audit.adapters.sizes import INVENTED_N, make_batch
 from gradcheck.audit.extracted import believed_precision
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
 from gradcheck.audit.lookalike import look_alike
@@ -105,7 +106,12 @@ def preload() -> None:
 
 
 def make_data(spec: AuditSpec, n_in: int | None, n_out: int | None) -> tuple[np.ndarray, np.ndarray] | None:
-    """The batch: from ``[data] file``, or seeded random (X normal, Y in {0, 1})."""
+    """The batch: from ``[data] file``, or seeded random (X normal; Y one column in {0, 1}, or one-hot rows).
+
+    Several outputs get one-hot rows, as when sizes are invented (:func:`make_batch`): the
+    only targets for which a softmax cross-entropy gradient ``probs - y`` is right, and
+    the only ones integer class labels can carry.
+    """
     file = spec.get("data", "file")
     if file:
         base = spec.path.parent if spec.path else Path(".")
@@ -114,9 +120,7 @@ def make_data(spec: AuditSpec, n_in: int | None, n_out: int | None) -> tuple[np.
     n_in, n_out = spec.get("data", "n_in", n_in), spec.get("data", "n_out", n_out)
     if n_in is None or n_out is None:
         return None
-    rng = np.random.default_rng(spec.get("data", "seed", 0))
-    n = spec.get("data", "n", 16)
-    return rng.standard_normal((n, n_in)), (rng.random((n, n_out)) > 0.5).astype(float)
+    return make_batch(n_in, n_out, spec.get("data", "n", INVENTED_N), spec.get("data", "seed", 0))
 
 
 def reproduce_command(path: Path, spec: AuditSpec) -> str:

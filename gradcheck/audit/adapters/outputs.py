@@ -19,7 +19,7 @@ import numpy as np
 from gradcheck.audit.adapters.dictoutput import dict_output
 from gradcheck.audit.adapters.names import role_of
 from gradcheck.audit.adapters.objects import is_user_object
-from gradcheck.audit.adapters.returns import output_index, returned_names
+from gradcheck.audit.adapters.returns import assigned_last, output_index, returned_names
 
 #: Attribute names searched for a stored output, best first.
 STORED = ("output", "out", "y_hat", "yhat", "probs", "predictions", "a_out", "final_output", "outputs", "A2", "a2")
@@ -90,7 +90,8 @@ def network_output(fwd, ret: Any, root: Any, n: int | None) -> tuple[Any, str]:
         return ret[-1], "returned list[-1] (the last layer's activations)"
     if isinstance(ret, tuple) and ret:
         names = returned_names(fwd) if fwd is not None else []
-        i = output_index(names if len(names) == len(ret) else [], ret, n)
+        fits = names if len(names) == len(ret) else []
+        i = output_index(fits, ret, n, assigned_last(fwd, fits) if fwd is not None and fits else None)
         if isinstance(ret[i], np.ndarray):
             label = names[i] if len(names) == len(ret) and names[i] else f"element {i}"
             return ret[i], f"returned {label}"

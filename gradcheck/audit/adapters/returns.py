@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.adapters.labels import softmax_like
 from gradcheck.audit.adapters.names import role_of
 from gradcheck.audit.adapters.sources import source_tree
 
@@ -63,13 +64,16 @@ _ACTIVATION = re.compile(r"^(a|A|h|H|layer|out|o)_?(\d+)$")
 _PRE_ACTIVATION = re.compile(r"^(z|Z)_?(\d+)$")
 
 
-def output_index(names: list[str | None], values: tuple, n: int | None) -> int:
+def output_index(names: list[str | None], values: tuple, n: int | None, last: int | None = None) -> int:
     """Which element of a returned tuple is the network's output.
 
     By name (``y_hat``, ``probs``, ``output``; else the highest-numbered activation
     ``A2`` over ``A1``, unless one array is computed in the return statement itself
     beside them), else the one array computed in the return beside named values
-    (``return h, sig(h @ W2 + b2)``), else the first array (the common ``(out, cache)`` order).
+    (``return h, sig(h @ W2 + b2)``), else the one array of class probabilities (rows
+    or columns summing to 1: ``return H, P`` of an inline softmax), else ``last``, the
+    element the forward assigned last (``return h, y`` with ``y`` made from ``h``,
+    see :func:`assigned_last`), else the first array (the common ``(out, cache)`` order).
     """
     for i, name in enumerate(names):
         if name and role_of(name) == "out":
@@ -92,4 +96,38 @@ def output_index(names: list[str | None], values: tuple, n: int | None) -> int:
         and all(names[i] for i in range(len(names)) if i != computed[0])
     ):
         return computed[0]  # ``return h, sigmoid(h @ W2 + b2)``: the one array made in the return beside named ones
+    probs = [
+        i
+        for i, v in enumerate(values)
+        if isinstance(v, np.ndarray) and (softmax_like(v, False) or softmax_like(v, True))
+    ]
+    if len(probs) == 1:
+        return probs[0]
+    if last is not None and isinstance(values[last], np.ndarray):
+        return last
     return next((i for i, v in enumerate(values) if isinstance(v, np.ndarray)), 0)
+
+
+def assigned_last(fn: Callable, names: list[str | None]) -> int | None:
+    """The index of the returned name ``fn`` assigns last (its output is computed from the others), or None.
+
+    Only when every element is a name assigned in ``fn``'s own body, at distinct lines.
+    """
+    tree = source_tree(fn)
+    body = (
+        next((s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))), None) if tree else None
+    )
+    if body is None or not names or not all(names):
+        return None
+    line: dict[str, int] = {}
+    for node in ast.walk(body):
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
+        )
+        for t in targets:
+            for e in t.elts if isinstance(t, ast.Tuple) else [t]:
+                if isinstance(e, ast.Name) and e.id in names:
+                    line[e.id] = max(line.get(e.id, 0), node.lineno)
+    if len(line) != len(set(names)) or len(set(line.values())) != len(line):
+        return None
+    return max(range(len(names)), key=lambda i: line[names[i]])
