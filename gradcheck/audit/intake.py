@@ -30,6 +30,7 @@ from pathlib import Path
 
 from gradcheck.audit.studentfolders import MAX_FILES, beyond_a_project
 from gradcheck.audit.studentfolders import kind as _kind
+from gradcheck.audit.submissions import imported_siblings
 from gradcheck.audit.untrusted import MAX_DEPTH
 
 __all__ = ["MAX_FILES", "SKIPPED_DIRS", "SubmissionRefused", "copy_submission", "tree_digest"]
@@ -141,7 +142,7 @@ def copy_submission(src: str | os.PathLike, *, max_bytes: int, root: str | os.Pa
     Parameters
     ----------
     src : path
-        A submission file, or a folder (copied recursively).
+        A submission file, with the modules beside it that it imports, or a folder (copied recursively).
     max_bytes : int
         Cap on the bytes copied (the sandbox's disk cap).
     root : path, optional
@@ -185,12 +186,31 @@ def copy_submission(src: str | os.PathLike, *, max_bytes: int, root: str | os.Pa
                     raise _refusal(budget.refused)
             else:
                 _copy_fd(fd, workdir / src.name, str(src), budget)
+                _copy_siblings(src, workdir, budget)
         finally:
             os.close(fd)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
     return workdir
+
+
+def _copy_siblings(src: Path, workdir: Path, budget: _Budget) -> None:
+    """The modules beside a submission file that it imports (:func:`~gradcheck.audit.submissions.imported_siblings`),
+    copied beside it as safely as the file itself."""
+    for sib in imported_siblings(src):
+        st = os.lstat(sib)
+        fd = _open_nofollow(str(sib), str(sib), None, directory=stat.S_ISDIR(st.st_mode))
+        try:
+            if stat.S_ISDIR(st.st_mode):
+                (workdir / sib.name).mkdir(mode=0o755)
+                _copy_dir(fd, workdir / sib.name, "", sib, budget)
+                if budget.refused:
+                    raise _refusal(budget.refused)
+            else:
+                _copy_fd(fd, workdir / sib.name, str(sib), budget)
+        finally:
+            os.close(fd)
 
 
 def tree_digest(workdir: str | os.PathLike) -> str:

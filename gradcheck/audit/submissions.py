@@ -93,6 +93,34 @@ def imported_names(path: Path) -> set[str]:
     return _imports(text) | set(_RUN_FILE.findall(text))
 
 
+def imported_siblings(path: Path, limit: int = 50) -> list[Path]:
+    """The modules beside a file that it imports, and those they import in turn: ``TwoLayerNN.py`` saying
+    ``from nn_utils import relu`` needs ``nn_utils.py`` (or the package folder ``nn_utils/``) in its sandbox.
+
+    A file found in a class folder never has any (a folder whose files import each other is one project,
+    see :func:`is_project`); a file an instructor names alone in a student's project folder does. Links are
+    left out (the copy never follows them); at most ``limit`` entries.
+    """
+    folder = path.parent
+    try:
+        entries = {e.name: e for e in folder.iterdir() if not e.is_symlink() and _visible(e)}
+    except OSError:
+        return []
+    found: dict[str, Path] = {}
+    todo = [path]
+    while todo and len(found) < limit:
+        for name in sorted(imported_names(todo.pop())):
+            mod = entries.get(f"{name}.py")
+            pkg = entries.get(name)
+            hit = mod if mod is not None and mod.is_file() else pkg if pkg is not None and pkg.is_dir() else None
+            if hit is None or hit == path or hit.name in found or name in SKIP_DIRS:
+                continue
+            found[hit.name] = hit
+            if hit.is_file():
+                todo.append(hit)
+    return sorted(found.values())[:limit]
+
+
 def run_files(files: list[Path]) -> list[str]:
     """The files of ``files`` another of them runs into its namespace (``%run layers.py``), by file name."""
     stems = {f.stem: f.name for f in files}

@@ -32,8 +32,14 @@ def _one_sample(target: Target, ctx: Context) -> bool:
     )
 
 
-def first_step(target: Target, params, ctx: Context, lrs, n: int, seed: int) -> tuple[Runner, Step1]:
-    """A runner and its first step: on the batch, else (per-sample code) on one sample."""
+def first_step(
+    target: Target, params, ctx: Context, lrs, n: int, seed: int, one_sample: bool = True
+) -> tuple[Runner, Step1]:
+    """A runner and its first step: on the batch, else (per-sample code) on one sample.
+
+    ``one_sample=False``: a batch the code fails on is not retried on one sample (sizes read off
+    the weights are tried on a batch first: the wrong ones may still run on one sample).
+    """
     X, Y = ctx.X, ctx.Y
     if X is None:
         return _invent_data(target, params, ctx, lrs, n, seed)
@@ -48,7 +54,7 @@ def first_step(target: Target, params, ctx: Context, lrs, n: int, seed: int) -> 
     try:
         return runner, choose_layout(runner, lrs[0], params, ctx.notes)
     except StudentCodeError as exc:
-        if not isinstance(exc.original, (ValueError, IndexError)):
+        if not isinstance(exc.original, (ValueError, IndexError)) or not one_sample:
             raise  # only shape errors suggest one-sample code (never a resource limit)
         failed = exc
     one = Runner(target, params, ctx.loaded, ctx.spec, X[:1], Y[:1], [])
@@ -100,11 +106,13 @@ def _invent_data(target: Target, params, ctx: Context, lrs, n: int, seed: int) -
             type_="DataSizes",
         )
     failed: list[BaseException] = []
-    for n_in, n_out in cands:
+    # every reading of the weights on a batch first, then on one sample: W1 (84, 1), W2 (1, 84) read as
+    # 84 inputs runs on one sample, as 1 input it runs on the batch
+    for (n_in, n_out), one_sample in [(c, False) for c in cands] + [(c, True) for c in cands]:
         X, Y = make_batch(n_in, n_out, n, seed)
         sub = dataclasses.replace(ctx, X=X, Y=Y)
         try:
-            runner, step = first_step(target, params, sub, lrs, n, seed)
+            runner, step = first_step(target, params, sub, lrs, n, seed, one_sample)
         except (StudentCodeError, AuditError) as exc:
             failed.append(exc)
             continue
