@@ -98,3 +98,20 @@ def test_a_file_named_alone_runs_with_the_modules_it_imports(tmp_path):
     s = audit_path(folder / "net.py", tmp_path)
     assert s["status"] == "fail", s["error"]
     assert s["diagnoses"][0]["code"] == "derivative_at_activation", s["diagnoses"]
+
+
+def test_a_project_whose_files_define_the_same_names_says_which_were_audited(tmp_path):
+    # part1.py and part2.py each define init/forward/backward over helpers.py: the merged namespace holds
+    # part1's; the report says part2's were not audited and how to audit it alone
+    folder = tmp_path / "hw"
+    folder.mkdir()
+    (folder / "helpers.py").write_text(HELPERS)
+    (folder / "part1.py").write_text(NET)
+    (folder / "part2.py").write_text(NET.replace("* act_prime(Z1)", "* act_prime(act(Z1))"))
+    s = audit_path(folder, tmp_path)
+    assert s["status"] == "pass", s["error"]
+    said = [n for n in s["notes"] if n.startswith("part2.py defines")]
+    assert len(said) == 1 and "backward, forward, init as part1.py does" in said[0], s["notes"]
+    assert "python -m gradcheck audit hw/part2.py" in said[0]
+    s = audit_path(folder / "part2.py", tmp_path)
+    assert s["status"] == "fail" and s["diagnoses"][0]["code"] == "derivative_at_activation", s["diagnoses"]

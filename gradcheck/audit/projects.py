@@ -119,6 +119,7 @@ def load_folder(folder: Path, run_toplevel: bool = False) -> LoadedSubmission:
     loaded = LoadedSubmission(module=merged, path=folder, kind="folder", notes=notes, folder=folder)
     package = _install_package(folder, run_toplevel, notes)
     modules = []
+    owner: dict[str, Path] = {}  # the file whose definition of a name the merged namespace holds
     for f in files:
         module, stmts = _load_one(folder, f, run_toplevel, notes, package)
         if module is None:
@@ -127,11 +128,34 @@ def load_folder(folder: Path, run_toplevel: bool = False) -> LoadedSubmission:
         loaded.stmts += stmts
         loaded.class_nodes.update({s.name: s for s in stmts if isinstance(s, ast.ClassDef)})
         scaffold = projectnames.scaffold_names(module)
+        shadowed = []
         for k, v in vars(module).items():
             if not k.startswith("__") and k not in scaffold:
                 merged.__dict__.setdefault(k, v)
+                if _defined_in(v, module):
+                    if k in owner and merged.__dict__[k] is not v:
+                        shadowed.append(k)
+                    owner.setdefault(k, f)
+        if shadowed:
+            notes.append(_shadow_note(folder, f, shadowed, owner))
     _share_cells(files, modules, merged, notes)
     return loaded
+
+
+def _defined_in(value, module: types.ModuleType) -> bool:
+    """A function or class the module's own code defines (not one it imported)."""
+    return isinstance(value, (types.FunctionType, type)) and getattr(value, "__module__", None) == module.__name__
+
+
+def _shadow_note(folder: Path, f: Path, names: list[str], owner: dict[str, Path]) -> str:
+    """Two files of the project define the same names (``OneLayerNN.py`` and ``TwoLayerNN.py`` each a
+    ``forward`` and a ``backward``): the first file's are audited; the other can be audited alone."""
+    first = sorted({str(owner[n].relative_to(folder)) for n in names})
+    return (
+        f"{f.relative_to(folder)} defines {', '.join(sorted(names)[:6])} as {' and '.join(first)} does: only "
+        f"{' and '.join(first)}'s were audited; to audit {f.name}, name it alone (python -m gradcheck audit "
+        f"{folder.name}/{f.relative_to(folder)}): the modules beside it that it imports go with it"
+    )
 
 
 def _share_cells(files: list[Path], modules: list[types.ModuleType], merged: types.ModuleType, notes: list[str]):
