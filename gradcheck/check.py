@@ -86,12 +86,24 @@ def _select(mode: str, g: np.ndarray, samples: int, rng: np.random.Generator) ->
     return np.array(sorted(picks))
 
 
+#: Relative errors equal to this many significant digits are a tie (a sign flip is off by 2 at every
+#: entry, a missing factor 2 by 1/2): the estimates' last digits do not pick the entry shown.
+TIE_DIGITS = 3
+
+
+def _severity(e) -> tuple:
+    """Sort key, worst first: the relative error to :data:`TIE_DIGITS` digits, then the absolute error
+    (of tied entries, the largest), then the index (of exact ties, the first)."""
+    rel = float(f"{e.rel_error:.{TIE_DIGITS}e}") if np.isfinite(e.rel_error) else np.inf
+    return (-rel, -e.abs_error if np.isfinite(e.abs_error) else -np.inf, tuple(e.index))
+
+
 def _tensor_result(name, shape, evidence, evaluations, size) -> TensorResult:
     statuses = [e.status for e in evidence]
     counts = {s: statuses.count(s) for s in sorted(set(statuses))}
     bad = [e for e in evidence if e.status != "pass"]
-    ranked = sorted(bad, key=lambda e: (e.status != "fail", -e.rel_error)) + sorted(
-        (e for e in evidence if e.status == "pass"), key=lambda e: -e.rel_error
+    ranked = sorted(bad, key=lambda e: (e.status != "fail", *_severity(e))) + sorted(
+        (e for e in evidence if e.status == "pass"), key=_severity
     )
     worst = ranked[0] if ranked else None
     return TensorResult(

@@ -25,6 +25,7 @@ from truth_crossed import CROSSED_CASES
 from truth_depth0 import DEPTH0_CASES
 from truth_gaps import GAP_CASES
 from truth_madeinside import MADEINSIDE_CASES
+from truth_outputs import OUTPUTS_CASES
 from truth_ownloss import OWNLOSS_CASES
 from truth_public import PUBLIC_CASES
 from truth_zeroconf import ZEROCONF_CASES
@@ -2258,6 +2259,7 @@ CASES = {
     "layer_pairs_attribute_correct.py": case_layer_pairs_attribute,
     "optimizer_named_net_correct.py": case_optimizer_named_net,
     **PUBLIC_CASES,
+    **OUTPUTS_CASES,
     **OWNLOSS_CASES,
     **ZEROCONF_CASES,
     **MADEINSIDE_CASES,
