@@ -46,12 +46,12 @@ def hidden_first_return(rel: str):
     """ReLU hidden, sigmoid output, mean squared error over every output entry."""
     m = _functions(rel)
     T = RNG.random((7, 2))
-    net = {k: RNG.normal(0, 0.8, s) for k, s in (("V", (3, 4)), ("c", (4,)), ("U", (4, 2)), ("d", (2,)))}
+    net = {k: RNG.normal(0, 0.8, s) for k, s in (("W1", (3, 4)), ("b1", (4,)), ("W2", (4, 2)), ("b2", (2,)))}
     g = m.backprop(net, X, T)
 
     def loss():
-        h = np.maximum(X @ net["V"] + net["c"], 0)
-        return np.mean((1 / (1 + np.exp(-(h @ net["U"] + net["d"]))) - T) ** 2)
+        h = np.maximum(X @ net["W1"] + net["b1"], 0)
+        return np.mean((1 / (1 + np.exp(-(h @ net["W2"] + net["b2"]))) - T) ** 2)
 
     return list(net.values()), [g[k] for k in net], loss, list(net)
 

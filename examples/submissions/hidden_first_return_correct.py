@@ -10,16 +10,16 @@ def sigmoid(v):
 def init_network(n_in, n_hid, n_out):
     rng = np.random.default_rng(7)
     return {
-        "V": rng.normal(0, 1, (n_in, n_hid)),
-        "c": np.zeros(n_hid),
-        "U": rng.normal(0, 1, (n_hid, n_out)),
-        "d": np.zeros(n_out),
+        "W1": rng.normal(0, 1, (n_in, n_hid)),
+        "b1": np.zeros(n_hid),
+        "W2": rng.normal(0, 1, (n_hid, n_out)),
+        "b2": np.zeros(n_out),
     }
 
 
 def forward(net, X):
-    h = np.maximum(0.0, X @ net["V"] + net["c"])
-    y = sigmoid(h @ net["U"] + net["d"])
+    h = np.maximum(0.0, X @ net["W1"] + net["b1"])
+    y = sigmoid(h @ net["W2"] + net["b2"])
     return h, y
 
 
@@ -31,5 +31,5 @@ def cost(net, X, T):
 def backprop(net, X, T):
     h, y = forward(net, X)
     g = 2.0 * (y - T) / y.size * y * (1 - y)
-    gh = (g @ net["U"].T) * (h > 0)
-    return {"V": X.T @ gh, "c": gh.sum(axis=0), "U": h.T @ g, "d": g.sum(axis=0)}
+    gh = (g @ net["W2"].T) * (h > 0)
+    return {"W1": X.T @ gh, "b1": gh.sum(axis=0), "W2": h.T @ g, "b2": g.sum(axis=0)}
