@@ -177,40 +177,29 @@ def copy_submission(src: str | os.PathLike, *, max_bytes: int, root: str | os.Pa
     workdir = Path(tempfile.mkdtemp(prefix="gradcheck-work-", dir=root))
     budget = _Budget(max_bytes, src)
     try:
-        fd = _open_nofollow(str(src), str(src), None, directory=stat.S_ISDIR(st.st_mode))
-        try:
-            if stat.S_ISDIR(st.st_mode):
-                (workdir / src.name).mkdir(mode=0o755)
-                _copy_dir(fd, workdir / src.name, "", src, budget)
-                if budget.refused:
-                    raise _refusal(budget.refused)
-            else:
-                _copy_fd(fd, workdir / src.name, str(src), budget)
-                _copy_siblings(src, workdir, budget)
-        finally:
-            os.close(fd)
+        _copy_entry(src, st, workdir, budget)
+        if not stat.S_ISDIR(st.st_mode):
+            for sib in imported_siblings(src):  # the modules beside a file that it imports go with it
+                _copy_entry(sib, os.lstat(sib), workdir, budget)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
     return workdir
 
 
-def _copy_siblings(src: Path, workdir: Path, budget: _Budget) -> None:
-    """The modules beside a submission file that it imports (:func:`~gradcheck.audit.submissions.imported_siblings`),
-    copied beside it as safely as the file itself."""
-    for sib in imported_siblings(src):
-        st = os.lstat(sib)
-        fd = _open_nofollow(str(sib), str(sib), None, directory=stat.S_ISDIR(st.st_mode))
-        try:
-            if stat.S_ISDIR(st.st_mode):
-                (workdir / sib.name).mkdir(mode=0o755)
-                _copy_dir(fd, workdir / sib.name, "", sib, budget)
-                if budget.refused:
-                    raise _refusal(budget.refused)
-            else:
-                _copy_fd(fd, workdir / sib.name, str(sib), budget)
-        finally:
-            os.close(fd)
+def _copy_entry(src: Path, st: os.stat_result, workdir: Path, budget: _Budget) -> None:
+    """``src`` (a file, or a folder copied recursively) as ``<workdir>/<name>``, never following a link."""
+    fd = _open_nofollow(str(src), str(src), None, directory=stat.S_ISDIR(st.st_mode))
+    try:
+        if stat.S_ISDIR(st.st_mode):
+            (workdir / src.name).mkdir(mode=0o755)
+            _copy_dir(fd, workdir / src.name, "", src, budget)
+            if budget.refused:
+                raise _refusal(budget.refused)
+        else:
+            _copy_fd(fd, workdir / src.name, str(src), budget)
+    finally:
+        os.close(fd)
 
 
 def tree_digest(workdir: str | os.PathLike) -> str:
