@@ -232,6 +232,16 @@ def verified_note(guards: list[str], worst: float) -> str:
     )
 
 
+def _explained_note(guards: list[str], worst: float) -> str:
+    """The note of failed entries that pass, one by one, against the loss without its guards, where that loss's
+    check leaves other entries open."""
+    return (
+        f"the entries the loss as written fails (by up to {worst:.2g} of themselves) pass, checked one by one, "
+        f"against the loss without {_listed(guards)}: the guards explain their miss (1/(p + eps) against 1/p). "
+        "The entries that check leaves open are the verdict"
+    )
+
+
 def _listed(guards: list[str]) -> str:
     return guards[0] if len(guards) == 1 else ", ".join(guards[:-1]) + " and " + guards[-1]
 
@@ -281,6 +291,18 @@ def settled(report, found: list[str], again, entries=None):
                 report if status == "fail" else _inconclusive(report),
                 notes=(*report.notes, note),
                 evaluations=report.evaluations + again.evaluations,
+                elapsed=report.elapsed + again.elapsed,
+            )
+    if again.status in ("inconclusive", "kink") and entries is not None and report.status == "fail":
+        # the loss without the guards leaves other entries open (kinks): the failed ones, checked one by one
+        # against it, decide whether the guards explain the fail
+        status, _, spent = _entry_verdict(report, entries)
+        if status == "pass":
+            worst = max((e.rel_error for _, e in report.failures), default=0.0)
+            return dataclasses.replace(
+                again,
+                notes=(*again.notes, _explained_note(found, worst)),
+                evaluations=report.evaluations + again.evaluations + spent,
                 elapsed=report.elapsed + again.elapsed,
             )
     if not _settles(report, again):
