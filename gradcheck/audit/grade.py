@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit import ratetwice
 from gradcheck.audit.broadcastgrads import broadcast_onto_params
 from gradcheck.audit.extracted import Extracted, as_array, n_out, targets
 from gradcheck.audit.judge import UNMODELLED_NET, judge
@@ -154,7 +155,7 @@ def grade(
             lambda c: judge(ex, layout, config, forward, X, Y, spec, seed, dict(first), (*student[:2], c), lr_unknown),
         )
     judged = with_penalty(judged, result.get("penalty_probe"))
-    return for_update_form(judged, result.get("update_form"))
+    return ratetwice.judged(for_update_form(judged, result.get("update_form")), result.get("update"))
 
 
 def _identifying(result: Mapping[str, Any], ex: Extracted, X: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:

@@ -287,6 +287,8 @@ def _grads_like_first(ctx, step, shape: str, lr: float) -> list[np.ndarray | Non
         found = grads_from_spec(list(spec["grads"]), step, params, root_name)
     elif shape == "inplace-update":
         lr_used = lr if ctx.get("knob") is not None or step.arg_lr else 1.0
+        if ctx.get("squared"):  # the rate applied twice (adapters.readers.squaredrate): read as the first was
+            lr_used *= lr
         return [(b - a) / lr_used for b, a in zip(step.before, step.after)]
     elif shape == "returns-updated-params":
         got, _, _ = grads_from_return(step.ret, params)
@@ -295,7 +297,7 @@ def _grads_like_first(ctx, step, shape: str, lr: float) -> list[np.ndarray | Non
     elif shape in ("parameter-objects", "grads-attributes"):
         found, _ = grads_stored(step.root, params, root_name)
     else:
-        found, _, _ = grads_from_return(step.ret, params)
+        found, _, _ = grads_from_return(step.ret, params, ctx.get("ret_names"))
     return _in_order(found, params)
 
 
@@ -407,7 +409,8 @@ def run_probes(ctx: dict, shape: str, seed: int, update: dict | None = None) -> 
 def _reading(ctx: dict, update: dict | None) -> dict:
     """``ctx`` with the learning-rate knob and rates the first read verified: a step elsewhere is read the same way."""
     read_at = (update or {}).get("lrs") if (update or {}).get("linear_in_lr") else None  # float32: larger rates
-    return {**ctx, "knob": _knob(ctx, update), "lrs": read_at or ctx["lrs"]}
+    squared = bool((update or {}).get("squared"))
+    return {**ctx, "knob": _knob(ctx, update), "lrs": read_at or ctx["lrs"], "squared": squared}
 
 
 def grads_at(ctx: dict, shape: str, points: list[list[np.ndarray]], update: dict | None = None) -> list:

@@ -104,6 +104,8 @@ def extract_step(target: Target, params, ctx: Context, lrs, partial: dict, n: in
     if shape in ("loss-and-grads", "grads-dict", "grads-tuple"):  # what a check of the found ones would leave out
         result["unmatched_grads"] = unmatched(s_used.ret, grads)
     partial["probe_context"] = {"runner": runner, "s1": s_used, "params": params}  # gradcheck.audit.probes
+    if shape in ("loss-and-grads", "grads-dict", "grads-tuple"):  # the names it returns read the repeats alike
+        partial["probe_context"]["ret_names"] = _returned_names(runner, s_used)
     if s_used is not s1:
         partial["params"] = params_out(params, s_used.before, target.root_name, _kinds(partial, params))
         partial["forward"] = _forward_out(s_used, target, [])
@@ -147,7 +149,7 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
         if changed:
             notes.append("backward also changed the weights; gradients read from [network] grads")
         return grads_from_spec(list(ctx.spec["grads"]), s1, params, root_name), "spec", s1
-    grads, shape, rnotes = grads_from_return(s1.ret, params, returned_names(runner.t.get_backward(s1.root)))
+    grads, shape, rnotes = grads_from_return(s1.ret, params, _returned_names(runner, s1))
     notes.extend(rnotes)
     if shape == "loss-and-grads":  # the grader judges the returned loss too (a scalar?)
         result["loss_value"] = loss_value_info(s1.ret)
@@ -182,6 +184,11 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
         where="reading gradients",
         type_="GradsNotFound",
     )
+
+
+def _returned_names(runner: Runner, step: Step1) -> list[str | None]:
+    """The names in the backward's ``return gV, gc, gU, gd``."""
+    return returned_names(runner.t.get_backward(step.root))
 
 
 def _keyed_like_params(grads: list[Grad], params) -> bool:

@@ -300,16 +300,22 @@ _STATE_OF_PARAM = re.compile(r"^(v|m|s|vel|mom)_?(w|b|weights?|bias(es)?)\d*$")
 _LAYER_PARAM = re.compile(r"^([a-z]+\d*_)+(weights?|bias(es)?)$")
 
 
-def is_param_name(name: str) -> bool:
-    """Whether an array named ``name`` looks like a weight/bias (not a grad, cache or velocity)."""
+def named_as_no_param(name: str) -> bool:
+    """Whether ``name`` says the array is something else than a weight: a gradient, velocity, moment, cache."""
     bare = name.lstrip("_")
     if is_grad_name(bare):
-        return False
+        return True
     if _NOT_PARAM.match(bare) and not re.match(r"^(syn|u|v)\d*$", bare.lower()):
+        return True
+    return bool(_STATE_OF_PARAM.match(bare.lower()))  # vW, vb, m_w: an optimizer's velocity or moment of W, b
+
+
+def is_param_name(name: str) -> bool:
+    """Whether an array named ``name`` looks like a weight/bias (not a grad, cache or velocity)."""
+    if named_as_no_param(name):
         return False
-    if _STATE_OF_PARAM.match(bare.lower()):  # vW, vb, m_w: an optimizer's velocity or moment of W, b
-        return False
-    return bool(_PARAM_NAME.match(bare.lower()) or _LAYER_PARAM.match(bare.lower()))
+    bare = name.lstrip("_").lower()
+    return bool(_PARAM_NAME.match(bare) or _LAYER_PARAM.match(bare))
 
 
 def layer_key(name: str) -> tuple[int, ...]:

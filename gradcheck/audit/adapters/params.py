@@ -15,6 +15,7 @@ from gradcheck.audit.adapters.names import (
     is_bias,
     is_param_name,
     layer_key,
+    named_as_no_param,
 )
 from gradcheck.audit.adapters.objects import is_float_array, is_param_object, is_user_object
 from gradcheck.audit.adapters.paths import fmt_path, parse_path, resolve, resolve_spec
@@ -151,6 +152,26 @@ def discover_params(root: Any, root_is_namespace: bool = False) -> list[Tensor]:
     w = _Walk(root, root_is_namespace)
     w.walk(root, (), "", 0, False)
     return order_params(without_shadow_dicts(w.found))
+
+
+def with_keys_read(root: Any, keys: list[str]) -> list[Tensor]:
+    """The parameters of the dict ``root``: those :func:`discover_params` finds, and the float arrays under keys
+    the network's own functions read (``net["c"]``) that no name rule takes (``V, c, U, d``: the hidden bias
+    ``c`` and the output bias ``d``), unless their names say they are something else (``dW``, ``cache``)."""
+    found = discover_params(root)
+    if not isinstance(root, dict):
+        return found
+    have = {t.steps for t in found}
+    for key in keys:
+        val = root.get(key)
+        steps = (("item", key),)
+        if steps not in have and is_float_array(val) and not named_as_no_param(key):
+            vector = val.ndim <= 1 or 1 in val.shape  # no name says it: a vector beside the matrices is a bias
+            found.append(Tensor(key, steps, tuple(val.shape), None, len(found), bias=vector))
+    if len(found) == len(have):
+        return found
+    position = {k: i for i, k in enumerate(root)}
+    return sorted(found, key=lambda t: position.get(t.steps[0][1], len(position)))  # the order the dict was made in
 
 
 def order_params(found: list[Tensor]) -> list[Tensor]:

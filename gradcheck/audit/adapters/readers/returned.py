@@ -61,11 +61,19 @@ def match_entries(
     entries: list[tuple[str, str, np.ndarray]], params: list[Tensor], named: bool
 ) -> tuple[list[Grad], str]:
     """Match flattened returned arrays to params: by name, else position, else unique shape."""
+    in_place = len(entries) == len(params) and all(a.shape == p.shape for (_, _, a), p in zip(entries, params))
     if named:
         grads = _by_name(entries, params)
+        if grads and len(grads) < len(params) and in_place and _named_in_place(grads, entries):
+            # ``return gV, gc, gU, gd`` for ``V, c, U, d0``: the names that match are in their places, so are the rest
+            named_paths = {g.path for g in grads}
+            return [
+                Grad(i, path, "name" if path in named_paths else "position", a)
+                for i, (_, path, a) in enumerate(entries)
+            ], "name"
         if grads:
             return grads, "name"
-    if len(entries) == len(params) and all(a.shape == p.shape for (_, _, a), p in zip(entries, params)):
+    if in_place:
         return [Grad(i, path, "position", a) for i, (_, path, a) in enumerate(entries)], "position"
     shapes = [p.shape for p in params]
     if len(set(shapes)) == len(shapes):
@@ -75,6 +83,12 @@ def match_entries(
     if len(entries) == len(params):
         return [Grad(i, path, "position", a) for i, (_, path, a) in enumerate(entries)], "position"
     return [], ""
+
+
+def _named_in_place(grads: list[Grad], entries: list[tuple[str, str, np.ndarray]]) -> bool:
+    """Is each gradient matched by name the entry at its parameter's place?"""
+    place = {path: j for j, (_, path, _) in enumerate(entries)}
+    return all(place[g.path] == g.param for g in grads)
 
 
 def _grad_names(names: list[str | None] | None, value: Any) -> bool:

@@ -21,7 +21,7 @@ from gradcheck.audit.adapters import layerknob
 from gradcheck.audit.adapters.names import LR_NAMES, role_of
 from gradcheck.audit.adapters.params import Tensor
 from gradcheck.audit.adapters.paths import assign, fmt_path
-from gradcheck.audit.adapters.readers import constlr
+from gradcheck.audit.adapters.readers import constlr, squaredrate
 from gradcheck.audit.adapters.readers.fineread import fine_read
 from gradcheck.audit.adapters.scalarlists import number_biases
 from gradcheck.audit.adapters.step import Grad, Knob, Runner, Step1
@@ -159,6 +159,9 @@ def update_grads(
         except (StudentCodeError, AuditError):
             continue
         if not ok:
+            twice = _squared_rate(runner, s1, knob, params, lrs[0], tried, notes)
+            if twice is not None:
+                return twice
             random = random or (not tried and _random(runner, s1, knob, lrs[0]))
             drift = drift or (knob.kind in ("argument", "attribute") and _drifts(runner, knob, s1.columns, lrs[0]))
             tried.append(str(knob))
@@ -187,6 +190,34 @@ def update_grads(
         grads = inferred(read[0], read[1]) if read is not None else inferred(a, lrs[0])
         return _as_grads(grads, params, runner.t.root_name), "inplace-update", upd, a
     return _raw(s1, params, runner, tried, notes, drift, random)
+
+
+def _squared_rate(runner: Runner, s1: Step1, knob: Knob, params: list[Tensor], lr: float, tried, notes: list[str]):
+    """The reading of an update that moves the weights by ``knob`` squared times a gradient (the rate applied
+    twice: :mod:`.squaredrate`), as :func:`update_grads` returns it; None for any other update."""
+    at = squaredrate.rates(lr)
+    try:
+        steps = [runner.step(r, s1.columns, knob=knob) for r in at]
+    except (StudentCodeError, AuditError):
+        return None
+    if not squaredrate.squared(steps, at, update_tol(steps[0], at) / at[0]):
+        return None
+    if tried:
+        notes.append(f"not the learning rate (the update is not linear in it): {', '.join(tried)}")
+    notes.append(f"the update is {knob} squared times a gradient: read as (before - after) / {knob}**2")
+    upd = {
+        "lrs": at,
+        "via": str(knob),
+        "linear": True,
+        "squared": True,
+        "max_nonlinearity": None,
+        "note": f"gradient inferred from (before - after) / lr**2, lr = {knob}: the rate is applied twice",
+    }
+    grads = [
+        Grad(i, f"({fmt_path(runner.t.root_name, p.steps)} before - after) / lr**2", "update", g)
+        for i, (p, g) in enumerate(zip(params, squaredrate.read(steps[0].before, steps[0].after, at[0])))
+    ]
+    return grads, "inplace-update", upd, steps[0]
 
 
 #: What a step that draws random numbers shows, and what to do about it.

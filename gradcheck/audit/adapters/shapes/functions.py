@@ -17,6 +17,7 @@ from gradcheck.audit.adapters import archlist, owncall, scalarlists, synth
 from gradcheck.audit.adapters.calling import accepts_role, call_student, plain_params
 from gradcheck.audit.adapters.feeds import feeding_forward, gradient_function, loss_grads_function
 from gradcheck.audit.adapters.names import BACKWARD_NAMES, FORWARD_NAMES, GRAD_METHODS, INIT_FUNC_NAMES, role_of
+from gradcheck.audit.adapters.params import with_keys_read
 from gradcheck.audit.adapters.sizes import infer_call_sizes
 from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.adapters.target import Context, Target
@@ -197,6 +198,8 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
     if note:
         ctx.notes.append(note)
     target = params_target(ctx, fresh, fname, bname, funcs[bname], funcs.get(fname), "functions", orient)
+    keys = [k for f in fns if (arg := accepts_role(f, "params")) for k in synth.keys_read(f, arg)]
+    target.params_of = lambda root: with_keys_read(root, keys)
     if arch:
         target.extra_args = lambda root: dict(arch)
     return target

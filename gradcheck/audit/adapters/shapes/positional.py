@@ -15,7 +15,8 @@ import numpy as np
 
 from gradcheck.audit.adapters import synth
 from gradcheck.audit.adapters.calling import call_student, plain_params
-from gradcheck.audit.adapters.names import INIT_FUNC_NAMES
+from gradcheck.audit.adapters.names import INIT_FUNC_NAMES, role_of
+from gradcheck.audit.adapters.params import with_keys_read
 from gradcheck.audit.adapters.returns import returned_names
 from gradcheck.audit.adapters.shapes.functions import entry_functions, first_named, params_target
 from gradcheck.audit.adapters.sizes import infer_call_sizes
@@ -36,6 +37,17 @@ _ONE_LAYER = (("w", "b"), ("W", "b"), ("weights", "bias"), ("theta", "bias"))
 def _one_layer(names: list[str]) -> list[str] | None:
     """``[weight, bias]`` when the functions take one un-numbered weight and bias (a depth-0 network)."""
     return next((list(pair) for pair in _ONE_LAYER if set(pair) <= set(names)), None)
+
+
+def initialized_args(funcs: dict, fns: list[Callable]) -> list[str] | None:
+    """The names an initializer returns (``return V, c, U, d0``) when the backward takes each one as an argument
+    of that name (``gradients(V, c, U, d0, X, T, lam)``): the parameters, whatever they are called; or None."""
+    init_name = first_named(funcs, INIT_FUNC_NAMES)
+    made = returned_names(funcs[init_name]) if init_name is not None else None
+    taken = {p.name for p in plain_params(fns[0])}
+    if not made or len(made) < 2 or not all(n and n in taken and role_of(n) is None for n in made):
+        return None
+    return list(made)
 
 
 def _from_initializer(funcs: dict, names: list[str], ctx: Context) -> dict | None:
@@ -86,8 +98,10 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
     if bname is None:
         return None
     fns = [funcs[bname]] + ([funcs[fname]] if fname else [])
-    names = param_args(fns)
+    names = param_args(fns) or initialized_args(funcs, fns)
     if names is None:
         return None
     fresh, orient = params_maker(funcs, names, ctx)
-    return params_target(ctx, fresh, fname, bname, funcs[bname], funcs.get(fname), "positional", orient, by_name=True)
+    target = params_target(ctx, fresh, fname, bname, funcs[bname], funcs.get(fname), "positional", orient, by_name=True)
+    target.params_of = lambda root: with_keys_read(root, names)  # the arguments, whatever their names
+    return target

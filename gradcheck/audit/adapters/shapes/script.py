@@ -19,6 +19,7 @@ from gradcheck.audit.adapters.names import (
     canon,
     is_param_name,
     layer_key,
+    role_of,
     strip_grad,
 )
 from gradcheck.audit.adapters.shapes import flatpair, flatunpack
@@ -38,10 +39,14 @@ def _top_level(stmts: list[ast.stmt]):
 
 def _grad_in(expr: ast.AST, param: str) -> str | None:
     """The gradient variable of ``param`` used in an update expression (``lr * dW1``)."""
-    for n in ast.walk(expr):
-        if isinstance(n, ast.Name) and n.id != param and strip_grad(n.id) == canon(param):
-            return n.id
-    return None
+    names = [n.id for n in ast.walk(expr) if isinstance(n, ast.Name) and n.id != param]
+    named = [n for n in names if strip_grad(n) == canon(param)]
+    if named:
+        return named[0]
+    # ``weights_ho -= lr * grad_ho``: the one gradient-named variable the update of ``param`` uses is its gradient
+    grads = {n for n in names if role_of(n) != "lr" and strip_grad(n) is not None}
+    others = {n for n in names if role_of(n) != "lr"} - grads
+    return grads.pop() if len(grads) == 1 and not others else None
 
 
 def _update_pair(node: ast.AST) -> tuple[str, str] | None:
