@@ -62,3 +62,39 @@ def test_what_training_makes_of_the_matrix_is_no_probe():
     assert units.place(0, _rescaled(three, 1), W) is None  # three entries of one unit moved
     assert units.place(0, RNG.normal(size=W.shape), W) is None
     assert units.place(1, RNG.normal(size=(1, 4)), RNG.normal(size=(1, 4))) is None  # a bias says nothing
+
+
+def test_a_vector_no_entry_of_which_confirms_a_factor_is_no_copy():
+    # examples/hostile/deep_square.py at one of the grader's points: a layer's bias gradient db (1 x 3) beside its
+    # bias (1 x 3), all entries ~1e-2. Read as one vector, any factor fits one entry and the other two are "moved"
+    # by under rtol = 1e-3: a false numerical_gradient at 2 of 40 points. Nothing confirms such a factor.
+    bias = np.array([[0.00298068445911009, 0.00343643255012984, -0.00085529478664057]])
+    db = np.array([[0.02234713928099991, 0.02219786668250438, -0.00853696769187203]])
+    units = ScaledUnits(1e-3)
+    assert units.place(0, db, bias) is None
+    assert units.place(1, db.T, bias.T) is None
+    # with three entries, one moved and two agreeing (one of them confirming the factor), it is a copy
+    moved = bias * -2.5
+    moved[0, 2] += 1e-5
+    assert units.place(2, moved, bias) == (2,)
+
+
+@pytest.mark.parametrize("probe_seed", [5, 12])
+def test_an_honest_deep_network_makes_no_evaluation_at_a_perturbed_point(
+    probe_seed, tmp_path, monkeypatch, clean_imports
+):
+    # the grader's second points at which the degenerate reading above read deep_square.py's bias gradients as
+    # copies of its biases: 3 and 4 "evaluations" at 2 places, a numerical_gradient verdict on a sign bug
+    import json
+    import shutil
+    from pathlib import Path
+
+    from gradcheck.audit import worker
+
+    source = Path(__file__).resolve().parents[1] / "examples" / "hostile" / "deep_square.py"
+    shutil.copy(source, tmp_path / "deep_square.py")
+    (tmp_path / "req.json").write_text(json.dumps({"submission": "deep_square.py", "probe_seed": probe_seed}))
+    monkeypatch.chdir(tmp_path)
+    assert worker.main(["worker", "req.json"]) == 0
+    calls = json.loads((tmp_path / "result.json").read_text())["probes"]["calls"]
+    assert calls["perturbed_evaluations"] == 0, calls

@@ -11,7 +11,9 @@ whose vectors are all exact multiples of the weight's, in some order, but one, a
 multiple but for one or two entries moved by a small step (relative to the weight, once the factor
 is taken out), is an evaluation at a perturbed point: the place is that entry of the weight (or
 the unit, when the vector has two entries and which one moved cannot be told). Vectors of one
-entry (a bias, a single output's weights) say nothing: any value is a multiple of any other.
+entry (a bias, a single output's weights) say nothing: any value is a multiple of any other; nor
+does a copy in which no entry but those the factors are taken from agrees (a bias of three entries
+read as one vector, two of them "moved": any three small numbers fit it).
 """
 
 from __future__ import annotations
@@ -69,14 +71,18 @@ class ScaledUnits:
         match = np.argmax(np.abs(unit.T @ (C / norms)), axis=0)
         if np.unique(match).size != match.size:
             return None
-        moved = []
+        moved, confirming = [], 0
         for j, i in enumerate(match):
             entries = _moved_entries(C[:, j], W[:, i], self.rtol)
             if entries is None:
                 return None
             if entries:
                 moved.append((int(i), entries))
-        if len(moved) != 1:
+            # each vector's factor is taken from one of its entries: only the others that agree confirm it
+            confirming += int(np.count_nonzero(W[:, i])) - len(entries) - 1
+        if len(moved) != 1 or confirming < 1:
+            # (no entry confirms a factor: any vector of three small values is a multiple of a bias of three small
+            # values, but for two entries "moved" by less than rtol)
             return None
         i, entries = moved[0]
         if W.shape[0] == 2:  # which of two entries moved cannot be told: the unit is the place
