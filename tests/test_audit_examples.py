@@ -602,13 +602,18 @@ def test_no_temp_files_left_in_report_folder(audit):
     assert leftovers == []
 
 
+#: Correct files of several shapes, one in every 16 (each one's own verdict is checked on the whole folder above).
+SOME_PASSING = PASSING[::16]
+
+
 def test_exit_code_0_on_correct_files_only(tmp_path):
-    paths = [str(FOLDER / n) for n in PASSING]
+    assert len(SOME_PASSING) >= 8
+    paths = [str(FOLDER / n) for n in SOME_PASSING]
     code, stdout, stderr = _cli(["audit", *paths, "--format", "json", "--jobs", "2", "--output", str(tmp_path)])
     assert code == 0, stderr
     data = json.loads(stdout)
     assert data["status"] == "pass"
-    assert sorted(Path(s["path"]).relative_to(FOLDER).as_posix() for s in data["submissions"]) == PASSING
+    assert sorted(Path(s["path"]).relative_to(FOLDER).as_posix() for s in data["submissions"]) == SOME_PASSING
     # --format json prints what report.json holds
     on_disk = json.loads((_only_folder(tmp_path) / "report.json").read_text())
     assert [(s["path"], s["status"]) for s in on_disk["submissions"]] == [
