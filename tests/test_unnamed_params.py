@@ -108,7 +108,8 @@ def test_weights_passed_one_by_one_under_any_names_are_checked(tmp_path):
 
 def test_keys_read_add_only_float_arrays_not_named_as_something_else():
     root = {"V": np.ones((2, 3)), "c": np.zeros(3), "dV": np.ones((2, 3)), "cache": np.ones(3), "n": 3}
-    found = with_keys_read(root, ["V", "c", "dV", "cache", "n", "missing"])
+    root |= {"X_mean": np.zeros(2), "mask1": np.ones(3)}
+    found = with_keys_read(root, ["V", "c", "dV", "cache", "n", "missing", "X_mean", "mask1"])
     assert [t.name for t in found] == ["V", "c"]
     assert found[1].bias is True
 

@@ -154,6 +154,11 @@ def discover_params(root: Any, root_is_namespace: bool = False) -> list[Tensor]:
     return order_params(without_shadow_dicts(w.found))
 
 
+#: Keys of a parameters dict that hold something the network reads and never trains: the data's statistics, a
+#: dropout mask, a rate or a penalty kept beside the weights (``params["X_mean"]``, ``params["mask1"]``).
+_NO_WEIGHT = re.compile(r"(mean|mu|std|sigma|var|min|max|norm|eps|mask|keep|drop|lr|rate|lamb?da|reg)", re.I)
+
+
 def with_keys_read(root: Any, keys: list[str]) -> list[Tensor]:
     """The parameters of the dict ``root``: those :func:`discover_params` finds, and the float arrays under keys
     the network's own functions read (``net["c"]``) that no name rule takes (``V, c, U, d``: the hidden bias
@@ -165,7 +170,7 @@ def with_keys_read(root: Any, keys: list[str]) -> list[Tensor]:
     for key in keys:
         val = root.get(key)
         steps = (("item", key),)
-        if steps not in have and is_float_array(val) and not named_as_no_param(key):
+        if steps not in have and is_float_array(val) and not named_as_no_param(key) and not _NO_WEIGHT.search(key):
             vector = val.ndim <= 1 or 1 in val.shape  # no name says it: a vector beside the matrices is a bias
             found.append(Tensor(key, steps, tuple(val.shape), None, len(found), bias=vector))
     if len(found) == len(have):
