@@ -253,3 +253,35 @@ def test_a_straight_line_script_with_the_textbooks_e_is_judged_against_its_own_l
         right,
         "wrong_activation_derivative",
     )
+
+
+V_W_SCRIPT = """import numpy as np
+
+x = np.array([[1.0, 0.5]])
+t = np.array([[0.2, 0.8]])
+V = np.array([[0.1, 0.3], [0.2, 0.4]])
+W = np.array([[0.5, 0.6], [0.7, 0.8]])
+eta = 0.1
+
+for i in range(20):
+    y = np.tanh(x.dot(V))
+    z = y.dot(W)
+    delta2 = z - t
+    grad_W = y.T.dot(delta2)
+    delta1 = delta2.dot(W.T) * (1 - y ** 2)
+    grad_V = x.T.dot(delta1)
+    W = W - eta * grad_W
+    V = V - eta * grad_V
+    print(i, 0.5 * np.sum((z - t) ** 2))
+"""
+
+
+def test_a_script_hidden_layer_named_y_is_no_target_and_its_weights_go_in_the_forwards_order(tmp_path):
+    # y = tanh(x.dot(V)) is computed from the weights: the targets are t (y was taken for them: a false fail);
+    # W is updated first, but the forward reads V first (V was taken for the first layer: no network matched)
+    right = "delta1 = delta2.dot(W.T) * (1 - y ** 2)"
+    _whole_and_named(
+        tmp_path, V_W_SCRIPT, {"V", "W"}, "delta1 = delta2.dot(W.T)", right, "missing_activation_derivative"
+    )
+    s = audit_source(tmp_path, "again.py", V_W_SCRIPT)
+    assert "data guessed: X = x, Y = t (set [entry] data_x and [entry] data_y to name them)" in s["notes"]

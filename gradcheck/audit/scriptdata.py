@@ -132,6 +132,26 @@ def _label_like(ns: dict) -> list[str]:
     ]
 
 
+def computed_from(stmts: list[ast.stmt], weights: set[str]) -> set[str]:
+    """The names (lowercase) the script assigns from its weights, directly or through names so assigned."""
+    assigns = [
+        (
+            [t.id for t in node.targets if isinstance(t, ast.Name)],
+            {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)},
+        )
+        for node in ast.walk(ast.Module(body=list(stmts), type_ignores=[]))
+        if isinstance(node, ast.Assign)
+    ]
+    made, grew = set(weights), True
+    while grew:
+        grew = False
+        for targets, read in assigns:
+            if read & made and not set(targets) <= made:
+                made |= set(targets)
+                grew = True
+    return {k.lower() for k in made - weights}
+
+
 def _pick(ns: dict, prefs: list[str], ok) -> str | None:
     by_low: dict[str, list[str]] = {}
     for k, v in ns.items():
@@ -223,8 +243,10 @@ def attach_data(cap: Any, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[st
         guessed.append(xn)
     if not yn:
         fits = lambda v: n is None or v.size == cap.forward.size or _labels_of(v, cap.forward)  # noqa: E731
-        yn = _pick(ns, DATA_Y_NAMES, fits) or _pick(ns, _label_like(ns), fits)
-        yn = yn or _pick(ns, _compared_with(list(stmts), fwd_name), fits)
+        made = computed_from(list(stmts), set(getattr(cap, "params", {}) or {}))
+        # targets are data: never a value the script computes from its weights (``y = x.dot(V)``, a hidden layer)
+        ys = [k for k in DATA_Y_NAMES + _label_like(ns) if k not in made]
+        yn = _pick(ns, ys, fits) or _pick(ns, [k for k in _compared_with(list(stmts), fwd_name) if k not in made], fits)
         guessed.append(yn)
     cap.X = _as_array(get(xn)) if xn else None
     cap.Y = _as_array(get(yn)) if yn else None

@@ -50,6 +50,18 @@ def initialized_args(funcs: dict, fns: list[Callable]) -> list[str] | None:
     return list(made)
 
 
+def _arrays_made(funcs: dict, ctx: Context) -> bool:
+    """Does the initializer make one float array per parameter (not lists of them: ``init() -> (weights, biases)``
+    is the lists shape's)?"""
+    from gradcheck.audit.adapters.shapes.functions import tried_initializer
+
+    def arrays(made) -> bool:
+        return isinstance(made, (tuple, list)) and all(isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in made)
+
+    init = funcs[first_named(funcs, INIT_FUNC_NAMES)]
+    return tried_initializer(init, ctx, arrays) is not None
+
+
 def _from_initializer(funcs: dict, names: list[str], ctx: Context) -> dict | None:
     init_name = first_named(funcs, INIT_FUNC_NAMES)
     if init_name is None:
@@ -98,9 +110,11 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
     if bname is None:
         return None
     fns = [funcs[bname]] + ([funcs[fname]] if fname else [])
-    names = param_args(fns) or initialized_args(funcs, fns)
+    names = param_args(fns)
     if names is None:
-        return None
+        names = initialized_args(funcs, fns)
+        if names is None or not _arrays_made(funcs, ctx):
+            return None
     fresh, orient = params_maker(funcs, names, ctx)
     target = params_target(ctx, fresh, fname, bname, funcs[bname], funcs.get(fname), "positional", orient, by_name=True)
     target.params_of = lambda root: with_keys_read(root, names)  # the arguments, whatever their names

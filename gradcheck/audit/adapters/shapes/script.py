@@ -43,10 +43,25 @@ def _grad_in(expr: ast.AST, param: str) -> str | None:
     named = [n for n in names if strip_grad(n) == canon(param)]
     if named:
         return named[0]
-    # ``weights_ho -= lr * grad_ho``: the one gradient-named variable the update of ``param`` uses is its gradient
+    # ``weights_ho -= lr * grad_ho``: the one gradient-named variable an update that only scales it uses is its
+    # gradient (``b2 += d_out.sum(axis=0) * 0.5`` is not: its gradient is what the call makes of d_out)
+    if not _only_scales(expr):
+        return None
     grads = {n for n in names if role_of(n) != "lr" and strip_grad(n) is not None}
     others = {n for n in names if role_of(n) != "lr"} - grads
     return grads.pop() if len(grads) == 1 and not others else None
+
+
+def _only_scales(expr: ast.AST) -> bool:
+    """Is ``expr`` names and numbers multiplied, divided or negated (``lr * g``, ``g / m * eta``), nothing else?"""
+    allowed = (ast.Name, ast.Constant, ast.Load, ast.Mult, ast.Div, ast.USub)
+    return all(
+        isinstance(n, allowed)
+        or (isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Mult, ast.Div)))
+        or isinstance(n, ast.UnaryOp)
+        and isinstance(n.op, ast.USub)
+        for n in ast.walk(expr)
+    )
 
 
 def _update_pair(node: ast.AST) -> tuple[str, str] | None:
@@ -97,6 +112,29 @@ def _by_role_words(params: list[str]) -> list[str] | None:
     return sorted(params, key=lambda p: layer[p])
 
 
+def _by_first_read(stmts: list[ast.stmt], params: list[str]) -> list[str] | None:
+    """``params`` in the order the forward reads them (``y = x.dot(V)`` before ``z = y.dot(W)``, whatever the order
+    of the updates), each bias after a weight read at the same place; None when one is never read outside its update.
+
+    The place is the first read in the source (line, then column: ``sigmoid(sigmoid(x @ W1) @ W2)`` reads W1 first)
+    by a statement that assigns no parameter, so that the forward comes before the backward reading them again."""
+    first: dict[str, tuple[int, int]] = {}
+    wanted = set(params)
+    for node in ast.walk(ast.Module(body=list(stmts), type_ignores=[])):
+        if not isinstance(node, (ast.Assign, ast.AugAssign)):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if any(isinstance(t, ast.Name) and t.id in wanted for t in targets):
+            continue  # an update
+        for n in ast.walk(node.value):
+            if isinstance(n, ast.Name) and n.id in wanted:
+                place = (n.lineno, n.col_offset)
+                first[n.id] = min(first.get(n.id, place), place)
+    if set(first) != wanted:
+        return None
+    return sorted(params, key=lambda p: (first[p][0], canon(p).startswith("b"), first[p][1]))
+
+
 def _named_gradients(assigned: set[str]) -> dict[str, str]:
     """Weights paired with the gradient variables named after them, for a script that updates nothing.
 
@@ -136,7 +174,7 @@ def infer_spec(stmts: list[ast.stmt]) -> dict:
     params = (
         sorted(pairs, key=lambda p: (layer_key(p), canon(p).startswith("b")))
         if all(layer_key(p) for p in pairs)
-        else _by_role_words(list(pairs)) or list(pairs)
+        else _by_role_words(list(pairs)) or _by_first_read(stmts, list(pairs)) or list(pairs)
     )
     found = {"params": params, "grads": [pairs[p] for p in params]}
     if named:
