@@ -285,3 +285,14 @@ def test_a_script_hidden_layer_named_y_is_no_target_and_its_weights_go_in_the_fo
     )
     s = audit_source(tmp_path, "again.py", V_W_SCRIPT)
     assert "data guessed: X = x, Y = t (set [entry] data_x and [entry] data_y to name them)" in s["notes"]
+
+
+def test_a_bias_the_forward_adds_and_the_script_never_trains_is_named(tmp_path):
+    # the forward adds bh and bout, the loop updates wh and wout only: no reference network holds an untrained bias,
+    # and the error says why the forward matches none
+    source = V_W_SCRIPT.replace("y = np.tanh(x.dot(V))", "y = np.tanh(x.dot(V) + bh)").replace(
+        "eta = 0.1", "eta = 0.1\nbh = np.array([[0.05, -0.02]])"
+    )
+    s = audit_source(tmp_path, "untrained.py", source)
+    said = [n for n in s["notes"] if n.startswith("bh: read beside the weights by the forward, never updated")]
+    assert len(said) == 1, s["notes"]

@@ -17,6 +17,7 @@ from gradcheck.audit.adapters.names import (
     GRAD_METHODS,
     PARAM_CONTAINERS,
     canon,
+    is_grad_name,
     is_param_name,
     layer_key,
     role_of,
@@ -110,6 +111,21 @@ def _by_role_words(params: list[str]) -> list[str] | None:
     if len(layer) != len(params) or len(set(layer.values())) != len(params):
         return None
     return sorted(params, key=lambda p: layer[p])
+
+
+def _never_updated(stmts: list[ast.stmt], params: list[str]) -> list[str]:
+    """Names like a weight or bias that a statement reads together with a trained weight (``hinp = np.dot(X, wh) +
+    bh``) while nothing updates them: arrays the forward uses and the script never trains."""
+    trained, found = set(params), []
+    for node in ast.walk(ast.Module(body=list(stmts), type_ignores=[])):
+        if isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id in trained for t in targets):
+                continue
+            read = [n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)]
+            if trained & set(read):
+                found += [n for n in read if n not in trained and is_param_name(n) and not is_grad_name(n)]
+    return list(dict.fromkeys(found))
 
 
 def _by_first_read(stmts: list[ast.stmt], params: list[str]) -> list[str] | None:
@@ -249,6 +265,12 @@ def script_spec(path, spec: dict, notes: list[str]) -> dict:
     )
     how = "paired by their names (the script updates no weight)" if named else "read off its updates"
     notes.append(f"a script without a model class or backward function: weights and gradients {how} ({pairs})")
+    untrained = [] if named else _never_updated(sr.stmts, found["params"])
+    if untrained:
+        notes.append(
+            f"{', '.join(untrained)}: read beside the weights by the forward, never updated: the script never trains "
+            "them (no gradient is computed for them), and no reference network holds a bias it does not train"
+        )
     if found.get("update_helpers"):
         notes.append(
             f"the script updates its weights through {', '.join(h + '()' for h in helpers)}: written out at each "
