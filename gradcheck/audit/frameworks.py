@@ -101,6 +101,18 @@ ALIASES = {"pd": "pandas", "plt": "matplotlib", "sns": "seaborn", "cv2": "cv2", 
 _UNDEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
 
 
+_IMPORTED = re.compile(r"No module named '([\w.]+)'.*\(the names it imports: ([\w, ]+)\)")
+
+
+def _imported_from(name: str, notes: Sequence[str]) -> str | None:
+    """The missing module a skipped ``from module import name`` would have taken ``name`` from, or None."""
+    for note in notes:
+        m = _IMPORTED.search(note)
+        if m and name in [n.strip() for n in m.group(2).split(",")]:
+            return m.group(1)
+    return None
+
+
 def _unimported(error: str, notes: Sequence[str]) -> str:
     """``error``, led by the library it names, when it is a NameError for a module the sandbox lacks.
 
@@ -109,6 +121,13 @@ def _unimported(error: str, notes: Sequence[str]) -> str:
     """
     m = _UNDEFINED.search(error)
     module = ALIASES.get(m.group(1), m.group(1)) if m else None
+    source = _imported_from(m.group(1), notes) if m else None
+    if source is not None:
+        return (
+            f"the code imports {m.group(1)} from {source}, which is neither in the submission nor installed in the "
+            f"audit's sandbox, so that import was skipped and the code using {m.group(1)} cannot run here (a "
+            f"course's helper module? submit it with the file, as a folder) (the error met: {error})"
+        )
     if module is None or module not in modules_missing(list(notes)):
         return error
     return (
