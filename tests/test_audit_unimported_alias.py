@@ -19,9 +19,13 @@ def test_a_name_error_for_a_skipped_import_names_the_library():
     assert said.endswith("(the error met: NameError: name 'pd' is not defined (in running the script (line 9)))")
 
 
-def test_other_name_errors_are_left_as_they_are():
+def test_other_errors_are_kept_and_followed_by_the_missing_data_library():
+    # the name is not pandas's: the error stays first, and the data library the sandbox lacks is named after it
+    # (what a skipped statement would have made may be what is missing)
     err = "NameError: name 'weights' is not defined (in running the script (line 12))"
-    assert explain(err, NOTES) == err
+    said = explain(err, NOTES)
+    assert said.startswith(err + " (the code imports pandas, which the audit's sandbox does not provide")
+    assert explain(said, NOTES) == said  # said once
     assert explain("NameError: name 'pd' is not defined", ()) == "NameError: name 'pd' is not defined"
 
 

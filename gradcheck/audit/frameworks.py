@@ -86,7 +86,7 @@ def explain(error: str, notes: Sequence[str]) -> str:
     """
     found = [f for f in frameworks_missing(list(notes)) if f in TENSOR_LIBRARIES]
     if not found:
-        return _unimported(error, notes)
+        return _with_data_library(_unimported(error, notes), notes)
     if error.startswith(("the code is built on", "the code imports")):
         return error
     return (
@@ -99,6 +99,24 @@ def explain(error: str, notes: Sequence[str]) -> str:
 #: The names data libraries are imported as (``import pandas as pd``), by the module they name.
 ALIASES = {"pd": "pandas", "plt": "matplotlib", "sns": "seaborn", "cv2": "cv2", "Image": "PIL", "h5py": "h5py"}
 _UNDEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
+
+
+#: Libraries a script reads or shapes its data with: missing, the data they make is missing too.
+DATA_LIBRARIES = ("pandas", "sklearn", "scipy", "cv2", "PIL", "h5py", "imageio", "skimage")
+
+
+def _with_data_library(error: str, notes: Sequence[str]) -> str:
+    """``error``, followed by the data library the code imports and the sandbox lacks, unless it names it already:
+    the data it makes (``y = pd.get_dummies(labels).values``) is missing, and an error met later (a ``BindingError``
+    for an argument a skipped cell set) names the consequence, not the cause."""
+    missing = [m for m in modules_missing(list(notes)) if m in DATA_LIBRARIES and m not in error]
+    if not missing:
+        return error
+    shown = " and ".join(missing)
+    return (
+        f"{error} (the code imports {shown}, which the audit's sandbox does not provide: the statements using it "
+        "were skipped, and what they make, the data among it, is missing)"
+    )
 
 
 _IMPORTED = re.compile(r"No module named '([\w.]+)'.*\(the names it imports: ([\w, ]+)\)")
