@@ -99,3 +99,11 @@ def test_squared_reads_only_a_step_quadratic_in_the_rate(move, expected):
     assert squaredrate.squared(steps, rates, 1e-9) is expected
     if expected:
         np.testing.assert_allclose(squaredrate.read(steps[0].before, steps[0].after, rates[0])[0], g, rtol=1e-9)
+
+
+def test_a_step_rounded_coarser_than_it_tells_nothing():
+    # float32-like rounding of the weights (tolerance 0.1 of the reading): no verdict of a squared rate from it
+    w, g = np.linspace(-1, 1, 6), np.linspace(0.2, -0.4, 6)
+    rates = squaredrate.rates(1e-3)
+    steps = [_step([w], [w - r * r * g]) for r in rates]
+    assert squaredrate.squared(steps, rates, 0.1 * 0.4) is False

@@ -19,6 +19,8 @@ __all__ = ["SQUARED_RTOL", "rates", "read", "squared"]
 #: Agreement of ``(before - after) / lr**2`` at the three rates for the step to be quadratic in the rate:
 #: a step ``lr * (g + lr * c)`` reads ``g / lr + c``, which halves its first part from one rate to the next.
 SQUARED_RTOL = 1e-6
+#: The readings' rounding must stay below this fraction of the gradient read for the question to be asked.
+RESOLVED = 1e-3
 
 
 def rates(lr: float) -> list[float]:
@@ -38,8 +40,8 @@ def squared(steps: list, lrs: list[float], tolerance: float) -> bool:
     ``tolerance``: the rounding of ``(before - after) / lr**2`` (a few ulps of the weights over ``lr**2``)."""
     reads = [read(s.before, s.after, r) for s, r in zip(steps, lrs)]
     top = max((float(np.max(np.abs(x))) for x in reads[0] if x.size), default=0.0)
-    if not top > 0:
-        return False
+    if not top > 0 or tolerance > RESOLVED * top:
+        return False  # (float32 weights round a step of lr**2 g by more than it: nothing to tell from them)
     for other in reads[1:]:
         off = max((float(np.max(np.abs(x - y))) for x, y in zip(reads[0], other) if x.size), default=0.0)
         if not off <= SQUARED_RTOL * top + tolerance:
