@@ -83,6 +83,8 @@ class Checker(Floors, References, SecondOpinions):
         self.rounded: dict[str, int] = {}
         #: per tensor, entries within the code's rounding that its wider runs computed no wider (unresolved)
         self.unwidened: dict[str, int] = {}
+        #: per tensor, (entries, largest fraction of an entry) passed by a second opinion within its own error bar
+        self.lenient: dict[str, tuple[int, float]] = {}
         #: tensors whose tripped screens only kinks inside the steps explained (:mod:`gradcheck.excess`)
         self.kinked: set[str] = set()
         #: tensors whose tripped screens smaller steps settled (resolved, or kinks)

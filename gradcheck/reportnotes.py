@@ -39,6 +39,12 @@ def rounding_notes(ch: Any, dtype) -> list[str]:
             f"computed from the data alone, in its dtype): rounding cannot be told from a bug there, so they are "
             f"inconclusive, not failed"
         )
+    for name, (count, hidden) in getattr(ch, "lenient", {}).items():
+        entries = "1 entry" if count == 1 else f"{count} entries"
+        notes.append(
+            f"{name}: {entries} passed on a second look only within the estimate's own error bar, up to "
+            f"{hidden:.2g} of the entry: an error in the gradient smaller than that there would pass too"
+        )
     return notes
 
 

@@ -66,6 +66,16 @@ class SecondOpinions:
     #: the last :func:`gradcheck.numeric.refine` estimate a second opinion took
     _refined: nm.Estimate | None = None
 
+    def _note_lenient(self, name: str, g: float, best: nm.Estimate, floor: float) -> None:
+        """Remember a pass that only float64's lenient judge makes (agreement within the estimate's own error bar,
+        which is over :data:`gradcheck.compare.WEAK` of the entry): how large an error could pass there unseen."""
+        strict = judge([g], [best.value], [best.error], self.rtol, floor)
+        if strict.sharp[0] or (strict.resolved[0] and not strict.weak[0]):
+            return
+        hidden = float(SAFETY * best.error / max(abs(g), abs(best.value), floor))
+        count, worst = self.lenient.get(name, (0, 0.0))
+        self.lenient[name] = (count + 1, max(worst, hidden))
+
     def _at_longer_steps(self, name: str, j: int, g: float, best: nm.Estimate, floor: float) -> str:
         """``pass`` where Richardson at longer steps resolves a weak pass sharply; else ``inconclusive``.
 
@@ -353,6 +363,8 @@ class SecondOpinions:
             sharp = verdict.sharp[0] or (verdict.resolved[0] and not verdict.weak[0])
             if not sharp and exact is None and not refined.kink:
                 return self._at_longer_steps(name, j, g, best, floor), best, exact
+            if sharp and exact is None:
+                self._note_lenient(name, g, best, floor)
             return ("pass" if sharp else "inconclusive"), best, exact
         straddled = _straddled(g, refined, self.rtol * scale) if exact is None else None
         if straddled is not None:
