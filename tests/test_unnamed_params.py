@@ -296,3 +296,14 @@ def test_a_bias_the_forward_adds_and_the_script_never_trains_is_named(tmp_path):
     s = audit_source(tmp_path, "untrained.py", source)
     said = [n for n in s["notes"] if n.startswith("bh: read beside the weights by the forward, never updated")]
     assert len(said) == 1, s["notes"]
+
+
+def test_a_leaky_relu_fitted_to_slope_one_is_said_to_be_no_activation():
+    # a script whose forward skips its ReLU (y = h.dot(w2), h_relu unused) matches a leaky ReLU of slope 1
+    from gradcheck.audit.network import label
+    from reference_nets.config import MLPConfig
+
+    one = MLPConfig(sizes=(3, 4, 2), hidden=("leaky_relu",), output="identity", loss="mse", leaky_slope=1.0 - 1e-9)
+    assert label(one).endswith("slope=1 (a leaky ReLU of slope 1: no activation at all)")
+    leaky = MLPConfig(sizes=(3, 4, 2), hidden=("leaky_relu",), output="identity", loss="mse", leaky_slope=0.999)
+    assert label(leaky) == "3-4-2 leaky_relu|identity slope=0.999"
