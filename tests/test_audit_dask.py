@@ -506,11 +506,26 @@ def test_the_client_removes_the_scratch_folders_of_workers_killed_mid_task(spec,
         # the victim's task folder, with the copy made inside it, is gone from every worker: removed by the
         # client's sweep (its worker died). A task whose result died with a worker the victim killed is run again
         # by the scheduler; released by the client, that run still finishes on its worker and removes its own
-        # folder then (the cluster stays up meanwhile).
+        # folder then (the cluster stays up meanwhile): that run is waited for first (on a loaded machine, with
+        # coverage tracing the restarted workers, it outlasted a fixed 60 s), then 60 s for the folders to go.
+        _until_no_task_runs(client, 300)
         deadline = time.monotonic() + 60
         while (left := _scratch_folders(scratch)) and time.monotonic() < deadline:
             time.sleep(0.5)
     assert left == []
+
+
+def _until_no_task_runs(client, seconds: float) -> None:
+    """Wait (at most ``seconds``) until no worker of ``client``'s cluster is executing a task, released ones too."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            running = client.run(lambda dask_worker: dask_worker.state.executing_count)
+        except Exception:  # noqa: BLE001 - a worker restarting: ask again
+            running = {None: 1}
+        if not any(running.values()):
+            return
+        time.sleep(0.5)
 
 
 def _scratch_folders(tmp: Path) -> list[str]:
