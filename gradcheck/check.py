@@ -296,7 +296,8 @@ def _checker(problem: Problem, analytic, options: dict) -> tuple[Checker, str]:
 def _report(ch: Checker, mode: str, tensors: list[TensorResult], numeric, elapsed: float) -> GradientReport:
     """The report of the tensors judged, with the notes the check gathered."""
     dtype = ch.oracle.problem.dtype
-    notes = ch.notes + reportnotes.rounding_notes(ch, dtype) + [n for n in [dataprecision.note(ch)] if n]
+    notes = ch.notes + reportnotes.rounding_notes(ch, dtype) + reportnotes.lenient_notes(ch)
+    notes += [n for n in [dataprecision.note(ch)] if n]
     return GradientReport(
         status=worst_status(t.status for t in tensors),
         tensors=tuple(tensors),

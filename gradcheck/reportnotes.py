@@ -1,6 +1,7 @@
 """What a report says about rounding: the gradient code's own (entries off by its float32 or float64
 arithmetic), and the loss's (``loss_ill_conditioned``: its measured noise far above the model, with the
-smallest relative error the check could have seen at a typical entry of each tensor).
+smallest relative error the check could have seen at a typical entry of each tensor), and the estimates'
+(entries passed only within a second opinion's own wide error bar).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from gradcheck import conditioning
 from gradcheck.compare import SAFETY
 from gradcheck.result import GradientReport
 
-__all__ = ["resolution", "rounding_notes", "with_conditioning"]
+__all__ = ["lenient_notes", "resolution", "rounding_notes", "with_conditioning"]
 
 #: A tensor's typical (median) magnitude is taken over at most about twice this many entries, evenly strided.
 TYPICAL_SAMPLE = 4096
@@ -39,13 +40,18 @@ def rounding_notes(ch: Any, dtype) -> list[str]:
             f"computed from the data alone, in its dtype): rounding cannot be told from a bug there, so they are "
             f"inconclusive, not failed"
         )
-    for name, (count, hidden) in getattr(ch, "lenient", {}).items():
-        entries = "1 entry" if count == 1 else f"{count} entries"
-        notes.append(
-            f"{name}: {entries} passed on a second look only within the estimate's own error bar, up to "
-            f"{hidden:.2g} of the entry: an error in the gradient smaller than that there would pass too"
-        )
     return notes
+
+
+def lenient_notes(ch: Any) -> list[str]:
+    """Per tensor, the entries a float64 second opinion passed only within its own wide error bar, and the error
+    that could pass there unseen (:meth:`gradcheck.secondopinion.SecondOpinions._note_lenient`)."""
+    return [
+        f"{name}: {'1 entry' if count == 1 else f'{count} entries'} passed on a second look only within the "
+        f"estimate's own error bar, up to {hidden:.2g} of the entry: an error in the gradient smaller than that "
+        "there would pass too"
+        for name, (count, hidden) in ch.lenient.items()
+    ]
 
 
 def with_conditioning(report: GradientReport, ch: Any, analytic) -> GradientReport:

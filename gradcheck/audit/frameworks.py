@@ -119,7 +119,10 @@ def _with_data_library(error: str, notes: Sequence[str]) -> str:
     )
 
 
-_IMPORTED = re.compile(r"No module named '([\w.]+)'.*\(the names it imports: ([\w, ]+)\)")
+#: The words before the names a failed ``from module import a, b`` would have bound, in its loading note
+#: (:mod:`gradcheck.audit.statements`).
+IMPORTS_NAMES = "the names it imports:"
+_IMPORTED = re.compile(rf"No module named '([\w.]+)'.*\({re.escape(IMPORTS_NAMES)} ([\w, ]+)\)")
 
 
 def _imported_from(name: str, notes: Sequence[str]) -> str | None:

@@ -255,12 +255,8 @@ def _run_one(stmt: ast.stmt, namespace: dict, filename: str, locate) -> dict:
     note = LoadFailure.of(locate(stmt.lineno), exc)
     if isinstance(exc, ModuleNotFoundError) and isinstance(stmt, ast.ImportFrom):  # what is undefined because of it
         names = ", ".join(a.asname or a.name for a in stmt.names if a.name != "*")
-        note = LoadFailure(note.where, note.error, f"{note.message} ({IMPORTS_NAMES} {names})")
+        note = LoadFailure(note.where, note.error, f"{note.message} ({frameworks.IMPORTS_NAMES} {names})")
     return {stmt: (exc, note)}
-
-
-#: The words before the names a failed ``from module import a, b`` would have bound, in its loading note.
-IMPORTS_NAMES = "the names it imports:"
 
 
 def _ranges(stmts: list[ast.stmt], chosen: list[ast.stmt]) -> list[tuple[int, int]]:

@@ -101,11 +101,10 @@ def extract_step(target: Target, params, ctx: Context, lrs, partial: dict, n: in
     result["update_form"] = update_form(ctx.loaded.stmts, [p.name for p in params])
     result["data_replaced"] = runner.form != "given" or runner.X is not ctx.X
     grads, shape, s_used = _read(runner, s1, params, ctx, lrs, result)
-    if shape in ("loss-and-grads", "grads-dict", "grads-tuple"):  # what a check of the found ones would leave out
-        result["unmatched_grads"] = unmatched(s_used.ret, grads)
     partial["probe_context"] = {"runner": runner, "s1": s_used, "params": params}  # gradcheck.audit.probes
-    if shape in ("loss-and-grads", "grads-dict", "grads-tuple"):  # the names it returns read the repeats alike
-        partial["probe_context"]["ret_names"] = _returned_names(runner, s_used)
+    if shape in ("loss-and-grads", "grads-dict", "grads-tuple"):
+        result["unmatched_grads"] = unmatched(s_used.ret, grads)  # what a check of the found ones would leave out
+        partial["probe_context"]["ret_names"] = _returned_names(runner, s_used)  # the repeats read by the same names
     if s_used is not s1:
         partial["params"] = params_out(params, s_used.before, target.root_name, _kinds(partial, params))
         partial["forward"] = _forward_out(s_used, target, [])

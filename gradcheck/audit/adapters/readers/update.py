@@ -182,14 +182,19 @@ def update_grads(
         upd["note"] = msg or f"gradient inferred from (before - after) / lr, lr = {knob}"
         if msg:
             notes.append(msg)
-        if tried:
-            notes.append(f"not the learning rate (the update is not linear in it): {', '.join(tried)}")
+        _not_rates(tried, notes)
         if read is not None:
             upd["lrs"] = [read[1], 2 * read[1]]
             upd["note"] += f"; read again at lr x {read[1] / lrs[0]:g}, where float32 rounds the step, not the weight"
         grads = inferred(read[0], read[1]) if read is not None else inferred(a, lrs[0])
         return _as_grads(grads, params, runner.t.root_name), "inplace-update", upd, a
     return _raw(s1, params, runner, tried, notes, drift, random)
+
+
+def _not_rates(tried: list[str], notes: list[str]) -> None:
+    """Say which candidates the update was not linear in (none: nothing said)."""
+    if tried:
+        notes.append(f"not the learning rate (the update is not linear in it): {', '.join(tried)}")
 
 
 def _squared_rate(runner: Runner, s1: Step1, knob: Knob, params: list[Tensor], lr: float, tried, notes: list[str]):
@@ -202,8 +207,7 @@ def _squared_rate(runner: Runner, s1: Step1, knob: Knob, params: list[Tensor], l
         return None
     if not squaredrate.squared(steps, at, update_tol(steps[0], at) / at[0]):
         return None
-    if tried:
-        notes.append(f"not the learning rate (the update is not linear in it): {', '.join(tried)}")
+    _not_rates(tried, notes)
     notes.append(f"the update is {knob} squared times a gradient: read as (before - after) / {knob}**2")
     upd = {
         "lrs": at,

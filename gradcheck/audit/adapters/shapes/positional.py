@@ -50,19 +50,11 @@ def initialized_args(funcs: dict, fns: list[Callable]) -> list[str] | None:
     return list(made)
 
 
-def _arrays_made(funcs: dict, ctx: Context) -> bool:
-    """Does the initializer make one float array per parameter (not lists of them: ``init() -> (weights, biases)``
-    is the lists shape's)?"""
-    from gradcheck.audit.adapters.shapes.functions import tried_initializer
+def _from_initializer(funcs: dict, names: list[str], ctx: Context, arrays_only: bool = False) -> dict | None:
+    """The parameters the initializer makes, by name; None when it makes none of the kind.
 
-    def arrays(made) -> bool:
-        return isinstance(made, (tuple, list)) and all(isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in made)
-
-    init = funcs[first_named(funcs, INIT_FUNC_NAMES)]
-    return tried_initializer(init, ctx, arrays) is not None
-
-
-def _from_initializer(funcs: dict, names: list[str], ctx: Context) -> dict | None:
+    ``arrays_only``: each value must be a float array (names read off the initializer's ``return``: an
+    ``init() -> (weights, biases)`` of lists is the lists shape's)."""
     init_name = first_named(funcs, INIT_FUNC_NAMES)
     if init_name is None:
         return None
@@ -71,6 +63,8 @@ def _from_initializer(funcs: dict, names: list[str], ctx: Context) -> dict | Non
     np.random.seed(0)
     made = call_student(init_name, init, *args, **kwargs)
     if not isinstance(made, (tuple, list)) or len(made) != len(returned_names(init) or made):
+        return None
+    if arrays_only and not all(isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in made):
         return None
     labels = [n for n in returned_names(init) if n] or names
     if set(names) - set(labels):
@@ -81,9 +75,9 @@ def _from_initializer(funcs: dict, names: list[str], ctx: Context) -> dict | Non
     return {n: np.atleast_1d(np.array(v, dtype=float)) for n, v in zip(labels, made) if n in names}
 
 
-def params_maker(funcs: dict, names: list[str], ctx: Context):
-    """(fresh, orient) for the parameters named ``names``: from an initializer, globals, or made."""
-    made = _from_initializer(funcs, names, ctx)
+def params_maker(funcs: dict, names: list[str], ctx: Context, made: dict | None = None):
+    """(fresh, orient) for the parameters named ``names``: ``made``, else from an initializer, globals, or made."""
+    made = made if made is not None else _from_initializer(funcs, names, ctx)
     if made is None and all(isinstance(ctx.ns.get(n), np.ndarray) for n in names):
         made = {n: np.array(ctx.ns[n], dtype=float) for n in names}
         ctx.notes.append("parameters from the module globals " + ", ".join(names))
@@ -110,12 +104,13 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
     if bname is None:
         return None
     fns = [funcs[bname]] + ([funcs[fname]] if fname else [])
-    names = param_args(fns)
+    names, made = param_args(fns), None
     if names is None:
         names = initialized_args(funcs, fns)
-        if names is None or not _arrays_made(funcs, ctx):
+        made = _from_initializer(funcs, names, ctx, arrays_only=True) if names else None
+        if made is None:
             return None
-    fresh, orient = params_maker(funcs, names, ctx)
+    fresh, orient = params_maker(funcs, names, ctx, made)
     target = params_target(ctx, fresh, fname, bname, funcs[bname], funcs.get(fname), "positional", orient, by_name=True)
     target.params_of = lambda root: with_keys_read(root, names)  # the arguments, whatever their names
     return target

@@ -113,18 +113,24 @@ def _by_role_words(params: list[str]) -> list[str] | None:
     return sorted(params, key=lambda p: layer[p])
 
 
+def _forward_reads(stmts: list[ast.stmt], params: list[str]):
+    """Each statement that assigns no parameter (no update), with the names its value reads (``ast.Name`` nodes)."""
+    wanted = set(params)
+    for node in ast.walk(ast.Module(body=list(stmts), type_ignores=[])):
+        if isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if not any(isinstance(t, ast.Name) and t.id in wanted for t in targets):
+                yield [n for n in ast.walk(node.value) if isinstance(n, ast.Name)]
+
+
 def _never_updated(stmts: list[ast.stmt], params: list[str]) -> list[str]:
     """Names like a weight or bias that a statement reads together with a trained weight (``hinp = np.dot(X, wh) +
     bh``) while nothing updates them: arrays the forward uses and the script never trains."""
     trained, found = set(params), []
-    for node in ast.walk(ast.Module(body=list(stmts), type_ignores=[])):
-        if isinstance(node, (ast.Assign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(t, ast.Name) and t.id in trained for t in targets):
-                continue
-            read = [n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)]
-            if trained & set(read):
-                found += [n for n in read if n not in trained and is_param_name(n) and not is_grad_name(n)]
+    for read in _forward_reads(stmts, params):
+        ids = [n.id for n in read]
+        if trained & set(ids):
+            found += [n for n in ids if n not in trained and is_param_name(n) and not is_grad_name(n)]
     return list(dict.fromkeys(found))
 
 
@@ -136,14 +142,9 @@ def _by_first_read(stmts: list[ast.stmt], params: list[str]) -> list[str] | None
     by a statement that assigns no parameter, so that the forward comes before the backward reading them again."""
     first: dict[str, tuple[int, int]] = {}
     wanted = set(params)
-    for node in ast.walk(ast.Module(body=list(stmts), type_ignores=[])):
-        if not isinstance(node, (ast.Assign, ast.AugAssign)):
-            continue
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        if any(isinstance(t, ast.Name) and t.id in wanted for t in targets):
-            continue  # an update
-        for n in ast.walk(node.value):
-            if isinstance(n, ast.Name) and n.id in wanted:
+    for read in _forward_reads(stmts, params):
+        for n in read:
+            if n.id in wanted:
                 place = (n.lineno, n.col_offset)
                 first[n.id] = min(first.get(n.id, place), place)
     if set(first) != wanted:
