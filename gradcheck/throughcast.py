@@ -12,7 +12,8 @@ gives ``float(x)`` exactly as before, a complex scalar is returned as it is.
 Functions the loss reaches by a global name or through its closure are rebuilt
 the same way, down to :data:`DEPTH` calls (a method reached through an object's
 attribute is not: its ``float()`` still refuses the step, as before; one whose
-method rounds through a narrow numpy type, below, is). Only the
+method rounds through a narrow numpy type, below, is, and so is one that a bound
+method reaches on its own ``self``, ``self.forward(p)`` calling ``self.load(p)``). Only the
 complex step evaluates the twin (:meth:`gradcheck.problem.Problem.call_loss`);
 every real evaluation runs the user's function as written. The complex-safety
 probe then judges the twin as it judges any loss: one whose other operations
@@ -217,9 +218,12 @@ def _rebuilt(fn, depth: int, memo: dict, seen: _Seen):
     if isinstance(fn, functools.partial):
         inner = _rebuilt(fn.func, depth, memo, seen)
         return None if inner is None else functools.partial(inner, *fn.args, **fn.keywords)
-    if isinstance(fn, types.MethodType):
+    if isinstance(fn, types.MethodType):  # (its object too: ``self.forward(p)`` may reach a cast in ``self.load``)
         inner = _rebuilt(fn.__func__, depth, memo, seen)
-        return None if inner is None else types.MethodType(inner, fn.__self__)
+        owner = _object_twin(fn.__self__, _names(fn.__func__.__code__), depth, memo, seen)
+        if inner is None and owner is None:
+            return None
+        return types.MethodType(fn.__func__ if inner is None else inner, fn.__self__ if owner is None else owner)
     if not isinstance(fn, types.FunctionType) or str(fn.__module__).split(".")[0] in LIBRARIES:
         return None
     if id(fn) in memo:
@@ -265,7 +269,7 @@ def _object_twin(value, names: set[str], depth: int, memo: dict, seen: _Seen):
             if attr not in methods and not attr.startswith("__") and isinstance(fn, types.FunctionType):
                 methods[attr] = _rebuilt(fn, depth - 1, memo, inner)
     rebuilt = {attr: fn for attr, fn in methods.items() if fn is not None}
-    if not names & rebuilt.keys() or not any(c != "float()" for c in inner):
+    if not _reached(names, cls) & rebuilt.keys() or not any(c != "float()" for c in inner):
         return None
     try:
         twin = copy.copy(value)
@@ -276,6 +280,20 @@ def _object_twin(value, names: set[str], depth: int, memo: dict, seen: _Seen):
     seen.update(inner)
     memo[id(value)] = twin
     return twin
+
+
+def _reached(names: set[str], cls: type) -> set[str]:
+    """The methods of ``cls`` that code naming ``names`` calls, and those they call on ``self``, at any depth."""
+    methods = {}
+    for klass in reversed(cls.__mro__[:-1]):
+        methods.update({a: f for a, f in vars(klass).items() if isinstance(f, types.FunctionType)})
+    reached, todo = set(), list(names & methods.keys())
+    while todo:
+        attr = todo.pop()
+        if attr not in reached:
+            reached.add(attr)
+            todo += _names(methods[attr].__code__) & methods.keys()
+    return reached
 
 
 def _cast_stand_in(name: str, value, is_global: bool, names: set[str], seen: _Seen):

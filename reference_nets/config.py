@@ -16,7 +16,7 @@ import numpy as np
 from .activations import ELU_ALPHA, LEAKY_SLOPE, Activation, check_parameter, get_activation
 from .conventions import REDUCTIONS, Convention
 
-__all__ = ["MLPConfig", "HIDDEN_ACTIVATIONS", "OUTPUT_ACTIVATIONS", "LOSS_NAMES", "LABEL_FORMS"]
+__all__ = ["MLPConfig", "HIDDEN_ACTIVATIONS", "OUTPUT_ACTIVATIONS", "LOSS_NAMES", "LABEL_FORMS", "SLOPE_ONE"]
 
 HIDDEN_ACTIVATIONS = ("sigmoid", "relu", "tanh", "leaky_relu", "elu")
 OUTPUT_ACTIVATIONS = ("sigmoid", "identity", "tanh", "softmax")
@@ -27,6 +27,11 @@ LABEL_FORMS = ("onehot", "int")
 #: The reduction over the outputs that each loss uses unless told otherwise: the mean over
 #: every entry for MSE and BCE (the first releases' convention), the sum over the classes
 #: for categorical cross-entropy (its definition).
+#: A leaky slope this close to 1 is 1 (a leaky ReLU of slope 1 is no activation at all): a slope fitted to a
+#: forward (``xatol`` 1e-10 in log10 of the slope) lands within 1e-9 of an exact 1, while a slope of 0.999 or
+#: 1.001 is a slope of its own.
+SLOPE_ONE = 1e-6
+
 NATURAL_OVER_OUTPUTS = {"mse": "mean", "bce": "mean", "ce": "sum"}
 
 
@@ -238,6 +243,11 @@ class MLPConfig:
         if not self.bias:
             text += " nobias"
         return text
+
+    @property
+    def slope_one(self) -> bool:
+        """Whether a leaky ReLU hidden layer has slope 1 (:data:`SLOPE_ONE`): it passes its pre-activation on."""
+        return "leaky_relu" in self.hidden and abs(self.leaky_slope - 1.0) <= SLOPE_ONE
 
     def activation(self, layer: int) -> Activation:
         """The activation applied after weight layer ``layer`` (1-based), parameters bound."""

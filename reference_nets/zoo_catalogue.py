@@ -63,7 +63,7 @@ from .zoo_classic import (  # noqa: F401 - the catalogue's classes and placement
     _ZeroGradient,
 )
 from .zoo_crossed import CROSSED_MUTANTS, CROSSED_REQUIREMENTS
-from .zoo_layers import LAYER_MUTANTS, LAYER_REQUIREMENTS
+from .zoo_layers import LATE_LAYER_MUTANTS, LAYER_MUTANTS, LAYER_REQUIREMENTS
 from .zoo_paths import PATH_MUTANTS, PATH_REQUIREMENTS
 
 #: The diagnosis-code vocabulary of DESIGN.md (mirrored here: no gradcheck import).
@@ -511,5 +511,7 @@ MUTANTS["bias-not-averaged"] = MutantSpec(
     _has_bias,
     "Divide db by N as dW is (db = np.sum(dZ, axis=...) / m), or form the 1/N once, in the output delta.",
 )
+# the ReLU's output cached where a leaky ReLU's belongs (reference_nets.zoo_layers)
+MUTANTS.update({row[0]: MutantSpec(*row) for row in LATE_LAYER_MUTANTS})
 #: Codes added to the vocabulary (DESIGN.md: add, never rename).
 DIAGNOSIS_CODES = (*DIAGNOSIS_CODES, "gradient_clipping", "shape_mismatch")

@@ -33,8 +33,9 @@ from .config import MLPConfig
 from .crossentropy import one_hot
 from .mutant import Mutant
 from .softmax import softmax_vjp
+from .zoo_classic import _WrongWeightInput
 
-__all__ = ["LAYER_MUTANTS", "LAYER_REQUIREMENTS", "LAYER_CONFIGS", "LAYER_PLACEMENTS"]
+__all__ = ["LAYER_MUTANTS", "LATE_LAYER_MUTANTS", "LAYER_REQUIREMENTS", "LAYER_CONFIGS", "LAYER_PLACEMENTS"]
 
 
 # ================================================================== output layer
@@ -170,6 +171,16 @@ class _LeakyDerivativeOnes(_LayerDerivative):
         return np.ones_like(z)
 
 
+class _LeakyCachedAsRelu(_WrongWeightInput):
+    """``dW_l = max(z_{l-1}, 0).T @ delta``: the ReLU of the layer below cached where its leaky ReLU belongs."""
+
+    mutant_name = "leaky-relu-cached-as-relu"
+
+    def _wrong_input(self, cache, layer):
+        z = cache.zs[layer - 2]
+        return np.where(z.real > 0, z, 0).astype(z.dtype)
+
+
 class _EluDerivativeAtActivation(_LayerDerivative):
     mutant_name = "elu-derivative-at-activation"
 
@@ -204,6 +215,11 @@ def _hidden(name: str, when: Callable[[MLPConfig], bool] = lambda c: True) -> Ca
         return [l for l in range(1, config.depth + 1) if config.hidden[l - 1] == name] if when(config) else []
 
     return where
+
+
+def _above_leaky(config: MLPConfig) -> list:
+    """The weight layers whose input is a leaky ReLU hidden layer."""
+    return [l + 1 for l in _hidden("leaky_relu")(config)]
 
 
 def _whole(predicate: Callable[[MLPConfig], bool]) -> Callable[[MLPConfig], list]:
@@ -403,6 +419,23 @@ LAYER_MUTANTS = [
     ),
 ]
 
+#: Rows added to the catalogue after the others (its order is kept): the ReLU's output cached for the next
+#: layer's dW where the leaky ReLU's belongs (at slope 1, a ReLU the forward leaves out).
+LATE_LAYER_MUTANTS = [
+    (
+        "leaky-relu-cached-as-relu",
+        "dW_l from ReLU's output max(z_{l-1}, 0) where the leaky ReLU's a_{l-1} belongs",
+        "wrong_cached_tensor",
+        True,
+        _LeakyCachedAsRelu,
+        _above_leaky,
+        (
+            "Build dW{l} from the activation the forward passes to layer {l}, the leaky ReLU's np.where(Z > 0, Z, "
+            "slope * Z), not from np.maximum(Z, 0)."
+        ),
+    ),
+]
+
 LAYER_REQUIREMENTS = {
     "ce-softmax-jacobian-again": "needs loss='ce'",
     "ce-softmax-diagonal-again": "needs loss='ce'",
@@ -417,6 +450,7 @@ LAYER_REQUIREMENTS = {
     "mean-over-batch-in-gradient": "needs over_samples='sum'",
     "leaky-relu-slope-dropped": "needs a leaky_relu hidden layer with leaky_slope > 0",
     "leaky-relu-derivative-ones": "needs a leaky_relu hidden layer",
+    "leaky-relu-cached-as-relu": "needs a leaky_relu hidden layer",
     "elu-derivative-at-activation": "needs an elu hidden layer",
     "elu-derivative-alpha-dropped": "needs an elu hidden layer with elu_alpha != 1",
     "elu-derivative-output-form-at-z": "needs an elu hidden layer",
@@ -499,6 +533,7 @@ LAYER_PLACEMENTS: dict[str, list] = {
         (_MIXED, 2),
     ],
     "leaky-relu-derivative-ones": [("leaky-mse-d2", 2), ("leaky02-bce-d1", 1), (_MIXED, 2)],
+    "leaky-relu-cached-as-relu": [("leaky-mse-d2", 2), ("leaky-mse-d2", 3), ("leaky02-bce-d1", 2), (_MIXED, 3)],
     "elu-derivative-at-activation": [
         ("elu-mse-d2", 1),
         ("elu-mse-d2", 2),

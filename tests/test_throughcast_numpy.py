@@ -173,3 +173,46 @@ def test_a_planted_error_behind_the_cast_fails(kind, cast):
     params, loss, grad, _ = _net(8, "mse", CASTS[cast], seed=3)
     report = check_gradients(loss, _planted(grad, kind, params), params)
     assert report.status == "fail", (kind, cast, report.status, report.notes)
+
+
+class _CastingNet:
+    """A float32 class net as users write it: the loss a method, the weights cast in ``load`` that ``forward``
+    calls on ``self`` (the loss's own code names no cast)."""
+
+    def __init__(self, x, y):
+        self.x, self.y = x.astype(np.float32), y.astype(np.float32)
+
+    def load(self, p):
+        self.w1, self.w2 = p["W1"].astype(np.float32), p["W2"].astype(np.float32)
+
+    def forward(self, p):
+        self.load(p)
+        return np.tanh(self.x @ self.w1) @ self.w2
+
+    def loss(self, p):
+        return float(np.mean((self.forward(p) - self.y) ** 2))
+
+
+def test_a_cast_a_bound_method_reaches_on_its_own_self_is_seen_through():
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(6, 3)), rng.normal(size=(6, 2))
+    params = {"W1": rng.normal(size=(3, 4)), "W2": rng.normal(size=(4, 2))}
+    net = _CastingNet(x, y)
+    twin = through_cast(net.loss)
+    assert twin is not net.loss and "np.float32" in casts(twin)
+    assert twin.__self__ is not net  # (a copy of the user's object, holding the rebuilt load)
+    same = float(np.finfo(np.float32).eps) * 8  # (astype's twin keeps the real part unrounded: float32's stairs apart)
+    assert np.real(twin(params)) == pytest.approx(net.loss(params), rel=same)
+
+    def value(p):  # the value before the casts, in the precision given
+        h = np.tanh(x.astype(np.float32).astype(p["W1"].dtype) @ p["W1"])
+        return np.mean((h @ p["W2"] - y.astype(np.float32).astype(p["W1"].dtype)) ** 2)
+
+    for name in params:
+        moved = {k: v.astype(complex) for k, v in params.items()}
+        moved[name].reshape(-1)[1] += 1e-30j
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)  # (the user's casts would warn)
+            read = np.imag(twin(moved)) / 1e-30
+        assert read == pytest.approx(_longdouble_derivative(value, params, name, 1), rel=1e-5)
+    assert not hasattr(net, "w1") or net.w1.dtype == np.float32  # (the user's object keeps its own arrays)

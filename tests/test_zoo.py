@@ -114,6 +114,8 @@ EXPECTED["error-back-untransposed"] = ("transposed", True)
 EXPECTED["derivative-from-layer-below"] = ("wrong_cached_tensor", True)
 EXPECTED["bias-from-layer-above"] = ("wrong_cached_tensor", True)
 EXPECTED["bias-not-averaged"] = ("missing_batch_mean", False)
+# The ReLU's output cached for the next layer's dW where a leaky ReLU's belongs (reference_nets.zoo_layers)
+EXPECTED["leaky-relu-cached-as-relu"] = ("wrong_cached_tensor", True)
 # Codes added to the vocabulary since (DESIGN.md lists them as candidates)
 DESIGN_CODES |= {"gradient_clipping", "shape_mismatch"}
 

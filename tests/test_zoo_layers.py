@@ -14,7 +14,7 @@ from gradcheck import Context, check_gradients
 from reference_nets.mlp import MLP, MLPConfig
 from reference_nets.zoo import MUTANTS, candidates, zoo_cases
 from reference_nets.zoo_bce import BCE_MUTANTS
-from reference_nets.zoo_layers import LAYER_MUTANTS
+from reference_nets.zoo_layers import LATE_LAYER_MUTANTS, LAYER_MUTANTS
 
 
 def _params(sizes, rng):
@@ -71,6 +71,7 @@ BUGS = {
     "tanh-sigmoid": (_tanh_case, "tanh-output-sigmoid-derivative", None),
     "slope-dropped": (_tanh_case, "leaky-relu-slope-dropped", 1),
     "leaky-ones": (_tanh_case, "leaky-relu-derivative-ones", 1),
+    "relu-cached": (_tanh_case, "leaky-relu-cached-as-relu", 2),
     "elu-at-activation": (_elu_case, "elu-derivative-at-activation", 1),
     "elu-alpha-dropped": (_elu_case, "elu-derivative-alpha-dropped", 1),
     "elu-output-form-at-z": (_elu_case, "elu-derivative-output-form-at-z", 1),
@@ -128,7 +129,7 @@ def test_the_checker_names_the_students_bug(bug):
 
 def test_every_new_mutant_has_a_student_version_here():
     covered = {mutant for _, mutant, _ in BUGS.values()}
-    assert {row[0] for row in LAYER_MUTANTS + BCE_MUTANTS} <= covered
+    assert {row[0] for row in LAYER_MUTANTS + LATE_LAYER_MUTANTS + BCE_MUTANTS} <= covered
 
 
 def test_fixes_fill_their_layer_and_mention_no_other_layer_kind():

@@ -54,7 +54,8 @@ def leaky_tanh_out(params, X, Y, bug=None, slope=0.1):
     d_a1 = d_z2 @ params["W2"].T
     leaky_prime = {"slope-dropped": (z1 > 0).astype(float), "leaky-ones": 1.0}.get(bug, np.where(z1 > 0, 1.0, slope))
     d_z1 = d_a1 * leaky_prime
-    return {"W1": X.T @ d_z1, "b1": d_z1.sum(0), "W2": a1.T @ d_z2, "b2": d_z2.sum(0)}
+    cached = np.maximum(z1, 0) if bug == "relu-cached" else a1  # the ReLU's output kept for dW2
+    return {"W1": X.T @ d_z1, "b1": d_z1.sum(0), "W2": cached.T @ d_z2, "b2": d_z2.sum(0)}
 
 
 def elu_regression(params, X, Y, bug=None, alpha=0.5):

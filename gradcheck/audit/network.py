@@ -208,17 +208,12 @@ def _fit_parameter(config: MLPConfig, ref: dict, X, out, tol: float, logits: boo
     return (e, fitted) if e < best[0] else best
 
 
-#: A fitted leaky slope this close to 1 is 1: the fit's tolerance (``xatol`` 1e-10 in log10 of the slope) puts it
-#: within 1e-9 of an exact 1, a slope of 0.999 or 1.001 is a slope of its own.
-SLOPE_ONE = 1e-6
-
-
 def label(config: MLPConfig) -> str:
     """``2-4-1 tanh|sigmoid`` (with ``slope=`` / ``alpha=`` where a leaky ReLU or ELU has one)."""
     text = f"{'-'.join(map(str, config.sizes))} {','.join(config.hidden)}|{config.output}"
     if "leaky_relu" in config.hidden:
         text += f" slope={config.leaky_slope:.4g}"
-        if abs(config.leaky_slope - 1.0) <= SLOPE_ONE:  # fitted to a forward with no activation there (h = x.dot(w1))
+        if config.slope_one:  # fitted to a forward with no activation there (h = x.dot(w1))
             text += " (a leaky ReLU of slope 1: no activation at all)"
     if "elu" in config.hidden:
         text += f" alpha={config.elu_alpha:.4g}"

@@ -156,6 +156,10 @@ SENTENCES = {
         "dW in {where} uses the previous layer's pre-activation Z where its activation A belongs: dW = A_prev.T @ dZ."
     ),
     "dW-from-wrong-layer": "dW in {where} is formed with another layer's activation instead of the layer's input.",
+    "leaky-relu-cached-as-relu": (
+        "dW in {where} is formed from the ReLU of the layer below, max(Z_prev, 0), while the forward passed on its "
+        "leaky ReLU: dW = A_prev.T @ dZ with the A_prev the forward used."
+    ),
     "derivative-from-layer-below": (
         "The {act} derivative of {where} is read off the layer below (A_prev > 0 for ReLU, "
         "A_prev * (1 - A_prev) for sigmoid) instead of off the layer's own values."
@@ -184,6 +188,19 @@ SENTENCES = {
     ),
 }
 
+#: The leaky ReLU's bugs where the network's forward has a leaky ReLU of slope 1 there, that is no activation at
+#: all (``h = x @ W1`` passed on as it is): said as a ReLU the forward leaves out, each with its own fix.
+SLOPE_ONE_SENTENCES = {
+    "leaky-relu-slope-dropped": (
+        "The backward of {where} multiplies by ReLU's derivative (Z > 0), but the forward applies no activation "
+        "there: its pre-activation Z goes on to the next layer as it is. Apply the ReLU in the forward (A = "
+        "np.maximum(Z, 0), passed on), or drop the (Z > 0) from the backward."
+    ),
+    "leaky-relu-cached-as-relu": (
+        "dW in {where} is formed from np.maximum(Z_prev, 0), a ReLU the forward never applies: the forward passes "
+        "the layer below's pre-activation Z_prev on as it is. dW must be built from what the forward passed on."
+    ),
+}
 
 #: A factor shared by every gradient that is a loss convention, by what it is.
 READINGS = {
@@ -236,6 +253,8 @@ def catalogue_message(bug: Bug, context) -> str:
     spec = MUTANTS.get(name)
     fix = (getattr(spec, "fix", "") or FIXES.get(bug.code, "")).format(l=first or "", act=act)
     sentence = SENTENCES.get(name)
+    if cfg.slope_one and name in SLOPE_ONE_SENTENCES:  # a ReLU the forward left out: the leaky wording misleads
+        return SLOPE_ONE_SENTENCES[name].format(where=where)
     if bug.kind == "helper":
         both = _where(layers, True)
         text = f"{sentence.format(act=act, l=first or '', where=both, L=cfg.n_layers, n=n)}" if sentence else ""
