@@ -44,7 +44,13 @@ class GradientShapeError(ValueError):
     def __init__(self, name: str, expected: tuple[int, ...], got: tuple[int, ...]):
         self.name, self.expected, self.got = name, expected, got
         hint = ""
-        if len(got) == len(expected) + 1 and tuple(got[1:]) == tuple(expected):
+        if len(got) == len(expected) + 1 and tuple(got[1:]) == tuple(expected) and got[0] == 1:
+            hint = (
+                " It has an extra leading axis of length 1 (a sum with keepdims=True, or a (1, n) row): its values "
+                f"may be right, but a step with it turns the parameter into shape {tuple(got)} (or fails in place): "
+                "drop keepdims=True, or reshape it to the parameter's shape."
+            )
+        elif len(got) == len(expected) + 1 and tuple(got[1:]) == tuple(expected):
             hint = f" It has one gradient per sample ({got[0]} rows): sum it over the batch axis (axis=0)."
         elif int(np.prod(got)) == int(np.prod(expected)):
             hint = " Same number of entries: reshape it, or check for a transposed layout."

@@ -32,6 +32,14 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "classes_ctor_mse_outputs_correct.py": ["inner.kernel", "inner.shift", "outer.kernel", "outer.shift"],
+    "classes_ctor_mse_outputs_bug.py": ["inner.kernel", "inner.shift", "outer.kernel", "outer.shift"],
+    "stored_batch_fit_correct.py": ["weights['W1']", "weights['b1']", "weights['W2']", "weights['b2']"],
+    "stored_batch_fit_no_mean_bug.py": ["weights['W1']", "weights['b1']", "weights['W2']", "weights['b2']"],
+    "globals_module_trainer_correct": ["weights_hidden", "bias_hidden", "weights_out", "bias_out"],
+    "globals_module_trainer_preact_bug": ["weights_hidden", "bias_hidden", "weights_out", "bias_out"],
+    "warmup_script_relu_correct.py": ["w_in", "w_out"],
+    "warmup_script_relu_skipped_bug.py": ["w_in", "w_out"],
     "dropout_arg_logcosh_correct.py": ["W1", "b1", "W2", "b2"],
     "deep_cache_eps_relu_correct.py": ["W1", "b1", "W2", "b2"],
     "deep_cache_eps_relu_db_bug.py": ["W1", "b1", "W2", "b2"],

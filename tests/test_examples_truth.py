@@ -28,6 +28,7 @@ from truth_madeinside import MADEINSIDE_CASES
 from truth_outputs import OUTPUTS_CASES
 from truth_ownloss import OWNLOSS_CASES
 from truth_public import PUBLIC_CASES
+from truth_stored import STORED_CASES
 from truth_zeroconf import ZEROCONF_CASES
 from truth_zeroconf_shapes import SHAPES_CASES
 
@@ -766,6 +767,20 @@ def _moons_script(file: str):
         return bce(p, y)
 
     return ps, [ns["d" + k] for k in NAMES], loss
+
+
+def _warmup_script(file: str):
+    """A loop-only warm-up script's first pass, run here; summed squared error of a net written here: ReLU hidden
+    layer, or none where the file's forward passes the pre-activation on (``..._skipped_bug.py``)."""
+    ns = _script_first_pass(file, {"epoch": 1})  # the loop's variable, which the body prints by
+    ps = [ns["w_in"], ns["w_out"]]
+    relu = "skipped" not in file
+
+    def loss():
+        h = ns["inputs"] @ ps[0]
+        return np.sum(((np.maximum(h, 0) if relu else h) @ ps[1] - ns["targets"]) ** 2)
+
+    return ps, [ns["grad_w_in"], ns["grad_w_out"]], loss, ["w_in", "w_out"]
 
 
 def _named_layers_script(file: str):
@@ -2266,6 +2281,7 @@ CASES = {
     **SHAPES_CASES,
     **DEPTH0_CASES,
     **CROSSED_CASES,
+    **STORED_CASES,
     "lists_cached_softmax_correct.py": lambda: _lists_cached("lists_cached_softmax_correct.py"),
     "lists_cached_softmax_mean_bug.py": lambda: _lists_cached("lists_cached_softmax_mean_bug.py"),
     "src_layout_project_correct": lambda: _src_layout("src_layout_project_correct"),
@@ -2276,6 +2292,8 @@ CASES = {
     "layer_pairs_ann_relu_ones_bug.py": lambda: _layer_pairs("layer_pairs_ann_relu_ones_bug.py"),
     "moons_script_correct.py": lambda: _moons_script("moons_script_correct.py"),
     "moons_script_tanh_prime_bug.py": lambda: _moons_script("moons_script_tanh_prime_bug.py"),
+    "warmup_script_relu_correct.py": lambda: _warmup_script("warmup_script_relu_correct.py"),
+    "warmup_script_relu_skipped_bug.py": lambda: _warmup_script("warmup_script_relu_skipped_bug.py"),
     "named_layers_script_correct.py": lambda: _named_layers_script("named_layers_script_correct.py"),
     "named_layers_script_tanh_at_activation_bug.py": lambda: _named_layers_script(
         "named_layers_script_tanh_at_activation_bug.py"

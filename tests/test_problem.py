@@ -319,3 +319,12 @@ def test_validate_gradients_casts_to_float64_in_param_order():
     out = validate_gradients({"b": np.ones(2, np.float32), "W": np.ones((2, 2), int)}, params)
     assert list(out) == ["W", "b"]
     assert all(v.dtype == np.float64 for v in out.values())
+
+
+def test_wrong_shape_with_a_kept_axis_says_keepdims_not_per_sample():
+    """``np.sum(delta, axis=0, keepdims=True)`` for a bias of shape (4,): summed already, one axis too many."""
+    kept = lambda p: {"W": np.cos(p["W"]), "b": (2 * p["b"])[None, :]}  # noqa: E731
+    with pytest.raises(GradientShapeError, match=r"has shape \(1, 4\) but parameter 'b' has shape \(4,\)") as info:
+        check(grad=kept)
+    assert "keepdims=True" in str(info.value) and "per sample" not in str(info.value)
+    assert "bias_not_summed" not in [d.code for d in info.value.diagnoses]

@@ -281,7 +281,7 @@ def audit_one(
         out, result, data = _run_and_judge(path, spec, seed, kw)
         wide = widened.needs_widening(out, result, data)
         if wide is not None:
-            k, own = wide[1].shape[1], bool(result.get("own_outputs"))
+            k, own = wide[1].shape[1], result.get("own_outputs") or result.get("outputs_named")
             out = widened.widened(out, lambda: _run_and_judge(path, spec, seed, kw, wide)[0], own, k)
         off = asdefaults.turned_off(out, result)
         if off:  # dropout or a penalty turned off: checked again as the code sets them

@@ -12,6 +12,13 @@ __all__ = ["TRACEBACK_LINES", "error_dict", "student_line"]
 
 #: Lines of traceback kept (the innermost).
 TRACEBACK_LINES = 15
+#: Errors of the student's own code that come from the numpy version, not from the code's logic: what they mean.
+VERSION_ERRORS = {
+    "only 0-dimensional arrays can be converted to Python scalars": (
+        " (NumPy 2 no longer turns an array with dimensions, such as a (1, 1) loss, into a number, which NumPy 1 "
+        "did with a warning: the code was written for NumPy 1; .item() or [0, 0] runs under both)"
+    ),
+}
 
 
 def error_dict(exc: BaseException, loaded: Any) -> dict:
@@ -23,6 +30,7 @@ def error_dict(exc: BaseException, loaded: Any) -> dict:
         etype, message = type(orig).__name__, str(orig)
         if isinstance(orig, SystemExit):
             message = f"the submission called sys.exit({orig.code!r}) in {exc.where}"
+        message += next((why for said, why in VERSION_ERRORS.items() if said in message), "")
         if loaded is not None:
             line = student_line(orig, loaded)
             if line:

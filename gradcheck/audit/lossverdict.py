@@ -78,14 +78,16 @@ def settle(
     families = _families(tried) if output is None else [f for f in _families(tried) if f in fitting(output)]
     if len(families) == 1:
         msg = (
-            f"No loss was declared and none was found in the code: the gradient is exactly that of "
+            "No loss was declared and the code has none the audit could evaluate at the network's output: "
+            "the gradient is exactly that of "
             f"{choice.label} ({formula}), a convention the assignment may or may not use. Declare the "
             f"loss to require one: [loss] {lines}."
         )
         return status, [Diagnosis("loss_assumed", None, msg, 1.0, {"loss": choice.label}), *diagnoses]
     other, verdict = _other(tried, choice.config.loss)
     msg = (
-        f"No loss was declared and none was found in the code, and this output fits several losses "
+        "No loss was declared and the code has none the audit could evaluate at the network's output, "
+        "and this output fits several losses "
         f"({', '.join(f.upper() for f in families)}). The gradient is exactly that of {choice.label} "
         f"({formula}): right if that is the assignment's loss; {verdict}. Declare the loss to decide: "
         f"[loss] {lines} (or the other loss's name)."

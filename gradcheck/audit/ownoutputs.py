@@ -1,4 +1,5 @@
-"""How many outputs the submission's own data has, when its module makes data (``Y = ...`` at top level).
+"""How many outputs the submission's own data has, when its module makes data (``Y = ...`` at top level), and
+whether its code takes a number of classes (``TwoLayerNet(n_features, n_classes)``).
 
 Read in the worker after loading: a module global named like targets (``Y``, ``y_train``, ``labels``)
 that is a 2-D array with several columns, or integer class labels of three or more classes. The
@@ -8,11 +9,18 @@ grader uses it to tell a bug that scales with the outputs from a convention the 
 
 from __future__ import annotations
 
+import inspect
+import re
+from collections.abc import Callable
+
 import numpy as np
 
 from gradcheck.audit.scriptdata import DATA_Y_NAMES
 
-__all__ = ["own_outputs"]
+__all__ = ["own_outputs", "outputs_named", "CLASSES_NAME"]
+
+#: A parameter that takes the number of classes: code written for several outputs, one output a degenerate size.
+CLASSES_NAME = re.compile(r"^(n|num|nb|no|number_of|count)_?(classes|labels|categories)$|^(output_)?classes$", re.I)
 
 
 def own_outputs(namespace: dict) -> int | None:
@@ -25,4 +33,21 @@ def own_outputs(namespace: dict) -> int | None:
             return int(value.shape[1])
         if value.ndim == 1 and np.issubdtype(value.dtype, np.integer) and value.min() >= 0 and value.max() >= 2:
             return int(value.max()) + 1
+    return None
+
+
+def outputs_named(namespace: dict, owns: Callable[[str], bool]) -> str | None:
+    """``n_classes``: a parameter of the submission's own functions or constructors (``owns`` their file) that takes
+    the number of classes, by its name; None when none does."""
+    for value in list(namespace.values()):
+        try:  # (the submission's own objects: whatever they raise when looked at, they are passed over)
+            fn = value.__init__ if isinstance(value, type) else value
+            if not inspect.isfunction(fn) or not owns(inspect.getsourcefile(fn) or ""):
+                continue
+            names = list(inspect.signature(fn).parameters)
+        except Exception:  # noqa: BLE001
+            continue
+        found = next((n for n in names if CLASSES_NAME.match(n)), None)
+        if found:
+            return found
     return None

@@ -8,7 +8,9 @@ missing ``1/K`` or an output summed where it is averaged does at ``K`` outputs. 
 checked again on a wider batch:
 
 * when the module's own data has ``K > 1`` outputs (``Y`` made at top level, see
-  :mod:`gradcheck.audit.ownoutputs`), at ``K``, and a failure there is the verdict;
+  :mod:`gradcheck.audit.ownoutputs`), at ``K``, and a failure there is the verdict; so it is, at
+  :data:`WIDE_OUTPUTS`, when the code takes its number of classes by a parameter (``n_classes``): one
+  output is then only the size the grader invented;
 * otherwise at :data:`WIDE_OUTPUTS`, and a failure there is a warning in the notes: the code
   may be meant for one output (a binary classifier whose ``np.mean`` over ``(N, 1)`` and
   ``(p - y) / N`` agree), and a convention it never meets is no bug of it.
@@ -39,7 +41,8 @@ def needs_widening(out: SubmissionResult, result: dict | None, data: Any) -> tup
     """The wider batch to check ``out`` on again, or None (not a pass, sizes given, or the loss assumed)."""
     if out.status not in ("pass", "kink") or data is not None or not result or result.get("shape") == "script":
         return None
-    if result.get("data_replaced") or out.loss_choice is None or out.loss_choice.source in ASSUMED:
+    replaced = result.get("data_replaced") and not result.get("first_sample")  # (per-sample code: widened as well)
+    if replaced or out.loss_choice is None or out.loss_choice.source in ASSUMED:
         return None
     X, Y = np.asarray(result.get("X"), float), np.asarray(result.get("Y"), float)
     if X.ndim != 2 or Y.ndim != 2 or Y.shape[1] != 1 or X.shape[0] != Y.shape[0]:
@@ -53,13 +56,21 @@ def outputs(result: dict) -> int:
     return int(own) if isinstance(own, int) and own > 1 else WIDE_OUTPUTS
 
 
-def widened(out: SubmissionResult, wide: Callable[[], SubmissionResult], own: bool, k: int) -> SubmissionResult:
-    """``out``, or the verdict at ``k`` outputs when it fails there and ``own`` (the code's own data has
-    ``k`` outputs); otherwise ``out`` with a note of what was seen (a warning when it failed)."""
+def widened(
+    out: SubmissionResult, wide: Callable[[], SubmissionResult], own: int | str | None, k: int
+) -> SubmissionResult:
+    """``out``, or the verdict at ``k`` outputs when it fails there and ``own`` says the code is written for
+    several (its own data's ``k`` outputs, or the name of the parameter that takes its number of classes);
+    otherwise ``out`` with a note of what was seen (a warning when it failed)."""
     again = wide()
     if again.status == "fail" and own:
+        whose = (
+            f"the code's own data has {k} outputs"
+            if isinstance(own, int)
+            else (f"the code takes its number of classes as {own!r}, checked at {k}")
+        )
         note = (
-            f"the code's own data has {k} outputs; at 1 output the gradient is right, at {k} it is not: the bug "
+            f"{whose}; at 1 output the gradient is right, at {k} it is not: the bug "
             "scales with the number of outputs (e.g. a mean over outputs in the loss, none in the gradient)"
         )
         return dataclasses.replace(again, notes=(*again.notes, note))

@@ -220,7 +220,7 @@ def precision(result: dict) -> str:
 def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
     from gradcheck.audit import adapters, loading, scriptplan
     from gradcheck.audit.adapters import knobs
-    from gradcheck.audit.ownoutputs import own_outputs
+    from gradcheck.audit.ownoutputs import outputs_named, own_outputs
 
     sub, out, X, Y, lrs, spec = _parse_request(req, base, alt or base)
     result = empty_result()
@@ -272,6 +272,7 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
     try:
         loaded = loading.load(sub, run_toplevel=bool(spec.get("run_toplevel")))  # a file or a project folder
         result["own_outputs"] = own_outputs(vars(loaded.module))
+        result["outputs_named"] = outputs_named(vars(loaded.module), loaded.owns)
         result["notes"].extend(loaded.notes)
         loaded.notes = result["notes"]
         partial: dict = {"notes": result["notes"]}

@@ -11,6 +11,7 @@ reference form ``W1, b1, ...`` (in x out, biases (out,)).
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -94,16 +95,24 @@ class Layout:
         return out
 
 
-def _named_bias(name: str) -> bool:
-    """``b1``, ``biases[0]``, ``layers[0].bias.data``: never a weight."""
+def _leaf(name: str) -> str:
+    """The part of a path that names the tensor: ``b1`` of ``weights['b1']``, ``biases`` of ``biases[0]``,
+    ``bias`` of ``layers[0].bias.data``."""
     low = name.lower().rsplit(".", 2)
     leaf = low[-1] if low[-1] not in ("data", "value") else low[-2] if len(low) > 1 else low[-1]
+    key = re.search(r"\[\s*['\"]([^'\"]+)['\"]\s*\]$", leaf)  # a dict's key: the key is the name
+    return key.group(1) if key else re.sub(r"(\[\s*-?\d+\s*\])+$", "", leaf)
+
+
+def _named_bias(name: str) -> bool:
+    """``b1``, ``biases[0]``, ``params['b1']``, ``layers[0].bias.data``: never a weight."""
+    leaf = _leaf(name)
     return leaf.startswith("b") or "bias" in leaf
 
 
 def _named_weight(name: str) -> bool:
-    """``W2``, ``weights[1]``, ``syn1``: never a bias."""
-    return not _named_bias(name) and any(k in name.lower() for k in ("w", "weight", "syn", "theta"))
+    """``W2``, ``weights[1]``, ``syn1``, ``weights['W1']``: never a bias."""
+    return not _named_bias(name) and any(k in _leaf(name) for k in ("w", "weight", "syn", "theta"))
 
 
 def _is_bias(shape: tuple[int, ...], width: int) -> bool:

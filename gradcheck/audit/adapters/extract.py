@@ -100,6 +100,8 @@ def extract_step(target: Target, params, ctx: Context, lrs, partial: dict, n: in
     result: dict[str, Any] = {"update": None, "target_shape": target.shape}
     result["update_form"] = update_form(ctx.loaded.stmts, [p.name for p in params])
     result["data_replaced"] = runner.form != "given" or runner.X is not ctx.X
+    # per-sample code given the batch's first sample only (its targets as given)
+    result["first_sample"] = runner.form == "given" and ctx.X is not None and len(runner.X) == 1 < len(ctx.X)
     grads, shape, s_used = _read(runner, s1, params, ctx, lrs, result)
     partial["probe_context"] = {"runner": runner, "s1": s_used, "params": params}  # gradcheck.audit.probes
     if shape in ("loss-and-grads", "grads-dict", "grads-tuple"):

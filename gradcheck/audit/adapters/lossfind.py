@@ -38,6 +38,7 @@ from gradcheck.audit.adapters.objects import is_user_object, methods
 LOSS_NAME = re.compile(
     r"(loss|cost|error|mse|cross_?entropy|cross_ent|(^|_)x_?ent|nll|bce|objective|criterion|likelihood|^j$|^j_|"
     r"(^|_)(ce|sse|mae|kl)($|_)|hinge|huber|log_?cosh|pinball|quantile|focal|kl_?div|smooth_?l1"
+    r"|(^|_)mean_?squared?($|_)|sum_?of_?squares"
     r"|(?-i:^E(_?total)?$))",  # the textbook's E = 0.5 * sum((t - o)**2), E_total (a lowercase e is an exp)
     re.I,
 )

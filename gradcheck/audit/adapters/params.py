@@ -112,11 +112,31 @@ class _Walk:
         else:
             return
         is_attr = not isinstance(obj, (dict, list, tuple, np.ndarray))
+        start = len(self.found)
         for key, val in items:
             if isinstance(key, str) and key.startswith("__"):
                 continue
             step = ("item", key) if (self.namespace and depth == 0) or not is_attr else ("attr", key)
             self.visit(key, val, steps + (step,), prefix, depth, params_container, is_attr)
+        if is_attr and not self.namespace:
+            self.sibling_biases(items, steps, prefix, start)
+
+    def sibling_biases(self, items: list, steps: tuple, prefix: str, start: int) -> None:
+        """Vectors of one object that no name rule takes, beside a weight of the same object whose width they
+        match: its biases (``self.kernel`` (n_in, n_out) and ``self.shift`` (1, n_out); ``Block.W`` and
+        ``Block.c``), unless their names say they are something else (a cache, a statistic, a velocity)."""
+        widths = {
+            d for t in self.found[start:] if len(t.steps) == len(steps) + 1 and len(t.shape) == 2 for d in t.shape
+        }
+        for key, val in items:
+            if not isinstance(key, str) or key.startswith("_") or not is_float_array(val) or id(val) in self.seen:
+                continue
+            if is_param_name(key) or named_as_no_param(key) or _NO_WEIGHT.search(key) or _CACHED.match(key):
+                continue
+            if _MOVES.search(key):  # (a step, an update or a change kept for later: ``self.step_b``)
+                continue
+            if (val.ndim == 1 or (val.ndim == 2 and 1 in val.shape)) and val.size in widths:
+                self.add(f"{prefix}.{key}" if prefix else key, steps + (("attr", key),), val)
 
     def visit(self, key, val, here: tuple, prefix: str, depth: int, params_container: bool, is_attr: bool) -> None:
         if isinstance(key, int):
@@ -145,6 +165,20 @@ class _Walk:
             self.walk(val, here, name, depth + 1, is_params or (isinstance(key, int) and params_container))
         elif is_user_object(val) and not (named and SKIP_OBJECT.match(key)) and not self.namespace:
             self.walk(val, here, name, depth + 1, False)  # module-level objects are not the network's
+
+
+#: Names of what a layer keeps from its last pass (``self.out``, ``self.z``, ``self.delta``), never a bias.
+_CACHED = re.compile(
+    r"^(z|a|h|o|x|y|s|out|output|outputs|input|inputs|pre|act|activation|delta|err|error|cache|loss|cost|acc|"
+    r"accuracy|last_\w+|prev_\w+)\d*$",
+    re.I,
+)
+
+
+#: Words of a name that say the array is a step or a change of a parameter kept for later, not the parameter.
+_MOVES = re.compile(
+    r"(^|_)(step|steps|update|upd|change|delta|diff|prev|last|old|new|grad|vel|moment|cache)(_|$|\d)", re.I
+)
 
 
 def discover_params(root: Any, root_is_namespace: bool = False) -> list[Tensor]:

@@ -162,6 +162,15 @@ def _other_value(p, role: str | None, data: dict, label: str, fn: Callable, note
         )
         notes.append(f"{label}: {p.name} = {value:g} given ({why})")
         return value
+    if HANDED_MODEL.match(p.name):
+        raise AuditError(
+            f"{label} takes a {p.name!r}, a model built outside it, and trains it: {label} is a trainer, not the "
+            "model, and no model class with a forward and a backward (or a training step of a known name) was "
+            'found beside it: set [entry] class = "<the model class>" and [entry] backward = "<its step method>" '
+            "(a method that computes the gradients, or updates the weights, on one batch)",
+            where=label,
+            type_="EntryNotFound",
+        )
     raise AuditError(
         f"cannot infer constructor argument {p.name!r} of {label}: set {CONSTRUCTOR_KEYS} (numbers, strings, "
         "lists; a constructor taking objects the caller builds, such as layers, is a network assembled "
@@ -170,6 +179,9 @@ def _other_value(p, role: str | None, data: dict, label: str, fn: Callable, note
         type_="ConstructorArguments",
     )
 
+
+#: A constructor argument that hands the class a model (``Trainer(model, X, y)``): the class trains it, it is no model.
+HANDED_MODEL = re.compile(r"^(model|net|network|nn|mlp|classifier|estimator|the_?model|neural_?net)$", re.I)
 
 #: Penalties and dropout whose default would change the loss: given their neutral value instead.
 DROPOUT_DEFAULT = re.compile(r"^(dropout|drop_?rate|drop_?prob|p_?drop|keep_?prob|keep)$", re.I)

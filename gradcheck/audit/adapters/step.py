@@ -10,6 +10,7 @@ import numpy as np
 
 from gradcheck.audit.adapters import (
     callsite,
+    dataattrs,
     funcargs,
     glue,
     knobs,
@@ -109,6 +110,7 @@ class Runner:
         #: the penalty arguments' values, set by the penalty probe; None: a nonzero default is called at 0
         self.penalty_at: dict[str, float] | None = None
         self._resets: bool | None = None  # a class of the code has zero_grad (read once)
+        self._fed: set[str] = set()  # attributes the batch was stored in (gradcheck.audit.adapters.dataattrs)
 
     @property
     def Y_used(self) -> np.ndarray:
@@ -167,6 +169,7 @@ class Runner:
         Xc, Yc = self._data(columns)
         before = snapshot(root, self.params)
         fwd, bfn = t.get_forward(root), t.get_backward(root)
+        self._feed(root, fwd, Xc, Yc)
         self._set_knob(root, knob, lr)
         exact = {f"={k}": (lambda v=v: v) for k, v in (t.extra_args(root) if t.extra_args else {}).items()}
         for k, v in self._function_args().items():  # forward(X, act): the function the code's own call passes
@@ -328,6 +331,19 @@ class Runner:
             )
         return out.T if turned else out
 
+    def _feed(self, root: Any, fwd, Xc: np.ndarray, Yc: np.ndarray) -> None:
+        """A forward taking no data: the batch stored where the code's training method stores it (said once)."""
+        if self.t.root_name != "self":
+            return
+        written = dataattrs.feed(root, fwd, Xc, Yc, self._fed)
+        note = (
+            f"{self.t.entry()}'s forward takes no data: the batch was stored as {', '.join(written)} first, "
+            "where the code's own training method stores it"
+        )
+        if written and note not in self.notes:  # (said once, whichever runner of the audit stored it)
+            self.notes.append(note)
+        self._fed.update(written)
+
     def _prime(self, root: Any, out: Any, Xc: np.ndarray, Yc: np.ndarray, why: str) -> None:
         """Run the loss the model holds before a backward that reads the loss's state (``why`` says how)."""
         t = self.t
@@ -353,6 +369,7 @@ class Runner:
             exact.setdefault(f"={k}", lambda v=v: v)
         params_obj = root if t.root_name == "params" else None
         n = Xc.shape[1] if columns else Xc.shape[0]
+        self._feed(root, t.get_forward(root), Xc, Yc)
         out, _, named = self._forward(t.get_forward(root), root, Xc, Yc, params_obj, exact, n)
         out, _ = self._glue(t.get_backward(root), named, out, "", t.get_forward(root))
         named.pop("__ret__", None)

@@ -22,7 +22,7 @@ from gradcheck.audit.adapters.names import LR_NAMES, role_of
 from gradcheck.audit.adapters.params import Tensor
 from gradcheck.audit.adapters.paths import assign, fmt_path
 from gradcheck.audit.adapters.readers import constlr, squaredrate
-from gradcheck.audit.adapters.readers.fineread import fine_read
+from gradcheck.audit.adapters.readers.fineread import coarse, fine_read
 from gradcheck.audit.adapters.scalarlists import number_biases
 from gradcheck.audit.adapters.step import Grad, Knob, Runner, Step1
 from gradcheck.audit.loader import AuditError, StudentCodeError
@@ -156,6 +156,8 @@ def update_grads(
                 lrs = _rates_for_float32(a, lrs)
                 ok, a, _, nonlin = _linear(runner, s1, knob, lrs)
                 read = fine_read(runner, s1, knob, a, lrs[0]) if ok else None
+            elif ok and coarse(a, lrs[0]):  # float64 weights of 1, gradients of 1e-10: the ulp of W over lr shows
+                read = fine_read(runner, s1, knob, a, lrs[0], np.float64)
         except (StudentCodeError, AuditError):
             continue
         if not ok:
@@ -185,7 +187,9 @@ def update_grads(
         _not_rates(tried, notes)
         if read is not None:
             upd["lrs"] = [read[1], 2 * read[1]]
-            upd["note"] += f"; read again at lr x {read[1] / lrs[0]:g}, where float32 rounds the step, not the weight"
+            upd["note"] += (
+                f"; read again at lr x {read[1] / lrs[0]:g}, where the rounding falls on the step, not the weight"
+            )
         grads = inferred(read[0], read[1]) if read is not None else inferred(a, lrs[0])
         return _as_grads(grads, params, runner.t.root_name), "inplace-update", upd, a
     return _raw(s1, params, runner, tried, notes, drift, random)

@@ -16,7 +16,7 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
     fname, bname = entry_functions(ctx, bname, funcs)
     if bname is None:
         return None
-    ns = ctx.ns
+    ns = _home(ctx, funcs[bname])
     snapshot = {k: v.copy() for k, v in ns.items() if is_float_array(v)}
 
     def fresh():
@@ -44,6 +44,15 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
         extra_args=lambda root: {k: root[k] for k in offered if k in root},
         offers_root=True,  # (the arguments are read off the namespace the grader sets: its own loss can be asked)
     )
+
+
+def _home(ctx: Context, fn) -> dict:
+    """The namespace whose globals the backward reads: in a project folder its own module's (``model.py``'s
+    ``W1``), which the merged namespace only copies; else the submission's."""
+    home = getattr(fn, "__globals__", None)
+    if ctx.loaded.kind != "folder" or not isinstance(home, dict) or home is ctx.ns:
+        return ctx.ns
+    return home if any(is_float_array(v) for v in home.values()) else ctx.ns
 
 
 def _by_use(ctx: Context, fns: list, arrays: dict):
