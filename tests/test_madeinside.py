@@ -66,10 +66,24 @@ def test_creations_are_skipped_and_updates_kept(tmp_path, monkeypatch):
 
 
 def test_a_fit_whose_gradients_miss_a_parameter_is_no_verdict(tmp_path):
-    # biases named c1, c2 are no parameter the search knows: four gradients returned, two read. No network is
-    # told by the loss value then, and the audit says it cannot judge rather than failing W1 and W2.
+    # biases named mask1, mask2 are no parameter the search takes (the name says a dropout mask): four gradients
+    # returned, two read. No network is told by the loss value then, and the audit says it cannot judge rather
+    # than failing W1 and W2.
+    src = (EXAMPLES / "fit_private_grads_correct.py").read_text()
+    path = tmp_path / "fit_mask.py"
+    path.write_text(
+        src.replace("b_h", "mask1").replace("b_o", "mask2").replace("g_bh", "g_mask1").replace("g_bo", "g_mask2")
+    )
+    got = audit_one(path, AuditSpec(), limits=Limits(wall_seconds=60), backend="none")
+    assert got.status == "error", (got.status, [(t.name, t.status) for t in got.tensors])
+
+
+def test_biases_no_name_rule_takes_are_found_beside_their_weights(tmp_path):
+    # biases named c1, c2 (no name rule takes them): vectors as wide as the weight beside them, its biases; all
+    # four gradients read and checked (before: two read, no verdict)
     src = (EXAMPLES / "fit_private_grads_correct.py").read_text()
     path = tmp_path / "fit_c.py"
     path.write_text(src.replace("b_h", "c1").replace("b_o", "c2").replace("g_bh", "g_c1").replace("g_bo", "g_c2"))
     got = audit_one(path, AuditSpec(), limits=Limits(wall_seconds=60), backend="none")
-    assert got.status == "error", (got.status, [(t.name, t.status) for t in got.tensors])
+    assert got.status == "pass", (got.status, got.error)
+    assert sorted(t.name for t in got.tensors) == ["W_h", "W_o", "c1", "c2"]

@@ -41,7 +41,10 @@ def needs_widening(out: SubmissionResult, result: dict | None, data: Any) -> tup
     """The wider batch to check ``out`` on again, or None (not a pass, sizes given, or the loss assumed)."""
     if out.status not in ("pass", "kink") or data is not None or not result or result.get("shape") == "script":
         return None
-    replaced = result.get("data_replaced") and not result.get("first_sample")  # (per-sample code: widened as well)
+    # per-sample code is widened only where a failure would be the verdict (its own data, or n_classes, say that
+    # the code is written for several outputs): a second audit of per-sample code is costly, a warning note is not
+    several = result.get("own_outputs") or result.get("outputs_named")
+    replaced = result.get("data_replaced") and not (result.get("first_sample") and several)
     if replaced or out.loss_choice is None or out.loss_choice.source in ASSUMED:
         return None
     X, Y = np.asarray(result.get("X"), float), np.asarray(result.get("Y"), float)

@@ -151,8 +151,8 @@ OPTIM_CLASS = re.compile(
     re.I,
 )
 LOSS_DERIV_FUNC = re.compile(
-    r"((mse|bce|loss|cost|cross_?entropy|error).*(deriv|prime|grad|backward|diff))"
-    r"|(^d_?(mse|loss|bce|cost|cross_?entropy|mae|huber|hinge|log_?cosh)$)",
+    r"((mse|bce|loss|cost|cross_?entropy|error|mean_?squared?).*(deriv|prime|grad|backward|diff))"
+    r"|(^d_?(mse|loss|bce|cost|cross_?entropy|mae|huber|hinge|log_?cosh|mean_?squared?)$)",
     re.I,
 )
 
