@@ -24,9 +24,20 @@ def takes_no_data(fn: Callable | None) -> bool:
     return fn is not None and not any(role_of(p.name) == "X" for p in plain_params(fn))
 
 
+#: Each class's answer of :func:`stored_from_arguments` (its source is parsed once, not at every step), by id,
+#: the class kept beside it so that the id is not reused.
+_STORED: dict[int, tuple[type, dict[str, str]]] = {}
+
+
 def stored_from_arguments(cls: type) -> dict[str, str]:
     """``{"X": "X", "Y": "y"}``: the attributes a method of ``cls`` sets from its own data arguments
     (``self.X = X`` in ``fit(self, X, y)``), by role."""
+    if id(cls) not in _STORED:
+        _STORED[id(cls)] = (cls, _stored(cls))
+    return _STORED[id(cls)][1]
+
+
+def _stored(cls: type) -> dict[str, str]:
     found: dict[str, str] = {}
     for klass in reversed(cls.__mro__[:-1]):
         tree = source_tree(klass)
