@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -59,6 +60,49 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES_AUDIT = ["-m", "gradcheck", "audit", "examples/submissions/"]
 
 
+#: Runs the README's audit in the background and records how it ended: ``python -c RUN_AUDIT OUT DONE ARGV...``
+#: writes DONE (JSON: args, returncode, stdout, stderr) when the audit has finished, atomically.
+RUN_AUDIT = """
+import json, os, subprocess, sys
+out, done, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+try:  # a bound for a hung audit, not a speed target: on a slow shared machine the ~300 examples took 14 min
+    ran = subprocess.run(argv, cwd=os.getcwd(), capture_output=True, text=True, timeout=2700)
+    record = {"args": argv, "returncode": ran.returncode, "stdout": ran.stdout, "stderr": ran.stderr}
+except subprocess.TimeoutExpired as exc:
+    record = {"args": argv, "returncode": -9, "stdout": str(exc.stdout or ""), "stderr": "timed out"}
+with open(done + ".tmp", "w") as f:
+    json.dump(record, f)
+os.replace(done + ".tmp", done)
+"""
+
+
+def _shared_dir(tmp_path_factory) -> Path:
+    """The folder every xdist worker of this run shares (the controller's base temp), or this run's own."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _start_examples_audit(shared: Path) -> tuple[Path, Path]:
+    """Start the README's audit of examples/submissions in the background, once per run (whichever worker asks
+    first); (its report folder, the file it writes when it has finished)."""
+    out, done = shared / "examples-audit", shared / "examples-audit.json"
+    with open(shared / "examples-audit.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not out.exists():
+            out.mkdir()
+            argv = [sys.executable, *EXAMPLES_AUDIT, "--output", str(out)]
+            subprocess.Popen([sys.executable, "-c", RUN_AUDIT, str(out), str(done), *argv], cwd=ROOT)
+    return out, done
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _examples_audit_early(request, tmp_path_factory):
+    """Start the README's audit as this worker's first test starts, when any test of the run reads it: the other
+    tests run while it does, instead of waiting for it (it is the suite's longest step)."""
+    if any("examples_audit" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        _start_examples_audit(_shared_dir(tmp_path_factory))
+
+
 @pytest.fixture(scope="session")
 def examples_audit(tmp_path_factory):
     """The README's audit of examples/submissions, run once for every test that reads its output.
@@ -66,23 +110,16 @@ def examples_audit(tmp_path_factory):
     ``python -m gradcheck audit examples/submissions/ --output DIR`` from the checkout, stdout piped.
     Returns ``proc`` (the finished process: its text report on stdout, its exit code) and ``folder``
     (the report folder it wrote: report.json, report.txt, junit.xml, submissions/...). Auditing the
-    ~75 examples is the suite's most expensive step: the README, the examples' verdicts and the
-    text-width tests read this one run instead of each auditing the folder again.
+    ~300 examples is the suite's most expensive step: the README, the examples' verdicts, the specs the
+    audits suggest and the text-width tests read this one run instead of each auditing the folder again.
+    Under pytest -n the test modules reading it may run in different worker processes: it runs once, in
+    the background from the start (:func:`_examples_audit_early`), and they wait for its end.
     """
-    # Under pytest -n the test modules reading it may run in different worker processes: the first one to
-    # need it runs the audit in the folder the workers share, the others wait for it and read its result.
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    out, done = shared / "examples-audit", shared / "examples-audit.json"
-    with open(shared / "examples-audit.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not done.exists():
-            out.mkdir()
-            argv = [sys.executable, *EXAMPLES_AUDIT, "--output", str(out)]
-            ran = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=900)
-            done.write_text(
-                json.dumps({"args": argv, "returncode": ran.returncode, "stdout": ran.stdout, "stderr": ran.stderr})
-            )
+    out, done = _start_examples_audit(_shared_dir(tmp_path_factory))
+    deadline = time.monotonic() + 3000  # the audit's own bound (2700 s) and its start-up
+    while not done.exists():
+        assert time.monotonic() < deadline, f"the README's audit of the examples never finished ({done} not written)"
+        time.sleep(1.0)
     proc = subprocess.CompletedProcess(**json.loads(done.read_text()))
     folders = [p for p in out.iterdir() if p.is_dir()]
     assert len(folders) == 1, (folders, proc.stderr[-2000:])

@@ -217,6 +217,28 @@ def test_inline_losses_found_and_bound():
     assert list(inline.name_bindings(total, ns, set(), {"out", "Y", "X"}, None)) == []  # no target: a metric
 
 
+def test_a_loss_summed_over_a_list_of_pairs_reads_the_list_as_the_batchs_samples():
+    tree = ast.parse(
+        textwrap.dedent(
+            """
+            def total_cost(self, data, lmbda):
+                cost = 0.0
+                for x, y in data:
+                    cost += fn(self.feedforward(x), y) / len(data)
+                cost += 0.5 * (lmbda / len(data)) * penalty
+                for k in range(3):
+                    error += np.sum(data) / n
+            """
+        )
+    )
+    found = list(inline.in_tree(tree, "s.py"))
+    summed, after, other = found
+    assert summed.looped == {"data"}  # ``data`` of ``for x, y in data``: len(data) is the number of samples
+    assert after.looped == frozenset() and other.looped == frozenset()  # not inside a loop over data
+    bindings = list(inline.name_bindings(summed, {"fn": len}, set(), {"out", "Y", "X", "self"}, None))
+    assert bindings and all(b[-1] == ("data", inline.SAMPLES) for b in bindings)
+
+
 # --------------------------------------------------------------------------- parameters
 def _t(name, shape):
     return aparams.Tensor(name, (), shape)

@@ -32,6 +32,12 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "image_reshape_sizes_call_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "image_reshape_sizes_call_no_mean_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "pairs_total_cost_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "pairs_total_cost_prime_at_activation_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "set_data_int_labels_correct.py": ["V", "W"],
+    "set_data_int_labels_hidden_bias_sum_bug.py": ["V", "W"],
     "classes_ctor_mse_outputs_correct.py": ["inner.kernel", "inner.shift", "outer.kernel", "outer.shift"],
     "classes_ctor_mse_outputs_bug.py": ["inner.kernel", "inner.shift", "outer.kernel", "outer.shift"],
     "stored_batch_fit_correct.py": ["weights['W1']", "weights['b1']", "weights['W2']", "weights['b2']"],

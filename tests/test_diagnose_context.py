@@ -140,3 +140,19 @@ def test_every_layer_alike_is_tried_first():
     first = list(_hidden_tuples(4))[: len(HIDDEN)]
     assert first == [(a,) * 4 for a in HIDDEN]
     assert len(list(_hidden_tuples(4))) == len(HIDDEN) ** 4
+
+
+def test_a_bias_folded_into_its_weight_is_said_as_that_weights_column_or_row():
+    from gradcheck.diagnose.layout import LayerMap, Layout
+
+    layout = Layout(
+        (
+            LayerMap("V", None, transposed=True, n_in=5, n_out=6, folded=0),
+            LayerMap("W", None, transposed=False, n_in=6, n_out=3, folded=-1),
+            LayerMap("U", "c", transposed=False, n_in=3, n_out=2),
+        )
+    )
+    ctx = Context(None, X, REAL, layout)
+    assert ctx.user_name("b1") == "V" and ctx.shown_name("b1") == "V's bias (first column)"
+    assert ctx.shown_name("b2") == "W's bias (last row)"
+    assert ctx.shown_name("b3") == ctx.user_name("b3") == "c" and ctx.shown_name("W1") == "V"

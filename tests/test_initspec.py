@@ -104,12 +104,28 @@ def test_the_entry_is_a_key_only_for_what_the_code_defines(entry, defined, keys)
     parse_spec(data, "s.toml")
 
 
-def test_the_entry_is_read_off_the_source(tmp_path):
+def test_the_entry_is_read_off_the_source_by_the_worker(tmp_path):
+    from gradcheck.audit.definednames import defined_names
+
     script = tmp_path / "s.py"
     script.write_text("class Dense:\n    pass\n\nif True:\n    net = Dense()\n")
-    text = render_spec(script, {"shape": "inplace-update", "entry": "net.backward"}, None, None)
+    assert defined_names(script) == ["Dense"]
+    result = {"shape": "inplace-update", "entry": "net.backward", "defined": defined_names(script)}
+    text = render_spec(script, result, None, None)
     assert "entry" not in tomllib.loads(text) or "class" not in tomllib.loads(text)["entry"]
     assert "net is an object the code's own top-level code makes" in text
+    result = {"shape": "inplace-update", "entry": "Dense.backward", "defined": defined_names(script)}
+    assert tomllib.loads(render_spec(script, result, None, None))["entry"] == {"class": "Dense"}
+
+
+def test_a_file_the_parser_cannot_read_defines_nothing_and_is_never_parsed_by_the_grader(tmp_path):
+    from gradcheck.audit.definednames import defined_names
+
+    deep = tmp_path / "deep.py"
+    deep.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n\ndef f():\n    pass\n")
+    assert defined_names(deep) == []  # RecursionError or SyntaxError (too nested): read as nothing
+    text = render_spec(deep, {"shape": "grads-tuple", "entry": "f"}, None, None)  # no "defined": nothing parsed
+    assert "function" not in tomllib.loads(text).get("entry", {})
 
 
 @pytest.mark.parametrize(
@@ -172,21 +188,31 @@ REAUDITED = [
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    """--init-spec on every example (two at a time): {name: (spec text, why the audit stopped or None)}."""
-    from concurrent.futures import ThreadPoolExecutor
+def written(examples_audit):
+    """The spec every example's audit suggests, from the README's audit of the folder (its ``suggested_spec``, what
+    ``--init-spec`` writes: :func:`gradcheck.audit.batch.first_run`): {name: (spec text, why it stopped or None)}."""
+    import json
 
-    from gradcheck.audit.initspec import write_spec
-    from gradcheck.audit.spec import AuditSpec
+    data = json.loads((examples_audit.folder / "report.json").read_text())
+    out = {}
+    for s in data["submissions"]:
+        text = s["suggested_spec"]
+        stopped = s["error"] if "# The audit of " in text else None
+        out[Path(s["path"]).relative_to(SUBMISSIONS.relative_to(ROOT)).as_posix()] = (text, stopped)
+    return out
 
-    out = tmp_path_factory.mktemp("specs")
 
-    def one(name):
-        target, stopped = write_spec(SUBMISSIONS / name, out / (name.replace("/", "__") + ".toml"), AuditSpec())
-        return name, (target.read_text(), stopped)
+def test_init_spec_writes_what_the_audit_suggests(examples_audit, tmp_path, capsys):
+    """``--init-spec`` on a file writes the spec its audit in a folder suggests (one function makes both)."""
+    import json
 
-    with ThreadPoolExecutor(2) as pool:
-        return dict(pool.map(one, sorted(EXPECTED)))
+    data = json.loads((examples_audit.folder / "report.json").read_text())
+    by_name = {Path(s["path"]).name: s for s in data["submissions"]}
+    for name in ("tanh_output_correct.py", "inplace_tanh_bug.py"):
+        target = tmp_path / f"{name}.toml"
+        assert main(["audit", str(SUBMISSIONS / name), "--init-spec", str(target)]) == 0
+        assert target.read_text() == by_name[name]["suggested_spec"], name
+    capsys.readouterr()
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -1,6 +1,7 @@
 """Truth cases for the examples whose weights or data live where the code keeps them between calls: module globals
 of one file of a project folder (``net.py``'s, which ``run_training.py`` imports), a batch a training method
-stores on the object (``fit(X, y)`` setting ``self.inputs``), and layers whose bias no name rule takes
+stores on the object (``fit(X, y)`` setting ``self.inputs``, ``set_data(X, labels)``), a per-sample backprop whose
+loss is averaged over a list of pairs, and layers whose bias no name rule takes
 (``self.shift``) in a classifier sized by its number of classes. Each file's claimed gradient and a loss written here,
 independently of the project's gradient code, for central differences in tests/test_examples_truth.py.
 """
@@ -82,7 +83,69 @@ def classes_ctor(file: str):
     return ps, claimed, loss, ["inner.kernel", "inner.shift", "outer.kernel", "outer.shift"]
 
 
+def set_data_labels(file: str):
+    """Classifier handed a batch of integer labels by set_data: one step(), the claimed gradient (before - after) /
+    rate; mean cross-entropy of a softmax over a ReLU layer, both with a bias as their weight's first column."""
+    net = _load(FOLDER / file, f"truth_{file[:-3]}").Classifier(n_in=5, n_hidden=6, n_out=3)
+    Xs, labels = RNG.normal(size=(9, 5)), RNG.integers(0, 3, 9)
+    net.set_data(Xs, labels)
+    ps = [net.V.copy(), net.W.copy()]
+    net.step(*net.forward())
+    claimed = [(p - a) / net.rate for p, a in zip(ps, [net.V, net.W])]
+    ones = np.ones((9, 1))
+
+    def loss():
+        h = np.maximum(np.hstack((ones, Xs)) @ ps[0].T, 0)
+        s = np.hstack((ones, h)) @ ps[1].T
+        logp = s - s.max(axis=1, keepdims=True)
+        logp -= np.log(np.exp(logp).sum(axis=1, keepdims=True))
+        return -np.mean(logp[np.arange(9), labels])
+
+    return ps, claimed, loss, ["V", "W"]
+
+
+def pairs_total_cost(file: str):
+    """Network([4, 5, 2]) on one (x, y) column pair: backprop's (nabla_b, nabla_w), and that sample's BCE summed over
+    its outputs, written here (no 1/len of anything: one sample)."""
+    net = _load(FOLDER / file, f"truth_{file[:-3]}").Network([4, 5, 2])
+    x, y = RNG.normal(size=(4, 1)), (RNG.random((2, 1)) > 0.5).astype(float)
+    nb, nw = net.backprop(x, y)
+    ps = [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
+
+    def loss():
+        h = 1 / (1 + np.exp(-(ps[0] @ x + ps[1])))
+        a = 1 / (1 + np.exp(-(ps[2] @ h + ps[3])))
+        return float(np.sum(-y * np.log(a) - (1 - y) * np.log(1 - a)))
+
+    return ps, [nw[0], nb[0], nw[1], nb[1]], loss, ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+
+
+def image_reshape(file: str):
+    """ImageNet([100, 6, 3]) on five 10 x 10 images: gradients(); half the squared error summed over outputs, mean
+    over the images, of two sigmoid layers, written here."""
+    net = _load(FOLDER / file, f"truth_{file[:-3]}").ImageNet([100, 6, 3])
+    images, T = RNG.random((5, 10, 10)), RNG.random((5, 3))
+    gw, gb = net.gradients(images, T)
+    ps = [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
+    A = images.reshape(5, 100).T
+
+    def loss():
+        h = 1 / (1 + np.exp(-(ps[0] @ A + ps[1])))
+        out = 1 / (1 + np.exp(-(ps[2] @ h + ps[3])))
+        return 0.5 * np.sum((out - T.T) ** 2) / 5
+
+    return ps, [gw[0], gb[0], gw[1], gb[1]], loss, ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+
+
 STORED_CASES = {
+    "image_reshape_sizes_call_correct.py": lambda: image_reshape("image_reshape_sizes_call_correct.py"),
+    "image_reshape_sizes_call_no_mean_bug.py": lambda: image_reshape("image_reshape_sizes_call_no_mean_bug.py"),
+    "pairs_total_cost_correct.py": lambda: pairs_total_cost("pairs_total_cost_correct.py"),
+    "pairs_total_cost_prime_at_activation_bug.py": lambda: pairs_total_cost(
+        "pairs_total_cost_prime_at_activation_bug.py"
+    ),
+    "set_data_int_labels_correct.py": lambda: set_data_labels("set_data_int_labels_correct.py"),
+    "set_data_int_labels_hidden_bias_sum_bug.py": lambda: set_data_labels("set_data_int_labels_hidden_bias_sum_bug.py"),
     "classes_ctor_mse_outputs_correct.py": lambda: classes_ctor("classes_ctor_mse_outputs_correct.py"),
     "classes_ctor_mse_outputs_bug.py": lambda: classes_ctor("classes_ctor_mse_outputs_bug.py"),
     "globals_module_trainer_correct": lambda: globals_trainer("globals_module_trainer_correct"),

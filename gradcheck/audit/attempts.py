@@ -116,6 +116,7 @@ def _attempt(ex, layout, choice: LossChoice, X, Y, seed, spec, lr_unknown=False,
     return {
         "report": report,
         "diagnoses": diagnoses,
+        "diagnosed": diagnose,
         "choice": choice,
         "notes": notes,
         "score": _score(report, diagnoses),
@@ -136,10 +137,10 @@ def top_diagnosed(tried: list[dict[str, Any]], ex, layout, X, Y) -> list[dict[st
 def diagnosed(attempt: dict[str, Any], ex, layout, X, Y) -> dict[str, Any]:
     """An attempt made with ``diagnose=False``, diagnosed now and scored again (its check is not repeated)."""
     report = attempt["report"]
-    if report.passed:
+    if report.passed or attempt.get("diagnosed"):  # a diagnosis is never made twice (it searches bug combinations)
         return attempt
     diagnoses = diagnosis_of(report, ex, layout, attempt["net"], X, Y, attempt["choice"].factor)
-    return {**attempt, "diagnoses": diagnoses, "score": _score(report, diagnoses)}
+    return {**attempt, "diagnoses": diagnoses, "score": _score(report, diagnoses), "diagnosed": True}
 
 
 def _score(report: GradientReport, diagnoses: list[Diagnosis]) -> tuple:

@@ -44,6 +44,7 @@ from gradcheck.audit import (
 from gradcheck.audit.adapters.sizes import INVENTED_N, make_batch
 from gradcheck.audit.extracted import believed_precision
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
+from gradcheck.audit.initspec import suggestion
 from gradcheck.audit.lookalike import look_alike
 from gradcheck.audit.newprocess import starts_a_process
 from gradcheck.audit.resultfiles import BatchPlan, plan_batch, record, submission_digest  # noqa: F401 (distributed)
@@ -278,7 +279,8 @@ def audit_one(
     probe_seed = secrets.randbits(63) if probe_seed is None else probe_seed
     kw = dict(limits=limits, backend=backend, probe_seed=probe_seed, siblings=siblings)
     try:
-        out, result, data = _run_and_judge(path, spec, seed, kw)
+        out, result, data, _ = _run_and_judge(path, spec, seed, kw)
+        suggested = out.suggested_spec  # the first run's: what the instructor would declare to audit it so
         wide = widened.needs_widening(out, result, data)
         if wide is not None:
             k, own = wide[1].shape[1], result.get("own_outputs") or result.get("outputs_named")
@@ -286,6 +288,7 @@ def audit_one(
         off = asdefaults.turned_off(out, result)
         if off:  # dropout or a penalty turned off: checked again as the code sets them
             out = asdefaults.judged(out, off, lambda: _run_and_judge(path, asdefaults.kept(spec), seed, kw, data)[0])
+        out = _replace(out, suggested_spec=suggested)
     except SandboxUnavailable:
         raise
     except Exception as exc:  # whatever this submission made us meet costs its own verdict, never the batch
@@ -298,12 +301,37 @@ def audit_one(
     return _finish(out, spec, time.perf_counter() - start)
 
 
+def first_run(path: Path, spec: AuditSpec, seed: int = 0) -> tuple[SubmissionResult, str | None]:
+    """One sandboxed run of ``path``, judged (no second audit at other sizes or settings): what ``--init-spec``
+    writes from. Returns the verdict, with the spec it suggests, and why the audit stopped (None: it did not)."""
+    kw = dict(limits=limits_for(spec), backend="bwrap", probe_seed=secrets.randbits(63), siblings=False)
+    out, _, _, stopped = _run_and_judge(path, spec, seed, kw)
+    return out, stopped
+
+
+def write_spec(path: Path, target: Path, spec: AuditSpec) -> tuple[Path, str | None]:
+    """``--init-spec``: audit ``path`` once (:func:`first_run`) and write the spec it suggests to ``target``;
+    (target, why the audit stopped or None)."""
+    graded, stopped = first_run(path, spec)
+    target = Path(target)
+    target.write_text(graded.suggested_spec, encoding="utf-8")
+    return target, stopped
+
+
 def _run_and_judge(path: Path, spec: AuditSpec, seed: int, kw: dict, data=None):
-    """``(verdict, worker result, data sent)`` of one sandboxed run on ``data`` (None: the worker's own batch)."""
+    """``(verdict, worker result, data sent, why it stopped)`` of one sandboxed run on ``data`` (None: the worker's
+    own batch); the verdict carries the spec the run suggests (:func:`gradcheck.audit.initspec.suggestion`)."""
+    out, result, data, failure = _judged_run(path, spec, seed, kw, data)
+    text, stopped = suggestion(Path(path), result, out, failure)
+    return _replace(out, suggested_spec=text), result, data, stopped
+
+
+def _judged_run(path: Path, spec: AuditSpec, seed: int, kw: dict, data=None):
+    """``(verdict, worker result, data sent, why the sandbox ran nothing)`` of one sandboxed run."""
     box, result, data, failure = run_worker(path, spec, data=data, **kw)
     common = dict(path=str(path), command=reproduce_command(path, spec))
     if box is None:
-        return SubmissionResult(status="error", error=failure, **common), result, data
+        return SubmissionResult(status="error", error=failure, **common), result, data, failure
     common.update(
         output_tail=printable((box.stdout_tail + box.stderr_tail)[-2000:]),
         isolation=box.isolation,
@@ -320,7 +348,7 @@ def _run_and_judge(path: Path, spec: AuditSpec, seed: int, kw: dict, data=None):
             error=f"internal error while grading ({type(exc).__name__}: {exc}); please report it with this submission",
             **common,
         )
-    return out, result, data
+    return out, result, data, None
 
 
 #: What a limit looks like from inside the worker, and the words a person needs.

@@ -174,7 +174,7 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _init_spec(args: argparse.Namespace, first: Path, spec) -> int:
-    from gradcheck.audit.initspec import write_spec
+    from gradcheck.audit.batch import write_spec
 
     if args.init_spec.is_dir():
         raise CliError(f"--init-spec {args.init_spec} is a folder; give a file name, e.g. {args.init_spec}/spec.toml")

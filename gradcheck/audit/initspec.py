@@ -10,15 +10,11 @@ either way.
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from pathlib import Path
 
-from gradcheck.audit import ownloss
-from gradcheck.audit.batch import limits_for, run_worker
 from gradcheck.audit.ownloss import OWN_LOSS
-from gradcheck.audit.spec import AuditSpec
 
 #: What to set when the audit stopped with an error of this type.
 TODOS: dict[str, list[str]] = {
@@ -52,22 +48,6 @@ def _todos(kind: str, error: str) -> list[str]:
 
 def _toml(value) -> str:
     return json.dumps(value)  # TOML strings, numbers and arrays of them are JSON-compatible
-
-
-def defined_names(path: Path) -> set[str]:
-    """The classes and functions the submission's code defines at the top level of its files (read, never run)."""
-    from gradcheck.audit.projects import project_files
-    from gradcheck.audit.submissions import source_of
-
-    path = Path(path)
-    names: set[str] = set()
-    for f in [path] if path.is_file() else project_files(path) if path.is_dir() else []:
-        try:
-            tree = ast.parse(source_of(f))
-        except (SyntaxError, ValueError):
-            continue
-        names |= {s.name for s in tree.body if isinstance(s, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))}
-    return names
 
 
 def _entry_lines(result: dict, defined: set[str]) -> list[str]:
@@ -200,7 +180,11 @@ def render_spec(
     penalty: bool = False,
     open_output: bool = False,
 ) -> str:
-    """The commented TOML text for one worker result (and the error that stopped the audit, if any)."""
+    """The commented TOML text for one worker result (and the error that stopped the audit, if any).
+
+    ``defined``: the classes and functions the submission defines at its files' top level (default: the
+    worker's ``defined``, :mod:`gradcheck.audit.definednames`; the grader never parses a submission itself).
+    """
     lines = [
         f"# gradcheck audit spec, written from {path.name} by `gradcheck audit --init-spec`.",
         "# Every key is optional: delete what auto-detection gets right, correct what it gets wrong.",
@@ -209,7 +193,7 @@ def render_spec(
         kind = error.split(":", 1)[0]
         lines += [f"# The audit of {path.name} stopped: {error[:300]}", "# TODO: set what it could not infer:"]
         lines += [f"# TODO: {t}" for t in _todos(kind, error)]
-    defined = defined_names(path) if defined is None else defined
+    defined = set(result.get("defined") or []) if defined is None else defined  # read by the worker, never here
     lines += ["", "[entry]", *_entry_lines(result, defined), "# init_args = []                 # constructor arguments"]
     lines += ["", "[network]", *_network_lines(result, network, open_output)]
     lines += ["", "[loss]", *([LOSS_TODO] if assumed else []), *_loss_lines(loss, assumed, penalty)]
@@ -218,23 +202,22 @@ def render_spec(
     return "\n".join(lines)
 
 
-def write_spec(path: Path, target: Path, spec: AuditSpec) -> tuple[Path, str | None]:
-    """Audit ``path`` once and write the spec it suggests to ``target``; (target, why the audit stopped or None)."""
-    from gradcheck.audit.batch import _judge_box, reproduce_command
+def suggestion(path: Path, result: dict | None, graded, failure: str | None = None) -> tuple[str, str | None]:
+    """The spec one audit run suggests: (its TOML text, why the audit stopped or None).
 
-    box, result, data, failure = run_worker(path, spec, limits=limits_for(spec))
+    ``result`` is the worker's answer (None: nothing came back), ``graded`` the verdict judged from it
+    (:class:`~gradcheck.audit.submissionresult.SubmissionResult`) and ``failure`` why the sandbox ran nothing.
+    Every audit writes it into its report (``suggested_spec``); ``--init-spec`` writes it to a file.
+    """
     error = None
     network = loss = None
     assumed = penalty = open_output = False
     if result is None or not result.get("ok"):
         err = (result or {}).get("error") or {}
-        why = failure or err.get("message") or (box.reason if box else "no result")
+        why = failure or err.get("message") or (graded.error if graded is not None else None) or "no result"
         where = None if failure else err.get("where")  # the line of the code that raised, as the audit says it
         error = f"{err.get('type', 'Error')}: {why}" + (f" (in {where})" if where else "")
     else:
-        common = {"path": str(path), "command": reproduce_command(path, spec)}
-        ask = ownloss.asker(run_worker, path, spec, data, limits=limits_for(spec))
-        graded = _judge_box(box, result, data, spec, 0, common, ask)
         network = graded.forward.network if graded.forward else None
         loss = graded.loss
         assumed = any(d.code in ("loss_assumed", "loss_undetermined") for d in graded.diagnoses)
@@ -242,9 +225,5 @@ def write_spec(path: Path, target: Path, spec: AuditSpec) -> tuple[Path, str | N
         open_output = any(d.code == "loss_undetermined" for d in graded.diagnoses)
         if graded.status == "error":
             error = graded.error
-    target = Path(target)
-    target.write_text(
-        render_spec(path, result or {}, network, loss, error, assumed, penalty=penalty, open_output=open_output),
-        encoding="utf-8",
-    )
-    return target, error
+    text = render_spec(path, result or {}, network, loss, error, assumed, penalty=penalty, open_output=open_output)
+    return text, error

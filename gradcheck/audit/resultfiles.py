@@ -169,6 +169,7 @@ def from_dict(d: dict[str, Any]) -> SubmissionResult:
             "max_score",
         )
     }
+    keep["suggested_spec"] = d.get("suggested_spec") or ""
     return SubmissionResult(
         tensors=tensors,
         diagnoses=diags,

@@ -45,6 +45,8 @@ class SubmissionResult:
     #: may be checked against the student's own loss (:mod:`gradcheck.audit.ownloss`), whose source is ``own_loss``.
     unmodelled: str = field(default="", compare=False, repr=False)
     own_loss: str | None = field(default=None, compare=False, repr=False)
+    #: The spec this audit suggests (TOML text, ``--init-spec``'s): what the instructor would declare to audit it so.
+    suggested_spec: str = field(default="", compare=False, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -80,4 +82,5 @@ class SubmissionResult:
             "cells": dict(self.cells),
             "trace": dict(self.trace),
             "error_maps": dict(self.error_maps),
+            "suggested_spec": self.suggested_spec,
         }

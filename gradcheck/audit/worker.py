@@ -60,6 +60,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import hookguard, intact, lastword, seccomp
+from gradcheck.audit.definednames import defined_names
 from gradcheck.audit.errordict import error_dict as _error_dict
 
 # Bind what is needed to write the result before student code can monkeypatch modules.
@@ -225,6 +226,7 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
     sub, out, X, Y, lrs, spec = _parse_request(req, base, alt or base)
     result = empty_result()
     result["X"], result["Y"] = X, Y
+    result["defined"] = defined_names(sub)  # for the spec the audit suggests (read here, never in the grader)
     if spec.get("_unknown"):
         result["notes"].append(f"unknown spec keys ignored: {spec.pop('_unknown')}")
     loaded = None
@@ -488,6 +490,7 @@ WORKER_IMPORTS = (
     "gradcheck.audit.ownoutputs",
     "gradcheck.audit.scriptplan",
     "gradcheck.audit.scriptpoint",
+    "gradcheck.audit.definednames",
 )
 
 

@@ -110,6 +110,19 @@ class Context:
         """The user's name for a reference tensor name."""
         return reference_name if self.layout is None else self.layout.names().get(reference_name, reference_name)
 
+    def shown_name(self, reference_name: str) -> str:
+        """The user's name for a reference tensor as a sentence says it: a bias folded into its weight is that
+        weight's bias column (or row), ``V's bias (first column)``, never the whole weight."""
+        if self.layout is None:
+            return reference_name
+        if reference_name.startswith("b") and reference_name[1:].isdigit():
+            i = int(reference_name[1:]) - 1
+            lay = self.layout.layers[i] if 0 <= i < len(self.layout.layers) else None
+            if lay is not None and lay.bias is None and lay.folded is not None:
+                where = "first" if lay.folded == 0 else "last"
+                return f"{lay.weight}'s bias ({where} {'column' if lay.transposed else 'row'})"
+        return self.user_name(reference_name)
+
     def reference_name(self, user_name: str) -> str:
         """The reference name (``W1``) of a user's tensor name."""
         if self.layout is None:

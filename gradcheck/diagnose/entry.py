@@ -121,7 +121,8 @@ def _partial(claimed, params, context: Context) -> list[Diagnosis]:
         bug = e.bugs[0]
         text = messages.catalogue_message(bug, context)
         names = lambda ts: ", ".join(context.user_name(t) for t in ts)  # noqa: E731
-        message = messages.partly(names(bug.tensors), names(e.unexplained), text)
+        shown = lambda ts: ", ".join(context.shown_name(t) for t in ts)  # noqa: E731
+        message = messages.partly(shown(bug.tensors), shown(e.unexplained), text)
         evidence = {"mutant": bug.parts[0][0], "layer": bug.layer, "matched": "partial", "basis": "partial"}
         evidence["unexplained"] = [context.user_name(t) for t in e.unexplained]
         out.append(Diagnosis(bug.code, names(bug.tensors), message, confidence("partial"), evidence))

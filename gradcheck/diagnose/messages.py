@@ -237,7 +237,7 @@ def _where(layers: list[int], output: bool) -> str:
 
 
 def _names(tensors, context) -> str:
-    names = [context.user_name(t) if context is not None else t for t in tensors]
+    names = [context.shown_name(t) if context is not None else t for t in tensors]
     return ", ".join(names)
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from gradcheck.audit.adapters import (
     batchconst,
     labels,
+    owncall,
     scalarlists,
 )
 from gradcheck.audit.adapters.datacount import bind_shape_counts
@@ -89,7 +90,7 @@ def audit(
     if X is None:
         funcs = list(student_functions(loaded.module.__dict__, loaded).values())
         funcs += [m for c in student_classes(loaded.module.__dict__, loaded) for m in vars(c).values() if callable(m)]
-        schedule: list[Sizes | None] = [None, *invented_sizes(output_size_hints(funcs))]
+        schedule: list[Sizes | None] = [None, *invented_sizes(output_size_hints(funcs)), *_constructed(loaded)]
     else:
         schedule = [Sizes(X.shape[1], Y.shape[1])]
     first: BaseException | None = None
@@ -122,7 +123,13 @@ def audit(
                 own[asked] = getattr(exc, "by", "the code")
             continue
         used = partial.get("X")
-        if sizes in own:
+        if sizes is not None and getattr(sizes, "call", None):
+            attempt.insert(
+                0,
+                f"no data given, and the invented sizes did not run: {n} samples made with seed {seed} for the "
+                f"{sizes.n_in} inputs and {sizes.n_out} outputs of the code's own {sizes.call}",
+            )
+        elif sizes in own:
             attempt.insert(
                 0,
                 f"no data given: {n} samples made with seed {seed} for the {sizes.n_in} inputs and "
@@ -134,6 +141,21 @@ def audit(
         return found
     assert first is not None
     raise first
+
+
+@dataclasses.dataclass(frozen=True)
+class _CalledSizes(Sizes):
+    """The sizes of the code's own construction of its model (``Network([784, 30, 10])``), the last tried."""
+
+    call: str = ""
+
+
+def _constructed(loaded: LoadedSubmission) -> list[Sizes]:
+    """The sizes of the code's own call of a model class, tried after the invented ones (a forward that hard-codes
+    ``reshape(-1, 784)`` runs at no other); [] when the code makes none with plain sizes."""
+    names = [c.__name__ for c in student_classes(loaded.module.__dict__, loaded)]
+    found = owncall.constructed_sizes(loaded.stmts, names, loaded.module.__dict__)
+    return [] if found is None else [_CalledSizes(found[0], found[1], True, found[2])]
 
 
 def _forward_of(target: Target, root):

@@ -25,6 +25,8 @@ from gradcheck.audit.adapters.sources import dedented
 
 #: Characters of an inline loss shown in a report.
 SHOWN = 70
+#: The role of a collection an inline loss is summed over, sample by sample (:attr:`InlineLoss.looped`).
+SAMPLES = "samples"
 
 
 @dataclass
@@ -36,6 +38,9 @@ class InlineLoss:
     line: int
     filename: str
     owner: str | None
+    #: The collections the loss is summed over, sample by sample: ``data`` of ``for x, y in data: cost += ... /
+    #: len(data)``. Read in the expression, such a name is the batch's samples (its ``len`` is their number).
+    looped: frozenset[str] = frozenset()
 
     def text(self) -> str:
         """``cost = -np.mean(...)``, shortened."""
@@ -69,18 +74,24 @@ def _residual(expr: ast.expr) -> bool:
 def in_tree(tree: ast.AST, filename: str, owner: str | None = None, line0: int = 0) -> Iterator[InlineLoss]:
     """Every ``loss-like name = computation`` (or ``+= computation``, a sum over samples) in ``tree``; methods
     carry their class as ``owner``."""
-    stack: list[tuple[ast.AST, str | None]] = [(tree, owner)]
+    stack: list[tuple[ast.AST, str | None, frozenset[str]]] = [(tree, owner, frozenset())]
     while stack:
-        node, own = stack.pop()
+        node, own, loops = stack.pop()
         if isinstance(node, ast.ClassDef):
             own = node.name
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            loops = frozenset()
+        summed = frozenset()
         if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):  # sum_error += 0.5 * np.sum(...)
+            summed = loops  # a sum over the loops it sits in
             node = ast.Assign(targets=[node.target], value=node.value, lineno=node.lineno)
         if isinstance(node, ast.Assign):
             name = _target_name(node)
             if name and is_loss_name(name.rsplit(".", 1)[-1]) and _computes(node.value) and not _residual(node.value):
-                yield InlineLoss(name, node.value, node.lineno + line0, filename, own)
-        stack.extend((child, own) for child in reversed(list(ast.iter_child_nodes(node))))
+                looped = summed & set(free_names(node.value))
+                yield InlineLoss(name, node.value, node.lineno + line0, filename, own, frozenset(looped))
+        inner = loops | {node.iter.id} if isinstance(node, ast.For) and isinstance(node.iter, ast.Name) else loops
+        stack.extend((child, own, inner) for child in reversed(list(ast.iter_child_nodes(node))))
 
 
 def of_functions(funcs: dict) -> Iterator[InlineLoss]:
@@ -118,12 +129,14 @@ def read_transposed(expr: ast.expr) -> set[str]:
 
 def name_bindings(loss: InlineLoss, ns: dict, offered: set[str], available: set[str], model: str | None):
     """Ways to bind the expression's free names: lists of (name, role); ``None`` for a module global."""
-    names = [n for n in free_names(loss.expr) if n != "self" or loss.owner == model]
+    names = [n for n in free_names(loss.expr) if (n != "self" or loss.owner == model) and n not in loss.looped]
     if "self" in free_names(loss.expr) and loss.owner != model:
         return
     glob = {n for n in names if n in ns or hasattr(builtins, n)}
     held = "self" in names and _reads_stored_targets(loss.expr)
-    yield from bindings_for_names(names, glob, offered, available | ({"self"} if model else set()), held)
+    samples = [(n, SAMPLES) for n in sorted(loss.looped)]
+    for binding in bindings_for_names(names, glob, offered, available | ({"self"} if model else set()), held):
+        yield binding + samples
 
 
 def _reads_stored_targets(expr: ast.expr) -> bool:

@@ -158,7 +158,7 @@ LOSS_DERIV_FUNC = re.compile(
 
 _ROLE_NAMES: dict[str, str] = {
     "X": "x inputs input input_data data features x_batch xb x_train a a0 samples x_in inp input_x xs "
-    "batch_x in_data input_list inputs_list",
+    "batch_x in_data input_list inputs_list images imgs pixels",
     "Y": "y targets target labels label y_true ytrue t y_train yb y_batch expected desired actual "
     "ground_truth y_target ys batch_y true y_actual truth gt y_real one_hot_y y_onehot target_list "
     "targets_list y_one_hot one_hot_encoding one_hot_labels one_hot_targets onehot_labels true_values "

@@ -144,3 +144,27 @@ def initializer_call(ctx, name: str, stand_ins: dict | None = None) -> tuple[lis
     where = ctx.loaded.locate(line)
     ctx.notes.append(f"{name} called as the code calls it ({where}): {name}({shown(args, kwargs)})")
     return args, kwargs
+
+
+def constructed_sizes(stmts: list[ast.stmt], classes: list[str], ns: dict) -> tuple[int, int, str] | None:
+    """``(n_in, n_out, call)`` of the code's own construction of one of ``classes`` with its layer sizes
+    (``Network([784, 30, 10])``, ``Net(784, 30, 10)``): the first and last of them, and the call as written."""
+    for name in classes:
+        found = own_call(stmts, name, ns)
+        if found is None:
+            continue
+        args, kwargs, _ = found
+        for value in [*args, *kwargs.values()]:
+            if _int_list(value):
+                return int(value[0]), int(value[-1]), f"{name}({shown(args, kwargs)})"
+        if len(args) >= 2 and all(_int(a) for a in args):
+            return int(args[0]), int(args[-1]), f"{name}({shown(args, kwargs)})"
+    return None
+
+
+def _int(v: Any) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0
+
+
+def _int_list(v: Any) -> bool:
+    return isinstance(v, (list, tuple)) and len(v) >= 2 and all(_int(x) for x in v)

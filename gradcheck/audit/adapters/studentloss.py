@@ -112,6 +112,7 @@ class _Env:
         roles["params"] = self.root if runner.t.root_name == "params" else None
         roles["self"] = self.root if runner.t.root_name == "self" else None
         roles["penalty"] = PENALTY_VALUE  # the value the backward was given (step.py), when it takes one
+        roles[inline.SAMPLES] = _samples(Xc, Yc, runner.vector, s1.columns)
         self.roles = {k: v for k, v in roles.items() if v is not None}
 
     def value(self, role: str) -> Any:
@@ -119,6 +120,15 @@ class _Env:
             return self.named[role[1:]]
         v = self.roles[role]
         return v.copy() if isinstance(v, np.ndarray) else v
+
+
+def _samples(Xc: Any, Yc: Any, vector: bool, columns: bool) -> list[tuple[Any, Any]]:
+    """The batch as the ``(x, y)`` pairs a loop over it sees, one per sample (one pair: a per-sample batch)."""
+    if vector or not isinstance(Xc, np.ndarray) or Xc.ndim < 2:
+        return [(Xc, Yc)]
+    if columns:
+        return list(zip(Xc.T[..., None], np.asarray(Yc).T[..., None] if np.ndim(Yc) == 2 else Yc))
+    return list(zip(Xc, Yc))
 
 
 def _on(fn: Any, root: Any) -> Any:
