@@ -32,6 +32,8 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "column_backprop_uncalled_correct.py": ["W[0]", "b[0]", "W[1]", "b[1]"],
+    "column_backprop_uncalled_sign_bug.py": ["W[0]", "b[0]", "W[1]", "b[1]"],
     "image_reshape_sizes_call_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
     "image_reshape_sizes_call_no_mean_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
     "pairs_total_cost_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],

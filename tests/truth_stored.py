@@ -1,7 +1,7 @@
 """Truth cases for the examples whose weights or data live where the code keeps them between calls: module globals
 of one file of a project folder (``net.py``'s, which ``run_training.py`` imports), a batch a training method
 stores on the object (``fit(X, y)`` setting ``self.inputs``, ``set_data(X, labels)``), a per-sample backprop whose
-loss is averaged over a list of pairs, and layers whose bias no name rule takes
+loss is averaged over a list of pairs (or that nothing calls), and layers whose bias no name rule takes
 (``self.shift``) in a classifier sized by its number of classes. Each file's claimed gradient and a loss written here,
 independently of the project's gradient code, for central differences in tests/test_examples_truth.py.
 """
@@ -120,6 +120,24 @@ def pairs_total_cost(file: str):
     return ps, [nw[0], nb[0], nw[1], nb[1]], loss, ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
 
 
+def column_backprop(file: str):
+    """ColumnNet([4, 5, 2]) on one (x, y) column: backprop's (grad_W, grad_b), and half that sample's squared error
+    summed over its outputs, of a tanh layer and a sigmoid output, written here."""
+    net = _load(FOLDER / file, f"truth_{file[:-3]}").ColumnNet([4, 5, 2])
+    net.W = [RNG.normal(0, 0.7, w.shape) for w in net.W]
+    net.b = [RNG.normal(0, 0.3, b.shape) for b in net.b]
+    x, y = RNG.normal(size=(4, 1)), RNG.random((2, 1))
+    gw, gb = net.backprop(x, y)
+    ps = [net.W[0], net.b[0], net.W[1], net.b[1]]
+
+    def loss():
+        h = np.tanh(ps[0] @ x + ps[1])
+        a = 1 / (1 + np.exp(-(ps[2] @ h + ps[3])))
+        return 0.5 * float(np.sum((a - y) ** 2))
+
+    return ps, [gw[0], gb[0], gw[1], gb[1]], loss, ["W[0]", "b[0]", "W[1]", "b[1]"]
+
+
 def image_reshape(file: str):
     """ImageNet([100, 6, 3]) on five 10 x 10 images: gradients(); half the squared error summed over outputs, mean
     over the images, of two sigmoid layers, written here."""
@@ -138,6 +156,8 @@ def image_reshape(file: str):
 
 
 STORED_CASES = {
+    "column_backprop_uncalled_correct.py": lambda: column_backprop("column_backprop_uncalled_correct.py"),
+    "column_backprop_uncalled_sign_bug.py": lambda: column_backprop("column_backprop_uncalled_sign_bug.py"),
     "image_reshape_sizes_call_correct.py": lambda: image_reshape("image_reshape_sizes_call_correct.py"),
     "image_reshape_sizes_call_no_mean_bug.py": lambda: image_reshape("image_reshape_sizes_call_no_mean_bug.py"),
     "pairs_total_cost_correct.py": lambda: pairs_total_cost("pairs_total_cost_correct.py"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 
+from gradcheck.audit.adapters import batchshaped
 from gradcheck.audit.adapters.layout import choose_layout, furthest, per_sample
 from gradcheck.audit.adapters.sizes import (
     make_batch,
@@ -52,11 +53,13 @@ def first_step(
     runner = Runner(target, params, ctx.loaded, ctx.spec, X, Y, ctx.notes)
     runner.whole = whole  # the batch, for the forward of several samples (sampleforward)
     try:
-        return runner, choose_layout(runner, lrs[0], params, ctx.notes)
+        step = choose_layout(runner, lrs[0], params, ctx.notes)
     except StudentCodeError as exc:
         if not isinstance(exc.original, (ValueError, IndexError)) or not one_sample:
             raise  # only shape errors suggest one-sample code (never a resource limit)
         failed = exc
+    else:
+        return _batch_carried(target, params, ctx, lrs, whole, step) or (runner, step)
     one = Runner(target, params, ctx.loaded, ctx.spec, X[:1], Y[:1], [])
     one.whole = whole
     if X.shape[0] == 1:  # one row already (per-sample code, or a batch of one): the sample as 1-D vectors
@@ -72,15 +75,43 @@ def first_step(
     return one, step
 
 
+def _backward_trees(target: Target, ctx: Context) -> list[ast.AST]:
+    """The backward method's source, else every module-level function's."""
+    tree = source_tree(target.get_backward(target.fresh())) if target.root_name == "self" else None
+    return [tree] if tree is not None else [t for t in (source_tree(f) for f in ctx.funcs.values()) if t is not None]
+
+
 def _uses_outer(target: Target, ctx: Context) -> bool:
     """The backward calls ``np.outer``: written for one sample as 1-D vectors (a batch or a row would broadcast)."""
-    tree = source_tree(target.get_backward(target.fresh())) if target.root_name == "self" else None
-    trees = [tree] if tree is not None else [t for t in (source_tree(f) for f in ctx.funcs.values()) if t is not None]
     return any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "outer"
-        for t in trees
+        for t in _backward_trees(target, ctx)
         for n in ast.walk(t)
     )
+
+
+def _batch_carried(target: Target, params, ctx: Context, lrs, whole, step: Step1) -> tuple[Runner, Step1] | None:
+    """The first sample's step, for per-sample code that ran on the batch but returned gradients keeping its axis
+    (:mod:`~gradcheck.audit.adapters.batchshaped`); None when the batch's step stands.
+
+    Batch code whose bias gradient is not summed over the batch looks the same on a batch (and is right on one
+    sample): it is told apart by its backward reading the batch's size (``X.shape[1]``) or summing along an
+    axis, which per-sample code never needs. Such code keeps the batch's step, and its bug.
+    """
+    n = len(whole[0])
+    if not batchshaped.carries_batch(step.ret, params, n) or batchshaped.reads_batch(_backward_trees(target, ctx)):
+        return None
+    one = Runner(target, params, ctx.loaded, ctx.spec, whole[0][:1], whole[1][:1], [])
+    one.whole = whole
+    try:
+        first = choose_layout(one, lrs[0], params, one.notes)
+    except (StudentCodeError, AuditError):
+        return None
+    if not batchshaped.fits(first.ret, params):
+        return None
+    ctx.notes.extend([*one.notes, batchshaped.NOTE])
+    one.notes = ctx.notes
+    return one, first
 
 
 def _as_vectors(target: Target, params, ctx: Context, lrs, whole) -> tuple[Runner, Step1] | None:
