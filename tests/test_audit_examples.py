@@ -32,6 +32,11 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "compose_relay_x_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "compose_relay_x_tanh_bug.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "xor_half_sum_mean_print_bug.py": ["w_hidden", "b_hidden", "w_out", "b_out"],
+    "local_model_widths_correct.py": ["W1", "b1", "W2", "b2"],
+    "local_model_widths_sum_bug.py": ["W1", "b1", "W2", "b2"],
     "column_backprop_uncalled_correct.py": ["W[0]", "b[0]", "W[1]", "b[1]"],
     "column_backprop_uncalled_sign_bug.py": ["W[0]", "b[0]", "W[1]", "b[1]"],
     "image_reshape_sizes_call_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],

@@ -29,8 +29,8 @@ def _inline(args: str = "epochs=3, rate=0.1", tail: str = "print(W1)"):
 
 
 def test_the_body_replaces_the_call_with_its_defaults_bound():
-    stmts, name = _inline(tail="return W1")
-    assert name == "main"
+    stmts, name, note = _inline(tail="return W1")
+    assert name == "main" and note == ""
     text = ast.unparse(ast.Module(stmts, []))
     assert "epochs = 3" in text and "rate = 0.1" in text and "np.random.seed(0)" in text
     top = [s for s in stmts if not isinstance(s, ast.FunctionDef)]
@@ -45,9 +45,33 @@ def test_nothing_is_inlined_without_defaults_or_with_an_early_return():
     assert _inline(tail="if W1.sum() > 9:\n        return W1\n    print(W1)") is None
 
 
-def test_a_function_the_module_never_calls_is_not_a_script():
+def test_a_function_the_module_never_calls_runs_after_the_module_code():
     src = TRAIN.format(args="epochs=3, rate=0.1", tail="pass").replace("    main()\n", "    pass\n")
-    assert mainbody.inline_entry(ast.parse(textwrap.dedent(src)).body, infer_spec) is None
+    stmts, name, note = mainbody.inline_entry(ast.parse(textwrap.dedent(src)).body, infer_spec)
+    assert name == "main" and "run after the module's code" in note
+    text = ast.unparse(ast.Module(stmts, []))
+    assert text.index("np.random.seed(0)") < text.index("epochs = 3")  # the set-up first, then the body
+
+
+def test_a_function_called_in_a_loop_over_widths_runs_once_at_an_invented_width():
+    src = """
+import numpy as np
+rate = 0.1
+def build(nn_hdim, passes=5):
+    W1 = np.ones((2, nn_hdim))
+    for _ in range(passes):
+        dW1 = W1 * 0.5
+        W1 -= rate * dW1
+    return W1
+for k, width in enumerate([1, 2, 30]):
+    trained = build(width)
+"""
+    stmts, name, note = mainbody.inline_entry(ast.parse(src).body, infer_spec)
+    assert name == "build" and "nn_hdim = 4 chosen by the grader" in note and "in place of" in note
+    assert not any(isinstance(s, ast.For) and "enumerate" in ast.unparse(s) for s in stmts)  # no width trained
+    assert f"nn_hdim = {mainbody.INVENTED_HIDDEN}" in ast.unparse(ast.Module(stmts, []))
+    unknown = src.replace("def build(nn_hdim,", "def build(mystery,").replace("(2, nn_hdim)", "(2, mystery)")
+    assert mainbody.inline_entry(ast.parse(unknown).body, infer_spec) is None  # not a size: never guessed
 
 
 def test_required_arguments_take_what_the_one_call_passes():
@@ -64,7 +88,7 @@ def test_required_arguments_take_what_the_one_call_passes():
         final = train(data, np.zeros((4, 1)), lr=0.5)
         print(final)
     """
-    stmts, name = mainbody.inline_entry(ast.parse(textwrap.dedent(src)).body, infer_spec)
+    stmts, name, _ = mainbody.inline_entry(ast.parse(textwrap.dedent(src)).body, infer_spec)
     text = ast.unparse(ast.Module(stmts, []))
     assert "X = data" in text and "y = np.zeros((4, 1))" in text and "lr = 0.5" in text
     assert "final = W1" in text and text.index("final = W1") < text.index("print(final)")

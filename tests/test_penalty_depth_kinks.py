@@ -217,3 +217,20 @@ def test_the_one_method_named_forward_is_the_forward():
 def test_a_weight_key_written_but_never_read_says_nothing_of_the_depth():
     m = _module('def init(layer_dims):\n    return {}\nSAVED = {"W9": 0}\n', "depth_literal")
     assert depth.layer_count(m.init, 0, "layer_dims") is None
+
+
+@pytest.mark.parametrize("factor, form", [(1 / 8, "reg_lambda / N"), (2.0, "2 reg_lambda")])
+def test_a_total_with_the_modules_own_penalty_is_read_with_its_name(factor, form):
+    """``calculate_loss(model)`` reading the module's ``reg_lambda = 0.01``: the worker reports that strength with
+    the value, and the total is read as the data loss plus an L2 penalty of one of its usual forms."""
+    config, _, ref, X, Y = _reference(0.0)
+    total = float(MLP(dataclasses.replace(config, l2=factor * 0.01)).loss(ref, X, Y))
+    notes: list[str] = []
+    base = lossfit.LossChoice(config, 1.0, "")
+    st = {"value": total, "source": "loss_of()", "penalties": {"reg_lambda": 0.01}}
+    found = lossfit._given_penalty([base], [st], ref, X, Y, notes)
+    assert found and found[0].config.l2 == pytest.approx(factor * 0.01, rel=1e-9)
+    assert f"l2 = {form} =" in notes[0] and "the module's own" in notes[0]
+    for junk in ({"reg_lambda": "0.01"}, {"reg_lambda": -0.01}, {"x; y": 0.01}, ["reg_lambda"]):  # untrusted answers
+        assert lossfit._given_penalty([base], [{**st, "penalties": junk}], ref, X, Y, []) in ([], found)
+    assert lossfit._given_penalty([base], [{**st, "penalties": {"reg_lambda": -0.01}}], ref, X, Y, []) == []

@@ -138,6 +138,74 @@ def column_backprop(file: str):
     return ps, [gw[0], gb[0], gw[1], gb[1]], loss, ["W[0]", "b[0]", "W[1]", "b[1]"]
 
 
+def local_model(file: str):
+    """fit_network(4, n_steps=1) on data made here: its functions only (the file's top level needs matplotlib and
+    scikit-learn), the module's names set here. The update over rate is the gradient; the loss, mean cross-entropy
+    of a tanh layer and a softmax plus (reg_lambda / 2N) * sum(W**2), is written here."""
+    import ast
+
+    tree = ast.parse((FOLDER / file).read_text())
+    ns = {"np": np, "N": 7, "d_in": 2, "d_out": 3, "rate": 0.05, "reg_lambda": 0.3}
+    ns["X"], ns["y"] = RNG.normal(size=(7, 2)), np.arange(7) % 3
+    exec(compile(ast.Module([n for n in tree.body if isinstance(n, ast.FunctionDef)], []), file, "exec"), ns)
+    np.random.seed(0)  # the function's own seed: its first weights, drawn again here
+    start = [np.random.randn(2, 4) / np.sqrt(2), np.zeros((1, 4)), np.random.randn(4, 3) / np.sqrt(4), np.zeros((1, 3))]
+    net = ns["fit_network"](4, n_steps=1)
+    ps = [p.copy() for p in start]
+    claimed = [(a - net[k]) / ns["rate"] for a, k in zip(start, ["W1", "b1", "W2", "b2"])]
+    X, y = ns["X"], ns["y"]
+
+    def loss():
+        e = np.exp(np.tanh(X @ ps[0] + ps[1]) @ ps[2] + ps[3])
+        p = e / e.sum(axis=1, keepdims=True)
+        return (-np.sum(np.log(p[range(7), y])) + 0.15 * (np.sum(ps[0] ** 2) + np.sum(ps[2] ** 2))) / 7
+
+    return ps, claimed, loss, ["W1", "b1", "W2", "b2"]
+
+
+def xor_half_sum(file: str):
+    """The script's set-up run as written, then its loop body once up to the first update: its gradients; the loss
+    it prints, the mean squared error of two sigmoid layers on its four samples, written here."""
+    import textwrap
+
+    head, loop = (FOLDER / file).read_text().split("for epoch in range(5000):\n")
+    ns: dict = {}
+    exec(head, ns)
+    exec(textwrap.dedent(loop.split("    w_out -= ")[0]), ns)
+    names = ["w_hidden", "b_hidden", "w_out", "b_out"]
+    ps = [ns[k] for k in names]
+    claimed = [ns[f"grad_{k}"] for k in names]
+    X, T = ns["inputs"], ns["targets"]
+
+    def loss():
+        h = 1 / (1 + np.exp(-(X @ ps[0] + ps[1])))
+        return float(np.mean((1 / (1 + np.exp(-(h @ ps[2] + ps[3]))) - T) ** 2))
+
+    return ps, claimed, loss, names
+
+
+def compose_relay(file: str):
+    """Compose([Dense(4, 6), Tanh(), Dense(6, 3)]) on five samples: forward, the loss object's backward() handed to
+    the container's backward(x); mean cross-entropy of the softmax over integer labels, written here."""
+    m = _load(FOLDER / file, f"truth_{file[:-3]}")
+    model = m.Compose([m.Dense(4, 6), m.Tanh(), m.Dense(6, 3)])
+    X, labels = RNG.normal(size=(5, 4)), np.array([0, 2, 1, 2, 0])
+    lossobj = m.SoftmaxCrossEntropyLoss()
+    lossobj.forward(model.forward(X), labels)
+    model.backward(lossobj.backward())
+    d1, d2 = model.layers[0], model.layers[2]
+    ps = [d1.W, d1.b, d2.W, d2.b]
+
+    def loss():
+        z = np.tanh(X @ ps[0] + ps[1]) @ ps[2] + ps[3]
+        z = z - z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return float(-np.mean(logp[np.arange(5), labels]))
+
+    names = ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"]
+    return ps, [d1.dW, d1.db, d2.dW, d2.db], loss, names
+
+
 def image_reshape(file: str):
     """ImageNet([100, 6, 3]) on five 10 x 10 images: gradients(); half the squared error summed over outputs, mean
     over the images, of two sigmoid layers, written here."""
@@ -156,6 +224,11 @@ def image_reshape(file: str):
 
 
 STORED_CASES = {
+    "compose_relay_x_correct.py": lambda: compose_relay("compose_relay_x_correct.py"),
+    "compose_relay_x_tanh_bug.py": lambda: compose_relay("compose_relay_x_tanh_bug.py"),
+    "xor_half_sum_mean_print_bug.py": lambda: xor_half_sum("xor_half_sum_mean_print_bug.py"),
+    "local_model_widths_correct.py": lambda: local_model("local_model_widths_correct.py"),
+    "local_model_widths_sum_bug.py": lambda: local_model("local_model_widths_sum_bug.py"),
     "column_backprop_uncalled_correct.py": lambda: column_backprop("column_backprop_uncalled_correct.py"),
     "column_backprop_uncalled_sign_bug.py": lambda: column_backprop("column_backprop_uncalled_sign_bug.py"),
     "image_reshape_sizes_call_correct.py": lambda: image_reshape("image_reshape_sizes_call_correct.py"),

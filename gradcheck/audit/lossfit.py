@@ -251,19 +251,34 @@ def _given_penalty(bases: list[LossChoice], totals: list[dict], ref, X, Y, notes
     """
     squares = sum(float(np.sum(np.real(v) ** 2)) for k, v in ref.items() if k.startswith("W"))
     n = Y.shape[0]
-    forms = {"lambd": 1.0, "2 lambd": 2.0, "lambd / N": 1.0 / n, "2 lambd / N": 2.0 / n}
     for base, total in itertools.product(bases, totals):
         penalty = float(total["value"]) - float(np.real(MLP(base.config).loss(ref, X, Y))) * base.factor
         l2 = 2.0 * penalty / squares if squares else 0.0
-        form = next((f for f, c in forms.items() if abs(l2 - c * PENALTY_VALUE) <= VALUE_RTOL * l2), None)
-        if l2 > 0 and form is not None:
-            notes.append(
-                f"the loss is {total['source']}: the data loss plus an L2 penalty (l2 / 2) * sum(W**2) on the "
-                f"weights (not the biases) with l2 = {form} = {l2:.6g}, lambd = {PENALTY_VALUE:g} being the "
-                "penalty the grader gave the loss and the backward"
-            )
-            return [LossChoice(dataclasses.replace(base.config, l2=l2), base.factor, total["source"])]
+        for name, value, whose in _strengths(total):
+            forms = {name: 1.0, f"2 {name}": 2.0, f"{name} / N": 1.0 / n, f"2 {name} / N": 2.0 / n}
+            form = next((f for f, c in forms.items() if abs(l2 - c * value) <= VALUE_RTOL * l2), None)
+            if l2 > 0 and form is not None:
+                notes.append(
+                    f"the loss is {total['source']}: the data loss plus an L2 penalty (l2 / 2) * sum(W**2) on the "
+                    f"weights (not the biases) with l2 = {form} = {l2:.6g}, {name} = {value:g} being {whose}"
+                )
+                return [LossChoice(dataclasses.replace(base.config, l2=l2), base.factor, total["source"])]
     return []
+
+
+def _strengths(total: dict) -> list[tuple[str, float, str]]:
+    """The penalty strengths a total may carry: the grader's ``lambd``, and the module's own that the loss reads
+    (``reg_lambda = 0.01``, reported by the worker with the value; untrusted, so only positive finite numbers)."""
+    found = [("lambd", PENALTY_VALUE, "the penalty the grader gave the loss and the backward")]
+    own = total.get("penalties")
+    for name, value in own.items() if isinstance(own, dict) else []:
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(name, str) and name.isidentifier() and np.isfinite(v) and v > 0:
+            found.append((name, v, "the module's own, which the loss reads"))
+    return found
 
 
 def _disagreement(students: list[dict], configs, ref, X, Y) -> str:

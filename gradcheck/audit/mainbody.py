@@ -81,11 +81,13 @@ def _body(fn: ast.FunctionDef, site: ast.stmt) -> list[ast.stmt] | None:
     return body
 
 
-def inline_entry(stmts: list[ast.stmt], infer) -> tuple[list[ast.stmt], str] | None:
-    """(the module's statements with one training function's body in place of its call, its name), or None.
+def inline_entry(stmts: list[ast.stmt], infer) -> tuple[list[ast.stmt], str, str] | None:
+    """(the module's statements with one training function's body in place of its call, its name, a note on
+    arguments the grader chose: "" when none), or None.
 
     ``infer`` reads a script's weights and gradients off statements (``shapes.script.infer_spec``):
-    the function is the one module-level function, called once at the top, whose body trains.
+    the function is the one module-level function, called once at the top, whose body trains; else the one
+    training function no single top-level call pins (:func:`_unpinned_entry`).
     """
     found = []
     for fn in stmts:
@@ -96,13 +98,86 @@ def inline_entry(stmts: list[ast.stmt], infer) -> tuple[list[ast.stmt], str] | N
         if bound is None or body is None or not infer(body):
             continue
         found.append((fn, site, bound + body))
+    if not found:
+        return _unpinned_entry(stmts, infer)
     if len(found) != 1:
         return None
     fn, site, body = found[0]
     out: list[ast.stmt] = []
     for s in _flat(stmts):
         out += body if s is site else [s]
-    return out, fn.name
+    return out, fn.name, ""
 
 
-__all__ = ["inline_entry"]
+#: The hidden width given to a training function's size argument that nothing in the module fixes
+#: (``build_model(nn_hdim)`` called in a loop over widths, or never): small and unlike the usual 2 or 3
+#: inputs and outputs, so the layers stay told apart; the gradient check does not depend on it.
+INVENTED_HIDDEN = 4
+
+
+def _unpinned_entry(stmts: list[ast.stmt], infer) -> tuple[list[ast.stmt], str, str] | None:
+    """A training function no single top-level statement calls as :func:`_site` wants: called in a loop over
+    hidden widths (``for i, nn_hdim in enumerate(dims): model = build_model(nn_hdim)``) or not at all.
+
+    Its body runs in place of the first top-level statement calling it (so the loop never trains every width),
+    else after the module's code. Each argument is bound to what that call passes when it is a constant, else to
+    its default, else to the module's own variable of that name; a hidden size to :data:`INVENTED_HIDDEN`.
+    Anything else left unbound, or more than one such function: None."""
+    flat = _flat(stmts)
+    assigned = {t.id for s in flat if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Name)}
+    found = []
+    for fn in (s for s in stmts if isinstance(s, ast.FunctionDef)):
+        sites = [s for s in flat if not isinstance(s, (ast.FunctionDef, ast.ClassDef)) and _calls(s, fn.name)]
+        call = next((n for s in sites[:1] for n in ast.walk(s) if isinstance(n, ast.Call) and _named(n, fn.name)), None)
+        bound, chosen = _chosen_bindings(fn, call, assigned)
+        body = _body(fn, ast.Expr(ast.Constant(None)))
+        if bound is not None and body is not None and infer(body):
+            found.append((fn, sites[0] if sites else None, bound + body, chosen))
+    if len(found) != 1:
+        return None
+    fn, site, body, chosen = found[0]
+    out = [b for s in flat for b in (body if s is site else [s])] + (body if site is None else [])
+    where = "in place of the module's first call of it" if site is not None else "after the module's code"
+    note = f"{fn.name}() is called by no single statement of the module: its body was run {where}" + (
+        f", with {', '.join(chosen)} chosen by the grader (the gradient check does not depend on sizes)"
+        if chosen
+        else ""
+    )
+    return out, fn.name, note
+
+
+def _named(call: ast.Call, name: str) -> bool:
+    return isinstance(call.func, ast.Name) and call.func.id == name
+
+
+def _chosen_bindings(
+    fn: ast.FunctionDef, call: ast.Call | None, assigned: set[str]
+) -> tuple[list[ast.stmt] | None, list[str]]:
+    """(``arg = value`` statements, the arguments the grader chose), or (None, []) when one cannot be bound."""
+    from gradcheck.audit.adapters.names import size_role
+
+    if fn.args.vararg or fn.args.kwarg:
+        return None, []
+    args = fn.args.posonlyargs + fn.args.args
+    defaults = dict(zip([a.arg for a in args][len(args) - len(fn.args.defaults) :], fn.args.defaults))
+    defaults |= {a.arg: d for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None}
+    given: dict[str, ast.expr] = {}
+    if call is not None:
+        given = {a.arg: v for a, v in zip(args, call.args)} | {k.arg: k.value for k in call.keywords if k.arg}
+    out, chosen = [], []
+    for arg in [a.arg for a in args + fn.args.kwonlyargs]:
+        value = given.get(arg)
+        value = value if isinstance(value, ast.Constant) else defaults.get(arg)
+        if value is None and arg in assigned:
+            continue  # the module's own variable of that name: read as the function would not, but the same value
+        if value is None and size_role(arg) == "hidden":
+            value = ast.Constant(INVENTED_HIDDEN)
+            chosen.append(f"{arg} = {INVENTED_HIDDEN}")
+        if value is None:
+            return None, []
+        stmt = ast.Assign(targets=[ast.Name(arg, ast.Store())], value=copy.deepcopy(value))
+        out.append(ast.fix_missing_locations(ast.copy_location(stmt, fn)))
+    return out, chosen
+
+
+__all__ = ["INVENTED_HIDDEN", "inline_entry"]

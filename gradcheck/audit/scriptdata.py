@@ -71,7 +71,7 @@ def own_losses(sr: Any, cap: Any) -> list[dict]:
     from gradcheck.audit.adapters.studentloss import script_losses
 
     try:
-        return script_losses(sr.loaded, sr.stmts, cap.forward, cap.X, cap.Y)
+        return script_losses(sr.loaded, sr.stmts, cap.forward, cap.X, cap.Y, cap.params, cap.data_names)
     except Exception:  # noqa: BLE001 - a loss we cannot evaluate is a loss not found
         return []
 

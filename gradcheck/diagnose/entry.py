@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.diagnose import messages, search
+from gradcheck.diagnose import coincide, messages, search
 from gradcheck.diagnose.calibration import confidence
 from gradcheck.diagnose.context import Context
 from gradcheck.diagnose.posts import Bug
@@ -211,6 +211,7 @@ def diagnose(
         named = {t.strip() for d in found for t in (d.tensor or "").split(",")}
         shapes = [d for d in shapes if d.tensor not in named]  # a shape the explanation already names
         # every entry explained: where the wrong tensors sit adds nothing (and a clip or a factor sits nowhere)
+        found = coincide.half_sum_reading(found, batch_size) if not shapes else found
         return dataclasses.replace(report, diagnoses=tuple(rank_diagnoses(found + shapes)))
     if usable:
         found = _partial(report.analytic, params, context)

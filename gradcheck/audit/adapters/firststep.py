@@ -55,8 +55,9 @@ def first_step(
     try:
         step = choose_layout(runner, lrs[0], params, ctx.notes)
     except StudentCodeError as exc:
-        if not isinstance(exc.original, (ValueError, IndexError)) or not one_sample:
-            raise  # only shape errors suggest one-sample code (never a resource limit)
+        if not isinstance(exc.original, (ValueError, IndexError, SystemExit)) or not one_sample:
+            raise  # only shape errors suggest one-sample code (never a resource limit); a guard's exit(1) on a
+            # batch (``if len(sample) != n_in: exit(1)``) is one
         failed = exc
     else:
         return _batch_carried(target, params, ctx, lrs, whole, step) or (runner, step)

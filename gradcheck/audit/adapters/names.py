@@ -194,7 +194,7 @@ SIZE_LIST_NAMES = set(
     "topology structure nodes neurons units layer_size layer_sizes_list layer_units net_size "
     "hidden_layer_sizes hidden_sizes hidden_layers".split()
 )
-_HIDDEN_TOKENS = {"hidden", "hid", "h", "nh", "hiddens", "neurons", "units"}
+_HIDDEN_TOKENS = {"hidden", "hid", "h", "nh", "hdim", "hiddens", "neurons", "units"}
 _OUT_TOKENS = set("output outputs out y ny classes nclasses noutput noutputs outdim targets labels num_labels".split())
 _IN_TOKENS = set("input inputs in x nx inp ninput ninputs indim features feature din".split())
 

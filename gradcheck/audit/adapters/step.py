@@ -29,6 +29,7 @@ from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import network_output
 from gradcheck.audit.adapters.pairarg import epoch_pairs_arg, epoch_pairs_message, pair_arg
 from gradcheck.audit.adapters.params import Tensor, snapshot
+from gradcheck.audit.adapters.relayed import relayed_gradient
 from gradcheck.audit.adapters.returns import named_values
 from gradcheck.audit.adapters.target import Target
 from gradcheck.audit.heldreturn import held
@@ -224,6 +225,9 @@ class Runner:
         if pair:  # backprop(self, data): x, y = data[0], data[1]
             ctx[f"={pair}"] = lambda: (Xc.copy(), Yc.copy())
         given = self.spec.get("backward_args")
+        relayed = relayed_gradient(bfn) if "dout" in ctx and not given else None
+        if relayed and f"={relayed}" not in ctx:  # Compose.backward(self, x): x = layer.backward(x), the gradient
+            ctx[f"={relayed}"] = ctx["dout"]
         self._sample_weights(bfn, ctx, Yc, columns, given)
         if not given and (listed := epoch_pairs_arg(bfn)):  # train(self, patterns): epochs of per-pair updates
             raise AuditError(epoch_pairs_message(t.entry(), listed), where="calling the backward", type_="BindingError")

@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit.adapters import inline, madeinside, steploss
-from gradcheck.audit.adapters.calling import bind_args, call_student
-from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module, is_loss_name, swapped
-from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, PENALTY_VALUE
+from gradcheck.audit.adapters.calling import bind_args, call_student, plain_params
+from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module, is_loss_name, loss_role, swapped
+from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, PENALTY_NAME, PENALTY_VALUE
 from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
 from gradcheck.audit.adapters.scalar import scalar as _scalar
 from gradcheck.audit.adapters.step import Runner, Step1
@@ -308,13 +308,16 @@ def _trained_inline(runner: Runner, s1: Step1, env: _Env) -> list[dict]:
     return [{"source": f"the loss `{caught[0]}` as {caught[2]}() computes it", "value": caught[1], "tier": 3}]
 
 
-def script_losses(loaded, stmts: list[ast.stmt], out: Any, X: Any, Y: Any) -> list[dict]:
+def script_losses(
+    loaded, stmts: list[ast.stmt], out: Any, X: Any, Y: Any, weights: dict | None = None, data: tuple = ()
+) -> list[dict]:
     """The loss values a top-level script computes, at its capture point (its namespace as it stands).
 
     Module loss functions are called on the script's output and targets; loss
     expressions of the top-level code are evaluated as written, on the script's own
     variables (the tracer stopped before the first update: they belong to the
-    captured weights).
+    captured weights). ``weights`` (the captured weights by name) and ``data`` (the names of the
+    script's data): a loss of the model alone is called with them (:func:`_model_losses`).
     """
     ns = loaded.module.__dict__
     funcs = student_functions(ns, loaded)
@@ -328,6 +331,7 @@ def script_losses(loaded, stmts: list[ast.stmt], out: Any, X: Any, Y: Any) -> li
                 continue
             if v is not None:
                 found.append({"source": f"the student's {cand.source}()", "value": v, "tier": 2})
+    found += _model_losses(in_module(ns, funcs, [], set(), _make)[:MAX_CANDIDATES], weights or {}, data)
     tree = ast.Module(body=list(stmts), type_ignores=[])
     for loss in list(inline.in_tree(tree, str(loaded.path)))[:MAX_CANDIDATES]:
         bound = _scalar(ns.get(loss.target)) if "." not in loss.target else None
@@ -343,4 +347,44 @@ def script_losses(loaded, stmts: list[ast.stmt], out: Any, X: Any, Y: Any) -> li
             continue
         if v is not None and v != bound:
             found.append({"source": f"the loss `{loss.text()}` ({loaded.locate(loss.line)})", "value": v, "tier": 3})
+    return found
+
+
+def _model_losses(cands: list[Candidate], weights: dict, data: tuple) -> list[dict]:
+    """A loss of the model alone, ``calculate_loss(model)`` reading the script's data as module globals (a
+    tutorial's shape: ``W1, b1 = model["W1"], model["b1"]``; ``probs[range(num_examples), y]``), called with the
+    captured weights in a dict under their own names. Only a function whose one required argument names a model
+    and whose code reads every one of the script's data variables is called so: its value is then the loss
+    at the captured weights on the captured batch. The module's penalty strengths it reads (``reg_lambda``) are
+    given with its value: the grader reads an L2 penalty of theirs in it (``lossfit``)."""
+    named = [n for n in data if n]
+    if not weights or len(named) < 2:
+        return []
+    found = []
+    for cand in cands:
+        required = [p for p in plain_params(cand.fn) if p.default is p.empty]
+        code = getattr(cand.fn, "__code__", None)
+        if len(required) != 1 or loss_role(required[0].name, set()) != "params" or code is None:
+            continue
+        if not set(named) <= set(code.co_names):  # the data it reads must be the script's own
+            continue
+        try:
+            v = _scalar(call_student(cand.source, cand.fn, {n: np.array(w, copy=True) for n, w in weights.items()}))
+        except (StudentCodeError, TypeError):
+            continue
+        if v is not None:
+            glob = getattr(cand.fn, "__globals__", {})
+            penalties = {
+                n: float(glob[n])
+                for n in code.co_names
+                if PENALTY_NAME.match(n) and isinstance(glob.get(n), (int, float)) and not isinstance(glob[n], bool)
+            }
+            found.append(
+                {
+                    "source": f"the student's {cand.source}() of the weights",
+                    "value": v,
+                    "tier": 2,
+                    "penalties": penalties,
+                }
+            )
     return found

@@ -282,4 +282,6 @@ def script_spec(path, spec: dict, notes: list[str]) -> dict:
             f"{inlined[1]}() keeps its weights as local variables and trains them: its body was run as the script "
             "(the module's definitions and set-up first, its arguments at their defaults)"
         )
+        if inlined[2]:
+            notes.append(inlined[2])
     return {**spec, **found}
