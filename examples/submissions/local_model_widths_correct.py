@@ -2,9 +2,13 @@
 the exact gradient of network_loss (mean cross-entropy plus (reg_lambda / 2N) * sum(W**2)), whose body the audit
 runs at an invented hidden width, fit_network being called only in a loop over widths."""
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import sklearn.datasets
+import sklearn.linear_model
+
+matplotlib.rcParams["figure.figsize"] = (10.0, 8.0)
 
 np.random.seed(3)
 X, y = sklearn.datasets.make_moons(120, noise=0.25)
@@ -18,6 +22,19 @@ def forward_probs(net, inputs):
     h = np.tanh(inputs.dot(net["W1"]) + net["b1"])
     e = np.exp(h.dot(net["W2"]) + net["b2"])
     return e / np.sum(e, axis=1, keepdims=True)
+
+
+def plot_boundary(predict_fn):
+    xx, yy = np.meshgrid(np.arange(-2, 3, 0.05), np.arange(-2, 2, 0.05))
+    zz = predict_fn(np.c_[xx.ravel(), yy.ravel()]).reshape(xx.shape)
+    plt.contourf(xx, yy, zz, cmap=plt.cm.Spectral)
+    plt.scatter(X[:, 0], X[:, 1], c=y, cmap=plt.cm.Spectral)
+
+
+baseline = sklearn.linear_model.LogisticRegressionCV()
+baseline.fit(X, y)
+plot_boundary(lambda pts: baseline.predict(pts))
+plt.title("Logistic regression")
 
 
 def network_loss(net):
@@ -61,6 +78,9 @@ def fit_network(hidden_dim, n_steps=3000, show=False):
             print("loss after step %i: %f" % (step, network_loss(net)))
     return net
 
+
+trained = fit_network(3, show=True)
+plot_boundary(lambda pts: classify(trained, pts))
 
 plt.figure(figsize=(12, 24))
 for i, width in enumerate([1, 2, 3, 5]):

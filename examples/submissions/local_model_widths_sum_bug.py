@@ -4,9 +4,13 @@ network_loss(net) reads that data and the module's reg_lambda (mean cross-entrop
 all over N). The top level calls fit_network only in a loop over hidden widths. The gradient is the sum over the
 samples (no 1/N), and the weight decay is reg_lambda * W: N times the gradient of network_loss."""
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import sklearn.datasets
+import sklearn.linear_model
+
+matplotlib.rcParams["figure.figsize"] = (10.0, 8.0)
 
 np.random.seed(3)
 X, y = sklearn.datasets.make_moons(120, noise=0.25)
@@ -20,6 +24,19 @@ def forward_probs(net, inputs):
     h = np.tanh(inputs.dot(net["W1"]) + net["b1"])
     e = np.exp(h.dot(net["W2"]) + net["b2"])
     return e / np.sum(e, axis=1, keepdims=True)
+
+
+def plot_boundary(predict_fn):
+    xx, yy = np.meshgrid(np.arange(-2, 3, 0.05), np.arange(-2, 2, 0.05))
+    zz = predict_fn(np.c_[xx.ravel(), yy.ravel()]).reshape(xx.shape)
+    plt.contourf(xx, yy, zz, cmap=plt.cm.Spectral)
+    plt.scatter(X[:, 0], X[:, 1], c=y, cmap=plt.cm.Spectral)
+
+
+baseline = sklearn.linear_model.LogisticRegressionCV()
+baseline.fit(X, y)
+plot_boundary(lambda pts: baseline.predict(pts))
+plt.title("Logistic regression")
 
 
 def network_loss(net):
@@ -62,6 +79,9 @@ def fit_network(hidden_dim, n_steps=3000, show=False):
             print("loss after step %i: %f" % (step, network_loss(net)))
     return net
 
+
+trained = fit_network(3, show=True)
+plot_boundary(lambda pts: classify(trained, pts))
 
 plt.figure(figsize=(12, 24))
 for i, width in enumerate([1, 2, 3, 5]):

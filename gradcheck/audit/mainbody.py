@@ -117,31 +117,38 @@ INVENTED_HIDDEN = 4
 
 def _unpinned_entry(stmts: list[ast.stmt], infer) -> tuple[list[ast.stmt], str, str] | None:
     """A training function no single top-level statement calls as :func:`_site` wants: called in a loop over
-    hidden widths (``for i, nn_hdim in enumerate(dims): model = build_model(nn_hdim)``) or not at all.
+    hidden widths (``for i, nn_hdim in enumerate(dims): model = build_model(nn_hdim)``), or in several statements.
 
-    Its body runs in place of the first top-level statement calling it (so the loop never trains every width),
-    else after the module's code. Each argument is bound to what that call passes when it is a constant, else to
-    its default, else to the module's own variable of that name; a hidden size to :data:`INVENTED_HIDDEN`.
+    Its body runs in place of the first top-level statement calling it (so the loop never trains every width).
+    A function the module never calls is left alone: the functions it calls may be the network (one derivative
+    function per parameter), audited as such. Each argument is bound to what that call passes when it is a
+    constant, else to its default, else to the module's own variable of that name; a hidden size to
+    :data:`INVENTED_HIDDEN`.
     Anything else left unbound, or more than one such function: None."""
     flat = _flat(stmts)
     assigned = {t.id for s in flat if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Name)}
     found = []
     for fn in (s for s in stmts if isinstance(s, ast.FunctionDef)):
         sites = [s for s in flat if not isinstance(s, (ast.FunctionDef, ast.ClassDef)) and _calls(s, fn.name)]
+        if not sites:  # never called: its functions may be the network (derivative_w1(...)), not its body
+            continue
         call = next((n for s in sites[:1] for n in ast.walk(s) if isinstance(n, ast.Call) and _named(n, fn.name)), None)
         bound, chosen = _chosen_bindings(fn, call, assigned)
         body = _body(fn, ast.Expr(ast.Constant(None)))
         if bound is not None and body is not None and infer(body):
-            found.append((fn, sites[0] if sites else None, bound + body, chosen))
+            found.append((fn, sites[0], bound + body, chosen))
     if len(found) != 1:
         return None
     fn, site, body, chosen = found[0]
-    out = [b for s in flat for b in (body if s is site else [s])] + (body if site is None else [])
-    where = "in place of the module's first call of it" if site is not None else "after the module's code"
-    note = f"{fn.name}() is called by no single statement of the module: its body was run {where}" + (
-        f", with {', '.join(chosen)} chosen by the grader (the gradient check does not depend on sizes)"
-        if chosen
-        else ""
+    out = [b for s in flat for b in (body if s is site else [s])]
+    note = (
+        f"{fn.name}() is called by no single statement of the module: its body was run once, in place of the "
+        + ("first statement calling it (a loop over its arguments)")
+        + (
+            f", with {', '.join(chosen)} chosen by the grader (the gradient check does not depend on sizes)"
+            if chosen
+            else ""
+        )
     )
     return out, fn.name, note
 

@@ -38,6 +38,9 @@ class _NoOp:
     def __getitem__(self, key: Any) -> _NoOp:
         return self
 
+    def __setitem__(self, key: Any, value: Any) -> None:  # matplotlib.rcParams["figure.figsize"] = (10, 8)
+        return None
+
     def __enter__(self) -> _NoOp:
         return self
 

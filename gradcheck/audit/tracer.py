@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import hoist, loader, scriptdata
+from gradcheck.audit.frameworks import PUBLISHED
 from gradcheck.audit.loader import AuditError, StudentCodeError
 from gradcheck.audit.scriptpoint import FirstSeen, PointSetter, parse_point
 from gradcheck.audit.scriptprep import (  # noqa: F401 - re-exported: the tracer's public names
@@ -535,9 +536,40 @@ def _failed(sr: ScriptRun, idx: int, stmt: ast.stmt, exc: BaseException, skip: s
         notes.append(f"{what} only plots/prints and raised {msg} at {where}; skipped")
         skip.update(i for i in group if i > idx)
         return
+    lost = sr.__dict__.setdefault("lost_names", set())  # names only a cell skipped for a missing library made
+    reads_lost = isinstance(exc, NameError) and getattr(exc, "name", None) in lost
+    if _library_missing(exc) or reads_lost:
+        cell = sr.cell_of(stmt.lineno)
+        what = f"cell {cell}" if cell is not None else f"the statement at {where}"
+        why = (
+            f"reads {exc.name}, which a skipped statement made"
+            if reads_lost
+            else f"needs a library the sandbox lacks ({msg})"
+        )
+        notes.append(f"{what} {why}; skipped")
+        lost.update(_stored(sr, group))
+        skip.update(i for i in group if i > idx)
+        return
     frames = exc.__traceback__.tb_next if exc.__traceback__ is not None else None
     tb = "".join(traceback.format_exception(type(exc), exc, frames))
     raise StudentCodeError("running the script", exc, tb) from None
+
+
+def _library_missing(exc: BaseException) -> bool:
+    """A published library's module the sandbox lacks (``sklearn.linear_model.LogisticRegressionCV()`` past its
+    stand-in, ``import seaborn`` inside a cell): never a bug of the student's network."""
+    if isinstance(exc, ImportError):
+        name = (exc.name or "").split(".")[0]
+        return name in PUBLISHED
+    text = str(exc)
+    return isinstance(exc, AttributeError) and any(text.startswith(f"module '{lib}") for lib in PUBLISHED)
+
+
+def _stored(sr: ScriptRun, group: list[int]) -> set[str]:
+    """The names the statements of ``group`` assign."""
+    return {
+        n.id for i in group for n in ast.walk(sr.stmts[i]) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
 
 
 def _exc_line(exc: BaseException, filename: str) -> int | None:
