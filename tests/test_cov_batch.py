@@ -121,3 +121,24 @@ def test_audit_one_survives_a_grading_defect(monkeypatch):
         "internal error while grading (ZeroDivisionError: division by zero); please report it with this submission"
     )
     assert r.isolation == ("rlimits",) and r.network_isolated is True
+
+
+def test_the_interpreters_spurious_ast_error_is_run_once_more(monkeypatch):
+    """CPython 3.11's ``AST constructor recursion depth mismatch`` (python/cpython#106905) costs one more run, never
+    a verdict; raised twice, it is the internal error it is."""
+    calls = []
+
+    def glitchy(path, spec, seed, kw, data=None):
+        calls.append(1)
+        if len(calls) == 1:
+            raise SystemError("AST constructor recursion depth mismatch (before=51, after=45)")
+        raise ZeroDivisionError("second run reached")
+
+    monkeypatch.setattr(batch, "_run_and_judge", glitchy)
+    r = batch.audit_one(Path("hw.py"), SPEC, limits=Limits(wall_seconds=1))
+    assert len(calls) == 2 and "ZeroDivisionError: second run reached" in r.error
+
+    calls.clear()
+    monkeypatch.setattr(batch, "_run_and_judge", lambda *a, **k: (_ for _ in ()).throw(SystemError("other")))
+    r = batch.audit_one(Path("hw.py"), SPEC, limits=Limits(wall_seconds=1))
+    assert r.status == "error" and "SystemError: other" in r.error

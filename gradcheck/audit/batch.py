@@ -278,27 +278,43 @@ def audit_one(
     start = time.perf_counter()
     probe_seed = secrets.randbits(63) if probe_seed is None else probe_seed
     kw = dict(limits=limits, backend=backend, probe_seed=probe_seed, siblings=siblings)
-    try:
-        out, result, data, _ = _run_and_judge(path, spec, seed, kw)
-        suggested = out.suggested_spec  # the first run's: what the instructor would declare to audit it so
-        wide = widened.needs_widening(out, result, data)
-        if wide is not None:
-            k, own = wide[1].shape[1], result.get("own_outputs") or result.get("outputs_named")
-            out = widened.widened(out, lambda: _run_and_judge(path, spec, seed, kw, wide)[0], own, k)
-        off = asdefaults.turned_off(out, result)
-        if off:  # dropout or a penalty turned off: checked again as the code sets them
-            out = asdefaults.judged(out, off, lambda: _run_and_judge(path, asdefaults.kept(spec), seed, kw, data)[0])
-        out = _replace(out, suggested_spec=suggested)
-    except SandboxUnavailable:
-        raise
-    except Exception as exc:  # whatever this submission made us meet costs its own verdict, never the batch
-        out = SubmissionResult(
-            status="error",
-            error=f"internal error while auditing ({type(exc).__name__}: {exc}); please report it with this submission",
-            path=str(path),
-            command=reproduce_command(path, spec),
-        )
+    for attempt in (1, 2):
+        try:
+            out = _audited(path, spec, seed, kw)
+        except SandboxUnavailable:
+            raise
+        except Exception as exc:  # whatever this submission made us meet costs its own verdict, never the batch
+            if attempt == 1 and _interpreter_glitch(exc):
+                continue
+            out = SubmissionResult(
+                status="error",
+                error=f"internal error while auditing ({type(exc).__name__}: {exc}); please report it with this "
+                "submission",
+                path=str(path),
+                command=reproduce_command(path, spec),
+            )
+        break
     return _finish(out, spec, time.perf_counter() - start)
+
+
+def _audited(path: Path, spec: AuditSpec, seed: int, kw: dict) -> SubmissionResult:
+    """The run and its verdict, checked again at other sizes or settings where the first verdict asks for it."""
+    out, result, data, _ = _run_and_judge(path, spec, seed, kw)
+    suggested = out.suggested_spec  # the first run's: what the instructor would declare to audit it so
+    wide = widened.needs_widening(out, result, data)
+    if wide is not None:
+        k, own = wide[1].shape[1], result.get("own_outputs") or result.get("outputs_named")
+        out = widened.widened(out, lambda: _run_and_judge(path, spec, seed, kw, wide)[0], own, k)
+    off = asdefaults.turned_off(out, result)
+    if off:  # dropout or a penalty turned off: checked again as the code sets them
+        out = asdefaults.judged(out, off, lambda: _run_and_judge(path, asdefaults.kept(spec), seed, kw, data)[0])
+    return _replace(out, suggested_spec=suggested)
+
+
+def _interpreter_glitch(exc: BaseException) -> bool:
+    """CPython 3.11's spurious ``SystemError: AST constructor recursion depth mismatch`` (python/cpython#106905,
+    fixed in later releases): the interpreter's, never the submission's or ours; the audit is run once more."""
+    return isinstance(exc, SystemError) and "AST constructor recursion depth mismatch" in str(exc)
 
 
 def first_run(path: Path, spec: AuditSpec, seed: int = 0) -> tuple[SubmissionResult, str | None]:
