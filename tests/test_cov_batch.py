@@ -59,9 +59,11 @@ def test_worker_error_with_the_sandbox_reason():
         "notes": ["a note"],
         "error": {"type": "ValueError", "message": "shapes do not align", "where": "backward"},
     }
-    r = judge(box("error", "exited with code 1", 1), result)
+    r = judge(box("error", "exited with code 1", 1), result, data=(np.ones((2, 2)), np.zeros((2, 1))))
     assert r.status == "error"
     assert r.error == "ValueError: shapes do not align (in backward); exited with code 1"
+    invented = judge(box("error", "exited with code 1", 1), result)  # no data given: the grader's own batch
+    assert invented.error.startswith(r.error) and "raised on data the grader invented" in invented.error
     assert (r.shape, r.entry, r.notes) == ("grads-dict", "Net.backward", ("a note",))
 
 

@@ -35,6 +35,7 @@ from gradcheck.audit import (
     consistency,
     dropoutkept,
     frameworks,
+    guesserror,
     intake,
     ownloss,
     scriptagain,
@@ -424,7 +425,8 @@ def _judge_box(box, result, data, spec, seeds, common, ask=None, rerun=None) -> 
     def refused(error: str) -> SubmissionResult:
         """An error verdict keeping what the worker found (shape, entry, notes)."""
         shape, entry, notes = result.get("shape"), result.get("entry"), tuple(result.get("notes", []))
-        error = frameworks.explain(error, notes)
+        invented = data is None and result.get("shape") != "script"
+        error = frameworks.explain(guesserror.explain(error, invented), notes)
         return SubmissionResult(status="error", error=error, shape=shape, entry=entry, notes=notes, **common)
 
     if not result.get("ok", False) or result.get("error"):

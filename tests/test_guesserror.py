@@ -1,0 +1,21 @@
+"""An error of the code on data the grader invented says the guess may be the cause; an error while loading the
+module, of another kind, or on data that was given, is left as the code's."""
+
+from __future__ import annotations
+
+from gradcheck.audit.guesserror import explain
+
+SHAPE = "IndexError: too many indices for array (in backward (line 35))"
+
+
+def test_a_shape_error_on_invented_data_names_the_guess():
+    said = explain(SHAPE, True)
+    assert said.startswith(SHAPE) and "this is the guess failing, not a verdict on the code" in said
+
+
+def test_others_are_left_as_they_are():
+    assert explain(SHAPE, False) == SHAPE  # the instructor's data
+    assert explain("ZeroDivisionError: division by zero (in backward)", True).startswith("ZeroDivisionError")
+    assert "guess" not in explain("ZeroDivisionError: division by zero (in backward)", True)
+    loading = "ValueError: bad shape (in loading (line 3))"
+    assert explain(loading, True) == loading
