@@ -62,8 +62,11 @@ def test_worker_error_with_the_sandbox_reason():
     r = judge(box("error", "exited with code 1", 1), result, data=(np.ones((2, 2)), np.zeros((2, 1))))
     assert r.status == "error"
     assert r.error == "ValueError: shapes do not align (in backward); exited with code 1"
-    invented = judge(box("error", "exited with code 1", 1), result)  # no data given: the grader's own batch
-    assert invented.error.startswith(r.error) and "raised on data the grader invented" in invented.error
+    invented = judge(box("error", "exited with code 1", 1), result)  # no data given: a product's mismatch is the code's
+    assert invented.error == r.error
+    indexed = {**result, "error": {"type": "IndexError", "message": "too many indices for array", "where": "backward"}}
+    said = judge(box("error", "exited with code 1", 1), indexed).error  # more axes than the invented batch has
+    assert said.startswith("IndexError: too many indices") and "raised on data the grader invented" in said
     assert (r.shape, r.entry, r.notes) == ("grads-dict", "Net.backward", ("a note",))
 
 

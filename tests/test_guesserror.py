@@ -17,5 +17,9 @@ def test_others_are_left_as_they_are():
     assert explain(SHAPE, False) == SHAPE  # the instructor's data
     assert explain("ZeroDivisionError: division by zero (in backward)", True).startswith("ZeroDivisionError")
     assert "guess" not in explain("ZeroDivisionError: division by zero (in backward)", True)
-    loading = "ValueError: bad shape (in loading (line 3))"
+    loading = "IndexError: too many indices for array (in loading (line 3))"
     assert explain(loading, True) == loading
+    product = "ValueError: matmul: Input operand 1 has a mismatch in its core dimension 0 (in backward (line 25))"
+    assert explain(product, True) == product  # the layouts tried tell the code's own mismatch from the guess's
+    assert "guess failing" in explain("SystemExit: the submission called sys.exit(1) in forward", True)
+    assert "guess failing" in explain("IndexError: arrays used as indices must be of integer type", True)

@@ -11,15 +11,23 @@ from __future__ import annotations
 
 __all__ = ["explain"]
 
-#: Exceptions a wrong data form raises in numpy code (and an ``exit(1)`` guard on the input's length).
-_SHAPE_KINDS = ("IndexError:", "ValueError:", "TypeError:", "SystemExit:")
+#: What numpy says when code is handed data of another form than it takes: more axes than the batch has (a stack
+#: of ``(n, d, 1)`` columns), float targets used as indices (integer labels), and a guard's ``exit()`` on the input's
+#: length. A shape mismatch of a product (``matmul: ... mismatch``) is not among them: the layouts the grader tries
+#: already tell the code's own mismatch from its guess's (``adapters.layout.furthest``).
+_FORM_SIGNS = (
+    "too many indices for array",
+    "arrays used as indices must be of integer",
+    "only integers, slices",
+    "SystemExit:",
+)
 
 
 def explain(error: str, invented: bool) -> str:
     """``error``, with the invented data named as a possible cause when the code raised on it (``invented``: no data
     was given and the code is no script running on its own; an error while loading the module is never the
     data's)."""
-    if not invented or not error.startswith(_SHAPE_KINDS) or "(in loading" in error:
+    if not invented or not any(sign in error for sign in _FORM_SIGNS) or "(in loading" in error:
         return error
     return (
         f"{error}; raised on data the grader invented (rows of inputs and 0/1 or one-hot targets, tried as rows "
