@@ -164,10 +164,12 @@ def _other_value(p, role: str | None, data: dict, label: str, fn: Callable, note
         return value
     if HANDED_MODEL.match(p.name):
         raise AuditError(
-            f"{label} takes a {p.name!r}, a model built outside it, and trains it: {label} is a trainer, not the "
-            "model, and no model class with a forward and a backward (or a training step of a known name) was "
-            'found beside it: set [entry] class = "<the model class>" and [entry] backward = "<its step method>" '
-            "(a method that computes the gradients, or updates the weights, on one batch)",
+            f"{label} takes a {p.name!r} built outside it: a model it trains (then {label} is a trainer, not the "
+            "model) or the architecture it builds one from (layer sizes or specs the audit cannot make up), and no "
+            "model class with a forward and a backward (or a training step of a known name) was found beside it: "
+            'for a trainer set [entry] class = "<the model class>" and [entry] backward = "<its step method>" (a '
+            "method that computes the gradients, or updates the weights, on one batch); for an architecture set "
+            f"{CONSTRUCTOR_KEYS}",
             where=label,
             type_="EntryNotFound",
         )
