@@ -32,6 +32,8 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "tuple_pair_valid_labels_correct.py": ["params['W1']", "params['b1']", "params['W2']", "params['b2']"],
+    "tuple_pair_valid_labels_tanh_bug.py": ["params['W1']", "params['b1']", "params['W2']", "params['b2']"],
     "compose_relay_x_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "compose_relay_x_tanh_bug.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "xor_half_sum_mean_print_bug.py": ["w_hidden", "b_hidden", "w_out", "b_out"],

@@ -39,3 +39,12 @@ def module(tmp_path, monkeypatch):
 )
 def test_handed_on_to_another_backward(module, body, name):
     assert relayed_gradient(module(body)) == name
+
+
+def test_a_held_out_pair_beside_the_training_pair_is_named(module):
+    from gradcheck.audit.adapters.pairarg import held_out_args
+
+    fn = module("def backward(self, train, valid, n_epochs=5, test_data=None):\n    X, y = train\n    return valid\n")
+    assert held_out_args(fn, "train") == ["valid"]  # test_data has a default: kept
+    fn = module("def backward(self, train, lr):\n    X, y = train\n    return lr\n")
+    assert held_out_args(fn, "train") == []

@@ -206,6 +206,26 @@ def compose_relay(file: str):
     return ps, [d1.dW, d1.db, d2.dW, d2.db], loss, names
 
 
+def tuple_pair(file: str):
+    """TanhSoftmaxNet(3, 5, 4) given (X, labels) tuples: one epoch of train(), the update over the rate; mean
+    cross-entropy of a tanh layer and a softmax over integer labels, written here."""
+    net = _load(FOLDER / file, f"truth_{file[:-3]}").TanhSoftmaxNet(3, 5, 4, lr=0.1)
+    X, labels = RNG.normal(size=(6, 3)), np.array([0, 3, 1, 2, 3, 0])
+    names = ["W1", "b1", "W2", "b2"]
+    before = [net.params[k].copy() for k in names]
+    net.train((X, labels), (X, labels), n_epochs=1)
+    claimed = [(b - net.params[k]) / 0.1 for b, k in zip(before, names)]
+    ps = [b.copy() for b in before]
+
+    def loss():
+        z = np.tanh(X @ ps[0] + ps[1]) @ ps[2] + ps[3]
+        z = z - z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return float(-np.mean(logp[np.arange(6), labels]))
+
+    return ps, claimed, loss, [f"params['{k}']" for k in names]
+
+
 def image_reshape(file: str):
     """ImageNet([100, 6, 3]) on five 10 x 10 images: gradients(); half the squared error summed over outputs, mean
     over the images, of two sigmoid layers, written here."""
@@ -224,6 +244,8 @@ def image_reshape(file: str):
 
 
 STORED_CASES = {
+    "tuple_pair_valid_labels_correct.py": lambda: tuple_pair("tuple_pair_valid_labels_correct.py"),
+    "tuple_pair_valid_labels_tanh_bug.py": lambda: tuple_pair("tuple_pair_valid_labels_tanh_bug.py"),
     "compose_relay_x_correct.py": lambda: compose_relay("compose_relay_x_correct.py"),
     "compose_relay_x_tanh_bug.py": lambda: compose_relay("compose_relay_x_tanh_bug.py"),
     "xor_half_sum_mean_print_bug.py": lambda: xor_half_sum("xor_half_sum_mean_print_bug.py"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from collections.abc import Callable
 
 from gradcheck.audit.adapters.names import role_of
@@ -60,6 +61,21 @@ def pair_arg(fn: Callable) -> str | None:
         n for n in required if role_of(n) in (None, "X") and (_indexed(tree, n) == {0, 1} or _unpacked_in_two(tree, n))
     ]
     return unpacked[0] if len(unpacked) == 1 else None
+
+
+#: A held-out ``(inputs, targets)`` pair beside the training one (``train(self, train, valid)``): read by the code's
+#: own evaluation after its updates, never by the gradient.
+HELD_OUT = re.compile(r"^(valid|val|validation|test|dev|holdout)(_?(data|set|pairs?))?$", re.I)
+
+
+def held_out_args(fn: Callable, pair: str) -> list[str]:
+    """The required arguments of ``fn`` beside ``pair`` named like a held-out pair: given the batch's pair again
+    (the code evaluates on it after its step; what it returns there is no gradient)."""
+    try:
+        plist = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in plist if p.name != pair and p.default is p.empty and HELD_OUT.match(p.name)]
 
 
 def _loops_over_pairs(loop: ast.For, name: str) -> bool:
