@@ -51,8 +51,7 @@ def _bindings(fn: ast.FunctionDef, call: ast.Call) -> list[ast.stmt] | None:
     args = fn.args.posonlyargs + fn.args.args
     if len(call.args) > len(args):
         return None
-    defaults = dict(zip([a.arg for a in args][len(args) - len(fn.args.defaults) :], fn.args.defaults))
-    defaults |= {a.arg: d for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None}
+    defaults = _defaults(fn)
     given = {a.arg: v for a, v in zip(args, call.args)} | {k.arg: k.value for k in call.keywords}
     out = []
     for arg in [a.arg for a in args + fn.args.kwonlyargs]:
@@ -62,6 +61,13 @@ def _bindings(fn: ast.FunctionDef, call: ast.Call) -> list[ast.stmt] | None:
         stmt = ast.Assign(targets=[ast.Name(arg, ast.Store())], value=copy.deepcopy(value))
         out.append(ast.fix_missing_locations(ast.copy_location(stmt, fn)))
     return out
+
+
+def _defaults(fn: ast.FunctionDef) -> dict[str, ast.expr]:
+    """Each argument's default expression, by name (positional and keyword-only)."""
+    args = fn.args.posonlyargs + fn.args.args
+    defaults = dict(zip([a.arg for a in args][len(args) - len(fn.args.defaults) :], fn.args.defaults))
+    return defaults | {a.arg: d for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None}
 
 
 def _body(fn: ast.FunctionDef, site: ast.stmt) -> list[ast.stmt] | None:
@@ -141,14 +147,10 @@ def _unpinned_entry(stmts: list[ast.stmt], infer) -> tuple[list[ast.stmt], str, 
         return None
     fn, site, body, chosen = found[0]
     out = [b for s in flat for b in (body if s is site else [s])]
+    chose = f", with {', '.join(chosen)} chosen by the grader (the gradient check does not depend on sizes)"
     note = (
         f"{fn.name}() is called by no single statement of the module: its body was run once, in place of the "
-        + ("first statement calling it (a loop over its arguments)")
-        + (
-            f", with {', '.join(chosen)} chosen by the grader (the gradient check does not depend on sizes)"
-            if chosen
-            else ""
-        )
+        f"first statement calling it (a loop over its arguments){chose if chosen else ''}"
     )
     return out, fn.name, note
 
@@ -166,8 +168,7 @@ def _chosen_bindings(
     if fn.args.vararg or fn.args.kwarg:
         return None, []
     args = fn.args.posonlyargs + fn.args.args
-    defaults = dict(zip([a.arg for a in args][len(args) - len(fn.args.defaults) :], fn.args.defaults))
-    defaults |= {a.arg: d for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None}
+    defaults = _defaults(fn)
     given: dict[str, ast.expr] = {}
     if call is not None:
         given = {a.arg: v for a, v in zip(args, call.args)} | {k.arg: k.value for k in call.keywords if k.arg}

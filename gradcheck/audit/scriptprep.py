@@ -81,6 +81,8 @@ class ScriptRun:
     stmts: list[ast.stmt]
     cells: dict[int, int]  # line -> cell number (notebooks and .py files with cell markers)
     lines: list[str]  # source lines (combined source for notebooks), 1-based via lines[n - 1]
+    #: names only statements skipped for a library the sandbox lacks made (``tracer._failed``)
+    lost_names: set[str] = field(default_factory=set)
 
     def cell_of(self, lineno: int) -> int | None:
         """The notebook cell holding combined-source line ``lineno`` (None for a .py file)."""

@@ -536,8 +536,7 @@ def _failed(sr: ScriptRun, idx: int, stmt: ast.stmt, exc: BaseException, skip: s
         notes.append(f"{what} only plots/prints and raised {msg} at {where}; skipped")
         skip.update(i for i in group if i > idx)
         return
-    lost = sr.__dict__.setdefault("lost_names", set())  # names only a cell skipped for a missing library made
-    reads_lost = isinstance(exc, NameError) and getattr(exc, "name", None) in lost
+    reads_lost = isinstance(exc, NameError) and getattr(exc, "name", None) in sr.lost_names
     if _library_missing(exc) or reads_lost:
         cell = sr.cell_of(stmt.lineno)
         what = f"cell {cell}" if cell is not None else f"the statement at {where}"
@@ -547,7 +546,7 @@ def _failed(sr: ScriptRun, idx: int, stmt: ast.stmt, exc: BaseException, skip: s
             else f"needs a library the sandbox lacks ({msg})"
         )
         notes.append(f"{what} {why}; skipped")
-        lost.update(_stored(sr, group))
+        sr.lost_names.update(_stored(sr, group))
         skip.update(i for i in group if i > idx)
         return
     frames = exc.__traceback__.tb_next if exc.__traceback__ is not None else None
@@ -561,8 +560,10 @@ def _library_missing(exc: BaseException) -> bool:
     if isinstance(exc, ImportError):
         name = (exc.name or "").split(".")[0]
         return name in PUBLISHED
-    text = str(exc)
-    return isinstance(exc, AttributeError) and any(text.startswith(f"module '{lib}") for lib in PUBLISHED)
+    text = str(exc)  # "module 'sklearn' has no attribute 'linear_model'", "module 'sklearn.x' has ..."
+    return isinstance(exc, AttributeError) and any(
+        text.startswith((f"module '{lib}'", f"module '{lib}.")) for lib in PUBLISHED
+    )
 
 
 def _stored(sr: ScriptRun, group: list[int]) -> set[str]:

@@ -61,8 +61,7 @@ def first_step(
         failed = exc
     else:
         return _batch_carried(target, params, ctx, lrs, whole, step) or (runner, step)
-    one = Runner(target, params, ctx.loaded, ctx.spec, X[:1], Y[:1], [])
-    one.whole = whole
+    one = _first_sample(target, params, ctx, whole)
     if X.shape[0] == 1:  # one row already (per-sample code, or a batch of one): the sample as 1-D vectors
         one, step = vector_sample(one, lrs[0], params, failed)
     else:
@@ -71,9 +70,21 @@ def first_step(
         except (StudentCodeError, AuditError):
             one, step = vector_sample(one, lrs[0], params, failed)
         one.notes.append("the code fails on a batch but runs on one sample: checked on one sample")
-    ctx.notes.extend(one.notes)
+    return _adopted(one, ctx), step
+
+
+def _first_sample(target: Target, params, ctx: Context, whole) -> Runner:
+    """A runner on the batch's first sample, with notes of its own until it is chosen (:func:`_adopted`)."""
+    one = Runner(target, params, ctx.loaded, ctx.spec, whole[0][:1], whole[1][:1], [])
+    one.whole = whole  # the batch, for the forward of several samples (sampleforward)
+    return one
+
+
+def _adopted(one: Runner, ctx: Context, *said: str) -> Runner:
+    """``one`` chosen: its notes (and ``said``) join the audit's, which it writes to from now on."""
+    ctx.notes.extend([*one.notes, *said])
     one.notes = ctx.notes
-    return one, step
+    return one
 
 
 def _backward_trees(target: Target, ctx: Context) -> list[ast.AST]:
@@ -102,30 +113,25 @@ def _batch_carried(target: Target, params, ctx: Context, lrs, whole, step: Step1
     n = len(whole[0])
     if not batchshaped.carries_batch(step.ret, params, n) or batchshaped.reads_batch(_backward_trees(target, ctx)):
         return None
-    one = Runner(target, params, ctx.loaded, ctx.spec, whole[0][:1], whole[1][:1], [])
-    one.whole = whole
+    one = _first_sample(target, params, ctx, whole)
     try:
         first = choose_layout(one, lrs[0], params, one.notes)
     except (StudentCodeError, AuditError):
         return None
     if not batchshaped.fits(first.ret, params):
         return None
-    ctx.notes.extend([*one.notes, batchshaped.NOTE])
-    one.notes = ctx.notes
-    return one, first
+    return _adopted(one, ctx, batchshaped.NOTE), first
 
 
 def _as_vectors(target: Target, params, ctx: Context, lrs, whole) -> tuple[Runner, Step1] | None:
     """The first sample as 1-D vectors, tried first for code built on ``np.outer`` (None: it does not run so)."""
-    one = Runner(target, params, ctx.loaded, ctx.spec, whole[0][:1], whole[1][:1], [])
-    one.whole, one.vector = whole, True
+    one = _first_sample(target, params, ctx, whole)
+    one.vector = True
     try:
         step = choose_layout(one, lrs[0], params, one.notes)
     except (StudentCodeError, AuditError, IndexError, ValueError):
         return None
-    ctx.notes.extend([*one.notes, VECTOR_NOTE])
-    one.notes = ctx.notes
-    return one, step
+    return _adopted(one, ctx, VECTOR_NOTE), step
 
 
 def _invent_data(target: Target, params, ctx: Context, lrs, n: int, seed: int) -> tuple[Runner, Step1]:

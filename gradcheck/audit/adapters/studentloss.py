@@ -323,7 +323,8 @@ def script_losses(
     funcs = student_functions(ns, loaded)
     roles = {k: v for k, v in {"out": out, "X": X, "Y": Y}.items() if isinstance(v, np.ndarray)}
     found = []
-    for cand in in_module(ns, funcs, student_classes(ns, loaded), set(), _make)[:MAX_CANDIDATES]:
+    cands = in_module(ns, funcs, student_classes(ns, loaded), set(), _make)[:MAX_CANDIDATES]
+    for cand in cands:
         for binding in bindings(cand.fn, set(), set(roles)):
             try:
                 v = _scalar(call_student(cand.source, cand.fn, **{n: roles[r].copy() for n, r in binding}))
@@ -331,7 +332,7 @@ def script_losses(
                 continue
             if v is not None:
                 found.append({"source": f"the student's {cand.source}()", "value": v, "tier": 2})
-    found += _model_losses(in_module(ns, funcs, [], set(), _make)[:MAX_CANDIDATES], weights or {}, data)
+    found += _model_losses(cands, weights or {}, data)
     tree = ast.Module(body=list(stmts), type_ignores=[])
     for loss in list(inline.in_tree(tree, str(loaded.path)))[:MAX_CANDIDATES]:
         bound = _scalar(ns.get(loss.target)) if "." not in loss.target else None
