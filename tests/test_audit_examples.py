@@ -39,6 +39,8 @@ STUDENT_NAMES = {
     "xor_half_sum_mean_print_bug.py": ["w_hidden", "b_hidden", "w_out", "b_out"],
     "local_model_widths_correct.py": ["W1", "b1", "W2", "b2"],
     "local_model_widths_sum_bug.py": ["W1", "b1", "W2", "b2"],
+    "main_trainer_data_loss_correct.py": ["Wa", "ba", "Wb", "bb"],
+    "main_trainer_data_loss_no_mean_bug.py": ["Wa", "ba", "Wb", "bb"],
     "column_backprop_uncalled_correct.py": ["W[0]", "b[0]", "W[1]", "b[1]"],
     "column_backprop_uncalled_sign_bug.py": ["W[0]", "b[0]", "W[1]", "b[1]"],
     "image_reshape_sizes_call_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],

@@ -254,3 +254,27 @@ def test_at_small_weights_the_exact_network_wins_over_a_close_one_tried_first(se
     assert float(np.ptp(out)) < 1e-5  # the premise: the output barely varies
     _, found, fwd = infer_network(params, out, x, 1, AuditSpec())
     assert fwd.status == "match" and found.hidden == ("relu", "relu") and found.output == "sigmoid", fwd
+
+
+def test_a_tier_with_the_modules_own_penalty_outranks_a_plain_match_lower_down():
+    """``loss(model, X, y)`` = mean CE + (reg / 2N) * sum(W**2), reg the module's own (tier 2), over the summed CE that
+    an expression of its body evaluates to on the script's names (tier 3)."""
+    config, params = _net(output="softmax", n_out=3)
+    Y = _labels()
+    a, _ = MLP(config).forward(params, X)
+    ce_sum = float(-np.sum(Y * np.log(a)))
+    squares = sum(float(np.sum(v**2)) for k, v in params.items() if k.startswith("W"))
+    total = (ce_sum + 0.02 / 2 * squares) / 8
+    found = [
+        {"source": "loss() of the weights", "value": total, "tier": 2, "penalties": {"reg": 0.02}},
+        {"source": "the loss `nll = ...`", "value": ce_sum, "tier": 3},
+    ]
+    notes: list[str] = []
+    picks = choices(AuditSpec(), [config], found, params, X, Y, notes)
+    c = picks[0].config
+    assert (c.loss, c.over_samples, picks[0].source) == ("ce", "mean", "loss() of the weights")
+    assert np.isclose(c.l2, 0.02 / 8) and "reg / N" in notes[-1]
+    # without the penalty's strength the tier-2 value matches nothing and the plain match below decides
+    del found[0]["penalties"]
+    picks = choices(AuditSpec(), [config], found, params, X, Y, [])
+    assert (picks[0].config.over_samples, picks[0].source) == ("sum", "the loss `nll = ...`")

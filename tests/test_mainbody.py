@@ -92,3 +92,42 @@ def test_required_arguments_take_what_the_one_call_passes():
     assert "final = W1" in text and text.index("final = W1") < text.index("print(final)")
     twice = textwrap.dedent(src).replace("print(final)", "train(data, data)")
     assert mainbody.inline_entry(ast.parse(twice).body, infer_spec) is None  # called twice: which call is meant?
+
+
+NESTED = """
+import numpy as np
+epochs = 3
+def fit(width, n, rate):
+    W1 = np.ones((2, width))
+    for _ in range(n):
+        dW1 = W1 * 0.5
+        W1 -= rate * dW1
+    return W1
+def report(W):
+    print(W.sum())
+def main():
+    width = 4
+    W = fit(width, epochs, 0.1)
+    report(W)
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_a_trainer_reached_only_through_main_runs_in_place_of_both_calls():
+    stmts, name, note = mainbody.inline_entry(ast.parse(textwrap.dedent(NESTED)).body, infer_spec)
+    assert name == "fit" and note.startswith("main()'s body was run in place of its call, and fit()'s")
+    top = [s for s in stmts if not isinstance(s, ast.FunctionDef)]
+    text = ast.unparse(ast.Module(top, []))
+    assert "width = 4" in text and "n = epochs" in text and "rate = 0.1" in text and "W = W1" in text
+    calls = {getattr(n.func, "id", "") for s in top for n in ast.walk(s) if isinstance(n, ast.Call)}
+    assert not calls & {"main", "fit"}
+    assert text.index("width = 4") < text.index("W1 = np.ones") < text.index("report(W)")
+    compile(ast.Module(stmts, []), "<inlined>", "exec")
+
+
+def test_main_calling_nothing_that_trains_inlines_nothing():
+    body = "    W1 = np.ones((2, width))\n    for _ in range(n):\n        dW1 = W1 * 0.5\n        W1 -= rate * dW1\n"
+    src = NESTED.replace(body, "    print(n, rate)\n")
+    assert src != NESTED
+    assert mainbody.inline_entry(ast.parse(textwrap.dedent(src)).body, infer_spec) is None

@@ -243,6 +243,33 @@ def image_reshape(file: str):
     return ps, [gw[0], gb[0], gw[1], gb[1]], loss, ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
 
 
+def main_trainer(file: str):
+    """train_net(5, 1, lr) on data made here: its functions only (the file's top level needs matplotlib and
+    scikit-learn), the module's names set here. The update over lr is the gradient; the loss, mean cross-entropy of
+    a sigmoid layer and a softmax plus (lam / 2N) * sum(W**2), is written here."""
+    import ast
+
+    tree = ast.parse((FOLDER / file).read_text())
+    ns = {"np": np, "N": 8, "n_in": 2, "n_out": 3, "lam": 0.4}
+    ns["X"], ns["y"] = RNG.normal(size=(8, 2)), np.arange(8) % 3
+    exec(compile(ast.Module([n for n in tree.body if isinstance(n, ast.FunctionDef)], []), file, "exec"), ns)
+    np.random.seed(5)
+    start = [np.random.randn(2, 5) * 0.5, np.zeros((1, 5)), np.random.randn(5, 3) * 0.5, np.zeros((1, 3))]
+    np.random.seed(5)  # the function draws the same first weights
+    net = ns["train_net"](5, 1, 0.1)
+    ps = [p.copy() for p in start]
+    claimed = [(a - net[k]) / 0.1 for a, k in zip(start, ["Wa", "ba", "Wb", "bb"])]
+    X, y = ns["X"], ns["y"]
+
+    def loss():
+        h = 1 / (1 + np.exp(-(X @ ps[0] + ps[1])))
+        e = np.exp(h @ ps[2] + ps[3])
+        p = e / e.sum(axis=1, keepdims=True)
+        return (-np.sum(np.log(p[range(8), y])) + 0.2 * (np.sum(ps[0] ** 2) + np.sum(ps[2] ** 2))) / 8
+
+    return ps, claimed, loss, ["Wa", "ba", "Wb", "bb"]
+
+
 STORED_CASES = {
     "tuple_pair_valid_labels_correct.py": lambda: tuple_pair("tuple_pair_valid_labels_correct.py"),
     "tuple_pair_valid_labels_tanh_bug.py": lambda: tuple_pair("tuple_pair_valid_labels_tanh_bug.py"),
@@ -251,6 +278,8 @@ STORED_CASES = {
     "xor_half_sum_mean_print_bug.py": lambda: xor_half_sum("xor_half_sum_mean_print_bug.py"),
     "local_model_widths_correct.py": lambda: local_model("local_model_widths_correct.py"),
     "local_model_widths_sum_bug.py": lambda: local_model("local_model_widths_sum_bug.py"),
+    "main_trainer_data_loss_correct.py": lambda: main_trainer("main_trainer_data_loss_correct.py"),
+    "main_trainer_data_loss_no_mean_bug.py": lambda: main_trainer("main_trainer_data_loss_no_mean_bug.py"),
     "column_backprop_uncalled_correct.py": lambda: column_backprop("column_backprop_uncalled_correct.py"),
     "column_backprop_uncalled_sign_bug.py": lambda: column_backprop("column_backprop_uncalled_sign_bug.py"),
     "image_reshape_sizes_call_correct.py": lambda: image_reshape("image_reshape_sizes_call_correct.py"),

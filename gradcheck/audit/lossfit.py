@@ -175,10 +175,20 @@ def _tiers(students: list[dict]) -> list[list[dict]]:
 
 
 def _from_code(students: list[dict], configs, ref, X, Y, notes: list[str]) -> list[LossChoice]:
-    """The conventions the best tier of the student's loss values match; none: :class:`LossDisagrees`."""
+    """The conventions the best tier of the student's loss values match, or with an L2 penalty of a strength the
+    grader or the module gave (a tier's total ``loss(model, X, y)`` = mean CE + (reg / 2N) * sum(W**2) outranks a
+    plain match lower down: an expression of its body that the script's names happen to evaluate); none:
+    :class:`LossDisagrees`."""
     named = [st for st in students if not st.get("swapped")]
+    every = [
+        LossChoice(c, 1.0, "") for cf in configs for name in LOSSES_FOR[cf.output] for c in _all_conventions(cf, name)
+    ]
     for tier in _tiers(named) + _tiers([st for st in students if st.get("swapped")]):
         found = [c for st in tier for config in configs for c in from_student(st, config, ref, X, Y)]
+        if not found and any(st.get("penalties") for st in tier):
+            penalized = _given_penalty(every, tier, ref, X, Y, notes)
+            if penalized:
+                return penalized
         if found:
             flipped = {st["source"] for st in tier if st.get("swapped")}
             notes += [
@@ -197,9 +207,6 @@ def _from_code(students: list[dict], configs, ref, X, Y, notes: list[str]) -> li
                 shown = "; ".join(f"{st['source']} = {st['value']:.6g}" for st in others[:3])
                 notes.append(f"other values the student's code computes are not this loss ({shown})")
             return _distinct(found)
-    every = [
-        LossChoice(c, 1.0, "") for cf in configs for name in LOSSES_FOR[cf.output] for c in _all_conventions(cf, name)
-    ]
     penalized = _given_penalty(every, named, ref, X, Y, notes)
     if penalized:
         return penalized

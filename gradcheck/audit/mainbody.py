@@ -87,32 +87,51 @@ def _body(fn: ast.FunctionDef, site: ast.stmt) -> list[ast.stmt] | None:
     return body
 
 
-def inline_entry(stmts: list[ast.stmt], infer) -> tuple[list[ast.stmt], str, str] | None:
+def inline_entry(stmts: list[ast.stmt], infer, nested: bool = True) -> tuple[list[ast.stmt], str, str] | None:
     """(the module's statements with one training function's body in place of its call, its name, a note on
     arguments the grader chose: "" when none), or None.
 
     ``infer`` reads a script's weights and gradients off statements (``shapes.script.infer_spec``):
     the function is the one module-level function, called once at the top, whose body trains; else the one
-    training function no single top-level call pins (:func:`_unpinned_entry`).
+    training function no single top-level call pins (:func:`_unpinned_entry`); else (``nested``) the one
+    reached through a function called once that calls it (:func:`_through_caller`).
     """
-    found = []
+    found, callers = [], []
     for fn in stmts:
         site = _site(stmts, fn.name) if isinstance(fn, ast.FunctionDef) else None
         if site is None:
             continue
         bound, body = _bindings(fn, site.value), _body(fn, site)
-        if bound is None or body is None or not infer(body):
+        if bound is None or body is None:
             continue
-        found.append((fn, site, bound + body))
+        (found if infer(body) else callers).append((fn, site, bound + body))
     if not found:
-        return _unpinned_entry(stmts, infer)
+        return _unpinned_entry(stmts, infer) or (_through_caller(stmts, callers, infer) if nested else None)
     if len(found) != 1:
         return None
     fn, site, body = found[0]
-    out: list[ast.stmt] = []
-    for s in _flat(stmts):
-        out += body if s is site else [s]
-    return out, fn.name, ""
+    return _spliced(stmts, site, body), fn.name, ""
+
+
+def _spliced(stmts: list[ast.stmt], site: ast.stmt, body: list[ast.stmt]) -> list[ast.stmt]:
+    """The module's statements (the main guard's body in its place) with ``body`` in place of ``site``."""
+    return [b for s in _flat(stmts) for b in (body if s is site else [s])]
+
+
+def _through_caller(stmts: list[ast.stmt], callers: list, infer) -> tuple[list[ast.stmt], str, str] | None:
+    """The training function reached through the one function the module calls once: ``main()`` under the main
+    guard, whose body calls ``model = build_model(nn_hdim, epochs, ...)``. The caller's body runs in place of its
+    call, then the training function's in place of its call there (one level, as :func:`inline_entry`)."""
+    reached = []
+    for fn, site, body in callers:
+        inner = inline_entry(_spliced(stmts, site, body), infer, nested=False)
+        if inner is not None:
+            reached.append((fn, inner))
+    if len(reached) != 1:
+        return None
+    fn, (out, name, note) = reached[0]
+    said = f"{fn.name}()'s body was run in place of its call, and {name}()'s in place of its call there"
+    return out, name, f"{said}; {note}" if note else said
 
 
 #: The hidden width given to a training function's size argument that nothing in the module fixes
@@ -146,7 +165,7 @@ def _unpinned_entry(stmts: list[ast.stmt], infer) -> tuple[list[ast.stmt], str, 
     if len(found) != 1:
         return None
     fn, site, body, chosen = found[0]
-    out = [b for s in flat for b in (body if s is site else [s])]
+    out = _spliced(stmts, site, body)
     chose = f", with {', '.join(chosen)} chosen by the grader (the gradient check does not depend on sizes)"
     note = (
         f"{fn.name}() is called by no single statement of the module: its body was run once, in place of the "

@@ -72,17 +72,18 @@ def _residual(expr: ast.expr) -> bool:
 
 
 def in_tree(tree: ast.AST, filename: str, owner: str | None = None, line0: int = 0) -> Iterator[InlineLoss]:
-    """Every ``loss-like name = computation`` (or ``+= computation``, a sum over samples) in ``tree``; methods
-    carry their class as ``owner``."""
-    stack: list[tuple[ast.AST, str | None, frozenset[str]]] = [(tree, owner, frozenset())]
+    """Every ``loss-like name = computation`` (or ``+= computation`` inside a loop, a sum over samples) in
+    ``tree``; methods carry their class as ``owner``. A ``+=`` outside any loop adds a term to a value computed
+    before (``data_loss += reg_lambda / 2 * ...``): the term alone is no loss."""
+    stack: list[tuple[ast.AST, str | None, frozenset[str], bool]] = [(tree, owner, frozenset(), False)]
     while stack:
-        node, own, loops = stack.pop()
+        node, own, loops, looping = stack.pop()
         if isinstance(node, ast.ClassDef):
             own = node.name
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            loops = frozenset()
+            loops, looping = frozenset(), False
         summed = frozenset()
-        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):  # sum_error += 0.5 * np.sum(...)
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and looping:  # sum_error += 0.5 * ...
             summed = loops  # a sum over the loops it sits in
             node = ast.Assign(targets=[node.target], value=node.value, lineno=node.lineno)
         if isinstance(node, ast.Assign):
@@ -91,7 +92,8 @@ def in_tree(tree: ast.AST, filename: str, owner: str | None = None, line0: int =
                 looped = summed & set(free_names(node.value))
                 yield InlineLoss(name, node.value, node.lineno + line0, filename, own, frozenset(looped))
         inner = loops | {node.iter.id} if isinstance(node, ast.For) and isinstance(node.iter, ast.Name) else loops
-        stack.extend((child, own, inner) for child in reversed(list(ast.iter_child_nodes(node))))
+        within = looping or isinstance(node, (ast.For, ast.AsyncFor, ast.While))
+        stack.extend((child, own, inner, within) for child in reversed(list(ast.iter_child_nodes(node))))
 
 
 def of_functions(funcs: dict) -> Iterator[InlineLoss]:

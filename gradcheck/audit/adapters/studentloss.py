@@ -332,7 +332,7 @@ def script_losses(
                 continue
             if v is not None:
                 found.append({"source": f"the student's {cand.source}()", "value": v, "tier": 2})
-    found += _model_losses(cands, weights or {}, data)
+    found += _model_losses(cands, weights or {}, data, ns)
     tree = ast.Module(body=list(stmts), type_ignores=[])
     for loss in list(inline.in_tree(tree, str(loaded.path)))[:MAX_CANDIDATES]:
         bound = _scalar(ns.get(loss.target)) if "." not in loss.target else None
@@ -351,11 +351,14 @@ def script_losses(
     return found
 
 
-def _model_losses(cands: list[Candidate], weights: dict, data: tuple) -> list[dict]:
+def _model_losses(cands: list[Candidate], weights: dict, data: tuple, ns: dict | None = None) -> list[dict]:
     """A loss of the model alone, ``calculate_loss(model)`` reading the script's data as module globals (a
     tutorial's shape: ``W1, b1 = model["W1"], model["b1"]``; ``probs[range(num_examples), y]``), called with the
-    captured weights in a dict under their own names. Only a function whose one required argument names a model
-    and whose code reads every one of the script's data variables is called so: its value is then the loss
+    captured weights in a dict under their own names; or of the model and the data, ``loss(model, X, y)``, given
+    the script's data too (its variables in ``ns``, the module's namespace, as the script holds them).
+
+    Only a function whose first argument names a model and whose code reads every one of the script's data
+    variables (as globals, or as its arguments of those names or roles) is called so: its value is then the loss
     at the captured weights on the captured batch. The module's penalty strengths it reads (``reg_lambda``) are
     given with its value: the grader reads an L2 penalty of theirs in it (``lossfit``)."""
     named = [n for n in data if n]
@@ -363,14 +366,16 @@ def _model_losses(cands: list[Candidate], weights: dict, data: tuple) -> list[di
         return []
     found = []
     for cand in cands:
-        required = [p for p in plain_params(cand.fn) if p.default is p.empty]
+        required = [p.name for p in plain_params(cand.fn) if p.default is p.empty]
         code = getattr(cand.fn, "__code__", None)
-        if len(required) != 1 or loss_role(required[0].name, set()) != "params" or code is None:
+        if not required or loss_role(required[0], set()) != "params" or code is None:
             continue
-        if not set(named) <= set(code.co_names):  # the data it reads must be the script's own
+        given = _data_arguments(required[1:], data, ns or {})
+        if given is None or not set(named) <= set(code.co_names) | _data_read(given, data):
             continue
+        model = {n: np.array(w, copy=True) for n, w in weights.items()}
         try:
-            v = _scalar(call_student(cand.source, cand.fn, {n: np.array(w, copy=True) for n, w in weights.items()}))
+            v = _scalar(call_student(cand.source, cand.fn, model, **given))
         except (StudentCodeError, TypeError):
             continue
         if v is not None:
@@ -382,10 +387,29 @@ def _model_losses(cands: list[Candidate], weights: dict, data: tuple) -> list[di
             }
             found.append(
                 {
-                    "source": f"the student's {cand.source}() of the weights",
+                    "source": f"the student's {cand.source}() of the weights" + (" and the batch" if given else ""),
                     "value": v,
                     "tier": 2,
                     "penalties": penalties,
                 }
             )
     return found
+
+
+def _data_arguments(names: list[str], data: tuple, ns: dict) -> dict | None:
+    """``{argument: a copy of the script's X or Y}`` for a model loss's arguments after the model: each named as
+    the script's data variable or by its role (``X``, ``Y``); None when one is neither or not an array."""
+    out = {}
+    for name in names:
+        role = "X" if name == data[0] else "Y" if name == data[1] else loss_role(name, set())
+        value = ns.get(data[{"X": 0, "Y": 1}[role]]) if role in ("X", "Y") else None
+        if not isinstance(value, np.ndarray):
+            return None
+        out[name] = value.copy()
+    return out
+
+
+def _data_read(given: dict, data: tuple) -> set[str]:
+    """The script's data variables a model loss is handed as arguments (read through them, not as globals)."""
+    roles = {"X": data[0], "Y": data[1]}
+    return {data[0] if n == data[0] else data[1] if n == data[1] else roles.get(loss_role(n, set()), n) for n in given}
