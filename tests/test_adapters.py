@@ -17,6 +17,7 @@ import pytest
 from gradcheck.audit import loader as L
 from gradcheck.audit.adapters import calling, names, paths, sizes
 from gradcheck.audit.adapters import params as aparams
+from gradcheck.audit.adapters.objects import student_classes
 from gradcheck.audit.adapters.readers import returned, stored
 from gradcheck.audit.adapters.shapes import classes
 from gradcheck.audit.worker import encode
@@ -437,3 +438,20 @@ def test_discover_layer_objects_named_like_caches():
         "output.weight",
         "output.bias",
     ]
+
+
+def test_a_class_named_twice_is_one_candidate_and_a_misspelled_backprop_is_its_backward():
+    """``build = Net`` in the module makes no second class (no AmbiguousEntry "Net and Net"); a gradient method
+    spelled ``backpropation`` is the backward, tried before ``train`` (which updates once per sample)."""
+    src = (
+        "class Net:\n    def feedforward(self, x): pass\n    def backpropation(self, x, p, y): pass\n"
+        "    def train(self, X, Y): pass\n"
+        "build = Net\n"
+    )
+    ns: dict = {"__name__": "__student__"}
+    exec(compile(src, "<t>", "exec"), ns)
+    loaded = L.LoadedSubmission(module=None, path=None, kind="py")  # type: ignore[arg-type]
+    found = student_classes(ns, loaded)
+    assert found == [ns["Net"]]
+    picked = classes.method_names(ns["Net"], {})
+    assert (picked.forward, picked.backward, picked.alternatives) == ("feedforward", "backpropation", ["train"])

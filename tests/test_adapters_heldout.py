@@ -232,9 +232,10 @@ def test_a_loss_summed_over_a_list_of_pairs_reads_the_list_as_the_batchs_samples
         )
     )
     found = list(inline.in_tree(tree, "s.py"))
-    summed, after, other = found
+    summed, other = found  # the penalty added after the loop is a term of the loss, no loss on its own
+    assert (summed.line, other.line) == (5, 8)
     assert summed.looped == {"data"}  # ``data`` of ``for x, y in data``: len(data) is the number of samples
-    assert after.looped == frozenset() and other.looped == frozenset()  # not inside a loop over data
+    assert other.looped == frozenset()  # inside a loop, but not over data
     bindings = list(inline.name_bindings(summed, {"fn": len}, set(), {"out", "Y", "X", "self"}, None))
     assert bindings and all(b[-1] == ("data", inline.SAMPLES) for b in bindings)
 

@@ -71,10 +71,10 @@ def _is_students(obj: Any, loaded: LoadedSubmission) -> bool:
 
 
 def student_classes(ns: dict, loaded: LoadedSubmission) -> list[type]:
-    """Classes defined by the submission (its own files), in definition order."""
-    return [
-        v for k, v in list(ns.items()) if isinstance(v, type) and not k.startswith("__") and _is_students(v, loaded)
-    ]
+    """Classes defined by the submission (its own files), in definition order, each once (``build = NNBuilder``
+    in a module that imports it names the same class twice)."""
+    found = (v for k, v in list(ns.items()) if isinstance(v, type) and not k.startswith("__"))
+    return list(dict.fromkeys(v for v in found if _is_students(v, loaded)))
 
 
 def student_functions(ns: dict, loaded: LoadedSubmission) -> dict[str, Callable]:

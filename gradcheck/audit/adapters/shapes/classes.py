@@ -58,6 +58,16 @@ def _present(names: list[str], ms) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+#: A backward's name however it is spelled (``backpropation``, ``backPropagate_one``, ``back_prop_sample``): what
+#: follows the word is free, the word itself is the name's start.
+_BACKWARD_START = re.compile(r"^_*(back_?prop|backward)", re.I)
+
+
+def _spelled_backward(ms) -> list[str]:
+    """Methods whose names start like a backward's and are no exact one (:data:`GRAD_METHODS`): tried after those."""
+    return [m for m in ms if _BACKWARD_START.match(m) and m.lower().lstrip("_") not in GRAD_METHODS]
+
+
 def _lone_forward(ms) -> str | None:
     """The one method whose name says forward (``test_feed_forward``, ``feedForwardBatch``), or None."""
     found = [m for m in ms if "forward" in m.lower() and not m.lower().startswith(("back", "_back"))]
@@ -98,6 +108,7 @@ def method_names(cls: type, spec: dict) -> Picked | None:
     order = (
         ([bname] if bname in ms else [])
         + _present(GRAD_METHODS, ms)
+        + _spelled_backward(ms)
         + (["loss"] if "loss" in ms else [])
         + _present(TRAIN_METHODS, ms)
         + (_present(CLASS_TRAIN_METHODS, ms) if f else [])  # learn() beside a forward: a model, not a graph unit
