@@ -48,6 +48,9 @@ CAST_LOSS = ("        return value\n", "        return np.float32(value)\n")
 AT_ACTIVATION = ("(1 - self.a1 ** 2)", "(1 - np.tanh(self.a1) ** 2)")
 NO_MEAN = ("d2 = (self.out - y) / m", "d2 = self.out - y")
 SMALL = ("(1 - self.a1 ** 2)", "(1 - self.a1 ** 2) * 1.001")
+#: A guard in the output's sigmoid (1e-8 in its denominator): the forward, and so the loss, move by ~1e-8, and the
+#: backward's (p - y) / m is right to that much; the note names both causes it cannot tell apart.
+GUARD = ("np.exp(-(self.a1 @ self.W2 + self.b2)))", "np.exp(-(self.a1 @ self.W2 + self.b2)) + 1e-8)")
 
 
 @pytest.mark.parametrize(
@@ -60,6 +63,8 @@ SMALL = ("(1 - self.a1 ** 2)", "(1 - self.a1 ** 2) * 1.001")
         ([CAST_LOSS, NO_MEAN], "fail", "missing_batch_mean"),
         ([CAST_LOSS, SMALL], "fail", "tensor_scale"),
         ([CAST_W, SMALL], "fail", "tensor_scale"),
+        ([GUARD], "pass", None),
+        ([GUARD, AT_ACTIVATION], "fail", "derivative_at_activation"),
     ],
     ids=[
         "cast-W",
@@ -69,6 +74,8 @@ SMALL = ("(1 - self.a1 ** 2)", "(1 - self.a1 ** 2) * 1.001")
         "float32-loss-no-mean",
         "float32-loss-x1.001",
         "cast-W-x1.001",
+        "sigmoid-guard",
+        "sigmoid-guard-tanh-at-activation",
     ],
 )
 def test_a_float32_cast_inside_a_method(tmp_path, edits, status, code):
@@ -80,6 +87,8 @@ def test_a_float32_cast_inside_a_method(tmp_path, edits, status, code):
     assert s["status"] == status, (s["status"], s["error"], [(t["name"], t["max_rel_error"]) for t in s["tensors"]])
     if code:
         assert s["diagnoses"][0]["code"] == code
+    if GUARD in edits:
+        assert any("a guard such as 1 / (1 + exp(-z) + 1e-8)" in n for n in s["notes"]), s["notes"]
     if code in ("derivative_at_activation", "tensor_scale"):  # layer 1's derivative: W2 and b2 stay right
         assert {t["name"] for t in s["tensors"] if t["status"] == "fail"} == {"W1", "b1"}
 

@@ -312,7 +312,9 @@ def narrowed_forward(forward: ForwardCheck, out: np.ndarray | None, precision: n
     """The note saying a float64 network's forward computes in float32, when its matching output says so; else None.
 
     Weights kept in float64 but cast in the forward (``self.W1.astype(np.float32)``, ``X.astype(np.float32)``)
-    give a backward computed from float32-rounded values: right to float32's rounding, not float64's.
+    give a backward computed from float32-rounded values: right to float32's rounding, not float64's. A guard
+    the forward adds (``1 / (1 + np.exp(-z) + 1e-8)``) moves the output by as little, and its backward is right to
+    that much: the note names both.
     """
     if forward.status != "match" or out is None or precision != np.float64 or not forward.max_abs_error:
         return None
@@ -321,5 +323,6 @@ def narrowed_forward(forward: ForwardCheck, out: np.ndarray | None, precision: n
         return None
     return (
         f"the forward output differs from float64 arithmetic by {forward.max_abs_error:.2g}, float32's rounding "
-        "(a weight or the input cast to float32 inside the forward?): the gradient is judged to float32's rounding"
+        "(a weight or the input cast to float32 inside the forward?) or a small constant the forward adds (a guard "
+        "such as 1 / (1 + exp(-z) + 1e-8)?): the gradient is judged to float32's rounding"
     )
