@@ -400,20 +400,21 @@ def test_fake_matplotlib_absorbs_calls():
         pass
 
 
+def _student_module(src: str):
+    """(the namespace of ``src`` run as a submission, a LoadedSubmission with its class nodes)."""
+    ns: dict = {"__name__": "__student__"}
+    exec(compile(src, "<t>", "exec"), ns)
+    nodes = {n.name: n for n in ast.parse(src).body if isinstance(n, ast.ClassDef)}
+    return ns, L.LoadedSubmission(module=None, path=None, kind="py", class_nodes=nodes)  # type: ignore[arg-type]
+
+
 def test_pick_class_prefers_the_container():
     src = (
         "class Layer:\n    def forward(self, x): pass\n    def backward(self, g): pass\n"
         "class Model:\n    def __init__(self):\n        self.l = Layer()\n"
         "    def forward(self, x): pass\n    def backward(self, g): pass\n"
     )
-    ns: dict = {"__name__": "__student__"}
-    exec(compile(src, "<t>", "exec"), ns)
-    loaded = L.LoadedSubmission(
-        module=None,
-        path=None,
-        kind="py",  # type: ignore[arg-type]
-        class_nodes={n.name: n for n in ast.parse(src).body},
-    )
+    ns, loaded = _student_module(src)
     picked = classes.pick_class([ns["Layer"], ns["Model"]], loaded, {})
     assert picked.cls.__name__ == "Model" and (picked.forward, picked.backward) == ("forward", "backward")
 
@@ -448,9 +449,7 @@ def test_a_class_named_twice_is_one_candidate_and_a_misspelled_backprop_is_its_b
         "    def train(self, X, Y): pass\n"
         "build = Net\n"
     )
-    ns: dict = {"__name__": "__student__"}
-    exec(compile(src, "<t>", "exec"), ns)
-    loaded = L.LoadedSubmission(module=None, path=None, kind="py")  # type: ignore[arg-type]
+    ns, loaded = _student_module(src)
     found = student_classes(ns, loaded)
     assert found == [ns["Net"]]
     picked = classes.method_names(ns["Net"], {})

@@ -180,13 +180,10 @@ def _from_code(students: list[dict], configs, ref, X, Y, notes: list[str]) -> li
     plain match lower down: an expression of its body that the script's names happen to evaluate); none:
     :class:`LossDisagrees`."""
     named = [st for st in students if not st.get("swapped")]
-    every = [
-        LossChoice(c, 1.0, "") for cf in configs for name in LOSSES_FOR[cf.output] for c in _all_conventions(cf, name)
-    ]
     for tier in _tiers(named) + _tiers([st for st in students if st.get("swapped")]):
         found = [c for st in tier for config in configs for c in from_student(st, config, ref, X, Y)]
         if not found and any(st.get("penalties") for st in tier):
-            penalized = _given_penalty(every, tier, ref, X, Y, notes)
+            penalized = _given_penalty(_every_convention(configs), tier, ref, X, Y, notes)
             if penalized:
                 return penalized
         if found:
@@ -207,10 +204,17 @@ def _from_code(students: list[dict], configs, ref, X, Y, notes: list[str]) -> li
                 shown = "; ".join(f"{st['source']} = {st['value']:.6g}" for st in others[:3])
                 notes.append(f"other values the student's code computes are not this loss ({shown})")
             return _distinct(found)
-    penalized = _given_penalty(every, named, ref, X, Y, notes)
+    penalized = _given_penalty(_every_convention(configs), named, ref, X, Y, notes)
     if penalized:
         return penalized
     raise LossDisagrees(_disagreement(named or students, configs, ref, X, Y))
+
+
+def _every_convention(configs) -> list[LossChoice]:
+    """Every convention of every loss the candidate outputs allow (the bases a total with a penalty is read on)."""
+    return [
+        LossChoice(c, 1.0, "") for cf in configs for name in LOSSES_FOR[cf.output] for c in _all_conventions(cf, name)
+    ]
 
 
 def _with_penalty(

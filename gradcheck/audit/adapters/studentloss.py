@@ -371,7 +371,7 @@ def _model_losses(cands: list[Candidate], weights: dict, data: tuple, ns: dict |
         if not required or loss_role(required[0], set()) != "params" or code is None:
             continue
         given = _data_arguments(required[1:], data, ns or {})
-        if given is None or not set(named) <= set(code.co_names) | _data_read(given, data):
+        if given is None or not set(named) <= set(code.co_names) | {_data_variable(n, data) for n in given}:
             continue
         model = {n: np.array(w, copy=True) for n, w in weights.items()}
         try:
@@ -401,15 +401,17 @@ def _data_arguments(names: list[str], data: tuple, ns: dict) -> dict | None:
     the script's data variable or by its role (``X``, ``Y``); None when one is neither or not an array."""
     out = {}
     for name in names:
-        role = "X" if name == data[0] else "Y" if name == data[1] else loss_role(name, set())
-        value = ns.get(data[{"X": 0, "Y": 1}[role]]) if role in ("X", "Y") else None
+        which = _data_variable(name, data)
+        value = ns.get(which) if which else None
         if not isinstance(value, np.ndarray):
             return None
         out[name] = value.copy()
     return out
 
 
-def _data_read(given: dict, data: tuple) -> set[str]:
-    """The script's data variables a model loss is handed as arguments (read through them, not as globals)."""
-    roles = {"X": data[0], "Y": data[1]}
-    return {data[0] if n == data[0] else data[1] if n == data[1] else roles.get(loss_role(n, set()), n) for n in given}
+def _data_variable(name: str, data: tuple) -> str | None:
+    """The script's data variable (``data``: the names of its X and Y) an argument called ``name`` stands for."""
+    if name in data:
+        return name
+    at = {"X": 0, "Y": 1}.get(loss_role(name, set()))
+    return None if at is None else data[at]
