@@ -52,10 +52,10 @@ from gradcheck.compare import SAFETY, validate_rtol
 from gradcheck.diagnose import Context, diagnose, diagnose_shape_error
 from gradcheck.directional import GroupScreener
 from gradcheck.entries import check_entries
+from gradcheck.excess import excess_note
 from gradcheck.opinions import EVALUATION_BUDGET, Checker
 from gradcheck.problem import GradientShapeError, Problem, misshaped
 from gradcheck.result import EntryEvidence, GradientReport, TensorResult, worst_status
-from gradcheck.search import excess_note
 
 MODES = ("auto", "full", "sampled", "directional")
 #: Without a complex-safe loss, ``auto`` checks every entry up to this many parameters (2 x 20k evaluations
@@ -367,7 +367,7 @@ def _check_tensors(ch: Checker, analytic, mode: str, rng, samples: int):
         if sharp_trip and result.status in ("pass", "kink"):
             result = dataclasses.replace(result, status="inconclusive")  # (its screen at a longer step tripped)
         if unexplained and result.status != "fail":
-            ch.notes.append(excess_note(name, unexplained))
+            ch.notes.append(excess_note(ch, name, unexplained))
             result = dataclasses.replace(result, status=worst_status([result.status, "inconclusive"]))
         tensors.append(result)
         numeric[name] = _numeric_array(g.shape, evidence)

@@ -26,6 +26,7 @@ import numpy as np
 from gradcheck import convention
 from gradcheck import directional as dr
 from gradcheck.compare import SAFETY
+from gradcheck.floors import ANALYTIC_ULPS
 from gradcheck.longer import blind
 from gradcheck.search import accounted
 from gradcheck.widescreen import count_rounded, rounding_accounts
@@ -238,3 +239,35 @@ def along_smaller_steps(screener, block: np.ndarray) -> str | None:
             return "kink"
         gap0 = gap
     return None
+
+
+def excess_note(ch, name: str, blocks: list) -> str:
+    """The note for a tensor whose screen's excess is still open after the search and every account above.
+
+    It states what the excess was judged against: the screen's own tolerance and
+    one entry's tolerance at the gradient code's rounding floor (the allowance
+    :func:`within_code_rounding` adds). Where the gradient is exactly zero over the
+    worst block and the loss moves along it by less than that floor's rounding, no
+    measurement tells a derivative the user's formula rounds to zero (``s * (1 - s)``
+    of a saturated unit) from a gradient a bug left at zero: the note says so.
+    """
+    entries = sum(b.size for b, _ in blocks)
+    worst = max((s for _, s in blocks), key=lambda s: s.excess)
+    off = abs(worst.analytic - worst.numeric)
+    g = np.asarray(ch.analytic[name]).reshape(-1)
+    top = max((float(np.max(np.abs(t), initial=0.0)) for t in ch.analytic.values()), default=0.0)
+    if not any(np.any(g[b]) for b, _ in blocks) and off <= ch.analytic_floor:
+        return (
+            f"{name}: its gradient is exactly 0 over the {entries} entries left open, along which the loss moves by "
+            f"up to {off:.2g} "
+            f"(the gradient's largest entry is {top:.2g}): below the rounding of the gradient code ({ANALYTIC_ULPS:g} "
+            f"ulps of that entry, {ch.analytic_floor:.2g}), where a derivative the formula rounds to 0 (s * (1 - s) "
+            "or 1 - a**2 of a saturated unit) and a gradient a bug left at 0 give the same numbers, so the entries checked do "
+            "not account for it: inconclusive, not pass"
+        )
+    at_floor = ch.rtol * ch.analytic_floor
+    return (
+        f"{name}: a directional screen over {entries} entries differs from the gradient by {off:.2g} (its "
+        f"tolerance {worst.tolerance:.2g}, and {at_floor:.2g} for one entry at the gradient code's rounding floor), "
+        "and the entries checked do not account for it: inconclusive, not pass"
+    )

@@ -150,14 +150,3 @@ def accounted(screener: Screener, block: np.ndarray, screen: Screen, entries: di
     # the screen: passing within them, they leave its excess unexplained, not accounted for
     # (a loss moving in stairs resolves a direction through many entries, not each entry)
     return bool(off <= screen.tolerance + slack and bars <= off + screen.tolerance)
-
-
-def excess_note(name: str, blocks: list) -> str:
-    """The note for a tensor whose screen's excess the search left unexplained."""
-    entries = sum(b.size for b, _ in blocks)
-    worst = max((s for _, s in blocks), key=lambda s: s.excess)
-    return (
-        f"{name}: a directional screen over {entries} entries differs from the gradient by "
-        f"{abs(worst.analytic - worst.numeric):.2g} (tolerance {worst.tolerance:.2g}), and the entries checked "
-        "do not account for it: inconclusive, not pass"
-    )

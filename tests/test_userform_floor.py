@@ -80,3 +80,26 @@ def test_blind_tensor_a_one_by_one_check_could_judge_stays_inconclusive(index):
     if index == 664:
         _, planted, _ = _run(index, uf.plant(grad, "b3", (3,), 1e-2))
         assert planted.status != "pass"
+
+
+#: 15: ReLU then sigmoid hidden layers (weights ~2.1, one sample), softmax CE: the sigmoid layer saturates, so
+#: ``s * (1 - s)`` is 0 in float64 (and at np.longdouble) and the user's code returns exact zeros for W1, b1,
+#: W2, b2, whose true gradient (the oracle's) is ~2e-20 against a largest entry of 0.98.
+ZEROS_UNDER_ROUNDING = 15
+
+
+def test_zeros_the_formula_rounds_to_stay_inconclusive_and_say_why():
+    truth, rep, grad = _run(ZEROS_UNDER_ROUNDING)
+    user = grad(uf.build(uf.random_form(ZEROS_UNDER_ROUNDING))[2])
+    top = max(float(np.max(np.abs(t))) for t in truth.grad.values())
+    hidden = [n for n in user if not np.any(user[n])]
+    assert hidden  # the premise: exact zeros where the truth is not zero but far below the floor
+    floor = 64 * np.finfo(np.float64).eps * top
+    for n in hidden:  # under the floor, yet above one entry's tolerance there (rtol = sqrt(eps) times it)
+        assert np.sqrt(np.finfo(np.float64).eps) * floor < float(np.max(np.abs(truth.grad[n]))) < floor
+    # a gradient a bug left at zero would give the same numbers: never pass, and the note says so in numbers
+    assert rep.status == "inconclusive"
+    said = [n for n in rep.notes if "its gradient is exactly 0 over the" in n]
+    assert said and {n.split(":")[0] for n in said} <= set(hidden)
+    assert all("below the rounding of the gradient code" in n and "(tolerance 0)" not in n for n in said)
+    assert not any("(tolerance 0)" in n for n in rep.notes)
