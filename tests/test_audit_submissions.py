@@ -5,6 +5,7 @@ every student's result kept apart when file names collide."""
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -287,3 +288,25 @@ def test_a_file_name_of_any_length_keeps_the_batch_and_resume(tmp_path):
     assert sorted(p.name for p in (out / "submissions").glob("*.json")) == written
     first = {Path(s.path).name: round(s.elapsed, 3) for s in report.submissions}
     assert {Path(s.path).name: round(s.elapsed, 3) for s in again.submissions} == first  # reloaded, not run again
+
+
+def test_a_project_audited_as_dot_from_inside_it(tmp_path, monkeypatch):
+    """``cd project && python -m gradcheck audit .``: "." has no name of its own; copied as "", the folder was
+    refused with "could not read the submission: File exists" and its result file was a hidden ``.json``."""
+    project = tmp_path / "hw4"
+    write(project / "model.py", GOOD.replace("import numpy as np", "import numpy as np\nfrom helpers import unused"))
+    write(project / "helpers.py", "unused = 1\n")
+    monkeypatch.chdir(project)
+    found = discover([Path(".")])
+    assert [p.name for p in found] == ["hw4"]
+    report = audit_batch(found, AuditSpec(), folder=tmp_path / "out", limits=Limits(wall_seconds=60))
+    assert [s.status for s in report.submissions] == ["pass"], report.submissions[0].error
+    assert sorted(p.name for p in (tmp_path / "out" / "submissions").iterdir()) == ["hw4.json"]
+    # the copy itself takes "." and ".." by the folder they stand for
+    from gradcheck.audit.intake import copy_submission
+
+    work = copy_submission(".", max_bytes=10**7)
+    try:
+        assert sorted(p.name for p in (work / "hw4").iterdir()) == ["helpers.py", "model.py"]
+    finally:
+        shutil.rmtree(work)

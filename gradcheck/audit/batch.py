@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import secrets
 import shlex
 import shutil
@@ -217,7 +218,7 @@ def run_worker(
         Why nothing ran (a refused or unreadable submission), when box is None.
     """
     data = make_data(spec, None, None) if data is None else data
-    path = Path(path)
+    path = Path(os.path.abspath(path))  # "." has no name to run under
     try:
         workdir = intake.copy_submission(path.parent if siblings else path, max_bytes=limits.disk_bytes)
     except intake.SubmissionRefused as exc:

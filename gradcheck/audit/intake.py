@@ -161,7 +161,7 @@ def copy_submission(src: str | os.PathLike, *, max_bytes: int, root: str | os.Pa
     FileNotFoundError
         ``src`` does not exist.
     """
-    src = Path(src)
+    src = Path(os.path.abspath(src))  # "." and ".." have no name to copy under (never resolved: a link stays one)
     st = os.lstat(src)
     if stat.S_ISLNK(st.st_mode):
         raise SubmissionRefused(

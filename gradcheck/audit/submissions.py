@@ -278,6 +278,8 @@ def discover(paths: list[Path]) -> list[Path]:
     for p in map(Path, paths):
         if not p.exists():
             raise FileNotFoundError(f"{p} does not exist")
+        if p.name in ("", ".."):  # "." or "..": named by the folder it stands for (reports, result files, the copy)
+            p = Path(os.path.abspath(p))
         found += [p] if p.is_file() else _search(p)
     return list(dict.fromkeys(found))
 
