@@ -32,6 +32,9 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "bias_trick_ones_led_correct.py": ["W1", "W2"],
+    "bias_trick_ones_led_no_mean_bug.py": ["W1", "W2"],
+    "folded_bias_sample_list_tanh_bug.py": ["weights[0]", "weights[1]"],
     "tuple_pair_valid_labels_correct.py": ["params['W1']", "params['b1']", "params['W2']", "params['b2']"],
     "tuple_pair_valid_labels_tanh_bug.py": ["params['W1']", "params['b1']", "params['W2']", "params['b2']"],
     "compose_relay_x_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],

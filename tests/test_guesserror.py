@@ -23,3 +23,25 @@ def test_others_are_left_as_they_are():
     assert explain(product, True) == product  # the layouts tried tell the code's own mismatch from the guess's
     assert "guess failing" in explain("SystemExit: the submission called sys.exit(1) in forward", True)
     assert "guess failing" in explain("IndexError: arrays used as indices must be of integer type", True)
+
+
+FOLDED_MATMUL = (
+    "ValueError: matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature "
+    "(n?,k),(k,m?)->(n?,m?) (size 4 is different from 3) (in forward (line 23))"
+)
+FOLDED_DOT = "ValueError: shapes (3,) and (4,4) not aligned: 3 (dim 0) != 4 (dim 0) (in forward (line 44))"
+
+
+def test_a_product_one_input_short_names_the_folded_bias_and_the_data_key():
+    for error in (FOLDED_MATMUL, FOLDED_DOT):
+        said = explain(error, True)
+        assert said.startswith(error)
+        assert "3 values where the code's weights take 4" in said and "led by a 1" in said
+        assert "[data] file" in said and "not a verdict on the code" in said
+        assert explain(error, False) == error  # the instructor's own data: the code's mismatch
+
+
+def test_other_product_mismatches_stay_the_codes():
+    two_apart = FOLDED_MATMUL.replace("size 4 is different from 3", "size 5 is different from 3")
+    assert explain(two_apart, True) == two_apart
+    assert explain(FOLDED_DOT.replace("(in forward", "(in loading"), True).endswith("(in loading (line 44))")

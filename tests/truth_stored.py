@@ -270,7 +270,54 @@ def main_trainer(file: str):
     return ps, claimed, loss, ["Wa", "ba", "Wb", "bb"]
 
 
+def bias_trick(file: str):
+    """BiasTrickMLP(3, 4, 1) on nine samples led by a 1, made here: the returned (dW1, dW2) against the mean BCE
+    of a sigmoid layer and a sigmoid output whose weights hold the biases as row 0, written here."""
+    net = _load(FOLDER / file, f"truth_{file[:-3]}").BiasTrickMLP(3, 4, 1)
+    net.W1, net.W2 = RNG.normal(0, 0.7, net.W1.shape), RNG.normal(0, 0.7, net.W2.shape)
+    Xb = np.hstack([np.ones((9, 1)), RNG.normal(size=(9, 3))])
+    y = (RNG.random((9, 1)) > 0.5).astype(float)
+    ps = [net.W1, net.W2]
+    net.forward(Xb)
+    claimed = list(net.backward(y))
+
+    def loss():
+        h = 1 / (1 + np.exp(-(Xb @ ps[0])))
+        return _bce(1 / (1 + np.exp(-(np.hstack([np.ones((9, 1)), h]) @ ps[1]))), y)
+
+    return ps, claimed, loss, ["W1", "W2"]
+
+
+def sample_list(file: str):
+    """XorNet([3, 4, 1]) learning one sample led by a 1: the gradient is minus the update over the rate; half the
+    squared error of two tanh layers whose weights hold the biases as row 0, written here."""
+    import ast
+
+    tree = ast.parse((FOLDER / file).read_text())
+    ns = {"__name__": "truth"}  # its functions and class only: the file's top level trains
+    exec(
+        compile(
+            ast.Module([n for n in tree.body if not isinstance(n, (ast.Assign, ast.Expr, ast.For))], []), file, "exec"
+        ),
+        ns,
+    )
+    net = ns["XorNet"]([3, 4, 1])
+    ps = [w.copy() for w in net.weights]
+    xb, t, rate = np.concatenate(([1.0], RNG.normal(size=3))), 0.7, 0.05
+    net.learn(net.feed([xb]), t, rate)
+    claimed = [-(after - before) / rate for before, after in zip(ps, net.weights)]
+
+    def loss():
+        h = np.concatenate(([1.0], np.tanh(xb @ ps[0])))
+        return 0.5 * float(np.sum((t - np.tanh(h @ ps[1])) ** 2))
+
+    return ps, claimed, loss, ["weights[0]", "weights[1]"]
+
+
 STORED_CASES = {
+    "bias_trick_ones_led_correct.py": lambda: bias_trick("bias_trick_ones_led_correct.py"),
+    "bias_trick_ones_led_no_mean_bug.py": lambda: bias_trick("bias_trick_ones_led_no_mean_bug.py"),
+    "folded_bias_sample_list_tanh_bug.py": lambda: sample_list("folded_bias_sample_list_tanh_bug.py"),
     "tuple_pair_valid_labels_correct.py": lambda: tuple_pair("tuple_pair_valid_labels_correct.py"),
     "tuple_pair_valid_labels_tanh_bug.py": lambda: tuple_pair("tuple_pair_valid_labels_tanh_bug.py"),
     "compose_relay_x_correct.py": lambda: compose_relay("compose_relay_x_correct.py"),

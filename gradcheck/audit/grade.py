@@ -132,7 +132,10 @@ def grade(
     try:
         layout, config, forward = infer_network(ex.params, *_identifying(result, ex, X), Y.shape[1], spec)
     except LayoutError as exc:  # a network the reference nets do not have: its own loss may still judge it
-        return SubmissionResult(status="error", error=str(exc), rules=ex.rules, unmodelled=UNMODELLED_NET, **base)
+        found = _with_ones_read_as_bias(ex, result, X, Y.shape[1], spec)
+        if found is None:
+            return SubmissionResult(status="error", error=str(exc), rules=ex.rules, unmodelled=UNMODELLED_NET, **base)
+        X, (layout, config, forward) = found
     narrowed = narrowed_forward(forward, ex.forward, ex.precision)
     if narrowed:
         ex = dataclasses.replace(ex, precision=np.dtype(np.float32))
@@ -156,6 +159,24 @@ def grade(
         )
     judged = with_penalty(judged, result.get("penalty_probe"))
     return ratetwice.judged(for_update_form(judged, result.get("update_form")), result.get("update"))
+
+
+def _with_ones_read_as_bias(ex: Extracted, result: Mapping[str, Any], X, n_out: int, spec: AuditSpec):
+    """``(inputs, network)`` where the inputs' leading column of ones is a bias folded into every weight, or None.
+
+    Samples given a leading 1 (code whose weights hold each bias as an extra row, fed ``[1, x]``:
+    :mod:`gradcheck.audit.adapters.foldedbias`) chain through the weights only when that column is read as
+    the first layer's bias: the reference network, which adds the ones itself, gets the inputs without it.
+    """
+    X = np.asarray(X)
+    if X.ndim != 2 or X.shape[1] < 2 or not np.all(X[:, 0] == 1.0) or result.get("forward_samples"):
+        return None
+    inputs = X[:, 1:]
+    try:
+        found = infer_network(ex.params, ex.forward, inputs, n_out, spec)
+    except LayoutError:
+        return None
+    return (inputs, found) if all(lay.folded is not None for lay in found[0].layers) else None
 
 
 def _identifying(result: Mapping[str, Any], ex: Extracted, X: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:

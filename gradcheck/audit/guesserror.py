@@ -9,6 +9,8 @@ data was and that the form may be the cause.
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["explain"]
 
 #: What numpy says when code is handed data of another form than it takes: more axes than the batch has (a stack
@@ -23,11 +25,40 @@ _FORM_SIGNS = (
 )
 
 
+#: numpy's words for a product of two sizes (``matmul``, ``np.dot``), read for two that differ by one.
+_PRODUCT_SIZES = (
+    re.compile(r"size (\d+) is different from (\d+)"),
+    re.compile(r"(\d+) \(dim \d+\) != (\d+) \(dim \d+\)"),
+)
+
+
+def folded_bias_sizes(error: str) -> tuple[int, int] | None:
+    """``(d, d + 1)`` of a product of ``d`` values with something taking ``d + 1``, read off numpy's message."""
+    for pattern in _PRODUCT_SIZES:
+        m = pattern.search(error)
+        if m:
+            a, b = sorted((int(m.group(1)), int(m.group(2))))
+            return (a, b) if b == a + 1 else None
+    return None
+
+
 def explain(error: str, invented: bool) -> str:
     """``error``, with the invented data named as a possible cause when the code raised on it (``invented``: no data
     was given and the code is no script running on its own; an error while loading the module is never the
     data's)."""
-    if not invented or not any(sign in error for sign in _FORM_SIGNS) or "(in loading" in error:
+    if not invented or "(in loading" in error:
+        return error
+    folded = folded_bias_sizes(error)
+    if folded is not None:
+        d, wider = folded
+        return (
+            f"{error}; raised on data the grader invented, {d} values where the code's weights take {wider}: code "
+            "that folds each bias into its weights as an extra row takes samples led by a 1, and the grader's batch "
+            "with a column of ones in front did not run either (a forward taking a list of samples, or one sample "
+            "in another form): this is the guess failing, not a verdict on the code; give the data the code takes "
+            "in [data] file (an .npz holding X, that column included, and Y)"
+        )
+    if not any(sign in error for sign in _FORM_SIGNS):
         return error
     return (
         f"{error}; raised on data the grader invented (rows of inputs and 0/1 or one-hot targets, tried as rows "

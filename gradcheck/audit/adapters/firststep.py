@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-from gradcheck.audit.adapters import batchshaped
+from gradcheck.audit.adapters import batchshaped, foldedbias
 from gradcheck.audit.adapters.layout import choose_layout, furthest, per_sample
 from gradcheck.audit.adapters.sizes import (
     make_batch,
@@ -55,6 +55,8 @@ def first_step(
     try:
         step = choose_layout(runner, lrs[0], params, ctx.notes)
     except StudentCodeError as exc:
+        if (carried := foldedbias.with_ones(runner, exc, lrs[0], params)) is not None:
+            return carried
         if not isinstance(exc.original, (ValueError, IndexError, SystemExit)) or not one_sample:
             raise  # only shape errors suggest one-sample code (never a resource limit); a guard's exit(1) on a
             # batch (``if len(sample) != n_in: exit(1)``) is one
