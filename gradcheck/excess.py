@@ -262,8 +262,8 @@ def excess_note(ch, name: str, blocks: list) -> str:
             f"up to {off:.2g} "
             f"(the gradient's largest entry is {top:.2g}): below the rounding of the gradient code ({ANALYTIC_ULPS:g} "
             f"ulps of that entry, {ch.analytic_floor:.2g}), where a derivative the formula rounds to 0 (s * (1 - s) "
-            "or 1 - a**2 of a saturated unit) and a gradient a bug left at 0 give the same numbers, so the entries checked do "
-            "not account for it: inconclusive, not pass"
+            "or 1 - a**2 of a saturated unit) and a gradient a bug left at 0 give the same numbers, so the entries "
+            "checked do not account for it: inconclusive, not pass"
         )
     at_floor = ch.rtol * ch.analytic_floor
     return (

@@ -32,6 +32,10 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "propagate_step_appended_ones_correct.py": ["W[0]", "W[1]"],
+    "propagate_step_appended_ones_sigmoid_twice_bug.py": ["W[0]", "W[1]"],
+    "batch_backward_columns_correct.py": ["w1", "b1", "w2", "b2"],
+    "batch_backward_columns_tanh_twice_bug.py": ["w1", "b1", "w2", "b2"],
     "bias_trick_ones_led_correct.py": ["W1", "W2"],
     "bias_trick_ones_led_no_mean_bug.py": ["W1", "W2"],
     "folded_bias_sample_list_tanh_bug.py": ["weights[0]", "weights[1]"],

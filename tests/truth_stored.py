@@ -314,7 +314,48 @@ def sample_list(file: str):
     return ps, claimed, loss, ["weights[0]", "weights[1]"]
 
 
+def batch_backward(file: str):
+    """RegressorNet on seven samples as columns, made here: one batch_backward step, the gradient is the update
+    over the rate; half the mean squared error of a tanh layer and an identity output, written here."""
+    net = _load(FOLDER / file, f"truth_{file[:-3]}").RegressorNet()
+    x, y, rate = RNG.normal(size=(2, 7)), RNG.normal(size=(1, 7)), 0.01
+    names = ["w1", "b1", "w2", "b2"]
+    for k in names:
+        setattr(net, k, RNG.normal(0, 0.6, getattr(net, k).shape))
+    ps = [getattr(net, k).copy() for k in names]
+    net.batch_backward(x, y, rate)
+    claimed = [(p - getattr(net, k)) / rate for p, k in zip(ps, names)]
+
+    def loss():
+        return 0.5 * np.mean((ps[2] @ np.tanh(ps[0] @ x + ps[1]) + ps[3] - y) ** 2)
+
+    return ps, claimed, loss, names
+
+
+def appended_ones(file: str):
+    """StackedNet([3, 4, 1]) learning one sample with a 1 appended: the gradient is the update over alpha; half the
+    squared error of two sigmoid layers without biases (the ones are data), written here."""
+    np.random.seed(4)
+    net = _load(FOLDER / file, f"truth_{file[:-3]}").StackedNet([3, 4, 1], alpha=0.01)
+    ps = [w.copy() for w in net.W]
+    x, y = np.append(RNG.normal(size=3), 1.0), np.array([0.8])
+    net.propagate(x, y)
+    claimed = [(before - after) / 0.01 for before, after in zip(ps, net.W)]
+
+    def loss():
+        h = 1 / (1 + np.exp(-(x @ ps[0])))
+        return 0.5 * float(np.sum((1 / (1 + np.exp(-(h @ ps[1]))) - y) ** 2))
+
+    return ps, claimed, loss, ["W[0]", "W[1]"]
+
+
 STORED_CASES = {
+    "propagate_step_appended_ones_correct.py": lambda: appended_ones("propagate_step_appended_ones_correct.py"),
+    "propagate_step_appended_ones_sigmoid_twice_bug.py": lambda: appended_ones(
+        "propagate_step_appended_ones_sigmoid_twice_bug.py"
+    ),
+    "batch_backward_columns_correct.py": lambda: batch_backward("batch_backward_columns_correct.py"),
+    "batch_backward_columns_tanh_twice_bug.py": lambda: batch_backward("batch_backward_columns_tanh_twice_bug.py"),
     "bias_trick_ones_led_correct.py": lambda: bias_trick("bias_trick_ones_led_correct.py"),
     "bias_trick_ones_led_no_mean_bug.py": lambda: bias_trick("bias_trick_ones_led_no_mean_bug.py"),
     "folded_bias_sample_list_tanh_bug.py": lambda: sample_list("folded_bias_sample_list_tanh_bug.py"),

@@ -118,7 +118,9 @@ def audit(
             if width is not None and sizes is not None and all(s is None or s.n_out != width for s in schedule):
                 schedule.insert(0, Sizes(sizes.n_in, width, invented=True))
             asked = getattr(exc, "sizes", None)  # weights the code sizes itself (init() writes 9 x 9)
-            if asked is not None and asked not in tried:
+            # (asked again after an attempt at sizes it asked for: its weights follow the sizes given, one more
+            # input each time, (n + 1, h + 1): chasing them would never end)
+            if asked is not None and asked not in tried and sizes not in own:
                 schedule.insert(0, asked)
                 own[asked] = getattr(exc, "by", "the code")
             continue

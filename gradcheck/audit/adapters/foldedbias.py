@@ -20,7 +20,8 @@ from gradcheck.audit.loader import AuditError, StudentCodeError
 
 NOTE = (
     "the code's first weight takes one input more than the data has (a bias folded into the weights as an extra "
-    "row): each sample given a leading 1, as the code's own training does"
+    "row, fed a column of ones by the code's own training): each sample given a 1 in front (which end holds it does "
+    "not change the check: the ones are data)"
 )
 
 

@@ -176,7 +176,7 @@ _ROLE_NAMES: dict[str, str] = {
     "loss_grad output_gradient output_grad gradient grad_y dvalues dz d_output dldy grad_in error_grad",
     "epochs": "epochs epoch n_epochs num_epochs iterations iters n_iter num_iter num_iterations "
     "n_iterations max_iter n_steps num_steps num_iters n_iters max_iters n_epoch nepochs iter_no iter_num "
-    "num_iteration no_of_iterations epoch_count",
+    "num_iteration no_of_iterations epoch_count episode episodes n_episodes num_episodes",
     "batch_size": "batch_size batchsize mini_batch_size m n_samples num_samples num_examples n_examples",
     "verbose": "verbose print_cost print_loss plot show log debug",
     "seed": "seed random_state rng_seed",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from gradcheck.audit.adapters import (
     zerograd,
 )
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student, plain_params
+from gradcheck.audit.adapters.heldargs import held_args
 from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, keeps_default, loss_object
 from gradcheck.audit.adapters.names import NO_DROPOUT, PENALTY_NAME, PENALTY_VALUE
 from gradcheck.audit.adapters.objects import student_classes, student_functions
@@ -172,9 +174,7 @@ class Runner:
         fwd, bfn = t.get_forward(root), t.get_backward(root)
         self._feed(root, fwd, Xc, Yc)
         self._set_knob(root, knob, lr)
-        exact = {f"={k}": (lambda v=v: v) for k, v in (t.extra_args(root) if t.extra_args else {}).items()}
-        for k, v in self._function_args().items():  # forward(X, act): the function the code's own call passes
-            exact.setdefault(f"={k}", lambda v=v: v)
+        exact = self._offered(root, (fwd, bfn))
         params_obj = root if t.root_name == "params" else None
         n = 1 if self.vector else (Xc.shape[1] if columns else Xc.shape[0])
         out, found, named = self._forward(fwd, root, Xc, Yc, params_obj, exact, n)
@@ -359,6 +359,18 @@ class Runner:
             self.said.add("primed")
             self.notes.append(f"{t.entry()} {why}: {source}() was run on the batch first, as a training step does")
 
+    def _offered(self, root: Any, fns) -> dict[str, Callable[[], Any]]:
+        """Values offered by exact argument name: the target's (``W1``), the functions the code's own call passes
+        (``forward(X, act)``) and, for ``fns``, the weights the object holds (``feed_forward_pass(x, w)``)."""
+        t = self.t
+        exact = {f"={k}": (lambda v=v: v) for k, v in (t.extra_args(root) if t.extra_args else {}).items()}
+        for k, v in self._function_args().items():
+            exact.setdefault(f"={k}", lambda v=v: v)
+        for fn in fns:
+            for k, v in held_args(fn, root, self.params, exact).items():
+                exact.setdefault(k, v)
+        return exact
+
     def forward_state(self, columns: bool, root: Any = None) -> tuple[Any, Any, dict]:
         """A fresh root (or ``root``) after one forward on the batch: (root, output, values offered by name).
 
@@ -370,9 +382,7 @@ class Runner:
             t.orient(columns)
         root = t.fresh() if root is None else root
         Xc, Yc = self._data(columns)
-        exact = {f"={k}": (lambda v=v: v) for k, v in (t.extra_args(root) if t.extra_args else {}).items()}
-        for k, v in self._function_args().items():  # forward(X, act): the function the code's own call passes
-            exact.setdefault(f"={k}", lambda v=v: v)
+        exact = self._offered(root, (t.get_forward(root), t.get_backward(root)))
         params_obj = root if t.root_name == "params" else None
         n = Xc.shape[1] if columns else Xc.shape[0]
         self._feed(root, t.get_forward(root), Xc, Yc)

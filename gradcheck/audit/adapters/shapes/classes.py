@@ -61,11 +61,16 @@ def _present(names: list[str], ms) -> list[str]:
 #: A backward's name however it is spelled (``backpropation``, ``backPropagate_one``, ``back_prop_sample``): what
 #: follows the word is free, the word itself is the name's start.
 _BACKWARD_START = re.compile(r"^_*(back_?prop|backward)", re.I)
+#: The word after another one (``batch_backward``, ``full_backprop``, ``batchBackward``): tried after those above.
+_BACKWARD_WORD = re.compile(r"(_(back_?prop|backward)|[a-z]Back(_?prop|ward))", re.I)
 
 
 def _spelled_backward(ms) -> list[str]:
-    """Methods whose names start like a backward's and are no exact one (:data:`GRAD_METHODS`): tried after those."""
-    return [m for m in ms if _BACKWARD_START.match(m) and m.lower().lstrip("_") not in GRAD_METHODS]
+    """Methods whose names start like a backward's and are no exact one (:data:`GRAD_METHODS`), then those
+    with the word after another (``batch_backward``): tried after the exact names, before ``train``."""
+    first = [m for m in ms if _BACKWARD_START.match(m) and m.lower().lstrip("_") not in GRAD_METHODS]
+    later = [m for m in ms if m not in first and _BACKWARD_WORD.search(m) and m.lower().lstrip("_") not in GRAD_METHODS]
+    return first + [m for m in later if not _BACKWARD_START.match(m)]
 
 
 def _lone_forward(ms) -> str | None:
@@ -118,6 +123,10 @@ def method_names(cls: type, spec: dict) -> Picked | None:
         return None
     step = None if bname else per_pair_step(getattr(cls, order[0]))  # train(patterns): the step it takes per pair
     order = [step, *order] if step in ms else order
+    if f == order[0] and not fname:  # propagate(x, y) taken for both: its forward is another method (a step that
+        # updates the weights, called as the forward too, would update them twice)
+        others = [m for m in _present(FORWARD_NAMES, ms) if m != f]
+        f = _lone_forward(ms) or next(iter(others), None)
     if f == "predict" and not fname and "loss" in ms and cs231n.is_cs231n_loss(cls.loss):
         f = None  # CS231n: loss(X) returns the scores, predict() only their argmax
     return Picked(cls, f, order[0], list(dict.fromkeys(order[1:])))
