@@ -116,6 +116,22 @@ class _Guard(np.ndarray):
                     out.raw, out.eps = x, float(np.real(c))
         return out
 
+    def __array_function__(self, func, types, args, kwargs):
+        # np.dot, np.where, np.concatenate...: run as numpy runs them (the ufuncs inside, np.clip's among them,
+        # still traced), their float results traced on: these functions hand back plain arrays, and a guard
+        # further on (log(p + 1e-8) after a np.where) went unseen
+        out = super().__array_function__(func, types, args, kwargs)
+        return out if "out" in kwargs else _traced_on(out)
+
+
+def _traced_on(out):
+    """A function's result with its float arrays (alone, or in a tuple or list) traced."""
+    if isinstance(out, np.ndarray) and not isinstance(out, _Guard) and out.dtype.kind in "fc":
+        return out.view(_Guard)
+    if isinstance(out, (list, tuple)) and not hasattr(out, "_fields"):
+        return type(out)(_traced_on(v) for v in out)
+    return out
+
 
 def _clip_guard(ufunc, plain: list) -> tuple[np.ndarray, str] | None:
     """``(x, description)`` when the call clips an array ``x`` away from 0 (and 1) by an epsilon."""
@@ -167,6 +183,11 @@ def traced(compute, drop: bool) -> tuple[object, list[str]]:
     if isinstance(value, np.ndarray):
         value = value.view(np.ndarray)[()]
     return value, list(dict.fromkeys(found))
+
+
+def traced_type() -> type:
+    """The type of the arrays :func:`traced` sees (code that copies an array keeps it so: ``subok=True``)."""
+    return _Guard
 
 
 def guarding(a) -> np.ndarray:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gradcheck.audit import ownloss
+from gradcheck.audit import ownloss, ownlosstable
 from gradcheck.audit.ownlosspoints import _point
 from gradcheck.audit.submissionresult import SubmissionResult
 
@@ -169,12 +169,35 @@ def test_points_travel_sparse_and_come_back_whole():
     base = np.arange(10.0)
     moved = base.copy()
     moved[3] += 1e-6
-    sent = ownloss._sparse(moved, base)
+    sent = ownlosstable.sent(moved, base)
     assert sent == {"i": [3], "v": [moved[3]]}
     assert np.array_equal(_point(sent, base), moved)
     everywhere = base + 1e-6
-    assert np.array_equal(_point(ownloss._sparse(everywhere, base), base), everywhere)
+    assert np.array_equal(_point(ownlosstable.sent(everywhere, base), base), everywhere)
     assert _point({"i": [11], "v": [0.0]}, base) is None and _point([1.0, 2.0], base) is None
+    # a move kept in the table travels as it is kept
+    assert ownlosstable.wire(ownlosstable.move_of(moved, base)) == sent
+
+
+def test_the_table_keeps_digests_and_moves_not_whole_weight_vectors():
+    """A network of 250,000 weights asked at thousands of single-entry points: the table's keys are 16-byte
+    digests and its points the entries moved (the bytes of every weight vector were once kept per point: gigabytes)."""
+    base = np.linspace(-1.0, 1.0, 250_000)
+    table = ownlosstable.Table(["w"], base, np.ones_like(base), 2.0)
+    for i in range(0, 250_000, 50):
+        w = base.copy()
+        w[i] += 1e-5
+        table.loss({"w": w})
+    assert table.lacking and len(table.missing) == 5_000
+    assert all(m.idx is not None and m.idx.size == 1 for m in table.missing.values())
+    assert all(len(k) == 16 for k in table.missing)
+    points = list(table.missing.values())
+    table.fill(points, [float(i) for i in range(len(points))])
+    w = base.copy()
+    w[50] += 1e-5
+    assert table.loss({"w": w}) == 1.0  # found again by its digest
+    table.start_round()
+    assert not table.lacking and not table.missing
 
 
 NOISY_MARGIN = """

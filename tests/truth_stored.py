@@ -349,7 +349,36 @@ def appended_ones(file: str):
     return ps, claimed, loss, ["W[0]", "W[1]"]
 
 
+def adam_state(file: str):
+    """The functions on nine samples of four inputs and one-hot targets of three classes, made here: the returned
+    dW1..db3 against the plain mean cross-entropy (no 1e-8) of a ReLU layer, a SELU layer and a softmax, written
+    here."""
+    m = _load(FOLDER / file, f"truth_{file[:-3]}")
+    params, _, _ = m.init_parameters_with_state([4, 5, 4, 3])
+    names = ["W1", "b1", "W2", "b2", "W3", "b3"]
+    for k in names:
+        params[k] = RNG.normal(0, 0.6, params[k].shape)
+    X, Y = RNG.normal(size=(9, 4)), np.eye(3)[RNG.integers(0, 3, 9)]
+    ps = [params[k] for k in names]
+    grads = m.backward_propagation(X, Y, params, m.forward_propagation(X, params)[1])
+    claimed = [grads["d" + k] for k in names]
+    alpha, scale = 1.6732632423543772, 1.0507009873554805
+
+    def loss():
+        a1 = np.maximum(0, X @ ps[0] + ps[1])
+        z2 = a1 @ ps[2] + ps[3]
+        a2 = scale * np.where(z2 > 0, z2, alpha * (np.exp(z2) - 1))
+        z3 = a2 @ ps[4] + ps[5]
+        logp = z3 - z3.max(axis=1, keepdims=True)
+        logp -= np.log(np.exp(logp).sum(axis=1, keepdims=True))
+        return -np.mean(np.sum(Y * logp, axis=1))
+
+    return ps, claimed, loss, names
+
+
 STORED_CASES = {
+    "adam_state_selu_correct.py": lambda: adam_state("adam_state_selu_correct.py"),
+    "adam_state_selu_no_mean_bug.py": lambda: adam_state("adam_state_selu_no_mean_bug.py"),
     "propagate_step_appended_ones_correct.py": lambda: appended_ones("propagate_step_appended_ones_correct.py"),
     "propagate_step_appended_ones_sigmoid_twice_bug.py": lambda: appended_ones(
         "propagate_step_appended_ones_sigmoid_twice_bug.py"

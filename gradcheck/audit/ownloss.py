@@ -50,6 +50,7 @@ from gradcheck.audit.broadcastgrads import broadcast_onto_params
 from gradcheck.audit.extracted import Extracted, n_out
 from gradcheck.audit.network import ForwardCheck
 from gradcheck.audit.ownlosspoints import MAX_POINTS
+from gradcheck.audit.ownlosstable import Move, Table, halvings, move_of, sent, wire
 from gradcheck.audit.submissionresult import SubmissionResult
 from gradcheck.check import check_gradients
 from gradcheck.errormap import error_maps
@@ -115,59 +116,6 @@ def guard_sized(graded: SubmissionResult) -> list[str]:
     if graded.status != "fail" or graded.own_loss:
         return []
     return [t.name for t in graded.tensors if t.status == "fail" and 0.0 < t.max_rel_error < GUARD_SIZED]
-
-
-def _sparse(flat: np.ndarray, base: np.ndarray) -> Any:
-    """A point as the worker reads it: the entries moved, or every entry when most moved."""
-    moved = np.flatnonzero(flat != base)
-    if moved.size * 4 > base.size:
-        return flat.tolist()
-    return {"i": moved.tolist(), "v": flat[moved].tolist()}
-
-
-class _Table:
-    """Loss values by point (float64 bytes of the flat weights); a missing point is recorded and predicted."""
-
-    def __init__(self, names: list[str], base: np.ndarray, grad: np.ndarray, value: float):
-        self.names, self.base, self.grad, self.value = names, base, grad, value
-        self.known: dict[bytes, float] = {}
-        self.missing: dict[bytes, np.ndarray] = {}
-
-    def flat(self, params: dict) -> np.ndarray:
-        parts = []
-        for n in self.names:
-            a = np.asarray(params[n])
-            if np.iscomplexobj(a):
-                raise TypeError("the student's loss is evaluated in the sandbox at real weights only")
-            parts.append(a.astype(np.float64).ravel())
-        return np.concatenate(parts)
-
-    def loss(self, params: dict) -> float:
-        flat = self.flat(params)
-        key = flat.tobytes()
-        if key in self.known:
-            return self.known[key]
-        self.missing.setdefault(key, flat)
-        return float(self.value + self.grad @ (flat - self.base))  # what the claimed gradient predicts
-
-    def fill(self, points: list[np.ndarray], values: list[Any]) -> None:
-        for flat, v in zip(points, values):
-            self.known[flat.tobytes()] = float(v) if isinstance(v, (int, float)) else float("nan")
-
-
-def _halvings(points: list[np.ndarray], base: np.ndarray) -> list[np.ndarray]:
-    """Each single-entry move of ``points`` at 1/2, 1/4, ... of its step: what a refinement asks next."""
-    out = []
-    for flat in points:
-        moved = np.flatnonzero(flat != base)
-        if moved.size != 1:
-            continue
-        i = int(moved[0])
-        for k in range(1, HALVINGS + 1):
-            ahead = base.copy()
-            ahead[i] = base[i] + (flat[i] - base[i]) / 2.0**k
-            out.append(ahead)
-    return out
 
 
 def _guard(values: list[Any], first: float) -> str | None:
@@ -243,7 +191,7 @@ def _flat(ex: Extracted, part: dict[str, np.ndarray]) -> np.ndarray:
 def _checked(ex: Extracted, value: float, ask, result, wanted, base1, seed, first) -> tuple:
     """``(report, source, why, evaluations)``: ``ex``'s gradient checked on the student's loss asked of the worker,
     from the table of :func:`_rounds` (``value``: the loss at ``ex``'s weights where known, else a placeholder)."""
-    table = _Table(list(ex.params), _flat(ex, ex.params), _flat(ex, ex.grads), value)
+    table = Table(list(ex.params), _flat(ex, ex.params), _flat(ex, ex.grads), value)
     params = {n: ex.params[n].astype(ex.precision) for n in ex.params}
     grads = {n: ex.grads[n].astype(ex.precision) for n in ex.params}
     mode = "full" if table.base.size <= FULL_ENTRIES else "sampled"
@@ -258,12 +206,14 @@ def _rounds(table, params, grads, ask, result, wanted, base1, mode, seed, first)
     a point of the grader's, where the loss's first value there is the only one)."""
     source, checked = wanted[0], False
     for _ in range(MAX_ROUNDS):
-        table.missing.clear()
+        table.start_round()
         report = check_gradients(table.loss, grads, params, method="richardson", mode=mode, seed=seed, samples=SAMPLES)
-        if checked and not table.missing:
+        if checked and not table.lacking:
             return report, source, None
         points = _to_ask(table, checked)
-        got = _answer(ask, result, wanted, points, base1)
+        moved = not np.array_equal(table.base, base1)  # (at the grader's point: the moves are sent from it)
+        start = {"start": sent(table.base, base1)} if moved else {}
+        got = _answer(ask, result, wanted, [wire(m) for m in points], start)
         if isinstance(got, str):
             return None, source, got
         source, values = got
@@ -343,7 +293,7 @@ def _unguarded(report, ex: Extracted, ask, result, source: str, base1: np.ndarra
             seen.extend(g for g in map(str, own.get("guards") or []) if g not in seen)
         return answer
 
-    got = _answer(twin, result, [source], [_flat(ex, ex.params)], base1)
+    got = _answer(twin, result, [source], [sent(_flat(ex, ex.params), base1)])
     if isinstance(got, str) or not seen or not _finite(got[1][0]):
         return report, 0  # no guard acts here (or the loss without it is not finite): the verdict stands
     again, _, why, asked = _checked(ex, float(got[1][0]), twin, result, [source], base1, seed, None)
@@ -363,17 +313,18 @@ def _first_values(result: dict[str, Any]) -> dict[str, float]:
     return first
 
 
-def _to_ask(table: _Table, checked: bool) -> list[np.ndarray]:
+def _to_ask(table: Table, checked: bool) -> list[Move]:
     """The points of this round: the student's own twice (first round), what the check lacked, halvings ahead."""
-    points = ([] if checked else [table.base, table.base]) + list(table.missing.values())
+    own = move_of(table.base, table.base)
+    points = ([] if checked else [own, own]) + list(table.missing.values())
     if checked and len(points) <= FEW_POINTS:
-        points += [p for p in _halvings(points, table.base) if p.tobytes() not in table.known]
+        points += [m for m in halvings(points, table.base, HALVINGS) if m.key() not in table.known]
     return points[:MAX_POINTS]
 
 
-def _answer(ask, result: dict[str, Any], wanted: list[str], points: list[np.ndarray], base: np.ndarray):
+def _answer(ask, result: dict[str, Any], wanted: list[str], points: list[Any], start: dict | None = None):
     """``(source, values)``: the student's loss at ``points`` as the worker run again gave it; or why there are none."""
-    answer = ask({"sources": wanted, "points": [_sparse(p, base) for p in points]})
+    answer = ask({"sources": wanted, "points": points, **(start or {})})
     own = answer.get("own_loss") if isinstance(answer, dict) else None
     if not isinstance(own, dict):
         return "the worker gave no values of it"

@@ -91,6 +91,8 @@ def own_loss_values(ctx: dict, ask: dict, result: dict | None = None) -> dict[st
         return {"error": "the weights are passed to this code one by one: the grader cannot set them"}
     params = ctx["params"]
     base = np.concatenate([np.asarray(v, dtype=float).ravel() for v in ctx["s1"].before])
+    start = _point(ask["start"], base) if "start" in ask else None  # the points' moves are from there (the
+    base = base if start is None else start  # grader's own point: sent once, not with every point)
     cuts = np.cumsum([int(np.prod(p.shape)) for p in params])[:-1]
     at, values, guards, outputs = own[source], [], [], []
     twin, want = bool(ask.get("twin")), bool(ask.get("outputs"))

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck import epsilon
 from gradcheck.audit.adapters import (
     callsite,
     dataattrs,
@@ -422,7 +423,9 @@ class Runner:
         if self.t.output_of is not None:
             out = self.t.output_of(root, ret)
         if isinstance(out, np.ndarray):  # a copy: backward may edit the array in place (probs[range(N), y] -= 1)
-            out = self._sample_axis(np.array(out, dtype=float, copy=True), n, Xc.shape[0] == n)
+            # (a traced output stays traced: the student's loss after it may guard a log, gradcheck.epsilon)
+            kept = isinstance(out, epsilon.traced_type())
+            out = self._sample_axis(np.array(out, dtype=float, copy=True, subok=kept), n, Xc.shape[0] == n)
         named = named_values(fwd, ret)
         named["__ret__"] = ret
         return out, found, named

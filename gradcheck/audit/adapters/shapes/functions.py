@@ -163,6 +163,13 @@ def _params_source(fns: list[Callable], ctx: Context, funcs: dict, bname: str, a
         if isinstance(base, (dict, list)):
             frozen = copy.deepcopy(base)
             return (lambda: copy.deepcopy(frozen)), None, f"parameters from {init_name}()"
+        if isinstance(base, tuple) and base and isinstance(base[0], dict):  # (parameters, m, v): an optimizer's state
+            frozen = copy.deepcopy(base[0])  # beside the weights, which come first
+            return (
+                (lambda: copy.deepcopy(frozen)),
+                None,
+                f"parameters from {init_name}()[0] (it returns {len(base)} values)",
+            )
     gname = next((n for n in GLOBAL_PARAMS if isinstance(ctx.ns.get(n), (dict, list))), None)
     if gname is not None:
         frozen = copy.deepcopy(ctx.ns[gname])
