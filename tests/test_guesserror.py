@@ -45,3 +45,17 @@ def test_other_product_mismatches_stay_the_codes():
     two_apart = FOLDED_MATMUL.replace("size 4 is different from 3", "size 5 is different from 3")
     assert explain(two_apart, True) == two_apart
     assert explain(FOLDED_DOT.replace("(in forward", "(in loading"), True).endswith("(in loading (line 44))")
+
+
+def test_a_missing_key_on_an_object_the_audit_built_names_the_construction():
+    from gradcheck.audit.guesserror import on_inferred_object
+
+    notes = ["MLP: layers = [3, 4, 1] invented", "MLP called with inferred arguments [[3, 4, 1]]"]
+    error = "KeyError: 'W3' (in forward (line 46))"
+    said = on_inferred_object(error, notes)
+    assert said.startswith(error) and "MLP([3, 4, 1])" in said and "not a verdict on the code" in said
+    assert on_inferred_object(error, notes[:1]) == error  # the instructor's own arguments: the code's error
+    assert on_inferred_object("ZeroDivisionError: division by zero (in forward (line 9))", notes).startswith("Zero")
+    assert "guess" not in on_inferred_object("ZeroDivisionError: division by zero (in forward (line 9))", notes)
+    loading = "KeyError: 'W3' (in loading (line 3))"
+    assert on_inferred_object(loading, notes) == loading

@@ -42,6 +42,27 @@ def folded_bias_sizes(error: str) -> tuple[int, int] | None:
     return None
 
 
+#: The errors of code handed an object it did not prepare: a key, an index or an attribute its own training makes.
+_UNPREPARED = ("KeyError:", "IndexError:", "AttributeError:")
+#: The note the audit writes when it builds the model class from arguments it inferred (adapters.sizes).
+_INFERRED = re.compile(r"^(\S+) called with inferred arguments (.+)$")
+
+
+def on_inferred_object(error: str, notes) -> str:
+    """``error``, with the audit's construction named as a possible cause when the code raised a missing key, index
+    or attribute on an object the audit built from inferred arguments (``notes``: the audit's notes)."""
+    made = next((m for m in map(_INFERRED.match, notes) if m), None)
+    if made is None or not error.startswith(_UNPREPARED) or "(in loading" in error or "(in forward" not in error:
+        return error
+    return (
+        f"{error}; raised on an object the audit built itself, {made.group(1)}({made.group(2)[1:-1]}) with arguments "
+        "it inferred: code whose own training prepares the object first (fit() adding the input size to the layer "
+        "list, making the weights) meets there what it never meets in its own runs, so this may be the guess "
+        "failing, not a verdict on the code (such a class is not audited zero-config; [entry] init_args helps only "
+        "where the constructor alone prepares the object)"
+    )
+
+
 def explain(error: str, invented: bool) -> str:
     """``error``, with the invented data named as a possible cause when the code raised on it (``invented``: no data
     was given and the code is no script running on its own; an error while loading the module is never the

@@ -94,6 +94,7 @@ def audit(
     else:
         schedule = [Sizes(X.shape[1], Y.shape[1])]
     first: BaseException | None = None
+    first_notes: list[str] = []
     tried: set[Sizes] = set()
     own: dict[Sizes, str] = {}  # sizes the code's own weights have, and what made them
     while schedule:
@@ -113,7 +114,8 @@ def audit(
                 raise
             if sizes is not None and isinstance(first, AuditError) and first.type in RETRY_WITH_SIZES:
                 first = exc  # what went wrong with sizes says more than "sizes needed"
-            first = first or exc
+            if first is None or first is exc:
+                first, first_notes = exc, attempt  # (what was made for it: the error is read beside them)
             width = getattr(exc, "width", None)
             if width is not None and sizes is not None and all(s is None or s.n_out != width for s in schedule):
                 schedule.insert(0, Sizes(sizes.n_in, width, invented=True))
@@ -142,6 +144,7 @@ def audit(
         notes.extend(attempt)
         return found
     assert first is not None
+    notes.extend(n for n in first_notes if n not in notes)
     raise first
 
 
