@@ -32,6 +32,8 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "training_flag_layers_correct.py": ["hidden.W", "hidden.b", "out.W", "out.b"],
+    "training_flag_layers_sign_bug.py": ["hidden.W", "hidden.b", "out.W", "out.b"],
     "adam_state_selu_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
     "adam_state_selu_no_mean_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
     "propagate_step_appended_ones_correct.py": ["W[0]", "W[1]"],

@@ -3,7 +3,7 @@ module, of another kind, or on data that was given, is left as the code's."""
 
 from __future__ import annotations
 
-from gradcheck.audit.guesserror import explain
+from gradcheck.audit.guesserror import ONES_TRIED, explain
 
 SHAPE = "IndexError: too many indices for array (in backward (line 35))"
 
@@ -32,19 +32,23 @@ FOLDED_MATMUL = (
 FOLDED_DOT = "ValueError: shapes (3,) and (4,4) not aligned: 3 (dim 0) != 4 (dim 0) (in forward (line 44))"
 
 
+TRIED = [f"{ONES_TRIED}: it did not run either"]
+
+
 def test_a_product_one_input_short_names_the_folded_bias_and_the_data_key():
     for error in (FOLDED_MATMUL, FOLDED_DOT):
-        said = explain(error, True)
+        assert explain(error, True) == error  # no column of ones tried: a product of the code's own (a typo's 5)
+        said = explain(error, True, TRIED)
         assert said.startswith(error)
         assert "3 values where the code's weights take 4" in said and "led by a 1" in said
         assert "[data] file" in said and "not a verdict on the code" in said
-        assert explain(error, False) == error  # the instructor's own data: the code's mismatch
+        assert explain(error, False, TRIED) == error  # the instructor's own data: the code's mismatch
 
 
 def test_other_product_mismatches_stay_the_codes():
     two_apart = FOLDED_MATMUL.replace("size 4 is different from 3", "size 5 is different from 3")
-    assert explain(two_apart, True) == two_apart
-    assert explain(FOLDED_DOT.replace("(in forward", "(in loading"), True).endswith("(in loading (line 44))")
+    assert explain(two_apart, True, TRIED) == two_apart
+    assert explain(FOLDED_DOT.replace("(in forward", "(in loading"), True, TRIED).endswith("(in loading (line 44))")
 
 
 def test_a_missing_key_on_an_object_the_audit_built_names_the_construction():

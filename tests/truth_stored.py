@@ -376,7 +376,28 @@ def adam_state(file: str):
     return ps, claimed, loss, names
 
 
+def training_flag(file: str):
+    """Network() on seven samples as columns with integer labels, made here: one training forward and backward, the
+    gradient is the update over the rate; the mean cross-entropy of a ReLU layer and a softmax, written here."""
+    net = _load(FOLDER / file, f"truth_{file[:-3]}").Network()
+    X, labels, rate = RNG.normal(size=(4, 7)), RNG.integers(0, 3, 7), 0.01
+    layers = [(net.hidden, "W"), (net.hidden, "b"), (net.out, "W"), (net.out, "b")]
+    ps = [getattr(o, k).copy() for o, k in layers]
+    net.forward(X, training=True)
+    net.backward(labels, rate)
+    claimed = [(p - getattr(o, k)) / rate for p, (o, k) in zip(ps, layers)]
+
+    def loss():
+        z = ps[2] @ np.maximum(ps[0] @ X + ps[1], 0) + ps[3]
+        logp = z - z.max(axis=0) - np.log(np.exp(z - z.max(axis=0)).sum(axis=0))
+        return -np.mean(logp[labels, np.arange(7)])
+
+    return ps, claimed, loss, ["hidden.W", "hidden.b", "out.W", "out.b"]
+
+
 STORED_CASES = {
+    "training_flag_layers_correct.py": lambda: training_flag("training_flag_layers_correct.py"),
+    "training_flag_layers_sign_bug.py": lambda: training_flag("training_flag_layers_sign_bug.py"),
     "adam_state_selu_correct.py": lambda: adam_state("adam_state_selu_correct.py"),
     "adam_state_selu_no_mean_bug.py": lambda: adam_state("adam_state_selu_no_mean_bug.py"),
     "propagate_step_appended_ones_correct.py": lambda: appended_ones("propagate_step_appended_ones_correct.py"),

@@ -427,7 +427,8 @@ def _judge_box(box, result, data, spec, seeds, common, ask=None, rerun=None) -> 
         """An error verdict keeping what the worker found (shape, entry, notes)."""
         shape, entry, notes = result.get("shape"), result.get("entry"), tuple(result.get("notes", []))
         invented = data is None and result.get("shape") != "script"
-        error = frameworks.explain(guesserror.on_inferred_object(guesserror.explain(error, invented), notes), notes)
+        error = guesserror.on_inferred_object(guesserror.explain(error, invented, notes), notes)
+        error = frameworks.explain(error, notes)
         return SubmissionResult(status="error", error=error, shape=shape, entry=entry, notes=notes, **common)
 
     if not result.get("ok", False) or result.get("error"):

@@ -63,14 +63,19 @@ def on_inferred_object(error: str, notes) -> str:
     )
 
 
-def explain(error: str, invented: bool) -> str:
+#: The note the worker writes when a batch one input short of the weights was tried with a column of ones and
+#: did not run either (:mod:`gradcheck.audit.adapters.foldedbias`): only then is the folded bias named.
+ONES_TRIED = "the batch was tried again with a column of ones in front (the weights take one input more than it has)"
+
+
+def explain(error: str, invented: bool, notes=()) -> str:
     """``error``, with the invented data named as a possible cause when the code raised on it (``invented``: no data
     was given and the code is no script running on its own; an error while loading the module is never the
-    data's)."""
+    data's; ``notes``: the audit's, which say whether a column of ones was tried)."""
     if not invented or "(in loading" in error:
         return error
     folded = folded_bias_sizes(error)
-    if folded is not None:
+    if folded is not None and any(ONES_TRIED in n for n in notes):
         d, wider = folded
         return (
             f"{error}; raised on data the grader invented, {d} values where the code's weights take {wider}: code "

@@ -15,7 +15,7 @@ import numpy as np
 
 from gradcheck.audit.adapters.layout import choose_layout
 from gradcheck.audit.adapters.step import Runner, Step1
-from gradcheck.audit.guesserror import folded_bias_sizes
+from gradcheck.audit.guesserror import ONES_TRIED, folded_bias_sizes
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
 NOTE = (
@@ -40,6 +40,7 @@ def with_ones(runner: Runner, error: BaseException, lr: float, params) -> tuple[
     try:
         step = choose_layout(ones, lr, params, ones.notes)
     except (StudentCodeError, AuditError):
+        runner.notes.append(f"{ONES_TRIED}: it did not run either")
         return None
     runner.notes.extend([*ones.notes, NOTE])
     ones.notes = runner.notes

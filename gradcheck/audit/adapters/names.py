@@ -179,6 +179,8 @@ _ROLE_NAMES: dict[str, str] = {
     "num_iteration no_of_iterations epoch_count episode episodes n_episodes num_episodes",
     "batch_size": "batch_size batchsize mini_batch_size m n_samples num_samples num_examples n_examples",
     "verbose": "verbose print_cost print_loss plot show log debug",
+    # a forward that keeps what its backward reads only in training mode (``forward(X, training=False)``)
+    "training": "training is_training train_mode training_mode",
     "seed": "seed random_state rng_seed",
     # dropout's knobs: a gradient check needs the forward it checks to be the same on every run
     "keep_prob": "keep_prob keep_probability keep_rate prob_keep keepprob",

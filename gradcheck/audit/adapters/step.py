@@ -400,7 +400,8 @@ class Runner:
         """(network output, how found, the forward's named returned values)."""
         if fwd is None:
             return None, "none", {}
-        ctx = {"X": lambda: Xc.copy(), **_dropout_off(), **exact}
+        # (a forward's training flag on: in its other mode it keeps nothing for the backward to read)
+        ctx = {"X": lambda: Xc.copy(), "training": lambda: True, **_dropout_off(), **exact}
         if not self.t.forward_drops_y:
             ctx["Y"] = lambda: Yc.copy()
         if params_obj is not None:
