@@ -255,15 +255,13 @@ def excess_note(ch, name: str, blocks: list) -> str:
     worst = max((s for _, s in blocks), key=lambda s: s.excess)
     off = abs(worst.analytic - worst.numeric)
     g = np.asarray(ch.analytic[name]).reshape(-1)
-    top = max((float(np.max(np.abs(t), initial=0.0)) for t in ch.analytic.values()), default=0.0)
     if not any(np.any(g[b]) for b, _ in blocks) and off <= ch.analytic_floor:
         return (
             f"{name}: its gradient is exactly 0 over the {entries} entries left open, along which the loss moves by "
-            f"up to {off:.2g} "
-            f"(the gradient's largest entry is {top:.2g}): below the rounding of the gradient code ({ANALYTIC_ULPS:g} "
-            f"ulps of that entry, {ch.analytic_floor:.2g}), where a derivative the formula rounds to 0 (s * (1 - s) "
-            "or 1 - a**2 of a saturated unit) and a gradient a bug left at 0 give the same numbers, so the entries "
-            "checked do not account for it: inconclusive, not pass"
+            f"up to {off:.2g} (the gradient's largest entry is {ch.gmax:.2g}): below the rounding of the gradient "
+            f"code ({ANALYTIC_ULPS:g} ulps of that entry, {ch.analytic_floor:.2g}), where a derivative the formula "
+            "rounds to 0 (s * (1 - s) or 1 - a**2 of a saturated unit) and a gradient a bug left at 0 give the same "
+            "numbers, so the entries checked do not account for it: inconclusive, not pass"
         )
     at_floor = ch.rtol * ch.analytic_floor
     return (

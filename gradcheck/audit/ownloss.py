@@ -205,14 +205,14 @@ def _rounds(table, params, grads, ask, result, wanted, base1, mode, seed, first)
     worker's points are moves from; ``first``: the values the first run gave, by source, for the guard, or None at
     a point of the grader's, where the loss's first value there is the only one)."""
     source, checked = wanted[0], False
+    # at the grader's point the moves are sent from it, once per request
+    start = {} if np.array_equal(table.base, base1) else {"start": sent(table.base, base1)}
     for _ in range(MAX_ROUNDS):
         table.start_round()
         report = check_gradients(table.loss, grads, params, method="richardson", mode=mode, seed=seed, samples=SAMPLES)
         if checked and not table.lacking:
             return report, source, None
         points = _to_ask(table, checked)
-        moved = not np.array_equal(table.base, base1)  # (at the grader's point: the moves are sent from it)
-        start = {"start": sent(table.base, base1)} if moved else {}
         got = _answer(ask, result, wanted, [wire(m) for m in points], start)
         if isinstance(got, str):
             return None, source, got

@@ -70,7 +70,7 @@ def _spelled_backward(ms) -> list[str]:
     with the word after another (``batch_backward``): tried after the exact names, before ``train``."""
     first = [m for m in ms if _BACKWARD_START.match(m) and m.lower().lstrip("_") not in GRAD_METHODS]
     later = [m for m in ms if m not in first and _BACKWARD_WORD.search(m) and m.lower().lstrip("_") not in GRAD_METHODS]
-    return first + [m for m in later if not _BACKWARD_START.match(m)]
+    return first + later
 
 
 def _lone_forward(ms) -> str | None:
