@@ -103,6 +103,19 @@ def _start_examples_audit(shared: Path) -> tuple[Path, Path]:
     return out, done
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """Test files in the order ``pytest -n --dist loadfile`` hands them out (pyproject.toml turns xdist's own
+    reordering off): the files with the most tests first, as xdist orders them, but those that read the README's
+    audit of the examples last. A worker given one of them early waits for the audit (minutes, on both cores)
+    while files that need nothing from it queue behind it; last, they find it finished or nearly."""
+    files: dict = {}
+    for item in items:
+        files.setdefault(item.path, []).append(item)
+    waits = {p for p, its in files.items() if any("examples_audit" in getattr(i, "fixturenames", ()) for i in its)}
+    order = sorted(files, key=lambda p: (p in waits, -len(files[p])))
+    items[:] = [item for p in order for item in files[p]]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _examples_audit_early(request, tmp_path_factory):
     """Start the README's audit as this worker's first test starts, when any test of the run reads it: the other

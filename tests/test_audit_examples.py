@@ -32,6 +32,19 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "option_strings_dropout_rate_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "option_strings_dropout_rate_db_unscaled_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "train_loop_inline_targets_correct.py": ["hidden.W", "hidden.b", "out.W", "out.b"],
+    "loss_sets_batch_size_correct.py": ["W1", "b1", "W2", "b2"],
+    "loss_sets_batch_size_tanh_bug.py": ["W1", "b1", "W2", "b2"],
+    "init_params_activation_list_correct.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "init_params_activation_list_no_mean_bug.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "forwardprop_cache_lists_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "forwardprop_cache_lists_slope_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
+    "stateful_loss_layer_correct.py": ["hidden.W", "hidden.b", "out.W", "out.b"],
+    "stateful_loss_layer_no_mean_bug.py": ["hidden.W", "hidden.b", "out.W", "out.b"],
+    "fit_inserts_input_columns_correct.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2", "W3", "b3")],
+    "fit_inserts_input_columns_db_unscaled_bug.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2", "W3", "b3")],
     "training_flag_layers_correct.py": ["hidden.W", "hidden.b", "out.W", "out.b"],
     "training_flag_layers_sign_bug.py": ["hidden.W", "hidden.b", "out.W", "out.b"],
     "adam_state_selu_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],

@@ -142,6 +142,28 @@ def test_a_loss_that_ignores_the_weights_keeps_the_honest_error():
     assert "does not depend on the parameters" in _refusal(Worker(p, lambda q: value))
 
 
+def test_a_first_loss_that_ignores_the_weights_gives_way_to_the_next_one():
+    """``get_loss()`` reading what a training loop left (0 before any) comes first; the module's hinge serves."""
+    p = _params()
+    stale = "the student's get_loss()"
+
+    class TwoLosses(Worker):
+        def __call__(self, request):
+            answer = super().__call__(request)
+            if request["sources"][0] == stale:
+                answer["own_loss"]["values"] = [0.0] * len(request["points"])
+            return answer
+
+    result = _result(p, hinge_grad(p))
+    result["student_losses"].insert(0, {"source": stale, "value": 0.0, "tier": 1})
+    r = ownloss.judged(_graded(), result, 0, TwoLosses(p))
+    assert r.status == "pass" and r.own_loss == SOURCE, (r.status, r.notes)
+    g = hinge_grad(p)
+    g["b1"] = -g["b1"]
+    r = ownloss.judged(_graded(), _result(p, g) | {"student_losses": result["student_losses"]}, 0, TwoLosses(p))
+    assert r.status == "fail" and [t.name for t in r.tensors if t.status == "fail"] == ["b1"]
+
+
 def test_a_loss_that_is_not_finite_keeps_the_honest_error():
     p = _params()
     assert "no finite value" in _refusal(Worker(p, lambda q: float("nan")), _result(p, hinge_grad(p), value=1.0))

@@ -229,7 +229,7 @@ CASES = [
         "nielsen_lists.py",
         {},
         "grads-tuple",
-        "shape",
+        "name",  # return (nabla_b, nabla_w): each list matched by its name, entry by entry
         "Network.backprop",
         True,
         lambda p: sse_half(net(p, X, [sigmoid, sigmoid], "columns"), Y),

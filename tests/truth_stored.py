@@ -24,6 +24,13 @@ def _load(path: Path, name: str):
     return module
 
 
+def _mean_ce_rows(z, labels):
+    """The mean cross-entropy of a softmax over the rows' scores ``z`` at integer ``labels``, written here."""
+    logp = z - z.max(axis=1, keepdims=True)
+    logp = logp - np.log(np.exp(logp).sum(axis=1, keepdims=True))
+    return -np.mean(logp[np.arange(len(labels)), labels])
+
+
 def _bce(p, y):
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
 
@@ -395,7 +402,159 @@ def training_flag(file: str):
     return ps, claimed, loss, ["hidden.W", "hidden.b", "out.W", "out.b"]
 
 
+def inserts_input(file: str):
+    """MLP([5, 6, 3]) fitted for no epoch on nine samples as columns (fit() inserts their four features): the
+    backward's dict of dW/db at random weights; the mean cross-entropy of two ReLU layers and a softmax, written
+    here."""
+    net = _load(FOLDER / file, f"truth_{file[:-3]}").MLP([5, 6, 3], epochs=0)
+    X, labels = RNG.normal(size=(4, 9)), RNG.integers(0, 3, 9)
+    Y = np.eye(3)[labels].T
+    net.fit(X, Y)
+    keys = ["W1", "b1", "W2", "b2", "W3", "b3"]
+    for k in keys:
+        net.params[k] = RNG.normal(0, 0.7, net.params[k].shape)
+    ps = [net.params[k] for k in keys]
+    _, cache = net.forward(X)
+    grads = net.backward(Y, cache)
+    claimed = [grads["d" + k] for k in keys]
+
+    def loss():
+        h = np.maximum(ps[2] @ np.maximum(ps[0] @ X + ps[1], 0) + ps[3], 0)
+        z = ps[4] @ h + ps[5]
+        logp = z - z.max(axis=0) - np.log(np.exp(z - z.max(axis=0)).sum(axis=0))
+        return -np.mean(logp[labels, np.arange(9)])
+
+    return ps, claimed, loss, [f"params['{k}']" for k in keys]
+
+
+def loss_layer(file: str):
+    """Net(4, 6, 3) at random weights on nine samples with integer labels: forward, the loss layer's loss(labels)
+    and backward() as train() runs them, each Dense's grad_W/grad_b; the mean cross-entropy of a ReLU layer and a
+    softmax, written here (the third file's train() sets the targets itself: they are set here the same way)."""
+    net = _load(FOLDER / file, f"truth_{file[:-3]}").Net(4, 6, 3)
+    X, labels = RNG.normal(size=(9, 4)), RNG.integers(0, 3, 9)
+    layers = [(net.hidden, "W"), (net.hidden, "b"), (net.out, "W"), (net.out, "b")]
+    for o, k in layers:
+        setattr(o, k, RNG.normal(0, 0.7, getattr(o, k).shape))
+    ps = [getattr(o, k) for o, k in layers]
+    net.forward(X)
+    if hasattr(net.head, "loss"):
+        net.head.loss(labels)
+    else:
+        net.head.onehot = np.eye(3)[labels]
+    net.backward()
+    claimed = [net.hidden.grad_W, net.hidden.grad_b, net.out.grad_W, net.out.grad_b]
+
+    def loss():
+        z = np.maximum(X @ ps[0] + ps[1], 0) @ ps[2] + ps[3]
+        return _mean_ce_rows(z, labels)
+
+    return ps, claimed, loss, ["hidden.W", "hidden.b", "out.W", "out.b"]
+
+
+def cached_lists(file: str):
+    """Regressor([4, 6, 1]) at random weights on nine samples: forwardprop, then backprop's (grad_b, grad_w) divided
+    by the batch size, as update_batch() applies them; 0.5 * mean squared error of a sigmoid layer, written here."""
+    net = _load(FOLDER / file, f"truth_{file[:-3]}").Regressor([4, 6, 1])
+    X, y = RNG.normal(size=(9, 4)), RNG.normal(size=(9, 1))
+    net.weights = [RNG.normal(0, 0.7, w.shape) for w in net.weights]
+    net.biases = [RNG.normal(0, 0.7, b.shape) for b in net.biases]
+    ps = [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
+    net.forwardprop(X)
+    grad_b, grad_w = net.backprop(y)
+    claimed = [g / 9 for g in (grad_w[0], grad_b[0], grad_w[1], grad_b[1])]
+
+    def loss():
+        h = 1 / (1 + np.exp(-(X @ ps[0] + ps[1].T)))
+        return 0.5 * np.mean((h @ ps[2] + ps[3].T - y) ** 2)
+
+    return ps, claimed, loss, ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+
+
+def held_data(file: str):
+    """Classifier on nine samples it holds, at random weights: forward, cross_entropy, backward as fit() runs them,
+    the gradient the update over the module's rate; the mean cross-entropy of a tanh layer and a softmax, written
+    here."""
+    m = _load(FOLDER / file, f"truth_{file[:-3]}")
+    X, labels = RNG.normal(size=(9, 4)), RNG.integers(0, 3, 9)
+    net = m.Classifier(X, np.eye(3)[labels], labels)
+    keys = ["W1", "b1", "W2", "b2"]
+    for k in keys:
+        setattr(net, k, RNG.normal(0, 0.6, getattr(net, k).shape))
+    ps = [getattr(net, k).copy() for k in keys]
+    probs = net.forward(X)
+    net.cross_entropy(probs)
+    net.backward(probs)
+    claimed = [(p - getattr(net, k)) / m.rate for p, k in zip(ps, keys)]
+
+    def loss():
+        z = np.tanh(X @ ps[0] + ps[1]) @ ps[2] + ps[3]
+        return _mean_ce_rows(z, labels)
+
+    return ps, claimed, loss, keys
+
+
+def activation_list(file: str):
+    """Model() sized by init_params([4, 6, 3], [relu, softmax]) at random weights on nine samples: the backward's
+    dict; the mean cross-entropy of a ReLU layer and a softmax, written here (the file's own script, which trains
+    on 200 random images, runs as the module loads)."""
+    m = _load(FOLDER / file, f"truth_{file[:-3]}")
+    net = m.Model()
+    net.init_params([4, 6, 3], [m.relu, m.softmax])
+    keys = ["W1", "b1", "W2", "b2"]
+    for k in keys:
+        net.params[k] = RNG.normal(0, 0.7, net.params[k].shape)
+    ps = [net.params[k] for k in keys]
+    X, labels = RNG.normal(size=(9, 4)), RNG.integers(0, 3, 9)
+    grads = net.backward(net.forward(X), np.eye(3)[labels])
+    claimed = [grads["d" + k] for k in keys]
+
+    def loss():
+        z = np.maximum(X @ ps[0] + ps[1], 0) @ ps[2] + ps[3]
+        return _mean_ce_rows(z, labels)
+
+    return ps, claimed, loss, [f"params['{k}']" for k in keys]
+
+
+def options_dropout(file: str):
+    """NeuralNetwork([4, 6, 3], l2_lambda=0, dropout_rate=0) at random weights on nine samples: one forward and
+    backward, the gradient the update over the rate; the mean cross-entropy of a ReLU layer and a softmax, written
+    here."""
+    net = _load(FOLDER / file, f"truth_{file[:-3]}").NeuralNetwork([4, 6, 3], l2_lambda=0.0, dropout_rate=0.0)
+    net.weights = [RNG.normal(0, 0.7, w.shape) for w in net.weights]
+    net.biases = [RNG.normal(0, 0.7, b.shape) for b in net.biases]
+    ps = [net.weights[0].copy(), net.biases[0].copy(), net.weights[1].copy(), net.biases[1].copy()]
+    X, labels = RNG.normal(size=(9, 4)), RNG.integers(0, 3, 9)
+    net.forward(X)
+    net.backward(X, np.eye(3)[labels], 0.01)
+    after = [net.weights[0], net.biases[0], net.weights[1], net.biases[1]]
+    claimed = [(p - a) / 0.01 for p, a in zip(ps, after)]
+
+    def loss():
+        z = np.maximum(X @ ps[0] + ps[1], 0) @ ps[2] + ps[3]
+        return _mean_ce_rows(z, labels)
+
+    return ps, claimed, loss, ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+
+
 STORED_CASES = {
+    "option_strings_dropout_rate_correct.py": lambda: options_dropout("option_strings_dropout_rate_correct.py"),
+    "option_strings_dropout_rate_db_unscaled_bug.py": lambda: options_dropout(
+        "option_strings_dropout_rate_db_unscaled_bug.py"
+    ),
+    "init_params_activation_list_correct.py": lambda: activation_list("init_params_activation_list_correct.py"),
+    "init_params_activation_list_no_mean_bug.py": lambda: activation_list("init_params_activation_list_no_mean_bug.py"),
+    "loss_sets_batch_size_correct.py": lambda: held_data("loss_sets_batch_size_correct.py"),
+    "loss_sets_batch_size_tanh_bug.py": lambda: held_data("loss_sets_batch_size_tanh_bug.py"),
+    "forwardprop_cache_lists_correct.py": lambda: cached_lists("forwardprop_cache_lists_correct.py"),
+    "forwardprop_cache_lists_slope_bug.py": lambda: cached_lists("forwardprop_cache_lists_slope_bug.py"),
+    "stateful_loss_layer_correct.py": lambda: loss_layer("stateful_loss_layer_correct.py"),
+    "stateful_loss_layer_no_mean_bug.py": lambda: loss_layer("stateful_loss_layer_no_mean_bug.py"),
+    "train_loop_inline_targets_correct.py": lambda: loss_layer("train_loop_inline_targets_correct.py"),
+    "fit_inserts_input_columns_correct.py": lambda: inserts_input("fit_inserts_input_columns_correct.py"),
+    "fit_inserts_input_columns_db_unscaled_bug.py": lambda: inserts_input(
+        "fit_inserts_input_columns_db_unscaled_bug.py"
+    ),
     "training_flag_layers_correct.py": lambda: training_flag("training_flag_layers_correct.py"),
     "training_flag_layers_sign_bug.py": lambda: training_flag("training_flag_layers_sign_bug.py"),
     "adam_state_selu_correct.py": lambda: adam_state("adam_state_selu_correct.py"),

@@ -40,6 +40,8 @@ from gradcheck.audit import (
     intake,
     ownloss,
     scriptagain,
+    stepform,
+    unloaded,
     untrusted,
     widened,
 )
@@ -307,6 +309,10 @@ def _audited(path: Path, spec: AuditSpec, seed: int, kw: dict) -> SubmissionResu
     if wide is not None:
         k, own = wide[1].shape[1], result.get("own_outputs") or result.get("outputs_named")
         out = widened.widened(out, lambda: _run_and_judge(path, spec, seed, kw, wide)[0], own, k)
+    step = stepform.step_of(out, result, spec)
+    if step is not None:  # a summed gradient that the code's own step divides by the batch size
+        stepped = stepform.with_step(spec, step)
+        out = stepform.judged(out, step, lambda: _run_and_judge(path, stepped, seed, kw, data)[0])
     off = asdefaults.turned_off(out, result)
     if off:  # dropout or a penalty turned off: checked again as the code sets them
         out = asdefaults.judged(out, off, lambda: _run_and_judge(path, asdefaults.kept(spec), seed, kw, data)[0])
@@ -428,7 +434,7 @@ def _judge_box(box, result, data, spec, seeds, common, ask=None, rerun=None) -> 
         shape, entry, notes = result.get("shape"), result.get("entry"), tuple(result.get("notes", []))
         invented = data is None and result.get("shape") != "script"
         error = guesserror.on_inferred_object(guesserror.explain(error, invented, notes), notes)
-        error = frameworks.explain(error, notes)
+        error = unloaded.interactive(unloaded.explain(frameworks.explain(error, notes), notes))
         return SubmissionResult(status="error", error=error, shape=shape, entry=entry, notes=notes, **common)
 
     if not result.get("ok", False) or result.get("error"):

@@ -40,7 +40,11 @@ def modules_missing(notes: list[str]) -> list[str]:
 #: Published libraries a notebook imports for data, plots or images: never where a student's network is defined.
 PUBLISHED = frozenset(
     "pandas sklearn scipy matplotlib seaborn cv2 PIL skimage tqdm h5py imageio plotly nnfs tensorflow_datasets "
-    "torchvision keras tensorflow torch jax IPython google".split()
+    "torchvision keras tensorflow torch jax IPython google "
+    # what a project serves, stores or logs its network with: web apps, databases, settings, experiment trackers
+    "flask django fastapi waitress werkzeug jinja2 sqlalchemy psycopg2 pymysql redis dotenv pytz yaml requests "
+    "boto3 streamlit gradio dash bs4 lxml openpyxl xlrd joblib wandb mlflow tensorboard tensorboardX mnist "
+    "idx2numpy emnist gdown wget kaggle pygame rich colorama termcolor tabulate statsmodels sympy networkx".split()
 )
 
 

@@ -78,7 +78,16 @@ DID_NOT_FINISH = {
     "(time or memory limit, or the student code ended the process)",
 }
 #: What the adapters found that the result keeps even when the audit stops later.
-KEPT_PARTIAL = ("entry", "forward_path", "params", "forward", "forward_random", "forward_knob", "samples_as_columns")
+KEPT_PARTIAL = (
+    "entry",
+    "forward_path",
+    "params",
+    "forward",
+    "forward_random",
+    "forward_knob",
+    "samples_as_columns",
+    "step_method",
+)
 SPEC_KEYS = {
     "entry",
     "keep_defaults",

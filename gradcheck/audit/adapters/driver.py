@@ -22,6 +22,7 @@ from gradcheck.audit.adapters import (
     labels,
     owncall,
     scalarlists,
+    stepmethod,
 )
 from gradcheck.audit.adapters.datacount import bind_shape_counts
 from gradcheck.audit.adapters.extract import extract_step
@@ -44,6 +45,9 @@ from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeErro
 
 #: Errors after which invented sizes are tried (the code's own sizes did not do).
 RETRY_WITH_SIZES = ("NeedsSizes", "ParamsNotFound", "DataSizes")
+#: Errors about how the code trains, true at any sizes: said over an earlier attempt's error (which a size the
+#: code does not take, one output for a softmax, may have caused).
+SAID_AT_ANY_SIZE = ("ManySteps",)
 
 
 def audit(
@@ -114,6 +118,8 @@ def audit(
                 raise
             if sizes is not None and isinstance(first, AuditError) and first.type in RETRY_WITH_SIZES:
                 first = exc  # what went wrong with sizes says more than "sizes needed"
+            elif isinstance(exc, AuditError) and exc.type in SAID_AT_ANY_SIZE and first is not None:
+                first, first_notes = exc, attempt
             if first is None or first is exc:
                 first, first_notes = exc, attempt  # (what was made for it: the error is read beside them)
             width = getattr(exc, "width", None)
@@ -186,6 +192,8 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
     if target.orient is not None:
         target.orient(False)
     probe = target.fresh()
+    if target.root_name == "self" and not ctx.spec.get("backward"):
+        partial["step_method"] = stepmethod.step_method(type(probe), target.backward_name)
     known = {t.name: t for t in target.params_of(probe)} if target.params_of is not None else {}
     if ctx.spec.get("params") and not set(ctx.spec["params"]) <= set(known):
         if ctx.sizes is None and not discover_params(probe, target.root_is_namespace):

@@ -18,6 +18,7 @@ FORWARD_NAMES = [
     "forward_propagation",
     "forward_pass",
     "forward_prop",
+    "forwardprop",
     "l_model_forward",
     "model_forward",
     "predict_proba",
@@ -141,7 +142,9 @@ LAYER_CLASS = re.compile(
 )
 #: An L2 penalty's strength (``lambd``, ``reg``, ``weight_decay``).
 PENALTY_NAME = re.compile(
-    r"^(reg|regulari[sz]ation|reg_?lambda|lambd?a?_?|lmbda|lam|lamb|l2|l2_?reg|l1|weight_?decay|penalty)$", re.I
+    r"^(reg|regulari[sz]ation|reg_?lambda|lambd?a?_?|lmbda|lam|lamb|l2|l2_?reg|l2_?lambda|l2_?lam|l1|l1_?lambda"
+    r"|weight_?decay|penalty)$",
+    re.I,
 )
 #: The penalty a backward and a loss that both take one are given: the same value to both, so
 #: the gradient of the penalized loss is checked (0 would hide a penalty term written wrong).
@@ -165,7 +168,7 @@ _ROLE_NAMES: dict[str, str] = {
     "Y": "y targets target labels label y_true ytrue t y_train yb y_batch expected desired actual "
     "ground_truth y_target ys batch_y true y_actual truth gt y_real one_hot_y y_onehot target_list "
     "targets_list y_one_hot one_hot_encoding one_hot_labels one_hot_targets onehot_labels true_values "
-    "target_values actual_values",
+    "target_values actual_values onehot one_hot y_onehot_train onehot_targets",
     "out": "output out o y_hat yhat y_pred ypred pred preds prediction predictions predicted al outputs "
     "y_predicted a_out final_output output_data logits scores probs output_activations predicted_values "
     "output_values",

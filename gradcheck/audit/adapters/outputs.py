@@ -23,6 +23,8 @@ from gradcheck.audit.adapters.returns import assigned_last, output_index, return
 
 #: Attribute names searched for a stored output, best first.
 STORED = ("output", "out", "y_hat", "yhat", "probs", "predictions", "a_out", "final_output", "outputs", "A2", "a2")
+#: Names of a list of every layer's activations, the output last, that a forward keeps on the model.
+STORED_LISTS = ("activations", "layer_outputs", "outputs", "acts", "As")
 
 
 def _samples_axis_ok(a: Any, n: int | None) -> bool:
@@ -37,6 +39,9 @@ def stored_output(root: Any, n: int | None, depth: int = 0) -> np.ndarray | None
     for name in STORED:
         if _samples_axis_ok(attrs.get(name), n):
             return attrs[name]
+    for name in STORED_LISTS:  # ``self.activations``, each layer's, kept by a forward that returns nothing
+        if _array_list(attrs.get(name), n):
+            return attrs[name][-1]
     for val in reversed(list(attrs.values())):
         if is_user_object(val):
             found = stored_output(val, n, depth + 1)

@@ -110,6 +110,33 @@ def own_call(
     return None
 
 
+def _given(node: ast.AST, ns: dict) -> Any:
+    """An argument's value where functions of the module may be among it (``[relu, relu, softmax]``)."""
+    if isinstance(node, ast.Name) and callable(ns.get(node.id)) and not isinstance(ns[node.id], type):
+        return ns[node.id]
+    if isinstance(node, (ast.List, ast.Tuple)) and any(isinstance(e, ast.Name) for e in node.elts):
+        items = [_given(e, ns) for e in node.elts]
+        return items if isinstance(node, ast.List) else tuple(items)
+    return _value(node, ns, {})
+
+
+def method_call(stmts: list[ast.stmt], name: str, ns: dict) -> tuple[list, dict, int] | None:
+    """(args, kwargs, line) of the code's first call of a method ``name`` (``m.init_params([784, 128, 10],
+    [relu, relu, softmax])``) whose arguments are plain data or the module's functions, or None."""
+    for stmt in stmts:
+        for call in ast.walk(stmt):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == name):
+                continue
+            try:
+                args = [_given(a, ns) for a in call.args if not isinstance(a, ast.Starred)]
+                kwargs = {k.arg: _given(k.value, ns) for k in call.keywords if k.arg is not None}
+            except (_Unknown, TypeError, IndexError, ZeroDivisionError, ValueError):
+                continue
+            if len(args) == len(call.args) and len(kwargs) == len(call.keywords):
+                return args, kwargs, call.lineno
+    return None
+
+
 def shown(args: list, kwargs: dict) -> str:
     """``D=2``-free display of a call's arguments: ``2, 20, 3`` (long containers elided)."""
     parts = [_short(a) for a in args] + [f"{k}={_short(v)}" for k, v in kwargs.items()]

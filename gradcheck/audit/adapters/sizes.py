@@ -186,7 +186,9 @@ def _other_value(p, role: str | None, data: dict, label: str, fn: Callable, note
 HANDED_MODEL = re.compile(r"^(model|net|network|nn|mlp|classifier|estimator|the_?model|neural_?net)$", re.I)
 
 #: Penalties and dropout whose default would change the loss: given their neutral value instead.
-DROPOUT_DEFAULT = re.compile(r"^(dropout|drop_?rate|drop_?prob|p_?drop|keep_?prob|keep)$", re.I)
+DROPOUT_DEFAULT = re.compile(
+    r"^(dropout|dropout_?rate|dropout_?prob|drop_?rate|drop_?prob|p_?drop|keep_?prob|keep)$", re.I
+)
 
 
 def _neutral_default(p, label: str, notes: list[str]):
@@ -210,7 +212,8 @@ def _size_roles(fn: Callable, plist: list) -> dict[str, str | None]:
     known: dict[str, str | None] = {}
     for p in plist:
         role = role_of(p.name)
-        known[p.name] = None if role in ("X", "Y", "lr") or p.name in ("X", "x") else size_role(p.name)
+        given_words = isinstance(p.default, str)  # ``output_activation='softmax'``: a choice, never a size
+        known[p.name] = None if role in ("X", "Y", "lr") or p.name in ("X", "x") or given_words else size_role(p.name)
     unknown = [
         p.name
         for p in plist

@@ -13,11 +13,13 @@ from gradcheck import epsilon
 from gradcheck.audit.adapters import (
     callsite,
     dataattrs,
+    forwardcount,
     funcargs,
     glue,
     knobs,
     labels,
     layerknob,
+    loopprime,
     penaltyoff,
     prime,
     sampleweights,
@@ -81,6 +83,7 @@ class Step1:
     output_found: str = "none"
     arg_lr: str | None = None
     extra: dict = field(default_factory=dict)
+    forwards: int = 0  # the model's forward's runs within the step's call (a training loop runs it many times)
 
 
 def _as_before(before: Any, after: Any) -> Any:
@@ -222,6 +225,8 @@ class Runner:
         idle = prime.takes_nothing(bfn)
         if t.root_name == "self" and (idle or prime.starts_from_loss_state(bfn)):
             self._prime(root, out, Xc, Yc, "takes no data" if idle else "starts from what its loss object stored")
+        elif t.root_name == "self" and loopprime.needed(type(root), t.forward_name, t.backward_name):
+            self._prime(root, out, Xc, Yc, "reads what the loss its training loop calls first stores")
         pair = pair_arg(bfn)
         if pair:  # backprop(self, data): x, y = data[0], data[1]
             ctx[f"={pair}"] = lambda: (Xc.copy(), Yc.copy())
@@ -244,14 +249,15 @@ class Runner:
                 raise
             raise AuditError(lone, where="calling the backward", type_="LoneBackward") from None
         self._zero_grad(root)
-        ret, after = held(  # copied before any other code of the submission's can run (gradcheck.audit.heldreturn)
-            lambda: _loss_first(call_student("backward", bfn, *a, **k)),
-            lambda: [_as_before(b, x) for b, x in zip(before, snapshot(root, self.params))],
-        )
+        with forwardcount.counting(root if t.root_name == "self" else None, t.forward_name) as forwards:
+            ret, after = held(  # copied before any other code of the submission's can run (gradcheck.audit.heldreturn)
+                lambda: _loss_first(call_student("backward", bfn, *a, **k)),
+                lambda: [_as_before(b, x) for b, x in zip(before, snapshot(root, self.params))],
+            )
         arg_lr = accepts_role(bfn, "lr", self.spec.get("lr_arg")) if "lr" in used else None
         via = str(knob) if knob is not None else (f"argument {arg_lr!r}" if arg_lr else None)
         named.pop("__ret__", None)
-        return Step1(root, before, after, ret, out, via, columns, found, arg_lr, named)
+        return Step1(root, before, after, ret, out, via, columns, found, arg_lr, named, forwards[0])
 
     def _sample_weights(self, bfn, ctx: dict, Yc: np.ndarray, columns: bool, given: dict | None) -> None:
         """``compute_grads(X, y, sw)``: positive random weights for a per-sample weight argument (said once)."""
@@ -354,8 +360,11 @@ class Runner:
     def _prime(self, root: Any, out: Any, Xc: np.ndarray, Yc: np.ndarray, why: str) -> None:
         """Run the loss the model holds before a backward that reads the loss's state (``why`` says how)."""
         t = self.t
-        skip = {n for n in (t.backward_name, t.forward_name) if n}
-        source = prime.run_loss(root, t.label, skip, first_array(out), Xc, Yc)
+        values = {"X": Xc, "Y": Yc, "out": first_array(out)}
+        source = loopprime.run(root, t.label, t.forward_name, t.backward_name, values)
+        if source is None:
+            skip = {n for n in (t.backward_name, t.forward_name) if n}
+            source = prime.run_loss(root, t.label, skip, first_array(out), Xc, Yc)
         if source and "primed" not in self.said:
             self.said.add("primed")
             self.notes.append(f"{t.entry()} {why}: {source}() was run on the batch first, as a training step does")

@@ -101,6 +101,10 @@ def _grad_names(names: list[str | None] | None, value: Any) -> bool:
     )
 
 
+def _array_list(v: Any) -> bool:
+    return isinstance(v, list) and bool(v) and all(isinstance(a, np.ndarray) and a.ndim for a in v)
+
+
 def is_array_loss_and_grads(ret: Any) -> bool:
     """``(loss, grads)`` in the CS231n form whose loss is a numeric array rather than a number."""
     return (
@@ -165,6 +169,14 @@ def grads_from_return(
     named = isinstance(value, dict) or (isinstance(value, (list, tuple)) and any(isinstance(v, dict) for v in value))
     if not named and _grad_names(ret_names, value) and len(entries) == len(value):
         entries = [(n, path, a) for n, (_, path, a) in zip(ret_names, entries)]
+        named = True
+    elif not named and _grad_names(ret_names, value) and all(_array_list(v) for v in value):
+        # ``return grad_b, grad_w``: one list per name, each entry named by its index (``grad_b[0]``)
+        entries = [
+            (f"{n}[{i}]", f"{base}[{k}][{i}]", np.asarray(a, float))
+            for k, n in enumerate(ret_names)
+            for i, a in enumerate(value[k])
+        ]
         named = True
     grads, rule = match_entries(entries, params, named)
     if named and rule == "name" and len(grads) < len(params):

@@ -293,18 +293,33 @@ def _drifts(runner: Runner, knob: Knob, columns: bool, lr: float) -> bool:
     return moved > 0 and rel_diff(d1, d2) <= DRIFT_RTOL
 
 
+#: Forwards one step may run: the loss's, and the backward's own again (``loss = self.loss(X, y)`` then
+#: ``self.backward(X, y)``, each calling ``self.forward(X)``); more are a training loop's.
+ONE_STEP_FORWARDS = 2
+
+
 def _raw(s1: Step1, params, runner: Runner, tried: list[str], notes: list[str], drift=False, random=False):
     """No verified learning rate: the raw step (before - after), reported as if lr = 1."""
     if random:
         upd = {"lrs": [1.0], "linear": False, "random": True, "max_nonlinearity": None, "note": RANDOM}
     elif tried:
         why = DRIFT if drift else "momentum, Adam or clipping?"
+        if s1.forwards > ONE_STEP_FORWARDS:
+            why = f"{runner.t.entry()} ran the forward {s1.forwards} times in one call, a training loop"
         notes.append(
             f"the weights changed in place but the update is not linear in any learning-rate candidate "
             f"({', '.join(tried)}): {why}"
         )
         note = f"update not linear in a learning rate: {DRIFT}" if drift else "update not linear in a learning rate"
         upd = {"lrs": [1.0], "linear": False, "max_nonlinearity": None, "note": note}
+    elif s1.forwards > ONE_STEP_FORWARDS:  # (before - after) is then many steps: no size or sign is one gradient's
+        raise AuditError(
+            f"{runner.t.entry()} ran the forward {s1.forwards} times in one call (a training loop) and no learning "
+            "rate the grader can set was found: the weights' change is many steps, not one gradient. Give the "
+            "method that computes one step's gradients ([entry] backward), or the rate ([entry] lr_arg)",
+            where="reading the update",
+            type_="ManySteps",
+        )
     else:
         notes.append(
             "the weights changed in place but no learning rate argument, attribute or global was found: "

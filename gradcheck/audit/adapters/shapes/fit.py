@@ -8,10 +8,12 @@ where it takes one) and the weights it leaves are the ones checked.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.adapters import owncall
 from gradcheck.audit.adapters.calling import bind_args, call_student, plain_params
 from gradcheck.audit.adapters.objects import methods
 from gradcheck.audit.adapters.params import discover_params
@@ -57,7 +59,11 @@ def ensure_params(obj: Any, ctx: Context) -> Any:
             continue
         data = {"X": lambda: np.array(ctx.X), "Y": lambda: np.array(ctx.Y), "lr": lambda: ctx.lr}
         data.update(epochs=lambda: 1, verbose=lambda: False, seed=lambda: 0)
-        if not _called(obj, name, method, data, ctx):
+        spare = _spare(obj)
+        called = _called(obj, name, method, data, ctx)
+        if spare is not None and _sized_by_samples(discover_params(obj), ctx):  # also when it raised after making them
+            obj, called = _as_columns(obj, spare, name, data, ctx) or (obj, called)
+        if not called:
             continue
         made = discover_params(obj)
         if made:
@@ -67,6 +73,39 @@ def ensure_params(obj: Any, ctx: Context) -> Any:
     return obj
 
 
+def _spare(obj: Any) -> Any:
+    """A copy of the fresh instance, kept in case its creator must be called again another way (None if none)."""
+    try:
+        return copy.deepcopy(obj)
+    except Exception:  # noqa: BLE001 - an instance that cannot be copied is not given a second way
+        return None
+
+
+def _sized_by_samples(made: list, ctx: Context) -> bool:
+    """Whether the weights take as many inputs as the batch has samples, not features: code that reads its
+    input size off ``X.shape[0]`` (``self.layers.insert(0, X.shape[0])``), its samples being columns."""
+    if ctx.X is None or np.ndim(ctx.X) != 2:
+        return False
+    n, d = np.shape(ctx.X)
+    ins = {c[0] for c in size_candidates(made)}
+    return n != d and n in ins and not ins & {d, d + 1}
+
+
+def _as_columns(obj: Any, spare: Any, name: str, data: dict, ctx: Context) -> tuple[Any, bool] | None:
+    """(the spare instance, True) after its creator ran on the batch given as columns, where the rows' weights took
+    one input per sample (the code's samples are columns: its forward would run only at square sizes); else None."""
+    cols = {**data, "X": lambda: np.array(ctx.X).T, "Y": lambda: np.array(ctx.Y).T}
+    said = len(ctx.notes)
+    if not _called(spare, name, getattr(spare, name), cols, ctx) or _sized_by_samples(discover_params(spare), ctx):
+        del ctx.notes[said:]
+        return None
+    ctx.notes.append(
+        f"{type(obj).__name__}.{name}() given the batch as rows made weights taking one input per sample: "
+        "called again with the samples as columns"
+    )
+    return spare, True
+
+
 def _called(obj: Any, name: str, method, data: dict, ctx: Context) -> bool:
     """Whether the creator ran and left weights: given the batch (``fit(X, y)``), else sizes.
 
@@ -74,7 +113,7 @@ def _called(obj: Any, name: str, method, data: dict, ctx: Context) -> bool:
     else, for arguments named like data (``init(self, inputs, hidden, outputs)``),
     given by position: inputs, hidden widths, outputs. A note says they are invented.
     """
-    for make in (_batch_args, _inferred_sizes, _positional_sizes):
+    for make in (_batch_args, _inferred_sizes, _positional_sizes, _as_the_code_calls):
         said = len(ctx.notes)
         try:
             args, kwargs = make(method, name, data, ctx)
@@ -111,6 +150,27 @@ def _positional_sizes(method, name: str, data: dict, ctx: Context) -> tuple[list
         "(the gradient check does not depend on them)"
     )
     return sizes, {}
+
+
+def _as_the_code_calls(method, name: str, data: dict, ctx: Context) -> tuple[list, dict]:
+    """The code's own call (``m.init_params([784, 128, 10], [relu, relu, softmax])``), its list of layer sizes
+    invented at the same length: the activations and other settings as the code gives them."""
+    found = owncall.method_call(ctx.loaded.stmts, name, ctx.ns) if ctx.sizes is not None else None
+    if found is None:
+        raise AuditError("no call of the code's own", where="finding the parameters", type_="NeedsSizes")
+    args, kwargs, line = found
+
+    def sized(v):
+        if isinstance(v, (list, tuple)) and len(v) >= 2 and all(isinstance(x, int) and x > 0 for x in v):
+            return [ctx.sizes.n_in, *ctx.sizes.hidden(len(v) - 2), ctx.sizes.n_out]
+        return v
+
+    args, kwargs = [sized(a) for a in args], {k: sized(v) for k, v in kwargs.items()}
+    ctx.notes.append(
+        f"{name} called as the code calls it ({ctx.loaded.locate(line)}), its layer sizes invented: "
+        f"{name}({owncall.shown(args, kwargs)})"
+    )
+    return args, kwargs
 
 
 def _check_sizes(made: list, ctx: Context, by: str) -> None:

@@ -1,0 +1,79 @@
+"""Code of the submission that did not load, said first where no model was found.
+
+A project whose files are Python 2 (``print x``) loads none of them under Python 3, and one
+whose model file uses a name it never imports (``class Model(Module)`` with ``Module``
+undefined) loads without its model: either way the model is not found, and the error that
+says so (or one about a module only Python 2 has, ``cPickle``, or about the layer classes
+left over) hides why. The loading notes keep each such failure; when the audit found no
+model, the first of them leads the error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from gradcheck.audit.frameworks import PYTHON2
+
+#: Errors that mean no model was found (or none could be chosen).
+NOT_FOUND = ("EntryNotFound", "AmbiguousEntry", "ParamsNotFound")
+_SKIPPED = re.compile(
+    r"(?P<where>[^:]+\.(?:py|ipynb)(?: line \d+)?): (?:statement raised )?(?P<error>\w+): (?P<message>.*) "
+    r"while loading; skipped$"
+)
+
+
+def _failures(notes: Sequence[str]) -> list[tuple[str, str, str]]:
+    found = []
+    for note in notes:
+        m = _SKIPPED.search(str(note))
+        if m:
+            found.append((m.group("where").strip(), m.group("error"), m.group("message")))
+    return found
+
+
+#: What ``input()`` raises with no terminal to read from.
+_NO_INPUT = "EOFError: EOF when reading a line"
+
+
+def interactive(error: str) -> str:
+    """``error``, with what it means when the code asked for keyboard input (``input()``), which no audit answers."""
+    if _NO_INPUT not in error:
+        return error
+    return (
+        f"{error}: the code asks for keyboard input (input()), and the audit's sandbox has no one to answer it; "
+        'move the question under `if __name__ == "__main__":` (or into a function), or read the choice from a '
+        "constant, and audit it again"
+    )
+
+
+def _file(where: str) -> str:
+    return where.split(" line ")[0]
+
+
+def explain(error: str, notes: Sequence[str]) -> str:
+    """``error``, led by the Python 2 syntax or the undefined name that kept the code from loading, when no model
+    was found and the loading notes show one."""
+    if not error.startswith(NOT_FOUND):
+        return error
+    failures = _failures(notes)
+    py2 = next(((w, m) for w, e, m in failures if e == "SyntaxError" and any(p in m for p in PYTHON2)), None)
+    if py2 is not None:
+        return (
+            f"the code is Python 2 ({py2[0]}: {py2[1]}): the audit runs Python 3, and its files that do not parse "
+            "were left out, the network among them; port it (print(...), pickle for cPickle: 2to3 does both) and "
+            f"audit it again (the error met: {error})"
+        )
+    # (a name a failed import was to bring, ``input_data`` after ``from tensorflow... import input_data``, is the
+    # import's failure, said elsewhere: only a file whose imports all loaded has a name it never defines)
+    importing = {_file(w) for w, e, _ in failures if e in ("ModuleNotFoundError", "ImportError")}
+    undefined = next(
+        ((w, m) for w, e, m in failures if e == "NameError" and ".py line" in w and _file(w) not in importing), None
+    )
+    if undefined is not None:
+        return (
+            f"{undefined[0]} raised NameError ({undefined[1]}) while loading, a name the file uses without importing "
+            "or defining it: what that statement defines (a class, the model perhaps) is missing, and so is "
+            f"everything that imports it (the error met: {error})"
+        )
+    return error

@@ -1,0 +1,138 @@
+"""Code that did not load, said first where no model was found (gradcheck.audit.unloaded): a Python 2 project and a
+model file using a name it never imports, audited in the sandbox as handed in."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from gradcheck.audit import unloaded
+
+LAYERS = """
+import numpy as np
+
+
+class Linear:
+    def __init__(self, n_in, n_out):
+        self.W = np.random.randn(n_in, n_out) * 0.1
+        self.b = np.zeros(n_out)
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+    def backward(self, g):
+        self.dW, self.db = self.x.T @ g, g.sum(axis=0)
+        return g @ self.W.T
+
+
+class Tanh:
+    def forward(self, x):
+        self.y = np.tanh(x)
+        return self.y
+
+    def backward(self, g):
+        return g * (1 - self.y**2)
+"""
+#: The model's file uses ``Module`` from a file it never imports: its class statement fails.
+MODEL = """
+from layers import Linear, Tanh
+
+
+class Model(Module):
+    def __init__(self, sizes):
+        self.layers = [Linear(sizes[0], sizes[1]), Tanh(), Linear(sizes[1], sizes[2])]
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, g):
+        for layer in reversed(self.layers):
+            g = layer.backward(g)
+"""
+#: The same network in Python 2: print statements, cPickle.
+PY2_MAIN = """
+import cPickle
+import numpy as np
+from layers import Linear, Tanh
+
+
+class Model(object):
+    def __init__(self, sizes):
+        self.layers = [Linear(sizes[0], sizes[1]), Tanh(), Linear(sizes[1], sizes[2])]
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, g):
+        for layer in reversed(self.layers):
+            g = layer.backward(g)
+
+    def train(self, x, y, lr):
+        out = self.forward(x)
+        print "loss", np.mean((out - y) ** 2)
+        self.backward(2 * (out - y) / y.size)
+"""
+
+
+def _project(root, files: dict[str, str]):
+    root.mkdir()
+    for name, text in files.items():
+        (root / name).write_text(textwrap.dedent(text))
+    return root
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory, audit_json):
+    base = tmp_path_factory.mktemp("unloaded")
+    undefined = _project(base / "undefined_base", {"layers.py": LAYERS, "model.py": MODEL})
+    py2 = _project(base / "python2_project", {"layers.py": LAYERS, "main.py": PY2_MAIN})
+    return audit_json([undefined, py2], base / "out")
+
+
+def test_a_python2_project_is_said_to_be_python2_not_missing_cpickle(audited):
+    s = audited["python2_project"]
+    assert s["status"] == "error"
+    assert s["error"].startswith("the code is Python 2 (") and "Missing parentheses in call to 'print'" in s["error"]
+    assert "main.py" in s["error"].split("):")[0] and "port it" in s["error"]
+
+
+def test_a_model_class_with_an_undefined_base_is_named_before_the_layers_left_over(audited):
+    s = audited["undefined_base"]
+    assert s["status"] == "error"
+    assert s["error"].startswith("model.py line 5 raised NameError (name 'Module' is not defined) while loading")
+    assert "the error met:" in s["error"]
+
+
+def test_only_an_error_that_found_no_model_is_led_by_a_load_failure():
+    notes = ["model.py line 5: statement raised NameError: name 'Module' is not defined while loading; skipped"]
+    assert unloaded.explain("IndexError: list index out of range", notes) == "IndexError: list index out of range"
+    assert unloaded.explain(
+        "EntryNotFound: no network", ["line 3: statement raised NameError: x while loading; skipped"]
+    ) == ("EntryNotFound: no network")  # (a notebook's own line: not a file's definition)
+
+
+def test_a_name_a_failed_import_was_to_bring_is_not_called_undefined():
+    """``from tensorflow.examples.tutorials.mnist import input_data`` failed: the NameError after it is that failure's,
+    said by the import's own note (and the data library's wording), never "a name the file never imports"."""
+    notes = [
+        "demo: demo.py line 4: statement raised ModuleNotFoundError: No module named 'tensorflow' "
+        "(the names it imports: input_data) while loading; skipped",
+        "demo: demo.py line 7: statement raised NameError: name 'input_data' is not defined while loading; skipped",
+    ]
+    error = "ParamsNotFound: models holds no layers"
+    assert unloaded.explain(error, notes) == error
+    alone = ["model.py line 5: statement raised NameError: name 'Module' is not defined while loading; skipped"]
+    assert unloaded.explain(error, [*notes, *alone]).startswith("model.py line 5 raised NameError")
+
+
+def test_a_script_asking_for_keyboard_input_is_said_to():
+    error = "EOFError: EOF when reading a line (in loading (line 13))"
+    said = unloaded.interactive(error)
+    assert said.startswith(error) and "input()" in said and "no one to answer" in said
+    assert unloaded.interactive("IndexError: list index out of range") == "IndexError: list index out of range"
