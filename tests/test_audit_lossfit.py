@@ -278,3 +278,25 @@ def test_a_tier_with_the_modules_own_penalty_outranks_a_plain_match_lower_down()
     del found[0]["penalties"]
     picks = choices(AuditSpec(), [config], found, params, X, Y, [])
     assert (picks[0].config.over_samples, picks[0].source) == ("sum", "the loss `nll = ...`")
+
+
+class _HoldsItsData:
+    """A class constructed with its training data: its loss takes the prediction and reads the targets off self."""
+
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+
+    def loss_function(self, y_hat):
+        return -np.mean(self.y * np.log(y_hat))
+
+    def score(self, y_hat):
+        return float(np.mean(y_hat))
+
+
+def test_a_model_s_loss_reading_its_held_targets_is_bound_to_the_prediction_alone():
+    from gradcheck.audit.adapters.lossfind import bindings
+
+    obj = _HoldsItsData(None, None)
+    assert list(bindings(obj.loss_function, set(), {"out", "Y"}, stateful=True)) == [[("y_hat", "out")]]
+    assert list(bindings(obj.score, set(), {"out", "Y"}, stateful=True)) == []  # (no targets: no loss)
+    assert list(bindings(obj.loss_function, set(), {"out", "Y"}, stateful=False)) == []  # (a function: no self)

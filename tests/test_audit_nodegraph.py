@@ -120,3 +120,27 @@ def test_a_network_class_found_by_its_methods_is_named_from_the_classes_its_modu
     units, builders = nodegraph.graph_around(found["Brain"]([2, 3]))
     assert sorted(units) == ["Node", "Synapse"] and "Brain" in builders
     assert nodegraph.graph_around({"W1": 1}) is None
+
+
+class value:  # noqa: N801 - named as a notebook names it
+    def __init__(self, x):
+        self.out = x
+
+
+class node:  # noqa: N801
+    def __init__(self, kind, childnodes):
+        self.kind, self.childnodes, self.weights = kind, childnodes, [0.1] * len(childnodes)
+
+
+class DenseLayer:
+    def __init__(self, inputs):
+        self.inputs, self.W = inputs, [[0.1, 0.2]]
+
+
+def test_a_unit_wired_by_the_code_s_own_statements_is_named_as_a_graph():
+    """A notebook's ``node('sigmoid', childnodes=[value(1), value(0)])`` at top level, its weights three numbers:
+    the error names the graph (it said "no data was given ... set [data] n_in", which cannot help)."""
+    assert nodegraph.wired_unit(node("sigmoid", [value(1.0), value(0.0)])) == "node"
+    assert nodegraph.wired_unit(node("sigmoid", [])) is None
+    assert nodegraph.wired_unit(DenseLayer([value(1.0)])) is None  # a layer is no unit
+    assert nodegraph.wired_unit({"childnodes": [value(1.0)]}) is None

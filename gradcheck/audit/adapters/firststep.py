@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-from gradcheck.audit.adapters import batchshaped, foldedbias
+from gradcheck.audit.adapters import batchshaped, foldedbias, nodegraph
 from gradcheck.audit.adapters.layout import choose_layout, furthest, per_sample
 from gradcheck.audit.adapters.sizes import (
     make_batch,
@@ -138,6 +138,11 @@ def _as_vectors(target: Target, params, ctx: Context, lrs, whole) -> tuple[Runne
 
 def _invent_data(target: Target, params, ctx: Context, lrs, n: int, seed: int) -> tuple[Runner, Step1]:
     cands = size_candidates(params)
+    unit = nodegraph.wired_unit(target.fresh()) if not cands else None
+    if unit is not None:  # one unit of a graph the code wires statement by statement, its weights a few numbers
+        raise AuditError(
+            nodegraph.message([unit], ["the code's own statements"]), where="finding the model", type_="EntryNotFound"
+        )
     if not cands:
         raise AuditError(
             "no data was given and the input/output sizes cannot be read off the weights: "

@@ -23,6 +23,7 @@ loss, the swapped order of a (target, prediction) pair named by role alone
 
 from __future__ import annotations
 
+import ast
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -32,6 +33,7 @@ from typing import Any
 from gradcheck.audit.adapters.calling import plain_params
 from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, PENALTY_NAME, loss_named, role_of
 from gradcheck.audit.adapters.objects import is_user_object, methods
+from gradcheck.audit.adapters.sources import source_tree
 
 #: Names of a loss (``J``, ``J_cost`` as in course notes; a log-likelihood, maximised, its sign turned).
 #: ``xent``, ``ce``, ``sse`` are the usual abbreviations (``ce`` and ``sse`` only as whole words of a name).
@@ -92,7 +94,20 @@ def bindings(
     ``stateful``: a method of the model, which holds its own forward output).
     """
     entries = [(p.name, p.default is p.empty) for p in plain_params(fn)]
-    yield from _bind(entries, set(), offered, available, stateful)
+    yield from _bind(entries, set(), offered, available, stateful, stateful and _reads_held_targets(fn))
+
+
+def _reads_held_targets(fn: Callable) -> bool:
+    """A model's method that reads the targets off the model (``self.y``, ``self.targets``): ``loss_function(self,
+    y_hat)`` of a class constructed with its training data is handed the prediction only."""
+    tree = source_tree(fn)
+    return tree is not None and any(
+        isinstance(n, ast.Attribute)
+        and isinstance(n.value, ast.Name)
+        and n.value.id == "self"
+        and role_of(n.attr) == "Y"
+        for n in ast.walk(tree)
+    )
 
 
 def bindings_for_names(

@@ -96,6 +96,15 @@ def op_graph_message(base: str, kinds: list[str]) -> str:
     )
 
 
+def wired_unit(obj: object) -> str | None:
+    """The class of ``obj`` when it is one unit of a graph the code wires itself (``node('sigmoid',
+    childnodes=[value(1), value(0)])`` at top level): a unit-named class whose object keeps links to others."""
+    if isinstance(obj, dict) or not hasattr(obj, "__dict__") or not _is_unit(type(obj).__name__):
+        return None
+    linked = [v for k, v in vars(obj).items() if LINKS.search(k) and isinstance(v, (list, tuple)) and v]
+    return type(obj).__name__ if any(hasattr(x, "__dict__") for v in linked for x in v) else None
+
+
 def graph_around(obj: object) -> tuple[list[str], list[str]] | None:
     """:func:`node_graph` over the classes the module of ``obj``'s class can see (its own and those it
     imports: ``from neuronClass import Neuron``), for a network class found by its method names."""
@@ -107,4 +116,13 @@ def graph_around(obj: object) -> tuple[list[str], list[str]] | None:
     return node_graph(own)
 
 
-__all__ = ["LINKS", "UNIT_WORDS", "graph_around", "message", "node_graph", "op_graph", "op_graph_message"]
+__all__ = [
+    "LINKS",
+    "UNIT_WORDS",
+    "graph_around",
+    "message",
+    "node_graph",
+    "op_graph",
+    "op_graph_message",
+    "wired_unit",
+]
