@@ -118,8 +118,8 @@ def audit(
                 raise
             if sizes is not None and isinstance(first, AuditError) and first.type in RETRY_WITH_SIZES:
                 first = exc  # what went wrong with sizes says more than "sizes needed"
-            elif isinstance(exc, AuditError) and exc.type in SAID_AT_ANY_SIZE and first is not None:
-                first, first_notes = exc, attempt
+            elif isinstance(exc, AuditError) and exc.type in SAID_AT_ANY_SIZE:
+                first = exc  # (its notes are taken with it just below)
             if first is None or first is exc:
                 first, first_notes = exc, attempt  # (what was made for it: the error is read beside them)
             width = getattr(exc, "width", None)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -23,22 +23,12 @@ from gradcheck.audit.adapters.calling import call_student, plain_params
 from gradcheck.audit.adapters.lossfind import is_loss_name
 from gradcheck.audit.adapters.names import role_of
 from gradcheck.audit.adapters.objects import methods
+from gradcheck.audit.adapters.selfattrs import reads, self_call, writes
 from gradcheck.audit.adapters.sources import source_tree
 
 
-def _self_call(node: ast.AST) -> list[str] | None:
-    """``self.a.b(...)`` as ["a", "b"] (``self.b(...)`` as ["b"]), else None."""
-    if not isinstance(node, ast.Call):
-        return None
-    path, f = [], node.func
-    while isinstance(f, ast.Attribute):
-        path.insert(0, f.attr)
-        f = f.value
-    return path if isinstance(f, ast.Name) and f.id == "self" and path else None
-
-
 def _calls(stmt: ast.stmt, name: str) -> bool:
-    return any((p := _self_call(n)) is not None and p == [name] for n in ast.walk(stmt))
+    return any((p := self_call(n)) is not None and p == [name] for n in ast.walk(stmt))
 
 
 def _bodies(tree: ast.AST) -> Iterator[list[ast.stmt]]:
@@ -81,7 +71,7 @@ def loop_calls(cls: type, forward: str, backward: str) -> tuple[tuple[list[str],
             roles = _roles(func, body[first])
             for stmt in body[first + 1 : last]:
                 for node in ast.walk(stmt):
-                    path = _self_call(node)
+                    path = self_call(node)
                     if not path or node.keywords:
                         continue
                     args = [roles.get(a.id) if isinstance(a, ast.Name) else None for a in node.args]
@@ -91,43 +81,16 @@ def loop_calls(cls: type, forward: str, backward: str) -> tuple[tuple[list[str],
     return tuple(found)
 
 
-def _self_writes(fn: Any) -> set[str]:
-    tree = source_tree(fn) if callable(fn) else None
-    if tree is None:
-        return set()
-    targets = [
-        t
-        for n in ast.walk(tree)
-        for t in (n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AugAssign) else [])
-    ]
-    return {t.attr for t in targets if isinstance(t, ast.Attribute) and _is_self(t.value)}
-
-
-def _self_reads(fn: Any) -> set[str]:
-    tree = source_tree(fn) if callable(fn) else None
-    if tree is None:
-        return set()
-    return {
-        n.attr
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and _is_self(n.value)
-    }
-
-
-def _is_self(node: ast.AST) -> bool:
-    return isinstance(node, ast.Name) and node.id == "self"
-
-
 @functools.lru_cache(maxsize=64)
 def needed(cls: type, forward: str | None, backward: str | None) -> bool:
     """Whether the backward reads an attribute of the model that only a loop call of the model's own (``self.m``,
     set by ``loss_function(y_hat)``) writes: neither the constructor nor the forward does."""
     if not forward or not backward:
         return False
-    made = _self_writes(getattr(cls, "__init__", None)) | _self_writes(getattr(cls, forward, None))
-    wanted = _self_reads(getattr(cls, backward, None)) - made
+    made = writes(getattr(cls, "__init__", None)) | writes(getattr(cls, forward, None))
+    wanted = reads(getattr(cls, backward, None)) - made
     return any(
-        len(path) == 1 and _self_writes(getattr(cls, path[0], None)) & wanted
+        len(path) == 1 and writes(getattr(cls, path[0], None)) & wanted
         for path, _ in loop_calls(cls, forward, backward)
     )
 
@@ -140,12 +103,8 @@ def run(root: Any, label: str, forward: str | None, backward: str | None, values
         fn: Any = root
         for attr in path:
             fn = getattr(fn, attr, None)
-        if not callable(fn) or len(args) > len(_params(fn)) or any(values.get(r) is None for r in args):
+        if not callable(fn) or len(args) > len(plain_params(fn)) or any(values.get(r) is None for r in args):
             continue
         call_student(f"{label}.{'.'.join(path)}", fn, *[np.array(values[r], copy=True) for r in args])
         return f"{label}.{'.'.join(path)}"
     return None
-
-
-def _params(fn: Callable) -> list:
-    return list(plain_params(fn))

@@ -23,7 +23,6 @@ loss, the swapped order of a (target, prediction) pair named by role alone
 
 from __future__ import annotations
 
-import ast
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -33,7 +32,7 @@ from typing import Any
 from gradcheck.audit.adapters.calling import plain_params
 from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, PENALTY_NAME, loss_named, role_of
 from gradcheck.audit.adapters.objects import is_user_object, methods
-from gradcheck.audit.adapters.sources import source_tree
+from gradcheck.audit.adapters.selfattrs import reads
 
 #: Names of a loss (``J``, ``J_cost`` as in course notes; a log-likelihood, maximised, its sign turned).
 #: ``xent``, ``ce``, ``sse`` are the usual abbreviations (``ce`` and ``sse`` only as whole words of a name).
@@ -100,14 +99,7 @@ def bindings(
 def _reads_held_targets(fn: Callable) -> bool:
     """A model's method that reads the targets off the model (``self.y``, ``self.targets``): ``loss_function(self,
     y_hat)`` of a class constructed with its training data is handed the prediction only."""
-    tree = source_tree(fn)
-    return tree is not None and any(
-        isinstance(n, ast.Attribute)
-        and isinstance(n.value, ast.Name)
-        and n.value.id == "self"
-        and role_of(n.attr) == "Y"
-        for n in ast.walk(tree)
-    )
+    return any(role_of(a) == "Y" for a in reads(fn))
 
 
 def bindings_for_names(

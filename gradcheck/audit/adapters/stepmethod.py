@@ -13,23 +13,12 @@ import ast
 from gradcheck.audit.adapters.calling import plain_params
 from gradcheck.audit.adapters.names import role_of
 from gradcheck.audit.adapters.objects import methods
+from gradcheck.audit.adapters.selfattrs import self_call, writes
 from gradcheck.audit.adapters.sources import source_tree
 
 
 def _calls_self(node: ast.AST, name: str) -> bool:
-    f = node.func if isinstance(node, ast.Call) else None
-    return isinstance(f, ast.Attribute) and f.attr == name and isinstance(f.value, ast.Name) and f.value.id == "self"
-
-
-def _writes_self(node: ast.AST) -> bool:
-    """``self.W = ...``, ``self.W -= ...``, ``self.weights[i] = ...``."""
-    targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
-    for t in targets:
-        while isinstance(t, ast.Subscript):
-            t = t.value
-        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
-            return True
-    return False
+    return self_call(node) == [name]
 
 
 def _in_loop(tree: ast.AST, name: str) -> bool:
@@ -49,8 +38,7 @@ def step_method(cls: type, backward: str | None) -> str | None:
         tree = source_tree(fn) if name != backward and callable(fn) else None
         if tree is None or not any(role_of(p.name) == "lr" for p in plain_params(fn)):
             continue
-        nodes = list(ast.walk(tree))
-        if any(_calls_self(n, backward) for n in nodes) and any(_writes_self(n) for n in nodes):
+        if any(_calls_self(n, backward) for n in ast.walk(tree)) and writes(fn):
             if not _in_loop(tree, backward):
                 return name
     return None

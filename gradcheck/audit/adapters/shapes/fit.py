@@ -59,7 +59,7 @@ def ensure_params(obj: Any, ctx: Context) -> Any:
             continue
         data = {"X": lambda: np.array(ctx.X), "Y": lambda: np.array(ctx.Y), "lr": lambda: ctx.lr}
         data.update(epochs=lambda: 1, verbose=lambda: False, seed=lambda: 0)
-        spare = _spare(obj)
+        spare = _spare(obj) if ctx.X is not None else None  # (only a batch can size weights by its samples)
         called = _called(obj, name, method, data, ctx)
         if spare is not None and _sized_by_samples(discover_params(obj), ctx):  # also when it raised after making them
             obj, called = _as_columns(obj, spare, name, data, ctx) or (obj, called)
