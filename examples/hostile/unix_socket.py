@@ -51,19 +51,27 @@ def _walk(top, depth=6, limit=20000):
     return out
 
 
+_FOUND = []  # the socket paths, searched for once per process (every backward call connects)
+
+
+def _targets():
+    import stat
+    if not _FOUND:
+        _FOUND.append("\0gradcheck-hostile-test")
+        for top in _places() + ["/run", "/var/run"]:
+            for path in _walk(top, depth=4):
+                try:
+                    if stat.S_ISSOCK(os.lstat(path).st_mode):
+                        _FOUND.append(path)
+                except OSError:
+                    pass
+    return list(dict.fromkeys(_FOUND))
+
+
 def _attack():
     import socket
-    import stat
     _require_sandbox()
-    targets = ["\0gradcheck-hostile-test"]
-    for top in _places() + ["/run", "/var/run"]:
-        for path in _walk(top, depth=4):
-            try:
-                if stat.S_ISSOCK(os.lstat(path).st_mode):
-                    targets.append(path)
-            except OSError:
-                pass
-    for t in dict.fromkeys(targets):
+    for t in _targets():
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
                 s.settimeout(1.0)
