@@ -276,6 +276,7 @@ class SecondOpinions:
         a note with a ``key`` attribute is one kind whatever its wording (the last wording is kept).
         """
         note = note or _kink_note
+        self.__dict__.setdefault("_kinked", set()).add((name, int(j)))
         kind = (name, getattr(note, "key", note))
         unsettled = self.__dict__.setdefault("_unsettled", {})
         first, count, text = unsettled.get(kind, (None, 0, None))
@@ -286,6 +287,10 @@ class SecondOpinions:
         text = note(name, first, count + 1)
         self.notes.append(text)
         unsettled[kind] = (first, count + 1, text)
+
+    def left_by_kinks(self, name: str, j: int) -> bool:
+        """Was entry ``j`` of ``name`` left ``inconclusive`` by kinks inside every step its second opinion took?"""
+        return (name, int(j)) in self.__dict__.get("_kinked", ())
 
     def _widen_affordable(self) -> bool:
         """May a second opinion take the complex step in extended precision? (see :data:`WIDEN_TRIES`)"""

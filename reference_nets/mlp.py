@@ -409,6 +409,8 @@ class MLP:
             fn.network, fn.data = self, (X, Y)
         # K parameter sets in one vectorised forward (each tensor with a leading axis K)
         loss_fn.batched = lambda params_batch: self.batched_loss(params_batch, X, Y)
+        # every activation and loss here takes complex parameters analytically (the complex step is exact)
+        loss_fn.complex_safe = True
         return loss_fn, grad_fn
 
     # ----------------------------------------------------------------- batched

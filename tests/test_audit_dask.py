@@ -51,7 +51,9 @@ HOSTILE_EXPECTED = tomllib.loads((HOSTILE / "EXPECTED.toml").read_text())["files
 HONEST = ["inplace_correct.py", "grads_tuple_sign_bug.py", "lists_bias_bug.py", "script_correct.py"]
 FOLDERS = ["project_correct", "class_export"]
 ATTACKS = ["os_exit.py", "forge_channel.py", "rewrite_results.py", "neighbour_worker.py", "cached_gradient.py"]
-SPEC = "[limits]\nwall_seconds = 8\nmemory_mb = 768\n"
+# no submission here is meant to time out: the wall limit is a bound for a hang (its default), never one a loaded
+# machine can turn a pass into a timeout with (an 8 s limit did, on a machine running two audits beside the suite)
+SPEC = "[limits]\nwall_seconds = 30\nmemory_mb = 768\n"
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this file
 

@@ -32,6 +32,8 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "module_stack_hidden_list_correct": [f"layers[{i}].params['{k}']" for i in (0, 2) for k in ("weight", "bias")],
+    "module_stack_hidden_list_no_mean_bug": [f"layers[{i}].params['{k}']" for i in (0, 2) for k in ("weight", "bias")],
     "option_strings_dropout_rate_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
     "option_strings_dropout_rate_db_unscaled_bug.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],
     "train_loop_inline_targets_correct.py": ["hidden.W", "hidden.b", "out.W", "out.b"],

@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "examples" / "hostile"
 HONEST = ROOT / "examples" / "submissions" / "inplace_correct.py"
 BUGGY = ROOT / "examples" / "submissions" / "inplace_tanh_bug.py"
-SPEC = "[limits]\nwall_seconds = 8\nmemory_mb = 768\n"
+#: nothing here should time out: a wall limit a loaded CI machine (two test workers, two audits each) cannot reach
+SPEC = "[limits]\nwall_seconds = 30\nmemory_mb = 768\n"
 
 
 def _audit(target: Path, out: Path, spec: Path) -> tuple[subprocess.CompletedProcess, dict]:

@@ -230,3 +230,14 @@ def test_square_layers_past_the_cap_keep_one_way_of_storing():
     assert 1 <= len(layouts) <= 2
     assert [x.transposed for x in layouts[0].layers] == [False] * 41
     assert all(x.bias == f"b{i}" for i, x in enumerate(layouts[0].layers))
+
+
+def test_a_square_weight_reads_the_way_the_others_are_stored_first():
+    # W1 is stored out x in (3 x 4 from 4 inputs); the square W2 reads either way, and where the forward cannot
+    # tell them apart (tiny weights: every softmax output near 1/3) the first reading is the one judged
+    shapes = {"W1": (3, 4), "b1": (3,), "W2": (3, 3), "b2": (3,)}
+    layouts = infer_layouts(shapes, 4, 3)
+    assert {_orient(x) for x in layouts} == {(True, False), (True, True)}
+    assert _orient(layouts[0]) == (True, True)
+    plain = infer_layouts({"W1": (4, 3), "b1": (3,), "W2": (3, 3), "b2": (3,)}, 4, 3)
+    assert _orient(plain[0]) == (False, False)

@@ -1986,6 +1986,27 @@ def _demo_then_train(folder: str):
     return ps, claimed, loss, ["first.weight", "first.bias", "second.weight", "second.bias"]
 
 
+def _module_stack_hidden_list(folder: str):
+    """MLP(n_inputs, [n_hidden], n_classes) of modules: weights (out, in) applied to rows, ReLU, softmax; mean CE."""
+    modules, mlp = _import(folder, ("modules", "mlp_numpy"))
+    net = mlp.MLP(3, [4], 2)
+    linear = [net.layers[0], net.layers[2]]
+    for layer in linear:  # weights of order 1 (the file starts them at 1e-4), so every entry is measured
+        layer.params["weight"] = RNG.normal(size=layer.params["weight"].shape)
+        layer.params["bias"] = RNG.normal(size=layer.params["bias"].shape)
+    labels = RNG.integers(0, 2, size=7)
+    out = net.forward(X)
+    net.backward(modules.CrossEntropyModule().backward(out, labels))  # the loss below is written here
+    ps = [a for layer in linear for a in (layer.params["weight"], layer.params["bias"])]
+    claimed = [a for layer in linear for a in (layer.grads["weight"], layer.grads["bias"])]
+
+    def loss():
+        h = np.maximum(X @ ps[0].T + ps[1], 0.0)
+        return ce(softmax_rows(h @ ps[2].T + ps[3]), np.eye(2)[labels])
+
+    return ps, claimed, loss, [f"layers[{i}].params['{k}']" for i in (0, 2) for k in ("weight", "bias")]
+
+
 def _inner_helpers(rel: str):
     """forward(X, W1, b1, W2, b2) -> (Z1, A1, Z2, A2), backward(X, Y, W2, A1, A2); BCE on the sigmoid output."""
     m = definitions(FOLDER / rel, rel)
@@ -2416,6 +2437,8 @@ CASES = {
     "notebook_runs_modules_correct": case_notebook_runs_modules,
     "layers_trained_in_tests_correct": case_layers_trained_in_tests,
     "course_tests_beside_model_correct": case_course_tests_beside_model,
+    "module_stack_hidden_list_correct": lambda: _module_stack_hidden_list("module_stack_hidden_list_correct"),
+    "module_stack_hidden_list_no_mean_bug": lambda: _module_stack_hidden_list("module_stack_hidden_list_no_mean_bug"),
     "rows_fixed_batch_correct.py": case_rows_fixed_batch,
     "columns_bias_sum_tuple_bug.py": case_columns_bias_sum_tuple,
     "keyword_loss_layers_correct.py": lambda: _keyword_loss("keyword_loss_layers_correct.py"),

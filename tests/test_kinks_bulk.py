@@ -53,17 +53,19 @@ def _leaky_net(seed: int, widths, batch: int, scale: float, alpha: float = 0.01)
                 dz = (dz @ p[f"W{k}"].T) * np.where(cache[k - 2][1] > 0, 1.0, alpha)
         return out
 
+    loss.data = (X, y)
     return params, loss, grad
 
 
-#: (seed, widths, batch, weight scale): a leaky-ReLU net whose bias entries were failed though right
-#: (kinks read as noise widened the steps, across units a hair from their kinks)
-FALSE_FAILS = [(11, [4, 23, 32, 13, 1], 64, 0.0032)]
+#: (seed, widths, batch, weight scale, leaky slope): nets whose entries were failed though right (kinks read as
+#: noise widened the steps, across units a hair from their kinks); the ReLU net's b2 by a one-entry screen whose
+#: step and a quarter of it read the same through hundreds of kinks (1.35e-8 +/- 3e-10 where b2[8] is 1.14e-8)
+FALSE_FAILS = [(11, [4, 23, 32, 13, 1], 64, 0.0032, 0.01), (2, [4, 35, 30, 25, 2], 197, 0.0013882365626851378, 0.0)]
 
 
-@pytest.mark.parametrize("seed,widths,batch,scale", FALSE_FAILS)
-def test_correct_leaky_relu_net_at_tiny_weights_is_never_failed(seed, widths, batch, scale):
-    params, loss, grad = _leaky_net(seed, widths, batch, scale)
+@pytest.mark.parametrize("seed,widths,batch,scale,alpha", FALSE_FAILS)
+def test_correct_leaky_relu_net_at_tiny_weights_is_never_failed(seed, widths, batch, scale, alpha):
+    params, loss, grad = _leaky_net(seed, widths, batch, scale, alpha)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report = check_gradients(loss, grad, params, name_bugs=False, seed=seed)
@@ -74,11 +76,13 @@ def test_correct_leaky_relu_net_at_tiny_weights_is_never_failed(seed, widths, ba
             assert any(n.startswith(t.name) for n in report.notes), report.notes
 
 
-@pytest.mark.parametrize("seed,widths,batch,scale", FALSE_FAILS[:1])
-def test_one_entry_off_by_1pct_in_the_same_kinked_net_is_caught_and_pinned(seed, widths, batch, scale):
-    params, loss, grad = _leaky_net(seed, widths, batch, scale)
+@pytest.mark.parametrize("seed,widths,batch,scale,alpha", FALSE_FAILS)
+def test_one_entry_off_by_1pct_in_the_same_kinked_net_is_caught_and_pinned(seed, widths, batch, scale, alpha):
+    params, loss, grad = _leaky_net(seed, widths, batch, scale, alpha)
     g = grad(params)
-    for name in ("b2", "W3", "b4"):
+    # (the ReLU net's b2 with its largest entry off by 1% passes: its group screen, through W4 and b4 at 1e-2,
+    # does not resolve b2's entries of 3e-7, and its per-entry checks fall elsewhere; a known miss)
+    for name in ("b2", "W3", "b4") if alpha else ("W3", "b4"):
         j = np.unravel_index(int(np.argmax(np.abs(g[name]))), g[name].shape)
 
         def bad(p, name=name, j=j):
@@ -91,6 +95,48 @@ def test_one_entry_off_by_1pct_in_the_same_kinked_net_is_caught_and_pinned(seed,
             report = check_gradients(loss, bad, params, name_bugs=False, seed=seed)
         t = report.tensor(name)
         assert t.status == "fail" and t.worst_index == tuple(int(i) for i in j), report.summary()
+
+
+def _mp_slope(params, data, alpha: float, name: str, j: int, h: str = "1e-25") -> float:
+    """The loss's central difference along entry ``j`` of ``name`` in 50-digit arithmetic (an oracle independent of
+    gradcheck: at that step no kink is crossed, and the rounding is 1e-25 of the slope's last digit)."""
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 50
+    X, y = data
+    depth = len(params) // 2
+    mp = np.vectorize(mpmath.mpf, otypes=[object])
+    act = np.vectorize(lambda t: t if t > 0 else alpha * t, otypes=[object])
+    first = int(name[1:])  # the layers below the entry's do not move: computed once
+    below = mp(X)
+    for k in range(1, first):
+        below = act(below @ mp(params[f"W{k}"]) + mp(params[f"b{k}"]))
+
+    def value(shift):
+        a = below
+        for k in range(first, depth + 1):
+            b = mp(params[f"b{k}"])
+            if f"b{k}" == name:
+                b[j] += shift
+            z = a @ mp(params[f"W{k}"]) + b
+            if k < depth:
+                a = act(z)
+            else:
+                p = np.vectorize(lambda t: 1 / (1 + mpmath.exp(-t)), otypes=[object])(z)
+        terms = [yy * mpmath.log(pp) + (1 - yy) * mpmath.log(1 - pp) for pp, yy in zip(p.ravel(), y.ravel())]
+        return -mpmath.fsum(terms) / y.size
+
+    step = mpmath.mpf(h)
+    return float((value(step) - value(-step)) / (2 * step))
+
+
+def test_the_relu_nets_bias_gradient_is_right_by_a_50_digit_oracle():
+    # the entries the checker leaves inconclusive there are right: ground truth not from this project's code
+    seed, widths, batch, scale, alpha = FALSE_FAILS[1]
+    params, loss, grad = _leaky_net(seed, widths, batch, scale, alpha)
+    g = grad(params)["b2"]
+    for j in (8, int(np.argmax(np.abs(g)))):  # the entry once failed, and the largest
+        exact = _mp_slope(params, loss.data, alpha, "b2", j)
+        assert abs(g[j] - exact) <= 1e-9 * abs(exact), (j, g[j], exact)
 
 
 def _piecewise(kinks: np.ndarray, weights: np.ndarray, smooth: float):

@@ -209,9 +209,21 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
     Relative paths in the request are taken from ``base`` (the cwd), else from ``alt``
     (the request file's directory).
     """
-    out, result = _run_request(req, base, alt)
+    start = os.getcwd()
+    try:
+        out, result = _run_request(req, base, alt)
+    finally:
+        os.chdir(start)
     result["precision"] = precision(result)
     return out, result
+
+
+def _enter(sub: Path) -> None:
+    """Work in the submission's own folder, as its student ran it: a project folder's root, else the file's
+    folder (a project's ``open('config.yaml')`` finds its file; a lone file's folder is the cwd already)."""
+    home = sub if sub.is_dir() else sub.parent
+    if home.is_dir():
+        os.chdir(home)
 
 
 def precision(result: dict) -> str:
@@ -233,6 +245,7 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
     from gradcheck.audit.ownoutputs import outputs_named, own_outputs
 
     sub, out, X, Y, lrs, spec = _parse_request(req, base, alt or base)
+    _enter(sub)
     result = empty_result()
     result["X"], result["Y"] = X, Y
     result["defined"] = defined_names(sub)  # for the spec the audit suggests (read here, never in the grader)

@@ -222,4 +222,7 @@ def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int) 
 
     uniform = [lay for lay in layouts if len({biased(x) for x in lay.layers}) == 1]
     plain = [lay for lay in uniform if all(x.folded is None for x in lay.layers)]
-    return plain + [lay for lay in uniform if lay not in plain] + [lay for lay in layouts if lay not in uniform]
+    ordered = plain + [lay for lay in uniform if lay not in plain] + [lay for lay in layouts if lay not in uniform]
+    # every weight stored the same way first: a square weight (3 x 3 beside a 4 x 3) reads either way, and where the
+    # forward cannot tell them apart (weights of 1e-4: every output near 1/3) the first reading is the one judged
+    return sorted(ordered, key=lambda lay: len({x.transposed for x in lay.layers}) > 1)

@@ -44,6 +44,8 @@ SHAPE_CALLS = {
     "integers",
     "truncated_normal",
 }
+#: Calls a sequence of widths takes and a number does not.
+SEQUENCE_CALLS = ("len", "zip", "list", "tuple", "enumerate", "reversed", "sorted")
 #: Arguments that are not numbers whatever the body does with them.
 NOT_NUMBER = re.compile(r"(activation|act$|func|fn$|loss|optim|init|layer|model|data|name|path|file|mode|type)", re.I)
 #: Numbers that must not change the loss or the forward: given 0.
@@ -93,16 +95,28 @@ def used_as_size(fn: Callable, name: str) -> bool:
 
 
 def used_as_list(fn: Callable, name: str) -> bool:
-    """Whether argument ``name`` of ``fn`` is a sequence: ``len(name)``, ``name[1:]``, ``zip(name, ...)``."""
+    """Whether argument ``name`` of ``fn`` is a sequence: ``len(name)``, ``name[1:]``, ``zip(name, ...)``,
+    ``list(name)``, ``for w in name``, ``[n_in] + name``, ``[n_in, *name]`` (what a number cannot take)."""
     tree = source_tree(fn)
     if tree is None:
         return False
+
+    def named(node) -> bool:
+        return isinstance(node, ast.Name) and node.id == name
+
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("len", "zip"):
-            if any(isinstance(a, ast.Name) and a.id == name for a in node.args):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in SEQUENCE_CALLS:
+            if any(named(a) for a in node.args):
                 return True
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name:
-            if isinstance(node.slice, ast.Slice):
+        if isinstance(node, ast.Subscript) and named(node.value) and isinstance(node.slice, ast.Slice):
+            return True
+        if isinstance(node, (ast.For, ast.comprehension)) and named(node.iter):
+            return True
+        if isinstance(node, ast.Starred) and named(node.value):
+            return True
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            sides = (node.left, node.right)
+            if any(named(s) for s in sides) and any(isinstance(s, ast.List) for s in sides):
                 return True
     return False
 

@@ -46,9 +46,13 @@ LOSS_NAME = re.compile(
 #: Names that look like a loss but are not one (accuracy, helpers, derivatives).
 NOT_LOSS = re.compile(
     r"(accuracy|acc$|score|plot|print|history|rate|deriv|prime|grad|backward|delta|record|^log_(?!loss|likelihood|cosh)|save|show|"
-    r"train|fit|epoch|curve|learn|update|step|valid|test|(^|_)val(_|$))",
+    r"train|fit|epoch|curve|learn|update|step|valid|test|(^|_)val(_|$)"
+    r"|rel(ative)?_?err|(^|_)(compare|check)(_|$))",  # a gradient check's helpers: rel_error(x, y)
     re.I,
 )
+#: Files of tests and of a course's checking scaffold (``unittests.py``, ``test_layers.py``, ``testCases.py``):
+#: what they define compares answers, it is not the student's training loss.
+TEST_FILE = re.compile(r"^(test_.*|.*_tests?|tests?|unit_?tests?|test_?cases.*|conftest)\.py$", re.I)
 #: Methods of a loss object that compute the loss value, in order of preference.
 VALUE_METHODS = ("forward", "__call__", "loss", "calculate", "compute", "value", "evaluate")
 #: Argument names that are inputs only in a network's methods; in a loss they are a prediction or a target.
@@ -205,9 +209,18 @@ def held_by(root: Any, label: str, skip: set[str]) -> list[Candidate]:
     return found
 
 
+def _in_test_file(fn: Callable) -> bool:
+    code = getattr(fn, "__code__", None)
+    return code is not None and bool(TEST_FILE.match(code.co_filename.rsplit("/", 1)[-1]))
+
+
 def in_module(ns: dict, funcs: dict, classes: list[type], skip: set[str], make: Callable) -> list[Candidate]:
     """Tier 2: loss functions, loss objects and argument-free loss classes of the submission."""
-    found = [Candidate(name, fn, 2) for name, fn in sorted(funcs.items()) if is_loss_name(name) and name not in skip]
+    found = [
+        Candidate(name, fn, 2)
+        for name, fn in sorted(funcs.items())
+        if is_loss_name(name) and name not in skip and not _in_test_file(fn)
+    ]
     for name, value in sorted(ns.items()):
         if not name.startswith("_") and _looks_like_loss_object(value):
             vname, fn = _value_method(value)

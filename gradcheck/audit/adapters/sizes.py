@@ -224,9 +224,11 @@ def _size_roles(fn: Callable, plist: list) -> dict[str, str | None]:
     ]
     known.update(argroles.order_sizes(known, unknown, [p.name for p in plist]))
     for p in plist:
-        # a name that reads as one width (number_of_neurons_by_layer) but is taken apart as a list
+        # a name that reads as one width (number_of_neurons_by_layer) but is taken apart as a list: every size, or
+        # the hidden widths alone where other arguments give the inputs and outputs (MLP(n_inputs, n_hidden, n_classes))
         if known.get(p.name) in ("hidden", "n_in", "n_out") and argroles.used_as_list(fn, p.name):
-            known[p.name] = "sizes"
+            ends = {"n_in", "n_out"} <= {known.get(q.name) for q in plist if q is not p}
+            known[p.name] = "hidden_sizes" if ends and known[p.name] == "hidden" else "sizes"
     return known
 
 

@@ -13,6 +13,7 @@ backward already updated); the grader matches them against the named losses.
 from __future__ import annotations
 
 import ast
+import inspect
 from typing import Any
 
 import numpy as np
@@ -157,7 +158,9 @@ def _call(cand: Candidate, env: _Env, stateful: bool) -> list[tuple[float, bool,
     """The loss values of ``cand``, each with whether it comes from the swapped order of its arguments
     and the binding that gave it."""
     values, tried = [], []
+    judged = inspect.ismethod(cand.fn) and not stateful  # a loss object's method: its x is what it judges
     for binding in bindings(cand.fn, set(env.named), set(env.roles), stateful):
+        binding = _prediction_for_input(binding, env) if judged else binding
         tried.append(binding)
         v = _value(cand, env, binding)
         if v is not None:
@@ -168,6 +171,15 @@ def _call(cand: Candidate, env: _Env, stateful: bool) -> list[tuple[float, bool,
         if v is not None:
             values.append((v, True, other))
     return values
+
+
+def _prediction_for_input(binding: list, env: _Env) -> list:
+    """A loss object's ``forward(self, x, y)`` (a module-style ``CrossEntropyModule``) is given the network's
+    output as ``x``: an object apart from the model cannot make a prediction of the inputs."""
+    roles = {r for _, r in binding}
+    if "X" not in roles or roles & {"out", "params"} or "out" not in env.roles:
+        return binding
+    return [(n, "out" if r == "X" else r) for n, r in binding]
 
 
 def _env_at(runner: Runner, s1: Step1, root: Any) -> _Env | None:
