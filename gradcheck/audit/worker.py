@@ -99,6 +99,7 @@ SPEC_KEYS = {
     "grads",
     "samples_as_columns",
     "lr_arg",
+    "backward_args",
     "run_toplevel",
     "loss",
     "mode",
