@@ -32,6 +32,10 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "alias_built_project_correct": [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")],
+    "alias_built_project_sigmoid_twice_bug": [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")],
+    "unpack_init_globals_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
+    "unpack_init_globals_no_relu_mask_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
     "module_stack_hidden_list_correct": [f"layers[{i}].params['{k}']" for i in (0, 2) for k in ("weight", "bias")],
     "module_stack_hidden_list_no_mean_bug": [f"layers[{i}].params['{k}']" for i in (0, 2) for k in ("weight", "bias")],
     "option_strings_dropout_rate_correct.py": ["weights[0]", "biases[0]", "weights[1]", "biases[1]"],

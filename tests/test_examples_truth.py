@@ -2007,6 +2007,43 @@ def _module_stack_hidden_list(folder: str):
     return ps, claimed, loss, [f"layers[{i}].params['{k}']" for i in (0, 2) for k in ("weight", "bias")]
 
 
+def _unpack_init_globals(rel: str):
+    """Globals unpacked from init_weights(); forward_pass(X) reads them, backward_pass returns a tuple; mean CE."""
+    m = definitions(FOLDER / rel, rel)
+    Y = np.eye(3)[RNG.integers(0, 3, size=7)]
+    Xs = RNG.normal(size=(7, 6))
+    names = ["W1", "b1", "W2", "b2", "W3", "b3"]
+    ps = [getattr(m, n) for n in names]
+    claimed = m.backward_pass(Xs, Y, *m.forward_pass(Xs))
+
+    def loss():  # written here: ReLU, ReLU, softmax, mean cross-entropy (the file's 1e-8 guard left out)
+        h = np.maximum(Xs @ ps[0] + ps[1], 0.0)
+        h = np.maximum(h @ ps[2] + ps[3], 0.0)
+        return ce(softmax_rows(h @ ps[4] + ps[5]), Y)
+
+    return ps, claimed, loss, names
+
+
+def _alias_built(folder: str):
+    """SequentialNetwork([Dense(4, 8), Sigmoid, Dense(8, 3), Sigmoid]) of layers.py; mean squared error over all."""
+    layers, network = _import(folder, ("layers", "network"))
+    net = network.SequentialNetwork(
+        [layers.DenseLayer(4, 8), layers.ActivationSigmoid(), layers.DenseLayer(8, 3), layers.ActivationSigmoid()]
+    )
+    Xs, Y = RNG.normal(size=(7, 4)), RNG.random((7, 3))
+    out = net.forward(Xs)
+    net.backward(network.mse_grad(out, Y))
+    dense = [net.layers[0], net.layers[2]]
+    ps = [a for d in dense for a in (d.W, d.b)]
+    claimed = [a for d in dense for a in (d.dW, d.db)]
+
+    def loss():  # written here
+        h = _sig(Xs @ ps[0] + ps[1])
+        return float(np.mean((_sig(h @ ps[2] + ps[3]) - Y) ** 2))
+
+    return ps, claimed, loss, [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")]
+
+
 def _inner_helpers(rel: str):
     """forward(X, W1, b1, W2, b2) -> (Z1, A1, Z2, A2), backward(X, Y, W2, A1, A2); BCE on the sigmoid output."""
     m = definitions(FOLDER / rel, rel)
@@ -2437,6 +2474,10 @@ CASES = {
     "notebook_runs_modules_correct": case_notebook_runs_modules,
     "layers_trained_in_tests_correct": case_layers_trained_in_tests,
     "course_tests_beside_model_correct": case_course_tests_beside_model,
+    "alias_built_project_correct": lambda: _alias_built("alias_built_project_correct"),
+    "alias_built_project_sigmoid_twice_bug": lambda: _alias_built("alias_built_project_sigmoid_twice_bug"),
+    "unpack_init_globals_correct.py": lambda: _unpack_init_globals("unpack_init_globals_correct.py"),
+    "unpack_init_globals_no_relu_mask_bug.py": lambda: _unpack_init_globals("unpack_init_globals_no_relu_mask_bug.py"),
     "module_stack_hidden_list_correct": lambda: _module_stack_hidden_list("module_stack_hidden_list_correct"),
     "module_stack_hidden_list_no_mean_bug": lambda: _module_stack_hidden_list("module_stack_hidden_list_no_mean_bug"),
     "rows_fixed_batch_correct.py": case_rows_fixed_batch,

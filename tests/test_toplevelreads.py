@@ -128,3 +128,30 @@ def test_a_settings_function_that_loops_runs_one_that_updates_in_a_loop_does_not
     ns, _ = _run(source)
     assert ns["LAB"] is False and ns["ON"] is True
     assert "PREPARED" not in ns and "CHAINED" not in ns
+
+
+UNPACKED = textwrap.dedent(
+    """
+    import numpy as np
+
+    def init_weights(n_in=3, n_h=4):
+        return np.ones((n_in, n_h)), np.zeros(n_h)
+
+    def sized(n_in):
+        return np.ones((n_in, 2))
+
+    def forward(X):
+        return X @ W1 + b1 + X @ V
+
+    W1, b1 = init_weights()
+    V = sized(X_TRAIN.shape[1])
+    """
+)
+
+
+def test_weights_unpacked_from_the_modules_own_initializer_of_constants_run():
+    ns, notes = _run(UNPACKED)
+    assert ns["W1"].shape == (3, 4) and ns["b1"].shape == (4,)
+    assert any(n.endswith("were run: line 13") for n in notes), notes
+    # one sized from data stays unrun (the adapters make it at sizes they choose)
+    assert "V" not in ns

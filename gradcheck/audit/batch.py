@@ -51,6 +51,7 @@ from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar
 from gradcheck.audit.initspec import suggestion
 from gradcheck.audit.lookalike import look_alike
 from gradcheck.audit.newprocess import starts_a_process
+from gradcheck.audit.outcome import cut_answer, fmt_bytes
 from gradcheck.audit.resultfiles import BatchPlan, plan_batch, record, submission_digest  # noqa: F401 (distributed)
 from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
@@ -407,6 +408,16 @@ def _worker_error(err: dict, box) -> str:
     return text
 
 
+def _cut_short(box) -> str:
+    """Why a channel filled to the file-size limit holds no answer, and what the instructor can change."""
+    why = (
+        f"its answer ({cut_answer(box.channel)}) is over the {fmt_bytes(len(box.channel))} file-size limit of the "
+        "sandbox's result channel and was cut short: give the constructor small sizes in the spec "
+        "([entry] init_kwargs = {...} or init_args = [...]: a few units per layer)"
+    )
+    return why if box.status == "ok" else f"{why}; {box.reason}"
+
+
 def _invented_batch_ok(result: dict) -> bool:
     """Is a batch the worker invented the one the grader's rule makes from its sizes (any n, seed 0)?"""
     from gradcheck.audit.adapters.sizes import make_batch
@@ -427,6 +438,8 @@ def _judge_box(box, result, data, spec, seeds, common, ask=None, rerun=None) -> 
         return SubmissionResult(status="timeout", error=box.reason, **common)
     if result is None:
         why = box.reason if box.status != "ok" else "it exited before reporting (sys.exit or os._exit?)"
+        if box.channel_full:  # the answer's writes were cut at RLIMIT_FSIZE: no exit of the code's, a JSON cut short
+            why = _cut_short(box)
         return SubmissionResult(status="error", error=f"no result from the submission: {why}", **common)
 
     def refused(error: str) -> SubmissionResult:

@@ -7,11 +7,12 @@ processes) when the program's own error or its signal says so, so a person reads
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import signal
 
-__all__ = ["fmt_bytes", "interpret", "read_tail"]
+__all__ = ["cut_answer", "fmt_bytes", "interpret", "read_tail"]
 
 
 def _signal_name(num: int) -> str:
@@ -109,3 +110,22 @@ def interpret(rc, timed_out, limits, sizes, err_tail, started, cpu) -> tuple[str
         extra = f"; output truncated at the {fmt_bytes(limits.file_bytes)} file-size limit" if big_output else ""
         return "ok", 0, "exited with code 0" + extra
     return "error", rc, _exit_reason(rc, limits, big_output, err_tail)
+
+
+#: A parameter's shape in the worker's JSON, written before its values (a JSON string cannot hold the quotes).
+_PARAM_SHAPE = re.compile(rb'"shape": \[([0-9, ]{0,200})\], "data": ')
+
+
+def cut_answer(channel: bytes) -> str:
+    """What a result channel cut short at the file-size limit held, as far as its head says.
+
+    ``the weights and gradients of 828,490 parameters, as JSON``: the worker's answer lists
+    the parameters first, each one's shape before its values; a cut inside that list counts
+    the parameters seen so far (``at least``).
+    """
+    end = channel.find(b'"grads": [')
+    shapes = _PARAM_SHAPE.finditer(channel if end < 0 else channel[:end])
+    n = sum(math.prod(int(d) for d in m.group(1).split(b",") if d.strip()) for m in shapes)
+    if n == 0:
+        return "the weights and gradients, as JSON"
+    return f"the weights and gradients of {'at least ' if end < 0 else ''}{n:,} parameters, as JSON"

@@ -62,7 +62,8 @@ class SandboxResult:
 
     ``status`` is ``ok`` (exit 0), ``error`` (non-zero exit, signal, limit, or the
     sandbox could not start) or ``timeout``; ``channel`` holds what the program wrote
-    to its result channel (not part of :meth:`to_dict`).
+    to its result channel (not part of :meth:`to_dict`); ``channel_full``: the channel
+    reached the file-size limit, so what it holds may be cut short.
     """
 
     status: str
@@ -79,6 +80,7 @@ class SandboxResult:
     max_rss_bytes: int | None = None
     backend: str = ""
     clean: bool = True
+    channel_full: bool = False
     channel: bytes = field(default=b"", repr=False)
 
     @property
@@ -291,6 +293,7 @@ def _result(launch: Launch, limits: Limits, files, backend: str, run, start: flo
     status, rc, reason = interpret(rc, timed_out, limits, (out_size, err_size), err_tail, started, cpu)
     if not clean:
         reason += " (warning: a process of the run could not be killed)"
+    channel_full = chan.seek(0, os.SEEK_END) >= limits.file_bytes  # RLIMIT_FSIZE cut the answer's writes there
     chan.seek(0)
     return SandboxResult(
         status=status,
@@ -307,5 +310,6 @@ def _result(launch: Launch, limits: Limits, files, backend: str, run, start: flo
         max_rss_bytes=ru.ru_maxrss * 1024,
         backend=backend,
         clean=clean,
+        channel_full=channel_full,
         channel=chan.read(limits.file_bytes),
     )

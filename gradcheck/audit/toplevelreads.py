@@ -17,7 +17,8 @@ named like training (``fit``, ``train``), constructs one of the module's classes
 its functions that trains (:func:`training`: a loop updating attributes, items or globals, a call
 of a training name or of a model class) stays unrun; a settings function that merely loops
 (``for key in (...): level += 1``) runs. The network's own weights and parameter containers stay
-unrun too: the adapters find and make them themselves.
+unrun too: the adapters find and make them themselves; except weights a module function makes from constants
+alone (``W1, b1, W2, b2 = init_weights()``), which no adapter calls for the globals they become.
 """
 
 from __future__ import annotations
@@ -70,12 +71,23 @@ def _runnable(stmt: ast.stmt, stmts: list[ast.stmt]) -> bool:
 
     if not _simple(stmt):
         return False
-    if any(is_param_name(n) or n.lower() in PARAM_CONTAINERS for n in writes(stmt)):
+    if any(is_param_name(n) or n.lower() in PARAM_CONTAINERS for n in writes(stmt)) and not _own_init(stmt, stmts):
         return False
     classes = {s.name for s in stmts if isinstance(s, ast.ClassDef)}
     return not (_called(stmt.value) & (training(stmts) | classes)) and not any(
         map(_TRAINING.search, _called(stmt.value))
     )
+
+
+def _own_init(stmt: ast.stmt, stmts: list[ast.stmt]) -> bool:
+    """``W1, b1, W2, b2 = init_weights()`` (or ``init_weights(784, 128, 10)``): the weights the module's functions
+    read as globals, made by one of its own functions from constants alone; no adapter calls it for them."""
+    value = stmt.value
+    defs = {s.name for s in stmts if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in defs):
+        return False
+    args = [*value.args, *(k.value for k in value.keywords)]
+    return all(isinstance(a, ast.Constant) for a in args)
 
 
 def _called(node: ast.AST) -> set[str]:

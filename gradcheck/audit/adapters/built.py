@@ -110,8 +110,10 @@ def built_in_code(cls: type, loaded: LoadedSubmission, has_params: Callable[[Any
     ns = loaded.module.__dict__
     seen: set[str] = set()
     for filename, tree in sources(loaded):
-        for found in calls_of(tree, cls.__name__):
+        for found in (c for name in _names_of(tree, cls.__name__) for c in calls_of(tree, name)):
             call = _inlined(found, tree, ns)
+            if isinstance(call.func, ast.Name) and call.func.id != cls.__name__ and cls.__name__ in ns:
+                call.func = ast.Name(cls.__name__, ast.Load(), lineno=call.lineno, col_offset=0)
             text = ast.unparse(call)
             if text in seen or not _resolvable(call, ns):
                 continue
@@ -124,6 +126,18 @@ def built_in_code(cls: type, loaded: LoadedSubmission, has_params: Callable[[Any
             if isinstance(obj, cls) and has_params(obj):
                 return obj, f"{loaded.where(filename, call.lineno)}: `{text}`"
     return None
+
+
+def _names_of(tree: ast.AST, name: str) -> list[str]:
+    """``name`` and what the file imports it as (``from network import SequentialNetwork as MLP``)."""
+    aliases = {
+        a.asname
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for a in node.names
+        if a.name == name and a.asname
+    }
+    return [name, *sorted(aliases)]
 
 
 def _makes(fn: Callable, cls: type) -> bool:
