@@ -30,7 +30,7 @@ from gradcheck.audit.adapters.objects import class_refs, methods
 from gradcheck.audit.adapters.pairarg import per_pair_step
 from gradcheck.audit.adapters.params import discover_params
 from gradcheck.audit.adapters.shapes import cs231n, fit
-from gradcheck.audit.adapters.sizes import infer_call_sizes
+from gradcheck.audit.adapters.sizes import depth_invented, infer_call_sizes
 from gradcheck.audit.adapters.target import Context, Target, deepcopy_or
 from gradcheck.audit.adapters.testbuilt import built_in_tests
 from gradcheck.audit.adapters.unthreshold import unthresholded
@@ -308,7 +308,8 @@ def made_or_built(picked: Picked, ctx: Context, alternatives: bool) -> Target:
         if isinstance(exc, AuditError) and exc.type == "NeedsSizes":
             raise
         target, failed = None, exc
-    if target is not None and _has_params(target.fresh()):
+    chose_depth = depth_invented(ctx.notes[said:])  # the code's own construction has the student's depth
+    if target is not None and _has_params(target.fresh()) and not chose_depth:
         return target
     if "init_args" not in ctx.spec and "init_kwargs" not in ctx.spec:
         found = built_in_code(picked.cls, ctx.loaded, _has_params) or built_by_function(
