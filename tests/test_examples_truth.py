@@ -1988,13 +1988,14 @@ def _demo_then_train(folder: str):
 
 def _module_stack_hidden_list(folder: str):
     """MLP(n_inputs, [n_hidden], n_classes) of modules: weights (out, in) applied to rows, ReLU, softmax; mean CE."""
+    rng = np.random.default_rng(11)  # its own: the shared RNG's draws stay those of the cases before
     modules, mlp = _import(folder, ("modules", "mlp_numpy"))
     net = mlp.MLP(3, [4], 2)
     linear = [net.layers[0], net.layers[2]]
     for layer in linear:  # weights of order 1 (the file starts them at 1e-4), so every entry is measured
-        layer.params["weight"] = RNG.normal(size=layer.params["weight"].shape)
-        layer.params["bias"] = RNG.normal(size=layer.params["bias"].shape)
-    labels = RNG.integers(0, 2, size=7)
+        layer.params["weight"] = rng.normal(size=layer.params["weight"].shape)
+        layer.params["bias"] = rng.normal(size=layer.params["bias"].shape)
+    labels = rng.integers(0, 2, size=7)
     out = net.forward(X)
     net.backward(modules.CrossEntropyModule().backward(out, labels))  # the loss below is written here
     ps = [a for layer in linear for a in (layer.params["weight"], layer.params["bias"])]
@@ -2009,9 +2010,10 @@ def _module_stack_hidden_list(folder: str):
 
 def _unpack_init_globals(rel: str):
     """Globals unpacked from init_weights(); forward_pass(X) reads them, backward_pass returns a tuple; mean CE."""
+    rng = np.random.default_rng(12)  # its own: the shared RNG's draws stay those of the cases before
     m = definitions(FOLDER / rel, rel)
-    Y = np.eye(3)[RNG.integers(0, 3, size=7)]
-    Xs = RNG.normal(size=(7, 6))
+    Y = np.eye(3)[rng.integers(0, 3, size=7)]
+    Xs = rng.normal(size=(7, 6))
     names = ["W1", "b1", "W2", "b2", "W3", "b3"]
     ps = [getattr(m, n) for n in names]
     claimed = m.backward_pass(Xs, Y, *m.forward_pass(Xs))
@@ -2026,11 +2028,12 @@ def _unpack_init_globals(rel: str):
 
 def _alias_built(folder: str):
     """SequentialNetwork([Dense(4, 8), Sigmoid, Dense(8, 3), Sigmoid]) of layers.py; mean squared error over all."""
+    rng = np.random.default_rng(13)  # its own: the shared RNG's draws stay those of the cases before
     layers, network = _import(folder, ("layers", "network"))
     net = network.SequentialNetwork(
         [layers.DenseLayer(4, 8), layers.ActivationSigmoid(), layers.DenseLayer(8, 3), layers.ActivationSigmoid()]
     )
-    Xs, Y = RNG.normal(size=(7, 4)), RNG.random((7, 3))
+    Xs, Y = rng.normal(size=(7, 4)), rng.random((7, 3))
     out = net.forward(Xs)
     net.backward(network.mse_grad(out, Y))
     dense = [net.layers[0], net.layers[2]]

@@ -118,14 +118,14 @@ def _vector_output(params: list, ws: list[tuple]) -> list[tuple[int, int]]:
     return [(ws[0][0], 1)] if cols == n_hid else []
 
 
-#: The note of a list of hidden widths invented at one layer: the depth itself is the audit's choice, and the
-#: code's own construction of the class, where there is one, is preferred (:func:`depth_invented`).
-DEPTH_INVENTED = "invented, one hidden layer (the gradient check does not depend on sizes)"
+#: The note :func:`_invented` writes for a list of hidden widths (``hidden_sizes``), one layer of them: the depth
+#: itself is then the audit's choice, and the code's own construction of the class, where there is one, is preferred.
+_ONE_HIDDEN_INVENTED = re.compile(r": \w+ = \[\d+\] invented \(")
 
 
 def depth_invented(notes: list[str]) -> bool:
     """Did the audit choose the network's depth (a list of hidden widths invented at one layer)?"""
-    return any(n.endswith(DEPTH_INVENTED) for n in notes)
+    return any(_ONE_HIDDEN_INVENTED.search(n) for n in notes)
 
 
 def _invented(sizes: Sizes, p, srole: str, label: str, notes: list[str], layers: int | None = None):
@@ -138,8 +138,6 @@ def _invented(sizes: Sizes, p, srole: str, label: str, notes: list[str], layers:
         value = sizes.hidden(k + 1)[k]
     elif srole == "hidden_sizes":
         value = sizes.hidden(1)
-        notes.append(f"{label}: {p.name} = {value} {DEPTH_INVENTED}")
-        return value
     else:
         value = [sizes.n_in, *sizes.hidden((layers or 2) - 1), sizes.n_out]
     notes.append(f"{label}: {p.name} = {value} invented (the gradient check does not depend on sizes)")
