@@ -69,3 +69,37 @@ def test_a_lone_file_reading_a_missing_file_still_says_so(tmp_path, clean_import
     _, result = run_request({"submission": "model.py", "X": None, "Y": None}, Path(tmp_path))
     assert "config.txt" in result["error"]["message"]
     assert os.getcwd() == str(tmp_path)
+
+
+#: As MODEL, with the settings read by top-level code, which loading a file does not run.
+TOPLEVEL_SETTINGS = MODEL.replace(
+    'def read_settings(path="config.txt"):\n    with open(path) as f:\n        return dict(',
+    'with open("config.txt") as f:\n    SETTINGS = dict(',
+).replace("settings = read_settings()", "settings = SETTINGS")
+
+
+def _settings_project(tmp_path: Path) -> Path:
+    project = tmp_path / "student_8"
+    project.mkdir()
+    (project / "config.txt").write_text(CONFIG)
+    (project / "model.py").write_text(textwrap.dedent(TOPLEVEL_SETTINGS))
+    return project
+
+
+def test_a_name_set_by_top_level_code_points_to_run_toplevel(tmp_path, clean_imports, monkeypatch):
+    project = _settings_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    _, result = run_request({"submission": str(project), "X": None, "Y": None}, Path(tmp_path))
+    message = result["error"]["message"]
+    # the setting's own line and the key that runs it, not init_args (no constructor argument can help)
+    assert "'SETTINGS' is set by top-level code (model.py line 5)" in message, message
+    assert "set [entry] run_toplevel = true" in message and "init_args" not in message
+
+
+def test_the_hint_followed_audits_it(tmp_path, clean_imports, monkeypatch):
+    project = _settings_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    request = {"submission": str(project), "X": None, "Y": None, "spec": {"run_toplevel": True}}
+    _, result = run_request(request, Path(tmp_path))
+    assert result.get("error") is None, result["error"]
+    assert {p["name"]: p["shape"] for p in result["params"]}["W1"] == [3, 5]

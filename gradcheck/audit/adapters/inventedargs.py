@@ -13,6 +13,8 @@ the assignment's own.
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 
 from gradcheck.audit.errordict import student_line
@@ -40,8 +42,33 @@ def _numbers(values: list) -> bool:
 SPEC_ARGS = "set [entry] init_args (and init_kwargs) to the assignment's constructor arguments"
 
 
-def _why(orig: BaseException, values: list) -> tuple[str, str]:
+def _unrun_binding(name: str, loaded) -> str | None:
+    """Where the submission's top-level code binds ``name`` outside any definition (``with open(...) as f:
+    SETTINGS = ...``), when loading left it unbound: that code is not run at load (None: nowhere)."""
+    if loaded is None or name in vars(getattr(loaded, "module", None) or object()):
+        return None
+    from gradcheck.audit.adapters.built import sources  # (built reads the same files; imported where needed)
+
+    for filename, tree in sources(loaded):
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            stored = (n for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+            if any(n.id == name for n in stored):
+                return loaded.where(filename, stmt.lineno)
+    return None
+
+
+def _why(orig: BaseException, values: list, loaded=None) -> tuple[str, str]:
     """Why the inferred arguments cannot do, and what the instructor can do about it."""
+    unrun = _unrun_binding(orig.name, loaded) if isinstance(orig, NameError) and orig.name else None
+    if unrun is not None:
+        return (
+            f"{orig.name!r} is set by top-level code ({unrun}) that loading a file does not run (only its "
+            "definitions, constants and imports)",
+            "set [entry] run_toplevel = true to run the file's top-level code, or have the student set it inside "
+            "a function or as a constant",
+        )
     if isinstance(orig, OSError) and getattr(orig, "filename", None):
         return (
             f"the constructor opens {orig.filename!r}, a file the submission does not include (data the class "
@@ -65,7 +92,7 @@ def constructor_failure(cls_name: str, failed: BaseException, args: list, kwargs
     orig = failed.original
     if isinstance(orig, (SystemExit, MemoryError, RecursionError)):
         return None
-    why, fix = _why(orig, [*args, *kwargs.values()])
+    why, fix = _why(orig, [*args, *kwargs.values()], loaded)
     call = ", ".join([_shown(a) for a in args] + [f"{k}={_shown(v)}" for k, v in kwargs.items()])
     line = student_line(orig, loaded)
     at = f" at {line}" if line else ""
