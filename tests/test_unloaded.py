@@ -136,3 +136,23 @@ def test_a_script_asking_for_keyboard_input_is_said_to():
     said = unloaded.interactive(error)
     assert said.startswith(error) and "input()" in said and "no one to answer" in said
     assert unloaded.interactive("IndexError: list index out of range") == "IndexError: list index out of range"
+
+
+def test_a_name_an_earlier_failed_statement_was_to_make_is_that_failures():
+    """``sample_batches = get_data(...)`` raised FileNotFoundError (the data is not in the submission): the NameError
+    of the training call after it is that failure's, not "a name the file uses without importing or defining it"."""
+    notes = [
+        "main: main.py line 19: statement raised FileNotFoundError: [Errno 2] No such file or directory: "
+        "'./data/batch_1' while loading; skipped",
+        "main: main.py line 23: statement raised NameError: name 'sample_batches' is not defined "
+        "while loading; skipped",
+    ]
+    said = unloaded.explain("ParamsNotFound: no weight/bias arrays", notes)
+    assert said.startswith("main.py line 19 raised FileNotFoundError ([Errno 2] No such file or directory:"), said
+    assert "main.py line 23, which uses what the file's earlier statements make, raised NameError" in said
+    assert "without importing or defining" not in said and said.endswith(
+        "(the error met: ParamsNotFound: no weight/bias arrays)"
+    )
+    # a failure after the NameError's line, or in another file, is not its cause
+    later = [notes[1], notes[0].replace("line 19", "line 30")]
+    assert unloaded.explain("ParamsNotFound: x", later).startswith("main.py line 23 raised NameError")

@@ -51,6 +51,20 @@ def _file(where: str) -> str:
     return where.split(" line ")[0]
 
 
+def _line(where: str) -> int | None:
+    m = re.search(r" line (\d+)$", where)
+    return int(m.group(1)) if m else None
+
+
+def _earlier_failure(failures: list[tuple[str, str, str]], where: str) -> tuple[str, str, str] | None:
+    """The first failure of ``where``'s file before its line that is not itself a NameError, if any."""
+    line = _line(where)
+    for w, e, m in failures:
+        if _file(w) == _file(where) and e != "NameError" and line is not None and (_line(w) or line) < line:
+            return w, e, m
+    return None
+
+
 def explain(error: str, notes: Sequence[str]) -> str:
     """``error``, led by the Python 2 syntax or the undefined name that kept the code from loading, when no model
     was found and the loading notes show one."""
@@ -70,6 +84,14 @@ def explain(error: str, notes: Sequence[str]) -> str:
     undefined = next(
         ((w, m) for w, e, m in failures if e == "NameError" and ".py line" in w and _file(w) not in importing), None
     )
+    cause = _earlier_failure(failures, undefined[0]) if undefined is not None else None
+    if cause is not None:
+        # the name is one an earlier statement of the same file was to make (data it reads, a file it opens)
+        return (
+            f"{cause[0]} raised {cause[1]} ({cause[2]}) while loading, and {undefined[0]}, which uses what the "
+            f"file's earlier statements make, raised NameError ({undefined[1]}): what they define (the model perhaps) "
+            f"is missing, and so is everything that imports them (the error met: {error})"
+        )
     if undefined is not None:
         return (
             f"{undefined[0]} raised NameError ({undefined[1]}) while loading, a name the file uses without importing "
