@@ -67,6 +67,12 @@ def sharpen(ch, screener, blocks: list, found: dict) -> dict:
 def _judged(ch, screener, i: int, found: dict):
     """The one-entry screen's estimate of entry ``i`` judged by the per-entry rule, or None where it says no more."""
     first = found[i]
+    name, j = _tensor_of(screener, i)
+    if ch.left_by_kinks(name, j):
+        # kinks inside every step of its second opinion, down to the loss's rounding: this step, no smaller, crosses
+        # them too, and kinks in bulk read steady from one step to the next (ReLU at weights 1.4e-3, 197 samples:
+        # 1.35e-8 +/- 3e-10 at the step and a quarter of it, where the gradient, right, is 1.14e-8)
+        return None
     v = float(screener.v[i])
     block = np.array([i])
     moves = screener._moves(block)
@@ -74,12 +80,6 @@ def _judged(ch, screener, i: int, found: dict):
     if v == 0.0 or not np.isfinite(along.value) or not _smooth(screener.oracle, moves, along):
         return None
     n, err = along.value / v, along.error / abs(v)
-    name, j = _tensor_of(screener, i)
-    if ch.left_by_kinks(name, j):
-        # kinks inside every step of its second opinion, down to the loss's rounding: this step, no smaller, crosses
-        # them too, and kinks in bulk read steady from one step to the next (ReLU at weights 1.4e-3, 197 samples:
-        # 1.35e-8 +/- 3e-10 at the step and a quarter of it, where the gradient, right, is 1.14e-8)
-        return None
     g = np.array([first.analytic])
     others = [e.numeric for k, e in found.items() if _tensor_of(screener, k)[0] == name and np.isfinite(e.numeric)]
     tensor_floor = scale_floor(np.array([*others, n]), ch.oracle.dtype)

@@ -59,10 +59,10 @@ def _line(where: str) -> int | None:
 def _earlier_failure(failures: list[tuple[str, str, str]], where: str) -> tuple[str, str, str] | None:
     """The first failure of ``where``'s file before its line that is not itself a NameError, if any."""
     line = _line(where)
-    for w, e, m in failures:
-        if _file(w) == _file(where) and e != "NameError" and line is not None and (_line(w) or line) < line:
-            return w, e, m
-    return None
+    if line is None:
+        return None
+    earlier = (f for f in failures if _file(f[0]) == _file(where) and f[1] != "NameError")
+    return next((f for f in earlier if (_line(f[0]) or line) < line), None)
 
 
 def explain(error: str, notes: Sequence[str]) -> str:

@@ -17,6 +17,7 @@ import ast
 
 import numpy as np
 
+from gradcheck.audit.adapters.built import sources
 from gradcheck.audit.errordict import student_line
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
@@ -45,10 +46,9 @@ SPEC_ARGS = "set [entry] init_args (and init_kwargs) to the assignment's constru
 def _unrun_binding(name: str, loaded) -> str | None:
     """Where the submission's top-level code binds ``name`` outside any definition (``with open(...) as f:
     SETTINGS = ...``), when loading left it unbound: that code is not run at load (None: nowhere)."""
-    if loaded is None or name in vars(getattr(loaded, "module", None) or object()):
+    module = getattr(loaded, "module", None)
+    if loaded is None or (module is not None and name in vars(module)):
         return None
-    from gradcheck.audit.adapters.built import sources  # (built reads the same files; imported where needed)
-
     for filename, tree in sources(loaded):
         for stmt in tree.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
