@@ -33,6 +33,10 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
     "alias_built_project_correct": [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")],
+    "selector_cost_plan_correct.py": ["W[1]", "b[1]", "W[2]", "b[2]"],
+    "global_train_function_correct.py": ["w1", "b1", "w2", "b2", "w3", "b3"],
+    "global_train_function_preact_bug.py": ["w1", "b1", "w2", "b2", "w3", "b3"],
+    "selector_cost_plan_no_output_slope_bug.py": ["W[1]", "b[1]", "W[2]", "b[2]"],
     "alias_built_project_sigmoid_twice_bug": [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")],
     "unpack_init_globals_correct.py": ["W1", "b1", "W2", "b2", "W3", "b3"],
     "unpack_init_globals_no_relu_mask_bug.py": ["W1", "b1", "W2", "b2", "W3", "b3"],

@@ -2047,6 +2047,54 @@ def _alias_built(folder: str):
     return ps, claimed, loss, [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")]
 
 
+def _selector_plan(rel: str):
+    """Perceptron([(3, "input"), (4, "tanh"), (2, "sigmoid")]); _backprop(kind, targets, zs, outs, step) updates in
+    place; the loss chosen by name ("squared": half the sum of squares over outputs, mean over samples)."""
+    rng = np.random.default_rng(14)  # its own: the shared RNG's draws stay those of the cases before
+    m = definitions(FOLDER / rel, rel)
+    net = m.Perceptron([(3, "input"), (4, "tanh"), (2, "sigmoid")])
+    ps = [net.W[1], net.b[1], net.W[2], net.b[2]]
+    for p in ps:
+        p[...] = rng.normal(size=p.shape)
+    Xs, Y = rng.normal(size=(7, 3)), rng.random((7, 2))
+    before = [p.copy() for p in ps]
+    zs, outs = net.feed(Xs)
+    net._backprop("squared", Y, zs, outs, 1.0)
+    claimed = [b - p for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+
+    def loss():  # written here
+        h = np.tanh(Xs @ ps[0] + ps[1])
+        return float(0.5 * np.sum((_sig(h @ ps[2] + ps[3]) - Y) ** 2) / len(Y))
+
+    return ps, claimed, loss, ["W[1]", "b[1]", "W[2]", "b[2]"]
+
+
+def _global_train(rel: str):
+    """Global weights w1, b1, ... (column layout) that train(rounds, count, size, speed) updates with gradients it
+    computes inline from module data pixels, train_y; half the summed squared error against one-hot labels."""
+    rng = np.random.default_rng(15)  # its own: the shared RNG's draws stay those of the cases before
+    m = definitions(FOLDER / rel, rel)
+    names = ["w1", "b1", "w2", "b2", "w3", "b3"]
+    for name, shape in zip(names, [(4, 6), (4, 1), (3, 4), (3, 1), (10, 3), (10, 1)]):
+        setattr(m, name, rng.normal(size=shape))  # small layers: every entry measured
+    n = 5
+    m.pixels, m.train_y = rng.normal(size=(n, 6)), rng.integers(0, 10, size=n)
+    ps = [getattr(m, k).copy() for k in names]
+    m.train(1, n, n, 1.0)  # one step at rate 1/n: the gradient is n times the change
+    claimed = [(b - getattr(m, k)) * n for b, k in zip(ps, names)]
+    Y = np.eye(10)[m.train_y].T
+
+    def loss():  # written here
+        a = m.pixels.T
+        for w, c in zip(ps[::2], ps[1::2]):
+            a = _sig(w @ a + c)
+        return float(0.5 * np.sum((a - Y) ** 2))
+
+    return ps, claimed, loss, names
+
+
 def _inner_helpers(rel: str):
     """forward(X, W1, b1, W2, b2) -> (Z1, A1, Z2, A2), backward(X, Y, W2, A1, A2); BCE on the sigmoid output."""
     m = definitions(FOLDER / rel, rel)
@@ -2478,6 +2526,10 @@ CASES = {
     "layers_trained_in_tests_correct": case_layers_trained_in_tests,
     "course_tests_beside_model_correct": case_course_tests_beside_model,
     "alias_built_project_correct": lambda: _alias_built("alias_built_project_correct"),
+    "selector_cost_plan_correct.py": lambda: _selector_plan("selector_cost_plan_correct.py"),
+    "global_train_function_correct.py": lambda: _global_train("global_train_function_correct.py"),
+    "global_train_function_preact_bug.py": lambda: _global_train("global_train_function_preact_bug.py"),
+    "selector_cost_plan_no_output_slope_bug.py": lambda: _selector_plan("selector_cost_plan_no_output_slope_bug.py"),
     "alias_built_project_sigmoid_twice_bug": lambda: _alias_built("alias_built_project_sigmoid_twice_bug"),
     "unpack_init_globals_correct.py": lambda: _unpack_init_globals("unpack_init_globals_correct.py"),
     "unpack_init_globals_no_relu_mask_bug.py": lambda: _unpack_init_globals("unpack_init_globals_no_relu_mask_bug.py"),

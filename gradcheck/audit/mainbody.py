@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 import copy
 
+from gradcheck.audit.astnames import names_in, read_names
+
 
 def _calls(stmt: ast.stmt, name: str) -> bool:
     return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name for n in ast.walk(stmt))
@@ -72,8 +74,17 @@ def _defaults(fn: ast.FunctionDef) -> dict[str, ast.expr]:
 
 def _body(fn: ast.FunctionDef, site: ast.stmt) -> list[ast.stmt] | None:
     """The body at module level: a last ``return v`` becomes what the call site does with ``v``; None when any
-    other ``return``, ``yield``, ``global`` or ``nonlocal`` would change meaning there."""
-    body = list(fn.body)
+    other ``return``, ``yield``, ``global`` or ``nonlocal`` would change meaning there.
+
+    The function's own ``global weights1, bias1`` is dropped where the body computes the gradients it updates
+    them with (``wgrad4 = error5 @ layer4.T``): at module level its assignments bind the module's names already,
+    as the declaration made them do. A body updating its globals with what a function returns (``dW1, ... =
+    compute_grads(X, y)``) stays a call: that function is the backward, audited as such.
+    """
+    declared = {n for s in fn.body if isinstance(s, ast.Global) for n in s.names}
+    if declared and _updated_from_calls(fn.body, declared):
+        return None
+    body = [s for s in fn.body if not isinstance(s, ast.Global)]
     if body and isinstance(body[-1], ast.Return):
         last = body.pop()
         if last.value is not None:
@@ -85,6 +96,24 @@ def _body(fn: ast.FunctionDef, site: ast.stmt) -> list[ast.stmt] | None:
             if isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom, ast.Global, ast.Nonlocal)):
                 return None
     return body
+
+
+def _updated_from_calls(body: list[ast.stmt], declared: set[str]) -> bool:
+    """Whether an update of one of the ``declared`` globals reads a name bound by a call of a plain function
+    (``dW1, db1 = compute_grads(X, y)`` then ``W1 = W1 - lr * dW1``)."""
+    nodes = [n for s in body for n in ast.walk(s)]
+    returned = {
+        t
+        for n in nodes
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)
+        for target in n.targets
+        for t in names_in(target)
+    }
+    for n in nodes:
+        target = n.target if isinstance(n, ast.AugAssign) else (n.targets[0] if isinstance(n, ast.Assign) else None)
+        if isinstance(target, ast.Name) and target.id in declared and read_names(n.value) & returned:
+            return True
+    return False
 
 
 def inline_entry(stmts: list[ast.stmt], infer, nested: bool = True) -> tuple[list[ast.stmt], str, str] | None:

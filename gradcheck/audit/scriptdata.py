@@ -71,7 +71,8 @@ def own_losses(sr: Any, cap: Any) -> list[dict]:
     from gradcheck.audit.adapters.studentloss import script_losses
 
     try:
-        return script_losses(sr.loaded, sr.stmts, cap.forward, cap.X, cap.Y, cap.params, cap.data_names)
+        Y = cap.labels if cap.labels is not None else cap.Y  # the targets as the script holds them
+        return script_losses(sr.loaded, sr.stmts, cap.forward, cap.X, Y, cap.params, cap.data_names)
     except Exception:  # noqa: BLE001 - a loss we cannot evaluate is a loss not found
         return []
 
@@ -110,13 +111,22 @@ def _as_array(v: Any) -> np.ndarray | None:
 
 
 def _labels_of(v: Any, out: np.ndarray | None) -> bool:
-    """``v`` is one integer class index per row of the output ``out`` (N, K), K > 1."""
-    if out is None or out.ndim != 2 or out.shape[1] < 2 or not isinstance(v, np.ndarray) or v.ndim != 1:
-        return False
-    if v.shape[0] != out.shape[0] or not v.size:
-        return False
+    """``v`` is one integer class index per sample of the output ``out``, K > 1 classes: ``out`` (N, K), or (K, N)
+    when the script keeps samples as columns (see :func:`_label_classes`)."""
+    return _label_classes(v, out) is not None
+
+
+def _label_classes(v: Any, out: np.ndarray | None) -> int | None:
+    """The class axis of ``out`` (1 for rows (N, K), 0 for columns (K, N)) that ``v`` indexes, or None."""
+    if out is None or out.ndim != 2 or not isinstance(v, np.ndarray) or v.ndim != 1 or not v.size:
+        return None
     a = np.asarray(v, dtype=float)
-    return bool(np.all(a == np.round(a)) and a.min() >= 0 and a.max() < out.shape[1])
+    if not np.all(a == np.round(a)) or a.min() < 0:
+        return None
+    for axis in (1, 0):  # rows first: a square output is read as rows
+        if v.shape[0] == out.shape[1 - axis] and out.shape[axis] > 1 and a.max() < out.shape[axis]:
+            return axis
+    return None
 
 
 def _label_like(ns: dict) -> list[str]:
@@ -256,10 +266,14 @@ def attach_data(cap: Any, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[st
         if called is not None:
             cap.forward, cap.forward_name, note = called
             notes.append(note)
-    if cap.Y is not None and _labels_of(cap.Y, cap.forward):  # probs[range(N), y]: one class index per sample
-        cap.Y = np.eye(cap.forward.shape[1])[cap.Y.astype(int)]
+    axis = _label_classes(cap.Y, cap.forward) if cap.Y is not None else None
+    if axis is not None:  # probs[range(N), y]: one class index per sample
+        onehot = np.eye(cap.forward.shape[axis])[cap.Y.astype(int)]
+        cap.labels = np.asarray(get(yn))
+        cap.Y = onehot if axis == 1 else onehot.T
         notes.append(
-            f"{yn} holds integer class labels: given to the grader as one-hot rows of {cap.Y.shape[1]} classes"
+            f"{yn} holds integer class labels: given to the grader as one-hot {'rows' if axis == 1 else 'columns'} "
+            f"of {onehot.shape[1]} classes"
         )
     cap.data_names = (xn if cap.X is not None else None, yn if cap.Y is not None else None)
     if any(guessed) and cap.X is not None and cap.Y is not None:

@@ -69,6 +69,8 @@ class Capture:
     grad_lines: dict[str, int]
     executed: list[int]  # lines of the capturing statement executed before the capture
     interleaved: list[str] = field(default_factory=list)
+    #: the script's integer class labels where Y holds them as one-hot (its own loss is called with these)
+    labels: np.ndarray | None = None
     #: result fields beyond the capture: ``update`` (inline updates), ``student_losses`` (the script's own loss)
     extra: dict = field(default_factory=dict)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit import nnfsdata, skprep, toydata
+from gradcheck.audit import mnistdata, nnfsdata, skprep, toydata
 
 
 # --------------------------------------------------------------------------- fake matplotlib
@@ -229,6 +229,19 @@ def install_fake_nnfs(source: str) -> bool:
     return True
 
 
+def install_fake_mnist(source: str) -> bool:
+    """A stand-in Keras ``datasets`` (:mod:`gradcheck.audit.mnistdata`) when ``source`` loads MNIST through
+    TensorFlow or Keras, uses nothing else of them, and neither is installed."""
+    if not mnistdata.wanted(source):
+        return False
+    states = {_state("tensorflow"), _state("keras")}
+    if "real" in states:
+        return False
+    if "stand-in" not in states:
+        sys.modules.update(mnistdata.modules())
+    return True
+
+
 def _state(name: str) -> str:
     """``stand-in`` (ours is loaded), ``real`` (the package is loaded or importable) or ``missing``."""
     if name in sys.modules:
@@ -240,7 +253,8 @@ def _state(name: str) -> str:
 
 
 def install_stand_ins(source: str) -> list[str]:
-    """Every stand-in ``source`` needs (matplotlib, scikit-learn, nnfs), installed; the notes saying so."""
+    """Every stand-in ``source`` needs (matplotlib, scikit-learn, nnfs, Keras's MNIST), installed; the notes saying
+    so."""
     notes = []
     if install_fake_matplotlib() and "matplotlib" in source:
         notes.append("matplotlib is not installed: a no-op stand-in was used")
@@ -248,4 +262,6 @@ def install_stand_ins(source: str) -> list[str]:
         notes.append(SKLEARN_NOTE)
     if install_fake_nnfs(source):
         notes.append(nnfsdata.NOTE)
+    if install_fake_mnist(source):
+        notes.append(mnistdata.NOTE)
     return notes

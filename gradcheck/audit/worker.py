@@ -272,7 +272,7 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
                 sr.loaded.notes = result["notes"]
                 if mode == "auto" and spec.get("inline_function"):
                     result["notes"].append(
-                        f"script mode: [network] grads are local variables of {spec['inline_function']}(), "
+                        f"script mode: [network] grads are variables of {spec['inline_function']}()'s body, "
                         "whose body is run as the script"
                     )
                 elif mode == "auto":
@@ -367,6 +367,15 @@ def _own_loss(partial: dict, ask: dict, result: dict, reading: dict) -> dict:
         return {"error": _error_dict(exc, None)["message"]}
 
 
+def _turned_inside(X, Y, fwd) -> bool:
+    """A script whose data has samples as rows and whose output has them as columns (it transposes its input
+    itself): X (N, d), output (K, N), targets (K, N) or one per sample."""
+    if X is None or Y is None or fwd is None or X.ndim != 2 or fwd.ndim != 2:
+        return False
+    n = X.shape[0]
+    return fwd.shape[1] == n and fwd.shape[0] != n and (Y.shape == fwd.shape or Y.shape == (n, 1))
+
+
 def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool, point: dict | None = None) -> None:
     """Script mode: run the script under the tracer and fill ``result`` from the capture (``point``: the
     grader's weights to set, :mod:`gradcheck.audit.scriptpoint`)."""
@@ -403,6 +412,12 @@ def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool, point
     if columns and X is not None and Y is not None:
         X, Y = X.T, (Y if flat_y else Y.T)  # the grader takes samples as rows
         notes.append("samples are columns in the script; X and Y returned as rows")
+    elif _turned_inside(X, Y, fwd):  # a1 = data.T: rows in, columns out
+        fwd, Y = fwd.T, (Y if flat_y else Y.T)
+        notes.append(
+            "the script turns its samples from rows into columns itself (its data rows, its output columns): "
+            "its output and targets returned as rows"
+        )
     result["samples_as_columns"] = bool(columns)
     result.update(cap.extra)  # an inline update's learning rate, the script's own loss values
     result["forward"], result["forward_path"] = fwd, cap.forward_name

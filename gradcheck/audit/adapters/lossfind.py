@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gradcheck.audit.adapters.calling import plain_params
+from gradcheck.audit.adapters.choiceargs import with_choices
 from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, PENALTY_NAME, loss_named, role_of
 from gradcheck.audit.adapters.objects import is_user_object, methods
 from gradcheck.audit.adapters.selfattrs import reads
@@ -68,6 +69,9 @@ class Candidate:
     source: str
     fn: Callable
     tier: int
+
+    def __post_init__(self) -> None:  # a selector string and a derivative flag are given (choiceargs)
+        self.fn = with_choices(self.fn)
 
 
 def is_loss_name(name: str) -> bool:

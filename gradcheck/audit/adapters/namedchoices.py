@@ -126,18 +126,22 @@ def compared_strings(fn: Callable, name: str) -> list[str]:
     elements = _elements(tree, aliases)
     dicts = _string_dicts(tree)
     found = _compared(tree, elements) + _looked_up(tree, elements, dicts, frozenset(aliases))
-    funcs = _functions(tree)
-    for node in ast.walk(tree):  # act(name, z), self.act_prime(self.acts[-1], z): the callee compares
-        if not isinstance(node, ast.Call):
-            continue
-        callee = funcs.get(node.func.attr if isinstance(node.func, ast.Attribute) else _dotted(node.func) or "")
-        if callee is None:
-            continue
-        params = [a.arg for a in callee.args.args if a.arg != "self"]
-        for i, arg in enumerate(node.args):
+    for node, callee, params in _calls_of_own(tree):  # act(name, z), self.act_prime(self.acts[-1], z): the callee
+        for i, arg in enumerate(node.args):  # compares
             if i < len(params) and _is_item(arg, aliases, elements):
                 found += _compared(callee, {params[i]}) + _looked_up(callee, {params[i]}, dicts)
     return list(dict.fromkeys(found))
+
+
+def _calls_of_own(where: ast.AST, tree: ast.AST | None = None):
+    """(call, the file's function it calls, that function's parameters but self) for each call in ``where`` of a
+    function defined in ``tree`` (default: ``where``)."""
+    funcs = _functions(tree if tree is not None else where)
+    for node in ast.walk(where):
+        if isinstance(node, ast.Call):
+            callee = funcs.get(node.func.attr if isinstance(node.func, ast.Attribute) else _dotted(node.func) or "")
+            if callee is not None:
+                yield node, callee, [a.arg for a in callee.args.args if a.arg != "self"]
 
 
 def per_layer(strings: list[str], layers: int) -> list[str]:
@@ -164,3 +168,39 @@ def argument(fn: Callable, name: str, earlier: list, label: str, notes: list[str
         f"{label}: {name} = {value} given (its items are compared with {', '.join(map(repr, strings))}; one per layer)"
     )
     return value
+
+
+def _passed_literals(tree: ast.AST) -> list[str]:
+    """String literals the file passes in its own calls (``nn.fit(X, Y, "MSE", 0.01)``), in order."""
+    return [
+        a.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for a in [*node.args, *(k.value for k in node.keywords)]
+        if isinstance(a, ast.Constant) and isinstance(a.value, str)
+    ]
+
+
+def selector(fn: Callable, name: str) -> str | None:
+    """The string argument ``name`` of ``fn`` selects by, or None: ``_back_prop(self, loss_method, ...)``
+    handing ``loss_method`` to ``self._cost(method, ...)``, which asks ``if method == 'MSE'``.
+
+    The strings come from comparisons with ``name`` in ``fn`` and in the functions of its file it is
+    passed to (one call deep, positionally or by keyword). Of several, the one the file itself passes
+    in a call is taken (its own choice), else the first compared.
+    """
+    tree, own = _module_tree(fn), source_tree(fn)
+    if tree is None or own is None:
+        return None
+    found = _compared(own, {name})
+    for node, callee, params in _calls_of_own(own, tree):
+        for i, arg in enumerate(node.args):
+            if i < len(params) and isinstance(arg, ast.Name) and arg.id == name:
+                found += _compared(callee, {params[i]})
+        for kw in node.keywords:
+            if kw.arg and isinstance(kw.value, ast.Name) and kw.value.id == name:
+                found += _compared(callee, {kw.arg})
+    if not found:
+        return None
+    chosen = [s for s in _passed_literals(tree) if s in found]
+    return chosen[0] if chosen else found[0]

@@ -164,15 +164,15 @@ LOSS_DERIV_FUNC = re.compile(
 
 _ROLE_NAMES: dict[str, str] = {
     "X": "x inputs input input_data data features x_batch xb x_train a a0 samples x_in inp input_x xs "
-    "batch_x in_data input_list inputs_list images imgs pixels",
+    "batch_x in_data input_list inputs_list images imgs pixels x_data xdata input_batch",
     "Y": "y targets target labels label y_true ytrue t y_train yb y_batch expected desired actual "
     "ground_truth y_target ys batch_y true y_actual truth gt y_real one_hot_y y_onehot target_list "
     "targets_list y_one_hot one_hot_encoding one_hot_labels one_hot_targets onehot_labels true_values "
-    "target_values actual_values onehot one_hot y_onehot_train onehot_targets",
+    "target_values actual_values onehot one_hot y_onehot_train onehot_targets y_data ydata target_batch label_batch",
     "out": "output out o y_hat yhat y_pred ypred pred preds prediction predictions predicted al outputs "
     "y_predicted a_out final_output output_data logits scores probs output_activations predicted_values "
     "output_values",
-    "lr": "lr learning_rate eta alpha step_size learningrate lrate rate l_rate learn_rate stepsize",
+    "lr": "lr learning_rate eta alpha step_size learningrate lrate rate l_rate learn_rate stepsize learning_step",
     "params": "params parameters theta param network net model weights_dict params_values param_values",
     "cache": "cache caches forward_cache store memory cached intermediates",
     "dout": "grad dout dy grad_output grad_out delta dl_dy d_out upstream upstream_grad da dl dloss "

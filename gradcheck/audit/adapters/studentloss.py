@@ -13,6 +13,7 @@ backward already updated); the grader matches them against the named losses.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 from typing import Any
 
@@ -138,6 +139,8 @@ def _on(fn: Any, root: Any) -> Any:
     The model's own ``loss(self, X, y)`` was found on the network the audit first built; at other
     weights it must run on the network that holds them, or its value would never change.
     """
+    if isinstance(fn, functools.partial):  # a loss with its selector given (choiceargs)
+        return functools.partial(_on(fn.func, root), *fn.args, **fn.keywords)
     held = getattr(fn, "__self__", None)
     if held is None or held is root or type(held) is not type(root) or not hasattr(fn, "__func__"):
         return fn
@@ -158,7 +161,8 @@ def _call(cand: Candidate, env: _Env, stateful: bool) -> list[tuple[float, bool,
     """The loss values of ``cand``, each with whether it comes from the swapped order of its arguments
     and the binding that gave it."""
     values, tried = [], []
-    judged = inspect.ismethod(cand.fn) and not stateful  # a loss object's method: its x is what it judges
+    # a loss object's method: its x is what it judges (a loss with its selector given is a partial of it)
+    judged = inspect.ismethod(getattr(cand.fn, "func", cand.fn)) and not stateful
     for binding in bindings(cand.fn, set(env.named), set(env.roles), stateful):
         binding = _prediction_for_input(binding, env) if judged else binding
         tried.append(binding)

@@ -279,7 +279,8 @@ def script_spec(path, spec: dict, notes: list[str]) -> dict:
         )
     if inlined is not None:
         notes.append(
-            f"{inlined[1]}() keeps its weights as local variables and trains them: its body was run as the script "
+            f"{inlined[1]}() trains the weights inside its body (as local variables, or module globals it declares "
+            "global): its body was run as the script "
             "(the module's definitions and set-up first, its arguments bound to what its call passes, else to their "
             "defaults)"
         )

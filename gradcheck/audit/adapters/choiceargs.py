@@ -1,0 +1,53 @@
+"""Arguments that choose rather than carry data: ``_cost(self, method, y, y_hat, deriv)``.
+
+A loss written as one function for several losses and for their derivatives takes a
+selector string (``if method == 'MSE': ...``) and a flag (``if deriv: return ...``).
+Neither plays a role a name tells (prediction, target), so nothing would bind them. The
+code's use does: the selector is given the string it is compared with (the one the file
+passes itself, when it passes one), the flag False (the value, not the derivative).
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Callable
+
+from gradcheck.audit.adapters.calling import plain_params
+from gradcheck.audit.adapters.namedchoices import selector
+from gradcheck.audit.adapters.names import role_of
+from gradcheck.audit.adapters.sources import source_tree
+
+
+def _truth_tested_only(tree: ast.AST, name: str) -> bool:
+    """Whether every read of ``name`` is a truth test: ``if deriv:``, ``if not deriv``, ``x if deriv else y``."""
+    tests = [
+        n.test.operand if isinstance(n.test, ast.UnaryOp) and isinstance(n.test.op, ast.Not) else n.test
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.If, ast.IfExp, ast.While))
+    ]
+    tested = sum(isinstance(t, ast.Name) and t.id == name for t in tests)
+    reads = sum(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(tree))
+    return tested > 0 and tested == reads
+
+
+def fixed(fn: Callable) -> dict[str, object]:
+    """The values of ``fn``'s required arguments that select (a string) or flag (False); {} if none."""
+    tree = source_tree(fn)
+    if tree is None:
+        return {}
+    out: dict[str, object] = {}
+    for p in plain_params(fn):
+        if p.default is not p.empty or p.name == "self" or role_of(p.name) is not None:
+            continue
+        if (choice := selector(fn, p.name)) is not None:
+            out[p.name] = choice
+        elif _truth_tested_only(tree, p.name):
+            out[p.name] = False
+    return out
+
+
+def with_choices(fn: Callable) -> Callable:
+    """``fn`` with its selector and flag arguments given (a ``functools.partial``), else ``fn`` itself."""
+    values = fixed(fn)
+    return functools.partial(fn, **values) if values else fn
