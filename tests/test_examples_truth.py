@@ -2095,6 +2095,28 @@ def _global_train(rel: str):
     return ps, claimed, loss, names
 
 
+def _rate_copied(rel: str):
+    """Net(3, 4, 2, lr) hands each Layer a copy of lr; backward(y) steps every layer in place; mean squared error."""
+    rng = np.random.default_rng(16)  # its own: the shared RNG's draws stay those of the cases before
+    m = definitions(FOLDER / rel, rel)
+    net = m.Net(3, 4, 2, 1.0)  # rate 1: the change is the gradient
+    ps = [a for layer in net.layers for a in (layer.W, layer.b)]
+    for p in ps:
+        p[...] = rng.normal(size=p.shape)
+    Xs, Y = rng.normal(size=(7, 3)), rng.normal(size=(7, 2))
+    before = [p.copy() for p in ps]
+    net.forward(Xs)
+    net.backward(Y)
+    claimed = [b - p for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+
+    def loss():  # written here
+        return float(np.mean((np.tanh(Xs @ ps[0] + ps[1]) @ ps[2] + ps[3] - Y) ** 2))
+
+    return ps, claimed, loss, [f"layers[{i}].{k}" for i in (0, 1) for k in ("W", "b")]
+
+
 def _inner_helpers(rel: str):
     """forward(X, W1, b1, W2, b2) -> (Z1, A1, Z2, A2), backward(X, Y, W2, A1, A2); BCE on the sigmoid output."""
     m = definitions(FOLDER / rel, rel)
@@ -2527,6 +2549,8 @@ CASES = {
     "course_tests_beside_model_correct": case_course_tests_beside_model,
     "alias_built_project_correct": lambda: _alias_built("alias_built_project_correct"),
     "selector_cost_plan_correct.py": lambda: _selector_plan("selector_cost_plan_correct.py"),
+    "rate_copied_layers_correct.py": lambda: _rate_copied("rate_copied_layers_correct.py"),
+    "rate_copied_layers_tanh_prime_bug.py": lambda: _rate_copied("rate_copied_layers_tanh_prime_bug.py"),
     "global_train_function_correct.py": lambda: _global_train("global_train_function_correct.py"),
     "global_train_function_preact_bug.py": lambda: _global_train("global_train_function_preact_bug.py"),
     "selector_cost_plan_no_output_slope_bug.py": lambda: _selector_plan("selector_cost_plan_no_output_slope_bug.py"),

@@ -21,7 +21,7 @@ from gradcheck.audit import worker
 
 GIVEN = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 EXPECTED = tomllib.loads((GIVEN / "EXPECTED.toml").read_text())["files"]
-JUDGED = sorted(
+_ANSWERED = sorted(
     name
     for name, e in EXPECTED.items()
     if e.get("verdict") in ("pass", "fail")
@@ -29,6 +29,10 @@ JUDGED = sorted(
     and "/" not in name
     and (GIVEN / name).exists()
 )
+#: Every correct example, and every third planted bug in name order: a bug file takes the discovery path of the
+#: correct file it was made from (the sandboxed audit of every example checks each verdict); these runs are here
+#: for what a coverage tool sees of the worker, and for the gradient's shape on correct files.
+JUDGED = [n for i, n in enumerate(_ANSWERED) if EXPECTED[n]["verdict"] == "pass" or i % 3 == 0]
 
 
 @pytest.mark.parametrize("name", JUDGED)

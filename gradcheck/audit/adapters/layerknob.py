@@ -36,6 +36,17 @@ def layer_rates(root: Any) -> list[str]:
     return list(names)
 
 
+def set_with_copies(root: Any, name: str, lr: float) -> None:
+    """``root.name = lr``, and so every layer's copy of the root's value under that name (``self.lr = lr`` in
+    the model's constructor, then ``Layer(..., lr=self.lr)``: each layer steps with its own copy)."""
+    before = getattr(root, name, None)
+    if _rate(before):
+        for layer in layers_of(root):
+            if _rate(getattr(layer, name, None)) and getattr(layer, name) == before:
+                setattr(layer, name, lr)
+    setattr(root, name, lr)
+
+
 def set_rate(root: Any, name: str, lr: float) -> None:
     """Every layer of ``root`` that holds ``name`` gets ``lr``."""
     for layer in layers_of(root):

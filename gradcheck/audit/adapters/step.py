@@ -149,7 +149,7 @@ class Runner:
         if knob is None or knob.kind == "argument":
             return
         if knob.kind == "attribute":
-            setattr(root, knob.name, lr)
+            layerknob.set_with_copies(root, knob.name, lr)
         elif knob.kind == "layers":
             layerknob.set_rate(root, knob.name, lr)
         else:

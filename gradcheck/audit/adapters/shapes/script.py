@@ -65,6 +65,11 @@ def _only_scales(expr: ast.AST) -> bool:
     )
 
 
+def _is_param(p: str, g: str) -> bool:
+    """``W1``, ``bias2``: named as a parameter; or any name whose gradient is named after it (``c3`` beside ``gc3``)."""
+    return is_param_name(p) or strip_grad(g) == canon(p)
+
+
 def _update_pair(node: ast.AST) -> tuple[str, str] | None:
     if (
         isinstance(node, ast.AugAssign)
@@ -73,7 +78,7 @@ def _update_pair(node: ast.AST) -> tuple[str, str] | None:
     ):
         p = node.target.id
         g = _grad_in(node.value, p)
-        return (p, g) if g and is_param_name(p) else None
+        return (p, g) if g and _is_param(p, g) else None
     if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
         p, v = node.targets[0].id, node.value
         if (
@@ -83,7 +88,7 @@ def _update_pair(node: ast.AST) -> tuple[str, str] | None:
             and v.left.id == p
         ):
             g = _grad_in(v.right, p)
-            return (p, g) if g and is_param_name(p) else None
+            return (p, g) if g and _is_param(p, g) else None
     return None
 
 
