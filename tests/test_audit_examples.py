@@ -34,6 +34,10 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 STUDENT_NAMES = {
     "alias_built_project_correct": [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")],
     "selector_cost_plan_correct.py": ["W[1]", "b[1]", "W[2]", "b[2]"],
+    "relative_package_forward_grads_correct": [f"weights['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "relative_package_forward_grads_slope_bug": [f"weights['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "onehot_backward_layers_correct.py": [f"layers[{i}].{k}" for i in (0, 1) for k in ("W", "b")],
+    "onehot_backward_layers_no_mean_bug.py": [f"layers[{i}].{k}" for i in (0, 1) for k in ("W", "b")],
     "rate_copied_layers_correct.py": [f"layers[{i}].{k}" for i in (0, 1) for k in ("W", "b")],
     "rate_copied_layers_tanh_prime_bug.py": [f"layers[{i}].{k}" for i in (0, 1) for k in ("W", "b")],
     "global_train_function_correct.py": ["w1", "b1", "w2", "b2", "w3", "b3"],

@@ -55,3 +55,26 @@ def test_a_loss_candidate_is_called_with_its_choices_given():
     assert cand.fn(y=np.ones(2), y_hat=np.full(2, 3.0)) == 8.0  # the mse value, not its derivative
     plain = Candidate("Net.scaled", Net().scaled, 1)
     assert not isinstance(plain.fn, functools.partial)
+
+
+def _xent_grad(probs, labels_one_hot):
+    return probs - labels_one_hot
+
+
+class Labelled:
+    def backward(self, labels_one_hot):  # the targets: handed to the loss's derivative
+        return _xent_grad(self.probs, labels_one_hot)
+
+    def relay(self, incoming):  # an upstream gradient: multiplied on
+        return incoming * 2.0
+
+
+def test_an_argument_handed_to_a_loss_derivative_is_the_targets():
+    from gradcheck.audit.adapters.argroles import handed_to_loss_gradient
+    from gradcheck.audit.adapters.calling import backward_fallback
+
+    assert handed_to_loss_gradient(Labelled.backward, "labels_one_hot")
+    assert not handed_to_loss_gradient(Labelled.relay, "incoming")
+    ctx = {"dout": lambda: None, "Y": lambda: None}
+    assert backward_fallback(Labelled().backward, ctx) == ["Y"]
+    assert backward_fallback(Labelled().relay, ctx) == ["dout"]

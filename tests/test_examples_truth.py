@@ -2117,6 +2117,54 @@ def _rate_copied(rel: str):
     return ps, claimed, loss, [f"layers[{i}].{k}" for i in (0, 1) for k in ("W", "b")]
 
 
+def _onehot_backward(rel: str):
+    """Classifier([3, 4, 3]) of Dense layers keeping dW, db; backward(labels_one_hot) forms the softmax-CE gradient
+    itself; ReLU hidden; mean cross-entropy."""
+    rng = np.random.default_rng(17)  # its own: the shared RNG's draws stay those of the cases before
+    m = definitions(FOLDER / rel, rel)
+    net = m.Classifier([3, 4, 3])
+    ps = [a for layer in net.layers for a in (layer.W, layer.b)]
+    for p in ps:
+        p[...] = rng.normal(size=p.shape)
+    Xs, Y = rng.normal(size=(7, 3)), np.eye(3)[rng.integers(0, 3, size=7)]
+    net.forward(Xs)
+    net.backward(Y)
+    claimed = [a for layer in net.layers for a in (layer.dW, layer.db)]
+
+    def loss():  # written here
+        h = np.maximum(Xs @ ps[0] + ps[1], 0.0)
+        return ce(softmax_rows(h @ ps[2] + ps[3]), Y)
+
+    return ps, claimed, loss, [f"layers[{i}].{k}" for i in (0, 1) for k in ("W", "b")]
+
+
+def _relative_package(folder: str):
+    """A namespace package: HiddenNet(Base) imported relatively; forward(X, y) fills self.gradients; sigmoid
+    hidden, softmax output, mean cross-entropy on integer labels."""
+    rng = np.random.default_rng(18)  # its own: the shared RNG's draws stay those of the cases before
+    sys.path.insert(0, str(FOLDER))
+    try:
+        hidden_net = importlib.import_module(f"{folder}.hidden_net")
+    finally:
+        sys.path.pop(0)
+        for name in [n for n in sys.modules if n == folder or n.startswith(folder + ".")]:
+            del sys.modules[name]
+    net = hidden_net.HiddenNet(3, 3, 4)
+    names = ["W1", "b1", "W2", "b2"]
+    ps = [net.weights[k] for k in names]
+    for p in ps:
+        p[...] = rng.normal(size=p.shape)
+    Xs, labels = rng.normal(size=(7, 3)), rng.integers(0, 3, size=7)
+    net.forward(Xs, labels)
+    claimed = [net.gradients[k] for k in names]
+
+    def loss():  # written here
+        h = _sig(Xs @ ps[0] + ps[1])
+        return ce(softmax_rows(h @ ps[2] + ps[3]), np.eye(3)[labels])
+
+    return ps, claimed, loss, [f"weights['{k}']" for k in names]
+
+
 def _inner_helpers(rel: str):
     """forward(X, W1, b1, W2, b2) -> (Z1, A1, Z2, A2), backward(X, Y, W2, A1, A2); BCE on the sigmoid output."""
     m = definitions(FOLDER / rel, rel)
@@ -2549,6 +2597,10 @@ CASES = {
     "course_tests_beside_model_correct": case_course_tests_beside_model,
     "alias_built_project_correct": lambda: _alias_built("alias_built_project_correct"),
     "selector_cost_plan_correct.py": lambda: _selector_plan("selector_cost_plan_correct.py"),
+    "relative_package_forward_grads_correct": lambda: _relative_package("relative_package_forward_grads_correct"),
+    "relative_package_forward_grads_slope_bug": lambda: _relative_package("relative_package_forward_grads_slope_bug"),
+    "onehot_backward_layers_correct.py": lambda: _onehot_backward("onehot_backward_layers_correct.py"),
+    "onehot_backward_layers_no_mean_bug.py": lambda: _onehot_backward("onehot_backward_layers_no_mean_bug.py"),
     "rate_copied_layers_correct.py": lambda: _rate_copied("rate_copied_layers_correct.py"),
     "rate_copied_layers_tanh_prime_bug.py": lambda: _rate_copied("rate_copied_layers_tanh_prime_bug.py"),
     "global_train_function_correct.py": lambda: _global_train("global_train_function_correct.py"),

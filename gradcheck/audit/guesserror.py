@@ -42,6 +42,8 @@ def folded_bias_sizes(error: str) -> tuple[int, int] | None:
     return None
 
 
+#: numpy's word for an attribute an array lacks (``batch.images``): the code takes an object of its own there.
+_OWN_OBJECT = re.compile(r"AttributeError: 'numpy\.ndarray' object has no attribute '(\w+)'")
 #: The errors of code handed an object it did not prepare: a key, an index or an attribute its own training makes.
 _UNPREPARED = ("KeyError:", "IndexError:", "AttributeError:")
 #: The note the audit writes when it builds the model class from arguments it inferred (adapters.sizes).
@@ -72,7 +74,17 @@ def explain(error: str, invented: bool, notes=()) -> str:
     """``error``, with the invented data named as a possible cause when the code raised on it (``invented``: no data
     was given and the code is no script running on its own; an error while loading the module is never the
     data's; ``notes``: the audit's, which say whether a column of ones was tried)."""
-    if not invented or "(in loading" in error:
+    if "(in loading" in error:
+        return error
+    own = _OWN_OBJECT.search(error)
+    if own is not None:  # the code reads an attribute of its own data class off the array the grader passed
+        return (
+            f"{error}; the grader passed the data as a numpy array and the code reads .{own.group(1)} off it: it takes "
+            "its data as an object of its own (a batch or data-set class), which the grader cannot build, so this is "
+            "the call failing, not a verdict on the code (such code is not audited zero-config; a wrapper taking "
+            "arrays, or a backward taking X and Y, is)"
+        )
+    if not invented:
         return error
     folded = folded_bias_sizes(error)
     if folded is not None and any(ONES_TRIED in n for n in notes):

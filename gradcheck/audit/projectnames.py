@@ -15,6 +15,7 @@ Runs inside the sandboxed audit worker. Three layouts that classes hand in and a
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import re
 import sys
@@ -47,9 +48,21 @@ def safe_module_name(stem: str) -> str:
     return f"_{name}" if not name or name[0].isdigit() else name
 
 
+#: A relative import at the start of a line: ``from ._base import Base``, ``from . import layers``.
+_RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]+\.", re.M)
+
+
 def package_of(folder: Path) -> str | None:
-    """The package name when the project folder is itself a package (holds ``__init__.py``)."""
-    return folder.name if (folder / "__init__.py").is_file() and folder.name.isidentifier() else None
+    """The package name when the project folder is itself a package: it holds ``__init__.py``, or (a namespace
+    package, as Python 3 allows) one of its files imports another relatively (``from ._base import Base``)."""
+    if not folder.name.isidentifier():
+        return None
+    if (folder / "__init__.py").is_file():
+        return folder.name
+    relative = any(
+        _RELATIVE_IMPORT.search(f.read_text(encoding="utf-8", errors="replace")) for f in folder.glob("*.py")
+    )
+    return folder.name if relative else None
 
 
 def install_package(folder: Path, name: str, loader_factory) -> types.ModuleType:
@@ -58,6 +71,12 @@ def install_package(folder: Path, name: str, loader_factory) -> types.ModuleType
     ``loader_factory(path)`` gives the loader that runs ``__init__.py`` with the audit's filtering.
     """
     init = folder / "__init__.py"
+    if not init.is_file():  # a namespace package: nothing to run, its files found in the folder
+        spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
+        spec.submodule_search_locations = [str(folder)]
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        return module
     spec = importlib.util.spec_from_file_location(
         name, init, loader=loader_factory(str(init)), submodule_search_locations=[str(folder)]
     )

@@ -20,6 +20,7 @@ import inspect
 import re
 from collections.abc import Callable
 
+from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC
 from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.astnames import called_name
 
@@ -197,6 +198,24 @@ def subtracted_with(fn: Callable, name: str, other: str, depth: int = 0) -> bool
             if any(_mentions(a, mine) and _mentions(b, theirs) for a, b in (sides, sides[::-1])):
                 return True
     return depth < 2 and any(subtracted_with(c, x, y, depth + 1) for c, x, y in _passed_on(fn, tree, mine, theirs))
+
+
+def handed_to_loss_gradient(fn: Callable, name: str) -> bool:
+    """Whether ``fn`` hands argument ``name`` to a loss's derivative beside something else
+    (``cross_entropy_softmax_grad(self.probs, labels)``): the targets, never an upstream gradient."""
+    tree = source_tree(fn)
+    if tree is None:
+        return False
+    aliases = _aliases(tree, name)
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        args = [*call.args, *(k.value for k in call.keywords)]
+        if (
+            len(args) >= 2
+            and LOSS_DERIV_FUNC.search(called_name(call) or "")
+            and any(_mentions(a, aliases) for a in args)
+        ):
+            return True
+    return False
 
 
 def reads_stored_input(fn: Callable, x_role: Callable[[str], bool]) -> bool:

@@ -7,7 +7,12 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from gradcheck.audit.adapters.argroles import reads_stored_input, subtracted_with, used_as_input
+from gradcheck.audit.adapters.argroles import (
+    handed_to_loss_gradient,
+    reads_stored_input,
+    subtracted_with,
+    used_as_input,
+)
 from gradcheck.audit.adapters.names import PENALTY_NAME, role_of
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
@@ -122,11 +127,15 @@ def backward_fallback(fn: Callable, ctx: dict, given: dict[str, str] | None = No
     """Positional guess for unrecognized backward arguments: ``(X, Y)``, ``dout`` alone, or, for a
     ``backward(self, p, t)`` beside a target or a prediction, what the code's use of it shows."""
     sig = signature(fn)
-    if sig is None or "dout" not in ctx:
+    if sig is None:
         return ["X", "Y"]
     plist = [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
     unknown = [p for p in plist if role_of(p.name) is None and p.default is p.empty and p.name not in (given or {})]
     has_xy = any(role_of(p.name) in ("X", "Y") for p in plist)
+    if len(unknown) == 1 and not has_xy and handed_to_loss_gradient(fn, unknown[0].name):
+        return ["Y"]  # backward(self, labels_one_hot) computing the loss's gradient itself
+    if "dout" not in ctx:
+        return ["X", "Y"]
     others = {role_of(p.name): p.name for p in plist if p not in unknown}
     for extra in ("lr", "epochs", "batch_size", "verbose", "seed"):
         others.pop(extra, None)

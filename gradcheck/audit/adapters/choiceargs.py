@@ -33,13 +33,12 @@ def _truth_tested_only(tree: ast.AST, name: str) -> bool:
 
 def fixed(fn: Callable) -> dict[str, object]:
     """The values of ``fn``'s required arguments that select (a string) or flag (False); {} if none."""
-    tree = source_tree(fn)
+    unknown = [p for p in plain_params(fn) if p.default is p.empty and p.name != "self" and role_of(p.name) is None]
+    tree = source_tree(fn) if unknown else None  # parsed only when an argument has no role
     if tree is None:
         return {}
     out: dict[str, object] = {}
-    for p in plain_params(fn):
-        if p.default is not p.empty or p.name == "self" or role_of(p.name) is not None:
-            continue
+    for p in unknown:
         if (choice := selector(fn, p.name)) is not None:
             out[p.name] = choice
         elif _truth_tested_only(tree, p.name):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
 import inspect
@@ -12,7 +13,7 @@ import numpy as np
 
 from gradcheck.audit.adapters import library, madeinside
 from gradcheck.audit.adapters.built import assembled_in_functions, built_by_function, built_in_code
-from gradcheck.audit.adapters.calling import call_student
+from gradcheck.audit.adapters.calling import call_student, plain_params
 from gradcheck.audit.adapters.convolution import convolution_message
 from gradcheck.audit.adapters.inventedargs import constructor_failure
 from gradcheck.audit.adapters.names import (
@@ -24,13 +25,16 @@ from gradcheck.audit.adapters.names import (
     MODEL_HINT,
     OPTIM_CLASS,
     TRAIN_METHODS,
+    is_grad_name,
     loss_named,
+    role_of,
 )
 from gradcheck.audit.adapters.objects import class_refs, methods
 from gradcheck.audit.adapters.pairarg import per_pair_step
 from gradcheck.audit.adapters.params import discover_params
 from gradcheck.audit.adapters.shapes import cs231n, fit
 from gradcheck.audit.adapters.sizes import depth_invented, infer_call_sizes
+from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.adapters.target import Context, Target, deepcopy_or
 from gradcheck.audit.adapters.testbuilt import built_in_tests
 from gradcheck.audit.adapters.unthreshold import unthresholded
@@ -105,6 +109,22 @@ def _fit_makes_weights(cls: type) -> bool:
     return False
 
 
+def _forward_stores_gradients(fn) -> bool:
+    """Whether a forward takes the targets and stores gradients on its object (``self.gradients['W1'] = ...``,
+    ``self.grads[k] = ...``, ``self.dW1 = ...``): a CS231n-style loss under the forward's name."""
+    if not any(role_of(p.name) == "Y" for p in plain_params(fn)):
+        return False
+    tree = source_tree(fn)
+    for node in ast.walk(tree) if tree is not None else ():
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        for t in targets:
+            base = t.value if isinstance(t, ast.Subscript) else t
+            if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self":
+                if "grad" in base.attr.lower() or is_grad_name(base.attr):
+                    return True
+    return False
+
+
 def method_names(cls: type, spec: dict) -> Picked | None:
     """Forward and backward method names of ``cls`` (spec names first), or None."""
     ms = methods(cls)
@@ -119,6 +139,8 @@ def method_names(cls: type, spec: dict) -> Picked | None:
         + (_present(CLASS_TRAIN_METHODS, ms) if f else [])  # learn() beside a forward: a model, not a graph unit
         + (_present(FIT_METHODS, ms) if _fit_makes_weights(cls) else [])
     )
+    if not order and f is not None and _forward_stores_gradients(getattr(cls, f)):
+        order = [f]  # forward(self, X, y) computing the loss and self.gradients[...]: its own backward
     if not order:
         return None
     step = None if bname else per_pair_step(getattr(cls, order[0]))  # train(patterns): the step it takes per pair
