@@ -110,3 +110,25 @@ def test_globals_updated_with_what_a_function_returns_stay_a_call():
     """That function is the backward, audited as such: the body is not run as the script."""
     stmts = ast.parse(CALLED).body
     assert mainbody.inline_entry(stmts, lambda body: any(isinstance(s, ast.For) for s in body)) is None
+
+
+ACTIVATED = """
+import numpy as np
+syn0 = np.zeros((3, 1))
+X = np.ones((4, 3))
+def nonlin(x):
+    return 1 / (1 + np.exp(-x))
+def train(epochs):
+    global syn0
+    for _ in range(epochs):
+        l1 = nonlin(X @ syn0)
+        syn0 += X.T @ (l1 * (1 - l1))
+train(3)
+"""
+
+
+def test_an_update_reading_an_activations_result_computes_its_gradient_inline():
+    """``l1 = nonlin(...)`` is no gradient function: the body still runs as the script."""
+    stmts = ast.parse(ACTIVATED).body
+    out = mainbody.inline_entry(stmts, lambda body: any(isinstance(s, ast.For) for s in body))
+    assert out is not None and out[1] == "train"

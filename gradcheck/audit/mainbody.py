@@ -12,8 +12,13 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 
+from gradcheck.audit.adapters.names import is_grad_name
 from gradcheck.audit.astnames import names_in, read_names
+
+#: A function whose name says it returns gradients (``compute_grads``, ``backward_pass``, ``backprop``).
+_GRADIENT_CALL = re.compile(r"grad|backward|back_?prop|deriv", re.I)
 
 
 def _calls(stmt: ast.stmt, name: str) -> bool:
@@ -99,16 +104,18 @@ def _body(fn: ast.FunctionDef, site: ast.stmt) -> list[ast.stmt] | None:
 
 
 def _updated_from_calls(body: list[ast.stmt], declared: set[str]) -> bool:
-    """Whether an update of one of the ``declared`` globals reads a name bound by a call of a plain function
-    (``dW1, db1 = compute_grads(X, y)`` then ``W1 = W1 - lr * dW1``)."""
+    """Whether an update of one of the ``declared`` globals reads what a gradient function returns
+    (``dW1, db1 = compute_grads(X, y)`` then ``W1 = W1 - lr * dW1``): a call of a plain function named like a
+    gradient or a backward, or one binding gradient-named variables. An activation's result (``l1 = nonlin(...)``
+    read by ``syn1 += l1.T.dot(delta)``) is not one: that update computes its gradient inline."""
     nodes = [n for s in body for n in ast.walk(s)]
-    returned = {
-        t
-        for n in nodes
-        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)
-        for target in n.targets
-        for t in names_in(target)
-    }
+    returned = set()
+    for n in nodes:
+        if not (isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)):
+            continue
+        bound = {t for target in n.targets for t in names_in(target)}
+        if _GRADIENT_CALL.search(n.value.func.id) or any(is_grad_name(t) for t in bound):
+            returned |= bound
     for n in nodes:
         target = n.target if isinstance(n, ast.AugAssign) else (n.targets[0] if isinstance(n, ast.Assign) else None)
         if isinstance(target, ast.Name) and target.id in declared and read_names(n.value) & returned:
