@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from gradcheck.audit.adapters.calling import plain_params
 from gradcheck.audit.adapters.namedchoices import selector
@@ -31,18 +31,30 @@ def _truth_tested_only(tree: ast.AST, name: str) -> bool:
     return tested > 0 and tested == reads
 
 
+def _unknown(fn: Callable, skip: Collection[str] = ()) -> list[str]:
+    """``fn``'s required arguments no name gives a role (nor ``skip``)."""
+    return [
+        p.name
+        for p in plain_params(fn)
+        if p.default is p.empty and p.name != "self" and role_of(p.name) is None and p.name not in skip
+    ]
+
+
+def selectors(fn: Callable, skip: Collection[str] = ()) -> dict[str, str]:
+    """The strings ``fn``'s role-less required arguments (but ``skip``) select by (``if method == 'MSE'``)."""
+    return {name: choice for name in _unknown(fn, skip) if (choice := selector(fn, name)) is not None}
+
+
 def fixed(fn: Callable) -> dict[str, object]:
     """The values of ``fn``'s required arguments that select (a string) or flag (False); {} if none."""
-    unknown = [p for p in plain_params(fn) if p.default is p.empty and p.name != "self" and role_of(p.name) is None]
+    unknown = _unknown(fn)
     tree = source_tree(fn) if unknown else None  # parsed only when an argument has no role
     if tree is None:
         return {}
-    out: dict[str, object] = {}
-    for p in unknown:
-        if (choice := selector(fn, p.name)) is not None:
-            out[p.name] = choice
-        elif _truth_tested_only(tree, p.name):
-            out[p.name] = False
+    out: dict[str, object] = selectors(fn)
+    for name in unknown:
+        if name not in out and _truth_tested_only(tree, name):
+            out[name] = False
     return out
 
 

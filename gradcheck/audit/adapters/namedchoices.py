@@ -12,6 +12,7 @@ each string the code knows used once before any is repeated.
 from __future__ import annotations
 
 import ast
+import functools
 import linecache
 from collections.abc import Callable
 
@@ -25,8 +26,14 @@ def _module_tree(fn: Callable) -> ast.AST | None:
     """The whole file ``fn`` is written in (its helpers beside it)."""
     code = getattr(fn, "__code__", None)
     text = "".join(linecache.getlines(code.co_filename)) if code is not None else ""
+    return _parsed(text) if text else None
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str) -> ast.AST | None:
+    """``text`` parsed once however many arguments ask (the tree is only read), None if it does not parse."""
     try:
-        return ast.parse(text) if text else None
+        return ast.parse(text)
     except SyntaxError:
         return None
 

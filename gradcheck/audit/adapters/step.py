@@ -12,6 +12,7 @@ import numpy as np
 from gradcheck import epsilon
 from gradcheck.audit.adapters import (
     callsite,
+    choiceargs,
     dataattrs,
     forwardcount,
     funcargs,
@@ -20,7 +21,6 @@ from gradcheck.audit.adapters import (
     labels,
     layerknob,
     loopprime,
-    namedchoices,
     penaltyoff,
     prime,
     sampleweights,
@@ -30,7 +30,7 @@ from gradcheck.audit.adapters import (
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student, plain_params
 from gradcheck.audit.adapters.heldargs import held_args
 from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, keeps_default, loss_object
-from gradcheck.audit.adapters.names import NO_DROPOUT, PENALTY_NAME, PENALTY_VALUE, role_of
+from gradcheck.audit.adapters.names import NO_DROPOUT, PENALTY_NAME, PENALTY_VALUE
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import network_output
 from gradcheck.audit.adapters.pairarg import epoch_pairs_arg, epoch_pairs_message, held_out_args, pair_arg
@@ -273,15 +273,13 @@ class Runner:
     def _selectors(self, bfn, ctx: dict, given: dict | None) -> None:
         """``_back_prop(self, loss_method, y, ...)`` comparing ``loss_method`` with ``'MSE'``: that string (said
         once)."""
-        for p in plain_params(bfn):
-            if p.default is not p.empty or role_of(p.name) or f"={p.name}" in ctx or p.name in (given or {}):
-                continue
-            if (choice := namedchoices.selector(bfn, p.name)) is not None:
-                ctx[f"={p.name}"] = lambda choice=choice: choice
-                if f"selector {p.name}" not in self.said:
-                    self.said.add(f"selector {p.name}")
-                    said = f"argument {p.name} = {choice!r} given (the code compares it with that string)"
-                    self.notes.append(f"{self.t.entry()}: {said}")
+        bound = {*(given or ()), *(k[1:] for k in ctx if isinstance(k, str) and k.startswith("="))}
+        for name, choice in choiceargs.selectors(bfn, skip=bound).items():
+            ctx[f"={name}"] = lambda choice=choice: choice
+            if f"selector {name}" not in self.said:
+                self.said.add(f"selector {name}")
+                said = f"argument {name} = {choice!r} given (the code compares it with that string)"
+                self.notes.append(f"{self.t.entry()}: {said}")
 
     def _zero_grad(self, root: Any) -> None:
         """Reset gradients the backward adds into, as the code's training does (said once)."""
