@@ -2117,6 +2117,48 @@ def _rate_copied(rel: str):
     return ps, claimed, loss, [f"layers[{i}].{k}" for i in (0, 1) for k in ("W", "b")]
 
 
+def _uncalled_xor(rel: str):
+    """fit_xor(width, step, rounds, seed) makes the XOR points and its weights, trains them inline and returns
+    them; nothing calls it. Tanh hidden, sigmoid output, mean BCE (its +1e-9 left out here)."""
+    m = definitions(FOLDER / rel, rel)
+    before, _ = m.fit_xor(width=3, rounds=0, seed=4)  # its own generator: the weights it starts from
+    after, _ = m.fit_xor(width=3, step=1.0, rounds=1, seed=4)  # one step at rate 1: the change is the gradient
+    names = ["W1", "b1", "W2", "b2"]
+    ps = [before[k] for k in names]
+    claimed = [before[k] - after[k] for k in names]
+    pts = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    t = np.array([[0.0], [1.0], [1.0], [0.0]])
+
+    def loss():  # written here
+        p = _sig(np.tanh(pts @ ps[0] + ps[1]) @ ps[2] + ps[3])
+        return float(-np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
+
+    return ps, claimed, loss, names
+
+
+def _iteration_count(rel: str):
+    """MajorityNet.train(training_inputs, training_outputs, training_iterations, learning_rate) adds
+    lr * (the error's step) in place; ReLU hidden, sigmoid output, mean squared error."""
+    rng = np.random.default_rng(18)  # its own: the shared RNG's draws stay those of the cases before
+    m = definitions(FOLDER / rel, rel)
+    net = m.MajorityNet(3, 4, 1)
+    names = ["W1", "b1", "W2", "b2"]
+    ps = [getattr(net, k) for k in names]
+    for p in ps:
+        p[...] = rng.normal(size=p.shape)
+    Xs, Y = rng.normal(size=(6, 3)), (rng.random((6, 1)) > 0.5).astype(float)
+    before = [p.copy() for p in ps]
+    net.train(Xs, Y, 1, learning_rate=1.0)  # rate 1, one round: the change is minus the gradient
+    claimed = [b - p for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+
+    def loss():  # written here
+        return float(np.mean((_sig(np.maximum(Xs @ ps[0] + ps[1], 0.0) @ ps[2] + ps[3]) - Y) ** 2))
+
+    return ps, claimed, loss, names
+
+
 def _onehot_backward(rel: str):
     """Classifier([3, 4, 3]) of Dense layers keeping dW, db; backward(labels_one_hot) forms the softmax-CE gradient
     itself; ReLU hidden; mean cross-entropy."""
@@ -2603,6 +2645,10 @@ CASES = {
     "onehot_backward_layers_no_mean_bug.py": lambda: _onehot_backward("onehot_backward_layers_no_mean_bug.py"),
     "rate_copied_layers_correct.py": lambda: _rate_copied("rate_copied_layers_correct.py"),
     "rate_copied_layers_tanh_prime_bug.py": lambda: _rate_copied("rate_copied_layers_tanh_prime_bug.py"),
+    "uncalled_xor_trainer_correct.py": lambda: _uncalled_xor("uncalled_xor_trainer_correct.py"),
+    "uncalled_xor_trainer_tanh_prime_bug.py": lambda: _uncalled_xor("uncalled_xor_trainer_tanh_prime_bug.py"),
+    "iteration_count_training_correct.py": lambda: _iteration_count("iteration_count_training_correct.py"),
+    "iteration_count_training_no_mean_bug.py": lambda: _iteration_count("iteration_count_training_no_mean_bug.py"),
     "global_train_function_correct.py": lambda: _global_train("global_train_function_correct.py"),
     "global_train_function_preact_bug.py": lambda: _global_train("global_train_function_preact_bug.py"),
     "selector_cost_plan_no_output_slope_bug.py": lambda: _selector_plan("selector_cost_plan_no_output_slope_bug.py"),

@@ -45,10 +45,24 @@ def test_nothing_is_inlined_without_defaults_or_with_an_early_return():
     assert _inline(tail="if W1.sum() > 9:\n        return W1\n    print(W1)") is None
 
 
-def test_a_function_the_module_never_calls_is_not_a_script():
+def test_a_function_the_module_never_calls_taking_gradients_from_its_functions_is_not_a_script():
     """Its functions may be the network (one derivative function per parameter): they are audited as such."""
     src = TRAIN.format(args="epochs=3, rate=0.1", tail="pass").replace("    main()\n", "    pass\n")
+    src = src.replace("dW1 = W1 * 0.5", "dW1 = derivative_w1(W1)").replace(
+        "def main(", "def derivative_w1(W):\n    return W\ndef main("
+    )
     assert mainbody.inline_entry(ast.parse(textwrap.dedent(src)).body, infer_spec) is None
+
+
+def test_a_function_the_module_never_calls_computing_its_gradients_inline_runs_after_the_module():
+    """``def train_xor(hidden=4, ...)`` returning its weights to an app elsewhere: nothing else can reach them."""
+    src = TRAIN.format(args="epochs=3, rate=0.1", tail="return {'W1': W1}").replace("    main()\n", "    pass\n")
+    stmts, name, note = mainbody.inline_entry(ast.parse(textwrap.dedent(src)).body, infer_spec)
+    assert name == "main" and "called nowhere" in note
+    text = ast.unparse(ast.Module(stmts, []))
+    assert text.index("np.random.seed(0)") < text.index("epochs = 3") < text.rindex("W1 -= rate * dW1")
+    assert infer_spec(stmts) == {"params": ["W1"], "grads": ["dW1"]}
+    compile(ast.Module(stmts, []), "<inlined>", "exec")
 
 
 def test_a_function_called_in_a_loop_over_widths_runs_once_at_an_invented_width():

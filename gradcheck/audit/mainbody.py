@@ -109,13 +109,7 @@ def _updated_from_calls(body: list[ast.stmt], declared: set[str]) -> bool:
     gradient or a backward, or one binding gradient-named variables. An activation's result (``l1 = nonlin(...)``
     read by ``syn1 += l1.T.dot(delta)``) is not one: that update computes its gradient inline."""
     nodes = [n for s in body for n in ast.walk(s)]
-    returned = set()
-    for n in nodes:
-        if not (isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)):
-            continue
-        bound = {t for target in n.targets for t in names_in(target)}
-        if _GRADIENT_CALL.search(n.value.func.id) or any(is_grad_name(t) for t in bound):
-            returned |= bound
+    returned = _gradient_results(nodes)
     for n in nodes:
         target = n.target if isinstance(n, ast.AugAssign) else (n.targets[0] if isinstance(n, ast.Assign) else None)
         if isinstance(target, ast.Name) and target.id in declared and read_names(n.value) & returned:
@@ -142,7 +136,11 @@ def inline_entry(stmts: list[ast.stmt], infer, nested: bool = True) -> tuple[lis
             continue
         (found if infer(body) else callers).append((fn, site, bound + body))
     if not found:
-        return _unpinned_entry(stmts, infer) or (_through_caller(stmts, callers, infer) if nested else None)
+        return (
+            _unpinned_entry(stmts, infer)
+            or (_through_caller(stmts, callers, infer) if nested else None)
+            or (_uncalled_entry(stmts, infer) if nested else None)
+        )
     if len(found) != 1:
         return None
     fn, site, body = found[0]
@@ -208,6 +206,52 @@ def _unpinned_entry(stmts: list[ast.stmt], infer) -> tuple[list[ast.stmt], str, 
         f"first statement calling it (a loop over its arguments){chose if chosen else ''}"
     )
     return out, fn.name, note
+
+
+def _uncalled_entry(stmts: list[ast.stmt], infer) -> tuple[list[ast.stmt], str, str] | None:
+    """The one training function nothing in the module calls (``def train_xor(hidden=4, lr=0.5, epochs=2000):``
+    making its data and weights, training them inline and returning them, run by a notebook or an app
+    elsewhere): its body runs once after the module's statements, its arguments at their defaults.
+
+    A function taking its gradients from one of the module's functions (``dW2 = derivative_w2(...)``, ``grads =
+    backward(...)``) is left alone: those functions may be the network, audited as such. An activation's
+    derivative inside an expression (``d1 = d2 @ W2.T * tanh_deriv(z1)``) is not one."""
+    own = {s.name for s in stmts if isinstance(s, ast.FunctionDef)}
+    called = {n.func.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    flat = _flat(stmts)
+    assigned = {t.id for s in flat if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Name)}
+    found = []
+    for fn in (s for s in stmts if isinstance(s, ast.FunctionDef) and s.name not in called):
+        if _gradient_results(list(ast.walk(fn)), own):
+            continue
+        bound, chosen = _chosen_bindings(fn, None, assigned)
+        body = _body(fn, ast.Expr(ast.Constant(None)))
+        if bound is not None and body is not None and infer(body):
+            found.append((fn, bound + body, chosen))
+    if len(found) != 1:
+        return None
+    fn, body, chosen = found[0]
+    args = f", with {', '.join(chosen)} chosen by the grader (the gradient check does not depend on sizes)"
+    note = (
+        f"{fn.name}() is called nowhere in the module: its body was run once, after the module's own statements, "
+        f"its arguments at their defaults{args if chosen else ''}"
+    )
+    return flat + body, fn.name, note
+
+
+def _gradient_results(nodes: list[ast.AST], own: set[str] | None = None) -> set[str]:
+    """The variables bound to what a gradient function returns: a plain call (of one of ``own``, when given)
+    named like a gradient or a backward, or one binding gradient-named variables (``dW1, db1 = f(X, y)``)."""
+    returned = set()
+    for n in nodes:
+        if not (isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)):
+            continue
+        if own is not None and n.value.func.id not in own:
+            continue
+        bound = {t for target in n.targets for t in names_in(target)}
+        if _GRADIENT_CALL.search(n.value.func.id) or any(is_grad_name(t) for t in bound):
+            returned |= bound
+    return returned
 
 
 def _named(call: ast.Call, name: str) -> bool:

@@ -216,12 +216,25 @@ def snake(name: str) -> str:
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
 
 
+#: ``training_iterations``, ``train_inputs``, ``training_outputs``: the training set's inputs, targets or
+#: epochs (a training set's outputs are its targets; ``train_pred`` or ``train_out`` name nothing).
+_TRAINING_PREFIX = re.compile(r"^(training|train|trn)_(?P<rest>\w+)$")
+
+
 def role_of(pname: str) -> str | None:
     """The role an argument named ``pname`` plays (``X``, ``Y``, ``lr``, ...), or None."""
     low = pname.lower()
     if low in ROLE_OF:
         return ROLE_OF[low]
-    return ROLE_OF.get(snake(pname))
+    low = snake(pname)
+    if low in ROLE_OF:
+        return ROLE_OF[low]
+    if (m := _TRAINING_PREFIX.match(low)) is None:
+        return None
+    rest = m["rest"]
+    if rest in ("output", "outputs"):
+        return "Y"
+    return role if (role := ROLE_OF.get(rest)) in ("X", "Y", "epochs") else None
 
 
 def size_role(pname: str) -> str | None:

@@ -91,7 +91,9 @@ def local_text(entry: str, local: list[str]) -> str:
 
 
 def _escapes(tree: ast.AST, names: set[str]) -> bool:
-    """Whether any of ``names`` leaves the function: returned, yielded, global, stored, or passed to a call."""
+    """Whether any of ``names`` leaves the function: returned, yielded, global, stored, or passed to a call
+    (also through a local container holding them: ``params = {"W1": W1, ...}; return params, history``)."""
+    names = _with_holders(tree, names)
     for node in ast.walk(tree):
         if isinstance(node, ast.Global) and names & set(node.names):
             return True
@@ -103,6 +105,23 @@ def _escapes(tree: ast.AST, names: set[str]) -> bool:
         if isinstance(node, ast.Call) and not _array_call(node) and any(_bare(a, names) for a in node.args):
             return True
     return False
+
+
+def _with_holders(tree: ast.AST, names: set[str]) -> set[str]:
+    """``names`` and the local variables bound to a tuple, list or dict holding one of them (to a fixed point)."""
+    held = set(names)
+    while True:
+        more = {
+            t.id
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Tuple, ast.List, ast.Dict))
+            if _handed(node.value, held)
+            for t in node.targets
+            if isinstance(t, ast.Name) and t.id not in held
+        }
+        if not more:
+            return held
+        held |= more
 
 
 def _mentions(node: ast.AST, names: set[str]) -> bool:
