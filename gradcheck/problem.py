@@ -52,11 +52,25 @@ class GradientShapeError(ValueError):
             )
         elif len(got) == len(expected) + 1 and tuple(got[1:]) == tuple(expected):
             hint = f" It has one gradient per sample ({got[0]} rows): sum it over the batch axis (axis=0)."
+        elif (axis := _batch_axis(expected, got)) is not None:
+            hint = (
+                f" It differs only along axis {axis} ({got[axis]} there, 1 in the parameter): a bias gradient left per "
+                f"sample there is summed over that axis with keepdims=True (db = dZ.sum(axis={axis}, keepdims=True))."
+            )
         elif int(np.prod(got)) == int(np.prod(expected)):
             hint = " Same number of entries: reshape it, or check for a transposed layout."
         super().__init__(
             f"gradient {name!r} has shape {tuple(got)} but parameter {name!r} has shape {tuple(expected)}.{hint}"
         )
+
+
+def _batch_axis(expected: tuple[int, ...], got: tuple[int, ...]) -> int | None:
+    """The one axis where a bias of shape ``expected`` (``(n, 1)`` or ``(1, n)``) has length 1 and its gradient
+    ``got`` more, every other axis alike: the batch's, left unsummed. None otherwise."""
+    if len(got) != len(expected):
+        return None
+    differ = [i for i, (e, g) in enumerate(zip(expected, got)) if e != g]
+    return differ[0] if len(differ) == 1 and expected[differ[0]] == 1 else None
 
 
 def _first_nonfinite(name: str, arr: np.ndarray) -> str:

@@ -328,3 +328,11 @@ def test_wrong_shape_with_a_kept_axis_says_keepdims_not_per_sample():
         check(grad=kept)
     assert "keepdims=True" in str(info.value) and "per sample" not in str(info.value)
     assert "bias_not_summed" not in [d.code for d in info.value.diagnoses]
+
+
+def test_a_columns_bias_left_per_sample_is_told_which_axis_to_sum():
+    """b of shape (5, 1) with samples as columns: its gradient (5, N) is summed over axis 1, kept as a column."""
+    err = GradientShapeError("b2", (5, 1), (5, 2))
+    assert "only along axis 1" in str(err) and "dZ.sum(axis=1, keepdims=True)" in str(err)
+    assert "axis 0" in str(GradientShapeError("b1", (1, 4), (7, 4)))
+    assert "only along" not in str(GradientShapeError("W", (5, 3), (5, 2)))  # no axis of length 1 left unsummed
