@@ -83,6 +83,10 @@ class Estimate:
         The gap halved at the last halving of the step, as curvature's ``h L''``
         does, while the Richardson values converged far inside it: the slopes
         bracket the derivative to ``h L'' / 2``, not a set of subgradients.
+    crossed : float
+        The part of ``error`` that kinks a step's length from the point put
+        there (:func:`refine`; 0 where the slopes followed a smooth loss or a
+        kink at the point).
     """
 
     value: float
@@ -94,6 +98,7 @@ class Estimate:
     slope_error: float = 0.0
     jump: bool = False
     curved: bool = False
+    crossed: float = 0.0
 
 
 def step_base(dtype: np.dtype) -> float:
@@ -515,6 +520,9 @@ def refine(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
     """
     pairs = [_pair(oracle, name, j, scale)]
     last_r, best, sigma = None, None, None
+    # (halving, estimate) in the order taken, and how far each halving's slopes strayed from both
+    # models a step can read (see _unexplained): the estimates are chosen again at the end with it
+    candidates, unexplained = [], []
     k, limit = 0, REFINE_HALVINGS
     while k < limit:
         k += 1
@@ -527,6 +535,7 @@ def refine(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
         l1, r1, noise = _one_sided(oracle, cur)
         gap0, gap1 = r0 - l0, r1 - l1
         drift = abs(l0 - l1) + abs(r0 - r1)
+        unexplained.append(_unexplained(prev, cur, gap0, gap1, noise))
         if abs(gap1) > 4.0 * noise and abs(gap1) > 0.75 * abs(gap0) and drift < 0.02 * abs(gap1) + 2.0 * noise:
             # the rounding model may understate a saturated loss's noise, whose gaps
             # then look like a jump: a kink must stand clear of the measured noise too
@@ -540,6 +549,7 @@ def refine(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
         spread = abs(d0 - d1) / 3.0 if last_r is None else abs(value - last_r)
         last_r = value
         candidate = Estimate(value, spread + rounding, "richardson", left=l1, right=r1)
+        candidates.append((k, candidate))
         if best is None or candidate.error < best.error:
             best = candidate
         if abs(gap1) <= 4.0 * noise and abs(gap0) > 16.0 * noise:
@@ -547,6 +557,7 @@ def refine(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
             # these agree to rounding): this step's central difference is clean, and beats
             # Richardson values that mix it with the polluted steps
             clean = Estimate(d1, e1 + abs(gap1), "central", left=l1, right=r1)
+            candidates.append((k, clean))
             if clean.error < best.error:
                 best = clean
         if k >= 2 and spread <= 8.0 * rounding:
@@ -557,6 +568,7 @@ def refine(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
             limit += KINK_HALVINGS  # still crossing kinks at the last step: go inside them
     if best is None:
         return Estimate(float("nan"), float("inf"), "richardson")
+    best = _with_kinks_crossed(candidates, unexplained)
     # the one-sided slopes of the smallest step: with kinks inside every step they bracket the valid subgradients
     # one-sided slopes that differ by more than their rounding, and not by a jump in the loss
     # itself (whose gap doubles as the step halves): kinks inside the step (they keep the gap)
@@ -569,6 +581,39 @@ def refine(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
         best.estimator == "richardson" and abs(gap1) <= CURVED_SHRINK * abs(gap0) and (CURVED * best.error <= abs(gap1))
     )
     return dataclasses.replace(best, left=l1, right=r1, slope_error=noise, jump=bool(jump), curved=bool(curved))
+
+
+def _unexplained(prev: _Pair, cur: _Pair, gap0: float, gap1: float, noise: float) -> float:
+    """How far the one-sided slopes' gap at one halving strays from what a step can explain, beyond rounding.
+
+    At a smooth point the gap is ``h L''`` and scales with the step; at a kink
+    at the point it stays the jump. Kinks a step's length away (ReLU units
+    spread around the point over a batch, one every 1e-8 to 1e-6) enter the
+    wider step and not the narrower one, and the gap follows neither: the
+    central differences then average slopes across them, and the Richardson
+    values extrapolate from those, both off by about that much while their
+    spread can agree by chance (a bias of 2.9e-9 whose unit had a sample
+    2.5e-8 from its kink: 4.6e-9 +/- 2e-10 from steps of 6e-6 and 3e-6). The
+    nearer model's miss, less the gap's rounding (each slope's ``noise``
+    bound, the wider step's half that), is added to the estimates that used
+    those steps or wider ones (:func:`_with_kinks_crossed`).
+    """
+    ratio = (cur.tp - cur.tm) / (prev.tp - prev.tm)
+    strays = min(abs(gap1 - ratio * gap0), abs(gap1 - gap0))
+    return max(0.0, strays - (2.0 + ratio) * noise)
+
+
+def _with_kinks_crossed(candidates: list, unexplained: list[float]) -> Estimate:
+    """The candidate (``(halving, estimate)`` pairs, in order) with the smallest error once the slopes'
+    unexplained gap at its halving and every shorter one is added to it (kinks a shorter step
+    crosses, the longer ones cross too)."""
+    best = None
+    for k, est in candidates:
+        crossed = max(unexplained[k - 1 :], default=0.0)
+        widened = dataclasses.replace(est, error=est.error + crossed, crossed=crossed)
+        if best is None or widened.error < best.error:
+            best = widened
+    return best
 
 
 #: :func:`refine` reads the gap of its one-sided slopes as curvature when it shrank to at most this

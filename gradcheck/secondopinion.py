@@ -10,6 +10,8 @@ A mixin of :class:`gradcheck.opinions.Checker`.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from gradcheck import analyticity, castscreen, convention, dataprecision, kinks
@@ -47,7 +49,8 @@ class SecondOpinions:
         if status == "fail" and exact is None and self._by_convention(name, j, g, floor):
             return "kink", best  # (a float()-cast loss: the convention measured through its cast)
         if status in ("fail", "inconclusive"):
-            rounded = self._rounded(name, j, g, exact or best, floor)
+            # (kinks crossed by the steps widen the estimate's error bar, and are no rounding of the code's)
+            rounded = self._rounded(name, j, g, exact or _uncrossed(best), floor)
             # None: the wider run agrees, but too coarsely to tell its rounding from a 1% bug
             status = "pass" if rounded else ("inconclusive" if rounded is None else status)
         if status == "fail" and best is not before and self._rounded(name, j, g, before, floor) is not False:
@@ -59,6 +62,9 @@ class SecondOpinions:
         if status == "fail":  # (a complex step misled by a loss that is not analytic: np.abs of a complex value)
             analyticity.rejudged(self, name, j, g, best, floor, self._refined)
             status = dataprecision.excused(self, name, j, g, best) or status  # (float32 data, float64 parameters)
+        refined = self._refined
+        if status == "inconclusive" and refined is not None and refined.crossed > 0 and not self.left_by_kinks(name, j):
+            self._note_kinks(name, j, _crossed_note)
         return status, best
 
     _widened = 0
@@ -438,21 +444,41 @@ def _with_entry_noise(o: nm.Oracle, name: str, j: int, scale: float) -> nm.Estim
         o.noise = before
 
 
+def _which(name: str, first: tuple, count: int) -> str:
+    """The entries a kink note names: the first one, and how many more."""
+    return f"{name}: entry {list(first)}" + (f" and {count - 1} more" if count > 1 else "")
+
+
 def _kink_note(name: str, first: tuple, count: int) -> str:
-    others = f" and {count - 1} more" if count > 1 else ""
     return (
-        f"{name}: entry {list(first)}{others} inconclusive: kinks (ReLU, clip, abs) inside every step down to "
+        f"{_which(name, first, count)} inconclusive: kinks (ReLU, clip, abs) inside every step down to "
         "the loss's rounding, and one-sided slopes that never settled"
     )
+
+
+def _uncrossed(est: nm.Estimate) -> nm.Estimate:
+    """``est`` with the error that kinks crossed by its steps put in it taken out (:func:`gradcheck.numeric.refine`)."""
+    return dataclasses.replace(est, error=est.error - est.crossed, crossed=0.0) if est.crossed > 0 else est
+
+
+def _crossed_note(name: str, first: tuple, count: int) -> str:
+    return (
+        f"{_which(name, first, count)} inconclusive: kinks (ReLU, clip, abs) a step's length from the point; "
+        "the one-sided slopes changed from one step to the next as neither a smooth loss nor a kink at the point "
+        "would, and steps short enough to stay inside the kinks are below what the loss's rounding resolves there "
+        "(a smaller batch or larger weights separate the kinks)"
+    )
+
+
+_crossed_note.key = "crossed"
 
 
 def _bracket_note(width: float, step: float):
     """The note of entries that :meth:`SecondOpinions._inside_small_steps` left inconclusive."""
 
     def note(name: str, first: tuple, count: int) -> str:
-        others = f" and {count - 1} more" if count > 1 else ""
         return (
-            f"{name}: entry {list(first)}{others} inconclusive: kinks (ReLU, clip, abs) in bulk around the point; "
+            f"{_which(name, first, count)} inconclusive: kinks (ReLU, clip, abs) in bulk around the point; "
             f"at steps inside them ({step:.0e}) the one-sided slopes bracket the gradient but lie {width:.0%} of it "
             "apart: an error smaller than that would hide there (a smaller batch or larger weights separate the kinks)"
         )
@@ -474,9 +500,8 @@ class _ConventionNote:
 
 
 def _coincident_note(name: str, first: tuple, count: int) -> str:
-    others = f" and {count - 1} more" if count > 1 else ""
     return (
-        f"{name}: entry {list(first)}{others} inconclusive: on a kink at the point itself (one-sided slopes apart "
+        f"{_which(name, first, count)} inconclusive: on a kink at the point itself (one-sided slopes apart "
         "by the same jump at every step) and the gradient exactly 0 outside them: where every path of the entry runs "
         "through ReLU units sitting exactly at 0 (a zero weight column beside zero biases, weights initialised at "
         "zeros), relu'(0) = 0 gives 0 while each side switches some units on; a wrong 0 looks the same"
