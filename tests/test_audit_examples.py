@@ -43,6 +43,8 @@ STUDENT_NAMES = {
     "uncalled_xor_trainer_correct.py": ["W1", "b1", "W2", "b2"],
     "uncalled_xor_trainer_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
     "iteration_count_training_correct.py": ["W1", "b1", "W2", "b2"],
+    "argparse_options_correct.py": ["W1", "b1", "W2", "b2"],
+    "argparse_options_no_mean_bug.py": ["W1", "b1", "W2", "b2"],
     "iteration_count_training_no_mean_bug.py": ["W1", "b1", "W2", "b2"],
     "global_train_function_correct.py": ["w1", "b1", "w2", "b2", "w3", "b3"],
     "global_train_function_preact_bug.py": ["w1", "b1", "w2", "b2", "w3", "b3"],

@@ -8,6 +8,7 @@ the tensors its ``wrong`` list names.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import functools
 import importlib
@@ -2159,6 +2160,26 @@ def _iteration_count(rel: str):
     return ps, claimed, loss, names
 
 
+def _argparse_options(rel: str):
+    """init_model(data, args) reads an argparse namespace; tanh hidden, sigmoid output, mean BCE;
+    gradients(model, X, y) returns a dict."""
+    rng = np.random.default_rng(19)  # its own: the shared RNG's draws stay those of the cases before
+    m = definitions(FOLDER / rel, rel)
+    Xs, Y = rng.normal(size=(7, 3)), (rng.random((7, 1)) > 0.5).astype(float)
+    model = m.init_model(Xs, argparse.Namespace(hidden=4, scale=1.0, seed=0))
+    names = ["W1", "b1", "W2", "b2"]
+    for k in names:
+        model[k] = rng.normal(size=model[k].shape)
+    claimed = [m.gradients(model, Xs, Y)[k] for k in names]
+    ps = [model[k] for k in names]
+
+    def loss():  # written here
+        p = _sig(np.tanh(Xs @ ps[0] + ps[1]) @ ps[2] + ps[3])
+        return float(-np.mean(Y * np.log(p) + (1 - Y) * np.log(1 - p)))
+
+    return ps, claimed, loss, names
+
+
 def _onehot_backward(rel: str):
     """Classifier([3, 4, 3]) of Dense layers keeping dW, db; backward(labels_one_hot) forms the softmax-CE gradient
     itself; ReLU hidden; mean cross-entropy."""
@@ -2649,6 +2670,8 @@ CASES = {
     "uncalled_xor_trainer_tanh_prime_bug.py": lambda: _uncalled_xor("uncalled_xor_trainer_tanh_prime_bug.py"),
     "iteration_count_training_correct.py": lambda: _iteration_count("iteration_count_training_correct.py"),
     "iteration_count_training_no_mean_bug.py": lambda: _iteration_count("iteration_count_training_no_mean_bug.py"),
+    "argparse_options_correct.py": lambda: _argparse_options("argparse_options_correct.py"),
+    "argparse_options_no_mean_bug.py": lambda: _argparse_options("argparse_options_no_mean_bug.py"),
     "global_train_function_correct.py": lambda: _global_train("global_train_function_correct.py"),
     "global_train_function_preact_bug.py": lambda: _global_train("global_train_function_preact_bug.py"),
     "selector_cost_plan_no_output_slope_bug.py": lambda: _selector_plan("selector_cost_plan_no_output_slope_bug.py"),

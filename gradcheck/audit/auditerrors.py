@@ -8,6 +8,16 @@ is a note of a statement or import that raised while loading (not fatal).
 from __future__ import annotations
 
 
+def clipped(text: str, limit: int = 200) -> str:
+    """``text`` cut to about ``limit`` characters at a word's end, marked with "..." where it was cut (a student's
+    exception message, which may be long, quoted in a note: never a word cut in half, as in "set [loss] studen")."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = head.rfind(" ", limit // 2)
+    return (head[:cut] if cut > 0 else head).rstrip(" ,;:") + " ..."
+
+
 class AuditError(Exception):
     """The audit cannot proceed; ``message`` says what to set in the spec."""
 
@@ -55,5 +65,5 @@ class LoadFailure(str):
 
     @classmethod
     def of(cls, where: str, exc: BaseException, statement: bool = True, during: str = "loading") -> LoadFailure:
-        """The note for ``exc`` raised at ``where`` (its message cut to 200 characters)."""
-        return cls(where, type(exc).__name__, str(exc)[:200], statement, during)
+        """The note for ``exc`` raised at ``where`` (its message cut to about 200 characters)."""
+        return cls(where, type(exc).__name__, clipped(str(exc)), statement, during)

@@ -12,6 +12,8 @@ import os
 import re
 import signal
 
+from gradcheck.audit.auditerrors import clipped
+
 __all__ = ["cut_answer", "fmt_bytes", "interpret", "read_tail"]
 
 
@@ -92,8 +94,8 @@ def _exit_reason(rc: int, limits, big_output: bool, err_tail: str) -> str:
         ),
     ):
         if exc and any(n in exc for n in needles):
-            return f"{words} ({exc[:160]})"
-    return f"exited with code {rc} ({exc[:200]})" if exc else f"exited with code {rc}"
+            return f"{words} ({clipped(exc, 160)})"
+    return f"exited with code {rc} ({clipped(exc)})" if exc else f"exited with code {rc}"
 
 
 def interpret(rc, timed_out, limits, sizes, err_tail, started, cpu) -> tuple[str, int | None, str]:

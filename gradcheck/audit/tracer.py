@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import hoist, loader, scriptdata
+from gradcheck.audit.auditerrors import clipped
 from gradcheck.audit.frameworks import PUBLISHED
 from gradcheck.audit.loader import AuditError, StudentCodeError
 from gradcheck.audit.scriptpoint import FirstSeen, PointSetter, parse_point
@@ -525,7 +526,7 @@ def run(sr: ScriptRun, spec: dict, notes: list[str], point: dict | None = None) 
 def _failed(sr: ScriptRun, idx: int, stmt: ast.stmt, exc: BaseException, skip: set[int], notes: list[str]) -> None:
     """A statement raised before the capture: skip it (imports, display-only cells) or stop."""
     where = sr.where(_exc_line(exc, str(sr.loaded.path)) or stmt.lineno)
-    msg = f"{type(exc).__name__}: {str(exc)[:200]}"
+    msg = f"{type(exc).__name__}: {clipped(str(exc))}"
     if isinstance(stmt, (ast.Import, ast.ImportFrom)) and not isinstance(exc, SystemExit):
         notes.append(f"{where}: import failed ({msg}); skipped")
         return

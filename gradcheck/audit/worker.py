@@ -60,6 +60,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import hookguard, intact, lastword, seccomp
+from gradcheck.audit.auditerrors import clipped
 from gradcheck.audit.definednames import defined_names
 from gradcheck.audit.errordict import error_dict as _error_dict
 
@@ -289,13 +290,10 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
                 result["ok"] = False
                 result["error"] = _error_dict(exc, loaded)
                 return out, result
-            result["notes"][:] = (
-                before[1]
-                + [  # its data may be a file the submission lacks: the functions remain
-                    f"{spec['inline_function']}()'s body run as a script stopped ({type(exc).__name__}: "
-                    f"{str(exc)[:200]}): the module's functions are audited instead"
-                ]
-            )
+            result["notes"][:] = before[1] + [  # its data may be a file the submission lacks: the functions remain
+                f"{spec['inline_function']}()'s body run as a script stopped ({type(exc).__name__}: "
+                f"{clipped(str(exc))}): the module's functions are audited instead"
+            ]
             spec, loaded = before[0], None
     try:
         loaded = loading.load(sub, run_toplevel=bool(spec.get("run_toplevel")))  # a file or a project folder

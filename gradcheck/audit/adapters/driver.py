@@ -41,6 +41,7 @@ from gradcheck.audit.adapters.sizes import (
     output_size_hints,
 )
 from gradcheck.audit.adapters.target import Context, Target
+from gradcheck.audit.auditerrors import clipped
 from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
 
 #: Errors after which invented sizes are tried (the code's own sizes did not do).
@@ -226,7 +227,7 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
             if not (isinstance(exc, AuditError) and exc.type == "GradsNotFound"):
                 first = first or exc
             nxt = target.alternatives.pop(0)
-            why = "gave no gradients" if first is None else f"failed ({str(exc)[:120]})"
+            why = "gave no gradients" if first is None else f"failed ({clipped(str(exc), 240)})"
             ctx.notes.append(f"{target.entry()} {why}; trying {target.label}.{nxt}")
             target = _retarget(target, nxt)
             partial["entry"], partial["forward_path"] = target.entry(), target.forward_path()

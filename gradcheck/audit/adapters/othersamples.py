@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.auditerrors import clipped
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
 #: How many samples besides the first are stepped (each one more check by the grader).
@@ -76,7 +77,7 @@ def other_samples(ctx: dict, step_at: Callable, grads_of: Callable, shape: str, 
             step = step_at(sub, start)
             grads = grads_of(sub, step, shape, lr)
         except (StudentCodeError, AuditError) as exc:  # said by the grader; the first sample's verdict stands
-            out.append({"index": i, "error": f"{type(exc).__name__}: {str(exc)[:200]}"})
+            out.append({"index": i, "error": f"{type(exc).__name__}: {clipped(str(exc))}"})
             continue
         out.append(
             {

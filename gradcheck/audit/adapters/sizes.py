@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradcheck.audit.adapters import argroles, depth, knobs, layerpairs, namedchoices
+from gradcheck.audit.adapters import argparsed, argroles, depth, knobs, layerpairs, namedchoices
 from gradcheck.audit.adapters.calling import signature
 from gradcheck.audit.adapters.names import PENALTY_NAME, role_of, size_role
 from gradcheck.audit.adapters.params import is_bias_tensor
@@ -273,7 +273,10 @@ def infer_call_sizes(
                 raise AuditError(f"{label} needs {p.name!r} but no data was given", where=label, type_="NeedsSizes")
             keyword = True
             continue
-        if srole is not None and sizes is not None:
+        options = argparsed.namespace(fn, p.name, label, notes) if p.default is p.empty else None
+        if options is not None:  # (read only by attribute, and the module's parser declares each: no size, no data)
+            value = options
+        elif srole is not None and sizes is not None:
             layers = depth.layer_count(fn, plist.index(p), p.name) if srole == "sizes" else None
             value = _size_value(p, srole, sizes, label, notes, layers)
             if srole == "sizes" and isinstance(value, list) and layerpairs.is_pairs_annotation(p.annotation):
