@@ -44,6 +44,8 @@ STUDENT_NAMES = {
     "uncalled_xor_trainer_tanh_prime_bug.py": ["W1", "b1", "W2", "b2"],
     "iteration_count_training_correct.py": ["W1", "b1", "W2", "b2"],
     "argparse_options_correct.py": ["W1", "b1", "W2", "b2"],
+    "stack_finalize_project_correct": [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")],
+    "stack_finalize_project_output_slope_bug": [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")],
     "argparse_options_no_mean_bug.py": ["W1", "b1", "W2", "b2"],
     "iteration_count_training_no_mean_bug.py": ["W1", "b1", "W2", "b2"],
     "global_train_function_correct.py": ["w1", "b1", "w2", "b2", "w3", "b3"],

@@ -127,6 +127,8 @@ def case_fit_weights():
 
 #: Module names the example projects share (each project is imported afresh).
 PROJECT_MODULES = ("activations", "layers", "losses", "model", "network", "dense")
+#: Packages of example projects, popped with their modules (``stacknet.layers``).
+PROJECT_PACKAGES = ("stacknet",)
 
 
 def _import(folder: str, names: tuple[str, ...]):
@@ -140,6 +142,8 @@ def _import(folder: str, names: tuple[str, ...]):
         sys.path.pop(0)
         for name in PROJECT_MODULES:
             sys.modules.pop(name, None)
+        for name in [n for n in sys.modules if n.split(".")[0] in PROJECT_PACKAGES]:
+            del sys.modules[name]
         here = str(FOLDER / folder)  # and whatever else of the folder was imported (planar_model): a later
         for name, module in list(sys.modules.items()):  # in-process audit of it must load its own copy
             if (getattr(module, "__file__", None) or "").startswith(here):
@@ -2180,6 +2184,31 @@ def _argparse_options(rel: str):
     return ps, claimed, loss, names
 
 
+def _stack_finalize(folder: str):
+    """stacknet's Model of Dense(2, 8), Tanh, Dense(8, 1), Sigmoid, finalized; BinaryCrossEntropy averaged over
+    the samples (and the output)."""
+    rng = np.random.default_rng(20)  # its own: the shared RNG's draws stay those of the cases before
+    (layers, losses, model) = _import(folder, ("stacknet.layers", "stacknet.losses", "stacknet.model"))
+    net = model.Model()
+    for layer in (layers.Dense(2, 8), layers.Tanh(), layers.Dense(8, 1), layers.Sigmoid()):
+        net.add(layer)
+    net.set(loss=losses.BinaryCrossEntropy(), optimizer=None)
+    net.finalize()
+    dense = [net.layers[0], net.layers[2]]
+    ps = [a for d in dense for a in (d.weights, d.biases)]
+    for p in ps:
+        p[...] = rng.normal(size=p.shape)
+    Xs, Y = rng.normal(size=(7, 2)), (rng.random((7, 1)) > 0.5).astype(float)
+    net.backward(net.forward(Xs, training=True), Y)
+    claimed = [a for d in dense for a in (d.dweights, d.dbiases)]
+
+    def loss():  # written here
+        p = _sig(np.tanh(Xs @ ps[0] + ps[1]) @ ps[2] + ps[3])
+        return float(-np.mean(Y * np.log(p) + (1 - Y) * np.log(1 - p)))
+
+    return ps, claimed, loss, [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")]
+
+
 def _onehot_backward(rel: str):
     """Classifier([3, 4, 3]) of Dense layers keeping dW, db; backward(labels_one_hot) forms the softmax-CE gradient
     itself; ReLU hidden; mean cross-entropy."""
@@ -2671,6 +2700,8 @@ CASES = {
     "iteration_count_training_correct.py": lambda: _iteration_count("iteration_count_training_correct.py"),
     "iteration_count_training_no_mean_bug.py": lambda: _iteration_count("iteration_count_training_no_mean_bug.py"),
     "argparse_options_correct.py": lambda: _argparse_options("argparse_options_correct.py"),
+    "stack_finalize_project_correct": lambda: _stack_finalize("stack_finalize_project_correct"),
+    "stack_finalize_project_output_slope_bug": lambda: _stack_finalize("stack_finalize_project_output_slope_bug"),
     "argparse_options_no_mean_bug.py": lambda: _argparse_options("argparse_options_no_mean_bug.py"),
     "global_train_function_correct.py": lambda: _global_train("global_train_function_correct.py"),
     "global_train_function_preact_bug.py": lambda: _global_train("global_train_function_preact_bug.py"),

@@ -192,3 +192,36 @@ def updates(stmts: list[ast.stmt]) -> list[InlineUpdate]:
 def rewrite(stmts: list[ast.stmt], params: list[str]) -> list[ast.stmt]:
     """A copy of the top-level statements with every inline gradient of ``params`` given its name."""
     return _rewrite_body([copy.deepcopy(s) for s in stmts], set(params))
+
+
+def stale_reads(stmts: list[ast.stmt], params: list[str]) -> list[tuple[InlineUpdate, InlineUpdate]]:
+    """``(later, earlier)``: inline updates in one run where the later one's gradient reads the weight the earlier
+    one has just changed (``w2 = w2 - d2 * h.T`` then ``w1 = w1 - (d2 * w2) * ...``: w1's gradient is taken at
+    the new w2, not where the forward pass was; no pass of the loop computes every gradient at one point)."""
+    wanted, found = set(params), []
+    bodies = [list(stmts)]
+    while bodies:
+        run: list[tuple[InlineUpdate, ast.expr]] = []
+        for stmt in [*bodies.pop(), None]:
+            hit = inline_update(stmt) if stmt is not None else None
+            if hit is not None and hit[0].param in wanted:
+                run.append(hit)
+                continue
+            found += [(u, e) for k, (u, rest) in enumerate(run) for e, _ in run[:k] if e.param in names_in(rest)]
+            run = []
+            if stmt is not None and not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bodies += [b for f in ("body", "orelse", "finalbody") if isinstance(b := getattr(stmt, f, None), list)]
+    return found
+
+
+def stale_text(stale: list[tuple[InlineUpdate, InlineUpdate]]) -> str:
+    """What :func:`stale_reads` found, said in the script's own names and lines."""
+    reads = "; ".join(
+        f"{u.param}'s update (line {u.line}) reads {e.param} after {e.param}'s update (line {e.line}) changed it"
+        for u, e in stale
+    )
+    return (
+        f"{reads}: its gradient is taken at weights already moved, not at the forward pass's, so no pass of the "
+        "loop gives every gradient at one point. Compute all the gradients from the forward pass's values first, "
+        "then update the weights (a gradient read at moved weights is a bug of its own)"
+    )

@@ -235,7 +235,7 @@ def _with_penalty(
     for total in totals:
         for part in others:
             penalty = float(total["value"]) - data
-            if part["source"] == total["source"] or penalty <= 0:  # a penalty is computed apart from the total
+            if part["source"] == total["source"] or not 0 < penalty < np.inf:  # a penalty computed apart, finite
                 continue
             if abs(float(part["value"]) - penalty) > PENALTY_RTOL * penalty:
                 continue

@@ -424,6 +424,7 @@ def run(sr: ScriptRun, spec: dict, notes: list[str], point: dict | None = None) 
     fwd_name = spec.get("forward_output")
     xn, yn = _data_names(spec)
     inline = spec.get("inline_updates") or []
+    stale = hoist.stale_reads(sr.stmts, [u["param"] for u in inline]) if inline else []
     if inline:  # ``syn1 += l1.T.dot(l2_delta)``: each inline gradient gets a name (see gradcheck.audit.hoist)
         sr.stmts = hoist.rewrite(sr.stmts, [u["param"] for u in inline])
     extra = [n for n in dict.fromkeys([fwd_name, xn, yn]) if n]
@@ -507,9 +508,10 @@ def run(sr: ScriptRun, spec: dict, notes: list[str], point: dict | None = None) 
         ns["__name__"] = loader.MODULE_NAME
         seen = watch.setter.close() if watch.setter is not None else None
     if watch.captured is None:
+        # (the names of inline gradients are the audit's own, __grad_w1: no spec key to give)
+        why = hoist.stale_text(stale) if stale else f"{watch.missing_text()} ([network] grads = {grads})"
         raise AuditError(
-            f"the script ran to its end without a complete set of gradients: "
-            f"{watch.missing_text()} ([network] grads = {grads})",
+            f"the script ran to its end without a complete set of gradients: {why}",
             where="running the script",
             type_="GradsNotFound",
         )

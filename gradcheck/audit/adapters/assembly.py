@@ -68,13 +68,17 @@ def script_body(stmts: list[ast.stmt]) -> list[ast.stmt]:
     return out
 
 
-def _trains(stmt: ast.stmt) -> bool:
-    """A loop, or a statement calling a forward, backward, fit or train."""
+def _trains(stmt: ast.stmt, classes: frozenset[str] | set[str] = frozenset()) -> bool:
+    """A loop, or a statement calling a forward, backward, fit or train.
+
+    A call of one of the student's ``classes`` makes an object and trains nothing, whatever its name
+    (``model.set(loss=..., optimizer=Optimizer_SGD(1.0))`` configures the model before its training).
+    """
     if isinstance(stmt, (ast.For, ast.While, ast.AsyncFor)):
         return True
     for node in ast.walk(stmt):
         name = called_name(node)
-        if name and (name in _STOP_CALLS or _TRAINS.search(name)):
+        if name and name not in classes and (name in _STOP_CALLS or _TRAINS.search(name)):
             return True
         # net.SGD(X, Y, epochs=10000, ...): a call given a number of epochs trains, whatever its name
         if isinstance(node, ast.Call) and any(k.arg and _TRAINS.search(k.arg) for k in node.keywords):
@@ -122,7 +126,7 @@ def run_setup(stmts: list[ast.stmt], ns: dict, classes: set[str], locate) -> Set
     prefix: list[ast.stmt] = []
     stop = None
     for stmt in body:
-        if not _is_definition(stmt) and _trains(stmt):
+        if not _is_definition(stmt) and _trains(stmt, classes):
             stop = stmt
             break
         prefix.append(stmt)
@@ -203,8 +207,8 @@ def find_holder(setup: SetUp, classes: set[str]) -> Holder | None:
     for name, obj in setup.scratch.items():
         if not is_user_object(obj) or isinstance(obj, type) or type(obj).__name__ not in classes:
             continue
-        attrs = [k for k, v in vars(obj).items() if layer_list(v)]
-        if len(attrs) != 1:
+        attr = _widest([k for k, v in vars(obj).items() if layer_list(v)], obj)
+        if attr is None:
             continue
         builders = layer_builders([type(obj)], makers)
         fed = [
@@ -215,8 +219,17 @@ def find_holder(setup: SetUp, classes: set[str]) -> Holder | None:
             and (_feeds(s, makers, layered - {name}) or _calls_builder(s, name, builders))
         ]
         if fed:
-            found.append(Holder(name, obj, attrs[0], fed[0].lineno))
+            found.append(Holder(name, obj, attr, fed[0].lineno))
     return found[-1] if found else None
+
+
+def _widest(attrs: list[str], obj: Any) -> str | None:
+    """The attribute of ``obj`` that holds its layers: its one layer list, or of several the one holding every
+    other's layers (``self.layers`` beside the ``self.trainable_layers`` a ``finalize()`` picks out of it);
+    None where no list holds all (two stacks)."""
+    held = {k: {id(x) for x in getattr(obj, k)} for k in attrs}
+    wide = [k for k in attrs if all(held[o] <= held[k] for o in attrs)]
+    return wide[0] if wide else None
 
 
 def _feeds(stmt: ast.stmt, makers: set[str], layered: set[str]) -> bool:

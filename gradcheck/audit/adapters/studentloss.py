@@ -25,6 +25,7 @@ from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_m
 from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, PENALTY_NAME, PENALTY_VALUE
 from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
 from gradcheck.audit.adapters.scalar import scalar as _scalar
+from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.adapters.step import Runner, Step1
 from gradcheck.audit.adapters.target import Target
 from gradcheck.audit.loader import AuditError, StudentCodeError
@@ -154,7 +155,48 @@ def _value(cand: Candidate, env: _Env, binding: list[tuple[str, str]]) -> float 
         return None
     if isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], np.ndarray):  # (loss, its gradient)
         v = v[0]
+    if isinstance(v, np.ndarray) and v.ndim == 1 and v.size > 1 and _averages(cand.fn):
+        return _scalar(np.mean(v))  # the sample losses its class's own calculate() takes the mean of
     return _scalar(v)
+
+
+def _averages(fn: Any) -> bool:
+    """``fn`` is a loss object's method whose values another method of its class averages: Neural Networks
+    from Scratch's ``Loss.calculate`` is ``np.mean(self.forward(output, y))`` (and keeps running sums that
+    need a ``new_pass()`` first, so it cannot be called itself), its ``forward`` the per-sample losses."""
+    name, held = getattr(fn, "__name__", None), getattr(fn, "__self__", None)
+    if name is None or held is None:
+        return False
+    for klass in type(held).__mro__:
+        tree = source_tree(klass) if klass.__module__ != "builtins" else None
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "mean" and _calls_self(node, name):
+                return True
+            if isinstance(node, ast.Assign) and _calls_self(node.value, name):
+                kept = {t.id for t in node.targets if isinstance(t, ast.Name)}
+                if any(_mean_of(n, kept) for n in ast.walk(tree)):
+                    return True
+    return False
+
+
+def _calls_self(node: ast.AST, name: str) -> bool:
+    """``node`` holds a call ``self.<name>(...)``."""
+    return any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == name
+        and isinstance(n.func.value, ast.Name)
+        and n.func.value.id == "self"
+        for n in ast.walk(node)
+    )
+
+
+def _mean_of(node: ast.AST, names: set[str]) -> bool:
+    """``np.mean(x)`` (or ``x.mean()``) of one of ``names``."""
+    if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "mean"):
+        return False
+    args = [*node.args, node.func.value]
+    return any(isinstance(a, ast.Name) and a.id in names for a in args)
 
 
 def _call(cand: Candidate, env: _Env, stateful: bool) -> list[tuple[float, bool, list]]:
