@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 
 from audit_example import audit_source
+
 from gradcheck.audit import hoist
 
 SCRIPT = """import numpy as np
