@@ -32,3 +32,20 @@ def test_a_message_without_spaces_is_cut_at_the_limit():
 def test_a_load_failure_quotes_a_long_message_clipped():
     note = LoadFailure.of("net.py line 3", ValueError("word " * 100))
     assert note.message.endswith(" ...") and len(note.message) <= 204
+
+
+def test_an_fstring_that_only_newer_python_parses_is_told_so():
+    try:
+        compile('label = f"{row["x"]}"\n', "data.py", "exec")
+    except SyntaxError as exc:
+        note = LoadFailure.of("data.py", exc, statement=False)
+    else:  # Python 3.12 or later parses it: nothing to tell
+        return
+    assert "Python 3.12 or later" in note.message and "use the other quote inside" in note.message
+
+
+def test_other_syntax_errors_get_no_such_hint():
+    try:
+        compile("def f(:\n    pass\n", "net.py", "exec")
+    except SyntaxError as exc:
+        assert "3.12" not in LoadFailure.of("net.py", exc, statement=False).message

@@ -7,6 +7,15 @@ is a note of a statement or import that raised while loading (not fatal).
 
 from __future__ import annotations
 
+import sys
+
+#: What an f-string that parses on Python 3.12 and later but not here is told (PEP 701: quotes reused inside).
+NEWER_FSTRINGS = (
+    "if this file runs on Python 3.12 or later: it lets an f-string reuse its own quotes inside its braces, "
+    f'f"{{row["x"]}}"; the audit runs Python {sys.version_info[0]}.{sys.version_info[1]}, so use the other '
+    "quote inside, f\"{row['x']}\""
+)
+
 
 def clipped(text: str, limit: int = 200) -> str:
     """``text`` cut to about ``limit`` characters at a word's end, marked with "..." where it was cut (a student's
@@ -66,4 +75,7 @@ class LoadFailure(str):
     @classmethod
     def of(cls, where: str, exc: BaseException, statement: bool = True, during: str = "loading") -> LoadFailure:
         """The note for ``exc`` raised at ``where`` (its message cut to about 200 characters)."""
-        return cls(where, type(exc).__name__, clipped(str(exc)), statement, during)
+        message = clipped(str(exc))
+        if isinstance(exc, SyntaxError) and "f-string" in str(exc) and sys.version_info < (3, 12):
+            message += f" ({NEWER_FSTRINGS})"
+        return cls(where, type(exc).__name__, message, statement, during)
