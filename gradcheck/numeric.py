@@ -587,7 +587,8 @@ def _unexplained(prev: _Pair, cur: _Pair, gap0: float, gap1: float, noise: float
     """How far the one-sided slopes' gap at one halving strays from what a step can explain, beyond rounding.
 
     At a smooth point the gap is ``h L''`` and scales with the step; at a kink
-    at the point it stays the jump. Kinks a step's length away (ReLU units
+    at the point it stays the jump; across a jump in the loss itself (a step
+    function of the parameter) it grows as ``1 / h``. Kinks a step's length away (ReLU units
     spread around the point over a batch, one every 1e-8 to 1e-6) enter the
     wider step and not the narrower one, and the gap follows neither: the
     central differences then average slopes across them, and the Richardson
@@ -599,7 +600,7 @@ def _unexplained(prev: _Pair, cur: _Pair, gap0: float, gap1: float, noise: float
     those steps or wider ones (:func:`_with_kinks_crossed`).
     """
     ratio = (cur.tp - cur.tm) / (prev.tp - prev.tm)
-    strays = min(abs(gap1 - ratio * gap0), abs(gap1 - gap0))
+    strays = min(abs(gap1 - ratio * gap0), abs(gap1 - gap0), abs(gap1 - gap0 / ratio))
     return max(0.0, strays - (2.0 + ratio) * noise)
 
 
