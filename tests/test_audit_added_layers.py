@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import ast
 
-from audit_example import FOLDER, audit_path
+from audit_example import FOLDER, audit_path, audit_source
 
-from gradcheck.audit.adapters.addedlayers import calls_of, empty_stack
+from gradcheck.audit.adapters.addedlayers import calls_of, empty_stack, enclosing
 
 
 class Stack:
@@ -48,3 +48,54 @@ def test_the_project_with_its_data_missing_is_an_honest_error(tmp_path):
     assert "Model holds no layers (self.layers is empty)" in s["error"]
     assert "model.add(Dense(x_train.shape[1], 16))" in s["error"] and "No spec setting adds them" in s["error"]
     assert "set [network] params" not in s["error"]
+
+
+CONFIG_BUILDER = '''import numpy as np
+import pandas as pd
+
+
+class Dense:
+    def __init__(self, n_out, act):
+        self.n_out, self.act = n_out, act
+
+    def forward(self, x):
+        return x
+
+    def backward(self, d):
+        return d
+
+
+class Network:
+    def __init__(self):
+        self.layers = []
+
+    def add(self, layer):
+        self.layers.append(layer)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, d):
+        for layer in reversed(self.layers):
+            d = layer.backward(d)
+        return d
+
+
+def build(config):
+    model = Network()
+    for spec in config["layers"]:
+        model.add(Dense(spec["units"], spec["activation"]))
+    return [model]
+'''
+
+
+def test_layers_added_only_inside_a_builder_name_it_and_blame_no_library(tmp_path):
+    stmts = ast.parse(CONFIG_BUILDER).body
+    assert enclosing(stmts, "add") == ["build()"]
+    assert enclosing(ast.parse("net = Network()\nnet.add(Dense(3, 'tanh'))\n").body, "add") == []
+    s = audit_source(tmp_path, "config_builder.py", CONFIG_BUILDER)
+    assert s["status"] == "error"
+    assert "inside build(), which the audit did not run" in s["error"]
+    assert "pandas" not in s["error"] and "data file" not in s["error"]

@@ -105,6 +105,9 @@ ALIASES = {"pd": "pandas", "plt": "matplotlib", "sns": "seaborn", "cv2": "cv2", 
 _UNDEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
 
 
+#: Words of an error whose cause is code the audit never ran (a builder function nothing calls), not a missing
+#: library: no data library is blamed for it.
+NOT_RUN = "which the audit did not run"
 #: Libraries a script reads or shapes its data with: missing, the data they make is missing too.
 DATA_LIBRARIES = ("pandas", "sklearn", "scipy", "cv2", "PIL", "h5py", "imageio", "skimage")
 
@@ -114,7 +117,7 @@ def _with_data_library(error: str, notes: Sequence[str]) -> str:
     the data it makes (``y = pd.get_dummies(labels).values``) is missing, and an error met later (a ``BindingError``
     for an argument a skipped cell set) names the consequence, not the cause."""
     missing = [m for m in modules_missing(list(notes)) if m in DATA_LIBRARIES and m not in error]
-    if not missing:
+    if not missing or NOT_RUN in error:
         return error
     shown = " and ".join(missing)
     return (

@@ -15,6 +15,7 @@ from typing import Any
 
 from gradcheck.audit.adapters.objects import methods
 from gradcheck.audit.adapters.sources import source_tree
+from gradcheck.audit.frameworks import NOT_RUN
 
 
 def _appends_argument(fn: Any) -> str | None:
@@ -60,10 +61,33 @@ def calls_of(stmts: Iterable[ast.stmt], method: str) -> list[str]:
     ]
 
 
-def message(label: str, method: str, attr: str, calls: list[str]) -> str:
-    """Why ``label`` has no weights: its layers are added by code that did not run here."""
+def enclosing(stmts: Iterable[ast.stmt], method: str) -> list[str]:
+    """The functions the submission's ``obj.method(...)`` calls sit in, when every one sits in a function
+    (``def create_models(path): ... model.add(DenseLayer(...))``); [] when any is top-level code."""
+    found: list[str] = []
+    for s in stmts:
+        calls = [n for n in ast.walk(s) if isinstance(n, ast.Call) and getattr(n.func, "attr", None) == method]
+        if not calls:
+            continue
+        if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return []
+        found.append(f"{s.name}()")
+    return list(dict.fromkeys(found))
+
+
+def message(label: str, method: str, attr: str, calls: list[str], inside: list[str] = ()) -> str:
+    """Why ``label`` has no weights: its layers are added by code that did not run here (``inside``: the
+    functions that code sits in, when it is in functions only)."""
     shown = "; ".join(calls[:3]) + ("; ..." if len(calls) > 3 else "")
     where = f" ({shown})" if calls else ""
+    if inside:
+        return (
+            f"{label} holds no layers (self.{attr} is empty): they are added from outside the class with "
+            f"{method}(){where}, inside {', '.join(inside)}, {NOT_RUN}: a builder taking its "
+            "layer list from a configuration or the command line, or that nothing at the module's top level calls. "
+            "No spec setting adds them: build the model from sizes at the module's top level or in a function "
+            "with default arguments, or audit a script that calls the builder"
+        )
     return (
         f"{label} holds no layers (self.{attr} is empty): they are added from outside the class with "
         f"{method}(){where}, by code that did not run in the audit (see the notes: it reads data the "

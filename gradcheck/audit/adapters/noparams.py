@@ -63,7 +63,7 @@ def no_params(target: Target, probe: Any, stmts=()) -> AuditError:
     stack = addedlayers.empty_stack(probe)
     if stack is not None:
         calls = addedlayers.calls_of(stmts, stack[0])
-        message = addedlayers.message(target.label, *stack, calls)
+        message = addedlayers.message(target.label, *stack, calls, addedlayers.enclosing(stmts, stack[0]))
         return AuditError(message, where="finding the parameters", type_="ParamsNotFound")
     held = indexed_argument(target, probe) if target.root_name != "self" else None
     if held:
