@@ -50,7 +50,7 @@ def test_the_project_with_its_data_missing_is_an_honest_error(tmp_path):
     assert "set [network] params" not in s["error"]
 
 
-CONFIG_BUILDER = '''import numpy as np
+CONFIG_BUILDER = """import numpy as np
 import pandas as pd
 
 
@@ -88,7 +88,7 @@ def build(config):
     for spec in config["layers"]:
         model.add(Dense(spec["units"], spec["activation"]))
     return [model]
-'''
+"""
 
 
 def test_layers_added_only_inside_a_builder_name_it_and_blame_no_library(tmp_path):
