@@ -6,6 +6,8 @@ key cut in half at 120 characters, naming a key that does not exist.
 
 from __future__ import annotations
 
+import pytest
+
 from gradcheck.audit.auditerrors import LoadFailure, clipped
 
 HINT = (
@@ -45,7 +47,6 @@ def test_an_fstring_that_only_newer_python_parses_is_told_so():
 
 
 def test_other_syntax_errors_get_no_such_hint():
-    try:
+    with pytest.raises(SyntaxError) as caught:
         compile("def f(:\n    pass\n", "net.py", "exec")
-    except SyntaxError as exc:
-        assert "3.12" not in LoadFailure.of("net.py", exc, statement=False).message
+    assert "3.12" not in LoadFailure.of("net.py", caught.value, statement=False).message

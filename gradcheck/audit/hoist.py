@@ -140,27 +140,38 @@ def _grad_stmt(upd: InlineUpdate, rest: ast.expr, at: ast.stmt) -> ast.stmt:
     return ast.fix_missing_locations(ast.copy_location(stmt, at))
 
 
+def _runs(body: list[ast.stmt], params: set[str]):
+    """``body`` in order: each statement that is no inline update of ``params``, and each run of consecutive
+    ones as a list of ``(statement, update, gradient expression)``."""
+    run: list = []
+    for stmt in body:
+        found = inline_update(stmt)
+        if found is not None and found[0].param in params:
+            run.append((stmt, *found))
+            continue
+        if run:
+            yield run
+            run = []
+        yield stmt
+    if run:
+        yield run
+
+
+def _stale(run: list) -> list[tuple[InlineUpdate, InlineUpdate]]:
+    """``(later, earlier)`` updates of one run where the later one's gradient reads the earlier one's weight."""
+    return [(u, e) for k, (_, u, rest) in enumerate(run) for _, e, _ in run[:k] if e.param in names_in(rest)]
+
+
 def _rewrite_body(body: list[ast.stmt], params: set[str]) -> list[ast.stmt]:
     out: list[ast.stmt] = []
-    i = 0
-    while i < len(body):
-        run = []
-        while i + len(run) < len(body):
-            found = inline_update(body[i + len(run)])
-            if found is None or found[0].param not in params:
-                break
-            run.append((body[i + len(run)], *found))
-        if not run:
-            out.append(_descend(body[i], params))
-            i += 1
-            continue
-        hoisted = all(not (names_in(rest) & {u.param for _, u, _ in run[:k]}) for k, (_, _, rest) in enumerate(run))
-        if hoisted:
-            out += [_grad_stmt(u, rest, run[0][0]) for _, u, rest in run] + [stmt for stmt, _, _ in run]
+    for item in _runs(body, params):
+        if not isinstance(item, list):
+            out.append(_descend(item, params))
+        elif not _stale(item):  # every gradient read before any weight moves: all of them first
+            out += [_grad_stmt(u, rest, item[0][0]) for _, u, rest in item] + [stmt for stmt, _, _ in item]
         else:
-            for stmt, u, rest in run:
+            for stmt, u, rest in item:
                 out += [_grad_stmt(u, rest, stmt), stmt]
-        i += len(run)
     return out
 
 
@@ -201,16 +212,11 @@ def stale_reads(stmts: list[ast.stmt], params: list[str]) -> list[tuple[InlineUp
     wanted, found = set(params), []
     bodies = [list(stmts)]
     while bodies:
-        run: list[tuple[InlineUpdate, ast.expr]] = []
-        for stmt in [*bodies.pop(), None]:
-            hit = inline_update(stmt) if stmt is not None else None
-            if hit is not None and hit[0].param in wanted:
-                run.append(hit)
-                continue
-            found += [(u, e) for k, (u, rest) in enumerate(run) for e, _ in run[:k] if e.param in names_in(rest)]
-            run = []
-            if stmt is not None and not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                bodies += [b for f in ("body", "orelse", "finalbody") if isinstance(b := getattr(stmt, f, None), list)]
+        for item in _runs(bodies.pop(), wanted):
+            if isinstance(item, list):
+                found += _stale(item)
+            elif not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bodies += [b for f in ("body", "orelse", "finalbody") if isinstance(b := getattr(item, f, None), list)]
     return found
 
 

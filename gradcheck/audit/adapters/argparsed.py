@@ -17,8 +17,7 @@ import argparse
 import ast
 from collections.abc import Callable
 
-from gradcheck.audit.adapters.namedchoices import _module_tree
-from gradcheck.audit.adapters.sources import source_tree
+from gradcheck.audit.adapters.sources import module_tree, source_tree
 
 #: Attributes that say the argument is an array, not a namespace (``X.shape``, ``y.T``).
 ARRAY_ATTRIBUTES = {"shape", "T", "ndim", "size", "dtype", "reshape", "sum", "mean", "astype", "copy", "flatten"}
@@ -59,7 +58,7 @@ def attributes_read(fn: Callable, name: str) -> set[str]:
 
 def parser_defaults(fn: Callable) -> dict[str, object]:
     """``dest -> default`` of every ``add_argument`` call in the module ``fn`` is written in (empty: no parser)."""
-    tree = _module_tree(fn)
+    tree = module_tree(fn)
     found: dict[str, object] = {}
     for node in ast.walk(tree) if tree is not None else ():
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":

@@ -12,30 +12,12 @@ each string the code knows used once before any is repeated.
 from __future__ import annotations
 
 import ast
-import functools
-import linecache
 from collections.abc import Callable
 
-from gradcheck.audit.adapters.sources import source_tree
+from gradcheck.audit.adapters.sources import module_tree, source_tree
 
 #: Names compared with these are taken first: activations with a derivative everywhere.
 SMOOTH = ("tanh", "sigmoid", "softplus", "elu", "gelu", "swish", "logistic")
-
-
-def _module_tree(fn: Callable) -> ast.AST | None:
-    """The whole file ``fn`` is written in (its helpers beside it)."""
-    code = getattr(fn, "__code__", None)
-    text = "".join(linecache.getlines(code.co_filename)) if code is not None else ""
-    return _parsed(text) if text else None
-
-
-@functools.lru_cache(maxsize=4)
-def _parsed(text: str) -> ast.AST | None:
-    """``text`` parsed once however many arguments ask (the tree is only read), None if it does not parse."""
-    try:
-        return ast.parse(text)
-    except SyntaxError:
-        return None
 
 
 def _dotted(node: ast.AST) -> str | None:
@@ -126,7 +108,7 @@ def _functions(tree: ast.AST) -> dict[str, ast.FunctionDef]:
 
 def compared_strings(fn: Callable, name: str) -> list[str]:
     """The strings argument ``name`` of ``fn`` (a constructor) holds, read off the comparisons its items meet."""
-    tree = _module_tree(fn)
+    tree = module_tree(fn)
     if tree is None or source_tree(fn) is None:
         return []
     aliases = _aliases(source_tree(fn), name)
@@ -196,7 +178,7 @@ def selector(fn: Callable, name: str) -> str | None:
     passed to (one call deep, positionally or by keyword). Of several, the one the file itself passes
     in a call is taken (its own choice), else the first compared.
     """
-    tree, own = _module_tree(fn), source_tree(fn)
+    tree, own = module_tree(fn), source_tree(fn)
     if tree is None or own is None:
         return None
     found = _compared(own, {name})

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
+import linecache
 import textwrap
+from collections.abc import Callable
 
 
 def dedented(source: str) -> str:
@@ -36,4 +39,20 @@ def source_tree(obj) -> ast.AST | None:
     try:
         return ast.parse(dedented(inspect.getsource(obj)))
     except (OSError, TypeError, SyntaxError, IndentationError):
+        return None
+
+
+def module_tree(fn: Callable) -> ast.AST | None:
+    """The whole file ``fn`` is written in (its helpers beside it), or None."""
+    code = getattr(fn, "__code__", None)
+    text = "".join(linecache.getlines(code.co_filename)) if code is not None else ""
+    return _parsed(text) if text else None
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str) -> ast.AST | None:
+    """``text`` parsed once however many arguments ask (the tree is only read), None if it does not parse."""
+    try:
+        return ast.parse(text)
+    except SyntaxError:
         return None

@@ -165,16 +165,26 @@ def _averages(fn: Any) -> bool:
     from Scratch's ``Loss.calculate`` is ``np.mean(self.forward(output, y))`` (and keeps running sums that
     need a ``new_pass()`` first, so it cannot be called itself), its ``forward`` the per-sample losses."""
     name, held = getattr(fn, "__name__", None), getattr(fn, "__self__", None)
-    if name is None or held is None:
-        return False
-    for klass in type(held).__mro__:
+    return name is not None and held is not None and _class_averages(type(held), name)
+
+
+@functools.lru_cache(maxsize=64)
+def _class_averages(cls: type, name: str) -> bool:
+    """:func:`_averages`, read once per class and method (the loss is evaluated at many points)."""
+    for klass in cls.__mro__:
         tree = source_tree(klass) if klass.__module__ != "builtins" else None
-        for node in ast.walk(tree) if tree is not None else ():
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "mean" and _calls_self(node, name):
-                return True
-            if isinstance(node, ast.Assign) and _calls_self(node.value, name):
-                kept = {t.id for t in node.targets if isinstance(t, ast.Name)}
-                if any(_mean_of(n, kept) for n in ast.walk(tree)):
+        nodes = list(ast.walk(tree)) if tree is not None else []
+        # names a call self.<name>(...) is kept in (sample_losses = self.forward(output, y))
+        kept = {
+            t.id
+            for n in nodes
+            if isinstance(n, ast.Assign) and _calls_self(n.value, name)
+            for t in n.targets
+            if isinstance(t, ast.Name)
+        }
+        for n in nodes:
+            if isinstance(n, ast.Call) and getattr(n.func, "attr", None) == "mean":
+                if _calls_self(n, name) or _mean_of(n, kept):
                     return True
     return False
 
@@ -191,12 +201,9 @@ def _calls_self(node: ast.AST, name: str) -> bool:
     )
 
 
-def _mean_of(node: ast.AST, names: set[str]) -> bool:
+def _mean_of(node: ast.Call, names: set[str]) -> bool:
     """``np.mean(x)`` (or ``x.mean()``) of one of ``names``."""
-    if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "mean"):
-        return False
-    args = [*node.args, node.func.value]
-    return any(isinstance(a, ast.Name) and a.id in names for a in args)
+    return any(isinstance(a, ast.Name) and a.id in names for a in [*node.args, node.func.value])
 
 
 def _call(cand: Candidate, env: _Env, stateful: bool) -> list[tuple[float, bool, list]]:
