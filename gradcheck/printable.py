@@ -16,18 +16,38 @@ from typing import Any
 
 # C0 controls but tab and newline, DEL, and the C1 controls (0x80-0x9f: CSI and
 # OSC have single-character forms there); lone surrogates cannot be encoded at all.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Then what breaks a line or reorders or hides text without being drawn (Unicode's line and
+# paragraph separators, and its format characters, category Cf): U+2028 starts a line in an
+# editor or any reader that splits on it (a forged "== other.py: FAIL" line), U+202E turns the
+# rest of a line around (a verdict column read backwards), U+200B makes two names differ unseen.
+_FORMAT = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_FORMAT}]")
 
 
 def printable(text: str) -> str:
-    r"""``text`` with every control character shown as its escape.
+    r"""``text`` with every control and format character shown as its escape.
 
     Examples
     --------
     >>> printable("loss\x1b[2J done\n")
     'loss\\x1b[2J done\n'
+    >>> printable("ok\u2028== b.py: FAIL \u202e")
+    'ok\\u2028== b.py: FAIL \\u202e'
     """
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else "\\ufffd", text)
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(m: re.Match) -> str:
+    c = ord(m.group())
+    if c < 0x100:
+        return f"\\x{c:02x}"
+    if 0xD800 <= c <= 0xDFFF:  # a lone surrogate: no code point to name
+        return "\\ufffd"
+    return f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
 
 
 # What breaks a line where one line is meant: a file name or a tensor name with a newline

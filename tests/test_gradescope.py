@@ -351,7 +351,10 @@ def test_several_files_score_the_lowest_whatever_their_order(order):
 
 def test_a_file_without_a_network_is_reported_not_counted():
     helper = SubmissionResult(
-        path="utils.py", status="error", error="ParamsNotFound: no weight/bias arrays were found on module"
+        path="utils.py",
+        status="error",
+        error="ParamsNotFound: no weight/bias arrays were found on module",
+        error_source="audit",
     )
     doc = render(report(passing("mlp.py"), helper))
     assert doc["score"] == 1.0
@@ -362,6 +365,16 @@ def test_a_file_without_a_network_is_reported_not_counted():
     broken = SubmissionResult(path="old.py", status="error", error="SyntaxError: invalid syntax (old.py, line 3)")
     doc = render(report(passing("mlp.py"), broken))
     assert doc["score"] == 0.0  # a file that does not run is not a helper: it counts
+
+
+def test_a_submissions_own_exception_named_like_the_audits_finding_counts():
+    # a buggy file raising its own class EntryNotFound under the autograder is not a helper file
+    raised = "EntryNotFound: no network here (in NeuralNetwork.backward (line 30))"
+    own = SubmissionResult(path="mlp.py", status="error", error=raised, error_source="submission")
+    doc = render(report(own, passing("net_v2.py")))
+    assert doc["score"] == 0.0 and "Not graded on their own" not in doc["output"]
+    found = SubmissionResult(path="mlp.py", status="error", error=raised, error_source="audit")
+    assert render(report(found, passing("net_v2.py")))["score"] == 1.0  # the audit's own finding: a helper
 
 
 def test_no_submission():
@@ -558,8 +571,18 @@ def test_run_autograder_end_to_end(tmp_path, bug):
 
 def test_an_upload_with_no_runnable_network_says_so():
     subs = [
-        SubmissionResult(path="layers.py", status="error", error="ConstructorArguments: Dense needs 'input_size'"),
-        SubmissionResult(path="losses.py", status="error", error="EntryNotFound: no class with forward/backward"),
+        SubmissionResult(
+            path="layers.py",
+            status="error",
+            error="ConstructorArguments: Dense needs 'input_size'",
+            error_source="audit",
+        ),
+        SubmissionResult(
+            path="losses.py",
+            status="error",
+            error="EntryNotFound: no class with forward/backward",
+            error_source="audit",
+        ),
     ]
     doc = render(report(*subs))
     assert doc["score"] == 0

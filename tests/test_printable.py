@@ -25,3 +25,18 @@ def test_printable(raw, shown):
 def test_printable_tree_reaches_keys_values_and_lists_and_keeps_numbers():
     tree = {"err\x1b": ["a\x07", {"k": "v\x1b"}], "n": 1.5, "ok": None}
     assert printable_tree(tree) == {"err\\x1b": ["a\\x07", {"k": "v\\x1b"}], "n": 1.5, "ok": None}
+
+
+def test_no_separator_or_format_character_survives():
+    # U+2028 starts a line where an editor splits lines (a forged report section), U+202E reverses the rest of
+    # a line, U+200B hides a difference: every line separator, paragraph separator and format character
+    import sys
+    import unicodedata
+
+    hidden = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) in ("Cf", "Zl", "Zp")]
+    assert len(hidden) > 150
+    shown = printable("".join(hidden))
+    assert not set(shown) & set(hidden)
+    assert shown.count("\\u") + shown.count("\\U") + shown.count("\\x") == len(hidden)
+    assert printable("ok\u2028== b.py: FAIL").splitlines() == ["ok\\u2028== b.py: FAIL"]
+    assert printable("a\U000e0041") == "a\\U000e0041"  # a tag character: named in full

@@ -2,6 +2,8 @@
 
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from gradcheck.audit.batch import AuditReport
 from gradcheck.audit.grade import SubmissionResult
 from gradcheck.audit.lookalike import look_alike, skeleton
@@ -52,3 +54,18 @@ def test_every_report_format_says_so():
     assert "U+0430" in render_html(report)
     (prop,) = ET.fromstring(render_junit(report)).find("properties")
     assert prop.get("name") == "look_alike_names" and "U+0430" in prop.get("value")
+
+
+@pytest.mark.parametrize(
+    ("plain", "other", "told"),
+    [
+        ("class/alice/mlp.py", "class/alice\u200b/mlp.py", "U+200B ZERO WIDTH SPACE"),
+        ("class/bob/mlp.py", "class/b\u0585b/mlp.py", "U+0585 ARMENIAN SMALL LETTER OH"),
+        ("class/carol/mlp.py", "class/carol\u202e/mlp.py", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("class/gina/mlp.py", "class/\u0261ina/mlp.py", "U+0261 LATIN SMALL LETTER SCRIPT G"),
+        ("class/ADA/mlp.py", "class/\u13aaDA/mlp.py", "U+13AA CHEROKEE LETTER GO"),
+    ],
+)
+def test_invisible_and_other_script_look_alikes_are_named(plain, other, told):
+    (note,) = look_alike([plain, other, "class/dan/mlp.py"])
+    assert told in note and ascii(plain) in note

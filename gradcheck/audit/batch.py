@@ -55,6 +55,7 @@ from gradcheck.audit.outcome import cut_answer, fmt_bytes
 from gradcheck.audit.resultfiles import BatchPlan, plan_batch, record, submission_digest  # noqa: F401 (distributed)
 from gradcheck.audit.sandbox import Limits, SandboxUnavailable, get_backend, run_sandboxed
 from gradcheck.audit.spec import AuditSpec
+from gradcheck.audit.submissionresult import ERROR_SOURCES
 from gradcheck.audit.submissions import SUFFIXES, content_digest, discover, result_names  # noqa: F401 (used by cli, gradescope)
 from gradcheck.audit.tensornames import shown_names
 from gradcheck.printable import printable, printable_tree
@@ -442,16 +443,18 @@ def _judge_box(box, result, data, spec, seeds, common, ask=None, rerun=None) -> 
             why = _cut_short(box)
         return SubmissionResult(status="error", error=f"no result from the submission: {why}", **common)
 
-    def refused(error: str) -> SubmissionResult:
+    def refused(error: str, source: str | None = None) -> SubmissionResult:
         """An error verdict keeping what the worker found (shape, entry, notes)."""
         shape, entry, notes = result.get("shape"), result.get("entry"), tuple(result.get("notes", []))
         invented = data is None and result.get("shape") != "script"
         error = guesserror.on_inferred_object(guesserror.explain(error, invented, notes), notes)
         error = unloaded.interactive(unloaded.explain(frameworks.explain(error, notes), notes))
-        return SubmissionResult(status="error", error=error, shape=shape, entry=entry, notes=notes, **common)
+        kept = dict(shape=shape, entry=entry, notes=notes, error_source=source)
+        return SubmissionResult(status="error", error=error, **kept, **common)
 
     if not result.get("ok", False) or result.get("error"):
-        return refused(_worker_error(result.get("error") or {}, box))
+        err = result.get("error") if isinstance(result.get("error"), dict) else {}
+        return refused(_worker_error(err, box), err.get("raised_by") if err.get("raised_by") in ERROR_SOURCES else None)
     scalars = scalar_network(result)
     if scalars:  # said before the data: such a script's data is rarely an array either
         return SubmissionResult(status="error", error=scalars, shape=result.get("shape"), **common)
@@ -580,9 +583,7 @@ def audit_batch(
 
     def one(p: Path) -> SubmissionResult:
         kw = dict(limits=limits, backend=backend, seed=seed, probe_seed=plan.probe_seed(p), siblings=siblings)
-        r = audit_one(p, spec, **kw)
-        record(plan, p, r)
-        return r
+        return record(plan, p, audit_one(p, spec, **kw))
 
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:

@@ -64,6 +64,10 @@ REPEAT_RTOL = 1e-8
 POINT_RTOL = 1e-6
 #: Evaluations at perturbed weights (at two places at least) that make a numerical gradient.
 MIN_PERTURBED = 3
+#: CPU time (ns) threads already running may spend while the backward is watched: 0.2 ms. A thread that
+#: only waits (a progress bar's monitor waking every few seconds) spends tens of microseconds; central
+#: differences of even a 2-4-1 network's 17 weights (34 forward passes of numpy calls) spend about 1 ms.
+UNWATCHED_CPU_NS = 200_000
 #: At the grader's point a gradient of other weights (cached, hard-coded) is off by about the
 #: move itself, ``PROBE_SCALE`` of the weights' size: tens of percent. One off by less than
 #: this (1e-6 is typical) is the student's own arithmetic there, 1 - tanh(z)**2 cancelling at a
@@ -265,6 +269,19 @@ def judge_calls(r: SubmissionResult, calls: dict) -> SubmissionResult:
             error="the submission switched off the grader's watch on its backward's calls (the interpreter's "
             "profile hook) at the grader's second point: how its gradient is computed cannot be checked",
         )
+    busy = int(calls.get("thread_cpu_ns") or 0)
+    if busy > UNWATCHED_CPU_NS:  # work done where the watch cannot see: a gradient found right is not judged
+        unseen = (
+            f"a thread the submission started before its backward ran computed for {busy / 1e6:.1f} ms of CPU while "
+            "the backward was watched at the grader's second point: the grader's watch on the backward's calls sees "
+            "only the thread that calls it and threads started meanwhile"
+        )
+        if r.status not in ("fail", "error", "timeout"):  # wrong whatever the thread did: a fail stays a fail
+            how = (
+                ", so how its gradient is computed cannot be checked; compute the gradient in the backward's own thread"
+            )
+            return dataclasses.replace(r, status="error", error=unseen + how)
+        r = dataclasses.replace(r, notes=(*r.notes, unseen))
     if calls.get("hook_changes"):
         note = f"the backward tried {calls['hook_changes']} time(s) to change the profile hook that watched it; refused"
         r = dataclasses.replace(r, notes=(*r.notes, note))

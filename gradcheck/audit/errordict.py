@@ -22,9 +22,17 @@ VERSION_ERRORS = {
 
 
 def error_dict(exc: BaseException, loaded: Any) -> dict:
-    """``{"type", "message", "where", "traceback"}`` of ``exc`` (``loaded``: the submission, or None)."""
+    """``{"type", "message", "where", "traceback", "raised_by"}`` of ``exc`` (``loaded``: the submission, or None).
+
+    ``raised_by`` is ``"submission"`` for an exception of the submission's own code (whatever its class is
+    called: a student's ``EntryNotFound`` is the student's), ``"audit"`` for the audit's verdict that it
+    cannot run the code (no entry, no parameters), ``"worker"`` for anything else.
+    """
     from gradcheck.audit.loader import AuditError, StudentCodeError
 
+    raised_by = (
+        "submission" if isinstance(exc, StudentCodeError) else "audit" if isinstance(exc, AuditError) else "worker"
+    )
     if isinstance(exc, StudentCodeError):
         orig, where, tb = exc.original, exc.where, exc.traceback
         etype, message = type(orig).__name__, str(orig)
@@ -43,7 +51,8 @@ def error_dict(exc: BaseException, loaded: Any) -> dict:
     if loaded is not None and tb:
         tb = loaded.annotate_traceback(tb)
     tb_lines = tb.rstrip("\n").splitlines()[-TRACEBACK_LINES:] if tb else []
-    return {"type": etype, "message": message[:2000], "where": where, "traceback": "\n".join(tb_lines)}
+    lines = "\n".join(tb_lines)
+    return {"type": etype, "message": message[:2000], "where": where, "traceback": lines, "raised_by": raised_by}
 
 
 def student_line(exc: BaseException, loaded: Any) -> str | None:

@@ -7,7 +7,11 @@ which a hook set by ``sys.setprofile`` does not see. :func:`install` runs before
 submission is loaded and replaces ``sys.setprofile``, ``threading.setprofile`` and
 ``_thread.start_new_thread`` by guards: while :func:`watching` holds a watch, a change of the
 hook is refused and counted, and every thread started is watched from its first call. Only
-the worker keeps the originals.
+the worker keeps the originals. A thread started before the watch (parked in ``__init__``,
+handed the work by the backward) cannot be given the hook (Python 3.11 has no
+``threading.setprofile_all_threads``): the CPU time each such thread spends while the watch
+is held is measured instead (``/proc/self/task/<id>/schedstat``), so that its work is at
+least seen.
 
 This raises the bar for code that evades the watch through the interpreter's own API; it is
 no wall against code that rewrites the worker's objects (the worker shares its process).
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -54,6 +59,26 @@ def _start_new_thread(function, args, kwargs=None):
     return _ORIGINAL["_thread.start_new_thread"](watched, args, kwargs or {})
 
 
+def _cpu_ns(native_id: int) -> int | None:
+    """Nanoseconds thread ``native_id`` of this process has run (None where the kernel does not say)."""
+    try:
+        with open(f"/proc/{os.getpid()}/task/{native_id}/schedstat", "rb") as fh:
+            return int(fh.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _other_threads() -> dict[int, int]:
+    """CPU nanoseconds of every other Python thread alive now, by its native id."""
+    enumerate_ = _ORIGINAL.get("threading.enumerate", threading.enumerate)
+    me, out = threading.get_ident(), {}
+    for t in enumerate_():
+        ns = _cpu_ns(t.native_id) if t.ident != me and t.native_id is not None else None
+        if ns is not None:
+            out[t.native_id] = ns
+    return out
+
+
 def install() -> None:
     """Put the guards in place (once, before any submission code runs)."""
     if _ORIGINAL:
@@ -63,6 +88,7 @@ def install() -> None:
             "sys.setprofile": sys.setprofile,
             "threading.setprofile": threading.setprofile,
             "_thread.start_new_thread": _thread.start_new_thread,
+            "threading.enumerate": threading.enumerate,
         }
     )
     sys.setprofile = _set_profile
@@ -76,12 +102,14 @@ def watching(watch: Callable) -> Iterator[dict[str, Any]]:
     """Hold ``watch`` as the profile hook of this thread and of every thread started meanwhile.
 
     Yields a dict filled on exit: ``changes`` (attempts to change the hook, refused while the
-    guards are installed) and ``removed`` (the hook was not ``watch`` at the end).
+    guards are installed), ``removed`` (the hook was not ``watch`` at the end) and ``thread_cpu_ns``
+    (CPU time threads that were already running spent meanwhile: unwatched work).
     """
     set_profile = _ORIGINAL.get("sys.setprofile", sys.setprofile)
     set_thread_profile = _ORIGINAL.get("threading.setprofile", threading.setprofile)
     previous, previous_thread = sys.getprofile(), threading.getprofile()
     evidence: dict[str, Any] = {}
+    before = _other_threads()
     _STATE.update(watch=watch, changes=0)
     set_thread_profile(watch)
     set_profile(watch)
@@ -91,5 +119,7 @@ def watching(watch: Callable) -> Iterator[dict[str, Any]]:
         evidence["removed"] = sys.getprofile() is not watch
         evidence["changes"] = _STATE["changes"]
         _STATE.update(watch=None, changes=0)
+        after = _other_threads()
+        evidence["thread_cpu_ns"] = sum(max(0, after.get(tid, ns) - ns) for tid, ns in before.items())
         set_profile(previous)
         set_thread_profile(previous_thread)

@@ -2,11 +2,13 @@
 
 Two submissions whose paths print the same can make an instructor read one student's verdict as
 another's. Each path is reduced to a skeleton (Unicode NFKC, then the letters of other scripts
-that are drawn like Latin ones replaced by those, from the table below); paths that differ but
-share a skeleton are named together, with the non-ASCII code points that tell them apart.
-The table holds the Cyrillic and Greek letters whose glyphs match a Latin letter in common
-fonts (the ones Unicode's confusables data maps to a single Latin letter); other non-ASCII
-names are left as they are, and shown with their code points only when they collide.
+that are drawn like Latin ones replaced by those, from the table below, and the characters that
+are not drawn at all left out); paths that differ but share a skeleton are named together, with
+the non-ASCII code points that tell them apart. The table holds the Cyrillic, Greek, Armenian,
+Cherokee and Latin letters whose glyphs match a plain Latin letter in common fonts (ones
+Unicode's confusables data maps to a single Latin letter); other non-ASCII names are left as
+they are (an accent is drawn, so ``josé`` is not ``jose``), and shown with their code points
+only when they collide.
 """
 
 from __future__ import annotations
@@ -26,13 +28,25 @@ _LATIN_LOOKS = {
     # Greek
     "α": "a", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
     "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
-    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ϲ": "c", "ϳ": "j", "Ϲ": "C",
+    # more Cyrillic
+    "ӏ": "l", "Ӏ": "l", "ү": "y", "Ү": "Y", "ѵ": "v", "ѡ": "w", "Ԛ": "Q", "Ԝ": "W",
+    # Armenian
+    "օ": "o", "ս": "u", "ց": "g", "հ": "h", "ո": "n", "զ": "q", "Օ": "O", "Ս": "U", "Տ": "S", "Լ": "L",
+    # Latin letters drawn as plain ones
+    "ɑ": "a", "ɡ": "g", "ı": "i", "ȷ": "j", "ɩ": "i", "ǀ": "l",
+    # Cherokee capitals
+    "Ꭺ": "A", "Ᏼ": "B", "Ꮯ": "C", "Ꭰ": "D", "Ꭼ": "E", "Ꮐ": "G", "Ꮋ": "H", "Ꭻ": "J", "Ꮶ": "K", "Ꮮ": "L",
+    "Ꮇ": "M", "Ꮲ": "P", "Ꮪ": "S", "Ꭲ": "T", "Ꮩ": "V", "Ꮃ": "W", "Ꮓ": "Z",
 }  # fmt: skip
 
 
 def skeleton(text: str) -> str:
-    """``text`` as it looks: NFKC-normalised, look-alike letters of other scripts replaced by Latin ones."""
-    return "".join(_LATIN_LOOKS.get(c, c) for c in unicodedata.normalize("NFKC", text))
+    """``text`` as it looks: NFKC-normalised, characters that are not drawn (format characters, category
+    Cf: a zero-width space, a direction override) left out, look-alike letters of other scripts replaced
+    by Latin ones."""
+    shown = (c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
+    return "".join(_LATIN_LOOKS.get(c, c) for c in shown)
 
 
 def _code_points(text: str) -> str:

@@ -24,33 +24,57 @@ def read_notebook(path: Path, notes: list[str]) -> tuple[list[str], str]:
     """Code cells of a notebook (magics and shell lines blanked) and the reader used."""
     text = path.read_text(encoding="utf-8", errors="replace")
     try:
-        import warnings
-
-        import nbformat  # type: ignore
-
-        with warnings.catch_warnings():  # e.g. MissingIDFieldWarning on hand-made notebooks
-            warnings.simplefilter("ignore")
-            nb = nbformat.reads(text, as_version=4)
-        cells = [c for c in nb.cells]
-        reader = "nbformat"
+        cells, reader = _nbformat_cells(text), "nbformat"
     except ImportError:
-        try:
-            nb = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise AuditError(
-                f"notebook {path.name} is not valid JSON: {exc}", where="loading", type_="NotebookError"
-            ) from None
-        cells = nb.get("cells") or [c for ws in nb.get("worksheets", []) for c in ws.get("cells", [])]
+        cells = _json_cells(path, text)
         reader = "json (nbformat is not installed: pip install 'gradcheck[notebook]' to read notebooks with it)"
+    except Exception:  # noqa: BLE001 - nbformat refuses a damaged file: the plain reading names what is wrong
+        cells, reader = _json_cells(path, text), "json (nbformat could not read the file)"
     sources = []
-    for c in cells:
-        if c.get("cell_type") != "code":
+    for number, c in enumerate(cells, start=1):
+        if not isinstance(c, dict) or c.get("cell_type") != "code":
             sources.append(None)
             continue
         src = c.get("source", c.get("input", ""))
-        src = "".join(src) if isinstance(src, list) else str(src)
-        sources.append(src)
+        if isinstance(src, list) and not all(isinstance(x, str) for x in src):
+            odd = next(type(x).__name__ for x in src if not isinstance(x, str))
+            raise AuditError(
+                f"notebook {path.name}: cell {number}'s source holds a {odd} where its lines of text should be: "
+                "the file is damaged; open it in Jupyter and save it again",
+                where="loading",
+                type_="NotebookError",
+            )
+        sources.append("".join(src) if isinstance(src, list) else str(src))
     return sources, reader
+
+
+def _nbformat_cells(text: str) -> list:
+    import warnings
+
+    import nbformat  # type: ignore
+
+    with warnings.catch_warnings():  # e.g. MissingIDFieldWarning on hand-made notebooks
+        warnings.simplefilter("ignore")
+        return list(nbformat.reads(text, as_version=4).cells)
+
+
+def _json_cells(path: Path, text: str) -> list:
+    try:
+        nb = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AuditError(
+            f"notebook {path.name} is not valid JSON: {exc}", where="loading", type_="NotebookError"
+        ) from None
+    if not isinstance(nb, dict):
+        raise AuditError(
+            f"notebook {path.name} is not a notebook (its JSON is a {type(nb).__name__})",
+            where="loading",
+            type_="NotebookError",
+        )
+    cells = nb.get("cells") or [
+        c for ws in nb.get("worksheets") or [] if isinstance(ws, dict) for c in ws.get("cells") or []
+    ]
+    return cells if isinstance(cells, list) else []
 
 
 def combine_cells(sources: list[str | None], notes: list[str]) -> tuple[list[ast.stmt], dict, str]:

@@ -367,6 +367,7 @@ def _watched_step(ctx, values: list[np.ndarray], read) -> tuple:
         grads = plain_floats(read(step))
     summary = w.summary()
     summary["watch_removed"], summary["hook_changes"] = hook["removed"], hook["changes"]
+    summary["thread_cpu_ns"] = hook["thread_cpu_ns"]
     return step, grads, summary
 
 

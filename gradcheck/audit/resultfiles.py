@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +82,24 @@ def plan_batch(
     return BatchPlan(folder, key, names, digests, cached, [p for p in paths if p not in cached])
 
 
-def record(plan: BatchPlan, p: Path, r: SubmissionResult) -> None:
-    """Write ``p``'s verdict to its result file, atomically, signed with the folder's key."""
+def record(plan: BatchPlan, p: Path, r: SubmissionResult) -> SubmissionResult:
+    """Write ``p``'s verdict to its result file, atomically, signed with the folder's key: ``r``, or when
+    the file cannot be written (a name too long for the file system) ``r`` with a note saying so, never an
+    error that would stop the batch and cost every other student the report."""
     data = json.loads(to_json({"digest": plan.digests[p], **r.to_dict()}))
-    write_atomic(_result_path(plan.folder, p, plan.names), to_json({**data, "hmac": signing.sign(plan.key, data)}))
+    try:
+        write_atomic(_result_path(plan.folder, p, plan.names), to_json({**data, "hmac": signing.sign(plan.key, data)}))
+    except OSError as exc:
+        why = f"{type(exc).__name__}: {exc.strerror or exc}"
+        return replace(
+            r,
+            notes=(
+                *r.notes,
+                f"its result file could not be written ({why}): the verdict is in the "
+                "reports only, and --resume audits it again",
+            ),
+        )
+    return r
 
 
 #: Bytes of one part of a result file's name: with ``.json`` and the temporary name :func:`write_atomic` writes
@@ -94,18 +108,34 @@ NAME_BYTES = 200
 
 
 def _result_path(folder: Path, p: Path, names: dict[Path, str] | None = None) -> Path:
-    name = (names or {}).get(p, p.name)
-    return folder / "submissions" / "/".join(_bounded(part) for part in f"{name}.json".split("/"))
+    """``submissions/<name>.json``, one folder per folder of the name, no two results at one path.
+
+    A result is a file ending in ``.json``; a folder of the name never ends so (:func:`_folder_part`):
+    a student's folder called ``mlp.py.json`` next to the file ``mlp.py`` cannot make one result's file
+    the other's folder, which would stop the batch for the whole class.
+    """
+    *folders, file = (names or {}).get(p, p.name).split("/")
+    parts = [_bounded(_folder_part(f), "") for f in folders] + [_bounded(f"{file}.json", ".json")]
+    return folder / "submissions" / "/".join(parts)
 
 
-def _bounded(part: str) -> str:
-    """``part``, or when longer than :data:`NAME_BYTES` its start and a hash of the whole (a student's file may
-    be called anything up to 255 bytes; its result file's name must not stop the batch)."""
+#: Appended to a folder's name that ends in ``.json`` or in this mark itself: one-to-one, and no folder's
+#: name ends in ``.json``.
+FOLDER_MARK = "~"
+
+
+def _folder_part(name: str) -> str:
+    return name + FOLDER_MARK if name.endswith((".json", FOLDER_MARK)) else name
+
+
+def _bounded(part: str, suffix: str) -> str:
+    """``part``, or when longer than :data:`NAME_BYTES` its start, a hash of the whole and ``suffix`` (a student's
+    file may be called anything up to 255 bytes; its result file's name must not stop the batch)."""
     raw = part.encode("utf-8", "surrogateescape")
     if len(raw) <= NAME_BYTES:
         return part
     digest = hashlib.sha256(raw).hexdigest()[:16]
-    return f"{raw[: NAME_BYTES - 40].decode('utf-8', 'ignore')}-{digest}.json"
+    return f"{raw[: NAME_BYTES - 40].decode('utf-8', 'ignore')}-{digest}{suffix or FOLDER_MARK}"
 
 
 def _cached(folder: Path, p: Path, digest: str, key: bytes, names: dict[Path, str]) -> SubmissionResult | None:
@@ -159,6 +189,7 @@ def from_dict(d: dict[str, Any]) -> SubmissionResult:
             "path",
             "status",
             "error",
+            "error_source",
             "shape",
             "entry",
             "loss",

@@ -128,4 +128,5 @@ class PointSetter:
         summary = self.watch.summary() if self.done else {}
         summary["watch_removed"] = bool(self.evidence.get("removed"))
         summary["hook_changes"] = int(self.evidence.get("changes", 0))
+        summary["thread_cpu_ns"] = int(self.evidence.get("thread_cpu_ns", 0))
         return {"point_set": self.done, "calls": summary}

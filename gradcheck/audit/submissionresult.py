@@ -13,6 +13,10 @@ from gradcheck.result import Diagnosis, TensorResult
 __all__ = ["SubmissionResult"]
 
 
+#: Who an error verdict's error is of (:attr:`SubmissionResult.error_source`).
+ERROR_SOURCES = ("audit", "submission", "worker")
+
+
 @dataclass(frozen=True)
 class SubmissionResult:
     """The verdict on one submission (``audit`` JSON: path, status, tensors, diagnoses, forward, error)."""
@@ -23,6 +27,9 @@ class SubmissionResult:
     diagnoses: tuple[Diagnosis, ...] = ()
     forward: ForwardCheck | None = None
     error: str | None = None
+    #: Whose the error is: "audit" (the grader found nothing it could run: no entry, no parameters),
+    #: "submission" (the code raised), "worker", or None (a timeout, a limit, no answer).
+    error_source: str | None = None
     notes: tuple[str, ...] = ()
     shape: str | None = None
     entry: str | None = None
@@ -67,6 +74,7 @@ class SubmissionResult:
             "diagnoses": [d.to_dict() for d in self.diagnoses],
             "forward": self.forward.to_dict() if self.forward else None,
             "error": self.error,
+            "error_source": self.error_source,
             "notes": list(self.notes),
             "shape": self.shape,
             "entry": self.entry,

@@ -72,8 +72,8 @@ def source_of(path: Path) -> str:
     lines = []
     for c in cells:
         if isinstance(c, dict) and c.get("cell_type") == "code":
-            src = c.get("source", "")
-            lines.append("".join(src) if isinstance(src, list) else str(src))
+            src = c.get("source", "")  # a damaged file's list may hold numbers: read as no code, never an error here
+            lines.append("".join(x for x in src if isinstance(x, str)) if isinstance(src, list) else str(src))
     return "\n".join(lines)
 
 

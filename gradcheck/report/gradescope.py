@@ -219,7 +219,11 @@ def submission_tests(s, gradient: float, forward: float, say=None) -> list[dict[
 
 
 def _has_no_network(s) -> bool:
-    return s.status == "error" and not s.tensors and (s.error or "").startswith(NO_NETWORK)
+    """The audit's own finding that no network can run from the file alone; never the submission's exception,
+    whatever the submission named its class (an ``EntryNotFound`` of its own would otherwise remove a buggy
+    file from the lowest score)."""
+    no_network = s.status == "error" and not s.tensors and (s.error or "").startswith(NO_NETWORK)
+    return no_network and s.error_source == "audit"
 
 
 def _graded(subs) -> tuple[list, list]:

@@ -231,7 +231,7 @@ def audit_batch_dask(
     failures = sum(not r.passed for r in results.values())
     for p, r, keep in _run(client, plan, ctx, ship):
         if keep:
-            record(plan, p, r)
+            r = record(plan, p, r)
         results[p] = r
         failures += not r.passed
         if progress:
