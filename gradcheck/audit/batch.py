@@ -14,6 +14,7 @@ task can call it as it is.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import os
@@ -39,6 +40,7 @@ from gradcheck.audit import (
     guesserror,
     intake,
     ownloss,
+    runbudget,
     scriptagain,
     stepform,
     unloaded,
@@ -231,6 +233,7 @@ def run_worker(
         return None, None, data, f"could not read the submission: {exc.strerror or exc}"
     name = f"{path.parent.name}/{path.name}" if siblings else path.name
     req = _request(name, data, spec, probe_seed, extra)
+    limits, budget = runbudget.within_budget(limits)
     try:
         box = run_sandboxed(
             worker_argv(),
@@ -243,6 +246,8 @@ def run_worker(
         return None, None, data, f"could not start the sandbox: {exc}"
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    if budget is not None and box.status == "timeout":
+        box = dataclasses.replace(box, reason=runbudget.spend(budget, box.reason))
     return box, shown_names(_parse_channel(box.channel)), data, None
 
 
@@ -282,6 +287,13 @@ def audit_one(
         Never raises for anything the submission is or does.
     """
     start = time.perf_counter()
+    with runbudget.budget_for(limits) as budget:  # every run of this submission, whatever asks for it
+        out = runbudget.judged(_attempts(path, spec, seed, limits, backend, probe_seed, siblings), budget)
+    return _finish(out, spec, time.perf_counter() - start)
+
+
+def _attempts(path, spec, seed, limits, backend, probe_seed, siblings) -> SubmissionResult:
+    """The audit, once more when the interpreter glitched; any error of ours is this submission's verdict."""
     probe_seed = secrets.randbits(63) if probe_seed is None else probe_seed
     kw = dict(limits=limits, backend=backend, probe_seed=probe_seed, siblings=siblings)
     for attempt in (1, 2):
@@ -300,7 +312,7 @@ def audit_one(
                 command=reproduce_command(path, spec),
             )
         break
-    return _finish(out, spec, time.perf_counter() - start)
+    return out
 
 
 def _audited(path: Path, spec: AuditSpec, seed: int, kw: dict) -> SubmissionResult:

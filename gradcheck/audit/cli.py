@@ -82,8 +82,8 @@ def add_parser(sub) -> None:
         "--timeout",
         type=timeout_type,
         metavar="SECONDS",
-        help="wall-clock seconds per submission before it is killed, a number in (0, 86400] "
-        "(default: the spec's [limits] wall_seconds, else 60)",
+        help="wall-clock seconds per sandboxed run before it is killed, a number in (0, 86400]; a "
+        "submission's runs together get twice that (default: the spec's [limits] wall_seconds, else 60)",
     )
     p.add_argument(
         "--resume",
