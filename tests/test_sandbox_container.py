@@ -83,6 +83,33 @@ def test_escaped_processes_and_left_files_are_removed(workdir):
     assert not Path(f"/tmp/gradcheck-left-{token}").exists()
 
 
+def test_what_a_run_leaves_for_the_next_is_removed_and_the_next_gets_another_uid(workdir):
+    # a lock-folder file and System V shared memory, semaphores and a message queue outlive a process: a later
+    # submission of the batch could read what an earlier one left there (a message, a poisoned value)
+    token = uuid.uuid4().hex
+    r = run(
+        f"""
+        import ctypes, os
+        libc = ctypes.CDLL(None, use_errno=True)
+        open("/run/lock/gradcheck-left-{token}", "w").write("left by the first")
+        ids = [libc.shmget(0x6763, 4096, 0o1666), libc.semget(0x6764, 1, 0o1666), libc.msgget(0x6765, 0o1666)]
+        print(os.getuid(), *ids)
+        """,
+        workdir,
+    )
+    assert r.ok, r.stderr_tail
+    uid, *ids = map(int, r.stdout_tail.split())
+    assert all(i >= 0 for i in ids), ids  # each was made
+    assert not Path(f"/run/lock/gradcheck-left-{token}").exists()
+    for table in ("shm", "sem", "msg"):
+        rows = Path(f"/proc/sysvipc/{table}").read_text().splitlines()
+        header = rows[0].split()
+        owners = [header.index("uid"), header.index("cuid")]
+        assert not [row for row in rows[1:] if any(int(row.split()[i]) == uid for i in owners)], table
+    again = run("import os; print(os.getuid())", workdir)
+    assert int(again.stdout_tail) != uid  # one run after another: another uid
+
+
 def test_timeout_kills_the_session_and_the_escapees(workdir):
     token = uuid.uuid4().hex
     r = run(

@@ -6,8 +6,10 @@ gets a uid of its own that no account uses (``Limits.run_as`` to choose one); th
 work dir is given to that uid with mode 0700, the program starts as that uid with
 no supplementary groups, and after the run every process of that uid is killed
 (``kill(-1, SIGKILL)`` sent *as* that uid, repeated until none is left, which also
-catches processes that left the session) and the files it left in the world-writable
-folders (``/tmp``, ``/var/tmp``, ``/dev/shm``) are removed. What it guarantees
+catches processes that left the session), the files it left in the world-writable
+folders (``/tmp``, ``/var/tmp``, ``/dev/shm``, ``/run/lock``) and its System V shared
+memory, semaphores and message queues are removed; runs one after another draw
+different uids from the pool. What it guarantees
 rests on Unix permissions only: the program can read whatever any user may read,
 and it has the network.
 
@@ -33,8 +35,13 @@ __all__ = ["ContainerBackend", "NoneBackend", "UID_BASE", "WORLD_WRITABLE"]
 #: First uid of the pool the container backend draws from (one uid per concurrent run).
 UID_BASE = 64100
 UID_POOL = 256
-#: World-writable folders an unprivileged program may leave files in.
-WORLD_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")
+#: World-writable folders an unprivileged program may leave files in (/var/lock is often a link to /run/lock;
+#: /dev/mqueue holds POSIX message queues where it is mounted).
+WORLD_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock", "/dev/mqueue")
+#: System V IPC a program may leave behind, outliving it: the /proc table, its id column, and the libc call
+#: that removes one (``IPC_RMID`` is 0 on Linux).
+SYSV_IPC = (("shm", "shmid", "shmctl"), ("sem", "semid", "semctl"), ("msg", "msqid", "msgctl"))
+IPC_RMID = 0
 _SWEEP = 'n=0; while kill -9 -1 2>/dev/null && [ "$n" -lt 2000 ]; do n=$((n + 1)); done; exit 0'
 
 
@@ -101,12 +108,40 @@ def _remove_left_files(uid: int) -> None:
                 pass
 
 
+def _remove_left_ipc(uid: int) -> None:
+    """Remove the System V shared memory, semaphores and message queues ``uid`` owns or created: a later
+    submission of the batch must find nothing an earlier one left (a message, a poisoned value)."""
+    libc = None
+    for table, id_column, call in SYSV_IPC:
+        try:
+            with open(f"/proc/sysvipc/{table}") as fh:
+                header, *rows = [line.split() for line in fh]
+            at, owners = header.index(id_column), [header.index("uid"), header.index("cuid")]
+        except (OSError, ValueError):
+            continue
+        for row in rows:
+            try:
+                if not any(int(row[i]) == uid for i in owners):
+                    continue
+                if libc is None:
+                    import ctypes
+
+                    libc = ctypes.CDLL(None, use_errno=True)
+                args = (int(row[at]), 0, IPC_RMID) if call == "semctl" else (int(row[at]), IPC_RMID, None)
+                getattr(libc, call)(*args)
+            except (ValueError, IndexError, OSError, AttributeError):
+                pass
+
+
 class ContainerBackend:
     """An unprivileged uid of its own per run, rlimits, and a kill of everything of that uid afterwards."""
 
     name = "container"
     _lock = threading.Lock()
     _taken: set[int] = set()
+    #: Where the next search of the pool starts: runs one after another get different uids, so nothing a
+    #: run left that the sweep missed belongs to the next student's uid too.
+    _cursor = 0
 
     @classmethod
     def get(cls) -> ContainerBackend:
@@ -141,20 +176,24 @@ class ContainerBackend:
         if limits.run_as is not None:
             return (*_resolve(limits.run_as), False)
         with self._lock:
-            for uid in range(UID_BASE, UID_BASE + UID_POOL):
+            for k in range(UID_POOL):
+                uid = UID_BASE + (ContainerBackend._cursor + k) % UID_POOL
                 if uid not in self._taken and not _uid_in_use(uid):
                     self._taken.add(uid)
+                    ContainerBackend._cursor = (uid - UID_BASE + 1) % UID_POOL
                     return uid, uid, True
         raise SandboxUnavailable(f"no free uid in {UID_BASE}..{UID_BASE + UID_POOL - 1} for the container sandbox")
 
     def sweep(self, uid: int) -> bool:
-        """Kill every process of ``uid`` (as ``uid``), remove what it left in /tmp; True if none is left."""
+        """Kill every process of ``uid`` (as ``uid``), remove what it left in /tmp and the like and its System V
+        IPC; True if no process is left."""
         for _ in range(50):
             subprocess.run(["/bin/sh", "-c", _SWEEP], user=uid, group=uid, extra_groups=[], check=False, timeout=30)
             if not _processes_of(uid):
                 break
             time.sleep(0.01)  # killed ones still exiting
         _remove_left_files(uid)
+        _remove_left_ipc(uid)
         return not _processes_of(uid)
 
     def launch(self, inner: list[str], workdir: str, limits: Limits, env: dict) -> Launch:
