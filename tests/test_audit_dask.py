@@ -207,7 +207,7 @@ class Recorder:
     def __init__(self, monkeypatch):
         self.calls: list[Path] = []
         real = dd.record
-        monkeypatch.setattr(dd, "record", lambda plan, p, r: (self.calls.append(p), real(plan, p, r)))
+        monkeypatch.setattr(dd, "record", lambda plan, p, r: (self.calls.append(p), real(plan, p, r))[1])
 
 
 def test_a_worker_killed_mid_batch_loses_no_verdict_and_none_is_written_twice(client, spec, tmp_path, monkeypatch):

@@ -1,18 +1,22 @@
 """Submission shapes that audit with no spec (examples/submissions, their truth in tests/truth_zeroconf_shapes.py).
 
-Each is audited here as a file, correct and with a planted bug, and variants of it written into tmp_path
-show the rule the audit follows.
+Each is audited as a file, correct and with a planted bug (by the README's audit of examples/submissions, with no
+spec: conftest's ``examples_audit``, the one run tests/test_audit_examples.py reads too), and variants of it
+written into tmp_path show the rule the audit follows (audited here).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from gradcheck.audit.batch import audit_one
+from gradcheck.audit.resultfiles import from_dict
 from gradcheck.audit.sandbox import Limits
 from gradcheck.audit.spec import AuditSpec
 
@@ -21,6 +25,15 @@ FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 
 def _audit(path: Path):
     return audit_one(path, AuditSpec(), limits=Limits(wall_seconds=120), backend="none")
+
+
+@pytest.fixture(scope="module")
+def audited(examples_audit):
+    """The examples' verdicts by file name, from the README's audit of examples/submissions (no spec, as ``_audit``):
+    the same audit of the same files, run once for the whole suite instead of once more here (it was four fifths
+    of this file's CPU)."""
+    data = json.loads((examples_audit.folder / "report.json").read_text())
+    return {Path(s["path"]).name: from_dict(s) for s in data["submissions"]}
 
 
 def _load(path: Path, name: str):
@@ -50,15 +63,15 @@ PARAMS = "param_modules_accumulate_correct.py"
 LAYERS = [f"layers[{i}].{k}" for i in (0, 2, 4) for k in ("weight", "bias")]
 
 
-def test_a_backward_adding_into_grad_is_reset_by_the_models_zero_grad():
-    r = _audit(FOLDER / PARAMS)
+def test_a_backward_adding_into_grad_is_reset_by_the_models_zero_grad(audited):
+    r = audited[PARAMS]
     assert r.status == "pass", (r.error, _codes(r))
     assert [t.name for t in r.tensors] == LAYERS
     assert any("zero_grad()" in n for n in r.notes), r.notes
 
 
-def test_the_real_bug_is_named_not_the_accumulation():
-    r = _audit(FOLDER / "param_modules_accumulate_bias_mean_bug.py")
+def test_the_real_bug_is_named_not_the_accumulation(audited):
+    r = audited["param_modules_accumulate_bias_mean_bug.py"]
     assert r.status == "fail"
     assert "nondeterministic_gradient" not in _codes(r)
     assert _codes(r)[0] == "missing_batch_mean"
@@ -128,15 +141,15 @@ def test_sample_weights_are_positive_unequal_and_shaped_like_the_targets():
     assert sample_weights(np.zeros(9), columns=False, one_d=False).shape == (9,)
 
 
-def test_a_weighted_loss_is_checked_with_the_same_weights_its_gradient_had():
-    r = _audit(FOLDER / WEIGHTED)
+def test_a_weighted_loss_is_checked_with_the_same_weights_its_gradient_had(audited):
+    r = audited[WEIGHTED]
     assert r.status == "pass", (r.error, _codes(r))
     assert [t.name for t in r.tensors] == ["W1", "b1", "W2", "b2"]
     assert any("'sw' weighs each sample" in n for n in r.notes), r.notes
 
 
-def test_a_weighted_mean_divided_by_n_is_a_scale_error():
-    r = _audit(FOLDER / "sample_weights_globals_norm_bug.py")
+def test_a_weighted_mean_divided_by_n_is_a_scale_error(audited):
+    r = audited["sample_weights_globals_norm_bug.py"]
     assert r.status == "fail" and _codes(r)[0] == "uniform_scale", (r.status, _codes(r))
 
 
@@ -173,11 +186,11 @@ def test_activation_names_are_read_off_the_strings_the_code_compares_them_with(t
     assert per_layer(strings, 5) == ["sigmoid", "tanh", "relu", "identity", "sigmoid"]  # each once, then again
 
 
-def test_a_network_of_named_activations_passes_and_its_bug_is_named():
-    r = _audit(FOLDER / NAMED)
+def test_a_network_of_named_activations_passes_and_its_bug_is_named(audited):
+    r = audited[NAMED]
     assert r.status == "pass", (r.error, _codes(r))
     assert any("acts = ['sigmoid', 'tanh'] given" in n for n in r.notes), r.notes
-    bug = _audit(FOLDER / "named_acts_network_tanh_prime_bug.py")
+    bug = audited["named_acts_network_tanh_prime_bug.py"]
     assert bug.status == "fail" and _codes(bug)[0] == "derivative_at_preactivation", (bug.status, _codes(bug))
 
 
@@ -225,8 +238,8 @@ def test_the_depth_a_forward_unpacks_is_the_depth_of_the_invented_sizes(tmp_path
     assert layer_count(_load(path, "two_pairs").init_params, 0, "sizes") == 2
 
 
-def test_three_unpacked_layers_are_checked_whole():
-    r = _audit(FOLDER / PAIRS)
+def test_three_unpacked_layers_are_checked_whole(audited):
+    r = audited[PAIRS]
     assert r.status == "pass", (r.error, _codes(r))
     assert [t.name for t in r.tensors] == [f"params[{i}].{k}" for i in range(3) for k in ("W", "b")]
 
@@ -236,8 +249,8 @@ def test_three_unpacked_layers_are_checked_whole():
 LISTS = "order_lists_net_correct.py"
 
 
-def test_a_tuple_of_lists_from_make_net_is_read_and_checked_against_the_codes_own_loss():
-    r = _audit(FOLDER / LISTS)
+def test_a_tuple_of_lists_from_make_net_is_read_and_checked_against_the_codes_own_loss(audited):
+    r = audited[LISTS]
     assert r.status == "pass", (r.error, _codes(r))
     assert [t.name for t in r.tensors] == [f"{k}[{i}]" for i in range(4) for k in ("Ws", "bs")]
     assert any("parameters from make_net(): the lists Ws, bs" in n for n in r.notes), r.notes
@@ -277,11 +290,11 @@ def test_a_reference_verdict_with_the_codes_dropout_on_goes_to_the_steps_own_los
     assert own_step_loss(graded, {"student_losses": [{"source": "f", "tier": 1}]}, kept) is graded
 
 
-def test_inline_dropout_passes_both_checks_and_a_forgotten_mask_is_named():
-    r = _audit(FOLDER / DROPOUT)
+def test_inline_dropout_passes_both_checks_and_a_forgotten_mask_is_named(audited):
+    r = audited[DROPOUT]
     assert r.status == "pass", (r.error, _codes(r))
     assert any("train computes as it trains, with its own dropout: pass" in n for n in r.notes), r.notes
-    bug = _audit(FOLDER / "inline_dropout_l2_mask_forgotten_bug.py")
+    bug = audited["inline_dropout_l2_mask_forgotten_bug.py"]
     assert bug.status == "fail" and _codes(bug)[0] == "localized", (bug.status, _codes(bug))
     assert [t.name for t in bug.tensors if t.status == "fail"] == ["W1", "b1"]
     assert "forward_mismatch" not in _codes(bug)
