@@ -32,6 +32,10 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "demo_calls_updater_correct.py": ["W1", "b1", "W2", "b2"],
+    "demo_calls_updater_preact_bug.py": ["W1", "b1", "W2", "b2"],
+    "french_names_global_labels_correct.py": ["w1", "b1", "w2", "b2"],
+    "french_names_global_labels_no_mean_bug.py": ["w1", "b1", "w2", "b2"],
     "alias_built_project_correct": [f"layers[{i}].{k}" for i in (0, 2) for k in ("W", "b")],
     "selector_cost_plan_correct.py": ["W[1]", "b[1]", "W[2]", "b[2]"],
     "relative_package_forward_grads_correct": [f"weights['{k}']" for k in ("W1", "b1", "W2", "b2")],

@@ -145,3 +145,42 @@ def test_main_calling_nothing_that_trains_inlines_nothing():
     src = NESTED.replace(body, "    print(n, rate)\n")
     assert src != NESTED
     assert mainbody.inline_entry(ast.parse(textwrap.dedent(src)).body, infer_spec) is None
+
+
+UPDATER = """
+import numpy as np
+def backward(params, X):
+    return {{"dlw1": params["W1"] * X.sum()}}
+def update(params, grads, rate=0.5):
+    W1 = params["W1"]
+    {pick}
+    W1 = W1 - rate * dlw1
+    return {{"W1": W1}}
+X = np.ones((2, 3))
+params = {{"W1": np.ones((2, 2))}}
+grads = backward(params, X)
+stepped = update(params, grads)
+"""
+
+
+def test_an_updater_applying_the_gradients_it_is_given_is_not_the_script():
+    """A notebook's demo call ``update(params, grads)`` after ``grads = backward(...)``: run as the script, its
+    gradients would be that one call's constants, never computed from the weights the grader sets."""
+    stmts = ast.parse(textwrap.dedent(UPDATER.format(pick='dlw1 = grads["dlw1"]'))).body
+    assert infer_spec([s for s in stmts if isinstance(s, ast.FunctionDef)][1].body)  # its body does read as training
+    assert mainbody.inline_entry(stmts, infer_spec) is None
+
+
+def test_an_updater_computing_its_gradients_from_the_weights_is_the_script():
+    """The same function taking the data, its gradient computed in the body from the weights: a trainer."""
+    src = UPDATER.format(pick='dlw1 = backward({"W1": W1}, grads)["dlw1"]')
+    stmts, name, _ = mainbody.inline_entry(ast.parse(textwrap.dedent(src)).body, infer_spec)
+    assert name == "update"
+    assert infer_spec(stmts)["grads"] == ["dlw1"]
+
+
+def test_an_argument_the_body_rebinds_is_not_given():
+    """``grads`` passed in but recomputed in the loop before it is applied: the body computes the gradient."""
+    pick = 'grads = backward({"W1": W1}, X)\n    dlw1 = grads["dlw1"]'
+    stmts, name, _ = mainbody.inline_entry(ast.parse(textwrap.dedent(UPDATER.format(pick=pick))).body, infer_spec)
+    assert name == "update"

@@ -57,6 +57,7 @@ def test_own_outputs_are_read_off_target_named_globals():
     assert own_outputs({"labels": np.array([0, 2, 1, 4])}) == 5
     assert own_outputs({"y": np.zeros((5, 1)), "W": np.zeros((3, 9))}) is None
     assert own_outputs({"labels": np.array([0, 1, 1])}) is None  # binary labels: one output is the code's
+    assert own_outputs({"y": np.zeros((1, 100)), "X": np.zeros((2, 100))}) is None  # one row: samples as columns
 
 
 NET = """

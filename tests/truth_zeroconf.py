@@ -1,6 +1,8 @@
 """Truth cases for examples that audit with no spec only when the loader and the adapters read them right:
 top-level settings read as globals by the methods (CONFIG = load_config(), a DEBUG flag), a model that keeps a
-module-level dict of constants keyed like its weights, and a cost function over one flat parameter vector.
+module-level dict of constants keyed like its weights, a cost function over one flat parameter vector, and a
+notebook-style module whose top-level demo calls hand one backward's gradients to its updater, and one with French
+names whose backward reads its labels off a module global.
 Each file's claimed gradient and a loss written here, independently of the project's gradient code, for
 central differences in tests/test_examples_truth.py.
 """
@@ -97,6 +99,44 @@ def flat_theta(rel: str):
     return ps, claimed, loss
 
 
+def demo_calls(rel: str):
+    """Samples in columns, tanh hidden layer, sigmoid output, BCE averaged over the samples; the gradient dict
+    backward_propagation returns (keys dlw1, dlb1, dlw2, dlb2), at weights of order one."""
+    tree = ast.parse((FOLDER / rel).read_text())
+    tree.body = [s for s in tree.body if isinstance(s, (ast.Import, ast.FunctionDef))]  # no demo call, no training
+    m = types.ModuleType(rel[:-3])
+    exec(compile(tree, str(FOLDER / rel), "exec"), m.__dict__)
+    keys = ["W1", "b1", "W2", "b2"]
+    P = {k: RNG.normal(size=s) for k, s in zip(keys, ((4, 3), (4, 1), (1, 4), (1, 1)))}
+    Xc, Y = X.T.copy(), (RNG.random((1, 7)) > 0.5).astype(float)
+    _, memo = m.forward_propagation(P, Xc)
+    g = m.backward_propagation(memo, P, Xc, Y)
+
+    def loss():
+        return _bce(_sig(P["W2"] @ np.tanh(P["W1"] @ Xc + P["b1"]) + P["b2"]), Y)
+
+    return [P[k] for k in keys], [g["dl" + k.lower()] for k in keys], loss
+
+
+def french_globals(rel: str):
+    """Samples in columns, sigmoid hidden layer and output, BCE averaged over the samples; the backward reads its
+    labels off the module's global y, set here to the checked labels."""
+    tree = ast.parse((FOLDER / rel).read_text())
+    tree.body = [s for s in tree.body if isinstance(s, (ast.Import, ast.FunctionDef))]  # no data, no training
+    m = types.ModuleType(rel[:-3])
+    exec(compile(tree, str(FOLDER / rel), "exec"), m.__dict__)
+    keys = ["w1", "b1", "w2", "b2"]
+    P = {k: RNG.normal(size=s) for k, s in zip(keys, ((4, 3), (4, 1), (1, 4), (1, 1)))}
+    Xc = X.T.copy()
+    m.y = (RNG.random((1, 7)) > 0.5).astype(float)
+    g = m.back_propagation(Xc, P, m.forward_propagation(Xc, P))
+
+    def loss():
+        return _bce(_sig(P["w2"] @ _sig(P["w1"] @ Xc + P["b1"]) + P["b2"]), m.y)
+
+    return [P[k] for k in keys], [g["d" + k] for k in keys], loss, keys
+
+
 ZEROCONF_CASES = {
     "toplevel_flags_correct.py": lambda: toplevel_flags("toplevel_flags_correct.py"),
     "toplevel_flags_tanh_prime_bug.py": lambda: toplevel_flags("toplevel_flags_tanh_prime_bug.py"),
@@ -104,4 +144,8 @@ ZEROCONF_CASES = {
     "noise_dict_attrs_relu_bug.py": lambda: noise_dict("noise_dict_attrs_relu_bug.py"),
     "flat_theta_cost_correct.py": lambda: flat_theta("flat_theta_cost_correct.py"),
     "flat_theta_cost_db1_bug.py": lambda: flat_theta("flat_theta_cost_db1_bug.py"),
+    "demo_calls_updater_correct.py": lambda: demo_calls("demo_calls_updater_correct.py"),
+    "demo_calls_updater_preact_bug.py": lambda: demo_calls("demo_calls_updater_preact_bug.py"),
+    "french_names_global_labels_correct.py": lambda: french_globals("french_names_global_labels_correct.py"),
+    "french_names_global_labels_no_mean_bug.py": lambda: french_globals("french_names_global_labels_no_mean_bug.py"),
 }

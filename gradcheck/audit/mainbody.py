@@ -134,7 +134,11 @@ def inline_entry(stmts: list[ast.stmt], infer, nested: bool = True) -> tuple[lis
         bound, body = _bindings(fn, site.value), _body(fn, site)
         if bound is None or body is None:
             continue
-        (found if infer(body) else callers).append((fn, site, bound + body))
+        read = infer(body)
+        if not read:
+            callers.append((fn, site, bound + body))
+        elif not _applies_given(fn, read):  # an updater given its gradients is neither
+            found.append((fn, site, bound + body))
     if not found:
         return (
             _unpinned_entry(stmts, infer)
@@ -145,6 +149,44 @@ def inline_entry(stmts: list[ast.stmt], infer, nested: bool = True) -> tuple[lis
         return None
     fn, site, body = found[0]
     return _spliced(stmts, site, body), fn.name, ""
+
+
+def _trains(fn: ast.FunctionDef, body: list[ast.stmt], infer) -> bool:
+    """Does ``body`` (``fn``'s, made module-level) update weights with gradients it computes itself?"""
+    found = infer(body)
+    return bool(found) and not _applies_given(fn, found)
+
+
+#: Nodes of an expression that only picks a value out of another (``grads["dW1"]``, ``grads.dW1``, ``grads[0]``).
+_PICKS = (ast.Name, ast.Subscript, ast.Attribute, ast.Constant, ast.Tuple, ast.List, ast.Slice, ast.Load)
+
+
+def _applies_given(fn: ast.FunctionDef, found: dict) -> bool:
+    """Is ``fn`` an updater, not a trainer: does each gradient its updates apply (``found["grads"]``, read off its
+    body) come from its own arguments, unchanged or picked out of one (``dlw1 = grads["dlw1"]``)?
+
+    ``update_parameters(parameters, grads, learning_rate)`` called once at the top of a notebook, after a demo
+    call ``grads = backward_propagation(...)``: run as the script, its gradients are that one call's values,
+    computed at the module's starting weights and never from the weights the grader sets. The backward that
+    returns them is the network, audited as such. A gradient the body computes (from a call, arithmetic, or an
+    argument it rebinds in a loop) makes it a trainer."""
+    grads = [g for g in (found or {}).get("grads", []) if isinstance(g, str)]
+    if not grads:
+        return False
+    stmts = [n for s in fn.body for n in ast.walk(s)]
+    bound = {n.id for n in stmts if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    args = fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
+    given = {a.arg for a in args} - bound  # an argument the body rebinds (grads = backward(...)) is its own
+    for g in grads:
+        if g in given:
+            continue
+        sources = [n for n in stmts if isinstance(n, ast.Assign) and any(g in names_in(t) for t in n.targets)]
+        picked = [
+            all(isinstance(x, _PICKS) for x in ast.walk(n.value)) and read_names(n.value) <= given for n in sources
+        ]
+        if not picked or not all(picked):
+            return False
+    return True
 
 
 def _spliced(stmts: list[ast.stmt], site: ast.stmt, body: list[ast.stmt]) -> list[ast.stmt]:
@@ -194,7 +236,7 @@ def _unpinned_entry(stmts: list[ast.stmt], infer) -> tuple[list[ast.stmt], str, 
         call = next((n for s in sites[:1] for n in ast.walk(s) if isinstance(n, ast.Call) and _named(n, fn.name)), None)
         bound, chosen = _chosen_bindings(fn, call, assigned)
         body = _body(fn, ast.Expr(ast.Constant(None)))
-        if bound is not None and body is not None and infer(body):
+        if bound is not None and body is not None and _trains(fn, body, infer):
             found.append((fn, sites[0], bound + body, chosen))
     if len(found) != 1:
         return None
@@ -226,7 +268,7 @@ def _uncalled_entry(stmts: list[ast.stmt], infer) -> tuple[list[ast.stmt], str, 
             continue
         bound, chosen = _chosen_bindings(fn, None, assigned)
         body = _body(fn, ast.Expr(ast.Constant(None)))
-        if bound is not None and body is not None and infer(body):
+        if bound is not None and body is not None and _trains(fn, body, infer):
             found.append((fn, bound + body, chosen))
     if len(found) != 1:
         return None

@@ -29,6 +29,8 @@ def own_outputs(namespace: dict) -> int | None:
     for name, value in namespace.items():
         if name.lower() not in names or not isinstance(value, np.ndarray) or value.size == 0:
             continue
+        if value.ndim == 2 and value.shape[0] == 1:  # y.reshape(1, m): one row of labels, samples as columns
+            continue
         if value.ndim == 2 and value.shape[1] > 1:
             return int(value.shape[1])
         if value.ndim == 1 and np.issubdtype(value.dtype, np.integer) and value.min() >= 0 and value.max() >= 2:

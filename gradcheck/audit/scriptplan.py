@@ -25,21 +25,53 @@ def auto_spec(sub: Path, spec: dict, notes: list[str]) -> tuple[Path, dict]:
 
     spec = adapters.script_spec(sub, spec, notes)
     in_folder = folderscript.training_script(sub, spec, notes)
+    if in_folder is None and Path(sub).is_dir() and _grads_alone(spec):
+        in_folder = _named_script(sub, spec, notes)
     return in_folder if in_folder is not None else (sub, spec)
 
 
-def wants_script(mode: str, spec: dict) -> bool:
-    """Script mode asked for, or gradients named as variables with no entry or backward to call."""
-    return mode == "script" or bool(
-        mode == "auto" and spec.get("grads") and not spec.get("entry") and not spec.get("backward")
+def _grads_alone(spec: dict) -> bool:
+    """``[network] grads`` given with no entry or backward to call."""
+    return bool(spec.get("grads") and not spec.get("entry") and not spec.get("backward"))
+
+
+def _named_script(folder: Path, spec: dict, notes: list[str]) -> tuple[Path, dict] | None:
+    """(the folder's one training script, ``spec`` as given) when ``[network] grads`` alone names its variables:
+    the folder is audited as that script, as a lone file with those gradients would be. None when the folder has
+    no such script (a model class or backward function, or several scripts): its grads name the model's arrays."""
+    from gradcheck.audit import folderscript
+
+    bare = {k: v for k, v in spec.items() if k not in ("grads", "params")}
+    found = folderscript.training_script(folder, bare, [])
+    if found is None:
+        return None
+    notes.append(
+        f"[network] grads name variables of {found[0].relative_to(Path(folder).resolve())}, the folder's one "
+        "training script: audited as that script, the folder importable"
     )
+    return found[0], spec
+
+
+def wants_script(mode: str, spec: dict, sub: Path | None = None) -> bool:
+    """Script mode asked for, or gradients named as variables of a file (``sub``) with no entry or backward to
+    call. A folder's gradients so named are its model's arrays (``layers[0].weights_grad``), read by the adapters;
+    a folder made of one training script was replaced by that script's file already (:func:`auto_spec`)."""
+    return mode == "script" or bool(mode == "auto" and _grads_alone(spec) and (sub is None or Path(sub).is_file()))
 
 
 def prepared(sub: Path, spec: dict, notes: list[str]) -> Any:
     """The script's parsed run (:func:`gradcheck.audit.tracer.prepare`), its update helpers and its
     training function's body written out as the spec says."""
     from gradcheck.audit import tracer
+    from gradcheck.audit.loader import AuditError
 
+    if Path(sub).is_dir():
+        raise AuditError(
+            f'[entry] mode = "script" runs one file, and {Path(sub).name} is a folder: audit its training script\'s '
+            "file itself (the folder stays importable), or remove [entry] mode",
+            where="loading",
+            type_="ScriptIsFolder",
+        )
     sr = tracer.prepare(sub, notes)
     if spec.get("update_helpers"):  # (w, b) = backward(x, d, w, b): written out as its updates
         from gradcheck.audit.helperupdates import inline_update_helpers
@@ -61,6 +93,6 @@ def is_script(path: Path, spec: dict) -> bool:
     mode = mode if mode in MODES else "auto"
     if mode == "auto":
         path, spec = auto_spec(path, spec, [])
-    if not wants_script(mode, spec):
+    if not wants_script(mode, spec, path):
         return False
     return mode == "script" or tracer.looks_like_script(prepared(path, spec, []), spec)

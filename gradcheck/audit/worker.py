@@ -261,7 +261,7 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
     before = (spec, list(result["notes"]))  # what a training function's body run as a script falls back to
     if mode == "auto":  # a plain training script: its weights and gradients named by its own updates
         sub, spec = scriptplan.auto_spec(sub, spec, result["notes"])
-    if scriptplan.wants_script(mode, spec):
+    if scriptplan.wants_script(mode, spec, sub):
         from gradcheck.audit import tracer
 
         try:

@@ -177,6 +177,14 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
         return stored, kind, s1
     if changed:
         grads, shape, result["update"], step = update_grads(runner, s1, params, lrs, notes)
+        if len(stored) == len(params) and (result["update"] or {}).get("linear") is False:
+            paths = ", ".join(g.path for g in stored)  # layers[0].weights_grad beside an Adam or AdaGrad step
+            notes.append(
+                f"{runner.t.entry()} updates the weights with more than the gradient "
+                f"({result['update'].get('note')}): the gradients it stored are used ({paths})"
+            )
+            result["update"] = None
+            return stored, kind, s1
         return grads, shape, step
     if stored:
         return stored, kind, s1

@@ -173,7 +173,9 @@ _ROLE_NAMES: dict[str, str] = {
     "y_predicted a_out final_output output_data logits scores probs output_activations predicted_values "
     "output_values",
     "lr": "lr learning_rate eta alpha step_size learningrate lrate rate l_rate learn_rate stepsize learning_step",
-    "params": "params parameters theta param network net model weights_dict params_values param_values",
+    # (and the same words in French, Spanish, Italian, German: parametres = initialisation(n0, n1, n2, n3))
+    "params": "params parameters theta param network net model weights_dict params_values param_values "
+    "parametres parametros parametri parameter",
     "cache": "cache caches forward_cache store memory cached intermediates",
     "dout": "grad dout dy grad_output grad_out delta dl_dy d_out upstream upstream_grad da dl dloss "
     "loss_grad output_gradient output_grad gradient grad_y dvalues dz d_output dldy grad_in error_grad",

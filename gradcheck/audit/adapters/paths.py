@@ -137,8 +137,11 @@ def resolve_spec(base: Any, steps: tuple) -> tuple[tuple, Any]:
     full = name_steps(steps, base)
     try:
         return full, resolve(base, full)
-    except Exception:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001
         if len(steps) > 1 and steps[0][0] == "name":
             rest = steps[1:]
-            return rest, resolve(base, rest)
+            try:
+                return rest, resolve(base, rest)
+            except Exception:  # noqa: BLE001 - the full path's own failure says where it stops
+                raise exc from None
         raise

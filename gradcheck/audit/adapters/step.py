@@ -16,6 +16,7 @@ from gradcheck.audit.adapters import (
     dataattrs,
     forwardcount,
     funcargs,
+    globaldata,
     glue,
     knobs,
     labels,
@@ -178,6 +179,8 @@ class Runner:
         before = snapshot(root, self.params)
         fwd, bfn = t.get_forward(root), t.get_backward(root)
         self._feed(root, fwd, Xc, Yc)
+        if t.label == "module" and t.namespace is not None:  # back_propagation(X, ...) reading the global y
+            self._said_once("global data", globaldata.feed_globals([fwd, bfn], t.namespace, Xc, Yc), globaldata.note)
         self._set_knob(root, knob, lr)
         exact = self._offered(root, (fwd, bfn))
         params_obj = root if t.root_name == "params" else None
@@ -356,6 +359,12 @@ class Runner:
                 + " itself: its output is read the other way round"
             )
         return out.T if turned else out
+
+    def _said_once(self, key: str, written: list[str], say: Callable[[list[str]], str]) -> None:
+        """The note ``say(written)`` when anything was written, once per audit (``key``)."""
+        if written and key not in self.said:
+            self.said.add(key)
+            self.notes.append(say(written))
 
     def _feed(self, root: Any, fwd, Xc: np.ndarray, Yc: np.ndarray) -> None:
         """A forward taking no data: the batch stored where the code's training method stores it (said once)."""

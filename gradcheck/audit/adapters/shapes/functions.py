@@ -16,7 +16,14 @@ import numpy as np
 from gradcheck.audit.adapters import archlist, owncall, scalarlists, synth
 from gradcheck.audit.adapters.calling import accepts_role, call_student, plain_params
 from gradcheck.audit.adapters.feeds import feeding_forward, gradient_function, loss_grads_function
-from gradcheck.audit.adapters.names import BACKWARD_NAMES, FORWARD_NAMES, GRAD_METHODS, INIT_FUNC_NAMES, role_of
+from gradcheck.audit.adapters.names import (
+    BACKWARD_NAMES,
+    FORWARD_NAMES,
+    GRAD_METHODS,
+    INIT_FUNC_NAMES,
+    is_param_name,
+    role_of,
+)
 from gradcheck.audit.adapters.params import with_keys_read
 from gradcheck.audit.adapters.sizes import infer_call_sizes
 from gradcheck.audit.adapters.sources import source_tree
@@ -50,6 +57,42 @@ def first_named(funcs: dict[str, Callable], names: list[str], wanted: str | None
         if len(affixed) == 1:
             return affixed[0]
     return None
+
+
+def init_function(funcs: dict[str, Callable]) -> str | None:
+    """The initializer: named as one (``initialize_parameters``), else the one function that builds a dict of
+    weights from nothing (``initialisation(n0, n1, n2, n3)`` returning ``{'w1': w1, 'b1': b1, ...}``)."""
+    named = first_named(funcs, INIT_FUNC_NAMES)
+    if named is not None:
+        return named
+    makers = [k for k, f in funcs.items() if callable(f) and _makes_weight_dict(f, set(funcs))]
+    return makers[0] if len(makers) == 1 else None
+
+
+def _makes_weight_dict(fn: Callable, own: set[str]) -> bool:
+    """Does ``fn`` return a dict literal (or a name bound to one) keyed by weights and biases only (``w1``, ``b1``),
+    from nothing: no data, parameters, rate or epochs among its arguments, no keys of an argument read (an update
+    taking the dict in returns one too), and none of the module's own functions (``own``) called (a training
+    function ``train(X, y)`` making its dict, then looping over the backward, returns one too)?"""
+    tree = source_tree(fn)
+    body = tree.body[0] if tree is not None and tree.body else None
+    if not isinstance(body, ast.FunctionDef) or any(synth.keys_read(fn, a.arg) for a in body.args.args):
+        return False
+    if any(role_of(a.arg) is not None for a in body.args.args) or called_names(fn) & own:
+        return False
+    dicts = {
+        t.id: n.value
+        for n in ast.walk(body)
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Dict)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+    for ret in (n.value for n in ast.walk(body) if isinstance(n, ast.Return)):
+        made = dicts.get(ret.id) if isinstance(ret, ast.Name) else ret
+        keys = [k.value if isinstance(k, ast.Constant) else None for k in getattr(made, "keys", None) or []]
+        if len(keys) >= 2 and all(isinstance(k, str) and is_param_name(k) for k in keys):
+            return True
+    return False
 
 
 def entry_functions(ctx: Context, bname: str | None, funcs: dict) -> tuple[str | None, str | None]:
@@ -100,7 +143,7 @@ def called_names(fn: Callable) -> set[str]:
 def entry_and_init(ctx: Context, bname: str | None, funcs: dict) -> tuple[str | None, str, str] | None:
     """(forward, backward, initializer) names among ``funcs``; None without a backward or an initializer."""
     fname, bname = entry_functions(ctx, bname, funcs)
-    init_name = first_named(funcs, INIT_FUNC_NAMES)
+    init_name = init_function(funcs)
     return None if bname is None or init_name is None else (fname, bname, init_name)
 
 
@@ -157,7 +200,7 @@ def _never_created(fns: list[Callable], arg: str, ctx: Context):
 
 def _params_source(fns: list[Callable], ctx: Context, funcs: dict, bname: str, arch: dict):
     """(fresh maker, orient hook or None, note) for the parameters dict."""
-    init_name = first_named(funcs, INIT_FUNC_NAMES)
+    init_name = init_function(funcs)
     if init_name is not None:
         base = from_initializer(funcs[init_name], ctx, arch)
         if isinstance(base, (dict, list)):
@@ -199,7 +242,7 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
     fns = [funcs[bname]] + ([funcs[fname]] if fname else [])
     if not any(accepts_role(f, "params") for f in fns):
         return None
-    init_name = first_named(funcs, INIT_FUNC_NAMES)
+    init_name = init_function(funcs)
     arch = archlist.offered(ctx.ns, fns + ([funcs[init_name]] if init_name else []), ctx.notes)
     fresh, orient, note = _params_source(fns, ctx, funcs, bname, arch)
     if note:
