@@ -170,7 +170,9 @@ def _applies_given(fn: ast.FunctionDef, found: dict) -> bool:
     computed at the module's starting weights and never from the weights the grader sets. The backward that
     returns them is the network, audited as such. A gradient the body computes (from a call, arithmetic, or an
     argument it rebinds in a loop) makes it a trainer."""
-    grads = [g for g in (found or {}).get("grads", []) if isinstance(g, str)]
+    if not isinstance(found, dict):  # an inference that only says whether the body trains: as before, a trainer
+        return False
+    grads = [g for g in found.get("grads", []) if isinstance(g, str)]
     if not grads:
         return False
     stmts = [n for s in fn.body for n in ast.walk(s)]
