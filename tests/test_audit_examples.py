@@ -427,6 +427,8 @@ STUDENT_NAMES = {
     "softplus_guarded_bce_correct.py": ["W1", "b1", "W2", "b2"],
     "softplus_guarded_bce_at_output_bug.py": ["W1", "b1", "W2", "b2"],
     "columns_bias_sum_tuple_bug.py": ["W1", "b1", "W2", "b2"],
+    "guarded_softmax_columns_correct.py": ["W1", "b1", "W2", "b2"],
+    "guarded_softmax_columns_bias_sum_bug.py": ["W1", "b1", "W2", "b2"],
     "keyword_loss_layers_correct.py": [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")],
     "keyword_loss_layers_shortcut_bug.py": [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")],
     "data_shape_count_correct.ipynb": ["W1", "b1", "W2", "b2"],
@@ -553,6 +555,13 @@ def test_a_sign_wrong_on_some_labels_is_said_of_those_samples(audit, name):
     assert "Every gradient has the wrong sign" not in top["message"]
     assert "the sign error depends on the sample" in top["message"]
     assert "(target 0)" in top["message"] and "(target 1)" in top["message"]
+
+
+def test_a_guarded_softmax_residue_is_no_second_bug(audit):
+    """A bias summed without an axis under a softmax guarded by 1e-12: one bug, not a stray factor beside it."""
+    s = audit["by_name"]["guarded_softmax_columns_bias_sum_bug.py"]
+    assert [d["code"] for d in s["diagnoses"]] == ["shape_mismatch"], s["diagnoses"]
+    assert "Bug 1 of" not in s["diagnoses"][0]["message"]
 
 
 def test_a_wrong_shape_beside_a_wrong_value_names_both_bugs(audit):

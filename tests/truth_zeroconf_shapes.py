@@ -161,6 +161,29 @@ def inline_dropout(rel: str):
     return ps, claimed, loss, names
 
 
+def guarded_softmax(rel: str):
+    """Samples in columns, ReLU hidden layer, softmax output over one-hot labels, cross-entropy averaged over the
+    samples (written here without the file's 1e-12 guard, which moves it by ~1e-12); a bias gradient that is one
+    number is the one number the update applies to every entry."""
+    m = _module(rel)
+    rng = np.random.default_rng(17)
+    W1, b1, W2, b2 = m.init_params(3, 5, 4)
+    b1, b2 = b1 + 0.1, b2 - 0.2  # away from the zero initial biases
+    Xc = rng.normal(size=(3, 9))
+    T = np.eye(4)[:, rng.integers(0, 4, 9)]
+    Z1, A1, _, A2 = m.forward_prop(Xc, W1, b1, W2, b2)
+    g = m.backward_prop(Z1, A1, A2, W1, W2, Xc, T, Xc.shape[1])
+    ps = [W1, b1, W2, b2]
+    claimed = [np.broadcast_to(c, p.shape) for c, p in zip(g, ps)]
+
+    def loss():
+        Z = ps[2] @ np.maximum(ps[0] @ Xc + ps[1], 0) + ps[3]
+        logp = Z - Z.max(axis=0) - np.log(np.exp(Z - Z.max(axis=0)).sum(axis=0))
+        return -np.sum(T * logp) / Xc.shape[1]
+
+    return ps, claimed, loss
+
+
 def _cases(stem: str, make, variants: tuple[str, ...]) -> dict:
     return {f"{stem}_{v}.py": (lambda rel=f"{stem}_{v}.py": make(rel)) for v in variants}
 
@@ -172,4 +195,5 @@ SHAPES_CASES = {
     **_cases("named_acts_network", named_acts, ("correct", "tanh_prime_bug")),
     **_cases("sample_weights_globals", sample_weights, ("correct", "norm_bug")),
     **_cases("param_modules_accumulate", param_modules, ("correct", "bias_mean_bug")),
+    **_cases("guarded_softmax_columns", guarded_softmax, ("correct", "bias_sum_bug")),
 }

@@ -139,13 +139,17 @@ def _as_applied(grad, ref: np.ndarray, claimed, batch: int) -> np.ndarray:
 
     The update ``b - lr * db`` applies that number to every entry of ``b``: a claimed gradient read off
     such code carries it on every entry, and is compared with the bug's gradient in that form. ``batch``
-    samples were summed into ``ref``: a number within the rounding of that sum is zero.
+    samples were summed into ``ref``: a number within the rounding of that sum, or zero at the gradient's
+    own scale (:data:`posts.MATCH_RTOL` of its largest entry), is zero.
     """
     if np.size(grad) == 1 and ref.size > 1 and claimed is not None and np.shape(claimed) == ref.shape:
         value = np.asarray(grad).reshape(())
         # A sum that is zero (a softmax's delta summed over its classes) is rounding in both: the same number.
-        # (A gradient left at exactly zero is never computed: zero_gradient, not this.)
-        noise = np.finfo(float).eps * ref.size * batch * float(np.sum(np.abs(ref)))
+        # A softmax guarded as E / (E.sum() + 1e-12) leaves a residue above rounding that is still zero at
+        # the scale of the true gradient, and is no second bug. (A gradient left at exactly zero is never
+        # computed: zero_gradient, not this.)
+        rounding = np.finfo(float).eps * ref.size * batch * float(np.sum(np.abs(ref)))
+        noise = max(rounding, posts.MATCH_RTOL * float(np.max(np.abs(ref))))
         close = np.abs(np.asarray(claimed, dtype=float))
         if abs(value) <= noise and np.all(close <= noise) and np.any(close > 0):
             return np.array(claimed, dtype=float)
