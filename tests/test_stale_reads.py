@@ -1,9 +1,10 @@
 """A script whose later update reads a weight an earlier update has just changed (``w2 = ...`` then ``w1 = ... w2``).
 
-Its gradients are never all taken at one point, so the script gives no complete set; the audit
-said "__grad_w2 was not assigned again after the weights last changed ([network] grads =
-['__grad_w1', '__grad_w2'])", names of its own and a spec key nobody can fill in. It now says
-which update reads which moved weight, on which lines, and what to do.
+Its gradients are never all taken at one point: the audit once said "__grad_w2 was not assigned again
+after the weights last changed ([network] grads = ['__grad_w1', '__grad_w2'])", names of its own and a spec
+key nobody can fill in, then an error naming the lines. It is now a verdict: the round is followed through
+the updates made between its gradients, the gradient taken at the moved weight fails against the weights
+the forward pass used, and the diagnosis (``update_before_backward``) names the update and the line.
 """
 
 from __future__ import annotations
@@ -43,8 +44,23 @@ def test_the_later_update_reading_the_moved_weight_is_found():
     assert hoist.stale_reads(ast.parse("".join(lines)).body, ["u", "v"]) == []
 
 
-def test_the_audit_says_which_update_reads_which_moved_weight(tmp_path):
+def test_the_gradient_read_at_the_moved_weight_fails_and_the_diagnosis_names_the_update(tmp_path):
     s = audit_source(tmp_path, "moved_weights.py", SCRIPT)
-    assert s["status"] == "error"
-    assert "u's update (line 17) reads v after v's update (line 16) changed it" in s["error"]
-    assert "__grad_" not in s["error"] and "[network] grads" not in s["error"]
+    assert s["status"] == "fail", (s["status"], s["error"])
+    assert {t["name"]: t["status"] for t in s["tensors"]} == {"u": "fail", "v": "pass"}
+    top = s["diagnoses"][0]
+    assert top["code"] == "update_before_backward", s["diagnoses"]
+    assert "The gradient of u is taken after v was updated (line 16)" in top["message"]
+    assert any("the gradient of u (line 17) reads v after v's update (line 16) changed it" in n for n in s["notes"])
+    assert not any("__grad_" in d["message"] for d in s["diagnoses"])
+
+
+def test_in_the_right_order_every_gradient_is_right(tmp_path):
+    """(No loss in the script and a sigmoid output: which loss is the assignment's is left to [loss].)"""
+    lines = SCRIPT.splitlines(keepends=True)
+    lines[15], lines[16] = lines[16], lines[15]  # u's update first: it reads v before v moves
+    s = audit_source(tmp_path, "moved_weights_fixed.py", "".join(lines))
+    assert s["status"] == "inconclusive", (s["status"], s["error"], s["diagnoses"])
+    assert [d["code"] for d in s["diagnoses"]] == ["loss_undetermined"]
+    assert {t["name"]: t["status"] for t in s["tensors"]} == {"u": "pass", "v": "pass"}
+    assert not any("reads v after" in n for n in s["notes"])

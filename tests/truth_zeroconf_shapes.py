@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import sys
 import types
 from pathlib import Path
 
@@ -184,6 +185,37 @@ def guarded_softmax(rel: str):
     return ps, claimed, loss
 
 
+def per_sample_script(folder: str):
+    """One pass of the script's inner loop on its first picture, the gradient read off the update as
+    (before - after) / learning_rate; sigmoid hidden and output layers, cross-entropy summed over the outputs
+    of that one picture, at the weights the pass started from."""
+    path = FOLDER / folder / "train.py"
+    tree = ast.parse(path.read_text())
+    epochs = next(s for s in tree.body if isinstance(s, ast.For))
+    inner = next(s for s in epochs.body if isinstance(s, ast.For))
+    setup = [s for s in tree.body if isinstance(s, (ast.Assign, ast.ImportFrom, ast.Import))]
+    ns: dict = {}
+    sys.path.insert(0, str(FOLDER / folder))
+    try:
+        exec(compile(ast.Module(body=setup, type_ignores=[]), str(path), "exec"), ns)
+    finally:
+        sys.path.remove(str(FOLDER / folder))
+        sys.modules.pop("data", None)
+    names = ["w_in", "b_in", "w_out", "b_out"]
+    ps = [ns[k].copy() for k in names]
+    x, t = ns["pictures"][0].astype(float), ns["kinds"][0]
+    ns["x"], ns["t"] = ns["pictures"][0].copy(), t.copy()
+    exec(compile(ast.Module(body=inner.body, type_ignores=[]), str(path), "exec"), ns)
+    claimed = [(p - ns[k]) / ns["learning_rate"] for p, k in zip(ps, names)]
+    xc, tc = x.reshape(-1, 1), t.reshape(-1, 1)
+
+    def loss():
+        out = _sig(ps[2] @ _sig(ps[0] @ xc + ps[1]) + ps[3])
+        return -np.sum(tc * np.log(out) + (1 - tc) * np.log(1 - out))
+
+    return ps, claimed, loss, names
+
+
 def _cases(stem: str, make, variants: tuple[str, ...]) -> dict:
     return {f"{stem}_{v}.py": (lambda rel=f"{stem}_{v}.py": make(rel)) for v in variants}
 
@@ -196,4 +228,8 @@ SHAPES_CASES = {
     **_cases("sample_weights_globals", sample_weights, ("correct", "norm_bug")),
     **_cases("param_modules_accumulate", param_modules, ("correct", "bias_mean_bug")),
     **_cases("guarded_softmax_columns", guarded_softmax, ("correct", "bias_sum_bug")),
+    **{
+        f"per_sample_script_project_{v}": (lambda f=f"per_sample_script_project_{v}": per_sample_script(f))
+        for v in ("correct", "moved_weights_bug")
+    },
 }

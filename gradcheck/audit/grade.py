@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit import ratetwice
+from gradcheck.audit import movedweights, ratetwice
 from gradcheck.audit.broadcastgrads import broadcast_onto_params
 from gradcheck.audit.extracted import Extracted, as_array, n_out, targets
 from gradcheck.audit.judge import UNMODELLED_NET, judge
@@ -158,7 +158,8 @@ def grade(
             lambda c: judge(ex, layout, config, forward, X, Y, spec, seed, dict(first), (*student[:2], c), lr_unknown),
         )
     judged = with_penalty(judged, result.get("penalty_probe"))
-    return ratetwice.judged(for_update_form(judged, result.get("update_form")), result.get("update"))
+    judged = ratetwice.judged(for_update_form(judged, result.get("update_form")), result.get("update"))
+    return movedweights.judged(judged, result.get("moved_reads"))
 
 
 def _with_ones_read_as_bias(ex: Extracted, result: Mapping[str, Any], X, n_out: int, spec: AuditSpec):

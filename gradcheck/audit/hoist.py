@@ -107,13 +107,16 @@ def _rate_text(node: ast.expr) -> str:
 
 
 def _split_rate(expr: ast.expr) -> tuple[str | None, ast.expr]:
-    """(learning-rate name, the rest) of ``lr * e``, ``e * lr`` or ``lr * A @ B``; (None, expr) otherwise."""
+    """(learning-rate name, the rest) of ``lr * e``, ``e * lr``, ``-lr * e`` (the rest ``-e``) or ``lr * A @ B``;
+    (None, expr) otherwise."""
     if not (isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Mult, ast.MatMult))):
         return None, expr
     if isinstance(expr.op, ast.Mult):
         for a, b in ((expr.left, expr.right), (expr.right, expr.left)):
             if _is_rate(a):
                 return _rate_text(a), b
+            if isinstance(a, ast.UnaryOp) and isinstance(a.op, ast.USub) and _is_rate(a.operand):
+                return _rate_text(a.operand), ast.UnaryOp(op=ast.USub(), operand=b)  # ``w += -lr * e``
     lr, rest = _split_rate(expr.left)  # (lr * A) @ B == lr * (A @ B)
     if lr is None:
         return None, expr
@@ -228,6 +231,26 @@ def stale_text(stale: list[tuple[InlineUpdate, InlineUpdate]]) -> str:
     )
     return (
         f"{reads}: its gradient is taken at weights already moved, not at the forward pass's, so no pass of the "
-        "loop gives every gradient at one point. Compute all the gradients from the forward pass's values first, "
-        "then update the weights (a gradient read at moved weights is a bug of its own)"
+        f"loop gives every gradient at one point. {_MOVED_FIX}"
+    )
+
+
+_MOVED_FIX = (
+    "Compute all the gradients from the forward pass's values first, then update the weights (a gradient read at "
+    "moved weights is a bug of its own)"
+)
+
+
+def moved_text(reads: list[tuple[str, int, str, int | None]]) -> str:
+    """``(weight, its gradient's line, what it reads, the update line of that weight)``, in the script's names;
+    the update line is None where what it reads is a gradient already so taken (``delta_h``)."""
+    said = "; ".join(
+        f"the gradient of {w} (line {line}) reads {moved} after {moved}'s update (line {at}) changed it"
+        if at is not None
+        else f"the gradient of {w} (line {line}) reads {moved}, taken so"
+        for w, line, moved, at in reads
+    )
+    return (
+        f"{said}: those gradients are taken at weights already moved, not at the forward pass's, so they differ "
+        f"from the true gradient by a term proportional to the learning rate. {_MOVED_FIX}"
     )

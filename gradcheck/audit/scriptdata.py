@@ -226,6 +226,25 @@ def _compared_with(stmts: list[ast.stmt], out: str | None) -> list[str]:
     return [x.lower() for x in dict.fromkeys(found)]
 
 
+def _zip_sibling(stmts: list[ast.stmt], x: str | None) -> list[str]:
+    """``l`` in ``for img, l in zip(images, labels)`` when ``x`` is ``img``: the target beside the input."""
+    found = []
+    for node in ast.walk(ast.Module(body=list(stmts), type_ignores=[])) if x else ():
+        if (
+            isinstance(node, ast.For)
+            and isinstance(node.target, ast.Tuple)
+            and len(node.target.elts) == 2
+            and all(isinstance(e, ast.Name) for e in node.target.elts)
+            and isinstance(node.iter, ast.Call)
+            and isinstance(node.iter.func, ast.Name)
+            and node.iter.func.id == "zip"
+        ):
+            names = [e.id for e in node.target.elts]
+            if names[0] == x:
+                found.append(names[1])
+    return [n.lower() for n in dict.fromkeys(found)]
+
+
 def attach_data(cap: Any, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[str], stmts=()) -> None:
     """Fill the capture's forward output and data: named in the spec, else guessed (and said in ``notes``)."""
 
@@ -255,9 +274,15 @@ def attach_data(cap: Any, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[st
         fits = lambda v: n is None or v.size == cap.forward.size or _labels_of(v, cap.forward)  # noqa: E731
         made = computed_from(list(stmts), set(getattr(cap, "params", {}) or {}))
         # targets are data: never a value the script computes from its weights (``y = x.dot(V)``, a hidden layer)
-        ys = [k for k in DATA_Y_NAMES + _label_like(ns) if k not in made]
+        ys = [k for k in _zip_sibling(list(stmts), xn) + DATA_Y_NAMES + _label_like(ns) if k not in made]
         yn = _pick(ns, ys, fits) or _pick(ns, [k for k in _compared_with(list(stmts), fwd_name) if k not in made], fits)
         guessed.append(yn)
+        if cap.forward is None and yn:  # ``delta_o = o - l``: the output is what the script subtracts its targets from
+            made_out = [k for k in _compared_with(list(stmts), yn) if k in made]
+            fwd_name = _pick(ns, made_out, lambda v: v.ndim >= 1 and v.size == np.size(get(yn)))
+            if fwd_name:
+                cap.forward, cap.forward_name = _as_array(get(fwd_name)), fwd_name
+                notes.append(f"forward output guessed: {fwd_name} (set [entry] forward_output to name it)")
     cap.X = _as_array(get(xn)) if xn else None
     cap.Y = _as_array(get(yn)) if yn else None
     if cap.forward is None and cap.X is not None:  # no variable holds it: the code's forward, called by name

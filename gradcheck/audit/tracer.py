@@ -151,6 +151,7 @@ class _Watch:
         self.captured: Capture | None = None
         self.executed: dict[int, None] = {}  # lines run since the weights were last set, in order
         self.interleaved: list[str] = []
+        self.moved: list[tuple[str, int | None]] = []  # (weight, line) updated inside a round, in order
         self.ever_bound: set[str] = set()
         self.stopped_at: int | None = None
         self.observations = 0  # observe() calls: where the grader's second run sets its weights
@@ -210,6 +211,16 @@ class _Watch:
         w_changed = [i for i, n in enumerate(self.params) if not _same(ns.get(n, _MISSING), *self.w_state[i])]
         g_changed = [i for i, n in enumerate(self.grads) if not _same(ns.get(n, _MISSING), *self.g_state[i])]
         armed = self.round_w is not None and len(self.round_set) == len(self.grads)
+        same_line = [i for i in w_changed if i in g_changed and ns.get(self.grads[i], _MISSING) is not _MISSING]
+        pre = [s[1] for s in self.w_state]
+        if same_line and self.round_w is None and len(same_line) < len(self.grads) and all(w is not None for w in pre):
+            self.round_w, self.round_set = pre, set()  # the round starts with this update's own gradient
+        if same_line and self.round_w is not None and not armed:
+            # ``w_out += -lr * delta @ h.T`` inside a round: the gradient named on the update's own line
+            # was computed before the update, as the rewritten script does it (see gradcheck.audit.hoist)
+            self._take(same_line, executed)
+            g_changed = [i for i in g_changed if i not in same_line]
+            armed = len(self.round_set) == len(self.grads)
         if (w_changed and armed) or (final and armed):
             self._capture(None if final else executed)
             return
@@ -223,6 +234,7 @@ class _Watch:
                     "before every gradient was computed (update interleaved with the backward pass)"
                 )
                 self.interleaved.append(note)
+                self.moved += [(self.params[i], executed) for i in w_changed]
             else:
                 self.round_w, self.round_set, self.executed = None, set(), {}
         if executed is not None and len(self.executed) < MAX_LINES_KEPT:
@@ -251,6 +263,17 @@ class _Watch:
         if self.round_w is not None and len(self.round_set) == len(self.grads):
             self.refs = {n: ns.get(n, _MISSING) for n in self.extra}
         self._keep_outputs()
+
+    def _take(self, fresh: list[int], executed: int | None) -> None:
+        """Gradients ``fresh`` bound at line ``executed``, counted in the round."""
+        for i in fresh:
+            self.g_state[i] = self._state(self.grads[i])
+            self.ever_bound.add(self.grads[i])
+            self.grad_lines[self.grads[i]] = executed
+        self.round_set.update(fresh)
+        self.last_grad_line = executed
+        if len(self.round_set) == len(self.grads):
+            self.refs = {n: self.ns.get(n, _MISSING) for n in self.extra}
 
     def _one_line_round(self, g_changed: list[int], executed: int | None) -> bool:
         """Every gradient bound on the line that also updates the weights: captured there, before the next line.
@@ -298,7 +321,7 @@ class _Watch:
             Y=None,
             data_names=(None, None),
             line=line,
-            update_line=update_line,
+            update_line=self.moved[0][1] if self.moved else update_line,  # the round's first update
             grad_lines=dict(self.grad_lines),
             executed=executed,
             interleaved=list(self.interleaved),
@@ -516,13 +539,46 @@ def run(sr: ScriptRun, spec: dict, notes: list[str], point: dict | None = None) 
             type_="GradsNotFound",
         )
     cap = watch.captured
+    reads = moved_reads(sr, watch)
+    if reads:
+        notes.append(hoist.moved_text(reads))
     scriptdata.attach_data(cap, getattr(watch, "captured_refs", {}), ns, fwd_name, xn, yn, notes, sr.stmts)
     if inline:
         cap.extra["update"] = scriptdata.inline_update_info(inline, ns, notes)
     cap.extra["student_losses"] = scriptdata.own_losses(sr, cap)
+    if reads:
+        cap.extra["moved_reads"] = [dict(zip(("param", "line", "reads", "at"), r)) for r in reads]
     if seen is not None:
         cap.extra["script_point"] = seen
     return cap
+
+
+def moved_reads(sr: ScriptRun, watch: _Watch) -> list[tuple[str, int, str, int | None]]:
+    """Each gradient whose line reads a weight the round had already updated, or a gradient so read
+    (see :func:`hoist.moved_text`): ``w_out += ...`` then ``delta_h = w_out.T @ delta_o * ...`` then
+    ``w_in += -lr * delta_h @ x.T``: the hidden layer's gradients at the moved w_out."""
+    reads: list[tuple[str, int, str, int | None]] = []
+    stale: dict[str, str] = {}  # a gradient's name -> the moved weight it reads
+    order = sorted((line, i) for i, g in enumerate(watch.grads) if (line := watch.grad_lines.get(g)) is not None)
+    for line, i in order:
+        code = sr.code(line)
+        for param, at in watch.moved:
+            if at is not None and at < line and param != watch.params[i] and _names(param, code):
+                reads.append((watch.params[i], line, param, at))
+                break
+        else:
+            via = next((g for g in stale if _names(g, code)), None)
+            if via is None:
+                continue
+            reads.append((watch.params[i], line, via, None))
+        if not watch.grads[i].startswith(hoist.PREFIX):
+            stale[watch.grads[i]] = reads[-1][2]
+    return reads
+
+
+def _names(name: str, code: str) -> bool:
+    """Is the variable (or list) ``name`` read in the line ``code``?"""
+    return re.search(rf"(?<![\w.]){re.escape(name.split('[')[0])}(?!\w)", code) is not None
 
 
 def _failed(sr: ScriptRun, idx: int, stmt: ast.stmt, exc: BaseException, skip: set[int], notes: list[str]) -> None:

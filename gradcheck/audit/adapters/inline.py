@@ -71,6 +71,30 @@ def _residual(expr: ast.expr) -> bool:
     return not any(isinstance(n, (ast.Call, ast.BinOp)) for side in (expr.left, expr.right) for n in ast.walk(side))
 
 
+def _squared_sum(expr: ast.expr) -> bool:
+    """``1 / len(o) * np.sum((o - l) ** 2, axis=0)``: a sum or mean of a squared difference."""
+    return any(
+        isinstance(call, ast.Call)
+        and (getattr(call.func, "attr", None) or getattr(call.func, "id", None)) in ("sum", "mean")
+        and any(
+            isinstance(n, ast.BinOp)
+            and isinstance(n.op, ast.Pow)
+            and isinstance(n.left, ast.BinOp)
+            and isinstance(n.left.op, ast.Sub)
+            and isinstance(n.right, ast.Constant)
+            and n.right.value == 2
+            for n in ast.walk(call)
+        )
+        for call in ast.walk(expr)
+    )
+
+
+def _loss_named(name: str, value: ast.expr) -> bool:
+    """A loss-like name, or a lowercase ``e`` (elsewhere an exponential) holding a sum of squared differences."""
+    short = name.rsplit(".", 1)[-1]
+    return is_loss_name(short) or (short in ("e", "e_total") and _squared_sum(value))
+
+
 def in_tree(tree: ast.AST, filename: str, owner: str | None = None, line0: int = 0) -> Iterator[InlineLoss]:
     """Every ``loss-like name = computation`` (or ``+= computation`` inside a loop, a sum over samples) in
     ``tree``; methods carry their class as ``owner``. A ``+=`` outside any loop adds a term to a value computed
@@ -88,7 +112,7 @@ def in_tree(tree: ast.AST, filename: str, owner: str | None = None, line0: int =
             node = ast.Assign(targets=[node.target], value=node.value, lineno=node.lineno)
         if isinstance(node, ast.Assign):
             name = _target_name(node)
-            if name and is_loss_name(name.rsplit(".", 1)[-1]) and _computes(node.value) and not _residual(node.value):
+            if name and _loss_named(name, node.value) and _computes(node.value) and not _residual(node.value):
                 looped = summed & set(free_names(node.value))
                 yield InlineLoss(name, node.value, node.lineno + line0, filename, own, frozenset(looped))
         inner = loops | {node.iter.id} if isinstance(node, ast.For) and isinstance(node.iter, ast.Name) else loops
