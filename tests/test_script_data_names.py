@@ -88,3 +88,41 @@ def test_the_label_like_names():
     ns = {"y_labels": np.ones(2), "train_targets": 1, "Y_onehot": 2, "answers": 3, "y": 4, "_y_private": 5}
     ns |= {"y_pred": 6, "y_hat": 7, "y_out": 8, "Y_all": 9}
     assert _label_like(ns) == ["y_labels", "train_targets", "y_onehot", "y_all"]
+
+
+TRASK = """
+import numpy as np
+
+
+def squash(v):
+    return 1 / (1 + np.exp(-v))
+
+
+np.random.seed(3)
+hidden_weights = 2 * np.random.random((3, 4)) - 1
+out_weights = 2 * np.random.random((4, 1)) - 1
+samples = np.array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]])
+answers = np.array([[0, 1, 1, 0]]).T
+for it in range(500):
+    l0 = samples
+    l1 = squash(np.dot(l0, hidden_weights))
+    l2 = squash(np.dot(l1, out_weights))
+    l2_error = answers - l2
+    l2_delta = l2_error * l2 * (1 - l2)
+    l1_delta = l2_delta.dot(out_weights.T) * l1 * (1 - l1)
+    out_weights += l1.T.dot(l2_delta)
+    hidden_weights += l0.T.dot(l1_delta)
+"""
+
+
+def test_an_output_of_no_known_name_is_what_the_targets_are_subtracted_from(tmp_path, audit_json):
+    """``l2_error = answers - l2``: neither name says its role; l2 is computed from the weights, answers is not.
+    Every delta is taken before the first update (hoisted to its line): no update is said to come between them."""
+    (tmp_path / "trask_script.py").write_text(TRASK)
+    s = audit_json([tmp_path / "trask_script.py"], tmp_path / "out")["trask_script.py"]
+    assert s["status"] == "inconclusive", (s["status"], s["error"])  # 1/2 SSE's gradient; no loss in the code
+    assert [d["code"] for d in s["diagnoses"]] == ["loss_undetermined"]
+    assert {t["name"]: t["status"] for t in s["tensors"]} == {"hidden_weights": "pass", "out_weights": "pass"}
+    assert any("forward output guessed: l2" in n for n in s["notes"]), s["notes"]
+    assert any("Y = answers" in n for n in s["notes"]), s["notes"]
+    assert not any("before every gradient was computed" in n for n in s["notes"]), s["notes"]

@@ -138,9 +138,14 @@ def inline_update(node: ast.stmt) -> tuple[InlineUpdate, ast.expr] | None:
 
 
 def _grad_stmt(upd: InlineUpdate, rest: ast.expr, at: ast.stmt) -> ast.stmt:
+    """``__grad_w = <the update's gradient>``, every node of it on ``at``'s line: a later update's gradient
+    hoisted there is traced as run on that line, not on its own update's line, before the update is."""
     value = ast.UnaryOp(op=ast.USub(), operand=copy.deepcopy(rest)) if upd.sign < 0 else copy.deepcopy(rest)
     stmt = ast.Assign(targets=[ast.Name(id=upd.grad, ctx=ast.Store())], value=value)
-    return ast.fix_missing_locations(ast.copy_location(stmt, at))
+    for node in ast.walk(stmt):
+        node.lineno = node.end_lineno = at.lineno
+        node.col_offset, node.end_col_offset = at.col_offset, at.end_col_offset
+    return stmt
 
 
 def _runs(body: list[ast.stmt], params: set[str]):

@@ -226,6 +226,20 @@ def _compared_with(stmts: list[ast.stmt], out: str | None) -> list[str]:
     return [x.lower() for x in dict.fromkeys(found)]
 
 
+def _differences(stmts: list[ast.stmt], made: set[str]) -> list[tuple[str, str]]:
+    """``(layer2, output_data)`` of ``layer2_error = output_data - layer2``: a name computed from the weights
+    and one that is not, subtracted: the output and the targets (lowercase)."""
+    found = []
+    for node in ast.walk(ast.Module(body=list(stmts), type_ignores=[])):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
+            a, b = node.left, node.right
+            if isinstance(a, ast.Name) and isinstance(b, ast.Name):
+                x, y = a.id.lower(), b.id.lower()
+                if (x in made) != (y in made):
+                    found.append((x, y) if x in made else (y, x))
+    return list(dict.fromkeys(found))
+
+
 def _zip_sibling(stmts: list[ast.stmt], x: str | None) -> list[str]:
     """``l`` in ``for img, l in zip(images, labels)`` when ``x`` is ``img``: the target beside the input."""
     found = []
@@ -276,6 +290,13 @@ def attach_data(cap: Any, refs: dict, ns: dict, fwd_name, xn, yn, notes: list[st
         # targets are data: never a value the script computes from its weights (``y = x.dot(V)``, a hidden layer)
         ys = [k for k in _zip_sibling(list(stmts), xn) + DATA_Y_NAMES + _label_like(ns) if k not in made]
         yn = _pick(ns, ys, fits) or _pick(ns, [k for k in _compared_with(list(stmts), fwd_name) if k not in made], fits)
+        if not yn and cap.forward is None:  # ``layer2_error = output_data - layer2``: the targets and the output
+            for out_name, y_name in _differences(list(stmts), made):
+                out_key = _pick(ns, [out_name], lambda v: v.ndim >= 1)
+                size = np.size(ns[out_key]) if out_key else -1
+                yn = _pick(ns, [y_name], lambda v, n=size: v.ndim >= 1 and v.size == n)
+                if yn:
+                    break
         guessed.append(yn)
         if cap.forward is None and yn:  # ``delta_o = o - l``: the output is what the script subtracts its targets from
             made_out = [k for k in _compared_with(list(stmts), yn) if k in made]

@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit import hoist, loader, scriptdata
+from gradcheck.audit import hoist, loader, movedreads, scriptdata
 from gradcheck.audit.auditerrors import clipped
 from gradcheck.audit.frameworks import PUBLISHED
 from gradcheck.audit.loader import AuditError, StudentCodeError
@@ -211,15 +211,16 @@ class _Watch:
         w_changed = [i for i, n in enumerate(self.params) if not _same(ns.get(n, _MISSING), *self.w_state[i])]
         g_changed = [i for i, n in enumerate(self.grads) if not _same(ns.get(n, _MISSING), *self.g_state[i])]
         armed = self.round_w is not None and len(self.round_set) == len(self.grads)
-        same_line = [i for i in w_changed if i in g_changed and ns.get(self.grads[i], _MISSING) is not _MISSING]
+        # ``w_out += -lr * delta @ h.T``: the gradients named on an update's own line were computed before it,
+        # as the rewritten script does it (see gradcheck.audit.hoist)
+        here = [i for i in g_changed if ns.get(self.grads[i], _MISSING) is not _MISSING]
+        same_line = [i for i in w_changed if i in here]
         pre = [s[1] for s in self.w_state]
-        if same_line and self.round_w is None and len(same_line) < len(self.grads) and all(w is not None for w in pre):
+        if same_line and self.round_w is None and len(here) < len(self.grads) and all(w is not None for w in pre):
             self.round_w, self.round_set = pre, set()  # the round starts with this update's own gradient
         if same_line and self.round_w is not None and not armed:
-            # ``w_out += -lr * delta @ h.T`` inside a round: the gradient named on the update's own line
-            # was computed before the update, as the rewritten script does it (see gradcheck.audit.hoist)
-            self._take(same_line, executed)
-            g_changed = [i for i in g_changed if i not in same_line]
+            self._take(here, executed)
+            g_changed = [i for i in g_changed if i not in here]
             armed = len(self.round_set) == len(self.grads)
         if (w_changed and armed) or (final and armed):
             self._capture(None if final else executed)
@@ -539,7 +540,7 @@ def run(sr: ScriptRun, spec: dict, notes: list[str], point: dict | None = None) 
             type_="GradsNotFound",
         )
     cap = watch.captured
-    reads = moved_reads(sr, watch)
+    reads = movedreads.moved_reads(sr.code, watch.moved, watch.params, watch.grads, watch.grad_lines)
     if reads:
         notes.append(hoist.moved_text(reads))
     scriptdata.attach_data(cap, getattr(watch, "captured_refs", {}), ns, fwd_name, xn, yn, notes, sr.stmts)
@@ -551,34 +552,6 @@ def run(sr: ScriptRun, spec: dict, notes: list[str], point: dict | None = None) 
     if seen is not None:
         cap.extra["script_point"] = seen
     return cap
-
-
-def moved_reads(sr: ScriptRun, watch: _Watch) -> list[tuple[str, int, str, int | None]]:
-    """Each gradient whose line reads a weight the round had already updated, or a gradient so read
-    (see :func:`hoist.moved_text`): ``w_out += ...`` then ``delta_h = w_out.T @ delta_o * ...`` then
-    ``w_in += -lr * delta_h @ x.T``: the hidden layer's gradients at the moved w_out."""
-    reads: list[tuple[str, int, str, int | None]] = []
-    stale: dict[str, str] = {}  # a gradient's name -> the moved weight it reads
-    order = sorted((line, i) for i, g in enumerate(watch.grads) if (line := watch.grad_lines.get(g)) is not None)
-    for line, i in order:
-        code = sr.code(line)
-        for param, at in watch.moved:
-            if at is not None and at < line and param != watch.params[i] and _names(param, code):
-                reads.append((watch.params[i], line, param, at))
-                break
-        else:
-            via = next((g for g in stale if _names(g, code)), None)
-            if via is None:
-                continue
-            reads.append((watch.params[i], line, via, None))
-        if not watch.grads[i].startswith(hoist.PREFIX):
-            stale[watch.grads[i]] = reads[-1][2]
-    return reads
-
-
-def _names(name: str, code: str) -> bool:
-    """Is the variable (or list) ``name`` read in the line ``code``?"""
-    return re.search(rf"(?<![\w.]){re.escape(name.split('[')[0])}(?!\w)", code) is not None
 
 
 def _failed(sr: ScriptRun, idx: int, stmt: ast.stmt, exc: BaseException, skip: set[int], notes: list[str]) -> None:
