@@ -460,7 +460,8 @@ def _judge_box(box, result, data, spec, seeds, common, ask=None, rerun=None) -> 
         shape, entry, notes = result.get("shape"), result.get("entry"), tuple(result.get("notes", []))
         invented = data is None and result.get("shape") != "script"
         error = guesserror.on_inferred_object(guesserror.explain(error, invented, notes), notes)
-        error = unloaded.interactive(unloaded.explain(frameworks.explain(error, notes), notes))
+        explained = unloaded.interactive(unloaded.explain(frameworks.explain(error, notes), notes))
+        error = unloaded.unparsed_cell(error, explained, notes)
         kept = dict(shape=shape, entry=entry, notes=notes, error_source=source)
         return SubmissionResult(status="error", error=error, **kept, **common)
 

@@ -10,6 +10,7 @@ does not parse under Python 3; its syntax error says which language it is.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 
 #: Autograd frameworks by the top-level module name a failed import names.
@@ -77,6 +78,24 @@ def python2_hint(msg: str) -> str:
     if any(p in msg for p in PYTHON2):
         return " (Python 2 code: the audit runs Python 3; the submission must be ported, e.g. print(...))"
     return ""
+
+
+#: An f-string's opening quote (``f"``, ``rf'``, ``F"""``): on a line that does not parse, the likeliest cause is syntax
+#: Python 3.12 added inside its braces (PEP 701: the same quotes, backslashes, comments).
+_FSTRING = re.compile(r"""(?<![\w'"])(?:[rR][fF]|[fF][rR]?)['"]""")
+
+
+def newer_python_hint(line: str | None) -> str:
+    """A note for a syntax error on a line holding an f-string, when the audit runs a Python older than 3.12 ('' for
+    any other): a notebook written under 3.12 (``f'{'\\n'.join(rows)}'``) does not parse here, and the cell or file
+    is lost with everything it defines."""
+    if sys.version_info >= (3, 12) or not line or not _FSTRING.search(line):
+        return ""
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return (
+        f" (an f-string with quotes or a backslash inside its braces? Python 3.12 allows them; the audit runs Python "
+        f"{here}, which does not: write the inner part before the f-string, or with the other quotes)"
+    )
 
 
 def explain(error: str, notes: Sequence[str]) -> str:

@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+from gradcheck.audit import frameworks, unloaded
 from gradcheck.audit.auditerrors import AuditError
 
 _MAGIC = re.compile(
@@ -106,7 +107,11 @@ def combine_cells(sources: list[str | None], notes: list[str]) -> tuple[list[ast
         try:
             tree = ast.parse("\n".join(lines))
         except SyntaxError as exc:
-            notes.append(f"cell {cell_no}: syntax error at line {exc.lineno}: {exc.msg}; cell skipped")
+            notes.append(
+                f"cell {cell_no}: syntax error at line {exc.lineno}: {exc.msg}"
+                + frameworks.newer_python_hint(exc.text)
+                + f"; cell skipped{unloaded.lost_definitions(lines)}"
+            )
             continue
         ast.increment_lineno(tree, offset)
         stmts.extend(tree.body)

@@ -55,7 +55,8 @@ def parse_python(source: str, path: Path) -> list[ast.stmt]:
         err = AuditError(
             f"syntax error at line {exc.lineno}: {exc.msg}"
             + (f": {exc.text.strip()}" if exc.text else "")
-            + frameworks.python2_hint(exc.msg or ""),
+            + frameworks.python2_hint(exc.msg or "")
+            + frameworks.newer_python_hint(exc.text),
             where=f"loading (line {exc.lineno})",
             type_="SyntaxError",
         )

@@ -99,3 +99,41 @@ def explain(error: str, notes: Sequence[str]) -> str:
             f"everything that imports it (the error met: {error})"
         )
     return error
+
+
+#: A cell's top-level definitions, read from its text when it does not parse.
+_DEFINES = re.compile(r"^(class|def)\s+([A-Za-z_]\w*)", re.M)
+#: The words before a skipped cell's definitions in its loading note (:func:`lost_definitions`).
+LOST = ", and with it what it defines: "
+_LOST_CELL = re.compile(rf"^(?P<cell>cell \d+): (?P<why>syntax error at line .*); cell skipped{LOST}(?P<names>.+)$")
+
+
+def lost_definitions(lines: Sequence[str]) -> str:
+    """The words a skipped cell's note ends with: the classes and functions its text defines at the top ('' if none)."""
+    found = [f"{kind} {name}" for kind, name in _DEFINES.findall("\n".join(lines))]
+    return f"{LOST}{', '.join(dict.fromkeys(found))}" if found else ""
+
+
+def unparsed_cell(raw: str, error: str, notes: Sequence[str]) -> str:
+    """``error``, led by the notebook cell that did not parse, when what it defines is what the audit missed.
+
+    A cell that does not parse (syntax of a newer Python, an unfinished edit) is skipped whole, the model's
+    class with it; the error met later (no model found, a framework imported elsewhere in the notebook, a
+    NameError for the class) blames something else. It leads when no model was found (``raw``, the error before
+    any explanation, says so) or a later statement missed one of the names the cell defines.
+    """
+    undefined = {m.group(1) for n in notes if (m := _UNDEFINED_NAME.search(str(n)))}
+    for note in notes:
+        m = _LOST_CELL.search(str(note))
+        if m is None:
+            continue
+        names = {n.split()[-1] for n in m.group("names").split(", ")}
+        if raw.startswith(NOT_FOUND) or names & undefined or any(f"'{n}'" in raw for n in names):
+            return (
+                f"{m.group('cell')} of the notebook does not parse ({m.group('why')}), so it was skipped, and with it "
+                f"{m.group('names')}: fix that cell and audit it again (the error met: {error})"
+            )
+    return error
+
+
+_UNDEFINED_NAME = re.compile(r"NameError: name '(\w+)' is not defined")
