@@ -216,6 +216,28 @@ def per_sample_script(folder: str):
     return ps, claimed, loss, names
 
 
+def tanh_unit(rel: str):
+    """One pass of the script's loop at weights drawn here (at its own zero weights the derivative of tanh is 1,
+    and a step leaving it out is right there); the claimed gradient is the step it computes, the loss the mean
+    over the samples of (tanh(x . w) - t)**2."""
+    path = FOLDER / rel
+    tree = ast.parse(path.read_text())
+    loop = next(s for s in tree.body if isinstance(s, ast.While))
+    ns: dict = {}
+    setup = [s for s in tree.body if isinstance(s, (ast.Assign, ast.Import))]
+    exec(compile(ast.Module(body=setup, type_ignores=[]), str(path), "exec"), ns)
+    w = np.random.default_rng(5).normal(scale=0.4, size=ns["weights"].shape)
+    ns["weights"] = w.copy()
+    exec(compile(ast.Module(body=loop.body[:2], type_ignores=[]), str(path), "exec"), ns)  # the guess, the step
+    F, t = ns["features"], ns["targets"]
+    ps = [w]
+
+    def loss():
+        return np.mean((np.tanh(F @ ps[0]) - t) ** 2)
+
+    return ps, [ns["step"]], loss, ["weights"]
+
+
 def _cases(stem: str, make, variants: tuple[str, ...]) -> dict:
     return {f"{stem}_{v}.py": (lambda rel=f"{stem}_{v}.py": make(rel)) for v in variants}
 
@@ -228,6 +250,7 @@ SHAPES_CASES = {
     **_cases("sample_weights_globals", sample_weights, ("correct", "norm_bug")),
     **_cases("param_modules_accumulate", param_modules, ("correct", "bias_mean_bug")),
     **_cases("guarded_softmax_columns", guarded_softmax, ("correct", "bias_sum_bug")),
+    **_cases("tanh_unit_script", tanh_unit, ("correct", "no_derivative_bug")),
     **{
         f"per_sample_script_project_{v}": (lambda f=f"per_sample_script_project_{v}": per_sample_script(f))
         for v in ("correct", "moved_weights_bug")

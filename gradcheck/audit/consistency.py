@@ -181,6 +181,8 @@ def at_point(r, result, point, X, Y, spec, seed, own_at=None) -> SubmissionResul
             return dataclasses.replace(r, notes=(*r.notes, note))
     else:
         at_p2 = _grade_at(again, X, Y, spec, r.path, seed, r.loss_choice)
+    if _told_there(r, at_p2):
+        return _judged_there(r, at_p2)
     if r.status == "kink" and at_p2.status == "pass":
         return _clear_of_kinks(r, at_p2)
     if r.passed and not at_p2.passed:
@@ -215,6 +217,36 @@ def at_point(r, result, point, X, Y, spec, seed, own_at=None) -> SubmissionResul
             tensors=at_p2.tensors or r.tensors,
         )
     return r
+
+
+def _told_there(r: SubmissionResult, at_p2: SubmissionResult) -> bool:
+    """Whether the forward at the grader's point identified another network than the one at the student's own
+    weights, both reproduced exactly: the first could not tell them apart (weights at zero, where ``tanh`` and the
+    identity agree), and the second point decides."""
+    a, b = r.forward, at_p2.forward
+    told = a is not None and b is not None and a.status == b.status == "match" and a.network != b.network
+    return told and at_p2.status in ("pass", "kink", "fail", "inconclusive")
+
+
+def _judged_there(r: SubmissionResult, at_p2: SubmissionResult) -> SubmissionResult:
+    """``r`` with the network the grader's point identified: its verdict there stands, its bug named as found there
+    (a tanh unit's backward without ``1 - y**2`` is right at zero weights, where the derivative is 1)."""
+    note = (
+        f"at the submission's own weights the forward output did not tell the network apart ({r.forward.network} "
+        f"reproduces it: weights at zero, or where activations agree); at the grader's point it is "
+        f"{at_p2.forward.network}, and the gradient is judged there"
+    )
+    if at_p2.passed:
+        return dataclasses.replace(r, forward=at_p2.forward, notes=(*r.notes, note))
+    return dataclasses.replace(
+        r,
+        status=at_p2.status,
+        tensors=at_p2.tensors,
+        diagnoses=at_p2.diagnoses,
+        error_maps=at_p2.error_maps,
+        forward=at_p2.forward,
+        notes=(*r.notes, note),
+    )
 
 
 def _clear_of_kinks(r: SubmissionResult, at_p2: SubmissionResult) -> SubmissionResult:

@@ -12,7 +12,7 @@ import dataclasses
 import numpy as np
 
 from gradcheck.audit.attempts import Checked, conventions_tried, diagnosed, diagnosis_of, top_diagnosed
-from gradcheck.audit.lossfit import LossChoice, LossDisagrees, LossError, choices, other_conventions
+from gradcheck.audit.lossfit import LOSSES_FOR, LossChoice, LossDisagrees, LossError, choices, other_conventions
 from gradcheck.audit.lossverdict import settle
 from gradcheck.audit.network import ForwardCheck, label, output_choices
 from gradcheck.audit.spec import AuditSpec
@@ -41,7 +41,7 @@ def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkno
     try:
         ref, outputs = layout.to_reference(ex.params), output_candidates(config, forward, spec, Y, bool(student[0]))
         picks = (
-            [student[2]]
+            [_on_this_network(student[2], config, forward)]
             if student[2] is not None
             else choices(spec, outputs, student[0], ref, X, Y, notes, grad=student[1])
         )
@@ -124,6 +124,28 @@ def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkno
         loss_choice=choice,
         **base,
     )
+
+
+#: What a forward output identifies of a network: its activations (and their fitted constants), not its loss.
+_ACTIVATIONS = ("hidden", "output", "leaky_slope", "elu_alpha")
+
+
+def _on_this_network(imposed: LossChoice, config, forward: ForwardCheck) -> LossChoice:
+    """The loss imposed from the first point (its reduction, convention and factor), on the activations this
+    point's forward output identifies.
+
+    A forward at weights where several activations agree tells none of them apart: a script starting from zero
+    weights (``w = np.zeros(7)``) outputs 0 whether the output is ``tanh`` or the identity, and the first that
+    matched was kept. At the grader's point the forward says which it is; the first point's guess, imposed there,
+    failed a correct tanh unit as inconsistent and passed one whose backward left out ``1 - y**2``. A forward that
+    returns scores (logits) leaves the output layer open: the first point's choice stands.
+    """
+    if forward.status != "match" or forward.on_logits or imposed.config.loss not in LOSSES_FOR[config.output]:
+        return imposed
+    seen = {name: getattr(config, name) for name in _ACTIVATIONS}
+    if all(getattr(imposed.config, name) == value for name, value in seen.items()):
+        return imposed
+    return dataclasses.replace(imposed, config=dataclasses.replace(imposed.config, **seen))
 
 
 def undetermined(judged: SubmissionResult) -> bool:
