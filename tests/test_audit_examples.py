@@ -433,6 +433,8 @@ STUDENT_NAMES = {
     "per_sample_script_project_moved_weights_bug": ["w_in", "b_in", "w_out", "b_out"],
     "tanh_unit_script_correct.py": ["weights"],
     "tanh_unit_script_no_derivative_bug.py": ["weights"],
+    "momentum_one_script_correct.py": ["pesos_oculta", "pesos_saida"],
+    "momentum_one_script_preactivation_bug.py": ["pesos_oculta", "pesos_saida"],
     "keyword_loss_layers_correct.py": [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")],
     "keyword_loss_layers_shortcut_bug.py": [f"layers[{i}].{k}" for i in (0, 2) for k in ("weights", "biases")],
     "data_shape_count_correct.ipynb": ["W1", "b1", "W2", "b2"],

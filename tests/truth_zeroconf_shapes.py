@@ -238,6 +238,30 @@ def tanh_unit(rel: str):
     return ps, [ns["step"]], loss, ["weights"]
 
 
+def momentum_one(rel: str):
+    """One pass of the script's epoch loop at its starting weights; the claimed gradient is the step each update
+    climbs, (before - after) / rate, the loss 0.5 * the sum over the samples of the squared errors (the one its
+    ascent on (saidas - saida) * sigmoid' follows)."""
+    path = FOLDER / rel
+    tree = ast.parse(path.read_text())
+    loop = next(s for s in tree.body if isinstance(s, ast.For))
+    ns: dict = {}
+    setup = [s for s in tree.body if isinstance(s, (ast.Assign, ast.Import, ast.FunctionDef))]
+    exec(compile(ast.Module(body=setup, type_ignores=[]), str(path), "exec"), ns)
+    names = ["pesos_oculta", "pesos_saida"]
+    ps = [ns[k].copy() for k in names]
+    body = [s for s in loop.body if not isinstance(s, ast.If)]
+    exec(compile(ast.Module(body=body, type_ignores=[]), str(path), "exec"), ns)
+    claimed = [(p - ns[k]) / ns["taxa_aprendizagem"] for p, k in zip(ps, names)]
+    X, T = ns["entradas"].astype(float), ns["saidas"].astype(float)
+
+    def loss():
+        out = _sig(_sig(X @ ps[0]) @ ps[1])
+        return 0.5 * np.sum((T - out) ** 2)
+
+    return ps, claimed, loss, names
+
+
 def _cases(stem: str, make, variants: tuple[str, ...]) -> dict:
     return {f"{stem}_{v}.py": (lambda rel=f"{stem}_{v}.py": make(rel)) for v in variants}
 
@@ -251,6 +275,7 @@ SHAPES_CASES = {
     **_cases("param_modules_accumulate", param_modules, ("correct", "bias_mean_bug")),
     **_cases("guarded_softmax_columns", guarded_softmax, ("correct", "bias_sum_bug")),
     **_cases("tanh_unit_script", tanh_unit, ("correct", "no_derivative_bug")),
+    **_cases("momentum_one_script", momentum_one, ("correct", "preactivation_bug")),
     **{
         f"per_sample_script_project_{v}": (lambda f=f"per_sample_script_project_{v}": per_sample_script(f))
         for v in ("correct", "moved_weights_bug")

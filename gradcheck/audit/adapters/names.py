@@ -172,7 +172,9 @@ _ROLE_NAMES: dict[str, str] = {
     "out": "output out o y_hat yhat y_pred ypred pred preds prediction predictions predicted al outputs "
     "y_predicted a_out final_output output_data logits scores probs output_activations predicted_values "
     "output_values",
-    "lr": "lr learning_rate eta alpha step_size learningrate lrate rate l_rate learn_rate stepsize learning_step",
+    "lr": "lr learning_rate eta alpha step_size learningrate lrate rate l_rate learn_rate stepsize learning_step "
+    "taxa_aprendizagem tx_aprendizagem taxa_de_aprendizagem tasa_aprendizaje tasa_de_aprendizaje "
+    "taux_apprentissage taux_d_apprentissage tasso_apprendimento lernrate",
     # (and the same words in French, Spanish, Italian, German: parametres = initialisation(n0, n1, n2, n3))
     "params": "params parameters theta param network net model weights_dict params_values param_values "
     "parametres parametros parametri parameter",
@@ -285,7 +287,9 @@ def strip_grad(name: str) -> str | None:
 
 
 _PARAM_NAME = re.compile(
-    r"^(w|b|weights?|bias(es)?|coefs?|intercepts?|theta|syn|kernel|wih|who|whh|bih|bhh|bho|u|v)"
+    # (weights in Portuguese, Spanish and Italian, French and German, as courses in those languages name them)
+    r"^(w|b|weights?|bias(es)?|coefs?|intercepts?|theta|syn|kernel|wih|who|whh|bih|bhh|bho|u|v|pesos?|pesi|"
+    r"sesgos?|poids|gewichte?)"
     r"($|[_\d]|[a-z]{1,3}$)"
 )
 _NOT_PARAM = re.compile(
