@@ -216,6 +216,29 @@ def per_sample_script(folder: str):
     return ps, claimed, loss, names
 
 
+def renamed_loss(rel: str):
+    """ShallowClassifier.objective(inputs, labels, l2): ReLU hidden layer, softmax output, cross-entropy
+    averaged over the samples plus 0.5 * l2 * (sum W1**2 + sum W2**2), with l2 = 0.2."""
+    m = _module(rel)
+    rng = np.random.default_rng(19)
+    np.random.seed(6)
+    net = m.ShallowClassifier(4, 6, 3)
+    keys = ("W1", "b1", "W2", "b2")
+    for k in keys:  # weights large enough that units are off, biases away from zero
+        net.weights[k] = rng.normal(scale=0.7, size=net.weights[k].shape)
+    X, labels = rng.normal(size=(11, 4)), rng.integers(0, 3, 11)
+    _, slopes = net.objective(X, labels, l2=0.2)
+    ps = [net.weights[k] for k in keys]
+
+    def loss():
+        Z = np.maximum(X @ ps[0] + ps[1], 0.0) @ ps[2] + ps[3]
+        Z = Z - Z.max(axis=1, keepdims=True)
+        logp = Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))
+        return -np.mean(logp[np.arange(len(labels)), labels]) + 0.1 * (np.sum(ps[0] ** 2) + np.sum(ps[2] ** 2))
+
+    return ps, [slopes[k] for k in keys], loss, [f"weights['{k}']" for k in keys]
+
+
 def _cases(stem: str, make, variants: tuple[str, ...]) -> dict:
     return {f"{stem}_{v}.py": (lambda rel=f"{stem}_{v}.py": make(rel)) for v in variants}
 
@@ -228,6 +251,7 @@ SHAPES_CASES = {
     **_cases("sample_weights_globals", sample_weights, ("correct", "norm_bug")),
     **_cases("param_modules_accumulate", param_modules, ("correct", "bias_mean_bug")),
     **_cases("guarded_softmax_columns", guarded_softmax, ("correct", "bias_sum_bug")),
+    **_cases("renamed_loss_class", renamed_loss, ("correct", "relu_mask_bug")),
     **{
         f"per_sample_script_project_{v}": (lambda f=f"per_sample_script_project_{v}": per_sample_script(f))
         for v in ("correct", "moved_weights_bug")
