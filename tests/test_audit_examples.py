@@ -396,6 +396,8 @@ STUDENT_NAMES = {
     "cs231n_self_reg_half_bug.py": [f"params['{k}']" for k in ("W1", "b1", "W2", "b2")],
     "renamed_loss_class_correct.py": [f"weights['{k}']" for k in ("W1", "b1", "W2", "b2")],
     "renamed_loss_class_relu_mask_bug.py": [f"weights['{k}']" for k in ("W1", "b1", "W2", "b2")],
+    "globals_list_nested_grads_correct.py": ["W_hid", "b_hid", "W_out", "b_out"],
+    "globals_list_nested_grads_scale_bug.py": ["W_hid", "b_hid", "W_out", "b_out"],
     "online_outer_correct.py": ["W1", "b1", "W2", "b2"],
     "online_outer_sign_bug.py": ["W1", "b1", "W2", "b2"],
     "online_outer_sigmoid_twice_bug.py": ["w1", "b1", "w2", "b2"],

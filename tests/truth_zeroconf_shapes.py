@@ -239,6 +239,25 @@ def renamed_loss(rel: str):
     return ps, [slopes[k] for k in keys], loss, [f"weights['{k}']" for k in keys]
 
 
+def globals_list(rel: str):
+    """train_step(x, t, *weights) on one 1-D sample: tanh hidden layer, sigmoid outputs, the cost the file returns
+    (the correct file's binary cross-entropy summed over the outputs, the bug's averaged over them), at weights
+    drawn here; its gradients are the nested tuple (dW_hid, dW_out, err_hid, err_out)."""
+    m = _module(rel)
+    rng = np.random.default_rng(23)
+    ps = [rng.normal(scale=0.6, size=s) for s in ((5, 8), (8,), (8, 4), (4,))]  # W_hid, b_hid, W_out, b_out
+    x, t = rng.normal(size=5), (rng.random(4) > 0.5).astype(float)
+    _, (dW_hid, dW_out, err_hid, err_out) = m.train_step(x, t, ps[0], ps[2], ps[1], ps[3])
+    mean = "bug" in rel
+
+    def loss():
+        y = _sig(np.tanh(x @ ps[0] + ps[1]) @ ps[2] + ps[3])
+        each = -(t * np.log(y) + (1 - t) * np.log(1 - y))
+        return np.mean(each) if mean else np.sum(each)
+
+    return ps, [dW_hid, err_hid, dW_out, err_out], loss, ["W_hid", "b_hid", "W_out", "b_out"]
+
+
 def _cases(stem: str, make, variants: tuple[str, ...]) -> dict:
     return {f"{stem}_{v}.py": (lambda rel=f"{stem}_{v}.py": make(rel)) for v in variants}
 
@@ -252,6 +271,7 @@ SHAPES_CASES = {
     **_cases("param_modules_accumulate", param_modules, ("correct", "bias_mean_bug")),
     **_cases("guarded_softmax_columns", guarded_softmax, ("correct", "bias_sum_bug")),
     **_cases("renamed_loss_class", renamed_loss, ("correct", "relu_mask_bug")),
+    **_cases("globals_list_nested_grads", globals_list, ("correct", "scale_bug")),
     **{
         f"per_sample_script_project_{v}": (lambda f=f"per_sample_script_project_{v}": per_sample_script(f))
         for v in ("correct", "moved_weights_bug")
