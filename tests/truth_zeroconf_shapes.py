@@ -260,6 +260,46 @@ def momentum_one(rel: str):
         return 0.5 * np.sum((T - out) ** 2)
 
     return ps, claimed, loss, names
+def renamed_loss(rel: str):
+    """ShallowClassifier.objective(inputs, labels, l2): ReLU hidden layer, softmax output, cross-entropy
+    averaged over the samples plus 0.5 * l2 * (sum W1**2 + sum W2**2), with l2 = 0.2."""
+    m = _module(rel)
+    rng = np.random.default_rng(19)
+    np.random.seed(6)
+    net = m.ShallowClassifier(4, 6, 3)
+    keys = ("W1", "b1", "W2", "b2")
+    for k in keys:  # weights large enough that units are off, biases away from zero
+        net.weights[k] = rng.normal(scale=0.7, size=net.weights[k].shape)
+    X, labels = rng.normal(size=(11, 4)), rng.integers(0, 3, 11)
+    _, slopes = net.objective(X, labels, l2=0.2)
+    ps = [net.weights[k] for k in keys]
+
+    def loss():
+        Z = np.maximum(X @ ps[0] + ps[1], 0.0) @ ps[2] + ps[3]
+        Z = Z - Z.max(axis=1, keepdims=True)
+        logp = Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))
+        return -np.mean(logp[np.arange(len(labels)), labels]) + 0.1 * (np.sum(ps[0] ** 2) + np.sum(ps[2] ** 2))
+
+    return ps, [slopes[k] for k in keys], loss, [f"weights['{k}']" for k in keys]
+
+
+def globals_list(rel: str):
+    """train_step(x, t, *weights) on one 1-D sample: tanh hidden layer, sigmoid outputs, the cost the file returns
+    (the correct file's binary cross-entropy summed over the outputs, the bug's averaged over them), at weights
+    drawn here; its gradients are the nested tuple (dW_hid, dW_out, err_hid, err_out)."""
+    m = _module(rel)
+    rng = np.random.default_rng(23)
+    ps = [rng.normal(scale=0.6, size=s) for s in ((5, 8), (8,), (8, 4), (4,))]  # W_hid, b_hid, W_out, b_out
+    x, t = rng.normal(size=5), (rng.random(4) > 0.5).astype(float)
+    _, (dW_hid, dW_out, err_hid, err_out) = m.train_step(x, t, ps[0], ps[2], ps[1], ps[3])
+    mean = "bug" in rel
+
+    def loss():
+        y = _sig(np.tanh(x @ ps[0] + ps[1]) @ ps[2] + ps[3])
+        each = -(t * np.log(y) + (1 - t) * np.log(1 - y))
+        return np.mean(each) if mean else np.sum(each)
+
+    return ps, [dW_hid, err_hid, dW_out, err_out], loss, ["W_hid", "b_hid", "W_out", "b_out"]
 
 
 def _cases(stem: str, make, variants: tuple[str, ...]) -> dict:
@@ -276,6 +316,8 @@ SHAPES_CASES = {
     **_cases("guarded_softmax_columns", guarded_softmax, ("correct", "bias_sum_bug")),
     **_cases("tanh_unit_script", tanh_unit, ("correct", "no_derivative_bug")),
     **_cases("momentum_one_script", momentum_one, ("correct", "preactivation_bug")),
+    **_cases("renamed_loss_class", renamed_loss, ("correct", "relu_mask_bug")),
+    **_cases("globals_list_nested_grads", globals_list, ("correct", "scale_bug")),
     **{
         f"per_sample_script_project_{v}": (lambda f=f"per_sample_script_project_{v}": per_sample_script(f))
         for v in ("correct", "moved_weights_bug")

@@ -90,7 +90,18 @@ def forward_errors(net: MLP, ref_params: dict, X: np.ndarray, student_out: np.nd
     pre-activation is the network's output too.
     """
     yhat, cache = net.forward(ref_params, X)
-    return _distance(yhat, student_out), _distance(cache.zs[-1], student_out)
+    return _distance(yhat, student_out), _scores_distance(net, cache.zs[-1], student_out)
+
+
+def _scores_distance(net: MLP, scores: np.ndarray, out: np.ndarray) -> float:
+    """:func:`_distance` to the scores; a softmax's scores are the network's up to one constant per sample
+    (``scores - scores.max(axis=1, keepdims=True)``, the overflow guard, computes the same network)."""
+    d = _distance(scores, out)
+    if net.config.output != "softmax" or not np.isfinite(d) or scores.ndim != 2:
+        return d
+    out = out.T if out.shape != scores.shape and out.T.shape == scores.shape else out.reshape(scores.shape)
+    centred = (out - out.mean(axis=1, keepdims=True)) - (scores - scores.mean(axis=1, keepdims=True))
+    return min(d, float(np.max(np.abs(centred))))
 
 
 def forward_error(net: MLP, ref_params: dict, X: np.ndarray, student_out: np.ndarray, logits: bool = False) -> float:

@@ -390,6 +390,7 @@ def run_probes(ctx: dict, shape: str, seed: int, update: dict | None = None) -> 
     again = _step_at(ctx, p1, root=step.root)  # the same network again: state it keeps between calls shows
     out["repeat"]["same_object"] = _encode_grads(_grads_like_first(ctx, again, shape, lr))
     from gradcheck.audit.adapters.othersamples import other_samples
+    from gradcheck.audit.adapters.outputs import compared_forward
 
     out["samples"] = other_samples(ctx, _step_at, _grads_like_first, shape, lr)  # per-sample code: more samples
     p2 = [a + d for a, d in zip(p1, probe_delta([p.shape for p in params], p1, seed))]
@@ -397,9 +398,9 @@ def run_probes(ctx: dict, shape: str, seed: int, update: dict | None = None) -> 
     out["point"] = {
         "params": [np.asarray(v, dtype=float) for v in step.before],
         "grads": grads,
-        "forward": None if step.out is None else np.asarray(_first(step.out), dtype=float),
+        "forward": compared_forward(step.out),  # never class decisions
     }
-    if step.out is not None and ctx["runner"].X.shape[0] == 1:  # per-sample code: its network seen on several
+    if out["point"]["forward"] is not None and ctx["runner"].X.shape[0] == 1:  # per-sample code: seen on several
         from gradcheck.audit.adapters.sampleforward import sample_forwards
 
         out["point"]["forward_samples"] = sample_forwards(ctx["runner"], step, ctx["runner"].whole)
@@ -422,7 +423,3 @@ def grads_at(ctx: dict, shape: str, points: list[list[np.ndarray]], update: dict
         step = _step_at(ctx, [np.asarray(v, dtype=float) for v in values])
         out.append(_encode_grads(_grads_like_first(ctx, step, shape, ctx["lrs"][0])))
     return out
-
-
-def _first(out: Any) -> Any:
-    return out[0] if isinstance(out, tuple) and out else out

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.adapters.outputs import compared_forward
 from gradcheck.audit.auditerrors import clipped
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
@@ -85,11 +86,7 @@ def other_samples(ctx: dict, step_at: Callable, grads_of: Callable, shape: str, 
                 "X": np.asarray(sub["runner"].X, dtype=float),
                 "Y": np.asarray(_targets(sub["runner"]), dtype=float),
                 "grads": [None if g is None else np.asarray(g, dtype=float) for g in grads],
-                "forward": None if step.out is None else np.asarray(_first(step.out), dtype=float),
+                "forward": compared_forward(step.out),  # never class decisions
             }
         )
     return out
-
-
-def _first(out: Any) -> Any:
-    return out[0] if isinstance(out, tuple) and out else out

@@ -113,11 +113,24 @@ def network_output(fwd, ret: Any, root: Any, n: int | None) -> tuple[Any, str]:
 
 
 def thresholded(out: np.ndarray) -> bool:
-    """An output of class decisions (0/1 or argmax integers), not of the network's activations."""
+    """An output of class decisions (0/1 or argmax integers), not of the network's activations: integers or
+    bools (what a step or threshold gives, ``(p > 0.5).astype(int)``, even one sample's one decision), or
+    floats that are all whole numbers of a few values."""
     a = np.asarray(out)
+    if a.dtype.kind in "biu" and a.size:
+        return True
     distinct = len(np.unique(a))
     integral = a.dtype.kind in "iub" or (bool(np.all(a == np.round(a))) and distinct >= 2)
     return a.size > 1 and integral and distinct <= 10
+
+
+def compared_forward(out: Any) -> np.ndarray | None:
+    """A step's forward output (the first of a returned tuple) as the grader compares it, in floats; None when
+    there is none or it is class decisions (:func:`thresholded`), which no reference forward is compared with."""
+    first = out[0] if isinstance(out, tuple) and out else out
+    if first is None or thresholded(first):
+        return None
+    return np.asarray(first, dtype=float)
 
 
 def is_output_name(name: str) -> bool:

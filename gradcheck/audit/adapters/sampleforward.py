@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.audit.adapters.outputs import thresholded
 from gradcheck.audit.adapters.paths import assign
 from gradcheck.audit.adapters.step import first_array
 from gradcheck.audit.loader import AuditError, StudentCodeError
@@ -36,7 +37,10 @@ def sample_forwards(runner, s1, whole: tuple[np.ndarray, np.ndarray] | None) -> 
         for i in range(k):
             one = copy.copy(runner)
             one.X, one.Y, one.notes, one.said = X[i : i + 1], Y[i : i + 1], [], set(runner.said)
-            rows.append(np.asarray(first_array(_forward(one, s1)), dtype=float).ravel())
+            row = first_array(_forward(one, s1))
+            if thresholded(row):  # class decisions identify no network
+                return None
+            rows.append(np.asarray(row, dtype=float).ravel())
     except (StudentCodeError, AuditError, ValueError, TypeError, IndexError, KeyError, AttributeError):
         return None  # the one sample's forward stands alone
     if len({r.shape for r in rows}) != 1:

@@ -457,7 +457,9 @@ class Runner:
         if isinstance(out, np.ndarray):  # a copy: backward may edit the array in place (probs[range(N), y] -= 1)
             # (a traced output stays traced: the student's loss after it may guard a log, gradcheck.epsilon)
             kept = isinstance(out, epsilon.traced_type())
-            out = self._sample_axis(np.array(out, dtype=float, copy=True, subok=kept), n, Xc.shape[0] == n)
+            decided = out.dtype.kind in "biu"  # class decisions keep their dtype: told apart (outputs.thresholded)
+            out = np.array(out, dtype=None if decided else float, copy=True, subok=kept)
+            out = self._sample_axis(out, n, Xc.shape[0] == n)
         named = named_values(fwd, ret)
         named["__ret__"] = ret
         return out, found, named

@@ -130,11 +130,13 @@ def method_names(cls: type, spec: dict) -> Picked | None:
     ms = methods(cls)
     fname, bname = spec.get("forward"), spec.get("backward")
     f = fname if fname in ms else next(iter(_present(FORWARD_NAMES, ms)), None) or _lone_forward(ms)
+    renamed = cs231n.renamed_loss(cls, ms)  # nn(self, x, y=None) -> (loss, grads): a CS231n loss by another name
     order = (
         ([bname] if bname in ms else [])
         + _present(GRAD_METHODS, ms)
         + _spelled_backward(ms)
         + (["loss"] if "loss" in ms else [])
+        + ([renamed] if renamed else [])
         + _present(TRAIN_METHODS, ms)
         + (_present(CLASS_TRAIN_METHODS, ms) if f else [])  # learn() beside a forward: a model, not a graph unit
         + (_present(FIT_METHODS, ms) if _fit_makes_weights(cls) else [])
@@ -149,8 +151,9 @@ def method_names(cls: type, spec: dict) -> Picked | None:
         # updates the weights, called as the forward too, would update them twice)
         others = [m for m in _present(FORWARD_NAMES, ms) if m != f]
         f = _lone_forward(ms) or next(iter(others), None)
-    if f == "predict" and not fname and "loss" in ms and cs231n.is_cs231n_loss(cls.loss):
-        f = None  # CS231n: loss(X) returns the scores, predict() only their argmax
+    cs_loss = "loss" if "loss" in ms else renamed
+    if f == "predict" and not fname and cs_loss and cs231n.is_cs231n_loss(getattr(cls, cs_loss)):
+        f = None  # CS231n: loss(X) (or its renamed twin) is the forward, predict() only the argmax
     return Picked(cls, f, order[0], list(dict.fromkeys(order[1:])))
 
 
@@ -253,14 +256,15 @@ def class_target(picked: Picked, ctx: Context, instance=None, alternatives: bool
         def make():
             return copy.deepcopy(instance)
 
-    fname, drops_y = cs231n.as_forward(picked.forward, picked.backward)
+    fname, drops_y = cs231n.as_forward(picked.forward, picked.backward, cls)
     bname = picked.backward
     get_backward = _backward_getter(base, bname, ctx)
     get_forward = (lambda r: getattr(r, fname)) if fname else (lambda r: None)
     raw = unthresholded(getattr(cls, fname)) if fname == "predict" else None
+    raw = cs231n.forward_of(cls, fname) if drops_y else raw
     if raw is not None:  # predict() returns decisions: its output before the threshold is the network's
         get_forward = lambda r: raw.__get__(r)  # noqa: E731
-        ctx.notes.append(f"{cls.__name__}.predict thresholds: its value before the threshold is the network's output")
+        ctx.notes.append(f"{cls.__name__}.{fname} thresholds: its value before the threshold is the network's output")
     return Target(
         label=cls.__name__,
         root_name="self",

@@ -18,10 +18,14 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
         return None
     ns = _home(ctx, funcs[bname])
     snapshot = {k: v.copy() for k, v in ns.items() if is_float_array(v)}
+    held = _held(ns)
 
     def fresh():
         for k, v in snapshot.items():
             ns[k] = v.copy()
+        for k, slots in held.items():  # param = [V, W, bv, bw]: the list holds the fresh arrays, as it held them
+            for slot, name in slots:
+                ns[k][slot] = ns[name]
         return ns
 
     ctx.notes.append("parameters are module globals (reset before each run)")
@@ -44,6 +48,20 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
         extra_args=lambda root: {k: root[k] for k in offered if k in root},
         offers_root=True,  # (the arguments are read off the namespace the grader sets: its own loss can be asked)
     )
+
+
+def _held(ns: dict) -> dict[str, list[tuple]]:
+    """Module-level lists and dicts holding the weight globals themselves (``param = [V, W, bv, bw]``,
+    ``weights = {"V": V}``): {its name: [(slot, the global it holds)]}. A run's fresh weights go into them too,
+    so that they stay the globals' aliases and are no second copy of the parameters."""
+    named = {id(v): k for k, v in ns.items() if is_float_array(v)}
+    held: dict[str, list[tuple]] = {}
+    for k, v in ns.items():
+        items = list(v.items()) if isinstance(v, dict) else list(enumerate(v)) if isinstance(v, list) else []
+        slots = [(slot, named[id(x)]) for slot, x in items if id(x) in named]
+        if slots and not k.startswith("__"):
+            held[k] = slots
+    return held
 
 
 def _home(ctx: Context, fn) -> dict:
