@@ -32,6 +32,8 @@ SHAPE_CODES = ("bias_not_summed", "shape_mismatch", "transposed")
 
 #: The names each student gave their parameters, in their order (what the report must use).
 STUDENT_NAMES = {
+    "default_data_path_correct.py": [f"params['{k}{i}']" for i in (1, 2, 3) for k in ("W", "b")],
+    "default_data_path_no_mean_bug.py": [f"params['{k}{i}']" for i in (1, 2, 3) for k in ("W", "b")],
     "demo_calls_updater_correct.py": ["W1", "b1", "W2", "b2"],
     "demo_calls_updater_preact_bug.py": ["W1", "b1", "W2", "b2"],
     "french_names_global_labels_correct.py": ["w1", "b1", "w2", "b2"],

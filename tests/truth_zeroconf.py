@@ -137,7 +137,31 @@ def french_globals(rel: str):
     return [P[k] for k in keys], [g["d" + k] for k in keys], loss, keys
 
 
+def default_data_path(rel: str):
+    """Two tanh hidden layers, a softmax output, cross-entropy averaged over the samples; the class made with
+    data_file=None (no data file), its weights by init_weights([3, 4]), the gradients backward returns."""
+    m = _module(rel)
+    net = m.PixelClassifier(hidden_widths=(5, 6), data_file=None, classes=4)
+    net.init_weights([3, 4])
+    keys = ["W1", "b1", "W2", "b2", "W3", "b3"]
+    ps = [net.params[k] for k in keys]
+    for p in ps[1::2]:
+        p[...] = RNG.normal(size=p.shape)  # biases of order one: a missing 1/n is not hidden by zeros
+    onehot = np.eye(4)[[0, 1, 2, 3, 1, 2, 0]]
+    g = net.backward(net.forward(X), onehot)
+
+    def loss():
+        h = np.tanh(np.tanh(X @ ps[0] + ps[1]) @ ps[2] + ps[3])
+        s = h @ ps[4] + ps[5]
+        e = np.exp(s - s.max(axis=1, keepdims=True))
+        return -np.mean(np.sum(onehot * np.log(e / e.sum(axis=1, keepdims=True)), axis=1))
+
+    return ps, [g["d" + k] for k in keys], loss, [f"params['{k}']" for k in keys]
+
+
 ZEROCONF_CASES = {
+    "default_data_path_correct.py": lambda: default_data_path("default_data_path_correct.py"),
+    "default_data_path_no_mean_bug.py": lambda: default_data_path("default_data_path_no_mean_bug.py"),
     "toplevel_flags_correct.py": lambda: toplevel_flags("toplevel_flags_correct.py"),
     "toplevel_flags_tanh_prime_bug.py": lambda: toplevel_flags("toplevel_flags_tanh_prime_bug.py"),
     "noise_dict_attrs_correct.py": lambda: noise_dict("noise_dict_attrs_correct.py"),

@@ -260,6 +260,8 @@ def momentum_one(rel: str):
         return 0.5 * np.sum((T - out) ** 2)
 
     return ps, claimed, loss, names
+
+
 def renamed_loss(rel: str):
     """ShallowClassifier.objective(inputs, labels, l2): ReLU hidden layer, softmax output, cross-entropy
     averaged over the samples plus 0.5 * l2 * (sum W1**2 + sum W2**2), with l2 = 0.2."""

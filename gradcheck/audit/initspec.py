@@ -36,10 +36,32 @@ TODOS: dict[str, list[str]] = {
 GENERIC_TODO = ['[entry] class = "..."  or  function = "..."   # then rerun --init-spec to fill the rest']
 
 
+#: The note of :mod:`gradcheck.audit.adapters.nodatafile`: a constructor made with its data path given as None.
+_MADE_WITH_NONE = re.compile(r"made with (\w+(?:=None, \w+)*)=None, as its code allows")
+#: A constructor that failed opening a data file (:mod:`gradcheck.audit.adapters.inventedargs`).
+_OPENS_FILE = re.compile(r"the constructor opens '[^']*'")
+NONE_TODO = (
+    '[entry] init_none = ["..."]   # the constructor parameter whose None skips reading the data file (TOML '
+    "has no None)"
+)
+
+
+def _none_lines(result: dict) -> list[str]:
+    """``init_none`` written as the audit made the object: a data path given as None (the spec then says so)."""
+    said = [m.group(1) for n in result.get("notes") or [] if (m := _MADE_WITH_NONE.search(str(n)))]
+    names = [name.strip() for made in said for name in re.split(r"=None,", made)]
+    if not names:
+        return []
+    listed = ", ".join(_toml(n) for n in dict.fromkeys(names))
+    return [f"init_none = [{listed}]   # passed as None: the constructor would open a data file not handed in"]
+
+
 def _todos(kind: str, error: str) -> list[str]:
     """The TODO lines for an error: the key it names itself, none when no key can help, else by its type."""
     if "No spec setting" in error:  # the messages of adapters.unreachable: the code itself must change
         return ["no spec key can fix this: the code itself must change (the error above says how)"]
+    if kind == "ConstructorArguments" and _OPENS_FILE.search(error):
+        return [NONE_TODO, *TODOS[kind]]
     named = re.search(r"set (\[entry\] backward_args = \{[^}]*\})", error)
     if named:
         return [f"{named.group(1)}   # each argument's role: X, Y, out, dout, cache, lr or params"]
@@ -195,6 +217,7 @@ def render_spec(
         lines += [f"# TODO: {t}" for t in _todos(kind, error)]
     defined = set(result.get("defined") or []) if defined is None else defined  # read by the worker, never here
     lines += ["", "[entry]", *_entry_lines(result, defined), "# init_args = []                 # constructor arguments"]
+    lines += _none_lines(result)
     lines += ["", "[network]", *_network_lines(result, network, open_output)]
     lines += ["", "[loss]", *([LOSS_TODO] if assumed else []), *_loss_lines(loss, assumed, penalty)]
     lines += ["", "[data]", *_data_lines(result)]

@@ -28,6 +28,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from gradcheck.audit.namedfiles import named_files
 from gradcheck.audit.studentfolders import MAX_FILES, beyond_a_project
 from gradcheck.audit.studentfolders import kind as _kind
 from gradcheck.audit.submissions import imported_siblings
@@ -142,7 +143,8 @@ def copy_submission(src: str | os.PathLike, *, max_bytes: int, root: str | os.Pa
     Parameters
     ----------
     src : path
-        A submission file, with the modules beside it that it imports, or a folder (copied recursively).
+        A submission file, with the modules beside it that it imports and the data files beside it that its
+        code names (:mod:`gradcheck.audit.namedfiles`), or a folder (copied recursively).
     max_bytes : int
         Cap on the bytes copied (the sandbox's disk cap).
     root : path, optional
@@ -181,10 +183,23 @@ def copy_submission(src: str | os.PathLike, *, max_bytes: int, root: str | os.Pa
         if not stat.S_ISDIR(st.st_mode):
             for sib in imported_siblings(src):  # the modules beside a file that it imports go with it
                 _copy_entry(sib, os.lstat(sib), workdir, budget)
+            _copy_named(src, workdir, budget)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
     return workdir
+
+
+def _copy_named(src: Path, workdir: Path, budget: _Budget) -> None:
+    """The data files beside ``src`` that its code names (``'cifar10.pkl'``), each that fits the disk cap left (one
+    that does not is left out: the code's own error about it is reported, not a refusal)."""
+    for f in named_files(src):
+        st = os.lstat(f)
+        if not stat.S_ISREG(st.st_mode) or (workdir / f.name).exists():
+            continue
+        if budget.bytes + st.st_size > budget.max_bytes or budget.files + 1 > MAX_FILES:
+            continue
+        _copy_entry(f, st, workdir, budget)
 
 
 def _copy_entry(src: Path, st: os.stat_result, workdir: Path, budget: _Budget) -> None:

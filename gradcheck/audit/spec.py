@@ -50,6 +50,7 @@ SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
         "function": (str,),
         "init_args": (list,),
         "init_kwargs": (dict,),
+        "init_none": (list,),  # constructor parameters passed as None (TOML has no None): ["datapath"]
         "forward": (str,),
         "backward": (str,),
         "lr_arg": (str,),
@@ -169,6 +170,7 @@ class AuditSpec:
                 "entry": e.get("class") or e.get("function"),
                 "init_args": e.get("init_args"),
                 "init_kwargs": e.get("init_kwargs"),
+                "init_none": e.get("init_none"),
                 "forward": e.get("forward"),
                 "backward": e.get("backward"),
                 "lr_arg": e.get("lr_arg"),
@@ -223,6 +225,13 @@ def _check_key(where: str, section: str, key: str, value: Any) -> None:
         raise SpecError(f"{where}: [{section}] {key} must be one of {', '.join(choices)}, got {value!r}")
     if section == "entry" and key == "backward_args":
         _check_roles(where, value)
+    if section == "entry" and key == "init_none":
+        bad = [v for v in value if not (isinstance(v, str) and v.isidentifier())]
+        if bad:
+            raise SpecError(
+                f"{where}: [entry] init_none must list the names of constructor parameters passed as None "
+                f'(init_none = ["datapath"]), got {bad[0]!r}'
+            )
     if section == "network" and key == "hidden":
         for act in [value] if isinstance(value, str) else value:
             if act not in HIDDEN_ACTIVATIONS:

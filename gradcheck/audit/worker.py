@@ -22,7 +22,7 @@ Request (JSON)::
                                           # sizes read off the weights, batch made (n=16, seed=0,
                                           # or the request's "n"/"seed"), echoed in the result
      "lrs": [0.001, 0.002],
-     "spec": {"entry", "init_args", "init_kwargs", "forward", "backward", "params",
+     "spec": {"entry", "init_args", "init_kwargs", "init_none", "forward", "backward", "params",
               "grads", "samples_as_columns", "lr_arg", "run_toplevel", "loss",
               # script-style submissions (see gradcheck.audit.tracer):
               "mode",                # "auto" (default) | "script"
@@ -94,6 +94,7 @@ SPEC_KEYS = {
     "keep_defaults",
     "init_args",
     "init_kwargs",
+    "init_none",
     "forward",
     "backward",
     "params",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+import textwrap
 from collections.abc import Callable
 
 #: A numbered weight key (``"W3"``, ``'w_2'``): the module has at least that many layers.
@@ -119,8 +120,39 @@ def _checked_length(tree: ast.AST, name: str) -> int | None:
     return None
 
 
+def _ends_only(fn: Callable, name: str) -> bool:
+    """Whether ``fn`` reads its list ``name`` only as ``name[0]`` and ``name[1]`` (or ``name[-1]``): the inputs' and
+    outputs' sizes alone, the hidden widths coming from elsewhere (``[dims[0]] + list(self.hidden_dims) +
+    [dims[1]]``): one layer's worth of list, whatever the depth."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    reads = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    subs = [n for n in ast.walk(tree) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)]
+    subs = [_constant(n.slice) for n in subs if n.value.id == name]
+    if (
+        not reads
+        or len(subs) != len(reads)
+        or not all(isinstance(c, ast.Constant) and type(c.value) is int for c in subs)
+    ):
+        return False  # (also read whole, len(dims), dims[i], or a slice: a list of any length)
+    indexed = {c.value for c in subs}
+    return 0 in indexed and indexed <= {0, 1, -1}
+
+
+def _constant(node: ast.AST) -> ast.AST:
+    """``-1`` as the constant it is (the parser makes it a unary minus)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        value = node.operand.value
+        return ast.Constant(-value) if type(value) is int else node
+    return node
+
+
 def layer_count(fn: Callable, position: int, keyword: str) -> int | None:
     """Layers the size list argument (``position``-th, or ``keyword``) of ``fn`` should describe, or None."""
+    if _ends_only(fn, keyword):
+        return 1
     tree = _module_tree(fn)
     if tree is None:
         return None

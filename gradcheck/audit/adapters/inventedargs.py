@@ -73,8 +73,9 @@ def _why(orig: BaseException, values: list, loaded=None) -> tuple[str, str]:
         return (
             f"the constructor opens {orig.filename!r}, a file the submission does not include (data the class "
             "loads itself)",
-            "the sandbox holds the submission's code, not its data files: if the constructor has arguments that "
-            "avoid reading one, set [entry] init_args (and init_kwargs) to them",
+            "the sandbox holds the submission's code, not its data files (only those beside a lone file that its "
+            "code names): if the constructor has arguments that avoid reading one, set [entry] init_args (and "
+            "init_kwargs) to them, or [entry] init_none to the parameters whose None does",
         )
     if isinstance(orig, (AttributeError, TypeError, IndexError)) and _numbers(values):
         return (

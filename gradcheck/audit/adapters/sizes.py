@@ -17,7 +17,7 @@ import numpy as np
 
 from gradcheck.audit.adapters import argparsed, argroles, depth, knobs, layerpairs, namedchoices
 from gradcheck.audit.adapters.calling import signature
-from gradcheck.audit.adapters.names import PENALTY_NAME, role_of, size_role
+from gradcheck.audit.adapters.names import PENALTY_NAME, role_of, size_role, snake
 from gradcheck.audit.adapters.params import is_bias_tensor
 from gradcheck.audit.loader import AuditError
 
@@ -237,9 +237,16 @@ def _size_roles(fn: Callable, plist: list) -> dict[str, str | None]:
         # a name that reads as one width (number_of_neurons_by_layer) but is taken apart as a list: every size, or
         # the hidden widths alone where other arguments give the inputs and outputs (MLP(n_inputs, n_hidden, n_classes))
         if known.get(p.name) in ("hidden", "n_in", "n_out") and argroles.used_as_list(fn, p.name):
-            ends = {"n_in", "n_out"} <= {known.get(q.name) for q in plist if q is not p}
+            others = {known.get(q.name) for q in plist if q is not p}
+            # (a list named hidden beside the outputs' count, NN(hidden_dims=(512, 256), n_classes=10): the hidden
+            # widths alone, the inputs being the data's, read where the weights are made)
+            ends = {"n_in", "n_out"} <= others or ("n_out" in others and _HIDDEN_WORD.search(snake(p.name)) is not None)
             known[p.name] = "hidden_sizes" if ends and known[p.name] == "hidden" else "sizes"
     return known
+
+
+#: A name saying "hidden" outright (``hidden_dims``, ``n_hidden``), not merely ``neurons``/``units``.
+_HIDDEN_WORD = re.compile(r"(^|_)(hidden|hid|hiddens)(_|$|\d)", re.I)
 
 
 def infer_call_sizes(

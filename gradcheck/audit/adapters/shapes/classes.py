@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gradcheck.audit.adapters import library, madeinside
+from gradcheck.audit.adapters import library, madeinside, nodatafile
 from gradcheck.audit.adapters.built import assembled_in_functions, built_by_function, built_in_code
 from gradcheck.audit.adapters.calling import call_student, plain_params
 from gradcheck.audit.adapters.convolution import convolution_message
@@ -225,11 +225,15 @@ def _layer_like(name: str) -> bool:
 
 def constructor(cls: type, ctx: Context) -> tuple[list, dict]:
     """Constructor arguments: the spec's, else inferred (sizes invented when needed)."""
-    if "init_args" in ctx.spec or "init_kwargs" in ctx.spec:
-        return list(ctx.spec.get("init_args") or []), dict(ctx.spec.get("init_kwargs") or {})
     init = cls.__init__ if "__init__" in methods(cls) else cls
-    args, kwargs, notes = infer_call_sizes(init, cls.__name__, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
-    ctx.notes.extend(notes)
+    if "init_args" in ctx.spec or "init_kwargs" in ctx.spec:
+        args, kwargs = list(ctx.spec.get("init_args") or []), dict(ctx.spec.get("init_kwargs") or {})
+    else:
+        args, kwargs, notes = infer_call_sizes(init, cls.__name__, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
+        ctx.notes.extend(notes)
+    if ctx.spec.get("init_none"):  # [entry] init_none: what TOML cannot write
+        args, kwargs = nodatafile.spec_none(init, cls.__name__, list(ctx.spec["init_none"]), args, kwargs)
+        ctx.notes.append(nodatafile.spec_note(cls.__name__, list(ctx.spec["init_none"])))
     return args, kwargs
 
 
@@ -247,9 +251,20 @@ def class_target(picked: Picked, ctx: Context, instance=None, alternatives: bool
         try:
             base = make()
         except StudentCodeError as exc:
-            if "init_args" not in ctx.spec and "init_kwargs" not in ctx.spec:
-                exc.inferred = (args, kwargs)  # the audit's guess: reported as such if nothing else makes one
-            raise
+            init = cls.__init__ if "__init__" in methods(cls) else cls
+            skipped = nodatafile.missing_default(init, exc, args, kwargs)
+            if skipped is None:
+                return _failed(exc, args, kwargs, ctx)
+            default = inspect.signature(init).parameters[skipped].default
+            tried = (args, kwargs)
+            args, kwargs = nodatafile.given_none(init, [skipped], args, kwargs)
+            said = len(ctx.notes)
+            ctx.notes.append(nodatafile.retry_note(cls.__name__, skipped, default))
+            try:
+                base = make()
+            except StudentCodeError:  # None does not do either: the missing file is what to report
+                del ctx.notes[said:]
+                return _failed(exc, *tried, ctx)
     else:
         base = instance
 
@@ -279,6 +294,14 @@ def class_target(picked: Picked, ctx: Context, instance=None, alternatives: bool
         alternatives=list(picked.alternatives) if alternatives else [],
         shape="class",
     )
+
+
+def _failed(exc: StudentCodeError, args: list, kwargs: dict, ctx: Context):
+    """Raise a constructor's failure; on inferred arguments, marked as the audit's guess (reported as such if
+    nothing else makes the object)."""
+    if "init_args" not in ctx.spec and "init_kwargs" not in ctx.spec:
+        exc.inferred = (args, kwargs)
+    raise exc
 
 
 def _backward_getter(base: object, bname: str, ctx: Context):
