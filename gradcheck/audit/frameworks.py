@@ -121,7 +121,7 @@ def explain(error: str, notes: Sequence[str]) -> str:
 
 #: The names data libraries are imported as (``import pandas as pd``), by the module they name.
 ALIASES = {"pd": "pandas", "plt": "matplotlib", "sns": "seaborn", "cv2": "cv2", "Image": "PIL", "h5py": "h5py"}
-_UNDEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
+UNDEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
 
 
 #: Words of an error whose cause is code the audit never ran (a builder function nothing calls), not a missing
@@ -166,7 +166,7 @@ def _unimported(error: str, notes: Sequence[str]) -> str:
     A script that reads its data with ``pd.read_csv`` stops on the first line using ``pd``: its
     import was skipped because pandas is not installed. The NameError alone blames the student's line.
     """
-    m = _UNDEFINED.search(error)
+    m = UNDEFINED.search(error)
     module = ALIASES.get(m.group(1), m.group(1)) if m else None
     source = _imported_from(m.group(1), notes) if m else None
     if source is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from gradcheck.audit.frameworks import PYTHON2
+from gradcheck.audit.frameworks import PYTHON2, UNDEFINED
 
 #: Errors that mean no model was found (or none could be chosen).
 NOT_FOUND = ("EntryNotFound", "AmbiguousEntry", "ParamsNotFound")
@@ -122,7 +122,7 @@ def unparsed_cell(raw: str, error: str, notes: Sequence[str]) -> str:
     NameError for the class) blames something else. It leads when no model was found (``raw``, the error before
     any explanation, says so) or a later statement missed one of the names the cell defines.
     """
-    undefined = {m.group(1) for n in notes if (m := _UNDEFINED_NAME.search(str(n)))}
+    undefined = {m.group(1) for n in notes if (m := UNDEFINED.search(str(n)))}
     for note in notes:
         m = _LOST_CELL.search(str(note))
         if m is None:
@@ -134,6 +134,3 @@ def unparsed_cell(raw: str, error: str, notes: Sequence[str]) -> str:
                 f"{m.group('names')}: fix that cell and audit it again (the error met: {error})"
             )
     return error
-
-
-_UNDEFINED_NAME = re.compile(r"NameError: name '(\w+)' is not defined")
