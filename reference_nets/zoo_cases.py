@@ -102,6 +102,7 @@ _ZOO_TABLE: dict[str, list[tuple[str, int | tuple[int, ...] | None]]] = {
         (_MIX2, 2),
     ],
     "relu-derivative-ones": [("relu-mse-d2", 1), ("relu-bce-d1", 1), (_MIX2, 2), ("relu-mse-sigout-d2", 2)],
+    "relu-derivative-sign": [("relu-mse-d2", 1), ("relu-bce-d1", 1), (_MIX2, 2)],
     "missing-activation-derivative": [
         ("sigmoid-bce-d2", 1),
         ("sigmoid-bce-d2", 2),

@@ -48,6 +48,7 @@ from .zoo_classic import (  # noqa: F401 - the catalogue's classes and placement
     _OutputDerivativeAtActivation,
     _OutputDerivativeAtPreactivation,
     _ReluOnes,
+    _ReluSign,
     _ReluThresholdOne,
     _SignFlipAll,
     _SignFlipTensor,
@@ -513,5 +514,16 @@ MUTANTS["bias-not-averaged"] = MutantSpec(
 )
 # the ReLU's output cached where a leaky ReLU's belongs (reference_nets.zoo_layers)
 MUTANTS.update({row[0]: MutantSpec(*row) for row in LATE_LAYER_MUTANTS})
+# relu'(z) written np.sign(z): -1, not 0, where z < 0
+MUTANTS["relu-derivative-sign"] = MutantSpec(
+    "relu-derivative-sign",
+    "relu'(z) = np.sign(z): -1 instead of 0 where z < 0",
+    "wrong_activation_derivative",
+    True,
+    _ReluSign,
+    _hidden_layers("relu"),
+    "Multiply by (Z > 0), or by np.maximum(np.sign(Z), 0).",
+)
+_REQUIREMENTS["relu-derivative-sign"] = "needs a relu hidden layer"
 #: Codes added to the vocabulary (DESIGN.md: add, never rename).
 DIAGNOSIS_CODES = (*DIAGNOSIS_CODES, "gradient_clipping", "shape_mismatch")

@@ -86,6 +86,13 @@ class _ReluThresholdOne(_HiddenDerivative):
         return (z.real > 1).astype(z.dtype)
 
 
+class _ReluSign(_HiddenDerivative):
+    mutant_name = "relu-derivative-sign"
+
+    def _buggy_prime(self, name, z, a):
+        return np.sign(z.real).astype(z.dtype)  # np.sign(Z): -1 where Z < 0, where relu' is 0
+
+
 class _ReluOnes(_HiddenDerivative):
     mutant_name = "relu-derivative-ones"
 

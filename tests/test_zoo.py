@@ -116,6 +116,8 @@ EXPECTED["bias-from-layer-above"] = ("wrong_cached_tensor", True)
 EXPECTED["bias-not-averaged"] = ("missing_batch_mean", False)
 # The ReLU's output cached for the next layer's dW where a leaky ReLU's belongs (reference_nets.zoo_layers)
 EXPECTED["leaky-relu-cached-as-relu"] = ("wrong_cached_tensor", True)
+# relu'(z) written np.sign(z) (reference_nets.zoo_catalogue)
+EXPECTED["relu-derivative-sign"] = ("wrong_activation_derivative", True)
 # Codes added to the vocabulary since (DESIGN.md lists them as candidates)
 DESIGN_CODES |= {"gradient_clipping", "shape_mismatch"}
 

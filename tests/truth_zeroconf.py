@@ -159,7 +159,48 @@ def default_data_path(rel: str):
     return ps, [g["d" + k] for k in keys], loss, [f"params['{k}']" for k in keys]
 
 
+def loss_grad_tuple(rel: str):
+    """loss_and_gradients(images, onehot, w1, b1, w2, b2) -> (loss, dw2, db2, dw1, db1): a ReLU hidden layer, a
+    softmax output, cross-entropy averaged over the samples; the course's helper module is not imported here."""
+    tree = ast.parse((FOLDER / rel).read_text())
+    tree.body = [s for s in tree.body if isinstance(s, ast.FunctionDef)]
+    ns = {"np": np}
+    exec(compile(tree, str(FOLDER / rel), "exec"), ns)
+    ps = [RNG.normal(size=(3, 5)), RNG.normal(size=5), RNG.normal(size=(5, 4)), RNG.normal(size=4)]
+    onehot = np.eye(4)[[0, 1, 2, 3, 1, 2, 0]]
+    _, dw2, db2, dw1, db1 = ns["loss_and_gradients"](X, onehot, *ps)
+
+    def loss():
+        s = np.maximum(X @ ps[0] + ps[1], 0) @ ps[2] + ps[3]
+        e = np.exp(s - s.max(axis=1, keepdims=True))
+        return -np.mean(np.sum(onehot * np.log(e / e.sum(axis=1, keepdims=True)), axis=1))
+
+    return ps, [dw1, db1, dw2, db2], loss, ["w1", "b1", "w2", "b2"]
+
+
+def epoch_sgd(rel: str):
+    """nn_epoch(X, y, W1, W2, lr, batch) on the whole batch at once: the in-place step over the rate is the gradient
+    claimed; softmax cross-entropy of relu(X @ W1) @ W2 averaged over the samples, integer labels."""
+    m = _module(rel)
+    ps = [RNG.normal(size=(3, 5)), RNG.normal(size=(5, 4))]
+    labels, rate = np.array([0, 1, 2, 3, 1, 2, 0]), 0.5
+    after = [p.copy() for p in ps]
+    m.nn_epoch(X, labels, *after, lr=rate, batch=len(X))
+    grads = [(p - a) / rate for p, a in zip(ps, after)]
+
+    def loss():
+        s = np.maximum(X @ ps[0], 0) @ ps[1]
+        s = s - s.max(axis=1, keepdims=True)
+        return -np.mean(s[np.arange(len(labels)), labels] - np.log(np.exp(s).sum(axis=1)))
+
+    return ps, grads, loss, ["W1", "W2"]
+
+
 ZEROCONF_CASES = {
+    "epoch_sgd_inplace_correct.py": lambda: epoch_sgd("epoch_sgd_inplace_correct.py"),
+    "epoch_sgd_inplace_no_mask_bug.py": lambda: epoch_sgd("epoch_sgd_inplace_no_mask_bug.py"),
+    "loss_grad_tuple_train_correct.py": lambda: loss_grad_tuple("loss_grad_tuple_train_correct.py"),
+    "loss_grad_tuple_train_sign_bug.py": lambda: loss_grad_tuple("loss_grad_tuple_train_sign_bug.py"),
     "default_data_path_correct.py": lambda: default_data_path("default_data_path_correct.py"),
     "default_data_path_no_mean_bug.py": lambda: default_data_path("default_data_path_no_mean_bug.py"),
     "toplevel_flags_correct.py": lambda: toplevel_flags("toplevel_flags_correct.py"),

@@ -304,6 +304,29 @@ def globals_list(rel: str):
     return ps, [dW_hid, err_hid, dW_out, err_out], loss, ["W_hid", "b_hid", "W_out", "b_out"]
 
 
+def trainer_in_module(folder: str):
+    """network.py's fit_network(): its starting weights (epochs=0, reseeded) and one step (epochs=1), the gradient
+    the step over the rate; data drawn here; mean cross-entropy of a sigmoid/softmax net written here."""
+    m = _module(f"{folder}/network.py")
+    x, labels, rate = np.random.default_rng(7).normal(size=(9, 2)), np.arange(9) % 2, 0.5
+    np.random.seed(3)
+    start = m.fit_network(x, labels, 4, epochs=0)
+    np.random.seed(3)
+    after = m.fit_network(x, labels, 4, epochs=1, rate=rate)
+    keys = ["W_in", "W_o", "b_in", "b_o"]
+    ps = [start[k].copy() for k in keys]
+    grads = [(start[k] - after[k]) / rate for k in keys]
+
+    def loss():
+        h = _sig(x @ ps[0] + ps[2])
+        z = h @ ps[1] + ps[3]
+        z = z - z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return -np.mean(logp[np.arange(len(labels)), labels])
+
+    return ps, grads, loss, ["W_hid", "W_out", "b_hid", "b_out"]
+
+
 def _cases(stem: str, make, variants: tuple[str, ...]) -> dict:
     return {f"{stem}_{v}.py": (lambda rel=f"{stem}_{v}.py": make(rel)) for v in variants}
 
@@ -323,5 +346,9 @@ SHAPES_CASES = {
     **{
         f"per_sample_script_project_{v}": (lambda f=f"per_sample_script_project_{v}": per_sample_script(f))
         for v in ("correct", "moved_weights_bug")
+    },
+    **{
+        f"trainer_in_module_project_{v}": (lambda f=f"trainer_in_module_project_{v}": trainer_in_module(f))
+        for v in ("correct", "no_mean_bug")
     },
 }

@@ -136,6 +136,9 @@ def grade(
         if found is None:
             return SubmissionResult(status="error", error=str(exc), rules=ex.rules, unmodelled=UNMODELLED_NET, **base)
         X, (layout, config, forward) = found
+    unmatched = _outputs_unmatched(ex, config, Y)
+    if unmatched:
+        return SubmissionResult(status="error", error=unmatched, rules=ex.rules, unmodelled=UNMODELLED_NET, **base)
     narrowed = narrowed_forward(forward, ex.forward, ex.precision)
     if narrowed:
         ex = dataclasses.replace(ex, precision=np.dtype(np.float32))
@@ -160,6 +163,19 @@ def grade(
     judged = with_penalty(judged, result.get("penalty_probe"))
     judged = ratetwice.judged(for_update_form(judged, result.get("update_form")), result.get("update"))
     return movedweights.judged(judged, result.get("moved_reads"))
+
+
+def _outputs_unmatched(ex: Extracted, config, Y: np.ndarray) -> str | None:
+    """Why the network the weights chain into cannot be judged on these targets: it has another number of
+    outputs (a weight the forward reads left out of the trained ones, the targets or weights misread), or None."""
+    if config.sizes[-1] == Y.shape[1]:
+        return None
+    return (
+        f"the weights found ({', '.join(ex.params)}) chain into a network of {config.sizes[-1]} output(s) per "
+        f"sample, and the targets have {Y.shape[1]} column(s): a weight the forward reads is left out (one the code "
+        "never updates, see the notes), or the targets or weights were misread; set [network] params to every "
+        "weight in layer order and [entry] data_y to the targets"
+    )
 
 
 def _with_ones_read_as_bias(ex: Extracted, result: Mapping[str, Any], X, n_out: int, spec: AuditSpec):

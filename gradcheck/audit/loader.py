@@ -82,6 +82,9 @@ class LoadedSubmission:
     class_nodes: dict[str, ast.ClassDef] = field(default_factory=dict)
     #: notebook only: line in the combined source -> (cell index, line in cell)
     line_map: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: a script only: line after its own -> (file, line) of a training function it imports, written into it
+    #: (:mod:`gradcheck.audit.importedtrainers`)
+    borrowed: dict[int, tuple[str, int]] = field(default_factory=dict)
     #: the top-level statements of the entry file (run or not)
     stmts: list[ast.stmt] = field(default_factory=list)
     #: a folder submission: the folder (its modules import each other)
@@ -109,6 +112,9 @@ class LoadedSubmission:
         if self.kind == "ipynb" and lineno in self.line_map:
             cell, line = self.line_map[lineno]
             return f"cell {cell}, line {line}"
+        if lineno in self.borrowed:
+            name, line = self.borrowed[lineno]
+            return f"{name} line {line}"
         return f"line {lineno}"
 
     def annotate_traceback(self, text: str) -> str:

@@ -229,7 +229,7 @@ def _unpinned_entry(stmts: list[ast.stmt], infer) -> tuple[list[ast.stmt], str, 
     :data:`INVENTED_HIDDEN`.
     Anything else left unbound, or more than one such function: None."""
     flat = _flat(stmts)
-    assigned = {t.id for s in flat if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Name)}
+    assigned = _assigned(flat)
     found = []
     for fn in (s for s in stmts if isinstance(s, ast.FunctionDef)):
         sites = [s for s in flat if not isinstance(s, (ast.FunctionDef, ast.ClassDef)) and _calls(s, fn.name)]
@@ -263,7 +263,7 @@ def _uncalled_entry(stmts: list[ast.stmt], infer) -> tuple[list[ast.stmt], str, 
     own = {s.name for s in stmts if isinstance(s, ast.FunctionDef)}
     called = {n.func.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
     flat = _flat(stmts)
-    assigned = {t.id for s in flat if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Name)}
+    assigned = _assigned(flat)
     found = []
     for fn in (s for s in stmts if isinstance(s, ast.FunctionDef) and s.name not in called):
         if _gradient_results(list(ast.walk(fn)), own):
@@ -296,6 +296,11 @@ def _gradient_results(nodes: list[ast.AST], own: set[str] | None = None) -> set[
         if _GRADIENT_CALL.search(n.value.func.id) or any(is_grad_name(t) for t in bound):
             returned |= bound
     return returned
+
+
+def _assigned(flat: list[ast.stmt]) -> set[str]:
+    """The names the module's top-level statements assign (``X, y = make_blobs(...)`` binds both)."""
+    return {n for s in flat if isinstance(s, ast.Assign) for t in s.targets for n in names_in(t)}
 
 
 def _named(call: ast.Call, name: str) -> bool:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit import hoist, loader, unitfactor
+from gradcheck.audit import hoist, importedtrainers, loader, unitfactor
 from gradcheck.audit.loader import AuditError, LoadedSubmission
 
 _PY_CELL = re.compile(r"^#\s*(%%|In\s*\[[\s\d]*\]\s*:)")
@@ -146,6 +146,7 @@ def prepare(path: str | Path, notes: list[str]) -> ScriptRun:
         stmts = loader.parse_python(text, p)
         lines = text.split("\n")
         cells = _py_cells(lines)
+        stmts, loaded.borrowed = importedtrainers.with_imported_trainers(stmts, p, lines, notes)
     loaded.class_nodes = {s.name: s for s in stmts if isinstance(s, ast.ClassDef)}
     stmts = unitfactor.without_unit_factors(stmts, notes)  # W = (W * momento) + step, momento = 1
     return ScriptRun(loaded, stmts, cells, lines)

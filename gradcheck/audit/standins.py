@@ -192,6 +192,8 @@ def install_fake_sklearn(source: str | None = None) -> bool:
     sys.modules["sklearn.model_selection"] = ms
     sys.modules["sklearn.metrics"] = metrics
     sys.modules["sklearn.datasets"] = pkg.datasets
+    for old in ("samples_generator", "_samples_generator"):  # make_blobs's module before scikit-learn 0.24
+        sys.modules[f"sklearn.datasets.{old}"] = pkg.datasets
     pkg.preprocessing = sys.modules["sklearn.preprocessing"] = skprep.module()  # type: ignore[attr-defined]
     return True
 

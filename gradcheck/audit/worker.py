@@ -387,7 +387,7 @@ def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool, point
     cell = sr.cell_of(cap.line)
     nb = sr.loaded.kind == "ipynb"
     result["shape"] = "script"
-    result["entry"] = f"<cell {cell}>" if nb and cell is not None else f"line {cap.line}"
+    result["entry"] = f"<cell {cell}>" if nb and cell is not None else sr.loaded.locate(cap.line)
     result["params"] = [{"name": n, "path": n, "shape": list(v.shape), "data": v} for n, v in cap.params.items()]
     result["grads"] = [
         {"param": p, "path": g, "rule": "spec", "shape": list(v.shape), "data": v}
@@ -456,8 +456,8 @@ def _capture_note(sr: Any, line: int, update: int | None) -> str:
         after = f"({sr.loaded.locate(update)})" if update is not None else ""
     else:
         cell = sr.cell_of(line)
-        text = f"gradients captured at line {line}" + (f" (cell {cell})" if cell is not None else "")
-        after = f"at line {update}" if update is not None else ""
+        text = f"gradients captured at {sr.loaded.locate(line)}" + (f" (cell {cell})" if cell is not None else "")
+        after = f"at {sr.loaded.locate(update)}" if update is not None else ""
     return text + (
         f", before the first update {after}"
         if update is not None

@@ -113,6 +113,9 @@ SENTENCES = {
     ),
     "wrong-activation-derivative": "{where} uses the derivative of a different activation than the {act} it applies.",
     "relu-derivative-threshold-one": "The ReLU derivative in {where} is (Z > 1); it must be (Z > 0).",
+    "relu-derivative-sign": (
+        "The ReLU derivative in {where} is np.sign(Z), which is -1 where Z < 0; it must be (Z > 0), 0 there."
+    ),
     "relu-derivative-ones": (
         "The ReLU derivative in {where} is 1 everywhere (or missing): units with Z <= 0 must pass no gradient, (Z > 0)."
     ),

@@ -84,6 +84,9 @@ def bind_args(
     for p in plist:  # a penalty with a default (``reg=0.0``) keeps it: only one the caller must pass is given
         if roles[p.name] == "penalty" and p.default is not p.empty:
             roles[p.name] = None
+    for p in plist:  # nn_epoch(X, y, W1, W2, lr=0.1, batch=100): a mini-batch size, given as the whole batch's
+        if roles[p.name] is None and p.name.lower() in BATCH_KNOBS and type(p.default) is int:
+            roles[p.name] = "batch_size"
     named = {r for r in roles.values() if r in ctx}
     spare = [r for r in fallback if r not in named]
     args: list = []
@@ -110,6 +113,11 @@ def bind_args(
         else:
             args.append(value)
     return args, kwargs, used
+
+
+#: Argument names that are a mini-batch's size when their default is an integer (``batch=100``); never the batch
+#: itself, which code also calls ``batch`` (``backprop(self, batch)``, a list of samples).
+BATCH_KNOBS = ("batch", "bs", "minibatch", "mini_batch", "minibatch_size")
 
 
 def _role(name: str, ctx: dict, lr_arg: str | None) -> str | None:

@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from gradcheck.audit.adapters.calling import plain_params
-from gradcheck.audit.adapters.names import role_of, strip_grad
+from gradcheck.audit.adapters.names import is_param_name, role_of, strip_grad
 from gradcheck.audit.adapters.returns import returned_names
 
 
 def feeding_forward(funcs: dict[str, Callable], bname: str) -> str | None:
     """The one function (not ``bname``) that returns, by name, values the backward takes as arguments of no
     input or target role (``H``, ``A1``, ``cache``) and takes the input itself; None when none or several do."""
+    # never the weights: train(X, Y, opts) returning w1, b1, ... is no forward of backward(X, Y, w1, ...)
     wanted = {p.name for p in plain_params(funcs[bname]) if role_of(p.name) not in ("X", "Y", "lr")}
+    wanted = {n for n in wanted if not is_param_name(n)}
     found = []
     for name, fn in funcs.items():
         if name == bname:
@@ -31,10 +33,13 @@ def feeding_forward(funcs: dict[str, Callable], bname: str) -> str | None:
 
 def gradient_function(funcs: dict[str, Callable]) -> str | None:
     """The one function taking data (an input or target argument) that returns two or more values, every one
-    named like a gradient (``return gA, ga, gB, gk``, ``return dW1, db1``); None when none or several do."""
+    named like a gradient (``return gA, ga, gB, gk``, ``return dW1, db1``), after the loss where it comes first
+    (``return loss, db2, dw2, db1, dw1``); None when none or several do."""
     found = []
     for name, fn in funcs.items():
         names = returned_names(fn)
+        if names and (names[0] or "").lower() in _LOSS_WORDS:
+            names = names[1:]
         grads = len(names) >= 2 and all(n and strip_grad(n) not in (None, n.lower()) for n in names)
         if grads and any(role_of(p.name) in ("X", "Y") for p in plain_params(fn)):
             found.append(name)

@@ -84,6 +84,12 @@ TRAIN_METHODS = [
     "step",
     "update",
     "train",
+    # one epoch of mini-batch SGD on weights passed in and updated in place (``nn_epoch(X, y, W1, W2, lr, batch)``)
+    "nn_epoch",
+    "train_epoch",
+    "sgd_epoch",
+    "run_epoch",
+    "fit_epoch",
 ]
 BACKWARD_NAMES = GRAD_METHODS + TRAIN_METHODS
 #: Training methods of a model class only, tried last: a module function of that name is often the

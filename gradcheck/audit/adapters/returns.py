@@ -44,7 +44,23 @@ def returned_names(fn: Callable) -> list[str | None]:
         return []
     value = rets[-1]
     elts = value.elts if isinstance(value, ast.Tuple) else [value]
-    return [e.id if isinstance(e, ast.Name) else (e.attr if isinstance(e, ast.Attribute) else None) for e in elts]
+    return [_element_name(e) for e in elts]
+
+
+#: Methods that return the same values in another shape: ``return loss, db2.squeeze(), dw2.T`` names db2 and dw2.
+_RESHAPING = ("squeeze", "flatten", "ravel", "reshape", "copy")
+
+
+def _element_name(e: ast.expr) -> str | None:
+    """The name a returned element stands for: ``dW1``, ``self.dW1`` -> dW1, ``db2.squeeze()`` or ``dw2.T`` -> the
+    array's own name; None for anything else."""
+    if isinstance(e, ast.Call) and isinstance(e.func, ast.Attribute) and e.func.attr in _RESHAPING:
+        e = e.func.value
+    elif isinstance(e, ast.Attribute) and e.attr == "T":
+        e = e.value
+    if isinstance(e, ast.Name):
+        return e.id
+    return e.attr if isinstance(e, ast.Attribute) else None
 
 
 def named_values(fn: Callable, value: Any) -> dict[str, Any]:

@@ -23,6 +23,13 @@ FEWEST = 4
 SHOWN = 4
 
 
+def _one_per_layer(names: list[str]) -> bool:
+    """``w1, b1, w2, b2``: one weight array and one bias per numbered layer, a layer stack passed positionally
+    (:mod:`.shapes.positional`), not one number per connection."""
+    keys = [(n[0].lower(), n[1:]) for n in names]
+    return all("_" not in k and len(k) == 1 for _, k in keys) and len(set(keys)) == len(keys)
+
+
 def spread_weights(stmts: Iterable[ast.stmt]) -> str | None:
     """The error for top-level functions taking several indexed weight arguments, or None."""
     takers = []
@@ -30,7 +37,7 @@ def spread_weights(stmts: Iterable[ast.stmt]) -> str | None:
         if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         names = [a.arg for a in s.args.args if INDEXED.match(a.arg) and is_param_name(a.arg)]
-        if len(names) >= FEWEST:
+        if len(names) >= FEWEST and not _one_per_layer(names):
             takers.append((s.name, names))
     if not takers:
         return None

@@ -13,11 +13,11 @@ student's own loss, first in line, so that the backward with the mask is judged 
 from __future__ import annotations
 
 import ast
-import sys
 from collections.abc import Callable
 from typing import Any
 
 from gradcheck.audit.adapters import inline, knobs
+from gradcheck.audit.adapters.framewatch import watching
 from gradcheck.audit.adapters.scalar import scalar
 from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.loader import AuditError, StudentCodeError
@@ -52,22 +52,14 @@ def _read(code, name: str, run: Callable[[], Any]) -> float | None:
     """``name``'s value in the frame of ``code`` when it returns, while ``run()`` runs."""
     seen: dict[str, Any] = {}
 
-    def local(frame, event, arg):
+    def returned(frame, event: str) -> None:
         if event == "return":
             seen["value"] = frame.f_locals.get(name)
-        return local
 
-    def calls(frame, event, arg):
-        return local if frame.f_code is code else None
-
-    previous = sys.gettrace()
-    sys.settrace(calls)
     try:
-        run()
+        watching(code, returned, run)
     except (StudentCodeError, AuditError):
         return None
-    finally:
-        sys.settrace(previous)
 
     return scalar(seen.get("value"))
 

@@ -397,7 +397,7 @@ def script_losses(
                 continue
             if v is not None:
                 found.append({"source": f"the student's {cand.source}()", "value": v, "tier": 2})
-    found += _model_losses(cands, weights or {}, data, ns)
+    found += _model_losses(cands, _with_keys(weights or {}, stmts), data, ns)
     tree = ast.Module(body=list(stmts), type_ignores=[])
     for loss in list(inline.in_tree(tree, str(loaded.path)))[:MAX_CANDIDATES]:
         bound = _scalar(ns.get(loss.target)) if "." not in loss.target else None
@@ -414,6 +414,18 @@ def script_losses(
         if v is not None and v != bound:
             found.append({"source": f"the loss `{loss.text()}` ({loaded.locate(loss.line)})", "value": v, "tier": 3})
     return found
+
+
+def _with_keys(weights: dict, stmts: list[ast.stmt]) -> dict:
+    """``weights`` under their own names and under each key the script files them by in a dict it builds
+    (``model = {'w1': weight1, 'b1': bias1}``: ``calculate_loss(model)`` reads ``model['w1']``)."""
+    out = dict(weights)
+    for node in (n for s in stmts for n in ast.walk(s) if isinstance(n, ast.Dict)):
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and isinstance(value, ast.Name):
+                if value.id in weights and key.value not in weights:
+                    out[key.value] = weights[value.id]
+    return out
 
 
 def _model_losses(cands: list[Candidate], weights: dict, data: tuple, ns: dict | None = None) -> list[dict]:

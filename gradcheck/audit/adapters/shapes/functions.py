@@ -101,8 +101,8 @@ def entry_functions(ctx: Context, bname: str | None, funcs: dict) -> tuple[str |
         bname
         or first_named(funcs, GRAD_METHODS, ctx.spec.get("backward"))
         or loss_grads_function(funcs)  # before train(): compute_loss(params, X, y, reg) -> (loss, grads)
+        or gradient_function(funcs)  # before train(): calc_loss_and_grad(x, y, w1, ...) -> (loss, db2, dw2, ...)
         or first_named(funcs, BACKWARD_NAMES)
-        or gradient_function(funcs)
     )
     if bname is not None and not ctx.spec.get("backward"):
         bname = wrapping(funcs, bname) or bname

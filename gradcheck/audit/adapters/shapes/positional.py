@@ -15,6 +15,7 @@ import numpy as np
 
 from gradcheck.audit.adapters import synth
 from gradcheck.audit.adapters.calling import call_student, plain_params
+from gradcheck.audit.adapters.inlineforward import inline_forward, takes_scores
 from gradcheck.audit.adapters.names import INIT_FUNC_NAMES, role_of
 from gradcheck.audit.adapters.params import with_keys_read
 from gradcheck.audit.adapters.returns import returned_names
@@ -111,6 +112,10 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
         if made is None:
             return None
     fresh, orient = params_maker(funcs, names, ctx, made)
-    target = params_target(ctx, fresh, fname, bname, funcs[bname], funcs.get(fname), "positional", orient, by_name=True)
+    # nn_epoch(X, y, W1, W2, lr): the forward it computes inline, its scores where the module's loss takes them
+    forward = funcs.get(fname) if fname else inline_forward(funcs[bname], takes_scores(funcs))
+    if fname is None and forward is not None:
+        ctx.notes.append(f"no forward function: the output {bname}() computes inline is read, run at learning rate 0")
+    target = params_target(ctx, fresh, fname, bname, funcs[bname], forward, "positional", orient, by_name=True)
     target.params_of = lambda root: with_keys_read(root, names)  # the arguments, whatever their names
     return target

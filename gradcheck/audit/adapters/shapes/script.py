@@ -24,6 +24,7 @@ from gradcheck.audit.adapters.names import (
     strip_grad,
 )
 from gradcheck.audit.adapters.shapes import flatpair, flatunpack
+from gradcheck.audit.astnames import names_in
 from gradcheck.audit.helperupdates import inline_update_helpers
 
 
@@ -137,6 +138,29 @@ def _never_updated(stmts: list[ast.stmt], params: list[str]) -> list[str]:
         if trained & set(ids):
             found += [n for n in ids if n not in trained and is_param_name(n) and not is_grad_name(n)]
     return list(dict.fromkeys(found))
+
+
+def _updates_elsewhere(stmts: list[ast.stmt], params: list[str]) -> dict[str, str]:
+    """``{w_out: "line 44 assigns w_out's update to w_out_new, which nothing reads"}``: an untrained weight-like
+    name whose update (a statement reading it and more) goes into another weight-like variable no statement reads,
+    while the weight itself is read elsewhere (by the forward)."""
+    nodes = [n for s in stmts for n in ast.walk(s)]
+    loads: dict[str, int] = {}
+    for n in nodes:
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+            loads[n.id] = loads.get(n.id, 0) + 1
+    out: dict[str, str] = {}
+    for n in nodes:
+        if not (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)):
+            continue
+        target, read = n.targets[0].id, names_in(n.value)
+        if target in loads or not is_param_name(target) or len(read) < 2:
+            continue
+        for name in sorted(read):
+            if name not in params and name != target and is_param_name(name) and not is_grad_name(name):
+                if loads.get(name, 0) > 1 and name not in out:  # read by this update and by the forward
+                    out[name] = f"line {n.lineno} assigns {name}'s update to {target}, which nothing reads"
+    return out
 
 
 def _by_first_read(stmts: list[ast.stmt], params: list[str]) -> list[str] | None:
@@ -272,9 +296,13 @@ def script_spec(path, spec: dict, notes: list[str]) -> dict:
     how = "paired by their names (the script updates no weight)" if named else "read off its updates"
     notes.append(f"a script without a model class or backward function: weights and gradients {how} ({pairs})")
     untrained = [] if named else _never_updated(sr.stmts, found["params"])
+    dead = {} if named else _updates_elsewhere(sr.stmts, found["params"])
+    untrained += [n for n in dead if n not in untrained]
     if untrained:
+        elsewhere = f" ({'; '.join(dead.values())})" if dead else ""
         notes.append(
-            f"{', '.join(untrained)}: read beside the weights by the forward, never updated: the script never trains "
+            f"{', '.join(untrained)}: read beside the weights by the forward, never updated{elsewhere}: the script "
+            "never trains "
             "them (no gradient is computed for them), and no reference network holds a bias it does not train"
         )
     if found.get("update_helpers"):
