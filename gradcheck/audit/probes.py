@@ -360,9 +360,12 @@ def _watched_step(ctx, values: list[np.ndarray], read) -> tuple:
     from gradcheck.audit.plaingrads import plain_floats
 
     runner, params, s1 = ctx["runner"], ctx["params"], ctx["s1"]
-    root = _fresh_at(ctx, values)
+    root = runner.t.fresh()  # made before the watch: the grader's point is not in it yet
     w = CallWatch(ctx["root"], lambda: base_snapshot(root, params), [np.asarray(v, float) for v in values])
     with watching(w) as hook:  # every thread the step starts is watched; the hook cannot be switched off
+        # the point is set under the watch: a setter of the submission's (a property, __setattr__, a dict's
+        # __setitem__) runs when the weights cannot be copied in place, and it is the first code to see them
+        _fresh_at(ctx, values, root)
         step = runner.step(ctx["lrs"][0], s1.columns, root=root, knob=ctx.get("knob"))
         grads = plain_floats(read(step))
     summary = w.summary()
