@@ -16,6 +16,8 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 
+from gradcheck.printable import NOT_DRAWN
+
 __all__ = ["look_alike", "skeleton"]
 
 _LATIN_LOOKS = {
@@ -43,9 +45,12 @@ _LATIN_LOOKS = {
 
 def skeleton(text: str) -> str:
     """``text`` as it looks: NFKC-normalised, characters that are not drawn (format characters, category
-    Cf: a zero-width space, a direction override) left out, look-alike letters of other scripts replaced
+    Cf: a zero-width space, a direction override; the other default-ignorable code points: a Hangul filler, the
+    combining grapheme joiner, a variation selector) left out, look-alike letters of other scripts replaced
     by Latin ones."""
-    shown = (c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
+    shown = (
+        c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf" and not NOT_DRAWN.match(c)
+    )
     return "".join(_LATIN_LOOKS.get(c, c) for c in shown)
 
 
