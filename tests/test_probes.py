@@ -536,3 +536,22 @@ def test_a_second_call_on_the_same_network_must_agree():
     steady = {"grads": [[0.5, 0.5]], "same_object": [[0.5, 0.5]]}
     agreed = judge(_result(seed=11, repeat=steady, point={}, calls={}))
     assert not any(d.code == "nondeterministic_gradient" for d in agreed.diagnoses)
+
+
+def test_a_code_object_is_a_library_s_only_when_its_file_compiles_to_it():
+    """The watch tells a library's frames by the file their code names: a relabelled code object
+    (``co_filename=numpy.__file__``, even with a real function's name and first line) is not numpy's."""
+    from gradcheck.audit.genuinecode import genuine
+
+    def helper(x):
+        return x + 1e-5
+
+    real = np.zeros_like.__wrapped__.__code__ if hasattr(np.zeros_like, "__wrapped__") else np.mean.__code__
+    assert genuine(real) and genuine(json.dumps.__code__)
+    assert genuine(helper.__code__)  # this test file is its file
+    assert not genuine(helper.__code__.replace(co_filename=np.__file__))
+    forged = helper.__code__.replace(
+        co_filename=real.co_filename, co_name=real.co_name, co_firstlineno=real.co_firstlineno
+    )
+    assert not genuine(forged)
+    assert not genuine(helper.__code__.replace(co_filename="/nonexistent/site-packages/numpy/core/numeric.py"))

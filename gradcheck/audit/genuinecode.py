@@ -1,0 +1,53 @@
+"""Whether a code object is the one its file holds (run by the worker's call watch, in the sandbox).
+
+The call watch (:class:`gradcheck.audit.probes.CallWatch`) tells the submission's frames from a
+library's by the file their code names. That name is the submission's to choose:
+``f.__code__ = f.__code__.replace(co_filename=numpy.__file__)`` (in a decorator, run with the
+definitions) made a central-difference gradient's functions pass for numpy's, and the watch
+saw none of their evaluations (a full pass). A code object naming a file is believed only when
+compiling that file gives a code object of the same name, first line and bytecode; the file is
+compiled once per worker (only files whose code runs while the watch looks), and each code
+object is judged once. A file that cannot be read or compiled vouches for nothing.
+"""
+
+from __future__ import annotations
+
+from types import CodeType
+
+__all__ = ["genuine"]
+
+#: id(code) -> whether it is its file's; the code objects are kept so that no id is reused.
+_JUDGED: dict[int, tuple[CodeType, bool]] = {}
+_FILES: dict[str, frozenset[tuple[str, int, bytes]]] = {}
+
+
+def genuine(code: CodeType) -> bool:
+    """Is ``code`` compiled from the file it names (the same name, first line and bytecode)?"""
+    hit = _JUDGED.get(id(code))
+    if hit is not None and hit[0] is code:
+        return hit[1]
+    found = (code.co_name, code.co_firstlineno, code.co_code) in _file_codes(code.co_filename)
+    _JUDGED[id(code)] = (code, found)
+    return found
+
+
+def _file_codes(filename: str) -> frozenset[tuple[str, int, bytes]]:
+    known = _FILES.get(filename)
+    if known is None:
+        known = _FILES[filename] = frozenset(_compiled(filename))
+    return known
+
+
+def _compiled(filename: str) -> set[tuple[str, int, bytes]]:
+    """(name, first line, bytecode) of every code object compiling ``filename`` makes (nothing if it cannot)."""
+    try:
+        with open(filename, "rb") as fh:
+            top = compile(fh.read(), filename, "exec", dont_inherit=True)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    out, todo = set(), [top]
+    while todo:
+        c = todo.pop()
+        out.add((c.co_name, c.co_firstlineno, c.co_code))
+        todo.extend(k for k in c.co_consts if isinstance(k, CodeType))
+    return out
