@@ -555,3 +555,8 @@ def test_a_code_object_is_a_library_s_only_when_its_file_compiles_to_it():
     )
     assert not genuine(forged)
     assert not genuine(helper.__code__.replace(co_filename="/nonexistent/site-packages/numpy/core/numeric.py"))
+    import posixpath
+
+    assert genuine(posixpath.join.__code__) and posixpath.join.__code__.co_filename == "<frozen posixpath>"
+    assert not genuine(helper.__code__.replace(co_filename="<frozen posixpath>"))  # the watch left these alone
+    assert not genuine(helper.__code__.replace(co_filename="<frozen nothing_frozen>"))

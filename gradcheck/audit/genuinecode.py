@@ -4,10 +4,12 @@ The call watch (:class:`gradcheck.audit.probes.CallWatch`) tells the submission'
 library's by the file their code names. That name is the submission's to choose:
 ``f.__code__ = f.__code__.replace(co_filename=numpy.__file__)`` (in a decorator, run with the
 definitions) made a central-difference gradient's functions pass for numpy's, and the watch
-saw none of their evaluations (a full pass). A code object naming a file is believed only when
-compiling that file gives a code object of the same name, first line and bytecode; the file is
-compiled once per worker (only files whose code runs while the watch looks), and each code
-object is judged once. A file that cannot be read or compiled vouches for nothing.
+saw none of their evaluations (a full pass), and so did ``co_filename="<frozen posixpath>"``,
+a name the watch left to the interpreter. A code object naming a file is believed only when
+compiling that file (or, for ``<frozen NAME>``, the interpreter's frozen module NAME) gives a
+code object of the same name, first line and bytecode; the file is compiled once per worker
+(only files whose code runs while the watch looks), and each code object is judged once. A
+file that cannot be read or compiled vouches for nothing.
 """
 
 from __future__ import annotations
@@ -39,11 +41,20 @@ def _file_codes(filename: str) -> frozenset[tuple[str, int, bytes]]:
 
 
 def _compiled(filename: str) -> set[tuple[str, int, bytes]]:
-    """(name, first line, bytecode) of every code object compiling ``filename`` makes (nothing if it cannot)."""
+    """(name, first line, bytecode) of every code object compiling ``filename`` makes (nothing if it cannot);
+    for ``<frozen NAME>``, of the interpreter's frozen module NAME."""
     try:
-        with open(filename, "rb") as fh:
-            top = compile(fh.read(), filename, "exec", dont_inherit=True)
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        if filename.startswith("<frozen ") and filename.endswith(">"):
+            import _imp
+
+            name = filename[len("<frozen ") : -1]
+            top = _imp.get_frozen_object(name) if _imp.is_frozen(name) else None
+        else:
+            with open(filename, "rb") as fh:
+                top = compile(fh.read(), filename, "exec", dont_inherit=True)
+    except (OSError, SyntaxError, ValueError, ImportError, RecursionError, MemoryError):
+        return set()
+    if not isinstance(top, CodeType):
         return set()
     out, todo = set(), [top]
     while todo:

@@ -127,9 +127,9 @@ class CallWatch:
                 self.adopted.add(code)
                 return True
             return False
-        if code.co_filename.startswith("<") or genuine(code):
+        if genuine(code):  # a library's file, or one of the interpreter's frozen modules (<frozen posixpath>)
             return False
-        self.adopted.add(code)  # a code object naming a library's file that is not that file's: the submission's
+        self.adopted.add(code)  # a code object naming a file (or frozen module) it is not from: the submission's
         return True
 
     def _own_call(self, frame) -> None:
