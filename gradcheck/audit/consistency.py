@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit.attempts import screened
-from gradcheck.audit.extracted import as_array
+from gradcheck.audit.extracted import as_array, believed_precision
 from gradcheck.audit.grade import SubmissionResult, grade
 from gradcheck.audit.probes import probe_delta
 from gradcheck.audit.samplecheck import judge_samples
@@ -73,6 +73,10 @@ UNWATCHED_CPU_NS = 200_000
 #: this (1e-6 is typical) is the student's own arithmetic there, 1 - tanh(z)**2 cancelling at a
 #: saturated unit, which the grader cannot rerun wider: not an inconsistent gradient.
 GROSS = 1e-2
+#: The same bound for a network judged in float64 (GROSS stays for float32's): its rounding there is ~1e-6. With
+#: 1e-2, a backward taking finite differences where it was not watched (at its own weights, sys.getprofile() None)
+#: and its own slightly wrong backprop at the grader's point (0.9% off) passed with a full score.
+GROSS_FLOAT64 = 1e-4
 #: An answer without the grader's second point. The worker sets the point for every shape it reads a gradient
 #: from, so no answer of its own lacks it: an answer saying it "cannot be set" (or that the weights set do not
 #: reach the computation) is a claim that the grader check less, made inside the submission's process.
@@ -193,7 +197,10 @@ def at_point(r, result, point, X, Y, spec, seed, own_at=None) -> SubmissionResul
             undecided = tuple(dataclasses.replace(t, status="inconclusive") for t in r.tensors)
             return dataclasses.replace(r, status="inconclusive", tensors=undecided, notes=(*r.notes, at_p2.notes[-1]))
         worst = _worst(at_p2)
-        if at_p2.status == "inconclusive" or (at_p2.status == "fail" and worst < GROSS):
+        in_float32 = believed_precision(result)[0] != "float64" or "float32" in (r.precision, at_p2.precision)
+        if at_p2.status == "inconclusive" or (
+            at_p2.status == "fail" and worst < (GROSS if in_float32 else GROSS_FLOAT64)
+        ):
             # not a gradient of other weights: the student's own arithmetic there, or undecided
             how = f"off by up to {worst:.2g} relative in {', '.join(bad)}" if np.isfinite(worst) else at_p2.status
             note = (
