@@ -186,7 +186,9 @@ def at_point(r, result, point, X, Y, spec, seed, own_at=None) -> SubmissionResul
     else:
         at_p2 = _grade_at(again, X, Y, spec, r.path, seed, r.loss_choice)
     if _told_there(r, at_p2):
-        return _judged_there(r, at_p2)
+        if _reproduced_by(at_p2.forward.network, result, X, Y, spec, r):
+            return _judged_there(r, at_p2)
+        return _fail(r, _another_network(r.forward.network, at_p2.forward.network))
     if r.status == "kink" and at_p2.status == "pass":
         return _clear_of_kinks(r, at_p2)
     if r.passed and not at_p2.passed:
@@ -233,6 +235,32 @@ def _told_there(r: SubmissionResult, at_p2: SubmissionResult) -> bool:
     a, b = r.forward, at_p2.forward
     told = a is not None and b is not None and a.status == b.status == "match" and a.network != b.network
     return told and at_p2.status in ("pass", "kink", "fail", "inconclusive")
+
+
+def _reproduced_by(network: str, result: dict, X, Y, spec: AuditSpec, r: SubmissionResult) -> bool:
+    """Whether ``network`` (a label, ``2-4-1 tanh|sigmoid``) reproduces the forward at the submission's own weights
+    too: the premise of judging at the grader's point. A forward that computes a sigmoid network at its own weights
+    and a tanh one where the grader looks (told by the watch being on) is another function there, not a tie."""
+    hidden, _, output = (network.split(" ") + [""])[1].partition("|")
+    declared = {**spec.sections.get("network", {}), "hidden": [h for h in hidden.split(",") if h], "output": output}
+    try:
+        with screened():
+            again = grade(result, X, Y, AuditSpec({**spec.sections, "network": declared}, spec.path), path=r.path)
+    except Exception:  # noqa: BLE001 - a network the grader cannot declare is none that reproduces it
+        return False
+    return again.forward is not None and again.forward.status == "match"
+
+
+def _another_network(first: str, there: str) -> Diagnosis:
+    return Diagnosis(
+        "inconsistent_gradient",
+        None,
+        f"The forward computes another network at weights the grader chose ({there}) than at the submission's own "
+        f"weights ({first}), and {there} does not reproduce the output there: the code does not compute one function "
+        "(it may tell when it is being checked), so its gradient is not judged at either point.",
+        0.9,
+        {"networks": [first, there]},
+    )
 
 
 def _judged_there(r: SubmissionResult, at_p2: SubmissionResult) -> SubmissionResult:
