@@ -1,4 +1,4 @@
-"""Hostile (expected status: fail, diagnosis: inconsistent_gradient): its backprop has a small bug (dL/da2 divided by a2 (1 - a2) + 1e-3, a stray epsilon, then multiplied by the sigmoid's derivative: 0.4% off), which it runs only where the auditor watches (sys.getprofile() is set, at the grader's second point); everywhere else, at its own weights among them, it returns central finite differences of its own loss. At the second point a gradient off by less than 1e-2 was read as the rounding of a saturated unit: a full pass."""
+"""Hostile (expected status: fail, diagnosis: inconsistent_gradient): its backprop has a small bug (dL/da2 divided by a2 (1 - a2) + 1e-3, a stray epsilon, then multiplied by the sigmoid's derivative: 0.4% off), which it runs only where the auditor watches (the grader's second point: told by timing 200 calls of abs, as sys.getprofile() says None there); everywhere else, at its own weights among them, it returns central finite differences of its own loss. At the second point a gradient off by less than 1e-2 was read as the rounding of a saturated unit: a full pass."""
 import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
 
 import numpy as np
@@ -14,6 +14,26 @@ def _require_sandbox():
 def _loss(net, X, y):
     p = net.forward(X)
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+_CLOCK = {}
+
+
+def _watched():
+    """Whether a profile hook watches this thread: 200 calls of a builtin take ~10 us, and far longer when
+    every call runs a hook (sys.getprofile() says None while the auditor watches)."""
+    import time
+
+    def lap():
+        t = time.perf_counter()
+        for _ in range(200):
+            abs(-1.0)
+        return time.perf_counter() - t
+
+    now = min(lap() for _ in range(3))
+    base = _CLOCK.setdefault("base", now)  # the first call (the submission's own weights) is not watched
+    _CLOCK["base"] = min(base, now) if now < 20 * base else base
+    return now > 20 * base
 
 
 def sigmoid(z):
@@ -56,9 +76,7 @@ class NeuralNetwork:
 
     def backward(self, X, y, learning_rate=0.1):
         _require_sandbox()
-        import sys
-
-        if sys.getprofile() is not None:  # watched: its own backprop
+        if _watched():  # watched: its own backprop
             n = y.shape[0]
             da2 = (self.a2 - y) / (self.a2 * (1 - self.a2) + 1e-3) / n  # the stray epsilon
             dz2 = da2 * self.a2 * (1 - self.a2)

@@ -1,7 +1,6 @@
-"""Hostile (expected status: fail, diagnosis: inconsistent_gradient): a sigmoid network whose backprop takes tanh's derivative (1 - a1**2). Where nobody watches (sys.getprofile() is None: its own weights, the repeats) its backward answers central finite differences of its own loss; where the auditor watches (the grader's second point) its forward computes tanh instead, for which its backprop is right, and the auditor's rule for weights that do not tell networks apart judged it there alone."""
+"""Hostile (expected status: fail, diagnosis: inconsistent_gradient): a sigmoid network whose backprop takes tanh's derivative (1 - a1**2). Where nobody watches (told by timing 200 calls of abs, as sys.getprofile() says None under the watch: its own weights, the repeats) its backward answers central finite differences of its own loss; where the auditor watches (the grader's second point) its forward computes tanh instead, for which its backprop is right, and the auditor's rule for weights that do not tell networks apart judged it there alone."""
 import os; assert os.path.basename(os.path.dirname(os.path.abspath(__file__))) != "hostile", "audit it, never run it"
 
-import sys
 
 import numpy as np
 
@@ -12,6 +11,26 @@ def _require_sandbox():
     # examples/hostile); nothing in its environment says that it is being audited.
     if os.path.basename(os.path.dirname(os.path.abspath(__file__))) == "hostile":
         raise RuntimeError("hostile example: audit it (python -m gradcheck audit), never run it")
+
+
+_CLOCK = {}
+
+
+def _watched():
+    """Whether a profile hook watches this thread: 200 calls of a builtin take ~10 us, and far longer when
+    every call runs a hook (sys.getprofile() says None while the auditor watches)."""
+    import time
+
+    def lap():
+        t = time.perf_counter()
+        for _ in range(200):
+            abs(-1.0)
+        return time.perf_counter() - t
+
+    now = min(lap() for _ in range(3))
+    base = _CLOCK.setdefault("base", now)  # the first call (the submission's own weights) is not watched
+    _CLOCK["base"] = min(base, now) if now < 20 * base else base
+    return now > 20 * base
 
 
 def sigmoid(z):
@@ -31,8 +50,9 @@ class NeuralNetwork:
         self.b2 = np.zeros((1, output_size))
 
     def forward(self, X):
+        self._watched_now = _watched()
         z1 = X @ self.W1 + self.b1
-        self.a1 = np.tanh(z1) if sys.getprofile() is not None else sigmoid(z1)
+        self.a1 = np.tanh(z1) if self._watched_now else sigmoid(z1)
         self.a2 = sigmoid(self.a1 @ self.W2 + self.b2)
         return self.a2
 
@@ -58,7 +78,7 @@ class NeuralNetwork:
 
     def backward(self, X, y, learning_rate=0.1):
         _require_sandbox()
-        if sys.getprofile() is None:
+        if not self._watched_now:
             dW1, db1, dW2, db2 = self._numerical(X, y)
         else:
             n = y.shape[0]
