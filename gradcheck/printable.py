@@ -52,8 +52,8 @@ def _escape(m: re.Match) -> str:
     c = ord(m.group())
     if c < 0x100:
         return f"\\x{c:02x}"
-    if 0xD800 <= c <= 0xDFFF:  # a lone surrogate: no code point to name
-        return "\\ufffd"
+    # a lone surrogate (a byte of a file name that is not UTF-8: U+DC80-U+DCFF) is named too: two names
+    # differing in such bytes all printed the same "\\ufffd" before
     return f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
 
 

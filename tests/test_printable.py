@@ -13,7 +13,8 @@ from gradcheck.printable import printable, printable_tree
         ("\x9b31m", "\\x9b31m"),
         ("nul\x00", "nul\\x00"),
         ("del\x7f", "del\\x7f"),
-        ("bad\ud800", "bad\\ufffd"),
+        ("bad\ud800", "bad\\ud800"),
+        ("bob\udcff", "bob\\udcff"),  # a byte of a name that is not UTF-8: named, not one "\ufffd" for all
         ("lines\nand\ttabs stay", "lines\nand\ttabs stay"),
         ("ünïcode ∂L/∂W", "ünïcode ∂L/∂W"),
     ],

@@ -75,3 +75,26 @@ def test_every_report_format_says_so():
 def test_invisible_and_other_script_look_alikes_are_named(plain, other, told):
     (note,) = look_alike([plain, other, "class/dan/mlp.py"])
     assert told in note and ascii(plain) in note
+
+
+def test_names_not_utf8_print_apart():
+    """Two folder names whose bytes are not UTF-8 printed the same "\\ufffd" (bob<ff> and bob<fe>)."""
+    from gradcheck.printable import one_line
+
+    assert one_line("class/bob\udcff/mlp.py") != one_line("class/bob\udcfe/mlp.py")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("class/bob\x1b/mlp.py", "class/bob\\x1b/mlp.py"),  # a control character beside its escape typed in
+        ("class/eve\u200b/mlp.py", "class/eve\\u200b/mlp.py"),
+        ("class/kim\udcff/mlp.py", "class/kim\\udcff/mlp.py"),
+    ],
+)
+def test_names_printed_alike_are_named(one, other):
+    from gradcheck.printable import one_line
+
+    assert one_line(one) == one_line(other)
+    (note,) = look_alike([one, other, "class/dan/mlp.py"])
+    assert ascii(one) in note and ascii(other) in note

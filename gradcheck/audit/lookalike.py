@@ -16,7 +16,7 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 
-from gradcheck.printable import NOT_DRAWN
+from gradcheck.printable import NOT_DRAWN, one_line
 
 __all__ = ["look_alike", "skeleton"]
 
@@ -64,12 +64,15 @@ def _code_points(text: str) -> str:
 def look_alike(paths: list[str]) -> list[str]:
     """One sentence per group of distinct paths that look the same, naming the code points that differ."""
     groups: dict[str, list[str]] = defaultdict(list)
+    printed: dict[str, list[str]] = defaultdict(list)
     for p in dict.fromkeys(paths):
         groups[skeleton(p)].append(p)
-    out = []
-    for same in groups.values():
-        if len(same) < 2:
+        printed[one_line(p)].append(p)  # shown the same: an escape's text typed in ("bob\\x1b") beside the character
+    out, told = [], set()
+    for same in [*groups.values(), *printed.values()]:
+        if len(same) < 2 or frozenset(same) in told:
             continue
+        told.add(frozenset(same))
         shown = "; ".join(f"{ascii(p)} ({_code_points(p) or 'ASCII only'})" for p in same)
         out.append(f"these {len(same)} submissions' names look alike but differ: {shown}")
     return out
