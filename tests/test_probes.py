@@ -573,6 +573,7 @@ def test_a_code_object_is_a_library_s_only_when_its_file_compiles_to_it():
         co_filename=real.co_filename, co_name=real.co_name, co_firstlineno=real.co_firstlineno
     )
     assert not genuine(forged)
+    assert not genuine(real.replace(co_names=tuple(f"mine_{n}" for n in real.co_names)))  # its bytecode, my globals
     assert not genuine(helper.__code__.replace(co_filename="/nonexistent/site-packages/numpy/core/numeric.py"))
     import posixpath
 

@@ -7,7 +7,7 @@ definitions) made a central-difference gradient's functions pass for numpy's, an
 saw none of their evaluations (a full pass), and so did ``co_filename="<frozen posixpath>"``,
 a name the watch left to the interpreter. A code object naming a file is believed only when
 compiling that file (or, for ``<frozen NAME>``, the interpreter's frozen module NAME) gives a
-code object of the same name, first line and bytecode; the file is compiled once per worker
+code object of the same name, first line, bytecode, names and constants; the file is compiled once per worker
 (only files whose code runs while the watch looks), and each code object is judged once. A
 file that cannot be read or compiled vouches for nothing.
 """
@@ -20,28 +20,34 @@ __all__ = ["genuine"]
 
 #: id(code) -> whether it is its file's; the code objects are kept so that no id is reused.
 _JUDGED: dict[int, tuple[CodeType, bool]] = {}
-_FILES: dict[str, frozenset[tuple[str, int, bytes]]] = {}
+_FILES: dict[str, frozenset[tuple]] = {}
+
+
+def _key(code: CodeType) -> tuple:
+    """What makes two code objects compute the same: the bytecode, and the names and constants it indexes
+    (the same bytecode with other global names or constants calls other functions)."""
+    return (code.co_name, code.co_firstlineno, code.co_code, code.co_names, code.co_consts)
 
 
 def genuine(code: CodeType) -> bool:
-    """Is ``code`` compiled from the file it names (the same name, first line and bytecode)?"""
+    """Is ``code`` compiled from the file it names (the same name, first line, bytecode, names and constants)?"""
     hit = _JUDGED.get(id(code))
     if hit is not None and hit[0] is code:
         return hit[1]
-    found = (code.co_name, code.co_firstlineno, code.co_code) in _file_codes(code.co_filename)
+    found = _key(code) in _file_codes(code.co_filename)
     _JUDGED[id(code)] = (code, found)
     return found
 
 
-def _file_codes(filename: str) -> frozenset[tuple[str, int, bytes]]:
+def _file_codes(filename: str) -> frozenset[tuple]:
     known = _FILES.get(filename)
     if known is None:
         known = _FILES[filename] = frozenset(_compiled(filename))
     return known
 
 
-def _compiled(filename: str) -> set[tuple[str, int, bytes]]:
-    """(name, first line, bytecode) of every code object compiling ``filename`` makes (nothing if it cannot);
+def _compiled(filename: str) -> set[tuple]:
+    """:func:`_key` of every code object compiling ``filename`` makes (nothing if it cannot);
     for ``<frozen NAME>``, of the interpreter's frozen module NAME."""
     try:
         if filename.startswith("<frozen ") and filename.endswith(">"):
@@ -59,6 +65,6 @@ def _compiled(filename: str) -> set[tuple[str, int, bytes]]:
     out, todo = set(), [top]
     while todo:
         c = todo.pop()
-        out.add((c.co_name, c.co_firstlineno, c.co_code))
+        out.add(_key(c))
         todo.extend(k for k in c.co_consts if isinstance(k, CodeType))
     return out
