@@ -25,7 +25,14 @@ _FORMAT = (
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
-_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_FORMAT}]")
+# And the rest of Unicode's default-ignorable code points, drawn as nothing although they are letters or marks:
+# the Hangul fillers (U+3164, U+FFA0, U+115F, U+1160), the combining grapheme joiner (U+034F), the variation
+# selectors (U+FE00-U+FE0F, U+E0100-U+E01EF), the Mongolian ones, the Khmer inherent vowels and the unassigned
+# rest of those blocks: "alice" + U+034F printed as "alice", a second student with no note.
+_IGNORABLE = "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\ufff0-\ufff8\U000e0000-\U000e0fff"
+_NOT_DRAWN = f"{_FORMAT}{_IGNORABLE}"
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_NOT_DRAWN}]")
+NOT_DRAWN = re.compile(f"[{_NOT_DRAWN}]")
 
 
 def printable(text: str) -> str:
@@ -45,8 +52,8 @@ def _escape(m: re.Match) -> str:
     c = ord(m.group())
     if c < 0x100:
         return f"\\x{c:02x}"
-    if 0xD800 <= c <= 0xDFFF:  # a lone surrogate: no code point to name
-        return "\\ufffd"
+    # a lone surrogate (a byte of a file name that is not UTF-8: U+DC80-U+DCFF) is named too: two names
+    # differing in such bytes all printed the same "\\ufffd" before
     return f"\\u{c:04x}" if c <= 0xFFFF else f"\\U{c:08x}"
 
 

@@ -73,3 +73,31 @@ def test_without_the_guard_the_same_code_escapes_the_watch():
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["seen"] == []
+
+
+ASKED = r"""
+import json, sys, threading
+from gradcheck.audit import hookguard
+
+hookguard.install()
+def watch(frame, event, arg):
+    pass
+
+with hookguard.watching(watch) as evidence:
+    inside = [sys.getprofile(), threading.getprofile()]
+sys.setprofile(watch)  # outside a watch the hook is what it is
+print(json.dumps({"inside": [h is None for h in inside], "removed": evidence["removed"],
+                  "outside": sys.getprofile() is watch}))
+sys.setprofile(None)
+"""
+
+
+def test_a_watched_step_cannot_ask_whether_it_is_watched():
+    """sys.getprofile() told a backward whether the auditor watched it (finite differences where it did not, its
+    own wrong backprop where it did: examples/hostile/unwatched_numerical_small_bug.py): under the watch it says
+    None, and so does threading.getprofile()."""
+    proc = subprocess.run(
+        [sys.executable, "-c", ASKED], capture_output=True, text=True, timeout=60, cwd=ROOT, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"inside": [True, True], "removed": False, "outside": True}

@@ -251,3 +251,21 @@ def test_the_written_spec_audits_the_same(written, name, tmp_path):
     r = audit_one(SUBMISSIONS / name, spec, limits=limits_for(spec))
     zero_config = EXPECTED[name].get("audit", EXPECTED[name]["verdict"])
     assert r.status == zero_config, (r.status, r.error, [d.code for d in r.diagnoses])
+
+
+def test_no_student_text_becomes_a_key_of_the_spec():
+    """An exception message, a file name and a gradient path are comments of one line each: a newline in them
+    would start lines of keys ([check] rtol = 0.5 makes every wrong gradient within 50% pass)."""
+    forged = "diverged\n[check]\nrtol = 0.5\r\n[limits]\u2028wall_seconds = 86000\n#"
+    result = {
+        "ok": True,
+        "shape": "grads-dict\n[check]\nmethod = 'x'",
+        "entry": "forward_backward",
+        "params": [{"name": "W1"}],
+        "grads": [{"param": "W1", "path": "ret['dW1']\n[data]\nn = 1"}],
+    }
+    text = render_spec(Path("mlp\n[check]\nrtol = 0.4\n#.py"), result, None, "mse (mean)", f"RuntimeError: {forged}")
+    data = tomllib.loads(text)
+    assert "check" not in data and "limits" not in data and data["data"]["n"] == 16
+    assert "# The audit of mlp\\n[check]\\nrtol = 0.4\\n#.py stopped: RuntimeError: diverged\\n[check]" in text
+    parse_spec(data, "s.toml")

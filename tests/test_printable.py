@@ -13,7 +13,8 @@ from gradcheck.printable import printable, printable_tree
         ("\x9b31m", "\\x9b31m"),
         ("nul\x00", "nul\\x00"),
         ("del\x7f", "del\\x7f"),
-        ("bad\ud800", "bad\\ufffd"),
+        ("bad\ud800", "bad\\ud800"),
+        ("bob\udcff", "bob\\udcff"),  # a byte of a name that is not UTF-8: named, not one "\ufffd" for all
         ("lines\nand\ttabs stay", "lines\nand\ttabs stay"),
         ("ünïcode ∂L/∂W", "ünïcode ∂L/∂W"),
     ],
@@ -40,3 +41,10 @@ def test_no_separator_or_format_character_survives():
     assert shown.count("\\u") + shown.count("\\U") + shown.count("\\x") == len(hidden)
     assert printable("ok\u2028== b.py: FAIL").splitlines() == ["ok\\u2028== b.py: FAIL"]
     assert printable("a\U000e0041") == "a\\U000e0041"  # a tag character: named in full
+
+
+def test_default_ignorable_letters_and_marks_are_shown_as_escapes():
+    # not format characters, yet drawn as nothing: "alice" + U+034F printed as "alice" (a second student, unseen)
+    for c in ("\u034f", "\u115f", "\u1160", "\u17b4", "\u180b", "\u3164", "\ufe0f", "\uffa0", "\U000e0100"):
+        assert printable("alice" + c) == "alice" + c.encode("unicode_escape").decode()
+    assert printable("caf\u00e9 \u2800") == "caf\u00e9 \u2800"  # an accent and a blank pattern are drawn

@@ -262,3 +262,30 @@ def test_the_request_moves_every_weight_as_probe_delta_says():
     p1 = np.array([1.0, 2.0])
     np.testing.assert_array_equal(asked["params"][0], p1 + probes.probe_delta([(2,)], [p1], 7)[0])
     assert consistency.POINT_RTOL < 1e-3  # the grader compares what the second run used with this, far below the move
+
+
+def test_the_script_container_that_takes_the_point_is_watched():
+    """A weight the worker cannot write in place is stored through the script's own container: that code sees the
+    grader's weights first, and is watched like the rest (finite differences in a list's __setitem__)."""
+    import sys
+
+    from gradcheck.audit.scriptpoint import PointSetter
+
+    seen = []
+
+    class Weights(list):
+        def __setitem__(self, i, value):
+            seen.append(sys.getprofile())
+            super().__setitem__(i, value)
+
+    frozen = np.zeros((2, 2))
+    frozen.flags.writeable = False
+    ns = {"weights": Weights([frozen, np.zeros(2)])}
+    point = [np.ones((2, 2)), np.ones(2)]
+    setter = PointSetter(ns, ["weights[0]", "weights[1]"], 3, point, "/nowhere", lambda n: ns["weights"][int(n[-2])])
+    assert setter.arrive(3)
+    try:
+        assert seen and seen[0] is setter.watch
+    finally:
+        setter.close()
+    assert np.array_equal(ns["weights"][0], point[0])

@@ -64,8 +64,37 @@ def test_every_report_format_says_so():
         ("class/carol/mlp.py", "class/carol\u202e/mlp.py", "U+202E RIGHT-TO-LEFT OVERRIDE"),
         ("class/gina/mlp.py", "class/\u0261ina/mlp.py", "U+0261 LATIN SMALL LETTER SCRIPT G"),
         ("class/ADA/mlp.py", "class/\u13aaDA/mlp.py", "U+13AA CHEROKEE LETTER GO"),
+        ("class/alice/mlp.py", "class/alice\u034f/mlp.py", "U+034F COMBINING GRAPHEME JOINER"),
+        ("class/bob/mlp.py", "class/bob\u3164/mlp.py", "U+3164 HANGUL FILLER"),
+        ("class/bob/mlp.py", "class/bob\uffa0/mlp.py", "U+FFA0 HALFWIDTH HANGUL FILLER"),
+        ("class/eve/mlp.py", "class/ev\ufe0fe/mlp.py", "U+FE0F VARIATION SELECTOR-16"),
+        ("class/eve/mlp.py", "class/eve\U000e0100/mlp.py", "U+E0100 VARIATION SELECTOR-17"),
+        ("class/kim/mlp.py", "class/k\u115fim/mlp.py", "U+115F HANGUL CHOSEONG FILLER"),
     ],
 )
 def test_invisible_and_other_script_look_alikes_are_named(plain, other, told):
     (note,) = look_alike([plain, other, "class/dan/mlp.py"])
     assert told in note and ascii(plain) in note
+
+
+def test_names_not_utf8_print_apart():
+    """Two folder names whose bytes are not UTF-8 printed the same "\\ufffd" (bob<ff> and bob<fe>)."""
+    from gradcheck.printable import one_line
+
+    assert one_line("class/bob\udcff/mlp.py") != one_line("class/bob\udcfe/mlp.py")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("class/bob\x1b/mlp.py", "class/bob\\x1b/mlp.py"),  # a control character beside its escape typed in
+        ("class/eve\u200b/mlp.py", "class/eve\\u200b/mlp.py"),
+        ("class/kim\udcff/mlp.py", "class/kim\\udcff/mlp.py"),
+    ],
+)
+def test_names_printed_alike_are_named(one, other):
+    from gradcheck.printable import one_line
+
+    assert one_line(one) == one_line(other)
+    (note,) = look_alike([one, other, "class/dan/mlp.py"])
+    assert ascii(one) in note and ascii(other) in note

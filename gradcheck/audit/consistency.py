@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit.attempts import screened
-from gradcheck.audit.extracted import as_array
+from gradcheck.audit.extracted import as_array, believed_precision
 from gradcheck.audit.grade import SubmissionResult, grade
 from gradcheck.audit.probes import probe_delta
 from gradcheck.audit.samplecheck import judge_samples
@@ -73,6 +73,10 @@ UNWATCHED_CPU_NS = 200_000
 #: this (1e-6 is typical) is the student's own arithmetic there, 1 - tanh(z)**2 cancelling at a
 #: saturated unit, which the grader cannot rerun wider: not an inconsistent gradient.
 GROSS = 1e-2
+#: The same bound for a network judged in float64 (GROSS stays for float32's): its rounding there is ~1e-6. With
+#: 1e-2, a backward taking finite differences where it was not watched (at its own weights, sys.getprofile() None)
+#: and its own slightly wrong backprop at the grader's point (0.9% off) passed with a full score.
+GROSS_FLOAT64 = 1e-4
 #: An answer without the grader's second point. The worker sets the point for every shape it reads a gradient
 #: from, so no answer of its own lacks it: an answer saying it "cannot be set" (or that the weights set do not
 #: reach the computation) is a claim that the grader check less, made inside the submission's process.
@@ -182,7 +186,9 @@ def at_point(r, result, point, X, Y, spec, seed, own_at=None) -> SubmissionResul
     else:
         at_p2 = _grade_at(again, X, Y, spec, r.path, seed, r.loss_choice)
     if _told_there(r, at_p2):
-        return _judged_there(r, at_p2)
+        if _reproduced_by(at_p2.forward.network, result, X, Y, spec, r):
+            return _judged_there(r, at_p2)
+        return _fail(r, _another_network(r.forward.network, at_p2.forward.network))
     if r.status == "kink" and at_p2.status == "pass":
         return _clear_of_kinks(r, at_p2)
     if r.passed and not at_p2.passed:
@@ -193,7 +199,10 @@ def at_point(r, result, point, X, Y, spec, seed, own_at=None) -> SubmissionResul
             undecided = tuple(dataclasses.replace(t, status="inconclusive") for t in r.tensors)
             return dataclasses.replace(r, status="inconclusive", tensors=undecided, notes=(*r.notes, at_p2.notes[-1]))
         worst = _worst(at_p2)
-        if at_p2.status == "inconclusive" or (at_p2.status == "fail" and worst < GROSS):
+        in_float32 = believed_precision(result)[0] != "float64" or "float32" in (r.precision, at_p2.precision)
+        if at_p2.status == "inconclusive" or (
+            at_p2.status == "fail" and worst < (GROSS if in_float32 else GROSS_FLOAT64)
+        ):
             # not a gradient of other weights: the student's own arithmetic there, or undecided
             how = f"off by up to {worst:.2g} relative in {', '.join(bad)}" if np.isfinite(worst) else at_p2.status
             note = (
@@ -226,6 +235,32 @@ def _told_there(r: SubmissionResult, at_p2: SubmissionResult) -> bool:
     a, b = r.forward, at_p2.forward
     told = a is not None and b is not None and a.status == b.status == "match" and a.network != b.network
     return told and at_p2.status in ("pass", "kink", "fail", "inconclusive")
+
+
+def _reproduced_by(network: str, result: dict, X, Y, spec: AuditSpec, r: SubmissionResult) -> bool:
+    """Whether ``network`` (a label, ``2-4-1 tanh|sigmoid``) reproduces the forward at the submission's own weights
+    too: the premise of judging at the grader's point. A forward that computes a sigmoid network at its own weights
+    and a tanh one where the grader looks (told by the watch being on) is another function there, not a tie."""
+    hidden, _, output = (network.split(" ") + [""])[1].partition("|")
+    declared = {**spec.sections.get("network", {}), "hidden": [h for h in hidden.split(",") if h], "output": output}
+    try:
+        with screened():
+            again = grade(result, X, Y, AuditSpec({**spec.sections, "network": declared}, spec.path), path=r.path)
+    except Exception:  # noqa: BLE001 - a network the grader cannot declare is none that reproduces it
+        return False
+    return again.forward is not None and again.forward.status == "match"
+
+
+def _another_network(first: str, there: str) -> Diagnosis:
+    return Diagnosis(
+        "inconsistent_gradient",
+        None,
+        f"The forward computes another network at weights the grader chose ({there}) than at the submission's own "
+        f"weights ({first}), and {there} does not reproduce the output there: the code does not compute one function "
+        "(it may tell when it is being checked), so its gradient is not judged at either point.",
+        0.9,
+        {"networks": [first, there]},
+    )
 
 
 def _judged_there(r: SubmissionResult, at_p2: SubmissionResult) -> SubmissionResult:

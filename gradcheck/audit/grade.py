@@ -162,7 +162,7 @@ def grade(
         )
     judged = with_penalty(judged, result.get("penalty_probe"))
     judged = ratetwice.judged(for_update_form(judged, result.get("update_form")), result.get("update"))
-    return movedweights.judged(judged, result.get("moved_reads"))
+    return dataclasses.replace(movedweights.judged(judged, result.get("moved_reads")), precision=ex.precision.name)
 
 
 def _outputs_unmatched(ex: Extracted, config, Y: np.ndarray) -> str | None:

@@ -13,6 +13,11 @@ handed the work by the backward) cannot be given the hook (Python 3.11 has no
 is held is measured instead (``/proc/self/task/<id>/schedstat``), so that its work is at
 least seen.
 
+While the watch holds the hook, ``sys.getprofile()`` and ``threading.getprofile()`` answer None, so
+that a backward cannot ask whether it is watched (finite differences where it was not, its own wrong
+backprop where it was: ``examples/hostile/unwatched_numerical_small_bug.py``); the profile hook's cost
+per call still tells, to code that times itself.
+
 This raises the bar for code that evades the watch through the interpreter's own API; it is
 no wall against code that rewrites the worker's objects (the worker shares its process).
 """
@@ -45,6 +50,16 @@ def _thread_set_profile(func) -> None:
         _STATE["changes"] += 1
         return
     _ORIGINAL["threading.setprofile"](func)
+
+
+def _get_profile():
+    """The hook as the submission may see it: none while the watch holds it (``sys.getprofile() is None`` told a
+    backward whether it was watched: finite differences where not, its own backprop where it was)."""
+    return None if _STATE["watch"] is not None else _ORIGINAL["sys.getprofile"]()
+
+
+def _thread_get_profile():
+    return None if _STATE["watch"] is not None else _ORIGINAL["threading.getprofile"]()
 
 
 def _start_new_thread(function, args, kwargs=None):
@@ -89,10 +104,14 @@ def install() -> None:
             "threading.setprofile": threading.setprofile,
             "_thread.start_new_thread": _thread.start_new_thread,
             "threading.enumerate": threading.enumerate,
+            "sys.getprofile": sys.getprofile,
+            "threading.getprofile": threading.getprofile,
         }
     )
     sys.setprofile = _set_profile
     threading.setprofile = _thread_set_profile
+    sys.getprofile = _get_profile
+    threading.getprofile = _thread_get_profile
     _thread.start_new_thread = _thread.start_new = _start_new_thread
     threading._start_new_thread = _start_new_thread  # what threading.Thread.start calls
 
@@ -107,7 +126,8 @@ def watching(watch: Callable) -> Iterator[dict[str, Any]]:
     """
     set_profile = _ORIGINAL.get("sys.setprofile", sys.setprofile)
     set_thread_profile = _ORIGINAL.get("threading.setprofile", threading.setprofile)
-    previous, previous_thread = sys.getprofile(), threading.getprofile()
+    get_profile = _ORIGINAL.get("sys.getprofile", sys.getprofile)
+    previous, previous_thread = get_profile(), _ORIGINAL.get("threading.getprofile", threading.getprofile)()
     evidence: dict[str, Any] = {}
     before = _other_threads()
     _STATE.update(watch=watch, changes=0)
@@ -116,7 +136,7 @@ def watching(watch: Callable) -> Iterator[dict[str, Any]]:
     try:
         yield evidence
     finally:
-        evidence["removed"] = sys.getprofile() is not watch
+        evidence["removed"] = get_profile() is not watch
         evidence["changes"] = _STATE["changes"]
         _STATE.update(watch=None, changes=0)
         after = _other_threads()

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from gradcheck.audit.ownloss import OWN_LOSS
+from gradcheck.printable import one_line
 
 #: What to set when the audit stopped with an error of this type.
 TODOS: dict[str, list[str]] = {
@@ -222,7 +223,9 @@ def render_spec(
     lines += ["", "[loss]", *([LOSS_TODO] if assumed else []), *_loss_lines(loss, assumed, penalty)]
     lines += ["", "[data]", *_data_lines(result)]
     lines += ["", "[points]", "gradient = 1                     # split evenly over the tensors", "forward = 0", ""]
-    return "\n".join(lines)
+    # each item is one line: a newline in the student's exception message, file name or a forged answer's
+    # gradient path would end its comment, and what follows would be keys ([check] rtol = 0.5) of the spec
+    return "\n".join(one_line(line) for line in lines)
 
 
 def suggestion(path: Path, result: dict | None, graded, failure: str | None = None) -> tuple[str, str | None]:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 
+from gradcheck.printable import NOT_DRAWN, one_line
+
 __all__ = ["look_alike", "skeleton"]
 
 _LATIN_LOOKS = {
@@ -43,9 +45,12 @@ _LATIN_LOOKS = {
 
 def skeleton(text: str) -> str:
     """``text`` as it looks: NFKC-normalised, characters that are not drawn (format characters, category
-    Cf: a zero-width space, a direction override) left out, look-alike letters of other scripts replaced
+    Cf: a zero-width space, a direction override; the other default-ignorable code points: a Hangul filler, the
+    combining grapheme joiner, a variation selector) left out, look-alike letters of other scripts replaced
     by Latin ones."""
-    shown = (c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
+    shown = (
+        c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf" and not NOT_DRAWN.match(c)
+    )
     return "".join(_LATIN_LOOKS.get(c, c) for c in shown)
 
 
@@ -59,12 +64,15 @@ def _code_points(text: str) -> str:
 def look_alike(paths: list[str]) -> list[str]:
     """One sentence per group of distinct paths that look the same, naming the code points that differ."""
     groups: dict[str, list[str]] = defaultdict(list)
+    printed: dict[str, list[str]] = defaultdict(list)
     for p in dict.fromkeys(paths):
         groups[skeleton(p)].append(p)
-    out = []
-    for same in groups.values():
-        if len(same) < 2:
+        printed[one_line(p)].append(p)  # shown the same: an escape's text typed in ("bob\\x1b") beside the character
+    out, told = [], set()
+    for same in [*groups.values(), *printed.values()]:
+        if len(same) < 2 or frozenset(same) in told:
             continue
+        told.add(frozenset(same))
         shown = "; ".join(f"{ascii(p)} ({_code_points(p) or 'ASCII only'})" for p in same)
         out.append(f"these {len(same)} submissions' names look alike but differ: {shown}")
     return out

@@ -38,6 +38,7 @@ import numpy as np
 
 from gradcheck.audit.basereads import held_arrays
 from gradcheck.audit.complexstep import ComplexSteps
+from gradcheck.audit.genuinecode import genuine
 from gradcheck.audit.stencils import StencilLines, direction_key
 from gradcheck.audit.weightcopies import WeightCopies, nested_floats
 
@@ -112,17 +113,24 @@ class CallWatch:
             return
 
     def _ours(self, frame, adopt: bool = False) -> bool:
-        """Is ``frame`` the submission's: code of its files, or code it compiled from a string at run time
+        """Is ``frame`` the submission's: code of its files, code it compiled from a string at run time
         (``exec(compile(src, "<generated>", "exec"))``) that one of its frames called (``adopt``: a first call
-        of such code makes it the submission's from then on, and the code it calls in turn)."""
+        of such code makes it the submission's from then on, and the code it calls in turn), or code naming a
+        file it was not compiled from (``code.replace(co_filename=numpy.__file__)``,
+        :mod:`gradcheck.audit.genuinecode`)."""
         code = frame.f_code
         if code.co_filename.startswith(self.root) or code in self.adopted:
             return True
-        back = frame.f_back
-        if adopt and _compiled_from_string(code) and back is not None and self._ours(back):
-            self.adopted.add(code)
-            return True
-        return False
+        if _compiled_from_string(code):
+            back = frame.f_back
+            if adopt and back is not None and self._ours(back):
+                self.adopted.add(code)
+                return True
+            return False
+        if genuine(code):  # a library's file, or one of the interpreter's frozen modules (<frozen posixpath>)
+            return False
+        self.adopted.add(code)  # a code object naming a file (or frozen module) it is not from: the submission's
+        return True
 
     def _own_call(self, frame) -> None:
         code = frame.f_code
@@ -360,9 +368,12 @@ def _watched_step(ctx, values: list[np.ndarray], read) -> tuple:
     from gradcheck.audit.plaingrads import plain_floats
 
     runner, params, s1 = ctx["runner"], ctx["params"], ctx["s1"]
-    root = _fresh_at(ctx, values)
+    root = runner.t.fresh()  # made before the watch: the grader's point is not in it yet
     w = CallWatch(ctx["root"], lambda: base_snapshot(root, params), [np.asarray(v, float) for v in values])
     with watching(w) as hook:  # every thread the step starts is watched; the hook cannot be switched off
+        # the point is set under the watch: a setter of the submission's (a property, __setattr__, a dict's
+        # __setitem__) runs when the weights cannot be copied in place, and it is the first code to see them
+        _fresh_at(ctx, values, root)
         step = runner.step(ctx["lrs"][0], s1.columns, root=root, knob=ctx.get("knob"))
         grads = plain_floats(read(step))
     summary = w.summary()

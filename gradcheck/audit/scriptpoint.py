@@ -116,10 +116,12 @@ class PointSetter:
             return False
         from gradcheck.audit.hookguard import watching
 
+        # watched from before the weights are set: where they are not float arrays written in place, the
+        # script's own container (a list subclass's __setitem__) is the first code to see them
+        self.evidence = self.stack.enter_context(watching(self.watch))
         for name, value in zip(self.names, self.values):
             _assign(self.ns, name, value)
         self.done = True
-        self.evidence = self.stack.enter_context(watching(self.watch))
         return True
 
     def close(self) -> dict[str, Any]:

@@ -54,6 +54,8 @@ class SubmissionResult:
     own_loss: str | None = field(default=None, compare=False, repr=False)
     #: The spec this audit suggests (TOML text, ``--init-spec``'s): what the instructor would declare to audit it so.
     suggested_spec: str = field(default="", compare=False, repr=False)
+    #: The precision the gradient was judged to (not serialised): "float32" for a network computing in float32.
+    precision: str = field(default="float64", compare=False, repr=False)
 
     @property
     def passed(self) -> bool:
