@@ -189,6 +189,32 @@ def jump_at_point(oracle: Oracle, name: str, j: int) -> bool:
     return bool(clear and gaps[0] > 0 and 1.0 / JUMP_STEADY <= gaps[1] / gaps[0] <= JUMP_STEADY)
 
 
+def complex_step_agrees(oracle: Oracle, name: str, j: int, g: float, tolerance: float) -> bool:
+    """Does the complex step at entry ``j`` give ``g`` to ``tolerance``? (1 evaluation; False where the loss
+    refuses complex parameters, warns, or gives no finite value)
+
+    At one kink at the point (``abs`` of a weight at 0, one ReLU unit at exactly 0) the complex step gives
+    one side's slope, as the one-sided limits do. Where it gives neither but the gradient, every unit sits
+    on its own side of its kink at the point, and the jump the real steps see is many kinks nearer than
+    the shortest of them: evidence only that real differences cannot judge the entry. It is never taken
+    for the derivative here (a loss through ``np.abs`` of a complex value is not analytic), only to keep a
+    fail from resting on slopes beyond those kinks.
+    """
+    import warnings
+
+    from gradcheck.numeric import complex_step
+    from gradcheck.problem import UserFunctionError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            warnings.simplefilter("error", RuntimeWarning)
+            c = complex_step(oracle, name, j)
+    except (UserFunctionError, TypeError, ValueError, AttributeError, np.exceptions.ComplexWarning, RuntimeWarning):
+        return False
+    return bool(np.isfinite(c.value)) and abs(c.value - g) <= tolerance
+
+
 #: :func:`small_step_bracket` halves the step at most this many times (the rounding ceiling it is
 #: given ends the walk long before: float64 at 6e-6 / 2**30 ~ 6e-15 rounds to a few units of 1e-1 of
 #: a loss of 1). Halving, not quartering: a unit between the last two steps leaves that side unsettled,

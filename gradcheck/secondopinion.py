@@ -235,7 +235,12 @@ class SecondOpinions:
         if at_point or (isolated and refined is not None and refined.kink):
             if subgradient_status(g, refined if not at_point else est, tolerance) == "fail":
                 # one kink at the point, none crossed on either side (abs of a weight at 0), and g
-                # (not 0) outside it
+                # (not 0) outside it; unless the complex step, which takes each unit's own branch at
+                # the point, gives g: then the jump is many kinks nearer than any real step (leaky
+                # ReLU units of a net at weights of 1e-3, their pre-activations 1e-13 from zero)
+                if at_point and kinks.complex_step_agrees(self.oracle, name, j, g, tolerance):
+                    self._note_kinks(name, j, _nearer_note)
+                    return "inconclusive", est
                 return "fail", est
         # outside the limits: kinks nearer to the point than the smallest step (units a
         # hair from zero beside units at it) leave each side's limit the slope beyond them,
@@ -471,6 +476,18 @@ def _crossed_note(name: str, first: tuple, count: int) -> str:
 
 
 _crossed_note.key = "crossed"
+
+
+def _nearer_note(name: str, first: tuple, count: int) -> str:
+    return (
+        f"{_which(name, first, count)} inconclusive: the one-sided slopes jump at the point as at one kink, and "
+        "the gradient lies outside them, but the complex step (each unit on its own side of its kink) gives the "
+        "gradient: many kinks (ReLU, leaky ReLU) lie nearer to the point than any real step resolves, and the "
+        "slopes beyond them are no evidence of a wrong gradient (larger weights or nonzero biases separate them)"
+    )
+
+
+_nearer_note.key = "nearer"
 
 
 def _bracket_note(width: float, step: float):
