@@ -17,6 +17,14 @@ import numpy as np
 from gradcheck import analyticity, castscreen, convention, dataprecision, kinks
 from gradcheck import numeric as nm
 from gradcheck.compare import SAFETY, judge
+from gradcheck.kinknotes import (
+    ConventionNote,
+    bracket_note,
+    coincident_note,
+    crossed_note,
+    kink_note,
+    nearer_note,
+)
 from gradcheck.kinks import subgradient_status
 from gradcheck.references import DEEP, EXTENDED_LIMIT, SUBTLE
 from gradcheck.throughcast import rounds_in_stairs
@@ -64,7 +72,7 @@ class SecondOpinions:
             status = dataprecision.excused(self, name, j, g, best) or status  # (float32 data, float64 parameters)
         refined = self._refined
         if status == "inconclusive" and refined is not None and refined.crossed > 0 and not self.left_by_kinks(name, j):
-            self._note_kinks(name, j, _crossed_note)
+            self._note_kinks(name, j, crossed_note)
         return status, best
 
     _widened = 0
@@ -133,7 +141,7 @@ class SecondOpinions:
             return "kink", est, up
         if status == "fail" and g == 0.0:
             # every path of the entry through units at exactly 0 (see _through_kinks): 0 is owed nothing
-            self._note_kinks(name, j, _coincident_note)
+            self._note_kinks(name, j, coincident_note)
             return "inconclusive", est, up
         return status, est, up
 
@@ -175,7 +183,7 @@ class SecondOpinions:
         scale = max(abs(g), abs(measured.value), floor) if measured is not None else 0.0
         if not convention.holds(measured, g, self.rtol, scale):
             return False
-        self._note_kinks(name, j, _ConventionNote(measured))
+        self._note_kinks(name, j, ConventionNote(measured))
         return True
 
     def _through_kinks(self, name: str, j: int, g: float, floor: float, status: str, best: nm.Estimate):
@@ -230,7 +238,7 @@ class SecondOpinions:
             # through units at their kink (a zero weight column beside zero biases, a net initialised
             # at zeros: each sample's unit at 0) is 0 under relu'(0) = 0, while each side's slope
             # switches some of those units on; no value between the slopes is owed there
-            self._note_kinks(name, j, _coincident_note)
+            self._note_kinks(name, j, coincident_note)
             return "inconclusive", est
         if at_point or (isolated and refined is not None and refined.kink):
             if subgradient_status(g, refined if not at_point else est, tolerance) == "fail":
@@ -239,7 +247,7 @@ class SecondOpinions:
                 # the point, gives g: then the jump is many kinks nearer than any real step (leaky
                 # ReLU units of a net at weights of 1e-3, their pre-activations 1e-13 from zero)
                 if at_point and kinks.complex_step_agrees(self.oracle, name, j, g, tolerance):
-                    self._note_kinks(name, j, _nearer_note)
+                    self._note_kinks(name, j, nearer_note)
                     return "inconclusive", est
                 return "fail", est
         # outside the limits: kinks nearer to the point than the smallest step (units a
@@ -277,16 +285,16 @@ class SecondOpinions:
         )
         if bracket.settled and bracket.width <= KINK_WIDTH * abs(g):
             return "kink", est
-        self._note_kinks(name, j, _bracket_note(bracket.width / max(abs(g), np.finfo(float).tiny), bracket.step))
+        self._note_kinks(name, j, bracket_note(bracket.width / max(abs(g), np.finfo(float).tiny), bracket.step))
         return "inconclusive", est
 
     def _note_kinks(self, name: str, j: int, note=None) -> None:
         """Name the entries left inconclusive by kinks (one note per tensor and kind, its count kept current).
 
-        ``note(name, first, count)`` writes it: :func:`_kink_note` (kinks inside every step) by default;
+        ``note(name, first, count)`` writes it: :func:`kink_note` (kinks inside every step) by default;
         a note with a ``key`` attribute is one kind whatever its wording (the last wording is kept).
         """
-        note = note or _kink_note
+        note = note or kink_note
         self.__dict__.setdefault("_kinked", set()).add((name, int(j)))
         kind = (name, getattr(note, "key", note))
         unsettled = self.__dict__.setdefault("_unsettled", {})
@@ -449,80 +457,9 @@ def _with_entry_noise(o: nm.Oracle, name: str, j: int, scale: float) -> nm.Estim
         o.noise = before
 
 
-def _which(name: str, first: tuple, count: int) -> str:
-    """The entries a kink note names: the first one, and how many more."""
-    return f"{name}: entry {list(first)}" + (f" and {count - 1} more" if count > 1 else "")
-
-
-def _kink_note(name: str, first: tuple, count: int) -> str:
-    return (
-        f"{_which(name, first, count)} inconclusive: kinks (ReLU, clip, abs) inside every step down to "
-        "the loss's rounding, and one-sided slopes that never settled"
-    )
-
-
 def _uncrossed(est: nm.Estimate) -> nm.Estimate:
     """``est`` with the error that kinks crossed by its steps put in it taken out (:func:`gradcheck.numeric.refine`)."""
     return dataclasses.replace(est, error=est.error - est.crossed, crossed=0.0) if est.crossed > 0 else est
-
-
-def _crossed_note(name: str, first: tuple, count: int) -> str:
-    return (
-        f"{_which(name, first, count)} inconclusive: kinks (ReLU, clip, abs) a step's length from the point; "
-        "the one-sided slopes changed from one step to the next as neither a smooth loss nor a kink at the point "
-        "would, and steps short enough to stay inside the kinks are below what the loss's rounding resolves there "
-        "(a smaller batch or larger weights separate the kinks)"
-    )
-
-
-_crossed_note.key = "crossed"
-
-
-def _nearer_note(name: str, first: tuple, count: int) -> str:
-    return (
-        f"{_which(name, first, count)} inconclusive: the one-sided slopes jump at the point as at one kink, and "
-        "the gradient lies outside them, but the complex step (each unit on its own side of its kink) gives the "
-        "gradient: many kinks (ReLU, leaky ReLU) lie nearer to the point than any real step resolves, and the "
-        "slopes beyond them are no evidence of a wrong gradient (larger weights or nonzero biases separate them)"
-    )
-
-
-_nearer_note.key = "nearer"
-
-
-def _bracket_note(width: float, step: float):
-    """The note of entries that :meth:`SecondOpinions._inside_small_steps` left inconclusive."""
-
-    def note(name: str, first: tuple, count: int) -> str:
-        return (
-            f"{_which(name, first, count)} inconclusive: kinks (ReLU, clip, abs) in bulk around the point; "
-            f"at steps inside them ({step:.0e}) the one-sided slopes bracket the gradient but lie {width:.0%} of it "
-            "apart: an error smaller than that would hide there (a smaller batch or larger weights separate the kinks)"
-        )
-
-    note.key = "bracket"
-    return note
-
-
-class _ConventionNote:
-    """:func:`gradcheck.convention.note` as a keyed note of :meth:`SecondOpinions._note_kinks`."""
-
-    key = "convention"
-
-    def __init__(self, measured: convention.Convention):
-        self.measured = measured
-
-    def __call__(self, name: str, first: tuple, count: int) -> str:
-        return convention.note(name, first, count, self.measured)
-
-
-def _coincident_note(name: str, first: tuple, count: int) -> str:
-    return (
-        f"{_which(name, first, count)} inconclusive: on a kink at the point itself (one-sided slopes apart "
-        "by the same jump at every step) and the gradient exactly 0 outside them: where every path of the entry runs "
-        "through ReLU units sitting exactly at 0 (a zero weight column beside zero biases, weights initialised at "
-        "zeros), relu'(0) = 0 gives 0 while each side switches some units on; a wrong 0 looks the same"
-    )
 
 
 def _kinked(refined: nm.Estimate | None) -> bool:

@@ -119,6 +119,7 @@ LAYERS = [
         "gradcheck.probe",
         "gradcheck.floors",
         "gradcheck.references",
+        "gradcheck.kinknotes",
         "gradcheck.secondopinion",
         "gradcheck.opinions",
         "gradcheck.epsilon",
