@@ -269,13 +269,16 @@ def test_the_script_container_that_takes_the_point_is_watched():
     grader's weights first, and is watched like the rest (finite differences in a list's __setitem__)."""
     import sys
 
+    from gradcheck.audit import hookguard
     from gradcheck.audit.scriptpoint import PointSetter
 
     seen = []
 
     class Weights(list):
         def __setitem__(self, i, value):
-            seen.append(sys.getprofile())
+            # the hook as it is: once the guard is installed (by an earlier test in this process) sys.getprofile
+            # answers None to the submission while the watch holds it
+            seen.append(hookguard._ORIGINAL.get("sys.getprofile", sys.getprofile)())
             super().__setitem__(i, value)
 
     frozen = np.zeros((2, 2))
