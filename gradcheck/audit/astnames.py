@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 
-__all__ = ["called_name", "calls_of", "makes_array", "names_in", "read_names"]
+__all__ = ["RANDOM_MAKERS", "called_name", "calls_of", "makes_array", "names_in", "read_names", "updated_from_itself"]
 
 
 def names_in(node: ast.AST) -> set[str]:
@@ -40,3 +40,18 @@ def makes_array(node: ast.AST, makers: Iterable[str]) -> bool:
     return any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in makers for n in ast.walk(node)
     )
+
+
+#: Calls that draw a weight array at random (``np.random.randn(...)``, ``rng.normal(...)``).
+RANDOM_MAKERS = ("randn", "rand", "normal", "uniform", "standard_normal", "random")
+
+
+def updated_from_itself(stmt: ast.AST, names: set[str]) -> str | None:
+    """The one of ``names`` a statement updates from itself (``W = W + d``, ``W += d``), or None."""
+    if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id in names:
+        return stmt.target.id
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+        name = stmt.targets[0].id
+        if name in names and name in names_in(stmt.value):
+            return name
+    return None

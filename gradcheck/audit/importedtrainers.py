@@ -19,10 +19,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from gradcheck.audit.astnames import called_name, makes_array, names_in
+from gradcheck.audit.astnames import RANDOM_MAKERS, called_name, makes_array, updated_from_itself
 
-#: Calls that make a weight array: a trainer makes its own weights with one of these.
-_MAKERS = ("randn", "rand", "normal", "uniform", "standard_normal", "random", "xavier", "he")
+#: Calls that make a weight array: a trainer makes its own weights with one of these (or an initialiser named for
+#: its scheme, ``init.xavier(...)``, ``init.he(...)``).
+_MAKERS = (*RANDOM_MAKERS, "xavier", "he")
 
 
 def _top_calls(stmts: list[ast.stmt]) -> set[str]:
@@ -74,19 +75,8 @@ def _trains(fn: ast.FunctionDef) -> bool:
         for t in n.targets
         if isinstance(t, ast.Name)
     }
-    for loop in (n for n in ast.walk(fn) if isinstance(n, (ast.For, ast.While))):
-        for n in ast.walk(loop):
-            if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id in made:
-                return True
-            if (
-                isinstance(n, ast.Assign)
-                and len(n.targets) == 1
-                and isinstance(n.targets[0], ast.Name)
-                and n.targets[0].id in made
-                and n.targets[0].id in names_in(n.value)
-            ):
-                return True
-    return False
+    loops = (n for n in ast.walk(fn) if isinstance(n, (ast.For, ast.While)))
+    return any(updated_from_itself(n, made) for loop in loops for n in ast.walk(loop))
 
 
 def _shifted(fn: ast.FunctionDef, offset: int) -> ast.FunctionDef:

@@ -12,22 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from gradcheck.audit.astnames import makes_array, names_in
-
-#: Calls that make a weight array at top level.
-_MAKERS = ("randn", "rand", "normal", "uniform", "standard_normal", "random")
-
-
-def _updated(stmt: ast.stmt, names: set[str]) -> str | None:
-    """The weight a statement updates from itself (``W = W + d``, ``W += d``), or None."""
-    if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id in names:
-        return stmt.target.id
-    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-        name = stmt.targets[0].id
-        reads = names_in(stmt.value)
-        if name in names and name in reads:
-            return name
-    return None
+from gradcheck.audit.astnames import RANDOM_MAKERS, makes_array, updated_from_itself
 
 
 def _terms(stmt: ast.stmt) -> int:
@@ -46,7 +31,7 @@ def loop_trained(stmts: list[ast.stmt]) -> tuple[list[str], int, bool] | None:
     made = {
         t.id
         for s in stmts
-        if isinstance(s, ast.Assign) and makes_array(s.value, _MAKERS)
+        if isinstance(s, ast.Assign) and makes_array(s.value, RANDOM_MAKERS)
         for t in s.targets
         if isinstance(t, ast.Name)
     }
@@ -55,7 +40,7 @@ def loop_trained(stmts: list[ast.stmt]) -> tuple[list[str], int, bool] | None:
             continue
         found, extra = [], False
         for node in ast.walk(s):
-            name = _updated(node, made) if isinstance(node, ast.stmt) else None
+            name = updated_from_itself(node, made) if isinstance(node, ast.stmt) else None
             if name is not None and name not in found:
                 found.append(name)
                 extra = extra or _terms(node) > 1
