@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradcheck.numeric import (  # noqa: F401  (ecnoise, measured_noise: the noise model, defined where refine needs them)
+from gradcheck.ecnoise import ecnoise
+from gradcheck.numeric import (  # noqa: F401  (measured_noise: the noise model, defined where refine needs it)
     LOSS_ULPS,
     NOISE_POINTS,
     NOISE_SPACINGS,
@@ -37,7 +38,6 @@ from gradcheck.numeric import (  # noqa: F401  (ecnoise, measured_noise: the noi
     Oracle,
     _finite,
     _pair,
-    ecnoise,
     measured_noise,
 )
 

@@ -26,13 +26,13 @@ Estimators
 from __future__ import annotations
 
 import dataclasses
-import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
+from gradcheck.ecnoise import ecnoise
 from gradcheck.problem import Problem, UserFunctionError
 
 METHODS = ("auto", "central", "richardson", "complex", "scipy", "fprime")
@@ -377,57 +377,6 @@ def _one_sided(oracle: Oracle, p: _Pair) -> tuple[float, float, float]:
     left = float((L0 - p.Lm) / (p.t - p.tm))
     noise = (oracle.u * (max(abs(p.Lp), abs(p.Lm)) + abs(L0)) + 2.0 * oracle.noise) / min(p.tp - p.t, p.t - p.tm)
     return left, right, float(noise)
-
-
-#: Highest difference order :func:`ecnoise` looks at.
-ECNOISE_ORDERS = 6
-#: Consecutive noise levels "agree" within this factor (More and Wild use 4).
-ECNOISE_AGREE = 4.0
-
-
-def ecnoise(values) -> float:
-    """Noise level ``sigma`` of equally spaced function values, after More and Wild's ECnoise.
-
-    Parameters
-    ----------
-    values : sequence of float
-        ``f(t + k d)``, ``k = 0 .. m`` (m >= 4).
-
-    Returns
-    -------
-    float
-        The noise's standard deviation; ``inf`` if a value is not finite, 0 if
-        every difference vanishes.
-
-    Notes
-    -----
-    ``sigma_k = sqrt(mean((Delta^k f)**2) / C(2k, k))``. The first level ``k``
-    whose estimate agrees with the next two within ``ECNOISE_AGREE`` and whose
-    differences change sign is the noise; when none does (a smooth trend still
-    dominating, or too few points), the largest estimate from the fourth order
-    on, which overstates noise rather than understating it.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> sigma = ecnoise(1.0 + 0.01 * np.arange(9) ** 2 + 1e-9 * rng.standard_normal(9))
-    >>> 3e-10 < sigma < 3e-9
-    True
-    """
-    f = np.asarray(values, dtype=np.longdouble)
-    if not np.all(np.isfinite(f)):
-        return float("inf")
-    levels, signs = [], []
-    d = f
-    for k in range(1, min(ECNOISE_ORDERS, f.size - 1) + 1):
-        d = np.diff(d)
-        levels.append(float(np.sqrt(np.mean(d.astype(np.float64) ** 2) / math.comb(2 * k, k))))
-        signs.append(bool(np.any(d > 0) and np.any(d < 0)))
-    for k in range(len(levels) - 2):
-        trio = levels[k : k + 3]
-        if min(trio) > 0 and max(trio) <= ECNOISE_AGREE * min(trio) and signs[k]:
-            return levels[k]
-    return max(levels[3:], default=max(levels, default=0.0))
 
 
 #: Points on each side of ``t`` for :func:`measured_noise`: three fourth differences a side.

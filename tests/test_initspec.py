@@ -227,8 +227,9 @@ def test_init_spec_works_on_every_example(written, name):
     assert "# The audit of" not in text
     todos = [line for line in text.splitlines() if "TODO" in line]
     open_loss = EXPECTED[name].get("audit") == "inconclusive" or EXPECTED[name].get("assumed")
-    assert all("invented" in t or (open_loss and "no loss in the code" in t) for t in todos), todos
-    assert any("no loss in the code" in t for t in todos) == bool(open_loss)  # the loss it fits, marked TODO
+    fits = "the gradient fits the one commented below"  # (after "no loss in the code" or the code's loss named)
+    assert all("invented" in t or (open_loss and fits in t) for t in todos), todos
+    assert any(fits in t for t in todos) == bool(open_loss)  # the loss it fits, marked TODO
     exp = EXPECTED[name].get("fits", EXPECTED[name].get("loss"))  # the loss the gradient handed over is exact for
     if exp == "own":  # checked against the code's own loss, which no [loss] name declares: auto, said
         assert spec.loss == "auto" and "the backward was checked against " in text, text
@@ -269,3 +270,13 @@ def test_no_student_text_becomes_a_key_of_the_spec():
     assert "check" not in data and "limits" not in data and data["data"]["n"] == 16
     assert "# The audit of mlp\\n[check]\\nrtol = 0.4\\n#.py stopped: RuntimeError: diverged\\n[check]" in text
     parse_spec(data, "s.toml")
+
+
+def test_an_assumed_loss_names_the_code_s_own_loss_functions_where_it_has_any(tmp_path):
+    """ "no loss in the code" is said only where the code defines none; else its loss functions are named."""
+    path = tmp_path / "hw.py"
+    own = render_spec(path, {}, None, "ce", assumed=True, defined={"softmax_loss", "nn_epoch", "Net"})
+    none = render_spec(path, {}, None, "ce", assumed=True, defined={"nn_epoch"})
+    assert "# TODO: the code's softmax_loss() could not be evaluated" in own and "no loss in the code" not in own
+    assert "# TODO: no loss in the code" in none
+    assert "TODO" not in render_spec(path, {}, None, "ce", defined={"softmax_loss"})

@@ -48,9 +48,35 @@ def test_the_scores_or_probabilities_at_the_weights_given_and_the_weights_untouc
     assert takes_scores({"softmax_loss": ns["softmax_loss"]})
 
 
-def test_no_rate_or_no_output_local_is_no_inline_forward(tmp_path):
+def test_no_rate_is_no_inline_forward_and_no_output_is_none_read(tmp_path):
     ns = _module(tmp_path, "def step(X, y, W1):\n    out = X @ W1\n    return out\n\ndef upd(X, W, lr):\n    W -= lr\n")
-    assert inline_forward(ns["step"]) is None and inline_forward(ns["upd"]) is None
+    assert inline_forward(ns["step"]) is None
+    X, W = np.ones((4, 3)), np.ones((3, 2))
+    assert inline_forward(ns["upd"])(X, W, 0.5) is None and np.array_equal(W, np.ones((3, 2)))  # nothing like an output
+
+
+def test_without_an_output_name_the_first_probabilities_held_are_read_before_an_edit_in_place(tmp_path):
+    """``P = E / E.sum(...)`` then ``P[np.arange(n), y] -= 1``: the probabilities, copied when first seen (the
+    object itself ends as the gradient); their log where the module's loss takes scores."""
+    source = """
+import numpy as np
+
+def nn_epoch(X, y, W1, W2, lr=0.1, batch=100):
+    for i in range(len(X) // batch):
+        xb, yb = X[i * batch:(i + 1) * batch], y[i * batch:(i + 1) * batch]
+        A = np.maximum(xb @ W1, 0)
+        E = np.exp(A @ W2)
+        P = E / E.sum(axis=1, keepdims=True)
+        P[np.arange(batch), yb] -= 1
+        W2 -= lr * A.T @ P / batch
+"""
+    ns = _module(tmp_path, source)
+    rng = np.random.default_rng(2)
+    X, y, W1, W2 = rng.normal(size=(6, 3)), np.arange(6) % 3, rng.normal(size=(3, 4)), rng.normal(size=(4, 3))
+    s = np.maximum(X @ W1, 0) @ W2
+    p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
+    assert np.allclose(inline_forward(ns["nn_epoch"])(X, y, W1, W2), p)
+    assert np.allclose(inline_forward(ns["nn_epoch"], scores=True)(X, y, W1, W2), np.log(p))
 
 
 def test_a_batch_size_knob_is_the_whole_batch_and_a_batch_of_samples_is_not(tmp_path):
@@ -88,3 +114,20 @@ def test_scores_rebound_to_probabilities_are_read_as_scores(tmp_path):
     assert np.allclose(shift, shift[:, :1])  # a constant per sample
     again = inline_forward(ns["nn_epoch"])(X, y, W1, W2)  # a name of scores is read as scores either way
     assert np.allclose(again, got)
+
+
+def test_a_batch_knob_left_at_its_default_is_the_whole_batch_in_the_forward_too(tmp_path):
+    """``np.zeros((batch, k))`` filled by ``I_y[np.arange(batch), yb] = 1``: at ``batch=100`` on 6 samples the read
+    would raise (shape mismatch); an explicit ``batch`` is kept."""
+    source = EPOCH.replace("probs - np.eye(W2.shape[1])[y[i:i + batch]]", "probs - hot").replace(
+        "        W2 -= lr",
+        "        hot = np.zeros((batch, W2.shape[1]))\n"
+        "        hot[np.arange(batch), y[i:i + batch]] = 1\n"
+        "        W2 -= lr",
+    )
+    ns = _module(tmp_path, source)
+    rng = np.random.default_rng(1)
+    X, y, W1, W2 = rng.normal(size=(6, 3)), np.arange(6) % 2, rng.normal(size=(3, 4)), rng.normal(size=(4, 2))
+    probs = inline_forward(ns["nn_epoch"])(X, y, W1, W2)
+    assert probs.shape == (6, 2) and np.allclose(probs.sum(axis=1), 1.0)
+    assert inline_forward(ns["nn_epoch"])(X[:4], y[:4], W1, W2, batch=2) is None  # given: the last mini-batch's

@@ -106,7 +106,7 @@ def test_the_named_circles_are_gone(a, b):
 #: Layers, lowest first; a module may import its own layer or lower ones only.
 LAYERS = [
     ("reference_nets",),
-    ("gradcheck.naming", "gradcheck.flags", "gradcheck.printable"),
+    ("gradcheck.naming", "gradcheck.flags", "gradcheck.printable", "gradcheck.ecnoise"),
     ("gradcheck.report.text", "gradcheck.report.files", "gradcheck.report.markdown"),
     (
         "gradcheck.result",

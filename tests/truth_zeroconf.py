@@ -199,6 +199,10 @@ def epoch_sgd(rel: str):
 ZEROCONF_CASES = {
     "epoch_sgd_inplace_correct.py": lambda: epoch_sgd("epoch_sgd_inplace_correct.py"),
     "epoch_sgd_inplace_no_mask_bug.py": lambda: epoch_sgd("epoch_sgd_inplace_no_mask_bug.py"),
+    "epoch_batch_onehot_correct.py": lambda: epoch_sgd("epoch_batch_onehot_correct.py"),
+    "epoch_batch_onehot_no_mean_bug.py": lambda: epoch_sgd("epoch_batch_onehot_no_mean_bug.py"),
+    "epoch_probs_inplace_correct.py": lambda: epoch_sgd("epoch_probs_inplace_correct.py"),
+    "epoch_probs_inplace_no_mask_bug.py": lambda: epoch_sgd("epoch_probs_inplace_no_mask_bug.py"),
     "loss_grad_tuple_train_correct.py": lambda: loss_grad_tuple("loss_grad_tuple_train_correct.py"),
     "loss_grad_tuple_train_sign_bug.py": lambda: loss_grad_tuple("loss_grad_tuple_train_sign_bug.py"),
     "default_data_path_correct.py": lambda: default_data_path("default_data_path_correct.py"),

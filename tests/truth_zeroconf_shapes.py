@@ -327,6 +327,34 @@ def trainer_in_module(folder: str):
     return ps, grads, loss, ["W_hid", "W_out", "b_hid", "b_out"]
 
 
+def held_loss_pair(folder: str):
+    """main.py's network (Dense(4, 6), tanh, Dense(6, 1), sigmoid) built from the folder's own classes; one
+    sample's step from net.loss_d, the gradient the step over the rate; the loss the network holds, funcs.bce,
+    written here again (summed binary cross-entropy of the one output)."""
+    layers, funcs = _module(f"{folder}/layers.py"), _module(f"{folder}/funcs.py")
+    np.random.seed(5)
+    net = [layers.Dense(4, 6), layers.Act(funcs.tanh, funcs.tanh_d), layers.Dense(6, 1)]
+    net.append(layers.Act(funcs.sigmoid, funcs.sigmoid_d))
+    x, t, rate = np.random.default_rng(8).normal(size=(1, 4)), np.array([[1.0]]), 1e-3
+    ps = [net[0].W, net[0].b, net[2].W, net[2].b]
+    before = [p.copy() for p in ps]
+    y = x
+    for layer in net:
+        y = layer.forward(y)
+    g = funcs.bce_d(t, y)
+    for layer in reversed(net):
+        g = layer.backward(g, rate)
+    grads = [(b - p) / rate for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+
+    def loss():
+        p = _sig(np.tanh(x @ ps[0] + ps[1]) @ ps[2] + ps[3])
+        return float(-np.sum(t * np.log(p) + (1 - t) * np.log(1 - p)))
+
+    return ps, grads, loss, ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"]
+
+
 def _cases(stem: str, make, variants: tuple[str, ...]) -> dict:
     return {f"{stem}_{v}.py": (lambda rel=f"{stem}_{v}.py": make(rel)) for v in variants}
 
@@ -350,5 +378,9 @@ SHAPES_CASES = {
     **{
         f"trainer_in_module_project_{v}": (lambda f=f"trainer_in_module_project_{v}": trainer_in_module(f))
         for v in ("correct", "no_mean_bug")
+    },
+    **{
+        f"held_loss_pair_project_{v}": (lambda f=f"held_loss_pair_project_{v}": held_loss_pair(f))
+        for v in ("correct", "bce_bug")
     },
 }

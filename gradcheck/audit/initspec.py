@@ -190,6 +190,18 @@ ACCEPT_LINE = "# accept = [0.5]                 # uniform gradient factors accep
 
 #: Said above a loss the gradient fits but neither the instructor nor the code named (``lossverdict``).
 LOSS_TODO = "# TODO: no loss in the code: the gradient fits the one commented below; set the assignment's loss"
+#: The same, where the code defines a loss the audit could not evaluate (``softmax_loss(Z, y)`` beside an
+#: ``nn_epoch`` whose output it did not find): "no loss in the code" would be false.
+OWN_LOSS_TODO = (
+    "# TODO: the code's {names} could not be evaluated at the audit's points: the gradient fits the one "
+    "commented below; set the assignment's loss"
+)
+
+
+def loss_todo(defined: set[str]) -> str:
+    """The TODO line above a loss the audit assumed: naming the code's own loss functions where it defines any."""
+    own = sorted(n for n in defined if any(w in n.lower() for w in ("loss", "cost")) and not n[:1].isupper())
+    return OWN_LOSS_TODO.format(names=", ".join(f"{n}()" for n in own[:3])) if own else LOSS_TODO
 
 
 def render_spec(
@@ -220,7 +232,7 @@ def render_spec(
     lines += ["", "[entry]", *_entry_lines(result, defined), "# init_args = []                 # constructor arguments"]
     lines += _none_lines(result)
     lines += ["", "[network]", *_network_lines(result, network, open_output)]
-    lines += ["", "[loss]", *([LOSS_TODO] if assumed else []), *_loss_lines(loss, assumed, penalty)]
+    lines += ["", "[loss]", *([loss_todo(defined)] if assumed else []), *_loss_lines(loss, assumed, penalty)]
     lines += ["", "[data]", *_data_lines(result)]
     lines += ["", "[points]", "gradient = 1                     # split evenly over the tensors", "forward = 0", ""]
     # each item is one line: a newline in the student's exception message, file name or a forged answer's

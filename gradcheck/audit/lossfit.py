@@ -186,6 +186,8 @@ def _from_code(students: list[dict], configs, ref, X, Y, notes: list[str]) -> li
             penalized = _given_penalty(_every_convention(configs), tier, ref, X, Y, notes)
             if penalized:
                 return penalized
+        if not found and any(st.get("trained") for st in tier):
+            break  # the loss the network was given to train with fits no convention: never a helper beside it
         if found:
             flipped = {st["source"] for st in tier if st.get("swapped")}
             notes += [

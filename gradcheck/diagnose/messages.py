@@ -62,7 +62,11 @@ MESSAGES = {
     "transposed": (
         "{t}'s gradient is transposed: with W of shape (in, out), use dW = A_prev.T @ dZ (not dZ.T @ A_prev)."
     ),
-    "zero_gradient": "{t}'s gradient is zero although the loss depends on it: it is never computed or never stored.",
+    "zero_gradient": (
+        "{t}'s gradient is zero although the loss depends on it: it is never computed or never stored, or it is a "
+        "sum that cancels (a bias gradient summed over every axis, np.sum(dZ) without axis=, adds up a softmax "
+        "output's delta, whose entries sum to zero)."
+    ),
     "bias_not_summed_shape": (
         "{t}'s gradient has shape {got} instead of {want}: one gradient per "
         "sample, not summed over the batch. Use db = dZ.sum(axis=0)."

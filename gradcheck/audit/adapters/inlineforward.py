@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters.calling import signature
+from gradcheck.audit.adapters.calling import BATCH_KNOBS, signature
 from gradcheck.audit.adapters.framewatch import watching
 from gradcheck.audit.adapters.names import role_of
 from gradcheck.audit.adapters.sources import source_tree
@@ -65,28 +65,35 @@ def takes_scores(funcs: dict[str, Callable]) -> bool:
 
 def inline_forward(updater: Callable, scores: bool = False) -> Callable | None:
     """A forward with ``updater``'s signature returning its inline output (its scores first when ``scores``: the
-    module's loss takes them), or None when it takes no learning rate or assigns no output-named local."""
+    module's loss takes them), or None when it takes no learning rate. Without an output-named local, the first
+    probabilities any local holds are the output (their log the scores)."""
     sig, tree, code = signature(updater), source_tree(updater), getattr(updater, "__code__", None)
     if sig is None or tree is None or code is None:
         return None
     rates = [p.name for p in sig.parameters.values() if role_of(p.name) == "lr"]
     order = [*SCORE_LOCALS, *OUTPUT_LOCALS] if scores else [*OUTPUT_LOCALS, *SCORE_LOCALS]
     wanted = [n for n in dict.fromkeys(order) if n in _assigned(tree)]
-    if not rates or not wanted:
+    if not rates:
         return None
 
     def forward(*args: Any, **kwargs: Any) -> np.ndarray | None:
         bound = sig.bind_partial(*args, **kwargs)
+        given = set(bound.arguments)
         bound.apply_defaults()
         for name, value in bound.arguments.items():
             bound.arguments[name] = 0.0 if name in rates else (value.copy() if isinstance(value, np.ndarray) else value)
         rows = _rows(bound.arguments)
-        first, last = _bound_values(code, wanted, lambda: updater(*bound.args, **bound.kwargs))
+        for name in set(bound.arguments) - given:  # ``batch=100`` left at its default: the whole batch, as in the step
+            if name.lower() in BATCH_KNOBS and type(bound.arguments[name]) is int and rows is not None:
+                bound.arguments[name] = rows
+        first, last, probabilities = _bound_values(code, wanted, rows, lambda: updater(*bound.args, **bound.kwargs))
         for name in wanted:
             value = _read(first.get(name), last.get(name), rows, name in SCORE_LOCALS or scores)
             if value is not None:
                 return value
-        return None
+        if probabilities is None:
+            return None
+        return np.log(probabilities) if scores else probabilities
 
     forward.__signature__ = sig  # type: ignore[attr-defined]
     forward.__name__ = updater.__name__
@@ -126,22 +133,40 @@ def _onehot(value: np.ndarray) -> bool:
     return bool(np.all((value == 0) | (value == 1))) and bool(np.all(value.sum(axis=1) == 1))
 
 
-def _bound_values(code, names: list[str], run: Callable[[], Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(the first object each of ``names`` is bound to, its value at the return) in the frame of ``code`` while
-    ``run()`` runs (its errors propagate). The first object is kept, not copied: an edit in place
-    (``logits -= logits.max()``) still shows in it, a rebinding does not."""
+def _bound_values(
+    code, names: list[str], rows: int | None, run: Callable[[], Any]
+) -> tuple[dict[str, Any], dict[str, Any], np.ndarray | None]:
+    """(the first object each of ``names`` is bound to, its value at the return, a copy of the first probabilities
+    any local held) in the frame of ``code`` while ``run()`` runs (its errors propagate). The first object is kept,
+    not copied: an edit in place (``logits -= logits.max()``) still shows in it, a rebinding does not.
+
+    The probabilities are for code that names its output otherwise (``P = E / E.sum(axis=1, keepdims=True)``):
+    the first value, at any line, of any local that is a row per sample of positive numbers summing to one over
+    at least two classes; copied when seen, since such code often turns them into the gradient in place
+    (``P[np.arange(n), y] -= 1``)."""
     first: dict[str, Any] = {}
     last: dict[str, Any] = {}
+    found: list[np.ndarray] = []
 
     def seen(frame, event: str) -> None:
+        local = frame.f_locals
         for n in names:
-            if n not in first and n in frame.f_locals:
-                first[n] = frame.f_locals[n]
+            if n not in first and n in local:
+                first[n] = local[n]
         if event == "return":
-            last.update({n: frame.f_locals[n] for n in names if n in frame.f_locals})
+            last.update({n: local[n] for n in names if n in local})
+        if not found and rows is not None:
+            found.extend(v.copy() for v in local.values() if _probability_rows(v, rows))
 
     watching(code, seen, run)
-    return first, last
+    return first, last, (found[0] if found else None)
+
+
+def _probability_rows(value: Any, rows: int) -> bool:
+    """A float (rows, K >= 2) array whose rows are probabilities."""
+    if not (isinstance(value, np.ndarray) and value.ndim == 2 and value.shape[0] == rows and value.shape[1] > 1):
+        return False
+    return value.dtype.kind == "f" and _stochastic(value)
 
 
 __all__ = ["OUTPUT_LOCALS", "SCORE_LOCALS", "inline_forward", "takes_scores"]

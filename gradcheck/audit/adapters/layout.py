@@ -38,7 +38,7 @@ def _try_layouts(
 ) -> tuple[Step1 | None, Step1 | None, BaseException | None]:
     """(step whose output shows the sample axis, a step that ran, first error); each error is added to ``failed``."""
     n = runner.X.shape[0]
-    first_err, fallback = None, None
+    first_err, fallback, idle = None, None, None
     for cols in orders:
         try:
             s = runner.step(lr, cols)
@@ -46,12 +46,24 @@ def _try_layouts(
             first_err = first_err or exc
             failed.append(exc)
             continue
+        if _idle(s):
+            idle = idle or s
+            continue
         if s.out is None or _axis_ok(s.out, cols, n):
             if cols != orders[0]:
                 notes.append("the first layout tried failed; samples are " + ("columns" if cols else "rows"))
             return s, s, first_err
         fallback = fallback or s
-    return None, fallback, first_err
+    return None, fallback or idle, first_err
+
+
+def _idle(step: Step1) -> bool:
+    """A step that returned nothing, changed no parameter and showed no output: the code did nothing with the batch
+    in this form (``for i in range(X.shape[0] // batch)`` handed samples as columns runs zero times). Taken only
+    when no layout or target form gets the code to do anything."""
+    if step.ret is not None or step.out is not None or step.extra:
+        return False
+    return all(isinstance(b, np.ndarray) and np.array_equal(b, a) for b, a in zip(step.before, step.after))
 
 
 def choose_layout(runner: Runner, lr: float, params: list[Tensor], notes: list[str]) -> Step1:
@@ -61,6 +73,7 @@ def choose_layout(runner: Runner, lr: float, params: list[Tensor], notes: list[s
     forms = ["given", "flat"] if runner.Y.shape[1] == 1 else ["given", "onehot", "int"]
     tried: set[str] = set()
     failed: list[BaseException] = []
+    idle: tuple[str, Step1] | None = None  # a step that did nothing, kept in case no other form does anything
     while forms:
         runner.form = forms.pop(0)
         tried.add(runner.form)
@@ -68,6 +81,9 @@ def choose_layout(runner: Runner, lr: float, params: list[Tensor], notes: list[s
         first_err = first_err or err
         step = good or ran
         if step is None:
+            continue
+        if good is None and _idle(step) and forms:
+            idle = idle or (runner.form, step)
             continue
         if isinstance(step.out, np.ndarray) and labels.softmax_like(step.out, step.columns):
             int_first = labels.indexes_rows_by_label(_code(runner))
@@ -79,6 +95,10 @@ def choose_layout(runner: Runner, lr: float, params: list[Tensor], notes: list[s
             notes.append("forward output shape does not show the sample axis; layout guessed")
         if runner.form != "given":
             notes.append(_form_note(runner.form))
+        return step
+    if idle is not None:
+        runner.form, step = idle
+        notes.append("forward output shape does not show the sample axis; layout guessed")
         return step
     assert first_err is not None
     raise furthest(failed) or first_err

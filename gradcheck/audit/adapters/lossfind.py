@@ -23,6 +23,7 @@ loss, the swapped order of a (target, prediction) pair named by role alone
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -69,6 +70,9 @@ class Candidate:
     source: str
     fn: Callable
     tier: int
+    #: the function the model was given to train with (``Net(loss, loss_prime)`` keeping ``self.loss = loss``):
+    #: its loss, never passed over for a module helper that fits the gradient better
+    trained: bool = False
 
     def __post_init__(self) -> None:  # a selector string and a derivative flag are given (choiceargs)
         self.fn = with_choices(self.fn)
@@ -207,6 +211,9 @@ def held_by(root: Any, label: str, skip: set[str]) -> list[Candidate]:
             found.append(Candidate(f"{label}.{attr}.{name}", fn, 1))
         elif isinstance(value, type) and LOSS_NAME.search(attr) and (kept := _class_value(value)) is not None:
             found.append(Candidate(f"{label}.{attr}.{kept[0]}", kept[1], 1))  # self.loss = MSE, the class
+        elif inspect.isfunction(value) and is_loss_name(attr) and is_loss_name(value.__name__):
+            # Net(loss, loss_prime) keeping the functions it is given: self.loss = bce, whatever else the module has
+            found.append(Candidate(f"{label}.{attr}", value, 1, trained=True))
     for name in sorted(methods(type(root))):
         if is_loss_name(name) and name not in skip and not _looks_like_loss_object(getattr(root, name, None)):
             found.append(Candidate(f"{label}.{name}", getattr(root, name), 1))

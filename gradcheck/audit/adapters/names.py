@@ -163,7 +163,7 @@ OPTIM_CLASS = re.compile(
     re.I,
 )
 LOSS_DERIV_FUNC = re.compile(
-    r"((mse|bce|loss|cost|cross_?entropy|x_?ent|nll|error|mean_?squared?).*(deriv|prime|grad|backward|diff))"
+    r"((mse|sse|bce|loss|cost|cross_?entropy|x_?ent|nll|error|mean_?squared?).*(deriv|prime|grad|backward|diff|_d$))"
     r"|(^d_?(mse|loss|bce|cost|cross_?entropy|mae|huber|hinge|log_?cosh|mean_?squared?)$)",
     re.I,
 )

@@ -340,13 +340,15 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict, keep: dict | None = N
     ns, loaded = t.namespace, runner.loaded
     classes = student_classes(ns, loaded)
     skip = {n for n in (t.backward_name, t.forward_name) if n}
-    holder = env.root if t.root_name == "self" else t.holder
+    # a network the script assembles is the root itself: Net(loss, loss_prime) keeps the loss it trains with
+    holder = env.root if t.root_name == "self" or t.shape == "assembled" else t.holder
     cands = held_by(holder, t.label, skip) if holder is not None else []
     cands += in_module(ns, funcs, classes, skip, _make)
     for cand in cands[:MAX_CANDIDATES]:
         stateful = cand.tier == 1 and "." not in cand.source[len(t.label) + 1 :]
         for v, alt, binding in _call(cand, env, stateful):
             entry = {"source": f"the student's {cand.source}()", "value": v, "tier": cand.tier}
+            entry.update({"trained": True} if cand.trained else {})
             found.append({**entry, "swapped": True} if alt else entry)
             keep.setdefault(entry["source"], evaluator(runner, s1, cand, binding))
     model = t.label if t.root_name == "self" else None
