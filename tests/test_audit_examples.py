@@ -394,6 +394,8 @@ STUDENT_NAMES = {
     "trainer_in_module_project_no_mean_bug": ["W_hid", "W_out", "b_hid", "b_out"],
     "held_loss_pair_project_correct": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
     "held_loss_pair_project_bce_bug": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    "activation_objects_model_correct.py": ["W1", "b1", "W2", "b2"],
+    "activation_objects_model_bias_sum_bug.py": ["W1", "b1", "W2", "b2"],
     "one_pass_printed_grads_correct.py": ["W1", "b1", "W2", "b2"],
     "one_pass_printed_grads_bias_bug.py": ["W1", "b1", "W2", "b2"],
     "builder_method_layers_correct.py": ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],

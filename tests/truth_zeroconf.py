@@ -196,6 +196,32 @@ def epoch_sgd(rel: str):
     return ps, grads, loss, ["W1", "W2"]
 
 
+def activation_objects(rel: str):
+    """DenseLayer(h, ReLU(), k, SoftMax(), lr) with samples as columns: one backward_update at the weights fit()'s
+    init_params makes, the gradient the step over the rate; mean softmax cross-entropy written here."""
+    m = _module(rel)
+    rate = 0.5
+    net = m.DenseLayer(5, m.ReLU(), 3, m.SoftMax(), lr=rate)
+    np.random.seed(4)
+    net.init_params(4)
+    x, labels = RNG.normal(size=(4, 7)), np.array([0, 1, 2, 1, 0, 2, 2])
+    ps = [net.W1, net.b1, net.W2, net.b2]
+    before = [p.copy() for p in ps]
+    net.forward(x)
+    net.backward_update(x, net.onehot(labels))
+    grads = [(b - p) / rate for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+
+    def loss():
+        z = ps[2] @ np.maximum(ps[0] @ x + ps[1], 0) + ps[3]
+        z = z - z.max(axis=0)
+        logp = z - np.log(np.exp(z).sum(axis=0))
+        return -np.mean(logp[labels, np.arange(len(labels))])
+
+    return ps, grads, loss, ["W1", "b1", "W2", "b2"]
+
+
 ZEROCONF_CASES = {
     "epoch_sgd_inplace_correct.py": lambda: epoch_sgd("epoch_sgd_inplace_correct.py"),
     "epoch_sgd_inplace_no_mask_bug.py": lambda: epoch_sgd("epoch_sgd_inplace_no_mask_bug.py"),
@@ -203,6 +229,8 @@ ZEROCONF_CASES = {
     "epoch_batch_onehot_no_mean_bug.py": lambda: epoch_sgd("epoch_batch_onehot_no_mean_bug.py"),
     "epoch_probs_inplace_correct.py": lambda: epoch_sgd("epoch_probs_inplace_correct.py"),
     "epoch_probs_inplace_no_mask_bug.py": lambda: epoch_sgd("epoch_probs_inplace_no_mask_bug.py"),
+    "activation_objects_model_correct.py": lambda: activation_objects("activation_objects_model_correct.py"),
+    "activation_objects_model_bias_sum_bug.py": lambda: activation_objects("activation_objects_model_bias_sum_bug.py"),
     "loss_grad_tuple_train_correct.py": lambda: loss_grad_tuple("loss_grad_tuple_train_correct.py"),
     "loss_grad_tuple_train_sign_bug.py": lambda: loss_grad_tuple("loss_grad_tuple_train_sign_bug.py"),
     "default_data_path_correct.py": lambda: default_data_path("default_data_path_correct.py"),

@@ -95,7 +95,10 @@ FIXES = {
     "wrong_cached_tensor": "dW{l} = A_prev.T @ dZ{l} uses the previous layer's activation, not its pre-activation.",
     "regularization_mismatch": "The gradient of (l2 / 2) * sum(W**2) is l2 * W, added once to dW.",
     "gradient_clipping": "Return the unclipped gradient; clip in the update step if you need to.",
-    "shape_mismatch": "A gradient has the shape of its parameter: db = dZ.sum(axis=0) keeps one entry per unit.",
+    "shape_mismatch": (
+        "A gradient has the shape of its parameter: db = dZ.sum(axis=0) (samples as rows) or "
+        "dZ.sum(axis=1, keepdims=True) (samples as columns) keeps one entry per unit."
+    ),
 }
 
 #: What each mutant means, in a student's words ({where}: "layer 1" / "layers 1 and 2").

@@ -120,6 +120,33 @@ def _given(node: ast.AST, ns: dict) -> Any:
     return _value(node, ns, {})
 
 
+def objects_call(stmts: list[ast.stmt], name: str, ns: dict, makers: dict[str, Any]) -> tuple[list, dict, int] | None:
+    """(args, kwargs, line) of the code's own call of class ``name`` where some argument is an object one of
+    ``makers`` (the submission's classes, by name) makes with no arguments and the rest are plain data
+    (``DenseLayer(20, ReLU(), 10, SoftMax(), lr=0.1)``): the objects are made by ``makers[...]()``. None otherwise.
+    """
+    for call in _calls(stmts, name):
+        made: list[Any] = []
+        try:
+            args = [_made_or_plain(a, ns, makers, made) for a in call.args if not isinstance(a, ast.Starred)]
+            kwargs = {k.arg: _made_or_plain(k.value, ns, makers, made) for k in call.keywords if k.arg is not None}
+        except (_Unknown, TypeError, IndexError, ZeroDivisionError, ValueError):
+            continue
+        if made and len(args) == len(call.args) and len(kwargs) == len(call.keywords):
+            return args, kwargs, call.lineno
+    return None
+
+
+def _made_or_plain(node: ast.AST, ns: dict, makers: dict[str, Any], made: list[Any]) -> Any:
+    """An object ``makers`` makes for ``Name()`` (added to ``made``), else the plain value of the argument."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in makers:
+        if node.args or node.keywords:
+            raise _Unknown(node.func.id)
+        made.append(makers[node.func.id]())
+        return made[-1]
+    return _value(node, ns, {})
+
+
 def method_call(stmts: list[ast.stmt], name: str, ns: dict) -> tuple[list, dict, int] | None:
     """(args, kwargs, line) of the code's first call of a method ``name`` (``m.init_params([784, 128, 10],
     [relu, relu, softmax])``) whose arguments are plain data or the module's functions, or None."""
@@ -144,6 +171,8 @@ def shown(args: list, kwargs: dict) -> str:
 
 
 def _short(v: Any) -> str:
+    if not plain(v):  # an object the code made (ReLU()): its name, never its repr (the student's code)
+        return f"{type(v).__name__}()"
     text = repr(v)
     return text if len(text) <= 40 else f"<{type(v).__name__} of {len(v)}>"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gradcheck.audit.adapters import library, madeinside, nodatafile
+from gradcheck.audit.adapters import library, madeinside, nodatafile, owncall
 from gradcheck.audit.adapters.built import assembled_in_functions, built_by_function, built_in_code
 from gradcheck.audit.adapters.calling import call_student, plain_params
 from gradcheck.audit.adapters.convolution import convolution_message
@@ -29,7 +29,7 @@ from gradcheck.audit.adapters.names import (
     loss_named,
     role_of,
 )
-from gradcheck.audit.adapters.objects import class_refs, methods
+from gradcheck.audit.adapters.objects import class_refs, methods, student_classes
 from gradcheck.audit.adapters.pairarg import per_pair_step
 from gradcheck.audit.adapters.params import discover_params
 from gradcheck.audit.adapters.shapes import cs231n, fit
@@ -179,6 +179,10 @@ def pick_class(classes: list[type], loaded: LoadedSubmission, spec: dict) -> Pic
     if len(top) > 1:  # a layer (Tanh, Linear) is not the model; a class named like one is
         top = [c for c in top if not LAYER_CLASS.match(c.cls.__name__)] or top
         top = [c for c in top if MODEL_HINT.search(c.cls.__name__)] or top
+    if len(top) > 1:  # the one class with a training loop (DenseLayer(20, ReLU(), 10, SoftMax()).fit(X, y)) is the
+        # model, whatever its name; the others are what it is given (activation objects)
+        trainers = [c for c in top if {"fit", "train"} & set(methods(c.cls))]
+        top = trainers if len(trainers) == 1 else top
     if len(top) > 1:  # a class of the package the project's files import from is the library's, not the model
         top = library.outside_library(top, loaded, lambda c: c.cls.__module__)
     if len(top) > 1:  # the class a builder function makes and calls add() on
@@ -223,11 +227,32 @@ def _layer_like(name: str) -> bool:
     return bool(LAYER_CLASS.match(name)) or bool(re.search(r"layer$", name, re.I)) or not MODEL_HINT.search(name)
 
 
+def _given_objects(cls: type, ctx: Context) -> tuple[list, dict] | None:
+    """The code's own construction of ``cls`` when it hands it objects of its classes (``DenseLayer(20, ReLU(), 10,
+    SoftMax())``), which no invented argument could stand for; with a note. None when it makes none such."""
+    makers = {c.__name__: c for c in student_classes(ctx.ns, ctx.loaded) if c is not cls}
+    makers = {n: (lambda c=c: call_student(f"{c.__name__}()", c)) for n, c in makers.items()}
+    try:
+        found = owncall.objects_call(ctx.loaded.stmts, cls.__name__, ctx.ns, makers)
+    except StudentCodeError:
+        return None
+    if found is None:
+        return None
+    args, kwargs, line = found
+    ctx.notes.append(
+        f"{cls.__name__} made as the code makes it ({ctx.loaded.locate(line)}): "
+        f"{cls.__name__}({owncall.shown(args, kwargs)})"
+    )
+    return args, kwargs
+
+
 def constructor(cls: type, ctx: Context) -> tuple[list, dict]:
     """Constructor arguments: the spec's, else inferred (sizes invented when needed)."""
     init = cls.__init__ if "__init__" in methods(cls) else cls
     if "init_args" in ctx.spec or "init_kwargs" in ctx.spec:
         args, kwargs = list(ctx.spec.get("init_args") or []), dict(ctx.spec.get("init_kwargs") or {})
+    elif (given := _given_objects(cls, ctx)) is not None:
+        args, kwargs = given
     else:
         args, kwargs, notes = infer_call_sizes(init, cls.__name__, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
         ctx.notes.extend(notes)
