@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent / "submissions" / "shapes3"
 EXPECTED = {
     "pairs_params_tanh_correct.py": ("pass", None, "a list of 2 (weight, bias) pairs"),
     "builder_args_sigmoid_bug.py": ("fail", "missing_activation_derivative", "by create_model(12)"),
-    "setup_method_rate_correct.py": ("pass", None, "created by Perceptron2.setup()"),
+    "setup_method_rate_correct.py": ("pass", None, "`Perceptron2()`, then `p.setup(4, 8, 1)`"),
 }
 RNG = np.random.default_rng(8)
 X = RNG.normal(size=(6, 2))

@@ -10,6 +10,9 @@ central differences in tests/test_examples_truth.py.
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
+import json
 import types
 from pathlib import Path
 
@@ -222,6 +225,147 @@ def activation_objects(rel: str):
     return ps, grads, loss, ["W1", "b1", "W2", "b2"]
 
 
+def misspelled_forward(rel: str):
+    """initialize_parameters(2, 8, 1), then forward_propagetaion and backward_propagation at those weights, samples as
+    columns; mean BCE of ReLU-then-sigmoid written here."""
+    m = _module(rel)
+    p = m.initialize_parameters(2, 8, 1)
+    x = RNG.normal(size=(2, 9))
+    y = (RNG.random(size=(1, 9)) > 0.5).astype(float)
+    _, cache = m.forward_propagetaion(x, p)
+    g = m.backward_propagation(p, cache, x, y)
+    names = ["W1", "b1", "W2", "b2"]
+    ps = [p[n] for n in names]
+
+    def loss():
+        q = 1 / (1 + np.exp(-(ps[2] @ np.maximum(ps[0] @ x + ps[1], 0) + ps[3])))
+        return -np.mean(y * np.log(q) + (1 - y) * np.log(1 - q))
+
+    return ps, [g["d" + n] for n in names], loss, names
+
+
+def init_sizes(rel: str):
+    """initialize_weights(3, 5, 1, 2), then forward and backward with the forward's four values, rows as samples;
+    mean BCE of sigmoid-then-sigmoid written here."""
+    m = _module(rel)
+    w = m.initialize_weights(3, 5, 1, 2)
+    x = RNG.normal(size=(8, 3))
+    y = (RNG.random(size=(8, 1)) > 0.5).astype(float)
+    g = m.backward(x, y, w, *m.forward(x, w))
+    names = ["W1", "b1", "W2", "b2"]
+    ps = [w[n] for n in names]
+
+    def loss():
+        s = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+        q = s(s(x @ ps[0] + ps[1]) @ ps[2] + ps[3])
+        return -np.mean(y * np.log(q) + (1 - y) * np.log(1 - q))
+
+    return ps, [g[n] for n in names], loss, names
+
+
+def experiment_cells(rel: str):
+    """The notebook's classes (its data cell and experiment loop left out): MLP([Layer(3, 5), ReLU(), Layer(5, 1)])
+    with one forward and backward at its own weights; mean squared error written here."""
+    cells = json.loads((FOLDER / rel).read_text())["cells"]
+    tree = ast.parse("\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code"))
+    tree.body = [s for s in tree.body if isinstance(s, (ast.Import, ast.FunctionDef, ast.ClassDef))]
+    m = types.ModuleType(rel)
+    exec(compile(tree, rel, "exec"), m.__dict__)
+    np.random.seed(6)
+    first, last = m.Layer(3, 5), m.Layer(5, 1)
+    net = m.MLP([first, m.ReLU(), last])
+    x, y = RNG.normal(size=(9, 3)), RNG.normal(size=(9, 1))
+    pred = net.forward(x)
+    net.backward(2 * (pred - y) / pred.size)
+    ps = [first.W, first.b, last.W, last.b]
+
+    def loss():
+        return np.mean((np.maximum(x @ ps[0] + ps[1], 0) @ ps[2] + ps[3] - y) ** 2)
+
+    return (
+        ps,
+        [first.dW, first.db, last.dW, last.db],
+        loss,
+        ["layers[0].W", "layers[0].b", "layers[2].W", "layers[2].b"],
+    )
+
+
+def add_layer_der(rel: str):
+    """Network().add_layer(...) of Layer(2, 3), Activation(tanh, tanh_der), Layer(3, 1), Activation(tanh, tanh_der);
+    one epoch on one sample updates in place at rate 0.1, the gradient the step over the rate; the squared error of
+    tanh-then-tanh written here."""
+    m = _module(rel)
+    np.random.seed(8)
+    first, last = m.Layer(2, 3), m.Layer(3, 1)
+    net = m.Network()
+    for layer in (first, m.Activation(m.tanh, m.tanh_der), last, m.Activation(m.tanh, m.tanh_der)):
+        net.add_layer(layer)
+    x, y = RNG.normal(size=(1, 2)), RNG.normal(size=(1, 1)) * 0.5
+    ps = [first.weights, first.bias, last.weights, last.bias]
+    before = [p.copy() for p in ps]
+    with contextlib.redirect_stdout(io.StringIO()):
+        net.train_network(np.array([x]), np.array([y]), epochs=1, learning_rate=0.1)
+    grads = [(b - p) / 0.1 for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+
+    def loss():
+        return np.mean((y - np.tanh(np.tanh(x @ ps[0] + ps[1]) @ ps[2] + ps[3])) ** 2)
+
+    return ps, grads, loss, ["layers[0].weights", "layers[0].bias", "layers[2].weights", "layers[2].bias"]
+
+
+def add_layer_sizes(rel: str):
+    """Network() with add_layer(3, 4) and add_layer(4, 1), one backward_pass on one 1-D sample at rate 0.5 read back
+    off the in-place update; half the summed squared error of sigmoid-then-sigmoid written here."""
+    m = _module(rel)
+    np.random.seed(9)
+    net = m.Network()
+    net.add_layer(3, 4)
+    net.add_layer(4, 1)
+    x, y = RNG.normal(size=3), np.array([0.7])
+    ps = [a for layer in net.layers for a in (layer.weights, layer.biases)]
+    before = [p.copy() for p in ps]
+    net.backward_pass(x, y, 0.5)
+    grads = [(b - p) / 0.5 for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+
+    def loss():
+        return 0.5 * np.sum((_sig(ps[2] @ _sig(ps[0] @ x + ps[1]) + ps[3]) - y) ** 2)
+
+    return ps, grads, loss, ["layers[0].weights", "layers[0].biases", "layers[1].weights", "layers[1].biases"]
+
+
+def add_layer_modules(folder: str):
+    """The project's dense.py, squash.py and net.py (its pandas reader and main.py left out): Dense(4, 3), Squash(),
+    Dense(3, 4), Squash() added to a Net, one epoch on one sample at rate 0.05 read back off the in-place update;
+    the mean squared error of the logistic stack written here."""
+    mods = {}
+    for name in ("dense", "squash", "net"):
+        m = types.ModuleType(f"{folder}.{name}")
+        exec(compile((FOLDER / folder / f"{name}.py").read_text(), name, "exec"), m.__dict__)
+        mods[name] = m
+    np.random.seed(10)
+    first, last = mods["dense"].Dense(4, 3), mods["dense"].Dense(3, 4)
+    net = mods["net"].Net()
+    for layer in (first, mods["squash"].Squash(), last, mods["squash"].Squash()):
+        net.add_layer(layer)
+    x, y = RNG.normal(size=(1, 4)), RNG.random(size=(1, 4))
+    ps = [first.w, first.b, last.w, last.b]
+    before = [p.copy() for p in ps]
+    with contextlib.redirect_stdout(io.StringIO()):
+        net.train_net([x], [y], 1, 0.05)
+    grads = [(b - p) / 0.05 for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+
+    def loss():
+        return np.mean((_sig(_sig(x @ ps[0] + ps[1]) @ ps[2] + ps[3]) - y) ** 2)
+
+    return ps, grads, loss, ["stack[0].w", "stack[0].b", "stack[2].w", "stack[2].b"]
+
+
 ZEROCONF_CASES = {
     "epoch_sgd_inplace_correct.py": lambda: epoch_sgd("epoch_sgd_inplace_correct.py"),
     "epoch_sgd_inplace_no_mask_bug.py": lambda: epoch_sgd("epoch_sgd_inplace_no_mask_bug.py"),
@@ -231,6 +375,28 @@ ZEROCONF_CASES = {
     "epoch_probs_inplace_no_mask_bug.py": lambda: epoch_sgd("epoch_probs_inplace_no_mask_bug.py"),
     "activation_objects_model_correct.py": lambda: activation_objects("activation_objects_model_correct.py"),
     "activation_objects_model_bias_sum_bug.py": lambda: activation_objects("activation_objects_model_bias_sum_bug.py"),
+    "misspelled_forward_correct.py": lambda: misspelled_forward("misspelled_forward_correct.py"),
+    "misspelled_forward_no_relu_mask_bug.py": lambda: misspelled_forward("misspelled_forward_no_relu_mask_bug.py"),
+    "init_sizes_named_like_data_correct.py": lambda: init_sizes("init_sizes_named_like_data_correct.py"),
+    "init_sizes_named_like_data_sigmoid_twice_bug.py": lambda: init_sizes(
+        "init_sizes_named_like_data_sigmoid_twice_bug.py"
+    ),
+    "experiment_cells_missing_data_correct.ipynb": lambda: experiment_cells(
+        "experiment_cells_missing_data_correct.ipynb"
+    ),
+    "experiment_cells_missing_data_bias_mean_bug.ipynb": lambda: experiment_cells(
+        "experiment_cells_missing_data_bias_mean_bug.ipynb"
+    ),
+    "add_layer_der_suffix_correct.py": lambda: add_layer_der("add_layer_der_suffix_correct.py"),
+    "add_layer_der_suffix_at_output_bug.py": lambda: add_layer_der("add_layer_der_suffix_at_output_bug.py"),
+    "add_layer_sizes_per_sample_correct.py": lambda: add_layer_sizes("add_layer_sizes_per_sample_correct.py"),
+    "add_layer_sizes_per_sample_update_first_bug.py": lambda: add_layer_sizes(
+        "add_layer_sizes_per_sample_update_first_bug.py"
+    ),
+    "add_layer_modules_project_correct": lambda: add_layer_modules("add_layer_modules_project_correct"),
+    "add_layer_modules_project_slope_at_output_bug": lambda: add_layer_modules(
+        "add_layer_modules_project_slope_at_output_bug"
+    ),
     "loss_grad_tuple_train_correct.py": lambda: loss_grad_tuple("loss_grad_tuple_train_correct.py"),
     "loss_grad_tuple_train_sign_bug.py": lambda: loss_grad_tuple("loss_grad_tuple_train_sign_bug.py"),
     "default_data_path_correct.py": lambda: default_data_path("default_data_path_correct.py"),

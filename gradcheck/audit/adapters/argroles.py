@@ -95,6 +95,29 @@ def used_as_size(fn: Callable, name: str) -> bool:
     return False
 
 
+def a_count(fn: Callable, name: str) -> bool:
+    """Whether argument ``name`` (``input`` in ``initialize_weights(input, hidden, output)``) is a count, whatever its
+    name says: a shape the body makes is written with it (``rng.normal(0, 1, (input, hidden))``, ``np.sqrt(input)``
+    aside), and nothing treats it as an array (``input.shape``, ``input[0]``, ``input @ W``, ``len(input)``)."""
+    tree = source_tree(fn)
+    if tree is None or not used_as_size(fn, name):
+        return False
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, (ast.Attribute, ast.Subscript))
+            and isinstance(node.value, ast.Name)
+            and node.value.id == name
+        ):
+            return False
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            if any(isinstance(s, ast.Name) and s.id == name for s in (node.left, node.right)):
+                return False
+        if isinstance(node, ast.Call) and called_name(node) in SEQUENCE_CALLS:
+            if any(isinstance(a, ast.Name) and a.id == name for a in node.args):
+                return False
+    return True
+
+
 def used_as_list(fn: Callable, name: str) -> bool:
     """Whether argument ``name`` of ``fn`` is a sequence: ``len(name)``, ``name[1:]``, ``zip(name, ...)``,
     ``list(name)``, ``for w in name``, ``[n_in] + name``, ``[n_in, *name]`` (what a number cannot take)."""

@@ -42,6 +42,8 @@ LAYER_BACKWARD = (*GRAD_METHODS, "backward_propagate", "back_propagate", "backpr
 #: Names of calls after which the script trains (its set-up is over).
 _TRAINS = re.compile(r"(^|_)(fit|train|training|epochs?|learn|run|sgd)($|_)", re.I)
 _STOP_CALLS = set(FORWARD_NAMES) | set(GRAD_METHODS) | set(TRAIN_METHODS)
+#: Calls that read data, whatever else their names say (``read_training_data()``, ``load_train_set()``): set-up.
+_READS = re.compile(r"^(read|load|get|fetch|open|import)_\w*(data|set|csv|file|images|labels)", re.I)
 
 
 def _main_guard(stmt: ast.stmt) -> bool:
@@ -78,7 +80,7 @@ def _trains(stmt: ast.stmt, classes: frozenset[str] | set[str] = frozenset()) ->
         return True
     for node in ast.walk(stmt):
         name = called_name(node)
-        if name and name not in classes and (name in _STOP_CALLS or _TRAINS.search(name)):
+        if name and name not in classes and (name in _STOP_CALLS or _TRAINS.search(name)) and not _READS.search(name):
             return True
         # net.SGD(X, Y, epochs=10000, ...): a call given a number of epochs trains, whatever its name
         if isinstance(node, ast.Call) and any(k.arg and _TRAINS.search(k.arg) for k in node.keywords):

@@ -21,8 +21,10 @@ from typing import Any
 
 from gradcheck.audit import loader
 from gradcheck.audit.adapters.calling import call_student, plain_params
+from gradcheck.audit.adapters.names import BACKWARD_NAMES, FIT_METHODS, FORWARD_NAMES
 from gradcheck.audit.adapters.objects import student_functions
 from gradcheck.audit.adapters.owncall import own_call, shown
+from gradcheck.audit.adapters.sizes import INVENTED_N_IN
 from gradcheck.audit.astnames import calls_of, read_names
 from gradcheck.audit.loader import LoadedSubmission, StudentCodeError
 
@@ -105,27 +107,155 @@ def _inline_once(call: ast.Call, tree: ast.AST, missing: set[str]) -> ast.Call:
     return out
 
 
+def _sized(call: ast.Call, tree: ast.AST, ns: dict) -> tuple[ast.Call, list[str]]:
+    """``call`` with each size its layers are given that no value reaches replaced by one (and what was put in):
+    the first of a loop's widths (``for hidden in [16, 32, 64]``: 16), else an invented count where the width is
+    read off data the submission does not include (``input_dim = X_train.shape[1]``: 3). Only a name passed
+    directly to one of the submission's classes (``Layer(input_dim, hidden)``) is a size, and only one
+    :func:`_count_of_data` says no value reaches."""
+    sizes = {
+        a.id
+        for c in ast.walk(call)
+        if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and isinstance(ns.get(c.func.id), type)
+        for a in c.args
+        if isinstance(a, ast.Name) and a.id in _missing(a, ns) and _count_of_data(a.id, call, tree, ns)
+    }
+    values: dict[str, int] = {}
+    said = []
+    for name in sorted(sizes):
+        widths = [
+            e.value
+            for f in ast.walk(tree)
+            if isinstance(f, ast.For)
+            and isinstance(f.target, ast.Name)
+            and f.target.id == name
+            and isinstance(f.iter, (ast.List, ast.Tuple))
+            and f.iter.elts
+            for e in f.iter.elts[:1]
+            if isinstance(e, ast.Constant) and isinstance(e.value, int) and not isinstance(e.value, bool)
+        ]
+        values[name] = widths[0] if widths else INVENTED_N_IN
+        said.append(
+            f"{name} = {values[name]}"
+            + (" (the first of its loop)" if widths else " (invented: read off data the submission does not include)")
+        )
+
+    class Put(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.expr:
+            if node.id in values and isinstance(node.ctx, ast.Load):
+                return ast.copy_location(ast.Constant(values[node.id]), node)
+            return node
+
+    return (Put().visit(call) if values else call), said
+
+
+def _count_of_data(name: str, call: ast.Call, tree: ast.AST, ns: dict) -> bool:
+    """Is ``name`` a count no value reaches: a loop's width (``for hidden in [16, 32]``), or last assigned before
+    ``call`` a size read off data the namespace lacks (``input_dim = X_train.shape[1]``, ``n = len(rows)``)? A
+    value the namespace can evaluate (``hidden = 64``) is inlined instead, and anything else (``layers =
+    np.array([h1, h2])``) is no count."""
+    loops = [f for f in ast.walk(tree) if isinstance(f, ast.For) and isinstance(f.target, ast.Name)]
+    if any(f.target.id == name and isinstance(f.iter, (ast.List, ast.Tuple)) for f in loops):
+        return True
+    before = [
+        a
+        for a in ast.walk(tree)
+        if isinstance(a, ast.Assign)
+        and len(a.targets) == 1
+        and isinstance(a.targets[0], ast.Name)
+        and a.targets[0].id == name
+        and a.lineno < call.lineno
+    ]
+    if not before:
+        return False
+    value = max(before, key=lambda a: a.lineno).value
+    read_off = any(
+        (isinstance(n, ast.Attribute) and n.attr in ("shape", "size"))
+        or (isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len")
+        for n in ast.walk(value)
+    )
+    return read_off and bool(_missing(value, ns))
+
+
 def built_in_code(cls: type, loaded: LoadedSubmission, has_params: Callable[[Any], bool]) -> tuple[Any, str] | None:
     """(object, where and how it is built) from the submission's own construction of ``cls``, or None."""
     ns = loaded.module.__dict__
     seen: set[str] = set()
     for filename, tree in sources(loaded):
         for found in (c for name in _names_of(tree, cls.__name__) for c in calls_of(tree, name)):
-            call = _inlined(found, tree, ns)
+            call, said = _sized(found, tree, ns)  # Layer(input_dim, hidden) sized before input_dim is inlined
+            call, more = _sized(_inlined(call, tree, ns), tree, ns)
+            said += more
             if isinstance(call.func, ast.Name) and call.func.id != cls.__name__ and cls.__name__ in ns:
                 call.func = ast.Name(cls.__name__, ast.Load(), lineno=call.lineno, col_offset=0)
             text = ast.unparse(call)
             if text in seen or not _resolvable(call, ns):
                 continue
             seen.add(text)
-            code = compile(ast.Expression(body=call), filename, "eval")
+            code = compile(ast.fix_missing_locations(ast.Expression(body=call)), filename, "eval")
             try:
                 obj = call_student(f"{cls.__name__}(...)", eval, code, ns)
             except StudentCodeError:
                 continue
-            if isinstance(obj, cls) and has_params(obj):
-                return obj, f"{loaded.where(filename, call.lineno)}: `{text}`"
+            if not isinstance(obj, cls):
+                continue
+            configured = [] if has_params(obj) else _configured(obj, found, tree, ns, filename)
+            if has_params(obj):
+                then = f", then {'; '.join(f'`{c}`' for c in configured)}" if configured else ""
+                return obj, f"{loaded.where(filename, call.lineno)}: `{text}`{then}" + (
+                    f", with {', '.join(said)}" if said else ""
+                )
     return None
+
+
+#: Methods never replayed on a model the code builds: they run or train it (its forward, backward, fit...).
+_RUNS = frozenset(n.lower() for n in (*FORWARD_NAMES, *BACKWARD_NAMES, *FIT_METHODS, "evaluate", "test", "save"))
+#: Calls replayed after the construction, at most (``net.add_layer(2, 4)``, one per layer).
+MAX_CONFIGURING = 64
+
+
+def _configured(obj: Any, made: ast.Call, tree: ast.AST, ns: dict, filename: str) -> list[str]:
+    """The calls the code makes on the object right after making it (``net = Network()``, ``net.add_layer(2, 4)``,
+    ``net.add_layer(4, 1)``), each whose arguments the namespace can evaluate, replayed on ``obj`` in order until
+    one runs or trains it; what was replayed."""
+    block = next(
+        (
+            body
+            for node in ast.walk(tree)
+            for body in (getattr(node, "body", None), getattr(node, "orelse", None))
+            if isinstance(body, list)
+            and any(isinstance(s, ast.Assign) and s.value is made and len(s.targets) == 1 for s in body)
+        ),
+        None,
+    )
+    if block is None:
+        return []
+    at = next(i for i, s in enumerate(block) if isinstance(s, ast.Assign) and s.value is made)
+    target = block[at].targets[0]
+    if not isinstance(target, ast.Name):
+        return []
+    done: list[str] = []
+    for stmt in block[at + 1 : at + 1 + MAX_CONFIGURING]:
+        call = stmt.value if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) else None
+        if call is None or not isinstance(call.func, ast.Attribute) or not isinstance(call.func.value, ast.Name):
+            continue
+        if call.func.value.id != target.id:
+            continue
+        given = [*call.args, *(k.value for k in call.keywords)]
+        if call.func.attr.lower() in _RUNS or any(_missing(a, ns) for a in given):
+            break
+        args = ast.Tuple([*call.args], ast.Load())
+        kwargs = ast.Dict([ast.Constant(k.arg) for k in call.keywords], [k.value for k in call.keywords])
+        code = compile(
+            ast.fix_missing_locations(ast.Expression(ast.Tuple([args, kwargs], ast.Load()))), filename, "eval"
+        )
+        try:
+            a, k = call_student(f"{call.func.attr}(...)", eval, code, ns)
+            call_student(call.func.attr, getattr(obj, call.func.attr), *a, **k)
+        except (StudentCodeError, AttributeError):
+            break
+        done.append(ast.unparse(call))
+    return done
 
 
 def _names_of(tree: ast.AST, name: str) -> list[str]:

@@ -23,6 +23,7 @@ from gradcheck.audit.adapters import (
     owncall,
     scalarlists,
     stepmethod,
+    unreachable,
 )
 from gradcheck.audit.adapters.datacount import bind_shape_counts
 from gradcheck.audit.adapters.extract import extract_step
@@ -186,7 +187,14 @@ def _invented_note(sizes: Sizes, n: int, seed: int) -> str:
 
 
 def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int) -> dict:
-    target = find_target(ctx)
+    try:
+        target = find_target(ctx)
+    except AuditError:  # nothing to check where the backward is only ``pass``: said before what else was missing
+        if (stub := unreachable.only_stubs(ctx.loaded)) is None:
+            raise
+        raise AuditError(unreachable.unwritten_text(stub), where="finding the backward", type_="NotWritten") from None
+    partial["entry"] = target.entry()
+    target = _written(target, ctx)
     if target.own_sizes and ctx.sizes is not None and ctx.sizes.invented:
         ctx = dataclasses.replace(ctx, X=None, Y=None)  # its sizes are its own: the batch is made from its weights
     partial["entry"], partial["forward_path"] = target.entry(), target.forward_path()
@@ -231,6 +239,20 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
             ctx.notes.append(f"{target.entry()} {why}; trying {target.label}.{nxt}")
             target = _retarget(target, nxt)
             partial["entry"], partial["forward_path"] = target.entry(), target.forward_path()
+
+
+def _written(target: Target, ctx: Context) -> Target:
+    """``target``, or the first of its alternatives whose backward is more than ``pass`` (said in a note); an
+    error saying the backward is not written when none is, before weights, losses or data are looked for."""
+    while unreachable.backward_unwritten(target, ctx.loaded) and not ctx.spec.get("backward"):
+        if not target.alternatives:
+            raise AuditError(
+                unreachable.unwritten_text(target.entry()), where="finding the backward", type_="NotWritten"
+            )
+        nxt = target.alternatives.pop(0)
+        ctx.notes.append(f"{target.entry()} is not written (pass only); trying {target.label}.{nxt}")
+        target = _retarget(target, nxt)
+    return target
 
 
 #: Errors of a backward after which the model's other backward-ish methods are tried (train_step...).

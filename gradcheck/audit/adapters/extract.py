@@ -54,7 +54,13 @@ def _check_invented(step: Step1, runner: Runner) -> None:
     width = out.shape[0] if step.columns else out.shape[1]
     n_out = runner.Y.shape[1]
     if width != n_out or (n_out == 1 and out.size > 1 and bool(np.all(out == 1.0))):
-        exc = AuditError(f"the output has {width} column(s), not {n_out}", where="making data", type_="NeedsSizes")
+        said = (
+            f"the output has {width} column(s), not {n_out}"
+            if width != n_out
+            else "the output is 1 for every sample with one output column (a softmax over a single class): the "
+            "network needs two or more outputs, which [data] n_out (or data in [data] file) gives"
+        )
+        exc = AuditError(said, where="making data", type_="NeedsSizes")
         exc.width = width if width != n_out else 3  # type: ignore[attr-defined]
         raise exc
 

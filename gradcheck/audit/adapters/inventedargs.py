@@ -18,6 +18,7 @@ import ast
 import numpy as np
 
 from gradcheck.audit.adapters.built import sources
+from gradcheck.audit.adapters.calling import call_student
 from gradcheck.audit.errordict import student_line
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
@@ -77,6 +78,12 @@ def _why(orig: BaseException, values: list, loaded=None) -> tuple[str, str]:
             "code names): if the constructor has arguments that avoid reading one, set [entry] init_args (and "
             "init_kwargs) to them, or [entry] init_none to the parameters whose None does",
         )
+    if isinstance(orig, (TypeError, ValueError, IndexError)) and any(isinstance(v, np.ndarray) for v in values):
+        return (
+            "the audit passed the data arrays to arguments named like data, which the code may use otherwise (as "
+            "sizes: initialize_weights(input, hidden, output))",
+            SPEC_ARGS,
+        )
     if isinstance(orig, (AttributeError, TypeError, IndexError)) and _numbers(values):
         return (
             "the constructor uses an argument as an object (layers, data) where the audit could only infer a "
@@ -86,9 +93,13 @@ def _why(orig: BaseException, values: list, loaded=None) -> tuple[str, str]:
     return "the constructor needs arguments the audit cannot infer", SPEC_ARGS
 
 
-def constructor_failure(cls_name: str, failed: BaseException, args: list, kwargs: dict, loaded) -> AuditError | None:
-    """The honest error for ``cls_name``'s constructor failing on inferred arguments (None: not that)."""
-    if not isinstance(failed, StudentCodeError) or failed.where != f"{cls_name}.__init__":
+def constructor_failure(
+    cls_name: str, failed: BaseException, args: list, kwargs: dict, loaded, where: str | None = None
+) -> AuditError | None:
+    """The honest error for ``cls_name``'s constructor (or the initializer function ``where`` names) failing on
+    inferred arguments (None: not that)."""
+    where = where or f"{cls_name}.__init__"
+    if not isinstance(failed, StudentCodeError) or failed.where != where:
         return None
     orig = failed.original
     if isinstance(orig, (SystemExit, MemoryError, RecursionError)):
@@ -99,13 +110,22 @@ def constructor_failure(cls_name: str, failed: BaseException, args: list, kwargs
     at = f" at {line}" if line else ""
     error = AuditError(
         f"{cls_name}({call}) raised {type(orig).__name__}: {orig}{at}, called with the arguments the audit "
-        f"inferred, and no construction in the submission's own code gives one either: {why}. This is the audit's "
+        f"inferred, and the submission's own code makes it in no way the audit could read: {why}. This is the audit's "
         f"guess failing, not a verdict on the code: {fix}",
-        where=f"{cls_name}.__init__",
+        where=where,
         type_="ConstructorArguments",
     )
     error.traceback = failed.traceback
     return error
 
 
-__all__ = ["constructor_failure"]
+def call_guessed(name: str, fn, args: list, kwargs: dict, loaded):
+    """``fn(*args, **kwargs)``, the student's initializer ``name`` called with arguments the audit inferred; its
+    failure said to be the audit's guess failing (``ConstructorArguments``), not the student's bug."""
+    try:
+        return call_student(name, fn, *args, **kwargs)
+    except StudentCodeError as failed:
+        raise (constructor_failure(name, failed, args, kwargs, loaded, where=name) or failed) from None
+
+
+__all__ = ["call_guessed", "constructor_failure"]

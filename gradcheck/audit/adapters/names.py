@@ -8,7 +8,9 @@ form so that ``weights_ih``, ``W_ih`` and ``dW_ih`` meet.
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 
 FORWARD_NAMES = [
     "forward",
@@ -128,6 +130,46 @@ INIT_FUNC_NAMES = [
     "create_network",
     "init_net",
 ]
+#: How close a function's name must be to a known one to be taken for a misspelling of it (difflib's ratio:
+#: ``forward_propagetaion`` to ``forward_propagation`` is 0.92, ``feedfoward`` to ``feedforward`` 0.95,
+#: ``backward_propagation`` to it 0.67, ``net_backward`` to ``_backward`` 0.86): a letter or two swapped, dropped
+#: or doubled, never another word (an affixed name, ``nn_forward``, is :func:`first_named`'s to place).
+MISSPELT_RATIO = 0.9
+
+
+#: Letters changed, dropped, added or swapped at most in a misspelling: ``forward_propagetaion`` is 2 from
+#: ``forward_propagation``; ``model_backforward`` (a word put in, not a slip) is 3 from ``model_backward``.
+MISSPELT_EDITS = 2
+
+
+def _edits(a: str, b: str) -> int:
+    """The optimal-string-alignment distance of ``a`` and ``b``: insertions, deletions, substitutions and swaps of
+    two neighbouring letters, each one edit."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+def misspelt(defined: Iterable[str], names: list[str]) -> tuple[str, str] | None:
+    """(defined name, the known name it misspells) for the one name in ``defined`` that is close to one of
+    ``names`` (``forward_propagetaion`` for ``forward_propagation``) and is itself no name of the vocabulary;
+    None when none or several are."""
+    known = {n.lower() for n in (*FORWARD_NAMES, *BACKWARD_NAMES, *INIT_FUNC_NAMES, *FIT_METHODS)}
+    found = []
+    for name in defined:
+        low = name.lower()
+        if low in known or low.startswith("__"):
+            continue
+        close = difflib.get_close_matches(low, [n for n in names if not n.startswith("_")], 1, MISSPELT_RATIO)
+        if close and _edits(low, close[0]) <= MISSPELT_EDITS:
+            found.append((name, close[0]))
+    return found[0] if len(found) == 1 else None
+
+
 MODEL_HINT = re.compile(r"(net|network|model|mlp|nn|perceptron|classifier|regressor)", re.I)
 LOSS_CLASS = re.compile(
     r"(loss|mse|bce|crossentropy|cross_entropy|cost|criterion|squared_?error|mean_?squared|entropy|nll)", re.I
@@ -163,7 +205,7 @@ OPTIM_CLASS = re.compile(
     re.I,
 )
 LOSS_DERIV_FUNC = re.compile(
-    r"((mse|sse|bce|loss|cost|cross_?entropy|x_?ent|nll|error|mean_?squared?).*(deriv|prime|grad|backward|diff|_d$))"
+    r"((mse|sse|bce|loss|cost|cross_?entropy|x_?ent|nll|error|mean_?squared?).*(deriv|prime|grad|backward|diff|_d$|_der$))"
     r"|(^d_?(mse|loss|bce|cost|cross_?entropy|mae|huber|hinge|log_?cosh|mean_?squared?)$)",
     re.I,
 )

@@ -169,8 +169,8 @@ class _Walk:
 
 #: Names of what a layer keeps from its last pass (``self.out``, ``self.z``, ``self.delta``), never a bias.
 _CACHED = re.compile(
-    r"^(z|a|h|o|x|y|s|out|output|outputs|input|inputs|pre|act|activation|delta|err|error|cache|loss|cost|acc|"
-    r"accuracy|last_\w+|prev_\w+)\d*$",
+    r"^(z|a|h|o|x|y|s|out|output|outputs|input|inputs|pre|act|activations?|net_?inputs?|nets?|weighted_?sums?|sums?|"
+    r"deltas?|err|errors?|cache|loss|cost|acc|accuracy|last_\w+|prev_\w+)\d*$",
     re.I,
 )
 

@@ -228,9 +228,12 @@ def _size_roles(fn: Callable, plist: list) -> dict[str, str | None]:
         p.name
         for p in plist
         if known[p.name] is None
-        and (role_of(p.name) is None or p.name.lower() in SHORT_NAMES)
         and p.default is p.empty
-        and argroles.used_as_size(fn, p.name)
+        and (
+            ((role_of(p.name) is None or p.name.lower() in SHORT_NAMES) and argroles.used_as_size(fn, p.name))
+            # initialize_weights(input, hidden, output): named like data, used only as counts
+            or (role_of(p.name) in ("X", "Y", "out") and argroles.a_count(fn, p.name))
+        )
     ]
     known.update(argroles.order_sizes(known, unknown, [p.name for p in plist]))
     for p in plist:

@@ -11,11 +11,12 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from gradcheck.audit.adapters.calling import signature
-from gradcheck.audit.adapters.names import is_param_name, role_of
+from gradcheck.audit.adapters.names import BACKWARD_NAMES, is_param_name, role_of
 from gradcheck.audit.adapters.outside import methods_outside
 from gradcheck.audit.adapters.scalarargs import spread_weights
 from gradcheck.audit.adapters.sources import source_tree
@@ -179,6 +180,13 @@ def lone_backward(fn: Callable, offered: dict, has_forward: bool, entry: str, fu
     needs = forward_only_args(fn, unplaced)
     if not needs:
         return None
+    like = sorted(f for f in funcs if _FORWARD_LIKE.search(f) and f != getattr(fn, "__name__", None))
+    if like:  # forward_propagetaion beside linear_forward: a forward is there, but which one is not clear
+        return (
+            f"{entry}{sig} needs {', '.join(needs)}, which only a forward pass computes, and no one function of "
+            f"the submission is plainly its forward ({', '.join(like)} may be): name it with "
+            f'[entry] forward = "{like[0]}" (or whichever computes the network\'s output)'
+        )
     return (
         f"{entry}{sig} needs {', '.join(needs)}, which only a forward pass computes, and the submission has no "
         f"forward function (functions: {', '.join(sorted(funcs))}): a backward alone cannot be checked. Audit it "
@@ -187,7 +195,19 @@ def lone_backward(fn: Callable, offered: dict, has_forward: bool, entry: str, fu
     )
 
 
-__all__ = ["forward_only_args", "local_weights", "lone_backward", "number_lists"]
+#: Function names that may be a forward pass the names in :mod:`~gradcheck.audit.adapters.names` did not place.
+_FORWARD_LIKE = re.compile(r"^(?!.*(back|bwd|grad|deriv|prime)).*(forw|fwd|feed|predict|propag|infer)", re.I)
+
+
+__all__ = [
+    "backward_unwritten",
+    "forward_only_args",
+    "local_weights",
+    "lone_backward",
+    "number_lists",
+    "only_stubs",
+    "unwritten_text",
+]
 
 
 def _stub(fn: ast.FunctionDef) -> bool:
@@ -201,17 +221,42 @@ def _computes(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Expr) and not isinstance(stmt.value, ast.Constant)
 
 
-def no_gradients_text(target: Any, loaded: Any) -> str:
-    """The error for a backward that gave no gradients: said plainly when its body was never written."""
-    entry = target.entry()
+def backward_unwritten(target: Any, loaded: Any) -> bool:
+    """Is the target's backward a body of ``pass`` and docstrings only (``def backward(loss): pass``)?"""
     cls = getattr(loaded, "class_nodes", {}).get(target.label) if target.root_name == "self" else None
     body = cls.body if cls is not None else list(getattr(loaded, "stmts", None) or [])
     fn = next((n for n in body if isinstance(n, ast.FunctionDef) and n.name == target.backward_name), None)
-    if fn is not None and _stub(fn):
-        return (
-            f"{entry} is not written: its body is only pass (or a docstring), so it computes no gradient. "
-            "A defect of the submission, which no spec setting repairs"
-        )
+    return fn is not None and _stub(fn)
+
+
+def only_stubs(loaded: Any) -> str | None:
+    """The backward of a submission whose every backward-named function or method (``backward``, ``backprop``,
+    ``train_step``...) is ``pass`` only (``def backward(loss): pass`` beside a written forward), or None."""
+    found = []
+    for stmt in list(getattr(loaded, "stmts", None) or []):
+        defs = [(None, stmt)] if isinstance(stmt, ast.FunctionDef) else []
+        if isinstance(stmt, ast.ClassDef):
+            defs = [(stmt.name, n) for n in stmt.body if isinstance(n, ast.FunctionDef)]
+        found += [(cls, fn) for cls, fn in defs if fn.name.lower() in BACKWARD_NAMES]
+    if not found or not all(_stub(fn) for _, fn in found):
+        return None
+    cls, fn = found[0]
+    return f"{cls}.{fn.name}" if cls else fn.name
+
+
+def unwritten_text(entry: str) -> str:
+    """The error for a backward never written: the submission's defect, said before anything else is looked for."""
+    return (
+        f"{entry} is not written: its body is only pass (or a docstring), so it computes no gradient. "
+        "A defect of the submission: No spec setting repairs it"
+    )
+
+
+def no_gradients_text(target: Any, loaded: Any) -> str:
+    """The error for a backward that gave no gradients: said plainly when its body was never written."""
+    entry = target.entry()
+    if backward_unwritten(target, loaded):
+        return unwritten_text(entry)
     return (
         f"{entry} returned no gradients, changed no weights and no stored gradients "
         "(dW1, grads[...], .grad) were found: set [network] grads"

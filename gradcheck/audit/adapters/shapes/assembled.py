@@ -78,6 +78,8 @@ def _deriv_of(holder: Holder, setup: SetUp) -> tuple[str, Any] | None:
         if _static_loss(value, attr):  # self.loss = MSE, a class whose derivative(target, prediction) takes no self
             m = _method_of_class(value)
             return f"{holder.name}.{attr}.{m}", getattr(value, m)
+    if (called := _called_deriv(type(holder.obj))) is not None:  # train_network calls mean_square_error_der(...)
+        return called
     call = setup.stop.value if isinstance(setup.stop, ast.Expr) else None
     if isinstance(call, ast.Call):
         for arg in [*call.args, *(k.value for k in call.keywords)]:
@@ -88,6 +90,26 @@ def _deriv_of(holder: Holder, setup: SetUp) -> tuple[str, Any] | None:
             if m is not None:  # model.fit(X, y, loss_fn=MSE_Loss()): the loss object it is given
                 return f"{arg.id}.{m}", getattr(value, m)
     return None
+
+
+def _called_deriv(cls: type) -> tuple[str, Any] | None:
+    """The one loss derivative function of its module that the holder's own methods call by name
+    (``error = mean_square_error_der(expected_outputs[j], output)`` in ``train_network``), or None."""
+    tree = source_tree(cls)
+    module = inspect.getmodule(cls)
+    names = (
+        {
+            n.func.id
+            for n in ast.walk(tree)
+            if tree is not None
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and LOSS_DERIV_FUNC.search(n.func.id)
+        }
+        if tree is not None
+        else set()
+    )
+    found = [(n, getattr(module, n, None)) for n in sorted(names)]
+    found = [(n, f) for n, f in found if inspect.isfunction(f)]
+    return found[0] if len(found) == 1 else None
 
 
 def _method_of_class(cls: type) -> str | None:
@@ -125,13 +147,34 @@ def _deriv_order(fn: Any, holder: Holder) -> list[str] | None:
         return ["out" if r is None else r for r in roles]
     tree = source_tree(type(holder.obj))
     for node in ast.walk(tree) if tree is not None else []:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) == 2:
+        if not isinstance(node, ast.Call) or len(node.args) != 2:
+            continue
+        if isinstance(node.func, ast.Attribute):  # self.loss_prime(y, out)
             if getattr(fn, "__name__", None) != node.func.attr and getattr(holder.obj, node.func.attr, None) is not fn:
                 continue
-            got = [role_of(_base(a)) if _base(a) else None for a in node.args]
-            if set(got) == {"out", "Y"}:
-                return got
+        elif not (isinstance(node.func, ast.Name) and node.func.id == getattr(fn, "__name__", None)):
+            continue  # (mean_square_error_der(expected_outputs[j], output): the module's function, called by name)
+        got = [role_of(_base(a)) if _base(a) else None for a in node.args]
+        outs = [_base(a) in _forwarded(tree) for a in node.args]  # s = layer.forward(s): the prediction
+        if None in got and outs.count(True) == 1:
+            got = ["out" if o else "Y" for o in outs]
+        if set(got) == {"out", "Y"}:
+            return got
     return None
+
+
+def _forwarded(tree: ast.AST) -> set[str]:
+    """Names the code assigns a layer's forward to (``s = layer.forward(s)``, ``out = l.forward_propagation(out)``)."""
+    return {
+        t.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Assign)
+        and isinstance(n.value, ast.Call)
+        and isinstance(n.value.func, ast.Attribute)
+        and n.value.func.attr in LAYER_FORWARD
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
 
 
 def _base(expr: ast.expr) -> str | None:

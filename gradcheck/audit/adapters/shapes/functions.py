@@ -16,12 +16,14 @@ import numpy as np
 from gradcheck.audit.adapters import archlist, owncall, scalarlists, synth
 from gradcheck.audit.adapters.calling import accepts_role, call_student, plain_params
 from gradcheck.audit.adapters.feeds import feeding_forward, gradient_function, loss_grads_function
+from gradcheck.audit.adapters.inventedargs import call_guessed
 from gradcheck.audit.adapters.names import (
     BACKWARD_NAMES,
     FORWARD_NAMES,
     GRAD_METHODS,
     INIT_FUNC_NAMES,
     is_param_name,
+    misspelt,
     role_of,
 )
 from gradcheck.audit.adapters.params import with_keys_read
@@ -41,7 +43,8 @@ _PASS_WORDS = ("forward", "backward", "backprop", "back_prop", "backpropagation"
 
 def first_named(funcs: dict[str, Callable], names: list[str], wanted: str | None = None) -> str | None:
     """``wanted`` when defined, else the first of ``names`` defined (case-insensitively), else the one
-    function whose ``_``-separated words include a pass word (``net_backward``), if just one does."""
+    function whose ``_``-separated words include a pass word (``net_backward``), if just one does, else the one
+    whose name misspells one of ``names`` (``forward_propagetaion``)."""
     if wanted in funcs:
         return wanted
     lower = {k.lower(): k for k in funcs}
@@ -56,7 +59,8 @@ def first_named(funcs: dict[str, Callable], names: list[str], wanted: str | None
         ]  # (never a dunder: a method __init__(self, sizes) written outside its class is no initializer)
         if len(affixed) == 1:
             return affixed[0]
-    return None
+    spelt = misspelt(funcs, names)  # forward_propagetaion: the pass it was meant to be
+    return spelt[0] if spelt is not None else None
 
 
 def init_function(funcs: dict[str, Callable]) -> str | None:
@@ -109,6 +113,10 @@ def entry_functions(ctx: Context, bname: str | None, funcs: dict) -> tuple[str |
     fname = first_named(funcs, FORWARD_NAMES, ctx.spec.get("forward"))
     if fname is None and bname is not None:  # net(X) -> (H, O) feeding grads(X, Y, H, O)
         fname = feeding_forward(funcs, bname)
+    for name, names in ((fname, FORWARD_NAMES), (bname, BACKWARD_NAMES)):
+        spelt = misspelt([name], names) if name is not None and name not in ctx.spec.values() else None
+        if spelt is not None and f"{name} taken" not in " ".join(ctx.notes):
+            ctx.notes.append(f"{name} taken for {spelt[1]}, as its name is spelled close to it")
     return (fname if fname != bname else None), bname
 
 
@@ -160,6 +168,8 @@ def from_initializer(init: Callable, ctx: Context, arch: dict):
     else:
         args, kwargs, extra = infer_call_sizes(init, init.__name__, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
         ctx.notes.extend(extra)
+        np.random.seed(0)
+        return call_guessed(init.__name__, init, args, kwargs, ctx.loaded)  # its failure: the audit's guess
     np.random.seed(0)
     return call_student(init.__name__, init, *args, **kwargs)
 

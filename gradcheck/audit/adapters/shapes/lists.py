@@ -18,6 +18,7 @@ import numpy as np
 
 from gradcheck.audit.adapters import archlist, owncall
 from gradcheck.audit.adapters.calling import call_student, plain_params
+from gradcheck.audit.adapters.inventedargs import call_guessed
 from gradcheck.audit.adapters.names import INIT_FUNC_NAMES, role_of
 from gradcheck.audit.adapters.returns import returned_names
 from gradcheck.audit.adapters.shapes.functions import entry_functions, first_named, params_target
@@ -98,7 +99,12 @@ def find(ctx: Context, bname: str | None = None, funcs: dict | None = None) -> T
     else:
         args, kwargs, notes = infer_call_sizes(init, init_name, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
     np.random.seed(0)
-    lists = _as_lists(call_student(init_name, init, *args, **kwargs), names, init)
+    made = (
+        call_student(init_name, init, *args, **kwargs)
+        if own
+        else call_guessed(init_name, init, args, kwargs, ctx.loaded)
+    )
+    lists = _as_lists(made, names, init)
     if lists is None:
         return None
     ctx.notes.extend(notes)

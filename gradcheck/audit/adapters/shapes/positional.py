@@ -14,8 +14,9 @@ from collections.abc import Callable
 import numpy as np
 
 from gradcheck.audit.adapters import synth
-from gradcheck.audit.adapters.calling import call_student, plain_params
+from gradcheck.audit.adapters.calling import plain_params
 from gradcheck.audit.adapters.inlineforward import inline_forward, takes_scores
+from gradcheck.audit.adapters.inventedargs import call_guessed
 from gradcheck.audit.adapters.names import INIT_FUNC_NAMES, role_of
 from gradcheck.audit.adapters.params import with_keys_read
 from gradcheck.audit.adapters.returns import returned_names
@@ -62,7 +63,7 @@ def _from_initializer(funcs: dict, names: list[str], ctx: Context, arrays_only: 
     init = funcs[init_name]
     args, kwargs, notes = infer_call_sizes(init, init_name, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
     np.random.seed(0)
-    made = call_student(init_name, init, *args, **kwargs)
+    made = call_guessed(init_name, init, args, kwargs, ctx.loaded)
     if not isinstance(made, (tuple, list)) or len(made) != len(returned_names(init) or made):
         return None
     if arrays_only and not all(isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in made):
