@@ -240,3 +240,11 @@ def test_script_body_enters_the_main_guard(text):
     tree = ast.parse(f"import numpy\nif __name__ == '__main__':\n    {text} = 1\n    print({text})\n")
     body = assembly.script_body(tree.body)
     assert [type(s).__name__ for s in body] == ["Import", "Assign", "Expr"]
+
+
+def test_penalty_settings_named_without_separators_are_penalties():
+    class Dense:
+        def __init__(self):
+            self.weightregl2, self.biasregl1, self.regl1, self.hidden = 5e-4, 0.0, 1e-3, 7
+
+    assert assembly.penalty_attrs(Dense()) == ["weightregl2", "regl1"]

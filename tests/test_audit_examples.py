@@ -417,6 +417,8 @@ STUDENT_NAMES = {
     ],
     "add_layer_sizes_per_sample_update_first_bug.py": [],
     "add_layer_modules_project_correct": ["stack[0].w", "stack[0].b", "stack[2].w", "stack[2].b"],
+    "float32_bias_store_correct.py": ["fc1.W", "fc1.b", "fc2.W", "fc2.b"],
+    "float32_bias_store_no_mean_bug.py": ["fc1.W", "fc1.b", "fc2.W", "fc2.b"],
     "add_layer_modules_project_slope_at_output_bug": ["stack[0].w", "stack[0].b", "stack[2].w", "stack[2].b"],
     "one_pass_printed_grads_correct.py": ["W1", "b1", "W2", "b2"],
     "one_pass_printed_grads_bias_bug.py": ["W1", "b1", "W2", "b2"],

@@ -85,3 +85,56 @@ def test_an_initializer_failing_on_the_guess_says_it_is_the_guess(tmp_path, audi
     assert s["error"].startswith("ConstructorArguments: initialize_weights(<array"), s["error"]
     assert "the audit's guess failing, not a verdict on the code" in s["error"]
     assert "[entry] init_args" in s["error"]
+
+
+_HIDDEN_LIST = """
+import numpy as np
+
+
+class Linear:
+    def __init__(self, n_in, n_out):
+        self.params = {"weight": np.random.normal(0, 0.1, (n_out, n_in)), "bias": np.zeros((n_out, 1))}
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.params["weight"].T + self.params["bias"].T
+
+    def backward(self, dout):
+        self.grads = {"weight": dout.T @ self.x, "bias": dout.sum(axis=0)[:, None]}
+        return dout @ self.params["weight"]
+
+
+class MLP:
+    def __init__(self, n_inputs, n_hidden, n_classes):
+        self.layers = [Linear(n_inputs, n_hidden[0]), Linear(n_hidden[0], n_classes)]
+        self.missing = {MISSING}
+
+    def forward(self, x):
+        return self.layers[1].forward(np.tanh(self.layers[0].forward(x)))
+
+    def backward(self, dout):
+        d = self.layers[1].backward(dout)
+        self.layers[0].backward(d * (1 - np.tanh(self.layers[0].x @ self.layers[0].params["weight"].T
+                                                 + self.layers[0].params["bias"].T) ** 2))
+
+
+def mse(out, y):
+    return np.mean((out - y) ** 2)
+
+
+def mse_grad(out, y):
+    return 2 * (out - y) / out.size
+"""
+
+
+def test_a_width_indexed_as_a_list_is_given_a_list(tmp_path, audit_json):
+    (tmp_path / "hw.py").write_text(_HIDDEN_LIST.replace("{MISSING}", "0.0"))
+    s = audit_json([tmp_path / "hw.py"], tmp_path / "out")["hw.py"]
+    assert s["status"] == "pass", s["error"]
+
+
+def test_a_numpy_name_removed_in_numpy_2_is_the_codes_error_not_the_guess(tmp_path, audit_json):
+    (tmp_path / "hw.py").write_text(_HIDDEN_LIST.replace("{MISSING}", "np.NaN"))
+    s = audit_json([tmp_path / "hw.py"], tmp_path / "out")["hw.py"]
+    assert s["status"] == "error"
+    assert "NumPy 2.0" in s["error"] and "ConstructorArguments" not in s["error"], s["error"]

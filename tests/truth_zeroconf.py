@@ -366,6 +366,27 @@ def add_layer_modules(folder: str):
     return ps, grads, loss, ["stack[0].w", "stack[0].b", "stack[2].w", "stack[2].b"]
 
 
+def float32_bias(rel: str):
+    """MLP(3, 5, 3) with its float32 biases, one forward and backward on integer labels; mean softmax cross-entropy
+    written here, differenced at float64 copies of the weights (a float32 array cannot hold the step)."""
+    m = _module(rel)
+    np.random.seed(12)
+    net = m.MLP(3, 5, 3)
+    x, labels = RNG.normal(size=(8, 3)), np.array([0, 1, 2, 1, 0, 2, 2, 1])
+    net.loss_fn.forward(net.forward(x), labels)
+    net.backward(net.loss_fn.backward())
+    ps = [net.fc1.W.copy(), net.fc1.b.astype(np.float64), net.fc2.W.copy(), net.fc2.b.astype(np.float64)]
+    grads = [net.fc1.dW, net.fc1.db, net.fc2.dW, net.fc2.db]
+
+    def loss():
+        z = np.maximum(x @ ps[0] + ps[1], 0) @ ps[2] + ps[3]
+        z = z - z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return -np.mean(logp[np.arange(len(labels)), labels])
+
+    return ps, grads, loss, ["fc1.W", "fc1.b", "fc2.W", "fc2.b"]
+
+
 ZEROCONF_CASES = {
     "epoch_sgd_inplace_correct.py": lambda: epoch_sgd("epoch_sgd_inplace_correct.py"),
     "epoch_sgd_inplace_no_mask_bug.py": lambda: epoch_sgd("epoch_sgd_inplace_no_mask_bug.py"),
@@ -394,6 +415,8 @@ ZEROCONF_CASES = {
         "add_layer_sizes_per_sample_update_first_bug.py"
     ),
     "add_layer_modules_project_correct": lambda: add_layer_modules("add_layer_modules_project_correct"),
+    "float32_bias_store_correct.py": lambda: float32_bias("float32_bias_store_correct.py"),
+    "float32_bias_store_no_mean_bug.py": lambda: float32_bias("float32_bias_store_no_mean_bug.py"),
     "add_layer_modules_project_slope_at_output_bug": lambda: add_layer_modules(
         "add_layer_modules_project_slope_at_output_bug"
     ),

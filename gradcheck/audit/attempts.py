@@ -13,9 +13,9 @@ import contextvars
 from collections.abc import Iterator
 from typing import Any
 
+from gradcheck.audit.extracted import check_rtol
 from gradcheck.audit.lossfit import LossChoice, other_conventions
 from gradcheck.check import check_gradients
-from gradcheck.compare import default_rtol
 from gradcheck.diagnose import Context, diagnose, signatures
 from gradcheck.result import Diagnosis, GradientReport
 from reference_nets.mlp import MLP
@@ -70,7 +70,7 @@ def check(ex, layout, config, X, Y, factor, seed):
     size = sum(v.size for v in ex.params.values())
     mode = "full" if size <= _FULL_LIMIT.get() else "auto"
     context = Context(net, X, Y, layout, factor)  # the student's layout: the checker cannot find it in the loss
-    rtol = default_rtol(ex.precision)  # float64 arrays computed from float32 ones carry float32's rounding
+    rtol = check_rtol(ex)[0]  # float64 arrays computed from float32 ones carry float32's rounding; so do stored ones
     grads = {k: ex.grads[k] for k in ex.params}
     report = check_gradients(loss, grads, ex.params, seed=seed, mode=mode, rtol=rtol, name_bugs=False, context=context)
     return net, report

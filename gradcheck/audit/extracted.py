@@ -8,7 +8,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Extracted", "as_array", "believed_precision", "n_out", "precision_of", "targets"]
+__all__ = [
+    "Extracted",
+    "as_array",
+    "believed_precision",
+    "check_rtol",
+    "n_out",
+    "precision_of",
+    "stored_in_float32",
+    "targets",
+]
 
 
 def as_array(value: Any) -> np.ndarray:
@@ -81,6 +90,44 @@ def believed_precision(result: Mapping[str, Any]) -> tuple[str, str | None]:
             )
             return "float64", note
     return claimed.name, None
+
+
+#: The tolerance for a float64 network whose gradient comes, in part, in float32 numbers (``self.db`` made by
+#: ``np.zeros_like(self.b)`` with ``self.b`` float32): each stored entry is the float32 rounding of its value, off
+#: by up to eps32 / 2 (6e-8) relative, four times float64's sqrt(eps); twice eps32 leaves that rounding room.
+STORED32_RTOL = 2 * float(np.finfo(np.float32).eps)
+#: Entries a gradient tensor needs, all float32 numbers and not zero, before its storage is taken for float32: a
+#: float64 gradient is a float32 number by chance only where it is a short binary fraction.
+STORED32_MIN_ENTRIES = 3
+
+
+def stored_in_float32(grads: Mapping[str, np.ndarray]) -> list[str]:
+    """The gradient tensors whose every entry is a float32 number, with at least
+    :data:`STORED32_MIN_ENTRIES` of them neither zero nor a short binary fraction."""
+    found = []
+    for name, g in grads.items():
+        v = np.asarray(g, dtype=np.float64).ravel()
+        v = v[np.isfinite(v)]
+        if not v.size or not np.array_equal(v.astype(np.float32).astype(np.float64), v):
+            continue
+        long = np.count_nonzero(v * 2.0**12 != np.round(v * 2.0**12))  # more bits than a short fraction has
+        if long >= STORED32_MIN_ENTRIES:
+            found.append(name)
+    return found
+
+
+def check_rtol(ex: Extracted) -> tuple[float, str | None]:
+    """The tolerance the gradient is judged to, and a note when some of it comes in float32 numbers while the
+    network computes in float64 (that storage's rounding, never float32's sqrt(eps), which the network does not
+    have)."""
+    base = float(np.sqrt(np.finfo(ex.precision).eps))
+    stored = stored_in_float32(ex.grads) if ex.precision == np.float64 else []
+    if not stored:
+        return base, None
+    return max(base, STORED32_RTOL), (
+        f"the gradient of {', '.join(stored)} comes in float32 numbers (an array kept in float32): judged to that "
+        f"storage's rounding (rtol {max(base, STORED32_RTOL):.2g})"
+    )
 
 
 def targets(Y: np.ndarray, n_out: int) -> np.ndarray:

@@ -24,7 +24,7 @@ import numpy as np
 
 from gradcheck.audit import movedweights, ratetwice
 from gradcheck.audit.broadcastgrads import broadcast_onto_params
-from gradcheck.audit.extracted import Extracted, as_array, n_out, targets
+from gradcheck.audit.extracted import Extracted, as_array, check_rtol, n_out, targets
 from gradcheck.audit.judge import UNMODELLED_NET, judge
 from gradcheck.audit.loglikelihood import judged_as_its_negative
 from gradcheck.audit.lossfit import LossChoice
@@ -104,6 +104,8 @@ def grade(
     if ex.precision != np.float64:
         note = f"the network computes in {ex.precision}: its gradient is judged to {ex.precision}'s rounding"
         base["notes"] = (*base["notes"], f"{note} (rtol {default_rtol(ex.precision):.2g})")
+    elif (stored := check_rtol(ex)[1]) is not None:  # self.db kept in float32 beside float64 weights
+        base["notes"] = (*base["notes"], stored)
     refused = refuse(result, ex)
     if refused is not None:
         status, diagnosis = refused

@@ -248,7 +248,10 @@ def _closest(layouts: list[Layout], params: dict, forward, X, spec: AuditSpec, t
             for config in _configs(layout, spec):
                 if forward is None:
                     return np.inf, layout, config
-                err, fitted = _fit_parameter(config, ref, X, forward, exact, logits)
+                try:
+                    err, fitted = _fit_parameter(config, ref, X, forward, exact, logits)
+                except ValueError:  # the layout's reference takes another input width than the batch has
+                    continue
                 if best is None or err < best[0]:
                     best = (err, layout, fitted)
                 if err <= exact:

@@ -13,12 +13,12 @@ import dataclasses
 import numpy as np
 
 from gradcheck.audit.attempts import Checked, loss_fn
+from gradcheck.audit.extracted import check_rtol
 from gradcheck.audit.fitscreen import AGREE, DISAGREE, KINKED, directional_fit
 from gradcheck.audit.judge import judge, output_candidates, undetermined
 from gradcheck.audit.lossfit import LossChoice, choices, other_conventions
 from gradcheck.audit.network import ForwardCheck, candidates, label
 from gradcheck.audit.submissionresult import SubmissionResult
-from gradcheck.compare import default_rtol
 from gradcheck.problem import UserFunctionError
 from reference_nets.mlp import MLP
 
@@ -113,7 +113,7 @@ def _screened(ex, X, Y, spec, seed, student, lr_unknown) -> tuple[list[tuple], i
     """``([(layout, config, losses)], candidates tried, [(layout, config)])``: the candidates worth judging,
     with the losses under which the gradient may be right, those that agree first, then those on a kink,
     each in order; and those whose loss has the value the student's code returns (none without such a value)."""
-    rtol, factors = default_rtol(ex.precision), (1.0, *spec.accepted_factors)
+    rtol, factors = check_rtol(ex)[0], (1.0, *spec.accepted_factors)
     kept, total, by_value = [], 0, []
     for i, (layout, config) in enumerate(candidates(ex.params, X, Y.shape[1], spec)):
         total += 1

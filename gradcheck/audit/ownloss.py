@@ -47,7 +47,7 @@ import numpy as np
 from gradcheck import epsilon
 from gradcheck.audit import segments, symmetry, throughoutput, unitorder
 from gradcheck.audit.broadcastgrads import broadcast_onto_params
-from gradcheck.audit.extracted import Extracted, n_out
+from gradcheck.audit.extracted import Extracted, check_rtol, n_out
 from gradcheck.audit.network import ForwardCheck
 from gradcheck.audit.ownlosspoints import MAX_POINTS
 from gradcheck.audit.ownlosstable import Move, Table, halvings, move_of, sent, wire
@@ -195,11 +195,12 @@ def _checked(ex: Extracted, value: float, ask, result, wanted, base1, seed, firs
     params = {n: ex.params[n].astype(ex.precision) for n in ex.params}
     grads = {n: ex.grads[n].astype(ex.precision) for n in ex.params}
     mode = "full" if table.base.size <= FULL_ENTRIES else "sampled"
-    report, source, why = _rounds(table, params, grads, ask, result, wanted, base1, mode, seed, first)
+    rtol = check_rtol(ex)[0]  # (a gradient kept in float32 beside float64 weights: that storage's rounding)
+    report, source, why = _rounds(table, params, grads, ask, result, wanted, base1, mode, seed, first, rtol)
     return report, source, why, len(table.known)
 
 
-def _rounds(table, params, grads, ask, result, wanted, base1, mode, seed, first) -> tuple:
+def _rounds(table, params, grads, ask, result, wanted, base1, mode, seed, first, rtol=None) -> tuple:
     """``(report, source, None)``: the check on ``table``, run again as the worker fills the points it asks for;
     ``(None, source, why)`` where the student's loss cannot serve (``base1``: the first run's weights, which the
     worker's points are moves from; ``first``: the values the first run gave, by source, for the guard, or None at
@@ -209,7 +210,9 @@ def _rounds(table, params, grads, ask, result, wanted, base1, mode, seed, first)
     start = {} if np.array_equal(table.base, base1) else {"start": sent(table.base, base1)}
     for _ in range(MAX_ROUNDS):
         table.start_round()
-        report = check_gradients(table.loss, grads, params, method="richardson", mode=mode, seed=seed, samples=SAMPLES)
+        report = check_gradients(
+            table.loss, grads, params, method="richardson", mode=mode, seed=seed, samples=SAMPLES, rtol=rtol
+        )
         if checked and not table.lacking:
             return report, source, None
         points = _to_ask(table, checked)

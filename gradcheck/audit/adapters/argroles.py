@@ -119,7 +119,7 @@ def a_count(fn: Callable, name: str) -> bool:
 
 
 def used_as_list(fn: Callable, name: str) -> bool:
-    """Whether argument ``name`` of ``fn`` is a sequence: ``len(name)``, ``name[1:]``, ``zip(name, ...)``,
+    """Whether argument ``name`` of ``fn`` is a sequence: ``len(name)``, ``name[1:]``, ``name[0]``, ``zip(name, ...)``,
     ``list(name)``, ``for w in name``, ``[n_in] + name``, ``[n_in, *name]`` (what a number cannot take)."""
     tree = source_tree(fn)
     if tree is None:
@@ -132,7 +132,7 @@ def used_as_list(fn: Callable, name: str) -> bool:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in SEQUENCE_CALLS:
             if any(named(a) for a in node.args):
                 return True
-        if isinstance(node, ast.Subscript) and named(node.value) and isinstance(node.slice, ast.Slice):
+        if isinstance(node, ast.Subscript) and named(node.value):  # n_hidden[0], sizes[1:]: no number's
             return True
         if isinstance(node, (ast.For, ast.comprehension)) and named(node.iter):
             return True

@@ -336,7 +336,7 @@ def _loss_assign(stmt: ast.stmt, objs: set[str]) -> bool:
 
 
 #: Attribute names of a penalty a layer adds to its gradient (``weight_regularizer_l2``, ``l2_lambda``).
-_PENALTY = re.compile(r"(regulari[sz]er|^l[12](_|$)|_l[12]$|lambda|weight_decay|^reg(_|$))", re.I)
+_PENALTY = re.compile(r"(regulari[sz]er|^l[12](_|$)|_l[12]$|reg_?l[12]$|lambda|weight_decay|^reg(_|$))", re.I)
 
 
 def penalty_attrs(layer: Any) -> list[str]:
