@@ -42,6 +42,18 @@ def _sig(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def _stepped(ps: list, step, rate: float) -> list:
+    """The gradient an in-place update implies, ``(before - after) / rate``, read off one ``step()`` (its printing
+    silenced); the weights are put back."""
+    before = [p.copy() for p in ps]
+    with contextlib.redirect_stdout(io.StringIO()):
+        step()
+    grads = [(b - p) / rate for b, p in zip(before, ps)]
+    for p, b in zip(ps, before):
+        p[...] = b
+    return grads
+
+
 def _bce(p, y):
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
 
@@ -209,12 +221,7 @@ def activation_objects(rel: str):
     net.init_params(4)
     x, labels = RNG.normal(size=(4, 7)), np.array([0, 1, 2, 1, 0, 2, 2])
     ps = [net.W1, net.b1, net.W2, net.b2]
-    before = [p.copy() for p in ps]
-    net.forward(x)
-    net.backward_update(x, net.onehot(labels))
-    grads = [(b - p) / rate for b, p in zip(before, ps)]
-    for p, b in zip(ps, before):
-        p[...] = b
+    grads = _stepped(ps, lambda: (net.forward(x), net.backward_update(x, net.onehot(labels))), rate)
 
     def loss():
         z = ps[2] @ np.maximum(ps[0] @ x + ps[1], 0) + ps[3]
@@ -302,12 +309,7 @@ def add_layer_der(rel: str):
         net.add_layer(layer)
     x, y = RNG.normal(size=(1, 2)), RNG.normal(size=(1, 1)) * 0.5
     ps = [first.weights, first.bias, last.weights, last.bias]
-    before = [p.copy() for p in ps]
-    with contextlib.redirect_stdout(io.StringIO()):
-        net.train_network(np.array([x]), np.array([y]), epochs=1, learning_rate=0.1)
-    grads = [(b - p) / 0.1 for b, p in zip(before, ps)]
-    for p, b in zip(ps, before):
-        p[...] = b
+    grads = _stepped(ps, lambda: net.train_network(np.array([x]), np.array([y]), epochs=1, learning_rate=0.1), 0.1)
 
     def loss():
         return np.mean((y - np.tanh(np.tanh(x @ ps[0] + ps[1]) @ ps[2] + ps[3])) ** 2)
@@ -325,11 +327,7 @@ def add_layer_sizes(rel: str):
     net.add_layer(4, 1)
     x, y = RNG.normal(size=3), np.array([0.7])
     ps = [a for layer in net.layers for a in (layer.weights, layer.biases)]
-    before = [p.copy() for p in ps]
-    net.backward_pass(x, y, 0.5)
-    grads = [(b - p) / 0.5 for b, p in zip(before, ps)]
-    for p, b in zip(ps, before):
-        p[...] = b
+    grads = _stepped(ps, lambda: net.backward_pass(x, y, 0.5), 0.5)
 
     def loss():
         return 0.5 * np.sum((_sig(ps[2] @ _sig(ps[0] @ x + ps[1]) + ps[3]) - y) ** 2)
@@ -353,12 +351,7 @@ def add_layer_modules(folder: str):
         net.add_layer(layer)
     x, y = RNG.normal(size=(1, 4)), RNG.random(size=(1, 4))
     ps = [first.w, first.b, last.w, last.b]
-    before = [p.copy() for p in ps]
-    with contextlib.redirect_stdout(io.StringIO()):
-        net.train_net([x], [y], 1, 0.05)
-    grads = [(b - p) / 0.05 for b, p in zip(before, ps)]
-    for p, b in zip(ps, before):
-        p[...] = b
+    grads = _stepped(ps, lambda: net.train_net([x], [y], 1, 0.05), 0.05)
 
     def loss():
         return np.mean((_sig(_sig(x @ ps[0] + ps[1]) @ ps[2] + ps[3]) - y) ** 2)

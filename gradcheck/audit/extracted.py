@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from gradcheck.compare import default_rtol
+
 __all__ = [
     "Extracted",
     "as_array",
@@ -120,7 +122,7 @@ def check_rtol(ex: Extracted) -> tuple[float, str | None]:
     """The tolerance the gradient is judged to, and a note when some of it comes in float32 numbers while the
     network computes in float64 (that storage's rounding, never float32's sqrt(eps), which the network does not
     have)."""
-    base = float(np.sqrt(np.finfo(ex.precision).eps))
+    base = default_rtol(ex.precision)
     stored = stored_in_float32(ex.grads) if ex.precision == np.float64 else []
     if not stored:
         return base, None

@@ -100,21 +100,17 @@ def a_count(fn: Callable, name: str) -> bool:
     name says: a shape the body makes is written with it (``rng.normal(0, 1, (input, hidden))``, ``np.sqrt(input)``
     aside), and nothing treats it as an array (``input.shape``, ``input[0]``, ``input @ W``, ``len(input)``)."""
     tree = source_tree(fn)
-    if tree is None or not used_as_size(fn, name):
+    if tree is None or not used_as_size(fn, name) or used_as_list(fn, name):
         return False
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, (ast.Attribute, ast.Subscript))
-            and isinstance(node.value, ast.Name)
-            and node.value.id == name
-        ):
+
+    def named(node) -> bool:
+        return isinstance(node, ast.Name) and node.id == name
+
+    for node in ast.walk(tree):  # input.shape, input @ W: an array
+        if isinstance(node, ast.Attribute) and named(node.value):
             return False
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
-            if any(isinstance(s, ast.Name) and s.id == name for s in (node.left, node.right)):
-                return False
-        if isinstance(node, ast.Call) and called_name(node) in SEQUENCE_CALLS:
-            if any(isinstance(a, ast.Name) and a.id == name for a in node.args):
-                return False
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult) and (named(node.left) or named(node.right)):
+            return False
     return True
 
 

@@ -123,21 +123,15 @@ def _sized(call: ast.Call, tree: ast.AST, ns: dict) -> tuple[ast.Call, list[str]
     values: dict[str, int] = {}
     said = []
     for name in sorted(sizes):
-        widths = [
-            e.value
-            for f in ast.walk(tree)
-            if isinstance(f, ast.For)
-            and isinstance(f.target, ast.Name)
-            and f.target.id == name
-            and isinstance(f.iter, (ast.List, ast.Tuple))
-            and f.iter.elts
-            for e in f.iter.elts[:1]
-            if isinstance(e, ast.Constant) and isinstance(e.value, int) and not isinstance(e.value, bool)
-        ]
-        values[name] = widths[0] if widths else INVENTED_N_IN
+        first = _loop_first(name, tree)
+        values[name] = first if first is not None else INVENTED_N_IN
         said.append(
             f"{name} = {values[name]}"
-            + (" (the first of its loop)" if widths else " (invented: read off data the submission does not include)")
+            + (
+                " (the first of its loop)"
+                if first is not None
+                else " (invented: read off data the submission does not include)"
+            )
         )
 
     class Put(ast.NodeTransformer):
@@ -149,13 +143,22 @@ def _sized(call: ast.Call, tree: ast.AST, ns: dict) -> tuple[ast.Call, list[str]
     return (Put().visit(call) if values else call), said
 
 
+def _loop_first(name: str, tree: ast.AST) -> int | None:
+    """The first width of a loop over written widths that binds ``name`` (``for hidden in [16, 32, 64]``: 16)."""
+    for f in ast.walk(tree):
+        if isinstance(f, ast.For) and isinstance(f.target, ast.Name) and f.target.id == name:
+            first = f.iter.elts[0] if isinstance(f.iter, (ast.List, ast.Tuple)) and f.iter.elts else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, int) and not isinstance(first.value, bool):
+                return first.value
+    return None
+
+
 def _count_of_data(name: str, call: ast.Call, tree: ast.AST, ns: dict) -> bool:
     """Is ``name`` a count no value reaches: a loop's width (``for hidden in [16, 32]``), or last assigned before
     ``call`` a size read off data the namespace lacks (``input_dim = X_train.shape[1]``, ``n = len(rows)``)? A
     value the namespace can evaluate (``hidden = 64``) is inlined instead, and anything else (``layers =
     np.array([h1, h2])``) is no count."""
-    loops = [f for f in ast.walk(tree) if isinstance(f, ast.For) and isinstance(f.target, ast.Name)]
-    if any(f.target.id == name and isinstance(f.iter, (ast.List, ast.Tuple)) for f in loops):
+    if _loop_first(name, tree) is not None:
         return True
     before = [
         a

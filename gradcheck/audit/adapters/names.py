@@ -154,15 +154,18 @@ def _edits(a: str, b: str) -> int:
     return d[len(a)][len(b)]
 
 
+#: Every pass, initializer and training name: a function called one of them misspells none.
+_VOCABULARY = frozenset(n.lower() for n in (*FORWARD_NAMES, *BACKWARD_NAMES, *INIT_FUNC_NAMES, *FIT_METHODS))
+
+
 def misspelt(defined: Iterable[str], names: list[str]) -> tuple[str, str] | None:
     """(defined name, the known name it misspells) for the one name in ``defined`` that is close to one of
     ``names`` (``forward_propagetaion`` for ``forward_propagation``) and is itself no name of the vocabulary;
     None when none or several are."""
-    known = {n.lower() for n in (*FORWARD_NAMES, *BACKWARD_NAMES, *INIT_FUNC_NAMES, *FIT_METHODS)}
     found = []
     for name in defined:
         low = name.lower()
-        if low in known or low.startswith("__"):
+        if low in _VOCABULARY or low.startswith("__"):
             continue
         close = difflib.get_close_matches(low, [n for n in names if not n.startswith("_")], 1, MISSPELT_RATIO)
         if close and _edits(low, close[0]) <= MISSPELT_EDITS:

@@ -97,18 +97,9 @@ def _called_deriv(cls: type) -> tuple[str, Any] | None:
     (``error = mean_square_error_der(expected_outputs[j], output)`` in ``train_network``), or None."""
     tree = source_tree(cls)
     module = inspect.getmodule(cls)
-    names = (
-        {
-            n.func.id
-            for n in ast.walk(tree)
-            if tree is not None
-            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and LOSS_DERIV_FUNC.search(n.func.id)
-        }
-        if tree is not None
-        else set()
-    )
-    found = [(n, getattr(module, n, None)) for n in sorted(names)]
-    found = [(n, f) for n, f in found if inspect.isfunction(f)]
+    calls = (n for n in ast.walk(tree) if isinstance(n, ast.Call)) if tree is not None else iter(())
+    names = {n.func.id for n in calls if isinstance(n.func, ast.Name) and LOSS_DERIV_FUNC.search(n.func.id)}
+    found = [(n, f) for n in sorted(names) if inspect.isfunction(f := getattr(module, n, None))]
     return found[0] if len(found) == 1 else None
 
 

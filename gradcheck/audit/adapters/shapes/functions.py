@@ -113,10 +113,11 @@ def entry_functions(ctx: Context, bname: str | None, funcs: dict) -> tuple[str |
     fname = first_named(funcs, FORWARD_NAMES, ctx.spec.get("forward"))
     if fname is None and bname is not None:  # net(X) -> (H, O) feeding grads(X, Y, H, O)
         fname = feeding_forward(funcs, bname)
-    for name, names in ((fname, FORWARD_NAMES), (bname, BACKWARD_NAMES)):
-        spelt = misspelt([name], names) if name is not None and name not in ctx.spec.values() else None
-        if spelt is not None and f"{name} taken" not in " ".join(ctx.notes):
-            ctx.notes.append(f"{name} taken for {spelt[1]}, as its name is spelled close to it")
+    for name, names, key in ((fname, FORWARD_NAMES, "forward"), (bname, BACKWARD_NAMES, "backward")):
+        spelt = misspelt([name], names) if name is not None and name != ctx.spec.get(key) else None
+        note = spelt and f"{name} taken for {spelt[1]}, as its name is spelled close to it"
+        if note and note not in ctx.notes:
+            ctx.notes.append(note)
     return (fname if fname != bname else None), bname
 
 
