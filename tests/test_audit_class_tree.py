@@ -102,3 +102,34 @@ def test_the_audit_refuses_both_by_name_and_grades_the_classmate(klass, tmp_path
     assert got["mlp.py"]["status"] == "pass"
     assert got["zed"]["status"] == "error" and "symbolic link" in got["zed"]["error"]
     assert got["mallory"]["status"] == "error" and "helpers.py is a FIFO" in got["mallory"]["error"]
+
+
+def _too_long(root: Path, levels: int = 20) -> Path:
+    """``root/bob/<243 x's>/...`` ``levels`` deep, a file at the bottom: a path past PATH_MAX (4096 bytes), made one
+    folder at a time relative to the last (no call is given the whole path)."""
+    student = root / "bob"
+    student.mkdir(parents=True)
+    fd = os.open(student, os.O_RDONLY)
+    try:
+        for i in range(levels):
+            name = f"d{i:02d}" + "x" * 240
+            os.mkdir(name, dir_fd=fd)
+            deeper = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = deeper
+        made = os.open("mlp.py", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(made, HONEST.read_bytes())
+        os.close(made)
+    finally:
+        os.close(fd)
+    return student
+
+
+def test_a_folder_too_long_to_read_is_refused_by_name_not_dropped(tmp_path):
+    """A class export whose student hid the file 20 folders of 243 characters down (about 4,900 bytes of path):
+    the walk cannot open the deepest folders (ENAMETOOLONG), and once passed them over in silence, so the student
+    was missing from every report. The folder is now one submission, refused with the entry it could not read."""
+    student = _too_long(tmp_path / "class")
+    said = " ; ".join(beyond_a_project(student))
+    assert "cannot be read (File name too long)" in said, said
+    assert student in discover([tmp_path / "class"])

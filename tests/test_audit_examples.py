@@ -419,6 +419,16 @@ STUDENT_NAMES = {
     "add_layer_modules_project_correct": ["stack[0].w", "stack[0].b", "stack[2].w", "stack[2].b"],
     "float32_bias_store_correct.py": ["fc1.W", "fc1.b", "fc2.W", "fc2.b"],
     "float32_bias_store_no_mean_bug.py": ["fc1.W", "fc1.b", "fc2.W", "fc2.b"],
+    "ctor_data_no_loss_correct.py": ["w_hidden", "w_out"],
+    "ctor_data_no_loss_slope_bug.py": ["w_hidden", "w_out"],
+    "init_returns_holder_correct.py": ["W1", "b1", "W2", "b2"],
+    "init_returns_holder_no_mask_bug.py": ["W1", "b1", "W2", "b2"],
+    "functions_beside_class_correct.py": ["W1", "b1", "W2", "b2"],
+    "functions_beside_class_slope_bug.py": ["W1", "b1", "W2", "b2"],
+    "transposing_forward_loss_correct.py": [f"params['{k}{i}']" for i in (1, 2) for k in ("W", "b")],
+    "transposing_forward_loss_bias_sum_bug.py": [f"params['{k}{i}']" for i in (1, 2) for k in ("W", "b")],
+    "retyped_loop_cells_correct.ipynb": ["layer1.weights", "layer1.biases", "layer2.weights", "layer2.biases"],
+    "retyped_loop_cells_tanh_twice_bug.ipynb": ["layer1.weights", "layer1.biases", "layer2.weights", "layer2.biases"],
     "add_layer_modules_project_slope_at_output_bug": ["stack[0].w", "stack[0].b", "stack[2].w", "stack[2].b"],
     "one_pass_printed_grads_correct.py": ["W1", "b1", "W2", "b2"],
     "one_pass_printed_grads_bias_bug.py": ["W1", "b1", "W2", "b2"],
@@ -717,14 +727,14 @@ def test_markdown_summary_table(audit):
         if name in FAILING:
             codes = _codes(EXPECTED[name]["diagnosis"])
             assert codes == ["none"] or any(f"`{code}`" in row for code in codes)
-            assert f"## {GIVEN / name}" in md
+            assert f"## `{GIVEN / name}`" in md
         elif name in OPEN:
-            assert "`loss_undetermined`" in row and f"## {GIVEN / name}" in md
+            assert "`loss_undetermined`" in row and f"## `{GIVEN / name}`" in md
         elif name in ERRORS:
-            assert f"## {GIVEN / name}" in md
+            assert f"## `{GIVEN / name}`" in md
         else:
             assert ("`loss_assumed`" in row) == bool(EXPECTED[name].get("assumed"))
-            assert f"## {GIVEN / name}" not in md
+            assert f"## `{GIVEN / name}`" not in md
 
 
 def test_other_report_files_written(audit):

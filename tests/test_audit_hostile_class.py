@@ -205,4 +205,5 @@ def test_an_answer_nested_too_deep_is_no_answer():
     assert _parse_channel(b"[" * 100_000 + b"]" * 100_000) is None
     assert _parse_channel(b'{"a": ' + b"[" * 900 + b"]" * 900 + b"}") is None  # parses, too deep to walk
     assert _parse_channel(b"\xff\xfe") is None
-    assert _parse_channel(b'{"ok": true, "grads": [[1.0, "nan"]]}') == {"ok": True, "grads": [[1.0, "nan"]]}
+    answer = b'{"ok": true, "grads": [{"param": "W", "data": [[1.0, "nan"]]}]}'
+    assert _parse_channel(answer) == {"ok": True, "grads": [{"param": "W", "data": [[1.0, "nan"]]}]}

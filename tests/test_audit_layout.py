@@ -123,6 +123,21 @@ def test_layout_error_on_wrong_n_in():
         infer_layouts({"W1": (2, 4), "W2": (4, 1)}, 3, 1)
 
 
+def test_parameters_that_chain_on_their_own_point_at_the_data_not_their_order():
+    """A notebook's w1 (4, 10), b1 (4, 1), w2 (2, 4), b2 (2, 1) chain 10 -> 4 -> 2 as stored (out x in), but the data
+    read as rows gives 600 inputs and outputs (its samples are columns): the hint names the widths they chain
+    between and the data keys, never "list them in layer order", which they already are."""
+    shapes = {"w1": (4, 10), "b1": (4, 1), "w2": (2, 4), "b2": (2, 1)}
+    with pytest.raises(LayoutError) as info:
+        infer_layouts(shapes, 600, 600)
+    said = str(info.value)
+    assert "do not chain from 600 inputs to 600 outputs" in said
+    assert "they chain from 10 inputs to 2 outputs in the order given" in said
+    assert "[network] samples_as_columns = true" in said and "layer order" not in said
+    with pytest.raises(LayoutError, match="they chain from 10 inputs to 2 outputs"):  # one target row, two outputs
+        infer_layouts(shapes, 10, 1)
+
+
 def test_layout_error_on_empty_parameters():
     with pytest.raises(LayoutError, match="do not chain"):
         infer_layouts({}, 2, 1)

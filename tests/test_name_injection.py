@@ -45,3 +45,31 @@ def test_newline_in_a_file_name_forges_no_line(tmp_path, capsys):
         check=True,
     ).stdout.split("\0")[:-1]
     assert argv == [str(hostile)]
+
+
+def test_a_name_with_backticks_and_html_stays_inside_its_code_span_in_report_md():
+    """``bob`<img src=x onerror=alert(1)>`**PASS**.py`` once closed the table's code span and the heading was raw: a
+    previewer that renders HTML ran it, and "**PASS**" was bold beside a failing verdict. Every name is one code span
+    now, fenced with more backticks than it holds."""
+    import re
+
+    from gradcheck.audit.batch import AuditReport
+    from gradcheck.audit.submissionresult import SubmissionResult
+    from gradcheck.report.audit import render_markdown
+
+    name = "class/bob`<img src=x onerror=alert(1)>`**PASS**.py"
+    report = AuditReport(status="fail", submissions=(SubmissionResult(path=name, status="fail"),), elapsed=0.1)
+    md = render_markdown(report)
+    fenced = "``" + name + "``"
+    row = next(line for line in md.splitlines() if line.startswith("| ") and "bob" in line)
+    heading = next(line for line in md.splitlines() if line.startswith("## "))
+    assert row.startswith(f"| {fenced} |") and heading == f"## {fenced}"
+    prose, block = [], ""  # what is neither inside a fenced block (the details, literal) nor a code span
+    for line in md.splitlines():
+        if not block and re.fullmatch("`{3,}", line):
+            block = line
+        elif block:
+            block = "" if line == block else block
+        else:
+            prose.append(re.sub(r"``.*?``", "", line))
+    assert not any("<img" in line or "**PASS**" in line for line in prose), md

@@ -79,6 +79,25 @@ class Model(object):
         self.backward(2 * (out - y) / y.size)
 """
 
+#: A data layer of the same project, in Python 3: it loads, so the audit's search meets it first; its constructor
+#: needs a file's name the audit cannot invent.
+DATA_LAYER = """
+import numpy as np
+
+
+class Data:
+    def __init__(self, name, batch_size):
+        self.x = np.load(name + "_x.npy")
+        self.y = np.load(name + "_y.npy")
+        self.batch_size = batch_size
+
+    def forward(self):
+        return self.x[: self.batch_size], self.y[: self.batch_size]
+
+    def backward(self, d):
+        pass
+"""
+
 
 def _project(root, files: dict[str, str]):
     root.mkdir()
@@ -92,7 +111,8 @@ def audited(tmp_path_factory, audit_json):
     base = tmp_path_factory.mktemp("unloaded")
     undefined = _project(base / "undefined_base", {"layers.py": LAYERS, "model.py": MODEL})
     py2 = _project(base / "python2_project", {"layers.py": LAYERS, "main.py": PY2_MAIN})
-    return audit_json([undefined, py2], base / "out")
+    loader = _project(base / "python2_beside_loader", {"layers.py": LAYERS, "main.py": PY2_MAIN, "data.py": DATA_LAYER})
+    return audit_json([undefined, py2, loader], base / "out")
 
 
 def test_a_python2_project_is_said_to_be_python2_not_missing_cpickle(audited):
@@ -100,6 +120,15 @@ def test_a_python2_project_is_said_to_be_python2_not_missing_cpickle(audited):
     assert s["status"] == "error"
     assert s["error"].startswith("the code is Python 2 (") and "Missing parentheses in call to 'print'" in s["error"]
     assert "main.py" in s["error"].split("):")[0] and "port it" in s["error"]
+
+
+def test_a_class_left_once_the_python2_network_was_out_is_not_what_the_error_leads_with(audited):
+    """The project's Python 3 data layer is all that loads: the audit cannot make it (a file's name), and that
+    error followed the Python 2 files left out; the Python 2 code leads, the loader's error kept after it."""
+    s = audited["python2_beside_loader"]
+    assert s["status"] == "error"
+    assert s["error"].startswith("the code is Python 2 (main.py:"), s["error"]
+    assert "perhaps the network" in s["error"] and "(the error met: " in s["error"]
 
 
 def test_a_model_class_with_an_undefined_base_is_named_before_the_layers_left_over(audited):

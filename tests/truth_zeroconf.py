@@ -20,6 +20,7 @@ import numpy as np
 
 FOLDER = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 RNG = np.random.default_rng(31)
+STUDENT_RETYPED = ["layer1.weights", "layer1.biases", "layer2.weights", "layer2.biases"]
 X = RNG.normal(size=(7, 3))
 
 
@@ -30,6 +31,18 @@ def _module(rel: str) -> types.ModuleType:
     tree.body = [s for s in tree.body if isinstance(s, keep) and not (isinstance(s, ast.Assign) and _calls_model(s))]
     module = types.ModuleType(rel[:-3])
     exec(compile(tree, str(FOLDER / rel), "exec"), module.__dict__)
+    return module
+
+
+def _definitions(rel: str) -> types.ModuleType:
+    """The imports, functions and classes of a file or a notebook's code cells, nothing else of its top level."""
+    text = (FOLDER / rel).read_text()
+    if rel.endswith(".ipynb"):
+        text = "\n".join("".join(c["source"]) for c in json.loads(text)["cells"] if c["cell_type"] == "code")
+    tree = ast.parse(text)
+    tree.body = [s for s in tree.body if isinstance(s, (ast.Import, ast.FunctionDef, ast.ClassDef))]
+    module = types.ModuleType(rel)
+    exec(compile(tree, rel, "exec"), module.__dict__)
     return module
 
 
@@ -273,11 +286,7 @@ def init_sizes(rel: str):
 def experiment_cells(rel: str):
     """The notebook's classes (its data cell and experiment loop left out): MLP([Layer(3, 5), ReLU(), Layer(5, 1)])
     with one forward and backward at its own weights; mean squared error written here."""
-    cells = json.loads((FOLDER / rel).read_text())["cells"]
-    tree = ast.parse("\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code"))
-    tree.body = [s for s in tree.body if isinstance(s, (ast.Import, ast.FunctionDef, ast.ClassDef))]
-    m = types.ModuleType(rel)
-    exec(compile(tree, rel, "exec"), m.__dict__)
+    m = _definitions(rel)
     np.random.seed(6)
     first, last = m.Layer(3, 5), m.Layer(5, 1)
     net = m.MLP([first, m.ReLU(), last])
@@ -380,6 +389,103 @@ def float32_bias(rel: str):
     return ps, grads, loss, ["fc1.W", "fc1.b", "fc2.W", "fc2.b"]
 
 
+def ctor_data(rel: str):
+    """TinyNet(inputs, targets) holding its data, feedforward() and backprop() taking none: one backprop at rate 1
+    (the step adds the descent direction) read back off the in-place update; the summed squared error of
+    tanh-then-logistic written here."""
+    m = _module(rel)
+    np.random.seed(13)
+    x, t = RNG.normal(size=(6, 3)), RNG.random(size=(6, 1))
+    net = m.TinyNet(x, t)
+    ps = [net.w_hidden, net.w_out]
+    grads = _stepped(ps, lambda: (net.feedforward(), net.backprop()), 1.0)
+
+    def loss():
+        return np.sum((t - _sig(np.tanh(x @ ps[0]) @ ps[1])) ** 2)
+
+    return ps, grads, loss, ["w_hidden", "w_out"]
+
+
+def init_holder(rel: str):
+    """build_model(4, 6, 3) returning a SimpleNamespace, predict_proba then gradients on integer labels; mean softmax
+    cross-entropy of the ReLU net written here."""
+    m = _module(rel)
+    net = m.build_model(4, 6, 3, seed=5)
+    x, labels = RNG.normal(size=(9, 4)), np.array([0, 1, 2, 2, 1, 0, 1, 2, 0])
+    m.predict_proba(net, x)
+    grads = list(m.gradients(net, x, labels))
+    ps = [net.W1, net.b1, net.W2, net.b2]
+
+    def loss():
+        z = np.maximum(x @ ps[0] + ps[1], 0) @ ps[2] + ps[3]
+        z = z - z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return -np.mean(logp[np.arange(len(labels)), labels])
+
+    return ps, grads, loss, ["W1", "b1", "W2", "b2"]
+
+
+def retyped_loop(rel: str):
+    """The notebook's classes (its data and loop cells left out): Dense(3, 5), Tanh(), Dense(5, 1) and the mean
+    squared error object run forward and back once; the mean squared error of the tanh net written here."""
+    m = _definitions(rel)
+    np.random.seed(14)
+    first, act, last, mse = m.Dense(3, 5), m.Tanh(), m.Dense(5, 1), m.SquaredError()
+    x, y = RNG.normal(size=(9, 3)), RNG.normal(size=(9, 1))
+    first.forward(x)
+    act.forward(first.output)
+    last.forward(act.output)
+    mse.forward(last.output, y)
+    mse.backward()
+    last.backward(mse.dinputs)
+    act.backward(last.dinputs)
+    first.backward(act.dinputs)
+    ps = [first.weights, first.biases, last.weights, last.biases]
+
+    def loss():
+        return np.mean((np.tanh(x @ ps[0] + ps[1]) @ ps[2] + ps[3] - y) ** 2)
+
+    return ps, [first.dweights, first.dbiases, last.dweights, last.dbiases], loss, STUDENT_RETYPED
+
+
+def transposing_forward(rel: str):
+    """DeepClassifier([3, 5, 1]) run forward and backward once on rows (it turns them into columns itself); the mean
+    BCE of its tanh-sigmoid stack written here, samples as rows."""
+    m = _module(rel)
+    clf = m.DeepClassifier([3, 5, 1])
+    clf.init_params()
+    x, y = RNG.normal(size=(10, 3)), (RNG.random(size=(10, 1)) < 0.5).astype(float)
+    clf.forward(x)
+    g = clf.backward(x, y)
+    keys = ["W1", "b1", "W2", "b2"]
+    ps = [clf.params[k] for k in keys]
+
+    def loss():
+        return _bce(_sig(np.tanh(x @ ps[0].T + ps[1].T) @ ps[2].T + ps[3].T), y)
+
+    return ps, [g["d" + k] for k in keys], loss, [f"params['{k}']" for k in keys]
+
+
+def functions_beside_class(rel: str):
+    """The file's functions (its class and top-level training left out): init_params(), forward_prop and
+    backward_prop on columns of one-hot labels; mean softmax cross-entropy of the sigmoid net written here."""
+    m = _definitions(rel)  # (its top level loads data files the example does not have)
+    W1, b1, W2, b2 = m.init_params()
+    x = RNG.normal(size=(4, 9))
+    y = np.eye(3)[RNG.integers(0, 3, size=9)].T
+    Z1, A1, Z2, A2 = m.forward_prop(W1, b1, W2, b2, x)
+    grads = list(m.backward_prop(Z1, A1, Z2, A2, W2, x, y))
+    ps = [W1, b1, W2, b2]
+
+    def loss():
+        z = ps[2] @ _sig(ps[0] @ x + ps[1]) + ps[3]
+        z = z - z.max(axis=0, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=0, keepdims=True))
+        return -np.mean(np.sum(y * logp, axis=0))
+
+    return ps, grads, loss, ["W1", "b1", "W2", "b2"]
+
+
 ZEROCONF_CASES = {
     "epoch_sgd_inplace_correct.py": lambda: epoch_sgd("epoch_sgd_inplace_correct.py"),
     "epoch_sgd_inplace_no_mask_bug.py": lambda: epoch_sgd("epoch_sgd_inplace_no_mask_bug.py"),
@@ -410,6 +516,16 @@ ZEROCONF_CASES = {
     "add_layer_modules_project_correct": lambda: add_layer_modules("add_layer_modules_project_correct"),
     "float32_bias_store_correct.py": lambda: float32_bias("float32_bias_store_correct.py"),
     "float32_bias_store_no_mean_bug.py": lambda: float32_bias("float32_bias_store_no_mean_bug.py"),
+    "ctor_data_no_loss_correct.py": lambda: ctor_data("ctor_data_no_loss_correct.py"),
+    "ctor_data_no_loss_slope_bug.py": lambda: ctor_data("ctor_data_no_loss_slope_bug.py"),
+    "init_returns_holder_correct.py": lambda: init_holder("init_returns_holder_correct.py"),
+    "init_returns_holder_no_mask_bug.py": lambda: init_holder("init_returns_holder_no_mask_bug.py"),
+    "retyped_loop_cells_correct.ipynb": lambda: retyped_loop("retyped_loop_cells_correct.ipynb"),
+    "transposing_forward_loss_correct.py": lambda: transposing_forward("transposing_forward_loss_correct.py"),
+    "functions_beside_class_correct.py": lambda: functions_beside_class("functions_beside_class_correct.py"),
+    "functions_beside_class_slope_bug.py": lambda: functions_beside_class("functions_beside_class_slope_bug.py"),
+    "transposing_forward_loss_bias_sum_bug.py": lambda: transposing_forward("transposing_forward_loss_bias_sum_bug.py"),
+    "retyped_loop_cells_tanh_twice_bug.ipynb": lambda: retyped_loop("retyped_loop_cells_tanh_twice_bug.ipynb"),
     "add_layer_modules_project_slope_at_output_bug": lambda: add_layer_modules(
         "add_layer_modules_project_slope_at_output_bug"
     ),

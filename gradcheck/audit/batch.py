@@ -33,6 +33,7 @@ import numpy as np
 
 import gradcheck
 from gradcheck.audit import (
+    answerschema,
     asdefaults,
     consistency,
     dropoutkept,
@@ -187,7 +188,9 @@ def _parse_channel(raw: bytes) -> dict | None:
     """
     try:
         result = untrusted.read_json(raw.decode("utf-8"))
-        return printable_tree(result) if isinstance(result, dict) else None
+        if not isinstance(result, dict) or answerschema.mistyped(result) is not None:
+            return None
+        return printable_tree(result)
     except (UnicodeDecodeError, RecursionError, MemoryError):
         return None
 
@@ -596,7 +599,18 @@ def audit_batch(
 
     def one(p: Path) -> SubmissionResult:
         kw = dict(limits=limits, backend=backend, seed=seed, probe_seed=plan.probe_seed(p), siblings=siblings)
-        return record(plan, p, audit_one(p, spec, **kw))
+        r = audit_one(p, spec, **kw)
+        try:
+            return record(plan, p, r)
+        except Exception as exc:  # a verdict that cannot even be written costs its student, not the class
+            failed = SubmissionResult(
+                status="error",
+                error=f"internal error while recording the verdict ({type(exc).__name__}: {exc}); please report it "
+                "with this submission",
+                path=r.path,
+                command=r.command,
+            )
+            return record(plan, p, failed)
 
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:

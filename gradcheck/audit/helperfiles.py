@@ -29,7 +29,7 @@ NETWORK_WORDS = {
     "gradient", "gradients", "grad", "grads", "train", "fit", "predict", "query", "step", "update",
     "sgd", "network", "layer", "model", "loss", "cost", "prop",
 }  # fmt: skip
-_DEF = re.compile(r"^\s*(class|def)\s+([A-Za-z_]\w*)", re.M)
+_DEF = re.compile(r"^[ \t]*(class|def)[ \t]+([A-Za-z_]\w*)", re.M)  # ([ \t]: \s crosses lines, quadratic in blank ones)
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 

@@ -17,7 +17,7 @@ from gradcheck.audit.lossverdict import settle
 from gradcheck.audit.network import ForwardCheck, label, output_choices
 from gradcheck.audit.spec import AuditSpec
 from gradcheck.audit.submissionresult import SubmissionResult
-from gradcheck.audit.verdicts import _forward_diagnosis, _loss_note, _shape_diag, _unmodelled
+from gradcheck.audit.verdicts import _forward_diagnosis, _loss_note, _shape_diag, _unmodelled, unmatched_forward
 from gradcheck.errormap import error_maps
 from gradcheck.problem import GradientShapeError
 from reference_nets.mlp import MLP
@@ -27,6 +27,16 @@ __all__ = ["UNMODELLED_LOSS", "UNMODELLED_NET", "judge", "output_candidates", "u
 #: What the reference networks do not model, said when the backward is checked against the student's own loss.
 UNMODELLED_LOSS = "no loss the reference networks model has this code's loss value"
 UNMODELLED_NET = "the reference networks do not have this network"
+
+
+def _led_by_forward(error: str, exc: LossError, forward, spec) -> str:
+    """A loss no reference network has, said after the forward no reference network has, when that is so: a loss
+    value is only compared on the closest network's output, so an unmodelled network (two linear layers with no
+    activation) makes every loss look unmodelled, and "declare the loss" would not help."""
+    undeclared = not (spec.hidden or spec.get("network", "output"))
+    if isinstance(exc, LossDisagrees) and forward is not None and forward.status == "mismatch" and undeclared:
+        return f"{unmatched_forward(forward)}. Its loss was not found among theirs either: {error}"
+    return error
 
 
 def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unknown=False, checked=None):
@@ -57,7 +67,7 @@ def judge(ex, layout, config, forward, X, Y, spec, seed, base, student, lr_unkno
     except LossError as exc:
         return SubmissionResult(
             status="error",
-            error=str(exc),
+            error=_led_by_forward(str(exc), exc, forward, spec),
             forward=forward,
             rules=ex.rules,
             notes=tuple(notes),

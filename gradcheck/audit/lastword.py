@@ -6,10 +6,11 @@ submission that runs after the worker's answer can rewrite it: a replaced ``sys.
 whose ``flush()`` the worker called after answering, a Python signal handler, a ``__del__``
 run by the garbage collector, another Python thread waiting for the interpreter lock while
 the answer is written (``examples/hostile/late_writer.py`` negated a sign-flipped gradient
-that way). Here, before the answer is encoded: the garbage collector is off, every signal is
-blocked, the streams flushed are the ones the worker started with (bound at import, before
-any submission loads), and the channel is written and the process ended by libc calls made
-while holding the interpreter lock, so no Python code of any thread runs between them.
+that way). Here, before the answer is checked and encoded: no other thread is handed the
+interpreter lock, the garbage collector is off, every signal is blocked, the streams flushed
+are the ones the worker started with (bound at import, before any submission loads), and the
+channel is written and the process ended by libc calls made while holding the interpreter
+lock, so no Python code of any thread runs between them.
 
 A thread of native code started by the submission (through ``ctypes``) runs without the
 lock and can still write the channel at any time: that is the worker's answer forged by the
@@ -28,6 +29,10 @@ from typing import NoReturn
 __all__ = ["final"]
 
 _FLUSHES = (sys.stdout.flush, sys.stderr.flush)  # the worker's own streams, bound before any submission loads
+_SWITCH = sys.setswitchinterval  # (bound before any submission loads too)
+#: Seconds a thread may hold the interpreter lock before it is asked to hand it over: while the answer is checked
+#: and encoded (pure Python, in json), a thread of the submission's waiting for the lock must not get it.
+NO_SWITCH = 1e6
 _LIBC = ctypes.PyDLL(None)  # PyDLL: its calls keep the interpreter lock
 _LIBC.ftruncate.argtypes = [ctypes.c_int, ctypes.c_long]
 _LIBC.pwrite.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_long]
@@ -37,6 +42,7 @@ _LIBC._exit.argtypes = [ctypes.c_int]
 
 def final(fd: int, answer: Callable[[], bytes]) -> NoReturn:
     """Encode ``answer()``, write it as the channel's whole content and end the process (status 0)."""
+    _SWITCH(NO_SWITCH)  # no other Python thread runs from here on (the answer's check and encoding hold the lock)
     gc.disable()  # no finalizer of the submission's runs from here on
     signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())  # nor a Python signal handler
     for flush in _FLUSHES:

@@ -57,7 +57,10 @@ def beyond_a_project(folder: Path, max_bytes: int = Limits().disk_bytes) -> list
         try:
             with os.scandir(here) as it:
                 entries = sorted((e for _, e in zip(range(MAX_SCANNED + 1 - scanned), it)), key=lambda e: e.name)
-        except OSError:
+        except FileNotFoundError:  # (gone since it was listed)
+            continue
+        except OSError as exc:  # a path too long to open (ENAMETOOLONG), a folder no one may read: never a silence
+            named.append(f"{folder / rel} cannot be read ({exc.strerror or type(exc).__name__})")
             continue
         scanned += len(entries)
         for e in entries:
@@ -65,7 +68,10 @@ def beyond_a_project(folder: Path, max_bytes: int = Limits().disk_bytes) -> list
             try:
                 st = e.stat(follow_symlinks=False)
                 target = os.readlink(e.path) if stat.S_ISLNK(st.st_mode) else ""
-            except OSError:
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                named.append(f"{folder / name} cannot be read ({exc.strerror or type(exc).__name__})")
                 continue
             if stat.S_ISLNK(st.st_mode):
                 if _link_leaves(target, rel):

@@ -80,7 +80,7 @@ def source_of(path: Path) -> str:
 #: A file run into the namespace rather than imported: a notebook's ``%run layers.py`` (or its export,
 #: ``get_ipython().run_line_magic('run', 'layers.py')``) and ``exec(open("layers.py").read())``.
 _RUN_FILE = re.compile(
-    r"""(?:^\s*%run\s+(?:-i\s+)?|run_line_magic\(\s*['"]run['"]\s*,\s*['"](?:-i\s+)?|exec\(\s*open\(\s*['"])"""
+    r"""(?:^[ \t]*%run[ \t]+(?:-i[ \t]+)?|run_line_magic\(\s*['"]run['"]\s*,\s*['"](?:-i\s+)?|exec\(\s*open\(\s*['"])"""
     r"""(?:\./)?([A-Za-z_]\w*)\.py\b""",
     re.MULTILINE,
 )

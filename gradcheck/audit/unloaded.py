@@ -17,6 +17,8 @@ from gradcheck.audit.frameworks import PYTHON2, UNDEFINED
 
 #: Errors that mean no model was found (or none could be chosen).
 NOT_FOUND = ("EntryNotFound", "AmbiguousEntry", "ParamsNotFound")
+#: Errors about a model the audit chose but could not use: with files of the folder left out, maybe the wrong one.
+MISCHOSEN = ("ConstructorArguments", "NeedsSizes", "GradsNotFound", "LossNotFound")
 _SKIPPED = re.compile(
     r"(?P<where>[^:]+\.(?:py|ipynb)(?: line \d+)?): (?:statement raised )?(?P<error>\w+): (?P<message>.*) "
     r"while loading; skipped$"
@@ -68,16 +70,19 @@ def _earlier_failure(failures: list[tuple[str, str, str]], where: str) -> tuple[
 def explain(error: str, notes: Sequence[str]) -> str:
     """``error``, led by the Python 2 syntax or the undefined name that kept the code from loading, when no model
     was found and the loading notes show one."""
-    if not error.startswith(NOT_FOUND):
-        return error
     failures = _failures(notes)
     py2 = next(((w, m) for w, e, m in failures if e == "SyntaxError" and any(p in m for p in PYTHON2)), None)
-    if py2 is not None:
+    if py2 is not None and error.startswith((*NOT_FOUND, *MISCHOSEN)):
+        # a class the audit could not make (a data loader's Data(name)) is what was left once the network's
+        # Python 2 files were out: the error about it hides why
+        left = "the network among them" if error.startswith(NOT_FOUND) else "perhaps the network"
         return (
             f"the code is Python 2 ({py2[0]}: {py2[1]}): the audit runs Python 3, and its files that do not parse "
-            "were left out, the network among them; port it (print(...), pickle for cPickle: 2to3 does both) and "
+            f"were left out, {left}; port it (print(...), pickle for cPickle: 2to3 does both) and "
             f"audit it again (the error met: {error})"
         )
+    if not error.startswith(NOT_FOUND):
+        return error
     # (a name a failed import was to bring, ``input_data`` after ``from tensorflow... import input_data``, is the
     # import's failure, said elsewhere: only a file whose imports all loaded has a name it never defines)
     importing = {_file(w) for w, e, _ in failures if e in ("ModuleNotFoundError", "ImportError")}

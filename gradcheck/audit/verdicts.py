@@ -76,6 +76,11 @@ def _unmodelled(forward: ForwardCheck, report: GradientReport, spec: AuditSpec) 
     """
     if report.passed or spec.hidden or spec.get("network", "output"):
         return None
+    return unmatched_forward(forward)
+
+
+def unmatched_forward(forward: ForwardCheck) -> str:
+    """The error for a forward no reference network reproduces (see :func:`_unmodelled`)."""
     return (
         f"the forward pass matches no reference network (closest: {forward.network}, off by up to "
         f"{forward.max_abs_error:.3g}): the network uses a layer the reference nets do not model "

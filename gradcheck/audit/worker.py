@@ -65,7 +65,11 @@ from gradcheck.audit.definednames import defined_names
 from gradcheck.audit.errordict import error_dict as _error_dict
 
 # Bind what is needed to write the result before student code can monkeypatch modules.
-_dumps, _replace, _fdopen, _mkstemp = json.dumps, os.replace, os.fdopen, tempfile.mkstemp
+_replace, _fdopen, _mkstemp = os.replace, os.fdopen, tempfile.mkstemp
+# The encoders themselves, made now: their class and its module's functions are watched (gradcheck.audit.intact),
+# and a json.JSONEncoder the submission puts in the module later is not the one that encodes the answer.
+_ANSWER_JSON = json.JSONEncoder(allow_nan=False).encode
+_FILE_JSON = json.JSONEncoder(allow_nan=False, indent=1).encode
 _ftruncate, _pwrite, _exit = os.ftruncate, os.pwrite, os._exit
 
 __all__ = ["main", "serve", "run_request", "encode", "write_result", "send_result"]
@@ -142,7 +146,7 @@ def encode(value: Any) -> Any:
 
 def write_result(path: Path, result: dict) -> None:
     """Write ``result`` to ``path`` atomically (temp file in the same directory + os.replace)."""
-    text = _dumps(encode(result), indent=1, allow_nan=False)
+    text = _FILE_JSON(encode(result))
     fd, tmp = _mkstemp(prefix=".result-", suffix=".json", dir=str(path.parent))
     with _fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
@@ -157,7 +161,7 @@ def send_result(fd: int, result: dict) -> None:
 
 
 def _encoded(result: dict) -> bytes:
-    return _dumps(encode(result), indent=None, allow_nan=False).encode("utf-8")
+    return _ANSWER_JSON(encode(result)).encode("utf-8")
 
 
 def empty_result() -> dict:
@@ -606,9 +610,9 @@ def serve() -> None:
         result = empty_result()
         result["error"] = {"type": "RequestError", "message": str(exc), "where": "request", "traceback": ""}
     # no code of the submission's runs from here on (flush hooks, finalizers, signal handlers, Python threads);
-    # interpreter teardown and its atexit hooks are skipped
-    result = _unless_rewritten(result, changed())
-    lastword.final(fd, lambda: _encoded(result))
+    # interpreter teardown and its atexit hooks are skipped. The grader's functions are checked there too, so that
+    # nothing is rebound between the check and the encoding
+    lastword.final(fd, lambda: _encoded(_unless_rewritten(result, changed())))
 
 
 if __name__ == "__main__":

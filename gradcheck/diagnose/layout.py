@@ -133,11 +133,31 @@ MAX_REORDERED = 5
 MAX_LAYOUTS = 1024
 
 
+def _fix(shp: dict[str, tuple[int, ...]]) -> str:
+    """What to do when the parameters chain on their own (in the order given) but not from the data's widths: the
+    widths they chain between, so that the data is what to look at; else set their order in the spec."""
+    weights = [s for s in shp.values() if len(s) == 2 and min(s) > 1]  # (biases of shape (4, 1) left out)
+    if not weights:
+        return "set [network] params in the spec to list them in layer order"
+    ends = {(a, b) for a in weights[0] for b in weights[-1]}
+    for a, b in sorted(ends):
+        try:
+            infer_layouts(shp, a, b, hint=False)
+        except LayoutError:
+            continue
+        return (
+            f"they chain from {a} inputs to {b} outputs in the order given, so the data is what does not fit them: "
+            "samples as columns ([network] samples_as_columns = true), targets of another width than the output "
+            "layer, or the data's sizes ([data] n_in, n_out)"
+        )
+    return "set [network] params in the spec to list them in layer order"
+
+
 class _TooMany(Exception):
     """More readings than :data:`MAX_LAYOUTS`."""
 
 
-def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int) -> list[Layout]:
+def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int, hint: bool = True) -> list[Layout]:
     """Every consistent layout of ``shapes`` (student names, in layer order; else in the first order that chains).
 
     Each weight may be stored in x out or out x in, and may be followed by a
@@ -212,10 +232,8 @@ def infer_layouts(shapes: Mapping[str, tuple[int, ...]], n_in: int, n_out: int) 
         layouts = next((found for order in itertools.permutations(given) if (found := in_order(order))), [])
     if not layouts:
         listing = ", ".join(f"{n} {shp[n]}" for n in given)
-        raise LayoutError(
-            f"the parameters ({listing}) do not chain from {n_in} inputs to {n_out} outputs; "
-            "set [network] params in the spec to list them in layer order"
-        )
+        fix = _fix(shp) if hint else ""
+        raise LayoutError(f"the parameters ({listing}) do not chain from {n_in} inputs to {n_out} outputs; {fix}")
 
     def biased(x: LayerMap) -> bool:
         return x.bias is not None or x.folded is not None

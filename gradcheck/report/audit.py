@@ -8,7 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from gradcheck.printable import nested, one_line, printable
-from gradcheck.report.markdown import md_table
+from gradcheck.report.markdown import code_span, md_table, md_text
 from gradcheck.report.text import MARK, fits, prose, table
 
 #: How the second and later lines of a multi-line error or note are indented in a submission's section.
@@ -124,11 +124,11 @@ def render_markdown(report) -> str:
     """The audit as markdown: summary table, then one section per non-passing submission."""
     rows = [
         [
-            f"`{one_line(s.path)}`",
+            code_span(s.path),
             MARK[s.status],
             s.shape or "",
-            _wrong(s),
-            f"`{_top(s)}`" if _top(s) else "",
+            code_span(_wrong(s)) if _wrong(s) else "",
+            code_span(_top(s)) if _top(s) else "",
             points(s.score, s.max_score),
         ]
         for s in report.submissions
@@ -137,13 +137,13 @@ def render_markdown(report) -> str:
         f"# gradcheck audit: {report.status.upper()}",
         "",
         md_table(["submission", "verdict", "shape", "wrong entries", "diagnosis", "points"], rows),
-        *(f"\n**note:** {one_line(n)}" for n in _look_alike(report)),
+        *(f"\n**note:** {md_text(n)}" for n in _look_alike(report)),
     ]
     for s in report.submissions:
         if not s.passed:
             body = detail_lines(s)
             fence = "`" * max(3, 1 + max((len(r) for r in re.findall("`+", "\n".join(body))), default=0))
-            out += ["", f"## {one_line(s.path)}", "", fence, *body, fence]  # a fence no line of it can close
+            out += ["", f"## {code_span(s.path)}", "", fence, *body, fence]  # a fence no line of it can close
     return printable("\n".join(out)) + "\n"
 
 

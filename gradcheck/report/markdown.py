@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import re
+
 from gradcheck.naming import format_index
 from gradcheck.printable import one_line
 from gradcheck.report.text import MARK, _tensor_columns
+
+
+def code_span(text: str) -> str:
+    """``text`` as one inline code span whatever it holds: fenced with more backticks than its longest run (and
+    spaced from a backtick at either end), so that a name like ``bob`<img src=x onerror=...>`.py`` closes no span
+    and none of it is read as markdown or HTML."""
+    text = one_line(str(text))
+    runs = [len(r) for r in re.findall("`+", text)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def md_text(text: str) -> str:
+    """``text`` as plain words in markdown: HTML's and markdown's special characters escaped."""
+    text = one_line(str(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_\[\]#|~])", r"\\\1", text)
 
 
 def md_table(headers: list[str], rows: list[list[str]]) -> str:

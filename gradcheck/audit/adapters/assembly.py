@@ -275,17 +275,53 @@ class Recorded:
     others: list[str]  # other objects the calls read (a separate loss object)
     loss_var: str | None
     first_arg: ast.expr
+    #: layers an earlier sequence ran forward but never backward, passed over for this one
+    skipped: list[str] = field(default_factory=list)
 
 
 def record_calls(setup: SetUp) -> Recorded | None:
-    """The script's forward and backward calls on its objects, or None when it makes none."""
+    """The script's forward and backward calls on its objects, or None when it makes none.
+
+    The first forward-then-backward sequence, unless some layer it runs forward is never run backward there
+    (``desne1.backward(...)``, a typo a notebook's later cell mends) and a later sequence, starting at the same
+    first layer, runs every one back: that one (``skipped`` says what the first one missed).
+    """
     objs = {k for k, v in setup.scratch.items() if is_user_object(v) and not isinstance(v, type)}
+    stmts = list(_statements(setup.body))
+    first = _record(stmts, objs)
+    if first is None or not (missed := _never_back(first, setup.scratch)):
+        return first
+    starts = [i for i, st in enumerate(stmts) if _forward_of(st, first.order[0])][1:]
+    for i in starts:
+        later = _record(stmts[i:], objs, contiguous=True)
+        if later is not None and not _never_back(later, setup.scratch):
+            later.skipped = missed
+            return later
+    return first
+
+
+def _forward_of(stmt: ast.stmt, name: str) -> bool:
+    call = _method_call(stmt)
+    return call is not None and call[0] == name and call[1] in LAYER_FORWARD
+
+
+def _never_back(rec: Recorded, scratch: dict) -> list[str]:
+    """The layers ``rec`` runs forward, that have a backward, and that it never runs backward."""
+    back = {c[0] for s in rec.backward if (c := _method_call(s)) is not None}
+    has_backward = [n for n in rec.order if any(callable(getattr(scratch.get(n), m, None)) for m in LAYER_BACKWARD)]
+    return [n for n in has_backward if n not in back]
+
+
+def _record(stmts: list[ast.stmt], objs: set[str], contiguous: bool = False) -> Recorded | None:
+    """The first forward-then-backward sequence of ``stmts`` on ``objs``, first call of each object only.
+    ``contiguous``: None when a forward is run again before the first backward (a test set's forward pass after
+    the loop, then the next cell's training loop: no one sequence)."""
     forward: list[ast.stmt] = []
     backward: list[ast.stmt] = []
     order: list[str] = []
     done_fwd = done_bwd = False
     called_back: set[str] = set()
-    for stmt in _statements(setup.body):
+    for stmt in stmts:
         call = _method_call(stmt)
         method = call[1] if call is not None else None
         if (
@@ -301,6 +337,8 @@ def record_calls(setup: SetUp) -> Recorded | None:
         name = call[0]
         if method in LAYER_FORWARD and not done_fwd:
             if name in order:
+                if contiguous:
+                    return None
                 done_fwd = True
                 continue
             order.append(name)

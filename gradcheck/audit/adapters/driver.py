@@ -29,7 +29,7 @@ from gradcheck.audit.adapters.datacount import bind_shape_counts
 from gradcheck.audit.adapters.extract import extract_step
 from gradcheck.audit.adapters.forwardreads import read_by_forward
 from gradcheck.audit.adapters.loopwidth import bind_loop_widths
-from gradcheck.audit.adapters.modelfind import find_target
+from gradcheck.audit.adapters.modelfind import find_target, functions_instead
 from gradcheck.audit.adapters.noparams import no_params
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.params import discover_params, dtypes, params_from_spec, params_out, snapshot
@@ -200,7 +200,16 @@ def _audit_with(ctx: Context, lrs: list[float], partial: dict, n: int, seed: int
     partial["entry"], partial["forward_path"] = target.entry(), target.forward_path()
     if target.orient is not None:
         target.orient(False)
-    probe = target.fresh()
+    try:
+        probe = target.fresh()
+    except AuditError as exc:  # a model class the audit cannot make: the module's functions, when they hold one
+        if target.root_name != "self" or (instead := functions_instead(exc, ctx)) is None:
+            raise
+        target = instead
+        partial["entry"], partial["forward_path"] = target.entry(), target.forward_path()
+        if target.orient is not None:
+            target.orient(False)
+        probe = target.fresh()
     if target.root_name == "self" and not ctx.spec.get("backward"):
         partial["step_method"] = stepmethod.step_method(type(probe), target.backward_name)
     known = {t.name: t for t in target.params_of(probe)} if target.params_of is not None else {}

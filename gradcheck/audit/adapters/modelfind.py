@@ -16,16 +16,22 @@ from gradcheck.audit.adapters import (
     nodegraph,
     unreachable,
 )
-from gradcheck.audit.adapters.shapes import SHAPES
+from gradcheck.audit.adapters.shapes import SHAPES, classes
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.adapters.unimported import numpy_unimported, unrepairable
+from gradcheck.audit.auditerrors import clipped
 from gradcheck.audit.loader import AuditError, LoadFailure
 
 
 def find_target(ctx: Context) -> Target:
     """The first shape that applies."""
-    for shape in SHAPES:
-        target = shape.find(ctx)
+    for i, shape in enumerate(SHAPES):
+        try:
+            target = shape.find(ctx)
+        except AuditError as exc:
+            if (instead := functions_instead(exc, ctx, SHAPES[i + 1 :])) is None:
+                raise
+            return instead
         if target is not None:
             return target
     broken = [f.what for f in _failures(ctx) if f.error in UNPARSED] + _undefined(ctx)
@@ -66,6 +72,29 @@ def find_target(ctx: Context) -> Target:
         where="finding the model",
         type_="EntryNotFound",
     )
+
+
+def functions_instead(exc: AuditError, ctx: Context, later=None) -> Target | None:
+    """A network of the module's functions, when the model class found first cannot be made (a constructor taking
+    sizes of names the audit cannot read, ``mlp(x_train, y_train, hidding_layer_size, ...)``) and the same notebook
+    also holds the network as functions (``init_params()``, ``forward_prop(W1, b1, ..., X)``): that one is
+    audited, said in a note, instead of an error about the class. None when the spec names the entry or no function
+    shape applies."""
+    if exc.type != "ConstructorArguments" or ctx.spec.get("entry") or ctx.spec.get("backward"):
+        return None
+    said = len(ctx.notes)
+    for shape in SHAPES[SHAPES.index(classes) + 1 :] if later is None else later:
+        try:
+            target = shape.find(ctx)
+        except AuditError:
+            target = None
+        if target is not None and target.root_name != "self":
+            ctx.notes.append(
+                f"{clipped(str(exc), 160)}: the module's own functions, which hold a network too, are audited instead"
+            )
+            return target
+        del ctx.notes[said:]
+    return None
 
 
 def _undefined(ctx: Context) -> list[str]:

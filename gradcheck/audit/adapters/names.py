@@ -129,6 +129,9 @@ INIT_FUNC_NAMES = [
     "create_net",
     "create_network",
     "init_net",
+    "build_model",  # build_model(n_in, n_hidden, n_out) -> an object holding the weights
+    "create_model",
+    "make_model",
 ]
 #: How close a function's name must be to a known one to be taken for a misspelling of it (difflib's ratio:
 #: ``forward_propagetaion`` to ``forward_propagation`` is 0.92, ``feedfoward`` to ``feedforward`` 0.95,

@@ -22,7 +22,7 @@ import numpy as np
 from gradcheck.audit.adapters import inline, madeinside, steploss
 from gradcheck.audit.adapters.calling import bind_args, call_student, plain_params
 from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module, is_loss_name, loss_role, swapped
-from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, PENALTY_NAME, PENALTY_VALUE
+from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, PENALTY_NAME, PENALTY_VALUE, role_of
 from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
 from gradcheck.audit.adapters.scalar import scalar as _scalar
 from gradcheck.audit.adapters.sources import source_tree
@@ -112,6 +112,8 @@ class _Env:
         self.root, out, self.named = runner.forward_state(s1.columns, root)
         Xc, Yc = runner.batch(s1.columns)
         roles = {"out": _like_targets(out, Yc), "Y": Yc, "X": Xc}
+        #: the forward turned the batch's rows into columns itself (its output was read back as rows)
+        self.turned = "transposed" in runner.said
         roles["params"] = self.root if runner.t.root_name == "params" else None
         roles["self"] = self.root if runner.t.root_name == "self" else None
         roles["penalty"] = PENALTY_VALUE  # the value the backward was given (step.py), when it takes one
@@ -149,8 +151,10 @@ def _on(fn: Any, root: Any) -> Any:
 
 
 def _value(cand: Candidate, env: _Env, binding: list[tuple[str, str]]) -> float | None:
+    turn = env.turned and _targets_turned_at_call(cand.fn)
     try:
-        v = call_student(cand.source, _on(cand.fn, env.root), **{n: env.value(r) for n, r in binding})
+        args = {n: _turned(env.value(r)) if turn and r in ("out", "Y") else env.value(r) for n, r in binding}
+        v = call_student(cand.source, _on(cand.fn, env.root), **args)
     except (StudentCodeError, TypeError, KeyError):
         return None
     if isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], np.ndarray):  # (loss, its gradient)
@@ -158,6 +162,50 @@ def _value(cand: Candidate, env: _Env, binding: list[tuple[str, str]]) -> float 
     if isinstance(v, np.ndarray) and v.ndim == 1 and v.size > 1 and _averages(cand.fn):
         return _scalar(np.mean(v))  # the sample losses its class's own calculate() takes the mean of
     return _scalar(v)
+
+
+def _turned(v: Any) -> Any:
+    return v.T.copy() if isinstance(v, np.ndarray) and v.ndim == 2 else v
+
+
+def _targets_turned_at_call(fn: Any) -> bool:
+    """The code's own call of the loss hands it the targets transposed (``self.compute_loss(y_pred, y.T)``).
+
+    A forward that turns its batch's rows into columns itself (``A = X.T``) makes its output in columns; the audit
+    reads that output back as rows. Such code's loop gives its loss the output as made and the targets turned to
+    match, and a loss reading the sample count off them (``m = y_true.shape[1]``) counts the samples only so:
+    the loss is then called the same way (both in columns), not with rows the code never hands it.
+    """
+    fn = getattr(fn, "func", fn)
+    name, held = getattr(fn, "__name__", None), getattr(fn, "__self__", None)
+    if name is None:
+        return False
+    return _calls_turned(type(held) if held is not None else None, getattr(fn, "__module__", None), name)
+
+
+@functools.lru_cache(maxsize=64)
+def _calls_turned(cls: type | None, module: str | None, name: str) -> bool:
+    tree = source_tree(cls) if cls is not None else None
+    if tree is None:
+        return False
+    for node in ast.walk(tree):
+        called = isinstance(node, ast.Call) and (
+            (isinstance(node.func, ast.Attribute) and node.func.attr == name)
+            or (isinstance(node.func, ast.Name) and node.func.id == name)
+        )
+        if called and any(_targets_t(a) for a in node.args):
+            return True
+    return False
+
+
+def _targets_t(arg: ast.expr) -> bool:
+    """``y.T`` of a name that says targets."""
+    return (
+        isinstance(arg, ast.Attribute)
+        and arg.attr == "T"
+        and isinstance(arg.value, ast.Name)
+        and role_of(arg.value.id) == "Y"
+    )
 
 
 def _averages(fn: Any) -> bool:

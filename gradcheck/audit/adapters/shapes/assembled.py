@@ -382,6 +382,13 @@ def find(ctx: Context) -> Target | None:
                 f"{ctx.loaded.where(filename, 0).split(' line')[0]}, which trains the network"
             )
         _penalties_off(holder, setup, rec if holder is None else None, ctx.notes)
+        if rec is not None and rec.skipped and holder is None:
+            later = ctx.loaded.where(filename, rec.forward[0].lineno)
+            ctx.notes.append(
+                f"the script's first training loop runs {', '.join(rec.skipped)} forward but never backward (a name "
+                f"misspelt in its backward calls?): the later loop from {later}, which runs every layer back, was "
+                "replayed"
+            )
         if setup.skipped:
             ctx.notes.append(
                 "script statements that failed while assembling the network were skipped (the audit makes its "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import types
 from collections.abc import Callable
 
 import numpy as np
@@ -26,6 +27,7 @@ from gradcheck.audit.adapters.names import (
     misspelt,
     role_of,
 )
+from gradcheck.audit.adapters.objects import is_float_array
 from gradcheck.audit.adapters.params import with_keys_read
 from gradcheck.audit.adapters.sizes import infer_call_sizes
 from gradcheck.audit.adapters.sources import source_tree
@@ -189,6 +191,14 @@ def tried_initializer(init: Callable, ctx: Context, fits: Callable[[object], boo
     return made
 
 
+def _holder(made: object) -> bool:
+    """An instance of the submission's own class (or a ``SimpleNamespace``) whose attributes hold float arrays."""
+    attrs = getattr(made, "__dict__", None)
+    plain = type(made).__module__ not in ("builtins", "types") and not isinstance(made, type | Callable)
+    own = plain or type(made) is types.SimpleNamespace
+    return own and isinstance(attrs, dict) and any(is_float_array(v) for v in attrs.values())
+
+
 def _never_created(fns: list[Callable], arg: str, ctx: Context):
     """A maker of the dict the functions read but nothing builds, or None."""
     keys = []
@@ -217,6 +227,13 @@ def _params_source(fns: list[Callable], ctx: Context, funcs: dict, bname: str, a
         if isinstance(base, (dict, list)):
             frozen = copy.deepcopy(base)
             return (lambda: copy.deepcopy(frozen)), None, f"parameters from {init_name}()"
+        if _holder(base):  # model = Model(); model.W1 = ...; return model: the functions read model.W1
+            frozen = copy.deepcopy(base)
+            return (
+                (lambda: copy.deepcopy(frozen)),
+                None,
+                f"parameters from {init_name}(): the {type(base).__name__} object it returns holds them",
+            )
         if isinstance(base, tuple) and base and isinstance(base[0], dict):  # (parameters, m, v): an optimizer's state
             frozen = copy.deepcopy(base[0])  # beside the weights, which come first
             return (
