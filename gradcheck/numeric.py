@@ -477,8 +477,8 @@ def refine(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
         k += 1
         pairs.append(_pair(oracle, name, j, scale * 0.5**k))
         prev, cur = pairs[-2], pairs[-1]
-        if not _finite(prev.Lp, prev.Lm, cur.Lp, cur.Lm):
-            break
+        if not _finite(prev.Lp, prev.Lm, cur.Lp, cur.Lm) or not cur.tm < cur.t < cur.tp:
+            break  # (a step halved below the spacing of the grid the points land on moves nothing: no difference)
         (d0, e0), (d1, e1) = prev.central(oracle.u, oracle.noise), cur.central(oracle.u, oracle.noise)
         l0, r0, _ = _one_sided(oracle, prev)
         l1, r1, noise = _one_sided(oracle, cur)

@@ -52,7 +52,13 @@ def error_dict(exc: BaseException, loaded: Any) -> dict:
         tb = loaded.annotate_traceback(tb)
     tb_lines = tb.rstrip("\n").splitlines()[-TRACEBACK_LINES:] if tb else []
     lines = "\n".join(tb_lines)
+    etype = str.__str__(etype)[:TYPE_CHARS] if issubclass(type(etype), str) else "Exception"  # (a class's own name)
     return {"type": etype, "message": message[:2000], "where": where, "traceback": lines, "raised_by": raised_by}
+
+
+#: Characters of an exception's class name kept: a name is the submission's to choose, and a class named ", set
+#: spec" x 600 once held every report for minutes.
+TYPE_CHARS = 120
 
 
 def student_line(exc: BaseException, loaded: Any) -> str | None:

@@ -23,12 +23,15 @@ __all__ = ["snapshot"]
 #: Modules besides gradcheck's whose functions the worker's answer is built with: the JSON encoder (a submission
 #: replacing ``json.JSONEncoder`` in ``__init__`` rewrote every gradient in the answer as it was encoded), the
 #: builtins and math the encoding calls, numpy's names the worker reads.
-#: Of builtins and numpy only the names the encoding uses (a notebook's ``np.bool = bool`` is no attack).
+#: Of json, builtins and numpy only the names the encoding uses (a notebook's ``np.bool = bool`` is no attack).
 _ALSO: dict[str, frozenset[str] | None] = {
-    "json": None,
+    "json": frozenset({"JSONEncoder"}),  # (json.dumps is not what the worker encodes with: a liar there is harmless)
     "json.encoder": None,
     "math": None,
-    "builtins": frozenset({"isinstance", "float", "int", "str", "bool", "repr", "dict", "list", "tuple", "len"}),
+    "builtins": frozenset(
+        {"isinstance", "issubclass", "type", "id", "float", "int", "str", "bool", "repr", "dict", "list", "tuple"}
+        | {"len", "frozenset", "map", "range", "zip", "sorted", "getattr"}
+    ),
     "numpy": frozenset({"ndarray", "floating", "integer", "bool_", "asarray", "array"}),
 }
 
@@ -56,9 +59,12 @@ def snapshot() -> Callable[[], list[str]]:
     classes = {f"{n}.{attr}": v for (n, attr), v in held.items() if isinstance(v, type) and _own_class(v, n)}
     methods = {(k, a): m for k, cls in classes.items() for a, m in list(vars(cls).items()) if _method(m)}
     missing = object()
+    loaded = sys.modules  # the interpreter's own dict, read with dict's own method: a dict of the submission's put
+    get = dict.get  # in its place (whose get() runs its code inside this check) is a rebinding
 
     def changed() -> list[str]:
-        out = [name for name, mod in modules.items() if sys.modules.get(name) is not mod]
+        out = [] if sys.__dict__.get("modules") is loaded else ["sys.modules"]
+        out += [name for name, mod in modules.items() if get(loaded, name) is not mod]
         out += [f"{n}.{attr}" for (n, attr), v in held.items() if tables[n].get(attr, missing) is not v]
         out += [f"{k}.{a}" for (k, a), m in methods.items() if vars(classes[k]).get(a, missing) is not m]
         return sorted(out)

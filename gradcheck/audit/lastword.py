@@ -26,7 +26,7 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
-__all__ = ["final"]
+__all__ = ["final", "hush", "unhush"]
 
 _FLUSHES = (sys.stdout.flush, sys.stderr.flush)  # the worker's own streams, bound before any submission loads
 _SWITCH = sys.setswitchinterval  # (bound before any submission loads too)
@@ -38,6 +38,24 @@ _LIBC.ftruncate.argtypes = [ctypes.c_int, ctypes.c_long]
 _LIBC.pwrite.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_long]
 _LIBC.pwrite.restype = ctypes.c_ssize_t
 _LIBC._exit.argtypes = [ctypes.c_int]
+
+
+_DEFAULT_SWITCH = sys.getswitchinterval()
+_GC_ON = gc.isenabled()
+
+
+def hush() -> None:
+    """No other Python thread handed the interpreter lock, no garbage collection: while the worker freezes its
+    answer into bytes, nothing of the submission's runs (:func:`unhush` undoes it)."""
+    _SWITCH(NO_SWITCH)
+    gc.disable()
+
+
+def unhush() -> None:
+    """The interpreter as it was before :func:`hush` (the worker runs in-process in tests)."""
+    _SWITCH(_DEFAULT_SWITCH)
+    if _GC_ON:
+        gc.enable()
 
 
 def final(fd: int, answer: Callable[[], bytes]) -> NoReturn:

@@ -19,8 +19,9 @@ from gradcheck.audit.frameworks import PYTHON2, UNDEFINED
 NOT_FOUND = ("EntryNotFound", "AmbiguousEntry", "ParamsNotFound")
 #: Errors about a model the audit chose but could not use: with files of the folder left out, maybe the wrong one.
 MISCHOSEN = ("ConstructorArguments", "NeedsSizes", "GradsNotFound", "LossNotFound")
-_SKIPPED = re.compile(
-    r"(?P<where>[^:]+\.(?:py|ipynb)(?: line \d+)?): (?:statement raised )?(?P<error>\w+): (?P<message>.*) "
+_SKIPPED = re.compile(  # (where starts a note or follows ": ": searched from anywhere, a 250,000-character note
+    # without a colon, a class named so, held the grader for minutes)
+    r"(?:^|: )(?P<where>[^:]+\.(?:py|ipynb)(?: line \d+)?): (?:statement raised )?(?P<error>\w+): (?P<message>.*) "
     r"while loading; skipped$"
 )
 

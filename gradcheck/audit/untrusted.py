@@ -62,8 +62,17 @@ def read_text(path: Path) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
+#: Characters of source the grader parses itself (its callers read a longer one line by line). The syntax tree
+#: takes about 900 bytes of the grader's memory per character of a crafted file (500,000 one-letter lines: 0.9 GB
+#: and 20 s of the grader's own process, every thread waiting); a student's module is a few thousand lines.
+MAX_PARSED_CHARS = 256 * 1024
+
+
 def parse(source: str) -> ast.Module | None:
-    """The module ``source`` parses to, or None: a syntax error, NUL bytes, or nesting too deep to parse."""
+    """The module ``source`` parses to, or None: a syntax error, NUL bytes, nesting too deep to parse, or more
+    than :data:`MAX_PARSED_CHARS` characters."""
+    if len(source) > MAX_PARSED_CHARS:
+        return None
     try:
         return ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):

@@ -121,27 +121,52 @@ SPEC_KEYS = {
 
 
 def encode(value: Any) -> Any:
-    """JSON-safe copy: arrays to nested lists, non-finite floats to "nan"/"inf"/"-inf"."""
-    if isinstance(value, np.ndarray):
-        return encode(np.ndarray.tolist(value))  # the base class's: a subclass's own tolist() is the submission's
-    if isinstance(value, (np.floating, float)):
+    """JSON-safe copy: arrays to nested lists, non-finite floats to "nan"/"inf"/"-inf".
+
+    Told by the identity of the value's exact type, never by ``isinstance``, hashing or a method of the value's own:
+    a value of the submission's (a str subclass whose ``__class__`` is a property, a dict subclass's ``items``, a
+    float subclass's ``__float__``, a metaclass's ``__hash__``) would otherwise run its code while the answer is
+    encoded, after every check (a sign bug passed so). Subclasses of str, dict, list and tuple are read through
+    the base type's own methods; anything else is a placeholder.
+    """
+    t = type(value)
+    k = id(t)
+    if k in _FLOATS:
         f = float(value)
         if math.isnan(f):
             return "nan"
         if math.isinf(f):
             return "inf" if f > 0 else "-inf"
         return f
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.bool_,)):
+    if k in _BOOLS:
         return bool(value)
-    if isinstance(value, dict):
-        return {str(k): encode(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [encode(v) for v in value]
-    if value is None or isinstance(value, (str, int, bool)):
+    if k in _INTS:
+        return int(value)
+    if value is None or t is str:
         return value
-    return repr(value)[:200]
+    if issubclass(t, np.ndarray):  # (the base class's tolist: a subclass's own is the submission's)
+        return encode(np.ndarray.tolist(value))
+    if issubclass(t, str):
+        return str.__str__(value)
+    if issubclass(t, dict):
+        return {_key(key): encode(v) for key, v in dict.items(value)}
+    if issubclass(t, list):
+        return [encode(v) for v in list.__iter__(value)]
+    if issubclass(t, tuple):
+        return [encode(v) for v in tuple.__iter__(value)]
+    return repr(value)[:200] if k in _SHOWN else "<an object of the submission's>"
+
+
+def _key(key: Any) -> str:
+    return key if type(key) is str else str.__str__(key) if issubclass(type(key), str) else encode(key).__str__()
+
+
+#: The types :func:`encode` converts, by identity (numpy's scalars are C types: their conversions are numpy's).
+_FLOATS = frozenset(map(id, (float, np.float16, np.float32, np.float64, np.longdouble)))
+_BOOLS = frozenset(map(id, (bool, np.bool_)))
+_INTS = frozenset(map(id, (int, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64)))
+#: ... and those shown by their repr (the interpreter's and numpy's own; a repr of the submission's runs its code).
+_SHOWN = frozenset(map(id, (complex, bytes, np.complex64, np.complex128, type(Path()))))
 
 
 def write_result(path: Path, result: dict) -> None:
@@ -216,13 +241,24 @@ def run_request(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, d
     Relative paths in the request are taken from ``base`` (the cwd), else from ``alt``
     (the request file's directory).
     """
+    out, result, _ = run_request_frozen(req, base, alt)
+    _HELD.clear()  # (in-process callers, tests among them, run many requests in one process)
+    return out, result
+
+
+def run_request_frozen(req: dict, base: Path, alt: Path | None = None) -> tuple[Path, dict, bytes]:
+    """:func:`run_request`, and its answer encoded the moment the measurements end: with what the submission
+    made still held (no finalizer of its runs), no garbage collected and no other thread given the interpreter
+    lock. Code of the submission's that runs later can change the dict, never these bytes."""
     start = os.getcwd()
     try:
         out, result = _run_request(req, base, alt)
+        result["precision"] = precision(result)
+        frozen = _encoded(result)
     finally:
+        lastword.unhush()
         os.chdir(start)
-    result["precision"] = precision(result)
-    return out, result
+    return out, result, frozen
 
 
 def _enter(sub: Path) -> None:
@@ -244,6 +280,18 @@ def precision(result: dict) -> str:
     floats = [a.dtype for a in arrays if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
     floats += [np.dtype(e["dtype"]) for e in entries if e.get("dtype") in ("float16", "float32", "float64")]
     return min(floats, key=lambda d: d.itemsize, default=np.dtype(np.float64)).name
+
+
+#: The frames' locals of every request run: what the submission made stays alive until the process ends, so
+#: no finalizer of its (``__del__`` of the network, run when the request's frame let go of it) runs after the
+#: measurements and rewrites the answer (``examples/hostile/finalizer_rewrite.py``).
+_HELD: list[dict] = []
+
+
+def _held(frame: dict, out: Path, result: dict) -> tuple[Path, dict]:
+    lastword.hush()  # (undone by run_request_frozen once the answer is bytes)
+    _HELD.append(frame)
+    return out, result
 
 
 def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
@@ -287,14 +335,14 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
                         "and there is no model class or backward function"
                     )
                 _run_script(sr, spec, result, X is not None, req.get("script_point"))
-                return out, result
+                return _held(locals(), out, result)
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # noqa: BLE001 - includes SystemExit from student code
             if not spec.get("inline_function") or getattr(exc, "type", "") == "RandomForward":
                 result["ok"] = False
                 result["error"] = _error_dict(exc, loaded)
-                return out, result
+                return _held(locals(), out, result)
             result["notes"][:] = before[1] + [  # its data may be a file the submission lacks: the functions remain
                 f"{spec['inline_function']}()'s body run as a script stopped ({type(exc).__name__}: "
                 f"{clipped(str(exc))}): the module's functions are audited instead"
@@ -335,7 +383,7 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
     except BaseException as exc:  # noqa: BLE001 - includes SystemExit from student code
         result["ok"] = False
         result["error"] = _error_dict(exc, loaded)
-    return out, result
+    return _held(locals(), out, result)
 
 
 def _probe(partial: dict, result: dict, spec: dict, lrs: list, seed: Any, base: Path) -> dict:
@@ -501,6 +549,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _rewritten_answer(rebound: list[str]) -> bytes:
+    """The error answer naming ``rebound``, made from bytes encoded before any submission loaded (an encoder the
+    submission rebound must not write the answer that says so): the names kept to letters, digits, ``_.,`` and
+    spaces."""
+    shown = ", ".join(rebound[:6]) + (f" and {len(rebound) - 6} more" if len(rebound) > 6 else "")
+    return _REWRITTEN.replace(b"@NAMES@", shown.encode("ascii", "replace").translate(None, _UNSAFE))
+
+
 def _unless_rewritten(result: dict, rebound: list[str]) -> dict:
     """``result``, or an error naming the grader's functions the submission rebound (:mod:`gradcheck.audit.intact`)."""
     if not rebound:
@@ -515,6 +571,10 @@ def _unless_rewritten(result: dict, rebound: list[str]) -> dict:
         "traceback": "",
     }
     return out
+
+
+_REWRITTEN = _encoded(_unless_rewritten(empty_result(), ["@NAMES@"]))
+_UNSAFE = bytes(c for c in range(256) if not (chr(c).isalnum() and c < 128) and chr(c) not in "_., ")
 
 
 #: What the worker imports (packages with all their modules), before any student code runs.
@@ -605,14 +665,15 @@ def serve() -> None:
     provisional["error"] = dict(DID_NOT_FINISH)
     send_result(fd, provisional)
     try:
-        _, result = run_request(req, Path.cwd())
+        _, _, frozen = run_request_frozen(req, Path.cwd())
     except (ValueError, TypeError) as exc:
         result = empty_result()
         result["error"] = {"type": "RequestError", "message": str(exc), "where": "request", "traceback": ""}
+        frozen = _encoded(result)
     # no code of the submission's runs from here on (flush hooks, finalizers, signal handlers, Python threads);
-    # interpreter teardown and its atexit hooks are skipped. The grader's functions are checked there too, so that
-    # nothing is rebound between the check and the encoding
-    lastword.final(fd, lambda: _encoded(_unless_rewritten(result, changed())))
+    # interpreter teardown and its atexit hooks are skipped. The grader's functions are checked there, and the
+    # answer frozen before is sent only if none was rebound
+    lastword.final(fd, lambda: _rewritten_answer(rebound) if (rebound := changed()) else frozen)
 
 
 if __name__ == "__main__":

@@ -119,11 +119,15 @@ def feed(root: Any, fwd: Callable | None, X: Any, Y: Any, fed: set[str]) -> list
     object holds none there (or what was fed before, named in ``fed``); the attributes written."""
     if not takes_no_data(fwd) or not hasattr(root, "__dict__"):
         return []
-    written, other_batch = [], False
-    for role, attr in stored_from_arguments(type(root)).items():
-        batch, held = (X if role == "X" else Y), getattr(root, attr, None)
-        if attr in fed or held is None or _other_samples(held, batch):
-            other_batch = other_batch or held is not None and attr not in fed
+    stored = {attr: (X if role == "X" else Y) for role, attr in stored_from_arguments(type(root)).items()}
+    held = {attr: getattr(root, attr, None) for attr in stored}
+    kept = [a for a in stored if a not in fed and held[a] is not None]  # the data a constructor was given
+    # ... replaced only when all of it is another batch of the same features: inputs replaced beside labels
+    # kept (a 1-D y of the script's four rows) would be two batches
+    other_batch = bool(kept) and all(_other_samples(held[a], stored[a]) for a in kept)
+    written = []
+    for attr, batch in stored.items():
+        if attr in fed or held[attr] is None or other_batch:
             setattr(root, attr, batch.copy())
             written.append(attr)
     if not written:

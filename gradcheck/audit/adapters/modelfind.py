@@ -16,7 +16,7 @@ from gradcheck.audit.adapters import (
     nodegraph,
     unreachable,
 )
-from gradcheck.audit.adapters.shapes import SHAPES, classes
+from gradcheck.audit.adapters.shapes import SHAPES, classes, laterupdate, method_params
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.adapters.unimported import numpy_unimported, unrepairable
 from gradcheck.audit.auditerrors import clipped
@@ -25,11 +25,11 @@ from gradcheck.audit.loader import AuditError, LoadFailure
 
 def find_target(ctx: Context) -> Target:
     """The first shape that applies."""
-    for i, shape in enumerate(SHAPES):
+    for shape in SHAPES:
         try:
             target = shape.find(ctx)
-        except AuditError as exc:
-            if (instead := functions_instead(exc, ctx, SHAPES[i + 1 :])) is None:
+        except AuditError as exc:  # a model class it cannot make: the module's function network, if it has one
+            if shape not in _CLASS_SHAPES or (instead := functions_instead(exc, ctx)) is None:
                 raise
             return instead
         if target is not None:
@@ -74,7 +74,11 @@ def find_target(ctx: Context) -> Target:
     )
 
 
-def functions_instead(exc: AuditError, ctx: Context, later=None) -> Target | None:
+#: Shapes whose model is a class the audit makes (the module's function network may stand in for one it cannot).
+_CLASS_SHAPES = (method_params, laterupdate, classes)
+
+
+def functions_instead(exc: AuditError, ctx: Context) -> Target | None:
     """A network of the module's functions, when the model class found first cannot be made (a constructor taking
     sizes of names the audit cannot read, ``mlp(x_train, y_train, hidding_layer_size, ...)``) and the same notebook
     also holds the network as functions (``init_params()``, ``forward_prop(W1, b1, ..., X)``): that one is
@@ -83,7 +87,7 @@ def functions_instead(exc: AuditError, ctx: Context, later=None) -> Target | Non
     if exc.type != "ConstructorArguments" or ctx.spec.get("entry") or ctx.spec.get("backward"):
         return None
     said = len(ctx.notes)
-    for shape in SHAPES[SHAPES.index(classes) + 1 :] if later is None else later:
+    for shape in SHAPES[SHAPES.index(classes) + 1 :]:
         try:
             target = shape.find(ctx)
         except AuditError:
