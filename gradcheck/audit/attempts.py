@@ -182,38 +182,47 @@ def _accept_convention(report, ex, layout, config, X, Y, factor, seed, spec, not
 def _unknown_rate(report, ex, layout, config, X, Y, factor, seed, notes):
     """With no learning rate found, (before - after) is lr x the gradient: a uniform positive factor is the lr.
 
-    Where no one factor explains every tensor (a bug in one layer besides the unknown rate), the factor that one
-    tensor is of its true gradient is tried as the rate, and kept where it makes more tensors right: a rate is never
-    a bug, so the diagnosis then names the layer's own bug alone, not "every gradient is 16 x" beside it.
+    Where no one factor explains every tensor (a bug in one layer besides the unknown rate), a factor some tensor
+    is of its true gradient is taken as the rate when, read off the check's own numbers, it makes more tensors
+    right than any other such factor (a tie decides nothing): a rate is never a bug, so the diagnosis then names
+    the layer's own bug alone, not "every gradient is 16 x" beside it. One check more at most.
     """
     uniform = [d.evidence.get("factor") for d in signatures(report) if d.tensor is None]
-    candidates = [c for c in uniform if c is not None and c > 0] or _tensor_factors(report)
-    tried = []
-    for c in candidates[:_RATE_CANDIDATES]:
-        _, again = check(ex, layout, config, X, Y, factor * c, seed)
-        if again.passed:
-            tried = [(c, again)]
-            break
-        tried.append((c, again))
-    counts = [_right(again) for _, again in tried]
-    top = max(counts, default=0)
-    if top <= _right(report) or counts.count(top) > 1:  # no rate makes more tensors right, or two do as well
+    rate = next((c for c in uniform if c is not None and c > 0), None)
+    if rate is None:
+        fits = {c: _right_at(report, c) for c in _tensor_factors(report)}
+        top = max(fits.values(), default=0)
+        if top <= _right(report) or list(fits.values()).count(top) > 1:  # none better, or two as good
+            return report, 1.0
+        rate = next(c for c, n in fits.items() if n == top)
+    _, again = check(ex, layout, config, X, Y, factor * rate, seed)
+    if not again.passed and _right(again) <= _right(report):
         return report, 1.0
-    rate, best = tried[counts.index(top)]
-    whole = "" if best.passed else ", the one rate under which the most tensors are right"
+    whole = "" if again.passed else ", the one rate under which the most tensors are right"
     notes.append(
         f"no learning rate was found (hard-coded or none): the update is {rate:.6g} x the loss's "
         f"gradient{whole}, which a learning rate of that size explains; checked up to that factor"
     )
-    return best, rate
-
-
-#: Per-tensor factors tried as an unknown learning rate (each one more check of the gradient).
-_RATE_CANDIDATES = 3
+    return again, rate
 
 
 def _right(report: GradientReport) -> int:
     return sum(t.status in ("pass", "kink") for t in report.tensors)
+
+
+def _right_at(report: GradientReport, c: float) -> int:
+    """Tensors right at rate ``c`` by the check's own numbers: those passing, and failing ones ``c`` x true."""
+    right = 0
+    for t in report.tensors:
+        a, n = report.analytic.get(t.name), report.numeric.get(t.name)
+        if t.status in ("pass", "kink") and abs(c - 1.0) <= RATIO_FIT:
+            right += 1
+        elif a is not None and n is not None and np.shape(a) == np.shape(n):
+            n = np.asarray(n, float)
+            mask = np.isfinite(n)
+            a = np.asarray(a, float)[mask]
+            right += bool(a.size) and np.linalg.norm(a - c * n[mask]) <= RATIO_FIT * max(np.linalg.norm(a), 1e-300)
+    return right
 
 
 def _tensor_factors(report: GradientReport) -> list[float]:
