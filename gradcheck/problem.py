@@ -129,6 +129,12 @@ def normalize_params(params: Any) -> dict[str, np.ndarray]:
     >>> sorted(normalize_params({"W": [[1.0, 2.0]], "b": [0.5]}))
     ['W', 'b']
     """
+    if isinstance(params, (list, tuple)) and _ragged(params):
+        raise TypeError(
+            f"params is a {type(params).__name__} of {len(params)} arrays of different shapes: pass a dict of name "
+            "-> array ({'W1': W1, 'b1': b1, ...}), which names each tensor in the report; loss and grad then take "
+            "and return such dicts"
+        )
     if isinstance(params, np.ndarray) or isinstance(params, (list, tuple, numbers.Real)):
         params = {SINGLE_NAME: params}
     if not isinstance(params, Mapping):
@@ -141,6 +147,12 @@ def normalize_params(params: Any) -> dict[str, np.ndarray]:
             raise TypeError(f"params keys must be strings, got {name!r}")
         out[name] = _as_param(name, value)
     return out
+
+
+def _ragged(values: list | tuple) -> bool:
+    """A list of arrays (or nested lists) that do not stack into one array: several tensors, not one."""
+    shapes = {np.shape(v) for v in values if isinstance(v, (np.ndarray, list, tuple))}
+    return len(shapes) > 1 or (bool(shapes) and len(shapes) == 1 and any(np.isscalar(v) for v in values))
 
 
 def _scalar_loss(value: Any) -> float | complex:

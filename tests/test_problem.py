@@ -336,3 +336,18 @@ def test_a_columns_bias_left_per_sample_is_told_which_axis_to_sum():
     assert "only along axis 1" in str(err) and "dZ.sum(axis=1, keepdims=True)" in str(err)
     assert "axis 0" in str(GradientShapeError("b1", (1, 4), (7, 4)))
     assert "only along" not in str(GradientShapeError("W", (5, 3), (5, 2)))  # no axis of length 1 left unsummed
+
+
+def test_a_list_of_weight_arrays_says_to_pass_a_dict():
+    """``check_gradients(loss, grad, [W1, b1])``, the way a network's weights are often held, once ended in numpy's
+    own "setting an array element with a sequence" from deep inside; it names what to pass instead."""
+    import numpy as np
+    import pytest
+
+    from gradcheck import check_gradients
+
+    W = [np.ones((2, 2)), np.ones(2)]
+    with pytest.raises(TypeError, match=r"params is a list of 2 arrays of different shapes: pass a dict of name"):
+        check_gradients(lambda p: 0.0, lambda p: p, W)
+    # one array written as nested lists is still one tensor
+    assert check_gradients(lambda p: float(np.sum(p**2)), lambda p: 2 * p, [[1.0, 2.0], [3.0, 4.0]]).status == "pass"
