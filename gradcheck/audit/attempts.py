@@ -214,14 +214,11 @@ def _right_at(report: GradientReport, c: float) -> int:
     """Tensors right at rate ``c`` by the check's own numbers: those passing, and failing ones ``c`` x true."""
     right = 0
     for t in report.tensors:
-        a, n = report.analytic.get(t.name), report.numeric.get(t.name)
         if t.status in ("pass", "kink") and abs(c - 1.0) <= RATIO_FIT:
             right += 1
-        elif a is not None and n is not None and np.shape(a) == np.shape(n):
-            n = np.asarray(n, float)
-            mask = np.isfinite(n)
-            a = np.asarray(a, float)[mask]
-            right += bool(a.size) and np.linalg.norm(a - c * n[mask]) <= RATIO_FIT * max(np.linalg.norm(a), 1e-300)
+        elif (pair := _compared(report, t.name)) is not None:
+            a, n = pair
+            right += bool(a.size) and np.linalg.norm(a - c * n) <= RATIO_FIT * max(np.linalg.norm(a), 1e-300)
     return right
 
 
@@ -229,20 +226,25 @@ def _tensor_factors(report: GradientReport) -> list[float]:
     """The positive factors some failing tensor is of its true gradient, distinct, the last layer's first."""
     found: list[float] = []
     for t in reversed(report.tensors):
-        a, n = report.analytic.get(t.name), report.numeric.get(t.name)
-        if t.status != "fail" or a is None or n is None or np.shape(a) != np.shape(n):
+        pair = _compared(report, t.name) if t.status == "fail" else None
+        if pair is None or not (nn := float(pair[1] @ pair[1])):
             continue
-        n = np.asarray(n, float)
-        mask = np.isfinite(n)
-        nn = float(n[mask] @ n[mask])
-        if nn == 0.0:
-            continue
-        a = np.asarray(a, float)[mask]
-        c = float(a @ n[mask]) / nn
-        fits = np.linalg.norm(a - c * n[mask]) <= RATIO_FIT * np.linalg.norm(a)
+        a, n = pair
+        c = float(a @ n) / nn
+        fits = np.linalg.norm(a - c * n) <= RATIO_FIT * np.linalg.norm(a)
         if c > 0 and fits and not any(abs(c - f) <= RATIO_FIT * f for f in found):
             found.append(c)
     return found
+
+
+def _compared(report: GradientReport, name: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """A tensor's analytic and numeric entries where the numeric one is finite (flat), or None."""
+    a, n = report.analytic.get(name), report.numeric.get(name)
+    if a is None or n is None or np.shape(a) != np.shape(n):
+        return None
+    n = np.asarray(n, float).reshape(-1)
+    mask = np.isfinite(n)
+    return np.asarray(a, float).reshape(-1)[mask], n[mask]
 
 
 #: A failing tensor counts as c x its true gradient when c leaves under this part of it unexplained (float64
