@@ -50,17 +50,44 @@ def ecnoise(values) -> float:
     f = np.asarray(values, dtype=np.longdouble)
     if not np.all(np.isfinite(f)):
         return float("inf")
+    levels, signs = _levels(f)
+    found = _agreeing(levels, signs)
+    return found if found is not None else max(levels[3:], default=max(levels, default=0.0))
+
+
+def ecnoise_seen(values) -> float:
+    """:func:`ecnoise`'s noise only where the table shows it (three orders agreeing, differences changing sign); else 0.
+
+    For a table taken to look for noise that may not be there: :func:`ecnoise`
+    reads a smooth trend that no order has removed as noise (it overstates rather
+    than understates), which at a wide spacing would bury a quiet loss's
+    estimates under a curvature mistaken for rounding.
+    """
+    f = np.asarray(values, dtype=np.longdouble)
+    if not np.all(np.isfinite(f)):
+        return 0.0
+    found = _agreeing(*_levels(f))
+    return found if found is not None else 0.0
+
+
+def _levels(f: np.ndarray) -> tuple[list[float], list[bool]]:
+    """Each difference order's noise estimate, and whether its differences change sign."""
     levels, signs = [], []
     d = f
     for k in range(1, min(ECNOISE_ORDERS, f.size - 1) + 1):
         d = np.diff(d)
         levels.append(float(np.sqrt(np.mean(d.astype(np.float64) ** 2) / math.comb(2 * k, k))))
         signs.append(bool(np.any(d > 0) and np.any(d < 0)))
+    return levels, signs
+
+
+def _agreeing(levels: list[float], signs: list[bool]) -> float | None:
+    """The first order whose estimate agrees with the next two and whose differences change sign (None: none)."""
     for k in range(len(levels) - 2):
         trio = levels[k : k + 3]
         if min(trio) > 0 and max(trio) <= ECNOISE_AGREE * min(trio) and signs[k]:
             return levels[k]
-    return max(levels[3:], default=max(levels, default=0.0))
+    return None
 
 
-__all__ = ["ECNOISE_AGREE", "ECNOISE_ORDERS", "ecnoise"]
+__all__ = ["ECNOISE_AGREE", "ECNOISE_ORDERS", "ecnoise", "ecnoise_seen"]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gradcheck.ecnoise import ecnoise
+from gradcheck.ecnoise import ECNOISE_AGREE, ecnoise, ecnoise_seen
 from gradcheck.numeric import (  # noqa: F401  (measured_noise: the noise model, defined where refine needs it)
     LOSS_ULPS,
     NOISE_POINTS,
@@ -39,6 +39,7 @@ from gradcheck.numeric import (  # noqa: F401  (measured_noise: the noise model,
     _finite,
     _pair,
     measured_noise,
+    step_base,
 )
 
 
@@ -59,6 +60,9 @@ class Noise:
     stairs : float
         Height of the smallest stair when the loss moves in stairs (rounded
         coarser than its parameters); 0 otherwise.
+    narrow : bool
+        The noise is a float32 problem's float64 twin still rounding to float32
+        inside (:func:`_narrow_rounding`): its real differences step wider with it.
     """
 
     sigma: float
@@ -66,6 +70,7 @@ class Noise:
     loss: float
     eps: float
     stairs: float = 0.0
+    narrow: bool = False
 
     @property
     def excess(self) -> float:
@@ -140,9 +145,46 @@ def loss_noise(oracle: Oracle, seed: int = 0, extended: bool = True, quick: bool
     stairs = stairs_noise(oracle, moves, spacing * oracle.h0, first) if wide else Stairs()
     if deep and wide and not quick and not stairs.height:
         stairs = stairs_noise(oracle, moves, QUICK_SPACING * oracle.h0, small)
+    coarse = _narrow_rounding(oracle, moves, spacing) if not quick else 0.0
     sigma = max(table, model, gap, stairs.sigma)
+    # float32 stairs wider than the twin's own table (which then reads them as nothing) show as more noise at the
+    # longer spacing than at its own; a float64 cancellation reads the same at both, and is the extended twin's
+    narrow = coarse > ECNOISE_AGREE * sigma
+    sigma = max(sigma, coarse) if narrow else sigma
     eps = oracle.u / LOSS_ULPS
-    return Noise(float(sigma), float(model), float(oracle.L0), float(eps), float(stairs.height))
+    return Noise(float(sigma), float(model), float(oracle.L0), float(eps), float(stairs.height), narrow)
+
+
+def _narrow_rounding(oracle: Oracle, moves, spacing: float) -> float:
+    """The noise of a float32 problem's float64 twin that still rounds to float32 inside (0 where none shows).
+
+    A loss summed in float32 whatever its parameters (float32 targets times a
+    Python float stay float32 under NumPy's promotion rules; a float32 buffer)
+    moves in float32's stairs at float64 parameters too, and a smooth float64
+    term beside it (a weight penalty) hides those stairs from the table at the
+    twin's own spacing: no value repeats, and a table inside one stair is smooth.
+    At the spacing float32's own differences would use, the stairs show as noise.
+    Only noise the table shows counts (:func:`gradcheck.ecnoise.ecnoise_seen`):
+    there a quiet loss's curvature is not mistaken for it. And only noise that
+    stays at a :data:`NARROW_THINNING`-th of that spacing: the kinks of a float32
+    ReLU network crossed by so long a table read as noise too, but they thin out
+    as the spacing shrinks, while the stairs' rounding does not.
+    """
+    if oracle.grid is None or np.finfo(oracle.grid).bits >= np.finfo(oracle.dtype).bits:
+        return 0.0
+    d = spacing * step_base(np.dtype(oracle.grid))
+    seen = ecnoise_seen([oracle.L0, *_side(oracle, moves, d)])  # (one side: 6 evaluations, 6 more if it shows)
+    if seen == 0.0:
+        return 0.0
+    closer = ecnoise_seen([oracle.L0, *_side(oracle, moves, d / NARROW_THINNING)])
+    return min(seen, closer) if closer * ECNOISE_AGREE >= seen else 0.0  # (kinks: it fell with the spacing)
+
+
+#: :func:`_narrow_rounding` keeps noise seen at the float32 spacing only where a table this many times shorter reads
+#: about as much (within ECNOISE_AGREE): a kink's share of a table's differences shrinks with the spacing (and fewer
+#: kinks fall inside; the float32 ReLU nets of the user-form soak read 100 to 1,000 times less), rounding's does
+#: not, while a table a 16th as long still crosses many float32 stairs wherever the loss moves at all.
+NARROW_THINNING = 16.0
 
 
 def _random_move(rng: np.random.Generator, w: np.ndarray) -> np.ndarray:
@@ -235,9 +277,14 @@ def _float32_grid(values) -> bool:
     return all(float(np.float32(v)) == float(v) for v in values)
 
 
+def _side(oracle: Oracle, moves, d: float) -> list[float]:
+    """The loss at ``+k d``, ``k = 1 .. NOISE_POINTS``, along ``moves``."""
+    return [oracle.loss_along(moves, k * d) for k in range(1, NOISE_POINTS + 1)]
+
+
 def _sides(oracle: Oracle, moves, d: float) -> tuple[list[float], list[float]]:
     """The loss at ``-k d`` and ``+k d``, ``k = 1 .. NOISE_POINTS``, along ``moves``."""
-    return tuple([oracle.loss_along(moves, sign * k * d) for k in range(1, NOISE_POINTS + 1)] for sign in (-1.0, 1.0))
+    return _side(oracle, moves, -d), _side(oracle, moves, d)
 
 
 def _quieter(L0: float, sides) -> float:

@@ -305,8 +305,8 @@ def central(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
     return Estimate(value, err, "central")
 
 
-def richardson(oracle: Oracle, name: str, j: int) -> Estimate:
-    """Central differences at ``h`` and ``h/2`` extrapolated (4 evaluations).
+def richardson(oracle: Oracle, name: str, j: int, scale: float = 1.0) -> Estimate:
+    """Central differences at ``h`` and ``h/2`` extrapolated (4 evaluations; ``scale`` multiplies ``h``).
 
     Returns
     -------
@@ -315,7 +315,7 @@ def richardson(oracle: Oracle, name: str, j: int) -> Estimate:
         (the truncation of ``D(h/2)``, an upper estimate for the extrapolated
         value) plus the rounding bound of the combination.
     """
-    p1, p2 = _pair(oracle, name, j, 1.0), _pair(oracle, name, j, 0.5)
+    p1, p2 = _pair(oracle, name, j, scale), _pair(oracle, name, j, 0.5 * scale)
     if not _finite(p1.Lp, p1.Lm, p2.Lp, p2.Lm):
         return Estimate(float("nan"), float("inf"), "richardson")
     (d1, e1), (d2, e2) = p1.central(oracle.u, oracle.noise), p2.central(oracle.u, oracle.noise)

@@ -195,6 +195,20 @@ class Checker(Floors, References, SecondOpinions):
         """
         return min(64.0, self.noise.excess ** (1.0 / 3.0)) if self.noise is not None else 1.0
 
+    def scale_on(self, o: nm.Oracle) -> float:
+        """:meth:`step_scale` for differences on ``o``: the loss's own, or a twin's.
+
+        The float64 twin of a float32 problem whose loss still rounds to float32
+        inside (summed in float32 whatever its parameters) has a noise of its own,
+        measured where it was made (:func:`gradcheck.probe.twin_oracle`): its steps
+        widen with it as the loss's own do. Other twins step at their base step.
+        """
+        if o is self.oracle:
+            return self.step_scale()
+        if o.grid is not None and o.measured is not None and o.measured.narrow:
+            return min(64.0, o.measured.excess ** (1.0 / 3.0))
+        return 1.0
+
     # ------------------------------------------------------------ complex safety
     #: ``(directional.Combined, its screen or None)`` once :meth:`_probe` ran
     combined = None
@@ -290,12 +304,14 @@ class Checker(Floors, References, SecondOpinions):
             return vectorised.scipy_derivatives(o, name, idx)
         if method == "fprime":
             return vectorised.fprime_derivatives(o, name, idx)
-        scale = self.step_scale() if o is self.oracle else 1.0
+        scale = self.scale_on(o)
         if method == "central" and o.batched is not None and len(idx) > 1 and scale == 1.0:
             return vectorised.batched_central(o, name, idx)
         if method == "central":
             return [nm.central(o, name, int(j), scale) for j in idx]
-        one = {"richardson": nm.richardson, "complex": nm.complex_step}
-        return [one[method](o, name, int(j)) for j in idx]
+        if method == "richardson":  # (at the loss's own step: only a twin's noise of its own widens it)
+            wide = scale if o is not self.oracle else 1.0
+            return [nm.richardson(o, name, int(j), wide) for j in idx]
+        return [nm.complex_step(o, name, int(j)) for j in idx]
 
     # ------------------------------------------------------------ second opinions

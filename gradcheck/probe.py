@@ -48,7 +48,8 @@ def reference_oracle(oracle: Oracle, noisy: bool = False, deeper: bool = False, 
         return oracle
     twin.grid = oracle.dtype.type  # (its parameters are float32 values; steps land on float32 values too)
     _measure(twin, oracle, extended=gap)  # the float64 twin may cancel too (a saturated output)
-    if deeper and twin.measured is not None and twin.measured.excess > NOISY:
+    # (a twin rounding to float32 inside loses the same digits in extended precision: it stays the reference)
+    if deeper and twin.measured is not None and twin.measured.excess > NOISY and not twin.measured.narrow:
         ext = extended_oracle(twin)
         oracle.evaluations += twin.evaluations  # what measuring the extended twin cost
         twin.evaluations = 0

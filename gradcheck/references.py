@@ -214,7 +214,7 @@ class References:
 
     def refine(self, name: str, j: int) -> nm.Estimate:
         """:func:`gradcheck.numeric.refine` on the reference oracle (wider than a float32 or noisy loss)."""
-        return self.on_reference(lambda ref: nm.refine(ref, name, j, self.step_scale() if ref is self.oracle else 1.0))
+        return self.on_reference(lambda ref: nm.refine(ref, name, j, self.scale_on(ref)))
 
     def _may_deepen(self) -> bool:
         """May a float32 loss's reference go on to np.longdouble? (no complex step, small enough)"""
@@ -229,8 +229,8 @@ class References:
         ref = self._ref
         if ref is None or ref is self.oracle or ref.extended or not self._may_deepen():
             return
-        if ref.measured is None or ref.measured.excess <= ns.NOISY:
-            return
+        if ref.measured is None or ref.measured.excess <= ns.NOISY or ref.measured.narrow:
+            return  # (a twin rounding to float32 inside loses the same digits in extended precision)
         ext = extended_oracle(ref)
         self.oracle.evaluations += ref.evaluations  # measuring the extended twin, counted on the float64 one
         ref.evaluations = 0

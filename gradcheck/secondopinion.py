@@ -103,9 +103,7 @@ class SecondOpinions:
         against estimates that agreed with ``g``.
         """
         for s in LONGER_SCALES:
-            est = self.on_reference(
-                lambda ref, s=s: _richardson_at(ref, name, j, s * self.step_scale() if ref is self.oracle else s)
-            )
+            est = self.on_reference(lambda ref, s=s: _richardson_at(ref, name, j, s * self.scale_on(ref)))
             if not (np.isfinite(est.value) and est.error < best.error):
                 break  # the truncation (or a kink) has taken over: longer steps only add to it
             best = est
@@ -424,9 +422,7 @@ class SecondOpinions:
             # A loss computed by cancellation may move in stairs at this entry that a table
             # along a direction through every entry does not show (a saturated sample
             # whose 1 - p only this entry moves): its noise is measured here before a fail.
-            local = self.on_reference(
-                lambda ref: _with_entry_noise(ref, name, j, self.step_scale() if ref is self.oracle else 1.0)
-            )
+            local = self.on_reference(lambda ref: _with_entry_noise(ref, name, j, self.scale_on(ref)))
             if not self.judge([g], [local.value], [local.error], floor).ok[0]:
                 return "fail", best, exact
             return "inconclusive", local, exact
