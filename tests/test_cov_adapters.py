@@ -14,7 +14,7 @@ import types
 import numpy as np
 import pytest
 
-from gradcheck.audit import worker
+from gradcheck.audit import spec, worker
 from gradcheck.audit.adapters import calling, names, paths, sizes, target
 from gradcheck.audit.adapters import params as aparams
 from gradcheck.audit.adapters import step as astep
@@ -183,10 +183,14 @@ def test_bind_args_unknown_required_argument():
     def backward(X, mystery):
         pass
 
+    # the key that binds it, not [entry] backward again (naming the backward binds nothing new)
     with pytest.raises(
-        AuditError, match=r"cannot tell what to pass as argument 'mystery' of bw\(X, mystery\): set \[entry\] backward"
+        AuditError,
+        match=r"cannot tell what to pass as argument 'mystery' of bw\(X, mystery\): set \[entry\] backward_args = "
+        r"\{ mystery = \"\.\.\.\" \}, what the argument is: one of X, Y, out, dout, cache, lr, params",
     ):
         calling.bind_args(backward, {"X": lambda: 1}, ["X"], "bw")
+    assert calling.ARG_ROLES == spec.ARG_ROLES  # (the worker's copy of the roles the spec accepts)
 
 
 def test_call_student_lets_keyboard_interrupt_through():

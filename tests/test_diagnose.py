@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from gradcheck import GradientShapeError, check_gradients
+from gradcheck import check_gradients
 from gradcheck.diagnose import CODES, Context, diagnose, layer_of, localize, signatures
 from gradcheck.zoo_runner import run_case
 from reference_nets.mlp import MLP, MLPConfig
@@ -231,21 +231,7 @@ def test_fingerprint_found_for_hand_written_loss_over_reference_net():
 
 
 # --------------------------------------------------- diagnoses blame only wrong tensors
-def test_top_diagnosis_never_blames_a_tensor_the_check_found_right():
-    # e.g. transposed@tanh-mse-d2-square/L2: only W2 is wrong, the diagnosis must not say "W2, b2"
-    blamed_right = []
-    for case in zoo_cases():
-        loss, grad = case.closures()
-        try:
-            report = check_gradients(loss, grad, case.params())
-        except GradientShapeError as exc:  # refused by shape: the other tensors are checked around it
-            report = exc.report
-        wrong = {t.name for t in report.tensors if t.status == "fail"}
-        top = report.diagnoses[0]
-        blamed = set(top.tensor.split(", ")) if top.tensor else set()
-        if not blamed <= wrong:
-            blamed_right.append(f"{case.name}: {top.code} blames {top.tensor!r}, wrong are {sorted(wrong)}")
-    assert blamed_right == []
+# (every zoo case: tests/test_zoo_runner.py::test_every_zoo_case_detected_and_named, on the check it runs anyway)
 
 
 # ------------------------------------------------------------------ properties

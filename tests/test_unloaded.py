@@ -185,3 +185,94 @@ def test_a_name_an_earlier_failed_statement_was_to_make_is_that_failures():
     # a failure after the NameError's line, or in another file, is not its cause
     later = [notes[1], notes[0].replace("line 19", "line 30")]
     assert unloaded.explain("ParamsNotFound: x", later).startswith("main.py line 23 raised NameError")
+
+
+#: A single file whose weights are sized from data it loads in a ``with`` block from a file it was not handed in with.
+NPZ_SCRIPT = """
+import numpy as np
+
+with np.load("digits.npz") as f:
+    pixels, digits = f["pixels"], f["digits"]
+pixels = pixels.reshape(len(pixels), -1) / 16.0
+sizes = pixels.shape[1], 12, 10
+V = np.random.uniform(-0.5, 0.5, (sizes[1], sizes[0]))
+c = np.zeros(sizes[1])
+U = np.random.uniform(-0.5, 0.5, (sizes[2], sizes[1]))
+d = np.zeros(sizes[2])
+
+
+def step(x, t, rate=0.1):
+    global V, c, U, d
+    h = np.tanh(V @ x + c)
+    o = U @ h + d
+    e = o - t
+    gh = (U.T @ e) * (1 - h**2)
+    U -= rate * np.outer(e, h)
+    d -= rate * e
+    V -= rate * np.outer(gh, x)
+    c -= rate * gh
+"""
+#: A single script whose weights are a dict's entries, made in a loop and trained by a top-level loop.
+DICT_SCRIPT = """
+import numpy as np
+
+table = np.loadtxt("measurements.txt")
+X, T = table[:, :4], table[:, 4:]
+net = {}
+for k, (a, b) in enumerate([(4, 6), (6, 2)], start=1):
+    net["W%d" % k] = np.random.randn(a, b) * 0.1
+    net["b%d" % k] = np.zeros(b)
+
+for epoch in range(20):
+    h = np.tanh(X @ net["W1"] + net["b1"])
+    out = h @ net["W2"] + net["b2"]
+    g = (out - T) / len(X)
+    gh = (g @ net["W2"].T) * (1 - h**2)
+    net["W2"] -= 0.1 * h.T @ g
+    net["b2"] -= 0.1 * g.sum(axis=0)
+    net["W1"] -= 0.1 * X.T @ gh
+    net["b1"] -= 0.1 * gh.sum(axis=0)
+"""
+
+
+@pytest.fixture(scope="module")
+def single_files(tmp_path_factory, audit_json):
+    base = tmp_path_factory.mktemp("unloaded_single")
+    paths = []
+    for name, text in (("npz_sized.py", NPZ_SCRIPT), ("dict_trained.py", DICT_SCRIPT)):
+        paths.append(base / name)
+        paths[-1].write_text(textwrap.dedent(text))
+    return audit_json(paths, base / "out")
+
+
+def test_a_single_files_missing_data_file_leads_the_error_for_weights_sized_from_it(single_files):
+    """The ``with np.load(...)`` block is the data preparation the weights need: it is run, and its
+    FileNotFoundError leads (before: "no weight/bias arrays were found ...: set [network] params", which no
+    setting could follow, and the missing file was never named)."""
+    error = single_files["npz_sized.py"]["error"]
+    assert error.startswith("line 4 raised FileNotFoundError ("), error
+    assert "digits.npz" in error and "a file the code reads is not in the submission" in error
+
+
+def test_a_scripts_weights_held_in_a_dicts_entries_are_said_to_be_unsupported(single_files):
+    """Before: "no class with forward/backward methods ...: set [entry] class or [entry] function", for a file with
+    neither."""
+    error = single_files["dict_trained.py"]["error"]
+    assert "top-level code trains net['W2'], net['b2'], net['W1'], net['b1'] in the loop at line 11" in error, error
+    assert "entries of a dict" in error and "set [entry] class" not in error
+    assert "measurements.txt" in error  # the loop's data, which could not be made
+
+
+def test_a_single_files_notes_name_only_the_line():
+    notes = [
+        "line 4: statement raised FileNotFoundError: [Errno 2] No such file or directory: 'd.npz' while loading; "
+        "skipped",
+        "line 6: statement raised NameError: name 'pixels' is not defined while loading; skipped",
+    ]
+    said = unloaded.explain("ParamsNotFound: no weight/bias arrays", notes)
+    assert said.startswith("line 4 raised FileNotFoundError ([Errno 2] No such file or directory: 'd.npz')"), said
+    assert "line 6, which uses what the file's earlier statements make, raised NameError" in said
+    # an error that names the earlier failure already is kept as it is
+    named = "EntryNotFound: ... the loop's data could not be made here: line 4: statement raised FileNotFoundError: "
+    named += "[Errno 2] No such file or directory: 'd.npz'"
+    assert unloaded.explain(named, notes) == named

@@ -168,3 +168,15 @@ def test_a_buffer_moved_in_place_is_read_again():
         buf.flat[k] += H
         assert w.hits(buf) == [("local", 0, k)]
         assert w.hits(buf.copy()) == [("local", 0, k)]  # the same probe seen again: still an evaluation
+
+
+def test_a_stack_of_copies_as_columns_is_one_place_per_copy_too():
+    """``theta[:, None] + h I`` (every copy a column, as ``scipy.differentiate.jacobian`` hands its function the
+    copies): before, only stacks along leading axes were read, and a numerical gradient built so passed."""
+    P = THETA.size
+    cols = THETA[:, None] + H * np.hstack([np.eye(P), -np.eye(P)])
+    hits = _watch().hits(cols)
+    assert len(hits) == 2 * P and len(set(hits)) == P
+    W1s = np.moveaxis(cols[:12].reshape(3, 4, 2 * P), -1, 0).transpose(1, 2, 0)  # (3, 4, 2P): W1's copies trailing
+    assert len(set(_watch().hits(W1s))) == 12
+    assert _watch().hits(np.repeat(THETA[:, None], 5, axis=1)) == []  # the weights themselves, column by column

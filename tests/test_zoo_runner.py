@@ -18,6 +18,11 @@ def test_every_zoo_case_detected_and_named(case):
     assert r.detected, f"{case.name} escaped (status {r.status})"
     assert r.named, f"{case.name}: expected {case.expected_code}, got {[d.code for d in r.diagnoses]}"
     assert r.status in ("fail", "error")
+    # the top diagnosis never blames a tensor the check found right (transposed@tanh-mse-d2-square/L2: only W2
+    # is wrong, the diagnosis must not say "W2, b2"); a refused shape's checked rest counts as checked
+    top = r.diagnoses[0]
+    blamed = set(top.tensor.split(", ")) if top.tensor else set()
+    assert blamed <= set(r.wrong), f"{case.name}: {top.code} blames {top.tensor!r}, wrong are {sorted(r.wrong)}"
 
 
 def test_shape_refused_mutant_is_error_detected_and_named():

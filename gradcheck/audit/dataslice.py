@@ -23,9 +23,28 @@ from gradcheck.audit.astnames import read_names
 
 
 def writes(stmt: ast.stmt) -> set[str]:
-    """The plain names an assignment binds."""
+    """The plain names an assignment binds (a ``with`` block of assignments: its own and its ``as`` names)."""
+    if isinstance(stmt, ast.With):
+        bound = [i.optional_vars for i in stmt.items if i.optional_vars is not None]
+        return {n.id for t in bound for n in ast.walk(t) if isinstance(n, ast.Name)}.union(*map(writes, stmt.body))
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
     return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
+def _is_assignment(s: ast.stmt) -> bool:
+    return isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None
+
+
+def _is_preparation(s: ast.stmt) -> bool:
+    """An assignment, or a ``with`` block of assignments only (``with np.load("mnist.npz") as f: X = f["x"]``)."""
+    return _is_assignment(s) or (isinstance(s, ast.With) and all(map(_is_assignment, s.body)))
+
+
+def _reads(s: ast.stmt) -> set[str]:
+    """The names a preparation statement's values read."""
+    if isinstance(s, ast.With):
+        return set().union(*(read_names(i.context_expr) for i in s.items), *map(_reads, s.body))
+    return read_names(s.value)
 
 
 def _loopers(stmts: list[ast.stmt]) -> set[str]:
@@ -57,19 +76,15 @@ def backward_slice(stmts: list[ast.stmt], skipped: list[ast.stmt], failed: list[
     Returns
     -------
     list of ast.stmt
-        Assignments from ``skipped``, each before the statement that needs it.
+        Assignments (and ``with`` blocks of them) from ``skipped``, each before the statement that needs it.
     """
     loopers = _loopers(stmts)
-    candidates = [
-        s
-        for s in skipped
-        if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and not (_calls(s.value) & loopers)
-    ]
+    candidates = [s for s in skipped if _is_preparation(s) and not (_calls(s) & loopers)]
     wanted: set[str] = set().union(*(read_names(f) for f in failed)) if failed else set()
     last = max((f.lineno for f in failed), default=0)
     chosen: list[ast.stmt] = []
     for s in sorted(candidates, key=lambda s: s.lineno, reverse=True):
         if s.lineno < last and writes(s) & wanted:
             chosen.append(s)
-            wanted |= read_names(s.value)
+            wanted |= _reads(s)
     return sorted(chosen, key=lambda s: s.lineno)

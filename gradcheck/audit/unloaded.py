@@ -21,7 +21,9 @@ NOT_FOUND = ("EntryNotFound", "AmbiguousEntry", "ParamsNotFound")
 MISCHOSEN = ("ConstructorArguments", "NeedsSizes", "GradsNotFound", "LossNotFound")
 _SKIPPED = re.compile(  # (where starts a note or follows ": ": searched from anywhere, a 250,000-character note
     # without a colon, a class named so, held the grader for minutes)
-    r"(?:^|: )(?P<where>[^:]+\.(?:py|ipynb)(?: line \d+)?): (?:statement raised )?(?P<error>\w+): (?P<message>.*) "
+    # (a single file's notes name only the line: ``line 4: statement raised ...``)
+    r"(?:^|: )(?P<where>[^:]+\.(?:py|ipynb)(?: line \d+)?|line \d+): (?:statement raised )?(?P<error>\w+): "
+    r"(?P<message>.*) "
     r"while loading; skipped$"
 )
 
@@ -51,11 +53,12 @@ def interactive(error: str) -> str:
 
 
 def _file(where: str) -> str:
-    return where.split(" line ")[0]
+    """The file of a note's place ('' for a single file's ``line 4``)."""
+    return "" if where.startswith("line ") else where.split(" line ")[0]
 
 
 def _line(where: str) -> int | None:
-    m = re.search(r" line (\d+)$", where)
+    m = re.search(r"(?:^| )line (\d+)$", where)
     return int(m.group(1)) if m else None
 
 
@@ -88,17 +91,28 @@ def explain(error: str, notes: Sequence[str]) -> str:
     # import's failure, said elsewhere: only a file whose imports all loaded has a name it never defines)
     importing = {_file(w) for w, e, _ in failures if e in ("ModuleNotFoundError", "ImportError")}
     undefined = next(
-        ((w, m) for w, e, m in failures if e == "NameError" and ".py line" in w and _file(w) not in importing), None
+        ((w, m) for w, e, m in failures if e == "NameError" and _line(w) is not None and _file(w) not in importing),
+        None,
     )
     cause = _earlier_failure(failures, undefined[0]) if undefined is not None else None
+    if cause is not None and cause[2] in error:  # (an error that names the earlier failure says it already)
+        return error
     if cause is not None:
         # the name is one an earlier statement of the same file was to make (data it reads, a file it opens)
+        absent = (
+            ": a file the code reads is not in the submission; hand it in beside the code (a folder submission "
+            "keeps its data files) and audit it again"
+            if cause[1] in ("FileNotFoundError", "OSError")
+            else ""
+        )
         return (
             f"{cause[0]} raised {cause[1]} ({cause[2]}) while loading, and {undefined[0]}, which uses what the "
             f"file's earlier statements make, raised NameError ({undefined[1]}): what they define (the model perhaps) "
-            f"is missing, and so is everything that imports them (the error met: {error})"
+            f"is missing, and so is everything that imports them{absent} (the error met: {error})"
         )
-    if undefined is not None:
+    if undefined is not None and _file(
+        undefined[0]
+    ):  # (a single file's or notebook's own line: not a file's definition)
         return (
             f"{undefined[0]} raised NameError ({undefined[1]}) while loading, a name the file uses without importing "
             "or defining it: what that statement defines (a class, the model perhaps) is missing, and so is "

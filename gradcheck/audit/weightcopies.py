@@ -17,7 +17,8 @@ such a copy:
   every evaluation, so that no entry of the copy is in its own place.
 
 Here every array of a weight's shape, of the flat vector's shape, or a stack of either along
-leading axes, is read as that many copies; a copy a small step away from the weights
+leading axes (every copy a row) or trailing ones (every copy a column, as ``scipy.differentiate.jacobian``
+hands its function the copies), is read as that many copies; a copy a small step away from the weights
 (every entry within ``rtol`` of ``max(1, |w|)``) in one or two entries is a perturbed place,
 as before. An array of a weight's size (or a stack of them) that holds the weight's entries in any
 order and with any signs, all but one or two of them exactly and those a small step away, is a
@@ -97,12 +98,10 @@ class WeightCopies:
         if seen in self.quiet:
             return []
         for t, b in self._bases():
-            if arr.ndim < b.ndim or arr.shape[arr.ndim - b.ndim :] != b.shape:
-                continue
-            copies = arr.reshape(-1, *b.shape) if arr.ndim > b.ndim else arr[None]
-            found = self._copies_hits(t, b, copies[:MAX_COPIES])
-            if found:
-                return found
+            for copies in _stacks(arr, b):
+                found = self._copies_hits(t, b, copies[:MAX_COPIES])
+                if found:
+                    return found
         found = self._relabelled_hits(arr)
         if not found and len(self.quiet) < MAX_QUIET:
             self.quiet.add(seen)
@@ -162,6 +161,16 @@ class WeightCopies:
         if len(seen) < MAX_COPIES:
             seen[key] = (move.copy(), around)
         return ("around", t, key.hex()) if around else None
+
+
+def _stacks(arr: np.ndarray, b: np.ndarray) -> Iterator[np.ndarray]:
+    """``arr`` read as copies of ``b``: stacked along leading axes (every copy a row, ``(K, *b.shape)``), and along
+    trailing ones (every copy a column, ``(*b.shape, K)``: ``theta[:, None] + h * I``, as
+    ``scipy.differentiate.jacobian`` hands its function the copies), each as ``(K, *b.shape)``."""
+    if arr.ndim >= b.ndim and arr.shape[arr.ndim - b.ndim :] == b.shape:
+        yield arr.reshape(-1, *b.shape) if arr.ndim > b.ndim else arr[None]
+    if arr.ndim > b.ndim and arr.shape[: b.ndim] == b.shape:
+        yield np.moveaxis(arr.reshape(*b.shape, -1), -1, 0)
 
 
 def _trailing(shape: tuple, size: int) -> bool:

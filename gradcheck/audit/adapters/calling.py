@@ -101,7 +101,7 @@ def bind_args(
                 continue
             if not spare or spare[0] not in ctx:
                 raise AuditError(
-                    f"cannot tell what to pass as argument {p.name!r} of {where}{sig}: set {spec_hint}",
+                    f"cannot tell what to pass as argument {p.name!r} of {where}{sig}: set {_hint(spec_hint, p.name)}",
                     where=where,
                     type_="BindingError",
                 )
@@ -113,6 +113,23 @@ def bind_args(
         else:
             args.append(value)
     return args, kwargs, used
+
+
+#: What ``[entry] backward_args`` can name an argument (``gradcheck.audit.spec.ARG_ROLES``, which the worker cannot
+#: import: the spec module reads ``reference_nets``, which the sandbox does not hold).
+ARG_ROLES = ("X", "Y", "out", "dout", "cache", "lr", "params")
+
+
+def _hint(spec_hint: str, name: str) -> str:
+    """What to set for an argument the audit cannot bind: a backward's is named by ``[entry] backward_args`` (naming
+    the backward again, ``[entry] backward``, binds nothing new)."""
+    if spec_hint != "[entry] backward":
+        return spec_hint
+    return (
+        f'[entry] backward_args = {{ {name} = "..." }}, what the argument is: one of {", ".join(ARG_ROLES)} '
+        "(the input, the targets, the network's output, dL/d(output), the forward's cache, the learning rate, the "
+        "parameters)"
+    )
 
 
 #: Argument names that are a mini-batch's size when their default is an integer (``batch=100``); never the batch

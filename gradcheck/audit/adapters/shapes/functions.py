@@ -15,9 +15,10 @@ from collections.abc import Callable
 import numpy as np
 
 from gradcheck.audit.adapters import archlist, owncall, scalarlists, synth
-from gradcheck.audit.adapters.calling import accepts_role, call_student, plain_params
+from gradcheck.audit.adapters.calling import accepts_role, call_student, plain_params, signature
 from gradcheck.audit.adapters.feeds import feeding_forward, gradient_function, loss_grads_function
 from gradcheck.audit.adapters.inventedargs import call_guessed
+from gradcheck.audit.adapters.labels import as_columns
 from gradcheck.audit.adapters.names import (
     BACKWARD_NAMES,
     FORWARD_NAMES,
@@ -219,6 +220,36 @@ def _never_created(fns: list[Callable], arg: str, ctx: Context):
     return lambda: synth.make(names, ctx.sizes, layout["columns"]), layout
 
 
+def _sized_by_layout(init: Callable, ctx: Context, arch: dict, rows: object):
+    """(fresh maker, orient hook) for an initializer that sizes the weights from the data it is given
+    (``init(x_train, y_train)``: ``np.random.randn(3, x_train.shape[0])``), or None for one that takes no data.
+
+    The batch is handed to it as the layout tried is (samples as columns: ``X.T``), so that the weights fit
+    the forward that layout feeds; made with rows, a network of samples as columns reads the batch's samples
+    as its features, and its forward then matches no reference network (or fails to multiply, under
+    ``samples_as_columns = true``).
+    """
+    sig = signature(init)
+    takes = sig is not None and any(role_of(p.name) in ("X", "Y") for p in sig.parameters.values())
+    if not takes or ctx.X is None or "init_args" in ctx.spec or "init_kwargs" in ctx.spec:
+        return None  # (no batch yet: the code's own call makes the weights, and the batch is made to fit them)
+    turned = Context(ctx.loaded, ctx.spec, ctx.X.T.copy(), None if ctx.Y is None else as_columns(ctx.Y), ctx.lr, [])
+    turned.sizes = ctx.sizes
+    made = {}
+
+    def fresh():
+        if layout["columns"] and "columns" not in made:
+            try:
+                made["columns"] = copy.deepcopy(from_initializer(init, turned, arch))
+            except (AuditError, StudentCodeError):
+                made["columns"] = None  # (it takes only rows: the rows' weights, which then fail as before)
+        chosen = made.get("columns") if layout["columns"] else None
+        return copy.deepcopy(chosen if chosen is not None else rows)
+
+    layout = {"columns": False}
+    return fresh, (lambda columns: layout.update(columns=columns))
+
+
 def _params_source(fns: list[Callable], ctx: Context, funcs: dict, bname: str, arch: dict):
     """(fresh maker, orient hook or None, note) for the parameters dict."""
     init_name = init_function(funcs)
@@ -226,6 +257,9 @@ def _params_source(fns: list[Callable], ctx: Context, funcs: dict, bname: str, a
         base = from_initializer(funcs[init_name], ctx, arch)
         if isinstance(base, (dict, list)):
             frozen = copy.deepcopy(base)
+            both = _sized_by_layout(funcs[init_name], ctx, arch, frozen)
+            if both is not None:
+                return (*both, f"parameters from {init_name}()")
             return (lambda: copy.deepcopy(frozen)), None, f"parameters from {init_name}()"
         if _holder(base):  # model = Model(); model.W1 = ...; return model: the functions read model.W1
             frozen = copy.deepcopy(base)
