@@ -46,6 +46,8 @@ class MutantResult:
         Best first.
     status : str
         The check's status (``error`` for a refused shape).
+    wrong : tuple of str
+        The tensors the check found wrong (``fail``), those of a refused shape's checked rest included.
     """
 
     name: str
@@ -56,6 +58,7 @@ class MutantResult:
     detected: bool
     diagnoses: tuple[Diagnosis, ...]
     status: str
+    wrong: tuple[str, ...] = ()
 
     @property
     def named(self) -> bool:
@@ -84,18 +87,22 @@ def _layer_text(layer) -> str:
     return " L" + "+".join(str(x) for x in (layer if isinstance(layer, (tuple, list)) else (layer,)))
 
 
-def _checked(case, seed: int) -> tuple[str, tuple[Diagnosis, ...], bool]:
-    """``(status, diagnoses, detected)`` of one planted case."""
+def _checked(case, seed: int) -> tuple[str, tuple[Diagnosis, ...], bool, tuple[str, ...]]:
+    """``(status, diagnoses, detected, wrong tensors)`` of one planted case."""
     loss, grad = case.closures()
     params = case.params()
     try:
         report: GradientReport = check_gradients(loss, grad, params, seed=seed)
-        return report.status, report.diagnoses, report.status == "fail"
+        return report.status, report.diagnoses, report.status == "fail", _failed(report)
     except GradientShapeError as exc:
         diagnoses = getattr(exc, "diagnoses", None)
         if not diagnoses:
             diagnoses = diagnose_shape_error(exc, grad(params), params, Context(case.net(), case.X, case.Y))
-        return "error", tuple(diagnoses), True
+        return "error", tuple(diagnoses), True, _failed(getattr(exc, "report", None))
+
+
+def _failed(report: GradientReport | None) -> tuple[str, ...]:
+    return tuple(t.name for t in report.tensors if t.status == "fail") if report is not None else ()
 
 
 def run_case(case, seed: int = 0) -> MutantResult:
@@ -103,9 +110,9 @@ def run_case(case, seed: int = 0) -> MutantResult:
     from reference_nets.zoo import get_mutant
 
     spec = get_mutant(case.mutant)
-    status, diagnoses, detected = _checked(case, seed)
+    status, diagnoses, detected, wrong = _checked(case, seed)
     return MutantResult(
-        case.name, case.mutant, case.config.label, case.layer, spec.code, detected, tuple(diagnoses), status
+        case.name, case.mutant, case.config.label, case.layer, spec.code, detected, tuple(diagnoses), status, wrong
     )
 
 
@@ -165,7 +172,7 @@ class CompoundResult:
 
 def run_compound_case(case, seed: int = 0) -> CompoundResult:
     """Check one compound case and diagnose it."""
-    status, diagnoses, detected = _checked(case, seed)
+    status, diagnoses, detected, _ = _checked(case, seed)
     layers = tuple(layer for _, layer in case.parts)
     return CompoundResult(
         case.name, case.mutants, layers, case.config.label, case.expected_codes, detected, diagnoses, status
