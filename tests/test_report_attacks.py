@@ -4,12 +4,14 @@ none of them makes the grader check less, pads every row of a report, injects ma
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from gradcheck.audit import batch
+from gradcheck.audit import answerschema, batch
 from gradcheck.audit.batch import AuditReport
 from gradcheck.audit.grade import SubmissionResult
 from gradcheck.audit.sandbox import SandboxResult
@@ -121,3 +123,110 @@ def test_a_forged_finding_for_a_file_the_grader_cannot_read_counts(tmp_path):
     nb = tmp_path / "hw.ipynb"
     nb.write_text("{}", encoding="utf-8")
     assert _refused(nb, "EntryNotFound").error_source != "audit"
+
+
+# --------------------------------------------------------------------------- R5-05, R5-06: the answer's free text
+
+
+def _answer(**fields) -> bytes:
+    base = {"ok": False, "notes": [], "error": {"type": "RuntimeError", "message": "boom"}}
+    return json.dumps({**base, **fields}).encode()
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "grads-dict <img src=x onerror=alert(document.domain)> **PASS** [see](https://evil.example/x)",
+        "grads-dict" + "-" * 5_000,
+        "Grads_Dict",
+        "",
+    ],
+)
+def test_a_shape_the_worker_never_writes_is_no_answer(shape):
+    assert answerschema.mistyped(json.loads(_answer(shape=shape))) is not None
+    assert batch._parse_channel(_answer(shape=shape)) is None
+
+
+def test_every_shape_the_worker_writes_is_read():
+    for shape in ("class", "grads-dict", "inplace-update", "returns-updated-params", "layer-list", "script", None):
+        assert batch._parse_channel(_answer(shape=shape))["shape"] == shape
+
+
+def test_a_tensor_name_no_code_would_choose_is_no_answer():
+    params = [{"name": "W" * 5_000, "path": "W", "shape": [1], "data": [0.0]}]
+    assert batch._parse_channel(_answer(params=params)) is None
+    params[0]["name"] = "W1"
+    assert batch._parse_channel(_answer(params=params))["params"][0]["name"] == "W1"
+
+
+def test_free_text_of_the_answer_is_clipped_at_parse_time():
+    pad = "x" + " " * 200_000 + "y"
+    error = {"type": "E" * 5_000, "message": "boom" + pad, "where": pad, "traceback": pad, "raised_by": pad}
+    notes = ["note" + pad] * 1_000
+    got = batch._parse_channel(_answer(entry="TanhNet.backward" + pad, notes=notes, error=error, forward_path=pad))
+    assert len(got["entry"]) <= answerschema.TEXT_CHARS and got["entry"].startswith("TanhNet.backward")
+    assert len(got["forward_path"]) <= answerschema.TEXT_CHARS
+    assert len(got["notes"]) == answerschema.NOTES + 1 and all(len(n) <= answerschema.NOTE_CHARS for n in got["notes"])
+    assert all(len(got["error"][k]) <= n for k, n in answerschema.ERROR_CHARS.items())
+    assert got["error"]["message"].startswith("boomx")
+    short = batch._parse_channel(_answer(entry="TanhNet.backward", notes=["a note"]))
+    assert (short["entry"], short["notes"]) == ("TanhNet.backward", ["a note"])  # as the worker wrote them
+
+
+def _forged(shape: str) -> SubmissionResult:
+    return SubmissionResult(path="cls/mallory_mlp.py", status="error", error="RuntimeError: boom", shape=shape)
+
+
+def test_report_md_shows_the_shape_as_code_never_as_markup():
+    from gradcheck.report.audit import render_markdown
+
+    shape = "grads-dict <img src=x onerror=alert(document.domain)> **PASS** [see](https://evil.example/x)"
+    md = render_markdown(AuditReport("error", (_passing("cls/alice.py"), _forged(shape)), 1.0))
+    row = next(line for line in md.splitlines() if "mallory" in line)
+    assert f"`{shape}`" in row  # one code span: no markdown or HTML in it is read
+
+
+def test_one_wide_cell_does_not_pad_every_row_of_the_text_table():
+    from gradcheck.report.audit import render_text
+
+    subs = [_passing(f"cls/s{i}.py") for i in range(3)] + [_forged("grads-dict" + "-" * 100_000)]
+    text = render_text(AuditReport("error", tuple(subs), 1.0))
+    assert len(text) < 100_000 + 5_000  # the wide cell once, not once per row
+    honest = [line for line in text.splitlines() if "cls/s" in line and "ok" in line]
+    assert honest and all(len(line) < 1_000 for line in honest)
+
+
+# --------------------------------------------------------------------------- R5-13: quadratic regexes
+
+_RENDER = """
+import sys, time
+from gradcheck.report.student import for_students
+pad = "x" + " " * 200_000 + "y"
+texts = ("boom " + pad, "entry" + pad + "(", ", set" + pad, "(" + pad, pad + ";", ": " + pad + "set it")
+for text in (*texts, "keep;" + pad + "set it"):
+    out = for_students(text)
+    assert out.strip() and len(out) <= len(text), repr(out[:80])
+print("ok")
+"""
+
+
+def test_student_messages_are_linear_in_whitespace_runs():
+    proc = subprocess.run(
+        [sys.executable, "-c", _RENDER],
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,  # quadratic: ~15 minutes; linear: well under a second
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
+
+
+def test_student_messages_still_lose_the_instructors_hints():
+    from gradcheck.report.student import for_students
+
+    said = "top-level code was not run: lines 64-66   (set spec.run_toplevel = true to run it) (line 3)"
+    assert for_students(said) == "top-level code was not run: lines 64-66 (line 3)"
+    said = "GradsNotFound: no gradients were extracted  ;  then set spec.grads (in reading gradients)"
+    assert for_students(said) == "GradsNotFound: no gradients were extracted (in reading gradients)"
+    assert for_students("boom, use the loss; see [loss] name") == "boom, use the loss"

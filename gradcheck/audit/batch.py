@@ -192,7 +192,7 @@ def _parse_channel(raw: bytes) -> dict | None:
         result = untrusted.read_json(raw.decode("utf-8"))
         if not isinstance(result, dict) or answerschema.mistyped(result) is not None:
             return None
-        return printable_tree(result)
+        return printable_tree(answerschema.clipped(result))
     except (UnicodeDecodeError, RecursionError, MemoryError):
         return None
 
