@@ -5,13 +5,18 @@ are untrusted: a forged ``"cells": [1]`` or ``"shape": [1]`` once reached ``dict
 grader after the verdict was signed, and ended the whole class's audit with exit 2 (``--resume`` too). A field
 of another type than the worker ever writes makes the answer none of the worker's own: an error for that
 submission, never the batch's crash. Fields not listed here are read defensively where they are read.
+
+Their sizes are bounded too (:func:`clipped`, and :data:`SHAPE` for ``shape``): a forged 5 MB ``shape`` once padded
+every row of report.txt to its width (30 MB for 4 submissions, R5-06), and 60,000 spaces in a forged error, entry or
+note held every report for a minute and a half (R5-13); a ``shape`` with markup reached report.md raw (R5-05).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-__all__ = ["mistyped"]
+__all__ = ["clipped", "mistyped"]
 
 _NONE = type(None)
 _STR = (str, _NONE)
@@ -53,6 +58,19 @@ TYPES: dict[str, tuple[type, ...]] = {
 ITEMS: dict[str, type] = {"notes": str, "params": dict, "grads": dict}
 
 
+#: The form of every ``shape`` the worker writes (``class``, ``grads-dict``, ``inplace-update``, ``script``).
+SHAPE = re.compile(r"[a-z][a-z0-9-]{0,39}")
+#: Characters of a tensor's name (``params[i]["name"]``, ``grads[j]["param"]``): a longer one is no code's key.
+NAME_CHARS = 200
+#: Characters kept of each free-text field of the answer, and of each field of its ``error``.
+TEXT_CHARS = 300
+NOTE_CHARS = 2000
+NOTES = 100
+ERROR_CHARS = {"type": 120, "message": 2000, "where": TEXT_CHARS, "raised_by": 20, "traceback": 8000}
+#: Added where a field was cut.
+CUT = " [...]"
+
+
 def mistyped(answer: dict[str, Any]) -> str | None:
     """The first field of ``answer`` of a type the worker never writes there (``"cells" (a list)``), else None."""
     for key, allowed in TYPES.items():
@@ -62,7 +80,40 @@ def mistyped(answer: dict[str, Any]) -> str | None:
         value = answer.get(key)
         if isinstance(value, list) and not all(isinstance(v, item) for v in value):
             return f"{key!r} (an item not a {item.__name__})"
+    if isinstance(answer.get("shape"), str) and not SHAPE.fullmatch(answer["shape"]):
+        return "'shape' (not a shape the worker writes)"
+    for key, field in (("params", "name"), ("grads", "param")):
+        for item in answer.get(key) or ():
+            if isinstance(item.get(field), str) and len(item[field]) > NAME_CHARS:
+                return f"{key!r} (a {field} over {NAME_CHARS} characters)"
     return None
+
+
+def clipped(answer: dict[str, Any]) -> dict[str, Any]:
+    """``answer`` (of the types :func:`mistyped` checks) with its free text cut to sizes no worker answer reaches:
+    each of its string fields (``entry``, ...) to
+    :data:`TEXT_CHARS`, at most :data:`NOTES` notes of :data:`NOTE_CHARS`, the ``error``'s
+    fields to :data:`ERROR_CHARS` (a new dict; the rest as it was)."""
+    out = {k: _cut(v, TEXT_CHARS) if isinstance(v, str) and TYPES.get(k) == _STR else v for k, v in answer.items()}
+    if isinstance(out.get("notes"), list):
+        notes = out["notes"]
+        out["notes"] = [_cut(n, NOTE_CHARS) for n in notes[:NOTES]]
+        if len(notes) > NOTES:
+            out["notes"].append(f"{len(notes) - NOTES} more notes not shown")
+    if isinstance(out.get("error"), dict):
+        err = dict(out["error"])
+        for key, limit in ERROR_CHARS.items():
+            value = err.get(key)
+            if isinstance(value, str):
+                err[key] = _cut(value, limit)
+            elif isinstance(value, list):
+                err[key] = [_cut(v, limit) if isinstance(v, str) else v for v in value[:50]]
+        out["error"] = err
+    return out
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - len(CUT)] + CUT
 
 
 def _is(value: Any, allowed: tuple[type, ...]) -> bool:

@@ -14,6 +14,7 @@ task can call it as it is.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import importlib
 import json
@@ -39,6 +40,7 @@ from gradcheck.audit import (
     dropoutkept,
     frameworks,
     guesserror,
+    helperfiles,
     intake,
     ownloss,
     runbudget,
@@ -190,7 +192,7 @@ def _parse_channel(raw: bytes) -> dict | None:
         result = untrusted.read_json(raw.decode("utf-8"))
         if not isinstance(result, dict) or answerschema.mistyped(result) is not None:
             return None
-        return printable_tree(result)
+        return printable_tree(answerschema.clipped(result))
     except (UnicodeDecodeError, RecursionError, MemoryError):
         return None
 
@@ -424,6 +426,61 @@ def _worker_error(err: dict, box) -> str:
     return text
 
 
+#: Errors that make a file a helper of its upload, left out of the Gradescope lowest score (the same as
+#: :data:`gradcheck.report.gradescope.NO_NETWORK`): a claim the grader checks less on, so never the answer's alone.
+NO_NETWORK = ("EntryNotFound", "ParamsNotFound", "ConstructorArguments", "AmbiguousEntry")
+#: Words of a method's name that make a class one the audit would run as a network (its backward pass).
+_BACKWARD_WORDS = {"backward", "backprop", "backpropagation", "backpropagate", "gradient", "gradients", "grad", "grads"}
+
+
+def no_network_read(path: Path, error: str) -> bool:
+    """The grader's own reading of the file agrees with the worker's "no network can run from it alone" (``error``,
+    one of :data:`NO_NETWORK`): the answer is the submission's to write (R5-09: a forged ``raised_by: "audit"``
+    made a buggy file a helper), so only what the grader reads itself makes a file a helper.
+
+    ``EntryNotFound``/``ParamsNotFound``: no class with a backward method and no function named for a backward pass
+    (nor, read line by line, any network code); ``ConstructorArguments``: a class with a backward method whose
+    ``__init__`` needs an argument; ``AmbiguousEntry``: two such classes. A notebook, a folder, a file too large to
+    parse or one that does not parse is never a helper on the answer's word.
+    """
+    if path.suffix != ".py" or not path.is_file():
+        return False
+    source = untrusted.read_text(path)
+    if source is None:
+        return False
+    if error.startswith(("EntryNotFound", "ParamsNotFound")) and not helperfiles.defines_network(source):
+        return True
+    tree = untrusted.parse(source)
+    if tree is None:
+        return False
+    backward = [c for c in ast.walk(tree) if isinstance(c, ast.ClassDef) and _has_backward(c.body)]
+    if error.startswith(("EntryNotFound", "ParamsNotFound")):
+        return not backward and not _has_backward(tree.body)
+    if error.startswith("AmbiguousEntry"):
+        return len(backward) >= 2
+    return any(_needs_arguments(c) for c in backward)
+
+
+def _has_backward(body: list) -> bool:
+    """A function defined in ``body`` whose name has a backward word (``backward``, ``backprop``, ``grad_W``)."""
+    return any(
+        isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and {w.lower() for w in helperfiles._WORD.findall(f.name)} & _BACKWARD_WORDS
+        for f in body
+    )
+
+
+def _needs_arguments(cls: ast.ClassDef) -> bool:
+    """The class's own ``__init__`` takes an argument beyond ``self`` with no default."""
+    for f in cls.body:
+        if isinstance(f, ast.FunctionDef) and f.name == "__init__":
+            a = f.args
+            positional = [*a.posonlyargs, *a.args][1:]
+            kw_required = [k for k, d in zip(a.kwonlyargs, a.kw_defaults) if d is None]
+            return len(positional) > len(a.defaults) or bool(kw_required)
+    return False
+
+
 def _cut_short(box) -> str:
     """Why a channel filled to the file-size limit holds no answer, and what the instructor can change."""
     why = (
@@ -465,6 +522,8 @@ def _judge_box(box, result, data, spec, seeds, common, ask=None, rerun=None) -> 
         error = guesserror.on_inferred_object(guesserror.explain(error, invented, notes), notes)
         explained = unloaded.interactive(unloaded.explain(frameworks.explain(error, notes), notes))
         error = unloaded.unparsed_cell(error, explained, notes)
+        if source == "audit" and error.startswith(NO_NETWORK) and not no_network_read(Path(common["path"]), error):
+            source = "submission"  # the answer's claim alone, which would leave the file out of a lowest score
         kept = dict(shape=shape, entry=entry, notes=notes, error_source=source)
         return SubmissionResult(status="error", error=error, **kept, **common)
 

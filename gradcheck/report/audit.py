@@ -126,7 +126,7 @@ def render_markdown(report) -> str:
         [
             code_span(s.path),
             MARK[s.status],
-            s.shape or "",
+            code_span(s.shape) if s.shape else "",  # the answer's to write: never markup (R5-05)
             code_span(_wrong(s)) if _wrong(s) else "",
             code_span(_top(s)) if _top(s) else "",
             points(s.score, s.max_score),

@@ -23,13 +23,17 @@ from collections.abc import Iterable
 from gradcheck.naming import format_index
 from gradcheck.report.text import MARK
 
-#: A parenthesised hint for the instructor: "(set spec.run_toplevel = true to run it)".
-_HINT_PAREN = re.compile(r"\s*\([^()]*(?:\bspec\b|--[a-z][\w-]*|\[[a-z]+\])[^()]*\)")
+#: A parenthesised hint for the instructor: "(set spec.run_toplevel = true to run it)": a "(" whose next parenthesis
+#: is its ")", with the spaces before it, when :data:`_FOR_INSTRUCTOR` is inside (read by :func:`_without_hint_parens`
+#: in one pass: as one pattern, ``\s*\([^()]*(?:spec|...)[^()]*\)``, a run of 60,000 spaces took it 30 s, R5-13).
+_PAREN = re.compile(r"[()]")
 #: A trailing clause for the instructor: "; set spec.grads", ": set spec.params", "; declare [loss] name ...":
 #: where one may start, what ends it (a ";", a parenthesis, a sentence's end), and what makes it the instructor's.
 #: (Read by :func:`_without_hints` in one pass: as one pattern with two lazy runs, a class name of ", set spec" x 600
 #: took the report minutes, every student's report waiting on it.)
-_CLAUSE_START = re.compile(r"\s*[;:,]\s*(?:then\s+)?(?:set|declare|add|give|use|pass|see|check)\b")
+#: (The spaces before the ";:," are the clause's too; they are walked back over, never matched: ``\s*[;:,]`` tried at
+#: each of a run's spaces is quadratic in the run, R5-13.)
+_CLAUSE_START = re.compile(r"[;:,]\s*(?:then\s+)?(?:set|declare|add|give|use|pass|see|check)\b")
 _CLAUSE_END = re.compile(r"\s\(|[;(]|\.\s|\.?$")
 _FOR_INSTRUCTOR = re.compile(r"\bspec\b|--[a-z][\w-]*|\[[a-z]+\]")
 #: An absolute path (POSIX), as in tracebacks and grader messages.
@@ -82,7 +86,7 @@ def for_students(text: str | None, names: Iterable[str] = ()) -> str:
         return ""
     out = []
     for line in paths_only(text, names).splitlines():
-        line = _without_hints(_HINT_PAREN.sub("", line))
+        line = _without_hints(_without_hint_parens(line))
         kept = [s for s in _SENTENCE.split(line) if not FORBIDDEN.search(s)]
         line = " ".join(kept).rstrip(" ;:,")
         if line.strip():
@@ -90,17 +94,53 @@ def for_students(text: str | None, names: Iterable[str] = ()) -> str:
     return "\n".join(out)
 
 
+def _spaces_before(line: str, i: int, floor: int) -> int:
+    """Where the run of whitespace ending at ``i`` starts (not before ``floor``)."""
+    while i > floor and line[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _without_hint_parens(line: str) -> str:
+    """``line`` without its parenthesised hints for the instructor (and the spaces before each); linear in ``line``.
+
+    Examples
+    --------
+    >>> _without_hint_parens("lines 64-66 (set spec.run_toplevel = true to run it) (line 3)")
+    'lines 64-66 (line 3)'
+    """
+    out, pos, i = [], 0, line.find("(")
+    while i >= 0:
+        close = _PAREN.search(line, i + 1)
+        if close is None:
+            break
+        j = close.start()
+        if line[j] == ")" and _FOR_INSTRUCTOR.search(line, i + 1, j):
+            out.append(line[pos : _spaces_before(line, i, pos)])
+            pos = j + 1
+            i = line.find("(", pos)
+        else:
+            i = j if line[j] == "(" else line.find("(", j + 1)
+    return "".join(out) + line[pos:]
+
+
 def _without_hints(line: str) -> str:
     """``line`` without its clauses for the instructor (a verb after ``;:,``, up to the clause's end, naming the
-    spec, an option or a ``[section]``)."""
+    spec, an option or a ``[section]``); linear in ``line``: a clause's end, and the next word for the instructor,
+    are searched for again only past where the last search found them."""
     out, pos = [], 0
+    end, hint = None, None  # the last clause end found, and (its stop, the word for the instructor before it)
     for m in _CLAUSE_START.finditer(line):
-        if m.start() < pos:
+        start = _spaces_before(line, m.start(), pos)
+        if start < pos:
             continue
-        end = _CLAUSE_END.search(line, m.end())
+        if end is None or end.start() < m.end():  # (``.?$`` always ends one)
+            end = _CLAUSE_END.search(line, m.end())
         stop = end.start() if end is not None else len(line)
-        if _FOR_INSTRUCTOR.search(line, m.end(), stop):
-            out.append(line[pos : m.start()])
+        if hint is None or hint[0] != stop or (hint[1] is not None and hint[1].start() < m.end()):
+            hint = (stop, _FOR_INSTRUCTOR.search(line, m.end(), stop))
+        if hint[1] is not None:
+            out.append(line[pos:start])
             pos = stop
     return "".join(out) + line[pos:]
 

@@ -80,6 +80,12 @@ def fits(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | Non
     return sum(natural) + GAP * (len(natural) - 1) <= width
 
 
+#: Widest a column is padded to: one longer cell (a forged 5 MB ``shape``) no longer pads every row to its width.
+MAX_PAD = 160
+#: Lines a cell wraps onto at most in a table fitted to a terminal (the rest of it is cut).
+MAX_WRAPPED_LINES = 20
+
+
 def table(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -99,14 +105,17 @@ def table(
         (default: every column not in ``right``).
     """
     cells = [[one_line(str(c)) for c in r] for r in [headers, *rows]]  # a cell is one line (a file name's newline)
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    widths = [min(max(len(r[i]) for r in cells), MAX_PAD) for i in range(len(headers))]
     if width is not None:
         wrap = [i for i in range(len(headers)) if i not in right] if wrap is None else list(wrap)
         floors = [min(MIN_WRAP, w) for w in widths]
         widths = _fit(widths, floors, wrap, width)
 
     def lines(row: list[str]) -> list[str]:
-        parts = [wrap_cell(c, w) for c, w in zip(row, widths)]
+        if width is None:  # a cell wider than MAX_PAD sticks out of its row, never widens the others (R5-06)
+            parts = [[c] for c in row]
+        else:
+            parts = [wrap_cell(c[: width * MAX_WRAPPED_LINES], w) for c, w in zip(row, widths)]
         out = []
         for k in range(max(len(p) for p in parts)):
             texts = [p[k] if k < len(p) else "" for p in parts]
