@@ -86,11 +86,71 @@ _RUN_FILE = re.compile(
 )
 
 
+#: Characters of a file the grader reads to learn what it imports (a bounded prefix, :func:`scan_source`): four
+#: times what it parses, so that a file short enough to parse is read whole, and a longer one is scanned line by
+#: line only this far (imports stand at the top; a 64 MiB file of short lines once cost 1.6 GB to split).
+MAX_SCANNED_CHARS = 4 * untrusted.MAX_PARSED_CHARS
+#: A notebook larger than this is read as holding no imports by the search (its JSON must be read whole).
+MAX_SCANNED_NOTEBOOK_BYTES = 16 * 1024 * 1024
+
+#: What one :func:`discover` has read of each file (its bounded source, syntax tree, imports), so that a file is
+#: read and parsed at most once however many folders above it are asked about it; None outside a discover.
+_memo: dict | None = None
+
+
+def _cached(kind: str, path: Path, compute):
+    if _memo is None:
+        return compute(path)
+    key = (kind, os.fspath(path))
+    if key not in _memo:
+        _memo[key] = compute(path)
+    return _memo[key]
+
+
+def _bounded_source(path: Path) -> str:
+    if path.suffix == ".ipynb":
+        try:
+            if os.stat(path).st_size > MAX_SCANNED_NOTEBOOK_BYTES:
+                return ""
+        except OSError:
+            return ""
+        return source_of(path)[:MAX_SCANNED_CHARS]
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_SCANNED_CHARS)
+    except OSError:
+        return ""
+    return data.decode("utf-8", errors="replace")
+
+
+def scan_source(path: Path) -> str:
+    """The code of a file as the search for submissions reads it: at most :data:`MAX_SCANNED_CHARS` characters
+    (a file longer than what is parsed is only scanned line by line), read once per :func:`discover`."""
+    return _cached("source", Path(path), _bounded_source)
+
+
+def _tree(path: Path) -> ast.Module | None:
+    return _cached("tree", Path(path), lambda p: untrusted.parse(scan_source(p)))
+
+
+def _module_refs(path: Path) -> frozenset[str]:
+    """The modules a file imports, by first component, a relative import of this folder as ``.name`` (``from .helpers
+    import f``, ``from . import helpers``) and of a folder above as ``..``; and the files it runs (``%run a.py``)."""
+
+    def compute(p: Path) -> frozenset[str]:
+        text = scan_source(p)
+        tree = _tree(p)
+        names = _refs_in_tree(tree) if tree is not None else _refs_by_line(text)
+        return frozenset(names | set(_RUN_FILE.findall(text)))
+
+    return _cached("refs", Path(path), compute)
+
+
 def imported_names(path: Path) -> set[str]:
     """First components of the modules a file imports (``from lib.combo import X`` -> ``lib``; relative: ``.``),
-    and the files it runs into its namespace (``%run layers.py``: ``layers``)."""
-    text = source_of(path)
-    return _imports(text) | set(_RUN_FILE.findall(text))
+    and the files it runs into its namespace (``%run layers.py``: ``layers``). A bounded prefix of the file is
+    read (:func:`scan_source`)."""
+    return {"." if n.startswith(".") else n for n in _module_refs(path)}
 
 
 def imported_siblings(path: Path, limit: int = 50) -> list[Path]:
@@ -124,33 +184,60 @@ def imported_siblings(path: Path, limit: int = 50) -> list[Path]:
 def run_files(files: list[Path]) -> list[str]:
     """The files of ``files`` another of them runs into its namespace (``%run layers.py``), by file name."""
     stems = {f.stem: f.name for f in files}
-    return sorted({stems[n] for f in files for n in _RUN_FILE.findall(source_of(f)) if n in stems and n != f.stem})
+    return sorted({stems[n] for f in files for n in _RUN_FILE.findall(scan_source(f)) if n in stems and n != f.stem})
 
 
 def _imports(text: str) -> set[str]:
     tree = untrusted.parse(text)
-    if tree is None:
-        return _imports_by_line(text)
+    names = _refs_in_tree(tree) if tree is not None else _refs_by_line(text)
+    return {"." if n.startswith(".") else n for n in names}
+
+
+def _refs_in_tree(tree: ast.Module) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom):
-            names.add("." if node.level else (node.module or "").split(".")[0])
+            if node.level == 1:
+                names |= {"." + (node.module or a.name).split(".")[0] for a in node.names}
+            elif node.level:
+                names.add("..")
+            else:
+                names.add((node.module or "").split(".")[0])
+    return names
+
+
+#: A line that starts an import, read without splitting the text into lines (one pass, linear in the text).
+_IMPORT_LINE = re.compile(r"^[ \t\f\v]*((?:import|from)[ \t][^\n\r]*)", re.MULTILINE)
+
+
+def _refs_by_line(text: str) -> set[str]:
+    """Imports of a file that does not parse as a whole (magics, Python 2, past the parse cap): line by line."""
+    names: set[str] = set()
+    for m in _IMPORT_LINE.finditer(text):
+        stripped = m.group(1).strip()
+        if stripped.startswith("import "):
+            names |= {p.strip().split(" ")[0].split(".")[0] for p in stripped[7:].split(",")}
+        elif stripped.startswith("from ") and " import " in stripped:
+            mod = stripped[5:].split(" import ")[0].strip()
+            if mod.startswith(".."):
+                names.add("..")
+            elif mod.startswith("."):
+                rest = mod[1:].split(".")[0]
+                names |= (
+                    {"." + rest}
+                    if rest
+                    else {"." + a.strip().split(" ")[0] for a in stripped.split(" import ")[1].split(",")}
+                )
+            else:
+                names.add(mod.split(".")[0])
     return names
 
 
 def _imports_by_line(text: str) -> set[str]:
     """Imports of a file that does not parse as a whole (magics, Python 2): line by line."""
-    names: set[str] = set()
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("import "):
-            names |= {p.strip().split(" ")[0].split(".")[0] for p in stripped[7:].split(",")}
-        elif stripped.startswith("from ") and " import " in stripped:
-            mod = stripped[5:].split(" import ")[0].strip()
-            names.add("." if mod.startswith(".") else mod.split(".")[0])
-    return names
+    return {"." if n.startswith(".") else n for n in _refs_by_line(text)}
 
 
 def local_modules(folder: Path) -> set[str]:
@@ -175,34 +262,124 @@ def nested_modules(folder: Path, limit: int = 200) -> set[str]:
     return {stem for stem, where in holders.items() if len(where) == 1}
 
 
-def is_project(folder: Path) -> bool:
+def is_project(folder: Path, shared: bool = True) -> bool:
     """One student's project: a package, code files that import each other (or use each other's functions
-    without importing them), or one network file and its loaders."""
+    without importing them), or one network file and its loaders.
+
+    Imports make a folder one project only when they hold ALL its code together: every code file (but the set-up,
+    test and data-loading ones) is linked to the others by what it imports or what imports it. One file importing
+    a neighbour (``import bob_bug``, even in a block never run) never joins files no import links: in a flat
+    class folder, a student's code must not change how the classmates' files are grouped; nor does a file named
+    ``__init__.py`` beside files no import links. ``shared=False`` says the folder is known to be one student's
+    (a folder inside a student's folder): there any import of its own modules, or a package, is enough.
+    """
     files = code_files(folder)
-    if any(f.name == "__init__.py" for f in files):
-        return True
+    evidence = any(f.name == "__init__.py" for f in files)
     local = local_modules(folder)
-    if any(imported_names(f) & (local - {f.stem}) or "." in imported_names(f) for f in files):
-        return True
     nested = nested_modules(folder) if files else set()
-    if any(imported_names(f) & nested for f in files):  # ``sys.path.append("src")`` then ``import network``
+    stems = {f.stem for f in files if f.suffix == ".py"}
+    for f in files:
+        names = imported_names(f)
+        if names & (local - {f.stem}) or "." in names or names & nested:
+            evidence = True
+    if evidence and (not shared or _held_together(folder, files, stems, local | nested)):
         return True
     files = [f for f in files if f.name not in SKIP_FILES]
-    return helperfiles.one_network_with_helpers(files, source_of) or cellfiles.saved_apart(files, source_of)
+    return helperfiles.one_network_with_helpers(files, scan_source) or cellfiles.saved_apart(files, scan_source)
+
+
+def _held_together(folder: Path, files: list[Path], stems: set[str], reachable: set[str]) -> bool:
+    """Whether the import links between ``files`` join every one of them (set-up, test and helper files aside)
+    into one piece; imports of the folder's sub-folders or of the package above all meet in one place."""
+    nodes = [f for f in files if f.name not in SKIP_FILES and not helperfiles.is_helper(f, scan_source(f))]
+    parent = {f.stem: f.stem for f in nodes}
+    parent["."] = "."  # the package itself, its sub-folders and the folder above: one place
+    inits = [f for f in files if f.name == "__init__.py"]  # what the package's ``__init__`` imports joins it
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    definer: dict[str, str | None] = {}
+    for f in nodes:
+        for name in _defs(f):
+            definer[name] = f.stem if definer.get(name, f.stem) == f.stem else None
+    for f in nodes + inits:
+        here = "." if f in inits else f.stem
+        for ref in _module_refs(f):
+            target = ref[1:] if ref.startswith(".") and ref != ".." else ref
+            if target in parent and target != here:
+                hit = target
+            elif ref.startswith(".") or target in reachable and target not in stems:
+                hit = "."
+            else:
+                continue
+            parent[root(here)] = root(hit)
+        for name in _calls(f):  # a class or function only one sibling defines, used unimported (``%run`` cells)
+            if definer.get(name, here) not in (here, None):
+                parent[root(here)] = root(definer[name])
+        for name in _dotted_imports(f):  # ``from mynet.layers import Dense`` inside the package ``mynet``
+            parts = name.split(".")
+            if len(parts) > 1 and parts[0] == folder.name and parts[1] in parent and parts[1] != here:
+                parent[root(here)] = root(parts[1])
+    used = {root(f.stem) for f in nodes}
+    return len(used) <= 1
+
+
+def _defs(path: Path) -> frozenset[str]:
+    """Functions and classes a file defines at its top level."""
+
+    def compute(p: Path) -> frozenset[str]:
+        tree = _tree(p)
+        body = tree.body if tree is not None else []
+        return frozenset(s.name for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
+
+    return _cached("defs", Path(path), compute)
+
+
+def _calls(path: Path) -> frozenset[str]:
+    """Names a file calls as functions (``Dense()``, ``init_params(dims)``)."""
+
+    def compute(p: Path) -> frozenset[str]:
+        tree = _tree(p)
+        if tree is None:
+            return frozenset()
+        return frozenset(n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name))
+
+    return _cached("calls", Path(path), compute)
 
 
 def _root_imports(folder: Path, limit: int = 200) -> bool:
-    """Whether code in ``folder``'s sub-folders imports through ``folder`` itself.
+    """Whether code in ``folder``'s sub-folders imports through ``folder`` itself, holding them together.
 
     ``src/net.py`` saying ``from src.layers.dense import Dense`` (a dotted path from
     the folder), or ``examples/xor.py`` importing its sibling ``src``: the code runs
     with ``folder`` on the path, so ``folder`` is one project, not a class export.
     A student's file importing its own folder's modules does not count (a class
     export of ``alice/``, ``bob/`` whose files import each other).
+
+    A class export must stay one submission per student whatever one student's code imports: an import of a
+    sibling folder links the two only when that folder reads as a library (a package with ``__init__.py``,
+    code that imports through ``folder`` itself, or no network of its own: no forward and backward defined),
+    never when it holds a network of its own (a classmate's ``bob/mlp.py``); and every sub-folder holding code
+    must be linked to the others.
     """
-    tops = {d.name for d in subfolders(folder) if _holds_python(d)}
+    tops = [d for d in subfolders(folder) if _holds_python(d)]
+    names = {d.name for d in tops}
+    parent = {n: n for n in names}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    through: set[str] = set()  # folders whose own code imports through ``folder``
+    edges: list[tuple[str, str]] = []
     seen = 0
-    for d in subfolders(folder):
+    for d in tops:
         for f in sorted(untrusted.files(d)):
             if f.suffix not in SUFFIXES or set(f.relative_to(folder).parts) & SKIP_DIRS:
                 continue
@@ -211,37 +388,100 @@ def _root_imports(folder: Path, limit: int = 200) -> bool:
                 return False
             for name in _dotted_imports(f):
                 head = name.split(".")[0]
-                if head in tops and (head != d.name or "." in name):
-                    return True
+                if head not in names:
+                    continue
+                if head != d.name:
+                    edges.append((d.name, head))
+                    through.add(d.name)
+                elif "." in name:
+                    through.add(d.name)
+    if not through:
+        return False
+    library = {
+        n for n in names if n in through or (folder / n / "__init__.py").is_file() or not _has_network(folder / n)
+    }
+    for a, b in edges:
+        if b in library:
+            parent[root(a)] = root(b)
+    return len({root(n) for n in names}) == 1 and (len(names) == 1 or any(b in library for _, b in edges))
+
+
+#: Words of a forward and of a backward pass (a folder defining both holds a network of its own).
+_FORWARD = {"forward", "feedforward", "predict", "propagate", "query"}
+_BACKWARD = {"backward", "backprop", "backpropagation", "backpropagate", "gradient", "gradients", "grad", "grads"}
+_DEF_NAME = re.compile(r"^[ \t]*def[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def _has_network(folder: Path, limit: int = 200) -> bool:
+    """Whether code under ``folder`` (its first ``limit`` files) defines both a forward and a backward pass."""
+    words: set[str] = set()
+    for f in sorted(itertools.islice(untrusted.files(folder), 50 * limit))[:limit]:
+        if f.suffix in SUFFIXES and not helperfiles.is_test_scaffolding(f, scan_source(f)):
+            for name in _DEF_NAME.findall(scan_source(f)):
+                words |= {w.lower() for w in _WORD.findall(name)}
+            if words & _FORWARD and words & _BACKWARD:
+                return True
     return False
 
 
 def _dotted_imports(path: Path) -> set[str]:
     """Absolute module paths a file imports (``from src.layers import X`` -> ``src.layers``)."""
-    tree = untrusted.parse(source_of(path))
-    if tree is None:
-        return set()
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-            names.add(node.module)
-    return names
+
+    def compute(p: Path) -> frozenset[str]:
+        tree = _tree(p)
+        if tree is None:
+            return frozenset()
+        names: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names.add(node.module)
+        return frozenset(names)
+
+    return set(_cached("dotted", Path(path), compute))
 
 
-def _search(folder: Path, depth: int = 0) -> list[Path]:
-    if depth > 12:
-        return []
-    if depth == 1 and studentfolders.beyond_a_project(folder):  # a student's folder no project could be
-        return [folder]  # one submission, which the intake refuses by name
-    if is_project(folder) or (not code_files(folder) and _root_imports(folder)):
+#: Folders below a folder given that are searched; a folder deeper is one submission (never passed over). Each
+#: student's folder is measured first (:mod:`gradcheck.audit.studentfolders`, at most ``MAX_DEPTH`` deep), so
+#: with a level of sections above the students nothing within the caps is that deep.
+SEARCH_DEPTH = untrusted.MAX_DEPTH + 2
+
+
+def _search(folder: Path, depth: int = 0, student: bool = False) -> list[Path]:
+    if depth > SEARCH_DEPTH:
+        return [folder]  # one submission, named: the intake refuses it or audits it, never a silence
+    if (depth == 1 or student) and studentfolders.beyond_a_project(folder):  # no project could be this folder
+        return _beyond(folder, depth)
+    if is_project(folder, shared=depth <= 1) or (not code_files(folder) and _root_imports(folder)):
         return [folder]
     found = [f for f in code_files(folder) if f.name not in SKIP_FILES]
     if depth == 0:
         found += _unreadable_entries(folder)
     for d in subfolders(folder):
         found += _search(d, depth + 1)
+    return found
+
+
+def _beyond(folder: Path, depth: int) -> list[Path]:
+    """A folder past a student's caps: one submission the intake refuses by name, unless it is a level of sections
+    above the students (no code of its own, from two to ``MAX_FILES`` sub-folders, directly below the
+    folder given): then each sub-folder is a student, measured and refused (or searched) on its own, so that one
+    student's bulky folder refuses that student only. A section yields at most ``MAX_FILES`` submissions found
+    in its students' folders; past that, each further student is one submission of their whole folder."""
+    if depth != 1 or code_files(folder):
+        return [folder]
+    try:
+        subs = subfolders(folder)
+    except OSError:
+        return [folder]
+    if len(subs) < 2 or len(subs) > studentfolders.MAX_FILES:  # (a section of one student is that student)
+        return [folder]
+    found: list[Path] = []
+    for d in subs:
+        here = _search(d, depth + 1, student=True)
+        found += here if len(found) + len(here) <= studentfolders.MAX_FILES else [d]
     return found
 
 
@@ -269,19 +509,26 @@ def _special(path: Path) -> bool:
 def discover(paths: list[Path]) -> list[Path]:
     """Submissions: files given, project folders, and the files and projects found in other folders.
 
+    Each file is read (a bounded prefix) and parsed at most once per call.
+
     Raises
     ------
     FileNotFoundError
         Naming a path that does not exist.
     """
-    found: list[Path] = []
-    for p in map(Path, paths):
-        if not p.exists():
-            raise FileNotFoundError(f"{p} does not exist")
-        if p.name in ("", ".."):  # "." or "..": named by the folder it stands for (reports, result files, the copy)
-            p = Path(os.path.abspath(p))
-        found += [p] if p.is_file() else _search(p)
-    return list(dict.fromkeys(found))
+    global _memo
+    outer, _memo = _memo, {} if _memo is None else _memo
+    try:
+        found: list[Path] = []
+        for p in map(Path, paths):
+            if not p.exists():
+                raise FileNotFoundError(f"{p} does not exist")
+            if p.name in ("", ".."):  # "." or "..": named by the folder it stands for (reports, result files, the copy)
+                p = Path(os.path.abspath(p))
+            found += [p] if p.is_file() else _search(p)
+        return list(dict.fromkeys(found))
+    finally:
+        _memo = outer
 
 
 def result_names(paths: list[Path]) -> dict[Path, str]:
