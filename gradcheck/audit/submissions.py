@@ -32,6 +32,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import NamedTuple
 
 from gradcheck.audit import cellfiles, helperfiles, studentfolders, untrusted
 
@@ -125,25 +126,77 @@ def _bounded_source(path: Path) -> str:
 
 def scan_source(path: Path) -> str:
     """The code of a file as the search for submissions reads it: at most :data:`MAX_SCANNED_CHARS` characters
-    (a file longer than what is parsed is only scanned line by line), read once per :func:`discover`."""
-    return _cached("source", Path(path), _bounded_source)
+    (a file longer than what is parsed is only scanned line by line)."""
+    return _bounded_source(Path(path))
 
 
-def _tree(path: Path) -> ast.Module | None:
-    return _cached("tree", Path(path), lambda p: untrusted.parse(scan_source(p)))
+class _Facts(NamedTuple):
+    """What the search needs of one file, read off one bounded read and at most one parse (kept per
+    :func:`discover`, never the text or the tree: a tree costs about 900 bytes per character)."""
+
+    refs: frozenset[str]  # imported modules' first components, ``.name`` relative, ``..``; files run (``%run``)
+    dotted: frozenset[str]  # absolute module paths imported (``src.layers``)
+    defs: frozenset[str]  # top-level functions and classes
+    defined: frozenset[str]  # every top-level name (definitions, assignments, imports): as notebook cells share
+    calls: frozenset[str]  # names called as functions
+    parsed: bool
+    helper: bool  # a data-loading or plotting script, or test scaffolding (:mod:`gradcheck.audit.helperfiles`)
+    scaffolding: bool  # test scaffolding only
+    words: frozenset[str]  # the words of the names of the functions it defines (``def backward_pass``)
+
+
+def _read_facts(path: Path) -> _Facts:
+    text = scan_source(path)
+    tree = untrusted.parse(text)
+    refs = _refs_in_tree(tree) if tree is not None else _refs_by_line(text)
+    dotted: set[str] = set()
+    defs: set[str] = set()
+    calls: set[str] = set()
+    if tree is not None:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                dotted |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                dotted.add(node.module)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                calls.add(node.func.id)
+        defs = {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    words = {w.lower() for name in _DEF_NAME.findall(text) for w in _WORD.findall(name)}
+    return _Facts(
+        refs=frozenset(refs | set(_RUN_FILE.findall(text))),
+        dotted=frozenset(dotted),
+        defs=frozenset(defs),
+        defined=frozenset(_top_names(tree)) if tree is not None else frozenset(),
+        calls=frozenset(calls),
+        parsed=tree is not None,
+        helper=helperfiles.is_helper(path, text),
+        scaffolding=helperfiles.is_test_scaffolding(path, text),
+        words=frozenset(words),
+    )
+
+
+def _top_names(tree: ast.Module) -> set[str]:
+    """Names a file defines at its top level: functions, classes, assignments, imports (as
+    :mod:`gradcheck.audit.cellfiles` reads a notebook's cells)."""
+    names: set[str] = set()
+    for s in tree.body:
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(s.name)
+        elif isinstance(s, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in s.names}
+        elif isinstance(s, ast.Assign):
+            names |= {t.id for t in s.targets if isinstance(t, ast.Name)}
+    return names
+
+
+def _facts(path: Path) -> _Facts:
+    return _cached("facts", Path(path), _read_facts)
 
 
 def _module_refs(path: Path) -> frozenset[str]:
     """The modules a file imports, by first component, a relative import of this folder as ``.name`` (``from .helpers
     import f``, ``from . import helpers``) and of a folder above as ``..``; and the files it runs (``%run a.py``)."""
-
-    def compute(p: Path) -> frozenset[str]:
-        text = scan_source(p)
-        tree = _tree(p)
-        names = _refs_in_tree(tree) if tree is not None else _refs_by_line(text)
-        return frozenset(names | set(_RUN_FILE.findall(text)))
-
-    return _cached("refs", Path(path), compute)
+    return _facts(path).refs
 
 
 def imported_names(path: Path) -> set[str]:
@@ -285,13 +338,14 @@ def is_project(folder: Path, shared: bool = True) -> bool:
     if evidence and (not shared or _held_together(folder, files, stems, local | nested)):
         return True
     files = [f for f in files if f.name not in SKIP_FILES]
-    return helperfiles.one_network_with_helpers(files, scan_source) or cellfiles.saved_apart(files, scan_source)
+    helpers = [f for f in files if _facts(f).helper]  # (helperfiles.one_network_with_helpers, on the facts)
+    return bool(helpers) and len(files) - len(helpers) == 1 or _saved_apart(files)
 
 
 def _held_together(folder: Path, files: list[Path], stems: set[str], reachable: set[str]) -> bool:
     """Whether the import links between ``files`` join every one of them (set-up, test and helper files aside)
     into one piece; imports of the folder's sub-folders or of the package above all meet in one place."""
-    nodes = [f for f in files if f.name not in SKIP_FILES and not helperfiles.is_helper(f, scan_source(f))]
+    nodes = [f for f in files if f.name not in SKIP_FILES and not _facts(f).helper]
     parent = {f.stem: f.stem for f in nodes}
     parent["."] = "."  # the package itself, its sub-folders and the folder above: one place
     inits = [f for f in files if f.name == "__init__.py"]  # what the package's ``__init__`` imports joins it
@@ -330,25 +384,31 @@ def _held_together(folder: Path, files: list[Path], stems: set[str], reachable: 
 
 def _defs(path: Path) -> frozenset[str]:
     """Functions and classes a file defines at its top level."""
-
-    def compute(p: Path) -> frozenset[str]:
-        tree = _tree(p)
-        body = tree.body if tree is not None else []
-        return frozenset(s.name for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
-
-    return _cached("defs", Path(path), compute)
+    return _facts(path).defs
 
 
 def _calls(path: Path) -> frozenset[str]:
     """Names a file calls as functions (``Dense()``, ``init_params(dims)``)."""
+    return _facts(path).calls
 
-    def compute(p: Path) -> frozenset[str]:
-        tree = _tree(p)
-        if tree is None:
-            return frozenset()
-        return frozenset(n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name))
 
-    return _cached("calls", Path(path), compute)
+def _saved_apart(files: list[Path]) -> bool:
+    """:func:`gradcheck.audit.cellfiles.saved_apart`, read off each file's facts (no parse of its own)."""
+    facts = {f: _facts(f) for f in files}
+    by_name: dict[str, str] = {}
+    for f, x in facts.items():
+        if x.parsed:
+            for n in x.defined:
+                by_name.setdefault(n, f.name)
+    using = [
+        f for f, x in facts.items() if x.parsed and any(by_name.get(n, f.name) != f.name for n in x.calls - x.defined)
+    ]
+    seen: set[str] = set()
+    for x in facts.values():
+        if x.defs & seen:
+            return False
+        seen |= x.defs
+    return len(using) >= cellfiles.FEWEST
 
 
 def _root_imports(folder: Path, limit: int = 200) -> bool:
@@ -417,9 +477,8 @@ def _has_network(folder: Path, limit: int = 200) -> bool:
     """Whether code under ``folder`` (its first ``limit`` files) defines both a forward and a backward pass."""
     words: set[str] = set()
     for f in sorted(itertools.islice(untrusted.files(folder), 50 * limit))[:limit]:
-        if f.suffix in SUFFIXES and not helperfiles.is_test_scaffolding(f, scan_source(f)):
-            for name in _DEF_NAME.findall(scan_source(f)):
-                words |= {w.lower() for w in _WORD.findall(name)}
+        if f.suffix in SUFFIXES and not _facts(f).scaffolding:
+            words |= _facts(f).words
             if words & _FORWARD and words & _BACKWARD:
                 return True
     return False
@@ -427,20 +486,7 @@ def _has_network(folder: Path, limit: int = 200) -> bool:
 
 def _dotted_imports(path: Path) -> set[str]:
     """Absolute module paths a file imports (``from src.layers import X`` -> ``src.layers``)."""
-
-    def compute(p: Path) -> frozenset[str]:
-        tree = _tree(p)
-        if tree is None:
-            return frozenset()
-        names: set[str] = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names |= {a.name for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-                names.add(node.module)
-        return frozenset(names)
-
-    return set(_cached("dotted", Path(path), compute))
+    return set(_facts(path).dotted)
 
 
 #: Folders below a folder given that are searched; a folder deeper is one submission (never passed over). Each
