@@ -58,13 +58,15 @@ def test_a_classmates_own_dotted_import_does_not_join_the_class_export(tmp_path)
     assert root not in found and root / "alice" / "mlp.py" in found and root / "bob" in found
 
 
-def test_a_flat_class_folder_is_not_joined_by_one_files_imports(tmp_path):
+@pytest.mark.parametrize("imports", ["import bob_bug", "import bob_bug, alice_correct"])
+def test_a_flat_class_folder_is_not_joined_by_one_files_imports(tmp_path, imports):
     """R5-01, flat variant: ``mallory_bug.py`` importing ``bob_bug`` (in a block never run) made the flat folder
-    one project: one row for alice, bob and mallory."""
+    one project: one row for alice, bob and mallory. Importing every classmate links every file, but classmates'
+    files define the same names (``sigmoid``), which no one project's files do."""
     root = tmp_path / "cls"
     write(root / "alice_correct.py", GOOD)
     write(root / "bob_bug.py", TANH_BUG)
-    write(root / "mallory_bug.py", TANH_BUG + "\ntry:\n    import bob_bug\nexcept ImportError:\n    pass\n")
+    write(root / "mallory_bug.py", TANH_BUG + f"\ntry:\n    {imports}\nexcept ImportError:\n    pass\n")
     assert discover([root]) == [root / "alice_correct.py", root / "bob_bug.py", root / "mallory_bug.py"]
 
 
@@ -163,3 +165,32 @@ def test_imports_are_read_from_a_bounded_prefix(tmp_path):
     assert names == {"numpy"}
     assert untrusted.MAX_PARSED_CHARS <= submissions.MAX_SCANNED_CHARS <= scanned  # a parseable file is read whole
     assert peak < 8 * scanned, peak  # (splitting the whole file: ~20 bytes per character)
+
+
+def test_a_flat_class_file_importing_a_classmate_does_not_get_the_classmates_file(tmp_path):
+    """R5-02, flat variant: the file submission ``mallory_bug.py`` saying ``import bob_bug`` had bob's file copied
+    into its sandbox with it (the modules a file imports go with it), where its code could read it out."""
+    from gradcheck.audit.intake import copy_submission
+
+    root = tmp_path / "cls"
+    write(root / "alice_correct.py", GOOD)
+    write(root / "bob_bug.py", TANH_BUG)
+    mallory = write(
+        root / "mallory_bug.py", TANH_BUG + "\ntry:\n    import bob_bug, alice_correct\nexcept ImportError:\n    pass\n"
+    )
+    assert submissions.imported_siblings(mallory) == []
+    w = copy_submission(mallory, max_bytes=10 * 1024**2)
+    try:
+        assert sorted(p.name for p in w.iterdir()) == ["mallory_bug.py"]
+    finally:
+        import shutil
+
+        shutil.rmtree(w)
+    # a module of one project still goes with the file named alone, network or not
+    p = tmp_path / "p"
+    write(
+        p / "layers.py",
+        "class Dense:\n    def forward(self, x):\n        return x\n    def backward(self, g):\n        return g\n",
+    )
+    model = write(p / "model.py", "from layers import Dense\nclass Net:\n    pass\n")
+    assert submissions.imported_siblings(model) == [p / "layers.py"]

@@ -210,9 +210,11 @@ def imported_siblings(path: Path, limit: int = 50) -> list[Path]:
     """The modules beside a file that it imports, and those they import in turn: ``TwoLayerNN.py`` saying
     ``from nn_utils import relu`` needs ``nn_utils.py`` (or the package folder ``nn_utils/``) in its sandbox.
 
-    A file found in a class folder never has any (a folder whose files import each other is one project,
-    see :func:`is_project`); a file an instructor names alone in a student's project folder does. Links are
-    left out (the copy never follows them); at most ``limit`` entries.
+    A file an instructor names alone in a student's project folder has them. In a flat class folder the files
+    beside one are classmates' (R5-02: ``import bob_bug`` once copied bob's file into the importer's sandbox,
+    where its code read it into the report): a module holding a network of its own (a forward and a backward
+    defined) goes with the file only when the folder is one project (:func:`is_project`, every file linked).
+    Links are left out (the copy never follows them); at most ``limit`` entries.
     """
     folder = path.parent
     try:
@@ -220,6 +222,7 @@ def imported_siblings(path: Path, limit: int = 50) -> list[Path]:
     except OSError:
         return []
     found: dict[str, Path] = {}
+    together: bool | None = None
     todo = [path]
     while todo and len(found) < limit:
         for name in sorted(imported_names(todo.pop())):
@@ -228,6 +231,11 @@ def imported_siblings(path: Path, limit: int = 50) -> list[Path]:
             hit = mod if mod is not None and mod.is_file() else pkg if pkg is not None and pkg.is_dir() else None
             if hit is None or hit == path or hit.name in found or name in SKIP_DIRS:
                 continue
+            if _has_network(hit) if hit.is_dir() else _network_words(_facts(hit).words):
+                if together is None:
+                    together = is_project(folder)
+                if not together:  # another student's network, beside this one in a class folder
+                    continue
             found[hit.name] = hit
             if hit.is_file():
                 todo.append(hit)
@@ -343,12 +351,42 @@ def is_project(folder: Path, shared: bool = True) -> bool:
 
 
 def _held_together(folder: Path, files: list[Path], stems: set[str], reachable: set[str]) -> bool:
-    """Whether the import links between ``files`` join every one of them (set-up, test and helper files aside)
-    into one piece; imports of the folder's sub-folders or of the package above all meet in one place."""
+    """Whether the links between ``files`` (imports, and calls of a function only a sibling defines) join every
+    one of them (set-up, test and helper files aside) into one piece; imports of the folder's sub-folders or of
+    the package above all meet in one place.
+
+    A file is joined by what it imports itself, or by another file importing it; but a file that imports none of
+    its siblings and defines a name another file defines too (``sigmoid``, ``NeuralNetwork``) is joined by no
+    one else's import: it is a classmate's file side by side with the importer's (``import alice, bob``), never
+    a module of the importer's project (a project defines each name once)."""
     nodes = [f for f in files if f.name not in SKIP_FILES and not _facts(f).helper]
-    parent = {f.stem: f.stem for f in nodes}
-    parent["."] = "."  # the package itself, its sub-folders and the folder above: one place
     inits = [f for f in files if f.name == "__init__.py"]  # what the package's ``__init__`` imports joins it
+    where = {f: "." if f in inits else f.stem for f in nodes + inits}
+    by_stem = {f.stem: f for f in nodes}
+    definers: dict[str, set[str]] = {}
+    for f in nodes:
+        for name in _defs(f):
+            definers.setdefault(name, set()).add(f.stem)
+    unique = {name: next(iter(who)) for name, who in definers.items() if len(who) == 1}
+    doubled = {stem for who in definers.values() if len(who) > 1 for stem in who}
+
+    links: dict[str, set[str]] = {here: set() for here in where.values()}
+    for f, here in where.items():
+        for ref in _module_refs(f):
+            target = ref[1:] if ref.startswith(".") and ref != ".." else ref
+            if target in by_stem and target != here:
+                links[here].add(target)
+            elif ref.startswith(".") or target in reachable and target not in stems:
+                links[here].add(".")
+        for name in _calls(f):  # a class or function only one sibling defines, used unimported (``%run`` cells)
+            if unique.get(name, here) != here:
+                links[here].add(unique[name])
+        for name in _dotted_imports(f):  # ``from mynet.layers import Dense`` inside the package ``mynet``
+            parts = name.split(".")
+            if len(parts) > 1 and parts[0] == folder.name and parts[1] in by_stem and parts[1] != here:
+                links[here].add(parts[1])
+
+    parent = {stem: stem for stem in by_stem} | {".": "."}
 
     def root(x: str) -> str:
         while parent[x] != x:
@@ -356,30 +394,12 @@ def _held_together(folder: Path, files: list[Path], stems: set[str], reachable: 
             x = parent[x]
         return x
 
-    definer: dict[str, str | None] = {}
-    for f in nodes:
-        for name in _defs(f):
-            definer[name] = f.stem if definer.get(name, f.stem) == f.stem else None
-    for f in nodes + inits:
-        here = "." if f in inits else f.stem
-        for ref in _module_refs(f):
-            target = ref[1:] if ref.startswith(".") and ref != ".." else ref
-            if target in parent and target != here:
-                hit = target
-            elif ref.startswith(".") or target in reachable and target not in stems:
-                hit = "."
-            else:
+    for here, targets in links.items():
+        for hit in targets:
+            if hit in doubled and not links.get(hit):  # a classmate's file another file imports
                 continue
             parent[root(here)] = root(hit)
-        for name in _calls(f):  # a class or function only one sibling defines, used unimported (``%run`` cells)
-            if definer.get(name, here) not in (here, None):
-                parent[root(here)] = root(definer[name])
-        for name in _dotted_imports(f):  # ``from mynet.layers import Dense`` inside the package ``mynet``
-            parts = name.split(".")
-            if len(parts) > 1 and parts[0] == folder.name and parts[1] in parent and parts[1] != here:
-                parent[root(here)] = root(parts[1])
-    used = {root(f.stem) for f in nodes}
-    return len(used) <= 1
+    return len({root(f.stem) for f in nodes}) <= 1
 
 
 def _defs(path: Path) -> frozenset[str]:
@@ -473,13 +493,17 @@ _DEF_NAME = re.compile(r"^[ \t]*def[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
+def _network_words(words: set[str] | frozenset[str]) -> bool:
+    return bool(words & _FORWARD and words & _BACKWARD)
+
+
 def _has_network(folder: Path, limit: int = 200) -> bool:
     """Whether code under ``folder`` (its first ``limit`` files) defines both a forward and a backward pass."""
     words: set[str] = set()
     for f in sorted(itertools.islice(untrusted.files(folder), 50 * limit))[:limit]:
         if f.suffix in SUFFIXES and not _facts(f).scaffolding:
             words |= _facts(f).words
-            if words & _FORWARD and words & _BACKWARD:
+            if _network_words(words):
                 return True
     return False
 
@@ -500,7 +524,7 @@ def _search(folder: Path, depth: int = 0, student: bool = False) -> list[Path]:
         return [folder]  # one submission, named: the intake refuses it or audits it, never a silence
     if (depth == 1 or student) and studentfolders.beyond_a_project(folder):  # no project could be this folder
         return _beyond(folder, depth)
-    if is_project(folder, shared=depth <= 1) or (not code_files(folder) and _root_imports(folder)):
+    if is_project(folder, shared=depth == 0) or (not code_files(folder) and _root_imports(folder)):
         return [folder]
     found = [f for f in code_files(folder) if f.name not in SKIP_FILES]
     if depth == 0:
