@@ -194,3 +194,15 @@ def test_a_flat_class_file_importing_a_classmate_does_not_get_the_classmates_fil
     )
     model = write(p / "model.py", "from layers import Dense\nclass Net:\n    pass\n")
     assert submissions.imported_siblings(model) == [p / "layers.py"]
+
+
+def test_a_sections_own_link_out_is_still_refused_by_name(tmp_path):
+    """Searching a section past the caps student by student never passes over what the section itself holds."""
+    sec = tmp_path / "cls" / "sec1"
+    write(sec / "alice" / "mlp.py", GOOD)
+    write(sec / "bob" / "mlp.py", TANH_BUG)
+    for i in range(2001):
+        (sec / "bob" / "data").mkdir(parents=True, exist_ok=True)
+        (sec / "bob" / "data" / f"s{i}.txt").touch()
+    (sec / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    assert discover([tmp_path / "cls"]) == [sec / "elsewhere", sec / "alice" / "mlp.py", sec / "bob"]

@@ -100,12 +100,13 @@ _memo: dict | None = None
 
 
 def _cached(kind: str, path: Path, compute):
-    if _memo is None:
+    memo = _memo
+    if memo is None:
         return compute(path)
     key = (kind, os.fspath(path))
-    if key not in _memo:
-        _memo[key] = compute(path)
-    return _memo[key]
+    if key not in memo:
+        memo[key] = compute(path)
+    return memo[key]
 
 
 def _bounded_source(path: Path) -> str:
@@ -540,15 +541,15 @@ def _beyond(folder: Path, depth: int) -> list[Path]:
     folder given): then each sub-folder is a student, measured and refused (or searched) on its own, so that one
     student's bulky folder refuses that student only. A section yields at most ``MAX_FILES`` submissions found
     in its students' folders; past that, each further student is one submission of their whole folder."""
-    if depth != 1 or code_files(folder):
+    if depth != 1:
         return [folder]
     try:
-        subs = subfolders(folder)
-    except OSError:
+        subs = [] if code_files(folder) else subfolders(folder)
+    except OSError:  # a folder no one may read: refused by name
         return [folder]
     if len(subs) < 2 or len(subs) > studentfolders.MAX_FILES:  # (a section of one student is that student)
         return [folder]
-    found: list[Path] = []
+    found = _unreadable_entries(folder)  # a link or FIFO of the section's own: refused by name, never passed over
     for d in subs:
         here = _search(d, depth + 1, student=True)
         found += here if len(found) + len(here) <= studentfolders.MAX_FILES else [d]
