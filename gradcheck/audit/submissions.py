@@ -32,6 +32,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import NamedTuple
 
 from gradcheck.audit import cellfiles, helperfiles, studentfolders, untrusted
 
@@ -86,20 +87,135 @@ _RUN_FILE = re.compile(
 )
 
 
+#: Characters of a file the grader reads to learn what it imports (a bounded prefix, :func:`scan_source`): four
+#: times what it parses, so that a file short enough to parse is read whole, and a longer one is scanned line by
+#: line only this far (imports stand at the top; a 64 MiB file of short lines once cost 1.6 GB to split).
+MAX_SCANNED_CHARS = 4 * untrusted.MAX_PARSED_CHARS
+#: A notebook larger than this is read as holding no imports by the search (its JSON must be read whole).
+MAX_SCANNED_NOTEBOOK_BYTES = 16 * 1024 * 1024
+
+#: What one :func:`discover` has read of each file (its bounded source, syntax tree, imports), so that a file is
+#: read and parsed at most once however many folders above it are asked about it; None outside a discover.
+_memo: dict | None = None
+
+
+def _cached(kind: str, path: Path, compute):
+    memo = _memo
+    if memo is None:
+        return compute(path)
+    key = (kind, os.fspath(path))
+    if key not in memo:
+        memo[key] = compute(path)
+    return memo[key]
+
+
+def _bounded_source(path: Path) -> str:
+    if path.suffix == ".ipynb":
+        try:
+            if os.stat(path).st_size > MAX_SCANNED_NOTEBOOK_BYTES:
+                return ""
+        except OSError:
+            return ""
+        return source_of(path)[:MAX_SCANNED_CHARS]
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_SCANNED_CHARS)
+    except OSError:
+        return ""
+    return data.decode("utf-8", errors="replace")
+
+
+def scan_source(path: Path) -> str:
+    """The code of a file as the search for submissions reads it: at most :data:`MAX_SCANNED_CHARS` characters
+    (a file longer than what is parsed is only scanned line by line)."""
+    return _bounded_source(Path(path))
+
+
+class _Facts(NamedTuple):
+    """What the search needs of one file, read off one bounded read and at most one parse (kept per
+    :func:`discover`, never the text or the tree: a tree costs about 900 bytes per character)."""
+
+    refs: frozenset[str]  # imported modules' first components, ``.name`` relative, ``..``; files run (``%run``)
+    dotted: frozenset[str]  # absolute module paths imported (``src.layers``)
+    defs: frozenset[str]  # top-level functions and classes
+    defined: frozenset[str]  # every top-level name (definitions, assignments, imports): as notebook cells share
+    calls: frozenset[str]  # names called as functions
+    parsed: bool
+    helper: bool  # a data-loading or plotting script, or test scaffolding (:mod:`gradcheck.audit.helperfiles`)
+    scaffolding: bool  # test scaffolding only
+    words: frozenset[str]  # the words of the names of the functions it defines (``def backward_pass``)
+
+
+def _read_facts(path: Path) -> _Facts:
+    text = scan_source(path)
+    tree = untrusted.parse(text)
+    refs = _refs_in_tree(tree) if tree is not None else _refs_by_line(text)
+    dotted: set[str] = set()
+    defs: set[str] = set()
+    calls: set[str] = set()
+    if tree is not None:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                dotted |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                dotted.add(node.module)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                calls.add(node.func.id)
+        defs = {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    words = {w.lower() for name in _DEF_NAME.findall(text) for w in _WORD.findall(name)}
+    return _Facts(
+        refs=frozenset(refs | set(_RUN_FILE.findall(text))),
+        dotted=frozenset(dotted),
+        defs=frozenset(defs),
+        defined=frozenset(_top_names(tree)) if tree is not None else frozenset(),
+        calls=frozenset(calls),
+        parsed=tree is not None,
+        helper=helperfiles.is_helper(path, text),
+        scaffolding=helperfiles.is_test_scaffolding(path, text),
+        words=frozenset(words),
+    )
+
+
+def _top_names(tree: ast.Module) -> set[str]:
+    """Names a file defines at its top level: functions, classes, assignments, imports (as
+    :mod:`gradcheck.audit.cellfiles` reads a notebook's cells)."""
+    names: set[str] = set()
+    for s in tree.body:
+        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(s.name)
+        elif isinstance(s, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in s.names}
+        elif isinstance(s, ast.Assign):
+            names |= {t.id for t in s.targets if isinstance(t, ast.Name)}
+    return names
+
+
+def _facts(path: Path) -> _Facts:
+    return _cached("facts", Path(path), _read_facts)
+
+
+def _module_refs(path: Path) -> frozenset[str]:
+    """The modules a file imports, by first component, a relative import of this folder as ``.name`` (``from .helpers
+    import f``, ``from . import helpers``) and of a folder above as ``..``; and the files it runs (``%run a.py``)."""
+    return _facts(path).refs
+
+
 def imported_names(path: Path) -> set[str]:
     """First components of the modules a file imports (``from lib.combo import X`` -> ``lib``; relative: ``.``),
-    and the files it runs into its namespace (``%run layers.py``: ``layers``)."""
-    text = source_of(path)
-    return _imports(text) | set(_RUN_FILE.findall(text))
+    and the files it runs into its namespace (``%run layers.py``: ``layers``). A bounded prefix of the file is
+    read (:func:`scan_source`)."""
+    return {"." if n.startswith(".") else n for n in _module_refs(path)}
 
 
 def imported_siblings(path: Path, limit: int = 50) -> list[Path]:
     """The modules beside a file that it imports, and those they import in turn: ``TwoLayerNN.py`` saying
     ``from nn_utils import relu`` needs ``nn_utils.py`` (or the package folder ``nn_utils/``) in its sandbox.
 
-    A file found in a class folder never has any (a folder whose files import each other is one project,
-    see :func:`is_project`); a file an instructor names alone in a student's project folder does. Links are
-    left out (the copy never follows them); at most ``limit`` entries.
+    A file an instructor names alone in a student's project folder has them. In a flat class folder the files
+    beside one are classmates' (R5-02: ``import bob_bug`` once copied bob's file into the importer's sandbox,
+    where its code read it into the report): a module holding a network of its own (a forward and a backward
+    defined) goes with the file only when the folder is one project (:func:`is_project`, every file linked).
+    Links are left out (the copy never follows them); at most ``limit`` entries.
     """
     folder = path.parent
     try:
@@ -107,6 +223,7 @@ def imported_siblings(path: Path, limit: int = 50) -> list[Path]:
     except OSError:
         return []
     found: dict[str, Path] = {}
+    together: bool | None = None
     todo = [path]
     while todo and len(found) < limit:
         for name in sorted(imported_names(todo.pop())):
@@ -115,6 +232,11 @@ def imported_siblings(path: Path, limit: int = 50) -> list[Path]:
             hit = mod if mod is not None and mod.is_file() else pkg if pkg is not None and pkg.is_dir() else None
             if hit is None or hit == path or hit.name in found or name in SKIP_DIRS:
                 continue
+            if _has_network(hit) if hit.is_dir() else _network_words(_facts(hit).words):
+                if together is None:
+                    together = is_project(folder)
+                if not together:  # another student's network, beside this one in a class folder
+                    continue
             found[hit.name] = hit
             if hit.is_file():
                 todo.append(hit)
@@ -124,33 +246,60 @@ def imported_siblings(path: Path, limit: int = 50) -> list[Path]:
 def run_files(files: list[Path]) -> list[str]:
     """The files of ``files`` another of them runs into its namespace (``%run layers.py``), by file name."""
     stems = {f.stem: f.name for f in files}
-    return sorted({stems[n] for f in files for n in _RUN_FILE.findall(source_of(f)) if n in stems and n != f.stem})
+    return sorted({stems[n] for f in files for n in _RUN_FILE.findall(scan_source(f)) if n in stems and n != f.stem})
 
 
 def _imports(text: str) -> set[str]:
     tree = untrusted.parse(text)
-    if tree is None:
-        return _imports_by_line(text)
+    names = _refs_in_tree(tree) if tree is not None else _refs_by_line(text)
+    return {"." if n.startswith(".") else n for n in names}
+
+
+def _refs_in_tree(tree: ast.Module) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom):
-            names.add("." if node.level else (node.module or "").split(".")[0])
+            if node.level == 1:
+                names |= {"." + (node.module or a.name).split(".")[0] for a in node.names}
+            elif node.level:
+                names.add("..")
+            else:
+                names.add((node.module or "").split(".")[0])
+    return names
+
+
+#: A line that starts an import, read without splitting the text into lines (one pass, linear in the text).
+_IMPORT_LINE = re.compile(r"^[ \t\f\v]*((?:import|from)[ \t][^\n\r]*)", re.MULTILINE)
+
+
+def _refs_by_line(text: str) -> set[str]:
+    """Imports of a file that does not parse as a whole (magics, Python 2, past the parse cap): line by line."""
+    names: set[str] = set()
+    for m in _IMPORT_LINE.finditer(text):
+        stripped = m.group(1).strip()
+        if stripped.startswith("import "):
+            names |= {p.strip().split(" ")[0].split(".")[0] for p in stripped[7:].split(",")}
+        elif stripped.startswith("from ") and " import " in stripped:
+            mod = stripped[5:].split(" import ")[0].strip()
+            if mod.startswith(".."):
+                names.add("..")
+            elif mod.startswith("."):
+                rest = mod[1:].split(".")[0]
+                names |= (
+                    {"." + rest}
+                    if rest
+                    else {"." + a.strip().split(" ")[0] for a in stripped.split(" import ")[1].split(",")}
+                )
+            else:
+                names.add(mod.split(".")[0])
     return names
 
 
 def _imports_by_line(text: str) -> set[str]:
     """Imports of a file that does not parse as a whole (magics, Python 2): line by line."""
-    names: set[str] = set()
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("import "):
-            names |= {p.strip().split(" ")[0].split(".")[0] for p in stripped[7:].split(",")}
-        elif stripped.startswith("from ") and " import " in stripped:
-            mod = stripped[5:].split(" import ")[0].strip()
-            names.add("." if mod.startswith(".") else mod.split(".")[0])
-    return names
+    return {"." if n.startswith(".") else n for n in _refs_by_line(text)}
 
 
 def local_modules(folder: Path) -> set[str]:
@@ -175,34 +324,143 @@ def nested_modules(folder: Path, limit: int = 200) -> set[str]:
     return {stem for stem, where in holders.items() if len(where) == 1}
 
 
-def is_project(folder: Path) -> bool:
+def is_project(folder: Path, shared: bool = True) -> bool:
     """One student's project: a package, code files that import each other (or use each other's functions
-    without importing them), or one network file and its loaders."""
+    without importing them), or one network file and its loaders.
+
+    Imports make a folder one project only when they hold ALL its code together: every code file (but the set-up,
+    test and data-loading ones) is linked to the others by what it imports or what imports it. One file importing
+    a neighbour (``import bob_bug``, even in a block never run) never joins files no import links: in a flat
+    class folder, a student's code must not change how the classmates' files are grouped; nor does a file named
+    ``__init__.py`` beside files no import links. ``shared=False`` says the folder is known to be one student's
+    (a folder inside a student's folder): there any import of its own modules, or a package, is enough.
+    """
     files = code_files(folder)
-    if any(f.name == "__init__.py" for f in files):
-        return True
+    evidence = any(f.name == "__init__.py" for f in files)
     local = local_modules(folder)
-    if any(imported_names(f) & (local - {f.stem}) or "." in imported_names(f) for f in files):
-        return True
     nested = nested_modules(folder) if files else set()
-    if any(imported_names(f) & nested for f in files):  # ``sys.path.append("src")`` then ``import network``
+    stems = {f.stem for f in files if f.suffix == ".py"}
+    for f in files:
+        names = imported_names(f)
+        if names & (local - {f.stem}) or "." in names or names & nested:
+            evidence = True
+    if evidence and (not shared or _held_together(folder, files, stems, local | nested)):
         return True
     files = [f for f in files if f.name not in SKIP_FILES]
-    return helperfiles.one_network_with_helpers(files, source_of) or cellfiles.saved_apart(files, source_of)
+    helpers = [f for f in files if _facts(f).helper]  # (helperfiles.one_network_with_helpers, on the facts)
+    return bool(helpers) and len(files) - len(helpers) == 1 or _saved_apart(files)
+
+
+def _held_together(folder: Path, files: list[Path], stems: set[str], reachable: set[str]) -> bool:
+    """Whether the links between ``files`` (imports, and calls of a function only a sibling defines) join every
+    one of them (set-up, test and helper files aside) into one piece; imports of the folder's sub-folders or of
+    the package above all meet in one place.
+
+    A file is joined by what it imports itself, or by another file importing it; but a file that imports none of
+    its siblings and defines a name another file defines too (``sigmoid``, ``NeuralNetwork``) is joined by no
+    one else's import: it is a classmate's file side by side with the importer's (``import alice, bob``), never
+    a module of the importer's project (a project defines each name once)."""
+    nodes = [f for f in files if f.name not in SKIP_FILES and not _facts(f).helper]
+    inits = [f for f in files if f.name == "__init__.py"]  # what the package's ``__init__`` imports joins it
+    where = {f: "." if f in inits else f.stem for f in nodes + inits}
+    by_stem = {f.stem: f for f in nodes}
+    definers: dict[str, set[str]] = {}
+    for f in nodes:
+        for name in _defs(f):
+            definers.setdefault(name, set()).add(f.stem)
+    unique = {name: next(iter(who)) for name, who in definers.items() if len(who) == 1}
+    doubled = {stem for who in definers.values() if len(who) > 1 for stem in who}
+
+    links: dict[str, set[str]] = {here: set() for here in where.values()}
+    for f, here in where.items():
+        for ref in _module_refs(f):
+            target = ref[1:] if ref.startswith(".") and ref != ".." else ref
+            if target in by_stem and target != here:
+                links[here].add(target)
+            elif ref.startswith(".") or target in reachable and target not in stems:
+                links[here].add(".")
+        for name in _calls(f):  # a class or function only one sibling defines, used unimported (``%run`` cells)
+            if unique.get(name, here) != here:
+                links[here].add(unique[name])
+        for name in _dotted_imports(f):  # ``from mynet.layers import Dense`` inside the package ``mynet``
+            parts = name.split(".")
+            if len(parts) > 1 and parts[0] == folder.name and parts[1] in by_stem and parts[1] != here:
+                links[here].add(parts[1])
+
+    parent = {stem: stem for stem in by_stem} | {".": "."}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for here, targets in links.items():
+        for hit in targets:
+            if hit in doubled and not links.get(hit):  # a classmate's file another file imports
+                continue
+            parent[root(here)] = root(hit)
+    return len({root(f.stem) for f in nodes}) <= 1
+
+
+def _defs(path: Path) -> frozenset[str]:
+    """Functions and classes a file defines at its top level."""
+    return _facts(path).defs
+
+
+def _calls(path: Path) -> frozenset[str]:
+    """Names a file calls as functions (``Dense()``, ``init_params(dims)``)."""
+    return _facts(path).calls
+
+
+def _saved_apart(files: list[Path]) -> bool:
+    """:func:`gradcheck.audit.cellfiles.saved_apart`, read off each file's facts (no parse of its own)."""
+    facts = {f: _facts(f) for f in files}
+    by_name: dict[str, str] = {}
+    for f, x in facts.items():
+        if x.parsed:
+            for n in x.defined:
+                by_name.setdefault(n, f.name)
+    using = [
+        f for f, x in facts.items() if x.parsed and any(by_name.get(n, f.name) != f.name for n in x.calls - x.defined)
+    ]
+    seen: set[str] = set()
+    for x in facts.values():
+        if x.defs & seen:
+            return False
+        seen |= x.defs
+    return len(using) >= cellfiles.FEWEST
 
 
 def _root_imports(folder: Path, limit: int = 200) -> bool:
-    """Whether code in ``folder``'s sub-folders imports through ``folder`` itself.
+    """Whether code in ``folder``'s sub-folders imports through ``folder`` itself, holding them together.
 
     ``src/net.py`` saying ``from src.layers.dense import Dense`` (a dotted path from
     the folder), or ``examples/xor.py`` importing its sibling ``src``: the code runs
     with ``folder`` on the path, so ``folder`` is one project, not a class export.
     A student's file importing its own folder's modules does not count (a class
     export of ``alice/``, ``bob/`` whose files import each other).
+
+    A class export must stay one submission per student whatever one student's code imports: an import of a
+    sibling folder links the two only when that folder reads as a library (a package with ``__init__.py``,
+    code that imports through ``folder`` itself, or no network of its own: no forward and backward defined),
+    never when it holds a network of its own (a classmate's ``bob/mlp.py``); and every sub-folder holding code
+    must be linked to the others.
     """
-    tops = {d.name for d in subfolders(folder) if _holds_python(d)}
+    tops = [d for d in subfolders(folder) if _holds_python(d)]
+    names = {d.name for d in tops}
+    parent = {n: n for n in names}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    through: set[str] = set()  # folders whose own code imports through ``folder``
+    edges: list[tuple[str, str]] = []
     seen = 0
-    for d in subfolders(folder):
+    for d in tops:
         for f in sorted(untrusted.files(d)):
             if f.suffix not in SUFFIXES or set(f.relative_to(folder).parts) & SKIP_DIRS:
                 continue
@@ -211,37 +469,90 @@ def _root_imports(folder: Path, limit: int = 200) -> bool:
                 return False
             for name in _dotted_imports(f):
                 head = name.split(".")[0]
-                if head in tops and (head != d.name or "." in name):
-                    return True
+                if head not in names:
+                    continue
+                if head != d.name:
+                    edges.append((d.name, head))
+                    through.add(d.name)
+                elif "." in name:
+                    through.add(d.name)
+    if not through:
+        return False
+    library = {
+        n for n in names if n in through or (folder / n / "__init__.py").is_file() or not _has_network(folder / n)
+    }
+    for a, b in edges:
+        if b in library:
+            parent[root(a)] = root(b)
+    return len({root(n) for n in names}) == 1 and (len(names) == 1 or any(b in library for _, b in edges))
+
+
+#: Words of a forward and of a backward pass (a folder defining both holds a network of its own).
+_FORWARD = {"forward", "feedforward", "predict", "propagate", "query"}
+_BACKWARD = {"backward", "backprop", "backpropagation", "backpropagate", "gradient", "gradients", "grad", "grads"}
+_DEF_NAME = re.compile(r"^[ \t]*def[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def _network_words(words: set[str] | frozenset[str]) -> bool:
+    return bool(words & _FORWARD and words & _BACKWARD)
+
+
+def _has_network(folder: Path, limit: int = 200) -> bool:
+    """Whether code under ``folder`` (its first ``limit`` files) defines both a forward and a backward pass."""
+    words: set[str] = set()
+    for f in sorted(itertools.islice(untrusted.files(folder), 50 * limit))[:limit]:
+        if f.suffix in SUFFIXES and not _facts(f).scaffolding:
+            words |= _facts(f).words
+            if _network_words(words):
+                return True
     return False
 
 
 def _dotted_imports(path: Path) -> set[str]:
     """Absolute module paths a file imports (``from src.layers import X`` -> ``src.layers``)."""
-    tree = untrusted.parse(source_of(path))
-    if tree is None:
-        return set()
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-            names.add(node.module)
-    return names
+    return set(_facts(path).dotted)
 
 
-def _search(folder: Path, depth: int = 0) -> list[Path]:
-    if depth > 12:
-        return []
-    if depth == 1 and studentfolders.beyond_a_project(folder):  # a student's folder no project could be
-        return [folder]  # one submission, which the intake refuses by name
-    if is_project(folder) or (not code_files(folder) and _root_imports(folder)):
+#: Folders below a folder given that are searched; a folder deeper is one submission (never passed over). Each
+#: student's folder is measured first (:mod:`gradcheck.audit.studentfolders`, at most ``MAX_DEPTH`` deep), so
+#: with a level of sections above the students nothing within the caps is that deep.
+SEARCH_DEPTH = untrusted.MAX_DEPTH + 2
+
+
+def _search(folder: Path, depth: int = 0, student: bool = False) -> list[Path]:
+    if depth > SEARCH_DEPTH:
+        return [folder]  # one submission, named: the intake refuses it or audits it, never a silence
+    if (depth == 1 or student) and studentfolders.beyond_a_project(folder):  # no project could be this folder
+        return _beyond(folder, depth)
+    if is_project(folder, shared=depth == 0) or (not code_files(folder) and _root_imports(folder)):
         return [folder]
     found = [f for f in code_files(folder) if f.name not in SKIP_FILES]
     if depth == 0:
         found += _unreadable_entries(folder)
     for d in subfolders(folder):
         found += _search(d, depth + 1)
+    return found
+
+
+def _beyond(folder: Path, depth: int) -> list[Path]:
+    """A folder past a student's caps: one submission the intake refuses by name, unless it is a level of sections
+    above the students (no code of its own, from two to ``MAX_FILES`` sub-folders, directly below the
+    folder given): then each sub-folder is a student, measured and refused (or searched) on its own, so that one
+    student's bulky folder refuses that student only. A section yields at most ``MAX_FILES`` submissions found
+    in its students' folders; past that, each further student is one submission of their whole folder."""
+    if depth != 1:
+        return [folder]
+    try:
+        subs = [] if code_files(folder) else subfolders(folder)
+    except OSError:  # a folder no one may read: refused by name
+        return [folder]
+    if len(subs) < 2 or len(subs) > studentfolders.MAX_FILES:  # (a section of one student is that student)
+        return [folder]
+    found = _unreadable_entries(folder)  # a link or FIFO of the section's own: refused by name, never passed over
+    for d in subs:
+        here = _search(d, depth + 1, student=True)
+        found += here if len(found) + len(here) <= studentfolders.MAX_FILES else [d]
     return found
 
 
@@ -269,19 +580,26 @@ def _special(path: Path) -> bool:
 def discover(paths: list[Path]) -> list[Path]:
     """Submissions: files given, project folders, and the files and projects found in other folders.
 
+    Each file is read (a bounded prefix) and parsed at most once per call.
+
     Raises
     ------
     FileNotFoundError
         Naming a path that does not exist.
     """
-    found: list[Path] = []
-    for p in map(Path, paths):
-        if not p.exists():
-            raise FileNotFoundError(f"{p} does not exist")
-        if p.name in ("", ".."):  # "." or "..": named by the folder it stands for (reports, result files, the copy)
-            p = Path(os.path.abspath(p))
-        found += [p] if p.is_file() else _search(p)
-    return list(dict.fromkeys(found))
+    global _memo
+    outer, _memo = _memo, {} if _memo is None else _memo
+    try:
+        found: list[Path] = []
+        for p in map(Path, paths):
+            if not p.exists():
+                raise FileNotFoundError(f"{p} does not exist")
+            if p.name in ("", ".."):  # "." or "..": named by the folder it stands for (reports, result files, the copy)
+                p = Path(os.path.abspath(p))
+            found += [p] if p.is_file() else _search(p)
+        return list(dict.fromkeys(found))
+    finally:
+        _memo = outer
 
 
 def result_names(paths: list[Path]) -> dict[Path, str]:
