@@ -247,7 +247,11 @@ def run(tmp_path_factory):
         listeners = _listeners(token)
         package_before, pth_before = _tree_hash(ROOT / "gradcheck", "*.py"), _site_pth()
         examples_before = _tree_hash(ROOT / "examples", "*")
-        env = {**os.environ, "GRADCHECK_TEST_SECRET": f"SECRET-{token}"}
+        # (not measured by coverage: a subprocess reading COVERAGE_PROCESS_CONFIG traces the grader, which judging
+        # deep_square.py's 24 layers made four to six times slower, the batch's longest wait by minutes; the
+        # audit's code is measured through the examples' audit and the in-process tests)
+        env = {k: v for k, v in os.environ.items() if k != "COVERAGE_PROCESS_CONFIG"}
+        env["GRADCHECK_TEST_SECRET"] = f"SECRET-{token}"
         common = ["--jobs", "2", "--spec", spec, "--format", "json"]
 
         baseline = _cli([HONEST, BUGGY, *common, "--output", base / "baseline"], cwd, env)

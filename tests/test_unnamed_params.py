@@ -298,6 +298,18 @@ def test_a_bias_the_forward_adds_and_the_script_never_trains_is_named(tmp_path):
     assert len(said) == 1, s["notes"]
 
 
+def test_a_weight_updated_with_a_decay_term_is_never_said_to_be_untrained(tmp_path):
+    # V = V - eta * grad_V - lam * eta * V: trained, though the script reader does not take the update apart (a
+    # public script's weights were called "never updated: the script never trains them")
+    source = (
+        V_W_SCRIPT.replace("y = np.tanh(x.dot(V))", "y = np.tanh(x.dot(V) + bh)")
+        .replace("eta = 0.1", "eta = 0.1\nbh = np.array([[0.05, -0.02]])")
+        .replace("V = V - eta * grad_V", "V = V - eta * grad_V - 0.01 * eta * V\n    bh = bh - eta * delta1")
+    )
+    s = audit_source(tmp_path, "decayed.py", source)
+    assert not [n for n in s["notes"] if "never updated" in n], s["notes"]
+
+
 def test_a_leaky_relu_fitted_to_slope_one_is_said_to_be_no_activation():
     # a script whose forward skips its ReLU (y = h.dot(w2), h_relu unused) matches a leaky ReLU of slope 1
     from gradcheck.audit.network import label

@@ -24,7 +24,7 @@ from gradcheck.audit.adapters.names import (
     strip_grad,
 )
 from gradcheck.audit.adapters.shapes import flatpair, flatunpack
-from gradcheck.audit.astnames import names_in
+from gradcheck.audit.astnames import names_in, updated_from_itself
 from gradcheck.audit.helperupdates import inline_update_helpers
 
 
@@ -137,7 +137,11 @@ def _never_updated(stmts: list[ast.stmt], params: list[str]) -> list[str]:
         ids = [n.id for n in read]
         if trained & set(ids):
             found += [n for n in ids if n not in trained and is_param_name(n) and not is_grad_name(n)]
-    return list(dict.fromkeys(found))
+    found = list(dict.fromkeys(found))
+    # (updated from itself by a statement the reader does not take as a gradient step, ``W = W - lr * dW - lmda *
+    # lr * W``: trained, though not read off its update)
+    selves = {updated_from_itself(n, set(found)) for s in stmts for n in ast.walk(s) if isinstance(n, ast.stmt)}
+    return [n for n in found if n not in selves]
 
 
 def _updates_elsewhere(stmts: list[ast.stmt], params: list[str]) -> dict[str, str]:
