@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gradcheck.audit import submissions, untrusted
+from gradcheck.audit import filefacts, submissions, untrusted
 from gradcheck.audit.submissions import discover, imported_names
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,7 +153,7 @@ def test_imports_are_read_from_a_bounded_prefix(tmp_path):
     """R5-08: a 64 MiB file of two-character lines took 1.6 GB of the grader's memory to split into lines. What the
     search reads of a file is now a prefix of ``MAX_SCANNED_CHARS`` characters, scanned without splitting."""
     big = tmp_path / "big.py"
-    scanned = 4 * untrusted.MAX_PARSED_CHARS  # (submissions.MAX_SCANNED_CHARS)
+    scanned = 4 * untrusted.MAX_PARSED_CHARS  # (filefacts.MAX_SCANNED_CHARS)
     pad = "ab\n" * (scanned // 3 + 10)
     big.write_text("import numpy\n%matplotlib inline\n" + pad + "import past_the_prefix\n")
     tracemalloc.start()
@@ -163,7 +163,7 @@ def test_imports_are_read_from_a_bounded_prefix(tmp_path):
     finally:
         tracemalloc.stop()
     assert names == {"numpy"}
-    assert untrusted.MAX_PARSED_CHARS <= submissions.MAX_SCANNED_CHARS <= scanned  # a parseable file is read whole
+    assert untrusted.MAX_PARSED_CHARS <= filefacts.MAX_SCANNED_CHARS <= scanned  # a parseable file is read whole
     assert peak < 8 * scanned, peak  # (splitting the whole file: ~20 bytes per character)
 
 

@@ -25,16 +25,18 @@ Results are kept apart by a unique relative path (``alice/mlp.py`` and
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import itertools
 import os
-import re
 import stat
 from pathlib import Path
-from typing import NamedTuple
 
-from gradcheck.audit import cellfiles, helperfiles, studentfolders, untrusted
+from gradcheck.audit import cellfiles, filefacts, studentfolders, untrusted
+from gradcheck.audit.filefacts import RUN_FILE as _RUN_FILE  # noqa: F401 (read by tests/test_linear_scans.py)
+from gradcheck.audit.filefacts import facts as _facts
+from gradcheck.audit.filefacts import refs_by_line as _refs_by_line
+from gradcheck.audit.filefacts import refs_in_tree as _refs_in_tree
+from gradcheck.audit.filefacts import scan_source, source_of  # noqa: F401 (source_of: read from here by others)
 
 SUFFIXES = (".py", ".ipynb")
 #: Folders never searched: caches, environments, version control, test suites.
@@ -57,141 +59,6 @@ def subfolders(folder: Path) -> list[Path]:
     return sorted(
         d for d in folder.iterdir() if d.is_dir() and not d.is_symlink() and d.name not in SKIP_DIRS and _visible(d)
     )
-
-
-def source_of(path: Path) -> str:
-    """The code of a ``.py`` file, or of a notebook's code cells ("" when unreadable)."""
-    text = untrusted.read_text(path)
-    if text is None:
-        return ""
-    if path.suffix != ".ipynb":
-        return text
-    nb = untrusted.read_json(text)
-    cells = nb.get("cells", []) if isinstance(nb, dict) else []
-    if not isinstance(cells, list):
-        return ""
-    lines = []
-    for c in cells:
-        if isinstance(c, dict) and c.get("cell_type") == "code":
-            src = c.get("source", "")  # a damaged file's list may hold numbers: read as no code, never an error here
-            lines.append("".join(x for x in src if isinstance(x, str)) if isinstance(src, list) else str(src))
-    return "\n".join(lines)
-
-
-#: A file run into the namespace rather than imported: a notebook's ``%run layers.py`` (or its export,
-#: ``get_ipython().run_line_magic('run', 'layers.py')``) and ``exec(open("layers.py").read())``.
-_RUN_FILE = re.compile(
-    r"""(?:^[ \t]*%run[ \t]+(?:-i[ \t]+)?|run_line_magic\(\s*['"]run['"]\s*,\s*['"](?:-i\s+)?|exec\(\s*open\(\s*['"])"""
-    r"""(?:\./)?([A-Za-z_]\w*)\.py\b""",
-    re.MULTILINE,
-)
-
-
-#: Characters of a file the grader reads to learn what it imports (a bounded prefix, :func:`scan_source`): four
-#: times what it parses, so that a file short enough to parse is read whole, and a longer one is scanned line by
-#: line only this far (imports stand at the top; a 64 MiB file of short lines once cost 1.6 GB to split).
-MAX_SCANNED_CHARS = 4 * untrusted.MAX_PARSED_CHARS
-#: A notebook larger than this is read as holding no imports by the search (its JSON must be read whole).
-MAX_SCANNED_NOTEBOOK_BYTES = 16 * 1024 * 1024
-
-#: What one :func:`discover` has read of each file (its bounded source, syntax tree, imports), so that a file is
-#: read and parsed at most once however many folders above it are asked about it; None outside a discover.
-_memo: dict | None = None
-
-
-def _cached(kind: str, path: Path, compute):
-    memo = _memo
-    if memo is None:
-        return compute(path)
-    key = (kind, os.fspath(path))
-    if key not in memo:
-        memo[key] = compute(path)
-    return memo[key]
-
-
-def _bounded_source(path: Path) -> str:
-    if path.suffix == ".ipynb":
-        try:
-            if os.stat(path).st_size > MAX_SCANNED_NOTEBOOK_BYTES:
-                return ""
-        except OSError:
-            return ""
-        return source_of(path)[:MAX_SCANNED_CHARS]
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_SCANNED_CHARS)
-    except OSError:
-        return ""
-    return data.decode("utf-8", errors="replace")
-
-
-def scan_source(path: Path) -> str:
-    """The code of a file as the search for submissions reads it: at most :data:`MAX_SCANNED_CHARS` characters
-    (a file longer than what is parsed is only scanned line by line)."""
-    return _bounded_source(Path(path))
-
-
-class _Facts(NamedTuple):
-    """What the search needs of one file, read off one bounded read and at most one parse (kept per
-    :func:`discover`, never the text or the tree: a tree costs about 900 bytes per character)."""
-
-    refs: frozenset[str]  # imported modules' first components, ``.name`` relative, ``..``; files run (``%run``)
-    dotted: frozenset[str]  # absolute module paths imported (``src.layers``)
-    defs: frozenset[str]  # top-level functions and classes
-    defined: frozenset[str]  # every top-level name (definitions, assignments, imports): as notebook cells share
-    calls: frozenset[str]  # names called as functions
-    parsed: bool
-    helper: bool  # a data-loading or plotting script, or test scaffolding (:mod:`gradcheck.audit.helperfiles`)
-    scaffolding: bool  # test scaffolding only
-    words: frozenset[str]  # the words of the names of the functions it defines (``def backward_pass``)
-
-
-def _read_facts(path: Path) -> _Facts:
-    text = scan_source(path)
-    tree = untrusted.parse(text)
-    refs = _refs_in_tree(tree) if tree is not None else _refs_by_line(text)
-    dotted: set[str] = set()
-    defs: set[str] = set()
-    calls: set[str] = set()
-    if tree is not None:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                dotted |= {a.name for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-                dotted.add(node.module)
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                calls.add(node.func.id)
-        defs = {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-    words = {w.lower() for name in _DEF_NAME.findall(text) for w in _WORD.findall(name)}
-    return _Facts(
-        refs=frozenset(refs | set(_RUN_FILE.findall(text))),
-        dotted=frozenset(dotted),
-        defs=frozenset(defs),
-        defined=frozenset(_top_names(tree)) if tree is not None else frozenset(),
-        calls=frozenset(calls),
-        parsed=tree is not None,
-        helper=helperfiles.is_helper(path, text),
-        scaffolding=helperfiles.is_test_scaffolding(path, text),
-        words=frozenset(words),
-    )
-
-
-def _top_names(tree: ast.Module) -> set[str]:
-    """Names a file defines at its top level: functions, classes, assignments, imports (as
-    :mod:`gradcheck.audit.cellfiles` reads a notebook's cells)."""
-    names: set[str] = set()
-    for s in tree.body:
-        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(s.name)
-        elif isinstance(s, (ast.Import, ast.ImportFrom)):
-            names |= {(a.asname or a.name).split(".")[0] for a in s.names}
-        elif isinstance(s, ast.Assign):
-            names |= {t.id for t in s.targets if isinstance(t, ast.Name)}
-    return names
-
-
-def _facts(path: Path) -> _Facts:
-    return _cached("facts", Path(path), _read_facts)
 
 
 def _module_refs(path: Path) -> frozenset[str]:
@@ -253,48 +120,6 @@ def _imports(text: str) -> set[str]:
     tree = untrusted.parse(text)
     names = _refs_in_tree(tree) if tree is not None else _refs_by_line(text)
     return {"." if n.startswith(".") else n for n in names}
-
-
-def _refs_in_tree(tree: ast.Module) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            if node.level == 1:
-                names |= {"." + (node.module or a.name).split(".")[0] for a in node.names}
-            elif node.level:
-                names.add("..")
-            else:
-                names.add((node.module or "").split(".")[0])
-    return names
-
-
-#: A line that starts an import, read without splitting the text into lines (one pass, linear in the text).
-_IMPORT_LINE = re.compile(r"^[ \t\f\v]*((?:import|from)[ \t][^\n\r]*)", re.MULTILINE)
-
-
-def _refs_by_line(text: str) -> set[str]:
-    """Imports of a file that does not parse as a whole (magics, Python 2, past the parse cap): line by line."""
-    names: set[str] = set()
-    for m in _IMPORT_LINE.finditer(text):
-        stripped = m.group(1).strip()
-        if stripped.startswith("import "):
-            names |= {p.strip().split(" ")[0].split(".")[0] for p in stripped[7:].split(",")}
-        elif stripped.startswith("from ") and " import " in stripped:
-            mod = stripped[5:].split(" import ")[0].strip()
-            if mod.startswith(".."):
-                names.add("..")
-            elif mod.startswith("."):
-                rest = mod[1:].split(".")[0]
-                names |= (
-                    {"." + rest}
-                    if rest
-                    else {"." + a.strip().split(" ")[0] for a in stripped.split(" import ")[1].split(",")}
-                )
-            else:
-                names.add(mod.split(".")[0])
-    return names
 
 
 def _imports_by_line(text: str) -> set[str]:
@@ -490,8 +315,6 @@ def _root_imports(folder: Path, limit: int = 200) -> bool:
 #: Words of a forward and of a backward pass (a folder defining both holds a network of its own).
 _FORWARD = {"forward", "feedforward", "predict", "propagate", "query"}
 _BACKWARD = {"backward", "backprop", "backpropagation", "backpropagate", "gradient", "gradients", "grad", "grads"}
-_DEF_NAME = re.compile(r"^[ \t]*def[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
 def _network_words(words: set[str] | frozenset[str]) -> bool:
@@ -587,9 +410,7 @@ def discover(paths: list[Path]) -> list[Path]:
     FileNotFoundError
         Naming a path that does not exist.
     """
-    global _memo
-    outer, _memo = _memo, {} if _memo is None else _memo
-    try:
+    with filefacts.reading():
         found: list[Path] = []
         for p in map(Path, paths):
             if not p.exists():
@@ -598,8 +419,6 @@ def discover(paths: list[Path]) -> list[Path]:
                 p = Path(os.path.abspath(p))
             found += [p] if p.is_file() else _search(p)
         return list(dict.fromkeys(found))
-    finally:
-        _memo = outer
 
 
 def result_names(paths: list[Path]) -> dict[Path, str]:
