@@ -14,7 +14,6 @@ task can call it as it is.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import importlib
 import json
@@ -40,7 +39,6 @@ from gradcheck.audit import (
     dropoutkept,
     frameworks,
     guesserror,
-    helperfiles,
     intake,
     ownloss,
     runbudget,
@@ -53,6 +51,7 @@ from gradcheck.audit import (
 from gradcheck.audit.adapters.sizes import INVENTED_N, make_batch
 from gradcheck.audit.extracted import believed_precision
 from gradcheck.audit.grade import SubmissionResult, grade, point_to_code, scalar_network
+from gradcheck.audit.helperclaim import NO_NETWORK, no_network_read
 from gradcheck.audit.initspec import suggestion
 from gradcheck.audit.lookalike import look_alike
 from gradcheck.audit.newprocess import starts_a_process
@@ -424,61 +423,6 @@ def _worker_error(err: dict, box) -> str:
     if box is not None and box.status != "ok":
         text += f"; {box.reason}"
     return text
-
-
-#: Errors that make a file a helper of its upload, left out of the Gradescope lowest score (the same as
-#: :data:`gradcheck.report.gradescope.NO_NETWORK`): a claim the grader checks less on, so never the answer's alone.
-NO_NETWORK = ("EntryNotFound", "ParamsNotFound", "ConstructorArguments", "AmbiguousEntry")
-#: Words of a method's name that make a class one the audit would run as a network (its backward pass).
-_BACKWARD_WORDS = {"backward", "backprop", "backpropagation", "backpropagate", "gradient", "gradients", "grad", "grads"}
-
-
-def no_network_read(path: Path, error: str) -> bool:
-    """The grader's own reading of the file agrees with the worker's "no network can run from it alone" (``error``,
-    one of :data:`NO_NETWORK`): the answer is the submission's to write (R5-09: a forged ``raised_by: "audit"``
-    made a buggy file a helper), so only what the grader reads itself makes a file a helper.
-
-    ``EntryNotFound``/``ParamsNotFound``: no class with a backward method and no function named for a backward pass
-    (nor, read line by line, any network code); ``ConstructorArguments``: a class with a backward method whose
-    ``__init__`` needs an argument; ``AmbiguousEntry``: two such classes. A notebook, a folder, a file too large to
-    parse or one that does not parse is never a helper on the answer's word.
-    """
-    if path.suffix != ".py" or not path.is_file():
-        return False
-    source = untrusted.read_text(path)
-    if source is None:
-        return False
-    if error.startswith(("EntryNotFound", "ParamsNotFound")) and not helperfiles.defines_network(source):
-        return True
-    tree = untrusted.parse(source)
-    if tree is None:
-        return False
-    backward = [c for c in ast.walk(tree) if isinstance(c, ast.ClassDef) and _has_backward(c.body)]
-    if error.startswith(("EntryNotFound", "ParamsNotFound")):
-        return not backward and not _has_backward(tree.body)
-    if error.startswith("AmbiguousEntry"):
-        return len(backward) >= 2
-    return any(_needs_arguments(c) for c in backward)
-
-
-def _has_backward(body: list) -> bool:
-    """A function defined in ``body`` whose name has a backward word (``backward``, ``backprop``, ``grad_W``)."""
-    return any(
-        isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
-        and {w.lower() for w in helperfiles._WORD.findall(f.name)} & _BACKWARD_WORDS
-        for f in body
-    )
-
-
-def _needs_arguments(cls: ast.ClassDef) -> bool:
-    """The class's own ``__init__`` takes an argument beyond ``self`` with no default."""
-    for f in cls.body:
-        if isinstance(f, ast.FunctionDef) and f.name == "__init__":
-            a = f.args
-            positional = [*a.posonlyargs, *a.args][1:]
-            kw_required = [k for k, d in zip(a.kwonlyargs, a.kw_defaults) if d is None]
-            return len(positional) > len(a.defaults) or bool(kw_required)
-    return False
 
 
 def _cut_short(box) -> str:

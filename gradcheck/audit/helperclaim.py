@@ -1,0 +1,68 @@
+"""Whether a file is a helper of its upload (no network runs from it alone), on the grader's own reading.
+
+A Gradescope upload's lowest score leaves out a file from which no network runs (a data loader, a layers library
+beside the network file). The worker says so in its answer, but the answer is the submission's to write: a
+forged ``raised_by: "audit"`` once made a buggy file a helper and its upload scored 1.0 instead of 0.5 (red team
+round 5, R5-09). The claim stands only where the grader's reading of the file's text agrees.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from gradcheck.audit import helperfiles, untrusted
+
+#: Errors that make a file a helper of its upload, left out of the Gradescope lowest score (the same as
+#: :data:`gradcheck.report.gradescope.NO_NETWORK`): a claim the grader checks less on, so never the answer's alone.
+NO_NETWORK = ("EntryNotFound", "ParamsNotFound", "ConstructorArguments", "AmbiguousEntry")
+#: Words of a method's name that make a class one the audit would run as a network (its backward pass).
+_BACKWARD_WORDS = {"backward", "backprop", "backpropagation", "backpropagate", "gradient", "gradients", "grad", "grads"}
+
+
+def no_network_read(path: Path, error: str) -> bool:
+    """The grader's own reading of the file agrees with the worker's "no network can run from it alone" (``error``,
+    one of :data:`NO_NETWORK`): the answer is the submission's to write (R5-09: a forged ``raised_by: "audit"``
+    made a buggy file a helper), so only what the grader reads itself makes a file a helper.
+
+    ``EntryNotFound``/``ParamsNotFound``: no class with a backward method and no function named for a backward pass
+    (nor, read line by line, any network code); ``ConstructorArguments``: a class with a backward method whose
+    ``__init__`` needs an argument; ``AmbiguousEntry``: two such classes. A notebook, a folder, a file too large to
+    parse or one that does not parse is never a helper on the answer's word.
+    """
+    if path.suffix != ".py" or not path.is_file():
+        return False
+    source = untrusted.read_text(path)
+    if source is None:
+        return False
+    if error.startswith(("EntryNotFound", "ParamsNotFound")) and not helperfiles.defines_network(source):
+        return True
+    tree = untrusted.parse(source)
+    if tree is None:
+        return False
+    backward = [c for c in ast.walk(tree) if isinstance(c, ast.ClassDef) and _has_backward(c.body)]
+    if error.startswith(("EntryNotFound", "ParamsNotFound")):
+        return not backward and not _has_backward(tree.body)
+    if error.startswith("AmbiguousEntry"):
+        return len(backward) >= 2
+    return any(_needs_arguments(c) for c in backward)
+
+
+def _has_backward(body: list) -> bool:
+    """A function defined in ``body`` whose name has a backward word (``backward``, ``backprop``, ``grad_W``)."""
+    return any(
+        isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and {w.lower() for w in helperfiles._WORD.findall(f.name)} & _BACKWARD_WORDS
+        for f in body
+    )
+
+
+def _needs_arguments(cls: ast.ClassDef) -> bool:
+    """The class's own ``__init__`` takes an argument beyond ``self`` with no default."""
+    for f in cls.body:
+        if isinstance(f, ast.FunctionDef) and f.name == "__init__":
+            a = f.args
+            positional = [*a.posonlyargs, *a.args][1:]
+            kw_required = [k for k, d in zip(a.kwonlyargs, a.kw_defaults) if d is None]
+            return len(positional) > len(a.defaults) or bool(kw_required)
+    return False
