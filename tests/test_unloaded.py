@@ -100,7 +100,7 @@ class Data:
 
 
 def _project(root, files: dict[str, str]):
-    root.mkdir()
+    root.mkdir(parents=True)
     for name, text in files.items():
         (root / name).write_text(textwrap.dedent(text))
     return root
@@ -108,11 +108,16 @@ def _project(root, files: dict[str, str]):
 
 @pytest.fixture(scope="module")
 def audited(tmp_path_factory, audit_json):
+    # three students' project folders in a class folder: the folder of one student's project is one submission
+    # whatever links its files (given alone, a folder is one project only when imports link every file: a data
+    # layer nothing imports would be a submission of its own, as a classmate's file beside the others would be)
     base = tmp_path_factory.mktemp("unloaded")
-    undefined = _project(base / "undefined_base", {"layers.py": LAYERS, "model.py": MODEL})
-    py2 = _project(base / "python2_project", {"layers.py": LAYERS, "main.py": PY2_MAIN})
-    loader = _project(base / "python2_beside_loader", {"layers.py": LAYERS, "main.py": PY2_MAIN, "data.py": DATA_LAYER})
-    return audit_json([undefined, py2, loader], base / "out")
+    _project(base / "class" / "undefined_base", {"layers.py": LAYERS, "model.py": MODEL})
+    _project(base / "class" / "python2_project", {"layers.py": LAYERS, "main.py": PY2_MAIN})
+    _project(
+        base / "class" / "python2_beside_loader", {"layers.py": LAYERS, "main.py": PY2_MAIN, "data.py": DATA_LAYER}
+    )
+    return audit_json([base / "class"], base / "out")
 
 
 def test_a_python2_project_is_said_to_be_python2_not_missing_cpickle(audited):
