@@ -118,6 +118,27 @@ def test_a_genuine_helper_beside_the_network_still_does_not_lower_the_score(tmp_
     assert "Not graded on their own" in doc["tests"][0]["output"]
 
 
+def test_a_function_style_layers_module_beside_the_network_is_a_helper(tmp_path):
+    """``affine_backward(dout, cache)`` and the like: a layer library's functions, which hold no network and in which
+    the audit finds none (they counted in the lowest score, 0, of an honest upload, once the answer's word alone no
+    longer made a file a helper)."""
+    layers = tmp_path / "layers.py"
+    layers.write_text(
+        "def affine_forward(x, w, b):\n    return x @ w + b, (x, w, b)\n\n\n"
+        "def affine_backward(dout, cache):\n    x, w, b = cache\n    return dout @ w.T, x.T @ dout, dout.sum(0)\n\n\n"
+        "def sigmoid_backward(dA, s):\n    return dA * s * (1 - s)\n",
+        encoding="utf-8",
+    )
+    library = _refused(layers, "EntryNotFound")
+    assert library.error_source == "audit"
+    doc = _gradescope(_passing(str(tmp_path / "net.py")), library)
+    assert doc["score"] == 1.0
+    # a backward of a network's own (taking the data, not an upstream gradient) keeps a forged claim out
+    net = tmp_path / "net.py"
+    net.write_text("def backward(X, Y, params):\n    return {}\n", encoding="utf-8")
+    assert _refused(net, "EntryNotFound").error_source != "audit"
+
+
 def test_a_forged_finding_for_a_file_the_grader_cannot_read_counts(tmp_path):
     assert _refused(tmp_path / "gone.py", "EntryNotFound").error_source != "audit"
     nb = tmp_path / "hw.ipynb"

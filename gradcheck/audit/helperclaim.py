@@ -12,6 +12,7 @@ import ast
 from pathlib import Path
 
 from gradcheck.audit import helperfiles, untrusted
+from gradcheck.audit.adapters.names import role_of
 
 #: Errors that make a file a helper of its upload, left out of the Gradescope lowest score (the same as
 #: :data:`gradcheck.report.gradescope.NO_NETWORK`): a claim the grader checks less on, so never the answer's alone.
@@ -42,19 +43,31 @@ def no_network_read(path: Path, error: str) -> bool:
         return False
     backward = [c for c in ast.walk(tree) if isinstance(c, ast.ClassDef) and _has_backward(c.body)]
     if error.startswith(("EntryNotFound", "ParamsNotFound")):
-        return not backward and not _has_backward(tree.body)
+        return not backward and not _has_backward(tree.body, layers=False)
     if error.startswith("AmbiguousEntry"):
         return len(backward) >= 2
     return any(_needs_arguments(c) for c in backward)
 
 
-def _has_backward(body: list) -> bool:
-    """A function defined in ``body`` whose name has a backward word (``backward``, ``backprop``, ``grad_W``)."""
+def _has_backward(body: list, layers: bool = True) -> bool:
+    """A function defined in ``body`` whose name has a backward word (``backward``, ``backprop``, ``grad_W``).
+
+    ``layers=False``: not one of a layer library's functions, which take the upstream gradient or the forward's
+    cache (``affine_backward(dout, cache)``, ``sigmoid_backward(dA, cache)``): a file of those alone holds no
+    network, and the audit finds none in it (a function-style layers module beside the network file of a
+    Gradescope upload is a helper, never the upload's lowest score).
+    """
     return any(
         isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
         and {w.lower() for w in helperfiles._WORD.findall(f.name)} & _BACKWARD_WORDS
+        and (layers or not _layer_style(f))
         for f in body
     )
+
+
+def _layer_style(f: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Does ``f`` take the upstream gradient or a forward's cache (``dout``, ``dA``, ``cache``)?"""
+    return any(role_of(a.arg) in ("dout", "cache") for a in [*f.args.posonlyargs, *f.args.args, *f.args.kwonlyargs])
 
 
 def _needs_arguments(cls: ast.ClassDef) -> bool:
