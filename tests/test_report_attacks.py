@@ -142,8 +142,25 @@ def test_a_function_style_layers_module_beside_the_network_is_a_helper(tmp_path)
 def test_a_forged_finding_for_a_file_the_grader_cannot_read_counts(tmp_path):
     assert _refused(tmp_path / "gone.py", "EntryNotFound").error_source != "audit"
     nb = tmp_path / "hw.ipynb"
-    nb.write_text("{}", encoding="utf-8")
+    nb.write_bytes(b"\xff\xfe not a notebook")
     assert _refused(nb, "EntryNotFound").error_source != "audit"
+
+
+def test_a_notebook_is_read_by_its_code_cells(tmp_path):
+    """An exploration notebook beside the network file holds no network: a helper (a notebook counted whatever it
+    held, and an honest upload's lowest score was its error); one holding a network class does not become one on
+    a forged word."""
+    import nbformat
+
+    def notebook(path, *cells):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+        path.write_text(nbformat.writes(nb), encoding="utf-8")
+        return path
+
+    plots = notebook(tmp_path / "explore.ipynb", "%matplotlib inline\nimport numpy as np", "x = np.loadtxt('d.csv')")
+    assert _refused(plots, "EntryNotFound").error_source == "audit"
+    net = notebook(tmp_path / "hw.ipynb", "import numpy as np", BUGGY_NET)
+    assert _refused(net, "EntryNotFound").error_source != "audit"
 
 
 # --------------------------------------------------------------------------- R5-05, R5-06: the answer's free text

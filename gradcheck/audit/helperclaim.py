@@ -13,6 +13,7 @@ from pathlib import Path
 
 from gradcheck.audit import helperfiles, untrusted
 from gradcheck.audit.adapters.names import role_of
+from gradcheck.audit.filefacts import source_of
 
 #: Errors that make a file a helper of its upload, left out of the Gradescope lowest score (the same as
 #: :data:`gradcheck.report.gradescope.NO_NETWORK`): a claim the grader checks less on, so never the answer's alone.
@@ -28,12 +29,12 @@ def no_network_read(path: Path, error: str) -> bool:
 
     ``EntryNotFound``/``ParamsNotFound``: no class with a backward method and no function named for a backward pass
     (nor, read line by line, any network code); ``ConstructorArguments``: a class with a backward method whose
-    ``__init__`` needs an argument; ``AmbiguousEntry``: two such classes. A notebook, a folder, a file too large to
-    parse or one that does not parse is never a helper on the answer's word.
+    ``__init__`` needs an argument; ``AmbiguousEntry``: two such classes. A notebook is read by its code cells. A
+    folder, a file too large to parse or one that does not parse is never a helper on the answer's word.
     """
-    if path.suffix != ".py" or not path.is_file():
+    if path.suffix not in (".py", ".ipynb") or not path.is_file():
         return False
-    source = untrusted.read_text(path)
+    source = _code_of(path)
     if source is None:
         return False
     if error.startswith(("EntryNotFound", "ParamsNotFound")) and not helperfiles.defines_network(source):
@@ -47,6 +48,17 @@ def no_network_read(path: Path, error: str) -> bool:
     if error.startswith("AmbiguousEntry"):
         return len(backward) >= 2
     return any(_needs_arguments(c) for c in backward)
+
+
+def _code_of(path: Path) -> str | None:
+    """A ``.py`` file's text, or a notebook's code cells without their magics and shell lines (``%matplotlib``,
+    ``!pip``), which do not parse as Python; None when unreadable."""
+    if path.suffix == ".py":
+        return untrusted.read_text(path)
+    text = untrusted.read_text(path)
+    if text is None or not isinstance(untrusted.read_json(text), dict):
+        return None  # (not a notebook: never a helper on the answer's word)
+    return "\n".join(line for line in source_of(path).splitlines() if not line.lstrip().startswith(("%", "!")))
 
 
 def _has_backward(body: list, layers: bool = True) -> bool:
