@@ -25,7 +25,7 @@ def _parse(source: str) -> ast.Module | None:
     return untrusted.parse(source)
 
 
-def _defined(tree: ast.Module) -> set[str]:
+def defined(tree: ast.Module) -> set[str]:
     """Names a file defines at its top level: functions, classes, assignments, imports."""
     names: set[str] = set()
     for s in tree.body:
@@ -46,7 +46,7 @@ def _called(tree: ast.Module) -> set[str]:
 def sibling_uses(files: list[Path], source_of: Callable[[Path], str]) -> dict[str, list[str]]:
     """For each file, the functions it calls that only another file of the folder defines."""
     trees = {f: _parse(source_of(f)) for f in files}
-    defs = {f: _defined(t) for f, t in trees.items() if t is not None}
+    defs = {f: defined(t) for f, t in trees.items() if t is not None}
     by_name: dict[str, str] = {}
     for f, names in defs.items():
         for n in names:

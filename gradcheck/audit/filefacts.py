@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from gradcheck.audit import helperfiles, untrusted
+from gradcheck.audit import cellfiles, helperfiles, untrusted
 
 
 def source_of(path: Path) -> str:
@@ -137,27 +137,13 @@ def read_facts(path: Path) -> Facts:
         refs=frozenset(refs | set(RUN_FILE.findall(text))),
         dotted=frozenset(dotted),
         defs=frozenset(defs),
-        defined=frozenset(_top_names(tree)) if tree is not None else frozenset(),
+        defined=frozenset(cellfiles.defined(tree)) if tree is not None else frozenset(),
         calls=frozenset(calls),
         parsed=tree is not None,
         helper=helperfiles.is_helper(path, text),
         scaffolding=helperfiles.is_test_scaffolding(path, text),
         words=frozenset(words),
     )
-
-
-def _top_names(tree: ast.Module) -> set[str]:
-    """Names a file defines at its top level: functions, classes, assignments, imports (as
-    :mod:`gradcheck.audit.cellfiles` reads a notebook's cells)."""
-    names: set[str] = set()
-    for s in tree.body:
-        if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(s.name)
-        elif isinstance(s, (ast.Import, ast.ImportFrom)):
-            names |= {(a.asname or a.name).split(".")[0] for a in s.names}
-        elif isinstance(s, ast.Assign):
-            names |= {t.id for t in s.targets if isinstance(t, ast.Name)}
-    return names
 
 
 def facts(path: Path) -> Facts:
