@@ -34,6 +34,10 @@ def test_the_workers_own_answer_is_read():
         ({"notes": ["fine", 3]}, "'notes' (an item not a str)"),
         ({"grads": [[1.0]]}, "'grads' (an item not a dict)"),
         ({"own_outputs": True}, "'own_outputs' (bool)"),
+        # red team round 6: a gradient of no parameter, or of a list, ended its audit in an internal error
+        ({"grads": [{"path": "W1", "data": [1.0]}]}, "'grads' (an item whose 'param' is no string)"),
+        ({"grads": [{"param": ["W1"], "data": [1.0]}]}, "'grads' (an item whose 'param' is no string)"),
+        ({"grads": [{"param": "W1", "path": ["x"]}]}, "'grads' (an item whose path or rule is no string)"),
     ],
 )
 def test_a_field_of_a_type_the_worker_never_writes_is_no_answer(fields, named):
@@ -65,3 +69,12 @@ def test_a_verdict_that_cannot_be_recorded_is_that_students_error(tmp_path, monk
     by = {p.parent.name: r for p, r in zip(sorted((tmp_path / "class").glob("*/mlp.py")), report.submissions)}
     assert by["bob"].status == "error" and "internal error while recording the verdict" in by["bob"].error
     assert by["alice"].status == "error" and "recording" not in (by["alice"].error or "")
+
+
+def test_a_gradients_path_is_cut_when_read():
+    """Red team round 6: four 3 MB ``grads[].path`` went verbatim into every report's suggested spec (12 MB each)."""
+    grads = [{"param": "W1", "path": "x" * 3_000_000, "rule": "y" * 5000, "data": [1.0]}]
+    got = _parse_channel(_answer(grads=grads, params=[{"name": "W1", "path": "p" * 10_000, "data": [1.0]}]))
+    assert got is not None
+    assert len(got["grads"][0]["path"]) == answerschema.TEXT_CHARS == len(got["grads"][0]["rule"])
+    assert len(got["params"][0]["path"]) == answerschema.TEXT_CHARS and got["grads"][0]["param"] == "W1"

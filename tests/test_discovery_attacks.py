@@ -206,3 +206,38 @@ def test_a_sections_own_link_out_is_still_refused_by_name(tmp_path):
         (sec / "bob" / "data" / f"s{i}.txt").touch()
     (sec / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
     assert discover([tmp_path / "cls"]) == [sec / "elsewhere", sec / "alice" / "mlp.py", sec / "bob"]
+
+
+# ----------------------------------------------------------------------------- red team round 6
+
+
+def test_a_file_defining_builtins_joins_no_classmate_calling_them(tmp_path):
+    """R6-01: a file defining ``print`` and ``range`` (and importing its classmates in a block that never runs) was the
+    one definer of names every classmate calls: each call linked the caller to it, and the flat class was one
+    project (one row "ok" for three students)."""
+    root = tmp_path / "cls"
+    write(root / "alice_correct.py", GOOD + "\nprint(list(range(3)))\n")
+    write(root / "bob_bug.py", TANH_BUG + "\nprint(list(range(3)))\n")
+    shadow = "import builtins\n\n\ndef print(*a):\n    return builtins.print(*a)\n\n\ndef range(*a):\n"
+    shadow += "    return builtins.range(*a)\n\n\ntry:\n    import alice_correct, bob_bug  # noqa\n"
+    shadow += "except ImportError:\n"
+    write(root / "mallory_bug.py", shadow + "    pass\n" + TANH_BUG)
+    assert discover([root]) == [root / "alice_correct.py", root / "bob_bug.py", root / "mallory_bug.py"]
+
+
+def test_a_classmates_network_with_a_compound_backward_name_is_not_copied_beside_an_importer(tmp_path):
+    """R6-02: carol's ``back_prop`` (the words "back" and "prop") was no backward pass to the search, so her file,
+    holding "no network", was copied into the sandbox of a classmate's file importing it."""
+    root = tmp_path / "cls"
+    write(root / "carol.py", GOOD.replace("def backward(", "def back_prop(").replace(".backward(", ".back_prop("))
+    mallory = write(root / "mallory_net.py", "def unused():\n    import carol  # noqa\n\n\n" + TANH_BUG)
+    assert submissions.imported_siblings(mallory) == []
+
+
+def test_a_project_whose_scripts_each_define_main_is_one_project(tmp_path):
+    """R6-03: ``model.py`` and ``train.py`` each defining ``main()``, ``train.py`` importing ``model``: the shared
+    name read as two classmates' files, and the honest project, given alone, was split in two."""
+    proj = tmp_path / "proj"
+    write(proj / "model.py", GOOD + "\n\ndef main():\n    pass\n")
+    write(proj / "train.py", "from model import NeuralNetwork\n\n\ndef main():\n    NeuralNetwork()\n")
+    assert discover([proj]) == [proj]

@@ -268,3 +268,19 @@ def test_student_messages_still_lose_the_instructors_hints():
     said = "GradsNotFound: no gradients were extracted  ;  then set spec.grads (in reading gradients)"
     assert for_students(said) == "GradsNotFound: no gradients were extracted (in reading gradients)"
     assert for_students("boom, use the loss; see [loss] name") == "boom, use the loss"
+
+
+def test_a_backward_under_a_second_name_or_a_stray_method_forges_no_helper(tmp_path):
+    """Red team round 6: ``backward = _step`` (no ``def backward``) read as a file with no backward, and one class
+    with a ``clip_grad`` method beside the network read as two networks (AmbiguousEntry): both forged claims left a
+    buggy file out of the lowest score."""
+    aliased = tmp_path / "aliased.py"
+    aliased.write_text(BUGGY_NET.replace("def backward(", "def _step(") + "\n    backward = _step\n", encoding="utf-8")
+    assert _refused(aliased, "EntryNotFound").error_source != "audit"
+    stray = tmp_path / "stray.py"
+    clipper = "\n\nclass Clipper:\n    def clip_grad(self, g):\n        return g\n"
+    stray.write_text(BUGGY_NET + clipper, encoding="utf-8")
+    assert _refused(stray, "AmbiguousEntry").error_source != "audit"
+    two = tmp_path / "two.py"  # two runnable networks: the claim the grader reads too
+    two.write_text(BUGGY_NET + BUGGY_NET.replace("class TanhNet", "class OtherNet"), encoding="utf-8")
+    assert _refused(two, "AmbiguousEntry").error_source == "audit"

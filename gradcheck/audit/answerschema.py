@@ -67,6 +67,9 @@ TEXT_CHARS = 300
 NOTE_CHARS = 2000
 NOTES = 100
 ERROR_CHARS = {"type": 120, "message": 2000, "where": TEXT_CHARS, "raised_by": 20, "traceback": 8000}
+#: Free-text fields of a parameter's or a gradient's entry (where the code holds it, how it was read), cut to
+#: :data:`TEXT_CHARS`.
+PATH_FIELDS = ("path", "rule")
 #: Added where a field was cut.
 CUT = " [...]"
 
@@ -84,8 +87,14 @@ def mistyped(answer: dict[str, Any]) -> str | None:
         return "'shape' (not a shape the worker writes)"
     for key, field in (("params", "name"), ("grads", "param")):
         for item in answer.get(key) or ():
-            if isinstance(item.get(field), str) and len(item[field]) > NAME_CHARS:
+            if not isinstance(item.get(field), str):  # (a gradient of no parameter: an internal error, before)
+                return f"{key!r} (an item whose {field!r} is no string)"
+            if len(item[field]) > NAME_CHARS:
                 return f"{key!r} (a {field} over {NAME_CHARS} characters)"
+    for key in ("params", "grads"):
+        for item in answer.get(key) or ():
+            if any(k in item and not isinstance(item[k], _STR) for k in PATH_FIELDS):
+                return f"{key!r} (an item whose path or rule is no string)"
     return None
 
 
@@ -100,6 +109,12 @@ def clipped(answer: dict[str, Any]) -> dict[str, Any]:
         out["notes"] = [_cut(n, NOTE_CHARS) for n in notes[:NOTES]]
         if len(notes) > NOTES:
             out["notes"].append(f"{len(notes) - NOTES} more notes not shown")
+    for key in ("params", "grads"):  # (a 3 MB path went verbatim into every report's suggested spec)
+        if isinstance(out.get(key), list):
+            out[key] = [
+                {k: _cut(v, TEXT_CHARS) if k in PATH_FIELDS and isinstance(v, str) else v for k, v in item.items()}
+                for item in out[key]
+            ]
     if isinstance(out.get("error"), dict):
         err = dict(out["error"])
         for key, limit in ERROR_CHARS.items():

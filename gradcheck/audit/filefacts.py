@@ -132,7 +132,9 @@ def read_facts(path: Path) -> Facts:
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 calls.add(node.func.id)
         defs = {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-    words = {w.lower() for name in _DEF_NAME.findall(text) for w in _WORD.findall(name)}
+    names = _DEF_NAME.findall(text)
+    # (and each name whole, its underscores dropped: ``back_prop``, ``feed_forward`` are the backward and forward)
+    words = {w.lower() for name in names for w in _WORD.findall(name)} | {n.lower().replace("_", "") for n in names}
     return Facts(
         refs=frozenset(refs | set(RUN_FILE.findall(text))),
         dotted=frozenset(dotted),

@@ -20,6 +20,8 @@ from gradcheck.audit.filefacts import source_of
 NO_NETWORK = ("EntryNotFound", "ParamsNotFound", "ConstructorArguments", "AmbiguousEntry")
 #: Words of a method's name that make a class one the audit would run as a network (its backward pass).
 _BACKWARD_WORDS = {"backward", "backprop", "backpropagation", "backpropagate", "gradient", "gradients", "grad", "grads"}
+#: Words of a forward pass's name (``forward``, ``feedforward``, ``predict``).
+_FORWARD_WORDS = {"forward", "feedforward", "predict", "propagate", "query"}
 
 
 def no_network_read(path: Path, error: str) -> bool:
@@ -45,8 +47,8 @@ def no_network_read(path: Path, error: str) -> bool:
     backward = [c for c in ast.walk(tree) if isinstance(c, ast.ClassDef) and _has_backward(c.body)]
     if error.startswith(("EntryNotFound", "ParamsNotFound")):
         return not backward and not _has_backward(tree.body, layers=False)
-    if error.startswith("AmbiguousEntry"):
-        return len(backward) >= 2
+    if error.startswith("AmbiguousEntry"):  # two classes the audit could run: a forward and a backward each
+        return sum(_has_words(c.body, _FORWARD_WORDS) for c in backward) >= 2
     return any(_needs_arguments(c) for c in backward)
 
 
@@ -61,6 +63,27 @@ def _code_of(path: Path) -> str | None:
     return "\n".join(line for line in source_of(path).splitlines() if not line.lstrip().startswith(("%", "!")))
 
 
+def _bound_names(body: list) -> list[tuple[str, ast.AST]]:
+    """The names ``body`` binds to code: its functions, and names assigned at its level (``backward = _step``, a
+    method under a second name: red team round 6 hid a network's backward so)."""
+    out: list[tuple[str, ast.AST]] = []
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out.append((node.name, node))
+        elif isinstance(node, ast.Assign):
+            out += [(t.id, node) for t in node.targets if isinstance(t, ast.Name)]
+    return out
+
+
+def _has_words(body: list, words: set[str]) -> bool:
+    return any(_named(name, words) for name, _ in _bound_names(body))
+
+
+def _named(name: str, words: set[str]) -> bool:
+    parts = {w.lower() for w in helperfiles._WORD.findall(name)} | {name.lower().replace("_", "")}
+    return bool(parts & words)
+
+
 def _has_backward(body: list, layers: bool = True) -> bool:
     """A function defined in ``body`` whose name has a backward word (``backward``, ``backprop``, ``grad_W``).
 
@@ -70,10 +93,8 @@ def _has_backward(body: list, layers: bool = True) -> bool:
     Gradescope upload is a helper, never the upload's lowest score).
     """
     return any(
-        isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
-        and {w.lower() for w in helperfiles._WORD.findall(f.name)} & _BACKWARD_WORDS
-        and (layers or not _layer_style(f))
-        for f in body
+        _named(name, _BACKWARD_WORDS) and (layers or not isinstance(f, ast.FunctionDef) or not _layer_style(f))
+        for name, f in _bound_names(body)
     )
 
 

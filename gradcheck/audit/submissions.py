@@ -25,6 +25,7 @@ Results are kept apart by a unique relative path (``alice/mlp.py`` and
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import itertools
 import os
@@ -194,7 +195,8 @@ def _held_together(folder: Path, files: list[Path], stems: set[str], reachable: 
         for name in _defs(f):
             definers.setdefault(name, set()).add(f.stem)
     unique = {name: next(iter(who)) for name, who in definers.items() if len(who) == 1}
-    doubled = {stem for who in definers.values() if len(who) > 1 for stem in who}
+    # (an entry point each script of a project may have, ``main()``, says nothing of whose file it is)
+    doubled = {stem for name, who in definers.items() if len(who) > 1 and name not in _ENTRY_NAMES for stem in who}
 
     links: dict[str, set[str]] = {here: set() for here in where.values()}
     for f, here in where.items():
@@ -204,7 +206,10 @@ def _held_together(folder: Path, files: list[Path], stems: set[str], reachable: 
                 links[here].add(target)
             elif ref.startswith(".") or target in reachable and target not in stems:
                 links[here].add(".")
-        for name in _calls(f):  # a class or function only one sibling defines, used unimported (``%run`` cells)
+        # a class or function only one sibling defines, used unimported (``%run`` cells): never a name the file binds
+        # itself (imports, definitions) nor a builtin, which a classmate's file defining ``print`` would otherwise
+        # join to every file calling it (red team round 6)
+        for name in _calls(f) - _facts(f).defined - _BUILTINS:
             if unique.get(name, here) != here:
                 links[here].add(unique[name])
         for name in _dotted_imports(f):  # ``from mynet.layers import Dense`` inside the package ``mynet``
@@ -226,6 +231,12 @@ def _held_together(folder: Path, files: list[Path], stems: set[str], reachable: 
                 continue
             parent[root(here)] = root(hit)
     return len({root(f.stem) for f in nodes}) <= 1
+
+
+#: Names of Python's builtins: a call of one is never a call of a sibling's function.
+_BUILTINS = frozenset(dir(builtins))
+#: Entry points that several scripts of one project define each (``def main():`` in model.py and train.py).
+_ENTRY_NAMES = frozenset({"main"})
 
 
 def _defs(path: Path) -> frozenset[str]:
