@@ -132,9 +132,7 @@ def read_facts(path: Path) -> Facts:
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 calls.add(node.func.id)
         defs = {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-    names = _DEF_NAME.findall(text)
-    # (and each name whole, its underscores dropped: ``back_prop``, ``feed_forward`` are the backward and forward)
-    words = {w.lower() for name in names for w in _WORD.findall(name)} | {n.lower().replace("_", "") for n in names}
+    words = set().union(*map(helperfiles.name_words, _DEF_NAME.findall(text)))
     return Facts(
         refs=frozenset(refs | set(RUN_FILE.findall(text))),
         dotted=frozenset(dotted),
@@ -198,4 +196,3 @@ def refs_by_line(text: str) -> set[str]:
 
 
 _DEF_NAME = re.compile(r"^[ \t]*def[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")

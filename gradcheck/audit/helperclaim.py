@@ -18,10 +18,6 @@ from gradcheck.audit.filefacts import source_of
 #: Errors that make a file a helper of its upload, left out of the Gradescope lowest score (the same as
 #: :data:`gradcheck.report.gradescope.NO_NETWORK`): a claim the grader checks less on, so never the answer's alone.
 NO_NETWORK = ("EntryNotFound", "ParamsNotFound", "ConstructorArguments", "AmbiguousEntry")
-#: Words of a method's name that make a class one the audit would run as a network (its backward pass).
-_BACKWARD_WORDS = {"backward", "backprop", "backpropagation", "backpropagate", "gradient", "gradients", "grad", "grads"}
-#: Words of a forward pass's name (``forward``, ``feedforward``, ``predict``).
-_FORWARD_WORDS = {"forward", "feedforward", "predict", "propagate", "query"}
 
 
 def no_network_read(path: Path, error: str) -> bool:
@@ -48,7 +44,7 @@ def no_network_read(path: Path, error: str) -> bool:
     if error.startswith(("EntryNotFound", "ParamsNotFound")):
         return not backward and not _has_backward(tree.body, layers=False)
     if error.startswith("AmbiguousEntry"):  # two classes the audit could run: a forward and a backward each
-        return sum(_has_words(c.body, _FORWARD_WORDS) for c in backward) >= 2
+        return sum(_has_words(c.body, helperfiles.FORWARD_WORDS) for c in backward) >= 2
     return any(_needs_arguments(c) for c in backward)
 
 
@@ -75,13 +71,12 @@ def _bound_names(body: list) -> list[tuple[str, ast.AST]]:
     return out
 
 
-def _has_words(body: list, words: set[str]) -> bool:
+def _has_words(body: list, words: frozenset[str]) -> bool:
     return any(_named(name, words) for name, _ in _bound_names(body))
 
 
-def _named(name: str, words: set[str]) -> bool:
-    parts = {w.lower() for w in helperfiles._WORD.findall(name)} | {name.lower().replace("_", "")}
-    return bool(parts & words)
+def _named(name: str, words: frozenset[str]) -> bool:
+    return bool(helperfiles.name_words(name) & words)
 
 
 def _has_backward(body: list, layers: bool = True) -> bool:
@@ -92,10 +87,8 @@ def _has_backward(body: list, layers: bool = True) -> bool:
     network, and the audit finds none in it (a function-style layers module beside the network file of a
     Gradescope upload is a helper, never the upload's lowest score).
     """
-    return any(
-        _named(name, _BACKWARD_WORDS) and (layers or not isinstance(f, ast.FunctionDef) or not _layer_style(f))
-        for name, f in _bound_names(body)
-    )
+    layered = (lambda f: False) if layers else (lambda f: isinstance(f, ast.FunctionDef) and _layer_style(f))
+    return any(_named(name, helperfiles.BACKWARD_WORDS) and not layered(f) for name, f in _bound_names(body))
 
 
 def _layer_style(f: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -31,6 +31,17 @@ NETWORK_WORDS = {
 }  # fmt: skip
 _DEF = re.compile(r"^[ \t]*(class|def)[ \t]+([A-Za-z_]\w*)", re.M)  # ([ \t]: \s crosses lines, quadratic in blank ones)
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+#: Words of a forward pass's name and of a backward pass's (a file or class defining both holds a network).
+FORWARD_WORDS = frozenset({"forward", "feedforward", "predict", "propagate", "query"})
+BACKWARD_WORDS = frozenset(
+    {"backward", "backprop", "backpropagation", "backpropagate", "gradient", "gradients", "grad", "grads"}
+)
+
+
+def name_words(name: str) -> set[str]:
+    """The words of a name (``backward_pass`` -> backward, pass; ``trainNet`` -> train, net), lowercase, and the
+    name whole with its underscores dropped (``back_prop`` -> backprop, ``feed_forward`` -> feedforward)."""
+    return {w.lower() for w in _WORD.findall(name)} | {name.lower().replace("_", "")}
 
 
 def defines_network(source: str) -> bool:

@@ -30,9 +30,10 @@ import hashlib
 import itertools
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
-from gradcheck.audit import cellfiles, filefacts, studentfolders, untrusted
+from gradcheck.audit import cellfiles, filefacts, helperfiles, studentfolders, untrusted
 from gradcheck.audit.filefacts import RUN_FILE as _RUN_FILE  # noqa: F401 (read by tests/test_linear_scans.py)
 from gradcheck.audit.filefacts import facts as _facts
 from gradcheck.audit.filefacts import refs_by_line as _refs_by_line
@@ -217,7 +218,16 @@ def _held_together(folder: Path, files: list[Path], stems: set[str], reachable: 
             if len(parts) > 1 and parts[0] == folder.name and parts[1] in by_stem and parts[1] != here:
                 links[here].add(parts[1])
 
-    parent = {stem: stem for stem in by_stem} | {".": "."}
+    joined = (  # (not to a classmate's file another file imports)
+        (here, hit) for here, targets in links.items() for hit in targets if not (hit in doubled and not links.get(hit))
+    )
+    group = _groups([*by_stem, "."], joined)
+    return len({group[f.stem] for f in nodes}) <= 1
+
+
+def _groups(names: list[str], pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each of ``names``'s piece once ``pairs`` join them (union-find): names of one piece share a value."""
+    parent = {n: n for n in names}
 
     def root(x: str) -> str:
         while parent[x] != x:
@@ -225,12 +235,9 @@ def _held_together(folder: Path, files: list[Path], stems: set[str], reachable: 
             x = parent[x]
         return x
 
-    for here, targets in links.items():
-        for hit in targets:
-            if hit in doubled and not links.get(hit):  # a classmate's file another file imports
-                continue
-            parent[root(here)] = root(hit)
-    return len({root(f.stem) for f in nodes}) <= 1
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    return {n: root(n) for n in parent}
 
 
 #: Names of Python's builtins: a call of one is never a call of a sibling's function.
@@ -285,14 +292,6 @@ def _root_imports(folder: Path, limit: int = 200) -> bool:
     """
     tops = [d for d in subfolders(folder) if _holds_python(d)]
     names = {d.name for d in tops}
-    parent = {n: n for n in names}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     through: set[str] = set()  # folders whose own code imports through ``folder``
     edges: list[tuple[str, str]] = []
     seen = 0
@@ -317,19 +316,13 @@ def _root_imports(folder: Path, limit: int = 200) -> bool:
     library = {
         n for n in names if n in through or (folder / n / "__init__.py").is_file() or not _has_network(folder / n)
     }
-    for a, b in edges:
-        if b in library:
-            parent[root(a)] = root(b)
-    return len({root(n) for n in names}) == 1 and (len(names) == 1 or any(b in library for _, b in edges))
-
-
-#: Words of a forward and of a backward pass (a folder defining both holds a network of its own).
-_FORWARD = {"forward", "feedforward", "predict", "propagate", "query"}
-_BACKWARD = {"backward", "backprop", "backpropagation", "backpropagate", "gradient", "gradients", "grad", "grads"}
+    group = _groups(sorted(names), ((a, b) for a, b in edges if b in library))
+    return len(set(group.values())) == 1 and (len(names) == 1 or any(b in library for _, b in edges))
 
 
 def _network_words(words: set[str] | frozenset[str]) -> bool:
-    return bool(words & _FORWARD and words & _BACKWARD)
+    """A forward's and a backward's words both (a folder defining both holds a network of its own)."""
+    return bool(words & helperfiles.FORWARD_WORDS and words & helperfiles.BACKWARD_WORDS)
 
 
 def _has_network(folder: Path, limit: int = 200) -> bool:
