@@ -1,6 +1,7 @@
 """Bug: an XOR script of four samples whose update is the gradient of half the sum of squared errors, while the
 loss it prints (and is judged by) is their mean: every gradient N / 2 = 2 times the true one. At four samples
-that is also the MSE factor 2 applied twice; both readings are said."""
+that is also the MSE factor 2 applied twice; both readings are said, the half-sum one first, as the code
+multiplies by no 2."""
 
 import numpy as np
 

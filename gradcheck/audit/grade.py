@@ -36,6 +36,7 @@ from gradcheck.audit.spec import AuditSpec
 from gradcheck.audit.submissionresult import SubmissionResult
 from gradcheck.audit.verdicts import point_to_code, refuse, scalar_network
 from gradcheck.compare import default_rtol
+from gradcheck.diagnose.coincide import half_sum_first
 from gradcheck.diagnose.layout import LayoutError
 
 #: The shape of a cost function over a flat vector it unpacks itself (adapters/shapes/flatunpack.py): it has no
@@ -164,6 +165,8 @@ def grade(
         )
     judged = with_penalty(judged, result.get("penalty_probe"))
     judged = ratetwice.judged(for_update_form(judged, result.get("update_form")), result.get("update"))
+    if result.get("writes_two") is False:  # no factor 2 to apply twice: the half-sum reading leads
+        judged = dataclasses.replace(judged, diagnoses=tuple(half_sum_first(list(judged.diagnoses))))
     return dataclasses.replace(movedweights.judged(judged, result.get("moved_reads")), precision=ex.precision.name)
 
 

@@ -87,7 +87,8 @@ def _by_loss_value(ex, X, Y, spec, seed, base, student, lr_unknown, found: list[
     from logits, or two layouts, give one value). None: more than :data:`MAX_JUDGED` distinct
     candidates, verdicts that differ, or no fail (a gradient right under a candidate was judged above).
     """
-    if not found or len({label(c) for _, c in found}) > MAX_JUDGED:
+    found = _closest_values(found)
+    if not found or len({_network(c) for _, c in found}) > MAX_JUDGED:
         return None
     verdicts = []
     for layout, config in found:
@@ -103,6 +104,36 @@ def _by_loss_value(ex, X, Y, spec, seed, base, student, lr_unknown, found: list[
         "whose loss has the value the code's own loss returns, it is wrong the same way under each"
     )
     return dataclasses.replace(verdicts[0], notes=(*verdicts[0].notes, note))
+
+
+#: A candidate's loss equal to the student's to this relative distance computes the same expression (float64's
+#: rounding of a sum over a batch and its outputs, 1e3 ulps): candidates that only come close (a leaky ReLU of
+#: slope 0.01 beside the ReLU, at small weights) are not the student's network when one is that close.
+SAME_VALUE = 1e3 * np.finfo(float).eps
+
+
+def _value_gap(ref, losses, X, Y, students) -> float:
+    """How close the candidate's loss comes to the student's loss value (relative; the nearest of its losses)."""
+    gaps = [
+        abs(c.factor * float(np.real(MLP(c.config).loss(ref, X, Y))) - float(st["value"]))
+        / max(abs(float(st["value"])), np.finfo(float).tiny)
+        for c in losses
+        for st in students
+        if isinstance(st, dict) and np.isfinite(st.get("value", np.nan))
+    ]
+    return min(gaps, default=np.inf)
+
+
+def _closest_values(found: list[tuple]) -> list[tuple]:
+    """``[(layout, config)]`` of ``found`` whose loss is the student's to rounding, when any is; else all of them."""
+    same = [(layout, config) for layout, config, gap in found if gap <= SAME_VALUE]
+    return same or [(layout, config) for layout, config, _ in found]
+
+
+def _network(config) -> str:
+    """``config``'s label with scores and a softmax output as one: under cross-entropy (the only loss both take)
+    an identity output's scores are the softmax network's logits, the same function of the weights."""
+    return label(dataclasses.replace(config, output="softmax") if config.output == "identity" else config)
 
 
 def _wrong(verdict: SubmissionResult) -> tuple[str, ...]:
@@ -121,7 +152,7 @@ def _screened(ex, X, Y, spec, seed, student, lr_unknown) -> tuple[list[tuple], i
             ref = layout.to_reference(ex.params)
             losses = _candidate_losses(ex, config, ref, X, Y, spec, student)
             if student[0] and student[2] is None and spec.loss == "auto" and losses:
-                by_value.append((layout, config))
+                by_value.append((layout, config, _value_gap(ref, losses, X, Y, student[0])))
             fits = [(c, _fit(ex, layout, c, X, Y, rtol, factors, lr_unknown, seed)) for c in losses]
         except (ValueError, TypeError, UserFunctionError):  # LossError, a shape no reference net takes, a
             # loss that raised or is not finite here: judge would not pass it

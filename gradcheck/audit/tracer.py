@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import hoist, loader, movedreads, scriptdata
+from gradcheck.audit.adapters.literaltwo import writes_two
 from gradcheck.audit.auditerrors import clipped
 from gradcheck.audit.frameworks import PUBLISHED
 from gradcheck.audit.loader import AuditError, StudentCodeError
@@ -547,6 +548,7 @@ def run(sr: ScriptRun, spec: dict, notes: list[str], point: dict | None = None) 
     if inline:
         cap.extra["update"] = scriptdata.inline_update_info(inline, ns, notes)
     cap.extra["student_losses"] = scriptdata.own_losses(sr, cap)
+    cap.extra["writes_two"] = writes_two(sr.stmts)
     if reads:
         cap.extra["moved_reads"] = [dict(zip(("param", "line", "reads", "at"), r)) for r in reads]
     if seen is not None:

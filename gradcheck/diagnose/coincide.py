@@ -15,7 +15,7 @@ import dataclasses
 
 from gradcheck.result import Diagnosis
 
-__all__ = ["HALF_SUM_BATCH", "half_sum_reading"]
+__all__ = ["HALF_SUM_BATCH", "half_sum_first", "half_sum_reading"]
 
 #: The batch size at which N / 2 equals the MSE factor 2.
 HALF_SUM_BATCH = 4
@@ -44,6 +44,26 @@ def half_sum_reading(found: list[Diagnosis], batch_size: int | None) -> list[Dia
         {"basis": "coincidence", "factor": 2.0, "batch_size": HALF_SUM_BATCH, "tied": 2},
     )
     return [said, alternative]
+
+
+#: The factor-2 reading said second, of code that multiplies by no 2.
+_NO_TWO = (
+    "Or the MSE factor 2 is applied twice, which also makes every gradient twice the true one at N = 4; "
+    "the code multiplies by no literal 2, so the half-sum reading is said first. If it is, apply it once."
+)
+
+
+def half_sum_first(found: list[Diagnosis]) -> list[Diagnosis]:
+    """``found`` with the half-sum reading said first, for code that multiplies by no 2 (it cannot apply the
+    MSE factor twice); the pair's confidences are exchanged. Anything but the tied pair is unchanged."""
+    if len(found) < 2 or (found[1].evidence or {}).get("basis") != "coincidence" or not _doubled(found[0]):
+        return found
+    doubled, half_sum = found[0], found[1]
+    first = dataclasses.replace(
+        half_sum, message="Every" + half_sum.message.removeprefix("Or every"), confidence=doubled.confidence
+    )
+    second = dataclasses.replace(doubled, message=_NO_TWO, confidence=half_sum.confidence)
+    return [first, second, *found[2:]]
 
 
 def _doubled(d: Diagnosis) -> bool:

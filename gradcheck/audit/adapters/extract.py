@@ -17,6 +17,7 @@ from gradcheck.audit.adapters import (
 )
 from gradcheck.audit.adapters.firststep import first_step
 from gradcheck.audit.adapters.knobs import forward_takes_dropout
+from gradcheck.audit.adapters.literaltwo import writes_two
 from gradcheck.audit.adapters.names import canon, leaf
 from gradcheck.audit.adapters.outputs import thresholded
 from gradcheck.audit.adapters.params import params_out
@@ -105,6 +106,7 @@ def extract_step(target: Target, params, ctx: Context, lrs, partial: dict, n: in
         ctx.notes.append(f"backward was given dL/d(output) from the student's {runner.loss_name}")
     result: dict[str, Any] = {"update": None, "target_shape": target.shape}
     result["update_form"] = update_form(ctx.loaded.stmts, [p.name for p in params])
+    result["writes_two"] = writes_two(ctx.loaded.stmts)
     result["data_replaced"] = runner.form != "given" or runner.X is not ctx.X
     # per-sample code given the batch's first sample only (its targets as given)
     result["first_sample"] = runner.form == "given" and ctx.X is not None and len(runner.X) == 1 < len(ctx.X)

@@ -68,7 +68,9 @@ def as_forward(forward_name: str | None, backward_name: str, cls: type | None = 
     renamed loss (:func:`renamed_loss`) with optional labels; called without them it may give decisions
     (``np.argmax(scores)``), read before their threshold (:func:`forward_of`)."""
     if forward_name is None and backward_name == "loss":
-        return "loss", True
+        method = getattr(cls, "loss", None) if cls is not None else None
+        # loss(X, y, reg=0.0), labels required: no scores without them, so no forward (the loss value is the check)
+        return ("loss", True) if method is None or is_cs231n_loss(method) else (None, False)
     method = getattr(cls, backward_name, None) if forward_name is None and cls is not None else None
     if method is not None and is_cs231n_loss(method) and returns_loss_and_grads(method):
         return backward_name, True
