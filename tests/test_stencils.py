@@ -64,3 +64,38 @@ def test_scalars_a_backward_passes_are_no_line():
     rng = np.random.default_rng(2)
     for t in [0.01] * 20 + list(rng.normal(0, 0.01, 200)) + [0.001, 0.002, 0.0]:  # a slope, data entries, rates
         assert lines.scalar_hit(("f", "leaky", "alpha"), float(t)) is None
+
+
+def _softmax_rows(n: int) -> np.ndarray:
+    """dL/dscores of a softmax over three classes whose scores a ReLU output zeroes but one: the rows move
+    between each other by tiny steps along one exact line ((a, -2a, a)-like), as at small weights."""
+    s = np.zeros((n, 3))
+    s[:, 1] = np.abs(RNG.standard_normal(n)) * 1e-4
+    p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
+    p[np.arange(n), np.zeros(n, int)] -= 1
+    return p / n
+
+
+def test_the_rows_of_one_array_iterated_over_are_data_not_a_stencil():
+    """np.apply_along_axis(f, 1, dout) calls f on each row, a view into dout: moves between rows repeat one
+    line exactly, and the same values made as separate arrays read as a stencil (the rule itself is kept)."""
+    d = _softmax_rows(64)
+    assert _places(list(d)) == 0  # views into one array, at successive places
+    seen = []
+    np.apply_along_axis(lambda row: seen.append(row) or 0.0, 1, d)
+    assert _places(seen) == 0
+    assert _places([row.copy() for row in d]) >= 1  # separate arrays: the line repeats, a stencil
+
+
+def test_a_stencil_written_into_one_buffer_in_place_is_still_seen():
+    """x += h q; f(x); x -= 2 h q; f(x): one array at one place, moved in place: the buffer is no row of data."""
+    lines = StencilLines(PERTURBATION_RTOL)
+    x = Z.ravel().copy()
+    hits = []
+    for i in range(4):
+        q = np.zeros_like(x)
+        q[i : i + 4] = 1.0
+        for c in (1.0, -2.0, 3.0):
+            x += c * 1e-6 * q
+            hits.append(lines.hit(("f", "x", ""), x))
+    assert any(h is not None for h in hits)

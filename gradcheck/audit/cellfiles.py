@@ -43,6 +43,15 @@ def _called(tree: ast.Module) -> set[str]:
     return {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
 
 
+def _star_imported(tree: ast.Module) -> list[str]:
+    """The modules a file imports every name of (``from layers import *``)."""
+    return [
+        s.module
+        for s in tree.body
+        if isinstance(s, ast.ImportFrom) and s.module and not s.level and any(a.name == "*" for a in s.names)
+    ]
+
+
 def sibling_uses(files: list[Path], source_of: Callable[[Path], str]) -> dict[str, list[str]]:
     """For each file, the functions it calls that only another file of the folder defines."""
     trees = {f: _parse(source_of(f)) for f in files}
@@ -51,11 +60,13 @@ def sibling_uses(files: list[Path], source_of: Callable[[Path], str]) -> dict[st
     for f, names in defs.items():
         for n in names:
             by_name.setdefault(n, f.name)
+    stems = {f.stem: names for f, names in defs.items()}
     uses = {}
     for f, t in trees.items():
         if t is None:
             continue
-        found = sorted(n for n in _called(t) - defs[f] if by_name.get(n, f.name) != f.name)
+        known = defs[f].union(*(stems.get(m, set()) for m in _star_imported(t)))  # from layers import *
+        found = sorted(n for n in _called(t) - known if by_name.get(n, f.name) != f.name)
         if found:
             uses[f.name] = found
     return uses

@@ -15,6 +15,12 @@ are evaluations back and forth along one direction: a stencil, one perturbed pla
 Backpropagation calls a function on the values it computes, never on a value and then on that value
 nudged twice along one line; online updates move weights by ``-lr g`` each time, along a new
 direction at every sample.
+
+Successive rows of one array are data iterated over, not points of a stencil: ``np.apply_along_axis(f, 1,
+dout)`` over the rows of a softmax's gradient at small weights moves between rows by steps as small as a
+finite difference's, along a line that repeats exactly (a ReLU output zeroes the same scores in many rows).
+A call whose argument starts elsewhere in the memory the previous call's argument belonged to is not a move.
+Evaluations laid out as the rows of one array (``x + h * E``, then each row) are therefore not seen here.
 """
 
 from __future__ import annotations
@@ -50,6 +56,14 @@ SCALAR_STEP = 0.05
 SCALAR_PAIRS = 2
 
 
+def _place(arr: np.ndarray) -> tuple:
+    """``(the array owning arr's memory, where arr starts in it)``."""
+    owner = arr
+    while isinstance(owner.base, np.ndarray):
+        owner = owner.base
+    return owner, arr.__array_interface__["data"][0]
+
+
 class StencilLines:
     """Remembers, per argument slot, the previous value and the lines its small moves followed."""
 
@@ -58,6 +72,7 @@ class StencilLines:
         self.previous: dict[tuple, np.ndarray] = {}
         self.lines: dict[tuple, set[bytes]] = {}
         self.steps: dict[tuple, set[float]] = {}
+        self.places: dict[tuple, tuple] = {}
 
     def scalar_hit(self, slot: tuple, t: float) -> tuple | None:
         """``("line", *slot-names, "t")`` when the slot, a float scalar, has been called at ``+-s`` for
@@ -79,8 +94,12 @@ class StencilLines:
         a small move followed before; None otherwise. ``arr`` is a base-class float array."""
         prev = self.previous.get(slot)
         self.previous[slot] = arr.copy()
+        place, before = _place(arr), self.places.get(slot)
+        self.places[slot] = place
         if prev is None or prev.shape != arr.shape:
             return None
+        if before is not None and before[0] is place[0] and before[1] != place[1]:
+            return None  # the next row of one array (np.apply_along_axis, for row in D): data iterated over
         d = np.asarray(arr, dtype=np.longdouble) - np.asarray(prev, dtype=np.longdouble)
         moved = np.count_nonzero(d)
         if moved < MIN_MOVED or np.any(np.abs(d) > self.rtol * np.maximum(1.0, np.abs(prev))):

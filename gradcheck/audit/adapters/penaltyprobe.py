@@ -51,8 +51,9 @@ class Knob:
         return f"argument {self.name!r}" if self.kind == "argument" else f"attribute self.{self.name}"
 
 
-def penalty_knob(backward, root: Any) -> Knob | None:
-    """The penalty the call leaves at zero: ``reg=0.0`` in the signature, else ``self.reg`` read by the backward."""
+def penalty_knob(backward, root: Any, kept: dict[str, float] | None = None) -> Knob | None:
+    """The penalty the call leaves at zero: ``reg=0.0`` in the signature, else ``self.reg`` read by the backward
+    (``kept``: attributes the runner set to 0, measured at their own value; :mod:`.penaltyattrs`)."""
     for p in plain_params(backward):
         if PENALTY_NAME.match(p.name) and _zero(p.default):
             return Knob("argument", p.name)
@@ -62,7 +63,7 @@ def penalty_knob(backward, root: Any) -> Knob | None:
     read = {n.attr for n in ast.walk(tree) if _self_attr(n)} if tree is not None else set()
     for name, value in sorted(vars(root).items()) if hasattr(root, "__dict__") else []:
         if PENALTY_NAME.match(name) and _zero(value) and name in read:
-            return Knob("attribute", name)
+            return Knob("attribute", name, (kept or {}).get(name, PENALTY_VALUE))
     return None
 
 
@@ -92,6 +93,8 @@ class _Caller:
             runner = copy.copy(runner)
             runner.notes, runner.penalty_at = [], {self.knob.name: strength}
         else:
+            runner = copy.copy(runner)
+            runner.notes, runner.penalty_attrs_kept = [], True
             setattr(root, self.knob.name, strength)
         step = runner.step(self.lr, self.s1.columns, root=root)
         self.calls += 1
@@ -109,7 +112,7 @@ def penalty_probe(runner, s1, params, lr: float) -> dict | None:
     ``slope`` and ``slope_half`` the central differences of the loss's penalty part at steps h and h/2.
     """
     try:
-        knob = penalty_knob(runner.t.get_backward(s1.root), s1.root)
+        knob = penalty_knob(runner.t.get_backward(s1.root), s1.root, runner.penalty_attrs)
     except (TypeError, ValueError):
         return None
     if knob is None:

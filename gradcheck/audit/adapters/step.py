@@ -22,6 +22,7 @@ from gradcheck.audit.adapters import (
     labels,
     layerknob,
     loopprime,
+    penaltyattrs,
     penaltyoff,
     prime,
     sampleweights,
@@ -118,6 +119,9 @@ class Runner:
         self.said: set[str] = set()
         #: the penalty arguments' values, set by the penalty probe; None: a nonzero default is called at 0
         self.penalty_at: dict[str, float] | None = None
+        #: penalty attributes set to 0 on each network (their values before); the probe's runs keep theirs
+        self.penalty_attrs: dict[str, float] = {}
+        self.penalty_attrs_kept = False
         self._resets: bool | None = None  # a class of the code has zero_grad (read once)
         self._fed: set[str] = set()  # attributes the batch was stored in (gradcheck.audit.adapters.dataattrs)
 
@@ -182,12 +186,16 @@ class Runner:
         if t.label == "module" and t.namespace is not None:  # back_propagation(X, ...) reading the global y
             self._said_once("global data", globaldata.feed_globals([fwd, bfn], t.namespace, Xc, Yc), globaldata.note)
         self._set_knob(root, knob, lr)
+        self._penalty_attrs_off(root, (fwd, bfn))
         exact = self._offered(root, (fwd, bfn))
         params_obj = root if t.root_name == "params" else None
         n = 1 if self.vector else (Xc.shape[1] if columns else Xc.shape[0])
         out, found, named = self._forward(fwd, root, Xc, Yc, params_obj, exact, n)
         self._forward_ran = True
         out, found = self._glue(bfn, named, out, found, fwd)
+        # the output as the forward gave it: the code's own loss may shift it in place (softmax's f -= max) before
+        # the output is compared with a second forward's or a reference network's
+        shown = np.array(out, copy=True) if isinstance(out, np.ndarray) else out
         ctx = {
             "X": lambda: Xc.copy(),
             "Y": lambda: Yc.copy(),
@@ -262,7 +270,7 @@ class Runner:
         arg_lr = accepts_role(bfn, "lr", self.spec.get("lr_arg")) if "lr" in used else None
         via = str(knob) if knob is not None else (f"argument {arg_lr!r}" if arg_lr else None)
         named.pop("__ret__", None)
-        return Step1(root, before, after, ret, out, via, columns, found, arg_lr, named, forwards[0])
+        return Step1(root, before, after, ret, shown, via, columns, found, arg_lr, named, forwards[0])
 
     def _sample_weights(self, bfn, ctx: dict, Yc: np.ndarray, columns: bool, given: dict | None) -> None:
         """``compute_grads(X, y, sw)``: positive random weights for a per-sample weight argument (said once)."""
@@ -293,6 +301,16 @@ class Runner:
         if how and "zero_grad" not in self.said:
             self.said.add("zero_grad")
             self.notes.append(f"the backward adds into .grad: {how} before each backward, as the code's training does")
+
+    def _penalty_attrs_off(self, root: Any, fns: tuple) -> None:
+        """``self.reg = 0.01`` kept by the constructor set to 0 on this network (the probe's runs keep theirs)."""
+        if self.penalty_attrs_kept or self.t.root_name != "self":
+            return
+        found = penaltyattrs.switched_off(root, fns)
+        self.penalty_attrs.update(found)
+        if found and "penalty attrs" not in self.said:
+            self.said.add("penalty attrs")
+            self.notes.append(penaltyattrs.note(self.t.entry(), found))
 
     def _penalties(self, bfn) -> dict[str, float]:
         """The penalty arguments given outright: the probe's, else 0 for a loss-and-grads one's nonzero default."""

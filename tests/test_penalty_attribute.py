@@ -1,0 +1,83 @@
+"""A penalty a constructor keeps as an attribute (``self.reg = 0.01``) that the loss and its gradient both add:
+set to 0 for the check against the reference network and checked apart at its own strength. Before, the
+loss value (its penalty 1e-6 of it at small weights) was read as a plain mean BCE, and the penalty's part of
+the right gradient was a ``regularization_mismatch`` failing a correct tensor."""
+
+from __future__ import annotations
+
+import pytest
+
+SOURCE = """
+import numpy as np
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+class Classifier:
+    def __init__(self, n_in, n_hidden, n_out):
+        self.W1 = 0.01 * np.random.randn(n_in, n_hidden)
+        self.b1 = np.zeros(n_hidden)
+        self.W2 = 0.01 * np.random.randn(n_hidden, n_out)
+        self.b2 = np.zeros(n_out)
+        self.reg = 0.01
+
+    def loss(self, X, y):
+        n = X.shape[0]
+        h = np.tanh(X.dot(self.W1) + self.b1)
+        p = sigmoid(h.dot(self.W2) + self.b2)
+        loss = -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)) / n
+        loss += 0.5 * self.reg * (np.sum(self.W1 ** 2) + np.sum(self.W2 ** 2)) / n
+        e = p - y
+        dW2 = (h.T.dot(e) + DECAY * self.W2) / n
+        db2 = e.sum(axis=0) / n
+        dh = e.dot(self.W2.T) * HIDDEN
+        dW1 = (X.T.dot(dh) + self.reg * self.W1) / n
+        db1 = dh.sum(axis=0) / n
+        return loss, dW1, dW2, db1, db2
+"""
+
+RIGHT = {"DECAY": "self.reg", "HIDDEN": "(1 - h ** 2)"}
+
+
+def _file(tmp_path, name: str, **changes) -> object:
+    src = SOURCE
+    for key, value in {**RIGHT, **changes}.items():
+        src = src.replace(key, value)
+    path = tmp_path / name
+    path.write_text(src)
+    return path
+
+
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory, audit_json):
+    tmp = tmp_path_factory.mktemp("penalty_attr")
+    paths = [
+        _file(tmp, "attr_reg_right.py"),
+        _file(tmp, "attr_reg_doubled_bug.py", DECAY="2 * self.reg"),
+        _file(tmp, "attr_reg_hidden_bug.py", HIDDEN="1.0"),
+    ]
+    return audit_json(paths, tmp / "out")
+
+
+def test_a_right_penalty_kept_as_an_attribute_passes_and_is_checked_apart(verdicts):
+    s = verdicts["attr_reg_right.py"]
+    assert s["status"] == "pass", [d["code"] for d in s["diagnoses"]]
+    assert any("self.reg = 0.01 was set to 0" in n for n in s["notes"])
+    assert any("called again at 0.01" in n and "derivative of the penalty" in n for n in s["notes"])
+
+
+def test_a_penalty_gradient_written_twice_too_large_is_named(verdicts):
+    s = verdicts["attr_reg_doubled_bug.py"]
+    assert s["status"] == "fail"
+    assert "regularization_mismatch" in [d["code"] for d in s["diagnoses"]]
+    assert [t["name"] for t in s["tensors"] if t["status"] == "fail"] == ["W2"]
+
+
+def test_a_data_bug_beside_a_right_penalty_is_the_only_bug_named(verdicts):
+    s = verdicts["attr_reg_hidden_bug.py"]
+    assert s["status"] == "fail"
+    codes = [d["code"] for d in s["diagnoses"]]
+    assert "regularization_mismatch" not in codes
+    assert {t["name"] for t in s["tensors"] if t["status"] == "fail"} == {"W1", "b1"}
