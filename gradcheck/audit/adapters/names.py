@@ -279,6 +279,12 @@ def snake(name: str) -> str:
 _TRAINING_PREFIX = re.compile(r"^(training|train|trn)_(?P<rest>\w+)$")
 
 
+#: ``input_vector``, ``output_array``, ``target_data``: a value named by what it holds and the kind of container.
+_CONTAINER_SUFFIX = re.compile(r"^(?P<rest>\w+?)_(vector|vec|array|arr|matrix|mat|data|values|batch)$")
+#: ``expected_output``, ``desired_outputs``, ``true_output``: what the network should output, the targets.
+_WANTED_OUTPUT = re.compile(r"^(expected|desired|target|true|correct|actual)_outputs?$")
+
+
 def role_of(pname: str) -> str | None:
     """The role an argument named ``pname`` plays (``X``, ``Y``, ``lr``, ...), or None."""
     low = pname.lower()
@@ -287,6 +293,10 @@ def role_of(pname: str) -> str | None:
     low = snake(pname)
     if low in ROLE_OF:
         return ROLE_OF[low]
+    if _WANTED_OUTPUT.match(low):
+        return "Y"
+    if (m := _CONTAINER_SUFFIX.match(low)) is not None and ROLE_OF.get(m["rest"]) in ("X", "Y", "out"):
+        return ROLE_OF[m["rest"]]
     if (m := _TRAINING_PREFIX.match(low)) is None:
         return None
     rest = m["rest"]

@@ -32,7 +32,7 @@ from gradcheck.audit.adapters import (
 from gradcheck.audit.adapters.calling import accepts_role, backward_fallback, bind_args, call_student, plain_params
 from gradcheck.audit.adapters.heldargs import held_args
 from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, keeps_default, loss_object
-from gradcheck.audit.adapters.names import NO_DROPOUT, PENALTY_NAME, PENALTY_VALUE
+from gradcheck.audit.adapters.names import NO_DROPOUT, PENALTY_NAME, PENALTY_VALUE, role_of
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import network_output
 from gradcheck.audit.adapters.pairarg import epoch_pairs_arg, epoch_pairs_message, held_out_args, pair_arg
@@ -453,6 +453,9 @@ class Runner:
         ctx = {"X": lambda: Xc.copy(), "training": lambda: True, **_dropout_off(), **exact}
         if not self.t.forward_drops_y:
             ctx["Y"] = lambda: Yc.copy()
+            for p in plain_params(fwd)[1:]:  # forward(self, x, output_vector): an "output" it is given is the target
+                if role_of(p.name) == "out":
+                    ctx.setdefault(f"={p.name}", ctx["Y"])
         if params_obj is not None:
             ctx["params"] = lambda: params_obj
         a, k, used = bind_args(fwd, ctx, ["X"], self.t.forward_path() or "forward", spec_hint="[entry] forward")
