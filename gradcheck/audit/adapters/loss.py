@@ -19,6 +19,7 @@ from gradcheck.audit.adapters.calling import bind_args, call_student, plain_para
 from gradcheck.audit.adapters.names import LOSS_CLASS, LOSS_DERIV_FUNC, loss_named
 from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
 from gradcheck.audit.adapters.returns import return_values
+from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
 
 DERIVATIVE_METHODS = ("backward", "derivative", "grad", "gradient", "prime", "backprop")
@@ -149,6 +150,34 @@ def _pair_method(cls: type) -> str | None:
     return next((m for m in FORWARD_METHODS if m in ms and returns_pair(getattr(cls, m))), None)
 
 
+def _storing_value_method(cls: type) -> str | None:
+    """A method taking (output, target) that stores them for the gradient method to read, or None:
+    ``loss_value(self, input_data, target)`` setting ``self.input``, ``self.target`` before ``gradient()``."""
+    for m in sorted(methods(cls)):
+        fn = getattr(cls, m, None)
+        if m.startswith("_") or m in DERIVATIVE_METHODS or not callable(fn):
+            continue
+        required = [p.name for p in plain_params(fn) if p.default is p.empty and p.name != "self"]
+        tree = source_tree(fn)
+        if len(required) == 2 and tree is not None and _stores(tree, set(required)):
+            return m
+    return None
+
+
+def _stores(tree: ast.AST, names: set[str]) -> bool:
+    """Whether the code assigns every one of ``names`` to an attribute of ``self``."""
+    stored = {
+        node.value.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and any(map(_on_self, node.targets))
+    }
+    return names <= stored
+
+
+def _on_self(target: ast.AST) -> bool:
+    return isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
+
+
 def _instance(name: str, cls: type, loaded: LoadedSubmission) -> Any:
     """An instance of the loss class: made with no arguments, or as the submission makes it
     (``Loss('sse', 1)``) when its constructor needs some."""
@@ -168,7 +197,7 @@ def _class_grad(name: str, cls: type, loaded: LoadedSubmission):
 
     def grad_cls(yhat, y):
         inst = _instance(name, cls, loaded)
-        fwd = next((m for m in FORWARD_METHODS if m in ms), None)
+        fwd = next((m for m in FORWARD_METHODS if m in ms), None) or _storing_value_method(cls)
         ctx = {"out": lambda: yhat, "Y": lambda: y}
         value = None
         if fwd is not None:
