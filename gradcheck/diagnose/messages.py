@@ -37,6 +37,11 @@ MESSAGES = {
         "Every gradient is {c:.6g} times the true one: a loss convention (a different "
         "normalisation), not broken backprop. Make the gradient match the loss you report."
     ),
+    "zero_everywhere": (
+        "The gradient is zero everywhere: nothing was computed or it was cleared before being read "
+        "(an update that zeroes the stored gradients after using them). Compute the gradient, and read or "
+        "return it before it is reset."
+    ),
     "tensor_scale": "{t}'s gradient is {c:.6g} times the true one{others}.",
     "layer_batch_mean": (
         "{t} {are} N = {n} times too large: this layer sums over the batch where the loss takes "
@@ -319,6 +324,8 @@ def uniform_message(code: str, c: float, n: int | None, reading: str | None = No
         return MESSAGES["missing_batch_mean" if abs(c) > 1 else "double_batch_mean"].format(n=n)
     if code == "missing_mse_factor":
         return MESSAGES["mse_double" if abs(c) > 1 else "mse_half"]
+    if c == 0:  # no normalisation makes every entry 0: the gradient was never there
+        return MESSAGES["zero_everywhere"]
     return MESSAGES["uniform_scale"].format(c=c)
 
 

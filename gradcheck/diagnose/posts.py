@@ -149,7 +149,8 @@ def _apply_uniform(base, claimed, masks) -> tuple[dict, Bug] | None:
     if c is None or abs(c - 1.0) <= NEUTRAL or sum(f is not None and abs(f - c) <= NEUTRAL * abs(c) for f in fits) < 2:
         return None
     out = {t: c * g for t, g in base.items()}
-    return out, Bug("uniform_scale", "uniform", None, tuple(base), {"factor": c}, True)
+    code = "zero_gradient" if c == 0 else "uniform_scale"  # every gradient 0: not a convention
+    return out, Bug(code, "uniform", None, tuple(base), {"factor": c}, True)
 
 
 def is_round(c: float) -> bool:

@@ -20,7 +20,7 @@ import numpy as np
 
 from gradcheck.diagnose.calibration import confidence
 from gradcheck.diagnose.localize import layer_of, localize
-from gradcheck.diagnose.messages import MESSAGES
+from gradcheck.diagnose.messages import MESSAGES, uniform_message
 from gradcheck.diagnose.posts import clip_bound
 from gradcheck.result import Diagnosis, GradientReport
 
@@ -123,7 +123,7 @@ def _uniform(c: float, batch: int | None, loss: str | None, outputs: int | None 
             message = MESSAGES["missing_batch_mean"].format(n=round(abs(c)))
             return out + [diag("missing_batch_mean", None, message, "signature:batch-unknown", {"factor": c})]
         if not out:
-            message = MESSAGES["uniform_scale"].format(c=c)
+            message = uniform_message("uniform_scale", c, batch)
             out.append(diag("uniform_scale", None, message, "signature:uniform-other", {"factor": c}))
         return out
     tied = len(alternatives)

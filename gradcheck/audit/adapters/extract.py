@@ -177,6 +177,8 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
     if stored and not changed:
         return stored, kind, s1
     skipped = [p.name for p, b, a in zip(params, s1.before, s1.after) if np.array_equal(b, a, equal_nan=True)]
+    if _cleared(stored) and changed:  # update() zeroes self.grad_W after applying it: read from the update
+        stored = []
     if changed and skipped and len(stored) == len(params):  # an update that leaves some weights alone
         notes.append(
             f"{runner.t.entry()} updated the weights but left {', '.join(skipped)} unchanged: "
@@ -201,6 +203,11 @@ def _read(runner: Runner, s1: Step1, params, ctx: Context, lrs, result: dict) ->
         where="reading gradients",
         type_="GradsNotFound",
     )
+
+
+def _cleared(stored: list[Grad]) -> bool:
+    """Stored gradients that are all exactly zero: cleared after the update used them, never the gradient."""
+    return bool(stored) and all(not np.any(g.data) for g in stored)
 
 
 def _returned_names(runner: Runner, step: Step1) -> list[str | None]:

@@ -19,7 +19,8 @@ from gradcheck.audit.adapters.calling import bind_args, call_student, plain_para
 from gradcheck.audit.adapters.names import LOSS_CLASS, LOSS_DERIV_FUNC, loss_named
 from gradcheck.audit.adapters.objects import methods, student_classes, student_functions
 from gradcheck.audit.adapters.returns import return_values
-from gradcheck.audit.loader import AuditError, LoadedSubmission
+from gradcheck.audit.adapters.sources import source_tree
+from gradcheck.audit.loader import AuditError, LoadedSubmission, StudentCodeError
 
 DERIVATIVE_METHODS = ("backward", "derivative", "grad", "gradient", "prime", "backprop")
 FORWARD_METHODS = ("forward", "__call__", "loss", "compute")
@@ -43,6 +44,8 @@ def _candidates(
     cands += [n for n in funcs if LOSS_DERIV_FUNC.search(n)]
     cands += [n for n in funcs if n == "cost_derivative" and n not in cands]
     cands += [n for n in funcs if n not in cands and LOSS_CLASS.search(n) and returns_pair(funcs[n])]
+    if not cands:  # Loss('sse', 1).forward(pred, target) -> (loss, grad): the only loss there is
+        cands = [n for n, c in classes.items() if loss_named(c) and _pair_method(c)]
     if len(cands) > 1:  # a library of losses: the one the code uses (``loss_function = CrossEntropy()``)
         used = _used_by_code(cands, loaded)
         cands = used if len(used) == 1 else cands
@@ -83,7 +86,7 @@ def loss_object(ns: dict, loaded: LoadedSubmission, spec: dict) -> Any:
             type_="AmbiguousLoss" if cands else "LossNotFound",
         )
     name = cands[0]
-    return funcs[name] if name in funcs else call_student(f"{name}()", classes[name])
+    return funcs[name] if name in funcs else _instance(name, classes[name], loaded)
 
 
 def keeps_default(fn: Callable, name: str, ns: dict, loaded: LoadedSubmission, spec: dict) -> Any:
@@ -121,7 +124,7 @@ def find_loss(
     name = cands[0]
     if name in funcs:
         return name, _function_grad(name, funcs[name])
-    return name, _class_grad(name, classes[name])
+    return name, _class_grad(name, classes[name], loaded)
 
 
 def returns_pair(fn: Callable) -> bool:
@@ -141,18 +144,69 @@ def _function_grad(name: str, fn: Callable):
     return grad_fn
 
 
-def _class_grad(name: str, cls: type):
+def _pair_method(cls: type) -> str | None:
+    """The forward-like method of ``cls`` that returns the loss with its gradient, or None."""
+    ms = methods(cls)
+    return next((m for m in FORWARD_METHODS if m in ms and returns_pair(getattr(cls, m))), None)
+
+
+def _storing_value_method(cls: type) -> str | None:
+    """A method taking (output, target) that stores them for the gradient method to read, or None:
+    ``loss_value(self, input_data, target)`` setting ``self.input``, ``self.target`` before ``gradient()``."""
+    for m in sorted(methods(cls)):
+        fn = getattr(cls, m, None)
+        if m.startswith("_") or m in DERIVATIVE_METHODS or not callable(fn):
+            continue
+        required = [p.name for p in plain_params(fn) if p.default is p.empty and p.name != "self"]
+        tree = source_tree(fn)
+        if len(required) == 2 and tree is not None and _stores(tree, set(required)):
+            return m
+    return None
+
+
+def _stores(tree: ast.AST, names: set[str]) -> bool:
+    """Whether the code assigns every one of ``names`` to an attribute of ``self``."""
+    stored = {
+        node.value.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and any(map(_on_self, node.targets))
+    }
+    return names <= stored
+
+
+def _on_self(target: ast.AST) -> bool:
+    return isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
+
+
+def _instance(name: str, cls: type, loaded: LoadedSubmission) -> Any:
+    """An instance of the loss class: made with no arguments, or as the submission makes it
+    (``Loss('sse', 1)``) when its constructor needs some."""
+    from gradcheck.audit.adapters.built import built_in_code
+
+    try:
+        return call_student(f"{name}()", cls)
+    except StudentCodeError:
+        made = built_in_code(cls, loaded, lambda _obj: True)
+        if made is None:
+            raise
+        return made[0]
+
+
+def _class_grad(name: str, cls: type, loaded: LoadedSubmission):
     ms = methods(cls)
 
     def grad_cls(yhat, y):
-        inst = call_student(f"{name}()", cls)
-        fwd = next((m for m in FORWARD_METHODS if m in ms), None)
+        inst = _instance(name, cls, loaded)
+        fwd = next((m for m in FORWARD_METHODS if m in ms), None) or _storing_value_method(cls)
         ctx = {"out": lambda: yhat, "Y": lambda: y}
+        value = None
         if fwd is not None:
             f = getattr(inst, fwd)
             a, k, _ = bind_args(f, ctx, ["out", "Y"], f"{name}.{fwd}", spec_hint=HINT)
-            call_student(f"{name}.{fwd}", f, *a, **k)
-        bwd = next(m for m in DERIVATIVE_METHODS if m in ms)
+            value = call_student(f"{name}.{fwd}", f, *a, **k)
+        bwd = next((m for m in DERIVATIVE_METHODS if m in ms), None)
+        if bwd is None:  # forward returned (loss, grad): the class was found by _pair_method
+            return value[1]
         b = getattr(inst, bwd)
         a, k, _ = bind_args(b, ctx, ["out", "Y"], f"{name}.{bwd}", spec_hint=HINT)  # (p, y): beside y, the output
         return call_student(f"{name}.{bwd}", b, *a, **k)

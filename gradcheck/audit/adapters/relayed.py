@@ -50,3 +50,33 @@ def relayed_gradient(fn: Callable) -> str | None:
         ):
             return name
     return None
+
+
+def gradient_named_loss(fn: Callable, names: tuple[str, ...]) -> str | None:
+    """An argument named like the loss (``backprop(self, loss)``) that ``fn`` only computes with:
+    ``delta = loss * f'(z)``. It is the loss gradient at the output, never a loss object (which is
+    called, or has its methods read), so it is given dL/d(output)."""
+    tree = source_tree(fn)
+    if tree is None:
+        return None
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return None
+    for name in (n for n in names if n in params):
+        if _only_computed_with(tree, name):
+            return name
+    return None
+
+
+def _only_computed_with(tree: ast.AST, name: str) -> bool:
+    """``name`` is an operand of arithmetic somewhere and is never called nor has an attribute read."""
+    operand = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
+            return False
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name:
+            return False
+        sides = (node.left, node.right) if isinstance(node, ast.BinOp) else ()
+        operand = operand or any(isinstance(s, ast.Name) and s.id == name for s in sides)
+    return operand

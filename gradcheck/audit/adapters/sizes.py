@@ -152,9 +152,16 @@ def _size_value(p, srole: str, sizes: Sizes, label: str, notes: list[str], layer
         return sizes.n_out
     if srole == "sizes" and isinstance(p.default, (list, tuple)) and len(p.default) >= 2:
         return [sizes.n_in, *list(p.default)[1:-1], sizes.n_out]
-    if p.default is not p.empty:
+    if not _no_size(p):
         return None
     return _invented(sizes, p, srole, label, notes, layers)
+
+
+def _no_size(p) -> bool:
+    """A size argument with no default, or a default of 0 (``hidden_size=0``), which makes empty weights:
+    a placeholder for the caller's size, invented like a missing one."""
+    d = p.default
+    return d is p.empty or (type(d) is int and d == 0)
 
 
 def _other_value(p, role: str | None, data: dict, label: str, fn: Callable, notes: list[str]):
@@ -279,7 +286,7 @@ def infer_call_sizes(
         srole = sroles[p.name]
         role = None if srole and p.name.lower() in SHORT_NAMES else role_of(p.name)
         if sizes is None and (srole in ("n_in", "n_out", "sizes") or role in ("X", "Y")):
-            if p.default is p.empty:
+            if p.default is p.empty or (srole is not None and _no_size(p)):
                 raise AuditError(f"{label} needs {p.name!r} but no data was given", where=label, type_="NeedsSizes")
             keyword = True
             continue
@@ -291,7 +298,7 @@ def infer_call_sizes(
             value = _size_value(p, srole, sizes, label, notes, layers)
             if srole == "sizes" and isinstance(value, list) and layerpairs.is_pairs_annotation(p.annotation):
                 value = layerpairs.pairs(value, fn, p.name, label, notes) or value
-        elif srole in ("hidden", "hidden_sizes") and p.default is p.empty:
+        elif srole in ("hidden", "hidden_sizes") and _no_size(p):
             value = _invented(Sizes(INVENTED_N_IN, INVENTED_N_OUT[0], True), p, srole, label, notes)
         elif p.default is not p.empty:
             value = _neutral_default(p, label, notes)

@@ -37,7 +37,7 @@ from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import network_output
 from gradcheck.audit.adapters.pairarg import epoch_pairs_arg, epoch_pairs_message, held_out_args, pair_arg
 from gradcheck.audit.adapters.params import Tensor, snapshot
-from gradcheck.audit.adapters.relayed import relayed_gradient
+from gradcheck.audit.adapters.relayed import gradient_named_loss, relayed_gradient
 from gradcheck.audit.adapters.returns import named_values
 from gradcheck.audit.adapters.target import Target
 from gradcheck.audit.heldreturn import held
@@ -212,6 +212,9 @@ class Runner:
         for name, value in (t.namespace or {}).items():  # lambd = 0.7 at module level: what its inline loss reads
             if PENALTY_NAME.match(name) and isinstance(value, (int, float)) and not isinstance(value, bool):
                 ctx.setdefault(f"={name}", lambda v=value: v)
+        as_dout = gradient_named_loss(bfn, LOSS_ARGS) if bfn is not None and out is not None else None
+        if as_dout and not self.spec.get("backward_args"):  # backprop(self, loss): delta = loss * f'(z)
+            ctx[f"={as_dout}"] = lambda: self._student_dout(out, Yc)
         for name in LOSS_ARGS:  # train(X, y, loss, epochs): the student's own loss, as the script passes it
             kept = keeps_default(bfn, name, t.namespace, self.loaded, self.spec) if bfn is not None else None
             if kept is None:
