@@ -240,12 +240,14 @@ _SPECS = [
     ),
     MutantSpec(
         "activation-as-derivative",
-        "hidden sigmoid or tanh whose 'derivative' is the activation itself (sigmoid_prime = sigmoid)",
+        "hidden sigmoid, tanh or ReLU whose 'derivative' is the activation itself (sigmoid_prime = sigmoid, "
+        "relu_derivative returning np.maximum(0, z))",
         "wrong_activation_derivative",
         True,
         _ActivationAsDerivative,
-        _hidden_layers("sigmoid", "tanh"),
-        "The activation is not its own derivative: sigmoid'(z) = s * (1 - s), tanh'(z) = 1 - np.tanh(z)**2.",
+        _hidden_layers("sigmoid", "tanh", "relu"),
+        "The activation is not its own derivative: sigmoid'(z) = s * (1 - s), tanh'(z) = 1 - np.tanh(z)**2, "
+        "relu'(z) = (z > 0).",
     ),
     MutantSpec(
         "tanh-derivative-misparenthesised",
