@@ -91,7 +91,7 @@ def _bounded_source(path: Path) -> str:
             data = fh.read(MAX_SCANNED_CHARS)
     except OSError:
         return ""
-    return data.decode("utf-8", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def scan_source(path: Path) -> str:

@@ -53,7 +53,7 @@ def _imported(stmt: ast.stmt, wanted: set[str], folder: Path) -> tuple[Path, lis
     if not path.is_file():
         return None
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"), filename=str(path))
+        tree = ast.parse(path.read_text(encoding="utf-8-sig", errors="replace"), filename=str(path))
     except (SyntaxError, ValueError):
         return None  # the import fails when the script runs, and says so there
     defined = {s.name for s in tree.body if isinstance(s, ast.FunctionDef) and _trains(s)}
@@ -106,7 +106,7 @@ def with_imported_trainers(
             continue
         path, names, tree = found
         offset = len(lines)
-        source = path.read_text(encoding="utf-8", errors="replace").split("\n")
+        source = path.read_text(encoding="utf-8-sig", errors="replace").split("\n")
         lines.extend(source)
         borrowed.update({offset + i + 1: (path.name, i + 1) for i in range(len(source))})
         out += [_shifted(f, offset) for f in tree.body if isinstance(f, ast.FunctionDef) and f.name in names]

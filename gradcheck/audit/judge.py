@@ -191,7 +191,12 @@ def _compared_right(exc: GradientShapeError) -> bool:
 def _around_shapes(exc: GradientShapeError, ex, layout, picks, X, Y) -> tuple[tuple, tuple]:
     """The tensors and diagnoses of a gradient with mis-shaped tensors: the shapes named first, then
     what the other tensors show (checked around the mis-shaped ones), so a second bug is named too."""
-    shaped = _shape_diag(exc)
+    shapes = [
+        (n, np.shape(ex.params[n]), np.shape(g))
+        for n, g in ex.grads.items()
+        if n in ex.params and np.shape(g) != np.shape(ex.params[n])
+    ]
+    shaped = _shape_diag(exc, shapes if any(n == exc.name for n, _, _ in shapes) else None, len(X))
     report = getattr(exc, "report", None)  # the other tensors, checked by check_gradients (no diagnosis)
     if report is None or not picks:
         return (), tuple(shaped)

@@ -145,7 +145,7 @@ class _FilteredLoader(importlib.abc.Loader):
         return None
 
     def exec_module(self, module: types.ModuleType) -> None:
-        source = Path(self.path).read_text(encoding="utf-8", errors="replace")
+        source = Path(self.path).read_text(encoding="utf-8-sig", errors="replace")
         tree = ast.parse(source, self.path)
         sub: list[str] = []
         exec_statements(
@@ -235,7 +235,7 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
     if not p.is_file():
         raise AuditError(f"submission file not found: {path}", where="loading", type_="FileNotFoundError")
     notes: list[str] = []
-    text = p.read_text(encoding="utf-8", errors="replace")
+    text = p.read_text(encoding="utf-8-sig", errors="replace")
     notes.extend(install_stand_ins(text))
     module = types.ModuleType(MODULE_NAME)
     module.__file__ = str(p)
@@ -247,7 +247,7 @@ def load_submission(path: str | os.PathLike, run_toplevel: bool = False) -> Load
         stmts, loaded.line_map, combined = combine_cells(sources, notes)
         _cache_source(p, combined)
     else:
-        stmts = parse_python(p.read_text(encoding="utf-8", errors="replace"), p)
+        stmts = parse_python(p.read_text(encoding="utf-8-sig", errors="replace"), p)
     loaded.stmts = stmts
     loaded.class_nodes = {s.name: s for s in stmts if isinstance(s, ast.ClassDef)}
     if str(p.parent) not in sys.path:

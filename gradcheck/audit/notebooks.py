@@ -24,7 +24,7 @@ _MAGIC = re.compile(
 
 def read_notebook(path: Path, notes: list[str]) -> tuple[list[str], str]:
     """Code cells of a notebook (magics and shell lines blanked) and the reader used."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
     try:
         cells, reader = _nbformat_cells(text), "nbformat"
     except ImportError:

@@ -60,7 +60,7 @@ def package_of(folder: Path) -> str | None:
     if (folder / "__init__.py").is_file():
         return folder.name
     relative = any(
-        _RELATIVE_IMPORT.search(f.read_text(encoding="utf-8", errors="replace")) for f in folder.glob("*.py")
+        _RELATIVE_IMPORT.search(f.read_text(encoding="utf-8-sig", errors="replace")) for f in folder.glob("*.py")
     )
     return folder.name if relative else None
 

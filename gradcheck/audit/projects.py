@@ -85,7 +85,7 @@ def _load_one(
             module = sys.modules[package]
         else:
             module = importlib.import_module(name)
-        return module, loader.parse_python(f.read_text(encoding="utf-8", errors="replace"), f)
+        return module, loader.parse_python(f.read_text(encoding="utf-8-sig", errors="replace"), f)
     except AuditError as exc:
         notes.append(f"{f.relative_to(folder)}: {exc.message}; skipped")
     except Exception as exc:  # noqa: BLE001 - student code: the file is left out, with the reason

@@ -131,7 +131,7 @@ def prepare(path: str | Path, notes: list[str]) -> ScriptRun:
     p = Path(path).resolve()
     if not p.is_file():
         raise AuditError(f"submission file not found: {path}", where="loading", type_="FileNotFoundError")
-    text = p.read_text(encoding="utf-8", errors="replace")
+    text = p.read_text(encoding="utf-8-sig", errors="replace")
     module = types.ModuleType(loader.MODULE_NAME)
     module.__file__ = str(p)
     kind = "ipynb" if p.suffix == ".ipynb" else "py"

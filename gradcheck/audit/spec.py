@@ -278,7 +278,7 @@ def load_spec(path: Path | str | None) -> AuditSpec:
         return AuditSpec()
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise SpecError(f"spec file {path} does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -59,7 +59,7 @@ def read_text(path: Path) -> str | None:
         return None
     if len(data) > MAX_SOURCE_BYTES:
         return None
-    return data.decode("utf-8", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
 
 
 #: Characters of source the grader parses itself (its callers read a longer one line by line). The syntax tree

@@ -104,11 +104,18 @@ def _forward_diagnosis(forward: ForwardCheck) -> Diagnosis:
     )
 
 
-def _shape_diag(exc: GradientShapeError) -> list[Diagnosis]:
-    """What the shapes suggest (a bias not summed, a transpose), then the plain fact: ``shape_mismatch``."""
-    from gradcheck.diagnose import diagnose_shape_error
+def _shape_diag(
+    exc: GradientShapeError, shapes: list[tuple] | None = None, batch: int | None = None
+) -> list[Diagnosis]:
+    """What the shapes suggest (a bias not summed, a transpose), then the plain fact: ``shape_mismatch``.
 
-    named = [d for d in diagnose_shape_error(exc, {}, {}, None) if d.code != "shape_mismatch"]
+    ``shapes``: ``(name, parameter's shape, gradient's shape)`` of every mis-shaped tensor (default: the one
+    ``exc`` names); ``batch``: the number of samples, which tells a sum over the wrong axis."""
+    from gradcheck.diagnose.shapes import shape_diagnosis
+
+    pairs = shapes or [(exc.name, tuple(exc.expected), tuple(exc.got))]
+    found = [shape_diagnosis(name, want, got, batch) for name, want, got in pairs]
+    named = [d for d in found if d.code != "shape_mismatch"]
     fact = Diagnosis(
         "shape_mismatch",
         exc.name,

@@ -76,6 +76,11 @@ MESSAGES = {
         "{t}'s gradient has shape {got} instead of {want}: one gradient per "
         "sample, not summed over the batch. Use db = dZ.sum(axis=0)."
     ),
+    "bias_over_units_shape": (
+        "{t}'s gradient has shape {got} instead of {want}: summed over the wrong axis, the units instead of "
+        "the samples, one number per sample. Sum over the samples' axis (samples as columns: "
+        "db = np.sum(dZ, axis=1, keepdims=True); as rows: db = dZ.sum(axis=0))."
+    ),
 }
 
 FIXES = {

@@ -31,16 +31,27 @@ def shape_kind(want: tuple[int, ...], got: tuple[int, ...], batch: int | None) -
     ('bias_not_summed', 'bias_not_summed', 'bias_not_summed')
     >>> shape_kind((3, 4), (4, 3), 16), shape_kind((4,), (), 16), shape_kind((4,), (16,), 16)
     ('transposed', 'shape_mismatch', 'bias_not_summed')
+    >>> shape_kind((8, 1), (1, 16), 16), shape_kind((8, 1), (1, 8), 16)
+    ('bias_not_summed', 'transposed')
     """
     want, got = tuple(want), tuple(got)
     extra = _extra_axis(want, got)
     if extra is not None and (batch is None or extra == batch) and extra > 1:
         return "bias_not_summed"
-    if len(want) == 1 and batch is not None and got in ((batch,), (batch, 1), (1, batch)) and batch != want[0]:
+    if _over_units(want, got, batch):
         return "bias_not_summed"  # summed over the units instead of the samples
     if len(want) == 2 and got == want[::-1]:
         return "transposed"
     return "shape_mismatch"
+
+
+def _over_units(want: tuple[int, ...], got: tuple[int, ...], batch: int | None) -> bool:
+    """A bias gradient of one number per sample: summed over the units instead of over the samples (``(N,)``,
+    ``(1, N)`` or ``(N, 1)`` for a ``(k,)``, ``(k, 1)`` or ``(1, k)`` bias, ``k`` not the batch size)."""
+    units = [d for d in want if d != 1]
+    if batch is None or len(want) > 2 or len(units) != 1 or units[0] == batch:
+        return False
+    return got in ((batch,), (batch, 1), (1, batch))
 
 
 def _extra_axis(want: tuple[int, ...], got: tuple[int, ...]) -> int | None:
@@ -69,7 +80,10 @@ def shape_diagnosis(name: str, want, got, batch: int | None) -> Diagnosis:
     want, got = tuple(want), tuple(got)
     kind = shape_kind(want, got, batch)
     evidence = {"expected": list(want), "got": list(got)}
-    if kind == "bias_not_summed":
+    if kind == "bias_not_summed" and _over_units(want, got, batch):
+        message = MESSAGES["bias_over_units_shape"].format(t=name, got=got, want=want)
+        basis = "shape:batch"
+    elif kind == "bias_not_summed":
         message = MESSAGES["bias_not_summed_shape"].format(t=name, got=got, want=want)
         basis = "shape:batch"
     elif kind == "transposed":

@@ -45,7 +45,7 @@ def sources(loaded: LoadedSubmission) -> Iterator[tuple[str, ast.AST]]:
                 stmts, _, _ = loader.combine_cells(cells, [])
                 yield str(path), ast.Module(body=stmts, type_ignores=[])
             else:
-                yield str(path), ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+                yield str(path), ast.parse(path.read_text(encoding="utf-8-sig", errors="replace"))
         except Exception:  # noqa: BLE001 - a file that cannot be read builds nothing
             continue
 

@@ -106,6 +106,8 @@ def constructor_failure(
         return None
     if isinstance(orig, AttributeError) and "NumPy 2.0" in str(orig):  # np.NaN, np.float: the code's, on any input
         return None
+    if isinstance(orig, NameError) and getattr(orig, "name", None) and _unrun_binding(orig.name, loaded) is None:
+        return None  # a name the code binds nowhere it runs (numpy never imported): its own defect on any arguments
     why, fix = _why(orig, [*args, *kwargs.values()], loaded)
     call = ", ".join([_shown(a) for a in args] + [f"{k}={_shown(v)}" for k, v in kwargs.items()])
     line = student_line(orig, loaded)
