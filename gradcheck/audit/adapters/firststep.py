@@ -20,7 +20,7 @@ from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.adapters.step import Runner, Step1
 from gradcheck.audit.adapters.target import Context, Target
 from gradcheck.audit.adapters.vectorsample import NOTE as VECTOR_NOTE
-from gradcheck.audit.adapters.vectorsample import vector_sample
+from gradcheck.audit.adapters.vectorsample import fitting_vectors, vector_sample
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
 
@@ -52,8 +52,11 @@ def first_step(
         return first
     runner = Runner(target, params, ctx.loaded, ctx.spec, X, Y, ctx.notes)
     runner.whole = whole  # the batch, for the forward of several samples (sampleforward)
+    mark = len(ctx.notes)
     try:
         step = choose_layout(runner, lrs[0], params, ctx.notes)
+        if X.shape[0] == 1:  # one sample already: a target of the wrong layout for it shows in the shapes
+            step = fitting_vectors(runner, step, lrs[0], params, mark)
     except StudentCodeError as exc:
         if (carried := foldedbias.with_ones(runner, exc, lrs[0], params)) is not None:
             return carried
@@ -71,6 +74,8 @@ def first_step(
             step = choose_layout(one, lrs[0], params, one.notes)
         except (StudentCodeError, AuditError):
             one, step = vector_sample(one, lrs[0], params, failed)
+        else:
+            step = fitting_vectors(one, step, lrs[0], params, 0)
         one.notes.append("the code fails on a batch but runs on one sample: checked on one sample")
     return _adopted(one, ctx), step
 

@@ -9,6 +9,7 @@ sample is tried as vectors; the gradient is the same one sample's.
 
 from __future__ import annotations
 
+from gradcheck.audit.adapters import batchshaped
 from gradcheck.audit.adapters.layout import choose_layout
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
@@ -28,4 +29,25 @@ def vector_sample(one, lr: float, params: list, failed: BaseException):
     return one, step
 
 
-__all__ = ["NOTE", "vector_sample"]
+def fitting_vectors(one, step, lr: float, params: list, mark: int):
+    """``step``, or the sample's step as vectors when the one-row step's gradients miss their parameters' shapes and
+    the vectors' have them all: a flat target made a column broadcasts (``a2 - y`` of shapes (10,) and (10, 1) is
+    (10, 10)), the grader's layout, not the code. ``mark``: where ``one``'s notes of the one-row step begin."""
+    if batchshaped.fits(step.ret, params):
+        return step
+    kept, form = one.notes[mark:], one.form
+    del one.notes[mark:]
+    one.vector = True
+    try:
+        flat = choose_layout(one, lr, params, one.notes)
+    except (StudentCodeError, AuditError, IndexError, ValueError):
+        flat = None
+    if flat is not None and batchshaped.fits(flat.ret, params):
+        one.notes.append(NOTE)
+        return flat
+    one.vector, one.form = False, form
+    one.notes[mark:] = kept
+    return step
+
+
+__all__ = ["NOTE", "fitting_vectors", "vector_sample"]

@@ -10,6 +10,7 @@ import numpy as np
 from gradcheck.audit.adapters.names import canon, leaf, strip_grad
 from gradcheck.audit.adapters.objects import is_param_object
 from gradcheck.audit.adapters.params import Tensor
+from gradcheck.audit.adapters.readers.bykind import by_kind, fitting
 from gradcheck.audit.adapters.step import Grad
 
 
@@ -181,9 +182,23 @@ def grads_from_return(
     grads, rule = match_entries(entries, params, named)
     if named and rule == "name" and len(grads) < len(params):
         grads = _numbers_by_name(value, base, params, grads, notes)
-    if grads and rule == "position" and any(g.data.shape != params[g.param].shape for g in grads):
+    if grads and rule == "position" and fitting(grads, params) < len(grads):
+        grads, rule = _kind_over_position(value, base, params, grads, notes)
+    if grads and rule == "position" and fitting(grads, params) < len(grads):
         notes.append("returned gradients matched to the parameters by position although some shapes differ")
     return grads, shape, notes
+
+
+def _kind_over_position(
+    value: Any, base: str, params: list[Tensor], grads: list[Grad], notes: list[str]
+) -> tuple[list[Grad], str]:
+    """A return of one sequence per kind (``[dW1, dW2], [db1, db2]``) paired by kind where more shapes fit so
+    than by position; else the positional pairing kept."""
+    kind = by_kind(value, base, params)
+    if fitting(kind, params) <= fitting(grads, params):
+        return grads, "position"
+    notes.append("returned gradients paired by kind: the weights' in one sequence, the biases' in the other")
+    return kind, "kind"
 
 
 def unmatched(ret: Any, grads: list[Grad]) -> list[str]:

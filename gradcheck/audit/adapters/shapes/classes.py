@@ -246,6 +246,21 @@ def _given_objects(cls: type, ctx: Context) -> tuple[list, dict] | None:
     return args, kwargs
 
 
+def _own_construction(cls: type, ctx: Context) -> tuple[list, dict] | None:
+    """The code's own plain-data arguments of ``cls`` (``NeuralNetwork([4, 6, 6, 3])`` in its main block), on the
+    attempt at the sizes of that very call, made after the invented sizes did not run: a backward written for the
+    code's depth (``W0, W1, W2 = self.weights``) runs at no other. None on any other attempt."""
+    call = getattr(ctx.sizes, "call", "")
+    if not call.startswith(f"{cls.__name__}("):
+        return None
+    found = owncall.own_call(ctx.loaded.stmts, cls.__name__, ctx.ns)
+    if found is None:
+        return None
+    args, kwargs, line = found
+    ctx.notes.append(f"{cls.__name__} made as the code makes it ({ctx.loaded.locate(line)}): {call}")
+    return args, kwargs
+
+
 def constructor(cls: type, ctx: Context) -> tuple[list, dict]:
     """Constructor arguments: the spec's, else inferred (sizes invented when needed)."""
     init = cls.__init__ if "__init__" in methods(cls) else cls
@@ -253,6 +268,8 @@ def constructor(cls: type, ctx: Context) -> tuple[list, dict]:
         args, kwargs = list(ctx.spec.get("init_args") or []), dict(ctx.spec.get("init_kwargs") or {})
     elif (given := _given_objects(cls, ctx)) is not None:
         args, kwargs = given
+    elif (own := _own_construction(cls, ctx)) is not None:
+        args, kwargs = own
     else:
         args, kwargs, notes = infer_call_sizes(init, cls.__name__, ctx.sizes, ctx.X, ctx.Y, ctx.lr)
         ctx.notes.extend(notes)
