@@ -244,6 +244,42 @@ def install_fake_mnist(source: str) -> bool:
     return True
 
 
+#: ``import cupy as cp`` / ``from cupy import ...`` at the start of a line.
+_CUPY = re.compile(r"^\s*(import\s+cupy\b|from\s+cupy\b)", re.M)
+CUPY_NOTE = (
+    "cupy (numpy's interface on a GPU) is not installed: numpy stood in for it, the same arithmetic on the CPU "
+    "(cp.asnumpy and cp.get_array_module are identities there)"
+)
+
+
+class _NumpyAsCupy(types.ModuleType):
+    """``cupy`` as numpy: every name numpy's, ``asnumpy`` an identity, ``cuda`` a no-op."""
+
+    __gradcheck_stand_in__ = True
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        if name == "asnumpy":
+            return np.asarray
+        if name == "get_array_module":
+            return lambda *args, **kwargs: np
+        if name == "cuda":
+            return _NoOp()
+        return getattr(np, name)
+
+
+def install_fake_cupy(source: str) -> bool:
+    """Install numpy as ``cupy`` when ``source`` imports cupy and it is missing."""
+    if not _CUPY.search(source):
+        return False
+    state = _state("cupy")
+    if state != "missing":
+        return state == "stand-in"
+    sys.modules["cupy"] = _NumpyAsCupy("cupy")
+    return True
+
+
 def _state(name: str) -> str:
     """``stand-in`` (ours is loaded), ``real`` (the package is loaded or importable) or ``missing``."""
     if name in sys.modules:
@@ -255,8 +291,8 @@ def _state(name: str) -> str:
 
 
 def install_stand_ins(source: str) -> list[str]:
-    """Every stand-in ``source`` needs (matplotlib, scikit-learn, nnfs, Keras's MNIST), installed; the notes saying
-    so."""
+    """Every stand-in ``source`` needs (matplotlib, scikit-learn, nnfs, Keras's MNIST, cupy), installed; the notes
+    saying so."""
     notes = []
     if install_fake_matplotlib() and "matplotlib" in source:
         notes.append("matplotlib is not installed: a no-op stand-in was used")
@@ -266,4 +302,6 @@ def install_stand_ins(source: str) -> list[str]:
         notes.append(nnfsdata.NOTE)
     if install_fake_mnist(source):
         notes.append(mnistdata.NOTE)
+    if install_fake_cupy(source):
+        notes.append(CUPY_NOTE)
     return notes
