@@ -27,6 +27,8 @@ import dataclasses
 import inspect
 from typing import Any
 
+import numpy as np
+
 from gradcheck.audit.adapters import assembly, built, replay
 from gradcheck.audit.adapters.assembly import LAYER_BACKWARD, LAYER_FORWARD, Holder, Recorded, SetUp
 from gradcheck.audit.adapters.calling import bind_args, plain_params
@@ -353,6 +355,23 @@ def _scripts(ctx: Context):
         yield node.body, (lambda n, w=where, f=first: f"{w} {n + f}"), fn.__code__.co_filename, fn
 
 
+def _hold_weights(rec: Recorded, setup: SetUp) -> bool:
+    """Whether the recorded calls may be a network's: an object they run forward holds a float array of more than
+    one entry (a weight), or the first forward is handed something other than a number (layers that make their
+    weights on the first call). A number through objects holding none is a toy graph of scalars."""
+    first = setup.scratch.get(rec.first_arg.id) if isinstance(rec.first_arg, ast.Name) else None
+    if isinstance(rec.first_arg, ast.Constant):
+        first = rec.first_arg.value
+    if not (isinstance(first, (int, float)) and not isinstance(first, bool)):
+        return True
+    for name in rec.order:
+        obj = setup.scratch.get(name)
+        held = vars(obj) if hasattr(obj, "__dict__") and isinstance(vars(obj), dict) else {}
+        if any(type(v) is np.ndarray and v.dtype.kind == "f" and v.size > 1 for v in held.values()):
+            return True
+    return False
+
+
 def find(ctx: Context) -> Target | None:
     """A network a script assembles at run time: a holder of layers, else its recorded calls (first file found)."""
     own = {c.__name__ for c in ctx.classes}
@@ -369,6 +388,8 @@ def find(ctx: Context) -> Target | None:
             target = _holder_target(holder, setup, ctx, locate)
         else:
             rec = assembly.record_calls(setup)
+            if rec is not None and not _hold_weights(rec, setup):
+                continue  # a toy graph of scalars (buy_apple.py's MulLayer): no network, another file may have one
             try:
                 target = _recorded_target(rec, setup, ctx, locate, filename) if rec is not None else None
             except replay.GivenGradient as exc:  # another of the folder's scripts may train the network
