@@ -103,10 +103,20 @@ def a_count(fn: Callable, name: str) -> bool:
     if tree is None or not used_as_size(fn, name) or used_as_list(fn, name):
         return False
 
-    def named(node) -> bool:
-        return isinstance(node, ast.Name) and node.id == name
+    # what it is stored as (self.input_layer = X): an alias is read as the argument
+    aliases = {
+        ast.unparse(t)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == name
+        for t in node.targets
+    }
 
-    for node in ast.walk(tree):  # input.shape, input @ W: an array
+    def named(node) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id == name or node.id in aliases
+        return isinstance(node, ast.Attribute) and bool(aliases) and ast.unparse(node) in aliases
+
+    for node in ast.walk(tree):  # input.shape, input @ W, self.input_layer.shape: an array
         if isinstance(node, ast.Attribute) and named(node.value):
             return False
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult) and (named(node.left) or named(node.right)):
