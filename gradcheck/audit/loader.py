@@ -154,17 +154,36 @@ class _FilteredLoader(importlib.abc.Loader):
         self.notes.extend(within(n, module.__name__) for n in sub)
 
 
+class _AliasLoader(importlib.abc.Loader):
+    """A module already loaded, imported under another name (``layer`` for ``Layer``): the same module object,
+    whose own ``__spec__`` and ``__loader__`` are kept."""
+
+    def __init__(self, module: types.ModuleType):
+        self.module = module
+        self.kept = {k: module.__dict__.get(k) for k in ("__spec__", "__loader__", "__name__", "__package__")}
+
+    def create_module(self, spec):
+        return self.module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        module.__dict__.update(self.kept)
+
+
 class _SubmissionFinder(importlib.abc.MetaPathFinder):
     """Load modules that live in the submission's directory with the same filtering."""
 
     def __init__(self, root: Path, run_toplevel: bool, notes: list[str]):
         self.root, self.run_toplevel, self.notes = str(root), run_toplevel, notes
         self._holders: dict[str, Path | None] = {}  # module name -> the one subfolder holding it
+        self._listing: list[str] | None = None  # the root's .py files, for an import matching one up to case
 
     def find_spec(self, fullname, path=None, target=None):
         search = [self.root] if path is None else list(path)
         spec = importlib.machinery.PathFinder.find_spec(fullname, search)
         if spec is None and path is None and "." not in fullname:
+            cased = self._up_to_case(fullname)
+            if cased is not None:
+                return cased
             # ``sys.path.append(os.getcwd() + "/src")`` then ``from network import Network``: a project's
             # run-time path hack, which loading definitions only never runs; the one folder holding it
             spec = self._in_one_subfolder(fullname)
@@ -174,6 +193,34 @@ class _SubmissionFinder(importlib.abc.MetaPathFinder):
             return None
         spec.loader = _FilteredLoader(spec.origin, self.run_toplevel, self.notes)
         return spec
+
+    def _up_to_case(self, name: str):
+        """``import layer`` beside ``Layer.py`` only (written on a case-insensitive file system, where it worked):
+        the module ``Layer``, under both names, with a note. None when no file, or more than one, so matches."""
+        if self._listing is None:
+            try:
+                self._listing = [e for e in os.listdir(self.root) if e.endswith(".py")]
+            except OSError:
+                self._listing = []
+        found = [e for e in self._listing if e.lower() == f"{name}.py".lower() and e != f"{name}.py"]
+        real = found[0][:-3] if len(found) == 1 else ""
+        if not real.isidentifier() or not os.path.isfile(os.path.join(self.root, found[0])):
+            return None
+        if any(  # a module installed under that name (``import numpy`` beside a student's ``Numpy.py``) is that one
+            f.find_spec(name, None) is not None
+            for f in sys.meta_path
+            if not isinstance(f, _SubmissionFinder) and hasattr(f, "find_spec")
+        ):
+            return None
+        module = importlib.import_module(real)  # (through this finder: loaded with the same filtering)
+        origin = getattr(module, "__file__", None) or ""
+        if not os.path.abspath(origin).startswith(self.root + os.sep):
+            return None
+        self.notes.append(
+            f"import {name}: no file {name}.py; it matched {found[0]} only up to letter case (as on a "
+            f"case-insensitive file system, where it was written): {found[0]} loaded for it"
+        )
+        return importlib.util.spec_from_loader(name, _AliasLoader(module))
 
     def _in_one_subfolder(self, name: str):
         """The spec of ``name``.py when exactly one folder of the submission (not the root) holds it.

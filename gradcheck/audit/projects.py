@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 import sys
 import types
 from pathlib import Path
@@ -19,6 +20,9 @@ from pathlib import Path
 from gradcheck.audit import cellfiles, loader, projectnames
 from gradcheck.audit.loader import AuditError, LoadedSubmission
 from gradcheck.audit.submissions import SKIP_DIRS, SUFFIXES, run_files, source_of
+
+#: ``np.`` used as a name (``np.dot(W, X)``): numpy as the course's notebooks import it.
+_NP_USE = re.compile(r"(?<![\w.])np\.")
 
 #: Folders and files of a project that are not the student's model code.
 TEST_DIRS = {"test", "tests", "testing"}
@@ -168,6 +172,13 @@ def _share_cells(files: list[Path], modules: list[types.ModuleType], merged: typ
         notes.append(cellfiles.note(cellfiles.sibling_uses(files, source_of)))
     else:
         return
+    if "np" not in vars(merged) and any(_NP_USE.search(source_of(f)) for f in files):
+        # a course notebook's first cell imports numpy as np (so do the course's own helper files), and the
+        # cells saved apart use it unimported
+        import numpy
+
+        merged.__dict__["np"] = numpy
+        notes.append("the files use np without importing it, as a notebook's first cell imports it: numpy given as np")
     for module in modules:
         for k, v in vars(merged).items():
             if not k.startswith("__"):

@@ -94,9 +94,10 @@ def imported_siblings(path: Path, limit: int = 50) -> list[Path]:
     found: dict[str, Path] = {}
     together: bool | None = None
     todo = [path]
+    folded = case_matches(n for n, e in entries.items() if n.endswith(".py"))  # ``import layer``: ``Layer.py``
     while todo and len(found) < limit:
         for name in sorted(imported_names(todo.pop())):
-            mod = entries.get(f"{name}.py")
+            mod = entries.get(f"{name}.py") or entries.get(folded.get(f"{name}.py".lower(), ""))
             pkg = entries.get(name)
             hit = mod if mod is not None and mod.is_file() else pkg if pkg is not None and pkg.is_dir() else None
             if hit is None or hit == path or hit.name in found or name in SKIP_DIRS:
@@ -110,6 +111,25 @@ def imported_siblings(path: Path, limit: int = 50) -> list[Path]:
             if hit.is_file():
                 todo.append(hit)
     return sorted(found.values())[:limit]
+
+
+def case_matches(names: Iterable[str]) -> dict[str, str]:
+    """Names by their lower-case spelling, for those no other name shares it (``layer`` -> ``Layer``).
+
+    A project written on a case-insensitive file system (Windows, macOS) imports ``from layer import Layer``
+    beside ``Layer.py``, which worked where it was written: such an import links the files as an exact one does
+    (the loader resolves it likewise, with a note, :class:`gradcheck.audit.loader._SubmissionFinder`)."""
+    by_lower: dict[str, list[str]] = {}
+    for n in names:
+        by_lower.setdefault(n.lower(), []).append(n)
+    return {low: found[0] for low, found in by_lower.items() if len(found) == 1}
+
+
+def up_to_case(name: str, names: set[str] | frozenset[str], folded: dict[str, str]) -> str | None:
+    """``name`` when it is one of ``names``, else the one of them it matches only up to letter case, else None."""
+    if name in names:
+        return name
+    return folded.get(name.lower())
 
 
 def run_files(files: list[Path]) -> list[str]:
@@ -167,9 +187,11 @@ def is_project(folder: Path, shared: bool = True) -> bool:
     local = local_modules(folder)
     nested = nested_modules(folder) if files else set()
     stems = {f.stem for f in files if f.suffix == ".py"}
+    folded = case_matches(stems)
     for f in files:
         names = imported_names(f)
-        if names & (local - {f.stem}) or "." in names or names & nested:
+        cased = {up_to_case(n, stems, folded) for n in names} - {None, f.stem}  # ``import layer``: ``Layer.py``
+        if names & (local - {f.stem}) or cased or "." in names or names & nested:
             evidence = True
     if evidence and (not shared or _held_together(folder, files, stems, local | nested)):
         return True
@@ -200,9 +222,12 @@ def _held_together(folder: Path, files: list[Path], stems: set[str], reachable: 
     doubled = {stem for name, who in definers.items() if len(who) > 1 and name not in _ENTRY_NAMES for stem in who}
 
     links: dict[str, set[str]] = {here: set() for here in where.values()}
+    folded = case_matches(by_stem)
     for f, here in where.items():
         for ref in _module_refs(f):
             target = ref[1:] if ref.startswith(".") and ref != ".." else ref
+            if not ref.startswith(".") and target not in stems:  # ``import layer`` beside ``Layer.py``
+                target = up_to_case(target, frozenset(by_stem), folded) or target
             if target in by_stem and target != here:
                 links[here].add(target)
             elif ref.startswith(".") or target in reachable and target not in stems:

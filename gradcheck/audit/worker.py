@@ -311,7 +311,9 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
     if mode not in scriptplan.MODES:
         result["notes"].append(f"unknown spec mode {mode!r} ignored (auto, script)")
         mode = "auto"
-    before = (spec, list(result["notes"]))  # what a training function's body run as a script falls back to
+    # what a training function's body run as a script falls back to: the submission as given (a project folder
+    # whose one training script was chosen falls back to the whole folder, not that file alone)
+    before = (spec, list(result["notes"]), sub)
     if mode == "auto":  # a plain training script: its weights and gradients named by its own updates
         sub, spec = scriptplan.auto_spec(sub, spec, result["notes"])
     if scriptplan.wants_script(mode, spec, sub):
@@ -345,9 +347,11 @@ def _run_request(req: dict, base: Path, alt: Path | None) -> tuple[Path, dict]:
                 return _held(locals(), out, result)
             result["notes"][:] = before[1] + [  # its data may be a file the submission lacks: the functions remain
                 f"{spec['inline_function']}()'s body run as a script stopped ({type(exc).__name__}: "
-                f"{clipped(str(exc))}): the module's functions are audited instead"
+                f"{clipped(str(exc))}): the {'project' if before[2].is_dir() else 'module'}'s functions are "
+                "audited instead"
             ]
-            spec, loaded = before[0], None
+            spec, loaded, sub = before[0], None, before[2]
+            _enter(sub)
     try:
         loaded = loading.load(sub, run_toplevel=bool(spec.get("run_toplevel")))  # a file or a project folder
         result["own_outputs"] = own_outputs(vars(loaded.module))
