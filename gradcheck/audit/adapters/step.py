@@ -306,8 +306,9 @@ class Runner:
             self.notes.append(f"the backward adds into .grad: {how} before each backward, as the code's training does")
 
     def _penalty_attrs_off(self, root: Any, fns: tuple) -> None:
-        """``self.reg = 0.01`` kept by the constructor set to 0 on this network (the probe's runs keep theirs)."""
-        if self.penalty_attrs_kept or self.t.root_name != "self":
+        """``self.reg = 0.01`` kept by the constructor set to 0 on this network (the probe's runs, and the run again
+        with every penalty as the code sets it, ``[entry] keep_defaults``, keep theirs)."""
+        if self.penalty_attrs_kept or self.t.root_name != "self" or self.spec.get("keep_defaults"):
             return
         found = penaltyattrs.switched_off(root, fns)
         self.penalty_attrs.update(found)
