@@ -79,3 +79,18 @@ def test_numpy_never_imported_is_the_codes_error_not_the_constructor_guess(audit
     assert s["status"] == "error"
     assert "NameError" in s["error"] and "'np'" in s["error"]
     assert "init_args" not in s["error"] and "audit's guess" not in s["error"]
+
+
+def test_a_network_file_python_cannot_parse_leads_the_error(audit_json, tmp_path):
+    """The network's file has an indentation error and only the helpers load: the error leads with the file
+    and line that cannot be parsed, a defect no spec setting repairs (it was "set [entry] class or [entry]
+    function", the parse error after it)."""
+    folder = tmp_path / "unparsed_project"
+    folder.mkdir()
+    (folder / "helpers.py").write_text(HELPERS)
+    broken = MODEL.replace("SIGN ", "").replace("    m = X.shape[1]\n", "      m = X.shape[1]\n")
+    (folder / "model.py").write_text(broken)
+    s = audit_json([folder], tmp_path / "out")["unparsed_project"]
+    assert s["status"] == "error"
+    assert s["error"].startswith("SyntaxError: code that could not be parsed: model.py: IndentationError")
+    assert "no spec setting repairs" in s["error"] and "set [entry]" not in s["error"]

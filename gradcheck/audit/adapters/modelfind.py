@@ -60,6 +60,15 @@ def find_target(ctx: Context) -> Target:
     names = frameworks.modules_missing(ctx.loaded.notes) if not (ctx.classes or ctx.funcs) else []
     if names or (names := frameworks.own_modules_missing(ctx.loaded.notes)):  # helpers beside a missing model
         raise AuditError(frameworks.missing_modules_message(names), where="finding the model", type_="EntryNotFound")
+    unparsed = [f.what for f in _failures(ctx) if f.error in UNPARSED]
+    if unparsed:  # the network is in the file Python cannot read: that, not a spec key, is what to fix
+        raise AuditError(
+            f"code that could not be parsed: {'; '.join(unparsed[:2])}; no class with forward/backward methods and "
+            f"no backward function was found in the rest (classes: {sorted(c.__name__ for c in ctx.classes)}, "
+            f"functions: {sorted(ctx.funcs)}). That is a defect of the submission, which no spec setting repairs",
+            where="finding the model",
+            type_="SyntaxError",
+        )
     raise AuditError(
         "no class with forward/backward methods and no backward function was found "
         f"(classes: {sorted(c.__name__ for c in ctx.classes)}, functions: {sorted(ctx.funcs)})"
