@@ -81,3 +81,20 @@ def test_a_data_bug_beside_a_right_penalty_is_the_only_bug_named(verdicts):
     codes = [d["code"] for d in s["diagnoses"]]
     assert "regularization_mismatch" not in codes
     assert {t["name"] for t in s["tensors"] if t["status"] == "fail"} == {"W1", "b1"}
+
+
+def test_only_penalty_attributes_the_code_reads_are_switched_off():
+    from gradcheck.audit.adapters import penaltyattrs
+
+    class Holder:
+        def __init__(self):
+            self.reg, self.lam, self.lr, self.flag = 0.01, 0.5, 0.1, True
+
+        def backward(self):
+            return self.reg * 2, self.lr
+
+    h = Holder()
+    assert penaltyattrs.switched_off(h, [Holder.backward]) == {"reg": 0.01}
+    assert h.reg == 0.0 and h.lam == 0.5 and h.lr == 0.1  # lam is never read; lr is no penalty
+    said = penaltyattrs.unchecked({"reg": 0.01})
+    assert "self.reg = 0.01" in said and "was not checked" in said

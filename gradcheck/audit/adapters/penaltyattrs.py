@@ -19,7 +19,7 @@ from typing import Any
 from gradcheck.audit.adapters.names import PENALTY_NAME
 from gradcheck.audit.adapters.sources import source_tree
 
-__all__ = ["note", "switched_off"]
+__all__ = ["note", "switched_off", "unchecked"]
 
 
 def _read(fns: Iterable[Callable | None]) -> set[str]:
@@ -58,4 +58,13 @@ def note(entry: str, found: dict[str, float]) -> str:
         f"{entry}: the penalty {shown} was set to 0 for the check against the reference network (no reference "
         "network has it); its part of the gradient is checked apart, at its own strength, where the code returns "
         "its loss with the gradient"
+    )
+
+
+def unchecked(found: dict[str, float]) -> str:
+    """What stays unchecked when the code does not return its loss with the gradient (no probe can measure it)."""
+    shown = ", ".join(f"self.{k} = {v:g}" for k, v in found.items())
+    return (
+        f"the penalty's part of the gradient ({shown}) was not checked: the code does not return its loss with its "
+        "gradient, so the penalty cannot be measured apart; the data loss's gradient was checked with it at 0"
     )
