@@ -55,6 +55,21 @@ def audit_json():
     return audit
 
 
+@pytest.fixture
+def audit_sign_pair(audit_json, tmp_path):
+    """Audit one look-alike source as written right (``SIGN `` dropped) and with a sign flipped (``SIGN `` made
+    ``-``), as ``<stem>_right.py`` and ``<stem>_sign_bug.py``: their verdicts, (right, wrong)."""
+
+    def audit(source: str, stem: str):
+        right, wrong = tmp_path / f"{stem}_right.py", tmp_path / f"{stem}_sign_bug.py"
+        right.write_text(source.replace("SIGN ", ""))
+        wrong.write_text(source.replace("SIGN ", "-"))
+        got = audit_json([right, wrong], tmp_path / "out")
+        return got[right.name], got[wrong.name]
+
+    return audit
+
+
 ROOT = Path(__file__).resolve().parents[1]
 #: The README's audit command (stdout piped); it names the example folder as the README does.
 EXAMPLES_AUDIT = ["-m", "gradcheck", "audit", "examples/submissions/"]

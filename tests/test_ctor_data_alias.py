@@ -66,12 +66,8 @@ def test_data_stored_under_another_name_is_no_count(tmp_path):
     assert argroles.a_count(counts.initialize_weights, "input")  # named like data, used only as a count
 
 
-def test_a_constructor_handed_its_data_is_given_the_batch(audit_json, tmp_path):
-    right, wrong = tmp_path / "ctor_data_right.py", tmp_path / "ctor_data_sign_bug.py"
-    right.write_text(SOURCE.replace("SIGN ", ""))
-    wrong.write_text(SOURCE.replace("SIGN ", "-"))
-    got = audit_json([right, wrong], tmp_path / "out")
-    ok, bad = got[right.name], got[wrong.name]
+def test_a_constructor_handed_its_data_is_given_the_batch(audit_sign_pair):
+    ok, bad = audit_sign_pair(SOURCE, "ctor_data")
     assert ok["status"] == "pass", (ok.get("error"), [d["code"] for d in ok["diagnoses"]])
     assert any("inferred arguments ['X', 'Y'" in n for n in ok["notes"])
     assert bad["status"] == "fail" and [t["name"] for t in bad["tensors"] if t["status"] == "fail"] == ["W2"]

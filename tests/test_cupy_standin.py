@@ -47,12 +47,8 @@ def test_cupy_is_numpy_where_it_is_missing(monkeypatch):
     monkeypatch.delitem(sys.modules, "cupy")
 
 
-def test_a_network_on_cupy_is_audited_on_numpy(audit_json, tmp_path):
-    right, wrong = tmp_path / "cupy_right.py", tmp_path / "cupy_sign_bug.py"
-    right.write_text(SOURCE.replace("SIGN ", ""))
-    wrong.write_text(SOURCE.replace("SIGN ", "-"))
-    got = audit_json([right, wrong], tmp_path / "out")
-    ok, bad = got[right.name], got[wrong.name]
+def test_a_network_on_cupy_is_audited_on_numpy(audit_sign_pair):
+    ok, bad = audit_sign_pair(SOURCE, "cupy")
     assert ok["status"] == "pass", ok.get("error")
     assert any("numpy stood in for it" in n for n in ok["notes"])
     assert bad["status"] == "fail" and [t["name"] for t in bad["tensors"] if t["status"] == "fail"] == ["b2"]

@@ -45,11 +45,7 @@ def test_names_of_targets_and_inputs_held_in_containers(name):
     assert role_of("hidden_vec") is None
 
 
-def test_a_forward_given_the_targets_as_output_vector_is_audited(audit_json, tmp_path):
-    right, wrong = tmp_path / "fwd_target_right.py", tmp_path / "fwd_target_sign_bug.py"
-    right.write_text(SOURCE.replace("SIGN ", ""))
-    wrong.write_text(SOURCE.replace("SIGN ", "-"))
-    got = audit_json([right, wrong], tmp_path / "out")
-    ok, bad = got[right.name], got[wrong.name]
+def test_a_forward_given_the_targets_as_output_vector_is_audited(audit_sign_pair):
+    ok, bad = audit_sign_pair(SOURCE, "fwd_target")
     assert ok["status"] == "pass", (ok.get("error"), [d["code"] for d in ok["diagnoses"]])
     assert bad["status"] == "fail" and bad["diagnoses"][0]["code"] == "sign_flip"
