@@ -98,3 +98,44 @@ def test_only_penalty_attributes_the_code_reads_are_switched_off():
     assert h.reg == 0.0 and h.lam == 0.5 and h.lr == 0.1  # lam is never read; lr is no penalty
     said = penaltyattrs.unchecked({"reg": 0.01})
     assert "self.reg = 0.01" in said and "was not checked" in said
+
+
+INPLACE = """
+import numpy as np
+
+
+class Net:
+    def __init__(self, n_in, n_hidden, n_out):
+        rng = np.random.default_rng(0)
+        self.W1, self.b1 = rng.normal(size=(n_in, n_hidden)), np.zeros(n_hidden)
+        self.W2, self.b2 = rng.normal(size=(n_hidden, n_out)), np.zeros(n_out)
+        self.reg = 0.01
+        self.lr = 0.1
+
+    def forward(self, X):
+        self.X = X
+        self.h = np.tanh(X @ self.W1 + self.b1)
+        return self.h @ self.W2 + self.b2
+
+    def backward(self, out, y):
+        d = 2 * (out - y) / len(y)
+        dh = (d @ self.W2.T) * (1 - self.h ** 2)
+        dW2 = (self.h.T @ d) * (1 - 200 * self.reg)
+        dW1 = (self.X.T @ dh) * (1 - 200 * self.reg)
+        self.W2 -= self.lr * dW2
+        self.b2 -= self.lr * d.sum(axis=0)
+        self.W1 -= self.lr * dW1
+        self.b1 -= self.lr * dh.sum(axis=0)
+"""
+
+
+def test_a_penalty_attribute_in_an_update_is_kept_as_the_code_sets_it(audit_json, tmp_path):
+    """Red-team round 7, S1: an in-place update whose weight gradients carry (1 - 200 * self.reg), a sign flip
+    at the code's own 0.01 that vanishes at 0. No probe can measure the penalty there (no loss returned with the
+    gradient), so the attribute is not switched off and the flip is failed."""
+    path = tmp_path / "penalty_attr_inplace_bug.py"
+    path.write_text(INPLACE)
+    s = audit_json([path], tmp_path / "out")[path.name]
+    assert s["status"] == "fail"
+    assert {t["name"] for t in s["tensors"] if t["status"] == "fail"} == {"W1", "W2"}
+    assert not any("was set to 0" in n for n in s["notes"])

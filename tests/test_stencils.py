@@ -99,3 +99,21 @@ def test_a_stencil_written_into_one_buffer_in_place_is_still_seen():
             x += c * 1e-6 * q
             hits.append(lines.hit(("f", "x", ""), x))
     assert any(h is not None for h in hits)
+
+
+def test_a_stencil_written_in_place_into_a_two_slot_workspace_is_seen():
+    """work[i % 2] = x + c h q: the places alternate, so "another row of one array" would never compare them; a
+    place met again is compared (red-team round 7, S4)."""
+    lines = StencilLines(PERTURBATION_RTOL)
+    x = Z.ravel().astype(float)
+    work = np.empty((2, x.size))
+    hits = []
+    for d in range(3):
+        q = np.zeros_like(x)
+        q[d : d + 4] = 0.5
+        for i, c in enumerate((3, 2, 1, -1, -2, -3)):
+            slot = work[i % 2]
+            np.multiply(q, c * 1e-6, out=slot)
+            slot += x
+            hits.append(lines.hit(("f", "z", ""), slot))
+    assert sum(h is not None for h in hits) >= 3

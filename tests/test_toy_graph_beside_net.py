@@ -117,3 +117,14 @@ def test_a_toy_graph_of_scalars_is_passed_over_for_the_network(audit_json, tmp_p
     assert got["toy_right"]["status"] == "pass", got["toy_right"].get("error")
     bad = got["toy_sign_bug"]
     assert bad["status"] == "fail" and [t["name"] for t in bad["tensors"] if t["status"] == "fail"] == ["params['b2']"]
+
+
+def test_objects_holding_any_number_are_no_toy_graph():
+    """Red-team round 7, S3: integer weights (np.random.randint) or plain float weights are weights, so a script
+    replaying them is never passed over (for a correct decoy elsewhere) as a toy graph of scalars."""
+    import numpy as np
+
+    from gradcheck.audit.adapters.shapes.assembled import _numeric
+
+    assert _numeric(np.array([[1, -1], [0, 1]])) and _numeric(0.5) and _numeric([None, 2])
+    assert not _numeric(None) and not _numeric([None, None]) and not _numeric(True) and not _numeric("w")

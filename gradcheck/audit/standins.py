@@ -245,7 +245,7 @@ def install_fake_mnist(source: str) -> bool:
 
 
 #: ``import cupy as cp`` / ``from cupy import ...`` at the start of a line.
-_CUPY = re.compile(r"^\s*(import\s+cupy\b|from\s+cupy\b)", re.M)
+_CUPY = re.compile(r"^[ \t]*(import[ \t]+cupy\b|from[ \t]+cupy\b)", re.M)  # [ \t], not \s: linear in blank lines
 CUPY_NOTE = (
     "cupy (numpy's interface on a GPU) is not installed: numpy stood in for it, the same arithmetic on the CPU "
     "(cp.asnumpy and cp.get_array_module are identities there)"

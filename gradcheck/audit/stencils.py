@@ -57,7 +57,9 @@ SCALAR_PAIRS = 2
 
 
 def _place(arr: np.ndarray) -> tuple:
-    """``(the array owning arr's memory, where arr starts in it)``."""
+    """``(the array owning arr's memory, where arr starts in it)``. A row is data iterated over only the first time
+    its place is met: a stencil written in place into a workspace of two slots (``work[i % 2]``) comes back to a
+    place, and is compared then."""
     owner = arr
     while isinstance(owner.base, np.ndarray):
         owner = owner.base
@@ -94,12 +96,17 @@ class StencilLines:
         a small move followed before; None otherwise. ``arr`` is a base-class float array."""
         prev = self.previous.get(slot)
         self.previous[slot] = arr.copy()
-        place, before = _place(arr), self.places.get(slot)
-        self.places[slot] = place
+        owner, at = _place(arr)
+        before = self.places.get(slot)
+        seen = before[1] if before is not None and before[0] is owner else set()
+        self.places[slot] = (owner, seen)
         if prev is None or prev.shape != arr.shape:
+            seen.add(at)
             return None
-        if before is not None and before[0] is place[0] and before[1] != place[1]:
+        if before is not None and before[0] is owner and at not in seen and len(seen) < MAX_LINES:
+            seen.add(at)
             return None  # the next row of one array (np.apply_along_axis, for row in D): data iterated over
+        seen.add(at)
         d = np.asarray(arr, dtype=np.longdouble) - np.asarray(prev, dtype=np.longdouble)
         moved = np.count_nonzero(d)
         if moved < MIN_MOVED or np.any(np.abs(d) > self.rtol * np.maximum(1.0, np.abs(prev))):

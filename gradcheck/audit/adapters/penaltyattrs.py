@@ -7,7 +7,10 @@ value by far less than the tolerance its convention is matched to). As for a pen
 nonzero default (:mod:`~gradcheck.audit.adapters.penaltyoff`), the attribute is set to 0 on each fresh
 network for the check against the reference, and the penalty is measured apart at its own strength
 (:mod:`~gradcheck.audit.adapters.penaltyprobe`) where the code returns its loss with the gradient.
-Only attributes the forward or backward read (``self.reg``) and that hold a nonzero number are touched.
+Only attributes the forward or backward read (``self.reg``) and that hold a nonzero number are touched, and
+only for a backward that returns its loss with the gradient, which the probe calls at both strengths: an
+in-place update or stored gradients would let any term that vanishes at 0 (``dW * (1 - 200 * self.reg)``) go
+unjudged, so there the attribute stays as the code sets it.
 """
 
 from __future__ import annotations

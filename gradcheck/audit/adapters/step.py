@@ -310,6 +310,8 @@ class Runner:
         with every penalty as the code sets it, ``[entry] keep_defaults``, keep theirs)."""
         if self.penalty_attrs_kept or self.t.root_name != "self" or self.spec.get("keep_defaults"):
             return
+        if fns[1] is None or not penaltyoff.returns_loss_first(fns[1]):
+            return  # only where the penalty's part is then measured apart (the probe calls a loss-and-gradients)
         found = penaltyattrs.switched_off(root, fns)
         self.penalty_attrs.update(found)
         if found and "penalty attrs" not in self.said:

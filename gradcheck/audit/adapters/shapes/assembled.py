@@ -356,9 +356,9 @@ def _scripts(ctx: Context):
 
 
 def _hold_weights(rec: Recorded, setup: SetUp) -> bool:
-    """Whether the recorded calls may be a network's: an object they run forward holds a float array of more than
-    one entry (a weight), or the first forward is handed something other than a number (layers that make their
-    weights on the first call). A number through objects holding none is a toy graph of scalars."""
+    """Whether the recorded calls may be a network's: an object they run forward holds a number or numeric array
+    (a weight, whatever its type), or the first forward is handed something other than a number (layers that make
+    their weights on the first call). A number through objects holding nothing numeric is a toy graph of scalars."""
     first = setup.scratch.get(rec.first_arg.id) if isinstance(rec.first_arg, ast.Name) else None
     if isinstance(rec.first_arg, ast.Constant):
         first = rec.first_arg.value
@@ -367,9 +367,19 @@ def _hold_weights(rec: Recorded, setup: SetUp) -> bool:
     for name in rec.order:
         obj = setup.scratch.get(name)
         held = vars(obj) if hasattr(obj, "__dict__") and isinstance(vars(obj), dict) else {}
-        if any(type(v) is np.ndarray and v.dtype.kind == "f" and v.size > 1 for v in held.values()):
+        if any(_numeric(v) for v in held.values()):
             return True
     return False
+
+
+def _numeric(value: Any) -> bool:
+    """A value a layer's weight could be: any numeric array, a number, or a list or tuple holding one (a toy
+    graph's objects hold nothing but None before their first call: ``self.x = None``)."""
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "biufc"
+    if isinstance(value, (list, tuple)):
+        return any(_numeric(v) for v in value[:64])
+    return isinstance(value, (int, float, complex, np.number)) and not isinstance(value, bool)
 
 
 def find(ctx: Context) -> Target | None:
