@@ -9,11 +9,12 @@ recomputed here in plain numpy from the captured weights and the returned batch.
 from __future__ import annotations
 
 import json
-import resource
+import os
 import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,29 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "notebook"
 NAMES = {"params": ["W1", "b1", "W2", "b2"], "grads": ["dW1", "db1", "dW2", "db2"]}
 SPEC = {"mode": "script", "cell": 11, **NAMES, "forward_output": "y_pred", "data": {"X": "X_train", "Y": "y_train"}}
+
+
+def _run_measured(argv: list[str], cwd: Path, timeout: float) -> tuple[subprocess.CompletedProcess, float]:
+    """Run ``argv``; its output and the CPU seconds of that child alone (``os.wait4``): what the worker's run costs,
+    the same on an idle and on a loaded machine (its wall-clock time is that divided by the share of a core it got).
+    This process's RUSAGE_CHILDREN would also count any earlier test's child reaped meanwhile (416 s once, from a
+    child another test had left); ``timeout`` is the guard against a hang."""
+    with open(cwd / "stdout.txt", "w") as out, open(cwd / "stderr.txt", "w") as err:
+        child = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err, text=True)
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                child.kill()
+                child.wait()
+                raise subprocess.TimeoutExpired(argv, timeout)
+            time.sleep(0.01)
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
+    text = (cwd / "stdout.txt").read_text(), (cwd / "stderr.txt").read_text()
+    done = subprocess.CompletedProcess(argv, child.returncode, *text)
+    return done, usage.ru_utime + usage.ru_stime
 
 
 def run_worker(
@@ -39,18 +63,7 @@ def run_worker(
     X, Y = data if data is not None else (None, None)
     req = {"submission": name, "result": "result.json", "X": X, "Y": Y, "lrs": [1e-3, 2e-3], "spec": spec}
     (work / "req.json").write_text(json.dumps(req))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run(
-        [sys.executable, "-m", "gradcheck.audit.worker", "req.json"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # the worker's CPU seconds: what its run costs, the same on an idle and on a loaded machine (its wall-clock
-    # time is that divided by the share of a core it got); ``timeout`` is the guard against a hang
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    proc, cpu = _run_measured([sys.executable, "-m", "gradcheck.audit.worker", "req.json"], work, timeout)
     assert proc.returncode == 0, proc.stderr
     return json.loads((work / "result.json").read_text()), proc, cpu
 
