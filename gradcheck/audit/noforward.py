@@ -87,7 +87,7 @@ def _by_loss_value(ex, X, Y, spec, seed, base, student, lr_unknown, found: list[
     from logits, or two layouts, give one value). None: more than :data:`MAX_JUDGED` distinct
     candidates, verdicts that differ, or no fail (a gradient right under a candidate was judged above).
     """
-    found = _closest_values(found)
+    found = _closest_values([(lay, c, _value_gap(ref, losses, X, Y, student[0])) for lay, c, ref, losses in found])
     if not found or len({_network(c) for _, c in found}) > MAX_JUDGED:
         return None
     verdicts = []
@@ -141,9 +141,10 @@ def _wrong(verdict: SubmissionResult) -> tuple[str, ...]:
 
 
 def _screened(ex, X, Y, spec, seed, student, lr_unknown) -> tuple[list[tuple], int, list[tuple]]:
-    """``([(layout, config, losses)], candidates tried, [(layout, config)])``: the candidates worth judging,
-    with the losses under which the gradient may be right, those that agree first, then those on a kink,
-    each in order; and those whose loss has the value the student's code returns (none without such a value)."""
+    """``([(layout, config, losses)], candidates tried, [(layout, config, reference weights, losses)])``: the
+    candidates worth judging, with the losses under which the gradient may be right, those that agree first, then
+    those on a kink, each in order; and those whose loss has the value the student's code returns (none without
+    such a value)."""
     rtol, factors = check_rtol(ex)[0], (1.0, *spec.accepted_factors)
     kept, total, by_value = [], 0, []
     for i, (layout, config) in enumerate(candidates(ex.params, X, Y.shape[1], spec)):
@@ -152,7 +153,7 @@ def _screened(ex, X, Y, spec, seed, student, lr_unknown) -> tuple[list[tuple], i
             ref = layout.to_reference(ex.params)
             losses = _candidate_losses(ex, config, ref, X, Y, spec, student)
             if student[0] and student[2] is None and spec.loss == "auto" and losses:
-                by_value.append((layout, config, _value_gap(ref, losses, X, Y, student[0])))
+                by_value.append((layout, config, ref, losses))  # its value's gap measured only if it is needed
             fits = [(c, _fit(ex, layout, c, X, Y, rtol, factors, lr_unknown, seed)) for c in losses]
         except (ValueError, TypeError, UserFunctionError):  # LossError, a shape no reference net takes, a
             # loss that raised or is not finite here: judge would not pass it

@@ -34,7 +34,8 @@ def find_target(ctx: Context) -> Target:
             return instead
         if target is not None:
             return target
-    broken = [f.what for f in _failures(ctx) if f.error in UNPARSED] + _undefined(ctx)
+    unparsed = [f.what for f in _failures(ctx) if f.error in UNPARSED]
+    broken = unparsed + _undefined(ctx)
     for name, fn in sorted(ctx.funcs.items()):
         local = unreachable.local_weights(fn)
         if local:  # def main(): W1 = np.random.randn(...) ... W1 -= lr * dW1, all inside one function
@@ -60,7 +61,6 @@ def find_target(ctx: Context) -> Target:
     names = frameworks.modules_missing(ctx.loaded.notes) if not (ctx.classes or ctx.funcs) else []
     if names or (names := frameworks.own_modules_missing(ctx.loaded.notes)):  # helpers beside a missing model
         raise AuditError(frameworks.missing_modules_message(names), where="finding the model", type_="EntryNotFound")
-    unparsed = [f.what for f in _failures(ctx) if f.error in UNPARSED]
     if unparsed:  # the network is in the file Python cannot read: that, not a spec key, is what to fix
         raise AuditError(
             f"code that could not be parsed: {'; '.join(unparsed[:2])}; no class with forward/backward methods and "

@@ -22,10 +22,10 @@ from typing import Any
 from gradcheck.audit.adapters.names import PENALTY_NAME
 from gradcheck.audit.adapters.sources import source_tree
 
-__all__ = ["note", "switched_off", "unchecked"]
+__all__ = ["note", "self_reads", "switched_off", "unchecked"]
 
 
-def _read(fns: Iterable[Callable | None]) -> set[str]:
+def self_reads(fns: Iterable[Callable | None]) -> set[str]:
     """The ``self.<name>`` attributes the functions' source reads."""
     names: set[str] = set()
     for fn in fns:
@@ -48,7 +48,7 @@ def switched_off(root: Any, fns: Iterable[Callable | None]) -> dict[str, float]:
     """Set each penalty attribute of ``root`` the functions ``fns`` read to 0; ``{name: its value before}``."""
     held = vars(root) if hasattr(root, "__dict__") and isinstance(vars(root), dict) else {}
     found = {k: float(v) for k, v in held.items() if PENALTY_NAME.match(k) and _strength(v)}
-    found = {k: v for k, v in found.items() if k in _read(fns)} if found else {}
+    found = {k: v for k, v in found.items() if k in self_reads(fns)} if found else {}
     for name in found:
         held[name] = 0.0
     return found

@@ -13,7 +13,6 @@ strengths, at two steps (their agreement is the estimate's error bar); the grade
 
 from __future__ import annotations
 
-import ast
 import copy
 import dataclasses
 from typing import Any
@@ -23,10 +22,10 @@ import numpy as np
 from gradcheck.audit.adapters.calling import plain_params
 from gradcheck.audit.adapters.names import PENALTY_NAME, PENALTY_VALUE
 from gradcheck.audit.adapters.paths import assign
+from gradcheck.audit.adapters.penaltyattrs import self_reads
 from gradcheck.audit.adapters.penaltyoff import defaulted_penalties
 from gradcheck.audit.adapters.readers.returned import grads_from_return
 from gradcheck.audit.adapters.returns import returned_names
-from gradcheck.audit.adapters.sources import source_tree
 from gradcheck.audit.loader import AuditError, StudentCodeError
 
 #: Entries of each tensor whose penalty slope is measured (seeded choice): a penalty written wrong
@@ -59,8 +58,7 @@ def penalty_knob(backward, root: Any, kept: dict[str, float] | None = None) -> K
             return Knob("argument", p.name)
     for name, default in defaulted_penalties(backward).items():  # reg=0.05, called at 0 for the main check
         return Knob("argument", name, default)
-    tree = source_tree(backward)
-    read = {n.attr for n in ast.walk(tree) if _self_attr(n)} if tree is not None else set()
+    read = self_reads([backward])
     for name, value in sorted(vars(root).items()) if hasattr(root, "__dict__") else []:
         if PENALTY_NAME.match(name) and _zero(value) and name in read:
             return Knob("attribute", name, (kept or {}).get(name, PENALTY_VALUE))
@@ -69,10 +67,6 @@ def penalty_knob(backward, root: Any, kept: dict[str, float] | None = None) -> K
 
 def _zero(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
-
-
-def _self_attr(node: ast.AST) -> bool:
-    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
 
 
 class _Caller:
