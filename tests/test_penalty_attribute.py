@@ -96,8 +96,11 @@ def test_only_penalty_attributes_the_code_reads_are_switched_off():
     h = Holder()
     assert penaltyattrs.switched_off(h, [Holder.backward]) == {"reg": 0.01}
     assert h.reg == 0.0 and h.lam == 0.5 and h.lr == 0.1  # lam is never read; lr is no penalty
-    said = penaltyattrs.unchecked({"reg": 0.01})
-    assert "self.reg = 0.01" in said and "was not checked" in said
+    from gradcheck.audit.adapters import knobs
+
+    knobs.start(False)
+    penaltyattrs.check_again({"reg": 0.01})
+    assert knobs.off() == {"self.reg": 0.01}
 
 
 INPLACE = """
@@ -129,13 +132,91 @@ class Net:
 """
 
 
-def test_a_penalty_attribute_in_an_update_is_kept_as_the_code_sets_it(audit_json, tmp_path):
+DICT_GRADS = """
+import numpy as np
+
+
+class Net:
+    def __init__(self, input_size, hidden_size, output_size, weight_decay_lambda=0.01):
+        rng = np.random.default_rng(1)
+        self.params = {
+            "W1": rng.normal(0, 0.5, (input_size, hidden_size)), "b1": np.zeros(hidden_size),
+            "W2": rng.normal(0, 0.5, (hidden_size, output_size)), "b2": np.zeros(output_size),
+        }
+        self.l2_lambda = weight_decay_lambda
+
+    def predict(self, x):
+        self.h = np.maximum(0, x @ self.params["W1"] + self.params["b1"])
+        return self.h @ self.params["W2"] + self.params["b2"]
+
+    def loss(self, x, t):
+        y = self.predict(x)
+        e = y - t
+        decay = 0.5 * self.l2_lambda * (np.sum(self.params["W1"] ** 2) + np.sum(self.params["W2"] ** 2))
+        return 0.5 * np.sum(e ** 2) / x.shape[0] + decay
+
+    def gradient(self, x, t):
+        self.loss(x, t)
+        d = (self.predict(x) - t) / x.shape[0]
+        grads = {"W2": self.h.T @ d + DECAY * self.params["W2"], "b2": d.sum(axis=0)}
+        dh = (d @ self.params["W2"].T) * (self.h > 0)
+        grads["W1"] = x.T @ dh + self.l2_lambda * self.params["W1"]
+        grads["b1"] = dh.sum(axis=0)
+        return grads
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "decay", "failing"),
+    [
+        ("dict_grads_decay_right.py", "self.l2_lambda", set()),
+        ("dict_grads_decay_sign_bug.py", "-self.l2_lambda", {"params['W2']"}),
+    ],
+)
+def test_a_penalty_attribute_beside_returned_gradients_is_checked_again_as_the_code_sets_it(
+    audit_json, tmp_path, name, decay, failing
+):
+    """A class returning its gradients in a dict (no loss with them) and adding ``self.l2_lambda * W``, which its
+    own ``loss()`` adds too: right, it passed the check at 0 and again at 0.01 against the student's own loss
+    (before: a false FAIL, ``regularization_mismatch``, the reference having no penalty); the same with the
+    penalty's sign flipped fails W2 on the second check."""
+    path = tmp_path / name
+    path.write_text(DICT_GRADS.replace("DECAY", decay))
+    s = audit_json([path], tmp_path / "out")[path.name]
+    assert any("self.l2_lambda = 0.01 as the code sets it" in n for n in s["notes"]), s["notes"]
+    assert {t["name"] for t in s["tensors"] if t["status"] == "fail"} == failing
+    if failing:
+        assert s["status"] == "fail"
+        assert s["diagnoses"][0]["code"] == "regularization_mismatch"
+    else:
+        assert s["status"] == "pass", [d["message"] for d in s["diagnoses"]]
+
+
+def test_a_penalty_attribute_in_an_update_is_checked_again_as_the_code_sets_it(audit_json, tmp_path):
     """Red-team round 7, S1: an in-place update whose weight gradients carry (1 - 200 * self.reg), a sign flip
     at the code's own 0.01 that vanishes at 0. No probe can measure the penalty there (no loss returned with the
-    gradient), so the attribute is not switched off and the flip is failed."""
+    gradient): the check with the attribute at 0 is followed by one with it as the code sets it, which fails the
+    flip."""
     path = tmp_path / "penalty_attr_inplace_bug.py"
     path.write_text(INPLACE)
     s = audit_json([path], tmp_path / "out")[path.name]
     assert s["status"] == "fail"
     assert {t["name"] for t in s["tensors"] if t["status"] == "fail"} == {"W1", "W2"}
-    assert not any("was set to 0" in n for n in s["notes"])
+    assert any("self.reg = 0.01 as the code sets it" in n for n in s["notes"]), s["notes"]
+
+
+GUARDED = INPLACE.replace(
+    "        self.W2 -= self.lr * dW2\n",
+    "        if self.reg:\n            dW2 = dW2 + self.reg * self.W2.T\n        self.W2 -= self.lr * dW2\n",
+).replace("(1 - 200 * self.reg)", "1.0")
+
+
+def test_a_penalty_attribute_whose_term_cannot_be_run_at_its_own_strength_leaves_no_pass(audit_json, tmp_path):
+    """``if self.reg: dW2 = dW2 + self.reg * self.W2.T`` (transposed: it raises at the code's own 0.01, never at
+    0): right with the attribute at 0, and no verdict with it as the code sets it. The grader set it to 0 on its
+    own reading, so the check at 0 alone is no pass."""
+    path = tmp_path / "penalty_attr_guarded_bug.py"
+    path.write_text(GUARDED)
+    s = audit_json([path], tmp_path / "out")[path.name]
+    assert s["status"] == "inconclusive", (s["status"], s["notes"])
+    assert any("not checked again with self.reg = 0.01" in n for n in s["notes"]), s["notes"]

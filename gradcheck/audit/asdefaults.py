@@ -11,7 +11,9 @@ it (``[entry] keep_defaults``), where the backward is judged against the student
 * a failure there is the verdict: the tensors it fails join the first check's;
 * a pass there is said in a note;
 * where no verdict comes of it (a mask drawn anew on every call is random; an error), the
-  first verdict stands, and the note says what was not checked.
+  first verdict stands, and the note says what was not checked; but a penalty attribute
+  (``self.reg``), set to 0 on the grader's own reading of the code, leaves a pass inconclusive:
+  a term that vanishes at 0 is judged nowhere else.
 """
 
 from __future__ import annotations
@@ -58,6 +60,10 @@ def judged(out: SubmissionResult, off: Mapping[str, float | None], again: Callab
         return dataclasses.replace(out, notes=(*out.notes, note))
     why = second.error or f"the check was {second.status}"
     note = f"not checked again with {_as_set(off)}: {why}. The backward of the dropout mask or penalty is not checked"
+    if out.status in ("pass", "kink") and any(k.startswith("self.") for k in off):
+        # an attribute the grader set to 0 on its own reading (penaltyattrs): a pass stands only once checked with it
+        undecided = tuple(dataclasses.replace(t, status="inconclusive") for t in out.tensors)
+        return dataclasses.replace(out, status="inconclusive", tensors=undecided, notes=(*out.notes, note))
     return dataclasses.replace(out, notes=(*out.notes, note))
 
 
@@ -87,7 +93,7 @@ def _diagnosis(new: list[str], off: Mapping[str, float | None]) -> Diagnosis:
     """What a tensor right with the knobs off and wrong with them on says: the penalty's term, or the mask's."""
     names = ", ".join(new)
     said = _knobs(off)
-    if all(PENALTY_NAME.match(k) for k in off):
+    if all(PENALTY_NAME.match(k.removeprefix("self.")) for k in off):
         return Diagnosis(
             code="regularization_mismatch",
             tensor=names,

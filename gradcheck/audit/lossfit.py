@@ -60,7 +60,8 @@ class LossChoice:
             parts.append(f"{c.over_outputs} over outputs")
         if c.half:
             parts.append("half")
-        return f"{'-' if self.factor < 0 else ''}{c.loss} ({', '.join(parts)})"
+        penalty = f" + (l2 / 2) * sum(W**2), l2 = {c.l2:g}" if c.l2 else ""
+        return f"{'-' if self.factor < 0 else ''}{c.loss} ({', '.join(parts)}){penalty}"
 
 
 def _declared(spec: AuditSpec, config: MLPConfig) -> list[LossChoice]:
@@ -271,6 +272,7 @@ def _given_penalty(bases: list[LossChoice], totals: list[dict], ref, X, Y, notes
             forms = {name: 1.0, f"2 {name}": 2.0, f"{name} / N": 1.0 / n, f"2 {name} / N": 2.0 / n}
             form = next((f for f, c in forms.items() if abs(l2 - c * value) <= VALUE_RTOL * l2), None)
             if l2 > 0 and form is not None:
+                l2 = forms[form] * value  # the strength as given, not as read off values rounded by the loss's guards
                 notes.append(
                     f"the loss is {total['source']}: the data loss plus an L2 penalty (l2 / 2) * sum(W**2) on the "
                     f"weights (not the biases) with l2 = {form} = {l2:.6g}, {name} = {value:g} being {whose}"

@@ -5,12 +5,15 @@ gradient is right, and no reference network has that penalty: judged as written,
 the gradient reads as a ``regularization_mismatch`` (a penalty of 0.01 at weights of 0.01 moves the loss
 value by far less than the tolerance its convention is matched to). As for a penalty argument with a
 nonzero default (:mod:`~gradcheck.audit.adapters.penaltyoff`), the attribute is set to 0 on each fresh
-network for the check against the reference, and the penalty is measured apart at its own strength
-(:mod:`~gradcheck.audit.adapters.penaltyprobe`) where the code returns its loss with the gradient.
-Only attributes the forward or backward read (``self.reg``) and that hold a nonzero number are touched, and
-only for a backward that returns its loss with the gradient, which the probe calls at both strengths: an
-in-place update or stored gradients would let any term that vanishes at 0 (``dW * (1 - 200 * self.reg)``) go
-unjudged, so there the attribute stays as the code sets it.
+network for the check against the reference. Only attributes the forward or backward read (``self.reg``)
+and that hold a nonzero number are touched. Its part of the gradient is then judged one of two ways, so
+that no term vanishing at 0 (``dW * (1 - 200 * self.reg)``) goes unjudged:
+
+* a backward returning its loss with the gradient is called again at the attribute's own strength and the
+  penalty measured apart (:mod:`~gradcheck.audit.adapters.penaltyprobe`);
+* elsewhere (stored gradients, an in-place update) the attribute is recorded as a knob turned off
+  (:mod:`~gradcheck.audit.adapters.knobs`), and the grader checks the submission again with it as the code
+  sets it, against the student's own loss (:mod:`gradcheck.audit.asdefaults`).
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ import ast
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from gradcheck.audit.adapters import knobs
 from gradcheck.audit.adapters.names import PENALTY_NAME
 from gradcheck.audit.adapters.sources import source_tree
 
-__all__ = ["note", "self_reads", "switched_off", "unchecked"]
+__all__ = ["check_again", "made_off", "note", "self_reads", "switched_off"]
 
 
 def self_reads(fns: Iterable[Callable | None]) -> set[str]:
@@ -54,20 +58,32 @@ def switched_off(root: Any, fns: Iterable[Callable | None]) -> dict[str, float]:
     return found
 
 
+def made_off(fresh: Callable[[], Any], found: dict[str, float]) -> Callable[[], Any]:
+    """``fresh`` whose networks have the attributes ``found`` at 0, as the first one checked had: the student's own
+    loss evaluated again at other weights is the loss of the network checked (a caller measuring the penalty sets
+    it again on the network it gets)."""
+
+    def fresh_off():
+        root = fresh()
+        held = vars(root) if hasattr(root, "__dict__") and isinstance(vars(root), dict) else {}
+        for name in found:
+            if _strength(held.get(name)):
+                held[name] = 0.0
+        return root
+
+    return fresh_off
+
+
 def note(entry: str, found: dict[str, float]) -> str:
     """What was switched off, said once."""
     shown = ", ".join(f"self.{k} = {v:g}" for k, v in found.items())
     return (
         f"{entry}: the penalty {shown} was set to 0 for the check against the reference network (no reference "
-        "network has it); its part of the gradient is checked apart, at its own strength, where the code returns "
-        "its loss with the gradient"
+        "network has it); its part of the gradient is checked apart, at its own strength"
     )
 
 
-def unchecked(found: dict[str, float]) -> str:
-    """What stays unchecked when the code does not return its loss with the gradient (no probe can measure it)."""
-    shown = ", ".join(f"self.{k} = {v:g}" for k, v in found.items())
-    return (
-        f"the penalty's part of the gradient ({shown}) was not checked: the code does not return its loss with its "
-        "gradient, so the penalty cannot be measured apart; the data loss's gradient was checked with it at 0"
-    )
+def check_again(found: dict[str, float]) -> None:
+    """Record the attributes no probe measured as knobs turned off: the grader checks again with them kept."""
+    for name, value in found.items():
+        knobs.turned_off(f"self.{name}", value)

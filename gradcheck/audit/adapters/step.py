@@ -310,9 +310,9 @@ class Runner:
         with every penalty as the code sets it, ``[entry] keep_defaults``, keep theirs)."""
         if self.penalty_attrs_kept or self.t.root_name != "self" or self.spec.get("keep_defaults"):
             return
-        if fns[1] is None or not penaltyoff.returns_loss_first(fns[1]):
-            return  # only where the penalty's part is then measured apart (the probe calls a loss-and-gradients)
         found = penaltyattrs.switched_off(root, fns)
+        if found and not self.penalty_attrs:  # every network made from now on has it at 0 (the own loss's too)
+            self.t.fresh = penaltyattrs.made_off(self.t.fresh, found)
         self.penalty_attrs.update(found)
         if found and "penalty attrs" not in self.said:
             self.said.add("penalty attrs")

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from gradcheck.audit.adapters import inline, madeinside, steploss
+from gradcheck.audit.adapters import inline, madeinside, penaltyattrs, steploss
 from gradcheck.audit.adapters.calling import bind_args, call_student, plain_params
 from gradcheck.audit.adapters.lossfind import Candidate, bindings, held_by, in_module, is_loss_name, loss_role, swapped
 from gradcheck.audit.adapters.names import LOSS_DERIV_FUNC, PENALTY_NAME, PENALTY_VALUE, role_of
@@ -396,6 +396,7 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict, keep: dict | None = N
         stateful = cand.tier == 1 and "." not in cand.source[len(t.label) + 1 :]
         for v, alt, binding in _call(cand, env, stateful):
             entry = {"source": f"the student's {cand.source}()", "value": v, "tier": cand.tier}
+            entry.update({"penalties": held} if (held := _attr_penalties(cand.fn, env.root)) else {})
             entry.update({"trained": True} if cand.trained else {})
             found.append({**entry, "swapped": True} if alt else entry)
             keep.setdefault(entry["source"], evaluator(runner, s1, cand, binding))
@@ -408,6 +409,21 @@ def student_losses(runner: Runner, s1: Step1, funcs: dict, keep: dict | None = N
             found.append({"source": f"the loss `{loss.text()}` ({where})", "value": v, "tier": 3})
             keep.setdefault(found[-1]["source"], _inline_evaluator(runner, s1, again))
     return found
+
+
+def _attr_penalties(fn: Any, root: Any) -> dict[str, float]:
+    """The penalty attributes a loss method reads (``self.l2_lambda = 0.01``) and their nonzero values, given with
+    its value: the grader reads an L2 penalty of that strength in it (``lossfit``). Zero where the check switched
+    them off (:mod:`.penaltyattrs`); the run again with them as the code sets them has them."""
+    bare = inspect.unwrap(fn) if callable(fn) else fn
+    owner = getattr(bare, "__self__", root)
+    held = vars(owner) if hasattr(owner, "__dict__") and isinstance(vars(owner), dict) else {}
+    reads = penaltyattrs.self_reads([bare])
+    return {
+        k: float(v)
+        for k, v in held.items()
+        if k in reads and PENALTY_NAME.match(k) and isinstance(v, (int, float)) and not isinstance(v, bool) and v
+    }
 
 
 def _trained_inline(runner: Runner, s1: Step1, env: _Env) -> list[dict]:
