@@ -93,7 +93,7 @@ def _diagnosis(new: list[str], off: Mapping[str, float | None]) -> Diagnosis:
     """What a tensor right with the knobs off and wrong with them on says: the penalty's term, or the mask's."""
     names = ", ".join(new)
     said = _knobs(off)
-    if all(PENALTY_NAME.match(k.removeprefix("self.")) for k in off):
+    if all(_penalty(k) for k in off):
         return Diagnosis(
             code="regularization_mismatch",
             tensor=names,
@@ -116,6 +116,11 @@ def _diagnosis(new: list[str], off: Mapping[str, float | None]) -> Diagnosis:
         confidence=0.8,
         evidence={"knobs": dict(off)},
     )
+
+
+def _penalty(knob: str) -> bool:
+    """``lam``, ``self.reg``: a penalty's strength (else a dropout rate)."""
+    return bool(PENALTY_NAME.match(knob.removeprefix("self.")))
 
 
 def _tensor(out: SubmissionResult, name: str):
