@@ -564,3 +564,17 @@ def test_a_penalty_is_never_read_off_two_values_of_the_same_loss_function():
     picked = _with_penalty(found, [total], [apart], ref, X, Y, [])
     assert picked and abs(picked[0].config.l2 - l2) < 1e-9 * l2
     assert _with_penalty(found, [total], [same], ref, X, Y, []) == []
+
+
+def test_an_error_of_numpy_code_beside_a_torch_helper_leads_and_the_framework_follows():
+    """A course project comparing its numpy gradients with torch's in a helper file (pub31): the sizes of the data
+    are what stopped the audit, not PyTorch; the framework is said after the error met, not before it."""
+    from gradcheck.audit import frameworks
+
+    torch_note = ["line 1: statement raised ModuleNotFoundError: No module named 'torch' while loading; skipped"]
+    met = "NeedsSizes: the weights init() makes take 10 inputs and 3 outputs, not the 3 and 3 invented"
+    said = frameworks.explain(met, torch_note)
+    assert said.startswith(met) and "the code also imports PyTorch" in said, said
+    assert frameworks.explain("NameError: name 'torch' is not defined (line 4)", torch_note).startswith(
+        "the code imports PyTorch"
+    )

@@ -98,12 +98,23 @@ def newer_python_hint(line: str | None) -> str:
     )
 
 
+#: What an error met where numpy meets a framework's tensor says (or where nothing numpy could run was found): the
+#: framework is its cause. Any other error (the sizes of data, an argument to bind) is about the numpy code itself.
+_TENSOR_SIGNS = re.compile(
+    r"torch|tensor|jax|has no attribute|is not defined|not callable|unsupported operand|ParamsNotFound|"
+    r"EntryNotFound|GradsNotFound|no weight",
+    re.I,
+)
+
+
 def explain(error: str, notes: Sequence[str]) -> str:
     """``error``, led by the framework the code imports and the sandbox lacks, when the notes name one.
 
     A file that builds its network on ``torch`` tensors fails wherever numpy meets the first
     tensor method (``'numpy.ndarray' object has no attribute 'mm'``), or finds no weights at all;
-    either error, blamed on the student's line, would hide the reason. The error met is kept.
+    either error, blamed on the student's line, would hide the reason. The error met is kept. An error of
+    another kind (the data's sizes, an argument to bind) is the numpy code's own, met where a helper
+    beside it compares with the framework's gradients: it leads, and the framework follows as a note.
     Keras and TensorFlow are left out: numpy submissions import them for their data sets
     (``keras.datasets.mnist``, ``to_categorical``), and their error is about something else.
     """
@@ -112,6 +123,11 @@ def explain(error: str, notes: Sequence[str]) -> str:
         return _with_data_library(_unimported(error, notes), notes)
     if error.startswith(("the code is built on", "the code imports")):
         return error
+    if not _TENSOR_SIGNS.search(error):  # a helper comparing with torch's gradients: the error is the numpy code's
+        return (
+            f"{_with_data_library(_unimported(error, notes), notes)} (the code also imports {' and '.join(found)}, "
+            "which the audit's sandbox does not provide; the code this error comes from runs on numpy without it)"
+        )
     return (
         f"the code imports {' and '.join(found)}, which the audit's sandbox does not provide: the audit runs "
         "backpropagation written in numpy, and code computing on that framework's tensors cannot run here; no spec "

@@ -7,6 +7,7 @@ the backward takes is the forward, whatever it is called (``net``, ``run``, ``mo
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 
 from gradcheck.audit.adapters.calling import plain_params
@@ -29,6 +30,42 @@ def feeding_forward(funcs: dict[str, Callable], bname: str) -> str | None:
         if takes_input and wanted & given:
             found.append(name)
     return found[0] if len(found) == 1 else None
+
+
+def output_from_call(funcs: dict[str, Callable], bname: str, trees: list[ast.AST]) -> str | None:
+    """The one function whose value the code's own calls of the backward pass as its output argument
+    (``P = EvaluateClassifier(X, W, b)`` then ``ComputeGradients(X, Y, P, W, lam)``): the forward, whatever it is
+    called; None when the calls name none or several."""
+    params = [p.name for p in plain_params(funcs[bname])]
+    outs = {n for n in params if role_of(n) == "out"}
+    found: set[str] = set()
+    for scope in (s for tree in trees if tree is not None for s in _scopes(tree)) if outs else ():
+        made = _made_by_calls(scope, set(funcs) - {bname})
+        for call in (n for n in ast.walk(scope) if isinstance(n, ast.Call) and _called(n) == bname):
+            passed = [(params[i], a) for i, a in enumerate(call.args) if i < len(params)]
+            passed += [(k.arg, k.value) for k in call.keywords]
+            found |= {made[a.id] for name, a in passed if name in outs and isinstance(a, ast.Name) and a.id in made}
+    return found.pop() if len(found) == 1 else None
+
+
+def _scopes(tree: ast.AST) -> list[ast.AST]:
+    return [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))]
+
+
+def _called(call: ast.Call) -> str | None:
+    return call.func.id if isinstance(call.func, ast.Name) else None
+
+
+def _made_by_calls(scope: ast.AST, funcs: set[str]) -> dict[str, str]:
+    """``{variable: function}`` for ``v = f(...)`` and ``v, cache = f(...)`` in ``scope``, ``f`` one of ``funcs``."""
+    made = {}
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and _called(node.value) in funcs:
+            for target in node.targets:
+                for n in target.elts if isinstance(target, ast.Tuple) else [target]:
+                    if isinstance(n, ast.Name):
+                        made[n.id] = _called(node.value)
+    return made
 
 
 def gradient_function(funcs: dict[str, Callable]) -> str | None:

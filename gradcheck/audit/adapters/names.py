@@ -225,7 +225,7 @@ _ROLE_NAMES: dict[str, str] = {
     "target_values actual_values onehot one_hot y_onehot_train onehot_targets y_data ydata target_batch label_batch",
     "out": "output out o y_hat yhat y_pred ypred pred preds prediction predictions predicted al outputs "
     "y_predicted a_out final_output output_data logits scores probs output_activations predicted_values "
-    "output_values",
+    "output_values p probabilities prob y_prob p_hat",
     "lr": "lr learning_rate eta alpha step_size learningrate lrate rate l_rate learn_rate stepsize learning_step "
     "taxa_aprendizagem tx_aprendizagem taxa_de_aprendizagem tasa_aprendizaje tasa_de_aprendizaje "
     "taux_apprentissage taux_d_apprentissage tasso_apprendimento lernrate",

@@ -78,6 +78,32 @@ def held_out_args(fn: Callable, pair: str) -> list[str]:
     return [p.name for p in plist if p.name != pair and p.default is p.empty and HELD_OUT.match(p.name)]
 
 
+_HELD = r"(val|valid|validation|test|dev|holdout|eval)"
+_X = r"(x|inputs?|data|features|images)"
+_Y = r"(y|t|targets?|labels?|outputs?)"
+#: ``X_val``, ``x_test``, ``val_x``, ``y_valid``, ``test_labels``: held-out inputs or targets beside the training ones.
+HELD_OUT_DATA = {
+    "X": re.compile(rf"^({_X}_?{_HELD}|{_HELD}_?{_X})$", re.I),
+    "Y": re.compile(rf"^({_Y}_?{_HELD}|{_HELD}_?{_Y})$", re.I),
+}
+
+
+def held_out_data(fn: Callable) -> dict[str, str]:
+    """``{argument: "X" | "Y"}`` for the required arguments of ``fn`` named like held-out inputs or targets
+    (``fit(self, X, y, X_val, y_val, epochs)``): given the batch again, as the code only evaluates on them."""
+    try:
+        plist = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return {}
+    found = {}
+    for p in plist:
+        if p.default is p.empty:
+            role = next((r for r, pattern in HELD_OUT_DATA.items() if pattern.match(p.name)), None)
+            if role is not None:
+                found[p.name] = role
+    return found
+
+
 def _loops_over_pairs(loop: ast.For, name: str) -> bool:
     """``for x, t in name`` or ``for p in name`` with ``p[0]`` and ``p[1]`` read in the loop."""
     if not (isinstance(loop.iter, ast.Name) and loop.iter.id == name):

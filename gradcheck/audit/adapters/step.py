@@ -35,7 +35,13 @@ from gradcheck.audit.adapters.loss import LOSS_ARGS, find_loss, keeps_default, l
 from gradcheck.audit.adapters.names import NO_DROPOUT, PENALTY_NAME, PENALTY_VALUE, role_of
 from gradcheck.audit.adapters.objects import student_classes, student_functions
 from gradcheck.audit.adapters.outputs import network_output
-from gradcheck.audit.adapters.pairarg import epoch_pairs_arg, epoch_pairs_message, held_out_args, pair_arg
+from gradcheck.audit.adapters.pairarg import (
+    epoch_pairs_arg,
+    epoch_pairs_message,
+    held_out_args,
+    held_out_data,
+    pair_arg,
+)
 from gradcheck.audit.adapters.params import Tensor, snapshot
 from gradcheck.audit.adapters.relayed import gradient_named_loss, relayed_gradient
 from gradcheck.audit.adapters.returns import named_values
@@ -247,6 +253,8 @@ class Runner:
             ctx[f"={pair}"] = lambda: (Xc.copy(), Yc.copy())
             for other in held_out_args(bfn, pair):  # train(self, train, valid): evaluated on after the step
                 ctx[f"={other}"] = lambda: (Xc.copy(), Yc.copy())
+        for name, role in held_out_data(bfn).items():  # fit(self, X, y, X_val, y_val): evaluated on, never stepped
+            ctx.setdefault(f"={name}", (lambda: Xc.copy()) if role == "X" else (lambda: Yc.copy()))
         given = self.spec.get("backward_args")
         relayed = relayed_gradient(bfn) if "dout" in ctx and not given else None
         if relayed and f"={relayed}" not in ctx:  # Compose.backward(self, x): x = layer.backward(x), the gradient

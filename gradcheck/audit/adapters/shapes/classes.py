@@ -88,8 +88,9 @@ _MAKERS = {"randn", "rand", "normal", "uniform", "standard_normal", "random", "z
 
 
 def _fit_makes_weights(cls: type) -> bool:
-    """Does ``cls.fit`` assign ``self.<name>`` a newly made array? Only such a fit is the class's training
-    method (:mod:`gradcheck.audit.adapters.madeinside`); a fit driving layers assembled elsewhere is not."""
+    """Does ``cls.fit`` assign ``self.<name>`` a newly made array, or update one in place (``self.w1 -= lr * dw1``,
+    ``self.w1 = self.w1 - lr * dw1``)? Only such a fit is the class's training method
+    (:mod:`gradcheck.audit.adapters.madeinside`); a fit driving layers assembled elsewhere is not."""
     import ast
     import inspect
     import textwrap
@@ -99,14 +100,30 @@ def _fit_makes_weights(cls: type) -> bool:
     except (OSError, TypeError, SyntaxError, AttributeError):
         return False
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
-            for t in node.targets
-        ):
+        if isinstance(node, ast.Assign) and any(_own_attr(t) for t in node.targets):
             calls = [c for c in ast.walk(node.value) if isinstance(c, ast.Call)]
             if any(getattr(c.func, "attr", getattr(c.func, "id", None)) in _MAKERS for c in calls):
                 return True
+            if any(_own_attr(t) == _own_attr(v) for t in node.targets for v in _terms(node.value) if _own_attr(t)):
+                return True  # self.w1 = self.w1 - lr * dw1: the fit is the class's own training step
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Sub, ast.Add)) and _own_attr(node.target):
+            return True  # self.w1 -= lr * dw1
     return False
+
+
+def _own_attr(node: ast.AST) -> str | None:
+    """``self.w1`` or ``self.w1[...]``: the attribute's name (else None)."""
+    node = node.value if isinstance(node, ast.Subscript) else node
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return node.attr
+    return None
+
+
+def _terms(value: ast.AST) -> list[ast.AST]:
+    """The operands of ``a - b`` / ``a + b`` at the top of an expression."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Sub, ast.Add)):
+        return [value.left, value.right]
+    return []
 
 
 def _forward_stores_gradients(fn) -> bool:

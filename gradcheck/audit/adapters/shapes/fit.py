@@ -181,7 +181,9 @@ def _check_sizes(made: list, ctx: Context, by: str) -> None:
         return
     if (sizes.n_in + 1, sizes.n_out) in cands:  # a bias folded into the first weight, fed a column of ones by
         return  # the code's own training: the batch gets that column (gradcheck.audit.adapters.foldedbias)
-    n_in, n_out = cands[0]
+    # the reading that keeps the inputs the code was given (``initialize_parameters(d, K=10)`` called with d = 3
+    # makes W of shape (10, 3): 3 inputs and its own 10 outputs, not 10 inputs and 3 outputs)
+    n_in, n_out = next((c for c in cands if c[0] == sizes.n_in), cands[0])
     exc = AuditError(
         f"the weights {by} makes take {n_in} inputs and {n_out} outputs, not the {sizes.n_in} and "
         f"{sizes.n_out} invented",

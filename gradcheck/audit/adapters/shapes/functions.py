@@ -16,7 +16,7 @@ import numpy as np
 
 from gradcheck.audit.adapters import archlist, owncall, scalarlists, synth
 from gradcheck.audit.adapters.calling import accepts_role, call_student, plain_params, signature
-from gradcheck.audit.adapters.feeds import feeding_forward, gradient_function, loss_grads_function
+from gradcheck.audit.adapters.feeds import feeding_forward, gradient_function, loss_grads_function, output_from_call
 from gradcheck.audit.adapters.inventedargs import call_guessed
 from gradcheck.audit.adapters.labels import as_columns
 from gradcheck.audit.adapters.names import (
@@ -116,6 +116,12 @@ def entry_functions(ctx: Context, bname: str | None, funcs: dict) -> tuple[str |
     fname = first_named(funcs, FORWARD_NAMES, ctx.spec.get("forward"))
     if fname is None and bname is not None:  # net(X) -> (H, O) feeding grads(X, Y, H, O)
         fname = feeding_forward(funcs, bname)
+    if fname is None and bname is not None:  # P = evaluate(X, W) then backward(X, Y, P, W): what the code passes
+        home = getattr(funcs[bname], "__globals__", None)  # calls in the backward's own file: another file of a
+        # project may call its own function of that name
+        trees = [source_tree(fn) for fn in funcs.values() if getattr(fn, "__globals__", None) is home]
+        trees += [ast.Module(body=list(ctx.loaded.stmts), type_ignores=[])] if ctx.loaded.folder is None else []
+        fname = output_from_call(funcs, bname, trees)
     for name, names, key in ((fname, FORWARD_NAMES, "forward"), (bname, BACKWARD_NAMES, "backward")):
         spelt = misspelt([name], names) if name is not None and name != ctx.spec.get(key) else None
         note = spelt and f"{name} taken for {spelt[1]}, as its name is spelled close to it"

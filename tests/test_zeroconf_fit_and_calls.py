@@ -1,0 +1,152 @@
+"""Shapes met in public student code (round 31), written here as look-alikes, audited with no spec.
+
+* a class whose only training method is ``fit(X, y, epochs, lr)`` updating its own weights in place, its forward
+  ``predict`` (before: ``EntryNotFound``, no class with forward/backward methods), with held-out data arguments
+  (``fit(X, y, X_val, y_val, ...)``: before, a ``BindingError`` for ``X_val``);
+* functions whose backward takes the forward's probabilities under the name ``P`` and whose forward is named like no
+  forward, ``EvaluateClassifier``: the code's own call ``P = EvaluateClassifier(...)`` then
+  ``ComputeGradients(X, Y, P, W, lam)`` says which it is (before: ``BindingError`` for ``P``), its initializer
+  ``init(d, K=10)`` keeping its own number of classes (before: ``NeedsSizes``, 10 inputs read off W of shape (10, d)).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+FIT_ONLY = """
+import numpy as np
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+class MLP:
+    def __init__(self, n_input, n_hidden, n_output, seed=1):
+        rng = np.random.default_rng(seed)
+        self.w1 = rng.normal(0, 1, (n_input, n_hidden))
+        self.b1 = np.zeros((1, n_hidden))
+        self.w2 = rng.normal(0, 1, (n_hidden, n_output))
+        self.b2 = np.zeros((1, n_output))
+
+    def fit(self, X, y, X_val, y_val, epochs=500, learning_rate=0.1):
+        n = X.shape[0]
+        for epoch in range(epochs):
+            h = sigmoid(X @ self.w1 + self.b1)
+            out = h @ self.w2 + self.b2
+            d_out = 2 * (out - y) / n
+            d_w2 = h.T @ d_out
+            d_b2 = np.sum(d_out, axis=0, keepdims=True)
+            d_h = d_out @ self.w2.T * DERIV
+            d_w1 = X.T @ d_h
+            d_b1 = np.sum(d_h, axis=0, keepdims=True)
+            self.w2 -= learning_rate * d_w2
+            self.b2 -= learning_rate * d_b2
+            self.w1 = self.w1 - learning_rate * d_w1
+            self.b1 = self.b1 - learning_rate * d_b1
+            if epoch % 100 == 0:
+                print(epoch, np.mean((out - y) ** 2), np.mean((self.predict(X_val) - y_val) ** 2))
+
+    def predict(self, X):
+        h = sigmoid(X @ self.w1 + self.b1)
+        return h @ self.w2 + self.b2
+"""
+
+EVALUATE = """
+import numpy as np
+
+
+def init_params(d, K=10, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.normal(0, 0.01, (K, d)), np.zeros((K, 1))
+
+
+def EvaluateClassifier(X, W, b):
+    s = W @ X + b
+    e = np.exp(s - np.max(s, axis=0, keepdims=True))
+    return e / np.sum(e, axis=0, keepdims=True)
+
+
+def ComputeCost(X, Y, W, b, lam):
+    P = EvaluateClassifier(X, W, b)
+    return -np.sum(Y * np.log(P)) / X.shape[1] + lam * np.sum(W * W)
+
+
+def ComputeGradients(X, Y, P, W, lam):
+    n = X.shape[1]
+    G = P - Y
+    grad_W = G @ X.T / n + PENALTY * lam * W
+    grad_b = np.sum(G, axis=1, keepdims=True) / n
+    return grad_W, grad_b
+
+
+def MiniBatchGD(X, Y, W, b, lam, eta=0.01, n_batch=100, epochs=20):
+    for epoch in range(epochs):
+        for j in range(X.shape[1] // n_batch):
+            Xb, Yb = X[:, j * n_batch:(j + 1) * n_batch], Y[:, j * n_batch:(j + 1) * n_batch]
+            P = EvaluateClassifier(Xb, W, b)
+            grad_W, grad_b = ComputeGradients(Xb, Yb, P, W, lam)
+            W = W - eta * grad_W
+            b = b - eta * grad_b
+    return W, b
+"""
+
+
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory, audit_json):
+    tmp = tmp_path_factory.mktemp("zeroconf_fit")
+    files = {
+        "fit_only_right.py": FIT_ONLY.replace("DERIV", "h * (1 - h)"),
+        "fit_only_deriv_bug.py": FIT_ONLY.replace("DERIV", "1.0"),
+        "evaluate_p_right.py": EVALUATE.replace("PENALTY", "2"),
+        "evaluate_p_penalty_bug.py": EVALUATE.replace("PENALTY", "1"),
+    }
+    for name, src in files.items():
+        (tmp / name).write_text(src)
+    return audit_json([tmp / n for n in files], tmp / "out")
+
+
+def test_a_class_training_only_in_fit_is_audited_through_fit(verdicts):
+    right, bug = verdicts["fit_only_right.py"], verdicts["fit_only_deriv_bug.py"]
+    assert right["status"] == "pass", (right.get("error"), [d["message"] for d in right["diagnoses"]])
+    assert right["entry"].endswith("fit")
+    assert bug["status"] == "fail"
+    assert bug["diagnoses"][0]["code"] == "missing_activation_derivative"
+    assert {t["name"] for t in bug["tensors"] if t["status"] == "fail"} == {"w1", "b1"}
+
+
+def test_a_backward_given_what_the_codes_own_call_passes_it(verdicts):
+    right, bug = verdicts["evaluate_p_right.py"], verdicts["evaluate_p_penalty_bug.py"]
+    assert right["status"] == "pass", (right.get("error"), [d["message"] for d in right["diagnoses"]])
+    assert bug["status"] == "fail", bug.get("error")
+    assert bug["diagnoses"][0]["code"] == "regularization_mismatch"
+    assert [t["name"] for t in bug["tensors"] if t["status"] == "fail"] == ["W"]
+
+
+def test_held_out_data_arguments_are_named_apart_from_the_training_ones():
+    from gradcheck.audit.adapters.pairarg import held_out_data
+
+    def fit(self, X, y, X_val, y_val, x_test, test_labels, val_x, epochs=3, X_valid=None):
+        return None
+
+    assert held_out_data(fit) == {"X_val": "X", "y_val": "Y", "x_test": "X", "test_labels": "Y", "val_x": "X"}
+
+
+def test_the_forward_is_what_the_calls_of_the_backward_pass_it():
+    import ast
+
+    from gradcheck.audit.adapters.feeds import output_from_call
+
+    def evaluate(X, W):
+        return X
+
+    def other(X, W):
+        return X
+
+    def grads(X, Y, P, W):
+        return P
+
+    two = "P = evaluate(X, W)\ngrads(X, Y, P, W)\nQ = other(X, W)\ngrads(X, Y, P=Q, W=W)\n"
+    funcs = {"evaluate": evaluate, "other": other, "grads": grads}
+    assert output_from_call(funcs, "grads", [ast.parse("P = evaluate(X, W)\ngrads(X, Y, P, W)\n")]) == "evaluate"
+    assert output_from_call(funcs, "grads", [ast.parse(two)]) is None  # the calls disagree: no guess
