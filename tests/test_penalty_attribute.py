@@ -220,3 +220,59 @@ def test_a_penalty_attribute_whose_term_cannot_be_run_at_its_own_strength_leaves
     s = audit_json([path], tmp_path / "out")[path.name]
     assert s["status"] == "inconclusive", (s["status"], s["notes"])
     assert any("not checked again with self.reg = 0.01" in n for n in s["notes"]), s["notes"]
+
+
+TWO_ATTRS = """
+import numpy as np
+
+
+class TwoLayerNet:
+    def __init__(self, input_size=4, hidden_size=6, output_size=3, std=0.1):
+        rng = np.random.default_rng(0)
+        self.params = {
+            "W1": std * rng.standard_normal((input_size, hidden_size)),
+            "b1": np.zeros(hidden_size),
+            "W2": std * rng.standard_normal((hidden_size, output_size)),
+            "b2": np.zeros(output_size),
+        }
+        self.l1 = L1
+        self.l2 = 0.01
+
+    def loss(self, X, y=None):
+        W1, b1, W2, b2 = self.params["W1"], self.params["b1"], self.params["W2"], self.params["b2"]
+        h = np.tanh(X @ W1 + b1)
+        scores = h @ W2 + b2
+        if y is None:
+            return scores
+        N = X.shape[0]
+        e = np.exp(scores - scores.max(axis=1, keepdims=True))
+        probs = e / e.sum(axis=1, keepdims=True)
+        loss = -np.mean(np.log(probs[np.arange(N), y]))
+        loss += self.l1 * (np.sum(np.abs(W1)) + np.sum(np.abs(W2)))
+        loss += 0.5 * self.l2 * (np.sum(W1 * W1) + np.sum(W2 * W2))
+        d = probs.copy()
+        d[np.arange(N), y] -= 1
+        d /= N
+        grads = {"W2": h.T @ d + self.l1 * np.sign(W2) SIGN self.l2 * W2, "b2": d.sum(axis=0)}
+        dh = (d @ W2.T) * (1 - h ** 2)
+        grads["W1"] = X.T @ dh + self.l1 * np.sign(W1) SIGN self.l2 * W1
+        grads["b1"] = dh.sum(axis=0)
+        return loss, grads
+"""
+
+
+@pytest.mark.parametrize("l1", ["0.001", "0.0"])
+def test_every_penalty_attribute_not_measured_apart_is_checked_again(audit_json, tmp_path, l1):
+    """Red-team round 8 (A3, A5): a loss-and-gradients method with two penalty attributes, the L1 one right and the
+    L2 one's sign flipped. The probe measures one knob apart (the L1, or the one the code leaves at 0); the other,
+    set to 0 by the grader, was then judged nowhere and the file passed. Every attribute the probe did not measure
+    is now checked again as the code sets it."""
+    right, wrong = tmp_path / "two_attrs_right.py", tmp_path / "two_attrs_l2_sign_bug.py"
+    right.write_text(TWO_ATTRS.replace("L1", l1).replace("SIGN", "+"))
+    wrong.write_text(TWO_ATTRS.replace("L1", l1).replace("SIGN", "-"))
+    got = audit_json([right, wrong], tmp_path / "out")
+    assert got[right.name]["status"] == "pass", [d["message"] for d in got[right.name]["diagnoses"]]
+    bug = got[wrong.name]
+    assert bug["status"] == "fail"
+    assert bug["diagnoses"][0]["code"] == "regularization_mismatch"
+    assert {t["name"] for t in bug["tensors"] if t["status"] == "fail"} == {"params['W1']", "params['W2']"}

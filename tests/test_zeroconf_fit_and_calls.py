@@ -150,3 +150,167 @@ def test_the_forward_is_what_the_calls_of_the_backward_pass_it():
     funcs = {"evaluate": evaluate, "other": other, "grads": grads}
     assert output_from_call(funcs, "grads", [ast.parse("P = evaluate(X, W)\ngrads(X, Y, P, W)\n")]) == "evaluate"
     assert output_from_call(funcs, "grads", [ast.parse(two)]) is None  # the calls disagree: no guess
+
+
+ENUM_LAYERS = """
+import enum
+
+import numpy as np
+
+
+class Linear:
+    def __init__(self, n_in, n_out):
+        self.W = np.random.randn(n_in, n_out) * 0.5
+        self.b = np.zeros((1, n_out))
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.W + self.b
+
+    def backward(self, grad):
+        self.dW = self.x.T @ grad
+        self.db = grad.sum(axis=0, keepdims=True)
+        return grad @ self.W.T
+
+
+class Tanh:
+    def forward(self, x):
+        self.y = np.tanh(x)
+        return self.y
+
+    def backward(self, grad):
+        return SIGN grad * (1 - self.y ** 2)
+
+
+class Identity:
+    def forward(self, x):
+        return x
+
+    def backward(self, grad):
+        return grad
+
+
+class LayerType(enum.Enum):
+    TANH = Tanh
+    IDENTITY = Identity
+
+
+class CosineAnnealingScheduler:
+    def __init__(self, lr_max=0.1, lr_min=0.001, period=100):
+        self.lr_max, self.lr_min, self.period = lr_max, lr_min, period
+
+    def step(self, t):
+        return self.lr_min + 0.5 * (self.lr_max - self.lr_min) * (1 + np.cos(np.pi * t / self.period))
+
+
+class MLP:
+    def __init__(self, input_dim, output_dim, hidden_layers, activation=LayerType.TANH,
+                 output_activation=LayerType.IDENTITY):
+        sizes = [input_dim] + hidden_layers
+        self.layers = []
+        for a, b in zip(sizes[:-1], sizes[1:]):
+            self.layers += [Linear(a, b), activation.value()]
+        self.layers += [Linear(sizes[-1], output_dim), output_activation.value()]
+
+    def forward(self, X):
+        for layer in self.layers:
+            X = layer.forward(X)
+        return X
+
+    def backward(self, y_pred, y_true):
+        grad = 2 * (y_pred - y_true) / y_true.size
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad)
+
+    def loss(self, y_pred, y_true):
+        return np.mean((y_pred - y_true) ** 2)
+"""
+
+
+def test_an_enum_configured_network_beside_a_scheduler_is_audited(audit_sign_pair):
+    """``MLP(input_dim, output_dim, hidden_layers, output_activation=LayerType.IDENTITY)`` beside a
+    ``CosineAnnealingScheduler`` (santy-tobio's shape, round 30): the scheduler is no model, and
+    ``output_activation`` is no size (before: AmbiguousEntry, then ``output_activation=1`` passed as the output
+    size, ``'int' object has no attribute 'value'``)."""
+    right, wrong = audit_sign_pair(ENUM_LAYERS, "enum_layers")
+    assert right["status"] == "pass", (right.get("error"), [d["message"] for d in right["diagnoses"]])
+    assert wrong["status"] == "fail", wrong.get("error")
+    assert {t["name"] for t in wrong["tensors"] if t["status"] == "fail"} >= {"layers[0].W", "layers[0].b"}
+
+
+def test_size_words_beside_what_is_no_size():
+    from gradcheck.audit.adapters.names import size_role
+
+    assert [size_role(n) for n in ("output_activation", "hidden_init", "output_dim", "n_hidden")] == [
+        None,
+        None,
+        "n_out",
+        "hidden",
+    ]
+
+
+STALE_CACHE = """
+import numpy as np
+
+
+class Net:
+    def __init__(self, n_in=3, n_hidden=5, n_out=2):
+        rng = np.random.default_rng(0)
+        self.W1 = 0.5 * rng.standard_normal((n_in, n_hidden))
+        self.b1 = np.zeros(n_hidden)
+        self.W2 = 0.5 * rng.standard_normal((n_hidden, n_out))
+        self.b2 = np.zeros(n_out)
+
+    def forward(self, X):
+        self.X = X
+        self.h = np.tanh(X @ self.W1 + self.b1)
+        return self.h @ self.W2 + self.b2
+
+    def loss(self, X, y):
+        return np.mean((self.forward(X) - y) ** 2)
+
+    def fit(self, X, y, X_val, y_val, lr=0.1):
+        out = self.forward(X)
+        VALIDATION
+        d = 2 * (out - y) / y.size
+        dW2 = self.h.T @ d
+        db2 = d.sum(axis=0)
+        dh = (d @ self.W2.T) * (1 - self.h ** 2)
+        dW1 = self.X.T @ dh
+        db1 = dh.sum(axis=0)
+        self.W2 -= lr * dW2
+        self.b2 -= lr * db2
+        self.W1 -= lr * dW1
+        self.b1 -= lr * db1
+        return val_loss
+"""
+
+
+def test_held_out_data_differs_from_the_batch_so_a_cache_it_overwrites_is_seen(audit_json, tmp_path):
+    """Red-team round 8 (A2): ``fit(X, y, X_val, y_val)`` evaluating on the held-out data between its forward and its
+    backward, overwriting the forward's cache: given the batch itself as held-out data, the stale cache held the
+    same values and the bug passed. Held-out arguments get the batch's samples in another order."""
+    stale, late = tmp_path / "fit_val_stale_cache_bug.py", tmp_path / "fit_val_after_step_right.py"
+    stale.write_text(STALE_CACHE.replace("VALIDATION", "val_loss = np.mean((self.forward(X_val) - y_val) ** 2)"))
+    late.write_text(
+        STALE_CACHE.replace("VALIDATION", "val_loss = None").replace(
+            "return val_loss", "return np.mean((self.forward(X_val) - y_val) ** 2)"
+        )
+    )
+    got = audit_json([stale, late], tmp_path / "out")
+    assert got[late.name]["status"] == "pass", [d["message"] for d in got[late.name]["diagnoses"]]
+    assert got[stale.name]["status"] == "fail"
+    assert {t["name"] for t in got[stale.name]["tensors"] if t["status"] == "fail"} >= {"W1", "W2"}
+
+
+def test_the_held_out_batch_moves_every_sample():
+    import numpy as np
+
+    from gradcheck.audit.adapters.pairarg import held_out_batch
+
+    X, Y = np.arange(12.0).reshape(4, 3), np.arange(4.0).reshape(4, 1)
+    Xh, Yh = held_out_batch(X, Y, columns=False)
+    assert Xh.shape == X.shape and not np.any(np.all(Xh == X, axis=1))
+    assert np.array_equal(Yh[:, 0], Xh[:, 0] / 3)  # each target goes with its input
+    Xc, Yc = held_out_batch(X.T, Y.T, columns=True)
+    assert np.array_equal(Xc, Xh.T) and np.array_equal(Yc, Yh.T)

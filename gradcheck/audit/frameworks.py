@@ -101,8 +101,8 @@ def newer_python_hint(line: str | None) -> str:
 #: What an error met where numpy meets a framework's tensor says (or where nothing numpy could run was found): the
 #: framework is its cause. Any other error (the sizes of data, an argument to bind) is about the numpy code itself.
 _TENSOR_SIGNS = re.compile(
-    r"torch|tensor|jax|has no attribute|is not defined|not callable|unsupported operand|ParamsNotFound|"
-    r"EntryNotFound|GradsNotFound|no weight",
+    r"torch|tensor|jax|ndarray' object has no attribute|unsupported operand|ParamsNotFound|EntryNotFound|"
+    r"GradsNotFound|no weight",
     re.I,
 )
 

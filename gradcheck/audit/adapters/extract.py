@@ -128,8 +128,10 @@ def extract_step(target: Target, params, ctx: Context, lrs, partial: dict, n: in
     result.update(shape=shape, grads=[_grad_out(g, params) for g in grads])
     if shape == "loss-and-grads" and s_used is s1:  # reg=0.0 kept: its penalty measured apart (penaltyprobe)
         result["penalty_probe"] = penalty_probe(runner, s1, params, lrs[0])
-    if runner.penalty_attrs and not result.get("penalty_probe"):  # not measured apart: checked again, kept
-        penaltyattrs.check_again(runner.penalty_attrs)
+    probed = (result.get("penalty_probe") or {}).get("knob", "")  # the one knob measured apart, if any
+    unmeasured = {k: v for k, v in runner.penalty_attrs.items() if probed != f"attribute self.{k}"}
+    if unmeasured:  # every other attribute set to 0 is checked again as the code sets it
+        penaltyattrs.check_again(unmeasured)
     Xc, Yc = runner.batch(s1.columns)
     own: dict = {}  # the student's loss functions, evaluated again at other weights (gradcheck.audit.ownlosspoints)
     result["student_losses"] = student_losses(runner, s1, ctx.funcs, own)

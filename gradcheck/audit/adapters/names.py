@@ -207,7 +207,8 @@ PENALTY_VALUE = 0.1
 #: (``MomentumMLP``, ``SGDNet``, ``AdamNetwork``): after the optimizer's name only another one or a number.
 OPTIM_CLASS = re.compile(
     r"^((sgd|adam|adamw|rmsprop|momentum|nesterov|adagrad|adadelta)_?)+(optimi[sz]er)?\d*$|^optimi[sz]er\w*$"
-    r"|^\w+_?optimi[sz]er\d*$",  # any name ending in Optimizer (EstocasticOptimizer): a class that updates, no model
+    r"|^\w+_?optimi[sz]er\d*$"  # any name ending in Optimizer (EstocasticOptimizer): a class that updates, no model
+    r"|^\w*_?(lr_?)?(scheduler|schedule|decay)\d*$",  # CosineAnnealingScheduler: it sets a learning rate, no model
     re.I,
 )
 LOSS_DERIV_FUNC = re.compile(
@@ -225,7 +226,7 @@ _ROLE_NAMES: dict[str, str] = {
     "target_values actual_values onehot one_hot y_onehot_train onehot_targets y_data ydata target_batch label_batch",
     "out": "output out o y_hat yhat y_pred ypred pred preds prediction predictions predicted al outputs "
     "y_predicted a_out final_output output_data logits scores probs output_activations predicted_values "
-    "output_values p probabilities prob y_prob p_hat",
+    "output_values probabilities prob y_prob p_hat",
     "lr": "lr learning_rate eta alpha step_size learningrate lrate rate l_rate learn_rate stepsize learning_step "
     "taxa_aprendizagem tx_aprendizagem taxa_de_aprendizagem tasa_aprendizaje tasa_de_aprendizaje "
     "taux_apprentissage taux_d_apprentissage tasso_apprendimento lernrate",
@@ -263,6 +264,11 @@ SIZE_LIST_NAMES = set(
 _HIDDEN_TOKENS = {"hidden", "hid", "h", "nh", "hdim", "hiddens", "neurons", "units"}
 _OUT_TOKENS = set("output outputs out y ny classes nclasses noutput noutputs outdim targets labels num_labels".split())
 _IN_TOKENS = set("input inputs in x nx inp ninput ninputs indim features feature din".split())
+#: Words naming what is no size (``output_activation``, ``hidden_init``, ``input_dropout``): never a size argument.
+_NOT_SIZE_TOKENS = set(
+    "activation activations act acts fn func function functions type kind init initializer initialization "
+    "dropout rate loss mode name names scale std bias biases".split()
+)
 
 
 #: Words run together (``inputnodes``, ``hiddennodes2``, ``numclasses``): a part names the size.
@@ -287,6 +293,8 @@ _WANTED_OUTPUT = re.compile(r"^(expected|desired|target|true|correct|actual)_out
 
 def role_of(pname: str) -> str | None:
     """The role an argument named ``pname`` plays (``X``, ``Y``, ``lr``, ...), or None."""
+    if pname == "P":  # the softmax's probabilities, K x N (DD2424's ComputeGradients(X, Y, P, W, lam)); a lower-case
+        return "out"  # p is as often the input of a backward(self, p, t): left to the spec
     low = pname.lower()
     if low in ROLE_OF:
         return ROLE_OF[low]
@@ -313,6 +321,8 @@ def size_role(pname: str) -> str | None:
     if low in ("hidden_layer_sizes", "hidden_sizes", "hidden_layers"):
         return "hidden_sizes"
     toks = {t for t in re.split(r"[_\d]+", low) if t}
+    if toks & _NOT_SIZE_TOKENS:
+        return None
     if toks & _HIDDEN_TOKENS or low in ("n_h", "nh"):
         return "hidden"
     if toks & _OUT_TOKENS:

@@ -104,6 +104,23 @@ def held_out_data(fn: Callable) -> dict[str, str]:
     return found
 
 
+def held_out_batch(X, Y, columns: bool) -> tuple:
+    """The batch with its samples in another order, given where the code takes held-out data: values of the same
+    shapes that differ from the batch's, so that a step whose evaluation on them overwrites what its backward reads
+    (a forward's cache) is seen, as it would be on real held-out data."""
+    import numpy as np
+
+    axis = 1 if columns else 0
+    n = np.shape(X)[axis] if np.ndim(X) > axis else 0
+    order = np.roll(np.arange(n), 1)  # no sample stays in its place (n > 1)
+
+    def moved(a):
+        a = np.asarray(a)
+        return np.take(a, order, axis=axis if a.ndim > axis else 0).copy() if a.ndim and len(order) else a.copy()
+
+    return moved(X), moved(Y)
+
+
 def _loops_over_pairs(loop: ast.For, name: str) -> bool:
     """``for x, t in name`` or ``for p in name`` with ``p[0]`` and ``p[1]`` read in the loop."""
     if not (isinstance(loop.iter, ast.Name) and loop.iter.id == name):

@@ -39,6 +39,7 @@ from gradcheck.audit.adapters.pairarg import (
     epoch_pairs_arg,
     epoch_pairs_message,
     held_out_args,
+    held_out_batch,
     held_out_data,
     pair_arg,
 )
@@ -252,9 +253,9 @@ class Runner:
         if pair:  # backprop(self, data): x, y = data[0], data[1]
             ctx[f"={pair}"] = lambda: (Xc.copy(), Yc.copy())
             for other in held_out_args(bfn, pair):  # train(self, train, valid): evaluated on after the step
-                ctx[f"={other}"] = lambda: (Xc.copy(), Yc.copy())
+                ctx[f"={other}"] = lambda: held_out_batch(Xc, Yc, columns)
         for name, role in held_out_data(bfn).items():  # fit(self, X, y, X_val, y_val): evaluated on, never stepped
-            ctx.setdefault(f"={name}", (lambda: Xc.copy()) if role == "X" else (lambda: Yc.copy()))
+            ctx.setdefault(f"={name}", lambda i="XY".index(role): held_out_batch(Xc, Yc, columns)[i])
         given = self.spec.get("backward_args")
         relayed = relayed_gradient(bfn) if "dout" in ctx and not given else None
         if relayed and f"={relayed}" not in ctx:  # Compose.backward(self, x): x = layer.backward(x), the gradient
