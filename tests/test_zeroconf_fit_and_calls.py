@@ -314,3 +314,66 @@ def test_the_held_out_batch_moves_every_sample():
     assert np.array_equal(Yh[:, 0], Xh[:, 0] / 3)  # each target goes with its input
     Xc, Yc = held_out_batch(X.T, Y.T, columns=True)
     assert np.array_equal(Xc, Xh.T) and np.array_equal(Yc, Yh.T)
+
+
+COURSE_SCRIPT = """
+import numpy as np
+
+np.random.seed(400)
+d, K, N = 6, 3, 40
+Xtr = np.random.randn(d, N)
+ytr = np.random.randint(0, K, N)
+Ytr = np.zeros((K, N))
+Ytr[ytr, np.arange(N)] = 1
+
+
+def EvaluateClassifier(X, W, b):
+    s = W @ X + b
+    e = np.exp(s - s.max(axis=0))
+    return e / e.sum(axis=0)
+
+
+def ComputeCost(X, Y, W, b, lamda):
+    P = EvaluateClassifier(X, W, b)
+    return -np.sum(Y * np.log(P)) / X.shape[1] + lamda * np.sum(W ** 2)
+
+
+def ComputeGradients(X, Y, P, W, lamda):
+    G = -(Y - P)
+    grad_W = G @ X.T / X.shape[1] + FACTOR * lamda * W
+    grad_b = G.sum(axis=1, keepdims=True) / X.shape[1]
+    return grad_W, grad_b
+
+
+def MiniBatchGD(X, Y, GDparams, W, b, lamda):
+    n_batch, eta, n_epochs = GDparams
+    for epoch in range(n_epochs):
+        for j in range(X.shape[1] // n_batch):
+            Xbatch = X[:, j * n_batch:(j + 1) * n_batch]
+            Ybatch = Y[:, j * n_batch:(j + 1) * n_batch]
+            P = EvaluateClassifier(Xbatch, W, b)
+            grad_W, grad_b = ComputeGradients(Xbatch, Ybatch, P, W, lamda)
+            W = W - eta * grad_W
+            b = b - eta * grad_b
+    return W, b
+
+
+if __name__ == "__main__":
+    W = np.random.normal(0, 0.01, (K, d))
+    b = np.random.normal(0, 0.01, (K, 1))
+    W, b = MiniBatchGD(Xtr, Ytr, (10, 0.01, 20), W, b, 0.1)
+"""
+
+
+def test_a_training_function_on_slices_falls_back_to_the_courses_functions(audit_json, tmp_path):
+    """A course's functions (``ComputeGradients(X, Y, P, W, lamda)``, the penalty spelled ``lamda``) trained by a
+    ``MiniBatchGD`` whose batch is slices of its arguments, the weights made under ``__main__`` (held-out set 10):
+    the training function's body, run as the script, cannot name its data; the functions are audited instead
+    (before: an error asking for ``[entry] data_x``, then a BindingError for ``lamda``)."""
+    right, bug = tmp_path / "course_script_right.py", tmp_path / "course_script_l2_factor_bug.py"
+    right.write_text(COURSE_SCRIPT.replace("FACTOR", "2"))
+    bug.write_text(COURSE_SCRIPT.replace("FACTOR", "1"))
+    got = audit_json([right, bug], tmp_path / "out")
+    assert got[right.name]["status"] == "pass", (got[right.name].get("error"), got[right.name]["notes"][:3])
+    assert got[bug.name]["status"] == "fail", got[bug.name].get("error")
+    assert got[bug.name]["diagnoses"][0]["code"] == "regularization_mismatch"

@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 
 from gradcheck.audit import hookguard, intact, lastword, seccomp
-from gradcheck.audit.auditerrors import clipped
+from gradcheck.audit.auditerrors import AuditError, clipped
 from gradcheck.audit.definednames import defined_names
 from gradcheck.audit.errordict import error_dict as _error_dict
 
@@ -450,6 +450,13 @@ def _run_script(sr: Any, spec: dict, result: dict, request_has_data: bool, point
         for p, (g, v) in zip(cap.params, cap.grads.items())
     ]
     X, Y, fwd = cap.X, cap.Y, cap.forward
+    if spec.get("inline_function") and (X is None or Y is None):  # a training function's body whose batch is
+        # slices the tracer cannot name (Xbatch = X[:, j:k]): its module's functions are audited instead
+        raise AuditError(
+            f"the data the gradients were computed on was not found ({'X' if X is None else 'Y'})",
+            where="running the script",
+            type_="ScriptDataNotFound",
+        )
     if X is not None and X.ndim == 1:
         X = X[:, None]
     flat_y = Y is not None and Y.ndim == 1  # one target per sample, whichever axis X keeps its samples on

@@ -24,11 +24,15 @@ on is used; a guess from the order of the names alone is never made.
 from __future__ import annotations
 
 import ast
+import inspect
 from collections.abc import Callable
 from typing import Any
 
 from gradcheck.audit.adapters.calling import plain_params
 from gradcheck.audit.astnames import called_name
+
+#: A backward position given the forward's one returned value (not an element of a tuple).
+WHOLE = -1
 
 
 def _called(node: ast.AST, name: str) -> bool:
@@ -36,12 +40,15 @@ def _called(node: ast.AST, name: str) -> bool:
     return isinstance(node, ast.Call) and called_name(node) == name
 
 
-def _holders(tree: ast.AST, fwd: str) -> tuple[set[str], dict[str, int]]:
-    """Names bound to the whole returned tuple (``cache = forward(...)``) and to one element (``a, b = fwd(...)``)."""
+def _holders(tree: ast.AST, fwd: str, by_name: bool = False) -> tuple[set[str], dict[str, int]]:
+    """Names bound to the whole returned tuple (``cache = forward(...)``) and to one element (``a, b = fwd(...)``);
+    ``by_name``: of calls of a plain name only (``fwd(...)``, not ``obj.fwd(...)``)."""
     whole: set[str] = set()
     element: dict[str, int] = {}
     for node in ast.walk(tree):
         if not isinstance(node, ast.Assign) or len(node.targets) != 1 or not _called(node.value, fwd):
+            continue
+        if by_name and not isinstance(node.value.func, ast.Name):
             continue
         target = node.targets[0]
         if isinstance(target, ast.Name):
@@ -67,6 +74,8 @@ def _one_call(call: ast.Call, fwd: str, whole: set[str], element: dict[str, int]
             continue
         if isinstance(arg, ast.Name) and arg.id in element:
             placed[pos] = element[arg.id]
+        elif isinstance(arg, ast.Name) and arg.id in whole and n_ret == 0:  # P = fwd(X, W); bwd(X, Y, P, W)
+            placed[pos] = WHOLE
         pos += 1
     return placed
 
@@ -89,18 +98,25 @@ def positional(tree: ast.AST | None, fwd: Callable, bwd: Callable, ret: Any) -> 
         ``{backward parameter name: forward element}``, only where every call of the backward agrees.
     """
     fname, bname = getattr(fwd, "__name__", None), getattr(bwd, "__name__", None)
-    if tree is None or not fname or not bname or not isinstance(ret, tuple):
+    if tree is None or not fname or not bname:
         return {}
-    whole, element = _holders(tree, fname)
+    value, ret = ret, (ret if isinstance(ret, tuple) else ())  # one value returned: the name holding it is passed
+    # where the code's calls pass it (P = EvaluateClassifier(X, W, b) then ComputeGradients(X, Y, P, W, lam)), read
+    # only for module functions called by name: x = layer.forward(x) ... x = layer.backward(x) relays a gradient
+    if not ret and (inspect.ismethod(fwd) or inspect.ismethod(bwd)):
+        return {}
+    whole, element = _holders(tree, fname, by_name=not ret)
     if not whole and not element and not any(_called(n, fname) for n in ast.walk(tree)):
         return {}
-    calls = [n for n in ast.walk(tree) if _called(n, bname)]
+    calls = [n for n in ast.walk(tree) if _called(n, bname) and (ret or isinstance(n.func, ast.Name))]
     seen = [_one_call(c, fname, whole, element, len(ret)) for c in calls]
     seen = [s for s in seen if s]
     if not seen or any(s != seen[0] for s in seen):
         return {}
     names = [p.name for p in plain_params(bwd)]
-    return {names[pos]: ret[i] for pos, i in seen[0].items() if pos < len(names) and i < len(ret)}
+    if not ret:
+        return {names[pos]: value for pos, i in seen[0].items() if i == WHOLE and pos < len(names)}
+    return {names[pos]: ret[i] for pos, i in seen[0].items() if pos < len(names) and 0 <= i < len(ret)}
 
 
 __all__ = ["positional"]

@@ -37,7 +37,7 @@ def output_from_call(funcs: dict[str, Callable], bname: str, trees: list[ast.AST
     (``P = EvaluateClassifier(X, W, b)`` then ``ComputeGradients(X, Y, P, W, lam)``): the forward, whatever it is
     called; None when the calls name none or several."""
     params = [p.name for p in plain_params(funcs[bname])]
-    outs = {n for n in params if role_of(n) == "out"}
+    outs = {n for n in params if role_of(n) in (None, "out") and not is_param_name(n)}  # P, probs: no weight
     found: set[str] = set()
     for scope in (s for tree in trees if tree is not None for s in _scopes(tree)) if outs else ():
         made = _made_by_calls(scope, set(funcs) - {bname})

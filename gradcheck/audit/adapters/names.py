@@ -196,7 +196,7 @@ LAYER_CLASS = re.compile(
 )
 #: An L2 penalty's strength (``lambd``, ``reg``, ``weight_decay``).
 PENALTY_NAME = re.compile(
-    r"^(reg|regulari[sz]ation|reg_?lambda|lambd?a?_?|lmbda|lam|lamb|l2|l2_?reg|l2_?lambda|l2_?lam|l1|l1_?lambda"
+    r"^(reg|regulari[sz]ation|reg_?lambda|lambd?a?_?|lmbda|lamda|lam|lamb|l2|l2_?reg|l2_?lambda|l2_?lam|l1|l1_?lambda"
     r"|weight_?decay|penalty)$",
     re.I,
 )
@@ -293,8 +293,6 @@ _WANTED_OUTPUT = re.compile(r"^(expected|desired|target|true|correct|actual)_out
 
 def role_of(pname: str) -> str | None:
     """The role an argument named ``pname`` plays (``X``, ``Y``, ``lr``, ...), or None."""
-    if pname == "P":  # the softmax's probabilities, K x N (DD2424's ComputeGradients(X, Y, P, W, lam)); a lower-case
-        return "out"  # p is as often the input of a backward(self, p, t): left to the spec
     low = pname.lower()
     if low in ROLE_OF:
         return ROLE_OF[low]

@@ -352,6 +352,9 @@ class Runner:
     def _glue(self, fn, named: dict, out: Any, found: str, fwd=None) -> tuple[Any, str]:
         """Add to ``named`` what the code computes between its forward and ``fn`` (``probs = softmax(scores)``)."""
         wanted = {p.name for p in plain_params(fn)} - set(named) if fn is not None else set()
+        if wanted and fwd is not None and isinstance(named.get("__ret__"), np.ndarray):  # one array returned:
+            named.update(self._placed(fwd, fn, named["__ret__"], wanted))  # P = evaluate(X, W); grads(X, Y, P, W)
+            return out, found
         if not wanted or not isinstance(named.get("__ret__"), tuple):
             return out, found
         placed = self._placed(fwd, fn, named["__ret__"], wanted)
@@ -368,7 +371,7 @@ class Runner:
             self.notes.append(f"the network's output is {turned[0]}, made from the forward's {source} as the code does")
         return turned[1], f"glue {turned[0]}"
 
-    def _placed(self, fwd, fn, ret: tuple, wanted: set[str]) -> dict[str, Any]:
+    def _placed(self, fwd, fn, ret: Any, wanted: set[str]) -> dict[str, Any]:
         """The forward's returned values the code's own backward call places positionally (said once)."""
         tree = ast.Module(body=list(self.loaded.stmts), type_ignores=[])
         placed = {k: v for k, v in callsite.positional(tree, fwd, fn, ret).items() if k in wanted}

@@ -1,4 +1,4 @@
-"""A model class whose backward(self, p, t) forms np.subtract(p, t) and reads its input from a cached tuple: nothing in the code says whether p is the input or the prediction."""
+"""A model class whose backward(self, p, t) forms np.subtract(p, t) and reads its input from a cached tuple: nothing in the code says whether p is the input or the prediction (its own call passes the forward's value inline, never under a name)."""
 import numpy as np
 
 
@@ -39,7 +39,6 @@ if __name__ == "__main__":
     t = (x.sum(1, keepdims=True) > 0).astype(float)
     m = MLP(4, 8, 1)
     for _ in range(300):
-        p = m.forward(x)
-        m.backward(p, t)
+        m.backward(m.forward(x), t)
         m.step(0.5)
     print(m.bce(m.forward(x), t))

@@ -21,7 +21,7 @@ from gradcheck.audit.adapters import layerknob
 from gradcheck.audit.adapters.names import LR_NAMES, role_of
 from gradcheck.audit.adapters.params import Tensor
 from gradcheck.audit.adapters.paths import assign, fmt_path
-from gradcheck.audit.adapters.readers import constlr, squaredrate
+from gradcheck.audit.adapters.readers import constlr, momentumoff, squaredrate
 from gradcheck.audit.adapters.readers.fineread import coarse, fine_read
 from gradcheck.audit.adapters.scalarlists import number_biases
 from gradcheck.audit.adapters.step import Grad, Knob, Runner, Step1
@@ -137,6 +137,27 @@ def _stateful(runner: Runner, a: Step1, knob: Knob, params: list[Tensor], lr: fl
     return not (diff * max(gmax, 1e-300) <= LINEAR_RTOL * gmax + update_tol(a, [lr])), diff
 
 
+def _momentum_off(runner: Runner, s1: Step1, knob: Knob, params: list[Tensor], lrs: list[float], notes: list[str]):
+    """(step, nonlinearity, False, state effect) with the momentum coefficients at 0 when that makes the update
+    linear and stateless; None (and the networks made as before) otherwise."""
+    skip = knob.name if knob.kind == "attribute" else None
+    found = momentumoff.coefficients(runner.t.get_backward(s1.root), skip)
+    if not found or runner.t.root_name != "self":
+        return None
+    fresh = runner.t.fresh
+    runner.t.fresh = momentumoff.made_off(fresh, found)
+    try:
+        ok, a, _, nonlin = _linear(runner, s1, knob, lrs)
+        stateful, diff = _stateful(runner, a, knob, params, lrs[0], notes) if ok else (True, None)
+    except (StudentCodeError, AuditError):
+        ok, stateful = False, True
+    if not ok or stateful:
+        runner.t.fresh = fresh
+        return None
+    notes.append(f"momentum ({', '.join(found)}) set to 0 while checking: the gradient is read off plain descent")
+    return a, nonlin, False, diff
+
+
 def update_grads(
     runner: Runner, s1: Step1, params: list[Tensor], lrs: list[float], notes: list[str]
 ) -> tuple[list[Grad], str, dict, Step1]:
@@ -169,6 +190,10 @@ def update_grads(
             tried.append(str(knob))
             continue
         stateful, diff = _stateful(runner, a, knob, params, lrs[0], notes)
+        if stateful:  # a momentum recurrence (self.v = self.alpha * self.v - ...): read with its coefficient at 0
+            plain = _momentum_off(runner, s1, knob, params, lrs, notes)
+            if plain is not None:
+                a, nonlin, stateful, diff = plain
         upd = {
             "lrs": lrs,
             "via": str(knob),

@@ -16,7 +16,7 @@ import numpy as np
 from gradcheck.audit.adapters import owncall
 from gradcheck.audit.adapters.calling import bind_args, call_student, plain_params
 from gradcheck.audit.adapters.objects import methods
-from gradcheck.audit.adapters.params import discover_params
+from gradcheck.audit.adapters.params import discover_params, is_bias_tensor
 from gradcheck.audit.adapters.sizes import Sizes, infer_call_sizes, size_candidates
 from gradcheck.audit.adapters.target import Context
 from gradcheck.audit.loader import AuditError
@@ -181,9 +181,10 @@ def _check_sizes(made: list, ctx: Context, by: str) -> None:
         return
     if (sizes.n_in + 1, sizes.n_out) in cands:  # a bias folded into the first weight, fed a column of ones by
         return  # the code's own training: the batch gets that column (gradcheck.audit.adapters.foldedbias)
-    # the reading that keeps the inputs the code was given (``initialize_parameters(d, K=10)`` called with d = 3
-    # makes W of shape (10, 3): 3 inputs and its own 10 outputs, not 10 inputs and 3 outputs)
-    n_in, n_out = next((c for c in cands if c[0] == sizes.n_in), cands[0])
+    # one weight matrix chains either way: the reading that keeps the inputs the code was given wins
+    # (``initialize_parameters(d, K=10)`` called with d = 3 makes W of shape (10, 3): 3 inputs and its own 10 outputs)
+    single = sum(len(p.shape) == 2 and not is_bias_tensor(p) for p in made) == 1
+    n_in, n_out = next((c for c in cands if c[0] == sizes.n_in), cands[0]) if single else cands[0]
     exc = AuditError(
         f"the weights {by} makes take {n_in} inputs and {n_out} outputs, not the {sizes.n_in} and "
         f"{sizes.n_out} invented",
