@@ -64,3 +64,47 @@ def test_in_the_right_order_every_gradient_is_right(tmp_path):
     assert [d["code"] for d in s["diagnoses"]] == ["loss_undetermined"]
     assert {t["name"]: t["status"] for t in s["tensors"]} == {"u": "pass", "v": "pass"}
     assert not any("reads v after" in n for n in s["notes"])
+
+
+THROUGH = """import numpy as np
+
+X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+T = np.array([[0.0], [1.0], [1.0], [0.0]])
+rng = np.random.default_rng(3)
+W1, b1 = rng.uniform(-1, 1, (2, 3)), rng.uniform(-1, 1, (1, 3))
+W2, b2 = rng.uniform(-1, 1, (3, 1)), rng.uniform(-1, 1, (1, 1))
+
+
+def sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+for epoch in range(500):
+    H = sig(X @ W1 + b1)
+    Y = sig(H @ W2 + b2)
+    loss = np.mean((Y - T) ** 2)
+    dZ2 = 2 * (Y - T) / len(X) * Y * (1 - Y)
+    gW2 = H.T @ dZ2
+    gb2 = dZ2.sum(axis=0, keepdims=True)
+    EARLY
+    dH = dZ2 @ W2.T
+    dZ1 = dH * H * (1 - H)
+    gW1 = X.T @ dZ1
+    gb1 = dZ1.sum(axis=0, keepdims=True)
+    LATE
+    W1 -= 0.5 * gW1
+    b1 -= 0.5 * gb1
+"""
+UPDATE = "W2 -= 0.5 * gW2\n    b2 -= 0.5 * gb2"
+
+
+def test_a_gradient_read_through_variables_bound_from_the_moved_weight_is_named(tmp_path):
+    """Held-out set 10: ``W2 -= lr * gW2`` then ``dH = dZ2 @ W2.T``, ``dZ1 = dH * ...``, ``gW1 = X.T @ dZ1``: the
+    gradient's own line never names W2, so the fail was only ``localized``; the variables the lines between bind from
+    the moved weight are followed to it."""
+    bug = audit_source(tmp_path, "through_moved.py", THROUGH.replace("EARLY", UPDATE).replace("LATE", "pass"))
+    assert bug["status"] == "fail", (bug["status"], bug["error"])
+    assert bug["diagnoses"][0]["code"] == "update_before_backward", [d["code"] for d in bug["diagnoses"]]
+    assert {t["name"] for t in bug["tensors"] if t["status"] == "fail"} == {"W1", "b1"}
+    right = audit_source(tmp_path, "through_in_order.py", THROUGH.replace("EARLY", "pass").replace("LATE", UPDATE))
+    assert right["status"] == "pass", (right["status"], right["error"], [d["code"] for d in right["diagnoses"]])

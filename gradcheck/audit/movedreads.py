@@ -3,8 +3,9 @@
 ``w_out += -lr * delta_o @ h.T`` then ``delta_h = w_out.T @ delta_o * h * (1 - h)`` then
 ``w_in += -lr * delta_h @ x.T``: the tracer (:mod:`gradcheck.audit.tracer`) follows such a round through
 the updates made between its gradients and knows, for each weight, where its gradient was bound; a
-gradient whose line reads a weight updated earlier in the round, or a gradient so taken, is read at the
-moved weights. The grader names the failing ones (:mod:`gradcheck.audit.movedweights`).
+gradient whose line reads a weight updated earlier in the round (or a variable the lines between bind from it,
+``delta_h`` then ``dz1``), or a gradient so taken, is read at the moved weights. The grader names the failing
+ones (:mod:`gradcheck.audit.movedweights`).
 """
 
 from __future__ import annotations
@@ -35,7 +36,11 @@ def moved_reads(
     for line, i in order:
         text = code(line)
         hit = next(
-            ((p, at) for p, at in moved if at is not None and at < line and p != params[i] and _reads(p, text)),
+            (
+                (p, at)
+                for p, at in moved
+                if at is not None and at < line and p != params[i] and _reads_through(code, p, at, line, text)
+            ),
             None,
         )
         if hit is None:
@@ -47,6 +52,21 @@ def moved_reads(
         if not grads[i].startswith(hoist.PREFIX):
             stale.add(grads[i])
     return reads
+
+
+#: ``name = ...`` or ``name += ...`` at the start of a line: what the line binds.
+_BINDS = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:[-+*/@]?=)(?!=)")
+
+
+def _reads_through(code: Callable[[int], str], weight: str, at: int, line: int, text: str) -> bool:
+    """Does the gradient's line read ``weight``, updated at line ``at``, or a variable the lines between bind from it
+    (``W2 -= lr * gW2`` then ``dH = dZ2 @ W2.T``, ``dZ1 = dH * H * (1 - H)``, ``gW1 = X.T @ dZ1``)?"""
+    names = {weight}
+    for k in range(at + 1, line):
+        bound = _BINDS.match(code(k) or "")
+        if bound and any(_reads(n, (code(k) or "")[bound.end() :]) for n in names):
+            names.add(bound.group(1))
+    return any(_reads(n, text) for n in names)
 
 
 def _reads(name: str, text: str) -> bool:
