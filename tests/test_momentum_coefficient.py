@@ -44,44 +44,25 @@ class PatternNet:
         return 0.5 * np.sum((y - t) ** 2)
 """
 
-ADAM = """
-import numpy as np
-
-
-def sig(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-class PatternNet:
-    def __init__(self, n_in, n_hid, n_out, eta=0.1, alpha=0.9):
-        self.eta, self.alpha = eta, alpha
-        self.W1 = np.random.randn(n_hid, n_in) * 0.4
-        self.b1 = np.zeros(n_hid)
-        self.W2 = np.random.randn(n_out, n_hid) * 0.4
-        self.b2 = np.zeros(n_out)
-        self.sW1, self.sb1 = np.zeros_like(self.W1), np.zeros_like(self.b1)
-        self.sW2, self.sb2 = np.zeros_like(self.W2), np.zeros_like(self.b2)
-
-    def forward(self, x):
-        self.z1 = self.W1 @ x + self.b1
-        self.h = sig(self.z1)
-        return self.W2 @ self.h + self.b2
-
-    def train(self, x, t):
-        y = self.forward(x)
-        d2 = y - t
-        d1 = (self.W2.T @ d2) * DERIV
-        gW2, gW1 = np.outer(d2, self.h), np.outer(d1, x)
-        self.sW2 = self.alpha * self.sW2 + (1 - self.alpha) * gW2 * gW2
-        self.sb2 = self.alpha * self.sb2 + (1 - self.alpha) * d2 * d2
-        self.sW1 = self.alpha * self.sW1 + (1 - self.alpha) * gW1 * gW1
-        self.sb1 = self.alpha * self.sb1 + (1 - self.alpha) * d1 * d1
-        self.W2 -= self.eta * gW2 / (np.sqrt(self.sW2) + 1e-8)
-        self.b2 -= self.eta * d2 / (np.sqrt(self.sb2) + 1e-8)
-        self.W1 -= self.eta * gW1 / (np.sqrt(self.sW1) + 1e-8)
-        self.b1 -= self.eta * d1 / (np.sqrt(self.sb1) + 1e-8)
-        return 0.5 * np.sum((y - t) ** 2)
-"""
+_VELOCITY = MOMENTUM[MOMENTUM.index("        self.dW2 = self.alpha") : MOMENTUM.index("        return 0.5")]
+#: RMSprop: the step divided by the root of a running mean of squared gradients (the decay named alpha too).
+ADAM = (
+    MOMENTUM.replace(
+        _VELOCITY,
+        """        gW2, gW1 = np.outer(d2, self.h), np.outer(d1, x)
+        self.dW2 = self.alpha * self.dW2 + (1 - self.alpha) * gW2 * gW2
+        self.db2 = self.alpha * self.db2 + (1 - self.alpha) * d2 * d2
+        self.dW1 = self.alpha * self.dW1 + (1 - self.alpha) * gW1 * gW1
+        self.db1 = self.alpha * self.db1 + (1 - self.alpha) * d1 * d1
+        self.W2 -= self.eta * gW2 / (np.sqrt(self.dW2) + 1e-8)
+        self.b2 -= self.eta * d2 / (np.sqrt(self.db2) + 1e-8)
+        self.W1 -= self.eta * gW1 / (np.sqrt(self.dW1) + 1e-8)
+        self.b1 -= self.eta * d1 / (np.sqrt(self.db1) + 1e-8)
+""",
+    )
+    .replace("self.dW", "self.sW")
+    .replace("self.db", "self.sb")
+)  # running means, not stored gradients
 
 
 @pytest.fixture(scope="module")
